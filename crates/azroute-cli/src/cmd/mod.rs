@@ -1,0 +1,16 @@
+//! One module per command; each returns the exit code or an error for the user.
+
+mod examples;
+mod next_hop;
+mod routes;
+
+use crate::args::{Cli, Command};
+use crate::input::CliError;
+
+pub fn run(cli: Cli) -> Result<i32, CliError> {
+    match cli.command {
+        Command::Routes(args) => routes::run(args),
+        Command::NextHop(args) => next_hop::run(args),
+        Command::Examples(args) => examples::run(args),
+    }
+}

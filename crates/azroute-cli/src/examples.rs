@@ -1,0 +1,65 @@
+//! The example estates embedded in the binary, usable as `--example NAME` by every command.
+
+/// One embedded estate: its files as `az` would have written them.
+pub struct Example {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub files: &'static [(&'static str, &'static str)],
+}
+
+macro_rules! estate_files {
+    ($dir:literal: $($file:literal),* $(,)?) => {
+        &[$(($file, include_str!(concat!("../estates/", $dir, "/", $file)))),*]
+    };
+}
+
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        name: "hub-spoke",
+        summary: "healthy hub-and-spoke: VPN gateway with BGP and gateway transit, a firewall NVA, a forced-tunnelled spoke in another region (global peering), a service endpoint and a private endpoint",
+        files: estate_files!("hub-spoke":
+            "learned-routes-vgw-hub.json",
+            "local-gateway-list.json",
+            "nic-list.json",
+            "nsg-list.json",
+            "private-endpoint-list.json",
+            "public-ip-list.json",
+            "route-table-list.json",
+            "service-tags.json",
+            "vm-list.json",
+            "vnet-gateway-list.json",
+            "vnet-list.json",
+            "vpn-connection-list.json",
+        ),
+    },
+    Example {
+        name: "troubleshoot",
+        summary: "the seed guide's traps: forced tunnelling on a VM with a public IP, an NVA with IP forwarding off, a half-created peering, an unassociated route table, an asymmetric firewall path and two NVAs routing to each other",
+        files: estate_files!("troubleshoot":
+            "nic-list.json",
+            "nsg-list.json",
+            "public-ip-list.json",
+            "route-table-list.json",
+            "vm-list.json",
+            "vnet-list.json",
+        ),
+    },
+];
+
+pub fn find(name: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.name.eq_ignore_ascii_case(name))
+}
+
+/// The example's files as (display name, text) pairs for ingest.
+pub fn texts(example: &Example) -> Vec<(String, String)> {
+    example
+        .files
+        .iter()
+        .map(|(file, text)| {
+            (
+                format!("example:{}/{}", example.name, file),
+                text.to_string(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,44 @@
+//! The `azroute` binary: parses arguments, runs one command, maps the outcome to an exit code
+//! (0 success, 1 a problem found where the command says so, 2 bad input or usage).
+
+#![forbid(unsafe_code)]
+
+mod args;
+mod cmd;
+mod examples;
+mod input;
+mod output;
+
+use clap::Parser;
+
+fn main() {
+    // A bug must not greet an engineer mid-incident with a backtrace: say what happened and
+    // exit with the error status.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("error: internal error in azroute{location}: {payload}");
+        eprintln!("  hint: this is a bug; please report it with the command you ran");
+        std::process::exit(2);
+    }));
+    let cli = args::Cli::parse();
+    let code = match cmd::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {}", err.message);
+            if let Some(hint) = &err.hint {
+                eprintln!("  hint: {hint}");
+            }
+            2
+        }
+    };
+    std::process::exit(code);
+}

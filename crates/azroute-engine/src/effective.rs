@@ -1,0 +1,754 @@
+//! Building a route context's effective routes: system routes, peering routes, gateway routes,
+//! service-endpoint and private-endpoint routes and user routes (§1, §3, §5), then each route's
+//! state (§4.2, §4.3) and the compiled forwarding table.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use azroute_model::*;
+use ipnet::IpNet;
+
+use crate::fib::{Fib, FibEntry};
+use crate::route::*;
+use crate::system::{is_dynamic_tag, reserved_ranges, service_endpoint_tag, user_prefix_rank};
+use crate::topology::Topology;
+
+/// The inputs that decide a subnet's effective routes. Subnets with equal keys share one
+/// table (§0: routes are a property of the subnet's context, not of the NIC).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ContextKey {
+    pub vnet: VnetIdx,
+    pub route_table: Option<RouteTableIdx>,
+    pub service_endpoints: Vec<ServiceEndpoint>,
+    /// Only set when subnet peering routes depend on the subnet's name
+    /// (`subnet_peering_scope = listed-subnets-only`).
+    pub subnet_name: Option<String>,
+}
+
+impl ContextKey {
+    pub fn for_subnet(snap: &Snapshot, options: &ModelOptions, subnet: SubnetIdx) -> ContextKey {
+        let s = &snap.subnets[subnet.index()];
+        let mut service_endpoints = s.service_endpoints.clone();
+        service_endpoints.sort();
+        service_endpoints.dedup();
+        let needs_name = options.subnet_peering_scope == SubnetPeeringScope::ListedSubnetsOnly
+            && snap.vnets[s.vnet.index()]
+                .peerings
+                .iter()
+                .any(|p| !snap.peerings[p.index()].peer_complete_vnets);
+        ContextKey {
+            vnet: s.vnet,
+            route_table: s.route_table.as_ref().and_then(|l| l.resolved()),
+            service_endpoints,
+            subnet_name: needs_name.then(|| s.name.to_ascii_lowercase()),
+        }
+    }
+}
+
+/// A route being built, before states are assigned.
+struct Draft {
+    route: EffectiveRoute,
+    /// Tie-break within a source for identical prefixes (higher wins).
+    sub_rank: u8,
+    /// Position in the route table for user routes (earlier wins ties).
+    order: usize,
+    /// The service tag a user route names, if any.
+    tag: Option<String>,
+    reserved: bool,
+}
+
+fn draft(route: EffectiveRoute) -> Draft {
+    let sub_rank = match (&route.source, &route.next_hop_type) {
+        (RouteSource::Default, NextHopType::VnetLocal) => 6,
+        (RouteSource::Default, NextHopType::VNetPeering | NextHopType::VNetGlobalPeering) => 5,
+        (RouteSource::Default, NextHopType::VirtualNetworkServiceEndpoint) => 4,
+        (RouteSource::Default, NextHopType::InterfaceEndpoint) => 3,
+        (RouteSource::Default, NextHopType::Internet) => 2,
+        (RouteSource::Default, _) => 1,
+        _ => 0,
+    };
+    Draft {
+        route,
+        sub_rank,
+        order: 0,
+        tag: None,
+        reserved: false,
+    }
+}
+
+fn system(prefix: IpNet, next_hop_type: NextHopType, origin: RouteOrigin) -> EffectiveRoute {
+    EffectiveRoute {
+        name: None,
+        source: RouteSource::Default,
+        state: RouteState::Active,
+        prefixes: vec![prefix],
+        prefix_text: vec![prefix.to_string()],
+        next_hop_type,
+        next_hop_ips: Vec::new(),
+        origin,
+        invalid: None,
+        assumed: false,
+    }
+}
+
+/// Expands a service tag from the Service Tags file.
+pub fn expand_tag(snap: &Snapshot, tag: &str) -> Option<Vec<IpNet>> {
+    if is_dynamic_tag(tag) {
+        return None;
+    }
+    snap.service_tags
+        .as_ref()?
+        .find(tag)
+        .map(|t| t.prefixes.clone())
+}
+
+/// Tags and prefixes of a service endpoint: the regional tags of its locations, or the
+/// top-level tag for `*`.
+fn service_endpoint_prefixes(
+    snap: &Snapshot,
+    se: &ServiceEndpoint,
+) -> (Vec<String>, Option<Vec<IpNet>>) {
+    let base = service_endpoint_tag(&se.service);
+    let global = se.locations.iter().any(|l| l == "*");
+    let Some(tags) = snap.service_tags.as_ref() else {
+        let names = if global {
+            vec![base]
+        } else {
+            se.locations.iter().map(|l| format!("{base}.{l}")).collect()
+        };
+        return (names, None);
+    };
+    if global {
+        return match tags.find(&base) {
+            Some(t) => (vec![t.name.clone()], Some(t.prefixes.clone())),
+            None => (vec![base], None),
+        };
+    }
+    let prefix = format!("{}.", base.to_ascii_lowercase());
+    let mut names = Vec::new();
+    let mut prefixes = Vec::new();
+    let mut missing = false;
+    for loc in &se.locations {
+        let found = tags
+            .tags
+            .iter()
+            .find(|t| t.name.to_ascii_lowercase().starts_with(&prefix) && &t.region == loc);
+        match found {
+            Some(t) => {
+                names.push(t.name.clone());
+                for p in &t.prefixes {
+                    if !prefixes.contains(p) {
+                        prefixes.push(*p);
+                    }
+                }
+            }
+            None => {
+                names.push(format!("{base}.{loc}"));
+                missing = true;
+            }
+        }
+    }
+    (names, (!missing).then_some(prefixes))
+}
+
+/// Computes the effective routes of one context.
+pub fn build_table(
+    snap: &Snapshot,
+    topo: &Topology,
+    options: &ModelOptions,
+    key: &ContextKey,
+) -> EffectiveRouteTable {
+    let vnet_idx = key.vnet;
+    let vnet = &snap.vnets[vnet_idx.index()];
+    let table = key.route_table.map(|t| &snap.route_tables[t.index()]);
+    let disable_bgp = table.is_some_and(|t| t.disable_bgp_route_propagation);
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut notes: Vec<TableNote> = Vec::new();
+    let mirror_v6 = options.ipv6_system_routes == Ipv6SystemRoutes::MirrorIpv4;
+
+    // 1. One VnetLocal route per address range (§1.1).
+    let mut has_v6 = false;
+    for range in &vnet.address_space {
+        let v6 = matches!(range, IpNet::V6(_));
+        if v6 && !mirror_v6 {
+            continue;
+        }
+        has_v6 |= v6;
+        let mut r = system(
+            *range,
+            NextHopType::VnetLocal,
+            RouteOrigin::VnetAddressSpace { vnet: vnet_idx },
+        );
+        r.assumed = v6;
+        drafts.push(draft(r));
+    }
+
+    // 2. Peering routes, only while Connected on both sides (§5.1).
+    let peering_routes_disabled = table.is_some_and(|t| t.disable_peering_routes);
+    if peering_routes_disabled {
+        notes.push(TableNote::PeeringRoutesDisabled {
+            table: key.route_table.expect("table is set"),
+        });
+    }
+    for &p in &vnet.peerings {
+        let status = &topo.peerings[p.index()];
+        let peering = &snap.peerings[p.index()];
+        if !status.connected {
+            notes.push(TableNote::PeeringNotConnected {
+                peering: p,
+                local_state: status.local_state.clone(),
+                remote_state: status.remote_state.clone(),
+            });
+            continue;
+        }
+        if peering_routes_disabled {
+            continue;
+        }
+        if let Some(name) = &key.subnet_name
+            && !peering.peer_complete_vnets
+            && !peering
+                .local_subnet_names
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        let mut ranges = peering.remote_address_space.clone();
+        if ranges.is_empty() {
+            ranges = match status.remote_vnet {
+                Some(r) => snap.vnets[r.index()].address_space.clone(),
+                None => peering.remote_virtual_network_address_space.clone(),
+            };
+        }
+        let hop = if status.global {
+            NextHopType::VNetGlobalPeering
+        } else {
+            NextHopType::VNetPeering
+        };
+        for range in ranges {
+            let v6 = matches!(range, IpNet::V6(_));
+            if v6 && !mirror_v6 {
+                continue;
+            }
+            drafts.push(draft(system(
+                range,
+                hop.clone(),
+                RouteOrigin::Peering { peering: p },
+            )));
+        }
+    }
+
+    // 3. The default Internet route (§1.1); ::/0 for dual-stack VNets (assumed, §10.3).
+    drafts.push(draft(system(
+        "0.0.0.0/0".parse().expect("valid"),
+        NextHopType::Internet,
+        RouteOrigin::DefaultInternet,
+    )));
+    if has_v6 {
+        let mut r = system(
+            "::/0".parse().expect("valid"),
+            NextHopType::Internet,
+            RouteOrigin::DefaultInternet,
+        );
+        r.assumed = true;
+        drafts.push(draft(r));
+        notes.push(TableNote::Ipv6SystemRoutesAssumed);
+    }
+
+    // 4. Reserved ranges dropped by default, with the equal/superset rules of §1.2.
+    for range in reserved_ranges(options.reserved_none_profile) {
+        let equal_or_inside = vnet
+            .address_space
+            .iter()
+            .any(|v| contains_prefix(v, &range));
+        if equal_or_inside {
+            continue; // R1 (equal) and R2 (VNet range is a superset): no None route.
+        }
+        let mut d = draft(system(range, NextHopType::None, RouteOrigin::ReservedRange));
+        d.reserved = true;
+        drafts.push(d);
+    }
+
+    // 5. Service-endpoint routes, only on subnets that enable the endpoint (§1.5).
+    for se in &key.service_endpoints {
+        let (tags, prefixes) = service_endpoint_prefixes(snap, se);
+        let (prefixes, prefix_text) = match prefixes {
+            Some(p) => {
+                let text = p.iter().map(|x| x.to_string()).collect();
+                (p, text)
+            }
+            None => (Vec::new(), tags.clone()),
+        };
+        let mut r = EffectiveRoute {
+            name: None,
+            source: RouteSource::Default,
+            state: RouteState::Active,
+            prefixes,
+            prefix_text,
+            next_hop_type: NextHopType::VirtualNetworkServiceEndpoint,
+            next_hop_ips: Vec::new(),
+            origin: RouteOrigin::ServiceEndpoint {
+                service: se.service.clone(),
+                tags: tags.clone(),
+            },
+            invalid: None,
+            assumed: false,
+        };
+        if r.prefixes.is_empty() {
+            notes.push(TableNote::ServiceTagNotExpanded {
+                route: usize::MAX,
+                tag: tags.join(" "),
+                file_present: snap.service_tags.is_some(),
+            });
+            r.assumed = true;
+        }
+        drafts.push(draft(r));
+    }
+
+    // 6. Private-endpoint /32 routes: the PE's VNet and directly peered VNets (§5.5).
+    let mut visible_vnets = vec![vnet_idx];
+    for p in topo.connected_peerings(snap, vnet_idx) {
+        if let Some(r) = topo.peerings[p.index()].remote_vnet {
+            visible_vnets.push(r);
+        }
+    }
+    for v in visible_vnets {
+        for &pe in &topo.endpoints_by_vnet[v.index()] {
+            for ip in &snap.private_endpoints[pe.index()].ips {
+                let host = prefix_of_ip(*ip);
+                drafts.push(draft(system(
+                    host,
+                    NextHopType::InterfaceEndpoint,
+                    RouteOrigin::PrivateEndpoint { endpoint: pe },
+                )));
+            }
+        }
+    }
+
+    // 7. Gateway routes, unless the route table disables propagation (§3.7, §5.3).
+    let attachment = &topo.attachments[vnet_idx.index()];
+    notes.extend(attachment.mismatches.iter().cloned());
+    let mut gateway_drafts: Vec<Draft> = Vec::new();
+    let mut suppressed: Vec<IpNet> = Vec::new();
+    let mut er_seen: HashMap<IpNet, usize> = HashMap::new();
+    for &g in &attachment.gateways {
+        let gw = &snap.gateways[g.index()];
+        if gw.instance_ips.is_empty()
+            && gw.gateway_type == GatewayType::Vpn
+            && !topo.gateway_prefixes[g.index()].is_empty()
+        {
+            notes.push(TableNote::GatewayNextHopUnknown { gateway: g });
+        }
+        for gp in &topo.gateway_prefixes[g.index()] {
+            if disable_bgp {
+                suppressed.push(gp.prefix);
+                continue;
+            }
+            let er = gw.gateway_type == GatewayType::ExpressRoute;
+            let r = EffectiveRoute {
+                name: None,
+                source: RouteSource::VirtualNetworkGateway,
+                state: RouteState::Active,
+                prefixes: vec![gp.prefix],
+                prefix_text: vec![gp.prefix.to_string()],
+                next_hop_type: NextHopType::VirtualNetworkGateway,
+                next_hop_ips: gp.next_hops.clone(),
+                origin: RouteOrigin::Gateway {
+                    gateway: g,
+                    via_peering: attachment.via,
+                    kinds: gp.kinds.clone(),
+                },
+                invalid: None,
+                assumed: false,
+            };
+            let mut d = draft(r);
+            d.sub_rank = if er { 2 } else { 1 };
+            if let Some(&existing) = er_seen.get(&gp.prefix) {
+                notes.push(TableNote::ExpressRoutePreferred { prefix: gp.prefix });
+                if er && gateway_drafts[existing].sub_rank < 2 {
+                    gateway_drafts[existing] = d;
+                }
+                continue;
+            }
+            er_seen.insert(gp.prefix, gateway_drafts.len());
+            gateway_drafts.push(d);
+        }
+    }
+    if !suppressed.is_empty() {
+        suppressed.sort();
+        suppressed.dedup();
+        notes.push(TableNote::GatewayRoutesSuppressed {
+            table: key.route_table.expect("table is set"),
+            prefixes: suppressed,
+        });
+    }
+    drafts.extend(gateway_drafts);
+
+    // 8. User routes of the subnet's route table (§3).
+    if let (Some(t_idx), Some(t)) = (key.route_table, table) {
+        for (i, route) in t.routes.iter().enumerate() {
+            let (prefixes, prefix_text, tag) = match &route.prefix {
+                RoutePrefix::Cidr(net) => (vec![*net], vec![net.to_string()], None),
+                RoutePrefix::ServiceTag(tag) => match expand_tag(snap, tag) {
+                    Some(p) => {
+                        let text = p.iter().map(|x| x.to_string()).collect();
+                        (p, text, Some(tag.clone()))
+                    }
+                    None => (Vec::new(), vec![tag.clone()], Some(tag.clone())),
+                },
+            };
+            let r = EffectiveRoute {
+                name: Some(route.name.clone()),
+                source: RouteSource::User,
+                state: RouteState::Active,
+                prefixes,
+                prefix_text,
+                next_hop_type: NextHopType::from_user(&route.next_hop_type),
+                next_hop_ips: route.next_hop_ips.clone(),
+                origin: RouteOrigin::User {
+                    table: t_idx,
+                    route: i,
+                },
+                invalid: None,
+                assumed: false,
+            };
+            let mut d = draft(r);
+            d.sub_rank = user_prefix_rank(tag.as_deref());
+            d.order = i;
+            d.tag = tag;
+            drafts.push(d);
+        }
+    }
+
+    // §1.3: a user route for exactly 0.0.0.0/0 removes the reserved None routes.
+    let default_v4: IpNet = "0.0.0.0/0".parse().expect("valid");
+    let remover = drafts.iter().position(|d| {
+        let is_default = d.route.prefixes.contains(&default_v4);
+        match options.drop_reserved_none_routes_on_default_override {
+            ReservedNoneRemoval::UdrOnly => is_default && d.route.source == RouteSource::User,
+            ReservedNoneRemoval::UdrAndBgp => is_default && d.route.source != RouteSource::Default,
+            ReservedNoneRemoval::Never => false,
+        }
+    });
+    if let Some(by) = remover {
+        drafts.retain(|d| !d.reserved);
+        let by = drafts
+            .iter()
+            .position(|d| {
+                d.route.prefixes.contains(&default_v4) && d.route.source != RouteSource::Default
+            })
+            .unwrap_or(by);
+        notes.push(TableNote::ReservedNoneRoutesRemoved { by });
+    }
+
+    // Deterministic order: system routes, then gateway routes, then user routes.
+    let mut ordered: Vec<Draft> = Vec::with_capacity(drafts.len());
+    for source in [
+        RouteSource::Default,
+        RouteSource::VirtualNetworkGateway,
+        RouteSource::User,
+    ] {
+        for d in drafts.iter().filter(|d| d.route.source == source) {
+            ordered.push(Draft {
+                route: d.route.clone(),
+                sub_rank: d.sub_rank,
+                order: d.order,
+                tag: d.tag.clone(),
+                reserved: d.reserved,
+            });
+        }
+    }
+    // Renumber notes that point at draft positions.
+    let position_of = |old: usize, drafts: &[Draft], ordered: &[Draft]| -> usize {
+        let target = &drafts[old].route;
+        ordered
+            .iter()
+            .position(|d| &d.route == target)
+            .unwrap_or(old)
+    };
+    for note in &mut notes {
+        if let TableNote::ReservedNoneRoutesRemoved { by } = note {
+            *by = position_of(*by, &drafts, &ordered);
+        }
+    }
+    let drafts = ordered;
+
+    let (routes, mut state_notes) = assign_states(snap, options, drafts);
+    notes.append(&mut state_notes);
+    for (i, r) in routes.iter().enumerate() {
+        if r.source == RouteSource::User
+            && r.prefixes.is_empty()
+            && let RouteOrigin::User { table, route } = r.origin
+            && let RoutePrefix::ServiceTag(tag) =
+                &snap.route_tables[table.index()].routes[route].prefix
+        {
+            notes.push(TableNote::ServiceTagNotExpanded {
+                route: i,
+                tag: tag.clone(),
+                file_present: snap.service_tags.is_some(),
+            });
+        }
+    }
+    let (fib_entries, mut shadow_notes) = compile(options, &routes);
+    notes.append(&mut shadow_notes);
+    EffectiveRouteTable {
+        routes,
+        disable_bgp_route_propagation: disable_bgp,
+        route_table: key.route_table,
+        vnet: vnet_idx,
+        notes,
+        fib: Fib::build(fib_entries),
+    }
+}
+
+/// Assigns Active/Invalid per prefix (§4.2 step 1 and §5.5), splitting a multi-prefix route
+/// whose prefixes end up in different states.
+fn assign_states(
+    snap: &Snapshot,
+    _options: &ModelOptions,
+    drafts: Vec<Draft>,
+) -> (Vec<EffectiveRoute>, Vec<TableNote>) {
+    // (draft, prefix) slots, grouped by prefix.
+    let mut groups: HashMap<IpNet, Vec<usize>> = HashMap::new();
+    let mut slots: Vec<(usize, IpNet)> = Vec::new();
+    for (di, d) in drafts.iter().enumerate() {
+        let mut seen: Vec<IpNet> = Vec::new();
+        for p in &d.route.prefixes {
+            if seen.contains(p) {
+                continue;
+            }
+            seen.push(*p);
+            groups.entry(*p).or_default().push(slots.len());
+            slots.push((di, *p));
+        }
+    }
+    let mut verdict: Vec<Option<InvalidReason>> = vec![None; slots.len()];
+    let rank = |di: usize| {
+        let d = &drafts[di];
+        (
+            d.route.source.priority(),
+            d.sub_rank,
+            std::cmp::Reverse(d.order),
+            std::cmp::Reverse(di),
+        )
+    };
+    for members in groups.values() {
+        if members.len() < 2 {
+            continue;
+        }
+        let winner_slot = *members
+            .iter()
+            .max_by_key(|&&s| rank(slots[s].0))
+            .expect("non-empty");
+        let winner = slots[winner_slot].0;
+        for &s in members {
+            let di = slots[s].0;
+            if di == winner {
+                continue;
+            }
+            let d = &drafts[di];
+            let w = &drafts[winner];
+            // Service-endpoint routes cannot be overridden (§4.1 rule 4); the user or gateway
+            // route with the same prefix stays Active but is not used for it (§4.4).
+            if d.route.next_hop_type == NextHopType::VirtualNetworkServiceEndpoint
+                && w.route.source != RouteSource::Default
+            {
+                continue;
+            }
+            let duplicate = d.route.source == RouteSource::User
+                && w.route.source == RouteSource::User
+                && matches!((&d.route.origin, &w.route.origin), (RouteOrigin::User { table: a, .. }, RouteOrigin::User { table: b, .. }) if a == b)
+                && d.tag.as_deref().map(str::to_ascii_lowercase)
+                    == w.tag.as_deref().map(str::to_ascii_lowercase);
+            verdict[s] = Some(if duplicate {
+                InvalidReason::DuplicateInRouteTable { first: winner }
+            } else {
+                InvalidReason::IdenticalPrefix { winner }
+            });
+        }
+    }
+
+    // §5.5: with route-table network policies on the PE's subnet, a user route at least as
+    // long as the PE VNet's range (and shorter than /32) covering the PE IP invalidates it.
+    for (s, (di, prefix)) in slots.iter().enumerate() {
+        let d = &drafts[*di];
+        let RouteOrigin::PrivateEndpoint { endpoint } = d.route.origin else {
+            continue;
+        };
+        if verdict[s].is_some() {
+            continue;
+        }
+        let pe = &snap.private_endpoints[endpoint.index()];
+        let Some(pe_subnet) = pe.subnet.as_ref().and_then(|l| l.resolved()) else {
+            continue;
+        };
+        let subnet = &snap.subnets[pe_subnet.index()];
+        if !subnet
+            .private_endpoint_network_policies
+            .route_tables_apply()
+        {
+            continue;
+        }
+        let ip = prefix.addr();
+        let vnet = &snap.vnets[subnet.vnet.index()];
+        let Some(range_len) = vnet
+            .address_space
+            .iter()
+            .filter(|r| r.contains(&ip))
+            .map(|r| r.prefix_len())
+            .min()
+        else {
+            continue;
+        };
+        let by = slots.iter().enumerate().find(|(us, (udi, up))| {
+            let u = &drafts[*udi];
+            u.route.source == RouteSource::User
+                && verdict[*us].is_none()
+                && up.contains(&ip)
+                && up.prefix_len() >= range_len
+                && up.prefix_len() < up.max_prefix_len()
+        });
+        if let Some((_, (udi, _))) = by {
+            verdict[s] = Some(InvalidReason::PrivateEndpointOverridden { by: *udi });
+        }
+    }
+
+    // Rebuild routes: one per draft, split when its prefixes disagree.
+    let mut out: Vec<EffectiveRoute> = Vec::with_capacity(drafts.len());
+    let mut new_index: Vec<usize> = vec![0; drafts.len()];
+    let mut extra: Vec<(usize, EffectiveRoute)> = Vec::new();
+    let mut per_draft: Vec<Vec<usize>> = vec![Vec::new(); drafts.len()];
+    for (s, (di, _)) in slots.iter().enumerate() {
+        per_draft[*di].push(s);
+    }
+    for (di, d) in drafts.iter().enumerate() {
+        let members = &per_draft[di];
+        let invalid: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&s| verdict[s].is_some())
+            .collect();
+        let mut route = d.route.clone();
+        new_index[di] = out.len();
+        if members.is_empty() || invalid.is_empty() {
+            out.push(route);
+        } else if invalid.len() == members.len() {
+            route.state = RouteState::Invalid;
+            route.invalid = verdict[invalid[0]].clone();
+            out.push(route);
+        } else {
+            let bad: Vec<IpNet> = invalid.iter().map(|&s| slots[s].1).collect();
+            let mut inactive = route.clone();
+            route.prefixes.retain(|p| !bad.contains(p));
+            route.prefix_text = route.prefixes.iter().map(|p| p.to_string()).collect();
+            inactive.prefixes = bad;
+            inactive.prefix_text = inactive.prefixes.iter().map(|p| p.to_string()).collect();
+            inactive.state = RouteState::Invalid;
+            inactive.invalid = verdict[invalid[0]].clone();
+            out.push(route);
+            extra.push((di, inactive));
+        }
+    }
+    for (_, route) in extra {
+        out.push(route);
+    }
+    // Reasons point at drafts; renumber them to output positions.
+    for route in &mut out {
+        match &mut route.invalid {
+            Some(InvalidReason::IdenticalPrefix { winner }) => *winner = new_index[*winner],
+            Some(InvalidReason::PrivateEndpointOverridden { by }) => *by = new_index[*by],
+            Some(InvalidReason::DuplicateInRouteTable { first }) => *first = new_index[*first],
+            None => {}
+        }
+    }
+    (out, Vec::new())
+}
+
+/// Chooses the forwarding winner of every prefix (§4.2 steps 2–4): gateway routes more
+/// specific than a protected system route are never used (§4.1 rule 3); user and gateway
+/// routes inside a service-endpoint prefix are not used for it (§4.1 rule 4, C6).
+fn compile(options: &ModelOptions, routes: &[EffectiveRoute]) -> (Vec<FibEntry>, Vec<TableNote>) {
+    let mut notes = Vec::new();
+    let protected: Vec<(usize, IpNet)> = routes
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_active() && r.is_protected_system())
+        .flat_map(|(i, r)| r.prefixes.iter().map(move |p| (i, *p)))
+        .collect();
+    let mut best: HashMap<IpNet, (usize, (u8, u8))> = HashMap::new();
+    for (i, r) in routes.iter().enumerate() {
+        if !r.is_active() {
+            continue;
+        }
+        let mut shadow_noted = false;
+        for p in &r.prefixes {
+            let shadow = shadowed_by_rule(options, r, p, &protected, routes);
+            if let Some((by, se)) = shadow {
+                if !shadow_noted {
+                    notes.push(if se {
+                        TableNote::ShadowedByServiceEndpoint { route: i, by }
+                    } else {
+                        TableNote::BgpRouteShadowedBySystemRoute { route: i, by }
+                    });
+                    shadow_noted = true;
+                }
+                continue;
+            }
+            // Among Active routes an identical prefix remains only for a service endpoint
+            // and the user or gateway route it shadows, which is skipped above.
+            let key = (r.source.priority(), 0u8);
+            match best.get(p) {
+                Some(&(_, k)) if k >= key => {}
+                _ => {
+                    best.insert(*p, (i, key));
+                }
+            }
+        }
+    }
+    let mut entries: Vec<FibEntry> = best
+        .into_iter()
+        .map(|(prefix, (route, _))| FibEntry {
+            prefix,
+            route: route as u32,
+        })
+        .collect();
+    entries.sort_by_key(|a| a.prefix);
+    (entries, notes)
+}
+
+/// Whether `prefix` of `route` is never used because a protected route covers it.
+pub(crate) fn shadowed_by_rule(
+    options: &ModelOptions,
+    route: &EffectiveRoute,
+    prefix: &IpNet,
+    protected: &[(usize, IpNet)],
+    routes: &[EffectiveRoute],
+) -> Option<(usize, bool)> {
+    if route.source == RouteSource::Default {
+        return None;
+    }
+    for (by, p) in protected {
+        let se = routes[*by].next_hop_type == NextHopType::VirtualNetworkServiceEndpoint;
+        if se {
+            let applies = if options.se_routes_lpm_strict {
+                p == prefix
+            } else {
+                contains_prefix(p, prefix)
+            };
+            if applies {
+                return Some((*by, true));
+            }
+        } else if route.source == RouteSource::VirtualNetworkGateway
+            && contains_prefix(p, prefix)
+            && p != prefix
+        {
+            return Some((*by, false));
+        }
+    }
+    None
+}
+
+/// The addresses a NIC can own in a subnet, for callers that need IP → route lookups.
+pub fn host_ip(ip: IpAddr) -> IpNet {
+    prefix_of_ip(ip)
+}

@@ -1,0 +1,280 @@
+//! The compiled forwarding table: every winning prefix of a route context flattened into
+//! disjoint address intervals, looked up by binary search.
+//!
+//! Prefixes either nest or are disjoint, so the address space splits into at most 2n+1
+//! intervals, each owned by the longest prefix covering it. A lookup is one `partition_point`
+//! over a sorted array: no allocation, no pointer chasing, and the same structure gives the
+//! interval boundaries that the reachability matrix uses as address equivalence classes.
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+/// Marks an interval that no prefix covers.
+pub const NO_ROUTE: u32 = u32::MAX;
+
+/// One forwarding entry: a prefix and the effective route it selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FibEntry {
+    pub prefix: IpNet,
+    /// Index into `EffectiveRouteTable::routes`.
+    pub route: u32,
+}
+
+/// Flattened IPv4 and IPv6 interval tables.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fib {
+    pub entries: Vec<FibEntry>,
+    v4_starts: Vec<u32>,
+    v4_entry: Vec<u32>,
+    v6_starts: Vec<u128>,
+    v6_entry: Vec<u32>,
+}
+
+fn bounds(prefix: &IpNet) -> (u128, u128) {
+    match prefix {
+        IpNet::V4(n) => (
+            u32::from(n.network()) as u128,
+            u32::from(n.broadcast()) as u128,
+        ),
+        IpNet::V6(n) => (u128::from(n.network()), u128::from(n.broadcast())),
+    }
+}
+
+/// Flattens nested-or-disjoint ranges (already sorted by start, then by size descending) into
+/// `(start, entry)` intervals covering `0..=max`.
+fn flatten(ranges: &[(u128, u128, u32)], max: u128) -> Vec<(u128, u32)> {
+    let mut out: Vec<(u128, u32)> = Vec::with_capacity(ranges.len() * 2 + 1);
+    let mut push = |start: u128, entry: u32| {
+        if let Some(last) = out.last_mut() {
+            if last.0 == start {
+                last.1 = entry;
+                return;
+            }
+            if last.1 == entry {
+                return;
+            }
+        }
+        out.push((start, entry));
+    };
+    push(0, NO_ROUTE);
+    // Stack of enclosing ranges: (end, entry).
+    let mut stack: Vec<(u128, u32)> = Vec::new();
+    for &(start, end, entry) in ranges {
+        while let Some(&(top_end, _)) = stack.last() {
+            if top_end >= start {
+                break;
+            }
+            stack.pop();
+            if top_end < max {
+                let outer = stack.last().map(|s| s.1).unwrap_or(NO_ROUTE);
+                push(top_end + 1, outer);
+            }
+        }
+        push(start, entry);
+        stack.push((end, entry));
+    }
+    while let Some((top_end, _)) = stack.pop() {
+        if top_end < max {
+            let outer = stack.last().map(|s| s.1).unwrap_or(NO_ROUTE);
+            push(top_end + 1, outer);
+        }
+    }
+    out
+}
+
+impl Fib {
+    /// Builds the table. Prefixes must be unique; the caller has already chosen one winner
+    /// per prefix.
+    pub fn build(entries: Vec<FibEntry>) -> Fib {
+        let mut v4: Vec<(u128, u128, u32)> = Vec::new();
+        let mut v6: Vec<(u128, u128, u32)> = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            let (lo, hi) = bounds(&e.prefix);
+            match e.prefix {
+                IpNet::V4(_) => v4.push((lo, hi, i as u32)),
+                IpNet::V6(_) => v6.push((lo, hi, i as u32)),
+            }
+        }
+        let order =
+            |a: &(u128, u128, u32), b: &(u128, u128, u32)| a.0.cmp(&b.0).then(b.1.cmp(&a.1));
+        v4.sort_by(order);
+        v6.sort_by(order);
+        let f4 = flatten(&v4, u32::MAX as u128);
+        let f6 = flatten(&v6, u128::MAX);
+        Fib {
+            entries,
+            v4_starts: f4.iter().map(|(s, _)| *s as u32).collect(),
+            v4_entry: f4.iter().map(|(_, e)| *e).collect(),
+            v6_starts: f6.iter().map(|(s, _)| *s).collect(),
+            v6_entry: f6.iter().map(|(_, e)| *e).collect(),
+        }
+    }
+
+    /// The entry whose prefix is the longest match for `ip`.
+    #[inline]
+    pub fn lookup(&self, ip: IpAddr) -> Option<&FibEntry> {
+        let entry = match ip {
+            IpAddr::V4(v4) => {
+                let key = u32::from(v4);
+                let i = self.v4_starts.partition_point(|&s| s <= key);
+                self.v4_entry[i - 1]
+            }
+            IpAddr::V6(v6) => {
+                let key = u128::from(v6);
+                let i = self.v6_starts.partition_point(|&s| s <= key);
+                self.v6_entry[i - 1]
+            }
+        };
+        if entry == NO_ROUTE {
+            None
+        } else {
+            self.entries.get(entry as usize)
+        }
+    }
+
+    /// The route index selected for `ip`.
+    #[inline]
+    pub fn lookup_route(&self, ip: IpAddr) -> Option<u32> {
+        self.lookup(ip).map(|e| e.route)
+    }
+
+    /// Interval start addresses (IPv4): every address class boundary of this table.
+    pub fn v4_boundaries(&self) -> &[u32] {
+        &self.v4_starts
+    }
+
+    /// Interval start addresses (IPv6).
+    pub fn v6_boundaries(&self) -> &[u128] {
+        &self.v6_starts
+    }
+
+    /// Number of flattened intervals (both families), for sizing and benchmarks.
+    pub fn interval_count(&self) -> usize {
+        self.v4_starts.len() + self.v6_starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fib(prefixes: &[&str]) -> Fib {
+        Fib::build(
+            prefixes
+                .iter()
+                .enumerate()
+                .map(|(i, p)| FibEntry {
+                    prefix: p.parse().unwrap(),
+                    route: i as u32,
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn longest_prefix_wins() {
+        let f = fib(&[
+            "0.0.0.0/0",
+            "10.0.0.0/8",
+            "10.0.0.0/16",
+            "10.0.0.0/24",
+            "192.168.0.0/16",
+        ]);
+        let at = |ip: &str| f.lookup_route(ip.parse().unwrap());
+        assert_eq!(at("8.8.8.8"), Some(0));
+        assert_eq!(at("10.1.0.1"), Some(1));
+        assert_eq!(at("10.0.5.1"), Some(2));
+        assert_eq!(at("10.0.0.255"), Some(3));
+        assert_eq!(at("10.0.1.0"), Some(2));
+        assert_eq!(at("10.255.255.255"), Some(1));
+        assert_eq!(at("11.0.0.0"), Some(0));
+        assert_eq!(at("255.255.255.255"), Some(0));
+        assert_eq!(at("0.0.0.0"), Some(0));
+    }
+
+    #[test]
+    fn uncovered_space_has_no_route() {
+        let f = fib(&["10.0.0.0/8", "255.255.255.255/32", "::/0"]);
+        assert_eq!(f.lookup_route("9.255.255.255".parse().unwrap()), None);
+        assert_eq!(f.lookup_route("11.0.0.0".parse().unwrap()), None);
+        assert_eq!(f.lookup_route("255.255.255.255".parse().unwrap()), Some(1));
+        assert_eq!(f.lookup_route("255.255.255.254".parse().unwrap()), None);
+        assert_eq!(f.lookup_route("2001:db8::1".parse().unwrap()), Some(2));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn v4_prefix() -> impl Strategy<Value = IpNet> {
+        // Cluster addresses so that prefixes nest often.
+        (0u32..16, any::<u32>(), 0u8..=32).prop_map(|(hi, lo, len)| {
+            let addr = Ipv4Addr::from((hi << 28) | (lo >> 4));
+            IpNet::V4(Ipv4Net::new(addr, len).expect("len <= 32").trunc())
+        })
+    }
+
+    fn v6_prefix() -> impl Strategy<Value = IpNet> {
+        (0u128..16, any::<u128>(), 0u8..=128).prop_map(|(hi, lo, len)| {
+            let addr = Ipv6Addr::from((hi << 124) | (lo >> 4));
+            IpNet::V6(Ipv6Net::new(addr, len).expect("len <= 128").trunc())
+        })
+    }
+
+    fn address() -> impl Strategy<Value = IpAddr> {
+        prop_oneof![
+            (0u32..16, any::<u32>())
+                .prop_map(|(hi, lo)| IpAddr::V4(Ipv4Addr::from((hi << 28) | (lo >> 4)))),
+            (0u128..16, any::<u128>())
+                .prop_map(|(hi, lo)| IpAddr::V6(Ipv6Addr::from((hi << 124) | (lo >> 4)))),
+            Just(IpAddr::V4(Ipv4Addr::new(255, 255, 255, 255))),
+            Just(IpAddr::V4(Ipv4Addr::new(0, 0, 0, 0))),
+        ]
+    }
+
+    /// The reference: the longest prefix containing the address, by linear scan.
+    fn naive(entries: &[FibEntry], ip: IpAddr) -> Option<u32> {
+        entries
+            .iter()
+            .filter(|e| e.prefix.contains(&ip))
+            .max_by_key(|e| e.prefix.prefix_len())
+            .map(|e| e.route)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// The compiled table agrees with a linear longest-prefix scan for IPv4 and IPv6
+        /// prefixes of every length, including /0, /32 and /128.
+        #[test]
+        fn fib_agrees_with_linear_scan(
+            prefixes in proptest::collection::vec(prop_oneof![v4_prefix(), v6_prefix()], 0..60),
+            probes in proptest::collection::vec(address(), 1..60),
+        ) {
+            let mut seen = Vec::new();
+            let entries: Vec<FibEntry> = prefixes
+                .into_iter()
+                .filter(|p| if seen.contains(p) { false } else { seen.push(*p); true })
+                .enumerate()
+                .map(|(i, prefix)| FibEntry { prefix, route: i as u32 })
+                .collect();
+            let fib = Fib::build(entries.clone());
+            for ip in probes {
+                prop_assert_eq!(fib.lookup_route(ip), naive(&entries, ip), "ip {}", ip);
+                // Probe the edges of every prefix too.
+                for e in entries.iter().take(8) {
+                    for edge in [e.prefix.network(), e.prefix.broadcast()] {
+                        prop_assert_eq!(fib.lookup_route(edge), naive(&entries, edge), "edge {}", edge);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! Effective routes: what a subnet's NICs see, with Azure's source, state and next hop
+//! vocabulary, and the reason each route exists or is Invalid kept as data.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use azroute_model::*;
+use ipnet::IpNet;
+
+/// `source` of an effective route (`EffectiveRouteSource`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RouteSource {
+    Default,
+    VirtualNetworkGateway,
+    User,
+}
+
+impl RouteSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteSource::Default => "Default",
+            RouteSource::VirtualNetworkGateway => "VirtualNetworkGateway",
+            RouteSource::User => "User",
+        }
+    }
+
+    /// Priority for identical prefixes (§4.1): User > gateway/BGP > system.
+    pub fn priority(self) -> u8 {
+        match self {
+            RouteSource::User => 3,
+            RouteSource::VirtualNetworkGateway => 2,
+            RouteSource::Default => 1,
+        }
+    }
+}
+
+/// `state` of an effective route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RouteState {
+    Active,
+    Invalid,
+}
+
+impl RouteState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteState::Active => "Active",
+            RouteState::Invalid => "Invalid",
+        }
+    }
+}
+
+/// `nextHopType` as the effective-route API spells it (§2.1).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NextHopType {
+    VnetLocal,
+    VNetPeering,
+    VNetGlobalPeering,
+    VirtualNetworkGateway,
+    VirtualAppliance,
+    Internet,
+    None,
+    VirtualNetworkServiceEndpoint,
+    InterfaceEndpoint,
+    /// A next hop type azroute does not model, carried verbatim from a user route.
+    Other(String),
+}
+
+impl NextHopType {
+    /// The effective-route API's spelling (`az network nic show-effective-route-table`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            NextHopType::VnetLocal => "VnetLocal",
+            NextHopType::VNetPeering => "VNetPeering",
+            NextHopType::VNetGlobalPeering => "VNetGlobalPeering",
+            NextHopType::VirtualNetworkGateway => "VirtualNetworkGateway",
+            NextHopType::VirtualAppliance => "VirtualAppliance",
+            NextHopType::Internet => "Internet",
+            NextHopType::None => "None",
+            NextHopType::VirtualNetworkServiceEndpoint => "VirtualNetworkServiceEndpoint",
+            NextHopType::InterfaceEndpoint => "InterfaceEndpoint",
+            NextHopType::Other(text) => text,
+        }
+    }
+
+    /// Network Watcher's documented spelling (§2.1, §7.5): `VirtualNetwork` for the VNet's own
+    /// space, `VirtualNetworkPeering` for either kind of peering.
+    pub fn network_watcher_name(&self) -> &str {
+        match self {
+            NextHopType::VnetLocal => "VirtualNetwork",
+            NextHopType::VNetPeering | NextHopType::VNetGlobalPeering => "VirtualNetworkPeering",
+            NextHopType::VirtualNetworkGateway => "VirtualNetworkGateway",
+            NextHopType::VirtualAppliance => "VirtualAppliance",
+            NextHopType::Internet => "Internet",
+            NextHopType::None => "None",
+            NextHopType::VirtualNetworkServiceEndpoint => "VirtualNetworkServiceEndpoint",
+            // Network Watcher documents no name for private endpoints; see `next_hop`.
+            NextHopType::InterfaceEndpoint => "VirtualNetwork",
+            NextHopType::Other(text) => text,
+        }
+    }
+
+    pub fn from_user(t: &RouteNextHopType) -> NextHopType {
+        match t {
+            RouteNextHopType::VirtualNetworkGateway => NextHopType::VirtualNetworkGateway,
+            RouteNextHopType::VnetLocal => NextHopType::VnetLocal,
+            RouteNextHopType::Internet => NextHopType::Internet,
+            // ECMP routes are shown as VirtualAppliance with several IPs (C18 default).
+            RouteNextHopType::VirtualAppliance | RouteNextHopType::VirtualApplianceEcmp => {
+                NextHopType::VirtualAppliance
+            }
+            RouteNextHopType::None => NextHopType::None,
+            RouteNextHopType::Other(text) => NextHopType::Other(text.clone()),
+        }
+    }
+}
+
+/// How a gateway learned a prefix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GatewayRouteKind {
+    /// Static prefix of the local network gateway of a site-to-site connection.
+    LocalNetworkGateway {
+        local_gateway: LocalGatewayIdx,
+        connection: ConnectionIdx,
+    },
+    /// Learned over BGP (`list-learned-routes`).
+    Bgp {
+        origin: String,
+        source_peer: String,
+        as_path: String,
+    },
+    /// Address space of the VNet at the other end of a VNet-to-VNet connection.
+    Vnet2Vnet {
+        connection: ConnectionIdx,
+        remote_vnet: VnetIdx,
+    },
+    /// Point-to-site client address pool.
+    PointToSiteClientPool,
+}
+
+/// Why a route exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteOrigin {
+    /// One of the VNet's own address ranges.
+    VnetAddressSpace { vnet: VnetIdx },
+    /// The default 0.0.0.0/0 (or ::/0) Internet route.
+    DefaultInternet,
+    /// A reserved range dropped by default (§1.1).
+    ReservedRange,
+    /// An address range of a Connected peering's remote VNet.
+    Peering { peering: PeeringIdx },
+    /// A prefix programmed by a virtual network gateway, own or via gateway transit.
+    Gateway {
+        gateway: GatewayIdx,
+        via_peering: Option<PeeringIdx>,
+        kinds: Vec<GatewayRouteKind>,
+    },
+    /// A service endpoint enabled on the subnet.
+    ServiceEndpoint { service: String, tags: Vec<String> },
+    /// A private endpoint's IP (§5.5).
+    PrivateEndpoint { endpoint: PrivateEndpointIdx },
+    /// A user-defined route (`route` indexes `RouteTable::routes`).
+    User { table: RouteTableIdx, route: usize },
+}
+
+/// Why a route is Invalid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InvalidReason {
+    /// Another route has the identical prefix and a higher-priority source (§4.1, §4.3).
+    IdenticalPrefix { winner: usize },
+    /// A user route at least as long as the private endpoint's VNet range covers its IP and the
+    /// endpoint's subnet applies route tables to private endpoints (§5.5).
+    PrivateEndpointOverridden { by: usize },
+    /// The same prefix appears twice in one route table; Azure refuses this (§3.1).
+    DuplicateInRouteTable { first: usize },
+}
+
+/// One effective route, as `show-effective-route-table` prints it plus why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EffectiveRoute {
+    /// The user route's name; `None` for system and gateway routes.
+    pub name: Option<String>,
+    pub source: RouteSource,
+    pub state: RouteState,
+    /// Prefixes usable for lookups.
+    pub prefixes: Vec<IpNet>,
+    /// What `addressPrefix` prints: the prefixes, or a service tag that could not be expanded.
+    pub prefix_text: Vec<String>,
+    pub next_hop_type: NextHopType,
+    pub next_hop_ips: Vec<IpAddr>,
+    pub origin: RouteOrigin,
+    pub invalid: Option<InvalidReason>,
+    /// The route rests on an assumption (IPv6 system routes, §10.3).
+    pub assumed: bool,
+}
+
+impl EffectiveRoute {
+    pub fn is_active(&self) -> bool {
+        self.state == RouteState::Active
+    }
+
+    /// A protected system route (§4.1 rule 3): the VNet's own space, peerings and service
+    /// endpoints win over more specific gateway routes.
+    pub fn is_protected_system(&self) -> bool {
+        self.source == RouteSource::Default
+            && matches!(
+                self.next_hop_type,
+                NextHopType::VnetLocal
+                    | NextHopType::VNetPeering
+                    | NextHopType::VNetGlobalPeering
+                    | NextHopType::VirtualNetworkServiceEndpoint
+            )
+    }
+
+    /// A one-line label: `User 0.0.0.0/0 → VirtualAppliance 10.0.100.4 (Default-NVA)`.
+    pub fn label(&self) -> String {
+        let mut s = format!(
+            "{} {} → {}",
+            self.source.as_str(),
+            self.prefix_text.join(" "),
+            self.next_hop_type.as_str()
+        );
+        if !self.next_hop_ips.is_empty() {
+            let ips: Vec<String> = self.next_hop_ips.iter().map(|ip| ip.to_string()).collect();
+            s.push(' ');
+            s.push_str(&ips.join(" "));
+        }
+        if let Some(name) = &self.name {
+            s.push_str(&format!(" ({name})"));
+        }
+        s
+    }
+}
+
+/// Something about a subnet's routes worth saying alongside them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TableNote {
+    /// A user route for 0.0.0.0/0 removed the default `None` routes (§1.3).
+    ReservedNoneRoutesRemoved { by: usize },
+    /// The route table disables gateway route propagation; gateway routes were left out.
+    GatewayRoutesSuppressed {
+        table: RouteTableIdx,
+        prefixes: Vec<IpNet>,
+    },
+    /// The route table disables peering routes (preview, §3.8).
+    PeeringRoutesDisabled { table: RouteTableIdx },
+    /// A peering is not Connected on both sides, so its routes are missing (§5.1).
+    PeeringNotConnected {
+        peering: PeeringIdx,
+        local_state: String,
+        remote_state: Option<String>,
+    },
+    /// A peering asks for the remote gateway but the remote side does not offer it, or the
+    /// other way round (§5.2, §5.3).
+    GatewayTransitMismatch {
+        peering: PeeringIdx,
+        use_remote_gateways: bool,
+        remote_allows_transit: bool,
+        remote_has_gateway: bool,
+    },
+    /// A gateway route more specific than a VNet or peering range is never used there (§4.1).
+    BgpRouteShadowedBySystemRoute { route: usize, by: usize },
+    /// A user or gateway route covered by a service-endpoint route is not used for it (§4.1).
+    ShadowedByServiceEndpoint { route: usize, by: usize },
+    /// A service tag could not be expanded: no Service Tags file, or an unknown tag.
+    ServiceTagNotExpanded {
+        route: usize,
+        tag: String,
+        file_present: bool,
+    },
+    /// IPv6 system routes are not documented; these were assumed (§10.3).
+    Ipv6SystemRoutesAssumed,
+    /// A gateway's instance IPs are not in the export, so its routes have no next hop IP.
+    GatewayNextHopUnknown { gateway: GatewayIdx },
+    /// The same prefix came from both an ExpressRoute and a VPN gateway; ExpressRoute is
+    /// preferred by default (§5.4).
+    ExpressRoutePreferred { prefix: IpNet },
+}
+
+/// The effective routes of one route context (all subnets that share the same inputs).
+#[derive(Clone, Debug)]
+pub struct EffectiveRouteTable {
+    pub routes: Vec<EffectiveRoute>,
+    /// `disableBgpRoutePropagation` of the associated route table (false when none).
+    pub disable_bgp_route_propagation: bool,
+    pub route_table: Option<RouteTableIdx>,
+    pub vnet: VnetIdx,
+    pub notes: Vec<TableNote>,
+    /// The compiled lookup structure.
+    pub fib: crate::fib::Fib,
+}
+
+impl EffectiveRouteTable {
+    pub fn active(&self) -> impl Iterator<Item = (usize, &EffectiveRoute)> {
+        self.routes
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_active())
+    }
+}
+
+impl fmt::Display for RouteSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

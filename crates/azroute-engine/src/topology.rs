@@ -1,0 +1,307 @@
+//! Derived facts about an estate that many route contexts share: which peerings are Connected
+//! on both sides, which gateway serves each VNet (own or by gateway transit), what each gateway
+//! has learned, and which private endpoints each VNet sees.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use azroute_model::*;
+use ipnet::IpNet;
+
+use crate::route::{GatewayRouteKind, TableNote};
+
+/// The state of one peering object, with its reverse side.
+#[derive(Clone, Debug)]
+pub struct PeeringStatus {
+    /// Both sides Connected (or the remote VNet is not exported and this side says Connected).
+    pub connected: bool,
+    pub local_state: String,
+    /// The reverse peering's state, when the remote VNet and its peering are exported.
+    pub remote_state: Option<String>,
+    pub reverse: Option<PeeringIdx>,
+    /// Regions differ (`VNetGlobalPeering`).
+    pub global: bool,
+    pub remote_vnet: Option<VnetIdx>,
+}
+
+/// The gateway(s) whose routes a VNet receives.
+#[derive(Clone, Debug, Default)]
+pub struct GatewayAttachment {
+    pub gateways: Vec<GatewayIdx>,
+    /// Set when the gateways are the remote VNet's, reached by gateway transit.
+    pub via: Option<PeeringIdx>,
+    /// Gateway-transit flags that do not match (one side set, the other not).
+    pub mismatches: Vec<TableNote>,
+}
+
+/// One prefix a gateway programs, with its next hops and how it was learned.
+#[derive(Clone, Debug)]
+pub struct GatewayPrefix {
+    pub prefix: IpNet,
+    pub next_hops: Vec<IpAddr>,
+    pub kinds: Vec<GatewayRouteKind>,
+}
+
+/// Facts derived once per snapshot.
+#[derive(Clone, Debug, Default)]
+pub struct Topology {
+    pub peerings: Vec<PeeringStatus>,
+    /// Gateways whose GatewaySubnet is in each VNet.
+    pub own_gateways: Vec<Vec<GatewayIdx>>,
+    pub attachments: Vec<GatewayAttachment>,
+    pub gateway_prefixes: Vec<Vec<GatewayPrefix>>,
+    /// Private endpoints whose subnet is in each VNet.
+    pub endpoints_by_vnet: Vec<Vec<PrivateEndpointIdx>>,
+}
+
+impl Topology {
+    pub fn build(snap: &Snapshot) -> Topology {
+        let peerings = peering_statuses(snap);
+        let mut own_gateways = vec![Vec::new(); snap.vnets.len()];
+        for (gi, gw) in snap.gateways.iter().enumerate() {
+            if let Some(v) = gw.vnet.as_ref().and_then(|l| l.resolved())
+                && matches!(
+                    gw.gateway_type,
+                    GatewayType::Vpn | GatewayType::ExpressRoute
+                )
+            {
+                own_gateways[v.index()].push(GatewayIdx(gi as u32));
+            }
+        }
+        let attachments = (0..snap.vnets.len())
+            .map(|v| attachment(snap, &peerings, &own_gateways, VnetIdx(v as u32)))
+            .collect();
+        let gateway_prefixes = (0..snap.gateways.len())
+            .map(|g| gateway_prefixes(snap, GatewayIdx(g as u32)))
+            .collect();
+        let mut endpoints_by_vnet = vec![Vec::new(); snap.vnets.len()];
+        for (pi, pe) in snap.private_endpoints.iter().enumerate() {
+            if let Some(s) = pe.subnet.as_ref().and_then(|l| l.resolved()) {
+                endpoints_by_vnet[snap.subnets[s.index()].vnet.index()]
+                    .push(PrivateEndpointIdx(pi as u32));
+            }
+        }
+        Topology {
+            peerings,
+            own_gateways,
+            attachments,
+            gateway_prefixes,
+            endpoints_by_vnet,
+        }
+    }
+
+    /// Connected peerings of a VNet, with their remote VNet when exported.
+    pub fn connected_peerings<'a>(
+        &'a self,
+        snap: &'a Snapshot,
+        vnet: VnetIdx,
+    ) -> impl Iterator<Item = PeeringIdx> + 'a {
+        snap.vnets[vnet.index()]
+            .peerings
+            .iter()
+            .copied()
+            .filter(move |p| self.peerings[p.index()].connected)
+    }
+
+    /// The peering from `vnet` to `remote`, if any.
+    pub fn peering_between(
+        &self,
+        snap: &Snapshot,
+        vnet: VnetIdx,
+        remote: VnetIdx,
+    ) -> Option<PeeringIdx> {
+        snap.vnets[vnet.index()]
+            .peerings
+            .iter()
+            .copied()
+            .find(|p| self.peerings[p.index()].remote_vnet == Some(remote))
+    }
+}
+
+fn peering_statuses(snap: &Snapshot) -> Vec<PeeringStatus> {
+    snap.peerings
+        .iter()
+        .map(|p| {
+            let remote_vnet = p.remote_vnet.resolved();
+            let reverse = remote_vnet.and_then(|r| {
+                snap.vnets[r.index()]
+                    .peerings
+                    .iter()
+                    .copied()
+                    .find(|q| snap.peerings[q.index()].remote_vnet.resolved() == Some(p.vnet))
+            });
+            let remote_state = reverse.map(|q| snap.peerings[q.index()].state.as_str().to_string());
+            let local_ok = p.state == PeeringState::Connected;
+            let remote_ok =
+                reverse.is_none_or(|q| snap.peerings[q.index()].state == PeeringState::Connected);
+            let local_loc = &snap.vnets[p.vnet.index()].location;
+            let global = match remote_vnet {
+                Some(r) => {
+                    let remote_loc = &snap.vnets[r.index()].location;
+                    !local_loc.is_empty() && !remote_loc.is_empty() && local_loc != remote_loc
+                }
+                None => false,
+            };
+            PeeringStatus {
+                connected: local_ok && remote_ok,
+                local_state: p.state.as_str().to_string(),
+                remote_state,
+                reverse,
+                global,
+                remote_vnet,
+            }
+        })
+        .collect()
+}
+
+/// Which gateway serves a VNet (§5.3): its own, else the remote VNet's through a peering with
+/// `useRemoteGateways` whose reverse side has `allowGatewayTransit`.
+fn attachment(
+    snap: &Snapshot,
+    peerings: &[PeeringStatus],
+    own: &[Vec<GatewayIdx>],
+    vnet: VnetIdx,
+) -> GatewayAttachment {
+    let mut out = GatewayAttachment::default();
+    if !own[vnet.index()].is_empty() {
+        out.gateways = own[vnet.index()].clone();
+    }
+    for &p in &snap.vnets[vnet.index()].peerings {
+        let status = &peerings[p.index()];
+        let peering = &snap.peerings[p.index()];
+        let Some(remote) = status.remote_vnet else {
+            continue;
+        };
+        let remote_allows = status
+            .reverse
+            .is_some_and(|q| snap.peerings[q.index()].allow_gateway_transit);
+        let remote_has_gateway = !own[remote.index()].is_empty();
+        if peering.use_remote_gateways && status.connected && remote_allows && remote_has_gateway {
+            if out.gateways.is_empty() && out.via.is_none() {
+                out.gateways = own[remote.index()].clone();
+                out.via = Some(p);
+            }
+        } else if status.connected
+            && remote_has_gateway
+            && (peering.use_remote_gateways || remote_allows)
+        {
+            out.mismatches.push(TableNote::GatewayTransitMismatch {
+                peering: p,
+                use_remote_gateways: peering.use_remote_gateways,
+                remote_allows_transit: remote_allows,
+                remote_has_gateway,
+            });
+        }
+    }
+    out
+}
+
+/// What a gateway programs into the subnets it serves.
+fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx) -> Vec<GatewayPrefix> {
+    let gw = &snap.gateways[g.index()];
+    let own_space: Vec<IpNet> = gw
+        .vnet
+        .as_ref()
+        .and_then(|l| l.resolved())
+        .map(|v| snap.vnets[v.index()].address_space.clone())
+        .unwrap_or_default();
+    let mut by_prefix: BTreeMap<IpNet, GatewayPrefix> = BTreeMap::new();
+    let mut add = |prefix: IpNet, next_hops: Vec<IpAddr>, kind: GatewayRouteKind| {
+        if own_space.contains(&prefix) {
+            return;
+        }
+        let entry = by_prefix.entry(prefix).or_insert_with(|| GatewayPrefix {
+            prefix,
+            next_hops: Vec::new(),
+            kinds: Vec::new(),
+        });
+        for ip in next_hops {
+            if !entry.next_hops.contains(&ip) {
+                entry.next_hops.push(ip);
+            }
+        }
+        if !entry.kinds.contains(&kind) {
+            entry.kinds.push(kind);
+        }
+    };
+    let instance = gw.instance_ips.clone();
+    for (ci, conn) in snap.connections.iter().enumerate() {
+        let is_gw1 = conn.gateway1.as_ref().and_then(|l| l.resolved()) == Some(g);
+        let is_gw2 = conn.gateway2.as_ref().and_then(|l| l.resolved()) == Some(g);
+        if !is_gw1 && !is_gw2 {
+            continue;
+        }
+        let connection = ConnectionIdx(ci as u32);
+        match conn.connection_type {
+            ConnectionType::IPsec => {
+                if let Some(lng) = conn.local_gateway2.as_ref().and_then(|l| l.resolved()) {
+                    for prefix in &snap.local_gateways[lng.index()].prefixes {
+                        add(
+                            *prefix,
+                            instance.clone(),
+                            GatewayRouteKind::LocalNetworkGateway {
+                                local_gateway: lng,
+                                connection,
+                            },
+                        );
+                    }
+                }
+            }
+            ConnectionType::Vnet2Vnet => {
+                let other = if is_gw1 {
+                    &conn.gateway2
+                } else {
+                    &conn.gateway1
+                };
+                let remote = other.as_ref().and_then(|l| l.resolved()).and_then(|o| {
+                    snap.gateways[o.index()]
+                        .vnet
+                        .as_ref()
+                        .and_then(|l| l.resolved())
+                });
+                if let Some(remote_vnet) = remote {
+                    for prefix in &snap.vnets[remote_vnet.index()].address_space {
+                        add(
+                            *prefix,
+                            instance.clone(),
+                            GatewayRouteKind::Vnet2Vnet {
+                                connection,
+                                remote_vnet,
+                            },
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for learned in &gw.learned_routes {
+        if learned.origin.eq_ignore_ascii_case("Network") {
+            continue;
+        }
+        // ExpressRoute routes point at the Microsoft edge routers the route was learned from
+        // (C4); VPN routes at the gateway's own instances.
+        let hops = if gw.gateway_type == GatewayType::ExpressRoute {
+            learned.next_hop.into_iter().collect()
+        } else {
+            instance.clone()
+        };
+        add(
+            learned.network,
+            hops,
+            GatewayRouteKind::Bgp {
+                origin: learned.origin.clone(),
+                source_peer: learned.source_peer.clone(),
+                as_path: learned.as_path.clone(),
+            },
+        );
+    }
+    for prefix in &gw.vpn_client_address_pool {
+        add(
+            *prefix,
+            instance.clone(),
+            GatewayRouteKind::PointToSiteClientPool,
+        );
+    }
+    by_prefix.into_values().collect()
+}

@@ -1,0 +1,641 @@
+//! One input file: reading it safely and recognising its envelope (a bare list, `{"value": …}`,
+//! Resource Graph `{"data": …}`, a REST spec example, the Service Tags file, a learned-routes
+//! wrapper, or a single resource).
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::diag::Diagnostic;
+use crate::dto::*;
+use crate::lower::Pending;
+
+/// Parses the text of one file into `pending`.
+///
+/// The envelope is read in one streaming pass; each resource object is first captured as raw
+/// text and then read into typed structs, so a malformed resource is reported with its JSON
+/// path and skipped without losing the rest of the file, and an unmodelled resource type whose
+/// fields do not fit azroute's structs is skipped silently.
+pub(crate) fn parse_text(text: &str, pending: &mut Pending) -> Result<(), Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error("EmptyFile", "the file is empty").hint(
+            "an export that failed half-way can leave an empty file; export it again or remove it",
+        ));
+    }
+    process(text, "$", pending, text).map_err(|err| describe_error(text, err))
+}
+
+/// What the top level of a text turned out to be.
+enum Shape {
+    /// One of the envelopes (a list, `value`, `data`, Service Tags, …); already processed.
+    Envelope,
+    /// A single resource object: process the whole text as one resource.
+    Resource,
+    /// An object that is neither (an API result such as a next-hop answer).
+    Other,
+}
+
+/// Processes one JSON text (a file, or the body of a REST example).
+fn process(
+    text: &str,
+    path: &str,
+    pending: &mut Pending,
+    file_text: &str,
+) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let shape = (&mut de).deserialize_any(FileVisitor {
+        pending: &mut *pending,
+        path: path.to_string(),
+        file_text,
+    })?;
+    de.end()?;
+    match shape {
+        Shape::Resource => resource_raw(text, path, pending, file_text),
+        Shape::Other => pending.untyped_objects += 1,
+        Shape::Envelope => {}
+    }
+    Ok(())
+}
+
+azure_object! {
+    /// Just enough of a resource to know whether azroute models its type.
+    pub struct TypePeekDto<'a> {
+        id: Str<'a> = "id",
+        resource_type: Str<'a> = "type",
+    }
+}
+
+/// Reads one resource from its raw text.
+fn resource_raw(raw: &str, path: &str, pending: &mut Pending, file_text: &str) {
+    match serde_json::from_str::<ResourceDto<'_>>(raw) {
+        Ok(dto) => pending.resource(dto, path),
+        Err(err) => {
+            let peek = serde_json::from_str::<TypePeekDto<'_>>(raw).ok();
+            let ty = peek.as_ref().and_then(|p| {
+                p.resource_type
+                    .as_ref()
+                    .map(|t| t.as_str().to_ascii_lowercase())
+                    .or_else(|| {
+                        p.id.as_ref()
+                            .and_then(|id| crate::lower::type_from_id(id.as_str()))
+                    })
+            });
+            match ty {
+                None => pending.untyped_objects += 1,
+                Some(t) if !crate::lower::is_modelled_type(&t) => {
+                    *pending.skipped_types.entry(t).or_default() += 1;
+                }
+                Some(_) => {
+                    let inner = serde_path_to_error::deserialize::<_, ResourceDto<'_>>(
+                        &mut serde_json::Deserializer::from_str(raw),
+                    )
+                    .err()
+                    .map(|e| e.path().to_string())
+                    .filter(|p| !p.is_empty() && p != "." && p != "?");
+                    let json_path = match inner {
+                        Some(inner) => format!("{path}.{inner}"),
+                        None => path.to_string(),
+                    };
+                    let id = peek
+                        .as_ref()
+                        .and_then(|p| p.id.as_ref())
+                        .map(|id| id.as_str().to_string())
+                        .unwrap_or_default();
+                    let message = err.to_string();
+                    let message = message
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or(&message)
+                        .to_string();
+                    let location = absolute_location(file_text, raw, err.line(), err.column());
+                    let d = Diagnostic::error("WrongType", format!("{message}{location}"))
+                        .in_file(pending.file_path.clone())
+                        .at(json_path)
+                        .resource(id)
+                        .hint("a field has a different type than Azure writes; was the file edited by hand? The resource was skipped");
+                    pending.diagnostics.push(d);
+                }
+            }
+        }
+    }
+}
+
+/// ` (line L column C)` of a position inside `raw`, counted in the whole file when `raw` is a
+/// slice of it.
+fn absolute_location(file_text: &str, raw: &str, line: usize, column: usize) -> String {
+    let file_start = file_text.as_ptr() as usize;
+    let raw_start = raw.as_ptr() as usize;
+    if raw_start < file_start || raw_start + raw.len() > file_start + file_text.len() {
+        return String::new();
+    }
+    let before = &file_text[..raw_start - file_start];
+    let base_line = before.matches('\n').count() + 1;
+    let base_col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0);
+    let (abs_line, abs_col) = if line <= 1 {
+        (base_line, base_col + column)
+    } else {
+        (base_line + line - 1, column)
+    };
+    format!(" (line {abs_line} column {abs_col})")
+}
+
+/// Turns an envelope-level parse error into a diagnostic; re-parses with path tracking to name
+/// the JSON path.
+fn describe_error(text: &str, err: serde_json::Error) -> Diagnostic {
+    let mut scratch = Pending::default();
+    let mut track = serde_path_to_error::Track::new();
+    let mut inner = serde_json::Deserializer::from_str(text);
+    let tracked = serde_path_to_error::Deserializer::new(&mut inner, &mut track);
+    let _ = tracked.deserialize_any(FileVisitor {
+        pending: &mut scratch,
+        path: "$".to_string(),
+        file_text: text,
+    });
+    let path = track.path().to_string();
+    let location = format!("line {} column {}", err.line(), err.column());
+    let message = err.to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    let (code, hint) = match err.classify() {
+        serde_json::error::Category::Eof => (
+            "TruncatedJson",
+            "the file ends in the middle of a JSON value; the download or export was probably cut off",
+        ),
+        serde_json::error::Category::Syntax => {
+            if message.contains("recursion limit") {
+                (
+                    "NestingTooDeep",
+                    "the JSON is nested deeper than any Azure export; is this the right file?",
+                )
+            } else {
+                (
+                    "InvalidJson",
+                    "this is not valid JSON; check that the file is an az CLI, REST or Resource Graph export",
+                )
+            }
+        }
+        serde_json::error::Category::Data => (
+            "WrongType",
+            "a field has a different type than Azure writes; was the file edited by hand?",
+        ),
+        serde_json::error::Category::Io => ("ReadError", "the file could not be read"),
+    };
+    let json_path = if path.is_empty() || path == "." || path == "?" {
+        "$".to_string()
+    } else {
+        format!("$.{path}")
+    };
+    Diagnostic::error(code, format!("{message} ({location})"))
+        .at(json_path)
+        .hint(hint)
+}
+
+/// The top level of a file.
+struct FileVisitor<'p, 't> {
+    pending: &'p mut Pending,
+    path: String,
+    file_text: &'t str,
+}
+
+impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
+    type Value = Shape;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object or list of Azure resources")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Shape, A::Error> {
+        read_resource_list(seq, self.pending, &self.path, self.file_text)?;
+        Ok(Shape::Envelope)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+        let pending = self.pending;
+        let base = self.path;
+        let file_text = self.file_text;
+        let mut envelope = false;
+        let mut resource_keys = false;
+        let mut tags: Option<Vec<ServiceTagDto<'de>>> = None;
+        let mut change_number = 0i64;
+        let mut cloud = String::new();
+        let mut gateway_id: Option<String> = None;
+        let mut learned: Option<Vec<LearnedRouteDto<'de>>> = None;
+        let mut truncated = false;
+        let mut more_pages = false;
+        let mut responses: Vec<(String, &'de serde_json::value::RawValue)> = Vec::new();
+        while let Some(key) = next_key(&mut map)? {
+            let k = key.as_str();
+            let is = |name: &str| k.eq_ignore_ascii_case(name);
+            if is("value") || is("data") {
+                envelope = true;
+                let path = format!("{base}.{k}");
+                map.next_value_seed(ListSeed {
+                    pending: &mut *pending,
+                    path,
+                    file_text,
+                    allow_table: is("data"),
+                })?;
+            } else if is("values") {
+                envelope = true;
+                tags = Some(map.next_value_seed(ValuesSeed {
+                    path: format!("{base}.values"),
+                })?);
+            } else if is("changeNumber") {
+                change_number = map.next_value::<Option<i64>>()?.unwrap_or(0);
+            } else if is("cloud") {
+                cloud = map
+                    .next_value::<Option<Str<'de>>>()?
+                    .map(|c| c.as_str().to_string())
+                    .unwrap_or_default();
+            } else if is("gatewayId") {
+                gateway_id = map
+                    .next_value::<Option<Str<'de>>>()?
+                    .map(|g| g.as_str().to_string());
+                envelope = true;
+            } else if is("learnedRoutes") {
+                envelope = true;
+                learned = Some(map.next_value_seed(LearnedSeed)?);
+            } else if is("responses") {
+                envelope = true;
+                responses = map.next_value_seed(ResponsesSeed)?;
+            } else if is("resultTruncated") {
+                truncated = map.next_value::<Option<Flag>>()?.is_some_and(|f| f.0);
+            } else if is("$skipToken") || is("skip_token") || is("skipToken") {
+                more_pages = map
+                    .next_value::<Option<Str<'de>>>()?
+                    .is_some_and(|t| !t.as_str().is_empty());
+            } else if is("format_version")
+                || is("terraform_version")
+                || is("planned_values")
+                || is("resource_changes")
+                || is("prior_state")
+            {
+                envelope = true;
+                skip(&mut map)?;
+                if !pending
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == "TerraformNotSupported")
+                {
+                    pending.diagnostics.push(
+                        Diagnostic::warning("TerraformNotSupported", "Terraform JSON is not read yet; the file was skipped")
+                            .in_file(pending.file_path.clone())
+                            .hint("export the deployed estate with `az` (see the README) until Terraform input lands"),
+                    );
+                }
+            } else {
+                if is("id") || is("type") || is("properties") {
+                    resource_keys = true;
+                }
+                skip(&mut map)?;
+            }
+        }
+        if let Some(tags) = tags {
+            pending.service_tags(tags, change_number, cloud, &base);
+        }
+        match (gateway_id, learned) {
+            (Some(id), Some(routes)) => pending.learned_routes(id, routes, &base),
+            (None, Some(_)) => pending.diagnostics.push(
+                Diagnostic::error("LearnedRoutesWithoutGateway", "a learned-routes file must name its gateway in `gatewayId`")
+                    .in_file(pending.file_path.clone())
+                    .at(base.clone())
+                    .hint("wrap the output of `az network vnet-gateway list-learned-routes` as {\"gatewayId\": \"<gateway id>\", \"learnedRoutes\": <output>}"),
+            ),
+            _ => {}
+        }
+        if !responses.is_empty() {
+            // A REST spec example: use the 200 body, else the 201 body (the two can disagree).
+            responses.sort_by(|a, b| a.0.cmp(&b.0));
+            let (status, body) = (responses[0].0.clone(), responses[0].1);
+            let mut part = Pending::new(pending.file, &pending.file_path);
+            let path = format!("{base}.responses.{status}.body");
+            process(body.get(), &path, &mut part, file_text).map_err(de::Error::custom)?;
+            pending.absorb(part);
+        }
+        if truncated || more_pages {
+            pending.diagnostics.push(
+                Diagnostic::warning("ResourceGraphIncomplete", "this Resource Graph result is one page of a longer answer; resources on other pages are missing")
+                    .in_file(pending.file_path.clone())
+                    .hint("page with `az graph query --first 1000 --skip-token …` and save every page into the snapshot"),
+            );
+        }
+        Ok(if envelope {
+            Shape::Envelope
+        } else if resource_keys {
+            Shape::Resource
+        } else {
+            Shape::Other
+        })
+    }
+}
+
+fn read_resource_list<'de, A: SeqAccess<'de>>(
+    mut seq: A,
+    pending: &mut Pending,
+    base: &str,
+    file_text: &str,
+) -> Result<(), A::Error> {
+    let mut i = 0usize;
+    while let Some(item) = seq.next_element::<Option<&'de serde_json::value::RawValue>>()? {
+        if let Some(raw) = item {
+            resource_raw(raw.get(), &format!("{base}[{i}]"), pending, file_text);
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// `value` / `data`: a list of resources; `data` may also be Resource Graph's table format.
+struct ListSeed<'p, 't> {
+    pending: &'p mut Pending,
+    path: String,
+    file_text: &'t str,
+    /// Resource Graph's table format is allowed under `data` only.
+    allow_table: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for ListSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ListSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a list of resources at `{}`", self.path)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        read_resource_list(seq, self.pending, &self.path, self.file_text)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    /// Resource Graph's table format: `{"columns": [{"name": …}], "rows": [[…], …]}`.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        if !self.allow_table {
+            return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
+        }
+        let mut columns: Option<Vec<String>> = None;
+        while let Some(key) = next_key(&mut map)? {
+            if key.as_str().eq_ignore_ascii_case("columns") {
+                let cols: Vec<ColumnDto<'de>> = map.next_value()?;
+                columns = Some(
+                    cols.into_iter()
+                        .map(|c| c.name.map(|n| n.as_str().to_string()).unwrap_or_default())
+                        .collect(),
+                );
+            } else if key.as_str().eq_ignore_ascii_case("rows") {
+                let Some(cols) = columns.as_ref() else {
+                    return Err(de::Error::custom(format!(
+                        "`{}.rows` comes before `columns`; azroute needs the column names first",
+                        self.path
+                    )));
+                };
+                let rows: Vec<Vec<&'de serde_json::value::RawValue>> = map.next_value()?;
+                for (i, row) in rows.iter().enumerate() {
+                    // Rebuild the row as the object its columns describe.
+                    let mut object = String::from("{");
+                    for (j, (col, value)) in cols.iter().zip(row.iter()).enumerate() {
+                        if j > 0 {
+                            object.push(',');
+                        }
+                        object.push_str(&serde_json::to_string(col).map_err(de::Error::custom)?);
+                        object.push(':');
+                        object.push_str(value.get());
+                    }
+                    object.push('}');
+                    resource_raw(
+                        &object,
+                        &format!("{}.rows[{i}]", self.path),
+                        self.pending,
+                        self.file_text,
+                    );
+                }
+            } else {
+                skip(&mut map)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+azure_object! {
+    /// A column of Resource Graph's table format.
+    pub struct ColumnDto<'a> {
+        name: Str<'a> = "name",
+    }
+}
+
+/// `values` of the Service Tags file.
+struct ValuesSeed {
+    path: String,
+}
+
+impl<'de> DeserializeSeed<'de> for ValuesSeed {
+    type Value = Vec<ServiceTagDto<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValuesSeed {
+    type Value = Vec<ServiceTagDto<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the list of service tags at `{}`", self.path)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(tag) = seq.next_element::<Option<ServiceTagDto<'de>>>()? {
+            out.extend(tag);
+        }
+        Ok(out)
+    }
+}
+
+/// `learnedRoutes`: the verbatim `list-learned-routes` output, a list or `{"value": [...]}`.
+struct LearnedSeed;
+
+impl<'de> DeserializeSeed<'de> for LearnedSeed {
+    type Value = Vec<LearnedRouteDto<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LearnedSeed {
+    type Value = Vec<LearnedRouteDto<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the output of `az network vnet-gateway list-learned-routes` (a list or {\"value\": [...]})")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(r) = seq.next_element::<Option<LearnedRouteDto<'de>>>()? {
+            out.extend(r);
+        }
+        Ok(out)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(key) = next_key(&mut map)? {
+            if key.as_str().eq_ignore_ascii_case("value") {
+                out = map.next_value_seed(LearnedSeed)?;
+            } else {
+                skip(&mut map)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `responses` of a REST API spec example: status code → the raw `body` of 200 and 201.
+struct ResponsesSeed;
+
+impl<'de> DeserializeSeed<'de> for ResponsesSeed {
+    type Value = Vec<(String, &'de serde_json::value::RawValue)>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResponsesSeed {
+    type Value = Vec<(String, &'de serde_json::value::RawValue)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the responses of a REST API example")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(key) = next_key(&mut map)? {
+            let status = key.as_str().to_string();
+            if status == "200" || status == "201" {
+                let response: ResponseDto<'de> = map.next_value()?;
+                if let Some(body) = response.body {
+                    out.push((status, body));
+                }
+            } else {
+                skip(&mut map)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One response of a REST API example.
+#[derive(serde::Deserialize)]
+struct ResponseDto<'a> {
+    #[serde(borrow)]
+    body: Option<&'a serde_json::value::RawValue>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Pending, Diagnostic> {
+        let mut p = Pending::new(0, "test.json");
+        parse_text(text, &mut p).map(|()| p)
+    }
+
+    #[test]
+    fn envelopes_are_recognised() {
+        let vnet = r#"{"id":"/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v","type":"Microsoft.Network/virtualNetworks","addressSpace":{"addressPrefixes":["10.0.0.0/16"]}}"#;
+        assert_eq!(parse(vnet).unwrap().vnets.len(), 1);
+        assert_eq!(parse(&format!("[{vnet}]")).unwrap().vnets.len(), 1);
+        assert_eq!(
+            parse(&format!(r#"{{"value":[{vnet}],"nextLink":null}}"#))
+                .unwrap()
+                .vnets
+                .len(),
+            1
+        );
+        assert_eq!(
+            parse(&format!(r#"{{"count":1,"data":[{vnet}]}}"#))
+                .unwrap()
+                .vnets
+                .len(),
+            1
+        );
+        let example =
+            format!(r#"{{"parameters":{{}},"responses":{{"200":{{"body":{vnet}}},"202":{{}}}}}}"#);
+        assert_eq!(parse(&example).unwrap().vnets.len(), 1);
+    }
+
+    #[test]
+    fn resource_graph_table_format() {
+        let text = r#"{"data":{"columns":[{"name":"id","type":"string"},{"name":"type","type":"string"},{"name":"properties","type":"object"}],
+            "rows":[["/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/routeTables/rt","microsoft.network/routetables",{"routes":[]}]]}}"#;
+        assert_eq!(parse(text).unwrap().route_tables.len(), 1);
+    }
+
+    #[test]
+    fn value_that_is_not_a_list_names_its_path() {
+        let err = parse(r#"{"value": 5}"#).unwrap_err();
+        assert_eq!(err.code, "WrongType");
+        assert!(err.message.contains("list of resources"), "{}", err.message);
+    }
+
+    #[test]
+    fn truncated_and_empty_files() {
+        assert_eq!(parse(r#"[{"id": "x", "#).unwrap_err().code, "TruncatedJson");
+        assert_eq!(parse("   ").unwrap_err().code, "EmptyFile");
+        assert_eq!(parse("not json").unwrap_err().code, "InvalidJson");
+    }
+
+    #[test]
+    fn wrong_types_name_the_json_path() {
+        let text = r#"{"value":[{"id":"/n","type":"Microsoft.Network/networkInterfaces","properties":{"enableIPForwarding":"yes"}}]}"#;
+        // The malformed resource is reported and skipped; the rest of the file is still read.
+        let text = text.replace("}}]}", "}},{\"id\":\"/r\",\"type\":\"Microsoft.Network/routeTables\"},{\"type\":\"Microsoft.Web/sites\",\"sku\":[1]}]}");
+        let p = parse(&text).unwrap();
+        let err = p
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "WrongType")
+            .expect("a WrongType diagnostic");
+        assert_eq!(
+            err.json_path.as_deref(),
+            Some("$.value[0].properties.enableIPForwarding"),
+            "{err}"
+        );
+        assert!(err.message.contains("line 1 column"), "{err}");
+        assert_eq!(p.route_tables.len(), 1);
+        // An unmodelled type whose fields do not fit is skipped silently.
+        assert_eq!(p.skipped_types.get("microsoft.web/sites"), Some(&1));
+        assert_eq!(p.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_overflow() {
+        // Typed nesting stops after one `properties` level; deeper levels are skipped without
+        // recursion, so an unterminated deep file is simply truncated.
+        let text = format!("{{\"id\": \"x\", {}", "\"properties\": {".repeat(100_000));
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.code, "TruncatedJson");
+        // Nesting inside skipped fields is skipped without recursion, however deep.
+        let text = format!(
+            "{{\"id\": \"x\", \"tags\": {}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(parse(&text).is_ok());
+    }
+}

@@ -1,0 +1,263 @@
+//! Reads exported Azure JSON into an azroute [`Snapshot`]: the only crate that knows Azure's
+//! JSON shapes.
+//!
+//! Accepted, in any mix, one or many per file: a single ARM resource, a list of them,
+//! `{"value": [...]}` (REST lists and `az ... list`), Resource Graph output (`{"data": [...]}`
+//! or its table format), REST API spec examples (`responses.200.body`), Azure's Service Tags
+//! file, and learned-routes wrappers (`{"gatewayId": ..., "learnedRoutes": ...}`). Fields may sit
+//! under `properties` (REST, Resource Graph) or be flattened (az CLI); keys and resource types
+//! are matched case-insensitively.
+//!
+//! Architecture invariant: ingest never fails as a whole. It returns the snapshot it could build
+//! and every problem as a [`Diagnostic`]; each command decides what is fatal.
+
+#![forbid(unsafe_code)]
+
+mod diag;
+mod dto;
+mod file;
+mod link;
+mod lower;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use azroute_model::{Snapshot, SourceFile};
+use rayon::prelude::*;
+
+pub use diag::{Diagnostic, Severity};
+
+/// Limits on what ingest reads.
+#[derive(Clone, Debug)]
+pub struct IngestOptions {
+    /// Files larger than this are refused rather than read into memory.
+    pub max_file_size: u64,
+}
+
+impl Default for IngestOptions {
+    fn default() -> IngestOptions {
+        IngestOptions {
+            max_file_size: 512 * 1024 * 1024,
+        }
+    }
+}
+
+/// Counts of what was read, for `-v` output.
+#[derive(Clone, Debug, Default)]
+pub struct IngestStats {
+    pub files: usize,
+    pub bytes: u64,
+    pub resources: usize,
+    /// Resources of types azroute does not model, by lower-cased type.
+    pub skipped_types: BTreeMap<String, usize>,
+    /// Objects without a resource type (API results, effective routes, …).
+    pub untyped_objects: usize,
+}
+
+/// The result of reading a snapshot.
+#[derive(Debug)]
+pub struct Loaded {
+    pub snapshot: Snapshot,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: IngestStats,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Lists the `*.json` files a path names: the file itself, or every one below a directory
+/// (recursively, sorted, so the answer never depends on directory order).
+pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let meta = std::fs::metadata(path).map_err(|err| {
+        Diagnostic::error(
+            "SnapshotNotFound",
+            format!("cannot read `{}`: {err}", path.display()),
+        )
+        .hint("`--snapshot` takes a directory of exported JSON files or a single JSON file")
+    })?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|err| {
+            Diagnostic::error(
+                "SnapshotNotFound",
+                format!("cannot list `{}`: {err}", dir.display()),
+            )
+        })?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    if out.is_empty() {
+        return Err(Diagnostic::error(
+            "EmptySnapshot",
+            format!("no `*.json` files below `{}`", path.display()),
+        )
+        .hint("export the estate with the `az` commands in the README into this directory"));
+    }
+    Ok(out)
+}
+
+/// Reads one file's bytes, refusing files over the size limit and text that is not UTF-8.
+fn read_file(path: &Path, options: &IngestOptions) -> Result<String, Diagnostic> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|err| {
+        Diagnostic::error("ReadError", format!("cannot read the file: {err}")).in_file(&shown)
+    })?;
+    if meta.len() > options.max_file_size {
+        return Err(Diagnostic::error(
+            "FileTooLarge",
+            format!("the file is {} bytes, over the {}-byte limit", meta.len(), options.max_file_size),
+        )
+        .in_file(&shown)
+        .hint("raise the limit with `--max-file-size BYTES` if this really is one export, or split it"));
+    }
+    // Opened read-only: azroute never writes its inputs.
+    let bytes = std::fs::read(path).map_err(|err| {
+        Diagnostic::error("ReadError", format!("cannot read the file: {err}")).in_file(&shown)
+    })?;
+    decode(bytes).map_err(|d| d.in_file(&shown))
+}
+
+/// UTF-8 text of a file, without a byte-order mark (PowerShell writes one).
+fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            Err(Diagnostic::error("NotUtf8", format!("the file is not UTF-8 text (invalid byte at offset {offset})"))
+                .hint("Azure exports are UTF-8 JSON; was the file saved in another encoding (UTF-16 from PowerShell `>`)?"))
+        }
+    }
+}
+
+fn parse_one(index: usize, path: &str, text: &str) -> lower::Pending {
+    let mut pending = lower::Pending::new(index as u32, path);
+    if let Err(diag) = file::parse_text(text, &mut pending) {
+        let mut failed = lower::Pending::new(index as u32, path);
+        failed.diagnostics.push(diag.in_file(path));
+        return failed;
+    }
+    pending
+}
+
+fn finish(
+    parts: Vec<lower::Pending>,
+    files: Vec<SourceFile>,
+    bytes: u64,
+    mut early: Vec<Diagnostic>,
+) -> Loaded {
+    let mut all = lower::Pending::default();
+    for part in parts {
+        all.absorb(part);
+    }
+    let stats = IngestStats {
+        files: files.len(),
+        bytes,
+        resources: all.resources_read,
+        skipped_types: all.skipped_types.clone(),
+        untyped_objects: all.untyped_objects,
+    };
+    let (snapshot, mut diagnostics) = link::link(all, files);
+    early.append(&mut diagnostics);
+    early.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Loaded {
+        snapshot,
+        diagnostics: early,
+        stats,
+    }
+}
+
+/// Reads every `*.json` file a path names (in parallel) into one snapshot.
+pub fn load_path(path: &Path, options: &IngestOptions) -> Loaded {
+    let paths = match discover(path) {
+        Ok(paths) => paths,
+        Err(diag) => {
+            return Loaded {
+                snapshot: Snapshot::default(),
+                diagnostics: vec![diag],
+                stats: IngestStats::default(),
+            };
+        }
+    };
+    let files: Vec<SourceFile> = paths
+        .iter()
+        .map(|p| SourceFile {
+            path: p.display().to_string(),
+        })
+        .collect();
+    let results: Vec<(lower::Pending, u64)> = paths
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let shown = p.display().to_string();
+            match read_file(p, options) {
+                Ok(text) => {
+                    let len = text.len() as u64;
+                    (parse_one(i, &shown, &text), len)
+                }
+                Err(diag) => {
+                    let mut failed = lower::Pending::new(i as u32, &shown);
+                    failed.diagnostics.push(diag);
+                    (failed, 0)
+                }
+            }
+        })
+        .collect();
+    let bytes = results.iter().map(|(_, b)| b).sum();
+    finish(
+        results.into_iter().map(|(p, _)| p).collect(),
+        files,
+        bytes,
+        Vec::new(),
+    )
+}
+
+/// Reads in-memory files (the embedded examples, tests) into one snapshot.
+pub fn load_texts(texts: &[(String, String)]) -> Loaded {
+    let files: Vec<SourceFile> = texts
+        .iter()
+        .map(|(name, _)| SourceFile { path: name.clone() })
+        .collect();
+    let parts: Vec<lower::Pending> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, (name, text))| parse_one(i, name, text))
+        .collect();
+    let bytes = texts.iter().map(|(_, t)| t.len() as u64).sum();
+    finish(parts, files, bytes, Vec::new())
+}
+
+/// Reads in-memory bytes (possibly not UTF-8) as one file; for fuzzing and tests.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Loaded {
+    match decode(bytes.to_vec()) {
+        Ok(text) => load_texts(&[(name.to_string(), text)]),
+        Err(diag) => Loaded {
+            snapshot: Snapshot::default(),
+            diagnostics: vec![diag.in_file(name)],
+            stats: IngestStats::default(),
+        },
+    }
+}

@@ -1,0 +1,813 @@
+//! Linking: merges what every file held into one snapshot, drops exact duplicates, refuses
+//! conflicting ones, resolves references to typed indices and checks what Azure would refuse.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Debug;
+use std::net::IpAddr;
+
+use azroute_model::*;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::lower::{Child, Keyed, Pending};
+
+/// Access to the origin of every model resource, to compare duplicates without it.
+trait HasOrigin {
+    fn origin_mut(&mut self) -> &mut Origin;
+    fn origin_ref(&self) -> &Origin;
+    fn id_str(&self) -> &str;
+}
+
+macro_rules! has_origin {
+    ($($t:ty),*) => {$(
+        impl HasOrigin for $t {
+            fn origin_mut(&mut self) -> &mut Origin { &mut self.origin }
+            fn origin_ref(&self) -> &Origin { &self.origin }
+            fn id_str(&self) -> &str { self.id.as_str() }
+        }
+    )*};
+}
+
+has_origin!(
+    Vnet,
+    Subnet,
+    Peering,
+    RouteTable,
+    Route,
+    Nic,
+    Vm,
+    VnetGateway,
+    LocalNetworkGateway,
+    Connection,
+    Nsg,
+    SecurityRule,
+    PrivateEndpoint,
+    LoadBalancer,
+    PublicIp
+);
+
+/// Content of a resource without where it was read, case-folded (ids are case-insensitive).
+fn content<T: HasOrigin + Debug + Clone>(item: &T) -> String {
+    let mut copy = item.clone();
+    *copy.origin_mut() = Origin::default();
+    format!("{copy:?}").to_ascii_lowercase()
+}
+
+struct Ctx<'a> {
+    files: &'a [SourceFile],
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn file(&self, origin: &Origin) -> String {
+        self.files
+            .get(origin.file as usize)
+            .map(|f| f.path.clone())
+            .unwrap_or_else(|| "<built-in>".to_string())
+    }
+
+    fn place(&self, origin: &Origin) -> String {
+        format!("{} at {}", self.file(origin), origin.json_path)
+    }
+
+    /// Sorts by key and removes duplicates: identical copies silently, conflicting ones with
+    /// an error naming both places.
+    fn dedupe<T: HasOrigin + Debug + Clone>(
+        &mut self,
+        mut items: Vec<(String, T)>,
+        what: &str,
+    ) -> Vec<(String, T)> {
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(String, T)> = Vec::with_capacity(items.len());
+        for (key, item) in items {
+            if let Some((last_key, last)) = out.last()
+                && *last_key == key
+            {
+                if content(last) != content(&item) {
+                    let d = Diagnostic::error(
+                            "ConflictingDuplicate",
+                            format!(
+                                "the {what} `{}` appears twice with different content: {} and {}",
+                                item.id_str(),
+                                self.place(last.origin_ref()),
+                                self.place(item.origin_ref())
+                            ),
+                        )
+                        .in_file(self.file(item.origin_ref()))
+                        .at(item.origin_ref().json_path.clone())
+                        .resource(item.id_str())
+                        .hint("ids are compared case-insensitively; remove the stale copy from the snapshot");
+                    self.diagnostics.push(d);
+                }
+                continue;
+            }
+            out.push((key, item));
+        }
+        out
+    }
+}
+
+/// Exact and `resourceGroups/…`-relative lookup of normalised keys.
+struct KeyIndex {
+    exact: HashMap<String, u32>,
+    relative: HashMap<String, Vec<u32>>,
+}
+
+impl KeyIndex {
+    fn new<'k>(keys: impl Iterator<Item = &'k str>) -> KeyIndex {
+        let mut exact = HashMap::new();
+        let mut relative: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, key) in keys.enumerate() {
+            exact.insert(key.to_string(), i as u32);
+            if let Some(rel) = rg_relative_key(key) {
+                relative.entry(rel.to_string()).or_default().push(i as u32);
+            }
+        }
+        KeyIndex { exact, relative }
+    }
+
+    fn get(&self, key: &str) -> Option<u32> {
+        if let Some(&i) = self.exact.get(key) {
+            return Some(i);
+        }
+        let rel = rg_relative_key(key)?;
+        match self.relative.get(rel).map(|v| v.as_slice()) {
+            Some([only]) => Some(*only),
+            _ => None,
+        }
+    }
+}
+
+fn keyed<T>(v: Vec<Keyed<T>>) -> Vec<(String, T)> {
+    v.into_iter().map(|k| (k.key, k.item)).collect()
+}
+
+/// Tracks references to resources the export does not contain, reported once per target.
+#[derive(Default)]
+struct Dangling {
+    targets: BTreeMap<String, (ResourceKind, String, usize, String)>,
+}
+
+impl Dangling {
+    fn note(&mut self, kind: ResourceKind, target: &ArmId, referrer: &str) {
+        let entry = self
+            .targets
+            .entry(target.key())
+            .or_insert_with(|| (kind, target.to_string(), 0, referrer.to_string()));
+        entry.2 += 1;
+    }
+}
+
+fn resolve<T: Copy>(
+    snapshot: &Snapshot,
+    dangling: &mut Dangling,
+    link: &mut Link<T>,
+    kind: ResourceKind,
+    referrer: &str,
+    make: fn(u32) -> T,
+) {
+    if let Link::Missing(id) = link {
+        match snapshot.resolve_id(kind, id.as_str()) {
+            Some(idx) => *link = Link::Resolved(make(idx)),
+            None => dangling.note(kind, id, referrer),
+        }
+    }
+}
+
+fn resolve_opt<T: Copy>(
+    snapshot: &Snapshot,
+    dangling: &mut Dangling,
+    link: &mut Option<Link<T>>,
+    kind: ResourceKind,
+    referrer: &str,
+    make: fn(u32) -> T,
+) {
+    if let Some(l) = link {
+        resolve(snapshot, dangling, l, kind, referrer, make);
+    }
+}
+
+/// Builds the snapshot from everything read.
+pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<Diagnostic>) {
+    let mut ctx = Ctx {
+        files: &files,
+        diagnostics: std::mem::take(&mut all.diagnostics),
+    };
+
+    let vnets = ctx.dedupe(keyed(all.vnets), "virtual network");
+    let vnet_index = KeyIndex::new(vnets.iter().map(|(k, _)| k.as_str()));
+    let mut vnets: Vec<Vnet> = vnets.into_iter().map(|(_, v)| v).collect();
+
+    // Children need their parent: a subnet whose VNet is not exported cannot be routed.
+    let attach = |ctx: &mut Ctx, children: Vec<Child<Subnet>>| -> Vec<(String, Subnet)> {
+        let mut out = Vec::new();
+        for child in children {
+            match vnet_index.get(&child.parent) {
+                Some(v) => {
+                    let mut item = child.item;
+                    item.vnet = VnetIdx(v);
+                    out.push((child.key, item));
+                }
+                None => ctx.diagnostics.push(
+                    Diagnostic::warning(
+                        "MissingParent",
+                        format!(
+                            "subnet `{}` skipped: its virtual network is not in the snapshot",
+                            child.item.name
+                        ),
+                    )
+                    .in_file(ctx.file(&child.item.origin))
+                    .at(child.item.origin.json_path.clone())
+                    .resource(child.item.id.as_str())
+                    .hint("export the virtual network too (`az network vnet list`)"),
+                ),
+            }
+        }
+        out
+    };
+    let subnets = attach(&mut ctx, all.subnets);
+    let subnets = ctx.dedupe(subnets, "subnet");
+    let subnet_keys: Vec<String> = subnets.iter().map(|(k, _)| k.clone()).collect();
+    let mut subnets: Vec<Subnet> = subnets.into_iter().map(|(_, s)| s).collect();
+
+    let mut peerings_in = Vec::new();
+    for child in all.peerings {
+        match vnet_index.get(&child.parent) {
+            Some(v) => {
+                let mut item = child.item;
+                item.vnet = VnetIdx(v);
+                peerings_in.push((child.key, item));
+            }
+            None => ctx.diagnostics.push(
+                Diagnostic::warning(
+                    "MissingParent",
+                    format!(
+                        "peering `{}` skipped: its virtual network is not in the snapshot",
+                        child.item.name
+                    ),
+                )
+                .in_file(ctx.file(&child.item.origin))
+                .at(child.item.origin.json_path.clone())
+                .resource(child.item.id.as_str()),
+            ),
+        }
+    }
+    let mut peerings: Vec<Peering> = ctx
+        .dedupe(peerings_in, "peering")
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+
+    // Route tables, with standalone routes merged in.
+    let tables = ctx.dedupe(keyed(all.route_tables), "route table");
+    let table_index = KeyIndex::new(tables.iter().map(|(k, _)| k.as_str()));
+    let mut route_tables: Vec<RouteTable> = tables.into_iter().map(|(_, t)| t).collect();
+    for child in all.routes {
+        match table_index.get(&child.parent) {
+            Some(t) => {
+                let table = &mut route_tables[t as usize];
+                match table.routes.iter().position(|r| r.id.key() == child.key) {
+                    Some(existing) if content(&table.routes[existing]) != content(&child.item) => {
+                        ctx.diagnostics.push(
+                            Diagnostic::error(
+                                "ConflictingDuplicate",
+                                format!(
+                                    "route `{}` appears twice with different content",
+                                    child.item.name
+                                ),
+                            )
+                            .in_file(ctx.file(&child.item.origin))
+                            .at(child.item.origin.json_path.clone())
+                            .resource(child.item.id.as_str()),
+                        )
+                    }
+                    Some(_) => {}
+                    None => table.routes.push(child.item),
+                }
+            }
+            None => ctx.diagnostics.push(
+                Diagnostic::warning(
+                    "MissingParent",
+                    format!(
+                        "route `{}` skipped: its route table is not in the snapshot",
+                        child.item.name
+                    ),
+                )
+                .in_file(ctx.file(&child.item.origin))
+                .at(child.item.origin.json_path.clone())
+                .resource(child.item.id.as_str()),
+            ),
+        }
+    }
+
+    let nsgs = ctx.dedupe(keyed(all.nsgs), "network security group");
+    let nsg_index = KeyIndex::new(nsgs.iter().map(|(k, _)| k.as_str()));
+    let mut nsgs: Vec<Nsg> = nsgs.into_iter().map(|(_, n)| n).collect();
+    for child in all.rules {
+        match nsg_index.get(&child.parent) {
+            Some(n) => {
+                let nsg = &mut nsgs[n as usize];
+                if !nsg.rules.iter().any(|r| r.id.key() == child.key) {
+                    nsg.rules.push(child.item);
+                }
+            }
+            None => ctx.diagnostics.push(
+                Diagnostic::warning(
+                    "MissingParent",
+                    format!(
+                        "security rule `{}` skipped: its NSG is not in the snapshot",
+                        child.item.name
+                    ),
+                )
+                .in_file(ctx.file(&child.item.origin))
+                .at(child.item.origin.json_path.clone())
+                .resource(child.item.id.as_str()),
+            ),
+        }
+    }
+
+    let nics: Vec<Nic> = ctx
+        .dedupe(keyed(all.nics), "network interface")
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    let vms: Vec<Vm> = ctx
+        .dedupe(keyed(all.vms), "virtual machine")
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    let gateways: Vec<VnetGateway> = ctx
+        .dedupe(keyed(all.gateways), "virtual network gateway")
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    let local_gateways: Vec<LocalNetworkGateway> = ctx
+        .dedupe(keyed(all.local_gateways), "local network gateway")
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    let connections: Vec<Connection> = ctx
+        .dedupe(keyed(all.connections), "connection")
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    let private_endpoints: Vec<PrivateEndpoint> = ctx
+        .dedupe(keyed(all.private_endpoints), "private endpoint")
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    let load_balancers: Vec<LoadBalancer> = ctx
+        .dedupe(keyed(all.load_balancers), "load balancer")
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    let public_ips: Vec<PublicIp> = ctx
+        .dedupe(keyed(all.public_ips), "public IP address")
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+
+    for (i, subnet) in subnets.iter().enumerate() {
+        vnets[subnet.vnet.index()].subnets.push(SubnetIdx(i as u32));
+    }
+    for (i, peering) in peerings.iter().enumerate() {
+        vnets[peering.vnet.index()]
+            .peerings
+            .push(PeeringIdx(i as u32));
+    }
+
+    let mut snapshot = Snapshot::default();
+    snapshot.files = files.clone();
+    snapshot.vnets = vnets;
+    snapshot.subnets = std::mem::take(&mut subnets);
+    snapshot.peerings = std::mem::take(&mut peerings);
+    snapshot.route_tables = route_tables;
+    snapshot.nics = nics;
+    snapshot.vms = vms;
+    snapshot.gateways = gateways;
+    snapshot.local_gateways = local_gateways;
+    snapshot.connections = connections;
+    snapshot.nsgs = nsgs;
+    snapshot.private_endpoints = private_endpoints;
+    snapshot.load_balancers = load_balancers;
+    snapshot.public_ips = public_ips;
+    snapshot.rebuild_index();
+
+    // Resolution only reads the id index, so the vectors can be taken out and put back.
+    let mut dangling = Dangling::default();
+    let mut subnets = std::mem::take(&mut snapshot.subnets);
+    let mut peerings = std::mem::take(&mut snapshot.peerings);
+    let mut nics = std::mem::take(&mut snapshot.nics);
+    let mut vms = std::mem::take(&mut snapshot.vms);
+    let mut gateways = std::mem::take(&mut snapshot.gateways);
+    let mut connections = std::mem::take(&mut snapshot.connections);
+    let mut pes = std::mem::take(&mut snapshot.private_endpoints);
+    let mut lbs = std::mem::take(&mut snapshot.load_balancers);
+    let snap = &snapshot;
+    for s in &mut subnets {
+        let who = s.id.to_string();
+        resolve_opt(
+            snap,
+            &mut dangling,
+            &mut s.route_table,
+            ResourceKind::RouteTable,
+            &who,
+            RouteTableIdx,
+        );
+        resolve_opt(
+            snap,
+            &mut dangling,
+            &mut s.nsg,
+            ResourceKind::NetworkSecurityGroup,
+            &who,
+            NsgIdx,
+        );
+    }
+    for p in &mut peerings {
+        let who = p.id.to_string();
+        resolve(
+            snap,
+            &mut dangling,
+            &mut p.remote_vnet,
+            ResourceKind::VirtualNetwork,
+            &who,
+            VnetIdx,
+        );
+    }
+    for n in &mut nics {
+        let who = n.id.to_string();
+        resolve_opt(
+            snap,
+            &mut dangling,
+            &mut n.nsg,
+            ResourceKind::NetworkSecurityGroup,
+            &who,
+            NsgIdx,
+        );
+        resolve_opt(
+            snap,
+            &mut dangling,
+            &mut n.vm,
+            ResourceKind::VirtualMachine,
+            &who,
+            VmIdx,
+        );
+        for c in &mut n.ip_configs {
+            resolve_opt(
+                snap,
+                &mut dangling,
+                &mut c.subnet,
+                ResourceKind::Subnet,
+                &who,
+                SubnetIdx,
+            );
+            resolve_opt(
+                snap,
+                &mut dangling,
+                &mut c.public_ip,
+                ResourceKind::PublicIpAddress,
+                &who,
+                PublicIpIdx,
+            );
+        }
+    }
+    for v in &mut vms {
+        let who = v.id.to_string();
+        for l in &mut v.nics {
+            resolve(
+                snap,
+                &mut dangling,
+                l,
+                ResourceKind::NetworkInterface,
+                &who,
+                NicIdx,
+            );
+        }
+    }
+    for g in &mut gateways {
+        let who = g.id.to_string();
+        resolve_opt(
+            snap,
+            &mut dangling,
+            &mut g.vnet,
+            ResourceKind::VirtualNetwork,
+            &who,
+            VnetIdx,
+        );
+    }
+    for c in &mut connections {
+        let who = c.id.to_string();
+        resolve_opt(
+            snap,
+            &mut dangling,
+            &mut c.gateway1,
+            ResourceKind::VirtualNetworkGateway,
+            &who,
+            GatewayIdx,
+        );
+        resolve_opt(
+            snap,
+            &mut dangling,
+            &mut c.gateway2,
+            ResourceKind::VirtualNetworkGateway,
+            &who,
+            GatewayIdx,
+        );
+        resolve_opt(
+            snap,
+            &mut dangling,
+            &mut c.local_gateway2,
+            ResourceKind::LocalNetworkGateway,
+            &who,
+            LocalGatewayIdx,
+        );
+    }
+    for p in &mut pes {
+        let who = p.id.to_string();
+        resolve_opt(
+            snap,
+            &mut dangling,
+            &mut p.subnet,
+            ResourceKind::Subnet,
+            &who,
+            SubnetIdx,
+        );
+        resolve_opt(
+            snap,
+            &mut dangling,
+            &mut p.nic,
+            ResourceKind::NetworkInterface,
+            &who,
+            NicIdx,
+        );
+    }
+    for lb in &mut lbs {
+        let who = lb.id.to_string();
+        for f in &mut lb.frontends {
+            resolve_opt(
+                snap,
+                &mut dangling,
+                &mut f.subnet,
+                ResourceKind::Subnet,
+                &who,
+                SubnetIdx,
+            );
+        }
+        for l in &mut lb.backend_nics {
+            resolve(
+                snap,
+                &mut dangling,
+                l,
+                ResourceKind::NetworkInterface,
+                &who,
+                NicIdx,
+            );
+        }
+    }
+    snapshot.subnets = subnets;
+    snapshot.peerings = peerings;
+    snapshot.nics = nics;
+    snapshot.vms = vms;
+    snapshot.gateways = gateways;
+    snapshot.connections = connections;
+    snapshot.private_endpoints = pes;
+    snapshot.load_balancers = lbs;
+
+    // The NIC of a VM that names it is that VM's, even when the NIC itself does not say so.
+    for (vi, vm) in snapshot.vms.iter().enumerate() {
+        for l in &vm.nics {
+            if let Some(n) = l.resolved() {
+                let nic = &mut snapshot.nics[n.index()];
+                if nic.vm.is_none() {
+                    nic.vm = Some(Link::Resolved(VmIdx(vi as u32)));
+                }
+            }
+        }
+    }
+
+    for (key, (kind, id, count, referrer)) in dangling.targets {
+        let _ = key;
+        ctx.diagnostics.push(
+            Diagnostic::warning(
+                "DanglingReference",
+                format!(
+                    "{} `{}` is referenced {} but is not in the snapshot",
+                    kind.noun(),
+                    id,
+                    if count == 1 {
+                        "once".to_string()
+                    } else {
+                        format!("{count} times")
+                    }
+                ),
+            )
+            .resource(referrer)
+            .hint(format!(
+                "export the {} too; answers that need it will stop with an error naming it",
+                kind.noun()
+            )),
+        );
+    }
+
+    // Subnet back-references to NICs the export lacks: a sign the export is incomplete.
+    let subnet_lookup: HashMap<&str, usize> = subnet_keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let nic_index = KeyIndex::new(
+        snapshot
+            .nics
+            .iter()
+            .map(|n| n.id.key())
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|s| s.as_str()),
+    );
+    let mut missing_by_subnet: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (subnet_key, nic_keys) in &all.subnet_nic_refs {
+        let Some(&si) = subnet_lookup.get(subnet_key.as_str()) else {
+            continue;
+        };
+        for nic in nic_keys {
+            if nic_index.get(nic).is_none() {
+                let list = missing_by_subnet.entry(si).or_default();
+                if !list.contains(nic) {
+                    list.push(nic.clone());
+                }
+            }
+        }
+    }
+    for (si, missing) in missing_by_subnet {
+        let subnet = &snapshot.subnets[si];
+        ctx.diagnostics.push(
+            Diagnostic::warning(
+                "IncompleteExport",
+                format!(
+                    "subnet `{}` lists IP configurations of {} network interface(s) that are not in the snapshot (first: {})",
+                    snapshot.subnet_label(SubnetIdx(si as u32)),
+                    missing.len(),
+                    missing[0]
+                ),
+            )
+            .resource(subnet.id.as_str())
+            .hint("this only matters for questions about those NICs; export them with `az network nic list`"),
+        );
+    }
+
+    // Learned routes belong to their gateway.
+    for learned in all.learned {
+        match snapshot.resolve_id(ResourceKind::VirtualNetworkGateway, &learned.gateway_id) {
+            Some(g) => {
+                let gw = &mut snapshot.gateways[g as usize];
+                gw.learned_routes_supplied = true;
+                for r in learned.routes {
+                    if !gw.learned_routes.contains(&r) {
+                        gw.learned_routes.push(r);
+                    }
+                }
+            }
+            None => ctx.diagnostics.push(
+                Diagnostic::warning(
+                    "DanglingReference",
+                    format!(
+                        "learned routes name gateway `{}`, which is not in the snapshot; ignored",
+                        learned.gateway_id
+                    ),
+                )
+                .in_file(ctx.file(&learned.origin))
+                .at(learned.origin.json_path.clone())
+                .hint("export the gateway with `az network vnet-gateway list -g RG`"),
+            ),
+        }
+    }
+
+    // One Service Tags file; the newest wins.
+    let mut tags = all.service_tags;
+    tags.sort_by_key(|(t, _)| std::cmp::Reverse(t.change_number));
+    if tags.len() > 1 {
+        ctx.diagnostics.push(
+            Diagnostic::warning(
+                "SeveralServiceTagFiles",
+                format!(
+                    "{} Service Tags files found; using the one with the highest changeNumber ({})",
+                    tags.len(),
+                    tags[0].0.change_number
+                ),
+            )
+            .in_file(ctx.file(&tags[0].1)),
+        );
+    }
+    snapshot.service_tags = tags.into_iter().next().map(|(t, _)| t);
+
+    validate(&snapshot, &mut ctx);
+    snapshot.rebuild_index();
+    let mut diagnostics = ctx.diagnostics;
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    (snapshot, diagnostics)
+}
+
+/// Checks of values that each look fine alone but that Azure refuses together.
+fn validate(snapshot: &Snapshot, ctx: &mut Ctx) {
+    for table in &snapshot.route_tables {
+        let mut seen: HashMap<String, &Route> = HashMap::new();
+        for route in &table.routes {
+            let key = route.prefix.text().to_ascii_lowercase();
+            if let Some(first) = seen.get(&key) {
+                ctx.diagnostics.push(
+                    Diagnostic::warning(
+                        "DuplicatePrefixInRouteTable",
+                        format!(
+                            "route table `{}` has two routes for {} (`{}` and `{}`); Azure refuses this, azroute uses `{}` and lists `{}` as Invalid",
+                            table.name,
+                            route.prefix.text(),
+                            first.name,
+                            route.name,
+                            first.name,
+                            route.name
+                        ),
+                    )
+                    .in_file(ctx.file(&route.origin))
+                    .at(route.origin.json_path.clone())
+                    .resource(table.id.as_str())
+                    .hint("a prefix may appear only once per route table; delete or change one of the routes"),
+                );
+            } else {
+                seen.insert(key, route);
+            }
+        }
+    }
+
+    // Two NICs with the same private IP in one VNet: Azure allocates addresses uniquely.
+    let mut owners: HashMap<(VnetIdx, IpAddr), &Nic> = HashMap::new();
+    for nic in &snapshot.nics {
+        for cfg in &nic.ip_configs {
+            let (Some(ip), Some(subnet)) = (
+                cfg.private_ip,
+                cfg.subnet.as_ref().and_then(|l| l.resolved()),
+            ) else {
+                continue;
+            };
+            let vnet = snapshot.subnets[subnet.index()].vnet;
+            if let Some(other) = owners.get(&(vnet, ip)) {
+                if other.id != nic.id {
+                    ctx.diagnostics.push(
+                        Diagnostic::warning(
+                            "DuplicatePrivateIp",
+                            format!("{ip} is claimed by two network interfaces in `{}`: `{}` and `{}`", snapshot.vnets[vnet.index()].name, other.name, nic.name),
+                        )
+                        .in_file(ctx.file(&nic.origin))
+                        .at(nic.origin.json_path.clone())
+                        .resource(nic.id.as_str())
+                        .hint("Azure assigns each private IP once per VNet; traces to this address are ambiguous and stop with an error"),
+                    );
+                }
+            } else {
+                owners.insert((vnet, ip), nic);
+            }
+            if !snapshot.subnets[subnet.index()].contains(ip)
+                && !snapshot.subnets[subnet.index()].prefixes.is_empty()
+            {
+                ctx.diagnostics.push(
+                    Diagnostic::warning(
+                        "IpOutsideSubnet",
+                        format!(
+                            "{ip} of `{}` is outside its subnet `{}`",
+                            nic.name,
+                            snapshot.subnet_label(subnet)
+                        ),
+                    )
+                    .in_file(ctx.file(&nic.origin))
+                    .at(nic.origin.json_path.clone())
+                    .resource(nic.id.as_str()),
+                );
+            }
+        }
+    }
+
+    for subnet in &snapshot.subnets {
+        let vnet = &snapshot.vnets[subnet.vnet.index()];
+        for p in &subnet.prefixes {
+            if !vnet
+                .address_space
+                .iter()
+                .any(|space| contains_prefix(space, p))
+            {
+                ctx.diagnostics.push(
+                    Diagnostic::warning(
+                        "SubnetOutsideAddressSpace",
+                        format!(
+                            "subnet `{}` prefix {p} is outside the address space of `{}`",
+                            subnet.name, vnet.name
+                        ),
+                    )
+                    .in_file(ctx.file(&subnet.origin))
+                    .at(subnet.origin.json_path.clone())
+                    .resource(subnet.id.as_str()),
+                );
+            }
+        }
+    }
+
+    let _ = Severity::Info;
+}

@@ -1,0 +1,1493 @@
+//! Lowering: one parsed Azure object at a time into model resources whose references are still
+//! unresolved ids (`Link::Missing`), plus diagnostics for values Azure would refuse.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use azroute_model::*;
+use ipnet::IpNet;
+
+use crate::diag::Diagnostic;
+use crate::dto::*;
+
+/// A resource lowered from one file, keyed by its normalised id.
+#[derive(Clone, Debug)]
+pub(crate) struct Keyed<T> {
+    pub key: String,
+    pub item: T,
+}
+
+/// A child resource (subnet, peering, route, rule) whose parent is named by id.
+#[derive(Clone, Debug)]
+pub(crate) struct Child<T> {
+    pub key: String,
+    pub parent: String,
+    pub item: T,
+}
+
+/// A learned-routes wrapper file: the routes of one gateway.
+#[derive(Clone, Debug)]
+pub(crate) struct PendingLearned {
+    pub gateway_id: String,
+    pub routes: Vec<LearnedRoute>,
+    pub origin: Origin,
+}
+
+/// Everything read from one file, before linking.
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    pub file: u32,
+    pub file_path: String,
+    pub vnets: Vec<Keyed<Vnet>>,
+    pub subnets: Vec<Child<Subnet>>,
+    pub peerings: Vec<Child<Peering>>,
+    pub route_tables: Vec<Keyed<RouteTable>>,
+    pub routes: Vec<Child<Route>>,
+    pub nics: Vec<Keyed<Nic>>,
+    pub vms: Vec<Keyed<Vm>>,
+    pub gateways: Vec<Keyed<VnetGateway>>,
+    pub local_gateways: Vec<Keyed<LocalNetworkGateway>>,
+    pub connections: Vec<Keyed<Connection>>,
+    pub nsgs: Vec<Keyed<Nsg>>,
+    pub rules: Vec<Child<SecurityRule>>,
+    pub private_endpoints: Vec<Keyed<PrivateEndpoint>>,
+    pub load_balancers: Vec<Keyed<LoadBalancer>>,
+    pub public_ips: Vec<Keyed<PublicIp>>,
+    pub service_tags: Vec<(ServiceTags, Origin)>,
+    pub learned: Vec<PendingLearned>,
+    /// Subnet key → keys of the NICs its `ipConfigurations` back-references name.
+    pub subnet_nic_refs: Vec<(String, Vec<String>)>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Resources of types azroute does not model, by lower-cased type.
+    pub skipped_types: BTreeMap<String, usize>,
+    /// Objects with no resource type (effective-route entries, API results, …).
+    pub untyped_objects: usize,
+    pub resources_read: usize,
+}
+
+fn s(v: &Option<Str<'_>>) -> String {
+    v.as_ref()
+        .map(|x| x.as_str().to_string())
+        .unwrap_or_default()
+}
+
+fn list<'s>(v: &'s Option<StrList<'_>>) -> Vec<&'s str> {
+    v.as_ref()
+        .map(|l| l.0.iter().map(|x| x.as_str()).collect())
+        .unwrap_or_default()
+}
+
+fn strs<'s>(v: &'s Option<Vec<Str<'_>>>) -> Vec<&'s str> {
+    v.as_ref()
+        .map(|l| l.iter().map(|x| x.as_str()).collect())
+        .unwrap_or_default()
+}
+
+fn flag(v: Option<Flag>, default: bool) -> bool {
+    v.map(|f| f.0).unwrap_or(default)
+}
+
+fn ref_id(r: &Option<RefDto<'_>>) -> Option<ArmId> {
+    r.as_ref()
+        .and_then(|r| r.id.as_ref())
+        .map(|id| ArmId::new(id.as_str()))
+        .filter(|id| !id.is_empty())
+}
+
+fn link<T>(r: &Option<RefDto<'_>>) -> Option<Link<T>> {
+    ref_id(r).map(Link::Missing)
+}
+
+/// `East US` → `eastus`.
+pub(crate) fn normalize_location(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+/// The parent id of a child resource id: `…/virtualNetworks/v/subnets/s` → `…/virtualNetworks/v`.
+pub(crate) fn parent_id(id: &str) -> String {
+    let trimmed = id.trim().trim_end_matches('/');
+    let mut parts: Vec<&str> = trimmed.split('/').collect();
+    if parts.len() >= 2 {
+        parts.truncate(parts.len() - 2);
+    }
+    parts.join("/")
+}
+
+/// The resource type an id implies, for objects exported without `type`.
+pub(crate) fn type_from_id(id: &str) -> Option<String> {
+    let lower = id.to_ascii_lowercase();
+    let pos = lower.rfind("/providers/")?;
+    let rest = &lower[pos + "/providers/".len()..];
+    let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.len() < 3 {
+        return None;
+    }
+    let mut ty = format!("{}/{}", parts[0], parts[1]);
+    let mut i = 3;
+    while i + 1 < parts.len() {
+        ty.push('/');
+        ty.push_str(parts[i]);
+        i += 2;
+    }
+    Some(ty)
+}
+
+/// Resource types azroute reads (lower-cased).
+pub(crate) fn is_modelled_type(ty: &str) -> bool {
+    matches!(
+        ty,
+        "microsoft.network/virtualnetworks"
+            | "microsoft.network/virtualnetworks/subnets"
+            | "microsoft.network/virtualnetworks/virtualnetworkpeerings"
+            | "microsoft.network/networkinterfaces"
+            | "microsoft.network/routetables"
+            | "microsoft.network/routetables/routes"
+            | "microsoft.network/virtualnetworkgateways"
+            | "microsoft.network/localnetworkgateways"
+            | "microsoft.network/connections"
+            | "microsoft.network/networksecuritygroups"
+            | "microsoft.network/networksecuritygroups/securityrules"
+            | "microsoft.network/privateendpoints"
+            | "microsoft.network/loadbalancers"
+            | "microsoft.network/publicipaddresses"
+            | "microsoft.compute/virtualmachines"
+    )
+}
+
+impl Pending {
+    pub fn new(file: u32, file_path: &str) -> Pending {
+        Pending {
+            file,
+            file_path: file_path.to_string(),
+            ..Pending::default()
+        }
+    }
+
+    fn origin(&self, path: &str) -> Origin {
+        Origin {
+            file: self.file,
+            json_path: path.to_string(),
+        }
+    }
+
+    fn diag(&mut self, d: Diagnostic) {
+        let d = d.in_file(self.file_path.clone());
+        self.diagnostics.push(d);
+    }
+
+    /// Parses a CIDR prefix; reports and drops it when Azure would refuse it.
+    fn prefix(&mut self, text: &str, path: &str, id: &str) -> Option<IpNet> {
+        match parse_prefix(text) {
+            Ok(net) => Some(net),
+            Err(err) => {
+                let code = match err {
+                    PrefixError::HostBitsSet { .. } => "HostBitsSet",
+                    _ => "InvalidPrefix",
+                };
+                let hint = err.hint();
+                self.diag(
+                    Diagnostic::error(code, err.to_string())
+                        .at(path)
+                        .resource(id)
+                        .maybe_hint(hint),
+                );
+                None
+            }
+        }
+    }
+
+    fn prefixes(&mut self, texts: &[&str], path: &str, id: &str) -> Vec<IpNet> {
+        let mut out = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let p = if texts.len() > 1 {
+                format!("{path}[{i}]")
+            } else {
+                path.to_string()
+            };
+            if let Some(net) = self.prefix(text, &p, id)
+                && !out.contains(&net)
+            {
+                out.push(net);
+            }
+        }
+        out
+    }
+
+    /// Parses a private IP as NICs write it: an address, or `address/length` with IP-prefix
+    /// allocation (`172.20.2.16/28`).
+    fn ip(&mut self, text: &str, path: &str, id: &str) -> Option<IpAddr> {
+        let addr = text.split('/').next().unwrap_or("").trim();
+        if addr.is_empty() {
+            return None;
+        }
+        match parse_ip(addr) {
+            Ok(ip) => Some(ip),
+            Err(err) => {
+                self.diag(
+                    Diagnostic::error("InvalidIpAddress", err.to_string())
+                        .at(path)
+                        .resource(id),
+                );
+                None
+            }
+        }
+    }
+
+    /// Lowers one top-level (or nested, standalone-shaped) resource object.
+    pub fn resource(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        let ty = match &dto.resource_type {
+            Some(t) => t.as_str().to_ascii_lowercase(),
+            None => match type_from_id(&id) {
+                Some(t) => t,
+                None => {
+                    self.untyped_objects += 1;
+                    return;
+                }
+            },
+        };
+        self.resources_read += 1;
+        match ty.as_str() {
+            "microsoft.network/virtualnetworks" => self.vnet(dto, path),
+            "microsoft.network/virtualnetworks/subnets" => {
+                let sub = SubnetDto {
+                    id: dto.id.clone(),
+                    name: dto.name.clone(),
+                    address_prefix: dto.address_prefix.clone(),
+                    address_prefixes: dto.address_prefixes.clone(),
+                    route_table: dto.route_table.clone(),
+                    network_security_group: dto.network_security_group.clone(),
+                    service_endpoints: dto.service_endpoints.clone(),
+                    private_endpoint_network_policies: dto
+                        .private_endpoint_network_policies
+                        .clone(),
+                    ip_configurations: dto.ip_configurations.as_ref().map(|v| {
+                        v.iter()
+                            .map(|c| RefDto {
+                                id: c.id.clone(),
+                                ..RefDto::default()
+                            })
+                            .collect()
+                    }),
+                    nested_properties: dto.nested_properties,
+                    _lifetime: Default::default(),
+                };
+                let parent = parent_id(&id);
+                self.subnet(&sub, parent, path);
+            }
+            "microsoft.network/virtualnetworks/virtualnetworkpeerings" => {
+                let peering = PeeringDto {
+                    id: dto.id.clone(),
+                    name: dto.name.clone(),
+                    remote_virtual_network: dto.remote_virtual_network.clone(),
+                    peering_state: dto.peering_state.clone(),
+                    allow_virtual_network_access: dto.allow_virtual_network_access,
+                    allow_forwarded_traffic: dto.allow_forwarded_traffic,
+                    allow_gateway_transit: dto.allow_gateway_transit,
+                    use_remote_gateways: dto.use_remote_gateways,
+                    remote_address_space: dto.remote_address_space.clone(),
+                    remote_virtual_network_address_space: dto
+                        .remote_virtual_network_address_space
+                        .clone(),
+                    peer_complete_vnets: dto.peer_complete_vnets,
+                    local_subnet_names: dto.local_subnet_names.clone(),
+                    remote_subnet_names: dto.remote_subnet_names.clone(),
+                    nested_properties: dto.nested_properties,
+                    _lifetime: Default::default(),
+                };
+                let parent = parent_id(&id);
+                self.peering(&peering, parent, path);
+            }
+            "microsoft.network/networkinterfaces" => self.nic(dto, path),
+            "microsoft.network/routetables" => self.route_table(dto, path),
+            "microsoft.network/routetables/routes" => {
+                let route = RouteDto {
+                    id: dto.id.clone(),
+                    name: dto.name.clone(),
+                    address_prefix: dto.address_prefix.clone(),
+                    next_hop_type: dto.next_hop_type.clone(),
+                    next_hop_ip_address: dto.next_hop_ip_address.clone(),
+                    next_hop: dto.next_hop.clone(),
+                    nested_properties: dto.nested_properties,
+                    _lifetime: Default::default(),
+                };
+                if let Some(r) = self.route(&route, path, &id) {
+                    self.routes.push(Child {
+                        key: normalize_id(&id),
+                        parent: normalize_id(&parent_id(&id)),
+                        item: r,
+                    });
+                }
+            }
+            "microsoft.network/virtualnetworkgateways" => self.gateway(dto, path),
+            "microsoft.network/localnetworkgateways" => self.local_gateway(dto, path),
+            "microsoft.network/connections" => self.connection(dto, path),
+            "microsoft.network/networksecuritygroups" => self.nsg(dto, path),
+            "microsoft.network/networksecuritygroups/securityrules" => {
+                let rule = RuleDto {
+                    id: dto.id.clone(),
+                    name: dto.name.clone(),
+                    protocol: dto.protocol.clone(),
+                    access: dto.access.clone(),
+                    priority: dto.priority,
+                    direction: dto.direction.clone(),
+                    source_port_range: dto.source_port_range.clone(),
+                    source_port_ranges: dto.source_port_ranges.clone(),
+                    destination_port_range: dto.destination_port_range.clone(),
+                    destination_port_ranges: dto.destination_port_ranges.clone(),
+                    source_address_prefix: dto.source_address_prefix.clone(),
+                    source_address_prefixes: dto.source_address_prefixes.clone(),
+                    destination_address_prefix: dto.destination_address_prefix.clone(),
+                    destination_address_prefixes: dto.destination_address_prefixes.clone(),
+                    source_application_security_groups: dto
+                        .source_application_security_groups
+                        .clone(),
+                    destination_application_security_groups: dto
+                        .destination_application_security_groups
+                        .clone(),
+                    nested_properties: dto.nested_properties,
+                    _lifetime: Default::default(),
+                };
+                if let Some(r) = self.rule(&rule, path) {
+                    self.rules.push(Child {
+                        key: normalize_id(&id),
+                        parent: normalize_id(&parent_id(&id)),
+                        item: r,
+                    });
+                }
+            }
+            "microsoft.network/privateendpoints" => self.private_endpoint(dto, path),
+            "microsoft.network/loadbalancers" => self.load_balancer(dto, path),
+            "microsoft.network/publicipaddresses" => self.public_ip(dto, path),
+            "microsoft.compute/virtualmachines" => self.vm(dto, path),
+            other => {
+                self.resources_read -= 1;
+                *self.skipped_types.entry(other.to_string()).or_default() += 1;
+            }
+        }
+    }
+
+    fn require_id(&mut self, id: &str, what: &str, path: &str) -> bool {
+        if id.trim().is_empty() {
+            self.diag(
+                Diagnostic::warning("MissingId", format!("{what} without an `id`; skipped"))
+                    .at(path)
+                    .hint(
+                        "every ARM resource carries its id; was the export trimmed with a query?",
+                    ),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn vnet(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "virtual network", path) {
+            return;
+        }
+        let space_path = dto.path(path, "addressSpace.addressPrefixes");
+        let space_texts = dto
+            .address_space
+            .as_ref()
+            .map(|a| strs(&a.address_prefixes))
+            .unwrap_or_default();
+        let address_space = self.prefixes(&space_texts, &space_path, &id);
+        if space_texts.is_empty() {
+            self.diag(
+                Diagnostic::warning("EmptyAddressSpace", "virtual network has no address space")
+                    .at(space_path)
+                    .resource(&id),
+            );
+        }
+        for (i, sub) in dto.subnets.iter().flatten().enumerate() {
+            let p = format!("{}[{i}]", dto.path(path, "subnets"));
+            self.subnet(sub, id.clone(), &p);
+        }
+        for (i, peering) in dto.virtual_network_peerings.iter().flatten().enumerate() {
+            let p = format!("{}[{i}]", dto.path(path, "virtualNetworkPeerings"));
+            self.peering(peering, id.clone(), &p);
+        }
+        let vnet = Vnet {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            location: normalize_location(&s(&dto.location)),
+            address_space,
+            subnets: Vec::new(),
+            peerings: Vec::new(),
+            origin: self.origin(path),
+        };
+        self.vnets.push(Keyed {
+            key: normalize_id(&id),
+            item: vnet,
+        });
+    }
+
+    fn subnet(&mut self, dto: &SubnetDto<'_>, parent: String, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "subnet", path) {
+            return;
+        }
+        let mut texts = list(&dto.address_prefix);
+        texts.extend(strs(&dto.address_prefixes));
+        let prefix_path = dto.path(
+            path,
+            if dto.address_prefixes.is_some() {
+                "addressPrefixes"
+            } else {
+                "addressPrefix"
+            },
+        );
+        let prefixes = self.prefixes(&texts, &prefix_path, &id);
+        if texts.is_empty() {
+            self.diag(
+                Diagnostic::warning(
+                    "SubnetWithoutPrefix",
+                    "subnet has neither `addressPrefix` nor `addressPrefixes`",
+                )
+                .at(path)
+                .resource(&id),
+            );
+        }
+        let service_endpoints = dto
+            .service_endpoints
+            .iter()
+            .flatten()
+            .filter_map(|se| {
+                let service = s(&se.service);
+                if service.is_empty() {
+                    return None;
+                }
+                let mut locations: Vec<String> = list(&se.locations)
+                    .iter()
+                    .map(|l| normalize_location(l))
+                    .collect();
+                if locations.is_empty() {
+                    locations.push("*".to_string());
+                }
+                locations.sort();
+                Some(ServiceEndpoint { service, locations })
+            })
+            .collect();
+        let policies = match dto
+            .private_endpoint_network_policies
+            .as_ref()
+            .map(|p| p.as_str().to_ascii_lowercase())
+        {
+            Some(p) if p == "enabled" => PrivateEndpointNetworkPolicies::Enabled,
+            Some(p) if p == "routetableenabled" => {
+                PrivateEndpointNetworkPolicies::RouteTableEnabled
+            }
+            Some(p) if p == "networksecuritygroupenabled" => {
+                PrivateEndpointNetworkPolicies::NetworkSecurityGroupEnabled
+            }
+            _ => PrivateEndpointNetworkPolicies::Disabled,
+        };
+        let subnet = Subnet {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            vnet: VnetIdx(u32::MAX),
+            prefixes,
+            route_table: link(&dto.route_table),
+            nsg: link(&dto.network_security_group),
+            service_endpoints,
+            private_endpoint_network_policies: policies,
+            origin: self.origin(path),
+        };
+        let nic_refs: Vec<String> = dto
+            .ip_configurations
+            .iter()
+            .flatten()
+            .filter_map(|r| r.id.as_ref())
+            .map(|cfg| normalize_id(cfg.as_str()))
+            .filter(|cfg| cfg.contains("/networkinterfaces/"))
+            .map(|cfg| parent_id(&cfg))
+            .collect();
+        let key = normalize_id(&id);
+        if !nic_refs.is_empty() {
+            self.subnet_nic_refs.push((key.clone(), nic_refs));
+        }
+        self.subnets.push(Child {
+            key,
+            parent: normalize_id(&parent),
+            item: subnet,
+        });
+    }
+
+    fn peering(&mut self, dto: &PeeringDto<'_>, parent: String, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "peering", path) {
+            return;
+        }
+        let Some(remote) = ref_id(&dto.remote_virtual_network) else {
+            self.diag(
+                Diagnostic::warning(
+                    "PeeringWithoutRemote",
+                    "peering has no `remoteVirtualNetwork`; skipped",
+                )
+                .at(path)
+                .resource(&id),
+            );
+            return;
+        };
+        let state = match dto
+            .peering_state
+            .as_ref()
+            .map(|s| s.as_str().to_ascii_lowercase())
+        {
+            Some(s) if s == "connected" => PeeringState::Connected,
+            Some(s) if s == "initiated" => PeeringState::Initiated,
+            Some(s) if s == "disconnected" => PeeringState::Disconnected,
+            Some(other) => PeeringState::Other(other),
+            None => PeeringState::Other(String::new()),
+        };
+        let ras_texts = dto
+            .remote_address_space
+            .as_ref()
+            .map(|a| strs(&a.address_prefixes))
+            .unwrap_or_default();
+        let remote_address_space = self.prefixes(
+            &ras_texts,
+            &dto.path(path, "remoteAddressSpace.addressPrefixes"),
+            &id,
+        );
+        let rvas_texts = dto
+            .remote_virtual_network_address_space
+            .as_ref()
+            .map(|a| strs(&a.address_prefixes))
+            .unwrap_or_default();
+        let remote_virtual_network_address_space = self.prefixes(
+            &rvas_texts,
+            &dto.path(path, "remoteVirtualNetworkAddressSpace.addressPrefixes"),
+            &id,
+        );
+        let peering = Peering {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            vnet: VnetIdx(u32::MAX),
+            remote_vnet: Link::Missing(remote),
+            state,
+            allow_virtual_network_access: flag(dto.allow_virtual_network_access, true),
+            allow_forwarded_traffic: flag(dto.allow_forwarded_traffic, false),
+            allow_gateway_transit: flag(dto.allow_gateway_transit, false),
+            use_remote_gateways: flag(dto.use_remote_gateways, false),
+            remote_address_space,
+            remote_virtual_network_address_space,
+            peer_complete_vnets: flag(dto.peer_complete_vnets, true),
+            local_subnet_names: list(&dto.local_subnet_names)
+                .iter()
+                .map(|x| x.to_string())
+                .collect(),
+            remote_subnet_names: list(&dto.remote_subnet_names)
+                .iter()
+                .map(|x| x.to_string())
+                .collect(),
+            origin: self.origin(path),
+        };
+        self.peerings.push(Child {
+            key: normalize_id(&id),
+            parent: normalize_id(&parent),
+            item: peering,
+        });
+    }
+
+    fn route(&mut self, dto: &RouteDto<'_>, path: &str, table_id: &str) -> Option<Route> {
+        let id = s(&dto.id);
+        let name = s(&dto.name);
+        let shown = if id.is_empty() {
+            table_id.to_string()
+        } else {
+            id.clone()
+        };
+        let prefix_texts = list(&dto.address_prefix);
+        let prefix_path = dto.path(path, "addressPrefix");
+        let prefix = match prefix_texts.as_slice() {
+            [text] => {
+                let looks_like_address =
+                    text.chars().next().is_some_and(|c| c.is_ascii_digit()) || text.contains(':');
+                if looks_like_address {
+                    RoutePrefix::Cidr(self.prefix(text, &prefix_path, &shown)?)
+                } else if text.trim().is_empty() {
+                    self.diag(
+                        Diagnostic::error(
+                            "InvalidPrefix",
+                            format!("route `{name}` has an empty `addressPrefix`"),
+                        )
+                        .at(prefix_path)
+                        .resource(&shown),
+                    );
+                    return None;
+                } else {
+                    RoutePrefix::ServiceTag(text.trim().to_string())
+                }
+            }
+            _ => {
+                self.diag(
+                    Diagnostic::error(
+                        "InvalidPrefix",
+                        format!("route `{name}` needs exactly one `addressPrefix`"),
+                    )
+                    .at(prefix_path)
+                    .resource(&shown),
+                );
+                return None;
+            }
+        };
+        let nht_text = s(&dto.next_hop_type);
+        let next_hop_type = RouteNextHopType::parse(&nht_text);
+        let nht_path = dto.path(path, "nextHopType");
+        if let RouteNextHopType::Other(text) = &next_hop_type {
+            let message = if text.is_empty() {
+                format!("route `{name}` has no `nextHopType`")
+            } else {
+                format!("route `{name}` has an unknown next hop type `{text}`")
+            };
+            self.diag(
+                Diagnostic::warning("UnknownNextHopType", message)
+                    .at(nht_path.clone())
+                    .resource(&shown)
+                    .hint("azroute knows VirtualNetworkGateway, VnetLocal, Internet, VirtualAppliance, VirtualApplianceEcmp and None; the route is shown as written and traffic matching it is reported as not modelled"),
+            );
+        }
+        let mut ip_texts: Vec<(String, String)> = list(&dto.next_hop_ip_address)
+            .iter()
+            .map(|t| (t.to_string(), dto.path(path, "nextHopIpAddress")))
+            .collect();
+        if let Some(nh) = &dto.next_hop {
+            for t in list(&nh.next_hop_ip_addresses) {
+                ip_texts.push((t.to_string(), dto.path(path, "nextHop.nextHopIpAddresses")));
+            }
+        }
+        let mut next_hop_ips = Vec::new();
+        for (text, p) in ip_texts.iter().filter(|(t, _)| !t.trim().is_empty()) {
+            match parse_ip(text) {
+                Ok(ip) => next_hop_ips.push(ip),
+                Err(err) => {
+                    self.diag(
+                        Diagnostic::error("InvalidIpAddress", err.to_string())
+                            .at(p.clone())
+                            .resource(&shown),
+                    );
+                    return None;
+                }
+            }
+        }
+        let needs_ip = matches!(
+            next_hop_type,
+            RouteNextHopType::VirtualAppliance | RouteNextHopType::VirtualApplianceEcmp
+        );
+        if needs_ip && next_hop_ips.is_empty() {
+            self.diag(
+                Diagnostic::error(
+                    "MissingNextHopIp",
+                    format!(
+                        "route `{name}` has next hop type {} but no next hop IP address",
+                        next_hop_type.as_str()
+                    ),
+                )
+                .at(dto.path(path, "nextHopIpAddress"))
+                .resource(&shown)
+                .hint("Azure requires `nextHopIpAddress` for VirtualAppliance routes"),
+            );
+            return None;
+        }
+        if !needs_ip && !next_hop_ips.is_empty() {
+            next_hop_ips.clear();
+        }
+        if let (RoutePrefix::Cidr(net), Some(ip)) = (&prefix, next_hop_ips.first())
+            && net.addr().is_ipv4() != ip.is_ipv4()
+        {
+            self.diag(
+                Diagnostic::warning(
+                    "AddressFamilyMismatch",
+                    format!(
+                        "route `{name}` sends {net} to {ip}, an address of the other IP family"
+                    ),
+                )
+                .at(dto.path(path, "nextHopIpAddress"))
+                .resource(&shown),
+            );
+        }
+        Some(Route {
+            id: ArmId::new(if id.is_empty() {
+                format!("{table_id}/routes/{name}")
+            } else {
+                id
+            }),
+            name,
+            prefix,
+            next_hop_type,
+            next_hop_ips,
+            origin: self.origin(path),
+        })
+    }
+
+    fn route_table(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "route table", path) {
+            return;
+        }
+        let mut routes = Vec::new();
+        for (i, r) in dto.routes.iter().flatten().enumerate() {
+            let p = format!("{}[{i}]", dto.path(path, "routes"));
+            if let Some(route) = self.route(r, &p, &id) {
+                routes.push(route);
+            }
+        }
+        let disable_peering_routes = dto
+            .disable_peering_route
+            .as_ref()
+            .is_some_and(|v| v.as_str().eq_ignore_ascii_case("All"));
+        let rt = RouteTable {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            location: normalize_location(&s(&dto.location)),
+            disable_bgp_route_propagation: flag(dto.disable_bgp_route_propagation, false),
+            disable_peering_routes,
+            routes,
+            origin: self.origin(path),
+        };
+        self.route_tables.push(Keyed {
+            key: normalize_id(&id),
+            item: rt,
+        });
+    }
+
+    fn ip_config(&mut self, dto: &IpConfigDto<'_>, path: &str, owner: &str) -> IpConfig {
+        let id = s(&dto.id);
+        let private_ip = match &dto.private_ip_address {
+            Some(text) => self.ip(text.as_str(), &dto.path(path, "privateIPAddress"), owner),
+            None => None,
+        };
+        IpConfig {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            private_ip,
+            subnet: link(&dto.subnet),
+            public_ip: link(&dto.public_ip_address),
+            primary: flag(dto.primary, false),
+            application_security_groups: dto
+                .application_security_groups
+                .iter()
+                .flatten()
+                .filter_map(|r| r.id.as_ref().map(|id| normalize_id(id.as_str())))
+                .collect(),
+        }
+    }
+
+    fn nic(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "network interface", path) {
+            return;
+        }
+        let mut ip_configs = Vec::new();
+        for (i, c) in dto.ip_configurations.iter().flatten().enumerate() {
+            let p = format!("{}[{i}]", dto.path(path, "ipConfigurations"));
+            ip_configs.push(self.ip_config(c, &p, &id));
+        }
+        if ip_configs.is_empty() {
+            self.diag(
+                Diagnostic::warning(
+                    "NicWithoutIpConfiguration",
+                    "network interface has no IP configuration",
+                )
+                .at(dto.path(path, "ipConfigurations"))
+                .resource(&id)
+                .hint(
+                    "Azure requires at least one; the NIC is kept but has no subnet and no routes",
+                ),
+            );
+        }
+        if ip_configs.len() > 1 && !ip_configs.iter().any(|c| c.primary) {
+            ip_configs[0].primary = true;
+        }
+        let nic = Nic {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            location: normalize_location(&s(&dto.location)),
+            ip_forwarding: flag(dto.enable_ip_forwarding, false),
+            nsg: link(&dto.network_security_group),
+            vm: link(&dto.virtual_machine),
+            primary: dto.primary.map(|f| f.0),
+            ip_configs,
+            private_endpoint: ref_id(&dto.private_endpoint),
+            origin: self.origin(path),
+        };
+        self.nics.push(Keyed {
+            key: normalize_id(&id),
+            item: nic,
+        });
+    }
+
+    fn vm(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "virtual machine", path) {
+            return;
+        }
+        let refs: Vec<&RefDto<'_>> = dto
+            .network_profile
+            .as_ref()
+            .and_then(|p| p.network_interfaces.as_ref())
+            .into_iter()
+            .flatten()
+            .collect();
+        let nics: Vec<Link<NicIdx>> = refs
+            .iter()
+            .filter_map(|r| r.id.as_ref())
+            .map(|id| Link::Missing(ArmId::new(id.as_str())))
+            .collect();
+        let primary_nic = refs
+            .iter()
+            .position(|r| r.primary.is_some_and(|f| f.0))
+            .unwrap_or(0);
+        let mut power_state = dto
+            .instance_view
+            .as_ref()
+            .and_then(|v| v.statuses.as_ref())
+            .into_iter()
+            .flatten()
+            .filter_map(|st| st.code.as_ref())
+            .find(|c| c.as_str().starts_with("PowerState/"))
+            .map(|c| c.as_str().to_string());
+        if power_state.is_none() {
+            power_state = dto.power_state.as_ref().map(|p| p.as_str().to_string());
+        }
+        let vm = Vm {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            location: normalize_location(&s(&dto.location)),
+            nics,
+            primary_nic,
+            power_state,
+            origin: self.origin(path),
+        };
+        self.vms.push(Keyed {
+            key: normalize_id(&id),
+            item: vm,
+        });
+    }
+
+    fn gateway(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "virtual network gateway", path) {
+            return;
+        }
+        let gateway_type = match s(&dto.gateway_type).to_ascii_lowercase().as_str() {
+            "vpn" => GatewayType::Vpn,
+            "expressroute" => GatewayType::ExpressRoute,
+            "localgateway" => GatewayType::LocalGateway,
+            "" => GatewayType::Vpn,
+            other => GatewayType::Other(other.to_string()),
+        };
+        let mut instance_ips: Vec<IpAddr> = Vec::new();
+        let mut vnet_subnet: Option<ArmId> = None;
+        let mut config_ips = Vec::new();
+        for (i, c) in dto.ip_configurations.iter().flatten().enumerate() {
+            let p = format!("{}[{i}]", dto.path(path, "ipConfigurations"));
+            let cfg = self.ip_config(c, &p, &id);
+            if vnet_subnet.is_none() {
+                vnet_subnet = cfg.subnet.as_ref().and_then(|l| l.missing().cloned());
+            }
+            config_ips.extend(cfg.private_ip);
+        }
+        if let Some(bgp) = &dto.bgp_settings {
+            for addr in bgp.bgp_peering_addresses.iter().flatten() {
+                for text in list(&addr.default_bgp_ip_addresses) {
+                    if let Ok(ip) = parse_ip(text)
+                        && !instance_ips.contains(&ip)
+                    {
+                        instance_ips.push(ip);
+                    }
+                }
+            }
+            if instance_ips.is_empty() {
+                // Active-active gateways write both instances comma-separated.
+                for text in s(&bgp.bgp_peering_address).split(',') {
+                    if let Ok(ip) = parse_ip(text)
+                        && !instance_ips.contains(&ip)
+                    {
+                        instance_ips.push(ip);
+                    }
+                }
+            }
+        }
+        if instance_ips.is_empty() {
+            instance_ips = config_ips;
+        }
+        let pool_texts = dto
+            .vpn_client_configuration
+            .as_ref()
+            .and_then(|c| c.vpn_client_address_pool.as_ref())
+            .map(|a| strs(&a.address_prefixes))
+            .unwrap_or_default();
+        let vpn_client_address_pool = self.prefixes(
+            &pool_texts,
+            &dto.path(
+                path,
+                "vpnClientConfiguration.vpnClientAddressPool.addressPrefixes",
+            ),
+            &id,
+        );
+        // The gateway's VNet is the parent of its GatewaySubnet.
+        let vnet = vnet_subnet.map(|subnet| Link::Missing(ArmId::new(parent_id(subnet.as_str()))));
+        let gw = VnetGateway {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            location: normalize_location(&s(&dto.location)),
+            gateway_type,
+            vpn_type: s(&dto.vpn_type),
+            sku: dto.sku.as_ref().map(|k| s(&k.name)).unwrap_or_default(),
+            active_active: flag(dto.active_active, false),
+            bgp_enabled: flag(dto.enable_bgp, false),
+            vnet,
+            instance_ips,
+            vpn_client_address_pool,
+            learned_routes: Vec::new(),
+            learned_routes_supplied: false,
+            provisioning_state: s(&dto.provisioning_state),
+            origin: self.origin(path),
+        };
+        self.gateways.push(Keyed {
+            key: normalize_id(&id),
+            item: gw,
+        });
+    }
+
+    fn local_gateway(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "local network gateway", path) {
+            return;
+        }
+        let texts = dto
+            .local_network_address_space
+            .as_ref()
+            .map(|a| strs(&a.address_prefixes))
+            .unwrap_or_default();
+        let space_path = dto.path(path, "localNetworkAddressSpace.addressPrefixes");
+        let mut prefixes = self.prefixes(&texts, &space_path, &id);
+        if prefixes.iter().any(|p| matches!(p, IpNet::V6(_))) {
+            self.diag(
+                Diagnostic::warning("Ipv6WhereIpv4Expected", "local network gateway lists an IPv6 prefix; Azure VPN gateways are IPv4-only, so it is ignored")
+                    .at(space_path)
+                    .resource(&id),
+            );
+            prefixes.retain(|p| matches!(p, IpNet::V4(_)));
+        }
+        let bgp_peering_address = dto
+            .bgp_settings
+            .as_ref()
+            .and_then(|b| b.bgp_peering_address.as_ref())
+            .and_then(|t| parse_ip(t.as_str()).ok());
+        let lng = LocalNetworkGateway {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            prefixes,
+            gateway_ip: s(&dto.gateway_ip_address),
+            bgp_peering_address,
+            origin: self.origin(path),
+        };
+        self.local_gateways.push(Keyed {
+            key: normalize_id(&id),
+            item: lng,
+        });
+    }
+
+    fn connection(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "connection", path) {
+            return;
+        }
+        let connection_type = match s(&dto.connection_type).to_ascii_lowercase().as_str() {
+            "ipsec" => ConnectionType::IPsec,
+            "vnet2vnet" => ConnectionType::Vnet2Vnet,
+            "expressroute" => ConnectionType::ExpressRoute,
+            "vpnclient" => ConnectionType::VPNClient,
+            other => ConnectionType::Other(other.to_string()),
+        };
+        let conn = Connection {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            connection_type,
+            gateway1: link(&dto.virtual_network_gateway1),
+            gateway2: link(&dto.virtual_network_gateway2),
+            local_gateway2: link(&dto.local_network_gateway2),
+            status: s(&dto.connection_status),
+            enable_bgp: flag(dto.enable_bgp, false),
+            origin: self.origin(path),
+        };
+        self.connections.push(Keyed {
+            key: normalize_id(&id),
+            item: conn,
+        });
+    }
+
+    fn address_patterns(
+        &mut self,
+        texts: &[&str],
+        path: &str,
+        id: &str,
+    ) -> Option<Vec<AddressPattern>> {
+        let mut out = Vec::new();
+        for text in texts {
+            let t = text.trim();
+            if t.is_empty() {
+                continue;
+            }
+            if t == "*" || t.eq_ignore_ascii_case("Any") {
+                out.push(AddressPattern::Any);
+            } else if t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && !t.contains(':')
+            {
+                out.push(AddressPattern::Tag(t.to_string()));
+            } else {
+                match parse_prefix_lenient(t) {
+                    Ok(net) => out.push(AddressPattern::Prefix(net)),
+                    Err(PrefixError::HostBitsSet { canonical, .. }) => {
+                        self.diag(
+                            Diagnostic::warning("HostBitsSet", format!("security rule prefix `{t}` has host bits set; matched as `{canonical}`"))
+                                .at(path)
+                                .resource(id),
+                        );
+                        out.push(AddressPattern::Prefix(canonical));
+                    }
+                    Err(err) => {
+                        let hint = err.hint();
+                        self.diag(
+                            Diagnostic::error("InvalidPrefix", err.to_string())
+                                .at(path)
+                                .resource(id)
+                                .maybe_hint(hint),
+                        );
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn ports(&mut self, texts: &[&str], path: &str, id: &str) -> Option<Vec<PortRange>> {
+        let mut out = Vec::new();
+        for text in texts.iter().filter(|t| !t.trim().is_empty()) {
+            match PortRange::parse(text) {
+                Some(range) => out.push(range),
+                None => {
+                    self.diag(
+                        Diagnostic::error(
+                            "InvalidPortRange",
+                            format!("`{text}` is not a port, port range or `*`"),
+                        )
+                        .at(path)
+                        .resource(id)
+                        .hint("ports are 0-65535, written `80`, `1000-2000` or `*`"),
+                    );
+                    return None;
+                }
+            }
+        }
+        if out.is_empty() {
+            out.push(PortRange::ALL);
+        }
+        Some(out)
+    }
+
+    fn rule(&mut self, dto: &RuleDto<'_>, path: &str) -> Option<SecurityRule> {
+        let id = s(&dto.id);
+        let name = s(&dto.name);
+        let shown = if id.is_empty() {
+            name.clone()
+        } else {
+            id.clone()
+        };
+        let protocol_text = s(&dto.protocol);
+        let Some(protocol) = NsgProtocol::parse(&protocol_text) else {
+            self.diag(
+                Diagnostic::error(
+                    "InvalidProtocol",
+                    format!("security rule `{name}` has an unknown protocol `{protocol_text}`"),
+                )
+                .at(dto.path(path, "protocol"))
+                .resource(&shown)
+                .hint("Azure allows Tcp, Udp, Icmp, Esp, Ah and *"),
+            );
+            return None;
+        };
+        let direction = match s(&dto.direction).to_ascii_lowercase().as_str() {
+            "inbound" => Direction::Inbound,
+            "outbound" => Direction::Outbound,
+            other => {
+                self.diag(
+                    Diagnostic::error(
+                        "InvalidDirection",
+                        format!("security rule `{name}` has direction `{other}`"),
+                    )
+                    .at(dto.path(path, "direction"))
+                    .resource(&shown)
+                    .hint("use Inbound or Outbound"),
+                );
+                return None;
+            }
+        };
+        let access = match s(&dto.access).to_ascii_lowercase().as_str() {
+            "allow" => Access::Allow,
+            "deny" => Access::Deny,
+            other => {
+                self.diag(
+                    Diagnostic::error(
+                        "InvalidAccess",
+                        format!("security rule `{name}` has access `{other}`"),
+                    )
+                    .at(dto.path(path, "access"))
+                    .resource(&shown)
+                    .hint("use Allow or Deny"),
+                );
+                return None;
+            }
+        };
+        let priority = match dto.priority {
+            Some(p) if (100..=4096).contains(&p) => p as u32,
+            Some(p) => {
+                self.diag(
+                    Diagnostic::warning(
+                        "PriorityOutOfRange",
+                        format!(
+                            "security rule `{name}` has priority {p}; Azure allows 100 to 4096"
+                        ),
+                    )
+                    .at(dto.path(path, "priority"))
+                    .resource(&shown),
+                );
+                p.clamp(0, u32::MAX as i64) as u32
+            }
+            None => {
+                self.diag(
+                    Diagnostic::error(
+                        "MissingPriority",
+                        format!("security rule `{name}` has no priority"),
+                    )
+                    .at(path)
+                    .resource(&shown),
+                );
+                return None;
+            }
+        };
+        let mut src_texts: Vec<&str> = dto
+            .source_address_prefix
+            .iter()
+            .map(|x| x.as_str())
+            .collect();
+        src_texts.extend(list(&dto.source_address_prefixes));
+        let mut dst_texts: Vec<&str> = dto
+            .destination_address_prefix
+            .iter()
+            .map(|x| x.as_str())
+            .collect();
+        dst_texts.extend(list(&dto.destination_address_prefixes));
+        let sources =
+            self.address_patterns(&src_texts, &dto.path(path, "sourceAddressPrefix"), &shown)?;
+        let destinations = self.address_patterns(
+            &dst_texts,
+            &dto.path(path, "destinationAddressPrefix"),
+            &shown,
+        )?;
+        let mut sport_texts: Vec<&str> = dto.source_port_range.iter().map(|x| x.as_str()).collect();
+        sport_texts.extend(list(&dto.source_port_ranges));
+        let mut dport_texts: Vec<&str> = dto
+            .destination_port_range
+            .iter()
+            .map(|x| x.as_str())
+            .collect();
+        dport_texts.extend(list(&dto.destination_port_ranges));
+        let source_ports = self.ports(&sport_texts, &dto.path(path, "sourcePortRange"), &shown)?;
+        let destination_ports = self.ports(
+            &dport_texts,
+            &dto.path(path, "destinationPortRange"),
+            &shown,
+        )?;
+        let asgs = |v: &Option<Vec<RefDto<'_>>>| -> Vec<String> {
+            v.iter()
+                .flatten()
+                .filter_map(|r| r.id.as_ref().map(|id| normalize_id(id.as_str())))
+                .collect()
+        };
+        Some(SecurityRule {
+            id: ArmId::new(&id),
+            name,
+            priority,
+            direction,
+            access,
+            protocol,
+            sources,
+            destinations,
+            source_asgs: asgs(&dto.source_application_security_groups),
+            destination_asgs: asgs(&dto.destination_application_security_groups),
+            source_ports,
+            destination_ports,
+            source_text: src_texts.iter().map(|t| t.to_string()).collect(),
+            destination_text: dst_texts.iter().map(|t| t.to_string()).collect(),
+            origin: self.origin(path),
+        })
+    }
+
+    fn nsg(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "network security group", path) {
+            return;
+        }
+        let mut rules = Vec::new();
+        for (i, r) in dto.security_rules.iter().flatten().enumerate() {
+            let p = format!("{}[{i}]", dto.path(path, "securityRules"));
+            if let Some(rule) = self.rule(r, &p) {
+                rules.push(rule);
+            }
+        }
+        let nsg = Nsg {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            location: normalize_location(&s(&dto.location)),
+            rules,
+            origin: self.origin(path),
+        };
+        self.nsgs.push(Keyed {
+            key: normalize_id(&id),
+            item: nsg,
+        });
+    }
+
+    fn private_endpoint(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "private endpoint", path) {
+            return;
+        }
+        let mut ips: Vec<IpAddr> = Vec::new();
+        for (i, c) in dto.ip_configurations.iter().flatten().enumerate() {
+            let p = format!("{}[{i}]", dto.path(path, "ipConfigurations"));
+            if let Some(ip) = self.ip_config(c, &p, &id).private_ip
+                && !ips.contains(&ip)
+            {
+                ips.push(ip);
+            }
+        }
+        for cfg in dto.custom_dns_configs.iter().flatten() {
+            for text in list(&cfg.ip_addresses) {
+                if let Ok(ip) = parse_ip(text)
+                    && !ips.contains(&ip)
+                {
+                    ips.push(ip);
+                }
+            }
+        }
+        let mut group_ids: Vec<String> = Vec::new();
+        for conn in dto
+            .private_link_service_connections
+            .iter()
+            .chain(dto.manual_private_link_service_connections.iter())
+            .flatten()
+        {
+            group_ids.extend(list(&conn.group_ids).iter().map(|g| g.to_string()));
+        }
+        let nic = dto
+            .network_interfaces
+            .as_ref()
+            .and_then(|v| v.first())
+            .and_then(|r| r.id.as_ref())
+            .map(|id| Link::Missing(ArmId::new(id.as_str())));
+        let pe = PrivateEndpoint {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            subnet: link(&dto.subnet),
+            ips,
+            nic,
+            group_ids,
+            origin: self.origin(path),
+        };
+        self.private_endpoints.push(Keyed {
+            key: normalize_id(&id),
+            item: pe,
+        });
+    }
+
+    fn load_balancer(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "load balancer", path) {
+            return;
+        }
+        let mut frontends = Vec::new();
+        for (i, c) in dto.frontend_ip_configurations.iter().flatten().enumerate() {
+            let p = format!("{}[{i}]", dto.path(path, "frontendIPConfigurations"));
+            let cfg = self.ip_config(c, &p, &id);
+            frontends.push(LbFrontend {
+                name: cfg.name,
+                private_ip: cfg.private_ip,
+                subnet: cfg.subnet,
+            });
+        }
+        let mut backend_nics: Vec<Link<NicIdx>> = Vec::new();
+        for pool in dto.backend_address_pools.iter().flatten() {
+            for r in pool.backend_ip_configurations.iter().flatten() {
+                if let Some(cfg_id) = &r.id {
+                    let nic_id = ArmId::new(parent_id(cfg_id.as_str()));
+                    let l = Link::Missing(nic_id);
+                    if !backend_nics.contains(&l) {
+                        backend_nics.push(l);
+                    }
+                }
+            }
+        }
+        let lb = LoadBalancer {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            sku: dto.sku.as_ref().map(|k| s(&k.name)).unwrap_or_default(),
+            frontends,
+            backend_nics,
+            origin: self.origin(path),
+        };
+        self.load_balancers.push(Keyed {
+            key: normalize_id(&id),
+            item: lb,
+        });
+    }
+
+    fn public_ip(&mut self, dto: ResourceDto<'_>, path: &str) {
+        let id = s(&dto.id);
+        if !self.require_id(&id, "public IP address", path) {
+            return;
+        }
+        let ip = dto
+            .ip_address
+            .as_ref()
+            .and_then(|t| parse_ip(t.as_str()).ok());
+        let pip = PublicIp {
+            id: ArmId::new(&id),
+            name: s(&dto.name),
+            ip,
+            origin: self.origin(path),
+        };
+        self.public_ips.push(Keyed {
+            key: normalize_id(&id),
+            item: pip,
+        });
+    }
+
+    /// Lowers the `values` list of a Service Tags file.
+    pub fn service_tags(
+        &mut self,
+        tags: Vec<ServiceTagDto<'_>>,
+        change_number: i64,
+        cloud: String,
+        path: &str,
+    ) {
+        let mut out = ServiceTags {
+            change_number,
+            cloud,
+            tags: Vec::with_capacity(tags.len()),
+        };
+        for (i, tag) in tags.iter().enumerate() {
+            let name = s(&tag.name);
+            let mut prefixes = Vec::new();
+            for text in list(&tag.address_prefixes) {
+                match parse_prefix(text) {
+                    Ok(net) => prefixes.push(net),
+                    Err(PrefixError::HostBitsSet { canonical, .. }) => prefixes.push(canonical),
+                    Err(err) => self.diag(
+                        Diagnostic::warning(
+                            "InvalidPrefix",
+                            format!("service tag `{name}`: {err}"),
+                        )
+                        .at(format!("{path}.values[{i}].properties.addressPrefixes")),
+                    ),
+                }
+            }
+            out.tags.push(ServiceTag {
+                name,
+                region: normalize_location(&s(&tag.region)),
+                system_service: s(&tag.system_service),
+                prefixes,
+            });
+        }
+        let origin = self.origin(path);
+        self.service_tags.push((out, origin));
+    }
+
+    /// Lowers a learned-routes wrapper.
+    pub fn learned_routes(
+        &mut self,
+        gateway_id: String,
+        routes: Vec<LearnedRouteDto<'_>>,
+        path: &str,
+    ) {
+        let mut out = Vec::new();
+        for (i, r) in routes.iter().enumerate() {
+            let p = format!("{path}.learnedRoutes[{i}].network");
+            let Some(network) = self.prefix(&s(&r.network), &p, &gateway_id) else {
+                continue;
+            };
+            out.push(LearnedRoute {
+                network,
+                next_hop: r.next_hop.as_ref().and_then(|t| parse_ip(t.as_str()).ok()),
+                origin: s(&r.origin),
+                as_path: s(&r.as_path),
+                source_peer: s(&r.source_peer),
+                weight: r.weight.unwrap_or(0),
+            });
+        }
+        let origin = self.origin(path);
+        self.learned.push(PendingLearned {
+            gateway_id,
+            routes: out,
+            origin,
+        });
+    }
+
+    /// Appends everything read from another file.
+    pub fn absorb(&mut self, other: Pending) {
+        self.vnets.extend(other.vnets);
+        self.subnets.extend(other.subnets);
+        self.peerings.extend(other.peerings);
+        self.route_tables.extend(other.route_tables);
+        self.routes.extend(other.routes);
+        self.nics.extend(other.nics);
+        self.vms.extend(other.vms);
+        self.gateways.extend(other.gateways);
+        self.local_gateways.extend(other.local_gateways);
+        self.connections.extend(other.connections);
+        self.nsgs.extend(other.nsgs);
+        self.rules.extend(other.rules);
+        self.private_endpoints.extend(other.private_endpoints);
+        self.load_balancers.extend(other.load_balancers);
+        self.public_ips.extend(other.public_ips);
+        self.service_tags.extend(other.service_tags);
+        self.learned.extend(other.learned);
+        self.subnet_nic_refs.extend(other.subnet_nic_refs);
+        self.diagnostics.extend(other.diagnostics);
+        for (ty, n) in other.skipped_types {
+            *self.skipped_types.entry(ty).or_default() += n;
+        }
+        self.untyped_objects += other.untyped_objects;
+        self.resources_read += other.resources_read;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parent_and_type_come_from_ids() {
+        assert_eq!(
+            parent_id("/s/x/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a"),
+            "/s/x/rg/providers/Microsoft.Network/virtualNetworks/v"
+        );
+        assert_eq!(
+            type_from_id(
+                "resourceGroups/t/providers/Microsoft.Network/virtualNetworks/v/subnets/a"
+            )
+            .as_deref(),
+            Some("microsoft.network/virtualnetworks/subnets")
+        );
+        assert_eq!(type_from_id("testId"), None);
+        assert_eq!(normalize_location("East US 2"), "eastus2");
+    }
+}

@@ -1,0 +1,93 @@
+//! Named options for behaviour Azure's documentation leaves disputed or undefined.
+//!
+//! Each option is one row of `azure-routing.md` §14b. The default is the documented (or
+//! recommended) behaviour; the alternative is selectable so a user whose platform behaves
+//! differently can say so, and every answer that depended on an option says which value it used.
+
+/// The set of default `None` routes for reserved ranges (§1.1, §1.4, conflicts C1/C2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ReservedNoneProfile {
+    /// The four documented ranges: 10/8, 172.16/12, 192.168/16, 100.64/10.
+    #[default]
+    Documented,
+    /// The documented ranges plus the extra ranges observed on the live platform (§1.4).
+    PlatformObserved,
+}
+
+/// When the default `None` routes disappear because 0.0.0.0/0 is overridden (§1.3, C12).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ReservedNoneRemoval {
+    /// Documented: a user route for exactly 0.0.0.0/0 removes them.
+    #[default]
+    UdrOnly,
+    /// Also when 0.0.0.0/0 is learned from a gateway (BGP forced tunnelling).
+    UdrAndBgp,
+    /// Never remove them.
+    Never,
+}
+
+/// What `allowVirtualNetworkAccess = false` on a peering does (§5.2, C9).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum PeeringAccessFalse {
+    /// Observed: only removes the peer from the `VirtualNetwork` service tag.
+    #[default]
+    TagOnly,
+    /// 2018 documentation: traffic over the peering does not flow.
+    Drop,
+}
+
+/// Which local subnets receive routes of a subnet peering (§5.6, C15).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SubnetPeeringScope {
+    /// Observed: every subnet of the local VNet gets the remote subnets' prefixes.
+    #[default]
+    AllLocalSubnets,
+    /// Documented intent: only the listed local subnets.
+    ListedSubnetsOnly,
+}
+
+/// IPv6 system routes, which Azure does not document (§10.3, C17).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Ipv6SystemRoutes {
+    /// Field knowledge: one `VnetLocal` per IPv6 range and `::/0 Internet`; flagged as assumed.
+    #[default]
+    MirrorIpv4,
+    /// No IPv6 system routes.
+    None,
+}
+
+/// All modelling options, with Azure's documented behaviour as the default.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ModelOptions {
+    pub reserved_none_profile: ReservedNoneProfile,
+    pub drop_reserved_none_routes_on_default_override: ReservedNoneRemoval,
+    /// `false` (documented): service-endpoint routes cannot be overridden by user or gateway
+    /// routes that are equal or more specific. `true`: plain LPM (issue #111706, C6).
+    pub se_routes_lpm_strict: bool,
+    pub peering_access_false_semantics: PeeringAccessFalse,
+    /// `true`: a peering drops forwarded packets unless the receiving side's peering object has
+    /// `allowForwardedTraffic` (C10, receive-side reading).
+    pub allow_forwarded_traffic_enforced: bool,
+    pub subnet_peering_scope: SubnetPeeringScope,
+    pub ipv6_system_routes: Ipv6SystemRoutes,
+    /// Route-table size limit (C5): error above this many routes.
+    pub max_routes_per_table: usize,
+    /// Route-table size warning threshold (C5).
+    pub warn_routes_per_table: usize,
+}
+
+impl Default for ModelOptions {
+    fn default() -> ModelOptions {
+        ModelOptions {
+            reserved_none_profile: ReservedNoneProfile::Documented,
+            drop_reserved_none_routes_on_default_override: ReservedNoneRemoval::UdrOnly,
+            se_routes_lpm_strict: false,
+            peering_access_false_semantics: PeeringAccessFalse::TagOnly,
+            allow_forwarded_traffic_enforced: true,
+            subnet_peering_scope: SubnetPeeringScope::AllLocalSubnets,
+            ipv6_system_routes: Ipv6SystemRoutes::MirrorIpv4,
+            max_routes_per_table: 600,
+            warn_routes_per_table: 400,
+        }
+    }
+}

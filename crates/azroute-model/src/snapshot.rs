@@ -1,0 +1,380 @@
+//! The snapshot: every resource of an exported estate, with id and name lookups.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::id::{normalize_id, rg_relative_key};
+use crate::network::*;
+
+/// A file the snapshot was read from.
+#[derive(Clone, Debug, Default)]
+pub struct SourceFile {
+    pub path: String,
+}
+
+/// The kinds of resources a snapshot holds, for lookups and messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceKind {
+    VirtualNetwork,
+    Subnet,
+    Peering,
+    RouteTable,
+    NetworkInterface,
+    VirtualMachine,
+    VirtualNetworkGateway,
+    LocalNetworkGateway,
+    Connection,
+    NetworkSecurityGroup,
+    PrivateEndpoint,
+    LoadBalancer,
+    PublicIpAddress,
+}
+
+impl ResourceKind {
+    /// The ARM resource type.
+    pub fn arm_type(self) -> &'static str {
+        match self {
+            ResourceKind::VirtualNetwork => "Microsoft.Network/virtualNetworks",
+            ResourceKind::Subnet => "Microsoft.Network/virtualNetworks/subnets",
+            ResourceKind::Peering => "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+            ResourceKind::RouteTable => "Microsoft.Network/routeTables",
+            ResourceKind::NetworkInterface => "Microsoft.Network/networkInterfaces",
+            ResourceKind::VirtualMachine => "Microsoft.Compute/virtualMachines",
+            ResourceKind::VirtualNetworkGateway => "Microsoft.Network/virtualNetworkGateways",
+            ResourceKind::LocalNetworkGateway => "Microsoft.Network/localNetworkGateways",
+            ResourceKind::Connection => "Microsoft.Network/connections",
+            ResourceKind::NetworkSecurityGroup => "Microsoft.Network/networkSecurityGroups",
+            ResourceKind::PrivateEndpoint => "Microsoft.Network/privateEndpoints",
+            ResourceKind::LoadBalancer => "Microsoft.Network/loadBalancers",
+            ResourceKind::PublicIpAddress => "Microsoft.Network/publicIPAddresses",
+        }
+    }
+
+    /// A short human name (`NIC`, `VM`, `subnet`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            ResourceKind::VirtualNetwork => "virtual network",
+            ResourceKind::Subnet => "subnet",
+            ResourceKind::Peering => "peering",
+            ResourceKind::RouteTable => "route table",
+            ResourceKind::NetworkInterface => "network interface",
+            ResourceKind::VirtualMachine => "virtual machine",
+            ResourceKind::VirtualNetworkGateway => "virtual network gateway",
+            ResourceKind::LocalNetworkGateway => "local network gateway",
+            ResourceKind::Connection => "connection",
+            ResourceKind::NetworkSecurityGroup => "network security group",
+            ResourceKind::PrivateEndpoint => "private endpoint",
+            ResourceKind::LoadBalancer => "load balancer",
+            ResourceKind::PublicIpAddress => "public IP address",
+        }
+    }
+}
+
+/// Why a name or id given on the command line did not pick exactly one resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LookupError {
+    NotFound {
+        kind: ResourceKind,
+        query: String,
+        similar: Vec<String>,
+    },
+    Ambiguous {
+        kind: ResourceKind,
+        query: String,
+        candidates: Vec<String>,
+    },
+}
+
+impl fmt::Display for LookupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LookupError::NotFound {
+                kind,
+                query,
+                similar,
+            } => {
+                write!(
+                    f,
+                    "no {} named or with id `{}` in the snapshot",
+                    kind.noun(),
+                    query
+                )?;
+                if !similar.is_empty() {
+                    write!(f, "; similar: {}", similar.join(", "))?;
+                }
+                Ok(())
+            }
+            LookupError::Ambiguous {
+                kind,
+                query,
+                candidates,
+            } => {
+                write!(
+                    f,
+                    "the {} name `{}` is ambiguous; use one of these ids:",
+                    kind.noun(),
+                    query
+                )?;
+                for candidate in candidates {
+                    write!(f, "\n  {candidate}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LookupError {}
+
+/// Every resource of an exported estate, linked by typed indices.
+///
+/// Vectors are sorted by normalised id when ingest builds the snapshot, so indices (and every
+/// answer derived from them) do not depend on the order of input files or resources.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    pub files: Vec<SourceFile>,
+    pub vnets: Vec<Vnet>,
+    pub subnets: Vec<Subnet>,
+    pub peerings: Vec<Peering>,
+    pub route_tables: Vec<RouteTable>,
+    pub nics: Vec<Nic>,
+    pub vms: Vec<Vm>,
+    pub gateways: Vec<VnetGateway>,
+    pub local_gateways: Vec<LocalNetworkGateway>,
+    pub connections: Vec<Connection>,
+    pub nsgs: Vec<Nsg>,
+    pub private_endpoints: Vec<PrivateEndpoint>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub public_ips: Vec<PublicIp>,
+    pub service_tags: Option<ServiceTags>,
+    index: HashMap<String, (ResourceKind, u32)>,
+    relative_index: HashMap<String, Vec<(ResourceKind, u32)>>,
+}
+
+impl Snapshot {
+    /// Rebuilds the id index; call after adding or reordering resources.
+    pub fn rebuild_index(&mut self) {
+        let mut entries: Vec<(String, ResourceKind, u32)> = Vec::new();
+        macro_rules! add {
+            ($vec:expr, $kind:expr) => {
+                for (i, r) in $vec.iter().enumerate() {
+                    entries.push((r.id.key(), $kind, i as u32));
+                }
+            };
+        }
+        add!(self.vnets, ResourceKind::VirtualNetwork);
+        add!(self.subnets, ResourceKind::Subnet);
+        add!(self.peerings, ResourceKind::Peering);
+        add!(self.route_tables, ResourceKind::RouteTable);
+        add!(self.nics, ResourceKind::NetworkInterface);
+        add!(self.vms, ResourceKind::VirtualMachine);
+        add!(self.gateways, ResourceKind::VirtualNetworkGateway);
+        add!(self.local_gateways, ResourceKind::LocalNetworkGateway);
+        add!(self.connections, ResourceKind::Connection);
+        add!(self.nsgs, ResourceKind::NetworkSecurityGroup);
+        add!(self.private_endpoints, ResourceKind::PrivateEndpoint);
+        add!(self.load_balancers, ResourceKind::LoadBalancer);
+        add!(self.public_ips, ResourceKind::PublicIpAddress);
+        self.index.clear();
+        self.relative_index.clear();
+        for (key, kind, idx) in entries {
+            if let Some(rel) = rg_relative_key(&key) {
+                self.relative_index
+                    .entry(rel.to_string())
+                    .or_default()
+                    .push((kind, idx));
+            }
+            self.index.insert(key, (kind, idx));
+        }
+    }
+
+    /// Resolves an id (full, or relative from `resourceGroups/`) to a resource of `kind`.
+    pub fn resolve_id(&self, kind: ResourceKind, id: &str) -> Option<u32> {
+        let key = normalize_id(id);
+        if let Some(&(k, idx)) = self.index.get(&key)
+            && k == kind
+        {
+            return Some(idx);
+        }
+        let rel = rg_relative_key(&key)?;
+        let hits: Vec<u32> = self
+            .relative_index
+            .get(rel)
+            .map(|v| {
+                v.iter()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, i)| *i)
+                    .collect()
+            })
+            .unwrap_or_default();
+        (hits.len() == 1).then(|| hits[0])
+    }
+
+    fn find_by<'a, T: 'a>(
+        &'a self,
+        kind: ResourceKind,
+        query: &str,
+        items: impl Iterator<Item = (usize, &'a T)> + Clone,
+        name_of: impl Fn(&T) -> String,
+        id_of: impl Fn(&T) -> String,
+    ) -> Result<usize, LookupError> {
+        let q = query.trim();
+        if q.contains('/')
+            && let Some(idx) = self.resolve_id(kind, q)
+        {
+            return Ok(idx as usize);
+        }
+        let hits: Vec<usize> = items
+            .clone()
+            .filter(|(_, item)| name_of(item).eq_ignore_ascii_case(q))
+            .map(|(i, _)| i)
+            .collect();
+        match hits.len() {
+            1 => Ok(hits[0]),
+            0 => {
+                let lower = q.to_ascii_lowercase();
+                let mut similar: Vec<String> = items
+                    .filter(|(_, item)| {
+                        let name = name_of(item).to_ascii_lowercase();
+                        !lower.is_empty() && (name.contains(&lower) || lower.contains(&name))
+                    })
+                    .map(|(_, item)| name_of(item))
+                    .collect();
+                similar.sort();
+                similar.dedup();
+                similar.truncate(8);
+                Err(LookupError::NotFound {
+                    kind,
+                    query: q.to_string(),
+                    similar,
+                })
+            }
+            _ => {
+                let all: Vec<(usize, &T)> = items.collect();
+                let candidates = hits.iter().map(|&i| id_of(all[i].1)).collect();
+                Err(LookupError::Ambiguous {
+                    kind,
+                    query: q.to_string(),
+                    candidates,
+                })
+            }
+        }
+    }
+
+    /// Finds a NIC by name (unique across the snapshot) or id.
+    pub fn find_nic(&self, query: &str) -> Result<NicIdx, LookupError> {
+        self.find_by(
+            ResourceKind::NetworkInterface,
+            query,
+            self.nics.iter().enumerate(),
+            |n| n.name.clone(),
+            |n| n.id.to_string(),
+        )
+        .map(|i| NicIdx(i as u32))
+    }
+
+    /// Finds a VM by name (unique across the snapshot) or id.
+    pub fn find_vm(&self, query: &str) -> Result<VmIdx, LookupError> {
+        self.find_by(
+            ResourceKind::VirtualMachine,
+            query,
+            self.vms.iter().enumerate(),
+            |v| v.name.clone(),
+            |v| v.id.to_string(),
+        )
+        .map(|i| VmIdx(i as u32))
+    }
+
+    /// Finds a VNet by name (unique across the snapshot) or id.
+    pub fn find_vnet(&self, query: &str) -> Result<VnetIdx, LookupError> {
+        self.find_by(
+            ResourceKind::VirtualNetwork,
+            query,
+            self.vnets.iter().enumerate(),
+            |v| v.name.clone(),
+            |v| v.id.to_string(),
+        )
+        .map(|i| VnetIdx(i as u32))
+    }
+
+    /// Finds a route table by name (unique across the snapshot) or id.
+    pub fn find_route_table(&self, query: &str) -> Result<RouteTableIdx, LookupError> {
+        self.find_by(
+            ResourceKind::RouteTable,
+            query,
+            self.route_tables.iter().enumerate(),
+            |v| v.name.clone(),
+            |v| v.id.to_string(),
+        )
+        .map(|i| RouteTableIdx(i as u32))
+    }
+
+    /// Finds a subnet as `VNET/SUBNET` (names) or by its id.
+    pub fn find_subnet(&self, query: &str) -> Result<SubnetIdx, LookupError> {
+        let q = query.trim();
+        if q.matches('/').count() > 1 {
+            if let Some(idx) = self.resolve_id(ResourceKind::Subnet, q) {
+                return Ok(SubnetIdx(idx));
+            }
+            return Err(LookupError::NotFound {
+                kind: ResourceKind::Subnet,
+                query: q.to_string(),
+                similar: vec![],
+            });
+        }
+        let Some((vnet_q, subnet_q)) = q.split_once('/') else {
+            // A bare subnet name is accepted when it is unique across the snapshot.
+            return self
+                .find_by(
+                    ResourceKind::Subnet,
+                    q,
+                    self.subnets.iter().enumerate(),
+                    |s| s.name.clone(),
+                    |s| format!("{}/{}", self.vnets[s.vnet.index()].name, s.name),
+                )
+                .map(|i| SubnetIdx(i as u32));
+        };
+        let vnet = self.find_vnet(vnet_q)?;
+        let in_vnet: Vec<(usize, &Subnet)> = self
+            .subnets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.vnet == vnet)
+            .collect();
+        match in_vnet
+            .iter()
+            .find(|(_, s)| s.name.eq_ignore_ascii_case(subnet_q))
+        {
+            Some((i, _)) => Ok(SubnetIdx(*i as u32)),
+            None => Err(LookupError::NotFound {
+                kind: ResourceKind::Subnet,
+                query: q.to_string(),
+                similar: in_vnet
+                    .iter()
+                    .map(|(_, s)| format!("{}/{}", self.vnets[vnet.index()].name, s.name))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// A display label for a subnet: `vnet/subnet`.
+    pub fn subnet_label(&self, subnet: SubnetIdx) -> String {
+        let s = &self.subnets[subnet.index()];
+        format!("{}/{}", self.vnets[s.vnet.index()].name, s.name)
+    }
+
+    /// The path of the file a resource came from, for messages.
+    pub fn file_of(&self, origin: &Origin) -> &str {
+        self.files
+            .get(origin.file as usize)
+            .map(|f| f.path.as_str())
+            .unwrap_or("<built-in>")
+    }
+
+    /// The subnet a NIC's primary IP configuration sits in.
+    pub fn nic_subnet(&self, nic: NicIdx) -> Option<&Link<SubnetIdx>> {
+        self.nics[nic.index()]
+            .primary_ip_config()
+            .and_then(|c| c.subnet.as_ref())
+    }
+}
