@@ -462,6 +462,7 @@ def troubleshoot():
         subnet(rg, "vnet-core", "snet-web", "10.10.3.0/24", rt="rt-web", nsg="nsg-web"),
         subnet(rg, "vnet-core", "snet-db", "10.10.4.0/24", nsg="nsg-db"),
         subnet(rg, "vnet-core", "snet-proxy", "10.10.5.0/24", rt="rt-proxy"),
+        subnet(rg, "vnet-core", "snet-app", "10.10.6.0/24", rt="rt-app"),
     ], [
         peering(rg, "vnet-core", "core-to-partner", rg, "vnet-partner", ["10.20.0.0/16"], state="Initiated"),
     ]))
@@ -478,6 +479,9 @@ def troubleshoot():
     e.add("route-table-list.json", route_table(rg, "rt-proxy", loc, [
         ("partner-via-router", "10.30.0.0/16", "VirtualAppliance", "10.10.2.4"),
     ], [sub("vnet-core", "snet-proxy")]))
+    e.add("route-table-list.json", route_table(rg, "rt-app", loc, [
+        ("db-via-router", "10.10.4.0/24", "VirtualAppliance", "10.10.2.4"),
+    ], [sub("vnet-core", "snet-app")]))
     e.add("route-table-list.json", route_table(rg, "rt-db-orphan", loc, [
         ("web-via-fw", "10.10.3.0/24", "VirtualAppliance", "10.10.1.4"),
     ], []))
@@ -486,7 +490,7 @@ def troubleshoot():
         ("allow-ssh-admin", 110, "Inbound", "Allow", "Tcp", "198.51.100.0/24", "*", "22"),
     ]))
     e.add("nsg-list.json", nsg(rg, "nsg-db", loc, [
-        ("allow-sql-from-web", 100, "Inbound", "Allow", "Tcp", "10.10.3.0/24", "*", "1433"),
+        ("allow-sql-from-web", 100, "Inbound", "Allow", "Tcp", ["10.10.3.0/24", "10.10.6.0/24"], "*", "1433"),
         ("deny-ssh", 200, "Inbound", "Deny", "Tcp", "*", "*", "22"),
     ]))
     e.add("nic-list.json", nic(rg, "nic-fw", loc, sub("vnet-core", "snet-fw"), "10.10.1.4", forwarding=False, vm="vm-fw"))
@@ -494,9 +498,10 @@ def troubleshoot():
     e.add("nic-list.json", nic(rg, "nic-proxy", loc, sub("vnet-core", "snet-proxy"), "10.10.5.4", forwarding=True, vm="vm-proxy"))
     e.add("nic-list.json", nic(rg, "nic-web", loc, sub("vnet-core", "snet-web"), "10.10.3.4", vm="vm-web", pip="pip-web"))
     e.add("nic-list.json", nic(rg, "nic-db", loc, sub("vnet-core", "snet-db"), "10.10.4.4", vm="vm-db"))
+    e.add("nic-list.json", nic(rg, "nic-app", loc, sub("vnet-core", "snet-app"), "10.10.6.4", vm="vm-app"))
     e.add("nic-list.json", nic(rg, "nic-partner", loc, sub("vnet-partner", "snet-partner"), "10.20.1.4", vm="vm-partner"))
     e.add("public-ip-list.json", public_ip(rg, "pip-web", loc, "20.110.7.45", "nic-web"))
-    for name, n in (("vm-fw", "nic-fw"), ("vm-router", "nic-router"), ("vm-proxy", "nic-proxy"), ("vm-web", "nic-web"), ("vm-db", "nic-db"), ("vm-partner", "nic-partner")):
+    for name, n in (("vm-fw", "nic-fw"), ("vm-router", "nic-router"), ("vm-proxy", "nic-proxy"), ("vm-web", "nic-web"), ("vm-db", "nic-db"), ("vm-app", "nic-app"), ("vm-partner", "nic-partner")):
         e.add("vm-list.json", vm(rg, name, loc, [n]))
     e.write()
 

@@ -32,10 +32,25 @@ pub enum Command {
         after_help = "Examples:\n  azroute next-hop --example hub-spoke --vm vm-app1 --dest-ip 8.8.8.8\n  azroute next-hop --example hub-spoke --nic nic-shared --dest-ip 10.1.1.4 --explain\n  azroute next-hop --snapshot ./export --vm web01 --dest-ip 172.16.5.9 -o json"
     )]
     NextHop(NextHopArgs),
-    /// List the embedded example estates.
+    /// Effective security rules of a NIC (subnet NSG and NIC NSG, tags expanded), like `az network nic list-effective-nsg`.
     #[command(
-        after_help = "Examples:\n  azroute examples\n  azroute routes --example troubleshoot --nic nic-web"
+        name = "security-rules",
+        after_help = "Examples:\n  azroute security-rules --example hub-spoke --nic nic-app1\n  azroute security-rules --example hub-spoke --nic nic-app2 -o json"
     )]
+    SecurityRules(SecurityRulesArgs),
+    /// Network Watcher's IP flow verify: would the NSGs allow this flow at this NIC?
+    #[command(
+        name = "ip-flow",
+        after_help = "Examples:\n  azroute ip-flow --example hub-spoke --nic nic-app2 --direction Inbound --protocol TCP --local 10.2.1.4:443 --remote 10.1.1.4:50000\n  azroute ip-flow --example hub-spoke --nic nic-app2 --direction Inbound --protocol TCP --local 10.2.1.4:3389 --remote 203.0.113.9:* -o json"
+    )]
+    IpFlow(IpFlowArgs),
+    /// Follow a packet hop by hop and its reply back, through NVAs, peerings, gateways and NSGs.
+    #[command(
+        after_help = "Examples:\n  azroute trace --example hub-spoke --from vm-app1 --to vm-app2 --port 443\n  azroute trace --example hub-spoke --from 172.16.1.10 --to nic-app1 --port 22\n  azroute trace --example troubleshoot --from 203.0.113.50 --to 20.110.7.45 --port 443 -o mermaid\n\nExit status: 0 when the packet arrives and nothing is wrong, 1 when it is dropped or a finding of severity error is raised, 2 on bad input."
+    )]
+    Trace(TraceArgs),
+    /// List the embedded example estates.
+    #[command(after_help = "Examples:\n  azroute examples\n  azroute routes --example troubleshoot --nic nic-web")]
     Examples(ExamplesArgs),
 }
 
@@ -44,12 +59,7 @@ pub enum Command {
 #[command(next_help_heading = "Snapshot")]
 pub struct SnapshotArgs {
     /// A directory (every *.json below it) or a single JSON file exported from Azure.
-    #[arg(
-        long,
-        value_name = "PATH",
-        conflicts_with = "example",
-        required_unless_present = "example"
-    )]
+    #[arg(long, value_name = "PATH", conflicts_with = "example", required_unless_present = "example")]
     pub snapshot: Option<PathBuf>,
     /// Use an embedded example estate instead (see `azroute examples`).
     #[arg(long, value_name = "NAME")]
@@ -110,9 +120,7 @@ pub enum Ipv6RoutesArg {
 /// Options for behaviour Azure leaves disputed (§13/§14b of the routing reference). Defaults
 /// are the documented behaviour.
 #[derive(Args, Debug, Clone)]
-#[command(
-    next_help_heading = "Modelling options (disputed Azure behaviour; defaults are documented)"
-)]
+#[command(next_help_heading = "Modelling options (disputed Azure behaviour; defaults are documented)")]
 pub struct ModelArgs {
     /// Which reserved ranges get default None routes.
     #[arg(long, value_enum, default_value_t = ReservedNoneProfileArg::Documented)]
@@ -181,12 +189,7 @@ pub struct NextHopArgs {
     #[command(flatten)]
     pub model: ModelArgs,
     /// The NIC to answer for (Network Watcher's targetNicResourceId): name or id.
-    #[arg(
-        long,
-        value_name = "NIC",
-        group = "target",
-        required_unless_present = "vm"
-    )]
+    #[arg(long, value_name = "NIC", group = "target", required_unless_present = "vm")]
     pub nic: Option<String>,
     /// The VM to answer for (its primary NIC): name or id.
     #[arg(long, value_name = "VM", group = "target")]
@@ -210,4 +213,115 @@ pub struct ExamplesArgs {
     /// Print the names only, one per line.
     #[arg(long)]
     pub names: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum TableJson {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct SecurityRulesArgs {
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// The network interface: name or id.
+    #[arg(long, value_name = "NIC", group = "target", required_unless_present = "vm")]
+    pub nic: Option<String>,
+    /// A virtual machine (its primary NIC): name or id.
+    #[arg(long, value_name = "VM", group = "target")]
+    pub vm: Option<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = TableJson::Table)]
+    pub output: TableJson,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum DirectionArg {
+    #[value(name = "Inbound", alias = "inbound")]
+    Inbound,
+    #[value(name = "Outbound", alias = "outbound")]
+    Outbound,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum IpFlowProtocolArg {
+    #[value(name = "TCP", alias = "tcp", alias = "Tcp")]
+    Tcp,
+    #[value(name = "UDP", alias = "udp", alias = "Udp")]
+    Udp,
+}
+
+#[derive(Args, Debug)]
+pub struct IpFlowArgs {
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// The network interface whose NSGs decide: name or id.
+    #[arg(long, value_name = "NIC", group = "target", required_unless_present = "vm")]
+    pub nic: Option<String>,
+    /// A virtual machine (its primary NIC): name or id.
+    #[arg(long, value_name = "VM", group = "target")]
+    pub vm: Option<String>,
+    /// Direction of the flow at the NIC.
+    #[arg(long, value_enum)]
+    pub direction: DirectionArg,
+    /// Protocol of the flow.
+    #[arg(long, value_enum)]
+    pub protocol: IpFlowProtocolArg,
+    /// The NIC's side of the flow: IP:PORT (PORT may be `*`).
+    #[arg(long, value_name = "IP:PORT")]
+    pub local: String,
+    /// The other side of the flow: IP:PORT (PORT may be `*`).
+    #[arg(long, value_name = "IP:PORT")]
+    pub remote: String,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = TableJson::Table)]
+    pub output: TableJson,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum TraceProtocolArg {
+    #[value(name = "TCP", alias = "tcp", alias = "Tcp")]
+    Tcp,
+    #[value(name = "UDP", alias = "udp", alias = "Udp")]
+    Udp,
+    #[value(name = "ICMP", alias = "icmp", alias = "Icmp")]
+    Icmp,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum TraceFormat {
+    Table,
+    Json,
+    Mermaid,
+}
+
+#[derive(Args, Debug)]
+pub struct TraceArgs {
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Where the packet starts: a NIC or VM (name or id), or an IP (a NIC's, on-premises or the Internet).
+    #[arg(long, value_name = "NIC|VM|IP")]
+    pub from: String,
+    /// Where it goes: an IP, or a NIC or VM (its primary private IP).
+    #[arg(long, value_name = "IP|NIC|VM")]
+    pub to: String,
+    /// Protocol.
+    #[arg(long, value_enum, default_value_t = TraceProtocolArg::Tcp)]
+    pub protocol: TraceProtocolArg,
+    /// Destination port (TCP/UDP).
+    #[arg(long, value_name = "N", default_value_t = 443)]
+    pub port: u16,
+    /// Source port (TCP/UDP).
+    #[arg(long, value_name = "N", default_value_t = 50000)]
+    pub source_port: u16,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = TraceFormat::Table)]
+    pub output: TraceFormat,
 }

@@ -52,14 +52,5 @@ pub fn find(name: &str) -> Option<&'static Example> {
 
 /// The example's files as (display name, text) pairs for ingest.
 pub fn texts(example: &Example) -> Vec<(String, String)> {
-    example
-        .files
-        .iter()
-        .map(|(file, text)| {
-            (
-                format!("example:{}/{}", example.name, file),
-                text.to_string(),
-            )
-        })
-        .collect()
+    example.files.iter().map(|(file, text)| (format!("example:{}/{}", example.name, file), text.to_string())).collect()
 }

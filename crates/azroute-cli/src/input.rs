@@ -18,10 +18,7 @@ pub struct CliError {
 
 impl CliError {
     pub fn new(message: impl Into<String>) -> CliError {
-        CliError {
-            message: message.into(),
-            hint: None,
-        }
+        CliError { message: message.into(), hint: None }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> CliError {
@@ -39,9 +36,7 @@ impl From<LookupError> for CliError {
                     kind.noun()
                 )
             }
-            LookupError::Ambiguous { .. } => {
-                "pass the full resource id instead of the name".to_string()
-            }
+            LookupError::Ambiguous { .. } => "pass the full resource id instead of the name".to_string(),
         };
         CliError::new(err.to_string()).hint(hint)
     }
@@ -63,32 +58,18 @@ pub fn load(args: &SnapshotArgs) -> Result<Loaded, CliError> {
         (Some(name), _) => {
             let Some(example) = examples::find(name) else {
                 let names: Vec<&str> = examples::EXAMPLES.iter().map(|e| e.name).collect();
-                return Err(
-                    CliError::new(format!("no example estate named `{name}`")).hint(format!(
-                        "the examples are: {} (see `azroute examples`)",
-                        names.join(", ")
-                    )),
-                );
+                return Err(CliError::new(format!("no example estate named `{name}`"))
+                    .hint(format!("the examples are: {} (see `azroute examples`)", names.join(", "))));
             };
             azroute_ingest::load_texts(&examples::texts(example))
         }
-        (None, Some(path)) => azroute_ingest::load_path(
-            path,
-            &IngestOptions {
-                max_file_size: args.max_file_size,
-            },
-        ),
+        (None, Some(path)) => azroute_ingest::load_path(path, &IngestOptions { max_file_size: args.max_file_size }),
         (None, None) => {
-            return Err(CliError::new("no snapshot given")
-                .hint("pass `--snapshot PATH` or `--example NAME`"));
+            return Err(CliError::new("no snapshot given").hint("pass `--snapshot PATH` or `--example NAME`"));
         }
     };
     report_diagnostics(&loaded, args);
-    let errors = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     if errors > 0 {
         return Err(CliError::new(format!(
             "the snapshot has {errors} error(s) (listed above); azroute does not answer from input it cannot trust"
@@ -116,11 +97,7 @@ fn report_diagnostics(loaded: &Loaded, args: &SnapshotArgs) {
         }
     }
     if !args.verbose && !args.quiet && warnings > WARNING_LIMIT {
-        let _ = writeln!(
-            err,
-            "… and {} more warning(s); run with --verbose to see them all",
-            warnings - WARNING_LIMIT
-        );
+        let _ = writeln!(err, "… and {} more warning(s); run with --verbose to see them all", warnings - WARNING_LIMIT);
     }
     if args.verbose {
         let s = &loaded.stats;
@@ -144,21 +121,13 @@ fn report_diagnostics(loaded: &Loaded, args: &SnapshotArgs) {
             snap.private_endpoints.len(),
             snap.load_balancers.len(),
             snap.public_ips.len(),
-            if snap.service_tags.is_some() {
-                ", service tags"
-            } else {
-                ""
-            }
+            if snap.service_tags.is_some() { ", service tags" } else { "" }
         );
         for (ty, n) in &s.skipped_types {
             let _ = writeln!(err, "skipped {n} resource(s) of unmodelled type {ty}");
         }
         if s.untyped_objects > 0 {
-            let _ = writeln!(
-                err,
-                "skipped {} object(s) without a resource type",
-                s.untyped_objects
-            );
+            let _ = writeln!(err, "skipped {} object(s) without a resource type", s.untyped_objects);
         }
     }
 }
@@ -170,9 +139,7 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
             ReservedNoneProfileArg::Documented => ReservedNoneProfile::Documented,
             ReservedNoneProfileArg::PlatformObserved => ReservedNoneProfile::PlatformObserved,
         },
-        drop_reserved_none_routes_on_default_override: match args
-            .drop_reserved_none_routes_on_default_override
-        {
+        drop_reserved_none_routes_on_default_override: match args.drop_reserved_none_routes_on_default_override {
             NoneRemovalArg::UdrOnly => ReservedNoneRemoval::UdrOnly,
             NoneRemovalArg::UdrAndBgp => ReservedNoneRemoval::UdrAndBgp,
             NoneRemovalArg::Never => ReservedNoneRemoval::Never,
@@ -206,4 +173,38 @@ pub fn parse_ip_arg(flag: &str, text: &str) -> Result<std::net::IpAddr, CliError
 /// Prints a warning to stderr.
 pub fn warn(message: &str) {
     let _ = writeln!(std::io::stderr(), "warning: {message}");
+}
+
+/// The NIC a command names with `--nic` or `--vm` (its primary NIC).
+pub fn resolve_nic(
+    snap: &Snapshot,
+    engine: &azroute_engine::RouteEngine,
+    nic: Option<&str>,
+    vm: Option<&str>,
+) -> Result<NicIdx, CliError> {
+    match (nic, vm) {
+        (Some(n), _) => Ok(snap.find_nic(n)?),
+        (None, Some(v)) => {
+            let vm = snap.find_vm(v)?;
+            Ok(engine.vm_primary_nic(vm)?)
+        }
+        (None, None) => Err(CliError::new("name the network interface").hint("pass --nic NIC or --vm VM")),
+    }
+}
+
+/// Security answers need the NSGs of the NIC and its subnet: a referenced NSG that the export
+/// lacks is an error naming it.
+pub fn require_nsgs(snap: &Snapshot, nic: NicIdx, subnet: SubnetIdx) -> Result<(), CliError> {
+    let n = &snap.nics[nic.index()];
+    let missing = [
+        (&n.nsg, format!("network interface `{}`", n.name)),
+        (&snap.subnets[subnet.index()].nsg, format!("subnet `{}`", snap.subnet_label(subnet))),
+    ];
+    for (link, owner) in missing {
+        if let Some(Link::Missing(id)) = link {
+            return Err(CliError::new(format!("the network security group of {owner} is not in the snapshot: `{id}`"))
+                .hint("export NSGs too: `az network nsg list`"));
+        }
+    }
+    Ok(())
 }

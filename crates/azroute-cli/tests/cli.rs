@@ -9,15 +9,8 @@ use std::collections::BTreeSet;
 use common::*;
 use serde_json::Value;
 
-const ROUTE_KEYS: [&str; 7] = [
-    "addressPrefix",
-    "disableBgpRoutePropagation",
-    "name",
-    "nextHopIpAddress",
-    "nextHopType",
-    "source",
-    "state",
-];
+const ROUTE_KEYS: [&str; 7] =
+    ["addressPrefix", "disableBgpRoutePropagation", "name", "nextHopIpAddress", "nextHopType", "source", "state"];
 const NEXT_HOP_TYPES: [&str; 10] = [
     "VnetLocal",
     "VNetPeering",
@@ -34,31 +27,17 @@ const NEXT_HOP_TYPES: [&str; 10] = [
 /// Checks that a routes answer has exactly the shape of `az network nic show-effective-route-table`.
 fn assert_az_route_shape(v: &Value) {
     let obj = v.as_object().expect("an object");
-    assert_eq!(
-        obj.keys().collect::<Vec<_>>(),
-        vec!["value"],
-        "top-level keys"
-    );
+    assert_eq!(obj.keys().collect::<Vec<_>>(), vec!["value"], "top-level keys");
     for route in v["value"].as_array().expect("value is a list") {
         for key in route.as_object().unwrap().keys() {
             assert!(ROUTE_KEYS.contains(&key.as_str()), "unexpected key {key}");
         }
         assert!(route["addressPrefix"].is_array() && route["nextHopIpAddress"].is_array());
         assert!(route["disableBgpRoutePropagation"].is_boolean());
-        assert!(
-            ["Default", "User", "VirtualNetworkGateway"]
-                .contains(&route["source"].as_str().unwrap())
-        );
+        assert!(["Default", "User", "VirtualNetworkGateway"].contains(&route["source"].as_str().unwrap()));
         assert!(["Active", "Invalid"].contains(&route["state"].as_str().unwrap()));
-        assert!(
-            NEXT_HOP_TYPES.contains(&route["nextHopType"].as_str().unwrap()),
-            "{route}"
-        );
-        assert_eq!(
-            route.get("name").is_some(),
-            route["source"] == "User",
-            "only user routes carry a name: {route}"
-        );
+        assert!(NEXT_HOP_TYPES.contains(&route["nextHopType"].as_str().unwrap()), "{route}");
+        assert_eq!(route.get("name").is_some(), route["source"] == "User", "only user routes carry a name: {route}");
     }
 }
 
@@ -72,22 +51,10 @@ fn examples_are_listed() {
 
 #[test]
 fn routes_json_is_shaped_like_az() {
-    for target in [
-        ["--nic", "nic-app1"],
-        ["--vm", "vm-app2"],
-        ["--subnet", "vnet-hub/GatewaySubnet"],
-        ["--nic", "nic-fw"],
-    ] {
-        let run = azroute(&[
-            "routes",
-            "--example",
-            "hub-spoke",
-            target[0],
-            target[1],
-            "-o",
-            "json",
-        ])
-        .ok();
+    for target in
+        [["--nic", "nic-app1"], ["--vm", "vm-app2"], ["--subnet", "vnet-hub/GatewaySubnet"], ["--nic", "nic-fw"]]
+    {
+        let run = azroute(&["routes", "--example", "hub-spoke", target[0], target[1], "-o", "json"]).ok();
         assert_az_route_shape(&run.json());
     }
 }
@@ -96,123 +63,42 @@ fn routes_json_is_shaped_like_az() {
 fn routes_table_and_csv_have_az_columns() {
     let table = azroute(&["routes", "--example", "hub-spoke", "--nic", "nic-app1"]).ok();
     let header = table.stdout.lines().next().unwrap();
-    let columns: Vec<&str> = header
-        .split("  ")
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .collect();
-    assert_eq!(
-        columns,
-        vec![
-            "Source",
-            "State",
-            "Address Prefix",
-            "Next Hop Type",
-            "Next Hop IP",
-            "Name"
-        ]
-    );
+    let columns: Vec<&str> = header.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
+    assert_eq!(columns, vec!["Source", "State", "Address Prefix", "Next Hop Type", "Next Hop IP", "Name"]);
     assert!(table.stdout.lines().nth(1).unwrap().starts_with("-------"));
-    assert!(
-        table.stdout.contains("Invalid routes:"),
-        "the table explains Invalid routes"
-    );
-    let csv = azroute(&[
-        "routes",
-        "--example",
-        "hub-spoke",
-        "--nic",
-        "nic-app1",
-        "-o",
-        "csv",
-    ])
-    .ok();
-    assert_eq!(
-        csv.stdout.lines().next().unwrap(),
-        "Source,State,Address Prefix,Next Hop Type,Next Hop IP,Name"
-    );
-    assert_eq!(
-        csv.stdout.lines().count(),
-        table.stdout.lines().take_while(|l| !l.is_empty()).count() - 1
-    );
+    assert!(table.stdout.contains("Invalid routes:"), "the table explains Invalid routes");
+    let csv = azroute(&["routes", "--example", "hub-spoke", "--nic", "nic-app1", "-o", "csv"]).ok();
+    assert_eq!(csv.stdout.lines().next().unwrap(), "Source,State,Address Prefix,Next Hop Type,Next Hop IP,Name");
+    assert_eq!(csv.stdout.lines().count(), table.stdout.lines().take_while(|l| !l.is_empty()).count() - 1);
 }
 
 #[test]
 fn routes_explain_adds_reasons() {
-    let run = azroute(&[
-        "routes",
-        "--example",
-        "hub-spoke",
-        "--nic",
-        "nic-app1",
-        "-o",
-        "json",
-        "--explain",
-    ])
-    .ok();
+    let run = azroute(&["routes", "--example", "hub-spoke", "--nic", "nic-app1", "-o", "json", "--explain"]).ok();
     let v = run.json();
     for route in v["value"].as_array().unwrap() {
         assert!(route["origin"].is_string());
-        assert_eq!(
-            route["state"] == "Invalid",
-            route["reason"].is_string(),
-            "{route}"
-        );
+        assert_eq!(route["state"] == "Invalid", route["reason"].is_string(), "{route}");
     }
-    assert!(
-        v["notes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|n| n.as_str().unwrap().contains("disableBgpRoutePropagation"))
-    );
+    assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("disableBgpRoutePropagation")));
 }
 
 #[test]
 fn next_hop_json_is_shaped_like_network_watcher() {
-    let run = azroute(&[
-        "next-hop",
-        "--example",
-        "hub-spoke",
-        "--vm",
-        "vm-shared",
-        "--dest-ip",
-        "10.0.2.9",
-        "-o",
-        "json",
-    ])
-    .ok();
+    let run =
+        azroute(&["next-hop", "--example", "hub-spoke", "--vm", "vm-shared", "--dest-ip", "10.0.2.9", "-o", "json"])
+            .ok();
     // The exact answer a real subscription gave for a destination in the VNet (§7.5).
-    assert_eq!(
-        run.json(),
-        serde_json::json!({"nextHopType": "VirtualNetwork", "routeTableId": "System Route"})
-    );
-    let run = azroute(&[
-        "next-hop",
-        "--example",
-        "hub-spoke",
-        "--nic",
-        "nic-app1",
-        "--dest-ip",
-        "8.8.8.8",
-        "-o",
-        "json",
-    ])
-    .ok();
+    assert_eq!(run.json(), serde_json::json!({"nextHopType": "VirtualNetwork", "routeTableId": "System Route"}));
+    let run =
+        azroute(&["next-hop", "--example", "hub-spoke", "--nic", "nic-app1", "--dest-ip", "8.8.8.8", "-o", "json"])
+            .ok();
     let v = run.json();
     assert_eq!(v["nextHopType"], "VirtualAppliance");
     assert_eq!(v["nextHopIpAddress"], "10.0.1.4");
-    assert!(
-        v["routeTableId"]
-            .as_str()
-            .unwrap()
-            .ends_with("/routeTables/rt-spoke1")
-    );
+    assert!(v["routeTableId"].as_str().unwrap().ends_with("/routeTables/rt-spoke1"));
     let keys: BTreeSet<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-    assert_eq!(
-        keys,
-        BTreeSet::from(["nextHopIpAddress", "nextHopType", "routeTableId"])
-    );
+    assert_eq!(keys, BTreeSet::from(["nextHopIpAddress", "nextHopType", "routeTableId"]));
 }
 
 #[test]
@@ -231,32 +117,14 @@ fn next_hop_explain_lists_every_candidate() {
     ])
     .ok();
     let v = run.json();
-    let verdicts: Vec<&str> = v["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["verdict"].as_str().unwrap())
-        .collect();
+    let verdicts: Vec<&str> =
+        v["candidates"].as_array().unwrap().iter().map(|c| c["verdict"].as_str().unwrap()).collect();
     assert_eq!(verdicts.iter().filter(|v| **v == "Selected").count(), 1);
-    assert!(
-        verdicts.contains(&"Invalid") && verdicts.contains(&"LongerPrefixWins"),
-        "{verdicts:?}"
-    );
-    let text = azroute(&[
-        "next-hop",
-        "--example",
-        "hub-spoke",
-        "--nic",
-        "nic-shared",
-        "--dest-ip",
-        "10.1.1.4",
-        "--explain",
-    ])
-    .ok();
-    assert!(
-        text.stdout
-            .contains("Routes whose prefix contains 10.1.1.4")
-    );
+    assert!(verdicts.contains(&"Invalid") && verdicts.contains(&"LongerPrefixWins"), "{verdicts:?}");
+    let text =
+        azroute(&["next-hop", "--example", "hub-spoke", "--nic", "nic-shared", "--dest-ip", "10.1.1.4", "--explain"])
+            .ok();
+    assert!(text.stdout.contains("Routes whose prefix contains 10.1.1.4"));
     assert!(text.stdout.contains("lost: a longer prefix matches"));
 }
 
@@ -265,103 +133,34 @@ fn next_hop_for_multi_nic_vm_with_forwarding_needs_the_nic() {
     // T31: Network Watcher requires targetNicResourceId in this case.
     let dir = temp_dir("multi-nic");
     let mut e = azroute_testkit::Estate::new();
-    e.vnet("v", "eastus", &["10.0.0.0/16"])
-        .subnet("v", "a", "10.0.1.0/24")
-        .subnet("v", "b", "10.0.2.0/24");
-    e.multi_nic_vm(
-        "vm",
-        &[
-            ("n1", "v", "a", "10.0.1.4", true),
-            ("n2", "v", "b", "10.0.2.4", false),
-        ],
-    );
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "a", "10.0.1.0/24").subnet("v", "b", "10.0.2.0/24");
+    e.multi_nic_vm("vm", &[("n1", "v", "a", "10.0.1.4", true), ("n2", "v", "b", "10.0.2.4", false)]);
     for (name, text) in e.files(azroute_testkit::Dialect::AzCli) {
         std::fs::write(dir.join(name), text).unwrap();
     }
     let snap = dir.to_str().unwrap();
-    let run = azroute(&[
-        "next-hop",
-        "--snapshot",
-        snap,
-        "--vm",
-        "vm",
-        "--dest-ip",
-        "8.8.8.8",
-    ])
-    .fails();
-    assert!(
-        run.stderr.contains("targetNicResourceId") && run.stderr.contains("--nic"),
-        "{}",
-        run.stderr
-    );
-    azroute(&[
-        "next-hop",
-        "--snapshot",
-        snap,
-        "--nic",
-        "n2",
-        "--dest-ip",
-        "8.8.8.8",
-    ])
-    .ok();
+    let run = azroute(&["next-hop", "--snapshot", snap, "--vm", "vm", "--dest-ip", "8.8.8.8"]).fails();
+    assert!(run.stderr.contains("targetNicResourceId") && run.stderr.contains("--nic"), "{}", run.stderr);
+    azroute(&["next-hop", "--snapshot", snap, "--nic", "n2", "--dest-ip", "8.8.8.8"]).ok();
     let routes = azroute(&["routes", "--snapshot", snap, "--vm", "vm"]).ok();
-    assert!(
-        routes.stderr.contains("2 network interfaces"),
-        "{}",
-        routes.stderr
-    );
+    assert!(routes.stderr.contains("2 network interfaces"), "{}", routes.stderr);
 }
 
 #[test]
 fn names_are_resolved_case_insensitively_and_by_id() {
-    let by_name = azroute(&[
-        "routes",
-        "--example",
-        "hub-spoke",
-        "--nic",
-        "NIC-APP1",
-        "-o",
-        "json",
-    ])
-    .ok();
+    let by_name = azroute(&["routes", "--example", "hub-spoke", "--nic", "NIC-APP1", "-o", "json"]).ok();
     let id = "/subscriptions/00000000-0000-0000-0000-00000000a2e0/resourcegroups/RG-NETWORK/providers/microsoft.network/networkinterfaces/nic-app1";
-    let by_id = azroute(&[
-        "routes",
-        "--example",
-        "hub-spoke",
-        "--nic",
-        id,
-        "-o",
-        "json",
-    ])
-    .ok();
+    let by_id = azroute(&["routes", "--example", "hub-spoke", "--nic", id, "-o", "json"]).ok();
     assert_eq!(by_name.stdout, by_id.stdout);
     let missing = azroute(&["routes", "--example", "hub-spoke", "--nic", "app1"]).fails();
-    assert!(
-        missing.stderr.contains("similar: nic-app1"),
-        "{}",
-        missing.stderr
-    );
+    assert!(missing.stderr.contains("similar: nic-app1"), "{}", missing.stderr);
     let no_target = azroute(&["routes", "--example", "hub-spoke"]).fails();
-    assert!(
-        no_target.stderr.contains("nic-app1"),
-        "{}",
-        no_target.stderr
-    );
+    assert!(no_target.stderr.contains("nic-app1"), "{}", no_target.stderr);
 }
 
 #[test]
 fn bad_arguments_exit_2_with_a_hint() {
-    let run = azroute(&[
-        "next-hop",
-        "--example",
-        "hub-spoke",
-        "--nic",
-        "nic-app1",
-        "--dest-ip",
-        "10.0.0.300",
-    ])
-    .fails();
+    let run = azroute(&["next-hop", "--example", "hub-spoke", "--nic", "nic-app1", "--dest-ip", "10.0.0.300"]).fails();
     assert!(run.stderr.contains("not an IP address"));
     let run = azroute(&["routes", "--example", "nope", "--nic", "x"]).fails();
     assert!(run.stderr.contains("hub-spoke"));
@@ -373,37 +172,13 @@ fn bad_arguments_exit_2_with_a_hint() {
 
 #[test]
 fn goldens_for_the_hub_spoke_example() {
-    let run = azroute(&[
-        "routes",
-        "--example",
-        "hub-spoke",
-        "--nic",
-        "nic-app1",
-        "-o",
-        "json",
-    ])
-    .ok();
+    let run = azroute(&["routes", "--example", "hub-spoke", "--nic", "nic-app1", "-o", "json"]).ok();
     golden("routes-hub-spoke-nic-app1.json", &run.stdout);
-    let run = azroute(&[
-        "routes",
-        "--example",
-        "hub-spoke",
-        "--subnet",
-        "vnet-hub/GatewaySubnet",
-    ])
-    .ok();
+    let run = azroute(&["routes", "--example", "hub-spoke", "--subnet", "vnet-hub/GatewaySubnet"]).ok();
     golden("routes-hub-spoke-gatewaysubnet.txt", &run.stdout);
-    let run = azroute(&[
-        "next-hop",
-        "--example",
-        "hub-spoke",
-        "--vm",
-        "vm-app2",
-        "--dest-ip",
-        "172.16.3.4",
-        "--explain",
-    ])
-    .ok();
+    let run =
+        azroute(&["next-hop", "--example", "hub-spoke", "--vm", "vm-app2", "--dest-ip", "172.16.3.4", "--explain"])
+            .ok();
     golden("next-hop-hub-spoke-app2-onprem.txt", &run.stdout);
 }
 
@@ -432,68 +207,29 @@ fn azure_samples_ingest_cleanly() {
     let files = reference_files("testdata/reference/azure-samples");
     assert!(files.len() >= 25);
     for file in files {
-        let run = azroute(&[
-            "routes",
-            "--snapshot",
-            file.to_str().unwrap(),
-            "--subnet",
-            "no-such-vnet/none",
-        ])
-        .fails();
-        assert!(
-            !run.stderr.contains("error ["),
-            "{}: {}",
-            file.display(),
-            run.stderr
-        );
-        assert!(
-            run.stderr.contains("no virtual network named"),
-            "{}: {}",
-            file.display(),
-            run.stderr
-        );
+        let run = azroute(&["routes", "--snapshot", file.to_str().unwrap(), "--subnet", "no-such-vnet/none"]).fails();
+        assert!(!run.stderr.contains("error ["), "{}: {}", file.display(), run.stderr);
+        assert!(run.stderr.contains("no virtual network named"), "{}: {}", file.display(), run.stderr);
     }
 }
 
 /// The REST example VNet (properties wrapper, spec-example envelope) gives its routes.
 #[test]
 fn azure_sample_vnet_routes() {
-    let file = repo_str(
-        "testdata/reference/azure-samples/rest-api-specs/2024-07-01/VirtualNetworkGet.json",
-    );
-    let run = azroute(&[
-        "routes",
-        "--snapshot",
-        &file,
-        "--subnet",
-        "test-vnet/subnet1",
-        "-o",
-        "json",
-    ])
-    .ok();
+    let file = repo_str("testdata/reference/azure-samples/rest-api-specs/2024-07-01/VirtualNetworkGet.json");
+    let run = azroute(&["routes", "--snapshot", &file, "--subnet", "test-vnet/subnet1", "-o", "json"]).ok();
     let v = run.json();
     assert_az_route_shape(&v);
-    let prefixes: Vec<&str> = v["value"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["addressPrefix"][0].as_str().unwrap())
-        .collect();
+    let prefixes: Vec<&str> =
+        v["value"].as_array().unwrap().iter().map(|r| r["addressPrefix"][0].as_str().unwrap()).collect();
     assert!(prefixes.contains(&"10.0.0.0/16") && prefixes.contains(&"0.0.0.0/0"));
     // The NIC example names a subnet that is not exported: the error names it.
-    let nic = repo_str(
-        "testdata/reference/azure-samples/rest-api-specs/2024-07-01/NetworkInterfaceGet.json",
-    );
+    let nic = repo_str("testdata/reference/azure-samples/rest-api-specs/2024-07-01/NetworkInterfaceGet.json");
     let run = azroute(&["routes", "--snapshot", &nic, "--nic", "test-nic"]).fails();
-    assert!(
-        run.stderr.contains("rg1-vnet/subnets/default"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("rg1-vnet/subnets/default"), "{}", run.stderr);
     // The subnet-peering example's peering has no exported VNet: warned, not fatal.
-    let peering = repo_str(
-        "testdata/reference/azure-samples/rest-api-specs/2024-07-01/VirtualNetworkSubnetPeeringCreate.json",
-    );
+    let peering =
+        repo_str("testdata/reference/azure-samples/rest-api-specs/2024-07-01/VirtualNetworkSubnetPeeringCreate.json");
     let run = azroute(&["routes", "--snapshot", &peering, "--subnet", "x/y"]).fails();
     assert!(run.stderr.contains("MissingParent"), "{}", run.stderr);
 }
@@ -508,31 +244,17 @@ fn batfish_snapshots_route() {
         ("test-subnet", "vm235", "10.0.0.0/24"),
         ("test-nat-gateway", "vm235", "10.0.1.0/24"),
     ] {
-        let path = repo_str(&format!(
-            "testdata/reference/batfish-azure/{dir}/azure_configs"
-        ));
+        let path = repo_str(&format!("testdata/reference/batfish-azure/{dir}/azure_configs"));
         let run = azroute(&["routes", "--snapshot", &path, "--nic", nic, "-o", "json"]).ok();
         let v = run.json();
         assert_az_route_shape(&v);
         let rows = v["value"].as_array().unwrap();
         assert!(
-            rows.iter()
-                .any(|r| r["addressPrefix"][0] == "10.0.0.0/16" && r["nextHopType"] == "VnetLocal"),
+            rows.iter().any(|r| r["addressPrefix"][0] == "10.0.0.0/16" && r["nextHopType"] == "VnetLocal"),
             "{dir}"
         );
         let _ = subnet_prefix;
-        let nh = azroute(&[
-            "next-hop",
-            "--snapshot",
-            &path,
-            "--nic",
-            nic,
-            "--dest-ip",
-            "10.0.0.9",
-            "-o",
-            "json",
-        ])
-        .ok();
+        let nh = azroute(&["next-hop", "--snapshot", &path, "--nic", nic, "--dest-ip", "10.0.0.9", "-o", "json"]).ok();
         assert_eq!(nh.json()["nextHopType"], "VirtualNetwork");
     }
     // Subnets are found by their `name`, which differs from the id's last segment.
@@ -540,40 +262,15 @@ fn batfish_snapshots_route() {
     azroute(&["routes", "--snapshot", &path, "--subnet", "VM1-vnet/test2"]).ok();
     // test-container's NIC-less snapshot still loads; the container group type is skipped.
     let path = repo_str("testdata/reference/batfish-azure/test-container/azure_configs");
-    let run = azroute(&[
-        "routes",
-        "--snapshot",
-        &path,
-        "--subnet",
-        "VM1-vnet/subnet1",
-        "-v",
-    ])
-    .ok();
-    assert!(
-        run.stderr
-            .contains("microsoft.containerinstance/containergroups"),
-        "{}",
-        run.stderr
-    );
+    let run = azroute(&["routes", "--snapshot", &path, "--subnet", "VM1-vnet/subnet1", "-v"]).ok();
+    assert!(run.stderr.contains("microsoft.containerinstance/containergroups"), "{}", run.stderr);
     // Every top-level unit-test input ingests alone without errors.
     for file in reference_files("testdata/reference/batfish-azure")
         .into_iter()
         .filter(|f| !f.to_string_lossy().contains("/test-"))
     {
-        let run = azroute(&[
-            "routes",
-            "--snapshot",
-            file.to_str().unwrap(),
-            "--subnet",
-            "none/none",
-        ])
-        .fails();
-        assert!(
-            !run.stderr.contains("error ["),
-            "{}: {}",
-            file.display(),
-            run.stderr
-        );
+        let run = azroute(&["routes", "--snapshot", file.to_str().unwrap(), "--subnet", "none/none"]).fails();
+        assert!(!run.stderr.contains("error ["), "{}: {}", file.display(), run.stderr);
     }
 }
 
@@ -582,24 +279,14 @@ fn batfish_snapshots_route() {
 fn recording_with_vnet(folder: &str, vnet: &str, subnet: &str) -> std::path::PathBuf {
     let dir = temp_dir(&format!("recording-{folder}"));
     std::fs::copy(
-        repo(&format!(
-            "testdata/reference/azure-cli-recordings/{folder}/resources.json"
-        )),
+        repo(&format!("testdata/reference/azure-cli-recordings/{folder}/resources.json")),
         dir.join("resources.json"),
     )
     .unwrap();
-    let resources: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("resources.json")).unwrap())
-            .unwrap();
-    let nic = resources
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["type"] == "Microsoft.Network/networkInterfaces")
-        .unwrap();
-    let subnet_id = nic["properties"]["ipConfigurations"][0]["properties"]["subnet"]["id"]
-        .as_str()
-        .unwrap();
+    let resources: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("resources.json")).unwrap()).unwrap();
+    let nic =
+        resources.as_array().unwrap().iter().find(|r| r["type"] == "Microsoft.Network/networkInterfaces").unwrap();
+    let subnet_id = nic["properties"]["ipConfigurations"][0]["properties"]["subnet"]["id"].as_str().unwrap();
     let vnet_id = subnet_id.rsplit_once("/subnets/").unwrap().0;
     let supplement = serde_json::json!([{
         "id": vnet_id, "name": vnet, "type": "Microsoft.Network/virtualNetworks", "location": "westus",
@@ -612,19 +299,11 @@ fn recording_with_vnet(folder: &str, vnet: &str, subnet: &str) -> std::path::Pat
 
 fn recorded_answer(folder: &str, operation: &str) -> Value {
     let answers: Value = serde_json::from_str(
-        &std::fs::read_to_string(repo(&format!(
-            "testdata/reference/azure-cli-recordings/{folder}/answers.json"
-        )))
-        .unwrap(),
+        &std::fs::read_to_string(repo(&format!("testdata/reference/azure-cli-recordings/{folder}/answers.json")))
+            .unwrap(),
     )
     .unwrap();
-    answers
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["operation"] == operation)
-        .unwrap()["response_body"]
-        .clone()
+    answers.as_array().unwrap().iter().find(|a| a["operation"] == operation).unwrap()["response_body"].clone()
 }
 
 /// Azure's own effective routes for a real NIC (2020) against azroute's: every route Azure
@@ -634,16 +313,8 @@ fn recorded_answer(folder: &str, operation: &str) -> Value {
 fn effective_routes_match_a_real_subscription() {
     let folder = "test_network_nic_convenience_commands-2020-07";
     let dir = recording_with_vnet(folder, "conveniencevm1VNET", "conveniencevm1Subnet");
-    let run = azroute(&[
-        "routes",
-        "--snapshot",
-        dir.to_str().unwrap(),
-        "--nic",
-        "conveniencevm1VMNic",
-        "-o",
-        "json",
-    ])
-    .ok();
+    let run =
+        azroute(&["routes", "--snapshot", dir.to_str().unwrap(), "--nic", "conveniencevm1VMNic", "-o", "json"]).ok();
     let ours = run.json();
     let actual = recorded_answer(folder, "effectiveRouteTable");
     let key = |r: &Value| {
@@ -657,17 +328,8 @@ fn effective_routes_match_a_real_subscription() {
         )
     };
     let ours: BTreeSet<_> = ours["value"].as_array().unwrap().iter().map(key).collect();
-    let theirs: BTreeSet<_> = actual["value"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(key)
-        .collect();
-    assert!(
-        theirs.is_subset(&ours),
-        "missing: {:?}",
-        theirs.difference(&ours).collect::<Vec<_>>()
-    );
+    let theirs: BTreeSet<_> = actual["value"].as_array().unwrap().iter().map(key).collect();
+    assert!(theirs.is_subset(&ours), "missing: {:?}", theirs.difference(&ours).collect::<Vec<_>>());
     let extra: Vec<_> = ours.difference(&theirs).collect();
     assert_eq!(extra.len(), 1, "{extra:?}");
     assert_eq!(extra[0].2, "[\"172.16.0.0/12\"]");
@@ -695,17 +357,10 @@ fn next_hop_matches_a_real_subscription() {
         ])
         .ok();
         assert_eq!(run.json(), actual);
-        assert!(
-            run.stderr.contains("123.4.5.6 is not an address of"),
-            "{}",
-            run.stderr
-        );
+        assert!(run.stderr.contains("123.4.5.6 is not an address of"), "{}", run.stderr);
     }
     let answer = recorded_answer("test_network_watcher_vm-2025-04", "nextHop");
-    assert_eq!(
-        answer,
-        serde_json::json!({"nextHopType": "VirtualNetwork", "routeTableId": "System Route"})
-    );
+    assert_eq!(answer, serde_json::json!({"nextHopType": "VirtualNetwork", "routeTableId": "System Route"}));
 }
 
 /// Every recording loads; where the export lacks the NIC's subnet, the answer names it.
@@ -713,44 +368,352 @@ fn next_hop_matches_a_real_subscription() {
 fn recordings_name_what_is_missing() {
     for (folder, nic) in [
         ("test_network_watcher_vm-2020-07", "vm1VMNic"),
-        (
-            "test_network_nic_convenience_commands-2020-07",
-            "conveniencevm1VMNic",
-        ),
+        ("test_network_nic_convenience_commands-2020-07", "conveniencevm1VMNic"),
     ] {
         let path = repo_str(&format!("testdata/reference/azure-cli-recordings/{folder}"));
         let run = azroute(&["routes", "--snapshot", &path, "--nic", nic]).fails();
-        assert!(
-            run.stderr.contains("is not in the snapshot") && run.stderr.contains("/subnets/"),
-            "{}",
-            run.stderr
-        );
+        assert!(run.stderr.contains("is not in the snapshot") && run.stderr.contains("/subnets/"), "{}", run.stderr);
         assert!(!run.stderr.contains("error ["), "{}", run.stderr);
     }
     // The 2025 folder holds only a VM whose NIC was not transcribed.
     let path = repo_str("testdata/reference/azure-cli-recordings/test_network_watcher_vm-2025-04");
     let run = azroute(&["routes", "--snapshot", &path, "--vm", "vm1"]).fails();
-    assert!(
-        run.stderr
-            .contains("network interface of virtual machine `vm1` is not in the snapshot"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("network interface of virtual machine `vm1` is not in the snapshot"), "{}", run.stderr);
     // The VPN gateway recording: three VNets with only a GatewaySubnet, gateways and a
     // VNet-to-VNet connection; the GatewaySubnet routes compute.
     let path = repo_str("testdata/reference/azure-cli-recordings/test_network_vpn_gateway-2020-06");
-    let run = azroute(&[
-        "routes",
-        "--snapshot",
-        &path,
-        "--subnet",
-        "myvnet1/GatewaySubnet",
-        "-o",
-        "json",
-    ])
-    .ok();
+    let run = azroute(&["routes", "--snapshot", &path, "--subnet", "myvnet1/GatewaySubnet", "-o", "json"]).ok();
     // gateway1 and gateway2 are joined by a VNet-to-VNet connection: each side learns the
     // other VNet's range from its gateway.
     assert!(run.stdout.contains("10.1.0.0/16"), "{}", run.stdout);
     assert_az_route_shape(&run.json());
+}
+
+// ===== Security rules, IP flow verify and trace =====
+
+/// Adds an empty NSG (the recordings' README says the test created one with no rules) to a
+/// supplemented recording.
+fn recording_with_vnet_and_nsg(folder: &str, vnet: &str, subnet: &str) -> std::path::PathBuf {
+    let dir = recording_with_vnet(folder, vnet, subnet);
+    let resources: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("resources.json")).unwrap()).unwrap();
+    let nic =
+        resources.as_array().unwrap().iter().find(|r| r["type"] == "Microsoft.Network/networkInterfaces").unwrap();
+    let nsg_id = nic["properties"]["networkSecurityGroup"]["id"].as_str().unwrap();
+    let nsg = serde_json::json!({"id": nsg_id, "name": nsg_id.rsplit('/').next().unwrap(), "type": "Microsoft.Network/networkSecurityGroups",
+        "location": "westus", "properties": {"securityRules": []}});
+    std::fs::write(dir.join("nsg-from-readme.json"), nsg.to_string()).unwrap();
+    dir
+}
+
+/// Network Watcher's real IP flow verify answers, reproduced exactly.
+#[test]
+fn ip_flow_matches_a_real_subscription() {
+    let folder = "test_network_watcher_vm-2020-07";
+    let dir = recording_with_vnet_and_nsg(folder, "vm1VNET", "vm1Subnet");
+    let snap = dir.to_str().unwrap();
+    let answers: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo(&format!("testdata/reference/azure-cli-recordings/{folder}/answers.json")))
+            .unwrap(),
+    )
+    .unwrap();
+    let flows: Vec<&Value> = answers.as_array().unwrap().iter().filter(|a| a["operation"] == "ipFlowVerify").collect();
+    assert_eq!(flows.len(), 2);
+    for answer in flows {
+        let req = &answer["request_body"];
+        let local = format!("{}:{}", req["localIPAddress"].as_str().unwrap(), req["localPort"].as_str().unwrap());
+        let remote = format!("{}:{}", req["remoteIPAddress"].as_str().unwrap(), req["remotePort"].as_str().unwrap());
+        let run = azroute(&[
+            "ip-flow",
+            "--snapshot",
+            snap,
+            "--vm",
+            "vm1",
+            "--direction",
+            req["direction"].as_str().unwrap(),
+            "--protocol",
+            req["protocol"].as_str().unwrap(),
+            "--local",
+            &local,
+            "--remote",
+            &remote,
+            "-o",
+            "json",
+        ])
+        .ok();
+        let ours = run.json();
+        for key in ["access", "ruleName", "ruleId"] {
+            assert_eq!(ours[key], answer["response_body"][key], "{key} for {req}");
+        }
+        assert_eq!(ours["appliedTo"], "networkInterface");
+    }
+}
+
+/// Effective security rules of a real NIC: every rule Azure listed, with the same names,
+/// priorities, ports, prefixes and tag expansions (VirtualNetwork, AzureLoadBalancer, Internet).
+#[test]
+fn security_rules_match_a_real_subscription() {
+    let folder = "test_network_nic_convenience_commands-2020-07";
+    let dir = recording_with_vnet_and_nsg(folder, "conveniencevm1VNET", "conveniencevm1Subnet");
+    let run =
+        azroute(&["security-rules", "--snapshot", dir.to_str().unwrap(), "--nic", "conveniencevm1VMNic", "-o", "json"])
+            .ok();
+    let ours = run.json();
+    let actual = recorded_answer(folder, "effectiveNetworkSecurityGroups");
+    let (o, a) = (&ours["value"][0], &actual["value"][0]);
+    assert_eq!(o["networkSecurityGroup"], a["networkSecurityGroup"]);
+    assert_eq!(o["association"], a["association"]);
+    assert_eq!(o["tagMap"], a["tagMap"]);
+    let fields = [
+        "name",
+        "protocol",
+        "sourcePortRange",
+        "destinationPortRange",
+        "sourcePortRanges",
+        "destinationPortRanges",
+        "sourceAddressPrefix",
+        "destinationAddressPrefix",
+        "expandedSourceAddressPrefix",
+        "expandedDestinationAddressPrefix",
+        "access",
+        "priority",
+        "direction",
+    ];
+    let (or, ar) = (o["effectiveSecurityRules"].as_array().unwrap(), a["effectiveSecurityRules"].as_array().unwrap());
+    assert_eq!(or.len(), ar.len());
+    for (x, y) in or.iter().zip(ar) {
+        for f in fields {
+            assert_eq!(x.get(f), y.get(f), "field {f} of {}", y["name"]);
+        }
+        // Every key Azure printed is present in azroute's rule.
+        for key in y.as_object().unwrap().keys() {
+            assert!(x.get(key).is_some(), "missing {key}");
+        }
+    }
+}
+
+/// The Network Watcher samples' shapes: IP flow verify has `access` and `ruleName`; effective
+/// NSGs have the sample's keys at every level.
+#[test]
+fn security_outputs_have_network_watcher_sample_shapes() {
+    let flow = azroute(&[
+        "ip-flow",
+        "--example",
+        "hub-spoke",
+        "--nic",
+        "nic-app2",
+        "--direction",
+        "Inbound",
+        "--protocol",
+        "TCP",
+        "--local",
+        "10.2.1.4:3389",
+        "--remote",
+        "203.0.113.9:*",
+        "-o",
+        "json",
+    ])
+    .ok();
+    let v = flow.json();
+    assert_eq!(v["access"], "Deny");
+    assert_eq!(v["ruleName"], "securityRules/deny-rdp");
+    assert!(v["ruleId"].as_str().unwrap().ends_with("/networkSecurityGroups/nsg-app/securityRules/deny-rdp"));
+    let sample: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo(
+            "testdata/reference/azure-samples/rest-api-specs/2024-07-01/NetworkInterfaceEffectiveNSGList.json",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let sample = &sample["responses"]["200"]["body"]["value"][0];
+    let rules = azroute(&["security-rules", "--example", "hub-spoke", "--nic", "nic-app1", "-o", "json"]).ok().json();
+    let nsg = &rules["value"][0];
+    for key in ["networkSecurityGroup", "association", "effectiveSecurityRules"] {
+        assert!(nsg.get(key).is_some(), "{key}");
+    }
+    let sample_rule_keys: BTreeSet<&str> = sample["effectiveSecurityRules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_object().unwrap().keys().map(|k| k.as_str()))
+        .collect();
+    for rule in nsg["effectiveSecurityRules"].as_array().unwrap() {
+        for key in &sample_rule_keys {
+            if *key == "expandedDestinationAddressPrefix" || *key == "expandedSourceAddressPrefix" {
+                continue; // present only where a tag is expanded, as in Azure's output
+            }
+            assert!(rule.get(*key).is_some(), "rule lacks {key}: {rule}");
+        }
+        assert!(["All", "Tcp", "Udp", "Icmp", "Esp", "Ah"].contains(&rule["protocol"].as_str().unwrap()));
+    }
+    let table = azroute(&["security-rules", "--example", "hub-spoke", "--nic", "nic-app1"]).ok();
+    assert!(table.stdout.contains("defaultSecurityRules/DenyAllInBound") && table.stdout.contains("VirtualNetwork:"));
+}
+
+#[test]
+fn ip_flow_rejects_bad_endpoints_and_missing_nsgs() {
+    let run = azroute(&[
+        "ip-flow",
+        "--example",
+        "hub-spoke",
+        "--nic",
+        "nic-app2",
+        "--direction",
+        "Inbound",
+        "--protocol",
+        "TCP",
+        "--local",
+        "10.2.1.4",
+        "--remote",
+        "1.2.3.4:5",
+    ])
+    .fails();
+    assert!(run.stderr.contains("IP:PORT"));
+    let run = azroute(&[
+        "ip-flow",
+        "--example",
+        "hub-spoke",
+        "--nic",
+        "nic-app2",
+        "--direction",
+        "Inbound",
+        "--protocol",
+        "TCP",
+        "--local",
+        "[fd00::4]:443",
+        "--remote",
+        "1.2.3.4:5",
+    ])
+    .fails();
+    assert!(run.stderr.contains("IPv4"));
+    let path = repo_str("testdata/reference/azure-cli-recordings/test_network_nic_convenience_commands-2020-07");
+    let dir = recording_with_vnet(
+        "test_network_nic_convenience_commands-2020-07",
+        "conveniencevm1VNET",
+        "conveniencevm1Subnet",
+    );
+    let _ = path;
+    let run = azroute(&["security-rules", "--snapshot", dir.to_str().unwrap(), "--nic", "conveniencevm1VMNic"]).fails();
+    assert!(run.stderr.contains("conveniencevm1NSG") && run.stderr.contains("az network nsg list"), "{}", run.stderr);
+}
+
+#[test]
+fn trace_json_has_the_documented_shape() {
+    let run = azroute(&[
+        "trace",
+        "--example",
+        "hub-spoke",
+        "--from",
+        "vm-app1",
+        "--to",
+        "vm-app2",
+        "--port",
+        "443",
+        "-o",
+        "json",
+    ])
+    .ok();
+    let v = run.json();
+    for key in ["verdict", "hops", "findings", "return", "request", "assumptions"] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+    assert_eq!(v["verdict"], "Delivered");
+    assert_eq!(v["return"]["verdict"], "Delivered");
+    let hop = &v["hops"][0];
+    for key in ["index", "type", "resource", "address", "route", "nsgRules"] {
+        assert!(hop.get(key).is_some(), "hop lacks {key}");
+    }
+    assert_eq!(hop["route"]["routeTableId"].as_str().unwrap().rsplit('/').next(), Some("rt-spoke1"));
+    assert_eq!(v["hops"][1]["route"]["routeTableId"], "System Route");
+    let verdicts =
+        ["Delivered", "Dropped", "ExitedToInternet", "ExitedToOnPremises", "DeliveredToAzureService", "Loop"];
+    for (from, to) in
+        [("vm-app1", "8.8.8.8"), ("vm-app2", "172.16.9.9"), ("vm-app1", "52.239.152.9"), ("vm-shared", "10.1.2.4")]
+    {
+        let run = azroute(&["trace", "--example", "hub-spoke", "--from", from, "--to", to, "-o", "json"]);
+        let v = run.json();
+        assert!(verdicts.contains(&v["verdict"].as_str().unwrap()), "{v}");
+    }
+}
+
+#[test]
+fn trace_exit_codes_and_findings_on_the_troubleshoot_example() {
+    // Three kinds of findings the README walks through.
+    let fwd = azroute(&[
+        "trace",
+        "--example",
+        "troubleshoot",
+        "--from",
+        "vm-web",
+        "--to",
+        "vm-db",
+        "--port",
+        "1433",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(fwd.code, 1);
+    assert!(fwd.stdout.contains("IpForwardingDisabled"));
+    let inbound = azroute(&[
+        "trace",
+        "--example",
+        "troubleshoot",
+        "--from",
+        "203.0.113.50",
+        "--to",
+        "20.110.7.45",
+        "--port",
+        "443",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(inbound.code, 1);
+    assert!(inbound.stdout.contains("ForcedTunnelBreaksInbound"));
+    let asym = azroute(&[
+        "trace",
+        "--example",
+        "troubleshoot",
+        "--from",
+        "vm-app",
+        "--to",
+        "vm-db",
+        "--port",
+        "1433",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(asym.code, 1);
+    assert!(asym.stdout.contains("AsymmetricPath"));
+    let lp = azroute(&["trace", "--example", "troubleshoot", "--from", "vm-router", "--to", "10.30.0.5", "-o", "json"]);
+    assert_eq!(lp.json()["verdict"], "Loop");
+    let peer = azroute(&["trace", "--example", "troubleshoot", "--from", "vm-partner", "--to", "vm-db", "-o", "json"]);
+    assert!(peer.stdout.contains("PeeringNotConnected"), "{}", peer.stdout);
+    // A healthy path exits 0.
+    azroute(&["trace", "--example", "hub-spoke", "--from", "vm-app1", "--to", "vm-app2"]).ok();
+    let bad = azroute(&["trace", "--example", "hub-spoke", "--from", "nosuch", "--to", "vm-app2"]).fails();
+    assert!(bad.stderr.contains("not an IP address, NIC or VM"));
+}
+
+#[test]
+fn trace_mermaid_draws_both_directions() {
+    let run = azroute(&[
+        "trace",
+        "--example",
+        "troubleshoot",
+        "--from",
+        "vm-app",
+        "--to",
+        "vm-db",
+        "--port",
+        "1433",
+        "-o",
+        "mermaid",
+    ]);
+    assert!(run.stdout.starts_with("flowchart TB\n"));
+    assert!(run.stdout.contains("subgraph req[") && run.stdout.contains("subgraph rep["));
+    assert!(run.stdout.contains("-->|\"10.10.4.0/24 VirtualAppliance\"|"), "{}", run.stdout);
+    assert!(!run.stdout.contains("\"\""), "labels are escaped");
+    golden("trace-troubleshoot-asymmetric.mmd", &run.stdout);
+    let text =
+        azroute(&["trace", "--example", "hub-spoke", "--from", "172.16.1.10", "--to", "nic-app1", "--port", "22"]).ok();
+    golden("trace-hub-spoke-onprem-to-app1.txt", &text.stdout);
 }

@@ -9,27 +9,18 @@ use common::*;
 #[test]
 fn malformed_input_corpus() {
     let root = repo("testdata/malformed");
-    let mut cases: Vec<_> = std::fs::read_dir(&root)
-        .expect("corpus")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
+    let mut cases: Vec<_> =
+        std::fs::read_dir(&root).expect("corpus").flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
     cases.sort();
     assert!(cases.len() >= 25, "the corpus has {} cases", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
-        let expect: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(case.join("expect.json")).expect("expect.json"),
-        )
-        .expect("expect.json parses");
-        let mut args: Vec<String> = expect["args"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a.as_str().unwrap().to_string())
-            .collect();
+        let expect: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(case.join("expect.json")).expect("expect.json"))
+                .expect("expect.json parses");
+        let mut args: Vec<String> =
+            expect["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect();
         args.push("--snapshot".to_string());
         args.push(case.join("snapshot").display().to_string());
         let arg_refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
@@ -75,12 +66,7 @@ fn malformed_input_corpus() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} case(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n\n"));
 }
 
 /// A 1 GB file of one long line is refused by size before it is read, so memory stays flat.
@@ -105,27 +91,15 @@ fn a_one_gigabyte_file_is_refused_by_size() {
 #[test]
 fn inputs_are_not_modified() {
     let dir = temp_dir("read-only");
-    let text = std::fs::read_to_string(repo(
-        "testdata/malformed/duplicate-prefix-in-route-table/snapshot/a.json",
-    ))
-    .unwrap();
+    let text =
+        std::fs::read_to_string(repo("testdata/malformed/duplicate-prefix-in-route-table/snapshot/a.json")).unwrap();
     let path = dir.join("a.json");
     std::fs::write(&path, &text).unwrap();
     let mut perms = std::fs::metadata(&path).unwrap().permissions();
     perms.set_readonly(true);
     std::fs::set_permissions(&path, perms).unwrap();
     let before = std::fs::metadata(&path).unwrap().modified().unwrap();
-    azroute(&[
-        "routes",
-        "--snapshot",
-        dir.to_str().unwrap(),
-        "--nic",
-        "nic1",
-    ])
-    .ok();
+    azroute(&["routes", "--snapshot", dir.to_str().unwrap(), "--nic", "nic1"]).ok();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
-    assert_eq!(
-        std::fs::metadata(&path).unwrap().modified().unwrap(),
-        before
-    );
+    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), before);
 }

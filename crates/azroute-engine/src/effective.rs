@@ -32,10 +32,7 @@ impl ContextKey {
         service_endpoints.sort();
         service_endpoints.dedup();
         let needs_name = options.subnet_peering_scope == SubnetPeeringScope::ListedSubnetsOnly
-            && snap.vnets[s.vnet.index()]
-                .peerings
-                .iter()
-                .any(|p| !snap.peerings[p.index()].peer_complete_vnets);
+            && snap.vnets[s.vnet.index()].peerings.iter().any(|p| !snap.peerings[p.index()].peer_complete_vnets);
         ContextKey {
             vnet: s.vnet,
             route_table: s.route_table.as_ref().and_then(|l| l.resolved()),
@@ -67,13 +64,7 @@ fn draft(route: EffectiveRoute) -> Draft {
         (RouteSource::Default, _) => 1,
         _ => 0,
     };
-    Draft {
-        route,
-        sub_rank,
-        order: 0,
-        tag: None,
-        reserved: false,
-    }
+    Draft { route, sub_rank, order: 0, tag: None, reserved: false }
 }
 
 fn system(prefix: IpNet, next_hop_type: NextHopType, origin: RouteOrigin) -> EffectiveRoute {
@@ -96,26 +87,16 @@ pub fn expand_tag(snap: &Snapshot, tag: &str) -> Option<Vec<IpNet>> {
     if is_dynamic_tag(tag) {
         return None;
     }
-    snap.service_tags
-        .as_ref()?
-        .find(tag)
-        .map(|t| t.prefixes.clone())
+    snap.service_tags.as_ref()?.find(tag).map(|t| t.prefixes.clone())
 }
 
 /// Tags and prefixes of a service endpoint: the regional tags of its locations, or the
 /// top-level tag for `*`.
-fn service_endpoint_prefixes(
-    snap: &Snapshot,
-    se: &ServiceEndpoint,
-) -> (Vec<String>, Option<Vec<IpNet>>) {
+fn service_endpoint_prefixes(snap: &Snapshot, se: &ServiceEndpoint) -> (Vec<String>, Option<Vec<IpNet>>) {
     let base = service_endpoint_tag(&se.service);
     let global = se.locations.iter().any(|l| l == "*");
     let Some(tags) = snap.service_tags.as_ref() else {
-        let names = if global {
-            vec![base]
-        } else {
-            se.locations.iter().map(|l| format!("{base}.{l}")).collect()
-        };
+        let names = if global { vec![base] } else { se.locations.iter().map(|l| format!("{base}.{l}")).collect() };
         return (names, None);
     };
     if global {
@@ -129,10 +110,7 @@ fn service_endpoint_prefixes(
     let mut prefixes = Vec::new();
     let mut missing = false;
     for loc in &se.locations {
-        let found = tags
-            .tags
-            .iter()
-            .find(|t| t.name.to_ascii_lowercase().starts_with(&prefix) && &t.region == loc);
+        let found = tags.tags.iter().find(|t| t.name.to_ascii_lowercase().starts_with(&prefix) && &t.region == loc);
         match found {
             Some(t) => {
                 names.push(t.name.clone());
@@ -152,12 +130,7 @@ fn service_endpoint_prefixes(
 }
 
 /// Computes the effective routes of one context.
-pub fn build_table(
-    snap: &Snapshot,
-    topo: &Topology,
-    options: &ModelOptions,
-    key: &ContextKey,
-) -> EffectiveRouteTable {
+pub fn build_table(snap: &Snapshot, topo: &Topology, options: &ModelOptions, key: &ContextKey) -> EffectiveRouteTable {
     let vnet_idx = key.vnet;
     let vnet = &snap.vnets[vnet_idx.index()];
     let table = key.route_table.map(|t| &snap.route_tables[t.index()]);
@@ -174,11 +147,7 @@ pub fn build_table(
             continue;
         }
         has_v6 |= v6;
-        let mut r = system(
-            *range,
-            NextHopType::VnetLocal,
-            RouteOrigin::VnetAddressSpace { vnet: vnet_idx },
-        );
+        let mut r = system(*range, NextHopType::VnetLocal, RouteOrigin::VnetAddressSpace { vnet: vnet_idx });
         r.assumed = v6;
         drafts.push(draft(r));
     }
@@ -186,9 +155,7 @@ pub fn build_table(
     // 2. Peering routes, only while Connected on both sides (§5.1).
     let peering_routes_disabled = table.is_some_and(|t| t.disable_peering_routes);
     if peering_routes_disabled {
-        notes.push(TableNote::PeeringRoutesDisabled {
-            table: key.route_table.expect("table is set"),
-        });
+        notes.push(TableNote::PeeringRoutesDisabled { table: key.route_table.expect("table is set") });
     }
     for &p in &vnet.peerings {
         let status = &topo.peerings[p.index()];
@@ -206,10 +173,7 @@ pub fn build_table(
         }
         if let Some(name) = &key.subnet_name
             && !peering.peer_complete_vnets
-            && !peering
-                .local_subnet_names
-                .iter()
-                .any(|n| n.eq_ignore_ascii_case(name))
+            && !peering.local_subnet_names.iter().any(|n| n.eq_ignore_ascii_case(name))
         {
             continue;
         }
@@ -220,21 +184,13 @@ pub fn build_table(
                 None => peering.remote_virtual_network_address_space.clone(),
             };
         }
-        let hop = if status.global {
-            NextHopType::VNetGlobalPeering
-        } else {
-            NextHopType::VNetPeering
-        };
+        let hop = if status.global { NextHopType::VNetGlobalPeering } else { NextHopType::VNetPeering };
         for range in ranges {
             let v6 = matches!(range, IpNet::V6(_));
             if v6 && !mirror_v6 {
                 continue;
             }
-            drafts.push(draft(system(
-                range,
-                hop.clone(),
-                RouteOrigin::Peering { peering: p },
-            )));
+            drafts.push(draft(system(range, hop.clone(), RouteOrigin::Peering { peering: p })));
         }
     }
 
@@ -245,11 +201,7 @@ pub fn build_table(
         RouteOrigin::DefaultInternet,
     )));
     if has_v6 {
-        let mut r = system(
-            "::/0".parse().expect("valid"),
-            NextHopType::Internet,
-            RouteOrigin::DefaultInternet,
-        );
+        let mut r = system("::/0".parse().expect("valid"), NextHopType::Internet, RouteOrigin::DefaultInternet);
         r.assumed = true;
         drafts.push(draft(r));
         notes.push(TableNote::Ipv6SystemRoutesAssumed);
@@ -257,10 +209,7 @@ pub fn build_table(
 
     // 4. Reserved ranges dropped by default, with the equal/superset rules of §1.2.
     for range in reserved_ranges(options.reserved_none_profile) {
-        let equal_or_inside = vnet
-            .address_space
-            .iter()
-            .any(|v| contains_prefix(v, &range));
+        let equal_or_inside = vnet.address_space.iter().any(|v| contains_prefix(v, &range));
         if equal_or_inside {
             continue; // R1 (equal) and R2 (VNet range is a superset): no None route.
         }
@@ -287,10 +236,7 @@ pub fn build_table(
             prefix_text,
             next_hop_type: NextHopType::VirtualNetworkServiceEndpoint,
             next_hop_ips: Vec::new(),
-            origin: RouteOrigin::ServiceEndpoint {
-                service: se.service.clone(),
-                tags: tags.clone(),
-            },
+            origin: RouteOrigin::ServiceEndpoint { service: se.service.clone(), tags: tags.clone() },
             invalid: None,
             assumed: false,
         };
@@ -353,11 +299,7 @@ pub fn build_table(
                 prefix_text: vec![gp.prefix.to_string()],
                 next_hop_type: NextHopType::VirtualNetworkGateway,
                 next_hop_ips: gp.next_hops.clone(),
-                origin: RouteOrigin::Gateway {
-                    gateway: g,
-                    via_peering: attachment.via,
-                    kinds: gp.kinds.clone(),
-                },
+                origin: RouteOrigin::Gateway { gateway: g, via_peering: attachment.via, kinds: gp.kinds.clone() },
                 invalid: None,
                 assumed: false,
             };
@@ -405,10 +347,7 @@ pub fn build_table(
                 prefix_text,
                 next_hop_type: NextHopType::from_user(&route.next_hop_type),
                 next_hop_ips: route.next_hop_ips.clone(),
-                origin: RouteOrigin::User {
-                    table: t_idx,
-                    route: i,
-                },
+                origin: RouteOrigin::User { table: t_idx, route: i },
                 invalid: None,
                 assumed: false,
             };
@@ -434,20 +373,14 @@ pub fn build_table(
         drafts.retain(|d| !d.reserved);
         let by = drafts
             .iter()
-            .position(|d| {
-                d.route.prefixes.contains(&default_v4) && d.route.source != RouteSource::Default
-            })
+            .position(|d| d.route.prefixes.contains(&default_v4) && d.route.source != RouteSource::Default)
             .unwrap_or(by);
         notes.push(TableNote::ReservedNoneRoutesRemoved { by });
     }
 
     // Deterministic order: system routes, then gateway routes, then user routes.
     let mut ordered: Vec<Draft> = Vec::with_capacity(drafts.len());
-    for source in [
-        RouteSource::Default,
-        RouteSource::VirtualNetworkGateway,
-        RouteSource::User,
-    ] {
+    for source in [RouteSource::Default, RouteSource::VirtualNetworkGateway, RouteSource::User] {
         for d in drafts.iter().filter(|d| d.route.source == source) {
             ordered.push(Draft {
                 route: d.route.clone(),
@@ -461,10 +394,7 @@ pub fn build_table(
     // Renumber notes that point at draft positions.
     let position_of = |old: usize, drafts: &[Draft], ordered: &[Draft]| -> usize {
         let target = &drafts[old].route;
-        ordered
-            .iter()
-            .position(|d| &d.route == target)
-            .unwrap_or(old)
+        ordered.iter().position(|d| &d.route == target).unwrap_or(old)
     };
     for note in &mut notes {
         if let TableNote::ReservedNoneRoutesRemoved { by } = note {
@@ -479,8 +409,7 @@ pub fn build_table(
         if r.source == RouteSource::User
             && r.prefixes.is_empty()
             && let RouteOrigin::User { table, route } = r.origin
-            && let RoutePrefix::ServiceTag(tag) =
-                &snap.route_tables[table.index()].routes[route].prefix
+            && let RoutePrefix::ServiceTag(tag) = &snap.route_tables[table.index()].routes[route].prefix
         {
             notes.push(TableNote::ServiceTagNotExpanded {
                 route: i,
@@ -525,21 +454,13 @@ fn assign_states(
     let mut verdict: Vec<Option<InvalidReason>> = vec![None; slots.len()];
     let rank = |di: usize| {
         let d = &drafts[di];
-        (
-            d.route.source.priority(),
-            d.sub_rank,
-            std::cmp::Reverse(d.order),
-            std::cmp::Reverse(di),
-        )
+        (d.route.source.priority(), d.sub_rank, std::cmp::Reverse(d.order), std::cmp::Reverse(di))
     };
     for members in groups.values() {
         if members.len() < 2 {
             continue;
         }
-        let winner_slot = *members
-            .iter()
-            .max_by_key(|&&s| rank(slots[s].0))
-            .expect("non-empty");
+        let winner_slot = *members.iter().max_by_key(|&&s| rank(slots[s].0)).expect("non-empty");
         let winner = slots[winner_slot].0;
         for &s in members {
             let di = slots[s].0;
@@ -558,8 +479,7 @@ fn assign_states(
             let duplicate = d.route.source == RouteSource::User
                 && w.route.source == RouteSource::User
                 && matches!((&d.route.origin, &w.route.origin), (RouteOrigin::User { table: a, .. }, RouteOrigin::User { table: b, .. }) if a == b)
-                && d.tag.as_deref().map(str::to_ascii_lowercase)
-                    == w.tag.as_deref().map(str::to_ascii_lowercase);
+                && d.tag.as_deref().map(str::to_ascii_lowercase) == w.tag.as_deref().map(str::to_ascii_lowercase);
             verdict[s] = Some(if duplicate {
                 InvalidReason::DuplicateInRouteTable { first: winner }
             } else {
@@ -583,20 +503,12 @@ fn assign_states(
             continue;
         };
         let subnet = &snap.subnets[pe_subnet.index()];
-        if !subnet
-            .private_endpoint_network_policies
-            .route_tables_apply()
-        {
+        if !subnet.private_endpoint_network_policies.route_tables_apply() {
             continue;
         }
         let ip = prefix.addr();
         let vnet = &snap.vnets[subnet.vnet.index()];
-        let Some(range_len) = vnet
-            .address_space
-            .iter()
-            .filter(|r| r.contains(&ip))
-            .map(|r| r.prefix_len())
-            .min()
+        let Some(range_len) = vnet.address_space.iter().filter(|r| r.contains(&ip)).map(|r| r.prefix_len()).min()
         else {
             continue;
         };
@@ -623,11 +535,7 @@ fn assign_states(
     }
     for (di, d) in drafts.iter().enumerate() {
         let members = &per_draft[di];
-        let invalid: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|&s| verdict[s].is_some())
-            .collect();
+        let invalid: Vec<usize> = members.iter().copied().filter(|&s| verdict[s].is_some()).collect();
         let mut route = d.route.clone();
         new_index[di] = out.len();
         if members.is_empty() || invalid.is_empty() {
@@ -705,13 +613,8 @@ fn compile(options: &ModelOptions, routes: &[EffectiveRoute]) -> (Vec<FibEntry>,
             }
         }
     }
-    let mut entries: Vec<FibEntry> = best
-        .into_iter()
-        .map(|(prefix, (route, _))| FibEntry {
-            prefix,
-            route: route as u32,
-        })
-        .collect();
+    let mut entries: Vec<FibEntry> =
+        best.into_iter().map(|(prefix, (route, _))| FibEntry { prefix, route: route as u32 }).collect();
     entries.sort_by_key(|a| a.prefix);
     (entries, notes)
 }
@@ -730,18 +633,11 @@ pub(crate) fn shadowed_by_rule(
     for (by, p) in protected {
         let se = routes[*by].next_hop_type == NextHopType::VirtualNetworkServiceEndpoint;
         if se {
-            let applies = if options.se_routes_lpm_strict {
-                p == prefix
-            } else {
-                contains_prefix(p, prefix)
-            };
+            let applies = if options.se_routes_lpm_strict { p == prefix } else { contains_prefix(p, prefix) };
             if applies {
                 return Some((*by, true));
             }
-        } else if route.source == RouteSource::VirtualNetworkGateway
-            && contains_prefix(p, prefix)
-            && p != prefix
-        {
+        } else if route.source == RouteSource::VirtualNetworkGateway && contains_prefix(p, prefix) && p != prefix {
             return Some((*by, false));
         }
     }

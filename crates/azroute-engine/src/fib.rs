@@ -33,10 +33,7 @@ pub struct Fib {
 
 fn bounds(prefix: &IpNet) -> (u128, u128) {
     match prefix {
-        IpNet::V4(n) => (
-            u32::from(n.network()) as u128,
-            u32::from(n.broadcast()) as u128,
-        ),
+        IpNet::V4(n) => (u32::from(n.network()) as u128, u32::from(n.broadcast()) as u128),
         IpNet::V6(n) => (u128::from(n.network()), u128::from(n.broadcast())),
     }
 }
@@ -96,8 +93,7 @@ impl Fib {
                 IpNet::V6(_) => v6.push((lo, hi, i as u32)),
             }
         }
-        let order =
-            |a: &(u128, u128, u32), b: &(u128, u128, u32)| a.0.cmp(&b.0).then(b.1.cmp(&a.1));
+        let order = |a: &(u128, u128, u32), b: &(u128, u128, u32)| a.0.cmp(&b.0).then(b.1.cmp(&a.1));
         v4.sort_by(order);
         v6.sort_by(order);
         let f4 = flatten(&v4, u32::MAX as u128);
@@ -126,11 +122,7 @@ impl Fib {
                 self.v6_entry[i - 1]
             }
         };
-        if entry == NO_ROUTE {
-            None
-        } else {
-            self.entries.get(entry as usize)
-        }
+        if entry == NO_ROUTE { None } else { self.entries.get(entry as usize) }
     }
 
     /// The route index selected for `ip`.
@@ -164,23 +156,14 @@ mod tests {
             prefixes
                 .iter()
                 .enumerate()
-                .map(|(i, p)| FibEntry {
-                    prefix: p.parse().unwrap(),
-                    route: i as u32,
-                })
+                .map(|(i, p)| FibEntry { prefix: p.parse().unwrap(), route: i as u32 })
                 .collect(),
         )
     }
 
     #[test]
     fn longest_prefix_wins() {
-        let f = fib(&[
-            "0.0.0.0/0",
-            "10.0.0.0/8",
-            "10.0.0.0/16",
-            "10.0.0.0/24",
-            "192.168.0.0/16",
-        ]);
+        let f = fib(&["0.0.0.0/0", "10.0.0.0/8", "10.0.0.0/16", "10.0.0.0/24", "192.168.0.0/16"]);
         let at = |ip: &str| f.lookup_route(ip.parse().unwrap());
         assert_eq!(at("8.8.8.8"), Some(0));
         assert_eq!(at("10.1.0.1"), Some(1));
@@ -230,10 +213,8 @@ mod properties {
 
     fn address() -> impl Strategy<Value = IpAddr> {
         prop_oneof![
-            (0u32..16, any::<u32>())
-                .prop_map(|(hi, lo)| IpAddr::V4(Ipv4Addr::from((hi << 28) | (lo >> 4)))),
-            (0u128..16, any::<u128>())
-                .prop_map(|(hi, lo)| IpAddr::V6(Ipv6Addr::from((hi << 124) | (lo >> 4)))),
+            (0u32..16, any::<u32>()).prop_map(|(hi, lo)| IpAddr::V4(Ipv4Addr::from((hi << 28) | (lo >> 4)))),
+            (0u128..16, any::<u128>()).prop_map(|(hi, lo)| IpAddr::V6(Ipv6Addr::from((hi << 124) | (lo >> 4)))),
             Just(IpAddr::V4(Ipv4Addr::new(255, 255, 255, 255))),
             Just(IpAddr::V4(Ipv4Addr::new(0, 0, 0, 0))),
         ]
@@ -241,11 +222,7 @@ mod properties {
 
     /// The reference: the longest prefix containing the address, by linear scan.
     fn naive(entries: &[FibEntry], ip: IpAddr) -> Option<u32> {
-        entries
-            .iter()
-            .filter(|e| e.prefix.contains(&ip))
-            .max_by_key(|e| e.prefix.prefix_len())
-            .map(|e| e.route)
+        entries.iter().filter(|e| e.prefix.contains(&ip)).max_by_key(|e| e.prefix.prefix_len()).map(|e| e.route)
     }
 
     proptest! {

@@ -12,11 +12,14 @@
 
 pub mod effective;
 pub mod fib;
+pub mod finding;
 pub mod nexthop;
+pub mod nsg;
 pub mod route;
 pub mod select;
 pub mod system;
 pub mod topology;
+pub mod trace;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -29,8 +32,7 @@ pub use effective::ContextKey;
 pub use nexthop::{NextHopAnswer, next_hop};
 pub use route::*;
 pub use select::{
-    Candidate, CandidateVerdict, Explanation, explain, invalid_text, note_text, origin_text,
-    verdict_text,
+    Candidate, CandidateVerdict, Explanation, explain, invalid_text, note_text, origin_text, verdict_text,
 };
 pub use topology::Topology;
 
@@ -55,35 +57,24 @@ pub enum RouteError {
 impl fmt::Display for RouteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RouteError::RouteTableMissing {
-                subnet,
-                route_table,
-            } => write!(
+            RouteError::RouteTableMissing { subnet, route_table } => write!(
                 f,
                 "subnet `{subnet}` is associated with route table `{route_table}`, which is not in the snapshot; its routes cannot be computed without it"
             ),
             RouteError::NicWithoutIpConfiguration { nic } => {
-                write!(
-                    f,
-                    "network interface `{nic}` has no IP configuration, so it has no subnet and no routes"
-                )
+                write!(f, "network interface `{nic}` has no IP configuration, so it has no subnet and no routes")
             }
-            RouteError::NicWithoutSubnet { nic } => write!(
-                f,
-                "network interface `{nic}` names no subnet in its IP configuration"
-            ),
-            RouteError::NicSubnetMissing { nic, subnet } => write!(
-                f,
-                "the subnet of network interface `{nic}` is not in the snapshot: `{subnet}`"
-            ),
+            RouteError::NicWithoutSubnet { nic } => {
+                write!(f, "network interface `{nic}` names no subnet in its IP configuration")
+            }
+            RouteError::NicSubnetMissing { nic, subnet } => {
+                write!(f, "the subnet of network interface `{nic}` is not in the snapshot: `{subnet}`")
+            }
             RouteError::VmWithoutNic { vm } => {
                 write!(f, "virtual machine `{vm}` lists no network interface")
             }
             RouteError::VmNicMissing { vm, nic } => {
-                write!(
-                    f,
-                    "the network interface of virtual machine `{vm}` is not in the snapshot: `{nic}`"
-                )
+                write!(f, "the network interface of virtual machine `{vm}` is not in the snapshot: `{nic}`")
             }
         }
     }
@@ -93,15 +84,11 @@ impl RouteError {
     /// A hint for the user.
     pub fn hint(&self) -> &'static str {
         match self {
-            RouteError::RouteTableMissing { .. } => {
-                "export route tables too: `az network route-table list`"
-            }
+            RouteError::RouteTableMissing { .. } => "export route tables too: `az network route-table list`",
             RouteError::NicSubnetMissing { .. } => {
                 "export the virtual network that holds the subnet: `az network vnet list`"
             }
-            RouteError::VmNicMissing { .. } => {
-                "export network interfaces too: `az network nic list`"
-            }
+            RouteError::VmNicMissing { .. } => "export network interfaces too: `az network nic list`",
             _ => "check the export of this resource",
         }
     }
@@ -119,12 +106,7 @@ pub struct RouteEngine<'s> {
 
 impl<'s> RouteEngine<'s> {
     pub fn new(snap: &'s Snapshot, options: ModelOptions) -> RouteEngine<'s> {
-        RouteEngine {
-            snap,
-            topology: Topology::build(snap),
-            options,
-            cache: Mutex::new(HashMap::new()),
-        }
+        RouteEngine { snap, topology: Topology::build(snap), options, cache: Mutex::new(HashMap::new()) }
     }
 
     /// The context key of a subnet, or why its routes cannot be computed.
@@ -144,18 +126,8 @@ impl<'s> RouteEngine<'s> {
         if let Some(t) = self.cache.lock().expect("route cache lock").get(key) {
             return Arc::clone(t);
         }
-        let table = Arc::new(effective::build_table(
-            self.snap,
-            &self.topology,
-            &self.options,
-            key,
-        ));
-        self.cache
-            .lock()
-            .expect("route cache lock")
-            .entry(key.clone())
-            .or_insert(table)
-            .clone()
+        let table = Arc::new(effective::build_table(self.snap, &self.topology, &self.options, key));
+        self.cache.lock().expect("route cache lock").entry(key.clone()).or_insert(table).clone()
     }
 
     /// The effective routes of a subnet.
@@ -168,27 +140,17 @@ impl<'s> RouteEngine<'s> {
     pub fn nic_subnet(&self, nic: NicIdx) -> Result<SubnetIdx, RouteError> {
         let n = &self.snap.nics[nic.index()];
         let Some(cfg) = n.primary_ip_config() else {
-            return Err(RouteError::NicWithoutIpConfiguration {
-                nic: n.name.clone(),
-            });
+            return Err(RouteError::NicWithoutIpConfiguration { nic: n.name.clone() });
         };
         match &cfg.subnet {
             Some(Link::Resolved(s)) => Ok(*s),
-            Some(Link::Missing(id)) => Err(RouteError::NicSubnetMissing {
-                nic: n.name.clone(),
-                subnet: id.clone(),
-            }),
-            None => Err(RouteError::NicWithoutSubnet {
-                nic: n.name.clone(),
-            }),
+            Some(Link::Missing(id)) => Err(RouteError::NicSubnetMissing { nic: n.name.clone(), subnet: id.clone() }),
+            None => Err(RouteError::NicWithoutSubnet { nic: n.name.clone() }),
         }
     }
 
     /// The effective routes of a NIC (those of its subnet) and the subnet.
-    pub fn nic_table(
-        &self,
-        nic: NicIdx,
-    ) -> Result<(SubnetIdx, Arc<EffectiveRouteTable>), RouteError> {
+    pub fn nic_table(&self, nic: NicIdx) -> Result<(SubnetIdx, Arc<EffectiveRouteTable>), RouteError> {
         let subnet = self.nic_subnet(nic)?;
         Ok((subnet, self.subnet_table(subnet)?))
     }
@@ -201,32 +163,21 @@ impl<'s> RouteEngine<'s> {
         };
         match link {
             Link::Resolved(n) => Ok(*n),
-            Link::Missing(id) => Err(RouteError::VmNicMissing {
-                vm: v.name.clone(),
-                nic: id.clone(),
-            }),
+            Link::Missing(id) => Err(RouteError::VmNicMissing { vm: v.name.clone(), nic: id.clone() }),
         }
     }
 
     /// Every subnet's table, computing each distinct context once, in parallel.
     pub fn all_subnet_tables(&self) -> Vec<Result<Arc<EffectiveRouteTable>, RouteError>> {
-        let keys: Vec<Result<ContextKey, RouteError>> = (0..self.snap.subnets.len())
-            .map(|i| self.context_key(SubnetIdx(i as u32)))
-            .collect();
-        let distinct: std::collections::HashSet<ContextKey> = keys
-            .iter()
-            .filter_map(|k| k.as_ref().ok().cloned())
-            .collect();
+        let keys: Vec<Result<ContextKey, RouteError>> =
+            (0..self.snap.subnets.len()).map(|i| self.context_key(SubnetIdx(i as u32))).collect();
+        let distinct: std::collections::HashSet<ContextKey> =
+            keys.iter().filter_map(|k| k.as_ref().ok().cloned()).collect();
         let distinct: Vec<ContextKey> = distinct.into_iter().collect();
         let built: Vec<(ContextKey, Arc<EffectiveRouteTable>)> = distinct
             .into_par_iter()
             .map(|key| {
-                let table = Arc::new(effective::build_table(
-                    self.snap,
-                    &self.topology,
-                    &self.options,
-                    &key,
-                ));
+                let table = Arc::new(effective::build_table(self.snap, &self.topology, &self.options, &key));
                 (key, table)
             })
             .collect();
@@ -234,9 +185,7 @@ impl<'s> RouteEngine<'s> {
         for (key, table) in built {
             cache.entry(key).or_insert(table);
         }
-        keys.into_iter()
-            .map(|k| k.map(|key| Arc::clone(&cache[&key])))
-            .collect()
+        keys.into_iter().map(|k| k.map(|key| Arc::clone(&cache[&key]))).collect()
     }
 
     /// Number of distinct contexts computed so far.

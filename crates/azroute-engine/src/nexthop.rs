@@ -22,20 +22,14 @@ pub struct NextHopAnswer {
 }
 
 /// The next hop from a subnet's table to `destination`.
-pub fn next_hop(
-    snap: &Snapshot,
-    table: &EffectiveRouteTable,
-    destination: IpAddr,
-) -> NextHopAnswer {
+pub fn next_hop(snap: &Snapshot, table: &EffectiveRouteTable, destination: IpAddr) -> NextHopAnswer {
     let Some(entry) = table.fib.lookup(destination) else {
         return NextHopAnswer {
             next_hop_type: "None".to_string(),
             next_hop_ip: None,
             route_table: None,
             route: None,
-            assumptions: vec![
-                "no route matches this destination; the packet is dropped".to_string(),
-            ],
+            assumptions: vec!["no route matches this destination; the packet is dropped".to_string()],
         };
     };
     let route = &table.routes[entry.route as usize];
@@ -55,9 +49,7 @@ pub fn next_hop(
         ));
     }
     let next_hop_ip = match route.next_hop_type {
-        NextHopType::VirtualAppliance | NextHopType::VirtualNetworkGateway => {
-            route.next_hop_ips.first().copied()
-        }
+        NextHopType::VirtualAppliance | NextHopType::VirtualNetworkGateway => route.next_hop_ips.first().copied(),
         _ => None,
     };
     if route.next_hop_ips.len() > 1 && next_hop_ip.is_some() {
@@ -70,11 +62,5 @@ pub fn next_hop(
         RouteOrigin::User { table, .. } => Some(table),
         _ => None,
     };
-    NextHopAnswer {
-        next_hop_type,
-        next_hop_ip,
-        route_table,
-        route: Some(entry.route as usize),
-        assumptions,
-    }
+    NextHopAnswer { next_hop_type, next_hop_ip, route_table, route: Some(entry.route as usize), assumptions }
 }

@@ -119,21 +119,11 @@ impl NextHopType {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GatewayRouteKind {
     /// Static prefix of the local network gateway of a site-to-site connection.
-    LocalNetworkGateway {
-        local_gateway: LocalGatewayIdx,
-        connection: ConnectionIdx,
-    },
+    LocalNetworkGateway { local_gateway: LocalGatewayIdx, connection: ConnectionIdx },
     /// Learned over BGP (`list-learned-routes`).
-    Bgp {
-        origin: String,
-        source_peer: String,
-        as_path: String,
-    },
+    Bgp { origin: String, source_peer: String, as_path: String },
     /// Address space of the VNet at the other end of a VNet-to-VNet connection.
-    Vnet2Vnet {
-        connection: ConnectionIdx,
-        remote_vnet: VnetIdx,
-    },
+    Vnet2Vnet { connection: ConnectionIdx, remote_vnet: VnetIdx },
     /// Point-to-site client address pool.
     PointToSiteClientPool,
 }
@@ -150,11 +140,7 @@ pub enum RouteOrigin {
     /// An address range of a Connected peering's remote VNet.
     Peering { peering: PeeringIdx },
     /// A prefix programmed by a virtual network gateway, own or via gateway transit.
-    Gateway {
-        gateway: GatewayIdx,
-        via_peering: Option<PeeringIdx>,
-        kinds: Vec<GatewayRouteKind>,
-    },
+    Gateway { gateway: GatewayIdx, via_peering: Option<PeeringIdx>, kinds: Vec<GatewayRouteKind> },
     /// A service endpoint enabled on the subnet.
     ServiceEndpoint { service: String, tags: Vec<String> },
     /// A private endpoint's IP (§5.5).
@@ -214,12 +200,8 @@ impl EffectiveRoute {
 
     /// A one-line label: `User 0.0.0.0/0 → VirtualAppliance 10.0.100.4 (Default-NVA)`.
     pub fn label(&self) -> String {
-        let mut s = format!(
-            "{} {} → {}",
-            self.source.as_str(),
-            self.prefix_text.join(" "),
-            self.next_hop_type.as_str()
-        );
+        let mut s =
+            format!("{} {} → {}", self.source.as_str(), self.prefix_text.join(" "), self.next_hop_type.as_str());
         if !self.next_hop_ips.is_empty() {
             let ips: Vec<String> = self.next_hop_ips.iter().map(|ip| ip.to_string()).collect();
             s.push(' ');
@@ -238,18 +220,11 @@ pub enum TableNote {
     /// A user route for 0.0.0.0/0 removed the default `None` routes (§1.3).
     ReservedNoneRoutesRemoved { by: usize },
     /// The route table disables gateway route propagation; gateway routes were left out.
-    GatewayRoutesSuppressed {
-        table: RouteTableIdx,
-        prefixes: Vec<IpNet>,
-    },
+    GatewayRoutesSuppressed { table: RouteTableIdx, prefixes: Vec<IpNet> },
     /// The route table disables peering routes (preview, §3.8).
     PeeringRoutesDisabled { table: RouteTableIdx },
     /// A peering is not Connected on both sides, so its routes are missing (§5.1).
-    PeeringNotConnected {
-        peering: PeeringIdx,
-        local_state: String,
-        remote_state: Option<String>,
-    },
+    PeeringNotConnected { peering: PeeringIdx, local_state: String, remote_state: Option<String> },
     /// A peering asks for the remote gateway but the remote side does not offer it, or the
     /// other way round (§5.2, §5.3).
     GatewayTransitMismatch {
@@ -263,11 +238,7 @@ pub enum TableNote {
     /// A user or gateway route covered by a service-endpoint route is not used for it (§4.1).
     ShadowedByServiceEndpoint { route: usize, by: usize },
     /// A service tag could not be expanded: no Service Tags file, or an unknown tag.
-    ServiceTagNotExpanded {
-        route: usize,
-        tag: String,
-        file_present: bool,
-    },
+    ServiceTagNotExpanded { route: usize, tag: String, file_present: bool },
     /// IPv6 system routes are not documented; these were assumed (§10.3).
     Ipv6SystemRoutesAssumed,
     /// A gateway's instance IPs are not in the export, so its routes have no next hop IP.
@@ -292,10 +263,7 @@ pub struct EffectiveRouteTable {
 
 impl EffectiveRouteTable {
     pub fn active(&self) -> impl Iterator<Item = (usize, &EffectiveRoute)> {
-        self.routes
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.is_active())
+        self.routes.iter().enumerate().filter(|(_, r)| r.is_active())
     }
 }
 

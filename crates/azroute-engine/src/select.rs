@@ -61,11 +61,7 @@ pub struct Explanation {
 
 /// Selects the route for `destination` by scanning every route: the reference that the
 /// compiled table must agree with.
-pub fn explain(
-    options: &ModelOptions,
-    table: &EffectiveRouteTable,
-    destination: IpAddr,
-) -> Explanation {
+pub fn explain(options: &ModelOptions, table: &EffectiveRouteTable, destination: IpAddr) -> Explanation {
     let mut candidates: Vec<Candidate> = Vec::new();
     let protected: Vec<(usize, IpNet)> = table
         .routes
@@ -78,9 +74,7 @@ pub fn explain(
         for prefix in route.prefixes.iter().filter(|p| p.contains(&destination)) {
             let verdict = if let Some(reason) = &route.invalid {
                 CandidateVerdict::Invalid(reason.clone())
-            } else if let Some((by, se)) =
-                shadowed_by_rule(options, route, prefix, &protected, &table.routes)
-            {
+            } else if let Some((by, se)) = shadowed_by_rule(options, route, prefix, &protected, &table.routes) {
                 if se {
                     CandidateVerdict::ShadowedByServiceEndpoint { by }
                 } else {
@@ -89,11 +83,7 @@ pub fn explain(
             } else {
                 CandidateVerdict::Selected
             };
-            candidates.push(Candidate {
-                route: i,
-                prefix: *prefix,
-                verdict,
-            });
+            candidates.push(Candidate { route: i, prefix: *prefix, verdict });
         }
     }
     // Longest eligible prefix wins; for equal prefixes the higher-priority source (only an
@@ -101,13 +91,7 @@ pub fn explain(
     let selected = candidates
         .iter()
         .filter(|c| c.verdict == CandidateVerdict::Selected)
-        .max_by_key(|c| {
-            (
-                c.prefix.prefix_len(),
-                table.routes[c.route].source.priority(),
-                std::cmp::Reverse(c.route),
-            )
-        })
+        .max_by_key(|c| (c.prefix.prefix_len(), table.routes[c.route].source.priority(), std::cmp::Reverse(c.route)))
         .map(|c| (c.route, c.prefix));
     for c in &mut candidates {
         if c.verdict == CandidateVerdict::Selected && Some((c.route, c.prefix)) != selected {
@@ -115,28 +99,13 @@ pub fn explain(
             c.verdict = CandidateVerdict::LongerPrefixWins { winner };
         }
     }
-    candidates.sort_by(|a, b| {
-        b.prefix
-            .prefix_len()
-            .cmp(&a.prefix.prefix_len())
-            .then(a.route.cmp(&b.route))
-    });
-    Explanation {
-        destination,
-        selected,
-        candidates,
-    }
+    candidates.sort_by(|a, b| b.prefix.prefix_len().cmp(&a.prefix.prefix_len()).then(a.route.cmp(&b.route)));
+    Explanation { destination, selected, candidates }
 }
 
 /// Human text for a verdict, naming the winning or shadowing route.
 pub fn verdict_text(table: &EffectiveRouteTable, verdict: &CandidateVerdict) -> String {
-    let label = |i: usize| {
-        table
-            .routes
-            .get(i)
-            .map(|r| r.label())
-            .unwrap_or_else(|| "?".to_string())
-    };
+    let label = |i: usize| table.routes.get(i).map(|r| r.label()).unwrap_or_else(|| "?".to_string());
     match verdict {
         CandidateVerdict::Selected => "selected: longest matching prefix".to_string(),
         CandidateVerdict::LongerPrefixWins { winner } => {
@@ -150,23 +119,14 @@ pub fn verdict_text(table: &EffectiveRouteTable, verdict: &CandidateVerdict) -> 
             label(*by)
         ),
         CandidateVerdict::ShadowedByServiceEndpoint { by } => {
-            format!(
-                "lost: service-endpoint routes cannot be overridden ({})",
-                label(*by)
-            )
+            format!("lost: service-endpoint routes cannot be overridden ({})", label(*by))
         }
     }
 }
 
 /// Human text for an Invalid reason.
 pub fn invalid_text(table: &EffectiveRouteTable, reason: &InvalidReason) -> String {
-    let label = |i: usize| {
-        table
-            .routes
-            .get(i)
-            .map(|r| r.label())
-            .unwrap_or_else(|| "?".to_string())
-    };
+    let label = |i: usize| table.routes.get(i).map(|r| r.label()).unwrap_or_else(|| "?".to_string());
     match reason {
         InvalidReason::IdenticalPrefix { winner } => {
             let w = &table.routes[*winner];
@@ -180,30 +140,17 @@ pub fn invalid_text(table: &EffectiveRouteTable, reason: &InvalidReason) -> Stri
             label(*by)
         ),
         InvalidReason::DuplicateInRouteTable { first } => {
-            format!(
-                "the route table already has a route for this prefix ({}); Azure refuses duplicates",
-                label(*first)
-            )
+            format!("the route table already has a route for this prefix ({}); Azure refuses duplicates", label(*first))
         }
     }
 }
 
 /// Human text for a table note.
 pub fn note_text(snap: &Snapshot, table: &EffectiveRouteTable, note: &TableNote) -> String {
-    let label = |i: usize| {
-        table
-            .routes
-            .get(i)
-            .map(|r| r.label())
-            .unwrap_or_else(|| "?".to_string())
-    };
+    let label = |i: usize| table.routes.get(i).map(|r| r.label()).unwrap_or_else(|| "?".to_string());
     let peering_label = |p: PeeringIdx| {
         let peering = &snap.peerings[p.index()];
-        format!(
-            "`{}` of `{}`",
-            peering.name,
-            snap.vnets[peering.vnet.index()].name
-        )
+        format!("`{}` of `{}`", peering.name, snap.vnets[peering.vnet.index()].name)
     };
     match note {
         TableNote::ReservedNoneRoutesRemoved { by } => format!(
@@ -267,103 +214,59 @@ pub fn note_text(snap: &Snapshot, table: &EffectiveRouteTable, note: &TableNote)
 /// Human text for why a route exists.
 pub fn origin_text(snap: &Snapshot, route: &EffectiveRoute) -> String {
     match &route.origin {
-        RouteOrigin::VnetAddressSpace { vnet } => format!(
-            "address range of virtual network `{}`",
-            snap.vnets[vnet.index()].name
-        ),
+        RouteOrigin::VnetAddressSpace { vnet } => {
+            format!("address range of virtual network `{}`", snap.vnets[vnet.index()].name)
+        }
         RouteOrigin::DefaultInternet => "default route to the Internet".to_string(),
         RouteOrigin::ReservedRange => "reserved range, dropped by default".to_string(),
         RouteOrigin::Peering { peering } => {
             let p = &snap.peerings[peering.index()];
-            let remote = p
-                .remote_vnet
-                .resolved()
-                .map(|r| snap.vnets[r.index()].name.clone())
-                .unwrap_or_else(|| {
-                    p.remote_vnet
-                        .missing()
-                        .map(|id| id.last_segment().to_string())
-                        .unwrap_or_default()
+            let remote =
+                p.remote_vnet.resolved().map(|r| snap.vnets[r.index()].name.clone()).unwrap_or_else(|| {
+                    p.remote_vnet.missing().map(|id| id.last_segment().to_string()).unwrap_or_default()
                 });
-            format!(
-                "address range of peered virtual network `{remote}` (peering `{}`)",
-                p.name
-            )
+            format!("address range of peered virtual network `{remote}` (peering `{}`)", p.name)
         }
-        RouteOrigin::Gateway {
-            gateway,
-            via_peering,
-            kinds,
-        } => {
+        RouteOrigin::Gateway { gateway, via_peering, kinds } => {
             let gw = &snap.gateways[gateway.index()];
             let how: Vec<String> = kinds
                 .iter()
                 .map(|k| match k {
-                    GatewayRouteKind::LocalNetworkGateway {
-                        local_gateway,
-                        connection,
-                    } => format!(
+                    GatewayRouteKind::LocalNetworkGateway { local_gateway, connection } => format!(
                         "local network gateway `{}` of connection `{}`",
                         snap.local_gateways[local_gateway.index()].name,
                         snap.connections[connection.index()].name
                     ),
-                    GatewayRouteKind::Bgp {
-                        origin,
-                        source_peer,
-                        ..
-                    } => {
+                    GatewayRouteKind::Bgp { origin, source_peer, .. } => {
                         if source_peer.is_empty() {
                             format!("BGP ({origin})")
                         } else {
                             format!("BGP ({origin}) from {source_peer}")
                         }
                     }
-                    GatewayRouteKind::Vnet2Vnet {
-                        connection,
-                        remote_vnet,
-                    } => format!(
+                    GatewayRouteKind::Vnet2Vnet { connection, remote_vnet } => format!(
                         "VNet-to-VNet connection `{}` to `{}`",
                         snap.connections[connection.index()].name,
                         snap.vnets[remote_vnet.index()].name
                     ),
-                    GatewayRouteKind::PointToSiteClientPool => {
-                        "point-to-site client address pool".to_string()
-                    }
+                    GatewayRouteKind::PointToSiteClientPool => "point-to-site client address pool".to_string(),
                 })
                 .collect();
             let via = match via_peering {
-                Some(p) => format!(
-                    " via gateway transit over peering `{}`",
-                    snap.peerings[p.index()].name
-                ),
+                Some(p) => format!(" via gateway transit over peering `{}`", snap.peerings[p.index()].name),
                 None => String::new(),
             };
-            format!(
-                "programmed by gateway `{}`{} from {}",
-                gw.name,
-                via,
-                how.join(", ")
-            )
+            format!("programmed by gateway `{}`{} from {}", gw.name, via, how.join(", "))
         }
         RouteOrigin::ServiceEndpoint { service, tags } => {
-            format!(
-                "service endpoint {} enabled on the subnet (service tag {})",
-                service,
-                tags.join(", ")
-            )
+            format!("service endpoint {} enabled on the subnet (service tag {})", service, tags.join(", "))
         }
         RouteOrigin::PrivateEndpoint { endpoint } => {
-            format!(
-                "private endpoint `{}`",
-                snap.private_endpoints[endpoint.index()].name
-            )
+            format!("private endpoint `{}`", snap.private_endpoints[endpoint.index()].name)
         }
         RouteOrigin::User { table, route } => {
             let t = &snap.route_tables[table.index()];
-            format!(
-                "user route `{}` of route table `{}`",
-                t.routes[*route].name, t.name
-            )
+            format!("user route `{}` of route table `{}`", t.routes[*route].name, t.name)
         }
     }
 }

@@ -5,12 +5,7 @@ use azroute_model::ReservedNoneProfile;
 use ipnet::IpNet;
 
 /// The documented reserved ranges, in the order Azure lists them (§1.1).
-const DOCUMENTED: &[&str] = &[
-    "10.0.0.0/8",
-    "100.64.0.0/10",
-    "172.16.0.0/12",
-    "192.168.0.0/16",
-];
+const DOCUMENTED: &[&str] = &["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"];
 
 /// Extra `None` routes seen on the live platform but not (yet) documented (§1.4).
 const PLATFORM_OBSERVED: &[&str] = &[
@@ -39,10 +34,7 @@ pub fn reserved_ranges(profile: ReservedNoneProfile) -> Vec<IpNet> {
     if profile == ReservedNoneProfile::PlatformObserved {
         texts.extend_from_slice(PLATFORM_OBSERVED);
     }
-    texts
-        .iter()
-        .map(|t| t.parse().expect("embedded reserved ranges are valid"))
-        .collect()
+    texts.iter().map(|t| t.parse().expect("embedded reserved ranges are valid")).collect()
 }
 
 /// The service tag a service endpoint's service maps to (service name → tag).
@@ -64,10 +56,7 @@ pub fn service_endpoint_tag(service: &str) -> String {
         "microsoft.azureactivedirectory" => "AzureActiveDirectory",
         "microsoft.dbformysql" | "microsoft.dbforpostgresql" | "microsoft.dbformariadb" => "Sql",
         _ => {
-            return service
-                .strip_prefix("Microsoft.")
-                .unwrap_or(service)
-                .to_string();
+            return service.strip_prefix("Microsoft.").unwrap_or(service).to_string();
         }
     };
     tag.to_string()
@@ -75,9 +64,7 @@ pub fn service_endpoint_tag(service: &str) -> String {
 
 /// Service tags that are not fixed prefix sets and cannot be used in user routes (§3.5).
 pub fn is_dynamic_tag(tag: &str) -> bool {
-    ["VirtualNetwork", "Internet", "AzureLoadBalancer"]
-        .iter()
-        .any(|t| t.eq_ignore_ascii_case(tag))
+    ["VirtualNetwork", "Internet", "AzureLoadBalancer"].iter().any(|t| t.eq_ignore_ascii_case(tag))
 }
 
 /// Precedence among user routes with identical prefixes from service tags (§3.5): an explicit

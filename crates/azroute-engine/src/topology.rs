@@ -60,34 +60,21 @@ impl Topology {
         let mut own_gateways = vec![Vec::new(); snap.vnets.len()];
         for (gi, gw) in snap.gateways.iter().enumerate() {
             if let Some(v) = gw.vnet.as_ref().and_then(|l| l.resolved())
-                && matches!(
-                    gw.gateway_type,
-                    GatewayType::Vpn | GatewayType::ExpressRoute
-                )
+                && matches!(gw.gateway_type, GatewayType::Vpn | GatewayType::ExpressRoute)
             {
                 own_gateways[v.index()].push(GatewayIdx(gi as u32));
             }
         }
-        let attachments = (0..snap.vnets.len())
-            .map(|v| attachment(snap, &peerings, &own_gateways, VnetIdx(v as u32)))
-            .collect();
-        let gateway_prefixes = (0..snap.gateways.len())
-            .map(|g| gateway_prefixes(snap, GatewayIdx(g as u32)))
-            .collect();
+        let attachments =
+            (0..snap.vnets.len()).map(|v| attachment(snap, &peerings, &own_gateways, VnetIdx(v as u32))).collect();
+        let gateway_prefixes = (0..snap.gateways.len()).map(|g| gateway_prefixes(snap, GatewayIdx(g as u32))).collect();
         let mut endpoints_by_vnet = vec![Vec::new(); snap.vnets.len()];
         for (pi, pe) in snap.private_endpoints.iter().enumerate() {
             if let Some(s) = pe.subnet.as_ref().and_then(|l| l.resolved()) {
-                endpoints_by_vnet[snap.subnets[s.index()].vnet.index()]
-                    .push(PrivateEndpointIdx(pi as u32));
+                endpoints_by_vnet[snap.subnets[s.index()].vnet.index()].push(PrivateEndpointIdx(pi as u32));
             }
         }
-        Topology {
-            peerings,
-            own_gateways,
-            attachments,
-            gateway_prefixes,
-            endpoints_by_vnet,
-        }
+        Topology { peerings, own_gateways, attachments, gateway_prefixes, endpoints_by_vnet }
     }
 
     /// Connected peerings of a VNet, with their remote VNet when exported.
@@ -96,25 +83,12 @@ impl Topology {
         snap: &'a Snapshot,
         vnet: VnetIdx,
     ) -> impl Iterator<Item = PeeringIdx> + 'a {
-        snap.vnets[vnet.index()]
-            .peerings
-            .iter()
-            .copied()
-            .filter(move |p| self.peerings[p.index()].connected)
+        snap.vnets[vnet.index()].peerings.iter().copied().filter(move |p| self.peerings[p.index()].connected)
     }
 
     /// The peering from `vnet` to `remote`, if any.
-    pub fn peering_between(
-        &self,
-        snap: &Snapshot,
-        vnet: VnetIdx,
-        remote: VnetIdx,
-    ) -> Option<PeeringIdx> {
-        snap.vnets[vnet.index()]
-            .peerings
-            .iter()
-            .copied()
-            .find(|p| self.peerings[p.index()].remote_vnet == Some(remote))
+    pub fn peering_between(&self, snap: &Snapshot, vnet: VnetIdx, remote: VnetIdx) -> Option<PeeringIdx> {
+        snap.vnets[vnet.index()].peerings.iter().copied().find(|p| self.peerings[p.index()].remote_vnet == Some(remote))
     }
 }
 
@@ -132,8 +106,7 @@ fn peering_statuses(snap: &Snapshot) -> Vec<PeeringStatus> {
             });
             let remote_state = reverse.map(|q| snap.peerings[q.index()].state.as_str().to_string());
             let local_ok = p.state == PeeringState::Connected;
-            let remote_ok =
-                reverse.is_none_or(|q| snap.peerings[q.index()].state == PeeringState::Connected);
+            let remote_ok = reverse.is_none_or(|q| snap.peerings[q.index()].state == PeeringState::Connected);
             let local_loc = &snap.vnets[p.vnet.index()].location;
             let global = match remote_vnet {
                 Some(r) => {
@@ -172,19 +145,14 @@ fn attachment(
         let Some(remote) = status.remote_vnet else {
             continue;
         };
-        let remote_allows = status
-            .reverse
-            .is_some_and(|q| snap.peerings[q.index()].allow_gateway_transit);
+        let remote_allows = status.reverse.is_some_and(|q| snap.peerings[q.index()].allow_gateway_transit);
         let remote_has_gateway = !own[remote.index()].is_empty();
         if peering.use_remote_gateways && status.connected && remote_allows && remote_has_gateway {
             if out.gateways.is_empty() && out.via.is_none() {
                 out.gateways = own[remote.index()].clone();
                 out.via = Some(p);
             }
-        } else if status.connected
-            && remote_has_gateway
-            && (peering.use_remote_gateways || remote_allows)
-        {
+        } else if status.connected && remote_has_gateway && (peering.use_remote_gateways || remote_allows) {
             out.mismatches.push(TableNote::GatewayTransitMismatch {
                 peering: p,
                 use_remote_gateways: peering.use_remote_gateways,
@@ -239,36 +207,20 @@ fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx) -> Vec<GatewayPrefix> {
                         add(
                             *prefix,
                             instance.clone(),
-                            GatewayRouteKind::LocalNetworkGateway {
-                                local_gateway: lng,
-                                connection,
-                            },
+                            GatewayRouteKind::LocalNetworkGateway { local_gateway: lng, connection },
                         );
                     }
                 }
             }
             ConnectionType::Vnet2Vnet => {
-                let other = if is_gw1 {
-                    &conn.gateway2
-                } else {
-                    &conn.gateway1
-                };
-                let remote = other.as_ref().and_then(|l| l.resolved()).and_then(|o| {
-                    snap.gateways[o.index()]
-                        .vnet
-                        .as_ref()
-                        .and_then(|l| l.resolved())
-                });
+                let other = if is_gw1 { &conn.gateway2 } else { &conn.gateway1 };
+                let remote = other
+                    .as_ref()
+                    .and_then(|l| l.resolved())
+                    .and_then(|o| snap.gateways[o.index()].vnet.as_ref().and_then(|l| l.resolved()));
                 if let Some(remote_vnet) = remote {
                     for prefix in &snap.vnets[remote_vnet.index()].address_space {
-                        add(
-                            *prefix,
-                            instance.clone(),
-                            GatewayRouteKind::Vnet2Vnet {
-                                connection,
-                                remote_vnet,
-                            },
-                        );
+                        add(*prefix, instance.clone(), GatewayRouteKind::Vnet2Vnet { connection, remote_vnet });
                     }
                 }
             }
@@ -297,11 +249,7 @@ fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx) -> Vec<GatewayPrefix> {
         );
     }
     for prefix in &gw.vpn_client_address_pool {
-        add(
-            *prefix,
-            instance.clone(),
-            GatewayRouteKind::PointToSiteClientPool,
-        );
+        add(*prefix, instance.clone(), GatewayRouteKind::PointToSiteClientPool);
     }
     by_prefix.into_values().collect()
 }

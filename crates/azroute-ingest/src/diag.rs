@@ -85,15 +85,7 @@ impl Diagnostic {
     }
 
     /// A stable sort key so diagnostics print in the same order whatever the input order.
-    pub fn sort_key(
-        &self,
-    ) -> (
-        std::cmp::Reverse<Severity>,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-        &str,
-    ) {
+    pub fn sort_key(&self) -> (std::cmp::Reverse<Severity>, Option<&str>, Option<&str>, Option<&str>, &str) {
         (
             std::cmp::Reverse(self.severity),
             self.file.as_deref(),
@@ -106,13 +98,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} [{}]: {}",
-            self.severity.as_str(),
-            self.code,
-            self.message
-        )?;
+        write!(f, "{} [{}]: {}", self.severity.as_str(), self.code, self.message)?;
         if let Some(file) = &self.file {
             write!(f, "\n  file: {file}")?;
         }

@@ -152,10 +152,7 @@ impl<'de: 'a, 'a, T: AzureObject<'a>> Visitor<'de> for ObjectVisitor<T> {
 pub(crate) fn deserialize_object<'de: 'a, 'a, T: AzureObject<'a>, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor {
-        allow_properties: true,
-        marker: std::marker::PhantomData,
-    })
+    deserializer.deserialize_map(ObjectVisitor { allow_properties: true, marker: std::marker::PhantomData })
 }
 
 /// The content of a `properties` object: read without accepting a further `properties`.
@@ -164,10 +161,7 @@ pub(crate) struct Inner<T>(pub T);
 impl<'de: 'a, 'a, T: AzureObject<'a>> Deserialize<'de> for Inner<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
-            .deserialize_map(ObjectVisitor {
-                allow_properties: false,
-                marker: std::marker::PhantomData,
-            })
+            .deserialize_map(ObjectVisitor { allow_properties: false, marker: std::marker::PhantomData })
             .map(Inner)
     }
 }
@@ -412,21 +406,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for SkuDto<'a> {
                 f.write_str("a SKU (an object with `name`, or a string)")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(SkuDto {
-                    name: Some(Str(Cow::Borrowed(v))),
-                })
+                Ok(SkuDto { name: Some(Str(Cow::Borrowed(v))) })
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(SkuDto {
-                    name: Some(Str(Cow::Owned(v.to_string()))),
-                })
+                Ok(SkuDto { name: Some(Str(Cow::Owned(v.to_string()))) })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                let obj: SkuObjectDto<'a> = ObjectVisitor {
-                    allow_properties: true,
-                    marker: std::marker::PhantomData,
-                }
-                .visit_map(map)?;
+                let obj: SkuObjectDto<'a> =
+                    ObjectVisitor { allow_properties: true, marker: std::marker::PhantomData }.visit_map(map)?;
                 Ok(SkuDto { name: obj.name })
             }
         }
@@ -639,13 +626,7 @@ mod tests {
         let text = r#"{"enableIPForwarding":"yes"}"#;
         assert!(serde_json::from_str::<ResourceDto>(text).is_err());
         let ok = r#"{"enableIPForwarding":"true"}"#;
-        assert!(
-            serde_json::from_str::<ResourceDto>(ok)
-                .unwrap()
-                .enable_ip_forwarding
-                .unwrap()
-                .0
-        );
+        assert!(serde_json::from_str::<ResourceDto>(ok).unwrap().enable_ip_forwarding.unwrap().0);
     }
 
     #[test]

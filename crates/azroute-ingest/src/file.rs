@@ -18,9 +18,8 @@ use crate::lower::Pending;
 /// fields do not fit azroute's structs is skipped silently.
 pub(crate) fn parse_text(text: &str, pending: &mut Pending) -> Result<(), Diagnostic> {
     if text.trim().is_empty() {
-        return Err(Diagnostic::error("EmptyFile", "the file is empty").hint(
-            "an export that failed half-way can leave an empty file; export it again or remove it",
-        ));
+        return Err(Diagnostic::error("EmptyFile", "the file is empty")
+            .hint("an export that failed half-way can leave an empty file; export it again or remove it"));
     }
     process(text, "$", pending, text).map_err(|err| describe_error(text, err))
 }
@@ -36,18 +35,9 @@ enum Shape {
 }
 
 /// Processes one JSON text (a file, or the body of a REST example).
-fn process(
-    text: &str,
-    path: &str,
-    pending: &mut Pending,
-    file_text: &str,
-) -> Result<(), serde_json::Error> {
+fn process(text: &str, path: &str, pending: &mut Pending, file_text: &str) -> Result<(), serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let shape = (&mut de).deserialize_any(FileVisitor {
-        pending: &mut *pending,
-        path: path.to_string(),
-        file_text,
-    })?;
+    let shape = (&mut de).deserialize_any(FileVisitor { pending: &mut *pending, path: path.to_string(), file_text })?;
     de.end()?;
     match shape {
         Shape::Resource => resource_raw(text, path, pending, file_text),
@@ -75,10 +65,7 @@ fn resource_raw(raw: &str, path: &str, pending: &mut Pending, file_text: &str) {
                 p.resource_type
                     .as_ref()
                     .map(|t| t.as_str().to_ascii_lowercase())
-                    .or_else(|| {
-                        p.id.as_ref()
-                            .and_then(|id| crate::lower::type_from_id(id.as_str()))
-                    })
+                    .or_else(|| p.id.as_ref().and_then(|id| crate::lower::type_from_id(id.as_str())))
             });
             match ty {
                 None => pending.untyped_objects += 1,
@@ -96,17 +83,10 @@ fn resource_raw(raw: &str, path: &str, pending: &mut Pending, file_text: &str) {
                         Some(inner) => format!("{path}.{inner}"),
                         None => path.to_string(),
                     };
-                    let id = peek
-                        .as_ref()
-                        .and_then(|p| p.id.as_ref())
-                        .map(|id| id.as_str().to_string())
-                        .unwrap_or_default();
+                    let id =
+                        peek.as_ref().and_then(|p| p.id.as_ref()).map(|id| id.as_str().to_string()).unwrap_or_default();
                     let message = err.to_string();
-                    let message = message
-                        .split(" at line ")
-                        .next()
-                        .unwrap_or(&message)
-                        .to_string();
+                    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
                     let location = absolute_location(file_text, raw, err.line(), err.column());
                     let d = Diagnostic::error("WrongType", format!("{message}{location}"))
                         .in_file(pending.file_path.clone())
@@ -130,16 +110,8 @@ fn absolute_location(file_text: &str, raw: &str, line: usize, column: usize) -> 
     }
     let before = &file_text[..raw_start - file_start];
     let base_line = before.matches('\n').count() + 1;
-    let base_col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0);
-    let (abs_line, abs_col) = if line <= 1 {
-        (base_line, base_col + column)
-    } else {
-        (base_line + line - 1, column)
-    };
+    let base_col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0);
+    let (abs_line, abs_col) = if line <= 1 { (base_line, base_col + column) } else { (base_line + line - 1, column) };
     format!(" (line {abs_line} column {abs_col})")
 }
 
@@ -150,19 +122,11 @@ fn describe_error(text: &str, err: serde_json::Error) -> Diagnostic {
     let mut track = serde_path_to_error::Track::new();
     let mut inner = serde_json::Deserializer::from_str(text);
     let tracked = serde_path_to_error::Deserializer::new(&mut inner, &mut track);
-    let _ = tracked.deserialize_any(FileVisitor {
-        pending: &mut scratch,
-        path: "$".to_string(),
-        file_text: text,
-    });
+    let _ = tracked.deserialize_any(FileVisitor { pending: &mut scratch, path: "$".to_string(), file_text: text });
     let path = track.path().to_string();
     let location = format!("line {} column {}", err.line(), err.column());
     let message = err.to_string();
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(&message)
-        .to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
     let (code, hint) = match err.classify() {
         serde_json::error::Category::Eof => (
             "TruncatedJson",
@@ -170,10 +134,7 @@ fn describe_error(text: &str, err: serde_json::Error) -> Diagnostic {
         ),
         serde_json::error::Category::Syntax => {
             if message.contains("recursion limit") {
-                (
-                    "NestingTooDeep",
-                    "the JSON is nested deeper than any Azure export; is this the right file?",
-                )
+                ("NestingTooDeep", "the JSON is nested deeper than any Azure export; is this the right file?")
             } else {
                 (
                     "InvalidJson",
@@ -181,20 +142,13 @@ fn describe_error(text: &str, err: serde_json::Error) -> Diagnostic {
                 )
             }
         }
-        serde_json::error::Category::Data => (
-            "WrongType",
-            "a field has a different type than Azure writes; was the file edited by hand?",
-        ),
+        serde_json::error::Category::Data => {
+            ("WrongType", "a field has a different type than Azure writes; was the file edited by hand?")
+        }
         serde_json::error::Category::Io => ("ReadError", "the file could not be read"),
     };
-    let json_path = if path.is_empty() || path == "." || path == "?" {
-        "$".to_string()
-    } else {
-        format!("$.{path}")
-    };
-    Diagnostic::error(code, format!("{message} ({location})"))
-        .at(json_path)
-        .hint(hint)
+    let json_path = if path.is_empty() || path == "." || path == "?" { "$".to_string() } else { format!("$.{path}") };
+    Diagnostic::error(code, format!("{message} ({location})")).at(json_path).hint(hint)
 }
 
 /// The top level of a file.
@@ -236,28 +190,16 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
             if is("value") || is("data") {
                 envelope = true;
                 let path = format!("{base}.{k}");
-                map.next_value_seed(ListSeed {
-                    pending: &mut *pending,
-                    path,
-                    file_text,
-                    allow_table: is("data"),
-                })?;
+                map.next_value_seed(ListSeed { pending: &mut *pending, path, file_text, allow_table: is("data") })?;
             } else if is("values") {
                 envelope = true;
-                tags = Some(map.next_value_seed(ValuesSeed {
-                    path: format!("{base}.values"),
-                })?);
+                tags = Some(map.next_value_seed(ValuesSeed { path: format!("{base}.values") })?);
             } else if is("changeNumber") {
                 change_number = map.next_value::<Option<i64>>()?.unwrap_or(0);
             } else if is("cloud") {
-                cloud = map
-                    .next_value::<Option<Str<'de>>>()?
-                    .map(|c| c.as_str().to_string())
-                    .unwrap_or_default();
+                cloud = map.next_value::<Option<Str<'de>>>()?.map(|c| c.as_str().to_string()).unwrap_or_default();
             } else if is("gatewayId") {
-                gateway_id = map
-                    .next_value::<Option<Str<'de>>>()?
-                    .map(|g| g.as_str().to_string());
+                gateway_id = map.next_value::<Option<Str<'de>>>()?.map(|g| g.as_str().to_string());
                 envelope = true;
             } else if is("learnedRoutes") {
                 envelope = true;
@@ -268,9 +210,7 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
             } else if is("resultTruncated") {
                 truncated = map.next_value::<Option<Flag>>()?.is_some_and(|f| f.0);
             } else if is("$skipToken") || is("skip_token") || is("skipToken") {
-                more_pages = map
-                    .next_value::<Option<Str<'de>>>()?
-                    .is_some_and(|t| !t.as_str().is_empty());
+                more_pages = map.next_value::<Option<Str<'de>>>()?.is_some_and(|t| !t.as_str().is_empty());
             } else if is("format_version")
                 || is("terraform_version")
                 || is("planned_values")
@@ -279,15 +219,14 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
             {
                 envelope = true;
                 skip(&mut map)?;
-                if !pending
-                    .diagnostics
-                    .iter()
-                    .any(|d| d.code == "TerraformNotSupported")
-                {
+                if !pending.diagnostics.iter().any(|d| d.code == "TerraformNotSupported") {
                     pending.diagnostics.push(
-                        Diagnostic::warning("TerraformNotSupported", "Terraform JSON is not read yet; the file was skipped")
-                            .in_file(pending.file_path.clone())
-                            .hint("export the deployed estate with `az` (see the README) until Terraform input lands"),
+                        Diagnostic::warning(
+                            "TerraformNotSupported",
+                            "Terraform JSON is not read yet; the file was skipped",
+                        )
+                        .in_file(pending.file_path.clone())
+                        .hint("export the deployed estate with `az` (see the README) until Terraform input lands"),
                     );
                 }
             } else {
@@ -321,9 +260,12 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
         }
         if truncated || more_pages {
             pending.diagnostics.push(
-                Diagnostic::warning("ResourceGraphIncomplete", "this Resource Graph result is one page of a longer answer; resources on other pages are missing")
-                    .in_file(pending.file_path.clone())
-                    .hint("page with `az graph query --first 1000 --skip-token …` and save every page into the snapshot"),
+                Diagnostic::warning(
+                    "ResourceGraphIncomplete",
+                    "this Resource Graph result is one page of a longer answer; resources on other pages are missing",
+                )
+                .in_file(pending.file_path.clone())
+                .hint("page with `az graph query --first 1000 --skip-token …` and save every page into the snapshot"),
             );
         }
         Ok(if envelope {
@@ -393,9 +335,7 @@ impl<'de> Visitor<'de> for ListSeed<'_, '_> {
             if key.as_str().eq_ignore_ascii_case("columns") {
                 let cols: Vec<ColumnDto<'de>> = map.next_value()?;
                 columns = Some(
-                    cols.into_iter()
-                        .map(|c| c.name.map(|n| n.as_str().to_string()).unwrap_or_default())
-                        .collect(),
+                    cols.into_iter().map(|c| c.name.map(|n| n.as_str().to_string()).unwrap_or_default()).collect(),
                 );
             } else if key.as_str().eq_ignore_ascii_case("rows") {
                 let Some(cols) = columns.as_ref() else {
@@ -417,12 +357,7 @@ impl<'de> Visitor<'de> for ListSeed<'_, '_> {
                         object.push_str(value.get());
                     }
                     object.push('}');
-                    resource_raw(
-                        &object,
-                        &format!("{}.rows[{i}]", self.path),
-                        self.pending,
-                        self.file_text,
-                    );
+                    resource_raw(&object, &format!("{}.rows[{i}]", self.path), self.pending, self.file_text);
                 }
             } else {
                 skip(&mut map)?;
@@ -560,22 +495,9 @@ mod tests {
         let vnet = r#"{"id":"/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v","type":"Microsoft.Network/virtualNetworks","addressSpace":{"addressPrefixes":["10.0.0.0/16"]}}"#;
         assert_eq!(parse(vnet).unwrap().vnets.len(), 1);
         assert_eq!(parse(&format!("[{vnet}]")).unwrap().vnets.len(), 1);
-        assert_eq!(
-            parse(&format!(r#"{{"value":[{vnet}],"nextLink":null}}"#))
-                .unwrap()
-                .vnets
-                .len(),
-            1
-        );
-        assert_eq!(
-            parse(&format!(r#"{{"count":1,"data":[{vnet}]}}"#))
-                .unwrap()
-                .vnets
-                .len(),
-            1
-        );
-        let example =
-            format!(r#"{{"parameters":{{}},"responses":{{"200":{{"body":{vnet}}},"202":{{}}}}}}"#);
+        assert_eq!(parse(&format!(r#"{{"value":[{vnet}],"nextLink":null}}"#)).unwrap().vnets.len(), 1);
+        assert_eq!(parse(&format!(r#"{{"count":1,"data":[{vnet}]}}"#)).unwrap().vnets.len(), 1);
+        let example = format!(r#"{{"parameters":{{}},"responses":{{"200":{{"body":{vnet}}},"202":{{}}}}}}"#);
         assert_eq!(parse(&example).unwrap().vnets.len(), 1);
     }
 
@@ -606,16 +528,8 @@ mod tests {
         // The malformed resource is reported and skipped; the rest of the file is still read.
         let text = text.replace("}}]}", "}},{\"id\":\"/r\",\"type\":\"Microsoft.Network/routeTables\"},{\"type\":\"Microsoft.Web/sites\",\"sku\":[1]}]}");
         let p = parse(&text).unwrap();
-        let err = p
-            .diagnostics
-            .iter()
-            .find(|d| d.code == "WrongType")
-            .expect("a WrongType diagnostic");
-        assert_eq!(
-            err.json_path.as_deref(),
-            Some("$.value[0].properties.enableIPForwarding"),
-            "{err}"
-        );
+        let err = p.diagnostics.iter().find(|d| d.code == "WrongType").expect("a WrongType diagnostic");
+        assert_eq!(err.json_path.as_deref(), Some("$.value[0].properties.enableIPForwarding"), "{err}");
         assert!(err.message.contains("line 1 column"), "{err}");
         assert_eq!(p.route_tables.len(), 1);
         // An unmodelled type whose fields do not fit is skipped silently.
@@ -631,11 +545,7 @@ mod tests {
         let err = parse(&text).unwrap_err();
         assert_eq!(err.code, "TruncatedJson");
         // Nesting inside skipped fields is skipped without recursion, however deep.
-        let text = format!(
-            "{{\"id\": \"x\", \"tags\": {}{}}}",
-            "[".repeat(100_000),
-            "]".repeat(100_000)
-        );
+        let text = format!("{{\"id\": \"x\", \"tags\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(parse(&text).is_ok());
     }
 }

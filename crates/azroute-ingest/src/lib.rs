@@ -36,9 +36,7 @@ pub struct IngestOptions {
 
 impl Default for IngestOptions {
     fn default() -> IngestOptions {
-        IngestOptions {
-            max_file_size: 512 * 1024 * 1024,
-        }
+        IngestOptions { max_file_size: 512 * 1024 * 1024 }
     }
 }
 
@@ -64,9 +62,7 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -74,11 +70,8 @@ impl Loaded {
 /// (recursively, sorted, so the answer never depends on directory order).
 pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|err| {
-        Diagnostic::error(
-            "SnapshotNotFound",
-            format!("cannot read `{}`: {err}", path.display()),
-        )
-        .hint("`--snapshot` takes a directory of exported JSON files or a single JSON file")
+        Diagnostic::error("SnapshotNotFound", format!("cannot read `{}`: {err}", path.display()))
+            .hint("`--snapshot` takes a directory of exported JSON files or a single JSON file")
     })?;
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
@@ -86,31 +79,21 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut out = Vec::new();
     let mut stack = vec![path.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|err| {
-            Diagnostic::error(
-                "SnapshotNotFound",
-                format!("cannot list `{}`: {err}", dir.display()),
-            )
-        })?;
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|err| Diagnostic::error("SnapshotNotFound", format!("cannot list `{}`: {err}", dir.display())))?;
         for entry in entries.flatten() {
             let p = entry.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-            {
+            } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
                 out.push(p);
             }
         }
     }
     out.sort();
     if out.is_empty() {
-        return Err(Diagnostic::error(
-            "EmptySnapshot",
-            format!("no `*.json` files below `{}`", path.display()),
-        )
-        .hint("export the estate with the `az` commands in the README into this directory"));
+        return Err(Diagnostic::error("EmptySnapshot", format!("no `*.json` files below `{}`", path.display()))
+            .hint("export the estate with the `az` commands in the README into this directory"));
     }
     Ok(out)
 }
@@ -118,9 +101,8 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 /// Reads one file's bytes, refusing files over the size limit and text that is not UTF-8.
 fn read_file(path: &Path, options: &IngestOptions) -> Result<String, Diagnostic> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|err| {
-        Diagnostic::error("ReadError", format!("cannot read the file: {err}")).in_file(&shown)
-    })?;
+    let meta = std::fs::metadata(path)
+        .map_err(|err| Diagnostic::error("ReadError", format!("cannot read the file: {err}")).in_file(&shown))?;
     if meta.len() > options.max_file_size {
         return Err(Diagnostic::error(
             "FileTooLarge",
@@ -130,9 +112,8 @@ fn read_file(path: &Path, options: &IngestOptions) -> Result<String, Diagnostic>
         .hint("raise the limit with `--max-file-size BYTES` if this really is one export, or split it"));
     }
     // Opened read-only: azroute never writes its inputs.
-    let bytes = std::fs::read(path).map_err(|err| {
-        Diagnostic::error("ReadError", format!("cannot read the file: {err}")).in_file(&shown)
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|err| Diagnostic::error("ReadError", format!("cannot read the file: {err}")).in_file(&shown))?;
     decode(bytes).map_err(|d| d.in_file(&shown))
 }
 
@@ -163,12 +144,7 @@ fn parse_one(index: usize, path: &str, text: &str) -> lower::Pending {
     pending
 }
 
-fn finish(
-    parts: Vec<lower::Pending>,
-    files: Vec<SourceFile>,
-    bytes: u64,
-    mut early: Vec<Diagnostic>,
-) -> Loaded {
+fn finish(parts: Vec<lower::Pending>, files: Vec<SourceFile>, bytes: u64, mut early: Vec<Diagnostic>) -> Loaded {
     let mut all = lower::Pending::default();
     for part in parts {
         all.absorb(part);
@@ -183,11 +159,7 @@ fn finish(
     let (snapshot, mut diagnostics) = link::link(all, files);
     early.append(&mut diagnostics);
     early.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Loaded {
-        snapshot,
-        diagnostics: early,
-        stats,
-    }
+    Loaded { snapshot, diagnostics: early, stats }
 }
 
 /// Reads every `*.json` file a path names (in parallel) into one snapshot.
@@ -195,19 +167,10 @@ pub fn load_path(path: &Path, options: &IngestOptions) -> Loaded {
     let paths = match discover(path) {
         Ok(paths) => paths,
         Err(diag) => {
-            return Loaded {
-                snapshot: Snapshot::default(),
-                diagnostics: vec![diag],
-                stats: IngestStats::default(),
-            };
+            return Loaded { snapshot: Snapshot::default(), diagnostics: vec![diag], stats: IngestStats::default() };
         }
     };
-    let files: Vec<SourceFile> = paths
-        .iter()
-        .map(|p| SourceFile {
-            path: p.display().to_string(),
-        })
-        .collect();
+    let files: Vec<SourceFile> = paths.iter().map(|p| SourceFile { path: p.display().to_string() }).collect();
     let results: Vec<(lower::Pending, u64)> = paths
         .par_iter()
         .enumerate()
@@ -227,25 +190,14 @@ pub fn load_path(path: &Path, options: &IngestOptions) -> Loaded {
         })
         .collect();
     let bytes = results.iter().map(|(_, b)| b).sum();
-    finish(
-        results.into_iter().map(|(p, _)| p).collect(),
-        files,
-        bytes,
-        Vec::new(),
-    )
+    finish(results.into_iter().map(|(p, _)| p).collect(), files, bytes, Vec::new())
 }
 
 /// Reads in-memory files (the embedded examples, tests) into one snapshot.
 pub fn load_texts(texts: &[(String, String)]) -> Loaded {
-    let files: Vec<SourceFile> = texts
-        .iter()
-        .map(|(name, _)| SourceFile { path: name.clone() })
-        .collect();
-    let parts: Vec<lower::Pending> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, (name, text))| parse_one(i, name, text))
-        .collect();
+    let files: Vec<SourceFile> = texts.iter().map(|(name, _)| SourceFile { path: name.clone() }).collect();
+    let parts: Vec<lower::Pending> =
+        texts.iter().enumerate().map(|(i, (name, text))| parse_one(i, name, text)).collect();
     let bytes = texts.iter().map(|(_, t)| t.len() as u64).sum();
     finish(parts, files, bytes, Vec::new())
 }

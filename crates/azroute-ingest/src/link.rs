@@ -59,10 +59,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn file(&self, origin: &Origin) -> String {
-        self.files
-            .get(origin.file as usize)
-            .map(|f| f.path.clone())
-            .unwrap_or_else(|| "<built-in>".to_string())
+        self.files.get(origin.file as usize).map(|f| f.path.clone()).unwrap_or_else(|| "<built-in>".to_string())
     }
 
     fn place(&self, origin: &Origin) -> String {
@@ -71,11 +68,7 @@ impl Ctx<'_> {
 
     /// Sorts by key and removes duplicates: identical copies silently, conflicting ones with
     /// an error naming both places.
-    fn dedupe<T: HasOrigin + Debug + Clone>(
-        &mut self,
-        mut items: Vec<(String, T)>,
-        what: &str,
-    ) -> Vec<(String, T)> {
+    fn dedupe<T: HasOrigin + Debug + Clone>(&mut self, mut items: Vec<(String, T)>, what: &str) -> Vec<(String, T)> {
         items.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out: Vec<(String, T)> = Vec::with_capacity(items.len());
         for (key, item) in items {
@@ -84,18 +77,18 @@ impl Ctx<'_> {
             {
                 if content(last) != content(&item) {
                     let d = Diagnostic::error(
-                            "ConflictingDuplicate",
-                            format!(
-                                "the {what} `{}` appears twice with different content: {} and {}",
-                                item.id_str(),
-                                self.place(last.origin_ref()),
-                                self.place(item.origin_ref())
-                            ),
-                        )
-                        .in_file(self.file(item.origin_ref()))
-                        .at(item.origin_ref().json_path.clone())
-                        .resource(item.id_str())
-                        .hint("ids are compared case-insensitively; remove the stale copy from the snapshot");
+                        "ConflictingDuplicate",
+                        format!(
+                            "the {what} `{}` appears twice with different content: {} and {}",
+                            item.id_str(),
+                            self.place(last.origin_ref()),
+                            self.place(item.origin_ref())
+                        ),
+                    )
+                    .in_file(self.file(item.origin_ref()))
+                    .at(item.origin_ref().json_path.clone())
+                    .resource(item.id_str())
+                    .hint("ids are compared case-insensitively; remove the stale copy from the snapshot");
                     self.diagnostics.push(d);
                 }
                 continue;
@@ -149,10 +142,8 @@ struct Dangling {
 
 impl Dangling {
     fn note(&mut self, kind: ResourceKind, target: &ArmId, referrer: &str) {
-        let entry = self
-            .targets
-            .entry(target.key())
-            .or_insert_with(|| (kind, target.to_string(), 0, referrer.to_string()));
+        let entry =
+            self.targets.entry(target.key()).or_insert_with(|| (kind, target.to_string(), 0, referrer.to_string()));
         entry.2 += 1;
     }
 }
@@ -188,10 +179,7 @@ fn resolve_opt<T: Copy>(
 
 /// Builds the snapshot from everything read.
 pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<Diagnostic>) {
-    let mut ctx = Ctx {
-        files: &files,
-        diagnostics: std::mem::take(&mut all.diagnostics),
-    };
+    let mut ctx = Ctx { files: &files, diagnostics: std::mem::take(&mut all.diagnostics) };
 
     let vnets = ctx.dedupe(keyed(all.vnets), "virtual network");
     let vnet_index = KeyIndex::new(vnets.iter().map(|(k, _)| k.as_str()));
@@ -210,10 +198,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
                 None => ctx.diagnostics.push(
                     Diagnostic::warning(
                         "MissingParent",
-                        format!(
-                            "subnet `{}` skipped: its virtual network is not in the snapshot",
-                            child.item.name
-                        ),
+                        format!("subnet `{}` skipped: its virtual network is not in the snapshot", child.item.name),
                     )
                     .in_file(ctx.file(&child.item.origin))
                     .at(child.item.origin.json_path.clone())
@@ -240,10 +225,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
             None => ctx.diagnostics.push(
                 Diagnostic::warning(
                     "MissingParent",
-                    format!(
-                        "peering `{}` skipped: its virtual network is not in the snapshot",
-                        child.item.name
-                    ),
+                    format!("peering `{}` skipped: its virtual network is not in the snapshot", child.item.name),
                 )
                 .in_file(ctx.file(&child.item.origin))
                 .at(child.item.origin.json_path.clone())
@@ -251,11 +233,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
             ),
         }
     }
-    let mut peerings: Vec<Peering> = ctx
-        .dedupe(peerings_in, "peering")
-        .into_iter()
-        .map(|(_, p)| p)
-        .collect();
+    let mut peerings: Vec<Peering> = ctx.dedupe(peerings_in, "peering").into_iter().map(|(_, p)| p).collect();
 
     // Route tables, with standalone routes merged in.
     let tables = ctx.dedupe(keyed(all.route_tables), "route table");
@@ -266,20 +244,15 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
             Some(t) => {
                 let table = &mut route_tables[t as usize];
                 match table.routes.iter().position(|r| r.id.key() == child.key) {
-                    Some(existing) if content(&table.routes[existing]) != content(&child.item) => {
-                        ctx.diagnostics.push(
-                            Diagnostic::error(
-                                "ConflictingDuplicate",
-                                format!(
-                                    "route `{}` appears twice with different content",
-                                    child.item.name
-                                ),
-                            )
-                            .in_file(ctx.file(&child.item.origin))
-                            .at(child.item.origin.json_path.clone())
-                            .resource(child.item.id.as_str()),
+                    Some(existing) if content(&table.routes[existing]) != content(&child.item) => ctx.diagnostics.push(
+                        Diagnostic::error(
+                            "ConflictingDuplicate",
+                            format!("route `{}` appears twice with different content", child.item.name),
                         )
-                    }
+                        .in_file(ctx.file(&child.item.origin))
+                        .at(child.item.origin.json_path.clone())
+                        .resource(child.item.id.as_str()),
+                    ),
                     Some(_) => {}
                     None => table.routes.push(child.item),
                 }
@@ -287,10 +260,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
             None => ctx.diagnostics.push(
                 Diagnostic::warning(
                     "MissingParent",
-                    format!(
-                        "route `{}` skipped: its route table is not in the snapshot",
-                        child.item.name
-                    ),
+                    format!("route `{}` skipped: its route table is not in the snapshot", child.item.name),
                 )
                 .in_file(ctx.file(&child.item.origin))
                 .at(child.item.origin.json_path.clone())
@@ -313,10 +283,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
             None => ctx.diagnostics.push(
                 Diagnostic::warning(
                     "MissingParent",
-                    format!(
-                        "security rule `{}` skipped: its NSG is not in the snapshot",
-                        child.item.name
-                    ),
+                    format!("security rule `{}` skipped: its NSG is not in the snapshot", child.item.name),
                 )
                 .in_file(ctx.file(&child.item.origin))
                 .at(child.item.origin.json_path.clone())
@@ -325,54 +292,26 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
         }
     }
 
-    let nics: Vec<Nic> = ctx
-        .dedupe(keyed(all.nics), "network interface")
-        .into_iter()
-        .map(|(_, n)| n)
-        .collect();
-    let vms: Vec<Vm> = ctx
-        .dedupe(keyed(all.vms), "virtual machine")
-        .into_iter()
-        .map(|(_, n)| n)
-        .collect();
-    let gateways: Vec<VnetGateway> = ctx
-        .dedupe(keyed(all.gateways), "virtual network gateway")
-        .into_iter()
-        .map(|(_, n)| n)
-        .collect();
-    let local_gateways: Vec<LocalNetworkGateway> = ctx
-        .dedupe(keyed(all.local_gateways), "local network gateway")
-        .into_iter()
-        .map(|(_, n)| n)
-        .collect();
-    let connections: Vec<Connection> = ctx
-        .dedupe(keyed(all.connections), "connection")
-        .into_iter()
-        .map(|(_, n)| n)
-        .collect();
-    let private_endpoints: Vec<PrivateEndpoint> = ctx
-        .dedupe(keyed(all.private_endpoints), "private endpoint")
-        .into_iter()
-        .map(|(_, n)| n)
-        .collect();
-    let load_balancers: Vec<LoadBalancer> = ctx
-        .dedupe(keyed(all.load_balancers), "load balancer")
-        .into_iter()
-        .map(|(_, n)| n)
-        .collect();
-    let public_ips: Vec<PublicIp> = ctx
-        .dedupe(keyed(all.public_ips), "public IP address")
-        .into_iter()
-        .map(|(_, n)| n)
-        .collect();
+    let nics: Vec<Nic> = ctx.dedupe(keyed(all.nics), "network interface").into_iter().map(|(_, n)| n).collect();
+    let vms: Vec<Vm> = ctx.dedupe(keyed(all.vms), "virtual machine").into_iter().map(|(_, n)| n).collect();
+    let gateways: Vec<VnetGateway> =
+        ctx.dedupe(keyed(all.gateways), "virtual network gateway").into_iter().map(|(_, n)| n).collect();
+    let local_gateways: Vec<LocalNetworkGateway> =
+        ctx.dedupe(keyed(all.local_gateways), "local network gateway").into_iter().map(|(_, n)| n).collect();
+    let connections: Vec<Connection> =
+        ctx.dedupe(keyed(all.connections), "connection").into_iter().map(|(_, n)| n).collect();
+    let private_endpoints: Vec<PrivateEndpoint> =
+        ctx.dedupe(keyed(all.private_endpoints), "private endpoint").into_iter().map(|(_, n)| n).collect();
+    let load_balancers: Vec<LoadBalancer> =
+        ctx.dedupe(keyed(all.load_balancers), "load balancer").into_iter().map(|(_, n)| n).collect();
+    let public_ips: Vec<PublicIp> =
+        ctx.dedupe(keyed(all.public_ips), "public IP address").into_iter().map(|(_, n)| n).collect();
 
     for (i, subnet) in subnets.iter().enumerate() {
         vnets[subnet.vnet.index()].subnets.push(SubnetIdx(i as u32));
     }
     for (i, peering) in peerings.iter().enumerate() {
-        vnets[peering.vnet.index()]
-            .peerings
-            .push(PeeringIdx(i as u32));
+        vnets[peering.vnet.index()].peerings.push(PeeringIdx(i as u32));
     }
 
     let mut snapshot = Snapshot::default();
@@ -405,113 +344,36 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     let snap = &snapshot;
     for s in &mut subnets {
         let who = s.id.to_string();
-        resolve_opt(
-            snap,
-            &mut dangling,
-            &mut s.route_table,
-            ResourceKind::RouteTable,
-            &who,
-            RouteTableIdx,
-        );
-        resolve_opt(
-            snap,
-            &mut dangling,
-            &mut s.nsg,
-            ResourceKind::NetworkSecurityGroup,
-            &who,
-            NsgIdx,
-        );
+        resolve_opt(snap, &mut dangling, &mut s.route_table, ResourceKind::RouteTable, &who, RouteTableIdx);
+        resolve_opt(snap, &mut dangling, &mut s.nsg, ResourceKind::NetworkSecurityGroup, &who, NsgIdx);
     }
     for p in &mut peerings {
         let who = p.id.to_string();
-        resolve(
-            snap,
-            &mut dangling,
-            &mut p.remote_vnet,
-            ResourceKind::VirtualNetwork,
-            &who,
-            VnetIdx,
-        );
+        resolve(snap, &mut dangling, &mut p.remote_vnet, ResourceKind::VirtualNetwork, &who, VnetIdx);
     }
     for n in &mut nics {
         let who = n.id.to_string();
-        resolve_opt(
-            snap,
-            &mut dangling,
-            &mut n.nsg,
-            ResourceKind::NetworkSecurityGroup,
-            &who,
-            NsgIdx,
-        );
-        resolve_opt(
-            snap,
-            &mut dangling,
-            &mut n.vm,
-            ResourceKind::VirtualMachine,
-            &who,
-            VmIdx,
-        );
+        resolve_opt(snap, &mut dangling, &mut n.nsg, ResourceKind::NetworkSecurityGroup, &who, NsgIdx);
+        resolve_opt(snap, &mut dangling, &mut n.vm, ResourceKind::VirtualMachine, &who, VmIdx);
         for c in &mut n.ip_configs {
-            resolve_opt(
-                snap,
-                &mut dangling,
-                &mut c.subnet,
-                ResourceKind::Subnet,
-                &who,
-                SubnetIdx,
-            );
-            resolve_opt(
-                snap,
-                &mut dangling,
-                &mut c.public_ip,
-                ResourceKind::PublicIpAddress,
-                &who,
-                PublicIpIdx,
-            );
+            resolve_opt(snap, &mut dangling, &mut c.subnet, ResourceKind::Subnet, &who, SubnetIdx);
+            resolve_opt(snap, &mut dangling, &mut c.public_ip, ResourceKind::PublicIpAddress, &who, PublicIpIdx);
         }
     }
     for v in &mut vms {
         let who = v.id.to_string();
         for l in &mut v.nics {
-            resolve(
-                snap,
-                &mut dangling,
-                l,
-                ResourceKind::NetworkInterface,
-                &who,
-                NicIdx,
-            );
+            resolve(snap, &mut dangling, l, ResourceKind::NetworkInterface, &who, NicIdx);
         }
     }
     for g in &mut gateways {
         let who = g.id.to_string();
-        resolve_opt(
-            snap,
-            &mut dangling,
-            &mut g.vnet,
-            ResourceKind::VirtualNetwork,
-            &who,
-            VnetIdx,
-        );
+        resolve_opt(snap, &mut dangling, &mut g.vnet, ResourceKind::VirtualNetwork, &who, VnetIdx);
     }
     for c in &mut connections {
         let who = c.id.to_string();
-        resolve_opt(
-            snap,
-            &mut dangling,
-            &mut c.gateway1,
-            ResourceKind::VirtualNetworkGateway,
-            &who,
-            GatewayIdx,
-        );
-        resolve_opt(
-            snap,
-            &mut dangling,
-            &mut c.gateway2,
-            ResourceKind::VirtualNetworkGateway,
-            &who,
-            GatewayIdx,
-        );
+        resolve_opt(snap, &mut dangling, &mut c.gateway1, ResourceKind::VirtualNetworkGateway, &who, GatewayIdx);
+        resolve_opt(snap, &mut dangling, &mut c.gateway2, ResourceKind::VirtualNetworkGateway, &who, GatewayIdx);
         resolve_opt(
             snap,
             &mut dangling,
@@ -523,44 +385,16 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     }
     for p in &mut pes {
         let who = p.id.to_string();
-        resolve_opt(
-            snap,
-            &mut dangling,
-            &mut p.subnet,
-            ResourceKind::Subnet,
-            &who,
-            SubnetIdx,
-        );
-        resolve_opt(
-            snap,
-            &mut dangling,
-            &mut p.nic,
-            ResourceKind::NetworkInterface,
-            &who,
-            NicIdx,
-        );
+        resolve_opt(snap, &mut dangling, &mut p.subnet, ResourceKind::Subnet, &who, SubnetIdx);
+        resolve_opt(snap, &mut dangling, &mut p.nic, ResourceKind::NetworkInterface, &who, NicIdx);
     }
     for lb in &mut lbs {
         let who = lb.id.to_string();
         for f in &mut lb.frontends {
-            resolve_opt(
-                snap,
-                &mut dangling,
-                &mut f.subnet,
-                ResourceKind::Subnet,
-                &who,
-                SubnetIdx,
-            );
+            resolve_opt(snap, &mut dangling, &mut f.subnet, ResourceKind::Subnet, &who, SubnetIdx);
         }
         for l in &mut lb.backend_nics {
-            resolve(
-                snap,
-                &mut dangling,
-                l,
-                ResourceKind::NetworkInterface,
-                &who,
-                NicIdx,
-            );
+            resolve(snap, &mut dangling, l, ResourceKind::NetworkInterface, &who, NicIdx);
         }
     }
     snapshot.subnets = subnets;
@@ -593,36 +427,18 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
                     "{} `{}` is referenced {} but is not in the snapshot",
                     kind.noun(),
                     id,
-                    if count == 1 {
-                        "once".to_string()
-                    } else {
-                        format!("{count} times")
-                    }
+                    if count == 1 { "once".to_string() } else { format!("{count} times") }
                 ),
             )
             .resource(referrer)
-            .hint(format!(
-                "export the {} too; answers that need it will stop with an error naming it",
-                kind.noun()
-            )),
+            .hint(format!("export the {} too; answers that need it will stop with an error naming it", kind.noun())),
         );
     }
 
     // Subnet back-references to NICs the export lacks: a sign the export is incomplete.
-    let subnet_lookup: HashMap<&str, usize> = subnet_keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-    let nic_index = KeyIndex::new(
-        snapshot
-            .nics
-            .iter()
-            .map(|n| n.id.key())
-            .collect::<Vec<_>>()
-            .iter()
-            .map(|s| s.as_str()),
-    );
+    let subnet_lookup: HashMap<&str, usize> = subnet_keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let nic_index =
+        KeyIndex::new(snapshot.nics.iter().map(|n| n.id.key()).collect::<Vec<_>>().iter().map(|s| s.as_str()));
     let mut missing_by_subnet: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for (subnet_key, nic_keys) in &all.subnet_nic_refs {
         let Some(&si) = subnet_lookup.get(subnet_key.as_str()) else {
@@ -742,10 +558,7 @@ fn validate(snapshot: &Snapshot, ctx: &mut Ctx) {
     let mut owners: HashMap<(VnetIdx, IpAddr), &Nic> = HashMap::new();
     for nic in &snapshot.nics {
         for cfg in &nic.ip_configs {
-            let (Some(ip), Some(subnet)) = (
-                cfg.private_ip,
-                cfg.subnet.as_ref().and_then(|l| l.resolved()),
-            ) else {
+            let (Some(ip), Some(subnet)) = (cfg.private_ip, cfg.subnet.as_ref().and_then(|l| l.resolved())) else {
                 continue;
             };
             let vnet = snapshot.subnets[subnet.index()].vnet;
@@ -765,17 +578,11 @@ fn validate(snapshot: &Snapshot, ctx: &mut Ctx) {
             } else {
                 owners.insert((vnet, ip), nic);
             }
-            if !snapshot.subnets[subnet.index()].contains(ip)
-                && !snapshot.subnets[subnet.index()].prefixes.is_empty()
-            {
+            if !snapshot.subnets[subnet.index()].contains(ip) && !snapshot.subnets[subnet.index()].prefixes.is_empty() {
                 ctx.diagnostics.push(
                     Diagnostic::warning(
                         "IpOutsideSubnet",
-                        format!(
-                            "{ip} of `{}` is outside its subnet `{}`",
-                            nic.name,
-                            snapshot.subnet_label(subnet)
-                        ),
+                        format!("{ip} of `{}` is outside its subnet `{}`", nic.name, snapshot.subnet_label(subnet)),
                     )
                     .in_file(ctx.file(&nic.origin))
                     .at(nic.origin.json_path.clone())
@@ -788,18 +595,11 @@ fn validate(snapshot: &Snapshot, ctx: &mut Ctx) {
     for subnet in &snapshot.subnets {
         let vnet = &snapshot.vnets[subnet.vnet.index()];
         for p in &subnet.prefixes {
-            if !vnet
-                .address_space
-                .iter()
-                .any(|space| contains_prefix(space, p))
-            {
+            if !vnet.address_space.iter().any(|space| contains_prefix(space, p)) {
                 ctx.diagnostics.push(
                     Diagnostic::warning(
                         "SubnetOutsideAddressSpace",
-                        format!(
-                            "subnet `{}` prefix {p} is outside the address space of `{}`",
-                            subnet.name, vnet.name
-                        ),
+                        format!("subnet `{}` prefix {p} is outside the address space of `{}`", subnet.name, vnet.name),
                     )
                     .in_file(ctx.file(&subnet.origin))
                     .at(subnet.origin.json_path.clone())

@@ -66,21 +66,15 @@ pub(crate) struct Pending {
 }
 
 fn s(v: &Option<Str<'_>>) -> String {
-    v.as_ref()
-        .map(|x| x.as_str().to_string())
-        .unwrap_or_default()
+    v.as_ref().map(|x| x.as_str().to_string()).unwrap_or_default()
 }
 
 fn list<'s>(v: &'s Option<StrList<'_>>) -> Vec<&'s str> {
-    v.as_ref()
-        .map(|l| l.0.iter().map(|x| x.as_str()).collect())
-        .unwrap_or_default()
+    v.as_ref().map(|l| l.0.iter().map(|x| x.as_str()).collect()).unwrap_or_default()
 }
 
 fn strs<'s>(v: &'s Option<Vec<Str<'_>>>) -> Vec<&'s str> {
-    v.as_ref()
-        .map(|l| l.iter().map(|x| x.as_str()).collect())
-        .unwrap_or_default()
+    v.as_ref().map(|l| l.iter().map(|x| x.as_str()).collect()).unwrap_or_default()
 }
 
 fn flag(v: Option<Flag>, default: bool) -> bool {
@@ -88,10 +82,7 @@ fn flag(v: Option<Flag>, default: bool) -> bool {
 }
 
 fn ref_id(r: &Option<RefDto<'_>>) -> Option<ArmId> {
-    r.as_ref()
-        .and_then(|r| r.id.as_ref())
-        .map(|id| ArmId::new(id.as_str()))
-        .filter(|id| !id.is_empty())
+    r.as_ref().and_then(|r| r.id.as_ref()).map(|id| ArmId::new(id.as_str())).filter(|id| !id.is_empty())
 }
 
 fn link<T>(r: &Option<RefDto<'_>>) -> Option<Link<T>> {
@@ -100,10 +91,7 @@ fn link<T>(r: &Option<RefDto<'_>>) -> Option<Link<T>> {
 
 /// `East US` → `eastus`.
 pub(crate) fn normalize_location(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(|c| c.to_lowercase())
-        .collect()
+    text.chars().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_lowercase()).collect()
 }
 
 /// The parent id of a child resource id: `…/virtualNetworks/v/subnets/s` → `…/virtualNetworks/v`.
@@ -159,18 +147,11 @@ pub(crate) fn is_modelled_type(ty: &str) -> bool {
 
 impl Pending {
     pub fn new(file: u32, file_path: &str) -> Pending {
-        Pending {
-            file,
-            file_path: file_path.to_string(),
-            ..Pending::default()
-        }
+        Pending { file, file_path: file_path.to_string(), ..Pending::default() }
     }
 
     fn origin(&self, path: &str) -> Origin {
-        Origin {
-            file: self.file,
-            json_path: path.to_string(),
-        }
+        Origin { file: self.file, json_path: path.to_string() }
     }
 
     fn diag(&mut self, d: Diagnostic) {
@@ -188,12 +169,7 @@ impl Pending {
                     _ => "InvalidPrefix",
                 };
                 let hint = err.hint();
-                self.diag(
-                    Diagnostic::error(code, err.to_string())
-                        .at(path)
-                        .resource(id)
-                        .maybe_hint(hint),
-                );
+                self.diag(Diagnostic::error(code, err.to_string()).at(path).resource(id).maybe_hint(hint));
                 None
             }
         }
@@ -202,11 +178,7 @@ impl Pending {
     fn prefixes(&mut self, texts: &[&str], path: &str, id: &str) -> Vec<IpNet> {
         let mut out = Vec::new();
         for (i, text) in texts.iter().enumerate() {
-            let p = if texts.len() > 1 {
-                format!("{path}[{i}]")
-            } else {
-                path.to_string()
-            };
+            let p = if texts.len() > 1 { format!("{path}[{i}]") } else { path.to_string() };
             if let Some(net) = self.prefix(text, &p, id)
                 && !out.contains(&net)
             {
@@ -226,11 +198,7 @@ impl Pending {
         match parse_ip(addr) {
             Ok(ip) => Some(ip),
             Err(err) => {
-                self.diag(
-                    Diagnostic::error("InvalidIpAddress", err.to_string())
-                        .at(path)
-                        .resource(id),
-                );
+                self.diag(Diagnostic::error("InvalidIpAddress", err.to_string()).at(path).resource(id));
                 None
             }
         }
@@ -261,17 +229,11 @@ impl Pending {
                     route_table: dto.route_table.clone(),
                     network_security_group: dto.network_security_group.clone(),
                     service_endpoints: dto.service_endpoints.clone(),
-                    private_endpoint_network_policies: dto
-                        .private_endpoint_network_policies
-                        .clone(),
-                    ip_configurations: dto.ip_configurations.as_ref().map(|v| {
-                        v.iter()
-                            .map(|c| RefDto {
-                                id: c.id.clone(),
-                                ..RefDto::default()
-                            })
-                            .collect()
-                    }),
+                    private_endpoint_network_policies: dto.private_endpoint_network_policies.clone(),
+                    ip_configurations: dto
+                        .ip_configurations
+                        .as_ref()
+                        .map(|v| v.iter().map(|c| RefDto { id: c.id.clone(), ..RefDto::default() }).collect()),
                     nested_properties: dto.nested_properties,
                     _lifetime: Default::default(),
                 };
@@ -289,9 +251,7 @@ impl Pending {
                     allow_gateway_transit: dto.allow_gateway_transit,
                     use_remote_gateways: dto.use_remote_gateways,
                     remote_address_space: dto.remote_address_space.clone(),
-                    remote_virtual_network_address_space: dto
-                        .remote_virtual_network_address_space
-                        .clone(),
+                    remote_virtual_network_address_space: dto.remote_virtual_network_address_space.clone(),
                     peer_complete_vnets: dto.peer_complete_vnets,
                     local_subnet_names: dto.local_subnet_names.clone(),
                     remote_subnet_names: dto.remote_subnet_names.clone(),
@@ -315,11 +275,7 @@ impl Pending {
                     _lifetime: Default::default(),
                 };
                 if let Some(r) = self.route(&route, path, &id) {
-                    self.routes.push(Child {
-                        key: normalize_id(&id),
-                        parent: normalize_id(&parent_id(&id)),
-                        item: r,
-                    });
+                    self.routes.push(Child { key: normalize_id(&id), parent: normalize_id(&parent_id(&id)), item: r });
                 }
             }
             "microsoft.network/virtualnetworkgateways" => self.gateway(dto, path),
@@ -342,21 +298,13 @@ impl Pending {
                     source_address_prefixes: dto.source_address_prefixes.clone(),
                     destination_address_prefix: dto.destination_address_prefix.clone(),
                     destination_address_prefixes: dto.destination_address_prefixes.clone(),
-                    source_application_security_groups: dto
-                        .source_application_security_groups
-                        .clone(),
-                    destination_application_security_groups: dto
-                        .destination_application_security_groups
-                        .clone(),
+                    source_application_security_groups: dto.source_application_security_groups.clone(),
+                    destination_application_security_groups: dto.destination_application_security_groups.clone(),
                     nested_properties: dto.nested_properties,
                     _lifetime: Default::default(),
                 };
                 if let Some(r) = self.rule(&rule, path) {
-                    self.rules.push(Child {
-                        key: normalize_id(&id),
-                        parent: normalize_id(&parent_id(&id)),
-                        item: r,
-                    });
+                    self.rules.push(Child { key: normalize_id(&id), parent: normalize_id(&parent_id(&id)), item: r });
                 }
             }
             "microsoft.network/privateendpoints" => self.private_endpoint(dto, path),
@@ -375,9 +323,7 @@ impl Pending {
             self.diag(
                 Diagnostic::warning("MissingId", format!("{what} without an `id`; skipped"))
                     .at(path)
-                    .hint(
-                        "every ARM resource carries its id; was the export trimmed with a query?",
-                    ),
+                    .hint("every ARM resource carries its id; was the export trimmed with a query?"),
             );
             return false;
         }
@@ -390,11 +336,7 @@ impl Pending {
             return;
         }
         let space_path = dto.path(path, "addressSpace.addressPrefixes");
-        let space_texts = dto
-            .address_space
-            .as_ref()
-            .map(|a| strs(&a.address_prefixes))
-            .unwrap_or_default();
+        let space_texts = dto.address_space.as_ref().map(|a| strs(&a.address_prefixes)).unwrap_or_default();
         let address_space = self.prefixes(&space_texts, &space_path, &id);
         if space_texts.is_empty() {
             self.diag(
@@ -420,10 +362,7 @@ impl Pending {
             peerings: Vec::new(),
             origin: self.origin(path),
         };
-        self.vnets.push(Keyed {
-            key: normalize_id(&id),
-            item: vnet,
-        });
+        self.vnets.push(Keyed { key: normalize_id(&id), item: vnet });
     }
 
     fn subnet(&mut self, dto: &SubnetDto<'_>, parent: String, path: &str) {
@@ -433,23 +372,14 @@ impl Pending {
         }
         let mut texts = list(&dto.address_prefix);
         texts.extend(strs(&dto.address_prefixes));
-        let prefix_path = dto.path(
-            path,
-            if dto.address_prefixes.is_some() {
-                "addressPrefixes"
-            } else {
-                "addressPrefix"
-            },
-        );
+        let prefix_path =
+            dto.path(path, if dto.address_prefixes.is_some() { "addressPrefixes" } else { "addressPrefix" });
         let prefixes = self.prefixes(&texts, &prefix_path, &id);
         if texts.is_empty() {
             self.diag(
-                Diagnostic::warning(
-                    "SubnetWithoutPrefix",
-                    "subnet has neither `addressPrefix` nor `addressPrefixes`",
-                )
-                .at(path)
-                .resource(&id),
+                Diagnostic::warning("SubnetWithoutPrefix", "subnet has neither `addressPrefix` nor `addressPrefixes`")
+                    .at(path)
+                    .resource(&id),
             );
         }
         let service_endpoints = dto
@@ -461,10 +391,7 @@ impl Pending {
                 if service.is_empty() {
                     return None;
                 }
-                let mut locations: Vec<String> = list(&se.locations)
-                    .iter()
-                    .map(|l| normalize_location(l))
-                    .collect();
+                let mut locations: Vec<String> = list(&se.locations).iter().map(|l| normalize_location(l)).collect();
                 if locations.is_empty() {
                     locations.push("*".to_string());
                 }
@@ -472,15 +399,9 @@ impl Pending {
                 Some(ServiceEndpoint { service, locations })
             })
             .collect();
-        let policies = match dto
-            .private_endpoint_network_policies
-            .as_ref()
-            .map(|p| p.as_str().to_ascii_lowercase())
-        {
+        let policies = match dto.private_endpoint_network_policies.as_ref().map(|p| p.as_str().to_ascii_lowercase()) {
             Some(p) if p == "enabled" => PrivateEndpointNetworkPolicies::Enabled,
-            Some(p) if p == "routetableenabled" => {
-                PrivateEndpointNetworkPolicies::RouteTableEnabled
-            }
+            Some(p) if p == "routetableenabled" => PrivateEndpointNetworkPolicies::RouteTableEnabled,
             Some(p) if p == "networksecuritygroupenabled" => {
                 PrivateEndpointNetworkPolicies::NetworkSecurityGroupEnabled
             }
@@ -510,11 +431,7 @@ impl Pending {
         if !nic_refs.is_empty() {
             self.subnet_nic_refs.push((key.clone(), nic_refs));
         }
-        self.subnets.push(Child {
-            key,
-            parent: normalize_id(&parent),
-            item: subnet,
-        });
+        self.subnets.push(Child { key, parent: normalize_id(&parent), item: subnet });
     }
 
     fn peering(&mut self, dto: &PeeringDto<'_>, parent: String, path: &str) {
@@ -524,46 +441,26 @@ impl Pending {
         }
         let Some(remote) = ref_id(&dto.remote_virtual_network) else {
             self.diag(
-                Diagnostic::warning(
-                    "PeeringWithoutRemote",
-                    "peering has no `remoteVirtualNetwork`; skipped",
-                )
-                .at(path)
-                .resource(&id),
+                Diagnostic::warning("PeeringWithoutRemote", "peering has no `remoteVirtualNetwork`; skipped")
+                    .at(path)
+                    .resource(&id),
             );
             return;
         };
-        let state = match dto
-            .peering_state
-            .as_ref()
-            .map(|s| s.as_str().to_ascii_lowercase())
-        {
+        let state = match dto.peering_state.as_ref().map(|s| s.as_str().to_ascii_lowercase()) {
             Some(s) if s == "connected" => PeeringState::Connected,
             Some(s) if s == "initiated" => PeeringState::Initiated,
             Some(s) if s == "disconnected" => PeeringState::Disconnected,
             Some(other) => PeeringState::Other(other),
             None => PeeringState::Other(String::new()),
         };
-        let ras_texts = dto
-            .remote_address_space
-            .as_ref()
-            .map(|a| strs(&a.address_prefixes))
-            .unwrap_or_default();
-        let remote_address_space = self.prefixes(
-            &ras_texts,
-            &dto.path(path, "remoteAddressSpace.addressPrefixes"),
-            &id,
-        );
-        let rvas_texts = dto
-            .remote_virtual_network_address_space
-            .as_ref()
-            .map(|a| strs(&a.address_prefixes))
-            .unwrap_or_default();
-        let remote_virtual_network_address_space = self.prefixes(
-            &rvas_texts,
-            &dto.path(path, "remoteVirtualNetworkAddressSpace.addressPrefixes"),
-            &id,
-        );
+        let ras_texts = dto.remote_address_space.as_ref().map(|a| strs(&a.address_prefixes)).unwrap_or_default();
+        let remote_address_space =
+            self.prefixes(&ras_texts, &dto.path(path, "remoteAddressSpace.addressPrefixes"), &id);
+        let rvas_texts =
+            dto.remote_virtual_network_address_space.as_ref().map(|a| strs(&a.address_prefixes)).unwrap_or_default();
+        let remote_virtual_network_address_space =
+            self.prefixes(&rvas_texts, &dto.path(path, "remoteVirtualNetworkAddressSpace.addressPrefixes"), &id);
         let peering = Peering {
             id: ArmId::new(&id),
             name: s(&dto.name),
@@ -577,47 +474,29 @@ impl Pending {
             remote_address_space,
             remote_virtual_network_address_space,
             peer_complete_vnets: flag(dto.peer_complete_vnets, true),
-            local_subnet_names: list(&dto.local_subnet_names)
-                .iter()
-                .map(|x| x.to_string())
-                .collect(),
-            remote_subnet_names: list(&dto.remote_subnet_names)
-                .iter()
-                .map(|x| x.to_string())
-                .collect(),
+            local_subnet_names: list(&dto.local_subnet_names).iter().map(|x| x.to_string()).collect(),
+            remote_subnet_names: list(&dto.remote_subnet_names).iter().map(|x| x.to_string()).collect(),
             origin: self.origin(path),
         };
-        self.peerings.push(Child {
-            key: normalize_id(&id),
-            parent: normalize_id(&parent),
-            item: peering,
-        });
+        self.peerings.push(Child { key: normalize_id(&id), parent: normalize_id(&parent), item: peering });
     }
 
     fn route(&mut self, dto: &RouteDto<'_>, path: &str, table_id: &str) -> Option<Route> {
         let id = s(&dto.id);
         let name = s(&dto.name);
-        let shown = if id.is_empty() {
-            table_id.to_string()
-        } else {
-            id.clone()
-        };
+        let shown = if id.is_empty() { table_id.to_string() } else { id.clone() };
         let prefix_texts = list(&dto.address_prefix);
         let prefix_path = dto.path(path, "addressPrefix");
         let prefix = match prefix_texts.as_slice() {
             [text] => {
-                let looks_like_address =
-                    text.chars().next().is_some_and(|c| c.is_ascii_digit()) || text.contains(':');
+                let looks_like_address = text.chars().next().is_some_and(|c| c.is_ascii_digit()) || text.contains(':');
                 if looks_like_address {
                     RoutePrefix::Cidr(self.prefix(text, &prefix_path, &shown)?)
                 } else if text.trim().is_empty() {
                     self.diag(
-                        Diagnostic::error(
-                            "InvalidPrefix",
-                            format!("route `{name}` has an empty `addressPrefix`"),
-                        )
-                        .at(prefix_path)
-                        .resource(&shown),
+                        Diagnostic::error("InvalidPrefix", format!("route `{name}` has an empty `addressPrefix`"))
+                            .at(prefix_path)
+                            .resource(&shown),
                     );
                     return None;
                 } else {
@@ -626,12 +505,9 @@ impl Pending {
             }
             _ => {
                 self.diag(
-                    Diagnostic::error(
-                        "InvalidPrefix",
-                        format!("route `{name}` needs exactly one `addressPrefix`"),
-                    )
-                    .at(prefix_path)
-                    .resource(&shown),
+                    Diagnostic::error("InvalidPrefix", format!("route `{name}` needs exactly one `addressPrefix`"))
+                        .at(prefix_path)
+                        .resource(&shown),
                 );
                 return None;
             }
@@ -666,27 +542,18 @@ impl Pending {
             match parse_ip(text) {
                 Ok(ip) => next_hop_ips.push(ip),
                 Err(err) => {
-                    self.diag(
-                        Diagnostic::error("InvalidIpAddress", err.to_string())
-                            .at(p.clone())
-                            .resource(&shown),
-                    );
+                    self.diag(Diagnostic::error("InvalidIpAddress", err.to_string()).at(p.clone()).resource(&shown));
                     return None;
                 }
             }
         }
-        let needs_ip = matches!(
-            next_hop_type,
-            RouteNextHopType::VirtualAppliance | RouteNextHopType::VirtualApplianceEcmp
-        );
+        let needs_ip =
+            matches!(next_hop_type, RouteNextHopType::VirtualAppliance | RouteNextHopType::VirtualApplianceEcmp);
         if needs_ip && next_hop_ips.is_empty() {
             self.diag(
                 Diagnostic::error(
                     "MissingNextHopIp",
-                    format!(
-                        "route `{name}` has next hop type {} but no next hop IP address",
-                        next_hop_type.as_str()
-                    ),
+                    format!("route `{name}` has next hop type {} but no next hop IP address", next_hop_type.as_str()),
                 )
                 .at(dto.path(path, "nextHopIpAddress"))
                 .resource(&shown)
@@ -703,20 +570,14 @@ impl Pending {
             self.diag(
                 Diagnostic::warning(
                     "AddressFamilyMismatch",
-                    format!(
-                        "route `{name}` sends {net} to {ip}, an address of the other IP family"
-                    ),
+                    format!("route `{name}` sends {net} to {ip}, an address of the other IP family"),
                 )
                 .at(dto.path(path, "nextHopIpAddress"))
                 .resource(&shown),
             );
         }
         Some(Route {
-            id: ArmId::new(if id.is_empty() {
-                format!("{table_id}/routes/{name}")
-            } else {
-                id
-            }),
+            id: ArmId::new(if id.is_empty() { format!("{table_id}/routes/{name}") } else { id }),
             name,
             prefix,
             next_hop_type,
@@ -737,10 +598,8 @@ impl Pending {
                 routes.push(route);
             }
         }
-        let disable_peering_routes = dto
-            .disable_peering_route
-            .as_ref()
-            .is_some_and(|v| v.as_str().eq_ignore_ascii_case("All"));
+        let disable_peering_routes =
+            dto.disable_peering_route.as_ref().is_some_and(|v| v.as_str().eq_ignore_ascii_case("All"));
         let rt = RouteTable {
             id: ArmId::new(&id),
             name: s(&dto.name),
@@ -750,10 +609,7 @@ impl Pending {
             routes,
             origin: self.origin(path),
         };
-        self.route_tables.push(Keyed {
-            key: normalize_id(&id),
-            item: rt,
-        });
+        self.route_tables.push(Keyed { key: normalize_id(&id), item: rt });
     }
 
     fn ip_config(&mut self, dto: &IpConfigDto<'_>, path: &str, owner: &str) -> IpConfig {
@@ -790,15 +646,10 @@ impl Pending {
         }
         if ip_configs.is_empty() {
             self.diag(
-                Diagnostic::warning(
-                    "NicWithoutIpConfiguration",
-                    "network interface has no IP configuration",
-                )
-                .at(dto.path(path, "ipConfigurations"))
-                .resource(&id)
-                .hint(
-                    "Azure requires at least one; the NIC is kept but has no subnet and no routes",
-                ),
+                Diagnostic::warning("NicWithoutIpConfiguration", "network interface has no IP configuration")
+                    .at(dto.path(path, "ipConfigurations"))
+                    .resource(&id)
+                    .hint("Azure requires at least one; the NIC is kept but has no subnet and no routes"),
             );
         }
         if ip_configs.len() > 1 && !ip_configs.iter().any(|c| c.primary) {
@@ -816,10 +667,7 @@ impl Pending {
             private_endpoint: ref_id(&dto.private_endpoint),
             origin: self.origin(path),
         };
-        self.nics.push(Keyed {
-            key: normalize_id(&id),
-            item: nic,
-        });
+        self.nics.push(Keyed { key: normalize_id(&id), item: nic });
     }
 
     fn vm(&mut self, dto: ResourceDto<'_>, path: &str) {
@@ -827,22 +675,11 @@ impl Pending {
         if !self.require_id(&id, "virtual machine", path) {
             return;
         }
-        let refs: Vec<&RefDto<'_>> = dto
-            .network_profile
-            .as_ref()
-            .and_then(|p| p.network_interfaces.as_ref())
-            .into_iter()
-            .flatten()
-            .collect();
-        let nics: Vec<Link<NicIdx>> = refs
-            .iter()
-            .filter_map(|r| r.id.as_ref())
-            .map(|id| Link::Missing(ArmId::new(id.as_str())))
-            .collect();
-        let primary_nic = refs
-            .iter()
-            .position(|r| r.primary.is_some_and(|f| f.0))
-            .unwrap_or(0);
+        let refs: Vec<&RefDto<'_>> =
+            dto.network_profile.as_ref().and_then(|p| p.network_interfaces.as_ref()).into_iter().flatten().collect();
+        let nics: Vec<Link<NicIdx>> =
+            refs.iter().filter_map(|r| r.id.as_ref()).map(|id| Link::Missing(ArmId::new(id.as_str()))).collect();
+        let primary_nic = refs.iter().position(|r| r.primary.is_some_and(|f| f.0)).unwrap_or(0);
         let mut power_state = dto
             .instance_view
             .as_ref()
@@ -864,10 +701,7 @@ impl Pending {
             power_state,
             origin: self.origin(path),
         };
-        self.vms.push(Keyed {
-            key: normalize_id(&id),
-            item: vm,
-        });
+        self.vms.push(Keyed { key: normalize_id(&id), item: vm });
     }
 
     fn gateway(&mut self, dto: ResourceDto<'_>, path: &str) {
@@ -925,10 +759,7 @@ impl Pending {
             .unwrap_or_default();
         let vpn_client_address_pool = self.prefixes(
             &pool_texts,
-            &dto.path(
-                path,
-                "vpnClientConfiguration.vpnClientAddressPool.addressPrefixes",
-            ),
+            &dto.path(path, "vpnClientConfiguration.vpnClientAddressPool.addressPrefixes"),
             &id,
         );
         // The gateway's VNet is the parent of its GatewaySubnet.
@@ -950,10 +781,7 @@ impl Pending {
             provisioning_state: s(&dto.provisioning_state),
             origin: self.origin(path),
         };
-        self.gateways.push(Keyed {
-            key: normalize_id(&id),
-            item: gw,
-        });
+        self.gateways.push(Keyed { key: normalize_id(&id), item: gw });
     }
 
     fn local_gateway(&mut self, dto: ResourceDto<'_>, path: &str) {
@@ -961,18 +789,17 @@ impl Pending {
         if !self.require_id(&id, "local network gateway", path) {
             return;
         }
-        let texts = dto
-            .local_network_address_space
-            .as_ref()
-            .map(|a| strs(&a.address_prefixes))
-            .unwrap_or_default();
+        let texts = dto.local_network_address_space.as_ref().map(|a| strs(&a.address_prefixes)).unwrap_or_default();
         let space_path = dto.path(path, "localNetworkAddressSpace.addressPrefixes");
         let mut prefixes = self.prefixes(&texts, &space_path, &id);
         if prefixes.iter().any(|p| matches!(p, IpNet::V6(_))) {
             self.diag(
-                Diagnostic::warning("Ipv6WhereIpv4Expected", "local network gateway lists an IPv6 prefix; Azure VPN gateways are IPv4-only, so it is ignored")
-                    .at(space_path)
-                    .resource(&id),
+                Diagnostic::warning(
+                    "Ipv6WhereIpv4Expected",
+                    "local network gateway lists an IPv6 prefix; Azure VPN gateways are IPv4-only, so it is ignored",
+                )
+                .at(space_path)
+                .resource(&id),
             );
             prefixes.retain(|p| matches!(p, IpNet::V4(_)));
         }
@@ -989,10 +816,7 @@ impl Pending {
             bgp_peering_address,
             origin: self.origin(path),
         };
-        self.local_gateways.push(Keyed {
-            key: normalize_id(&id),
-            item: lng,
-        });
+        self.local_gateways.push(Keyed { key: normalize_id(&id), item: lng });
     }
 
     fn connection(&mut self, dto: ResourceDto<'_>, path: &str) {
@@ -1018,18 +842,10 @@ impl Pending {
             enable_bgp: flag(dto.enable_bgp, false),
             origin: self.origin(path),
         };
-        self.connections.push(Keyed {
-            key: normalize_id(&id),
-            item: conn,
-        });
+        self.connections.push(Keyed { key: normalize_id(&id), item: conn });
     }
 
-    fn address_patterns(
-        &mut self,
-        texts: &[&str],
-        path: &str,
-        id: &str,
-    ) -> Option<Vec<AddressPattern>> {
+    fn address_patterns(&mut self, texts: &[&str], path: &str, id: &str) -> Option<Vec<AddressPattern>> {
         let mut out = Vec::new();
         for text in texts {
             let t = text.trim();
@@ -1038,27 +854,26 @@ impl Pending {
             }
             if t == "*" || t.eq_ignore_ascii_case("Any") {
                 out.push(AddressPattern::Any);
-            } else if t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && !t.contains(':')
-            {
+            } else if t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && !t.contains(':') {
                 out.push(AddressPattern::Tag(t.to_string()));
             } else {
                 match parse_prefix_lenient(t) {
                     Ok(net) => out.push(AddressPattern::Prefix(net)),
                     Err(PrefixError::HostBitsSet { canonical, .. }) => {
                         self.diag(
-                            Diagnostic::warning("HostBitsSet", format!("security rule prefix `{t}` has host bits set; matched as `{canonical}`"))
-                                .at(path)
-                                .resource(id),
+                            Diagnostic::warning(
+                                "HostBitsSet",
+                                format!("security rule prefix `{t}` has host bits set; matched as `{canonical}`"),
+                            )
+                            .at(path)
+                            .resource(id),
                         );
                         out.push(AddressPattern::Prefix(canonical));
                     }
                     Err(err) => {
                         let hint = err.hint();
                         self.diag(
-                            Diagnostic::error("InvalidPrefix", err.to_string())
-                                .at(path)
-                                .resource(id)
-                                .maybe_hint(hint),
+                            Diagnostic::error("InvalidPrefix", err.to_string()).at(path).resource(id).maybe_hint(hint),
                         );
                         return None;
                     }
@@ -1075,13 +890,10 @@ impl Pending {
                 Some(range) => out.push(range),
                 None => {
                     self.diag(
-                        Diagnostic::error(
-                            "InvalidPortRange",
-                            format!("`{text}` is not a port, port range or `*`"),
-                        )
-                        .at(path)
-                        .resource(id)
-                        .hint("ports are 0-65535, written `80`, `1000-2000` or `*`"),
+                        Diagnostic::error("InvalidPortRange", format!("`{text}` is not a port, port range or `*`"))
+                            .at(path)
+                            .resource(id)
+                            .hint("ports are 0-65535, written `80`, `1000-2000` or `*`"),
                     );
                     return None;
                 }
@@ -1096,11 +908,7 @@ impl Pending {
     fn rule(&mut self, dto: &RuleDto<'_>, path: &str) -> Option<SecurityRule> {
         let id = s(&dto.id);
         let name = s(&dto.name);
-        let shown = if id.is_empty() {
-            name.clone()
-        } else {
-            id.clone()
-        };
+        let shown = if id.is_empty() { name.clone() } else { id.clone() };
         let protocol_text = s(&dto.protocol);
         let Some(protocol) = NsgProtocol::parse(&protocol_text) else {
             self.diag(
@@ -1119,13 +927,10 @@ impl Pending {
             "outbound" => Direction::Outbound,
             other => {
                 self.diag(
-                    Diagnostic::error(
-                        "InvalidDirection",
-                        format!("security rule `{name}` has direction `{other}`"),
-                    )
-                    .at(dto.path(path, "direction"))
-                    .resource(&shown)
-                    .hint("use Inbound or Outbound"),
+                    Diagnostic::error("InvalidDirection", format!("security rule `{name}` has direction `{other}`"))
+                        .at(dto.path(path, "direction"))
+                        .resource(&shown)
+                        .hint("use Inbound or Outbound"),
                 );
                 return None;
             }
@@ -1135,13 +940,10 @@ impl Pending {
             "deny" => Access::Deny,
             other => {
                 self.diag(
-                    Diagnostic::error(
-                        "InvalidAccess",
-                        format!("security rule `{name}` has access `{other}`"),
-                    )
-                    .at(dto.path(path, "access"))
-                    .resource(&shown)
-                    .hint("use Allow or Deny"),
+                    Diagnostic::error("InvalidAccess", format!("security rule `{name}` has access `{other}`"))
+                        .at(dto.path(path, "access"))
+                        .resource(&shown)
+                        .hint("use Allow or Deny"),
                 );
                 return None;
             }
@@ -1152,9 +954,7 @@ impl Pending {
                 self.diag(
                     Diagnostic::warning(
                         "PriorityOutOfRange",
-                        format!(
-                            "security rule `{name}` has priority {p}; Azure allows 100 to 4096"
-                        ),
+                        format!("security rule `{name}` has priority {p}; Azure allows 100 to 4096"),
                     )
                     .at(dto.path(path, "priority"))
                     .resource(&shown),
@@ -1163,54 +963,27 @@ impl Pending {
             }
             None => {
                 self.diag(
-                    Diagnostic::error(
-                        "MissingPriority",
-                        format!("security rule `{name}` has no priority"),
-                    )
-                    .at(path)
-                    .resource(&shown),
+                    Diagnostic::error("MissingPriority", format!("security rule `{name}` has no priority"))
+                        .at(path)
+                        .resource(&shown),
                 );
                 return None;
             }
         };
-        let mut src_texts: Vec<&str> = dto
-            .source_address_prefix
-            .iter()
-            .map(|x| x.as_str())
-            .collect();
+        let mut src_texts: Vec<&str> = dto.source_address_prefix.iter().map(|x| x.as_str()).collect();
         src_texts.extend(list(&dto.source_address_prefixes));
-        let mut dst_texts: Vec<&str> = dto
-            .destination_address_prefix
-            .iter()
-            .map(|x| x.as_str())
-            .collect();
+        let mut dst_texts: Vec<&str> = dto.destination_address_prefix.iter().map(|x| x.as_str()).collect();
         dst_texts.extend(list(&dto.destination_address_prefixes));
-        let sources =
-            self.address_patterns(&src_texts, &dto.path(path, "sourceAddressPrefix"), &shown)?;
-        let destinations = self.address_patterns(
-            &dst_texts,
-            &dto.path(path, "destinationAddressPrefix"),
-            &shown,
-        )?;
+        let sources = self.address_patterns(&src_texts, &dto.path(path, "sourceAddressPrefix"), &shown)?;
+        let destinations = self.address_patterns(&dst_texts, &dto.path(path, "destinationAddressPrefix"), &shown)?;
         let mut sport_texts: Vec<&str> = dto.source_port_range.iter().map(|x| x.as_str()).collect();
         sport_texts.extend(list(&dto.source_port_ranges));
-        let mut dport_texts: Vec<&str> = dto
-            .destination_port_range
-            .iter()
-            .map(|x| x.as_str())
-            .collect();
+        let mut dport_texts: Vec<&str> = dto.destination_port_range.iter().map(|x| x.as_str()).collect();
         dport_texts.extend(list(&dto.destination_port_ranges));
         let source_ports = self.ports(&sport_texts, &dto.path(path, "sourcePortRange"), &shown)?;
-        let destination_ports = self.ports(
-            &dport_texts,
-            &dto.path(path, "destinationPortRange"),
-            &shown,
-        )?;
+        let destination_ports = self.ports(&dport_texts, &dto.path(path, "destinationPortRange"), &shown)?;
         let asgs = |v: &Option<Vec<RefDto<'_>>>| -> Vec<String> {
-            v.iter()
-                .flatten()
-                .filter_map(|r| r.id.as_ref().map(|id| normalize_id(id.as_str())))
-                .collect()
+            v.iter().flatten().filter_map(|r| r.id.as_ref().map(|id| normalize_id(id.as_str()))).collect()
         };
         Some(SecurityRule {
             id: ArmId::new(&id),
@@ -1250,10 +1023,7 @@ impl Pending {
             rules,
             origin: self.origin(path),
         };
-        self.nsgs.push(Keyed {
-            key: normalize_id(&id),
-            item: nsg,
-        });
+        self.nsgs.push(Keyed { key: normalize_id(&id), item: nsg });
     }
 
     fn private_endpoint(&mut self, dto: ResourceDto<'_>, path: &str) {
@@ -1303,10 +1073,7 @@ impl Pending {
             group_ids,
             origin: self.origin(path),
         };
-        self.private_endpoints.push(Keyed {
-            key: normalize_id(&id),
-            item: pe,
-        });
+        self.private_endpoints.push(Keyed { key: normalize_id(&id), item: pe });
     }
 
     fn load_balancer(&mut self, dto: ResourceDto<'_>, path: &str) {
@@ -1318,11 +1085,7 @@ impl Pending {
         for (i, c) in dto.frontend_ip_configurations.iter().flatten().enumerate() {
             let p = format!("{}[{i}]", dto.path(path, "frontendIPConfigurations"));
             let cfg = self.ip_config(c, &p, &id);
-            frontends.push(LbFrontend {
-                name: cfg.name,
-                private_ip: cfg.private_ip,
-                subnet: cfg.subnet,
-            });
+            frontends.push(LbFrontend { name: cfg.name, private_ip: cfg.private_ip, subnet: cfg.subnet });
         }
         let mut backend_nics: Vec<Link<NicIdx>> = Vec::new();
         for pool in dto.backend_address_pools.iter().flatten() {
@@ -1344,10 +1107,7 @@ impl Pending {
             backend_nics,
             origin: self.origin(path),
         };
-        self.load_balancers.push(Keyed {
-            key: normalize_id(&id),
-            item: lb,
-        });
+        self.load_balancers.push(Keyed { key: normalize_id(&id), item: lb });
     }
 
     fn public_ip(&mut self, dto: ResourceDto<'_>, path: &str) {
@@ -1355,35 +1115,14 @@ impl Pending {
         if !self.require_id(&id, "public IP address", path) {
             return;
         }
-        let ip = dto
-            .ip_address
-            .as_ref()
-            .and_then(|t| parse_ip(t.as_str()).ok());
-        let pip = PublicIp {
-            id: ArmId::new(&id),
-            name: s(&dto.name),
-            ip,
-            origin: self.origin(path),
-        };
-        self.public_ips.push(Keyed {
-            key: normalize_id(&id),
-            item: pip,
-        });
+        let ip = dto.ip_address.as_ref().and_then(|t| parse_ip(t.as_str()).ok());
+        let pip = PublicIp { id: ArmId::new(&id), name: s(&dto.name), ip, origin: self.origin(path) };
+        self.public_ips.push(Keyed { key: normalize_id(&id), item: pip });
     }
 
     /// Lowers the `values` list of a Service Tags file.
-    pub fn service_tags(
-        &mut self,
-        tags: Vec<ServiceTagDto<'_>>,
-        change_number: i64,
-        cloud: String,
-        path: &str,
-    ) {
-        let mut out = ServiceTags {
-            change_number,
-            cloud,
-            tags: Vec::with_capacity(tags.len()),
-        };
+    pub fn service_tags(&mut self, tags: Vec<ServiceTagDto<'_>>, change_number: i64, cloud: String, path: &str) {
+        let mut out = ServiceTags { change_number, cloud, tags: Vec::with_capacity(tags.len()) };
         for (i, tag) in tags.iter().enumerate() {
             let name = s(&tag.name);
             let mut prefixes = Vec::new();
@@ -1392,11 +1131,8 @@ impl Pending {
                     Ok(net) => prefixes.push(net),
                     Err(PrefixError::HostBitsSet { canonical, .. }) => prefixes.push(canonical),
                     Err(err) => self.diag(
-                        Diagnostic::warning(
-                            "InvalidPrefix",
-                            format!("service tag `{name}`: {err}"),
-                        )
-                        .at(format!("{path}.values[{i}].properties.addressPrefixes")),
+                        Diagnostic::warning("InvalidPrefix", format!("service tag `{name}`: {err}"))
+                            .at(format!("{path}.values[{i}].properties.addressPrefixes")),
                     ),
                 }
             }
@@ -1412,12 +1148,7 @@ impl Pending {
     }
 
     /// Lowers a learned-routes wrapper.
-    pub fn learned_routes(
-        &mut self,
-        gateway_id: String,
-        routes: Vec<LearnedRouteDto<'_>>,
-        path: &str,
-    ) {
+    pub fn learned_routes(&mut self, gateway_id: String, routes: Vec<LearnedRouteDto<'_>>, path: &str) {
         let mut out = Vec::new();
         for (i, r) in routes.iter().enumerate() {
             let p = format!("{path}.learnedRoutes[{i}].network");
@@ -1434,11 +1165,7 @@ impl Pending {
             });
         }
         let origin = self.origin(path);
-        self.learned.push(PendingLearned {
-            gateway_id,
-            routes: out,
-            origin,
-        });
+        self.learned.push(PendingLearned { gateway_id, routes: out, origin });
     }
 
     /// Appends everything read from another file.
@@ -1481,10 +1208,7 @@ mod tests {
             "/s/x/rg/providers/Microsoft.Network/virtualNetworks/v"
         );
         assert_eq!(
-            type_from_id(
-                "resourceGroups/t/providers/Microsoft.Network/virtualNetworks/v/subnets/a"
-            )
-            .as_deref(),
+            type_from_id("resourceGroups/t/providers/Microsoft.Network/virtualNetworks/v/subnets/a").as_deref(),
             Some("microsoft.network/virtualnetworks/subnets")
         );
         assert_eq!(type_from_id("testId"), None);

@@ -27,11 +27,7 @@ impl ArmId {
 
     /// The last path segment (a resource's own name as its id spells it).
     pub fn last_segment(&self) -> &str {
-        self.0
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
+        self.0.trim_end_matches('/').rsplit('/').next().unwrap_or("")
     }
 
     pub fn is_empty(&self) -> bool {
@@ -77,9 +73,7 @@ pub fn normalize_id(id: &str) -> String {
 /// `/subscriptions/{id}` prefix; matching on this suffix lets them link to full ids when the
 /// match is unique.
 pub fn rg_relative_key(normalized: &str) -> Option<&str> {
-    normalized
-        .find("/resourcegroups/")
-        .map(|pos| &normalized[pos..])
+    normalized.find("/resourcegroups/").map(|pos| &normalized[pos..])
 }
 
 #[cfg(test)]
@@ -88,12 +82,8 @@ mod tests {
 
     #[test]
     fn ids_compare_case_insensitively_and_ignore_slashes() {
-        let a = ArmId::new(
-            "/subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/V/",
-        );
-        let b = ArmId::new(
-            "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v",
-        );
+        let a = ArmId::new("/subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/V/");
+        let b = ArmId::new("/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v");
         assert_eq!(a, b);
         assert_eq!(a.last_segment(), "V");
     }

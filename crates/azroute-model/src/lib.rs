@@ -18,7 +18,7 @@ pub use id::{ArmId, normalize_id, rg_relative_key};
 pub use network::*;
 pub use options::*;
 pub use prefix::{
-    PrefixError, contains_prefix, internet_prefixes, is_private_or_reserved, parse_ip,
-    parse_prefix, parse_prefix_lenient, prefix_of_ip,
+    PrefixError, contains_prefix, internet_prefixes, is_private_or_reserved, parse_ip, parse_prefix,
+    parse_prefix_lenient, prefix_of_ip,
 };
 pub use snapshot::{LookupError, ResourceKind, Snapshot, SourceFile};

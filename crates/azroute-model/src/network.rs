@@ -157,20 +157,14 @@ pub enum PrivateEndpointNetworkPolicies {
 impl PrivateEndpointNetworkPolicies {
     /// Whether user routes may invalidate private-endpoint /32 routes (§5.5).
     pub fn route_tables_apply(self) -> bool {
-        matches!(
-            self,
-            PrivateEndpointNetworkPolicies::Enabled
-                | PrivateEndpointNetworkPolicies::RouteTableEnabled
-        )
+        matches!(self, PrivateEndpointNetworkPolicies::Enabled | PrivateEndpointNetworkPolicies::RouteTableEnabled)
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
             PrivateEndpointNetworkPolicies::Disabled => "Disabled",
             PrivateEndpointNetworkPolicies::Enabled => "Enabled",
-            PrivateEndpointNetworkPolicies::NetworkSecurityGroupEnabled => {
-                "NetworkSecurityGroupEnabled"
-            }
+            PrivateEndpointNetworkPolicies::NetworkSecurityGroupEnabled => "NetworkSecurityGroupEnabled",
             PrivateEndpointNetworkPolicies::RouteTableEnabled => "RouteTableEnabled",
         }
     }
@@ -332,10 +326,7 @@ pub struct Nic {
 impl Nic {
     /// The primary IP configuration (the one marked primary, else the first).
     pub fn primary_ip_config(&self) -> Option<&IpConfig> {
-        self.ip_configs
-            .iter()
-            .find(|c| c.primary)
-            .or_else(|| self.ip_configs.first())
+        self.ip_configs.iter().find(|c| c.primary).or_else(|| self.ip_configs.first())
     }
 
     pub fn owns_ip(&self, ip: IpAddr) -> bool {

@@ -23,15 +23,11 @@ impl PrefixError {
     /// A hint for the user, where there is an obvious fix.
     pub fn hint(&self) -> Option<String> {
         match self {
-            PrefixError::HostBitsSet { canonical, .. } => Some(format!(
-                "did you mean `{canonical}`? Azure refuses prefixes with host bits set"
-            )),
-            PrefixError::BadLength { max, .. } => {
-                Some(format!("the prefix length must be 0 to {max}"))
+            PrefixError::HostBitsSet { canonical, .. } => {
+                Some(format!("did you mean `{canonical}`? Azure refuses prefixes with host bits set"))
             }
-            PrefixError::NotCidr { .. } => {
-                Some("write the prefix as ADDRESS/LENGTH, e.g. `10.0.0.0/16`".to_string())
-            }
+            PrefixError::BadLength { max, .. } => Some(format!("the prefix length must be 0 to {max}")),
+            PrefixError::NotCidr { .. } => Some("write the prefix as ADDRESS/LENGTH, e.g. `10.0.0.0/16`".to_string()),
             PrefixError::BadAddress { .. } => None,
         }
     }
@@ -61,39 +57,27 @@ impl std::error::Error for PrefixError {}
 pub fn parse_prefix(text: &str) -> Result<IpNet, PrefixError> {
     let trimmed = text.trim();
     let Some((addr, len)) = trimmed.split_once('/') else {
-        return Err(PrefixError::NotCidr {
-            text: trimmed.to_string(),
-        });
+        return Err(PrefixError::NotCidr { text: trimmed.to_string() });
     };
-    let addr: IpAddr = addr.parse().map_err(|_| PrefixError::BadAddress {
-        text: trimmed.to_string(),
-    })?;
+    let addr: IpAddr = addr.parse().map_err(|_| PrefixError::BadAddress { text: trimmed.to_string() })?;
     let max = if addr.is_ipv4() { 32 } else { 128 };
     let len: u8 = match len.parse::<u8>() {
         Ok(n) if n <= max && !len.starts_with('+') => n,
         _ => {
-            return Err(PrefixError::BadLength {
-                text: trimmed.to_string(),
-                max,
-            });
+            return Err(PrefixError::BadLength { text: trimmed.to_string(), max });
         }
     };
     let net = match addr {
-        IpAddr::V4(v4) => IpNet::V4(Ipv4Net::new(v4, len).map_err(|_| PrefixError::BadLength {
-            text: trimmed.to_string(),
-            max,
-        })?),
-        IpAddr::V6(v6) => IpNet::V6(Ipv6Net::new(v6, len).map_err(|_| PrefixError::BadLength {
-            text: trimmed.to_string(),
-            max,
-        })?),
+        IpAddr::V4(v4) => {
+            IpNet::V4(Ipv4Net::new(v4, len).map_err(|_| PrefixError::BadLength { text: trimmed.to_string(), max })?)
+        }
+        IpAddr::V6(v6) => {
+            IpNet::V6(Ipv6Net::new(v6, len).map_err(|_| PrefixError::BadLength { text: trimmed.to_string(), max })?)
+        }
     };
     let canonical = net.trunc();
     if canonical != net {
-        return Err(PrefixError::HostBitsSet {
-            text: trimmed.to_string(),
-            canonical,
-        });
+        return Err(PrefixError::HostBitsSet { text: trimmed.to_string(), canonical });
     }
     Ok(net)
 }
@@ -101,18 +85,12 @@ pub fn parse_prefix(text: &str) -> Result<IpNet, PrefixError> {
 /// Parses a prefix as NSG rules accept it: a CIDR prefix or a bare address (a /32 or /128).
 pub fn parse_prefix_lenient(text: &str) -> Result<IpNet, PrefixError> {
     let trimmed = text.trim();
-    if trimmed.contains('/') {
-        parse_prefix(trimmed)
-    } else {
-        parse_ip(trimmed).map(prefix_of_ip)
-    }
+    if trimmed.contains('/') { parse_prefix(trimmed) } else { parse_ip(trimmed).map(prefix_of_ip) }
 }
 
 /// Parses a single IP address.
 pub fn parse_ip(text: &str) -> Result<IpAddr, PrefixError> {
-    text.trim().parse().map_err(|_| PrefixError::BadAddress {
-        text: text.trim().to_string(),
-    })
+    text.trim().parse().map_err(|_| PrefixError::BadAddress { text: text.trim().to_string() })
 }
 
 /// The host prefix (/32 or /128) of an address.
@@ -157,10 +135,7 @@ pub fn is_private_or_reserved(ip: IpAddr) -> bool {
 pub fn internet_prefixes() -> &'static [IpNet] {
     static CELL: OnceLock<Vec<IpNet>> = OnceLock::new();
     CELL.get_or_init(|| {
-        INTERNET_TAG
-            .iter()
-            .map(|text| parse_prefix(text).expect("the embedded Internet tag list is valid"))
-            .collect()
+        INTERNET_TAG.iter().map(|text| parse_prefix(text).expect("the embedded Internet tag list is valid")).collect()
     })
 }
 
@@ -389,35 +364,14 @@ mod tests {
 
     #[test]
     fn strict_prefix_parsing() {
-        assert_eq!(
-            parse_prefix("10.0.0.0/16").unwrap().to_string(),
-            "10.0.0.0/16"
-        );
-        assert!(matches!(
-            parse_prefix("10.0.0.0/33"),
-            Err(PrefixError::BadLength { .. })
-        ));
-        assert!(matches!(
-            parse_prefix("300.1.1.1/24"),
-            Err(PrefixError::BadAddress { .. })
-        ));
-        assert!(matches!(
-            parse_prefix("10.0.0.5/24"),
-            Err(PrefixError::HostBitsSet { .. })
-        ));
-        assert!(matches!(
-            parse_prefix("10.0.0.0"),
-            Err(PrefixError::NotCidr { .. })
-        ));
-        assert!(matches!(
-            parse_prefix("10.0.0.0/+8"),
-            Err(PrefixError::BadLength { .. })
-        ));
+        assert_eq!(parse_prefix("10.0.0.0/16").unwrap().to_string(), "10.0.0.0/16");
+        assert!(matches!(parse_prefix("10.0.0.0/33"), Err(PrefixError::BadLength { .. })));
+        assert!(matches!(parse_prefix("300.1.1.1/24"), Err(PrefixError::BadAddress { .. })));
+        assert!(matches!(parse_prefix("10.0.0.5/24"), Err(PrefixError::HostBitsSet { .. })));
+        assert!(matches!(parse_prefix("10.0.0.0"), Err(PrefixError::NotCidr { .. })));
+        assert!(matches!(parse_prefix("10.0.0.0/+8"), Err(PrefixError::BadLength { .. })));
         assert_eq!(parse_prefix("fd00::/64").unwrap().to_string(), "fd00::/64");
-        assert_eq!(
-            parse_prefix_lenient("10.1.2.3").unwrap().to_string(),
-            "10.1.2.3/32"
-        );
+        assert_eq!(parse_prefix_lenient("10.1.2.3").unwrap().to_string(), "10.1.2.3/32");
     }
 
     #[test]

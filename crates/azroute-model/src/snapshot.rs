@@ -73,48 +73,22 @@ impl ResourceKind {
 /// Why a name or id given on the command line did not pick exactly one resource.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LookupError {
-    NotFound {
-        kind: ResourceKind,
-        query: String,
-        similar: Vec<String>,
-    },
-    Ambiguous {
-        kind: ResourceKind,
-        query: String,
-        candidates: Vec<String>,
-    },
+    NotFound { kind: ResourceKind, query: String, similar: Vec<String> },
+    Ambiguous { kind: ResourceKind, query: String, candidates: Vec<String> },
 }
 
 impl fmt::Display for LookupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LookupError::NotFound {
-                kind,
-                query,
-                similar,
-            } => {
-                write!(
-                    f,
-                    "no {} named or with id `{}` in the snapshot",
-                    kind.noun(),
-                    query
-                )?;
+            LookupError::NotFound { kind, query, similar } => {
+                write!(f, "no {} named or with id `{}` in the snapshot", kind.noun(), query)?;
                 if !similar.is_empty() {
                     write!(f, "; similar: {}", similar.join(", "))?;
                 }
                 Ok(())
             }
-            LookupError::Ambiguous {
-                kind,
-                query,
-                candidates,
-            } => {
-                write!(
-                    f,
-                    "the {} name `{}` is ambiguous; use one of these ids:",
-                    kind.noun(),
-                    query
-                )?;
+            LookupError::Ambiguous { kind, query, candidates } => {
+                write!(f, "the {} name `{}` is ambiguous; use one of these ids:", kind.noun(), query)?;
                 for candidate in candidates {
                     write!(f, "\n  {candidate}")?;
                 }
@@ -179,10 +153,7 @@ impl Snapshot {
         self.relative_index.clear();
         for (key, kind, idx) in entries {
             if let Some(rel) = rg_relative_key(&key) {
-                self.relative_index
-                    .entry(rel.to_string())
-                    .or_default()
-                    .push((kind, idx));
+                self.relative_index.entry(rel.to_string()).or_default().push((kind, idx));
             }
             self.index.insert(key, (kind, idx));
         }
@@ -200,12 +171,7 @@ impl Snapshot {
         let hits: Vec<u32> = self
             .relative_index
             .get(rel)
-            .map(|v| {
-                v.iter()
-                    .filter(|(k, _)| *k == kind)
-                    .map(|(_, i)| *i)
-                    .collect()
-            })
+            .map(|v| v.iter().filter(|(k, _)| *k == kind).map(|(_, i)| *i).collect())
             .unwrap_or_default();
         (hits.len() == 1).then(|| hits[0])
     }
@@ -224,11 +190,8 @@ impl Snapshot {
         {
             return Ok(idx as usize);
         }
-        let hits: Vec<usize> = items
-            .clone()
-            .filter(|(_, item)| name_of(item).eq_ignore_ascii_case(q))
-            .map(|(i, _)| i)
-            .collect();
+        let hits: Vec<usize> =
+            items.clone().filter(|(_, item)| name_of(item).eq_ignore_ascii_case(q)).map(|(i, _)| i).collect();
         match hits.len() {
             1 => Ok(hits[0]),
             0 => {
@@ -243,20 +206,12 @@ impl Snapshot {
                 similar.sort();
                 similar.dedup();
                 similar.truncate(8);
-                Err(LookupError::NotFound {
-                    kind,
-                    query: q.to_string(),
-                    similar,
-                })
+                Err(LookupError::NotFound { kind, query: q.to_string(), similar })
             }
             _ => {
                 let all: Vec<(usize, &T)> = items.collect();
                 let candidates = hits.iter().map(|&i| id_of(all[i].1)).collect();
-                Err(LookupError::Ambiguous {
-                    kind,
-                    query: q.to_string(),
-                    candidates,
-                })
+                Err(LookupError::Ambiguous { kind, query: q.to_string(), candidates })
             }
         }
     }
@@ -316,11 +271,7 @@ impl Snapshot {
             if let Some(idx) = self.resolve_id(ResourceKind::Subnet, q) {
                 return Ok(SubnetIdx(idx));
             }
-            return Err(LookupError::NotFound {
-                kind: ResourceKind::Subnet,
-                query: q.to_string(),
-                similar: vec![],
-            });
+            return Err(LookupError::NotFound { kind: ResourceKind::Subnet, query: q.to_string(), similar: vec![] });
         }
         let Some((vnet_q, subnet_q)) = q.split_once('/') else {
             // A bare subnet name is accepted when it is unique across the snapshot.
@@ -335,24 +286,13 @@ impl Snapshot {
                 .map(|i| SubnetIdx(i as u32));
         };
         let vnet = self.find_vnet(vnet_q)?;
-        let in_vnet: Vec<(usize, &Subnet)> = self
-            .subnets
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.vnet == vnet)
-            .collect();
-        match in_vnet
-            .iter()
-            .find(|(_, s)| s.name.eq_ignore_ascii_case(subnet_q))
-        {
+        let in_vnet: Vec<(usize, &Subnet)> = self.subnets.iter().enumerate().filter(|(_, s)| s.vnet == vnet).collect();
+        match in_vnet.iter().find(|(_, s)| s.name.eq_ignore_ascii_case(subnet_q)) {
             Some((i, _)) => Ok(SubnetIdx(*i as u32)),
             None => Err(LookupError::NotFound {
                 kind: ResourceKind::Subnet,
                 query: q.to_string(),
-                similar: in_vnet
-                    .iter()
-                    .map(|(_, s)| format!("{}/{}", self.vnets[vnet.index()].name, s.name))
-                    .collect(),
+                similar: in_vnet.iter().map(|(_, s)| format!("{}/{}", self.vnets[vnet.index()].name, s.name)).collect(),
             }),
         }
     }
@@ -365,16 +305,11 @@ impl Snapshot {
 
     /// The path of the file a resource came from, for messages.
     pub fn file_of(&self, origin: &Origin) -> &str {
-        self.files
-            .get(origin.file as usize)
-            .map(|f| f.path.as_str())
-            .unwrap_or("<built-in>")
+        self.files.get(origin.file as usize).map(|f| f.path.as_str()).unwrap_or("<built-in>")
     }
 
     /// The subnet a NIC's primary IP configuration sits in.
     pub fn nic_subnet(&self, nic: NicIdx) -> Option<&Link<SubnetIdx>> {
-        self.nics[nic.index()]
-            .primary_ip_config()
-            .and_then(|c| c.subnet.as_ref())
+        self.nics[nic.index()].primary_ip_config().and_then(|c| c.subnet.as_ref())
     }
 }

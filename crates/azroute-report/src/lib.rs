@@ -8,7 +8,9 @@
 
 pub mod nexthop;
 pub mod routes;
+pub mod security;
 pub mod table;
+pub mod trace;
 
 /// Output formats a command can print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

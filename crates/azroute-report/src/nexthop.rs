@@ -62,9 +62,7 @@ pub fn view(
                         CandidateVerdict::LongerPrefixWins { .. } => "LongerPrefixWins",
                         CandidateVerdict::Invalid(_) => "Invalid",
                         CandidateVerdict::ShadowedBySystemRoute { .. } => "ShadowedBySystemRoute",
-                        CandidateVerdict::ShadowedByServiceEndpoint { .. } => {
-                            "ShadowedByServiceEndpoint"
-                        }
+                        CandidateVerdict::ShadowedByServiceEndpoint { .. } => "ShadowedByServiceEndpoint",
                     }
                     .to_string(),
                     reason: verdict_text(table, &c.verdict),
@@ -72,9 +70,7 @@ pub fn view(
             })
             .collect()
     });
-    let notes = explanation
-        .map(|_| answer.assumptions.clone())
-        .filter(|n| !n.is_empty());
+    let notes = explanation.map(|_| answer.assumptions.clone()).filter(|n| !n.is_empty());
     NextHopView {
         next_hop_ip_address: answer.next_hop_ip.map(|ip| ip.to_string()),
         next_hop_type: answer.next_hop_type.clone(),
@@ -117,23 +113,12 @@ pub fn text(view: &NextHopView, destination: IpAddr) -> String {
             })
             .collect();
         out.push_str(&table::render(
-            &[
-                "Verdict",
-                "Address Prefix",
-                "Source",
-                "State",
-                "Next Hop Type",
-                "Next Hop IP",
-                "Name",
-            ],
+            &["Verdict", "Address Prefix", "Source", "State", "Next Hop Type", "Next Hop IP", "Name"],
             &rows,
         ));
         out.push_str("\nWhy:\n");
         for c in candidates {
-            out.push_str(&format!(
-                "  {} ({} {}): {}\n",
-                c.address_prefix, c.source, c.next_hop_type, c.reason
-            ));
+            out.push_str(&format!("  {} ({} {}): {}\n", c.address_prefix, c.source, c.next_hop_type, c.reason));
         }
     }
     if let Some(notes) = &view.notes {

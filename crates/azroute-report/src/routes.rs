@@ -36,11 +36,7 @@ pub struct EffectiveRouteList {
 }
 
 /// Converts a table into views.
-pub fn views(
-    snap: &Snapshot,
-    table: &EffectiveRouteTable,
-    explain: bool,
-) -> Vec<EffectiveRouteView> {
+pub fn views(snap: &Snapshot, table: &EffectiveRouteTable, explain: bool) -> Vec<EffectiveRouteView> {
     table
         .routes
         .iter()
@@ -53,43 +49,25 @@ pub fn views(
             source: r.source.as_str().to_string(),
             state: r.state.as_str().to_string(),
             origin: explain.then(|| origin_text(snap, r)),
-            reason: if explain {
-                r.invalid.as_ref().map(|reason| invalid_text(table, reason))
-            } else {
-                None
-            },
+            reason: if explain { r.invalid.as_ref().map(|reason| invalid_text(table, reason)) } else { None },
         })
         .collect()
 }
 
 /// The notes of a table as text.
 pub fn notes(snap: &Snapshot, table: &EffectiveRouteTable) -> Vec<String> {
-    let mut out: Vec<String> = table
-        .notes
-        .iter()
-        .map(|n| note_text(snap, table, n))
-        .collect();
+    let mut out: Vec<String> = table.notes.iter().map(|n| note_text(snap, table, n)).collect();
     out.dedup();
     out
 }
 
 /// JSON exactly as az prints it (`explain` adds azroute's `origin`, `reason` and `notes`).
 pub fn json(snap: &Snapshot, table: &EffectiveRouteTable, explain: bool) -> String {
-    let list = EffectiveRouteList {
-        value: views(snap, table, explain),
-        notes: explain.then(|| notes(snap, table)),
-    };
+    let list = EffectiveRouteList { value: views(snap, table, explain), notes: explain.then(|| notes(snap, table)) };
     serde_json::to_string_pretty(&list).expect("views serialize")
 }
 
-pub const HEADERS: [&str; 6] = [
-    "Source",
-    "State",
-    "Address Prefix",
-    "Next Hop Type",
-    "Next Hop IP",
-    "Name",
-];
+pub const HEADERS: [&str; 6] = ["Source", "State", "Address Prefix", "Next Hop Type", "Next Hop IP", "Name"];
 
 /// Table rows: az's columns plus the user route's name.
 pub fn rows(table: &EffectiveRouteTable) -> Vec<Vec<String>> {
@@ -102,11 +80,7 @@ pub fn rows(table: &EffectiveRouteTable) -> Vec<Vec<String>> {
                 r.state.as_str().to_string(),
                 r.prefix_text.join(" "),
                 r.next_hop_type.as_str().to_string(),
-                r.next_hop_ips
-                    .iter()
-                    .map(|ip| ip.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                r.next_hop_ips.iter().map(|ip| ip.to_string()).collect::<Vec<_>>().join(" "),
                 r.name.clone().unwrap_or_default(),
             ]
         })
@@ -119,11 +93,7 @@ pub fn text(snap: &Snapshot, table: &EffectiveRouteTable, explain: bool) -> Stri
     let invalid: Vec<String> = table
         .routes
         .iter()
-        .filter_map(|r| {
-            r.invalid
-                .as_ref()
-                .map(|reason| format!("  {}: {}", r.label(), invalid_text(table, reason)))
-        })
+        .filter_map(|r| r.invalid.as_ref().map(|reason| format!("  {}: {}", r.label(), invalid_text(table, reason))))
         .collect();
     if !invalid.is_empty() {
         out.push_str("\nInvalid routes:\n");

@@ -37,10 +37,7 @@ pub fn render(headers: &[&str], rows: &[Vec<String>]) -> String {
 mod tests {
     #[test]
     fn knack_style() {
-        let out = super::render(
-            &["Source", "State"],
-            &[vec!["Default".into(), "Active".into()]],
-        );
+        let out = super::render(&["Source", "State"], &[vec!["Default".into(), "Active".into()]]);
         assert_eq!(out, "Source   State\n-------  ------\nDefault  Active\n");
     }
 }

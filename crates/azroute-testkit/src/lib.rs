@@ -86,9 +86,7 @@ impl Estate {
     }
 
     fn vnet_mut(&mut self, vnet: &str) -> &mut Value {
-        self.vnets
-            .get_mut(vnet)
-            .unwrap_or_else(|| panic!("no vnet {vnet} in the test estate"))
+        self.vnets.get_mut(vnet).unwrap_or_else(|| panic!("no vnet {vnet} in the test estate"))
     }
 
     fn subnet_mut(&mut self, vnet: &str, subnet: &str) -> &mut Value {
@@ -106,32 +104,17 @@ impl Estate {
             "id": subnet_id(vnet, name), "name": name, "type": "Microsoft.Network/virtualNetworks/subnets",
             "properties": {"addressPrefix": prefix}
         });
-        self.vnet_mut(vnet)["properties"]["subnets"]
-            .as_array_mut()
-            .expect("subnets")
-            .push(s);
+        self.vnet_mut(vnet)["properties"]["subnets"].as_array_mut().expect("subnets").push(s);
         self
     }
 
     /// Sets a property of a subnet (e.g. `privateEndpointNetworkPolicies`).
-    pub fn subnet_property(
-        &mut self,
-        vnet: &str,
-        subnet: &str,
-        key: &str,
-        value: Value,
-    ) -> &mut Estate {
+    pub fn subnet_property(&mut self, vnet: &str, subnet: &str, key: &str, value: Value) -> &mut Estate {
         self.subnet_mut(vnet, subnet)["properties"][key] = value;
         self
     }
 
-    pub fn service_endpoint(
-        &mut self,
-        vnet: &str,
-        subnet: &str,
-        service: &str,
-        locations: &[&str],
-    ) -> &mut Estate {
+    pub fn service_endpoint(&mut self, vnet: &str, subnet: &str, service: &str, locations: &[&str]) -> &mut Estate {
         let s = self.subnet_mut(vnet, subnet);
         if s["properties"]["serviceEndpoints"].is_null() {
             s["properties"]["serviceEndpoints"] = json!([]);
@@ -144,11 +127,7 @@ impl Estate {
     }
 
     /// A route table; each route is (name, prefix, next hop type, next hop IP).
-    pub fn route_table(
-        &mut self,
-        name: &str,
-        routes: &[(&str, &str, &str, Option<&str>)],
-    ) -> &mut Estate {
+    pub fn route_table(&mut self, name: &str, routes: &[(&str, &str, &str, Option<&str>)]) -> &mut Estate {
         self.route_table_with(name, routes, false)
     }
 
@@ -176,8 +155,7 @@ impl Estate {
     }
 
     pub fn associate(&mut self, vnet: &str, subnet: &str, table: &str) -> &mut Estate {
-        self.subnet_mut(vnet, subnet)["properties"]["routeTable"] =
-            json!({"id": id("routeTables", table)});
+        self.subnet_mut(vnet, subnet)["properties"]["routeTable"] = json!({"id": id("routeTables", table)});
         self
     }
 
@@ -200,14 +178,7 @@ impl Estate {
         self.nic_with(name, vnet, subnet, ip, false)
     }
 
-    pub fn nic_with(
-        &mut self,
-        name: &str,
-        vnet: &str,
-        subnet: &str,
-        ip: &str,
-        forwarding: bool,
-    ) -> &mut Estate {
+    pub fn nic_with(&mut self, name: &str, vnet: &str, subnet: &str, ip: &str, forwarding: bool) -> &mut Estate {
         let vm = format!("{name}-vm");
         self.others.push(json!({
             "id": id("networkInterfaces", name), "name": name, "type": "Microsoft.Network/networkInterfaces",
@@ -230,14 +201,9 @@ impl Estate {
     }
 
     /// A VM with several NICs; the first is primary. Each NIC is (name, vnet, subnet, ip, forwarding).
-    pub fn multi_nic_vm(
-        &mut self,
-        vm: &str,
-        nics: &[(&str, &str, &str, &str, bool)],
-    ) -> &mut Estate {
-        let vm_id = format!(
-            "/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Compute/virtualMachines/{vm}"
-        );
+    pub fn multi_nic_vm(&mut self, vm: &str, nics: &[(&str, &str, &str, &str, bool)]) -> &mut Estate {
+        let vm_id =
+            format!("/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Compute/virtualMachines/{vm}");
         let mut refs = Vec::new();
         for (i, (name, vnet, subnet, ip, forwarding)) in nics.iter().enumerate() {
             self.others.push(json!({
@@ -252,9 +218,7 @@ impl Estate {
                     }]
                 }
             }));
-            refs.push(
-                json!({"id": id("networkInterfaces", name), "properties": {"primary": i == 0}}),
-            );
+            refs.push(json!({"id": id("networkInterfaces", name), "properties": {"primary": i == 0}}));
         }
         self.others.push(json!({
             "id": vm_id, "name": vm, "type": "Microsoft.Compute/virtualMachines", "location": "eastus",
@@ -275,13 +239,7 @@ impl Estate {
     }
 
     /// A subnet peering (both directions): `a`'s subnets `local` with `b`'s subnets `remote`.
-    pub fn subnet_peer(
-        &mut self,
-        a: &str,
-        b: &str,
-        local: &[&str],
-        remote: &[&str],
-    ) -> &mut Estate {
+    pub fn subnet_peer(&mut self, a: &str, b: &str, local: &[&str], remote: &[&str]) -> &mut Estate {
         let prefixes_of = |estate: &Estate, vnet: &str, names: &[&str]| -> Vec<Value> {
             estate.vnets[vnet]["properties"]["subnets"]
                 .as_array()
@@ -302,10 +260,7 @@ impl Estate {
                     "allowVirtualNetworkAccess": true
                 }
             });
-            self.vnet_mut(from)["properties"]["virtualNetworkPeerings"]
-                .as_array_mut()
-                .expect("list")
-                .push(p);
+            self.vnet_mut(from)["properties"]["virtualNetworkPeerings"].as_array_mut().expect("list").push(p);
         }
         self
     }
@@ -350,11 +305,8 @@ impl Estate {
     }
 
     pub fn peer_one_way(&mut self, a: &str, b: &str, side: PeerSide) -> &mut Estate {
-        let remote_space = self
-            .vnets
-            .get(b)
-            .map(|v| v["properties"]["addressSpace"]["addressPrefixes"].clone())
-            .unwrap_or(json!([]));
+        let remote_space =
+            self.vnets.get(b).map(|v| v["properties"]["addressSpace"]["addressPrefixes"].clone()).unwrap_or(json!([]));
         let p = json!({
             "id": format!("{}/virtualNetworkPeerings/{a}-to-{b}", id("virtualNetworks", a)), "name": format!("{a}-to-{b}"),
             "properties": {
@@ -367,21 +319,12 @@ impl Estate {
                 "allowVirtualNetworkAccess": side.allow_virtual_network_access
             }
         });
-        self.vnet_mut(a)["properties"]["virtualNetworkPeerings"]
-            .as_array_mut()
-            .expect("list")
-            .push(p);
+        self.vnet_mut(a)["properties"]["virtualNetworkPeerings"].as_array_mut().expect("list").push(p);
         self
     }
 
     /// A gateway in `vnet`'s GatewaySubnet (which must exist).
-    pub fn gateway(
-        &mut self,
-        name: &str,
-        vnet: &str,
-        gateway_type: &str,
-        instance_ips: &[&str],
-    ) -> &mut Estate {
+    pub fn gateway(&mut self, name: &str, vnet: &str, gateway_type: &str, instance_ips: &[&str]) -> &mut Estate {
         self.others.push(json!({
             "id": id("virtualNetworkGateways", name), "name": name, "type": "Microsoft.Network/virtualNetworkGateways",
             "location": "eastus",
@@ -417,17 +360,12 @@ impl Estate {
             .iter()
             .map(|(network, origin, hop)| json!({"network": network, "origin": origin, "nextHop": hop, "sourcePeer": hop, "asPath": "65050", "weight": 32768}))
             .collect();
-        self.learned.push(json!({"gatewayId": id("virtualNetworkGateways", gateway), "learnedRoutes": {"value": value}}));
+        self.learned
+            .push(json!({"gatewayId": id("virtualNetworkGateways", gateway), "learnedRoutes": {"value": value}}));
         self
     }
 
-    pub fn private_endpoint(
-        &mut self,
-        name: &str,
-        vnet: &str,
-        subnet: &str,
-        ip: &str,
-    ) -> &mut Estate {
+    pub fn private_endpoint(&mut self, name: &str, vnet: &str, subnet: &str, ip: &str) -> &mut Estate {
         self.others.push(json!({
             "id": id("privateEndpoints", name), "name": name, "type": "Microsoft.Network/privateEndpoints", "location": "eastus",
             "properties": {"subnet": {"id": subnet_id(vnet, subnet)},
@@ -471,11 +409,7 @@ impl Estate {
 
     /// The resources as REST-shaped JSON values.
     pub fn resources(&self) -> Vec<Value> {
-        self.vnets
-            .values()
-            .cloned()
-            .chain(self.others.iter().cloned())
-            .collect()
+        self.vnets.values().cloned().chain(self.others.iter().cloned()).collect()
     }
 
     /// The estate as files of one dialect.
@@ -484,13 +418,9 @@ impl Estate {
         let mut files = Vec::new();
         let body = match dialect {
             Dialect::Rest => json!({"value": resources, "nextLink": null}),
-            Dialect::AzCli => Value::Array(
-                resources
-                    .iter()
-                    .map(|r| flatten(r.clone()))
-                    .map(add_resource_group)
-                    .collect(),
-            ),
+            Dialect::AzCli => {
+                Value::Array(resources.iter().map(|r| flatten(r.clone())).map(add_resource_group).collect())
+            }
             Dialect::ResourceGraph => {
                 let rows: Vec<Value> = resources
                     .iter()
@@ -508,10 +438,7 @@ impl Estate {
                 json!({"totalRecords": rows.len(), "count": rows.len(), "resultTruncated": "false", "facets": [], "data": rows})
             }
         };
-        files.push((
-            "resources.json".to_string(),
-            serde_json::to_string_pretty(&body).expect("json"),
-        ));
+        files.push(("resources.json".to_string(), serde_json::to_string_pretty(&body).expect("json")));
         for (i, l) in self.learned.iter().enumerate() {
             files.push((format!("learned-{i}.json"), l.to_string()));
         }
@@ -530,11 +457,7 @@ impl Estate {
             .filter(|d| d.severity == azroute_ingest::Severity::Error)
             .map(|d| d.to_string())
             .collect();
-        assert!(
-            errors.is_empty(),
-            "test estate has ingest errors in {dialect:?}:\n{}",
-            errors.join("\n")
-        );
+        assert!(errors.is_empty(), "test estate has ingest errors in {dialect:?}:\n{}", errors.join("\n"));
         loaded.snapshot
     }
 }
@@ -569,6 +492,28 @@ fn add_resource_group(mut value: Value) -> Value {
     value
 }
 
+/// An NSG rule in REST shape: (name, priority, direction, access, protocol, source, destination, destination port).
+#[allow(clippy::too_many_arguments)]
+pub fn rule(
+    name: &str,
+    priority: u32,
+    direction: &str,
+    access: &str,
+    protocol: &str,
+    source: &str,
+    destination: &str,
+    port: &str,
+) -> Value {
+    json!({
+        "name": name, "id": format!("{}/securityRules/{name}", id("networkSecurityGroups", "x")),
+        "properties": {
+            "priority": priority, "direction": direction, "access": access, "protocol": protocol,
+            "sourceAddressPrefix": source, "destinationAddressPrefix": destination,
+            "sourcePortRange": "*", "destinationPortRange": port
+        }
+    })
+}
+
 /// One effective route, flattened for assertions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
@@ -594,15 +539,9 @@ impl Scenario {
     }
 
     pub fn with_options(estate: &Estate, options: ModelOptions) -> Scenario {
-        let rest = Scenario {
-            snapshot: estate.load(Dialect::Rest),
-            options: options.clone(),
-        };
+        let rest = Scenario { snapshot: estate.load(Dialect::Rest), options: options.clone() };
         for dialect in [Dialect::AzCli, Dialect::ResourceGraph] {
-            let other = Scenario {
-                snapshot: estate.load(dialect),
-                options: options.clone(),
-            };
+            let other = Scenario { snapshot: estate.load(dialect), options: options.clone() };
             for subnet in 0..rest.snapshot.subnets.len() {
                 let label = rest.snapshot.subnet_label(SubnetIdx(subnet as u32));
                 assert_eq!(
@@ -628,12 +567,7 @@ impl Scenario {
                 state: r.state.as_str().to_string(),
                 prefix: r.prefix_text.join(" "),
                 next_hop_type: r.next_hop_type.as_str().to_string(),
-                next_hop_ips: r
-                    .next_hop_ips
-                    .iter()
-                    .map(|ip| ip.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                next_hop_ips: r.next_hop_ips.iter().map(|ip| ip.to_string()).collect::<Vec<_>>().join(" "),
                 name: r.name.clone().unwrap_or_default(),
                 disable_bgp: table.disable_bgp_route_propagation,
             })
@@ -687,13 +621,82 @@ impl Scenario {
             Some(t) => self.snapshot.route_tables[t.index()].name.clone(),
             None => "System Route".to_string(),
         };
+        (answer.next_hop_type, answer.next_hop_ip.map(|i| i.to_string()).unwrap_or_default(), rt)
+    }
+
+    /// Traces TCP to `port` from a NIC name or IP to an IP or NIC name.
+    pub fn trace(&self, from: &str, to: &str, port: u16) -> azroute_engine::trace::Trace {
+        self.trace_proto(from, to, azroute_engine::nsg::FlowProtocol::Tcp, port)
+    }
+
+    pub fn trace_proto(
+        &self,
+        from: &str,
+        to: &str,
+        protocol: azroute_engine::nsg::FlowProtocol,
+        port: u16,
+    ) -> azroute_engine::trace::Trace {
+        use azroute_engine::trace::{TraceRequest, TraceSource, Tracer};
+        let engine = self.engine();
+        let tracer = Tracer::new(&engine);
+        let ip_of = |name: &str| -> (Option<NicIdx>, IpAddr) {
+            match name.parse::<IpAddr>() {
+                Ok(ip) => (tracer.nic_owning(ip), ip),
+                Err(_) => {
+                    let nic = self.snapshot.find_nic(name).expect("nic exists");
+                    (Some(nic), self.snapshot.nics[nic.index()].primary_ip_config().unwrap().private_ip.unwrap())
+                }
+            }
+        };
+        let (from_nic, from_ip) = ip_of(from);
+        let (_, to_ip) = ip_of(to);
+        let source = match from_nic {
+            Some(nic) => TraceSource::Nic { nic, ip: from_ip },
+            None => TraceSource::External(from_ip),
+        };
+        tracer
+            .trace(TraceRequest { source, destination: to_ip, protocol, source_port: 50000, destination_port: port })
+            .expect("trace runs")
+    }
+
+    /// IP flow verify at a NIC: (access, rule name, applied to).
+    pub fn ip_flow(
+        &self,
+        nic: &str,
+        direction: Direction,
+        local: &str,
+        local_port: u16,
+        remote: &str,
+        remote_port: u16,
+    ) -> (String, String, String) {
+        use azroute_engine::nsg::{Flow, FlowProtocol, SecurityEngine};
+        let engine = self.engine();
+        let security = SecurityEngine::new(&engine);
+        let n = self.snapshot.find_nic(nic).expect("nic exists");
+        let (local, remote): (IpAddr, IpAddr) = (local.parse().unwrap(), remote.parse().unwrap());
+        let flow = match direction {
+            Direction::Inbound => Flow {
+                direction,
+                protocol: FlowProtocol::Tcp,
+                source: remote,
+                source_port: Some(remote_port),
+                destination: local,
+                destination_port: Some(local_port),
+            },
+            Direction::Outbound => Flow {
+                direction,
+                protocol: FlowProtocol::Tcp,
+                source: local,
+                source_port: Some(local_port),
+                destination: remote,
+                destination_port: Some(remote_port),
+            },
+        };
+        let d = security.evaluate(n, &flow).expect("evaluates");
         (
-            answer.next_hop_type,
-            answer
-                .next_hop_ip
-                .map(|i| i.to_string())
-                .unwrap_or_default(),
-            rt,
+            d.access.as_str().to_string(),
+            d.rule_name,
+            d.decided_by.map(|(_, a)| a.as_str().to_string()).unwrap_or_default(),
         )
     }
 
@@ -702,10 +705,6 @@ impl Scenario {
         let engine = self.engine();
         let n = self.snapshot.find_nic(nic).expect("nic exists");
         let (_, table) = engine.nic_table(n).expect("routes compute");
-        table
-            .notes
-            .iter()
-            .map(|note| azroute_engine::note_text(&self.snapshot, &table, note))
-            .collect()
+        table.notes.iter().map(|note| azroute_engine::note_text(&self.snapshot, &table, note)).collect()
     }
 }

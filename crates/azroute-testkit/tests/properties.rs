@@ -10,13 +10,7 @@ use azroute_testkit::*;
 use ipnet::IpNet;
 use proptest::prelude::*;
 
-const HOPS: [&str; 5] = [
-    "VirtualAppliance",
-    "None",
-    "Internet",
-    "VnetLocal",
-    "VirtualNetworkGateway",
-];
+const HOPS: [&str; 5] = ["VirtualAppliance", "None", "Internet", "VnetLocal", "VirtualNetworkGateway"];
 
 #[derive(Clone, Debug)]
 struct Params {
@@ -47,24 +41,18 @@ fn params() -> impl Strategy<Value = Params> {
         any::<bool>(),
         proptest::collection::vec(addr(), 1..40),
     )
-        .prop_map(
-            |(user_routes, bgp_routes, peered, service_endpoint, propagation_disabled, probes)| {
-                Params {
-                    user_routes,
-                    bgp_routes,
-                    peered,
-                    service_endpoint,
-                    propagation_disabled,
-                    probes,
-                }
-            },
-        )
+        .prop_map(|(user_routes, bgp_routes, peered, service_endpoint, propagation_disabled, probes)| Params {
+            user_routes,
+            bgp_routes,
+            peered,
+            service_endpoint,
+            propagation_disabled,
+            probes,
+        })
 }
 
 fn prefix(addr: u32, len: u8) -> String {
-    let net = ipnet::Ipv4Net::new(Ipv4Addr::from(addr), len)
-        .expect("len <= 32")
-        .trunc();
+    let net = ipnet::Ipv4Net::new(Ipv4Addr::from(addr), len).expect("len <= 32").trunc();
     net.to_string()
 }
 
@@ -75,25 +63,17 @@ fn estate(p: &Params) -> Estate {
         .subnet("hub", "s", "10.0.1.0/24")
         .nic("nic", "hub", "s", "10.0.1.4")
         .gateway("gw", "hub", "Vpn", &["10.0.0.4"])
-        .service_tags(&[
-            ("Storage", "", &["52.239.128.0/17"]),
-            ("Storage.EastUS", "eastus", &["52.239.152.0/22"]),
-        ]);
+        .service_tags(&[("Storage", "", &["52.239.128.0/17"]), ("Storage.EastUS", "eastus", &["52.239.152.0/22"])]);
     if p.service_endpoint {
         e.service_endpoint("hub", "s", "Microsoft.Storage", &["eastus"]);
     }
     if p.peered {
-        e.vnet("peer", "eastus", &["10.1.0.0/16"])
-            .subnet("peer", "s", "10.1.1.0/24");
+        e.vnet("peer", "eastus", &["10.1.0.0/16"]).subnet("peer", "s", "10.1.1.0/24");
         e.peer_simple("hub", "peer");
     }
-    let bgp: Vec<(String, &str, &str)> = p
-        .bgp_routes
-        .iter()
-        .map(|(a, l)| (prefix(*a, *l), "EBgp", "172.16.0.1"))
-        .collect();
-    let bgp_refs: Vec<(&str, &str, &str)> =
-        bgp.iter().map(|(n, o, h)| (n.as_str(), *o, *h)).collect();
+    let bgp: Vec<(String, &str, &str)> =
+        p.bgp_routes.iter().map(|(a, l)| (prefix(*a, *l), "EBgp", "172.16.0.1")).collect();
+    let bgp_refs: Vec<(&str, &str, &str)> = bgp.iter().map(|(n, o, h)| (n.as_str(), *o, *h)).collect();
     e.learned("gw", &bgp_refs);
     let routes: Vec<(String, String, &str, Option<&str>)> = p
         .user_routes
@@ -101,58 +81,36 @@ fn estate(p: &Params) -> Estate {
         .enumerate()
         .map(|(i, (a, l, h))| {
             let hop = HOPS[*h];
-            (
-                format!("r{i}"),
-                prefix(*a, *l),
-                hop,
-                (hop == "VirtualAppliance").then_some("10.0.1.10"),
-            )
+            (format!("r{i}"), prefix(*a, *l), hop, (hop == "VirtualAppliance").then_some("10.0.1.10"))
         })
         .collect();
-    let route_refs: Vec<(&str, &str, &str, Option<&str>)> = routes
-        .iter()
-        .map(|(n, pfx, h, ip)| (n.as_str(), pfx.as_str(), *h, *ip))
-        .collect();
-    e.route_table_with("rt", &route_refs, p.propagation_disabled)
-        .associate("hub", "s", "rt");
+    let route_refs: Vec<(&str, &str, &str, Option<&str>)> =
+        routes.iter().map(|(n, pfx, h, ip)| (n.as_str(), pfx.as_str(), *h, *ip)).collect();
+    e.route_table_with("rt", &route_refs, p.propagation_disabled).associate("hub", "s", "rt");
     e
 }
 
 /// The naive reference, written from §4.1/§4.2 without the engine's selection code.
 fn naive(table: &EffectiveRouteTable, dst: IpAddr, strict_se: bool) -> Option<(usize, IpNet)> {
-    let covers = |outer: &IpNet, inner: &IpNet| {
-        outer.contains(&inner.network()) && outer.prefix_len() <= inner.prefix_len()
-    };
+    let covers =
+        |outer: &IpNet, inner: &IpNet| outer.contains(&inner.network()) && outer.prefix_len() <= inner.prefix_len();
     let mut best: Option<(usize, IpNet)> = None;
     for (i, r) in table.routes.iter().enumerate() {
         if r.state != RouteState::Active {
             continue;
         }
         'prefixes: for p in r.prefixes.iter().filter(|p| p.contains(&dst)) {
-            for q in table
-                .routes
-                .iter()
-                .filter(|q| q.state == RouteState::Active && q.source == RouteSource::Default)
-            {
+            for q in table.routes.iter().filter(|q| q.state == RouteState::Active && q.source == RouteSource::Default) {
                 for qp in &q.prefixes {
                     let se = q.next_hop_type == NextHopType::VirtualNetworkServiceEndpoint;
                     let system = matches!(
                         q.next_hop_type,
-                        NextHopType::VnetLocal
-                            | NextHopType::VNetPeering
-                            | NextHopType::VNetGlobalPeering
+                        NextHopType::VnetLocal | NextHopType::VNetPeering | NextHopType::VNetGlobalPeering
                     );
-                    if r.source != RouteSource::Default
-                        && se
-                        && (if strict_se { qp == p } else { covers(qp, p) })
-                    {
+                    if r.source != RouteSource::Default && se && (if strict_se { qp == p } else { covers(qp, p) }) {
                         continue 'prefixes;
                     }
-                    if r.source == RouteSource::VirtualNetworkGateway
-                        && system
-                        && covers(qp, p)
-                        && qp != p
-                    {
+                    if r.source == RouteSource::VirtualNetworkGateway && system && covers(qp, p) && qp != p {
                         continue 'prefixes;
                     }
                 }

@@ -28,9 +28,12 @@ fn nh(t: &str, ip: &str, rt: &str) -> (String, String, String) {
 
 fn plain(space: &[&str], subnet: &str) -> Estate {
     let mut e = Estate::new();
-    e.vnet("vnet1", "eastus", space)
-        .subnet("vnet1", "s1", subnet)
-        .nic("nic1", "vnet1", "s1", &subnet.replace(".0/24", ".5"));
+    e.vnet("vnet1", "eastus", space).subnet("vnet1", "s1", subnet).nic(
+        "nic1",
+        "vnet1",
+        "s1",
+        &subnet.replace(".0/24", ".5"),
+    );
     e
 }
 
@@ -39,28 +42,13 @@ fn plain(space: &[&str], subnet: &str) -> Estate {
 #[test]
 fn t01_plain_vnet() {
     let s = Scenario::new(&plain(&["10.0.0.0/16"], "10.0.1.0/24"));
-    let mut expected = vec![
-        "Default Active 10.0.0.0/16 VnetLocal",
-        "Default Active 0.0.0.0/0 Internet",
-    ];
+    let mut expected = vec!["Default Active 10.0.0.0/16 VnetLocal", "Default Active 0.0.0.0/0 Internet"];
     expected.extend(BASE4);
     assert_eq!(s.route_strings("nic1"), strings(&expected));
-    assert_eq!(
-        s.next_hop("nic1", "10.0.7.9"),
-        nh("VirtualNetwork", "", "System Route")
-    );
-    assert_eq!(
-        s.next_hop("nic1", "13.107.21.200"),
-        nh("Internet", "", "System Route")
-    );
-    assert_eq!(
-        s.next_hop("nic1", "172.31.0.100"),
-        nh("None", "", "System Route")
-    );
-    assert_eq!(
-        s.next_hop("nic1", "10.200.0.1"),
-        nh("None", "", "System Route")
-    );
+    assert_eq!(s.next_hop("nic1", "10.0.7.9"), nh("VirtualNetwork", "", "System Route"));
+    assert_eq!(s.next_hop("nic1", "13.107.21.200"), nh("Internet", "", "System Route"));
+    assert_eq!(s.next_hop("nic1", "172.31.0.100"), nh("None", "", "System Route"));
+    assert_eq!(s.next_hop("nic1", "10.200.0.1"), nh("None", "", "System Route"));
 }
 
 /// T02 – VNet exactly a reserved range (192.168.0.0/16): exactly five routes, no 192.168/16
@@ -86,10 +74,7 @@ fn t03_vnet_superset_of_reserved_range() {
     let s = Scenario::new(&plain(&["192.168.0.0/15"], "192.168.1.0/24"));
     let routes = s.route_strings("nic1");
     assert!(routes.contains(&"Default Active 192.168.0.0/15 VnetLocal".to_string()));
-    assert!(
-        !routes.iter().any(|r| r.contains("192.168.0.0/16")),
-        "{routes:?}"
-    );
+    assert!(!routes.iter().any(|r| r.contains("192.168.0.0/16")), "{routes:?}");
     assert!(routes.contains(&"Default Active 10.0.0.0/8 None".to_string()));
     assert_eq!(routes.len(), 5);
 }
@@ -106,14 +91,8 @@ fn t04_multiple_address_ranges() {
     ];
     expected.extend(BASE4);
     assert_eq!(s.route_strings("nic1"), strings(&expected));
-    assert_eq!(
-        s.next_hop("nic1", "172.16.0.9"),
-        nh("VirtualNetwork", "", "System Route")
-    );
-    assert_eq!(
-        s.next_hop("nic1", "172.16.1.9"),
-        nh("None", "", "System Route")
-    );
+    assert_eq!(s.next_hop("nic1", "172.16.0.9"), nh("VirtualNetwork", "", "System Route"));
+    assert_eq!(s.next_hop("nic1", "172.16.1.9"), nh("None", "", "System Route"));
 }
 
 fn two_vnets(region2: &str) -> Estate {
@@ -134,19 +113,10 @@ fn t05_regional_peering_multi_range() {
     e.peer_simple("vnet1", "vnet2");
     let s = Scenario::new(&e);
     let routes = s.route_strings("nic1");
-    assert!(
-        routes.contains(&"Default Active 10.1.0.0/16 VNetPeering".to_string()),
-        "{routes:?}"
-    );
+    assert!(routes.contains(&"Default Active 10.1.0.0/16 VNetPeering".to_string()), "{routes:?}");
     assert!(routes.contains(&"Default Active 10.2.0.0/16 VNetPeering".to_string()));
-    assert_eq!(
-        s.next_hop("nic1", "10.2.3.4"),
-        nh("VirtualNetworkPeering", "", "System Route")
-    );
-    assert!(
-        s.route_strings("nic2")
-            .contains(&"Default Active 10.0.0.0/16 VNetPeering".to_string())
-    );
+    assert_eq!(s.next_hop("nic1", "10.2.3.4"), nh("VirtualNetworkPeering", "", "System Route"));
+    assert!(s.route_strings("nic2").contains(&"Default Active 10.0.0.0/16 VNetPeering".to_string()));
 }
 
 /// T06 – Global peering (regions differ): next hop type VNetGlobalPeering.
@@ -156,14 +126,8 @@ fn t06_global_peering() {
     e.peer_simple("vnet1", "vnet2");
     let s = Scenario::new(&e);
     let routes = s.route_strings("nic1");
-    assert!(
-        routes.contains(&"Default Active 10.1.0.0/16 VNetGlobalPeering".to_string()),
-        "{routes:?}"
-    );
-    assert_eq!(
-        s.next_hop("nic1", "10.1.3.4"),
-        nh("VirtualNetworkPeering", "", "System Route")
-    );
+    assert!(routes.contains(&"Default Active 10.1.0.0/16 VNetGlobalPeering".to_string()), "{routes:?}");
+    assert_eq!(s.next_hop("nic1", "10.1.3.4"), nh("VirtualNetworkPeering", "", "System Route"));
 }
 
 /// T07 – Half-created peering (Initiated): no peering routes on either side; traffic falls into
@@ -171,33 +135,13 @@ fn t06_global_peering() {
 #[test]
 fn t07_half_created_peering() {
     let mut e = two_vnets("eastus");
-    e.peer_one_way(
-        "vnet1",
-        "vnet2",
-        PeerSide {
-            state: "Initiated",
-            ..PeerSide::default()
-        },
-    );
+    e.peer_one_way("vnet1", "vnet2", PeerSide { state: "Initiated", ..PeerSide::default() });
     let s = Scenario::new(&e);
+    assert!(!s.route_strings("nic1").iter().any(|r| r.contains("Peering")));
+    assert!(!s.route_strings("nic2").iter().any(|r| r.contains("Peering")));
+    assert_eq!(s.next_hop("nic1", "10.1.0.5"), nh("None", "", "System Route"));
     assert!(
-        !s.route_strings("nic1")
-            .iter()
-            .any(|r| r.contains("Peering"))
-    );
-    assert!(
-        !s.route_strings("nic2")
-            .iter()
-            .any(|r| r.contains("Peering"))
-    );
-    assert_eq!(
-        s.next_hop("nic1", "10.1.0.5"),
-        nh("None", "", "System Route")
-    );
-    assert!(
-        s.notes("nic1")
-            .iter()
-            .any(|n| n.contains("vnet1-to-vnet2") && n.contains("Initiated")),
+        s.notes("nic1").iter().any(|n| n.contains("vnet1-to-vnet2") && n.contains("Initiated")),
         "{:?}",
         s.notes("nic1")
     );
@@ -207,25 +151,13 @@ fn t07_half_created_peering() {
 #[test]
 fn t08_peering_is_not_transitive() {
     let mut e = Estate::new();
-    e.vnet("a", "eastus", &["10.0.0.0/16"])
-        .subnet("a", "s", "10.0.1.0/24")
-        .nic("nic-a", "a", "s", "10.0.1.4");
-    e.vnet("b", "eastus", &["10.1.0.0/16"])
-        .subnet("b", "s", "10.1.1.0/24");
-    e.vnet("c", "eastus", &["10.2.0.0/16"])
-        .subnet("c", "s", "10.2.1.0/24")
-        .nic("nic-c", "c", "s", "10.2.0.4");
+    e.vnet("a", "eastus", &["10.0.0.0/16"]).subnet("a", "s", "10.0.1.0/24").nic("nic-a", "a", "s", "10.0.1.4");
+    e.vnet("b", "eastus", &["10.1.0.0/16"]).subnet("b", "s", "10.1.1.0/24");
+    e.vnet("c", "eastus", &["10.2.0.0/16"]).subnet("c", "s", "10.2.1.0/24").nic("nic-c", "c", "s", "10.2.0.4");
     e.peer_simple("a", "b").peer_simple("b", "c");
     let s = Scenario::new(&e);
-    assert!(
-        !s.route_strings("nic-a")
-            .iter()
-            .any(|r| r.contains("10.2.0.0/16"))
-    );
-    assert_eq!(
-        s.next_hop("nic-a", "10.2.0.4"),
-        nh("None", "", "System Route")
-    );
+    assert!(!s.route_strings("nic-a").iter().any(|r| r.contains("10.2.0.0/16")));
+    assert_eq!(s.next_hop("nic-a", "10.2.0.4"), nh("None", "", "System Route"));
 }
 
 /// T09 – Default route to an NVA: the default Internet route is Invalid, the user route
@@ -233,16 +165,8 @@ fn t08_peering_is_not_transitive() {
 #[test]
 fn t09_default_route_to_nva() {
     let mut e = plain(&["10.0.0.0/16"], "10.0.1.0/24");
-    e.route_table(
-        "rt",
-        &[(
-            "Default-NVA",
-            "0.0.0.0/0",
-            "VirtualAppliance",
-            Some("10.0.100.4"),
-        )],
-    )
-    .associate("vnet1", "s1", "rt");
+    e.route_table("rt", &[("Default-NVA", "0.0.0.0/0", "VirtualAppliance", Some("10.0.100.4"))])
+        .associate("vnet1", "s1", "rt");
     let s = Scenario::new(&e);
     assert_eq!(
         s.route_strings("nic1"),
@@ -252,14 +176,8 @@ fn t09_default_route_to_nva() {
             "User Active 0.0.0.0/0 VirtualAppliance 10.0.100.4 Default-NVA",
         ])
     );
-    assert_eq!(
-        s.next_hop("nic1", "8.8.8.8"),
-        nh("VirtualAppliance", "10.0.100.4", "rt")
-    );
-    assert_eq!(
-        s.next_hop("nic1", "172.31.0.100"),
-        nh("VirtualAppliance", "10.0.100.4", "rt")
-    );
+    assert_eq!(s.next_hop("nic1", "8.8.8.8"), nh("VirtualAppliance", "10.0.100.4", "rt"));
+    assert_eq!(s.next_hop("nic1", "172.31.0.100"), nh("VirtualAppliance", "10.0.100.4", "rt"));
 }
 
 /// T10 – Override the VNet route but keep intra-subnet traffic local: the winning route is a
@@ -273,34 +191,19 @@ fn t10_override_vnet_route_keep_subnet_local() {
     e.route_table(
         "rt",
         &[
-            (
-                "vnet-via-nva",
-                "10.0.0.0/16",
-                "VirtualAppliance",
-                Some("10.0.100.4"),
-            ),
+            ("vnet-via-nva", "10.0.0.0/16", "VirtualAppliance", Some("10.0.100.4")),
             ("subnet-local", "10.0.0.0/24", "VnetLocal", None),
         ],
     )
     .associate("vnet1", "s0", "rt");
     let s = Scenario::new(&e);
-    assert_eq!(
-        s.next_hop("nic1", "10.0.0.9"),
-        nh("VirtualNetwork", "", "rt")
-    );
-    assert_eq!(
-        s.next_hop("nic1", "10.0.1.9"),
-        nh("VirtualAppliance", "10.0.100.4", "rt")
-    );
-    assert!(
-        s.route_strings("nic1")
-            .contains(&"Default Invalid 10.0.0.0/16 VnetLocal".to_string())
-    );
+    assert_eq!(s.next_hop("nic1", "10.0.0.9"), nh("VirtualNetwork", "", "rt"));
+    assert_eq!(s.next_hop("nic1", "10.0.1.9"), nh("VirtualAppliance", "10.0.100.4", "rt"));
+    assert!(s.route_strings("nic1").contains(&"Default Invalid 10.0.0.0/16 VnetLocal".to_string()));
     // Both user routes stay Active: a less specific route is not Invalid (§4.3).
     assert!(
-        s.route_strings("nic1").contains(
-            &"User Active 10.0.0.0/16 VirtualAppliance 10.0.100.4 vnet-via-nva".to_string()
-        )
+        s.route_strings("nic1")
+            .contains(&"User Active 10.0.0.0/16 VirtualAppliance 10.0.100.4 vnet-via-nva".to_string())
     );
 }
 
@@ -321,33 +224,19 @@ fn hub_with_gateway() -> Estate {
 fn t12_udr_beats_bgp_identical_prefix() {
     let mut e = hub_with_gateway();
     e.learned("gw", &[("10.10.0.0/16", "EBgp", "172.16.0.1")]);
-    e.route_table(
-        "rt",
-        &[(
-            "onprem-via-nva",
-            "10.10.0.0/16",
-            "VirtualAppliance",
-            Some("10.0.1.10"),
-        )],
-    )
-    .associate("hub", "a", "rt");
+    e.route_table("rt", &[("onprem-via-nva", "10.10.0.0/16", "VirtualAppliance", Some("10.0.1.10"))])
+        .associate("hub", "a", "rt");
     let s = Scenario::new(&e);
     let routes = s.route_strings("nic-a");
     assert!(
         routes.contains(
-            &"VirtualNetworkGateway Invalid 10.10.0.0/16 VirtualNetworkGateway 10.0.0.4 10.0.0.5"
-                .to_string()
+            &"VirtualNetworkGateway Invalid 10.10.0.0/16 VirtualNetworkGateway 10.0.0.4 10.0.0.5".to_string()
         ),
         "{routes:?}"
     );
-    assert!(routes.contains(
-        &"User Active 10.10.0.0/16 VirtualAppliance 10.0.1.10 onprem-via-nva".to_string()
-    ));
+    assert!(routes.contains(&"User Active 10.10.0.0/16 VirtualAppliance 10.0.1.10 onprem-via-nva".to_string()));
     // Subnet b has no route table and uses the gateway route.
-    assert_eq!(
-        s.next_hop("nic-b", "10.10.1.1"),
-        nh("VirtualNetworkGateway", "10.0.0.4", "System Route")
-    );
+    assert_eq!(s.next_hop("nic-b", "10.10.1.1"), nh("VirtualNetworkGateway", "10.0.0.4", "System Route"));
 }
 
 /// T13 – A gateway learns 0.0.0.0/0 (forced tunnelling over BGP): the default Internet route is
@@ -358,32 +247,19 @@ fn t13_bgp_default_route() {
     e.learned("gw", &[("0.0.0.0/0", "EBgp", "172.16.0.1")]);
     let s = Scenario::new(&e);
     let routes = s.route_strings("nic-a");
+    assert!(routes.contains(&"Default Invalid 0.0.0.0/0 Internet".to_string()), "{routes:?}");
     assert!(
-        routes.contains(&"Default Invalid 0.0.0.0/0 Internet".to_string()),
-        "{routes:?}"
-    );
-    assert!(
-        routes.contains(
-            &"VirtualNetworkGateway Active 0.0.0.0/0 VirtualNetworkGateway 10.0.0.4 10.0.0.5"
-                .to_string()
-        )
+        routes.contains(&"VirtualNetworkGateway Active 0.0.0.0/0 VirtualNetworkGateway 10.0.0.4 10.0.0.5".to_string())
     );
     assert!(routes.contains(&"Default Active 10.0.0.0/8 None".to_string()));
-    assert_eq!(
-        s.next_hop("nic-a", "8.8.8.8"),
-        nh("VirtualNetworkGateway", "10.0.0.4", "System Route")
-    );
+    assert_eq!(s.next_hop("nic-a", "8.8.8.8"), nh("VirtualNetworkGateway", "10.0.0.4", "System Route"));
     // With the udr-and-bgp option the None routes go away too.
     let options = ModelOptions {
         drop_reserved_none_routes_on_default_override: ReservedNoneRemoval::UdrAndBgp,
         ..ModelOptions::default()
     };
     let s = Scenario::with_options(&e, options);
-    assert!(
-        !s.route_strings("nic-a")
-            .iter()
-            .any(|r| r.ends_with(" None"))
-    );
+    assert!(!s.route_strings("nic-a").iter().any(|r| r.ends_with(" None")));
 }
 
 /// T14 – A BGP route more specific than the VNet range is never used for VNet destinations:
@@ -391,36 +267,19 @@ fn t13_bgp_default_route() {
 #[test]
 fn t14_bgp_more_specific_than_vnet_is_shadowed() {
     let mut e = hub_with_gateway();
-    e.vnet("peer", "eastus", &["10.1.0.0/16"])
-        .subnet("peer", "s", "10.1.1.0/24");
+    e.vnet("peer", "eastus", &["10.1.0.0/16"]).subnet("peer", "s", "10.1.1.0/24");
     e.peer_simple("hub", "peer");
-    e.learned(
-        "gw",
-        &[
-            ("10.0.1.0/24", "EBgp", "172.16.0.1"),
-            ("10.1.5.0/24", "EBgp", "172.16.0.1"),
-        ],
-    );
+    e.learned("gw", &[("10.0.1.0/24", "EBgp", "172.16.0.1"), ("10.1.5.0/24", "EBgp", "172.16.0.1")]);
     let s = Scenario::new(&e);
-    assert_eq!(
-        s.next_hop("nic-b", "10.0.1.10"),
-        nh("VirtualNetwork", "", "System Route")
-    );
-    assert_eq!(
-        s.next_hop("nic-b", "10.1.5.9"),
-        nh("VirtualNetworkPeering", "", "System Route")
-    );
+    assert_eq!(s.next_hop("nic-b", "10.0.1.10"), nh("VirtualNetwork", "", "System Route"));
+    assert_eq!(s.next_hop("nic-b", "10.1.5.9"), nh("VirtualNetworkPeering", "", "System Route"));
     // The BGP route is listed Active (a different prefix, §4.4) with a note.
     assert!(
-        s.route_strings("nic-b").contains(
-            &"VirtualNetworkGateway Active 10.0.1.0/24 VirtualNetworkGateway 10.0.0.4 10.0.0.5"
-                .to_string()
-        )
+        s.route_strings("nic-b")
+            .contains(&"VirtualNetworkGateway Active 10.0.1.0/24 VirtualNetworkGateway 10.0.0.4 10.0.0.5".to_string())
     );
     assert!(
-        s.notes("nic-b")
-            .iter()
-            .any(|n| n.contains("10.0.1.0/24") && n.contains("never used")),
+        s.notes("nic-b").iter().any(|n| n.contains("10.0.1.0/24") && n.contains("never used")),
         "{:?}",
         s.notes("nic-b")
     );
@@ -432,45 +291,31 @@ fn t14_bgp_more_specific_than_vnet_is_shadowed() {
 fn t15_gateway_route_propagation_disabled() {
     let mut e = hub_with_gateway();
     e.site("gw", "onprem", &["192.168.50.0/24"]);
-    e.route_table_with("rt", &[], true)
-        .associate("hub", "a", "rt");
+    e.route_table_with("rt", &[], true).associate("hub", "a", "rt");
     let s = Scenario::new(&e);
     let rows = s.routes("nic-a");
     assert!(!rows.iter().any(|r| r.prefix == "192.168.50.0/24"));
     assert!(rows.iter().all(|r| r.disable_bgp));
-    assert_eq!(
-        s.next_hop("nic-a", "192.168.50.9"),
-        nh("None", "", "System Route")
-    );
-    assert_eq!(
-        s.next_hop("nic-b", "192.168.50.9"),
-        nh("VirtualNetworkGateway", "10.0.0.4", "System Route")
-    );
+    assert_eq!(s.next_hop("nic-a", "192.168.50.9"), nh("None", "", "System Route"));
+    assert_eq!(s.next_hop("nic-b", "192.168.50.9"), nh("VirtualNetworkGateway", "10.0.0.4", "System Route"));
     assert!(s.routes("nic-b").iter().all(|r| !r.disable_bgp));
-    assert!(
-        s.notes("nic-a")
-            .iter()
-            .any(|n| n.contains("disableBgpRoutePropagation"))
-    );
+    assert!(s.notes("nic-a").iter().any(|n| n.contains("disableBgpRoutePropagation")));
 }
 
 fn hub_spoke_transit(use_remote: bool) -> Estate {
     let mut e = hub_with_gateway();
     e.site("gw", "onprem", &["10.10.0.0/16"]);
-    e.vnet("spoke", "eastus", &["10.1.0.0/16"])
-        .subnet("spoke", "s", "10.1.1.0/24")
-        .nic("nic-spoke", "spoke", "s", "10.1.1.4");
+    e.vnet("spoke", "eastus", &["10.1.0.0/16"]).subnet("spoke", "s", "10.1.1.0/24").nic(
+        "nic-spoke",
+        "spoke",
+        "s",
+        "10.1.1.4",
+    );
     e.peer(
         "hub",
         "spoke",
-        PeerSide {
-            allow_gateway_transit: true,
-            ..PeerSide::default()
-        },
-        PeerSide {
-            use_remote_gateways: use_remote,
-            ..PeerSide::default()
-        },
+        PeerSide { allow_gateway_transit: true, ..PeerSide::default() },
+        PeerSide { use_remote_gateways: use_remote, ..PeerSide::default() },
     );
     e
 }
@@ -481,32 +326,14 @@ fn hub_spoke_transit(use_remote: bool) -> Estate {
 fn t16_gateway_transit() {
     let s = Scenario::new(&hub_spoke_transit(true));
     assert!(
-        s.route_strings("nic-spoke").contains(
-            &"VirtualNetworkGateway Active 10.10.0.0/16 VirtualNetworkGateway 10.0.0.4 10.0.0.5"
-                .to_string()
-        )
+        s.route_strings("nic-spoke")
+            .contains(&"VirtualNetworkGateway Active 10.10.0.0/16 VirtualNetworkGateway 10.0.0.4 10.0.0.5".to_string())
     );
-    assert_eq!(
-        s.next_hop("nic-spoke", "10.10.3.3"),
-        nh("VirtualNetworkGateway", "10.0.0.4", "System Route")
-    );
+    assert_eq!(s.next_hop("nic-spoke", "10.10.3.3"), nh("VirtualNetworkGateway", "10.0.0.4", "System Route"));
     let s = Scenario::new(&hub_spoke_transit(false));
-    assert!(
-        !s.route_strings("nic-spoke")
-            .iter()
-            .any(|r| r.contains("10.10.0.0/16"))
-    );
-    assert_eq!(
-        s.next_hop("nic-spoke", "10.10.3.3"),
-        nh("None", "", "System Route")
-    );
-    assert!(
-        s.notes("nic-spoke")
-            .iter()
-            .any(|n| n.contains("useRemoteGateways = false")),
-        "{:?}",
-        s.notes("nic-spoke")
-    );
+    assert!(!s.route_strings("nic-spoke").iter().any(|r| r.contains("10.10.0.0/16")));
+    assert_eq!(s.next_hop("nic-spoke", "10.10.3.3"), nh("None", "", "System Route"));
+    assert!(s.notes("nic-spoke").iter().any(|n| n.contains("useRemoteGateways = false")), "{:?}", s.notes("nic-spoke"));
 }
 
 /// T17 (routes part) – Spoke-to-spoke via a hub NVA: each spoke's next hop to the other spoke
@@ -524,49 +351,20 @@ fn t17_spoke_to_spoke_next_hops() {
         .subnet("spoke2", "s", "10.2.1.0/24")
         .nic("nic2", "spoke2", "s", "10.2.1.4");
     e.peer_simple("hub", "spoke1").peer_simple("hub", "spoke2");
-    e.route_table(
-        "rt1",
-        &[(
-            "to-spoke2",
-            "10.2.0.0/16",
-            "VirtualAppliance",
-            Some("10.0.1.4"),
-        )],
-    )
-    .associate("spoke1", "s", "rt1");
-    e.route_table(
-        "rt2",
-        &[(
-            "to-spoke1",
-            "10.1.0.0/16",
-            "VirtualAppliance",
-            Some("10.0.1.4"),
-        )],
-    )
-    .associate("spoke2", "s", "rt2");
+    e.route_table("rt1", &[("to-spoke2", "10.2.0.0/16", "VirtualAppliance", Some("10.0.1.4"))])
+        .associate("spoke1", "s", "rt1");
+    e.route_table("rt2", &[("to-spoke1", "10.1.0.0/16", "VirtualAppliance", Some("10.0.1.4"))])
+        .associate("spoke2", "s", "rt2");
     let s = Scenario::new(&e);
-    assert_eq!(
-        s.next_hop("nic1", "10.2.1.4"),
-        nh("VirtualAppliance", "10.0.1.4", "rt1")
-    );
-    assert_eq!(
-        s.next_hop("nic2", "10.1.1.4"),
-        nh("VirtualAppliance", "10.0.1.4", "rt2")
-    );
-    assert_eq!(
-        s.next_hop("nic-nva", "10.2.1.4"),
-        nh("VirtualNetworkPeering", "", "System Route")
-    );
+    assert_eq!(s.next_hop("nic1", "10.2.1.4"), nh("VirtualAppliance", "10.0.1.4", "rt1"));
+    assert_eq!(s.next_hop("nic2", "10.1.1.4"), nh("VirtualAppliance", "10.0.1.4", "rt2"));
+    assert_eq!(s.next_hop("nic-nva", "10.2.1.4"), nh("VirtualNetworkPeering", "", "System Route"));
 }
 
 fn storage_tags() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
     vec![
         ("Storage", "", &["20.38.96.0/19", "52.239.128.0/17"]),
-        (
-            "Storage.EastUS",
-            "eastus",
-            &["20.38.98.0/24", "52.239.152.0/22"],
-        ),
+        ("Storage.EastUS", "eastus", &["20.38.98.0/24", "52.239.152.0/22"]),
     ]
 }
 
@@ -582,33 +380,16 @@ fn t18_service_endpoint_and_forced_tunnelling() {
         .nic("nic2", "vnet1", "s2", "10.0.2.4")
         .service_endpoint("vnet1", "s1", "Microsoft.Storage", &["eastus"])
         .service_tags(&storage_tags());
-    e.route_table(
-        "rt",
-        &[(
-            "default-nva",
-            "0.0.0.0/0",
-            "VirtualAppliance",
-            Some("10.0.100.4"),
-        )],
-    )
-    .associate("vnet1", "s1", "rt");
+    e.route_table("rt", &[("default-nva", "0.0.0.0/0", "VirtualAppliance", Some("10.0.100.4"))])
+        .associate("vnet1", "s1", "rt");
     let s = Scenario::new(&e);
-    assert!(s.route_strings("nic1").contains(
-        &"Default Active 20.38.98.0/24 52.239.152.0/22 VirtualNetworkServiceEndpoint".to_string()
-    ));
     assert!(
-        !s.route_strings("nic2")
-            .iter()
-            .any(|r| r.contains("ServiceEndpoint"))
+        s.route_strings("nic1")
+            .contains(&"Default Active 20.38.98.0/24 52.239.152.0/22 VirtualNetworkServiceEndpoint".to_string())
     );
-    assert_eq!(
-        s.next_hop("nic1", "52.239.152.10"),
-        nh("VirtualNetworkServiceEndpoint", "", "System Route")
-    );
-    assert_eq!(
-        s.next_hop("nic1", "93.184.216.34"),
-        nh("VirtualAppliance", "10.0.100.4", "rt")
-    );
+    assert!(!s.route_strings("nic2").iter().any(|r| r.contains("ServiceEndpoint")));
+    assert_eq!(s.next_hop("nic1", "52.239.152.10"), nh("VirtualNetworkServiceEndpoint", "", "System Route"));
+    assert_eq!(s.next_hop("nic1", "93.184.216.34"), nh("VirtualAppliance", "10.0.100.4", "rt"));
 }
 
 /// T18 without a Service Tags file: the endpoint route is listed with its tag as the prefix
@@ -622,14 +403,9 @@ fn t18_service_endpoint_without_tags_file() {
     e.service_endpoint("vnet1", "s1", "Microsoft.Storage", &["eastus"]);
     let s = Scenario::new(&e);
     assert!(
-        s.route_strings("nic1")
-            .contains(&"Default Active Storage.eastus VirtualNetworkServiceEndpoint".to_string())
+        s.route_strings("nic1").contains(&"Default Active Storage.eastus VirtualNetworkServiceEndpoint".to_string())
     );
-    assert!(
-        s.notes("nic1")
-            .iter()
-            .any(|n| n.contains("no Service Tags file"))
-    );
+    assert!(s.notes("nic1").iter().any(|n| n.contains("no Service Tags file")));
 }
 
 /// T19 – Service-tag user routes: the regional tag beats the top-level tag for identical
@@ -641,36 +417,20 @@ fn t19_service_tag_route_precedence() {
     e.route_table(
         "rt",
         &[
-            (
-                "storage-nva",
-                "Storage",
-                "VirtualAppliance",
-                Some("10.0.100.4"),
-            ),
+            ("storage-nva", "Storage", "VirtualAppliance", Some("10.0.100.4")),
             ("storage-east", "Storage.EastUS", "Internet", None),
         ],
     )
     .associate("vnet1", "s1", "rt");
     let s = Scenario::new(&e);
-    assert_eq!(
-        s.next_hop("nic1", "52.239.152.10"),
-        nh("Internet", "", "rt")
-    );
-    assert_eq!(
-        s.next_hop("nic1", "52.239.130.10"),
-        nh("VirtualAppliance", "10.0.100.4", "rt")
-    );
+    assert_eq!(s.next_hop("nic1", "52.239.152.10"), nh("Internet", "", "rt"));
+    assert_eq!(s.next_hop("nic1", "52.239.130.10"), nh("VirtualAppliance", "10.0.100.4", "rt"));
     let mut e2 = plain(&["10.0.0.0/16"], "10.0.1.0/24");
     e2.service_tags(&storage_tags());
     e2.route_table(
         "rt",
         &[
-            (
-                "storage-nva",
-                "Storage",
-                "VirtualAppliance",
-                Some("10.0.100.4"),
-            ),
+            ("storage-nva", "Storage", "VirtualAppliance", Some("10.0.100.4")),
             ("storage-east", "Storage.EastUS", "Internet", None),
             ("explicit", "52.239.152.0/22", "None", None),
         ],
@@ -685,18 +445,11 @@ fn pe_estate(policies: &str, hub_routes: &[(&str, &str, &str, Option<&str>)]) ->
     e.vnet("hub", "eastus", &["10.0.0.0/16"])
         .subnet("hub", "vms", "10.0.1.0/24")
         .nic("nic-hub", "hub", "vms", "10.0.1.4");
-    e.vnet("spoke", "eastus", &["10.5.0.0/16"])
-        .subnet("spoke", "pe", "10.5.4.0/24");
-    e.subnet_property(
-        "spoke",
-        "pe",
-        "privateEndpointNetworkPolicies",
-        json!(policies),
-    );
+    e.vnet("spoke", "eastus", &["10.5.0.0/16"]).subnet("spoke", "pe", "10.5.4.0/24");
+    e.subnet_property("spoke", "pe", "privateEndpointNetworkPolicies", json!(policies));
     e.private_endpoint("pe1", "spoke", "pe", "10.5.4.12");
     e.peer_simple("hub", "spoke");
-    e.route_table("rt", hub_routes)
-        .associate("hub", "vms", "rt");
+    e.route_table("rt", hub_routes).associate("hub", "vms", "rt");
     e
 }
 
@@ -704,68 +457,29 @@ fn pe_estate(policies: &str, hub_routes: &[(&str, &str, &str, Option<&str>)]) ->
 #[test]
 fn t20_private_endpoint_routes() {
     let fw = Some("10.0.9.4");
-    let s = Scenario::new(&pe_estate(
-        "Disabled",
-        &[("default-fw", "0.0.0.0/0", "VirtualAppliance", fw)],
-    ));
-    assert!(
-        s.route_strings("nic-hub")
-            .contains(&"Default Active 10.5.4.12/32 InterfaceEndpoint".to_string())
-    );
-    assert_eq!(
-        s.next_hop("nic-hub", "10.5.4.12").0,
-        "VirtualNetworkPeering"
-    );
+    let s = Scenario::new(&pe_estate("Disabled", &[("default-fw", "0.0.0.0/0", "VirtualAppliance", fw)]));
+    assert!(s.route_strings("nic-hub").contains(&"Default Active 10.5.4.12/32 InterfaceEndpoint".to_string()));
+    assert_eq!(s.next_hop("nic-hub", "10.5.4.12").0, "VirtualNetworkPeering");
     // a: policies enabled and a /16 user route: the /32 is Invalid; traffic goes to the firewall.
     let s = Scenario::new(&pe_estate(
         "RouteTableEnabled",
-        &[
-            ("default-fw", "0.0.0.0/0", "VirtualAppliance", fw),
-            ("spoke-fw", "10.5.0.0/16", "VirtualAppliance", fw),
-        ],
+        &[("default-fw", "0.0.0.0/0", "VirtualAppliance", fw), ("spoke-fw", "10.5.0.0/16", "VirtualAppliance", fw)],
     ));
-    assert!(
-        s.route_strings("nic-hub")
-            .contains(&"Default Invalid 10.5.4.12/32 InterfaceEndpoint".to_string())
-    );
-    assert_eq!(
-        s.next_hop("nic-hub", "10.5.4.12"),
-        nh("VirtualAppliance", "10.0.9.4", "rt")
-    );
+    assert!(s.route_strings("nic-hub").contains(&"Default Invalid 10.5.4.12/32 InterfaceEndpoint".to_string()));
+    assert_eq!(s.next_hop("nic-hub", "10.5.4.12"), nh("VirtualAppliance", "10.0.9.4", "rt"));
     // b: the same user route with policies disabled leaves the /32 Active.
     let s = Scenario::new(&pe_estate(
         "Disabled",
-        &[
-            ("default-fw", "0.0.0.0/0", "VirtualAppliance", fw),
-            ("spoke-fw", "10.5.0.0/16", "VirtualAppliance", fw),
-        ],
+        &[("default-fw", "0.0.0.0/0", "VirtualAppliance", fw), ("spoke-fw", "10.5.0.0/16", "VirtualAppliance", fw)],
     ));
-    assert!(
-        s.route_strings("nic-hub")
-            .contains(&"Default Active 10.5.4.12/32 InterfaceEndpoint".to_string())
-    );
+    assert!(s.route_strings("nic-hub").contains(&"Default Active 10.5.4.12/32 InterfaceEndpoint".to_string()));
     // c: a /32 user route wins by identical prefix whatever the policies.
-    let s = Scenario::new(&pe_estate(
-        "Disabled",
-        &[("pe-fw", "10.5.4.12/32", "VirtualAppliance", fw)],
-    ));
-    assert!(
-        s.route_strings("nic-hub")
-            .contains(&"Default Invalid 10.5.4.12/32 InterfaceEndpoint".to_string())
-    );
-    assert_eq!(
-        s.next_hop("nic-hub", "10.5.4.12"),
-        nh("VirtualAppliance", "10.0.9.4", "rt")
-    );
+    let s = Scenario::new(&pe_estate("Disabled", &[("pe-fw", "10.5.4.12/32", "VirtualAppliance", fw)]));
+    assert!(s.route_strings("nic-hub").contains(&"Default Invalid 10.5.4.12/32 InterfaceEndpoint".to_string()));
+    assert_eq!(s.next_hop("nic-hub", "10.5.4.12"), nh("VirtualAppliance", "10.0.9.4", "rt"));
     // d: only 0/0 with policies enabled: the /32 stays Active.
-    let s = Scenario::new(&pe_estate(
-        "Enabled",
-        &[("default-fw", "0.0.0.0/0", "VirtualAppliance", fw)],
-    ));
-    assert!(
-        s.route_strings("nic-hub")
-            .contains(&"Default Active 10.5.4.12/32 InterfaceEndpoint".to_string())
-    );
+    let s = Scenario::new(&pe_estate("Enabled", &[("default-fw", "0.0.0.0/0", "VirtualAppliance", fw)]));
+    assert!(s.route_strings("nic-hub").contains(&"Default Active 10.5.4.12/32 InterfaceEndpoint".to_string()));
 }
 
 /// T21 – Private endpoint routes are not transitive: a VNet peered only to the hub does not get
@@ -778,16 +492,8 @@ fn t21_private_endpoint_route_not_transitive() {
         .nic("nic-s2", "spoke2", "s", "10.6.1.4");
     e.peer_simple("hub", "spoke2");
     let s = Scenario::new(&e);
-    assert!(
-        !s.route_strings("nic-s2")
-            .iter()
-            .any(|r| r.contains("10.5.4.12"))
-    );
-    assert!(
-        s.route_strings("nic-hub")
-            .iter()
-            .any(|r| r.contains("10.5.4.12/32"))
-    );
+    assert!(!s.route_strings("nic-s2").iter().any(|r| r.contains("10.5.4.12")));
+    assert!(s.route_strings("nic-hub").iter().any(|r| r.contains("10.5.4.12/32")));
 }
 
 /// T22 (routes part) – A user route to VirtualNetworkGateway is listed as written even where
@@ -795,25 +501,16 @@ fn t21_private_endpoint_route_not_transitive() {
 #[test]
 fn t22_udr_to_virtual_network_gateway_is_listed() {
     let mut e = Estate::new();
-    e.vnet("hub", "eastus", &["10.0.0.0/16"])
-        .subnet("hub", "GatewaySubnet", "10.0.0.0/27")
-        .subnet("hub", "a", "10.0.1.0/24");
-    e.nic("nic-a", "hub", "a", "10.0.1.4")
-        .gateway("er", "hub", "ExpressRoute", &[]);
-    e.route_table(
-        "rt",
-        &[("to-er", "10.20.0.0/16", "VirtualNetworkGateway", None)],
-    )
-    .associate("hub", "a", "rt");
+    e.vnet("hub", "eastus", &["10.0.0.0/16"]).subnet("hub", "GatewaySubnet", "10.0.0.0/27").subnet(
+        "hub",
+        "a",
+        "10.0.1.0/24",
+    );
+    e.nic("nic-a", "hub", "a", "10.0.1.4").gateway("er", "hub", "ExpressRoute", &[]);
+    e.route_table("rt", &[("to-er", "10.20.0.0/16", "VirtualNetworkGateway", None)]).associate("hub", "a", "rt");
     let s = Scenario::new(&e);
-    assert!(
-        s.route_strings("nic-a")
-            .contains(&"User Active 10.20.0.0/16 VirtualNetworkGateway to-er".to_string())
-    );
-    assert_eq!(
-        s.next_hop("nic-a", "10.20.1.1"),
-        nh("VirtualNetworkGateway", "", "rt")
-    );
+    assert!(s.route_strings("nic-a").contains(&"User Active 10.20.0.0/16 VirtualNetworkGateway to-er".to_string()));
+    assert_eq!(s.next_hop("nic-a", "10.20.1.1"), nh("VirtualNetworkGateway", "", "rt"));
 }
 
 /// T30 – A gateway cannot steer intra-VNet traffic: a BGP route for one of the VNet's own
@@ -823,10 +520,7 @@ fn t30_bgp_cannot_steer_intra_vnet() {
     let mut e = hub_with_gateway();
     e.learned("gw", &[("10.0.2.0/24", "EBgp", "10.0.1.10")]);
     let s = Scenario::new(&e);
-    assert_eq!(
-        s.next_hop("nic-a", "10.0.2.9"),
-        nh("VirtualNetwork", "", "System Route")
-    );
+    assert_eq!(s.next_hop("nic-a", "10.0.2.9"), nh("VirtualNetwork", "", "System Route"));
 }
 
 /// T31 – Multi-NIC VM: each NIC has its own subnet's routes.
@@ -834,26 +528,11 @@ fn t30_bgp_cannot_steer_intra_vnet() {
 fn t31_multi_nic_vm_routes_differ_per_nic() {
     let mut e = hub_with_gateway();
     e.site("gw", "onprem", &["192.168.50.0/24"]);
-    e.multi_nic_vm(
-        "vm",
-        &[
-            ("nic1", "hub", "a", "10.0.1.10", false),
-            ("nic2", "hub", "b", "10.0.2.10", false),
-        ],
-    );
-    e.route_table_with("rt", &[], true)
-        .associate("hub", "b", "rt");
+    e.multi_nic_vm("vm", &[("nic1", "hub", "a", "10.0.1.10", false), ("nic2", "hub", "b", "10.0.2.10", false)]);
+    e.route_table_with("rt", &[], true).associate("hub", "b", "rt");
     let s = Scenario::new(&e);
-    assert!(
-        s.route_strings("nic1")
-            .iter()
-            .any(|r| r.contains("192.168.50.0/24"))
-    );
-    assert!(
-        !s.route_strings("nic2")
-            .iter()
-            .any(|r| r.contains("192.168.50.0/24"))
-    );
+    assert!(s.route_strings("nic1").iter().any(|r| r.contains("192.168.50.0/24")));
+    assert!(!s.route_strings("nic2").iter().any(|r| r.contains("192.168.50.0/24")));
 }
 
 /// T32 – Subnet peering: every left subnet gets the peered right subnets; every right subnet
@@ -876,37 +555,18 @@ fn t32_subnet_peering() {
     let s = Scenario::new(&e);
     for nic in ["left0", "left1"] {
         let routes = s.route_strings(nic);
-        assert!(
-            routes.contains(&"Default Active 10.1.0.0/24 VNetPeering".to_string()),
-            "{nic}: {routes:?}"
-        );
+        assert!(routes.contains(&"Default Active 10.1.0.0/24 VNetPeering".to_string()), "{nic}: {routes:?}");
         assert!(routes.contains(&"Default Active 10.1.2.0/24 VNetPeering".to_string()));
         assert!(!routes.iter().any(|r| r.contains("10.1.1.0/24")));
     }
-    assert!(
-        s.route_strings("right1")
-            .contains(&"Default Active 10.0.1.0/24 VNetPeering".to_string())
-    );
-    assert_eq!(
-        s.next_hop("left1", "10.1.1.4"),
-        nh("None", "", "System Route")
-    );
+    assert!(s.route_strings("right1").contains(&"Default Active 10.0.1.0/24 VNetPeering".to_string()));
+    assert_eq!(s.next_hop("left1", "10.1.1.4"), nh("None", "", "System Route"));
     // The documented-intent option limits the routes to the listed local subnets.
-    let options = ModelOptions {
-        subnet_peering_scope: SubnetPeeringScope::ListedSubnetsOnly,
-        ..ModelOptions::default()
-    };
+    let options =
+        ModelOptions { subnet_peering_scope: SubnetPeeringScope::ListedSubnetsOnly, ..ModelOptions::default() };
     let s = Scenario::with_options(&e, options);
-    assert!(
-        !s.route_strings("left0")
-            .iter()
-            .any(|r| r.contains("VNetPeering"))
-    );
-    assert!(
-        s.route_strings("left1")
-            .iter()
-            .any(|r| r.contains("VNetPeering"))
-    );
+    assert!(!s.route_strings("left0").iter().any(|r| r.contains("VNetPeering")));
+    assert!(s.route_strings("left1").iter().any(|r| r.contains("VNetPeering")));
 }
 
 /// T33 – The same prefix twice in one route table: the second is Invalid (ingest warns
@@ -917,47 +577,21 @@ fn t33_duplicate_prefix_in_route_table() {
     e.route_table(
         "rt",
         &[
-            (
-                "first",
-                "10.9.0.0/16",
-                "VirtualAppliance",
-                Some("10.0.100.4"),
-            ),
+            ("first", "10.9.0.0/16", "VirtualAppliance", Some("10.0.100.4")),
             ("second", "10.9.0.0/16", "None", None),
-            (
-                "wide",
-                "10.0.0.0/16",
-                "VirtualAppliance",
-                Some("10.0.100.4"),
-            ),
-            (
-                "narrow",
-                "10.0.0.0/22",
-                "VirtualAppliance",
-                Some("10.0.100.5"),
-            ),
+            ("wide", "10.0.0.0/16", "VirtualAppliance", Some("10.0.100.4")),
+            ("narrow", "10.0.0.0/22", "VirtualAppliance", Some("10.0.100.5")),
         ],
     )
     .associate("vnet1", "s1", "rt");
     let loaded = azroute_ingest::load_texts(&e.files(Dialect::Rest));
-    assert!(
-        loaded
-            .diagnostics
-            .iter()
-            .any(|d| d.code == "DuplicatePrefixInRouteTable")
-    );
+    assert!(loaded.diagnostics.iter().any(|d| d.code == "DuplicatePrefixInRouteTable"));
     let s = Scenario::new(&e);
     let routes = s.route_strings("nic1");
-    assert!(
-        routes.contains(&"User Active 10.9.0.0/16 VirtualAppliance 10.0.100.4 first".to_string())
-    );
+    assert!(routes.contains(&"User Active 10.9.0.0/16 VirtualAppliance 10.0.100.4 first".to_string()));
     assert!(routes.contains(&"User Invalid 10.9.0.0/16 None second".to_string()));
-    assert!(
-        routes.contains(&"User Active 10.0.0.0/22 VirtualAppliance 10.0.100.5 narrow".to_string())
-    );
-    assert!(
-        routes.contains(&"User Active 10.0.0.0/16 VirtualAppliance 10.0.100.4 wide".to_string())
-    );
+    assert!(routes.contains(&"User Active 10.0.0.0/22 VirtualAppliance 10.0.100.5 narrow".to_string()));
+    assert!(routes.contains(&"User Active 10.0.0.0/16 VirtualAppliance 10.0.100.4 wide".to_string()));
 }
 
 /// T34 – A user None route for a peered range: the peering route is Invalid and the next hop's
@@ -966,42 +600,21 @@ fn t33_duplicate_prefix_in_route_table() {
 fn t34_udr_none_for_peered_range() {
     let mut e = two_vnets("eastus");
     e.peer_simple("vnet1", "vnet2");
-    e.route_table("rt", &[("drop-vnet2", "10.1.0.0/16", "None", None)])
-        .associate("vnet1", "s1", "rt");
+    e.route_table("rt", &[("drop-vnet2", "10.1.0.0/16", "None", None)]).associate("vnet1", "s1", "rt");
     let s = Scenario::new(&e);
-    assert!(
-        s.route_strings("nic1")
-            .contains(&"Default Invalid 10.1.0.0/16 VNetPeering".to_string())
-    );
+    assert!(s.route_strings("nic1").contains(&"Default Invalid 10.1.0.0/16 VNetPeering".to_string()));
     assert_eq!(s.next_hop("nic1", "10.1.2.3"), nh("None", "", "rt"));
-    assert_eq!(
-        s.next_hop("nic1", "10.2.2.3"),
-        nh("VirtualNetworkPeering", "", "System Route")
-    );
+    assert_eq!(s.next_hop("nic1", "10.2.2.3"), nh("VirtualNetworkPeering", "", "System Route"));
 }
 
 /// T37 – The peer deleted on one side: the remaining side is Disconnected; no peering routes.
 #[test]
 fn t37_peer_removed_on_one_side() {
     let mut e = two_vnets("eastus");
-    e.peer_one_way(
-        "vnet1",
-        "vnet2",
-        PeerSide {
-            state: "Disconnected",
-            ..PeerSide::default()
-        },
-    );
+    e.peer_one_way("vnet1", "vnet2", PeerSide { state: "Disconnected", ..PeerSide::default() });
     let s = Scenario::new(&e);
-    assert!(
-        !s.route_strings("nic1")
-            .iter()
-            .any(|r| r.contains("Peering"))
-    );
-    assert_eq!(
-        s.next_hop("nic1", "10.1.1.4"),
-        nh("None", "", "System Route")
-    );
+    assert!(!s.route_strings("nic1").iter().any(|r| r.contains("Peering")));
+    assert_eq!(s.next_hop("nic1", "10.1.1.4"), nh("None", "", "System Route"));
 }
 
 /// T38 – disablePeeringRoute = All on the GatewaySubnet's table: peering routes are absent and
@@ -1009,34 +622,24 @@ fn t37_peer_removed_on_one_side() {
 #[test]
 fn t38_disable_peering_route() {
     let mut e = Estate::new();
-    e.vnet("hub", "eastus", &["10.0.0.0/16"])
-        .subnet("hub", "GatewaySubnet", "10.0.0.0/27")
-        .subnet("hub", "s", "10.0.1.0/24");
+    e.vnet("hub", "eastus", &["10.0.0.0/16"]).subnet("hub", "GatewaySubnet", "10.0.0.0/27").subnet(
+        "hub",
+        "s",
+        "10.0.1.0/24",
+    );
     e.nic("nic-hub", "hub", "s", "10.0.1.4");
-    e.vnet("spoke", "eastus", &["10.1.0.0/16"])
-        .subnet("spoke", "s", "10.1.1.0/24");
+    e.vnet("spoke", "eastus", &["10.1.0.0/16"]).subnet("spoke", "s", "10.1.1.0/24");
     e.peer_simple("hub", "spoke");
-    e.route_table(
+    e.route_table("rt-gw", &[("spokes-fw", "10.0.0.0/8", "VirtualAppliance", Some("10.0.1.4"))]).associate(
+        "hub",
+        "GatewaySubnet",
         "rt-gw",
-        &[(
-            "spokes-fw",
-            "10.0.0.0/8",
-            "VirtualAppliance",
-            Some("10.0.1.4"),
-        )],
-    )
-    .associate("hub", "GatewaySubnet", "rt-gw");
+    );
     e.route_table_property("rt-gw", "disablePeeringRoute", json!("All"));
     let s = Scenario::new(&e);
     let gw = s.subnet_rows("hub/GatewaySubnet");
-    assert!(
-        !gw.iter().any(|r| r.next_hop_type == "VNetPeering"),
-        "{gw:?}"
-    );
-    assert!(
-        s.route_strings("nic-hub")
-            .contains(&"Default Active 10.1.0.0/16 VNetPeering".to_string())
-    );
+    assert!(!gw.iter().any(|r| r.next_hop_type == "VNetPeering"), "{gw:?}");
+    assert!(s.route_strings("nic-hub").contains(&"Default Active 10.1.0.0/16 VNetPeering".to_string()));
 }
 
 /// §10.3 – IPv6 ranges are carried through: a VnetLocal per IPv6 range and ::/0 Internet,
@@ -1052,16 +655,10 @@ fn ipv6_system_routes_are_assumed() {
     assert!(routes.contains(&"Default Active fd00:db8::/48 VnetLocal".to_string()));
     assert!(routes.contains(&"Default Active ::/0 Internet".to_string()));
     assert!(s.notes("nic1").iter().any(|n| n.contains("IPv6")));
-    assert_eq!(
-        s.next_hop("nic1", "fd00:db8::9"),
-        nh("VirtualNetwork", "", "System Route")
-    );
+    assert_eq!(s.next_hop("nic1", "fd00:db8::9"), nh("VirtualNetwork", "", "System Route"));
     let s = Scenario::with_options(
         &e,
-        ModelOptions {
-            ipv6_system_routes: Ipv6SystemRoutes::None,
-            ..ModelOptions::default()
-        },
+        ModelOptions { ipv6_system_routes: Ipv6SystemRoutes::None, ..ModelOptions::default() },
     );
     assert!(!s.route_strings("nic1").iter().any(|r| r.contains("::")));
 }
@@ -1071,20 +668,11 @@ fn ipv6_system_routes_are_assumed() {
 fn platform_observed_reserved_ranges_are_opt_in() {
     let e = plain(&["10.0.0.0/16"], "10.0.1.0/24");
     let s = Scenario::new(&e);
-    assert!(
-        !s.route_strings("nic1")
-            .iter()
-            .any(|r| r.contains("127.0.0.0/8"))
-    );
-    let options = ModelOptions {
-        reserved_none_profile: ReservedNoneProfile::PlatformObserved,
-        ..ModelOptions::default()
-    };
+    assert!(!s.route_strings("nic1").iter().any(|r| r.contains("127.0.0.0/8")));
+    let options =
+        ModelOptions { reserved_none_profile: ReservedNoneProfile::PlatformObserved, ..ModelOptions::default() };
     let s = Scenario::with_options(&e, options);
-    assert!(
-        s.route_strings("nic1")
-            .contains(&"Default Active 127.0.0.0/8 None".to_string())
-    );
+    assert!(s.route_strings("nic1").contains(&"Default Active 127.0.0.0/8 None".to_string()));
 }
 
 /// §5.3 – ExpressRoute gateway routes point at the Microsoft edge routers they were learned
@@ -1092,34 +680,19 @@ fn platform_observed_reserved_ranges_are_opt_in() {
 #[test]
 fn expressroute_routes_point_at_the_edge() {
     let mut e = Estate::new();
-    e.vnet("hub", "eastus", &["10.0.0.0/16"])
-        .subnet("hub", "GatewaySubnet", "10.0.0.0/27")
-        .subnet("hub", "a", "10.0.1.0/24");
-    e.nic("nic-a", "hub", "a", "10.0.1.4").gateway(
-        "er",
+    e.vnet("hub", "eastus", &["10.0.0.0/16"]).subnet("hub", "GatewaySubnet", "10.0.0.0/27").subnet(
         "hub",
-        "ExpressRoute",
-        &["10.0.0.4", "10.0.0.5"],
+        "a",
+        "10.0.1.0/24",
     );
-    e.learned(
-        "er",
-        &[
-            ("10.50.0.0/16", "EBgp", "10.0.0.12"),
-            ("10.0.0.0/16", "Network", ""),
-        ],
-    );
+    e.nic("nic-a", "hub", "a", "10.0.1.4").gateway("er", "hub", "ExpressRoute", &["10.0.0.4", "10.0.0.5"]);
+    e.learned("er", &[("10.50.0.0/16", "EBgp", "10.0.0.12"), ("10.0.0.0/16", "Network", "")]);
     let s = Scenario::new(&e);
     let routes = s.route_strings("nic-a");
     assert!(
-        routes.contains(
-            &"VirtualNetworkGateway Active 10.50.0.0/16 VirtualNetworkGateway 10.0.0.12"
-                .to_string()
-        ),
+        routes.contains(&"VirtualNetworkGateway Active 10.50.0.0/16 VirtualNetworkGateway 10.0.0.12".to_string()),
         "{routes:?}"
     );
     // The gateway's own VNet range (origin Network) is not programmed back.
-    assert_eq!(
-        routes.iter().filter(|r| r.contains("10.0.0.0/16")).count(),
-        1
-    );
+    assert_eq!(routes.iter().filter(|r| r.contains("10.0.0.0/16")).count(), 1);
 }

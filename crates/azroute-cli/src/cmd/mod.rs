@@ -1,8 +1,11 @@
 //! One module per command; each returns the exit code or an error for the user.
 
 mod examples;
+mod ip_flow;
 mod next_hop;
 mod routes;
+mod security_rules;
+mod trace;
 
 use crate::args::{Cli, Command};
 use crate::input::CliError;
@@ -12,5 +15,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Routes(args) => routes::run(args),
         Command::NextHop(args) => next_hop::run(args),
         Command::Examples(args) => examples::run(args),
+        Command::SecurityRules(args) => security_rules::run(args),
+        Command::IpFlow(args) => ip_flow::run(args),
+        Command::Trace(args) => trace::run(args),
     }
 }

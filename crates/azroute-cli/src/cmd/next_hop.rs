@@ -11,11 +11,7 @@ use crate::output::emit;
 
 pub fn run(args: NextHopArgs) -> Result<i32, CliError> {
     let destination = input::parse_ip_arg("--dest-ip", &args.dest_ip)?;
-    let source = args
-        .source_ip
-        .as_deref()
-        .map(|s| input::parse_ip_arg("--source-ip", s))
-        .transpose()?;
+    let source = args.source_ip.as_deref().map(|s| input::parse_ip_arg("--source-ip", s)).transpose()?;
     let loaded = input::load(&args.snapshot)?;
     let snap = &loaded.snapshot;
     let options = input::model_options(&args.model);
@@ -39,11 +35,7 @@ pub fn run(args: NextHopArgs) -> Result<i32, CliError> {
                 nics.iter().map(|n| snap.nics[n.index()].name.as_str()).collect::<Vec<_>>().join(", ")
             )));
         }
-        match source.and_then(|ip| {
-            nics.iter()
-                .copied()
-                .find(|n| snap.nics[n.index()].owns_ip(ip))
-        }) {
+        match source.and_then(|ip| nics.iter().copied().find(|n| snap.nics[n.index()].owns_ip(ip))) {
             Some(n) => n,
             None => engine.vm_primary_nic(vm_idx)?,
         }

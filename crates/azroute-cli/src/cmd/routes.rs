@@ -47,11 +47,7 @@ pub fn run(args: RoutesArgs) -> Result<i32, CliError> {
 /// Azure answers effective routes only for a running VM (§7.1, T36); azroute answers anyway
 /// and says so.
 pub fn warn_if_not_running(snap: &azroute_model::Snapshot, nic: azroute_model::NicIdx) {
-    let Some(vm) = snap.nics[nic.index()]
-        .vm
-        .as_ref()
-        .and_then(|l| l.resolved())
-    else {
+    let Some(vm) = snap.nics[nic.index()].vm.as_ref().and_then(|l| l.resolved()) else {
         return;
     };
     let v = &snap.vms[vm.index()];
@@ -69,22 +65,13 @@ pub fn warn_if_not_running(snap: &azroute_model::Snapshot, nic: azroute_model::N
 /// Names a user can pass, for a hint when none was given.
 pub fn targets_hint(snap: &azroute_model::Snapshot) -> String {
     let nics: Vec<&str> = snap.nics.iter().take(6).map(|n| n.name.as_str()).collect();
-    let subnets: Vec<String> = (0..snap.subnets.len().min(6))
-        .map(|i| snap.subnet_label(azroute_model::SubnetIdx(i as u32)))
-        .collect();
+    let subnets: Vec<String> =
+        (0..snap.subnets.len().min(6)).map(|i| snap.subnet_label(azroute_model::SubnetIdx(i as u32))).collect();
     format!(
         "pass --nic NIC, --vm VM or --subnet VNET/SUBNET; this snapshot has NICs {}{} and subnets {}{}",
-        if nics.is_empty() {
-            "(none)".to_string()
-        } else {
-            nics.join(", ")
-        },
+        if nics.is_empty() { "(none)".to_string() } else { nics.join(", ") },
         if snap.nics.len() > 6 { ", …" } else { "" },
-        if subnets.is_empty() {
-            "(none)".to_string()
-        } else {
-            subnets.join(", ")
-        },
+        if subnets.is_empty() { "(none)".to_string() } else { subnets.join(", ") },
         if snap.subnets.len() > 6 { ", …" } else { "" }
     )
 }

@@ -15,36 +15,20 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                self.stdout, self.stderr
-            )
-        })
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
     }
 
     /// Asserts success and returns self.
     pub fn ok(self) -> Run {
-        assert_eq!(
-            self.code, 0,
-            "expected success; stderr:\n{}\nstdout:\n{}",
-            self.stderr, self.stdout
-        );
+        assert_eq!(self.code, 0, "expected success; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
         self
     }
 
     /// Asserts exit status 2 with no panic, and returns self.
     pub fn fails(self) -> Run {
-        assert_eq!(
-            self.code, 2,
-            "expected exit 2; stderr:\n{}\nstdout:\n{}",
-            self.stderr, self.stdout
-        );
-        assert!(
-            !self.stderr.contains("internal error") && !self.stderr.contains("panicked"),
-            "{}",
-            self.stderr
-        );
+        assert_eq!(self.code, 2, "expected exit 2; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        assert!(!self.stderr.contains("internal error") && !self.stderr.contains("panicked"), "{}", self.stderr);
         self
     }
 }
@@ -69,9 +53,7 @@ pub fn azroute_in(dir: Option<&Path>, args: &[&str]) -> Run {
 
 /// A path in the repository.
 pub fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
 }
 
 pub fn repo_str(path: &str) -> String {
@@ -88,24 +70,13 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// Compares `actual` with a golden file; `AZROUTE_BLESS=1` rewrites the file instead.
 pub fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
     if std::env::var_os("AZROUTE_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().expect("parent")).expect("golden dir");
         std::fs::write(&path, actual).expect("write golden");
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "missing golden file {}; run with AZROUTE_BLESS=1 to create it",
-            path.display()
-        )
-    });
-    assert_eq!(
-        expected,
-        actual,
-        "output differs from {} (AZROUTE_BLESS=1 to accept)",
-        path.display()
-    );
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing golden file {}; run with AZROUTE_BLESS=1 to create it", path.display()));
+    assert_eq!(expected, actual, "output differs from {} (AZROUTE_BLESS=1 to accept)", path.display());
 }

@@ -1,0 +1,445 @@
+//! Network security groups (§9): effective rules with service tags expanded, and the verdict
+//! for one flow at a NIC, the way IP flow verify answers.
+//!
+//! Order (§9.3): inbound traffic meets the subnet's NSG, then the NIC's; outbound traffic the
+//! NIC's, then the subnet's. Both must allow; a level without an NSG allows. Within an NSG the
+//! custom rules by ascending priority come first, then the six default rules; the first match
+//! decides. NSGs are stateful: replies of an allowed flow pass without evaluation.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use azroute_model::*;
+use ipnet::IpNet;
+
+use crate::route::{EffectiveRouteTable, RouteSource};
+use crate::{RouteEngine, RouteError};
+
+/// The Azure host IP (DHCP, DNS, health probes) that the `VirtualNetwork` and
+/// `AzureLoadBalancer` tags include (§9.4).
+pub const AZURE_HOST_IP: &str = "168.63.129.16/32";
+
+/// The protocol of a flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FlowProtocol {
+    Tcp,
+    Udp,
+    Icmp,
+    Esp,
+    Ah,
+}
+
+impl FlowProtocol {
+    pub fn parse(text: &str) -> Option<FlowProtocol> {
+        let is = |s: &str| text.trim().eq_ignore_ascii_case(s);
+        Some(if is("tcp") {
+            FlowProtocol::Tcp
+        } else if is("udp") {
+            FlowProtocol::Udp
+        } else if is("icmp") {
+            FlowProtocol::Icmp
+        } else if is("esp") {
+            FlowProtocol::Esp
+        } else if is("ah") {
+            FlowProtocol::Ah
+        } else {
+            return None;
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowProtocol::Tcp => "TCP",
+            FlowProtocol::Udp => "UDP",
+            FlowProtocol::Icmp => "ICMP",
+            FlowProtocol::Esp => "ESP",
+            FlowProtocol::Ah => "AH",
+        }
+    }
+
+    /// Whether ports mean anything for this protocol.
+    pub fn has_ports(self) -> bool {
+        matches!(self, FlowProtocol::Tcp | FlowProtocol::Udp)
+    }
+}
+
+/// A packet's five-tuple, with the direction it crosses a NIC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Flow {
+    pub direction: Direction,
+    pub protocol: FlowProtocol,
+    pub source: IpAddr,
+    /// `None` is IP flow verify's `*`: any port.
+    pub source_port: Option<u16>,
+    pub destination: IpAddr,
+    pub destination_port: Option<u16>,
+}
+
+/// Where an NSG is associated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AppliedTo {
+    Subnet(SubnetIdx),
+    NetworkInterface(NicIdx),
+}
+
+impl AppliedTo {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppliedTo::Subnet(_) => "subnet",
+            AppliedTo::NetworkInterface(_) => "networkInterface",
+        }
+    }
+}
+
+/// One rule as it applies to a NIC: custom or default, with tags expanded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EffectiveRule {
+    /// `securityRules/NAME` or `defaultSecurityRules/NAME`.
+    pub name: String,
+    pub default: bool,
+    pub priority: u32,
+    pub direction: Direction,
+    pub access: Access,
+    pub protocol: NsgProtocol,
+    pub sources: Vec<AddressPattern>,
+    pub destinations: Vec<AddressPattern>,
+    pub source_asgs: Vec<String>,
+    pub destination_asgs: Vec<String>,
+    pub source_ports: Vec<PortRange>,
+    pub destination_ports: Vec<PortRange>,
+    /// The address fields as written (`VirtualNetwork`, `10.0.0.0/8`, `*` …).
+    pub source_text: Vec<String>,
+    pub destination_text: Vec<String>,
+}
+
+/// The rules of one NSG at one association, in evaluation order for both directions.
+#[derive(Clone, Debug)]
+pub struct NsgLevel {
+    pub nsg: NsgIdx,
+    pub applied_to: AppliedTo,
+    pub rules: Vec<EffectiveRule>,
+}
+
+/// One NSG's verdict for a flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NsgEvaluation {
+    pub nsg: NsgIdx,
+    pub applied_to: AppliedTo,
+    pub access: Access,
+    /// The matching rule's name (`securityRules/…` or `defaultSecurityRules/…`).
+    pub rule_name: String,
+}
+
+/// The verdict for a flow at a NIC: every NSG consulted, in order, and which one decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowDecision {
+    pub access: Access,
+    /// The deciding rule: the first Deny, else the last NSG's Allow; empty when no NSG applies.
+    pub rule_name: String,
+    pub decided_by: Option<(NsgIdx, AppliedTo)>,
+    pub evaluations: Vec<NsgEvaluation>,
+    /// Tags in matched or skipped rules that could not be expanded.
+    pub unknown_tags: Vec<String>,
+}
+
+/// The six default rules (§9.2), with the names effective rules and IP flow verify use.
+pub fn default_rules() -> Vec<EffectiveRule> {
+    let rule = |name: &str, priority: u32, direction: Direction, access: Access, src: &str, dst: &str| EffectiveRule {
+        name: format!("defaultSecurityRules/{name}"),
+        default: true,
+        priority,
+        direction,
+        access,
+        protocol: NsgProtocol::Any,
+        sources: vec![pattern(src)],
+        destinations: vec![pattern(dst)],
+        source_asgs: Vec::new(),
+        destination_asgs: Vec::new(),
+        source_ports: vec![PortRange::ALL],
+        destination_ports: vec![PortRange::ALL],
+        source_text: vec![src.to_string()],
+        destination_text: vec![dst.to_string()],
+    };
+    vec![
+        rule("AllowVnetInBound", 65000, Direction::Inbound, Access::Allow, "VirtualNetwork", "VirtualNetwork"),
+        rule(
+            "AllowAzureLoadBalancerInBound",
+            65001,
+            Direction::Inbound,
+            Access::Allow,
+            "AzureLoadBalancer",
+            "0.0.0.0/0",
+        ),
+        rule("DenyAllInBound", 65500, Direction::Inbound, Access::Deny, "0.0.0.0/0", "0.0.0.0/0"),
+        rule("AllowVnetOutBound", 65000, Direction::Outbound, Access::Allow, "VirtualNetwork", "VirtualNetwork"),
+        rule("AllowInternetOutBound", 65001, Direction::Outbound, Access::Allow, "0.0.0.0/0", "Internet"),
+        rule("DenyAllOutBound", 65500, Direction::Outbound, Access::Deny, "0.0.0.0/0", "0.0.0.0/0"),
+    ]
+}
+
+fn pattern(text: &str) -> AddressPattern {
+    match text.parse::<IpNet>() {
+        Ok(net) => AddressPattern::Prefix(net),
+        Err(_) => AddressPattern::Tag(text.to_string()),
+    }
+}
+
+/// The rules of an NSG, custom then default, sorted the way Azure evaluates them.
+pub fn nsg_rules(nsg: &Nsg) -> Vec<EffectiveRule> {
+    let mut rules: Vec<EffectiveRule> = nsg
+        .rules
+        .iter()
+        .map(|r| EffectiveRule {
+            name: format!("securityRules/{}", r.name),
+            default: false,
+            priority: r.priority,
+            direction: r.direction,
+            access: r.access,
+            protocol: r.protocol,
+            sources: r.sources.clone(),
+            destinations: r.destinations.clone(),
+            source_asgs: r.source_asgs.clone(),
+            destination_asgs: r.destination_asgs.clone(),
+            source_ports: r.source_ports.clone(),
+            destination_ports: r.destination_ports.clone(),
+            source_text: r.source_text.clone(),
+            destination_text: r.destination_text.clone(),
+        })
+        .collect();
+    rules.sort_by(|a, b| (a.direction, a.priority, &a.name).cmp(&(b.direction, b.priority, &b.name)));
+    let mut defaults = default_rules();
+    rules.append(&mut defaults);
+    rules.sort_by_key(|r| (r.direction, r.default, r.priority));
+    rules
+}
+
+/// Evaluates flows and expands tags for one snapshot.
+pub struct SecurityEngine<'e, 's> {
+    pub routes: &'e RouteEngine<'s>,
+    /// Application security groups of every NIC IP (normalised ASG ids).
+    asg_by_ip: HashMap<IpAddr, Vec<String>>,
+    /// `VirtualNetwork` per subnet, computed once.
+    vnet_tags: std::sync::Mutex<HashMap<SubnetIdx, std::sync::Arc<Vec<IpNet>>>>,
+}
+
+impl<'e, 's> SecurityEngine<'e, 's> {
+    pub fn new(routes: &'e RouteEngine<'s>) -> SecurityEngine<'e, 's> {
+        let mut asg_by_ip: HashMap<IpAddr, Vec<String>> = HashMap::new();
+        for nic in &routes.snap.nics {
+            for cfg in &nic.ip_configs {
+                if let Some(ip) = cfg.private_ip
+                    && !cfg.application_security_groups.is_empty()
+                {
+                    asg_by_ip.entry(ip).or_default().extend(cfg.application_security_groups.iter().cloned());
+                }
+            }
+        }
+        SecurityEngine { routes, asg_by_ip, vnet_tags: std::sync::Mutex::new(HashMap::new()) }
+    }
+
+    fn snap(&self) -> &'s Snapshot {
+        self.routes.snap
+    }
+
+    /// The NSG levels a NIC's traffic meets, in evaluation order for `direction`.
+    pub fn levels(&self, nic: NicIdx, direction: Direction) -> Result<Vec<NsgLevel>, RouteError> {
+        let snap = self.snap();
+        let subnet = self.routes.nic_subnet(nic)?;
+        let subnet_level = snap.subnets[subnet.index()].nsg.as_ref().and_then(|l| l.resolved()).map(|n| NsgLevel {
+            nsg: n,
+            applied_to: AppliedTo::Subnet(subnet),
+            rules: nsg_rules(&snap.nsgs[n.index()]),
+        });
+        let nic_level = snap.nics[nic.index()].nsg.as_ref().and_then(|l| l.resolved()).map(|n| NsgLevel {
+            nsg: n,
+            applied_to: AppliedTo::NetworkInterface(nic),
+            rules: nsg_rules(&snap.nsgs[n.index()]),
+        });
+        Ok(match direction {
+            Direction::Inbound => subnet_level.into_iter().chain(nic_level).collect(),
+            Direction::Outbound => nic_level.into_iter().chain(subnet_level).collect(),
+        })
+    }
+
+    /// `VirtualNetwork` for a subnet (§9.4): the VNet's ranges, peered ranges (with
+    /// `allowVirtualNetworkAccess`), gateway-learned prefixes (where propagated), the prefixes
+    /// of the subnet's user routes (0.0.0.0/0 included), and the Azure host IP.
+    pub fn virtual_network_tag(&self, subnet: SubnetIdx) -> std::sync::Arc<Vec<IpNet>> {
+        if let Some(tag) = self.vnet_tags.lock().expect("tag cache lock").get(&subnet) {
+            return std::sync::Arc::clone(tag);
+        }
+        let tag = std::sync::Arc::new(self.compute_virtual_network_tag(subnet));
+        self.vnet_tags.lock().expect("tag cache lock").insert(subnet, std::sync::Arc::clone(&tag));
+        tag
+    }
+
+    fn compute_virtual_network_tag(&self, subnet: SubnetIdx) -> Vec<IpNet> {
+        let snap = self.snap();
+        let s = &snap.subnets[subnet.index()];
+        let vnet = &snap.vnets[s.vnet.index()];
+        let mut out: Vec<IpNet> = vnet.address_space.clone();
+        let add = |p: IpNet, out: &mut Vec<IpNet>| {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        };
+        for &p in &vnet.peerings {
+            let status = &self.routes.topology.peerings[p.index()];
+            let peering = &snap.peerings[p.index()];
+            if !status.connected || !peering.allow_virtual_network_access {
+                continue;
+            }
+            let ranges = if peering.remote_address_space.is_empty() {
+                status.remote_vnet.map(|r| snap.vnets[r.index()].address_space.clone()).unwrap_or_default()
+            } else {
+                peering.remote_address_space.clone()
+            };
+            for r in ranges {
+                add(r, &mut out);
+            }
+        }
+        if let Ok(table) = self.routes.subnet_table(subnet) {
+            for r in &table.routes {
+                if r.source == RouteSource::VirtualNetworkGateway || r.source == RouteSource::User {
+                    for p in &r.prefixes {
+                        add(*p, &mut out);
+                    }
+                }
+            }
+        }
+        add(AZURE_HOST_IP.parse().expect("valid"), &mut out);
+        out
+    }
+
+    /// The prefixes of a service tag as seen from a subnet; `None` for an unknown tag.
+    pub fn expand_tag(&self, tag: &str, subnet: SubnetIdx) -> Option<Vec<IpNet>> {
+        if tag.eq_ignore_ascii_case("VirtualNetwork") {
+            return Some(self.virtual_network_tag(subnet).as_ref().clone());
+        }
+        if tag.eq_ignore_ascii_case("AzureLoadBalancer") {
+            return Some(vec![
+                AZURE_HOST_IP.parse().expect("valid"),
+                "fe80::1234:5678:9abc/128".parse().expect("valid"),
+            ]);
+        }
+        if tag.eq_ignore_ascii_case("Internet") {
+            return Some(internet_prefixes().to_vec());
+        }
+        crate::effective::expand_tag(self.snap(), tag)
+    }
+
+    fn address_matches(
+        &self,
+        patterns: &[AddressPattern],
+        asgs: &[String],
+        ip: IpAddr,
+        subnet: SubnetIdx,
+        unknown: &mut Vec<String>,
+    ) -> bool {
+        if !asgs.is_empty() {
+            let members = self.asg_by_ip.get(&ip);
+            return members.is_some_and(|m| m.iter().any(|a| asgs.contains(a)));
+        }
+        if patterns.is_empty() {
+            return true;
+        }
+        patterns.iter().any(|p| match p {
+            AddressPattern::Any => true,
+            AddressPattern::Prefix(net) => net.contains(&ip),
+            AddressPattern::Tag(tag) => match self.expand_tag(tag, subnet) {
+                Some(prefixes) => prefixes.iter().any(|n| n.contains(&ip)),
+                None => {
+                    if !unknown.contains(tag) {
+                        unknown.push(tag.clone());
+                    }
+                    false
+                }
+            },
+        })
+    }
+
+    /// Whether a rule matches a flow seen at a NIC in `subnet`.
+    pub fn rule_matches(
+        &self,
+        rule: &EffectiveRule,
+        flow: &Flow,
+        subnet: SubnetIdx,
+        unknown: &mut Vec<String>,
+    ) -> bool {
+        if rule.direction != flow.direction {
+            return false;
+        }
+        let protocol_ok = match rule.protocol {
+            NsgProtocol::Any => true,
+            NsgProtocol::Tcp => flow.protocol == FlowProtocol::Tcp,
+            NsgProtocol::Udp => flow.protocol == FlowProtocol::Udp,
+            NsgProtocol::Icmp => flow.protocol == FlowProtocol::Icmp,
+            NsgProtocol::Esp => flow.protocol == FlowProtocol::Esp,
+            NsgProtocol::Ah => flow.protocol == FlowProtocol::Ah,
+        };
+        if !protocol_ok {
+            return false;
+        }
+        let port_ok =
+            |ranges: &[PortRange], port: Option<u16>| port.is_none_or(|p| ranges.iter().any(|r| r.contains(p)));
+        if flow.protocol.has_ports()
+            && (!port_ok(&rule.source_ports, flow.source_port)
+                || !port_ok(&rule.destination_ports, flow.destination_port))
+        {
+            return false;
+        }
+        self.address_matches(&rule.sources, &rule.source_asgs, flow.source, subnet, unknown)
+            && self.address_matches(&rule.destinations, &rule.destination_asgs, flow.destination, subnet, unknown)
+    }
+
+    /// The first matching rule of one NSG level.
+    pub fn evaluate_level(
+        &self,
+        level: &NsgLevel,
+        flow: &Flow,
+        subnet: SubnetIdx,
+        unknown: &mut Vec<String>,
+    ) -> NsgEvaluation {
+        for rule in &level.rules {
+            if self.rule_matches(rule, flow, subnet, unknown) {
+                return NsgEvaluation {
+                    nsg: level.nsg,
+                    applied_to: level.applied_to,
+                    access: rule.access,
+                    rule_name: rule.name.clone(),
+                };
+            }
+        }
+        // The default rules always match; this is only reached for an inconsistent level.
+        NsgEvaluation { nsg: level.nsg, applied_to: level.applied_to, access: Access::Deny, rule_name: String::new() }
+    }
+
+    /// IP flow verify for a NIC: every NSG on the way, in Azure's order.
+    pub fn evaluate(&self, nic: NicIdx, flow: &Flow) -> Result<FlowDecision, RouteError> {
+        let subnet = self.routes.nic_subnet(nic)?;
+        let levels = self.levels(nic, flow.direction)?;
+        let mut evaluations = Vec::new();
+        let mut unknown = Vec::new();
+        for level in &levels {
+            let e = self.evaluate_level(level, flow, subnet, &mut unknown);
+            let deny = e.access == Access::Deny;
+            evaluations.push(e);
+            if deny {
+                break;
+            }
+        }
+        let last = evaluations.last();
+        Ok(FlowDecision {
+            access: last.map(|e| e.access).unwrap_or(Access::Allow),
+            rule_name: last.map(|e| e.rule_name.clone()).unwrap_or_default(),
+            decided_by: last.map(|e| (e.nsg, e.applied_to)),
+            evaluations,
+            unknown_tags: unknown,
+        })
+    }
+
+    /// The subnet's table, for callers that need the routes behind the tag expansion.
+    pub fn subnet_table(&self, subnet: SubnetIdx) -> Result<std::sync::Arc<EffectiveRouteTable>, RouteError> {
+        self.routes.subnet_table(subnet)
+    }
+}

@@ -1,0 +1,349 @@
+//! Trace views: JSON (`{"verdict", "hops", "findings", "return"}`), a hop-per-line table for a
+//! person, and a Mermaid flowchart of both directions for tickets and pull requests.
+
+use azroute_engine::finding::Finding;
+use azroute_engine::trace::{Hop, PathTrace, Trace, TraceSource};
+use azroute_engine::*;
+use azroute_model::*;
+use serde::Serialize;
+
+use crate::table;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ResourceView {
+    pub name: String,
+    pub id: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteView {
+    pub address_prefix: String,
+    pub source: String,
+    pub state: String,
+    pub next_hop_type: String,
+    pub next_hop_ip_address: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The route table's id for a user route, else `System Route` (as Network Watcher says).
+    pub route_table_id: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NsgRuleView {
+    pub network_security_group: ResourceView,
+    pub applied_to: String,
+    pub direction: String,
+    pub access: String,
+    pub rule_name: String,
+    /// Allowed because the NSG saw the request (NSGs are stateful).
+    pub by_flow_state: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HopView {
+    pub index: usize,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub resource: ResourceView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet: Option<ResourceView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteView>,
+    pub nsg_rules: Vec<NsgRuleView>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingView {
+    pub code: String,
+    pub severity: String,
+    pub resources: Vec<String>,
+    pub message: String,
+    pub evidence: Vec<String>,
+    pub fix: String,
+}
+
+impl From<&Finding> for FindingView {
+    fn from(f: &Finding) -> FindingView {
+        FindingView {
+            code: f.code.to_string(),
+            severity: f.severity.as_str().to_string(),
+            resources: f.resources.clone(),
+            message: f.message.clone(),
+            evidence: f.evidence.clone(),
+            fix: f.fix.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestView {
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_resource: Option<ResourceView>,
+    pub destination: String,
+    pub protocol: String,
+    pub source_port: u16,
+    pub destination_port: u16,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PathView {
+    pub verdict: String,
+    pub hops: Vec<HopView>,
+    pub findings: Vec<FindingView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceView {
+    pub verdict: String,
+    pub request: RequestView,
+    pub hops: Vec<HopView>,
+    /// Every finding of both directions and of their comparison.
+    pub findings: Vec<FindingView>,
+    #[serde(rename = "return", skip_serializing_if = "Option::is_none")]
+    pub reply: Option<PathView>,
+    pub assumptions: Vec<String>,
+}
+
+fn hop_view(snap: &Snapshot, index: usize, hop: &Hop) -> HopView {
+    HopView {
+        index,
+        kind: hop.kind.as_str().to_string(),
+        resource: ResourceView { name: hop.name.clone(), id: hop.id.clone() },
+        address: hop.address.map(|a| a.to_string()),
+        subnet: hop
+            .subnet
+            .map(|s| ResourceView { name: snap.subnet_label(s), id: snap.subnets[s.index()].id.to_string() }),
+        route: hop.route.as_ref().map(|r| RouteView {
+            address_prefix: r.prefix.to_string(),
+            source: r.route.source.as_str().to_string(),
+            state: r.route.state.as_str().to_string(),
+            next_hop_type: r.route.next_hop_type.as_str().to_string(),
+            next_hop_ip_address: r.route.next_hop_ips.iter().map(|i| i.to_string()).collect(),
+            name: r.route.name.clone(),
+            route_table_id: match r.route.origin {
+                RouteOrigin::User { table, .. } => snap.route_tables[table.index()].id.to_string(),
+                _ => "System Route".to_string(),
+            },
+        }),
+        nsg_rules: hop
+            .nsg
+            .iter()
+            .map(|c| {
+                let nsg = &snap.nsgs[c.evaluation.nsg.index()];
+                NsgRuleView {
+                    network_security_group: ResourceView { name: nsg.name.clone(), id: nsg.id.to_string() },
+                    applied_to: c.evaluation.applied_to.as_str().to_string(),
+                    direction: c.direction.as_str().to_string(),
+                    access: c.evaluation.access.as_str().to_string(),
+                    rule_name: c.evaluation.rule_name.clone(),
+                    by_flow_state: c.by_flow_state,
+                }
+            })
+            .collect(),
+        notes: hop.notes.clone(),
+    }
+}
+
+fn path_view(snap: &Snapshot, path: &PathTrace) -> PathView {
+    PathView {
+        verdict: path.verdict.as_str().to_string(),
+        hops: path.hops.iter().enumerate().map(|(i, h)| hop_view(snap, i, h)).collect(),
+        findings: path.findings.iter().map(FindingView::from).collect(),
+    }
+}
+
+pub fn view(snap: &Snapshot, trace: &Trace) -> TraceView {
+    let r = &trace.request;
+    let (source, source_resource) = match r.source {
+        TraceSource::Nic { nic, ip } => {
+            let n = &snap.nics[nic.index()];
+            (ip.to_string(), Some(ResourceView { name: n.name.clone(), id: n.id.to_string() }))
+        }
+        TraceSource::External(ip) => (ip.to_string(), None),
+    };
+    TraceView {
+        verdict: trace.forward.verdict.as_str().to_string(),
+        request: RequestView {
+            source,
+            source_resource,
+            destination: r.destination.to_string(),
+            protocol: r.protocol.as_str().to_string(),
+            source_port: r.source_port,
+            destination_port: r.destination_port,
+        },
+        hops: trace.forward.hops.iter().enumerate().map(|(i, h)| hop_view(snap, i, h)).collect(),
+        findings: trace.findings.iter().map(FindingView::from).collect(),
+        reply: trace.reverse.as_ref().map(|p| path_view(snap, p)),
+        assumptions: trace.assumptions.clone(),
+    }
+}
+
+pub fn json(view: &TraceView) -> String {
+    serde_json::to_string_pretty(view).expect("views serialize")
+}
+
+fn hop_rows(hops: &[HopView]) -> Vec<Vec<String>> {
+    hops.iter()
+        .map(|h| {
+            let route = h
+                .route
+                .as_ref()
+                .map(|r| {
+                    let mut s = format!("{} → {}", r.address_prefix, r.next_hop_type);
+                    if let Some(ip) = r.next_hop_ip_address.first() {
+                        s.push_str(&format!(" {ip}"));
+                    }
+                    s.push_str(&format!(
+                        " ({})",
+                        if r.route_table_id == "System Route" {
+                            format!("{}, System Route", r.source)
+                        } else {
+                            format!(
+                                "{}, {}",
+                                r.name.clone().unwrap_or_default(),
+                                r.route_table_id.rsplit('/').next().unwrap_or_default()
+                            )
+                        }
+                    ));
+                    s
+                })
+                .unwrap_or_default();
+            let nsg = h
+                .nsg_rules
+                .iter()
+                .map(|n| {
+                    if n.by_flow_state {
+                        format!("{} {}: allowed by flow state", n.network_security_group.name, n.direction)
+                    } else {
+                        format!("{} {}: {} {}", n.network_security_group.name, n.direction, n.access, n.rule_name)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            vec![
+                h.index.to_string(),
+                h.kind.clone(),
+                h.resource.name.clone(),
+                h.address.clone().unwrap_or_default(),
+                route,
+                nsg,
+            ]
+        })
+        .collect()
+}
+
+const HEADERS: [&str; 6] = ["#", "Hop", "Resource", "Address", "Route Used", "NSG"];
+
+/// The trace for a person: both directions hop by hop, then findings with their fixes.
+pub fn text(view: &TraceView) -> String {
+    let r = &view.request;
+    let mut out = format!(
+        "Request {} → {} {}/{} (source port {}): {}\n\n",
+        r.source_resource.as_ref().map(|s| format!("{} ({})", r.source, s.name)).unwrap_or_else(|| r.source.clone()),
+        r.destination,
+        r.protocol,
+        r.destination_port,
+        r.source_port,
+        view.verdict
+    );
+    out.push_str(&table::render(&HEADERS, &hop_rows(&view.hops)));
+    for h in &view.hops {
+        for n in &h.notes {
+            out.push_str(&format!("  [{}] {}\n", h.index, n));
+        }
+    }
+    if let Some(reply) = &view.reply {
+        out.push_str(&format!("\nReply {} → {}: {}\n\n", r.destination, r.source, reply.verdict));
+        out.push_str(&table::render(&HEADERS, &hop_rows(&reply.hops)));
+        for h in &reply.hops {
+            for n in &h.notes {
+                out.push_str(&format!("  [{}] {}\n", h.index, n));
+            }
+        }
+    }
+    if view.findings.is_empty() {
+        out.push_str("\nNo findings.\n");
+    } else {
+        out.push_str("\nFindings:\n");
+        for f in &view.findings {
+            out.push_str(&format!("  {} {}: {}\n", f.severity.to_ascii_uppercase(), f.code, f.message));
+            for e in &f.evidence {
+                out.push_str(&format!("      evidence: {e}\n"));
+            }
+            out.push_str(&format!("      fix: {}\n", f.fix));
+        }
+    }
+    if !view.assumptions.is_empty() {
+        out.push_str("\nAssumptions:\n");
+        for a in &view.assumptions {
+            out.push_str(&format!("  - {a}\n"));
+        }
+    }
+    out
+}
+
+fn mermaid_text(text: &str) -> String {
+    text.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;")
+}
+
+fn mermaid_path(out: &mut String, prefix: &str, title: &str, hops: &[HopView]) {
+    out.push_str(&format!("  subgraph {prefix}[\"{}\"]\n", mermaid_text(title)));
+    out.push_str("    direction LR\n");
+    for (i, h) in hops.iter().enumerate() {
+        let label = format!(
+            "{}<br/>{}{}",
+            h.kind,
+            mermaid_text(&h.resource.name),
+            h.address.as_ref().map(|a| format!("<br/>{a}")).unwrap_or_default()
+        );
+        out.push_str(&format!("    {prefix}{i}[\"{label}\"]\n"));
+    }
+    for (i, h) in hops.iter().enumerate().skip(1) {
+        let prev = &hops[i - 1];
+        let label =
+            prev.route.as_ref().map(|r| format!("{} {}", r.address_prefix, r.next_hop_type)).unwrap_or_default();
+        if label.is_empty() {
+            out.push_str(&format!("    {prefix}{} --> {prefix}{i}\n", i - 1));
+        } else {
+            out.push_str(&format!("    {prefix}{} -->|\"{}\"| {prefix}{i}\n", i - 1, mermaid_text(&label)));
+        }
+        let _ = h;
+    }
+    out.push_str("  end\n");
+}
+
+/// A Mermaid flowchart of the request and the reply.
+pub fn mermaid(view: &TraceView) -> String {
+    let r = &view.request;
+    let mut out = String::from("flowchart TB\n");
+    mermaid_path(
+        &mut out,
+        "req",
+        &format!("Request {} → {} {}/{}: {}", r.source, r.destination, r.protocol, r.destination_port, view.verdict),
+        &view.hops,
+    );
+    if let Some(reply) = &view.reply {
+        mermaid_path(
+            &mut out,
+            "rep",
+            &format!("Reply {} → {}: {}", r.destination, r.source, reply.verdict),
+            &reply.hops,
+        );
+    }
+    for f in &view.findings {
+        out.push_str(&format!("  %% {} {}: {}\n", f.severity, f.code, f.message.replace('\n', " ")));
+    }
+    out
+}

@@ -1,0 +1,450 @@
+//! Trace and NSG scenarios: T16, T17, T20, T21, T24–T26 of `azure-routing.md` §14, and the
+//! traps engineers hit most (§11 of the pain-points note): an NVA with IP forwarding off, a
+//! routing loop between NVAs, an asymmetric firewall path, forced tunnelling that breaks inbound
+//! connections to a public IP, and an NSG deny at the destination.
+
+use azroute_engine::trace::{HopKind, Trace, Verdict};
+use azroute_model::*;
+use azroute_testkit::*;
+use serde_json::json;
+
+fn codes(t: &Trace) -> Vec<&'static str> {
+    t.findings.iter().map(|f| f.code).collect()
+}
+
+fn kinds(t: &Trace) -> Vec<HopKind> {
+    t.forward.hops.iter().map(|h| h.kind).collect()
+}
+
+/// Hub with an NVA (IP forwarding as given), two spokes peered to the hub only, each sending
+/// the other spoke's range to the NVA (T17).
+fn spokes_via_hub(nva_forwarding: bool, spoke2_accepts_forwarded: bool) -> Estate {
+    let mut e = Estate::new();
+    e.vnet("hub", "eastus", &["10.0.0.0/16"]).subnet("hub", "nva", "10.0.1.0/24").nic_with(
+        "nic-nva",
+        "hub",
+        "nva",
+        "10.0.1.4",
+        nva_forwarding,
+    );
+    e.vnet("spoke1", "eastus", &["10.1.0.0/16"])
+        .subnet("spoke1", "s", "10.1.1.0/24")
+        .nic("nic1", "spoke1", "s", "10.1.1.4");
+    e.vnet("spoke2", "eastus", &["10.2.0.0/16"])
+        .subnet("spoke2", "s", "10.2.1.0/24")
+        .nic("nic2", "spoke2", "s", "10.2.1.4");
+    e.peer("hub", "spoke1", PeerSide::default(), PeerSide { allow_forwarded_traffic: true, ..PeerSide::default() });
+    e.peer(
+        "hub",
+        "spoke2",
+        PeerSide::default(),
+        PeerSide { allow_forwarded_traffic: spoke2_accepts_forwarded, ..PeerSide::default() },
+    );
+    e.route_table("rt1", &[("to-spoke2", "10.2.0.0/16", "VirtualAppliance", Some("10.0.1.4"))])
+        .associate("spoke1", "s", "rt1");
+    e.route_table("rt2", &[("to-spoke1", "10.1.0.0/16", "VirtualAppliance", Some("10.0.1.4"))])
+        .associate("spoke2", "s", "rt2");
+    e
+}
+
+/// T17 – Spoke-to-spoke through the hub NVA, both directions through the same NVA.
+#[test]
+fn t17_spoke_to_spoke_through_hub_nva_both_directions() {
+    let s = Scenario::new(&spokes_via_hub(true, true));
+    let t = s.trace("nic1", "nic2", 443);
+    assert_eq!(t.forward.verdict, Verdict::Delivered, "{:?}", t.findings);
+    assert_eq!(kinds(&t), vec![HopKind::Source, HopKind::VirtualAppliance, HopKind::Destination]);
+    let reply = t.reverse.as_ref().expect("a reply");
+    assert_eq!(reply.verdict, Verdict::Delivered);
+    assert_eq!(
+        reply.hops.iter().map(|h| h.kind).collect::<Vec<_>>(),
+        vec![HopKind::Source, HopKind::VirtualAppliance, HopKind::Destination]
+    );
+    assert!(codes(&t).is_empty(), "{:?}", t.findings);
+}
+
+/// T17 – The receiving spoke's peering refuses forwarded traffic (receive-side reading, C10).
+#[test]
+fn t17_forwarded_traffic_refused_by_receiving_peering() {
+    let s = Scenario::new(&spokes_via_hub(true, false));
+    let t = s.trace("nic1", "nic2", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    let f = t.findings.iter().find(|f| f.code == "ForwardedTrafficNotAllowed").expect("finding");
+    assert!(f.fix.contains("allowForwardedTraffic = true") && f.fix.contains("spoke2-to-hub"), "{}", f.fix);
+    // With enforcement off (C10 option) the packet goes through.
+    let options = ModelOptions { allow_forwarded_traffic_enforced: false, ..ModelOptions::default() };
+    let s = Scenario::with_options(&spokes_via_hub(true, false), options);
+    assert_eq!(s.trace("nic1", "nic2", 443).forward.verdict, Verdict::Delivered);
+}
+
+/// An NVA whose NIC has IP forwarding off drops what it should forward (§6.2).
+#[test]
+fn nva_with_ip_forwarding_off_drops() {
+    let s = Scenario::new(&spokes_via_hub(false, true));
+    let t = s.trace("nic1", "nic2", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    let f = t.findings.iter().find(|f| f.code == "IpForwardingDisabled").expect("finding");
+    assert!(f.fix.contains("nic-nva") && f.resources[0].ends_with("/networkInterfaces/nic-nva"), "{f:?}");
+}
+
+/// T16 – A spoke reaches on-premises through the hub's gateway (gateway transit); without
+/// useRemoteGateways the packet is dropped and the half-configured transit is named.
+#[test]
+fn t16_spoke_to_on_premises_through_gateway_transit() {
+    let build = |use_remote: bool| {
+        let mut e = Estate::new();
+        e.vnet("hub", "eastus", &["10.0.0.0/16"]).subnet("hub", "GatewaySubnet", "10.0.0.0/27").gateway(
+            "gw",
+            "hub",
+            "Vpn",
+            &["10.0.0.4"],
+        );
+        e.site("gw", "onprem", &["10.10.0.0/16"]);
+        e.vnet("spoke", "eastus", &["10.1.0.0/16"]).subnet("spoke", "s", "10.1.1.0/24").nic(
+            "nic-spoke",
+            "spoke",
+            "s",
+            "10.1.1.4",
+        );
+        e.peer(
+            "hub",
+            "spoke",
+            PeerSide { allow_gateway_transit: true, ..PeerSide::default() },
+            PeerSide { use_remote_gateways: use_remote, ..PeerSide::default() },
+        );
+        e
+    };
+    let s = Scenario::new(&build(true));
+    let t = s.trace("nic-spoke", "10.10.3.3", 22);
+    assert_eq!(t.forward.verdict, Verdict::ExitedToOnPremises);
+    assert!(t.forward.hops.iter().any(|h| h.kind == HopKind::VirtualNetworkGateway && h.name == "gw"));
+    // The reply re-enters through the gateway and is delivered.
+    assert_eq!(t.reverse.as_ref().unwrap().verdict, Verdict::Delivered);
+    let s = Scenario::new(&build(false));
+    let t = s.trace("nic-spoke", "10.10.3.3", 22);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    assert!(
+        codes(&t).contains(&"DroppedByNoneRoute") && codes(&t).contains(&"UseRemoteGatewaysMissing"),
+        "{:?}",
+        codes(&t)
+    );
+}
+
+/// Gateway routes suppressed by the subnet's route table: the drop names the table (§3.7).
+#[test]
+fn gateway_routes_suppressed_is_named() {
+    let mut e = Estate::new();
+    e.vnet("hub", "eastus", &["10.0.0.0/16"]).subnet("hub", "GatewaySubnet", "10.0.0.0/27").subnet(
+        "hub",
+        "a",
+        "10.0.1.0/24",
+    );
+    e.nic("nic-a", "hub", "a", "10.0.1.4").gateway("gw", "hub", "Vpn", &["10.0.0.4"]).site(
+        "gw",
+        "onprem",
+        &["192.168.50.0/24"],
+    );
+    e.route_table_with("rt", &[], true).associate("hub", "a", "rt");
+    let s = Scenario::new(&e);
+    let t = s.trace("nic-a", "192.168.50.9", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    let f = t.findings.iter().find(|f| f.code == "GatewayRoutesSuppressed").expect("finding");
+    assert!(f.fix.contains("disableBgpRoutePropagation = false") && f.fix.contains("`rt`"), "{}", f.fix);
+}
+
+fn pe_hub_with_firewall(policies: &str) -> Estate {
+    let mut e = Estate::new();
+    e.vnet("hub", "eastus", &["10.0.0.0/16"])
+        .subnet("hub", "vms", "10.0.1.0/24")
+        .subnet("hub", "fw", "10.0.9.0/24")
+        .nic("nic-hub", "hub", "vms", "10.0.1.4")
+        .nic_with("nic-fw", "hub", "fw", "10.0.9.4", true);
+    e.vnet("spoke", "eastus", &["10.5.0.0/16"]).subnet("spoke", "pe", "10.5.4.0/24");
+    e.subnet_property("spoke", "pe", "privateEndpointNetworkPolicies", json!(policies));
+    e.private_endpoint("pe1", "spoke", "pe", "10.5.4.12");
+    e.peer_simple("hub", "spoke");
+    e.route_table("rt", &[("default-fw", "0.0.0.0/0", "VirtualAppliance", Some("10.0.9.4"))])
+        .associate("hub", "vms", "rt");
+    e
+}
+
+/// T20 – The private endpoint's /32 takes traffic past the 0/0 firewall route.
+#[test]
+fn t20_private_endpoint_bypasses_firewall() {
+    let s = Scenario::new(&pe_hub_with_firewall("Disabled"));
+    let t = s.trace("nic-hub", "10.5.4.12", 443);
+    assert_eq!(t.forward.verdict, Verdict::DeliveredToAzureService);
+    assert!(!t.forward.hops.iter().any(|h| h.kind == HopKind::VirtualAppliance));
+    let f = t.findings.iter().find(|f| f.code == "PrivateEndpointBypassesFirewall").expect("finding");
+    assert!(f.fix.contains("RouteTableEnabled"));
+    // Other traffic goes through the firewall.
+    let t = s.trace("nic-hub", "8.8.8.8", 443);
+    assert_eq!(t.forward.verdict, Verdict::ExitedToInternet);
+    assert!(t.forward.hops.iter().any(|h| h.kind == HopKind::VirtualAppliance && h.name == "nic-fw"));
+}
+
+/// T21 – A VNet peered only to the hub has no route to the spoke's private endpoint: the
+/// packet falls into 10/8 None and non-transitive peering is named.
+#[test]
+fn t21_private_endpoint_not_reachable_transitively() {
+    let mut e = pe_hub_with_firewall("Disabled");
+    e.vnet("spoke2", "eastus", &["10.6.0.0/16"])
+        .subnet("spoke2", "s", "10.6.1.0/24")
+        .nic("nic-s2", "spoke2", "s", "10.6.1.4");
+    e.peer_simple("hub", "spoke2");
+    let s = Scenario::new(&e);
+    let t = s.trace("nic-s2", "10.5.4.12", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    assert!(codes(&t).contains(&"NonTransitivePeering"), "{:?}", codes(&t));
+}
+
+fn nsg_estate(subnet_rules: &[serde_json::Value], nic_rules: Option<&[serde_json::Value]>) -> Estate {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "s", "10.0.1.0/24").nic("web", "v", "s", "10.0.1.4");
+    e.nsg("nsg-subnet", subnet_rules).subnet_nsg("v", "s", "nsg-subnet");
+    if let Some(rules) = nic_rules {
+        e.nsg("nsg-nic", rules);
+        e.nic_property("web", "networkSecurityGroup", json!({"id": id("networkSecurityGroups", "nsg-nic")}));
+    }
+    e
+}
+
+/// T24 – Inbound: the subnet NSG allows, the NIC NSG's default rule denies.
+#[test]
+fn t24_inbound_subnet_then_nic() {
+    let allow80 = [rule("allow-80", 100, "Inbound", "Allow", "Tcp", "Internet", "*", "80")];
+    let s = Scenario::new(&nsg_estate(&allow80, Some(&[])));
+    assert_eq!(
+        s.ip_flow("web", Direction::Inbound, "10.0.1.4", 80, "203.0.113.5", 50000),
+        ("Deny".to_string(), "defaultSecurityRules/DenyAllInBound".to_string(), "networkInterface".to_string())
+    );
+    let s = Scenario::new(&nsg_estate(&allow80, None));
+    assert_eq!(
+        s.ip_flow("web", Direction::Inbound, "10.0.1.4", 80, "203.0.113.5", 50000),
+        ("Allow".to_string(), "securityRules/allow-80".to_string(), "subnet".to_string())
+    );
+}
+
+/// T25 – Outbound: the NIC NSG is consulted first; its deny decides and the subnet NSG is
+/// never consulted.
+#[test]
+fn t25_outbound_nic_then_subnet() {
+    let deny80 = [rule("deny-web", 100, "Outbound", "Deny", "Tcp", "*", "Internet", "80")];
+    let s = Scenario::new(&nsg_estate(&[], Some(&deny80)));
+    assert_eq!(
+        s.ip_flow("web", Direction::Outbound, "10.0.1.4", 50000, "93.184.216.34", 80),
+        ("Deny".to_string(), "securityRules/deny-web".to_string(), "networkInterface".to_string())
+    );
+    assert_eq!(s.ip_flow("web", Direction::Outbound, "10.0.1.4", 50000, "93.184.216.34", 443).0, "Allow");
+}
+
+/// T26 – A 0/0 user route widens the VirtualNetwork tag to 0.0.0.0/0, so AllowVnetInBound
+/// admits Internet sources (issue #22178).
+#[test]
+fn t26_virtual_network_tag_widened_by_default_route() {
+    let mut e = nsg_estate(&[], None);
+    e.route_table("rt", &[("default-nva", "0.0.0.0/0", "VirtualAppliance", Some("10.0.1.10"))])
+        .associate("v", "s", "rt");
+    let s = Scenario::new(&e);
+    assert_eq!(
+        s.ip_flow("web", Direction::Inbound, "10.0.1.4", 3389, "203.0.113.5", 50000),
+        ("Allow".to_string(), "defaultSecurityRules/AllowVnetInBound".to_string(), "subnet".to_string())
+    );
+    let engine = s.engine();
+    let security = azroute_engine::nsg::SecurityEngine::new(&engine);
+    let subnet = s.snapshot.find_subnet("v/s").unwrap();
+    assert!(security.virtual_network_tag(subnet).contains(&"0.0.0.0/0".parse().unwrap()));
+    // Without the route the tag is the VNet and the Azure host IP.
+    let s = Scenario::new(&nsg_estate(&[], None));
+    assert_eq!(
+        s.ip_flow("web", Direction::Inbound, "10.0.1.4", 3389, "203.0.113.5", 50000).1,
+        "defaultSecurityRules/DenyAllInBound"
+    );
+}
+
+/// An NSG at the destination NIC denies the port; the finding names the rule and the fix.
+#[test]
+fn nsg_deny_at_destination_nic() {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "a", "10.0.1.0/24").subnet("v", "b", "10.0.2.0/24");
+    e.nic("client", "v", "a", "10.0.1.4").nic("server", "v", "b", "10.0.2.4");
+    e.nsg("nsg-server", &[rule("deny-ssh", 100, "Inbound", "Deny", "Tcp", "*", "*", "22")]);
+    e.nic_property("server", "networkSecurityGroup", json!({"id": id("networkSecurityGroups", "nsg-server")}));
+    let s = Scenario::new(&e);
+    let t = s.trace("client", "server", 22);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    let f = t.findings.iter().find(|f| f.code == "NsgDenied").expect("finding");
+    assert!(f.message.contains("securityRules/deny-ssh") && f.fix.contains("deny-ssh"), "{f:?}");
+    assert_eq!(s.trace("client", "server", 443).forward.verdict, Verdict::Delivered);
+}
+
+/// Two NVAs that send a prefix to each other: a loop, with the routes that form it.
+#[test]
+fn routing_loop_between_two_nvas() {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "a", "10.0.1.0/24").subnet("v", "b", "10.0.2.0/24");
+    e.nic_with("nva-a", "v", "a", "10.0.1.4", true).nic_with("nva-b", "v", "b", "10.0.2.4", true);
+    e.route_table("rt-a", &[("to-b", "10.30.0.0/16", "VirtualAppliance", Some("10.0.2.4"))])
+        .associate("v", "a", "rt-a");
+    e.route_table("rt-b", &[("to-a", "10.30.0.0/16", "VirtualAppliance", Some("10.0.1.4"))])
+        .associate("v", "b", "rt-b");
+    let s = Scenario::new(&e);
+    let t = s.trace("nva-a", "10.30.0.5", 443);
+    assert_eq!(t.forward.verdict, Verdict::Loop);
+    let f = t.findings.iter().find(|f| f.code == "RoutingLoop").expect("finding");
+    assert_eq!(f.evidence.len(), 2, "{:?}", f.evidence);
+    assert!(f.evidence.iter().any(|e| e.contains("to-b")) && f.evidence.iter().any(|e| e.contains("to-a")));
+}
+
+/// One direction through the firewall, the other direct: the reply skips the stateful NVA.
+#[test]
+fn asymmetric_path_through_firewall() {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "app", "10.0.1.0/24").subnet("v", "db", "10.0.2.0/24").subnet(
+        "v",
+        "fw",
+        "10.0.9.0/24",
+    );
+    e.nic("app", "v", "app", "10.0.1.4").nic("db", "v", "db", "10.0.2.4").nic_with("fw", "v", "fw", "10.0.9.4", true);
+    e.route_table("rt-app", &[("db-via-fw", "10.0.2.0/24", "VirtualAppliance", Some("10.0.9.4"))])
+        .associate("v", "app", "rt-app");
+    let s = Scenario::new(&e);
+    let t = s.trace("app", "db", 1433);
+    assert_eq!(t.forward.verdict, Verdict::Delivered);
+    assert_eq!(t.forward.devices.len(), 1);
+    assert!(t.reverse.as_ref().unwrap().devices.is_empty());
+    let f = t.findings.iter().find(|f| f.code == "AsymmetricPath").expect("finding");
+    assert!(f.fix.contains("v/db") && f.fix.contains("10.0.9.4"), "{}", f.fix);
+    // The matching route on the db side makes it symmetric.
+    e.route_table("rt-db", &[("app-via-fw", "10.0.1.0/24", "VirtualAppliance", Some("10.0.9.4"))])
+        .associate("v", "db", "rt-db");
+    let s = Scenario::new(&e);
+    assert!(!codes(&s.trace("app", "db", 1433)).contains(&"AsymmetricPath"));
+}
+
+/// Forced tunnelling (§6.1): a VM with a public IP behind a 0/0 route to an NVA answers
+/// Internet clients through the NVA, which breaks the connection.
+#[test]
+fn forced_tunnelling_breaks_inbound_to_public_ip() {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "web", "10.0.1.0/24").subnet("v", "fw", "10.0.9.0/24");
+    e.nic("web", "v", "web", "10.0.1.4").public_ip("web", "20.1.2.3").nic_with("fw", "v", "fw", "10.0.9.4", true);
+    e.route_table("rt", &[("default-fw", "0.0.0.0/0", "VirtualAppliance", Some("10.0.9.4"))])
+        .associate("v", "web", "rt");
+    let s = Scenario::new(&e);
+    let t = s.trace("198.51.100.7", "20.1.2.3", 22);
+    assert_eq!(t.forward.verdict, Verdict::Delivered);
+    assert_eq!(kinds(&t), vec![HopKind::Internet, HopKind::Destination]);
+    assert!(codes(&t).contains(&"ForcedTunnelBreaksInbound"), "{:?}", codes(&t));
+    // Without the 0/0 route the reply goes straight back.
+    let mut e2 = Estate::new();
+    e2.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "web", "10.0.1.0/24");
+    e2.nic("web", "v", "web", "10.0.1.4").public_ip("web", "20.1.2.3");
+    let s = Scenario::new(&e2);
+    let t = s.trace("198.51.100.7", "20.1.2.3", 22);
+    assert!(t.findings.is_empty(), "{:?}", t.findings);
+}
+
+/// A peering that is only Initiated: the drop names it (T07 as a trace).
+#[test]
+fn peering_not_connected_is_named() {
+    let mut e = Estate::new();
+    e.vnet("a", "eastus", &["10.0.0.0/16"]).subnet("a", "s", "10.0.1.0/24").nic("nic-a", "a", "s", "10.0.1.4");
+    e.vnet("b", "eastus", &["10.1.0.0/16"]).subnet("b", "s", "10.1.1.0/24").nic("nic-b", "b", "s", "10.1.1.4");
+    e.peer_one_way("a", "b", PeerSide { state: "Initiated", ..PeerSide::default() });
+    let s = Scenario::new(&e);
+    let t = s.trace("nic-a", "nic-b", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    let f = t.findings.iter().find(|f| f.code == "PeeringNotConnected").expect("finding");
+    assert!(f.fix.contains("from `b` back to `a`"), "{}", f.fix);
+}
+
+/// A virtual-appliance route to an address nobody owns.
+#[test]
+fn next_hop_unreachable() {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "s", "10.0.1.0/24").nic("vm", "v", "s", "10.0.1.4");
+    e.route_table("rt", &[("to-ghost", "0.0.0.0/0", "VirtualAppliance", Some("10.0.7.7"))]).associate("v", "s", "rt");
+    let s = Scenario::new(&e);
+    let t = s.trace("vm", "8.8.8.8", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    assert!(codes(&t).contains(&"NextHopUnreachable"));
+}
+
+/// An internal load balancer front end as the next hop: the packet reaches a backend NVA.
+#[test]
+fn internal_load_balancer_as_next_hop() {
+    let mut e = spokes_via_hub(true, true);
+    e.nic_with("nic-nva2", "hub", "nva", "10.0.1.5", true);
+    e.internal_load_balancer("ilb", "hub", "nva", "10.0.1.100", &["nic-nva", "nic-nva2"]);
+    e.route_table("rt1b", &[("to-spoke2", "10.2.0.0/16", "VirtualAppliance", Some("10.0.1.100"))])
+        .associate("spoke1", "s", "rt1b");
+    let s = Scenario::new(&e);
+    let t = s.trace("nic1", "nic2", 443);
+    assert_eq!(t.forward.verdict, Verdict::Delivered, "{:?}", t.findings);
+    assert_eq!(
+        kinds(&t),
+        vec![HopKind::Source, HopKind::LoadBalancer, HopKind::VirtualAppliance, HopKind::Destination]
+    );
+    assert!(t.assumptions.iter().any(|a| a.contains("load balancer")));
+}
+
+/// Application security groups: a rule naming an ASG applies only to its members.
+#[test]
+fn application_security_groups_match_members_only() {
+    let asg = format!(
+        "/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Network/applicationSecurityGroups/web-servers"
+    );
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"])
+        .subnet("v", "s", "10.0.1.0/24")
+        .nic("web", "v", "s", "10.0.1.4")
+        .nic("other", "v", "s", "10.0.1.5");
+    let mut allow = rule("allow-https-to-web", 100, "Inbound", "Allow", "Tcp", "*", "*", "443");
+    allow["properties"]["destinationAddressPrefix"] = serde_json::Value::Null;
+    allow["properties"]["destinationApplicationSecurityGroups"] = json!([{"id": asg}]);
+    e.nsg("nsg", &[allow]).subnet_nsg("v", "s", "nsg");
+    e.nic_property(
+        "web",
+        "ipConfigurations",
+        json!([{"name": "ipconfig1", "id": format!("{}/ipConfigurations/ipconfig1", id("networkInterfaces", "web")),
+            "properties": {"privateIPAddress": "10.0.1.4", "primary": true, "subnet": {"id": subnet_id("v", "s")}, "applicationSecurityGroups": [{"id": asg}]}}]),
+    );
+    let s = Scenario::new(&e);
+    assert_eq!(
+        s.ip_flow("web", Direction::Inbound, "10.0.1.4", 443, "203.0.113.5", 50000).1,
+        "securityRules/allow-https-to-web"
+    );
+    assert_eq!(
+        s.ip_flow("other", Direction::Inbound, "10.0.1.5", 443, "203.0.113.5", 50000).1,
+        "defaultSecurityRules/DenyAllInBound"
+    );
+}
+
+/// From on-premises into a spoke through the hub firewall (GatewaySubnet route), and back.
+#[test]
+fn on_premises_to_spoke_through_firewall_is_symmetric() {
+    let mut e = spokes_via_hub(true, true);
+    e.subnet("hub", "GatewaySubnet", "10.0.0.0/27").gateway("gw", "hub", "Vpn", &["10.0.0.4"]).site(
+        "gw",
+        "onprem",
+        &["172.16.0.0/16"],
+    );
+    e.route_table("rt-gw", &[("spoke1-fw", "10.1.0.0/16", "VirtualAppliance", Some("10.0.1.4"))]).associate(
+        "hub",
+        "GatewaySubnet",
+        "rt-gw",
+    );
+    e.route_table("rt1c", &[("onprem-fw", "172.16.0.0/16", "VirtualAppliance", Some("10.0.1.4"))])
+        .associate("spoke1", "s", "rt1c");
+    let s = Scenario::new(&e);
+    let t = s.trace("172.16.5.5", "nic1", 22);
+    assert_eq!(t.forward.verdict, Verdict::Delivered, "{:?}", t.findings);
+    assert_eq!(
+        kinds(&t),
+        vec![HopKind::OnPremises, HopKind::VirtualNetworkGateway, HopKind::VirtualAppliance, HopKind::Destination]
+    );
+    let reply = t.reverse.as_ref().unwrap();
+    assert_eq!(reply.verdict, Verdict::ExitedToOnPremises);
+    assert!(!codes(&t).contains(&"AsymmetricPath"), "{:?}", codes(&t));
+}
