@@ -381,7 +381,7 @@ def hub_spoke():
     e.add("vnet-list.json", vnet(rg, "vnet-spoke1", loc, ["10.1.0.0/16"], [
         subnet(rg, "vnet-spoke1", "snet-workload", "10.1.1.0/24", rt="rt-spoke1", nsg="nsg-workload",
                endpoints=[("Microsoft.Storage", ["eastus"])]),
-        subnet(rg, "vnet-spoke1", "snet-endpoints", "10.1.2.0/24", pe_policies="Disabled"),
+        subnet(rg, "vnet-spoke1", "snet-endpoints", "10.1.2.0/24", pe_policies="RouteTableEnabled"),
     ], [
         peering(rg, "vnet-spoke1", "spoke1-to-hub", rg, "vnet-hub", ["10.0.0.0/16"], forwarded=True, remote_gw=True),
     ]))
@@ -390,9 +390,10 @@ def hub_spoke():
     ], [
         peering(rg, "vnet-spoke2", "spoke2-to-hub", rg, "vnet-hub", ["10.0.0.0/16"], forwarded=True, remote_gw=True),
     ]))
+    # On-premises traffic to spoke1 is inspected; spoke2 is forced-tunnelled to on-premises
+    # directly through the gateway in both directions.
     e.add("route-table-list.json", route_table(rg, "rt-gateway", loc, [
         ("to-spoke1-via-fw", "10.1.0.0/16", "VirtualAppliance", fw_ip),
-        ("to-spoke2-via-fw", "10.2.0.0/16", "VirtualAppliance", fw_ip),
     ], [hub_sub("GatewaySubnet")]))
     e.add("route-table-list.json", route_table(rg, "rt-shared", loc, [
         ("to-spoke1-via-fw", "10.1.0.0/16", "VirtualAppliance", fw_ip),

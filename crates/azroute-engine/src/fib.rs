@@ -141,6 +141,16 @@ impl Fib {
         &self.v6_starts
     }
 
+    /// Indices of the routes that some address selects: a route missing here is never used.
+    pub fn selected_routes(&self) -> std::collections::BTreeSet<u32> {
+        self.v4_entry
+            .iter()
+            .chain(self.v6_entry.iter())
+            .filter(|e| **e != NO_ROUTE)
+            .filter_map(|e| self.entries.get(*e as usize).map(|x| x.route))
+            .collect()
+    }
+
     /// Number of flattened intervals (both families), for sizing and benchmarks.
     pub fn interval_count(&self) -> usize {
         self.v4_starts.len() + self.v6_starts.len()

@@ -322,6 +322,8 @@ pub struct Tracer<'e, 's> {
     pub routes: &'e RouteEngine<'s>,
     pub security: SecurityEngine<'e, 's>,
     pub addressing: Addressing,
+    /// Evaluate NSGs at each NIC (off for routing-only analysis such as the doctor's).
+    pub evaluate_nsgs: bool,
 }
 
 fn nic_label(snap: &Snapshot, nic: NicIdx) -> (String, String) {
@@ -331,7 +333,7 @@ fn nic_label(snap: &Snapshot, nic: NicIdx) -> (String, String) {
 
 impl<'e, 's> Tracer<'e, 's> {
     pub fn new(routes: &'e RouteEngine<'s>) -> Tracer<'e, 's> {
-        Tracer { security: SecurityEngine::new(routes), addressing: Addressing::build(routes.snap), routes }
+        Tracer { security: SecurityEngine::new(routes), addressing: Addressing::build(routes.snap), routes, evaluate_nsgs: true }
     }
 
     fn snap(&self) -> &'s Snapshot {
@@ -522,6 +524,9 @@ impl<'e, 's> Tracer<'e, 's> {
             destination: pkt.dst,
             destination_port: Some(pkt.dport),
         };
+        if !self.evaluate_nsgs {
+            return true;
+        }
         let stateful = forward_nics.contains(&nic);
         let Ok(levels) = self.security.levels(nic, direction) else { return true };
         let Ok(subnet) = self.routes.nic_subnet(nic) else { return true };
@@ -843,6 +848,12 @@ impl<'e, 's> Tracer<'e, 's> {
                         return Ok(walk.finish(Verdict::Dropped));
                     };
                     match self.appliance(&mut walk, vnet, nva_ip, pkt, &route, forward_nics)? {
+                        Some(next) if walk.hops.last().is_some_and(|h| h.kind == HopKind::Destination) => {
+                            if !self.nsg_at(&mut walk, next, Direction::Inbound, pkt, forward_nics) {
+                                return Ok(walk.finish(Verdict::Dropped));
+                            }
+                            return Ok(walk.finish(Verdict::Delivered));
+                        }
                         Some(next) => {
                             subnet = self.routes.nic_subnet(next)?;
                             at_nic = Some(next);
@@ -1340,6 +1351,16 @@ impl<'e, 's> Tracer<'e, 's> {
         };
         if !self.cross_peering(walk, vnet, owner_vnet, pkt) {
             return Ok(None);
+        }
+        if snap.nics[nva_nic.index()].owns_ip(pkt.dst) {
+            // The packet is for the appliance itself: the route only chose how to reach it.
+            if !self.cross_peering(walk, vnet, owner_vnet, pkt) {
+                return Ok(None);
+            }
+            let mut hop = Hop::at_nic(HopKind::Destination, snap, nva_nic, Some(pkt.dst));
+            hop.subnet = self.routes.nic_subnet(nva_nic).ok();
+            walk.hops.push(hop);
+            return Ok(Some(nva_nic));
         }
         let (name, id) = nic_label(snap, nva_nic);
         let nva_addr = snap.nics[nva_nic.index()].primary_ip_config().and_then(|c| c.private_ip);
