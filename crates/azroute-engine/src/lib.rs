@@ -17,6 +17,7 @@ pub mod route;
 pub mod select;
 pub mod system;
 pub mod topology;
+pub mod verify;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -9,6 +9,7 @@
 pub mod nexthop;
 pub mod routes;
 pub mod table;
+pub mod verify;
 
 /// Output formats a command can print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

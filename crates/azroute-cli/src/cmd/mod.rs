@@ -1,8 +1,10 @@
 //! One module per command; each returns the exit code or an error for the user.
 
+mod collect;
 mod examples;
 mod next_hop;
 mod routes;
+mod verify;
 
 use crate::args::{Cli, Command};
 use crate::input::CliError;
@@ -12,5 +14,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Routes(args) => routes::run(args),
         Command::NextHop(args) => next_hop::run(args),
         Command::Examples(args) => examples::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Collect(args) => collect::run(args),
     }
 }
