@@ -49,6 +49,16 @@ pub enum Command {
         after_help = "Examples:\n  azroute trace --example hub-spoke --from vm-app1 --to vm-app2 --port 443\n  azroute trace --example hub-spoke --from 172.16.1.10 --to nic-app1 --port 22\n  azroute trace --example troubleshoot --from 203.0.113.50 --to 20.110.7.45 --port 443 -o mermaid\n\nExit status: 0 when the packet arrives and nothing is wrong, 1 when it is dropped or a finding of severity error is raised, 2 on bad input."
     )]
     Trace(TraceArgs),
+    /// Compare azroute's effective routes with Azure's own (`show-effective-route-table` outputs).
+    #[command(
+        after_help = "Examples:\n  azroute verify --snapshot ./export --actual ./export/<subscription>/actual\n  azroute verify --snapshot ./export --actual ./routes/web-nic.json -o json\n\nExit status: 0 every route agrees, 1 differences were found, 2 bad input or usage."
+    )]
+    Verify(VerifyArgs),
+    /// Export a snapshot by running the Azure CLI you are logged into (`az login`).
+    #[command(
+        after_help = "Examples:\n  azroute collect --out ./export\n  azroute collect --out ./export --subscription 00000000-0000-0000-0000-000000000000 --subscription contoso-prod --service-tags westeurope\n  azroute collect --out ./export --effective-routes\n  azroute verify --snapshot ./export --actual ./export/<subscription>/actual\n\nExit status: 0 everything collected, 1 collected with failures (listed in manifest.json), 2 not logged in, az missing or bad usage."
+    )]
+    Collect(CollectArgs),
     /// List the embedded example estates.
     #[command(after_help = "Examples:\n  azroute examples\n  azroute routes --example troubleshoot --nic nic-web")]
     Examples(ExamplesArgs),
@@ -324,4 +334,52 @@ pub struct TraceArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = TraceFormat::Table)]
     pub output: TraceFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum VerifyFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Azure's effective routes: a directory of `az network nic show-effective-route-table -o json`
+    /// outputs, one file per NIC (`<nic-name>.json`, or the wrapper
+    /// {"nicId": "<id>", "effectiveRoutes": <output>}), or one such file.
+    #[arg(long, value_name = "DIR")]
+    pub actual: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = VerifyFormat::Table)]
+    pub output: VerifyFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct CollectArgs {
+    /// The snapshot directory to create (new, or empty).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// A subscription id or name; repeat for several. Default: the current one (`az account show`).
+    #[arg(long = "subscription", value_name = "ID")]
+    pub subscriptions: Vec<String>,
+    /// Also save the Service Tags file for this location (`az network list-service-tags`).
+    #[arg(long, value_name = "LOCATION")]
+    pub service_tags: Option<String>,
+    /// The Azure CLI executable.
+    #[arg(long, value_name = "PATH", default_value = if cfg!(windows) { "az.cmd" } else { "az" })]
+    pub az: PathBuf,
+    /// Retries of a call Azure throttled (HTTP 429), with exponential backoff from 2 s.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub retries: u32,
+    /// Also save Azure's effective routes of every NIC of a running VM into
+    /// `<subscription>/actual/`, for `azroute verify`.
+    #[arg(long)]
+    pub effective_routes: bool,
+    /// Print no progress (errors are always printed).
+    #[arg(short, long)]
+    pub quiet: bool,
 }

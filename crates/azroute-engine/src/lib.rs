@@ -20,6 +20,7 @@ pub mod select;
 pub mod system;
 pub mod topology;
 pub mod trace;
+pub mod verify;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -333,7 +333,12 @@ fn nic_label(snap: &Snapshot, nic: NicIdx) -> (String, String) {
 
 impl<'e, 's> Tracer<'e, 's> {
     pub fn new(routes: &'e RouteEngine<'s>) -> Tracer<'e, 's> {
-        Tracer { security: SecurityEngine::new(routes), addressing: Addressing::build(routes.snap), routes, evaluate_nsgs: true }
+        Tracer {
+            security: SecurityEngine::new(routes),
+            addressing: Addressing::build(routes.snap),
+            routes,
+            evaluate_nsgs: true,
+        }
     }
 
     fn snap(&self) -> &'s Snapshot {

@@ -8,6 +8,9 @@
 //! under `properties` (REST, Resource Graph) or be flattened (az CLI); keys and resource types
 //! are matched case-insensitively.
 //!
+//! [`observed`] reads Azure's own effective routes of a NIC (`az network nic
+//! show-effective-route-table` outputs) for `azroute verify`.
+//!
 //! Architecture invariant: ingest never fails as a whole. It returns the snapshot it could build
 //! and every problem as a [`Diagnostic`]; each command decides what is fatal.
 
@@ -18,6 +21,7 @@ mod dto;
 mod file;
 mod link;
 mod lower;
+pub mod observed;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +30,7 @@ use azroute_model::{Snapshot, SourceFile};
 use rayon::prelude::*;
 
 pub use diag::{Diagnostic, Severity};
+pub use observed::{load_observed, parse_observed};
 
 /// Limits on what ingest reads.
 #[derive(Clone, Debug)]

@@ -10,12 +10,14 @@
 
 mod id;
 mod network;
+mod observed;
 mod options;
 mod prefix;
 mod snapshot;
 
 pub use id::{ArmId, normalize_id, rg_relative_key};
 pub use network::*;
+pub use observed::{ObservedNicRef, ObservedRoute, ObservedRouteTable};
 pub use options::*;
 pub use prefix::{
     PrefixError, contains_prefix, internet_prefixes, is_private_or_reserved, parse_ip, parse_prefix,

@@ -11,6 +11,7 @@ pub mod routes;
 pub mod security;
 pub mod table;
 pub mod trace;
+pub mod verify;
 
 /// Output formats a command can print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

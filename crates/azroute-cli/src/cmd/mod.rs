@@ -1,11 +1,13 @@
 //! One module per command; each returns the exit code or an error for the user.
 
+mod collect;
 mod examples;
 mod ip_flow;
 mod next_hop;
 mod routes;
 mod security_rules;
 mod trace;
+mod verify;
 
 use crate::args::{Cli, Command};
 use crate::input::CliError;
@@ -18,5 +20,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::SecurityRules(args) => security_rules::run(args),
         Command::IpFlow(args) => ip_flow::run(args),
         Command::Trace(args) => trace::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Collect(args) => collect::run(args),
     }
 }

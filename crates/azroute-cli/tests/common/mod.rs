@@ -38,8 +38,14 @@ pub fn azroute(args: &[&str]) -> Run {
 }
 
 pub fn azroute_in(dir: Option<&Path>, args: &[&str]) -> Run {
+    azroute_env(dir, args, &[])
+}
+
+/// Runs the binary with extra environment variables (for the child only).
+pub fn azroute_env(dir: Option<&Path>, args: &[&str], envs: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_azroute"));
     cmd.args(args);
+    cmd.envs(envs.iter().copied());
     if let Some(dir) = dir {
         cmd.current_dir(dir);
     }

@@ -1,0 +1,731 @@
+//! `azroute collect`: runs the `az` CLI the user is logged into and writes a snapshot directory
+//! in the layout ingest reads, with a manifest. The only crate that spawns processes or writes
+//! files.
+//!
+//! Layout of the output directory:
+//!
+//! ```text
+//! DIR/manifest.json                 what was collected, when, with which az; every file and failure
+//! DIR/service-tags.json             with --service-tags LOCATION
+//! DIR/<subscription-id>/vnet-list.json, nic-list.json, route-table-list.json, nsg-list.json,
+//!     private-endpoint-list.json, public-ip-list.json, lb-list.json, vm-list.json (az vm list -d),
+//!     vnet-gateway-list-<rg>.json, local-gateway-list-<rg>.json, vpn-connection-list-<rg>.json,
+//!     learned-routes-<gateway>.json ({"gatewayId": …, "learnedRoutes": <az output>}),
+//!     actual/<nic>.json ({"nicId": …, "effectiveRoutes": <az output>}, with --effective-routes)
+//! ```
+//!
+//! Credentials never reach the disk: collect never asks az for a token, and every persisted
+//! output loses the keys that can hold secrets (see [`redact`]).
+
+#![forbid(unsafe_code)]
+
+pub mod az;
+pub mod manifest;
+pub mod redact;
+pub mod time;
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+use az::{Az, AzFailure, FailureKind, SpawnError, display_args};
+use manifest::*;
+
+/// What to collect and how.
+#[derive(Clone, Debug)]
+pub struct CollectOptions {
+    /// The snapshot directory to create (must not exist, or be empty).
+    pub out: PathBuf,
+    /// Subscription ids or names; empty: the current subscription (`az account show`).
+    pub subscriptions: Vec<String>,
+    /// Also fetch the Service Tags file for this location.
+    pub service_tags: Option<String>,
+    /// The az executable.
+    pub az: PathBuf,
+    /// Retries of a throttled call.
+    pub retries: u32,
+    /// Delay before the first retry, doubled for each further one.
+    pub retry_delay: Duration,
+    /// Also fetch the effective routes of the NICs of running VMs (for `azroute verify`).
+    pub effective_routes: bool,
+    /// Written into the manifest: `azroute <version>`.
+    pub tool: String,
+}
+
+/// A collection that could not run at all.
+#[derive(Clone, Debug)]
+pub enum CollectError {
+    /// The az executable could not be started.
+    AzNotStarted(SpawnError),
+    /// `az account show` says nobody is logged in.
+    NotLoggedIn { message: String },
+    /// `az account show` failed otherwise.
+    AccountFailed { message: String },
+    /// The output directory exists and holds files.
+    OutNotEmpty { path: PathBuf },
+    /// A file or directory could not be written.
+    Write { path: PathBuf, error: String },
+}
+
+impl fmt::Display for CollectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CollectError::AzNotStarted(e) => {
+                write!(f, "cannot run the Azure CLI `{}`: {}", e.program, e.error)
+            }
+            CollectError::NotLoggedIn { message } => {
+                write!(f, "the Azure CLI is not logged in: {message}")
+            }
+            CollectError::AccountFailed { message } => {
+                write!(f, "`az account show` failed: {message}")
+            }
+            CollectError::OutNotEmpty { path } => write!(
+                f,
+                "`{}` already holds files; collect writes a fresh snapshot and never mixes two",
+                path.display()
+            ),
+            CollectError::Write { path, error } => {
+                write!(f, "cannot write `{}`: {error}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for CollectError {}
+
+impl CollectError {
+    pub fn hint(&self) -> String {
+        match self {
+            CollectError::AzNotStarted(e) if e.not_found => {
+                "install the Azure CLI (https://aka.ms/azure-cli) or pass its path with `--az PATH`".to_string()
+            }
+            CollectError::AzNotStarted(_) => {
+                "check that `--az` names the az executable and that it can run".to_string()
+            }
+            CollectError::NotLoggedIn { .. } => {
+                "run `az login` (and `az account set --subscription ID` to pick the default), then collect again"
+                    .to_string()
+            }
+            CollectError::AccountFailed { .. } => "check that `az account show` works in this shell".to_string(),
+            CollectError::OutNotEmpty { .. } => {
+                "choose a new directory for `--out`, or remove the old snapshot first".to_string()
+            }
+            CollectError::Write { .. } => {
+                "check that the `--out` directory is writable and the disk has space".to_string()
+            }
+        }
+    }
+}
+
+/// The result of a collection that ran.
+#[derive(Clone, Debug)]
+pub struct Collected {
+    pub manifest: Manifest,
+    pub manifest_path: PathBuf,
+}
+
+impl Collected {
+    /// Every subscription and file collected without a failure.
+    pub fn complete(&self) -> bool {
+        self.manifest.complete
+    }
+}
+
+/// The subscription-wide lists: file name and az command.
+const LISTS: &[(&str, &[&str])] = &[
+    ("vnet-list.json", &["network", "vnet", "list"]),
+    ("nic-list.json", &["network", "nic", "list"]),
+    ("route-table-list.json", &["network", "route-table", "list"]),
+    ("nsg-list.json", &["network", "nsg", "list"]),
+    ("private-endpoint-list.json", &["network", "private-endpoint", "list"]),
+    ("public-ip-list.json", &["network", "public-ip", "list"]),
+    ("lb-list.json", &["network", "lb", "list"]),
+    ("vm-list.json", &["vm", "list", "-d"]),
+];
+
+/// The per-resource-group lists (gateways are listed per group): file prefix and az command.
+const GROUP_LISTS: &[(&str, &[&str])] = &[
+    ("vnet-gateway-list", &["network", "vnet-gateway", "list"]),
+    ("local-gateway-list", &["network", "local-gateway", "list"]),
+    ("vpn-connection-list", &["network", "vpn-connection", "list"]),
+];
+
+/// Runs the collection. Progress lines go to `progress`.
+pub fn collect(options: &CollectOptions, progress: &dyn Fn(&str)) -> Result<Collected, CollectError> {
+    let started = SystemTime::now();
+    check_out(&options.out)?;
+    let az = Az {
+        program: options.az.clone(),
+        retries: options.retries,
+        retry_delay: options.retry_delay,
+        progress,
+        calls: Cell::new(0),
+        retried: Cell::new(0),
+    };
+    let session = Session { az, out: &options.out, progress };
+    let az_version = session.az_version()?;
+    match &az_version {
+        Some(v) => progress(&format!("Azure CLI {v}")),
+        None => progress("Azure CLI version unknown (`az version` failed)"),
+    }
+    let account = session
+        .az
+        .run(&args(&["account", "show", "--query", "id", "-o", "tsv"]))
+        .map_err(CollectError::AzNotStarted)?;
+    let default_subscription = match account {
+        Ok(text) => text.trim().to_string(),
+        Err(f) if f.kind == FailureKind::NotLoggedIn => {
+            return Err(CollectError::NotLoggedIn { message: f.message });
+        }
+        Err(f) => return Err(CollectError::AccountFailed { message: f.message }),
+    };
+    create_dir(&options.out)?;
+    let requested: Vec<String> = if options.subscriptions.is_empty() {
+        vec![default_subscription.clone()]
+    } else {
+        options.subscriptions.clone()
+    };
+    let mut records: Vec<SubscriptionRecord> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for (i, given) in requested.iter().enumerate() {
+        let given = given.trim();
+        progress(&format!("subscription {given} ({} of {})", i + 1, requested.len()));
+        let id = if is_guid(given) {
+            given.to_ascii_lowercase()
+        } else {
+            match session.resolve_subscription(given)? {
+                Ok(id) => id,
+                Err(f) => {
+                    progress(&format!("  {given}: {}; skipped", first_line(&f.message)));
+                    records.push(failed_subscription(given, Some(given), &f));
+                    continue;
+                }
+            }
+        };
+        if !seen.insert(id.clone()) {
+            progress(&format!("  {id} was already collected; skipped"));
+            continue;
+        }
+        let requested_as = (!given.eq_ignore_ascii_case(&id)).then(|| given.to_string());
+        records.push(session.subscription(&id, requested_as, options)?);
+    }
+    let service_tags = match &options.service_tags {
+        Some(location) => {
+            let via = records
+                .iter()
+                .find(|r| r.status != "failed")
+                .map(|r| r.subscription_id.clone())
+                .unwrap_or(default_subscription);
+            Some(session.service_tags(location, &via)?)
+        }
+        None => None,
+    };
+    let mut totals = Totals {
+        subscriptions: records.len(),
+        az_calls: session.az.calls.get(),
+        retries: session.az.retried.get(),
+        ..Totals::default()
+    };
+    for r in &records {
+        match r.status.as_str() {
+            "complete" => totals.complete += 1,
+            "partial" => totals.partial += 1,
+            _ => totals.failed += 1,
+        }
+        totals.files += r.files.len();
+        totals.resources += r.files.iter().map(|f| f.resources).sum::<usize>();
+    }
+    if let Some(file) = service_tags.as_ref().and_then(|s| s.file.as_ref()) {
+        totals.files += 1;
+        totals.resources += file.resources;
+    }
+    let complete =
+        totals.partial == 0 && totals.failed == 0 && service_tags.as_ref().is_none_or(|s| s.failure.is_none());
+    let manifest = Manifest {
+        azroute_manifest: MANIFEST_FORMAT,
+        tool: options.tool.clone(),
+        collected_at: time::rfc3339(started),
+        finished_at: time::rfc3339(SystemTime::now()),
+        az_cli_version: az_version,
+        complete,
+        subscriptions: records,
+        service_tags,
+        totals,
+    };
+    let manifest_path = options.out.join("manifest.json");
+    let text = serde_json::to_string_pretty(&manifest).expect("the manifest serializes") + "\n";
+    write_file(&manifest_path, &text)?;
+    let t = &manifest.totals;
+    progress(&format!(
+        "wrote {}: {} subscription(s) ({} complete, {} partial, {} failed), {} file(s), {} resource(s), {} az call(s), {} retried",
+        manifest_path.display(),
+        t.subscriptions,
+        t.complete,
+        t.partial,
+        t.failed,
+        t.files,
+        t.resources,
+        t.az_calls,
+        t.retries
+    ));
+    Ok(Collected { manifest, manifest_path })
+}
+
+struct Session<'a> {
+    az: Az<'a>,
+    out: &'a Path,
+    progress: &'a dyn Fn(&str),
+}
+
+/// What one az call for a file gave: its text and the JSON it holds.
+type Fetched = Result<(String, Value), AzFailure>;
+
+impl Session<'_> {
+    fn az_version(&self) -> Result<Option<String>, CollectError> {
+        let out = self.az.run(&args(&["version", "-o", "json"])).map_err(CollectError::AzNotStarted)?;
+        Ok(out
+            .ok()
+            .and_then(|text| serde_json::from_str::<Value>(&text).ok()?.get("azure-cli")?.as_str().map(str::to_string)))
+    }
+
+    /// The id of a subscription given by name (the account's subscription list is local to az).
+    fn resolve_subscription(&self, name: &str) -> Result<Result<String, AzFailure>, CollectError> {
+        let out = self
+            .az
+            .run(&args(&["account", "show", "--subscription", name, "--query", "id", "-o", "tsv"]))
+            .map_err(CollectError::AzNotStarted)?;
+        Ok(out.map(|t| t.trim().to_ascii_lowercase()).and_then(|id| {
+            if is_guid(&id) {
+                Ok(id)
+            } else {
+                Err(AzFailure {
+                    kind: FailureKind::SubscriptionNotFound,
+                    message: format!("`az account show` gave `{id}` as the id of `{name}`"),
+                    attempts: 1,
+                })
+            }
+        }))
+    }
+
+    /// Runs one JSON-returning az command for a subscription.
+    fn fetch(&self, base: &[&str], subscription: &str) -> Result<(Vec<String>, Fetched), CollectError> {
+        let mut a = args(base);
+        a.extend(args(&["--subscription", subscription, "-o", "json"]));
+        let out = self.az.run(&a).map_err(CollectError::AzNotStarted)?;
+        let fetched = out.and_then(|text| match serde_json::from_str::<Value>(&text) {
+            Ok(value) => Ok((text, value)),
+            Err(err) => Err(AzFailure {
+                kind: FailureKind::Other,
+                message: format!("az printed something that is not JSON: {err}"),
+                attempts: 1,
+            }),
+        });
+        Ok((a, fetched))
+    }
+
+    /// Writes an az output, optionally inside a wrapper naming its resource. The output is
+    /// written verbatim unless secrets had to be removed from it.
+    fn persist(
+        &self,
+        rel: &str,
+        command: &[String],
+        (raw, mut value): (String, Value),
+        wrapper: Option<(&str, &str, &str)>,
+    ) -> Result<FileRecord, CollectError> {
+        let redacted_keys = redact::strip_secrets(&mut value);
+        let resources = count(&value);
+        let body = if redacted_keys.is_empty() {
+            raw.trim().to_string()
+        } else {
+            serde_json::to_string_pretty(&value).expect("JSON values serialize")
+        };
+        let text = match wrapper {
+            Some((id_key, id, body_key)) => format!(
+                "{{\n  {}: {},\n  {}: {}\n}}",
+                Value::String(id_key.to_string()),
+                Value::String(id.to_string()),
+                Value::String(body_key.to_string()),
+                body.replace('\n', "\n  ")
+            ),
+            None => body,
+        } + "\n";
+        write_file(&self.out.join(rel), &text)?;
+        Ok(FileRecord {
+            file: rel.to_string(),
+            command: format!("az {}", display_args(command)),
+            resources,
+            redacted_keys,
+        })
+    }
+
+    fn subscription(
+        &self,
+        sub: &str,
+        requested_as: Option<String>,
+        options: &CollectOptions,
+    ) -> Result<SubscriptionRecord, CollectError> {
+        let progress = self.progress;
+        let dir = self.out.join(sub);
+        let (command, groups) = self.fetch(&["group", "list"], sub)?;
+        let groups = match groups {
+            Ok((_, v)) => {
+                let mut names: Vec<String> = items(&v).iter().filter_map(|g| str_field(g, "name")).collect();
+                names.sort_by_key(|n| n.to_ascii_lowercase());
+                names.dedup();
+                Ok(names)
+            }
+            Err(f) => Err((command, f)),
+        };
+        let mut record = SubscriptionRecord {
+            subscription_id: sub.to_string(),
+            requested_as,
+            status: "complete".to_string(),
+            error_code: None,
+            error: None,
+            directory: Some(sub.to_string()),
+            resource_groups: Vec::new(),
+            files: Vec::new(),
+            failures: Vec::new(),
+            effective_route_failures: Vec::new(),
+        };
+        match groups {
+            Ok(names) => {
+                progress(&format!("  {} resource group(s)", names.len()));
+                record.resource_groups = names;
+            }
+            Err((_, f))
+                if matches!(
+                    f.kind,
+                    FailureKind::AuthorizationFailed | FailureKind::SubscriptionNotFound | FailureKind::NotLoggedIn
+                ) =>
+            {
+                progress(&format!("  {sub}: {} ({}); skipped", first_line(&f.message), f.kind.code()));
+                let mut failed = failed_subscription(sub, None, &f);
+                failed.requested_as = record.requested_as;
+                return Ok(failed);
+            }
+            Err((command, f)) => {
+                progress(&format!(
+                    "  az {}: {}; gateways cannot be listed per resource group",
+                    display_args(&command),
+                    first_line(&f.message)
+                ));
+                record.failures.push(failure(&command, &f));
+            }
+        }
+        create_dir(&dir)?;
+        let mut vms: Option<Value> = None;
+        for (file, base) in LISTS {
+            let (command, fetched) = self.fetch(base, sub)?;
+            match fetched {
+                Ok(value) => {
+                    if *file == "vm-list.json" {
+                        vms = Some(value.1.clone());
+                    }
+                    let rec = self.persist(&format!("{sub}/{file}"), &command, value, None)?;
+                    progress(&format!("  {}: {} resource(s)", base.join(" "), rec.resources));
+                    record.files.push(rec);
+                }
+                Err(f) => {
+                    progress(&format!("  {}: failed ({}): {}", base.join(" "), f.kind.code(), first_line(&f.message)));
+                    record.failures.push(failure(&command, &f));
+                }
+            }
+        }
+        let mut gateways: Vec<(String, String, String)> = Vec::new();
+        for rg in record.resource_groups.clone() {
+            for (prefix, base) in GROUP_LISTS {
+                let mut full: Vec<&str> = base.to_vec();
+                full.extend(["-g", rg.as_str()]);
+                let (command, fetched) = self.fetch(&full, sub)?;
+                match fetched {
+                    Ok(value) => {
+                        if *prefix == "vnet-gateway-list" {
+                            for gw in items(&value.1) {
+                                if let Some(id) = str_field(gw, "id") {
+                                    let name = str_field(gw, "name").unwrap_or_else(|| last_segment(&id).to_string());
+                                    let group = group_of(&id).unwrap_or_else(|| rg.clone());
+                                    gateways.push((id, group, name));
+                                }
+                            }
+                        }
+                        let rel = format!("{sub}/{prefix}-{}.json", file_safe(&rg));
+                        let rec = self.persist(&rel, &command, value, None)?;
+                        if rec.resources > 0 {
+                            progress(&format!("  {} -g {rg}: {} resource(s)", base.join(" "), rec.resources));
+                        }
+                        record.files.push(rec);
+                    }
+                    Err(f) => {
+                        progress(&format!(
+                            "  {} -g {rg}: failed ({}): {}",
+                            base.join(" "),
+                            f.kind.code(),
+                            first_line(&f.message)
+                        ));
+                        record.failures.push(failure(&command, &f));
+                    }
+                }
+            }
+        }
+        let mut used_names: BTreeSet<String> = BTreeSet::new();
+        for (id, rg, name) in &gateways {
+            let (command, fetched) =
+                self.fetch(&["network", "vnet-gateway", "list-learned-routes", "-g", rg, "-n", name], sub)?;
+            match fetched {
+                Ok(value) => {
+                    let stem = unique_name(&mut used_names, name, rg);
+                    let rel = format!("{sub}/learned-routes-{stem}.json");
+                    let rec = self.persist(&rel, &command, value, Some(("gatewayId", id, "learnedRoutes")))?;
+                    progress(&format!("  learned routes of gateway {name}: {} route(s)", rec.resources));
+                    record.files.push(rec);
+                }
+                Err(f) => {
+                    progress(&format!(
+                        "  learned routes of gateway {name}: failed ({}): {}",
+                        f.kind.code(),
+                        first_line(&f.message)
+                    ));
+                    record.failures.push(failure(&command, &f));
+                }
+            }
+        }
+        if options.effective_routes {
+            self.effective_routes(sub, vms.as_ref(), &mut record)?;
+        }
+        if !record.failures.is_empty() {
+            record.status = "partial".to_string();
+        }
+        Ok(record)
+    }
+
+    /// Azure's own effective routes for every NIC of a running VM, into `actual/`.
+    fn effective_routes(
+        &self,
+        sub: &str,
+        vms: Option<&Value>,
+        record: &mut SubscriptionRecord,
+    ) -> Result<(), CollectError> {
+        let progress = self.progress;
+        let Some(vms) = vms else {
+            progress("  effective routes: skipped, the VM list could not be read");
+            return Ok(());
+        };
+        let mut nics: Vec<String> = Vec::new();
+        for vm in items(vms) {
+            let running = str_field(vm, "powerState").is_some_and(|s| s.to_ascii_lowercase().contains("running"));
+            if !running {
+                continue;
+            }
+            let refs = vm.get("networkProfile").and_then(|p| p.get("networkInterfaces")).and_then(Value::as_array);
+            for r in refs.into_iter().flatten() {
+                if let Some(id) = str_field(r, "id")
+                    && !nics.iter().any(|n| n.eq_ignore_ascii_case(&id))
+                {
+                    nics.push(id);
+                }
+            }
+        }
+        progress(&format!("  effective routes of {} NIC(s) of running VMs", nics.len()));
+        let mut used_names: BTreeSet<String> = BTreeSet::new();
+        for id in nics {
+            let name = last_segment(&id).to_string();
+            let Some(rg) = group_of(&id) else {
+                continue;
+            };
+            let (command, fetched) =
+                self.fetch(&["network", "nic", "show-effective-route-table", "-g", &rg, "-n", &name], sub)?;
+            match fetched {
+                Ok(value) => {
+                    let stem = unique_name(&mut used_names, &name, &rg);
+                    let rel = format!("{sub}/actual/{stem}.json");
+                    create_dir(&self.out.join(sub).join("actual"))?;
+                    let rec = self.persist(&rel, &command, value, Some(("nicId", &id, "effectiveRoutes")))?;
+                    progress(&format!("  effective routes of {name}: {} route(s)", rec.resources));
+                    record.files.push(rec);
+                }
+                Err(f) => {
+                    progress(&format!(
+                        "  effective routes of {name}: failed ({}): {}",
+                        f.kind.code(),
+                        first_line(&f.message)
+                    ));
+                    record.effective_route_failures.push(failure(&command, &f));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn service_tags(&self, location: &str, sub: &str) -> Result<ServiceTagsRecord, CollectError> {
+        let (command, fetched) = self.fetch(&["network", "list-service-tags", "--location", location], sub)?;
+        Ok(match fetched {
+            Ok(value) => {
+                let rec = self.persist("service-tags.json", &command, value, None)?;
+                (self.progress)(&format!("service tags for {location}: {} tag(s)", rec.resources));
+                ServiceTagsRecord { location: location.to_string(), file: Some(rec), failure: None }
+            }
+            Err(f) => {
+                (self.progress)(&format!(
+                    "service tags for {location}: failed ({}): {}",
+                    f.kind.code(),
+                    first_line(&f.message)
+                ));
+                ServiceTagsRecord { location: location.to_string(), file: None, failure: Some(failure(&command, &f)) }
+            }
+        })
+    }
+}
+
+fn args(a: &[&str]) -> Vec<String> {
+    a.iter().map(|s| s.to_string()).collect()
+}
+
+fn failure(command: &[String], f: &AzFailure) -> FailureRecord {
+    FailureRecord {
+        command: format!("az {}", display_args(command)),
+        code: if f.message.starts_with("az printed something that is not JSON") {
+            "InvalidOutput".to_string()
+        } else {
+            f.kind.code().to_string()
+        },
+        error: f.message.clone(),
+        attempts: f.attempts,
+    }
+}
+
+fn failed_subscription(id: &str, requested_as: Option<&str>, f: &AzFailure) -> SubscriptionRecord {
+    SubscriptionRecord {
+        subscription_id: id.to_string(),
+        requested_as: requested_as.filter(|r| !r.eq_ignore_ascii_case(id)).map(str::to_string),
+        status: "failed".to_string(),
+        error_code: Some(f.kind.code().to_string()),
+        error: Some(f.message.clone()),
+        directory: None,
+        resource_groups: Vec::new(),
+        files: Vec::new(),
+        failures: Vec::new(),
+        effective_route_failures: Vec::new(),
+    }
+}
+
+/// The first line of az's error text, without its `ERROR: ` prefix, for progress lines.
+fn first_line(text: &str) -> &str {
+    let line = text.lines().next().unwrap_or("").trim();
+    line.strip_prefix("ERROR:").map(str::trim).unwrap_or(line)
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+fn is_guid(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() == 5
+        && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The entries of a list output (`[...]` or `{"value": [...]}`).
+fn items(value: &Value) -> &[Value] {
+    match value {
+        Value::Array(a) => a,
+        Value::Object(m) => m.get("value").and_then(Value::as_array).map_or(&[], |a| a),
+        _ => &[],
+    }
+}
+
+/// How many resources an output holds: list entries, routes, or service tags.
+fn count(value: &Value) -> usize {
+    match value {
+        Value::Array(a) => a.len(),
+        Value::Null => 0,
+        Value::Object(m) => {
+            ["value", "values"].iter().find_map(|k| m.get(*k).and_then(Value::as_array).map(Vec::len)).unwrap_or(1)
+        }
+        _ => 1,
+    }
+}
+
+fn str_field(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn last_segment(id: &str) -> &str {
+    id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
+}
+
+/// The resource group named in an ARM id.
+fn group_of(id: &str) -> Option<String> {
+    let parts: Vec<&str> = id.split('/').collect();
+    parts
+        .iter()
+        .position(|p| p.eq_ignore_ascii_case("resourceGroups"))
+        .and_then(|i| parts.get(i + 1))
+        .filter(|g| !g.is_empty())
+        .map(|g| g.to_string())
+}
+
+/// A name fit for a file name: resource names and groups are, but never trust that.
+fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')') { c } else { '_' })
+        .collect()
+}
+
+/// `name`, or `name-<rg>` when another resource of the subscription already took `name`.
+fn unique_name(used: &mut BTreeSet<String>, name: &str, rg: &str) -> String {
+    let mut stem = file_safe(name);
+    if !used.insert(stem.to_ascii_lowercase()) {
+        stem = format!("{stem}-{}", file_safe(rg));
+        let mut n = 2;
+        while !used.insert(stem.to_ascii_lowercase()) {
+            stem = format!("{}-{}-{n}", file_safe(name), file_safe(rg));
+            n += 1;
+        }
+    }
+    stem
+}
+
+/// The output directory must be new or empty: a snapshot never mixes two collections.
+fn check_out(out: &Path) -> Result<(), CollectError> {
+    match std::fs::read_dir(out) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(CollectError::OutNotEmpty { path: out.to_path_buf() });
+            }
+            Ok(())
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(CollectError::Write { path: out.to_path_buf(), error: err.to_string() }),
+    }
+}
+
+fn create_dir(dir: &Path) -> Result<(), CollectError> {
+    std::fs::create_dir_all(dir).map_err(|err| CollectError::Write { path: dir.to_path_buf(), error: err.to_string() })
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), CollectError> {
+    std::fs::write(path, text).map_err(|err| CollectError::Write { path: path.to_path_buf(), error: err.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers() {
+        assert!(is_guid("00000000-0000-0000-0000-00000000a2e0"));
+        assert!(!is_guid("contoso-hub"));
+        let id = "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/networkInterfaces/nic1";
+        assert_eq!(group_of(id).as_deref(), Some("rg-net"));
+        assert_eq!(last_segment(id), "nic1");
+        assert_eq!(file_safe("a/b c"), "a_b_c");
+        let mut used = BTreeSet::new();
+        assert_eq!(unique_name(&mut used, "nic", "rg1"), "nic");
+        assert_eq!(unique_name(&mut used, "NIC", "rg2"), "NIC-rg2");
+        assert_eq!(count(&serde_json::json!({"value": [1, 2]})), 2);
+        assert_eq!(count(&serde_json::json!({"changeNumber": "1", "values": [1]})), 1);
+        assert_eq!(count(&serde_json::json!([])), 0);
+    }
+}

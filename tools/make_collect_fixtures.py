@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Regenerates the test fixtures of `azroute collect` and `azroute verify` from the embedded
+`hub-spoke` example:
+
+- crates/azroute-collect/tests/fake-az/recordings/: what the fake `az` replays, shaped like real
+  az CLI output (the example's files, one per az command, with secrets planted where a careless
+  collector would leak them);
+- crates/azroute-cli/tests/verify-fixtures/hub-spoke-agree/: Azure's effective routes for the example's
+  NICs, taken from azroute's own answer, in each accepted file shape;
+- crates/azroute-cli/tests/verify-fixtures/hub-spoke-differ/: the same with known differences.
+
+Run from the repository root after `cargo build`: python3 tools/make_collect_fixtures.py
+(set AZROUTE to the binary to use; default target/debug/azroute, then $CARGO_TARGET_DIR).
+"""
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+ESTATE = os.path.join(ROOT, "crates", "azroute-cli", "estates", "hub-spoke")
+FAKE = os.path.join(ROOT, "crates", "azroute-collect", "tests", "fake-az", "recordings")
+VERIFY = os.path.join(ROOT, "crates", "azroute-cli", "tests", "verify-fixtures")
+
+SUB = "00000000-0000-0000-0000-00000000a2e0"
+DENIED = "11111111-2222-3333-4444-555555555555"
+JWT = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJQTEFOVEVEIjoiand0In0.c2lnbmF0dXJl"
+
+
+def azroute():
+    if os.environ.get("AZROUTE"):
+        return os.environ["AZROUTE"]
+    for target in [os.path.join(ROOT, "target"), os.environ.get("CARGO_TARGET_DIR", "")]:
+        exe = os.path.join(target, "debug", "azroute")
+        if target and os.path.exists(exe):
+            return exe
+    raise SystemExit("build azroute first (cargo build) or set AZROUTE")
+
+
+def routes(nic):
+    out = subprocess.run(
+        [azroute(), "routes", "--example", "hub-spoke", "--nic", nic, "-o", "json"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out)["value"]
+
+
+def az_routes(rs):
+    """Routes as `az network nic show-effective-route-table -o json` prints them."""
+    out = []
+    for r in rs:
+        r = dict(r)
+        r.setdefault("name", None)
+        out.append(dict(sorted(r.items())))
+    return {"nextLink": None, "value": out}
+
+
+def load(name):
+    with open(os.path.join(ESTATE, name)) as f:
+        return json.load(f)
+
+
+def write(path, obj):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        if isinstance(obj, str):
+            f.write(obj)
+        else:
+            json.dump(obj, f, indent=2)
+            f.write("\n")
+
+
+def fake_az():
+    if os.path.isdir(FAKE):
+        shutil.rmtree(FAKE)
+    write(os.path.join(FAKE, "version.json"),
+          {"azure-cli": "2.67.0", "azure-cli-core": "2.67.0", "azure-cli-telemetry": "1.1.0", "extensions": {}})
+    write(os.path.join(FAKE, "account-show.tsv"), SUB + "\n")
+    write(os.path.join(FAKE, "contoso-hub", "account-show.tsv"), SUB + "\n")
+    write(os.path.join(FAKE, "scenarios", "not-logged-in", "account-show.err"),
+          "ERROR: Please run 'az login' to setup account.\n")
+    write(os.path.join(FAKE, DENIED, "group-list.err"),
+          f"ERROR: (AuthorizationFailed) The client 'alice@contoso.com' with object id '6f1b1d52-0a4a-4d0e-9d57-2f4a1a3c9e11' "
+          f"does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/read' over scope "
+          f"'/subscriptions/{DENIED}' or the scope is invalid. If access was recently granted, please refresh your credentials.\n"
+          "Code: AuthorizationFailed\n"
+          f"Message: The client 'alice@contoso.com' with object id '6f1b1d52-0a4a-4d0e-9d57-2f4a1a3c9e11' does not have authorization "
+          f"to perform action 'Microsoft.Resources/subscriptions/resourcegroups/read' over scope '/subscriptions/{DENIED}' or the scope is invalid.\n")
+    d = os.path.join(FAKE, SUB)
+    groups = []
+    for rg in ["rg-app", "rg-network"]:
+        groups.append({"id": f"/subscriptions/{SUB}/resourceGroups/{rg}", "location": "eastus", "managedBy": None,
+                       "name": rg, "properties": {"provisioningState": "Succeeded"}, "tags": None,
+                       "type": "Microsoft.Resources/resourceGroups"})
+    write(os.path.join(d, "group-list.json"), groups)
+
+    vnets = load("vnet-list.json")
+    vnets[0]["tags"] = {"note": JWT}
+    write(os.path.join(d, "network-vnet-list.json"), vnets)
+    nics = load("nic-list.json")
+    nics[0]["accessToken"] = "PLANTED-SECRET-access-token"
+    write(os.path.join(d, "network-nic-list.json"), nics)
+    tables = load("route-table-list.json")
+    tables[0]["routes"][0]["refreshToken"] = "PLANTED-SECRET-refresh-token"
+    write(os.path.join(d, "network-route-table-list.json"), tables)
+    write(os.path.join(d, "network-nsg-list.json"), load("nsg-list.json"))
+    write(os.path.join(d, "network-private-endpoint-list.json"), load("private-endpoint-list.json"))
+    write(os.path.join(d, "network-public-ip-list.json"), load("public-ip-list.json"))
+    write(os.path.join(d, "network-lb-list.json"), [])
+    vms = load("vm-list.json")
+    for vm in vms:
+        vm["osProfile"] = {"adminPassword": None, "adminUsername": "azureuser", "computerName": vm["name"],
+                           "customData": "PLANTED-SECRET-custom-data", "secrets": []}
+        if vm["name"] == "vm-shared":
+            vm["powerState"] = "VM deallocated"
+    vms[0]["osProfile"]["adminPassword"] = "PLANTED-SECRET-password"
+    write(os.path.join(d, "vm-list-d.json"), vms)
+
+    gws = load("vnet-gateway-list.json")
+    gws[0].setdefault("vpnClientConfiguration", {})["radiusServerSecret"] = "PLANTED-SECRET-radius"
+    write(os.path.join(d, "network-vnet-gateway-list-rg-network.json"), gws)
+    write(os.path.join(d, "network-local-gateway-list-rg-network.json"), load("local-gateway-list.json"))
+    conns = load("vpn-connection-list.json")
+    conns[0]["sharedKey"] = "PLANTED-SECRET-shared-key"
+    write(os.path.join(d, "network-vpn-connection-list-rg-network.json"), conns)
+    for kind in ["vnet-gateway", "local-gateway", "vpn-connection"]:
+        write(os.path.join(d, f"network-{kind}-list-rg-app.json"), [])
+    learned = load("learned-routes-vgw-hub.json")["learnedRoutes"]
+    learned = copy.deepcopy(learned)
+    learned["clientSecret"] = "PLANTED-SECRET-client-secret"
+    write(os.path.join(d, "network-vnet-gateway-list-learned-routes-rg-network-vgw-hub.json"), learned)
+
+    tags = load("service-tags.json")
+    tags = {"changeNumber": tags.get("changeNumber"), "cloud": tags.get("cloud", "Public"),
+            "id": f"/subscriptions/{SUB}/providers/Microsoft.Network/serviceTags/Public",
+            "name": "Public", "nextLink": None, "type": "Microsoft.Network/serviceTags", "values": tags["values"]}
+    write(os.path.join(d, "network-list-service-tags-eastus.json"), tags)
+
+    # Effective routes of running VMs' NICs: vm-shared is deallocated; vm-fw's call fails.
+    for nic in ["nic-app1", "nic-app2"]:
+        write(os.path.join(d, f"network-nic-show-effective-route-table-rg-network-{nic}.json"), az_routes(routes(nic)))
+    write(os.path.join(d, "network-nic-show-effective-route-table-rg-network-nic-fw.err"),
+          "ERROR: (InternalServerError) An error occurred.\nCode: InternalServerError\nMessage: An error occurred.\n")
+
+
+def pascal(rs):
+    """PowerShell's `Get-AzEffectiveRouteTable | ConvertTo-Json`: a bare list, PascalCase keys."""
+    out = []
+    for r in rs:
+        out.append({"Name": r.get("name"), "DisableBgpRoutePropagation": r["disableBgpRoutePropagation"],
+                    "State": r["state"], "Source": r["source"], "AddressPrefix": r["addressPrefix"],
+                    "NextHopType": r["nextHopType"], "NextHopIpAddress": r["nextHopIpAddress"]})
+    return out
+
+
+def nic_id(nic):
+    return f"/subscriptions/{SUB}/resourceGroups/rg-network/providers/Microsoft.Network/networkInterfaces/{nic}"
+
+
+def rest_example(rs, nic):
+    return {"parameters": {"subscriptionId": SUB, "resourceGroupName": "rg-network", "networkInterfaceName": nic,
+                           "api-version": "2024-05-01"},
+            "responses": {"200": {"body": {"value": rs}}, "202": {}}}
+
+
+def verify_sets():
+    base = {nic: routes(nic) for nic in ["nic-app1", "nic-app2", "nic-shared", "nic-fw"]}
+
+    def write_set(name, rs):
+        d = os.path.join(VERIFY, name)
+        if os.path.isdir(d):
+            shutil.rmtree(d)
+        write(os.path.join(d, "nic-app1.json"), az_routes(rs["nic-app1"]))
+        write(os.path.join(d, "nic-app2.json"), pascal(rs["nic-app2"]))
+        write(os.path.join(d, "nic-shared.json"), rest_example(rs["nic-shared"], "nic-shared"))
+        write(os.path.join(d, "fw.json"), {"nicId": nic_id("nic-fw"), "effectiveRoutes": az_routes(rs["nic-fw"])})
+
+    write_set("hub-spoke-agree", base)
+
+    differ = copy.deepcopy(base)
+
+    def find(rs, source, prefix, hop=None):
+        for r in rs:
+            if r["source"] == source and r["addressPrefix"] == [prefix] and (hop is None or r["nextHopType"] == hop):
+                return r
+        raise SystemExit(f"no route {source} {prefix}")
+
+    app1 = differ["nic-app1"]
+    app1.remove(find(app1, "Default", "10.1.2.4/32"))                    # missing
+    find(app1, "Default", "0.0.0.0/0")["state"] = "Active"                # changed: state
+    app2 = differ["nic-app2"]
+    app2.append({"addressPrefix": ["10.3.0.0/16"], "disableBgpRoutePropagation": False, "nextHopIpAddress": [],
+                 "nextHopType": "ConnectedGroup", "source": "Default", "state": "Active"})   # extra: AVNM
+    app2.append({"addressPrefix": ["127.0.0.0/8"], "disableBgpRoutePropagation": False, "nextHopIpAddress": [],
+                 "nextHopType": "None", "source": "Default", "state": "Active"})             # extra: platform None
+    shared = differ["nic-shared"]
+    find(shared, "VirtualNetworkGateway", "172.17.0.0/16")["nextHopIpAddress"] = ["10.0.0.4"]  # changed: IPs
+    shared.append({"addressPrefix": ["192.168.50.0/24"], "disableBgpRoutePropagation": False,
+                   "nextHopIpAddress": ["10.0.1.4"], "nextHopType": "VirtualNetworkGateway",
+                   "source": "VirtualNetworkGateway", "state": "Active"})                   # extra: Route Server
+    fw = differ["nic-fw"]
+    find(fw, "Default", "10.2.0.0/16")["nextHopType"] = "VNetPeering"     # changed: next hop type
+    write_set("hub-spoke-differ", differ)
+
+
+if __name__ == "__main__":
+    fake_az()
+    verify_sets()
