@@ -49,6 +49,11 @@ pub enum Command {
         after_help = "Examples:\n  azroute trace --example hub-spoke --from vm-app1 --to vm-app2 --port 443\n  azroute trace --example hub-spoke --from 172.16.1.10 --to nic-app1 --port 22\n  azroute trace --example troubleshoot --from 203.0.113.50 --to 20.110.7.45 --port 443 -o mermaid\n\nExit status: 0 when the packet arrives and nothing is wrong, 1 when it is dropped or a finding of severity error is raised, 2 on bad input."
     )]
     Trace(TraceArgs),
+    /// Find and explain every routing misconfiguration of an estate, with the fix.
+    #[command(
+        after_help = "Examples:\n  azroute doctor --example troubleshoot\n  azroute doctor --example hub-spoke --severity warning\n  azroute doctor --snapshot ./export --only AsymmetricPath,RoutingLoop -o json\n  azroute doctor --snapshot ./export -o sarif --fail-on error > azroute.sarif\n  azroute doctor --explain ForcedTunnelBreaksInbound\n\nExit status: 1 when a finding reaches --fail-on, 0 otherwise, 2 on bad input."
+    )]
+    Doctor(DoctorArgs),
     /// Compare azroute's effective routes with Azure's own (`show-effective-route-table` outputs).
     #[command(
         after_help = "Examples:\n  azroute verify --snapshot ./export --actual ./export/<subscription>/actual\n  azroute verify --snapshot ./export --actual ./routes/web-nic.json -o json\n\nExit status: 0 every route agrees, 1 differences were found, 2 bad input or usage."
@@ -382,4 +387,83 @@ pub struct CollectArgs {
     /// Print no progress (errors are always printed).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum DoctorFormat {
+    Table,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SeverityArg {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FailOnArg {
+    Warning,
+    Error,
+}
+
+#[derive(Args, Debug)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub snapshot: DoctorSnapshotArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Run and report only these checks (codes, comma-separated).
+    #[arg(long, value_name = "CODE,...", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Report findings of this severity and above.
+    #[arg(long, value_enum, default_value_t = SeverityArg::Info)]
+    pub severity: SeverityArg,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = DoctorFormat::Table)]
+    pub output: DoctorFormat,
+    /// Exit with status 1 when a finding of this severity (or worse) is reported.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
+    /// The most NVA paths traffic analysis traces (an evenly spread sample beyond it).
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub max_traces: usize,
+    /// Print the long explanation of one check and the Azure documentation it rests on.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+}
+
+/// The snapshot options, optional for `doctor --explain`.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Snapshot")]
+pub struct DoctorSnapshotArgs {
+    /// A directory (every *.json below it) or a single JSON file exported from Azure.
+    #[arg(long, value_name = "PATH", conflicts_with = "example")]
+    pub snapshot: Option<PathBuf>,
+    /// Use an embedded example estate instead (see `azroute examples`).
+    #[arg(long, value_name = "NAME")]
+    pub example: Option<String>,
+    /// Refuse input files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 512 * 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Print every warning and what was read.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Print no ingest warnings (errors are always printed).
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+impl DoctorSnapshotArgs {
+    pub fn to_snapshot_args(&self) -> SnapshotArgs {
+        SnapshotArgs {
+            snapshot: self.snapshot.clone(),
+            example: self.example.clone(),
+            max_file_size: self.max_file_size,
+            verbose: self.verbose,
+            quiet: self.quiet,
+        }
+    }
 }

@@ -426,6 +426,9 @@ impl<'e, 's> Tracer<'e, 's> {
         }
         let mut seen = HashSet::new();
         findings.retain(|f| seen.insert((f.code, f.resources.clone(), f.message.clone())));
+        if forward.verdict == Verdict::DeliveredToAzureService {
+            assumptions.push("replies from an Azure service or private endpoint are assumed to retrace the request; behind a firewall, Azure recommends SNAT there to keep them symmetric".to_string());
+        }
         let through_lb = |p: &PathTrace| p.hops.iter().any(|h| h.kind == HopKind::LoadBalancer);
         if through_lb(&forward) || reverse.as_ref().is_some_and(through_lb) {
             assumptions.push("a load balancer in front of NVAs is traced to its first backend; Azure hashes each flow to one healthy backend".to_string());
@@ -756,8 +759,11 @@ impl<'e, 's> Tracer<'e, 's> {
                         },
                     )
                     .evidence(route.label());
-                    if let RouteOrigin::User { table: t, .. } = route.origin {
-                        f = f.resource(snap.route_tables[t.index()].id.to_string());
+                    match route.origin {
+                        RouteOrigin::User { table: t, .. } => {
+                            f = f.resource(snap.route_tables[t.index()].id.to_string())
+                        }
+                        _ => f = f.resource(snap.subnets[subnet.index()].id.to_string()),
                     }
                     walk.findings.push(f);
                     walk.findings.extend(self.why_unreachable(vnet, subnet, &table, pkt.dst));

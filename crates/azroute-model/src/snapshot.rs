@@ -308,6 +308,28 @@ impl Snapshot {
         self.files.get(origin.file as usize).map(|f| f.path.as_str()).unwrap_or("<built-in>")
     }
 
+    /// Where the resource with this id was read (any kind), for pointing tools at the input.
+    pub fn origin_of(&self, id: &str) -> Option<&Origin> {
+        let key = normalize_id(id);
+        let &(kind, idx) = self.index.get(&key)?;
+        let i = idx as usize;
+        Some(match kind {
+            ResourceKind::VirtualNetwork => &self.vnets[i].origin,
+            ResourceKind::Subnet => &self.subnets[i].origin,
+            ResourceKind::Peering => &self.peerings[i].origin,
+            ResourceKind::RouteTable => &self.route_tables[i].origin,
+            ResourceKind::NetworkInterface => &self.nics[i].origin,
+            ResourceKind::VirtualMachine => &self.vms[i].origin,
+            ResourceKind::VirtualNetworkGateway => &self.gateways[i].origin,
+            ResourceKind::LocalNetworkGateway => &self.local_gateways[i].origin,
+            ResourceKind::Connection => &self.connections[i].origin,
+            ResourceKind::NetworkSecurityGroup => &self.nsgs[i].origin,
+            ResourceKind::PrivateEndpoint => &self.private_endpoints[i].origin,
+            ResourceKind::LoadBalancer => &self.load_balancers[i].origin,
+            ResourceKind::PublicIpAddress => &self.public_ips[i].origin,
+        })
+    }
+
     /// The subnet a NIC's primary IP configuration sits in.
     pub fn nic_subnet(&self, nic: NicIdx) -> Option<&Link<SubnetIdx>> {
         self.nics[nic.index()].primary_ip_config().and_then(|c| c.subnet.as_ref())

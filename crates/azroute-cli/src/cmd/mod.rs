@@ -1,6 +1,7 @@
 //! One module per command; each returns the exit code or an error for the user.
 
 mod collect;
+mod doctor;
 mod examples;
 mod ip_flow;
 mod next_hop;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Routes(args) => routes::run(args),
         Command::NextHop(args) => next_hop::run(args),
         Command::Examples(args) => examples::run(args),
+        Command::Doctor(args) => doctor::run(args),
         Command::SecurityRules(args) => security_rules::run(args),
         Command::IpFlow(args) => ip_flow::run(args),
         Command::Trace(args) => trace::run(args),

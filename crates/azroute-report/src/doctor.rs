@@ -1,0 +1,198 @@
+//! Doctor output: JSON (`{"findings": [...], "summary": {...}}`), a table grouped by severity,
+//! and SARIF 2.1.0 for code-scanning pipelines.
+
+use std::collections::BTreeMap;
+
+use azroute_doctor::{Check, DoctorReport};
+use azroute_engine::finding::Severity;
+use azroute_model::Snapshot;
+use serde::Serialize;
+
+use crate::trace::FindingView;
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrafficView {
+    pub contexts: usize,
+    pub candidate_pairs: usize,
+    pub traced: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryView {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub by_code: BTreeMap<String, usize>,
+    pub checks: usize,
+    pub traffic: TrafficView,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DoctorView {
+    pub findings: Vec<FindingView>,
+    pub summary: SummaryView,
+}
+
+pub fn view(report: &DoctorReport) -> DoctorView {
+    let mut by_code = BTreeMap::new();
+    for f in &report.findings {
+        *by_code.entry(f.code.to_string()).or_insert(0) += 1;
+    }
+    DoctorView {
+        findings: report.findings.iter().map(FindingView::from).collect(),
+        summary: SummaryView {
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            infos: report.count(Severity::Info),
+            by_code,
+            checks: azroute_doctor::CHECKS.len(),
+            traffic: TrafficView {
+                contexts: report.traffic.contexts,
+                candidate_pairs: report.traffic.candidate_pairs,
+                traced: report.traffic.traced,
+            },
+        },
+    }
+}
+
+pub fn json(view: &DoctorView) -> String {
+    serde_json::to_string_pretty(view).expect("views serialize")
+}
+
+fn short(id: &str) -> &str {
+    id.rsplit('/').next().unwrap_or(id)
+}
+
+/// Findings grouped by severity, most severe first.
+pub fn text(view: &DoctorView) -> String {
+    let mut out = String::new();
+    for (severity, title) in [("error", "ERRORS"), ("warning", "WARNINGS"), ("info", "INFO")] {
+        let group: Vec<&FindingView> = view.findings.iter().filter(|f| f.severity == severity).collect();
+        if group.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("{title} ({})\n", group.len()));
+        for f in group {
+            let resources: Vec<&str> = f.resources.iter().map(|r| short(r)).collect();
+            out.push_str(&format!("  {} [{}]\n", f.code, resources.join(", ")));
+            out.push_str(&format!("    {}\n", f.message));
+            for e in f.evidence.iter().take(4) {
+                out.push_str(&format!("    evidence: {e}\n"));
+            }
+            out.push_str(&format!("    fix: {}\n", f.fix));
+        }
+        out.push('\n');
+    }
+    let s = &view.summary;
+    if view.findings.is_empty() {
+        out.push_str("No findings.\n");
+    }
+    out.push_str(&format!(
+        "Summary: {} error(s), {} warning(s), {} info; {} checks; traffic analysis traced {} of {} NVA path(s) between {} route context(s)\n",
+        s.errors, s.warnings, s.infos, s.checks, s.traffic.traced, s.traffic.candidate_pairs, s.traffic.contexts
+    ));
+    out
+}
+
+/// The long explanation of one check.
+pub fn explain(check: &Check) -> String {
+    let mut out = format!(
+        "{} ({}, default severity {})\n\n{}\n",
+        check.code,
+        check.title,
+        check.severity.as_str(),
+        wrap(check.explanation, 96)
+    );
+    if check.traffic {
+        out.push_str("\nFound by tracing representative traffic between every pair of route contexts whose routes involve an NVA.\n");
+    }
+    out.push_str("\nAzure documentation:\n");
+    for d in check.docs {
+        out.push_str(&format!("  {d}\n"));
+    }
+    out
+}
+
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out
+}
+
+/// SARIF 2.1.0: one rule per check, one result per finding, located at the input file of its
+/// first resource (and the resource id as a logical location).
+pub fn sarif(snap: &Snapshot, view: &DoctorView) -> String {
+    let level = |s: &str| match s {
+        "error" => "error",
+        "warning" => "warning",
+        _ => "note",
+    };
+    let rules: Vec<serde_json::Value> = azroute_doctor::CHECKS
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.code,
+                "name": c.code,
+                "shortDescription": {"text": c.title},
+                "fullDescription": {"text": c.explanation},
+                "helpUri": c.docs.first().copied().unwrap_or(""),
+                "help": {"text": format!("{}\n\nAzure documentation: {}", c.explanation, c.docs.join(" "))},
+                "defaultConfiguration": {"level": level(c.severity.as_str())},
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = view
+        .findings
+        .iter()
+        .map(|f| {
+            let mut locations = Vec::new();
+            if let Some(first) = f.resources.first() {
+                let mut location = serde_json::json!({
+                    "logicalLocations": f.resources.iter().map(|r| serde_json::json!({"fullyQualifiedName": r, "kind": "resource"})).collect::<Vec<_>>(),
+                });
+                if let Some(origin) = snap.origin_of(first) {
+                    let file = snap.file_of(origin);
+                    if !file.starts_with("example:") && file != "<built-in>" {
+                        location["physicalLocation"] = serde_json::json!({"artifactLocation": {"uri": file.replace('\\', "/")}});
+                    }
+                }
+                locations.push(location);
+            }
+            serde_json::json!({
+                "ruleId": f.code,
+                "level": level(&f.severity),
+                "message": {"text": format!("{} Fix: {}", f.message, f.fix)},
+                "locations": locations,
+                "properties": {"fix": f.fix, "evidence": f.evidence, "resources": f.resources},
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "azroute",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/azroute/azroute",
+                "rules": rules,
+            }},
+            "results": results,
+        }]
+    });
+    serde_json::to_string_pretty(&doc).expect("SARIF serializes")
+}
