@@ -43,7 +43,8 @@ pub enum Command {
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Snapshot")]
 pub struct SnapshotArgs {
-    /// A directory (every *.json below it) or a single JSON file exported from Azure.
+    /// A directory (every *.json and *.tfstate below it) or a single file: Azure JSON exports,
+    /// `terraform show -json` of a state or plan, or a raw terraform.tfstate.
     #[arg(
         long,
         value_name = "PATH",
