@@ -73,7 +73,8 @@ pub enum Command {
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Snapshot")]
 pub struct SnapshotArgs {
-    /// A directory (every *.json below it) or a single JSON file exported from Azure.
+    /// A directory (every *.json and *.tfstate below it) or a single file: Azure JSON exports,
+    /// `terraform show -json` of a state or plan, or a raw terraform.tfstate.
     #[arg(long, value_name = "PATH", conflicts_with = "example", required_unless_present = "example")]
     pub snapshot: Option<PathBuf>,
     /// Use an embedded example estate instead (see `azroute examples`).

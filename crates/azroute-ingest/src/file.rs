@@ -1,6 +1,6 @@
 //! One input file: reading it safely and recognising its envelope (a bare list, `{"value": …}`,
 //! Resource Graph `{"data": …}`, a REST spec example, the Service Tags file, a learned-routes
-//! wrapper, or a single resource).
+//! wrapper, a single resource, or Terraform JSON, which `terraform.rs` reads).
 
 use std::fmt;
 
@@ -32,6 +32,9 @@ enum Shape {
     Resource,
     /// An object that is neither (an API result such as a next-hop answer).
     Other,
+    /// `terraform show -json` of a state or plan, or a raw `terraform.tfstate`: the whole text
+    /// is read again by `terraform::parse`.
+    Terraform,
 }
 
 /// Processes one JSON text (a file, or the body of a REST example).
@@ -43,6 +46,7 @@ fn process(text: &str, path: &str, pending: &mut Pending, file_text: &str) -> Re
         Shape::Resource => resource_raw(text, path, pending, file_text),
         Shape::Other => pending.untyped_objects += 1,
         Shape::Envelope => {}
+        Shape::Terraform => crate::terraform::parse(text, path, pending),
     }
     Ok(())
 }
@@ -102,7 +106,7 @@ fn resource_raw(raw: &str, path: &str, pending: &mut Pending, file_text: &str) {
 
 /// ` (line L column C)` of a position inside `raw`, counted in the whole file when `raw` is a
 /// slice of it.
-fn absolute_location(file_text: &str, raw: &str, line: usize, column: usize) -> String {
+pub(crate) fn absolute_location(file_text: &str, raw: &str, line: usize, column: usize) -> String {
     let file_start = file_text.as_ptr() as usize;
     let raw_start = raw.as_ptr() as usize;
     if raw_start < file_start || raw_start + raw.len() > file_start + file_text.len() {
@@ -184,6 +188,7 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
         let mut truncated = false;
         let mut more_pages = false;
         let mut responses: Vec<(String, &'de serde_json::value::RawValue)> = Vec::new();
+        let mut terraform = false;
         while let Some(key) = next_key(&mut map)? {
             let k = key.as_str();
             let is = |name: &str| k.eq_ignore_ascii_case(name);
@@ -193,7 +198,11 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
                 map.next_value_seed(ListSeed { pending: &mut *pending, path, file_text, allow_table: is("data") })?;
             } else if is("values") {
                 envelope = true;
-                tags = Some(map.next_value_seed(ValuesSeed { path: format!("{base}.values") })?);
+                match map.next_value_seed(ValuesSeed { path: format!("{base}.values") })? {
+                    Values::Tags(list) => tags = Some(list),
+                    // Terraform's values representation (`{"root_module": …}`).
+                    Values::Object => terraform = true,
+                }
             } else if is("changeNumber") {
                 change_number = map.next_value::<Option<i64>>()?.unwrap_or(0);
             } else if is("cloud") {
@@ -216,25 +225,21 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
                 || is("planned_values")
                 || is("resource_changes")
                 || is("prior_state")
+                || is("lineage")
             {
-                envelope = true;
+                // Terraform JSON (`terraform show -json`, or a raw state file): recognised here,
+                // read by `terraform::parse` once the whole envelope is known.
+                terraform = true;
                 skip(&mut map)?;
-                if !pending.diagnostics.iter().any(|d| d.code == "TerraformNotSupported") {
-                    pending.diagnostics.push(
-                        Diagnostic::warning(
-                            "TerraformNotSupported",
-                            "Terraform JSON is not read yet; the file was skipped",
-                        )
-                        .in_file(pending.file_path.clone())
-                        .hint("export the deployed estate with `az` (see the README) until Terraform input lands"),
-                    );
-                }
             } else {
                 if is("id") || is("type") || is("properties") {
                     resource_keys = true;
                 }
                 skip(&mut map)?;
             }
+        }
+        if terraform {
+            return Ok(Shape::Terraform);
         }
         if let Some(tags) = tags {
             pending.service_tags(tags, change_number, cloud, &base);
@@ -374,23 +379,29 @@ azure_object! {
     }
 }
 
-/// `values` of the Service Tags file.
+/// `values` of the Service Tags file (a list), or Terraform's values representation (an object).
 struct ValuesSeed {
     path: String,
 }
 
+enum Values<'de> {
+    Tags(Vec<ServiceTagDto<'de>>),
+    /// An object: Terraform's `values`; skipped here.
+    Object,
+}
+
 impl<'de> DeserializeSeed<'de> for ValuesSeed {
-    type Value = Vec<ServiceTagDto<'de>>;
+    type Value = Values<'de>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for ValuesSeed {
-    type Value = Vec<ServiceTagDto<'de>>;
+    type Value = Values<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the list of service tags at `{}`", self.path)
+        write!(f, "the list of service tags (or Terraform's `root_module` object) at `{}`", self.path)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
@@ -398,7 +409,14 @@ impl<'de> Visitor<'de> for ValuesSeed {
         while let Some(tag) = seq.next_element::<Option<ServiceTagDto<'de>>>()? {
             out.extend(tag);
         }
-        Ok(out)
+        Ok(Values::Tags(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while next_key(&mut map)?.is_some() {
+            skip(&mut map)?;
+        }
+        Ok(Values::Object)
     }
 }
 

@@ -4,12 +4,10 @@
 //! Accepted, in any mix, one or many per file: a single ARM resource, a list of them,
 //! `{"value": [...]}` (REST lists and `az ... list`), Resource Graph output (`{"data": [...]}`
 //! or its table format), REST API spec examples (`responses.200.body`), Azure's Service Tags
-//! file, and learned-routes wrappers (`{"gatewayId": ..., "learnedRoutes": ...}`). Fields may sit
+//! file, learned-routes wrappers (`{"gatewayId": ..., "learnedRoutes": ...}`), and Terraform JSON
+//! (`terraform show -json` of a state or plan, raw `terraform.tfstate`). Fields may sit
 //! under `properties` (REST, Resource Graph) or be flattened (az CLI); keys and resource types
 //! are matched case-insensitively.
-//!
-//! [`observed`] reads Azure's own effective routes of a NIC (`az network nic
-//! show-effective-route-table` outputs) for `azroute verify`.
 //!
 //! Architecture invariant: ingest never fails as a whole. It returns the snapshot it could build
 //! and every problem as a [`Diagnostic`]; each command decides what is fatal.
@@ -22,6 +20,7 @@ mod file;
 mod link;
 mod lower;
 pub mod observed;
+mod terraform;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -63,6 +62,9 @@ pub struct Loaded {
     pub snapshot: Snapshot,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: IngestStats,
+    /// Normalised ids of resources a Terraform plan in the input deletes (actions
+    /// `["delete"]`; replacements are not deletions). Empty for every other input.
+    pub deleted: Vec<String>,
 }
 
 impl Loaded {
@@ -71,8 +73,9 @@ impl Loaded {
     }
 }
 
-/// Lists the `*.json` files a path names: the file itself, or every one below a directory
-/// (recursively, sorted, so the answer never depends on directory order).
+/// Lists the `*.json` (and raw Terraform `*.tfstate`) files a path names: the file itself, or
+/// every one below a directory (recursively, sorted, so the answer never depends on directory
+/// order).
 pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|err| {
         Diagnostic::error("SnapshotNotFound", format!("cannot read `{}`: {err}", path.display()))
@@ -90,15 +93,19 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             let p = entry.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("tfstate"))
+            {
                 out.push(p);
             }
         }
     }
     out.sort();
     if out.is_empty() {
-        return Err(Diagnostic::error("EmptySnapshot", format!("no `*.json` files below `{}`", path.display()))
-            .hint("export the estate with the `az` commands in the README into this directory"));
+        return Err(Diagnostic::error(
+            "EmptySnapshot",
+            format!("no `*.json` or `*.tfstate` files below `{}`", path.display()),
+        )
+        .hint("export the estate with the `az` commands in the README into this directory"));
     }
     Ok(out)
 }
@@ -161,10 +168,13 @@ fn finish(parts: Vec<lower::Pending>, files: Vec<SourceFile>, bytes: u64, mut ea
         skipped_types: all.skipped_types.clone(),
         untyped_objects: all.untyped_objects,
     };
+    let mut deleted = std::mem::take(&mut all.deleted);
+    deleted.sort();
+    deleted.dedup();
     let (snapshot, mut diagnostics) = link::link(all, files);
     early.append(&mut diagnostics);
     early.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Loaded { snapshot, diagnostics: early, stats }
+    Loaded { snapshot, diagnostics: early, stats, deleted }
 }
 
 /// Reads every `*.json` file a path names (in parallel) into one snapshot.
@@ -172,7 +182,12 @@ pub fn load_path(path: &Path, options: &IngestOptions) -> Loaded {
     let paths = match discover(path) {
         Ok(paths) => paths,
         Err(diag) => {
-            return Loaded { snapshot: Snapshot::default(), diagnostics: vec![diag], stats: IngestStats::default() };
+            return Loaded {
+                snapshot: Snapshot::default(),
+                diagnostics: vec![diag],
+                stats: IngestStats::default(),
+                deleted: Vec::new(),
+            };
         }
     };
     let files: Vec<SourceFile> = paths.iter().map(|p| SourceFile { path: p.display().to_string() }).collect();
@@ -215,6 +230,7 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Loaded {
             snapshot: Snapshot::default(),
             diagnostics: vec![diag.in_file(name)],
             stats: IngestStats::default(),
+            deleted: Vec::new(),
         },
     }
 }

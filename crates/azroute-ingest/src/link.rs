@@ -8,13 +8,15 @@ use std::net::IpAddr;
 use azroute_model::*;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::lower::{Child, Keyed, Pending};
+use crate::lower::{AssociationKind, Child, Keyed, Pending};
 
 /// Access to the origin of every model resource, to compare duplicates without it.
 trait HasOrigin {
     fn origin_mut(&mut self) -> &mut Origin;
     fn origin_ref(&self) -> &Origin;
     fn id_str(&self) -> &str;
+    /// Forgets where nested items (routes, rules) were read, too.
+    fn clear_nested_origins(&mut self) {}
 }
 
 macro_rules! has_origin {
@@ -31,24 +33,58 @@ has_origin!(
     Vnet,
     Subnet,
     Peering,
-    RouteTable,
     Route,
     Nic,
     Vm,
     VnetGateway,
     LocalNetworkGateway,
     Connection,
-    Nsg,
     SecurityRule,
     PrivateEndpoint,
     LoadBalancer,
     PublicIp
 );
 
-/// Content of a resource without where it was read, case-folded (ids are case-insensitive).
+impl HasOrigin for RouteTable {
+    fn origin_mut(&mut self) -> &mut Origin {
+        &mut self.origin
+    }
+    fn origin_ref(&self) -> &Origin {
+        &self.origin
+    }
+    fn id_str(&self) -> &str {
+        self.id.as_str()
+    }
+    fn clear_nested_origins(&mut self) {
+        for r in &mut self.routes {
+            r.origin = Origin::default();
+        }
+    }
+}
+
+impl HasOrigin for Nsg {
+    fn origin_mut(&mut self) -> &mut Origin {
+        &mut self.origin
+    }
+    fn origin_ref(&self) -> &Origin {
+        &self.origin
+    }
+    fn id_str(&self) -> &str {
+        self.id.as_str()
+    }
+    fn clear_nested_origins(&mut self) {
+        for r in &mut self.rules {
+            r.origin = Origin::default();
+        }
+    }
+}
+
+/// Content of a resource without where it (or anything nested in it) was read, case-folded
+/// (ids are case-insensitive).
 fn content<T: HasOrigin + Debug + Clone>(item: &T) -> String {
     let mut copy = item.clone();
     *copy.origin_mut() = Origin::default();
+    copy.clear_nested_origins();
     format!("{copy:?}").to_ascii_lowercase()
 }
 
@@ -292,7 +328,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
         }
     }
 
-    let nics: Vec<Nic> = ctx.dedupe(keyed(all.nics), "network interface").into_iter().map(|(_, n)| n).collect();
+    let mut nics: Vec<Nic> = ctx.dedupe(keyed(all.nics), "network interface").into_iter().map(|(_, n)| n).collect();
     let vms: Vec<Vm> = ctx.dedupe(keyed(all.vms), "virtual machine").into_iter().map(|(_, n)| n).collect();
     let gateways: Vec<VnetGateway> =
         ctx.dedupe(keyed(all.gateways), "virtual network gateway").into_iter().map(|(_, n)| n).collect();
@@ -306,6 +342,8 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
         ctx.dedupe(keyed(all.load_balancers), "load balancer").into_iter().map(|(_, n)| n).collect();
     let public_ips: Vec<PublicIp> =
         ctx.dedupe(keyed(all.public_ips), "public IP address").into_iter().map(|(_, n)| n).collect();
+
+    apply_associations(&mut ctx, all.associations, &subnet_keys, &mut subnets, &mut nics);
 
     for (i, subnet) in subnets.iter().enumerate() {
         vnets[subnet.vnet.index()].subnets.push(SubnetIdx(i as u32));
@@ -405,6 +443,8 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     snapshot.connections = connections;
     snapshot.private_endpoints = pes;
     snapshot.load_balancers = lbs;
+
+    pair_terraform_peerings(&mut snapshot, &mut ctx, &all.unpaired_peerings);
 
     // The NIC of a VM that names it is that VM's, even when the NIC itself does not say so.
     for (vi, vm) in snapshot.vms.iter().enumerate() {
@@ -521,6 +561,96 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     (snapshot, diagnostics)
+}
+
+/// Terraform association resources whose subnet or NIC was read from another file (a separate
+/// state, or an export of resources Terraform does not manage).
+fn apply_associations(
+    ctx: &mut Ctx,
+    associations: Vec<crate::lower::PendingAssociation>,
+    subnet_keys: &[String],
+    subnets: &mut [Subnet],
+    nics: &mut [Nic],
+) {
+    if associations.is_empty() {
+        return;
+    }
+    let subnet_index = KeyIndex::new(subnet_keys.iter().map(|k| k.as_str()));
+    let nic_keys: Vec<String> = nics.iter().map(|n| n.id.key()).collect();
+    let nic_index = KeyIndex::new(nic_keys.iter().map(|k| k.as_str()));
+    for a in associations {
+        let applied = match a.kind {
+            AssociationKind::SubnetRouteTable => subnet_index
+                .get(&a.target)
+                .map(|s| subnets[s as usize].route_table = Some(Link::Missing(a.value.clone()))),
+            AssociationKind::SubnetNsg => {
+                subnet_index.get(&a.target).map(|s| subnets[s as usize].nsg = Some(Link::Missing(a.value.clone())))
+            }
+            AssociationKind::NicNsg => {
+                nic_index.get(&a.target).map(|n| nics[n as usize].nsg = Some(Link::Missing(a.value.clone())))
+            }
+        };
+        if applied.is_none() {
+            let what = match a.kind {
+                AssociationKind::NicNsg => "network interface",
+                _ => "subnet",
+            };
+            ctx.diagnostics.push(
+                Diagnostic::warning(
+                    "DanglingReference",
+                    format!(
+                        "`{}` associates `{}` with {what} `{}`, which is not in the snapshot; ignored",
+                        a.address, a.value, a.target
+                    ),
+                )
+                .in_file(ctx.file(&a.origin))
+                .at(a.origin.json_path.clone())
+                .hint(format!("add the state or export that holds the {what}")),
+            );
+        }
+    }
+}
+
+/// Terraform records no peering state. A Terraform peering whose reverse peering was not in
+/// the same Terraform input was lowered as `Initiated`; it is `Connected` when the reverse
+/// peering is anywhere in the snapshot (another state, or an Azure export) and not
+/// `Disconnected`.
+fn pair_terraform_peerings(snapshot: &mut Snapshot, ctx: &mut Ctx, unpaired: &[crate::lower::UnpairedPeering]) {
+    let mut connect = Vec::new();
+    for u in unpaired {
+        let Some(p) = snapshot.resolve_id(ResourceKind::Peering, &u.key) else {
+            continue;
+        };
+        let peering = &snapshot.peerings[p as usize];
+        let reverse = peering.remote_vnet.resolved().and_then(|r| {
+            snapshot.vnets[r.index()].peerings.iter().copied().find(|q| {
+                let q = &snapshot.peerings[q.index()];
+                q.remote_vnet.resolved() == Some(peering.vnet) && q.state != PeeringState::Disconnected
+            })
+        });
+        match reverse {
+            Some(_) => connect.push(p as usize),
+            None => ctx.diagnostics.push(
+                Diagnostic::warning(
+                    "TerraformPeeringUnpaired",
+                    format!(
+                        "`{}`: Terraform records no peering state and the reverse peering (from `{}`) is not in the snapshot; assumed Initiated, so it gives no routes",
+                        u.address,
+                        peering.remote_vnet.missing().map(|id| id.to_string()).unwrap_or_else(|| {
+                            peering.remote_vnet.resolved().map(|r| snapshot.vnets[r.index()].name.clone()).unwrap_or_default()
+                        })
+                    ),
+                )
+                .in_file(ctx.file(&u.origin))
+                .at(u.origin.json_path.clone())
+                .resource(peering.id.as_str())
+                .hint("add the state or export that holds the remote side's peering; Azure connects a peering only when both sides exist"),
+            ),
+        }
+    }
+    for p in connect {
+        snapshot.peerings[p].state = PeeringState::Connected;
+    }
 }
 
 /// Checks of values that each look fine alone but that Azure refuses together.

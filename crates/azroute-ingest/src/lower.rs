@@ -33,6 +33,36 @@ pub(crate) struct PendingLearned {
     pub origin: Origin,
 }
 
+/// What a Terraform association resource links.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AssociationKind {
+    SubnetRouteTable,
+    SubnetNsg,
+    NicNsg,
+}
+
+/// A Terraform association resource (`azurerm_subnet_route_table_association`, …) to apply to a
+/// subnet or NIC read elsewhere.
+#[derive(Clone, Debug)]
+pub(crate) struct PendingAssociation {
+    pub kind: AssociationKind,
+    /// Normalised id of the subnet or NIC.
+    pub target: String,
+    /// The route table or NSG.
+    pub value: ArmId,
+    /// The Terraform address, for messages.
+    pub address: String,
+    pub origin: Origin,
+}
+
+/// A peering read from Terraform without its reverse peering in the same input.
+#[derive(Clone, Debug)]
+pub(crate) struct UnpairedPeering {
+    pub key: String,
+    pub address: String,
+    pub origin: Origin,
+}
+
 /// Everything read from one file, before linking.
 #[derive(Debug, Default)]
 pub(crate) struct Pending {
@@ -57,6 +87,16 @@ pub(crate) struct Pending {
     pub learned: Vec<PendingLearned>,
     /// Subnet key → keys of the NICs its `ipConfigurations` back-references name.
     pub subnet_nic_refs: Vec<(String, Vec<String>)>,
+    /// Normalised ids of resources a Terraform plan deletes (actions `["delete"]`, not
+    /// replacements), for overlaying a plan on a live snapshot.
+    pub deleted: Vec<String>,
+    /// Terraform associations whose subnet or NIC was not in the same Terraform input; `link.rs`
+    /// applies them to that resource wherever it was read.
+    pub associations: Vec<PendingAssociation>,
+    /// Terraform peerings whose reverse peering was not in the same Terraform input (so they
+    /// were lowered as `Initiated`); `link.rs` marks them `Connected` when the reverse peering
+    /// is anywhere in the snapshot.
+    pub unpaired_peerings: Vec<UnpairedPeering>,
     pub diagnostics: Vec<Diagnostic>,
     /// Resources of types azroute does not model, by lower-cased type.
     pub skipped_types: BTreeMap<String, usize>,
@@ -145,22 +185,84 @@ pub(crate) fn is_modelled_type(ty: &str) -> bool {
     )
 }
 
+/// A user route as plain values, from whichever dialect it was read.
+pub(crate) struct RouteFields {
+    pub id: String,
+    pub name: String,
+    pub prefixes: Vec<String>,
+    pub prefix_path: String,
+    pub next_hop_type: String,
+    pub next_hop_type_path: String,
+    /// Next hop IP addresses, each with the JSON path it was read from.
+    pub next_hop_ips: Vec<(String, String)>,
+    pub next_hop_ip_path: String,
+    /// The input's own names of the fields, for messages.
+    pub next_hop_ip_field: &'static str,
+    pub prefix_field: &'static str,
+    pub next_hop_type_field: &'static str,
+    /// JSON path of the route object.
+    pub path: String,
+}
+
+/// JSON paths of the fields of a security rule, as the input spells them.
+pub(crate) struct RulePaths {
+    pub object: String,
+    pub protocol: String,
+    pub access: String,
+    pub direction: String,
+    pub priority: String,
+    pub source: String,
+    pub destination: String,
+    pub source_port: String,
+    pub destination_port: String,
+}
+
+/// A security rule as plain values, from whichever dialect it was read. Singular and plural
+/// address and port fields are already merged.
+pub(crate) struct RuleFields {
+    pub id: String,
+    pub name: String,
+    pub protocol: String,
+    pub access: String,
+    pub direction: String,
+    pub priority: Option<i64>,
+    pub sources: Vec<String>,
+    pub destinations: Vec<String>,
+    pub source_ports: Vec<String>,
+    pub destination_ports: Vec<String>,
+    /// Application security group ids as written.
+    pub source_asgs: Vec<String>,
+    pub destination_asgs: Vec<String>,
+    pub paths: RulePaths,
+}
+
+/// `privateEndpointNetworkPolicies` as Azure spells it (case-insensitive); anything else is
+/// Azure's default, `Disabled`.
+pub(crate) fn private_endpoint_policies(text: &str) -> PrivateEndpointNetworkPolicies {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "enabled" => PrivateEndpointNetworkPolicies::Enabled,
+        "routetableenabled" => PrivateEndpointNetworkPolicies::RouteTableEnabled,
+        "networksecuritygroupenabled" => PrivateEndpointNetworkPolicies::NetworkSecurityGroupEnabled,
+        _ => PrivateEndpointNetworkPolicies::Disabled,
+    }
+}
+
 impl Pending {
     pub fn new(file: u32, file_path: &str) -> Pending {
         Pending { file, file_path: file_path.to_string(), ..Pending::default() }
     }
 
-    fn origin(&self, path: &str) -> Origin {
+    pub(crate) fn origin(&self, path: &str) -> Origin {
         Origin { file: self.file, json_path: path.to_string() }
     }
 
-    fn diag(&mut self, d: Diagnostic) {
+    pub(crate) fn diag(&mut self, d: Diagnostic) {
         let d = d.in_file(self.file_path.clone());
         self.diagnostics.push(d);
     }
 
     /// Parses a CIDR prefix; reports and drops it when Azure would refuse it.
-    fn prefix(&mut self, text: &str, path: &str, id: &str) -> Option<IpNet> {
+    pub(crate) fn prefix(&mut self, text: &str, path: &str, id: &str) -> Option<IpNet> {
         match parse_prefix(text) {
             Ok(net) => Some(net),
             Err(err) => {
@@ -175,7 +277,7 @@ impl Pending {
         }
     }
 
-    fn prefixes(&mut self, texts: &[&str], path: &str, id: &str) -> Vec<IpNet> {
+    pub(crate) fn prefixes(&mut self, texts: &[&str], path: &str, id: &str) -> Vec<IpNet> {
         let mut out = Vec::new();
         for (i, text) in texts.iter().enumerate() {
             let p = if texts.len() > 1 { format!("{path}[{i}]") } else { path.to_string() };
@@ -190,7 +292,7 @@ impl Pending {
 
     /// Parses a private IP as NICs write it: an address, or `address/length` with IP-prefix
     /// allocation (`172.20.2.16/28`).
-    fn ip(&mut self, text: &str, path: &str, id: &str) -> Option<IpAddr> {
+    pub(crate) fn ip(&mut self, text: &str, path: &str, id: &str) -> Option<IpAddr> {
         let addr = text.split('/').next().unwrap_or("").trim();
         if addr.is_empty() {
             return None;
@@ -318,7 +420,7 @@ impl Pending {
         }
     }
 
-    fn require_id(&mut self, id: &str, what: &str, path: &str) -> bool {
+    pub(crate) fn require_id(&mut self, id: &str, what: &str, path: &str) -> bool {
         if id.trim().is_empty() {
             self.diag(
                 Diagnostic::warning("MissingId", format!("{what} without an `id`; skipped"))
@@ -399,14 +501,11 @@ impl Pending {
                 Some(ServiceEndpoint { service, locations })
             })
             .collect();
-        let policies = match dto.private_endpoint_network_policies.as_ref().map(|p| p.as_str().to_ascii_lowercase()) {
-            Some(p) if p == "enabled" => PrivateEndpointNetworkPolicies::Enabled,
-            Some(p) if p == "routetableenabled" => PrivateEndpointNetworkPolicies::RouteTableEnabled,
-            Some(p) if p == "networksecuritygroupenabled" => {
-                PrivateEndpointNetworkPolicies::NetworkSecurityGroupEnabled
-            }
-            _ => PrivateEndpointNetworkPolicies::Disabled,
-        };
+        let policies = dto
+            .private_endpoint_network_policies
+            .as_ref()
+            .map(|p| private_endpoint_policies(p.as_str()))
+            .unwrap_or_default();
         let subnet = Subnet {
             id: ArmId::new(&id),
             name: s(&dto.name),
@@ -482,11 +581,50 @@ impl Pending {
     }
 
     fn route(&mut self, dto: &RouteDto<'_>, path: &str, table_id: &str) -> Option<Route> {
-        let id = s(&dto.id);
-        let name = s(&dto.name);
+        let mut next_hop_ips: Vec<(String, String)> = list(&dto.next_hop_ip_address)
+            .iter()
+            .map(|t| (t.to_string(), dto.path(path, "nextHopIpAddress")))
+            .collect();
+        if let Some(nh) = &dto.next_hop {
+            for t in list(&nh.next_hop_ip_addresses) {
+                next_hop_ips.push((t.to_string(), dto.path(path, "nextHop.nextHopIpAddresses")));
+            }
+        }
+        let fields = RouteFields {
+            id: s(&dto.id),
+            name: s(&dto.name),
+            prefixes: list(&dto.address_prefix).iter().map(|t| t.to_string()).collect(),
+            prefix_path: dto.path(path, "addressPrefix"),
+            next_hop_type: s(&dto.next_hop_type),
+            next_hop_type_path: dto.path(path, "nextHopType"),
+            next_hop_ips,
+            next_hop_ip_path: dto.path(path, "nextHopIpAddress"),
+            next_hop_ip_field: "nextHopIpAddress",
+            prefix_field: "addressPrefix",
+            next_hop_type_field: "nextHopType",
+            path: path.to_string(),
+        };
+        self.lower_route(fields, table_id)
+    }
+
+    /// Lowers a user route given as plain values (any dialect); reports and drops it when Azure
+    /// would refuse it.
+    pub(crate) fn lower_route(&mut self, f: RouteFields, table_id: &str) -> Option<Route> {
+        let RouteFields {
+            id,
+            name,
+            prefixes: prefix_texts,
+            prefix_path,
+            next_hop_type: nht_text,
+            next_hop_type_path: nht_path,
+            next_hop_ips: ip_texts,
+            next_hop_ip_path,
+            next_hop_ip_field,
+            prefix_field,
+            next_hop_type_field,
+            path,
+        } = f;
         let shown = if id.is_empty() { table_id.to_string() } else { id.clone() };
-        let prefix_texts = list(&dto.address_prefix);
-        let prefix_path = dto.path(path, "addressPrefix");
         let prefix = match prefix_texts.as_slice() {
             [text] => {
                 let looks_like_address = text.chars().next().is_some_and(|c| c.is_ascii_digit()) || text.contains(':');
@@ -494,7 +632,7 @@ impl Pending {
                     RoutePrefix::Cidr(self.prefix(text, &prefix_path, &shown)?)
                 } else if text.trim().is_empty() {
                     self.diag(
-                        Diagnostic::error("InvalidPrefix", format!("route `{name}` has an empty `addressPrefix`"))
+                        Diagnostic::error("InvalidPrefix", format!("route `{name}` has an empty `{prefix_field}`"))
                             .at(prefix_path)
                             .resource(&shown),
                     );
@@ -505,19 +643,17 @@ impl Pending {
             }
             _ => {
                 self.diag(
-                    Diagnostic::error("InvalidPrefix", format!("route `{name}` needs exactly one `addressPrefix`"))
+                    Diagnostic::error("InvalidPrefix", format!("route `{name}` needs exactly one `{prefix_field}`"))
                         .at(prefix_path)
                         .resource(&shown),
                 );
                 return None;
             }
         };
-        let nht_text = s(&dto.next_hop_type);
         let next_hop_type = RouteNextHopType::parse(&nht_text);
-        let nht_path = dto.path(path, "nextHopType");
         if let RouteNextHopType::Other(text) = &next_hop_type {
             let message = if text.is_empty() {
-                format!("route `{name}` has no `nextHopType`")
+                format!("route `{name}` has no `{next_hop_type_field}`")
             } else {
                 format!("route `{name}` has an unknown next hop type `{text}`")
             };
@@ -527,15 +663,6 @@ impl Pending {
                     .resource(&shown)
                     .hint("azroute knows VirtualNetworkGateway, VnetLocal, Internet, VirtualAppliance, VirtualApplianceEcmp and None; the route is shown as written and traffic matching it is reported as not modelled"),
             );
-        }
-        let mut ip_texts: Vec<(String, String)> = list(&dto.next_hop_ip_address)
-            .iter()
-            .map(|t| (t.to_string(), dto.path(path, "nextHopIpAddress")))
-            .collect();
-        if let Some(nh) = &dto.next_hop {
-            for t in list(&nh.next_hop_ip_addresses) {
-                ip_texts.push((t.to_string(), dto.path(path, "nextHop.nextHopIpAddresses")));
-            }
         }
         let mut next_hop_ips = Vec::new();
         for (text, p) in ip_texts.iter().filter(|(t, _)| !t.trim().is_empty()) {
@@ -555,9 +682,9 @@ impl Pending {
                     "MissingNextHopIp",
                     format!("route `{name}` has next hop type {} but no next hop IP address", next_hop_type.as_str()),
                 )
-                .at(dto.path(path, "nextHopIpAddress"))
+                .at(next_hop_ip_path)
                 .resource(&shown)
-                .hint("Azure requires `nextHopIpAddress` for VirtualAppliance routes"),
+                .hint(format!("Azure requires `{next_hop_ip_field}` for VirtualAppliance routes")),
             );
             return None;
         }
@@ -572,7 +699,7 @@ impl Pending {
                     "AddressFamilyMismatch",
                     format!("route `{name}` sends {net} to {ip}, an address of the other IP family"),
                 )
-                .at(dto.path(path, "nextHopIpAddress"))
+                .at(next_hop_ip_path)
                 .resource(&shown),
             );
         }
@@ -582,7 +709,7 @@ impl Pending {
             prefix,
             next_hop_type,
             next_hop_ips,
-            origin: self.origin(path),
+            origin: self.origin(&path),
         })
     }
 
@@ -906,49 +1033,105 @@ impl Pending {
     }
 
     fn rule(&mut self, dto: &RuleDto<'_>, path: &str) -> Option<SecurityRule> {
-        let id = s(&dto.id);
-        let name = s(&dto.name);
+        let mut sources: Vec<String> = dto.source_address_prefix.iter().map(|x| x.as_str().to_string()).collect();
+        sources.extend(list(&dto.source_address_prefixes).iter().map(|x| x.to_string()));
+        let mut destinations: Vec<String> =
+            dto.destination_address_prefix.iter().map(|x| x.as_str().to_string()).collect();
+        destinations.extend(list(&dto.destination_address_prefixes).iter().map(|x| x.to_string()));
+        let mut source_ports: Vec<String> = dto.source_port_range.iter().map(|x| x.as_str().to_string()).collect();
+        source_ports.extend(list(&dto.source_port_ranges).iter().map(|x| x.to_string()));
+        let mut destination_ports: Vec<String> =
+            dto.destination_port_range.iter().map(|x| x.as_str().to_string()).collect();
+        destination_ports.extend(list(&dto.destination_port_ranges).iter().map(|x| x.to_string()));
+        let asgs = |v: &Option<Vec<RefDto<'_>>>| -> Vec<String> {
+            v.iter().flatten().filter_map(|r| r.id.as_ref().map(|id| id.as_str().to_string())).collect()
+        };
+        let fields = RuleFields {
+            id: s(&dto.id),
+            name: s(&dto.name),
+            protocol: s(&dto.protocol),
+            access: s(&dto.access),
+            direction: s(&dto.direction),
+            priority: dto.priority,
+            sources,
+            destinations,
+            source_ports,
+            destination_ports,
+            source_asgs: asgs(&dto.source_application_security_groups),
+            destination_asgs: asgs(&dto.destination_application_security_groups),
+            paths: RulePaths {
+                object: path.to_string(),
+                protocol: dto.path(path, "protocol"),
+                access: dto.path(path, "access"),
+                direction: dto.path(path, "direction"),
+                priority: dto.path(path, "priority"),
+                source: dto.path(path, "sourceAddressPrefix"),
+                destination: dto.path(path, "destinationAddressPrefix"),
+                source_port: dto.path(path, "sourcePortRange"),
+                destination_port: dto.path(path, "destinationPortRange"),
+            },
+        };
+        self.lower_rule(fields)
+    }
+
+    /// Lowers a security rule given as plain values (any dialect); reports and drops it when
+    /// Azure would refuse it.
+    pub(crate) fn lower_rule(&mut self, f: RuleFields) -> Option<SecurityRule> {
+        let RuleFields {
+            id,
+            name,
+            protocol: protocol_text,
+            access,
+            direction,
+            priority,
+            sources: src_texts,
+            destinations: dst_texts,
+            source_ports,
+            destination_ports,
+            source_asgs,
+            destination_asgs,
+            paths,
+        } = f;
         let shown = if id.is_empty() { name.clone() } else { id.clone() };
-        let protocol_text = s(&dto.protocol);
         let Some(protocol) = NsgProtocol::parse(&protocol_text) else {
             self.diag(
                 Diagnostic::error(
                     "InvalidProtocol",
                     format!("security rule `{name}` has an unknown protocol `{protocol_text}`"),
                 )
-                .at(dto.path(path, "protocol"))
+                .at(paths.protocol)
                 .resource(&shown)
                 .hint("Azure allows Tcp, Udp, Icmp, Esp, Ah and *"),
             );
             return None;
         };
-        let direction = match s(&dto.direction).to_ascii_lowercase().as_str() {
+        let direction = match direction.to_ascii_lowercase().as_str() {
             "inbound" => Direction::Inbound,
             "outbound" => Direction::Outbound,
             other => {
                 self.diag(
                     Diagnostic::error("InvalidDirection", format!("security rule `{name}` has direction `{other}`"))
-                        .at(dto.path(path, "direction"))
+                        .at(paths.direction)
                         .resource(&shown)
                         .hint("use Inbound or Outbound"),
                 );
                 return None;
             }
         };
-        let access = match s(&dto.access).to_ascii_lowercase().as_str() {
+        let access = match access.to_ascii_lowercase().as_str() {
             "allow" => Access::Allow,
             "deny" => Access::Deny,
             other => {
                 self.diag(
                     Diagnostic::error("InvalidAccess", format!("security rule `{name}` has access `{other}`"))
-                        .at(dto.path(path, "access"))
+                        .at(paths.access)
                         .resource(&shown)
                         .hint("use Allow or Deny"),
                 );
                 return None;
             }
         };
-        let priority = match dto.priority {
+        let priority = match priority {
             Some(p) if (100..=4096).contains(&p) => p as u32,
             Some(p) => {
                 self.diag(
@@ -956,7 +1139,7 @@ impl Pending {
                         "PriorityOutOfRange",
                         format!("security rule `{name}` has priority {p}; Azure allows 100 to 4096"),
                     )
-                    .at(dto.path(path, "priority"))
+                    .at(paths.priority)
                     .resource(&shown),
                 );
                 p.clamp(0, u32::MAX as i64) as u32
@@ -964,26 +1147,22 @@ impl Pending {
             None => {
                 self.diag(
                     Diagnostic::error("MissingPriority", format!("security rule `{name}` has no priority"))
-                        .at(path)
+                        .at(paths.object.clone())
                         .resource(&shown),
                 );
                 return None;
             }
         };
-        let mut src_texts: Vec<&str> = dto.source_address_prefix.iter().map(|x| x.as_str()).collect();
-        src_texts.extend(list(&dto.source_address_prefixes));
-        let mut dst_texts: Vec<&str> = dto.destination_address_prefix.iter().map(|x| x.as_str()).collect();
-        dst_texts.extend(list(&dto.destination_address_prefixes));
-        let sources = self.address_patterns(&src_texts, &dto.path(path, "sourceAddressPrefix"), &shown)?;
-        let destinations = self.address_patterns(&dst_texts, &dto.path(path, "destinationAddressPrefix"), &shown)?;
-        let mut sport_texts: Vec<&str> = dto.source_port_range.iter().map(|x| x.as_str()).collect();
-        sport_texts.extend(list(&dto.source_port_ranges));
-        let mut dport_texts: Vec<&str> = dto.destination_port_range.iter().map(|x| x.as_str()).collect();
-        dport_texts.extend(list(&dto.destination_port_ranges));
-        let source_ports = self.ports(&sport_texts, &dto.path(path, "sourcePortRange"), &shown)?;
-        let destination_ports = self.ports(&dport_texts, &dto.path(path, "destinationPortRange"), &shown)?;
-        let asgs = |v: &Option<Vec<RefDto<'_>>>| -> Vec<String> {
-            v.iter().flatten().filter_map(|r| r.id.as_ref().map(|id| normalize_id(id.as_str()))).collect()
+        let src_refs: Vec<&str> = src_texts.iter().map(|t| t.as_str()).collect();
+        let dst_refs: Vec<&str> = dst_texts.iter().map(|t| t.as_str()).collect();
+        let sources = self.address_patterns(&src_refs, &paths.source, &shown)?;
+        let destinations = self.address_patterns(&dst_refs, &paths.destination, &shown)?;
+        let sport_refs: Vec<&str> = source_ports.iter().map(|t| t.as_str()).collect();
+        let dport_refs: Vec<&str> = destination_ports.iter().map(|t| t.as_str()).collect();
+        let source_ports = self.ports(&sport_refs, &paths.source_port, &shown)?;
+        let destination_ports = self.ports(&dport_refs, &paths.destination_port, &shown)?;
+        let normalize = |v: Vec<String>| -> Vec<String> {
+            v.iter().filter(|id| !id.trim().is_empty()).map(|id| normalize_id(id)).collect()
         };
         Some(SecurityRule {
             id: ArmId::new(&id),
@@ -994,13 +1173,13 @@ impl Pending {
             protocol,
             sources,
             destinations,
-            source_asgs: asgs(&dto.source_application_security_groups),
-            destination_asgs: asgs(&dto.destination_application_security_groups),
+            source_asgs: normalize(source_asgs),
+            destination_asgs: normalize(destination_asgs),
             source_ports,
             destination_ports,
-            source_text: src_texts.iter().map(|t| t.to_string()).collect(),
-            destination_text: dst_texts.iter().map(|t| t.to_string()).collect(),
-            origin: self.origin(path),
+            source_text: src_texts,
+            destination_text: dst_texts,
+            origin: self.origin(&paths.object),
         })
     }
 
@@ -1188,6 +1367,9 @@ impl Pending {
         self.service_tags.extend(other.service_tags);
         self.learned.extend(other.learned);
         self.subnet_nic_refs.extend(other.subnet_nic_refs);
+        self.deleted.extend(other.deleted);
+        self.associations.extend(other.associations);
+        self.unpaired_peerings.extend(other.unpaired_peerings);
         self.diagnostics.extend(other.diagnostics);
         for (ty, n) in other.skipped_types {
             *self.skipped_types.entry(ty).or_default() += n;
