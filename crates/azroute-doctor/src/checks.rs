@@ -222,7 +222,7 @@ impl Doctor<'_, '_> {
                     "NextHopUnreachable",
                     Severity::Error,
                     format!("route `{}` of `{}` sends {} to {ip}, which no NIC or load balancer in the snapshot owns: the traffic is dropped", r.name, table.name, r.prefix.text()),
-                    format!("point the route at the NVA's private IP (or its internal load balancer's), or add the NVA to the snapshot if it exists"),
+                    "point the route at the NVA's private IP (or its internal load balancer's), or add the NVA to the snapshot if it exists".to_string(),
                 )
                 .resource(table.id.to_string())
                 .evidence(evidence),
@@ -448,14 +448,15 @@ impl Doctor<'_, '_> {
                 }
             }
             // Peered VNets must not overlap.
-            if let Some(r) = status.remote_vnet {
-                if p.vnet < r {
-                    let a = &snap.vnets[p.vnet.index()];
-                    let b = &snap.vnets[r.index()];
-                    for x in &a.address_space {
-                        for y in &b.address_space {
-                            if contains_prefix(x, y) || contains_prefix(y, x) {
-                                out.push(
+            if let Some(r) = status.remote_vnet
+                && p.vnet < r
+            {
+                let a = &snap.vnets[p.vnet.index()];
+                let b = &snap.vnets[r.index()];
+                for x in &a.address_space {
+                    for y in &b.address_space {
+                        if contains_prefix(x, y) || contains_prefix(y, x) {
+                            out.push(
                                     Finding::new(
                                         "OverlappingAddressSpace",
                                         Severity::Error,
@@ -465,7 +466,6 @@ impl Doctor<'_, '_> {
                                     .resource(a.id.to_string())
                                     .resource(b.id.to_string()),
                                 );
-                            }
                         }
                     }
                 }
@@ -512,22 +512,22 @@ impl Doctor<'_, '_> {
         for (pi, p) in snap.peerings.iter().enumerate() {
             let status = &topo.peerings[pi];
             if p.use_remote_gateways && status.connected {
-                if let Some(r) = status.remote_vnet {
-                    if topo.own_gateways[r.index()].is_empty() {
-                        out.push(
-                            Finding::new(
-                                "UseRemoteGatewaysMissing",
-                                Severity::Error,
-                                format!(
-                                    "peering `{}` sets useRemoteGateways, but `{}` has no gateway to use",
-                                    p.name,
-                                    snap.vnets[r.index()].name
-                                ),
-                                "deploy the gateway in the hub, or clear useRemoteGateways",
-                            )
-                            .resource(p.id.to_string()),
-                        );
-                    }
+                if let Some(r) = status.remote_vnet
+                    && topo.own_gateways[r.index()].is_empty()
+                {
+                    out.push(
+                        Finding::new(
+                            "UseRemoteGatewaysMissing",
+                            Severity::Error,
+                            format!(
+                                "peering `{}` sets useRemoteGateways, but `{}` has no gateway to use",
+                                p.name,
+                                snap.vnets[r.index()].name
+                            ),
+                            "deploy the gateway in the hub, or clear useRemoteGateways",
+                        )
+                        .resource(p.id.to_string()),
+                    );
                 }
                 if !topo.own_gateways[p.vnet.index()].is_empty() {
                     out.push(
@@ -945,10 +945,12 @@ impl Doctor<'_, '_> {
                     let first = rules.iter().find(|r| {
                         r.direction == Direction::Inbound && security.rule_matches(r, &flow, subnet, &mut unknown)
                     });
-                    if let Some(rule) = first {
-                        if rule.access == Access::Deny && !rule.default {
-                            let nsg = &snap.nsgs[level.nsg.index()];
-                            out.push(
+                    if let Some(rule) = first
+                        && rule.access == Access::Deny
+                        && !rule.default
+                    {
+                        let nsg = &snap.nsgs[level.nsg.index()];
+                        out.push(
                                 Finding::new(
                                     "NsgBlocksProbe",
                                     Severity::Warning,
@@ -968,7 +970,6 @@ impl Doctor<'_, '_> {
                                 .resource(nsg.id.to_string())
                                 .resource(lb.id.to_string()),
                             );
-                        }
                     }
                 }
             }
