@@ -717,3 +717,99 @@ fn trace_mermaid_draws_both_directions() {
         azroute(&["trace", "--example", "hub-spoke", "--from", "172.16.1.10", "--to", "nic-app1", "--port", "22"]).ok();
     golden("trace-hub-spoke-onprem-to-app1.txt", &text.stdout);
 }
+
+// ===== Doctor =====
+
+/// The healthy example raises nothing above info; the troubleshoot example shows the seed
+/// guide's scenarios as findings.
+#[test]
+fn doctor_on_the_examples() {
+    let healthy = azroute(&["doctor", "--example", "hub-spoke", "-o", "json", "--fail-on", "warning"]).ok();
+    let v = healthy.json();
+    assert_eq!(v["summary"]["errors"], 0, "{v}");
+    assert_eq!(v["summary"]["warnings"], 0, "{v}");
+    let run = azroute(&["doctor", "--example", "troubleshoot", "-o", "json"]).ok();
+    let v = run.json();
+    let codes: BTreeSet<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    for code in [
+        "ForcedTunnelBreaksInbound",
+        "UdrNextHopNoForwarding",
+        "PeeringNotConnected",
+        "RouteTableNotAssociated",
+        "AsymmetricPath",
+        "RoutingLoop",
+    ] {
+        assert!(codes.contains(code), "{code} missing from {codes:?}");
+    }
+    for f in v["findings"].as_array().unwrap() {
+        for key in ["code", "severity", "resources", "message", "evidence", "fix"] {
+            assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+        }
+        assert!(["error", "warning", "info"].contains(&f["severity"].as_str().unwrap()));
+    }
+    for key in ["errors", "warnings", "infos", "byCode", "traffic"] {
+        assert!(v["summary"].get(key).is_some(), "summary lacks {key}");
+    }
+}
+
+#[test]
+fn doctor_filters_and_exit_codes() {
+    let run = azroute(&["doctor", "--example", "troubleshoot", "--fail-on", "error"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("ERRORS (") && run.stdout.contains("fix: "));
+    let run = azroute(&[
+        "doctor",
+        "--example",
+        "troubleshoot",
+        "--only",
+        "RouteTableNotAssociated",
+        "-o",
+        "json",
+        "--fail-on",
+        "error",
+    ])
+    .ok();
+    let v = run.json();
+    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["code"] == "RouteTableNotAssociated"));
+    let run = azroute(&["doctor", "--example", "troubleshoot", "--severity", "error", "-o", "json"]).ok();
+    assert!(run.json()["findings"].as_array().unwrap().iter().all(|f| f["severity"] == "error"));
+    let bad = azroute(&["doctor", "--example", "troubleshoot", "--only", "NoSuchCheck"]).fails();
+    assert!(bad.stderr.contains("NoSuchCheck"));
+    let explain = azroute(&["doctor", "--explain", "ForcedTunnelBreaksInbound"]).ok();
+    assert!(explain.stdout.contains("learn.microsoft.com") && explain.stdout.contains("public IP"));
+    azroute(&["doctor", "--explain", "nope"]).fails();
+}
+
+/// SARIF 2.1.0 that code-scanning tools accept: rules for every check, results pointing at
+/// the input file of the resource.
+#[test]
+fn doctor_sarif() {
+    let dir = temp_dir("doctor-sarif");
+    for f in std::fs::read_dir(repo("crates/azroute-cli/estates/troubleshoot")).unwrap().flatten() {
+        std::fs::copy(f.path(), dir.join(f.file_name())).unwrap();
+    }
+    let run = azroute(&["doctor", "--snapshot", dir.to_str().unwrap(), "-o", "sarif"]).ok();
+    let v = run.json();
+    assert_eq!(v["version"], "2.1.0");
+    let sarif_run = &v["runs"][0];
+    let rules: BTreeSet<&str> =
+        sarif_run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(rules.len() >= 30);
+    let results = sarif_run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let rule = r["ruleId"].as_str().unwrap();
+        assert!(rules.contains(rule) || rule == "TrafficAnalysisSampled", "{rule}");
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        assert!(r["message"]["text"].as_str().unwrap().contains("Fix:"));
+    }
+    let located = results
+        .iter()
+        .filter(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(".json"))
+        })
+        .count();
+    assert!(located > 0, "results point at input files");
+}

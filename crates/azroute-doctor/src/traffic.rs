@@ -189,7 +189,9 @@ impl Doctor<'_, '_> {
             End::Routed(ip) => format!("{ip} (routed to an NVA)"),
         };
         // Aggregate identical problems seen on several pairs.
-        let mut grouped: HashMap<(&'static str, Vec<String>), (Finding, usize, Vec<String>)> = HashMap::new();
+        // (code, resources) → (first finding, paths seen, example paths).
+        type Group = (Finding, usize, Vec<String>);
+        let mut grouped: HashMap<(&'static str, Vec<String>), Group> = HashMap::new();
         let mut order: Vec<(&'static str, Vec<String>)> = Vec::new();
         for (from, to, trace) in &traces {
             let Some(trace) = trace else { continue };

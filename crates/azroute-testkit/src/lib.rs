@@ -227,6 +227,17 @@ impl Estate {
         self
     }
 
+    /// Sets a property of a resource found by type and name (e.g. a VM's `powerState`).
+    pub fn resource_property(&mut self, resource_type: &str, name: &str, key: &str, value: Value) -> &mut Estate {
+        let r = self
+            .others
+            .iter_mut()
+            .find(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(resource_type)) && r["name"] == name)
+            .unwrap_or_else(|| panic!("no {resource_type} {name}"));
+        r["properties"][key] = value;
+        self
+    }
+
     /// Sets a property of a route table (e.g. `disablePeeringRoute`).
     pub fn route_table_property(&mut self, table: &str, key: &str, value: Value) -> &mut Estate {
         let t = self

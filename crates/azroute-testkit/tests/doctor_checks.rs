@@ -1,0 +1,531 @@
+//! Every doctor check, both ways: an estate that triggers it and one that does not.
+
+use azroute_doctor::{DoctorConfig, run};
+use azroute_engine::RouteEngine;
+use azroute_engine::finding::Severity;
+use azroute_model::*;
+use azroute_testkit::*;
+use serde_json::json;
+
+/// The doctor's findings for an estate, as (code, severity).
+fn doctor(e: &Estate) -> Vec<(&'static str, Severity)> {
+    let snapshot = e.load(Dialect::AzCli);
+    let engine = RouteEngine::new(&snapshot, ModelOptions::default());
+    run(&engine, &DoctorConfig::default()).findings.iter().map(|f| (f.code, f.severity)).collect()
+}
+
+fn has(e: &Estate, code: &str) -> bool {
+    doctor(e).iter().any(|(c, _)| *c == code)
+}
+
+fn severity(e: &Estate, code: &str) -> Option<Severity> {
+    doctor(e).iter().find(|(c, _)| *c == code).map(|(_, s)| *s)
+}
+
+/// A VNet with a workload subnet, an NVA subnet and one VM in each.
+fn base(nva_forwarding: bool) -> Estate {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "app", "10.0.1.0/24").subnet("v", "nva", "10.0.9.0/24");
+    e.nic("app", "v", "app", "10.0.1.4").nic_with("nva", "v", "nva", "10.0.9.4", nva_forwarding);
+    e
+}
+
+fn with_default_route(mut e: Estate) -> Estate {
+    e.route_table("rt", &[("default-nva", "0.0.0.0/0", "VirtualAppliance", Some("10.0.9.4"))])
+        .associate("v", "app", "rt");
+    e
+}
+
+#[test]
+fn route_table_not_associated() {
+    let mut e = base(true);
+    e.route_table("orphan", &[("r", "10.9.0.0/16", "None", None)]);
+    assert!(has(&e, "RouteTableNotAssociated"));
+    assert!(!has(&with_default_route(base(true)), "RouteTableNotAssociated"));
+}
+
+#[test]
+fn udr_next_hop_without_ip_forwarding() {
+    assert!(has(&with_default_route(base(false)), "UdrNextHopNoForwarding"));
+    assert!(!has(&with_default_route(base(true)), "UdrNextHopNoForwarding"));
+}
+
+#[test]
+fn next_hop_unreachable() {
+    let mut e = base(true);
+    e.route_table("rt", &[("ghost", "0.0.0.0/0", "VirtualAppliance", Some("10.0.9.99"))]).associate("v", "app", "rt");
+    assert!(has(&e, "NextHopUnreachable"));
+    // An NVA in a VNet that is not peered is not directly reachable either.
+    let mut e = base(true);
+    e.vnet("other", "eastus", &["10.5.0.0/16"])
+        .subnet("other", "s", "10.5.0.0/24")
+        .nic_with("far-nva", "other", "s", "10.5.0.4", true);
+    e.route_table("rt", &[("far", "0.0.0.0/0", "VirtualAppliance", Some("10.5.0.4"))]).associate("v", "app", "rt");
+    assert!(has(&e, "NextHopUnreachable"));
+    e.peer_simple("v", "other");
+    assert!(!has(&e, "NextHopUnreachable"));
+}
+
+#[test]
+fn udr_to_gateway_without_vpn_gateway() {
+    let build = |gateway: Option<&str>| {
+        let mut e = base(true);
+        e.subnet("v", "GatewaySubnet", "10.0.0.0/27");
+        if let Some(t) = gateway {
+            e.gateway("gw", "v", t, &["10.0.0.4"]);
+        }
+        e.route_table("rt", &[("onprem", "10.20.0.0/16", "VirtualNetworkGateway", None)]).associate("v", "app", "rt");
+        e
+    };
+    assert!(has(&build(None), "UdrGatewayNotVpn"));
+    assert!(has(&build(Some("ExpressRoute")), "UdrGatewayNotVpn"));
+    assert!(!has(&build(Some("Vpn")), "UdrGatewayNotVpn"));
+}
+
+fn gateway_subnet(routes: &[(&str, &str, &str, Option<&str>)], disable_bgp: bool) -> Estate {
+    let mut e = base(true);
+    e.subnet("v", "GatewaySubnet", "10.0.0.0/27").gateway("gw", "v", "Vpn", &["10.0.0.4"]);
+    e.route_table_with("rt-gw", routes, disable_bgp).associate("v", "GatewaySubnet", "rt-gw");
+    e
+}
+
+#[test]
+fn gateway_subnet_default_route() {
+    assert!(has(
+        &gateway_subnet(&[("d", "0.0.0.0/0", "VirtualAppliance", Some("10.0.9.4"))], false),
+        "GatewaySubnetDefaultRoute"
+    ));
+    assert!(!has(
+        &gateway_subnet(&[("s", "10.1.0.0/16", "VirtualAppliance", Some("10.0.9.4"))], false),
+        "GatewaySubnetDefaultRoute"
+    ));
+}
+
+#[test]
+fn gateway_subnet_propagation_disabled() {
+    assert!(has(&gateway_subnet(&[], true), "GatewaySubnetPropagationDisabled"));
+    assert!(!has(&gateway_subnet(&[], false), "GatewaySubnetPropagationDisabled"));
+}
+
+#[test]
+fn nsg_on_gateway_subnet() {
+    let mut e = gateway_subnet(&[], false);
+    e.nsg("nsg", &[]).subnet_nsg("v", "GatewaySubnet", "nsg");
+    assert!(has(&e, "NsgOnGatewaySubnet"));
+    let mut e = gateway_subnet(&[], false);
+    e.nsg("nsg", &[]).subnet_nsg("v", "app", "nsg");
+    assert!(!has(&e, "NsgOnGatewaySubnet"));
+}
+
+#[test]
+fn udr_or_nsg_on_route_server_subnet() {
+    let mut e = base(true);
+    e.subnet("v", "RouteServerSubnet", "10.0.2.0/27");
+    assert!(!has(&e, "UdrOrNsgOnRouteServerSubnet"));
+    e.nsg("nsg", &[]).subnet_nsg("v", "RouteServerSubnet", "nsg");
+    assert!(has(&e, "UdrOrNsgOnRouteServerSubnet"));
+}
+
+fn two_vnets() -> Estate {
+    let mut e = Estate::new();
+    e.vnet("a", "eastus", &["10.0.0.0/16"]).subnet("a", "s", "10.0.1.0/24").nic("nic-a", "a", "s", "10.0.1.4");
+    e.vnet("b", "eastus", &["10.1.0.0/16"]).subnet("b", "s", "10.1.1.0/24").nic("nic-b", "b", "s", "10.1.1.4");
+    e
+}
+
+#[test]
+fn peering_not_connected() {
+    let mut e = two_vnets();
+    e.peer_one_way("a", "b", PeerSide { state: "Initiated", ..PeerSide::default() });
+    assert!(has(&e, "PeeringNotConnected"));
+    let mut e = two_vnets();
+    e.peer_simple("a", "b");
+    assert!(!has(&e, "PeeringNotConnected"));
+}
+
+#[test]
+fn gateway_transit_on_one_side() {
+    let build = |use_remote: bool, allow: bool| {
+        let mut e = two_vnets();
+        e.subnet("a", "GatewaySubnet", "10.0.0.0/27").gateway("gw", "a", "Vpn", &["10.0.0.4"]);
+        e.peer(
+            "a",
+            "b",
+            PeerSide { allow_gateway_transit: allow, ..PeerSide::default() },
+            PeerSide { use_remote_gateways: use_remote, ..PeerSide::default() },
+        );
+        e
+    };
+    assert_eq!(severity(&build(false, true), "UseRemoteGatewaysMissing"), Some(Severity::Warning));
+    assert_eq!(severity(&build(true, false), "UseRemoteGatewaysMissing"), Some(Severity::Error));
+    assert!(!has(&build(true, true), "UseRemoteGatewaysMissing"));
+    assert!(!has(&build(false, false), "UseRemoteGatewaysMissing"));
+}
+
+fn spokes_via_hub(spoke2_accepts_forwarded: bool) -> Estate {
+    let mut e = Estate::new();
+    e.vnet("hub", "eastus", &["10.0.0.0/16"])
+        .subnet("hub", "nva", "10.0.1.0/24")
+        .nic_with("nic-nva", "hub", "nva", "10.0.1.4", true);
+    e.vnet("spoke1", "eastus", &["10.1.0.0/16"])
+        .subnet("spoke1", "s", "10.1.1.0/24")
+        .nic("nic1", "spoke1", "s", "10.1.1.4");
+    e.vnet("spoke2", "eastus", &["10.2.0.0/16"])
+        .subnet("spoke2", "s", "10.2.1.0/24")
+        .nic("nic2", "spoke2", "s", "10.2.1.4");
+    e.peer("hub", "spoke1", PeerSide::default(), PeerSide { allow_forwarded_traffic: true, ..PeerSide::default() });
+    e.peer(
+        "hub",
+        "spoke2",
+        PeerSide::default(),
+        PeerSide { allow_forwarded_traffic: spoke2_accepts_forwarded, ..PeerSide::default() },
+    );
+    e.route_table("rt1", &[("to-spoke2", "10.2.0.0/16", "VirtualAppliance", Some("10.0.1.4"))])
+        .associate("spoke1", "s", "rt1");
+    e.route_table("rt2", &[("to-spoke1", "10.1.0.0/16", "VirtualAppliance", Some("10.0.1.4"))])
+        .associate("spoke2", "s", "rt2");
+    e
+}
+
+#[test]
+fn forwarded_traffic_not_allowed() {
+    assert!(has(&spokes_via_hub(false), "ForwardedTrafficNotAllowed"));
+    assert!(!has(&spokes_via_hub(true), "ForwardedTrafficNotAllowed"));
+}
+
+#[test]
+fn forced_tunnel_breaks_inbound() {
+    let mut e = with_default_route(base(true));
+    e.public_ip("app", "20.1.2.3");
+    assert!(has(&e, "ForcedTunnelBreaksInbound"));
+    let mut e = base(true);
+    e.public_ip("app", "20.1.2.3");
+    assert!(!has(&e, "ForcedTunnelBreaksInbound"));
+}
+
+fn private_endpoint(policies: &str, routes: &[(&str, &str, &str, Option<&str>)]) -> Estate {
+    let mut e = base(true);
+    e.vnet("spoke", "eastus", &["10.5.0.0/16"]).subnet("spoke", "pe", "10.5.4.0/24");
+    e.subnet_property("spoke", "pe", "privateEndpointNetworkPolicies", json!(policies));
+    e.private_endpoint("pe1", "spoke", "pe", "10.5.4.12");
+    e.peer_simple("v", "spoke");
+    e.route_table("rt", routes).associate("v", "app", "rt");
+    e
+}
+
+#[test]
+fn private_endpoint_bypasses_firewall() {
+    let fw = Some("10.0.9.4");
+    assert!(has(
+        &private_endpoint("Disabled", &[("d", "0.0.0.0/0", "VirtualAppliance", fw)]),
+        "PrivateEndpointBypassesFirewall"
+    ));
+    let fixed = private_endpoint(
+        "RouteTableEnabled",
+        &[("d", "0.0.0.0/0", "VirtualAppliance", fw), ("pe", "10.5.0.0/16", "VirtualAppliance", fw)],
+    );
+    assert!(!has(&fixed, "PrivateEndpointBypassesFirewall"));
+}
+
+#[test]
+fn private_endpoint_user_route_without_policies() {
+    let fw = Some("10.0.9.4");
+    assert!(has(
+        &private_endpoint("Disabled", &[("pe", "10.5.0.0/16", "VirtualAppliance", fw)]),
+        "PeUdrIneffectiveNoPolicy"
+    ));
+    assert!(!has(
+        &private_endpoint("RouteTableEnabled", &[("pe", "10.5.0.0/16", "VirtualAppliance", fw)]),
+        "PeUdrIneffectiveNoPolicy"
+    ));
+}
+
+fn hub_with_learned(network: &str) -> Estate {
+    let mut e = base(true);
+    e.subnet("v", "GatewaySubnet", "10.0.0.0/27").gateway("gw", "v", "Vpn", &["10.0.0.4"]);
+    e.learned("gw", &[(network, "EBgp", "172.16.0.1")]);
+    e
+}
+
+#[test]
+fn bgp_route_shadowed_by_system_route() {
+    assert_eq!(severity(&hub_with_learned("10.0.1.0/24"), "BgpRouteShadowedBySystemRoute"), Some(Severity::Info));
+    assert!(!has(&hub_with_learned("172.16.0.0/16"), "BgpRouteShadowedBySystemRoute"));
+}
+
+#[test]
+fn user_route_invalid_by_a_more_specific_tag() {
+    let tags: Vec<(&str, &str, &[&str])> = vec![
+        ("Storage", "", &["52.239.128.0/17", "20.38.96.0/19"]),
+        ("Storage.EastUS", "eastus", &["52.239.128.0/17"]),
+    ];
+    let mut e = base(true);
+    e.service_tags(&tags);
+    e.route_table(
+        "rt",
+        &[
+            ("storage", "Storage", "VirtualAppliance", Some("10.0.9.4")),
+            ("storage-east", "Storage.EastUS", "Internet", None),
+        ],
+    )
+    .associate("v", "app", "rt");
+    assert!(has(&e, "UserRouteInvalid"));
+    let mut e = base(true);
+    e.service_tags(&tags);
+    e.route_table("rt", &[("storage", "Storage", "VirtualAppliance", Some("10.0.9.4"))]).associate("v", "app", "rt");
+    assert!(!has(&e, "UserRouteInvalid"));
+}
+
+#[test]
+fn user_route_shadowed_by_more_specific_routes() {
+    let mut e = base(true);
+    e.route_table(
+        "rt",
+        &[
+            ("wide", "10.8.0.0/16", "VirtualAppliance", Some("10.0.9.4")),
+            ("low", "10.8.0.0/17", "None", None),
+            ("high", "10.8.128.0/17", "None", None),
+        ],
+    )
+    .associate("v", "app", "rt");
+    assert!(has(&e, "UserRouteShadowed"));
+    let mut e = base(true);
+    e.route_table(
+        "rt",
+        &[("wide", "10.8.0.0/16", "VirtualAppliance", Some("10.0.9.4")), ("low", "10.8.0.0/17", "None", None)],
+    )
+    .associate("v", "app", "rt");
+    assert!(!has(&e, "UserRouteShadowed"));
+}
+
+#[test]
+fn none_route_black_holes_a_peered_range() {
+    let mut e = two_vnets();
+    e.peer_simple("a", "b");
+    e.route_table("rt", &[("drop-b", "10.1.0.0/16", "None", None)]).associate("a", "s", "rt");
+    assert!(has(&e, "NoneRouteBlackholesRange"));
+    let mut e = two_vnets();
+    e.peer_simple("a", "b");
+    e.route_table("rt", &[("drop-other", "10.99.0.0/16", "None", None)]).associate("a", "s", "rt");
+    assert!(!has(&e, "NoneRouteBlackholesRange"));
+}
+
+#[test]
+fn overlapping_address_spaces() {
+    let mut e = Estate::new();
+    e.vnet("a", "eastus", &["10.0.0.0/16"]).subnet("a", "s", "10.0.1.0/24");
+    e.vnet("b", "eastus", &["10.0.0.0/20"]).subnet("b", "s", "10.0.2.0/24");
+    e.peer_simple("a", "b");
+    assert!(has(&e, "OverlappingAddressSpace"));
+    let mut e = two_vnets();
+    e.peer_simple("a", "b");
+    assert!(!has(&e, "OverlappingAddressSpace"));
+    // An on-premises prefix overlapping the VNet it serves.
+    assert!(has(&hub_with_learned("10.0.0.0/8"), "OverlappingAddressSpace"));
+}
+
+fn many_routes(n: usize, tags: bool) -> Estate {
+    let names: Vec<String> = (0..n).map(|i| format!("r{i}")).collect();
+    let prefixes: Vec<String> = (0..n)
+        .map(|i| if tags { format!("Tag{i}") } else { format!("10.{}.{}.0/24", 100 + i / 256, i % 256) })
+        .collect();
+    let routes: Vec<(&str, &str, &str, Option<&str>)> =
+        (0..n).map(|i| (names[i].as_str(), prefixes[i].as_str(), "VirtualAppliance", Some("10.0.9.4"))).collect();
+    let mut e = base(true);
+    e.route_table("rt", &routes).associate("v", "app", "rt");
+    e
+}
+
+#[test]
+fn route_and_service_tag_limits() {
+    assert_eq!(severity(&many_routes(401, false), "RouteLimitExceeded"), Some(Severity::Warning));
+    assert_eq!(severity(&many_routes(601, false), "RouteLimitExceeded"), Some(Severity::Error));
+    assert!(!has(&many_routes(10, false), "RouteLimitExceeded"));
+    assert!(has(&many_routes(26, true), "ServiceTagRouteLimit"));
+    assert!(!has(&many_routes(25, true), "ServiceTagRouteLimit"));
+}
+
+#[test]
+fn duplicate_prefix_in_route_table() {
+    let mut e = base(true);
+    e.route_table("rt", &[("a", "10.9.0.0/16", "None", None), ("b", "10.9.0.0/16", "Internet", None)])
+        .associate("v", "app", "rt");
+    assert!(has(&e, "DuplicatePrefixInRouteTable"));
+    assert!(!has(&with_default_route(base(true)), "DuplicatePrefixInRouteTable"));
+}
+
+#[test]
+fn secondary_nic_as_next_hop() {
+    let build = |target: &str| {
+        let mut e = Estate::new();
+        e.vnet("v", "eastus", &["10.0.0.0/16"])
+            .subnet("v", "app", "10.0.1.0/24")
+            .subnet("v", "front", "10.0.8.0/24")
+            .subnet("v", "back", "10.0.9.0/24");
+        e.nic("app", "v", "app", "10.0.1.4");
+        e.multi_nic_vm(
+            "nva",
+            &[("nva-front", "v", "front", "10.0.8.4", true), ("nva-back", "v", "back", "10.0.9.4", true)],
+        );
+        e.route_table("rt", &[("d", "0.0.0.0/0", "VirtualAppliance", Some(target))]).associate("v", "app", "rt");
+        e
+    };
+    assert!(has(&build("10.0.9.4"), "MultiNicGuestRouteMissing"));
+    assert!(!has(&build("10.0.8.4"), "MultiNicGuestRouteMissing"));
+}
+
+#[test]
+fn virtual_network_tag_widened() {
+    let mut e = with_default_route(base(true));
+    e.nsg("nsg", &[rule("vnet-only", 100, "Inbound", "Allow", "Tcp", "VirtualNetwork", "*", "22")])
+        .subnet_nsg("v", "app", "nsg");
+    assert_eq!(severity(&e, "VirtualNetworkTagIncludesDefault"), Some(Severity::Warning));
+    let mut e = with_default_route(base(true));
+    e.nsg("nsg", &[]).subnet_nsg("v", "app", "nsg");
+    assert_eq!(severity(&e, "VirtualNetworkTagIncludesDefault"), Some(Severity::Info));
+    let mut e = base(true);
+    e.nsg("nsg", &[rule("vnet-only", 100, "Inbound", "Allow", "Tcp", "VirtualNetwork", "*", "22")])
+        .subnet_nsg("v", "app", "nsg");
+    assert!(!has(&e, "VirtualNetworkTagIncludesDefault"));
+}
+
+#[test]
+fn nva_in_the_subnet_it_serves() {
+    let mut e = base(true);
+    e.nic_with("nva2", "v", "app", "10.0.1.10", true);
+    e.route_table("rt", &[("d", "0.0.0.0/0", "VirtualAppliance", Some("10.0.1.10"))]).associate("v", "app", "rt");
+    assert!(has(&e, "NvaInSameSubnetLoop"));
+    assert!(!has(&with_default_route(base(true)), "NvaInSameSubnetLoop"));
+}
+
+#[test]
+fn nsg_blocking_health_probes() {
+    let build = |rules: &[serde_json::Value]| {
+        let mut e = base(true);
+        e.internal_load_balancer("ilb", "v", "app", "10.0.1.100", &["app"]);
+        e.nsg("nsg", rules).subnet_nsg("v", "app", "nsg");
+        e
+    };
+    assert!(has(
+        &build(&[rule("deny-vnet", 200, "Inbound", "Deny", "*", "VirtualNetwork", "*", "*")]),
+        "NsgBlocksProbe"
+    ));
+    assert!(!has(
+        &build(&[
+            rule("allow-probes", 100, "Inbound", "Allow", "*", "AzureLoadBalancer", "*", "*"),
+            rule("deny-vnet", 200, "Inbound", "Deny", "*", "VirtualNetwork", "*", "*"),
+        ]),
+        "NsgBlocksProbe"
+    ));
+}
+
+#[test]
+fn gateway_routes_suppressed() {
+    let mut e = hub_with_learned("172.16.0.0/16");
+    e.route_table_with("rt", &[], true).associate("v", "app", "rt");
+    assert_eq!(severity(&e, "GatewayRoutesSuppressed"), Some(Severity::Info));
+    assert!(!has(&hub_with_learned("172.16.0.0/16"), "GatewayRoutesSuppressed"));
+}
+
+#[test]
+fn vm_not_running() {
+    let mut e = base(true);
+    e.resource_property("Microsoft.Compute/virtualMachines", "app-vm", "powerState", json!("VM deallocated"));
+    assert!(has(&e, "EffectiveRoutesRequireRunningVm"));
+    let mut e = base(true);
+    e.resource_property("Microsoft.Compute/virtualMachines", "app-vm", "powerState", json!("VM running"));
+    assert!(!has(&e, "EffectiveRoutesRequireRunningVm"));
+}
+
+#[test]
+fn service_tag_not_expanded() {
+    let mut e = base(true);
+    e.service_endpoint("v", "app", "Microsoft.Storage", &["eastus"]);
+    assert!(has(&e, "ServiceTagNotExpanded"));
+    e.service_tags(&[("Storage.EastUS", "eastus", &["52.239.152.0/22"])]);
+    assert!(!has(&e, "ServiceTagNotExpanded"));
+}
+
+#[test]
+fn asymmetric_path() {
+    let mut e = base(true);
+    e.subnet("v", "db", "10.0.2.0/24").nic("db", "v", "db", "10.0.2.4");
+    e.route_table("rt-app", &[("db-fw", "10.0.2.0/24", "VirtualAppliance", Some("10.0.9.4"))])
+        .associate("v", "app", "rt-app");
+    assert!(has(&e, "AsymmetricPath"));
+    e.route_table("rt-db", &[("app-fw", "10.0.1.0/24", "VirtualAppliance", Some("10.0.9.4"))])
+        .associate("v", "db", "rt-db");
+    assert!(!has(&e, "AsymmetricPath"));
+}
+
+#[test]
+fn routing_loop() {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "a", "10.0.1.0/24").subnet("v", "b", "10.0.2.0/24");
+    e.nic_with("nva-a", "v", "a", "10.0.1.4", true).nic_with("nva-b", "v", "b", "10.0.2.4", true);
+    e.route_table("rt-a", &[("to-b", "10.30.0.0/16", "VirtualAppliance", Some("10.0.2.4"))])
+        .associate("v", "a", "rt-a");
+    e.route_table("rt-b", &[("to-a", "10.30.0.0/16", "VirtualAppliance", Some("10.0.1.4"))])
+        .associate("v", "b", "rt-b");
+    assert!(has(&e, "RoutingLoop"));
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "a", "10.0.1.0/24").subnet("v", "b", "10.0.2.0/24");
+    e.nic_with("nva-a", "v", "a", "10.0.1.4", true).nic_with("nva-b", "v", "b", "10.0.2.4", true);
+    e.route_table("rt-a", &[("to-b", "10.30.0.0/16", "VirtualAppliance", Some("10.0.2.4"))])
+        .associate("v", "a", "rt-a");
+    assert!(!has(&e, "RoutingLoop"));
+}
+
+#[test]
+fn nva_path_that_ends_in_a_none_route() {
+    let mut e = spokes_via_hub(true);
+    e.route_table("rt-nva", &[("no-spoke2", "10.2.0.0/16", "None", None)]).associate("hub", "nva", "rt-nva");
+    assert!(has(&e, "DroppedByNoneRoute"));
+    assert!(!has(&spokes_via_hub(true), "DroppedByNoneRoute"));
+}
+
+#[test]
+fn non_transitive_peering_on_the_way_back() {
+    // Spoke 1 sends spoke 2's range to the hub NVA; spoke 2 has no route back, so its replies
+    // (and its own traffic to spoke 1) fall into 10/8 None: peering is not transitive.
+    let mut e = Estate::new();
+    e.vnet("hub", "eastus", &["10.0.0.0/16"])
+        .subnet("hub", "nva", "10.0.1.0/24")
+        .nic_with("nic-nva", "hub", "nva", "10.0.1.4", true);
+    e.vnet("spoke1", "eastus", &["10.1.0.0/16"])
+        .subnet("spoke1", "s", "10.1.1.0/24")
+        .nic("nic1", "spoke1", "s", "10.1.1.4");
+    e.vnet("spoke2", "eastus", &["10.2.0.0/16"])
+        .subnet("spoke2", "s", "10.2.1.0/24")
+        .nic("nic2", "spoke2", "s", "10.2.1.4");
+    e.peer("hub", "spoke1", PeerSide::default(), PeerSide { allow_forwarded_traffic: true, ..PeerSide::default() });
+    e.peer("hub", "spoke2", PeerSide::default(), PeerSide { allow_forwarded_traffic: true, ..PeerSide::default() });
+    e.route_table("rt1", &[("to-spoke2", "10.2.0.0/16", "VirtualAppliance", Some("10.0.1.4"))])
+        .associate("spoke1", "s", "rt1");
+    assert!(has(&e, "NonTransitivePeering"));
+    assert!(!has(&spokes_via_hub(true), "NonTransitivePeering"));
+}
+
+#[test]
+fn private_destination_sent_to_the_internet() {
+    let mut e = base(true);
+    e.route_table("rt", &[("partner-fw", "172.20.0.0/16", "VirtualAppliance", Some("10.0.9.4"))])
+        .associate("v", "app", "rt");
+    // The NVA's own table overrides 0.0.0.0/0 to the Internet, which removes the reserved None
+    // routes there: 172.20.x then leaves for the Internet.
+    e.route_table("rt-nva", &[("out", "0.0.0.0/0", "Internet", None)]).associate("v", "nva", "rt-nva");
+    assert!(has(&e, "PrivateDestinationToInternet"));
+    let mut e = base(true);
+    e.route_table("rt", &[("partner-fw", "172.20.0.0/16", "VirtualAppliance", Some("10.0.9.4"))])
+        .associate("v", "app", "rt");
+    assert!(!has(&e, "PrivateDestinationToInternet"));
+}
+
+/// Every check of the catalogue has a test in this file.
+#[test]
+fn every_check_is_tested_here() {
+    let source = include_str!("doctor_checks.rs");
+    for check in azroute_doctor::CHECKS {
+        assert!(source.contains(&format!("\"{}\"", check.code)), "no test names {}", check.code);
+    }
+}
