@@ -24,7 +24,7 @@ pub mod verify;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use azroute_model::*;
 use rayon::prelude::*;
@@ -103,11 +103,34 @@ pub struct RouteEngine<'s> {
     pub options: ModelOptions,
     pub topology: Topology,
     cache: Mutex<HashMap<ContextKey, Arc<EffectiveRouteTable>>>,
+    /// Each subnet's table, found once: traces look tables up at every hop.
+    by_subnet: Vec<OnceLock<Result<Arc<EffectiveRouteTable>, RouteError>>>,
 }
 
 impl<'s> RouteEngine<'s> {
     pub fn new(snap: &'s Snapshot, options: ModelOptions) -> RouteEngine<'s> {
-        RouteEngine { snap, topology: Topology::build(snap), options, cache: Mutex::new(HashMap::new()) }
+        RouteEngine::with_cache(snap, options, HashMap::new())
+    }
+
+    /// An engine that starts from already computed tables (for incremental recomputation: the
+    /// caller keeps the contexts a change did not touch).
+    pub fn with_cache(
+        snap: &'s Snapshot,
+        options: ModelOptions,
+        cache: HashMap<ContextKey, Arc<EffectiveRouteTable>>,
+    ) -> RouteEngine<'s> {
+        RouteEngine {
+            snap,
+            topology: Topology::build(snap),
+            options,
+            cache: Mutex::new(cache),
+            by_subnet: (0..snap.subnets.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The computed tables, by context, to seed another engine.
+    pub fn cached_tables(&self) -> HashMap<ContextKey, Arc<EffectiveRouteTable>> {
+        self.cache.lock().expect("route cache lock").clone()
     }
 
     /// The context key of a subnet, or why its routes cannot be computed.
@@ -133,8 +156,12 @@ impl<'s> RouteEngine<'s> {
 
     /// The effective routes of a subnet.
     pub fn subnet_table(&self, subnet: SubnetIdx) -> Result<Arc<EffectiveRouteTable>, RouteError> {
-        let key = self.context_key(subnet)?;
-        Ok(self.table_for_key(&key))
+        self.by_subnet[subnet.index()]
+            .get_or_init(|| {
+                let key = self.context_key(subnet)?;
+                Ok(self.table_for_key(&key))
+            })
+            .clone()
     }
 
     /// The subnet of a NIC's primary IP configuration.

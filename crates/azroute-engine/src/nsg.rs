@@ -117,7 +117,7 @@ pub struct EffectiveRule {
 pub struct NsgLevel {
     pub nsg: NsgIdx,
     pub applied_to: AppliedTo,
-    pub rules: Vec<EffectiveRule>,
+    pub rules: std::sync::Arc<Vec<EffectiveRule>>,
 }
 
 /// One NSG's verdict for a flow.
@@ -220,6 +220,8 @@ pub struct SecurityEngine<'e, 's> {
     asg_by_ip: HashMap<IpAddr, Vec<String>>,
     /// `VirtualNetwork` per subnet, computed once.
     vnet_tags: std::sync::Mutex<HashMap<SubnetIdx, std::sync::Arc<Vec<IpNet>>>>,
+    /// Each NSG's rules in evaluation order, built once.
+    rules: Vec<std::sync::OnceLock<std::sync::Arc<Vec<EffectiveRule>>>>,
 }
 
 impl<'e, 's> SecurityEngine<'e, 's> {
@@ -234,7 +236,13 @@ impl<'e, 's> SecurityEngine<'e, 's> {
                 }
             }
         }
-        SecurityEngine { routes, asg_by_ip, vnet_tags: std::sync::Mutex::new(HashMap::new()) }
+        let rules = (0..routes.snap.nsgs.len()).map(|_| std::sync::OnceLock::new()).collect();
+        SecurityEngine { routes, asg_by_ip, vnet_tags: std::sync::Mutex::new(HashMap::new()), rules }
+    }
+
+    /// An NSG's rules, custom then default, in evaluation order.
+    pub fn rules_of(&self, nsg: NsgIdx) -> std::sync::Arc<Vec<EffectiveRule>> {
+        self.rules[nsg.index()].get_or_init(|| std::sync::Arc::new(nsg_rules(&self.snap().nsgs[nsg.index()]))).clone()
     }
 
     fn snap(&self) -> &'s Snapshot {
@@ -243,22 +251,29 @@ impl<'e, 's> SecurityEngine<'e, 's> {
 
     /// The NSG levels a NIC's traffic meets, in evaluation order for `direction`.
     pub fn levels(&self, nic: NicIdx, direction: Direction) -> Result<Vec<NsgLevel>, RouteError> {
-        let snap = self.snap();
         let subnet = self.routes.nic_subnet(nic)?;
+        Ok(self.levels_at(subnet, Some(nic), direction))
+    }
+
+    /// The NSG levels at a subnet and, where there is one, a NIC in it.
+    pub fn levels_at(&self, subnet: SubnetIdx, nic: Option<NicIdx>, direction: Direction) -> Vec<NsgLevel> {
+        let snap = self.snap();
         let subnet_level = snap.subnets[subnet.index()].nsg.as_ref().and_then(|l| l.resolved()).map(|n| NsgLevel {
             nsg: n,
             applied_to: AppliedTo::Subnet(subnet),
-            rules: nsg_rules(&snap.nsgs[n.index()]),
+            rules: self.rules_of(n),
         });
-        let nic_level = snap.nics[nic.index()].nsg.as_ref().and_then(|l| l.resolved()).map(|n| NsgLevel {
-            nsg: n,
-            applied_to: AppliedTo::NetworkInterface(nic),
-            rules: nsg_rules(&snap.nsgs[n.index()]),
+        let nic_level = nic.and_then(|nic| {
+            snap.nics[nic.index()].nsg.as_ref().and_then(|l| l.resolved()).map(|n| NsgLevel {
+                nsg: n,
+                applied_to: AppliedTo::NetworkInterface(nic),
+                rules: self.rules_of(n),
+            })
         });
-        Ok(match direction {
+        match direction {
             Direction::Inbound => subnet_level.into_iter().chain(nic_level).collect(),
             Direction::Outbound => nic_level.into_iter().chain(subnet_level).collect(),
-        })
+        }
     }
 
     /// `VirtualNetwork` for a subnet (§9.4): the VNet's ranges, peered ranges (with
@@ -328,6 +343,22 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         crate::effective::expand_tag(self.snap(), tag)
     }
 
+    /// Whether a tag (as seen from `subnet`) contains `ip`, without copying its prefixes;
+    /// `None` for an unknown tag.
+    fn tag_contains(&self, tag: &str, subnet: SubnetIdx, ip: IpAddr) -> Option<bool> {
+        if tag.eq_ignore_ascii_case("VirtualNetwork") {
+            return Some(self.virtual_network_tag(subnet).iter().any(|n| n.contains(&ip)));
+        }
+        if tag.eq_ignore_ascii_case("Internet") {
+            return Some(is_internet(ip));
+        }
+        if tag.eq_ignore_ascii_case("AzureLoadBalancer") {
+            return Some(ip.to_string() == "168.63.129.16" || ip.to_string() == "fe80::1234:5678:9abc");
+        }
+        let tags = self.snap().service_tags.as_ref()?;
+        tags.find(tag).map(|t| t.prefixes.iter().any(|n| n.contains(&ip)))
+    }
+
     fn address_matches(
         &self,
         patterns: &[AddressPattern],
@@ -346,8 +377,8 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         patterns.iter().any(|p| match p {
             AddressPattern::Any => true,
             AddressPattern::Prefix(net) => net.contains(&ip),
-            AddressPattern::Tag(tag) => match self.expand_tag(tag, subnet) {
-                Some(prefixes) => prefixes.iter().any(|n| n.contains(&ip)),
+            AddressPattern::Tag(tag) => match self.tag_contains(tag, subnet, ip) {
+                Some(found) => found,
                 None => {
                     if !unknown.contains(tag) {
                         unknown.push(tag.clone());
@@ -400,7 +431,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         subnet: SubnetIdx,
         unknown: &mut Vec<String>,
     ) -> NsgEvaluation {
-        for rule in &level.rules {
+        for rule in level.rules.iter() {
             if self.rule_matches(rule, flow, subnet, unknown) {
                 return NsgEvaluation {
                     nsg: level.nsg,

@@ -112,6 +112,9 @@ impl Addressing {
 pub enum TraceSource {
     /// A NIC sending from one of its addresses.
     Nic { nic: NicIdx, ip: IpAddr },
+    /// A host in a subnet that has no NIC in the snapshot (reachability of whole subnets):
+    /// only the subnet's NSG applies.
+    Host { subnet: SubnetIdx, ip: IpAddr },
     /// An address outside Azure (on-premises or the Internet).
     External(IpAddr),
 }
@@ -269,11 +272,22 @@ pub struct Trace {
     pub assumptions: Vec<String>,
 }
 
+/// Something whose NSGs keep flow state: a NIC, or a NIC-less host in a subnet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Endpoint {
+    Nic(NicIdx),
+    Host(SubnetIdx),
+}
+
 /// Where a walk starts.
 #[derive(Clone, Copy, Debug)]
 enum Start {
     Nic {
         nic: NicIdx,
+    },
+    /// A host in a subnet without a NIC in the snapshot.
+    Host {
+        subnet: SubnetIdx,
     },
     /// Arriving from on-premises through a gateway.
     Gateway {
@@ -324,6 +338,9 @@ pub struct Tracer<'e, 's> {
     pub addressing: Addressing,
     /// Evaluate NSGs at each NIC (off for routing-only analysis such as the doctor's).
     pub evaluate_nsgs: bool,
+    /// Deliver to any address of a subnet even where no NIC owns it (whole-subnet
+    /// reachability); off for `azroute trace`, where a missing host is a finding.
+    pub virtual_hosts: bool,
 }
 
 fn nic_label(snap: &Snapshot, nic: NicIdx) -> (String, String) {
@@ -338,6 +355,7 @@ impl<'e, 's> Tracer<'e, 's> {
             addressing: Addressing::build(routes.snap),
             routes,
             evaluate_nsgs: true,
+            virtual_hosts: false,
         }
     }
 
@@ -390,8 +408,7 @@ impl<'e, 's> Tracer<'e, 's> {
         let snap = self.snap();
         let pkt = Packet {
             src: match request.source {
-                TraceSource::Nic { ip, .. } => ip,
-                TraceSource::External(ip) => ip,
+                TraceSource::Nic { ip, .. } | TraceSource::Host { ip, .. } | TraceSource::External(ip) => ip,
             },
             dst: request.destination,
             protocol: request.protocol,
@@ -414,6 +431,7 @@ impl<'e, 's> Tracer<'e, 's> {
                 }
                 self.walk(Start::Nic { nic }, pkt, &HashSet::new())?
             }
+            TraceSource::Host { subnet, .. } => self.walk(Start::Host { subnet }, pkt, &HashSet::new())?,
             TraceSource::External(ip) => self.arriving_from_outside(ip, pkt)?,
         };
         let reverse = if forward.verdict.reached() { Some(self.reply(&request, &forward, pkt)?) } else { None };
@@ -501,7 +519,7 @@ impl<'e, 's> Tracer<'e, 's> {
         }
     }
 
-    fn walk(&self, start: Start, pkt: Packet, forward_nics: &HashSet<NicIdx>) -> Result<PathTrace, RouteError> {
+    fn walk(&self, start: Start, pkt: Packet, forward_nics: &HashSet<Endpoint>) -> Result<PathTrace, RouteError> {
         let walk = Walk {
             hops: Vec::new(),
             findings: Vec::new(),
@@ -521,7 +539,21 @@ impl<'e, 's> Tracer<'e, 's> {
         nic: NicIdx,
         direction: Direction,
         pkt: Packet,
-        forward_nics: &HashSet<NicIdx>,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> bool {
+        let Ok(subnet) = self.routes.nic_subnet(nic) else { return true };
+        self.nsg_at_endpoint(walk, subnet, Some(nic), direction, pkt, forward_nics)
+    }
+
+    /// NSGs at a subnet and, where there is one, a NIC in it.
+    fn nsg_at_endpoint(
+        &self,
+        walk: &mut Walk,
+        subnet: SubnetIdx,
+        nic: Option<NicIdx>,
+        direction: Direction,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
     ) -> bool {
         let snap = self.snap();
         let flow = Flow {
@@ -535,9 +567,12 @@ impl<'e, 's> Tracer<'e, 's> {
         if !self.evaluate_nsgs {
             return true;
         }
-        let stateful = forward_nics.contains(&nic);
-        let Ok(levels) = self.security.levels(nic, direction) else { return true };
-        let Ok(subnet) = self.routes.nic_subnet(nic) else { return true };
+        let endpoint = match nic {
+            Some(n) => Endpoint::Nic(n),
+            None => Endpoint::Host(subnet),
+        };
+        let stateful = forward_nics.contains(&endpoint);
+        let levels = self.security.levels_at(subnet, nic, direction);
         for level in &levels {
             let mut unknown = Vec::new();
             let evaluation = if stateful {
@@ -603,7 +638,10 @@ impl<'e, 's> Tracer<'e, 's> {
                         fix,
                     )
                     .resource(nsg.id.to_string())
-                    .resource(snap.nics[nic.index()].id.to_string())
+                    .resource(match nic {
+                        Some(n) => snap.nics[n.index()].id.to_string(),
+                        None => snap.subnets[subnet.index()].id.to_string(),
+                    })
                     .evidence(format!("{} {} ({})", nsg.name, rule, level.applied_to.as_str())),
                 );
                 return false;
@@ -625,7 +663,7 @@ impl<'e, 's> Tracer<'e, 's> {
         mut walk: Walk,
         start: Start,
         pkt: Packet,
-        forward_nics: &HashSet<NicIdx>,
+        forward_nics: &HashSet<Endpoint>,
     ) -> Result<PathTrace, RouteError> {
         let snap = self.snap();
         // Position: the subnet whose routes decide, and the NIC the packet is at.
@@ -657,6 +695,15 @@ impl<'e, 's> Tracer<'e, 's> {
                 (subnet, Some(nic))
             }
             Start::Resume { nic } => (self.routes.nic_subnet(nic)?, Some(nic)),
+            Start::Host { subnet } => {
+                let mut hop = Hop::new(HopKind::Source, format!("host in {}", snap.subnet_label(subnet)), "", Some(pkt.src));
+                hop.subnet = Some(subnet);
+                walk.hops.push(hop);
+                if !self.nsg_at_endpoint(&mut walk, subnet, None, Direction::Outbound, pkt, forward_nics) {
+                    return Ok(walk.finish(Verdict::Dropped));
+                }
+                (subnet, None)
+            }
             Start::Gateway { gateway } => {
                 walk.from_gateway = true;
                 let gw = &snap.gateways[gateway.index()];
@@ -1160,7 +1207,7 @@ impl<'e, 's> Tracer<'e, 's> {
         subnet: SubnetIdx,
         table: &EffectiveRouteTable,
         pkt: Packet,
-        forward_nics: &HashSet<NicIdx>,
+        forward_nics: &HashSet<Endpoint>,
     ) -> Result<PathTrace, RouteError> {
         let snap = self.snap();
         let Some(target_vnet) = target_vnet else {
@@ -1178,6 +1225,22 @@ impl<'e, 's> Tracer<'e, 's> {
             .iter()
             .copied()
             .find(|o| !matches!(o, Owner::PublicIp { .. }) && Addressing::vnet_of(snap, o) == Some(target_vnet));
+        if owner.is_none() && self.virtual_hosts {
+            // Reachability of a subnet as a whole: any address of it stands for a host there.
+            let host_subnet = snap.vnets[target_vnet.index()].subnets.iter().copied().find(|s| snap.subnets[s.index()].contains(pkt.dst));
+            if let Some(host_subnet) = host_subnet {
+                if !self.cross_peering(&mut walk, vnet, target_vnet, pkt) {
+                    return Ok(walk.finish(Verdict::Dropped));
+                }
+                let mut hop = Hop::new(HopKind::Destination, format!("host in {}", snap.subnet_label(host_subnet)), "", Some(pkt.dst));
+                hop.subnet = Some(host_subnet);
+                walk.hops.push(hop);
+                if !self.nsg_at_endpoint(&mut walk, host_subnet, None, Direction::Inbound, pkt, forward_nics) {
+                    return Ok(walk.finish(Verdict::Dropped));
+                }
+                return Ok(walk.finish(Verdict::Delivered));
+            }
+        }
         let Some(owner) = owner else {
             walk.findings.push(
                 Finding::new(
@@ -1269,7 +1332,7 @@ impl<'e, 's> Tracer<'e, 's> {
         nva_ip: IpAddr,
         pkt: Packet,
         route: &EffectiveRoute,
-        forward_nics: &HashSet<NicIdx>,
+        forward_nics: &HashSet<Endpoint>,
     ) -> Result<Option<NicIdx>, RouteError> {
         let snap = self.snap();
         let topo = &self.routes.topology;
@@ -1413,7 +1476,7 @@ impl<'e, 's> Tracer<'e, 's> {
         table: &EffectiveRouteTable,
         route: &EffectiveRoute,
         pkt: Packet,
-        forward_nics: &HashSet<NicIdx>,
+        forward_nics: &HashSet<Endpoint>,
     ) -> Result<PathTrace, RouteError> {
         let snap = self.snap();
         let topo = &self.routes.topology;
@@ -1542,10 +1605,23 @@ impl<'e, 's> Tracer<'e, 's> {
         let snap = self.snap();
         let reply = Packet { src: pkt.dst, dst: pkt.src, protocol: pkt.protocol, sport: pkt.dport, dport: pkt.sport };
         // NICs whose NSGs saw the request: replies pass them by flow state.
-        let forward_nics: HashSet<NicIdx> = forward.hops.iter().filter_map(|h| h.nic).collect();
+        let forward_nics: HashSet<Endpoint> = forward
+            .hops
+            .iter()
+            .filter_map(|h| match (h.nic, h.subnet, h.kind) {
+                (Some(n), _, _) => Some(Endpoint::Nic(n)),
+                (None, Some(s), HopKind::Source | HopKind::Destination) => Some(Endpoint::Host(s)),
+                _ => None,
+            })
+            .collect();
         let last = forward.hops.last().expect("a path has hops");
         match forward.verdict {
             Verdict::Delivered => {
+                if let (None, Some(subnet), HopKind::Destination) = (last.nic, last.subnet, last.kind) {
+                    let reply = Packet { src: last.address.unwrap_or(reply.src), ..reply };
+                    let walk = Walk { hops: Vec::new(), findings: Vec::new(), devices: Vec::new(), exit_gateway: None, from_gateway: false };
+                    return self.continue_walk(walk, Start::Host { subnet }, reply, &forward_nics);
+                }
                 match (last.nic, last.kind) {
                     (Some(nic), HopKind::Destination) => {
                         // The reply leaves from the address the request was delivered to.
@@ -1632,7 +1708,7 @@ impl<'e, 's> Tracer<'e, 's> {
         subnet: SubnetIdx,
         nic: NicIdx,
         pkt: Packet,
-        forward_nics: &HashSet<NicIdx>,
+        forward_nics: &HashSet<Endpoint>,
     ) -> Result<PathTrace, RouteError> {
         let _ = subnet;
         self.continue_walk(walk, Start::Resume { nic }, pkt, forward_nics)
@@ -1749,6 +1825,8 @@ impl<'e, 's> Tracer<'e, 's> {
 
 fn request_source_prefix(request: &TraceRequest) -> String {
     match request.source {
-        TraceSource::Nic { ip, .. } | TraceSource::External(ip) => prefix_of_ip(ip).to_string(),
+        TraceSource::Nic { ip, .. } | TraceSource::Host { ip, .. } | TraceSource::External(ip) => {
+            prefix_of_ip(ip).to_string()
+        }
     }
 }

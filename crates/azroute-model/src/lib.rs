@@ -20,7 +20,7 @@ pub use network::*;
 pub use observed::{ObservedNicRef, ObservedRoute, ObservedRouteTable};
 pub use options::*;
 pub use prefix::{
-    PrefixError, contains_prefix, internet_prefixes, is_private_or_reserved, parse_ip, parse_prefix,
+    PrefixError, contains_prefix, internet_prefixes, is_internet, is_private_or_reserved, parse_ip, parse_prefix,
     parse_prefix_lenient, prefix_of_ip,
 };
 pub use snapshot::{LookupError, ResourceKind, Snapshot, SourceFile};

@@ -139,6 +139,26 @@ pub fn internet_prefixes() -> &'static [IpNet] {
     })
 }
 
+/// Whether an address lies in the `Internet` tag's space, by binary search over its ranges.
+pub fn is_internet(ip: IpAddr) -> bool {
+    static RANGES: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
+    let IpAddr::V4(v4) = ip else { return false };
+    let ranges = RANGES.get_or_init(|| {
+        let mut r: Vec<(u32, u32)> = internet_prefixes()
+            .iter()
+            .filter_map(|p| match p {
+                IpNet::V4(n) => Some((u32::from(n.network()), u32::from(n.broadcast()))),
+                IpNet::V6(_) => None,
+            })
+            .collect();
+        r.sort();
+        r
+    });
+    let key = u32::from(v4);
+    let i = ranges.partition_point(|(start, _)| *start <= key);
+    i > 0 && ranges[i - 1].1 >= key
+}
+
 const INTERNET_TAG: &[&str] = &[
     "1.0.0.0/8",
     "2.0.0.0/7",
@@ -382,5 +402,9 @@ mod tests {
         assert!(!list.iter().any(|p| p.contains(&private)));
         let public: IpAddr = "8.8.8.8".parse().unwrap();
         assert!(list.iter().any(|p| p.contains(&public)));
+        for probe in ["8.8.8.8", "10.1.2.3", "1.0.0.0", "223.255.255.255", "224.0.0.1", "127.0.0.1", "20.128.0.1"] {
+            let ip: IpAddr = probe.parse().unwrap();
+            assert_eq!(is_internet(ip), list.iter().any(|p| p.contains(&ip)), "{probe}");
+        }
     }
 }

@@ -171,6 +171,10 @@ pub fn view(snap: &Snapshot, trace: &Trace) -> TraceView {
             let n = &snap.nics[nic.index()];
             (ip.to_string(), Some(ResourceView { name: n.name.clone(), id: n.id.to_string() }))
         }
+        TraceSource::Host { subnet, ip } => {
+            let s = &snap.subnets[subnet.index()];
+            (ip.to_string(), Some(ResourceView { name: s.name.clone(), id: s.id.to_string() }))
+        }
         TraceSource::External(ip) => (ip.to_string(), None),
     };
     TraceView {
