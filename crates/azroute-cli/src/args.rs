@@ -49,6 +49,12 @@ pub enum Command {
         after_help = "Examples:\n  azroute trace --example hub-spoke --from vm-app1 --to vm-app2 --port 443\n  azroute trace --example hub-spoke --from 172.16.1.10 --to nic-app1 --port 22\n  azroute trace --example troubleshoot --from 203.0.113.50 --to 20.110.7.45 --port 443 -o mermaid\n\nExit status: 0 when the packet arrives and nothing is wrong, 1 when it is dropped or a finding of severity error is raised, 2 on bad input."
     )]
     Trace(TraceArgs),
+    /// The reachability matrix: every source subnet against every destination subnet,
+    /// on-premises prefix and the Internet.
+    #[command(
+        after_help = "Examples:\n  azroute reach --example hub-spoke\n  azroute reach --example troubleshoot --problems\n  azroute reach --snapshot ./export --from 'vnet-spoke*/*' --to '*/snet-db' -o csv\n  azroute reach --snapshot ./export --protocol UDP --port 53 -o json\n\nCells: Delivered, DeliveredThroughNva, Asymmetric, Dropped (with the finding code) or Mixed\n(addresses of the subnet fare differently; JSON lists each outcome with a sample pair).\nGlobs match `vnet/subnet`, the subnet name or its id, case-insensitively (`*` and `?`).\n\nExit status: 0 computed, 2 bad input or usage."
+    )]
+    Reach(ReachArgs),
     /// Find and explain every routing misconfiguration of an estate, with the fix.
     #[command(
         after_help = "Examples:\n  azroute doctor --example troubleshoot\n  azroute doctor --example hub-spoke --severity warning\n  azroute doctor --snapshot ./export --only AsymmetricPath,RoutingLoop -o json\n  azroute doctor --snapshot ./export -o sarif --fail-on error > azroute.sarif\n  azroute doctor --explain ForcedTunnelBreaksInbound\n\nExit status: 1 when a finding reaches --fail-on, 0 otherwise, 2 on bad input."
@@ -337,9 +343,62 @@ pub struct TraceArgs {
     /// Source port (TCP/UDP).
     #[arg(long, value_name = "N", default_value_t = 50000)]
     pub source_port: u16,
+    /// Treat an address of a subnet that no NIC holds as a host there, at either end (as
+    /// `azroute reach` does); without it such a destination is reported as NoHostAtDestination.
+    #[arg(long)]
+    pub assume_host: bool,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = TraceFormat::Table)]
     pub output: TraceFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReachFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct ReachArgs {
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Source subnets (rows): a glob over `vnet/subnet`, the subnet name or id. Default: every
+    /// subnet except GatewaySubnet and RouteServerSubnet.
+    #[arg(long, value_name = "SUBNET-GLOB")]
+    pub from: Option<String>,
+    /// Destination subnets (columns), as --from.
+    #[arg(long, value_name = "SUBNET-GLOB")]
+    pub to: Option<String>,
+    /// Leave out the on-premises prefix columns.
+    #[arg(long)]
+    pub no_on_premises: bool,
+    /// Leave out the Internet column.
+    #[arg(long)]
+    pub no_internet: bool,
+    /// The address that stands for the Internet.
+    #[arg(long, value_name = "IP", default_value = "203.0.113.10")]
+    pub internet_address: std::net::IpAddr,
+    /// Protocol.
+    #[arg(long, value_enum, default_value_t = TraceProtocolArg::Tcp)]
+    pub protocol: TraceProtocolArg,
+    /// Destination port (TCP/UDP).
+    #[arg(long, value_name = "N", default_value_t = 443)]
+    pub port: u16,
+    /// Source port (TCP/UDP).
+    #[arg(long, value_name = "N", default_value_t = 50000)]
+    pub source_port: u16,
+    /// Routing only: do not evaluate NSGs.
+    #[arg(long)]
+    pub no_nsg: bool,
+    /// List only cells where connections do not all succeed (the summary still counts all).
+    #[arg(long)]
+    pub problems: bool,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = ReachFormat::Table)]
+    pub output: ReachFormat,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

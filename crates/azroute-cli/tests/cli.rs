@@ -813,3 +813,87 @@ fn doctor_sarif() {
         .count();
     assert!(located > 0, "results point at input files");
 }
+
+#[test]
+fn reach_json_parses_and_covers_every_cell() {
+    let v = azroute(&["reach", "--example", "hub-spoke", "-o", "json"]).ok().json();
+    let rows = v["rows"].as_array().unwrap().len();
+    let columns = v["columns"].as_array().unwrap();
+    let cells = v["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), rows * columns.len());
+    assert_eq!(v["stats"]["cells"], cells.len());
+    let total: u64 = v["summary"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(total as usize, cells.len());
+    // On-premises prefixes and the Internet are columns.
+    assert!(columns.iter().any(|c| c["type"] == "OnPremises"));
+    assert_eq!(columns.last().unwrap()["type"], "Internet");
+    const REACH: [&str; 5] = ["Delivered", "DeliveredThroughNva", "Asymmetric", "Dropped", "Mixed"];
+    for c in cells {
+        assert!(REACH.contains(&c["reachability"].as_str().unwrap()), "{c}");
+        if c["reachability"] == "Dropped" {
+            assert!(c["code"].is_string() && c["failedDirection"].is_string(), "{c}");
+        }
+        if c["reachability"] == "Mixed" {
+            assert!(c["outcomes"].as_array().unwrap().len() > 1, "{c}");
+        }
+    }
+    // spoke1's workload goes through the firewall to spoke2.
+    let cell = cells
+        .iter()
+        .find(|c| c["source"] == "vnet-spoke1/snet-workload" && c["destination"] == "vnet-spoke2/snet-app")
+        .unwrap();
+    assert_eq!(cell["reachability"], "DeliveredThroughNva");
+    assert_eq!(cell["via"], serde_json::json!(["nic-fw"]));
+}
+
+#[test]
+fn reach_filters_formats_and_bad_globs() {
+    let csv = azroute(&["reach", "--example", "troubleshoot", "--problems", "-o", "csv"]).ok();
+    let mut lines = csv.stdout.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "Source,Destination,DestinationType,Reachability,Code,FailedDirection,Via,SampleSource,SampleDestination"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| !r.contains(",Delivered,") && !r.contains(",DeliveredThroughNva,")), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r.starts_with("vnet-core/snet-web,vnet-core/snet-db,Subnet,Dropped,IpForwardingDisabled"))
+    );
+    let one = azroute(&[
+        "reach",
+        "--example",
+        "troubleshoot",
+        "--from",
+        "*/snet-web",
+        "--to",
+        "VNET-CORE/snet-d?",
+        "--no-internet",
+        "--no-on-premises",
+        "-o",
+        "json",
+    ])
+    .ok()
+    .json();
+    assert_eq!(one["cells"].as_array().unwrap().len(), 1);
+    let table = azroute(&["reach", "--example", "troubleshoot"]).ok();
+    assert!(table.stdout.contains("cells (TCP/443)") && table.stdout.contains("address classes"));
+    let bad = azroute(&["reach", "--example", "troubleshoot", "--from", "nope*"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("matches no subnet") && bad.stderr.contains("hint:"), "{}", bad.stderr);
+}
+
+#[test]
+fn reach_sample_pairs_reproduce_with_trace() {
+    let v = azroute(&["reach", "--example", "hub-spoke", "--problems", "-o", "json"]).ok().json();
+    for c in v["cells"].as_array().unwrap().iter().take(6) {
+        let (src, dst) = (c["sampleSource"].as_str().unwrap(), c["sampleDestination"].as_str().unwrap());
+        let t =
+            azroute(&["trace", "--example", "hub-spoke", "--assume-host", "--from", src, "--to", dst, "-o", "json"])
+                .json();
+        let codes: Vec<&str> = t["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+        if let Some(code) = c["code"].as_str() {
+            assert!(codes.contains(&code), "{src} -> {dst}: reach says {code}, trace says {codes:?}");
+        }
+    }
+}

@@ -15,6 +15,7 @@ pub mod fib;
 pub mod finding;
 pub mod nexthop;
 pub mod nsg;
+pub mod reach;
 pub mod route;
 pub mod select;
 pub mod system;

@@ -219,7 +219,7 @@ pub struct SecurityEngine<'e, 's> {
     /// Application security groups of every NIC IP (normalised ASG ids).
     asg_by_ip: HashMap<IpAddr, Vec<String>>,
     /// `VirtualNetwork` per subnet, computed once.
-    vnet_tags: std::sync::Mutex<HashMap<SubnetIdx, std::sync::Arc<Vec<IpNet>>>>,
+    vnet_tags: Vec<std::sync::OnceLock<std::sync::Arc<Vec<IpNet>>>>,
     /// Each NSG's rules in evaluation order, built once.
     rules: Vec<std::sync::OnceLock<std::sync::Arc<Vec<EffectiveRule>>>>,
 }
@@ -237,7 +237,8 @@ impl<'e, 's> SecurityEngine<'e, 's> {
             }
         }
         let rules = (0..routes.snap.nsgs.len()).map(|_| std::sync::OnceLock::new()).collect();
-        SecurityEngine { routes, asg_by_ip, vnet_tags: std::sync::Mutex::new(HashMap::new()), rules }
+        let vnet_tags = (0..routes.snap.subnets.len()).map(|_| std::sync::OnceLock::new()).collect();
+        SecurityEngine { routes, asg_by_ip, vnet_tags, rules }
     }
 
     /// An NSG's rules, custom then default, in evaluation order.
@@ -280,12 +281,11 @@ impl<'e, 's> SecurityEngine<'e, 's> {
     /// `allowVirtualNetworkAccess`), gateway-learned prefixes (where propagated), the prefixes
     /// of the subnet's user routes (0.0.0.0/0 included), and the Azure host IP.
     pub fn virtual_network_tag(&self, subnet: SubnetIdx) -> std::sync::Arc<Vec<IpNet>> {
-        if let Some(tag) = self.vnet_tags.lock().expect("tag cache lock").get(&subnet) {
-            return std::sync::Arc::clone(tag);
-        }
-        let tag = std::sync::Arc::new(self.compute_virtual_network_tag(subnet));
-        self.vnet_tags.lock().expect("tag cache lock").insert(subnet, std::sync::Arc::clone(&tag));
-        tag
+        self.vnet_tag(subnet).clone()
+    }
+
+    fn vnet_tag(&self, subnet: SubnetIdx) -> &std::sync::Arc<Vec<IpNet>> {
+        self.vnet_tags[subnet.index()].get_or_init(|| std::sync::Arc::new(self.compute_virtual_network_tag(subnet)))
     }
 
     fn compute_virtual_network_tag(&self, subnet: SubnetIdx) -> Vec<IpNet> {
@@ -347,13 +347,16 @@ impl<'e, 's> SecurityEngine<'e, 's> {
     /// `None` for an unknown tag.
     fn tag_contains(&self, tag: &str, subnet: SubnetIdx, ip: IpAddr) -> Option<bool> {
         if tag.eq_ignore_ascii_case("VirtualNetwork") {
-            return Some(self.virtual_network_tag(subnet).iter().any(|n| n.contains(&ip)));
+            return Some(self.vnet_tag(subnet).iter().any(|n| n.contains(&ip)));
         }
         if tag.eq_ignore_ascii_case("Internet") {
             return Some(is_internet(ip));
         }
         if tag.eq_ignore_ascii_case("AzureLoadBalancer") {
-            return Some(ip.to_string() == "168.63.129.16" || ip.to_string() == "fe80::1234:5678:9abc");
+            return Some(
+                ip == IpAddr::V4(std::net::Ipv4Addr::new(168, 63, 129, 16))
+                    || ip == IpAddr::V6(std::net::Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0x1234, 0x5678, 0x9abc)),
+            );
         }
         let tags = self.snap().service_tags.as_ref()?;
         tags.find(tag).map(|t| t.prefixes.iter().any(|n| n.contains(&ip)))

@@ -240,9 +240,13 @@ impl Hop {
         }
     }
 
-    fn at_nic(kind: HopKind, snap: &Snapshot, nic: NicIdx, address: Option<IpAddr>) -> Hop {
+    fn at_nic(kind: HopKind, snap: &Snapshot, nic: NicIdx, address: Option<IpAddr>, detail: bool) -> Hop {
         let n = &snap.nics[nic.index()];
-        let mut hop = Hop::new(kind, n.name.clone(), n.id.to_string(), address);
+        let mut hop = if detail {
+            Hop::new(kind, n.name.clone(), n.id.to_string(), address)
+        } else {
+            Hop::new(kind, String::new(), String::new(), address)
+        };
         hop.nic = Some(nic);
         hop
     }
@@ -341,6 +345,9 @@ pub struct Tracer<'e, 's> {
     /// Deliver to any address of a subnet even where no NIC owns it (whole-subnet
     /// reachability); off for `azroute trace`, where a missing host is a finding.
     pub virtual_hosts: bool,
+    /// Build names, notes and finding texts (off for the reachability matrix, which keeps
+    /// only verdicts, codes and devices, and traces a sample pair again to explain a cell).
+    pub detail: bool,
 }
 
 fn nic_label(snap: &Snapshot, nic: NicIdx) -> (String, String) {
@@ -356,11 +363,23 @@ impl<'e, 's> Tracer<'e, 's> {
             routes,
             evaluate_nsgs: true,
             virtual_hosts: false,
+            detail: true,
         }
     }
 
     fn snap(&self) -> &'s Snapshot {
         self.routes.snap
+    }
+
+    /// Adds a note to a hop, building its text only when details are wanted.
+    fn note(&self, notes: &mut Vec<String>, text: impl FnOnce() -> String) {
+        if self.detail {
+            notes.push(text());
+        }
+    }
+
+    fn nic_hop(&self, kind: HopKind, nic: NicIdx, address: Option<IpAddr>) -> Hop {
+        Hop::at_nic(kind, self.snap(), nic, address, self.detail)
     }
 
     fn options(&self) -> &ModelOptions {
@@ -415,9 +434,10 @@ impl<'e, 's> Tracer<'e, 's> {
             sport: request.source_port,
             dport: request.destination_port,
         };
-        let mut assumptions = vec![
-            "the guest OS of every NVA forwards what Azure delivers to it, without SNAT (the snapshot holds no guest configuration)".to_string(),
-        ];
+        let mut assumptions = Vec::new();
+        if self.detail {
+            assumptions.push("the guest OS of every NVA forwards what Azure delivers to it, without SNAT (the snapshot holds no guest configuration)".to_string());
+        }
         let forward = match request.source {
             TraceSource::Nic { nic, .. } => {
                 let vm = snap.nics[nic.index()].vm.as_ref().and_then(|l| l.resolved());
@@ -441,6 +461,9 @@ impl<'e, 's> Tracer<'e, 's> {
                 findings.push(f.clone());
             }
             findings.extend(self.compare(&request, &forward, rev));
+        }
+        if !self.detail {
+            return Ok(Trace { request, forward, reverse, findings, assumptions });
         }
         let mut seen = HashSet::new();
         findings.retain(|f| seen.insert((f.code, f.resources.clone(), f.message.clone())));
@@ -488,9 +511,9 @@ impl<'e, 's> Tracer<'e, 's> {
                 // private destination (§9.1).
                 let private = snap.nics[nic.index()].primary_ip_config().and_then(|c| c.private_ip).unwrap_or(pkt.dst);
                 let inner = Packet { dst: private, ..pkt };
-                let mut hop = Hop::at_nic(HopKind::Destination, snap, nic, Some(private));
+                let mut hop = self.nic_hop(HopKind::Destination, nic, Some(private));
                 hop.subnet = self.routes.nic_subnet(nic).ok();
-                hop.notes.push(format!("public IP {} is translated to {private}", pkt.dst));
+                self.note(&mut hop.notes, || format!("public IP {} is translated to {private}", pkt.dst));
                 walk.hops.push(hop);
                 if !self.nsg_at(&mut walk, nic, Direction::Inbound, inner, &HashSet::new()) {
                     return Ok(walk.finish(Verdict::Dropped));
@@ -589,9 +612,13 @@ impl<'e, 's> Tracer<'e, 's> {
             let hop = walk.hops.last_mut().expect("a hop to record NSG checks on");
             hop.nsg.push(NsgCheck { direction, evaluation: evaluation.clone(), by_flow_state: stateful });
             for tag in unknown {
-                hop.notes.push(format!(
+                self.note(&mut hop.notes, || format!(
                     "service tag `{tag}` is not known (no Service Tags file or not in it); rules using it never match"
                 ));
+            }
+            if denied && !self.detail {
+                walk.findings.push(Finding::new("NsgDenied", Severity::Error, String::new(), String::new()));
+                return false;
             }
             if denied {
                 let nsg = &snap.nsgs[level.nsg.index()];
@@ -651,10 +678,21 @@ impl<'e, 's> Tracer<'e, 's> {
     }
 
     /// Records the route a hop used.
-    fn record_route(walk: &mut Walk, subnet: SubnetIdx, table: &EffectiveRouteTable, route: usize, prefix: IpNet) {
+    fn record_route(
+        &self,
+        walk: &mut Walk,
+        subnet: SubnetIdx,
+        table: &EffectiveRouteTable,
+        route: usize,
+        prefix: IpNet,
+    ) {
         if let Some(hop) = walk.hops.last_mut() {
             hop.subnet = Some(subnet);
-            hop.route = Some(RouteUsed { subnet, route: table.routes[route].clone(), prefix });
+            // The route is shown and cited as evidence; without details nothing reads it
+            // except the forced-tunnelling check of Internet clients, which keeps details.
+            if self.detail {
+                hop.route = Some(RouteUsed { subnet, route: table.routes[route].clone(), prefix });
+            }
         }
     }
 
@@ -670,7 +708,7 @@ impl<'e, 's> Tracer<'e, 's> {
         let (mut subnet, mut at_nic): (SubnetIdx, Option<NicIdx>) = match start {
             Start::Nic { nic } => {
                 let subnet = self.routes.nic_subnet(nic)?;
-                let mut hop = Hop::at_nic(HopKind::Source, snap, nic, Some(pkt.src));
+                let mut hop = self.nic_hop(HopKind::Source, nic, Some(pkt.src));
                 hop.subnet = Some(subnet);
                 walk.hops.push(hop);
                 let n = &snap.nics[nic.index()];
@@ -687,6 +725,9 @@ impl<'e, 's> Tracer<'e, 's> {
                     return Ok(walk.finish(Verdict::Dropped));
                 }
                 if !self.nsg_at(&mut walk, nic, Direction::Outbound, pkt, forward_nics) {
+                    if !self.detail {
+                        return Ok(walk.finish(Verdict::Dropped));
+                    }
                     // Say also what routing would do, so one run shows every problem.
                     let findings = self.route_problems(subnet, pkt.dst)?;
                     walk.findings.extend(findings);
@@ -696,7 +737,8 @@ impl<'e, 's> Tracer<'e, 's> {
             }
             Start::Resume { nic } => (self.routes.nic_subnet(nic)?, Some(nic)),
             Start::Host { subnet } => {
-                let mut hop = Hop::new(HopKind::Source, format!("host in {}", snap.subnet_label(subnet)), "", Some(pkt.src));
+                let mut hop =
+                    Hop::new(HopKind::Source, format!("host in {}", snap.subnet_label(subnet)), "", Some(pkt.src));
                 hop.subnet = Some(subnet);
                 walk.hops.push(hop);
                 if !self.nsg_at_endpoint(&mut walk, subnet, None, Direction::Outbound, pkt, forward_nics) {
@@ -713,7 +755,9 @@ impl<'e, 's> Tracer<'e, 's> {
                     gw.id.to_string(),
                     gw.instance_ips.first().copied(),
                 );
-                hop.notes.push("enters Azure through the gateway; the GatewaySubnet's routes decide".to_string());
+                self.note(&mut hop.notes, || {
+                    "enters Azure through the gateway; the GatewaySubnet's routes decide".to_string()
+                });
                 let gateway_subnet = gw.vnet.as_ref().and_then(|l| l.resolved()).and_then(|v| {
                     snap.vnets[v.index()].subnets.iter().copied().find(|s| snap.subnets[s.index()].is_gateway_subnet())
                 });
@@ -780,7 +824,7 @@ impl<'e, 's> Tracer<'e, 's> {
                 return Ok(walk.finish(Verdict::Dropped));
             };
             let route_idx = entry.route as usize;
-            Self::record_route(&mut walk, subnet, &table, route_idx, entry.prefix);
+            self.record_route(&mut walk, subnet, &table, route_idx, entry.prefix);
             let route = table.routes[route_idx].clone();
 
             match &route.next_hop_type {
@@ -829,11 +873,13 @@ impl<'e, 's> Tracer<'e, 's> {
                             .evidence(route.label()),
                         );
                         walk.findings.extend(self.why_unreachable(vnet, subnet, &table, pkt.dst));
-                        hop.notes.push("a private destination sent to the Internet is not delivered".to_string());
+                        self.note(&mut hop.notes, || {
+                            "a private destination sent to the Internet is not delivered".to_string()
+                        });
                         walk.hops.push(hop);
                         return Ok(walk.finish(Verdict::Dropped));
                     }
-                    hop.notes.push("leaves Azure with source NAT to a public IP".to_string());
+                    self.note(&mut hop.notes, || "leaves Azure with source NAT to a public IP".to_string());
                     walk.hops.push(hop);
                     return Ok(walk.finish(Verdict::ExitedToInternet));
                 }
@@ -861,7 +907,7 @@ impl<'e, 's> Tracer<'e, 's> {
                         .unwrap_or_default();
                     let mut hop = Hop::new(HopKind::PrivateEndpoint, name, id.clone(), Some(pkt.dst));
                     if pkt.protocol != FlowProtocol::Tcp {
-                        hop.notes.push("private endpoints carry TCP only".to_string());
+                        self.note(&mut hop.notes, || "private endpoints carry TCP only".to_string());
                     }
                     // §5.5: a default route to an NVA does not capture private-endpoint traffic.
                     if let Some(fw) = table.routes.iter().find(|r| {
@@ -1186,13 +1232,15 @@ impl<'e, 's> Tracer<'e, 's> {
                     .evidence(format!("{} is outside {} ({})", pkt.src, from.name, from.address_space.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", "))),
                 );
                 if let Some(hop) = walk.hops.last_mut() {
-                    hop.notes.push(format!("crossing peering into `{}`: forwarded traffic refused", to.name));
+                    self.note(&mut hop.notes, || {
+                        format!("crossing peering into `{}`: forwarded traffic refused", to.name)
+                    });
                 }
                 return false;
             }
         }
         if let Some(hop) = walk.hops.last_mut() {
-            hop.notes.push(format!("crosses the peering from `{}` to `{}`", from.name, to.name));
+            self.note(&mut hop.notes, || format!("crosses the peering from `{}` to `{}`", from.name, to.name));
         }
         true
     }
@@ -1227,12 +1275,21 @@ impl<'e, 's> Tracer<'e, 's> {
             .find(|o| !matches!(o, Owner::PublicIp { .. }) && Addressing::vnet_of(snap, o) == Some(target_vnet));
         if owner.is_none() && self.virtual_hosts {
             // Reachability of a subnet as a whole: any address of it stands for a host there.
-            let host_subnet = snap.vnets[target_vnet.index()].subnets.iter().copied().find(|s| snap.subnets[s.index()].contains(pkt.dst));
+            let host_subnet = snap.vnets[target_vnet.index()]
+                .subnets
+                .iter()
+                .copied()
+                .find(|s| snap.subnets[s.index()].contains(pkt.dst));
             if let Some(host_subnet) = host_subnet {
                 if !self.cross_peering(&mut walk, vnet, target_vnet, pkt) {
                     return Ok(walk.finish(Verdict::Dropped));
                 }
-                let mut hop = Hop::new(HopKind::Destination, format!("host in {}", snap.subnet_label(host_subnet)), "", Some(pkt.dst));
+                let mut hop = Hop::new(
+                    HopKind::Destination,
+                    format!("host in {}", snap.subnet_label(host_subnet)),
+                    "",
+                    Some(pkt.dst),
+                );
                 hop.subnet = Some(host_subnet);
                 walk.hops.push(hop);
                 if !self.nsg_at_endpoint(&mut walk, host_subnet, None, Direction::Inbound, pkt, forward_nics) {
@@ -1263,7 +1320,7 @@ impl<'e, 's> Tracer<'e, 's> {
         }
         match owner {
             Owner::Nic { nic, subnet: dst_subnet } => {
-                let mut hop = Hop::at_nic(HopKind::Destination, snap, nic, Some(pkt.dst));
+                let mut hop = self.nic_hop(HopKind::Destination, nic, Some(pkt.dst));
                 hop.subnet = dst_subnet;
                 walk.hops.push(hop);
                 if !self.nsg_at(&mut walk, nic, Direction::Inbound, pkt, forward_nics) {
@@ -1277,12 +1334,12 @@ impl<'e, 's> Tracer<'e, 's> {
                 match l.backend_nics.iter().find_map(|b| b.resolved()) {
                     Some(backend) => {
                         let addr = snap.nics[backend.index()].primary_ip_config().and_then(|c| c.private_ip);
-                        let mut hop = Hop::at_nic(HopKind::Destination, snap, backend, addr);
+                        let mut hop = self.nic_hop(HopKind::Destination, backend, addr);
                         hop.subnet = self.routes.nic_subnet(backend).ok();
-                        hop.notes.push(
+                        self.note(&mut hop.notes, || {
                             "the load balancer's first backend; Azure hashes each flow to one healthy backend"
-                                .to_string(),
-                        );
+                                .to_string()
+                        });
                         walk.hops.push(hop);
                         if !self.nsg_at(&mut walk, backend, Direction::Inbound, pkt, forward_nics) {
                             return Ok(walk.finish(Verdict::Dropped));
@@ -1431,14 +1488,14 @@ impl<'e, 's> Tracer<'e, 's> {
             if !self.cross_peering(walk, vnet, owner_vnet, pkt) {
                 return Ok(None);
             }
-            let mut hop = Hop::at_nic(HopKind::Destination, snap, nva_nic, Some(pkt.dst));
+            let mut hop = self.nic_hop(HopKind::Destination, nva_nic, Some(pkt.dst));
             hop.subnet = self.routes.nic_subnet(nva_nic).ok();
             walk.hops.push(hop);
             return Ok(Some(nva_nic));
         }
         let (name, id) = nic_label(snap, nva_nic);
         let nva_addr = snap.nics[nva_nic.index()].primary_ip_config().and_then(|c| c.private_ip);
-        let mut hop = Hop::at_nic(HopKind::VirtualAppliance, snap, nva_nic, nva_addr);
+        let mut hop = self.nic_hop(HopKind::VirtualAppliance, nva_nic, nva_addr);
         hop.subnet = self.routes.nic_subnet(nva_nic).ok();
         walk.hops.push(hop);
         walk.devices.push(nva_nic);
@@ -1536,10 +1593,12 @@ impl<'e, 's> Tracer<'e, 's> {
         // The gateway VNet may be a hub reached by gateway transit.
         let gw_vnet = gw.vnet.as_ref().and_then(|l| l.resolved());
         if gw_vnet != Some(vnet) {
-            hop.notes.push(format!(
-                "reached by gateway transit in `{}`",
-                gw_vnet.map(|v| snap.vnets[v.index()].name.clone()).unwrap_or_default()
-            ));
+            self.note(&mut hop.notes, || {
+                format!(
+                    "reached by gateway transit in `{}`",
+                    gw_vnet.map(|v| snap.vnets[v.index()].name.clone()).unwrap_or_default()
+                )
+            });
         }
         // VNet-to-VNet: continue in the remote VNet.
         for kind in &kinds {
@@ -1552,11 +1611,13 @@ impl<'e, 's> Tracer<'e, 's> {
                         .filter_map(|l| l.resolved())
                         .find(|x| *x != g)
                 };
-                hop.notes.push(format!(
-                    "VNet-to-VNet connection `{}` to `{}`",
-                    snap.connections[connection.index()].name,
-                    snap.vnets[remote_vnet.index()].name
-                ));
+                self.note(&mut hop.notes, || {
+                    format!(
+                        "VNet-to-VNet connection `{}` to `{}`",
+                        snap.connections[connection.index()].name,
+                        snap.vnets[remote_vnet.index()].name
+                    )
+                });
                 walk.hops.push(hop);
                 if let Some(rg) = remote_gw {
                     return self.continue_walk(walk, Start::Gateway { gateway: rg }, pkt, forward_nics);
@@ -1573,7 +1634,7 @@ impl<'e, 's> Tracer<'e, 's> {
                 for kind in &gp.kinds {
                     if let GatewayRouteKind::LocalNetworkGateway { local_gateway, connection } = kind {
                         let c = &snap.connections[connection.index()];
-                        hop.notes.push(format!("site `{}` via connection `{}` ({})", snap.local_gateways[local_gateway.index()].name, c.name, if c.status.is_empty() { "status unknown" } else { &c.status }));
+                        self.note(&mut hop.notes, || format!("site `{}` via connection `{}` ({})", snap.local_gateways[local_gateway.index()].name, c.name, if c.status.is_empty() { "status unknown" } else { &c.status }));
                         if !c.status.is_empty() && !c.status.eq_ignore_ascii_case("Connected") {
                             walk.findings.push(
                                 Finding::new(
@@ -1588,7 +1649,7 @@ impl<'e, 's> Tracer<'e, 's> {
                     }
                 }
             }
-            None => hop.notes.push(format!(
+            None => self.note(&mut hop.notes, || format!(
                 "no on-premises prefix of `{}` contains {}: the gateway sends it to its default site (forced tunnelling); the on-premises side decides",
                 gw.name, pkt.dst
             )),
@@ -1619,7 +1680,13 @@ impl<'e, 's> Tracer<'e, 's> {
             Verdict::Delivered => {
                 if let (None, Some(subnet), HopKind::Destination) = (last.nic, last.subnet, last.kind) {
                     let reply = Packet { src: last.address.unwrap_or(reply.src), ..reply };
-                    let walk = Walk { hops: Vec::new(), findings: Vec::new(), devices: Vec::new(), exit_gateway: None, from_gateway: false };
+                    let walk = Walk {
+                        hops: Vec::new(),
+                        findings: Vec::new(),
+                        devices: Vec::new(),
+                        exit_gateway: None,
+                        from_gateway: false,
+                    };
                     return self.continue_walk(walk, Start::Host { subnet }, reply, &forward_nics);
                 }
                 match (last.nic, last.kind) {
@@ -1634,7 +1701,7 @@ impl<'e, 's> Tracer<'e, 's> {
                             from_gateway: false,
                         };
                         let subnet = self.routes.nic_subnet(nic)?;
-                        let mut hop = Hop::at_nic(HopKind::Source, snap, nic, Some(reply.src));
+                        let mut hop = self.nic_hop(HopKind::Source, nic, Some(reply.src));
                         hop.subnet = Some(subnet);
                         walk.hops.push(hop);
                         if !self.nsg_at(&mut walk, nic, Direction::Outbound, reply, &forward_nics) {
@@ -1680,9 +1747,8 @@ impl<'e, 's> Tracer<'e, 's> {
                             from_gateway: false,
                         };
                         let subnet = self.routes.nic_subnet(nva)?;
-                        let mut hop = Hop::at_nic(
+                        let mut hop = self.nic_hop(
                             HopKind::VirtualAppliance,
-                            snap,
                             nva,
                             snap.nics[nva.index()].primary_ip_config().and_then(|c| c.private_ip),
                         );
@@ -1781,6 +1847,9 @@ impl<'e, 's> Tracer<'e, 's> {
         }
         if reverse.findings.iter().any(|f| f.code == "ForcedTunnelBreaksInbound") {
             return Vec::new();
+        }
+        if !self.detail {
+            return vec![Finding::new("AsymmetricPath", Severity::Error, String::new(), String::new())];
         }
         let names = |list: &[NicIdx]| -> String {
             if list.is_empty() {

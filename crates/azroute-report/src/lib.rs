@@ -8,6 +8,7 @@
 
 pub mod doctor;
 pub mod nexthop;
+pub mod reach;
 pub mod routes;
 pub mod security;
 pub mod table;

@@ -5,6 +5,7 @@ mod doctor;
 mod examples;
 mod ip_flow;
 mod next_hop;
+mod reach;
 mod routes;
 mod security_rules;
 mod trace;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::SecurityRules(args) => security_rules::run(args),
         Command::IpFlow(args) => ip_flow::run(args),
         Command::Trace(args) => trace::run(args),
+        Command::Reach(args) => reach::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Collect(args) => collect::run(args),
     }

@@ -6,7 +6,7 @@ use azroute_engine::RouteEngine;
 use azroute_engine::finding::Severity;
 use azroute_engine::nsg::FlowProtocol;
 use azroute_engine::trace::{TraceRequest, TraceSource, Tracer};
-use azroute_model::{NicIdx, Snapshot};
+use azroute_model::{NicIdx, Snapshot, SubnetIdx};
 use azroute_report::trace as report;
 
 use crate::args::{TraceArgs, TraceFormat, TraceProtocolArg};
@@ -35,11 +35,16 @@ pub fn run(args: TraceArgs) -> Result<i32, CliError> {
     let loaded = input::load(&args.snapshot)?;
     let snap = &loaded.snapshot;
     let engine = RouteEngine::new(snap, input::model_options(&args.model));
-    let tracer = Tracer::new(&engine);
+    let mut tracer = Tracer::new(&engine);
+    tracer.virtual_hosts = args.assume_host;
+    let host_subnet = |ip: IpAddr| {
+        (0..snap.subnets.len()).map(|i| SubnetIdx(i as u32)).find(|s| snap.subnets[s.index()].contains(ip))
+    };
     let source = match args.from.trim().parse::<IpAddr>() {
-        Ok(ip) => match tracer.nic_owning(ip) {
-            Some(nic) => TraceSource::Nic { nic, ip },
-            None => TraceSource::External(ip),
+        Ok(ip) => match (tracer.nic_owning(ip), args.assume_host.then(|| host_subnet(ip)).flatten()) {
+            (Some(nic), _) => TraceSource::Nic { nic, ip },
+            (None, Some(subnet)) => TraceSource::Host { subnet, ip },
+            (None, None) => TraceSource::External(ip),
         },
         Err(_) => {
             let (nic, ip) = named_nic(snap, &engine, &args.from)?;

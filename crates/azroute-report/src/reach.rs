@@ -1,0 +1,407 @@
+//! `azroute reach` output: one record per (source subnet, destination) cell of the
+//! reachability matrix, with the reason code of every drop and the NVAs passed; as a table, JSON
+//! or CSV, plus a summary by reachability.
+//!
+//! A matrix of a thousand subnets has a million cells, so records are written straight to the
+//! output from borrowed labels computed once per row, column and distinct outcome.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use azroute_engine::reach::*;
+use azroute_model::Snapshot;
+use serde::Serialize;
+use serde::ser::SerializeSeq;
+
+/// One destination column.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnView {
+    /// `Subnet`, `OnPremises` or `Internet`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `vnet/subnet`, the on-premises prefix, or `Internet`.
+    pub name: String,
+    /// The subnet's resource id, or the ids of the gateways that program the prefix.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
+    /// The address that stands for the Internet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct RowView {
+    pub name: String,
+    pub id: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsView {
+    pub cells: usize,
+    pub atoms: usize,
+    pub source_classes: usize,
+    pub destination_classes: usize,
+    pub traces: usize,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ErrorView {
+    pub subnet: String,
+    pub message: String,
+}
+
+/// Labels of one distinct outcome.
+struct OutcomeLabels {
+    reachability: &'static str,
+    verdict: &'static str,
+    code: Option<&'static str>,
+    failed_direction: Option<&'static str>,
+    via: Vec<String>,
+    codes: Vec<&'static str>,
+}
+
+/// One outcome of a Mixed cell.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OutcomeView<'a> {
+    reachability: &'static str,
+    verdict: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failed_direction: Option<&'static str>,
+    via: &'a [String],
+    codes: &'a [&'static str],
+    sample_source: String,
+    sample_destination: String,
+    /// Source × destination address pairs with this outcome.
+    address_pairs: String,
+}
+
+/// One cell.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CellView<'a> {
+    source: &'a str,
+    destination: &'a str,
+    destination_type: &'static str,
+    reachability: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    /// How the request of the main outcome ended (the trace verdict).
+    verdict: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failed_direction: Option<&'static str>,
+    /// NVAs the request passes, in order (NIC names).
+    via: &'a [String],
+    /// Every finding code of the main outcome's trace, warnings included.
+    codes: &'a [&'static str],
+    /// `azroute trace --assume-host --from SAMPLESOURCE --to SAMPLEDESTINATION` shows each hop
+    /// and the fix.
+    sample_source: String,
+    sample_destination: String,
+    /// Present when addresses of the cell fare differently (`Mixed`, or one reachability
+    /// with several codes), largest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    outcomes: Vec<OutcomeView<'a>>,
+}
+
+/// The labels of a computed matrix, and the writers of each format.
+pub struct ReachReport<'a> {
+    matrix: &'a ReachMatrix,
+    rows: Vec<RowView>,
+    columns: Vec<ColumnView>,
+    outcomes: Vec<OutcomeLabels>,
+    problems_only: bool,
+    protocol: &'static str,
+    destination_port: u16,
+    nsgs_evaluated: bool,
+    /// Cells per reachability value (all cells, also when only problems are listed).
+    summary: BTreeMap<&'static str, usize>,
+    errors: Vec<ErrorView>,
+}
+
+fn column_view(snap: &Snapshot, column: &Column) -> ColumnView {
+    match column {
+        Column::Subnet(s) => ColumnView {
+            kind: "Subnet",
+            name: snap.subnet_label(*s),
+            ids: vec![snap.subnets[s.index()].id.to_string()],
+            address: None,
+        },
+        Column::OnPremises { prefix, gateways } => ColumnView {
+            kind: "OnPremises",
+            name: prefix.to_string(),
+            ids: gateways.iter().map(|g| snap.gateways[g.index()].id.to_string()).collect(),
+            address: None,
+        },
+        Column::Internet(ip) => {
+            ColumnView { kind: "Internet", name: "Internet".into(), ids: Vec::new(), address: Some(ip.to_string()) }
+        }
+    }
+}
+
+impl<'a> ReachReport<'a> {
+    /// Labels a matrix; `problems_only` keeps the cells whose connections do not all succeed.
+    pub fn new(snap: &Snapshot, matrix: &'a ReachMatrix, query: &ReachQuery, problems_only: bool) -> ReachReport<'a> {
+        let mut summary: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for c in &matrix.cells {
+            *summary.entry(c.reach.as_str()).or_default() += 1;
+        }
+        ReachReport {
+            matrix,
+            rows: matrix
+                .rows
+                .iter()
+                .map(|s| RowView { name: snap.subnet_label(*s), id: snap.subnets[s.index()].id.to_string() })
+                .collect(),
+            columns: matrix.columns.iter().map(|c| column_view(snap, c)).collect(),
+            outcomes: matrix
+                .outcomes
+                .iter()
+                .map(|o| OutcomeLabels {
+                    reachability: o.reach.as_str(),
+                    verdict: o.verdict.as_str(),
+                    code: o.code,
+                    failed_direction: o.failed.map(|d| d.as_str()),
+                    via: o.nvas.iter().map(|n| snap.nics[n.index()].name.clone()).collect(),
+                    codes: o.codes.clone(),
+                })
+                .collect(),
+            problems_only,
+            protocol: query.protocol.as_str(),
+            destination_port: query.destination_port,
+            nsgs_evaluated: query.evaluate_nsgs,
+            summary,
+            errors: matrix
+                .errors
+                .iter()
+                .map(|(s, e)| ErrorView { subnet: snap.subnet_label(*s), message: format!("{e}; {}", e.hint()) })
+                .collect(),
+        }
+    }
+
+    /// Cells to print, with their row and column.
+    fn listed(&self) -> impl Iterator<Item = (usize, usize, &'a ReachCell)> + '_ {
+        let width = self.columns.len();
+        self.matrix
+            .cells
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| !self.problems_only || !c.reach.connects())
+            .map(move |(i, c)| (i / width, i % width, c))
+    }
+
+    fn cell_view(&self, row: usize, column: usize, cell: &ReachCell) -> CellView<'_> {
+        let parts = self.matrix.cell_outcomes(cell);
+        let main = &parts[0];
+        let labels = &self.outcomes[main.outcome as usize];
+        let outcomes = if parts.len() > 1 {
+            parts
+                .iter()
+                .map(|p| {
+                    let l = &self.outcomes[p.outcome as usize];
+                    OutcomeView {
+                        reachability: l.reachability,
+                        verdict: l.verdict,
+                        code: l.code,
+                        failed_direction: l.failed_direction,
+                        via: &l.via,
+                        codes: &l.codes,
+                        sample_source: p.sample_source.to_string(),
+                        sample_destination: p.sample_destination.to_string(),
+                        address_pairs: p.address_pairs.to_string(),
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        CellView {
+            source: &self.rows[row].name,
+            destination: &self.columns[column].name,
+            destination_type: self.columns[column].kind,
+            reachability: cell.reach.as_str(),
+            code: cell.code,
+            verdict: labels.verdict,
+            failed_direction: labels.failed_direction,
+            via: &labels.via,
+            codes: &labels.codes,
+            sample_source: main.sample_source.to_string(),
+            sample_destination: main.sample_destination.to_string(),
+            outcomes,
+        }
+    }
+
+    /// The sample pair worth tracing: the first outcome that does not connect, else the main.
+    fn sample(&self, cell: &ReachCell) -> &CellOutcome {
+        let parts = self.matrix.cell_outcomes(cell);
+        parts.iter().find(|p| !self.matrix.outcome(p).reach.connects()).unwrap_or(&parts[0])
+    }
+
+    /// The codes a table or CSV row shows: the cell's, or every distinct one of a Mixed cell.
+    fn code_text(&self, cell: &ReachCell) -> String {
+        if let Some(code) = cell.code {
+            return code.to_string();
+        }
+        let mut codes: Vec<&str> =
+            self.matrix.cell_outcomes(cell).iter().filter_map(|p| self.matrix.outcome(p).code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes.join(",")
+    }
+
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        struct Cells<'r, 'a>(&'r ReachReport<'a>);
+        impl Serialize for Cells<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(None)?;
+                for (r, c, cell) in self.0.listed() {
+                    seq.serialize_element(&self.0.cell_view(r, c, cell))?;
+                }
+                seq.end()
+            }
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Whole<'r, 'a> {
+            protocol: &'static str,
+            destination_port: u16,
+            nsgs_evaluated: bool,
+            summary: &'r BTreeMap<&'static str, usize>,
+            rows: &'r [RowView],
+            columns: &'r [ColumnView],
+            cells: Cells<'r, 'a>,
+            stats: StatsView,
+            errors: &'r [ErrorView],
+            assumptions: &'r [String],
+        }
+        let s = &self.matrix.stats;
+        let whole = Whole {
+            protocol: self.protocol,
+            destination_port: self.destination_port,
+            nsgs_evaluated: self.nsgs_evaluated,
+            summary: &self.summary,
+            rows: &self.rows,
+            columns: &self.columns,
+            cells: Cells(self),
+            stats: StatsView {
+                cells: s.cells,
+                atoms: s.atoms,
+                source_classes: s.source_classes,
+                destination_classes: s.destination_classes,
+                traces: s.traces,
+            },
+            errors: &self.errors,
+            assumptions: &self.matrix.assumptions,
+        };
+        serde_json::to_writer_pretty(&mut *out, &whole).map_err(io::Error::other)?;
+        out.write_all(b"\n")
+    }
+
+    pub fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record([
+            "Source",
+            "Destination",
+            "DestinationType",
+            "Reachability",
+            "Code",
+            "FailedDirection",
+            "Via",
+            "SampleSource",
+            "SampleDestination",
+        ])?;
+        for (r, c, cell) in self.listed() {
+            let sample = self.sample(cell);
+            let labels = &self.outcomes[sample.outcome as usize];
+            w.write_record([
+                self.rows[r].name.as_str(),
+                self.columns[c].name.as_str(),
+                self.columns[c].kind,
+                cell.reach.as_str(),
+                &self.code_text(cell),
+                labels.failed_direction.unwrap_or(""),
+                &labels.via.join(" "),
+                &sample.sample_source.to_string(),
+                &sample.sample_destination.to_string(),
+            ])?;
+        }
+        w.flush()
+    }
+
+    /// The az CLI table layout, written row by row (column widths come from the labels).
+    pub fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
+        let headers = ["Source", "Destination", "Reachability", "Code", "Via", "Sample"];
+        let via_texts: Vec<String> = self.outcomes.iter().map(|o| o.via.join(" -> ")).collect();
+        let listed: Vec<(usize, usize, &ReachCell)> = self.listed().collect();
+        let codes: Vec<String> = listed.iter().map(|(_, _, cell)| self.code_text(cell)).collect();
+        let samples: Vec<String> = listed
+            .iter()
+            .map(|(_, _, cell)| {
+                let s = self.sample(cell);
+                format!("{} -> {}", s.sample_source, s.sample_destination)
+            })
+            .collect();
+        let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+        for (i, (r, c, cell)) in listed.iter().enumerate() {
+            let via = &via_texts[self.sample(cell).outcome as usize];
+            for (w, text) in widths.iter_mut().zip([
+                self.rows[*r].name.as_str(),
+                self.columns[*c].name.as_str(),
+                cell.reach.as_str(),
+                codes[i].as_str(),
+                via.as_str(),
+                samples[i].as_str(),
+            ]) {
+                *w = (*w).max(text.chars().count());
+            }
+        }
+        let line = |cells: [&str; 6], out: &mut dyn Write| -> io::Result<()> {
+            let mut text = String::new();
+            for (i, cell) in cells.iter().enumerate() {
+                if i > 0 {
+                    text.push_str("  ");
+                }
+                text.push_str(cell);
+                text.extend(std::iter::repeat_n(' ', widths[i].saturating_sub(cell.chars().count())));
+            }
+            writeln!(out, "{}", text.trim_end())
+        };
+        let rules: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        line(headers, out)?;
+        line([&rules[0], &rules[1], &rules[2], &rules[3], &rules[4], &rules[5]], out)?;
+        for (i, (r, c, cell)) in listed.iter().enumerate() {
+            let via = &via_texts[self.sample(cell).outcome as usize];
+            line([&self.rows[*r].name, &self.columns[*c].name, cell.reach.as_str(), &codes[i], via, &samples[i]], out)?;
+        }
+        let summary: Vec<String> = self.summary.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let s = &self.matrix.stats;
+        writeln!(
+            out,
+            "\n{} cells ({}/{}{}): {}",
+            s.cells,
+            self.protocol,
+            self.destination_port,
+            if self.nsgs_evaluated { "" } else { ", NSGs not evaluated" },
+            summary.join(", ")
+        )?;
+        writeln!(
+            out,
+            "computed from {} source and {} destination address classes ({} atoms): {} traces",
+            s.source_classes, s.destination_classes, s.atoms, s.traces
+        )?;
+        for e in &self.errors {
+            writeln!(out, "error: {}: {}", e.subnet, e.message)?;
+        }
+        if self.summary.keys().any(|k| *k != "Delivered" && *k != "DeliveredThroughNva") {
+            writeln!(
+                out,
+                "Run `azroute trace --assume-host --from SAMPLE-SOURCE --to SAMPLE-DESTINATION` to see each hop and the fix."
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,346 @@
+//! The reachability matrix: scenario cells on a hub-and-spoke with an NVA, and a property test
+//! that every address pair traced on its own (the naive reference) lands on one of the
+//! outcomes the matrix computed over equivalence classes for that cell.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use azroute_engine::nsg::FlowProtocol;
+use azroute_engine::reach::*;
+use azroute_model::*;
+use azroute_testkit::*;
+use ipnet::IpNet;
+use proptest::prelude::*;
+
+fn query(snap: &Snapshot, port: u16) -> ReachQuery {
+    let subnets: Vec<SubnetIdx> = (0..snap.subnets.len())
+        .map(|i| SubnetIdx(i as u32))
+        .filter(|s| !snap.subnets[s.index()].is_gateway_subnet())
+        .collect();
+    ReachQuery {
+        sources: subnets.clone(),
+        destinations: subnets,
+        on_premises: true,
+        internet: Some(IpAddr::V4(DEFAULT_INTERNET_ADDRESS)),
+        protocol: FlowProtocol::Tcp,
+        source_port: 50000,
+        destination_port: port,
+        evaluate_nsgs: true,
+    }
+}
+
+fn column_name(snap: &Snapshot, c: &Column) -> String {
+    match c {
+        Column::Subnet(s) => snap.subnet_label(*s),
+        Column::OnPremises { prefix, .. } => prefix.to_string(),
+        Column::Internet(_) => "Internet".into(),
+    }
+}
+
+/// (reachability, code, NVA names) of a cell.
+fn cell(snap: &Snapshot, m: &ReachMatrix, from: &str, to: &str) -> (String, String, Vec<String>) {
+    let r = m.rows.iter().position(|s| snap.subnet_label(*s) == from).expect("row exists");
+    let c = m.columns.iter().position(|c| column_name(snap, c) == to).expect("column exists");
+    let cell = m.cell(r, c);
+    let main = &m.cell_outcomes(cell)[0];
+    let nvas = m.outcome(main).nvas.iter().map(|n| snap.nics[n.index()].name.clone()).collect();
+    (cell.reach.as_str().to_string(), cell.code.unwrap_or("").to_string(), nvas)
+}
+
+/// Hub with an NVA and a gateway; spoke1 forced through the NVA, spoke2 not; spoke1 and spoke2
+/// are not peered with each other.
+fn hub_spoke() -> Estate {
+    let mut e = Estate::new();
+    e.vnet("hub", "eastus", &["10.0.0.0/16"])
+        .subnet("hub", "GatewaySubnet", "10.0.0.0/27")
+        .subnet("hub", "nva", "10.0.1.0/24")
+        .nic_with("fw", "hub", "nva", "10.0.1.4", true)
+        .gateway("gw", "hub", "Vpn", &["10.0.0.4"])
+        .site("gw", "dc", &["172.16.0.0/16"]);
+    e.vnet("spoke1", "eastus", &["10.1.0.0/16"])
+        .subnet("spoke1", "app", "10.1.1.0/24")
+        .nic("app1", "spoke1", "app", "10.1.1.4");
+    e.vnet("spoke2", "eastus", &["10.2.0.0/16"])
+        .subnet("spoke2", "db", "10.2.1.0/24")
+        .nic("db1", "spoke2", "db", "10.2.1.4");
+    let hub_side = PeerSide { allow_forwarded_traffic: true, allow_gateway_transit: true, ..PeerSide::default() };
+    let spoke_side = PeerSide { allow_forwarded_traffic: true, use_remote_gateways: true, ..PeerSide::default() };
+    e.peer("hub", "spoke1", hub_side.clone(), spoke_side.clone()).peer("hub", "spoke2", hub_side, spoke_side);
+    e.route_table("rt-spoke1", &[("default", "0.0.0.0/0", "VirtualAppliance", Some("10.0.1.4"))]).associate(
+        "spoke1",
+        "app",
+        "rt-spoke1",
+    );
+    e
+}
+
+#[test]
+fn reach_hub_spoke_cells_follow_the_routes() {
+    let s = Scenario::new(&hub_spoke());
+    let engine = s.engine();
+    let m = reach(&engine, &query(&s.snapshot, 443));
+    let snap = &s.snapshot;
+    // §6: spoke1's default route sends everything to the NVA, which reaches spoke2 by peering;
+    // spoke2 has no route back to spoke1 (spokes are not peered): the reply meets the
+    // reserved 10.0.0.0/8 None route (§3).
+    assert_eq!(
+        cell(snap, &m, "spoke1/app", "spoke2/db"),
+        ("Dropped".into(), "DroppedByNoneRoute".into(), vec!["fw".into()])
+    );
+    let r = m.rows.iter().position(|x| snap.subnet_label(*x) == "spoke1/app").unwrap();
+    let c = m.columns.iter().position(|x| column_name(snap, x) == "spoke2/db").unwrap();
+    let main = &m.cell_outcomes(m.cell(r, c))[0];
+    assert_eq!(m.outcome(main).failed, Some(FailedDirection::Reply));
+    // Inside a VNet: VnetLocal, no device.
+    assert_eq!(cell(snap, &m, "spoke1/app", "spoke1/app"), ("Delivered".into(), "".into(), vec![]));
+    // spoke2 → spoke1: no peering between spokes and no route table: the 10.0.0.0/8 None route.
+    assert_eq!(cell(snap, &m, "spoke2/db", "spoke1/app"), ("Dropped".into(), "DroppedByNoneRoute".into(), vec![]));
+    // Both spokes reach on-premises by gateway transit: the gateway's 172.16.0.0/16 is longer
+    // than spoke1's 0.0.0.0/0 user route (§4.1), so even spoke1 skips the NVA.
+    assert_eq!(cell(snap, &m, "spoke2/db", "172.16.0.0/16"), ("Delivered".into(), "".into(), vec![]));
+    assert_eq!(cell(snap, &m, "spoke1/app", "172.16.0.0/16"), ("Delivered".into(), "".into(), vec![]));
+    // The Internet: spoke1 via the NVA (which SNATs, so the reply returns through it).
+    assert_eq!(cell(snap, &m, "spoke1/app", "Internet"), ("DeliveredThroughNva".into(), "".into(), vec!["fw".into()]));
+    assert_eq!(cell(snap, &m, "spoke2/db", "Internet"), ("Delivered".into(), "".into(), vec![]));
+    assert_eq!(m.stats.cells, m.rows.len() * m.columns.len());
+    assert!(m.stats.traces <= m.stats.source_classes * m.stats.destination_classes);
+}
+
+#[test]
+fn reach_nsg_deny_on_part_of_a_subnet_is_mixed() {
+    let mut e = hub_spoke();
+    e.nsg("nsg-db", &[rule("deny-low", 100, "Inbound", "Deny", "Tcp", "10.1.1.0/25", "*", "443")])
+        .subnet_nsg("spoke2", "db", "nsg-db");
+    // Give spoke2 a route back through the NVA so the only difference left is the NSG.
+    e.route_table("rt-spoke2", &[("to-spoke1", "10.1.0.0/16", "VirtualAppliance", Some("10.0.1.4"))]).associate(
+        "spoke2",
+        "db",
+        "rt-spoke2",
+    );
+    let s = Scenario::new(&e);
+    let engine = s.engine();
+    let m = reach(&engine, &query(&s.snapshot, 443));
+    let snap = &s.snapshot;
+    let r = m.rows.iter().position(|x| snap.subnet_label(*x) == "spoke1/app").unwrap();
+    let c = m.columns.iter().position(|x| column_name(snap, x) == "spoke2/db").unwrap();
+    let the_cell = m.cell(r, c);
+    assert_eq!(the_cell.reach, Reachability::Mixed);
+    let parts = m.cell_outcomes(the_cell);
+    let by_reach: Vec<(Reachability, Option<&str>, u128)> =
+        parts.iter().map(|p| (m.outcome(p).reach, m.outcome(p).code, p.address_pairs)).collect();
+    // Usable hosts of a /24: 251. Sources .4–.127 (124) are denied, .128–.254 (127) pass.
+    assert!(by_reach.contains(&(Reachability::Dropped, Some("NsgDenied"), 124 * 251)), "{by_reach:?}");
+    assert!(by_reach.contains(&(Reachability::DeliveredThroughNva, None, 127 * 251)), "{by_reach:?}");
+    // Another port is not denied.
+    let m80 = reach(&engine, &query(&s.snapshot, 80));
+    assert_eq!(m80.cell(r, c).reach, Reachability::DeliveredThroughNva);
+}
+
+#[test]
+fn reach_without_nsgs_is_routing_only() {
+    let mut e = hub_spoke();
+    e.nsg("nsg-all", &[rule("deny", 100, "Inbound", "Deny", "*", "*", "*", "*")]).subnet_nsg("spoke2", "db", "nsg-all");
+    let s = Scenario::new(&e);
+    let engine = s.engine();
+    let mut q = query(&s.snapshot, 443);
+    let with = reach(&engine, &q);
+    q.evaluate_nsgs = false;
+    let without = reach(&engine, &q);
+    assert_eq!(cell(&s.snapshot, &with, "spoke2/db", "spoke2/db").1, "NsgDenied");
+    assert_eq!(cell(&s.snapshot, &without, "spoke2/db", "spoke2/db").0, "Delivered");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property: classes agree with address-by-address tracing.
+
+#[derive(Clone, Debug)]
+struct Params {
+    /// Per spoke: (route table kind, allowForwardedTraffic on the spoke side, NIC with own NSG).
+    spokes: Vec<(u8, bool, bool)>,
+    /// NSG rules: (subnet index, inbound, deny, source /25 index, port 443 only).
+    rules: Vec<(usize, bool, bool, u8, bool)>,
+    gateway_route_to_nva: bool,
+    private_endpoint: bool,
+    seed: u64,
+}
+
+fn params() -> impl Strategy<Value = Params> {
+    (
+        proptest::collection::vec((0u8..4, any::<bool>(), any::<bool>()), 1..4),
+        proptest::collection::vec((0usize..8, any::<bool>(), any::<bool>(), 0u8..16, any::<bool>()), 0..6),
+        any::<bool>(),
+        any::<bool>(),
+        any::<u64>(),
+    )
+        .prop_map(|(spokes, rules, gateway_route_to_nva, private_endpoint, seed)| Params {
+            spokes,
+            rules,
+            gateway_route_to_nva,
+            private_endpoint,
+            seed,
+        })
+}
+
+fn random_estate(p: &Params) -> Estate {
+    let mut e = Estate::new();
+    e.vnet("hub", "eastus", &["10.0.0.0/16"])
+        .subnet("hub", "GatewaySubnet", "10.0.0.0/27")
+        .subnet("hub", "nva", "10.0.1.0/24")
+        .subnet("hub", "shared", "10.0.2.0/24")
+        .nic_with("fw", "hub", "nva", "10.0.1.4", true)
+        .nic("shared1", "hub", "shared", "10.0.2.10")
+        .gateway("gw", "hub", "Vpn", &["10.0.0.4"])
+        .site("gw", "dc", &["172.16.0.0/16"]);
+    let mut subnets: Vec<(String, String)> = vec![("hub".into(), "nva".into()), ("hub".into(), "shared".into())];
+    let mut gateway_routes: Vec<(String, String)> = Vec::new();
+    for (i, (kind, forwarded, nic_nsg)) in p.spokes.iter().enumerate() {
+        let k = i + 1;
+        let vnet = format!("spoke{k}");
+        let space = format!("10.{k}.0.0/16");
+        e.vnet(&vnet, "eastus", &[space.as_str()])
+            .subnet(&vnet, "a", &format!("10.{k}.1.0/24"))
+            .subnet(&vnet, "b", &format!("10.{k}.2.0/24"))
+            .nic(&format!("s{k}a"), &vnet, "a", &format!("10.{k}.1.4"))
+            .nic(&format!("s{k}b"), &vnet, "b", &format!("10.{k}.2.4"));
+        if *nic_nsg {
+            e.nsg(&format!("nsg-nic{k}"), &[rule("deny-443", 100, "Inbound", "Deny", "Tcp", "10.0.0.0/8", "*", "443")]);
+            e.nic_property(
+                &format!("s{k}a"),
+                "networkSecurityGroup",
+                serde_json::json!({"id": id("networkSecurityGroups", &format!("nsg-nic{k}"))}),
+            );
+        }
+        let hub_side = PeerSide { allow_forwarded_traffic: true, allow_gateway_transit: true, ..PeerSide::default() };
+        let spoke_side =
+            PeerSide { allow_forwarded_traffic: *forwarded, use_remote_gateways: true, ..PeerSide::default() };
+        e.peer("hub", &vnet, hub_side, spoke_side);
+        let rt = format!("rt-{vnet}");
+        match kind {
+            1 => {
+                e.route_table(&rt, &[("default", "0.0.0.0/0", "VirtualAppliance", Some("10.0.1.4"))])
+                    .associate(&vnet, "a", &rt);
+            }
+            2 => {
+                e.route_table(&rt, &[("private", "10.0.0.0/8", "VirtualAppliance", Some("10.0.1.4"))])
+                    .associate(&vnet, "a", &rt)
+                    .associate(&vnet, "b", &rt);
+            }
+            3 => {
+                e.route_table(&rt, &[("half", &format!("10.{k}.2.128/25"), "None", None)]).associate(&vnet, "a", &rt);
+            }
+            _ => {}
+        }
+        gateway_routes.push((format!("to-{vnet}"), space));
+        subnets.push((vnet.clone(), "a".into()));
+        subnets.push((vnet, "b".into()));
+    }
+    if p.gateway_route_to_nva {
+        let routes: Vec<(&str, &str, &str, Option<&str>)> = gateway_routes
+            .iter()
+            .map(|(n, pfx)| (n.as_str(), pfx.as_str(), "VirtualAppliance", Some("10.0.1.4")))
+            .collect();
+        e.route_table("rt-gw", &routes).associate("hub", "GatewaySubnet", "rt-gw");
+    }
+    if p.private_endpoint {
+        e.private_endpoint("pe1", "spoke1", "b", "10.1.2.5");
+    }
+    let mut by_subnet: std::collections::BTreeMap<usize, Vec<serde_json::Value>> = Default::default();
+    for (n, (subnet, inbound, deny, src, only_443)) in p.rules.iter().enumerate() {
+        let source = format!("10.{}.{}.{}/25", src % 4, 1 + (src / 4) % 2, (src % 2) * 128);
+        let r = rule(
+            &format!("r{n}"),
+            100 + n as u32,
+            if *inbound { "Inbound" } else { "Outbound" },
+            if *deny { "Deny" } else { "Allow" },
+            "Tcp",
+            if *inbound { &source } else { "*" },
+            if *inbound { "*" } else { &source },
+            if *only_443 { "443" } else { "*" },
+        );
+        by_subnet.entry(subnet % subnets.len()).or_default().push(r);
+    }
+    for (subnet, rules) in by_subnet {
+        let (vnet, name) = &subnets[subnet];
+        let nsg = format!("nsg-{vnet}-{name}");
+        e.nsg(&nsg, &rules).subnet_nsg(vnet, name, &nsg);
+    }
+    e
+}
+
+/// A deterministic pseudo-random address inside `net`'s usable hosts.
+fn pick(net: &ipnet::Ipv4Net, seed: &mut u64) -> IpAddr {
+    *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let (lo, hi) = (u32::from(net.network()), u32::from(net.broadcast()));
+    let (lo, hi) = if net.prefix_len() <= 29 { (lo + 4, hi - 1) } else { (lo, hi) };
+    IpAddr::V4(Ipv4Addr::from(lo + ((*seed >> 33) as u32) % (hi - lo + 1)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Every address pair traced on its own gives one of its cell's outcomes.
+    #[test]
+    fn reach_classes_agree_with_address_by_address_traces(p in params()) {
+        let s = Scenario::new(&random_estate(&p));
+        let snap = &s.snapshot;
+        let engine = s.engine();
+        let q = query(snap, 443);
+        let m = reach(&engine, &q);
+        let tracer = reach_tracer(&engine, &q);
+        let mut seed = p.seed;
+        for (r, &row) in m.rows.iter().enumerate() {
+            let IpNet::V4(src_net) = snap.subnets[row.index()].prefixes[0] else { continue };
+            for (c, column) in m.columns.iter().enumerate() {
+                let cell = m.cell(r, c);
+                let outcomes: Vec<&PairOutcome> = m.cell_outcomes(cell).iter().map(|o| m.outcome(o)).collect();
+                let mut probes: Vec<(IpAddr, IpAddr)> = Vec::new();
+                for _ in 0..3 {
+                    let src = pick(&src_net, &mut seed);
+                    let dst = match column {
+                        Column::Subnet(d) => match snap.subnets[d.index()].prefixes[0] {
+                            IpNet::V4(n) => pick(&n, &mut seed),
+                            IpNet::V6(_) => continue,
+                        },
+                        Column::OnPremises { prefix: IpNet::V4(n), .. } => pick(n, &mut seed),
+                        Column::OnPremises { .. } => continue,
+                        Column::Internet(ip) => *ip,
+                    };
+                    probes.push((src, dst));
+                }
+                // The hosts and owned addresses of both ends, which classes single out.
+                if let Column::Subnet(d) = column {
+                    for nic in &snap.nics {
+                        for cfg in &nic.ip_configs {
+                            let Some(ip) = cfg.private_ip else { continue };
+                            if snap.subnets[d.index()].contains(ip) {
+                                probes.push((pick(&src_net, &mut seed), ip));
+                            }
+                            if snap.subnets[row.index()].contains(ip) && nic.private_endpoint.is_none() {
+                                probes.push((ip, probes[0].1));
+                            }
+                        }
+                    }
+                    for pe in &snap.private_endpoints {
+                        for ip in pe.ips.iter().filter(|ip| snap.subnets[d.index()].contains(**ip)) {
+                            probes.push((pick(&src_net, &mut seed), *ip));
+                        }
+                    }
+                }
+                // Private endpoints, load balancer frontends and gateways start no connections:
+                // the matrix has no source class for them.
+                let special = |ip: IpAddr| {
+                    snap.private_endpoints.iter().any(|pe| pe.ips.contains(&ip))
+                        || snap.gateways.iter().any(|g| g.instance_ips.contains(&ip))
+                };
+                for (src, dst) in probes.into_iter().filter(|(src, _)| !special(*src)) {
+                    let naive = reach_pair(&tracer, &q, row, src, dst);
+                    prop_assert!(
+                        outcomes.contains(&&naive),
+                        "{} → {}: {src} → {dst} traced alone gives {naive:?}, not one of {outcomes:?}",
+                        snap.subnet_label(row),
+                        column_name(snap, column)
+                    );
+                }
+            }
+        }
+    }
+}
