@@ -55,6 +55,16 @@ pub enum Command {
         after_help = "Examples:\n  azroute reach --example hub-spoke\n  azroute reach --example troubleshoot --problems\n  azroute reach --snapshot ./export --from 'vnet-spoke*/*' --to '*/snet-db' -o csv\n  azroute reach --snapshot ./export --protocol UDP --port 53 -o json\n\nCells: Delivered, DeliveredThroughNva, Asymmetric, Dropped (with the finding code) or Mixed\n(addresses of the subnet fare differently; JSON lists each outcome with a sample pair).\nGlobs match `vnet/subnet`, the subnet name or its id, case-insensitively (`*` and `?`).\n\nExit status: 0 computed, 2 bad input or usage."
     )]
     Reach(ReachArgs),
+    /// What changes between two snapshots: effective routes per subnet, then reachability.
+    #[command(
+        after_help = "Examples:\n  azroute examples --export hub-spoke --out ./before\n  azroute diff --before ./before --after ./after\n  azroute diff --before example:hub-spoke --after ./after -o json\n  azroute diff --before ./export-monday --after ./export-friday --routes-only\n\nReachability changes: Lost, NewlyAllowed, NowThroughNva, NowSkipsNva, NvaChanged, ReasonChanged.\n\nExit status: 1 when reachability is lost (for CI gates), 0 otherwise, 2 bad input or usage."
+    )]
+    Diff(DiffArgs),
+    /// What a Terraform plan will do to a live estate, before it is applied.
+    #[command(
+        after_help = "Examples:\n  terraform show -json plan.out > plan.json\n  azroute what-if --snapshot ./export --plan plan.json\n  azroute what-if --snapshot ./export --plan plan.json -o json --from 'vnet-spoke*/*'\n\nExit status: 1 when reachability is lost (for CI gates), 0 otherwise, 2 bad input or usage."
+    )]
+    WhatIf(WhatIfArgs),
     /// Find and explain every routing misconfiguration of an estate, with the fix.
     #[command(
         after_help = "Examples:\n  azroute doctor --example troubleshoot\n  azroute doctor --example hub-spoke --severity warning\n  azroute doctor --snapshot ./export --only AsymmetricPath,RoutingLoop -o json\n  azroute doctor --snapshot ./export -o sarif --fail-on error > azroute.sarif\n  azroute doctor --explain ForcedTunnelBreaksInbound\n\nExit status: 1 when a finding reaches --fail-on, 0 otherwise, 2 on bad input."
@@ -71,7 +81,9 @@ pub enum Command {
     )]
     Collect(CollectArgs),
     /// List the embedded example estates.
-    #[command(after_help = "Examples:\n  azroute examples\n  azroute routes --example troubleshoot --nic nic-web")]
+    #[command(
+        after_help = "Examples:\n  azroute examples\n  azroute routes --example troubleshoot --nic nic-web\n  azroute examples --export hub-spoke --out ./hub-spoke"
+    )]
     Examples(ExamplesArgs),
 }
 
@@ -235,6 +247,12 @@ pub struct ExamplesArgs {
     /// Print the names only, one per line.
     #[arg(long)]
     pub names: bool,
+    /// Write an example's files into --out (to edit it and compare with `azroute diff`).
+    #[arg(long, value_name = "NAME", requires = "out")]
+    pub export: Option<String>,
+    /// The directory to write into (created if missing; existing files are never overwritten).
+    #[arg(long, value_name = "DIR", requires = "export")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -359,12 +377,10 @@ pub enum ReachFormat {
     Csv,
 }
 
-#[derive(Args, Debug)]
-pub struct ReachArgs {
-    #[command(flatten)]
-    pub snapshot: SnapshotArgs,
-    #[command(flatten)]
-    pub model: ModelArgs,
+/// Which cells a reachability matrix has, and the flow it tests.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Reachability")]
+pub struct ReachScopeArgs {
     /// Source subnets (rows): a glob over `vnet/subnet`, the subnet name or id. Default: every
     /// subnet except GatewaySubnet and RouteServerSubnet.
     #[arg(long, value_name = "SUBNET-GLOB")]
@@ -393,12 +409,71 @@ pub struct ReachArgs {
     /// Routing only: do not evaluate NSGs.
     #[arg(long)]
     pub no_nsg: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ReachArgs {
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub scope: ReachScopeArgs,
     /// List only cells where connections do not all succeed (the summary still counts all).
     #[arg(long)]
     pub problems: bool,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = ReachFormat::Table)]
     pub output: ReachFormat,
+}
+
+/// What a before/after comparison prints.
+#[derive(Args, Debug, Clone)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub scope: ReachScopeArgs,
+    /// Compare effective routes only (skip the reachability matrices).
+    #[arg(long)]
+    pub routes_only: bool,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = TableJson::Table)]
+    pub output: TableJson,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The estate before: a snapshot directory or file (Azure JSON or Terraform), or
+    /// `example:NAME` for an embedded example.
+    #[arg(long, value_name = "SNAPSHOT")]
+    pub before: String,
+    /// The estate after, as --before.
+    #[arg(long, value_name = "SNAPSHOT")]
+    pub after: String,
+    /// Refuse input files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 512 * 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Print every warning and what was read.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Print no warnings (errors are always printed).
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub compare: CompareArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct WhatIfArgs {
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+    /// `terraform show -json plan.out` (or any snapshot) to lay over the live snapshot: its
+    /// resources replace those with the same id, its deletions remove them.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub compare: CompareArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

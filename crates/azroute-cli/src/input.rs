@@ -55,28 +55,60 @@ const WARNING_LIMIT: usize = 20;
 /// Loads the snapshot (or example), prints diagnostics to stderr, and fails on errors.
 pub fn load(args: &SnapshotArgs) -> Result<Loaded, CliError> {
     let loaded = match (&args.example, &args.snapshot) {
-        (Some(name), _) => {
-            let Some(example) = examples::find(name) else {
-                let names: Vec<&str> = examples::EXAMPLES.iter().map(|e| e.name).collect();
-                return Err(CliError::new(format!("no example estate named `{name}`"))
-                    .hint(format!("the examples are: {} (see `azroute examples`)", names.join(", "))));
-            };
-            azroute_ingest::load_texts(&examples::texts(example))
-        }
+        (Some(name), _) => azroute_ingest::load_texts(&example_texts(name)?),
         (None, Some(path)) => azroute_ingest::load_path(path, &IngestOptions { max_file_size: args.max_file_size }),
         (None, None) => {
             return Err(CliError::new("no snapshot given").hint("pass `--snapshot PATH` or `--example NAME`"));
         }
     };
+    checked(loaded, args, "the snapshot")
+}
+
+/// The files of an embedded example.
+fn example_texts(name: &str) -> Result<Vec<(String, String)>, CliError> {
+    let Some(example) = examples::find(name) else {
+        let names: Vec<&str> = examples::EXAMPLES.iter().map(|e| e.name).collect();
+        return Err(CliError::new(format!("no example estate named `{name}`"))
+            .hint(format!("the examples are: {} (see `azroute examples`)", names.join(", "))));
+    };
+    Ok(examples::texts(example))
+}
+
+/// Prints a load's diagnostics and refuses one with errors.
+fn checked(loaded: Loaded, args: &SnapshotArgs, what: &str) -> Result<Loaded, CliError> {
     report_diagnostics(&loaded, args);
     let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     if errors > 0 {
         return Err(CliError::new(format!(
-            "the snapshot has {errors} error(s) (listed above); azroute does not answer from input it cannot trust"
+            "{what} has {errors} error(s) (listed above); azroute does not answer from input it cannot trust"
         ))
         .hint("fix or remove the files named above; every error names its file and JSON path"));
     }
     Ok(loaded)
+}
+
+/// Loads one side of a comparison: a path, or `example:NAME`.
+pub fn load_spec(spec: &str, args: &SnapshotArgs, what: &str) -> Result<Loaded, CliError> {
+    let loaded = match spec.strip_prefix("example:") {
+        Some(name) => azroute_ingest::load_texts(&example_texts(name)?),
+        None => {
+            azroute_ingest::load_path(std::path::Path::new(spec), &IngestOptions { max_file_size: args.max_file_size })
+        }
+    };
+    checked(loaded, args, what)
+}
+
+/// The live snapshot with a plan (or any snapshot) laid over it.
+pub fn load_with_overlay(args: &SnapshotArgs, plan: &std::path::Path) -> Result<Loaded, CliError> {
+    let options = IngestOptions { max_file_size: args.max_file_size };
+    let loaded = match (&args.example, &args.snapshot) {
+        (Some(name), _) => azroute_ingest::load_overlay_on_texts(&example_texts(name)?, plan, &options),
+        (None, Some(path)) => azroute_ingest::load_overlay(path, plan, &options),
+        (None, None) => {
+            return Err(CliError::new("no snapshot given").hint("pass `--snapshot PATH` or `--example NAME`"));
+        }
+    };
+    checked(loaded, args, "the snapshot with the plan applied")
 }
 
 fn report_diagnostics(loaded: &Loaded, args: &SnapshotArgs) {

@@ -10,6 +10,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod diff;
 pub mod effective;
 pub mod fib;
 pub mod finding;

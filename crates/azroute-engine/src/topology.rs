@@ -104,9 +104,21 @@ fn peering_statuses(snap: &Snapshot) -> Vec<PeeringStatus> {
                     .copied()
                     .find(|q| snap.peerings[q.index()].remote_vnet.resolved() == Some(p.vnet))
             });
-            let remote_state = reverse.map(|q| snap.peerings[q.index()].state.as_str().to_string());
+            let remote_state = match (remote_vnet, reverse) {
+                (_, Some(q)) => Some(snap.peerings[q.index()].state.as_str().to_string()),
+                (Some(_), None) => Some("missing".to_string()),
+                (None, None) => None,
+            };
             let local_ok = p.state == PeeringState::Connected;
-            let remote_ok = reverse.is_none_or(|q| snap.peerings[q.index()].state == PeeringState::Connected);
+            // §5.1: routes only when both peering objects are Connected. When the remote VNet
+            // is exported without a peering back, that side was deleted (its remote shows
+            // Disconnected in Azure, T37); when the remote VNet is not exported, this side's
+            // state is all there is.
+            let remote_ok = match (remote_vnet, reverse) {
+                (_, Some(q)) => snap.peerings[q.index()].state == PeeringState::Connected,
+                (Some(_), None) => false,
+                (None, None) => true,
+            };
             let local_loc = &snap.vnets[p.vnet.index()].location;
             let global = match remote_vnet {
                 Some(r) => {

@@ -177,19 +177,16 @@ fn finish(parts: Vec<lower::Pending>, files: Vec<SourceFile>, bytes: u64, mut ea
     Loaded { snapshot, diagnostics: early, stats, deleted }
 }
 
-/// Reads every `*.json` file a path names (in parallel) into one snapshot.
-pub fn load_path(path: &Path, options: &IngestOptions) -> Loaded {
-    let paths = match discover(path) {
-        Ok(paths) => paths,
-        Err(diag) => {
-            return Loaded {
-                snapshot: Snapshot::default(),
-                diagnostics: vec![diag],
-                stats: IngestStats::default(),
-                deleted: Vec::new(),
-            };
-        }
-    };
+/// What reading the files of one path gave, before linking.
+struct Parts {
+    parts: Vec<lower::Pending>,
+    files: Vec<SourceFile>,
+    bytes: u64,
+}
+
+/// Reads every file a path names (in parallel); file numbers start at `first_file`.
+fn read_parts(path: &Path, options: &IngestOptions, first_file: usize) -> Result<Parts, Diagnostic> {
+    let paths = discover(path)?;
     let files: Vec<SourceFile> = paths.iter().map(|p| SourceFile { path: p.display().to_string() }).collect();
     let results: Vec<(lower::Pending, u64)> = paths
         .par_iter()
@@ -199,10 +196,10 @@ pub fn load_path(path: &Path, options: &IngestOptions) -> Loaded {
             match read_file(p, options) {
                 Ok(text) => {
                     let len = text.len() as u64;
-                    (parse_one(i, &shown, &text), len)
+                    (parse_one(first_file + i, &shown, &text), len)
                 }
                 Err(diag) => {
-                    let mut failed = lower::Pending::new(i as u32, &shown);
+                    let mut failed = lower::Pending::new((first_file + i) as u32, &shown);
                     failed.diagnostics.push(diag);
                     (failed, 0)
                 }
@@ -210,7 +207,78 @@ pub fn load_path(path: &Path, options: &IngestOptions) -> Loaded {
         })
         .collect();
     let bytes = results.iter().map(|(_, b)| b).sum();
-    finish(results.into_iter().map(|(p, _)| p).collect(), files, bytes, Vec::new())
+    Ok(Parts { parts: results.into_iter().map(|(p, _)| p).collect(), files, bytes })
+}
+
+fn failed(diag: Diagnostic) -> Loaded {
+    Loaded {
+        snapshot: Snapshot::default(),
+        diagnostics: vec![diag],
+        stats: IngestStats::default(),
+        deleted: Vec::new(),
+    }
+}
+
+/// Reads every `*.json` file a path names (in parallel) into one snapshot.
+pub fn load_path(path: &Path, options: &IngestOptions) -> Loaded {
+    match read_parts(path, options, 0) {
+        Ok(p) => finish(p.parts, p.files, p.bytes, Vec::new()),
+        Err(diag) => failed(diag),
+    }
+}
+
+/// Reads a live snapshot and lays another input over it (a Terraform plan, or any snapshot):
+/// every resource of the overlay replaces the base resource with the same id or is added, and
+/// resources the overlay deletes (a plan's `["delete"]` actions), with their children, are
+/// removed. This is the estate as it will be once the plan is applied.
+pub fn load_overlay(base: &Path, overlay: &Path, options: &IngestOptions) -> Loaded {
+    let base = match read_parts(base, options, 0) {
+        Ok(p) => p,
+        Err(diag) => return failed(diag),
+    };
+    let over = match read_parts(overlay, options, base.files.len()) {
+        Ok(p) => p,
+        Err(diag) => return failed(diag),
+    };
+    finish_overlay(base, over)
+}
+
+/// [`load_overlay`] over in-memory files (the embedded examples, tests).
+pub fn load_overlay_texts(base: &[(String, String)], overlay: &[(String, String)]) -> Loaded {
+    let parts = |texts: &[(String, String)], first: usize| Parts {
+        parts: texts.iter().enumerate().map(|(i, (name, text))| parse_one(first + i, name, text)).collect(),
+        files: texts.iter().map(|(name, _)| SourceFile { path: name.clone() }).collect(),
+        bytes: texts.iter().map(|(_, t)| t.len() as u64).sum(),
+    };
+    finish_overlay(parts(base, 0), parts(overlay, base.len()))
+}
+
+/// [`load_overlay`] with an in-memory base and an overlay path.
+pub fn load_overlay_on_texts(base: &[(String, String)], overlay: &Path, options: &IngestOptions) -> Loaded {
+    let base = Parts {
+        parts: base.iter().enumerate().map(|(i, (name, text))| parse_one(i, name, text)).collect(),
+        files: base.iter().map(|(name, _)| SourceFile { path: name.clone() }).collect(),
+        bytes: base.iter().map(|(_, t)| t.len() as u64).sum(),
+    };
+    match read_parts(overlay, options, base.files.len()) {
+        Ok(over) => finish_overlay(base, over),
+        Err(diag) => failed(diag),
+    }
+}
+
+fn finish_overlay(base: Parts, over: Parts) -> Loaded {
+    let mut below = lower::Pending::default();
+    for part in base.parts {
+        below.absorb(part);
+    }
+    let mut above = lower::Pending::default();
+    for part in over.parts {
+        above.absorb(part);
+    }
+    below.overlay_with(&mut above);
+    let mut files = base.files;
+    files.extend(over.files);
+    finish(vec![below, above], files, base.bytes + over.bytes, Vec::new())
 }
 
 /// Reads in-memory files (the embedded examples, tests) into one snapshot.

@@ -578,16 +578,20 @@ fn apply_associations(
     let subnet_index = KeyIndex::new(subnet_keys.iter().map(|k| k.as_str()));
     let nic_keys: Vec<String> = nics.iter().map(|n| n.id.key()).collect();
     let nic_index = KeyIndex::new(nic_keys.iter().map(|k| k.as_str()));
+    // Removals (a plan deleting an association) first, so that a new association of the same
+    // subnet or NIC in the same plan wins.
+    let mut associations = associations;
+    associations.sort_by_key(|a| a.value.is_some());
     for a in associations {
         let applied = match a.kind {
             AssociationKind::SubnetRouteTable => subnet_index
                 .get(&a.target)
-                .map(|s| subnets[s as usize].route_table = Some(Link::Missing(a.value.clone()))),
+                .map(|s| subnets[s as usize].route_table = a.value.clone().map(Link::Missing)),
             AssociationKind::SubnetNsg => {
-                subnet_index.get(&a.target).map(|s| subnets[s as usize].nsg = Some(Link::Missing(a.value.clone())))
+                subnet_index.get(&a.target).map(|s| subnets[s as usize].nsg = a.value.clone().map(Link::Missing))
             }
             AssociationKind::NicNsg => {
-                nic_index.get(&a.target).map(|n| nics[n as usize].nsg = Some(Link::Missing(a.value.clone())))
+                nic_index.get(&a.target).map(|n| nics[n as usize].nsg = a.value.clone().map(Link::Missing))
             }
         };
         if applied.is_none() {
@@ -600,7 +604,9 @@ fn apply_associations(
                     "DanglingReference",
                     format!(
                         "`{}` associates `{}` with {what} `{}`, which is not in the snapshot; ignored",
-                        a.address, a.value, a.target
+                        a.address,
+                        a.value.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "nothing".into()),
+                        a.target
                     ),
                 )
                 .in_file(ctx.file(&a.origin))

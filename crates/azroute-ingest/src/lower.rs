@@ -48,8 +48,8 @@ pub(crate) struct PendingAssociation {
     pub kind: AssociationKind,
     /// Normalised id of the subnet or NIC.
     pub target: String,
-    /// The route table or NSG.
-    pub value: ArmId,
+    /// The route table or NSG; `None` when a plan deletes the association.
+    pub value: Option<ArmId>,
     /// The Terraform address, for messages.
     pub address: String,
     pub origin: Origin,
@@ -90,6 +90,9 @@ pub(crate) struct Pending {
     /// Normalised ids of resources a Terraform plan deletes (actions `["delete"]`, not
     /// replacements), for overlaying a plan on a live snapshot.
     pub deleted: Vec<String>,
+    /// Normalised ids of resources a Terraform plan leaves unchanged (`no-op`): laid over a
+    /// live snapshot, the live copy stays.
+    pub unchanged: Vec<String>,
     /// Terraform associations whose subnet or NIC was not in the same Terraform input; `link.rs`
     /// applies them to that resource wherever it was read.
     pub associations: Vec<PendingAssociation>,
@@ -1348,6 +1351,86 @@ impl Pending {
     }
 
     /// Appends everything read from another file.
+    /// Lays `overlay` over this (the base): the overlay's copies of resources it leaves
+    /// unchanged are dropped where the base has them (the live copy stays), then every base
+    /// resource the overlay replaces (same normalised id) or deletes (with the children of
+    /// deleted parents) is removed, so that absorbing the overlay afterwards yields the
+    /// overlaid estate.
+    pub fn overlay_with(&mut self, overlay: &mut Pending) {
+        use std::collections::HashSet;
+        if !overlay.unchanged.is_empty() {
+            let unchanged: HashSet<String> = overlay.unchanged.iter().cloned().collect();
+            fn keep_keyed<T>(over: &mut Vec<Keyed<T>>, base: &[Keyed<T>], unchanged: &HashSet<String>) {
+                let in_base: HashSet<&str> = base.iter().map(|k| k.key.as_str()).collect();
+                over.retain(|k| !(unchanged.contains(&k.key) && in_base.contains(k.key.as_str())));
+            }
+            fn keep_child<T>(over: &mut Vec<Child<T>>, base: &[Child<T>], unchanged: &HashSet<String>) {
+                let in_base: HashSet<&str> = base.iter().map(|k| k.key.as_str()).collect();
+                over.retain(|k| !(unchanged.contains(&k.key) && in_base.contains(k.key.as_str())));
+            }
+            keep_keyed(&mut overlay.vnets, &self.vnets, &unchanged);
+            keep_child(&mut overlay.subnets, &self.subnets, &unchanged);
+            keep_child(&mut overlay.peerings, &self.peerings, &unchanged);
+            keep_keyed(&mut overlay.route_tables, &self.route_tables, &unchanged);
+            keep_child(&mut overlay.routes, &self.routes, &unchanged);
+            keep_keyed(&mut overlay.nics, &self.nics, &unchanged);
+            keep_keyed(&mut overlay.vms, &self.vms, &unchanged);
+            keep_keyed(&mut overlay.gateways, &self.gateways, &unchanged);
+            keep_keyed(&mut overlay.local_gateways, &self.local_gateways, &unchanged);
+            keep_keyed(&mut overlay.connections, &self.connections, &unchanged);
+            keep_keyed(&mut overlay.nsgs, &self.nsgs, &unchanged);
+            keep_child(&mut overlay.rules, &self.rules, &unchanged);
+            keep_keyed(&mut overlay.private_endpoints, &self.private_endpoints, &unchanged);
+            keep_keyed(&mut overlay.load_balancers, &self.load_balancers, &unchanged);
+            keep_keyed(&mut overlay.public_ips, &self.public_ips, &unchanged);
+            // Inline children of a base route table or NSG are inside it; standalone ones may be
+            // exported separately: either way the base keeps them.
+            overlay.unpaired_peerings.retain(|u| !unchanged.contains(&u.key));
+        }
+        self.remove_replaced_by(overlay);
+    }
+
+    /// Drops what `overlay` replaces (same normalised id) or deletes (with the children of
+    /// deleted parents).
+    fn remove_replaced_by(&mut self, overlay: &Pending) {
+        use std::collections::HashSet;
+        let deleted: HashSet<&str> = overlay.deleted.iter().map(String::as_str).collect();
+        fn keyed<T>(items: &mut Vec<Keyed<T>>, over: &[Keyed<T>], deleted: &HashSet<&str>) {
+            let replaced: HashSet<&str> = over.iter().map(|k| k.key.as_str()).collect();
+            items.retain(|k| !replaced.contains(k.key.as_str()) && !deleted.contains(k.key.as_str()));
+        }
+        fn child<T>(items: &mut Vec<Child<T>>, over: &[Child<T>], deleted: &HashSet<&str>) {
+            let replaced: HashSet<&str> = over.iter().map(|k| k.key.as_str()).collect();
+            items.retain(|k| {
+                !replaced.contains(k.key.as_str())
+                    && !deleted.contains(k.key.as_str())
+                    && !deleted.contains(k.parent.as_str())
+            });
+        }
+        keyed(&mut self.vnets, &overlay.vnets, &deleted);
+        child(&mut self.subnets, &overlay.subnets, &deleted);
+        child(&mut self.peerings, &overlay.peerings, &deleted);
+        keyed(&mut self.route_tables, &overlay.route_tables, &deleted);
+        child(&mut self.routes, &overlay.routes, &deleted);
+        keyed(&mut self.nics, &overlay.nics, &deleted);
+        keyed(&mut self.vms, &overlay.vms, &deleted);
+        keyed(&mut self.gateways, &overlay.gateways, &deleted);
+        keyed(&mut self.local_gateways, &overlay.local_gateways, &deleted);
+        keyed(&mut self.connections, &overlay.connections, &deleted);
+        keyed(&mut self.nsgs, &overlay.nsgs, &deleted);
+        child(&mut self.rules, &overlay.rules, &deleted);
+        keyed(&mut self.private_endpoints, &overlay.private_endpoints, &deleted);
+        keyed(&mut self.load_balancers, &overlay.load_balancers, &deleted);
+        keyed(&mut self.public_ips, &overlay.public_ips, &deleted);
+        // Children of a deleted or replaced parent that the base holds inline go with it (a
+        // replaced route table brings its own routes); standalone children were handled above.
+        let gone: HashSet<&str> = deleted.iter().copied().collect();
+        self.subnet_nic_refs.retain(|(subnet, _)| !gone.contains(subnet.as_str()));
+        if !overlay.service_tags.is_empty() {
+            self.service_tags.clear();
+        }
+    }
+
     pub fn absorb(&mut self, other: Pending) {
         self.vnets.extend(other.vnets);
         self.subnets.extend(other.subnets);
@@ -1368,6 +1451,7 @@ impl Pending {
         self.learned.extend(other.learned);
         self.subnet_nic_refs.extend(other.subnet_nic_refs);
         self.deleted.extend(other.deleted);
+        self.unchanged.extend(other.unchanged);
         self.associations.extend(other.associations);
         self.unpaired_peerings.extend(other.unpaired_peerings);
         self.diagnostics.extend(other.diagnostics);

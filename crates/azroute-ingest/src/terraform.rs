@@ -190,6 +190,14 @@ struct TfCommon {
     resource_group_name: Option<String>,
 }
 
+/// What a deleted association's prior state names.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TfAssociationTarget {
+    subnet_id: Option<String>,
+    network_interface_id: Option<String>,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct TfVnet {
@@ -757,6 +765,9 @@ struct Instance<'t> {
     path: String,
     /// `after_unknown` of a plan change.
     unknown: Option<Value>,
+    /// A plan change with actions `["no-op"]`: Terraform leaves the resource as it is, so laid
+    /// over a live snapshot the live copy stays.
+    unchanged: bool,
 }
 
 // ===== Entry point =====
@@ -968,7 +979,7 @@ impl<'t> Reader<'_, 't> {
                 let Some(values) = res.values else {
                     continue;
                 };
-                self.push(&address, values, format!("{rpath}.values"), None, &rpath);
+                self.push(&address, values, format!("{rpath}.values"), None, &rpath, false);
             }
             // Pushed in reverse so modules are read in file order.
             let children = module.child_modules.unwrap_or_default();
@@ -1017,7 +1028,8 @@ impl<'t> Reader<'_, 't> {
                 continue;
             };
             let unknown = body.after_unknown.and_then(|u| serde_json::from_str::<Value>(u.get()).ok());
-            self.push(&address, after, format!("{cpath}.change.after"), unknown, &cpath);
+            let unchanged = actions.len() == 1 && actions[0] == "no-op";
+            self.push(&address, after, format!("{cpath}.change.after"), unknown, &cpath, unchanged);
         }
     }
 
@@ -1025,19 +1037,38 @@ impl<'t> Reader<'_, 't> {
     fn deletion(&mut self, address: &str, rtype: Option<&str>, before: Option<&'t RawValue>, path: &str) {
         // An association's id is its subnet's (or `nic|nsg`): deleting it changes the subnet
         // or NIC, it deletes no ARM resource.
-        if matches!(
-            rtype,
-            Some(
-                "azurerm_subnet_route_table_association"
-                    | "azurerm_subnet_network_security_group_association"
-                    | "azurerm_network_interface_security_group_association"
-            )
-        ) {
-            return;
-        }
         let Some(before) = before else {
             return;
         };
+        let kind = match rtype {
+            Some("azurerm_subnet_route_table_association") => Some(AssociationKind::SubnetRouteTable),
+            Some("azurerm_subnet_network_security_group_association") => Some(AssociationKind::SubnetNsg),
+            Some("azurerm_network_interface_security_group_association") => Some(AssociationKind::NicNsg),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            // Laid over a live snapshot, the subnet or NIC loses its route table or NSG.
+            let Some(before) =
+                self.typed::<TfAssociationTarget>(before, &format!("{path}.change.before"), Some(address), "")
+            else {
+                return;
+            };
+            let target = match kind {
+                AssociationKind::NicNsg => before.network_interface_id,
+                _ => before.subnet_id,
+            };
+            if let Some(target) = target.filter(|t| !t.trim().is_empty()) {
+                let origin = Origin { file: self.pending.file, json_path: format!("{path}.change.before") };
+                self.pending.associations.push(PendingAssociation {
+                    kind,
+                    target: normalize_id(&target),
+                    value: None,
+                    address: address.to_string(),
+                    origin,
+                });
+            }
+            return;
+        }
         let Some(common) = self.typed::<TfCommon>(before, &format!("{path}.change.before"), Some(address), "") else {
             return;
         };
@@ -1093,12 +1124,20 @@ impl<'t> Reader<'_, 't> {
                 let Some(attributes) = instance.attributes else {
                     continue;
                 };
-                self.push(&address, attributes, format!("{ipath}.attributes"), None, &ipath);
+                self.push(&address, attributes, format!("{ipath}.attributes"), None, &ipath, false);
             }
         }
     }
 
-    fn push(&mut self, address: &str, values: &'t RawValue, path: String, unknown: Option<Value>, object_path: &str) {
+    fn push(
+        &mut self,
+        address: &str,
+        values: &'t RawValue,
+        path: String,
+        unknown: Option<Value>,
+        object_path: &str,
+        unchanged: bool,
+    ) {
         let Some(addr) = Address::parse(address) else {
             self.pending.diag(
                 Diagnostic::warning(
@@ -1109,7 +1148,7 @@ impl<'t> Reader<'_, 't> {
             );
             return;
         };
-        let inst = Instance { addr, shown: address.to_string(), values, path, unknown };
+        let inst = Instance { addr, shown: address.to_string(), values, path, unknown, unchanged };
         if inst.addr.data {
             self.data_insts.push(inst);
         } else {
@@ -1424,6 +1463,7 @@ impl<'p, 't> Lowerer<'p, 't> {
         for (key, nic) in nics {
             self.pending.nics.push(Keyed { key, item: nic });
         }
+        self.record_unchanged();
         if self.used_placeholder_subscription {
             self.pending.diag(
                 Diagnostic::new(
@@ -1433,6 +1473,32 @@ impl<'p, 't> Lowerer<'p, 't> {
                 )
                 .hint("such ids cannot match resources exported from Azure; include the state of an existing resource of the same subscription"),
             );
+        }
+    }
+
+    /// Keys of resources a plan leaves as they are (`no-op`), for laying the plan over a live
+    /// snapshot. A route table or NSG whose standalone routes or rules change, or lose a member,
+    /// is changed even when its own resource is not.
+    fn record_unchanged(&mut self) {
+        let mut changed_parents: std::collections::HashSet<String> =
+            self.pending.deleted.iter().map(|d| normalize_id(&parent_id(d))).collect();
+        for (i, inst) in self.insts.iter().enumerate() {
+            if !inst.unchanged
+                && matches!(inst.addr.rtype.as_str(), "azurerm_route" | "azurerm_network_security_rule")
+                && let Some(id) = &self.ids[i]
+            {
+                changed_parents.insert(normalize_id(&parent_id(id)));
+            }
+        }
+        for (i, inst) in self.insts.iter().enumerate() {
+            if inst.unchanged
+                && let Some(id) = &self.ids[i]
+            {
+                let key = normalize_id(id);
+                if !changed_parents.contains(&key) {
+                    self.pending.unchanged.push(key);
+                }
+            }
         }
     }
 
@@ -2322,7 +2388,7 @@ impl<'p, 't> Lowerer<'p, 't> {
                 self.pending.associations.push(PendingAssociation {
                     kind,
                     target: key,
-                    value: ArmId::new(&value),
+                    value: Some(ArmId::new(&value)),
                     address: self.insts[i].shown.clone(),
                     origin,
                 });

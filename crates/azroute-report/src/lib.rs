@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod diff;
 pub mod doctor;
 pub mod nexthop;
 pub mod reach;

@@ -6,6 +6,9 @@ use crate::input::CliError;
 use crate::output::emit;
 
 pub fn run(args: ExamplesArgs) -> Result<i32, CliError> {
+    if let (Some(name), Some(dir)) = (&args.export, &args.out) {
+        return export(name, dir);
+    }
     let mut out = String::new();
     for example in EXAMPLES {
         if args.names {
@@ -19,5 +22,37 @@ pub fn run(args: ExamplesArgs) -> Result<i32, CliError> {
         out.push_str("\nUse one with any command, e.g. `azroute routes --example hub-spoke --nic nic-app1`.\n");
     }
     emit(&out);
+    Ok(0)
+}
+
+/// Writes an example's files into `dir`, never overwriting a file.
+fn export(name: &str, dir: &std::path::Path) -> Result<i32, CliError> {
+    let Some(example) = crate::examples::find(name) else {
+        let names: Vec<&str> = EXAMPLES.iter().map(|e| e.name).collect();
+        return Err(CliError::new(format!("no example estate named `{name}`"))
+            .hint(format!("the examples are: {}", names.join(", "))));
+    };
+    let texts = example.files;
+    for (file, _) in texts {
+        let target = dir.join(file);
+        if target.exists() {
+            return Err(CliError::new(format!("`{}` already exists", target.display()))
+                .hint("export into an empty or new directory; azroute never overwrites files"));
+        }
+    }
+    for (file, text) in texts {
+        let target = dir.join(file);
+        let written =
+            target.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&target, text));
+        if let Err(err) = written {
+            return Err(CliError::new(format!("cannot write `{}`: {err}", target.display())));
+        }
+    }
+    emit(&format!(
+        "wrote {} file(s) of `{name}` to {}\nedit them, then compare: azroute diff --before example:{name} --after {}\n",
+        texts.len(),
+        dir.display(),
+        dir.display()
+    ));
     Ok(0)
 }

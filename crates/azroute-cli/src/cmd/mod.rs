@@ -1,6 +1,7 @@
 //! One module per command; each returns the exit code or an error for the user.
 
 mod collect;
+mod diff;
 mod doctor;
 mod examples;
 mod ip_flow;
@@ -24,6 +25,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::IpFlow(args) => ip_flow::run(args),
         Command::Trace(args) => trace::run(args),
         Command::Reach(args) => reach::run(args),
+        Command::Diff(args) => diff::run_diff(args),
+        Command::WhatIf(args) => diff::run_what_if(args),
         Command::Verify(args) => verify::run(args),
         Command::Collect(args) => collect::run(args),
     }

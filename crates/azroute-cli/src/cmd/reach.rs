@@ -7,7 +7,7 @@ use azroute_engine::reach::{ReachQuery, reach};
 use azroute_model::{Snapshot, SubnetIdx};
 use azroute_report::reach as report;
 
-use crate::args::{ReachArgs, ReachFormat, TraceProtocolArg};
+use crate::args::{ReachArgs, ReachFormat, ReachScopeArgs, TraceProtocolArg};
 use crate::input::{self, CliError};
 use crate::output::emit_with;
 
@@ -69,24 +69,29 @@ pub fn select_subnets(snap: &Snapshot, glob: Option<&str>, flag: &str) -> Result
     Ok(picked)
 }
 
-pub fn run(args: ReachArgs) -> Result<i32, CliError> {
-    let loaded = input::load(&args.snapshot)?;
-    let snap = &loaded.snapshot;
-    let engine = RouteEngine::new(snap, input::model_options(&args.model));
-    let query = ReachQuery {
-        sources: select_subnets(snap, args.from.as_deref(), "--from")?,
-        destinations: select_subnets(snap, args.to.as_deref(), "--to")?,
-        on_premises: !args.no_on_premises,
-        internet: (!args.no_internet).then_some(args.internet_address),
-        protocol: match args.protocol {
+/// The matrix a command's reachability options ask for, on one snapshot.
+pub fn query(snap: &Snapshot, scope: &ReachScopeArgs) -> Result<ReachQuery, CliError> {
+    Ok(ReachQuery {
+        sources: select_subnets(snap, scope.from.as_deref(), "--from")?,
+        destinations: select_subnets(snap, scope.to.as_deref(), "--to")?,
+        on_premises: !scope.no_on_premises,
+        internet: (!scope.no_internet).then_some(scope.internet_address),
+        protocol: match scope.protocol {
             TraceProtocolArg::Tcp => FlowProtocol::Tcp,
             TraceProtocolArg::Udp => FlowProtocol::Udp,
             TraceProtocolArg::Icmp => FlowProtocol::Icmp,
         },
-        source_port: args.source_port,
-        destination_port: args.port,
-        evaluate_nsgs: !args.no_nsg,
-    };
+        source_port: scope.source_port,
+        destination_port: scope.port,
+        evaluate_nsgs: !scope.no_nsg,
+    })
+}
+
+pub fn run(args: ReachArgs) -> Result<i32, CliError> {
+    let loaded = input::load(&args.snapshot)?;
+    let snap = &loaded.snapshot;
+    let engine = RouteEngine::new(snap, input::model_options(&args.model));
+    let query = query(snap, &args.scope)?;
     let matrix = reach(&engine, &query);
     let report = report::ReachReport::new(snap, &matrix, &query, args.problems);
     emit_with(|out| match args.output {
