@@ -142,7 +142,7 @@ pub fn diff_tables(before: &EffectiveRouteTable, after: &EffectiveRouteTable) ->
         let a = candidates.remove(pick);
         let fields = fields_differ(b, a);
         if !fields.is_empty() {
-            changes.push(RouteChange::Changed { before: b.clone(), after: a.clone(), fields });
+            changes.push(RouteChange::Changed { before: Box::new(b.clone()), after: Box::new(a.clone()), fields });
         }
     }
     for a in &after.routes {
