@@ -23,8 +23,8 @@ pub enum RouteChange {
     /// The same (source, prefix) with a different next hop, state or name; the fields that
     /// differ use Azure's names (`nextHopType`, `nextHopIpAddress`, `state`, `name`).
     Changed {
-        before: EffectiveRoute,
-        after: EffectiveRoute,
+        before: Box<EffectiveRoute>,
+        after: Box<EffectiveRoute>,
         fields: Vec<&'static str>,
     },
 }
