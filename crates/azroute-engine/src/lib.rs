@@ -14,6 +14,7 @@ pub mod diff;
 pub mod effective;
 pub mod fib;
 pub mod finding;
+pub mod incremental;
 pub mod nexthop;
 pub mod nsg;
 pub mod reach;
@@ -103,7 +104,7 @@ impl std::error::Error for RouteError {}
 pub struct RouteEngine<'s> {
     pub snap: &'s Snapshot,
     pub options: ModelOptions,
-    pub topology: Topology,
+    pub topology: Arc<Topology>,
     cache: Mutex<HashMap<ContextKey, Arc<EffectiveRouteTable>>>,
     /// Each subnet's table, found once: traces look tables up at every hop.
     by_subnet: Vec<OnceLock<Result<Arc<EffectiveRouteTable>, RouteError>>>,
@@ -121,9 +122,20 @@ impl<'s> RouteEngine<'s> {
         options: ModelOptions,
         cache: HashMap<ContextKey, Arc<EffectiveRouteTable>>,
     ) -> RouteEngine<'s> {
+        RouteEngine::with_parts(snap, options, Arc::new(Topology::build(snap)), cache)
+    }
+
+    /// An engine over already derived facts and computed tables (incremental recomputation
+    /// keeps both across changes that do not touch them).
+    pub fn with_parts(
+        snap: &'s Snapshot,
+        options: ModelOptions,
+        topology: Arc<Topology>,
+        cache: HashMap<ContextKey, Arc<EffectiveRouteTable>>,
+    ) -> RouteEngine<'s> {
         RouteEngine {
             snap,
-            topology: Topology::build(snap),
+            topology,
             options,
             cache: Mutex::new(cache),
             by_subnet: (0..snap.subnets.len()).map(|_| OnceLock::new()).collect(),

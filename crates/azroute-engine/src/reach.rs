@@ -165,6 +165,8 @@ pub struct ReachStats {
     pub destination_classes: usize,
     /// Traces run (one per distinct class pair, reply included).
     pub traces: usize,
+    /// Class pairs whose outcome was reused from before a change (incremental).
+    pub reused: usize,
 }
 
 /// The matrix, row-major.
@@ -594,6 +596,17 @@ pub fn reach_tracer<'e, 's>(engine: &'e RouteEngine<'s>, query: &ReachQuery) -> 
 
 /// Computes the matrix.
 pub fn reach(engine: &RouteEngine<'_>, query: &ReachQuery) -> ReachMatrix {
+    reach_incremental(engine, query, None).0
+}
+
+/// Computes the matrix, reusing the outcomes of an earlier computation (on the same estate
+/// before a change) for every representative pair whose trace consulted nothing the change
+/// touched; returns the pairs traced, for the next change.
+pub fn reach_incremental(
+    engine: &RouteEngine<'_>,
+    query: &ReachQuery,
+    previous: Option<(&PairCache, &Invalidation)>,
+) -> (ReachMatrix, PairCache) {
     let tracer = &reach_tracer(engine, query);
     let snap = engine.snap;
     let atoms = atoms(engine);
@@ -691,7 +704,9 @@ pub fn reach(engine: &RouteEngine<'_>, query: &ReachQuery) -> ReachMatrix {
     }
     pairs.sort_unstable();
     pairs.dedup();
-    let traced: Vec<PairOutcome> = pairs
+    let flow = (query.protocol, query.source_port, query.destination_port, query.evaluate_nsgs);
+    let reusable = previous.filter(|(cache, _)| cache.flow == Some(flow));
+    let traced: Vec<(PairKey, PairOutcome, Option<Consulted>, bool)> = pairs
         .par_iter()
         .map(|&(src, dst)| {
             let (src_ip, src_nic, src_subnet) = source_classes.reps[src as usize];
@@ -701,7 +716,24 @@ pub fn reach(engine: &RouteEngine<'_>, query: &ReachQuery) -> ReachMatrix {
             {
                 dst_ip = alt;
             }
-            trace_pair(tracer, query, src_ip, src_nic, src_subnet, dst_ip)
+            let key = (src_ip, src_nic, src_subnet, dst_ip);
+            if let Some((cache, stale)) = reusable
+                && let Some((outcome, consulted)) = cache.entries.get(&key)
+                && !stale.stales(consulted)
+            {
+                return (key, outcome.clone(), consulted.clone(), true);
+            }
+            let (outcome, consulted) = trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip);
+            (key, outcome, consulted, false)
+        })
+        .collect();
+    let reused = traced.iter().filter(|t| t.3).count();
+    let mut cache = PairCache { entries: HashMap::with_capacity(traced.len()), flow: Some(flow) };
+    let traced: Vec<PairOutcome> = traced
+        .into_iter()
+        .map(|(key, outcome, consulted, _)| {
+            cache.entries.insert(key, (outcome.clone(), consulted));
+            outcome
         })
         .collect();
     let mut outcomes: Vec<PairOutcome> = Vec::new();
@@ -773,7 +805,8 @@ pub fn reach(engine: &RouteEngine<'_>, query: &ReachQuery) -> ReachMatrix {
         atoms: atoms.len(),
         source_classes: source_classes.reps.len(),
         destination_classes: destination_classes.reps.len(),
-        traces: pairs.len(),
+        traces: pairs.len() - reused,
+        reused,
     };
     let mut assumptions = vec![
         "each address class is traced once, from a representative address (a NIC's where the class holds one)"
@@ -787,7 +820,7 @@ pub fn reach(engine: &RouteEngine<'_>, query: &ReachQuery) -> ReachMatrix {
     if let Some(ip) = query.internet {
         assumptions.push(format!("the Internet column stands for {ip}; a user route for a narrower public prefix can treat other addresses differently"));
     }
-    ReachMatrix { rows, columns, cells, parts, outcomes, stats, errors, assumptions }
+    (ReachMatrix { rows, columns, cells, parts, outcomes, stats, errors, assumptions }, cache)
 }
 
 /// Orders a cell's outcomes (largest first) and sums them up.
@@ -820,9 +853,22 @@ pub(crate) fn trace_pair(
     src_subnet: Option<SubnetIdx>,
     dst_ip: IpAddr,
 ) -> PairOutcome {
+    trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip).0
+}
+
+/// Traces one representative pair, with what the trace consulted (`None`: unknown, as when
+/// routes could not be computed; such a result is recomputed after any change).
+fn trace_pair_consulting(
+    tracer: &Tracer<'_, '_>,
+    query: &ReachQuery,
+    src_ip: IpAddr,
+    src_nic: Option<NicIdx>,
+    src_subnet: Option<SubnetIdx>,
+    dst_ip: IpAddr,
+) -> (PairOutcome, Option<Consulted>) {
     if src_ip == dst_ip {
         // A host talking to itself never reaches the network.
-        return PairOutcome {
+        let outcome = PairOutcome {
             reach: Reachability::Delivered,
             verdict: Verdict::Delivered,
             code: None,
@@ -830,6 +876,7 @@ pub(crate) fn trace_pair(
             nvas: Vec::new(),
             codes: Vec::new(),
         };
+        return (outcome, Some(Consulted::default()));
     }
     let source = match (src_nic, src_subnet) {
         (Some(nic), _) => TraceSource::Nic { nic, ip: src_ip },
@@ -844,15 +891,83 @@ pub(crate) fn trace_pair(
         destination_port: query.destination_port,
     };
     match tracer.trace(request) {
-        Ok(trace) => outcome_of(&trace),
-        Err(_) => PairOutcome {
-            reach: Reachability::Dropped,
-            verdict: Verdict::Dropped,
-            code: Some("IncompleteSnapshot"),
-            failed: Some(FailedDirection::Request),
-            nvas: Vec::new(),
-            codes: vec!["IncompleteSnapshot"],
-        },
+        Ok(trace) => {
+            let mut subnets: Vec<SubnetIdx> = src_subnet.into_iter().collect();
+            let mut vnets: Vec<VnetIdx> = Vec::new();
+            for path in std::iter::once(&trace.forward).chain(trace.reverse.as_ref()) {
+                subnets.extend(path.consulted.iter().copied());
+                vnets.extend(path.consulted_vnets.iter().copied());
+            }
+            let snap = tracer.routes.snap;
+            vnets.extend(subnets.iter().map(|s| snap.subnets[s.index()].vnet));
+            subnets.sort_unstable();
+            subnets.dedup();
+            vnets.sort_unstable();
+            vnets.dedup();
+            (outcome_of(&trace), Some(Consulted { subnets, vnets }))
+        }
+        Err(_) => (
+            PairOutcome {
+                reach: Reachability::Dropped,
+                verdict: Verdict::Dropped,
+                code: Some("IncompleteSnapshot"),
+                failed: Some(FailedDirection::Request),
+                nvas: Vec::new(),
+                codes: vec!["IncompleteSnapshot"],
+            },
+            None,
+        ),
+    }
+}
+
+/// What one trace consulted: the subnets whose routes or NSGs decided something and the VNets
+/// whose peerings, gateways or subnets did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Consulted {
+    pub subnets: Vec<SubnetIdx>,
+    pub vnets: Vec<VnetIdx>,
+}
+
+/// What a change may have altered: traces that consulted none of it keep their outcome.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Invalidation {
+    pub subnets: std::collections::HashSet<SubnetIdx>,
+    pub vnets: std::collections::HashSet<VnetIdx>,
+    /// Everything is stale (the query changed, or a change of another kind).
+    pub all: bool,
+}
+
+impl Invalidation {
+    fn stales(&self, consulted: &Option<Consulted>) -> bool {
+        match consulted {
+            None => true,
+            Some(c) => {
+                self.all
+                    || c.subnets.iter().any(|s| self.subnets.contains(s))
+                    || c.vnets.iter().any(|v| self.vnets.contains(v))
+            }
+        }
+    }
+}
+
+/// The representative pairs a matrix traced, keyed by addresses, with their outcomes and what
+/// each consulted: the memory of incremental reachability.
+#[derive(Clone, Debug, Default)]
+pub struct PairCache {
+    entries: HashMap<PairKey, (PairOutcome, Option<Consulted>)>,
+    /// The flow the outcomes are for.
+    flow: Option<(FlowProtocol, u16, u16, bool)>,
+}
+
+type PairKey = (IpAddr, Option<NicIdx>, Option<SubnetIdx>, IpAddr);
+
+impl PairCache {
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }
 

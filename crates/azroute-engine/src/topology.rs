@@ -11,7 +11,7 @@ use ipnet::IpNet;
 use crate::route::{GatewayRouteKind, TableNote};
 
 /// The state of one peering object, with its reverse side.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeeringStatus {
     /// Both sides Connected (or the remote VNet is not exported and this side says Connected).
     pub connected: bool,
@@ -25,7 +25,7 @@ pub struct PeeringStatus {
 }
 
 /// The gateway(s) whose routes a VNet receives.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GatewayAttachment {
     pub gateways: Vec<GatewayIdx>,
     /// Set when the gateways are the remote VNet's, reached by gateway transit.

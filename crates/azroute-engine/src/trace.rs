@@ -262,6 +262,10 @@ pub struct PathTrace {
     pub devices: Vec<NicIdx>,
     /// The gateway the packet left by, for the reply to come back through.
     pub exit_gateway: Option<GatewayIdx>,
+    /// Subnets whose routes or NSGs the walk consulted.
+    pub consulted: Vec<SubnetIdx>,
+    /// VNets whose peerings or gateways the walk consulted (beyond those of the subnets).
+    pub consulted_vnets: Vec<VnetIdx>,
 }
 
 /// A full trace: the request, the forward path and the reply.
@@ -321,9 +325,25 @@ struct Walk {
     /// The packet came in through a gateway and no NVA has forwarded it since: peerings accept
     /// it without `allowForwardedTraffic` (§5.2, not needed for Azure VPN gateway forwarding).
     from_gateway: bool,
+    /// Subnets whose routes or NSGs decided something, and VNets whose peerings or gateways
+    /// did: what a change must touch to change this path (incremental recomputation).
+    consulted: Vec<SubnetIdx>,
+    consulted_vnets: Vec<VnetIdx>,
 }
 
 impl Walk {
+    fn new() -> Walk {
+        Walk {
+            hops: Vec::new(),
+            findings: Vec::new(),
+            devices: Vec::new(),
+            exit_gateway: None,
+            from_gateway: false,
+            consulted: Vec::new(),
+            consulted_vnets: Vec::new(),
+        }
+    }
+
     fn finish(self, verdict: Verdict) -> PathTrace {
         PathTrace {
             verdict,
@@ -331,6 +351,8 @@ impl Walk {
             findings: self.findings,
             devices: self.devices,
             exit_gateway: self.exit_gateway,
+            consulted: self.consulted,
+            consulted_vnets: self.consulted_vnets,
         }
     }
 }
@@ -482,24 +504,12 @@ impl<'e, 's> Tracer<'e, 's> {
     fn arriving_from_outside(&self, src: IpAddr, pkt: Packet) -> Result<PathTrace, RouteError> {
         let snap = self.snap();
         if let Some(g) = self.on_premises_gateway(src) {
-            let mut walk = Walk {
-                hops: Vec::new(),
-                findings: Vec::new(),
-                devices: Vec::new(),
-                exit_gateway: None,
-                from_gateway: false,
-            };
+            let mut walk = Walk::new();
             walk.hops.push(Hop::new(HopKind::OnPremises, "on-premises", "", Some(src)));
             return self.continue_walk(walk, Start::Gateway { gateway: g }, pkt, &HashSet::new());
         }
         // From the Internet: only a public IP can be reached.
-        let mut walk = Walk {
-            hops: Vec::new(),
-            findings: Vec::new(),
-            devices: Vec::new(),
-            exit_gateway: None,
-            from_gateway: false,
-        };
+        let mut walk = Walk::new();
         walk.hops.push(Hop::new(HopKind::Internet, "Internet", "", Some(src)));
         let public_owner = self.addressing.owners(pkt.dst).iter().find_map(|o| match o {
             Owner::PublicIp { nic } => Some(*nic),
@@ -543,13 +553,7 @@ impl<'e, 's> Tracer<'e, 's> {
     }
 
     fn walk(&self, start: Start, pkt: Packet, forward_nics: &HashSet<Endpoint>) -> Result<PathTrace, RouteError> {
-        let walk = Walk {
-            hops: Vec::new(),
-            findings: Vec::new(),
-            devices: Vec::new(),
-            exit_gateway: None,
-            from_gateway: false,
-        };
+        let walk = Walk::new();
         self.continue_walk(walk, start, pkt, forward_nics)
     }
 
@@ -595,6 +599,7 @@ impl<'e, 's> Tracer<'e, 's> {
             None => Endpoint::Host(subnet),
         };
         let stateful = forward_nics.contains(&endpoint);
+        walk.consulted.push(subnet);
         let levels = self.security.levels_at(subnet, nic, direction);
         for level in &levels {
             let mut unknown = Vec::new();
@@ -814,6 +819,7 @@ impl<'e, 's> Tracer<'e, 's> {
 
             let table = self.routes.subnet_table(subnet)?;
             let vnet = snap.subnets[subnet.index()].vnet;
+            walk.consulted.push(subnet);
             let Some(entry) = table.fib.lookup(pkt.dst).copied() else {
                 walk.findings.push(Finding::new(
                     "NoRoute",
@@ -858,6 +864,7 @@ impl<'e, 's> Tracer<'e, 's> {
                     }
                     walk.findings.push(f);
                     walk.findings.extend(self.why_unreachable(vnet, subnet, &table, pkt.dst));
+                    walk.consulted_vnets.extend(self.in_some_vnet(pkt.dst));
                     return Ok(walk.finish(Verdict::Dropped));
                 }
                 NextHopType::Internet => {
@@ -873,6 +880,7 @@ impl<'e, 's> Tracer<'e, 's> {
                             .evidence(route.label()),
                         );
                         walk.findings.extend(self.why_unreachable(vnet, subnet, &table, pkt.dst));
+                        walk.consulted_vnets.extend(self.in_some_vnet(pkt.dst));
                         self.note(&mut hop.notes, || {
                             "a private destination sent to the Internet is not delivered".to_string()
                         });
@@ -1193,6 +1201,7 @@ impl<'e, 's> Tracer<'e, 's> {
         if from_vnet == to_vnet {
             return true;
         }
+        walk.consulted_vnets.extend([from_vnet, to_vnet]);
         let snap = self.snap();
         let topo = &self.routes.topology;
         let Some(p) = topo.peering_between(snap, from_vnet, to_vnet) else { return true };
@@ -1313,6 +1322,7 @@ impl<'e, 's> Tracer<'e, 's> {
                 .resource(snap.vnets[target_vnet.index()].id.to_string()),
             );
             walk.findings.extend(self.why_unreachable(vnet, subnet, table, pkt.dst));
+            walk.consulted_vnets.extend(self.in_some_vnet(pkt.dst));
             return Ok(walk.finish(Verdict::Dropped));
         };
         if !self.cross_peering(&mut walk, vnet, target_vnet, pkt) {
@@ -1680,26 +1690,14 @@ impl<'e, 's> Tracer<'e, 's> {
             Verdict::Delivered => {
                 if let (None, Some(subnet), HopKind::Destination) = (last.nic, last.subnet, last.kind) {
                     let reply = Packet { src: last.address.unwrap_or(reply.src), ..reply };
-                    let walk = Walk {
-                        hops: Vec::new(),
-                        findings: Vec::new(),
-                        devices: Vec::new(),
-                        exit_gateway: None,
-                        from_gateway: false,
-                    };
+                    let walk = Walk::new();
                     return self.continue_walk(walk, Start::Host { subnet }, reply, &forward_nics);
                 }
                 match (last.nic, last.kind) {
                     (Some(nic), HopKind::Destination) => {
                         // The reply leaves from the address the request was delivered to.
                         let reply = Packet { src: last.address.unwrap_or(reply.src), ..reply };
-                        let mut walk = Walk {
-                            hops: Vec::new(),
-                            findings: Vec::new(),
-                            devices: Vec::new(),
-                            exit_gateway: None,
-                            from_gateway: false,
-                        };
+                        let mut walk = Walk::new();
                         let subnet = self.routes.nic_subnet(nic)?;
                         let mut hop = self.nic_hop(HopKind::Source, nic, Some(reply.src));
                         hop.subnet = Some(subnet);
@@ -1722,13 +1720,7 @@ impl<'e, 's> Tracer<'e, 's> {
             }
             Verdict::ExitedToOnPremises => match forward.exit_gateway {
                 Some(g) => {
-                    let mut walk = Walk {
-                        hops: Vec::new(),
-                        findings: Vec::new(),
-                        devices: Vec::new(),
-                        exit_gateway: None,
-                        from_gateway: false,
-                    };
+                    let mut walk = Walk::new();
                     walk.hops.push(Hop::new(HopKind::OnPremises, "on-premises", "", Some(reply.src)));
                     self.continue_walk(walk, Start::Gateway { gateway: g }, reply, &forward_nics)
                 }
@@ -1741,10 +1733,7 @@ impl<'e, 's> Tracer<'e, 's> {
                     Some(&nva) => {
                         let mut walk = Walk {
                             hops: vec![Hop::new(HopKind::Internet, "Internet", "", Some(reply.src))],
-                            findings: Vec::new(),
-                            devices: Vec::new(),
-                            exit_gateway: None,
-                            from_gateway: false,
+                            ..Walk::new()
                         };
                         let subnet = self.routes.nic_subnet(nva)?;
                         let mut hop = self.nic_hop(
@@ -1798,6 +1787,8 @@ impl<'e, 's> Tracer<'e, 's> {
             findings: Vec::new(),
             devices: forward.devices.iter().rev().copied().collect(),
             exit_gateway: None,
+            consulted: Vec::new(),
+            consulted_vnets: Vec::new(),
         }
     }
 

@@ -6,6 +6,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod random;
+
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 

@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use azroute_engine::nsg::FlowProtocol;
 use azroute_engine::reach::*;
 use azroute_model::*;
+use azroute_testkit::random::RandomHubSpoke;
 use azroute_testkit::*;
 use ipnet::IpNet;
 use proptest::prelude::*;
@@ -152,18 +153,7 @@ fn reach_without_nsgs_is_routing_only() {
 // ---------------------------------------------------------------------------------------------
 // Property: classes agree with address-by-address tracing.
 
-#[derive(Clone, Debug)]
-struct Params {
-    /// Per spoke: (route table kind, allowForwardedTraffic on the spoke side, NIC with own NSG).
-    spokes: Vec<(u8, bool, bool)>,
-    /// NSG rules: (subnet index, inbound, deny, source /25 index, port 443 only).
-    rules: Vec<(usize, bool, bool, u8, bool)>,
-    gateway_route_to_nva: bool,
-    private_endpoint: bool,
-    seed: u64,
-}
-
-fn params() -> impl Strategy<Value = Params> {
+fn params() -> impl Strategy<Value = RandomHubSpoke> {
     (
         proptest::collection::vec((0u8..4, any::<bool>(), any::<bool>()), 1..4),
         proptest::collection::vec((0usize..8, any::<bool>(), any::<bool>(), 0u8..16, any::<bool>()), 0..6),
@@ -171,99 +161,13 @@ fn params() -> impl Strategy<Value = Params> {
         any::<bool>(),
         any::<u64>(),
     )
-        .prop_map(|(spokes, rules, gateway_route_to_nva, private_endpoint, seed)| Params {
+        .prop_map(|(spokes, rules, gateway_route_to_nva, private_endpoint, seed)| RandomHubSpoke {
             spokes,
             rules,
             gateway_route_to_nva,
             private_endpoint,
             seed,
         })
-}
-
-fn random_estate(p: &Params) -> Estate {
-    let mut e = Estate::new();
-    e.vnet("hub", "eastus", &["10.0.0.0/16"])
-        .subnet("hub", "GatewaySubnet", "10.0.0.0/27")
-        .subnet("hub", "nva", "10.0.1.0/24")
-        .subnet("hub", "shared", "10.0.2.0/24")
-        .nic_with("fw", "hub", "nva", "10.0.1.4", true)
-        .nic("shared1", "hub", "shared", "10.0.2.10")
-        .gateway("gw", "hub", "Vpn", &["10.0.0.4"])
-        .site("gw", "dc", &["172.16.0.0/16"]);
-    let mut subnets: Vec<(String, String)> = vec![("hub".into(), "nva".into()), ("hub".into(), "shared".into())];
-    let mut gateway_routes: Vec<(String, String)> = Vec::new();
-    for (i, (kind, forwarded, nic_nsg)) in p.spokes.iter().enumerate() {
-        let k = i + 1;
-        let vnet = format!("spoke{k}");
-        let space = format!("10.{k}.0.0/16");
-        e.vnet(&vnet, "eastus", &[space.as_str()])
-            .subnet(&vnet, "a", &format!("10.{k}.1.0/24"))
-            .subnet(&vnet, "b", &format!("10.{k}.2.0/24"))
-            .nic(&format!("s{k}a"), &vnet, "a", &format!("10.{k}.1.4"))
-            .nic(&format!("s{k}b"), &vnet, "b", &format!("10.{k}.2.4"));
-        if *nic_nsg {
-            e.nsg(&format!("nsg-nic{k}"), &[rule("deny-443", 100, "Inbound", "Deny", "Tcp", "10.0.0.0/8", "*", "443")]);
-            e.nic_property(
-                &format!("s{k}a"),
-                "networkSecurityGroup",
-                serde_json::json!({"id": id("networkSecurityGroups", &format!("nsg-nic{k}"))}),
-            );
-        }
-        let hub_side = PeerSide { allow_forwarded_traffic: true, allow_gateway_transit: true, ..PeerSide::default() };
-        let spoke_side =
-            PeerSide { allow_forwarded_traffic: *forwarded, use_remote_gateways: true, ..PeerSide::default() };
-        e.peer("hub", &vnet, hub_side, spoke_side);
-        let rt = format!("rt-{vnet}");
-        match kind {
-            1 => {
-                e.route_table(&rt, &[("default", "0.0.0.0/0", "VirtualAppliance", Some("10.0.1.4"))])
-                    .associate(&vnet, "a", &rt);
-            }
-            2 => {
-                e.route_table(&rt, &[("private", "10.0.0.0/8", "VirtualAppliance", Some("10.0.1.4"))])
-                    .associate(&vnet, "a", &rt)
-                    .associate(&vnet, "b", &rt);
-            }
-            3 => {
-                e.route_table(&rt, &[("half", &format!("10.{k}.2.128/25"), "None", None)]).associate(&vnet, "a", &rt);
-            }
-            _ => {}
-        }
-        gateway_routes.push((format!("to-{vnet}"), space));
-        subnets.push((vnet.clone(), "a".into()));
-        subnets.push((vnet, "b".into()));
-    }
-    if p.gateway_route_to_nva {
-        let routes: Vec<(&str, &str, &str, Option<&str>)> = gateway_routes
-            .iter()
-            .map(|(n, pfx)| (n.as_str(), pfx.as_str(), "VirtualAppliance", Some("10.0.1.4")))
-            .collect();
-        e.route_table("rt-gw", &routes).associate("hub", "GatewaySubnet", "rt-gw");
-    }
-    if p.private_endpoint {
-        e.private_endpoint("pe1", "spoke1", "b", "10.1.2.5");
-    }
-    let mut by_subnet: std::collections::BTreeMap<usize, Vec<serde_json::Value>> = Default::default();
-    for (n, (subnet, inbound, deny, src, only_443)) in p.rules.iter().enumerate() {
-        let source = format!("10.{}.{}.{}/25", src % 4, 1 + (src / 4) % 2, (src % 2) * 128);
-        let r = rule(
-            &format!("r{n}"),
-            100 + n as u32,
-            if *inbound { "Inbound" } else { "Outbound" },
-            if *deny { "Deny" } else { "Allow" },
-            "Tcp",
-            if *inbound { &source } else { "*" },
-            if *inbound { "*" } else { &source },
-            if *only_443 { "443" } else { "*" },
-        );
-        by_subnet.entry(subnet % subnets.len()).or_default().push(r);
-    }
-    for (subnet, rules) in by_subnet {
-        let (vnet, name) = &subnets[subnet];
-        let nsg = format!("nsg-{vnet}-{name}");
-        e.nsg(&nsg, &rules).subnet_nsg(vnet, name, &nsg);
-    }
-    e
 }
 
 /// A deterministic pseudo-random address inside `net`'s usable hosts.
@@ -280,7 +184,7 @@ proptest! {
     /// Every address pair traced on its own gives one of its cell's outcomes.
     #[test]
     fn reach_classes_agree_with_address_by_address_traces(p in params()) {
-        let s = Scenario::new(&random_estate(&p));
+        let s = Scenario::new(&p.estate());
         let snap = &s.snapshot;
         let engine = s.engine();
         let q = query(snap, 443);

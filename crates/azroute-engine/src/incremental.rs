@@ -1,0 +1,185 @@
+//! Incremental recomputation: apply one change to an estate (a route table's routes, a route
+//! table association, a peering's settings or its deletion) and recompute only what it
+//! touches — the route contexts whose inputs changed and the reachability pairs whose traces
+//! consulted them — instead of the whole estate.
+//!
+//! What a change touches (§0: a subnet's routes are a function of its context):
+//! - routes of table T: the contexts with route table T, and the subnets associated with it;
+//! - an association of subnet S: S's context (its key changes; other subnets keep theirs);
+//! - a peering: the VNets whose peering statuses or gateway attachment (§5.3 gateway transit)
+//!   differ once it changed — the two ends, and spokes reaching a gateway through it.
+//!
+//! The result always equals a full recomputation on the changed snapshot; the property tests
+//! check exactly that.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use azroute_model::*;
+
+use crate::reach::{Invalidation, PairCache, ReachMatrix, ReachQuery, reach_incremental};
+use crate::topology::Topology;
+use crate::{ContextKey, EffectiveRouteTable, RouteEngine, effective};
+
+/// One change to an estate.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// Replace the routes of a route table (a route added, removed or changed).
+    SetRoutes { table: RouteTableIdx, routes: Vec<Route> },
+    /// Associate a route table with a subnet, or dissociate it (`None`).
+    Associate { subnet: SubnetIdx, route_table: Option<RouteTableIdx> },
+    /// Replace a peering object (its state, flags or remote address space).
+    SetPeering { peering: PeeringIdx, value: Box<Peering> },
+    /// Delete a peering object: it leaves its VNet, and its remote side is no longer
+    /// Connected (§5.1: the other side shows Disconnected, T37).
+    RemovePeering { peering: PeeringIdx },
+}
+
+/// What one change touched.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Affected {
+    /// Subnets whose effective routes were recomputed (sorted).
+    pub subnets: Vec<SubnetIdx>,
+    /// VNets whose peering statuses or gateway attachment changed (sorted).
+    pub vnets: Vec<VnetIdx>,
+    /// Route contexts computed anew.
+    pub contexts_recomputed: usize,
+}
+
+/// An estate kept up to date across changes.
+pub struct IncrementalEngine {
+    snapshot: Snapshot,
+    options: ModelOptions,
+    topology: Arc<Topology>,
+    tables: HashMap<ContextKey, Arc<EffectiveRouteTable>>,
+    pairs: PairCache,
+    /// What changed since the last reachability matrix.
+    stale: Invalidation,
+}
+
+impl IncrementalEngine {
+    /// Computes every subnet's routes once.
+    pub fn new(snapshot: Snapshot, options: ModelOptions) -> IncrementalEngine {
+        let topology = Arc::new(Topology::build(&snapshot));
+        let tables = {
+            let engine = RouteEngine::with_parts(&snapshot, options.clone(), Arc::clone(&topology), HashMap::new());
+            engine.all_subnet_tables();
+            engine.cached_tables()
+        };
+        IncrementalEngine {
+            snapshot,
+            options,
+            topology,
+            tables,
+            pairs: PairCache::default(),
+            stale: Invalidation { all: true, ..Invalidation::default() },
+        }
+    }
+
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// A route engine over the current state, with every computed table.
+    pub fn engine(&self) -> RouteEngine<'_> {
+        RouteEngine::with_parts(&self.snapshot, self.options.clone(), Arc::clone(&self.topology), self.tables.clone())
+    }
+
+    /// The table of a subnet in the current state (computed by [`IncrementalEngine::apply`]).
+    pub fn subnet_table(&self, subnet: SubnetIdx) -> Option<Arc<EffectiveRouteTable>> {
+        let s = &self.snapshot.subnets[subnet.index()];
+        if let Some(Link::Missing(_)) = &s.route_table {
+            return None;
+        }
+        self.tables.get(&ContextKey::for_subnet(&self.snapshot, &self.options, subnet)).cloned()
+    }
+
+    /// Applies one change and recomputes the route contexts it touches.
+    pub fn apply(&mut self, change: Change) -> Affected {
+        let snap = &mut self.snapshot;
+        let (subnets, vnets): (Vec<SubnetIdx>, Vec<VnetIdx>) = match change {
+            Change::SetRoutes { table, routes } => {
+                snap.route_tables[table.index()].routes = routes;
+                self.tables.retain(|k, _| k.route_table != Some(table));
+                let subnets = (0..snap.subnets.len())
+                    .map(|i| SubnetIdx(i as u32))
+                    .filter(|s| snap.subnets[s.index()].route_table.as_ref().and_then(|l| l.resolved()) == Some(table))
+                    .collect();
+                (subnets, Vec::new())
+            }
+            Change::Associate { subnet, route_table } => {
+                snap.subnets[subnet.index()].route_table = route_table.map(Link::Resolved);
+                (vec![subnet], Vec::new())
+            }
+            Change::SetPeering { peering, value } => {
+                let mut ends = vec![snap.peerings[peering.index()].vnet];
+                ends.extend(snap.peerings[peering.index()].remote_vnet.resolved());
+                ends.extend(value.remote_vnet.resolved());
+                snap.peerings[peering.index()] = *value;
+                self.topology_changed(ends)
+            }
+            Change::RemovePeering { peering } => {
+                let p = &mut snap.peerings[peering.index()];
+                let vnet = p.vnet;
+                let mut ends = vec![vnet];
+                ends.extend(p.remote_vnet.resolved());
+                // The object stays in the arena (indices are stable) but belongs to no VNet.
+                p.state = PeeringState::Disconnected;
+                snap.vnets[vnet.index()].peerings.retain(|q| *q != peering);
+                self.topology_changed(ends)
+            }
+        };
+        let mut contexts_recomputed = 0;
+        for &s in &subnets {
+            if let Some(Link::Missing(_)) = &self.snapshot.subnets[s.index()].route_table {
+                continue;
+            }
+            let key = ContextKey::for_subnet(&self.snapshot, &self.options, s);
+            if !self.tables.contains_key(&key) {
+                let table = effective::build_table(&self.snapshot, &self.topology, &self.options, &key);
+                self.tables.insert(key, Arc::new(table));
+                contexts_recomputed += 1;
+            }
+        }
+        self.stale.subnets.extend(subnets.iter().copied());
+        self.stale.vnets.extend(vnets.iter().copied());
+        Affected { subnets, vnets, contexts_recomputed }
+    }
+
+    /// Rebuilds the derived topology after a peering changed; drops the contexts of every VNet
+    /// whose peering statuses or gateway attachment differ, and returns those VNets' subnets.
+    fn topology_changed(&mut self, ends: Vec<VnetIdx>) -> (Vec<SubnetIdx>, Vec<VnetIdx>) {
+        let snap = &self.snapshot;
+        let new = Arc::new(Topology::build(snap));
+        let old = std::mem::replace(&mut self.topology, Arc::clone(&new));
+        let mut vnets: HashSet<VnetIdx> = ends.into_iter().collect();
+        for (v, vnet) in snap.vnets.iter().enumerate() {
+            let v = VnetIdx(v as u32);
+            let statuses_differ =
+                vnet.peerings.iter().any(|p| old.peerings.get(p.index()) != new.peerings.get(p.index()));
+            if statuses_differ || old.attachments.get(v.index()) != new.attachments.get(v.index()) {
+                vnets.insert(v);
+            }
+        }
+        self.tables.retain(|k, _| !vnets.contains(&k.vnet));
+        let mut vnets: Vec<VnetIdx> = vnets.into_iter().collect();
+        vnets.sort_unstable();
+        let subnets = vnets.iter().flat_map(|v| snap.vnets[v.index()].subnets.iter().copied()).collect();
+        (subnets, vnets)
+    }
+
+    /// The reachability matrix of the current state, retracing only the pairs whose traces
+    /// consulted something changed since the last matrix.
+    pub fn reach(&mut self, query: &ReachQuery) -> ReachMatrix {
+        let engine = RouteEngine::with_parts(
+            &self.snapshot,
+            self.options.clone(),
+            Arc::clone(&self.topology),
+            self.tables.clone(),
+        );
+        let (matrix, pairs) = reach_incremental(&engine, query, Some((&self.pairs, &self.stale)));
+        self.pairs = pairs;
+        self.stale = Invalidation::default();
+        matrix
+    }
+}
