@@ -437,6 +437,10 @@ pub struct CompareArgs {
     /// Compare effective routes only (skip the reachability matrices).
     #[arg(long)]
     pub routes_only: bool,
+    /// Recompute the after side in full, even when it differs from the before side only in
+    /// routes, associations and peerings (which are otherwise recomputed incrementally).
+    #[arg(long)]
+    pub full: bool,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = TableJson::Table)]
     pub output: TableJson,

@@ -80,6 +80,8 @@ fn diff_of_a_new_default_route_to_the_nva() {
 
     let table = azroute(&["diff", "--before", "example:hub-spoke", "--after", after.to_str().unwrap()]).ok();
     assert!(table.stdout.contains("Changed (state)") && table.stdout.contains("NowThroughNva"), "{}", table.stdout);
+    // One route change: recomputed incrementally, with the same answer as in full.
+    assert_same_as_full(&["diff", "--before", "example:hub-spoke", "--after", after.to_str().unwrap()], &v);
     let routes_only = azroute(&[
         "diff",
         "--before",
@@ -94,6 +96,20 @@ fn diff_of_a_new_default_route_to_the_nva() {
     .json();
     assert_eq!(routes_only["summary"]["reachabilityCompared"], false);
     assert!(routes_only["reachability"].as_array().unwrap().is_empty());
+}
+
+/// The incremental answer (`v`) names what it recomputed and equals the `--full` one.
+fn assert_same_as_full(args: &[&str], v: &Value) {
+    let notes = v["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n.as_str().unwrap().starts_with("computed incrementally")), "{notes:?}");
+    let mut full_args = args.to_vec();
+    full_args.extend(["--full", "-o", "json"]);
+    let mut full = azroute(&full_args).json();
+    assert!(full["notes"].as_array().unwrap().iter().any(|n| n == "computed in full (--full)"));
+    let mut incremental = v.clone();
+    incremental["notes"] = json!([]);
+    full["notes"] = json!([]);
+    assert_eq!(incremental, full);
 }
 
 #[test]
@@ -128,6 +144,7 @@ fn diff_of_a_removed_peering_reports_lost_reachability_and_exits_1() {
     assert!(to_spoke2["code"].is_string());
     assert!(lost.iter().any(|c| c["source"] == "vnet-spoke2/snet-app" && c["destinationType"] == "OnPremises"));
     assert_eq!(v["summary"]["lost"].as_u64().unwrap() as usize, lost.len());
+    assert_same_as_full(&["diff", "--before", "example:hub-spoke", "--after", after.to_str().unwrap()], &v);
     let table = azroute(&["diff", "--before", "example:hub-spoke", "--after", after.to_str().unwrap()]);
     assert_eq!(table.code, 1);
     assert!(table.stdout.contains("Lost") && table.stdout.contains("See why: azroute trace"), "{}", table.stdout);
@@ -230,4 +247,5 @@ fn what_if_a_plan_deletes_a_peering_and_a_route_table_association() {
     let lost: Vec<&Value> = v["reachability"].as_array().unwrap().iter().filter(|c| c["change"] == "Lost").collect();
     assert!(lost.iter().any(|c| c["destination"] == "vnet-spoke2/snet-app"), "{lost:#?}");
     assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("deletes 1 resource")));
+    assert_same_as_full(&["what-if", "--example", "hub-spoke", "--plan", plan.to_str().unwrap()], &v);
 }

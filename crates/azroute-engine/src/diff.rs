@@ -173,6 +173,24 @@ fn fields_differ(b: &EffectiveRoute, a: &EffectiveRoute) -> Vec<&'static str> {
     fields
 }
 
+/// The route differences of one subnet that exists on both sides with the same index (an
+/// incremental change), or `None` when its routes did not change.
+pub fn diff_subnet(
+    subnet: SubnetIdx,
+    before: &EffectiveRouteTable,
+    after: &EffectiveRouteTable,
+) -> Option<SubnetRouteDiff> {
+    let changes = diff_tables(before, after);
+    (!changes.is_empty()).then(|| SubnetRouteDiff {
+        before: Some(subnet),
+        after: Some(subnet),
+        disable_bgp_before: before.disable_bgp_route_propagation,
+        disable_bgp_after: after.disable_bgp_route_propagation,
+        changes,
+        error: None,
+    })
+}
+
 /// Every subnet whose effective routes differ, sorted by `vnet/subnet` of the after side
 /// (before side for removed subnets).
 pub fn diff_routes(before: &RouteEngine<'_>, after: &RouteEngine<'_>) -> Vec<SubnetRouteDiff> {

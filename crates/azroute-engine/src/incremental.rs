@@ -21,6 +21,15 @@ use crate::reach::{Invalidation, PairCache, ReachMatrix, ReachQuery, reach_incre
 use crate::topology::Topology;
 use crate::{ContextKey, EffectiveRouteTable, RouteEngine, effective};
 
+/// The changes of a snapshot delta, in an order that applies cleanly (deletions first).
+pub fn changes_of(delta: &SnapshotDelta) -> Vec<Change> {
+    let mut out: Vec<Change> = delta.removed_peerings.iter().map(|p| Change::RemovePeering { peering: *p }).collect();
+    out.extend(delta.peerings.iter().map(|(p, v)| Change::SetPeering { peering: *p, value: Box::new(v.clone()) }));
+    out.extend(delta.routes.iter().map(|(t, r)| Change::SetRoutes { table: *t, routes: r.clone() }));
+    out.extend(delta.associations.iter().map(|(s, t)| Change::Associate { subnet: *s, route_table: *t }));
+    out
+}
+
 /// One change to an estate.
 #[derive(Clone, Debug)]
 pub enum Change {

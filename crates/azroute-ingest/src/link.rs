@@ -2,91 +2,12 @@
 //! conflicting ones, resolves references to typed indices and checks what Azure would refuse.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Debug;
 use std::net::IpAddr;
 
 use azroute_model::*;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lower::{AssociationKind, Child, Keyed, Pending};
-
-/// Access to the origin of every model resource, to compare duplicates without it.
-trait HasOrigin {
-    fn origin_mut(&mut self) -> &mut Origin;
-    fn origin_ref(&self) -> &Origin;
-    fn id_str(&self) -> &str;
-    /// Forgets where nested items (routes, rules) were read, too.
-    fn clear_nested_origins(&mut self) {}
-}
-
-macro_rules! has_origin {
-    ($($t:ty),*) => {$(
-        impl HasOrigin for $t {
-            fn origin_mut(&mut self) -> &mut Origin { &mut self.origin }
-            fn origin_ref(&self) -> &Origin { &self.origin }
-            fn id_str(&self) -> &str { self.id.as_str() }
-        }
-    )*};
-}
-
-has_origin!(
-    Vnet,
-    Subnet,
-    Peering,
-    Route,
-    Nic,
-    Vm,
-    VnetGateway,
-    LocalNetworkGateway,
-    Connection,
-    SecurityRule,
-    PrivateEndpoint,
-    LoadBalancer,
-    PublicIp
-);
-
-impl HasOrigin for RouteTable {
-    fn origin_mut(&mut self) -> &mut Origin {
-        &mut self.origin
-    }
-    fn origin_ref(&self) -> &Origin {
-        &self.origin
-    }
-    fn id_str(&self) -> &str {
-        self.id.as_str()
-    }
-    fn clear_nested_origins(&mut self) {
-        for r in &mut self.routes {
-            r.origin = Origin::default();
-        }
-    }
-}
-
-impl HasOrigin for Nsg {
-    fn origin_mut(&mut self) -> &mut Origin {
-        &mut self.origin
-    }
-    fn origin_ref(&self) -> &Origin {
-        &self.origin
-    }
-    fn id_str(&self) -> &str {
-        self.id.as_str()
-    }
-    fn clear_nested_origins(&mut self) {
-        for r in &mut self.rules {
-            r.origin = Origin::default();
-        }
-    }
-}
-
-/// Content of a resource without where it (or anything nested in it) was read, case-folded
-/// (ids are case-insensitive).
-fn content<T: HasOrigin + Debug + Clone>(item: &T) -> String {
-    let mut copy = item.clone();
-    *copy.origin_mut() = Origin::default();
-    copy.clear_nested_origins();
-    format!("{copy:?}").to_ascii_lowercase()
-}
 
 struct Ctx<'a> {
     files: &'a [SourceFile],
@@ -104,7 +25,7 @@ impl Ctx<'_> {
 
     /// Sorts by key and removes duplicates: identical copies silently, conflicting ones with
     /// an error naming both places.
-    fn dedupe<T: HasOrigin + Debug + Clone>(&mut self, mut items: Vec<(String, T)>, what: &str) -> Vec<(String, T)> {
+    fn dedupe<T: HasOrigin>(&mut self, mut items: Vec<(String, T)>, what: &str) -> Vec<(String, T)> {
         items.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out: Vec<(String, T)> = Vec::with_capacity(items.len());
         for (key, item) in items {

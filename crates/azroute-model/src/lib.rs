@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+mod content;
 mod id;
 mod network;
 mod observed;
@@ -15,6 +16,7 @@ mod options;
 mod prefix;
 mod snapshot;
 
+pub use content::{HasOrigin, SnapshotDelta, content, snapshot_delta};
 pub use id::{ArmId, normalize_id, rg_relative_key};
 pub use network::*;
 pub use observed::{ObservedNicRef, ObservedRoute, ObservedRouteTable};

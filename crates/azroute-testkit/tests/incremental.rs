@@ -41,8 +41,13 @@ enum Draw {
 
 fn draw() -> impl Strategy<Value = Draw> {
     prop_oneof![
-        (any::<usize>(), 0u8..4, any::<u8>()).prop_map(|(table, kind, third_octet)| Draw::Routes { table, kind, third_octet }),
-        (any::<usize>(), proptest::option::of(any::<usize>())).prop_map(|(subnet, table)| Draw::Associate { subnet, table }),
+        (any::<usize>(), 0u8..4, any::<u8>()).prop_map(|(table, kind, third_octet)| Draw::Routes {
+            table,
+            kind,
+            third_octet
+        }),
+        (any::<usize>(), proptest::option::of(any::<usize>()))
+            .prop_map(|(subnet, table)| Draw::Associate { subnet, table }),
         (any::<usize>(), 0u8..5).prop_map(|(peering, flag)| Draw::Peering { peering, flag }),
         any::<usize>().prop_map(|peering| Draw::Remove { peering }),
     ]
