@@ -181,7 +181,7 @@ pub fn diff_subnet(
     after: &EffectiveRouteTable,
 ) -> Option<SubnetRouteDiff> {
     let changes = diff_tables(before, after);
-    (!changes.is_empty()).then(|| SubnetRouteDiff {
+    (!changes.is_empty()).then_some(SubnetRouteDiff {
         before: Some(subnet),
         after: Some(subnet),
         disable_bgp_before: before.disable_bgp_route_propagation,

@@ -55,7 +55,7 @@ fn draw() -> impl Strategy<Value = Draw> {
 
 fn route(name: &str, prefix: &str, hop: RouteNextHopType, ip: Option<&str>) -> Route {
     Route {
-        id: ArmId::new(&format!("/x/routes/{name}")),
+        id: ArmId::new(format!("/x/routes/{name}")),
         name: name.to_string(),
         prefix: RoutePrefix::Cidr(prefix.parse().unwrap()),
         next_hop_type: hop,
@@ -151,7 +151,10 @@ fn query(snap: &Snapshot) -> ReachQuery {
 }
 
 /// Every cell's reachability and outcomes, in order.
-fn cells(m: &ReachMatrix) -> Vec<(Reachability, Option<&'static str>, Vec<(PairOutcome, u128)>)> {
+/// A cell's reachability, code and (outcome, address pairs) list.
+type CellView = (Reachability, Option<&'static str>, Vec<(PairOutcome, u128)>);
+
+fn cells(m: &ReachMatrix) -> Vec<CellView> {
     m.cells
         .iter()
         .map(|c| {
