@@ -52,17 +52,26 @@ impl fmt::Display for ArmId {
 /// Normalises an ARM id for comparison: trimmed, lower-cased, one leading `/`, no trailing `/`,
 /// and the singular `resourceGroup/` segment some exports write turned into `resourceGroups/`.
 pub fn normalize_id(id: &str) -> String {
-    let trimmed = id.trim().trim_matches('/');
-    let mut key = String::with_capacity(trimmed.len() + 1);
+    // Whitespace and slashes are trimmed together, so a key normalises to itself (`a/ /` would
+    // otherwise keep a trailing space that a second pass removes).
+    let trimmed = id.trim_matches(|c: char| c == '/' || c.is_whitespace());
+    let mut key = String::with_capacity(trimmed.len() + 2);
     key.push('/');
     for ch in trimmed.chars() {
         key.push(ch.to_ascii_lowercase());
     }
-    if key.starts_with("/resourcegroup/") {
-        key.replace_range(0.."/resourcegroup/".len(), "/resourcegroups/");
-    }
-    if let Some(pos) = key.find("/resourcegroup/") {
-        key.replace_range(pos..pos + "/resourcegroup/".len(), "/resourcegroups/");
+    // Only the resource-group segment is respelled: first, or right after `subscriptions/{id}`.
+    // A resource named `resourceGroup` further on (`virtualNetworks/resourceGroup/subnets/x`)
+    // keeps its name, so the same id with either spelling of the group segment gives one key.
+    let group_at = if key.starts_with("/resourcegroup/") {
+        Some(0)
+    } else if let Some(rest) = key.strip_prefix("/subscriptions/") {
+        rest.find('/').map(|end| "/subscriptions/".len() + end).filter(|&at| key[at..].starts_with("/resourcegroup/"))
+    } else {
+        None
+    };
+    if let Some(at) = group_at {
+        key.replace_range(at..at + "/resourcegroup/".len(), "/resourcegroups/");
     }
     key
 }
@@ -95,5 +104,27 @@ mod tests {
         assert_eq!(rg_relative_key(&full), rg_relative_key(&relative));
         let singular = normalize_id("resourceGroup/test/providers/X/y/z");
         assert_eq!(rg_relative_key(&singular), rg_relative_key(&full));
+    }
+
+    /// Fuzz finding (target `parse`): only the group segment is respelled, so both spellings of
+    /// an id whose later segment is named `resourceGroup` give one key, and keys are stable.
+    #[test]
+    fn only_the_group_segment_is_respelled() {
+        let vnet = "providers/Microsoft.Network/virtualNetworks/resourceGroup/subnets/app";
+        let plural = normalize_id(&format!("/subscriptions/s/resourceGroups/rg/{vnet}"));
+        let singular = normalize_id(&format!("/subscriptions/s/resourceGroup/rg/{vnet}"));
+        assert_eq!(plural, singular);
+        assert!(plural.ends_with("/virtualnetworks/resourcegroup/subnets/app"), "{plural}");
+        assert_eq!(normalize_id("resourceGroup/rg/x/resourceGroup/y"), "/resourcegroups/rg/x/resourcegroup/y");
+        for text in [
+            "a/ /",
+            " /x/ ",
+            "resourc)eGroup/x/resourceGroup/x/r",
+            "/subscriptions/s/resourceGroup/a/resourceGroup/b/resourceGroup/c",
+            "/subscriptions//resourceGroup/a",
+        ] {
+            let key = normalize_id(text);
+            assert_eq!(normalize_id(&key), key, "`{text}` does not normalise to a stable key");
+        }
     }
 }
