@@ -64,13 +64,13 @@ fn resource_raw(raw: &str, path: &str, pending: &mut Pending, file_text: &str) {
     match serde_json::from_str::<ResourceDto<'_>>(raw) {
         Ok(dto) => pending.resource(dto, path),
         Err(err) => {
-            let peek = serde_json::from_str::<TypePeekDto<'_>>(raw).ok();
-            let ty = peek.as_ref().and_then(|p| {
-                p.resource_type
-                    .as_ref()
-                    .map(|t| t.as_str().to_ascii_lowercase())
-                    .or_else(|| p.id.as_ref().and_then(|id| crate::lower::type_from_id(id.as_str())))
-            });
+            let (id, resource_type) = match serde_json::from_str::<TypePeekDto<'_>>(raw) {
+                Ok(p) => (p.id.map(|id| id.as_str().to_string()), p.resource_type.map(|t| t.as_str().to_string())),
+                Err(_) => top_level_id_and_type(raw),
+            };
+            let ty = resource_type
+                .map(|t| t.to_ascii_lowercase())
+                .or_else(|| id.as_deref().and_then(crate::lower::type_from_id));
             match ty {
                 None => pending.untyped_objects += 1,
                 Some(t) if !crate::lower::is_modelled_type(&t) => {
@@ -87,8 +87,7 @@ fn resource_raw(raw: &str, path: &str, pending: &mut Pending, file_text: &str) {
                         Some(inner) => format!("{path}.{inner}"),
                         None => path.to_string(),
                     };
-                    let id =
-                        peek.as_ref().and_then(|p| p.id.as_ref()).map(|id| id.as_str().to_string()).unwrap_or_default();
+                    let id = id.unwrap_or_default();
                     let message = err.to_string();
                     let message = message.split(" at line ").next().unwrap_or(&message).to_string();
                     let location = absolute_location(file_text, raw, err.line(), err.column());
@@ -102,6 +101,24 @@ fn resource_raw(raw: &str, path: &str, pending: &mut Pending, file_text: &str) {
             }
         }
     }
+}
+
+/// The top-level `id` and `type` strings of a resource that does not fit even [`TypePeekDto`]
+/// (its `properties` is not an object, its `id` not a string, …). Without this fallback such a
+/// resource was counted as an untyped object and vanished without a diagnostic (fuzz finding:
+/// a VNet with `"properties": [1]`).
+fn top_level_id_and_type(raw: &str) -> (Option<String>, Option<String>) {
+    let Ok(fields) = serde_json::from_str::<std::collections::BTreeMap<String, &serde_json::value::RawValue>>(raw)
+    else {
+        return (None, None);
+    };
+    let text = |key: &str| {
+        fields
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(key))
+            .find_map(|(_, v)| serde_json::from_str::<String>(v.get()).ok())
+    };
+    (text("id"), text("type"))
 }
 
 /// ` (line L column C)` of a position inside `raw`, counted in the whole file when `raw` is a
@@ -553,6 +570,29 @@ mod tests {
         // An unmodelled type whose fields do not fit is skipped silently.
         assert_eq!(p.skipped_types.get("microsoft.web/sites"), Some(&1));
         assert_eq!(p.diagnostics.len(), 1);
+    }
+
+    /// Fuzz finding (target `ingest`): a modelled resource whose `properties` is not an object
+    /// (or whose `id` is not a string) was counted as untyped and vanished without a word.
+    #[test]
+    fn a_resource_that_does_not_fit_the_type_peek_is_still_reported() {
+        for (field, value, at) in [
+            ("properties", "[1]", "$[0].properties"),
+            ("properties", "\"x\"", "$[0].properties"),
+            ("id", "5", "$[0].id"),
+        ] {
+            let mut fields = vec![
+                ("id", "\"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v\""),
+                ("type", "\"Microsoft.Network/virtualNetworks\""),
+            ];
+            fields.retain(|(k, _)| *k != field);
+            fields.push((field, value));
+            let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            let p = parse(&format!("[{{{}}}]", body.join(","))).unwrap();
+            let err = p.diagnostics.iter().find(|d| d.code == "WrongType").expect("a WrongType diagnostic");
+            assert_eq!(err.json_path.as_deref(), Some(at), "{err}");
+            assert_eq!(p.untyped_objects, 0);
+        }
     }
 
     #[test]
