@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod fuzz;
 pub mod random;
 
 use std::collections::BTreeMap;
