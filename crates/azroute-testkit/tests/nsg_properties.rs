@@ -218,11 +218,10 @@ fn scan(rules: &[RuleSpec], prefix: &str, f: &FlowSpec, src: Ipv4Addr, dst: Ipv4
         if r.inbound != f.inbound {
             continue;
         }
-        let protocol_ok = match (r.protocol, f.protocol) {
-            ("*", _) => true,
-            ("Tcp", FlowProtocol::Tcp) | ("Udp", FlowProtocol::Udp) | ("Icmp", FlowProtocol::Icmp) => true,
-            _ => false,
-        };
+        let protocol_ok = matches!(
+            (r.protocol, f.protocol),
+            ("*", _) | ("Tcp", FlowProtocol::Tcp) | ("Udp", FlowProtocol::Udp) | ("Icmp", FlowProtocol::Icmp)
+        );
         let ports_ok = f.protocol == FlowProtocol::Icmp
             || (ports_match(&r.source_ports, sport) && ports_match(&r.destination_ports, dport));
         if protocol_ok && ports_ok && addr_matches(&r.source, src) && addr_matches(&r.destination, dst) {
