@@ -596,7 +596,7 @@ pub fn reach_tracer<'e, 's>(engine: &'e RouteEngine<'s>, query: &ReachQuery) -> 
 
 /// Computes the matrix.
 pub fn reach(engine: &RouteEngine<'_>, query: &ReachQuery) -> ReachMatrix {
-    reach_incremental(engine, query, None).0
+    compute(engine, query, None, false).0
 }
 
 /// Computes the matrix, reusing the outcomes of an earlier computation (on the same estate
@@ -606,6 +606,16 @@ pub fn reach_incremental(
     engine: &RouteEngine<'_>,
     query: &ReachQuery,
     previous: Option<(&PairCache, &Invalidation)>,
+) -> (ReachMatrix, PairCache) {
+    compute(engine, query, previous, true)
+}
+
+/// The matrix; with `keep`, also every traced pair and what it consulted.
+fn compute(
+    engine: &RouteEngine<'_>,
+    query: &ReachQuery,
+    previous: Option<(&PairCache, &Invalidation)>,
+    keep: bool,
 ) -> (ReachMatrix, PairCache) {
     let tracer = &reach_tracer(engine, query);
     let snap = engine.snap;
@@ -723,16 +733,24 @@ pub fn reach_incremental(
             {
                 return (key, outcome.clone(), consulted.clone(), true);
             }
+            if !keep {
+                return (key, trace_pair(tracer, query, src_ip, src_nic, src_subnet, dst_ip), None, false);
+            }
             let (outcome, consulted) = trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip);
             (key, outcome, consulted, false)
         })
         .collect();
     let reused = traced.iter().filter(|t| t.3).count();
-    let mut cache = PairCache { entries: HashMap::with_capacity(traced.len()), flow: Some(flow) };
+    let mut cache = PairCache { entries: HashMap::new(), flow: Some(flow) };
+    if keep {
+        cache.entries.reserve(traced.len());
+    }
     let traced: Vec<PairOutcome> = traced
         .into_iter()
         .map(|(key, outcome, consulted, _)| {
-            cache.entries.insert(key, (outcome.clone(), consulted));
+            if keep {
+                cache.entries.insert(key, (outcome.clone(), consulted));
+            }
             outcome
         })
         .collect();
@@ -853,11 +871,9 @@ pub(crate) fn trace_pair(
     src_subnet: Option<SubnetIdx>,
     dst_ip: IpAddr,
 ) -> PairOutcome {
-    trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip).0
+    trace_pair_with(tracer, query, src_ip, src_nic, src_subnet, dst_ip, false).0
 }
 
-/// Traces one representative pair, with what the trace consulted (`None`: unknown, as when
-/// routes could not be computed; such a result is recomputed after any change).
 fn trace_pair_consulting(
     tracer: &Tracer<'_, '_>,
     query: &ReachQuery,
@@ -865,6 +881,21 @@ fn trace_pair_consulting(
     src_nic: Option<NicIdx>,
     src_subnet: Option<SubnetIdx>,
     dst_ip: IpAddr,
+) -> (PairOutcome, Option<Consulted>) {
+    trace_pair_with(tracer, query, src_ip, src_nic, src_subnet, dst_ip, true)
+}
+
+/// Traces one representative pair, with what the trace consulted when asked (`None`:
+/// unknown, as when routes could not be computed; such a result is recomputed after any
+/// change).
+fn trace_pair_with(
+    tracer: &Tracer<'_, '_>,
+    query: &ReachQuery,
+    src_ip: IpAddr,
+    src_nic: Option<NicIdx>,
+    src_subnet: Option<SubnetIdx>,
+    dst_ip: IpAddr,
+    consulting: bool,
 ) -> (PairOutcome, Option<Consulted>) {
     if src_ip == dst_ip {
         // A host talking to itself never reaches the network.
@@ -891,6 +922,7 @@ fn trace_pair_consulting(
         destination_port: query.destination_port,
     };
     match tracer.trace(request) {
+        Ok(trace) if !consulting => (outcome_of(&trace), None),
         Ok(trace) => {
             let mut subnets: Vec<SubnetIdx> = src_subnet.into_iter().collect();
             let mut vnets: Vec<VnetIdx> = Vec::new();
