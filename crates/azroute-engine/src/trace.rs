@@ -959,7 +959,7 @@ impl<'e, 's> Tracer<'e, 's> {
                     let Some(&nva_ip) = route.next_hop_ips.first() else {
                         return Ok(walk.finish(Verdict::Dropped));
                     };
-                    match self.appliance(&mut walk, vnet, nva_ip, pkt, &route, forward_nics)? {
+                    match self.appliance(&mut walk, vnet, nva_ip, pkt, route, forward_nics)? {
                         Some(next) if walk.hops.last().is_some_and(|h| h.kind == HopKind::Destination) => {
                             if !self.nsg_at(&mut walk, next, Direction::Inbound, pkt, forward_nics) {
                                 return Ok(walk.finish(Verdict::Dropped));
@@ -975,7 +975,7 @@ impl<'e, 's> Tracer<'e, 's> {
                     }
                 }
                 NextHopType::VirtualNetworkGateway => {
-                    return self.gateway_exit(walk, vnet, subnet, &table, &route, pkt, forward_nics);
+                    return self.gateway_exit(walk, vnet, subnet, &table, route, pkt, forward_nics);
                 }
                 NextHopType::Other(text) => {
                     walk.findings.push(
