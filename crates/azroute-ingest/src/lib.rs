@@ -19,6 +19,7 @@
 mod diag;
 mod dto;
 mod file;
+pub mod generate;
 mod link;
 mod lower;
 pub mod observed;

@@ -6,6 +6,7 @@ use std::fmt::Debug;
 use std::net::IpAddr;
 
 use azroute_model::*;
+use rayon::slice::ParallelSliceMut;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lower::{Child, Keyed, Pending};
@@ -68,8 +69,12 @@ impl Ctx<'_> {
 
     /// Sorts by key and removes duplicates: identical copies silently, conflicting ones with
     /// an error naming both places.
-    fn dedupe<T: HasOrigin + Debug + Clone>(&mut self, mut items: Vec<(String, T)>, what: &str) -> Vec<(String, T)> {
-        items.sort_by(|a, b| a.0.cmp(&b.0));
+    fn dedupe<T: HasOrigin + Debug + Clone + Send>(
+        &mut self,
+        mut items: Vec<(String, T)>,
+        what: &str,
+    ) -> Vec<(String, T)> {
+        items.par_sort_by(|a, b| a.0.cmp(&b.0));
         let mut out: Vec<(String, T)> = Vec::with_capacity(items.len());
         for (key, item) in items {
             if let Some((last_key, last)) = out.last()
@@ -331,79 +336,74 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     snapshot.public_ips = public_ips;
     snapshot.rebuild_index();
 
-    // Resolution only reads the id index, so the vectors can be taken out and put back.
+    // Each kind's references point at other kinds only, so each vector in turn is taken out,
+    // resolved against the snapshot holding all the others (lookups confirm a hit against the
+    // target's own id), and put back.
     let mut dangling = Dangling::default();
+    let d = &mut dangling;
     let mut subnets = std::mem::take(&mut snapshot.subnets);
-    let mut peerings = std::mem::take(&mut snapshot.peerings);
-    let mut nics = std::mem::take(&mut snapshot.nics);
-    let mut vms = std::mem::take(&mut snapshot.vms);
-    let mut gateways = std::mem::take(&mut snapshot.gateways);
-    let mut connections = std::mem::take(&mut snapshot.connections);
-    let mut pes = std::mem::take(&mut snapshot.private_endpoints);
-    let mut lbs = std::mem::take(&mut snapshot.load_balancers);
-    let snap = &snapshot;
     for s in &mut subnets {
-        let who = s.id.to_string();
-        resolve_opt(snap, &mut dangling, &mut s.route_table, ResourceKind::RouteTable, &who, RouteTableIdx);
-        resolve_opt(snap, &mut dangling, &mut s.nsg, ResourceKind::NetworkSecurityGroup, &who, NsgIdx);
-    }
-    for p in &mut peerings {
-        let who = p.id.to_string();
-        resolve(snap, &mut dangling, &mut p.remote_vnet, ResourceKind::VirtualNetwork, &who, VnetIdx);
-    }
-    for n in &mut nics {
-        let who = n.id.to_string();
-        resolve_opt(snap, &mut dangling, &mut n.nsg, ResourceKind::NetworkSecurityGroup, &who, NsgIdx);
-        resolve_opt(snap, &mut dangling, &mut n.vm, ResourceKind::VirtualMachine, &who, VmIdx);
-        for c in &mut n.ip_configs {
-            resolve_opt(snap, &mut dangling, &mut c.subnet, ResourceKind::Subnet, &who, SubnetIdx);
-            resolve_opt(snap, &mut dangling, &mut c.public_ip, ResourceKind::PublicIpAddress, &who, PublicIpIdx);
-        }
-    }
-    for v in &mut vms {
-        let who = v.id.to_string();
-        for l in &mut v.nics {
-            resolve(snap, &mut dangling, l, ResourceKind::NetworkInterface, &who, NicIdx);
-        }
-    }
-    for g in &mut gateways {
-        let who = g.id.to_string();
-        resolve_opt(snap, &mut dangling, &mut g.vnet, ResourceKind::VirtualNetwork, &who, VnetIdx);
-    }
-    for c in &mut connections {
-        let who = c.id.to_string();
-        resolve_opt(snap, &mut dangling, &mut c.gateway1, ResourceKind::VirtualNetworkGateway, &who, GatewayIdx);
-        resolve_opt(snap, &mut dangling, &mut c.gateway2, ResourceKind::VirtualNetworkGateway, &who, GatewayIdx);
-        resolve_opt(
-            snap,
-            &mut dangling,
-            &mut c.local_gateway2,
-            ResourceKind::LocalNetworkGateway,
-            &who,
-            LocalGatewayIdx,
-        );
-    }
-    for p in &mut pes {
-        let who = p.id.to_string();
-        resolve_opt(snap, &mut dangling, &mut p.subnet, ResourceKind::Subnet, &who, SubnetIdx);
-        resolve_opt(snap, &mut dangling, &mut p.nic, ResourceKind::NetworkInterface, &who, NicIdx);
-    }
-    for lb in &mut lbs {
-        let who = lb.id.to_string();
-        for f in &mut lb.frontends {
-            resolve_opt(snap, &mut dangling, &mut f.subnet, ResourceKind::Subnet, &who, SubnetIdx);
-        }
-        for l in &mut lb.backend_nics {
-            resolve(snap, &mut dangling, l, ResourceKind::NetworkInterface, &who, NicIdx);
-        }
+        let who = s.id.as_str();
+        resolve_opt(&snapshot, d, &mut s.route_table, ResourceKind::RouteTable, who, RouteTableIdx);
+        resolve_opt(&snapshot, d, &mut s.nsg, ResourceKind::NetworkSecurityGroup, who, NsgIdx);
     }
     snapshot.subnets = subnets;
+    let mut peerings = std::mem::take(&mut snapshot.peerings);
+    for p in &mut peerings {
+        let who = p.id.as_str();
+        resolve(&snapshot, d, &mut p.remote_vnet, ResourceKind::VirtualNetwork, who, VnetIdx);
+    }
     snapshot.peerings = peerings;
+    let mut nics = std::mem::take(&mut snapshot.nics);
+    for n in &mut nics {
+        let who = n.id.as_str();
+        resolve_opt(&snapshot, d, &mut n.nsg, ResourceKind::NetworkSecurityGroup, who, NsgIdx);
+        resolve_opt(&snapshot, d, &mut n.vm, ResourceKind::VirtualMachine, who, VmIdx);
+        for c in &mut n.ip_configs {
+            resolve_opt(&snapshot, d, &mut c.subnet, ResourceKind::Subnet, who, SubnetIdx);
+            resolve_opt(&snapshot, d, &mut c.public_ip, ResourceKind::PublicIpAddress, who, PublicIpIdx);
+        }
+    }
     snapshot.nics = nics;
+    let mut vms = std::mem::take(&mut snapshot.vms);
+    for v in &mut vms {
+        let who = v.id.as_str();
+        for l in &mut v.nics {
+            resolve(&snapshot, d, l, ResourceKind::NetworkInterface, who, NicIdx);
+        }
+    }
     snapshot.vms = vms;
+    let mut gateways = std::mem::take(&mut snapshot.gateways);
+    for g in &mut gateways {
+        let who = g.id.as_str();
+        resolve_opt(&snapshot, d, &mut g.vnet, ResourceKind::VirtualNetwork, who, VnetIdx);
+    }
     snapshot.gateways = gateways;
+    let mut connections = std::mem::take(&mut snapshot.connections);
+    for c in &mut connections {
+        let who = c.id.as_str();
+        resolve_opt(&snapshot, d, &mut c.gateway1, ResourceKind::VirtualNetworkGateway, who, GatewayIdx);
+        resolve_opt(&snapshot, d, &mut c.gateway2, ResourceKind::VirtualNetworkGateway, who, GatewayIdx);
+        resolve_opt(&snapshot, d, &mut c.local_gateway2, ResourceKind::LocalNetworkGateway, who, LocalGatewayIdx);
+    }
     snapshot.connections = connections;
+    let mut pes = std::mem::take(&mut snapshot.private_endpoints);
+    for p in &mut pes {
+        let who = p.id.as_str();
+        resolve_opt(&snapshot, d, &mut p.subnet, ResourceKind::Subnet, who, SubnetIdx);
+        resolve_opt(&snapshot, d, &mut p.nic, ResourceKind::NetworkInterface, who, NicIdx);
+    }
     snapshot.private_endpoints = pes;
+    let mut lbs = std::mem::take(&mut snapshot.load_balancers);
+    for lb in &mut lbs {
+        let who = lb.id.as_str();
+        for f in &mut lb.frontends {
+            resolve_opt(&snapshot, d, &mut f.subnet, ResourceKind::Subnet, who, SubnetIdx);
+        }
+        for l in &mut lb.backend_nics {
+            resolve(&snapshot, d, l, ResourceKind::NetworkInterface, who, NicIdx);
+        }
+    }
     snapshot.load_balancers = lbs;
 
     // The NIC of a VM that names it is that VM's, even when the NIC itself does not say so.
@@ -437,15 +437,13 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
 
     // Subnet back-references to NICs the export lacks: a sign the export is incomplete.
     let subnet_lookup: HashMap<&str, usize> = subnet_keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
-    let nic_index =
-        KeyIndex::new(snapshot.nics.iter().map(|n| n.id.key()).collect::<Vec<_>>().iter().map(|s| s.as_str()));
     let mut missing_by_subnet: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for (subnet_key, nic_keys) in &all.subnet_nic_refs {
         let Some(&si) = subnet_lookup.get(subnet_key.as_str()) else {
             continue;
         };
         for nic in nic_keys {
-            if nic_index.get(nic).is_none() {
+            if snapshot.resolve_id(ResourceKind::NetworkInterface, nic).is_none() {
                 let list = missing_by_subnet.entry(si).or_default();
                 if !list.contains(nic) {
                     list.push(nic.clone());
@@ -516,7 +514,6 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     snapshot.service_tags = tags.into_iter().next().map(|(t, _)| t);
 
     validate(&snapshot, &mut ctx);
-    snapshot.rebuild_index();
     let mut diagnostics = ctx.diagnostics;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();

@@ -205,7 +205,7 @@ impl Pending {
     }
 
     /// Lowers one top-level (or nested, standalone-shaped) resource object.
-    pub fn resource(&mut self, dto: ResourceDto<'_>, path: &str) {
+    pub fn resource(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         let ty = match &dto.resource_type {
             Some(t) => t.as_str().to_ascii_lowercase(),
@@ -330,7 +330,7 @@ impl Pending {
         true
     }
 
-    fn vnet(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn vnet(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "virtual network", path) {
             return;
@@ -586,7 +586,7 @@ impl Pending {
         })
     }
 
-    fn route_table(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn route_table(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "route table", path) {
             return;
@@ -634,7 +634,7 @@ impl Pending {
         }
     }
 
-    fn nic(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn nic(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "network interface", path) {
             return;
@@ -670,7 +670,7 @@ impl Pending {
         self.nics.push(Keyed { key: normalize_id(&id), item: nic });
     }
 
-    fn vm(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn vm(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "virtual machine", path) {
             return;
@@ -704,7 +704,7 @@ impl Pending {
         self.vms.push(Keyed { key: normalize_id(&id), item: vm });
     }
 
-    fn gateway(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn gateway(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "virtual network gateway", path) {
             return;
@@ -784,7 +784,7 @@ impl Pending {
         self.gateways.push(Keyed { key: normalize_id(&id), item: gw });
     }
 
-    fn local_gateway(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn local_gateway(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "local network gateway", path) {
             return;
@@ -819,7 +819,7 @@ impl Pending {
         self.local_gateways.push(Keyed { key: normalize_id(&id), item: lng });
     }
 
-    fn connection(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn connection(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "connection", path) {
             return;
@@ -1004,7 +1004,7 @@ impl Pending {
         })
     }
 
-    fn nsg(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn nsg(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "network security group", path) {
             return;
@@ -1026,7 +1026,7 @@ impl Pending {
         self.nsgs.push(Keyed { key: normalize_id(&id), item: nsg });
     }
 
-    fn private_endpoint(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn private_endpoint(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "private endpoint", path) {
             return;
@@ -1076,7 +1076,7 @@ impl Pending {
         self.private_endpoints.push(Keyed { key: normalize_id(&id), item: pe });
     }
 
-    fn load_balancer(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn load_balancer(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "load balancer", path) {
             return;
@@ -1110,7 +1110,7 @@ impl Pending {
         self.load_balancers.push(Keyed { key: normalize_id(&id), item: lb });
     }
 
-    fn public_ip(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn public_ip(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "public IP address", path) {
             return;

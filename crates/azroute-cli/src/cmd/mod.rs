@@ -2,6 +2,7 @@
 
 mod collect;
 mod examples;
+mod generate;
 mod ip_flow;
 mod next_hop;
 mod routes;
@@ -22,5 +23,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Trace(args) => trace::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Collect(args) => collect::run(args),
+        Command::Generate(args) => generate::run(args),
     }
 }
