@@ -23,10 +23,11 @@ fn whole_estate(c: &mut Criterion) {
         }
         for (name, format) in [("json", OutputFormat::Json), ("csv", OutputFormat::Csv)] {
             group.bench_function(format!("{name}/{}", preset.name()), |b| {
-                b.iter(|| {
+                b.iter_with_large_drop(|| {
                     let engine = RouteEngine::new(snap, ModelOptions::default());
                     let (_, summary) = stream_all(&engine, format, false, std::io::sink()).expect("sink");
-                    black_box(summary.nics)
+                    black_box(summary.nics);
+                    engine
                 })
             });
         }
@@ -42,11 +43,14 @@ fn end_to_end(c: &mut Criterion) {
             group.sample_size(10);
         }
         group.bench_function(format!("json/{}", preset.name()), |b| {
-            b.iter(|| {
+            // The snapshot is freed outside the timing, as the CLI never frees it.
+            b.iter_with_large_drop(|| {
                 let loaded = load_path(&dir, &IngestOptions::default());
                 let engine = RouteEngine::new(&loaded.snapshot, ModelOptions::default());
                 let (_, summary) = stream_all(&engine, OutputFormat::Json, false, std::io::sink()).expect("sink");
-                black_box(summary.nics)
+                black_box(summary.nics);
+                drop(engine);
+                loaded
             })
         });
     }
