@@ -43,7 +43,12 @@ enum Shape {
 fn process(text: &str, path: &str, pending: &mut Pending, file_text: &str) -> Result<(), serde_json::Error> {
     let mut fast = Pending::new(pending.file, &pending.file_path);
     if process_in(text, path, &mut fast, file_text, true).is_ok() {
-        pending.absorb(fast);
+        if pending.is_empty() {
+            // The usual case (a whole file): take the results instead of copying them.
+            *pending = fast;
+        } else {
+            pending.absorb(fast);
+        }
         return Ok(());
     }
     process_in(text, path, pending, file_text, false)

@@ -9,7 +9,7 @@ use azroute_model::*;
 use rayon::slice::ParallelSliceMut;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::lower::{Child, Keyed, Pending};
+use crate::lower::{Child, Pending};
 
 /// Access to the origin of every model resource, to compare duplicates without it.
 trait HasOrigin {
@@ -63,44 +63,45 @@ impl Ctx<'_> {
         self.files.get(origin.file as usize).map(|f| f.path.clone()).unwrap_or_else(|| "<built-in>".to_string())
     }
 
-    fn place(&self, origin: &Origin) -> String {
-        format!("{} at {}", self.file(origin), origin.json_path)
-    }
-
     /// Sorts by key and removes duplicates: identical copies silently, conflicting ones with
-    /// an error naming both places.
+    /// an error naming both places. In place: a large estate's vectors are not copied.
     fn dedupe<T: HasOrigin + Debug + Clone + Send>(
         &mut self,
         mut items: Vec<(String, T)>,
         what: &str,
     ) -> Vec<(String, T)> {
         items.par_sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(String, T)> = Vec::with_capacity(items.len());
-        for (key, item) in items {
-            if let Some((last_key, last)) = out.last()
-                && *last_key == key
-            {
-                if content(last) != content(&item) {
-                    let d = Diagnostic::error(
-                        "ConflictingDuplicate",
-                        format!(
-                            "the {what} `{}` appears twice with different content: {} and {}",
-                            item.id_str(),
-                            self.place(last.origin_ref()),
-                            self.place(item.origin_ref())
-                        ),
-                    )
-                    .in_file(self.file(item.origin_ref()))
-                    .at(item.origin_ref().json_path.clone())
-                    .resource(item.id_str())
-                    .hint("ids are compared case-insensitively; remove the stale copy from the snapshot");
-                    self.diagnostics.push(d);
-                }
-                continue;
+        let files = self.files;
+        let diagnostics = &mut self.diagnostics;
+        let file = |origin: &Origin| {
+            files.get(origin.file as usize).map(|f| f.path.clone()).unwrap_or_else(|| "<built-in>".to_string())
+        };
+        // `dedup_by` hands the later item first and removes it when the closure says so.
+        items.dedup_by(|(key, item), (last_key, last)| {
+            if key != last_key {
+                return false;
             }
-            out.push((key, item));
-        }
-        out
+            if content(last) != content(item) {
+                let d = Diagnostic::error(
+                    "ConflictingDuplicate",
+                    format!(
+                        "the {what} `{}` appears twice with different content: {} at {} and {} at {}",
+                        item.id_str(),
+                        file(last.origin_ref()),
+                        last.origin_ref().json_path,
+                        file(item.origin_ref()),
+                        item.origin_ref().json_path
+                    ),
+                )
+                .in_file(file(item.origin_ref()))
+                .at(item.origin_ref().json_path.clone())
+                .resource(item.id_str())
+                .hint("ids are compared case-insensitively; remove the stale copy from the snapshot");
+                diagnostics.push(d);
+            }
+            true
+        });
+        items
     }
 }
 
@@ -135,8 +136,11 @@ impl KeyIndex {
     }
 }
 
-fn keyed<T>(v: Vec<Keyed<T>>) -> Vec<(String, T)> {
-    v.into_iter().map(|k| (k.key, k.item)).collect()
+/// Each resource with its normalised id (computed here, in parallel, rather than kept from
+/// parsing: the keys live only while their kind is sorted and deduplicated).
+fn keyed<T: HasOrigin + Send>(v: Vec<T>) -> Vec<(String, T)> {
+    use rayon::prelude::*;
+    v.into_par_iter().map(|item| (normalize_id(item.id_str()), item)).collect()
 }
 
 /// Tracks references to resources the export does not contain, reported once per target.
@@ -150,6 +154,39 @@ impl Dangling {
         let entry =
             self.targets.entry(target.key()).or_insert_with(|| (kind, target.to_string(), 0, referrer.to_string()));
         entry.2 += 1;
+    }
+}
+
+impl Dangling {
+    /// Adds another part's references, keeping the first referrer of each target (parts are
+    /// absorbed in input order, so the result does not depend on how work was split).
+    fn absorb(&mut self, other: Dangling) {
+        for (key, (kind, id, count, referrer)) in other.targets {
+            self.targets.entry(key).or_insert((kind, id, 0, referrer)).2 += count;
+        }
+    }
+}
+
+/// Resolves the references of a large vector in parallel chunks.
+fn resolve_all<R: Send>(
+    snapshot: &Snapshot,
+    dangling: &mut Dangling,
+    items: &mut [R],
+    resolve_one: impl Fn(&Snapshot, &mut Dangling, &mut R) + Sync,
+) {
+    use rayon::prelude::*;
+    let parts: Vec<Dangling> = items
+        .par_chunks_mut(4096)
+        .map(|chunk| {
+            let mut d = Dangling::default();
+            for item in chunk {
+                resolve_one(snapshot, &mut d, item);
+            }
+            d
+        })
+        .collect();
+    for part in parts {
+        dangling.absorb(part);
     }
 }
 
@@ -355,23 +392,23 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     }
     snapshot.peerings = peerings;
     let mut nics = std::mem::take(&mut snapshot.nics);
-    for n in &mut nics {
+    resolve_all(&snapshot, d, &mut nics, |snap, d, n: &mut Nic| {
         let who = n.id.as_str();
-        resolve_opt(&snapshot, d, &mut n.nsg, ResourceKind::NetworkSecurityGroup, who, NsgIdx);
-        resolve_opt(&snapshot, d, &mut n.vm, ResourceKind::VirtualMachine, who, VmIdx);
+        resolve_opt(snap, d, &mut n.nsg, ResourceKind::NetworkSecurityGroup, who, NsgIdx);
+        resolve_opt(snap, d, &mut n.vm, ResourceKind::VirtualMachine, who, VmIdx);
         for c in &mut n.ip_configs {
-            resolve_opt(&snapshot, d, &mut c.subnet, ResourceKind::Subnet, who, SubnetIdx);
-            resolve_opt(&snapshot, d, &mut c.public_ip, ResourceKind::PublicIpAddress, who, PublicIpIdx);
+            resolve_opt(snap, d, &mut c.subnet, ResourceKind::Subnet, who, SubnetIdx);
+            resolve_opt(snap, d, &mut c.public_ip, ResourceKind::PublicIpAddress, who, PublicIpIdx);
         }
-    }
+    });
     snapshot.nics = nics;
     let mut vms = std::mem::take(&mut snapshot.vms);
-    for v in &mut vms {
+    resolve_all(&snapshot, d, &mut vms, |snap, d, v: &mut Vm| {
         let who = v.id.as_str();
         for l in &mut v.nics {
-            resolve(&snapshot, d, l, ResourceKind::NetworkInterface, who, NicIdx);
+            resolve(snap, d, l, ResourceKind::NetworkInterface, who, NicIdx);
         }
-    }
+    });
     snapshot.vms = vms;
     let mut gateways = std::mem::take(&mut snapshot.gateways);
     for g in &mut gateways {

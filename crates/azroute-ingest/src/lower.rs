@@ -10,13 +10,6 @@ use ipnet::IpNet;
 use crate::diag::Diagnostic;
 use crate::dto::*;
 
-/// A resource lowered from one file, keyed by its normalised id.
-#[derive(Clone, Debug)]
-pub(crate) struct Keyed<T> {
-    pub key: String,
-    pub item: T,
-}
-
 /// A child resource (subnet, peering, route, rule) whose parent is named by id.
 #[derive(Clone, Debug)]
 pub(crate) struct Child<T> {
@@ -38,21 +31,21 @@ pub(crate) struct PendingLearned {
 pub(crate) struct Pending {
     pub file: u32,
     pub file_path: String,
-    pub vnets: Vec<Keyed<Vnet>>,
+    pub vnets: Vec<Vnet>,
     pub subnets: Vec<Child<Subnet>>,
     pub peerings: Vec<Child<Peering>>,
-    pub route_tables: Vec<Keyed<RouteTable>>,
+    pub route_tables: Vec<RouteTable>,
     pub routes: Vec<Child<Route>>,
-    pub nics: Vec<Keyed<Nic>>,
-    pub vms: Vec<Keyed<Vm>>,
-    pub gateways: Vec<Keyed<VnetGateway>>,
-    pub local_gateways: Vec<Keyed<LocalNetworkGateway>>,
-    pub connections: Vec<Keyed<Connection>>,
-    pub nsgs: Vec<Keyed<Nsg>>,
+    pub nics: Vec<Nic>,
+    pub vms: Vec<Vm>,
+    pub gateways: Vec<VnetGateway>,
+    pub local_gateways: Vec<LocalNetworkGateway>,
+    pub connections: Vec<Connection>,
+    pub nsgs: Vec<Nsg>,
     pub rules: Vec<Child<SecurityRule>>,
-    pub private_endpoints: Vec<Keyed<PrivateEndpoint>>,
-    pub load_balancers: Vec<Keyed<LoadBalancer>>,
-    pub public_ips: Vec<Keyed<PublicIp>>,
+    pub private_endpoints: Vec<PrivateEndpoint>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub public_ips: Vec<PublicIp>,
     pub service_tags: Vec<(ServiceTags, Origin)>,
     pub learned: Vec<PendingLearned>,
     /// Subnet key → keys of the NICs its `ipConfigurations` back-references name.
@@ -176,7 +169,9 @@ impl Pending {
     }
 
     fn prefixes(&mut self, texts: &[&str], path: &str, id: &str) -> Vec<IpNet> {
-        let mut out = Vec::new();
+        // Sized exactly: a `push` into an empty vector reserves room for four, and the model
+        // keeps these vectors for hundreds of thousands of resources.
+        let mut out = Vec::with_capacity(texts.len());
         for (i, text) in texts.iter().enumerate() {
             let p = if texts.len() > 1 { format!("{path}[{i}]") } else { path.to_string() };
             if let Some(net) = self.prefix(text, &p, id)
@@ -362,7 +357,7 @@ impl Pending {
             peerings: Vec::new(),
             origin: self.origin(path),
         };
-        self.vnets.push(Keyed { key: normalize_id(&id), item: vnet });
+        self.vnets.push(vnet);
     }
 
     fn subnet(&mut self, dto: &SubnetDto<'_>, parent: String, path: &str) {
@@ -537,7 +532,7 @@ impl Pending {
                 ip_texts.push((t.to_string(), dto.path(path, "nextHop.nextHopIpAddresses")));
             }
         }
-        let mut next_hop_ips = Vec::new();
+        let mut next_hop_ips = Vec::with_capacity(ip_texts.len());
         for (text, p) in ip_texts.iter().filter(|(t, _)| !t.trim().is_empty()) {
             match parse_ip(text) {
                 Ok(ip) => next_hop_ips.push(ip),
@@ -591,7 +586,7 @@ impl Pending {
         if !self.require_id(&id, "route table", path) {
             return;
         }
-        let mut routes = Vec::new();
+        let mut routes = Vec::with_capacity(dto.routes.as_ref().map_or(0, |r| r.len()));
         for (i, r) in dto.routes.iter().flatten().enumerate() {
             let p = format!("{}[{i}]", dto.path(path, "routes"));
             if let Some(route) = self.route(r, &p, &id) {
@@ -609,7 +604,7 @@ impl Pending {
             routes,
             origin: self.origin(path),
         };
-        self.route_tables.push(Keyed { key: normalize_id(&id), item: rt });
+        self.route_tables.push(rt);
     }
 
     fn ip_config(&mut self, dto: &IpConfigDto<'_>, path: &str, owner: &str) -> IpConfig {
@@ -639,7 +634,7 @@ impl Pending {
         if !self.require_id(&id, "network interface", path) {
             return;
         }
-        let mut ip_configs = Vec::new();
+        let mut ip_configs = Vec::with_capacity(dto.ip_configurations.as_ref().map_or(0, |c| c.len()));
         for (i, c) in dto.ip_configurations.iter().flatten().enumerate() {
             let p = format!("{}[{i}]", dto.path(path, "ipConfigurations"));
             ip_configs.push(self.ip_config(c, &p, &id));
@@ -667,7 +662,7 @@ impl Pending {
             private_endpoint: ref_id(&dto.private_endpoint),
             origin: self.origin(path),
         };
-        self.nics.push(Keyed { key: normalize_id(&id), item: nic });
+        self.nics.push(nic);
     }
 
     fn vm(&mut self, dto: &ResourceDto<'_>, path: &str) {
@@ -677,8 +672,8 @@ impl Pending {
         }
         let refs: Vec<&RefDto<'_>> =
             dto.network_profile.as_ref().and_then(|p| p.network_interfaces.as_ref()).into_iter().flatten().collect();
-        let nics: Vec<Link<NicIdx>> =
-            refs.iter().filter_map(|r| r.id.as_ref()).map(|id| Link::Missing(ArmId::new(id.as_str()))).collect();
+        let mut nics: Vec<Link<NicIdx>> = Vec::with_capacity(refs.len());
+        nics.extend(refs.iter().filter_map(|r| r.id.as_ref()).map(|id| Link::Missing(ArmId::new(id.as_str()))));
         let primary_nic = refs.iter().position(|r| r.primary.is_some_and(|f| f.0)).unwrap_or(0);
         let mut power_state = dto
             .instance_view
@@ -701,7 +696,7 @@ impl Pending {
             power_state,
             origin: self.origin(path),
         };
-        self.vms.push(Keyed { key: normalize_id(&id), item: vm });
+        self.vms.push(vm);
     }
 
     fn gateway(&mut self, dto: &ResourceDto<'_>, path: &str) {
@@ -781,7 +776,7 @@ impl Pending {
             provisioning_state: s(&dto.provisioning_state),
             origin: self.origin(path),
         };
-        self.gateways.push(Keyed { key: normalize_id(&id), item: gw });
+        self.gateways.push(gw);
     }
 
     fn local_gateway(&mut self, dto: &ResourceDto<'_>, path: &str) {
@@ -816,7 +811,7 @@ impl Pending {
             bgp_peering_address,
             origin: self.origin(path),
         };
-        self.local_gateways.push(Keyed { key: normalize_id(&id), item: lng });
+        self.local_gateways.push(lng);
     }
 
     fn connection(&mut self, dto: &ResourceDto<'_>, path: &str) {
@@ -842,11 +837,11 @@ impl Pending {
             enable_bgp: flag(dto.enable_bgp, false),
             origin: self.origin(path),
         };
-        self.connections.push(Keyed { key: normalize_id(&id), item: conn });
+        self.connections.push(conn);
     }
 
     fn address_patterns(&mut self, texts: &[&str], path: &str, id: &str) -> Option<Vec<AddressPattern>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(texts.len());
         for text in texts {
             let t = text.trim();
             if t.is_empty() {
@@ -884,7 +879,7 @@ impl Pending {
     }
 
     fn ports(&mut self, texts: &[&str], path: &str, id: &str) -> Option<Vec<PortRange>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(texts.len().max(1));
         for text in texts.iter().filter(|t| !t.trim().is_empty()) {
             match PortRange::parse(text) {
                 Some(range) => out.push(range),
@@ -1009,7 +1004,7 @@ impl Pending {
         if !self.require_id(&id, "network security group", path) {
             return;
         }
-        let mut rules = Vec::new();
+        let mut rules = Vec::with_capacity(dto.security_rules.as_ref().map_or(0, |r| r.len()));
         for (i, r) in dto.security_rules.iter().flatten().enumerate() {
             let p = format!("{}[{i}]", dto.path(path, "securityRules"));
             if let Some(rule) = self.rule(r, &p) {
@@ -1023,7 +1018,7 @@ impl Pending {
             rules,
             origin: self.origin(path),
         };
-        self.nsgs.push(Keyed { key: normalize_id(&id), item: nsg });
+        self.nsgs.push(nsg);
     }
 
     fn private_endpoint(&mut self, dto: &ResourceDto<'_>, path: &str) {
@@ -1073,7 +1068,7 @@ impl Pending {
             group_ids,
             origin: self.origin(path),
         };
-        self.private_endpoints.push(Keyed { key: normalize_id(&id), item: pe });
+        self.private_endpoints.push(pe);
     }
 
     fn load_balancer(&mut self, dto: &ResourceDto<'_>, path: &str) {
@@ -1107,7 +1102,7 @@ impl Pending {
             backend_nics,
             origin: self.origin(path),
         };
-        self.load_balancers.push(Keyed { key: normalize_id(&id), item: lb });
+        self.load_balancers.push(lb);
     }
 
     fn public_ip(&mut self, dto: &ResourceDto<'_>, path: &str) {
@@ -1117,7 +1112,7 @@ impl Pending {
         }
         let ip = dto.ip_address.as_ref().and_then(|t| parse_ip(t.as_str()).ok());
         let pip = PublicIp { id: ArmId::new(&id), name: s(&dto.name), ip, origin: self.origin(path) };
-        self.public_ips.push(Keyed { key: normalize_id(&id), item: pip });
+        self.public_ips.push(pip);
     }
 
     /// Lowers the `values` list of a Service Tags file.
@@ -1166,6 +1161,117 @@ impl Pending {
         }
         let origin = self.origin(path);
         self.learned.push(PendingLearned { gateway_id, routes: out, origin });
+    }
+
+    /// Whether nothing has been read into this yet.
+    pub fn is_empty(&self) -> bool {
+        let Pending {
+            file: _,
+            file_path: _,
+            vnets,
+            subnets,
+            peerings,
+            route_tables,
+            routes,
+            nics,
+            vms,
+            gateways,
+            local_gateways,
+            connections,
+            nsgs,
+            rules,
+            private_endpoints,
+            load_balancers,
+            public_ips,
+            service_tags,
+            learned,
+            subnet_nic_refs,
+            diagnostics,
+            skipped_types,
+            untyped_objects,
+            resources_read,
+        } = self;
+        vnets.is_empty()
+            && subnets.is_empty()
+            && peerings.is_empty()
+            && route_tables.is_empty()
+            && routes.is_empty()
+            && nics.is_empty()
+            && vms.is_empty()
+            && gateways.is_empty()
+            && local_gateways.is_empty()
+            && connections.is_empty()
+            && nsgs.is_empty()
+            && rules.is_empty()
+            && private_endpoints.is_empty()
+            && load_balancers.is_empty()
+            && public_ips.is_empty()
+            && service_tags.is_empty()
+            && learned.is_empty()
+            && subnet_nic_refs.is_empty()
+            && diagnostics.is_empty()
+            && skipped_types.is_empty()
+            && *untyped_objects == 0
+            && *resources_read == 0
+    }
+
+    /// Returns the spare capacity of the resource vectors (a file's vectors grow by doubling;
+    /// they are kept until every file is read).
+    pub fn shrink_to_fit(&mut self) {
+        self.vnets.shrink_to_fit();
+        self.subnets.shrink_to_fit();
+        self.peerings.shrink_to_fit();
+        self.route_tables.shrink_to_fit();
+        self.routes.shrink_to_fit();
+        self.nics.shrink_to_fit();
+        self.vms.shrink_to_fit();
+        self.nsgs.shrink_to_fit();
+        self.rules.shrink_to_fit();
+        self.private_endpoints.shrink_to_fit();
+    }
+
+    /// Merges every file's results, one kind of resource at a time: each kind's vectors are
+    /// freed as soon as they are moved, so the estate is never held twice.
+    pub fn merge(mut parts: Vec<Pending>) -> Pending {
+        let mut all = Pending::default();
+        macro_rules! merge {
+            ($($field:ident),*) => {$(
+                all.$field.reserve_exact(parts.iter().map(|p| p.$field.len()).sum());
+                for p in parts.iter_mut() {
+                    all.$field.append(&mut p.$field);
+                    p.$field = Vec::new();
+                }
+            )*};
+        }
+        merge!(
+            vnets,
+            subnets,
+            peerings,
+            route_tables,
+            routes,
+            nics,
+            vms,
+            gateways,
+            local_gateways,
+            connections,
+            nsgs,
+            rules,
+            private_endpoints,
+            load_balancers,
+            public_ips,
+            service_tags,
+            learned,
+            subnet_nic_refs,
+            diagnostics
+        );
+        for p in parts {
+            for (ty, n) in p.skipped_types {
+                *all.skipped_types.entry(ty).or_default() += n;
+            }
+            all.untyped_objects += p.untyped_objects;
+            all.resources_read += p.resources_read;
+        }
+        all
     }
 
     /// Appends everything read from another file.

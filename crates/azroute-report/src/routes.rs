@@ -164,6 +164,9 @@ pub fn fragment(
             }
         }
     }
+    // Kept for the whole stream, once per context: no spare capacity.
+    out.json_value.shrink_to_fit();
+    out.json_notes.shrink_to_fit();
     out
 }
 
@@ -312,9 +315,9 @@ pub struct StreamSummary {
 /// Every NIC's effective routes (`routes --all`), in snapshot order (sorted by id), streamed to
 /// `out` as JSON ([`JsonStream`]) or CSV ([`CsvStream`]).
 ///
-/// Each distinct route context's table is computed once, in parallel
-/// (`RouteEngine::all_subnet_tables`), and serialized once, in parallel; NICs reuse the bytes of
-/// their context. `out` is not flushed.
+/// Each distinct route context is computed once and serialized once, in parallel; the table is
+/// dropped as soon as it is serialized (only the bytes are kept, not the engine's cache), and
+/// NICs reuse the bytes of their context. `out` is not flushed.
 pub fn stream_all<W: std::io::Write>(
     engine: &RouteEngine<'_>,
     format: crate::OutputFormat,
@@ -323,20 +326,26 @@ pub fn stream_all<W: std::io::Write>(
 ) -> std::io::Result<(W, StreamSummary)> {
     use rayon::prelude::*;
     let snap = engine.snap;
-    let tables = engine.all_subnet_tables();
-    // Tables are shared by `Arc` between subnets with the same context: one slot each.
-    let mut distinct: Vec<&EffectiveRouteTable> = Vec::new();
-    let mut slot_of_subnet: Vec<Option<usize>> = Vec::with_capacity(tables.len());
-    let mut slots: std::collections::HashMap<*const EffectiveRouteTable, usize> = std::collections::HashMap::new();
-    for t in &tables {
-        slot_of_subnet.push(t.as_ref().ok().map(|t| {
-            *slots.entry(std::sync::Arc::as_ptr(t)).or_insert_with(|| {
-                distinct.push(t);
+    let keys: Vec<Result<ContextKey, RouteError>> =
+        (0..snap.subnets.len()).map(|i| engine.context_key(azroute_model::SubnetIdx(i as u32))).collect();
+    let mut distinct: Vec<&ContextKey> = Vec::new();
+    let mut slot_of_subnet: Vec<Result<usize, &RouteError>> = Vec::with_capacity(keys.len());
+    let mut slots: std::collections::HashMap<&ContextKey, usize> = std::collections::HashMap::new();
+    for k in &keys {
+        slot_of_subnet.push(k.as_ref().map(|k| {
+            *slots.entry(k).or_insert_with(|| {
+                distinct.push(k);
                 distinct.len() - 1
             })
         }));
     }
-    let fragments: Vec<RoutesFragment> = distinct.par_iter().map(|t| fragment(snap, t, explain, format)).collect();
+    let fragments: Vec<RoutesFragment> = distinct
+        .par_iter()
+        .map(|key| {
+            let table = azroute_engine::effective::build_table(snap, &engine.topology, &engine.options, key);
+            fragment(snap, &table, explain, format)
+        })
+        .collect();
     let mut summary = StreamSummary { contexts: distinct.len(), ..StreamSummary::default() };
     let mut json = None;
     let mut csv = None;
@@ -352,13 +361,12 @@ pub fn stream_all<W: std::io::Write>(
                 continue;
             }
         };
-        let slot = match (&tables[subnet.index()], slot_of_subnet[subnet.index()]) {
-            (Ok(_), Some(slot)) => slot,
-            (Err(err), _) => {
+        let slot = match &slot_of_subnet[subnet.index()] {
+            Ok(slot) => *slot,
+            Err(err) => {
                 summary.skipped.push(format!("network interface `{}`: {err}", nic.name));
                 continue;
             }
-            (Ok(_), None) => continue,
         };
         let subnet_id = snap.subnets[subnet.index()].id.as_str();
         if let Some(s) = json.as_mut() {
