@@ -607,14 +607,18 @@ impl Pending {
         self.route_tables.push(rt);
     }
 
-    fn ip_config(&mut self, dto: &IpConfigDto<'_>, path: &str, owner: &str) -> IpConfig {
+    /// `path` makes the JSON path of the configuration, needed only for a diagnostic.
+    fn ip_config(&mut self, dto: &IpConfigDto<'_>, path: &dyn Fn() -> String, owner: &str) -> IpConfig {
         let id = s(&dto.id);
         let private_ip = match &dto.private_ip_address {
-            Some(text) => self.ip(text.as_str(), &dto.path(path, "privateIPAddress"), owner),
+            Some(text) => match parse_ip(text.as_str().split('/').next().unwrap_or("").trim()) {
+                Ok(ip) => Some(ip),
+                Err(_) => self.ip(text.as_str(), &dto.path(&path(), "privateIPAddress"), owner),
+            },
             None => None,
         };
         IpConfig {
-            id: ArmId::new(&id),
+            id: ArmId::new(id),
             name: s(&dto.name),
             private_ip,
             subnet: link(&dto.subnet),
@@ -636,7 +640,7 @@ impl Pending {
         }
         let mut ip_configs = Vec::with_capacity(dto.ip_configurations.as_ref().map_or(0, |c| c.len()));
         for (i, c) in dto.ip_configurations.iter().flatten().enumerate() {
-            let p = format!("{}[{i}]", dto.path(path, "ipConfigurations"));
+            let p = || format!("{}[{i}]", dto.path(path, "ipConfigurations"));
             ip_configs.push(self.ip_config(c, &p, &id));
         }
         if ip_configs.is_empty() {
@@ -651,7 +655,7 @@ impl Pending {
             ip_configs[0].primary = true;
         }
         let nic = Nic {
-            id: ArmId::new(&id),
+            id: ArmId::new(id),
             name: s(&dto.name),
             location: normalize_location(&s(&dto.location)),
             ip_forwarding: flag(dto.enable_ip_forwarding, false),
@@ -688,7 +692,7 @@ impl Pending {
             power_state = dto.power_state.as_ref().map(|p| p.as_str().to_string());
         }
         let vm = Vm {
-            id: ArmId::new(&id),
+            id: ArmId::new(id),
             name: s(&dto.name),
             location: normalize_location(&s(&dto.location)),
             nics,
@@ -715,7 +719,7 @@ impl Pending {
         let mut vnet_subnet: Option<ArmId> = None;
         let mut config_ips = Vec::new();
         for (i, c) in dto.ip_configurations.iter().flatten().enumerate() {
-            let p = format!("{}[{i}]", dto.path(path, "ipConfigurations"));
+            let p = || format!("{}[{i}]", dto.path(path, "ipConfigurations"));
             let cfg = self.ip_config(c, &p, &id);
             if vnet_subnet.is_none() {
                 vnet_subnet = cfg.subnet.as_ref().and_then(|l| l.missing().cloned());
@@ -1028,7 +1032,7 @@ impl Pending {
         }
         let mut ips: Vec<IpAddr> = Vec::new();
         for (i, c) in dto.ip_configurations.iter().flatten().enumerate() {
-            let p = format!("{}[{i}]", dto.path(path, "ipConfigurations"));
+            let p = || format!("{}[{i}]", dto.path(path, "ipConfigurations"));
             if let Some(ip) = self.ip_config(c, &p, &id).private_ip
                 && !ips.contains(&ip)
             {
@@ -1078,7 +1082,7 @@ impl Pending {
         }
         let mut frontends = Vec::new();
         for (i, c) in dto.frontend_ip_configurations.iter().flatten().enumerate() {
-            let p = format!("{}[{i}]", dto.path(path, "frontendIPConfigurations"));
+            let p = || format!("{}[{i}]", dto.path(path, "frontendIPConfigurations"));
             let cfg = self.ip_config(c, &p, &id);
             frontends.push(LbFrontend { name: cfg.name, private_ip: cfg.private_ip, subnet: cfg.subnet });
         }

@@ -8,17 +8,18 @@ use serde::Serialize;
 use crate::table;
 
 /// One effective route, with the keys `az` prints (alphabetical, as the CLI orders them).
+/// Borrows from the table: a whole-estate stream serializes thousands of tables.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-pub struct EffectiveRouteView {
-    pub address_prefix: Vec<String>,
+pub struct EffectiveRouteView<'a> {
+    pub address_prefix: &'a [String],
     pub disable_bgp_route_propagation: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<&'a str>,
     pub next_hop_ip_address: Vec<String>,
-    pub next_hop_type: String,
-    pub source: String,
-    pub state: String,
+    pub next_hop_type: &'a str,
+    pub source: &'static str,
+    pub state: &'static str,
     /// azroute's explanation (only with `--explain`): why the route exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
@@ -29,25 +30,25 @@ pub struct EffectiveRouteView {
 
 /// `{"value": [...]}`, plus azroute's notes with `--explain`.
 #[derive(Clone, Debug, Serialize)]
-pub struct EffectiveRouteList {
-    pub value: Vec<EffectiveRouteView>,
+pub struct EffectiveRouteList<'a> {
+    pub value: Vec<EffectiveRouteView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<String>>,
 }
 
 /// Converts a table into views.
-pub fn views(snap: &Snapshot, table: &EffectiveRouteTable, explain: bool) -> Vec<EffectiveRouteView> {
+pub fn views<'a>(snap: &Snapshot, table: &'a EffectiveRouteTable, explain: bool) -> Vec<EffectiveRouteView<'a>> {
     table
         .routes
         .iter()
         .map(|r| EffectiveRouteView {
-            address_prefix: r.prefix_text.clone(),
+            address_prefix: &r.prefix_text,
             disable_bgp_route_propagation: table.disable_bgp_route_propagation,
-            name: r.name.clone(),
+            name: r.name.as_deref(),
             next_hop_ip_address: r.next_hop_ips.iter().map(|ip| ip.to_string()).collect(),
-            next_hop_type: r.next_hop_type.as_str().to_string(),
-            source: r.source.as_str().to_string(),
-            state: r.state.as_str().to_string(),
+            next_hop_type: r.next_hop_type.as_str(),
+            source: r.source.as_str(),
+            state: r.state.as_str(),
             origin: explain.then(|| origin_text(snap, r)),
             reason: if explain { r.invalid.as_ref().map(|reason| invalid_text(table, reason)) } else { None },
         })
