@@ -102,6 +102,23 @@ pub fn prefix_text(prefix: &IpNet) -> String {
     }
 }
 
+/// An address as `nextHopIpAddress` prints it, exactly as `IpAddr`'s `Display` writes it.
+pub fn ip_text(ip: &IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => {
+            let mut out = String::with_capacity(15);
+            for (i, octet) in v4.octets().iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                push_decimal(&mut out, *octet);
+            }
+            out
+        }
+        IpAddr::V6(_) => ip.to_string(),
+    }
+}
+
 fn push_decimal(out: &mut String, n: u8) {
     if n >= 100 {
         out.push(char::from(b'0' + n / 100));
@@ -683,6 +700,8 @@ mod text_tests {
         fn prefix_text_matches_display(addr in any::<u32>(), len in 0u8..=32) {
             let net = ipnet::IpNet::V4(ipnet::Ipv4Net::new(std::net::Ipv4Addr::from(addr), len).expect("len <= 32").trunc());
             prop_assert_eq!(super::prefix_text(&net), net.to_string());
+            let ip = std::net::IpAddr::V4(std::net::Ipv4Addr::from(addr));
+            prop_assert_eq!(super::ip_text(&ip), ip.to_string());
         }
     }
 }

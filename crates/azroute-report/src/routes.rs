@@ -45,7 +45,7 @@ pub fn views<'a>(snap: &Snapshot, table: &'a EffectiveRouteTable, explain: bool)
             address_prefix: &r.prefix_text,
             disable_bgp_route_propagation: table.disable_bgp_route_propagation,
             name: r.name.as_deref(),
-            next_hop_ip_address: r.next_hop_ips.iter().map(|ip| ip.to_string()).collect(),
+            next_hop_ip_address: r.next_hop_ips.iter().map(azroute_engine::effective::ip_text).collect(),
             next_hop_type: r.next_hop_type.as_str(),
             source: r.source.as_str(),
             state: r.state.as_str(),
@@ -159,7 +159,9 @@ pub fn fragment(
             }
         }
         _ => {
-            out.json_value = serde_json::to_vec(&views(snap, table, explain)).expect("views serialize");
+            // About 150 bytes a route: sized up front rather than grown by doubling.
+            out.json_value = Vec::with_capacity(table.routes.len() * 192 + 2);
+            serde_json::to_writer(&mut out.json_value, &views(snap, table, explain)).expect("views serialize");
             if explain {
                 out.json_notes = serde_json::to_vec(&notes(snap, table)).expect("notes serialize");
             }
