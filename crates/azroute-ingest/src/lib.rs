@@ -130,7 +130,7 @@ fn with_file_text<R>(path: &Path, options: &IngestOptions, f: impl FnOnce(&str) 
     READ_BUFFER.with(|buffer| {
         let mut buffer = buffer.borrow_mut();
         buffer.clear();
-        buffer.reserve(meta.len() as usize + 1);
+        buffer.reserve_exact(meta.len() as usize + 1);
         // Opened read-only: azroute never writes its inputs.
         std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut buffer)).map_err(read_error)?;
         let text = decode_str(&buffer).map_err(|d| d.in_file(&shown))?;
