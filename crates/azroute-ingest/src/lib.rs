@@ -111,6 +111,9 @@ thread_local! {
     static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Smallest read buffer (see [`with_file_text`]).
+const READ_BUFFER_MIN: usize = 33 << 20;
+
 /// Reads one file into the thread's buffer and hands its text to `f`, refusing files over the
 /// size limit and text that is not UTF-8.
 fn with_file_text<R>(path: &Path, options: &IngestOptions, f: impl FnOnce(&str) -> R) -> Result<R, Diagnostic> {
@@ -130,7 +133,10 @@ fn with_file_text<R>(path: &Path, options: &IngestOptions, f: impl FnOnce(&str) 
     READ_BUFFER.with(|buffer| {
         let mut buffer = buffer.borrow_mut();
         buffer.clear();
-        buffer.reserve_exact(meta.len() as usize + 1);
+        // At least 33 MiB: a block that large is mapped by itself (above glibc's largest mmap
+        // threshold) rather than carved from the heap, so it never fragments the heap and goes
+        // back to the system when released; pages never written cost no memory.
+        buffer.reserve_exact((meta.len() as usize + 1).max(READ_BUFFER_MIN));
         // Opened read-only: azroute never writes its inputs.
         std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut buffer)).map_err(read_error)?;
         let text = decode_str(&buffer).map_err(|d| d.in_file(&shown))?;
