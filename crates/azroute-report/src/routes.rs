@@ -153,9 +153,16 @@ pub fn fragment(
     match format {
         crate::OutputFormat::Csv => {
             for row in rows(table) {
-                let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-                w.write_record(&row).expect("in-memory write");
-                out.csv_rows.push(w.into_inner().expect("in-memory flush"));
+                // Quoted as the csv crate quotes (see `csv_cell`), without a writer per row.
+                let mut line = Vec::with_capacity(row.iter().map(|c| c.len() + 1).sum::<usize>() + 1);
+                for (i, cell) in row.iter().enumerate() {
+                    if i > 0 {
+                        line.push(b',');
+                    }
+                    csv_cell(&mut line, cell);
+                }
+                line.push(b'\n');
+                out.csv_rows.push(line);
             }
         }
         _ => {
@@ -289,6 +296,22 @@ mod stream_tests {
             text,
             "NIC,Subnet,Source,State,Address Prefix,Next Hop Type,Next Hop IP,Name\n\"/x/nic,1\",/x/s,Default,Active,10.0.0.0/16,VnetLocal,,\n"
         );
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_as_the_csv_crate_quotes() {
+        let row = ["plain", "a,b", "say \"hi\"", "line\nbreak", "", " spaced ", "10.0.0.0/8 10.1.0.0/16"];
+        let mut ours = Vec::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                ours.push(b',');
+            }
+            csv_cell(&mut ours, cell);
+        }
+        ours.push(b'\n');
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(row).unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(w.into_inner().unwrap()).unwrap());
     }
 
     #[test]
