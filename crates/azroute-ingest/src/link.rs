@@ -334,8 +334,23 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
         }
     }
 
-    let nics: Vec<Nic> = ctx.dedupe(keyed(all.nics), "network interface").into_iter().map(|(_, n)| n).collect();
-    let vms: Vec<Vm> = ctx.dedupe(keyed(all.vms), "virtual machine").into_iter().map(|(_, n)| n).collect();
+    // The two largest kinds, side by side (each on its own diagnostics; all are sorted later).
+    let files_ref = ctx.files;
+    let (nics_in, vms_in) = (std::mem::take(&mut all.nics), std::mem::take(&mut all.vms));
+    let ((nics, nic_diagnostics), (vms, vm_diagnostics)) = rayon::join(
+        || {
+            let mut c = Ctx { files: files_ref, diagnostics: Vec::new() };
+            let v: Vec<Nic> = c.dedupe(keyed(nics_in), "network interface").into_iter().map(|(_, n)| n).collect();
+            (v, c.diagnostics)
+        },
+        || {
+            let mut c = Ctx { files: files_ref, diagnostics: Vec::new() };
+            let v: Vec<Vm> = c.dedupe(keyed(vms_in), "virtual machine").into_iter().map(|(_, n)| n).collect();
+            (v, c.diagnostics)
+        },
+    );
+    ctx.diagnostics.extend(nic_diagnostics);
+    ctx.diagnostics.extend(vm_diagnostics);
     let gateways: Vec<VnetGateway> =
         ctx.dedupe(keyed(all.gateways), "virtual network gateway").into_iter().map(|(_, n)| n).collect();
     let local_gateways: Vec<LocalNetworkGateway> =
