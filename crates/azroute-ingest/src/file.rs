@@ -327,9 +327,13 @@ fn read_resource_list<'de, A: SeqAccess<'de>>(
 ) -> Result<(), A::Error> {
     let mut i = 0usize;
     if fast {
+        let mut item_path = String::with_capacity(base.len() + 8);
         while let Some(item) = seq.next_element::<Option<ResourceDto<'de>>>()? {
             if let Some(dto) = item {
-                pending.resource(&dto, &format!("{base}[{i}]"));
+                use std::fmt::Write;
+                item_path.clear();
+                let _ = write!(item_path, "{base}[{i}]");
+                pending.resource(&dto, &item_path);
             }
             i += 1;
         }

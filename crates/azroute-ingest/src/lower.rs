@@ -84,7 +84,14 @@ fn link<T>(r: &Option<RefDto<'_>>) -> Option<Link<T>> {
 
 /// `East US` → `eastus`.
 pub(crate) fn normalize_location(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_lowercase()).collect()
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.chars().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_lowercase()));
+    out
+}
+
+/// [`normalize_location`] of an optional field.
+fn location(v: &Option<Str<'_>>) -> String {
+    normalize_location(v.as_ref().map_or("", |x| x.as_str()))
 }
 
 /// The parent id of a child resource id: `…/virtualNetworks/v/subnets/s` → `…/virtualNetworks/v`.
@@ -201,11 +208,26 @@ impl Pending {
 
     /// Lowers one top-level (or nested, standalone-shaped) resource object.
     pub fn resource(&mut self, dto: &ResourceDto<'_>, path: &str) {
-        let id = s(&dto.id);
-        let ty = match &dto.resource_type {
-            Some(t) => t.as_str().to_ascii_lowercase(),
-            None => match type_from_id(&id) {
-                Some(t) => t,
+        let raw_id = dto.id.as_ref().map_or("", |x| x.as_str());
+        // The type, lower-cased on the stack (no allocation for the types azroute reads).
+        let mut buffer = [0u8; 80];
+        let from_id;
+        let ty: &str = match &dto.resource_type {
+            Some(t) if t.as_str().len() <= buffer.len() => {
+                let bytes = &mut buffer[..t.as_str().len()];
+                bytes.copy_from_slice(t.as_str().as_bytes());
+                bytes.make_ascii_lowercase();
+                std::str::from_utf8(bytes).expect("lower-casing ASCII keeps UTF-8")
+            }
+            Some(t) => {
+                from_id = t.as_str().to_ascii_lowercase();
+                &from_id
+            }
+            None => match type_from_id(raw_id) {
+                Some(t) => {
+                    from_id = t;
+                    &from_id
+                }
                 None => {
                     self.untyped_objects += 1;
                     return;
@@ -213,7 +235,7 @@ impl Pending {
             },
         };
         self.resources_read += 1;
-        match ty.as_str() {
+        match ty {
             "microsoft.network/virtualnetworks" => self.vnet(dto, path),
             "microsoft.network/virtualnetworks/subnets" => {
                 let sub = SubnetDto {
@@ -232,7 +254,7 @@ impl Pending {
                     nested_properties: dto.nested_properties,
                     _lifetime: Default::default(),
                 };
-                let parent = parent_id(&id);
+                let parent = parent_id(raw_id);
                 self.subnet(&sub, parent, path);
             }
             "microsoft.network/virtualnetworks/virtualnetworkpeerings" => {
@@ -253,7 +275,7 @@ impl Pending {
                     nested_properties: dto.nested_properties,
                     _lifetime: Default::default(),
                 };
-                let parent = parent_id(&id);
+                let parent = parent_id(raw_id);
                 self.peering(&peering, parent, path);
             }
             "microsoft.network/networkinterfaces" => self.nic(dto, path),
@@ -269,8 +291,12 @@ impl Pending {
                     nested_properties: dto.nested_properties,
                     _lifetime: Default::default(),
                 };
-                if let Some(r) = self.route(&route, path, &id) {
-                    self.routes.push(Child { key: normalize_id(&id), parent: normalize_id(&parent_id(&id)), item: r });
+                if let Some(r) = self.route(&route, path, raw_id) {
+                    self.routes.push(Child {
+                        key: normalize_id(raw_id),
+                        parent: normalize_id(&parent_id(raw_id)),
+                        item: r,
+                    });
                 }
             }
             "microsoft.network/virtualnetworkgateways" => self.gateway(dto, path),
@@ -299,7 +325,11 @@ impl Pending {
                     _lifetime: Default::default(),
                 };
                 if let Some(r) = self.rule(&rule, path) {
-                    self.rules.push(Child { key: normalize_id(&id), parent: normalize_id(&parent_id(&id)), item: r });
+                    self.rules.push(Child {
+                        key: normalize_id(raw_id),
+                        parent: normalize_id(&parent_id(raw_id)),
+                        item: r,
+                    });
                 }
             }
             "microsoft.network/privateendpoints" => self.private_endpoint(dto, path),
@@ -351,7 +381,7 @@ impl Pending {
         let vnet = Vnet {
             id: ArmId::new(&id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             address_space,
             subnets: Vec::new(),
             peerings: Vec::new(),
@@ -598,7 +628,7 @@ impl Pending {
         let rt = RouteTable {
             id: ArmId::new(&id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             disable_bgp_route_propagation: flag(dto.disable_bgp_route_propagation, false),
             disable_peering_routes,
             routes,
@@ -657,7 +687,7 @@ impl Pending {
         let nic = Nic {
             id: ArmId::new(id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             ip_forwarding: flag(dto.enable_ip_forwarding, false),
             nsg: link(&dto.network_security_group),
             vm: link(&dto.virtual_machine),
@@ -694,7 +724,7 @@ impl Pending {
         let vm = Vm {
             id: ArmId::new(id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             nics,
             primary_nic,
             power_state,
@@ -766,7 +796,7 @@ impl Pending {
         let gw = VnetGateway {
             id: ArmId::new(&id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             gateway_type,
             vpn_type: s(&dto.vpn_type),
             sku: dto.sku.as_ref().map(|k| s(&k.name)).unwrap_or_default(),
@@ -1018,7 +1048,7 @@ impl Pending {
         let nsg = Nsg {
             id: ArmId::new(&id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             rules,
             origin: self.origin(path),
         };
