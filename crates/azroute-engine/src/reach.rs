@@ -596,27 +596,27 @@ pub fn reach_tracer<'e, 's>(engine: &'e RouteEngine<'s>, query: &ReachQuery) -> 
 
 /// Computes the matrix.
 pub fn reach(engine: &RouteEngine<'_>, query: &ReachQuery) -> ReachMatrix {
-    compute(engine, query, None, false).0
+    compute(engine, query, None)
 }
 
-/// Computes the matrix, reusing the outcomes of an earlier computation (on the same estate
-/// before a change) for every representative pair whose trace consulted nothing the change
-/// touched; returns the pairs traced, for the next change.
+/// Computes the matrix, reusing the outcomes kept in `cache` (by an earlier computation on the
+/// same estate before a change) for every representative pair whose trace consulted nothing
+/// `stale` names, and keeping the pairs traced now for the next change.
 pub fn reach_incremental(
     engine: &RouteEngine<'_>,
     query: &ReachQuery,
-    previous: Option<(&PairCache, &Invalidation)>,
-) -> (ReachMatrix, PairCache) {
-    compute(engine, query, previous, true)
+    cache: &mut PairCache,
+    stale: &Invalidation,
+) -> ReachMatrix {
+    compute(engine, query, Some((cache, stale)))
 }
 
-/// The matrix; with `keep`, also every traced pair and what it consulted.
+/// The matrix; with a cache, reusing and keeping traced pairs.
 fn compute(
     engine: &RouteEngine<'_>,
     query: &ReachQuery,
-    previous: Option<(&PairCache, &Invalidation)>,
-    keep: bool,
-) -> (ReachMatrix, PairCache) {
+    cache: Option<(&mut PairCache, &Invalidation)>,
+) -> ReachMatrix {
     let tracer = &reach_tracer(engine, query);
     let snap = engine.snap;
     let atoms = atoms(engine);
@@ -715,8 +715,28 @@ fn compute(
     pairs.sort_unstable();
     pairs.dedup();
     let flow = (query.protocol, query.source_port, query.destination_port, query.evaluate_nsgs);
-    let reusable = previous.filter(|(cache, _)| cache.flow == Some(flow));
-    let traced: Vec<(PairKey, PairOutcome, Option<Consulted>, bool)> = pairs
+    let mut cache = cache;
+    if let Some((c, _)) = cache.as_mut()
+        && c.flow != Some(flow)
+    {
+        c.entries.clear();
+        c.flow = Some(flow);
+    }
+    // Forget every kept pair a change may have altered, needed now or not: the next change
+    // starts from an empty invalidation.
+    if let Some((c, stale)) = cache.as_mut()
+        && (stale.all || !stale.subnets.is_empty() || !stale.vnets.is_empty())
+    {
+        c.entries.retain(|_, (_, consulted)| !stale.stales(consulted));
+    }
+    let keep = cache.is_some();
+    /// A pair's outcome: still valid in the cache, or traced now.
+    enum Slot<'c> {
+        Cached(&'c PairOutcome),
+        Traced(PairKey, PairOutcome, Option<Consulted>),
+    }
+    let lookup = cache.as_ref().map(|(c, _)| &**c);
+    let slots: Vec<Slot<'_>> = pairs
         .par_iter()
         .map(|&(src, dst)| {
             let (src_ip, src_nic, src_subnet) = source_classes.reps[src as usize];
@@ -727,45 +747,49 @@ fn compute(
                 dst_ip = alt;
             }
             let key = (src_ip, src_nic, src_subnet, dst_ip);
-            if let Some((cache, stale)) = reusable
-                && let Some((outcome, consulted)) = cache.entries.get(&key)
-                && !stale.stales(consulted)
+            if let Some(c) = lookup
+                && let Some((outcome, _)) = c.entries.get(&key)
             {
-                return (key, outcome.clone(), consulted.clone(), true);
+                return Slot::Cached(outcome);
             }
-            if !keep {
-                return (key, trace_pair(tracer, query, src_ip, src_nic, src_subnet, dst_ip), None, false);
-            }
-            let (outcome, consulted) = trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip);
-            (key, outcome, consulted, false)
+            let (outcome, consulted) = if keep {
+                trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip)
+            } else {
+                (trace_pair(tracer, query, src_ip, src_nic, src_subnet, dst_ip), None)
+            };
+            Slot::Traced(key, outcome, consulted)
         })
         .collect();
-    let reused = traced.iter().filter(|t| t.3).count();
-    let mut cache = PairCache { entries: HashMap::new(), flow: Some(flow) };
-    if keep {
-        cache.entries.reserve(traced.len());
-    }
-    let traced: Vec<PairOutcome> = traced
-        .into_iter()
-        .map(|(key, outcome, consulted, _)| {
-            if keep {
-                cache.entries.insert(key, (outcome.clone(), consulted));
-            }
-            outcome
-        })
-        .collect();
+    let reused = slots.iter().filter(|s| matches!(s, Slot::Cached(_))).count();
+    // Distinct outcomes, interned by reference (a matrix has a million pairs and a few hundred
+    // distinct outcomes).
     let mut outcomes: Vec<PairOutcome> = Vec::new();
-    let mut outcome_ids: HashMap<PairOutcome, u32> = HashMap::new();
-    let pair_outcome: Vec<u32> = traced
-        .into_iter()
-        .map(|o| {
+    let mut outcome_ids: HashMap<&PairOutcome, u32> = HashMap::new();
+    let pair_outcome: Vec<u32> = slots
+        .iter()
+        .map(|slot| {
+            let o = match slot {
+                Slot::Cached(o) => *o,
+                Slot::Traced(_, o, _) => o,
+            };
             let next = outcome_ids.len() as u32;
-            *outcome_ids.entry(o).or_insert_with_key(|o| {
+            *outcome_ids.entry(o).or_insert_with(|| {
                 outcomes.push(o.clone());
                 next
             })
         })
         .collect();
+    drop(outcome_ids);
+    let traced: Vec<(PairKey, PairOutcome, Option<Consulted>)> = slots
+        .into_iter()
+        .filter_map(|slot| match slot {
+            Slot::Cached(_) => None,
+            Slot::Traced(key, outcome, consulted) => Some((key, outcome, consulted)),
+        })
+        .collect();
+    if let Some((c, _)) = cache {
+        c.entries.extend(traced.into_iter().map(|(key, outcome, consulted)| (key, (outcome, consulted))));
+    }
     let dense: Option<Vec<u32>> = (n_src.saturating_mul(n_dst) <= 1 << 24).then(|| {
         let mut table = vec![u32::MAX; n_src * n_dst];
         for (i, &(src, dst)) in pairs.iter().enumerate() {
@@ -838,7 +862,7 @@ fn compute(
     if let Some(ip) = query.internet {
         assumptions.push(format!("the Internet column stands for {ip}; a user route for a narrower public prefix can treat other addresses differently"));
     }
-    (ReachMatrix { rows, columns, cells, parts, outcomes, stats, errors, assumptions }, cache)
+    ReachMatrix { rows, columns, cells, parts, outcomes, stats, errors, assumptions }
 }
 
 /// Orders a cell's outcomes (largest first) and sums them up.
