@@ -3,12 +3,14 @@
 //!
 //! Every forwarding decision the tracer makes depends on a packet's addresses only through
 //! prefixes: the routes of the tables it meets, the NSG rules it is checked against, the VNet
-//! address spaces a peering compares, and the owner of the destination address. Splitting the
-//! address space at every such prefix boundary (the union of every compiled table's interval
-//! starts, NSG rule prefixes and owned special addresses) yields *atoms*: runs of addresses that
-//! every table and rule treats alike (the Veriflow / Delta-net / APKeep technique, see
-//! `peers-and-pain-points.md` §10). Within a subnet an atom is further split by the endpoint
-//! that holds the address (a NIC's own NSG and application security groups are per NIC).
+//! address spaces a peering compares, and the owner of the destination address. All those
+//! prefixes (every route a compiled table selects, NSG rule prefixes, owned special addresses,
+//! the private ranges some checks test) are CIDR, so they nest or are disjoint, and the set of
+//! them containing an address is fixed by the longest one: that prefix is the address's *atom*,
+//! and addresses of one atom are treated alike by every table and rule (the Veriflow /
+//! Delta-net / APKeep technique, see `peers-and-pain-points.md` §10). Within a subnet an atom
+//! is further split by the endpoint that holds the address (a NIC's own NSG and application
+//! security groups are per NIC).
 //!
 //! An address's *class* is then (atom, VNet, route context, subnet NSG, endpoint): two
 //! addresses of the same class behave identically as sources and as destinations, so each
