@@ -822,7 +822,12 @@ fn compute(
                             None => parts.push(CellOutcome {
                                 outcome,
                                 sample_source: r.rep,
-                                sample_destination: c.rep,
+                                // The pair actually traced: a class paired with itself
+                                // stands for two of its hosts where it has two.
+                                sample_destination: match destination_classes.alts[c.class as usize] {
+                                    Some(alt) if c.rep == r.rep => alt,
+                                    _ => c.rep,
+                                },
                                 address_pairs: weight,
                             }),
                         }
