@@ -23,7 +23,7 @@ pub struct Cli {
 pub enum Command {
     /// Effective routes of a NIC, VM or subnet, shaped like `az network nic show-effective-route-table`.
     #[command(
-        after_help = "Examples:\n  azroute routes --example hub-spoke --nic nic-app1\n  azroute routes --example hub-spoke --vm vm-app2 -o json\n  azroute routes --example hub-spoke --subnet vnet-hub/GatewaySubnet --explain\n  azroute routes --snapshot ./export --nic /subscriptions/.../networkInterfaces/web-nic -o csv"
+        after_help = "Examples:\n  azroute routes --example hub-spoke --nic nic-app1\n  azroute routes --example hub-spoke --vm vm-app2 -o json\n  azroute routes --example hub-spoke --subnet vnet-hub/GatewaySubnet --explain\n  azroute routes --snapshot ./export --nic /subscriptions/.../networkInterfaces/web-nic -o csv\n  azroute routes --snapshot ./export --all -o json > all-routes.json"
     )]
     Routes(RoutesArgs),
     /// Next hop for a destination, like Network Watcher's `az network watcher show-next-hop`.
@@ -85,6 +85,11 @@ pub enum Command {
         after_help = "Examples:\n  azroute examples\n  azroute routes --example troubleshoot --nic nic-web\n  azroute examples --export hub-spoke --out ./hub-spoke"
     )]
     Examples(ExamplesArgs),
+    /// Write a synthetic, seeded estate (hub-and-spoke, az CLI JSON) for benchmarks and tests.
+    #[command(
+        after_help = "Examples:\n  azroute generate --out ./estate-1k --preset 1k\n  azroute generate --out ./estate-100k --preset 100k --seed 7\n  azroute generate --out ./small --hubs 1 --spokes-per-hub 3 --nics-per-subnet 2\n  azroute routes --snapshot ./estate-1k --all -o json > routes.json\n\nThe same parameters and seed always write the same bytes.\nPresets: 1k (2 hubs x 10 spokes), 10k (4 x 50), 100k (10 x 200: 100k NICs, 10k subnets, 2k route tables, 50k user routes); flags override a preset's values."
+    )]
+    Generate(GenerateArgs),
 }
 
 /// Where the snapshot comes from.
@@ -214,6 +219,9 @@ pub struct RoutesArgs {
     /// Say why each route exists and why Invalid routes lost (adds `origin`, `reason` and `notes` to JSON).
     #[arg(long)]
     pub explain: bool,
+    /// Every NIC's effective routes, streamed (needs `-o json` or `-o csv`).
+    #[arg(long, group = "target")]
+    pub all: bool,
 }
 
 #[derive(Args, Debug)]
@@ -605,4 +613,63 @@ impl DoctorSnapshotArgs {
             quiet: self.quiet,
         }
     }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum PresetArg {
+    /// About 1k NICs: 2 hubs x 10 spokes x 5 subnets x 10 NICs.
+    #[value(name = "1k")]
+    K1,
+    /// About 10k NICs: 4 hubs x 50 spokes.
+    #[value(name = "10k")]
+    K10,
+    /// About 100k NICs: 10 hubs x 200 spokes, 10k subnets, 2k route tables, 50k user routes.
+    #[value(name = "100k")]
+    K100,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// The snapshot directory to create (new, or empty).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Start from a named size (default 1k); the flags below override its values.
+    #[arg(long, value_enum)]
+    pub preset: Option<PresetArg>,
+    /// Seed of the pseudo-random choices (user routes, NSG rules, global spokes, etags).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Hub VNets (each with a VPN gateway, NVAs behind a load balancer, and its spokes).
+    #[arg(long, value_name = "N")]
+    pub hubs: Option<usize>,
+    /// Spoke VNets peered to each hub.
+    #[arg(long, value_name = "N")]
+    pub spokes_per_hub: Option<usize>,
+    /// Subnets in each spoke.
+    #[arg(long, value_name = "N")]
+    pub subnets_per_spoke: Option<usize>,
+    /// NICs (each with a VM) in each subnet.
+    #[arg(long, value_name = "N")]
+    pub nics_per_subnet: Option<usize>,
+    /// User routes in each spoke route table.
+    #[arg(long, value_name = "N")]
+    pub routes_per_table: Option<usize>,
+    /// Spoke route tables in all, shared round-robin by the spokes of a hub (default: one per spoke).
+    #[arg(long, value_name = "N")]
+    pub tables: Option<usize>,
+    /// NVA NICs (IP forwarding on) in each hub, behind an internal load balancer.
+    #[arg(long, value_name = "N")]
+    pub nvas_per_hub: Option<usize>,
+    /// Private endpoints in all, spread over the spokes.
+    #[arg(long, value_name = "N")]
+    pub private_endpoints: Option<usize>,
+    /// Fraction of spokes in another region than their hub (global peering).
+    #[arg(long, value_name = "F")]
+    pub global_peering_fraction: Option<f64>,
+    /// Security rules in each NSG.
+    #[arg(long, value_name = "N")]
+    pub nsg_rules: Option<usize>,
+    /// BGP prefixes each hub's gateway has learned from on-premises.
+    #[arg(long, value_name = "N")]
+    pub bgp_prefixes: Option<usize>,
 }

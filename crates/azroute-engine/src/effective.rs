@@ -73,13 +73,60 @@ fn system(prefix: IpNet, next_hop_type: NextHopType, origin: RouteOrigin) -> Eff
         source: RouteSource::Default,
         state: RouteState::Active,
         prefixes: vec![prefix],
-        prefix_text: vec![prefix.to_string()],
+        prefix_text: vec![prefix_text(&prefix)],
         next_hop_type,
         next_hop_ips: Vec::new(),
         origin,
         invalid: None,
         assumed: false,
     }
+}
+
+/// A prefix as `addressPrefix` prints it (`10.1.0.0/16`), exactly as `IpNet`'s `Display`
+/// writes it; IPv4, which every table is full of, without the formatting machinery.
+pub fn prefix_text(prefix: &IpNet) -> String {
+    match prefix {
+        IpNet::V4(net) => {
+            let mut out = String::with_capacity(18);
+            for (i, octet) in net.addr().octets().iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                push_decimal(&mut out, *octet);
+            }
+            out.push('/');
+            push_decimal(&mut out, net.prefix_len());
+            out
+        }
+        IpNet::V6(_) => prefix.to_string(),
+    }
+}
+
+/// An address as `nextHopIpAddress` prints it, exactly as `IpAddr`'s `Display` writes it.
+pub fn ip_text(ip: &IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => {
+            let mut out = String::with_capacity(15);
+            for (i, octet) in v4.octets().iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                push_decimal(&mut out, *octet);
+            }
+            out
+        }
+        IpAddr::V6(_) => ip.to_string(),
+    }
+}
+
+fn push_decimal(out: &mut String, n: u8) {
+    if n >= 100 {
+        out.push(char::from(b'0' + n / 100));
+    }
+    if n >= 10 {
+        out.push(char::from(b'0' + (n / 10) % 10));
+    }
+    out.push(char::from(b'0' + n % 10));
 }
 
 /// Expands a service tag from the Service Tags file.
@@ -223,7 +270,7 @@ pub fn build_table(snap: &Snapshot, topo: &Topology, options: &ModelOptions, key
         let (tags, prefixes) = service_endpoint_prefixes(snap, se);
         let (prefixes, prefix_text) = match prefixes {
             Some(p) => {
-                let text = p.iter().map(|x| x.to_string()).collect();
+                let text = p.iter().map(prefix_text).collect();
                 (p, text)
             }
             None => (Vec::new(), tags.clone()),
@@ -296,7 +343,7 @@ pub fn build_table(snap: &Snapshot, topo: &Topology, options: &ModelOptions, key
                 source: RouteSource::VirtualNetworkGateway,
                 state: RouteState::Active,
                 prefixes: vec![gp.prefix],
-                prefix_text: vec![gp.prefix.to_string()],
+                prefix_text: vec![prefix_text(&gp.prefix)],
                 next_hop_type: NextHopType::VirtualNetworkGateway,
                 next_hop_ips: gp.next_hops.clone(),
                 origin: RouteOrigin::Gateway { gateway: g, via_peering: attachment.via, kinds: gp.kinds.clone() },
@@ -330,10 +377,10 @@ pub fn build_table(snap: &Snapshot, topo: &Topology, options: &ModelOptions, key
     if let (Some(t_idx), Some(t)) = (key.route_table, table) {
         for (i, route) in t.routes.iter().enumerate() {
             let (prefixes, prefix_text, tag) = match &route.prefix {
-                RoutePrefix::Cidr(net) => (vec![*net], vec![net.to_string()], None),
+                RoutePrefix::Cidr(net) => (vec![*net], vec![prefix_text(net)], None),
                 RoutePrefix::ServiceTag(tag) => match expand_tag(snap, tag) {
                     Some(p) => {
-                        let text = p.iter().map(|x| x.to_string()).collect();
+                        let text = p.iter().map(prefix_text).collect();
                         (p, text, Some(tag.clone()))
                     }
                     None => (Vec::new(), vec![tag.clone()], Some(tag.clone())),
@@ -378,30 +425,26 @@ pub fn build_table(snap: &Snapshot, topo: &Topology, options: &ModelOptions, key
         notes.push(TableNote::ReservedNoneRoutesRemoved { by });
     }
 
-    // Deterministic order: system routes, then gateway routes, then user routes.
-    let mut ordered: Vec<Draft> = Vec::with_capacity(drafts.len());
+    // Deterministic order: system routes, then gateway routes, then user routes (drafts are
+    // moved, not cloned).
+    let mut order: Vec<usize> = Vec::with_capacity(drafts.len());
     for source in [RouteSource::Default, RouteSource::VirtualNetworkGateway, RouteSource::User] {
-        for d in drafts.iter().filter(|d| d.route.source == source) {
-            ordered.push(Draft {
-                route: d.route.clone(),
-                sub_rank: d.sub_rank,
-                order: d.order,
-                tag: d.tag.clone(),
-                reserved: d.reserved,
-            });
-        }
+        order.extend((0..drafts.len()).filter(|&i| drafts[i].route.source == source));
     }
-    // Renumber notes that point at draft positions.
-    let position_of = |old: usize, drafts: &[Draft], ordered: &[Draft]| -> usize {
-        let target = &drafts[old].route;
-        ordered.iter().position(|d| &d.route == target).unwrap_or(old)
-    };
+    let mut new_position = vec![0usize; drafts.len()];
+    for (n, &old) in order.iter().enumerate() {
+        new_position[old] = n;
+    }
+    let mut taken: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
+    let drafts: Vec<Draft> = order.iter().map(|&old| taken[old].take().expect("each draft once")).collect();
+    // Renumber notes that point at draft positions (the first route equal to the one meant).
     for note in &mut notes {
         if let TableNote::ReservedNoneRoutesRemoved { by } = note {
-            *by = position_of(*by, &drafts, &ordered);
+            let moved = new_position[*by];
+            let target = &drafts[moved].route;
+            *by = drafts.iter().position(|d| &d.route == target).unwrap_or(moved);
         }
     }
-    let drafts = ordered;
 
     let (routes, mut state_notes) = assign_states(snap, options, drafts);
     notes.append(&mut state_notes);
@@ -437,26 +480,28 @@ fn assign_states(
     _options: &ModelOptions,
     drafts: Vec<Draft>,
 ) -> (Vec<EffectiveRoute>, Vec<TableNote>) {
-    // (draft, prefix) slots, grouped by prefix.
-    let mut groups: HashMap<IpNet, Vec<usize>> = HashMap::new();
-    let mut slots: Vec<(usize, IpNet)> = Vec::new();
+    // (draft, prefix) slots, in draft order; `slot_start[d]..slot_start[d + 1]` are draft d's.
+    let mut slots: Vec<(usize, IpNet)> = Vec::with_capacity(drafts.len() + 8);
+    let mut slot_start: Vec<usize> = Vec::with_capacity(drafts.len() + 1);
     for (di, d) in drafts.iter().enumerate() {
-        let mut seen: Vec<IpNet> = Vec::new();
-        for p in &d.route.prefixes {
-            if seen.contains(p) {
+        slot_start.push(slots.len());
+        for (k, p) in d.route.prefixes.iter().enumerate() {
+            if d.route.prefixes[..k].contains(p) {
                 continue;
             }
-            seen.push(*p);
-            groups.entry(*p).or_default().push(slots.len());
             slots.push((di, *p));
         }
     }
+    slot_start.push(slots.len());
+    // Slots grouped by prefix (each group in slot order), by sorting rather than hashing.
+    let mut by_prefix: Vec<usize> = (0..slots.len()).collect();
+    by_prefix.sort_unstable_by(|&a, &b| slots[a].1.cmp(&slots[b].1).then(a.cmp(&b)));
     let mut verdict: Vec<Option<InvalidReason>> = vec![None; slots.len()];
     let rank = |di: usize| {
         let d = &drafts[di];
         (d.route.source.priority(), d.sub_rank, std::cmp::Reverse(d.order), std::cmp::Reverse(di))
     };
-    for members in groups.values() {
+    for members in by_prefix.chunk_by(|&a, &b| slots[a].1 == slots[b].1) {
         if members.len() < 2 {
             continue;
         }
@@ -529,14 +574,10 @@ fn assign_states(
     let mut out: Vec<EffectiveRoute> = Vec::with_capacity(drafts.len());
     let mut new_index: Vec<usize> = vec![0; drafts.len()];
     let mut extra: Vec<(usize, EffectiveRoute)> = Vec::new();
-    let mut per_draft: Vec<Vec<usize>> = vec![Vec::new(); drafts.len()];
-    for (s, (di, _)) in slots.iter().enumerate() {
-        per_draft[*di].push(s);
-    }
-    for (di, d) in drafts.iter().enumerate() {
-        let members = &per_draft[di];
-        let invalid: Vec<usize> = members.iter().copied().filter(|&s| verdict[s].is_some()).collect();
-        let mut route = d.route.clone();
+    for (di, d) in drafts.into_iter().enumerate() {
+        let members = slot_start[di]..slot_start[di + 1];
+        let invalid: Vec<usize> = members.clone().filter(|&s| verdict[s].is_some()).collect();
+        let mut route = d.route;
         new_index[di] = out.len();
         if members.is_empty() || invalid.is_empty() {
             out.push(route);
@@ -548,9 +589,9 @@ fn assign_states(
             let bad: Vec<IpNet> = invalid.iter().map(|&s| slots[s].1).collect();
             let mut inactive = route.clone();
             route.prefixes.retain(|p| !bad.contains(p));
-            route.prefix_text = route.prefixes.iter().map(|p| p.to_string()).collect();
+            route.prefix_text = route.prefixes.iter().map(prefix_text).collect();
             inactive.prefixes = bad;
-            inactive.prefix_text = inactive.prefixes.iter().map(|p| p.to_string()).collect();
+            inactive.prefix_text = inactive.prefixes.iter().map(prefix_text).collect();
             inactive.state = RouteState::Invalid;
             inactive.invalid = verdict[invalid[0]].clone();
             out.push(route);
@@ -647,4 +688,20 @@ pub(crate) fn shadowed_by_rule(
 /// The addresses a NIC can own in a subnet, for callers that need IP → route lookups.
 pub fn host_ip(ip: IpAddr) -> IpNet {
     prefix_of_ip(ip)
+}
+
+#[cfg(test)]
+mod text_tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast IPv4 text is exactly `IpNet`'s `Display`.
+        #[test]
+        fn prefix_text_matches_display(addr in any::<u32>(), len in 0u8..=32) {
+            let net = ipnet::IpNet::V4(ipnet::Ipv4Net::new(std::net::Ipv4Addr::from(addr), len).expect("len <= 32").trunc());
+            prop_assert_eq!(super::prefix_text(&net), net.to_string());
+            let ip = std::net::IpAddr::V4(std::net::Ipv4Addr::from(addr));
+            prop_assert_eq!(super::ip_text(&ip), ip.to_string());
+        }
+    }
 }

@@ -186,8 +186,7 @@ impl IncrementalEngine {
             Arc::clone(&self.topology),
             self.tables.clone(),
         );
-        let (matrix, pairs) = reach_incremental(&engine, query, Some((&self.pairs, &self.stale)));
-        self.pairs = pairs;
+        let matrix = reach_incremental(&engine, query, &mut self.pairs, &self.stale);
         self.stale = Invalidation::default();
         matrix
     }

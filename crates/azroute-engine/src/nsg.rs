@@ -94,8 +94,8 @@ impl AppliedTo {
 /// One rule as it applies to a NIC: custom or default, with tags expanded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EffectiveRule {
-    /// `securityRules/NAME` or `defaultSecurityRules/NAME`.
-    pub name: String,
+    /// `securityRules/NAME` or `defaultSecurityRules/NAME` (shared: every evaluation names it).
+    pub name: std::sync::Arc<str>,
     pub default: bool,
     pub priority: u32,
     pub direction: Direction,
@@ -127,7 +127,7 @@ pub struct NsgEvaluation {
     pub applied_to: AppliedTo,
     pub access: Access,
     /// The matching rule's name (`securityRules/…` or `defaultSecurityRules/…`).
-    pub rule_name: String,
+    pub rule_name: std::sync::Arc<str>,
 }
 
 /// The verdict for a flow at a NIC: every NSG consulted, in order, and which one decided.
@@ -145,7 +145,7 @@ pub struct FlowDecision {
 /// The six default rules (§9.2), with the names effective rules and IP flow verify use.
 pub fn default_rules() -> Vec<EffectiveRule> {
     let rule = |name: &str, priority: u32, direction: Direction, access: Access, src: &str, dst: &str| EffectiveRule {
-        name: format!("defaultSecurityRules/{name}"),
+        name: format!("defaultSecurityRules/{name}").into(),
         default: true,
         priority,
         direction,
@@ -190,7 +190,7 @@ pub fn nsg_rules(nsg: &Nsg) -> Vec<EffectiveRule> {
         .rules
         .iter()
         .map(|r| EffectiveRule {
-            name: format!("securityRules/{}", r.name),
+            name: format!("securityRules/{}", r.name).into(),
             default: false,
             priority: r.priority,
             direction: r.direction,
@@ -213,13 +213,73 @@ pub fn nsg_rules(nsg: &Nsg) -> Vec<EffectiveRule> {
     rules
 }
 
+/// Prefixes merged into sorted disjoint ranges, for membership by binary search.
+#[derive(Clone, Debug, Default)]
+struct RangeSet {
+    v4: Vec<(u32, u32)>,
+    v6: Vec<(u128, u128)>,
+}
+
+impl RangeSet {
+    fn new(prefixes: &[IpNet]) -> RangeSet {
+        fn merge<T: Copy + Ord + num_like::Succ>(mut r: Vec<(T, T)>) -> Vec<(T, T)> {
+            r.sort_unstable();
+            let mut out: Vec<(T, T)> = Vec::with_capacity(r.len());
+            for (lo, hi) in r {
+                match out.last_mut() {
+                    Some(last) if lo <= last.1.succ_saturating() => last.1 = last.1.max(hi),
+                    _ => out.push((lo, hi)),
+                }
+            }
+            out
+        }
+        let mut v4 = Vec::new();
+        let mut v6 = Vec::new();
+        for p in prefixes {
+            match p {
+                IpNet::V4(n) => v4.push((u32::from(n.network()), u32::from(n.broadcast()))),
+                IpNet::V6(n) => v6.push((u128::from(n.network()), u128::from(n.broadcast()))),
+            }
+        }
+        RangeSet { v4: merge(v4), v6: merge(v6) }
+    }
+
+    fn contains(&self, ip: IpAddr) -> bool {
+        fn find<T: Copy + Ord>(ranges: &[(T, T)], key: T) -> bool {
+            let i = ranges.partition_point(|(lo, _)| *lo <= key);
+            i > 0 && ranges[i - 1].1 >= key
+        }
+        match ip {
+            IpAddr::V4(a) => find(&self.v4, u32::from(a)),
+            IpAddr::V6(a) => find(&self.v6, u128::from(a)),
+        }
+    }
+}
+
+mod num_like {
+    /// The next value, saturating at the maximum (adjacent ranges merge).
+    pub trait Succ {
+        fn succ_saturating(self) -> Self;
+    }
+    impl Succ for u32 {
+        fn succ_saturating(self) -> u32 {
+            self.saturating_add(1)
+        }
+    }
+    impl Succ for u128 {
+        fn succ_saturating(self) -> u128 {
+            self.saturating_add(1)
+        }
+    }
+}
+
 /// Evaluates flows and expands tags for one snapshot.
 pub struct SecurityEngine<'e, 's> {
     pub routes: &'e RouteEngine<'s>,
     /// Application security groups of every NIC IP (normalised ASG ids).
     asg_by_ip: HashMap<IpAddr, Vec<String>>,
     /// `VirtualNetwork` per subnet, computed once.
-    vnet_tags: Vec<std::sync::OnceLock<std::sync::Arc<Vec<IpNet>>>>,
+    vnet_tags: Vec<std::sync::OnceLock<(std::sync::Arc<Vec<IpNet>>, RangeSet)>>,
     /// Each NSG's rules in evaluation order, built once.
     rules: Vec<std::sync::OnceLock<std::sync::Arc<Vec<EffectiveRule>>>>,
 }
@@ -281,11 +341,17 @@ impl<'e, 's> SecurityEngine<'e, 's> {
     /// `allowVirtualNetworkAccess`), gateway-learned prefixes (where propagated), the prefixes
     /// of the subnet's user routes (0.0.0.0/0 included), and the Azure host IP.
     pub fn virtual_network_tag(&self, subnet: SubnetIdx) -> std::sync::Arc<Vec<IpNet>> {
-        self.vnet_tag(subnet).clone()
+        self.vnet_tag(subnet).0.clone()
     }
 
-    fn vnet_tag(&self, subnet: SubnetIdx) -> &std::sync::Arc<Vec<IpNet>> {
-        self.vnet_tags[subnet.index()].get_or_init(|| std::sync::Arc::new(self.compute_virtual_network_tag(subnet)))
+    /// The tag's prefixes and, for membership tests at every NSG check, the same as sorted
+    /// disjoint ranges.
+    fn vnet_tag(&self, subnet: SubnetIdx) -> &(std::sync::Arc<Vec<IpNet>>, RangeSet) {
+        self.vnet_tags[subnet.index()].get_or_init(|| {
+            let prefixes = self.compute_virtual_network_tag(subnet);
+            let ranges = RangeSet::new(&prefixes);
+            (std::sync::Arc::new(prefixes), ranges)
+        })
     }
 
     fn compute_virtual_network_tag(&self, subnet: SubnetIdx) -> Vec<IpNet> {
@@ -347,7 +413,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
     /// `None` for an unknown tag.
     fn tag_contains(&self, tag: &str, subnet: SubnetIdx, ip: IpAddr) -> Option<bool> {
         if tag.eq_ignore_ascii_case("VirtualNetwork") {
-            return Some(self.vnet_tag(subnet).iter().any(|n| n.contains(&ip)));
+            return Some(self.vnet_tag(subnet).1.contains(ip));
         }
         if tag.eq_ignore_ascii_case("Internet") {
             return Some(is_internet(ip));
@@ -440,12 +506,12 @@ impl<'e, 's> SecurityEngine<'e, 's> {
                     nsg: level.nsg,
                     applied_to: level.applied_to,
                     access: rule.access,
-                    rule_name: rule.name.clone(),
+                    rule_name: std::sync::Arc::clone(&rule.name),
                 };
             }
         }
         // The default rules always match; this is only reached for an inconsistent level.
-        NsgEvaluation { nsg: level.nsg, applied_to: level.applied_to, access: Access::Deny, rule_name: String::new() }
+        NsgEvaluation { nsg: level.nsg, applied_to: level.applied_to, access: Access::Deny, rule_name: "".into() }
     }
 
     /// IP flow verify for a NIC: every NSG on the way, in Azure's order.
@@ -465,7 +531,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         let last = evaluations.last();
         Ok(FlowDecision {
             access: last.map(|e| e.access).unwrap_or(Access::Allow),
-            rule_name: last.map(|e| e.rule_name.clone()).unwrap_or_default(),
+            rule_name: last.map(|e| e.rule_name.to_string()).unwrap_or_default(),
             decided_by: last.map(|e| (e.nsg, e.applied_to)),
             evaluations,
             unknown_tags: unknown,

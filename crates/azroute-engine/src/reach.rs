@@ -3,12 +3,14 @@
 //!
 //! Every forwarding decision the tracer makes depends on a packet's addresses only through
 //! prefixes: the routes of the tables it meets, the NSG rules it is checked against, the VNet
-//! address spaces a peering compares, and the owner of the destination address. Splitting the
-//! address space at every such prefix boundary (the union of every compiled table's interval
-//! starts, NSG rule prefixes and owned special addresses) yields *atoms*: runs of addresses that
-//! every table and rule treats alike (the Veriflow / Delta-net / APKeep technique, see
-//! `peers-and-pain-points.md` §10). Within a subnet an atom is further split by the endpoint
-//! that holds the address (a NIC's own NSG and application security groups are per NIC).
+//! address spaces a peering compares, and the owner of the destination address. All those
+//! prefixes (every route a compiled table selects, NSG rule prefixes, owned special addresses,
+//! the private ranges some checks test) are CIDR, so they nest or are disjoint, and the set of
+//! them containing an address is fixed by the longest one: that prefix is the address's *atom*,
+//! and addresses of one atom are treated alike by every table and rule (the Veriflow /
+//! Delta-net / APKeep technique, see `peers-and-pain-points.md` §10). Within a subnet an atom
+//! is further split by the endpoint that holds the address (a NIC's own NSG and application
+//! security groups are per NIC).
 //!
 //! An address's *class* is then (atom, VNet, route context, subnet NSG, endpoint): two
 //! addresses of the same class behave identically as sources and as destinations, so each
@@ -596,17 +598,27 @@ pub fn reach_tracer<'e, 's>(engine: &'e RouteEngine<'s>, query: &ReachQuery) -> 
 
 /// Computes the matrix.
 pub fn reach(engine: &RouteEngine<'_>, query: &ReachQuery) -> ReachMatrix {
-    reach_incremental(engine, query, None).0
+    compute(engine, query, None)
 }
 
-/// Computes the matrix, reusing the outcomes of an earlier computation (on the same estate
-/// before a change) for every representative pair whose trace consulted nothing the change
-/// touched; returns the pairs traced, for the next change.
+/// Computes the matrix, reusing the outcomes kept in `cache` (by an earlier computation on the
+/// same estate before a change) for every representative pair whose trace consulted nothing
+/// `stale` names, and keeping the pairs traced now for the next change.
 pub fn reach_incremental(
     engine: &RouteEngine<'_>,
     query: &ReachQuery,
-    previous: Option<(&PairCache, &Invalidation)>,
-) -> (ReachMatrix, PairCache) {
+    cache: &mut PairCache,
+    stale: &Invalidation,
+) -> ReachMatrix {
+    compute(engine, query, Some((cache, stale)))
+}
+
+/// The matrix; with a cache, reusing and keeping traced pairs.
+fn compute(
+    engine: &RouteEngine<'_>,
+    query: &ReachQuery,
+    cache: Option<(&mut PairCache, &Invalidation)>,
+) -> ReachMatrix {
     let tracer = &reach_tracer(engine, query);
     let snap = engine.snap;
     let atoms = atoms(engine);
@@ -705,8 +717,28 @@ pub fn reach_incremental(
     pairs.sort_unstable();
     pairs.dedup();
     let flow = (query.protocol, query.source_port, query.destination_port, query.evaluate_nsgs);
-    let reusable = previous.filter(|(cache, _)| cache.flow == Some(flow));
-    let traced: Vec<(PairKey, PairOutcome, Option<Consulted>, bool)> = pairs
+    let mut cache = cache;
+    if let Some((c, _)) = cache.as_mut()
+        && c.flow != Some(flow)
+    {
+        c.entries.clear();
+        c.flow = Some(flow);
+    }
+    // Forget every kept pair a change may have altered, needed now or not: the next change
+    // starts from an empty invalidation.
+    if let Some((c, stale)) = cache.as_mut()
+        && (stale.all || !stale.subnets.is_empty() || !stale.vnets.is_empty())
+    {
+        c.entries.retain(|_, (_, consulted)| !stale.stales(consulted));
+    }
+    let keep = cache.is_some();
+    /// A pair's outcome: still valid in the cache, or traced now.
+    enum Slot<'c> {
+        Cached(&'c PairOutcome),
+        Traced(PairKey, PairOutcome, Option<Consulted>),
+    }
+    let lookup = cache.as_ref().map(|(c, _)| &**c);
+    let slots: Vec<Slot<'_>> = pairs
         .par_iter()
         .map(|&(src, dst)| {
             let (src_ip, src_nic, src_subnet) = source_classes.reps[src as usize];
@@ -717,37 +749,49 @@ pub fn reach_incremental(
                 dst_ip = alt;
             }
             let key = (src_ip, src_nic, src_subnet, dst_ip);
-            if let Some((cache, stale)) = reusable
-                && let Some((outcome, consulted)) = cache.entries.get(&key)
-                && !stale.stales(consulted)
+            if let Some(c) = lookup
+                && let Some((outcome, _)) = c.entries.get(&key)
             {
-                return (key, outcome.clone(), consulted.clone(), true);
+                return Slot::Cached(outcome);
             }
-            let (outcome, consulted) = trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip);
-            (key, outcome, consulted, false)
+            let (outcome, consulted) = if keep {
+                trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip)
+            } else {
+                (trace_pair(tracer, query, src_ip, src_nic, src_subnet, dst_ip), None)
+            };
+            Slot::Traced(key, outcome, consulted)
         })
         .collect();
-    let reused = traced.iter().filter(|t| t.3).count();
-    let mut cache = PairCache { entries: HashMap::with_capacity(traced.len()), flow: Some(flow) };
-    let traced: Vec<PairOutcome> = traced
-        .into_iter()
-        .map(|(key, outcome, consulted, _)| {
-            cache.entries.insert(key, (outcome.clone(), consulted));
-            outcome
-        })
-        .collect();
+    let reused = slots.iter().filter(|s| matches!(s, Slot::Cached(_))).count();
+    // Distinct outcomes, interned by reference (a matrix has a million pairs and a few hundred
+    // distinct outcomes).
     let mut outcomes: Vec<PairOutcome> = Vec::new();
-    let mut outcome_ids: HashMap<PairOutcome, u32> = HashMap::new();
-    let pair_outcome: Vec<u32> = traced
-        .into_iter()
-        .map(|o| {
+    let mut outcome_ids: HashMap<&PairOutcome, u32> = HashMap::new();
+    let pair_outcome: Vec<u32> = slots
+        .iter()
+        .map(|slot| {
+            let o = match slot {
+                Slot::Cached(o) => *o,
+                Slot::Traced(_, o, _) => o,
+            };
             let next = outcome_ids.len() as u32;
-            *outcome_ids.entry(o).or_insert_with_key(|o| {
+            *outcome_ids.entry(o).or_insert_with(|| {
                 outcomes.push(o.clone());
                 next
             })
         })
         .collect();
+    drop(outcome_ids);
+    let traced: Vec<(PairKey, PairOutcome, Option<Consulted>)> = slots
+        .into_iter()
+        .filter_map(|slot| match slot {
+            Slot::Cached(_) => None,
+            Slot::Traced(key, outcome, consulted) => Some((key, outcome, consulted)),
+        })
+        .collect();
+    if let Some((c, _)) = cache {
+        c.entries.extend(traced.into_iter().map(|(key, outcome, consulted)| (key, (outcome, consulted))));
+    }
     let dense: Option<Vec<u32>> = (n_src.saturating_mul(n_dst) <= 1 << 24).then(|| {
         let mut table = vec![u32::MAX; n_src * n_dst];
         for (i, &(src, dst)) in pairs.iter().enumerate() {
@@ -778,7 +822,12 @@ pub fn reach_incremental(
                             None => parts.push(CellOutcome {
                                 outcome,
                                 sample_source: r.rep,
-                                sample_destination: c.rep,
+                                // The pair actually traced: a class paired with itself
+                                // stands for two of its hosts where it has two.
+                                sample_destination: match destination_classes.alts[c.class as usize] {
+                                    Some(alt) if c.rep == r.rep => alt,
+                                    _ => c.rep,
+                                },
                                 address_pairs: weight,
                             }),
                         }
@@ -820,7 +869,7 @@ pub fn reach_incremental(
     if let Some(ip) = query.internet {
         assumptions.push(format!("the Internet column stands for {ip}; a user route for a narrower public prefix can treat other addresses differently"));
     }
-    (ReachMatrix { rows, columns, cells, parts, outcomes, stats, errors, assumptions }, cache)
+    ReachMatrix { rows, columns, cells, parts, outcomes, stats, errors, assumptions }
 }
 
 /// Orders a cell's outcomes (largest first) and sums them up.
@@ -853,11 +902,9 @@ pub(crate) fn trace_pair(
     src_subnet: Option<SubnetIdx>,
     dst_ip: IpAddr,
 ) -> PairOutcome {
-    trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip).0
+    trace_pair_with(tracer, query, src_ip, src_nic, src_subnet, dst_ip, false).0
 }
 
-/// Traces one representative pair, with what the trace consulted (`None`: unknown, as when
-/// routes could not be computed; such a result is recomputed after any change).
 fn trace_pair_consulting(
     tracer: &Tracer<'_, '_>,
     query: &ReachQuery,
@@ -865,6 +912,21 @@ fn trace_pair_consulting(
     src_nic: Option<NicIdx>,
     src_subnet: Option<SubnetIdx>,
     dst_ip: IpAddr,
+) -> (PairOutcome, Option<Consulted>) {
+    trace_pair_with(tracer, query, src_ip, src_nic, src_subnet, dst_ip, true)
+}
+
+/// Traces one representative pair, with what the trace consulted when asked (`None`:
+/// unknown, as when routes could not be computed; such a result is recomputed after any
+/// change).
+fn trace_pair_with(
+    tracer: &Tracer<'_, '_>,
+    query: &ReachQuery,
+    src_ip: IpAddr,
+    src_nic: Option<NicIdx>,
+    src_subnet: Option<SubnetIdx>,
+    dst_ip: IpAddr,
+    consulting: bool,
 ) -> (PairOutcome, Option<Consulted>) {
     if src_ip == dst_ip {
         // A host talking to itself never reaches the network.
@@ -891,6 +953,7 @@ fn trace_pair_consulting(
         destination_port: query.destination_port,
     };
     match tracer.trace(request) {
+        Ok(trace) if !consulting => (outcome_of(&trace), None),
         Ok(trace) => {
             let mut subnets: Vec<SubnetIdx> = src_subnet.into_iter().collect();
             let mut vnets: Vec<VnetIdx> = Vec::new();

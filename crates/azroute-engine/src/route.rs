@@ -121,7 +121,8 @@ pub enum GatewayRouteKind {
     /// Static prefix of the local network gateway of a site-to-site connection.
     LocalNetworkGateway { local_gateway: LocalGatewayIdx, connection: ConnectionIdx },
     /// Learned over BGP (`list-learned-routes`).
-    Bgp { origin: String, source_peer: String, as_path: String },
+    /// Shared text: every context the gateway serves carries these routes.
+    Bgp { origin: std::sync::Arc<str>, source_peer: std::sync::Arc<str>, as_path: std::sync::Arc<str> },
     /// Address space of the VNet at the other end of a VNet-to-VNet connection.
     Vnet2Vnet { connection: ConnectionIdx, remote_vnet: VnetIdx },
     /// Point-to-site client address pool.

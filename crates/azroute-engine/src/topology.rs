@@ -254,9 +254,9 @@ fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx) -> Vec<GatewayPrefix> {
             learned.network,
             hops,
             GatewayRouteKind::Bgp {
-                origin: learned.origin.clone(),
-                source_peer: learned.source_peer.clone(),
-                as_path: learned.as_path.clone(),
+                origin: learned.origin.as_str().into(),
+                source_peer: learned.source_peer.as_str().into(),
+                as_path: learned.as_path.as_str().into(),
             },
         );
     }

@@ -220,7 +220,7 @@ pub struct Hop {
     pub nic: Option<NicIdx>,
     pub address: Option<IpAddr>,
     pub subnet: Option<SubnetIdx>,
-    pub route: Option<RouteUsed>,
+    pub route: Option<Box<RouteUsed>>,
     pub nsg: Vec<NsgCheck>,
     pub notes: Vec<String>,
 }
@@ -608,7 +608,7 @@ impl<'e, 's> Tracer<'e, 's> {
                     nsg: level.nsg,
                     applied_to: level.applied_to,
                     access: Access::Allow,
-                    rule_name: String::new(),
+                    rule_name: "".into(),
                 }
             } else {
                 self.security.evaluate_level(level, &flow, subnet, &mut unknown)
@@ -696,7 +696,7 @@ impl<'e, 's> Tracer<'e, 's> {
             // The route is shown and cited as evidence; without details nothing reads it
             // except the forced-tunnelling check of Internet clients, which keeps details.
             if self.detail {
-                hop.route = Some(RouteUsed { subnet, route: table.routes[route].clone(), prefix });
+                hop.route = Some(Box::new(RouteUsed { subnet, route: table.routes[route].clone(), prefix }));
             }
         }
     }
@@ -831,7 +831,7 @@ impl<'e, 's> Tracer<'e, 's> {
             };
             let route_idx = entry.route as usize;
             self.record_route(&mut walk, subnet, &table, route_idx, entry.prefix);
-            let route = table.routes[route_idx].clone();
+            let route = &table.routes[route_idx];
 
             match &route.next_hop_type {
                 NextHopType::None => {
@@ -959,7 +959,7 @@ impl<'e, 's> Tracer<'e, 's> {
                     let Some(&nva_ip) = route.next_hop_ips.first() else {
                         return Ok(walk.finish(Verdict::Dropped));
                     };
-                    match self.appliance(&mut walk, vnet, nva_ip, pkt, &route, forward_nics)? {
+                    match self.appliance(&mut walk, vnet, nva_ip, pkt, route, forward_nics)? {
                         Some(next) if walk.hops.last().is_some_and(|h| h.kind == HopKind::Destination) => {
                             if !self.nsg_at(&mut walk, next, Direction::Inbound, pkt, forward_nics) {
                                 return Ok(walk.finish(Verdict::Dropped));
@@ -975,7 +975,7 @@ impl<'e, 's> Tracer<'e, 's> {
                     }
                 }
                 NextHopType::VirtualNetworkGateway => {
-                    return self.gateway_exit(walk, vnet, subnet, &table, &route, pkt, forward_nics);
+                    return self.gateway_exit(walk, vnet, subnet, &table, route, pkt, forward_nics);
                 }
                 NextHopType::Other(text) => {
                     walk.findings.push(

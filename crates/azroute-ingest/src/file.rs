@@ -38,9 +38,35 @@ enum Shape {
 }
 
 /// Processes one JSON text (a file, or the body of a REST example).
+///
+/// First optimistically in one pass, each resource read straight into its typed struct; if
+/// anything in the text fails, the text is read again resource by resource (each captured raw
+/// first), so that a bad resource costs only itself and is reported with its JSON path. Both
+/// passes give the same result for a text without errors.
 fn process(text: &str, path: &str, pending: &mut Pending, file_text: &str) -> Result<(), serde_json::Error> {
+    let mut fast = Pending::new(pending.file, &pending.file_path);
+    if process_in(text, path, &mut fast, file_text, true).is_ok() {
+        if pending.is_empty() {
+            // The usual case (a whole file): take the results instead of copying them.
+            *pending = fast;
+        } else {
+            pending.absorb(fast);
+        }
+        return Ok(());
+    }
+    process_in(text, path, pending, file_text, false)
+}
+
+fn process_in(
+    text: &str,
+    path: &str,
+    pending: &mut Pending,
+    file_text: &str,
+    fast: bool,
+) -> Result<(), serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let shape = (&mut de).deserialize_any(FileVisitor { pending: &mut *pending, path: path.to_string(), file_text })?;
+    let shape =
+        (&mut de).deserialize_any(FileVisitor { pending: &mut *pending, path: path.to_string(), file_text, fast })?;
     de.end()?;
     match shape {
         Shape::Resource => resource_raw(text, path, pending, file_text),
@@ -62,7 +88,7 @@ azure_object! {
 /// Reads one resource from its raw text.
 fn resource_raw(raw: &str, path: &str, pending: &mut Pending, file_text: &str) {
     match serde_json::from_str::<ResourceDto<'_>>(raw) {
-        Ok(dto) => pending.resource(dto, path),
+        Ok(dto) => pending.resource(&dto, path),
         Err(err) => {
             let (id, resource_type) = match serde_json::from_str::<TypePeekDto<'_>>(raw) {
                 Ok(p) => (p.id.map(|id| id.as_str().to_string()), p.resource_type.map(|t| t.as_str().to_string())),
@@ -143,7 +169,12 @@ fn describe_error(text: &str, err: serde_json::Error) -> Diagnostic {
     let mut track = serde_path_to_error::Track::new();
     let mut inner = serde_json::Deserializer::from_str(text);
     let tracked = serde_path_to_error::Deserializer::new(&mut inner, &mut track);
-    let _ = tracked.deserialize_any(FileVisitor { pending: &mut scratch, path: "$".to_string(), file_text: text });
+    let _ = tracked.deserialize_any(FileVisitor {
+        pending: &mut scratch,
+        path: "$".to_string(),
+        file_text: text,
+        fast: false,
+    });
     let path = track.path().to_string();
     let location = format!("line {} column {}", err.line(), err.column());
     let message = err.to_string();
@@ -177,6 +208,8 @@ struct FileVisitor<'p, 't> {
     pending: &'p mut Pending,
     path: String,
     file_text: &'t str,
+    /// Read resources straight into typed structs (see [`process`]).
+    fast: bool,
 }
 
 impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
@@ -187,7 +220,7 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Shape, A::Error> {
-        read_resource_list(seq, self.pending, &self.path, self.file_text)?;
+        read_resource_list(seq, self.pending, &self.path, self.file_text, self.fast)?;
         Ok(Shape::Envelope)
     }
 
@@ -195,6 +228,7 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
         let pending = self.pending;
         let base = self.path;
         let file_text = self.file_text;
+        let fast = self.fast;
         let mut envelope = false;
         let mut resource_keys = false;
         let mut tags: Option<Vec<ServiceTagDto<'de>>> = None;
@@ -212,7 +246,13 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
             if is("value") || is("data") {
                 envelope = true;
                 let path = format!("{base}.{k}");
-                map.next_value_seed(ListSeed { pending: &mut *pending, path, file_text, allow_table: is("data") })?;
+                map.next_value_seed(ListSeed {
+                    pending: &mut *pending,
+                    path,
+                    file_text,
+                    allow_table: is("data"),
+                    fast,
+                })?;
             } else if is("values") {
                 envelope = true;
                 match map.next_value_seed(ValuesSeed { path: format!("{base}.values") })? {
@@ -305,8 +345,22 @@ fn read_resource_list<'de, A: SeqAccess<'de>>(
     pending: &mut Pending,
     base: &str,
     file_text: &str,
+    fast: bool,
 ) -> Result<(), A::Error> {
     let mut i = 0usize;
+    if fast {
+        let mut item_path = String::with_capacity(base.len() + 8);
+        while let Some(item) = seq.next_element::<Option<ResourceDto<'de>>>()? {
+            if let Some(dto) = item {
+                use std::fmt::Write;
+                item_path.clear();
+                let _ = write!(item_path, "{base}[{i}]");
+                pending.resource(&dto, &item_path);
+            }
+            i += 1;
+        }
+        return Ok(());
+    }
     while let Some(item) = seq.next_element::<Option<&'de serde_json::value::RawValue>>()? {
         if let Some(raw) = item {
             resource_raw(raw.get(), &format!("{base}[{i}]"), pending, file_text);
@@ -323,6 +377,7 @@ struct ListSeed<'p, 't> {
     file_text: &'t str,
     /// Resource Graph's table format is allowed under `data` only.
     allow_table: bool,
+    fast: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for ListSeed<'_, '_> {
@@ -340,7 +395,7 @@ impl<'de> Visitor<'de> for ListSeed<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        read_resource_list(seq, self.pending, &self.path, self.file_text)
+        read_resource_list(seq, self.pending, &self.path, self.file_text, self.fast)
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {

@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use azroute_model::*;
+use rayon::slice::ParallelSliceMut;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::lower::{AssociationKind, Child, Keyed, Pending};
+use crate::lower::{AssociationKind, Child, Pending};
 
 struct Ctx<'a> {
     files: &'a [SourceFile],
@@ -19,40 +20,41 @@ impl Ctx<'_> {
         self.files.get(origin.file as usize).map(|f| f.path.clone()).unwrap_or_else(|| "<built-in>".to_string())
     }
 
-    fn place(&self, origin: &Origin) -> String {
-        format!("{} at {}", self.file(origin), origin.json_path)
-    }
-
     /// Sorts by key and removes duplicates: identical copies silently, conflicting ones with
-    /// an error naming both places.
-    fn dedupe<T: HasOrigin>(&mut self, mut items: Vec<(String, T)>, what: &str) -> Vec<(String, T)> {
-        items.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(String, T)> = Vec::with_capacity(items.len());
-        for (key, item) in items {
-            if let Some((last_key, last)) = out.last()
-                && *last_key == key
-            {
-                if content(last) != content(&item) {
-                    let d = Diagnostic::error(
-                        "ConflictingDuplicate",
-                        format!(
-                            "the {what} `{}` appears twice with different content: {} and {}",
-                            item.id_str(),
-                            self.place(last.origin_ref()),
-                            self.place(item.origin_ref())
-                        ),
-                    )
-                    .in_file(self.file(item.origin_ref()))
-                    .at(item.origin_ref().json_path.clone())
-                    .resource(item.id_str())
-                    .hint("ids are compared case-insensitively; remove the stale copy from the snapshot");
-                    self.diagnostics.push(d);
-                }
-                continue;
+    /// an error naming both places. In place: a large estate's vectors are not copied.
+    fn dedupe<T: HasOrigin + Send>(&mut self, mut items: Vec<(String, T)>, what: &str) -> Vec<(String, T)> {
+        items.par_sort_by(|a, b| a.0.cmp(&b.0));
+        let files = self.files;
+        let diagnostics = &mut self.diagnostics;
+        let file = |origin: &Origin| {
+            files.get(origin.file as usize).map(|f| f.path.clone()).unwrap_or_else(|| "<built-in>".to_string())
+        };
+        // `dedup_by` hands the later item first and removes it when the closure says so.
+        items.dedup_by(|(key, item), (last_key, last)| {
+            if key != last_key {
+                return false;
             }
-            out.push((key, item));
-        }
-        out
+            if content(last) != content(item) {
+                let d = Diagnostic::error(
+                    "ConflictingDuplicate",
+                    format!(
+                        "the {what} `{}` appears twice with different content: {} at {} and {} at {}",
+                        item.id_str(),
+                        file(last.origin_ref()),
+                        last.origin_ref().json_path,
+                        file(item.origin_ref()),
+                        item.origin_ref().json_path
+                    ),
+                )
+                .in_file(file(item.origin_ref()))
+                .at(item.origin_ref().json_path.clone())
+                .resource(item.id_str())
+                .hint("ids are compared case-insensitively; remove the stale copy from the snapshot");
+                diagnostics.push(d);
+            }
+            true
+        });
+        items
     }
 }
 
@@ -87,8 +89,11 @@ impl KeyIndex {
     }
 }
 
-fn keyed<T>(v: Vec<Keyed<T>>) -> Vec<(String, T)> {
-    v.into_iter().map(|k| (k.key, k.item)).collect()
+/// Each resource with its normalised id (computed here, in parallel, rather than kept from
+/// parsing: the keys live only while their kind is sorted and deduplicated).
+fn keyed<T: HasOrigin + Send>(v: Vec<T>) -> Vec<(String, T)> {
+    use rayon::prelude::*;
+    v.into_par_iter().map(|item| (normalize_id(item.id_str()), item)).collect()
 }
 
 /// Tracks references to resources the export does not contain, reported once per target.
@@ -102,6 +107,39 @@ impl Dangling {
         let entry =
             self.targets.entry(target.key()).or_insert_with(|| (kind, target.to_string(), 0, referrer.to_string()));
         entry.2 += 1;
+    }
+}
+
+impl Dangling {
+    /// Adds another part's references, keeping the first referrer of each target (parts are
+    /// absorbed in input order, so the result does not depend on how work was split).
+    fn absorb(&mut self, other: Dangling) {
+        for (key, (kind, id, count, referrer)) in other.targets {
+            self.targets.entry(key).or_insert((kind, id, 0, referrer)).2 += count;
+        }
+    }
+}
+
+/// Resolves the references of a large vector in parallel chunks.
+fn resolve_all<R: Send>(
+    snapshot: &Snapshot,
+    dangling: &mut Dangling,
+    items: &mut [R],
+    resolve_one: impl Fn(&Snapshot, &mut Dangling, &mut R) + Sync,
+) {
+    use rayon::prelude::*;
+    let parts: Vec<Dangling> = items
+        .par_chunks_mut(4096)
+        .map(|chunk| {
+            let mut d = Dangling::default();
+            for item in chunk {
+                resolve_one(snapshot, &mut d, item);
+            }
+            d
+        })
+        .collect();
+    for part in parts {
+        dangling.absorb(part);
     }
 }
 
@@ -249,8 +287,23 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
         }
     }
 
-    let mut nics: Vec<Nic> = ctx.dedupe(keyed(all.nics), "network interface").into_iter().map(|(_, n)| n).collect();
-    let vms: Vec<Vm> = ctx.dedupe(keyed(all.vms), "virtual machine").into_iter().map(|(_, n)| n).collect();
+    // The two largest kinds, side by side (each on its own diagnostics; all are sorted later).
+    let files_ref = ctx.files;
+    let (nics_in, vms_in) = (std::mem::take(&mut all.nics), std::mem::take(&mut all.vms));
+    let ((mut nics, nic_diagnostics), (vms, vm_diagnostics)) = rayon::join(
+        || {
+            let mut c = Ctx { files: files_ref, diagnostics: Vec::new() };
+            let v: Vec<Nic> = c.dedupe(keyed(nics_in), "network interface").into_iter().map(|(_, n)| n).collect();
+            (v, c.diagnostics)
+        },
+        || {
+            let mut c = Ctx { files: files_ref, diagnostics: Vec::new() };
+            let v: Vec<Vm> = c.dedupe(keyed(vms_in), "virtual machine").into_iter().map(|(_, n)| n).collect();
+            (v, c.diagnostics)
+        },
+    );
+    ctx.diagnostics.extend(nic_diagnostics);
+    ctx.diagnostics.extend(vm_diagnostics);
     let gateways: Vec<VnetGateway> =
         ctx.dedupe(keyed(all.gateways), "virtual network gateway").into_iter().map(|(_, n)| n).collect();
     let local_gateways: Vec<LocalNetworkGateway> =
@@ -290,79 +343,74 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     snapshot.public_ips = public_ips;
     snapshot.rebuild_index();
 
-    // Resolution only reads the id index, so the vectors can be taken out and put back.
+    // Each kind's references point at other kinds only, so each vector in turn is taken out,
+    // resolved against the snapshot holding all the others (lookups confirm a hit against the
+    // target's own id), and put back.
     let mut dangling = Dangling::default();
+    let d = &mut dangling;
     let mut subnets = std::mem::take(&mut snapshot.subnets);
-    let mut peerings = std::mem::take(&mut snapshot.peerings);
-    let mut nics = std::mem::take(&mut snapshot.nics);
-    let mut vms = std::mem::take(&mut snapshot.vms);
-    let mut gateways = std::mem::take(&mut snapshot.gateways);
-    let mut connections = std::mem::take(&mut snapshot.connections);
-    let mut pes = std::mem::take(&mut snapshot.private_endpoints);
-    let mut lbs = std::mem::take(&mut snapshot.load_balancers);
-    let snap = &snapshot;
     for s in &mut subnets {
-        let who = s.id.to_string();
-        resolve_opt(snap, &mut dangling, &mut s.route_table, ResourceKind::RouteTable, &who, RouteTableIdx);
-        resolve_opt(snap, &mut dangling, &mut s.nsg, ResourceKind::NetworkSecurityGroup, &who, NsgIdx);
-    }
-    for p in &mut peerings {
-        let who = p.id.to_string();
-        resolve(snap, &mut dangling, &mut p.remote_vnet, ResourceKind::VirtualNetwork, &who, VnetIdx);
-    }
-    for n in &mut nics {
-        let who = n.id.to_string();
-        resolve_opt(snap, &mut dangling, &mut n.nsg, ResourceKind::NetworkSecurityGroup, &who, NsgIdx);
-        resolve_opt(snap, &mut dangling, &mut n.vm, ResourceKind::VirtualMachine, &who, VmIdx);
-        for c in &mut n.ip_configs {
-            resolve_opt(snap, &mut dangling, &mut c.subnet, ResourceKind::Subnet, &who, SubnetIdx);
-            resolve_opt(snap, &mut dangling, &mut c.public_ip, ResourceKind::PublicIpAddress, &who, PublicIpIdx);
-        }
-    }
-    for v in &mut vms {
-        let who = v.id.to_string();
-        for l in &mut v.nics {
-            resolve(snap, &mut dangling, l, ResourceKind::NetworkInterface, &who, NicIdx);
-        }
-    }
-    for g in &mut gateways {
-        let who = g.id.to_string();
-        resolve_opt(snap, &mut dangling, &mut g.vnet, ResourceKind::VirtualNetwork, &who, VnetIdx);
-    }
-    for c in &mut connections {
-        let who = c.id.to_string();
-        resolve_opt(snap, &mut dangling, &mut c.gateway1, ResourceKind::VirtualNetworkGateway, &who, GatewayIdx);
-        resolve_opt(snap, &mut dangling, &mut c.gateway2, ResourceKind::VirtualNetworkGateway, &who, GatewayIdx);
-        resolve_opt(
-            snap,
-            &mut dangling,
-            &mut c.local_gateway2,
-            ResourceKind::LocalNetworkGateway,
-            &who,
-            LocalGatewayIdx,
-        );
-    }
-    for p in &mut pes {
-        let who = p.id.to_string();
-        resolve_opt(snap, &mut dangling, &mut p.subnet, ResourceKind::Subnet, &who, SubnetIdx);
-        resolve_opt(snap, &mut dangling, &mut p.nic, ResourceKind::NetworkInterface, &who, NicIdx);
-    }
-    for lb in &mut lbs {
-        let who = lb.id.to_string();
-        for f in &mut lb.frontends {
-            resolve_opt(snap, &mut dangling, &mut f.subnet, ResourceKind::Subnet, &who, SubnetIdx);
-        }
-        for l in &mut lb.backend_nics {
-            resolve(snap, &mut dangling, l, ResourceKind::NetworkInterface, &who, NicIdx);
-        }
+        let who = s.id.as_str();
+        resolve_opt(&snapshot, d, &mut s.route_table, ResourceKind::RouteTable, who, RouteTableIdx);
+        resolve_opt(&snapshot, d, &mut s.nsg, ResourceKind::NetworkSecurityGroup, who, NsgIdx);
     }
     snapshot.subnets = subnets;
+    let mut peerings = std::mem::take(&mut snapshot.peerings);
+    for p in &mut peerings {
+        let who = p.id.as_str();
+        resolve(&snapshot, d, &mut p.remote_vnet, ResourceKind::VirtualNetwork, who, VnetIdx);
+    }
     snapshot.peerings = peerings;
+    let mut nics = std::mem::take(&mut snapshot.nics);
+    resolve_all(&snapshot, d, &mut nics, |snap, d, n: &mut Nic| {
+        let who = n.id.as_str();
+        resolve_opt(snap, d, &mut n.nsg, ResourceKind::NetworkSecurityGroup, who, NsgIdx);
+        resolve_opt(snap, d, &mut n.vm, ResourceKind::VirtualMachine, who, VmIdx);
+        for c in &mut n.ip_configs {
+            resolve_opt(snap, d, &mut c.subnet, ResourceKind::Subnet, who, SubnetIdx);
+            resolve_opt(snap, d, &mut c.public_ip, ResourceKind::PublicIpAddress, who, PublicIpIdx);
+        }
+    });
     snapshot.nics = nics;
+    let mut vms = std::mem::take(&mut snapshot.vms);
+    resolve_all(&snapshot, d, &mut vms, |snap, d, v: &mut Vm| {
+        let who = v.id.as_str();
+        for l in &mut v.nics {
+            resolve(snap, d, l, ResourceKind::NetworkInterface, who, NicIdx);
+        }
+    });
     snapshot.vms = vms;
+    let mut gateways = std::mem::take(&mut snapshot.gateways);
+    for g in &mut gateways {
+        let who = g.id.as_str();
+        resolve_opt(&snapshot, d, &mut g.vnet, ResourceKind::VirtualNetwork, who, VnetIdx);
+    }
     snapshot.gateways = gateways;
+    let mut connections = std::mem::take(&mut snapshot.connections);
+    for c in &mut connections {
+        let who = c.id.as_str();
+        resolve_opt(&snapshot, d, &mut c.gateway1, ResourceKind::VirtualNetworkGateway, who, GatewayIdx);
+        resolve_opt(&snapshot, d, &mut c.gateway2, ResourceKind::VirtualNetworkGateway, who, GatewayIdx);
+        resolve_opt(&snapshot, d, &mut c.local_gateway2, ResourceKind::LocalNetworkGateway, who, LocalGatewayIdx);
+    }
     snapshot.connections = connections;
+    let mut pes = std::mem::take(&mut snapshot.private_endpoints);
+    for p in &mut pes {
+        let who = p.id.as_str();
+        resolve_opt(&snapshot, d, &mut p.subnet, ResourceKind::Subnet, who, SubnetIdx);
+        resolve_opt(&snapshot, d, &mut p.nic, ResourceKind::NetworkInterface, who, NicIdx);
+    }
     snapshot.private_endpoints = pes;
+    let mut lbs = std::mem::take(&mut snapshot.load_balancers);
+    for lb in &mut lbs {
+        let who = lb.id.as_str();
+        for f in &mut lb.frontends {
+            resolve_opt(&snapshot, d, &mut f.subnet, ResourceKind::Subnet, who, SubnetIdx);
+        }
+        for l in &mut lb.backend_nics {
+            resolve(&snapshot, d, l, ResourceKind::NetworkInterface, who, NicIdx);
+        }
+    }
     snapshot.load_balancers = lbs;
 
     pair_terraform_peerings(&mut snapshot, &mut ctx, &all.unpaired_peerings);
@@ -398,15 +446,13 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
 
     // Subnet back-references to NICs the export lacks: a sign the export is incomplete.
     let subnet_lookup: HashMap<&str, usize> = subnet_keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
-    let nic_index =
-        KeyIndex::new(snapshot.nics.iter().map(|n| n.id.key()).collect::<Vec<_>>().iter().map(|s| s.as_str()));
     let mut missing_by_subnet: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for (subnet_key, nic_keys) in &all.subnet_nic_refs {
         let Some(&si) = subnet_lookup.get(subnet_key.as_str()) else {
             continue;
         };
         for nic in nic_keys {
-            if nic_index.get(nic).is_none() {
+            if snapshot.resolve_id(ResourceKind::NetworkInterface, nic).is_none() {
                 let list = missing_by_subnet.entry(si).or_default();
                 if !list.contains(nic) {
                     list.push(nic.clone());
@@ -477,7 +523,6 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     snapshot.service_tags = tags.into_iter().next().map(|(t, _)| t);
 
     validate(&snapshot, &mut ctx);
-    snapshot.rebuild_index();
     let mut diagnostics = ctx.diagnostics;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();

@@ -10,13 +10,6 @@ use ipnet::IpNet;
 use crate::diag::Diagnostic;
 use crate::dto::*;
 
-/// A resource lowered from one file, keyed by its normalised id.
-#[derive(Clone, Debug)]
-pub(crate) struct Keyed<T> {
-    pub key: String,
-    pub item: T,
-}
-
 /// A child resource (subnet, peering, route, rule) whose parent is named by id.
 #[derive(Clone, Debug)]
 pub(crate) struct Child<T> {
@@ -68,21 +61,21 @@ pub(crate) struct UnpairedPeering {
 pub(crate) struct Pending {
     pub file: u32,
     pub file_path: String,
-    pub vnets: Vec<Keyed<Vnet>>,
+    pub vnets: Vec<Vnet>,
     pub subnets: Vec<Child<Subnet>>,
     pub peerings: Vec<Child<Peering>>,
-    pub route_tables: Vec<Keyed<RouteTable>>,
+    pub route_tables: Vec<RouteTable>,
     pub routes: Vec<Child<Route>>,
-    pub nics: Vec<Keyed<Nic>>,
-    pub vms: Vec<Keyed<Vm>>,
-    pub gateways: Vec<Keyed<VnetGateway>>,
-    pub local_gateways: Vec<Keyed<LocalNetworkGateway>>,
-    pub connections: Vec<Keyed<Connection>>,
-    pub nsgs: Vec<Keyed<Nsg>>,
+    pub nics: Vec<Nic>,
+    pub vms: Vec<Vm>,
+    pub gateways: Vec<VnetGateway>,
+    pub local_gateways: Vec<LocalNetworkGateway>,
+    pub connections: Vec<Connection>,
+    pub nsgs: Vec<Nsg>,
     pub rules: Vec<Child<SecurityRule>>,
-    pub private_endpoints: Vec<Keyed<PrivateEndpoint>>,
-    pub load_balancers: Vec<Keyed<LoadBalancer>>,
-    pub public_ips: Vec<Keyed<PublicIp>>,
+    pub private_endpoints: Vec<PrivateEndpoint>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub public_ips: Vec<PublicIp>,
     pub service_tags: Vec<(ServiceTags, Origin)>,
     pub learned: Vec<PendingLearned>,
     /// Subnet key → keys of the NICs its `ipConfigurations` back-references name.
@@ -134,7 +127,14 @@ fn link<T>(r: &Option<RefDto<'_>>) -> Option<Link<T>> {
 
 /// `East US` → `eastus`.
 pub(crate) fn normalize_location(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_lowercase()).collect()
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.chars().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_lowercase()));
+    out
+}
+
+/// [`normalize_location`] of an optional field.
+fn location(v: &Option<Str<'_>>) -> String {
+    normalize_location(v.as_ref().map_or("", |x| x.as_str()))
 }
 
 /// The parent id of a child resource id: `…/virtualNetworks/v/subnets/s` → `…/virtualNetworks/v`.
@@ -281,7 +281,9 @@ impl Pending {
     }
 
     pub(crate) fn prefixes(&mut self, texts: &[&str], path: &str, id: &str) -> Vec<IpNet> {
-        let mut out = Vec::new();
+        // Sized exactly: a `push` into an empty vector reserves room for four, and the model
+        // keeps these vectors for hundreds of thousands of resources.
+        let mut out = Vec::with_capacity(texts.len());
         for (i, text) in texts.iter().enumerate() {
             let p = if texts.len() > 1 { format!("{path}[{i}]") } else { path.to_string() };
             if let Some(net) = self.prefix(text, &p, id)
@@ -310,12 +312,27 @@ impl Pending {
     }
 
     /// Lowers one top-level (or nested, standalone-shaped) resource object.
-    pub fn resource(&mut self, dto: ResourceDto<'_>, path: &str) {
-        let id = s(&dto.id);
-        let ty = match &dto.resource_type {
-            Some(t) => t.as_str().to_ascii_lowercase(),
-            None => match type_from_id(&id) {
-                Some(t) => t,
+    pub fn resource(&mut self, dto: &ResourceDto<'_>, path: &str) {
+        let raw_id = dto.id.as_ref().map_or("", |x| x.as_str());
+        // The type, lower-cased on the stack (no allocation for the types azroute reads).
+        let mut buffer = [0u8; 80];
+        let from_id;
+        let ty: &str = match &dto.resource_type {
+            Some(t) if t.as_str().len() <= buffer.len() => {
+                let bytes = &mut buffer[..t.as_str().len()];
+                bytes.copy_from_slice(t.as_str().as_bytes());
+                bytes.make_ascii_lowercase();
+                std::str::from_utf8(bytes).expect("lower-casing ASCII keeps UTF-8")
+            }
+            Some(t) => {
+                from_id = t.as_str().to_ascii_lowercase();
+                &from_id
+            }
+            None => match type_from_id(raw_id) {
+                Some(t) => {
+                    from_id = t;
+                    &from_id
+                }
                 None => {
                     self.untyped_objects += 1;
                     return;
@@ -323,7 +340,7 @@ impl Pending {
             },
         };
         self.resources_read += 1;
-        match ty.as_str() {
+        match ty {
             "microsoft.network/virtualnetworks" => self.vnet(dto, path),
             "microsoft.network/virtualnetworks/subnets" => {
                 let sub = SubnetDto {
@@ -342,7 +359,7 @@ impl Pending {
                     nested_properties: dto.nested_properties,
                     _lifetime: Default::default(),
                 };
-                let parent = parent_id(&id);
+                let parent = parent_id(raw_id);
                 self.subnet(&sub, parent, path);
             }
             "microsoft.network/virtualnetworks/virtualnetworkpeerings" => {
@@ -363,7 +380,7 @@ impl Pending {
                     nested_properties: dto.nested_properties,
                     _lifetime: Default::default(),
                 };
-                let parent = parent_id(&id);
+                let parent = parent_id(raw_id);
                 self.peering(&peering, parent, path);
             }
             "microsoft.network/networkinterfaces" => self.nic(dto, path),
@@ -379,8 +396,12 @@ impl Pending {
                     nested_properties: dto.nested_properties,
                     _lifetime: Default::default(),
                 };
-                if let Some(r) = self.route(&route, path, &id) {
-                    self.routes.push(Child { key: normalize_id(&id), parent: normalize_id(&parent_id(&id)), item: r });
+                if let Some(r) = self.route(&route, path, raw_id) {
+                    self.routes.push(Child {
+                        key: normalize_id(raw_id),
+                        parent: normalize_id(&parent_id(raw_id)),
+                        item: r,
+                    });
                 }
             }
             "microsoft.network/virtualnetworkgateways" => self.gateway(dto, path),
@@ -409,7 +430,11 @@ impl Pending {
                     _lifetime: Default::default(),
                 };
                 if let Some(r) = self.rule(&rule, path) {
-                    self.rules.push(Child { key: normalize_id(&id), parent: normalize_id(&parent_id(&id)), item: r });
+                    self.rules.push(Child {
+                        key: normalize_id(raw_id),
+                        parent: normalize_id(&parent_id(raw_id)),
+                        item: r,
+                    });
                 }
             }
             "microsoft.network/privateendpoints" => self.private_endpoint(dto, path),
@@ -435,7 +460,7 @@ impl Pending {
         true
     }
 
-    fn vnet(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn vnet(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "virtual network", path) {
             return;
@@ -461,13 +486,13 @@ impl Pending {
         let vnet = Vnet {
             id: ArmId::new(&id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             address_space,
             subnets: Vec::new(),
             peerings: Vec::new(),
             origin: self.origin(path),
         };
-        self.vnets.push(Keyed { key: normalize_id(&id), item: vnet });
+        self.vnets.push(vnet);
     }
 
     fn subnet(&mut self, dto: &SubnetDto<'_>, parent: String, path: &str) {
@@ -667,7 +692,7 @@ impl Pending {
                     .hint("azroute knows VirtualNetworkGateway, VnetLocal, Internet, VirtualAppliance, VirtualApplianceEcmp and None; the route is shown as written and traffic matching it is reported as not modelled"),
             );
         }
-        let mut next_hop_ips = Vec::new();
+        let mut next_hop_ips = Vec::with_capacity(ip_texts.len());
         for (text, p) in ip_texts.iter().filter(|(t, _)| !t.trim().is_empty()) {
             match parse_ip(text) {
                 Ok(ip) => next_hop_ips.push(ip),
@@ -716,12 +741,12 @@ impl Pending {
         })
     }
 
-    fn route_table(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn route_table(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "route table", path) {
             return;
         }
-        let mut routes = Vec::new();
+        let mut routes = Vec::with_capacity(dto.routes.as_ref().map_or(0, |r| r.len()));
         for (i, r) in dto.routes.iter().flatten().enumerate() {
             let p = format!("{}[{i}]", dto.path(path, "routes"));
             if let Some(route) = self.route(r, &p, &id) {
@@ -733,23 +758,27 @@ impl Pending {
         let rt = RouteTable {
             id: ArmId::new(&id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             disable_bgp_route_propagation: flag(dto.disable_bgp_route_propagation, false),
             disable_peering_routes,
             routes,
             origin: self.origin(path),
         };
-        self.route_tables.push(Keyed { key: normalize_id(&id), item: rt });
+        self.route_tables.push(rt);
     }
 
-    fn ip_config(&mut self, dto: &IpConfigDto<'_>, path: &str, owner: &str) -> IpConfig {
+    /// `path` makes the JSON path of the configuration, needed only for a diagnostic.
+    fn ip_config(&mut self, dto: &IpConfigDto<'_>, path: &dyn Fn() -> String, owner: &str) -> IpConfig {
         let id = s(&dto.id);
         let private_ip = match &dto.private_ip_address {
-            Some(text) => self.ip(text.as_str(), &dto.path(path, "privateIPAddress"), owner),
+            Some(text) => match parse_ip(text.as_str().split('/').next().unwrap_or("").trim()) {
+                Ok(ip) => Some(ip),
+                Err(_) => self.ip(text.as_str(), &dto.path(&path(), "privateIPAddress"), owner),
+            },
             None => None,
         };
         IpConfig {
-            id: ArmId::new(&id),
+            id: ArmId::new(id),
             name: s(&dto.name),
             private_ip,
             subnet: link(&dto.subnet),
@@ -764,14 +793,14 @@ impl Pending {
         }
     }
 
-    fn nic(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn nic(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "network interface", path) {
             return;
         }
-        let mut ip_configs = Vec::new();
+        let mut ip_configs = Vec::with_capacity(dto.ip_configurations.as_ref().map_or(0, |c| c.len()));
         for (i, c) in dto.ip_configurations.iter().flatten().enumerate() {
-            let p = format!("{}[{i}]", dto.path(path, "ipConfigurations"));
+            let p = || format!("{}[{i}]", dto.path(path, "ipConfigurations"));
             ip_configs.push(self.ip_config(c, &p, &id));
         }
         if ip_configs.is_empty() {
@@ -786,9 +815,9 @@ impl Pending {
             ip_configs[0].primary = true;
         }
         let nic = Nic {
-            id: ArmId::new(&id),
+            id: ArmId::new(id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             ip_forwarding: flag(dto.enable_ip_forwarding, false),
             nsg: link(&dto.network_security_group),
             vm: link(&dto.virtual_machine),
@@ -797,18 +826,18 @@ impl Pending {
             private_endpoint: ref_id(&dto.private_endpoint),
             origin: self.origin(path),
         };
-        self.nics.push(Keyed { key: normalize_id(&id), item: nic });
+        self.nics.push(nic);
     }
 
-    fn vm(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn vm(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "virtual machine", path) {
             return;
         }
         let refs: Vec<&RefDto<'_>> =
             dto.network_profile.as_ref().and_then(|p| p.network_interfaces.as_ref()).into_iter().flatten().collect();
-        let nics: Vec<Link<NicIdx>> =
-            refs.iter().filter_map(|r| r.id.as_ref()).map(|id| Link::Missing(ArmId::new(id.as_str()))).collect();
+        let mut nics: Vec<Link<NicIdx>> = Vec::with_capacity(refs.len());
+        nics.extend(refs.iter().filter_map(|r| r.id.as_ref()).map(|id| Link::Missing(ArmId::new(id.as_str()))));
         let primary_nic = refs.iter().position(|r| r.primary.is_some_and(|f| f.0)).unwrap_or(0);
         let mut power_state = dto
             .instance_view
@@ -823,18 +852,18 @@ impl Pending {
             power_state = dto.power_state.as_ref().map(|p| p.as_str().to_string());
         }
         let vm = Vm {
-            id: ArmId::new(&id),
+            id: ArmId::new(id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             nics,
             primary_nic,
             power_state,
             origin: self.origin(path),
         };
-        self.vms.push(Keyed { key: normalize_id(&id), item: vm });
+        self.vms.push(vm);
     }
 
-    fn gateway(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn gateway(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "virtual network gateway", path) {
             return;
@@ -850,7 +879,7 @@ impl Pending {
         let mut vnet_subnet: Option<ArmId> = None;
         let mut config_ips = Vec::new();
         for (i, c) in dto.ip_configurations.iter().flatten().enumerate() {
-            let p = format!("{}[{i}]", dto.path(path, "ipConfigurations"));
+            let p = || format!("{}[{i}]", dto.path(path, "ipConfigurations"));
             let cfg = self.ip_config(c, &p, &id);
             if vnet_subnet.is_none() {
                 vnet_subnet = cfg.subnet.as_ref().and_then(|l| l.missing().cloned());
@@ -897,7 +926,7 @@ impl Pending {
         let gw = VnetGateway {
             id: ArmId::new(&id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             gateway_type,
             vpn_type: s(&dto.vpn_type),
             sku: dto.sku.as_ref().map(|k| s(&k.name)).unwrap_or_default(),
@@ -911,10 +940,10 @@ impl Pending {
             provisioning_state: s(&dto.provisioning_state),
             origin: self.origin(path),
         };
-        self.gateways.push(Keyed { key: normalize_id(&id), item: gw });
+        self.gateways.push(gw);
     }
 
-    fn local_gateway(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn local_gateway(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "local network gateway", path) {
             return;
@@ -946,10 +975,10 @@ impl Pending {
             bgp_peering_address,
             origin: self.origin(path),
         };
-        self.local_gateways.push(Keyed { key: normalize_id(&id), item: lng });
+        self.local_gateways.push(lng);
     }
 
-    fn connection(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn connection(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "connection", path) {
             return;
@@ -972,11 +1001,11 @@ impl Pending {
             enable_bgp: flag(dto.enable_bgp, false),
             origin: self.origin(path),
         };
-        self.connections.push(Keyed { key: normalize_id(&id), item: conn });
+        self.connections.push(conn);
     }
 
     fn address_patterns(&mut self, texts: &[&str], path: &str, id: &str) -> Option<Vec<AddressPattern>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(texts.len());
         for text in texts {
             let t = text.trim();
             if t.is_empty() {
@@ -1014,7 +1043,7 @@ impl Pending {
     }
 
     fn ports(&mut self, texts: &[&str], path: &str, id: &str) -> Option<Vec<PortRange>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(texts.len().max(1));
         for text in texts.iter().filter(|t| !t.trim().is_empty()) {
             match PortRange::parse(text) {
                 Some(range) => out.push(range),
@@ -1186,12 +1215,12 @@ impl Pending {
         })
     }
 
-    fn nsg(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn nsg(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "network security group", path) {
             return;
         }
-        let mut rules = Vec::new();
+        let mut rules = Vec::with_capacity(dto.security_rules.as_ref().map_or(0, |r| r.len()));
         for (i, r) in dto.security_rules.iter().flatten().enumerate() {
             let p = format!("{}[{i}]", dto.path(path, "securityRules"));
             if let Some(rule) = self.rule(r, &p) {
@@ -1201,21 +1230,21 @@ impl Pending {
         let nsg = Nsg {
             id: ArmId::new(&id),
             name: s(&dto.name),
-            location: normalize_location(&s(&dto.location)),
+            location: location(&dto.location),
             rules,
             origin: self.origin(path),
         };
-        self.nsgs.push(Keyed { key: normalize_id(&id), item: nsg });
+        self.nsgs.push(nsg);
     }
 
-    fn private_endpoint(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn private_endpoint(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "private endpoint", path) {
             return;
         }
         let mut ips: Vec<IpAddr> = Vec::new();
         for (i, c) in dto.ip_configurations.iter().flatten().enumerate() {
-            let p = format!("{}[{i}]", dto.path(path, "ipConfigurations"));
+            let p = || format!("{}[{i}]", dto.path(path, "ipConfigurations"));
             if let Some(ip) = self.ip_config(c, &p, &id).private_ip
                 && !ips.contains(&ip)
             {
@@ -1255,17 +1284,17 @@ impl Pending {
             group_ids,
             origin: self.origin(path),
         };
-        self.private_endpoints.push(Keyed { key: normalize_id(&id), item: pe });
+        self.private_endpoints.push(pe);
     }
 
-    fn load_balancer(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn load_balancer(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "load balancer", path) {
             return;
         }
         let mut frontends = Vec::new();
         for (i, c) in dto.frontend_ip_configurations.iter().flatten().enumerate() {
-            let p = format!("{}[{i}]", dto.path(path, "frontendIPConfigurations"));
+            let p = || format!("{}[{i}]", dto.path(path, "frontendIPConfigurations"));
             let cfg = self.ip_config(c, &p, &id);
             frontends.push(LbFrontend { name: cfg.name, private_ip: cfg.private_ip, subnet: cfg.subnet });
         }
@@ -1289,17 +1318,17 @@ impl Pending {
             backend_nics,
             origin: self.origin(path),
         };
-        self.load_balancers.push(Keyed { key: normalize_id(&id), item: lb });
+        self.load_balancers.push(lb);
     }
 
-    fn public_ip(&mut self, dto: ResourceDto<'_>, path: &str) {
+    fn public_ip(&mut self, dto: &ResourceDto<'_>, path: &str) {
         let id = s(&dto.id);
         if !self.require_id(&id, "public IP address", path) {
             return;
         }
         let ip = dto.ip_address.as_ref().and_then(|t| parse_ip(t.as_str()).ok());
         let pip = PublicIp { id: ArmId::new(&id), name: s(&dto.name), ip, origin: self.origin(path) };
-        self.public_ips.push(Keyed { key: normalize_id(&id), item: pip });
+        self.public_ips.push(pip);
     }
 
     /// Lowers the `values` list of a Service Tags file.
@@ -1350,7 +1379,129 @@ impl Pending {
         self.learned.push(PendingLearned { gateway_id, routes: out, origin });
     }
 
-    /// Appends everything read from another file.
+    /// Whether nothing has been read into this yet.
+    pub fn is_empty(&self) -> bool {
+        let Pending {
+            file: _,
+            file_path: _,
+            vnets,
+            subnets,
+            peerings,
+            route_tables,
+            routes,
+            nics,
+            vms,
+            gateways,
+            local_gateways,
+            connections,
+            nsgs,
+            rules,
+            private_endpoints,
+            load_balancers,
+            public_ips,
+            service_tags,
+            learned,
+            subnet_nic_refs,
+            deleted,
+            unchanged,
+            associations,
+            unpaired_peerings,
+            diagnostics,
+            skipped_types,
+            untyped_objects,
+            resources_read,
+        } = self;
+        vnets.is_empty()
+            && subnets.is_empty()
+            && peerings.is_empty()
+            && route_tables.is_empty()
+            && routes.is_empty()
+            && nics.is_empty()
+            && vms.is_empty()
+            && gateways.is_empty()
+            && local_gateways.is_empty()
+            && connections.is_empty()
+            && nsgs.is_empty()
+            && rules.is_empty()
+            && private_endpoints.is_empty()
+            && load_balancers.is_empty()
+            && public_ips.is_empty()
+            && service_tags.is_empty()
+            && learned.is_empty()
+            && subnet_nic_refs.is_empty()
+            && deleted.is_empty()
+            && unchanged.is_empty()
+            && associations.is_empty()
+            && unpaired_peerings.is_empty()
+            && diagnostics.is_empty()
+            && skipped_types.is_empty()
+            && *untyped_objects == 0
+            && *resources_read == 0
+    }
+
+    /// Returns the spare capacity of the resource vectors (a file's vectors grow by doubling;
+    /// they are kept until every file is read).
+    pub fn shrink_to_fit(&mut self) {
+        self.vnets.shrink_to_fit();
+        self.subnets.shrink_to_fit();
+        self.peerings.shrink_to_fit();
+        self.route_tables.shrink_to_fit();
+        self.routes.shrink_to_fit();
+        self.nics.shrink_to_fit();
+        self.vms.shrink_to_fit();
+        self.nsgs.shrink_to_fit();
+        self.rules.shrink_to_fit();
+        self.private_endpoints.shrink_to_fit();
+    }
+
+    /// Merges every file's results, one kind of resource at a time: each kind's vectors are
+    /// freed as soon as they are moved, so the estate is never held twice.
+    pub fn merge(mut parts: Vec<Pending>) -> Pending {
+        let mut all = Pending::default();
+        macro_rules! merge {
+            ($($field:ident),*) => {$(
+                all.$field.reserve_exact(parts.iter().map(|p| p.$field.len()).sum());
+                for p in parts.iter_mut() {
+                    all.$field.append(&mut p.$field);
+                    p.$field = Vec::new();
+                }
+            )*};
+        }
+        merge!(
+            vnets,
+            subnets,
+            peerings,
+            route_tables,
+            routes,
+            nics,
+            vms,
+            gateways,
+            local_gateways,
+            connections,
+            nsgs,
+            rules,
+            private_endpoints,
+            load_balancers,
+            public_ips,
+            service_tags,
+            learned,
+            subnet_nic_refs,
+            deleted,
+            unchanged,
+            associations,
+            unpaired_peerings,
+            diagnostics
+        );
+        for p in parts {
+            for (ty, n) in p.skipped_types {
+                *all.skipped_types.entry(ty).or_default() += n;
+            }
+            all.untyped_objects += p.untyped_objects;
+            all.resources_read += p.resources_read;
+        }
+        all
+    }
+
     /// Lays `overlay` over this (the base): the overlay's copies of resources it leaves
     /// unchanged are dropped where the base has them (the live copy stays), then every base
     /// resource the overlay replaces (same normalised id) or deletes (with the children of
@@ -1360,9 +1511,12 @@ impl Pending {
         use std::collections::HashSet;
         if !overlay.unchanged.is_empty() {
             let unchanged: HashSet<String> = overlay.unchanged.iter().cloned().collect();
-            fn keep_keyed<T>(over: &mut Vec<Keyed<T>>, base: &[Keyed<T>], unchanged: &HashSet<String>) {
-                let in_base: HashSet<&str> = base.iter().map(|k| k.key.as_str()).collect();
-                over.retain(|k| !(unchanged.contains(&k.key) && in_base.contains(k.key.as_str())));
+            fn keep_keyed<T: HasOrigin>(over: &mut Vec<T>, base: &[T], unchanged: &HashSet<String>) {
+                let in_base: HashSet<String> = base.iter().map(|k| normalize_id(k.id_str())).collect();
+                over.retain(|k| {
+                    let key = normalize_id(k.id_str());
+                    !(unchanged.contains(&key) && in_base.contains(&key))
+                });
             }
             fn keep_child<T>(over: &mut Vec<Child<T>>, base: &[Child<T>], unchanged: &HashSet<String>) {
                 let in_base: HashSet<&str> = base.iter().map(|k| k.key.as_str()).collect();
@@ -1395,9 +1549,12 @@ impl Pending {
     fn remove_replaced_by(&mut self, overlay: &Pending) {
         use std::collections::HashSet;
         let deleted: HashSet<&str> = overlay.deleted.iter().map(String::as_str).collect();
-        fn keyed<T>(items: &mut Vec<Keyed<T>>, over: &[Keyed<T>], deleted: &HashSet<&str>) {
-            let replaced: HashSet<&str> = over.iter().map(|k| k.key.as_str()).collect();
-            items.retain(|k| !replaced.contains(k.key.as_str()) && !deleted.contains(k.key.as_str()));
+        fn keyed<T: HasOrigin>(items: &mut Vec<T>, over: &[T], deleted: &HashSet<&str>) {
+            let replaced: HashSet<String> = over.iter().map(|k| normalize_id(k.id_str())).collect();
+            items.retain(|k| {
+                let key = normalize_id(k.id_str());
+                !replaced.contains(&key) && !deleted.contains(key.as_str())
+            });
         }
         fn child<T>(items: &mut Vec<Child<T>>, over: &[Child<T>], deleted: &HashSet<&str>) {
             let replaced: HashSet<&str> = over.iter().map(|k| k.key.as_str()).collect();
@@ -1431,6 +1588,7 @@ impl Pending {
         }
     }
 
+    /// Appends everything read from another file.
     pub fn absorb(&mut self, other: Pending) {
         self.vnets.extend(other.vnets);
         self.subnets.extend(other.subnets);

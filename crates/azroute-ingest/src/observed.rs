@@ -14,7 +14,7 @@ use azroute_model::{ArmId, ObservedNicRef, ObservedRoute, ObservedRouteTable};
 use serde_json::{Map, Value};
 
 use crate::diag::Diagnostic;
-use crate::{IngestOptions, discover, read_file};
+use crate::{IngestOptions, discover, with_file_text};
 
 /// Reads every `*.json` file a path names (a directory, recursively, or one file). Files that
 /// cannot be read as effective routes become error diagnostics; the others are returned in
@@ -40,7 +40,7 @@ pub fn load_observed(path: &Path, options: &IngestOptions) -> (Vec<ObservedRoute
     for p in paths {
         let shown = p.display().to_string();
         let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let result = read_file(&p, options).and_then(|text| parse_observed(&shown, &stem, &text));
+        let result = with_file_text(&p, options, |text| parse_observed(&shown, &stem, text)).and_then(|r| r);
         match result {
             Ok(table) => tables.push(table),
             Err(diag) => diagnostics.push(diag),

@@ -43,7 +43,7 @@ use serde_json::value::RawValue;
 
 use crate::diag::Diagnostic;
 use crate::lower::{
-    AssociationKind, Child, Keyed, Pending, PendingAssociation, RouteFields, RuleFields, RulePaths, UnpairedPeering,
+    AssociationKind, Child, Pending, PendingAssociation, RouteFields, RuleFields, RulePaths, UnpairedPeering,
     normalize_location, parent_id, private_endpoint_policies,
 };
 
@@ -1450,18 +1450,18 @@ impl<'p, 't> Lowerer<'p, 't> {
         for (key, draft) in subnets {
             self.pending.subnets.push(Child { key, parent: draft.parent, item: draft.subnet });
         }
-        for (key, draft) in tables {
+        for draft in tables.into_values() {
             let mut table = draft.table;
             table.routes = draft.routes.into_values().collect();
-            self.pending.route_tables.push(Keyed { key, item: table });
+            self.pending.route_tables.push(table);
         }
-        for (key, draft) in nsgs {
+        for draft in nsgs.into_values() {
             let mut nsg = draft.nsg;
             nsg.rules = draft.rules.into_values().collect();
-            self.pending.nsgs.push(Keyed { key, item: nsg });
+            self.pending.nsgs.push(nsg);
         }
-        for (key, nic) in nics {
-            self.pending.nics.push(Keyed { key, item: nic });
+        for nic in nics.into_values() {
+            self.pending.nics.push(nic);
         }
         self.record_unchanged();
         if self.used_placeholder_subscription {
@@ -2009,17 +2009,14 @@ impl<'p, 't> Lowerer<'p, 't> {
                 from_resource: false,
             });
         }
-        self.pending.vnets.push(Keyed {
-            key,
-            item: Vnet {
-                id: ArmId::new(&id),
-                name: nonempty(&a.name).unwrap_or_default().to_string(),
-                location: normalize_location(nonempty(&a.location).unwrap_or_default()),
-                address_space,
-                subnets: Vec::new(),
-                peerings: Vec::new(),
-                origin: self.origin(&path),
-            },
+        self.pending.vnets.push(Vnet {
+            id: ArmId::new(&id),
+            name: nonempty(&a.name).unwrap_or_default().to_string(),
+            location: normalize_location(nonempty(&a.location).unwrap_or_default()),
+            address_space,
+            subnets: Vec::new(),
+            peerings: Vec::new(),
+            origin: self.origin(&path),
         });
     }
 
@@ -2439,26 +2436,23 @@ impl<'p, 't> Lowerer<'p, 't> {
                 &id,
             ));
         }
-        self.pending.gateways.push(Keyed {
-            key: normalize_id(&id),
-            item: VnetGateway {
-                id: ArmId::new(&id),
-                name: nonempty(&a.name).unwrap_or_default().to_string(),
-                location: normalize_location(nonempty(&a.location).unwrap_or_default()),
-                gateway_type,
-                vpn_type: nonempty(&a.vpn_type).unwrap_or_default().to_string(),
-                sku: nonempty(&a.sku).unwrap_or_default().to_string(),
-                active_active: a.active_active.unwrap_or(false),
-                bgp_enabled: a.bgp_enabled.or(a.enable_bgp).unwrap_or(false),
-                // The gateway's VNet is the parent of its GatewaySubnet.
-                vnet: subnet.map(|s| Link::Missing(ArmId::new(parent_id(&s)))),
-                instance_ips,
-                vpn_client_address_pool: pool,
-                learned_routes: Vec::new(),
-                learned_routes_supplied: false,
-                provisioning_state: String::new(),
-                origin: self.origin(&path),
-            },
+        self.pending.gateways.push(VnetGateway {
+            id: ArmId::new(&id),
+            name: nonempty(&a.name).unwrap_or_default().to_string(),
+            location: normalize_location(nonempty(&a.location).unwrap_or_default()),
+            gateway_type,
+            vpn_type: nonempty(&a.vpn_type).unwrap_or_default().to_string(),
+            sku: nonempty(&a.sku).unwrap_or_default().to_string(),
+            active_active: a.active_active.unwrap_or(false),
+            bgp_enabled: a.bgp_enabled.or(a.enable_bgp).unwrap_or(false),
+            // The gateway's VNet is the parent of its GatewaySubnet.
+            vnet: subnet.map(|s| Link::Missing(ArmId::new(parent_id(&s)))),
+            instance_ips,
+            vpn_client_address_pool: pool,
+            learned_routes: Vec::new(),
+            learned_routes_supplied: false,
+            provisioning_state: String::new(),
+            origin: self.origin(&path),
         });
     }
 
@@ -2481,16 +2475,13 @@ impl<'p, 't> Lowerer<'p, 't> {
         let bgp_peering_address = blocks(&a.bgp_settings)
             .filter_map(|(_, b)| nonempty(&b.bgp_peering_address))
             .find_map(|t| parse_ip(t).ok());
-        self.pending.local_gateways.push(Keyed {
-            key: normalize_id(&id),
-            item: LocalNetworkGateway {
-                id: ArmId::new(&id),
-                name: nonempty(&a.name).unwrap_or_default().to_string(),
-                prefixes,
-                gateway_ip: nonempty(&a.gateway_address).or(nonempty(&a.gateway_fqdn)).unwrap_or_default().to_string(),
-                bgp_peering_address,
-                origin: self.origin(&path),
-            },
+        self.pending.local_gateways.push(LocalNetworkGateway {
+            id: ArmId::new(&id),
+            name: nonempty(&a.name).unwrap_or_default().to_string(),
+            prefixes,
+            gateway_ip: nonempty(&a.gateway_address).or(nonempty(&a.gateway_fqdn)).unwrap_or_default().to_string(),
+            bgp_peering_address,
+            origin: self.origin(&path),
         });
     }
 
@@ -2525,20 +2516,17 @@ impl<'p, 't> Lowerer<'p, 't> {
             LOCAL_GATEWAY,
             "local_network_gateway_id",
         );
-        self.pending.connections.push(Keyed {
-            key: normalize_id(&id),
-            item: Connection {
-                id: ArmId::new(&id),
-                name: nonempty(&a.name).unwrap_or_default().to_string(),
-                connection_type,
-                gateway1: gateway1.map(|v| Link::Missing(ArmId::new(v))),
-                gateway2: gateway2.map(|v| Link::Missing(ArmId::new(v))),
-                local_gateway2: local.map(|v| Link::Missing(ArmId::new(v))),
-                // Terraform records no connection status.
-                status: String::new(),
-                enable_bgp: a.bgp_enabled.or(a.enable_bgp).unwrap_or(false),
-                origin: self.origin(&path),
-            },
+        self.pending.connections.push(Connection {
+            id: ArmId::new(&id),
+            name: nonempty(&a.name).unwrap_or_default().to_string(),
+            connection_type,
+            gateway1: gateway1.map(|v| Link::Missing(ArmId::new(v))),
+            gateway2: gateway2.map(|v| Link::Missing(ArmId::new(v))),
+            local_gateway2: local.map(|v| Link::Missing(ArmId::new(v))),
+            // Terraform records no connection status.
+            status: String::new(),
+            enable_bgp: a.bgp_enabled.or(a.enable_bgp).unwrap_or(false),
+            origin: self.origin(&path),
         });
     }
 
@@ -2578,17 +2566,14 @@ impl<'p, 't> Lowerer<'p, 't> {
         let primary_nic = nonempty(&a.primary_network_interface_id)
             .and_then(|p| nics.iter().position(|n| n.eq_ignore_ascii_case(p)))
             .unwrap_or(0);
-        self.pending.vms.push(Keyed {
-            key: normalize_id(&id),
-            item: Vm {
-                id: ArmId::new(&id),
-                name: nonempty(&a.name).unwrap_or_default().to_string(),
-                location: normalize_location(nonempty(&a.location).unwrap_or_default()),
-                nics: nics.into_iter().map(|n| Link::Missing(ArmId::new(n))).collect(),
-                primary_nic,
-                power_state: None,
-                origin: self.origin(&path),
-            },
+        self.pending.vms.push(Vm {
+            id: ArmId::new(&id),
+            name: nonempty(&a.name).unwrap_or_default().to_string(),
+            location: normalize_location(nonempty(&a.location).unwrap_or_default()),
+            nics: nics.into_iter().map(|n| Link::Missing(ArmId::new(n))).collect(),
+            primary_nic,
+            power_state: None,
+            origin: self.origin(&path),
         });
     }
 
@@ -2658,31 +2643,25 @@ impl<'p, 't> Lowerer<'p, 't> {
                 origin: Origin { file: self.pending.file, json_path: format!("{path}.network_interface") },
             });
         }
-        self.pending.private_endpoints.push(Keyed {
-            key: normalize_id(&id),
-            item: PrivateEndpoint {
-                id: ArmId::new(&id),
-                name: nonempty(&a.name).unwrap_or_default().to_string(),
-                subnet: subnet.map(|s| Link::Missing(ArmId::new(s))),
-                ips,
-                nic: nic.map(|(n, _)| Link::Missing(ArmId::new(n))),
-                group_ids,
-                origin: self.origin(&path),
-            },
+        self.pending.private_endpoints.push(PrivateEndpoint {
+            id: ArmId::new(&id),
+            name: nonempty(&a.name).unwrap_or_default().to_string(),
+            subnet: subnet.map(|s| Link::Missing(ArmId::new(s))),
+            ips,
+            nic: nic.map(|(n, _)| Link::Missing(ArmId::new(n))),
+            group_ids,
+            origin: self.origin(&path),
         });
     }
 
     fn public_ip(&mut self, i: usize, a: &TfPublicIp) {
         let Some(id) = self.id(i) else { return };
         let path = self.insts[i].path.clone();
-        self.pending.public_ips.push(Keyed {
-            key: normalize_id(&id),
-            item: PublicIp {
-                id: ArmId::new(&id),
-                name: nonempty(&a.name).unwrap_or_default().to_string(),
-                ip: nonempty(&a.ip_address).and_then(|t| parse_ip(t).ok()),
-                origin: self.origin(&path),
-            },
+        self.pending.public_ips.push(PublicIp {
+            id: ArmId::new(&id),
+            name: nonempty(&a.name).unwrap_or_default().to_string(),
+            ip: nonempty(&a.ip_address).and_then(|t| parse_ip(t).ok()),
+            origin: self.origin(&path),
         });
     }
 }
@@ -2893,9 +2872,9 @@ mod tests {
                 PrivateEndpointNetworkPolicies::Disabled,
                 "{version}"
             );
-            assert!(p.nics[0].item.ip_forwarding, "{version}");
-            assert!(p.route_tables[0].item.disable_bgp_route_propagation, "{version}: inverted in 4.x");
-            assert!(p.gateways[0].item.bgp_enabled, "{version}");
+            assert!(p.nics[0].ip_forwarding, "{version}");
+            assert!(p.route_tables[0].disable_bgp_route_propagation, "{version}: inverted in 4.x");
+            assert!(p.gateways[0].bgp_enabled, "{version}");
             assert_eq!(p.resources_read, 6, "{version}");
         }
         // 4.x's default (propagation enabled) and an explicit true both leave it on.
@@ -2905,7 +2884,7 @@ mod tests {
             let mut v = json!({"id": id("routeTables/r"), "name": "r"});
             v.as_object_mut().unwrap().extend(values.as_object().unwrap().clone());
             let p = parse(&state(&[("azurerm_route_table.r", v)]));
-            assert!(!p.route_tables[0].item.disable_bgp_route_propagation);
+            assert!(!p.route_tables[0].disable_bgp_route_propagation);
         }
         // The 4.x policy values beyond Enabled/Disabled.
         let p = parse(&state(&[(
@@ -2983,11 +2962,11 @@ mod tests {
         assert_eq!(a.service_endpoints[0].service, "Microsoft.Sql", "the azurerm_subnet's own fields win");
         let b = &p.subnets.iter().find(|s| s.item.name == "b").unwrap().item;
         assert!(b.route_table.is_some() && b.nsg.is_none(), "the association links b");
-        let names: Vec<&str> = p.route_tables[0].item.routes.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = p.route_tables[0].routes.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["alpha", "mid", "zeta"], "one route per name, in name order");
-        assert_eq!(p.route_tables[0].item.routes[2].next_hop_type, RouteNextHopType::VnetLocal);
+        assert_eq!(p.route_tables[0].routes[2].next_hop_type, RouteNextHopType::VnetLocal);
         assert!(p.routes.is_empty());
-        let rules = &p.nsgs[0].item.rules;
+        let rules = &p.nsgs[0].rules;
         assert_eq!(rules.len(), 2);
         assert_eq!(rules[0].sources.len(), 2);
         assert_eq!(rules[0].destination_ports.len(), 2);
@@ -3062,13 +3041,13 @@ mod tests {
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
         let subnet = format!("{}/subnets/app", id("virtualNetworks/v"));
         assert_eq!(p.subnets[0].key, normalize_id(&subnet), "subscription taken from a known id");
-        let nic = &p.nics[0].item;
+        let nic = &p.nics[0];
         assert_eq!(nic.id.as_str(), id("networkInterfaces/nic"));
         assert_eq!(
             nic.ip_configs[0].subnet.as_ref().and_then(|l| l.missing()).map(|i| i.key()),
             Some(normalize_id(&subnet))
         );
-        assert_eq!(p.vms[0].item.nics, vec![Link::Missing(ArmId::new(id("networkInterfaces/nic")))]);
+        assert_eq!(p.vms[0].nics, vec![Link::Missing(ArmId::new(id("networkInterfaces/nic")))]);
     }
 
     #[test]
@@ -3082,7 +3061,7 @@ mod tests {
         assert!(d.message.contains("module.net[\"b\"].subnet_id"), "{d}");
         assert_eq!(d.json_path.as_deref(), Some("$.resource_changes[3].change.after.ip_configuration[0].subnet_id"));
         assert_eq!(d.severity, crate::diag::Severity::Warning);
-        assert!(p.nics[0].item.ip_configs[0].subnet.is_none(), "no guessed link");
+        assert!(p.nics[0].ip_configs[0].subnet.is_none(), "no guessed link");
         // Locals are not in the configuration representation.
         let p = parse(&module_plan("local.subnet_id"));
         assert_eq!(codes(&p), ["TerraformUnresolvedReference"]);
@@ -3141,7 +3120,7 @@ mod tests {
         assert_eq!(p.subnets[0].item.id.as_str(), format!("{vnet}/subnets/only"));
         assert!(p.subnets[0].item.route_table.is_some());
         assert_eq!(
-            p.nics[0].item.ip_configs[0].subnet.as_ref().and_then(|l| l.missing()).map(|i| i.key()),
+            p.nics[0].ip_configs[0].subnet.as_ref().and_then(|l| l.missing()).map(|i| i.key()),
             Some(normalize_id(&format!("{vnet}/subnets/only"))),
             "a VNet's only inline subnet"
         );
@@ -3195,7 +3174,7 @@ mod tests {
         ));
         assert_eq!(p.deleted, vec![normalize_id(&rt)]);
         assert_eq!(p.nics.len(), 1, "the replacement is read from its after-value");
-        assert_eq!(p.nics[0].key, normalize_id(&nic));
+        assert_eq!(normalize_id(p.nics[0].id.as_str()), normalize_id(&nic));
         assert!(p.route_tables.is_empty());
         // A deleted route is gone from its table, though the table's computed `route` set still
         // lists it in the plan.
@@ -3221,7 +3200,7 @@ mod tests {
             ],
             json!({}),
         ));
-        let names: Vec<&str> = p.route_tables[0].item.routes.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = p.route_tables[0].routes.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["keep"]);
     }
 

@@ -52,14 +52,21 @@ impl fmt::Display for ArmId {
 /// Normalises an ARM id for comparison: trimmed, lower-cased, one leading `/`, no trailing `/`,
 /// and the singular `resourceGroup/` segment some exports write turned into `resourceGroups/`.
 pub fn normalize_id(id: &str) -> String {
+    let mut key = String::with_capacity(id.len() + 2);
+    normalize_id_into(id, &mut key);
+    key
+}
+
+/// [`normalize_id`] into a reusable buffer (cleared first), for lookups that should not
+/// allocate.
+pub fn normalize_id_into(id: &str, key: &mut String) {
+    key.clear();
     // Whitespace and slashes are trimmed together, so a key normalises to itself (`a/ /` would
     // otherwise keep a trailing space that a second pass removes).
     let trimmed = id.trim_matches(|c: char| c == '/' || c.is_whitespace());
-    let mut key = String::with_capacity(trimmed.len() + 2);
     key.push('/');
-    for ch in trimmed.chars() {
-        key.push(ch.to_ascii_lowercase());
-    }
+    key.push_str(trimmed);
+    key.make_ascii_lowercase();
     // Only the resource-group segment is respelled: first, or right after `subscriptions/{id}`.
     // A resource named `resourceGroup` further on (`virtualNetworks/resourceGroup/subnets/x`)
     // keeps its name, so the same id with either spelling of the group segment gives one key.
@@ -73,7 +80,27 @@ pub fn normalize_id(id: &str) -> String {
     if let Some(at) = group_at {
         key.replace_range(at..at + "/resourcegroup/".len(), "/resourcegroups/");
     }
-    key
+}
+
+/// A 64-bit hash of a normalised id (FxHash's multiply-rotate over 8-byte words, then a
+/// murmur3 finaliser so that every bit depends on every byte). Deterministic across runs.
+pub fn id_hash(normalized: &str) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h: u64 = normalized.len() as u64;
+    let mut chunks = normalized.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    let mut tail = [0u8; 8];
+    let rest = chunks.remainder();
+    tail[..rest.len()].copy_from_slice(rest);
+    h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 /// The part of a normalised id from `/resourcegroups/` on.

@@ -17,7 +17,7 @@ mod prefix;
 mod snapshot;
 
 pub use content::{HasOrigin, SnapshotDelta, content, snapshot_delta};
-pub use id::{ArmId, normalize_id, rg_relative_key};
+pub use id::{ArmId, id_hash, normalize_id, normalize_id_into, rg_relative_key};
 pub use network::*;
 pub use observed::{ObservedNicRef, ObservedRoute, ObservedRouteTable};
 pub use options::*;

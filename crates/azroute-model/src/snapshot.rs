@@ -1,9 +1,12 @@
 //! The snapshot: every resource of an exported estate, with id and name lookups.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
-use crate::id::{normalize_id, rg_relative_key};
+use crate::id::{ArmId, id_hash, normalize_id_into, rg_relative_key};
 use crate::network::*;
 
 /// A file the snapshot was read from.
@@ -121,59 +124,161 @@ pub struct Snapshot {
     pub load_balancers: Vec<LoadBalancer>,
     pub public_ips: Vec<PublicIp>,
     pub service_tags: Option<ServiceTags>,
-    index: HashMap<String, (ResourceKind, u32)>,
-    relative_index: HashMap<String, Vec<(ResourceKind, u32)>>,
+    /// Id hash → resources: no key strings are kept; a hit is confirmed against the
+    /// resource's own id, so a hash collision can never link the wrong resource.
+    index: HashMap<u64, IndexEntry, BuildHasherDefault<PassThrough>>,
+    /// `resourceGroups/…`-relative lookups, built on first use (only ids that do not
+    /// resolve exactly need it).
+    relative_index: OnceLock<RelativeIndex>,
+}
+
+/// Hash of the `resourceGroups/…` part of an id → resources.
+type RelativeIndex = HashMap<u64, Vec<(ResourceKind, u32)>, BuildHasherDefault<PassThrough>>;
+
+/// Resources whose normalised ids share one hash (almost always exactly one).
+#[derive(Clone, Debug)]
+enum IndexEntry {
+    One(ResourceKind, u32),
+    Many(Vec<(ResourceKind, u32)>),
+}
+
+/// The index's keys are already hashes.
+#[derive(Clone, Copy, Debug, Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8)) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+thread_local! {
+    /// Scratch buffers for normalising ids during lookups without allocating.
+    static KEY_BUFFERS: RefCell<(String, String)> = const { RefCell::new((String::new(), String::new())) };
 }
 
 impl Snapshot {
-    /// Rebuilds the id index; call after adding or reordering resources.
-    pub fn rebuild_index(&mut self) {
-        let mut entries: Vec<(String, ResourceKind, u32)> = Vec::new();
-        macro_rules! add {
+    /// Every resource with an id, as (kind, index, id).
+    fn each_id(&self, mut f: impl FnMut(ResourceKind, u32, &ArmId)) {
+        macro_rules! each {
             ($vec:expr, $kind:expr) => {
                 for (i, r) in $vec.iter().enumerate() {
-                    entries.push((r.id.key(), $kind, i as u32));
+                    f($kind, i as u32, &r.id);
                 }
             };
         }
-        add!(self.vnets, ResourceKind::VirtualNetwork);
-        add!(self.subnets, ResourceKind::Subnet);
-        add!(self.peerings, ResourceKind::Peering);
-        add!(self.route_tables, ResourceKind::RouteTable);
-        add!(self.nics, ResourceKind::NetworkInterface);
-        add!(self.vms, ResourceKind::VirtualMachine);
-        add!(self.gateways, ResourceKind::VirtualNetworkGateway);
-        add!(self.local_gateways, ResourceKind::LocalNetworkGateway);
-        add!(self.connections, ResourceKind::Connection);
-        add!(self.nsgs, ResourceKind::NetworkSecurityGroup);
-        add!(self.private_endpoints, ResourceKind::PrivateEndpoint);
-        add!(self.load_balancers, ResourceKind::LoadBalancer);
-        add!(self.public_ips, ResourceKind::PublicIpAddress);
-        self.index.clear();
-        self.relative_index.clear();
-        for (key, kind, idx) in entries {
-            if let Some(rel) = rg_relative_key(&key) {
-                self.relative_index.entry(rel.to_string()).or_default().push((kind, idx));
-            }
-            self.index.insert(key, (kind, idx));
+        each!(self.vnets, ResourceKind::VirtualNetwork);
+        each!(self.subnets, ResourceKind::Subnet);
+        each!(self.peerings, ResourceKind::Peering);
+        each!(self.route_tables, ResourceKind::RouteTable);
+        each!(self.nics, ResourceKind::NetworkInterface);
+        each!(self.vms, ResourceKind::VirtualMachine);
+        each!(self.gateways, ResourceKind::VirtualNetworkGateway);
+        each!(self.local_gateways, ResourceKind::LocalNetworkGateway);
+        each!(self.connections, ResourceKind::Connection);
+        each!(self.nsgs, ResourceKind::NetworkSecurityGroup);
+        each!(self.private_endpoints, ResourceKind::PrivateEndpoint);
+        each!(self.load_balancers, ResourceKind::LoadBalancer);
+        each!(self.public_ips, ResourceKind::PublicIpAddress);
+    }
+
+    /// The id of a resource.
+    fn id_of(&self, kind: ResourceKind, idx: u32) -> Option<&ArmId> {
+        let i = idx as usize;
+        match kind {
+            ResourceKind::VirtualNetwork => self.vnets.get(i).map(|r| &r.id),
+            ResourceKind::Subnet => self.subnets.get(i).map(|r| &r.id),
+            ResourceKind::Peering => self.peerings.get(i).map(|r| &r.id),
+            ResourceKind::RouteTable => self.route_tables.get(i).map(|r| &r.id),
+            ResourceKind::NetworkInterface => self.nics.get(i).map(|r| &r.id),
+            ResourceKind::VirtualMachine => self.vms.get(i).map(|r| &r.id),
+            ResourceKind::VirtualNetworkGateway => self.gateways.get(i).map(|r| &r.id),
+            ResourceKind::LocalNetworkGateway => self.local_gateways.get(i).map(|r| &r.id),
+            ResourceKind::Connection => self.connections.get(i).map(|r| &r.id),
+            ResourceKind::NetworkSecurityGroup => self.nsgs.get(i).map(|r| &r.id),
+            ResourceKind::PrivateEndpoint => self.private_endpoints.get(i).map(|r| &r.id),
+            ResourceKind::LoadBalancer => self.load_balancers.get(i).map(|r| &r.id),
+            ResourceKind::PublicIpAddress => self.public_ips.get(i).map(|r| &r.id),
         }
+    }
+
+    /// Rebuilds the id index; call after adding or reordering resources.
+    pub fn rebuild_index(&mut self) {
+        let mut index: HashMap<u64, IndexEntry, BuildHasherDefault<PassThrough>> = HashMap::default();
+        let mut key = String::new();
+        self.each_id(|kind, idx, id| {
+            normalize_id_into(id.as_str(), &mut key);
+            match index.entry(id_hash(&key)) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(IndexEntry::One(kind, idx));
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    let e = o.get_mut();
+                    match e {
+                        IndexEntry::One(k, i) => *e = IndexEntry::Many(vec![(*k, *i), (kind, idx)]),
+                        IndexEntry::Many(v) => v.push((kind, idx)),
+                    }
+                }
+            }
+        });
+        self.index = index;
+        self.relative_index = OnceLock::new();
+    }
+
+    fn relative(&self) -> &RelativeIndex {
+        self.relative_index.get_or_init(|| {
+            let mut rel = RelativeIndex::default();
+            let mut key = String::new();
+            self.each_id(|kind, idx, id| {
+                normalize_id_into(id.as_str(), &mut key);
+                if let Some(r) = rg_relative_key(&key) {
+                    rel.entry(id_hash(r)).or_default().push((kind, idx));
+                }
+            });
+            rel
+        })
     }
 
     /// Resolves an id (full, or relative from `resourceGroups/`) to a resource of `kind`.
     pub fn resolve_id(&self, kind: ResourceKind, id: &str) -> Option<u32> {
-        let key = normalize_id(id);
-        if let Some(&(k, idx)) = self.index.get(&key)
-            && k == kind
-        {
-            return Some(idx);
-        }
-        let rel = rg_relative_key(&key)?;
-        let hits: Vec<u32> = self
-            .relative_index
-            .get(rel)
-            .map(|v| v.iter().filter(|(k, _)| *k == kind).map(|(_, i)| *i).collect())
-            .unwrap_or_default();
-        (hits.len() == 1).then(|| hits[0])
+        KEY_BUFFERS.with(|buffers| {
+            let (key, other) = &mut *buffers.borrow_mut();
+            normalize_id_into(id, key);
+            let same = |other: &mut String, k: ResourceKind, i: u32, relative: bool| {
+                self.id_of(k, i).is_some_and(|stored| {
+                    if !relative && stored.as_str() == id {
+                        return true;
+                    }
+                    normalize_id_into(stored.as_str(), other);
+                    if relative { rg_relative_key(other) == rg_relative_key(key) } else { other == key }
+                })
+            };
+            let exact = match self.index.get(&id_hash(key)) {
+                Some(IndexEntry::One(k, i)) => (*k == kind && same(other, *k, *i, false)).then_some(*i),
+                Some(IndexEntry::Many(v)) => {
+                    v.iter().find(|(k, i)| *k == kind && same(other, *k, *i, false)).map(|(_, i)| *i)
+                }
+                None => None,
+            };
+            if exact.is_some() {
+                return exact;
+            }
+            let rel = rg_relative_key(key)?;
+            let hits: Vec<u32> = self
+                .relative()
+                .get(&id_hash(rel))
+                .map(|v| v.iter().filter(|(k, i)| *k == kind && same(other, *k, *i, true)).map(|(_, i)| *i).collect())
+                .unwrap_or_default();
+            (hits.len() == 1).then(|| hits[0])
+        })
     }
 
     fn find_by<'a, T: 'a>(
@@ -310,8 +415,22 @@ impl Snapshot {
 
     /// Where the resource with this id was read (any kind), for pointing tools at the input.
     pub fn origin_of(&self, id: &str) -> Option<&Origin> {
-        let key = normalize_id(id);
-        let &(kind, idx) = self.index.get(&key)?;
+        const KINDS: [ResourceKind; 13] = [
+            ResourceKind::VirtualNetwork,
+            ResourceKind::Subnet,
+            ResourceKind::Peering,
+            ResourceKind::RouteTable,
+            ResourceKind::NetworkInterface,
+            ResourceKind::VirtualMachine,
+            ResourceKind::VirtualNetworkGateway,
+            ResourceKind::LocalNetworkGateway,
+            ResourceKind::Connection,
+            ResourceKind::NetworkSecurityGroup,
+            ResourceKind::PrivateEndpoint,
+            ResourceKind::LoadBalancer,
+            ResourceKind::PublicIpAddress,
+        ];
+        let (kind, idx) = KINDS.iter().find_map(|k| self.resolve_id(*k, id).map(|i| (*k, i)))?;
         let i = idx as usize;
         Some(match kind {
             ResourceKind::VirtualNetwork => &self.vnets[i].origin,

@@ -12,17 +12,17 @@ use crate::table;
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-pub struct ChangedRouteView {
+pub struct ChangedRouteView<'a> {
     /// Azure's names of the fields that differ (`nextHopType`, `nextHopIpAddress`, `state`,
     /// `name`).
     pub fields: Vec<String>,
-    pub before: EffectiveRouteView,
-    pub after: EffectiveRouteView,
+    pub before: EffectiveRouteView<'a>,
+    pub after: EffectiveRouteView<'a>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-pub struct SubnetDiffView {
+pub struct SubnetDiffView<'a> {
     /// `vnet/subnet`.
     pub subnet: String,
     pub subnet_id: String,
@@ -30,9 +30,9 @@ pub struct SubnetDiffView {
     pub status: String,
     /// NICs in the subnet (after side, else before): their effective routes change the same way.
     pub network_interfaces: Vec<String>,
-    pub added: Vec<EffectiveRouteView>,
-    pub removed: Vec<EffectiveRouteView>,
-    pub changed: Vec<ChangedRouteView>,
+    pub added: Vec<EffectiveRouteView<'a>>,
+    pub removed: Vec<EffectiveRouteView<'a>>,
+    pub changed: Vec<ChangedRouteView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -88,23 +88,23 @@ pub struct DiffSummary {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct DiffView {
+pub struct DiffView<'a> {
     pub summary: DiffSummary,
-    pub routes: Vec<SubnetDiffView>,
+    pub routes: Vec<SubnetDiffView<'a>>,
     pub reachability: Vec<ReachChangeView>,
     /// How the after side was computed (e.g. how much was recomputed incrementally).
     pub notes: Vec<String>,
 }
 
-fn route_view(r: &EffectiveRoute, disable_bgp: bool) -> EffectiveRouteView {
+fn route_view(r: &EffectiveRoute, disable_bgp: bool) -> EffectiveRouteView<'_> {
     EffectiveRouteView {
-        address_prefix: r.prefix_text.clone(),
+        address_prefix: &r.prefix_text,
         disable_bgp_route_propagation: disable_bgp,
-        name: r.name.clone(),
+        name: r.name.as_deref(),
         next_hop_ip_address: r.next_hop_ips.iter().map(|ip| ip.to_string()).collect(),
-        next_hop_type: r.next_hop_type.as_str().to_string(),
-        source: r.source.as_str().to_string(),
-        state: r.state.as_str().to_string(),
+        next_hop_type: r.next_hop_type.as_str(),
+        source: r.source.as_str(),
+        state: r.state.as_str(),
         origin: None,
         reason: None,
     }
@@ -137,13 +137,13 @@ fn side_view(side: &CellSide) -> CellSideView {
 }
 
 /// Builds the view.
-pub fn view(
+pub fn view<'a>(
     before: &Snapshot,
     after: &Snapshot,
-    routes: &[SubnetRouteDiff],
+    routes: &'a [SubnetRouteDiff],
     reach: Option<&[ReachChange]>,
     notes: Vec<String>,
-) -> DiffView {
+) -> DiffView<'a> {
     let mut summary = DiffSummary { reachability_compared: reach.is_some(), ..DiffSummary::default() };
     let mut subnet_views = Vec::new();
     for d in routes {
@@ -219,17 +219,17 @@ pub fn view(
     DiffView { summary, routes: subnet_views, reachability: reach_views, notes }
 }
 
-pub fn json(view: &DiffView) -> String {
+pub fn json(view: &DiffView<'_>) -> String {
     serde_json::to_string_pretty(view).expect("views serialize")
 }
 
-fn route_text(r: &EffectiveRouteView) -> String {
+fn route_text(r: &EffectiveRouteView<'_>) -> String {
     let hop = if r.next_hop_ip_address.is_empty() {
-        r.next_hop_type.clone()
+        r.next_hop_type.to_string()
     } else {
         format!("{} {}", r.next_hop_type, r.next_hop_ip_address.join(" "))
     };
-    let name = r.name.as_ref().map(|n| format!(" {n}")).unwrap_or_default();
+    let name = r.name.map(|n| format!(" {n}")).unwrap_or_default();
     format!("{hop} ({}{name}, {})", r.source, r.state)
 }
 
@@ -252,7 +252,7 @@ fn side_text(side: &Option<CellSideView>) -> String {
     }
 }
 
-pub fn text(view: &DiffView) -> String {
+pub fn text(view: &DiffView<'_>) -> String {
     let mut out = String::new();
     let s = &view.summary;
     if view.routes.is_empty() {

@@ -137,7 +137,7 @@ fn rule_view(
     let sp = ports(&rule.source_ports);
     let dp = ports(&rule.destination_ports);
     EffectiveRuleView {
-        name: rule.name.clone(),
+        name: rule.name.to_string(),
         protocol: rule.protocol.as_effective_str().to_string(),
         source_port_range: sp.first().cloned().unwrap_or_default(),
         destination_port_range: dp.first().cloned().unwrap_or_default(),
@@ -323,7 +323,7 @@ pub fn ip_flow_view(snap: &Snapshot, decision: &FlowDecision) -> IpFlowView {
                 network_security_group_id: snap.nsgs[e.nsg.index()].id.to_string(),
                 applied_to: e.applied_to.as_str().to_string(),
                 access: e.access.as_str().to_string(),
-                rule_name: e.rule_name.clone(),
+                rule_name: e.rule_name.to_string(),
             })
             .collect(),
         notes,

@@ -147,7 +147,7 @@ fn hop_view(snap: &Snapshot, index: usize, hop: &Hop) -> HopView {
                     applied_to: c.evaluation.applied_to.as_str().to_string(),
                     direction: c.direction.as_str().to_string(),
                     access: c.evaluation.access.as_str().to_string(),
-                    rule_name: c.evaluation.rule_name.clone(),
+                    rule_name: c.evaluation.rule_name.to_string(),
                     by_flow_state: c.by_flow_state,
                 }
             })

@@ -224,3 +224,87 @@ proptest! {
         prop_assert_eq!(rows(&a), rows(&b));
     }
 }
+
+// ----- IPv6 -----
+
+#[derive(Clone, Debug)]
+struct Params6 {
+    user_routes: Vec<(u128, u8, usize)>,
+    bgp_routes: Vec<(u128, u8)>,
+    probes: Vec<u128>,
+}
+
+/// Addresses clustered in fd00::/40 (the VNet's /48 inside it), else anywhere.
+fn addr6() -> impl Strategy<Value = u128> {
+    let base = u128::from("fd00::".parse::<std::net::Ipv6Addr>().unwrap());
+    prop_oneof![(0u128..(1u128 << 88)).prop_map(move |x| base + x), any::<u128>()]
+}
+
+fn params6() -> impl Strategy<Value = Params6> {
+    (
+        proptest::collection::vec((addr6(), 0u8..=128, 0usize..HOPS.len()), 0..12),
+        proptest::collection::vec((addr6(), 0u8..=128), 0..8),
+        proptest::collection::vec(addr6(), 1..40),
+    )
+        .prop_map(|(user_routes, bgp_routes, probes)| Params6 { user_routes, bgp_routes, probes })
+}
+
+fn prefix6(addr: u128, len: u8) -> String {
+    ipnet::Ipv6Net::new(std::net::Ipv6Addr::from(addr), len).expect("len <= 128").trunc().to_string()
+}
+
+/// A dual-stack VNet whose route table and gateway carry random IPv6 routes, some with
+/// prefixes identical to each other or to system routes.
+fn estate6(p: &Params6) -> Estate {
+    let mut e = Estate::new();
+    e.vnet("hub", "eastus", &["10.0.0.0/16", "fd00::/48"])
+        .subnet("hub", "GatewaySubnet", "10.0.0.0/27")
+        .subnet("hub", "s", "10.0.1.0/24")
+        .subnet_property("hub", "s", "addressPrefixes", serde_json::json!(["10.0.1.0/24", "fd00:0:0:1::/64"]))
+        .nic("nic", "hub", "s", "10.0.1.4")
+        .gateway("gw", "hub", "Vpn", &["10.0.0.4"]);
+    let bgp: Vec<(String, &str, &str)> =
+        p.bgp_routes.iter().map(|(a, l)| (prefix6(*a, *l), "EBgp", "10.0.0.4")).collect();
+    let bgp_refs: Vec<(&str, &str, &str)> = bgp.iter().map(|(n, o, h)| (n.as_str(), *o, *h)).collect();
+    e.learned("gw", &bgp_refs);
+    let routes: Vec<(String, String, &str, Option<&str>)> = p
+        .user_routes
+        .iter()
+        .enumerate()
+        .map(|(i, (a, l, h))| {
+            let hop = HOPS[*h];
+            (format!("r{i}"), prefix6(*a, *l), hop, (hop == "VirtualAppliance").then_some("fd00:0:0:1::10"))
+        })
+        .collect();
+    let route_refs: Vec<(&str, &str, &str, Option<&str>)> =
+        routes.iter().map(|(n, pfx, h, ip)| (n.as_str(), pfx.as_str(), *h, *ip)).collect();
+    e.route_table_with("rt", &route_refs, false).associate("hub", "s", "rt");
+    e
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// The same agreement over IPv6 routes (/0 to /128), identical prefixes from several sources.
+    #[test]
+    fn lookups_agree_ipv6(p in params6()) {
+        let snapshot = estate6(&p).load(Dialect::Rest);
+        let options = ModelOptions::default();
+        let engine = RouteEngine::new(&snapshot, options.clone());
+        let (_, table) = engine.nic_table(snapshot.find_nic("nic").unwrap()).unwrap();
+        prop_assert!(table.routes.iter().any(|r| r.prefixes.iter().any(|x| x.addr().is_ipv6())));
+        for probe in &p.probes {
+            let dst = IpAddr::V6(std::net::Ipv6Addr::from(*probe));
+            let compiled = table.fib.lookup(dst).map(|e| (e.route as usize, e.prefix));
+            let explained = explain(&options, &table, dst).selected;
+            let reference = naive(&table, dst, false);
+            prop_assert_eq!(compiled, explained, "compiled vs explained for {}", dst);
+            prop_assert_eq!(compiled.map(|c| c.1), reference.map(|r| r.1), "compiled vs naive prefix for {}", dst);
+            prop_assert_eq!(
+                compiled.map(|c| table.routes[c.0].source),
+                reference.map(|r| table.routes[r.0].source),
+                "compiled vs naive source for {}", dst
+            );
+        }
+    }
+}

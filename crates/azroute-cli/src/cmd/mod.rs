@@ -4,6 +4,7 @@ mod collect;
 mod diff;
 mod doctor;
 mod examples;
+mod generate;
 mod ip_flow;
 mod next_hop;
 mod reach;
@@ -29,5 +30,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::WhatIf(args) => diff::run_what_if(args),
         Command::Verify(args) => verify::run(args),
         Command::Collect(args) => collect::run(args),
+        Command::Generate(args) => generate::run(args),
     }
 }

@@ -1,0 +1,67 @@
+//! Route contexts and lookups: building every distinct context's effective routes and compiled
+//! table (in parallel, as `routes --all` does), and next-hop lookups on compiled tables.
+
+use std::hint::black_box;
+
+use azroute_bench::{destinations, load, presets};
+use azroute_engine::RouteEngine;
+use azroute_ingest::generate::Preset;
+use azroute_model::ModelOptions;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+fn context_build(c: &mut Criterion) {
+    let mut group = c.benchmark_group("context_build");
+    for preset in presets() {
+        let loaded = load(preset);
+        let snap = &loaded.snapshot;
+        group.throughput(Throughput::Elements(snap.subnets.len() as u64));
+        if preset == Preset::K100 {
+            group.sample_size(10);
+        }
+        group.bench_function(preset.name(), |b| {
+            b.iter_with_large_drop(|| {
+                let engine = RouteEngine::new(snap, ModelOptions::default());
+                let tables = engine.all_subnet_tables();
+                (engine, tables)
+            })
+        });
+    }
+    group.finish();
+}
+
+/// `Fib::lookup` per second on one core. Each probe is (a context's table, a destination):
+/// `lookup` asks 64 destinations of each table in turn (a sweep per source, as a reachability
+/// matrix or a batch of traces does); `lookup_scattered` jumps to another table at every
+/// probe, the worst case for caches once the tables outgrow them.
+fn lookup(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lookup");
+    for preset in presets() {
+        let loaded = load(preset);
+        let snap = &loaded.snapshot;
+        let engine = RouteEngine::new(snap, ModelOptions::default());
+        let tables: Vec<_> = engine.all_subnet_tables().into_iter().flatten().collect();
+        let ips = destinations(1 << 16);
+        let grouped: Vec<(usize, std::net::IpAddr)> =
+            ips.iter().enumerate().map(|(i, ip)| (((i / 64) * 7919) % tables.len(), *ip)).collect();
+        let scattered: Vec<(usize, std::net::IpAddr)> =
+            ips.iter().enumerate().map(|(i, ip)| ((i * 7919) % tables.len(), *ip)).collect();
+        group.throughput(Throughput::Elements(ips.len() as u64));
+        for (name, probes) in [("", &grouped), ("scattered/", &scattered)] {
+            group.bench_function(format!("{name}{}", preset.name()), |b| {
+                b.iter(|| {
+                    let mut found = 0u32;
+                    for (t, ip) in probes.iter() {
+                        if let Some(e) = tables[*t].fib.lookup(*ip) {
+                            found = found.wrapping_add(e.route);
+                        }
+                    }
+                    black_box(found)
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, context_build, lookup);
+criterion_main!(benches);

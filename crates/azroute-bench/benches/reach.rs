@@ -1,0 +1,103 @@
+//! The reachability matrix and incremental recomputation: the whole subnet × subnet matrix
+//! (with on-premises prefixes and the Internet) over address classes, one route change applied
+//! to an estate kept up to date, and the matrix retraced after it.
+
+use std::hint::black_box;
+use std::net::IpAddr;
+
+use azroute_bench::{load, presets};
+use azroute_engine::RouteEngine;
+use azroute_engine::incremental::{Change, IncrementalEngine};
+use azroute_engine::nsg::FlowProtocol;
+use azroute_engine::reach::{DEFAULT_INTERNET_ADDRESS, ReachQuery, reach};
+use azroute_ingest::generate::Preset;
+use azroute_model::*;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+/// Every subnet but GatewaySubnet, both ways, as `azroute reach` does by default.
+fn query(snap: &Snapshot) -> ReachQuery {
+    let subnets: Vec<SubnetIdx> = (0..snap.subnets.len())
+        .map(|i| SubnetIdx(i as u32))
+        .filter(|s| !snap.subnets[s.index()].is_gateway_subnet() && !snap.subnets[s.index()].is_route_server_subnet())
+        .collect();
+    ReachQuery {
+        sources: subnets.clone(),
+        destinations: subnets,
+        on_premises: true,
+        internet: Some(IpAddr::V4(DEFAULT_INTERNET_ADDRESS)),
+        protocol: FlowProtocol::Tcp,
+        source_port: 50000,
+        destination_port: 443,
+        evaluate_nsgs: true,
+    }
+}
+
+/// The matrix of 1k (about 100 subnets) and 10k (about 1,000 subnets); 100k's 10,000 × 10,000
+/// cells are out of scope.
+fn matrix(c: &mut Criterion) {
+    let mut group = c.benchmark_group("reach");
+    group.sample_size(10);
+    for preset in presets().into_iter().filter(|p| *p != Preset::K100) {
+        let loaded = load(preset);
+        let snap = &loaded.snapshot;
+        let engine = RouteEngine::new(snap, ModelOptions::default());
+        engine.all_subnet_tables();
+        let q = query(snap);
+        group.throughput(Throughput::Elements((q.sources.len() * q.destinations.len()) as u64));
+        group.bench_function(preset.name(), |b| b.iter_with_large_drop(|| reach(&engine, &q)));
+    }
+    group.finish();
+}
+
+/// A route added to (then removed from) a spoke route table: the change applied and every
+/// route context it touches recomputed.
+fn route_change(c: &mut Criterion) {
+    let mut group = c.benchmark_group("incremental");
+    for preset in presets() {
+        let loaded = load(preset);
+        let mut inc = IncrementalEngine::new(loaded.snapshot.clone(), ModelOptions::default());
+        let table = RouteTableIdx(
+            inc.snapshot().route_tables.iter().position(|t| t.name.contains("spoke")).unwrap_or(0) as u32,
+        );
+        let original = inc.snapshot().route_tables[table.index()].routes.clone();
+        let mut changed = original.clone();
+        let mut extra = changed.first().cloned().expect("spoke tables have routes");
+        extra.name = "bench-blackhole".into();
+        extra.prefix = RoutePrefix::Cidr("198.51.100.0/24".parse().unwrap());
+        extra.next_hop_type = RouteNextHopType::None;
+        extra.next_hop_ips.clear();
+        changed.push(extra);
+        let mut flip = false;
+        group.bench_function(format!("route_change/{}", preset.name()), |b| {
+            b.iter(|| {
+                flip = !flip;
+                let routes = if flip { changed.clone() } else { original.clone() };
+                black_box(inc.apply(Change::SetRoutes { table, routes }))
+            })
+        });
+        if preset != Preset::K100 {
+            let q = query(inc.snapshot());
+            group.sample_size(10);
+            group.bench_function(format!("reach_after_route_change/{}", preset.name()), |b| {
+                // Untimed: bring the matrix up to date; timed: one change and the matrix after it.
+                b.iter_custom(|iters| {
+                    let mut total = std::time::Duration::ZERO;
+                    for _ in 0..iters {
+                        let _ = inc.reach(&q);
+                        flip = !flip;
+                        let routes = if flip { changed.clone() } else { original.clone() };
+                        let start = std::time::Instant::now();
+                        inc.apply(Change::SetRoutes { table, routes });
+                        black_box(inc.reach(&q));
+                        total += start.elapsed();
+                    }
+                    total
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, matrix, route_change);
+criterion_main!(benches);
