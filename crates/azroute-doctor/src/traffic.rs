@@ -66,6 +66,30 @@ fn first_host(prefix: &IpNet) -> Option<IpAddr> {
     }
 }
 
+/// Disjoint address ranges, for "is this address in any subnet of the estate" without a scan of
+/// every subnet per question.
+struct AddressSet(Vec<(IpAddr, IpAddr)>);
+
+impl AddressSet {
+    fn new<'a>(prefixes: impl Iterator<Item = &'a IpNet>) -> Self {
+        let mut ranges: Vec<(IpAddr, IpAddr)> = prefixes.map(|p| (p.network(), p.broadcast())).collect();
+        ranges.sort_unstable();
+        let mut merged: Vec<(IpAddr, IpAddr)> = Vec::with_capacity(ranges.len());
+        for (lo, hi) in ranges {
+            match merged.last_mut() {
+                Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+                _ => merged.push((lo, hi)),
+            }
+        }
+        AddressSet(merged)
+    }
+
+    fn contains(&self, ip: IpAddr) -> bool {
+        let at = self.0.partition_point(|(lo, _)| *lo <= ip);
+        at > 0 && ip <= self.0[at - 1].1
+    }
+}
+
 impl Doctor<'_, '_> {
     fn representatives(&self) -> Vec<Rep> {
         let snap = self.snap;
@@ -101,17 +125,20 @@ impl Doctor<'_, '_> {
                 .lookup(ip)
                 .is_some_and(|e| table.routes[e.route as usize].next_hop_type == NextHopType::VirtualAppliance)
         };
+        // Context pairs are a rows × columns square (16 M candidates on a 100k-NIC estate), so
+        // they are counted per row first and only the sampled ones are materialised.
+        let row = |a: usize| {
+            let ra = &reps[a];
+            reps.iter()
+                .enumerate()
+                .filter(move |&(b, rb)| a != b && (appliance(&ra.table, rb.ip) || appliance(&rb.table, ra.ip)))
+                .map(move |(b, _)| (End::Context(a), End::Context(b)))
+        };
+        let row_counts: Vec<usize> = (0..reps.len()).into_par_iter().map(|a| row(a).count()).collect();
+        let context_pairs: usize = row_counts.iter().sum();
         let mut pairs: Vec<(End, End)> = Vec::new();
-        for (a, ra) in reps.iter().enumerate() {
-            for (b, rb) in reps.iter().enumerate() {
-                if a != b && (appliance(&ra.table, rb.ip) || appliance(&rb.table, ra.ip)) {
-                    pairs.push((End::Context(a), End::Context(b)));
-                }
-            }
-        }
-        // Every user route to an NVA, probed at an address of its prefix that no subnet of the
-        // estate holds: catches loops and drops on paths to ranges outside the estate.
-        let in_estate = |ip: IpAddr| snap.subnets.iter().any(|s| s.contains(ip));
+        let estate = AddressSet::new(snap.subnets.iter().flat_map(|s| s.prefixes.iter()));
+        let in_estate = |ip: IpAddr| estate.contains(ip);
         for (a, ra) in reps.iter().enumerate() {
             let mut probed: Vec<IpAddr> = Vec::new();
             for r in ra.table.routes.iter().filter(|r| {
@@ -153,14 +180,33 @@ impl Doctor<'_, '_> {
                 }
             }
         }
-        let candidate_pairs = pairs.len();
-        // A deterministic, evenly spread sample when there are more pairs than the budget.
-        if pairs.len() > max_traces && max_traces > 0 {
-            let step = pairs.len() as f64 / max_traces as f64;
-            pairs = (0..max_traces).map(|i| pairs[(i as f64 * step) as usize]).collect();
-        } else if max_traces == 0 {
-            pairs.clear();
+        let candidate_pairs = context_pairs + pairs.len();
+        // A deterministic, evenly spread sample when there are more pairs than the budget: the
+        // pairs at indices ⌊i × step⌋ of the sequence context pairs (row by row), then the rest.
+        let budget = if max_traces == 0 { 0 } else { candidate_pairs.min(max_traces) };
+        let step = candidate_pairs as f64 / budget.max(1) as f64;
+        let mut wanted = (0..budget).map(|i| (i as f64 * step) as usize).peekable();
+        let mut sampled: Vec<(End, End)> = Vec::with_capacity(budget);
+        let mut row_start = 0;
+        for (a, &count) in row_counts.iter().enumerate() {
+            let row_end = row_start + count;
+            if wanted.peek().is_some_and(|&w| w < row_end) {
+                for (k, pair) in row(a).enumerate() {
+                    while wanted.peek() == Some(&(row_start + k)) {
+                        sampled.push(pair);
+                        wanted.next();
+                    }
+                }
+            }
+            row_start = row_end;
         }
+        for (k, &pair) in pairs.iter().enumerate() {
+            while wanted.peek() == Some(&(context_pairs + k)) {
+                sampled.push(pair);
+                wanted.next();
+            }
+        }
+        let pairs = sampled;
         let traced = pairs.len();
         let traces: Vec<(End, End, Option<Trace>)> = pairs
             .par_iter()
