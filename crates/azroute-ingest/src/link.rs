@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use azroute_model::*;
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lower::{AssociationKind, Child, Pending};
@@ -24,37 +24,71 @@ impl Ctx<'_> {
     /// an error naming both places. In place: a large estate's vectors are not copied.
     fn dedupe<T: HasOrigin + Send>(&mut self, mut items: Vec<(String, T)>, what: &str) -> Vec<(String, T)> {
         items.par_sort_by(|a, b| a.0.cmp(&b.0));
-        let files = self.files;
-        let diagnostics = &mut self.diagnostics;
-        let file = |origin: &Origin| {
-            files.get(origin.file as usize).map(|f| f.path.clone()).unwrap_or_else(|| "<built-in>".to_string())
-        };
         // `dedup_by` hands the later item first and removes it when the closure says so.
         items.dedup_by(|(key, item), (last_key, last)| {
             if key != last_key {
                 return false;
             }
-            if content(last) != content(item) {
-                let d = Diagnostic::error(
-                    "ConflictingDuplicate",
-                    format!(
-                        "the {what} `{}` appears twice with different content: {} at {} and {} at {}",
-                        item.id_str(),
-                        file(last.origin_ref()),
-                        last.origin_ref().json_path,
-                        file(item.origin_ref()),
-                        item.origin_ref().json_path
-                    ),
-                )
-                .in_file(file(item.origin_ref()))
-                .at(item.origin_ref().json_path.clone())
-                .resource(item.id_str())
-                .hint("ids are compared case-insensitively; remove the stale copy from the snapshot");
-                diagnostics.push(d);
-            }
+            self.report_duplicate(last, item, what);
             true
         });
         items
+    }
+
+    /// [`Ctx::dedupe`] for kinds whose keys are not needed afterwards (the NICs and VMs of a
+    /// large estate): only the keys and an index are sorted and the items permuted in place, so
+    /// no second copy of the items, nor a sort buffer of them, exists at the peak.
+    fn dedupe_by_id<T: HasOrigin + Send + Sync>(&mut self, mut items: Vec<T>, what: &str) -> Vec<T> {
+        let mut keys: Vec<(String, usize)> =
+            items.par_iter().enumerate().map(|(i, item)| (normalize_id(item.id_str()), i)).collect();
+        // Unstable is enough: the index breaks ties, so equal ids keep their input order.
+        keys.par_sort_unstable();
+        // Put items[i] = old items[keys[i].1], following each index through the swaps already
+        // made (the cycle walk of std's `sort_by_cached_key`).
+        for i in 0..items.len() {
+            let mut from = keys[i].1;
+            while from < i {
+                from = keys[from].1;
+            }
+            keys[i].1 = from;
+            items.swap(i, from);
+        }
+        let mut kept = 0;
+        for i in 0..items.len() {
+            if kept > 0 && keys[i].0 == keys[kept - 1].0 {
+                self.report_duplicate(&items[kept - 1], &items[i], what);
+                continue;
+            }
+            items.swap(kept, i);
+            keys.swap(kept, i);
+            kept += 1;
+        }
+        items.truncate(kept);
+        items
+    }
+
+    /// A second copy of a resource: nothing when identical, an error naming both places when
+    /// the content differs.
+    fn report_duplicate<T: HasOrigin>(&mut self, kept: &T, later: &T, what: &str) {
+        if content(kept) == content(later) {
+            return;
+        }
+        let d = Diagnostic::error(
+            "ConflictingDuplicate",
+            format!(
+                "the {what} `{}` appears twice with different content: {} at {} and {} at {}",
+                later.id_str(),
+                self.file(kept.origin_ref()),
+                kept.origin_ref().json_path,
+                self.file(later.origin_ref()),
+                later.origin_ref().json_path
+            ),
+        )
+        .in_file(self.file(later.origin_ref()))
+        .at(later.origin_ref().json_path.clone())
+        .resource(later.id_str())
+        .hint("ids are compared case-insensitively; remove the stale copy from the snapshot");
+        self.diagnostics.push(d);
     }
 }
 
@@ -293,29 +327,23 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     let ((mut nics, nic_diagnostics), (vms, vm_diagnostics)) = rayon::join(
         || {
             let mut c = Ctx { files: files_ref, diagnostics: Vec::new() };
-            let v: Vec<Nic> = c.dedupe(keyed(nics_in), "network interface").into_iter().map(|(_, n)| n).collect();
+            let v: Vec<Nic> = c.dedupe_by_id(nics_in, "network interface");
             (v, c.diagnostics)
         },
         || {
             let mut c = Ctx { files: files_ref, diagnostics: Vec::new() };
-            let v: Vec<Vm> = c.dedupe(keyed(vms_in), "virtual machine").into_iter().map(|(_, n)| n).collect();
+            let v: Vec<Vm> = c.dedupe_by_id(vms_in, "virtual machine");
             (v, c.diagnostics)
         },
     );
     ctx.diagnostics.extend(nic_diagnostics);
     ctx.diagnostics.extend(vm_diagnostics);
-    let gateways: Vec<VnetGateway> =
-        ctx.dedupe(keyed(all.gateways), "virtual network gateway").into_iter().map(|(_, n)| n).collect();
-    let local_gateways: Vec<LocalNetworkGateway> =
-        ctx.dedupe(keyed(all.local_gateways), "local network gateway").into_iter().map(|(_, n)| n).collect();
-    let connections: Vec<Connection> =
-        ctx.dedupe(keyed(all.connections), "connection").into_iter().map(|(_, n)| n).collect();
-    let private_endpoints: Vec<PrivateEndpoint> =
-        ctx.dedupe(keyed(all.private_endpoints), "private endpoint").into_iter().map(|(_, n)| n).collect();
-    let load_balancers: Vec<LoadBalancer> =
-        ctx.dedupe(keyed(all.load_balancers), "load balancer").into_iter().map(|(_, n)| n).collect();
-    let public_ips: Vec<PublicIp> =
-        ctx.dedupe(keyed(all.public_ips), "public IP address").into_iter().map(|(_, n)| n).collect();
+    let gateways: Vec<VnetGateway> = ctx.dedupe_by_id(all.gateways, "virtual network gateway");
+    let local_gateways: Vec<LocalNetworkGateway> = ctx.dedupe_by_id(all.local_gateways, "local network gateway");
+    let connections: Vec<Connection> = ctx.dedupe_by_id(all.connections, "connection");
+    let private_endpoints: Vec<PrivateEndpoint> = ctx.dedupe_by_id(all.private_endpoints, "private endpoint");
+    let load_balancers: Vec<LoadBalancer> = ctx.dedupe_by_id(all.load_balancers, "load balancer");
+    let public_ips: Vec<PublicIp> = ctx.dedupe_by_id(all.public_ips, "public IP address");
 
     apply_associations(&mut ctx, all.associations, &subnet_keys, &mut subnets, &mut nics);
 
@@ -712,4 +740,37 @@ fn validate(snapshot: &Snapshot, ctx: &mut Ctx) {
     }
 
     let _ = Severity::Info;
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Severity, load_texts};
+
+    const SUB: &str = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers";
+
+    fn nic(id: &str, ip_forwarding: bool) -> String {
+        format!(
+            r#"{{"id": "{SUB}/Microsoft.Network/networkInterfaces/{id}", "name": "{id}", "type": "Microsoft.Network/networkInterfaces", "properties": {{"enableIPForwarding": {ip_forwarding}, "ipConfigurations": []}}}}"#
+        )
+    }
+
+    // `dedupe_by_id` (NICs, VMs and the smaller kinds): sorted by normalised id, the first copy
+    // in input order kept, identical copies dropped silently, a conflicting copy reported once.
+    #[test]
+    fn duplicate_nics_keep_the_first_copy_and_report_conflicts() {
+        let a = format!("[{}, {}, {}]", nic("nic-c", false), nic("NIC-B", false), nic("nic-a", true));
+        let b = format!("[{}, {}, {}]", nic("nic-b", false), nic("Nic-A", false), nic("nic-d", false));
+        let loaded = load_texts(&[("a.json".to_string(), a), ("b.json".to_string(), b)]);
+        let names: Vec<&str> = loaded.snapshot.nics.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["nic-a", "NIC-B", "nic-c", "nic-d"], "sorted by id, first copy kept");
+        assert!(loaded.snapshot.nics[0].ip_forwarding, "the copy from a.json wins");
+        let conflicts: Vec<String> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "ConflictingDuplicate" && d.severity == Severity::Error)
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(conflicts.len(), 1, "only nic-a differs between its copies: {conflicts:?}");
+        assert!(conflicts[0].contains("a.json") && conflicts[0].contains("b.json"), "{}", conflicts[0]);
+    }
 }
