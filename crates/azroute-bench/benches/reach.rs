@@ -3,34 +3,14 @@
 //! to an estate kept up to date, and the matrix retraced after it.
 
 use std::hint::black_box;
-use std::net::IpAddr;
 
 use azroute_bench::{load, presets};
 use azroute_engine::RouteEngine;
 use azroute_engine::incremental::{Change, IncrementalEngine};
-use azroute_engine::nsg::FlowProtocol;
-use azroute_engine::reach::{DEFAULT_INTERNET_ADDRESS, ReachQuery, reach};
+use azroute_engine::reach::{ReachQuery, reach};
 use azroute_ingest::generate::Preset;
 use azroute_model::*;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-
-/// Every subnet but GatewaySubnet, both ways, as `azroute reach` does by default.
-fn query(snap: &Snapshot) -> ReachQuery {
-    let subnets: Vec<SubnetIdx> = (0..snap.subnets.len())
-        .map(|i| SubnetIdx(i as u32))
-        .filter(|s| !snap.subnets[s.index()].is_gateway_subnet() && !snap.subnets[s.index()].is_route_server_subnet())
-        .collect();
-    ReachQuery {
-        sources: subnets.clone(),
-        destinations: subnets,
-        on_premises: true,
-        internet: Some(IpAddr::V4(DEFAULT_INTERNET_ADDRESS)),
-        protocol: FlowProtocol::Tcp,
-        source_port: 50000,
-        destination_port: 443,
-        evaluate_nsgs: true,
-    }
-}
 
 /// The matrix of 1k (about 100 subnets) and 10k (about 1,000 subnets); 100k's 10,000 × 10,000
 /// cells are out of scope.
@@ -42,7 +22,7 @@ fn matrix(c: &mut Criterion) {
         let snap = &loaded.snapshot;
         let engine = RouteEngine::new(snap, ModelOptions::default());
         engine.all_subnet_tables();
-        let q = query(snap);
+        let q = ReachQuery::every_subnet(snap, 443);
         group.throughput(Throughput::Elements((q.sources.len() * q.destinations.len()) as u64));
         group.bench_function(preset.name(), |b| b.iter_with_large_drop(|| reach(&engine, &q)));
     }
@@ -76,7 +56,7 @@ fn route_change(c: &mut Criterion) {
             })
         });
         if preset != Preset::K100 {
-            let q = query(inc.snapshot());
+            let q = ReachQuery::every_subnet(inc.snapshot(), 443);
             group.sample_size(10);
             group.bench_function(format!("reach_after_route_change/{}", preset.name()), |b| {
                 // Untimed: bring the matrix up to date; timed: one change and the matrix after it.

@@ -66,30 +66,6 @@ fn first_host(prefix: &IpNet) -> Option<IpAddr> {
     }
 }
 
-/// Disjoint address ranges, for "is this address in any subnet of the estate" without a scan of
-/// every subnet per question.
-struct AddressSet(Vec<(IpAddr, IpAddr)>);
-
-impl AddressSet {
-    fn new<'a>(prefixes: impl Iterator<Item = &'a IpNet>) -> Self {
-        let mut ranges: Vec<(IpAddr, IpAddr)> = prefixes.map(|p| (p.network(), p.broadcast())).collect();
-        ranges.sort_unstable();
-        let mut merged: Vec<(IpAddr, IpAddr)> = Vec::with_capacity(ranges.len());
-        for (lo, hi) in ranges {
-            match merged.last_mut() {
-                Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
-                _ => merged.push((lo, hi)),
-            }
-        }
-        AddressSet(merged)
-    }
-
-    fn contains(&self, ip: IpAddr) -> bool {
-        let at = self.0.partition_point(|(lo, _)| *lo <= ip);
-        at > 0 && ip <= self.0[at - 1].1
-    }
-}
-
 impl Doctor<'_, '_> {
     fn representatives(&self) -> Vec<Rep> {
         let snap = self.snap;
@@ -137,7 +113,8 @@ impl Doctor<'_, '_> {
         let row_counts: Vec<usize> = (0..reps.len()).into_par_iter().map(|a| row(a).count()).collect();
         let context_pairs: usize = row_counts.iter().sum();
         let mut pairs: Vec<(End, End)> = Vec::new();
-        let estate = AddressSet::new(snap.subnets.iter().flat_map(|s| s.prefixes.iter()));
+        let estate_prefixes: Vec<IpNet> = snap.subnets.iter().flat_map(|s| s.prefixes.iter().copied()).collect();
+        let estate = azroute_engine::ranges::RangeSet::new(&estate_prefixes);
         let in_estate = |ip: IpAddr| estate.contains(ip);
         for (a, ra) in reps.iter().enumerate() {
             let mut probed: Vec<IpAddr> = Vec::new();

@@ -17,6 +17,7 @@ pub mod finding;
 pub mod incremental;
 pub mod nexthop;
 pub mod nsg;
+pub mod ranges;
 pub mod reach;
 pub mod route;
 pub mod select;

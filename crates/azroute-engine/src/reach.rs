@@ -63,6 +63,34 @@ pub struct ReachQuery {
     pub evaluate_nsgs: bool,
 }
 
+/// Whether a matrix covers a subnet when the user names none: every subnet but GatewaySubnet
+/// and RouteServerSubnet, which hold no workload.
+pub fn in_default_scope(subnet: &Subnet) -> bool {
+    !subnet.is_gateway_subnet() && !subnet.is_route_server_subnet()
+}
+
+impl ReachQuery {
+    /// What `azroute reach` asks by default, to `destination_port`: every subnet in the
+    /// default scope both ways, on-premises prefixes and the Internet as columns, TCP from port
+    /// 50000, NSGs evaluated.
+    pub fn every_subnet(snap: &Snapshot, destination_port: u16) -> ReachQuery {
+        let subnets: Vec<SubnetIdx> = (0..snap.subnets.len())
+            .map(|i| SubnetIdx(i as u32))
+            .filter(|s| in_default_scope(&snap.subnets[s.index()]))
+            .collect();
+        ReachQuery {
+            sources: subnets.clone(),
+            destinations: subnets,
+            on_premises: true,
+            internet: Some(IpAddr::V4(DEFAULT_INTERNET_ADDRESS)),
+            protocol: FlowProtocol::Tcp,
+            source_port: 50000,
+            destination_port,
+            evaluate_nsgs: true,
+        }
+    }
+}
+
 /// A column of the matrix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Column {

@@ -2,6 +2,7 @@
 //! gateway and a site; one to three spokes with optional route tables, NSGs, per-NIC NSGs, a
 //! private endpoint, and a GatewaySubnet route table towards the NVA.
 
+use proptest::prelude::*;
 use serde_json::json;
 
 use crate::{Estate, PeerSide, id, rule};
@@ -20,6 +21,30 @@ pub struct RandomHubSpoke {
 }
 
 impl RandomHubSpoke {
+    /// Draws the knobs the property tests share: one to three spokes and fewer than
+    /// `rules_below` NSG rules; the probe seed is drawn when `seeded`, else 0 (for tests that
+    /// draw no probes).
+    pub fn strategy(rules_below: usize, seeded: bool) -> impl Strategy<Value = RandomHubSpoke> {
+        let seed = if seeded { any::<u64>().boxed() } else { Just(0).boxed() };
+        (
+            proptest::collection::vec((0u8..4, any::<bool>(), any::<bool>()), 1..4),
+            proptest::collection::vec(
+                (0usize..8, any::<bool>(), any::<bool>(), 0u8..16, any::<bool>()),
+                0..rules_below,
+            ),
+            any::<bool>(),
+            any::<bool>(),
+            seed,
+        )
+            .prop_map(|(spokes, rules, gateway_route_to_nva, private_endpoint, seed)| RandomHubSpoke {
+                spokes,
+                rules,
+                gateway_route_to_nva,
+                private_endpoint,
+                seed,
+            })
+    }
+
     /// The estate.
     pub fn estate(&self) -> Estate {
         let p = self;

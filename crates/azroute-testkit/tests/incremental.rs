@@ -6,29 +6,12 @@
 use std::net::IpAddr;
 
 use azroute_engine::incremental::{Change, IncrementalEngine};
-use azroute_engine::nsg::FlowProtocol;
 use azroute_engine::reach::*;
 use azroute_engine::{EffectiveRouteTable, RouteEngine};
 use azroute_model::*;
 use azroute_testkit::random::RandomHubSpoke;
 use azroute_testkit::*;
 use proptest::prelude::*;
-
-fn params() -> impl Strategy<Value = RandomHubSpoke> {
-    (
-        proptest::collection::vec((0u8..4, any::<bool>(), any::<bool>()), 1..4),
-        proptest::collection::vec((0usize..8, any::<bool>(), any::<bool>(), 0u8..16, any::<bool>()), 0..4),
-        any::<bool>(),
-        any::<bool>(),
-    )
-        .prop_map(|(spokes, rules, gateway_route_to_nva, private_endpoint)| RandomHubSpoke {
-            spokes,
-            rules,
-            gateway_route_to_nva,
-            private_endpoint,
-            seed: 0,
-        })
-}
 
 /// A change drawn from four kinds; indices are reduced modulo what the estate has.
 #[derive(Clone, Debug)]
@@ -133,23 +116,6 @@ fn same_table(a: &EffectiveRouteTable, b: &EffectiveRouteTable) -> bool {
     a.routes == b.routes && a.notes == b.notes && a.disable_bgp_route_propagation == b.disable_bgp_route_propagation
 }
 
-fn query(snap: &Snapshot) -> ReachQuery {
-    let subnets: Vec<SubnetIdx> = (0..snap.subnets.len())
-        .map(|i| SubnetIdx(i as u32))
-        .filter(|s| !snap.subnets[s.index()].is_gateway_subnet())
-        .collect();
-    ReachQuery {
-        sources: subnets.clone(),
-        destinations: subnets,
-        on_premises: true,
-        internet: Some(IpAddr::V4(DEFAULT_INTERNET_ADDRESS)),
-        protocol: FlowProtocol::Tcp,
-        source_port: 50000,
-        destination_port: 443,
-        evaluate_nsgs: true,
-    }
-}
-
 /// Every cell's reachability and outcomes, in order.
 /// A cell's reachability, code and (outcome, address pairs) list.
 type CellView = (Reachability, Option<&'static str>, Vec<(PairOutcome, u128)>);
@@ -168,11 +134,11 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(40))]
 
     #[test]
-    fn incremental_equals_full_recomputation(p in params(), draws in proptest::collection::vec(draw(), 1..5)) {
+    fn incremental_equals_full_recomputation(p in RandomHubSpoke::strategy(4, false), draws in proptest::collection::vec(draw(), 1..5)) {
         let snapshot = Scenario::new(&p.estate()).snapshot;
         let options = ModelOptions::default();
         let mut inc = IncrementalEngine::new(snapshot, options.clone());
-        let q = query(inc.snapshot());
+        let q = ReachQuery::every_subnet(inc.snapshot(), 443);
         let _ = inc.reach(&q);
         for d in &draws {
             let Some(c) = change(inc.snapshot(), d) else { continue };
@@ -208,7 +174,7 @@ fn a_route_change_recomputes_only_its_table_and_retraces_few_pairs() {
     };
     let snapshot = Scenario::new(&p.estate()).snapshot;
     let mut inc = IncrementalEngine::new(snapshot, ModelOptions::default());
-    let q = query(inc.snapshot());
+    let q = ReachQuery::every_subnet(inc.snapshot(), 443);
     let before = inc.reach(&q);
     assert_eq!(before.stats.reused, 0);
     let table = inc.snapshot().find_route_table("rt-spoke2").expect("spoke2 has a table");

@@ -4,30 +4,12 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use azroute_engine::nsg::FlowProtocol;
 use azroute_engine::reach::*;
 use azroute_model::*;
 use azroute_testkit::random::RandomHubSpoke;
 use azroute_testkit::*;
 use ipnet::IpNet;
 use proptest::prelude::*;
-
-fn query(snap: &Snapshot, port: u16) -> ReachQuery {
-    let subnets: Vec<SubnetIdx> = (0..snap.subnets.len())
-        .map(|i| SubnetIdx(i as u32))
-        .filter(|s| !snap.subnets[s.index()].is_gateway_subnet())
-        .collect();
-    ReachQuery {
-        sources: subnets.clone(),
-        destinations: subnets,
-        on_premises: true,
-        internet: Some(IpAddr::V4(DEFAULT_INTERNET_ADDRESS)),
-        protocol: FlowProtocol::Tcp,
-        source_port: 50000,
-        destination_port: port,
-        evaluate_nsgs: true,
-    }
-}
 
 fn column_name(snap: &Snapshot, c: &Column) -> String {
     match c {
@@ -78,7 +60,7 @@ fn hub_spoke() -> Estate {
 fn reach_hub_spoke_cells_follow_the_routes() {
     let s = Scenario::new(&hub_spoke());
     let engine = s.engine();
-    let m = reach(&engine, &query(&s.snapshot, 443));
+    let m = reach(&engine, &ReachQuery::every_subnet(&s.snapshot, 443));
     let snap = &s.snapshot;
     // §6: spoke1's default route sends everything to the NVA, which reaches spoke2 by peering;
     // spoke2 has no route back to spoke1 (spokes are not peered): the reply meets the
@@ -119,7 +101,7 @@ fn reach_nsg_deny_on_part_of_a_subnet_is_mixed() {
     );
     let s = Scenario::new(&e);
     let engine = s.engine();
-    let m = reach(&engine, &query(&s.snapshot, 443));
+    let m = reach(&engine, &ReachQuery::every_subnet(&s.snapshot, 443));
     let snap = &s.snapshot;
     let r = m.rows.iter().position(|x| snap.subnet_label(*x) == "spoke1/app").unwrap();
     let c = m.columns.iter().position(|x| column_name(snap, x) == "spoke2/db").unwrap();
@@ -132,7 +114,7 @@ fn reach_nsg_deny_on_part_of_a_subnet_is_mixed() {
     assert!(by_reach.contains(&(Reachability::Dropped, Some("NsgDenied"), 124 * 251)), "{by_reach:?}");
     assert!(by_reach.contains(&(Reachability::DeliveredThroughNva, None, 127 * 251)), "{by_reach:?}");
     // Another port is not denied.
-    let m80 = reach(&engine, &query(&s.snapshot, 80));
+    let m80 = reach(&engine, &ReachQuery::every_subnet(&s.snapshot, 80));
     assert_eq!(m80.cell(r, c).reach, Reachability::DeliveredThroughNva);
 }
 
@@ -142,7 +124,7 @@ fn reach_without_nsgs_is_routing_only() {
     e.nsg("nsg-all", &[rule("deny", 100, "Inbound", "Deny", "*", "*", "*", "*")]).subnet_nsg("spoke2", "db", "nsg-all");
     let s = Scenario::new(&e);
     let engine = s.engine();
-    let mut q = query(&s.snapshot, 443);
+    let mut q = ReachQuery::every_subnet(&s.snapshot, 443);
     let with = reach(&engine, &q);
     q.evaluate_nsgs = false;
     let without = reach(&engine, &q);
@@ -152,23 +134,6 @@ fn reach_without_nsgs_is_routing_only() {
 
 // ---------------------------------------------------------------------------------------------
 // Property: classes agree with address-by-address tracing.
-
-fn params() -> impl Strategy<Value = RandomHubSpoke> {
-    (
-        proptest::collection::vec((0u8..4, any::<bool>(), any::<bool>()), 1..4),
-        proptest::collection::vec((0usize..8, any::<bool>(), any::<bool>(), 0u8..16, any::<bool>()), 0..6),
-        any::<bool>(),
-        any::<bool>(),
-        any::<u64>(),
-    )
-        .prop_map(|(spokes, rules, gateway_route_to_nva, private_endpoint, seed)| RandomHubSpoke {
-            spokes,
-            rules,
-            gateway_route_to_nva,
-            private_endpoint,
-            seed,
-        })
-}
 
 /// A deterministic pseudo-random address inside `net`'s usable hosts.
 fn pick(net: &ipnet::Ipv4Net, seed: &mut u64) -> IpAddr {
@@ -183,11 +148,11 @@ proptest! {
 
     /// Every address pair traced on its own gives one of its cell's outcomes.
     #[test]
-    fn reach_classes_agree_with_address_by_address_traces(p in params()) {
+    fn reach_classes_agree_with_address_by_address_traces(p in RandomHubSpoke::strategy(6, true)) {
         let s = Scenario::new(&p.estate());
         let snap = &s.snapshot;
         let engine = s.engine();
-        let q = query(snap, 443);
+        let q = ReachQuery::every_subnet(snap, 443);
         let m = reach(&engine, &q);
         let tracer = reach_tracer(&engine, &q);
         let mut seed = p.seed;

@@ -49,7 +49,7 @@ pub fn select_subnets(snap: &Snapshot, glob: Option<&str>, flag: &str) -> Result
                         || glob_matches(g, &subnet.name)
                         || glob_matches(g, subnet.id.as_str())
                 }
-                None => !subnet.is_gateway_subnet() && !subnet.is_route_server_subnet(),
+                None => azroute_engine::reach::in_default_scope(subnet),
             }
         })
         .collect();
