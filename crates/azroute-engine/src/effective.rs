@@ -10,7 +10,7 @@ use ipnet::IpNet;
 
 use crate::fib::{Fib, FibEntry};
 use crate::route::*;
-use crate::system::{is_dynamic_tag, reserved_ranges, service_endpoint_tag, user_prefix_rank};
+use crate::system_data::{is_dynamic_tag, reserved_ranges, service_endpoint_tag, user_prefix_rank};
 use crate::topology::Topology;
 
 /// The inputs that decide a subnet's effective routes. Subnets with equal keys share one

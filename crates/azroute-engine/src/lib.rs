@@ -21,7 +21,7 @@ pub mod ranges;
 pub mod reach;
 pub mod route;
 pub mod select;
-pub mod system;
+pub mod system_data;
 pub mod topology;
 pub mod trace;
 pub mod verify;

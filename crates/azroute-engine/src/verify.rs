@@ -12,7 +12,7 @@ use azroute_model::*;
 use ipnet::IpNet;
 
 use crate::route::{EffectiveRoute, EffectiveRouteTable, NextHopType, RouteSource};
-use crate::system::reserved_ranges;
+use crate::system_data::reserved_ranges;
 use crate::{RouteEngine, RouteError};
 
 /// The comparable facts of one route, computed or observed, in Azure's spelling.

@@ -16,7 +16,7 @@
 
 mod diag;
 mod dto;
-mod file;
+mod envelope;
 pub mod generate;
 mod link;
 mod lower;
@@ -188,7 +188,7 @@ fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
 
 fn parse_one(index: usize, path: &str, text: &str) -> lower::Pending {
     let mut pending = lower::Pending::new(index as u32, path);
-    if let Err(diag) = file::parse_text(text, &mut pending) {
+    if let Err(diag) = envelope::parse_text(text, &mut pending) {
         let mut failed = lower::Pending::new(index as u32, path);
         failed.diagnostics.push(diag.in_file(path));
         return failed;

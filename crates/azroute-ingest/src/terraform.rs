@@ -888,7 +888,7 @@ fn wrong_type(
     };
     let message = err.to_string();
     let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-    let location = crate::file::absolute_location(file_text, raw, err.line(), err.column());
+    let location = crate::envelope::absolute_location(file_text, raw, err.line(), err.column());
     pending.diag(
         Diagnostic::error("WrongType", format!("{what}: {message}{location}"))
             .at(json_path)
@@ -2758,7 +2758,7 @@ mod tests {
 
     fn parse(text: &str) -> Pending {
         let mut p = Pending::new(0, "tf.json");
-        crate::file::parse_text(text, &mut p).expect("the envelope parses");
+        crate::envelope::parse_text(text, &mut p).expect("the envelope parses");
         p
     }
 
@@ -3336,7 +3336,7 @@ mod tests {
         ];
         for text in &cases {
             let mut p = Pending::new(0, "tf.json");
-            let _ = crate::file::parse_text(text, &mut p);
+            let _ = crate::envelope::parse_text(text, &mut p);
         }
         assert!(codes(&parse(&cases[0])).contains(&"WrongType"));
         assert!(codes(&parse(&cases[1])).contains(&"TerraformUnsupportedFormat"));
@@ -3347,7 +3347,7 @@ mod tests {
         let fixture = module_plan("module.net[\"a\"].subnet_id");
         for end in (0..fixture.len()).step_by(7) {
             let mut p = Pending::new(0, "tf.json");
-            let _ = crate::file::parse_text(&fixture[..end], &mut p);
+            let _ = crate::envelope::parse_text(&fixture[..end], &mut p);
         }
     }
 

@@ -5,24 +5,47 @@
 //! indices once, when the snapshot is built; a reference that names a resource the export does
 //! not contain stays a [`Link::Missing`] carrying the id, so the question that needs it can say
 //! exactly what is missing.
+//!
 
 #![forbid(unsafe_code)]
 
-mod content;
+//! The resources are grouped by concern: [`reference`] (typed indices, links, origins),
+//! [`vnet`], [`route_table`], [`compute`] (NICs and VMs), [`gateway`], [`security`] (NSGs),
+//! [`services`] (private endpoints, load balancers, public IPs) and [`service_tags`]. Field names
+//! follow Azure's own vocabulary (`enableIPForwarding` becomes `ip_forwarding`,
+//! `disableBgpRoutePropagation` stays `disable_bgp_route_propagation`) so that a reader who knows
+//! the ARM schema can find each value. Enums are open: Azure adds values over time, and an
+//! unknown value is carried as `Other(String)` rather than rejected.
+
+mod compute;
+mod delta;
+mod gateway;
 mod id;
-mod network;
 mod observed;
 mod options;
 mod prefix;
+mod reference;
+mod route_table;
+mod security;
+mod service_tags;
+mod services;
 mod snapshot;
+mod vnet;
 
-pub use content::{HasOrigin, SnapshotDelta, content, snapshot_delta};
+pub use compute::*;
+pub use delta::{HasOrigin, SnapshotDelta, content, snapshot_delta};
+pub use gateway::*;
 pub use id::{ArmId, id_hash, normalize_id, normalize_id_into, rg_relative_key};
-pub use network::*;
 pub use observed::{ObservedNicRef, ObservedRoute, ObservedRouteTable};
 pub use options::*;
 pub use prefix::{
     PrefixError, contains_prefix, internet_prefixes, is_internet, is_private_or_reserved, parse_ip, parse_prefix,
     parse_prefix_lenient, prefix_of_ip,
 };
+pub use reference::*;
+pub use route_table::*;
+pub use security::*;
+pub use service_tags::*;
+pub use services::*;
 pub use snapshot::{LookupError, ResourceKind, Snapshot, SourceFile};
+pub use vnet::*;

@@ -7,7 +7,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use crate::id::{ArmId, id_hash, normalize_id_into, rg_relative_key};
-use crate::network::*;
+use crate::*;
 
 /// A file the snapshot was read from.
 #[derive(Clone, Debug, Default)]

@@ -5,8 +5,8 @@
 
 use std::fmt::Debug;
 
-use crate::network::*;
 use crate::snapshot::Snapshot;
+use crate::*;
 use crate::{PeeringIdx, RouteTableIdx, SubnetIdx};
 
 /// Access to the origin of every resource, to compare resources without it.
