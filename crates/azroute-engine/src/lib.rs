@@ -5,7 +5,7 @@
 //! line. It reads a snapshot and returns plain data; the report layer decides how to print it.
 //!
 //! Entry point: [`RouteEngine`]. Routes are a property of a subnet's *context* (its VNet, route
-//! table and service endpoints, §0 of the routing reference); each distinct context is computed
+//! table and service endpoints, `docs/azure-routing-rules.md` §0); each distinct context is computed
 //! once and shared by every subnet and NIC that has it.
 
 #![forbid(unsafe_code)]

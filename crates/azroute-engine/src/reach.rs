@@ -8,7 +8,7 @@
 //! the private ranges some checks test) are CIDR, so they nest or are disjoint, and the set of
 //! them containing an address is fixed by the longest one: that prefix is the address's *atom*,
 //! and addresses of one atom are treated alike by every table and rule (the Veriflow /
-//! Delta-net / APKeep technique, see `peers-and-pain-points.md` §10). Within a subnet an atom
+//! Delta-net / APKeep technique, see `docs/azure-routing-rules.md` §11.4). Within a subnet an atom
 //! is further split by the endpoint that holds the address (a NIC's own NSG and application
 //! security groups are per NIC).
 //!
