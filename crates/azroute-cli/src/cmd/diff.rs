@@ -10,21 +10,14 @@ use azroute_engine::reach::reach;
 use azroute_model::{ModelOptions, Snapshot, SnapshotDelta, SubnetIdx, snapshot_delta};
 use azroute_report::diff as report;
 
-use crate::args::{CompareArgs, DiffArgs, SnapshotArgs, TableJson, WhatIfArgs};
+use crate::args::{CompareArgs, DiffArgs, TableJson, WhatIfArgs};
 use crate::cmd::reach::query;
 use crate::input::{self, CliError};
 use crate::output::emit;
 
 pub fn run_diff(args: DiffArgs) -> Result<i32, CliError> {
-    let load_args = SnapshotArgs {
-        snapshot: None,
-        example: None,
-        max_file_size: args.max_file_size,
-        verbose: args.verbose,
-        quiet: args.quiet,
-    };
-    let before = input::load_spec(&args.before, &load_args, "the before snapshot")?;
-    let after = input::load_spec(&args.after, &load_args, "the after snapshot")?;
+    let before = input::load_spec(&args.before, &args.load, "the before snapshot")?;
+    let after = input::load_spec(&args.after, &args.load, "the after snapshot")?;
     compare(&before.snapshot, &after.snapshot, &args.compare, Vec::new())
 }
 
