@@ -137,6 +137,26 @@ pub fn load_spec(spec: &str, args: &LoadArgs, what: &str) -> Result<Loaded, CliE
     checked(loaded, args, what)
 }
 
+/// The snapshot options that name a `diff` side (a path or `example:NAME`) to other commands,
+/// quoted for a POSIX shell where needed, for commands the user can paste.
+pub fn snapshot_args_of_spec(spec: &str) -> String {
+    match spec.strip_prefix("example:") {
+        Some(name) => format!("--example {}", shell_word(name)),
+        None => format!("--snapshot {}", shell_word(spec)),
+    }
+}
+
+/// A word as a POSIX shell reads it back: as is when it holds only safe characters, else in
+/// single quotes.
+fn shell_word(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
 /// The live snapshot with a plan (or any snapshot) laid over it.
 pub fn load_with_overlay(args: &SnapshotArgs, plan: &std::path::Path) -> Result<Loaded, CliError> {
     let options = ingest_options(&args.load);
