@@ -73,7 +73,7 @@ pub enum EndpointError {
     AmbiguousAddress { end: End, ip: IpAddr, nics: Vec<Candidate> },
     /// A source address of a subnet that no NIC holds, without `assume_host`.
     UnheldSource { ip: IpAddr, subnet: SubnetIdx, label: String },
-    /// With `assume_host`, an address that lies in several subnets (overlapping VNets).
+    /// A source address that lies in several subnets (overlapping VNets).
     AmbiguousSubnet { end: End, ip: IpAddr, subnets: Vec<String> },
     /// The NIC has no private address of the family the other end needs.
     NoAddressOfFamily { end: End, nic: String, family: IpFamily, other: IpAddr },
@@ -223,12 +223,7 @@ pub fn resolve(
     };
     let unheld_destination = match destination {
         Named::Address(ip) if !assume_host && tracer.addressing.owners(ip).is_empty() => {
-            subnet_holding(snap, End::Destination, ip)?
-        }
-        Named::Address(ip) if assume_host => {
-            // Checked for overlap only: the tracer finds the host's subnet in the VNet it reaches.
-            subnet_holding(snap, End::Destination, ip)?;
-            None
+            unheld_subnet(snap, &source, ip)
         }
         _ => None,
     };
@@ -290,7 +285,22 @@ fn candidate(snap: &Snapshot, nic: NicIdx) -> Candidate {
     Candidate::new(&n.name, n.id.as_str())
 }
 
-/// The subnet an address lies in, if any; an error when several (overlapping VNets) do.
+/// The subnet of an unheld destination address, for the hint: the one in the source's VNet
+/// when VNets overlap, else the first.
+fn unheld_subnet(snap: &Snapshot, source: &TraceSource, ip: IpAddr) -> Option<SubnetIdx> {
+    let source_vnet = match source {
+        TraceSource::Nic { nic, .. } => {
+            snap.nic_subnet(*nic).and_then(|l| l.resolved()).map(|s| snap.subnets[s.index()].vnet)
+        }
+        TraceSource::Host { subnet, .. } => Some(snap.subnets[subnet.index()].vnet),
+        TraceSource::External(_) => None,
+    };
+    let holding = (0..snap.subnets.len()).map(|i| SubnetIdx(i as u32)).filter(|s| snap.subnets[s.index()].contains(ip));
+    let all: Vec<SubnetIdx> = holding.collect();
+    all.iter().copied().find(|s| Some(snap.subnets[s.index()].vnet) == source_vnet).or(all.first().copied())
+}
+
+/// The subnet a source address lies in, if any; an error when several (overlapping VNets) do.
 fn subnet_holding(snap: &Snapshot, end: End, ip: IpAddr) -> Result<Option<SubnetIdx>, EndpointError> {
     let subnets: Vec<SubnetIdx> =
         (0..snap.subnets.len()).map(|i| SubnetIdx(i as u32)).filter(|s| snap.subnets[s.index()].contains(ip)).collect();
