@@ -241,12 +241,9 @@ fn azure_sample_vnet_routes() {
 /// segments, duplicate JSON keys, non-standard default rules. Each snapshot routes.
 #[test]
 fn batfish_snapshots_route() {
-    for (dir, nic, subnet_prefix) in [
-        ("test-nsg", "vm235", "10.0.1.0/24"),
-        ("test-vnet", "vm235", "10.0.1.0/24"),
-        ("test-subnet", "vm235", "10.0.0.0/24"),
-        ("test-nat-gateway", "vm235", "10.0.1.0/24"),
-    ] {
+    for (dir, nic) in
+        [("test-nsg", "vm235"), ("test-vnet", "vm235"), ("test-subnet", "vm235"), ("test-nat-gateway", "vm235")]
+    {
         let path = repo_str(&format!("testdata/reference/batfish-azure/{dir}/azure_configs"));
         let run = azroute(&["routes", "--snapshot", &path, "--nic", nic, "-o", "json"]).ok();
         let v = run.json();
@@ -256,7 +253,6 @@ fn batfish_snapshots_route() {
             rows.iter().any(|r| r["addressPrefix"][0] == "10.0.0.0/16" && r["nextHopType"] == "VnetLocal"),
             "{dir}"
         );
-        let _ = subnet_prefix;
         let nh = azroute(&["next-hop", "--snapshot", &path, "--nic", nic, "--dest-ip", "10.0.0.9", "-o", "json"]).ok();
         assert_eq!(nh.json()["nextHopType"], "VirtualNetwork");
     }
@@ -588,13 +584,11 @@ fn ip_flow_rejects_bad_endpoints_and_missing_nsgs() {
     ])
     .fails();
     assert!(run.stderr.contains("IPv4"));
-    let path = repo_str("testdata/reference/azure-cli-recordings/test_network_nic_convenience_commands-2020-07");
     let dir = recording_with_vnet(
         "test_network_nic_convenience_commands-2020-07",
         "conveniencevm1VNET",
         "conveniencevm1Subnet",
     );
-    let _ = path;
     let run = azroute(&["security-rules", "--snapshot", dir.to_str().unwrap(), "--nic", "conveniencevm1VMNic"]).fails();
     assert!(run.stderr.contains("conveniencevm1NSG") && run.stderr.contains("az network nsg list"), "{}", run.stderr);
 }
