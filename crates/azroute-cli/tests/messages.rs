@@ -151,3 +151,33 @@ fn the_examples_listing_speaks_to_users() {
     assert!(run.stdout.contains("Microsoft's \"diagnose a VM routing problem\" guide"), "{}", run.stdout);
     assert!(!run.stdout.contains("seed"), "{}", run.stdout);
 }
+
+/// Before: "See why: azroute trace --assume-host …" without `--snapshot`, so it could not be
+/// pasted. Now it names the after snapshot, and pasting it traces.
+#[test]
+fn diffs_suggested_trace_pastes_as_is() {
+    let dir = temp_dir("diff-see-why");
+    azroute_in(Some(&dir), &["examples", "--export", "hub-spoke", "--out", "./after"]).ok();
+    let tables = dir.join("after/route-table-list.json");
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&tables).unwrap()).unwrap();
+    for table in v.as_array_mut().unwrap() {
+        for route in table["routes"].as_array_mut().into_iter().flatten() {
+            if route["addressPrefix"] == "0.0.0.0/0" {
+                route["nextHopType"] = "None".into();
+                route.as_object_mut().unwrap().remove("nextHopIpAddress");
+            }
+        }
+    }
+    std::fs::write(&tables, v.to_string()).unwrap();
+    let run = azroute_in(Some(&dir), &["diff", "--before", "example:hub-spoke", "--after", "./after"]);
+    assert_eq!(run.code, 1, "reachability lost: {}", run.stderr);
+    let line = run.stdout.lines().find(|l| l.starts_with("See why: ")).expect("a suggested command");
+    let command = line.trim_start_matches("See why: ");
+    assert!(command.starts_with("azroute trace --snapshot ./after --assume-host --from "), "{command}");
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let traced = azroute_in(Some(&dir), &args);
+    assert_eq!(traced.code, 1, "the suggested trace shows the loss: {}", traced.stderr);
+    // The JSON keeps its shape (the suggestion is text only).
+    let json = azroute_in(Some(&dir), &["diff", "--before", "example:hub-spoke", "--after", "./after", "-o", "json"]);
+    assert!(json.json().get("afterSnapshotArgs").is_none());
+}

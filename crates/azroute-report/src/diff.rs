@@ -96,7 +96,8 @@ pub struct DiffView<'a> {
     pub notes: Vec<String>,
     /// The arguments that name the after estate to `azroute trace` (`--example NAME` or
     /// `--snapshot PATH`), so the suggested command pastes as is; `None` when no single
-    /// snapshot holds it (what-if lays a plan over a snapshot).
+    /// snapshot holds it (what-if lays a plan over a snapshot). Text output only.
+    #[serde(skip)]
     pub after_snapshot_args: Option<String>,
 }
 
