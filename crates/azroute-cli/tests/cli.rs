@@ -153,7 +153,10 @@ fn names_are_resolved_case_insensitively_and_by_id() {
     let by_id = azroute(&["routes", "--example", "hub-spoke", "--nic", id, "-o", "json"]).ok();
     assert_eq!(by_name.stdout, by_id.stdout);
     let missing = azroute(&["routes", "--example", "hub-spoke", "--nic", "app1"]).fails();
-    assert!(missing.stderr.contains("similar: nic-app1"), "{}", missing.stderr);
+    assert!(missing.stderr.contains("did you mean `nic-app1`?"), "{}", missing.stderr);
+    let by_group = azroute(&["routes", "--example", "hub-spoke", "--nic", "rg-network/nic-app1", "-o", "json"]).ok();
+    assert_eq!(by_name.stdout, by_group.stdout);
+    azroute(&["routes", "--example", "hub-spoke", "--nic", "rg-other/nic-app1"]).fails();
     let no_target = azroute(&["routes", "--example", "hub-spoke"]).fails();
     assert!(no_target.stderr.contains("nic-app1"), "{}", no_target.stderr);
 }
@@ -238,12 +241,9 @@ fn azure_sample_vnet_routes() {
 /// segments, duplicate JSON keys, non-standard default rules. Each snapshot routes.
 #[test]
 fn batfish_snapshots_route() {
-    for (dir, nic, subnet_prefix) in [
-        ("test-nsg", "vm235", "10.0.1.0/24"),
-        ("test-vnet", "vm235", "10.0.1.0/24"),
-        ("test-subnet", "vm235", "10.0.0.0/24"),
-        ("test-nat-gateway", "vm235", "10.0.1.0/24"),
-    ] {
+    for (dir, nic) in
+        [("test-nsg", "vm235"), ("test-vnet", "vm235"), ("test-subnet", "vm235"), ("test-nat-gateway", "vm235")]
+    {
         let path = repo_str(&format!("testdata/reference/batfish-azure/{dir}/azure_configs"));
         let run = azroute(&["routes", "--snapshot", &path, "--nic", nic, "-o", "json"]).ok();
         let v = run.json();
@@ -253,7 +253,6 @@ fn batfish_snapshots_route() {
             rows.iter().any(|r| r["addressPrefix"][0] == "10.0.0.0/16" && r["nextHopType"] == "VnetLocal"),
             "{dir}"
         );
-        let _ = subnet_prefix;
         let nh = azroute(&["next-hop", "--snapshot", &path, "--nic", nic, "--dest-ip", "10.0.0.9", "-o", "json"]).ok();
         assert_eq!(nh.json()["nextHopType"], "VirtualNetwork");
     }
@@ -585,13 +584,11 @@ fn ip_flow_rejects_bad_endpoints_and_missing_nsgs() {
     ])
     .fails();
     assert!(run.stderr.contains("IPv4"));
-    let path = repo_str("testdata/reference/azure-cli-recordings/test_network_nic_convenience_commands-2020-07");
     let dir = recording_with_vnet(
         "test_network_nic_convenience_commands-2020-07",
         "conveniencevm1VNET",
         "conveniencevm1Subnet",
     );
-    let _ = path;
     let run = azroute(&["security-rules", "--snapshot", dir.to_str().unwrap(), "--nic", "conveniencevm1VMNic"]).fails();
     assert!(run.stderr.contains("conveniencevm1NSG") && run.stderr.contains("az network nsg list"), "{}", run.stderr);
 }
@@ -728,7 +725,8 @@ fn doctor_on_the_examples() {
     let v = healthy.json();
     assert_eq!(v["summary"]["errors"], 0, "{v}");
     assert_eq!(v["summary"]["warnings"], 0, "{v}");
-    let run = azroute(&["doctor", "--example", "troubleshoot", "-o", "json"]).ok();
+    // Errors found: exit 1 without --fail-on (the rule of every command that judges).
+    let run = azroute(&["doctor", "--example", "troubleshoot", "-o", "json"]).found_problem();
     let v = run.json();
     let codes: BTreeSet<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     for code in [
@@ -771,8 +769,10 @@ fn doctor_filters_and_exit_codes() {
     .ok();
     let v = run.json();
     assert!(v["findings"].as_array().unwrap().iter().all(|f| f["code"] == "RouteTableNotAssociated"));
-    let run = azroute(&["doctor", "--example", "troubleshoot", "--severity", "error", "-o", "json"]).ok();
+    let run = azroute(&["doctor", "--example", "troubleshoot", "--severity", "error", "-o", "json"]).found_problem();
     assert!(run.json()["findings"].as_array().unwrap().iter().all(|f| f["severity"] == "error"));
+    assert!(run.stderr.contains("finding(s) below severity error left out"), "{}", run.stderr);
+    azroute(&["doctor", "--example", "troubleshoot", "--fail-on", "never"]).ok();
     let bad = azroute(&["doctor", "--example", "troubleshoot", "--only", "NoSuchCheck"]).fails();
     assert!(bad.stderr.contains("NoSuchCheck"));
     let explain = azroute(&["doctor", "--explain", "ForcedTunnelBreaksInbound"]).ok();
@@ -788,7 +788,7 @@ fn doctor_sarif() {
     for f in std::fs::read_dir(repo("crates/azroute-cli/estates/troubleshoot")).unwrap().flatten() {
         std::fs::copy(f.path(), dir.join(f.file_name())).unwrap();
     }
-    let run = azroute(&["doctor", "--snapshot", dir.to_str().unwrap(), "-o", "sarif"]).ok();
+    let run = azroute(&["doctor", "--snapshot", dir.to_str().unwrap(), "-o", "sarif"]).found_problem();
     let v = run.json();
     assert_eq!(v["version"], "2.1.0");
     let sarif_run = &v["runs"][0];

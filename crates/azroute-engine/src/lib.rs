@@ -12,6 +12,7 @@
 
 pub mod diff;
 pub mod effective;
+pub mod endpoints;
 pub mod fib;
 pub mod finding;
 pub mod incremental;
@@ -34,6 +35,7 @@ use azroute_model::*;
 use rayon::prelude::*;
 
 pub use effective::ContextKey;
+pub use endpoints::{EndpointError, TraceEndpoints};
 pub use nexthop::{NextHopAnswer, next_hop};
 pub use route::*;
 pub use select::{

@@ -10,22 +10,16 @@ use azroute_engine::reach::reach;
 use azroute_model::{ModelOptions, Snapshot, SnapshotDelta, SubnetIdx, snapshot_delta};
 use azroute_report::diff as report;
 
-use crate::args::{CompareArgs, DiffArgs, SnapshotArgs, TableJson, WhatIfArgs};
+use crate::args::{CompareArgs, DiffArgs, TableJson, WhatIfArgs};
 use crate::cmd::reach::query;
 use crate::input::{self, CliError};
 use crate::output::emit;
 
 pub fn run_diff(args: DiffArgs) -> Result<i32, CliError> {
-    let load_args = SnapshotArgs {
-        snapshot: None,
-        example: None,
-        max_file_size: args.max_file_size,
-        verbose: args.verbose,
-        quiet: args.quiet,
-    };
-    let before = input::load_spec(&args.before, &load_args, "the before snapshot")?;
-    let after = input::load_spec(&args.after, &load_args, "the after snapshot")?;
-    compare(&before.snapshot, &after.snapshot, &args.compare, Vec::new())
+    let before = input::load_spec(&args.before, &args.load, "the before snapshot")?;
+    let after = input::load_spec(&args.after, &args.load, "the after snapshot")?;
+    let after_args = input::snapshot_args_of_spec(&args.after);
+    compare(&before.snapshot, &after.snapshot, &args.compare, Vec::new(), Some(after_args))
 }
 
 pub fn run_what_if(args: WhatIfArgs) -> Result<i32, CliError> {
@@ -39,11 +33,17 @@ pub fn run_what_if(args: WhatIfArgs) -> Result<i32, CliError> {
     if !after.deleted.is_empty() {
         notes.push(format!("the plan deletes {} resource(s)", after.deleted.len()));
     }
-    compare(&before.snapshot, &after.snapshot, &args.compare, notes)
+    compare(&before.snapshot, &after.snapshot, &args.compare, notes, None)
 }
 
 /// Compares two estates and prints the differences; exit 1 when reachability is lost.
-fn compare(before: &Snapshot, after: &Snapshot, args: &CompareArgs, mut notes: Vec<String>) -> Result<i32, CliError> {
+fn compare(
+    before: &Snapshot,
+    after: &Snapshot,
+    args: &CompareArgs,
+    mut notes: Vec<String>,
+    after_snapshot_args: Option<String>,
+) -> Result<i32, CliError> {
     let options = input::model_options(&args.model);
     let (routes, changes) = match snapshot_delta(before, after) {
         Ok(delta) if !args.full => {
@@ -72,7 +72,8 @@ fn compare(before: &Snapshot, after: &Snapshot, args: &CompareArgs, mut notes: V
         }
     };
     let lost = changes.as_ref().is_some_and(|c| c.iter().any(|c| c.kind == ReachChangeKind::Lost));
-    let view = report::view(before, after, &routes, changes.as_deref(), notes);
+    let mut view = report::view(before, after, &routes, changes.as_deref(), notes);
+    view.after_snapshot_args = after_snapshot_args;
     emit(&match args.output {
         TableJson::Table => report::text(&view),
         TableJson::Json => report::json(&view),
