@@ -50,7 +50,7 @@ def routes(nic):
 
 def az_routes(rs):
     """Routes as current az builds print `az network nic show-effective-route-table -o json`: the
-    REST body, without null keys (azure-routing.md §7.2), which is also what `routes -o json`
+    REST body, without null keys (docs/azure-routing-rules.md §7.2), which is also what `routes -o json`
     prints."""
     return {"value": [dict(sorted(r.items())) for r in rs]}
 

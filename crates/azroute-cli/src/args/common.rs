@@ -43,7 +43,7 @@ pub struct LoadArgs {
 pub enum ReservedNoneProfileArg {
     /// The four documented ranges (10/8, 172.16/12, 192.168/16, 100.64/10).
     Documented,
-    /// Also the extra ranges seen on the live platform (§1.4 of the routing reference).
+    /// Also the extra ranges seen on the live platform (docs/azure-routing-rules.md §1.4).
     PlatformObserved,
 }
 
@@ -81,7 +81,7 @@ pub enum Ipv6RoutesArg {
     None,
 }
 
-/// Options for behaviour Azure leaves disputed (§13/§14b of the routing reference). Defaults
+/// Options for behaviour Azure leaves disputed (docs/azure-routing-rules.md §13 and §14b). Defaults
 /// are the documented behaviour.
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Modelling options (disputed Azure behaviour; defaults are documented)")]
