@@ -8,7 +8,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 use crate::diag::Diagnostic;
 use crate::dto::*;
-use crate::lower::Pending;
+use crate::pending::Pending;
 
 /// Parses the text of one file into `pending`.
 ///
@@ -96,10 +96,10 @@ fn resource_raw(raw: &str, path: &str, pending: &mut Pending, file_text: &str) {
             };
             let ty = resource_type
                 .map(|t| t.to_ascii_lowercase())
-                .or_else(|| id.as_deref().and_then(crate::lower::type_from_id));
+                .or_else(|| id.as_deref().and_then(crate::values::type_from_id));
             match ty {
                 None => pending.untyped_objects += 1,
-                Some(t) if !crate::lower::is_modelled_type(&t) => {
+                Some(t) if !crate::values::is_modelled_type(&t) => {
                     *pending.skipped_types.entry(t).or_default() += 1;
                 }
                 Some(_) => {

@@ -14,14 +14,18 @@
 
 #![forbid(unsafe_code)]
 
+mod arm;
+mod checks;
 mod diag;
 mod dto;
 mod envelope;
 pub mod generate;
 mod link;
-mod lower;
 pub mod observed;
+mod overlay;
+mod pending;
 mod terraform;
+mod values;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -186,10 +190,10 @@ fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
     }
 }
 
-fn parse_one(index: usize, path: &str, text: &str) -> lower::Pending {
-    let mut pending = lower::Pending::new(index as u32, path);
+fn parse_one(index: usize, path: &str, text: &str) -> pending::Pending {
+    let mut pending = pending::Pending::new(index as u32, path);
     if let Err(diag) = envelope::parse_text(text, &mut pending) {
-        let mut failed = lower::Pending::new(index as u32, path);
+        let mut failed = pending::Pending::new(index as u32, path);
         failed.diagnostics.push(diag.in_file(path));
         return failed;
     }
@@ -197,8 +201,8 @@ fn parse_one(index: usize, path: &str, text: &str) -> lower::Pending {
     pending
 }
 
-fn finish(parts: Vec<lower::Pending>, files: Vec<SourceFile>, bytes: u64, mut early: Vec<Diagnostic>) -> Loaded {
-    let mut all = lower::Pending::merge(parts);
+fn finish(parts: Vec<pending::Pending>, files: Vec<SourceFile>, bytes: u64, mut early: Vec<Diagnostic>) -> Loaded {
+    let mut all = pending::Pending::merge(parts);
     let stats = IngestStats {
         files: files.len(),
         bytes,
@@ -217,7 +221,7 @@ fn finish(parts: Vec<lower::Pending>, files: Vec<SourceFile>, bytes: u64, mut ea
 
 /// What reading the files of one path gave, before linking.
 struct Parts {
-    parts: Vec<lower::Pending>,
+    parts: Vec<pending::Pending>,
     files: Vec<SourceFile>,
     bytes: u64,
 }
@@ -226,7 +230,7 @@ struct Parts {
 fn read_parts(path: &Path, options: &IngestOptions, first_file: usize) -> Result<Parts, Diagnostic> {
     let paths = discover(path)?;
     let files: Vec<SourceFile> = paths.iter().map(|p| SourceFile { path: p.display().to_string() }).collect();
-    let results: Vec<(lower::Pending, u64)> = paths
+    let results: Vec<(pending::Pending, u64)> = paths
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
@@ -234,7 +238,7 @@ fn read_parts(path: &Path, options: &IngestOptions, first_file: usize) -> Result
             match with_file_text(p, options, |text| (parse_one(first_file + i, &shown, text), text.len() as u64)) {
                 Ok(parsed) => parsed,
                 Err(diag) => {
-                    let mut failed = lower::Pending::new((first_file + i) as u32, &shown);
+                    let mut failed = pending::Pending::new((first_file + i) as u32, &shown);
                     failed.diagnostics.push(diag);
                     (failed, 0)
                 }
@@ -303,11 +307,11 @@ pub fn load_overlay_on_texts(base: &[(String, String)], overlay: &Path, options:
 }
 
 fn finish_overlay(base: Parts, over: Parts) -> Loaded {
-    let mut below = lower::Pending::default();
+    let mut below = pending::Pending::default();
     for part in base.parts {
         below.absorb(part);
     }
-    let mut above = lower::Pending::default();
+    let mut above = pending::Pending::default();
     for part in over.parts {
         above.absorb(part);
     }
@@ -320,7 +324,7 @@ fn finish_overlay(base: Parts, over: Parts) -> Loaded {
 /// Reads in-memory files (the embedded examples, tests) into one snapshot.
 pub fn load_texts(texts: &[(String, String)]) -> Loaded {
     let files: Vec<SourceFile> = texts.iter().map(|(name, _)| SourceFile { path: name.clone() }).collect();
-    let parts: Vec<lower::Pending> =
+    let parts: Vec<pending::Pending> =
         texts.iter().enumerate().map(|(i, (name, text))| parse_one(i, name, text)).collect();
     let bytes = texts.iter().map(|(_, t)| t.len() as u64).sum();
     finish(parts, files, bytes, Vec::new())

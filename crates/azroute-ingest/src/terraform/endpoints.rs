@@ -38,17 +38,8 @@ impl<'p, 't> Lowerer<'p, 't> {
                 application_security_groups: Vec::new(),
             });
         }
-        if ip_configs.is_empty() {
-            self.pending.diag(
-                Diagnostic::warning(
-                    "NicWithoutIpConfiguration",
-                    format!("`{}` has no `ip_configuration`", self.insts[i].shown),
-                )
-                .at(format!("{path}.ip_configuration"))
-                .resource(&id)
-                .hint("Azure requires at least one; the NIC is kept but has no subnet and no routes"),
-            );
-        }
+        let named = Named::Address(&self.insts[i].shown);
+        self.pending.check_nic_ip_configurations(named, ip_configs.len(), format!("{path}.ip_configuration"), &id);
         // Terraform computes `primary`: the first configuration unless another is marked.
         if !ip_configs.is_empty() && !ip_configs.iter().any(|c| c.primary) {
             ip_configs[0].primary = true;
@@ -190,17 +181,7 @@ impl<'p, 't> Lowerer<'p, 't> {
         let path = self.insts[i].path.clone();
         let space_path = format!("{path}.address_space");
         let mut prefixes = self.pending.prefixes(&texts(&a.address_space), &space_path, &id);
-        if prefixes.iter().any(|p| matches!(p, IpNet::V6(_))) {
-            self.pending.diag(
-                Diagnostic::warning(
-                    "Ipv6WhereIpv4Expected",
-                    "local network gateway lists an IPv6 prefix; Azure VPN gateways are IPv4-only, so it is ignored",
-                )
-                .at(space_path)
-                .resource(&id),
-            );
-            prefixes.retain(|p| matches!(p, IpNet::V4(_)));
-        }
+        self.pending.keep_ipv4_local_prefixes(&mut prefixes, space_path, &id);
         let bgp_peering_address = blocks(&a.bgp_settings)
             .filter_map(|(_, b)| nonempty(&b.bgp_peering_address))
             .find_map(|t| parse_ip(t).ok());

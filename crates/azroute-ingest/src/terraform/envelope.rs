@@ -299,13 +299,7 @@ impl<'t> Reader<'_, 't> {
                     self.pending.deleted.push(key);
                 }
             }
-            None => self.pending.diag(
-                Diagnostic::warning(
-                    "MissingId",
-                    format!("`{address}` is deleted by the plan but its prior state has no `id`"),
-                )
-                .at(format!("{path}.change.before")),
-            ),
+            None => self.pending.missing_id(MissingId::DeletedWithoutId(address), format!("{path}.change.before")),
         }
     }
 

@@ -100,18 +100,9 @@ impl<'p, 't> Lowerer<'p, 't> {
         }
     }
 
-    pub(super) fn no_id(&mut self, i: usize) {
+    fn no_id(&mut self, i: usize) {
         let inst = &self.insts[i];
-        let d = Diagnostic::warning(
-            "MissingId",
-            format!(
-                "`{}` has no id yet and its name or resource group is unknown, so azroute cannot tell the id Azure will give it; skipped",
-                inst.shown
-            ),
-        )
-        .at(inst.path.clone())
-        .hint("plan with names and resource groups known at plan time, or read the state after apply");
-        self.pending.diag(d);
+        self.pending.missing_id(MissingId::NotKnownYet(&inst.shown), inst.path.clone());
     }
 
     /// The id Azure gives a new resource: subscription (from a known id in the same resource

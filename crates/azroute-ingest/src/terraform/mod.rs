@@ -41,11 +41,10 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::checks::{MissingId, Named};
 use crate::diag::Diagnostic;
-use crate::lower::{
-    AssociationKind, Child, Pending, PendingAssociation, RouteFields, RuleFields, RulePaths, UnpairedPeering,
-    normalize_location, parent_id, private_endpoint_policies,
-};
+use crate::pending::{AssociationKind, Child, Pending, PendingAssociation, UnpairedPeering};
+use crate::values::{RouteFields, RuleFields, RulePaths, normalize_location, parent_id, private_endpoint_policies};
 
 /// The subscription of synthesised ids when no known id in the input names one.
 const UNKNOWN_SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";

@@ -16,13 +16,8 @@ impl<'p, 't> Lowerer<'p, 't> {
         let path = self.insts[i].path.clone();
         let space_texts = texts(&a.address_space);
         let address_space = self.pending.prefixes(&space_texts, &format!("{path}.address_space"), &id);
-        if space_texts.is_empty() {
-            self.pending.diag(
-                Diagnostic::warning("EmptyAddressSpace", format!("`{}` has no address space", self.insts[i].shown))
-                    .at(format!("{path}.address_space"))
-                    .resource(&id),
-            );
-        }
+        let named = Named::Address(&self.insts[i].shown);
+        self.pending.check_address_space(named, space_texts.len(), format!("{path}.address_space"), &id);
         let key = normalize_id(&id);
         spaces.insert(key.clone(), address_space.clone());
         for (b, block) in blocks(&a.subnet) {
@@ -96,16 +91,8 @@ impl<'p, 't> Lowerer<'p, 't> {
             format!("{path}.address_prefix")
         };
         let prefixes = self.pending.prefixes(&prefix_texts, &prefix_path, &id);
-        if prefix_texts.is_empty() {
-            self.pending.diag(
-                Diagnostic::warning(
-                    "SubnetWithoutPrefix",
-                    format!("`{}` has neither `address_prefixes` nor `address_prefix`", self.insts[i].shown),
-                )
-                .at(path.clone())
-                .resource(&id),
-            );
-        }
+        let (named, fields) = (Named::Address(&self.insts[i].shown), ["address_prefixes", "address_prefix"]);
+        self.pending.check_subnet_prefix(named, prefix_texts.len(), fields, path.clone(), &id);
         let policies = match (
             nonempty(&a.private_endpoint_network_policies),
             a.private_endpoint_network_policies_enabled,
@@ -262,14 +249,8 @@ impl<'p, 't> Lowerer<'p, 't> {
             VNET,
             "remote_virtual_network_id",
         ) else {
-            self.pending.diag(
-                Diagnostic::warning(
-                    "PeeringWithoutRemote",
-                    format!("`{}` has no remote virtual network; skipped", self.insts[i].shown),
-                )
-                .at(format!("{path}.remote_virtual_network_id"))
-                .resource(&id),
-            );
+            let (named, field) = (Named::Address(&self.insts[i].shown), "remote_virtual_network_id");
+            self.pending.peering_without_remote(named, field, format!("{path}.{field}"), &id);
             return;
         };
         let names = |v: &Strs| texts(v).iter().map(|s| s.to_string()).collect();
