@@ -19,7 +19,6 @@ mod checks;
 mod diag;
 mod dto;
 mod envelope;
-pub mod generate;
 mod link;
 pub mod observed;
 mod overlay;

@@ -191,10 +191,10 @@ pending! {
         /// live snapshot, the live copy stays.
         unchanged: String,
         /// Terraform associations whose subnet or NIC was not in the same Terraform input;
-        /// `link.rs` applies them to that resource wherever it was read.
+        /// `link/` applies them to that resource wherever it was read.
         associations: PendingAssociation,
         /// Terraform peerings whose reverse peering was not in the same Terraform input (so
-        /// they were lowered as `Initiated`); `link.rs` marks them `Connected` when the reverse
+        /// they were lowered as `Initiated`); `link/` marks them `Connected` when the reverse
         /// peering is anywhere in the snapshot.
         unpaired_peerings: UnpairedPeering,
         diagnostics: Diagnostic,

@@ -63,7 +63,7 @@ impl<'p, 't> Lowerer<'p, 't> {
     }
 
     /// An association resource: applied to its subnet or NIC when that is in this input, else
-    /// handed to `link.rs`.
+    /// handed to `link/`.
     pub(super) fn association(
         &mut self,
         i: usize,

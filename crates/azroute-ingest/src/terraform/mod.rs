@@ -1,5 +1,5 @@
 //! Terraform JSON: `terraform show -json` of a state or a plan, and raw `terraform.tfstate` (v4),
-//! lowered into the same pending model resources as Azure's own JSON (`lower.rs`).
+//! lowered into the same pending model resources as Azure's own JSON (`arm.rs`), through `values.rs`.
 //!
 //! What is read, deliberately:
 //!
@@ -28,7 +28,7 @@
 //! optional field, resolved here.
 //!
 //! Terraform records no peering state: a peering is `Connected` when its reverse peering is in
-//! the same Terraform input, else `Initiated` (and `link.rs` upgrades it when the reverse
+//! the same Terraform input, else `Initiated` (and `link/` upgrades it when the reverse
 //! peering is in another file of the snapshot). NSG default rules are not in Terraform either;
 //! the engine supplies them, as it does for ARM exports.
 

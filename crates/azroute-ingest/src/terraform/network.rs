@@ -281,7 +281,7 @@ impl<'p, 't> Lowerer<'p, 't> {
     }
 
     /// Terraform exports no peering state: a peering is `Connected` when its reverse peering
-    /// (remote → local) is in the same input, else `Initiated` (and `link.rs` looks for the
+    /// (remote → local) is in the same input, else `Initiated` (and `link/` looks for the
     /// reverse in the rest of the snapshot). The remote address space is the remote VNet's, or
     /// for subnet peering the listed remote subnets', when they are in the input.
     pub(super) fn finish_peerings(
