@@ -61,7 +61,7 @@ pub fn load(args: &SnapshotArgs) -> Result<Loaded, CliError> {
             return Err(CliError::new("no snapshot given").hint("pass `--snapshot PATH` or `--example NAME`"));
         }
     };
-    checked(loaded, args, "the snapshot")
+    require_network_resources(checked(loaded, args, "the snapshot")?, args.snapshot.as_deref())
 }
 
 /// The files of an embedded example.
@@ -95,7 +95,7 @@ pub fn load_spec(spec: &str, args: &SnapshotArgs, what: &str) -> Result<Loaded, 
             azroute_ingest::load_path(std::path::Path::new(spec), &IngestOptions { max_file_size: args.max_file_size })
         }
     };
-    checked(loaded, args, what)
+    require_network_resources(checked(loaded, args, what)?, Some(std::path::Path::new(spec)))
 }
 
 /// The live snapshot with a plan (or any snapshot) laid over it.
@@ -108,7 +108,20 @@ pub fn load_with_overlay(args: &SnapshotArgs, plan: &std::path::Path) -> Result<
             return Err(CliError::new("no snapshot given").hint("pass `--snapshot PATH` or `--example NAME`"));
         }
     };
-    checked(loaded, args, "the snapshot with the plan applied")
+    let loaded = checked(loaded, args, "the snapshot with the plan applied")?;
+    require_network_resources(loaded, args.snapshot.as_deref())
+}
+
+/// Every question needs network resources: a snapshot without any (a `package.json`, an
+/// editor's settings, an export that wrote only an error) is refused, naming where it looked.
+fn require_network_resources(loaded: Loaded, path: Option<&std::path::Path>) -> Result<Loaded, CliError> {
+    if loaded.snapshot.has_network_resources() {
+        return Ok(loaded);
+    }
+    let place = path.map(|p| format!("`{}`", p.display())).unwrap_or_else(|| "the input".to_string());
+    Err(CliError::new(format!("no Azure network resources were found in {place}")).hint(
+        "export them into a directory with `azroute collect`, or with `az network vnet list -o json`, `az network nic list -o json`, `az network route-table list -o json` and `az network nsg list -o json` (see the README)",
+    ))
 }
 
 fn report_diagnostics(loaded: &Loaded, args: &SnapshotArgs) {

@@ -1,6 +1,6 @@
 //! One input file: reading it safely and recognising its envelope (a bare list, `{"value": …}`,
 //! Resource Graph `{"data": …}`, a REST spec example, the Service Tags file, a learned-routes
-//! wrapper, a single resource, or Terraform JSON, which `terraform.rs` reads).
+//! wrapper, a single resource, or Terraform JSON, which `terraform/` reads).
 
 use std::fmt;
 
@@ -240,6 +240,7 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
         let mut more_pages = false;
         let mut responses: Vec<(String, &'de serde_json::value::RawValue)> = Vec::new();
         let mut terraform = false;
+        let mut error_body: Option<&'de serde_json::value::RawValue> = None;
         while let Some(key) = next_key(&mut map)? {
             let k = key.as_str();
             let is = |name: &str| k.eq_ignore_ascii_case(name);
@@ -273,6 +274,8 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
             } else if is("responses") {
                 envelope = true;
                 responses = map.next_value_seed(ResponsesSeed)?;
+            } else if is("error") {
+                error_body = Some(map.next_value()?);
             } else if is("resultTruncated") {
                 truncated = map.next_value::<Option<Flag>>()?.is_some_and(|f| f.0);
             } else if is("$skipToken") || is("skip_token") || is("skipToken") {
@@ -297,6 +300,13 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
         }
         if terraform {
             return Ok(Shape::Terraform);
+        }
+        if !envelope
+            && !resource_keys
+            && let Some(error) = error_body.and_then(azure_error)
+        {
+            pending.diagnostics.push(error.in_file(pending.file_path.clone()).at(format!("{base}.error")));
+            return Ok(Shape::Envelope);
         }
         if let Some(tags) = tags {
             pending.service_tags(tags, change_number, cloud, &base);
@@ -338,6 +348,22 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
             Shape::Other
         })
     }
+}
+
+/// An Azure error response (`{"error": {"code": …, "message": …}}`, what az and ARM print when
+/// a call fails) saved instead of an export: an error naming its code and message.
+fn azure_error(raw: &serde_json::value::RawValue) -> Option<Diagnostic> {
+    let body: serde_json::Value = serde_json::from_str(raw.get()).ok()?;
+    let field = |name: &str| body.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))?.1.as_str();
+    let code = field("code")?;
+    let message = field("message").unwrap_or("");
+    Some(
+        Diagnostic::error(
+            "AzureErrorResponse",
+            format!("the file holds an Azure error response, not an export: {code}: {message}"),
+        )
+        .hint("the az or REST call that wrote it failed; fix its cause (for AuthorizationFailed, the Reader role on the subscription) and export again"),
+    )
 }
 
 fn read_resource_list<'de, A: SeqAccess<'de>>(

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::pending::{KindVisitor, Pending, PendingItem};
+use crate::pending::{Child, KindVisitor, Pending, PendingItem};
 
 impl Pending {
     /// Lays `overlay` over this (the base): the overlay's copies of resources it leaves
@@ -13,21 +13,60 @@ impl Pending {
     /// deleted parents) is removed, so that absorbing the overlay afterwards yields the
     /// overlaid estate.
     pub fn overlay_with(&mut self, overlay: &mut Pending) {
+        // A plan names the routes and rules a live export holds inside their table or NSG as
+        // resources of their own: both sides hold every child apart from its parent from here
+        // on, so that a child is kept, replaced, deleted or added exactly as a top-level
+        // resource is (linking nests them back).
+        self.detach_inline_children();
+        overlay.detach_inline_children();
         if !overlay.unchanged.is_empty() {
-            let unchanged: HashSet<String> = overlay.unchanged.iter().cloned().collect();
-            // Inline children of a base route table or NSG are inside it; standalone ones may be
-            // exported separately: either way the base keeps them.
+            let mut unchanged: HashSet<String> = overlay.unchanged.iter().cloned().collect();
             overlay.unpaired_peerings.retain(|u| !unchanged.contains(&u.key));
+            // The children of a table or NSG the plan leaves alone are unchanged too (a plan
+            // that changes a child does not leave its parent unchanged).
+            let children: Vec<String> = (overlay.routes.iter().map(|r| (&r.parent, &r.key)))
+                .chain(overlay.rules.iter().map(|r| (&r.parent, &r.key)))
+                .filter(|(parent, _)| unchanged.contains(*parent))
+                .map(|(_, key)| key.clone())
+                .collect();
+            unchanged.extend(children);
             overlay.zip_resource_kinds(self, &mut KeepLiveCopies { unchanged: &unchanged });
         }
+        self.drop_children_of_replaced_parents(overlay);
         let deleted: HashSet<String> = overlay.deleted.iter().cloned().collect();
         self.zip_resource_kinds(overlay, &mut RemoveReplaced { deleted: &deleted });
-        // Children of a deleted or replaced parent that the base holds inline go with it (a
-        // replaced route table brings its own routes); standalone children were handled above.
         self.subnet_nic_refs.retain(|(subnet, _)| !deleted.contains(subnet.as_str()));
         if !overlay.service_tags.is_empty() {
             self.service_tags.clear();
         }
+    }
+
+    /// Moves the routes of every route table and the rules of every NSG into the standalone
+    /// child lists, in their order.
+    fn detach_inline_children(&mut self) {
+        for table in &mut self.route_tables {
+            let parent = table.id.key();
+            self.routes.extend(table.routes.drain(..).map(|r| Child {
+                key: r.id.key(),
+                parent: parent.clone(),
+                item: r,
+            }));
+        }
+        for nsg in &mut self.nsgs {
+            let parent = nsg.id.key();
+            self.rules.extend(nsg.rules.drain(..).map(|r| Child { key: r.id.key(), parent: parent.clone(), item: r }));
+        }
+    }
+
+    /// A route table or NSG the overlay replaces brings its complete set of routes or rules
+    /// (Terraform's `route` and `security_rule` blocks list them all, standalone ones
+    /// included): the base's are dropped with it. Subnets and peerings are not, since a VNet's
+    /// `subnet` blocks may be unknown in a plan: they are replaced one by one.
+    fn drop_children_of_replaced_parents(&mut self, overlay: &Pending) {
+        let tables: HashSet<String> = overlay.route_tables.iter().map(|t| t.id.key()).collect();
+        self.routes.retain(|r| !tables.contains(&r.parent));
+        let nsgs: HashSet<String> = overlay.nsgs.iter().map(|n| n.id.key()).collect();
+        self.rules.retain(|r| !nsgs.contains(&r.parent));
     }
 }
 

@@ -169,7 +169,35 @@ pub(super) struct Instance<'t> {
     pub(super) path: String,
     /// `after_unknown` of a plan change.
     pub(super) unknown: Option<Value>,
-    /// A plan change with actions `["no-op"]`: Terraform leaves the resource as it is, so laid
-    /// over a live snapshot the live copy stays.
-    pub(super) unchanged: bool,
+    /// What a plan does to the resource (`State` for a state's resources).
+    pub(super) planned: Planned,
+}
+
+/// What a plan does to one resource instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Planned {
+    /// Read from a state, not a plan.
+    State,
+    /// Actions `["no-op"]` (or `["read"]`): Terraform leaves the resource as it is, so laid over
+    /// a live snapshot the live copy stays.
+    Unchanged,
+    /// `["create"]` or `["update"]`.
+    Changed,
+    /// `["delete", "create"]` or `["create", "delete"]`, with the id before: when the new
+    /// resource's id differs (a name that forces replacement), the old one is deleted.
+    Replaced { before_id: Option<String> },
+}
+
+impl Planned {
+    /// From a change's actions (never `["delete"]`, which is a deletion).
+    pub(super) fn of(actions: &[String], before_id: Option<String>) -> Planned {
+        let is = |list: &[&str]| actions.len() == list.len() && actions.iter().zip(list).all(|(a, b)| a == b);
+        if is(&["no-op"]) || is(&["read"]) {
+            Planned::Unchanged
+        } else if is(&["delete", "create"]) || is(&["create", "delete"]) {
+            Planned::Replaced { before_id }
+        } else {
+            Planned::Changed
+        }
+    }
 }

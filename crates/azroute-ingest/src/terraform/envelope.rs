@@ -199,7 +199,7 @@ impl<'t> Reader<'_, 't> {
                 let Some(values) = res.values else {
                     continue;
                 };
-                self.push(&address, values, format!("{rpath}.values"), None, &rpath, false);
+                self.push(&address, values, format!("{rpath}.values"), None, &rpath, Planned::State);
             }
             // Pushed in reverse so modules are read in file order.
             let children = module.child_modules.unwrap_or_default();
@@ -231,10 +231,9 @@ impl<'t> Reader<'_, 't> {
             let Some(body) = change.change else {
                 continue;
             };
-            if let Some(id) =
-                body.before.and_then(|b| serde_json::from_str::<TfCommon>(b.get()).ok()).and_then(|b| b.id)
-            {
-                self.hint_ids.push(id);
+            let before_id = body.before.and_then(|b| serde_json::from_str::<TfCommon>(b.get()).ok()).and_then(|b| b.id);
+            if let Some(id) = &before_id {
+                self.hint_ids.push(id.clone());
             }
             let actions = body.actions.clone().unwrap_or_default();
             if actions.len() == 1 && actions[0] == "delete" {
@@ -248,8 +247,8 @@ impl<'t> Reader<'_, 't> {
                 continue;
             };
             let unknown = body.after_unknown.and_then(|u| serde_json::from_str::<Value>(u.get()).ok());
-            let unchanged = actions.len() == 1 && actions[0] == "no-op";
-            self.push(&address, after, format!("{cpath}.change.after"), unknown, &cpath, unchanged);
+            let planned = Planned::of(&actions, before_id);
+            self.push(&address, after, format!("{cpath}.change.after"), unknown, &cpath, planned);
         }
     }
 
@@ -338,7 +337,7 @@ impl<'t> Reader<'_, 't> {
                 let Some(attributes) = instance.attributes else {
                     continue;
                 };
-                self.push(&address, attributes, format!("{ipath}.attributes"), None, &ipath, false);
+                self.push(&address, attributes, format!("{ipath}.attributes"), None, &ipath, Planned::State);
             }
         }
     }
@@ -350,7 +349,7 @@ impl<'t> Reader<'_, 't> {
         path: String,
         unknown: Option<Value>,
         object_path: &str,
-        unchanged: bool,
+        planned: Planned,
     ) {
         let Some(addr) = Address::parse(address) else {
             self.pending.diag(
@@ -362,7 +361,7 @@ impl<'t> Reader<'_, 't> {
             );
             return;
         };
-        let inst = Instance { addr, shown: address.to_string(), values, path, unknown, unchanged };
+        let inst = Instance { addr, shown: address.to_string(), values, path, unknown, planned };
         if inst.addr.data {
             self.data_insts.push(inst);
         } else {

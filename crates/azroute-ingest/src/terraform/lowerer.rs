@@ -114,6 +114,7 @@ impl<'p, 't> Lowerer<'p, 't> {
 
     pub(super) fn run(&mut self, hint_ids: &[String]) {
         self.assign_ids(hint_ids);
+        self.delete_renamed_replacements();
         let mut drafts = Drafts::default();
         self.lower_parents(&mut drafts);
         self.lower_children(&mut drafts);
@@ -245,6 +246,19 @@ impl<'p, 't> Lowerer<'p, 't> {
         }
     }
 
+    /// A replacement whose id changes (a new name) deletes the old resource: laid over a live
+    /// snapshot, the old one goes.
+    fn delete_renamed_replacements(&mut self) {
+        for (i, inst) in self.insts.iter().enumerate() {
+            if let (Planned::Replaced { before_id: Some(before) }, Some(after)) = (&inst.planned, &self.ids[i]) {
+                let old = normalize_id(before);
+                if old != normalize_id(after) && !self.pending.deleted.contains(&old) {
+                    self.pending.deleted.push(old);
+                }
+            }
+        }
+    }
+
     fn note_placeholder_subscription(&mut self) {
         if self.used_placeholder_subscription {
             self.pending.diag(
@@ -265,7 +279,7 @@ impl<'p, 't> Lowerer<'p, 't> {
         let mut changed_parents: std::collections::HashSet<String> =
             self.pending.deleted.iter().map(|d| normalize_id(&parent_id(d))).collect();
         for (i, inst) in self.insts.iter().enumerate() {
-            if !inst.unchanged
+            if inst.planned != Planned::Unchanged
                 && matches!(inst.addr.rtype.as_str(), "azurerm_route" | "azurerm_network_security_rule")
                 && let Some(id) = &self.ids[i]
             {
@@ -273,7 +287,7 @@ impl<'p, 't> Lowerer<'p, 't> {
             }
         }
         for (i, inst) in self.insts.iter().enumerate() {
-            if inst.unchanged
+            if inst.planned == Planned::Unchanged
                 && let Some(id) = &self.ids[i]
             {
                 let key = normalize_id(id);
