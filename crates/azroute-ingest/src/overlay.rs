@@ -33,6 +33,8 @@ impl Pending {
             overlay.zip_resource_kinds(self, &mut KeepLiveCopies { unchanged: &unchanged });
         }
         self.drop_children_of_replaced_parents(overlay);
+        replace_in_place(&mut self.routes, &mut overlay.routes);
+        replace_in_place(&mut self.rules, &mut overlay.rules);
         let deleted: HashSet<String> = overlay.deleted.iter().cloned().collect();
         self.zip_resource_kinds(overlay, &mut RemoveReplaced { deleted: &deleted });
         self.subnet_nic_refs.retain(|(subnet, _)| !deleted.contains(subnet.as_str()));
@@ -68,6 +70,30 @@ impl Pending {
         let nsgs: HashSet<String> = overlay.nsgs.iter().map(|n| n.id.key()).collect();
         self.rules.retain(|r| !nsgs.contains(&r.parent));
     }
+}
+
+/// Children the overlay changes (same id) take their place in the base's order: the order of
+/// a table's routes and an NSG's rules is part of what they say (the first of two routes for
+/// one prefix wins), and Azure keeps it when a child is updated.
+fn replace_in_place<T>(base: &mut [Child<T>], overlay: &mut Vec<Child<T>>) {
+    let positions: std::collections::HashMap<&str, usize> =
+        base.iter().enumerate().map(|(i, c)| (c.key.as_str(), i)).collect();
+    let mut placed = Vec::new();
+    for (j, child) in overlay.iter().enumerate() {
+        if let Some(&i) = positions.get(child.key.as_str()) {
+            placed.push((i, j));
+        }
+    }
+    if placed.is_empty() {
+        return;
+    }
+    let mut taken: Vec<Option<Child<T>>> = overlay.drain(..).map(Some).collect();
+    for &(i, j) in &placed {
+        if let Some(child) = taken[j].take() {
+            base[i] = child;
+        }
+    }
+    overlay.extend(taken.into_iter().flatten());
 }
 
 /// Drops the overlay's copies of resources it leaves unchanged where the base has them.
