@@ -107,3 +107,59 @@ fn read_nothing(p: &Pending) -> bool {
 fn is_effective_routes(text: &str, path: &str) -> bool {
     crate::observed::parse_observed(path, "", text).is_ok_and(|table| !table.routes.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load_texts;
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut out = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+        for unit in text.encode_utf16() {
+            out.extend(if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() });
+        }
+        out
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_decoded_and_broken_utf16_is_named() {
+        let text = r#"{"value": [], "é": "ü𝄞"}"#;
+        assert_eq!(decode_text(&utf16(text, false)).unwrap(), text);
+        assert_eq!(decode_text(&utf16(text, true)).unwrap(), text);
+        assert_eq!(decode_text("\u{feff}[]".as_bytes()).unwrap(), "[]");
+        let mut odd = utf16(text, false);
+        odd.push(b'x');
+        assert_eq!(decode_text(&odd).unwrap_err().code, "NotUtf16");
+        let lone_surrogate = [0xFF, 0xFE, 0x00, 0xD8, b'a', 0x00];
+        assert!(decode_text(&lone_surrogate).unwrap_err().message.contains("unpaired surrogate at byte offset 2"));
+        assert_eq!(decode_text(&[b'[', 0xE9, b']']).unwrap_err().code, "NotUtf8");
+    }
+
+    #[test]
+    fn only_files_without_anything_of_azure_are_named() {
+        let codes = |name: &str, text: &str| -> Vec<&'static str> {
+            load_texts(&[(name.to_string(), text.to_string())]).diagnostics.iter().map(|d| d.code).collect()
+        };
+        assert_eq!(codes("settings.json", r#"{"editor.tabSize": 2}"#), ["NoAzureResources"]);
+        assert_eq!(codes("list.json", "[]"), ["NoAzureResources"]);
+        // Effective routes saved beside the exports are meant (for `verify`).
+        let routes = r#"{"value": [{"addressPrefix": ["10.0.0.0/16"], "nextHopType": "VnetLocal", "source": "Default", "state": "Active", "nextHopIpAddress": []}]}"#;
+        assert!(codes("nic1.json", routes).is_empty());
+        // Unmodelled resource types are Azure resources.
+        assert!(codes("kv.json", r#"[{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.KeyVault/vaults/v", "type": "Microsoft.KeyVault/vaults"}]"#).is_empty());
+    }
+
+    #[test]
+    fn az_messages_and_powershell_depth_are_recognised() {
+        let codes = |text: &str| -> Vec<&'static str> {
+            load_texts(&[("a.json".to_string(), text.to_string())]).diagnostics.iter().map(|d| d.code).collect()
+        };
+        assert_eq!(
+            codes("ERROR: (AuthorizationFailed) The client does not have authorization\n"),
+            ["AzCliMessageInFile"]
+        );
+        assert_eq!(codes("not json"), ["InvalidJson"]);
+        let shallow = r#"[{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkInterfaces/n", "type": "Microsoft.Network/networkInterfaces", "properties": {"ipConfigurations": "System.Object[]"}}]"#;
+        assert_eq!(codes(shallow), ["PowerShellDepthTruncated"]);
+    }
+}
