@@ -121,7 +121,7 @@ fn connection_json(plan: &Plan, rng: &mut Rng, hub: &Hub, gw_id: &str, lng_id: &
         "etag": format!("W/\"{}\"", rng.uuid()),
         "id": plan.net(rg, &format!("connections/{cn_name}")),
         "ingressBytesTransferred": rng.below(1 << 40),
-        "localNetworkGateway2": reference(&lng_id, rg),
+        "localNetworkGateway2": reference(lng_id, rg),
         "location": hub.region,
         "name": cn_name,
         "provisioningState": "Succeeded",
@@ -131,7 +131,7 @@ fn connection_json(plan: &Plan, rng: &mut Rng, hub: &Hub, gw_id: &str, lng_id: &
         "type": "Microsoft.Network/connections",
         "useLocalAzureIpAddress": false,
         "usePolicyBasedTrafficSelectors": false,
-        "virtualNetworkGateway1": reference(&gw_id, rg),
+        "virtualNetworkGateway1": reference(gw_id, rg),
     }])
 }
 

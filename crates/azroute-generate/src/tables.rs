@@ -187,7 +187,7 @@ fn spoke_routes(
             hub.firewall,
         );
     }
-    if t % 10 == 0 {
+    if t.is_multiple_of(10) {
         add(&mut routes, "storage-direct".into(), "Storage".into(), "Internet", None);
     }
     let mut tries = 0;

@@ -585,7 +585,7 @@ struct StateKind {
     rename: fn(&mut Value),
     /// Other resources that change with it in a real plan, by action: (address, values before,
     /// values after), `Null` for none.
-    with: fn(Action, &Value) -> Vec<(String, Value, Value)>,
+    with: fn(Action, &Value) -> Vec<CompanionChange>,
     /// Makes the live state one where every action changes what the reachability matrix sees.
     prepare: fn(&mut Value),
     /// What a refreshed state shows besides the resource itself after the action (a VNet's
@@ -596,6 +596,10 @@ struct StateKind {
 fn as_is(_: &mut Value) {}
 
 fn nothing_more(_: &mut Value, _: Action) {}
+
+/// A resource that changes with the one under test: address, values before and after (`Null`
+/// for none).
+type CompanionChange = (String, Value, Value);
 
 const TF_SUB: &str = "/subscriptions/3f2a9c4e-8b1d-4e6f-9a7c-2d5e8f1b3c6a/resourceGroups";
 
@@ -752,12 +756,12 @@ fn rename(v: &mut Value, name: &str) {
     v["id"] = json!(id);
 }
 
-fn no_other(_: Action, _: &Value) -> Vec<(String, Value, Value)> {
+fn no_other(_: Action, _: &Value) -> Vec<CompanionChange> {
     Vec::new()
 }
 
 /// nic-app2's NSG association, as a plan lists it with the NIC.
-fn nic_app2_association(action: Action, nic: &Value) -> Vec<(String, Value, Value)> {
+fn nic_app2_association(action: Action, nic: &Value) -> Vec<CompanionChange> {
     let nsg = format!("{TF_SUB}/rg-spokes/providers/Microsoft.Network/networkSecurityGroups/nsg-app2");
     let assoc = |nic_id: &str| json!({"id": format!("{nic_id}|{nsg}"), "network_interface_id": nic_id, "network_security_group_id": nsg});
     let address = "module.spoke2.azurerm_network_interface_security_group_association.app".to_string();
