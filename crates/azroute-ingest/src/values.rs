@@ -178,6 +178,34 @@ impl Pending {
         }
     }
 
+    /// A route's one address prefix: a CIDR, or a service tag (`Storage`); reported and refused
+    /// when empty, invalid, or not exactly one. `field` is the JSON path and the input's name of
+    /// the field.
+    fn route_prefix(&mut self, texts: &[String], field: (&str, &str), name: &str, shown: &str) -> Option<RoutePrefix> {
+        let (path, field) = field;
+        let [text] = texts else {
+            self.diag(
+                Diagnostic::error("InvalidPrefix", format!("route `{name}` needs exactly one `{field}`"))
+                    .at(path)
+                    .resource(shown),
+            );
+            return None;
+        };
+        let looks_like_address = text.chars().next().is_some_and(|c| c.is_ascii_digit()) || text.contains(':');
+        if looks_like_address {
+            Some(RoutePrefix::Cidr(self.prefix(text, path, shown)?))
+        } else if text.trim().is_empty() {
+            self.diag(
+                Diagnostic::error("InvalidPrefix", format!("route `{name}` has an empty `{field}`"))
+                    .at(path)
+                    .resource(shown),
+            );
+            None
+        } else {
+            Some(RoutePrefix::ServiceTag(text.trim().to_string()))
+        }
+    }
+
     /// Lowers a user route given as plain values (any dialect); reports and drops it when Azure
     /// would refuse it.
     pub(crate) fn lower_route(&mut self, f: RouteFields, table_id: &str) -> Option<Route> {
@@ -196,31 +224,7 @@ impl Pending {
             path,
         } = f;
         let shown = if id.is_empty() { table_id.to_string() } else { id.clone() };
-        let prefix = match prefix_texts.as_slice() {
-            [text] => {
-                let looks_like_address = text.chars().next().is_some_and(|c| c.is_ascii_digit()) || text.contains(':');
-                if looks_like_address {
-                    RoutePrefix::Cidr(self.prefix(text, &prefix_path, &shown)?)
-                } else if text.trim().is_empty() {
-                    self.diag(
-                        Diagnostic::error("InvalidPrefix", format!("route `{name}` has an empty `{prefix_field}`"))
-                            .at(prefix_path)
-                            .resource(&shown),
-                    );
-                    return None;
-                } else {
-                    RoutePrefix::ServiceTag(text.trim().to_string())
-                }
-            }
-            _ => {
-                self.diag(
-                    Diagnostic::error("InvalidPrefix", format!("route `{name}` needs exactly one `{prefix_field}`"))
-                        .at(prefix_path)
-                        .resource(&shown),
-                );
-                return None;
-            }
-        };
+        let prefix = self.route_prefix(&prefix_texts, (&prefix_path, prefix_field), &name, &shown)?;
         let next_hop_type = RouteNextHopType::parse(&nht_text);
         if let RouteNextHopType::Other(text) = &next_hop_type {
             let message = if text.is_empty() {
@@ -344,6 +348,33 @@ impl Pending {
         Some(out)
     }
 
+    /// A rule's priority: outside Azure's 100 to 4096 reported and kept as written (the
+    /// order it gives still decides), missing refused.
+    fn rule_priority(&mut self, priority: Option<i64>, name: &str, paths: &RulePaths, shown: &str) -> Option<u32> {
+        match priority {
+            Some(p) if (100..=4096).contains(&p) => Some(p as u32),
+            Some(p) => {
+                self.diag(
+                    Diagnostic::warning(
+                        "PriorityOutOfRange",
+                        format!("security rule `{name}` has priority {p}; Azure allows 100 to 4096"),
+                    )
+                    .at(paths.priority.clone())
+                    .resource(shown),
+                );
+                Some(p.clamp(0, u32::MAX as i64) as u32)
+            }
+            None => {
+                self.diag(
+                    Diagnostic::error("MissingPriority", format!("security rule `{name}` has no priority"))
+                        .at(paths.object.clone())
+                        .resource(shown),
+                );
+                None
+            }
+        }
+    }
+
     /// Lowers a security rule given as plain values (any dialect); reports and drops it when
     /// Azure would refuse it.
     pub(crate) fn lower_rule(&mut self, f: RuleFields) -> Option<SecurityRule> {
@@ -401,28 +432,7 @@ impl Pending {
                 return None;
             }
         };
-        let priority = match priority {
-            Some(p) if (100..=4096).contains(&p) => p as u32,
-            Some(p) => {
-                self.diag(
-                    Diagnostic::warning(
-                        "PriorityOutOfRange",
-                        format!("security rule `{name}` has priority {p}; Azure allows 100 to 4096"),
-                    )
-                    .at(paths.priority)
-                    .resource(&shown),
-                );
-                p.clamp(0, u32::MAX as i64) as u32
-            }
-            None => {
-                self.diag(
-                    Diagnostic::error("MissingPriority", format!("security rule `{name}` has no priority"))
-                        .at(paths.object.clone())
-                        .resource(&shown),
-                );
-                return None;
-            }
-        };
+        let priority = self.rule_priority(priority, &name, &paths, &shown)?;
         let src_refs: Vec<&str> = src_texts.iter().map(|t| t.as_str()).collect();
         let dst_refs: Vec<&str> = dst_texts.iter().map(|t| t.as_str()).collect();
         let sources = self.address_patterns(&src_refs, &paths.source, &shown)?;

@@ -645,6 +645,79 @@ fn new_address(kind: &StateKind) -> String {
     if kind.module.is_empty() { local } else { format!("{}.{local}", kind.module) }
 }
 
+/// The state edited by hand as `action` would leave it, and the plan's changes for the same.
+fn state_edit(kind: &StateKind, action: Action, live: &Value, before_values: &Value) -> (Value, Vec<Value>) {
+    let mut edited = live.clone();
+    let mut changes = Vec::new();
+    let (unknown_id, known) = (json!({"id": true}), json!({}));
+    match action {
+        Action::Create => {
+            let created = (kind.created)();
+            set_values(&mut edited, kind.module, &new_address(kind), Some(created.clone()));
+            changes.push(change(
+                &new_address(kind),
+                kind.rtype,
+                vec!["create"],
+                Value::Null,
+                without_id(created),
+                unknown_id,
+            ));
+        }
+        Action::Update => {
+            let mut after = before_values.clone();
+            (kind.update)(&mut after);
+            set_values(&mut edited, kind.module, kind.address, Some(after.clone()));
+            changes.push(change(kind.address, kind.rtype, vec!["update"], before_values.clone(), after, known));
+        }
+        Action::Delete => {
+            set_values(&mut edited, kind.module, kind.address, None);
+            changes.push(change(kind.address, kind.rtype, vec!["delete"], before_values.clone(), Value::Null, known));
+        }
+        Action::DeleteCreate | Action::CreateDelete => {
+            let mut after = before_values.clone();
+            (kind.rename)(&mut after);
+            set_values(&mut edited, kind.module, kind.address, Some(after.clone()));
+            changes.push(change(
+                kind.address,
+                kind.rtype,
+                action.terraform(),
+                before_values.clone(),
+                without_id(after),
+                unknown_id,
+            ));
+        }
+        Action::NoOp | Action::Read => {
+            let v = before_values.clone();
+            changes.push(change(kind.address, kind.rtype, action.terraform(), v.clone(), v, known));
+        }
+    }
+    for (address, before, after) in (kind.with)(action, &before_values) {
+        let rtype = address.rsplit('.').nth(1).unwrap().to_string();
+        let module = address.rsplit_once(&format!(".{rtype}.")).map(|(m, _)| m.to_string()).unwrap_or_default();
+        set_values(&mut edited, &module, &address, (!after.is_null()).then(|| after.clone()));
+        let actions = match (before.is_null(), after.is_null()) {
+            (true, _) => vec!["create"],
+            (_, true) => vec!["delete"],
+            _ if before == after => vec!["no-op"],
+            _ => vec!["update"],
+        };
+        changes.push(change(&address, &rtype, actions, before, after, json!({})));
+    }
+    (kind.after_apply)(&mut edited, action);
+    for rg in ["rg-hub-network", "rg-spokes"] {
+        let v = json!({"id": format!("{TF_SUB}/{rg}"), "name": rg, "location": "westeurope"});
+        changes.push(change(
+            &format!("azurerm_resource_group.{rg}"),
+            "azurerm_resource_group",
+            vec!["no-op"],
+            v.clone(),
+            v,
+            json!({}),
+        ));
+    }
+    (edited, changes)
+}
+
 fn check_state_kind(state: &Value, kind: &StateKind) -> Vec<String> {
     let mut failures = Vec::new();
     for action in ACTIONS {
@@ -652,81 +725,7 @@ fn check_state_kind(state: &Value, kind: &StateKind) -> Vec<String> {
         let mut live = state.clone();
         (kind.prepare)(&mut live);
         let before_values = values_at(&mut live, kind.module, kind.address).unwrap();
-        let mut edited = live.clone();
-        let mut changes = Vec::new();
-        let (unknown_id, known) = (json!({"id": true}), json!({}));
-        match action {
-            Action::Create => {
-                let created = (kind.created)();
-                set_values(&mut edited, kind.module, &new_address(kind), Some(created.clone()));
-                changes.push(change(
-                    &new_address(kind),
-                    kind.rtype,
-                    vec!["create"],
-                    Value::Null,
-                    without_id(created),
-                    unknown_id,
-                ));
-            }
-            Action::Update => {
-                let mut after = before_values.clone();
-                (kind.update)(&mut after);
-                set_values(&mut edited, kind.module, kind.address, Some(after.clone()));
-                changes.push(change(kind.address, kind.rtype, vec!["update"], before_values.clone(), after, known));
-            }
-            Action::Delete => {
-                set_values(&mut edited, kind.module, kind.address, None);
-                changes.push(change(
-                    kind.address,
-                    kind.rtype,
-                    vec!["delete"],
-                    before_values.clone(),
-                    Value::Null,
-                    known,
-                ));
-            }
-            Action::DeleteCreate | Action::CreateDelete => {
-                let mut after = before_values.clone();
-                (kind.rename)(&mut after);
-                set_values(&mut edited, kind.module, kind.address, Some(after.clone()));
-                changes.push(change(
-                    kind.address,
-                    kind.rtype,
-                    action.terraform(),
-                    before_values.clone(),
-                    without_id(after),
-                    unknown_id,
-                ));
-            }
-            Action::NoOp | Action::Read => {
-                let v = before_values.clone();
-                changes.push(change(kind.address, kind.rtype, action.terraform(), v.clone(), v, known));
-            }
-        }
-        for (address, before, after) in (kind.with)(action, &before_values) {
-            let rtype = address.rsplit('.').nth(1).unwrap().to_string();
-            let module = address.rsplit_once(&format!(".{rtype}.")).map(|(m, _)| m.to_string()).unwrap_or_default();
-            set_values(&mut edited, &module, &address, (!after.is_null()).then(|| after.clone()));
-            let actions = match (before.is_null(), after.is_null()) {
-                (true, _) => vec!["create"],
-                (_, true) => vec!["delete"],
-                _ if before == after => vec!["no-op"],
-                _ => vec!["update"],
-            };
-            changes.push(change(&address, &rtype, actions, before, after, json!({})));
-        }
-        (kind.after_apply)(&mut edited, action);
-        for rg in ["rg-hub-network", "rg-spokes"] {
-            let v = json!({"id": format!("{TF_SUB}/{rg}"), "name": rg, "location": "westeurope"});
-            changes.push(change(
-                &format!("azurerm_resource_group.{rg}"),
-                "azurerm_resource_group",
-                vec!["no-op"],
-                v.clone(),
-                v,
-                json!({}),
-            ));
-        }
+        let (edited, changes) = state_edit(kind, action, &live, &before_values);
         let plan = json!({"format_version": "1.2", "resource_changes": changes}).to_string();
         let live_texts = vec![("state.json".to_string(), live.to_string())];
         let before = checked(load_texts(&live_texts), "live");
@@ -785,6 +784,13 @@ fn nic_app2_association(action: Action, nic: &Value) -> Vec<CompanionChange> {
 }
 
 fn state_kinds() -> Vec<StateKind> {
+    let mut kinds = table_and_nsg_state_kinds();
+    kinds.extend(vnet_and_nic_state_kinds());
+    kinds
+}
+
+/// Routes and security rules.
+fn table_and_nsg_state_kinds() -> Vec<StateKind> {
     vec![
         StateKind {
             name: "route",
@@ -833,6 +839,12 @@ fn state_kinds() -> Vec<StateKind> {
             },
             after_apply: nothing_more,
         },
+    ]
+}
+
+/// Subnets, peerings and NICs.
+fn vnet_and_nic_state_kinds() -> Vec<StateKind> {
+    vec![
         StateKind {
             name: "subnet",
             address: "azurerm_subnet.nva",
