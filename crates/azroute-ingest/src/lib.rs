@@ -68,7 +68,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     pub stats: IngestStats,
     /// Normalised ids of resources a Terraform plan in the input deletes (actions
-    /// `["delete"]`; replacements are not deletions). Empty for every other input.
+    /// `["delete"]`, and the old id of a replacement that changes it; a replacement that keeps
+    /// its id is not a deletion). Empty for every other input.
     pub deleted: Vec<String>,
 }
 

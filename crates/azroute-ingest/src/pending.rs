@@ -184,8 +184,8 @@ pending! {
         learned: PendingLearned,
         /// Subnet key → keys of the NICs its `ipConfigurations` back-references name.
         subnet_nic_refs: (String, Vec<String>),
-        /// Normalised ids of resources a Terraform plan deletes (actions `["delete"]`, not
-        /// replacements), for overlaying a plan on a live snapshot.
+        /// Normalised ids of resources a Terraform plan deletes (actions `["delete"]`, and the
+        /// old id of a replacement that changes it), for overlaying a plan on a live snapshot.
         deleted: String,
         /// Normalised ids of resources a Terraform plan leaves unchanged (`no-op`): laid over a
         /// live snapshot, the live copy stays.

@@ -11,7 +11,8 @@
 //!   resources all reappear in `resource_changes`, as no-ops or changes). `prior_state` is read
 //!   only for data sources, whose ids the configuration's references may name. Resources whose
 //!   actions are exactly `["delete"]` go to `Pending::deleted` instead (replacements are
-//!   `["delete", "create"]` and keep their after-value).
+//!   `["delete", "create"]` or `["create", "delete"]` and keep their after-value; when the id
+//!   changes, the old id is deleted). `["no-op"]` and `["read"]` leave the live copy.
 //! - **Raw state** (`{"version": 4, "resources": [{…, "instances": [{"attributes": …}]}]}`).
 //!
 //! Terraform names links by id, like ARM, but associations are resources of their own
