@@ -691,7 +691,7 @@ fn state_edit(kind: &StateKind, action: Action, live: &Value, before_values: &Va
             changes.push(change(kind.address, kind.rtype, action.terraform(), v.clone(), v, known));
         }
     }
-    for (address, before, after) in (kind.with)(action, &before_values) {
+    for (address, before, after) in (kind.with)(action, before_values) {
         let rtype = address.rsplit('.').nth(1).unwrap().to_string();
         let module = address.rsplit_once(&format!(".{rtype}.")).map(|(m, _)| m.to_string()).unwrap_or_default();
         set_values(&mut edited, &module, &address, (!after.is_null()).then(|| after.clone()));
