@@ -100,7 +100,7 @@ pub fn load(args: &SnapshotArgs) -> Result<Loaded, CliError> {
             return Err(CliError::new("no snapshot given").hint("pass `--snapshot PATH` or `--example NAME`"));
         }
     };
-    checked(loaded, &args.load, "the snapshot")
+    require_network_resources(checked(loaded, &args.load, "the snapshot")?, args.snapshot.as_deref())
 }
 
 pub fn ingest_options(args: &LoadArgs) -> IngestOptions {
@@ -134,7 +134,7 @@ pub fn load_spec(spec: &str, args: &LoadArgs, what: &str) -> Result<Loaded, CliE
         Some(name) => azroute_ingest::load_texts(&example_texts(name)?),
         None => azroute_ingest::load_path(std::path::Path::new(spec), &ingest_options(args)),
     };
-    checked(loaded, args, what)
+    require_network_resources(checked(loaded, args, what)?, Some(std::path::Path::new(spec)))
 }
 
 /// The snapshot options that name a `diff` side (a path or `example:NAME`) to other commands,
@@ -167,7 +167,20 @@ pub fn load_with_overlay(args: &SnapshotArgs, plan: &std::path::Path) -> Result<
             return Err(CliError::new("no snapshot given").hint("pass `--snapshot PATH` or `--example NAME`"));
         }
     };
-    checked(loaded, &args.load, "the snapshot with the plan applied")
+    let loaded = checked(loaded, &args.load, "the snapshot with the plan applied")?;
+    require_network_resources(loaded, args.snapshot.as_deref())
+}
+
+/// Every question needs network resources: a snapshot without any (a `package.json`, an
+/// editor's settings, an export that wrote only an error) is refused, naming where it looked.
+fn require_network_resources(loaded: Loaded, path: Option<&std::path::Path>) -> Result<Loaded, CliError> {
+    if loaded.snapshot.has_network_resources() {
+        return Ok(loaded);
+    }
+    let place = path.map(|p| format!("`{}`", p.display())).unwrap_or_else(|| "the input".to_string());
+    Err(CliError::new(format!("no Azure network resources were found in {place}")).hint(
+        "export them into a directory with `azroute collect`, or with `az network vnet list -o json`, `az network nic list -o json`, `az network route-table list -o json` and `az network nsg list -o json` (see the README)",
+    ))
 }
 
 /// Prints errors now; folds warnings by code (the first in full, then a count) and defers

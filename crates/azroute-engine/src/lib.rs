@@ -10,6 +10,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod compare;
 pub mod diff;
 pub mod effective;
 pub mod endpoints;

@@ -18,6 +18,7 @@
 //! unknown value is carried as `Other(String)` rather than rejected.
 
 mod compute;
+mod content;
 mod delta;
 mod gateway;
 mod id;
@@ -34,7 +35,8 @@ mod snapshot;
 mod vnet;
 
 pub use compute::*;
-pub use delta::{HasOrigin, SnapshotDelta, content, snapshot_delta};
+pub use content::{HasOrigin, SameContent};
+pub use delta::{SnapshotDelta, snapshot_delta};
 pub use gateway::*;
 pub use id::{ArmId, id_hash, normalize_id, normalize_id_into, rg_relative_key};
 pub use lookup::{Candidate, LookupError, similar_names};

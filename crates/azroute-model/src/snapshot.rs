@@ -135,6 +135,21 @@ thread_local! {
 }
 
 impl Snapshot {
+    /// Whether the snapshot holds any Azure network resource (what every question needs).
+    pub fn has_network_resources(&self) -> bool {
+        !(self.vnets.is_empty()
+            && self.route_tables.is_empty()
+            && self.nics.is_empty()
+            && self.vms.is_empty()
+            && self.gateways.is_empty()
+            && self.local_gateways.is_empty()
+            && self.connections.is_empty()
+            && self.nsgs.is_empty()
+            && self.private_endpoints.is_empty()
+            && self.load_balancers.is_empty()
+            && self.public_ips.is_empty())
+    }
+
     /// Every resource with an id, as (kind, index, id).
     fn each_id(&self, mut f: impl FnMut(ResourceKind, u32, &ArmId)) {
         macro_rules! each {
