@@ -6,7 +6,9 @@
 
 #![forbid(unsafe_code)]
 
+pub mod browser;
 pub mod fuzz;
+pub mod http;
 pub mod random;
 
 use std::collections::BTreeMap;
