@@ -7,7 +7,7 @@
 //! rebound name and another origin's scripts.
 //!
 //! Needs `chromium` and `chromium-driver` (Debian); without them these tests fail saying so,
-//! unless `AZROUTE_SKIP_BROWSER_TESTS=1`, where each says it is skipped.
+//! and `AZROUTE_SKIP_BROWSER_TESTS=1` skips them (each says so on stderr).
 
 mod common;
 

@@ -3,9 +3,11 @@
 //! profile and the flags that keep it off the network (this machine's network is closed, and a
 //! test must not depend on it).
 //!
-//! When Chromium or chromedriver is missing, [`Browser::start`] panics with how to install them,
-//! unless `AZROUTE_SKIP_BROWSER_TESTS=1`, where it says the test is skipped and returns `None`.
+//! When Chromium or chromedriver is missing, [`Browser::start`] panics with how to install them.
+//! With `AZROUTE_SKIP_BROWSER_TESTS=1` it starts nothing: it says on stderr that the test is
+//! skipped (past the test harness's capture, so that a skip is never silent) and returns `None`.
 
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -39,10 +41,10 @@ pub struct Browser {
     profile: PathBuf,
 }
 
-/// Where a program is: `$VAR`, else the first of `names` on `PATH`.
+/// Where a program is: `$VAR` (when it names a file), else the first of `names` on `PATH`.
 fn locate(var: &str, names: &[&str]) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(var) {
-        return Some(PathBuf::from(path));
+        return Some(PathBuf::from(path)).filter(|p| p.is_file());
     }
     let paths = std::env::var_os("PATH")?;
     std::env::split_paths(&paths).flat_map(|dir| names.iter().map(move |n| dir.join(n))).find(|p| p.is_file())
@@ -55,13 +57,14 @@ pub fn programs() -> Result<(PathBuf, PathBuf), String> {
     match (chromium, driver) {
         (Some(c), Some(d)) => Ok((c, d)),
         (c, d) => Err(format!(
-            "the browser tests need Chromium and chromedriver, and {} not found on PATH; install them \
+            "the browser tests need Chromium and chromedriver, and {} found (on PATH, or where \
+             AZROUTE_CHROMIUM and AZROUTE_CHROMEDRIVER say); install them \
              (Debian/Ubuntu: `apt-get install chromium chromium-driver`), or point AZROUTE_CHROMIUM and \
              AZROUTE_CHROMEDRIVER at them, or set AZROUTE_SKIP_BROWSER_TESTS=1 to skip these tests",
             match (c.is_none(), d.is_none()) {
                 (true, true) => "neither was",
-                (true, false) => "chromium was",
-                _ => "chromedriver was",
+                (true, false) => "chromium was not",
+                _ => "chromedriver was not",
             }
         )),
     }
@@ -74,14 +77,12 @@ fn free_port() -> u16 {
 impl Browser {
     /// Starts chromedriver and a browser with `extra` flags; `None` when the tests are skipped.
     pub fn start(test: &str, extra: &[&str]) -> Option<Browser> {
-        let (chromium, driver) = match programs() {
-            Ok(found) => found,
-            Err(why) if std::env::var("AZROUTE_SKIP_BROWSER_TESTS").as_deref() == Ok("1") => {
-                eprintln!("skipped {test}: AZROUTE_SKIP_BROWSER_TESTS=1 ({why})");
-                return None;
-            }
-            Err(why) => panic!("{why}"),
-        };
+        if std::env::var("AZROUTE_SKIP_BROWSER_TESTS").as_deref() == Ok("1") {
+            // Written to the stderr handle, not with `eprintln!`, which the harness would hide.
+            let _ = writeln!(std::io::stderr(), "skipped {test}: AZROUTE_SKIP_BROWSER_TESTS=1");
+            return None;
+        }
+        let (chromium, driver) = programs().unwrap_or_else(|why| panic!("{why}"));
         let port = free_port();
         let driver = Command::new(&driver)
             .arg(format!("--port={port}"))
@@ -149,6 +150,14 @@ impl Browser {
     /// Runs `script` (a function body; `arguments` are `args`) and returns what it returns.
     pub fn eval(&self, script: &str, args: Value) -> Value {
         self.session_call("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
+    }
+
+    /// Runs `script`, which ends by calling its last argument with the result (for promises:
+    /// `const done = arguments[arguments.length - 1]; work().then(done);`), for at most
+    /// `seconds`.
+    pub fn eval_async(&self, script: &str, args: Value, seconds: u64) -> Value {
+        self.session_call("POST", "/timeouts", Some(json!({"script": seconds * 1000})));
+        self.session_call("POST", "/execute/async", Some(json!({"script": script, "args": args})))
     }
 
     /// Runs `script` until it returns something other than `null`/`false`, for at most

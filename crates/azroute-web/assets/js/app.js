@@ -138,6 +138,8 @@ AZ.app = (function () {
     AZ.util.mark("topology-fetched");
     AZ.graph.init(topology.body);
     AZ.util.mark("topology-drawn");
+    // The drawing is on screen once the frame after the renderer's first one starts.
+    requestAnimationFrame(() => requestAnimationFrame(() => AZ.util.mark("topology-painted")));
     const counts = {};
     for (const n of topology.body.nodes) counts[n.kind] = (counts[n.kind] || 0) + 1;
     AZ.util.status(
@@ -149,7 +151,7 @@ AZ.app = (function () {
     AZ.reach.init();
     AZ.doctor.init();
     for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => show(button.dataset.tab));
-    document.getElementById("fit").addEventListener("click", () => AZ.graph.cy.fit(undefined, 30));
+    document.getElementById("fit").addEventListener("click", () => AZ.graph.fitAll());
     document.getElementById("open-all").addEventListener("click", () => AZ.graph.expandAll(true));
     document.getElementById("close-all").addEventListener("click", () => AZ.graph.expandAll(false));
     wireSearch();

@@ -42,6 +42,8 @@ AZ.graph = (function () {
   let cy = null;
   let overlay = { nodes: new Map(), edges: [] };
   let marked = { classes: new Map() };
+  // Where the layout put each node ({x, y, w, h}): framing uses it rather than measuring labels.
+  let boxes = new Map();
 
   function push(map, key, value) {
     if (!map.has(key)) map.set(key, []);
@@ -164,10 +166,28 @@ AZ.graph = (function () {
     return out;
   }
 
+  // What decides the elements: which VNets are open, which NICs shown, the overlay's nodes.
+  function structure() {
+    return JSON.stringify([[...view.expanded].sort(), [...view.shownNics].sort(), [...view.openSubnets].sort(), [...overlay.nodes.keys()]]);
+  }
+  let drawnStructure = null;
+
   // Rebuilds every element from the model and the view: each placed box is a node, containers
-  // (an open VNet, a subnet holding devices) drawn beneath what they hold.
+  // (an open VNet, a subnet holding devices) drawn beneath what they hold. When only the marks
+  // or the path changed, only those are redrawn.
   function render() {
+    const key = structure();
+    if (key === drawnStructure) {
+      cy.batch(() => {
+        cy.edges("[path]").remove();
+        cy.add(overlayEdges());
+        applyMarks();
+      });
+      return;
+    }
+    drawnStructure = key;
     const placed = AZ.layout.compute(model, view);
+    boxes = new Map(placed.map((p) => [p.id, p]));
     const elements = [];
     for (const p of placed) {
       const n = model.byId.get(p.id) || (p.id === "Internet" ? { id: p.id, kind: "Internet", name: "Internet" } : null);
@@ -177,19 +197,27 @@ AZ.graph = (function () {
     }
     for (const [id, n] of overlay.nodes) {
       elements.push({ group: "nodes", data: { id, label: n.label, kind: n.kind, w: 150, h: 50, z: 0 }, classes: "k-" + n.kind, position: n.position });
+      boxes.set(id, { id, x: n.position.x, y: n.position.y, w: 150, h: 50 });
     }
     cy.batch(() => {
       cy.elements().remove();
       cy.add(elements);
       cy.add(edgeElements());
       cy.add(overlayEdges());
-      for (const [cls, ids] of marked.classes) {
-        for (const id of ids) {
-          const d = drawn(id);
-          if (d) cy.getElementById(d).addClass(cls);
-        }
-      }
+      applyMarks();
     });
+  }
+
+  const MARKS = ["flagged", "on-path", "failed-hop"];
+
+  function applyMarks() {
+    cy.nodes().removeClass(MARKS.join(" "));
+    for (const [cls, ids] of marked.classes) {
+      for (const id of ids) {
+        const d = drawn(id);
+        if (d) cy.getElementById(d).addClass(cls);
+      }
+    }
   }
 
   function overlayEdges() {
@@ -198,14 +226,14 @@ AZ.graph = (function () {
         const source = drawn(e.source);
         const target = drawn(e.target);
         if (!source || !target) return null;
-        return { group: "edges", data: { id: "path:" + i, source, target, label: e.label || "" }, classes: e.classes };
+        return { group: "edges", data: { id: "path:" + i, source, target, label: e.label || "", path: true }, classes: e.classes };
       })
       .filter(Boolean);
   }
 
   function style() {
     return [
-      { selector: "node", style: { label: "data(label)", "font-size": 11, "text-wrap": "wrap", "text-valign": "center", "text-halign": "center", "background-color": "#f4f6f8", "border-width": 1, "border-color": "#90a4ae", shape: "round-rectangle", color: "#263238" } },
+      { selector: "node", style: { label: "data(label)", "font-size": 11, "text-wrap": "wrap", "text-valign": "center", "text-halign": "center", "background-color": "#f4f6f8", "border-width": 1, "border-color": "#90a4ae", shape: "round-rectangle", color: "#263238", "min-zoomed-font-size": 5 } },
       { selector: "node[w]", style: { width: "data(w)", height: "data(h)", "text-max-width": "data(w)" } },
       { selector: "node[z]", style: { "z-index": "data(z)", "z-index-compare": "manual" } },
       { selector: ".container", style: { "text-valign": "top", "text-margin-y": 18 } },
@@ -221,7 +249,7 @@ AZ.graph = (function () {
       { selector: ".k-PrivateEndpoint", style: { "background-color": "#e0f2f1", "border-color": "#00897b", "font-size": 10 } },
       { selector: ".k-Internet, .k-AzureService", style: { "background-color": "#e3f2fd", "border-color": "#1565c0", "border-width": 2, shape: "ellipse", "font-weight": "bold" } },
       { selector: ".k-MissingResource", style: { "border-style": "dashed", "background-color": "#fafafa", color: "#78909c" } },
-      { selector: "edge", style: { "z-index": 3, "z-index-compare": "manual", width: 2, "line-color": "#78909c", "curve-style": "bezier", label: "data(label)", "font-size": 10, "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 2, color: "#455a64" } },
+      { selector: "edge", style: { "z-index": 3, "z-index-compare": "manual", width: 2, "line-color": "#78909c", "curve-style": "bezier", label: "data(label)", "font-size": 10, "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 2, color: "#455a64", "min-zoomed-font-size": 5 } },
       { selector: ".e-peering.global", style: { "line-color": "#7e57c2", width: 3, "line-style": "solid" } },
       { selector: ".e-peering.initiated", style: { "line-color": "#f57c00", "line-style": "dashed", width: 3 } },
       { selector: ".e-peering.disconnected", style: { "line-color": "#c62828", "line-style": "dotted", width: 3 } },
@@ -300,13 +328,37 @@ AZ.graph = (function () {
     if (n.kind === "NetworkInterface") view.shownNics.add(id);
   }
 
+  // The zoom and pan that frame `list` of boxes in the drawing's area.
+  function framing(list, padding) {
+    if (!list.length) return null;
+    const x1 = Math.min(...list.map((b) => b.x - b.w / 2));
+    const x2 = Math.max(...list.map((b) => b.x + b.w / 2));
+    const y1 = Math.min(...list.map((b) => b.y - b.h / 2));
+    const y2 = Math.max(...list.map((b) => b.y + b.h / 2));
+    const width = cy.width() - 2 * padding;
+    const height = cy.height() - 2 * padding;
+    const zoom = Math.max(cy.minZoom(), Math.min(1.5, width / Math.max(1, x2 - x1), height / Math.max(1, y2 - y1)));
+    return { zoom, pan: { x: cy.width() / 2 - zoom * (x1 + x2) / 2, y: cy.height() / 2 - zoom * (y1 + y2) / 2 } };
+  }
+
+  function boxOf(id) {
+    const d = drawn(id);
+    if (!d) return null;
+    if (boxes.has(d)) return boxes.get(d);
+    const n = cy.getElementById(d);
+    return n.nonempty() ? { x: n.position("x"), y: n.position("y"), w: 150, h: 50 } : null;
+  }
+
+  // Frames the drawn nodes that stand for `ids`, animated.
   function focus(ids) {
-    const nodes = cy.collection();
-    for (const id of ids) {
-      const d = drawn(id);
-      if (d) nodes.merge(cy.getElementById(d));
-    }
-    if (nodes.nonempty()) cy.animate({ fit: { eles: nodes, padding: 120 }, duration: 250 });
+    const view = framing(ids.map(boxOf).filter(Boolean), 120);
+    if (view) cy.animate(Object.assign(view, { duration: 250 }));
+  }
+
+  // Frames the whole drawing at once.
+  function fitAll() {
+    const view = framing([...boxes.values()], 30);
+    if (view) cy.viewport(view);
   }
 
   // Marks nodes with classes that survive redrawing (`{class: [ids]}`: search hits, a path's
@@ -321,6 +373,7 @@ AZ.graph = (function () {
 
   function init(topology) {
     index(topology);
+    AZ.util.mark("topology-indexed");
     if (model.vnets.length <= OPEN_AT_START) model.vnets.forEach((v) => view.expanded.add(v.id));
     cy = cytoscape({
       container: document.getElementById("graph"),
@@ -328,10 +381,14 @@ AZ.graph = (function () {
       layout: { name: "preset" },
       minZoom: 0.02,
       maxZoom: 3,
+      // Panning and zooming a large drawing moves a snapshot of it, redrawn when the gesture ends.
+      textureOnViewport: true,
+      hideEdgesOnViewport: model.vnets.length > OPEN_AT_START,
       wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       autoungrabify: true,
     });
+    AZ.util.mark("renderer-created");
     cy.on("tap", "node", (evt) => details(model.byId.get(evt.target.id()) || null));
     cy.on("tap", (evt) => {
       if (evt.target === cy) details(null);
@@ -342,7 +399,8 @@ AZ.graph = (function () {
       else if (n && n.kind === "Subnet") toggleSubnet(n.id);
     });
     render();
-    cy.fit(undefined, 30);
+    AZ.util.mark("elements-added");
+    fitAll();
     details(null);
     api.cy = cy;
   }
@@ -351,9 +409,9 @@ AZ.graph = (function () {
     if (open) model.vnets.forEach((v) => view.expanded.add(v.id));
     else view.expanded.clear();
     render();
-    cy.fit(undefined, 30);
+    fitAll();
   }
 
-  const api = { init, model, view, render, reveal, focus, highlight, drawn, vnetOf, expandAll, details, KIND_LABELS, cy: null };
+  const api = { init, model, view, render, reveal, focus, fitAll, highlight, drawn, vnetOf, expandAll, details, KIND_LABELS, cy: null };
   return api;
 })();

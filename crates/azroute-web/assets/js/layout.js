@@ -167,7 +167,7 @@ AZ.layout = (function () {
     const out = [];
     const groups = clusters(model).map((g) => Object.assign({ group: g }, groupBlock(model, view, g)));
     const area = groups.reduce((s, g) => s + g.w * g.h, 0);
-    const maxW = Math.max(1400, Math.sqrt(area) * 1.7, ...groups.map((g) => g.w));
+    const maxW = Math.max(2400, Math.sqrt(area) * 2.2, ...groups.map((g) => g.w));
     const SITE_ROW = 130;
     let x = 0;
     let y = SITE_ROW;

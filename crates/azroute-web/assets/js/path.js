@@ -18,11 +18,12 @@ AZ.path = (function () {
     };
   }
 
-  function init() {
+  // NIC and VM names to suggest, built when a field is first focused.
+  function suggest() {
     const names = document.getElementById("path-choices");
-    const m = AZ.graph.model;
+    if (names.firstChild) return;
     const seen = new Set();
-    for (const n of m.byId.values()) {
+    for (const n of AZ.graph.model.byId.values()) {
       if (n.kind !== "NetworkInterface") continue;
       const vm = n.properties && n.properties.virtualMachine;
       for (const name of [vm, n.name]) {
@@ -32,6 +33,11 @@ AZ.path = (function () {
         }
       }
     }
+  }
+
+  function init() {
+    document.getElementById("path-from").addEventListener("focus", suggest);
+    document.getElementById("path-to").addEventListener("focus", suggest);
     document.getElementById("path-form").addEventListener("submit", (evt) => {
       evt.preventDefault();
       run(params());
@@ -172,11 +178,18 @@ AZ.path = (function () {
     return FAILED.has(verdict) ? "verdict bad" : "verdict good";
   }
 
+  function routeText(r) {
+    const ips = r.nextHopIpAddress.length ? " " + r.nextHopIpAddress.join(" ") : "";
+    return r.addressPrefix + " → " + r.nextHopType + ips + " (" + r.source + (r.name ? ", " + r.name : "") + ")";
+  }
+
+  // Each hop in three columns: what and where it is, the route it took, the NSG rules and notes.
   function hopTable(hops) {
-    const head = ["#", "Type", "Resource", "Address", "Subnet", "Route", "NSG rules", "Notes"];
+    const head = ["#", "Hop", "Route used", "NSG rules, notes"];
     return el(
       "table",
       { class: "grid-table hops" },
+      el("colgroup", {}, el("col", { class: "n" }), el("col", { class: "hop" }), el("col", { class: "route" }), el("col", { class: "rules" })),
       el("thead", {}, el("tr", {}, head.map((h) => el("th", { text: h })))),
       el(
         "tbody",
@@ -186,13 +199,22 @@ AZ.path = (function () {
             "tr",
             { "data-type": h.type },
             el("td", { text: String(h.index) }),
-            el("td", { text: h.type }),
-            el("td", { text: (h.resource && h.resource.name) || "" }),
-            el("td", { text: h.address || "" }),
-            el("td", { text: (h.subnet && h.subnet.name) || "" }),
-            el("td", { text: h.route ? h.route.source + " " + h.route.addressPrefix + " → " + h.route.nextHopType + (h.route.nextHopIpAddress.length ? " " + h.route.nextHopIpAddress.join(" ") : "") + (h.route.name ? " (" + h.route.name + ")" : "") : "" }),
-            el("td", {}, (h.nsgRules || []).map((r) => el("div", { class: r.access === "Deny" ? "deny" : "", text: r.networkSecurityGroup.name + " " + r.direction + " " + r.access + " " + r.ruleName + (r.byFlowState ? " (flow state)" : "") }))),
-            el("td", {}, (h.notes || []).map((n) => el("div", { text: n })))
+            el(
+              "td",
+              {},
+              el("div", { class: "hop-type", text: h.type }),
+              el("div", { text: [(h.resource && h.resource.name) || "", h.address || ""].filter(Boolean).join(" ") }),
+              h.subnet ? el("div", { class: "muted", text: h.subnet.name }) : null
+            ),
+            el("td", { text: h.route ? routeText(h.route) : "" }),
+            el(
+              "td",
+              {},
+              (h.nsgRules || []).map((r) =>
+                el("div", { class: r.access === "Deny" ? "deny" : "", text: r.networkSecurityGroup.name + " " + r.direction + " " + r.access + " " + r.ruleName + (r.byFlowState ? " (flow state)" : "") })
+              ),
+              (h.notes || []).map((n) => el("div", { class: "muted", text: n }))
+            )
           )
         )
       )

@@ -44,6 +44,7 @@ AZ.reach = (function () {
     document.getElementById("reach-open").addEventListener("click", () => fold(true));
     document.getElementById("reach-fold").addEventListener("click", () => fold(false));
     document.getElementById("reach-table").addEventListener("click", onClick);
+    document.getElementById("reach-table").addEventListener("mouseover", onHover);
     if (AZ.data.mode === "report") {
       for (const input of document.querySelectorAll("#reach-form input, #reach-form select, #reach-form button[type=submit]")) input.disabled = true;
       document.getElementById("reach-note").textContent =
@@ -82,6 +83,7 @@ AZ.reach = (function () {
     rowGroups.forEach((g) => (g.open = open));
     colGroups.forEach((g) => (g.open = open));
     summary.appendChild(legend(grid));
+    countBlocks();
     draw();
     AZ.util.mark("reach-drawn");
   }
@@ -106,13 +108,44 @@ AZ.reach = (function () {
     return grid.labels[grid.cells[index]];
   }
 
-  // The reachability a folded block shows: its only value, or Mixed.
-  function blockSummary(rows, cols) {
-    const counts = {};
+  // Per pair of groups, how many cells have each label: one pass over the cells, so that a
+  // folded grid of a million cells draws at once.
+  let blockCounts = null;
+
+  function countBlocks() {
+    const labels = grid.labels.length;
+    const rowGroupOf = new Int32Array(grid.rows.length);
+    rowGroups.forEach((g, i) => g.members.forEach((r) => (rowGroupOf[r] = i)));
+    const colGroupOf = new Int32Array(grid.columns.length);
+    colGroups.forEach((g, i) => g.members.forEach((c) => (colGroupOf[c] = i)));
+    const counts = new Uint32Array(rowGroups.length * colGroups.length * labels);
     const width = grid.columns.length;
-    for (const r of rows) for (const c of cols) {
-      const k = label(r * width + c).reachability;
-      counts[k] = (counts[k] || 0) + 1;
+    const cells = grid.cells;
+    for (let r = 0; r < grid.rows.length; r++) {
+      const base = rowGroupOf[r] * colGroups.length;
+      for (let c = 0; c < width; c++) counts[(base + colGroupOf[c]) * labels + cells[r * width + c]]++;
+    }
+    blockCounts = counts;
+  }
+
+  // What the block of rows `rows` (one row, or a whole group) and columns `cols` shows: its
+  // only reachability, or Mixed; and the counts by reachability.
+  function blockSummary(rg, cg, rows, cols) {
+    const counts = {};
+    if (rows.length === 1 && cols.length === 1) {
+      counts[label(rows[0] * grid.columns.length + cols[0]).reachability] = 1;
+    } else if (rows.length === rowGroups[rg].members.length && cols.length === colGroups[cg].members.length) {
+      const labels = grid.labels.length;
+      const base = (rg * colGroups.length + cg) * labels;
+      for (let l = 0; l < labels; l++) {
+        const n = blockCounts[base + l];
+        if (n) counts[grid.labels[l].reachability] = (counts[grid.labels[l].reachability] || 0) + n;
+      }
+    } else {
+      for (const r of rows) for (const c of cols) {
+        const k = label(r * grid.columns.length + c).reachability;
+        counts[k] = (counts[k] || 0) + 1;
+      }
     }
     const keys = Object.keys(counts);
     return { reach: keys.length === 1 ? keys[0] : "Mixed", counts };
@@ -121,6 +154,21 @@ AZ.reach = (function () {
   function cellTitle(r, c) {
     const l = label(r * grid.columns.length + c);
     return grid.rows[r].name + " → " + grid.columns[c].name + ": " + l.reachability + (l.code ? " (" + l.code + ")" : "") + (l.via && l.via.length ? " via " + l.via.join(", ") : "");
+  }
+
+  // A cell's tooltip, written when the pointer first reaches it (a million titles up front
+  // would weigh more than the grid).
+  function onHover(evt) {
+    const td = evt.target.closest("td.c");
+    if (!td || td.title || !grid) return;
+    const d = td.dataset;
+    if (d.row !== undefined) td.title = cellTitle(Number(d.row), Number(d.col));
+    else {
+      const rows = d.r !== undefined ? [Number(d.r)] : rowGroups[Number(d.rg)].members;
+      const s = blockSummary(Number(d.rg), Number(d.cg), rows, colGroups[Number(d.cg)].members);
+      const from = d.r !== undefined ? grid.rows[Number(d.r)].name : rowGroups[Number(d.rg)].key;
+      td.title = from + " → " + colGroups[Number(d.cg)].key + ": " + Object.entries(s.counts).map(([k, n]) => k + " " + n).join(", ");
+    }
   }
 
   // The table as one HTML string (text escaped): tens of thousands of cells draw in one go.
@@ -156,17 +204,14 @@ AZ.reach = (function () {
           const name = grid.rows[r].name;
           html.push('<tr><th class="row" title="' + escape(name) + '">' + escape(name.slice(name.indexOf("/") + 1)) + "</th>");
           for (const v of visibleCols) {
-            if (v.c === null) html.push(block([r], colGroups[v.g].members, g, v.g));
-            else {
-              const l = label(r * width + v.c);
-              html.push('<td class="c r-' + l.reachability + '" data-row="' + r + '" data-col="' + v.c + '" title="' + escape(cellTitle(r, v.c)) + '"></td>');
-            }
+            if (v.c === null) html.push(block(g, v.g, [r], r));
+            else html.push('<td class="c r-' + label(r * width + v.c).reachability + '" data-row="' + r + '" data-col="' + v.c + '"></td>');
           }
           html.push("</tr>");
         }
       } else {
         html.push('<tr class="group-row folded"><th class="rowgroup" data-rg="' + g + '">▸ ' + escape(group.key) + " (" + group.members.length + ")</th>");
-        for (const v of visibleCols) html.push(block(group.members, v.c === null ? colGroups[v.g].members : [v.c], g, v.g));
+        for (const v of visibleCols) html.push(block(g, v.g, group.members, null, v.c));
         html.push("</tr>");
       }
     }
@@ -177,10 +222,13 @@ AZ.reach = (function () {
     table.style.width = HEAD_WIDTH + visibleCols.length * CELL_WIDTH + "px";
   }
 
-  function block(rows, cols, rg, cg) {
-    const s = blockSummary(rows, cols);
-    const title = rowGroups[rg].key + " → " + colGroups[cg].key + ": " + Object.entries(s.counts).map(([k, n]) => k + " " + n).join(", ");
-    return '<td class="c agg r-' + s.reach + '" data-rg="' + rg + '" data-cg="' + cg + '" title="' + escape(title) + '"></td>';
+  // A folded block: one row against a folded column group, or a folded row group against a
+  // column or a folded column group.
+  function block(rg, cg, rows, row, column) {
+    const cols = column === undefined || column === null ? colGroups[cg].members : [column];
+    const s = blockSummary(rg, cg, rows, cols);
+    const where = row === null ? "" : ' data-r="' + row + '"';
+    return '<td class="c agg r-' + s.reach + '" data-rg="' + rg + '" data-cg="' + cg + '"' + where + "></td>";
   }
 
   function fold(open) {

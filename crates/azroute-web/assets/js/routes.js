@@ -13,11 +13,10 @@ AZ.routes = (function () {
     for (const vnet of model.vnets) {
       for (const s of model.subnetsOf.get(vnet.id) || []) {
         if (s.kind !== "Subnet") continue;
-        list.push({ id: s.id, text: vnet.name + "/" + s.name, param: "subnet" });
+        list.push({ id: s.id, text: choiceText(s), param: "subnet" });
         for (const k of model.kidsOf.get(s.id) || []) {
           if (k.kind === "NetworkInterface") {
-            const vm = k.properties && k.properties.virtualMachine;
-            list.push({ id: k.id, text: "NIC " + k.name + (vm ? " (" + vm + ")" : ""), param: "nic" });
+            list.push({ id: k.id, text: choiceText(k), param: "nic" });
           }
         }
       }
@@ -25,15 +24,28 @@ AZ.routes = (function () {
     return list;
   }
 
-  let choices = [];
+  let choices = null;
+
+  // How a subnet or NIC is written in the field.
+  function choiceText(n) {
+    const m = AZ.graph.model;
+    if (n.kind === "Subnet") return (m.byId.get(n.parent) || {}).name + "/" + n.name;
+    const vm = n.properties && n.properties.virtualMachine;
+    return "NIC " + n.name + (vm ? " (" + vm + ")" : "");
+  }
 
   function init() {
-    choices = options();
+    choices = null;
     const input = document.getElementById("routes-target");
     const list = document.getElementById("routes-choices");
-    for (const c of choices.slice(0, 5000)) list.appendChild(el("option", { value: c.text }));
+    // The suggestions are built when first wanted: a large estate has thousands.
+    input.addEventListener("focus", () => {
+      choices = choices || options();
+      if (!list.firstChild) for (const c of choices.slice(0, 5000)) list.appendChild(el("option", { value: c.text }));
+    });
     document.getElementById("routes-form").addEventListener("submit", (evt) => {
       evt.preventDefault();
+      choices = choices || options();
       const c = choices.find((x) => x.text === input.value.trim()) || choices.find((x) => x.text.toLowerCase() === input.value.trim().toLowerCase());
       if (c) show(c.id);
       else {
@@ -46,8 +58,7 @@ AZ.routes = (function () {
   async function show(id) {
     const n = AZ.graph.model.byId.get(id);
     if (!n) return;
-    const c = choices.find((x) => x.id === id);
-    document.getElementById("routes-target").value = c ? c.text : n.name;
+    document.getElementById("routes-target").value = choiceText(n);
     const out = clear(document.getElementById("routes-result"));
     out.appendChild(el("p", { class: "muted", text: "computing…" }));
     const param = n.kind === "NetworkInterface" ? "nic" : "subnet";

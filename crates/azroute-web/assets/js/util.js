@@ -81,6 +81,14 @@ AZ.util = (function () {
     return text ? "?" + text : "";
   }
 
+  // Tasks that kept the page busy for more than 50 ms, for the timing tool (BENCHMARKS.md).
+  const longTasks = [];
+  try {
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push({ start: e.startTime, duration: e.duration }))).observe({ type: "longtask", buffered: true });
+  } catch (_) {
+    // A browser without long-task timing measures nothing here.
+  }
+
   function mark(name) {
     if (window.performance && performance.mark) performance.mark("azroute:" + name);
   }
@@ -113,5 +121,5 @@ AZ.util = (function () {
     );
   }
 
-  return { el, append, clear, shortName, parseIp, prefixContains, queryString, mark, status, facts, errorBox };
+  return { el, append, clear, shortName, parseIp, prefixContains, queryString, mark, status, facts, errorBox, longTasks };
 })();
