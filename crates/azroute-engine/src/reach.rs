@@ -34,7 +34,7 @@ use ipnet::{IpNet, Ipv4Net};
 use rayon::prelude::*;
 
 use crate::fib::{Fib, FibEntry, NO_ROUTE};
-use crate::finding::Severity;
+use crate::finding::{FindingCode, Severity};
 use crate::nsg::FlowProtocol;
 use crate::route::EffectiveRouteTable;
 use crate::trace::{Trace, TraceRequest, TraceSource, Tracer, Verdict};
@@ -575,26 +575,26 @@ fn free_address(a: u32, b: u32, inside: &[(u32, NicIdx, Endpoint)], specials: &[
 
 /// Reduces a trace to the outcome the matrix shows.
 pub fn outcome_of(trace: &Trace) -> PairOutcome {
-    let mut codes: Vec<&'static str> = trace.findings.iter().map(|f| f.code).collect();
+    let mut codes: Vec<&'static str> = trace.findings.iter().map(|f| f.code.as_str()).collect();
     codes.sort_unstable();
     codes.dedup();
     let first_error = |findings: &[crate::finding::Finding]| {
-        findings.iter().find(|f| f.severity == Severity::Error).or_else(|| findings.first()).map(|f| f.code)
+        findings.iter().find(|f| f.severity == Severity::Error).or_else(|| findings.first()).map(|f| f.code.as_str())
     };
     let forward = &trace.forward;
     let nvas = forward.devices.clone();
     let (reach, code, failed) = if !forward.verdict.reached() {
         let code = first_error(&forward.findings).or(match forward.verdict {
-            Verdict::Loop => Some("RoutingLoop"),
+            Verdict::Loop => Some(FindingCode::RoutingLoop.as_str()),
             _ => None,
         });
         (Reachability::Dropped, code, Some(FailedDirection::Request))
     } else if let Some(reply) = trace.reverse.as_ref().filter(|r| !r.verdict.reached()) {
         (Reachability::Dropped, first_error(&reply.findings), Some(FailedDirection::Reply))
-    } else if trace.findings.iter().any(|f| f.code == "AsymmetricPath") {
-        (Reachability::Asymmetric, Some("AsymmetricPath"), Some(FailedDirection::Reply))
-    } else if let Some(f) = trace.findings.iter().find(|f| f.code == "ForcedTunnelBreaksInbound") {
-        (Reachability::Dropped, Some(f.code), Some(FailedDirection::Reply))
+    } else if trace.findings.iter().any(|f| f.code == FindingCode::AsymmetricPath) {
+        (Reachability::Asymmetric, Some(FindingCode::AsymmetricPath.as_str()), Some(FailedDirection::Reply))
+    } else if let Some(f) = trace.findings.iter().find(|f| f.code == FindingCode::ForcedTunnelBreaksInbound) {
+        (Reachability::Dropped, Some(f.code.as_str()), Some(FailedDirection::Reply))
     } else if nvas.is_empty() {
         (Reachability::Delivered, None, None)
     } else {
@@ -624,7 +624,7 @@ pub fn reach_tracer<'e, 's>(engine: &'e RouteEngine<'s>, query: &ReachQuery) -> 
     let mut tracer = Tracer::new(engine);
     tracer.virtual_hosts = true;
     tracer.evaluate_nsgs = query.evaluate_nsgs;
-    tracer.detail = false;
+    tracer.routing_after_nsg_drop = false;
     tracer
 }
 
@@ -911,7 +911,12 @@ fn cell_of(parts: &mut [CellOutcome], outcomes: &[PairOutcome], first: u32) -> R
     parts.sort_by(|a, b| b.address_pairs.cmp(&a.address_pairs).then(reach(a).cmp(&reach(b))));
     let len = parts.len() as u32;
     match &*parts {
-        [] => ReachCell { reach: Reachability::Dropped, code: Some("NoHostAtDestination"), first, len },
+        [] => ReachCell {
+            reach: Reachability::Dropped,
+            code: Some(FindingCode::NoHostAtDestination.as_str()),
+            first,
+            len,
+        },
         [first_part, rest @ ..] => {
             let same_reach = rest.iter().all(|m| reach(m) == reach(first_part));
             let same_code = rest.iter().all(|m| code(m) == code(first_part));
@@ -1005,10 +1010,10 @@ fn trace_pair_with(
             PairOutcome {
                 reach: Reachability::Dropped,
                 verdict: Verdict::Dropped,
-                code: Some("IncompleteSnapshot"),
+                code: Some(FindingCode::IncompleteSnapshot.as_str()),
                 failed: Some(FailedDirection::Request),
                 nvas: Vec::new(),
-                codes: vec!["IncompleteSnapshot"],
+                codes: vec![FindingCode::IncompleteSnapshot.as_str()],
             },
             None,
         ),

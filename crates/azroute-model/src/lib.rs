@@ -29,6 +29,7 @@ mod route_table;
 mod security;
 mod service_tags;
 mod services;
+mod severity;
 mod snapshot;
 mod vnet;
 
@@ -47,5 +48,6 @@ pub use route_table::*;
 pub use security::*;
 pub use service_tags::*;
 pub use services::*;
+pub use severity::Severity;
 pub use snapshot::{LookupError, ResourceKind, Snapshot, SourceFile};
 pub use vnet::*;

@@ -12,7 +12,7 @@ use crate::output::emit;
 pub fn run(args: DoctorArgs) -> Result<i32, CliError> {
     if let Some(code) = &args.explain {
         let Some(check) = catalogue::find(code) else {
-            let codes: Vec<&str> = catalogue::CHECKS.iter().map(|c| c.code).collect();
+            let codes: Vec<&str> = catalogue::CHECKS.iter().map(|c| c.code.as_str()).collect();
             return Err(CliError::new(format!("no check with code `{code}`"))
                 .hint(format!("the codes are: {}", codes.join(", "))));
         };
@@ -44,7 +44,7 @@ pub fn run(args: DoctorArgs) -> Result<i32, CliError> {
         max_traces: args.max_traces,
     };
     let result = azroute_doctor::run(&engine, &config);
-    let view = report::view(&result);
+    let view = report::view(snap, &result);
     emit(&match args.output {
         DoctorFormat::Table => report::text(&view),
         DoctorFormat::Json => report::json(&view),
