@@ -1,7 +1,8 @@
 //! Trace and NSG scenarios: T16, T17, T20, T21, T24–T26 of `azure-routing.md` §14, and the
 //! traps engineers hit most (§11 of the pain-points note): an NVA with IP forwarding off, a
 //! routing loop between NVAs, an asymmetric firewall path, forced tunnelling that breaks inbound
-//! connections to a public IP, and an NSG deny at the destination.
+//! connections to a public IP, and an NSG deny at the destination. Every code only traces raise
+//! has a scenario here (`tests/catalogue.rs` checks it), its words as `azroute trace` prints them.
 
 use azroute_engine::trace::{Assumption, Hop, HopKind, Trace, Verdict};
 use azroute_model::*;
@@ -429,4 +430,120 @@ fn on_premises_to_spoke_through_firewall_is_symmetric() {
     let reply = t.reverse.as_ref().unwrap();
     assert_eq!(reply.verdict, Verdict::ExitedToOnPremises);
     assert!(!codes(&t).contains(&"AsymmetricPath"), "{:?}", codes(&t));
+}
+
+/// A hub whose VPN gateway reaches the site `onprem` (10.10.0.0/16) over `gw-to-onprem`, with a
+/// workload NIC in the hub.
+fn hub_with_site() -> Estate {
+    let mut e = Estate::new();
+    e.vnet("hub", "eastus", &["10.0.0.0/16"])
+        .subnet("hub", "GatewaySubnet", "10.0.0.0/27")
+        .subnet("hub", "s", "10.0.1.0/24")
+        .nic("nic-hub", "hub", "s", "10.0.1.4")
+        .gateway("gw", "hub", "Vpn", &["10.0.0.4"])
+        .site("gw", "onprem", &["10.10.0.0/16"]);
+    e
+}
+
+/// §5.3 – A local network gateway's prefixes are programmed from the connection's
+/// configuration, so the route to the site exists while the tunnel is down; the packet leaves
+/// for on-premises, and a connection that is not Connected is a warning that it may not arrive.
+#[test]
+fn gateway_connection_down_is_a_warning_on_the_exit() {
+    let mut e = hub_with_site();
+    e.resource_property("Microsoft.Network/connections", "gw-to-onprem", "connectionStatus", json!("NotConnected"));
+    let s = Scenario::new(&e);
+    let t = s.trace("nic-hub", "10.10.3.3", 443);
+    assert_eq!(t.forward.verdict, Verdict::ExitedToOnPremises);
+    let f = finding(&s, &t, "GatewayConnectionDown");
+    assert_eq!(f.severity, "warning");
+    assert!(f.message.contains("`gw-to-onprem` is NotConnected"), "{}", f.message);
+    assert!(f.resources[0].ends_with("/connections/gw-to-onprem"), "{:?}", f.resources);
+    // Connected: the same path, no finding.
+    let s = Scenario::new(&hub_with_site());
+    let t = s.trace("nic-hub", "10.10.3.3", 443);
+    assert_eq!(t.forward.verdict, Verdict::ExitedToOnPremises);
+    assert!(codes(&t).is_empty(), "{:?}", codes(&t));
+}
+
+/// §5.2, C9 – allowVirtualNetworkAccess = false on the receiving side: under the 2018
+/// documentation's reading (`drop`) traffic over the peering does not flow; under the observed
+/// default (`tag_only`) it only leaves the VirtualNetwork tag, so routing delivers it.
+#[test]
+fn peering_access_disabled_drops_only_under_the_drop_reading() {
+    let mut e = Estate::new();
+    e.vnet("a", "eastus", &["10.0.0.0/16"]).subnet("a", "s", "10.0.1.0/24").nic("nic-a", "a", "s", "10.0.1.4");
+    e.vnet("b", "eastus", &["10.1.0.0/16"]).subnet("b", "s", "10.1.1.0/24").nic("nic-b", "b", "s", "10.1.1.4");
+    e.peer("a", "b", PeerSide::default(), PeerSide { allow_virtual_network_access: false, ..PeerSide::default() });
+    let options =
+        ModelOptions { peering_access_false_semantics: PeeringAccessFalse::Drop, ..ModelOptions::default() };
+    let s = Scenario::with_options(&e, options);
+    let t = s.trace("nic-a", "nic-b", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    let f = finding(&s, &t, "PeeringAccessDisabled");
+    assert!(f.resources[0].ends_with("/virtualNetworkPeerings/b-to-a"), "{:?}", f.resources);
+    assert!(f.fix.contains("allowVirtualNetworkAccess = true on peering `b-to-a`"), "{}", f.fix);
+    let s = Scenario::new(&e);
+    assert_eq!(s.trace("nic-a", "nic-b", 443).forward.verdict, Verdict::Delivered);
+}
+
+/// §10.3 – IPv6 system routes are not documented: with the `none` option a dual-stack VNet has
+/// no IPv6 route at all, so an IPv6 destination matches nothing and is dropped; with the
+/// default (mirror IPv4) ::/0 sends it to the Internet.
+#[test]
+fn no_route_for_an_address_family_without_routes() {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16", "fd00:db8::/48"]).subnet("v", "s6", "fd00:db8:0:1::/64").nic(
+        "vm6",
+        "v",
+        "s6",
+        "fd00:db8:0:1::4",
+    );
+    let options = ModelOptions { ipv6_system_routes: Ipv6SystemRoutes::None, ..ModelOptions::default() };
+    let s = Scenario::with_options(&e, options);
+    let t = s.trace("vm6", "2001:4860:4860::8888", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    assert_eq!(codes(&t), vec!["NoRoute"]);
+    let f = finding(&s, &t, "NoRoute");
+    assert_eq!(f.message, "no route of `v/s6` matches 2001:4860:4860::8888");
+    let s = Scenario::new(&e);
+    assert_eq!(s.trace("vm6", "2001:4860:4860::8888", 443).forward.verdict, Verdict::ExitedToInternet);
+}
+
+/// §3.2, §10.4 – A user route whose next hop type azroute does not model (`HyperNetGateway`,
+/// in Azure's enum but undocumented): the trace stops there and says so rather than guess.
+#[test]
+fn unmodelled_next_hop_type_stops_the_trace() {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "s", "10.0.1.0/24").nic("vm", "v", "s", "10.0.1.4");
+    e.route_table("rt", &[("odd", "192.0.2.0/24", "HyperNetGateway", None)]).associate("v", "s", "rt");
+    let s = Scenario::new(&e);
+    let t = s.trace("vm", "192.0.2.7", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    let f = finding(&s, &t, "NotModelled");
+    assert_eq!(f.severity, "warning");
+    assert!(f.message.contains("`HyperNetGateway`"), "{}", f.message);
+    assert!(f.evidence.iter().any(|e| e.contains("192.0.2.0/24") && e.contains("(odd)")), "{:?}", f.evidence);
+    // Other destinations keep the system routes.
+    assert_eq!(s.trace("vm", "10.0.1.4", 443).forward.verdict, Verdict::Delivered);
+}
+
+/// §11 – The route delivers inside the VNet, but no NIC, load balancer or private endpoint
+/// holds the destination: dropped, naming the VNet. From the Internet, only a NIC's public IP
+/// can be reached (§9.1).
+#[test]
+fn no_host_at_destination() {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "s", "10.0.1.0/24").nic("vm", "v", "s", "10.0.1.4");
+    let s = Scenario::new(&e);
+    let t = s.trace("vm", "10.0.1.99", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    let f = finding(&s, &t, "NoHostAtDestination");
+    assert_eq!(f.severity, "error");
+    assert!(f.message.contains("in `v` has the address 10.0.1.99"), "{}", f.message);
+    assert!(f.resources[0].ends_with("/virtualNetworks/v"), "{:?}", f.resources);
+    let t = s.trace("203.0.113.9", "10.0.1.4", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    let f = finding(&s, &t, "NoHostAtDestination");
+    assert!(f.message.contains("10.0.1.4 is a private address"), "{}", f.message);
 }
