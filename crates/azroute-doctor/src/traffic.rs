@@ -2,7 +2,7 @@
 //! trace engine run over a representative address of every pair of route contexts (and
 //! on-premises ranges) whose routes involve an NVA, rather than ad-hoc pattern matching.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -113,7 +113,7 @@ impl Doctor<'_, '_> {
     /// One NIC for every distinct route context.
     fn representatives(&self) -> Vec<Rep> {
         let snap = self.snap;
-        let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+        let mut seen: HashSet<ContextKey> = HashSet::new();
         let mut reps = Vec::new();
         for (i, nics) in self.nics_by_subnet.iter().enumerate() {
             let subnet = SubnetIdx(i as u32);
@@ -126,7 +126,7 @@ impl Doctor<'_, '_> {
             };
             let Some(ip) = snap.nics[nic.index()].primary_ip_config().and_then(|c| c.private_ip) else { continue };
             let Ok(key) = self.routes.context_key(subnet) else { continue };
-            if seen.insert(format!("{key:?}"), ()).is_some() {
+            if !seen.insert(key.clone()) {
                 continue;
             }
             let table = self.routes.table_for_key(&key);

@@ -20,6 +20,8 @@ impl Doctor<'_, '_> {
     /// Every distinct route context, with the subnets that share it.
     pub(crate) fn context_checks(&self, out: &mut Vec<Finding>) {
         let snap = self.snap;
+        // Ordered by the key's debug form: the first context to show a shared user route names
+        // it, so the order is part of the output.
         let mut contexts: BTreeMap<String, (ContextKey, Vec<SubnetIdx>)> = BTreeMap::new();
         for i in 0..snap.subnets.len() {
             let s = SubnetIdx(i as u32);
