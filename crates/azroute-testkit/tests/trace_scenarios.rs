@@ -475,8 +475,7 @@ fn peering_access_disabled_drops_only_under_the_drop_reading() {
     e.vnet("a", "eastus", &["10.0.0.0/16"]).subnet("a", "s", "10.0.1.0/24").nic("nic-a", "a", "s", "10.0.1.4");
     e.vnet("b", "eastus", &["10.1.0.0/16"]).subnet("b", "s", "10.1.1.0/24").nic("nic-b", "b", "s", "10.1.1.4");
     e.peer("a", "b", PeerSide::default(), PeerSide { allow_virtual_network_access: false, ..PeerSide::default() });
-    let options =
-        ModelOptions { peering_access_false_semantics: PeeringAccessFalse::Drop, ..ModelOptions::default() };
+    let options = ModelOptions { peering_access_false_semantics: PeeringAccessFalse::Drop, ..ModelOptions::default() };
     let s = Scenario::with_options(&e, options);
     let t = s.trace("nic-a", "nic-b", 443);
     assert_eq!(t.forward.verdict, Verdict::Dropped);
