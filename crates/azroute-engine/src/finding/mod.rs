@@ -102,6 +102,11 @@ impl RouteRef {
         RouteRef { table: Arc::clone(table), index: index as u32 }
     }
 
+    /// A route of a table the caller hands over (no reference count to update).
+    pub fn owning(table: Arc<EffectiveRouteTable>, index: usize) -> RouteRef {
+        RouteRef { table, index: index as u32 }
+    }
+
     pub fn route(&self) -> &EffectiveRoute {
         &self.table.routes[self.index as usize]
     }

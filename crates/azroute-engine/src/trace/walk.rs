@@ -4,10 +4,8 @@
 
 use std::collections::HashSet;
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use azroute_model::*;
-use ipnet::IpNet;
 
 use super::{HOP_LIMIT, Hop, HopKind, HopNote, HopResource, PathTrace, RouteUsed, TraceRequest, Tracer, Verdict};
 use crate::RouteError;
@@ -245,19 +243,26 @@ impl Tracer<'_, '_> {
             walk.findings.push(Finding::new(NoRoute { subnet, destination: pkt.dst }));
             return Ok(Step::Ended(Verdict::Dropped));
         };
-        let route = RouteRef::new(&table, entry.route as usize);
-        record_route(walk, subnet, &route, entry.prefix);
-        Ok(match &route.route().next_hop_type {
-            NextHopType::None => Step::Ended(self.none_route(walk, subnet, &table, &route, pkt)),
-            NextHopType::Internet => Step::Ended(self.internet(walk, subnet, &table, &route, pkt)),
+        // The hop the route is recorded on: the packet's current one, before the next hop's
+        // module adds hops. The route is recorded after it, by move: no reference count to
+        // update on the walk's hot path.
+        let at = walk.hops.len().checked_sub(1);
+        if let Some(hop) = at.and_then(|i| walk.hops.get_mut(i)) {
+            hop.subnet = Some(subnet);
+        }
+        let route = RouteRef::owning(table, entry.route as usize);
+        let table = route.table();
+        let step = match &route.route().next_hop_type {
+            NextHopType::None => Step::Ended(self.none_route(walk, subnet, table, &route, pkt)),
+            NextHopType::Internet => Step::Ended(self.internet(walk, subnet, table, &route, pkt)),
             NextHopType::VirtualNetworkServiceEndpoint => Step::Ended(service_endpoint(walk, &route, pkt)),
-            NextHopType::InterfaceEndpoint => Step::Ended(private_endpoint(walk, subnet, &table, &route, pkt)),
+            NextHopType::InterfaceEndpoint => Step::Ended(private_endpoint(walk, subnet, &route, pkt)),
             NextHopType::VnetLocal | NextHopType::VNetPeering | NextHopType::VNetGlobalPeering => {
                 let target_vnet = match route.route().origin {
                     RouteOrigin::Peering { peering } => self.routes.topology.peerings[peering.index()].remote_vnet,
                     _ => Some(vnet),
                 };
-                Step::Ended(self.deliver(walk, vnet, target_vnet, subnet, &table, pkt, forward_nics))
+                Step::Ended(self.deliver(walk, vnet, target_vnet, subnet, table, pkt, forward_nics))
             }
             NextHopType::VirtualAppliance => self.to_appliance(walk, vnet, &route, pkt, forward_nics)?,
             NextHopType::VirtualNetworkGateway => self.gateway_exit(walk, vnet, &route, pkt),
@@ -265,7 +270,11 @@ impl Tracer<'_, '_> {
                 walk.findings.push(Finding::new(NotModelled { route: route.clone() }));
                 Step::Ended(Verdict::Dropped)
             }
-        })
+        };
+        if let Some(hop) = at.and_then(|i| walk.hops.get_mut(i)) {
+            hop.route = Some(RouteUsed { subnet, route, prefix: entry.prefix });
+        }
+        Ok(step)
     }
 
     /// The packet came back to the hop at `hop_start`: a loop, with the routes that form it.
@@ -379,14 +388,6 @@ impl Tracer<'_, '_> {
     }
 }
 
-/// Records the route the last hop used.
-fn record_route(walk: &mut Walk, subnet: SubnetIdx, route: &RouteRef, prefix: IpNet) {
-    if let Some(hop) = walk.hops.last_mut() {
-        hop.subnet = Some(subnet);
-        hop.route = Some(RouteUsed { subnet, route: route.clone(), prefix });
-    }
-}
-
 /// Next hop VirtualNetworkServiceEndpoint: the Azure service (§1.5).
 fn service_endpoint(walk: &mut Walk, route: &RouteRef, pkt: Packet) -> Verdict {
     let service = match &route.route().origin {
@@ -399,13 +400,7 @@ fn service_endpoint(walk: &mut Walk, route: &RouteRef, pkt: Packet) -> Verdict {
 
 /// Next hop InterfaceEndpoint: the private endpoint (TCP only), and a warning when its /32
 /// route skips the NVA the subnet's 0.0.0.0/0 route sends everything else to (§5.5).
-fn private_endpoint(
-    walk: &mut Walk,
-    subnet: SubnetIdx,
-    table: &Arc<EffectiveRouteTable>,
-    route: &RouteRef,
-    pkt: Packet,
-) -> Verdict {
+fn private_endpoint(walk: &mut Walk, subnet: SubnetIdx, route: &RouteRef, pkt: Packet) -> Verdict {
     let endpoint = match route.route().origin {
         RouteOrigin::PrivateEndpoint { endpoint } => Some(endpoint),
         _ => None,
@@ -415,7 +410,7 @@ fn private_endpoint(
     if pkt.protocol != FlowProtocol::Tcp {
         hop.notes.push(HopNote::PrivateEndpointTcpOnly);
     }
-    let firewall = table.routes.iter().position(|r| {
+    let firewall = route.table().routes.iter().position(|r| {
         r.is_active()
             && r.source == RouteSource::User
             && r.next_hop_type == NextHopType::VirtualAppliance
@@ -426,7 +421,7 @@ fn private_endpoint(
             subnet,
             endpoint,
             route: route.clone(),
-            firewall: RouteRef::new(table, fw),
+            firewall: route.sibling(fw),
         };
         walk.findings.push(Finding::new(bypass).resource(endpoint.map(ResourceRef::PrivateEndpoint)));
     }
