@@ -257,7 +257,7 @@ pub fn view(snap: &Snapshot, trace: &Trace) -> TraceView {
         hops: trace.forward.hops.iter().enumerate().map(|(i, h)| hop_view(snap, i, h)).collect(),
         findings: trace.findings.iter().map(|f| FindingView::new(snap, f)).collect(),
         reply: trace.reverse.as_ref().map(|p| path_view(snap, p)),
-        assumptions: trace.assumptions.iter().map(|a| assumption_text(snap, a)).collect(),
+        assumptions: trace.assumptions.list().map(|a| assumption_text(snap, &a)).collect(),
     }
 }
 

@@ -369,7 +369,7 @@ fn internal_load_balancer_as_next_hop() {
         kinds(&t),
         vec![HopKind::Source, HopKind::LoadBalancer, HopKind::VirtualAppliance, HopKind::Destination]
     );
-    assert!(t.assumptions.contains(&Assumption::FirstBackend));
+    assert!(t.assumptions.list().any(|a| a == Assumption::FirstBackend));
 }
 
 /// Application security groups: a rule naming an ASG applies only to its members.

@@ -119,29 +119,27 @@ impl<'e, 's> Tracer<'e, 's> {
     /// Traces a request and its reply.
     pub fn trace(&self, request: TraceRequest) -> Result<Trace, RouteError> {
         let pkt = Packet::of(&request);
-        let mut assumptions = vec![Assumption::NvaForwardsWithoutSnat];
+        let mut assumptions = Assumptions::default();
         let forward = match request.source {
             TraceSource::Nic { nic, .. } => {
-                assumptions.extend(self.multi_nic_vm(nic).map(|vm| Assumption::MultiNicSource { vm }));
+                assumptions.multi_nic_source = self.multi_nic_vm(nic);
                 self.walk(Start::Nic { nic }, pkt, &HashSet::new())?
             }
             TraceSource::Host { subnet, .. } => self.walk(Start::Host { subnet }, pkt, &HashSet::new())?,
             TraceSource::External(ip) => self.arriving_from_outside(ip, pkt)?,
         };
         let reverse = if forward.verdict.reached() { Some(self.reply(&request, &forward, pkt)?) } else { None };
-        let mut findings = forward.findings.clone();
+        let reply_findings = reverse.as_ref().map_or(0, |r| r.findings.len());
+        let mut findings = Vec::with_capacity(forward.findings.len() + reply_findings);
+        findings.extend(forward.findings.iter().cloned());
         if let Some(rev) = &reverse {
             findings.extend(rev.findings.iter().cloned());
             findings.extend(self.compare(&request, &forward, rev));
         }
-        let findings = without_repeats(findings);
-        if forward.verdict == Verdict::DeliveredToAzureService {
-            assumptions.push(Assumption::ServiceRepliesRetrace);
-        }
+        remove_repeats(&mut findings);
+        assumptions.service_replies_retrace = forward.verdict == Verdict::DeliveredToAzureService;
         let through_lb = |p: &PathTrace| p.hops.iter().any(|h| h.kind == HopKind::LoadBalancer);
-        if through_lb(&forward) || reverse.as_ref().is_some_and(through_lb) {
-            assumptions.push(Assumption::FirstBackend);
-        }
+        assumptions.first_backend = through_lb(&forward) || reverse.as_ref().is_some_and(through_lb);
         Ok(Trace { request, forward, reverse, findings, assumptions })
     }
 
@@ -170,13 +168,16 @@ impl HopResource {
     }
 }
 
-/// The findings, each once (the same problem can show in both directions).
-fn without_repeats(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings {
-        if !out.iter().any(|g| g.code == f.code && g.resources == f.resources && g.evidence == f.evidence) {
-            out.push(f);
+/// Keeps each finding once, the first time it shows (the same problem can show in both
+/// directions).
+fn remove_repeats(findings: &mut Vec<Finding>) {
+    let mut i = 0;
+    while i < findings.len() {
+        let f = &findings[i];
+        if findings[..i].iter().any(|g| g.code == f.code && g.resources == f.resources && g.evidence == f.evidence) {
+            findings.remove(i);
+        } else {
+            i += 1;
         }
     }
-    out
 }

@@ -231,6 +231,32 @@ pub enum Assumption {
     FirstBackend,
 }
 
+/// What one trace assumed: every trace assumes NVAs forward without SNAT; the rest depends on
+/// the path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Assumptions {
+    /// The source VM, when it has several NICs.
+    pub multi_nic_source: Option<VmIdx>,
+    /// The request reached an Azure service or private endpoint.
+    pub service_replies_retrace: bool,
+    /// A direction passed a load balancer.
+    pub first_backend: bool,
+}
+
+impl Assumptions {
+    /// Every assumption, in the order a trace lists them.
+    pub fn list(self) -> impl Iterator<Item = Assumption> {
+        [
+            Some(Assumption::NvaForwardsWithoutSnat),
+            self.multi_nic_source.map(|vm| Assumption::MultiNicSource { vm }),
+            self.service_replies_retrace.then_some(Assumption::ServiceRepliesRetrace),
+            self.first_backend.then_some(Assumption::FirstBackend),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
 /// A full trace: the request, the forward path and the reply.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trace {
@@ -239,5 +265,5 @@ pub struct Trace {
     pub reverse: Option<PathTrace>,
     /// Every finding of both directions and their comparison, without duplicates.
     pub findings: Vec<Finding>,
-    pub assumptions: Vec<Assumption>,
+    pub assumptions: Assumptions,
 }
