@@ -84,7 +84,7 @@ fn system(prefix: IpNet, next_hop_type: NextHopType, origin: RouteOrigin) -> Eff
 
 /// A prefix as `addressPrefix` prints it (`10.1.0.0/16`), exactly as `IpNet`'s `Display`
 /// writes it; IPv4, which every table is full of, without the formatting machinery.
-pub fn prefix_text(prefix: &IpNet) -> String {
+pub(crate) fn prefix_text(prefix: &IpNet) -> String {
     match prefix {
         IpNet::V4(net) => {
             let mut out = String::with_capacity(18);
@@ -130,7 +130,7 @@ fn push_decimal(out: &mut String, n: u8) {
 }
 
 /// Expands a service tag from the Service Tags file.
-pub fn expand_tag(snap: &Snapshot, tag: &str) -> Option<Vec<IpNet>> {
+pub(crate) fn expand_tag(snap: &Snapshot, tag: &str) -> Option<Vec<IpNet>> {
     if is_dynamic_tag(tag) {
         return None;
     }
@@ -177,7 +177,12 @@ fn service_endpoint_prefixes(snap: &Snapshot, se: &ServiceEndpoint) -> (Vec<Stri
 }
 
 /// Computes the effective routes of one context.
-pub fn build_table(snap: &Snapshot, topo: &Topology, options: &ModelOptions, key: &ContextKey) -> EffectiveRouteTable {
+pub(crate) fn build_table(
+    snap: &Snapshot,
+    topo: &Topology,
+    options: &ModelOptions,
+    key: &ContextKey,
+) -> EffectiveRouteTable {
     let vnet_idx = key.vnet;
     let vnet = &snap.vnets[vnet_idx.index()];
     let table = key.route_table.map(|t| &snap.route_tables[t.index()]);
@@ -683,11 +688,6 @@ pub(crate) fn shadowed_by_rule(
         }
     }
     None
-}
-
-/// The addresses a NIC can own in a subnet, for callers that need IP → route lookups.
-pub fn host_ip(ip: IpAddr) -> IpNet {
-    prefix_of_ip(ip)
 }
 
 #[cfg(test)]

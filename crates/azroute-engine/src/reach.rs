@@ -35,7 +35,6 @@ use rayon::prelude::*;
 
 use crate::fib::{Fib, FibEntry, NO_ROUTE};
 use crate::finding::Severity;
-use crate::nsg::FlowProtocol;
 use crate::route::EffectiveRouteTable;
 use crate::trace::{Trace, TraceRequest, TraceSource, Tracer, Verdict};
 use crate::{RouteEngine, RouteError};
@@ -56,7 +55,7 @@ pub struct ReachQuery {
     pub on_premises: bool,
     /// Add an Internet column, represented by this address.
     pub internet: Option<IpAddr>,
-    pub protocol: FlowProtocol,
+    pub protocol: Protocol,
     pub source_port: u16,
     pub destination_port: u16,
     /// Evaluate NSGs (off: routing only).
@@ -83,7 +82,7 @@ impl ReachQuery {
             destinations: subnets,
             on_premises: true,
             internet: Some(IpAddr::V4(DEFAULT_INTERNET_ADDRESS)),
-            protocol: FlowProtocol::Tcp,
+            protocol: Protocol::Tcp,
             source_port: 50000,
             destination_port,
             evaluate_nsgs: true,
@@ -269,7 +268,7 @@ struct Member {
 /// addresses with the same longest containing prefix are matched by exactly the same routes
 /// and rules. That longest prefix is the atom; it is looked up in a forwarding table built
 /// over all of them.
-pub struct Atoms {
+pub(crate) struct Atoms {
     fib: Fib,
 }
 
@@ -281,12 +280,8 @@ impl Atoms {
     }
 
     /// Number of distinct prefixes.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.fib.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.fib.entries.is_empty()
     }
 
     /// Splits `lo..=hi` where the longest containing prefix changes.
@@ -327,8 +322,8 @@ const FIXED_PREFIXES: [&str; 6] =
 /// Builds the atoms of a snapshot: every prefix a compiled table selects, every NSG rule
 /// prefix (tags expanded where they touch the estate's own ranges), every address owned by
 /// something other than a NIC, and the fixed ranges some checks test.
-pub fn atoms(engine: &RouteEngine<'_>) -> Atoms {
-    let snap = engine.snap;
+pub(crate) fn atoms(engine: &RouteEngine<'_>) -> Atoms {
+    let snap = engine.snap();
     let mut prefixes: BTreeSet<Ipv4Net> = BTreeSet::new();
     for p in FIXED_PREFIXES {
         prefixes.insert(p.parse().expect("valid prefix"));
@@ -351,7 +346,7 @@ pub fn atoms(engine: &RouteEngine<'_>) -> Atoms {
             }
         }
     }
-    for gp in engine.topology.gateway_prefixes.iter().flatten() {
+    for gp in engine.topology().gateway_prefixes.iter().flatten() {
         if let IpNet::V4(n) = gp.prefix {
             estate.push(v4_range(&n));
         }
@@ -574,7 +569,7 @@ fn free_address(a: u32, b: u32, inside: &[(u32, NicIdx, Endpoint)], specials: &[
 }
 
 /// Reduces a trace to the outcome the matrix shows.
-pub fn outcome_of(trace: &Trace) -> PairOutcome {
+pub(crate) fn outcome_of(trace: &Trace) -> PairOutcome {
     let mut codes: Vec<&'static str> = trace.findings.iter().map(|f| f.code).collect();
     codes.sort_unstable();
     codes.dedup();
@@ -604,9 +599,9 @@ pub fn outcome_of(trace: &Trace) -> PairOutcome {
 }
 
 /// The on-premises prefixes the gateways program, each with its gateways, sorted.
-pub fn on_premises_columns(engine: &RouteEngine<'_>) -> Vec<Column> {
+pub(crate) fn on_premises_columns(engine: &RouteEngine<'_>) -> Vec<Column> {
     let mut by_prefix: std::collections::BTreeMap<IpNet, Vec<GatewayIdx>> = std::collections::BTreeMap::new();
-    for (g, prefixes) in engine.topology.gateway_prefixes.iter().enumerate() {
+    for (g, prefixes) in engine.topology().gateway_prefixes.iter().enumerate() {
         for gp in prefixes {
             if gp.prefix.addr().is_ipv4() {
                 let list = by_prefix.entry(gp.prefix).or_default();
@@ -652,7 +647,7 @@ fn compute(
     cache: Option<(&mut PairCache, &Invalidation)>,
 ) -> ReachMatrix {
     let tracer = &reach_tracer(engine, query);
-    let snap = engine.snap;
+    let snap = engine.snap();
     let atoms = atoms(engine);
     let hosts = subnet_hosts(snap, engine);
     let specials = special_addresses(snap);
@@ -993,7 +988,7 @@ fn trace_pair_with(
                 subnets.extend(path.consulted.iter().copied());
                 vnets.extend(path.consulted_vnets.iter().copied());
             }
-            let snap = tracer.routes.snap;
+            let snap = tracer.routes.snap();
             vnets.extend(subnets.iter().map(|s| snap.subnets[s.index()].vnet));
             subnets.sort_unstable();
             subnets.dedup();
@@ -1018,7 +1013,7 @@ fn trace_pair_with(
 /// What one trace consulted: the subnets whose routes or NSGs decided something and the VNets
 /// whose peerings, gateways or subnets did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Consulted {
+pub(crate) struct Consulted {
     pub subnets: Vec<SubnetIdx>,
     pub vnets: Vec<VnetIdx>,
 }
@@ -1051,7 +1046,7 @@ impl Invalidation {
 pub struct PairCache {
     entries: HashMap<PairKey, (PairOutcome, Option<Consulted>)>,
     /// The flow the outcomes are for.
-    flow: Option<(FlowProtocol, u16, u16, bool)>,
+    flow: Option<(Protocol, u16, u16, bool)>,
 }
 
 type PairKey = (IpAddr, Option<NicIdx>, Option<SubnetIdx>, IpAddr);

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use azroute_engine::RouteEngine;
-use azroute_engine::diff::{ReachChange, ReachChangeKind, SubnetRouteDiff, diff_reach, diff_routes, diff_subnet};
-use azroute_engine::incremental::{IncrementalEngine, changes_of};
-use azroute_engine::reach::reach;
+use azroute_engine::{
+    IncrementalEngine, ReachChange, ReachChangeKind, RouteEngine, SubnetRouteDiff, changes_of, diff_reach, diff_routes,
+    diff_subnet, reach,
+};
 use azroute_model::{ModelOptions, Snapshot, SnapshotDelta, SubnetIdx, snapshot_delta};
 use azroute_report::diff as report;
 

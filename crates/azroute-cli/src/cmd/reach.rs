@@ -1,9 +1,8 @@
 //! `azroute reach`: the subnet × subnet reachability matrix, with on-premises prefixes and the
 //! Internet as extra columns.
 
-use azroute_engine::RouteEngine;
-use azroute_engine::nsg::FlowProtocol;
-use azroute_engine::reach::{ReachQuery, reach};
+use azroute_engine::{ReachQuery, RouteEngine, reach};
+use azroute_model::Protocol;
 use azroute_model::{Snapshot, SubnetIdx};
 use azroute_report::reach as report;
 
@@ -49,7 +48,7 @@ pub fn select_subnets(snap: &Snapshot, glob: Option<&str>, flag: &str) -> Result
                         || glob_matches(g, &subnet.name)
                         || glob_matches(g, subnet.id.as_str())
                 }
-                None => azroute_engine::reach::in_default_scope(subnet),
+                None => azroute_engine::in_default_scope(subnet),
             }
         })
         .collect();
@@ -77,9 +76,9 @@ pub fn query(snap: &Snapshot, scope: &ReachScopeArgs) -> Result<ReachQuery, CliE
         on_premises: !scope.no_on_premises,
         internet: (!scope.no_internet).then_some(scope.internet_address),
         protocol: match scope.protocol {
-            TraceProtocolArg::Tcp => FlowProtocol::Tcp,
-            TraceProtocolArg::Udp => FlowProtocol::Udp,
-            TraceProtocolArg::Icmp => FlowProtocol::Icmp,
+            TraceProtocolArg::Tcp => Protocol::Tcp,
+            TraceProtocolArg::Udp => Protocol::Udp,
+            TraceProtocolArg::Icmp => Protocol::Icmp,
         },
         source_port: scope.source_port,
         destination_port: scope.port,

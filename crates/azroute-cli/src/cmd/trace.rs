@@ -2,10 +2,8 @@
 
 use std::net::IpAddr;
 
-use azroute_engine::RouteEngine;
-use azroute_engine::finding::Severity;
-use azroute_engine::nsg::FlowProtocol;
-use azroute_engine::trace::{TraceRequest, TraceSource, Tracer};
+use azroute_engine::{RouteEngine, Severity, TraceRequest, TraceSource, Tracer};
+use azroute_model::Protocol;
 use azroute_model::{NicIdx, Snapshot, SubnetIdx};
 use azroute_report::trace as report;
 
@@ -56,9 +54,9 @@ pub fn run(args: TraceArgs) -> Result<i32, CliError> {
         Err(_) => named_nic(snap, &engine, &args.to)?.1,
     };
     let protocol = match args.protocol {
-        TraceProtocolArg::Tcp => FlowProtocol::Tcp,
-        TraceProtocolArg::Udp => FlowProtocol::Udp,
-        TraceProtocolArg::Icmp => FlowProtocol::Icmp,
+        TraceProtocolArg::Tcp => Protocol::Tcp,
+        TraceProtocolArg::Udp => Protocol::Udp,
+        TraceProtocolArg::Icmp => Protocol::Icmp,
     };
     let request =
         TraceRequest { source, destination, protocol, source_port: args.source_port, destination_port: args.port };
