@@ -5,14 +5,16 @@
 //! line. It reads a snapshot and returns plain data; the report layer decides how to print it.
 //!
 //! Entry point: [`RouteEngine`]. Routes are a property of a subnet's *context* (its VNet, route
-//! table and service endpoints, §0 of the routing reference); each distinct context is computed
+//! table and service endpoints, `docs/azure-routing-rules.md` §0); each distinct context is computed
 //! once and shared by every subnet and NIC that has it.
 
 #![forbid(unsafe_code)]
 
 // Modules are private: the crate's surface is exactly what is re-exported below.
+mod compare;
 mod diff;
 mod effective;
+mod endpoints;
 mod fib;
 mod finding;
 mod incremental;
@@ -28,11 +30,13 @@ mod topology;
 mod trace;
 mod verify;
 
+pub use compare::{CompareMethod, CompareRequest, Comparison, compare};
 pub use diff::{
     CellSide, DestinationKey, ReachChange, ReachChangeKind, RouteChange, SubnetRouteDiff, destination_key, diff_reach,
     diff_routes, diff_subnet, diff_tables, match_subnets,
 };
 pub use effective::{ContextKey, ip_text};
+pub use endpoints::{End, EndpointError, IpFamily, TraceEndpoints, resolve as resolve_trace_endpoints};
 pub use fib::{Fib, FibEntry};
 pub use finding::{Finding, Severity};
 pub use incremental::{Affected, Change, IncrementalEngine, changes_of};
@@ -43,8 +47,8 @@ pub use nsg::{
 pub use ranges::RangeSet;
 pub use reach::{
     CellOutcome, Column, DEFAULT_INTERNET_ADDRESS, FailedDirection, Invalidation, PairCache, PairOutcome, ReachCell,
-    ReachMatrix, ReachQuery, ReachStats, Reachability, in_default_scope, reach, reach_incremental, reach_pair,
-    reach_tracer,
+    ReachMatrix, ReachQuery, ReachStats, Reachability, SubnetSelectError, in_default_scope, reach, reach_incremental,
+    reach_pair, reach_tracer, select_subnets,
 };
 pub use route::{
     EffectiveRoute, EffectiveRouteTable, GatewayRouteKind, InvalidReason, NextHopType, RouteOrigin, RouteSource,

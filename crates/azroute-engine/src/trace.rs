@@ -1321,7 +1321,16 @@ impl<'e, 's> Tracer<'e, 's> {
                     ),
                     "check the destination address; if the resource exists, add it to the snapshot",
                 )
-                .resource(snap.vnets[target_vnet.index()].id.to_string()),
+                .resource(snap.vnets[target_vnet.index()].id.to_string())
+                // The subnet the address lies in, as data: a host could sit there (`--assume-host`).
+                .resource(
+                    snap.vnets[target_vnet.index()]
+                        .subnets
+                        .iter()
+                        .find(|s| snap.subnets[s.index()].contains(pkt.dst))
+                        .map(|s| snap.subnets[s.index()].id.to_string())
+                        .unwrap_or_default(),
+                ),
             );
             walk.findings.extend(self.why_unreachable(vnet, subnet, table, pkt.dst));
             walk.consulted_vnets.extend(self.in_some_vnet(pkt.dst));

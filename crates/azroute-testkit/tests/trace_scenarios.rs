@@ -1,5 +1,5 @@
-//! Trace and NSG scenarios: T16, T17, T20, T21, T24–T26 of `azure-routing.md` §14, and the
-//! traps engineers hit most (§11 of the pain-points note): an NVA with IP forwarding off, a
+//! Trace and NSG scenarios: T16, T17, T20, T21, T24–T26 of `docs/azure-routing-rules.md` §14,
+//! and the traps engineers hit most (§12.3): an NVA with IP forwarding off, a
 //! routing loop between NVAs, an asymmetric firewall path, forced tunnelling that breaks inbound
 //! connections to a public IP, and an NSG deny at the destination.
 

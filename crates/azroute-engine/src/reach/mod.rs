@@ -8,7 +8,7 @@
 //! the private ranges some checks test) are CIDR, so they nest or are disjoint, and the set of
 //! them containing an address is fixed by the longest one: that prefix is the address's *atom*,
 //! and addresses of one atom are treated alike by every table and rule (the Veriflow /
-//! Delta-net / APKeep technique, see `peers-and-pain-points.md` §10). Within a subnet an atom
+//! Delta-net / APKeep technique, see `docs/azure-routing-rules.md` §11.4). Within a subnet an atom
 //! is further split by the endpoint that holds the address (a NIC's own NSG and application
 //! security groups are per NIC).
 //!
@@ -92,6 +92,77 @@ impl ReachQuery {
             evaluate_nsgs: true,
         }
     }
+}
+
+/// Why a subnet glob selected nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubnetSelectError {
+    /// The pattern is not a glob (an unclosed `[` or `{`).
+    InvalidGlob { glob: String, error: String },
+    /// No subnet matches; `examples` are a few `vnet/subnet` labels of the snapshot.
+    NoMatch { glob: Option<String>, examples: Vec<String> },
+}
+
+impl std::fmt::Display for SubnetSelectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SubnetSelectError::InvalidGlob { glob, error } => write!(f, "`{glob}` is not a valid glob: {error}"),
+            SubnetSelectError::NoMatch { glob: Some(glob), .. } => {
+                write!(f, "`{glob}` matches no subnet of the snapshot")
+            }
+            SubnetSelectError::NoMatch { glob: None, .. } => {
+                write!(f, "(default) matches no subnet of the snapshot")
+            }
+        }
+    }
+}
+
+impl SubnetSelectError {
+    pub fn hint(&self) -> String {
+        match self {
+            SubnetSelectError::InvalidGlob { .. } => {
+                "use `*` for any text and `?` for one character, e.g. 'vnet-spoke*/*'".to_string()
+            }
+            SubnetSelectError::NoMatch { examples, .. } if examples.is_empty() => {
+                "the snapshot holds no subnets".to_string()
+            }
+            SubnetSelectError::NoMatch { examples, .. } => {
+                format!("globs match `vnet/subnet`, the subnet name or id, e.g. {}", examples.join(", "))
+            }
+        }
+    }
+}
+
+/// The subnets a glob selects, matched case-insensitively against `vnet/subnet`, the subnet's
+/// name and its id (`*` any text, `/` included; `?` one character); without a glob, every
+/// subnet [`in_default_scope`].
+pub fn select_subnets(snap: &Snapshot, glob: Option<&str>) -> Result<Vec<SubnetIdx>, SubnetSelectError> {
+    let matcher = glob
+        .map(|g| {
+            globset::GlobBuilder::new(g)
+                .case_insensitive(true)
+                .build()
+                .map(|g| g.compile_matcher())
+                .map_err(|e| SubnetSelectError::InvalidGlob { glob: g.to_string(), error: e.kind().to_string() })
+        })
+        .transpose()?;
+    let picked: Vec<SubnetIdx> = (0..snap.subnets.len())
+        .map(|i| SubnetIdx(i as u32))
+        .filter(|s| {
+            let subnet = &snap.subnets[s.index()];
+            match &matcher {
+                Some(m) => {
+                    m.is_match(snap.subnet_label(*s)) || m.is_match(&subnet.name) || m.is_match(subnet.id.as_str())
+                }
+                None => in_default_scope(subnet),
+            }
+        })
+        .collect();
+    if picked.is_empty() {
+        let examples = (0..snap.subnets.len().min(3)).map(|i| snap.subnet_label(SubnetIdx(i as u32))).collect();
+        return Err(SubnetSelectError::NoMatch { glob: glob.map(str::to_string), examples });
+    }
+    Ok(picked)
 }
 
 /// A column of the matrix.
