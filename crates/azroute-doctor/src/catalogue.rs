@@ -1,7 +1,7 @@
 //! The catalogue of checks: each code with its default severity, a title, the long explanation
 //! `azroute doctor --explain CODE` prints, and the Azure documentation it rests on.
 
-use azroute_engine::finding::Severity;
+use azroute_engine::Severity;
 
 /// One check of the doctor.
 #[derive(Clone, Copy, Debug)]

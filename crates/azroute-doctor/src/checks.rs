@@ -4,9 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 
-use azroute_engine::finding::{Finding, Severity};
-use azroute_engine::nsg::{AppliedTo, SecurityEngine, nsg_rules};
-use azroute_engine::trace::{Owner, TraceRequest, TraceSource};
 use azroute_engine::*;
 use azroute_model::*;
 use ipnet::IpNet;
@@ -33,7 +30,7 @@ impl Doctor<'_, '_> {
     pub(crate) fn route_table_checks(&self, out: &mut Vec<Finding>) {
         let snap = self.snap;
         let associations = self.associations();
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         for (ti, table) in snap.route_tables.iter().enumerate() {
             let t = RouteTableIdx(ti as u32);
             let subnets = &associations[ti];
@@ -61,20 +58,21 @@ impl Doctor<'_, '_> {
             }
             // Limits (§3.6).
             let n = table.routes.len();
-            if n > self.routes.options.max_routes_per_table {
+            if n > self.routes.options().max_routes_per_table {
                 out.push(
                     Finding::new(
                         "RouteLimitExceeded",
                         Severity::Error,
                         format!(
                             "route table `{}` has {n} routes, more than the {} Azure allows",
-                            table.name, self.routes.options.max_routes_per_table
+                            table.name,
+                            self.routes.options().max_routes_per_table
                         ),
                         "summarise routes (fewer, shorter prefixes) or split the subnets over several tables",
                     )
                     .resource(&id),
                 );
-            } else if n > self.routes.options.warn_routes_per_table {
+            } else if n > self.routes.options().warn_routes_per_table {
                 out.push(
                     Finding::new(
                         "RouteLimitExceeded",
@@ -205,7 +203,7 @@ impl Doctor<'_, '_> {
     /// A virtual-appliance next hop: owned, reachable, forwarding (§3.3, §6.2, §6.3).
     fn appliance_checks(&self, t: RouteTableIdx, r: &Route, ip: IpAddr, subnets: &[SubnetIdx], out: &mut Vec<Finding>) {
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let table = &snap.route_tables[t.index()];
         let owners: Vec<Owner> = self
             .tracer
@@ -234,11 +232,11 @@ impl Doctor<'_, '_> {
             let mut reachable = vec![v];
             reachable.extend(topo.connected_peerings(snap, v).filter_map(|p| topo.peerings[p.index()].remote_vnet));
             let Some(owner) =
-                owners.iter().find(|o| trace::Addressing::vnet_of(snap, o).is_some_and(|ov| reachable.contains(&ov)))
+                owners.iter().find(|o| Addressing::vnet_of(snap, o).is_some_and(|ov| reachable.contains(&ov)))
             else {
                 let where_ = owners
                     .iter()
-                    .find_map(|o| trace::Addressing::vnet_of(snap, o))
+                    .find_map(|o| Addressing::vnet_of(snap, o))
                     .map(|ov| snap.vnets[ov.index()].name.clone())
                     .unwrap_or_default();
                 out.push(
@@ -263,7 +261,7 @@ impl Doctor<'_, '_> {
                 Owner::Nic { nic, .. } => vec![*nic],
                 Owner::LoadBalancer { lb, .. } => {
                     let l = &snap.load_balancers[lb.index()];
-                    let ov = trace::Addressing::vnet_of(snap, owner).expect("filtered");
+                    let ov = Addressing::vnet_of(snap, owner).expect("filtered");
                     let global = topo.peering_between(snap, v, ov).is_some_and(|p| topo.peerings[p.index()].global);
                     if global && l.sku.eq_ignore_ascii_case("Basic") {
                         out.push(
@@ -402,7 +400,7 @@ impl Doctor<'_, '_> {
 
     pub(crate) fn peering_checks(&self, out: &mut Vec<Finding>) {
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let mut reported: BTreeSet<(VnetIdx, u64)> = BTreeSet::new();
         for (pi, p) in snap.peerings.iter().enumerate() {
             let status = &topo.peerings[pi];
@@ -551,7 +549,7 @@ impl Doctor<'_, '_> {
     /// Checks on each distinct route context's computed table.
     pub(crate) fn table_checks(&self, out: &mut Vec<Finding>) {
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         // Group subnets by context.
         let mut contexts: BTreeMap<String, (ContextKey, Vec<SubnetIdx>)> = BTreeMap::new();
         for i in 0..snap.subnets.len() {
@@ -891,7 +889,7 @@ impl Doctor<'_, '_> {
             let Ok(trace) = self.tracer.trace(TraceRequest {
                 source: TraceSource::External(probe_client),
                 destination: public,
-                protocol: azroute_engine::nsg::FlowProtocol::Tcp,
+                protocol: azroute_model::Protocol::Tcp,
                 source_port: 50000,
                 destination_port: 22,
             }) else {
@@ -919,7 +917,7 @@ impl Doctor<'_, '_> {
     pub(crate) fn nsg_checks(&self, out: &mut Vec<Finding>) {
         let snap = self.snap;
         let security = SecurityEngine::new(self.routes);
-        let host: IpAddr = azroute_engine::nsg::AZURE_HOST_IP.parse::<IpNet>().expect("valid").addr();
+        let host: IpAddr = azroute_engine::AZURE_HOST_IP.parse::<IpNet>().expect("valid").addr();
         let mut checked: BTreeSet<(NsgIdx, u32)> = BTreeSet::new();
         for lb in &snap.load_balancers {
             for nic in lb.backend_nics.iter().filter_map(|b| b.resolved()) {
@@ -929,9 +927,9 @@ impl Doctor<'_, '_> {
                     if !checked.insert((level.nsg, subnet.0)) {
                         continue;
                     }
-                    let flow = azroute_engine::nsg::Flow {
+                    let flow = azroute_engine::Flow {
                         direction: Direction::Inbound,
-                        protocol: azroute_engine::nsg::FlowProtocol::Tcp,
+                        protocol: azroute_model::Protocol::Tcp,
                         source: host,
                         source_port: None,
                         destination: snap.nics[nic.index()]
@@ -995,7 +993,7 @@ impl Doctor<'_, '_> {
         }
         // Gateways whose learned routes overlap the address space they serve.
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         for (vi, attachment) in topo.attachments.iter().enumerate() {
             let v = &snap.vnets[vi];
             for g in &attachment.gateways {

@@ -14,9 +14,7 @@ mod traffic;
 
 use std::collections::BTreeSet;
 
-use azroute_engine::RouteEngine;
-use azroute_engine::finding::{Finding, Severity};
-use azroute_engine::trace::Tracer;
+use azroute_engine::{Finding, RouteEngine, Severity, Tracer};
 use azroute_model::*;
 
 pub use catalogue::{CHECKS, Check};
@@ -62,7 +60,7 @@ pub(crate) struct Doctor<'e, 's> {
 
 /// Runs every check on an estate.
 pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
-    let snap = routes.snap;
+    let snap = routes.snap();
     let mut tracer = Tracer::new(routes);
     // Routing-only traces: NSG problems are per rule, and checked on their own.
     tracer.evaluate_nsgs = false;

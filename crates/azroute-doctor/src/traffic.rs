@@ -5,9 +5,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
-use azroute_engine::finding::{Finding, Severity};
-use azroute_engine::nsg::FlowProtocol;
-use azroute_engine::trace::{Trace, TraceRequest, TraceSource};
 use azroute_engine::*;
 use azroute_model::*;
 use ipnet::IpNet;
@@ -93,7 +90,7 @@ impl Doctor<'_, '_> {
 
     pub(crate) fn traffic_checks(&self, max_traces: usize, out: &mut Vec<Finding>) -> TrafficStats {
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let reps = self.representatives();
         let appliance = |table: &EffectiveRouteTable, ip: IpAddr| {
             table
@@ -114,7 +111,7 @@ impl Doctor<'_, '_> {
         let context_pairs: usize = row_counts.iter().sum();
         let mut pairs: Vec<(End, End)> = Vec::new();
         let estate_prefixes: Vec<IpNet> = snap.subnets.iter().flat_map(|s| s.prefixes.iter().copied()).collect();
-        let estate = azroute_engine::ranges::RangeSet::new(&estate_prefixes);
+        let estate = azroute_engine::RangeSet::new(&estate_prefixes);
         let in_estate = |ip: IpAddr| estate.contains(ip);
         for (a, ra) in reps.iter().enumerate() {
             let mut probed: Vec<IpAddr> = Vec::new();
@@ -199,7 +196,7 @@ impl Doctor<'_, '_> {
                 let request = TraceRequest {
                     source,
                     destination,
-                    protocol: FlowProtocol::Tcp,
+                    protocol: Protocol::Tcp,
                     source_port: 50000,
                     destination_port: 443,
                 };

@@ -13,7 +13,7 @@ use azroute_model::*;
 use ipnet::IpNet;
 
 use crate::finding::{Finding, Severity};
-use crate::nsg::{AppliedTo, Flow, FlowProtocol, NsgEvaluation, SecurityEngine};
+use crate::nsg::{AppliedTo, Flow, NsgEvaluation, SecurityEngine};
 use crate::route::*;
 use crate::{RouteEngine, RouteError};
 
@@ -124,7 +124,7 @@ pub enum TraceSource {
 pub struct TraceRequest {
     pub source: TraceSource,
     pub destination: IpAddr,
-    pub protocol: FlowProtocol,
+    pub protocol: Protocol,
     pub source_port: u16,
     pub destination_port: u16,
 }
@@ -311,7 +311,7 @@ enum Start {
 struct Packet {
     src: IpAddr,
     dst: IpAddr,
-    protocol: FlowProtocol,
+    protocol: Protocol,
     sport: u16,
     dport: u16,
 }
@@ -381,7 +381,7 @@ impl<'e, 's> Tracer<'e, 's> {
     pub fn new(routes: &'e RouteEngine<'s>) -> Tracer<'e, 's> {
         Tracer {
             security: SecurityEngine::new(routes),
-            addressing: Addressing::build(routes.snap),
+            addressing: Addressing::build(routes.snap()),
             routes,
             evaluate_nsgs: true,
             virtual_hosts: false,
@@ -390,7 +390,7 @@ impl<'e, 's> Tracer<'e, 's> {
     }
 
     fn snap(&self) -> &'s Snapshot {
-        self.routes.snap
+        self.routes.snap()
     }
 
     /// Adds a note to a hop, building its text only when details are wanted.
@@ -405,7 +405,7 @@ impl<'e, 's> Tracer<'e, 's> {
     }
 
     fn options(&self) -> &ModelOptions {
-        &self.routes.options
+        self.routes.options()
     }
 
     /// The NIC that owns an address, if exactly one does.
@@ -425,7 +425,7 @@ impl<'e, 's> Tracer<'e, 's> {
     /// On-premises prefixes (gateway prefixes) containing an address, with their gateway.
     fn on_premises_gateway(&self, ip: IpAddr) -> Option<GatewayIdx> {
         let mut best: Option<(u8, GatewayIdx)> = None;
-        for (g, prefixes) in self.routes.topology.gateway_prefixes.iter().enumerate() {
+        for (g, prefixes) in self.routes.topology().gateway_prefixes.iter().enumerate() {
             for gp in prefixes {
                 if gp.prefix.contains(&ip) && best.is_none_or(|(len, _)| gp.prefix.prefix_len() > len) {
                     best = Some((gp.prefix.prefix_len(), GatewayIdx(g as u32)));
@@ -914,7 +914,7 @@ impl<'e, 's> Tracer<'e, 's> {
                         })
                         .unwrap_or_default();
                     let mut hop = Hop::new(HopKind::PrivateEndpoint, name, id.clone(), Some(pkt.dst));
-                    if pkt.protocol != FlowProtocol::Tcp {
+                    if pkt.protocol != Protocol::Tcp {
                         self.note(&mut hop.notes, || "private endpoints carry TCP only".to_string());
                     }
                     // §5.5: a default route to an NVA does not capture private-endpoint traffic.
@@ -942,7 +942,7 @@ impl<'e, 's> Tracer<'e, 's> {
                         );
                     }
                     walk.hops.push(hop);
-                    return Ok(walk.finish(if pkt.protocol == FlowProtocol::Tcp {
+                    return Ok(walk.finish(if pkt.protocol == Protocol::Tcp {
                         Verdict::DeliveredToAzureService
                     } else {
                         Verdict::Dropped
@@ -950,7 +950,9 @@ impl<'e, 's> Tracer<'e, 's> {
                 }
                 NextHopType::VnetLocal | NextHopType::VNetPeering | NextHopType::VNetGlobalPeering => {
                     let target_vnet = match route.origin {
-                        RouteOrigin::Peering { peering } => self.routes.topology.peerings[peering.index()].remote_vnet,
+                        RouteOrigin::Peering { peering } => {
+                            self.routes.topology().peerings[peering.index()].remote_vnet
+                        }
                         _ => Some(vnet),
                     };
                     return self.deliver(walk, vnet, target_vnet, subnet, &table, pkt, forward_nics);
@@ -1040,7 +1042,7 @@ impl<'e, 's> Tracer<'e, 's> {
         dst: IpAddr,
     ) -> Vec<Finding> {
         let snap = self.snap();
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let mut out = Vec::new();
         let v = &snap.vnets[vnet.index()];
         if let Some(target) = self.in_some_vnet(dst)
@@ -1203,7 +1205,7 @@ impl<'e, 's> Tracer<'e, 's> {
         }
         walk.consulted_vnets.extend([from_vnet, to_vnet]);
         let snap = self.snap();
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let Some(p) = topo.peering_between(snap, from_vnet, to_vnet) else { return true };
         let from = &snap.vnets[from_vnet.index()];
         let to = &snap.vnets[to_vnet.index()];
@@ -1411,7 +1413,7 @@ impl<'e, 's> Tracer<'e, 's> {
         forward_nics: &HashSet<Endpoint>,
     ) -> Result<Option<NicIdx>, RouteError> {
         let snap = self.snap();
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let mut reachable = vec![vnet];
         reachable.extend(topo.connected_peerings(snap, vnet).filter_map(|p| topo.peerings[p.index()].remote_vnet));
         let owners: Vec<Owner> =
@@ -1555,7 +1557,7 @@ impl<'e, 's> Tracer<'e, 's> {
         forward_nics: &HashSet<Endpoint>,
     ) -> Result<PathTrace, RouteError> {
         let snap = self.snap();
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let (gateway, kinds): (Option<GatewayIdx>, Vec<GatewayRouteKind>) = match &route.origin {
             RouteOrigin::Gateway { gateway, kinds, .. } => (Some(*gateway), kinds.clone()),
             _ => {

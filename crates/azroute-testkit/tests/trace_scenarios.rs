@@ -3,7 +3,7 @@
 //! routing loop between NVAs, an asymmetric firewall path, forced tunnelling that breaks inbound
 //! connections to a public IP, and an NSG deny at the destination.
 
-use azroute_engine::trace::{HopKind, Trace, Verdict};
+use azroute_engine::{HopKind, Trace, Verdict};
 use azroute_model::*;
 use azroute_testkit::*;
 use serde_json::json;
@@ -251,7 +251,7 @@ fn t26_virtual_network_tag_widened_by_default_route() {
         ("Allow".to_string(), "defaultSecurityRules/AllowVnetInBound".to_string(), "subnet".to_string())
     );
     let engine = s.engine();
-    let security = azroute_engine::nsg::SecurityEngine::new(&engine);
+    let security = azroute_engine::SecurityEngine::new(&engine);
     let subnet = s.snapshot.find_subnet("v/s").unwrap();
     assert!(security.virtual_network_tag(subnet).contains(&"0.0.0.0/0".parse().unwrap()));
     // Without the route the tag is the VNet and the Azure host IP.

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use azroute_engine::nsg::FlowProtocol;
+use azroute_model::Protocol;
 use clap::{Args, ValueEnum};
 
 use crate::input::CliError;
@@ -121,12 +121,12 @@ pub enum ProtocolArg {
     Icmp,
 }
 
-impl From<ProtocolArg> for FlowProtocol {
-    fn from(protocol: ProtocolArg) -> FlowProtocol {
+impl From<ProtocolArg> for Protocol {
+    fn from(protocol: ProtocolArg) -> Protocol {
         match protocol {
-            ProtocolArg::Tcp => FlowProtocol::Tcp,
-            ProtocolArg::Udp => FlowProtocol::Udp,
-            ProtocolArg::Icmp => FlowProtocol::Icmp,
+            ProtocolArg::Tcp => Protocol::Tcp,
+            ProtocolArg::Udp => Protocol::Udp,
+            ProtocolArg::Icmp => Protocol::Icmp,
         }
     }
 }

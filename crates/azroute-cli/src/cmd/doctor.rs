@@ -1,8 +1,7 @@
 //! `azroute doctor`: every routing misconfiguration of an estate, explained, with the fix.
 
 use azroute_doctor::{DoctorConfig, catalogue};
-use azroute_engine::RouteEngine;
-use azroute_engine::finding::Severity;
+use azroute_engine::{RouteEngine, Severity};
 use azroute_report::doctor as report;
 
 use crate::args::{DoctorArgs, DoctorFormat, FailOnArg, SeverityArg};

@@ -3,8 +3,7 @@
 
 use std::net::IpAddr;
 
-use azroute_engine::RouteEngine;
-use azroute_engine::reach::{ReachQuery, reach, select_subnets};
+use azroute_engine::{ReachQuery, RouteEngine, reach, select_subnets};
 use azroute_model::{Snapshot, is_private_or_reserved};
 use azroute_report::reach as report;
 

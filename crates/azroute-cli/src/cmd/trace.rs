@@ -1,9 +1,6 @@
 //! `azroute trace`: a packet and its reply, hop by hop.
 
-use azroute_engine::RouteEngine;
-use azroute_engine::endpoints;
-use azroute_engine::finding::Severity;
-use azroute_engine::trace::{TraceRequest, Tracer};
+use azroute_engine::{RouteEngine, Severity, TraceRequest, Tracer};
 use azroute_report::trace as report;
 
 use crate::args::{TraceArgs, TraceFormat};
@@ -17,7 +14,7 @@ pub fn run(args: TraceArgs) -> Result<i32, CliError> {
     let engine = RouteEngine::new(snap, input::model_options(&args.model));
     let mut tracer = Tracer::new(&engine);
     tracer.virtual_hosts = args.assume_host;
-    let ends = endpoints::resolve(&tracer, &args.from, &args.to, args.assume_host)?;
+    let ends = azroute_engine::resolve_trace_endpoints(&tracer, &args.from, &args.to, args.assume_host)?;
     let request = TraceRequest {
         source: ends.source,
         destination: ends.destination,
