@@ -6,7 +6,8 @@
   az CLI output (the example's files, one per az command, with secrets planted where a careless
   collector would leak them);
 - crates/azroute-cli/tests/verify-fixtures/hub-spoke-agree/: Azure's effective routes for the example's
-  NICs, taken from azroute's own answer, in each accepted file shape;
+  NICs, taken from azroute's own answer, in each accepted file shape (current az, older az with
+  `"nextLink": null` and `"name": null`, PowerShell, REST example);
 - crates/azroute-cli/tests/verify-fixtures/hub-spoke-differ/: the same with known differences.
 
 Run from the repository root after `cargo build`: python3 tools/make_collect_fixtures.py
@@ -48,7 +49,15 @@ def routes(nic):
 
 
 def az_routes(rs):
-    """Routes as `az network nic show-effective-route-table -o json` prints them."""
+    """Routes as current az builds print `az network nic show-effective-route-table -o json`: the
+    REST body, without null keys (docs/azure-routing-rules.md §7.2), which is also what `routes -o json`
+    prints."""
+    return {"value": [dict(sorted(r.items())) for r in rs]}
+
+
+def az_routes_older(rs):
+    """The same as older az builds printed it: `"nextLink": null`, and `"name": null` on routes
+    without a name (verify accepts both)."""
     out = []
     for r in rs:
         r = dict(r)
@@ -175,7 +184,7 @@ def verify_sets():
         write(os.path.join(d, "nic-app1.json"), az_routes(rs["nic-app1"]))
         write(os.path.join(d, "nic-app2.json"), pascal(rs["nic-app2"]))
         write(os.path.join(d, "nic-shared.json"), rest_example(rs["nic-shared"], "nic-shared"))
-        write(os.path.join(d, "fw.json"), {"nicId": nic_id("nic-fw"), "effectiveRoutes": az_routes(rs["nic-fw"])})
+        write(os.path.join(d, "fw.json"), {"nicId": nic_id("nic-fw"), "effectiveRoutes": az_routes_older(rs["nic-fw"])})
 
     write_set("hub-spoke-agree", base)
 

@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use azroute_bench::{destinations, load, presets};
 use azroute_engine::RouteEngine;
-use azroute_ingest::generate::Preset;
+use azroute_generate::Preset;
 use azroute_model::ModelOptions;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 

@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use azroute_bench::{estate_dir, load, presets};
 use azroute_engine::RouteEngine;
-use azroute_ingest::generate::Preset;
+use azroute_generate::Preset;
 use azroute_ingest::{IngestOptions, load_path};
 use azroute_model::ModelOptions;
 use azroute_report::OutputFormat;

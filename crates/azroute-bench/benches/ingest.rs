@@ -2,7 +2,7 @@
 //! `--snapshot DIR` does.
 
 use azroute_bench::{estate_bytes, estate_dir, presets};
-use azroute_ingest::generate::Preset;
+use azroute_generate::Preset;
 use azroute_ingest::{IngestOptions, load_path};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 

@@ -11,7 +11,7 @@
 
 use std::path::PathBuf;
 
-use azroute_ingest::generate::{Preset, generate_to_dir};
+use azroute_generate::{Preset, generate_to_dir};
 use azroute_ingest::{IngestOptions, Loaded, load_path};
 
 /// The seed every benchmark estate is generated with.
@@ -38,7 +38,7 @@ pub fn estate_dir(preset: Preset) -> PathBuf {
         if dir.exists() {
             std::fs::remove_dir_all(&dir).expect("remove a half-written estate");
         }
-        let params = azroute_ingest::generate::GenerateParams { seed: SEED, ..preset.params() };
+        let params = azroute_generate::GenerateParams { seed: SEED, ..preset.params() };
         generate_to_dir(&params, &dir).expect("generate the benchmark estate");
         std::fs::write(&done, b"").expect("mark the estate complete");
     }

@@ -1,5 +1,7 @@
 //! The example estates embedded in the binary, usable as `--example NAME` by every command.
 
+use crate::input::CliError;
+
 /// One embedded estate: its files as `az` would have written them.
 pub struct Example {
     pub name: &'static str,
@@ -34,7 +36,7 @@ pub const EXAMPLES: &[Example] = &[
     },
     Example {
         name: "troubleshoot",
-        summary: "the seed guide's traps: forced tunnelling on a VM with a public IP, an NVA with IP forwarding off, a half-created peering, an unassociated route table, an asymmetric firewall path and two NVAs routing to each other",
+        summary: "the traps of Microsoft's \"diagnose a VM routing problem\" guide: forced tunnelling on a VM with a public IP, an NVA with IP forwarding off, a half-created peering, an unassociated route table, an asymmetric firewall path and two NVAs routing to each other",
         files: estate_files!("troubleshoot":
             "nic-list.json",
             "nsg-list.json",
@@ -48,6 +50,19 @@ pub const EXAMPLES: &[Example] = &[
 
 pub fn find(name: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.name.eq_ignore_ascii_case(name))
+}
+
+/// The example named `name`, or an error that suggests the closest names.
+pub fn named(name: &str) -> Result<&'static Example, CliError> {
+    find(name).ok_or_else(|| {
+        let names: Vec<&str> = EXAMPLES.iter().map(|e| e.name).collect();
+        let guess = match azroute_model::similar_names(name, names.iter().copied()).first() {
+            Some(close) => format!("; did you mean `{close}`?"),
+            None => String::new(),
+        };
+        CliError::new(format!("no example estate named `{name}`{guess}"))
+            .hint(format!("the examples are: {} (see `azroute examples`)", names.join(", ")))
+    })
 }
 
 /// The example's files as (display name, text) pairs for ingest.

@@ -1,42 +1,64 @@
 //! Loading the snapshot a command names, printing ingest diagnostics, and turning command-line
 //! options into model options.
 
-use std::io::Write;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
-use azroute_ingest::{IngestOptions, Loaded, Severity};
+use azroute_ingest::{Diagnostic, IngestOptions, Loaded, Severity};
 use azroute_model::*;
 
 use crate::args::*;
 use crate::examples;
 
-/// An error for the user: what went wrong and, where there is one, what to do about it.
+/// An error for the user: what went wrong and, where there is one, what to do about it; a
+/// command that checks many things (verify) lists each failure as a cause, printed before it.
 #[derive(Debug)]
 pub struct CliError {
     pub message: String,
     pub hint: Option<String>,
+    pub causes: Vec<CliError>,
 }
 
 impl CliError {
     pub fn new(message: impl Into<String>) -> CliError {
-        CliError { message: message.into(), hint: None }
+        CliError { message: message.into(), hint: None, causes: Vec::new() }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> CliError {
         self.hint = Some(hint.into());
         self
     }
+
+    pub fn causes(mut self, causes: Vec<CliError>) -> CliError {
+        self.causes = causes;
+        self
+    }
+
+    /// `error: …` and `  hint: …` lines, causes first.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for cause in &self.causes {
+            out.push_str(&cause.render());
+        }
+        out.push_str(&format!("error: {}\n", self.message));
+        if let Some(hint) = &self.hint {
+            out.push_str(&format!("  hint: {hint}\n"));
+        }
+        out
+    }
 }
 
 impl From<LookupError> for CliError {
     fn from(err: LookupError) -> CliError {
         let hint = match &err {
-            LookupError::NotFound { kind, .. } => {
-                format!(
-                    "names are matched case-insensitively; give the full resource id if the {} is not found by name",
-                    kind.noun()
-                )
+            LookupError::NotFound { kind, .. } => format!(
+                "names are matched case-insensitively; give RESOURCE-GROUP/NAME or the full resource id if the {} \
+                 is not found by name",
+                kind.noun()
+            ),
+            LookupError::Ambiguous { .. } => {
+                "name one as RESOURCE-GROUP/NAME or by its full id, as listed above".to_string()
             }
-            LookupError::Ambiguous { .. } => "pass the full resource id instead of the name".to_string(),
         };
         CliError::new(err.to_string()).hint(hint)
     }
@@ -49,34 +71,53 @@ impl From<azroute_engine::RouteError> for CliError {
     }
 }
 
-/// How many warnings to print without `--verbose`.
-const WARNING_LIMIT: usize = 20;
+impl From<azroute_engine::EndpointError> for CliError {
+    fn from(err: azroute_engine::EndpointError) -> CliError {
+        let hint = err.hint();
+        CliError::new(err.to_string()).hint(hint)
+    }
+}
+
+/// Warnings (and, with `--verbose`, what was read) wait here until the command has answered or
+/// failed, so that the error that matters comes first (`main` prints them last).
+static DEFERRED: Mutex<String> = Mutex::new(String::new());
+
+/// Takes the deferred warnings, for `main` to print.
+pub fn take_deferred() -> String {
+    std::mem::take(&mut *DEFERRED.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+fn defer(text: &str) {
+    DEFERRED.lock().unwrap_or_else(|e| e.into_inner()).push_str(text);
+}
 
 /// Loads the snapshot (or example), prints diagnostics to stderr, and fails on errors.
 pub fn load(args: &SnapshotArgs) -> Result<Loaded, CliError> {
     let loaded = match (&args.example, &args.snapshot) {
         (Some(name), _) => azroute_ingest::load_texts(&example_texts(name)?),
-        (None, Some(path)) => azroute_ingest::load_path(path, &IngestOptions { max_file_size: args.max_file_size }),
+        (None, Some(path)) => azroute_ingest::load_path(path, &ingest_options(&args.load)),
         (None, None) => {
             return Err(CliError::new("no snapshot given").hint("pass `--snapshot PATH` or `--example NAME`"));
         }
     };
-    checked(loaded, args, "the snapshot")
+    require_network_resources(checked(loaded, &args.load, "the snapshot")?, args.snapshot.as_deref())
+}
+
+pub fn ingest_options(args: &LoadArgs) -> IngestOptions {
+    IngestOptions { max_file_size: args.max_file_size }
 }
 
 /// The files of an embedded example.
 fn example_texts(name: &str) -> Result<Vec<(String, String)>, CliError> {
-    let Some(example) = examples::find(name) else {
-        let names: Vec<&str> = examples::EXAMPLES.iter().map(|e| e.name).collect();
-        return Err(CliError::new(format!("no example estate named `{name}`"))
-            .hint(format!("the examples are: {} (see `azroute examples`)", names.join(", "))));
-    };
-    Ok(examples::texts(example))
+    Ok(examples::texts(examples::named(name)?))
 }
 
 /// Prints a load's diagnostics and refuses one with errors.
-fn checked(loaded: Loaded, args: &SnapshotArgs, what: &str) -> Result<Loaded, CliError> {
-    report_diagnostics(&loaded, args);
+fn checked(loaded: Loaded, args: &LoadArgs, what: &str) -> Result<Loaded, CliError> {
+    report_diagnostics(&loaded.diagnostics, args);
+    if args.verbose {
+        defer(&read_summary(&loaded));
+    }
     let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     if errors > 0 {
         return Err(CliError::new(format!(
@@ -88,19 +129,37 @@ fn checked(loaded: Loaded, args: &SnapshotArgs, what: &str) -> Result<Loaded, Cl
 }
 
 /// Loads one side of a comparison: a path, or `example:NAME`.
-pub fn load_spec(spec: &str, args: &SnapshotArgs, what: &str) -> Result<Loaded, CliError> {
+pub fn load_spec(spec: &str, args: &LoadArgs, what: &str) -> Result<Loaded, CliError> {
     let loaded = match spec.strip_prefix("example:") {
         Some(name) => azroute_ingest::load_texts(&example_texts(name)?),
-        None => {
-            azroute_ingest::load_path(std::path::Path::new(spec), &IngestOptions { max_file_size: args.max_file_size })
-        }
+        None => azroute_ingest::load_path(std::path::Path::new(spec), &ingest_options(args)),
     };
-    checked(loaded, args, what)
+    require_network_resources(checked(loaded, args, what)?, Some(std::path::Path::new(spec)))
+}
+
+/// The snapshot options that name a `diff` side (a path or `example:NAME`) to other commands,
+/// quoted for a POSIX shell where needed, for commands the user can paste.
+pub fn snapshot_args_of_spec(spec: &str) -> String {
+    match spec.strip_prefix("example:") {
+        Some(name) => format!("--example {}", shell_word(name)),
+        None => format!("--snapshot {}", shell_word(spec)),
+    }
+}
+
+/// A word as a POSIX shell reads it back: as is when it holds only safe characters, else in
+/// single quotes.
+fn shell_word(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }
 
 /// The live snapshot with a plan (or any snapshot) laid over it.
 pub fn load_with_overlay(args: &SnapshotArgs, plan: &std::path::Path) -> Result<Loaded, CliError> {
-    let options = IngestOptions { max_file_size: args.max_file_size };
+    let options = ingest_options(&args.load);
     let loaded = match (&args.example, &args.snapshot) {
         (Some(name), _) => azroute_ingest::load_overlay_on_texts(&example_texts(name)?, plan, &options),
         (None, Some(path)) => azroute_ingest::load_overlay(path, plan, &options),
@@ -108,60 +167,90 @@ pub fn load_with_overlay(args: &SnapshotArgs, plan: &std::path::Path) -> Result<
             return Err(CliError::new("no snapshot given").hint("pass `--snapshot PATH` or `--example NAME`"));
         }
     };
-    checked(loaded, args, "the snapshot with the plan applied")
+    let loaded = checked(loaded, &args.load, "the snapshot with the plan applied")?;
+    require_network_resources(loaded, args.snapshot.as_deref())
 }
 
-fn report_diagnostics(loaded: &Loaded, args: &SnapshotArgs) {
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
-    let mut warnings = 0usize;
-    for d in &loaded.diagnostics {
-        let show = match d.severity {
-            Severity::Error => true,
-            Severity::Warning => {
-                warnings += 1;
-                !args.quiet && (args.verbose || warnings <= WARNING_LIMIT)
-            }
-            Severity::Info => args.verbose,
-        };
-        if show {
-            let _ = writeln!(err, "{d}");
-        }
+/// Every question needs network resources: a snapshot without any (a `package.json`, an
+/// editor's settings, an export that wrote only an error) is refused, naming where it looked.
+fn require_network_resources(loaded: Loaded, path: Option<&std::path::Path>) -> Result<Loaded, CliError> {
+    if loaded.snapshot.has_network_resources() {
+        return Ok(loaded);
     }
-    if !args.verbose && !args.quiet && warnings > WARNING_LIMIT {
-        let _ = writeln!(err, "… and {} more warning(s); run with --verbose to see them all", warnings - WARNING_LIMIT);
+    let place = path.map(|p| format!("`{}`", p.display())).unwrap_or_else(|| "the input".to_string());
+    Err(CliError::new(format!("no Azure network resources were found in {place}")).hint(
+        "export them into a directory with `azroute collect`, or with `az network vnet list -o json`, `az network nic list -o json`, `az network route-table list -o json` and `az network nsg list -o json` (see the README)",
+    ))
+}
+
+/// Prints errors now; folds warnings by code (the first in full, then a count) and defers
+/// them, so a command's own error comes first. `--verbose` lists every warning and info.
+pub fn report_diagnostics(diagnostics: &[Diagnostic], args: &LoadArgs) {
+    let mut errors = String::new();
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        errors.push_str(&format!("{d}\n"));
     }
+    crate::output::print_stderr(&errors);
+    if args.quiet {
+        return;
+    }
+    let mut later = String::new();
     if args.verbose {
-        let s = &loaded.stats;
-        let snap = &loaded.snapshot;
-        let _ = writeln!(
-            err,
-            "read {} file(s), {} bytes, {} resource(s): {} VNets, {} subnets, {} peerings, {} route tables, {} NICs, {} VMs, {} gateways, {} local gateways, {} connections, {} NSGs, {} private endpoints, {} load balancers, {} public IPs{}",
-            s.files,
-            s.bytes,
-            s.resources,
-            snap.vnets.len(),
-            snap.subnets.len(),
-            snap.peerings.len(),
-            snap.route_tables.len(),
-            snap.nics.len(),
-            snap.vms.len(),
-            snap.gateways.len(),
-            snap.local_gateways.len(),
-            snap.connections.len(),
-            snap.nsgs.len(),
-            snap.private_endpoints.len(),
-            snap.load_balancers.len(),
-            snap.public_ips.len(),
-            if snap.service_tags.is_some() { ", service tags" } else { "" }
-        );
-        for (ty, n) in &s.skipped_types {
-            let _ = writeln!(err, "skipped {n} resource(s) of unmodelled type {ty}");
+        for d in diagnostics.iter().filter(|d| d.severity != Severity::Error) {
+            later.push_str(&format!("{d}\n"));
         }
-        if s.untyped_objects > 0 {
-            let _ = writeln!(err, "skipped {} object(s) without a resource type", s.untyped_objects);
+    } else {
+        let mut by_code: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+        for d in diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
+            by_code.entry(d.code).or_default().push(d);
+        }
+        // In the order each code first appeared.
+        let mut codes: Vec<(&str, Vec<&Diagnostic>)> = by_code.into_iter().collect();
+        codes.sort_by_key(|(_, ds)| diagnostics.iter().position(|d| std::ptr::eq(d, ds[0])));
+        for (code, ds) in codes {
+            later.push_str(&format!("{}\n", ds[0]));
+            if ds.len() > 1 {
+                later.push_str(&format!(
+                    "  … and {} more {code} warning(s) like it; --verbose lists them\n",
+                    ds.len() - 1
+                ));
+            }
         }
     }
+    defer(&later);
+}
+
+/// What `--verbose` says was read.
+fn read_summary(loaded: &Loaded) -> String {
+    let s = &loaded.stats;
+    let snap = &loaded.snapshot;
+    let mut out = format!(
+        "read {} file(s), {} bytes, {} resource(s): {} VNets, {} subnets, {} peerings, {} route tables, {} NICs, {} VMs, {} gateways, {} local gateways, {} connections, {} NSGs, {} private endpoints, {} load balancers, {} public IPs{}\n",
+        s.files,
+        s.bytes,
+        s.resources,
+        snap.vnets.len(),
+        snap.subnets.len(),
+        snap.peerings.len(),
+        snap.route_tables.len(),
+        snap.nics.len(),
+        snap.vms.len(),
+        snap.gateways.len(),
+        snap.local_gateways.len(),
+        snap.connections.len(),
+        snap.nsgs.len(),
+        snap.private_endpoints.len(),
+        snap.load_balancers.len(),
+        snap.public_ips.len(),
+        if snap.service_tags.is_some() { ", service tags" } else { "" }
+    );
+    for (ty, n) in &s.skipped_types {
+        out.push_str(&format!("skipped {n} resource(s) of unmodelled type {ty}\n"));
+    }
+    if s.untyped_objects > 0 {
+        out.push_str(&format!("skipped {} object(s) without a resource type\n", s.untyped_objects));
+    }
+    out
 }
 
 /// Model options from the command line.
@@ -202,9 +291,19 @@ pub fn parse_ip_arg(flag: &str, text: &str) -> Result<std::net::IpAddr, CliError
     })
 }
 
+/// Prints a note to stderr (what the output leaves out).
+pub fn note(message: &str) {
+    crate::output::print_stderr(&format!("note: {message}\n"));
+}
+
+/// Prints a hint to stderr (something the user can add to get a better answer).
+pub fn hint(message: &str) {
+    crate::output::print_stderr(&format!("hint: {message}\n"));
+}
+
 /// Prints a warning to stderr.
 pub fn warn(message: &str) {
-    let _ = writeln!(std::io::stderr(), "warning: {message}");
+    crate::output::print_stderr(&format!("warning: {message}\n"));
 }
 
 /// The NIC a command names with `--nic` or `--vm` (its primary NIC).

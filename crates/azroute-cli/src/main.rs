@@ -30,20 +30,19 @@ fn main() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!("error: internal error in azroute{location}: {payload}");
-        eprintln!("  hint: this is a bug; please report it with the command you ran");
+        output::print_stderr(&format!(
+            "error: internal error in azroute{location}: {payload}\n  hint: this is a bug; please report it with the command you ran\n"
+        ));
         std::process::exit(2);
     }));
     let cli = args::Cli::parse();
     let code = match cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {}", err.message);
-            if let Some(hint) = &err.hint {
-                eprintln!("  hint: {hint}");
-            }
+            output::print_stderr(&err.render());
             2
         }
     };
+    output::print_stderr(&input::take_deferred());
     std::process::exit(code);
 }

@@ -1,4 +1,5 @@
-//! Writing results to stdout: a closed pipe (`azroute ... | head`) ends the program quietly.
+//! Writing results to stdout and messages to stderr: a closed pipe (`azroute ... | head`, or a
+//! closed stderr) ends the program quietly, never with a panic.
 
 use std::io::Write;
 
@@ -16,7 +17,7 @@ pub fn emit(text: &str) {
         if err.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("error: cannot write the output: {err}");
+        print_stderr(&format!("error: cannot write the output: {err}\n"));
         std::process::exit(2);
     }
 }
@@ -30,7 +31,15 @@ pub fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
         if err.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("error: cannot write the output: {err}");
+        print_stderr(&format!("error: cannot write the output: {err}\n"));
         std::process::exit(2);
+    }
+}
+
+/// Writes to stderr, ignoring failure: with stderr closed there is nobody to tell (`eprintln!`
+/// would panic, and a panic while panicking aborts).
+pub fn print_stderr(text: &str) {
+    if !text.is_empty() {
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
 }

@@ -249,3 +249,111 @@ fn what_if_a_plan_deletes_a_peering_and_a_route_table_association() {
     assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("deletes 1 resource")));
     assert_same_as_full(&["what-if", "--example", "hub-spoke", "--plan", plan.to_str().unwrap()], &v);
 }
+
+/// `azurerm_route` `default-via-fw` of rt-spoke1 as Terraform has it; the export holds the route
+/// inside its table.
+fn spoke1_default_route(next_hop_type: &str, next_hop_ip: Option<&str>) -> Value {
+    json!({
+        "id": format!("{SUB}/routeTables/rt-spoke1/routes/default-via-fw"), "name": "default-via-fw",
+        "resource_group_name": "rg-network", "route_table_name": "rt-spoke1", "address_prefix": "0.0.0.0/0",
+        "next_hop_type": next_hop_type, "next_hop_in_ip_address": next_hop_ip
+    })
+}
+
+fn route_change(actions: &[&str], before: Value, after: Value) -> Value {
+    json!([{
+        "address": "azurerm_route.spoke1_default", "mode": "managed", "type": "azurerm_route", "name": "spoke1_default",
+        "change": {"actions": actions, "before": before, "after": after, "after_unknown": {}}
+    }])
+}
+
+fn spoke1_subnet(v: &Value) -> &Value {
+    v["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["subnet"] == "vnet-spoke1/snet-workload")
+        .expect("snet-workload changed")
+}
+
+// Issue 11: a plan deleting a route the export holds inside its table printed "no changes".
+#[test]
+fn what_if_a_plan_deletes_a_route_an_export_holds_inline() {
+    let dir = temp_dir("what-if-inline-delete");
+    let plan = write_plan(
+        &dir,
+        route_change(&["delete"], spoke1_default_route("VirtualAppliance", Some("10.0.1.4")), Value::Null),
+    );
+    let run = azroute(&["what-if", "--example", "hub-spoke", "--plan", plan.to_str().unwrap(), "-o", "json"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let v = run.json();
+    let removed = &spoke1_subnet(&v)["removed"];
+    assert!(removed.as_array().unwrap().iter().any(|r| r["name"] == "default-via-fw"), "{v:#}");
+    assert_same_as_full(&["what-if", "--example", "hub-spoke", "--plan", plan.to_str().unwrap()], &v);
+}
+
+// Issue 11: updating such a route failed with ConflictingDuplicate.
+#[test]
+fn what_if_a_plan_updates_a_route_an_export_holds_inline() {
+    let dir = temp_dir("what-if-inline-update");
+    let before = spoke1_default_route("VirtualAppliance", Some("10.0.1.4"));
+    let plan = write_plan(&dir, route_change(&["update"], before, spoke1_default_route("None", None)));
+    let run = azroute(&["what-if", "--example", "hub-spoke", "--plan", plan.to_str().unwrap(), "-o", "json"]);
+    assert!(!run.stderr.contains("ConflictingDuplicate"), "{}", run.stderr);
+    let v = run.json();
+    let changed = &spoke1_subnet(&v)["changed"][0];
+    assert_eq!(changed["after"]["nextHopType"], "None", "{v:#}");
+}
+
+// Issue 11: a rule updated from Allow to Deny reported no reachability change.
+#[test]
+fn what_if_a_plan_turns_an_inline_nsg_rule_to_deny() {
+    let dir = temp_dir("what-if-inline-rule");
+    let rule = |access: &str| {
+        json!({
+            "id": format!("{SUB}/networkSecurityGroups/nsg-nva/securityRules/allow-spokes-and-onprem"),
+            "name": "allow-spokes-and-onprem", "resource_group_name": "rg-network", "network_security_group_name": "nsg-nva",
+            "access": access, "direction": "Inbound", "priority": 100, "protocol": "*", "source_port_range": "*",
+            "destination_port_range": "*", "source_address_prefixes": ["10.0.0.0/8", "172.16.0.0/12"],
+            "destination_address_prefix": "*"
+        })
+    };
+    let plan = write_plan(
+        &dir,
+        json!([{
+            "address": "azurerm_network_security_rule.nva", "mode": "managed", "type": "azurerm_network_security_rule", "name": "nva",
+            "change": {"actions": ["update"], "before": rule("Allow"), "after": rule("Deny"), "after_unknown": {}}
+        }]),
+    );
+    let run = azroute(&["what-if", "--example", "hub-spoke", "--plan", plan.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(run.code, 1, "traffic through the NVA is lost: {}", run.stderr);
+    let v = run.json();
+    assert!(v["reachability"].as_array().unwrap().iter().any(|c| c["change"] == "Lost"), "{v:#}");
+}
+
+// Issue 11: a change of case in a name was invisible; an id in another case is the same resource.
+#[test]
+fn diff_sees_a_name_in_another_case_but_not_an_id_in_another_case() {
+    let renamed = exported("diff-name-case");
+    edit(&renamed, "route-table-list.json", |tables| {
+        let table = tables.as_array_mut().unwrap().iter_mut().find(|t| t["name"] == "rt-spoke1").unwrap();
+        let route = table["routes"].as_array_mut().unwrap().iter_mut().find(|r| r["name"] == "default-via-fw").unwrap();
+        route["name"] = json!("Default-Via-FW");
+    });
+    let v =
+        azroute(&["diff", "--before", "example:hub-spoke", "--after", renamed.to_str().unwrap(), "-o", "json"]).json();
+    let changed = &spoke1_subnet(&v)["changed"][0];
+    assert_eq!(changed["fields"], json!(["name"]), "{v:#}");
+    let recased = exported("diff-id-case");
+    edit(&recased, "route-table-list.json", |tables| {
+        let table = tables.as_array_mut().unwrap().iter_mut().find(|t| t["name"] == "rt-spoke1").unwrap();
+        for route in table["routes"].as_array_mut().unwrap() {
+            let upper = route["id"].as_str().unwrap().to_uppercase();
+            route["id"] = json!(upper);
+        }
+    });
+    let v = azroute(&["diff", "--before", "example:hub-spoke", "--after", recased.to_str().unwrap(), "-o", "json"])
+        .ok()
+        .json();
+    assert!(v["routes"].as_array().unwrap().is_empty() && v["reachability"].as_array().unwrap().is_empty(), "{v:#}");
+}

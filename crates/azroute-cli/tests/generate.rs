@@ -129,12 +129,22 @@ fn all_streams_every_nic_exactly_as_routes_nic() {
         assert!(entry["subnet"]["id"].as_str().expect("subnet").contains("/subnets/"));
         assert_eq!(entry["networkInterface"]["name"], nic.rsplit('/').next().expect("name"));
     }
-    // CSV: the table's columns after NIC and Subnet, one row per route of every NIC.
+    // CSV: the NIC's id and name, the subnet's id and `vnet/subnet`, then the table's columns,
+    // one row per route of every NIC.
     let csv = azroute(&["routes", "--snapshot", snap, "--all", "-o", "csv"]).ok();
     let mut lines = csv.stdout.lines();
-    assert_eq!(lines.next(), Some("NIC,Subnet,Source,State,Address Prefix,Next Hop Type,Next Hop IP,Name"));
+    assert_eq!(
+        lines.next(),
+        Some("NIC,NIC Name,Subnet,VNet/Subnet,Source,State,Address Prefix,Next Hop Type,Next Hop IP,Name")
+    );
     let rows = entries.iter().map(|e| e["value"].as_array().expect("routes").len()).sum::<usize>();
     assert_eq!(lines.count(), rows);
+    for line in csv.stdout.lines().skip(1).step_by(97) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[1], cells[0].rsplit('/').next().expect("NIC name"), "{line}");
+        let (vnet, subnet) = cells[3].split_once('/').expect("vnet/subnet");
+        assert!(cells[2].ends_with(&format!("virtualNetworks/{vnet}/subnets/{subnet}")), "{line}");
+    }
     // With --explain every entry carries notes; a table is refused with a hint.
     let explained = azroute(&["routes", "--snapshot", snap, "--all", "-o", "json", "--explain"]).ok().json();
     assert!(explained["value"][0]["notes"].is_array());

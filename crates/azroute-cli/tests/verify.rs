@@ -44,6 +44,30 @@ fn verify_agrees_with_matching_routes_in_every_file_shape() {
     azroute(&["verify", "--example", "hub-spoke", "--actual", &one]).ok();
 }
 
+/// Both az generations (§7.2): current builds print the REST body without null keys, exactly
+/// what `routes -o json` prints; older builds added `"nextLink": null` and `"name": null`.
+/// The agree set holds one of each, and verify agrees with both.
+#[test]
+fn verify_accepts_current_and_older_az_output_and_routes_json_is_the_current_form() {
+    let read = |file: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(repo(&format!("{AGREE}/{file}"))).unwrap()).unwrap()
+    };
+    let current = read("nic-app1.json");
+    assert!(current.get("nextLink").is_none(), "{current}");
+    assert!(current["value"].as_array().unwrap().iter().all(|r| !r.get("name").is_some_and(Value::is_null)));
+    let routes = azroute(&["routes", "--example", "hub-spoke", "--nic", "nic-app1", "-o", "json"]).ok().json();
+    assert_eq!(routes, current, "routes -o json is the current az form");
+    let older = read("fw.json");
+    assert_eq!(older["effectiveRoutes"]["nextLink"], Value::Null);
+    assert!(older["effectiveRoutes"].get("nextLink").is_some());
+    assert!(older["effectiveRoutes"]["value"].as_array().unwrap().iter().any(|r| r["name"].is_null()));
+    for file in ["nic-app1.json", "fw.json"] {
+        let one = repo_str(&format!("{AGREE}/{file}"));
+        let v = azroute(&["verify", "--example", "hub-spoke", "--actual", &one, "-o", "json"]).ok().json();
+        assert_eq!(v["summary"]["agreement"], 100.0, "{file}: {v}");
+    }
+}
+
 #[test]
 fn verify_reports_every_difference_with_its_likely_cause() {
     let run = verify_example(DIFFER, &["-o", "json"]);

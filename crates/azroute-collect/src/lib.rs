@@ -22,7 +22,6 @@
 pub mod az;
 pub mod manifest;
 pub mod redact;
-pub mod time;
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
@@ -248,8 +247,8 @@ pub fn collect(options: &CollectOptions, progress: &dyn Fn(&str)) -> Result<Coll
     let manifest = Manifest {
         azroute_manifest: MANIFEST_FORMAT,
         tool: options.tool.clone(),
-        collected_at: time::rfc3339(started),
-        finished_at: time::rfc3339(SystemTime::now()),
+        collected_at: rfc3339(started),
+        finished_at: rfc3339(SystemTime::now()),
         az_cli_version: az_version,
         complete,
         subscriptions: records,
@@ -344,13 +343,7 @@ impl Session<'_> {
             serde_json::to_string_pretty(&value).expect("JSON values serialize")
         };
         let text = match wrapper {
-            Some((id_key, id, body_key)) => format!(
-                "{{\n  {}: {},\n  {}: {}\n}}",
-                Value::String(id_key.to_string()),
-                Value::String(id.to_string()),
-                Value::String(body_key.to_string()),
-                body.replace('\n', "\n  ")
-            ),
+            Some((id_key, id, body_key)) => wrap(id_key, id, body_key, &body),
             None => body,
         } + "\n";
         write_file(&self.out.join(rel), &text)?;
@@ -497,7 +490,9 @@ impl Session<'_> {
         if options.effective_routes {
             self.effective_routes(sub, vms.as_ref(), &mut record)?;
         }
-        if !record.failures.is_empty() {
+        // A NIC whose effective routes Azure did not return leaves the snapshot usable but the
+        // collection partial (exit 1), as any failed command does.
+        if !record.failures.is_empty() || !record.effective_route_failures.is_empty() {
             record.status = "partial".to_string();
         }
         Ok(record)
@@ -579,6 +574,28 @@ impl Session<'_> {
             }
         })
     }
+}
+
+/// `2025-04-02T13:45:07Z`: RFC 3339, UTC, whole seconds.
+pub fn rfc3339(time: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(time).to_string()
+}
+
+/// `{"<id_key>": "<id>", "<body_key>": <body>}`, pretty-printed, with az's output kept verbatim
+/// (its key order and layout, indented one level) rather than re-serialized.
+fn wrap(id_key: &str, id: &str, body_key: &str, body: &str) -> String {
+    use serde::ser::{SerializeMap, Serializer};
+    // Newlines only occur between tokens of a JSON text (never inside its strings), so indenting
+    // after each keeps it the same value.
+    let indented = body.replace('\n', "\n  ");
+    let raw = serde_json::value::RawValue::from_string(indented).expect("az's output was parsed as JSON");
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::pretty(&mut out);
+    let mut map = serializer.serialize_map(Some(2)).expect("writing to memory");
+    map.serialize_entry(id_key, id).expect("writing to memory");
+    map.serialize_entry(body_key, &raw).expect("writing to memory");
+    map.end().expect("writing to memory");
+    String::from_utf8(out).expect("JSON is UTF-8")
 }
 
 fn args(a: &[&str]) -> Vec<String> {
@@ -712,6 +729,29 @@ fn write_file(path: &Path, text: &str) -> Result<(), CollectError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn rfc3339_moments() {
+        let at = |s: u64| rfc3339(UNIX_EPOCH + Duration::from_secs(s));
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(at(1_743_601_507), "2025-04-02T13:45:07Z");
+        assert_eq!(at(4_107_542_399), "2100-02-28T23:59:59Z");
+    }
+
+    #[test]
+    fn wrapper_keeps_az_output_verbatim_and_parses() {
+        let body = "{\n  \"value\": [],\n  \"nextLink\": null\n}";
+        let text = wrap("nicId", "/x/\"q\"", "effectiveRoutes", body);
+        assert_eq!(
+            text,
+            "{\n  \"nicId\": \"/x/\\\"q\\\"\",\n  \"effectiveRoutes\": {\n    \"value\": [],\n    \"nextLink\": null\n  }\n}"
+        );
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["nicId"], "/x/\"q\"");
+        assert!(v["effectiveRoutes"]["value"].as_array().unwrap().is_empty());
+    }
 
     #[test]
     fn helpers() {

@@ -1,8 +1,8 @@
 //! The doctor's checks: the codes of the engine's catalogue that `azroute doctor` runs a check
 //! for (`--only`, `--explain`, SARIF rules), in the catalogue's order.
 
-use azroute_engine::finding::FindingCode;
-pub use azroute_engine::finding::{CHECKS, CodeInfo as Check};
+use azroute_engine::FindingCode;
+pub use azroute_engine::{CHECKS, CodeInfo as Check};
 
 /// The check with this code (any case).
 pub fn find(code: &str) -> Option<&'static Check> {

@@ -7,7 +7,7 @@
 //! family and one function per code; checks that need traffic (asymmetric paths, loops, black
 //! holes) run the trace engine over representative pairs of route contexts in `traffic.rs`.
 //! Every code, with its severity and documentation, is in the engine's catalogue
-//! ([`azroute_engine::finding::catalogue()`]); [`catalogue`] finds the doctor's checks.
+//! ([`azroute_engine::catalogue()`]); [`catalogue`] finds the doctor's checks.
 
 #![forbid(unsafe_code)]
 
@@ -19,8 +19,8 @@ use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use azroute_engine::RouteEngine;
-use azroute_engine::finding::{Finding, FindingCode, ResourceRef, Severity};
-use azroute_engine::trace::Tracer;
+use azroute_engine::Tracer;
+use azroute_engine::{Finding, FindingCode, ResourceRef, Severity};
 use azroute_model::*;
 
 pub use catalogue::{CHECKS, Check};
@@ -67,7 +67,7 @@ pub(crate) struct Doctor<'e, 's> {
 
 /// Runs every check on an estate.
 pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
-    let snap = routes.snap;
+    let snap = routes.snap();
     let mut tracer = Tracer::new(routes);
     // Routing-only traces: NSG problems are per rule, and checked on their own.
     tracer.evaluate_nsgs = false;

@@ -6,11 +6,10 @@ use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use azroute_engine::finding::*;
-use azroute_engine::nsg::FlowProtocol;
-use azroute_engine::ranges::RangeSet;
-use azroute_engine::trace::{Trace, TraceRequest, TraceSource};
 use azroute_engine::*;
+
+use azroute_engine::RangeSet;
+use azroute_engine::{Trace, TraceRequest, TraceSource};
 use azroute_model::*;
 use ipnet::IpNet;
 use rayon::prelude::*;
@@ -171,7 +170,7 @@ impl Doctor<'_, '_> {
     /// either direction involves an NVA (GatewaySubnet routes included).
     fn on_premises_pairs(&self, reps: &[Rep]) -> Vec<(End, End)> {
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let mut pairs = Vec::new();
         for (g, prefixes) in topo.gateway_prefixes.iter().enumerate() {
             let g = GatewayIdx(g as u32);
@@ -216,7 +215,7 @@ impl Doctor<'_, '_> {
                 let request = TraceRequest {
                     source,
                     destination,
-                    protocol: FlowProtocol::Tcp,
+                    protocol: Protocol::Tcp,
                     source_port: 50000,
                     destination_port: 443,
                 };

@@ -363,9 +363,9 @@ struct CauseContext<'a> {
 impl<'a> CauseContext<'a> {
     fn new(engine: &'a RouteEngine<'_>, table: &EffectiveRouteTable) -> CauseContext<'a> {
         CauseContext {
-            snap: engine.snap,
-            gateways: engine.topology.attachments[table.vnet.index()].gateways.clone(),
-            profile: engine.options.reserved_none_profile,
+            snap: engine.snap(),
+            gateways: engine.topology().attachments[table.vnet.index()].gateways.clone(),
+            profile: engine.options().reserved_none_profile,
         }
     }
 
@@ -456,7 +456,7 @@ pub fn cause_text(cause: &LikelyCause) -> String {
                 "gateway routes from an Azure Route Server or a Virtual WAN hub{via}: neither is modelled by azroute (or the serving gateway is outside the snapshot)"
             )
         }
-        LikelyCause::OlderReservedList => "Azure has no None route for 172.16.0.0/12: this platform still uses the older reserved-range list (172.16.0.0/12 was added later, routing reference §1.1)".to_string(),
+        LikelyCause::OlderReservedList => "Azure has no None route for 172.16.0.0/12: this platform still uses the older reserved-range list (172.16.0.0/12 was added later, docs/azure-routing-rules.md §1.1)".to_string(),
         LikelyCause::PlatformReservedRanges => "Azure adds None routes for reserved ranges seen on the live platform: compare with `--reserved-none-profile platform-observed`".to_string(),
         LikelyCause::ServiceTagsMissing => "service-endpoint routes need the Service Tags file: add `az network list-service-tags` output to the snapshot (`azroute collect --service-tags LOCATION`)".to_string(),
     }

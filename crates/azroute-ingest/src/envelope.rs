@@ -1,6 +1,6 @@
 //! One input file: reading it safely and recognising its envelope (a bare list, `{"value": …}`,
 //! Resource Graph `{"data": …}`, a REST spec example, the Service Tags file, a learned-routes
-//! wrapper, a single resource, or Terraform JSON, which `terraform.rs` reads).
+//! wrapper, a single resource, or Terraform JSON, which `terraform/` reads).
 
 use std::fmt;
 
@@ -8,7 +8,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 use crate::diag::Diagnostic;
 use crate::dto::*;
-use crate::lower::Pending;
+use crate::pending::Pending;
 
 /// Parses the text of one file into `pending`.
 ///
@@ -96,10 +96,10 @@ fn resource_raw(raw: &str, path: &str, pending: &mut Pending, file_text: &str) {
             };
             let ty = resource_type
                 .map(|t| t.to_ascii_lowercase())
-                .or_else(|| id.as_deref().and_then(crate::lower::type_from_id));
+                .or_else(|| id.as_deref().and_then(crate::values::type_from_id));
             match ty {
                 None => pending.untyped_objects += 1,
-                Some(t) if !crate::lower::is_modelled_type(&t) => {
+                Some(t) if !crate::values::is_modelled_type(&t) => {
                     *pending.skipped_types.entry(t).or_default() += 1;
                 }
                 Some(_) => {
@@ -225,102 +225,121 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-        let pending = self.pending;
-        let base = self.path;
-        let file_text = self.file_text;
-        let fast = self.fast;
-        let mut envelope = false;
-        let mut resource_keys = false;
-        let mut tags: Option<Vec<ServiceTagDto<'de>>> = None;
-        let mut change_number = 0i64;
-        let mut cloud = String::new();
-        let mut gateway_id: Option<String> = None;
-        let mut learned: Option<Vec<LearnedRouteDto<'de>>> = None;
-        let mut truncated = false;
-        let mut more_pages = false;
-        let mut responses: Vec<(String, &'de serde_json::value::RawValue)> = Vec::new();
-        let mut terraform = false;
+        let mut top = TopLevel::default();
         while let Some(key) = next_key(&mut map)? {
-            let k = key.as_str();
-            let is = |name: &str| k.eq_ignore_ascii_case(name);
-            if is("value") || is("data") {
-                envelope = true;
-                let path = format!("{base}.{k}");
-                map.next_value_seed(ListSeed {
-                    pending: &mut *pending,
-                    path,
-                    file_text,
-                    allow_table: is("data"),
-                    fast,
-                })?;
-            } else if is("values") {
-                envelope = true;
-                match map.next_value_seed(ValuesSeed { path: format!("{base}.values") })? {
-                    Values::Tags(list) => tags = Some(list),
-                    // Terraform's values representation (`{"root_module": …}`).
-                    Values::Object => terraform = true,
-                }
-            } else if is("changeNumber") {
-                change_number = map.next_value::<Option<i64>>()?.unwrap_or(0);
-            } else if is("cloud") {
-                cloud = map.next_value::<Option<Str<'de>>>()?.map(|c| c.as_str().to_string()).unwrap_or_default();
-            } else if is("gatewayId") {
-                gateway_id = map.next_value::<Option<Str<'de>>>()?.map(|g| g.as_str().to_string());
-                envelope = true;
-            } else if is("learnedRoutes") {
-                envelope = true;
-                learned = Some(map.next_value_seed(LearnedSeed)?);
-            } else if is("responses") {
-                envelope = true;
-                responses = map.next_value_seed(ResponsesSeed)?;
-            } else if is("resultTruncated") {
-                truncated = map.next_value::<Option<Flag>>()?.is_some_and(|f| f.0);
-            } else if is("$skipToken") || is("skip_token") || is("skipToken") {
-                more_pages = map.next_value::<Option<Str<'de>>>()?.is_some_and(|t| !t.as_str().is_empty());
-            } else if is("format_version")
-                || is("terraform_version")
-                || is("planned_values")
-                || is("resource_changes")
-                || is("prior_state")
-                || is("lineage")
-            {
-                // Terraform JSON (`terraform show -json`, or a raw state file): recognised here,
-                // read by `terraform::parse` once the whole envelope is known.
-                terraform = true;
-                skip(&mut map)?;
-            } else {
-                if is("id") || is("type") || is("properties") {
-                    resource_keys = true;
-                }
-                skip(&mut map)?;
-            }
+            top.read(key.as_str(), &mut map, self.pending, &self.path, self.file_text, self.fast)?;
         }
-        if terraform {
+        top.finish(self.pending, &self.path, self.file_text)
+    }
+}
+
+/// What the keys of a top-level object said, read in one pass (their order is free).
+#[derive(Default)]
+struct TopLevel<'de> {
+    envelope: bool,
+    resource_keys: bool,
+    tags: Option<Vec<ServiceTagDto<'de>>>,
+    change_number: i64,
+    cloud: String,
+    gateway_id: Option<String>,
+    learned: Option<Vec<LearnedRouteDto<'de>>>,
+    truncated: bool,
+    more_pages: bool,
+    responses: Vec<(String, &'de serde_json::value::RawValue)>,
+    terraform: bool,
+    error_body: Option<&'de serde_json::value::RawValue>,
+}
+
+impl<'de> TopLevel<'de> {
+    /// Reads the value of one key (lists of resources straight into `pending`).
+    fn read<A: MapAccess<'de>>(
+        &mut self,
+        k: &str,
+        map: &mut A,
+        pending: &mut Pending,
+        base: &str,
+        file_text: &str,
+        fast: bool,
+    ) -> Result<(), A::Error> {
+        let is = |name: &str| k.eq_ignore_ascii_case(name);
+        if is("value") || is("data") {
+            self.envelope = true;
+            let path = format!("{base}.{k}");
+            map.next_value_seed(ListSeed { pending, path, file_text, allow_table: is("data"), fast })?;
+        } else if is("values") {
+            self.envelope = true;
+            match map.next_value_seed(ValuesSeed { path: format!("{base}.values") })? {
+                Values::Tags(list) => self.tags = Some(list),
+                // Terraform's values representation (`{"root_module": …}`).
+                Values::Object => self.terraform = true,
+            }
+        } else if is("changeNumber") {
+            self.change_number = map.next_value::<Option<i64>>()?.unwrap_or(0);
+        } else if is("cloud") {
+            self.cloud = map.next_value::<Option<Str<'de>>>()?.map(|c| c.as_str().to_string()).unwrap_or_default();
+        } else if is("gatewayId") {
+            self.gateway_id = map.next_value::<Option<Str<'de>>>()?.map(|g| g.as_str().to_string());
+            self.envelope = true;
+        } else if is("learnedRoutes") {
+            self.envelope = true;
+            self.learned = Some(map.next_value_seed(LearnedSeed)?);
+        } else if is("responses") {
+            self.envelope = true;
+            self.responses = map.next_value_seed(ResponsesSeed)?;
+        } else if is("error") {
+            self.error_body = Some(map.next_value()?);
+        } else if is("resultTruncated") {
+            self.truncated = map.next_value::<Option<Flag>>()?.is_some_and(|f| f.0);
+        } else if is("$skipToken") || is("skip_token") || is("skipToken") {
+            self.more_pages = map.next_value::<Option<Str<'de>>>()?.is_some_and(|t| !t.as_str().is_empty());
+        } else if TERRAFORM_KEYS.iter().any(|t| is(t)) {
+            // Terraform JSON (`terraform show -json`, or a raw state file): recognised here,
+            // read by `terraform::parse` once the whole envelope is known.
+            self.terraform = true;
+            skip(map)?;
+        } else {
+            if is("id") || is("type") || is("properties") {
+                self.resource_keys = true;
+            }
+            skip(map)?;
+        }
+        Ok(())
+    }
+
+    /// What the object was, with what only the whole object tells (Service Tags, learned
+    /// routes, a REST example's body, a truncated Resource Graph page, an error response).
+    fn finish<E: de::Error>(self, pending: &mut Pending, base: &str, file_text: &str) -> Result<Shape, E> {
+        if self.terraform {
             return Ok(Shape::Terraform);
         }
-        if let Some(tags) = tags {
-            pending.service_tags(tags, change_number, cloud, &base);
+        if !self.envelope
+            && !self.resource_keys
+            && let Some(error) = self.error_body.and_then(azure_error)
+        {
+            pending.diagnostics.push(error.in_file(pending.file_path.clone()).at(format!("{base}.error")));
+            return Ok(Shape::Envelope);
         }
-        match (gateway_id, learned) {
-            (Some(id), Some(routes)) => pending.learned_routes(id, routes, &base),
+        if let Some(tags) = self.tags {
+            pending.service_tags(tags, self.change_number, self.cloud, base);
+        }
+        match (self.gateway_id, self.learned) {
+            (Some(id), Some(routes)) => pending.learned_routes(id, routes, base),
             (None, Some(_)) => pending.diagnostics.push(
                 Diagnostic::error("LearnedRoutesWithoutGateway", "a learned-routes file must name its gateway in `gatewayId`")
                     .in_file(pending.file_path.clone())
-                    .at(base.clone())
+                    .at(base.to_string())
                     .hint("wrap the output of `az network vnet-gateway list-learned-routes` as {\"gatewayId\": \"<gateway id>\", \"learnedRoutes\": <output>}"),
             ),
             _ => {}
         }
-        if !responses.is_empty() {
+        if let Some((status, body)) = self.responses.iter().reduce(|first, r| if r.0 < first.0 { r } else { first }) {
             // A REST spec example: use the 200 body, else the 201 body (the two can disagree).
-            responses.sort_by(|a, b| a.0.cmp(&b.0));
-            let (status, body) = (responses[0].0.clone(), responses[0].1);
             let mut part = Pending::new(pending.file, &pending.file_path);
             let path = format!("{base}.responses.{status}.body");
-            process(body.get(), &path, &mut part, file_text).map_err(de::Error::custom)?;
+            process(body.get(), &path, &mut part, file_text).map_err(E::custom)?;
             pending.absorb(part);
         }
-        if truncated || more_pages {
+        if self.truncated || self.more_pages {
             pending.diagnostics.push(
                 Diagnostic::warning(
                     "ResourceGraphIncomplete",
@@ -330,14 +349,34 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
                 .hint("page with `az graph query --first 1000 --skip-token …` and save every page into the snapshot"),
             );
         }
-        Ok(if envelope {
+        Ok(if self.envelope {
             Shape::Envelope
-        } else if resource_keys {
+        } else if self.resource_keys {
             Shape::Resource
         } else {
             Shape::Other
         })
     }
+}
+
+/// Top-level keys of Terraform JSON.
+const TERRAFORM_KEYS: [&str; 6] =
+    ["format_version", "terraform_version", "planned_values", "resource_changes", "prior_state", "lineage"];
+
+/// An Azure error response (`{"error": {"code": …, "message": …}}`, what az and ARM print when
+/// a call fails) saved instead of an export: an error naming its code and message.
+fn azure_error(raw: &serde_json::value::RawValue) -> Option<Diagnostic> {
+    let body: serde_json::Value = serde_json::from_str(raw.get()).ok()?;
+    let field = |name: &str| body.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))?.1.as_str();
+    let code = field("code")?;
+    let message = field("message").unwrap_or("");
+    Some(
+        Diagnostic::error(
+            "AzureErrorResponse",
+            format!("the file holds an Azure error response, not an export: {code}: {message}"),
+        )
+        .hint("the az or REST call that wrote it failed; fix its cause (for AuthorizationFailed, the Reader role on the subscription) and export again"),
+    )
 }
 
 fn read_resource_list<'de, A: SeqAccess<'de>>(

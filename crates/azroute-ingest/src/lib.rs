@@ -14,14 +14,18 @@
 
 #![forbid(unsafe_code)]
 
+mod arm;
+mod checks;
 mod diag;
 mod dto;
 mod envelope;
-pub mod generate;
 mod link;
-mod lower;
 pub mod observed;
+mod overlay;
+mod pending;
 mod terraform;
+mod unintended;
+mod values;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -64,7 +68,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     pub stats: IngestStats,
     /// Normalised ids of resources a Terraform plan in the input deletes (actions
-    /// `["delete"]`; replacements are not deletions). Empty for every other input.
+    /// `["delete"]`, and the old id of a replacement that changes it; a replacement that keeps
+    /// its id is not a deletion). Empty for every other input.
     pub deleted: Vec<String>,
 }
 
@@ -76,7 +81,8 @@ impl Loaded {
 
 /// Lists the `*.json` (and raw Terraform `*.tfstate`) files a path names: the file itself, or
 /// every one below a directory (recursively, sorted, so the answer never depends on directory
-/// order).
+/// order), leaving out hidden directories and `node_modules` below it (editor settings, git
+/// and npm files are not exports; a path named explicitly is always read).
 pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|err| {
         Diagnostic::error("SnapshotNotFound", format!("cannot read `{}`: {err}", path.display()))
@@ -93,7 +99,9 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         for entry in entries.flatten() {
             let p = entry.path();
             if p.is_dir() {
-                stack.push(p);
+                if !is_tooling_directory(&p) {
+                    stack.push(p);
+                }
             } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("tfstate"))
             {
                 out.push(p);
@@ -109,6 +117,12 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         .hint("export the estate with the `az` commands in the README into this directory"));
     }
     Ok(out)
+}
+
+/// A directory of tools rather than exports: hidden (`.vscode`, `.git`, `.terraform`) or
+/// `node_modules`.
+fn is_tooling_directory(dir: &Path) -> bool {
+    dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n == "node_modules")
 }
 
 thread_local! {
@@ -146,8 +160,8 @@ fn with_file_text<R>(path: &Path, options: &IngestOptions, f: impl FnOnce(&str) 
         buffer.reserve_exact((meta.len() as usize + 1).max(READ_BUFFER_MIN));
         // Opened read-only: azroute never writes its inputs.
         std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut buffer)).map_err(read_error)?;
-        let text = decode_str(&buffer).map_err(|d| d.in_file(&shown))?;
-        Ok(f(text))
+        let text = unintended::decode_text(&buffer).map_err(|d| d.in_file(&shown))?;
+        Ok(f(&text))
     })
 }
 
@@ -157,48 +171,20 @@ fn release_read_buffers() {
     READ_BUFFER.with(|b| *b.borrow_mut() = Vec::new());
 }
 
-/// [`decode`] without taking ownership.
-fn decode_str(bytes: &[u8]) -> Result<&str, Diagnostic> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(text)),
-        Err(err) => {
-            let offset = err.valid_up_to();
-            Err(Diagnostic::error("NotUtf8", format!("the file is not UTF-8 text (invalid byte at offset {offset})"))
-                .hint("Azure exports are UTF-8 JSON; was the file saved in another encoding (UTF-16 from PowerShell `>`)?"))
-        }
-    }
-}
-
-/// UTF-8 text of a file, without a byte-order mark (PowerShell writes one).
-fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..3);
-            }
-            Ok(text)
-        }
-        Err(err) => {
-            let offset = err.utf8_error().valid_up_to();
-            Err(Diagnostic::error("NotUtf8", format!("the file is not UTF-8 text (invalid byte at offset {offset})"))
-                .hint("Azure exports are UTF-8 JSON; was the file saved in another encoding (UTF-16 from PowerShell `>`)?"))
-        }
-    }
-}
-
-fn parse_one(index: usize, path: &str, text: &str) -> lower::Pending {
-    let mut pending = lower::Pending::new(index as u32, path);
+fn parse_one(index: usize, path: &str, text: &str) -> pending::Pending {
+    let mut pending = pending::Pending::new(index as u32, path);
     if let Err(diag) = envelope::parse_text(text, &mut pending) {
-        let mut failed = lower::Pending::new(index as u32, path);
-        failed.diagnostics.push(diag.in_file(path));
+        let mut failed = pending::Pending::new(index as u32, path);
+        failed.diagnostics.push(unintended::explain_parse_failure(text, diag).in_file(path));
         return failed;
     }
+    unintended::check_read_file(text, &mut pending);
     pending.shrink_to_fit();
     pending
 }
 
-fn finish(parts: Vec<lower::Pending>, files: Vec<SourceFile>, bytes: u64, mut early: Vec<Diagnostic>) -> Loaded {
-    let mut all = lower::Pending::merge(parts);
+fn finish(parts: Vec<pending::Pending>, files: Vec<SourceFile>, bytes: u64, mut early: Vec<Diagnostic>) -> Loaded {
+    let mut all = pending::Pending::merge(parts);
     let stats = IngestStats {
         files: files.len(),
         bytes,
@@ -217,7 +203,7 @@ fn finish(parts: Vec<lower::Pending>, files: Vec<SourceFile>, bytes: u64, mut ea
 
 /// What reading the files of one path gave, before linking.
 struct Parts {
-    parts: Vec<lower::Pending>,
+    parts: Vec<pending::Pending>,
     files: Vec<SourceFile>,
     bytes: u64,
 }
@@ -226,7 +212,7 @@ struct Parts {
 fn read_parts(path: &Path, options: &IngestOptions, first_file: usize) -> Result<Parts, Diagnostic> {
     let paths = discover(path)?;
     let files: Vec<SourceFile> = paths.iter().map(|p| SourceFile { path: p.display().to_string() }).collect();
-    let results: Vec<(lower::Pending, u64)> = paths
+    let results: Vec<(pending::Pending, u64)> = paths
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
@@ -234,7 +220,7 @@ fn read_parts(path: &Path, options: &IngestOptions, first_file: usize) -> Result
             match with_file_text(p, options, |text| (parse_one(first_file + i, &shown, text), text.len() as u64)) {
                 Ok(parsed) => parsed,
                 Err(diag) => {
-                    let mut failed = lower::Pending::new((first_file + i) as u32, &shown);
+                    let mut failed = pending::Pending::new((first_file + i) as u32, &shown);
                     failed.diagnostics.push(diag);
                     (failed, 0)
                 }
@@ -303,11 +289,11 @@ pub fn load_overlay_on_texts(base: &[(String, String)], overlay: &Path, options:
 }
 
 fn finish_overlay(base: Parts, over: Parts) -> Loaded {
-    let mut below = lower::Pending::default();
+    let mut below = pending::Pending::default();
     for part in base.parts {
         below.absorb(part);
     }
-    let mut above = lower::Pending::default();
+    let mut above = pending::Pending::default();
     for part in over.parts {
         above.absorb(part);
     }
@@ -320,7 +306,7 @@ fn finish_overlay(base: Parts, over: Parts) -> Loaded {
 /// Reads in-memory files (the embedded examples, tests) into one snapshot.
 pub fn load_texts(texts: &[(String, String)]) -> Loaded {
     let files: Vec<SourceFile> = texts.iter().map(|(name, _)| SourceFile { path: name.clone() }).collect();
-    let parts: Vec<lower::Pending> =
+    let parts: Vec<pending::Pending> =
         texts.iter().enumerate().map(|(i, (name, text))| parse_one(i, name, text)).collect();
     let bytes = texts.iter().map(|(_, t)| t.len() as u64).sum();
     finish(parts, files, bytes, Vec::new())
@@ -328,8 +314,8 @@ pub fn load_texts(texts: &[(String, String)]) -> Loaded {
 
 /// Reads in-memory bytes (possibly not UTF-8) as one file; for fuzzing and tests.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Loaded {
-    match decode(bytes.to_vec()) {
-        Ok(text) => load_texts(&[(name.to_string(), text)]),
+    match unintended::decode_text(bytes) {
+        Ok(text) => load_texts(&[(name.to_string(), text.into_owned())]),
         Err(diag) => Loaded {
             snapshot: Snapshot::default(),
             diagnostics: vec![diag.in_file(name)],

@@ -146,120 +146,133 @@ fn terraform_inputs_link_like_the_arm_export() {
         ["hub-spoke-3x/state.json", "hub-spoke-3x/plan.json", "hub-spoke-4x/state.json", "hub-spoke-4x/plan.json"]
     {
         let tf = load(path).snapshot;
-        let ids = |s: &Snapshot, f: fn(&Snapshot) -> Vec<String>| f(s);
-        let nic_view = |s: &Snapshot| -> Vec<String> {
-            s.nics
-                .iter()
-                .map(|n| {
-                    let cfg = n.primary_ip_config();
-                    format!(
-                        "{} fwd={} ip={:?} subnet={:?} nsg={:?} vm={:?} pe={:?}",
-                        n.id.key(),
-                        n.ip_forwarding,
-                        cfg.and_then(|c| c.private_ip),
-                        cfg.and_then(|c| c.subnet.as_ref())
-                            .and_then(|l| l.resolved())
-                            .map(|i| s.subnets[i.index()].id.key()),
-                        n.nsg.as_ref().and_then(|l| l.resolved()).map(|i| s.nsgs[i.index()].id.key()),
-                        n.vm.as_ref().and_then(|l| l.resolved()).map(|i| s.vms[i.index()].id.key()),
-                        n.private_endpoint.as_ref().map(|p| p.key()),
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(nic_view(&tf), nic_view(&arm), "{path}: NICs");
-        let subnet_view = |s: &Snapshot| -> Vec<String> {
-            s.subnets
-                .iter()
-                .map(|x| {
-                    format!(
-                        "{} {:?} rt={:?} nsg={:?} se={:?} pe={:?}",
-                        x.id.key(),
-                        x.prefixes,
-                        x.route_table.as_ref().and_then(|l| l.resolved()).map(|i| s.route_tables[i.index()].id.key()),
-                        x.nsg.as_ref().and_then(|l| l.resolved()).map(|i| s.nsgs[i.index()].id.key()),
-                        x.service_endpoints,
-                        x.private_endpoint_network_policies,
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(subnet_view(&tf), subnet_view(&arm), "{path}: subnets");
-        let vm_view = |s: &Snapshot| -> Vec<String> {
-            s.vms
-                .iter()
-                .map(|v| {
-                    let nics: Vec<Option<String>> =
-                        v.nics.iter().map(|l| l.resolved().map(|i| s.nics[i.index()].id.key())).collect();
-                    format!("{} {nics:?}", v.id.key())
-                })
-                .collect()
-        };
-        assert_eq!(ids(&tf, vm_view), ids(&arm, vm_view), "{path}: VMs");
-        let rules = |s: &Snapshot| -> Vec<String> {
-            s.nsgs
-                .iter()
-                .flat_map(|n| {
-                    let mut r: Vec<String> = n
-                        .rules
-                        .iter()
-                        .map(|r| {
-                            format!(
-                                "{} {} {} {:?} {:?} {:?} {:?} {:?}",
-                                r.id.key(),
-                                r.priority,
-                                r.direction.as_str(),
-                                r.access,
-                                r.protocol,
-                                r.sources,
-                                r.destinations,
-                                r.destination_ports
-                            )
-                        })
-                        .collect();
-                    r.sort();
-                    r
-                })
-                .collect()
-        };
-        assert_eq!(rules(&tf), rules(&arm), "{path}: NSG rules");
-        let peerings = |s: &Snapshot| -> Vec<String> {
-            s.peerings
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{} {} {:?} transit={} remote_gw={} fwd={}",
-                        p.id.key(),
-                        p.state.as_str(),
-                        p.remote_address_space,
-                        p.allow_gateway_transit,
-                        p.use_remote_gateways,
-                        p.allow_forwarded_traffic
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(peerings(&tf), peerings(&arm), "{path}: peerings");
-        let gateways = |s: &Snapshot| -> Vec<String> {
-            s.gateways
-                .iter()
-                .map(|g| {
-                    format!(
-                        "{} {} bgp={} ips={:?} vnet={:?}",
-                        g.id.key(),
-                        g.gateway_type.as_str(),
-                        g.bgp_enabled,
-                        g.instance_ips,
-                        g.vnet.as_ref().and_then(|l| l.resolved())
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(gateways(&tf), gateways(&arm), "{path}: gateways");
+        let views: [(&str, View); 6] = [
+            ("NICs", nic_view),
+            ("subnets", subnet_view),
+            ("VMs", vm_view),
+            ("NSG rules", rule_view),
+            ("peerings", peering_view),
+            ("gateways", gateway_view),
+        ];
+        for (what, view) in views {
+            assert_eq!(view(&tf), view(&arm), "{path}: {what}");
+        }
         assert_eq!(tf.private_endpoints.len(), 1);
         assert_eq!(tf.private_endpoints[0].ips, arm.private_endpoints[0].ips);
         assert_eq!(tf.private_endpoints[0].group_ids, arm.private_endpoints[0].group_ids);
     }
+}
+
+/// One kind of resource as text comparable across inputs (links by the ids of their targets).
+type View = fn(&Snapshot) -> Vec<String>;
+
+/// What a NIC links to, by the ids of its targets.
+fn nic_view(s: &Snapshot) -> Vec<String> {
+    s.nics
+        .iter()
+        .map(|n| {
+            let cfg = n.primary_ip_config();
+            format!(
+                "{} fwd={} ip={:?} subnet={:?} nsg={:?} vm={:?} pe={:?}",
+                n.id.key(),
+                n.ip_forwarding,
+                cfg.and_then(|c| c.private_ip),
+                cfg.and_then(|c| c.subnet.as_ref()).and_then(|l| l.resolved()).map(|i| s.subnets[i.index()].id.key()),
+                n.nsg.as_ref().and_then(|l| l.resolved()).map(|i| s.nsgs[i.index()].id.key()),
+                n.vm.as_ref().and_then(|l| l.resolved()).map(|i| s.vms[i.index()].id.key()),
+                n.private_endpoint.as_ref().map(|p| p.key()),
+            )
+        })
+        .collect()
+}
+
+fn subnet_view(s: &Snapshot) -> Vec<String> {
+    s.subnets
+        .iter()
+        .map(|x| {
+            format!(
+                "{} {:?} rt={:?} nsg={:?} se={:?} pe={:?}",
+                x.id.key(),
+                x.prefixes,
+                x.route_table.as_ref().and_then(|l| l.resolved()).map(|i| s.route_tables[i.index()].id.key()),
+                x.nsg.as_ref().and_then(|l| l.resolved()).map(|i| s.nsgs[i.index()].id.key()),
+                x.service_endpoints,
+                x.private_endpoint_network_policies,
+            )
+        })
+        .collect()
+}
+
+fn vm_view(s: &Snapshot) -> Vec<String> {
+    s.vms
+        .iter()
+        .map(|v| {
+            let nics: Vec<Option<String>> =
+                v.nics.iter().map(|l| l.resolved().map(|i| s.nics[i.index()].id.key())).collect();
+            format!("{} {nics:?}", v.id.key())
+        })
+        .collect()
+}
+
+/// Every NSG's rules, sorted within the NSG (Terraform lists them by name).
+fn rule_view(s: &Snapshot) -> Vec<String> {
+    s.nsgs
+        .iter()
+        .flat_map(|n| {
+            let mut r: Vec<String> = n
+                .rules
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {} {} {:?} {:?} {:?} {:?} {:?}",
+                        r.id.key(),
+                        r.priority,
+                        r.direction.as_str(),
+                        r.access,
+                        r.protocol,
+                        r.sources,
+                        r.destinations,
+                        r.destination_ports
+                    )
+                })
+                .collect();
+            r.sort();
+            r
+        })
+        .collect()
+}
+
+fn peering_view(s: &Snapshot) -> Vec<String> {
+    s.peerings
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} {:?} transit={} remote_gw={} fwd={}",
+                p.id.key(),
+                p.state.as_str(),
+                p.remote_address_space,
+                p.allow_gateway_transit,
+                p.use_remote_gateways,
+                p.allow_forwarded_traffic
+            )
+        })
+        .collect()
+}
+
+fn gateway_view(s: &Snapshot) -> Vec<String> {
+    s.gateways
+        .iter()
+        .map(|g| {
+            format!(
+                "{} {} bgp={} ips={:?} vnet={:?}",
+                g.id.key(),
+                g.gateway_type.as_str(),
+                g.bgp_enabled,
+                g.instance_ips,
+                g.vnet.as_ref().and_then(|l| l.resolved())
+            )
+        })
+        .collect()
 }
 
 /// A `terraform show -json` state of the root module's `(address, values)`.

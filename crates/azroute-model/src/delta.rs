@@ -1,91 +1,11 @@
-//! Comparing resources by content (what they say, not where they were read), and the delta
-//! between two snapshots of one estate when it is made only of changes the engine can apply
+//! The delta between two snapshots of one estate when it is made only of changes the engine can apply
 //! incrementally: a route table's routes, route table associations, peering settings and
 //! peering deletions.
 
-use std::fmt::Debug;
-
+use crate::content::{HasOrigin, SameContent};
 use crate::snapshot::Snapshot;
 use crate::*;
 use crate::{PeeringIdx, RouteTableIdx, SubnetIdx};
-
-/// Access to the origin of every resource, to compare resources without it.
-pub trait HasOrigin: Debug + Clone {
-    fn origin_mut(&mut self) -> &mut Origin;
-    fn origin_ref(&self) -> &Origin;
-    fn id_str(&self) -> &str;
-    /// Forgets where nested items (routes, rules) were read, too.
-    fn clear_nested_origins(&mut self) {}
-}
-
-macro_rules! has_origin {
-    ($($t:ty),*) => {$(
-        impl HasOrigin for $t {
-            fn origin_mut(&mut self) -> &mut Origin { &mut self.origin }
-            fn origin_ref(&self) -> &Origin { &self.origin }
-            fn id_str(&self) -> &str { self.id.as_str() }
-        }
-    )*};
-}
-
-has_origin!(
-    Vnet,
-    Subnet,
-    Peering,
-    Route,
-    Nic,
-    Vm,
-    VnetGateway,
-    LocalNetworkGateway,
-    Connection,
-    SecurityRule,
-    PrivateEndpoint,
-    LoadBalancer,
-    PublicIp
-);
-
-impl HasOrigin for RouteTable {
-    fn origin_mut(&mut self) -> &mut Origin {
-        &mut self.origin
-    }
-    fn origin_ref(&self) -> &Origin {
-        &self.origin
-    }
-    fn id_str(&self) -> &str {
-        self.id.as_str()
-    }
-    fn clear_nested_origins(&mut self) {
-        for r in &mut self.routes {
-            r.origin = Origin::default();
-        }
-    }
-}
-
-impl HasOrigin for Nsg {
-    fn origin_mut(&mut self) -> &mut Origin {
-        &mut self.origin
-    }
-    fn origin_ref(&self) -> &Origin {
-        &self.origin
-    }
-    fn id_str(&self) -> &str {
-        self.id.as_str()
-    }
-    fn clear_nested_origins(&mut self) {
-        for r in &mut self.rules {
-            r.origin = Origin::default();
-        }
-    }
-}
-
-/// Content of a resource without where it (or anything nested in it) was read, case-folded
-/// (ids are case-insensitive).
-pub fn content<T: HasOrigin>(item: &T) -> String {
-    let mut copy = item.clone();
-    *copy.origin_mut() = Origin::default();
-    copy.clear_nested_origins();
-    format!("{copy:?}").to_ascii_lowercase()
-}
 
 /// The changes that turn one snapshot into another, in the first one's indices.
 #[derive(Clone, Debug, Default)]
@@ -118,7 +38,7 @@ fn same_content<T: HasOrigin>(what: &str, a: &[T], b: &[T]) -> Result<(), String
     if !same_ids(a, b) {
         return Err(format!("{what} were added or removed"));
     }
-    match a.iter().zip(b).find(|(x, y)| content(*x) != content(*y)) {
+    match a.iter().zip(b).find(|(x, y)| !x.same_content(y)) {
         Some((x, _)) => Err(format!("{what} `{}` changed", x.id_str())),
         None => Ok(()),
     }
@@ -150,7 +70,7 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
         a2.peerings = reindex(&a.peerings);
         let mut b2 = b.clone();
         b2.peerings.retain(|p| found[p.index()]);
-        if content(&a2) != content(&b2) {
+        if !a2.same_content(&b2) {
             return Err(format!("virtual network `{}` changed", b.id));
         }
     }
@@ -161,7 +81,7 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
     }
     for (ai, a) in after.peerings.iter().enumerate() {
         let bi = peering_map[ai].expect("mapped above");
-        if content(a) != content(&before.peerings[bi.index()]) {
+        if !a.same_content(&before.peerings[bi.index()]) {
             delta.peerings.push((bi, a.clone()));
         }
     }
@@ -173,11 +93,10 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
         let (mut b2, mut a2) = (b.clone(), a.clone());
         b2.routes.clear();
         a2.routes.clear();
-        if content(&b2) != content(&a2) {
+        if !b2.same_content(&a2) {
             return Err(format!("route table `{}` changed beyond its routes", b.id));
         }
-        let routes = |t: &RouteTable| t.routes.iter().map(content).collect::<Vec<_>>();
-        if routes(b) != routes(a) {
+        if !(b.routes.len() == a.routes.len() && b.routes.iter().zip(&a.routes).all(|(x, y)| x.same_content(y))) {
             delta.routes.push((RouteTableIdx(i as u32), a.routes.clone()));
         }
     }
@@ -189,7 +108,7 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
         let (mut b2, mut a2) = (b.clone(), a.clone());
         b2.route_table = None;
         a2.route_table = None;
-        if content(&b2) != content(&a2) {
+        if !b2.same_content(&a2) {
             return Err(format!("subnet `{}` changed beyond its route table", b.id));
         }
         if b.route_table != a.route_table {
@@ -209,7 +128,7 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
     same_content("private endpoints", &before.private_endpoints, &after.private_endpoints)?;
     same_content("load balancers", &before.load_balancers, &after.load_balancers)?;
     same_content("public IPs", &before.public_ips, &after.public_ips)?;
-    if format!("{:?}", before.service_tags) != format!("{:?}", after.service_tags) {
+    if !before.service_tags.same_content(&after.service_tags) {
         return Err("the service tags differ".into());
     }
     Ok(delta)

@@ -18,9 +18,11 @@
 //! unknown value is carried as `Other(String)` rather than rejected.
 
 mod compute;
+mod content;
 mod delta;
 mod gateway;
 mod id;
+mod lookup;
 mod observed;
 mod options;
 mod prefix;
@@ -34,9 +36,11 @@ mod snapshot;
 mod vnet;
 
 pub use compute::*;
-pub use delta::{HasOrigin, SnapshotDelta, content, snapshot_delta};
+pub use content::{HasOrigin, SameContent};
+pub use delta::{SnapshotDelta, snapshot_delta};
 pub use gateway::*;
 pub use id::{ArmId, id_hash, normalize_id, normalize_id_into, rg_relative_key};
+pub use lookup::{Candidate, LookupError, similar_names};
 pub use observed::{ObservedNicRef, ObservedRoute, ObservedRouteTable};
 pub use options::*;
 pub use prefix::{
@@ -49,5 +53,5 @@ pub use security::*;
 pub use service_tags::*;
 pub use services::*;
 pub use severity::Severity;
-pub use snapshot::{LookupError, ResourceKind, Snapshot, SourceFile};
+pub use snapshot::{ResourceKind, Snapshot, SourceFile};
 pub use vnet::*;

@@ -1,6 +1,6 @@
 //! Named options for behaviour Azure's documentation leaves disputed or undefined.
 //!
-//! Each option is one row of `azure-routing.md` §14b. The default is the documented (or
+//! Each option is one row of `docs/azure-routing-rules.md` §14b. The default is the documented (or
 //! recommended) behaviour; the alternative is selectable so a user whose platform behaves
 //! differently can say so, and every answer that depended on an option says which value it used.
 

@@ -131,7 +131,7 @@ pub fn is_private_or_reserved(ip: IpAddr) -> bool {
 
 /// The expansion of the `Internet` service tag, as a real Azure subscription reported it in
 /// the `tagMap` of `effectiveNetworkSecurityGroups` (azure-cli recording
-/// `test_network_nic_convenience_commands`, 2020; see `third-party/azure-cli-recordings`).
+/// `test_network_nic_convenience_commands`, 2020; see `testdata/reference/azure-cli-recordings`).
 pub fn internet_prefixes() -> &'static [IpNet] {
     static CELL: OnceLock<Vec<IpNet>> = OnceLock::new();
     CELL.get_or_init(|| {

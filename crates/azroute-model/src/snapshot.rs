@@ -2,7 +2,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
@@ -73,36 +72,6 @@ impl ResourceKind {
     }
 }
 
-/// Why a name or id given on the command line did not pick exactly one resource.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LookupError {
-    NotFound { kind: ResourceKind, query: String, similar: Vec<String> },
-    Ambiguous { kind: ResourceKind, query: String, candidates: Vec<String> },
-}
-
-impl fmt::Display for LookupError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LookupError::NotFound { kind, query, similar } => {
-                write!(f, "no {} named or with id `{}` in the snapshot", kind.noun(), query)?;
-                if !similar.is_empty() {
-                    write!(f, "; similar: {}", similar.join(", "))?;
-                }
-                Ok(())
-            }
-            LookupError::Ambiguous { kind, query, candidates } => {
-                write!(f, "the {} name `{}` is ambiguous; use one of these ids:", kind.noun(), query)?;
-                for candidate in candidates {
-                    write!(f, "\n  {candidate}")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-impl std::error::Error for LookupError {}
-
 /// Every resource of an exported estate, linked by typed indices.
 ///
 /// Vectors are sorted by normalised id when ingest builds the snapshot, so indices (and every
@@ -166,6 +135,21 @@ thread_local! {
 }
 
 impl Snapshot {
+    /// Whether the snapshot holds any Azure network resource (what every question needs).
+    pub fn has_network_resources(&self) -> bool {
+        !(self.vnets.is_empty()
+            && self.route_tables.is_empty()
+            && self.nics.is_empty()
+            && self.vms.is_empty()
+            && self.gateways.is_empty()
+            && self.local_gateways.is_empty()
+            && self.connections.is_empty()
+            && self.nsgs.is_empty()
+            && self.private_endpoints.is_empty()
+            && self.load_balancers.is_empty()
+            && self.public_ips.is_empty())
+    }
+
     /// Every resource with an id, as (kind, index, id).
     fn each_id(&self, mut f: impl FnMut(ResourceKind, u32, &ArmId)) {
         macro_rules! each {
@@ -279,127 +263,6 @@ impl Snapshot {
                 .unwrap_or_default();
             (hits.len() == 1).then(|| hits[0])
         })
-    }
-
-    fn find_by<'a, T: 'a>(
-        &'a self,
-        kind: ResourceKind,
-        query: &str,
-        items: impl Iterator<Item = (usize, &'a T)> + Clone,
-        name_of: impl Fn(&T) -> String,
-        id_of: impl Fn(&T) -> String,
-    ) -> Result<usize, LookupError> {
-        let q = query.trim();
-        if q.contains('/')
-            && let Some(idx) = self.resolve_id(kind, q)
-        {
-            return Ok(idx as usize);
-        }
-        let hits: Vec<usize> =
-            items.clone().filter(|(_, item)| name_of(item).eq_ignore_ascii_case(q)).map(|(i, _)| i).collect();
-        match hits.len() {
-            1 => Ok(hits[0]),
-            0 => {
-                let lower = q.to_ascii_lowercase();
-                let mut similar: Vec<String> = items
-                    .filter(|(_, item)| {
-                        let name = name_of(item).to_ascii_lowercase();
-                        !lower.is_empty() && (name.contains(&lower) || lower.contains(&name))
-                    })
-                    .map(|(_, item)| name_of(item))
-                    .collect();
-                similar.sort();
-                similar.dedup();
-                similar.truncate(8);
-                Err(LookupError::NotFound { kind, query: q.to_string(), similar })
-            }
-            _ => {
-                let all: Vec<(usize, &T)> = items.collect();
-                let candidates = hits.iter().map(|&i| id_of(all[i].1)).collect();
-                Err(LookupError::Ambiguous { kind, query: q.to_string(), candidates })
-            }
-        }
-    }
-
-    /// Finds a NIC by name (unique across the snapshot) or id.
-    pub fn find_nic(&self, query: &str) -> Result<NicIdx, LookupError> {
-        self.find_by(
-            ResourceKind::NetworkInterface,
-            query,
-            self.nics.iter().enumerate(),
-            |n| n.name.clone(),
-            |n| n.id.to_string(),
-        )
-        .map(|i| NicIdx(i as u32))
-    }
-
-    /// Finds a VM by name (unique across the snapshot) or id.
-    pub fn find_vm(&self, query: &str) -> Result<VmIdx, LookupError> {
-        self.find_by(
-            ResourceKind::VirtualMachine,
-            query,
-            self.vms.iter().enumerate(),
-            |v| v.name.clone(),
-            |v| v.id.to_string(),
-        )
-        .map(|i| VmIdx(i as u32))
-    }
-
-    /// Finds a VNet by name (unique across the snapshot) or id.
-    pub fn find_vnet(&self, query: &str) -> Result<VnetIdx, LookupError> {
-        self.find_by(
-            ResourceKind::VirtualNetwork,
-            query,
-            self.vnets.iter().enumerate(),
-            |v| v.name.clone(),
-            |v| v.id.to_string(),
-        )
-        .map(|i| VnetIdx(i as u32))
-    }
-
-    /// Finds a route table by name (unique across the snapshot) or id.
-    pub fn find_route_table(&self, query: &str) -> Result<RouteTableIdx, LookupError> {
-        self.find_by(
-            ResourceKind::RouteTable,
-            query,
-            self.route_tables.iter().enumerate(),
-            |v| v.name.clone(),
-            |v| v.id.to_string(),
-        )
-        .map(|i| RouteTableIdx(i as u32))
-    }
-
-    /// Finds a subnet as `VNET/SUBNET` (names) or by its id.
-    pub fn find_subnet(&self, query: &str) -> Result<SubnetIdx, LookupError> {
-        let q = query.trim();
-        if q.matches('/').count() > 1 {
-            if let Some(idx) = self.resolve_id(ResourceKind::Subnet, q) {
-                return Ok(SubnetIdx(idx));
-            }
-            return Err(LookupError::NotFound { kind: ResourceKind::Subnet, query: q.to_string(), similar: vec![] });
-        }
-        let Some((vnet_q, subnet_q)) = q.split_once('/') else {
-            // A bare subnet name is accepted when it is unique across the snapshot.
-            return self
-                .find_by(
-                    ResourceKind::Subnet,
-                    q,
-                    self.subnets.iter().enumerate(),
-                    |s| s.name.clone(),
-                    |s| format!("{}/{}", self.vnets[s.vnet.index()].name, s.name),
-                )
-                .map(|i| SubnetIdx(i as u32));
-        };
-        let vnet = self.find_vnet(vnet_q)?;
-        let in_vnet: Vec<(usize, &Subnet)> = self.subnets.iter().enumerate().filter(|(_, s)| s.vnet == vnet).collect();
-        match in_vnet.iter().find(|(_, s)| s.name.eq_ignore_ascii_case(subnet_q)) {
-            Some((i, _)) => Ok(SubnetIdx(*i as u32)),
-            None => Err(LookupError::NotFound {
-                kind: ResourceKind::Subnet,
-                query: q.to_string(),
-                similar: in_vnet.iter().map(|(_, s)| format!("{}/{}", self.vnets[vnet.index()].name, s.name)).collect(),
-            }),
-        }
     }
 
     /// A display label for a subnet: `vnet/subnet`.

@@ -35,7 +35,7 @@ pub struct Subnet {
 }
 
 impl Subnet {
-    /// Azure gives these subnets special rules (§3.9 of the routing reference).
+    /// Azure gives these subnets special rules (`docs/azure-routing-rules.md` §3.9).
     pub fn is_gateway_subnet(&self) -> bool {
         self.name.eq_ignore_ascii_case("GatewaySubnet")
     }

@@ -2,8 +2,7 @@
 //! added, removed and changed, in the keys of `show-effective-route-table`; then every
 //! reachability cell that changed, with the finding codes of the trace engine.
 
-use azroute_engine::EffectiveRoute;
-use azroute_engine::diff::*;
+use azroute_engine::*;
 use azroute_model::{Snapshot, SubnetIdx};
 use serde::Serialize;
 
@@ -94,6 +93,11 @@ pub struct DiffView<'a> {
     pub reachability: Vec<ReachChangeView>,
     /// How the after side was computed (e.g. how much was recomputed incrementally).
     pub notes: Vec<String>,
+    /// The arguments that name the after estate to `azroute trace` (`--example NAME` or
+    /// `--snapshot PATH`), so the suggested command pastes as is; `None` when no single
+    /// snapshot holds it (what-if lays a plan over a snapshot). Text output only.
+    #[serde(skip)]
+    pub after_snapshot_args: Option<String>,
 }
 
 fn route_view(r: &EffectiveRoute, disable_bgp: bool) -> EffectiveRouteView<'_> {
@@ -216,7 +220,7 @@ pub fn view<'a>(
             after: c.after.as_ref().map(side_view),
         });
     }
-    DiffView { summary, routes: subnet_views, reachability: reach_views, notes }
+    DiffView { summary, routes: subnet_views, reachability: reach_views, notes, after_snapshot_args: None }
 }
 
 pub fn json(view: &DiffView<'_>) -> String {
@@ -331,10 +335,17 @@ pub fn text(view: &DiffView<'_>) -> String {
             if let Some(c) = view.reachability.iter().find(|c| c.change == "Lost")
                 && let Some(a) = &c.after
             {
-                out.push_str(&format!(
-                    "\nSee why: azroute trace --assume-host --from {} --to {} (on the after snapshot)\n",
-                    a.sample_source, a.sample_destination
-                ));
+                out.push_str(&match &view.after_snapshot_args {
+                    Some(snapshot) => format!(
+                        "\nSee why: azroute trace {snapshot} --assume-host --from {} --to {}\n",
+                        a.sample_source, a.sample_destination
+                    ),
+                    None => format!(
+                        "\nSee why: trace {} to {} with `azroute trace --assume-host` on an export taken after the \
+                         change (trace reads one snapshot, not a plan laid over one)\n",
+                        a.sample_source, a.sample_destination
+                    ),
+                });
             }
         }
     }

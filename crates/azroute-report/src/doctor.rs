@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use azroute_doctor::{Check, DoctorReport};
-use azroute_engine::finding::{FoundBy, Severity};
+use azroute_engine::{FoundBy, Severity};
 use azroute_model::Snapshot;
 use serde::Serialize;
 

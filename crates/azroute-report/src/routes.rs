@@ -45,7 +45,7 @@ pub fn views<'a>(snap: &Snapshot, table: &'a EffectiveRouteTable, explain: bool)
             address_prefix: &r.prefix_text,
             disable_bgp_route_propagation: table.disable_bgp_route_propagation,
             name: r.name.as_deref(),
-            next_hop_ip_address: r.next_hop_ips.iter().map(azroute_engine::effective::ip_text).collect(),
+            next_hop_ip_address: r.next_hop_ips.iter().map(azroute_engine::ip_text).collect(),
             next_hop_type: r.next_hop_type.as_str(),
             source: r.source.as_str(),
             state: r.state.as_str(),
@@ -152,17 +152,19 @@ pub fn fragment(
     let mut out = RoutesFragment::default();
     match format {
         crate::OutputFormat::Csv => {
+            // One writer per context; each row ends where the buffer stood after writing it.
+            let mut w = csv_writer();
+            let mut ends = Vec::new();
             for row in rows(table) {
-                // Quoted as the csv crate quotes (see `csv_cell`), without a writer per row.
-                let mut line = Vec::with_capacity(row.iter().map(|c| c.len() + 1).sum::<usize>() + 1);
-                for (i, cell) in row.iter().enumerate() {
-                    if i > 0 {
-                        line.push(b',');
-                    }
-                    csv_cell(&mut line, cell);
-                }
-                line.push(b'\n');
-                out.csv_rows.push(line);
+                w.write_record(&row).expect("in-memory write");
+                w.flush().expect("in-memory flush");
+                ends.push(w.get_ref().len());
+            }
+            let bytes = w.into_inner().expect("in-memory flush");
+            let mut start = 0;
+            for end in ends {
+                out.csv_rows.push(bytes[start..end].to_vec());
+                start = end;
             }
         }
         _ => {
@@ -227,32 +229,48 @@ impl<W: std::io::Write> JsonStream<W> {
     }
 }
 
-/// Streams CSV: `NIC,Subnet` then the table's columns, one row per route of every NIC.
+/// The csv crate's writer into memory, `\n`-terminated (as `routes -o csv` writes).
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).buffer_capacity(512).from_writer(Vec::new())
+}
+
+/// One record as the csv crate writes it.
+fn csv_record<'a>(cells: impl IntoIterator<Item = &'a str>) -> std::io::Result<Vec<u8>> {
+    let mut w = csv_writer();
+    w.write_record(cells)?;
+    w.into_inner().map_err(|e| e.into_error())
+}
+
+/// The leading cells of a NIC's rows (`NIC`, `NIC Name`, `Subnet`, `VNet/Subnet`).
+pub struct NicCells<'a> {
+    pub nic_id: &'a str,
+    pub nic_name: &'a str,
+    pub subnet_id: &'a str,
+    /// `vnet/subnet`.
+    pub subnet_label: &'a str,
+}
+
+/// Streams CSV: the NIC's id and name, the subnet's id and `vnet/subnet`, then the table's
+/// columns, one row per route of every NIC.
 pub struct CsvStream<W: std::io::Write> {
     out: W,
-    cells: Vec<u8>,
 }
 
 impl<W: std::io::Write> CsvStream<W> {
     pub fn begin(mut out: W) -> std::io::Result<CsvStream<W>> {
-        let mut header = vec!["NIC", "Subnet"];
-        header.extend(HEADERS);
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(&header).expect("in-memory write");
-        out.write_all(&w.into_inner().expect("in-memory flush"))?;
-        Ok(CsvStream { out, cells: Vec::new() })
+        let leading = ["NIC", "NIC Name", "Subnet", "VNet/Subnet"];
+        out.write_all(&csv_record(leading.into_iter().chain(HEADERS.iter().copied()))?)?;
+        Ok(CsvStream { out })
     }
 
     /// One NIC's rows; `routes` is its context's fragment.
-    pub fn nic(&mut self, nic_id: &str, subnet_id: &str, routes: &RoutesFragment) -> std::io::Result<()> {
-        // The NIC's two leading cells are the same on every row: quote them once.
-        self.cells.clear();
-        csv_cell(&mut self.cells, nic_id);
-        self.cells.push(b',');
-        csv_cell(&mut self.cells, subnet_id);
-        self.cells.push(b',');
+    pub fn nic(&mut self, nic: &NicCells<'_>, routes: &RoutesFragment) -> std::io::Result<()> {
+        // The leading cells are the same on every row: quoted once, by the csv crate, as the
+        // start of a record (a trailing empty field gives the separator before the routes).
+        let mut cells = csv_record([nic.nic_id, nic.nic_name, nic.subnet_id, nic.subnet_label, ""])?;
+        cells.pop(); // the record's terminator
         for row in &routes.csv_rows {
-            self.out.write_all(&self.cells)?;
+            self.out.write_all(&cells)?;
             self.out.write_all(row)?;
         }
         Ok(())
@@ -263,55 +281,37 @@ impl<W: std::io::Write> CsvStream<W> {
     }
 }
 
-/// One CSV cell, quoted as the csv crate quotes (only when it must be).
-fn csv_cell(out: &mut Vec<u8>, text: &str) {
-    if text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        out.push(b'"');
-        for b in text.bytes() {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
-        }
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(text.as_bytes());
-    }
-}
-
 #[cfg(test)]
 mod stream_tests {
     use super::*;
 
     #[test]
-    fn csv_leading_cells_are_quoted_once_per_nic() {
+    fn csv_rows_start_with_the_nics_cells_and_parse_back() {
         let mut s = CsvStream::begin(Vec::new()).unwrap();
         let f = RoutesFragment {
-            csv_rows: vec![b"Default,Active,10.0.0.0/16,VnetLocal,,\n".to_vec()],
+            csv_rows: vec![
+                b"Default,Active,10.0.0.0/16,VnetLocal,,\n".to_vec(),
+                b"User,Active,\"a,b\",None,,x\n".to_vec(),
+            ],
             ..RoutesFragment::default()
         };
-        s.nic("/x/nic,1", "/x/s", &f).unwrap();
+        let nic = NicCells { nic_id: "/x/nic,1", nic_name: "nic \"1\"", subnet_id: "/x/s", subnet_label: "v/s" };
+        s.nic(&nic, &f).unwrap();
+        s.nic(&NicCells { nic_id: "/x/n2", nic_name: "n2", subnet_id: "/x/s", subnet_label: "v/s" }, &f).unwrap();
         let text = String::from_utf8(s.finish().unwrap()).unwrap();
         assert_eq!(
-            text,
-            "NIC,Subnet,Source,State,Address Prefix,Next Hop Type,Next Hop IP,Name\n\"/x/nic,1\",/x/s,Default,Active,10.0.0.0/16,VnetLocal,,\n"
+            text.lines().take(2).collect::<Vec<_>>(),
+            [
+                "NIC,NIC Name,Subnet,VNet/Subnet,Source,State,Address Prefix,Next Hop Type,Next Hop IP,Name",
+                "\"/x/nic,1\",\"nic \"\"1\"\"\",/x/s,v/s,Default,Active,10.0.0.0/16,VnetLocal,,"
+            ]
         );
-    }
-
-    #[test]
-    fn csv_cells_are_quoted_as_the_csv_crate_quotes() {
-        let row = ["plain", "a,b", "say \"hi\"", "line\nbreak", "", " spaced ", "10.0.0.0/8 10.1.0.0/16"];
-        let mut ours = Vec::new();
-        for (i, cell) in row.iter().enumerate() {
-            if i > 0 {
-                ours.push(b',');
-            }
-            csv_cell(&mut ours, cell);
-        }
-        ours.push(b'\n');
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(row).unwrap();
-        assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(w.into_inner().unwrap()).unwrap());
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), 4);
+        assert_eq!(&records[1][1], "nic \"1\"");
+        assert_eq!(&records[1][6], "a,b");
+        assert_eq!(&records[3][0], "/x/n2");
     }
 
     #[test]
@@ -341,38 +341,19 @@ pub struct StreamSummary {
 /// Every NIC's effective routes (`routes --all`), in snapshot order (sorted by id), streamed to
 /// `out` as JSON ([`JsonStream`]) or CSV ([`CsvStream`]).
 ///
-/// Each distinct route context is computed once and serialized once, in parallel; the table is
-/// dropped as soon as it is serialized (only the bytes are kept, not the engine's cache), and
-/// NICs reuse the bytes of their context. `out` is not flushed.
+/// The engine computes each distinct route context once, in parallel
+/// ([`RouteEngine::map_route_contexts`]); each table is serialized once into a fragment and
+/// dropped (only the bytes are kept, not the engine's cache), and NICs reuse the bytes of their
+/// context. `out` is not flushed.
 pub fn stream_all<W: std::io::Write>(
     engine: &RouteEngine<'_>,
     format: crate::OutputFormat,
     explain: bool,
     out: W,
 ) -> std::io::Result<(W, StreamSummary)> {
-    use rayon::prelude::*;
-    let snap = engine.snap;
-    let keys: Vec<Result<ContextKey, RouteError>> =
-        (0..snap.subnets.len()).map(|i| engine.context_key(azroute_model::SubnetIdx(i as u32))).collect();
-    let mut distinct: Vec<&ContextKey> = Vec::new();
-    let mut slot_of_subnet: Vec<Result<usize, &RouteError>> = Vec::with_capacity(keys.len());
-    let mut slots: std::collections::HashMap<&ContextKey, usize> = std::collections::HashMap::new();
-    for k in &keys {
-        slot_of_subnet.push(k.as_ref().map(|k| {
-            *slots.entry(k).or_insert_with(|| {
-                distinct.push(k);
-                distinct.len() - 1
-            })
-        }));
-    }
-    let fragments: Vec<RoutesFragment> = distinct
-        .par_iter()
-        .map(|key| {
-            let table = azroute_engine::effective::build_table(snap, &engine.topology, &engine.options, key);
-            fragment(snap, &table, explain, format)
-        })
-        .collect();
-    let mut summary = StreamSummary { contexts: distinct.len(), ..StreamSummary::default() };
+    let snap = engine.snap();
+    let fragments = engine.map_route_contexts(|table| fragment(snap, table, explain, format));
+    let mut summary = StreamSummary { contexts: fragments.len(), ..StreamSummary::default() };
     let mut json = None;
     let mut csv = None;
     match format {
@@ -387,8 +368,8 @@ pub fn stream_all<W: std::io::Write>(
                 continue;
             }
         };
-        let slot = match &slot_of_subnet[subnet.index()] {
-            Ok(slot) => *slot,
+        let routes = match fragments.subnet(subnet) {
+            Ok(routes) => routes,
             Err(err) => {
                 summary.skipped.push(format!("network interface `{}`: {err}", nic.name));
                 continue;
@@ -396,10 +377,12 @@ pub fn stream_all<W: std::io::Write>(
         };
         let subnet_id = snap.subnets[subnet.index()].id.as_str();
         if let Some(s) = json.as_mut() {
-            s.nic(nic.id.as_str(), &nic.name, subnet_id, &fragments[slot])?;
+            s.nic(nic.id.as_str(), &nic.name, subnet_id, routes)?;
         }
         if let Some(s) = csv.as_mut() {
-            s.nic(nic.id.as_str(), subnet_id, &fragments[slot])?;
+            let label = snap.subnet_label(subnet);
+            let cells = NicCells { nic_id: nic.id.as_str(), nic_name: &nic.name, subnet_id, subnet_label: &label };
+            s.nic(&cells, routes)?;
         }
         summary.nics += 1;
     }

@@ -1,8 +1,6 @@
 //! Trace views: JSON (`{"verdict", "hops", "findings", "return"}`), a hop-per-line table for a
 //! person, and a Mermaid flowchart of both directions for tickets and pull requests.
 
-use azroute_engine::finding::Finding;
-use azroute_engine::trace::{Assumption, Hop, HopNote, PathTrace, Trace, TraceSource};
 use azroute_engine::*;
 use azroute_model::*;
 use serde::Serialize;

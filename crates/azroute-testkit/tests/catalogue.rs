@@ -1,7 +1,7 @@
 //! The catalogue of finding codes and the README agree: every code is listed, and every doctor
 //! check's row gives its default severity and title, so the README's lists stay complete.
 
-use azroute_engine::finding::{CHECKS, FindingCode};
+use azroute_engine::{CHECKS, FindingCode};
 use azroute_report::finding_text::title;
 
 const README: &str = include_str!("../../../README.md");
@@ -25,7 +25,7 @@ fn readme_doctor_table_matches_the_catalogue() {
 #[test]
 fn every_trace_code_has_a_scenario() {
     let scenarios = include_str!("trace_scenarios.rs");
-    let trace_only = FindingCode::ALL.iter().filter(|c| c.info().found_by == azroute_engine::finding::FoundBy::Trace);
+    let trace_only = FindingCode::ALL.iter().filter(|c| c.info().found_by == azroute_engine::FoundBy::Trace);
     for code in trace_only {
         assert!(scenarios.contains(&format!("\"{code}\"")), "no trace scenario names {code}");
     }

@@ -1,8 +1,7 @@
 //! Every doctor check, both ways: an estate that triggers it and one that does not.
 
 use azroute_doctor::{DoctorConfig, run};
-use azroute_engine::RouteEngine;
-use azroute_engine::finding::Severity;
+use azroute_engine::{RouteEngine, Severity};
 use azroute_model::*;
 use azroute_testkit::*;
 use serde_json::json;

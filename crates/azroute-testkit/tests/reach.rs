@@ -4,7 +4,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use azroute_engine::reach::*;
+use azroute_engine::*;
 use azroute_model::*;
 use azroute_testkit::random::RandomHubSpoke;
 use azroute_testkit::*;
@@ -64,7 +64,7 @@ fn reach_hub_spoke_cells_follow_the_routes() {
     let snap = &s.snapshot;
     // §6: spoke1's default route sends everything to the NVA, which reaches spoke2 by peering;
     // spoke2 has no route back to spoke1 (spokes are not peered): the reply meets the
-    // reserved 10.0.0.0/8 None route (§3).
+    // reserved 10.0.0.0/8 None route (§1.1).
     assert_eq!(
         cell(snap, &m, "spoke1/app", "spoke2/db"),
         ("Dropped".into(), "DroppedByNoneRoute".into(), vec!["fw".into()])

@@ -1,7 +1,10 @@
-//! Scenario tests T01–T38 of `azure-routing.md` §14 that concern effective routes and next
-//! hop. Each test builds the scenario's estate, loads it in the REST, az CLI and Resource Graph
-//! dialects (which must agree), and checks Azure's documented answer.
+//! Scenario tests T01–T38 of `docs/azure-routing-rules.md` §14 that concern effective routes,
+//! next hop and the settings checks that go with them. Each test builds the scenario's estate,
+//! loads it in the REST, az CLI and Resource Graph dialects (which must agree), and checks Azure's
+//! documented answer.
 
+use azroute_doctor::DoctorConfig;
+use azroute_engine::{FindingCode, RouteEngine};
 use azroute_model::*;
 use azroute_testkit::*;
 use serde_json::json;
@@ -513,6 +516,77 @@ fn t22_udr_to_virtual_network_gateway_is_listed() {
     assert_eq!(s.next_hop("nic-a", "10.20.1.1"), nh("VirtualNetworkGateway", "", "rt"));
 }
 
+/// The doctor's finding codes for an estate, loaded in each dialect, which must agree.
+fn doctor_codes(e: &Estate) -> Vec<&'static str> {
+    let per_dialect: Vec<Vec<&'static str>> = [Dialect::Rest, Dialect::AzCli, Dialect::ResourceGraph]
+        .into_iter()
+        .map(|dialect| {
+            let snapshot = e.load(dialect);
+            let engine = RouteEngine::new(&snapshot, ModelOptions::default());
+            let mut codes: Vec<&'static str> = azroute_doctor::run(&engine, &DoctorConfig::default())
+                .findings
+                .iter()
+                .map(|f| f.code.as_str())
+                .collect();
+            codes.sort_unstable();
+            codes
+        })
+        .collect();
+    assert!(per_dialect.windows(2).all(|w| w[0] == w[1]), "dialects disagree: {per_dialect:?}");
+    per_dialect.into_iter().next().expect("three dialects")
+}
+
+/// A hub with a VPN gateway and a firewall NVA, a spoke peered to it, and a route table on the
+/// GatewaySubnet with the given routes and propagation flag.
+fn hub_with_gateway_subnet_table(routes: &[(&str, &str, &str, Option<&str>)], disable_bgp: bool) -> Estate {
+    let mut e = Estate::new();
+    e.vnet("hub", "eastus", &["10.0.0.0/16"])
+        .subnet("hub", "GatewaySubnet", "10.0.0.0/27")
+        .subnet("hub", "fw", "10.0.1.0/24")
+        .nic_with("nic-fw", "hub", "fw", "10.0.1.4", true)
+        .gateway("gw", "hub", "Vpn", &["10.0.0.4", "10.0.0.5"]);
+    e.vnet("spoke", "eastus", &["10.1.0.0/16"]).subnet("spoke", "s", "10.1.1.0/24").nic(
+        "nic-spoke",
+        "spoke",
+        "s",
+        "10.1.1.4",
+    );
+    e.peer_simple("hub", "spoke");
+    e.route_table_with("rt-gw", routes, disable_bgp).associate("hub", "GatewaySubnet", "rt-gw");
+    e
+}
+
+/// T23 – GatewaySubnet constraints (§3.9): a 0.0.0.0/0 user route or disabled gateway route
+/// propagation there is reported; a route for a spoke's range to the firewall is supported and
+/// takes on-premises traffic to the spoke through it.
+#[test]
+fn t23_gateway_subnet_constraints() {
+    let fw = Some("10.0.1.4");
+    let codes =
+        doctor_codes(&hub_with_gateway_subnet_table(&[("default-fw", "0.0.0.0/0", "VirtualAppliance", fw)], false));
+    assert!(codes.contains(&"GatewaySubnetDefaultRoute"), "{codes:?}");
+    assert!(!codes.contains(&"GatewaySubnetPropagationDisabled"), "{codes:?}");
+
+    let spoke_via_fw = [("spoke-fw", "10.1.0.0/16", "VirtualAppliance", fw)];
+    let codes = doctor_codes(&hub_with_gateway_subnet_table(&spoke_via_fw, true));
+    assert!(codes.contains(&"GatewaySubnetPropagationDisabled"), "{codes:?}");
+    assert!(!codes.contains(&"GatewaySubnetDefaultRoute"), "{codes:?}");
+
+    let allowed = hub_with_gateway_subnet_table(&spoke_via_fw, false);
+    let codes = doctor_codes(&allowed);
+    assert!(!codes.iter().any(|c| c.starts_with("GatewaySubnet") || *c == "NsgOnGatewaySubnet"), "{codes:?}");
+    let s = Scenario::new(&allowed);
+    let rows: Vec<String> = s
+        .subnet_rows("hub/GatewaySubnet")
+        .iter()
+        .map(|r| format!("{} {} {} {} {}", r.source, r.state, r.prefix, r.next_hop_type, r.next_hop_ips))
+        .collect();
+    assert!(rows.contains(&"User Active 10.1.0.0/16 VirtualAppliance 10.0.1.4".to_string()), "{rows:?}");
+    assert!(rows.contains(&"Default Invalid 10.1.0.0/16 VNetPeering ".to_string()), "{rows:?}");
+    // Other hub subnets keep the direct peering route.
+    assert_eq!(s.next_hop("nic-fw", "10.1.1.4"), nh("VirtualNetworkPeering", "", "System Route"));
+}
+
 /// T30 – A gateway cannot steer intra-VNet traffic: a BGP route for one of the VNet's own
 /// subnets loses to the VNet route.
 #[test]
@@ -605,6 +679,34 @@ fn t34_udr_none_for_peered_range() {
     assert!(s.route_strings("nic1").contains(&"Default Invalid 10.1.0.0/16 VNetPeering".to_string()));
     assert_eq!(s.next_hop("nic1", "10.1.2.3"), nh("None", "", "rt"));
     assert_eq!(s.next_hop("nic1", "10.2.2.3"), nh("VirtualNetworkPeering", "", "System Route"));
+}
+
+/// T36 – Azure gives no effective routes for a VM that is not running; azroute answers from
+/// configuration (the same routes as a running VM's) and the doctor names the stopped VM.
+#[test]
+fn t36_stopped_vm_answered_from_configuration() {
+    let mut e = plain(&["10.0.0.0/16"], "10.0.1.0/24");
+    e.nic("nic2", "vnet1", "s1", "10.0.1.6");
+    e.resource_property("Microsoft.Compute/virtualMachines", "nic1-vm", "powerState", json!("VM deallocated"));
+    e.resource_property("Microsoft.Compute/virtualMachines", "nic2-vm", "powerState", json!("VM running"));
+    let s = Scenario::new(&e);
+    let mut expected = vec!["Default Active 10.0.0.0/16 VnetLocal", "Default Active 0.0.0.0/0 Internet"];
+    expected.extend(BASE4);
+    assert_eq!(s.route_strings("nic1"), strings(&expected));
+    assert_eq!(s.route_strings("nic1"), s.route_strings("nic2"));
+    assert_eq!(s.next_hop("nic1", "10.0.7.9"), nh("VirtualNetwork", "", "System Route"));
+    let codes = doctor_codes(&e);
+    assert_eq!(codes.iter().filter(|c| **c == "EffectiveRoutesRequireRunningVm").count(), 1, "{codes:?}");
+    let snapshot = e.load(Dialect::AzCli);
+    let engine = RouteEngine::new(&snapshot, ModelOptions::default());
+    let report = azroute_doctor::run(&engine, &DoctorConfig::default());
+    let stopped =
+        report.findings.iter().find(|f| f.code == FindingCode::EffectiveRoutesRequireRunningVm).expect("reported");
+    assert!(
+        stopped.resources.iter().any(|r| r.id(&snapshot).as_str().ends_with("/virtualMachines/nic1-vm")),
+        "{:?}",
+        stopped.resources
+    );
 }
 
 /// T37 – The peer deleted on one side: the remaining side is Disconnected; no peering routes.

@@ -1,10 +1,10 @@
-//! Trace and NSG scenarios: T16, T17, T20, T21, T24–T26 of `azure-routing.md` §14, and the
-//! traps engineers hit most (§11 of the pain-points note): an NVA with IP forwarding off, a
+//! Trace and NSG scenarios: T16, T17, T20, T21, T24–T26 of `docs/azure-routing-rules.md` §14,
+//! and the traps engineers hit most (§12.3): an NVA with IP forwarding off, a
 //! routing loop between NVAs, an asymmetric firewall path, forced tunnelling that breaks inbound
 //! connections to a public IP, and an NSG deny at the destination. Every code only traces raise
 //! has a scenario here (`tests/catalogue.rs` checks it), its words as `azroute trace` prints them.
 
-use azroute_engine::trace::{Assumption, Hop, HopKind, Trace, Verdict};
+use azroute_engine::{Assumption, Hop, HopKind, Trace, Verdict};
 use azroute_model::*;
 use azroute_report::finding_text::hop_name;
 use azroute_report::trace::FindingView;
@@ -234,7 +234,7 @@ fn t26_virtual_network_tag_widened_by_default_route() {
         ("Allow".to_string(), "defaultSecurityRules/AllowVnetInBound".to_string(), "subnet".to_string())
     );
     let engine = s.engine();
-    let security = azroute_engine::nsg::SecurityEngine::new(&engine);
+    let security = azroute_engine::SecurityEngine::new(&engine);
     let subnet = s.snapshot.find_subnet("v/s").unwrap();
     assert!(security.virtual_network_tag(subnet).contains(&"0.0.0.0/0".parse().unwrap()));
     // Without the route the tag is the VNet and the Azure host IP.

@@ -31,7 +31,7 @@ pub fn run(args: CollectArgs) -> Result<i32, CliError> {
     let quiet = args.quiet;
     let progress = move |line: &str| {
         if !quiet {
-            eprintln!("{line}");
+            crate::output::print_stderr(&format!("{line}\n"));
         }
     };
     let collected = collect(&options, &progress).map_err(|err| CliError::new(err.to_string()).hint(err.hint()))?;

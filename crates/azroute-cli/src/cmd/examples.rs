@@ -27,11 +27,7 @@ pub fn run(args: ExamplesArgs) -> Result<i32, CliError> {
 
 /// Writes an example's files into `dir`, never overwriting a file.
 fn export(name: &str, dir: &std::path::Path) -> Result<i32, CliError> {
-    let Some(example) = crate::examples::find(name) else {
-        let names: Vec<&str> = EXAMPLES.iter().map(|e| e.name).collect();
-        return Err(CliError::new(format!("no example estate named `{name}`"))
-            .hint(format!("the examples are: {}", names.join(", "))));
-    };
+    let example = crate::examples::named(name)?;
     let texts = example.files;
     for (file, _) in texts {
         let target = dir.join(file);

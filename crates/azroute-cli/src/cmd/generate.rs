@@ -1,7 +1,7 @@
 //! `azroute generate`: writes a synthetic, seeded estate (the generator lives in ingest, the
 //! crate that knows Azure's JSON).
 
-use azroute_ingest::generate::{GenerateParams, Preset, generate_to_dir};
+use azroute_generate::{GenerateParams, Preset, generate_to_dir};
 
 use crate::args::{GenerateArgs, PresetArg};
 use crate::input::CliError;

@@ -1,11 +1,13 @@
 //! One module per command; each returns the exit code or an error for the user.
 
 mod collect;
+mod completions;
 mod diff;
 mod doctor;
 mod examples;
 mod generate;
 mod ip_flow;
+mod man;
 mod next_hop;
 mod reach;
 mod routes;
@@ -31,5 +33,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Verify(args) => verify::run(args),
         Command::Collect(args) => collect::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }

@@ -74,8 +74,8 @@ fn run_all(args: &RoutesArgs) -> Result<i32, CliError> {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
         Err(err) => return Err(CliError::new(format!("cannot write the output: {err}"))),
     };
-    if !summary.skipped.is_empty() && !args.snapshot.quiet {
-        let shown = if args.snapshot.verbose { summary.skipped.len() } else { summary.skipped.len().min(20) };
+    if !summary.skipped.is_empty() && !args.snapshot.load.quiet {
+        let shown = if args.snapshot.load.verbose { summary.skipped.len() } else { summary.skipped.len().min(20) };
         for s in &summary.skipped[..shown] {
             input::warn(&format!("left out: {s}"));
         }

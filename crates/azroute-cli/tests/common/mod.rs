@@ -25,6 +25,12 @@ impl Run {
         self
     }
 
+    /// Asserts exit status 1 (a problem found) and returns self.
+    pub fn found_problem(self) -> Run {
+        assert_eq!(self.code, 1, "expected exit 1; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        self
+    }
+
     /// Asserts exit status 2 with no panic, and returns self.
     pub fn fails(self) -> Run {
         assert_eq!(self.code, 2, "expected exit 2; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);

@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use azroute_engine::finding::*;
-use azroute_engine::trace::{Addressing, Owner};
+use azroute_engine::*;
+use azroute_engine::{Addressing, Owner};
 use azroute_model::*;
 
 use crate::Doctor;
@@ -15,7 +15,7 @@ impl Doctor<'_, '_> {
     /// A virtual-appliance next hop of a route applied to `subnets`.
     pub(crate) fn appliance_checks(&self, route: UserRoute, ip: IpAddr, subnets: &[SubnetIdx], out: &mut Vec<Finding>) {
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let table = ResourceRef::RouteTable(route.table);
         let owners: Vec<Owner> = self
             .tracer
@@ -70,7 +70,7 @@ impl Doctor<'_, '_> {
         lb: LoadBalancerIdx,
     ) -> Option<Finding> {
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let owner_vnet = Addressing::vnet_of(snap, owner).expect("a reachable owner has a VNet");
         let global = topo.peering_between(snap, vnet, owner_vnet).is_some_and(|p| topo.peerings[p.index()].global);
         (global && snap.load_balancers[lb.index()].sku.eq_ignore_ascii_case("Basic")).then(|| {

@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use azroute_engine::finding::*;
 use azroute_engine::*;
 use azroute_model::*;
 
@@ -86,7 +85,7 @@ impl Doctor<'_, '_> {
     /// overlap.
     fn ranges_covered(&self, r: &EffectiveRoute, key: &ContextKey) -> Vec<CoveredRange> {
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let overlap = |a: &ipnet::IpNet, b: &ipnet::IpNet| contains_prefix(a, b) || contains_prefix(b, a);
         let mut covered = Vec::new();
         for p in &r.prefixes {

@@ -4,10 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
-use azroute_engine::finding::*;
-use azroute_engine::nsg::{AZURE_HOST_IP, Flow, FlowProtocol, NsgLevel, SecurityEngine, nsg_rules};
-use azroute_engine::trace::{TraceRequest, TraceSource};
 use azroute_engine::*;
+use azroute_engine::{AZURE_HOST_IP, Flow, NsgLevel, SecurityEngine, nsg_rules};
+use azroute_engine::{TraceRequest, TraceSource};
 use azroute_model::*;
 use ipnet::IpNet;
 
@@ -51,7 +50,7 @@ impl Doctor<'_, '_> {
             .trace(TraceRequest {
                 source: TraceSource::External(client),
                 destination: public_ip,
-                protocol: FlowProtocol::Tcp,
+                protocol: Protocol::Tcp,
                 source_port: 50000,
                 destination_port: 22,
             })
@@ -109,7 +108,7 @@ fn nsg_blocks_probe(
     let host: IpAddr = AZURE_HOST_IP.parse::<IpNet>().expect("valid").addr();
     let flow = Flow {
         direction: Direction::Inbound,
-        protocol: FlowProtocol::Tcp,
+        protocol: Protocol::Tcp,
         source: host,
         source_port: None,
         destination: snap.nics[nic.index()].primary_ip_config().and_then(|c| c.private_ip).unwrap_or(host),

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use azroute_engine::TableNote;
-use azroute_engine::finding::*;
+use azroute_engine::*;
 use azroute_model::*;
 
 use crate::Doctor;
@@ -19,7 +19,7 @@ impl Doctor<'_, '_> {
     /// Each pair of VNets once: its peering not Connected, and its address spaces overlapping.
     fn peering_not_connected_and_overlaps(&self, out: &mut Vec<Finding>) {
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let mut reported: BTreeSet<(VnetIdx, u64)> = BTreeSet::new();
         for (pi, p) in snap.peerings.iter().enumerate() {
             let peering = PeeringIdx(pi as u32);
@@ -44,7 +44,7 @@ impl Doctor<'_, '_> {
 
     /// Gateway transit flags that do not match across a peering (§5.3).
     fn use_remote_gateways_mismatched(&self, out: &mut Vec<Finding>) {
-        for (vi, attachment) in self.routes.topology.attachments.iter().enumerate() {
+        for (vi, attachment) in self.routes.topology().attachments.iter().enumerate() {
             let vnet = VnetIdx(vi as u32);
             for note in &attachment.mismatches {
                 if let TableNote::GatewayTransitMismatch { peering, use_remote_gateways, .. } = note {
@@ -62,7 +62,7 @@ impl Doctor<'_, '_> {
     /// useRemoteGateways towards a VNet without a gateway, or from a VNet with its own.
     fn use_remote_gateways_impossible(&self, out: &mut Vec<Finding>) {
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         for (pi, p) in snap.peerings.iter().enumerate() {
             let peering = PeeringIdx(pi as u32);
             let status = &topo.peerings[pi];

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use azroute_engine::finding::*;
+use azroute_engine::*;
 use azroute_model::*;
 
 use crate::Doctor;
@@ -44,7 +44,7 @@ impl Doctor<'_, '_> {
     /// More routes than Azure allows, or than the documented 400 (§3.6).
     fn route_limit_exceeded(&self, table: RouteTableIdx) -> Option<Finding> {
         let count = self.snap.route_tables[table.index()].routes.len();
-        let options = &self.routes.options;
+        let options = self.routes.options();
         let evidence = if count > options.max_routes_per_table {
             RouteLimitExceeded::Over { table, count, limit: options.max_routes_per_table }
         } else if count > options.warn_routes_per_table {
@@ -61,7 +61,7 @@ impl Doctor<'_, '_> {
         let snap = self.snap;
         let vnets: BTreeSet<VnetIdx> = subnets.iter().map(|s| snap.subnets[s.index()].vnet).collect();
         for vnet in vnets {
-            let gateways = &self.routes.topology.attachments[vnet.index()].gateways;
+            let gateways = &self.routes.topology().attachments[vnet.index()].gateways;
             let vpn = gateways.iter().any(|g| snap.gateways[g.index()].gateway_type == GatewayType::Vpn);
             let er = gateways.iter().find(|g| snap.gateways[g.index()].gateway_type == GatewayType::ExpressRoute);
             let evidence = match (vpn, er) {

@@ -1,7 +1,7 @@
 //! Subnets Azure reserves for its own services: the GatewaySubnet (no 0.0.0.0/0 route, route
 //! propagation on, no NSG) and the RouteServerSubnet (no route table, no NSG).
 
-use azroute_engine::finding::*;
+use azroute_engine::*;
 use azroute_model::*;
 
 use crate::Doctor;

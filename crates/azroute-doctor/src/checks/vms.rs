@@ -1,7 +1,7 @@
 //! Checks of VMs and of what gateways bring into a VNet: VMs not running (§7.1), and
 //! on-premises prefixes that overlap the VNet they serve.
 
-use azroute_engine::finding::*;
+use azroute_engine::*;
 use azroute_model::*;
 
 use crate::Doctor;
@@ -21,7 +21,7 @@ impl Doctor<'_, '_> {
     /// addresses stay in the VNet.
     pub(crate) fn on_premises_overlap_checks(&self, out: &mut Vec<Finding>) {
         let snap = self.snap;
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         for (vi, attachment) in topo.attachments.iter().enumerate() {
             let vnet = VnetIdx(vi as u32);
             for &gateway in &attachment.gateways {

@@ -9,7 +9,7 @@ use azroute_model::*;
 use ipnet::IpNet;
 
 use super::{FindingCode, RouteRef, Severity};
-use crate::nsg::{AppliedTo, FlowProtocol};
+use crate::nsg::AppliedTo;
 use crate::trace::HopResource;
 
 /// A user route as the snapshot holds it: route `index` of route table `table`.
@@ -276,7 +276,7 @@ pub struct NsgDenied {
     /// `securityRules/NAME` or `defaultSecurityRules/NAME`.
     pub rule: Arc<str>,
     pub direction: Direction,
-    pub protocol: FlowProtocol,
+    pub protocol: Protocol,
     pub source: IpAddr,
     pub destination: IpAddr,
     pub destination_port: u16,

@@ -49,7 +49,7 @@ impl Tracer<'_, '_> {
     /// there is none.
     fn reachable_owner(&self, walk: &mut Walk, vnet: VnetIdx, nva_ip: IpAddr, route: &RouteRef) -> Option<Owner> {
         let snap = self.snap();
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let mut reachable = vec![vnet];
         reachable.extend(topo.connected_peerings(snap, vnet).filter_map(|p| topo.peerings[p.index()].remote_vnet));
         let owners: Vec<Owner> =
@@ -79,7 +79,7 @@ impl Tracer<'_, '_> {
         route: &RouteRef,
     ) -> Option<NicIdx> {
         let snap = self.snap();
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         match owner {
             Owner::Nic { nic, .. } => Some(nic),
             Owner::LoadBalancer { lb, .. } => {

@@ -20,7 +20,7 @@ impl Tracer<'_, '_> {
         }
         walk.consulted_vnets.extend([from_vnet, to_vnet]);
         let snap = self.snap();
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let Some(p) = topo.peering_between(snap, from_vnet, to_vnet) else { return true };
         if let Some(q) = topo.peerings[p.index()].reverse {
             let back = &snap.peerings[q.index()];
@@ -76,7 +76,14 @@ impl Tracer<'_, '_> {
         }
         let Some(owner) = owner else {
             let unowned = NoHostAtDestination::Unowned { vnet: target_vnet, destination: pkt.dst };
-            walk.findings.push(Finding::new(unowned).resource(ResourceRef::Vnet(target_vnet)));
+            let mut finding = Finding::new(unowned).resource(ResourceRef::Vnet(target_vnet));
+            // The subnet the address lies in, as data: a host could sit there (`--assume-host`).
+            if let Some(s) =
+                snap.vnets[target_vnet.index()].subnets.iter().find(|s| snap.subnets[s.index()].contains(pkt.dst))
+            {
+                finding = finding.resource(ResourceRef::Subnet(*s));
+            }
+            walk.findings.push(finding);
             walk.findings.extend(self.why_unreachable(vnet, subnet, table, pkt.dst));
             walk.consulted_vnets.extend(self.in_some_vnet(pkt.dst));
             return Verdict::Dropped;

@@ -119,7 +119,7 @@ impl Tracer<'_, '_> {
         if let RouteOrigin::Gateway { gateway, kinds, .. } = &route.route().origin {
             return Some((*gateway, kinds.clone()));
         }
-        let gateways = &self.routes.topology.attachments[vnet.index()].gateways;
+        let gateways = &self.routes.topology().attachments[vnet.index()].gateways;
         let of_type = |t: GatewayType| gateways.iter().copied().find(|g| snap.gateways[g.index()].gateway_type == t);
         match (of_type(GatewayType::Vpn), of_type(GatewayType::ExpressRoute)) {
             (Some(v), None) => Some((v, Vec::new())),
@@ -140,7 +140,7 @@ impl Tracer<'_, '_> {
     /// tunnelling to the default site when no prefix holds it.
     fn on_premises_site(&self, walk: &mut Walk, hop: &mut Hop, g: GatewayIdx, pkt: Packet) {
         let snap = self.snap();
-        let on_prem = self.routes.topology.gateway_prefixes[g.index()]
+        let on_prem = self.routes.topology().gateway_prefixes[g.index()]
             .iter()
             .filter(|gp| gp.prefix.contains(&pkt.dst))
             .max_by_key(|gp| gp.prefix.prefix_len());

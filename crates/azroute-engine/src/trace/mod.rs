@@ -61,7 +61,7 @@ impl<'e, 's> Tracer<'e, 's> {
     pub fn new(routes: &'e RouteEngine<'s>) -> Tracer<'e, 's> {
         Tracer {
             security: SecurityEngine::new(routes),
-            addressing: Addressing::build(routes.snap),
+            addressing: Addressing::build(routes.snap()),
             routes,
             evaluate_nsgs: true,
             virtual_hosts: false,
@@ -70,11 +70,11 @@ impl<'e, 's> Tracer<'e, 's> {
     }
 
     fn snap(&self) -> &'s Snapshot {
-        self.routes.snap
+        self.routes.snap()
     }
 
     fn options(&self) -> &ModelOptions {
-        &self.routes.options
+        self.routes.options()
     }
 
     /// The NIC that owns an address, if exactly one does.
@@ -92,7 +92,7 @@ impl<'e, 's> Tracer<'e, 's> {
     /// The gateway whose on-premises prefixes hold an address most specifically.
     fn on_premises_gateway(&self, ip: IpAddr) -> Option<GatewayIdx> {
         let mut best: Option<(u8, GatewayIdx)> = None;
-        for (g, prefixes) in self.routes.topology.gateway_prefixes.iter().enumerate() {
+        for (g, prefixes) in self.routes.topology().gateway_prefixes.iter().enumerate() {
             for gp in prefixes {
                 if gp.prefix.contains(&ip) && best.is_none_or(|(len, _)| gp.prefix.prefix_len() > len) {
                     best = Some((gp.prefix.prefix_len(), GatewayIdx(g as u32)));

@@ -7,7 +7,7 @@ use azroute_model::*;
 use ipnet::IpNet;
 
 use crate::finding::{Finding, RouteRef};
-use crate::nsg::{FlowProtocol, NsgEvaluation};
+use crate::nsg::NsgEvaluation;
 
 /// Where a trace starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,7 +35,7 @@ impl TraceSource {
 pub struct TraceRequest {
     pub source: TraceSource,
     pub destination: IpAddr,
-    pub protocol: FlowProtocol,
+    pub protocol: Protocol,
     pub source_port: u16,
     pub destination_port: u16,
 }

@@ -27,10 +27,10 @@ impl Tracer<'_, '_> {
             out.extend(self.peering_problem(vnet, target, dst));
         }
         // On-premises prefixes a gateway knows but this subnet does not get.
-        for (g, prefixes) in self.routes.topology.gateway_prefixes.iter().enumerate() {
+        for (g, prefixes) in self.routes.topology().gateway_prefixes.iter().enumerate() {
             let Some(gp) = prefixes.iter().find(|gp| gp.prefix.contains(&dst)) else { continue };
             let g = GatewayIdx(g as u32);
-            if self.routes.topology.attachments[vnet.index()].gateways.contains(&g) {
+            if self.routes.topology().attachments[vnet.index()].gateways.contains(&g) {
                 out.extend(suppressed(g, gp, subnet, table, dst));
             } else {
                 out.extend(self.half_transit(g, gp, vnet, dst));
@@ -43,7 +43,7 @@ impl Tracer<'_, '_> {
     /// only a peer of a peer.
     fn peering_problem(&self, vnet: VnetIdx, target: VnetIdx, dst: IpAddr) -> Option<Finding> {
         let snap = self.snap();
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let (v, t) = (&snap.vnets[vnet.index()], &snap.vnets[target.index()]);
         // A peering object on either side names the pair.
         let direct = v
@@ -86,7 +86,7 @@ impl Tracer<'_, '_> {
     /// towards it.
     fn half_transit(&self, g: GatewayIdx, gp: &GatewayPrefix, vnet: VnetIdx, dst: IpAddr) -> Vec<Finding> {
         let snap = self.snap();
-        let topo = &self.routes.topology;
+        let topo = self.routes.topology();
         let gw_vnet = snap.gateways[g.index()].vnet.as_ref().and_then(|l| l.resolved());
         let mut out = Vec::new();
         for note in &topo.attachments[vnet.index()].mismatches {

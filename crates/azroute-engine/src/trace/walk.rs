@@ -10,7 +10,7 @@ use azroute_model::*;
 use super::{HOP_LIMIT, Hop, HopKind, HopNote, HopResource, PathTrace, RouteUsed, TraceRequest, Tracer, Verdict};
 use crate::RouteError;
 use crate::finding::*;
-use crate::nsg::FlowProtocol;
+
 use crate::route::*;
 
 /// The packet being walked.
@@ -18,7 +18,7 @@ use crate::route::*;
 pub(super) struct Packet {
     pub src: IpAddr,
     pub dst: IpAddr,
-    pub protocol: FlowProtocol,
+    pub protocol: Protocol,
     pub sport: u16,
     pub dport: u16,
 }
@@ -259,7 +259,7 @@ impl Tracer<'_, '_> {
             NextHopType::InterfaceEndpoint => Step::Ended(private_endpoint(walk, subnet, &route, pkt)),
             NextHopType::VnetLocal | NextHopType::VNetPeering | NextHopType::VNetGlobalPeering => {
                 let target_vnet = match route.route().origin {
-                    RouteOrigin::Peering { peering } => self.routes.topology.peerings[peering.index()].remote_vnet,
+                    RouteOrigin::Peering { peering } => self.routes.topology().peerings[peering.index()].remote_vnet,
                     _ => Some(vnet),
                 };
                 Step::Ended(self.deliver(walk, vnet, target_vnet, subnet, table, pkt, forward_nics))
@@ -407,7 +407,7 @@ fn private_endpoint(walk: &mut Walk, subnet: SubnetIdx, route: &RouteRef, pkt: P
     };
     let resource = endpoint.map(HopResource::PrivateEndpoint).unwrap_or(HopResource::Unknown);
     let mut hop = Hop::new(HopKind::PrivateEndpoint, resource, Some(pkt.dst));
-    if pkt.protocol != FlowProtocol::Tcp {
+    if pkt.protocol != Protocol::Tcp {
         hop.notes.push(HopNote::PrivateEndpointTcpOnly);
     }
     let firewall = route.table().routes.iter().position(|r| {
@@ -426,5 +426,5 @@ fn private_endpoint(walk: &mut Walk, subnet: SubnetIdx, route: &RouteRef, pkt: P
         walk.findings.push(Finding::new(bypass).resource(endpoint.map(ResourceRef::PrivateEndpoint)));
     }
     walk.hops.push(hop);
-    if pkt.protocol == FlowProtocol::Tcp { Verdict::DeliveredToAzureService } else { Verdict::Dropped }
+    if pkt.protocol == Protocol::Tcp { Verdict::DeliveredToAzureService } else { Verdict::Dropped }
 }

@@ -1,7 +1,7 @@
 //! The titles and long explanations of the codes (`azroute doctor --explain CODE`, SARIF
 //! rules): the words for the catalogue's data.
 
-use azroute_engine::finding::FindingCode;
+use azroute_engine::FindingCode;
 
 /// A code's words.
 struct CodeText {

@@ -12,8 +12,8 @@ mod settings;
 
 use std::net::IpAddr;
 
-use azroute_engine::finding::*;
-use azroute_engine::trace::HopResource;
+use azroute_engine::HopResource;
+use azroute_engine::*;
 use azroute_model::*;
 
 pub use catalogue::{explanation, title};

@@ -1,8 +1,8 @@
 //! The words of findings made on traced paths: drops, loops, asymmetry, NSG denials, peerings
 //! that refuse a packet, destinations nobody holds.
 
-use azroute_engine::finding::*;
-use azroute_engine::route::RouteOrigin;
+use azroute_engine::RouteOrigin;
+use azroute_engine::*;
 use azroute_model::*;
 
 use super::*;
@@ -193,8 +193,8 @@ pub(super) fn not_modelled(e: &NotModelled) -> FindingText {
 pub(super) fn nsg_denied(snap: &Snapshot, e: &NsgDenied) -> FindingText {
     let nsg = &snap.nsgs[e.nsg.index()];
     let at = match e.applied_to {
-        azroute_engine::nsg::AppliedTo::Subnet(s) => format!("subnet `{}`", snap.subnet_label(s)),
-        azroute_engine::nsg::AppliedTo::NetworkInterface(n) => format!("network interface `{}`", nic_name(snap, n)),
+        azroute_engine::AppliedTo::Subnet(s) => format!("subnet `{}`", snap.subnet_label(s)),
+        azroute_engine::AppliedTo::NetworkInterface(n) => format!("network interface `{}`", nic_name(snap, n)),
     };
     let rule = &*e.rule;
     let (protocol, src, dst, port) = (e.protocol.as_str(), e.source, e.destination, e.destination_port);

@@ -2,10 +2,10 @@
 //! contexts, appliances, inbound traffic, VMs), including the traced situations of the same
 //! codes.
 
-use azroute_engine::finding::*;
+use azroute_engine::AppliedTo;
+use azroute_engine::RouteOrigin;
 use azroute_engine::invalid_text;
-use azroute_engine::nsg::AppliedTo;
-use azroute_engine::route::RouteOrigin;
+use azroute_engine::*;
 use azroute_model::*;
 
 use super::*;

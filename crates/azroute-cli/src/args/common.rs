@@ -1,0 +1,188 @@
+//! Options several commands share: where the snapshot comes from and how it is read, the
+//! modelling options for disputed Azure behaviour, the flow protocol, the reachability scope.
+
+use std::path::PathBuf;
+
+use azroute_model::Protocol;
+use clap::{Args, ValueEnum};
+
+use crate::input::CliError;
+
+/// Where the snapshot comes from (`--snapshot` or `--example`; the command checks that one is
+/// given, so that `doctor --explain` can do without).
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Snapshot")]
+pub struct SnapshotArgs {
+    /// A directory (every *.json and *.tfstate below it) or one file: Azure JSON exports (az CLI,
+    /// REST, Resource Graph), `terraform show -json` of a state or plan, or a terraform.tfstate.
+    #[arg(long, value_name = "PATH", conflicts_with = "example")]
+    pub snapshot: Option<PathBuf>,
+    /// Use an embedded example estate instead (see `azroute examples`).
+    #[arg(long, value_name = "NAME")]
+    pub example: Option<String>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// How input files are read and what is said about them.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Snapshot")]
+pub struct LoadArgs {
+    /// Refuse input files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 512 * 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Print every warning and what was read (files, resources, skipped types).
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Print no warnings (errors are always printed).
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReservedNoneProfileArg {
+    /// The four documented ranges (10/8, 172.16/12, 192.168/16, 100.64/10).
+    Documented,
+    /// Also the extra ranges seen on the live platform (docs/azure-routing-rules.md §1.4).
+    PlatformObserved,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum NoneRemovalArg {
+    /// Documented: a user route for 0.0.0.0/0 removes the reserved None routes.
+    UdrOnly,
+    /// Also a 0.0.0.0/0 learned from a gateway.
+    UdrAndBgp,
+    /// Never remove them.
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum PeeringAccessArg {
+    /// Observed: allowVirtualNetworkAccess=false only removes the peer from the VirtualNetwork tag.
+    TagOnly,
+    /// 2018 documentation: no traffic flows over the peering.
+    Drop,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SubnetPeeringScopeArg {
+    /// Observed: every local subnet gets the remote subnets' routes.
+    AllLocalSubnets,
+    /// Documented intent: only the listed local subnets.
+    ListedSubnetsOnly,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Ipv6RoutesArg {
+    /// Assumed: VnetLocal per IPv6 range and ::/0 Internet.
+    MirrorIpv4,
+    /// No IPv6 system routes.
+    None,
+}
+
+/// Options for behaviour Azure leaves disputed (docs/azure-routing-rules.md §13 and §14b). Defaults
+/// are the documented behaviour.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Modelling options (disputed Azure behaviour; defaults are documented)")]
+pub struct ModelArgs {
+    /// Which reserved ranges get default None routes.
+    #[arg(long, value_name = "PROFILE", value_enum, default_value_t = ReservedNoneProfileArg::Documented)]
+    pub reserved_none_profile: ReservedNoneProfileArg,
+    /// When the reserved None routes disappear because 0.0.0.0/0 is overridden.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = NoneRemovalArg::UdrOnly)]
+    pub drop_reserved_none_routes_on_default_override: NoneRemovalArg,
+    /// Plain longest-prefix match between user routes and service-endpoint routes (issue
+    /// #111706) instead of the documented "service-endpoint routes cannot be overridden".
+    #[arg(long)]
+    pub se_routes_lpm_strict: bool,
+    /// What allowVirtualNetworkAccess=false on a peering does.
+    #[arg(long, value_name = "MEANING", value_enum, default_value_t = PeeringAccessArg::TagOnly)]
+    pub peering_access_false_semantics: PeeringAccessArg,
+    /// Whether a peering drops forwarded packets unless the receiving side allows them.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub allow_forwarded_traffic_enforced: bool,
+    /// Which local subnets receive routes of a subnet peering.
+    #[arg(long, value_name = "SCOPE", value_enum, default_value_t = SubnetPeeringScopeArg::AllLocalSubnets)]
+    pub subnet_peering_scope: SubnetPeeringScopeArg,
+    /// IPv6 system routes (undocumented by Azure).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = Ipv6RoutesArg::MirrorIpv4)]
+    pub ipv6_system_routes: Ipv6RoutesArg,
+}
+
+/// The protocol of a traced flow.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ProtocolArg {
+    #[value(name = "TCP", alias = "tcp", alias = "Tcp")]
+    Tcp,
+    #[value(name = "UDP", alias = "udp", alias = "Udp")]
+    Udp,
+    #[value(name = "ICMP", alias = "icmp", alias = "Icmp")]
+    Icmp,
+}
+
+impl From<ProtocolArg> for Protocol {
+    fn from(protocol: ProtocolArg) -> Protocol {
+        match protocol {
+            ProtocolArg::Tcp => Protocol::Tcp,
+            ProtocolArg::Udp => Protocol::Udp,
+            ProtocolArg::Icmp => Protocol::Icmp,
+        }
+    }
+}
+
+/// The ports of a TCP or UDP flow.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct PortArgs {
+    /// Destination port, TCP or UDP only [default: 443].
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Source port, TCP or UDP only [default: 50000].
+    #[arg(long, value_name = "N")]
+    pub source_port: Option<u16>,
+}
+
+impl PortArgs {
+    /// (source port, destination port) for a flow of `protocol`; ICMP has no ports, so naming
+    /// one is refused rather than printed as `ICMP/22`.
+    pub fn for_protocol(self, protocol: ProtocolArg) -> Result<(u16, u16), CliError> {
+        if protocol == ProtocolArg::Icmp
+            && let Some((flag, port)) =
+                self.port.map(|p| ("--port", p)).or(self.source_port.map(|p| ("--source-port", p)))
+        {
+            return Err(CliError::new(format!("{flag} {port} was given for ICMP, which has no ports"))
+                .hint("leave out --port and --source-port, or choose --protocol TCP or UDP"));
+        }
+        Ok((self.source_port.unwrap_or(50000), self.port.unwrap_or(443)))
+    }
+}
+
+/// Which cells a reachability matrix has, and the flow it tests.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Reachability")]
+pub struct ReachScopeArgs {
+    /// Source subnets (rows): a glob over `vnet/subnet`, the subnet name or id. Default: every
+    /// subnet except GatewaySubnet and RouteServerSubnet.
+    #[arg(long, value_name = "GLOB")]
+    pub from: Option<String>,
+    /// Destination subnets (columns), as --from.
+    #[arg(long, value_name = "GLOB")]
+    pub to: Option<String>,
+    /// Leave out the on-premises prefix columns.
+    #[arg(long)]
+    pub no_on_premises: bool,
+    /// Leave out the Internet column.
+    #[arg(long)]
+    pub no_internet: bool,
+    /// The public address that stands for the Internet.
+    #[arg(long, value_name = "IP", default_value = "203.0.113.10")]
+    pub internet_address: std::net::IpAddr,
+    /// Protocol.
+    #[arg(long, value_name = "PROTO", value_enum, default_value_t = ProtocolArg::Tcp)]
+    pub protocol: ProtocolArg,
+    #[command(flatten)]
+    pub ports: PortArgs,
+    /// Routing only: do not evaluate NSGs.
+    #[arg(long)]
+    pub no_nsg: bool,
+}

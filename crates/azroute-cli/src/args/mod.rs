@@ -1,0 +1,81 @@
+//! Command-line arguments: the commands and their help (`help.rs` holds the worked examples and
+//! exit statuses each `--help` ends with), each command's own options (`commands.rs`), and the
+//! options commands share (`common.rs`).
+
+mod commands;
+mod common;
+mod help;
+
+use clap::{Parser, Subcommand};
+
+pub use commands::*;
+pub use common::*;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "azroute",
+    version = env!("AZROUTE_VERSION"),
+    about = "Azure virtual-network routing, reproduced offline: effective routes, next hop and why",
+    long_about = help::LONG_ABOUT,
+    after_help = help::TOP,
+    // Wrapped to the terminal, and never wider than 100 columns.
+    max_term_width = 100,
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Effective routes of a NIC, VM or subnet, shaped like `az network nic show-effective-route-table`.
+    #[command(after_help = help::ROUTES)]
+    Routes(RoutesArgs),
+    /// Next hop for a destination, like Network Watcher's `az network watcher show-next-hop`.
+    #[command(name = "next-hop", after_help = help::NEXT_HOP)]
+    NextHop(NextHopArgs),
+    /// A NIC's effective security rules, like `az network nic list-effective-nsg`.
+    #[command(name = "security-rules", after_help = help::SECURITY_RULES)]
+    SecurityRules(SecurityRulesArgs),
+    /// Network Watcher's IP flow verify: would the NSGs allow this flow at this NIC?
+    #[command(
+        name = "ip-flow",
+        after_help = help::IP_FLOW,
+        override_usage = "azroute ip-flow [OPTIONS] --direction <DIR> --protocol <PROTO> \\\n         \
+                          --local <IP:PORT> --remote <IP:PORT>"
+    )]
+    IpFlow(IpFlowArgs),
+    /// Follow a packet hop by hop and its reply back, through NVAs, peerings, gateways and NSGs.
+    #[command(after_help = help::TRACE)]
+    Trace(TraceArgs),
+    /// The reachability matrix: subnets against subnets, on-premises prefixes and the Internet.
+    #[command(after_help = help::REACH)]
+    Reach(ReachArgs),
+    /// What changes between two snapshots: effective routes per subnet, then reachability.
+    #[command(after_help = help::DIFF)]
+    Diff(DiffArgs),
+    /// What a Terraform plan will do to a live estate, before it is applied.
+    #[command(after_help = help::WHAT_IF)]
+    WhatIf(WhatIfArgs),
+    /// Find and explain every routing misconfiguration of an estate, with the fix.
+    #[command(after_help = help::DOCTOR)]
+    Doctor(DoctorArgs),
+    /// Compare azroute's effective routes with Azure's own (`show-effective-route-table` outputs).
+    #[command(after_help = help::VERIFY)]
+    Verify(VerifyArgs),
+    /// Export a snapshot by running the Azure CLI you are logged into (`az login`).
+    #[command(after_help = help::COLLECT)]
+    Collect(CollectArgs),
+    /// List the embedded example estates, or write one's files to edit.
+    #[command(after_help = help::EXAMPLES)]
+    Examples(ExamplesArgs),
+    /// Write a synthetic, seeded estate (hub-and-spoke, az CLI JSON) for benchmarks and tests.
+    #[command(after_help = help::GENERATE)]
+    Generate(GenerateArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    #[command(after_help = help::COMPLETIONS)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command with --out.
+    #[command(after_help = help::MAN)]
+    Man(ManArgs),
+}

@@ -1,0 +1,300 @@
+//! The lowerer: instances decoded by type, then lowered in dependency order (parents, children,
+//! computed back-references, associations) into pending resources.
+
+use super::*;
+
+impl<'p, 't> Lowerer<'p, 't> {
+    pub(super) fn new(
+        pending: &'p mut Pending,
+        file_text: &'t str,
+        mut insts: Vec<Instance<'t>>,
+        data_insts: Vec<Instance<'t>>,
+        configuration: Option<Value>,
+        is_plan: bool,
+    ) -> Lowerer<'p, 't> {
+        let managed = insts.len();
+        insts.extend(data_insts);
+        let mut by_instance = HashMap::new();
+        let mut by_resource: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, inst) in insts.iter().enumerate() {
+            by_instance.insert(inst.addr.instance_key(), i);
+            by_resource.entry(inst.addr.resource_key()).or_default().push(i);
+        }
+        let mut lowerer = Lowerer {
+            pending,
+            file_text,
+            attrs: Vec::with_capacity(insts.len()),
+            ids: vec![None; insts.len()],
+            insts,
+            by_instance,
+            by_resource,
+            configuration,
+            subscriptions: HashMap::new(),
+            any_subscription: None,
+            used_placeholder_subscription: false,
+            is_plan,
+            budget: std::cell::Cell::new(MAX_REFERENCE_STEPS),
+        };
+        for i in 0..lowerer.insts.len() {
+            let attrs = lowerer.decode(i, i >= managed);
+            lowerer.attrs.push(attrs);
+        }
+        lowerer
+    }
+
+    /// Reads an instance's attributes into the struct of its type.
+    pub(super) fn decode(&mut self, i: usize, data: bool) -> Option<Attrs> {
+        let inst = &self.insts[i];
+        let raw = inst.values;
+        let rtype = inst.addr.rtype.clone();
+        if data {
+            // Data sources only help follow references; a malformed one is simply not used.
+            return serde_json::from_str::<TfCommon>(raw.get()).ok().map(Attrs::Other);
+        }
+        macro_rules! read {
+            ($variant:ident, $t:ty) => {
+                self.read::<$t>(i).map(Attrs::$variant)
+            };
+        }
+        let attrs = match rtype.as_str() {
+            "azurerm_virtual_network" => read!(Vnet, TfVnet),
+            "azurerm_subnet" => read!(Subnet, TfSubnet),
+            "azurerm_route_table" => read!(RouteTable, TfRouteTable),
+            "azurerm_route" => read!(Route, TfRoute),
+            "azurerm_subnet_route_table_association" => {
+                read!(SubnetRouteTable, TfSubnetRouteTableAssociation)
+            }
+            "azurerm_subnet_network_security_group_association" => {
+                read!(SubnetNsg, TfSubnetNsgAssociation)
+            }
+            "azurerm_network_interface_security_group_association" => {
+                read!(NicNsg, TfNicNsgAssociation)
+            }
+            "azurerm_network_interface" => read!(Nic, TfNic),
+            "azurerm_virtual_network_peering" => read!(Peering, TfPeering),
+            "azurerm_network_security_group" => read!(Nsg, TfNsg),
+            "azurerm_network_security_rule" => read!(Rule, TfRule),
+            "azurerm_virtual_network_gateway" => read!(Gateway, TfGateway),
+            "azurerm_local_network_gateway" => read!(LocalGateway, TfLocalGateway),
+            "azurerm_virtual_network_gateway_connection" => read!(Connection, TfConnection),
+            "azurerm_linux_virtual_machine" | "azurerm_windows_virtual_machine" | "azurerm_virtual_machine" => {
+                read!(Vm, TfVm)
+            }
+            "azurerm_private_endpoint" => read!(PrivateEndpoint, TfPrivateEndpoint),
+            "azurerm_public_ip" => read!(PublicIp, TfPublicIp),
+            other => {
+                *self.pending.skipped_types.entry(other.to_string()).or_default() += 1;
+                // Unmodelled resources may still be named by references (resource groups).
+                serde_json::from_str::<TfCommon>(raw.get()).ok().map(Attrs::Other)
+            }
+        };
+        if attrs.is_some() && !matches!(attrs, Some(Attrs::Other(_))) {
+            self.pending.resources_read += 1;
+        }
+        attrs
+    }
+
+    pub(super) fn read<T: Deserialize<'t>>(&mut self, i: usize) -> Option<T> {
+        let inst = &self.insts[i];
+        let raw = inst.values;
+        match serde_json::from_str::<T>(raw.get()) {
+            Ok(v) => Some(v),
+            Err(err) => {
+                let inner =
+                    serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_str(raw.get()))
+                        .err()
+                        .map(|e| e.path().to_string());
+                let what = format!("`{}`", inst.shown);
+                let path = inst.path.clone();
+                wrong_type(self.pending, self.file_text, raw.get(), &path, &err, inner, &what);
+                None
+            }
+        }
+    }
+
+    pub(super) fn run(&mut self, hint_ids: &[String]) {
+        self.assign_ids(hint_ids);
+        self.delete_renamed_replacements();
+        let mut drafts = Drafts::default();
+        self.lower_parents(&mut drafts);
+        self.lower_children(&mut drafts);
+        self.apply_table_subnets(&mut drafts);
+        self.apply_associations(&mut drafts);
+        self.drop_deleted_children(&mut drafts);
+        self.finish_peerings(std::mem::take(&mut drafts.peerings), &drafts.vnet_spaces, &drafts.subnets);
+        self.emit(drafts);
+        self.record_unchanged();
+        self.note_placeholder_subscription();
+    }
+
+    /// Top-level resources first, so children find their parents.
+    fn lower_parents(&mut self, d: &mut Drafts) {
+        for i in 0..self.insts.len() {
+            match self.attrs[i].take() {
+                Some(Attrs::Vnet(a)) => {
+                    self.vnet(i, &a, &mut d.subnets, &mut d.vnet_spaces);
+                    self.attrs[i] = Some(Attrs::Vnet(a));
+                }
+                Some(Attrs::RouteTable(a)) => {
+                    self.route_table(i, &a, &mut d.tables);
+                    self.attrs[i] = Some(Attrs::RouteTable(a));
+                }
+                Some(Attrs::Nsg(a)) => {
+                    self.nsg(i, &a, &mut d.nsgs);
+                    self.attrs[i] = Some(Attrs::Nsg(a));
+                }
+                other => self.attrs[i] = other,
+            }
+        }
+    }
+
+    /// Children and every other resource.
+    fn lower_children(&mut self, d: &mut Drafts) {
+        for i in 0..self.insts.len() {
+            let Some(attrs) = self.attrs[i].take() else {
+                continue;
+            };
+            match &attrs {
+                Attrs::Subnet(a) => self.subnet(i, a, &mut d.subnets),
+                Attrs::Route(a) => self.route(i, a, &mut d.tables),
+                Attrs::Rule(a) => self.rule(i, a, &mut d.nsgs),
+                Attrs::Peering(a) => self.peering(i, a, &mut d.peerings),
+                Attrs::Nic(a) => self.nic(i, a, &mut d.nics),
+                Attrs::Gateway(a) => self.gateway(i, a),
+                Attrs::LocalGateway(a) => self.local_gateway(i, a),
+                Attrs::Connection(a) => self.connection(i, a),
+                Attrs::Vm(a) => self.vm(i, a),
+                Attrs::PrivateEndpoint(a) => self.private_endpoint(i, a, &mut d.nics),
+                Attrs::PublicIp(a) => self.public_ip(i, a),
+                _ => {}
+            }
+            self.attrs[i] = Some(attrs);
+        }
+    }
+
+    /// Route tables' computed `subnets` name their subnets when no association does.
+    fn apply_table_subnets(&mut self, d: &mut Drafts) {
+        for i in 0..self.insts.len() {
+            if let Some(Attrs::RouteTable(a)) = &self.attrs[i] {
+                let Some(table_id) = self.ids[i].clone() else {
+                    continue;
+                };
+                for subnet in texts(&a.subnets) {
+                    if let Some(draft) = d.subnets.get_mut(&normalize_id(subnet))
+                        && draft.subnet.route_table.is_none()
+                    {
+                        draft.subnet.route_table = Some(Link::Missing(ArmId::new(&table_id)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Associations override what the subnet or NIC says.
+    fn apply_associations(&mut self, d: &mut Drafts) {
+        for i in 0..self.insts.len() {
+            let Some(attrs) = self.attrs[i].take() else {
+                continue;
+            };
+            let (kind, target, value) = match &attrs {
+                Attrs::SubnetRouteTable(a) => (AssociationKind::SubnetRouteTable, &a.subnet_id, &a.route_table_id),
+                Attrs::SubnetNsg(a) => (AssociationKind::SubnetNsg, &a.subnet_id, &a.network_security_group_id),
+                Attrs::NicNsg(a) => (AssociationKind::NicNsg, &a.network_interface_id, &a.network_security_group_id),
+                _ => {
+                    self.attrs[i] = Some(attrs);
+                    continue;
+                }
+            };
+            self.association(i, kind, target, value, &mut d.subnets, &mut d.nics);
+            self.attrs[i] = Some(attrs);
+        }
+    }
+
+    /// A resource the plan deletes may still be listed in its parent's computed blocks
+    /// (a VNet's `subnet`, a table's `route`, an NSG's `security_rule`): after apply it is gone.
+    fn drop_deleted_children(&mut self, d: &mut Drafts) {
+        if self.pending.deleted.is_empty() {
+            return;
+        }
+        let deleted: std::collections::HashSet<&str> = self.pending.deleted.iter().map(String::as_str).collect();
+        d.subnets.retain(|key, _| !deleted.contains(key.as_str()));
+        for table in d.tables.values_mut() {
+            table.routes.retain(|_, r| !deleted.contains(r.id.key().as_str()));
+        }
+        for nsg in d.nsgs.values_mut() {
+            nsg.rules.retain(|_, r| !deleted.contains(r.id.key().as_str()));
+        }
+    }
+
+    /// The drafts, complete, into the pending resources.
+    fn emit(&mut self, d: Drafts) {
+        for (key, draft) in d.subnets {
+            self.pending.subnets.push(Child { key, parent: draft.parent, item: draft.subnet });
+        }
+        for draft in d.tables.into_values() {
+            let mut table = draft.table;
+            table.routes = draft.routes.into_values().collect();
+            self.pending.route_tables.push(table);
+        }
+        for draft in d.nsgs.into_values() {
+            let mut nsg = draft.nsg;
+            nsg.rules = draft.rules.into_values().collect();
+            self.pending.nsgs.push(nsg);
+        }
+        for nic in d.nics.into_values() {
+            self.pending.nics.push(nic);
+        }
+    }
+
+    /// A replacement whose id changes (a new name) deletes the old resource: laid over a live
+    /// snapshot, the old one goes.
+    fn delete_renamed_replacements(&mut self) {
+        for (i, inst) in self.insts.iter().enumerate() {
+            if let (Planned::Replaced { before_id: Some(before) }, Some(after)) = (&inst.planned, &self.ids[i]) {
+                let old = normalize_id(before);
+                if old != normalize_id(after) && !self.pending.deleted.contains(&old) {
+                    self.pending.deleted.push(old);
+                }
+            }
+        }
+    }
+
+    fn note_placeholder_subscription(&mut self) {
+        if self.used_placeholder_subscription {
+            self.pending.diag(
+                Diagnostic::new(
+                    crate::diag::Severity::Info,
+                    "TerraformPlaceholderSubscription",
+                    format!("no known id in this Terraform input names a subscription; ids of resources not created yet use `{UNKNOWN_SUBSCRIPTION}`"),
+                )
+                .hint("such ids cannot match resources exported from Azure; include the state of an existing resource of the same subscription"),
+            );
+        }
+    }
+
+    /// Keys of resources a plan leaves as they are (`no-op`), for laying the plan over a live
+    /// snapshot. A route table or NSG whose standalone routes or rules change, or lose a member,
+    /// is changed even when its own resource is not.
+    pub(super) fn record_unchanged(&mut self) {
+        let mut changed_parents: std::collections::HashSet<String> =
+            self.pending.deleted.iter().map(|d| normalize_id(&parent_id(d))).collect();
+        for (i, inst) in self.insts.iter().enumerate() {
+            if inst.planned != Planned::Unchanged
+                && matches!(inst.addr.rtype.as_str(), "azurerm_route" | "azurerm_network_security_rule")
+                && let Some(id) = &self.ids[i]
+            {
+                changed_parents.insert(normalize_id(&parent_id(id)));
+            }
+        }
+        for (i, inst) in self.insts.iter().enumerate() {
+            if inst.planned == Planned::Unchanged
+                && let Some(id) = &self.ids[i]
+            {
+                let key = normalize_id(id);
+                if !changed_parents.contains(&key) {
+                    self.pending.unchanged.push(key);
+                }
+            }
+        }
+    }
+}
