@@ -38,7 +38,8 @@ pub use diff::{
 pub use effective::{ContextKey, ip_text};
 pub use endpoints::{End, EndpointError, IpFamily, TraceEndpoints, resolve as resolve_trace_endpoints};
 pub use fib::{Fib, FibEntry};
-pub use finding::{Finding, Severity};
+// The findings' vocabulary (codes, catalogue, typed evidence) is data the report words.
+pub use finding::*;
 pub use incremental::{Affected, Change, IncrementalEngine, changes_of};
 pub use nexthop::{NextHopAnswer, next_hop};
 pub use nsg::{
@@ -60,8 +61,8 @@ pub use select::{
 };
 pub use topology::{GatewayAttachment, GatewayPrefix, PeeringStatus, Topology};
 pub use trace::{
-    Addressing, HOP_LIMIT, Hop, HopKind, NsgCheck, Owner, PathTrace, RouteUsed, Trace, TraceRequest, TraceSource,
-    Tracer, Verdict,
+    Addressing, Assumption, Assumptions, HOP_LIMIT, Hop, HopKind, HopNote, HopResource, NsgCheck, Owner, PathTrace,
+    RouteUsed, Trace, TraceRequest, TraceSource, Tracer, Verdict,
 };
 pub use verify::{
     DifferenceKind, FieldChange, LikelyCause, NicVerification, RouteDifference, RouteFacts, RouteField, VerifyCounts,

@@ -6,8 +6,11 @@
 
 #![forbid(unsafe_code)]
 
+pub mod estates;
 pub mod fuzz;
 pub mod random;
+
+pub use estates::spokes_via_hub;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;

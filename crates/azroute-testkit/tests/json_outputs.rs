@@ -85,7 +85,7 @@ proptest! {
         }
         // The doctor.
         let doctor = azroute_doctor::run(&engine, &azroute_doctor::DoctorConfig::default());
-        let v = parse(&report::doctor::json(&report::doctor::view(&doctor)));
+        let v = parse(&report::doctor::json(&report::doctor::view(snap, &doctor)));
         prop_assert_eq!(v["findings"].as_array().map(|f| f.len()), Some(doctor.findings.len()));
         // The reachability matrix.
         let subnets: Vec<SubnetIdx> = (0..snap.subnets.len()).map(|i| SubnetIdx(i as u32)).collect();

@@ -10,7 +10,7 @@ use crate::output::emit;
 
 /// An unknown check code, with the closest codes.
 fn unknown_code(what: String, code: &str) -> CliError {
-    let codes: Vec<&str> = catalogue::CHECKS.iter().map(|c| c.code).collect();
+    let codes: Vec<&str> = catalogue::CHECKS.iter().map(|c| c.code.as_str()).collect();
     let message = match azroute_model::similar_names(code, codes.iter().copied()).as_slice() {
         [] => what,
         [one] => format!("{what}; did you mean `{one}`?"),
@@ -55,7 +55,7 @@ pub fn run(args: DoctorArgs) -> Result<i32, CliError> {
     let shown_from = severity(args.severity);
     let left_out = result.findings.iter().filter(|f| f.severity < shown_from).count();
     result.findings.retain(|f| f.severity >= shown_from);
-    let view = report::view(&result);
+    let view = report::view(snap, &result);
     emit(&match args.output {
         DoctorFormat::Table => report::text(&view),
         DoctorFormat::Json => report::json(&view),

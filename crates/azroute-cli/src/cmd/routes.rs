@@ -100,14 +100,12 @@ pub fn warn_if_not_running(snap: &azroute_model::Snapshot, nic: azroute_model::N
         return;
     };
     let v = &snap.vms[vm.index()];
-    if let Some(state) = &v.power_state {
-        let lower = state.to_ascii_lowercase();
-        if lower.contains("deallocated") || lower.contains("stopped") {
-            input::warn(&format!(
-                "`{}` is not running ({state}); Azure returns effective routes only for running VMs, azroute computes them from configuration",
-                v.name
-            ));
-        }
+    if let Some(state) = v.stopped() {
+        input::warn(&format!(
+            "`{}` is not running ({}); Azure returns effective routes only for running VMs, azroute computes them from configuration",
+            v.name,
+            state.as_str()
+        ));
     }
 }
 

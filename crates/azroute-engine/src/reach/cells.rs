@@ -87,7 +87,12 @@ fn cell_of(parts: &mut [CellOutcome], outcomes: &[PairOutcome], first: u32) -> R
     parts.sort_by(|a, b| b.address_pairs.cmp(&a.address_pairs).then(reach(a).cmp(&reach(b))));
     let len = parts.len() as u32;
     match &*parts {
-        [] => ReachCell { reach: Reachability::Dropped, code: Some("NoHostAtDestination"), first, len },
+        [] => ReachCell {
+            reach: Reachability::Dropped,
+            code: Some(crate::finding::FindingCode::NoHostAtDestination.as_str()),
+            first,
+            len,
+        },
         [first_part, rest @ ..] => {
             let same_reach = rest.iter().all(|m| reach(m) == reach(first_part));
             let same_code = rest.iter().all(|m| code(m) == code(first_part));

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::classes::Classes;
 use super::{FailedDirection, PairOutcome, ReachQuery, Reachability};
 use crate::RouteEngine;
-use crate::finding::Severity;
+use crate::finding::{FindingCode, Severity};
 use crate::trace::{Trace, TraceRequest, TraceSource, Tracer, Verdict};
 
 /// The tracer the matrix uses: NIC-less addresses of a subnet stand for hosts, NSGs as asked.
@@ -21,7 +21,7 @@ pub fn reach_tracer<'e, 's>(engine: &'e RouteEngine<'s>, query: &ReachQuery) -> 
     let mut tracer = Tracer::new(engine);
     tracer.virtual_hosts = true;
     tracer.evaluate_nsgs = query.evaluate_nsgs;
-    tracer.detail = false;
+    tracer.routing_after_nsg_drop = false;
     tracer
 }
 
@@ -204,10 +204,10 @@ fn trace_pair_with(
             PairOutcome {
                 reach: Reachability::Dropped,
                 verdict: Verdict::Dropped,
-                code: Some("IncompleteSnapshot"),
+                code: Some(FindingCode::IncompleteSnapshot.as_str()),
                 failed: Some(FailedDirection::Request),
                 nvas: Vec::new(),
-                codes: vec!["IncompleteSnapshot"],
+                codes: vec![FindingCode::IncompleteSnapshot.as_str()],
             },
             None,
         ),
@@ -216,26 +216,26 @@ fn trace_pair_with(
 
 /// Reduces a trace to the outcome the matrix shows.
 fn outcome_of(trace: &Trace) -> PairOutcome {
-    let mut codes: Vec<&'static str> = trace.findings.iter().map(|f| f.code).collect();
+    let mut codes: Vec<&'static str> = trace.findings.iter().map(|f| f.code.as_str()).collect();
     codes.sort_unstable();
     codes.dedup();
     let first_error = |findings: &[crate::finding::Finding]| {
-        findings.iter().find(|f| f.severity == Severity::Error).or_else(|| findings.first()).map(|f| f.code)
+        findings.iter().find(|f| f.severity == Severity::Error).or_else(|| findings.first()).map(|f| f.code.as_str())
     };
     let forward = &trace.forward;
     let nvas = forward.devices.clone();
     let (reach, code, failed) = if !forward.verdict.reached() {
         let code = first_error(&forward.findings).or(match forward.verdict {
-            Verdict::Loop => Some("RoutingLoop"),
+            Verdict::Loop => Some(FindingCode::RoutingLoop.as_str()),
             _ => None,
         });
         (Reachability::Dropped, code, Some(FailedDirection::Request))
     } else if let Some(reply) = trace.reverse.as_ref().filter(|r| !r.verdict.reached()) {
         (Reachability::Dropped, first_error(&reply.findings), Some(FailedDirection::Reply))
-    } else if trace.findings.iter().any(|f| f.code == "AsymmetricPath") {
-        (Reachability::Asymmetric, Some("AsymmetricPath"), Some(FailedDirection::Reply))
-    } else if let Some(f) = trace.findings.iter().find(|f| f.code == "ForcedTunnelBreaksInbound") {
-        (Reachability::Dropped, Some(f.code), Some(FailedDirection::Reply))
+    } else if trace.findings.iter().any(|f| f.code == FindingCode::AsymmetricPath) {
+        (Reachability::Asymmetric, Some(FindingCode::AsymmetricPath.as_str()), Some(FailedDirection::Reply))
+    } else if let Some(f) = trace.findings.iter().find(|f| f.code == FindingCode::ForcedTunnelBreaksInbound) {
+        (Reachability::Dropped, Some(f.code.as_str()), Some(FailedDirection::Reply))
     } else if nvas.is_empty() {
         (Reachability::Delivered, None, None)
     } else {
