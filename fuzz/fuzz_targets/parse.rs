@@ -52,8 +52,8 @@ fn check(text: &str) {
         assert!(range.contains(range.lo) && range.contains(range.hi));
         assert_eq!(PortRange::parse(&format!("{}-{}", range.lo, range.hi)), Some(range));
     }
-    if let Some(protocol) = NsgProtocol::parse(text) {
-        assert_eq!(NsgProtocol::parse(protocol.as_effective_str()), Some(protocol), "`{text}`");
+    if let Some(protocol) = RuleProtocol::parse(text) {
+        assert_eq!(RuleProtocol::parse(protocol.as_effective_str()), Some(protocol), "`{text}`");
     }
     let next_hop = RouteNextHopType::parse(text);
     assert_eq!(RouteNextHopType::parse(next_hop.as_str()), next_hop, "`{text}`");

@@ -5,9 +5,7 @@
 use std::hint::black_box;
 
 use azroute_bench::{load, presets};
-use azroute_engine::RouteEngine;
-use azroute_engine::incremental::{Change, IncrementalEngine};
-use azroute_engine::reach::{ReachQuery, reach};
+use azroute_engine::{Change, IncrementalEngine, ReachQuery, RouteEngine, reach};
 use azroute_generate::Preset;
 use azroute_model::*;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

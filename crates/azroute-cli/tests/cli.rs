@@ -244,7 +244,8 @@ fn azure_sample_vnet_routes() {
 /// segments, duplicate JSON keys, non-standard default rules. Each snapshot routes.
 #[test]
 fn batfish_snapshots_route() {
-    for (dir, nic) in [("test-vnet", "vm235"), ("test-subnet", "vm235"), ("test-nat-gateway", "vm235")] {
+    let nic = "vm235";
+    for dir in ["test-vnet", "test-subnet", "test-nat-gateway"] {
         let path = repo_str(&format!("testdata/reference/batfish-azure/{dir}/azure_configs"));
         let run = azroute(&["routes", "--snapshot", &path, "--nic", nic, "-o", "json"]).ok();
         let v = run.json();
@@ -284,10 +285,18 @@ fn batfish_snapshots_route() {
     }
 }
 
+/// A fresh directory for a supplemented copy of a recording, unique to the caller: tests that
+/// supplement the same recording run in parallel.
+fn recording_dir(folder: &str) -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    temp_dir(&format!("recording-{folder}-{n}"))
+}
+
 /// Supplements a real recording with the VNet its README says the test created (the CLI
 /// deployed it from a template and never read it back).
 fn recording_with_vnet(folder: &str, vnet: &str, subnet: &str) -> std::path::PathBuf {
-    let dir = temp_dir(&format!("recording-{folder}"));
+    let dir = recording_dir(folder);
     std::fs::copy(
         repo(&format!("testdata/reference/azure-cli-recordings/{folder}/resources.json")),
         dir.join("resources.json"),
@@ -307,13 +316,20 @@ fn recording_with_vnet(folder: &str, vnet: &str, subnet: &str) -> std::path::Pat
     dir
 }
 
+/// What Azure answered to the recording's first call of `operation`.
 fn recorded_answer(folder: &str, operation: &str) -> Value {
+    recorded_answers(folder, operation).remove(0)["response_body"].take()
+}
+
+/// Every recorded call of `operation`: `{operation, request_uri, request_body, response_status,
+/// response_body}`.
+fn recorded_answers(folder: &str, operation: &str) -> Vec<Value> {
     let answers: Value = serde_json::from_str(
         &std::fs::read_to_string(repo(&format!("testdata/reference/azure-cli-recordings/{folder}/answers.json")))
             .unwrap(),
     )
     .unwrap();
-    answers.as_array().unwrap().iter().find(|a| a["operation"] == operation).unwrap()["response_body"].clone()
+    answers.as_array().unwrap().iter().filter(|a| a["operation"] == operation).cloned().collect()
 }
 
 /// Azure's own effective routes for a real NIC (2020) against azroute's: every route Azure
@@ -345,32 +361,94 @@ fn effective_routes_match_a_real_subscription() {
     assert_eq!(extra[0].2, "[\"172.16.0.0/12\"]");
 }
 
-/// Network Watcher's real next-hop answers (2020 and 2025) reproduced byte for byte.
+/// Network Watcher's real next-hop answers (2020 and 2025) reproduced byte for byte, each
+/// from the resources its own recording holds plus what that recording does not hold (see
+/// `recording_with_vnet` and `recording_2025_with_network`).
 #[test]
 fn next_hop_matches_a_real_subscription() {
-    {
-        let folder = "test_network_watcher_vm-2020-07";
-        let dir = recording_with_vnet(folder, "vm1VNET", "vm1Subnet");
-        let actual = recorded_answer(folder, "nextHop");
+    for (folder, dir) in [
+        (
+            "test_network_watcher_vm-2020-07",
+            recording_with_vnet("test_network_watcher_vm-2020-07", "vm1VNET", "vm1Subnet"),
+        ),
+        ("test_network_watcher_vm-2025-04", recording_2025_with_network()),
+    ] {
+        let answer = recorded_answers(folder, "nextHop").remove(0);
+        let req = &answer["request_body"];
+        let (dest, source) = (req["destinationIPAddress"].as_str().unwrap(), req["sourceIPAddress"].as_str().unwrap());
+        let vm = req["targetResourceId"].as_str().unwrap().rsplit('/').next().unwrap();
+        let snap = dir.to_str().unwrap();
         let run = azroute(&[
             "next-hop",
             "--snapshot",
-            dir.to_str().unwrap(),
+            snap,
             "--vm",
-            "vm1",
+            vm,
             "--dest-ip",
-            "10.0.0.6",
+            dest,
             "--source-ip",
-            "123.4.5.6",
+            source,
             "-o",
             "json",
         ])
         .ok();
-        assert_eq!(run.json(), actual);
-        assert!(run.stderr.contains("123.4.5.6 is not an address of"), "{}", run.stderr);
+        assert_eq!(run.json(), answer["response_body"], "{folder}");
+        // 2020 asked from an address that is not the VM's (Azure answered anyway); 2025 from
+        // the VM's own address.
+        let foreign = run.stderr.contains(&format!("{source} is not an address of"));
+        assert_eq!(foreign, folder.contains("2020"), "{folder}: {}", run.stderr);
     }
-    let answer = recorded_answer("test_network_watcher_vm-2025-04", "nextHop");
-    assert_eq!(answer, serde_json::json!({"nextHopType": "VirtualNetwork", "routeTableId": "System Route"}));
+}
+
+/// The 2025 recording holds only the VM (`recordings_name_what_is_missing`): its NIC, NSG and
+/// VNet bodies were never transcribed, so azroute cannot answer from it alone. The same run's
+/// answers name what is missing: the topology answer gives the NIC `vm1VMNic` in subnet
+/// `subnet1` of VNet `vnet1` with NSG `nsg1` on the NIC; IP flow verify and next hop were asked
+/// from the NIC's address 10.0.0.9 (Azure refuses an IP flow verify from another address); the
+/// security group view lists no custom rule in `nsg1`. Those facts are added as resources.
+/// What no answer records is the VNet's address range: the test assumes `az vm create`'s
+/// defaults (VNet 10.0.0.0/16, subnet 10.0.0.0/24), which agree with the two recorded
+/// constraints on it (next hop puts 10.0.0.6 in the VNet; the configuration diagnostic's
+/// `AllowVnetInBound` does not match 10.1.1.4).
+fn recording_2025_with_network() -> std::path::PathBuf {
+    let folder = "test_network_watcher_vm-2025-04";
+    let dir = recording_dir(folder);
+    std::fs::copy(
+        repo(&format!("testdata/reference/azure-cli-recordings/{folder}/resources.json")),
+        dir.join("resources.json"),
+    )
+    .unwrap();
+    let topology = recorded_answer(folder, "topology");
+    let resource_id = |name: &str| {
+        let r = topology["resources"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap();
+        r["id"].as_str().unwrap().to_string()
+    };
+    let (nic_id, subnet_id, nsg_id) = (resource_id("vm1VMNic"), resource_id("subnet1"), resource_id("nsg1"));
+    let vnet_id = resource_id("vnet1");
+    assert_eq!(subnet_id, format!("{vnet_id}/subnets/subnet1"));
+    let nic_ip = recorded_answers(folder, "ipFlowVerify")[0]["request_body"]["localIPAddress"].clone();
+    assert_eq!(nic_ip, recorded_answers(folder, "nextHop")[0]["request_body"]["sourceIPAddress"]);
+    let view = recorded_answer(folder, "securityGroupView");
+    let nsg_rules =
+        &view["networkInterfaces"][0]["securityRuleAssociations"]["networkInterfaceAssociation"]["securityRules"];
+    assert_eq!(nsg_rules, &serde_json::json!([]));
+    let vm_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/cli_test_nw_vm000001/providers/Microsoft.Compute/virtualMachines/vm1";
+    let from_answers = serde_json::json!([
+        {"id": nic_id, "name": "vm1VMNic", "type": "Microsoft.Network/networkInterfaces", "location": "westcentralus",
+         "properties": {"ipConfigurations": [{"id": format!("{nic_id}/ipConfigurations/ipconfigvm1"), "name": "ipconfigvm1",
+             "properties": {"privateIPAddress": nic_ip, "primary": true, "subnet": {"id": subnet_id}}}],
+             "networkSecurityGroup": {"id": nsg_id}, "virtualMachine": {"id": vm_id}}},
+        {"id": nsg_id, "name": "nsg1", "type": "Microsoft.Network/networkSecurityGroups", "location": "westcentralus",
+         "properties": {"securityRules": nsg_rules}},
+    ]);
+    std::fs::write(dir.join("from-answers.json"), from_answers.to_string()).unwrap();
+    let assumed = serde_json::json!([{
+        "id": vnet_id, "name": "vnet1", "type": "Microsoft.Network/virtualNetworks", "location": "westcentralus",
+        "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+            "subnets": [{"id": subnet_id, "name": "subnet1", "properties": {"addressPrefix": "10.0.0.0/24"}}]}
+    }]);
+    std::fs::write(dir.join("vnet-assumed.json"), assumed.to_string()).unwrap();
+    dir
 }
 
 /// Every recording loads; where the export lacks the NIC's subnet, the answer names it.
@@ -415,46 +493,47 @@ fn recording_with_vnet_and_nsg(folder: &str, vnet: &str, subnet: &str) -> std::p
     dir
 }
 
-/// Network Watcher's real IP flow verify answers, reproduced exactly.
+/// Network Watcher's real IP flow verify answers (2020 and 2025), reproduced exactly.
 #[test]
 fn ip_flow_matches_a_real_subscription() {
-    let folder = "test_network_watcher_vm-2020-07";
-    let dir = recording_with_vnet_and_nsg(folder, "vm1VNET", "vm1Subnet");
-    let snap = dir.to_str().unwrap();
-    let answers: Value = serde_json::from_str(
-        &std::fs::read_to_string(repo(&format!("testdata/reference/azure-cli-recordings/{folder}/answers.json")))
-            .unwrap(),
-    )
-    .unwrap();
-    let flows: Vec<&Value> = answers.as_array().unwrap().iter().filter(|a| a["operation"] == "ipFlowVerify").collect();
-    assert_eq!(flows.len(), 2);
-    for answer in flows {
-        let req = &answer["request_body"];
-        let local = format!("{}:{}", req["localIPAddress"].as_str().unwrap(), req["localPort"].as_str().unwrap());
-        let remote = format!("{}:{}", req["remoteIPAddress"].as_str().unwrap(), req["remotePort"].as_str().unwrap());
-        let run = azroute(&[
-            "ip-flow",
-            "--snapshot",
-            snap,
-            "--vm",
-            "vm1",
-            "--direction",
-            req["direction"].as_str().unwrap(),
-            "--protocol",
-            req["protocol"].as_str().unwrap(),
-            "--local",
-            &local,
-            "--remote",
-            &remote,
-            "-o",
-            "json",
-        ])
-        .ok();
-        let ours = run.json();
-        for key in ["access", "ruleName", "ruleId"] {
-            assert_eq!(ours[key], answer["response_body"][key], "{key} for {req}");
+    for (folder, dir) in [
+        (
+            "test_network_watcher_vm-2020-07",
+            recording_with_vnet_and_nsg("test_network_watcher_vm-2020-07", "vm1VNET", "vm1Subnet"),
+        ),
+        ("test_network_watcher_vm-2025-04", recording_2025_with_network()),
+    ] {
+        let flows = recorded_answers(folder, "ipFlowVerify");
+        assert_eq!(flows.len(), 2, "{folder}");
+        for answer in flows {
+            let req = &answer["request_body"];
+            let local = format!("{}:{}", req["localIPAddress"].as_str().unwrap(), req["localPort"].as_str().unwrap());
+            let remote =
+                format!("{}:{}", req["remoteIPAddress"].as_str().unwrap(), req["remotePort"].as_str().unwrap());
+            let run = azroute(&[
+                "ip-flow",
+                "--snapshot",
+                dir.to_str().unwrap(),
+                "--vm",
+                req["targetResourceId"].as_str().unwrap().rsplit('/').next().unwrap(),
+                "--direction",
+                req["direction"].as_str().unwrap(),
+                "--protocol",
+                req["protocol"].as_str().unwrap(),
+                "--local",
+                &local,
+                "--remote",
+                &remote,
+                "-o",
+                "json",
+            ])
+            .ok();
+            let ours = run.json();
+            for key in ["access", "ruleName", "ruleId"] {
+                assert_eq!(ours[key], answer["response_body"][key], "{folder}: {key} for {req}");
+            }
+            assert_eq!(ours["appliedTo"], "networkInterface");
         }
-        assert_eq!(ours["appliedTo"], "networkInterface");
     }
 }
 

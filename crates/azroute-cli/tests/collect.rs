@@ -91,7 +91,7 @@ fn collect_end_to_end_against_the_fake_az() {
     assert!(!app1.stderr.contains("warning"), "{}", app1.stderr);
     // vm-shared is deallocated in the recording: azroute says so.
     let shared = azroute(&["routes", "--snapshot", &whole, "--nic", "nic-shared"]).ok();
-    assert!(shared.stderr.contains("is not running (VM deallocated)"), "{}", shared.stderr);
+    assert!(shared.stderr.contains("is not running (PowerState/deallocated)"), "{}", shared.stderr);
 
     // Azure's effective routes collected alongside agree with azroute's.
     let actual = out.join(SUB).join("actual").display().to_string();

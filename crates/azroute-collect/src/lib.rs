@@ -188,30 +188,7 @@ pub fn collect(options: &CollectOptions, progress: &dyn Fn(&str)) -> Result<Coll
     } else {
         options.subscriptions.clone()
     };
-    let mut records: Vec<SubscriptionRecord> = Vec::new();
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    for (i, given) in requested.iter().enumerate() {
-        let given = given.trim();
-        progress(&format!("subscription {given} ({} of {})", i + 1, requested.len()));
-        let id = if is_guid(given) {
-            given.to_ascii_lowercase()
-        } else {
-            match session.resolve_subscription(given)? {
-                Ok(id) => id,
-                Err(f) => {
-                    progress(&format!("  {given}: {}; skipped", first_line(&f.message)));
-                    records.push(failed_subscription(given, Some(given), &f));
-                    continue;
-                }
-            }
-        };
-        if !seen.insert(id.clone()) {
-            progress(&format!("  {id} was already collected; skipped"));
-            continue;
-        }
-        let requested_as = (!given.eq_ignore_ascii_case(&id)).then(|| given.to_string());
-        records.push(session.subscription(&id, requested_as, options)?);
-    }
+    let records = session.subscriptions(&requested, options)?;
     let service_tags = match &options.service_tags {
         Some(location) => {
             let via = records
@@ -223,25 +200,7 @@ pub fn collect(options: &CollectOptions, progress: &dyn Fn(&str)) -> Result<Coll
         }
         None => None,
     };
-    let mut totals = Totals {
-        subscriptions: records.len(),
-        az_calls: session.az.calls.get(),
-        retries: session.az.retried.get(),
-        ..Totals::default()
-    };
-    for r in &records {
-        match r.status.as_str() {
-            "complete" => totals.complete += 1,
-            "partial" => totals.partial += 1,
-            _ => totals.failed += 1,
-        }
-        totals.files += r.files.len();
-        totals.resources += r.files.iter().map(|f| f.resources).sum::<usize>();
-    }
-    if let Some(file) = service_tags.as_ref().and_then(|s| s.file.as_ref()) {
-        totals.files += 1;
-        totals.resources += file.resources;
-    }
+    let totals = totals_of(&records, service_tags.as_ref(), &session.az);
     let complete =
         totals.partial == 0 && totals.failed == 0 && service_tags.as_ref().is_none_or(|s| s.failure.is_none());
     let manifest = Manifest {
@@ -274,6 +233,30 @@ pub fn collect(options: &CollectOptions, progress: &dyn Fn(&str)) -> Result<Coll
     Ok(Collected { manifest, manifest_path })
 }
 
+/// The manifest's totals: subscriptions by status, files and resources written, az calls made.
+fn totals_of(records: &[SubscriptionRecord], service_tags: Option<&ServiceTagsRecord>, az: &Az<'_>) -> Totals {
+    let mut totals = Totals {
+        subscriptions: records.len(),
+        az_calls: az.calls.get(),
+        retries: az.retried.get(),
+        ..Totals::default()
+    };
+    for r in records {
+        match r.status.as_str() {
+            "complete" => totals.complete += 1,
+            "partial" => totals.partial += 1,
+            _ => totals.failed += 1,
+        }
+        totals.files += r.files.len();
+        totals.resources += r.files.iter().map(|f| f.resources).sum::<usize>();
+    }
+    if let Some(file) = service_tags.and_then(|s| s.file.as_ref()) {
+        totals.files += 1;
+        totals.resources += file.resources;
+    }
+    totals
+}
+
 struct Session<'a> {
     az: Az<'a>,
     out: &'a Path,
@@ -284,6 +267,40 @@ struct Session<'a> {
 type Fetched = Result<(String, Value), AzFailure>;
 
 impl Session<'_> {
+    /// Each requested subscription (an id or a name az resolves), once, in the order given.
+    fn subscriptions(
+        &self,
+        requested: &[String],
+        options: &CollectOptions,
+    ) -> Result<Vec<SubscriptionRecord>, CollectError> {
+        let progress = self.progress;
+        let mut records: Vec<SubscriptionRecord> = Vec::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for (i, given) in requested.iter().enumerate() {
+            let given = given.trim();
+            progress(&format!("subscription {given} ({} of {})", i + 1, requested.len()));
+            let id = if is_guid(given) {
+                given.to_ascii_lowercase()
+            } else {
+                match self.resolve_subscription(given)? {
+                    Ok(id) => id,
+                    Err(f) => {
+                        progress(&format!("  {given}: {}; skipped", first_line(&f.message)));
+                        records.push(failed_subscription(given, Some(given), &f));
+                        continue;
+                    }
+                }
+            };
+            if !seen.insert(id.clone()) {
+                progress(&format!("  {id} was already collected; skipped"));
+                continue;
+            }
+            let requested_as = (!given.eq_ignore_ascii_case(&id)).then(|| given.to_string());
+            records.push(self.subscription(&id, requested_as, options)?);
+        }
+        Ok(records)
+    }
+
     fn az_version(&self) -> Result<Option<String>, CollectError> {
         let out = self.az.run(&args(&["version", "-o", "json"])).map_err(CollectError::AzNotStarted)?;
         Ok(out
@@ -355,24 +372,14 @@ impl Session<'_> {
         })
     }
 
+    /// One subscription: its resource groups, the subscription-wide lists, the per-group
+    /// gateway lists, the gateways' learned routes and, when asked, the NICs' effective routes.
     fn subscription(
         &self,
         sub: &str,
         requested_as: Option<String>,
         options: &CollectOptions,
     ) -> Result<SubscriptionRecord, CollectError> {
-        let progress = self.progress;
-        let dir = self.out.join(sub);
-        let (command, groups) = self.fetch(&["group", "list"], sub)?;
-        let groups = match groups {
-            Ok((_, v)) => {
-                let mut names: Vec<String> = items(&v).iter().filter_map(|g| str_field(g, "name")).collect();
-                names.sort_by_key(|n| n.to_ascii_lowercase());
-                names.dedup();
-                Ok(names)
-            }
-            Err(f) => Err((command, f)),
-        };
         let mut record = SubscriptionRecord {
             subscription_id: sub.to_string(),
             requested_as,
@@ -385,12 +392,43 @@ impl Session<'_> {
             failures: Vec::new(),
             effective_route_failures: Vec::new(),
         };
+        if let Some(failed) = self.resource_groups(sub, &mut record)? {
+            return Ok(failed);
+        }
+        create_dir(&self.out.join(sub))?;
+        let vms = self.subscription_lists(sub, &mut record)?;
+        let gateways = self.group_lists(sub, &mut record)?;
+        self.learned_routes(sub, &gateways, &mut record)?;
+        if options.effective_routes {
+            self.effective_routes(sub, vms.as_ref(), &mut record)?;
+        }
+        // A NIC whose effective routes Azure did not return leaves the snapshot usable but the
+        // collection partial (exit 1), as any failed command does.
+        if !record.failures.is_empty() || !record.effective_route_failures.is_empty() {
+            record.status = "partial".to_string();
+        }
+        Ok(record)
+    }
+
+    /// Lists the subscription's resource groups into `record`. A subscription the account
+    /// cannot read is returned as failed (the collection skips it); any other failure is
+    /// recorded, and the gateways then cannot be listed per group.
+    fn resource_groups(
+        &self,
+        sub: &str,
+        record: &mut SubscriptionRecord,
+    ) -> Result<Option<SubscriptionRecord>, CollectError> {
+        let progress = self.progress;
+        let (command, groups) = self.fetch(&["group", "list"], sub)?;
         match groups {
-            Ok(names) => {
+            Ok((_, v)) => {
+                let mut names: Vec<String> = items(&v).iter().filter_map(|g| str_field(g, "name")).collect();
+                names.sort_by_key(|n| n.to_ascii_lowercase());
+                names.dedup();
                 progress(&format!("  {} resource group(s)", names.len()));
                 record.resource_groups = names;
             }
-            Err((_, f))
+            Err(f)
                 if matches!(
                     f.kind,
                     FailureKind::AuthorizationFailed | FailureKind::SubscriptionNotFound | FailureKind::NotLoggedIn
@@ -398,10 +436,10 @@ impl Session<'_> {
             {
                 progress(&format!("  {sub}: {} ({}); skipped", first_line(&f.message), f.kind.code()));
                 let mut failed = failed_subscription(sub, None, &f);
-                failed.requested_as = record.requested_as;
-                return Ok(failed);
+                failed.requested_as = record.requested_as.take();
+                return Ok(Some(failed));
             }
-            Err((command, f)) => {
+            Err(f) => {
                 progress(&format!(
                     "  az {}: {}; gateways cannot be listed per resource group",
                     display_args(&command),
@@ -410,7 +448,13 @@ impl Session<'_> {
                 record.failures.push(failure(&command, &f));
             }
         }
-        create_dir(&dir)?;
+        Ok(None)
+    }
+
+    /// The subscription-wide lists (`LISTS`); returns the VM list, which the effective-route
+    /// step reads.
+    fn subscription_lists(&self, sub: &str, record: &mut SubscriptionRecord) -> Result<Option<Value>, CollectError> {
+        let progress = self.progress;
         let mut vms: Option<Value> = None;
         for (file, base) in LISTS {
             let (command, fetched) = self.fetch(base, sub)?;
@@ -429,6 +473,17 @@ impl Session<'_> {
                 }
             }
         }
+        Ok(vms)
+    }
+
+    /// The per-resource-group lists (`GROUP_LISTS`); returns each VNet gateway as (id, resource
+    /// group, name), whose learned routes are asked next.
+    fn group_lists(
+        &self,
+        sub: &str,
+        record: &mut SubscriptionRecord,
+    ) -> Result<Vec<(String, String, String)>, CollectError> {
+        let progress = self.progress;
         let mut gateways: Vec<(String, String, String)> = Vec::new();
         for rg in record.resource_groups.clone() {
             for (prefix, base) in GROUP_LISTS {
@@ -465,8 +520,19 @@ impl Session<'_> {
                 }
             }
         }
+        Ok(gateways)
+    }
+
+    /// Each VNet gateway's BGP-learned routes, wrapped with the gateway's id.
+    fn learned_routes(
+        &self,
+        sub: &str,
+        gateways: &[(String, String, String)],
+        record: &mut SubscriptionRecord,
+    ) -> Result<(), CollectError> {
+        let progress = self.progress;
         let mut used_names: BTreeSet<String> = BTreeSet::new();
-        for (id, rg, name) in &gateways {
+        for (id, rg, name) in gateways {
             let (command, fetched) =
                 self.fetch(&["network", "vnet-gateway", "list-learned-routes", "-g", rg, "-n", name], sub)?;
             match fetched {
@@ -487,18 +553,9 @@ impl Session<'_> {
                 }
             }
         }
-        if options.effective_routes {
-            self.effective_routes(sub, vms.as_ref(), &mut record)?;
-        }
-        // A NIC whose effective routes Azure did not return leaves the snapshot usable but the
-        // collection partial (exit 1), as any failed command does.
-        if !record.failures.is_empty() || !record.effective_route_failures.is_empty() {
-            record.status = "partial".to_string();
-        }
-        Ok(record)
+        Ok(())
     }
 
-    /// Azure's own effective routes for every NIC of a running VM, into `actual/`.
     fn effective_routes(
         &self,
         sub: &str,

@@ -1,10 +1,13 @@
-//! `azroute doctor`: finds and explains the routing misconfigurations of a whole estate, each
-//! with a stable code, the resources involved, the evidence and the fix.
+//! `azroute doctor`: finds the routing misconfigurations of a whole estate, each a finding
+//! with a stable code, the resources involved and typed evidence; the report layer explains
+//! them and says how to fix them.
 //!
-//! Architecture invariant: the doctor is pure like the engine (no IO, no serde). Checks that
-//! read settings and computed route tables live in `checks.rs`; checks that need traffic
-//! (asymmetric paths, loops, black holes) run the trace engine over representative pairs of
-//! route contexts in `traffic.rs`. The catalogue (`catalogue.rs`) documents every code.
+//! Architecture invariant: the doctor is pure like the engine (no IO, no serde) and builds no
+//! text. Checks that read settings and computed route tables live in `checks/`, one module per
+//! family and one function per code; checks that need traffic (asymmetric paths, loops, black
+//! holes) run the trace engine over representative pairs of route contexts in `traffic.rs`.
+//! Every code, with its severity and documentation, is in the engine's catalogue
+//! ([`azroute_engine::catalogue()`]); [`catalogue`] finds the doctor's checks.
 
 #![forbid(unsafe_code)]
 
@@ -12,15 +15,16 @@ pub mod catalogue;
 mod checks;
 mod traffic;
 
-use std::collections::BTreeSet;
+use std::cmp::Reverse;
+use std::collections::HashMap;
 
 use azroute_engine::RouteEngine;
-use azroute_engine::finding::{Finding, Severity};
-use azroute_engine::trace::Tracer;
+use azroute_engine::Tracer;
+use azroute_engine::{Finding, FindingCode, ResourceRef, Severity};
 use azroute_model::*;
 
 pub use catalogue::{CHECKS, Check};
-pub use traffic::{TRAFFIC_CODES, TrafficStats};
+pub use traffic::{TrafficStats, traffic_codes};
 
 /// What to run and report.
 #[derive(Clone, Debug)]
@@ -42,6 +46,7 @@ impl Default for DoctorConfig {
 /// Everything the doctor found.
 #[derive(Clone, Debug)]
 pub struct DoctorReport {
+    /// Most severe first, then by code and resources.
     pub findings: Vec<Finding>,
     pub traffic: TrafficStats,
 }
@@ -62,7 +67,7 @@ pub(crate) struct Doctor<'e, 's> {
 
 /// Runs every check on an estate.
 pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
-    let snap = routes.snap;
+    let snap = routes.snap();
     let mut tracer = Tracer::new(routes);
     // Routing-only traces: NSG problems are per rule, and checked on their own.
     tracer.evaluate_nsgs = false;
@@ -73,35 +78,57 @@ pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
         }
     }
     let doctor = Doctor { snap, routes, tracer, nics_by_subnet };
-    let wanted = |code: &str| config.only.as_ref().is_none_or(|list| list.iter().any(|c| c.eq_ignore_ascii_case(code)));
-    // Compute every table once, in parallel, before the checks read them.
-    let _ = routes.all_subnet_tables();
+    let wanted = |code: FindingCode| {
+        config.only.as_ref().is_none_or(|list| list.iter().any(|c| c.eq_ignore_ascii_case(code.as_str())))
+    };
+    // A warm-up, not a silencer: every table is computed once, in parallel, before the checks
+    // read them one by one.
+    routes.all_subnet_tables();
     let mut findings = Vec::new();
     doctor.route_table_checks(&mut findings);
     doctor.special_subnet_checks(&mut findings);
     doctor.peering_checks(&mut findings);
-    doctor.table_checks(&mut findings);
-    if wanted("ForcedTunnelBreaksInbound") {
+    doctor.context_checks(&mut findings);
+    if wanted(FindingCode::ForcedTunnelBreaksInbound) {
         doctor.forced_tunnel_checks(&mut findings);
     }
-    if wanted("NsgBlocksProbe") {
+    if wanted(FindingCode::NsgBlocksProbe) {
         doctor.nsg_checks(&mut findings);
     }
-    doctor.vm_checks(&mut findings);
-    let traffic = if TRAFFIC_CODES.iter().any(|c| wanted(c)) {
+    doctor.effective_routes_require_running_vm(&mut findings);
+    doctor.on_premises_overlap_checks(&mut findings);
+    let traffic = if traffic_codes().any(wanted) {
         doctor.traffic_checks(config.max_traces, &mut findings)
     } else {
         TrafficStats::default()
     };
-    findings.retain(|f| f.severity >= config.min_severity && (wanted(f.code) || f.code == catalogue::TRAFFIC_SAMPLED));
-    let mut seen = BTreeSet::new();
-    findings.retain(|f| seen.insert((f.code, f.resources.clone(), f.message.clone())));
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(a.code.cmp(b.code))
-            .then(a.resources.cmp(&b.resources))
-            .then(a.message.cmp(&b.message))
+    findings.retain(|f| {
+        f.severity >= config.min_severity && (wanted(f.code) || f.code == FindingCode::TrafficAnalysisSampled)
     });
-    DoctorReport { findings, traffic }
+    let findings = without_repeats(findings);
+    DoctorReport { findings: in_report_order(snap, findings), traffic }
+}
+
+/// The findings, each once: the same problem can be proven from several subnets or paths.
+fn without_repeats(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut by_resources: HashMap<(FindingCode, Vec<ResourceRef>), Vec<usize>> = HashMap::new();
+    for f in findings {
+        let same = by_resources.entry((f.code, f.resources.clone())).or_default();
+        if !same.iter().any(|&i| out[i] == f) {
+            same.push(out.len());
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// Most severe first, then by code and by the ids of the resources; the order they were found
+/// in otherwise.
+fn in_report_order(snap: &Snapshot, mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by_cached_key(|f| {
+        let ids: Vec<String> = f.resources.iter().map(|r| r.id(snap).to_string()).collect();
+        (Reverse(f.severity), f.code.as_str(), ids)
+    });
+    findings
 }

@@ -2,13 +2,14 @@
 //! trace engine run over a representative address of every pair of route contexts (and
 //! on-premises ranges) whose routes involve an NVA, rather than ad-hoc pattern matching.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
+use std::sync::Arc;
 
-use azroute_engine::finding::{Finding, Severity};
-use azroute_engine::nsg::FlowProtocol;
-use azroute_engine::trace::{Trace, TraceRequest, TraceSource};
 use azroute_engine::*;
+
+use azroute_engine::RangeSet;
+use azroute_engine::{Trace, TraceRequest, TraceSource};
 use azroute_model::*;
 use ipnet::IpNet;
 use rayon::prelude::*;
@@ -16,14 +17,9 @@ use rayon::prelude::*;
 use crate::Doctor;
 
 /// Codes whose findings come from traces (the static checks own the others).
-pub const TRAFFIC_CODES: &[&str] = &[
-    "AsymmetricPath",
-    "RoutingLoop",
-    "ForwardedTrafficNotAllowed",
-    "DroppedByNoneRoute",
-    "NonTransitivePeering",
-    "PrivateDestinationToInternet",
-];
+pub fn traffic_codes() -> impl Iterator<Item = FindingCode> {
+    CHECKS.iter().filter(|c| c.found_by == FoundBy::Traffic).map(|c| c.code)
+}
 
 /// How much traffic analysis was done.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -42,7 +38,7 @@ struct Rep {
     subnet: SubnetIdx,
     nic: NicIdx,
     ip: IpAddr,
-    table: std::sync::Arc<EffectiveRouteTable>,
+    table: Arc<EffectiveRouteTable>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -51,6 +47,23 @@ enum End {
     OnPremises(IpAddr),
     /// An address a user route sends to an NVA, outside any subnet of the estate.
     Routed(IpAddr),
+}
+
+/// The pairs worth tracing: context pairs, counted per row and only materialised when
+/// sampled (16 M candidates on a 100k-NIC estate), then the other pairs.
+struct Candidates {
+    row_counts: Vec<usize>,
+    others: Vec<(End, End)>,
+}
+
+impl Candidates {
+    fn context_pairs(&self) -> usize {
+        self.row_counts.iter().sum()
+    }
+
+    fn len(&self) -> usize {
+        self.context_pairs() + self.others.len()
+    }
 }
 
 /// A representative host of a prefix: its fourth address (the first Azure hands out), or for
@@ -66,10 +79,40 @@ fn first_host(prefix: &IpNet) -> Option<IpAddr> {
     }
 }
 
+/// Whether the route a table selects for an address goes to an NVA.
+fn to_appliance(table: &EffectiveRouteTable, ip: IpAddr) -> bool {
+    table.fib.lookup(ip).is_some_and(|e| table.routes[e.route as usize].next_hop_type == NextHopType::VirtualAppliance)
+}
+
+/// Row `a` of the context pairs: every other context that either direction sends to an NVA.
+fn row(reps: &[Rep], a: usize) -> impl Iterator<Item = (End, End)> + '_ {
+    let ra = &reps[a];
+    reps.iter()
+        .enumerate()
+        .filter(move |&(b, rb)| a != b && (to_appliance(&ra.table, rb.ip) || to_appliance(&rb.table, ra.ip)))
+        .map(move |(b, _)| (End::Context(a), End::Context(b)))
+}
+
 impl Doctor<'_, '_> {
+    /// Traces representative pairs whose routes involve an NVA and reports the problems of the
+    /// traffic codes, each once with the paths it was seen on.
+    pub(crate) fn traffic_checks(&self, max_traces: usize, out: &mut Vec<Finding>) -> TrafficStats {
+        let reps = self.representatives();
+        let candidates = self.candidates(&reps);
+        let pairs = sample(&reps, &candidates, max_traces);
+        let traces = self.trace_pairs(&reps, &pairs);
+        out.extend(aggregate(&reps, &traces));
+        let (traced, candidate_pairs) = (pairs.len(), candidates.len());
+        if traced < candidate_pairs {
+            out.push(Finding::new(TrafficAnalysisSampled { traced, candidates: candidate_pairs }));
+        }
+        TrafficStats { contexts: reps.len(), candidate_pairs, traced }
+    }
+
+    /// One NIC for every distinct route context.
     fn representatives(&self) -> Vec<Rep> {
         let snap = self.snap;
-        let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+        let mut seen: HashSet<ContextKey> = HashSet::new();
         let mut reps = Vec::new();
         for (i, nics) in self.nics_by_subnet.iter().enumerate() {
             let subnet = SubnetIdx(i as u32);
@@ -82,7 +125,7 @@ impl Doctor<'_, '_> {
             };
             let Some(ip) = snap.nics[nic.index()].primary_ip_config().and_then(|c| c.private_ip) else { continue };
             let Ok(key) = self.routes.context_key(subnet) else { continue };
-            if seen.insert(format!("{key:?}"), ()).is_some() {
+            if !seen.insert(key.clone()) {
                 continue;
             }
             let table = self.routes.table_for_key(&key);
@@ -91,31 +134,20 @@ impl Doctor<'_, '_> {
         reps
     }
 
-    pub(crate) fn traffic_checks(&self, max_traces: usize, out: &mut Vec<Finding>) -> TrafficStats {
-        let snap = self.snap;
-        let topo = &self.routes.topology;
-        let reps = self.representatives();
-        let appliance = |table: &EffectiveRouteTable, ip: IpAddr| {
-            table
-                .fib
-                .lookup(ip)
-                .is_some_and(|e| table.routes[e.route as usize].next_hop_type == NextHopType::VirtualAppliance)
-        };
-        // Context pairs are a rows × columns square (16 M candidates on a 100k-NIC estate), so
-        // they are counted per row first and only the sampled ones are materialised.
-        let row = |a: usize| {
-            let ra = &reps[a];
-            reps.iter()
-                .enumerate()
-                .filter(move |&(b, rb)| a != b && (appliance(&ra.table, rb.ip) || appliance(&rb.table, ra.ip)))
-                .map(move |(b, _)| (End::Context(a), End::Context(b)))
-        };
-        let row_counts: Vec<usize> = (0..reps.len()).into_par_iter().map(|a| row(a).count()).collect();
-        let context_pairs: usize = row_counts.iter().sum();
-        let mut pairs: Vec<(End, End)> = Vec::new();
-        let estate_prefixes: Vec<IpNet> = snap.subnets.iter().flat_map(|s| s.prefixes.iter().copied()).collect();
-        let estate = azroute_engine::ranges::RangeSet::new(&estate_prefixes);
-        let in_estate = |ip: IpAddr| estate.contains(ip);
+    /// Context pairs (counted), then addresses user routes send to an NVA, then on-premises
+    /// pairs.
+    fn candidates(&self, reps: &[Rep]) -> Candidates {
+        let row_counts: Vec<usize> = (0..reps.len()).into_par_iter().map(|a| row(reps, a).count()).collect();
+        let mut others = self.routed_pairs(reps);
+        others.extend(self.on_premises_pairs(reps));
+        Candidates { row_counts, others }
+    }
+
+    /// An address of each active user route to an NVA, outside every subnet of the estate.
+    fn routed_pairs(&self, reps: &[Rep]) -> Vec<(End, End)> {
+        let estate_prefixes: Vec<IpNet> = self.snap.subnets.iter().flat_map(|s| s.prefixes.iter().copied()).collect();
+        let estate = RangeSet::new(&estate_prefixes);
+        let mut pairs = Vec::new();
         for (a, ra) in reps.iter().enumerate() {
             let mut probed: Vec<IpAddr> = Vec::new();
             for r in ra.table.routes.iter().filter(|r| {
@@ -123,7 +155,7 @@ impl Doctor<'_, '_> {
             }) {
                 for p in r.prefixes.iter().take(4) {
                     let Some(ip) = first_host(p) else { continue };
-                    if in_estate(ip) || probed.contains(&ip) {
+                    if estate.contains(ip) || probed.contains(&ip) {
                         continue;
                     }
                     probed.push(ip);
@@ -131,8 +163,15 @@ impl Doctor<'_, '_> {
                 }
             }
         }
-        // On-premises: one address per gateway prefix, to and from every context the gateway
-        // serves, when either direction involves an NVA (GatewaySubnet routes included).
+        pairs
+    }
+
+    /// One address per gateway prefix, to and from every context the gateway serves, when
+    /// either direction involves an NVA (GatewaySubnet routes included).
+    fn on_premises_pairs(&self, reps: &[Rep]) -> Vec<(End, End)> {
+        let snap = self.snap;
+        let topo = self.routes.topology();
+        let mut pairs = Vec::new();
         for (g, prefixes) in topo.gateway_prefixes.iter().enumerate() {
             let g = GatewayIdx(g as u32);
             let gateway_subnet_table = snap.gateways[g.index()]
@@ -149,43 +188,20 @@ impl Doctor<'_, '_> {
                     if !topo.attachments[snap.subnets[rb.subnet.index()].vnet.index()].gateways.contains(&g) {
                         continue;
                     }
-                    let inbound_nva = gateway_subnet_table.as_ref().is_some_and(|t| appliance(t, rb.ip));
-                    if appliance(&rb.table, onprem) || inbound_nva {
+                    let inbound_nva = gateway_subnet_table.as_ref().is_some_and(|t| to_appliance(t, rb.ip));
+                    if to_appliance(&rb.table, onprem) || inbound_nva {
                         pairs.push((End::Context(b), End::OnPremises(onprem)));
                         pairs.push((End::OnPremises(onprem), End::Context(b)));
                     }
                 }
             }
         }
-        let candidate_pairs = context_pairs + pairs.len();
-        // A deterministic, evenly spread sample when there are more pairs than the budget: the
-        // pairs at indices ⌊i × step⌋ of the sequence context pairs (row by row), then the rest.
-        let budget = if max_traces == 0 { 0 } else { candidate_pairs.min(max_traces) };
-        let step = candidate_pairs as f64 / budget.max(1) as f64;
-        let mut wanted = (0..budget).map(|i| (i as f64 * step) as usize).peekable();
-        let mut sampled: Vec<(End, End)> = Vec::with_capacity(budget);
-        let mut row_start = 0;
-        for (a, &count) in row_counts.iter().enumerate() {
-            let row_end = row_start + count;
-            if wanted.peek().is_some_and(|&w| w < row_end) {
-                for (k, pair) in row(a).enumerate() {
-                    while wanted.peek() == Some(&(row_start + k)) {
-                        sampled.push(pair);
-                        wanted.next();
-                    }
-                }
-            }
-            row_start = row_end;
-        }
-        for (k, &pair) in pairs.iter().enumerate() {
-            while wanted.peek() == Some(&(context_pairs + k)) {
-                sampled.push(pair);
-                wanted.next();
-            }
-        }
-        let pairs = sampled;
-        let traced = pairs.len();
-        let traces: Vec<(End, End, Option<Trace>)> = pairs
+        pairs
+    }
+
+    /// Traces each pair (TCP 443), in parallel.
+    fn trace_pairs(&self, reps: &[Rep], pairs: &[(End, End)]) -> Vec<(End, End, Option<Trace>)> {
+        pairs
             .par_iter()
             .map(|&(from, to)| {
                 let source = match from {
@@ -199,61 +215,79 @@ impl Doctor<'_, '_> {
                 let request = TraceRequest {
                     source,
                     destination,
-                    protocol: FlowProtocol::Tcp,
+                    protocol: Protocol::Tcp,
                     source_port: 50000,
                     destination_port: 443,
                 };
                 (from, to, self.tracer.trace(request).ok())
             })
-            .collect();
-        let label = |end: End| match end {
-            End::Context(i) => format!("`{}` ({})", snap.subnet_label(reps[i].subnet), reps[i].ip),
-            End::OnPremises(ip) => format!("on-premises ({ip})"),
-            End::Routed(ip) => format!("{ip} (routed to an NVA)"),
-        };
-        // Aggregate identical problems seen on several pairs.
-        // (code, resources) → (first finding, paths seen, example paths).
-        type Group = (Finding, usize, Vec<String>);
-        let mut grouped: HashMap<(&'static str, Vec<String>), Group> = HashMap::new();
-        let mut order: Vec<(&'static str, Vec<String>)> = Vec::new();
-        for (from, to, trace) in &traces {
-            let Some(trace) = trace else { continue };
-            for f in trace.findings.iter().filter(|f| TRAFFIC_CODES.contains(&f.code)) {
-                let mut resources = f.resources.clone();
-                resources.sort();
-                let key = (f.code, resources);
-                let example = format!("{} → {}", label(*from), label(*to));
-                match grouped.get_mut(&key) {
-                    Some(entry) => {
-                        entry.1 += 1;
-                        if entry.2.len() < 3 {
-                            entry.2.push(example);
-                        }
-                    }
-                    None => {
-                        order.push(key.clone());
-                        grouped.insert(key, (f.clone(), 1, vec![example]));
-                    }
+            .collect()
+    }
+}
+
+/// A deterministic, evenly spread sample when there are more pairs than the budget: the pairs
+/// at indices ⌊i × step⌋ of the sequence context pairs (row by row), then the rest.
+fn sample(reps: &[Rep], candidates: &Candidates, max_traces: usize) -> Vec<(End, End)> {
+    let total = candidates.len();
+    let budget = if max_traces == 0 { 0 } else { total.min(max_traces) };
+    let step = total as f64 / budget.max(1) as f64;
+    let mut wanted = (0..budget).map(|i| (i as f64 * step) as usize).peekable();
+    let mut sampled: Vec<(End, End)> = Vec::with_capacity(budget);
+    let mut row_start = 0;
+    for (a, &count) in candidates.row_counts.iter().enumerate() {
+        let row_end = row_start + count;
+        if wanted.peek().is_some_and(|&w| w < row_end) {
+            for (k, pair) in row(reps, a).enumerate() {
+                while wanted.peek() == Some(&(row_start + k)) {
+                    sampled.push(pair);
+                    wanted.next();
                 }
             }
         }
-        for key in order {
-            let (mut f, count, examples) = grouped.remove(&key).expect("grouped");
-            let pairs_text = if count == 1 { "1 traced path".to_string() } else { format!("{count} traced paths") };
-            f.message = format!("{} ({pairs_text}, e.g. {})", f.message, examples[0]);
-            for e in examples {
-                f.evidence.push(format!("path: {e}"));
-            }
-            out.push(f);
-        }
-        if traced < candidate_pairs {
-            out.push(Finding::new(
-                crate::catalogue::TRAFFIC_SAMPLED,
-                Severity::Info,
-                format!("traffic analysis traced {traced} of {candidate_pairs} context pairs involving an NVA (an evenly spread sample)"),
-                "raise --max-traces to trace them all",
-            ));
-        }
-        TrafficStats { contexts: reps.len(), candidate_pairs, traced }
+        row_start = row_end;
     }
+    let context_pairs = candidates.context_pairs();
+    for (k, &pair) in candidates.others.iter().enumerate() {
+        while wanted.peek() == Some(&(context_pairs + k)) {
+            sampled.push(pair);
+            wanted.next();
+        }
+    }
+    sampled
+}
+
+/// Identical problems (same code, same resources) seen on several paths, reported once with
+/// the number of paths and up to three examples, in the order first seen.
+fn aggregate(reps: &[Rep], traces: &[(End, End, Option<Trace>)]) -> Vec<Finding> {
+    let end = |e: End| match e {
+        End::Context(i) => PathEnd::Context { subnet: reps[i].subnet, address: reps[i].ip },
+        End::OnPremises(ip) => PathEnd::OnPremises(ip),
+        End::Routed(ip) => PathEnd::Routed(ip),
+    };
+    let traffic: Vec<FindingCode> = traffic_codes().collect();
+    let mut grouped: HashMap<(FindingCode, Vec<ResourceRef>), usize> = HashMap::new();
+    let mut out: Vec<Finding> = Vec::new();
+    for (from, to, trace) in traces {
+        let Some(trace) = trace else { continue };
+        for f in trace.findings.iter().filter(|f| traffic.contains(&f.code)) {
+            let mut resources = f.resources.clone();
+            resources.sort();
+            let example = (end(*from), end(*to));
+            match grouped.get(&(f.code, resources.clone())) {
+                Some(&i) => {
+                    let paths = out[i].traced.as_mut().expect("aggregated findings carry their paths");
+                    paths.count += 1;
+                    if paths.examples.len() < 3 {
+                        paths.examples.push(example);
+                    }
+                }
+                None => {
+                    grouped.insert((f.code, resources), out.len());
+                    let traced = Some(TracedPaths { count: 1, examples: vec![example] });
+                    out.push(Finding { traced, ..f.clone() });
+                }
+            }
+        }
+    }
+    out
 }

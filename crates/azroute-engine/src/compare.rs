@@ -25,7 +25,7 @@ pub struct CompareRequest {
 
 /// How the after side was computed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Method {
+pub enum CompareMethod {
     /// As changes applied to the before side.
     Incremental {
         changes: usize,
@@ -46,7 +46,7 @@ pub struct Comparison {
     pub routes: Vec<SubnetRouteDiff>,
     /// `None` when only routes were asked for.
     pub reach: Option<Vec<ReachChange>>,
-    pub method: Method,
+    pub method: CompareMethod,
 }
 
 /// Compares two estates: incrementally when [`snapshot_delta`] finds a delta and `--full` is
@@ -54,12 +54,12 @@ pub struct Comparison {
 pub fn compare(before: &Snapshot, after: &Snapshot, request: CompareRequest) -> Comparison {
     match snapshot_delta(before, after) {
         Ok(delta) if !request.full => incremental(before, after, &delta, request),
-        Ok(_) => full(before, after, request, Method::FullRequested),
-        Err(why) => full(before, after, request, Method::FullBecause(why)),
+        Ok(_) => full(before, after, request, CompareMethod::FullRequested),
+        Err(why) => full(before, after, request, CompareMethod::FullBecause(why)),
     }
 }
 
-fn full(before: &Snapshot, after: &Snapshot, request: CompareRequest, method: Method) -> Comparison {
+fn full(before: &Snapshot, after: &Snapshot, request: CompareRequest, method: CompareMethod) -> Comparison {
     let eb = RouteEngine::new(before, request.options.clone());
     let ea = RouteEngine::new(after, request.options);
     let routes = diff_routes(&eb, &ea);
@@ -104,7 +104,7 @@ fn incremental(before: &Snapshot, after: &Snapshot, delta: &SnapshotDelta, reque
         }
         _ => (None, None),
     };
-    let method = Method::Incremental {
+    let method = CompareMethod::Incremental {
         changes: changes.len(),
         subnets_touched: touched.len(),
         contexts_recomputed: contexts,

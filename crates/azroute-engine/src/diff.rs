@@ -205,7 +205,7 @@ pub fn diff_routes(before: &RouteEngine<'_>, after: &RouteEngine<'_>) -> Vec<Sub
     let before_tables = before.all_subnet_tables();
     let after_tables = after.all_subnet_tables();
     let mut out = Vec::new();
-    for (b, a) in match_subnets(before.snap, after.snap) {
+    for (b, a) in match_subnets(before.snap(), after.snap()) {
         let tb = b.map(|i| before_tables[i.index()].clone());
         let ta = a.map(|i| after_tables[i.index()].clone());
         let error = match (&tb, &ta) {
@@ -239,8 +239,8 @@ pub fn diff_routes(before: &RouteEngine<'_>, after: &RouteEngine<'_>) -> Vec<Sub
         });
     }
     let label = |d: &SubnetRouteDiff| match (d.after, d.before) {
-        (Some(a), _) => after.snap.subnet_label(a),
-        (None, Some(b)) => before.snap.subnet_label(b),
+        (Some(a), _) => after.snap().subnet_label(a),
+        (None, Some(b)) => before.snap().subnet_label(b),
         (None, None) => String::new(),
     };
     out.sort_by_cached_key(label);

@@ -84,7 +84,7 @@ fn system(prefix: IpNet, next_hop_type: NextHopType, origin: RouteOrigin) -> Eff
 
 /// A prefix as `addressPrefix` prints it (`10.1.0.0/16`), exactly as `IpNet`'s `Display`
 /// writes it; IPv4, which every table is full of, without the formatting machinery.
-pub fn prefix_text(prefix: &IpNet) -> String {
+pub(crate) fn prefix_text(prefix: &IpNet) -> String {
     match prefix {
         IpNet::V4(net) => {
             let mut out = String::with_capacity(18);
@@ -130,7 +130,7 @@ fn push_decimal(out: &mut String, n: u8) {
 }
 
 /// Expands a service tag from the Service Tags file.
-pub fn expand_tag(snap: &Snapshot, tag: &str) -> Option<Vec<IpNet>> {
+pub(crate) fn expand_tag(snap: &Snapshot, tag: &str) -> Option<Vec<IpNet>> {
     if is_dynamic_tag(tag) {
         return None;
     }
@@ -176,209 +176,274 @@ fn service_endpoint_prefixes(snap: &Snapshot, se: &ServiceEndpoint) -> (Vec<Stri
     (names, (!missing).then_some(prefixes))
 }
 
-/// Computes the effective routes of one context.
-pub fn build_table(snap: &Snapshot, topo: &Topology, options: &ModelOptions, key: &ContextKey) -> EffectiveRouteTable {
-    let vnet_idx = key.vnet;
-    let vnet = &snap.vnets[vnet_idx.index()];
-    let table = key.route_table.map(|t| &snap.route_tables[t.index()]);
-    let disable_bgp = table.is_some_and(|t| t.disable_bgp_route_propagation);
-    let mut drafts: Vec<Draft> = Vec::new();
-    let mut notes: Vec<TableNote> = Vec::new();
-    let mirror_v6 = options.ipv6_system_routes == Ipv6SystemRoutes::MirrorIpv4;
+/// Computes the effective routes of one context: each source of routes in turn, then the
+/// states and the compiled table.
+pub(crate) fn build_table(
+    snap: &Snapshot,
+    topo: &Topology,
+    options: &ModelOptions,
+    key: &ContextKey,
+) -> EffectiveRouteTable {
+    let mut b = TableBuilder::new(snap, topo, options, key);
+    b.vnet_local_routes();
+    b.peering_routes();
+    b.default_internet_routes();
+    b.reserved_none_routes();
+    b.service_endpoint_routes();
+    b.private_endpoint_routes();
+    b.gateway_routes();
+    b.user_routes();
+    b.remove_reserved_none_routes_on_default_override();
+    b.finish()
+}
 
-    // 1. One VnetLocal route per address range (§1.1).
-    let mut has_v6 = false;
-    for range in &vnet.address_space {
-        let v6 = matches!(range, IpNet::V6(_));
-        if v6 && !mirror_v6 {
-            continue;
+/// A context's routes while they are being gathered, with the notes explaining them.
+struct TableBuilder<'a> {
+    snap: &'a Snapshot,
+    topo: &'a Topology,
+    options: &'a ModelOptions,
+    key: &'a ContextKey,
+    vnet: &'a Vnet,
+    table: Option<&'a RouteTable>,
+    disable_bgp: bool,
+    /// IPv6 system routes are built (option `ipv6_system_routes = mirror-ipv4`).
+    mirror_v6: bool,
+    /// The VNet has an IPv6 range that got a VnetLocal route.
+    has_v6: bool,
+    drafts: Vec<Draft>,
+    notes: Vec<TableNote>,
+}
+
+impl<'a> TableBuilder<'a> {
+    fn new(snap: &'a Snapshot, topo: &'a Topology, options: &'a ModelOptions, key: &'a ContextKey) -> Self {
+        let table = key.route_table.map(|t| &snap.route_tables[t.index()]);
+        TableBuilder {
+            snap,
+            topo,
+            options,
+            key,
+            vnet: &snap.vnets[key.vnet.index()],
+            table,
+            disable_bgp: table.is_some_and(|t| t.disable_bgp_route_propagation),
+            mirror_v6: options.ipv6_system_routes == Ipv6SystemRoutes::MirrorIpv4,
+            has_v6: false,
+            drafts: Vec::new(),
+            notes: Vec::new(),
         }
-        has_v6 |= v6;
-        let mut r = system(*range, NextHopType::VnetLocal, RouteOrigin::VnetAddressSpace { vnet: vnet_idx });
-        r.assumed = v6;
-        drafts.push(draft(r));
     }
 
-    // 2. Peering routes, only while Connected on both sides (§5.1).
-    let peering_routes_disabled = table.is_some_and(|t| t.disable_peering_routes);
-    if peering_routes_disabled {
-        notes.push(TableNote::PeeringRoutesDisabled { table: key.route_table.expect("table is set") });
-    }
-    for &p in &vnet.peerings {
-        let status = &topo.peerings[p.index()];
-        let peering = &snap.peerings[p.index()];
-        if !status.connected {
-            notes.push(TableNote::PeeringNotConnected {
-                peering: p,
-                local_state: status.local_state.clone(),
-                remote_state: status.remote_state.clone(),
-            });
-            continue;
-        }
-        if peering_routes_disabled {
-            continue;
-        }
-        if let Some(name) = &key.subnet_name
-            && !peering.peer_complete_vnets
-            && !peering.local_subnet_names.iter().any(|n| n.eq_ignore_ascii_case(name))
-        {
-            continue;
-        }
-        let mut ranges = peering.remote_address_space.clone();
-        if ranges.is_empty() {
-            ranges = match status.remote_vnet {
-                Some(r) => snap.vnets[r.index()].address_space.clone(),
-                None => peering.remote_virtual_network_address_space.clone(),
-            };
-        }
-        let hop = if status.global { NextHopType::VNetGlobalPeering } else { NextHopType::VNetPeering };
-        for range in ranges {
+    /// One VnetLocal route per address range (§1.1).
+    fn vnet_local_routes(&mut self) {
+        for range in &self.vnet.address_space {
             let v6 = matches!(range, IpNet::V6(_));
-            if v6 && !mirror_v6 {
+            if v6 && !self.mirror_v6 {
                 continue;
             }
-            drafts.push(draft(system(range, hop.clone(), RouteOrigin::Peering { peering: p })));
+            self.has_v6 |= v6;
+            let mut r = system(*range, NextHopType::VnetLocal, RouteOrigin::VnetAddressSpace { vnet: self.key.vnet });
+            r.assumed = v6;
+            self.drafts.push(draft(r));
         }
     }
 
-    // 3. The default Internet route (§1.1); ::/0 for dual-stack VNets (assumed, §10.3).
-    drafts.push(draft(system(
-        "0.0.0.0/0".parse().expect("valid"),
-        NextHopType::Internet,
-        RouteOrigin::DefaultInternet,
-    )));
-    if has_v6 {
-        let mut r = system("::/0".parse().expect("valid"), NextHopType::Internet, RouteOrigin::DefaultInternet);
-        r.assumed = true;
-        drafts.push(draft(r));
-        notes.push(TableNote::Ipv6SystemRoutesAssumed);
-    }
-
-    // 4. Reserved ranges dropped by default, with the equal/superset rules of §1.2.
-    for range in reserved_ranges(options.reserved_none_profile) {
-        let equal_or_inside = vnet.address_space.iter().any(|v| contains_prefix(v, &range));
-        if equal_or_inside {
-            continue; // R1 (equal) and R2 (VNet range is a superset): no None route.
+    /// Peering routes, only while Connected on both sides (§5.1).
+    fn peering_routes(&mut self) {
+        let (snap, topo, key) = (self.snap, self.topo, self.key);
+        let peering_routes_disabled = self.table.is_some_and(|t| t.disable_peering_routes);
+        if peering_routes_disabled {
+            self.notes.push(TableNote::PeeringRoutesDisabled { table: key.route_table.expect("table is set") });
         }
-        let mut d = draft(system(range, NextHopType::None, RouteOrigin::ReservedRange));
-        d.reserved = true;
-        drafts.push(d);
-    }
-
-    // 5. Service-endpoint routes, only on subnets that enable the endpoint (§1.5).
-    for se in &key.service_endpoints {
-        let (tags, prefixes) = service_endpoint_prefixes(snap, se);
-        let (prefixes, prefix_text) = match prefixes {
-            Some(p) => {
-                let text = p.iter().map(prefix_text).collect();
-                (p, text)
+        for &p in &self.vnet.peerings {
+            let status = &topo.peerings[p.index()];
+            let peering = &snap.peerings[p.index()];
+            if !status.connected {
+                self.notes.push(TableNote::PeeringNotConnected {
+                    peering: p,
+                    local_state: status.local_state.clone(),
+                    remote_state: status.remote_state.clone(),
+                });
+                continue;
             }
-            None => (Vec::new(), tags.clone()),
-        };
-        let mut r = EffectiveRoute {
-            name: None,
-            source: RouteSource::Default,
-            state: RouteState::Active,
-            prefixes,
-            prefix_text,
-            next_hop_type: NextHopType::VirtualNetworkServiceEndpoint,
-            next_hop_ips: Vec::new(),
-            origin: RouteOrigin::ServiceEndpoint { service: se.service.clone(), tags: tags.clone() },
-            invalid: None,
-            assumed: false,
-        };
-        if r.prefixes.is_empty() {
-            notes.push(TableNote::ServiceTagNotExpanded {
-                route: usize::MAX,
-                tag: tags.join(" "),
-                file_present: snap.service_tags.is_some(),
-            });
+            if peering_routes_disabled {
+                continue;
+            }
+            if let Some(name) = &key.subnet_name
+                && !peering.peer_complete_vnets
+                && !peering.local_subnet_names.iter().any(|n| n.eq_ignore_ascii_case(name))
+            {
+                continue;
+            }
+            let mut ranges = peering.remote_address_space.clone();
+            if ranges.is_empty() {
+                ranges = match status.remote_vnet {
+                    Some(r) => snap.vnets[r.index()].address_space.clone(),
+                    None => peering.remote_virtual_network_address_space.clone(),
+                };
+            }
+            let hop = if status.global { NextHopType::VNetGlobalPeering } else { NextHopType::VNetPeering };
+            for range in ranges {
+                let v6 = matches!(range, IpNet::V6(_));
+                if v6 && !self.mirror_v6 {
+                    continue;
+                }
+                self.drafts.push(draft(system(range, hop.clone(), RouteOrigin::Peering { peering: p })));
+            }
+        }
+    }
+
+    /// The default Internet route (§1.1); ::/0 for dual-stack VNets (assumed, §10.3).
+    fn default_internet_routes(&mut self) {
+        self.drafts.push(draft(system(
+            "0.0.0.0/0".parse().expect("valid"),
+            NextHopType::Internet,
+            RouteOrigin::DefaultInternet,
+        )));
+        if self.has_v6 {
+            let mut r = system("::/0".parse().expect("valid"), NextHopType::Internet, RouteOrigin::DefaultInternet);
             r.assumed = true;
-        }
-        drafts.push(draft(r));
-    }
-
-    // 6. Private-endpoint /32 routes: the PE's VNet and directly peered VNets (§5.5).
-    let mut visible_vnets = vec![vnet_idx];
-    for p in topo.connected_peerings(snap, vnet_idx) {
-        if let Some(r) = topo.peerings[p.index()].remote_vnet {
-            visible_vnets.push(r);
-        }
-    }
-    for v in visible_vnets {
-        for &pe in &topo.endpoints_by_vnet[v.index()] {
-            for ip in &snap.private_endpoints[pe.index()].ips {
-                let host = prefix_of_ip(*ip);
-                drafts.push(draft(system(
-                    host,
-                    NextHopType::InterfaceEndpoint,
-                    RouteOrigin::PrivateEndpoint { endpoint: pe },
-                )));
-            }
+            self.drafts.push(draft(r));
+            self.notes.push(TableNote::Ipv6SystemRoutesAssumed);
         }
     }
 
-    // 7. Gateway routes, unless the route table disables propagation (§3.7, §5.3).
-    let attachment = &topo.attachments[vnet_idx.index()];
-    notes.extend(attachment.mismatches.iter().cloned());
-    let mut gateway_drafts: Vec<Draft> = Vec::new();
-    let mut suppressed: Vec<IpNet> = Vec::new();
-    let mut er_seen: HashMap<IpNet, usize> = HashMap::new();
-    for &g in &attachment.gateways {
-        let gw = &snap.gateways[g.index()];
-        if gw.instance_ips.is_empty()
-            && gw.gateway_type == GatewayType::Vpn
-            && !topo.gateway_prefixes[g.index()].is_empty()
-        {
-            notes.push(TableNote::GatewayNextHopUnknown { gateway: g });
-        }
-        for gp in &topo.gateway_prefixes[g.index()] {
-            if disable_bgp {
-                suppressed.push(gp.prefix);
-                continue;
+    /// Reserved ranges dropped by default, with the equal/superset rules of §1.2.
+    fn reserved_none_routes(&mut self) {
+        for range in reserved_ranges(self.options.reserved_none_profile) {
+            let equal_or_inside = self.vnet.address_space.iter().any(|v| contains_prefix(v, &range));
+            if equal_or_inside {
+                continue; // R1 (equal) and R2 (VNet range is a superset): no None route.
             }
-            let er = gw.gateway_type == GatewayType::ExpressRoute;
-            let r = EffectiveRoute {
+            let mut d = draft(system(range, NextHopType::None, RouteOrigin::ReservedRange));
+            d.reserved = true;
+            self.drafts.push(d);
+        }
+    }
+
+    /// Service-endpoint routes, only on subnets that enable the endpoint (§1.5).
+    fn service_endpoint_routes(&mut self) {
+        let snap = self.snap;
+        for se in &self.key.service_endpoints {
+            let (tags, prefixes) = service_endpoint_prefixes(snap, se);
+            let (prefixes, prefix_text) = match prefixes {
+                Some(p) => {
+                    let text = p.iter().map(prefix_text).collect();
+                    (p, text)
+                }
+                None => (Vec::new(), tags.clone()),
+            };
+            let mut r = EffectiveRoute {
                 name: None,
-                source: RouteSource::VirtualNetworkGateway,
+                source: RouteSource::Default,
                 state: RouteState::Active,
-                prefixes: vec![gp.prefix],
-                prefix_text: vec![prefix_text(&gp.prefix)],
-                next_hop_type: NextHopType::VirtualNetworkGateway,
-                next_hop_ips: gp.next_hops.clone(),
-                origin: RouteOrigin::Gateway { gateway: g, via_peering: attachment.via, kinds: gp.kinds.clone() },
+                prefixes,
+                prefix_text,
+                next_hop_type: NextHopType::VirtualNetworkServiceEndpoint,
+                next_hop_ips: Vec::new(),
+                origin: RouteOrigin::ServiceEndpoint { service: se.service.clone(), tags: tags.clone() },
                 invalid: None,
                 assumed: false,
             };
-            let mut d = draft(r);
-            d.sub_rank = if er { 2 } else { 1 };
-            if let Some(&existing) = er_seen.get(&gp.prefix) {
-                notes.push(TableNote::ExpressRoutePreferred { prefix: gp.prefix });
-                if er && gateway_drafts[existing].sub_rank < 2 {
-                    gateway_drafts[existing] = d;
-                }
-                continue;
+            if r.prefixes.is_empty() {
+                self.notes.push(TableNote::ServiceTagNotExpanded {
+                    route: usize::MAX,
+                    tag: tags.join(" "),
+                    file_present: snap.service_tags.is_some(),
+                });
+                r.assumed = true;
             }
-            er_seen.insert(gp.prefix, gateway_drafts.len());
-            gateway_drafts.push(d);
+            self.drafts.push(draft(r));
         }
     }
-    if !suppressed.is_empty() {
-        suppressed.sort();
-        suppressed.dedup();
-        notes.push(TableNote::GatewayRoutesSuppressed {
-            table: key.route_table.expect("table is set"),
-            prefixes: suppressed,
-        });
-    }
-    drafts.extend(gateway_drafts);
 
-    // 8. User routes of the subnet's route table (§3).
-    if let (Some(t_idx), Some(t)) = (key.route_table, table) {
+    /// Private-endpoint /32 routes: the PE's VNet and directly peered VNets (§5.5).
+    fn private_endpoint_routes(&mut self) {
+        let (snap, topo, vnet) = (self.snap, self.topo, self.key.vnet);
+        let mut visible_vnets = vec![vnet];
+        for p in topo.connected_peerings(snap, vnet) {
+            if let Some(r) = topo.peerings[p.index()].remote_vnet {
+                visible_vnets.push(r);
+            }
+        }
+        for v in visible_vnets {
+            for &pe in &topo.endpoints_by_vnet[v.index()] {
+                for ip in &snap.private_endpoints[pe.index()].ips {
+                    let host = prefix_of_ip(*ip);
+                    self.drafts.push(draft(system(
+                        host,
+                        NextHopType::InterfaceEndpoint,
+                        RouteOrigin::PrivateEndpoint { endpoint: pe },
+                    )));
+                }
+            }
+        }
+    }
+
+    /// Gateway routes, unless the route table disables propagation (§3.7, §5.3); where an
+    /// ExpressRoute and a VPN gateway program the same prefix, ExpressRoute's (§5.4).
+    fn gateway_routes(&mut self) {
+        let (snap, topo) = (self.snap, self.topo);
+        let attachment = &topo.attachments[self.key.vnet.index()];
+        self.notes.extend(attachment.mismatches.iter().cloned());
+        let mut gateway_drafts: Vec<Draft> = Vec::new();
+        let mut suppressed: Vec<IpNet> = Vec::new();
+        let mut er_seen: HashMap<IpNet, usize> = HashMap::new();
+        for &g in &attachment.gateways {
+            let gw = &snap.gateways[g.index()];
+            if gw.instance_ips.is_empty()
+                && gw.gateway_type == GatewayType::Vpn
+                && !topo.gateway_prefixes[g.index()].is_empty()
+            {
+                self.notes.push(TableNote::GatewayNextHopUnknown { gateway: g });
+            }
+            for gp in &topo.gateway_prefixes[g.index()] {
+                if self.disable_bgp {
+                    suppressed.push(gp.prefix);
+                    continue;
+                }
+                let er = gw.gateway_type == GatewayType::ExpressRoute;
+                let r = EffectiveRoute {
+                    name: None,
+                    source: RouteSource::VirtualNetworkGateway,
+                    state: RouteState::Active,
+                    prefixes: vec![gp.prefix],
+                    prefix_text: vec![prefix_text(&gp.prefix)],
+                    next_hop_type: NextHopType::VirtualNetworkGateway,
+                    next_hop_ips: gp.next_hops.clone(),
+                    origin: RouteOrigin::Gateway { gateway: g, via_peering: attachment.via, kinds: gp.kinds.clone() },
+                    invalid: None,
+                    assumed: false,
+                };
+                let mut d = draft(r);
+                d.sub_rank = if er { 2 } else { 1 };
+                if let Some(&existing) = er_seen.get(&gp.prefix) {
+                    self.notes.push(TableNote::ExpressRoutePreferred { prefix: gp.prefix });
+                    if er && gateway_drafts[existing].sub_rank < 2 {
+                        gateway_drafts[existing] = d;
+                    }
+                    continue;
+                }
+                er_seen.insert(gp.prefix, gateway_drafts.len());
+                gateway_drafts.push(d);
+            }
+        }
+        if !suppressed.is_empty() {
+            suppressed.sort();
+            suppressed.dedup();
+            self.notes.push(TableNote::GatewayRoutesSuppressed {
+                table: self.key.route_table.expect("table is set"),
+                prefixes: suppressed,
+            });
+        }
+        self.drafts.extend(gateway_drafts);
+    }
+
+    /// User routes of the subnet's route table (§3).
+    fn user_routes(&mut self) {
+        let (Some(t_idx), Some(t)) = (self.key.route_table, self.table) else { return };
         for (i, route) in t.routes.iter().enumerate() {
             let (prefixes, prefix_text, tag) = match &route.prefix {
                 RoutePrefix::Cidr(net) => (vec![*net], vec![prefix_text(net)], None),
-                RoutePrefix::ServiceTag(tag) => match expand_tag(snap, tag) {
+                RoutePrefix::ServiceTag(tag) => match expand_tag(self.snap, tag) {
                     Some(p) => {
                         let text = p.iter().map(prefix_text).collect();
                         (p, text, Some(tag.clone()))
@@ -402,31 +467,67 @@ pub fn build_table(snap: &Snapshot, topo: &Topology, options: &ModelOptions, key
             d.sub_rank = user_prefix_rank(tag.as_deref());
             d.order = i;
             d.tag = tag;
-            drafts.push(d);
+            self.drafts.push(d);
         }
     }
 
-    // §1.3: a user route for exactly 0.0.0.0/0 removes the reserved None routes.
-    let default_v4: IpNet = "0.0.0.0/0".parse().expect("valid");
-    let remover = drafts.iter().position(|d| {
-        let is_default = d.route.prefixes.contains(&default_v4);
-        match options.drop_reserved_none_routes_on_default_override {
-            ReservedNoneRemoval::UdrOnly => is_default && d.route.source == RouteSource::User,
-            ReservedNoneRemoval::UdrAndBgp => is_default && d.route.source != RouteSource::Default,
-            ReservedNoneRemoval::Never => false,
+    /// §1.3: a user route for exactly 0.0.0.0/0 removes the reserved None routes.
+    fn remove_reserved_none_routes_on_default_override(&mut self) {
+        let default_v4: IpNet = "0.0.0.0/0".parse().expect("valid");
+        let remover = self.drafts.iter().position(|d| {
+            let is_default = d.route.prefixes.contains(&default_v4);
+            match self.options.drop_reserved_none_routes_on_default_override {
+                ReservedNoneRemoval::UdrOnly => is_default && d.route.source == RouteSource::User,
+                ReservedNoneRemoval::UdrAndBgp => is_default && d.route.source != RouteSource::Default,
+                ReservedNoneRemoval::Never => false,
+            }
+        });
+        if let Some(by) = remover {
+            self.drafts.retain(|d| !d.reserved);
+            let by = self
+                .drafts
+                .iter()
+                .position(|d| d.route.prefixes.contains(&default_v4) && d.route.source != RouteSource::Default)
+                .unwrap_or(by);
+            self.notes.push(TableNote::ReservedNoneRoutesRemoved { by });
         }
-    });
-    if let Some(by) = remover {
-        drafts.retain(|d| !d.reserved);
-        let by = drafts
-            .iter()
-            .position(|d| d.route.prefixes.contains(&default_v4) && d.route.source != RouteSource::Default)
-            .unwrap_or(by);
-        notes.push(TableNote::ReservedNoneRoutesRemoved { by });
     }
 
-    // Deterministic order: system routes, then gateway routes, then user routes (drafts are
-    // moved, not cloned).
+    /// Orders the routes, assigns their states, notes user routes whose service tag could not
+    /// be expanded, and compiles the forwarding table.
+    fn finish(self) -> EffectiveRouteTable {
+        let TableBuilder { snap, options, key, disable_bgp, drafts, mut notes, .. } = self;
+        let drafts = order_by_source(drafts, &mut notes);
+        let routes = assign_states(snap, drafts);
+        for (i, r) in routes.iter().enumerate() {
+            if r.source == RouteSource::User
+                && r.prefixes.is_empty()
+                && let RouteOrigin::User { table, route } = r.origin
+                && let RoutePrefix::ServiceTag(tag) = &snap.route_tables[table.index()].routes[route].prefix
+            {
+                notes.push(TableNote::ServiceTagNotExpanded {
+                    route: i,
+                    tag: tag.clone(),
+                    file_present: snap.service_tags.is_some(),
+                });
+            }
+        }
+        let (fib_entries, mut shadow_notes) = compile(options, &routes);
+        notes.append(&mut shadow_notes);
+        EffectiveRouteTable {
+            routes,
+            disable_bgp_route_propagation: disable_bgp,
+            route_table: key.route_table,
+            vnet: key.vnet,
+            notes,
+            fib: Fib::build(fib_entries),
+        }
+    }
+}
+
+/// Deterministic order: system routes, then gateway routes, then user routes (drafts are
+/// moved, not cloned); notes that point at draft positions are renumbered.
+fn order_by_source(drafts: Vec<Draft>, notes: &mut [TableNote]) -> Vec<Draft> {
     let mut order: Vec<usize> = Vec::with_capacity(drafts.len());
     for source in [RouteSource::Default, RouteSource::VirtualNetworkGateway, RouteSource::User] {
         order.extend((0..drafts.len()).filter(|&i| drafts[i].route.source == source));
@@ -437,66 +538,61 @@ pub fn build_table(snap: &Snapshot, topo: &Topology, options: &ModelOptions, key
     }
     let mut taken: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
     let drafts: Vec<Draft> = order.iter().map(|&old| taken[old].take().expect("each draft once")).collect();
-    // Renumber notes that point at draft positions (the first route equal to the one meant).
-    for note in &mut notes {
+    // A note points at the first route equal to the one meant.
+    for note in notes {
         if let TableNote::ReservedNoneRoutesRemoved { by } = note {
             let moved = new_position[*by];
             let target = &drafts[moved].route;
             *by = drafts.iter().position(|d| &d.route == target).unwrap_or(moved);
         }
     }
+    drafts
+}
 
-    let (routes, mut state_notes) = assign_states(snap, options, drafts);
-    notes.append(&mut state_notes);
-    for (i, r) in routes.iter().enumerate() {
-        if r.source == RouteSource::User
-            && r.prefixes.is_empty()
-            && let RouteOrigin::User { table, route } = r.origin
-            && let RoutePrefix::ServiceTag(tag) = &snap.route_tables[table.index()].routes[route].prefix
-        {
-            notes.push(TableNote::ServiceTagNotExpanded {
-                route: i,
-                tag: tag.clone(),
-                file_present: snap.service_tags.is_some(),
-            });
+/// Each route's (draft's) prefixes, one slot per distinct prefix of a draft, in draft order.
+struct Slots {
+    /// (draft, prefix).
+    slots: Vec<(usize, IpNet)>,
+    /// `start[d]..start[d + 1]` are draft d's slots.
+    start: Vec<usize>,
+}
+
+impl Slots {
+    fn new(drafts: &[Draft]) -> Slots {
+        let mut slots: Vec<(usize, IpNet)> = Vec::with_capacity(drafts.len() + 8);
+        let mut start: Vec<usize> = Vec::with_capacity(drafts.len() + 1);
+        for (di, d) in drafts.iter().enumerate() {
+            start.push(slots.len());
+            for (k, p) in d.route.prefixes.iter().enumerate() {
+                if d.route.prefixes[..k].contains(p) {
+                    continue;
+                }
+                slots.push((di, *p));
+            }
         }
-    }
-    let (fib_entries, mut shadow_notes) = compile(options, &routes);
-    notes.append(&mut shadow_notes);
-    EffectiveRouteTable {
-        routes,
-        disable_bgp_route_propagation: disable_bgp,
-        route_table: key.route_table,
-        vnet: vnet_idx,
-        notes,
-        fib: Fib::build(fib_entries),
+        start.push(slots.len());
+        Slots { slots, start }
     }
 }
 
 /// Assigns Active/Invalid per prefix (§4.2 step 1 and §5.5), splitting a multi-prefix route
 /// whose prefixes end up in different states.
-fn assign_states(
-    snap: &Snapshot,
-    _options: &ModelOptions,
-    drafts: Vec<Draft>,
-) -> (Vec<EffectiveRoute>, Vec<TableNote>) {
-    // (draft, prefix) slots, in draft order; `slot_start[d]..slot_start[d + 1]` are draft d's.
-    let mut slots: Vec<(usize, IpNet)> = Vec::with_capacity(drafts.len() + 8);
-    let mut slot_start: Vec<usize> = Vec::with_capacity(drafts.len() + 1);
-    for (di, d) in drafts.iter().enumerate() {
-        slot_start.push(slots.len());
-        for (k, p) in d.route.prefixes.iter().enumerate() {
-            if d.route.prefixes[..k].contains(p) {
-                continue;
-            }
-            slots.push((di, *p));
-        }
-    }
-    slot_start.push(slots.len());
+fn assign_states(snap: &Snapshot, drafts: Vec<Draft>) -> Vec<EffectiveRoute> {
+    let slots = Slots::new(&drafts);
+    let mut verdict: Vec<Option<InvalidReason>> = vec![None; slots.slots.len()];
+    invalidate_identical_prefixes(&drafts, &slots, &mut verdict);
+    invalidate_overridden_private_endpoints(snap, &drafts, &slots, &mut verdict);
+    split_by_state(drafts, &slots, &verdict)
+}
+
+/// Among drafts with an identical prefix, the highest ranked wins (§4.1: source, then the
+/// tie-breaks within a source); the others are Invalid for it, as duplicates when both are
+/// the same table's user routes.
+fn invalidate_identical_prefixes(drafts: &[Draft], slots: &Slots, verdict: &mut [Option<InvalidReason>]) {
+    let slots = &slots.slots;
     // Slots grouped by prefix (each group in slot order), by sorting rather than hashing.
     let mut by_prefix: Vec<usize> = (0..slots.len()).collect();
     by_prefix.sort_unstable_by(|&a, &b| slots[a].1.cmp(&slots[b].1).then(a.cmp(&b)));
-    let mut verdict: Vec<Option<InvalidReason>> = vec![None; slots.len()];
     let rank = |di: usize| {
         let d = &drafts[di];
         (d.route.source.priority(), d.sub_rank, std::cmp::Reverse(d.order), std::cmp::Reverse(di))
@@ -532,9 +628,17 @@ fn assign_states(
             });
         }
     }
+}
 
-    // §5.5: with route-table network policies on the PE's subnet, a user route at least as
-    // long as the PE VNet's range (and shorter than /32) covering the PE IP invalidates it.
+/// §5.5: with route-table network policies on the PE's subnet, a user route at least as long
+/// as the PE VNet's range (and shorter than /32) covering the PE IP invalidates it.
+fn invalidate_overridden_private_endpoints(
+    snap: &Snapshot,
+    drafts: &[Draft],
+    slots: &Slots,
+    verdict: &mut [Option<InvalidReason>],
+) {
+    let slots = &slots.slots;
     for (s, (di, prefix)) in slots.iter().enumerate() {
         let d = &drafts[*di];
         let RouteOrigin::PrivateEndpoint { endpoint } = d.route.origin else {
@@ -569,13 +673,16 @@ fn assign_states(
             verdict[s] = Some(InvalidReason::PrivateEndpointOverridden { by: *udi });
         }
     }
+}
 
-    // Rebuild routes: one per draft, split when its prefixes disagree.
+/// The routes: one per draft, split when its prefixes' states disagree (the Invalid part
+/// after every draft), with reasons renumbered from drafts to output positions.
+fn split_by_state(drafts: Vec<Draft>, slots: &Slots, verdict: &[Option<InvalidReason>]) -> Vec<EffectiveRoute> {
     let mut out: Vec<EffectiveRoute> = Vec::with_capacity(drafts.len());
     let mut new_index: Vec<usize> = vec![0; drafts.len()];
-    let mut extra: Vec<(usize, EffectiveRoute)> = Vec::new();
+    let mut extra: Vec<EffectiveRoute> = Vec::new();
     for (di, d) in drafts.into_iter().enumerate() {
-        let members = slot_start[di]..slot_start[di + 1];
+        let members = slots.start[di]..slots.start[di + 1];
         let invalid: Vec<usize> = members.clone().filter(|&s| verdict[s].is_some()).collect();
         let mut route = d.route;
         new_index[di] = out.len();
@@ -586,7 +693,7 @@ fn assign_states(
             route.invalid = verdict[invalid[0]].clone();
             out.push(route);
         } else {
-            let bad: Vec<IpNet> = invalid.iter().map(|&s| slots[s].1).collect();
+            let bad: Vec<IpNet> = invalid.iter().map(|&s| slots.slots[s].1).collect();
             let mut inactive = route.clone();
             route.prefixes.retain(|p| !bad.contains(p));
             route.prefix_text = route.prefixes.iter().map(prefix_text).collect();
@@ -595,13 +702,10 @@ fn assign_states(
             inactive.state = RouteState::Invalid;
             inactive.invalid = verdict[invalid[0]].clone();
             out.push(route);
-            extra.push((di, inactive));
+            extra.push(inactive);
         }
     }
-    for (_, route) in extra {
-        out.push(route);
-    }
-    // Reasons point at drafts; renumber them to output positions.
+    out.append(&mut extra);
     for route in &mut out {
         match &mut route.invalid {
             Some(InvalidReason::IdenticalPrefix { winner }) => *winner = new_index[*winner],
@@ -610,7 +714,7 @@ fn assign_states(
             None => {}
         }
     }
-    (out, Vec::new())
+    out
 }
 
 /// Chooses the forwarding winner of every prefix (§4.2 steps 2–4): gateway routes more
@@ -683,11 +787,6 @@ pub(crate) fn shadowed_by_rule(
         }
     }
     None
-}
-
-/// The addresses a NIC can own in a subnet, for callers that need IP → route lookups.
-pub fn host_ip(ip: IpAddr) -> IpNet {
-    prefix_of_ip(ip)
 }
 
 #[cfg(test)]

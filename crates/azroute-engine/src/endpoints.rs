@@ -193,7 +193,7 @@ pub fn resolve(
     to: &str,
     assume_host: bool,
 ) -> Result<TraceEndpoints, EndpointError> {
-    let snap = tracer.routes.snap;
+    let snap = tracer.routes.snap();
     let source = named(tracer, End::Source, from)?;
     let destination = named(tracer, End::Destination, to)?;
     let (source_ip, destination_ip) = match (&source, &destination) {
@@ -232,7 +232,7 @@ pub fn resolve(
 
 /// Reads one end: an IP (checked for NICs that share it), else a NIC, else a VM's primary NIC.
 fn named(tracer: &Tracer<'_, '_>, end: End, text: &str) -> Result<Named, EndpointError> {
-    let snap = tracer.routes.snap;
+    let snap = tracer.routes.snap();
     if let Ok(ip) = text.trim().parse::<IpAddr>() {
         let nics = nics_holding(tracer, ip);
         if nics.len() > 1 {

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 /// Marks an interval that no prefix covers.
-pub const NO_ROUTE: u32 = u32::MAX;
+pub(crate) const NO_ROUTE: u32 = u32::MAX;
 
 /// One forwarding entry: a prefix and the effective route it selects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -20,55 +20,11 @@ use crate::{RouteEngine, RouteError};
 /// `AzureLoadBalancer` tags include (§9.4).
 pub const AZURE_HOST_IP: &str = "168.63.129.16/32";
 
-/// The protocol of a flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FlowProtocol {
-    Tcp,
-    Udp,
-    Icmp,
-    Esp,
-    Ah,
-}
-
-impl FlowProtocol {
-    pub fn parse(text: &str) -> Option<FlowProtocol> {
-        let is = |s: &str| text.trim().eq_ignore_ascii_case(s);
-        Some(if is("tcp") {
-            FlowProtocol::Tcp
-        } else if is("udp") {
-            FlowProtocol::Udp
-        } else if is("icmp") {
-            FlowProtocol::Icmp
-        } else if is("esp") {
-            FlowProtocol::Esp
-        } else if is("ah") {
-            FlowProtocol::Ah
-        } else {
-            return None;
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FlowProtocol::Tcp => "TCP",
-            FlowProtocol::Udp => "UDP",
-            FlowProtocol::Icmp => "ICMP",
-            FlowProtocol::Esp => "ESP",
-            FlowProtocol::Ah => "AH",
-        }
-    }
-
-    /// Whether ports mean anything for this protocol.
-    pub fn has_ports(self) -> bool {
-        matches!(self, FlowProtocol::Tcp | FlowProtocol::Udp)
-    }
-}
-
 /// A packet's five-tuple, with the direction it crosses a NIC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Flow {
     pub direction: Direction,
-    pub protocol: FlowProtocol,
+    pub protocol: Protocol,
     pub source: IpAddr,
     /// `None` is IP flow verify's `*`: any port.
     pub source_port: Option<u16>,
@@ -101,7 +57,7 @@ pub struct EffectiveRule {
     pub priority: u32,
     pub direction: Direction,
     pub access: Access,
-    pub protocol: NsgProtocol,
+    pub protocol: RuleProtocol,
     pub sources: Vec<AddressPattern>,
     pub destinations: Vec<AddressPattern>,
     pub source_asgs: Vec<String>,
@@ -144,14 +100,14 @@ pub struct FlowDecision {
 }
 
 /// The six default rules (§9.2), with the names effective rules and IP flow verify use.
-pub fn default_rules() -> Vec<EffectiveRule> {
+pub(crate) fn default_rules() -> Vec<EffectiveRule> {
     let rule = |name: &str, priority: u32, direction: Direction, access: Access, src: &str, dst: &str| EffectiveRule {
         name: format!("defaultSecurityRules/{name}").into(),
         default: true,
         priority,
         direction,
         access,
-        protocol: NsgProtocol::Any,
+        protocol: RuleProtocol::Any,
         sources: vec![pattern(src)],
         destinations: vec![pattern(dst)],
         source_asgs: Vec::new(),
@@ -216,7 +172,7 @@ pub fn nsg_rules(nsg: &Nsg) -> Vec<EffectiveRule> {
 
 /// Evaluates flows and expands tags for one snapshot.
 pub struct SecurityEngine<'e, 's> {
-    pub routes: &'e RouteEngine<'s>,
+    routes: &'e RouteEngine<'s>,
     /// Application security groups of every NIC IP (normalised ASG ids).
     asg_by_ip: HashMap<IpAddr, Vec<String>>,
     /// `VirtualNetwork` per subnet, computed once.
@@ -228,7 +184,7 @@ pub struct SecurityEngine<'e, 's> {
 impl<'e, 's> SecurityEngine<'e, 's> {
     pub fn new(routes: &'e RouteEngine<'s>) -> SecurityEngine<'e, 's> {
         let mut asg_by_ip: HashMap<IpAddr, Vec<String>> = HashMap::new();
-        for nic in &routes.snap.nics {
+        for nic in &routes.snap().nics {
             for cfg in &nic.ip_configs {
                 if let Some(ip) = cfg.private_ip
                     && !cfg.application_security_groups.is_empty()
@@ -237,9 +193,27 @@ impl<'e, 's> SecurityEngine<'e, 's> {
                 }
             }
         }
-        let rules = (0..routes.snap.nsgs.len()).map(|_| std::sync::OnceLock::new()).collect();
-        let vnet_tags = (0..routes.snap.subnets.len()).map(|_| std::sync::OnceLock::new()).collect();
+        let rules = (0..routes.snap().nsgs.len()).map(|_| std::sync::OnceLock::new()).collect();
+        let vnet_tags = (0..routes.snap().subnets.len()).map(|_| std::sync::OnceLock::new()).collect();
         SecurityEngine { routes, asg_by_ip, vnet_tags, rules }
+    }
+
+    /// The route engine whose snapshot and tables this evaluates against.
+    pub fn routes(&self) -> &'e RouteEngine<'s> {
+        self.routes
+    }
+
+    /// The addresses of the NIC IP configurations that belong to any of `asgs` (normalised
+    /// application security group ids), each once, sorted: what an ASG in a rule stands for.
+    pub fn asg_members(&self, asgs: &[String]) -> Vec<IpAddr> {
+        let mut out: Vec<IpAddr> = self
+            .asg_by_ip
+            .iter()
+            .filter(|(_, groups)| groups.iter().any(|g| asgs.contains(g)))
+            .map(|(ip, _)| *ip)
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// An NSG's rules, custom then default, in evaluation order.
@@ -248,7 +222,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
     }
 
     fn snap(&self) -> &'s Snapshot {
-        self.routes.snap
+        self.routes.snap()
     }
 
     /// The NSG levels a NIC's traffic meets, in evaluation order for `direction`.
@@ -306,7 +280,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
             }
         };
         for &p in &vnet.peerings {
-            let status = &self.routes.topology.peerings[p.index()];
+            let status = &self.routes.topology().peerings[p.index()];
             let peering = &snap.peerings[p.index()];
             if !status.connected || !peering.allow_virtual_network_access {
                 continue;
@@ -410,15 +384,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         if rule.direction != flow.direction {
             return false;
         }
-        let protocol_ok = match rule.protocol {
-            NsgProtocol::Any => true,
-            NsgProtocol::Tcp => flow.protocol == FlowProtocol::Tcp,
-            NsgProtocol::Udp => flow.protocol == FlowProtocol::Udp,
-            NsgProtocol::Icmp => flow.protocol == FlowProtocol::Icmp,
-            NsgProtocol::Esp => flow.protocol == FlowProtocol::Esp,
-            NsgProtocol::Ah => flow.protocol == FlowProtocol::Ah,
-        };
-        if !protocol_ok {
+        if !rule.protocol.matches(flow.protocol) {
             return false;
         }
         let port_ok =

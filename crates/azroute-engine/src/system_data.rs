@@ -29,7 +29,7 @@ const PLATFORM_OBSERVED: &[&str] = &[
 ];
 
 /// The reserved ranges of a profile.
-pub fn reserved_ranges(profile: ReservedNoneProfile) -> Vec<IpNet> {
+pub(crate) fn reserved_ranges(profile: ReservedNoneProfile) -> Vec<IpNet> {
     let mut texts: Vec<&str> = DOCUMENTED.to_vec();
     if profile == ReservedNoneProfile::PlatformObserved {
         texts.extend_from_slice(PLATFORM_OBSERVED);
@@ -41,7 +41,7 @@ pub fn reserved_ranges(profile: ReservedNoneProfile) -> Vec<IpNet> {
 ///
 /// Azure documents the services that support endpoints; the tag names are those of the Service
 /// Tags file. Unknown services fall back to the part after `Microsoft.`.
-pub fn service_endpoint_tag(service: &str) -> String {
+pub(crate) fn service_endpoint_tag(service: &str) -> String {
     let lower = service.to_ascii_lowercase();
     let tag = match lower.as_str() {
         "microsoft.storage" | "microsoft.storage.global" => "Storage",
@@ -63,14 +63,14 @@ pub fn service_endpoint_tag(service: &str) -> String {
 }
 
 /// Service tags that are not fixed prefix sets and cannot be used in user routes (§3.5).
-pub fn is_dynamic_tag(tag: &str) -> bool {
+pub(crate) fn is_dynamic_tag(tag: &str) -> bool {
     ["VirtualNetwork", "Internet", "AzureLoadBalancer"].iter().any(|t| t.eq_ignore_ascii_case(tag))
 }
 
 /// Precedence among user routes with identical prefixes from service tags (§3.5): an explicit
 /// CIDR beats a regional tag, which beats a top-level tag, then `AzureCloud.<region>`, then
 /// `AzureCloud`.
-pub fn user_prefix_rank(tag: Option<&str>) -> u8 {
+pub(crate) fn user_prefix_rank(tag: Option<&str>) -> u8 {
     match tag {
         None => 4,
         Some(t) => {

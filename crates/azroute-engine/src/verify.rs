@@ -363,9 +363,9 @@ struct CauseContext<'a> {
 impl<'a> CauseContext<'a> {
     fn new(engine: &'a RouteEngine<'_>, table: &EffectiveRouteTable) -> CauseContext<'a> {
         CauseContext {
-            snap: engine.snap,
-            gateways: engine.topology.attachments[table.vnet.index()].gateways.clone(),
-            profile: engine.options.reserved_none_profile,
+            snap: engine.snap(),
+            gateways: engine.topology().attachments[table.vnet.index()].gateways.clone(),
+            profile: engine.options().reserved_none_profile,
         }
     }
 

@@ -398,7 +398,7 @@ impl Pending {
             location: location(&dto.location),
             nics,
             primary_nic,
-            power_state,
+            power_state: power_state.as_deref().map(PowerState::parse),
             origin: self.origin(path),
         };
         self.vms.push(vm);

@@ -3,24 +3,7 @@
 
 use std::fmt;
 
-/// How bad a problem is. Errors make commands exit with status 2; warnings are printed and the
-/// answer goes on without the affected resource or value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
+pub use azroute_model::Severity;
 
 /// One problem in the input.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -394,7 +394,7 @@ impl Pending {
             paths,
         } = f;
         let shown = if id.is_empty() { name.clone() } else { id.clone() };
-        let Some(protocol) = NsgProtocol::parse(&protocol_text) else {
+        let Some(protocol) = RuleProtocol::parse(&protocol_text) else {
             self.diag(
                 Diagnostic::error(
                     "InvalidProtocol",

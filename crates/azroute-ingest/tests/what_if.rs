@@ -7,8 +7,7 @@
 
 use std::path::Path;
 
-use azroute_engine::compare::{CompareRequest, Comparison, compare};
-use azroute_engine::reach::ReachQuery;
+use azroute_engine::{CompareRequest, Comparison, ReachQuery, compare};
 use azroute_ingest::{Loaded, Severity, load_overlay_texts, load_texts};
 use azroute_model::{ModelOptions, Snapshot};
 use serde_json::{Value, json};

@@ -56,7 +56,61 @@ pub struct Vm {
     pub nics: Vec<Link<NicIdx>>,
     /// Index into `nics` of the NIC marked primary (the first when none is marked).
     pub primary_nic: usize,
-    /// `PowerState/running` and friends, when the export carries the instance view.
-    pub power_state: Option<String>,
+    /// The power state, when the export carries it (the instance view's `PowerState/…` code
+    /// or the `powerState` of `az vm list -d`).
+    pub power_state: Option<PowerState>,
     pub origin: Origin,
+}
+
+impl Vm {
+    /// The VM's power state when it is stopped or deallocated: Azure answers effective routes,
+    /// next hop and IP flow verify only for a running VM (§7.1, T36). A VM whose state is
+    /// unknown, or in transition, is not reported.
+    pub fn stopped(&self) -> Option<&PowerState> {
+        self.power_state.as_ref().filter(|s| matches!(s, PowerState::Stopped | PowerState::Deallocated))
+    }
+}
+
+/// A VM's power state, as Azure's instance view codes it (`PowerState/running`, …).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PowerState {
+    Starting,
+    Running,
+    Stopping,
+    Stopped,
+    Deallocating,
+    Deallocated,
+    /// A value azroute does not know, kept as written.
+    Other(String),
+}
+
+impl PowerState {
+    /// Reads the instance view's code (`PowerState/deallocated`) or the az CLI's display form
+    /// (`VM deallocated`), in any case.
+    pub fn parse(text: &str) -> PowerState {
+        let lower = text.trim().to_ascii_lowercase();
+        let state = lower.strip_prefix("powerstate/").or_else(|| lower.strip_prefix("vm ")).unwrap_or(&lower);
+        match state {
+            "starting" => PowerState::Starting,
+            "running" => PowerState::Running,
+            "stopping" => PowerState::Stopping,
+            "stopped" => PowerState::Stopped,
+            "deallocating" => PowerState::Deallocating,
+            "deallocated" => PowerState::Deallocated,
+            _ => PowerState::Other(text.to_string()),
+        }
+    }
+
+    /// Azure's instance-view code (`PowerState/running`); an unknown value as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PowerState::Starting => "PowerState/starting",
+            PowerState::Running => "PowerState/running",
+            PowerState::Stopping => "PowerState/stopping",
+            PowerState::Stopped => "PowerState/stopped",
+            PowerState::Deallocating => "PowerState/deallocating",
+            PowerState::Deallocated => "PowerState/deallocated",
+            PowerState::Other(text) => text,
+        }
+    }
 }

@@ -31,6 +31,7 @@ mod route_table;
 mod security;
 mod service_tags;
 mod services;
+mod severity;
 mod snapshot;
 mod vnet;
 
@@ -51,5 +52,6 @@ pub use route_table::*;
 pub use security::*;
 pub use service_tags::*;
 pub use services::*;
+pub use severity::Severity;
 pub use snapshot::{ResourceKind, Snapshot, SourceFile};
 pub use vnet::*;

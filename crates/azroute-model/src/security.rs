@@ -41,10 +41,9 @@ impl Access {
     }
 }
 
-/// Protocol of an NSG rule.
+/// An IP protocol, as a flow carries it and an NSG rule names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum NsgProtocol {
-    Any,
+pub enum Protocol {
     Tcp,
     Udp,
     Icmp,
@@ -52,36 +51,84 @@ pub enum NsgProtocol {
     Ah,
 }
 
-impl NsgProtocol {
-    pub fn parse(text: &str) -> Option<NsgProtocol> {
-        let t = text.trim();
-        let is = |s: &str| t.eq_ignore_ascii_case(s);
-        Some(if t == "*" || is("All") || is("Any") {
-            NsgProtocol::Any
-        } else if is("Tcp") {
-            NsgProtocol::Tcp
+impl Protocol {
+    /// `Tcp`, `udp`, `ICMP`, … (any case, surrounding spaces ignored).
+    pub fn parse(text: &str) -> Option<Protocol> {
+        let is = |s: &str| text.trim().eq_ignore_ascii_case(s);
+        Some(if is("Tcp") {
+            Protocol::Tcp
         } else if is("Udp") {
-            NsgProtocol::Udp
+            Protocol::Udp
         } else if is("Icmp") {
-            NsgProtocol::Icmp
+            Protocol::Icmp
         } else if is("Esp") {
-            NsgProtocol::Esp
+            Protocol::Esp
         } else if is("Ah") {
-            NsgProtocol::Ah
+            Protocol::Ah
         } else {
             return None;
         })
     }
 
+    /// The spelling of IP flow verify and of a flow (`TCP`, `UDP`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Icmp => "ICMP",
+            Protocol::Esp => "ESP",
+            Protocol::Ah => "AH",
+        }
+    }
+
+    /// The spelling of a security rule (`Tcp`, `Udp`, …).
+    pub fn as_rule_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "Tcp",
+            Protocol::Udp => "Udp",
+            Protocol::Icmp => "Icmp",
+            Protocol::Esp => "Esp",
+            Protocol::Ah => "Ah",
+        }
+    }
+
+    /// Whether ports mean anything for this protocol.
+    pub fn has_ports(self) -> bool {
+        matches!(self, Protocol::Tcp | Protocol::Udp)
+    }
+}
+
+/// The protocol an NSG rule matches: any (`*`), or one. A flow always has exactly one
+/// [`Protocol`]; only a rule can say "any".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RuleProtocol {
+    Any,
+    Only(Protocol),
+}
+
+impl RuleProtocol {
+    /// `*`, `All` or `Any`, or one protocol.
+    pub fn parse(text: &str) -> Option<RuleProtocol> {
+        let t = text.trim();
+        if t == "*" || t.eq_ignore_ascii_case("All") || t.eq_ignore_ascii_case("Any") {
+            return Some(RuleProtocol::Any);
+        }
+        Protocol::parse(t).map(RuleProtocol::Only)
+    }
+
     /// The spelling of effective security rules (`All`, `Tcp`, `Udp`, …).
     pub fn as_effective_str(self) -> &'static str {
         match self {
-            NsgProtocol::Any => "All",
-            NsgProtocol::Tcp => "Tcp",
-            NsgProtocol::Udp => "Udp",
-            NsgProtocol::Icmp => "Icmp",
-            NsgProtocol::Esp => "Esp",
-            NsgProtocol::Ah => "Ah",
+            RuleProtocol::Any => "All",
+            RuleProtocol::Only(p) => p.as_rule_str(),
+        }
+    }
+
+    /// Whether a flow of `protocol` matches.
+    pub fn matches(self, protocol: Protocol) -> bool {
+        match self {
+            RuleProtocol::Any => true,
+            RuleProtocol::Only(p) => p == protocol,
         }
     }
 }
@@ -135,7 +182,7 @@ pub struct SecurityRule {
     pub priority: u32,
     pub direction: Direction,
     pub access: Access,
-    pub protocol: NsgProtocol,
+    pub protocol: RuleProtocol,
     pub sources: Vec<AddressPattern>,
     pub destinations: Vec<AddressPattern>,
     /// Normalised ids of source application security groups.

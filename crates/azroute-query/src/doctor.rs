@@ -7,7 +7,7 @@ use azroute_report::doctor::{self as report, DoctorView};
 use crate::{Notice, NoticeLevel, QueryError, Session, with_newline};
 
 /// The severity of a finding.
-pub use azroute_engine::finding::Severity;
+pub use azroute_engine::Severity;
 
 /// Which checks run (`--only`, none for all), the least severity shown (`--severity`) and the
 /// most NVA paths traffic analysis traces (`--max-traces`).
@@ -34,7 +34,7 @@ pub struct DoctorAnswer {
 
 /// Every check code, in catalogue order.
 pub fn check_codes() -> Vec<&'static str> {
-    catalogue::CHECKS.iter().map(|c| c.code).collect()
+    catalogue::CHECKS.iter().map(|c| c.code.as_str()).collect()
 }
 
 /// An unknown check code, with the closest codes.
@@ -87,7 +87,7 @@ impl Session<'_> {
             .into_iter()
             .collect();
         let worst = result.findings.iter().map(|f| f.severity).max();
-        Ok(DoctorAnswer { view: report::view(&result), worst, notices })
+        Ok(DoctorAnswer { view: report::view(self.snapshot(), &result), worst, notices })
     }
 }
 

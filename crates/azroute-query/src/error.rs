@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use azroute_engine::reach::SubnetSelectError;
+use azroute_engine::SubnetSelectError;
 use azroute_engine::{EndpointError, RouteError};
 use azroute_model::LookupError;
 

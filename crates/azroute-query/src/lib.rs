@@ -31,7 +31,7 @@ pub use routes::{RoutesAnswer, RoutesQuery};
 pub use trace::{TraceAnswer, TraceQuery};
 
 /// The protocol of a traced flow or of a reachability matrix.
-pub use azroute_engine::nsg::FlowProtocol as Protocol;
+pub use azroute_model::Protocol;
 
 /// One snapshot and the engine over it: every question is asked of a session, which keeps the
 /// route tables it has computed for the next question.

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::net::IpAddr;
 
-use azroute_engine::reach::{ReachMatrix, ReachQuery, reach, select_subnets};
+use azroute_engine::{ReachMatrix, ReachQuery, reach, select_subnets};
 use azroute_model::{Snapshot, is_private_or_reserved};
 use azroute_report::reach::ReachReport;
 
@@ -36,7 +36,7 @@ impl Default for ReachScope {
             to: None,
             no_on_premises: false,
             no_internet: false,
-            internet_address: IpAddr::V4(azroute_engine::reach::DEFAULT_INTERNET_ADDRESS),
+            internet_address: IpAddr::V4(azroute_engine::DEFAULT_INTERNET_ADDRESS),
             protocol: Protocol::Tcp,
             ports: Ports::default(),
             no_nsg: false,

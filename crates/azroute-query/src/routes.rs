@@ -90,14 +90,12 @@ impl RoutesAnswer<'_> {
 pub(crate) fn not_running(snap: &Snapshot, nic: NicIdx) -> Option<Notice> {
     let vm = snap.nics[nic.index()].vm.as_ref().and_then(|l| l.resolved())?;
     let v = &snap.vms[vm.index()];
-    let state = v.power_state.as_ref()?;
-    let lower = state.to_ascii_lowercase();
-    (lower.contains("deallocated") || lower.contains("stopped")).then(|| {
-        Notice::warning(format!(
-            "`{}` is not running ({state}); Azure returns effective routes only for running VMs, azroute computes them from configuration",
-            v.name
-        ))
-    })
+    let state = v.stopped()?;
+    Some(Notice::warning(format!(
+        "`{}` is not running ({}); Azure returns effective routes only for running VMs, azroute computes them from configuration",
+        v.name,
+        state.as_str()
+    )))
 }
 
 /// Names a user can pass, for a hint when none was given.

@@ -6,6 +6,6 @@ use crate::Session;
 
 impl Session<'_> {
     pub fn topology(&self) -> TopologyView {
-        topology::view(self.snapshot(), &self.engine().topology)
+        topology::view(self.snapshot(), self.engine().topology())
     }
 }

@@ -1,8 +1,7 @@
 //! `azroute trace` and `GET /api/trace`: a packet and its reply, hop by hop.
 
-use azroute_engine::endpoints;
-use azroute_engine::finding::Severity;
-use azroute_engine::trace::{TraceRequest, Tracer};
+use azroute_engine::Severity;
+use azroute_engine::{TraceRequest, Tracer};
 use azroute_report::trace::{self as report, TraceView};
 
 use crate::{Notice, NoticeLevel, Protocol, QueryError, Session, with_newline};
@@ -32,7 +31,7 @@ impl Session<'_> {
         let snap = self.snapshot();
         let mut tracer = Tracer::new(self.engine());
         tracer.virtual_hosts = query.assume_host;
-        let ends = endpoints::resolve(&tracer, &query.from, &query.to, query.assume_host)?;
+        let ends = azroute_engine::resolve_trace_endpoints(&tracer, &query.from, &query.to, query.assume_host)?;
         let request = TraceRequest {
             source: ends.source,
             destination: ends.destination,

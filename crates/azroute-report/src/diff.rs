@@ -2,8 +2,7 @@
 //! added, removed and changed, in the keys of `show-effective-route-table`; then every
 //! reachability cell that changed, with the finding codes of the trace engine.
 
-use azroute_engine::EffectiveRoute;
-use azroute_engine::diff::*;
+use azroute_engine::*;
 use azroute_model::{Snapshot, SubnetIdx};
 use serde::Serialize;
 

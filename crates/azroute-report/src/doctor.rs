@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use azroute_doctor::{Check, DoctorReport};
-use azroute_engine::finding::Severity;
+use azroute_engine::{FoundBy, Severity};
 use azroute_model::Snapshot;
 use serde::Serialize;
 
+use crate::finding_text::{explanation, title};
 use crate::trace::FindingView;
 
 #[derive(Clone, Debug, Serialize)]
@@ -35,13 +36,23 @@ pub struct DoctorView {
     pub summary: SummaryView,
 }
 
-pub fn view(report: &DoctorReport) -> DoctorView {
+pub fn view(snap: &Snapshot, report: &DoctorReport) -> DoctorView {
     let mut by_code = BTreeMap::new();
     for f in &report.findings {
         *by_code.entry(f.code.to_string()).or_insert(0) += 1;
     }
+    // The doctor orders findings by severity, code and resources; their messages order the
+    // rest, for a stable reading order.
+    let mut findings: Vec<FindingView> = report.findings.iter().map(|f| FindingView::new(snap, f)).collect();
+    findings.sort_by(|a, b| {
+        severity_rank(&b.severity)
+            .cmp(&severity_rank(&a.severity))
+            .then(a.code.cmp(&b.code))
+            .then(a.resources.cmp(&b.resources))
+            .then(a.message.cmp(&b.message))
+    });
     DoctorView {
-        findings: report.findings.iter().map(FindingView::from).collect(),
+        findings,
         summary: SummaryView {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
@@ -55,6 +66,10 @@ pub fn view(report: &DoctorReport) -> DoctorView {
             },
         },
     }
+}
+
+fn severity_rank(severity: &str) -> Option<Severity> {
+    Severity::parse(severity)
 }
 
 pub fn json(view: &DoctorView) -> String {
@@ -101,11 +116,11 @@ pub fn explain(check: &Check) -> String {
     let mut out = format!(
         "{} ({}, default severity {})\n\n{}\n",
         check.code,
-        check.title,
+        title(check.code),
         check.severity.as_str(),
-        wrap(check.explanation, 96)
+        wrap(explanation(check.code), 96)
     );
-    if check.traffic {
+    if check.found_by == FoundBy::Traffic {
         out.push_str("\nFound by tracing representative traffic between every pair of route contexts whose routes involve an NVA.\n");
     }
     out.push_str("\nAzure documentation:\n");
@@ -145,12 +160,12 @@ pub fn sarif(snap: &Snapshot, view: &DoctorView) -> String {
         .iter()
         .map(|c| {
             serde_json::json!({
-                "id": c.code,
-                "name": c.code,
-                "shortDescription": {"text": c.title},
-                "fullDescription": {"text": c.explanation},
+                "id": c.code.as_str(),
+                "name": c.code.as_str(),
+                "shortDescription": {"text": title(c.code)},
+                "fullDescription": {"text": explanation(c.code)},
                 "helpUri": c.docs.first().copied().unwrap_or(""),
-                "help": {"text": format!("{}\n\nAzure documentation: {}", c.explanation, c.docs.join(" "))},
+                "help": {"text": format!("{}\n\nAzure documentation: {}", explanation(c.code), c.docs.join(" "))},
                 "defaultConfiguration": {"level": level(c.severity.as_str())},
             })
         })

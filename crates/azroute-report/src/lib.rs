@@ -8,6 +8,7 @@
 
 pub mod diff;
 pub mod doctor;
+pub mod finding_text;
 pub mod nexthop;
 pub mod reach;
 pub mod routes;

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use azroute_engine::reach::*;
+use azroute_engine::*;
 use azroute_model::Snapshot;
 use serde::Serialize;
 use serde::ser::SerializeSeq;

@@ -45,7 +45,7 @@ pub fn views<'a>(snap: &Snapshot, table: &'a EffectiveRouteTable, explain: bool)
             address_prefix: &r.prefix_text,
             disable_bgp_route_propagation: table.disable_bgp_route_propagation,
             name: r.name.as_deref(),
-            next_hop_ip_address: r.next_hop_ips.iter().map(azroute_engine::effective::ip_text).collect(),
+            next_hop_ip_address: r.next_hop_ips.iter().map(azroute_engine::ip_text).collect(),
             next_hop_type: r.next_hop_type.as_str(),
             source: r.source.as_str(),
             state: r.state.as_str(),
@@ -341,38 +341,19 @@ pub struct StreamSummary {
 /// Every NIC's effective routes (`routes --all`), in snapshot order (sorted by id), streamed to
 /// `out` as JSON ([`JsonStream`]) or CSV ([`CsvStream`]).
 ///
-/// Each distinct route context is computed once and serialized once, in parallel; the table is
-/// dropped as soon as it is serialized (only the bytes are kept, not the engine's cache), and
-/// NICs reuse the bytes of their context. `out` is not flushed.
+/// The engine computes each distinct route context once, in parallel
+/// ([`RouteEngine::map_route_contexts`]); each table is serialized once into a fragment and
+/// dropped (only the bytes are kept, not the engine's cache), and NICs reuse the bytes of their
+/// context. `out` is not flushed.
 pub fn stream_all<W: std::io::Write>(
     engine: &RouteEngine<'_>,
     format: crate::OutputFormat,
     explain: bool,
     out: W,
 ) -> std::io::Result<(W, StreamSummary)> {
-    use rayon::prelude::*;
-    let snap = engine.snap;
-    let keys: Vec<Result<ContextKey, RouteError>> =
-        (0..snap.subnets.len()).map(|i| engine.context_key(azroute_model::SubnetIdx(i as u32))).collect();
-    let mut distinct: Vec<&ContextKey> = Vec::new();
-    let mut slot_of_subnet: Vec<Result<usize, &RouteError>> = Vec::with_capacity(keys.len());
-    let mut slots: std::collections::HashMap<&ContextKey, usize> = std::collections::HashMap::new();
-    for k in &keys {
-        slot_of_subnet.push(k.as_ref().map(|k| {
-            *slots.entry(k).or_insert_with(|| {
-                distinct.push(k);
-                distinct.len() - 1
-            })
-        }));
-    }
-    let fragments: Vec<RoutesFragment> = distinct
-        .par_iter()
-        .map(|key| {
-            let table = azroute_engine::effective::build_table(snap, &engine.topology, &engine.options, key);
-            fragment(snap, &table, explain, format)
-        })
-        .collect();
-    let mut summary = StreamSummary { contexts: distinct.len(), ..StreamSummary::default() };
+    let snap = engine.snap();
+    let fragments = engine.map_route_contexts(|table| fragment(snap, table, explain, format));
+    let mut summary = StreamSummary { contexts: fragments.len(), ..StreamSummary::default() };
     let mut json = None;
     let mut csv = None;
     match format {
@@ -387,8 +368,8 @@ pub fn stream_all<W: std::io::Write>(
                 continue;
             }
         };
-        let slot = match &slot_of_subnet[subnet.index()] {
-            Ok(slot) => *slot,
+        let routes = match fragments.subnet(subnet) {
+            Ok(routes) => routes,
             Err(err) => {
                 summary.skipped.push(format!("network interface `{}`: {err}", nic.name));
                 continue;
@@ -396,12 +377,12 @@ pub fn stream_all<W: std::io::Write>(
         };
         let subnet_id = snap.subnets[subnet.index()].id.as_str();
         if let Some(s) = json.as_mut() {
-            s.nic(nic.id.as_str(), &nic.name, subnet_id, &fragments[slot])?;
+            s.nic(nic.id.as_str(), &nic.name, subnet_id, routes)?;
         }
         if let Some(s) = csv.as_mut() {
             let label = snap.subnet_label(subnet);
             let cells = NicCells { nic_id: nic.id.as_str(), nic_name: &nic.name, subnet_id, subnet_label: &label };
-            s.nic(&cells, &fragments[slot])?;
+            s.nic(&cells, routes)?;
         }
         summary.nics += 1;
     }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use azroute_engine::nsg::{AppliedTo, EffectiveRule, FlowDecision, NsgLevel, SecurityEngine};
+use azroute_engine::{AppliedTo, EffectiveRule, FlowDecision, NsgLevel, SecurityEngine};
 use azroute_model::*;
 use serde::Serialize;
 
@@ -85,7 +85,6 @@ fn address_text(pattern_text: &[String], patterns: &[AddressPattern]) -> Vec<Str
 
 fn expand(
     engine: &SecurityEngine,
-    snap: &Snapshot,
     patterns: &[AddressPattern],
     asgs: &[String],
     subnet: SubnetIdx,
@@ -93,16 +92,8 @@ fn expand(
 ) -> Option<Vec<String>> {
     if !asgs.is_empty() {
         // ASG members are expanded to their addresses.
-        let mut out = Vec::new();
-        for nic in &snap.nics {
-            for cfg in &nic.ip_configs {
-                if cfg.application_security_groups.iter().any(|a| asgs.contains(a))
-                    && let Some(ip) = cfg.private_ip
-                {
-                    out.push(prefix_of_ip(ip).to_string());
-                }
-            }
-        }
+        let mut out: Vec<String> =
+            engine.asg_members(asgs).into_iter().map(|ip| prefix_of_ip(ip).to_string()).collect();
         out.sort();
         return Some(out);
     }
@@ -127,7 +118,6 @@ fn expand(
 
 fn rule_view(
     engine: &SecurityEngine,
-    snap: &Snapshot,
     rule: &EffectiveRule,
     subnet: SubnetIdx,
     tag_map: &mut BTreeMap<String, Vec<String>>,
@@ -147,10 +137,9 @@ fn rule_view(
         destination_address_prefix: dst.first().cloned().unwrap_or_default(),
         source_address_prefixes: src,
         destination_address_prefixes: dst,
-        expanded_source_address_prefix: expand(engine, snap, &rule.sources, &rule.source_asgs, subnet, tag_map),
+        expanded_source_address_prefix: expand(engine, &rule.sources, &rule.source_asgs, subnet, tag_map),
         expanded_destination_address_prefix: expand(
             engine,
-            snap,
             &rule.destinations,
             &rule.destination_asgs,
             subnet,
@@ -169,18 +158,13 @@ fn rule_view(
 }
 
 /// The effective NSGs of a NIC: the subnet's, then the NIC's.
-pub fn effective_nsgs(
-    engine: &SecurityEngine,
-    nic: NicIdx,
-    levels: &[NsgLevel],
-    subnet: SubnetIdx,
-) -> EffectiveNsgList {
-    let snap = engine.routes.snap;
+pub fn effective_nsgs(engine: &SecurityEngine, levels: &[NsgLevel], subnet: SubnetIdx) -> EffectiveNsgList {
+    let snap = engine.routes().snap();
     let value = levels
         .iter()
         .map(|level| {
             let mut tag_map = BTreeMap::new();
-            let rules = level.rules.iter().map(|r| rule_view(engine, snap, r, subnet, &mut tag_map)).collect();
+            let rules = level.rules.iter().map(|r| rule_view(engine, r, subnet, &mut tag_map)).collect();
             let association = match level.applied_to {
                 AppliedTo::Subnet(s) => Association {
                     subnet: Some(IdRef { id: snap.subnets[s.index()].id.to_string() }),
@@ -191,7 +175,6 @@ pub fn effective_nsgs(
                     network_interface: Some(IdRef { id: snap.nics[n.index()].id.to_string() }),
                 },
             };
-            let _ = nic;
             EffectiveNsgView {
                 network_security_group: IdRef { id: snap.nsgs[level.nsg.index()].id.to_string() },
                 association,
@@ -208,7 +191,7 @@ pub fn effective_nsgs_json(list: &EffectiveNsgList) -> String {
 }
 
 /// A table with the rules of every NSG, in evaluation order.
-pub fn effective_nsgs_text(snap: &Snapshot, list: &EffectiveNsgList, nic_name: &str) -> String {
+pub fn effective_nsgs_text(list: &EffectiveNsgList, nic_name: &str) -> String {
     let mut rows = Vec::new();
     for nsg in &list.value {
         let nsg_name = nsg.network_security_group.id.rsplit('/').next().unwrap_or_default().to_string();
@@ -229,7 +212,6 @@ pub fn effective_nsgs_text(snap: &Snapshot, list: &EffectiveNsgList, nic_name: &
             ]);
         }
     }
-    let _ = snap;
     if rows.is_empty() {
         return format!("No network security group applies to `{nic_name}`: all traffic is allowed.\n");
     }

@@ -1,12 +1,11 @@
 //! Trace views: JSON (`{"verdict", "hops", "findings", "return"}`), a hop-per-line table for a
 //! person, and a Mermaid flowchart of both directions for tickets and pull requests.
 
-use azroute_engine::finding::Finding;
-use azroute_engine::trace::{Hop, PathTrace, Trace, TraceSource};
 use azroute_engine::*;
 use azroute_model::*;
 use serde::Serialize;
 
+use crate::finding_text::{self, hop_id, hop_name};
 use crate::table;
 
 #[derive(Clone, Debug, Serialize)]
@@ -70,15 +69,16 @@ pub struct FindingView {
     pub fix: String,
 }
 
-impl From<&Finding> for FindingView {
-    fn from(f: &Finding) -> FindingView {
+impl FindingView {
+    pub fn new(snap: &Snapshot, f: &Finding) -> FindingView {
+        let text = finding_text::render(snap, f);
         FindingView {
             code: f.code.to_string(),
             severity: f.severity.as_str().to_string(),
-            resources: f.resources.clone(),
-            message: f.message.clone(),
-            evidence: f.evidence.clone(),
-            fix: f.fix.clone(),
+            resources: finding_text::resource_ids(snap, f),
+            message: text.message,
+            evidence: text.evidence,
+            fix: text.fix,
         }
     }
 }
@@ -120,22 +120,25 @@ fn hop_view(snap: &Snapshot, index: usize, hop: &Hop) -> HopView {
     HopView {
         index,
         kind: hop.kind.as_str().to_string(),
-        resource: ResourceView { name: hop.name.clone(), id: hop.id.clone() },
+        resource: ResourceView { name: hop_name(snap, &hop.resource), id: hop_id(snap, &hop.resource) },
         address: hop.address.map(|a| a.to_string()),
         subnet: hop
             .subnet
             .map(|s| ResourceView { name: snap.subnet_label(s), id: snap.subnets[s.index()].id.to_string() }),
-        route: hop.route.as_ref().map(|r| RouteView {
-            address_prefix: r.prefix.to_string(),
-            source: r.route.source.as_str().to_string(),
-            state: r.route.state.as_str().to_string(),
-            next_hop_type: r.route.next_hop_type.as_str().to_string(),
-            next_hop_ip_address: r.route.next_hop_ips.iter().map(|i| i.to_string()).collect(),
-            name: r.route.name.clone(),
-            route_table_id: match r.route.origin {
-                RouteOrigin::User { table, .. } => snap.route_tables[table.index()].id.to_string(),
-                _ => "System Route".to_string(),
-            },
+        route: hop.route.as_ref().map(|used| {
+            let r = used.route.route();
+            RouteView {
+                address_prefix: used.prefix.to_string(),
+                source: r.source.as_str().to_string(),
+                state: r.state.as_str().to_string(),
+                next_hop_type: r.next_hop_type.as_str().to_string(),
+                next_hop_ip_address: r.next_hop_ips.iter().map(|i| i.to_string()).collect(),
+                name: r.name.clone(),
+                route_table_id: match r.origin {
+                    RouteOrigin::User { table, .. } => snap.route_tables[table.index()].id.to_string(),
+                    _ => "System Route".to_string(),
+                },
+            }
         }),
         nsg_rules: hop
             .nsg
@@ -152,7 +155,69 @@ fn hop_view(snap: &Snapshot, index: usize, hop: &Hop) -> HopView {
                 }
             })
             .collect(),
-        notes: hop.notes.clone(),
+        notes: hop.notes.iter().map(|n| note_text(snap, n)).collect(),
+    }
+}
+
+/// A hop's note in words.
+pub fn note_text(snap: &Snapshot, note: &HopNote) -> String {
+    let vnet = |v: &VnetIdx| snap.vnets[v.index()].name.as_str();
+    match note {
+        HopNote::ServiceTagUnknown { tag } => {
+            format!("service tag `{tag}` is not known (no Service Tags file or not in it); rules using it never match")
+        }
+        HopNote::PublicIpTranslated { public, private } => format!("public IP {public} is translated to {private}"),
+        HopNote::EntersThroughGateway => {
+            "enters Azure through the gateway; the GatewaySubnet's routes decide".to_string()
+        }
+        HopNote::PrivateDestinationLost => "a private destination sent to the Internet is not delivered".to_string(),
+        HopNote::LeavesWithSourceNat => "leaves Azure with source NAT to a public IP".to_string(),
+        HopNote::PrivateEndpointTcpOnly => "private endpoints carry TCP only".to_string(),
+        HopNote::CrossesPeering { from, to } => format!("crosses the peering from `{}` to `{}`", vnet(from), vnet(to)),
+        HopNote::ForwardedTrafficRefused { into } => {
+            format!("crossing peering into `{}`: forwarded traffic refused", vnet(into))
+        }
+        HopNote::FirstBackend => {
+            "the load balancer's first backend; Azure hashes each flow to one healthy backend".to_string()
+        }
+        HopNote::GatewayTransit { hub } => {
+            format!("reached by gateway transit in `{}`", hub.as_ref().map(vnet).unwrap_or_default())
+        }
+        HopNote::VnetToVnet { connection, remote_vnet } => format!(
+            "VNet-to-VNet connection `{}` to `{}`",
+            snap.connections[connection.index()].name,
+            vnet(remote_vnet)
+        ),
+        HopNote::Site { local_gateway, connection } => {
+            let c = &snap.connections[connection.index()];
+            format!(
+                "site `{}` via connection `{}` ({})",
+                snap.local_gateways[local_gateway.index()].name,
+                c.name,
+                if c.status.is_empty() { "status unknown" } else { &c.status }
+            )
+        }
+        HopNote::DefaultSite { gateway, destination } => format!(
+            "no on-premises prefix of `{}` contains {destination}: the gateway sends it to its default site (forced tunnelling); the on-premises side decides",
+            snap.gateways[gateway.index()].name
+        ),
+        HopNote::ReplyToTranslatingNva => {
+            "the reply returns to the NVA that sent the request to the Internet".to_string()
+        }
+        HopNote::ReplyRetracesRequest => "reply retraces the request (no routing decision on the way back)".to_string(),
+    }
+}
+
+/// What a trace assumed, in words.
+pub fn assumption_text(snap: &Snapshot, assumption: &Assumption) -> String {
+    match assumption {
+        Assumption::NvaForwardsWithoutSnat => "the guest OS of every NVA forwards what Azure delivers to it, without SNAT (the snapshot holds no guest configuration)".to_string(),
+        Assumption::MultiNicSource { vm } => format!(
+            "`{}` has several NICs; only the primary NIC gets a default route in the guest OS, so traffic leaves by the NIC traced here only if the guest's routes send it there",
+            snap.vms[vm.index()].name
+        ),
+        Assumption::ServiceRepliesRetrace => "replies from an Azure service or private endpoint are assumed to retrace the request; behind a firewall, Azure recommends SNAT there to keep them symmetric".to_string(),
+        Assumption::FirstBackend => "a load balancer in front of NVAs is traced to its first backend; Azure hashes each flow to one healthy backend".to_string(),
     }
 }
 
@@ -160,7 +225,7 @@ fn path_view(snap: &Snapshot, path: &PathTrace) -> PathView {
     PathView {
         verdict: path.verdict.as_str().to_string(),
         hops: path.hops.iter().enumerate().map(|(i, h)| hop_view(snap, i, h)).collect(),
-        findings: path.findings.iter().map(FindingView::from).collect(),
+        findings: path.findings.iter().map(|f| FindingView::new(snap, f)).collect(),
     }
 }
 
@@ -188,9 +253,9 @@ pub fn view(snap: &Snapshot, trace: &Trace) -> TraceView {
             destination_port: r.destination_port,
         },
         hops: trace.forward.hops.iter().enumerate().map(|(i, h)| hop_view(snap, i, h)).collect(),
-        findings: trace.findings.iter().map(FindingView::from).collect(),
+        findings: trace.findings.iter().map(|f| FindingView::new(snap, f)).collect(),
         reply: trace.reverse.as_ref().map(|p| path_view(snap, p)),
-        assumptions: trace.assumptions.clone(),
+        assumptions: trace.assumptions.list().map(|a| assumption_text(snap, &a)).collect(),
     }
 }
 
@@ -314,7 +379,7 @@ fn mermaid_path(out: &mut String, prefix: &str, title: &str, hops: &[HopView]) {
         );
         out.push_str(&format!("    {prefix}{i}[\"{label}\"]\n"));
     }
-    for (i, h) in hops.iter().enumerate().skip(1) {
+    for i in 1..hops.len() {
         let prev = &hops[i - 1];
         let label =
             prev.route.as_ref().map(|r| format!("{} {}", r.address_prefix, r.next_hop_type)).unwrap_or_default();
@@ -323,7 +388,6 @@ fn mermaid_path(out: &mut String, prefix: &str, title: &str, hops: &[HopView]) {
         } else {
             out.push_str(&format!("    {prefix}{} -->|\"{}\"| {prefix}{i}\n", i - 1, mermaid_text(&label)));
         }
-        let _ = h;
     }
     out.push_str("  end\n");
 }

@@ -2,7 +2,7 @@
 //! Azure's (missing, extra, changed with the field that differs) and its likely cause, plus the
 //! agreement figures; as JSON and as a table.
 
-use azroute_engine::verify::*;
+use azroute_engine::*;
 use azroute_model::Snapshot;
 use serde::Serialize;
 

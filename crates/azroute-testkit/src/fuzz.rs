@@ -7,9 +7,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use azroute_engine::nsg::{Flow, FlowProtocol, SecurityEngine};
-use azroute_engine::trace::{TraceRequest, TraceSource, Tracer};
-use azroute_engine::{RouteEngine, explain, next_hop};
+use azroute_engine::{Flow, RouteEngine, SecurityEngine, TraceRequest, TraceSource, Tracer, explain, next_hop};
 use azroute_ingest::{Diagnostic, Loaded, Severity, load_bytes, parse_observed};
 use azroute_model::*;
 use ipnet::IpNet;
@@ -103,7 +101,7 @@ pub fn exercise(loaded: &Loaded) {
             let _ = tracer.trace(TraceRequest {
                 source: TraceSource::Nic { nic, ip },
                 destination,
-                protocol: FlowProtocol::Tcp,
+                protocol: Protocol::Tcp,
                 source_port: 50000,
                 destination_port: 443,
             });
@@ -132,11 +130,8 @@ fn flows(snap: &Snapshot, own: Option<IpAddr>) -> impl Iterator<Item = Flow> + '
             })
             .unwrap_or(IpAddr::V4(Ipv4Addr::new(203, 0, 113, 7)));
         let protocol = match rule.protocol {
-            NsgProtocol::Any | NsgProtocol::Tcp => FlowProtocol::Tcp,
-            NsgProtocol::Udp => FlowProtocol::Udp,
-            NsgProtocol::Icmp => FlowProtocol::Icmp,
-            NsgProtocol::Esp => FlowProtocol::Esp,
-            NsgProtocol::Ah => FlowProtocol::Ah,
+            RuleProtocol::Any => Protocol::Tcp,
+            RuleProtocol::Only(protocol) => protocol,
         };
         let ports = rule.destination_ports.first().copied().unwrap_or(PortRange::ALL);
         [(Direction::Inbound, ports.lo), (Direction::Outbound, ports.hi)].into_iter().map(move |(direction, port)| {

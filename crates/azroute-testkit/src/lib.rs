@@ -7,9 +7,12 @@
 #![forbid(unsafe_code)]
 
 pub mod browser;
+pub mod estates;
 pub mod fuzz;
 pub mod http;
 pub mod random;
+
+pub use estates::spokes_via_hub;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -641,18 +644,18 @@ impl Scenario {
     }
 
     /// Traces TCP to `port` from a NIC name or IP to an IP or NIC name.
-    pub fn trace(&self, from: &str, to: &str, port: u16) -> azroute_engine::trace::Trace {
-        self.trace_proto(from, to, azroute_engine::nsg::FlowProtocol::Tcp, port)
+    pub fn trace(&self, from: &str, to: &str, port: u16) -> azroute_engine::Trace {
+        self.trace_proto(from, to, azroute_model::Protocol::Tcp, port)
     }
 
     pub fn trace_proto(
         &self,
         from: &str,
         to: &str,
-        protocol: azroute_engine::nsg::FlowProtocol,
+        protocol: azroute_model::Protocol,
         port: u16,
-    ) -> azroute_engine::trace::Trace {
-        use azroute_engine::trace::{TraceRequest, TraceSource, Tracer};
+    ) -> azroute_engine::Trace {
+        use azroute_engine::{TraceRequest, TraceSource, Tracer};
         let engine = self.engine();
         let tracer = Tracer::new(&engine);
         let ip_of = |name: &str| -> (Option<NicIdx>, IpAddr) {
@@ -685,7 +688,7 @@ impl Scenario {
         remote: &str,
         remote_port: u16,
     ) -> (String, String, String) {
-        use azroute_engine::nsg::{Flow, FlowProtocol, SecurityEngine};
+        use azroute_engine::{Flow, SecurityEngine};
         let engine = self.engine();
         let security = SecurityEngine::new(&engine);
         let n = self.snapshot.find_nic(nic).expect("nic exists");
@@ -693,7 +696,7 @@ impl Scenario {
         let flow = match direction {
             Direction::Inbound => Flow {
                 direction,
-                protocol: FlowProtocol::Tcp,
+                protocol: Protocol::Tcp,
                 source: remote,
                 source_port: Some(remote_port),
                 destination: local,
@@ -701,7 +704,7 @@ impl Scenario {
             },
             Direction::Outbound => Flow {
                 direction,
-                protocol: FlowProtocol::Tcp,
+                protocol: Protocol::Tcp,
                 source: local,
                 source_port: Some(local_port),
                 destination: remote,

@@ -5,9 +5,7 @@
 
 use std::net::IpAddr;
 
-use azroute_engine::incremental::{Change, IncrementalEngine};
-use azroute_engine::reach::*;
-use azroute_engine::{EffectiveRouteTable, RouteEngine};
+use azroute_engine::*;
 use azroute_model::*;
 use azroute_testkit::random::RandomHubSpoke;
 use azroute_testkit::*;

@@ -4,10 +4,9 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use azroute_engine::nsg::FlowProtocol;
-use azroute_engine::reach::{DEFAULT_INTERNET_ADDRESS, ReachQuery, reach};
-use azroute_engine::trace::{TraceRequest, TraceSource, Tracer};
-use azroute_engine::{RouteEngine, explain, next_hop};
+use azroute_engine::{
+    DEFAULT_INTERNET_ADDRESS, ReachQuery, RouteEngine, TraceRequest, TraceSource, Tracer, explain, next_hop, reach,
+};
 use azroute_model::*;
 use azroute_report as report;
 use azroute_testkit::random::RandomHubSpoke;
@@ -50,7 +49,7 @@ proptest! {
             for probe in &probes {
                 let dst = IpAddr::V4(Ipv4Addr::from(*probe));
                 let answer = next_hop(snap, &table, dst);
-                let explanation = explain(&engine.options, &table, dst);
+                let explanation = explain(engine.options(), &table, dst);
                 let v = parse(&report::nexthop::json(&report::nexthop::view(snap, &table, &answer, Some(&explanation))));
                 prop_assert_eq!(v["nextHopType"].as_str(), Some(answer.next_hop_type.as_str()));
                 prop_assert_eq!(v["candidates"].as_array().map(|c| c.len()), Some(explanation.candidates.len()));
@@ -69,7 +68,7 @@ proptest! {
                 let request = TraceRequest {
                     source: TraceSource::Nic { nic: *nic, ip: *ip },
                     destination: dst,
-                    protocol: FlowProtocol::Tcp,
+                    protocol: Protocol::Tcp,
                     source_port: 50000,
                     destination_port: 443,
                 };
@@ -86,7 +85,7 @@ proptest! {
         }
         // The doctor.
         let doctor = azroute_doctor::run(&engine, &azroute_doctor::DoctorConfig::default());
-        let v = parse(&report::doctor::json(&report::doctor::view(&doctor)));
+        let v = parse(&report::doctor::json(&report::doctor::view(snap, &doctor)));
         prop_assert_eq!(v["findings"].as_array().map(|f| f.len()), Some(doctor.findings.len()));
         // The reachability matrix.
         let subnets: Vec<SubnetIdx> = (0..snap.subnets.len()).map(|i| SubnetIdx(i as u32)).collect();
@@ -95,7 +94,7 @@ proptest! {
             destinations: subnets,
             on_premises: true,
             internet: Some(IpAddr::V4(DEFAULT_INTERNET_ADDRESS)),
-            protocol: FlowProtocol::Tcp,
+            protocol: Protocol::Tcp,
             source_port: 50000,
             destination_port: 443,
             evaluate_nsgs: true,

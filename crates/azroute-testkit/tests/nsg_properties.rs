@@ -6,8 +6,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use azroute_engine::RouteEngine;
-use azroute_engine::nsg::{Flow, FlowProtocol, SecurityEngine};
+use azroute_engine::{Flow, RouteEngine, SecurityEngine};
 use azroute_model::*;
 use azroute_testkit::*;
 use ipnet::Ipv4Net;
@@ -45,7 +44,7 @@ struct RuleSpec {
 #[derive(Clone, Debug)]
 struct FlowSpec {
     inbound: bool,
-    protocol: FlowProtocol,
+    protocol: Protocol,
     remote: Ipv4Addr,
     local_port: u16,
     remote_port: u16,
@@ -110,7 +109,7 @@ fn rule_spec() -> impl Strategy<Value = RuleSpec> {
 fn flow_spec() -> impl Strategy<Value = FlowSpec> {
     (
         any::<bool>(),
-        prop_oneof![Just(FlowProtocol::Tcp), Just(FlowProtocol::Udp), Just(FlowProtocol::Icmp)],
+        prop_oneof![Just(Protocol::Tcp), Just(Protocol::Udp), Just(Protocol::Icmp)],
         address(),
         port(),
         port(),
@@ -220,9 +219,9 @@ fn scan(rules: &[RuleSpec], prefix: &str, f: &FlowSpec, src: Ipv4Addr, dst: Ipv4
         }
         let protocol_ok = matches!(
             (r.protocol, f.protocol),
-            ("*", _) | ("Tcp", FlowProtocol::Tcp) | ("Udp", FlowProtocol::Udp) | ("Icmp", FlowProtocol::Icmp)
+            ("*", _) | ("Tcp", Protocol::Tcp) | ("Udp", Protocol::Udp) | ("Icmp", Protocol::Icmp)
         );
-        let ports_ok = f.protocol == FlowProtocol::Icmp
+        let ports_ok = f.protocol == Protocol::Icmp
             || (ports_match(&r.source_ports, sport) && ports_match(&r.destination_ports, dport));
         if protocol_ok && ports_ok && addr_matches(&r.source, src) && addr_matches(&r.destination, dst) {
             return (r.allow, name);

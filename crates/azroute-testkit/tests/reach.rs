@@ -4,7 +4,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use azroute_engine::reach::*;
+use azroute_engine::*;
 use azroute_model::*;
 use azroute_testkit::random::RandomHubSpoke;
 use azroute_testkit::*;

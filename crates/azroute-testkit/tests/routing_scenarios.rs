@@ -4,7 +4,7 @@
 //! documented answer.
 
 use azroute_doctor::DoctorConfig;
-use azroute_engine::RouteEngine;
+use azroute_engine::{FindingCode, RouteEngine};
 use azroute_model::*;
 use azroute_testkit::*;
 use serde_json::json;
@@ -523,8 +523,11 @@ fn doctor_codes(e: &Estate) -> Vec<&'static str> {
         .map(|dialect| {
             let snapshot = e.load(dialect);
             let engine = RouteEngine::new(&snapshot, ModelOptions::default());
-            let mut codes: Vec<&'static str> =
-                azroute_doctor::run(&engine, &DoctorConfig::default()).findings.iter().map(|f| f.code).collect();
+            let mut codes: Vec<&'static str> = azroute_doctor::run(&engine, &DoctorConfig::default())
+                .findings
+                .iter()
+                .map(|f| f.code.as_str())
+                .collect();
             codes.sort_unstable();
             codes
         })
@@ -697,8 +700,13 @@ fn t36_stopped_vm_answered_from_configuration() {
     let snapshot = e.load(Dialect::AzCli);
     let engine = RouteEngine::new(&snapshot, ModelOptions::default());
     let report = azroute_doctor::run(&engine, &DoctorConfig::default());
-    let stopped = report.findings.iter().find(|f| f.code == "EffectiveRoutesRequireRunningVm").expect("reported");
-    assert!(stopped.resources.iter().any(|r| r.ends_with("/virtualMachines/nic1-vm")), "{:?}", stopped.resources);
+    let stopped =
+        report.findings.iter().find(|f| f.code == FindingCode::EffectiveRoutesRequireRunningVm).expect("reported");
+    assert!(
+        stopped.resources.iter().any(|r| r.id(&snapshot).as_str().ends_with("/virtualMachines/nic1-vm")),
+        "{:?}",
+        stopped.resources
+    );
 }
 
 /// T37 – The peer deleted on one side: the remaining side is Disconnected; no peering routes.

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use azroute_query::Protocol;
+use azroute_model::Protocol;
 use clap::{Args, ValueEnum};
 
 use crate::input::CliError;

@@ -1,8 +1,7 @@
 //! `azroute diff` and `azroute what-if`: what changes between two estates (two snapshots, or a
 //! live snapshot and the same with a Terraform plan applied), routes first, then reachability.
 
-use azroute_engine::compare::{CompareRequest, Method};
-use azroute_engine::diff::ReachChangeKind;
+use azroute_engine::{CompareMethod, CompareRequest, ReachChangeKind};
 use azroute_model::Snapshot;
 use azroute_report::diff as report;
 
@@ -47,7 +46,7 @@ fn compare(
         }
     };
     let request = CompareRequest { options: input::model_options(&args.model), full: args.full, reach };
-    let comparison = azroute_engine::compare::compare(before, after, request);
+    let comparison = azroute_engine::compare(before, after, request);
     notes.push(method_note(&comparison.method));
     let changes = comparison.reach.as_deref();
     let lost = changes.is_some_and(|c| c.iter().any(|c| c.kind == ReachChangeKind::Lost));
@@ -61,9 +60,9 @@ fn compare(
 }
 
 /// How the differences were computed, as a note under them.
-fn method_note(method: &Method) -> String {
+fn method_note(method: &CompareMethod) -> String {
     match method {
-        Method::Incremental { changes, subnets_touched, contexts_recomputed, pairs } => {
+        CompareMethod::Incremental { changes, subnets_touched, contexts_recomputed, pairs } => {
             let mut note = format!(
                 "computed incrementally: {changes} change(s) touched {subnets_touched} subnet(s); {contexts_recomputed} route context(s) recomputed"
             );
@@ -72,8 +71,8 @@ fn method_note(method: &Method) -> String {
             }
             note
         }
-        Method::FullRequested => "computed in full (--full)".to_string(),
-        Method::FullBecause(why) => {
+        CompareMethod::FullRequested => "computed in full (--full)".to_string(),
+        CompareMethod::FullBecause(why) => {
             format!("computed in full: {why} (incremental recomputation covers routes, associations and peerings)")
         }
     }

@@ -2,9 +2,9 @@
 
 use std::net::IpAddr;
 
-use azroute_engine::RouteEngine;
-use azroute_engine::nsg::{Flow, FlowProtocol, SecurityEngine};
+use azroute_engine::{Flow, RouteEngine, SecurityEngine};
 use azroute_model::Direction;
+use azroute_model::Protocol;
 use azroute_report::security;
 
 use crate::args::{DirectionArg, IpFlowArgs, IpFlowProtocolArg, TableJson};
@@ -43,8 +43,8 @@ pub fn run(args: IpFlowArgs) -> Result<i32, CliError> {
     let subnet = engine.nic_subnet(nic)?;
     input::require_nsgs(snap, nic, subnet)?;
     let protocol = match args.protocol {
-        IpFlowProtocolArg::Tcp => FlowProtocol::Tcp,
-        IpFlowProtocolArg::Udp => FlowProtocol::Udp,
+        IpFlowProtocolArg::Tcp => Protocol::Tcp,
+        IpFlowProtocolArg::Udp => Protocol::Udp,
     };
     let flow = match args.direction {
         DirectionArg::Inbound => Flow {

@@ -1,7 +1,6 @@
 //! `azroute security-rules`: a NIC's effective security rules.
 
-use azroute_engine::RouteEngine;
-use azroute_engine::nsg::SecurityEngine;
+use azroute_engine::{RouteEngine, SecurityEngine};
 use azroute_model::Direction;
 use azroute_report::security;
 
@@ -19,10 +18,10 @@ pub fn run(args: SecurityRulesArgs) -> Result<i32, CliError> {
     // Levels in inbound order: the subnet's NSG, then the NIC's.
     let levels = security.levels(nic, Direction::Inbound)?;
     input::require_nsgs(snap, nic, subnet)?;
-    let list = security::effective_nsgs(&security, nic, &levels, subnet);
+    let list = security::effective_nsgs(&security, &levels, subnet);
     let text = match args.output {
         TableJson::Json => security::effective_nsgs_json(&list),
-        TableJson::Table => security::effective_nsgs_text(snap, &list, &snap.nics[nic.index()].name),
+        TableJson::Table => security::effective_nsgs_text(&list, &snap.nics[nic.index()].name),
     };
     emit(&text);
     Ok(0)

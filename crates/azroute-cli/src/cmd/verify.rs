@@ -2,8 +2,7 @@
 
 use std::collections::HashMap;
 
-use azroute_engine::RouteEngine;
-use azroute_engine::verify::{NicVerification, total_counts, verify_nic};
+use azroute_engine::{NicVerification, RouteEngine, total_counts, verify_nic};
 use azroute_ingest::Severity;
 use azroute_report::verify::{self as report, NicResult};
 

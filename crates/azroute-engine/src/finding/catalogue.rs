@@ -1,0 +1,155 @@
+//! The catalogue: for every finding code, its default severity, the Azure documentation it
+//! rests on, and what raises it. One table decides severities for traces, the doctor and the
+//! reachability matrix; its words (titles, explanations) are the report layer's.
+
+use super::{FindingCode, Severity};
+
+/// Who raises a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FoundBy {
+    /// A doctor check that reads settings and computed route tables (traces may raise the code
+    /// too).
+    Settings,
+    /// A doctor check found by tracing representative traffic (traces raise it too).
+    Traffic,
+    /// Traces only (`azroute trace`, the cells of `azroute reach`).
+    Trace,
+    /// Says how an analysis ran rather than what is wrong: the doctor's sampled traffic
+    /// analysis, a reachability pair the snapshot could not decide.
+    Summary,
+}
+
+/// What the catalogue says about one code.
+#[derive(Clone, Copy, Debug)]
+pub struct CodeInfo {
+    pub code: FindingCode,
+    /// The severity a finding of this code has unless its evidence says otherwise
+    /// ([`super::Evidence::severity`] lists the exceptions).
+    pub severity: Severity,
+    /// Azure documentation, most specific first.
+    pub docs: &'static [&'static str],
+    pub found_by: FoundBy,
+}
+
+impl CodeInfo {
+    /// Whether `azroute doctor` runs a check for this code (`--only`, `--explain`, SARIF rules).
+    pub fn is_doctor_check(&self) -> bool {
+        matches!(self.found_by, FoundBy::Settings | FoundBy::Traffic)
+    }
+}
+
+impl FindingCode {
+    /// The catalogue's entry for this code.
+    pub fn info(self) -> &'static CodeInfo {
+        catalogue().find(|c| c.code == self).expect("every code is in the catalogue")
+    }
+}
+
+/// Every code: the doctor's checks, then the codes only traces raise and the summaries.
+pub fn catalogue() -> impl Iterator<Item = &'static CodeInfo> {
+    CHECKS.iter().chain(OTHER_CODES)
+}
+
+const UDR: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview";
+const DIAGNOSE: &str = "https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem";
+const PEERING: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview";
+const MANAGE_PEERING: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering";
+const TRANSIT: &str = "https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit";
+const VPN_SETTINGS: &str = "https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub";
+const VPN_TROUBLESHOOT: &str =
+    "https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-troubleshoot-site-to-site-cannot-connect";
+const IP_FORWARDING: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#enable-or-disable-ip-forwarding";
+const FORCED_TUNNEL: &str = "https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-forced-tunneling-rm";
+const PE_POLICY: &str = "https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy";
+const NSG: &str = "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview";
+const SERVICE_TAGS: &str = "https://learn.microsoft.com/azure/virtual-network/service-tags-overview";
+const LIMITS: &str = "https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#azure-resource-manager-virtual-networking-limits";
+const MANAGE_RT: &str = "https://learn.microsoft.com/azure/virtual-network/manage-route-table";
+const MULTI_NIC: &str = "https://learn.microsoft.com/azure/virtual-machines/linux/multiple-nics";
+const ROUTE_SERVER_FAQ: &str = "https://learn.microsoft.com/azure/route-server/route-server-faq";
+
+const fn entry(code: FindingCode, severity: Severity, docs: &'static [&'static str], found_by: FoundBy) -> CodeInfo {
+    CodeInfo { code, severity, docs, found_by }
+}
+
+use FindingCode as C;
+use FoundBy::*;
+use Severity::*;
+
+/// The doctor's checks, in the order `--explain`, SARIF and the README list them.
+pub const CHECKS: &[CodeInfo] = &[
+    entry(C::RouteTableNotAssociated, Warning, &[DIAGNOSE, MANAGE_RT], Settings),
+    entry(C::UdrNextHopNoForwarding, Error, &[IP_FORWARDING, DIAGNOSE], Settings),
+    entry(C::NextHopUnreachable, Error, &[UDR, PEERING], Settings),
+    entry(C::UdrGatewayNotVpn, Error, &[UDR], Settings),
+    entry(C::GatewaySubnetDefaultRoute, Error, &[VPN_SETTINGS, UDR], Settings),
+    entry(C::GatewaySubnetPropagationDisabled, Error, &[VPN_SETTINGS, UDR], Settings),
+    entry(C::NsgOnGatewaySubnet, Error, &[VPN_SETTINGS], Settings),
+    entry(C::UdrOrNsgOnRouteServerSubnet, Error, &[ROUTE_SERVER_FAQ], Settings),
+    entry(C::PeeringNotConnected, Error, &[MANAGE_PEERING, DIAGNOSE], Settings),
+    entry(C::UseRemoteGatewaysMissing, Error, &[TRANSIT, PEERING], Settings),
+    entry(C::ForwardedTrafficNotAllowed, Error, &[MANAGE_PEERING], Traffic),
+    entry(C::ForcedTunnelBreaksInbound, Error, &[DIAGNOSE, FORCED_TUNNEL], Settings),
+    entry(C::PrivateEndpointBypassesFirewall, Warning, &[PE_POLICY], Settings),
+    entry(C::PeUdrIneffectiveNoPolicy, Warning, &[PE_POLICY], Settings),
+    entry(C::BgpRouteShadowedBySystemRoute, Info, &[UDR, ROUTE_SERVER_FAQ], Settings),
+    entry(C::UserRouteInvalid, Warning, &[UDR], Settings),
+    entry(C::UserRouteShadowed, Warning, &[UDR], Settings),
+    entry(C::NoneRouteBlackholesRange, Warning, &[UDR], Settings),
+    entry(C::OverlappingAddressSpace, Error, &[PEERING, UDR], Settings),
+    entry(C::RouteLimitExceeded, Warning, &[LIMITS, UDR], Settings),
+    entry(C::ServiceTagRouteLimit, Error, &[UDR], Settings),
+    entry(C::DuplicatePrefixInRouteTable, Error, &[MANAGE_RT], Settings),
+    entry(C::MultiNicGuestRouteMissing, Warning, &[DIAGNOSE, MULTI_NIC], Settings),
+    entry(C::VirtualNetworkTagIncludesDefault, Warning, &[SERVICE_TAGS, NSG], Settings),
+    entry(C::NvaInSameSubnetLoop, Error, &[UDR], Settings),
+    entry(C::NsgBlocksProbe, Warning, &[NSG], Settings),
+    entry(C::GatewayRoutesSuppressed, Info, &[UDR], Settings),
+    entry(C::EffectiveRoutesRequireRunningVm, Info, &[DIAGNOSE], Settings),
+    entry(C::ServiceTagNotExpanded, Warning, &[SERVICE_TAGS], Settings),
+    entry(C::AsymmetricPath, Error, &[UDR], Traffic),
+    entry(C::RoutingLoop, Error, &[UDR], Traffic),
+    entry(C::DroppedByNoneRoute, Error, &[UDR], Traffic),
+    entry(C::NonTransitivePeering, Warning, &[PEERING], Traffic),
+    entry(C::PrivateDestinationToInternet, Error, &[UDR], Traffic),
+];
+
+/// The codes that are not doctor checks: raised by traces only, or summaries.
+pub const OTHER_CODES: &[CodeInfo] = &[
+    entry(C::IpForwardingDisabled, Error, &[IP_FORWARDING, DIAGNOSE], Trace),
+    entry(C::NsgDenied, Error, &[NSG], Trace),
+    entry(C::NoHostAtDestination, Error, &[DIAGNOSE], Trace),
+    entry(C::GatewayConnectionDown, Warning, &[VPN_TROUBLESHOOT], Trace),
+    entry(C::PeeringAccessDisabled, Error, &[MANAGE_PEERING], Trace),
+    entry(C::NoRoute, Error, &[UDR], Trace),
+    entry(C::NotModelled, Warning, &[UDR], Trace),
+    entry(C::TrafficAnalysisSampled, Info, &[], Summary),
+    entry(C::IncompleteSnapshot, Error, &[], Summary),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_exactly_one_entry() {
+        for code in FindingCode::ALL {
+            assert_eq!(catalogue().filter(|c| c.code == *code).count(), 1, "{code}");
+        }
+        assert_eq!(catalogue().count(), FindingCode::ALL.len());
+    }
+
+    #[test]
+    fn checks_are_the_doctor_checks() {
+        assert!(CHECKS.iter().all(CodeInfo::is_doctor_check));
+        assert!(!OTHER_CODES.iter().any(CodeInfo::is_doctor_check));
+    }
+
+    /// Codes compare as their spelling does, so sorting by code sorts by name.
+    #[test]
+    fn code_order_is_spelling_order() {
+        let mut spelled: Vec<&str> = FindingCode::ALL.iter().map(|c| c.as_str()).collect();
+        spelled.sort_unstable();
+        assert_eq!(spelled, FindingCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,571 @@
+//! The evidence of each finding code: the routes, rules, addresses and settings that prove it,
+//! as typed data. One type per code, named like the code (an enum where the code covers
+//! several situations); the report layer turns each into a message, evidence lines and a fix.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use azroute_model::*;
+use ipnet::IpNet;
+
+use super::{FindingCode, RouteRef, Severity};
+use crate::nsg::AppliedTo;
+use crate::trace::HopResource;
+
+/// A user route as the snapshot holds it: route `index` of route table `table`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserRoute {
+    pub table: RouteTableIdx,
+    pub index: usize,
+}
+
+/// A route context the doctor checked: the first of its subnets, and how many more share it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteContext {
+    pub subnet: SubnetIdx,
+    pub others: usize,
+}
+
+/// The route a hop of a trace used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HopRoute {
+    pub hop: HopResource,
+    pub subnet: SubnetIdx,
+    pub route: RouteRef,
+}
+
+/// A peering object and its other side, as the topology found them (§5.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeeringSides {
+    pub peering: PeeringIdx,
+    /// The remote VNet, when exported.
+    pub remote_vnet: Option<VnetIdx>,
+    /// The peering back from the remote VNet, when exported.
+    pub reverse: Option<PeeringIdx>,
+}
+
+/// `AsymmetricPath`: the two directions pass different stateful devices (§6.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AsymmetricPath {
+    /// NVA NICs the request passes, in order.
+    pub request_devices: Vec<NicIdx>,
+    /// NVA NICs the reply passes, in the request's direction.
+    pub reply_devices: Vec<NicIdx>,
+    /// The route that would make the reply pass the request's first unmatched NVA, when the
+    /// reply has a first hop to put it on.
+    pub return_route: Option<ReturnRoute>,
+    /// The routes every hop of both directions used.
+    pub routes: Vec<HopRoute>,
+}
+
+/// A user route for the request's source, via an NVA, on the reply's first subnet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReturnRoute {
+    pub nva: NicIdx,
+    pub source_prefix: IpNet,
+    pub reply_subnet: Option<SubnetIdx>,
+}
+
+/// `BgpRouteShadowedBySystemRoute`: a gateway route more specific than a protected system
+/// route is never used (§4.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BgpRouteShadowedBySystemRoute {
+    pub context: RouteContext,
+    pub route: RouteRef,
+    pub by: RouteRef,
+}
+
+/// `DroppedByNoneRoute`: the packet's route has next hop None.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DroppedByNoneRoute {
+    /// The walk ended there.
+    Dropped { subnet: SubnetIdx, destination: IpAddr, route: RouteRef },
+    /// An NSG dropped the packet first; routing would have dropped it too.
+    BehindNsg { subnet: SubnetIdx, destination: IpAddr, route: RouteRef },
+}
+
+/// `DuplicatePrefixInRouteTable`: two routes of one table for one prefix (§3.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DuplicatePrefixInRouteTable {
+    pub table: RouteTableIdx,
+    pub first: usize,
+    pub second: usize,
+}
+
+/// `EffectiveRoutesRequireRunningVm`: the VM is stopped or deallocated (§7.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EffectiveRoutesRequireRunningVm {
+    pub vm: VmIdx,
+}
+
+/// `ForcedTunnelBreaksInbound`: replies to Internet clients leave by a device (§6.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ForcedTunnelBreaksInbound {
+    /// A traced reply to an Internet client takes the subnet's route to an NVA or gateway.
+    Reply(ForcedReply),
+    /// A subnet whose VMs have public IPs forces Internet traffic through a device, proven by
+    /// the traced `reply` to one of them.
+    Subnet {
+        reply: ForcedReply,
+        subnet: SubnetIdx,
+        route: RouteRef,
+        public_nics: usize,
+        example: NicIdx,
+        public_ip: IpAddr,
+    },
+}
+
+/// The traced reply of forced tunnelling: the client, the subnet it leaves and the route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForcedReply {
+    pub client: IpAddr,
+    pub subnet: SubnetIdx,
+    pub route: RouteRef,
+}
+
+/// `ForwardedTrafficNotAllowed`: the receiving peering refuses a forwarded packet (§5.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ForwardedTrafficNotAllowed {
+    pub source: IpAddr,
+    pub from: VnetIdx,
+    pub to: VnetIdx,
+    /// The receiving side's peering.
+    pub peering: PeeringIdx,
+}
+
+/// `GatewayConnectionDown`: the connection to the site is not Connected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GatewayConnectionDown {
+    pub connection: ConnectionIdx,
+}
+
+/// `GatewayRoutesSuppressed`: a route table keeps gateway routes out (§3.7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GatewayRoutesSuppressed {
+    /// A traced destination the gateway knows.
+    Destination { gateway: GatewayIdx, prefix: IpNet, table: RouteTableIdx, subnet: SubnetIdx, destination: IpAddr },
+    /// The gateway prefixes a context's table keeps out.
+    Context { context: RouteContext, table: RouteTableIdx, prefixes: Vec<IpNet> },
+}
+
+/// `GatewaySubnetDefaultRoute`: a 0.0.0.0/0 route on the GatewaySubnet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GatewaySubnetDefaultRoute {
+    pub subnet: SubnetIdx,
+    pub route: UserRoute,
+}
+
+/// `GatewaySubnetPropagationDisabled`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GatewaySubnetPropagationDisabled {
+    pub subnet: SubnetIdx,
+    pub table: RouteTableIdx,
+}
+
+/// `IpForwardingDisabled`: Azure drops a packet not addressed to a NIC that does not forward
+/// (§6.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IpForwardingDisabled {
+    /// The source NIC sends from an address that is not its own.
+    Source { nic: NicIdx, source: IpAddr },
+    /// An NVA receives a packet to forward.
+    Appliance { nic: NicIdx, address: Option<IpAddr>, destination: IpAddr, route: RouteRef },
+}
+
+/// `MultiNicGuestRouteMissing`: a route sends traffic to a VM's secondary NIC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MultiNicGuestRouteMissing {
+    pub route: UserRoute,
+    pub nic: NicIdx,
+    pub vm: VmIdx,
+}
+
+/// `NextHopUnreachable`: a virtual-appliance next hop Azure cannot reach (§3.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NextHopUnreachable {
+    /// Traced: traffic enters through a gateway whose GatewaySubnet is not exported.
+    NoGatewaySubnet { gateway: GatewayIdx },
+    /// Traced: nobody in the snapshot owns the next hop.
+    NotOwned { vnet: VnetIdx, next_hop: IpAddr, route: RouteRef },
+    /// Traced: the owner is in a VNet neither the sender's nor directly peered with it.
+    NotPeered { vnet: VnetIdx, next_hop: IpAddr, owner_vnet: VnetIdx, route: RouteRef },
+    /// Traced: a Basic load balancer across a global peering.
+    BasicLoadBalancerGlobal { next_hop: IpAddr, lb: LoadBalancerIdx },
+    /// Traced: a load balancer without backends.
+    NoBackend { next_hop: IpAddr, lb: LoadBalancerIdx },
+    /// Traced: the next hop is a private endpoint or a gateway.
+    NotAnAppliance { next_hop: IpAddr, route: RouteRef },
+    /// A user route's next hop nobody in the snapshot owns.
+    RouteNotOwned { route: UserRoute, next_hop: IpAddr },
+    /// A user route's next hop in a VNet neither the subnet's nor directly peered with it.
+    RouteNotPeered { route: UserRoute, next_hop: IpAddr, vnet: VnetIdx, owner_vnet: Option<VnetIdx> },
+    /// A user route to a Basic load balancer across a global peering.
+    RouteBasicLoadBalancerGlobal { route: UserRoute, lb: LoadBalancerIdx },
+    /// A user route to a private endpoint or gateway address.
+    RouteNotAnAppliance { route: UserRoute, next_hop: IpAddr },
+}
+
+/// `NoHostAtDestination`: nothing at the destination address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoHostAtDestination {
+    /// From the Internet to an address that is no NIC's public IP; `private` when it is a
+    /// private address or in a VNet.
+    NotPublic { source: IpAddr, destination: IpAddr, private: bool },
+    /// The destination is in a peered VNet the snapshot lacks.
+    RemoteVnetMissing { destination: IpAddr },
+    /// No NIC, load balancer or private endpoint of the VNet has the address.
+    Unowned { vnet: VnetIdx, destination: IpAddr },
+    /// A load balancer without backends.
+    NoBackend { lb: LoadBalancerIdx },
+}
+
+/// `NoRoute`: no route of the subnet matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoRoute {
+    pub subnet: SubnetIdx,
+    pub destination: IpAddr,
+}
+
+/// `NonTransitivePeering`: the destination is only a peer of a peer (§5.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NonTransitivePeering {
+    pub vnet: VnetIdx,
+    pub target: VnetIdx,
+    /// The VNets peered with both.
+    pub via: Vec<VnetIdx>,
+    pub destination: IpAddr,
+}
+
+/// `NoneRouteBlackholesRange`: a selected user None route over a reachable range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoneRouteBlackholesRange {
+    pub context: RouteContext,
+    pub route: RouteRef,
+    pub covered: Vec<CoveredRange>,
+}
+
+/// A range a None route covers or falls in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoveredRange {
+    OwnVnet(IpNet),
+    Peered { range: IpNet, vnet: VnetIdx },
+    OnPremises { prefix: IpNet, gateway: GatewayIdx },
+}
+
+/// `NotModelled`: a next hop type azroute does not model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotModelled {
+    pub route: RouteRef,
+}
+
+/// `NsgBlocksProbe`: a Deny rule matches the health probes' source first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NsgBlocksProbe {
+    pub nsg: NsgIdx,
+    pub rule: Arc<str>,
+    pub priority: u32,
+    pub applied_to: AppliedTo,
+    pub lb: LoadBalancerIdx,
+}
+
+/// `NsgDenied`: an NSG rule denies the packet (§9).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NsgDenied {
+    pub nsg: NsgIdx,
+    pub applied_to: AppliedTo,
+    /// `securityRules/NAME` or `defaultSecurityRules/NAME`.
+    pub rule: Arc<str>,
+    pub direction: Direction,
+    pub protocol: Protocol,
+    pub source: IpAddr,
+    pub destination: IpAddr,
+    pub destination_port: u16,
+}
+
+/// `NsgOnGatewaySubnet`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NsgOnGatewaySubnet {
+    pub subnet: SubnetIdx,
+    pub nsg: NsgIdx,
+}
+
+/// `NvaInSameSubnetLoop`: a subnet's table sends its traffic to an NVA in that subnet (§3.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NvaInSameSubnetLoop {
+    pub route: UserRoute,
+    pub subnet: SubnetIdx,
+    pub next_hop: IpAddr,
+}
+
+/// `OverlappingAddressSpace`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverlappingAddressSpace {
+    /// Two peered VNets overlap.
+    Peered { a: VnetIdx, a_range: IpNet, b: VnetIdx, b_range: IpNet },
+    /// An on-premises prefix overlaps a VNet it serves.
+    OnPremises { vnet: VnetIdx, range: IpNet, gateway: GatewayIdx, prefix: IpNet },
+}
+
+/// `PeUdrIneffectiveNoPolicy`: a user route covers a private endpoint whose subnet does not
+/// apply route tables to it (§5.5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeUdrIneffectiveNoPolicy {
+    pub context: RouteContext,
+    pub user_route: RouteRef,
+    pub endpoint_route: RouteRef,
+    pub endpoint: PrivateEndpointIdx,
+    pub endpoint_subnet: SubnetIdx,
+    pub address: IpAddr,
+}
+
+/// `PeeringAccessDisabled`: the receiving peering has allowVirtualNetworkAccess = false, under
+/// the `drop` reading of that setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeeringAccessDisabled {
+    /// The receiving side's peering, and its VNet.
+    pub peering: PeeringIdx,
+    pub vnet: VnetIdx,
+}
+
+/// `PeeringNotConnected`: a peering that is not Connected on both sides (§5.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeeringNotConnected {
+    /// A traced destination in a VNet peered with the source's by such a peering.
+    Destination { vnet: VnetIdx, target: VnetIdx, sides: PeeringSides, destination: IpAddr },
+    /// A peering object of the snapshot.
+    Peering(PeeringSides),
+}
+
+/// `PrivateDestinationToInternet`: a private destination matched the Internet route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrivateDestinationToInternet {
+    /// The walk ended there.
+    Lost { subnet: SubnetIdx, destination: IpAddr, route: RouteRef },
+    /// An NSG dropped the packet first; routing would have lost it too.
+    BehindNsg { subnet: SubnetIdx, destination: IpAddr, route: RouteRef },
+}
+
+/// `PrivateEndpointBypassesFirewall`: private-endpoint routes win over a 0.0.0.0/0 route to a
+/// firewall (§5.5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrivateEndpointBypassesFirewall {
+    /// A traced packet to the endpoint.
+    Traced { subnet: SubnetIdx, endpoint: Option<PrivateEndpointIdx>, route: RouteRef, firewall: RouteRef },
+    /// A context's endpoint routes.
+    Context { context: RouteContext, firewall: RouteRef, endpoint_routes: Vec<RouteRef> },
+}
+
+/// `RouteLimitExceeded` (§3.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RouteLimitExceeded {
+    /// More routes than the limit.
+    Over { table: RouteTableIdx, count: usize, limit: usize },
+    /// More routes than the documented 400.
+    Near { table: RouteTableIdx, count: usize },
+}
+
+/// `RouteTableNotAssociated`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteTableNotAssociated {
+    pub table: RouteTableIdx,
+}
+
+/// `RoutingLoop`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoutingLoop {
+    /// The packet came back to a hop it had left; the routes from there on.
+    Revisit { destination: IpAddr, at: HopResource, routes: Vec<HopRoute> },
+    /// The packet crossed the hop limit.
+    HopLimit { destination: IpAddr, limit: usize },
+}
+
+/// `ServiceTagNotExpanded`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceTagNotExpanded {
+    pub context: RouteContext,
+    pub tag: String,
+}
+
+/// `ServiceTagRouteLimit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServiceTagRouteLimit {
+    pub table: RouteTableIdx,
+    pub count: usize,
+}
+
+/// `TrafficAnalysisSampled`: the doctor traced a sample of the candidate pairs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrafficAnalysisSampled {
+    pub traced: usize,
+    pub candidates: usize,
+}
+
+/// `UdrGatewayNotVpn`: next hop VirtualNetworkGateway without a VPN gateway (§3.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UdrGatewayNotVpn {
+    /// Traced: the VNet has no gateway, own or by transit.
+    TracedNoGateway { vnet: VnetIdx, route: RouteRef },
+    /// Traced: the gateway is an ExpressRoute gateway.
+    TracedExpressRoute { gateway: GatewayIdx, route: RouteRef },
+    /// A user route, for a VNet with no gateway.
+    NoGateway { route: UserRoute, vnet: VnetIdx },
+    /// A user route, for a VNet whose gateway is an ExpressRoute gateway.
+    ExpressRoute { route: UserRoute, vnet: VnetIdx, gateway: GatewayIdx },
+}
+
+/// `UdrNextHopNoForwarding`: a user route to an NVA whose NIC does not forward (§6.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UdrNextHopNoForwarding {
+    pub route: UserRoute,
+    pub next_hop: IpAddr,
+    pub nic: NicIdx,
+}
+
+/// `UdrOrNsgOnRouteServerSubnet`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UdrOrNsgOnRouteServerSubnet {
+    pub subnet: SubnetIdx,
+}
+
+/// `UseRemoteGatewaysMissing`: gateway transit configured on one side only (§5.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UseRemoteGatewaysMissing {
+    /// A traced destination the hub's gateway knows.
+    Destination {
+        gateway: GatewayIdx,
+        prefix: IpNet,
+        peering: PeeringIdx,
+        vnet: VnetIdx,
+        remote: Option<VnetIdx>,
+        use_remote_gateways: bool,
+        remote_allows_transit: bool,
+        destination: IpAddr,
+    },
+    /// The VNet uses the remote gateway; the hub does not allow transit.
+    TransitNotAllowed { vnet: VnetIdx, peering: PeeringIdx },
+    /// The hub offers transit; the VNet does not use it.
+    TransitNotUsed { vnet: VnetIdx, peering: PeeringIdx },
+    /// useRemoteGateways with no gateway in the remote VNet.
+    NoRemoteGateway { peering: PeeringIdx, remote: VnetIdx },
+    /// useRemoteGateways in a VNet with a gateway of its own.
+    OwnAndRemoteGateway { peering: PeeringIdx, vnet: VnetIdx },
+}
+
+/// `UserRouteInvalid`: a user route another route makes Invalid (§4.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRouteInvalid {
+    pub context: RouteContext,
+    pub route: RouteRef,
+}
+
+/// `UserRouteShadowed`: a user route no destination selects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRouteShadowed {
+    pub context: RouteContext,
+    pub route: RouteRef,
+    /// The service-endpoint route that takes precedence, if that is why.
+    pub by_service_endpoint: Option<RouteRef>,
+}
+
+/// `VirtualNetworkTagIncludesDefault`: a 0.0.0.0/0 user route widens the VirtualNetwork tag
+/// where NSGs apply (§9, issue #22178).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VirtualNetworkTagIncludesDefault {
+    pub subnet: SubnetIdx,
+    pub route: RouteRef,
+    pub nsgs: Vec<NsgIdx>,
+    /// Custom rules naming VirtualNetwork: (NSG, index into its rules).
+    pub relying: Vec<(NsgIdx, usize)>,
+}
+
+macro_rules! evidence {
+    ($($code:ident),* $(,)?) => {
+        /// The facts that prove a finding, by code.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Evidence {
+            $($code($code),)*
+        }
+
+        impl Evidence {
+            pub fn code(&self) -> FindingCode {
+                match self {
+                    $(Evidence::$code(_) => FindingCode::$code,)*
+                }
+            }
+        }
+
+        $(impl From<$code> for Evidence {
+            fn from(evidence: $code) -> Evidence {
+                Evidence::$code(evidence)
+            }
+        })*
+    };
+}
+
+evidence! {
+    AsymmetricPath,
+    BgpRouteShadowedBySystemRoute,
+    DroppedByNoneRoute,
+    DuplicatePrefixInRouteTable,
+    EffectiveRoutesRequireRunningVm,
+    ForcedTunnelBreaksInbound,
+    ForwardedTrafficNotAllowed,
+    GatewayConnectionDown,
+    GatewayRoutesSuppressed,
+    GatewaySubnetDefaultRoute,
+    GatewaySubnetPropagationDisabled,
+    IpForwardingDisabled,
+    MultiNicGuestRouteMissing,
+    NextHopUnreachable,
+    NoHostAtDestination,
+    NoRoute,
+    NonTransitivePeering,
+    NoneRouteBlackholesRange,
+    NotModelled,
+    NsgBlocksProbe,
+    NsgDenied,
+    NsgOnGatewaySubnet,
+    NvaInSameSubnetLoop,
+    OverlappingAddressSpace,
+    PeUdrIneffectiveNoPolicy,
+    PeeringAccessDisabled,
+    PeeringNotConnected,
+    PrivateDestinationToInternet,
+    PrivateEndpointBypassesFirewall,
+    RouteLimitExceeded,
+    RouteTableNotAssociated,
+    RoutingLoop,
+    ServiceTagNotExpanded,
+    ServiceTagRouteLimit,
+    TrafficAnalysisSampled,
+    UdrGatewayNotVpn,
+    UdrNextHopNoForwarding,
+    UdrOrNsgOnRouteServerSubnet,
+    UseRemoteGatewaysMissing,
+    UserRouteInvalid,
+    UserRouteShadowed,
+    VirtualNetworkTagIncludesDefault,
+}
+
+impl Evidence {
+    /// The finding's severity: the catalogue's default for its code, except where the evidence
+    /// makes it more or less serious (listed here, the one place besides the catalogue).
+    pub fn severity(&self) -> Severity {
+        match self {
+            // Past the enforced limit Azure refuses more routes; near it, a warning.
+            Evidence::RouteLimitExceeded(RouteLimitExceeded::Over { .. }) => Severity::Error,
+            // Only the default rules widen: worth knowing, not alarming.
+            Evidence::VirtualNetworkTagIncludesDefault(v) if v.relying.is_empty() => Severity::Info,
+            // Unused transit the hub offers may be intended.
+            Evidence::UseRemoteGatewaysMissing(UseRemoteGatewaysMissing::TransitNotUsed { .. }) => Severity::Warning,
+            // The overlapping addresses stay in the VNet: a surprise, not an outage.
+            Evidence::OverlappingAddressSpace(OverlappingAddressSpace::OnPremises { .. }) => Severity::Warning,
+            // The trace stops for want of data, not because of a proven problem.
+            Evidence::NoHostAtDestination(NoHostAtDestination::RemoteVnetMissing { .. }) => Severity::Warning,
+            // On a traced path these explain a drop.
+            Evidence::NonTransitivePeering(_) => Severity::Error,
+            Evidence::GatewayRoutesSuppressed(GatewayRoutesSuppressed::Destination { .. }) => Severity::Error,
+            _ => self.code().info().severity,
+        }
+    }
+}

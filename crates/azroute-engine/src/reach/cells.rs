@@ -1,0 +1,107 @@
+//! The matrix's cells: each (row, column) cell's outcomes summed over the class pairs it holds,
+//! weighted by how many address pairs each covers, largest first.
+
+use rayon::prelude::*;
+
+use super::classes::{Classes, Member};
+use super::pairs::TracedPairs;
+use super::{CellOutcome, PairOutcome, ReachCell, Reachability};
+
+/// Every cell, row-major, and every cell's outcomes (a cell's `first..first + len`).
+pub(super) fn assemble_cells(
+    row_members: &[Vec<Member>],
+    column_members: &[Vec<Member>],
+    sources: &Classes,
+    destinations: &Classes,
+    pairs: &[(u32, u32)],
+    traced: &TracedPairs,
+) -> (Vec<ReachCell>, Vec<CellOutcome>) {
+    // A dense table maps a pair to its outcome when it fits; otherwise the sorted pairs are
+    // searched.
+    let (n_src, n_dst) = (sources.reps.len(), destinations.reps.len());
+    let (pair_outcome, outcomes) = (&traced.pair_outcome, &traced.outcomes);
+    let dense: Option<Vec<u32>> = (n_src.saturating_mul(n_dst) <= 1 << 24).then(|| {
+        let mut table = vec![u32::MAX; n_src * n_dst];
+        for (i, &(src, dst)) in pairs.iter().enumerate() {
+            table[src as usize * n_dst + dst as usize] = pair_outcome[i];
+        }
+        table
+    });
+    let outcome_of_pair = |src: u32, dst: u32| -> u32 {
+        match &dense {
+            Some(table) => table[src as usize * n_dst + dst as usize],
+            None => pair_outcome[pairs.binary_search(&(src, dst)).expect("every pair was traced")],
+        }
+    };
+
+    let per_row: Vec<(Vec<ReachCell>, Vec<CellOutcome>)> = row_members
+        .par_iter()
+        .map(|rm| {
+            let mut cells = Vec::with_capacity(column_members.len());
+            let mut parts: Vec<CellOutcome> = Vec::new();
+            for cm in column_members {
+                let first = parts.len();
+                for r in rm {
+                    for c in cm {
+                        let outcome = outcome_of_pair(r.class, c.class);
+                        let weight = r.size * c.size;
+                        match parts[first..].iter_mut().find(|m| m.outcome == outcome) {
+                            Some(m) => m.address_pairs += weight,
+                            None => parts.push(CellOutcome {
+                                outcome,
+                                sample_source: r.rep,
+                                // The pair actually traced: a class paired with itself
+                                // stands for two of its hosts where it has two.
+                                sample_destination: match destinations.alts[c.class as usize] {
+                                    Some(alt) if c.rep == r.rep => alt,
+                                    _ => c.rep,
+                                },
+                                address_pairs: weight,
+                            }),
+                        }
+                    }
+                }
+                cells.push(cell_of(&mut parts[first..], outcomes, first as u32));
+            }
+            (cells, parts)
+        })
+        .collect();
+    let mut cells = Vec::with_capacity(row_members.len() * column_members.len());
+    let mut parts = Vec::new();
+    for (row_cells, row_parts) in per_row {
+        let base = parts.len() as u32;
+        cells.extend(row_cells.into_iter().map(|mut c| {
+            c.first += base;
+            c
+        }));
+        parts.extend(row_parts);
+    }
+
+    (cells, parts)
+}
+
+/// Orders a cell's outcomes (largest first) and sums them up.
+fn cell_of(parts: &mut [CellOutcome], outcomes: &[PairOutcome], first: u32) -> ReachCell {
+    let reach = |p: &CellOutcome| outcomes[p.outcome as usize].reach;
+    let code = |p: &CellOutcome| outcomes[p.outcome as usize].code;
+    parts.sort_by(|a, b| b.address_pairs.cmp(&a.address_pairs).then(reach(a).cmp(&reach(b))));
+    let len = parts.len() as u32;
+    match &*parts {
+        [] => ReachCell {
+            reach: Reachability::Dropped,
+            code: Some(crate::finding::FindingCode::NoHostAtDestination.as_str()),
+            first,
+            len,
+        },
+        [first_part, rest @ ..] => {
+            let same_reach = rest.iter().all(|m| reach(m) == reach(first_part));
+            let same_code = rest.iter().all(|m| code(m) == code(first_part));
+            ReachCell {
+                reach: if same_reach { reach(first_part) } else { Reachability::Mixed },
+                code: if same_code { code(first_part) } else { None },
+                first,
+                len,
+            }
+        }
+    }
+}

@@ -1,0 +1,422 @@
+//! The reachability matrix: source subnets against destination subnets, on-premises prefixes
+//! and the Internet, computed over address equivalence classes rather than address by address.
+//!
+//! Every forwarding decision the tracer makes depends on a packet's addresses only through
+//! prefixes: the routes of the tables it meets, the NSG rules it is checked against, the VNet
+//! address spaces a peering compares, and the owner of the destination address. All those
+//! prefixes (every route a compiled table selects, NSG rule prefixes, owned special addresses,
+//! the private ranges some checks test) are CIDR, so they nest or are disjoint, and the set of
+//! them containing an address is fixed by the longest one: that prefix is the address's *atom*,
+//! and addresses of one atom are treated alike by every table and rule (the Veriflow /
+//! Delta-net / APKeep technique, see `docs/azure-routing-rules.md` §11.4). Within a subnet an atom
+//! is further split by the endpoint that holds the address (a NIC's own NSG and application
+//! security groups are per NIC).
+//!
+//! An address's *class* is then (atom, VNet, route context, subnet NSG, endpoint): two
+//! addresses of the same class behave identically as sources and as destinations, so each
+//! (source class, destination class) pair is traced once — with its reply — and the result is
+//! shared by every matrix cell containing that pair. A cell whose classes disagree is `Mixed`
+//! and lists each outcome with the addresses it covers.
+//!
+//! IPv4 only: the matrix is built over subnets' IPv4 prefixes (IPv6 subnets are rare in
+//! routed estates; single IPv6 flows can still be traced). The first four and the last
+//! address of every subnet are reserved by Azure and never stand for a host.
+//!
+//! Here: the query and the matrix's types, and the computation as a list of steps; `atoms`
+//! (address atoms), `classes` (classes and the members of each row and column), `pairs`
+//! (class pairs traced, and the pair cache of incremental recomputation), `cells` (cells
+//! assembled from pair outcomes).
+
+mod atoms;
+mod cells;
+mod classes;
+mod pairs;
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use azroute_model::*;
+use ipnet::IpNet;
+
+use crate::trace::Verdict;
+use crate::{RouteEngine, RouteError};
+use classes::{ClassSpace, Member};
+
+pub use pairs::{Invalidation, PairCache, reach_pair, reach_tracer};
+
+/// The address that stands for the Internet unless the caller picks another (TEST-NET-3,
+/// RFC 5737: routed like any public address by the default route).
+pub const DEFAULT_INTERNET_ADDRESS: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
+
+/// What to compute.
+#[derive(Clone, Debug)]
+pub struct ReachQuery {
+    /// Rows: the subnets traffic starts from.
+    pub sources: Vec<SubnetIdx>,
+    /// Subnet columns.
+    pub destinations: Vec<SubnetIdx>,
+    /// Add one column per on-premises prefix the gateways know (local network gateway
+    /// address spaces and BGP-learned prefixes).
+    pub on_premises: bool,
+    /// Add an Internet column, represented by this address.
+    pub internet: Option<IpAddr>,
+    pub protocol: Protocol,
+    pub source_port: u16,
+    pub destination_port: u16,
+    /// Evaluate NSGs (off: routing only).
+    pub evaluate_nsgs: bool,
+}
+
+/// Whether a matrix covers a subnet when the user names none: every subnet but GatewaySubnet
+/// and RouteServerSubnet, which hold no workload.
+pub fn in_default_scope(subnet: &Subnet) -> bool {
+    !subnet.is_gateway_subnet() && !subnet.is_route_server_subnet()
+}
+
+impl ReachQuery {
+    /// What `azroute reach` asks by default, to `destination_port`: every subnet in the
+    /// default scope both ways, on-premises prefixes and the Internet as columns, TCP from port
+    /// 50000, NSGs evaluated.
+    pub fn every_subnet(snap: &Snapshot, destination_port: u16) -> ReachQuery {
+        let subnets: Vec<SubnetIdx> = (0..snap.subnets.len())
+            .map(|i| SubnetIdx(i as u32))
+            .filter(|s| in_default_scope(&snap.subnets[s.index()]))
+            .collect();
+        ReachQuery {
+            sources: subnets.clone(),
+            destinations: subnets,
+            on_premises: true,
+            internet: Some(IpAddr::V4(DEFAULT_INTERNET_ADDRESS)),
+            protocol: Protocol::Tcp,
+            source_port: 50000,
+            destination_port,
+            evaluate_nsgs: true,
+        }
+    }
+}
+
+/// Why a subnet glob selected nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubnetSelectError {
+    /// The pattern is not a glob (an unclosed `[` or `{`).
+    InvalidGlob { glob: String, error: String },
+    /// No subnet matches; `examples` are a few `vnet/subnet` labels of the snapshot.
+    NoMatch { glob: Option<String>, examples: Vec<String> },
+}
+
+impl std::fmt::Display for SubnetSelectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SubnetSelectError::InvalidGlob { glob, error } => write!(f, "`{glob}` is not a valid glob: {error}"),
+            SubnetSelectError::NoMatch { glob: Some(glob), .. } => {
+                write!(f, "`{glob}` matches no subnet of the snapshot")
+            }
+            SubnetSelectError::NoMatch { glob: None, .. } => {
+                write!(f, "(default) matches no subnet of the snapshot")
+            }
+        }
+    }
+}
+
+impl SubnetSelectError {
+    pub fn hint(&self) -> String {
+        match self {
+            SubnetSelectError::InvalidGlob { .. } => {
+                "use `*` for any text and `?` for one character, e.g. 'vnet-spoke*/*'".to_string()
+            }
+            SubnetSelectError::NoMatch { examples, .. } if examples.is_empty() => {
+                "the snapshot holds no subnets".to_string()
+            }
+            SubnetSelectError::NoMatch { examples, .. } => {
+                format!("globs match `vnet/subnet`, the subnet name or id, e.g. {}", examples.join(", "))
+            }
+        }
+    }
+}
+
+/// The subnets a glob selects, matched case-insensitively against `vnet/subnet`, the subnet's
+/// name and its id (`*` any text, `/` included; `?` one character); without a glob, every
+/// subnet [`in_default_scope`].
+pub fn select_subnets(snap: &Snapshot, glob: Option<&str>) -> Result<Vec<SubnetIdx>, SubnetSelectError> {
+    let matcher = glob
+        .map(|g| {
+            globset::GlobBuilder::new(g)
+                .case_insensitive(true)
+                .build()
+                .map(|g| g.compile_matcher())
+                .map_err(|e| SubnetSelectError::InvalidGlob { glob: g.to_string(), error: e.kind().to_string() })
+        })
+        .transpose()?;
+    let picked: Vec<SubnetIdx> = (0..snap.subnets.len())
+        .map(|i| SubnetIdx(i as u32))
+        .filter(|s| {
+            let subnet = &snap.subnets[s.index()];
+            match &matcher {
+                Some(m) => {
+                    m.is_match(snap.subnet_label(*s)) || m.is_match(&subnet.name) || m.is_match(subnet.id.as_str())
+                }
+                None => in_default_scope(subnet),
+            }
+        })
+        .collect();
+    if picked.is_empty() {
+        let examples = (0..snap.subnets.len().min(3)).map(|i| snap.subnet_label(SubnetIdx(i as u32))).collect();
+        return Err(SubnetSelectError::NoMatch { glob: glob.map(str::to_string), examples });
+    }
+    Ok(picked)
+}
+
+/// A column of the matrix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Column {
+    Subnet(SubnetIdx),
+    /// An on-premises prefix and the gateways that program it.
+    OnPremises {
+        prefix: IpNet,
+        gateways: Vec<GatewayIdx>,
+    },
+    Internet(IpAddr),
+}
+
+/// How traffic of a cell (or of one class pair) fares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reachability {
+    /// Delivered (or left Azure to on-premises / the Internet, or reached an Azure service)
+    /// and the reply comes back the same way, without passing an NVA.
+    Delivered,
+    /// As `Delivered`, through one or more NVAs in both directions.
+    DeliveredThroughNva,
+    /// The request arrives but the reply passes different stateful devices.
+    Asymmetric,
+    /// The request or its reply is dropped; the code says why.
+    Dropped,
+    /// Addresses of the cell fare differently; see the cell's outcomes.
+    Mixed,
+}
+
+impl Reachability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reachability::Delivered => "Delivered",
+            Reachability::DeliveredThroughNva => "DeliveredThroughNva",
+            Reachability::Asymmetric => "Asymmetric",
+            Reachability::Dropped => "Dropped",
+            Reachability::Mixed => "Mixed",
+        }
+    }
+
+    /// Whether a connection succeeds.
+    pub fn connects(self) -> bool {
+        matches!(self, Reachability::Delivered | Reachability::DeliveredThroughNva)
+    }
+}
+
+/// Which direction failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FailedDirection {
+    Request,
+    Reply,
+}
+
+impl FailedDirection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailedDirection::Request => "Request",
+            FailedDirection::Reply => "Reply",
+        }
+    }
+}
+
+/// The result of tracing one (source class, destination class) pair.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PairOutcome {
+    pub reach: Reachability,
+    /// How the request ended.
+    pub verdict: Verdict,
+    /// The finding code that explains a drop or an asymmetry.
+    pub code: Option<&'static str>,
+    pub failed: Option<FailedDirection>,
+    /// NVAs the request passes, in order.
+    pub nvas: Vec<NicIdx>,
+    /// Every finding code of the trace (warnings included), sorted.
+    pub codes: Vec<&'static str>,
+}
+
+/// One distinct outcome inside a cell, with the addresses it covers and a sample pair to trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CellOutcome {
+    /// Index into [`ReachMatrix::outcomes`].
+    pub outcome: u32,
+    pub sample_source: IpAddr,
+    pub sample_destination: IpAddr,
+    /// Source × destination address pairs with this outcome.
+    pub address_pairs: u128,
+}
+
+/// One cell of the matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReachCell {
+    pub reach: Reachability,
+    /// The common code when every outcome has the same one.
+    pub code: Option<&'static str>,
+    /// Where the cell's outcomes start in [`ReachMatrix::parts`], and how many there are.
+    first: u32,
+    len: u32,
+}
+
+/// Counts that show how much the classes saved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReachStats {
+    pub cells: usize,
+    /// Address atoms: distinct longest prefixes that split the address space.
+    pub atoms: usize,
+    pub source_classes: usize,
+    pub destination_classes: usize,
+    /// Traces run (one per distinct class pair, reply included).
+    pub traces: usize,
+    /// Class pairs whose outcome was reused from before a change (incremental).
+    pub reused: usize,
+}
+
+/// The matrix, row-major.
+#[derive(Clone, Debug)]
+pub struct ReachMatrix {
+    pub rows: Vec<SubnetIdx>,
+    pub columns: Vec<Column>,
+    pub cells: Vec<ReachCell>,
+    /// Every cell's outcomes, largest first within a cell.
+    pub parts: Vec<CellOutcome>,
+    /// Distinct outcomes, shared by the cells.
+    pub outcomes: Vec<PairOutcome>,
+    pub stats: ReachStats,
+    pub errors: Vec<(SubnetIdx, RouteError)>,
+    pub assumptions: Vec<String>,
+}
+
+impl ReachMatrix {
+    pub fn cell(&self, row: usize, column: usize) -> &ReachCell {
+        &self.cells[row * self.columns.len() + column]
+    }
+
+    /// A cell's outcomes, largest first.
+    pub fn cell_outcomes(&self, cell: &ReachCell) -> &[CellOutcome] {
+        &self.parts[cell.first as usize..(cell.first + cell.len) as usize]
+    }
+
+    pub fn outcome(&self, part: &CellOutcome) -> &PairOutcome {
+        &self.outcomes[part.outcome as usize]
+    }
+}
+
+/// The on-premises prefixes the gateways program, each with its gateways, sorted.
+fn on_premises_columns(engine: &RouteEngine<'_>) -> Vec<Column> {
+    let mut by_prefix: std::collections::BTreeMap<IpNet, Vec<GatewayIdx>> = std::collections::BTreeMap::new();
+    for (g, prefixes) in engine.topology().gateway_prefixes.iter().enumerate() {
+        for gp in prefixes {
+            if gp.prefix.addr().is_ipv4() {
+                let list = by_prefix.entry(gp.prefix).or_default();
+                if !list.contains(&GatewayIdx(g as u32)) {
+                    list.push(GatewayIdx(g as u32));
+                }
+            }
+        }
+    }
+    by_prefix.into_iter().map(|(prefix, gateways)| Column::OnPremises { prefix, gateways }).collect()
+}
+
+/// Computes the matrix.
+pub fn reach(engine: &RouteEngine<'_>, query: &ReachQuery) -> ReachMatrix {
+    compute(engine, query, None)
+}
+
+/// Computes the matrix, reusing the outcomes kept in `cache` (by an earlier computation on the
+/// same estate before a change) for every representative pair whose trace consulted nothing
+/// `stale` names, and keeping the pairs traced now for the next change.
+pub fn reach_incremental(
+    engine: &RouteEngine<'_>,
+    query: &ReachQuery,
+    cache: &mut PairCache,
+    stale: &Invalidation,
+) -> ReachMatrix {
+    compute(engine, query, Some((cache, stale)))
+}
+
+/// The matrix; with a cache, reusing and keeping traced pairs.
+fn compute(
+    engine: &RouteEngine<'_>,
+    query: &ReachQuery,
+    cache: Option<(&mut PairCache, &Invalidation)>,
+) -> ReachMatrix {
+    let tracer = &reach_tracer(engine, query);
+    let mut classes = ClassSpace::new(engine);
+    let rows = classes.rows(&query.sources);
+    let columns = columns(engine, query);
+    let column_members = classes.columns(&columns);
+    let pairs = class_pairs(&rows.members, &column_members);
+    let traced = pairs::trace_pairs(tracer, query, &classes.sources, &classes.destinations, &pairs, cache);
+    let (cells, parts) =
+        cells::assemble_cells(&rows.members, &column_members, &classes.sources, &classes.destinations, &pairs, &traced);
+    let stats = ReachStats {
+        cells: cells.len(),
+        atoms: classes.atoms.len(),
+        source_classes: classes.sources.reps.len(),
+        destination_classes: classes.destinations.reps.len(),
+        traces: pairs.len() - traced.reused,
+        reused: traced.reused,
+    };
+    ReachMatrix {
+        rows: rows.subnets,
+        columns,
+        cells,
+        parts,
+        outcomes: traced.outcomes,
+        stats,
+        errors: rows.errors,
+        assumptions: assumptions(query),
+    }
+}
+
+/// The columns a query asks for: its subnets, then the on-premises prefixes, then the Internet.
+fn columns(engine: &RouteEngine<'_>, query: &ReachQuery) -> Vec<Column> {
+    let mut columns: Vec<Column> = query.destinations.iter().map(|s| Column::Subnet(*s)).collect();
+    if query.on_premises {
+        columns.extend(on_premises_columns(engine));
+    }
+    if let Some(ip) = query.internet {
+        columns.push(Column::Internet(ip));
+    }
+    columns
+}
+
+/// Every (source class, destination class) pair some cell holds, sorted, each once.
+fn class_pairs(row_members: &[Vec<Member>], column_members: &[Vec<Member>]) -> Vec<(u32, u32)> {
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for rm in row_members {
+        for cm in column_members {
+            for r in rm {
+                for c in cm {
+                    pairs.push((r.class, c.class));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// What every matrix assumes, and what this query adds.
+fn assumptions(query: &ReachQuery) -> Vec<String> {
+    let mut assumptions = vec![
+        "each address class is traced once, from a representative address (a NIC's where the class holds one)"
+            .to_string(),
+        "the first four and the last address of every subnet are reserved by Azure and left out".to_string(),
+        "the guest OS of every NVA forwards what Azure delivers to it, without SNAT".to_string(),
+    ];
+    if !query.evaluate_nsgs {
+        assumptions.push("NSGs were not evaluated (routing only)".to_string());
+    }
+    if let Some(ip) = query.internet {
+        assumptions.push(format!("the Internet column stands for {ip}; a user route for a narrower public prefix can treat other addresses differently"));
+    }
+    assumptions
+}

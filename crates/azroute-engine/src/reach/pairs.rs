@@ -1,0 +1,309 @@
+//! Class pairs traced: one lean trace (with its reply) per representative pair, reduced to the
+//! outcome the matrix shows; and the pair cache that keeps outcomes, with what each trace
+//! consulted, across changes.
+
+// Fx rather than SipHash: the matrix hashes a million pair keys and outcomes per run, all of
+// them computed here (nothing an attacker chooses), and SipHash was a fifth of the time.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::net::IpAddr;
+
+use azroute_model::*;
+use rayon::prelude::*;
+
+use super::classes::Classes;
+use super::{FailedDirection, PairOutcome, ReachQuery, Reachability};
+use crate::RouteEngine;
+use crate::finding::{FindingCode, Severity};
+use crate::trace::{Trace, TraceRequest, TraceSource, Tracer, Verdict};
+
+/// The tracer the matrix uses: NIC-less addresses of a subnet stand for hosts, NSGs as asked.
+pub fn reach_tracer<'e, 's>(engine: &'e RouteEngine<'s>, query: &ReachQuery) -> Tracer<'e, 's> {
+    let mut tracer = Tracer::new(engine);
+    tracer.virtual_hosts = true;
+    tracer.evaluate_nsgs = query.evaluate_nsgs;
+    tracer.routing_after_nsg_drop = false;
+    tracer
+}
+
+/// The outcome of every class pair a matrix needs.
+pub(super) struct TracedPairs {
+    /// Distinct outcomes, in the order first met.
+    pub(super) outcomes: Vec<PairOutcome>,
+    /// Per pair (in the order of the pairs traced): the index of its outcome.
+    pub(super) pair_outcome: Vec<u32>,
+    /// Pairs whose outcome was still valid in the cache.
+    pub(super) reused: usize,
+}
+
+/// Traces every class pair once, in parallel, from the classes' representative addresses;
+/// with a cache, reuses the outcomes still valid and keeps the ones traced now.
+pub(super) fn trace_pairs(
+    tracer: &Tracer<'_, '_>,
+    query: &ReachQuery,
+    sources: &Classes,
+    destinations: &Classes,
+    pairs: &[(u32, u32)],
+    cache: Option<(&mut PairCache, &Invalidation)>,
+) -> TracedPairs {
+    let flow = (query.protocol, query.source_port, query.destination_port, query.evaluate_nsgs);
+    let mut cache = cache;
+    if let Some((c, _)) = cache.as_mut()
+        && c.flow != Some(flow)
+    {
+        c.entries.clear();
+        c.flow = Some(flow);
+    }
+    // Forget every kept pair a change may have altered, needed now or not: the next change
+    // starts from an empty invalidation.
+    if let Some((c, stale)) = cache.as_mut()
+        && (stale.all || !stale.subnets.is_empty() || !stale.vnets.is_empty())
+    {
+        c.entries.retain(|_, (_, consulted)| !stale.stales(consulted));
+    }
+    let keep = cache.is_some();
+    /// A pair's outcome: still valid in the cache, or traced now.
+    enum Slot<'c> {
+        Cached(&'c PairOutcome),
+        Traced(PairKey, PairOutcome, Option<Consulted>),
+    }
+    let lookup = cache.as_ref().map(|(c, _)| &**c);
+    let slots: Vec<Slot<'_>> = pairs
+        .par_iter()
+        .map(|&(src, dst)| {
+            let (src_ip, src_nic, src_subnet) = sources.reps[src as usize];
+            let mut dst_ip = destinations.reps[dst as usize].0;
+            if dst_ip == src_ip
+                && let Some(alt) = destinations.alts[dst as usize]
+            {
+                dst_ip = alt;
+            }
+            let key = (src_ip, src_nic, src_subnet, dst_ip);
+            if let Some(c) = lookup
+                && let Some((outcome, _)) = c.entries.get(&key)
+            {
+                return Slot::Cached(outcome);
+            }
+            let (outcome, consulted) = if keep {
+                trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip)
+            } else {
+                (trace_pair(tracer, query, src_ip, src_nic, src_subnet, dst_ip), None)
+            };
+            Slot::Traced(key, outcome, consulted)
+        })
+        .collect();
+    let reused = slots.iter().filter(|s| matches!(s, Slot::Cached(_))).count();
+    // Distinct outcomes, interned by reference (a matrix has a million pairs and a few hundred
+    // distinct outcomes).
+    let mut outcomes: Vec<PairOutcome> = Vec::new();
+    let mut outcome_ids: HashMap<&PairOutcome, u32> = HashMap::default();
+    let pair_outcome: Vec<u32> = slots
+        .iter()
+        .map(|slot| {
+            let o = match slot {
+                Slot::Cached(o) => *o,
+                Slot::Traced(_, o, _) => o,
+            };
+            let next = outcome_ids.len() as u32;
+            *outcome_ids.entry(o).or_insert_with(|| {
+                outcomes.push(o.clone());
+                next
+            })
+        })
+        .collect();
+    drop(outcome_ids);
+    let traced: Vec<(PairKey, PairOutcome, Option<Consulted>)> = slots
+        .into_iter()
+        .filter_map(|slot| match slot {
+            Slot::Cached(_) => None,
+            Slot::Traced(key, outcome, consulted) => Some((key, outcome, consulted)),
+        })
+        .collect();
+    if let Some((c, _)) = cache {
+        c.entries.extend(traced.into_iter().map(|(key, outcome, consulted)| (key, (outcome, consulted))));
+    }
+    TracedPairs { outcomes, pair_outcome, reused }
+}
+
+/// Traces one representative pair.
+fn trace_pair(
+    tracer: &Tracer<'_, '_>,
+    query: &ReachQuery,
+    src_ip: IpAddr,
+    src_nic: Option<NicIdx>,
+    src_subnet: Option<SubnetIdx>,
+    dst_ip: IpAddr,
+) -> PairOutcome {
+    trace_pair_with(tracer, query, src_ip, src_nic, src_subnet, dst_ip, false).0
+}
+
+fn trace_pair_consulting(
+    tracer: &Tracer<'_, '_>,
+    query: &ReachQuery,
+    src_ip: IpAddr,
+    src_nic: Option<NicIdx>,
+    src_subnet: Option<SubnetIdx>,
+    dst_ip: IpAddr,
+) -> (PairOutcome, Option<Consulted>) {
+    trace_pair_with(tracer, query, src_ip, src_nic, src_subnet, dst_ip, true)
+}
+
+/// Traces one representative pair, with what the trace consulted when asked (`None`:
+/// unknown, as when routes could not be computed; such a result is recomputed after any
+/// change).
+fn trace_pair_with(
+    tracer: &Tracer<'_, '_>,
+    query: &ReachQuery,
+    src_ip: IpAddr,
+    src_nic: Option<NicIdx>,
+    src_subnet: Option<SubnetIdx>,
+    dst_ip: IpAddr,
+    consulting: bool,
+) -> (PairOutcome, Option<Consulted>) {
+    if src_ip == dst_ip {
+        // A host talking to itself never reaches the network.
+        let outcome = PairOutcome {
+            reach: Reachability::Delivered,
+            verdict: Verdict::Delivered,
+            code: None,
+            failed: None,
+            nvas: Vec::new(),
+            codes: Vec::new(),
+        };
+        return (outcome, Some(Consulted::default()));
+    }
+    let source = match (src_nic, src_subnet) {
+        (Some(nic), _) => TraceSource::Nic { nic, ip: src_ip },
+        (None, Some(subnet)) => TraceSource::Host { subnet, ip: src_ip },
+        (None, None) => TraceSource::External(src_ip),
+    };
+    let request = TraceRequest {
+        source,
+        destination: dst_ip,
+        protocol: query.protocol,
+        source_port: query.source_port,
+        destination_port: query.destination_port,
+    };
+    match tracer.trace(request) {
+        Ok(trace) if !consulting => (outcome_of(&trace), None),
+        Ok(trace) => {
+            let mut subnets: Vec<SubnetIdx> = src_subnet.into_iter().collect();
+            let mut vnets: Vec<VnetIdx> = Vec::new();
+            for path in std::iter::once(&trace.forward).chain(trace.reverse.as_ref()) {
+                subnets.extend(path.consulted.iter().copied());
+                vnets.extend(path.consulted_vnets.iter().copied());
+            }
+            let snap = tracer.routes.snap();
+            vnets.extend(subnets.iter().map(|s| snap.subnets[s.index()].vnet));
+            subnets.sort_unstable();
+            subnets.dedup();
+            vnets.sort_unstable();
+            vnets.dedup();
+            (outcome_of(&trace), Some(Consulted { subnets, vnets }))
+        }
+        Err(_) => (
+            PairOutcome {
+                reach: Reachability::Dropped,
+                verdict: Verdict::Dropped,
+                code: Some(FindingCode::IncompleteSnapshot.as_str()),
+                failed: Some(FailedDirection::Request),
+                nvas: Vec::new(),
+                codes: vec![FindingCode::IncompleteSnapshot.as_str()],
+            },
+            None,
+        ),
+    }
+}
+
+/// Reduces a trace to the outcome the matrix shows.
+fn outcome_of(trace: &Trace) -> PairOutcome {
+    let mut codes: Vec<&'static str> = trace.findings.iter().map(|f| f.code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let first_error = |findings: &[crate::finding::Finding]| {
+        findings.iter().find(|f| f.severity == Severity::Error).or_else(|| findings.first()).map(|f| f.code.as_str())
+    };
+    let forward = &trace.forward;
+    let nvas = forward.devices.clone();
+    let (reach, code, failed) = if !forward.verdict.reached() {
+        let code = first_error(&forward.findings).or(match forward.verdict {
+            Verdict::Loop => Some(FindingCode::RoutingLoop.as_str()),
+            _ => None,
+        });
+        (Reachability::Dropped, code, Some(FailedDirection::Request))
+    } else if let Some(reply) = trace.reverse.as_ref().filter(|r| !r.verdict.reached()) {
+        (Reachability::Dropped, first_error(&reply.findings), Some(FailedDirection::Reply))
+    } else if trace.findings.iter().any(|f| f.code == FindingCode::AsymmetricPath) {
+        (Reachability::Asymmetric, Some(FindingCode::AsymmetricPath.as_str()), Some(FailedDirection::Reply))
+    } else if let Some(f) = trace.findings.iter().find(|f| f.code == FindingCode::ForcedTunnelBreaksInbound) {
+        (Reachability::Dropped, Some(f.code.as_str()), Some(FailedDirection::Reply))
+    } else if nvas.is_empty() {
+        (Reachability::Delivered, None, None)
+    } else {
+        (Reachability::DeliveredThroughNva, None, None)
+    };
+    PairOutcome { reach, verdict: forward.verdict, code, failed, nvas, codes }
+}
+
+/// What one trace consulted: the subnets whose routes or NSGs decided something and the VNets
+/// whose peerings, gateways or subnets did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Consulted {
+    pub subnets: Vec<SubnetIdx>,
+    pub vnets: Vec<VnetIdx>,
+}
+
+/// What a change may have altered: traces that consulted none of it keep their outcome.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Invalidation {
+    pub subnets: HashSet<SubnetIdx>,
+    pub vnets: HashSet<VnetIdx>,
+    /// Everything is stale (the query changed, or a change of another kind).
+    pub all: bool,
+}
+
+impl Invalidation {
+    fn stales(&self, consulted: &Option<Consulted>) -> bool {
+        match consulted {
+            None => true,
+            Some(c) => {
+                self.all
+                    || c.subnets.iter().any(|s| self.subnets.contains(s))
+                    || c.vnets.iter().any(|v| self.vnets.contains(v))
+            }
+        }
+    }
+}
+
+/// The representative pairs a matrix traced, keyed by addresses, with their outcomes and what
+/// each consulted: the memory of incremental reachability.
+#[derive(Clone, Debug, Default)]
+pub struct PairCache {
+    entries: HashMap<PairKey, (PairOutcome, Option<Consulted>)>,
+    /// The flow the outcomes are for.
+    flow: Option<(Protocol, u16, u16, bool)>,
+}
+
+type PairKey = (IpAddr, Option<NicIdx>, Option<SubnetIdx>, IpAddr);
+
+impl PairCache {
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Traces one concrete address pair, without classes: the naive reference the matrix is
+/// checked against. `tracer` comes from [`reach_tracer`].
+pub fn reach_pair(
+    tracer: &Tracer<'_, '_>,
+    query: &ReachQuery,
+    src_subnet: SubnetIdx,
+    src_ip: IpAddr,
+    dst_ip: IpAddr,
+) -> PairOutcome {
+    let nic = tracer.nic_owning(src_ip).filter(|n| tracer.routes.nic_subnet(*n).ok() == Some(src_subnet));
+    trace_pair(tracer, query, src_ip, nic, Some(src_subnet), dst_ip)
+}

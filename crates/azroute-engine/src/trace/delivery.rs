@@ -1,0 +1,174 @@
+//! Delivery inside a VNet or a peered one (§5): crossing the peering (both sides' settings),
+//! then the owner of the destination — a NIC, a load balancer's backend, a private endpoint,
+//! a gateway instance, or a NIC-less host when whole subnets are traced.
+
+use std::collections::HashSet;
+
+use azroute_model::*;
+
+use super::walk::{Endpoint, Packet, Walk};
+use super::{Addressing, Hop, HopKind, HopNote, HopResource, Owner, Tracer, Verdict};
+use crate::finding::*;
+use crate::route::EffectiveRouteTable;
+
+impl Tracer<'_, '_> {
+    /// Crosses from `from_vnet` into `to_vnet` over their peering: checks the receiving side
+    /// accepts the packet (§5.2). Returns false with a finding when it does not.
+    pub(super) fn cross_peering(&self, walk: &mut Walk, from_vnet: VnetIdx, to_vnet: VnetIdx, pkt: Packet) -> bool {
+        if from_vnet == to_vnet {
+            return true;
+        }
+        walk.consulted_vnets.extend([from_vnet, to_vnet]);
+        let snap = self.snap();
+        let topo = self.routes.topology();
+        let Some(p) = topo.peering_between(snap, from_vnet, to_vnet) else { return true };
+        if let Some(q) = topo.peerings[p.index()].reverse {
+            let back = &snap.peerings[q.index()];
+            if !back.allow_virtual_network_access
+                && self.options().peering_access_false_semantics == PeeringAccessFalse::Drop
+            {
+                let refused = PeeringAccessDisabled { peering: q, vnet: to_vnet };
+                walk.findings.push(Finding::new(refused).resource(ResourceRef::Peering(q)));
+                return false;
+            }
+            // A forwarded packet: its source is not in the sending VNet (§5.2, C10).
+            let from = &snap.vnets[from_vnet.index()];
+            let forwarded = !from.address_space.iter().any(|r| r.contains(&pkt.src)) && !walk.from_gateway;
+            if forwarded && !back.allow_forwarded_traffic && self.options().allow_forwarded_traffic_enforced {
+                let refused = ForwardedTrafficNotAllowed { source: pkt.src, from: from_vnet, to: to_vnet, peering: q };
+                walk.findings.push(Finding::new(refused).resource(ResourceRef::Peering(q)));
+                walk.note(HopNote::ForwardedTrafficRefused { into: to_vnet });
+                return false;
+            }
+        }
+        walk.note(HopNote::CrossesPeering { from: from_vnet, to: to_vnet });
+        true
+    }
+
+    /// Delivers to the owner of the destination inside `target_vnet`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn deliver(
+        &self,
+        walk: &mut Walk,
+        vnet: VnetIdx,
+        target_vnet: Option<VnetIdx>,
+        subnet: SubnetIdx,
+        table: &EffectiveRouteTable,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> Verdict {
+        let snap = self.snap();
+        let Some(target_vnet) = target_vnet else {
+            walk.findings.push(Finding::new(NoHostAtDestination::RemoteVnetMissing { destination: pkt.dst }));
+            return Verdict::Dropped;
+        };
+        let owner = self
+            .addressing
+            .owners(pkt.dst)
+            .iter()
+            .copied()
+            .find(|o| !matches!(o, Owner::PublicIp { .. }) && Addressing::vnet_of(snap, o) == Some(target_vnet));
+        if owner.is_none()
+            && self.virtual_hosts
+            && let Some(verdict) = self.deliver_to_host(walk, vnet, target_vnet, pkt, forward_nics)
+        {
+            return verdict;
+        }
+        let Some(owner) = owner else {
+            let unowned = NoHostAtDestination::Unowned { vnet: target_vnet, destination: pkt.dst };
+            let mut finding = Finding::new(unowned).resource(ResourceRef::Vnet(target_vnet));
+            // The subnet the address lies in, as data: a host could sit there (`--assume-host`).
+            if let Some(s) =
+                snap.vnets[target_vnet.index()].subnets.iter().find(|s| snap.subnets[s.index()].contains(pkt.dst))
+            {
+                finding = finding.resource(ResourceRef::Subnet(*s));
+            }
+            walk.findings.push(finding);
+            walk.findings.extend(self.why_unreachable(vnet, subnet, table, pkt.dst));
+            walk.consulted_vnets.extend(self.in_some_vnet(pkt.dst));
+            return Verdict::Dropped;
+        };
+        if !self.cross_peering(walk, vnet, target_vnet, pkt) {
+            return Verdict::Dropped;
+        }
+        self.deliver_to_owner(walk, owner, pkt, forward_nics)
+    }
+
+    /// Reachability of a subnet as a whole: any address of it stands for a host there. None
+    /// when no subnet of the VNet holds the address.
+    fn deliver_to_host(
+        &self,
+        walk: &mut Walk,
+        vnet: VnetIdx,
+        target_vnet: VnetIdx,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> Option<Verdict> {
+        let snap = self.snap();
+        let host_subnet = snap.vnets[target_vnet.index()]
+            .subnets
+            .iter()
+            .copied()
+            .find(|s| snap.subnets[s.index()].contains(pkt.dst))?;
+        if !self.cross_peering(walk, vnet, target_vnet, pkt) {
+            return Some(Verdict::Dropped);
+        }
+        let mut hop = Hop::new(HopKind::Destination, HopResource::Host(host_subnet), Some(pkt.dst));
+        hop.subnet = Some(host_subnet);
+        walk.hops.push(hop);
+        if !self.nsg_at_endpoint(walk, host_subnet, None, Direction::Inbound, pkt, forward_nics) {
+            return Some(Verdict::Dropped);
+        }
+        Some(Verdict::Delivered)
+    }
+
+    /// The owner of the destination receives the packet, through its inbound NSGs.
+    fn deliver_to_owner(
+        &self,
+        walk: &mut Walk,
+        owner: Owner,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> Verdict {
+        let snap = self.snap();
+        match owner {
+            Owner::Nic { nic, subnet: dst_subnet } => {
+                let mut hop = Hop::new(HopKind::Destination, HopResource::Nic(nic), Some(pkt.dst));
+                hop.subnet = dst_subnet;
+                walk.hops.push(hop);
+                if !self.nsg_at(walk, nic, Direction::Inbound, pkt, forward_nics) {
+                    return Verdict::Dropped;
+                }
+                Verdict::Delivered
+            }
+            Owner::LoadBalancer { lb, .. } => {
+                let l = &snap.load_balancers[lb.index()];
+                walk.hops.push(Hop::new(HopKind::LoadBalancer, HopResource::LoadBalancer(lb), Some(pkt.dst)));
+                let Some(backend) = l.backend_nics.iter().find_map(|b| b.resolved()) else {
+                    let empty = NoHostAtDestination::NoBackend { lb };
+                    walk.findings.push(Finding::new(empty).resource(ResourceRef::LoadBalancer(lb)));
+                    return Verdict::Dropped;
+                };
+                let addr = snap.nics[backend.index()].primary_ip_config().and_then(|c| c.private_ip);
+                let mut hop = Hop::new(HopKind::Destination, HopResource::Nic(backend), addr);
+                hop.subnet = self.routes.nic_subnet(backend).ok();
+                hop.notes.push(HopNote::FirstBackend);
+                walk.hops.push(hop);
+                if !self.nsg_at(walk, backend, Direction::Inbound, pkt, forward_nics) {
+                    return Verdict::Dropped;
+                }
+                Verdict::Delivered
+            }
+            Owner::PrivateEndpoint { endpoint, .. } => {
+                let hop = Hop::new(HopKind::PrivateEndpoint, HopResource::PrivateEndpoint(endpoint), Some(pkt.dst));
+                walk.hops.push(hop);
+                Verdict::DeliveredToAzureService
+            }
+            Owner::Gateway { gateway } => {
+                walk.hops.push(Hop::new(HopKind::VirtualNetworkGateway, HopResource::Gateway(gateway), Some(pkt.dst)));
+                Verdict::Delivered
+            }
+            Owner::PublicIp { .. } => unreachable!("public IPs are filtered out by the caller"),
+        }
+    }
+}

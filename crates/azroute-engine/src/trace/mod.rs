@@ -1,0 +1,183 @@
+//! Packet traces (§11): a packet followed hop by hop from its source, through NVAs, peerings
+//! and gateways, to where it is delivered, leaves Azure or is dropped; then the reply followed
+//! back, and the two compared for stateful devices crossed in one direction only (§6.4).
+//!
+//! What the snapshot cannot say is an explicit assumption of every trace: an NVA's guest OS
+//! forwards what Azure delivers to it, without SNAT; a load balancer in front of NVAs picks its
+//! first backend; a multi-NIC VM sends from the NIC the trace starts at.
+//!
+//! Everything a trace returns is data ([`path`]): hops name resources by index, notes and
+//! assumptions are enums, findings carry typed evidence; the report layer writes the words.
+//! The walk (`walk.rs`) takes the route at each subnet and hands the packet to the module of
+//! its next hop: `delivery.rs` (the VNet or a peered one), `appliances.rs` (NVAs, load
+//! balancers), `gateways.rs` (on-premises, VNet-to-VNet, and traffic entering from outside);
+//! `security.rs` applies NSGs at each NIC, `unreachable.rs` says why a destination has no
+//! route, `reply.rs` walks the reply and `comparison.rs` compares the two directions.
+
+mod addressing;
+mod appliances;
+mod comparison;
+mod delivery;
+mod gateways;
+mod path;
+mod reply;
+mod security;
+mod unreachable;
+mod walk;
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use azroute_model::*;
+
+pub use addressing::{Addressing, Owner};
+pub use path::*;
+
+use crate::finding::{Finding, ResourceRef};
+use crate::nsg::SecurityEngine;
+use crate::{RouteEngine, RouteError};
+use walk::{Packet, Start};
+
+/// The most hops a trace follows before calling it a loop.
+pub const HOP_LIMIT: usize = 16;
+
+/// Traces packets through one snapshot.
+pub struct Tracer<'e, 's> {
+    pub routes: &'e RouteEngine<'s>,
+    pub security: SecurityEngine<'e, 's>,
+    pub addressing: Addressing,
+    /// Evaluate NSGs at each NIC (off for routing-only analysis such as the doctor's).
+    pub evaluate_nsgs: bool,
+    /// Deliver to any address of a subnet even where no NIC owns it (whole-subnet
+    /// reachability); off for `azroute trace`, where a missing host is a finding.
+    pub virtual_hosts: bool,
+    /// When the source's own NSG drops the packet, also report what routing would do with it,
+    /// so one `azroute trace` shows every problem. Off for the reachability matrix, whose
+    /// cells list the codes of what happened.
+    pub routing_after_nsg_drop: bool,
+}
+
+impl<'e, 's> Tracer<'e, 's> {
+    pub fn new(routes: &'e RouteEngine<'s>) -> Tracer<'e, 's> {
+        Tracer {
+            security: SecurityEngine::new(routes),
+            addressing: Addressing::build(routes.snap()),
+            routes,
+            evaluate_nsgs: true,
+            virtual_hosts: false,
+            routing_after_nsg_drop: true,
+        }
+    }
+
+    fn snap(&self) -> &'s Snapshot {
+        self.routes.snap()
+    }
+
+    fn options(&self) -> &ModelOptions {
+        self.routes.options()
+    }
+
+    /// The NIC that owns an address, if exactly one does.
+    pub fn nic_owning(&self, ip: IpAddr) -> Option<NicIdx> {
+        let mut nics = self.addressing.owners(ip).iter().filter_map(|o| match o {
+            Owner::Nic { nic, .. } => Some(*nic),
+            _ => None,
+        });
+        match (nics.next(), nics.next()) {
+            (Some(nic), None) => Some(nic),
+            _ => None,
+        }
+    }
+
+    /// The gateway whose on-premises prefixes hold an address most specifically.
+    fn on_premises_gateway(&self, ip: IpAddr) -> Option<GatewayIdx> {
+        let mut best: Option<(u8, GatewayIdx)> = None;
+        for (g, prefixes) in self.routes.topology().gateway_prefixes.iter().enumerate() {
+            for gp in prefixes {
+                if gp.prefix.contains(&ip) && best.is_none_or(|(len, _)| gp.prefix.prefix_len() > len) {
+                    best = Some((gp.prefix.prefix_len(), GatewayIdx(g as u32)));
+                }
+            }
+        }
+        best.map(|(_, g)| g)
+    }
+
+    /// The first VNet of the snapshot whose address space holds an address.
+    fn in_some_vnet(&self, ip: IpAddr) -> Option<VnetIdx> {
+        self.snap()
+            .vnets
+            .iter()
+            .position(|v| v.address_space.iter().any(|p| p.contains(&ip)))
+            .map(|i| VnetIdx(i as u32))
+    }
+
+    /// Whether an address is private: reserved space, or inside a VNet of the snapshot.
+    fn is_private(&self, ip: IpAddr) -> bool {
+        is_private_or_reserved(ip) || self.in_some_vnet(ip).is_some()
+    }
+
+    /// Traces a request and its reply.
+    pub fn trace(&self, request: TraceRequest) -> Result<Trace, RouteError> {
+        let pkt = Packet::of(&request);
+        let mut assumptions = Assumptions::default();
+        let forward = match request.source {
+            TraceSource::Nic { nic, .. } => {
+                assumptions.multi_nic_source = self.multi_nic_vm(nic);
+                self.walk(Start::Nic { nic }, pkt, &HashSet::new())?
+            }
+            TraceSource::Host { subnet, .. } => self.walk(Start::Host { subnet }, pkt, &HashSet::new())?,
+            TraceSource::External(ip) => self.arriving_from_outside(ip, pkt)?,
+        };
+        let reverse = if forward.verdict.reached() { Some(self.reply(&request, &forward, pkt)?) } else { None };
+        let reply_findings = reverse.as_ref().map_or(0, |r| r.findings.len());
+        let mut findings = Vec::with_capacity(forward.findings.len() + reply_findings);
+        findings.extend(forward.findings.iter().cloned());
+        if let Some(rev) = &reverse {
+            findings.extend(rev.findings.iter().cloned());
+            findings.extend(self.compare(&request, &forward, rev));
+        }
+        remove_repeats(&mut findings);
+        assumptions.service_replies_retrace = forward.verdict == Verdict::DeliveredToAzureService;
+        let through_lb = |p: &PathTrace| p.hops.iter().any(|h| h.kind == HopKind::LoadBalancer);
+        assumptions.first_backend = through_lb(&forward) || reverse.as_ref().is_some_and(through_lb);
+        Ok(Trace { request, forward, reverse, findings, assumptions })
+    }
+
+    /// The VM of a NIC when it has several NICs.
+    fn multi_nic_vm(&self, nic: NicIdx) -> Option<VmIdx> {
+        let snap = self.snap();
+        let vm = snap.nics[nic.index()].vm.as_ref().and_then(|l| l.resolved())?;
+        (snap.vms[vm.index()].nics.len() > 1).then_some(vm)
+    }
+}
+
+impl HopResource {
+    /// The snapshot resource this hop is, if it is one.
+    pub fn resource(&self) -> Option<ResourceRef> {
+        match *self {
+            HopResource::Nic(n) => Some(ResourceRef::Nic(n)),
+            HopResource::Gateway(g) => Some(ResourceRef::Gateway(g)),
+            HopResource::LoadBalancer(l) => Some(ResourceRef::LoadBalancer(l)),
+            HopResource::PrivateEndpoint(p) => Some(ResourceRef::PrivateEndpoint(p)),
+            HopResource::Host(_)
+            | HopResource::Internet
+            | HopResource::OnPremises
+            | HopResource::Service(_)
+            | HopResource::Unknown => None,
+        }
+    }
+}
+
+/// Keeps each finding once, the first time it shows (the same problem can show in both
+/// directions).
+fn remove_repeats(findings: &mut Vec<Finding>) {
+    let mut i = 0;
+    while i < findings.len() {
+        let f = &findings[i];
+        if findings[..i].iter().any(|g| g.code == f.code && g.resources == f.resources && g.evidence == f.evidence) {
+            findings.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}

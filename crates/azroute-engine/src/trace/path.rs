@@ -1,0 +1,269 @@
+//! What a trace returns: the request, each direction's hops (with the route and NSG rules each
+//! used, and typed notes), the findings and the assumptions, all as data.
+
+use std::net::IpAddr;
+
+use azroute_model::*;
+use ipnet::IpNet;
+
+use crate::finding::{Finding, RouteRef};
+use crate::nsg::NsgEvaluation;
+
+/// Where a trace starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceSource {
+    /// A NIC sending from one of its addresses.
+    Nic { nic: NicIdx, ip: IpAddr },
+    /// A host in a subnet that has no NIC in the snapshot (reachability of whole subnets):
+    /// only the subnet's NSG applies.
+    Host { subnet: SubnetIdx, ip: IpAddr },
+    /// An address outside Azure (on-premises or the Internet).
+    External(IpAddr),
+}
+
+impl TraceSource {
+    /// The address the packet leaves from.
+    pub fn ip(self) -> IpAddr {
+        match self {
+            TraceSource::Nic { ip, .. } | TraceSource::Host { ip, .. } | TraceSource::External(ip) => ip,
+        }
+    }
+}
+
+/// What to trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceRequest {
+    pub source: TraceSource,
+    pub destination: IpAddr,
+    pub protocol: Protocol,
+    pub source_port: u16,
+    pub destination_port: u16,
+}
+
+/// How a path ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    Delivered,
+    Dropped,
+    ExitedToInternet,
+    ExitedToOnPremises,
+    DeliveredToAzureService,
+    Loop,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Delivered => "Delivered",
+            Verdict::Dropped => "Dropped",
+            Verdict::ExitedToInternet => "ExitedToInternet",
+            Verdict::ExitedToOnPremises => "ExitedToOnPremises",
+            Verdict::DeliveredToAzureService => "DeliveredToAzureService",
+            Verdict::Loop => "Loop",
+        }
+    }
+
+    /// Whether the packet reached something that answers.
+    pub fn reached(self) -> bool {
+        !matches!(self, Verdict::Dropped | Verdict::Loop)
+    }
+}
+
+/// What a hop is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HopKind {
+    /// The NIC the packet leaves from.
+    Source,
+    /// The Internet, as the origin of an inbound connection or the place a packet leaves to.
+    Internet,
+    /// An on-premises network behind a gateway.
+    OnPremises,
+    VirtualNetworkGateway,
+    LoadBalancer,
+    /// A NIC that forwards packets not addressed to it (an NVA).
+    VirtualAppliance,
+    /// The NIC that owns the destination address.
+    Destination,
+    PrivateEndpoint,
+    ServiceEndpoint,
+}
+
+impl HopKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HopKind::Source => "Source",
+            HopKind::Internet => "Internet",
+            HopKind::OnPremises => "OnPremises",
+            HopKind::VirtualNetworkGateway => "VirtualNetworkGateway",
+            HopKind::LoadBalancer => "LoadBalancer",
+            HopKind::VirtualAppliance => "VirtualAppliance",
+            HopKind::Destination => "Destination",
+            HopKind::PrivateEndpoint => "PrivateEndpoint",
+            HopKind::ServiceEndpoint => "ServiceEndpoint",
+        }
+    }
+}
+
+/// The resource a hop is at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HopResource {
+    Nic(NicIdx),
+    Gateway(GatewayIdx),
+    LoadBalancer(LoadBalancerIdx),
+    PrivateEndpoint(PrivateEndpointIdx),
+    /// A host in a subnet that has no NIC in the snapshot.
+    Host(SubnetIdx),
+    Internet,
+    OnPremises,
+    /// An Azure service reached by a service endpoint, named by its route (`Microsoft.Storage`)
+    /// when the route says.
+    Service(Option<String>),
+    /// A private-endpoint route whose endpoint the route does not name.
+    Unknown,
+}
+
+/// Something worth saying about a hop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HopNote {
+    /// An NSG rule names a service tag the snapshot cannot expand; it never matches.
+    ServiceTagUnknown { tag: String },
+    /// A public IP translated to the NIC's private IP (§9.1).
+    PublicIpTranslated { public: IpAddr, private: IpAddr },
+    /// Traffic from on-premises enters through the gateway; the GatewaySubnet's routes decide.
+    EntersThroughGateway,
+    /// A private destination routed to the Internet.
+    PrivateDestinationLost,
+    /// The packet leaves Azure with source NAT.
+    LeavesWithSourceNat,
+    /// Private endpoints carry TCP only.
+    PrivateEndpointTcpOnly,
+    /// The packet crosses a peering.
+    CrossesPeering { from: VnetIdx, to: VnetIdx },
+    /// The receiving peering refuses forwarded traffic.
+    ForwardedTrafficRefused { into: VnetIdx },
+    /// The load balancer's first backend stands for the one Azure picks.
+    FirstBackend,
+    /// The gateway is the hub's, reached by gateway transit.
+    GatewayTransit { hub: Option<VnetIdx> },
+    /// A VNet-to-VNet connection to another VNet.
+    VnetToVnet { connection: ConnectionIdx, remote_vnet: VnetIdx },
+    /// The site and connection the packet leaves by.
+    Site { local_gateway: LocalGatewayIdx, connection: ConnectionIdx },
+    /// No on-premises prefix of the gateway contains the destination: forced tunnelling to its
+    /// default site.
+    DefaultSite { gateway: GatewayIdx, destination: IpAddr },
+    /// The reply of Internet traffic returns to the NVA that sent the request.
+    ReplyToTranslatingNva,
+    /// The reply retraces the request with no routing decision.
+    ReplyRetracesRequest,
+}
+
+/// The route a hop used to choose the next one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteUsed {
+    pub subnet: SubnetIdx,
+    pub route: RouteRef,
+    pub prefix: IpNet,
+}
+
+/// One NSG check at a hop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NsgCheck {
+    pub direction: Direction,
+    pub evaluation: NsgEvaluation,
+    /// Allowed because the NSG saw the request of this reply (NSGs are stateful).
+    pub by_flow_state: bool,
+}
+
+/// One hop of a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hop {
+    pub kind: HopKind,
+    pub resource: HopResource,
+    pub address: Option<IpAddr>,
+    pub subnet: Option<SubnetIdx>,
+    pub route: Option<RouteUsed>,
+    pub nsg: Vec<NsgCheck>,
+    pub notes: Vec<HopNote>,
+}
+
+impl Hop {
+    pub(crate) fn new(kind: HopKind, resource: HopResource, address: Option<IpAddr>) -> Hop {
+        Hop { kind, resource, address, subnet: None, route: None, nsg: Vec::new(), notes: Vec::new() }
+    }
+
+    /// The NIC this hop is, for NIC hops.
+    pub fn nic(&self) -> Option<NicIdx> {
+        match self.resource {
+            HopResource::Nic(nic) => Some(nic),
+            _ => None,
+        }
+    }
+}
+
+/// One direction of a trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathTrace {
+    pub verdict: Verdict,
+    pub hops: Vec<Hop>,
+    pub findings: Vec<Finding>,
+    /// NICs of stateful devices (NVAs) crossed, in order.
+    pub devices: Vec<NicIdx>,
+    /// The gateway the packet left by, for the reply to come back through.
+    pub exit_gateway: Option<GatewayIdx>,
+    /// Subnets whose routes or NSGs the walk consulted.
+    pub consulted: Vec<SubnetIdx>,
+    /// VNets whose peerings or gateways the walk consulted (beyond those of the subnets).
+    pub consulted_vnets: Vec<VnetIdx>,
+}
+
+/// What a trace assumed because the snapshot cannot say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Assumption {
+    /// The guest OS of every NVA forwards what Azure delivers to it, without SNAT.
+    NvaForwardsWithoutSnat,
+    /// The source VM has several NICs; traffic leaves by the traced one only if the guest's
+    /// routes send it there.
+    MultiNicSource { vm: VmIdx },
+    /// Replies from an Azure service or private endpoint retrace the request.
+    ServiceRepliesRetrace,
+    /// A load balancer in front of NVAs is traced to its first backend.
+    FirstBackend,
+}
+
+/// What one trace assumed: every trace assumes NVAs forward without SNAT; the rest depends on
+/// the path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Assumptions {
+    /// The source VM, when it has several NICs.
+    pub multi_nic_source: Option<VmIdx>,
+    /// The request reached an Azure service or private endpoint.
+    pub service_replies_retrace: bool,
+    /// A direction passed a load balancer.
+    pub first_backend: bool,
+}
+
+impl Assumptions {
+    /// Every assumption, in the order a trace lists them.
+    pub fn list(self) -> impl Iterator<Item = Assumption> {
+        [
+            Some(Assumption::NvaForwardsWithoutSnat),
+            self.multi_nic_source.map(|vm| Assumption::MultiNicSource { vm }),
+            self.service_replies_retrace.then_some(Assumption::ServiceRepliesRetrace),
+            self.first_backend.then_some(Assumption::FirstBackend),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
+/// A full trace: the request, the forward path and the reply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    pub request: TraceRequest,
+    pub forward: PathTrace,
+    pub reverse: Option<PathTrace>,
+    /// Every finding of both directions and their comparison, without duplicates.
+    pub findings: Vec<Finding>,
+    pub assumptions: Assumptions,
+}

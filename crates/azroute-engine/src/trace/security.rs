@@ -1,0 +1,95 @@
+//! NSGs at each hop (§9): the levels of a NIC or NIC-less host evaluated in Azure's order, each
+//! check recorded on the hop, replies allowed by flow state where the request passed, and a
+//! finding for the rule that denies.
+
+use std::collections::HashSet;
+
+use azroute_model::*;
+
+use super::walk::{Endpoint, Packet, Walk};
+use super::{HopNote, NsgCheck, Tracer};
+use crate::finding::{Finding, NsgDenied, ResourceRef};
+use crate::nsg::{Flow, NsgEvaluation};
+
+impl Tracer<'_, '_> {
+    /// Evaluates the NSGs of a NIC for a packet; records the checks on the last hop. Returns
+    /// false (and a finding) when they deny. `forward_nics` are NICs whose flow state allows a
+    /// reply without evaluation.
+    pub(super) fn nsg_at(
+        &self,
+        walk: &mut Walk,
+        nic: NicIdx,
+        direction: Direction,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> bool {
+        let Ok(subnet) = self.routes.nic_subnet(nic) else { return true };
+        self.nsg_at_endpoint(walk, subnet, Some(nic), direction, pkt, forward_nics)
+    }
+
+    /// NSGs at a subnet and, where there is one, a NIC in it.
+    pub(super) fn nsg_at_endpoint(
+        &self,
+        walk: &mut Walk,
+        subnet: SubnetIdx,
+        nic: Option<NicIdx>,
+        direction: Direction,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> bool {
+        if !self.evaluate_nsgs {
+            return true;
+        }
+        let flow = Flow {
+            direction,
+            protocol: pkt.protocol,
+            source: pkt.src,
+            source_port: Some(pkt.sport),
+            destination: pkt.dst,
+            destination_port: Some(pkt.dport),
+        };
+        let endpoint = match nic {
+            Some(n) => Endpoint::Nic(n),
+            None => Endpoint::Host(subnet),
+        };
+        let stateful = forward_nics.contains(&endpoint);
+        walk.consulted.push(subnet);
+        for level in &self.security.levels_at(subnet, nic, direction) {
+            let mut unknown = Vec::new();
+            let evaluation = if stateful {
+                NsgEvaluation {
+                    nsg: level.nsg,
+                    applied_to: level.applied_to,
+                    access: Access::Allow,
+                    rule_name: "".into(),
+                }
+            } else {
+                self.security.evaluate_level(level, &flow, subnet, &mut unknown)
+            };
+            let denied = evaluation.access == Access::Deny;
+            let hop = walk.hops.last_mut().expect("a hop to record NSG checks on");
+            hop.notes.extend(unknown.into_iter().map(|tag| HopNote::ServiceTagUnknown { tag }));
+            if denied {
+                let at = match nic {
+                    Some(n) => ResourceRef::Nic(n),
+                    None => ResourceRef::Subnet(subnet),
+                };
+                let denial = NsgDenied {
+                    nsg: level.nsg,
+                    applied_to: level.applied_to,
+                    rule: evaluation.rule_name.clone(),
+                    direction,
+                    protocol: pkt.protocol,
+                    source: pkt.src,
+                    destination: pkt.dst,
+                    destination_port: pkt.dport,
+                };
+                hop.nsg.push(NsgCheck { direction, evaluation, by_flow_state: stateful });
+                walk.findings.push(Finding::new(denial).resource(ResourceRef::Nsg(level.nsg)).resource(at));
+                return false;
+            }
+            hop.nsg.push(NsgCheck { direction, evaluation, by_flow_state: stateful });
+        }
+        true
+    }
+}

@@ -1,0 +1,257 @@
+//! The titles and long explanations of the codes (`azroute doctor --explain CODE`, SARIF
+//! rules): the words for the catalogue's data.
+
+use azroute_engine::FindingCode;
+
+/// A code's words.
+struct CodeText {
+    code: FindingCode,
+    /// What it finds, in a few words.
+    title: &'static str,
+    /// What it means, why Azure behaves so, and what to do.
+    explanation: &'static str,
+}
+
+/// A code's title: what it finds, in a few words.
+pub fn title(code: FindingCode) -> &'static str {
+    text(code).title
+}
+
+/// What a code means, why Azure behaves so, and what to do.
+pub fn explanation(code: FindingCode) -> &'static str {
+    text(code).explanation
+}
+
+fn text(code: FindingCode) -> &'static CodeText {
+    TEXTS.iter().find(|t| t.code == code).expect("every code has its words")
+}
+
+const TEXTS: &[CodeText] = &[
+    CodeText {
+        code: FindingCode::RouteTableNotAssociated,
+        title: "route table associated with no subnet",
+        explanation: "A route table acts only on the subnets it is associated with; it is never associated with a VNet or a NIC. A table with no subnet changes nothing, which usually means the association was forgotten and traffic takes the system routes instead (the first fix the diagnose guide lists). Associate the table with the subnets whose traffic it is meant for, or delete it.",
+    },
+    CodeText {
+        code: FindingCode::UdrNextHopNoForwarding,
+        title: "user route to an NVA whose NIC has IP forwarding off",
+        explanation: "A user route with next hop VirtualAppliance sends packets to the NVA's private IP. Azure delivers packets not addressed to a NIC only when IP forwarding is enabled on that NIC (enableIPForwarding); otherwise the platform drops them. The guest OS must forward too. Enable IP forwarding on every NIC of the NVA that receives forwarded traffic.",
+    },
+    CodeText {
+        code: FindingCode::NextHopUnreachable,
+        title: "virtual-appliance next hop that Azure cannot reach",
+        explanation: "A virtual-appliance next hop must be the private IP of a NIC or internal load balancer in the same VNet or a directly peered VNet. An address nobody owns, an address reachable only through a gateway, ExpressRoute or Virtual WAN, or a Basic load balancer across a global peering makes the route drop traffic.",
+    },
+    CodeText {
+        code: FindingCode::UdrGatewayNotVpn,
+        title: "user route to VirtualNetworkGateway without a VPN gateway",
+        explanation: "Next hop VirtualNetworkGateway in a user route means \"the VNet's gateway\": its own, or the hub's through gateway transit. It works only when that gateway is a VPN gateway; with no gateway, an ExpressRoute gateway, or VPN and ExpressRoute coexisting, the route is not supported and azroute models the traffic as dropped.",
+    },
+    CodeText {
+        code: FindingCode::GatewaySubnetDefaultRoute,
+        title: "0.0.0.0/0 user route on the GatewaySubnet",
+        explanation: "Azure does not support a route table with a 0.0.0.0/0 route on the GatewaySubnet: the gateway's own control traffic follows it and the gateway stops working (gateway creation is even blocked with such a table). Route specific prefixes (for example spoke ranges to a firewall) instead.",
+    },
+    CodeText {
+        code: FindingCode::GatewaySubnetPropagationDisabled,
+        title: "gateway route propagation disabled on the GatewaySubnet",
+        explanation: "BGP route propagation must stay enabled on the GatewaySubnet's route table; with disableBgpRoutePropagation = true the gateway stops functioning correctly.",
+    },
+    CodeText {
+        code: FindingCode::NsgOnGatewaySubnet,
+        title: "network security group on the GatewaySubnet",
+        explanation: "Network security groups are not supported on the GatewaySubnet; one may stop the gateway from working.",
+    },
+    CodeText {
+        code: FindingCode::UdrOrNsgOnRouteServerSubnet,
+        title: "route table or NSG on the RouteServerSubnet",
+        explanation: "Azure Route Server's subnet supports neither a route table nor a network security group.",
+    },
+    CodeText {
+        code: FindingCode::PeeringNotConnected,
+        title: "peering that is not Connected on both sides",
+        explanation: "A peering carries traffic only when both peering objects exist and are Connected. Created on one side only it stays Initiated; with one side deleted the other shows Disconnected. Until then neither VNet has a route to the other, so traffic falls into a reserved None route or the Internet route.",
+    },
+    CodeText {
+        code: FindingCode::UseRemoteGatewaysMissing,
+        title: "gateway transit configured on one side only",
+        explanation: "A spoke gets the hub gateway's routes (on-premises prefixes) only when the hub's peering allows gateway transit and the spoke's peering uses remote gateways. With only one of the flags, the spoke has no route to on-premises and its ranges are not advertised there.",
+    },
+    CodeText {
+        code: FindingCode::ForwardedTrafficNotAllowed,
+        title: "peering refuses traffic an NVA forwards",
+        explanation: "A packet that an NVA forwards across a peering keeps its original source, which is outside the sending VNet. The receiving VNet's peering accepts such packets only with allowForwardedTraffic. Hub-and-spoke designs that route spoke to spoke through a hub NVA need it on the spokes' peerings.",
+    },
+    CodeText {
+        code: FindingCode::ForcedTunnelBreaksInbound,
+        title: "forced tunnelling on a subnet whose VMs have public IPs",
+        explanation: "When a subnet's 0.0.0.0/0 route points at an NVA or a gateway (forced tunnelling), replies to clients that reached a VM on its public IP leave through that device instead of the Internet; the client sees another source address and RDP, SSH or HTTPS to the public IP fails. Publish the VM through the device (DNAT) or route the clients' prefixes to the Internet.",
+    },
+    CodeText {
+        code: FindingCode::PrivateEndpointBypassesFirewall,
+        title: "private endpoint routes bypass a 0.0.0.0/0 firewall route",
+        explanation: "Each private endpoint adds a /32 system route to its VNet and directly peered VNets. By longest-prefix match it wins over a 0.0.0.0/0 route to a firewall, so traffic to the endpoint skips inspection. Enable route-table network policies on the endpoint's subnet and add a user route for its range via the firewall (and SNAT there for symmetric replies).",
+    },
+    CodeText {
+        code: FindingCode::PeUdrIneffectiveNoPolicy,
+        title: "user route meant for a private endpoint without network policies",
+        explanation: "A user route at least as long as the private endpoint VNet's range invalidates the endpoint's /32 route only when the endpoint's subnet applies route tables to private endpoints (privateEndpointNetworkPolicies Enabled or RouteTableEnabled). Without that, the /32 route stays Active and the user route does not steer endpoint traffic.",
+    },
+    CodeText {
+        code: FindingCode::BgpRouteShadowedBySystemRoute,
+        title: "gateway route more specific than a VNet or peering range",
+        explanation: "System routes for the VNet's own ranges, its peerings and service endpoints are preferred over BGP routes even when the BGP route is more specific. A learned route inside such a range is listed but never used; steering that traffic needs a user route.",
+    },
+    CodeText {
+        code: FindingCode::UserRouteInvalid,
+        title: "user route made Invalid by another route",
+        explanation: "When several routes have the identical prefix, Azure keeps one (user over gateway over system; among service-tag routes the more specific tag) and lists the others as Invalid. An Invalid user route does nothing.",
+    },
+    CodeText {
+        code: FindingCode::UserRouteShadowed,
+        title: "user route never used",
+        explanation: "A user route that no destination ever selects, because more specific routes cover its whole prefix or a service-endpoint route takes precedence, has no effect. Remove it or change the routes that shadow it.",
+    },
+    CodeText {
+        code: FindingCode::NoneRouteBlackholesRange,
+        title: "user None route dropping a peered, local or on-premises range",
+        explanation: "A user route with next hop None drops matching traffic. When its prefix covers the VNet's own space, a peered VNet or an on-premises range, traffic there is black-holed; confirm this is intended.",
+    },
+    CodeText {
+        code: FindingCode::OverlappingAddressSpace,
+        title: "overlapping address spaces",
+        explanation: "Peered VNets must not overlap (peering creation fails with VnetAddressSpacesOverlap), and an on-premises prefix that overlaps a VNet it serves is never reached for the overlapping part: the VNet's own route wins.",
+    },
+    CodeText {
+        code: FindingCode::RouteLimitExceeded,
+        title: "route table near or over its route limit",
+        explanation: "Azure limits the routes of a route table (400 in the limits page, 600 by default in newer documentation, 1,000 for tables managed by Virtual Network Manager). azroute warns above 400 and reports an error above 600.",
+    },
+    CodeText {
+        code: FindingCode::ServiceTagRouteLimit,
+        title: "more than 25 service-tag routes in a route table",
+        explanation: "A route table may hold at most 25 routes whose prefix is a service tag.",
+    },
+    CodeText {
+        code: FindingCode::DuplicatePrefixInRouteTable,
+        title: "the same prefix twice in one route table",
+        explanation: "Within one route table an address prefix may appear only once; Azure refuses a second route for it. azroute keeps the first and lists the second as Invalid.",
+    },
+    CodeText {
+        code: FindingCode::MultiNicGuestRouteMissing,
+        title: "traffic expected on a secondary NIC of a multi-NIC VM",
+        explanation: "Inside the guest OS only the primary NIC gets a default route. When a route sends traffic to a secondary NIC (a typical two-armed NVA), the guest needs its own routes so the traffic leaves by the right interface; otherwise it leaves by the primary NIC or is dropped.",
+    },
+    CodeText {
+        code: FindingCode::VirtualNetworkTagIncludesDefault,
+        title: "VirtualNetwork service tag widened to 0.0.0.0/0 by a user route",
+        explanation: "The VirtualNetwork service tag includes the prefixes of the subnet's user routes. With a 0.0.0.0/0 route it matches every address, so the default rules AllowVnetInBound and AllowVnetOutBound allow traffic from and to anywhere, and a rule written for \"the VNet\" covers the Internet.",
+    },
+    CodeText {
+        code: FindingCode::NvaInSameSubnetLoop,
+        title: "NVA in the subnet whose traffic it receives",
+        explanation: "When a route table sends a subnet's traffic to an NVA that sits in that same subnet, the NVA's own forwarded traffic matches the same route and comes back to it: a loop. Put the NVA in a different subnet, or give its subnet a table without that route.",
+    },
+    CodeText {
+        code: FindingCode::NsgBlocksProbe,
+        title: "NSG rule blocks load-balancer health probes",
+        explanation: "Health probes come from 168.63.129.16, which the VirtualNetwork tag and `*` include. A Deny rule that matches it before AllowAzureLoadBalancerInBound (priority 65001) makes every backend look unhealthy.",
+    },
+    CodeText {
+        code: FindingCode::GatewayRoutesSuppressed,
+        title: "gateway routes not propagated to a subnet",
+        explanation: "A route table with disableBgpRoutePropagation = true keeps gateway routes (BGP and local network gateway prefixes) out of its subnets. That is often intended (everything goes to a firewall), but then on-premises traffic needs user routes.",
+    },
+    CodeText {
+        code: FindingCode::EffectiveRoutesRequireRunningVm,
+        title: "VM not running",
+        explanation: "Azure returns effective routes, next hop and IP flow verify only for running VMs. azroute answers from configuration regardless.",
+    },
+    CodeText {
+        code: FindingCode::ServiceTagNotExpanded,
+        title: "service-tag route that could not be expanded",
+        explanation: "Service-endpoint routes and user routes with a service tag as prefix need Azure's Service Tags file to know their prefixes. Without it those routes take no part in lookups, and answers for Azure service addresses may differ from Azure's.",
+    },
+    CodeText {
+        code: FindingCode::AsymmetricPath,
+        title: "asymmetric path through a stateful NVA",
+        explanation: "A stateful firewall or NVA drops packets of connections it did not see start. When one direction between two subnets passes an NVA and the other does not (or passes another one), connections fail. Add matching user routes on both sides, or SNAT at the NVA.",
+    },
+    CodeText {
+        code: FindingCode::RoutingLoop,
+        title: "routing loop between NVAs",
+        explanation: "User routes that send a prefix from one NVA to another and back make packets circle until their TTL runs out.",
+    },
+    CodeText {
+        code: FindingCode::DroppedByNoneRoute,
+        title: "traffic an NVA path drops",
+        explanation: "A packet sent along a user route (to an NVA) ends in a None route further on: the path the route promises does not exist.",
+    },
+    CodeText {
+        code: FindingCode::NonTransitivePeering,
+        title: "destination reachable only through a peer of a peer",
+        explanation: "VNet peering is not transitive: A peered with B and B with C gives A no route to C. Peer directly, or route through an NVA in the middle with user routes on both sides.",
+    },
+    CodeText {
+        code: FindingCode::PrivateDestinationToInternet,
+        title: "private destination sent to the Internet",
+        explanation: "A private destination matched the Internet route (possible when the reserved None routes were removed by a 0.0.0.0/0 override); the packet is lost.",
+    },
+    CodeText {
+        code: FindingCode::IpForwardingDisabled,
+        title: "a NIC forwards a packet with IP forwarding off",
+        explanation: "Azure delivers a packet to a NIC, or lets a NIC send one, only when the packet is addressed to or from one of the NIC's own IPs, unless IP forwarding (enableIPForwarding) is on. An NVA that receives traffic to forward, or a NIC sending from an address that is not its own, has its packets dropped by the platform. Enable IP forwarding on the NIC, and forwarding in the guest OS.",
+    },
+    CodeText {
+        code: FindingCode::NsgDenied,
+        title: "an NSG rule denies the traffic",
+        explanation: "Network security groups are evaluated in Azure's order: inbound, the subnet's NSG then the NIC's; outbound, the NIC's then the subnet's. Within an NSG the rule with the lowest priority number that matches decides. A Deny there drops the packet. Change the rule, or add an Allow rule with a lower priority number.",
+    },
+    CodeText {
+        code: FindingCode::NoHostAtDestination,
+        title: "nothing at the destination address",
+        explanation: "No NIC, load balancer frontend, private endpoint or gateway in the snapshot holds the destination address, so the packet has nowhere to go: the address is wrong, the resource is not in the export, or (from the Internet) it is not a public IP of a NIC. When the destination is in a peered VNet the export lacks, the trace stops at the peering.",
+    },
+    CodeText {
+        code: FindingCode::GatewayConnectionDown,
+        title: "the connection to the on-premises site is not Connected",
+        explanation: "A site's prefixes are programmed while its connection exists, but packets reach the site only while the tunnel is up. A connection whose status is not Connected may drop what the route sends to it. Check the tunnel and the on-premises device.",
+    },
+    CodeText {
+        code: FindingCode::PeeringAccessDisabled,
+        title: "peering with allowVirtualNetworkAccess = false",
+        explanation: "With allowVirtualNetworkAccess = false on the receiving side's peering, azroute models traffic across the peering as dropped (the `drop` reading of --peering-access-false-semantics). Set it to true where the VNets must talk.",
+    },
+    CodeText {
+        code: FindingCode::NoRoute,
+        title: "no route matches the destination",
+        explanation: "Every subnet has a 0.0.0.0/0 system route, so no route matching means the default route was removed and nothing replaced it (for example an IPv6 destination without ::/0). The packet is dropped. Add a route for the destination.",
+    },
+    CodeText {
+        code: FindingCode::NotModelled,
+        title: "a next hop type azroute does not model",
+        explanation: "The route's next hop type is not one azroute models, so the trace stops there rather than guess. Check the route against Azure's documentation.",
+    },
+    CodeText {
+        code: FindingCode::TrafficAnalysisSampled,
+        title: "traffic analysis traced a sample",
+        explanation: "The doctor traces representative traffic between route contexts whose routes involve an NVA. When there are more such pairs than --max-traces, it traces an evenly spread sample and says so: problems on untraced pairs can be missed. Raise --max-traces to trace them all.",
+    },
+    CodeText {
+        code: FindingCode::IncompleteSnapshot,
+        title: "the snapshot cannot decide",
+        explanation: "A reachability pair could not be traced because a resource the question needs is not in the snapshot (a route table, a subnet, a NIC). The cell is reported as dropped with this code rather than as a guess. Export the missing resources.",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_its_words_once() {
+        for code in FindingCode::ALL {
+            assert_eq!(TEXTS.iter().filter(|t| t.code == *code).count(), 1, "{code}");
+        }
+    }
+}

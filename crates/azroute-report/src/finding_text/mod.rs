@@ -1,0 +1,180 @@
+//! The words of findings: each finding's evidence turned into a message (what is wrong and
+//! what it does to traffic), evidence lines (the routes, rules and settings that prove it) and
+//! a fix; and each code's title and explanation. The engine and the doctor hand over codes and
+//! typed evidence only; every format (table, JSON, SARIF, Mermaid) renders these texts.
+//!
+//! `settings.rs` words the codes of the doctor's settings checks, `paths.rs` those found on
+//! traced paths, `catalogue.rs` the titles and explanations.
+
+mod catalogue;
+mod paths;
+mod settings;
+
+use std::net::IpAddr;
+
+use azroute_engine::HopResource;
+use azroute_engine::*;
+use azroute_model::*;
+
+pub use catalogue::{explanation, title};
+
+/// A finding in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingText {
+    /// What is wrong and what it does to traffic.
+    pub message: String,
+    /// The routes, rules or settings that prove it.
+    pub evidence: Vec<String>,
+    /// The change that would fix it.
+    pub fix: String,
+}
+
+impl FindingText {
+    fn new(message: String, fix: impl Into<String>) -> FindingText {
+        FindingText { message, evidence: Vec::new(), fix: fix.into() }
+    }
+
+    fn evidence(mut self, line: String) -> FindingText {
+        self.evidence.push(line);
+        self
+    }
+}
+
+/// A finding's message, evidence lines and fix.
+pub fn render(snap: &Snapshot, finding: &Finding) -> FindingText {
+    let mut text = render_evidence(snap, &finding.evidence);
+    if let Some(paths) = &finding.traced {
+        let count =
+            if paths.count == 1 { "1 traced path".to_string() } else { format!("{} traced paths", paths.count) };
+        let example = |(from, to): &(PathEnd, PathEnd)| format!("{} → {}", path_end(snap, from), path_end(snap, to));
+        if let Some(first) = paths.examples.first() {
+            text.message = format!("{} ({count}, e.g. {})", text.message, example(first));
+        }
+        text.evidence.extend(paths.examples.iter().map(|e| format!("path: {}", example(e))));
+    }
+    text
+}
+
+/// The ids of a finding's resources, as the export wrote them.
+pub fn resource_ids(snap: &Snapshot, finding: &Finding) -> Vec<String> {
+    finding.resources.iter().map(|r| r.id(snap).to_string()).collect()
+}
+
+fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
+    match evidence {
+        Evidence::AsymmetricPath(e) => paths::asymmetric_path(snap, e),
+        Evidence::DroppedByNoneRoute(e) => paths::dropped_by_none_route(snap, e),
+        Evidence::ForwardedTrafficNotAllowed(e) => paths::forwarded_traffic_not_allowed(snap, e),
+        Evidence::GatewayConnectionDown(e) => paths::gateway_connection_down(snap, e),
+        Evidence::IpForwardingDisabled(e) => paths::ip_forwarding_disabled(snap, e),
+        Evidence::NoHostAtDestination(e) => paths::no_host_at_destination(snap, e),
+        Evidence::NoRoute(e) => paths::no_route(snap, e),
+        Evidence::NonTransitivePeering(e) => paths::non_transitive_peering(snap, e),
+        Evidence::NotModelled(e) => paths::not_modelled(e),
+        Evidence::NsgDenied(e) => paths::nsg_denied(snap, e),
+        Evidence::PeeringAccessDisabled(e) => paths::peering_access_disabled(snap, e),
+        Evidence::PrivateDestinationToInternet(e) => paths::private_destination_to_internet(snap, e),
+        Evidence::RoutingLoop(e) => paths::routing_loop(snap, e),
+        Evidence::TrafficAnalysisSampled(e) => paths::traffic_analysis_sampled(e),
+        Evidence::BgpRouteShadowedBySystemRoute(e) => settings::bgp_route_shadowed_by_system_route(snap, e),
+        Evidence::DuplicatePrefixInRouteTable(e) => settings::duplicate_prefix_in_route_table(snap, e),
+        Evidence::EffectiveRoutesRequireRunningVm(e) => settings::effective_routes_require_running_vm(snap, e),
+        Evidence::ForcedTunnelBreaksInbound(e) => settings::forced_tunnel_breaks_inbound(snap, e),
+        Evidence::GatewayRoutesSuppressed(e) => settings::gateway_routes_suppressed(snap, e),
+        Evidence::GatewaySubnetDefaultRoute(e) => settings::gateway_subnet_default_route(snap, e),
+        Evidence::GatewaySubnetPropagationDisabled(e) => settings::gateway_subnet_propagation_disabled(snap, e),
+        Evidence::MultiNicGuestRouteMissing(e) => settings::multi_nic_guest_route_missing(snap, e),
+        Evidence::NextHopUnreachable(e) => settings::next_hop_unreachable(snap, e),
+        Evidence::NoneRouteBlackholesRange(e) => settings::none_route_blackholes_range(snap, e),
+        Evidence::NsgBlocksProbe(e) => settings::nsg_blocks_probe(snap, e),
+        Evidence::NsgOnGatewaySubnet(e) => settings::nsg_on_gateway_subnet(snap, e),
+        Evidence::NvaInSameSubnetLoop(e) => settings::nva_in_same_subnet_loop(snap, e),
+        Evidence::OverlappingAddressSpace(e) => settings::overlapping_address_space(snap, e),
+        Evidence::PeUdrIneffectiveNoPolicy(e) => settings::pe_udr_ineffective_no_policy(snap, e),
+        Evidence::PeeringNotConnected(e) => settings::peering_not_connected(snap, e),
+        Evidence::PrivateEndpointBypassesFirewall(e) => settings::private_endpoint_bypasses_firewall(snap, e),
+        Evidence::RouteLimitExceeded(e) => settings::route_limit_exceeded(snap, e),
+        Evidence::RouteTableNotAssociated(e) => settings::route_table_not_associated(snap, e),
+        Evidence::ServiceTagNotExpanded(e) => settings::service_tag_not_expanded(snap, e),
+        Evidence::ServiceTagRouteLimit(e) => settings::service_tag_route_limit(snap, e),
+        Evidence::UdrGatewayNotVpn(e) => settings::udr_gateway_not_vpn(snap, e),
+        Evidence::UdrNextHopNoForwarding(e) => settings::udr_next_hop_no_forwarding(snap, e),
+        Evidence::UdrOrNsgOnRouteServerSubnet(e) => settings::udr_or_nsg_on_route_server_subnet(snap, e),
+        Evidence::UseRemoteGatewaysMissing(e) => settings::use_remote_gateways_missing(snap, e),
+        Evidence::UserRouteInvalid(e) => settings::user_route_invalid(snap, e),
+        Evidence::UserRouteShadowed(e) => settings::user_route_shadowed(snap, e),
+        Evidence::VirtualNetworkTagIncludesDefault(e) => settings::virtual_network_tag_includes_default(snap, e),
+    }
+}
+
+/// One end of a traced path: `` `vnet/subnet` (10.1.1.4) ``, `on-premises (…)`, `… (routed to an NVA)`.
+fn path_end(snap: &Snapshot, end: &PathEnd) -> String {
+    match end {
+        PathEnd::Context { subnet, address } => format!("`{}` ({address})", snap.subnet_label(*subnet)),
+        PathEnd::OnPremises(ip) => format!("on-premises ({ip})"),
+        PathEnd::Routed(ip) => format!("{ip} (routed to an NVA)"),
+    }
+}
+
+/// The name a hop shows: its resource's name, or what it stands for.
+pub fn hop_name(snap: &Snapshot, hop: &HopResource) -> String {
+    match hop {
+        HopResource::Nic(n) => snap.nics[n.index()].name.clone(),
+        HopResource::Gateway(g) => snap.gateways[g.index()].name.clone(),
+        HopResource::LoadBalancer(l) => snap.load_balancers[l.index()].name.clone(),
+        HopResource::PrivateEndpoint(p) => snap.private_endpoints[p.index()].name.clone(),
+        HopResource::Host(s) => format!("host in {}", snap.subnet_label(*s)),
+        HopResource::Internet => "Internet".to_string(),
+        HopResource::OnPremises => "on-premises".to_string(),
+        HopResource::Service(Some(service)) => format!("{service} (service endpoint)"),
+        HopResource::Service(None) => "Azure service (service endpoint)".to_string(),
+        HopResource::Unknown => String::new(),
+    }
+}
+
+/// The id a hop shows: its resource's, empty for what is not a resource of the snapshot.
+pub fn hop_id(snap: &Snapshot, hop: &HopResource) -> String {
+    hop.resource().map(|r| r.id(snap).to_string()).unwrap_or_default()
+}
+
+/// `{hop} at `{subnet}`: {route}` for each route of a path.
+fn hop_routes(snap: &Snapshot, routes: &[HopRoute]) -> Vec<String> {
+    routes
+        .iter()
+        .map(|r| {
+            format!("{} at `{}`: {}", hop_name(snap, &r.hop), snap.subnet_label(r.subnet), r.route.route().label())
+        })
+        .collect()
+}
+
+/// `` `vnet/subnet` `` and, when other subnets share the context, how many.
+fn context_label(snap: &Snapshot, context: &RouteContext) -> String {
+    let more = if context.others > 0 {
+        format!(" (and {} more subnet(s) with the same routes)", context.others)
+    } else {
+        String::new()
+    };
+    format!("`{}`{more}", snap.subnet_label(context.subnet))
+}
+
+fn ips(list: &[IpAddr]) -> String {
+    list.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" ")
+}
+
+fn vnet_name(snap: &Snapshot, vnet: VnetIdx) -> &str {
+    &snap.vnets[vnet.index()].name
+}
+
+fn nic_name(snap: &Snapshot, nic: NicIdx) -> &str {
+    &snap.nics[nic.index()].name
+}
+
+fn table_name(snap: &Snapshot, table: RouteTableIdx) -> &str {
+    &snap.route_tables[table.index()].name
+}
+
+/// A user route of the snapshot and its table.
+fn user_route<'s>(snap: &'s Snapshot, route: &UserRoute) -> (&'s Route, &'s RouteTable) {
+    let table = &snap.route_tables[route.table.index()];
+    (&table.routes[route.index], table)
+}

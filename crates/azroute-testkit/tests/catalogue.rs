@@ -1,0 +1,32 @@
+//! The catalogue of finding codes and the README agree: every code is listed, and every doctor
+//! check's row gives its default severity and title, so the README's lists stay complete.
+
+use azroute_engine::{CHECKS, FindingCode};
+use azroute_report::finding_text::title;
+
+const README: &str = include_str!("../../../README.md");
+
+#[test]
+fn readme_names_every_finding_code() {
+    for code in FindingCode::ALL {
+        assert!(README.contains(&format!("`{code}`")), "README.md does not name `{code}`");
+    }
+}
+
+#[test]
+fn readme_doctor_table_matches_the_catalogue() {
+    for check in CHECKS {
+        let row = format!("| `{}` | {} | {} |", check.code, check.severity, title(check.code));
+        assert!(README.contains(&row), "README.md has no row `{row}`");
+    }
+}
+
+/// Every code only traces raise has a scenario test producing it.
+#[test]
+fn every_trace_code_has_a_scenario() {
+    let scenarios = include_str!("trace_scenarios.rs");
+    let trace_only = FindingCode::ALL.iter().filter(|c| c.info().found_by == azroute_engine::FoundBy::Trace);
+    for code in trace_only {
+        assert!(scenarios.contains(&format!("\"{code}\"")), "no trace scenario names {code}");
+    }
+}
