@@ -48,33 +48,28 @@ impl CliError {
     }
 }
 
+impl From<azroute_query::QueryError> for CliError {
+    fn from(err: azroute_query::QueryError) -> CliError {
+        CliError { message: err.message, hint: err.hint, causes: Vec::new() }
+    }
+}
+
+// The query layer words every library error once, for the command line and the web server alike.
 impl From<LookupError> for CliError {
     fn from(err: LookupError) -> CliError {
-        let hint = match &err {
-            LookupError::NotFound { kind, .. } => format!(
-                "names are matched case-insensitively; give RESOURCE-GROUP/NAME or the full resource id if the {} \
-                 is not found by name",
-                kind.noun()
-            ),
-            LookupError::Ambiguous { .. } => {
-                "name one as RESOURCE-GROUP/NAME or by its full id, as listed above".to_string()
-            }
-        };
-        CliError::new(err.to_string()).hint(hint)
+        azroute_query::QueryError::from(err).into()
     }
 }
 
 impl From<azroute_engine::RouteError> for CliError {
     fn from(err: azroute_engine::RouteError) -> CliError {
-        let hint = err.hint();
-        CliError::new(err.to_string()).hint(hint)
+        azroute_query::QueryError::from(err).into()
     }
 }
 
 impl From<azroute_engine::EndpointError> for CliError {
     fn from(err: azroute_engine::EndpointError) -> CliError {
-        let hint = err.hint();
-        CliError::new(err.to_string()).hint(hint)
+        azroute_query::QueryError::from(err).into()
     }
 }
 
@@ -285,25 +280,20 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
 
 /// Parses an IP address given on the command line.
 pub fn parse_ip_arg(flag: &str, text: &str) -> Result<std::net::IpAddr, CliError> {
-    text.trim().parse().map_err(|_| {
-        CliError::new(format!("`{text}` given to {flag} is not an IP address"))
-            .hint("write an address such as 10.0.1.4 or 2001:db8::4")
-    })
-}
-
-/// Prints a note to stderr (what the output leaves out).
-pub fn note(message: &str) {
-    crate::output::print_stderr(&format!("note: {message}\n"));
-}
-
-/// Prints a hint to stderr (something the user can add to get a better answer).
-pub fn hint(message: &str) {
-    crate::output::print_stderr(&format!("hint: {message}\n"));
+    Ok(azroute_query::parse_ip(flag, text)?)
 }
 
 /// Prints a warning to stderr.
 pub fn warn(message: &str) {
     crate::output::print_stderr(&format!("warning: {message}\n"));
+}
+
+/// Prints what an answer wants its reader to know beside it (`warning: …`, `hint: …`,
+/// `note: …`) to stderr.
+pub fn notices(notices: &[azroute_query::Notice]) {
+    for n in notices {
+        crate::output::print_stderr(&format!("{}: {}\n", n.level.as_str(), n.text));
+    }
 }
 
 /// The NIC a command names with `--nic` or `--vm` (its primary NIC).

@@ -405,3 +405,100 @@ impl<'a> ReachReport<'a> {
         Ok(())
     }
 }
+
+/// One label of the page's grid: what a cell shows (its reachability, code and the NVAs its
+/// main outcome passes).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GridLabelView<'a> {
+    reachability: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    verdict: &'static str,
+    via: &'a [String],
+}
+
+impl ReachReport<'_> {
+    /// The web page's grid (`GET /api/reach-grid`): the rows, columns, summary, errors and
+    /// assumptions of the JSON, then `labels` (the distinct things a cell shows) and `cells`,
+    /// row by row, each the index of its label. A million cells take a few megabytes, where
+    /// the full JSON would take hundreds; a cell's record is asked for on its own
+    /// ([`ReachReport::cell_json`]).
+    pub fn write_grid_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut keys: Vec<(&'static str, Option<&'static str>, u32)> = Vec::new();
+        let mut index: std::collections::HashMap<(&'static str, Option<&'static str>, u32), u32> =
+            std::collections::HashMap::new();
+        let cells: Vec<u32> = self
+            .matrix
+            .cells
+            .iter()
+            .map(|cell| {
+                let key = (cell.reach.as_str(), cell.code, self.matrix.cell_outcomes(cell)[0].outcome);
+                *index.entry(key).or_insert_with(|| {
+                    keys.push(key);
+                    keys.len() as u32 - 1
+                })
+            })
+            .collect();
+        let labels: Vec<GridLabelView<'_>> = keys
+            .iter()
+            .map(|&(reachability, code, outcome)| {
+                let l = &self.outcomes[outcome as usize];
+                GridLabelView { reachability, code, verdict: l.verdict, via: &l.via }
+            })
+            .collect();
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Grid<'r> {
+            protocol: &'static str,
+            destination_port: u16,
+            nsgs_evaluated: bool,
+            summary: &'r BTreeMap<&'static str, usize>,
+            rows: &'r [RowView],
+            columns: &'r [ColumnView],
+            labels: Vec<GridLabelView<'r>>,
+            cells: Vec<u32>,
+            errors: &'r [ErrorView],
+            assumptions: &'r [String],
+        }
+        let grid = Grid {
+            protocol: self.protocol,
+            destination_port: self.destination_port,
+            nsgs_evaluated: self.nsgs_evaluated,
+            summary: &self.summary,
+            rows: &self.rows,
+            columns: &self.columns,
+            labels,
+            cells,
+            errors: &self.errors,
+            assumptions: &self.matrix.assumptions,
+        };
+        serde_json::to_writer(&mut *out, &grid).map_err(io::Error::other)?;
+        out.write_all(b"\n")
+    }
+
+    /// One cell's record exactly as `cells[]` of the JSON holds it, or `None` outside the
+    /// matrix.
+    pub fn cell_json(&self, row: usize, column: usize) -> Option<String> {
+        if row >= self.rows.len() || column >= self.columns.len() {
+            return None;
+        }
+        let cell = self.matrix.cell(row, column);
+        Some(serde_json::to_string_pretty(&self.cell_view(row, column, cell)).expect("views serialize"))
+    }
+
+    /// The addresses worth tracing to explain a cell (the first outcome that does not
+    /// connect, else the main one), or `None` outside the matrix.
+    pub fn trace_pair(&self, row: usize, column: usize) -> Option<(std::net::IpAddr, std::net::IpAddr)> {
+        if row >= self.rows.len() || column >= self.columns.len() {
+            return None;
+        }
+        let sample = self.sample(self.matrix.cell(row, column));
+        Some((sample.sample_source, sample.sample_destination))
+    }
+
+    /// Rows times columns.
+    pub fn cell_count(&self) -> usize {
+        self.matrix.cells.len()
+    }
+}

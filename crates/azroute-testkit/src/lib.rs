@@ -6,8 +6,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod browser;
 pub mod estates;
 pub mod fuzz;
+pub mod http;
 pub mod random;
 
 pub use estates::spokes_via_hub;

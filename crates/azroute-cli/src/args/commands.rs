@@ -416,6 +416,37 @@ pub struct GenerateArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// The address to listen on (port 0 picks a free one).
+    #[arg(long, value_name = "ADDR:PORT", default_value = azroute_web::DEFAULT_LISTEN)]
+    pub listen: std::net::SocketAddr,
+    /// Allow an address other than loopback: anyone who can reach it can then read the estate.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Overwrite --out if it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]

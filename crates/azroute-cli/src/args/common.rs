@@ -146,14 +146,11 @@ impl PortArgs {
     /// (source port, destination port) for a flow of `protocol`; ICMP has no ports, so naming
     /// one is refused rather than printed as `ICMP/22`.
     pub fn for_protocol(self, protocol: ProtocolArg) -> Result<(u16, u16), CliError> {
-        if protocol == ProtocolArg::Icmp
-            && let Some((flag, port)) =
-                self.port.map(|p| ("--port", p)).or(self.source_port.map(|p| ("--source-port", p)))
-        {
-            return Err(CliError::new(format!("{flag} {port} was given for ICMP, which has no ports"))
-                .hint("leave out --port and --source-port, or choose --protocol TCP or UDP"));
-        }
-        Ok((self.source_port.unwrap_or(50000), self.port.unwrap_or(443)))
+        Ok(self.ports().for_protocol(protocol.into())?)
+    }
+
+    pub fn ports(self) -> azroute_query::Ports {
+        azroute_query::Ports { port: self.port, source_port: self.source_port }
     }
 }
 
@@ -185,4 +182,20 @@ pub struct ReachScopeArgs {
     /// Routing only: do not evaluate NSGs.
     #[arg(long)]
     pub no_nsg: bool,
+}
+
+impl ReachScopeArgs {
+    /// The query layer's matrix scope.
+    pub fn scope(&self) -> azroute_query::ReachScope {
+        azroute_query::ReachScope {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            no_on_premises: self.no_on_premises,
+            no_internet: self.no_internet,
+            internet_address: self.internet_address,
+            protocol: self.protocol.into(),
+            ports: self.ports.ports(),
+            no_nsg: self.no_nsg,
+        }
+    }
 }

@@ -66,6 +66,27 @@ Globs match `vnet/subnet`, the subnet name or its id, case-insensitively (`*` an
 
 Exit status: 0 computed, 2 bad input or usage.";
 
+pub const SERVE: &str = "\
+Examples:
+  azroute serve --example hub-spoke
+  azroute serve --snapshot ./export --open
+  azroute serve --example troubleshoot --listen 127.0.0.1:9000
+
+The page draws the topology and shows a subnet's or NIC's routes, a traced path, the reachability
+grid and the doctor's findings. Its JSON API returns what `-o json` prints: /api/routes,
+/api/next-hop, /api/trace, /api/reach, /api/doctor (parameters named as the flags, e.g.
+/api/trace?from=vm-app1&to=vm-app2&port=443), and /api/topology. It listens on 127.0.0.1 unless
+--allow-remote is given, answers only requests addressed to it, and never writes anything.";
+
+pub const REPORT: &str = "\
+Examples:
+  azroute report --example hub-spoke --out estate.html
+  azroute report --snapshot ./export --out estate.html --force
+
+The file holds the topology, the doctor's findings, the reachability grid and every subnet's
+routes, with the traces of the grid's cells when it has at most 2,000; other traces need
+`azroute serve`. An existing file is never overwritten without --force.";
+
 pub const DIFF: &str = "\
 Examples:
   azroute examples --export hub-spoke --out ./after     # edit ./after, then:

@@ -60,6 +60,12 @@ pub enum Command {
     /// Find and explain every routing misconfiguration of an estate, with the fix.
     #[command(after_help = help::DOCTOR)]
     Doctor(DoctorArgs),
+    /// A local, read-only web page of the estate: topology, routes, paths, reachability, doctor.
+    #[command(after_help = help::SERVE)]
+    Serve(ServeArgs),
+    /// The same page as one self-contained HTML file that opens offline.
+    #[command(after_help = help::REPORT)]
+    Report(ReportArgs),
     /// Compare azroute's effective routes with Azure's own (`show-effective-route-table` outputs).
     #[command(after_help = help::VERIFY)]
     Verify(VerifyArgs),

@@ -6,7 +6,6 @@ use azroute_model::Snapshot;
 use azroute_report::diff as report;
 
 use crate::args::{CompareArgs, DiffArgs, TableJson, WhatIfArgs};
-use crate::cmd::reach::query;
 use crate::input::{self, CliError};
 use crate::output::emit;
 
@@ -41,7 +40,10 @@ fn compare(
 ) -> Result<i32, CliError> {
     let reach = match args.routes_only {
         true => None,
-        false => Some((query(before, &args.scope)?, query(after, &args.scope)?)),
+        false => {
+            let scope = args.scope.scope();
+            Some((azroute_query::reach_query(before, &scope)?, azroute_query::reach_query(after, &scope)?))
+        }
     };
     let request = CompareRequest { options: input::model_options(&args.model), full: args.full, reach };
     let comparison = azroute_engine::compare(before, after, request);

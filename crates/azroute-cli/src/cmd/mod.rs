@@ -10,8 +10,10 @@ mod ip_flow;
 mod man;
 mod next_hop;
 mod reach;
+mod report;
 mod routes;
 mod security_rules;
+mod serve;
 mod trace;
 mod verify;
 
@@ -30,6 +32,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Reach(args) => reach::run(args),
         Command::Diff(args) => diff::run_diff(args),
         Command::WhatIf(args) => diff::run_what_if(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Report(args) => report::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Collect(args) => collect::run(args),
         Command::Generate(args) => generate::run(args),

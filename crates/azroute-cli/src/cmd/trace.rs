@@ -1,7 +1,6 @@
 //! `azroute trace`: a packet and its reply, hop by hop.
 
-use azroute_engine::{RouteEngine, Severity, TraceRequest, Tracer};
-use azroute_report::trace as report;
+use azroute_query::{Session, TraceQuery};
 
 use crate::args::{TraceArgs, TraceFormat};
 use crate::input::{self, CliError};
@@ -10,33 +9,21 @@ use crate::output::emit;
 pub fn run(args: TraceArgs) -> Result<i32, CliError> {
     let (source_port, destination_port) = args.ports.for_protocol(args.protocol)?;
     let loaded = input::load(&args.snapshot)?;
-    let snap = &loaded.snapshot;
-    let engine = RouteEngine::new(snap, input::model_options(&args.model));
-    let mut tracer = Tracer::new(&engine);
-    tracer.virtual_hosts = args.assume_host;
-    let ends = azroute_engine::resolve_trace_endpoints(&tracer, &args.from, &args.to, args.assume_host)?;
-    let request = TraceRequest {
-        source: ends.source,
-        destination: ends.destination,
+    let session = Session::new(&loaded.snapshot, input::model_options(&args.model));
+    let query = TraceQuery {
+        from: args.from,
+        to: args.to,
         protocol: args.protocol.into(),
         source_port,
         destination_port,
+        assume_host: args.assume_host,
     };
-    let trace = tracer.trace(request)?;
-    let view = report::view(snap, &trace);
+    let answer = session.trace(&query)?;
     emit(&match args.output {
-        TraceFormat::Table => report::text(&view),
-        TraceFormat::Json => report::json(&view),
-        TraceFormat::Mermaid => report::mermaid(&view),
+        TraceFormat::Table => answer.text(),
+        TraceFormat::Json => answer.json(),
+        TraceFormat::Mermaid => answer.mermaid(),
     });
-    if let Some(subnet) = ends.unheld_destination {
-        input::hint(&format!(
-            "{} is an address of subnet `{}` that nothing in the snapshot holds; add --assume-host to trace to \
-             a host there",
-            ends.destination,
-            snap.subnet_label(subnet)
-        ));
-    }
-    let failed = !trace.forward.verdict.reached() || trace.findings.iter().any(|f| f.severity == Severity::Error);
-    Ok(if failed { 1 } else { 0 })
+    input::notices(&answer.notices);
+    Ok(if answer.failed { 1 } else { 0 })
 }

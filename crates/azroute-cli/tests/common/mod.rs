@@ -92,3 +92,43 @@ pub fn golden(name: &str, actual: &str) {
         .unwrap_or_else(|_| panic!("missing golden file {}; run with AZROUTE_BLESS=1 to create it", path.display()));
     assert_eq!(expected, actual, "output differs from {} (AZROUTE_BLESS=1 to accept)", path.display());
 }
+
+/// `azroute serve` running on a free loopback port; stopped when dropped.
+pub struct Serve {
+    child: std::process::Child,
+    pub url: String,
+    pub address: std::net::SocketAddr,
+}
+
+impl Serve {
+    /// Starts `azroute serve ARGS --listen 127.0.0.1:0` and waits for the address it prints.
+    pub fn start(args: &[&str]) -> Serve {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_azroute"))
+            .arg("serve")
+            .args(args)
+            .args(["--listen", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("azroute serve starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("a line");
+        let url =
+            line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("no URL in {line:?}"));
+        let address = url.trim_start_matches("http://").trim_end_matches('/').parse().expect("an address");
+        Serve { child, url: url.to_string(), address }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The embedded examples' names.
+pub fn example_names() -> Vec<String> {
+    azroute(&["examples", "--names"]).ok().stdout.lines().map(str::to_string).collect()
+}
