@@ -14,7 +14,7 @@ use azroute_model::*;
 use ipnet::IpNet;
 use rayon::prelude::*;
 
-use crate::Doctor;
+use crate::{Doctor, TRAFFIC_PORT, first_host};
 
 /// Codes whose findings come from traces (the static checks own the others).
 pub fn traffic_codes() -> impl Iterator<Item = FindingCode> {
@@ -63,19 +63,6 @@ impl Candidates {
 
     fn len(&self) -> usize {
         self.context_pairs() + self.others.len()
-    }
-}
-
-/// A representative host of a prefix: its fourth address (the first Azure hands out), or for
-/// very wide prefixes a documentation address inside them (0.0.0.4 would be reserved space).
-fn first_host(prefix: &IpNet) -> Option<IpAddr> {
-    match prefix {
-        IpNet::V4(n) if n.prefix_len() < 8 => {
-            let doc: IpAddr = "198.51.100.10".parse().expect("valid");
-            prefix.contains(&doc).then_some(doc)
-        }
-        IpNet::V4(n) if n.prefix_len() < 31 => Some(IpAddr::V4((u32::from(n.network()) + 4).into())),
-        _ => None,
     }
 }
 
@@ -199,7 +186,7 @@ impl Doctor<'_, '_> {
         pairs
     }
 
-    /// Traces each pair (TCP 443), in parallel.
+    /// Traces each pair (TCP to `TRAFFIC_PORT`), in parallel.
     fn trace_pairs(&self, reps: &[Rep], pairs: &[(End, End)]) -> Vec<(End, End, Option<Trace>)> {
         pairs
             .par_iter()
@@ -217,7 +204,7 @@ impl Doctor<'_, '_> {
                     destination,
                     protocol: Protocol::Tcp,
                     source_port: 50000,
-                    destination_port: 443,
+                    destination_port: TRAFFIC_PORT,
                 };
                 (from, to, self.tracer.trace(request).ok())
             })

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use azroute_doctor::{Check, DoctorReport};
+use azroute_doctor::{Check, DoctorAssumption, DoctorReport};
 use azroute_engine::{FoundBy, Severity};
 use azroute_model::Snapshot;
 use serde::Serialize;
 
-use crate::finding_text::{explanation, title};
+use crate::finding_text::{explanation, severity_rule, title};
 use crate::trace::FindingView;
 
 #[derive(Clone, Debug, Serialize)]
@@ -34,6 +34,24 @@ pub struct SummaryView {
 pub struct DoctorView {
     pub findings: Vec<FindingView>,
     pub summary: SummaryView,
+    /// What the checks assumed where the snapshot does not say.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
+}
+
+/// An assumption in words.
+fn assumption_text(snap: &Snapshot, assumption: &DoctorAssumption) -> String {
+    match assumption {
+        DoctorAssumption::PowerStateUnknown { vms } => {
+            let names: Vec<&str> = vms.iter().take(5).map(|v| snap.vms[v.index()].name.as_str()).collect();
+            let more = if vms.len() > 5 { format!(" and {} more", vms.len() - 5) } else { String::new() };
+            format!(
+                "{} NVA VM(s) have no power state in the snapshot ({}{more}): assumed running; export VMs with `az vm list -d` to check",
+                vms.len(),
+                names.join(", ")
+            )
+        }
+    }
 }
 
 pub fn view(snap: &Snapshot, report: &DoctorReport) -> DoctorView {
@@ -53,6 +71,7 @@ pub fn view(snap: &Snapshot, report: &DoctorReport) -> DoctorView {
     });
     DoctorView {
         findings,
+        assumptions: report.assumptions.iter().map(|a| assumption_text(snap, a)).collect(),
         summary: SummaryView {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
@@ -100,6 +119,9 @@ pub fn text(view: &DoctorView) -> String {
         }
         out.push('\n');
     }
+    for a in &view.assumptions {
+        out.push_str(&format!("assumed: {a}\n"));
+    }
     let s = &view.summary;
     if view.findings.is_empty() {
         out.push_str("No findings.\n");
@@ -113,11 +135,14 @@ pub fn text(view: &DoctorView) -> String {
 
 /// The long explanation of one check.
 pub fn explain(check: &Check) -> String {
+    let severity = match severity_rule(check.code) {
+        Some(rule) => format!("{}; {rule}", check.severity.as_str()),
+        None => check.severity.as_str().to_string(),
+    };
     let mut out = format!(
-        "{} ({}, default severity {})\n\n{}\n",
+        "{} ({}, default severity {severity})\n\n{}\n",
         check.code,
         title(check.code),
-        check.severity.as_str(),
         wrap(explanation(check.code), 96)
     );
     if check.found_by == FoundBy::Traffic {
