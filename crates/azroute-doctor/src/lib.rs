@@ -26,7 +26,7 @@ use azroute_model::*;
 use ipnet::IpNet;
 
 pub use catalogue::{CHECKS, Check};
-pub use traffic::{TrafficStats, traffic_codes};
+pub use traffic::{MatrixStats, TrafficStats, traffic_codes, traffic_query};
 
 /// What to run and report.
 #[derive(Clone, Debug)]
@@ -35,13 +35,25 @@ pub struct DoctorConfig {
     pub only: Option<Vec<String>>,
     /// Report findings of this severity and above.
     pub min_severity: Severity,
-    /// The most paths traffic analysis traces; beyond it an evenly spread sample is traced.
+    /// Traffic analysis is exhaustive (every cell of the reachability matrix) up to this many
+    /// cells (source subnets × destination columns); beyond it, sampled (BENCHMARKS.md).
+    pub exhaustive_cells: usize,
+    /// The most paths a sampled traffic analysis traces; beyond it an evenly spread sample is
+    /// traced.
     pub max_traces: usize,
 }
 
+/// The default of [`DoctorConfig::exhaustive_cells`]: about a 20k-NIC estate (BENCHMARKS.md).
+pub const EXHAUSTIVE_CELLS: usize = 2_500_000;
+
 impl Default for DoctorConfig {
     fn default() -> DoctorConfig {
-        DoctorConfig { only: None, min_severity: Severity::Info, max_traces: 20_000 }
+        DoctorConfig {
+            only: None,
+            min_severity: Severity::Info,
+            exhaustive_cells: EXHAUSTIVE_CELLS,
+            max_traces: 20_000,
+        }
     }
 }
 
@@ -137,7 +149,7 @@ pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
     doctor.effective_routes_require_running_vm(&mut findings);
     doctor.on_premises_overlap_checks(&mut findings);
     let traffic = if traffic_codes().any(wanted) {
-        doctor.traffic_checks(config.max_traces, &mut findings)
+        doctor.traffic_checks(config, &mut findings)
     } else {
         TrafficStats::default()
     };

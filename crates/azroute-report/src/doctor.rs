@@ -17,6 +17,20 @@ pub struct TrafficView {
     pub contexts: usize,
     pub candidate_pairs: usize,
     pub traced: usize,
+    /// `exhaustive` (every cell of the reachability matrix) or `sampled`.
+    pub method: &'static str,
+    /// The matrix an exhaustive analysis decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<MatrixView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MatrixView {
+    pub cells: usize,
+    pub source_classes: usize,
+    pub destination_classes: usize,
+    pub traces: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -82,6 +96,13 @@ pub fn view(snap: &Snapshot, report: &DoctorReport) -> DoctorView {
                 contexts: report.traffic.contexts,
                 candidate_pairs: report.traffic.candidate_pairs,
                 traced: report.traffic.traced,
+                method: if report.traffic.matrix.is_some() { "exhaustive" } else { "sampled" },
+                matrix: report.traffic.matrix.map(|m| MatrixView {
+                    cells: m.cells,
+                    source_classes: m.source_classes,
+                    destination_classes: m.destination_classes,
+                    traces: m.traces,
+                }),
             },
         },
     }
@@ -126,9 +147,19 @@ pub fn text(view: &DoctorView) -> String {
     if view.findings.is_empty() {
         out.push_str("No findings.\n");
     }
+    let traffic = match &s.traffic.matrix {
+        Some(m) => format!(
+            "traffic analysis covered every path: {} cell(s) from {} source and {} destination address class(es) ({} traces), {} problem path(s) traced",
+            m.cells, m.source_classes, m.destination_classes, m.traces, s.traffic.traced
+        ),
+        None => format!(
+            "traffic analysis traced {} of {} NVA path(s) between {} route context(s)",
+            s.traffic.traced, s.traffic.candidate_pairs, s.traffic.contexts
+        ),
+    };
     out.push_str(&format!(
-        "Summary: {} error(s), {} warning(s), {} info; {} checks; traffic analysis traced {} of {} NVA path(s) between {} route context(s)\n",
-        s.errors, s.warnings, s.infos, s.checks, s.traffic.traced, s.traffic.candidate_pairs, s.traffic.contexts
+        "Summary: {} error(s), {} warning(s), {} info; {} checks; {traffic}\n",
+        s.errors, s.warnings, s.infos, s.checks
     ));
     out
 }
@@ -146,7 +177,7 @@ pub fn explain(check: &Check) -> String {
         wrap(explanation(check.code), 96)
     );
     if check.found_by == FoundBy::Traffic {
-        out.push_str("\nFound by tracing representative traffic between every pair of route contexts whose routes involve an NVA.\n");
+        out.push_str("\nFound by tracing traffic: every path of the reachability matrix (routing only) whose traffic does not connect, from on-premises, and to the addresses user routes send to an NVA; on very large estates an announced sample of route-context pairs.\n");
     }
     out.push_str("\nAzure documentation:\n");
     for d in check.docs {

@@ -50,6 +50,7 @@ pub fn run(args: DoctorArgs) -> Result<i32, CliError> {
         only: (!args.only.is_empty()).then(|| args.only.clone()),
         min_severity: Severity::Info,
         max_traces: args.max_traces,
+        ..DoctorConfig::default()
     };
     let mut result = azroute_doctor::run(&engine, &config);
     let shown_from = severity(args.severity);

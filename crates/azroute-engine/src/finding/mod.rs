@@ -163,10 +163,13 @@ pub struct TracedPaths {
 /// One end of a path the doctor traced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathEnd {
-    /// A NIC's address standing for every subnet of its route context.
+    /// An address of a subnet: a NIC's standing for every subnet of its route context
+    /// (sampled analysis), or a reachability class's sample (exhaustive).
     Context { subnet: SubnetIdx, address: IpAddr },
     /// An address of an on-premises prefix.
     OnPremises(IpAddr),
     /// An address a user route sends to an NVA, outside every subnet of the estate.
     Routed(IpAddr),
+    /// The address standing for the Internet.
+    Internet(IpAddr),
 }

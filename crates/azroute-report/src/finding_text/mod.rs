@@ -133,6 +133,7 @@ fn path_end(snap: &Snapshot, end: &PathEnd) -> String {
         PathEnd::Context { subnet, address } => format!("`{}` ({address})", snap.subnet_label(*subnet)),
         PathEnd::OnPremises(ip) => format!("on-premises ({ip})"),
         PathEnd::Routed(ip) => format!("{ip} (routed to an NVA)"),
+        PathEnd::Internet(ip) => format!("the Internet ({ip})"),
     }
 }
 
