@@ -230,8 +230,8 @@ def public_ip(rg, name, location, address, nic_name):
     }
 
 
-def vpn_gateway(rg, name, location, vnet_name, instance_ips, asn=65515):
-    return {
+def vpn_gateway(rg, name, location, vnet_name, instance_ips, asn=65515, default_site=None):
+    gateway = {
         "activeActive": len(instance_ips) > 1,
         "bgpSettings": {
             "asn": asn,
@@ -259,6 +259,10 @@ def vpn_gateway(rg, name, location, vnet_name, instance_ips, asn=65515):
         "vpnGatewayGeneration": "Generation2",
         "vpnType": "RouteBased",
     }
+    if default_site:
+        # Where forced-tunnelled Internet traffic goes (docs/azure-routing-rules.md §6.1).
+        gateway["gatewayDefaultSite"] = {"id": net(rg, "localNetworkGateways", default_site), "resourceGroup": rg}
+    return gateway
 
 
 def local_gateway(rg, name, location, prefixes, gateway_ip, bgp_ip):
@@ -381,7 +385,7 @@ def hub_spoke():
     e.add("vnet-list.json", vnet(rg, "vnet-spoke1", loc, ["10.1.0.0/16"], [
         subnet(rg, "vnet-spoke1", "snet-workload", "10.1.1.0/24", rt="rt-spoke1", nsg="nsg-workload",
                endpoints=[("Microsoft.Storage", ["eastus"])]),
-        subnet(rg, "vnet-spoke1", "snet-endpoints", "10.1.2.0/24", pe_policies="RouteTableEnabled"),
+        subnet(rg, "vnet-spoke1", "snet-endpoints", "10.1.2.0/24", rt="rt-spoke1", pe_policies="RouteTableEnabled"),
     ], [
         peering(rg, "vnet-spoke1", "spoke1-to-hub", rg, "vnet-hub", ["10.0.0.0/16"], forwarded=True, remote_gw=True),
     ]))
@@ -391,7 +395,9 @@ def hub_spoke():
         peering(rg, "vnet-spoke2", "spoke2-to-hub", rg, "vnet-hub", ["10.0.0.0/16"], forwarded=True, remote_gw=True),
     ]))
     # On-premises traffic to spoke1 is inspected; spoke2 is forced-tunnelled to on-premises
-    # directly through the gateway in both directions.
+    # (the gateway's default site) directly through the gateway in both directions. Both spoke1
+    # subnets, the private endpoint's included, send everything outside spoke1 through the
+    # firewall, as the hub and spoke2 send spoke1's traffic: every path is symmetric.
     e.add("route-table-list.json", route_table(rg, "rt-gateway", loc, [
         ("to-spoke1-via-fw", "10.1.0.0/16", "VirtualAppliance", fw_ip),
     ], [hub_sub("GatewaySubnet")]))
@@ -403,7 +409,8 @@ def hub_spoke():
         ("default-via-fw", "0.0.0.0/0", "VirtualAppliance", fw_ip),
         ("hub-via-fw", "10.0.0.0/16", "VirtualAppliance", fw_ip),
         ("keep-spoke-local", "10.1.0.0/16", "VnetLocal"),
-    ], [net(rg, "virtualNetworks", "vnet-spoke1", "subnets", "snet-workload")], propagation_disabled=True))
+    ], [net(rg, "virtualNetworks", "vnet-spoke1", "subnets", "snet-workload"),
+        net(rg, "virtualNetworks", "vnet-spoke1", "subnets", "snet-endpoints")], propagation_disabled=True))
     e.add("route-table-list.json", route_table(rg, "rt-spoke2", loc2, [
         ("forced-tunnel", "0.0.0.0/0", "VirtualNetworkGateway"),
         ("hub-via-fw", "10.0.0.0/16", "VirtualAppliance", fw_ip),
@@ -430,7 +437,7 @@ def hub_spoke():
     e.add("public-ip-list.json", public_ip(rg, "pip-fw", loc, "20.81.110.12", "nic-fw"))
     for name, n, l in (("vm-fw", "nic-fw", loc), ("vm-shared", "nic-shared", loc), ("vm-app1", "nic-app1", loc), ("vm-app2", "nic-app2", loc2)):
         e.add("vm-list.json", vm(rg, name, l, [n]))
-    e.add("vnet-gateway-list.json", vpn_gateway(rg, "vgw-hub", loc, "vnet-hub", ["10.0.0.4", "10.0.0.5"]))
+    e.add("vnet-gateway-list.json", vpn_gateway(rg, "vgw-hub", loc, "vnet-hub", ["10.0.0.4", "10.0.0.5"], default_site="lng-onprem"))
     e.add("local-gateway-list.json", local_gateway(rg, "lng-onprem", loc, ["172.16.0.0/16"], "203.0.113.10", "172.16.255.254"))
     e.add("vpn-connection-list.json", connection(rg, "cn-hub-onprem", loc, "vgw-hub", "lng-onprem"))
     e.add("private-endpoint-list.json", private_endpoint(rg, "pe-stappdata", loc, "vnet-spoke1", "snet-endpoints", "10.1.2.4", "stappdata", "blob"))

@@ -16,15 +16,17 @@ mod checks;
 mod traffic;
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::net::IpAddr;
+use std::sync::Mutex;
 
-use azroute_engine::RouteEngine;
-use azroute_engine::Tracer;
 use azroute_engine::{Finding, FindingCode, ResourceRef, Severity};
+use azroute_engine::{RouteEngine, SecurityEngine, Tracer};
 use azroute_model::*;
+use ipnet::IpNet;
 
 pub use catalogue::{CHECKS, Check};
-pub use traffic::{TrafficStats, traffic_codes};
+pub use traffic::{MatrixStats, TrafficStats, traffic_codes, traffic_query};
 
 /// What to run and report.
 #[derive(Clone, Debug)]
@@ -33,22 +35,44 @@ pub struct DoctorConfig {
     pub only: Option<Vec<String>>,
     /// Report findings of this severity and above.
     pub min_severity: Severity,
-    /// The most paths traffic analysis traces; beyond it an evenly spread sample is traced.
+    /// Traffic analysis is exhaustive (every cell of the reachability matrix) up to this many
+    /// cells (source subnets × destination columns); beyond it, sampled (BENCHMARKS.md).
+    pub exhaustive_cells: usize,
+    /// The most paths a sampled traffic analysis traces; beyond it an evenly spread sample is
+    /// traced.
     pub max_traces: usize,
 }
 
+/// The default of [`DoctorConfig::exhaustive_cells`]: about a 20k-NIC estate (BENCHMARKS.md).
+pub const EXHAUSTIVE_CELLS: usize = 2_500_000;
+
 impl Default for DoctorConfig {
     fn default() -> DoctorConfig {
-        DoctorConfig { only: None, min_severity: Severity::Info, max_traces: 20_000 }
+        DoctorConfig {
+            only: None,
+            min_severity: Severity::Info,
+            exhaustive_cells: EXHAUSTIVE_CELLS,
+            max_traces: 20_000,
+        }
     }
 }
 
 /// Everything the doctor found.
 #[derive(Clone, Debug)]
 pub struct DoctorReport {
-    /// Most severe first, then by code and resources.
+    /// Most severe first, then by code and resources; one per code and root cause.
     pub findings: Vec<Finding>,
     pub traffic: TrafficStats,
+    /// What the checks assumed where the snapshot could not say.
+    pub assumptions: Vec<DoctorAssumption>,
+}
+
+/// Something the doctor assumed because the snapshot does not say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DoctorAssumption {
+    /// These VMs, NVAs that user routes send traffic to, have no power state in the export
+    /// (`az vm list` without `-d`): `NvaNotRunning` assumed them running.
+    PowerStateUnknown { vms: Vec<VmIdx> },
 }
 
 impl DoctorReport {
@@ -57,12 +81,32 @@ impl DoctorReport {
     }
 }
 
+/// The destination port of the flows traffic analysis and the NSG checks of forwarded traffic
+/// stand for (TCP, from port 50000).
+pub(crate) const TRAFFIC_PORT: u16 = 443;
+
+/// A representative host of a prefix: its fourth address (the first Azure hands out), or for
+/// very wide prefixes a documentation address inside them (0.0.0.4 would be reserved space).
+pub(crate) fn first_host(prefix: &IpNet) -> Option<IpAddr> {
+    match prefix {
+        IpNet::V4(n) if n.prefix_len() < 8 => {
+            let doc: IpAddr = "198.51.100.10".parse().expect("valid");
+            prefix.contains(&doc).then_some(doc)
+        }
+        IpNet::V4(n) if n.prefix_len() < 31 => Some(IpAddr::V4((u32::from(n.network()) + 4).into())),
+        _ => None,
+    }
+}
+
 /// The state the checks share.
 pub(crate) struct Doctor<'e, 's> {
     pub snap: &'s Snapshot,
     pub routes: &'e RouteEngine<'s>,
     pub tracer: Tracer<'e, 's>,
+    pub security: SecurityEngine<'e, 's>,
     pub nics_by_subnet: Vec<Vec<NicIdx>>,
+    /// NVA VMs without a power state, which the checks assumed running.
+    pub power_state_unknown: Mutex<BTreeSet<VmIdx>>,
 }
 
 /// Runs every check on an estate.
@@ -77,7 +121,14 @@ pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
             nics_by_subnet[s.index()].push(NicIdx(i as u32));
         }
     }
-    let doctor = Doctor { snap, routes, tracer, nics_by_subnet };
+    let doctor = Doctor {
+        snap,
+        routes,
+        tracer,
+        security: SecurityEngine::new(routes),
+        nics_by_subnet,
+        power_state_unknown: Mutex::new(BTreeSet::new()),
+    };
     let wanted = |code: FindingCode| {
         config.only.as_ref().is_none_or(|list| list.iter().any(|c| c.eq_ignore_ascii_case(code.as_str())))
     };
@@ -98,27 +149,52 @@ pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
     doctor.effective_routes_require_running_vm(&mut findings);
     doctor.on_premises_overlap_checks(&mut findings);
     let traffic = if traffic_codes().any(wanted) {
-        doctor.traffic_checks(config.max_traces, &mut findings)
+        doctor.traffic_checks(config, &mut findings)
     } else {
         TrafficStats::default()
     };
     findings.retain(|f| {
         f.severity >= config.min_severity && (wanted(f.code) || f.code == FindingCode::TrafficAnalysisSampled)
     });
-    let findings = without_repeats(findings);
-    DoctorReport { findings: in_report_order(snap, findings), traffic }
+    let findings = grouped_by_cause(findings);
+    let mut assumptions = Vec::new();
+    let unknown = doctor.power_state_unknown.into_inner().unwrap_or_default();
+    if !unknown.is_empty() && wanted(FindingCode::NvaNotRunning) {
+        assumptions.push(DoctorAssumption::PowerStateUnknown { vms: unknown.into_iter().collect() });
+    }
+    DoctorReport { findings: in_report_order(snap, findings), traffic, assumptions }
 }
 
-/// The findings, each once: the same problem can be proven from several subnets or paths.
-fn without_repeats(findings: Vec<Finding>) -> Vec<Finding> {
+/// One finding per code, severity and root cause (a finding's first resource): the same
+/// problem proven from several subnets or paths is reported once, and problems with one cause
+/// (one route table's default route widening the tag of many subnets, one hub behind many
+/// non-transitive pairs) are reported as one finding that keeps the others' evidence and lists
+/// their resources.
+fn grouped_by_cause(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut by_resources: HashMap<(FindingCode, Vec<ResourceRef>), Vec<usize>> = HashMap::new();
+    let mut by_cause: HashMap<(FindingCode, Severity, Option<ResourceRef>), usize> = HashMap::new();
     for f in findings {
-        let same = by_resources.entry((f.code, f.resources.clone())).or_default();
-        if !same.iter().any(|&i| out[i] == f) {
-            same.push(out.len());
+        let key = (f.code, f.severity, f.resources.first().copied());
+        let Some(&i) = by_cause.get(&key) else {
+            by_cause.insert(key, out.len());
             out.push(f);
+            continue;
+        };
+        let group = &mut out[i];
+        if let (Some(paths), Some(more)) = (group.traced.as_mut(), f.traced) {
+            paths.count += more.count;
+            let room = 3usize.saturating_sub(paths.examples.len());
+            paths.examples.extend(more.examples.into_iter().take(room));
         }
+        if group.evidence == f.evidence || group.grouped.contains(&f.evidence) {
+            continue;
+        }
+        for r in f.resources {
+            if !group.resources.contains(&r) {
+                group.resources.push(r);
+            }
+        }
+        group.grouped.push(f.evidence);
     }
     out
 }

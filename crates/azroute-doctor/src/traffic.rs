@@ -1,6 +1,14 @@
-//! Findings that need traffic (asymmetry, loops, forwarded traffic refused, black holes): the
-//! trace engine run over a representative address of every pair of route contexts (and
-//! on-premises ranges) whose routes involve an NVA, rather than ad-hoc pattern matching.
+//! Findings that need traffic (asymmetry, loops, forwarded traffic refused, black holes), from
+//! the trace engine rather than ad-hoc pattern matching.
+//!
+//! Exhaustive by default: the reachability matrix (`azroute reach`, routing only) decides every
+//! subnet pair, on-premises prefix and the Internet over its address classes, and every part of
+//! a cell whose traffic does not connect, or whose trace raised a traffic code, is traced again
+//! for its findings; on-premises sources and the addresses user routes send to an NVA outside
+//! the estate are traced from one NIC per route context. One engine, one answer: a cell `reach`
+//! calls `Asymmetric` is a path the doctor reports. Above `DoctorConfig::exhaustive_cells` cells
+//! (BENCHMARKS.md says why) the doctor falls back to an evenly spread sample of route-context
+//! pairs whose routes involve an NVA, and says so (`TrafficAnalysisSampled`).
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -14,7 +22,7 @@ use azroute_model::*;
 use ipnet::IpNet;
 use rayon::prelude::*;
 
-use crate::Doctor;
+use crate::{Doctor, DoctorConfig, TRAFFIC_PORT, first_host};
 
 /// Codes whose findings come from traces (the static checks own the others).
 pub fn traffic_codes() -> impl Iterator<Item = FindingCode> {
@@ -26,10 +34,30 @@ pub fn traffic_codes() -> impl Iterator<Item = FindingCode> {
 pub struct TrafficStats {
     /// Distinct route contexts with a NIC to stand for them.
     pub contexts: usize,
-    /// Context pairs (and on-premises pairs) whose routes involve an NVA.
+    /// Paths that needed a trace: every problem part of the matrix and the extra pairs
+    /// (exhaustive), or the context pairs involving an NVA (sampled).
     pub candidate_pairs: usize,
-    /// Pairs actually traced.
+    /// Pairs actually traced for findings.
     pub traced: usize,
+    /// The reachability matrix behind an exhaustive analysis; `None` when sampled.
+    pub matrix: Option<MatrixStats>,
+}
+
+/// The matrix an exhaustive analysis decided.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MatrixStats {
+    pub cells: usize,
+    pub source_classes: usize,
+    pub destination_classes: usize,
+    /// Class pairs traced by the matrix.
+    pub traces: usize,
+}
+
+/// The question traffic analysis asks the reachability engine: every subnet of the default
+/// scope both ways, on-premises prefixes and the Internet, TCP from port 50000 to
+/// `TRAFFIC_PORT`, routing only (NSG problems are checked rule by rule, on their own).
+pub fn traffic_query(snap: &Snapshot) -> ReachQuery {
+    ReachQuery { evaluate_nsgs: false, ..ReachQuery::every_subnet(snap, TRAFFIC_PORT) }
 }
 
 /// A stand-in for every subnet of one route context: a NIC and its address.
@@ -66,19 +94,6 @@ impl Candidates {
     }
 }
 
-/// A representative host of a prefix: its fourth address (the first Azure hands out), or for
-/// very wide prefixes a documentation address inside them (0.0.0.4 would be reserved space).
-fn first_host(prefix: &IpNet) -> Option<IpAddr> {
-    match prefix {
-        IpNet::V4(n) if n.prefix_len() < 8 => {
-            let doc: IpAddr = "198.51.100.10".parse().expect("valid");
-            prefix.contains(&doc).then_some(doc)
-        }
-        IpNet::V4(n) if n.prefix_len() < 31 => Some(IpAddr::V4((u32::from(n.network()) + 4).into())),
-        _ => None,
-    }
-}
-
 /// Whether the route a table selects for an address goes to an NVA.
 fn to_appliance(table: &EffectiveRouteTable, ip: IpAddr) -> bool {
     table.fib.lookup(ip).is_some_and(|e| table.routes[e.route as usize].next_hop_type == NextHopType::VirtualAppliance)
@@ -94,19 +109,57 @@ fn row(reps: &[Rep], a: usize) -> impl Iterator<Item = (End, End)> + '_ {
 }
 
 impl Doctor<'_, '_> {
-    /// Traces representative pairs whose routes involve an NVA and reports the problems of the
-    /// traffic codes, each once with the paths it was seen on.
-    pub(crate) fn traffic_checks(&self, max_traces: usize, out: &mut Vec<Finding>) -> TrafficStats {
+    /// Traffic analysis, exhaustive up to `exhaustive_cells` matrix cells, else sampled: the
+    /// problems of the traffic codes, each once with the paths it was seen on.
+    pub(crate) fn traffic_checks(&self, config: &DoctorConfig, out: &mut Vec<Finding>) -> TrafficStats {
         let reps = self.representatives();
-        let candidates = self.candidates(&reps);
-        let pairs = sample(&reps, &candidates, max_traces);
-        let traces = self.trace_pairs(&reps, &pairs);
-        out.extend(aggregate(&reps, &traces));
+        let query = traffic_query(self.snap);
+        // Subnet columns, plus on-premises prefixes and the Internet.
+        let columns = query.destinations.len() + self.routes.topology().gateway_prefixes.len() + 1;
+        if query.sources.len().saturating_mul(columns) <= config.exhaustive_cells {
+            self.exhaustive_traffic(&reps, &query, out)
+        } else {
+            self.sampled_traffic(&reps, config.max_traces, out)
+        }
+    }
+
+    /// Every problem path of the reachability matrix, traced again for its findings, and the
+    /// pairs the matrix does not hold (from on-premises, to addresses routed to an NVA).
+    fn exhaustive_traffic(&self, reps: &[Rep], query: &ReachQuery, out: &mut Vec<Finding>) -> TrafficStats {
+        let matrix = reach(self.routes, query);
+        let tracer = reach_tracer(self.routes, query);
+        let problems = problem_paths(&tracer, &matrix);
+        let mut traces: Vec<(PathEnd, PathEnd, Option<Trace>)> = problems
+            .par_iter()
+            .map(|&(from, source, to)| (from, to, tracer.trace(request(source, end_address(to))).ok()))
+            .collect();
+        let mut extra = self.routed_pairs(reps);
+        extra.extend(self.on_premises_pairs(reps).into_iter().filter(|(from, _)| matches!(from, End::OnPremises(_))));
+        traces.extend(self.trace_pairs(reps, &extra));
+        out.extend(aggregate(&traces));
+        let s = matrix.stats;
+        let matrix = MatrixStats {
+            cells: s.cells,
+            source_classes: s.source_classes,
+            destination_classes: s.destination_classes,
+            traces: s.traces,
+        };
+        let traced = traces.len();
+        TrafficStats { contexts: reps.len(), candidate_pairs: traced, traced, matrix: Some(matrix) }
+    }
+
+    /// Representative pairs whose routes involve an NVA, an evenly spread sample of them when
+    /// there are more than `max_traces`.
+    fn sampled_traffic(&self, reps: &[Rep], max_traces: usize, out: &mut Vec<Finding>) -> TrafficStats {
+        let candidates = self.candidates(reps);
+        let pairs = sample(reps, &candidates, max_traces);
+        let traces = self.trace_pairs(reps, &pairs);
+        out.extend(aggregate(&traces));
         let (traced, candidate_pairs) = (pairs.len(), candidates.len());
         if traced < candidate_pairs {
             out.push(Finding::new(TrafficAnalysisSampled { traced, candidates: candidate_pairs }));
         }
-        TrafficStats { contexts: reps.len(), candidate_pairs, traced }
+        TrafficStats { contexts: reps.len(), candidate_pairs, traced, matrix: None }
     }
 
     /// One NIC for every distinct route context.
@@ -199,8 +252,13 @@ impl Doctor<'_, '_> {
         pairs
     }
 
-    /// Traces each pair (TCP 443), in parallel.
-    fn trace_pairs(&self, reps: &[Rep], pairs: &[(End, End)]) -> Vec<(End, End, Option<Trace>)> {
+    /// Traces each pair (TCP to `TRAFFIC_PORT`), in parallel.
+    fn trace_pairs(&self, reps: &[Rep], pairs: &[(End, End)]) -> Vec<(PathEnd, PathEnd, Option<Trace>)> {
+        let end = |e: End| match e {
+            End::Context(i) => PathEnd::Context { subnet: reps[i].subnet, address: reps[i].ip },
+            End::OnPremises(ip) => PathEnd::OnPremises(ip),
+            End::Routed(ip) => PathEnd::Routed(ip),
+        };
         pairs
             .par_iter()
             .map(|&(from, to)| {
@@ -208,21 +266,54 @@ impl Doctor<'_, '_> {
                     End::Context(a) => TraceSource::Nic { nic: reps[a].nic, ip: reps[a].ip },
                     End::OnPremises(ip) | End::Routed(ip) => TraceSource::External(ip),
                 };
-                let destination = match to {
-                    End::Context(b) => reps[b].ip,
-                    End::OnPremises(ip) | End::Routed(ip) => ip,
-                };
-                let request = TraceRequest {
-                    source,
-                    destination,
-                    protocol: Protocol::Tcp,
-                    source_port: 50000,
-                    destination_port: 443,
-                };
-                (from, to, self.tracer.trace(request).ok())
+                let trace = self.tracer.trace(request(source, end_address(end(to)))).ok();
+                (end(from), end(to), trace)
             })
             .collect()
     }
+}
+
+/// A traced request of the analysed flow.
+fn request(source: TraceSource, destination: IpAddr) -> TraceRequest {
+    TraceRequest { source, destination, protocol: Protocol::Tcp, source_port: 50000, destination_port: TRAFFIC_PORT }
+}
+
+fn end_address(end: PathEnd) -> IpAddr {
+    match end {
+        PathEnd::Context { address, .. } => address,
+        PathEnd::OnPremises(ip) | PathEnd::Routed(ip) | PathEnd::Internet(ip) => ip,
+    }
+}
+
+/// One sample path of every part of a cell whose traffic does not connect or whose trace raised
+/// a traffic code: where it starts (a NIC of the row's subnet holding the sample address, else
+/// a host there) and where it ends.
+fn problem_paths(tracer: &Tracer<'_, '_>, matrix: &ReachMatrix) -> Vec<(PathEnd, TraceSource, PathEnd)> {
+    let traffic: Vec<&'static str> = traffic_codes().map(FindingCode::as_str).collect();
+    let needs_trace = |o: &PairOutcome| !o.reach.connects() || o.codes.iter().any(|c| traffic.contains(c));
+    let mut paths = Vec::new();
+    for (r, &row) in matrix.rows.iter().enumerate() {
+        for (c, column) in matrix.columns.iter().enumerate() {
+            for part in matrix.cell_outcomes(matrix.cell(r, c)) {
+                if !needs_trace(matrix.outcome(part)) {
+                    continue;
+                }
+                let ip = part.sample_source;
+                let nic = tracer.nic_owning(ip).filter(|n| tracer.routes.nic_subnet(*n).ok() == Some(row));
+                let source = match nic {
+                    Some(nic) => TraceSource::Nic { nic, ip },
+                    None => TraceSource::Host { subnet: row, ip },
+                };
+                let to = match column {
+                    Column::Subnet(d) => PathEnd::Context { subnet: *d, address: part.sample_destination },
+                    Column::OnPremises { .. } => PathEnd::OnPremises(part.sample_destination),
+                    Column::Internet(_) => PathEnd::Internet(part.sample_destination),
+                };
+                paths.push((PathEnd::Context { subnet: row, address: ip }, source, to));
+            }
+        }
+    }
+    paths
 }
 
 /// A deterministic, evenly spread sample when there are more pairs than the budget: the pairs
@@ -258,12 +349,7 @@ fn sample(reps: &[Rep], candidates: &Candidates, max_traces: usize) -> Vec<(End,
 
 /// Identical problems (same code, same resources) seen on several paths, reported once with
 /// the number of paths and up to three examples, in the order first seen.
-fn aggregate(reps: &[Rep], traces: &[(End, End, Option<Trace>)]) -> Vec<Finding> {
-    let end = |e: End| match e {
-        End::Context(i) => PathEnd::Context { subnet: reps[i].subnet, address: reps[i].ip },
-        End::OnPremises(ip) => PathEnd::OnPremises(ip),
-        End::Routed(ip) => PathEnd::Routed(ip),
-    };
+fn aggregate(traces: &[(PathEnd, PathEnd, Option<Trace>)]) -> Vec<Finding> {
     let traffic: Vec<FindingCode> = traffic_codes().collect();
     let mut grouped: HashMap<(FindingCode, Vec<ResourceRef>), usize> = HashMap::new();
     let mut out: Vec<Finding> = Vec::new();
@@ -272,7 +358,7 @@ fn aggregate(reps: &[Rep], traces: &[(End, End, Option<Trace>)]) -> Vec<Finding>
         for f in trace.findings.iter().filter(|f| traffic.contains(&f.code)) {
             let mut resources = f.resources.clone();
             resources.sort();
-            let example = (end(*from), end(*to));
+            let example = (*from, *to);
             match grouped.get(&(f.code, resources.clone())) {
                 Some(&i) => {
                     let paths = out[i].traced.as_mut().expect("aggregated findings carry their paths");

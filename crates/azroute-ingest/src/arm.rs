@@ -479,6 +479,12 @@ impl Pending {
             learned_routes: Vec::new(),
             learned_routes_supplied: false,
             provisioning_state: s(&dto.provisioning_state),
+            default_site: dto
+                .gateway_default_site
+                .as_ref()
+                .map(|r| s(&r.id))
+                .filter(|id| !id.is_empty())
+                .map(ArmId::new),
             origin: self.origin(path),
         };
         self.gateways.push(gw);

@@ -247,6 +247,7 @@ impl SameContent for VnetGateway {
             learned_routes,
             learned_routes_supplied,
             provisioning_state,
+            default_site,
             origin: _,
         } = self;
         *id == other.id
@@ -263,6 +264,7 @@ impl SameContent for VnetGateway {
             && *learned_routes == other.learned_routes
             && *learned_routes_supplied == other.learned_routes_supplied
             && same_text(provisioning_state, &other.provisioning_state)
+            && *default_site == other.default_site
     }
 }
 

@@ -48,6 +48,9 @@ pub struct VnetGateway {
     /// Whether a learned-routes file was supplied for this gateway.
     pub learned_routes_supplied: bool,
     pub provisioning_state: String,
+    /// `gatewayDefaultSite`: the local network gateway forced-tunnelled Internet traffic goes
+    /// to (§6.1), when set.
+    pub default_site: Option<ArmId>,
     pub origin: Origin,
 }
 

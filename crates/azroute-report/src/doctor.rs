@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use azroute_doctor::{Check, DoctorReport};
+use azroute_doctor::{Check, DoctorAssumption, DoctorReport};
 use azroute_engine::{FoundBy, Severity};
 use azroute_model::Snapshot;
 use serde::Serialize;
 
-use crate::finding_text::{explanation, title};
+use crate::finding_text::{explanation, severity_rule, title};
 use crate::trace::FindingView;
 
 #[derive(Clone, Debug, Serialize)]
@@ -17,6 +17,20 @@ pub struct TrafficView {
     pub contexts: usize,
     pub candidate_pairs: usize,
     pub traced: usize,
+    /// `exhaustive` (every cell of the reachability matrix) or `sampled`.
+    pub method: &'static str,
+    /// The matrix an exhaustive analysis decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<MatrixView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MatrixView {
+    pub cells: usize,
+    pub source_classes: usize,
+    pub destination_classes: usize,
+    pub traces: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -34,6 +48,24 @@ pub struct SummaryView {
 pub struct DoctorView {
     pub findings: Vec<FindingView>,
     pub summary: SummaryView,
+    /// What the checks assumed where the snapshot does not say.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
+}
+
+/// An assumption in words.
+fn assumption_text(snap: &Snapshot, assumption: &DoctorAssumption) -> String {
+    match assumption {
+        DoctorAssumption::PowerStateUnknown { vms } => {
+            let names: Vec<&str> = vms.iter().take(5).map(|v| snap.vms[v.index()].name.as_str()).collect();
+            let more = if vms.len() > 5 { format!(" and {} more", vms.len() - 5) } else { String::new() };
+            format!(
+                "{} NVA VM(s) have no power state in the snapshot ({}{more}): assumed running; export VMs with `az vm list -d` to check",
+                vms.len(),
+                names.join(", ")
+            )
+        }
+    }
 }
 
 pub fn view(snap: &Snapshot, report: &DoctorReport) -> DoctorView {
@@ -53,6 +85,7 @@ pub fn view(snap: &Snapshot, report: &DoctorReport) -> DoctorView {
     });
     DoctorView {
         findings,
+        assumptions: report.assumptions.iter().map(|a| assumption_text(snap, a)).collect(),
         summary: SummaryView {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
@@ -63,6 +96,13 @@ pub fn view(snap: &Snapshot, report: &DoctorReport) -> DoctorView {
                 contexts: report.traffic.contexts,
                 candidate_pairs: report.traffic.candidate_pairs,
                 traced: report.traffic.traced,
+                method: if report.traffic.matrix.is_some() { "exhaustive" } else { "sampled" },
+                matrix: report.traffic.matrix.map(|m| MatrixView {
+                    cells: m.cells,
+                    source_classes: m.source_classes,
+                    destination_classes: m.destination_classes,
+                    traces: m.traces,
+                }),
             },
         },
     }
@@ -100,28 +140,44 @@ pub fn text(view: &DoctorView) -> String {
         }
         out.push('\n');
     }
+    for a in &view.assumptions {
+        out.push_str(&format!("assumed: {a}\n"));
+    }
     let s = &view.summary;
     if view.findings.is_empty() {
         out.push_str("No findings.\n");
     }
+    let traffic = match &s.traffic.matrix {
+        Some(m) => format!(
+            "traffic analysis covered every path: {} cell(s) from {} source and {} destination address class(es) ({} traces), {} problem path(s) traced",
+            m.cells, m.source_classes, m.destination_classes, m.traces, s.traffic.traced
+        ),
+        None => format!(
+            "traffic analysis traced {} of {} NVA path(s) between {} route context(s)",
+            s.traffic.traced, s.traffic.candidate_pairs, s.traffic.contexts
+        ),
+    };
     out.push_str(&format!(
-        "Summary: {} error(s), {} warning(s), {} info; {} checks; traffic analysis traced {} of {} NVA path(s) between {} route context(s)\n",
-        s.errors, s.warnings, s.infos, s.checks, s.traffic.traced, s.traffic.candidate_pairs, s.traffic.contexts
+        "Summary: {} error(s), {} warning(s), {} info; {} checks; {traffic}\n",
+        s.errors, s.warnings, s.infos, s.checks
     ));
     out
 }
 
 /// The long explanation of one check.
 pub fn explain(check: &Check) -> String {
+    let severity = match severity_rule(check.code) {
+        Some(rule) => format!("{}; {rule}", check.severity.as_str()),
+        None => check.severity.as_str().to_string(),
+    };
     let mut out = format!(
-        "{} ({}, default severity {})\n\n{}\n",
+        "{} ({}, default severity {severity})\n\n{}\n",
         check.code,
         title(check.code),
-        check.severity.as_str(),
         wrap(explanation(check.code), 96)
     );
     if check.found_by == FoundBy::Traffic {
-        out.push_str("\nFound by tracing representative traffic between every pair of route contexts whose routes involve an NVA.\n");
+        out.push_str("\nFound by tracing traffic: every path of the reachability matrix (routing only) whose traffic does not connect, from on-premises, and to the addresses user routes send to an NVA; on very large estates an announced sample of route-context pairs.\n");
     }
     out.push_str("\nAzure documentation:\n");
     for d in check.docs {

@@ -2,7 +2,7 @@
 //! check's row gives its default severity and title, so the README's lists stay complete.
 
 use azroute_engine::{CHECKS, FindingCode};
-use azroute_report::finding_text::title;
+use azroute_report::finding_text::{severity_rule, title};
 
 const README: &str = include_str!("../../../README.md");
 
@@ -13,11 +13,31 @@ fn readme_names_every_finding_code() {
     }
 }
 
+const RULES: &str = include_str!("../../../docs/azure-routing-rules.md");
+
+/// A check's severity as the README and the rules reference give it: the catalogue's default,
+/// and when its evidence makes it another.
+fn severity_cell(check: &azroute_engine::CodeInfo) -> String {
+    match severity_rule(check.code) {
+        Some(rule) => format!("{}; {rule}", check.severity),
+        None => check.severity.to_string(),
+    }
+}
+
 #[test]
 fn readme_doctor_table_matches_the_catalogue() {
     for check in CHECKS {
-        let row = format!("| `{}` | {} | {} |", check.code, check.severity, title(check.code));
+        let row = format!("| `{}` | {} | {} |", check.code, severity_cell(check), title(check.code));
         assert!(README.contains(&row), "README.md has no row `{row}`");
+    }
+}
+
+/// §12.1 of the rules reference gives each check the catalogue's severity.
+#[test]
+fn rules_reference_severities_match_the_catalogue() {
+    for check in CHECKS {
+        let cell = format!("| `{}` | {} |", check.code, severity_cell(check));
+        assert!(RULES.contains(&cell), "docs/azure-routing-rules.md §12.1 has no row starting `{cell}`");
     }
 }
 

@@ -1,6 +1,6 @@
 //! Every doctor check, both ways: an estate that triggers it and one that does not.
 
-use azroute_doctor::{DoctorConfig, run};
+use azroute_doctor::{DoctorAssumption, DoctorConfig, DoctorReport, run};
 use azroute_engine::{RouteEngine, Severity};
 use azroute_model::*;
 use azroute_testkit::*;
@@ -11,6 +11,20 @@ fn doctor(e: &Estate) -> Vec<(&'static str, Severity)> {
     let snapshot = e.load(Dialect::AzCli);
     let engine = RouteEngine::new(&snapshot, ModelOptions::default());
     run(&engine, &DoctorConfig::default()).findings.iter().map(|f| (f.code.as_str(), f.severity)).collect()
+}
+
+/// The doctor's whole report for an estate (az CLI dialect), with the snapshot it read.
+fn report(e: &Estate) -> (Snapshot, DoctorReport) {
+    let snapshot = e.load(Dialect::AzCli);
+    let report = {
+        let engine = RouteEngine::new(&snapshot, ModelOptions::default());
+        run(&engine, &DoctorConfig::default())
+    };
+    (snapshot, report)
+}
+
+fn count(e: &Estate, code: &str) -> usize {
+    doctor(e).iter().filter(|(c, _)| *c == code).count()
 }
 
 fn has(e: &Estate, code: &str) -> bool {
@@ -49,6 +63,70 @@ fn udr_next_hop_without_ip_forwarding() {
     assert!(!has(&with_default_route(base(true)), "UdrNextHopNoForwarding"));
 }
 
+/// A stopped or deallocated NVA forwards nothing (§3.3, §11.1); without a power state in the
+/// export the check assumes the VM runs, and the report says so.
+#[test]
+fn nva_not_running() {
+    let with_state = |state: Option<&str>| {
+        let mut e = with_default_route(base(true));
+        if let Some(state) = state {
+            e.resource_property("Microsoft.Compute/virtualMachines", "nva-vm", "powerState", json!(state));
+        }
+        e
+    };
+    for stopped in ["VM deallocated", "VM stopped"] {
+        assert_eq!(severity(&with_state(Some(stopped)), "NvaNotRunning"), Some(Severity::Error), "{stopped}");
+    }
+    assert!(!has(&with_state(Some("VM running")), "NvaNotRunning"));
+    let (_, running) = report(&with_state(Some("VM running")));
+    assert!(running.assumptions.is_empty(), "{:?}", running.assumptions);
+    let unknown = with_state(None);
+    assert!(!has(&unknown, "NvaNotRunning"));
+    let (snapshot, unknown) = report(&unknown);
+    let [DoctorAssumption::PowerStateUnknown { vms }] = unknown.assumptions.as_slice() else {
+        panic!("{:?}", unknown.assumptions)
+    };
+    assert_eq!(vms.iter().map(|v| snapshot.vms[v.index()].name.as_str()).collect::<Vec<_>>(), ["nva-vm"]);
+}
+
+/// NSGs apply to the packets an NVA forwards (§9.3): the NVA subnet's NSG with only the default
+/// rules denies the app subnet's Internet-bound traffic (DenyAllInBound: the destination is
+/// outside VirtualNetwork); a rule allowing the app subnet fixes it.
+#[test]
+fn nsg_blocks_forwarded_traffic() {
+    let with_nsg = |rules: &[serde_json::Value]| {
+        let mut e = with_default_route(base(true));
+        e.nsg("nsg-nva", rules).subnet_nsg("v", "nva", "nsg-nva");
+        e
+    };
+    let blocked = with_nsg(&[]);
+    assert_eq!(severity(&blocked, "NsgBlocksForwardedTraffic"), Some(Severity::Error));
+    let (snapshot, found) = report(&blocked);
+    let finding = found.findings.iter().find(|f| f.code.as_str() == "NsgBlocksForwardedTraffic").expect("found");
+    let azroute_engine::Evidence::NsgBlocksForwardedTraffic(e) = &finding.evidence else { panic!() };
+    assert_eq!(&*e.rule, "defaultSecurityRules/DenyAllInBound");
+    assert_eq!(e.direction, Direction::Inbound);
+    assert_eq!(snapshot.subnet_label(e.subnet), "v/app");
+    let allowed = with_nsg(&[rule("allow-app", 100, "Inbound", "Allow", "*", "10.0.1.0/24", "*", "*")]);
+    assert!(!has(&allowed, "NsgBlocksForwardedTraffic"));
+    // Without an NSG on the NVA nothing is denied.
+    assert!(!has(&with_default_route(base(true)), "NsgBlocksForwardedTraffic"));
+}
+
+/// A route table and the subnets it serves must share region and subscription (T35).
+#[test]
+fn route_table_region_mismatch() {
+    let build = |region: &str| {
+        let mut e = Estate::new();
+        e.vnet("v", region, &["10.0.0.0/16"]).subnet("v", "app", "10.0.1.0/24").nic("app", "v", "app", "10.0.1.4");
+        // The test kit's route tables are in eastus.
+        e.route_table("rt", &[("r", "10.9.0.0/16", "None", None)]).associate("v", "app", "rt");
+        e
+    };
+    assert_eq!(severity(&build("westeurope"), "RouteTableRegionMismatch"), Some(Severity::Error));
+    assert!(!has(&build("eastus"), "RouteTableRegionMismatch"));
+}
+
 #[test]
 fn next_hop_unreachable() {
     let mut e = base(true);
@@ -63,6 +141,37 @@ fn next_hop_unreachable() {
     assert!(has(&e, "NextHopUnreachable"));
     e.peer_simple("v", "other");
     assert!(!has(&e, "NextHopUnreachable"));
+}
+
+/// Forced tunnelling to a VPN gateway needs a default site or a BGP-learned 0.0.0.0/0 (§6.1).
+#[test]
+fn forced_tunnel_without_default_site() {
+    let build = |learned: &[(&str, &str, &str)], default_site: bool| {
+        let mut e = base(true);
+        e.subnet("v", "GatewaySubnet", "10.0.0.0/27").gateway("gw", "v", "Vpn", &["10.0.0.4"]);
+        e.learned("gw", learned);
+        if default_site {
+            let site = json!({"id": id("localNetworkGateways", "onprem")});
+            e.resource_property("Microsoft.Network/virtualNetworkGateways", "gw", "gatewayDefaultSite", site);
+        }
+        e.route_table("rt", &[("tunnel", "0.0.0.0/0", "VirtualNetworkGateway", None)]).associate("v", "app", "rt");
+        e
+    };
+    let onprem = [("172.16.0.0/16", "EBgp", "172.16.0.1")];
+    assert_eq!(severity(&build(&onprem, false), "ForcedTunnelNoDefaultSite"), Some(Severity::Error));
+    assert!(!has(&build(&onprem, true), "ForcedTunnelNoDefaultSite"));
+    assert!(!has(&build(&[("0.0.0.0/0", "EBgp", "172.16.0.1")], false), "ForcedTunnelNoDefaultSite"));
+    // A route for a narrower prefix is not forced tunnelling.
+    let mut narrow = base(true);
+    narrow.subnet("v", "GatewaySubnet", "10.0.0.0/27").gateway("gw", "v", "Vpn", &["10.0.0.4"]);
+    narrow.learned("gw", &onprem);
+    narrow.route_table("rt", &[("r", "172.16.0.0/12", "VirtualNetworkGateway", None)]).associate("v", "app", "rt");
+    assert!(!has(&narrow, "ForcedTunnelNoDefaultSite"));
+    // BGP on and no learned routes exported: the snapshot cannot tell, so nothing is claimed.
+    let mut unknown = base(true);
+    unknown.subnet("v", "GatewaySubnet", "10.0.0.0/27").gateway("gw", "v", "Vpn", &["10.0.0.4"]);
+    unknown.route_table("rt", &[("t", "0.0.0.0/0", "VirtualNetworkGateway", None)]).associate("v", "app", "rt");
+    assert!(!has(&unknown, "ForcedTunnelNoDefaultSite"));
 }
 
 #[test]
@@ -199,6 +308,20 @@ fn private_endpoint_bypasses_firewall() {
         &[("d", "0.0.0.0/0", "VirtualAppliance", fw), ("pe", "10.5.0.0/16", "VirtualAppliance", fw)],
     );
     assert!(!has(&fixed, "PrivateEndpointBypassesFirewall"));
+}
+
+/// An endpoint in the source's own VNet bypasses nothing: VnetLocal already wins over
+/// 0.0.0.0/0 there. Contexts that share the firewall route's table report an endpoint once.
+#[test]
+fn private_endpoint_in_the_own_vnet_bypasses_nothing() {
+    let mut e = with_default_route(base(true));
+    e.subnet("v", "pe", "10.0.4.0/24").private_endpoint("pe-local", "v", "pe", "10.0.4.12");
+    assert!(!has(&e, "PrivateEndpointBypassesFirewall"));
+    // Two contexts of one VNet (one subnet with a service endpoint) and one table: one finding.
+    let mut e = private_endpoint("Disabled", &[("d", "0.0.0.0/0", "VirtualAppliance", Some("10.0.9.4"))]);
+    e.subnet("v", "app2", "10.0.2.0/24").nic("app2", "v", "app2", "10.0.2.4").associate("v", "app2", "rt");
+    e.service_endpoint("v", "app2", "Microsoft.Storage", &["eastus"]);
+    assert_eq!(count(&e, "PrivateEndpointBypassesFirewall"), 1);
 }
 
 #[test]
@@ -357,6 +480,24 @@ fn virtual_network_tag_widened() {
     let mut e = with_default_route(base(true));
     e.nsg("nsg", &[]).subnet_nsg("v", "app", "nsg");
     assert_eq!(severity(&e, "VirtualNetworkTagIncludesDefault"), Some(Severity::Info));
+    // One route table's default route widening the tag of three subnets is one finding (its
+    // root cause), listing the subnets.
+    e.subnet("v", "app2", "10.0.2.0/24").subnet("v", "app3", "10.0.3.0/24");
+    e.subnet_nsg("v", "app2", "nsg").subnet_nsg("v", "app3", "nsg");
+    e.associate("v", "app2", "rt").associate("v", "app3", "rt");
+    assert_eq!(count(&e, "VirtualNetworkTagIncludesDefault"), 1);
+    let (snapshot, found) = report(&e);
+    let grouped = found.findings.iter().find(|f| f.code.as_str() == "VirtualNetworkTagIncludesDefault").expect("found");
+    assert_eq!(grouped.grouped.len(), 2);
+    let subnets: Vec<String> = grouped
+        .resources
+        .iter()
+        .filter_map(|r| match r {
+            azroute_engine::ResourceRef::Subnet(s) => Some(snapshot.subnet_label(*s)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(subnets, ["v/app", "v/app2", "v/app3"]);
     let mut e = base(true);
     e.nsg("nsg", &[rule("vnet-only", 100, "Inbound", "Allow", "Tcp", "VirtualNetwork", "*", "22")])
         .subnet_nsg("v", "app", "nsg");
@@ -476,7 +617,8 @@ fn non_transitive_peering_on_the_way_back() {
     e.peer("hub", "spoke2", PeerSide::default(), PeerSide { allow_forwarded_traffic: true, ..PeerSide::default() });
     e.route_table("rt1", &[("to-spoke2", "10.2.0.0/16", "VirtualAppliance", Some("10.0.1.4"))])
         .associate("spoke1", "s", "rt1");
-    assert!(has(&e, "NonTransitivePeering"));
+    // A warning, as the catalogue documents, on a traced path too.
+    assert_eq!(severity(&e, "NonTransitivePeering"), Some(Severity::Warning));
     assert!(!has(&spokes_via_hub(true, true), "NonTransitivePeering"));
 }
 

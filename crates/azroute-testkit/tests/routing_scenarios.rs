@@ -681,6 +681,39 @@ fn t34_udr_none_for_peered_range() {
     assert_eq!(s.next_hop("nic1", "10.2.2.3"), nh("VirtualNetworkPeering", "", "System Route"));
 }
 
+/// T35 – Azure refuses to associate a route table with a subnet of another region or
+/// subscription (§3.1). Such a snapshot (a plan, an edited export) is computed as written, and
+/// the doctor says Azure will not accept it (`RouteTableRegionMismatch`).
+#[test]
+fn t35_route_table_in_another_region_or_subscription() {
+    let estate = |region: &str| {
+        let mut e = Estate::new();
+        e.vnet("vnet1", region, &["10.0.0.0/16"])
+            .subnet("vnet1", "s1", "10.0.1.0/24")
+            .nic("nic1", "vnet1", "s1", "10.0.1.5");
+        e.route_table("rt", &[("drop", "10.9.0.0/16", "None", None)]).associate("vnet1", "s1", "rt");
+        e
+    };
+    // The test kit's route tables are in eastus.
+    let abroad = estate("westeurope");
+    assert_eq!(doctor_codes(&abroad), ["RouteTableRegionMismatch"]);
+    assert!(Scenario::new(&abroad).route_strings("nic1").contains(&"User Active 10.9.0.0/16 None drop".to_string()));
+    assert!(doctor_codes(&estate("eastus")).is_empty());
+    // The same table in another subscription: every reference to it moved there.
+    let home = format!("/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Network/routeTables/rt");
+    let other = home.replace(SUB, "11111111-2222-3333-4444-555555555555");
+    let files: Vec<(String, String)> = estate("eastus")
+        .files(Dialect::Rest)
+        .into_iter()
+        .map(|(name, text)| (name, text.replace(&home, &other)))
+        .collect();
+    let snapshot = azroute_ingest::load_texts(&files).snapshot;
+    let engine = RouteEngine::new(&snapshot, ModelOptions::default());
+    let codes: Vec<&str> =
+        azroute_doctor::run(&engine, &DoctorConfig::default()).findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["RouteTableRegionMismatch"]);
+}
+
 /// T36 – Azure gives no effective routes for a VM that is not running; azroute answers from
 /// configuration (the same routes as a running VM's) and the doctor names the stopped VM.
 #[test]

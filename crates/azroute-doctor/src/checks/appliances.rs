@@ -1,6 +1,6 @@
 //! Virtual-appliance next hops of user routes (§3.3, §6.2, §6.3): owned by a NIC or internal
-//! load balancer, directly reachable from every VNet the route applies in, forwarding, and on a
-//! NIC the guest routes for.
+//! load balancer, directly reachable from every VNet the route applies in, running, forwarding,
+//! on a NIC the guest routes for, and not refused by the NVA's own NSGs (§9.3).
 
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -54,11 +54,33 @@ impl Doctor<'_, '_> {
                     continue;
                 }
             };
+            let vnet_subnets: Vec<SubnetIdx> =
+                subnets.iter().copied().filter(|s| snap.subnets[s.index()].vnet == vnet).collect();
             for nic in nics {
+                out.extend(self.nva_not_running(route, ip, nic));
                 out.extend(udr_next_hop_no_forwarding(snap, route, ip, nic));
                 out.extend(multi_nic_guest_route_missing(snap, route, nic));
+                out.extend(self.nsg_blocks_forwarded_traffic(route, nic, &vnet_subnets));
             }
         }
+    }
+
+    /// A stopped or deallocated NVA forwards nothing (§3.3, §11.1); an NVA whose VM has no power
+    /// state in the export is assumed running, and the report says so.
+    fn nva_not_running(&self, route: UserRoute, ip: IpAddr, nic: NicIdx) -> Option<Finding> {
+        let snap = self.snap;
+        let vm = snap.nics[nic.index()].vm.as_ref().and_then(|l| l.resolved())?;
+        let v = &snap.vms[vm.index()];
+        if v.power_state.is_none() {
+            self.power_state_unknown.lock().expect("not poisoned").insert(vm);
+        }
+        let state = v.stopped()?.clone();
+        Some(
+            Finding::new(NvaNotRunning::Route { route, next_hop: ip, nic, vm, state })
+                .resource(ResourceRef::Vm(vm))
+                .resource(ResourceRef::Nic(nic))
+                .resource(ResourceRef::RouteTable(route.table)),
+        )
     }
 
     /// A Basic load balancer is not reachable across a global peering (§3.3).

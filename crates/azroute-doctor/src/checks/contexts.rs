@@ -205,12 +205,18 @@ impl Doctor<'_, '_> {
                 })
                 .collect();
             let nsgs: Vec<NsgIdx> = nsgs.into_iter().collect();
+            // The route's table is the root cause, shared by every subnet it is associated with.
+            let route_table = match table.routes[udr].origin {
+                RouteOrigin::User { table: t, .. } => Some(ResourceRef::RouteTable(t)),
+                _ => None,
+            };
             let mut finding = Finding::new(VirtualNetworkTagIncludesDefault {
                 subnet: s,
                 route: RouteRef::new(table, udr),
                 nsgs: nsgs.clone(),
                 relying,
             })
+            .resource(route_table)
             .resource(ResourceRef::Subnet(s));
             for n in nsgs {
                 finding = finding.resource(ResourceRef::Nsg(n));
@@ -266,7 +272,9 @@ fn endpoint_routes(table: &EffectiveRouteTable) -> impl Iterator<Item = (usize, 
     table.routes.iter().enumerate().filter(|(_, r)| r.next_hop_type == NextHopType::InterfaceEndpoint && r.is_active())
 }
 
-/// Private endpoints' /32 routes win over the context's 0.0.0.0/0 route to a firewall (§5.5).
+/// Private endpoints' /32 routes win over the context's 0.0.0.0/0 route to a firewall (§5.5,
+/// T20). An endpoint of the context's own VNet bypasses nothing: without its /32, VnetLocal
+/// already wins over 0.0.0.0/0, so that traffic never went through the firewall.
 fn private_endpoint_bypasses_firewall(table: &Arc<EffectiveRouteTable>, context: RouteContext, out: &mut Vec<Finding>) {
     let firewall = table.routes.iter().position(|r| {
         r.source == RouteSource::User
@@ -274,20 +282,46 @@ fn private_endpoint_bypasses_firewall(table: &Arc<EffectiveRouteTable>, context:
             && r.next_hop_type == NextHopType::VirtualAppliance
             && r.prefixes.iter().any(|p| p.prefix_len() == 0)
     });
-    let endpoint_routes: Vec<(usize, &EffectiveRoute)> = endpoint_routes(table).collect();
     let Some(fw) = firewall else { return };
+    let endpoint_routes: Vec<(usize, &EffectiveRoute)> = endpoint_routes(table)
+        .filter(|(_, r)| {
+            r.prefixes
+                .first()
+                .and_then(|p| winner_without_endpoints(table, p.addr()))
+                .is_none_or(|w| w.next_hop_type != NextHopType::VnetLocal)
+        })
+        .collect();
     if endpoint_routes.is_empty() {
         return;
     }
+    let firewall_table = match table.routes[fw].origin {
+        RouteOrigin::User { table: t, .. } => Some(ResourceRef::RouteTable(t)),
+        _ => None,
+    };
     let mut finding = Finding::new(PrivateEndpointBypassesFirewall::Context {
         context,
         firewall: RouteRef::new(table, fw),
         endpoint_routes: endpoint_routes.iter().map(|(i, _)| RouteRef::new(table, *i)).collect(),
-    });
+    })
+    .resource(firewall_table);
     for (_, r) in &endpoint_routes {
         if let RouteOrigin::PrivateEndpoint { endpoint } = r.origin {
             finding = finding.resource(ResourceRef::PrivateEndpoint(endpoint));
         }
     }
     out.push(finding);
+}
+
+/// The active route that would carry an address if no private-endpoint route existed: the
+/// longest active prefix containing it among the others.
+fn winner_without_endpoints(table: &EffectiveRouteTable, address: std::net::IpAddr) -> Option<&EffectiveRoute> {
+    table
+        .routes
+        .iter()
+        .filter(|r| r.is_active() && r.next_hop_type != NextHopType::InterfaceEndpoint)
+        .filter_map(|r| {
+            r.prefixes.iter().filter(|p| p.contains(&address)).map(|p| p.prefix_len()).max().map(|l| (l, r))
+        })
+        .max_by_key(|(l, _)| *l)
+        .map(|(_, r)| r)
 }

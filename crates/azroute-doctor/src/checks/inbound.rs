@@ -78,7 +78,7 @@ impl Doctor<'_, '_> {
     /// 168.63.129.16) before AllowAzureLoadBalancerInBound.
     pub(crate) fn nsg_checks(&self, out: &mut Vec<Finding>) {
         let snap = self.snap;
-        let security = SecurityEngine::new(self.routes);
+        let security = &self.security;
         let mut checked: BTreeSet<(NsgIdx, u32)> = BTreeSet::new();
         for (li, lb) in snap.load_balancers.iter().enumerate() {
             for nic in lb.backend_nics.iter().filter_map(|b| b.resolved()) {
@@ -87,7 +87,7 @@ impl Doctor<'_, '_> {
                 for level in levels {
                     if checked.insert((level.nsg, subnet.0)) {
                         let lb = LoadBalancerIdx(li as u32);
-                        out.extend(nsg_blocks_probe(snap, &security, &level, nic, subnet, lb));
+                        out.extend(nsg_blocks_probe(snap, security, &level, nic, subnet, lb));
                     }
                 }
             }

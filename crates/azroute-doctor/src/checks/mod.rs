@@ -5,6 +5,7 @@
 
 mod appliances;
 mod contexts;
+mod forwarded;
 mod inbound;
 mod peerings;
 mod route_tables;

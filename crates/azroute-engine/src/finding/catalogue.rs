@@ -29,6 +29,9 @@ pub struct CodeInfo {
     /// Azure documentation, most specific first.
     pub docs: &'static [&'static str],
     pub found_by: FoundBy,
+    /// The other severities a finding of this code can have, when its evidence makes it more
+    /// or less serious ([`super::Evidence::severity`]); the report words when each applies.
+    pub other_severities: &'static [Severity],
 }
 
 impl CodeInfo {
@@ -69,7 +72,12 @@ const MULTI_NIC: &str = "https://learn.microsoft.com/azure/virtual-machines/linu
 const ROUTE_SERVER_FAQ: &str = "https://learn.microsoft.com/azure/route-server/route-server-faq";
 
 const fn entry(code: FindingCode, severity: Severity, docs: &'static [&'static str], found_by: FoundBy) -> CodeInfo {
-    CodeInfo { code, severity, docs, found_by }
+    CodeInfo { code, severity, docs, found_by, other_severities: &[] }
+}
+
+/// An entry whose evidence can give other severities than the default.
+const fn varies(entry: CodeInfo, other_severities: &'static [Severity]) -> CodeInfo {
+    CodeInfo { other_severities, ..entry }
 }
 
 use FindingCode as C;
@@ -79,7 +87,10 @@ use Severity::*;
 /// The doctor's checks, in the order `--explain`, SARIF and the README list them.
 pub const CHECKS: &[CodeInfo] = &[
     entry(C::RouteTableNotAssociated, Warning, &[DIAGNOSE, MANAGE_RT], Settings),
+    entry(C::RouteTableRegionMismatch, Error, &[MANAGE_RT], Settings),
     entry(C::UdrNextHopNoForwarding, Error, &[IP_FORWARDING, DIAGNOSE], Settings),
+    entry(C::NvaNotRunning, Error, &[UDR, DIAGNOSE], Settings),
+    entry(C::NsgBlocksForwardedTraffic, Error, &[NSG, IP_FORWARDING], Settings),
     entry(C::NextHopUnreachable, Error, &[UDR, PEERING], Settings),
     entry(C::UdrGatewayNotVpn, Error, &[UDR], Settings),
     entry(C::GatewaySubnetDefaultRoute, Error, &[VPN_SETTINGS, UDR], Settings),
@@ -87,24 +98,25 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::NsgOnGatewaySubnet, Error, &[VPN_SETTINGS], Settings),
     entry(C::UdrOrNsgOnRouteServerSubnet, Error, &[ROUTE_SERVER_FAQ], Settings),
     entry(C::PeeringNotConnected, Error, &[MANAGE_PEERING, DIAGNOSE], Settings),
-    entry(C::UseRemoteGatewaysMissing, Error, &[TRANSIT, PEERING], Settings),
+    varies(entry(C::UseRemoteGatewaysMissing, Error, &[TRANSIT, PEERING], Settings), &[Warning]),
     entry(C::ForwardedTrafficNotAllowed, Error, &[MANAGE_PEERING], Traffic),
     entry(C::ForcedTunnelBreaksInbound, Error, &[DIAGNOSE, FORCED_TUNNEL], Settings),
+    entry(C::ForcedTunnelNoDefaultSite, Error, &[FORCED_TUNNEL, UDR], Settings),
     entry(C::PrivateEndpointBypassesFirewall, Warning, &[PE_POLICY], Settings),
     entry(C::PeUdrIneffectiveNoPolicy, Warning, &[PE_POLICY], Settings),
     entry(C::BgpRouteShadowedBySystemRoute, Info, &[UDR, ROUTE_SERVER_FAQ], Settings),
     entry(C::UserRouteInvalid, Warning, &[UDR], Settings),
     entry(C::UserRouteShadowed, Warning, &[UDR], Settings),
     entry(C::NoneRouteBlackholesRange, Warning, &[UDR], Settings),
-    entry(C::OverlappingAddressSpace, Error, &[PEERING, UDR], Settings),
-    entry(C::RouteLimitExceeded, Warning, &[LIMITS, UDR], Settings),
+    varies(entry(C::OverlappingAddressSpace, Error, &[PEERING, UDR], Settings), &[Warning]),
+    varies(entry(C::RouteLimitExceeded, Warning, &[LIMITS, UDR], Settings), &[Error]),
     entry(C::ServiceTagRouteLimit, Error, &[UDR], Settings),
     entry(C::DuplicatePrefixInRouteTable, Error, &[MANAGE_RT], Settings),
     entry(C::MultiNicGuestRouteMissing, Warning, &[DIAGNOSE, MULTI_NIC], Settings),
-    entry(C::VirtualNetworkTagIncludesDefault, Warning, &[SERVICE_TAGS, NSG], Settings),
+    varies(entry(C::VirtualNetworkTagIncludesDefault, Warning, &[SERVICE_TAGS, NSG], Settings), &[Info]),
     entry(C::NvaInSameSubnetLoop, Error, &[UDR], Settings),
     entry(C::NsgBlocksProbe, Warning, &[NSG], Settings),
-    entry(C::GatewayRoutesSuppressed, Info, &[UDR], Settings),
+    varies(entry(C::GatewayRoutesSuppressed, Info, &[UDR], Settings), &[Error]),
     entry(C::EffectiveRoutesRequireRunningVm, Info, &[DIAGNOSE], Settings),
     entry(C::ServiceTagNotExpanded, Warning, &[SERVICE_TAGS], Settings),
     entry(C::AsymmetricPath, Error, &[UDR], Traffic),
@@ -118,7 +130,7 @@ pub const CHECKS: &[CodeInfo] = &[
 pub const OTHER_CODES: &[CodeInfo] = &[
     entry(C::IpForwardingDisabled, Error, &[IP_FORWARDING, DIAGNOSE], Trace),
     entry(C::NsgDenied, Error, &[NSG], Trace),
-    entry(C::NoHostAtDestination, Error, &[DIAGNOSE], Trace),
+    varies(entry(C::NoHostAtDestination, Error, &[DIAGNOSE], Trace), &[Warning]),
     entry(C::GatewayConnectionDown, Warning, &[VPN_TROUBLESHOOT], Trace),
     entry(C::PeeringAccessDisabled, Error, &[MANAGE_PEERING], Trace),
     entry(C::NoRoute, Error, &[UDR], Trace),

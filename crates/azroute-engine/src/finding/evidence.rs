@@ -115,6 +115,15 @@ pub enum ForcedTunnelBreaksInbound {
     },
 }
 
+/// `ForcedTunnelNoDefaultSite`: a 0.0.0.0/0 user route to VirtualNetworkGateway where the VPN
+/// gateway has no default site (`gatewayDefaultSite`) and learned no 0.0.0.0/0 over BGP: the
+/// gateway has nowhere to send Internet-bound traffic and drops it (§6.1, §3.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForcedTunnelNoDefaultSite {
+    /// A user route of a table associated with a subnet of `vnet`, served by `gateway`.
+    Route { route: UserRoute, vnet: VnetIdx, gateway: GatewayIdx },
+}
+
 /// The traced reply of forced tunnelling: the client, the subnet it leaves and the route.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ForcedReply {
@@ -258,6 +267,27 @@ pub struct NotModelled {
     pub route: RouteRef,
 }
 
+/// `NsgBlocksForwardedTraffic`: a user route sends a subnet's traffic to an NVA, and an NSG of
+/// the NVA's NIC or subnet denies that traffic as it enters or leaves the NVA: NSGs apply to
+/// forwarded packets like any other (§9.3, §6.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NsgBlocksForwardedTraffic {
+    pub route: UserRoute,
+    /// The subnet whose traffic the route sends to the NVA.
+    pub subnet: SubnetIdx,
+    pub nic: NicIdx,
+    pub nsg: NsgIdx,
+    pub applied_to: AppliedTo,
+    /// `securityRules/NAME` or `defaultSecurityRules/NAME`.
+    pub rule: Arc<str>,
+    /// Inbound: entering the NVA; outbound: leaving it.
+    pub direction: Direction,
+    pub protocol: Protocol,
+    pub source: IpAddr,
+    pub destination: IpAddr,
+    pub destination_port: u16,
+}
+
 /// `NsgBlocksProbe`: a Deny rule matches the health probes' source first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NsgBlocksProbe {
@@ -295,6 +325,14 @@ pub struct NvaInSameSubnetLoop {
     pub route: UserRoute,
     pub subnet: SubnetIdx,
     pub next_hop: IpAddr,
+}
+
+/// `NvaNotRunning`: the next hop is an NVA whose VM is stopped or deallocated: it forwards
+/// nothing (§3.3, §11.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NvaNotRunning {
+    /// A user route of a table associated with a subnet sends traffic to the NVA.
+    Route { route: UserRoute, next_hop: IpAddr, nic: NicIdx, vm: VmIdx, state: PowerState },
 }
 
 /// `OverlappingAddressSpace`.
@@ -368,6 +406,15 @@ pub enum RouteLimitExceeded {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RouteTableNotAssociated {
     pub table: RouteTableIdx,
+}
+
+/// `RouteTableRegionMismatch`: a route table associated with a subnet of a VNet in another region
+/// or subscription; Azure refuses such an association, so the snapshot cannot be what Azure
+/// runs (a plan, a hand-edited export) (§14, T35).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteTableRegionMismatch {
+    Region { table: RouteTableIdx, subnet: SubnetIdx, table_location: String, vnet_location: String },
+    Subscription { table: RouteTableIdx, subnet: SubnetIdx, table_subscription: String, vnet_subscription: String },
 }
 
 /// `RoutingLoop`.
@@ -509,6 +556,7 @@ evidence! {
     DuplicatePrefixInRouteTable,
     EffectiveRoutesRequireRunningVm,
     ForcedTunnelBreaksInbound,
+    ForcedTunnelNoDefaultSite,
     ForwardedTrafficNotAllowed,
     GatewayConnectionDown,
     GatewayRoutesSuppressed,
@@ -522,10 +570,12 @@ evidence! {
     NonTransitivePeering,
     NoneRouteBlackholesRange,
     NotModelled,
+    NsgBlocksForwardedTraffic,
     NsgBlocksProbe,
     NsgDenied,
     NsgOnGatewaySubnet,
     NvaInSameSubnetLoop,
+    NvaNotRunning,
     OverlappingAddressSpace,
     PeUdrIneffectiveNoPolicy,
     PeeringAccessDisabled,
@@ -534,6 +584,7 @@ evidence! {
     PrivateEndpointBypassesFirewall,
     RouteLimitExceeded,
     RouteTableNotAssociated,
+    RouteTableRegionMismatch,
     RoutingLoop,
     ServiceTagNotExpanded,
     ServiceTagRouteLimit,
@@ -549,7 +600,8 @@ evidence! {
 
 impl Evidence {
     /// The finding's severity: the catalogue's default for its code, except where the evidence
-    /// makes it more or less serious (listed here, the one place besides the catalogue).
+    /// makes it more or less serious (listed here; the catalogue declares each such code's other
+    /// severities, `CodeInfo::other_severities`, and a test checks the two agree).
     pub fn severity(&self) -> Severity {
         match self {
             // Past the enforced limit Azure refuses more routes; near it, a warning.
@@ -562,10 +614,56 @@ impl Evidence {
             Evidence::OverlappingAddressSpace(OverlappingAddressSpace::OnPremises { .. }) => Severity::Warning,
             // The trace stops for want of data, not because of a proven problem.
             Evidence::NoHostAtDestination(NoHostAtDestination::RemoteVnetMissing { .. }) => Severity::Warning,
-            // On a traced path these explain a drop.
-            Evidence::NonTransitivePeering(_) => Severity::Error,
+            // On a traced path this explains a drop.
             Evidence::GatewayRoutesSuppressed(GatewayRoutesSuppressed::Destination { .. }) => Severity::Error,
             _ => self.code().info().severity,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every severity an exception of [`Evidence::severity`] gives is declared by the catalogue
+    /// (`CodeInfo::other_severities`), so the README and `--explain` can say when it applies.
+    #[test]
+    fn severity_exceptions_are_declared_by_the_catalogue() {
+        let table = RouteTableIdx(0);
+        let prefix: IpNet = "10.0.0.0/8".parse().expect("valid");
+        let ip: IpAddr = "10.0.0.4".parse().expect("valid");
+        let exceptions: Vec<Evidence> = vec![
+            RouteLimitExceeded::Over { table, count: 1001, limit: 1000 }.into(),
+            UseRemoteGatewaysMissing::TransitNotUsed { vnet: VnetIdx(0), peering: PeeringIdx(0) }.into(),
+            OverlappingAddressSpace::OnPremises { vnet: VnetIdx(0), range: prefix, gateway: GatewayIdx(0), prefix }
+                .into(),
+            NoHostAtDestination::RemoteVnetMissing { destination: ip }.into(),
+            GatewayRoutesSuppressed::Destination {
+                gateway: GatewayIdx(0),
+                prefix,
+                table,
+                subnet: SubnetIdx(0),
+                destination: ip,
+            }
+            .into(),
+        ];
+        for evidence in exceptions {
+            let info = evidence.code().info();
+            let severity = evidence.severity();
+            assert_ne!(severity, info.severity, "{}: not an exception", info.code);
+            assert!(info.other_severities.contains(&severity), "{}: {severity} is not declared", info.code);
+        }
+    }
+
+    /// A finding whose severity the catalogue does not declare as varying always has the
+    /// default: NonTransitivePeering is a warning on a traced path too.
+    #[test]
+    fn non_transitive_peering_has_the_documented_severity() {
+        let ip: IpAddr = "10.2.0.4".parse().expect("valid");
+        let evidence: Evidence =
+            NonTransitivePeering { vnet: VnetIdx(0), target: VnetIdx(2), via: vec![VnetIdx(1)], destination: ip }
+                .into();
+        assert_eq!(evidence.severity(), Severity::Warning);
+        assert!(FindingCode::NonTransitivePeering.info().other_severities.is_empty());
     }
 }

@@ -28,19 +28,30 @@ use crate::route::{EffectiveRoute, EffectiveRouteTable};
 pub struct Finding {
     pub code: FindingCode,
     pub severity: Severity,
-    /// The resources involved, most relevant first, without repeats.
+    /// The resources involved, most relevant first (the root cause, which the doctor groups
+    /// findings by), without repeats.
     pub resources: Vec<ResourceRef>,
     /// The facts that prove it.
     pub evidence: Evidence,
     /// The traced paths it was seen on, when traffic analysis aggregated it.
     pub traced: Option<TracedPaths>,
+    /// The evidence of other findings with the same code and the same root cause (the first
+    /// resource), which the doctor reports as this one; their resources are in `resources`.
+    pub grouped: Vec<Evidence>,
 }
 
 impl Finding {
     /// A finding with the code and severity its evidence decides.
     pub fn new(evidence: impl Into<Evidence>) -> Finding {
         let evidence = evidence.into();
-        Finding { code: evidence.code(), severity: evidence.severity(), resources: Vec::new(), evidence, traced: None }
+        Finding {
+            code: evidence.code(),
+            severity: evidence.severity(),
+            resources: Vec::new(),
+            evidence,
+            traced: None,
+            grouped: Vec::new(),
+        }
     }
 
     /// Adds a resource unless it is already listed.
@@ -152,10 +163,13 @@ pub struct TracedPaths {
 /// One end of a path the doctor traced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathEnd {
-    /// A NIC's address standing for every subnet of its route context.
+    /// An address of a subnet: a NIC's standing for every subnet of its route context
+    /// (sampled analysis), or a reachability class's sample (exhaustive).
     Context { subnet: SubnetIdx, address: IpAddr },
     /// An address of an on-premises prefix.
     OnPremises(IpAddr),
     /// An address a user route sends to an NVA, outside every subnet of the estate.
     Routed(IpAddr),
+    /// The address standing for the Internet.
+    Internet(IpAddr),
 }

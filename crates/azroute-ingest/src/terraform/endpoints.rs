@@ -172,6 +172,7 @@ impl<'p, 't> Lowerer<'p, 't> {
             learned_routes: Vec::new(),
             learned_routes_supplied: false,
             provisioning_state: String::new(),
+            default_site: nonempty(&a.default_local_network_gateway_id).map(ArmId::new),
             origin: self.origin(&path),
         });
     }

@@ -26,6 +26,21 @@ fn text(code: FindingCode) -> &'static CodeText {
     TEXTS.iter().find(|t| t.code == code).expect("every code has its words")
 }
 
+/// When a code's findings take another severity than its default (the catalogue's
+/// `other_severities`), in words: `--explain`, the README's table and the rules reference say it.
+pub fn severity_rule(code: FindingCode) -> Option<&'static str> {
+    let rule = match code {
+        FindingCode::UseRemoteGatewaysMissing => "warning when the hub offers transit the spoke does not use",
+        FindingCode::OverlappingAddressSpace => "warning for an on-premises prefix inside the VNet it serves",
+        FindingCode::RouteLimitExceeded => "error past the enforced limit",
+        FindingCode::VirtualNetworkTagIncludesDefault => "info when no custom rule names the tag",
+        FindingCode::GatewayRoutesSuppressed => "error on a traced path it breaks",
+        FindingCode::NoHostAtDestination => "warning when the destination's VNet is not exported",
+        _ => return None,
+    };
+    Some(rule)
+}
+
 const TEXTS: &[CodeText] = &[
     CodeText {
         code: FindingCode::RouteTableNotAssociated,
@@ -36,6 +51,21 @@ const TEXTS: &[CodeText] = &[
         code: FindingCode::UdrNextHopNoForwarding,
         title: "user route to an NVA whose NIC has IP forwarding off",
         explanation: "A user route with next hop VirtualAppliance sends packets to the NVA's private IP. Azure delivers packets not addressed to a NIC only when IP forwarding is enabled on that NIC (enableIPForwarding); otherwise the platform drops them. The guest OS must forward too. Enable IP forwarding on every NIC of the NVA that receives forwarded traffic.",
+    },
+    CodeText {
+        code: FindingCode::RouteTableRegionMismatch,
+        title: "route table associated with a subnet of another region or subscription",
+        explanation: "Azure associates a route table only with subnets of virtual networks in the same region and subscription as the table, and refuses any other association. A snapshot that holds one (a Terraform plan, an edited export) describes a network Azure will not build: the apply fails, and the routes azroute computes for the subnet are not what it will get. Create the route table in the VNet's region and subscription.",
+    },
+    CodeText {
+        code: FindingCode::NvaNotRunning,
+        title: "user route to an NVA whose VM is not running",
+        explanation: "A stopped or deallocated VM forwards nothing: every packet a user route sends to its address is lost, although the route stays Active in the effective routes. Start the VM, or route around it (another NVA, a load balancer in front of several). When the export has no power state (`az vm list` without `-d`), the doctor assumes the VM runs and says so.",
+    },
+    CodeText {
+        code: FindingCode::NsgBlocksForwardedTraffic,
+        title: "NSG on an NVA denies the traffic routed through it",
+        explanation: "NSGs associated with an NVA's NIC or subnet filter the packets it forwards like any other: inbound as they arrive from the routed subnet, outbound as they leave towards the destination. A Deny rule there (DenyAllInBound left in place, a rule written for management traffic only) drops the traffic a user route sends through the NVA, while the routes look right. Allow the routed subnets' traffic on the NVA's NSGs (the doctor checks TCP/443 from each routed subnet to an address of the route's prefix).",
     },
     CodeText {
         code: FindingCode::NextHopUnreachable,
@@ -76,6 +106,11 @@ const TEXTS: &[CodeText] = &[
         code: FindingCode::UseRemoteGatewaysMissing,
         title: "gateway transit configured on one side only",
         explanation: "A spoke gets the hub gateway's routes (on-premises prefixes) only when the hub's peering allows gateway transit and the spoke's peering uses remote gateways. With only one of the flags, the spoke has no route to on-premises and its ranges are not advertised there.",
+    },
+    CodeText {
+        code: FindingCode::ForcedTunnelNoDefaultSite,
+        title: "forced tunnelling to a VPN gateway without a default site",
+        explanation: "A 0.0.0.0/0 user route with next hop VirtualNetworkGateway sends Internet-bound traffic to the VPN gateway, which forwards it to its default site (gatewayDefaultSite, a local network gateway) or to a 0.0.0.0/0 route learned over BGP. With neither, the gateway has nowhere to send it and the traffic is dropped. Set the gateway's default site (Set-AzVirtualNetworkGatewayDefaultSite, or default_local_network_gateway_id), advertise 0.0.0.0/0 from on-premises over BGP, or route 0.0.0.0/0 elsewhere. A BGP gateway whose learned routes are not exported is not judged.",
     },
     CodeText {
         code: FindingCode::ForwardedTrafficNotAllowed,
@@ -247,6 +282,14 @@ const TEXTS: &[CodeText] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every code whose severity can vary says when, and no other does.
+    #[test]
+    fn every_varying_severity_is_worded() {
+        for code in FindingCode::ALL {
+            assert_eq!(severity_rule(*code).is_some(), !code.info().other_severities.is_empty(), "{code}");
+        }
+    }
 
     #[test]
     fn every_code_has_its_words_once() {

@@ -16,7 +16,7 @@ use azroute_engine::HopResource;
 use azroute_engine::*;
 use azroute_model::*;
 
-pub use catalogue::{explanation, title};
+pub use catalogue::{explanation, severity_rule, title};
 
 /// A finding in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +52,23 @@ pub fn render(snap: &Snapshot, finding: &Finding) -> FindingText {
         }
         text.evidence.extend(paths.examples.iter().map(|e| format!("path: {}", example(e))));
     }
+    if !finding.grouped.is_empty() {
+        text.message = format!("{} {}", text.message, same_cause(snap, finding));
+        text.evidence.extend(finding.grouped.iter().map(|e| format!("also: {}", render_evidence(snap, e).message)));
+    }
     text
+}
+
+/// How many more findings share this one's code and root cause (its first resource), and the
+/// other resources of all of them: `(and 4 more with the same cause; involved: snet-1, …)`.
+fn same_cause(snap: &Snapshot, finding: &Finding) -> String {
+    const LISTED: usize = 6;
+    let names: Vec<&str> = finding.resources.iter().skip(1).map(|r| r.id(snap).last_segment()).collect();
+    let mut listed = names.iter().take(LISTED).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > LISTED {
+        listed.push_str(&format!(" and {} more", names.len() - LISTED));
+    }
+    format!("(and {} more with the same cause; involved: {listed})", finding.grouped.len())
 }
 
 /// The ids of a finding's resources, as the export wrote them.
@@ -104,6 +120,10 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::UserRouteInvalid(e) => settings::user_route_invalid(snap, e),
         Evidence::UserRouteShadowed(e) => settings::user_route_shadowed(snap, e),
         Evidence::VirtualNetworkTagIncludesDefault(e) => settings::virtual_network_tag_includes_default(snap, e),
+        Evidence::ForcedTunnelNoDefaultSite(e) => settings::forced_tunnel_no_default_site(snap, e),
+        Evidence::NsgBlocksForwardedTraffic(e) => settings::nsg_blocks_forwarded_traffic(snap, e),
+        Evidence::NvaNotRunning(e) => settings::nva_not_running(snap, e),
+        Evidence::RouteTableRegionMismatch(e) => settings::route_table_region_mismatch(snap, e),
     }
 }
 
@@ -113,6 +133,7 @@ fn path_end(snap: &Snapshot, end: &PathEnd) -> String {
         PathEnd::Context { subnet, address } => format!("`{}` ({address})", snap.subnet_label(*subnet)),
         PathEnd::OnPremises(ip) => format!("on-premises ({ip})"),
         PathEnd::Routed(ip) => format!("{ip} (routed to an NVA)"),
+        PathEnd::Internet(ip) => format!("the Internet ({ip})"),
     }
 }
 

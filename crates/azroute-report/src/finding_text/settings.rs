@@ -741,3 +741,92 @@ pub(super) fn virtual_network_tag_includes_default(
         "do not rely on VirtualNetwork to filter: add explicit Deny rules (or rules on exact prefixes) above 65000",
     )
 }
+
+pub(super) fn forced_tunnel_no_default_site(snap: &Snapshot, e: &ForcedTunnelNoDefaultSite) -> FindingText {
+    let ForcedTunnelNoDefaultSite::Route { route, vnet, gateway } = e;
+    let (r, table) = user_route(snap, route);
+    let gw = &snap.gateways[gateway.index()].name;
+    FindingText::new(
+        format!(
+            "route `{}` of `{}` forces {} from `{}` to VPN gateway `{gw}`, which has no default site (gatewayDefaultSite) and no 0.0.0.0/0 learned over BGP: it drops Internet-bound traffic",
+            r.name,
+            table.name,
+            r.prefix.text(),
+            vnet_name(snap, *vnet)
+        ),
+        format!(
+            "set the default site of `{gw}` (az network vnet-gateway update --gateway-default-site LOCAL-GATEWAY, or default_local_network_gateway_id), advertise 0.0.0.0/0 over BGP, or route 0.0.0.0/0 elsewhere"
+        ),
+    )
+    .evidence(format!("{} of `{}`: {} → VirtualNetworkGateway", r.name, table.name, r.prefix.text()))
+    .evidence(format!("{gw}: gatewayDefaultSite = null"))
+}
+
+pub(super) fn nsg_blocks_forwarded_traffic(snap: &Snapshot, e: &NsgBlocksForwardedTraffic) -> FindingText {
+    let (r, table) = user_route(snap, &e.route);
+    let nsg = &snap.nsgs[e.nsg.index()].name;
+    let nic = nic_name(snap, e.nic);
+    let at = match e.applied_to {
+        AppliedTo::Subnet(s) => format!("subnet `{}`", snap.subnet_label(s)),
+        AppliedTo::NetworkInterface(n) => format!("NIC `{}`", nic_name(snap, n)),
+    };
+    let (protocol, src, dst, port) = (e.protocol.as_str(), e.source, e.destination, e.destination_port);
+    let direction = e.direction.as_str().to_ascii_lowercase();
+    FindingText::new(
+        format!(
+            "route `{}` of `{}` sends `{}`'s traffic to NVA `{nic}`, but `{}` of NSG `{nsg}` on {at} denies it {direction} ({protocol} {src} → {dst} port {port}): the forwarded traffic is dropped",
+            r.name,
+            table.name,
+            snap.subnet_label(e.subnet),
+            e.rule
+        ),
+        format!(
+            "allow the routed traffic {direction} on NSG `{nsg}` (a rule for the routed subnets' prefixes with a lower priority number than `{}`)",
+            e.rule.trim_start_matches("securityRules/").trim_start_matches("defaultSecurityRules/")
+        ),
+    )
+    .evidence(appliance_route(snap, &e.route, snap.nics[e.nic.index()].primary_ip_config().and_then(|c| c.private_ip).unwrap_or(e.destination)))
+    .evidence(format!("{nsg} {} ({})", e.rule, e.applied_to.as_str()))
+}
+
+pub(super) fn nva_not_running(snap: &Snapshot, e: &NvaNotRunning) -> FindingText {
+    let NvaNotRunning::Route { route, next_hop, nic, vm, state } = e;
+    let (r, table) = user_route(snap, route);
+    let vm_name = &snap.vms[vm.index()].name;
+    FindingText::new(
+        format!(
+            "route `{}` of `{}` sends {} to NVA `{}` ({next_hop}), whose VM `{vm_name}` is not running ({}): it forwards nothing",
+            r.name,
+            table.name,
+            r.prefix.text(),
+            nic_name(snap, *nic),
+            state.as_str()
+        ),
+        format!("start VM `{vm_name}` (az vm start), or route around it"),
+    )
+    .evidence(appliance_route(snap, route, *next_hop))
+    .evidence(format!("{vm_name}: {}", state.as_str()))
+}
+
+pub(super) fn route_table_region_mismatch(snap: &Snapshot, e: &RouteTableRegionMismatch) -> FindingText {
+    let (table, subnet, what) = match e {
+        RouteTableRegionMismatch::Region { table, subnet, table_location, vnet_location } => {
+            (table, subnet, format!("region: the table is in {table_location}, the VNet in {vnet_location}"))
+        }
+        RouteTableRegionMismatch::Subscription { table, subnet, table_subscription, vnet_subscription } => (
+            table,
+            subnet,
+            format!("subscription: the table is in {table_subscription}, the VNet in {vnet_subscription}"),
+        ),
+    };
+    let name = table_name(snap, *table);
+    FindingText::new(
+        format!(
+            "route table `{name}` is associated with `{}` of another {what}; Azure refuses such an association, so this is not a network Azure runs",
+            snap.subnet_label(*subnet)
+        ),
+        format!(
+            "create the route table in the VNet's region and subscription and associate that one instead of `{name}`"
+        ),
+    )
+}
