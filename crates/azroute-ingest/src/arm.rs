@@ -475,6 +475,7 @@ impl Pending {
             bgp_enabled: flag(dto.enable_bgp, false),
             vnet,
             instance_ips,
+            default_site: link(&dto.gateway_default_site),
             vpn_client_address_pool,
             learned_routes: Vec::new(),
             learned_routes_supplied: false,

@@ -527,6 +527,7 @@ azure_object! {
         sku: SkuDto<'a> = "sku",
         provisioning_state: Str<'a> = "provisioningState",
         vpn_client_configuration: VpnClientConfigurationDto<'a> = "vpnClientConfiguration",
+        gateway_default_site: RefDto<'a> = "gatewayDefaultSite",
         // Local network gateway.
         local_network_address_space: AddressSpaceDto<'a> = "localNetworkAddressSpace",
         gateway_ip_address: Str<'a> = "gatewayIpAddress",

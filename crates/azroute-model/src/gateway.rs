@@ -41,6 +41,9 @@ pub struct VnetGateway {
     pub vnet: Option<Link<VnetIdx>>,
     /// Private instance addresses in the GatewaySubnet (the next hop IPs of gateway routes).
     pub instance_ips: Vec<IpAddr>,
+    /// `gatewayDefaultSite`: the site forced tunnelling sends what no on-premises prefix
+    /// holds to (§6.1); None when not set.
+    pub default_site: Option<Link<LocalGatewayIdx>>,
     /// Point-to-site client address pool.
     pub vpn_client_address_pool: Vec<IpNet>,
     /// Routes learned over BGP, from a learned-routes file (see the README).

@@ -197,9 +197,10 @@ pub fn note_text(snap: &Snapshot, note: &HopNote) -> String {
                 if c.status.is_empty() { "status unknown" } else { &c.status }
             )
         }
-        HopNote::DefaultSite { gateway, destination } => format!(
-            "no on-premises prefix of `{}` contains {destination}: the gateway sends it to its default site (forced tunnelling); the on-premises side decides",
-            snap.gateways[gateway.index()].name
+        HopNote::DefaultSite { gateway, destination, site } => format!(
+            "no on-premises prefix of `{}` contains {destination}: the gateway sends it to its default site{} (forced tunnelling, gatewayDefaultSite); the on-premises side decides",
+            snap.gateways[gateway.index()].name,
+            site.map(|s| format!(" `{}`", snap.local_gateways[s.index()].name)).unwrap_or_default()
         ),
         HopNote::ReplyToTranslatingNva => {
             "the reply returns to the NVA that sent the request to the Internet".to_string()
@@ -218,6 +219,15 @@ pub fn assumption_text(snap: &Snapshot, assumption: &Assumption) -> String {
         ),
         Assumption::ServiceRepliesRetrace => "replies from an Azure service or private endpoint are assumed to retrace the request; behind a firewall, Azure recommends SNAT there to keep them symmetric".to_string(),
         Assumption::FirstBackend => "a load balancer in front of NVAs is traced to its first backend; Azure hashes each flow to one healthy backend".to_string(),
+        Assumption::PowerStateUnknown => "a VM on the path has no power state in the export (`az vm list` without `-d`): it is assumed running".to_string(),
+        Assumption::SourceNotRunning { vm } => {
+            let v = &snap.vms[vm.index()];
+            format!(
+                "the source VM `{}` is not running ({}): traced from its configuration as if it were started (Network Watcher answers only for a running VM)",
+                v.name,
+                v.power_state.as_ref().map(|p| p.as_str()).unwrap_or_default()
+            )
+        }
     }
 }
 

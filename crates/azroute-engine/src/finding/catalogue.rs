@@ -123,6 +123,9 @@ pub const OTHER_CODES: &[CodeInfo] = &[
     entry(C::PeeringAccessDisabled, Error, &[MANAGE_PEERING], Trace),
     entry(C::NoRoute, Error, &[UDR], Trace),
     entry(C::NotModelled, Warning, &[UDR], Trace),
+    entry(C::NvaNotRunning, Error, &[UDR, DIAGNOSE], Trace),
+    entry(C::ForcedTunnelNoDefaultSite, Error, &[FORCED_TUNNEL, UDR], Trace),
+    entry(C::DestinationNotRunning, Error, &[DIAGNOSE], Trace),
     entry(C::TrafficAnalysisSampled, Info, &[], Summary),
     entry(C::IncompleteSnapshot, Error, &[], Summary),
 ];

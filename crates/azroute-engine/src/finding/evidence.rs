@@ -75,6 +75,16 @@ pub struct BgpRouteShadowedBySystemRoute {
     pub by: RouteRef,
 }
 
+/// `DestinationNotRunning`: the NIC that holds the destination belongs to a VM that is stopped
+/// or deallocated: nothing answers (§11.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DestinationNotRunning {
+    pub nic: NicIdx,
+    pub vm: VmIdx,
+    pub state: PowerState,
+    pub destination: IpAddr,
+}
+
 /// `DroppedByNoneRoute`: the packet's route has next hop None.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DroppedByNoneRoute {
@@ -121,6 +131,15 @@ pub struct ForcedReply {
     pub client: IpAddr,
     pub subnet: SubnetIdx,
     pub route: RouteRef,
+}
+
+/// `ForcedTunnelNoDefaultSite`: a user route sends traffic to a VPN gateway that has no
+/// default site and no on-premises prefix (BGP-learned 0.0.0.0/0 included) for the
+/// destination: the gateway has nowhere to send it (§6.1, §3.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ForcedTunnelNoDefaultSite {
+    /// A traced packet reached the gateway by this route.
+    Traced { gateway: GatewayIdx, destination: IpAddr, route: RouteRef },
 }
 
 /// `ForwardedTrafficNotAllowed`: the receiving peering refuses a forwarded packet (§5.2).
@@ -295,6 +314,14 @@ pub struct NvaInSameSubnetLoop {
     pub route: UserRoute,
     pub subnet: SubnetIdx,
     pub next_hop: IpAddr,
+}
+
+/// `NvaNotRunning`: the next hop is an NVA whose VM is stopped or deallocated: it forwards
+/// nothing (§3.3, §11.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NvaNotRunning {
+    /// A traced packet reached the NVA by this route.
+    Traced { nic: NicIdx, vm: VmIdx, state: PowerState, destination: IpAddr, route: RouteRef },
 }
 
 /// `OverlappingAddressSpace`.
@@ -505,10 +532,12 @@ macro_rules! evidence {
 evidence! {
     AsymmetricPath,
     BgpRouteShadowedBySystemRoute,
+    DestinationNotRunning,
     DroppedByNoneRoute,
     DuplicatePrefixInRouteTable,
     EffectiveRoutesRequireRunningVm,
     ForcedTunnelBreaksInbound,
+    ForcedTunnelNoDefaultSite,
     ForwardedTrafficNotAllowed,
     GatewayConnectionDown,
     GatewayRoutesSuppressed,
@@ -526,6 +555,7 @@ evidence! {
     NsgDenied,
     NsgOnGatewaySubnet,
     NvaInSameSubnetLoop,
+    NvaNotRunning,
     OverlappingAddressSpace,
     PeUdrIneffectiveNoPolicy,
     PeeringAccessDisabled,

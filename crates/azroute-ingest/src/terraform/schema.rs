@@ -227,6 +227,7 @@ pub(super) struct TfGateway {
     pub(super) ip_configuration: Blocks<TfGatewayIpConfig>,
     pub(super) bgp_settings: Blocks<TfGatewayBgp>,
     pub(super) vpn_client_configuration: Blocks<TfVpnClient>,
+    pub(super) default_local_network_gateway_id: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
