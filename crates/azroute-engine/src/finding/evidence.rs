@@ -204,6 +204,9 @@ pub struct MultiNicGuestRouteMissing {
 pub enum NextHopUnreachable {
     /// Traced: traffic enters through a gateway whose GatewaySubnet is not exported.
     NoGatewaySubnet { gateway: GatewayIdx },
+    /// Traced: the next hop is outside every address space the VNet reaches (its own ranges
+    /// and its Connected peerings'); Network Watcher answers next hop type None (§7.5).
+    OutsideAddressSpace { vnet: VnetIdx, next_hop: IpAddr, route: RouteRef },
     /// Traced: nobody in the snapshot owns the next hop.
     NotOwned { vnet: VnetIdx, next_hop: IpAddr, route: RouteRef },
     /// Traced: the owner is in a VNet neither the sender's nor directly peered with it.

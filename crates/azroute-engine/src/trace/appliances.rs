@@ -58,6 +58,9 @@ impl Tracer<'_, '_> {
             owners.iter().copied().find(|o| Addressing::vnet_of(snap, o).is_some_and(|v| reachable.contains(&v)));
         if owner.is_none() {
             let unreachable = match owners.iter().find_map(|o| Addressing::vnet_of(snap, o)) {
+                _ if !route.table().reaches_address_space(nva_ip) => {
+                    NextHopUnreachable::OutsideAddressSpace { vnet, next_hop: nva_ip, route: route.clone() }
+                }
                 Some(owner_vnet) => {
                     NextHopUnreachable::NotPeered { vnet, next_hop: nva_ip, owner_vnet, route: route.clone() }
                 }

@@ -179,6 +179,14 @@ fn traced_next_hop_unreachable(snap: &Snapshot, e: &NextHopUnreachable) -> Findi
             ),
             "export the gateway's virtual network with its GatewaySubnet",
         ),
+        NextHopUnreachable::OutsideAddressSpace { vnet, next_hop, route } => FindingText::new(
+            format!(
+                "next hop {next_hop} is outside every address space `{}` reaches (its own ranges and its connected peerings'): the packet is dropped (Network Watcher's next hop answers None for this route)",
+                vnet_name(snap, *vnet)
+            ),
+            traced_fix(vnet),
+        )
+        .evidence(route.route().label()),
         NextHopUnreachable::NotOwned { vnet, next_hop, route } => FindingText::new(
             format!("no NIC or load balancer in the snapshot owns the next hop {next_hop}: the packet is dropped"),
             traced_fix(vnet),
