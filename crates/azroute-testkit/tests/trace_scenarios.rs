@@ -298,6 +298,8 @@ fn asymmetric_path_through_firewall() {
     assert!(t.reverse.as_ref().unwrap().devices.is_empty());
     let f = finding(&s, &t, "AsymmetricPath");
     assert!(f.fix.contains("v/db") && f.fix.contains("10.0.9.4"), "{}", f.fix);
+    // The route proposed covers the source subnet, every host of it, not the traced host only.
+    assert!(f.fix.contains("a user route for 10.0.1.0/24 "), "{}", f.fix);
     // The matching route on the db side makes it symmetric.
     e.route_table("rt-db", &[("app-via-fw", "10.0.1.0/24", "VirtualAppliance", Some("10.0.9.4"))])
         .associate("v", "db", "rt-db");
@@ -571,6 +573,13 @@ fn nva_not_running_drops() {
     assert!(t.reverse.is_none());
     // Every power state is known: nothing assumed about it.
     assert!(!t.assumptions.list().any(|a| a == Assumption::PowerStateUnknown));
+    // The NVA's NSG was never reached: the table says so rather than leave the column blank.
+    let mut e = spokes_via_hub_powered("VM deallocated", "VM running");
+    e.nsg("nsg-nva", &[]).subnet_nsg("hub", "nva", "nsg-nva");
+    let s = Scenario::new(&e);
+    let text = azroute_report::trace::text(&azroute_report::trace::view(&s.snapshot, &s.trace("nic1", "nic2", 443)));
+    let nva = text.lines().find(|l| l.starts_with("1  VirtualAppliance")).expect("the NVA hop");
+    assert!(nva.trim_end().ends_with("not evaluated (the path ended first)"), "{text}");
 }
 
 /// §11.1 – A stopped destination answers nothing: `DestinationNotRunning`, no reply.

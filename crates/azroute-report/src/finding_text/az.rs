@@ -52,6 +52,15 @@ pub fn gateway_default_site(gateway: &ArmId) -> String {
     format!("az network vnet-gateway update -g {group} -n {name} --gateway-default-site <local-network-gateway>")
 }
 
+/// Associating a table with a subnet the finding cannot name: the subnet's group, VNet and
+/// name are left for the reader; the table is named by id, which works from any group.
+pub fn associate_route_table(table: &ArmId) -> String {
+    format!(
+        "az network vnet subnet update -g <resource-group> --vnet-name <vnet> -n <subnet> --route-table {}",
+        table.as_str()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -102,7 +102,10 @@ pub(super) fn ip_forwarding_disabled(snap: &Snapshot, e: &IpForwardingDisabled) 
                 format!(
                     "`{name}` sends from {source}, which is not one of its addresses, and IP forwarding is off: Azure drops the packet"
                 ),
-                format!("enable IP forwarding on network interface `{name}` (enableIPForwarding = true)"),
+                format!(
+                    "enable IP forwarding on network interface `{name}` (`{}`)",
+                    az::nic_ip_forwarding(&snap.nics[nic.index()].id)
+                ),
             )
         }
         IpForwardingDisabled::Appliance { nic, address, destination, route } => {
@@ -112,7 +115,10 @@ pub(super) fn ip_forwarding_disabled(snap: &Snapshot, e: &IpForwardingDisabled) 
                     "NVA `{name}` ({}) receives a packet for {destination} but IP forwarding is off on its NIC: Azure drops it",
                     address.map(|a| a.to_string()).unwrap_or_default()
                 ),
-                format!("enable IP forwarding on network interface `{name}` (enableIPForwarding = true) and in the NVA's guest OS"),
+                format!(
+                    "enable IP forwarding on network interface `{name}` (`{}`) and in the NVA's guest OS",
+                    az::nic_ip_forwarding(&snap.nics[nic.index()].id)
+                ),
             )
             .evidence(route.route().label())
         }

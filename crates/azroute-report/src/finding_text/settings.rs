@@ -514,8 +514,9 @@ pub(super) fn route_table_not_associated(snap: &Snapshot, e: &RouteTableNotAssoc
             table.routes.len()
         ),
         format!(
-            "associate `{}` with the subnets that need it (az network vnet subnet update --route-table {}) or delete it",
-            table.name, table.name
+            "associate `{}` with the subnets that need it (`{}` for each) or delete it",
+            table.name,
+            az::associate_route_table(&table.id)
         ),
     );
     for r in table.routes.iter().take(5) {
@@ -603,7 +604,10 @@ pub(super) fn udr_next_hop_no_forwarding(snap: &Snapshot, e: &UdrNextHopNoForwar
             r.prefix.text(),
             e.next_hop
         ),
-        format!("enable IP forwarding on network interface `{nic}` (az network nic update --ip-forwarding true) and in its guest OS"),
+        format!(
+            "enable IP forwarding on network interface `{nic}` (`{}`) and in its guest OS",
+            az::nic_ip_forwarding(&snap.nics[e.nic.index()].id)
+        ),
     )
     .evidence(appliance_route(snap, &e.route, e.next_hop))
     .evidence(format!("{nic}: enableIPForwarding = false"))
