@@ -293,7 +293,7 @@ fn is_symptom(code: FindingCode) -> bool {
 
 /// Findings in the order a person reads them: root causes first, then the symptoms they
 /// explain; otherwise in the order the walk met them. JSON, table and Mermaid all use it.
-fn by_cause<'f>(findings: &'f [Finding]) -> impl Iterator<Item = &'f Finding> {
+fn by_cause(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
     let causes = findings.iter().filter(|f| !is_symptom(f.code));
     causes.chain(findings.iter().filter(|f| is_symptom(f.code)))
 }
@@ -448,7 +448,7 @@ fn mermaid_text(text: &str) -> String {
 
 /// Hops that fail: the last hop of a direction that did not arrive, and every hop whose
 /// resource an error finding names.
-fn failing_hops<'v>(view: &'v TraceView, verdict: &str, hops: &'v [HopView]) -> Vec<usize> {
+fn failing_hops(view: &TraceView, verdict: &str, hops: &[HopView]) -> Vec<usize> {
     let named: Vec<&str> = view
         .findings
         .iter()
