@@ -48,6 +48,15 @@ pub fn next_hop(snap: &Snapshot, table: &EffectiveRouteTable, destination: IpAdd
             "the winning route is a private endpoint /32 (InterfaceEndpoint); Network Watcher documents no name for it, so azroute answers {next_hop_type}"
         ));
     }
+    if route.next_hop_type == NextHopType::VirtualAppliance
+        && let Some(&appliance) = route.next_hop_ips.first()
+        && !table.reaches_address_space(appliance)
+    {
+        next_hop_type = "None".to_string();
+        assumptions.push(format!(
+            "the route's virtual appliance {appliance} is outside every address space the VNet reaches (its own ranges and its connected peerings'): Azure cannot deliver to it, and Network Watcher answers next hop type None with the appliance's address and the route table (as recorded in 2017 and 2020); `azroute trace` drops there with NextHopUnreachable"
+        ));
+    }
     let next_hop_ip = match route.next_hop_type {
         NextHopType::VirtualAppliance | NextHopType::VirtualNetworkGateway => route.next_hop_ips.first().copied(),
         _ => None,

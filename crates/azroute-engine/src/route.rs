@@ -266,6 +266,18 @@ impl EffectiveRouteTable {
     pub fn active(&self) -> impl Iterator<Item = (usize, &EffectiveRoute)> {
         self.routes.iter().enumerate().filter(|(_, r)| r.is_active())
     }
+
+    /// Whether an address lies in an address space the VNet reaches: its own ranges and its
+    /// Connected peerings' (the table's VnetLocal and peering routes). A virtual-appliance
+    /// next hop outside them cannot be reached: Network Watcher answers next hop type `None`
+    /// for it (recorded 2017 and 2020, §7.5), and traces drop there (§3.3). The one place that
+    /// decides it.
+    pub fn reaches_address_space(&self, ip: IpAddr) -> bool {
+        self.routes.iter().any(|r| {
+            matches!(r.origin, RouteOrigin::VnetAddressSpace { .. } | RouteOrigin::Peering { .. })
+                && r.prefixes.iter().any(|p| p.contains(&ip))
+        })
+    }
 }
 
 impl fmt::Display for RouteSource {

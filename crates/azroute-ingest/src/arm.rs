@@ -475,16 +475,11 @@ impl Pending {
             bgp_enabled: flag(dto.enable_bgp, false),
             vnet,
             instance_ips,
+            default_site: link(&dto.gateway_default_site),
             vpn_client_address_pool,
             learned_routes: Vec::new(),
             learned_routes_supplied: false,
             provisioning_state: s(&dto.provisioning_state),
-            default_site: dto
-                .gateway_default_site
-                .as_ref()
-                .map(|r| s(&r.id))
-                .filter(|id| !id.is_empty())
-                .map(ArmId::new),
             origin: self.origin(path),
         };
         self.gateways.push(gw);

@@ -243,11 +243,11 @@ impl SameContent for VnetGateway {
             bgp_enabled,
             vnet,
             instance_ips,
+            default_site,
             vpn_client_address_pool,
             learned_routes,
             learned_routes_supplied,
             provisioning_state,
-            default_site,
             origin: _,
         } = self;
         *id == other.id
@@ -260,11 +260,11 @@ impl SameContent for VnetGateway {
             && *bgp_enabled == other.bgp_enabled
             && *vnet == other.vnet
             && *instance_ips == other.instance_ips
+            && *default_site == other.default_site
             && *vpn_client_address_pool == other.vpn_client_address_pool
             && *learned_routes == other.learned_routes
             && *learned_routes_supplied == other.learned_routes_supplied
             && same_text(provisioning_state, &other.provisioning_state)
-            && *default_site == other.default_site
     }
 }
 

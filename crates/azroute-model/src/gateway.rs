@@ -41,6 +41,9 @@ pub struct VnetGateway {
     pub vnet: Option<Link<VnetIdx>>,
     /// Private instance addresses in the GatewaySubnet (the next hop IPs of gateway routes).
     pub instance_ips: Vec<IpAddr>,
+    /// `gatewayDefaultSite`: the site forced tunnelling sends what no on-premises prefix
+    /// holds to (§6.1); None when not set.
+    pub default_site: Option<Link<LocalGatewayIdx>>,
     /// Point-to-site client address pool.
     pub vpn_client_address_pool: Vec<IpNet>,
     /// Routes learned over BGP, from a learned-routes file (see the README).
@@ -48,9 +51,6 @@ pub struct VnetGateway {
     /// Whether a learned-routes file was supplied for this gateway.
     pub learned_routes_supplied: bool,
     pub provisioning_state: String,
-    /// `gatewayDefaultSite`: the local network gateway forced-tunnelled Internet traffic goes
-    /// to (§6.1), when set.
-    pub default_site: Option<ArmId>,
     pub origin: Origin,
 }
 

@@ -56,6 +56,50 @@ pub struct HopView {
     pub nsg_rules: Vec<NsgRuleView>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Why `nsg_rules` is empty, for the table's NSG column (JSON says it by the empty list).
+    #[serde(skip)]
+    pub no_nsg_rules: NoNsgRules,
+}
+
+/// Why a hop lists no NSG rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NoNsgRules {
+    /// It lists rules.
+    #[default]
+    Listed,
+    /// Neither the NIC nor its subnet has an NSG: nothing to evaluate.
+    NoNsg,
+    /// An NSG applies, but the path ended before it was evaluated.
+    NotEvaluated,
+    /// No NSG applies to this kind of hop (the Internet, on-premises, a gateway, a load
+    /// balancer, a private endpoint, an Azure service).
+    NotApplicable,
+}
+
+impl NoNsgRules {
+    /// The table's words.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoNsgRules::Listed => "",
+            NoNsgRules::NoNsg => "no NSG",
+            NoNsgRules::NotEvaluated => "not evaluated (the path ended first)",
+            NoNsgRules::NotApplicable => "n/a",
+        }
+    }
+}
+
+/// Why a hop has no NSG rules: whether its NIC or subnet has an NSG at all.
+fn no_nsg_rules(snap: &Snapshot, hop: &Hop) -> NoNsgRules {
+    if !hop.nsg.is_empty() {
+        return NoNsgRules::Listed;
+    }
+    let nic_nsg = match hop.resource {
+        HopResource::Nic(n) => snap.nics[n.index()].nsg.is_some(),
+        HopResource::Host(_) => false,
+        _ => return NoNsgRules::NotApplicable,
+    };
+    let subnet_nsg = hop.subnet.is_some_and(|s| snap.subnets[s.index()].nsg.is_some());
+    if nic_nsg || subnet_nsg { NoNsgRules::NotEvaluated } else { NoNsgRules::NoNsg }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -111,7 +155,8 @@ pub struct TraceView {
     pub hops: Vec<HopView>,
     /// Every finding of both directions and of their comparison.
     pub findings: Vec<FindingView>,
-    #[serde(rename = "return", skip_serializing_if = "Option::is_none")]
+    /// The reply, `null` when none was traced (the request did not arrive).
+    #[serde(rename = "return")]
     pub reply: Option<PathView>,
     pub assumptions: Vec<String>,
 }
@@ -156,6 +201,7 @@ fn hop_view(snap: &Snapshot, index: usize, hop: &Hop) -> HopView {
             })
             .collect(),
         notes: hop.notes.iter().map(|n| note_text(snap, n)).collect(),
+        no_nsg_rules: no_nsg_rules(snap, hop),
     }
 }
 
@@ -197,9 +243,10 @@ pub fn note_text(snap: &Snapshot, note: &HopNote) -> String {
                 if c.status.is_empty() { "status unknown" } else { &c.status }
             )
         }
-        HopNote::DefaultSite { gateway, destination } => format!(
-            "no on-premises prefix of `{}` contains {destination}: the gateway sends it to its default site (forced tunnelling); the on-premises side decides",
-            snap.gateways[gateway.index()].name
+        HopNote::DefaultSite { gateway, destination, site } => format!(
+            "no on-premises prefix of `{}` contains {destination}: the gateway sends it to its default site{} (forced tunnelling, gatewayDefaultSite); the on-premises side decides",
+            snap.gateways[gateway.index()].name,
+            site.map(|s| format!(" `{}`", snap.local_gateways[s.index()].name)).unwrap_or_default()
         ),
         HopNote::ReplyToTranslatingNva => {
             "the reply returns to the NVA that sent the request to the Internet".to_string()
@@ -218,14 +265,44 @@ pub fn assumption_text(snap: &Snapshot, assumption: &Assumption) -> String {
         ),
         Assumption::ServiceRepliesRetrace => "replies from an Azure service or private endpoint are assumed to retrace the request; behind a firewall, Azure recommends SNAT there to keep them symmetric".to_string(),
         Assumption::FirstBackend => "a load balancer in front of NVAs is traced to its first backend; Azure hashes each flow to one healthy backend".to_string(),
+        Assumption::PowerStateUnknown => "a VM on the path has no power state in the export (`az vm list` without `-d`): it is assumed running".to_string(),
+        Assumption::SourceNotRunning { vm } => {
+            let v = &snap.vms[vm.index()];
+            format!(
+                "the source VM `{}` is not running ({}): traced from its configuration as if it were started (Network Watcher answers only for a running VM)",
+                v.name,
+                v.power_state.as_ref().map(|p| p.as_str()).unwrap_or_default()
+            )
+        }
     }
+}
+
+/// Codes that say what happened to the packet rather than why: a drop at a `None` route, a
+/// private destination lost to the Internet route, no route, nobody at the destination. The
+/// causes a trace finds for them (a peering not Connected, a peer of a peer, gateway routes
+/// suppressed or transit half set) explain them, so they are listed after those.
+fn is_symptom(code: FindingCode) -> bool {
+    matches!(
+        code,
+        FindingCode::DroppedByNoneRoute
+            | FindingCode::PrivateDestinationToInternet
+            | FindingCode::NoRoute
+            | FindingCode::NoHostAtDestination
+    )
+}
+
+/// Findings in the order a person reads them: root causes first, then the symptoms they
+/// explain; otherwise in the order the walk met them. JSON, table and Mermaid all use it.
+fn by_cause(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
+    let causes = findings.iter().filter(|f| !is_symptom(f.code));
+    causes.chain(findings.iter().filter(|f| is_symptom(f.code)))
 }
 
 fn path_view(snap: &Snapshot, path: &PathTrace) -> PathView {
     PathView {
         verdict: path.verdict.as_str().to_string(),
         hops: path.hops.iter().enumerate().map(|(i, h)| hop_view(snap, i, h)).collect(),
-        findings: path.findings.iter().map(|f| FindingView::new(snap, f)).collect(),
+        findings: by_cause(&path.findings).map(|f| FindingView::new(snap, f)).collect(),
     }
 }
 
@@ -253,7 +330,7 @@ pub fn view(snap: &Snapshot, trace: &Trace) -> TraceView {
             destination_port: r.destination_port,
         },
         hops: trace.forward.hops.iter().enumerate().map(|(i, h)| hop_view(snap, i, h)).collect(),
-        findings: trace.findings.iter().map(|f| FindingView::new(snap, f)).collect(),
+        findings: by_cause(&trace.findings).map(|f| FindingView::new(snap, f)).collect(),
         reply: trace.reverse.as_ref().map(|p| path_view(snap, p)),
         assumptions: trace.assumptions.list().map(|a| assumption_text(snap, &a)).collect(),
     }
@@ -301,6 +378,7 @@ fn hop_rows(hops: &[HopView]) -> Vec<Vec<String>> {
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
+            let nsg = if nsg.is_empty() { h.no_nsg_rules.as_str().to_string() } else { nsg };
             vec![
                 h.index.to_string(),
                 h.kind.clone(),
@@ -364,10 +442,34 @@ pub fn text(view: &TraceView) -> String {
 }
 
 fn mermaid_text(text: &str) -> String {
-    text.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;")
+    // Backticks would start Mermaid's markdown strings; quotes and angle brackets end labels.
+    text.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;").replace('`', "'")
 }
 
-fn mermaid_path(out: &mut String, prefix: &str, title: &str, hops: &[HopView]) {
+/// Hops that fail: the last hop of a direction that did not arrive, and every hop whose
+/// resource an error finding names.
+fn failing_hops(view: &TraceView, verdict: &str, hops: &[HopView]) -> Vec<usize> {
+    let named: Vec<&str> = view
+        .findings
+        .iter()
+        .filter(|f| f.severity == "error")
+        .flat_map(|f| f.resources.iter().map(String::as_str))
+        .collect();
+    let mut failing: Vec<usize> = hops
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !h.resource.id.is_empty() && named.contains(&h.resource.id.as_str()))
+        .map(|(i, _)| i)
+        .collect();
+    if matches!(verdict, "Dropped" | "Loop") && !hops.is_empty() {
+        failing.push(hops.len() - 1);
+    }
+    failing.sort_unstable();
+    failing.dedup();
+    failing
+}
+
+fn mermaid_path(out: &mut String, prefix: &str, title: &str, hops: &[HopView], failing: &[usize]) {
     out.push_str(&format!("  subgraph {prefix}[\"{}\"]\n", mermaid_text(title)));
     out.push_str("    direction LR\n");
     for (i, h) in hops.iter().enumerate() {
@@ -377,7 +479,8 @@ fn mermaid_path(out: &mut String, prefix: &str, title: &str, hops: &[HopView]) {
             mermaid_text(&h.resource.name),
             h.address.as_ref().map(|a| format!("<br/>{a}")).unwrap_or_default()
         );
-        out.push_str(&format!("    {prefix}{i}[\"{label}\"]\n"));
+        let class = if failing.contains(&i) { ":::failing" } else { "" };
+        out.push_str(&format!("    {prefix}{i}[\"{label}\"]{class}\n"));
     }
     for i in 1..hops.len() {
         let prev = &hops[i - 1];
@@ -392,26 +495,77 @@ fn mermaid_path(out: &mut String, prefix: &str, title: &str, hops: &[HopView]) {
     out.push_str("  end\n");
 }
 
-/// A Mermaid flowchart of the request and the reply.
+/// The verdict a title shows: the request's, and that it fails when an error finding says so
+/// (an asymmetric path is delivered, then dropped by the firewall).
+fn overall_verdict(view: &TraceView) -> String {
+    let errors: Vec<&str> = view.findings.iter().filter(|f| f.severity == "error").map(|f| f.code.as_str()).collect();
+    if errors.is_empty() || matches!(view.verdict.as_str(), "Dropped" | "Loop") {
+        view.verdict.clone()
+    } else {
+        format!("{}, but fails: {}", view.verdict, errors.join(", "))
+    }
+}
+
+/// A Mermaid flowchart of the request and the reply: the verdict in the title, failing hops
+/// styled as failing, and each finding with its fix as a visible note linked to its hop.
 pub fn mermaid(view: &TraceView) -> String {
     let r = &view.request;
     let mut out = String::from("flowchart TB\n");
-    mermaid_path(
-        &mut out,
-        "req",
-        &format!("Request {} → {} {}/{}: {}", r.source, r.destination, r.protocol, r.destination_port, view.verdict),
-        &view.hops,
+    let failing = failing_hops(view, &view.verdict, &view.hops);
+    let title = format!(
+        "Request {} → {} {}/{}: {}",
+        r.source,
+        r.destination,
+        r.protocol,
+        r.destination_port,
+        overall_verdict(view)
     );
+    mermaid_path(&mut out, "req", &title, &view.hops, &failing);
+    let reply_failing = view.reply.as_ref().map(|p| failing_hops(view, &p.verdict, &p.hops)).unwrap_or_default();
     if let Some(reply) = &view.reply {
-        mermaid_path(
-            &mut out,
-            "rep",
-            &format!("Reply {} → {}: {}", r.destination, r.source, reply.verdict),
-            &reply.hops,
-        );
+        let title = format!("Reply {} → {}: {}", r.destination, r.source, reply.verdict);
+        mermaid_path(&mut out, "rep", &title, &reply.hops, &reply_failing);
     }
-    for f in &view.findings {
-        out.push_str(&format!("  %% {} {}: {}\n", f.severity, f.code, f.message.replace('\n', " ")));
-    }
+    mermaid_findings(&mut out, view, &failing, &reply_failing);
+    out.push_str("  classDef failing fill:#fdd,stroke:#c00,stroke-width:3px\n");
+    out.push_str("  classDef error fill:#fee,stroke:#c00\n");
+    out.push_str("  classDef warning fill:#ffd,stroke:#a80\n");
+    out.push_str("  classDef info fill:#eef,stroke:#558\n");
     out
+}
+
+/// One note per finding (severity, code, message, fix), linked to the failing hops it names.
+fn mermaid_findings(out: &mut String, view: &TraceView, failing: &[usize], reply_failing: &[usize]) {
+    if view.findings.is_empty() {
+        return;
+    }
+    out.push_str("  subgraph findings[\"Findings\"]\n    direction TB\n");
+    for (i, f) in view.findings.iter().enumerate() {
+        let label = format!(
+            "{} {}<br/>{}<br/>fix: {}",
+            f.severity.to_ascii_uppercase(),
+            f.code,
+            mermaid_text(&f.message),
+            mermaid_text(&f.fix)
+        );
+        out.push_str(&format!("    f{i}[\"{label}\"]:::{}\n", f.severity));
+    }
+    out.push_str("  end\n");
+    for (i, f) in view.findings.iter().enumerate() {
+        let names = |h: &HopView| !h.resource.id.is_empty() && f.resources.contains(&h.resource.id);
+        let mut linked = false;
+        for (prefix, hops, marked) in [("req", &view.hops, failing)]
+            .into_iter()
+            .chain(view.reply.as_ref().map(|p| ("rep", &p.hops, reply_failing)))
+        {
+            for &h in marked.iter().filter(|&&h| names(&hops[h])) {
+                out.push_str(&format!("  {prefix}{h} -.- f{i}\n"));
+                linked = true;
+            }
+        }
+        // A drop the finding does not name a hop for: link it to the request's last failing hop.
+        if !linked && let Some(&last) = failing.last() {
+            out.push_str(&format!("  req{last} -.- f{i}\n"));
+        }
+    }
 }

@@ -16,6 +16,9 @@ pub struct RandomHubSpoke {
     pub rules: Vec<(usize, bool, bool, u8, bool)>,
     pub gateway_route_to_nva: bool,
     pub private_endpoint: bool,
+    /// Power states exported with the VMs: 0 none (unknown, assumed running), 1 every VM
+    /// running, 2 the hub NVA deallocated, 3 the first spoke's `b` VM stopped.
+    pub power: u8,
     /// Drives the choice of probe addresses.
     pub seed: u64,
 }
@@ -34,13 +37,15 @@ impl RandomHubSpoke {
             ),
             any::<bool>(),
             any::<bool>(),
+            0u8..4,
             seed,
         )
-            .prop_map(|(spokes, rules, gateway_route_to_nva, private_endpoint, seed)| RandomHubSpoke {
+            .prop_map(|(spokes, rules, gateway_route_to_nva, private_endpoint, power, seed)| RandomHubSpoke {
                 spokes,
                 rules,
                 gateway_route_to_nva,
                 private_endpoint,
+                power,
                 seed,
             })
     }
@@ -115,6 +120,7 @@ impl RandomHubSpoke {
         if p.private_endpoint {
             e.private_endpoint("pe1", "spoke1", "b", "10.1.2.5");
         }
+        p.set_power_states(&mut e);
         let mut by_subnet: std::collections::BTreeMap<usize, Vec<serde_json::Value>> = Default::default();
         for (n, (subnet, inbound, deny, src, only_443)) in p.rules.iter().enumerate() {
             let source = format!("10.{}.{}.{}/25", src % 4, 1 + (src / 4) % 2, (src % 2) * 128);
@@ -136,5 +142,25 @@ impl RandomHubSpoke {
             e.nsg(&nsg, &rules).subnet_nsg(vnet, name, &nsg);
         }
         e
+    }
+
+    /// The VMs' power states as `az vm list -d` exports them (`power`).
+    fn set_power_states(&self, e: &mut Estate) {
+        if self.power == 0 {
+            return;
+        }
+        let mut vms = vec!["fw-vm".to_string(), "shared1-vm".to_string()];
+        for k in 1..=self.spokes.len() {
+            vms.push(format!("s{k}a-vm"));
+            vms.push(format!("s{k}b-vm"));
+        }
+        for vm in &vms {
+            let state = match (self.power, vm.as_str()) {
+                (2, "fw-vm") => "VM deallocated",
+                (3, "s1b-vm") => "VM stopped",
+                _ => "VM running",
+            };
+            e.resource_property("Microsoft.Compute/virtualMachines", vm, "powerState", json!(state));
+        }
     }
 }

@@ -168,6 +168,7 @@ fn a_route_change_recomputes_only_its_table_and_retraces_few_pairs() {
         rules: vec![],
         gateway_route_to_nva: true,
         private_endpoint: true,
+        power: 0,
         seed: 0,
     };
     let snapshot = Scenario::new(&p.estate()).snapshot;

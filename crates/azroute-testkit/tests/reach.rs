@@ -10,6 +10,7 @@ use azroute_testkit::random::RandomHubSpoke;
 use azroute_testkit::*;
 use ipnet::IpNet;
 use proptest::prelude::*;
+use serde_json::json;
 
 fn column_name(snap: &Snapshot, c: &Column) -> String {
     match c {
@@ -130,6 +131,59 @@ fn reach_without_nsgs_is_routing_only() {
     let without = reach(&engine, &q);
     assert_eq!(cell(&s.snapshot, &with, "spoke2/db", "spoke2/db").1, "NsgDenied");
     assert_eq!(cell(&s.snapshot, &without, "spoke2/db", "spoke2/db").0, "Delivered");
+}
+
+/// §11.1 – reach follows the trace: a deallocated NVA drops what is routed through it, and a
+/// stopped host is a class of its own whose cells are dropped while its running neighbours'
+/// are not.
+#[test]
+fn reach_drops_through_stopped_vms() {
+    let mut e = hub_spoke();
+    e.nic("db2", "spoke2", "db", "10.2.1.5");
+    for (vm, state) in [("fw-vm", "VM deallocated"), ("app1-vm", "VM running"), ("db1-vm", "VM running")] {
+        e.resource_property("Microsoft.Compute/virtualMachines", vm, "powerState", json!(state));
+    }
+    e.resource_property("Microsoft.Compute/virtualMachines", "db2-vm", "powerState", json!("VM stopped"));
+    let s = Scenario::new(&e);
+    let engine = s.engine();
+    let m = reach(&engine, &ReachQuery::every_subnet(&s.snapshot, 443));
+    let snap = &s.snapshot;
+    assert_eq!(cell(snap, &m, "spoke1/app", "Internet"), ("Dropped".into(), "NvaNotRunning".into(), vec!["fw".into()]));
+    // spoke2/db → spoke2/db: the running db1 is reached, the stopped db2 is not.
+    let r = m.rows.iter().position(|x| snap.subnet_label(*x) == "spoke2/db").unwrap();
+    let c = m.columns.iter().position(|x| column_name(snap, x) == "spoke2/db").unwrap();
+    let the_cell = m.cell(r, c);
+    assert_eq!(the_cell.reach, Reachability::Mixed);
+    let codes: Vec<Option<&str>> = m.cell_outcomes(the_cell).iter().map(|o| m.outcome(o).code).collect();
+    assert!(codes.contains(&Some("DestinationNotRunning")) && codes.contains(&None), "{codes:?}");
+    // Every VM's power state is known here; without them, VMs are assumed running, as said.
+    assert!(!m.assumptions.iter().any(|a| a.contains("assumed running")), "{:?}", m.assumptions);
+    let unknown = Scenario::new(&hub_spoke());
+    let m = reach(&unknown.engine(), &ReachQuery::every_subnet(&unknown.snapshot, 443));
+    assert!(
+        m.assumptions.iter().any(|a| a.contains("3 VM(s)") && a.contains("assumed running")),
+        "{:?}",
+        m.assumptions
+    );
+}
+
+/// §6.1 – reach follows the trace for forced tunnelling: a 0.0.0.0/0 user route to a VPN
+/// gateway without a default site drops the Internet column with `ForcedTunnelNoDefaultSite`.
+#[test]
+fn reach_drops_forced_tunnel_without_default_site() {
+    let mut e = hub_spoke();
+    e.route_table("rt-spoke2", &[("default", "0.0.0.0/0", "VirtualNetworkGateway", None)]).associate(
+        "spoke2",
+        "db",
+        "rt-spoke2",
+    );
+    let s = Scenario::new(&e);
+    let m = reach(&s.engine(), &ReachQuery::every_subnet(&s.snapshot, 443));
+    assert_eq!(
+        cell(&s.snapshot, &m, "spoke2/db", "Internet"),
+        ("Dropped".into(), "ForcedTunnelNoDefaultSite".into(), vec![])
+    );
+    assert_eq!(cell(&s.snapshot, &m, "spoke2/db", "172.16.0.0/16"), ("Delivered".into(), "".into(), vec![]));
 }
 
 // ---------------------------------------------------------------------------------------------

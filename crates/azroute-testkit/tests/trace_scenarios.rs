@@ -298,6 +298,8 @@ fn asymmetric_path_through_firewall() {
     assert!(t.reverse.as_ref().unwrap().devices.is_empty());
     let f = finding(&s, &t, "AsymmetricPath");
     assert!(f.fix.contains("v/db") && f.fix.contains("10.0.9.4"), "{}", f.fix);
+    // The route proposed covers the source subnet, every host of it, not the traced host only.
+    assert!(f.fix.contains("a user route for 10.0.1.0/24 "), "{}", f.fix);
     // The matching route on the db side makes it symmetric.
     e.route_table("rt-db", &[("app-via-fw", "10.0.1.0/24", "VirtualAppliance", Some("10.0.9.4"))])
         .associate("v", "db", "rt-db");
@@ -545,4 +547,101 @@ fn no_host_at_destination() {
     assert_eq!(t.forward.verdict, Verdict::Dropped);
     let f = finding(&s, &t, "NoHostAtDestination");
     assert!(f.message.contains("10.0.1.4 is a private address"), "{}", f.message);
+}
+
+/// The hub NVA and the destination with power states as `az vm list -d` exports them.
+fn spokes_via_hub_powered(nva: &str, destination: &str) -> Estate {
+    let mut e = spokes_via_hub(true, true);
+    e.resource_property("Microsoft.Compute/virtualMachines", "nic-nva-vm", "powerState", json!(nva));
+    e.resource_property("Microsoft.Compute/virtualMachines", "nic2-vm", "powerState", json!(destination));
+    e.resource_property("Microsoft.Compute/virtualMachines", "nic1-vm", "powerState", json!("VM running"));
+    e
+}
+
+/// §11.1 – A deallocated NVA forwards nothing: the hop is dropped with `NvaNotRunning`, whose
+/// fix is a complete `az vm start`.
+#[test]
+fn nva_not_running_drops() {
+    let s = Scenario::new(&spokes_via_hub_powered("VM deallocated", "VM running"));
+    let t = s.trace("nic1", "nic2", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped, "{:?}", t.findings);
+    assert_eq!(kinds(&t), vec![HopKind::Source, HopKind::VirtualAppliance]);
+    let f = finding(&s, &t, "NvaNotRunning");
+    assert_eq!(f.severity, "error");
+    assert!(f.message.contains("PowerState/deallocated"), "{}", f.message);
+    assert!(f.fix.contains("az vm start -g rg -n nic-nva-vm"), "{}", f.fix);
+    assert!(t.reverse.is_none());
+    // Every power state is known: nothing assumed about it.
+    assert!(!t.assumptions.list().any(|a| a == Assumption::PowerStateUnknown));
+    // The NVA's NSG was never reached: the table says so rather than leave the column blank.
+    let mut e = spokes_via_hub_powered("VM deallocated", "VM running");
+    e.nsg("nsg-nva", &[]).subnet_nsg("hub", "nva", "nsg-nva");
+    let s = Scenario::new(&e);
+    let text = azroute_report::trace::text(&azroute_report::trace::view(&s.snapshot, &s.trace("nic1", "nic2", 443)));
+    let nva = text.lines().find(|l| l.starts_with("1  VirtualAppliance")).expect("the NVA hop");
+    assert!(nva.trim_end().ends_with("not evaluated (the path ended first)"), "{text}");
+}
+
+/// §11.1 – A stopped destination answers nothing: `DestinationNotRunning`, no reply.
+#[test]
+fn destination_not_running_drops() {
+    let s = Scenario::new(&spokes_via_hub_powered("VM running", "PowerState/stopped"));
+    let t = s.trace("nic1", "nic2", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped, "{:?}", t.findings);
+    assert_eq!(codes(&t), vec!["DestinationNotRunning"]);
+    let f = finding(&s, &t, "DestinationNotRunning");
+    assert!(f.message.contains("10.2.1.4") && f.message.contains("PowerState/stopped"), "{}", f.message);
+    assert!(f.fix.contains("az vm start -g rg -n nic2-vm"), "{}", f.fix);
+}
+
+/// A stopped source is traced from its configuration, and the trace says so; without power
+/// states in the export every VM is assumed running, also said.
+#[test]
+fn stopped_source_and_unknown_power_are_assumptions() {
+    let mut e = spokes_via_hub_powered("VM running", "VM running");
+    e.resource_property("Microsoft.Compute/virtualMachines", "nic1-vm", "powerState", json!("VM deallocated"));
+    let s = Scenario::new(&e);
+    let t = s.trace("nic1", "nic2", 443);
+    assert_eq!(t.forward.verdict, Verdict::Delivered, "{:?}", t.findings);
+    let vm = s.snapshot.vms.iter().position(|v| v.name == "nic1-vm").map(|i| VmIdx(i as u32)).unwrap();
+    assert!(t.assumptions.list().any(|a| a == Assumption::SourceNotRunning { vm }));
+    let unknown = Scenario::new(&spokes_via_hub(true, true)).trace("nic1", "nic2", 443);
+    assert_eq!(unknown.forward.verdict, Verdict::Delivered);
+    assert!(unknown.assumptions.list().any(|a| a == Assumption::PowerStateUnknown));
+}
+
+/// §6.1, §3.4 – Forced tunnelling to a VPN gateway needs a default site (or a BGP-learned
+/// 0.0.0.0/0): without either, Internet traffic sent to the gateway is dropped with
+/// `ForcedTunnelNoDefaultSite`; with a default site it leaves for that site; with a learned
+/// 0.0.0.0/0 it follows that route.
+#[test]
+fn forced_tunnel_needs_a_default_site() {
+    let forced = || {
+        let mut e = hub_with_site();
+        e.route_table("rt-ft", &[("default", "0.0.0.0/0", "VirtualNetworkGateway", None)])
+            .associate("hub", "s", "rt-ft");
+        e
+    };
+    let s = Scenario::new(&forced());
+    let t = s.trace("nic-hub", "8.8.8.8", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped, "{:?}", t.findings);
+    let f = finding(&s, &t, "ForcedTunnelNoDefaultSite");
+    assert_eq!(f.severity, "error");
+    assert!(f.message.contains("`gw`") && f.message.contains("gatewayDefaultSite"), "{}", f.message);
+    assert!(f.fix.contains("az network vnet-gateway update -g rg -n gw --gateway-default-site"), "{}", f.fix);
+    // On-premises destinations still leave by their site.
+    assert_eq!(s.trace("nic-hub", "10.10.3.3", 443).forward.verdict, Verdict::ExitedToOnPremises);
+    // A default site takes the rest.
+    let mut e = forced();
+    let site = json!({"id": format!("/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Network/localNetworkGateways/onprem")});
+    e.resource_property("Microsoft.Network/virtualNetworkGateways", "gw", "gatewayDefaultSite", site);
+    let s = Scenario::new(&e);
+    let t = s.trace("nic-hub", "8.8.8.8", 443);
+    assert_eq!(t.forward.verdict, Verdict::ExitedToOnPremises, "{:?}", t.findings);
+    assert!(codes(&t).is_empty(), "{:?}", codes(&t));
+    // So does a 0.0.0.0/0 learned over BGP.
+    let mut e = forced();
+    e.learned("gw", &[("0.0.0.0/0", "EBgp", "10.10.0.1")]);
+    let t = Scenario::new(&e).trace("nic-hub", "8.8.8.8", 443);
+    assert_eq!(t.forward.verdict, Verdict::ExitedToOnPremises, "{:?}", t.findings);
 }

@@ -135,6 +135,7 @@ pub const OTHER_CODES: &[CodeInfo] = &[
     entry(C::PeeringAccessDisabled, Error, &[MANAGE_PEERING], Trace),
     entry(C::NoRoute, Error, &[UDR], Trace),
     entry(C::NotModelled, Warning, &[UDR], Trace),
+    entry(C::DestinationNotRunning, Error, &[DIAGNOSE], Trace),
     entry(C::TrafficAnalysisSampled, Info, &[], Summary),
     entry(C::IncompleteSnapshot, Error, &[], Summary),
 ];

@@ -27,6 +27,7 @@ macro_rules! finding_codes {
 finding_codes! {
     AsymmetricPath,
     BgpRouteShadowedBySystemRoute,
+    DestinationNotRunning,
     DroppedByNoneRoute,
     DuplicatePrefixInRouteTable,
     EffectiveRoutesRequireRunningVm,

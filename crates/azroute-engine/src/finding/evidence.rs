@@ -75,6 +75,16 @@ pub struct BgpRouteShadowedBySystemRoute {
     pub by: RouteRef,
 }
 
+/// `DestinationNotRunning`: the NIC that holds the destination belongs to a VM that is stopped
+/// or deallocated: nothing answers (§11.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DestinationNotRunning {
+    pub nic: NicIdx,
+    pub vm: VmIdx,
+    pub state: PowerState,
+    pub destination: IpAddr,
+}
+
 /// `DroppedByNoneRoute`: the packet's route has next hop None.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DroppedByNoneRoute {
@@ -115,13 +125,16 @@ pub enum ForcedTunnelBreaksInbound {
     },
 }
 
-/// `ForcedTunnelNoDefaultSite`: a 0.0.0.0/0 user route to VirtualNetworkGateway where the VPN
-/// gateway has no default site (`gatewayDefaultSite`) and learned no 0.0.0.0/0 over BGP: the
-/// gateway has nowhere to send Internet-bound traffic and drops it (§6.1, §3.4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `ForcedTunnelNoDefaultSite`: traffic for the Internet (or any prefix the gateway has no
+/// route for) is sent to a VPN gateway that has no default site (`gatewayDefaultSite`) and
+/// learned no 0.0.0.0/0 over BGP: the gateway has nowhere to send it and drops it (§6.1, §3.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ForcedTunnelNoDefaultSite {
-    /// A user route of a table associated with a subnet of `vnet`, served by `gateway`.
+    /// A 0.0.0.0/0 user route of a table associated with a subnet of `vnet`, served by `gateway`
+    /// (the doctor's check).
     Route { route: UserRoute, vnet: VnetIdx, gateway: GatewayIdx },
+    /// A traced packet reached the gateway by this route.
+    Traced { gateway: GatewayIdx, destination: IpAddr, route: RouteRef },
 }
 
 /// The traced reply of forced tunnelling: the client, the subnet it leaves and the route.
@@ -194,6 +207,9 @@ pub struct MultiNicGuestRouteMissing {
 pub enum NextHopUnreachable {
     /// Traced: traffic enters through a gateway whose GatewaySubnet is not exported.
     NoGatewaySubnet { gateway: GatewayIdx },
+    /// Traced: the next hop is outside every address space the VNet reaches (its own ranges
+    /// and its Connected peerings'); Network Watcher answers next hop type None (§7.5).
+    OutsideAddressSpace { vnet: VnetIdx, next_hop: IpAddr, route: RouteRef },
     /// Traced: nobody in the snapshot owns the next hop.
     NotOwned { vnet: VnetIdx, next_hop: IpAddr, route: RouteRef },
     /// Traced: the owner is in a VNet neither the sender's nor directly peered with it.
@@ -333,6 +349,8 @@ pub struct NvaInSameSubnetLoop {
 pub enum NvaNotRunning {
     /// A user route of a table associated with a subnet sends traffic to the NVA.
     Route { route: UserRoute, next_hop: IpAddr, nic: NicIdx, vm: VmIdx, state: PowerState },
+    /// A traced packet reached the NVA by this route.
+    Traced { nic: NicIdx, vm: VmIdx, state: PowerState, destination: IpAddr, route: RouteRef },
 }
 
 /// `OverlappingAddressSpace`.
@@ -552,6 +570,7 @@ macro_rules! evidence {
 evidence! {
     AsymmetricPath,
     BgpRouteShadowedBySystemRoute,
+    DestinationNotRunning,
     DroppedByNoneRoute,
     DuplicatePrefixInRouteTable,
     EffectiveRoutesRequireRunningVm,

@@ -207,7 +207,11 @@ fn subnet_hosts(snap: &Snapshot, engine: &RouteEngine<'_>) -> Vec<Vec<(u32, NicI
                 continue;
             };
             let nsg = nic.nsg.as_ref().and_then(|l| l.resolved());
-            let endpoint = if primary_subnet != Some(s) {
+            // A NIC of a stopped VM answers nothing (§11.1): its own class, never merged with
+            // running hosts.
+            let stopped =
+                nic.vm.as_ref().and_then(|l| l.resolved()).is_some_and(|v| snap.vms[v.index()].stopped().is_some());
+            let endpoint = if primary_subnet != Some(s) || stopped {
                 Endpoint::Unique(IpAddr::V4(a))
             } else if nsg.is_none() && cfg.application_security_groups.is_empty() {
                 Endpoint::Plain

@@ -371,7 +371,7 @@ fn compute(
         outcomes: traced.outcomes,
         stats,
         errors: rows.errors,
-        assumptions: assumptions(query),
+        assumptions: assumptions(engine.snap(), query),
     }
 }
 
@@ -405,13 +405,17 @@ fn class_pairs(row_members: &[Vec<Member>], column_members: &[Vec<Member>]) -> V
 }
 
 /// What every matrix assumes, and what this query adds.
-fn assumptions(query: &ReachQuery) -> Vec<String> {
+fn assumptions(snap: &Snapshot, query: &ReachQuery) -> Vec<String> {
     let mut assumptions = vec![
         "each address class is traced once, from a representative address (a NIC's where the class holds one)"
             .to_string(),
         "the first four and the last address of every subnet are reserved by Azure and left out".to_string(),
         "the guest OS of every NVA forwards what Azure delivers to it, without SNAT".to_string(),
     ];
+    let unknown_power = snap.vms.iter().filter(|v| v.power_state.is_none()).count();
+    if unknown_power > 0 {
+        assumptions.push(format!("{unknown_power} VM(s) have no power state in the export (`az vm list` without `-d`) and are assumed running; a stopped NVA or destination drops traffic (NvaNotRunning, DestinationNotRunning)"));
+    }
     if !query.evaluate_nsgs {
         assumptions.push("NSGs were not evaluated (routing only)".to_string());
     }

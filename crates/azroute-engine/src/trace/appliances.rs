@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use azroute_model::*;
 
 use super::walk::{Endpoint, Packet, Walk};
-use super::{Addressing, Hop, HopKind, HopResource, Owner, Tracer};
+use super::{Addressing, Hop, HopKind, HopResource, Owner, Power, Tracer};
 use crate::RouteError;
 use crate::finding::*;
 use crate::route::RouteOrigin;
@@ -40,7 +40,7 @@ impl Tracer<'_, '_> {
             let mut hop = Hop::new(HopKind::Destination, HopResource::Nic(nva_nic), Some(pkt.dst));
             hop.subnet = self.routes.nic_subnet(nva_nic).ok();
             walk.hops.push(hop);
-            return Ok(Some(nva_nic));
+            return Ok(self.destination_running(walk, nva_nic, pkt).then_some(nva_nic));
         }
         Ok(self.forward_through(walk, nva_nic, pkt, route, forward_nics).then_some(nva_nic))
     }
@@ -58,6 +58,9 @@ impl Tracer<'_, '_> {
             owners.iter().copied().find(|o| Addressing::vnet_of(snap, o).is_some_and(|v| reachable.contains(&v)));
         if owner.is_none() {
             let unreachable = match owners.iter().find_map(|o| Addressing::vnet_of(snap, o)) {
+                _ if !route.table().reaches_address_space(nva_ip) => {
+                    NextHopUnreachable::OutsideAddressSpace { vnet, next_hop: nva_ip, route: route.clone() }
+                }
                 Some(owner_vnet) => {
                     NextHopUnreachable::NotPeered { vnet, next_hop: nva_ip, owner_vnet, route: route.clone() }
                 }
@@ -92,7 +95,7 @@ impl Tracer<'_, '_> {
                     return None;
                 }
                 walk.hops.push(Hop::new(HopKind::LoadBalancer, HopResource::LoadBalancer(lb), Some(nva_ip)));
-                let backend = l.backend_nics.iter().find_map(|b| b.resolved());
+                let backend = self.first_backend(l);
                 if backend.is_none() {
                     let empty = NextHopUnreachable::NoBackend { next_hop: nva_ip, lb };
                     walk.findings.push(Finding::new(empty).resource(ResourceRef::LoadBalancer(lb)));
@@ -124,6 +127,12 @@ impl Tracer<'_, '_> {
         walk.hops.push(hop);
         walk.devices.push(nva_nic);
         walk.from_gateway = false;
+        if let Power::NotRunning { vm } = self.power_of(nva_nic) {
+            let state = self.snap().vms[vm.index()].power_state.clone().expect("a stopped VM has a power state");
+            let stopped = NvaNotRunning::Traced { nic: nva_nic, vm, state, destination: pkt.dst, route: route.clone() };
+            walk.findings.push(Finding::new(stopped).resource(ResourceRef::Vm(vm)).resource(ResourceRef::Nic(nva_nic)));
+            return false;
+        }
         if !self.nsg_at(walk, nva_nic, Direction::Inbound, pkt, forward_nics) {
             return false;
         }

@@ -31,9 +31,11 @@ impl Tracer<'_, '_> {
         let only_reply: Vec<NicIdx> =
             reply_devices.iter().copied().filter(|n| !request_set.contains(&device_of(n))).collect();
         let return_route = match (only_request.first(), reverse.hops.first()) {
-            (Some(&nva), Some(first)) => {
-                Some(ReturnRoute { nva, source_prefix: prefix_of_ip(request.source.ip()), reply_subnet: first.subnet })
-            }
+            (Some(&nva), Some(first)) => Some(ReturnRoute {
+                nva,
+                source_prefix: self.source_range(request, forward),
+                reply_subnet: first.subnet,
+            }),
             _ => None,
         };
         let routes = forward
@@ -49,5 +51,26 @@ impl Tracer<'_, '_> {
             finding = finding.resource(ResourceRef::Nic(*n));
         }
         vec![finding]
+    }
+}
+
+impl Tracer<'_, '_> {
+    /// The range a return route should cover: the source subnet's prefix (the route then fixes
+    /// every host of the subnet, not only the traced one), the on-premises prefix an outside
+    /// source sits in, else the source address alone.
+    fn source_range(&self, request: &TraceRequest, forward: &PathTrace) -> ipnet::IpNet {
+        let snap = self.snap();
+        let ip = request.source.ip();
+        let subnet_prefix = forward
+            .hops
+            .first()
+            .and_then(|h| h.subnet)
+            .and_then(|s| snap.subnets[s.index()].prefixes.iter().find(|p| p.contains(&ip)).copied());
+        let on_premises = || {
+            let g = self.on_premises_gateway(ip)?;
+            let prefixes = &self.routes.topology().gateway_prefixes[g.index()];
+            prefixes.iter().filter(|gp| gp.prefix.contains(&ip)).map(|gp| gp.prefix).max_by_key(|p| p.prefix_len())
+        };
+        subnet_prefix.or_else(on_premises).unwrap_or_else(|| prefix_of_ip(ip))
     }
 }

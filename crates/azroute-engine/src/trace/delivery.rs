@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use azroute_model::*;
 
 use super::walk::{Endpoint, Packet, Walk};
-use super::{Addressing, Hop, HopKind, HopNote, HopResource, Owner, Tracer, Verdict};
+use super::{Addressing, Hop, HopKind, HopNote, HopResource, Owner, Power, Tracer, Verdict};
 use crate::finding::*;
 use crate::route::EffectiveRouteTable;
 
@@ -136,6 +136,9 @@ impl Tracer<'_, '_> {
                 let mut hop = Hop::new(HopKind::Destination, HopResource::Nic(nic), Some(pkt.dst));
                 hop.subnet = dst_subnet;
                 walk.hops.push(hop);
+                if !self.destination_running(walk, nic, pkt) {
+                    return Verdict::Dropped;
+                }
                 if !self.nsg_at(walk, nic, Direction::Inbound, pkt, forward_nics) {
                     return Verdict::Dropped;
                 }
@@ -144,7 +147,7 @@ impl Tracer<'_, '_> {
             Owner::LoadBalancer { lb, .. } => {
                 let l = &snap.load_balancers[lb.index()];
                 walk.hops.push(Hop::new(HopKind::LoadBalancer, HopResource::LoadBalancer(lb), Some(pkt.dst)));
-                let Some(backend) = l.backend_nics.iter().find_map(|b| b.resolved()) else {
+                let Some(backend) = self.first_backend(l) else {
                     let empty = NoHostAtDestination::NoBackend { lb };
                     walk.findings.push(Finding::new(empty).resource(ResourceRef::LoadBalancer(lb)));
                     return Verdict::Dropped;
@@ -154,6 +157,9 @@ impl Tracer<'_, '_> {
                 hop.subnet = self.routes.nic_subnet(backend).ok();
                 hop.notes.push(HopNote::FirstBackend);
                 walk.hops.push(hop);
+                if !self.destination_running(walk, backend, pkt) {
+                    return Verdict::Dropped;
+                }
                 if !self.nsg_at(walk, backend, Direction::Inbound, pkt, forward_nics) {
                     return Verdict::Dropped;
                 }
@@ -170,5 +176,25 @@ impl Tracer<'_, '_> {
             }
             Owner::PublicIp { .. } => unreachable!("public IPs are filtered out by the caller"),
         }
+    }
+}
+
+impl Tracer<'_, '_> {
+    /// A destination NIC whose VM is stopped or deallocated answers nothing: the packet is
+    /// dropped there with `DestinationNotRunning` (§11.1). False when it is.
+    pub(super) fn destination_running(&self, walk: &mut Walk, nic: NicIdx, pkt: Packet) -> bool {
+        let Power::NotRunning { vm } = self.power_of(nic) else { return true };
+        let state = self.snap().vms[vm.index()].power_state.clone().expect("a stopped VM has a power state");
+        let stopped = DestinationNotRunning { nic, vm, state, destination: pkt.dst };
+        walk.findings.push(Finding::new(stopped).resource(ResourceRef::Vm(vm)).resource(ResourceRef::Nic(nic)));
+        false
+    }
+
+    /// The backend a load balancer sends a flow to: the first whose VM is not known to be
+    /// stopped (Azure's health probes take stopped VMs out of rotation, §6.5), else the first.
+    pub(super) fn first_backend(&self, lb: &LoadBalancer) -> Option<NicIdx> {
+        let mut backends = lb.backend_nics.iter().filter_map(|b| b.resolved());
+        let first = backends.clone().next();
+        backends.find(|n| !matches!(self.power_of(*n), Power::NotRunning { .. })).or(first)
     }
 }

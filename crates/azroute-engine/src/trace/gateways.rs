@@ -99,8 +99,11 @@ impl Tracer<'_, '_> {
                 None => Step::Ended(Verdict::Dropped),
             };
         }
-        self.on_premises_site(walk, &mut hop, g, pkt);
+        let has_site = self.on_premises_site(walk, &mut hop, g, pkt, route);
         walk.hops.push(hop);
+        if !has_site {
+            return Step::Ended(Verdict::Dropped);
+        }
         walk.hops.push(Hop::new(HopKind::OnPremises, HopResource::OnPremises, Some(pkt.dst)));
         walk.exit_gateway = Some(g);
         Step::Ended(Verdict::ExitedToOnPremises)
@@ -137,16 +140,24 @@ impl Tracer<'_, '_> {
 
     /// The site an on-premises destination is reached at: the gateway's most specific prefix
     /// for it, the connections of that prefix (a warning for any not Connected), or forced
-    /// tunnelling to the default site when no prefix holds it.
-    fn on_premises_site(&self, walk: &mut Walk, hop: &mut Hop, g: GatewayIdx, pkt: Packet) {
+    /// tunnelling to the default site when no prefix holds it. False, with
+    /// `ForcedTunnelNoDefaultSite`, when no prefix holds it and the gateway has no default site
+    /// (§6.1, §3.4): the gateway has nowhere to send the packet.
+    fn on_premises_site(&self, walk: &mut Walk, hop: &mut Hop, g: GatewayIdx, pkt: Packet, route: &RouteRef) -> bool {
         let snap = self.snap();
         let on_prem = self.routes.topology().gateway_prefixes[g.index()]
             .iter()
             .filter(|gp| gp.prefix.contains(&pkt.dst))
             .max_by_key(|gp| gp.prefix.prefix_len());
         let Some(gp) = on_prem else {
-            hop.notes.push(HopNote::DefaultSite { gateway: g, destination: pkt.dst });
-            return;
+            let Some(site) = &snap.gateways[g.index()].default_site else {
+                let none = ForcedTunnelNoDefaultSite::Traced { gateway: g, destination: pkt.dst, route: route.clone() };
+                let finding = Finding::new(none).resource(ResourceRef::Gateway(g));
+                walk.findings.push(finding.resource(super::appliances::user_route_table(route)));
+                return false;
+            };
+            hop.notes.push(HopNote::DefaultSite { gateway: g, destination: pkt.dst, site: site.resolved() });
+            return true;
         };
         for kind in &gp.kinds {
             if let GatewayRouteKind::LocalNetworkGateway { local_gateway, connection } = kind {
@@ -158,5 +169,6 @@ impl Tracer<'_, '_> {
                 }
             }
         }
+        true
     }
 }

@@ -123,6 +123,9 @@ impl<'e, 's> Tracer<'e, 's> {
         let forward = match request.source {
             TraceSource::Nic { nic, .. } => {
                 assumptions.multi_nic_source = self.multi_nic_vm(nic);
+                if let Power::NotRunning { vm } = self.power_of(nic) {
+                    assumptions.source_not_running = Some(vm);
+                }
                 self.walk(Start::Nic { nic }, pkt, &HashSet::new())?
             }
             TraceSource::Host { subnet, .. } => self.walk(Start::Host { subnet }, pkt, &HashSet::new())?,
@@ -140,7 +143,24 @@ impl<'e, 's> Tracer<'e, 's> {
         assumptions.service_replies_retrace = forward.verdict == Verdict::DeliveredToAzureService;
         let through_lb = |p: &PathTrace| p.hops.iter().any(|h| h.kind == HopKind::LoadBalancer);
         assumptions.first_backend = through_lb(&forward) || reverse.as_ref().is_some_and(through_lb);
+        let power_unknown =
+            |p: &PathTrace| p.hops.iter().any(|h| h.nic().is_some_and(|n| self.power_of(n) == Power::Unknown));
+        assumptions.power_state_unknown = power_unknown(&forward) || reverse.as_ref().is_some_and(power_unknown);
         Ok(Trace { request, forward, reverse, findings, assumptions })
+    }
+
+    /// Whether the VM of a NIC runs, as the export says: the one place a trace decides it
+    /// (`Vm::stopped` is the model's rule). A NIC without a VM in the export, or a VM without a
+    /// power state, is `Unknown` and assumed running.
+    fn power_of(&self, nic: NicIdx) -> Power {
+        let snap = self.snap();
+        let Some(vm) = snap.nics[nic.index()].vm.as_ref().and_then(|l| l.resolved()) else { return Power::Unknown };
+        let v = &snap.vms[vm.index()];
+        match (&v.power_state, v.stopped()) {
+            (None, _) => Power::Unknown,
+            (Some(_), Some(_)) => Power::NotRunning { vm },
+            (Some(_), None) => Power::Running,
+        }
     }
 
     /// The VM of a NIC when it has several NICs.
@@ -166,6 +186,18 @@ impl HopResource {
             | HopResource::Unknown => None,
         }
     }
+}
+
+/// Whether a NIC's VM runs (`Tracer::power_of`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Power {
+    Running,
+    /// Stopped or deallocated: it forwards nothing and answers nothing.
+    NotRunning {
+        vm: VmIdx,
+    },
+    /// The export does not say; assumed running.
+    Unknown,
 }
 
 /// Keeps each finding once, the first time it shows (the same problem can show in both

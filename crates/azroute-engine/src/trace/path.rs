@@ -150,8 +150,8 @@ pub enum HopNote {
     /// The site and connection the packet leaves by.
     Site { local_gateway: LocalGatewayIdx, connection: ConnectionIdx },
     /// No on-premises prefix of the gateway contains the destination: forced tunnelling to its
-    /// default site.
-    DefaultSite { gateway: GatewayIdx, destination: IpAddr },
+    /// default site (`gatewayDefaultSite`, the local network gateway when exported).
+    DefaultSite { gateway: GatewayIdx, destination: IpAddr, site: Option<LocalGatewayIdx> },
     /// The reply of Internet traffic returns to the NVA that sent the request.
     ReplyToTranslatingNva,
     /// The reply retraces the request with no routing decision.
@@ -229,6 +229,12 @@ pub enum Assumption {
     ServiceRepliesRetrace,
     /// A load balancer in front of NVAs is traced to its first backend.
     FirstBackend,
+    /// A VM on the path has no power state in the export (`az vm list` without `-d`): it is
+    /// assumed running.
+    PowerStateUnknown,
+    /// The source VM is stopped or deallocated: the trace answers from configuration, as if it
+    /// were started (Network Watcher answers only for a running VM, §7.1).
+    SourceNotRunning { vm: VmIdx },
 }
 
 /// What one trace assumed: every trace assumes NVAs forward without SNAT; the rest depends on
@@ -241,6 +247,10 @@ pub struct Assumptions {
     pub service_replies_retrace: bool,
     /// A direction passed a load balancer.
     pub first_backend: bool,
+    /// A VM on the path has no power state in the export.
+    pub power_state_unknown: bool,
+    /// The source VM, when it is stopped or deallocated.
+    pub source_not_running: Option<VmIdx>,
 }
 
 impl Assumptions {
@@ -251,6 +261,8 @@ impl Assumptions {
             self.multi_nic_source.map(|vm| Assumption::MultiNicSource { vm }),
             self.service_replies_retrace.then_some(Assumption::ServiceRepliesRetrace),
             self.first_backend.then_some(Assumption::FirstBackend),
+            self.power_state_unknown.then_some(Assumption::PowerStateUnknown),
+            self.source_not_running.map(|vm| Assumption::SourceNotRunning { vm }),
         ]
         .into_iter()
         .flatten()

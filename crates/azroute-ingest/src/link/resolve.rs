@@ -168,6 +168,7 @@ fn resolve_gateway_links(snapshot: &mut Snapshot, d: &mut Dangling) {
     for g in &mut gateways {
         let who = g.id.as_str();
         resolve_opt(snapshot, d, &mut g.vnet, ResourceKind::VirtualNetwork, who, VnetIdx);
+        resolve_opt(snapshot, d, &mut g.default_site, ResourceKind::LocalNetworkGateway, who, LocalGatewayIdx);
     }
     snapshot.gateways = gateways;
     let mut connections = std::mem::take(&mut snapshot.connections);

@@ -168,11 +168,11 @@ impl<'p, 't> Lowerer<'p, 't> {
             // The gateway's VNet is the parent of its GatewaySubnet.
             vnet: subnet.map(|s| Link::Missing(ArmId::new(parent_id(&s)))),
             instance_ips,
+            default_site: nonempty(&a.default_local_network_gateway_id).map(|l| Link::Missing(ArmId::new(l))),
             vpn_client_address_pool: pool,
             learned_routes: Vec::new(),
             learned_routes_supplied: false,
             provisioning_state: String::new(),
-            default_site: nonempty(&a.default_local_network_gateway_id).map(ArmId::new),
             origin: self.origin(&path),
         });
     }

@@ -268,6 +268,21 @@ const TEXTS: &[CodeText] = &[
         explanation: "The route's next hop type is not one azroute models, so the trace stops there rather than guess. Check the route against Azure's documentation.",
     },
     CodeText {
+        code: FindingCode::NvaNotRunning,
+        title: "the next hop is an NVA whose VM is not running",
+        explanation: "A user route to a virtual appliance sends packets to a NIC; when the NIC's VM is stopped or deallocated nothing forwards them and they are dropped (a route does not fail over by itself). azroute reads the VM's power state from the export (`az vm list -d`, or the instance view); without it the VM is assumed running and the trace says so under its assumptions. Start the VM, or route around it (another NVA, or a load balancer with a health probe in front of several).",
+    },
+    CodeText {
+        code: FindingCode::ForcedTunnelNoDefaultSite,
+        title: "forced tunnelling to a VPN gateway without a default site",
+        explanation: "A user route to VirtualNetworkGateway sends traffic into the VPN gateway; destinations that none of the gateway's on-premises prefixes holds (a 0.0.0.0/0 route's Internet traffic) leave only by the gateway's default site (gatewayDefaultSite, on a route-based gateway) or by a 0.0.0.0/0 learned over BGP. With neither, the gateway has nowhere to send them and they are dropped. Set the default site (`az network vnet-gateway update --gateway-default-site`), or advertise 0.0.0.0/0 from on-premises over BGP.",
+    },
+    CodeText {
+        code: FindingCode::DestinationNotRunning,
+        title: "the destination VM is not running",
+        explanation: "The NIC that holds the destination address belongs to a VM that is stopped or deallocated: it answers nothing, so the packet is dropped there. azroute reads the VM's power state from the export (`az vm list -d`, or the instance view); without it the VM is assumed running and the trace says so under its assumptions. A stopped source VM is traced from its configuration, with an assumption saying so. Start the VM.",
+    },
+    CodeText {
         code: FindingCode::TrafficAnalysisSampled,
         title: "traffic analysis traced a sample",
         explanation: "The doctor traces representative traffic between route contexts whose routes involve an NVA. When there are more such pairs than --max-traces, it traces an evenly spread sample and says so: problems on untraced pairs can be missed. Raise --max-traces to trace them all.",

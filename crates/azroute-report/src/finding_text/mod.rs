@@ -6,6 +6,7 @@
 //! `settings.rs` words the codes of the doctor's settings checks, `paths.rs` those found on
 //! traced paths, `catalogue.rs` the titles and explanations.
 
+pub mod az;
 mod catalogue;
 mod paths;
 mod settings;
@@ -87,6 +88,9 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::NoRoute(e) => paths::no_route(snap, e),
         Evidence::NonTransitivePeering(e) => paths::non_transitive_peering(snap, e),
         Evidence::NotModelled(e) => paths::not_modelled(e),
+        Evidence::NvaNotRunning(e) => paths::nva_not_running(snap, e),
+        Evidence::ForcedTunnelNoDefaultSite(e) => paths::forced_tunnel_no_default_site(snap, e),
+        Evidence::DestinationNotRunning(e) => paths::destination_not_running(snap, e),
         Evidence::NsgDenied(e) => paths::nsg_denied(snap, e),
         Evidence::PeeringAccessDisabled(e) => paths::peering_access_disabled(snap, e),
         Evidence::PrivateDestinationToInternet(e) => paths::private_destination_to_internet(snap, e),
@@ -120,9 +124,7 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::UserRouteInvalid(e) => settings::user_route_invalid(snap, e),
         Evidence::UserRouteShadowed(e) => settings::user_route_shadowed(snap, e),
         Evidence::VirtualNetworkTagIncludesDefault(e) => settings::virtual_network_tag_includes_default(snap, e),
-        Evidence::ForcedTunnelNoDefaultSite(e) => settings::forced_tunnel_no_default_site(snap, e),
         Evidence::NsgBlocksForwardedTraffic(e) => settings::nsg_blocks_forwarded_traffic(snap, e),
-        Evidence::NvaNotRunning(e) => settings::nva_not_running(snap, e),
         Evidence::RouteTableRegionMismatch(e) => settings::route_table_region_mismatch(snap, e),
     }
 }

@@ -102,7 +102,10 @@ pub(super) fn ip_forwarding_disabled(snap: &Snapshot, e: &IpForwardingDisabled) 
                 format!(
                     "`{name}` sends from {source}, which is not one of its addresses, and IP forwarding is off: Azure drops the packet"
                 ),
-                format!("enable IP forwarding on network interface `{name}` (enableIPForwarding = true)"),
+                format!(
+                    "enable IP forwarding on network interface `{name}` (`{}`)",
+                    az::nic_ip_forwarding(&snap.nics[nic.index()].id)
+                ),
             )
         }
         IpForwardingDisabled::Appliance { nic, address, destination, route } => {
@@ -112,7 +115,10 @@ pub(super) fn ip_forwarding_disabled(snap: &Snapshot, e: &IpForwardingDisabled) 
                     "NVA `{name}` ({}) receives a packet for {destination} but IP forwarding is off on its NIC: Azure drops it",
                     address.map(|a| a.to_string()).unwrap_or_default()
                 ),
-                format!("enable IP forwarding on network interface `{name}` (enableIPForwarding = true) and in the NVA's guest OS"),
+                format!(
+                    "enable IP forwarding on network interface `{name}` (`{}`) and in the NVA's guest OS",
+                    az::nic_ip_forwarding(&snap.nics[nic.index()].id)
+                ),
             )
             .evidence(route.route().label())
         }
@@ -179,6 +185,57 @@ pub(super) fn non_transitive_peering(snap: &Snapshot, e: &NonTransitivePeering) 
         via[0]
     );
     FindingText::new(message, fix)
+}
+
+pub(super) fn nva_not_running(snap: &Snapshot, e: &NvaNotRunning) -> FindingText {
+    match e {
+        NvaNotRunning::Traced { nic, vm, state, destination, route } => {
+            let vm_id = &snap.vms[vm.index()].id;
+            let message = format!(
+                "NVA `{}` (NIC `{}`) receives a packet for {destination} but its VM is not running ({}): it forwards nothing and the packet is dropped",
+                snap.vms[vm.index()].name,
+                nic_name(snap, *nic),
+                state.as_str()
+            );
+            let fix = format!("start the VM (`{}`), or route around it", az::vm_start(vm_id));
+            FindingText::new(message, fix).evidence(route.route().label())
+        }
+        NvaNotRunning::Route { route, next_hop, nic, vm, state } => {
+            super::settings::nva_not_running(snap, route, *next_hop, *nic, *vm, state)
+        }
+    }
+}
+
+pub(super) fn forced_tunnel_no_default_site(snap: &Snapshot, e: &ForcedTunnelNoDefaultSite) -> FindingText {
+    match e {
+        ForcedTunnelNoDefaultSite::Traced { gateway, destination, route } => {
+            let gw = &snap.gateways[gateway.index()];
+            let message = format!(
+                "{destination} is sent to VPN gateway `{}`, which has no on-premises prefix for it (no BGP-learned 0.0.0.0/0 either) and no default site (gatewayDefaultSite): forced tunnelling has nowhere to go and the packet is dropped",
+                gw.name
+            );
+            let fix = format!(
+                "set the gateway's default site (`{}`), or advertise 0.0.0.0/0 over BGP from on-premises",
+                az::gateway_default_site(&gw.id)
+            );
+            FindingText::new(message, fix).evidence(route.route().label())
+        }
+        ForcedTunnelNoDefaultSite::Route { route, vnet, gateway } => {
+            super::settings::forced_tunnel_no_default_site(snap, route, *vnet, *gateway)
+        }
+    }
+}
+
+pub(super) fn destination_not_running(snap: &Snapshot, e: &DestinationNotRunning) -> FindingText {
+    let vm_id = &snap.vms[e.vm.index()].id;
+    let message = format!(
+        "{} is held by NIC `{}` of VM `{}`, which is not running ({}): nothing answers and the packet is dropped",
+        e.destination,
+        nic_name(snap, e.nic),
+        snap.vms[e.vm.index()].name,
+        e.state.as_str()
+    );
+    FindingText::new(message, format!("start the VM (`{}`)", az::vm_start(vm_id)))
 }
 
 pub(super) fn not_modelled(e: &NotModelled) -> FindingText {

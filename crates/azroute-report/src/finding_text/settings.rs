@@ -179,6 +179,14 @@ fn traced_next_hop_unreachable(snap: &Snapshot, e: &NextHopUnreachable) -> Findi
             ),
             "export the gateway's virtual network with its GatewaySubnet",
         ),
+        NextHopUnreachable::OutsideAddressSpace { vnet, next_hop, route } => FindingText::new(
+            format!(
+                "next hop {next_hop} is outside every address space `{}` reaches (its own ranges and its connected peerings'): the packet is dropped (Network Watcher's next hop answers None for this route)",
+                vnet_name(snap, *vnet)
+            ),
+            traced_fix(vnet),
+        )
+        .evidence(route.route().label()),
         NextHopUnreachable::NotOwned { vnet, next_hop, route } => FindingText::new(
             format!("no NIC or load balancer in the snapshot owns the next hop {next_hop}: the packet is dropped"),
             traced_fix(vnet),
@@ -506,8 +514,9 @@ pub(super) fn route_table_not_associated(snap: &Snapshot, e: &RouteTableNotAssoc
             table.routes.len()
         ),
         format!(
-            "associate `{}` with the subnets that need it (az network vnet subnet update --route-table {}) or delete it",
-            table.name, table.name
+            "associate `{}` with the subnets that need it (`{}` for each) or delete it",
+            table.name,
+            az::associate_route_table(&table.id)
         ),
     );
     for r in table.routes.iter().take(5) {
@@ -595,7 +604,10 @@ pub(super) fn udr_next_hop_no_forwarding(snap: &Snapshot, e: &UdrNextHopNoForwar
             r.prefix.text(),
             e.next_hop
         ),
-        format!("enable IP forwarding on network interface `{nic}` (az network nic update --ip-forwarding true) and in its guest OS"),
+        format!(
+            "enable IP forwarding on network interface `{nic}` (`{}`) and in its guest OS",
+            az::nic_ip_forwarding(&snap.nics[e.nic.index()].id)
+        ),
     )
     .evidence(appliance_route(snap, &e.route, e.next_hop))
     .evidence(format!("{nic}: enableIPForwarding = false"))
@@ -742,20 +754,27 @@ pub(super) fn virtual_network_tag_includes_default(
     )
 }
 
-pub(super) fn forced_tunnel_no_default_site(snap: &Snapshot, e: &ForcedTunnelNoDefaultSite) -> FindingText {
-    let ForcedTunnelNoDefaultSite::Route { route, vnet, gateway } = e;
+/// `ForcedTunnelNoDefaultSite` found by the doctor on a route table.
+pub(super) fn forced_tunnel_no_default_site(
+    snap: &Snapshot,
+    route: &UserRoute,
+    vnet: VnetIdx,
+    gateway: GatewayIdx,
+) -> FindingText {
     let (r, table) = user_route(snap, route);
     let gw = &snap.gateways[gateway.index()].name;
+    let gw_id = &snap.gateways[gateway.index()].id;
     FindingText::new(
         format!(
             "route `{}` of `{}` forces {} from `{}` to VPN gateway `{gw}`, which has no default site (gatewayDefaultSite) and no 0.0.0.0/0 learned over BGP: it drops Internet-bound traffic",
             r.name,
             table.name,
             r.prefix.text(),
-            vnet_name(snap, *vnet)
+            vnet_name(snap, vnet)
         ),
         format!(
-            "set the default site of `{gw}` (az network vnet-gateway update --gateway-default-site LOCAL-GATEWAY, or default_local_network_gateway_id), advertise 0.0.0.0/0 over BGP, or route 0.0.0.0/0 elsewhere"
+            "set the default site of `{gw}` (`{}`; in Terraform default_local_network_gateway_id), advertise 0.0.0.0/0 over BGP, or route 0.0.0.0/0 elsewhere",
+            az::gateway_default_site(gw_id)
         ),
     )
     .evidence(format!("{} of `{}`: {} → VirtualNetworkGateway", r.name, table.name, r.prefix.text()))
@@ -789,8 +808,15 @@ pub(super) fn nsg_blocks_forwarded_traffic(snap: &Snapshot, e: &NsgBlocksForward
     .evidence(format!("{nsg} {} ({})", e.rule, e.applied_to.as_str()))
 }
 
-pub(super) fn nva_not_running(snap: &Snapshot, e: &NvaNotRunning) -> FindingText {
-    let NvaNotRunning::Route { route, next_hop, nic, vm, state } = e;
+/// `NvaNotRunning` found by the doctor on a route table.
+pub(super) fn nva_not_running(
+    snap: &Snapshot,
+    route: &UserRoute,
+    next_hop: IpAddr,
+    nic: NicIdx,
+    vm: VmIdx,
+    state: &PowerState,
+) -> FindingText {
     let (r, table) = user_route(snap, route);
     let vm_name = &snap.vms[vm.index()].name;
     FindingText::new(
@@ -799,12 +825,12 @@ pub(super) fn nva_not_running(snap: &Snapshot, e: &NvaNotRunning) -> FindingText
             r.name,
             table.name,
             r.prefix.text(),
-            nic_name(snap, *nic),
+            nic_name(snap, nic),
             state.as_str()
         ),
-        format!("start VM `{vm_name}` (az vm start), or route around it"),
+        format!("start VM `{vm_name}` (`{}`), or route around it", az::vm_start(&snap.vms[vm.index()].id)),
     )
-    .evidence(appliance_route(snap, route, *next_hop))
+    .evidence(appliance_route(snap, route, next_hop))
     .evidence(format!("{vm_name}: {}", state.as_str()))
 }
 
