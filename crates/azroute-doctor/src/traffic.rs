@@ -114,8 +114,9 @@ impl Doctor<'_, '_> {
     pub(crate) fn traffic_checks(&self, config: &DoctorConfig, out: &mut Vec<Finding>) -> TrafficStats {
         let reps = self.representatives();
         let query = traffic_query(self.snap);
-        // Subnet columns, plus on-premises prefixes and the Internet.
-        let columns = query.destinations.len() + self.routes.topology().gateway_prefixes.len() + 1;
+        // Subnet columns, plus at most one per gateway prefix and the Internet.
+        let on_premises: usize = self.routes.topology().gateway_prefixes.iter().map(Vec::len).sum();
+        let columns = query.destinations.len() + on_premises + 1;
         if query.sources.len().saturating_mul(columns) <= config.exhaustive_cells {
             self.exhaustive_traffic(&reps, &query, out)
         } else {
