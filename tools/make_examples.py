@@ -385,7 +385,7 @@ def hub_spoke():
     e.add("vnet-list.json", vnet(rg, "vnet-spoke1", loc, ["10.1.0.0/16"], [
         subnet(rg, "vnet-spoke1", "snet-workload", "10.1.1.0/24", rt="rt-spoke1", nsg="nsg-workload",
                endpoints=[("Microsoft.Storage", ["eastus"])]),
-        subnet(rg, "vnet-spoke1", "snet-endpoints", "10.1.2.0/24", rt="rt-spoke1", pe_policies="RouteTableEnabled"),
+        subnet(rg, "vnet-spoke1", "snet-endpoints", "10.1.2.0/24", rt="rt-endpoints", pe_policies="RouteTableEnabled"),
     ], [
         peering(rg, "vnet-spoke1", "spoke1-to-hub", rg, "vnet-hub", ["10.0.0.0/16"], forwarded=True, remote_gw=True),
     ]))
@@ -397,7 +397,9 @@ def hub_spoke():
     # On-premises traffic to spoke1 is inspected; spoke2 is forced-tunnelled to on-premises
     # (the gateway's default site) directly through the gateway in both directions. Both spoke1
     # subnets, the private endpoint's included, send everything outside spoke1 through the
-    # firewall, as the hub and spoke2 send spoke1's traffic: every path is symmetric.
+    # firewall, as the hub and spoke2 send spoke1's traffic: every path is symmetric. The
+    # endpoints' table keeps gateway route propagation on and overrides the on-premises prefixes
+    # the gateway learns with routes to the firewall (identical prefixes: the user routes win).
     e.add("route-table-list.json", route_table(rg, "rt-gateway", loc, [
         ("to-spoke1-via-fw", "10.1.0.0/16", "VirtualAppliance", fw_ip),
     ], [hub_sub("GatewaySubnet")]))
@@ -409,8 +411,14 @@ def hub_spoke():
         ("default-via-fw", "0.0.0.0/0", "VirtualAppliance", fw_ip),
         ("hub-via-fw", "10.0.0.0/16", "VirtualAppliance", fw_ip),
         ("keep-spoke-local", "10.1.0.0/16", "VnetLocal"),
-    ], [net(rg, "virtualNetworks", "vnet-spoke1", "subnets", "snet-workload"),
-        net(rg, "virtualNetworks", "vnet-spoke1", "subnets", "snet-endpoints")], propagation_disabled=True))
+    ], [net(rg, "virtualNetworks", "vnet-spoke1", "subnets", "snet-workload")], propagation_disabled=True))
+    e.add("route-table-list.json", route_table(rg, "rt-endpoints", loc, [
+        ("default-via-fw", "0.0.0.0/0", "VirtualAppliance", fw_ip),
+        ("hub-via-fw", "10.0.0.0/16", "VirtualAppliance", fw_ip),
+        ("keep-spoke-local", "10.1.0.0/16", "VnetLocal"),
+        ("onprem-via-fw", "172.16.0.0/16", "VirtualAppliance", fw_ip),
+        ("onprem2-via-fw", "172.17.0.0/16", "VirtualAppliance", fw_ip),
+    ], [net(rg, "virtualNetworks", "vnet-spoke1", "subnets", "snet-endpoints")]))
     e.add("route-table-list.json", route_table(rg, "rt-spoke2", loc2, [
         ("forced-tunnel", "0.0.0.0/0", "VirtualNetworkGateway"),
         ("hub-via-fw", "10.0.0.0/16", "VirtualAppliance", fw_ip),

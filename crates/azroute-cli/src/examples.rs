@@ -18,7 +18,7 @@ macro_rules! estate_files {
 pub const EXAMPLES: &[Example] = &[
     Example {
         name: "hub-spoke",
-        summary: "healthy hub-and-spoke: VPN gateway with BGP and gateway transit, a firewall NVA, a forced-tunnelled spoke in another region (global peering), a service endpoint and a private endpoint",
+        summary: "healthy hub-and-spoke (doctor and reach find nothing): VPN gateway with BGP, gateway transit and a default site, a firewall NVA on every path to and from spoke1, a forced-tunnelled spoke in another region (global peering), a service endpoint and a private endpoint",
         files: estate_files!("hub-spoke":
             "learned-routes-vgw-hub.json",
             "local-gateway-list.json",

@@ -975,11 +975,14 @@ fn reach_filters_formats_and_bad_globs() {
 
 #[test]
 fn reach_sample_pairs_reproduce_with_trace() {
-    let v = azroute(&["reach", "--example", "hub-spoke", "--problems", "-o", "json"]).ok().json();
-    for c in v["cells"].as_array().unwrap().iter().take(6) {
+    // The troubleshoot example: the healthy hub-spoke has no problem cells.
+    let v = azroute(&["reach", "--example", "troubleshoot", "--problems", "-o", "json"]).json();
+    let cells = v["cells"].as_array().unwrap();
+    assert!(!cells.is_empty());
+    for c in cells.iter().take(6) {
         let (src, dst) = (c["sampleSource"].as_str().unwrap(), c["sampleDestination"].as_str().unwrap());
         let t =
-            azroute(&["trace", "--example", "hub-spoke", "--assume-host", "--from", src, "--to", dst, "-o", "json"])
+            azroute(&["trace", "--example", "troubleshoot", "--assume-host", "--from", src, "--to", dst, "-o", "json"])
                 .json();
         let codes: Vec<&str> = t["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
         if let Some(code) = c["code"].as_str() {

@@ -16,7 +16,7 @@ mod checks;
 mod traffic;
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Mutex;
 
@@ -165,35 +165,42 @@ pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
     DoctorReport { findings: in_report_order(snap, findings), traffic, assumptions }
 }
 
-/// One finding per code, severity and root cause (a finding's first resource): the same
-/// problem proven from several subnets or paths is reported once, and problems with one cause
-/// (one route table's default route widening the tag of many subnets, one hub behind many
-/// non-transitive pairs) are reported as one finding that keeps the others' evidence and lists
-/// their resources.
+/// The findings, each once: the same problem can be proven from several subnets or paths.
+fn without_repeats(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut by_resources: HashMap<(FindingCode, Vec<ResourceRef>), Vec<usize>> = HashMap::new();
+    for f in findings {
+        let same = by_resources.entry((f.code, f.resources.clone())).or_default();
+        if !same.iter().any(|&i| out[i] == f) {
+            same.push(out.len());
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// One finding per code, severity and root cause (a finding's first resource): problems with
+/// one cause (one route table's default route widening the tag of many subnets, one VNet behind
+/// many non-transitive pairs) are reported as one finding that keeps the others' evidence and
+/// lists their resources.
 fn grouped_by_cause(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut by_cause: HashMap<(FindingCode, Severity, Option<ResourceRef>), usize> = HashMap::new();
-    for f in findings {
+    type Key = (FindingCode, Severity, Option<ResourceRef>);
+    let mut by_cause: HashMap<Key, (usize, HashSet<ResourceRef>)> = HashMap::new();
+    for f in without_repeats(findings) {
         let key = (f.code, f.severity, f.resources.first().copied());
-        let Some(&i) = by_cause.get(&key) else {
-            by_cause.insert(key, out.len());
+        let Some((i, listed)) = by_cause.get_mut(&key) else {
+            by_cause.insert(key, (out.len(), f.resources.iter().copied().collect()));
             out.push(f);
             continue;
         };
-        let group = &mut out[i];
+        let group = &mut out[*i];
         if let (Some(paths), Some(more)) = (group.traced.as_mut(), f.traced) {
             paths.count += more.count;
             let room = 3usize.saturating_sub(paths.examples.len());
             paths.examples.extend(more.examples.into_iter().take(room));
         }
-        if group.evidence == f.evidence || group.grouped.contains(&f.evidence) {
-            continue;
-        }
-        for r in f.resources {
-            if !group.resources.contains(&r) {
-                group.resources.push(r);
-            }
-        }
+        group.resources.extend(f.resources.into_iter().filter(|r| listed.insert(*r)));
         group.grouped.push(f.evidence);
     }
     out

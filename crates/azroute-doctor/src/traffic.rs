@@ -114,8 +114,9 @@ impl Doctor<'_, '_> {
     pub(crate) fn traffic_checks(&self, config: &DoctorConfig, out: &mut Vec<Finding>) -> TrafficStats {
         let reps = self.representatives();
         let query = traffic_query(self.snap);
-        // Subnet columns, plus on-premises prefixes and the Internet.
-        let columns = query.destinations.len() + self.routes.topology().gateway_prefixes.len() + 1;
+        // Subnet columns, plus at most one per gateway prefix and the Internet.
+        let on_premises: usize = self.routes.topology().gateway_prefixes.iter().map(Vec::len).sum();
+        let columns = query.destinations.len() + on_premises + 1;
         if query.sources.len().saturating_mul(columns) <= config.exhaustive_cells {
             self.exhaustive_traffic(&reps, &query, out)
         } else {
@@ -136,7 +137,7 @@ impl Doctor<'_, '_> {
         let mut extra = self.routed_pairs(reps);
         extra.extend(self.on_premises_pairs(reps).into_iter().filter(|(from, _)| matches!(from, End::OnPremises(_))));
         traces.extend(self.trace_pairs(reps, &extra));
-        out.extend(aggregate(&traces));
+        out.extend(aggregate(self.snap, &traces));
         let s = matrix.stats;
         let matrix = MatrixStats {
             cells: s.cells,
@@ -154,7 +155,7 @@ impl Doctor<'_, '_> {
         let candidates = self.candidates(reps);
         let pairs = sample(reps, &candidates, max_traces);
         let traces = self.trace_pairs(reps, &pairs);
-        out.extend(aggregate(&traces));
+        out.extend(aggregate(self.snap, &traces));
         let (traced, candidate_pairs) = (pairs.len(), candidates.len());
         if traced < candidate_pairs {
             out.push(Finding::new(TrafficAnalysisSampled { traced, candidates: candidate_pairs }));
@@ -349,7 +350,7 @@ fn sample(reps: &[Rep], candidates: &Candidates, max_traces: usize) -> Vec<(End,
 
 /// Identical problems (same code, same resources) seen on several paths, reported once with
 /// the number of paths and up to three examples, in the order first seen.
-fn aggregate(traces: &[(PathEnd, PathEnd, Option<Trace>)]) -> Vec<Finding> {
+fn aggregate(snap: &Snapshot, traces: &[(PathEnd, PathEnd, Option<Trace>)]) -> Vec<Finding> {
     let traffic: Vec<FindingCode> = traffic_codes().collect();
     let mut grouped: HashMap<(FindingCode, Vec<ResourceRef>), usize> = HashMap::new();
     let mut out: Vec<Finding> = Vec::new();
@@ -370,10 +371,33 @@ fn aggregate(traces: &[(PathEnd, PathEnd, Option<Trace>)]) -> Vec<Finding> {
                 None => {
                     grouped.insert((f.code, resources), out.len());
                     let traced = Some(TracedPaths { count: 1, examples: vec![example] });
-                    out.push(Finding { traced, ..f.clone() });
+                    out.push(with_root_cause_first(snap, Finding { traced, ..f.clone() }));
                 }
             }
         }
     }
     out
+}
+
+/// A traced finding whose root cause is not its first resource gets it in front, so that the
+/// doctor's grouping by root cause joins what one cause explains: a packet dropped by a system
+/// `None` route (a reserved range nothing routes) is lost for want of a route to the VNet that
+/// holds the destination, from whichever subnet it starts.
+fn with_root_cause_first(snap: &Snapshot, finding: Finding) -> Finding {
+    let system_drop = match &finding.evidence {
+        Evidence::DroppedByNoneRoute(
+            DroppedByNoneRoute::Dropped { destination, route, .. }
+            | DroppedByNoneRoute::BehindNsg { destination, route, .. },
+        ) if route.route().source == RouteSource::Default => Some(*destination),
+        _ => None,
+    };
+    let Some(vnet) =
+        system_drop.and_then(|ip| snap.vnets.iter().position(|v| v.address_space.iter().any(|p| p.contains(&ip))))
+    else {
+        return finding;
+    };
+    let cause = ResourceRef::Vnet(VnetIdx(vnet as u32));
+    let mut resources = vec![cause];
+    resources.extend(finding.resources.into_iter().filter(|r| *r != cause));
+    Finding { resources, ..finding }
 }

@@ -149,7 +149,7 @@ pub fn text(view: &DoctorView) -> String {
     }
     let traffic = match &s.traffic.matrix {
         Some(m) => format!(
-            "traffic analysis covered every path: {} cell(s) from {} source and {} destination address class(es) ({} traces), {} problem path(s) traced",
+            "traffic analysis covered every path: {} cell(s) from {} source and {} destination address class(es) ({} traces), {} path(s) traced for their findings",
             m.cells, m.source_classes, m.destination_classes, m.traces, s.traffic.traced
         ),
         None => format!(

@@ -599,6 +599,25 @@ fn nva_path_that_ends_in_a_none_route() {
     assert!(!has(&spokes_via_hub(true, true), "DroppedByNoneRoute"));
 }
 
+/// Packets lost to a system None route for want of a route to another VNet have that VNet as
+/// their root cause: one finding per destination VNet, whichever subnets they start from.
+#[test]
+fn drops_for_want_of_a_route_are_grouped_by_the_destination_vnet() {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16"]).subnet("v", "a", "10.0.1.0/24").subnet("v", "b", "10.0.2.0/24");
+    e.nic("na", "v", "a", "10.0.1.4").nic("nb", "v", "b", "10.0.2.4");
+    e.vnet("far", "eastus", &["10.5.0.0/16"]).subnet("far", "s", "10.5.1.0/24").nic("nf", "far", "s", "10.5.1.4");
+    let (snapshot, found) = report(&e);
+    let vnet = |name: &str| {
+        azroute_engine::ResourceRef::Vnet(VnetIdx(snapshot.vnets.iter().position(|v| v.name == name).unwrap() as u32))
+    };
+    let drops: Vec<_> = found.findings.iter().filter(|f| f.code.as_str() == "DroppedByNoneRoute").collect();
+    assert_eq!(drops.len(), 2, "{drops:#?}");
+    let to_far = drops.iter().find(|f| f.resources[0] == vnet("far")).expect("one finding for `far`");
+    assert_eq!(to_far.grouped.len(), 1);
+    assert!(drops.iter().any(|f| f.resources[0] == vnet("v")));
+}
+
 #[test]
 fn non_transitive_peering_on_the_way_back() {
     // Spoke 1 sends spoke 2's range to the hub NVA; spoke 2 has no route back, so its replies

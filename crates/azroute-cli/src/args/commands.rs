@@ -344,7 +344,8 @@ pub struct DoctorArgs {
     /// Exit with status 1 when a finding of this severity or worse is reported.
     #[arg(long, value_name = "LEVEL", value_enum, default_value_t = FailOnArg::Error)]
     pub fail_on: FailOnArg,
-    /// The most NVA paths traffic analysis traces (an evenly spread sample beyond it).
+    /// On estates too large for exhaustive traffic analysis (over 2.5 million matrix cells), the
+    /// most NVA paths the sampled analysis traces (an evenly spread sample beyond it).
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub max_traces: usize,
     /// Print the long explanation of one check and the Azure documentation it rests on.

@@ -54,22 +54,16 @@ pub fn render(snap: &Snapshot, finding: &Finding) -> FindingText {
         text.evidence.extend(paths.examples.iter().map(|e| format!("path: {}", example(e))));
     }
     if !finding.grouped.is_empty() {
-        text.message = format!("{} {}", text.message, same_cause(snap, finding));
+        text.message = format!("{} {}", text.message, same_cause(finding));
         text.evidence.extend(finding.grouped.iter().map(|e| format!("also: {}", render_evidence(snap, e).message)));
     }
     text
 }
 
-/// How many more findings share this one's code and root cause (its first resource), and the
-/// other resources of all of them: `(and 4 more with the same cause; involved: snet-1, …)`.
-fn same_cause(snap: &Snapshot, finding: &Finding) -> String {
-    const LISTED: usize = 6;
-    let names: Vec<&str> = finding.resources.iter().skip(1).map(|r| r.id(snap).last_segment()).collect();
-    let mut listed = names.iter().take(LISTED).copied().collect::<Vec<_>>().join(", ");
-    if names.len() > LISTED {
-        listed.push_str(&format!(" and {} more", names.len() - LISTED));
-    }
-    format!("(and {} more with the same cause; involved: {listed})", finding.grouped.len())
+/// How many more findings share this one's code and root cause (its first resource); their
+/// evidence follows this one's (`also:`), their resources are listed with this one's.
+fn same_cause(finding: &Finding) -> String {
+    format!("(and {} more with the same cause, listed under evidence)", finding.grouped.len())
 }
 
 /// The ids of a finding's resources, as the export wrote them.
