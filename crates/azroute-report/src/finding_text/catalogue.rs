@@ -60,7 +60,7 @@ const TEXTS: &[CodeText] = &[
     CodeText {
         code: FindingCode::NvaNotRunning,
         title: "user route to an NVA whose VM is not running",
-        explanation: "A stopped or deallocated VM forwards nothing: every packet a user route sends to its address is lost, although the route stays Active in the effective routes. Start the VM, or route around it (another NVA, a load balancer in front of several). When the export has no power state (`az vm list` without `-d`), the doctor assumes the VM runs and says so.",
+        explanation: "A stopped or deallocated VM forwards nothing: every packet a user route sends to its address is lost, although the route stays Active in the effective routes (a route does not fail over by itself). The doctor reports the route; a trace or a reach cell that reaches the NVA is dropped there. azroute reads the VM's power state from the export (`az vm list -d`, or the instance view); without it the VM is assumed running and the answer says so under its assumptions. Start the VM, or route around it (another NVA, or a load balancer with a health probe in front of several).",
     },
     CodeText {
         code: FindingCode::NsgBlocksForwardedTraffic,
@@ -110,7 +110,7 @@ const TEXTS: &[CodeText] = &[
     CodeText {
         code: FindingCode::ForcedTunnelNoDefaultSite,
         title: "forced tunnelling to a VPN gateway without a default site",
-        explanation: "A 0.0.0.0/0 user route with next hop VirtualNetworkGateway sends Internet-bound traffic to the VPN gateway, which forwards it to its default site (gatewayDefaultSite, a local network gateway) or to a 0.0.0.0/0 route learned over BGP. With neither, the gateway has nowhere to send it and the traffic is dropped. Set the gateway's default site (Set-AzVirtualNetworkGatewayDefaultSite, or default_local_network_gateway_id), advertise 0.0.0.0/0 from on-premises over BGP, or route 0.0.0.0/0 elsewhere. A BGP gateway whose learned routes are not exported is not judged.",
+        explanation: "A user route to VirtualNetworkGateway sends traffic into the VPN gateway; destinations that none of the gateway's on-premises prefixes holds (a 0.0.0.0/0 route's Internet traffic) leave only by the gateway's default site (gatewayDefaultSite, on a route-based gateway) or by a 0.0.0.0/0 learned over BGP. With neither, the gateway has nowhere to send them and they are dropped: the doctor reports the 0.0.0.0/0 route, a trace or a reach cell drops there. Set the default site (`az network vnet-gateway update --gateway-default-site`, or Terraform's default_local_network_gateway_id), advertise 0.0.0.0/0 from on-premises over BGP, or route 0.0.0.0/0 elsewhere. A BGP gateway whose learned routes are not exported is not judged.",
     },
     CodeText {
         code: FindingCode::ForwardedTrafficNotAllowed,
@@ -266,16 +266,6 @@ const TEXTS: &[CodeText] = &[
         code: FindingCode::NotModelled,
         title: "a next hop type azroute does not model",
         explanation: "The route's next hop type is not one azroute models, so the trace stops there rather than guess. Check the route against Azure's documentation.",
-    },
-    CodeText {
-        code: FindingCode::NvaNotRunning,
-        title: "the next hop is an NVA whose VM is not running",
-        explanation: "A user route to a virtual appliance sends packets to a NIC; when the NIC's VM is stopped or deallocated nothing forwards them and they are dropped (a route does not fail over by itself). azroute reads the VM's power state from the export (`az vm list -d`, or the instance view); without it the VM is assumed running and the trace says so under its assumptions. Start the VM, or route around it (another NVA, or a load balancer with a health probe in front of several).",
-    },
-    CodeText {
-        code: FindingCode::ForcedTunnelNoDefaultSite,
-        title: "forced tunnelling to a VPN gateway without a default site",
-        explanation: "A user route to VirtualNetworkGateway sends traffic into the VPN gateway; destinations that none of the gateway's on-premises prefixes holds (a 0.0.0.0/0 route's Internet traffic) leave only by the gateway's default site (gatewayDefaultSite, on a route-based gateway) or by a 0.0.0.0/0 learned over BGP. With neither, the gateway has nowhere to send them and they are dropped. Set the default site (`az network vnet-gateway update --gateway-default-site`), or advertise 0.0.0.0/0 from on-premises over BGP.",
     },
     CodeText {
         code: FindingCode::DestinationNotRunning,
