@@ -14,6 +14,8 @@ pub fn run(args: TraceArgs) -> Result<i32, CliError> {
     let engine = RouteEngine::new(snap, input::model_options(&args.model));
     let mut tracer = Tracer::new(&engine);
     tracer.virtual_hosts = args.assume_host;
+    tracer.fqdn = args.fqdn.clone();
+    tracer.firewall_options = super::firewall_flow::firewall_options(&args.firewall);
     let ends = azroute_engine::resolve_trace_endpoints(&tracer, &args.from, &args.to, args.assume_host)?;
     let request = TraceRequest {
         source: ends.source,

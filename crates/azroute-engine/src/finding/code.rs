@@ -26,10 +26,13 @@ macro_rules! finding_codes {
 
 finding_codes! {
     AsymmetricPath,
+    AsymmetricThroughFirewall,
     BgpRouteShadowedBySystemRoute,
     DroppedByNoneRoute,
     DuplicatePrefixInRouteTable,
     EffectiveRoutesRequireRunningVm,
+    FirewallDeniesFlow,
+    FirewallVerdictIndeterminate,
     ForcedTunnelBreaksInbound,
     ForwardedTrafficNotAllowed,
     GatewayConnectionDown,

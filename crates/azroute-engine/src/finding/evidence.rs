@@ -8,6 +8,7 @@ use std::sync::Arc;
 use azroute_model::*;
 use ipnet::IpNet;
 
+use super::firewall_evidence::*;
 use super::{FindingCode, RouteRef, Severity};
 use crate::nsg::AppliedTo;
 use crate::trace::HopResource;
@@ -504,10 +505,13 @@ macro_rules! evidence {
 
 evidence! {
     AsymmetricPath,
+    AsymmetricThroughFirewall,
     BgpRouteShadowedBySystemRoute,
     DroppedByNoneRoute,
     DuplicatePrefixInRouteTable,
     EffectiveRoutesRequireRunningVm,
+    FirewallDeniesFlow,
+    FirewallVerdictIndeterminate,
     ForcedTunnelBreaksInbound,
     ForwardedTrafficNotAllowed,
     GatewayConnectionDown,

@@ -119,6 +119,8 @@ pub enum IndeterminateReason {
     MissingPolicy { id: ArmId },
     /// A policy without rule collection groups: the groups are separate resources (§16.1).
     PolicyWithoutGroups { policy: FirewallPolicyIdx },
+    /// A secured-hub (`AZFW_Hub`) firewall forwards by Virtual WAN routing, not modelled.
+    HubFirewall,
 }
 
 /// Where a rule sits: policy, group, collection, rule (names as exported).
@@ -348,4 +350,12 @@ fn threat_intel_deny(snap: &Snapshot, fw: &Firewall, chain: &[FirewallPolicyIdx]
 
 fn has_public_end(flow: &FirewallFlow) -> bool {
     !is_private_or_reserved(flow.source) || !is_private_or_reserved(flow.destination)
+}
+
+/// Whether threat intelligence in `Deny` mode may drop a flow between two addresses through a
+/// firewall: the mode of the firewall or its policy chain, and a public end (§16.2).
+pub(crate) fn inspection_caveat(snap: &Snapshot, firewall: FirewallIdx, source: IpAddr, destination: IpAddr) -> bool {
+    let fw = &snap.firewalls[firewall.index()];
+    let (chain, _) = policy_chain(snap, fw);
+    threat_intel_deny(snap, fw, &chain) && (!is_private_or_reserved(source) || !is_private_or_reserved(destination))
 }
