@@ -181,3 +181,109 @@ fn bad_values_name_their_path() {
         loaded.diagnostics.iter().all(|d| d.file.as_deref() == Some("fw.json") || d.code != "InvalidFirewallValue")
     );
 }
+
+/// Terraform state (`terraform show -json`) of a firewall, its policy and parent, a rule
+/// collection group and an IP group reads as the same model as the ARM JSON of that estate.
+#[test]
+fn terraform_state_reads_as_the_arm_json_does() {
+    let id = |rest: &str| format!("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/{rest}");
+    let resource = |ty: &str, name: &str, values: serde_json::Value| {
+        serde_json::json!({"address": format!("{ty}.{name}"), "mode": "managed", "type": ty, "name": name,
+            "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 0, "values": values})
+    };
+    let resources = vec![
+        resource(
+            "azurerm_firewall",
+            "fw",
+            serde_json::json!({"id": id("azureFirewalls/fw"), "name": "fw", "resource_group_name": "rg",
+            "sku_name": "AZFW_VNet", "sku_tier": "Standard", "firewall_policy_id": id("firewallPolicies/child"),
+            "threat_intel_mode": "Alert", "dns_proxy_enabled": null, "private_ip_ranges": null,
+            "ip_configuration": [{"name": "c", "subnet_id": id("virtualNetworks/hub/subnets/AzureFirewallSubnet"),
+              "public_ip_address_id": id("publicIPAddresses/pip"), "private_ip_address": "10.0.1.4"}],
+            "management_ip_configuration": [], "virtual_hub": []}),
+        ),
+        resource(
+            "azurerm_firewall_policy",
+            "parent",
+            serde_json::json!({"id": id("firewallPolicies/parent"), "name": "parent",
+            "resource_group_name": "rg", "base_policy_id": null, "dns": [], "private_ip_ranges": null, "sku": "Standard",
+            "threat_intelligence_mode": "Alert"}),
+        ),
+        resource(
+            "azurerm_firewall_policy",
+            "child",
+            serde_json::json!({"id": id("firewallPolicies/child"), "name": "child",
+            "resource_group_name": "rg", "base_policy_id": id("firewallPolicies/parent"), "dns": [{"proxy_enabled": true, "servers": []}],
+            "private_ip_ranges": ["IANAPrivateRanges", "52.0.0.0/8"], "sku": "Standard", "threat_intelligence_mode": "Alert"}),
+        ),
+        resource(
+            "azurerm_firewall_policy_rule_collection_group",
+            "net",
+            serde_json::json!({
+            "id": id("firewallPolicies/child/ruleCollectionGroups/net"), "name": "net",
+            "firewall_policy_id": id("firewallPolicies/child"), "priority": 200,
+            "nat_rule_collection": [{"name": "in", "action": "Dnat", "priority": 100, "rule": [{"name": "web",
+                "protocols": ["TCP"], "source_addresses": ["*"], "destination_address": "20.1.1.1", "destination_ports": ["443"],
+                "translated_address": "10.2.1.4", "translated_port": 8443}]}],
+            "network_rule_collection": [{"name": "east-west", "action": "Allow", "priority": 100, "rule": [{"name": "spokes",
+                "protocols": ["Any"], "source_ip_groups": [id("ipGroups/spokes")], "destination_addresses": ["10.0.0.0/8"],
+                "destination_ports": ["*"], "destination_fqdns": []}]}],
+            "application_rule_collection": [{"name": "web", "action": "Allow", "priority": 300, "rule": [{"name": "ms",
+                "protocols": [{"type": "Https", "port": 443}], "source_addresses": ["10.0.0.0/8"],
+                "destination_fqdns": ["*.microsoft.com"]}]}]}),
+        ),
+        resource(
+            "azurerm_ip_group",
+            "spokes",
+            serde_json::json!({"id": id("ipGroups/spokes"), "name": "spokes",
+            "resource_group_name": "rg", "cidrs": ["10.1.0.0/16", "10.2.0.0/16"]}),
+        ),
+    ];
+    let tf = serde_json::json!({"format_version": "1.0", "terraform_version": "1.9.8",
+        "values": {"root_module": {"resources": resources}}});
+    let arm = serde_json::json!([
+        {"id": id("azureFirewalls/fw"), "name": "fw", "type": "Microsoft.Network/azureFirewalls",
+         "sku": {"name": "AZFW_VNet", "tier": "Standard"}, "threatIntelMode": "Alert", "firewallPolicy": {"id": id("firewallPolicies/child")},
+         "ipConfigurations": [{"name": "c", "privateIPAddress": "10.0.1.4", "subnet": {"id": id("virtualNetworks/hub/subnets/AzureFirewallSubnet")},
+           "publicIPAddress": {"id": id("publicIPAddresses/pip")}}]},
+        {"id": id("firewallPolicies/parent"), "name": "parent", "type": "Microsoft.Network/firewallPolicies", "sku": {"tier": "Standard"},
+         "threatIntelMode": "Alert"},
+        {"id": id("firewallPolicies/child"), "name": "child", "type": "Microsoft.Network/firewallPolicies", "sku": {"tier": "Standard"},
+         "threatIntelMode": "Alert", "basePolicy": {"id": id("firewallPolicies/parent")}, "dnsSettings": {"enableProxy": true},
+         "snat": {"privateRanges": ["IANAPrivateRanges", "52.0.0.0/8"]}},
+        {"id": id("firewallPolicies/child/ruleCollectionGroups/net"), "name": "net", "priority": 200, "ruleCollections": [
+          {"ruleCollectionType": "FirewallPolicyNatRuleCollection", "name": "in", "priority": 100, "action": {"type": "DNAT"},
+           "rules": [{"ruleType": "NatRule", "name": "web", "ipProtocols": ["TCP"], "sourceAddresses": ["*"],
+             "destinationAddresses": ["20.1.1.1"], "destinationPorts": ["443"], "translatedAddress": "10.2.1.4", "translatedPort": "8443"}]},
+          {"ruleCollectionType": "FirewallPolicyFilterRuleCollection", "name": "east-west", "priority": 100, "action": {"type": "Allow"},
+           "rules": [{"ruleType": "NetworkRule", "name": "spokes", "ipProtocols": ["Any"], "sourceIpGroups": [id("ipGroups/spokes")],
+             "destinationAddresses": ["10.0.0.0/8"], "destinationPorts": ["*"]}]},
+          {"ruleCollectionType": "FirewallPolicyFilterRuleCollection", "name": "web", "priority": 300, "action": {"type": "Allow"},
+           "rules": [{"ruleType": "ApplicationRule", "name": "ms", "protocols": [{"protocolType": "Https", "port": 443}],
+             "sourceAddresses": ["10.0.0.0/8"], "targetFqdns": ["*.microsoft.com"]}]}]},
+        {"id": id("ipGroups/spokes"), "name": "spokes", "type": "Microsoft.Network/ipGroups", "ipAddresses": ["10.1.0.0/16", "10.2.0.0/16"]}
+    ]);
+    let from_tf = load_texts(&[("state.json".into(), tf.to_string())]).snapshot;
+    let from_arm = load_texts(&[("arm.json".into(), arm.to_string())]).snapshot;
+    assert_eq!(from_tf.firewalls.len(), 1);
+    assert!(
+        from_tf.firewalls[0].same_content(&from_arm.firewalls[0]),
+        "{:#?}\n{:#?}",
+        from_tf.firewalls[0],
+        from_arm.firewalls[0]
+    );
+    assert_eq!(from_tf.firewall_policies.len(), 2);
+    for (t, a) in from_tf.firewall_policies.iter().zip(&from_arm.firewall_policies) {
+        assert!(t.same_content(a), "{t:#?}\n{a:#?}");
+    }
+    assert!(from_tf.ip_groups[0].same_content(&from_arm.ip_groups[0]));
+    let child = from_tf.firewall_policies.iter().find(|p| p.name == "child").unwrap();
+    assert_eq!(child.rule_collection_groups[0].collections.len(), 3);
+    let arm_child = from_arm.firewall_policies.iter().find(|p| p.name == "child").unwrap();
+    assert!(
+        child.rule_collection_groups[0].same_content(&arm_child.rule_collection_groups[0]),
+        "{:#?}\n{:#?}",
+        child.rule_collection_groups[0],
+        arm_child.rule_collection_groups[0]
+    );
+}
