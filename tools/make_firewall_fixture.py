@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
-"""Writes testdata/firewall/hub-firewall/: the embedded hub-spoke example with its NVA VM replaced
-by an Azure Firewall at the same private IP (10.0.1.4, subnet renamed AzureFirewallSubnet, public
-IP pip-fw), a parent and a child firewall policy and their rule collection groups, all in the az
-CLI's flattened JSON (`az network firewall list`, `az network firewall policy list`,
-`az network firewall policy rule-collection-group list`). Used by the CLI's firewall tests
-(docs/azure-routing-rules.md §16). Run from the repository root."""
+"""Writes the embedded example `hub-firewall` (crates/azroute-cli/estates/hub-firewall/): the
+hub-spoke example with its NVA VM replaced by an Azure Firewall at the same private IP (10.0.1.4,
+subnet renamed AzureFirewallSubnet, public IP pip-fw), the GatewaySubnet routing both spokes to it,
+a parent and a child firewall policy (DNAT, network and application rules) and their rule
+collection groups, all in the az CLI's flattened JSON (`az network firewall list`,
+`az network firewall policy list`, `az network firewall policy rule-collection-group list`)
+(docs/azure-routing-rules.md §16). Run from the repository root after tools/make_examples.py."""
 
 import json
 import os
 import shutil
 
 SRC = "crates/azroute-cli/estates/hub-spoke"
-OUT = "testdata/firewall/hub-firewall"
+OUT = "crates/azroute-cli/estates/hub-firewall"
 SUB = "/subscriptions/00000000-0000-0000-0000-00000000a2e0/resourceGroups/rg-network/providers/Microsoft.Network"
 
 
@@ -45,6 +46,19 @@ def group(policy, name, priority, collections):
             "provisioningState": "Succeeded", "ruleCollections": collections}
 
 
+def gateway_routes(tables):
+    """The GatewaySubnet routes each spoke's prefix to the firewall (on-premises traffic to the
+    spokes is inspected both ways)."""
+    for t in tables:
+        if t["name"] == "rt-gateway" and not any(r["name"] == "to-spoke2-via-fw" for r in t["routes"]):
+            first = t["routes"][0]
+            route = dict(first)
+            route["name"] = "to-spoke2-via-fw"
+            route["id"] = first["id"].rsplit("/", 1)[0] + "/to-spoke2-via-fw"
+            route["addressPrefix"] = "10.2.0.0/16"
+            t["routes"].append(route)
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
@@ -52,6 +66,8 @@ def main():
         value = load(name)
         if isinstance(value, list):
             value = [r for r in value if r.get("name") not in ("nic-fw", "vm-fw")]
+        if name == "route-table-list.json":
+            gateway_routes(value)
         write(name, value)
     firewall = {
         "id": f"{SUB}/azureFirewalls/fw-hub", "name": "fw-hub", "type": "Microsoft.Network/azureFirewalls",

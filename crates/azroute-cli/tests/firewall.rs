@@ -1,4 +1,4 @@
-//! Azure Firewall end to end (§16) on `testdata/firewall/hub-firewall/` (the hub-spoke example
+//! Azure Firewall end to end (§16) on the embedded example `hub-firewall` (the hub-spoke example
 //! with an Azure Firewall, a parent and a child policy, in the az CLI's JSON; regenerate with
 //! `python3 tools/make_firewall_fixture.py`): `firewall-flow` in JSON and table, `trace` through
 //! the firewall with and without `--fqdn`, the doctor on a healthy firewall estate, bad input.
@@ -7,11 +7,8 @@ mod common;
 
 use common::*;
 
-const ESTATE: &str = "testdata/firewall/hub-firewall";
-
 fn flow(args: &[&str]) -> Run {
-    let snapshot = repo_str(ESTATE);
-    let mut all = vec!["firewall-flow", "--snapshot", &snapshot, "--firewall", "fw-hub"];
+    let mut all = vec!["firewall-flow", "--example", "hub-firewall", "--firewall", "fw-hub"];
     all.extend_from_slice(args);
     azroute(&all)
 }
@@ -111,19 +108,19 @@ fn application_rule_needs_fqdn_and_explain_lists_candidates() {
 /// no error on this healthy estate.
 #[test]
 fn trace_and_doctor_on_a_firewall_estate() {
-    let snapshot = repo_str(ESTATE);
-    let run = azroute(&["trace", "--snapshot", &snapshot, "--from", "vm-app1", "--to", "vm-app2", "-o", "json"]).ok();
+    let run =
+        azroute(&["trace", "--example", "hub-firewall", "--from", "vm-app1", "--to", "vm-app2", "-o", "json"]).ok();
     let v = run.json();
     assert_eq!(v["verdict"], "Delivered");
     let kinds: Vec<&str> = v["hops"].as_array().unwrap().iter().map(|h| h["type"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["Source", "AzureFirewall", "Destination"], "{v}");
     let internet =
-        azroute(&["trace", "--snapshot", &snapshot, "--from", "vm-app1", "--to", "52.1.1.1"]).found_problem();
+        azroute(&["trace", "--example", "hub-firewall", "--from", "vm-app1", "--to", "52.1.1.1"]).found_problem();
     assert!(internet.stdout.contains("FirewallVerdictIndeterminate"), "{}", internet.stdout);
     let allowed = azroute(&[
         "trace",
-        "--snapshot",
-        &snapshot,
+        "--example",
+        "hub-firewall",
         "--from",
         "vm-app1",
         "--to",
@@ -137,7 +134,7 @@ fn trace_and_doctor_on_a_firewall_estate() {
         "{}",
         allowed.stdout
     );
-    let doctor = azroute(&["doctor", "--snapshot", &snapshot, "-o", "json"]).ok();
+    let doctor = azroute(&["doctor", "--example", "hub-firewall", "-o", "json"]).ok();
     assert!(!doctor.stdout.contains("NextHopUnreachable") && !doctor.stdout.contains("UdrNextHopNoForwarding"));
 }
 
@@ -146,8 +143,8 @@ fn trace_and_doctor_on_a_firewall_estate() {
 fn bad_input_exits_2_with_a_hint() {
     let run = azroute(&[
         "firewall-flow",
-        "--snapshot",
-        &repo_str(ESTATE),
+        "--example",
+        "hub-firewall",
         "--firewall",
         "fw-hbu",
         "--protocol",

@@ -55,9 +55,9 @@ error-level finding is raised, 2 bad input or usage.";
 
 pub const FIREWALL_FLOW: &str = "\
 Examples:
-  azroute firewall-flow --snapshot ./export --firewall fw-hub --protocol TCP \\
+  azroute firewall-flow --example hub-firewall --firewall fw-hub --protocol TCP \\
     --source 10.1.1.4 --destination 10.2.1.4:443
-  azroute firewall-flow --snapshot ./export --firewall fw-hub --protocol TCP \\
+  azroute firewall-flow --example hub-firewall --firewall fw-hub --protocol TCP \\
     --source 10.1.1.4 --destination 52.1.1.1:443 --fqdn www.contoso.com --explain -o json
 
 Rules are read in Azure's order: DNAT, network, application, then the default deny; parent policy
