@@ -35,6 +35,27 @@ pub const EXAMPLES: &[Example] = &[
         ),
     },
     Example {
+        name: "hub-firewall",
+        summary: "the hub-spoke estate with an Azure Firewall in place of its NVA: a parent and a child policy with DNAT, network and application rules, spokes and the GatewaySubnet routed through it",
+        files: estate_files!("hub-firewall":
+            "firewall-list.json",
+            "firewall-policy-list.json",
+            "firewall-policy-rule-collection-groups.json",
+            "learned-routes-vgw-hub.json",
+            "local-gateway-list.json",
+            "nic-list.json",
+            "nsg-list.json",
+            "private-endpoint-list.json",
+            "public-ip-list.json",
+            "route-table-list.json",
+            "service-tags.json",
+            "vm-list.json",
+            "vnet-gateway-list.json",
+            "vnet-list.json",
+            "vpn-connection-list.json",
+        ),
+    },
+    Example {
         name: "troubleshoot",
         summary: "the traps of Microsoft's \"diagnose a VM routing problem\" guide: forced tunnelling on a VM with a public IP, an NVA with IP forwarding off, a half-created peering, an unassociated route table, an asymmetric firewall path and two NVAs routing to each other",
         files: estate_files!("troubleshoot":

@@ -17,6 +17,7 @@ mod effective;
 mod endpoints;
 mod fib;
 mod finding;
+mod firewall;
 mod incremental;
 mod nexthop;
 mod nsg;
@@ -40,6 +41,11 @@ pub use endpoints::{End, EndpointError, IpFamily, TraceEndpoints, resolve as res
 pub use fib::{Fib, FibEntry};
 // The findings' vocabulary (codes, catalogue, typed evidence) is data the report words.
 pub use finding::*;
+pub use firewall::{
+    CandidateRule, Dnat, FirewallAction, FirewallCaveats, FirewallFlow, FirewallPass, FirewallVerdict,
+    IndeterminateReason, NoMatch, RuleMatch, RulePlace, Snat, Undecided, evaluate_firewall, fqdn_matches,
+    private_ranges,
+};
 pub use incremental::{Affected, Change, IncrementalEngine, changes_of};
 pub use nexthop::{NextHopAnswer, next_hop};
 pub use nsg::{

@@ -12,11 +12,11 @@ use crate::dto::*;
 use crate::pending::{Child, Pending, PendingLearned};
 use crate::values::*;
 
-fn s(v: &Option<Str<'_>>) -> String {
+pub(crate) fn s(v: &Option<Str<'_>>) -> String {
     v.as_ref().map(|x| x.as_str().to_string()).unwrap_or_default()
 }
 
-fn list<'s>(v: &'s Option<StrList<'_>>) -> Vec<&'s str> {
+pub(crate) fn list<'s>(v: &'s Option<StrList<'_>>) -> Vec<&'s str> {
     v.as_ref().map(|l| l.0.iter().map(|x| x.as_str()).collect()).unwrap_or_default()
 }
 
@@ -28,11 +28,11 @@ fn flag(v: Option<Flag>, default: bool) -> bool {
     v.map(|f| f.0).unwrap_or(default)
 }
 
-fn ref_id(r: &Option<RefDto<'_>>) -> Option<ArmId> {
+pub(crate) fn ref_id(r: &Option<RefDto<'_>>) -> Option<ArmId> {
     r.as_ref().and_then(|r| r.id.as_ref()).map(|id| ArmId::new(id.as_str())).filter(|id| !id.is_empty())
 }
 
-fn link<T>(r: &Option<RefDto<'_>>) -> Option<Link<T>> {
+pub(crate) fn link<T>(r: &Option<RefDto<'_>>) -> Option<Link<T>> {
     ref_id(r).map(Link::Missing)
 }
 
@@ -112,6 +112,10 @@ impl Pending {
             "microsoft.network/privateendpoints" => self.private_endpoint(dto, path),
             "microsoft.network/loadbalancers" => self.load_balancer(dto, path),
             "microsoft.network/publicipaddresses" => self.public_ip(dto, path),
+            "microsoft.network/azurefirewalls" => self.firewall(dto, path),
+            "microsoft.network/firewallpolicies" => self.firewall_policy(dto, path),
+            "microsoft.network/firewallpolicies/rulecollectiongroups" => self.rule_collection_group(dto, path, raw_id),
+            "microsoft.network/ipgroups" => self.ip_group(dto, path),
             "microsoft.compute/virtualmachines" => self.vm(dto, path),
             other => {
                 self.resources_read -= 1;
@@ -120,7 +124,7 @@ impl Pending {
         }
     }
 
-    fn require_id(&mut self, id: &str, what: &'static str, path: &str) -> bool {
+    pub(crate) fn require_id(&mut self, id: &str, what: &'static str, path: &str) -> bool {
         if id.trim().is_empty() {
             self.missing_id(MissingId::NotExported(what), path.to_string());
             return false;
@@ -315,7 +319,7 @@ impl Pending {
     }
 
     /// `path` makes the JSON path of the configuration, needed only for a diagnostic.
-    fn ip_config(&mut self, dto: &IpConfigDto<'_>, path: &dyn Fn() -> String, owner: &str) -> IpConfig {
+    pub(crate) fn ip_config(&mut self, dto: &IpConfigDto<'_>, path: &dyn Fn() -> String, owner: &str) -> IpConfig {
         let id = s(&dto.id);
         let private_ip = match &dto.private_ip_address {
             Some(text) => match parse_ip(text.as_str().split('/').next().unwrap_or("").trim()) {

@@ -126,8 +126,8 @@ pub trait AzureObject<'a>: Default + Sized {
 
 /// Reads any [`AzureObject`] from a JSON object.
 pub(crate) struct ObjectVisitor<T> {
-    allow_properties: bool,
-    marker: std::marker::PhantomData<T>,
+    pub(crate) allow_properties: bool,
+    pub(crate) marker: std::marker::PhantomData<T>,
 }
 
 impl<'de: 'a, 'a, T: AzureObject<'a>> Visitor<'de> for ObjectVisitor<T> {
@@ -395,6 +395,7 @@ azure_object! {
 #[derive(Clone, Debug, Default)]
 pub struct SkuDto<'a> {
     pub name: Option<Str<'a>>,
+    pub tier: Option<Str<'a>>,
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for SkuDto<'a> {
@@ -406,15 +407,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for SkuDto<'a> {
                 f.write_str("a SKU (an object with `name`, or a string)")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(SkuDto { name: Some(Str(Cow::Borrowed(v))) })
+                Ok(SkuDto { name: Some(Str(Cow::Borrowed(v))), tier: None })
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(SkuDto { name: Some(Str(Cow::Owned(v.to_string()))) })
+                Ok(SkuDto { name: Some(Str(Cow::Owned(v.to_string()))), tier: None })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
                 let obj: SkuObjectDto<'a> =
                     ObjectVisitor { allow_properties: true, marker: std::marker::PhantomData }.visit_map(map)?;
-                Ok(SkuDto { name: obj.name })
+                Ok(SkuDto { name: obj.name, tier: obj.tier })
             }
         }
         deserializer.deserialize_any(SkuVisitor(std::marker::PhantomData))
@@ -568,8 +569,27 @@ azure_object! {
         backend_address_pools: Vec<BackendPoolDto<'a>> = "backendAddressPools",
         // Public IP address.
         ip_address: Str<'a> = "ipAddress",
+        // Azure Firewall (`dto_firewall.rs`).
+        management_ip_configuration: IpConfigDto<'a> = "managementIpConfiguration",
+        hub_ip_addresses: HubIpAddressesDto<'a> = "hubIPAddresses",
+        virtual_hub: RefDto<'a> = "virtualHub",
+        firewall_policy: RefDto<'a> = "firewallPolicy",
+        network_rule_collections: Vec<FwRuleCollectionDto<'a>> = "networkRuleCollections",
+        application_rule_collections: Vec<FwRuleCollectionDto<'a>> = "applicationRuleCollections",
+        nat_rule_collections: Vec<FwRuleCollectionDto<'a>> = "natRuleCollections",
+        threat_intel_mode: Str<'a> = "threatIntelMode",
+        additional_properties: AdditionalPropertiesDto<'a> = "additionalProperties",
+        // Firewall policy and its rule collection groups.
+        base_policy: RefDto<'a> = "basePolicy",
+        dns_settings: DnsSettingsDto<'a> = "dnsSettings",
+        snat: SnatDto<'a> = "snat",
+        rule_collections: Vec<FwRuleCollectionDto<'a>> = "ruleCollections",
+        // IP group.
+        ip_addresses: StrList<'a> = "ipAddresses",
     }
 }
+
+pub use crate::dto_firewall::*;
 
 azure_object! {
     /// One tag of the Service Tags file.

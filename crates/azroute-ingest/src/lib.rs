@@ -15,9 +15,11 @@
 #![forbid(unsafe_code)]
 
 mod arm;
+mod arm_firewall;
 mod checks;
 mod diag;
 mod dto;
+mod dto_firewall;
 mod envelope;
 mod link;
 pub mod observed;

@@ -178,6 +178,10 @@ pending! {
         private_endpoints: PrivateEndpoint,
         load_balancers: LoadBalancer,
         public_ips: PublicIp,
+        firewalls: Firewall,
+        firewall_policies: FirewallPolicy,
+        rule_collection_groups: Child<RuleCollectionGroup>,
+        ip_groups: IpGroup,
     }
     records {
         service_tags: (ServiceTags, Origin),

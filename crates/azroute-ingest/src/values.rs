@@ -64,6 +64,10 @@ pub(crate) fn is_modelled_type(ty: &str) -> bool {
             | "microsoft.network/privateendpoints"
             | "microsoft.network/loadbalancers"
             | "microsoft.network/publicipaddresses"
+            | "microsoft.network/azurefirewalls"
+            | "microsoft.network/firewallpolicies"
+            | "microsoft.network/firewallpolicies/rulecollectiongroups"
+            | "microsoft.network/ipgroups"
             | "microsoft.compute/virtualmachines"
     )
 }

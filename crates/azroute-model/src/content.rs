@@ -42,7 +42,11 @@ has_origin!(
     SecurityRule,
     PrivateEndpoint,
     LoadBalancer,
-    PublicIp
+    PublicIp,
+    Firewall,
+    FirewallPolicy,
+    RuleCollectionGroup,
+    IpGroup
 );
 
 /// Text Azure compares without case (enum values, service names, locations, SKUs).
@@ -391,6 +395,84 @@ impl SameContent for PublicIp {
     fn same_content(&self, other: &PublicIp) -> bool {
         let PublicIp { id, name, ip, origin: _ } = self;
         *id == other.id && *name == other.name && *ip == other.ip
+    }
+}
+
+// Firewall resources: rule values are parsed (addresses, ports, protocols, actions), so
+// comparing the parsed values ignores the case of enum text; names compare exactly.
+impl SameContent for Firewall {
+    fn same_content(&self, other: &Firewall) -> bool {
+        let Firewall {
+            id,
+            name,
+            sku,
+            tier,
+            ip_configs,
+            management_ip_config,
+            hub_private_ip,
+            hub_public_ips,
+            virtual_hub,
+            policy,
+            classic,
+            threat_intel_mode,
+            snat_private_ranges,
+            dns_proxy,
+            origin: _,
+        } = self;
+        *id == other.id
+            && *name == other.name
+            && *sku == other.sku
+            && same_text(tier, &other.tier)
+            && *ip_configs == other.ip_configs
+            && *management_ip_config == other.management_ip_config
+            && *hub_private_ip == other.hub_private_ip
+            && *hub_public_ips == other.hub_public_ips
+            && *virtual_hub == other.virtual_hub
+            && *policy == other.policy
+            && *classic == other.classic
+            && same_text(threat_intel_mode, &other.threat_intel_mode)
+            && *snat_private_ranges == other.snat_private_ranges
+            && *dns_proxy == other.dns_proxy
+    }
+}
+
+impl SameContent for FirewallPolicy {
+    fn same_content(&self, other: &FirewallPolicy) -> bool {
+        let FirewallPolicy {
+            id,
+            name,
+            base_policy,
+            threat_intel_mode,
+            snat_private_ranges,
+            auto_learn_private_ranges,
+            dns_proxy,
+            tier,
+            rule_collection_groups,
+            origin: _,
+        } = self;
+        *id == other.id
+            && *name == other.name
+            && *base_policy == other.base_policy
+            && same_text(threat_intel_mode, &other.threat_intel_mode)
+            && *snat_private_ranges == other.snat_private_ranges
+            && *auto_learn_private_ranges == other.auto_learn_private_ranges
+            && *dns_proxy == other.dns_proxy
+            && same_text(tier, &other.tier)
+            && same_all(rule_collection_groups, &other.rule_collection_groups)
+    }
+}
+
+impl SameContent for RuleCollectionGroup {
+    fn same_content(&self, other: &RuleCollectionGroup) -> bool {
+        let RuleCollectionGroup { id, name, priority, collections, origin: _ } = self;
+        *id == other.id && *name == other.name && *priority == other.priority && *collections == other.collections
+    }
+}
+
+impl SameContent for IpGroup {
+    fn same_content(&self, other: &IpGroup) -> bool {
+        let IpGroup { id, name, ip_addresses, origin: _ } = self;
+        *id == other.id && *name == other.name && *ip_addresses == other.ip_addresses
     }
 }
 

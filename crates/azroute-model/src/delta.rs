@@ -128,6 +128,9 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
     same_content("private endpoints", &before.private_endpoints, &after.private_endpoints)?;
     same_content("load balancers", &before.load_balancers, &after.load_balancers)?;
     same_content("public IPs", &before.public_ips, &after.public_ips)?;
+    same_content("firewalls", &before.firewalls, &after.firewalls)?;
+    same_content("firewall policies", &before.firewall_policies, &after.firewall_policies)?;
+    same_content("IP groups", &before.ip_groups, &after.ip_groups)?;
     if !before.service_tags.same_content(&after.service_tags) {
         return Err("the service tags differ".into());
     }

@@ -11,7 +11,8 @@
 
 //! The resources are grouped by concern: [`reference`] (typed indices, links, origins),
 //! [`vnet`], [`route_table`], [`compute`] (NICs and VMs), [`gateway`], [`security`] (NSGs),
-//! [`services`] (private endpoints, load balancers, public IPs) and [`service_tags`]. Field names
+//! [`services`] (private endpoints, load balancers, public IPs), [`firewall`] (Azure Firewall,
+//! its policies, rule collection groups and IP groups) and [`service_tags`]. Field names
 //! follow Azure's own vocabulary (`enableIPForwarding` becomes `ip_forwarding`,
 //! `disableBgpRoutePropagation` stays `disable_bgp_route_propagation`) so that a reader who knows
 //! the ARM schema can find each value. Enums are open: Azure adds values over time, and an
@@ -20,6 +21,7 @@
 mod compute;
 mod content;
 mod delta;
+mod firewall;
 mod gateway;
 mod id;
 mod lookup;
@@ -38,6 +40,7 @@ mod vnet;
 pub use compute::*;
 pub use content::{HasOrigin, SameContent};
 pub use delta::{SnapshotDelta, snapshot_delta};
+pub use firewall::*;
 pub use gateway::*;
 pub use id::{ArmId, id_hash, normalize_id, normalize_id_into, rg_relative_key};
 pub use lookup::{Candidate, LookupError, similar_names};

@@ -155,6 +155,12 @@ impl Snapshot {
             .map(|i| NicIdx(i as u32))
     }
 
+    /// Finds an Azure Firewall by name (unique across the snapshot), `RESOURCE-GROUP/NAME` or id.
+    pub fn find_firewall(&self, query: &str) -> Result<FirewallIdx, LookupError> {
+        self.find_by(ResourceKind::AzureFirewall, query, &self.firewalls, |f| &f.name, |f| f.id.as_str())
+            .map(|i| FirewallIdx(i as u32))
+    }
+
     /// Finds a VM by name (unique across the snapshot), `RESOURCE-GROUP/NAME` or id.
     pub fn find_vm(&self, query: &str) -> Result<VmIdx, LookupError> {
         self.find_by(ResourceKind::VirtualMachine, query, &self.vms, |v| &v.name, |v| v.id.as_str())

@@ -44,6 +44,12 @@ index_type!(
     LoadBalancerIdx,
     /// Index of a public IP address in [`crate::Snapshot::public_ips`].
     PublicIpIdx,
+    /// Index of an Azure Firewall in [`crate::Snapshot::firewalls`].
+    FirewallIdx,
+    /// Index of a firewall policy in [`crate::Snapshot::firewall_policies`].
+    FirewallPolicyIdx,
+    /// Index of an IP group in [`crate::Snapshot::ip_groups`].
+    IpGroupIdx,
 );
 
 /// A reference from one resource to another.

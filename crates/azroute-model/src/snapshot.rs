@@ -30,6 +30,9 @@ pub enum ResourceKind {
     PrivateEndpoint,
     LoadBalancer,
     PublicIpAddress,
+    AzureFirewall,
+    FirewallPolicy,
+    IpGroup,
 }
 
 impl ResourceKind {
@@ -49,6 +52,9 @@ impl ResourceKind {
             ResourceKind::PrivateEndpoint => "Microsoft.Network/privateEndpoints",
             ResourceKind::LoadBalancer => "Microsoft.Network/loadBalancers",
             ResourceKind::PublicIpAddress => "Microsoft.Network/publicIPAddresses",
+            ResourceKind::AzureFirewall => "Microsoft.Network/azureFirewalls",
+            ResourceKind::FirewallPolicy => "Microsoft.Network/firewallPolicies",
+            ResourceKind::IpGroup => "Microsoft.Network/ipGroups",
         }
     }
 
@@ -68,6 +74,9 @@ impl ResourceKind {
             ResourceKind::PrivateEndpoint => "private endpoint",
             ResourceKind::LoadBalancer => "load balancer",
             ResourceKind::PublicIpAddress => "public IP address",
+            ResourceKind::AzureFirewall => "Azure Firewall",
+            ResourceKind::FirewallPolicy => "firewall policy",
+            ResourceKind::IpGroup => "IP group",
         }
     }
 }
@@ -92,6 +101,10 @@ pub struct Snapshot {
     pub private_endpoints: Vec<PrivateEndpoint>,
     pub load_balancers: Vec<LoadBalancer>,
     pub public_ips: Vec<PublicIp>,
+    pub firewalls: Vec<Firewall>,
+    /// Firewall policies, each with its rule collection groups nested.
+    pub firewall_policies: Vec<FirewallPolicy>,
+    pub ip_groups: Vec<IpGroup>,
     pub service_tags: Option<ServiceTags>,
     /// Id hash → resources: no key strings are kept; a hit is confirmed against the
     /// resource's own id, so a hash collision can never link the wrong resource.
@@ -147,7 +160,10 @@ impl Snapshot {
             && self.nsgs.is_empty()
             && self.private_endpoints.is_empty()
             && self.load_balancers.is_empty()
-            && self.public_ips.is_empty())
+            && self.public_ips.is_empty()
+            && self.firewalls.is_empty()
+            && self.firewall_policies.is_empty()
+            && self.ip_groups.is_empty())
     }
 
     /// Every resource with an id, as (kind, index, id).
@@ -172,6 +188,9 @@ impl Snapshot {
         each!(self.private_endpoints, ResourceKind::PrivateEndpoint);
         each!(self.load_balancers, ResourceKind::LoadBalancer);
         each!(self.public_ips, ResourceKind::PublicIpAddress);
+        each!(self.firewalls, ResourceKind::AzureFirewall);
+        each!(self.firewall_policies, ResourceKind::FirewallPolicy);
+        each!(self.ip_groups, ResourceKind::IpGroup);
     }
 
     /// The id of a resource.
@@ -191,6 +210,9 @@ impl Snapshot {
             ResourceKind::PrivateEndpoint => self.private_endpoints.get(i).map(|r| &r.id),
             ResourceKind::LoadBalancer => self.load_balancers.get(i).map(|r| &r.id),
             ResourceKind::PublicIpAddress => self.public_ips.get(i).map(|r| &r.id),
+            ResourceKind::AzureFirewall => self.firewalls.get(i).map(|r| &r.id),
+            ResourceKind::FirewallPolicy => self.firewall_policies.get(i).map(|r| &r.id),
+            ResourceKind::IpGroup => self.ip_groups.get(i).map(|r| &r.id),
         }
     }
 
@@ -278,7 +300,7 @@ impl Snapshot {
 
     /// Where the resource with this id was read (any kind), for pointing tools at the input.
     pub fn origin_of(&self, id: &str) -> Option<&Origin> {
-        const KINDS: [ResourceKind; 13] = [
+        const KINDS: [ResourceKind; 16] = [
             ResourceKind::VirtualNetwork,
             ResourceKind::Subnet,
             ResourceKind::Peering,
@@ -292,6 +314,9 @@ impl Snapshot {
             ResourceKind::PrivateEndpoint,
             ResourceKind::LoadBalancer,
             ResourceKind::PublicIpAddress,
+            ResourceKind::AzureFirewall,
+            ResourceKind::FirewallPolicy,
+            ResourceKind::IpGroup,
         ];
         let (kind, idx) = KINDS.iter().find_map(|k| self.resolve_id(*k, id).map(|i| (*k, i)))?;
         let i = idx as usize;
@@ -309,6 +334,9 @@ impl Snapshot {
             ResourceKind::PrivateEndpoint => &self.private_endpoints[i].origin,
             ResourceKind::LoadBalancer => &self.load_balancers[i].origin,
             ResourceKind::PublicIpAddress => &self.public_ips[i].origin,
+            ResourceKind::AzureFirewall => &self.firewalls[i].origin,
+            ResourceKind::FirewallPolicy => &self.firewall_policies[i].origin,
+            ResourceKind::IpGroup => &self.ip_groups[i].origin,
         })
     }
 

@@ -156,6 +156,8 @@ impl ReachAnswer<'_> {
             source_port: self.query.source_port,
             destination_port: self.query.destination_port,
             assume_host: true,
+            fqdn: None,
+            firewall: Default::default(),
         })
     }
 

@@ -2,6 +2,7 @@
 
 use azroute_engine::Severity;
 use azroute_engine::{TraceRequest, Tracer};
+use azroute_model::FirewallOptions;
 use azroute_report::trace::{self as report, TraceView};
 
 use crate::{Notice, NoticeLevel, Protocol, QueryError, Session, with_newline};
@@ -17,6 +18,10 @@ pub struct TraceQuery {
     pub destination_port: u16,
     /// Treat an address of a subnet that no NIC holds as a host there (`--assume-host`).
     pub assume_host: bool,
+    /// The destination's host name, for an Azure Firewall's application rules (`--fqdn`).
+    pub fqdn: Option<String>,
+    /// The firewall's disputed behaviour (`--snat-default-ranges`, `--inherit-parent-dnat`).
+    pub firewall: FirewallOptions,
 }
 
 pub struct TraceAnswer {
@@ -31,6 +36,8 @@ impl Session<'_> {
         let snap = self.snapshot();
         let mut tracer = Tracer::new(self.engine());
         tracer.virtual_hosts = query.assume_host;
+        tracer.fqdn = query.fqdn.clone();
+        tracer.firewall_options = query.firewall;
         let ends = azroute_engine::resolve_trace_endpoints(&tracer, &query.from, &query.to, query.assume_host)?;
         let request = TraceRequest {
             source: ends.source,

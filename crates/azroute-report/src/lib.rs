@@ -9,6 +9,7 @@
 pub mod diff;
 pub mod doctor;
 pub mod finding_text;
+pub mod firewall;
 pub mod nexthop;
 pub mod reach;
 pub mod routes;

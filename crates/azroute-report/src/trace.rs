@@ -252,6 +252,25 @@ pub fn note_text(snap: &Snapshot, note: &HopNote) -> String {
             "the reply returns to the NVA that sent the request to the Internet".to_string()
         }
         HopNote::ReplyRetracesRequest => "reply retraces the request (no routing decision on the way back)".to_string(),
+        HopNote::FirewallAllowed { rule } => format!("allowed by {}", crate::finding_text::rule_place_text(snap, rule)),
+        HopNote::FirewallTranslated { source, destination } => {
+            let mut parts = Vec::new();
+            if let Some(s) = source {
+                parts.push(format!("source NAT to {s}"));
+            }
+            if let Some((d, port)) = destination {
+                parts.push(format!("destination NAT to {d}{}", port.map(|p| format!(":{p}")).unwrap_or_default()));
+            }
+            parts.join(", ")
+        }
+        HopNote::FirewallSnatUnknown => {
+            "source NAT unknown: the policy learns its private ranges from Route Server, and the learned list is not in the snapshot".to_string()
+        }
+        HopNote::FirewallFlowState => "the reply of a session the firewall saw start passes without a rule".to_string(),
+        HopNote::FirewallRulesNotEvaluated => "routing only: the firewall's rules are not evaluated".to_string(),
+        HopNote::ReplyToTranslatingFirewall => {
+            "the reply returns to the firewall that translated the request's source".to_string()
+        }
     }
 }
 
@@ -274,6 +293,8 @@ pub fn assumption_text(snap: &Snapshot, assumption: &Assumption) -> String {
                 v.power_state.as_ref().map(|p| p.as_str()).unwrap_or_default()
             )
         }
+        Assumption::FirewallInspectionNotModelled { threat_intel_deny: false } => "Azure Firewall threat intelligence, IDPS and TLS inspection are not evaluated (no feed or signatures in a snapshot)".to_string(),
+        Assumption::FirewallInspectionNotModelled { threat_intel_deny: true } => "Azure Firewall threat intelligence is in Deny mode and one end is public: its feed, not in the snapshot, may drop this flow; IDPS and TLS inspection are not evaluated either".to_string(),
     }
 }
 

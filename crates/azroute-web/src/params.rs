@@ -39,7 +39,7 @@ pub struct Endpoint {
 
 const ROUTES: &[&str] = &["nic", "vm", "subnet", "explain"];
 const NEXT_HOP: &[&str] = &["nic", "vm", "dest-ip", "source-ip", "explain"];
-const TRACE: &[&str] = &["from", "to", "protocol", "port", "source-port", "assume-host"];
+const TRACE: &[&str] = &["from", "to", "protocol", "port", "source-port", "assume-host", "fqdn"];
 const REACH_SCOPE: &[&str] =
     &["from", "to", "no-on-premises", "no-internet", "internet-address", "protocol", "port", "source-port", "no-nsg"];
 const REACH: &[&str] = &[
@@ -203,6 +203,8 @@ pub fn trace(query: Option<&str>) -> Result<TraceQuery, QueryError> {
         source_port,
         destination_port,
         assume_host: p.flag("assume-host")?,
+        fqdn: p.text("fqdn").map(str::to_string),
+        firewall: Default::default(),
     })
 }
 

@@ -179,6 +179,12 @@ pub struct TraceArgs {
     /// `azroute reach` does); without it such a destination is reported as NoHostAtDestination.
     #[arg(long)]
     pub assume_host: bool,
+    /// The host name (HTTP Host, TLS SNI) an Azure Firewall's application rules match; without
+    /// it a flow such a rule may decide is Indeterminate.
+    #[arg(long, value_name = "NAME")]
+    pub fqdn: Option<String>,
+    #[command(flatten)]
+    pub firewall: FirewallOptionArgs,
     /// Output format.
     #[arg(short, long, value_name = "FORMAT", value_enum, default_value_t = TraceFormat::Table)]
     pub output: TraceFormat,
@@ -460,4 +466,73 @@ pub struct ManArgs {
     /// instead of printing `azroute.1` to stdout.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+/// The protocol of a flow through Azure Firewall (`Any`: a flow of any protocol).
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FirewallProtocolArg {
+    #[value(name = "TCP", alias = "tcp", alias = "Tcp")]
+    Tcp,
+    #[value(name = "UDP", alias = "udp", alias = "Udp")]
+    Udp,
+    #[value(name = "ICMP", alias = "icmp", alias = "Icmp")]
+    Icmp,
+    #[value(name = "Any", alias = "any", alias = "ANY")]
+    Any,
+}
+
+/// The default no-SNAT ranges (§16.3, C19).
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SnatDefaultRangesArg {
+    /// IANA RFC 1918 and RFC 6598 (the SNAT page).
+    #[value(name = "rfc1918-rfc6598")]
+    Rfc1918Rfc6598,
+    /// IANA RFC 1918 only (the FAQ, the Terraform docs).
+    #[value(name = "rfc1918")]
+    Rfc1918,
+}
+
+/// Azure Firewall's disputed behaviour (§16.6).
+#[derive(Args, Debug, Clone, Copy)]
+#[command(next_help_heading = "Azure Firewall options")]
+pub struct FirewallOptionArgs {
+    /// What `IANAPrivateRanges` (the default no-SNAT list) holds (C19).
+    #[arg(long, value_name = "RANGES", value_enum, default_value_t = SnatDefaultRangesArg::Rfc1918Rfc6598)]
+    pub snat_default_ranges: SnatDefaultRangesArg,
+    /// Process a parent policy's DNAT collections (C20; the policy overview says they are not
+    /// inherited).
+    #[arg(long)]
+    pub inherit_parent_dnat: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct FirewallFlowArgs {
+    /// The Azure Firewall: name, RESOURCE-GROUP/NAME or id.
+    #[arg(long, value_name = "NAME")]
+    pub firewall: String,
+    /// Protocol of the flow.
+    #[arg(long, value_name = "PROTO", value_enum)]
+    pub protocol: FirewallProtocolArg,
+    /// The flow's source: IP or IP:PORT.
+    #[arg(long, value_name = "IP[:PORT]")]
+    pub source: String,
+    /// The flow's destination: IP:PORT (IP alone for ICMP or Any).
+    #[arg(long, value_name = "IP:PORT")]
+    pub destination: String,
+    /// The host name (HTTP Host, TLS SNI) application rules match, and the name a network rule's
+    /// FQDN resolved to.
+    #[arg(long, value_name = "NAME")]
+    pub fqdn: Option<String>,
+    /// List every candidate rule in processing order and why it did not match.
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub firewall_options: FirewallOptionArgs,
+    /// Output format.
+    #[arg(short, long, value_name = "FORMAT", value_enum, default_value_t = TableJson::Table)]
+    pub output: TableJson,
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }

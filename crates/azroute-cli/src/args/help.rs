@@ -53,6 +53,19 @@ Examples:
 Exit status: 0 the packet arrives and no error-level finding is raised, 1 it is dropped or an
 error-level finding is raised, 2 bad input or usage.";
 
+pub const FIREWALL_FLOW: &str = "\
+Examples:
+  azroute firewall-flow --example hub-firewall --firewall fw-hub --protocol TCP \\
+    --source 10.1.1.4 --destination 10.2.1.4:443
+  azroute firewall-flow --example hub-firewall --firewall fw-hub --protocol TCP \\
+    --source 10.1.1.4 --destination 52.1.1.1:443 --fqdn www.contoso.com --explain -o json
+
+Rules are read in Azure's order: DNAT, network, application, then the default deny; parent policy
+first, then rule collection group and rule collection priority. Threat intelligence, IDPS and TLS
+inspection are not evaluated, and the answer says so.
+
+Exit status: 0 Allow, 1 Deny or Indeterminate, 2 bad input or usage.";
+
 pub const REACH: &str = "\
 Examples:
   azroute reach --example hub-spoke

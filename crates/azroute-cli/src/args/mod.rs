@@ -48,6 +48,14 @@ pub enum Command {
     /// Follow a packet hop by hop and its reply back, through NVAs, peerings, gateways and NSGs.
     #[command(after_help = help::TRACE)]
     Trace(TraceArgs),
+    /// Azure Firewall's verdict for one flow: the deciding rule, SNAT and DNAT, and why.
+    #[command(
+        name = "firewall-flow",
+        after_help = help::FIREWALL_FLOW,
+        override_usage = "azroute firewall-flow [OPTIONS] --firewall <NAME> --protocol <PROTO> \\\n         \
+                          --source <IP[:PORT]> --destination <IP:PORT>"
+    )]
+    FirewallFlow(FirewallFlowArgs),
     /// The reachability matrix: subnets against subnets, on-premises prefixes and the Internet.
     #[command(after_help = help::REACH)]
     Reach(ReachArgs),

@@ -5,6 +5,7 @@ mod completions;
 mod diff;
 mod doctor;
 mod examples;
+mod firewall_flow;
 mod generate;
 mod ip_flow;
 mod man;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::SecurityRules(args) => security_rules::run(args),
         Command::IpFlow(args) => ip_flow::run(args),
         Command::Trace(args) => trace::run(args),
+        Command::FirewallFlow(args) => firewall_flow::run(args),
         Command::Reach(args) => reach::run(args),
         Command::Diff(args) => diff::run_diff(args),
         Command::WhatIf(args) => diff::run_what_if(args),

@@ -17,6 +17,8 @@ pub fn run(args: TraceArgs) -> Result<i32, CliError> {
         source_port,
         destination_port,
         assume_host: args.assume_host,
+        fqdn: args.fqdn.clone(),
+        firewall: super::firewall_flow::firewall_options(&args.firewall),
     };
     let answer = session.trace(&query)?;
     emit(&match args.output {

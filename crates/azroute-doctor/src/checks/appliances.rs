@@ -47,6 +47,8 @@ impl Doctor<'_, '_> {
                     out.extend(self.basic_load_balancer_across_global_peering(route, vnet, owner, lb));
                     snap.load_balancers[lb.index()].backend_nics.iter().filter_map(|b| b.resolved()).collect()
                 }
+                // An Azure Firewall forwards by design: no NIC, no IP forwarding setting (§16.4).
+                Owner::Firewall { .. } => Vec::new(),
                 _ => {
                     out.push(
                         Finding::new(NextHopUnreachable::RouteNotAnAppliance { route, next_hop: ip }).resource(table),

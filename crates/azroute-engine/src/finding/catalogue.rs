@@ -69,6 +69,10 @@ const SERVICE_TAGS: &str = "https://learn.microsoft.com/azure/virtual-network/se
 const LIMITS: &str = "https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#azure-resource-manager-virtual-networking-limits";
 const MANAGE_RT: &str = "https://learn.microsoft.com/azure/virtual-network/manage-route-table";
 const MULTI_NIC: &str = "https://learn.microsoft.com/azure/virtual-machines/linux/multiple-nics";
+const FW_RULES: &str = "https://learn.microsoft.com/azure/firewall/rule-processing";
+const FW_FQDN: &str = "https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules";
+const FW_HYBRID: &str = "https://learn.microsoft.com/azure/firewall/tutorial-hybrid-portal";
+const FW_LB: &str = "https://learn.microsoft.com/azure/firewall/integrate-lb";
 const ROUTE_SERVER_FAQ: &str = "https://learn.microsoft.com/azure/route-server/route-server-faq";
 
 const fn entry(code: FindingCode, severity: Severity, docs: &'static [&'static str], found_by: FoundBy) -> CodeInfo {
@@ -136,6 +140,9 @@ pub const OTHER_CODES: &[CodeInfo] = &[
     entry(C::NoRoute, Error, &[UDR], Trace),
     entry(C::NotModelled, Warning, &[UDR], Trace),
     entry(C::DestinationNotRunning, Error, &[DIAGNOSE], Trace),
+    entry(C::FirewallDeniesFlow, Error, &[FW_RULES], Trace),
+    entry(C::FirewallVerdictIndeterminate, Warning, &[FW_RULES, FW_FQDN], Trace),
+    entry(C::AsymmetricThroughFirewall, Error, &[FW_HYBRID, FW_LB], Trace),
     entry(C::TrafficAnalysisSampled, Info, &[], Summary),
     entry(C::IncompleteSnapshot, Error, &[], Summary),
 ];

@@ -26,11 +26,14 @@ macro_rules! finding_codes {
 
 finding_codes! {
     AsymmetricPath,
+    AsymmetricThroughFirewall,
     BgpRouteShadowedBySystemRoute,
     DestinationNotRunning,
     DroppedByNoneRoute,
     DuplicatePrefixInRouteTable,
     EffectiveRoutesRequireRunningVm,
+    FirewallDeniesFlow,
+    FirewallVerdictIndeterminate,
     ForcedTunnelBreaksInbound,
     ForcedTunnelNoDefaultSite,
     ForwardedTrafficNotAllowed,

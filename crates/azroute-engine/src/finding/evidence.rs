@@ -8,6 +8,7 @@ use std::sync::Arc;
 use azroute_model::*;
 use ipnet::IpNet;
 
+use super::firewall_evidence::*;
 use super::{FindingCode, RouteRef, Severity};
 use crate::nsg::AppliedTo;
 use crate::trace::HopResource;
@@ -569,11 +570,14 @@ macro_rules! evidence {
 
 evidence! {
     AsymmetricPath,
+    AsymmetricThroughFirewall,
     BgpRouteShadowedBySystemRoute,
     DestinationNotRunning,
     DroppedByNoneRoute,
     DuplicatePrefixInRouteTable,
     EffectiveRoutesRequireRunningVm,
+    FirewallDeniesFlow,
+    FirewallVerdictIndeterminate,
     ForcedTunnelBreaksInbound,
     ForcedTunnelNoDefaultSite,
     ForwardedTrafficNotAllowed,

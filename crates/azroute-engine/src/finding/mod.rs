@@ -9,6 +9,7 @@
 mod catalogue;
 mod code;
 mod evidence;
+mod firewall_evidence;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -20,6 +21,7 @@ pub use azroute_model::Severity;
 pub use catalogue::{CHECKS, CodeInfo, FoundBy, OTHER_CODES, catalogue};
 pub use code::FindingCode;
 pub use evidence::*;
+pub use firewall_evidence::*;
 
 use crate::route::{EffectiveRoute, EffectiveRouteTable};
 
@@ -79,6 +81,7 @@ pub enum ResourceRef {
     Connection(ConnectionIdx),
     LoadBalancer(LoadBalancerIdx),
     PrivateEndpoint(PrivateEndpointIdx),
+    Firewall(FirewallIdx),
 }
 
 impl ResourceRef {
@@ -96,6 +99,7 @@ impl ResourceRef {
             ResourceRef::Connection(i) => &snap.connections[i.index()].id,
             ResourceRef::LoadBalancer(i) => &snap.load_balancers[i.index()].id,
             ResourceRef::PrivateEndpoint(i) => &snap.private_endpoints[i.index()].id,
+            ResourceRef::Firewall(i) => &snap.firewalls[i.index()].id,
         }
     }
 }

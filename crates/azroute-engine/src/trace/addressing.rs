@@ -1,5 +1,6 @@
 //! Who owns each address of the snapshot: NIC IPs, load balancer frontends, private
-//! endpoints, public IPs and gateway instances (several owners where VNets overlap).
+//! endpoints, public IPs, gateway instances and Azure Firewalls' private IPs (several owners
+//! where VNets overlap).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -19,6 +20,8 @@ pub enum Owner {
     PublicIp { nic: NicIdx },
     /// A gateway instance's private IP.
     Gateway { gateway: GatewayIdx },
+    /// An Azure Firewall's private (frontend) IP (§16.4).
+    Firewall { firewall: FirewallIdx, subnet: Option<SubnetIdx> },
 }
 
 /// Every address of the snapshot and its owners (several where VNets overlap).
@@ -71,6 +74,12 @@ impl Addressing {
                 by_ip.entry(*ip).or_default().push(Owner::Gateway { gateway: GatewayIdx(i as u32) });
             }
         }
+        for (i, fw) in snap.firewalls.iter().enumerate() {
+            let subnet = fw.subnet();
+            for ip in fw.private_ips() {
+                by_ip.entry(ip).or_default().push(Owner::Firewall { firewall: FirewallIdx(i as u32), subnet });
+            }
+        }
         Addressing { by_ip }
     }
 
@@ -81,9 +90,10 @@ impl Addressing {
     /// The VNet an owner sits in.
     pub fn vnet_of(snap: &Snapshot, owner: &Owner) -> Option<VnetIdx> {
         let subnet = match owner {
-            Owner::Nic { subnet, .. } | Owner::LoadBalancer { subnet, .. } | Owner::PrivateEndpoint { subnet, .. } => {
-                *subnet
-            }
+            Owner::Nic { subnet, .. }
+            | Owner::LoadBalancer { subnet, .. }
+            | Owner::PrivateEndpoint { subnet, .. }
+            | Owner::Firewall { subnet, .. } => *subnet,
             Owner::PublicIp { .. } => None,
             Owner::Gateway { gateway } => {
                 return snap.gateways[gateway.index()].vnet.as_ref().and_then(|l| l.resolved());

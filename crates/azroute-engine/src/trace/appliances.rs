@@ -47,7 +47,13 @@ impl Tracer<'_, '_> {
 
     /// The owner of the next hop in the VNet or a directly peered one, or a finding saying why
     /// there is none.
-    fn reachable_owner(&self, walk: &mut Walk, vnet: VnetIdx, nva_ip: IpAddr, route: &RouteRef) -> Option<Owner> {
+    pub(super) fn reachable_owner(
+        &self,
+        walk: &mut Walk,
+        vnet: VnetIdx,
+        nva_ip: IpAddr,
+        route: &RouteRef,
+    ) -> Option<Owner> {
         let snap = self.snap();
         let topo = self.routes.topology();
         let mut reachable = vec![vnet];
@@ -102,7 +108,8 @@ impl Tracer<'_, '_> {
                 }
                 backend
             }
-            Owner::PrivateEndpoint { .. } | Owner::Gateway { .. } | Owner::PublicIp { .. } => {
+            // A firewall is reached through `firewall.rs` before this.
+            Owner::PrivateEndpoint { .. } | Owner::Gateway { .. } | Owner::PublicIp { .. } | Owner::Firewall { .. } => {
                 let not_nva = NextHopUnreachable::NotAnAppliance { next_hop: nva_ip, route: route.clone() };
                 walk.findings.push(Finding::new(not_nva).resource(user_route_table(route)));
                 None

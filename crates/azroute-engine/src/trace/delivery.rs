@@ -174,6 +174,14 @@ impl Tracer<'_, '_> {
                 walk.hops.push(Hop::new(HopKind::VirtualNetworkGateway, HopResource::Gateway(gateway), Some(pkt.dst)));
                 Verdict::Delivered
             }
+            Owner::Firewall { firewall, subnet } => {
+                // Addressed to the firewall itself (the reply to its SNAT address, DNS proxy,
+                // a private-IP DNAT rule): delivered; its rules for it are not evaluated.
+                let mut hop = Hop::new(HopKind::Destination, HopResource::Firewall(firewall), Some(pkt.dst));
+                hop.subnet = subnet;
+                walk.hops.push(hop);
+                Verdict::Delivered
+            }
             Owner::PublicIp { .. } => unreachable!("public IPs are filtered out by the caller"),
         }
     }

@@ -18,6 +18,7 @@ mod addressing;
 mod appliances;
 mod comparison;
 mod delivery;
+mod firewall;
 mod gateways;
 mod path;
 mod reply;
@@ -55,6 +56,10 @@ pub struct Tracer<'e, 's> {
     /// so one `azroute trace` shows every problem. Off for the reachability matrix, whose
     /// cells list the codes of what happened.
     pub routing_after_nsg_drop: bool,
+    /// The host name (HTTP Host, TLS SNI) an Azure Firewall's application rules match (`--fqdn`).
+    pub fqdn: Option<String>,
+    /// Azure Firewall's disputed behaviour (§16.6).
+    pub firewall_options: FirewallOptions,
 }
 
 impl<'e, 's> Tracer<'e, 's> {
@@ -66,6 +71,8 @@ impl<'e, 's> Tracer<'e, 's> {
             evaluate_nsgs: true,
             virtual_hosts: false,
             routing_after_nsg_drop: true,
+            fqdn: None,
+            firewall_options: FirewallOptions::default(),
         }
     }
 
@@ -138,6 +145,7 @@ impl<'e, 's> Tracer<'e, 's> {
         if let Some(rev) = &reverse {
             findings.extend(rev.findings.iter().cloned());
             findings.extend(self.compare(&request, &forward, rev));
+            findings.extend(self.compare_firewalls(&request, &forward, rev));
         }
         remove_repeats(&mut findings);
         assumptions.service_replies_retrace = forward.verdict == Verdict::DeliveredToAzureService;
@@ -146,6 +154,7 @@ impl<'e, 's> Tracer<'e, 's> {
         let power_unknown =
             |p: &PathTrace| p.hops.iter().any(|h| h.nic().is_some_and(|n| self.power_of(n) == Power::Unknown));
         assumptions.power_state_unknown = power_unknown(&forward) || reverse.as_ref().is_some_and(power_unknown);
+        assumptions.firewall_inspection = self.firewall_inspection(&request, &forward);
         Ok(Trace { request, forward, reverse, findings, assumptions })
     }
 
@@ -179,6 +188,7 @@ impl HopResource {
             HopResource::Gateway(g) => Some(ResourceRef::Gateway(g)),
             HopResource::LoadBalancer(l) => Some(ResourceRef::LoadBalancer(l)),
             HopResource::PrivateEndpoint(p) => Some(ResourceRef::PrivateEndpoint(p)),
+            HopResource::Firewall(f) => Some(ResourceRef::Firewall(f)),
             HopResource::Host(_)
             | HopResource::Internet
             | HopResource::OnPremises

@@ -7,6 +7,7 @@ use azroute_model::*;
 use ipnet::IpNet;
 
 use crate::finding::{Finding, RouteRef};
+use crate::firewall::RulePlace;
 use crate::nsg::NsgEvaluation;
 
 /// Where a trace starts.
@@ -49,6 +50,8 @@ pub enum Verdict {
     ExitedToOnPremises,
     DeliveredToAzureService,
     Loop,
+    /// A firewall's rules decide the flow and the snapshot cannot say how (§16.4).
+    Indeterminate,
 }
 
 impl Verdict {
@@ -60,12 +63,13 @@ impl Verdict {
             Verdict::ExitedToOnPremises => "ExitedToOnPremises",
             Verdict::DeliveredToAzureService => "DeliveredToAzureService",
             Verdict::Loop => "Loop",
+            Verdict::Indeterminate => "Indeterminate",
         }
     }
 
     /// Whether the packet reached something that answers.
     pub fn reached(self) -> bool {
-        !matches!(self, Verdict::Dropped | Verdict::Loop)
+        !matches!(self, Verdict::Dropped | Verdict::Loop | Verdict::Indeterminate)
     }
 }
 
@@ -86,6 +90,8 @@ pub enum HopKind {
     Destination,
     PrivateEndpoint,
     ServiceEndpoint,
+    /// An Azure Firewall, entered at its private IP (§16.4).
+    AzureFirewall,
 }
 
 impl HopKind {
@@ -100,6 +106,7 @@ impl HopKind {
             HopKind::Destination => "Destination",
             HopKind::PrivateEndpoint => "PrivateEndpoint",
             HopKind::ServiceEndpoint => "ServiceEndpoint",
+            HopKind::AzureFirewall => "AzureFirewall",
         }
     }
 }
@@ -120,6 +127,7 @@ pub enum HopResource {
     Service(Option<String>),
     /// A private-endpoint route whose endpoint the route does not name.
     Unknown,
+    Firewall(FirewallIdx),
 }
 
 /// Something worth saying about a hop.
@@ -156,6 +164,18 @@ pub enum HopNote {
     ReplyToTranslatingNva,
     /// The reply retraces the request with no routing decision.
     ReplyRetracesRequest,
+    /// The firewall's rules allow the flow: the deciding rule (§16.2).
+    FirewallAllowed { rule: Box<RulePlace> },
+    /// The firewall translated the packet (§16.3): its new source, its new destination.
+    FirewallTranslated { source: Option<IpAddr>, destination: Option<(IpAddr, Option<u16>)> },
+    /// SNAT is decided by auto-learned private ranges, which the snapshot lacks (§16.3).
+    FirewallSnatUnknown,
+    /// The firewall passes the reply of a session it saw start (§16.5).
+    FirewallFlowState,
+    /// Routing-only analysis: the firewall's rules are not evaluated.
+    FirewallRulesNotEvaluated,
+    /// The reply comes back to the firewall that translated the request's source.
+    ReplyToTranslatingFirewall,
 }
 
 /// The route a hop used to choose the next one.
@@ -215,6 +235,19 @@ pub struct PathTrace {
     pub consulted: Vec<SubnetIdx>,
     /// VNets whose peerings or gateways the walk consulted (beyond those of the subnets).
     pub consulted_vnets: Vec<VnetIdx>,
+    /// Azure Firewalls crossed, in order (stateful devices, §16.5).
+    pub firewalls: Vec<FirewallCrossing>,
+}
+
+/// One pass through an Azure Firewall.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirewallCrossing {
+    pub firewall: FirewallIdx,
+    /// The source the firewall gave the packet (SNAT), if it translated it.
+    pub snat_source: Option<IpAddr>,
+    /// The packet's source and destination before the firewall.
+    pub source: IpAddr,
+    pub destination: IpAddr,
 }
 
 /// What a trace assumed because the snapshot cannot say.
@@ -235,6 +268,9 @@ pub enum Assumption {
     /// The source VM is stopped or deallocated: the trace answers from configuration, as if it
     /// were started (Network Watcher answers only for a running VM, §7.1).
     SourceNotRunning { vm: VmIdx },
+    /// An Azure Firewall's threat intelligence, IDPS and TLS inspection are not evaluated;
+    /// with threat intelligence in `Deny` mode and a public end, its feed may drop the flow.
+    FirewallInspectionNotModelled { threat_intel_deny: bool },
 }
 
 /// What one trace assumed: every trace assumes NVAs forward without SNAT; the rest depends on
@@ -251,6 +287,9 @@ pub struct Assumptions {
     pub power_state_unknown: bool,
     /// The source VM, when it is stopped or deallocated.
     pub source_not_running: Option<VmIdx>,
+    /// A direction passed an Azure Firewall: `Some(threat intelligence in Deny mode with a
+    /// public end)`.
+    pub firewall_inspection: Option<bool>,
 }
 
 impl Assumptions {
@@ -263,6 +302,8 @@ impl Assumptions {
             self.first_backend.then_some(Assumption::FirstBackend),
             self.power_state_unknown.then_some(Assumption::PowerStateUnknown),
             self.source_not_running.map(|vm| Assumption::SourceNotRunning { vm }),
+            self.firewall_inspection
+                .map(|threat_intel_deny| Assumption::FirewallInspectionNotModelled { threat_intel_deny }),
         ]
         .into_iter()
         .flatten()

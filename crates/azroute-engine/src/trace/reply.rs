@@ -26,11 +26,19 @@ impl Tracer<'_, '_> {
             .hops
             .iter()
             .filter_map(|h| match (h.nic(), h.subnet, h.kind) {
+                (_, _, HopKind::AzureFirewall) => match h.resource {
+                    HopResource::Firewall(f) => Some(Endpoint::Firewall(f)),
+                    _ => None,
+                },
                 (Some(n), _, _) => Some(Endpoint::Nic(n)),
                 (None, Some(s), HopKind::Source | HopKind::Destination) => Some(Endpoint::Host(s)),
                 _ => None,
             })
             .collect();
+        let from_destination = |p: Packet| self.reply_from_destination(request, forward, p, &forward_nics);
+        if let Some(through) = self.reply_through_translating_firewall(forward, pkt, &forward_nics, from_destination)? {
+            return Ok(through);
+        }
         match forward.verdict {
             Verdict::Delivered => self.reply_from_destination(request, forward, reply, &forward_nics),
             Verdict::ExitedToOnPremises => match forward.exit_gateway {
@@ -47,7 +55,9 @@ impl Tracer<'_, '_> {
                 None => Ok(trivial_reply(forward, reply)),
             },
             Verdict::DeliveredToAzureService => Ok(trivial_reply(forward, reply)),
-            Verdict::Dropped | Verdict::Loop => unreachable!("replies are traced only for packets that arrived"),
+            Verdict::Dropped | Verdict::Loop | Verdict::Indeterminate => {
+                unreachable!("replies are traced only for packets that arrived")
+            }
         }
     }
 
@@ -129,6 +139,7 @@ fn trivial_reply(forward: &PathTrace, reply: Packet) -> PathTrace {
         exit_gateway: None,
         consulted: Vec::new(),
         consulted_vnets: Vec::new(),
+        firewalls: forward.firewalls.iter().rev().cloned().collect(),
     }
 }
 

@@ -7,7 +7,10 @@ use std::net::IpAddr;
 
 use azroute_model::*;
 
-use super::{HOP_LIMIT, Hop, HopKind, HopNote, HopResource, PathTrace, RouteUsed, TraceRequest, Tracer, Verdict};
+use super::{
+    FirewallCrossing, HOP_LIMIT, Hop, HopKind, HopNote, HopResource, PathTrace, RouteUsed, TraceRequest, Tracer,
+    Verdict,
+};
 use crate::RouteError;
 use crate::finding::*;
 
@@ -45,6 +48,8 @@ impl Packet {
 pub(super) enum Endpoint {
     Nic(NicIdx),
     Host(SubnetIdx),
+    /// An Azure Firewall the request passed (§16.5).
+    Firewall(FirewallIdx),
 }
 
 /// Where a walk starts.
@@ -65,6 +70,11 @@ pub(super) enum Start {
     Resume {
         nic: NicIdx,
     },
+    /// Continuing from a NIC-less device in a subnet (an Azure Firewall) whose hop the walk
+    /// already holds.
+    AtSubnet {
+        subnet: SubnetIdx,
+    },
 }
 
 /// What one step of the walk decided.
@@ -75,6 +85,8 @@ pub(super) enum Step {
     At { subnet: SubnetIdx, nic: Option<NicIdx> },
     /// The packet enters again elsewhere (through a VNet-to-VNet connection's far gateway).
     Restart(Start),
+    /// A NIC-less device of `subnet` (an Azure Firewall) sends the packet on, maybe translated.
+    Forwarded { subnet: SubnetIdx, pkt: Packet },
 }
 
 /// The walker's state between hops.
@@ -90,6 +102,7 @@ pub(super) struct Walk {
     /// did: what a change must touch to change this path (incremental recomputation).
     pub consulted: Vec<SubnetIdx>,
     pub consulted_vnets: Vec<VnetIdx>,
+    pub firewalls: Vec<FirewallCrossing>,
 }
 
 impl Walk {
@@ -107,6 +120,7 @@ impl Walk {
             from_gateway: false,
             consulted: Vec::new(),
             consulted_vnets: Vec::new(),
+            firewalls: Vec::new(),
         }
     }
 
@@ -119,6 +133,7 @@ impl Walk {
             exit_gateway: self.exit_gateway,
             consulted: self.consulted,
             consulted_vnets: self.consulted_vnets,
+            firewalls: self.firewalls,
         }
     }
 
@@ -146,11 +161,15 @@ impl Tracer<'_, '_> {
         &self,
         mut walk: Walk,
         start: Start,
-        pkt: Packet,
+        mut pkt: Packet,
         forward_nics: &HashSet<Endpoint>,
     ) -> Result<PathTrace, RouteError> {
         let (mut subnet, mut at_nic) = match self.start(&mut walk, start, pkt, forward_nics)? {
             Step::At { subnet, nic } => (subnet, nic),
+            Step::Forwarded { subnet, pkt: forwarded } => {
+                pkt = forwarded;
+                (subnet, None)
+            }
             Step::Ended(verdict) => return Ok(walk.finish(verdict)),
             Step::Restart(start) => return self.continue_walk(walk, start, pkt, forward_nics),
         };
@@ -164,6 +183,7 @@ impl Tracer<'_, '_> {
             visited.push((subnet, at_nic, walk.hops.len() - 1));
             match self.step(&mut walk, subnet, pkt, forward_nics)? {
                 Step::At { subnet: next, nic } => (subnet, at_nic) = (next, nic),
+                Step::Forwarded { subnet: next, pkt: forwarded } => (subnet, at_nic, pkt) = (next, None, forwarded),
                 Step::Ended(verdict) => return Ok(walk.finish(verdict)),
                 Step::Restart(start) => return self.continue_walk(walk, start, pkt, forward_nics),
             }
@@ -184,6 +204,7 @@ impl Tracer<'_, '_> {
         match start {
             Start::Nic { nic } => self.start_at_nic(walk, nic, pkt, forward_nics),
             Start::Resume { nic } => Ok(Step::At { subnet: self.routes.nic_subnet(nic)?, nic: Some(nic) }),
+            Start::AtSubnet { subnet } => Ok(Step::At { subnet, nic: None }),
             Start::Host { subnet } => {
                 let mut hop = Hop::new(HopKind::Source, HopResource::Host(subnet), Some(pkt.src));
                 hop.subnet = Some(subnet);
@@ -374,6 +395,9 @@ impl Tracer<'_, '_> {
         forward_nics: &HashSet<Endpoint>,
     ) -> Result<Step, RouteError> {
         let Some(&nva_ip) = route.route().next_hop_ips.first() else { return Ok(Step::Ended(Verdict::Dropped)) };
+        if let Some(step) = self.to_firewall(walk, vnet, nva_ip, route, pkt, forward_nics)? {
+            return Ok(step);
+        }
         Ok(match self.appliance(walk, vnet, nva_ip, pkt, route, forward_nics)? {
             Some(next) if walk.hops.last().is_some_and(|h| h.kind == HopKind::Destination) => {
                 if !self.nsg_at(walk, next, Direction::Inbound, pkt, forward_nics) {

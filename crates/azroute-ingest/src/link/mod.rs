@@ -62,6 +62,9 @@ struct Merged {
     private_endpoints: Vec<PrivateEndpoint>,
     load_balancers: Vec<LoadBalancer>,
     public_ips: Vec<PublicIp>,
+    firewalls: Vec<Firewall>,
+    firewall_policies: Vec<FirewallPolicy>,
+    ip_groups: Vec<IpGroup>,
 }
 
 impl Merged {
@@ -82,6 +85,9 @@ impl Merged {
             private_endpoints,
             load_balancers,
             public_ips,
+            firewalls,
+            firewall_policies,
+            ip_groups,
         } = self;
         for (i, subnet) in subnets.iter().enumerate() {
             vnets[subnet.vnet.index()].subnets.push(SubnetIdx(i as u32));
@@ -104,6 +110,9 @@ impl Merged {
         snapshot.private_endpoints = private_endpoints;
         snapshot.load_balancers = load_balancers;
         snapshot.public_ips = public_ips;
+        snapshot.firewalls = firewalls;
+        snapshot.firewall_policies = firewall_policies;
+        snapshot.ip_groups = ip_groups;
         snapshot.rebuild_index();
         snapshot
     }
@@ -229,6 +238,16 @@ impl Ctx<'_> {
             ["network security group", "security rule"],
             |n: &mut Nsg| &mut n.rules,
         );
+        let mut firewall_policies = self.with_children(
+            std::mem::take(&mut all.firewall_policies),
+            std::mem::take(&mut all.rule_collection_groups),
+            ["firewall policy", "rule collection group"],
+            |p: &mut FirewallPolicy| &mut p.rule_collection_groups,
+        );
+        for policy in &mut firewall_policies {
+            // Ordered by id, so a group read inline or apart gives the same answers.
+            policy.rule_collection_groups.sort_by_key(|g| normalize_id(g.id.as_str()));
+        }
         let (nics, vms) = self.nics_and_vms(std::mem::take(&mut all.nics), std::mem::take(&mut all.vms));
         Merged {
             vnets,
@@ -245,6 +264,9 @@ impl Ctx<'_> {
             private_endpoints: self.dedupe_by_id(std::mem::take(&mut all.private_endpoints), "private endpoint"),
             load_balancers: self.dedupe_by_id(std::mem::take(&mut all.load_balancers), "load balancer"),
             public_ips: self.dedupe_by_id(std::mem::take(&mut all.public_ips), "public IP address"),
+            firewalls: self.dedupe_by_id(std::mem::take(&mut all.firewalls), "Azure Firewall"),
+            firewall_policies,
+            ip_groups: self.dedupe_by_id(std::mem::take(&mut all.ip_groups), "IP group"),
         }
     }
 

@@ -159,7 +159,46 @@ pub(super) fn resolve_references(snapshot: &mut Snapshot) -> Dangling {
     snapshot.vms = vms;
     resolve_gateway_links(snapshot, d);
     resolve_service_links(snapshot, d);
+    resolve_firewall_links(snapshot, d);
     dangling
+}
+
+/// Firewalls' subnets, public IPs and policies; policies' parents; rules' IP groups.
+fn resolve_firewall_links(snapshot: &mut Snapshot, d: &mut Dangling) {
+    let resolve_rules = |snap: &Snapshot, d: &mut Dangling, collections: &mut [FwRuleCollection], who: &str| {
+        for rule in collections.iter_mut().flat_map(|c| c.rules.iter_mut()) {
+            for l in rule.source_ip_groups.iter_mut().chain(rule.destination_ip_groups.iter_mut()) {
+                resolve(snap, d, l, ResourceKind::IpGroup, who, IpGroupIdx);
+            }
+        }
+    };
+    let mut firewalls = std::mem::take(&mut snapshot.firewalls);
+    for f in &mut firewalls {
+        let who = f.id.to_string();
+        for c in f.ip_configs.iter_mut().chain(f.management_ip_config.iter_mut()) {
+            resolve_opt(snapshot, d, &mut c.subnet, ResourceKind::Subnet, &who, SubnetIdx);
+            resolve_opt(snapshot, d, &mut c.public_ip, ResourceKind::PublicIpAddress, &who, PublicIpIdx);
+        }
+        resolve_opt(snapshot, d, &mut f.policy, ResourceKind::FirewallPolicy, &who, FirewallPolicyIdx);
+        resolve_rules(snapshot, d, &mut f.classic, &who);
+    }
+    snapshot.firewalls = firewalls;
+    let mut policies = std::mem::take(&mut snapshot.firewall_policies);
+    // A policy's parent is another policy: look it up among the ids taken out.
+    let ids: Vec<String> = policies.iter().map(|p| normalize_id(p.id.as_str())).collect();
+    for p in &mut policies {
+        let who = p.id.to_string();
+        if let Some(Link::Missing(parent)) = &p.base_policy {
+            match ids.iter().position(|k| *k == normalize_id(parent.as_str())) {
+                Some(i) => p.base_policy = Some(Link::Resolved(FirewallPolicyIdx(i as u32))),
+                None => d.note(ResourceKind::FirewallPolicy, parent, &who),
+            }
+        }
+        for g in &mut p.rule_collection_groups {
+            resolve_rules(snapshot, d, &mut g.collections, g.id.as_str());
+        }
+    }
+    snapshot.firewall_policies = policies;
 }
 
 /// Gateways' VNets, connections' gateways.

@@ -82,6 +82,12 @@ impl<'p, 't> Lowerer<'p, 't> {
             }
             "azurerm_private_endpoint" => read!(PrivateEndpoint, TfPrivateEndpoint),
             "azurerm_public_ip" => read!(PublicIp, TfPublicIp),
+            "azurerm_firewall" => read!(Firewall, super::firewall::TfFirewall),
+            "azurerm_firewall_policy" => read!(FirewallPolicy, super::firewall::TfFirewallPolicy),
+            "azurerm_firewall_policy_rule_collection_group" => {
+                read!(RuleCollectionGroup, super::firewall::TfRuleCollectionGroup)
+            }
+            "azurerm_ip_group" => read!(IpGroup, super::firewall::TfIpGroup),
             other => {
                 *self.pending.skipped_types.entry(other.to_string()).or_default() += 1;
                 // Unmodelled resources may still be named by references (resource groups).
@@ -166,6 +172,10 @@ impl<'p, 't> Lowerer<'p, 't> {
                 Attrs::Vm(a) => self.vm(i, a),
                 Attrs::PrivateEndpoint(a) => self.private_endpoint(i, a, &mut d.nics),
                 Attrs::PublicIp(a) => self.public_ip(i, a),
+                Attrs::Firewall(a) => self.firewall(i, a),
+                Attrs::FirewallPolicy(a) => self.firewall_policy(i, a),
+                Attrs::RuleCollectionGroup(a) => self.rule_collection_group(i, a),
+                Attrs::IpGroup(a) => self.ip_group(i, a),
                 _ => {}
             }
             self.attrs[i] = Some(attrs);

@@ -63,6 +63,7 @@ const MAX_MODULE_DEPTH: usize = 100;
 mod address;
 mod endpoints;
 mod envelope;
+mod firewall;
 mod ids;
 mod lowerer;
 mod network;

@@ -369,6 +369,10 @@ pub(super) enum Attrs {
     Vm(TfVm),
     PrivateEndpoint(TfPrivateEndpoint),
     PublicIp(TfPublicIp),
+    Firewall(super::firewall::TfFirewall),
+    FirewallPolicy(super::firewall::TfFirewallPolicy),
+    RuleCollectionGroup(super::firewall::TfRuleCollectionGroup),
+    IpGroup(super::firewall::TfIpGroup),
     /// A data source, or a managed type azroute does not model: only its id, name and
     /// resource group, so references to it can be followed.
     Other(TfCommon),
@@ -395,6 +399,10 @@ impl Attrs {
             Attrs::Vm(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::PrivateEndpoint(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::PublicIp(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::Firewall(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::FirewallPolicy(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::RuleCollectionGroup(a) => (t(&a.id), t(&a.name), None),
+            Attrs::IpGroup(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::Other(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
         }
     }
@@ -412,6 +420,9 @@ pub(super) fn arm_type_of(rtype: &str) -> Option<&'static str> {
         "azurerm_virtual_network_gateway_connection" => "Microsoft.Network/connections",
         "azurerm_private_endpoint" => "Microsoft.Network/privateEndpoints",
         "azurerm_public_ip" => "Microsoft.Network/publicIPAddresses",
+        "azurerm_firewall" => "Microsoft.Network/azureFirewalls",
+        "azurerm_firewall_policy" => "Microsoft.Network/firewallPolicies",
+        "azurerm_ip_group" => "Microsoft.Network/ipGroups",
         "azurerm_linux_virtual_machine" | "azurerm_windows_virtual_machine" | "azurerm_virtual_machine" => {
             "Microsoft.Compute/virtualMachines"
         }

@@ -213,6 +213,21 @@ const TEXTS: &[CodeText] = &[
         explanation: "A stateful firewall or NVA drops packets of connections it did not see start. When one direction between two subnets passes an NVA and the other does not (or passes another one), connections fail. Add matching user routes on both sides, or SNAT at the NVA.",
     },
     CodeText {
+        code: FindingCode::AsymmetricThroughFirewall,
+        title: "flow through an Azure Firewall whose reply skips it",
+        explanation: "Azure Firewall is stateful. A flow it does not SNAT (network rules to destinations in its private-range list, by default RFC 1918 and RFC 6598 space) keeps its source address, so the reply follows the destination's own routes; unless those send the source's prefix to the firewall, the firewall sees one direction only and the connection fails. Route the source's prefix to the firewall on the reply side too (spokes: a 0.0.0.0/0 or spoke-prefix user route; GatewaySubnet: a user route per spoke prefix), or make the firewall SNAT the traffic.",
+    },
+    CodeText {
+        code: FindingCode::FirewallDeniesFlow,
+        title: "Azure Firewall denies the flow",
+        explanation: "Azure Firewall processes DNAT rules, then network rules, then application rules (HTTP, HTTPS, MSSQL), parent policy first, then by rule collection group and rule collection priority; the first collection with a matching rule decides, and a flow no rule matches is denied. The finding names the deciding collection and rule, or the default deny. Allow the flow in a collection processed earlier, or change the deny.",
+    },
+    CodeText {
+        code: FindingCode::FirewallVerdictIndeterminate,
+        title: "Azure Firewall verdict the snapshot cannot decide",
+        explanation: "A rule that may match could not be decided offline: an application rule matches the host name (HTTP Host or TLS SNI), which a 5-tuple does not carry (give it with --fqdn); a network rule names FQDNs (resolved by the firewall's DNS proxy); an IP group, service tag, policy or rule collection group is missing from the snapshot; FQDN tags and web categories need Microsoft's catalogues. azroute stops rather than guess.",
+    },
+    CodeText {
         code: FindingCode::RoutingLoop,
         title: "routing loop between NVAs",
         explanation: "User routes that send a prefix from one NVA to another and back make packets circle until their TTL runs out.",

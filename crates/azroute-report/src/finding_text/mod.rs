@@ -4,10 +4,12 @@
 //! typed evidence only; every format (table, JSON, SARIF, Mermaid) renders these texts.
 //!
 //! `settings.rs` words the codes of the doctor's settings checks, `paths.rs` those found on
-//! traced paths, `catalogue.rs` the titles and explanations.
+//! traced paths, `firewall.rs` the Azure Firewall codes and verdict parts, `catalogue.rs` the
+//! titles and explanations.
 
 pub mod az;
 mod catalogue;
+mod firewall;
 mod paths;
 mod settings;
 
@@ -18,6 +20,9 @@ use azroute_engine::*;
 use azroute_model::*;
 
 pub use catalogue::{explanation, severity_rule, title};
+pub use firewall::{
+    action_str, firewall_name, no_match_text, pass_str, reason_text, rule_place_text, snat_text, undecided_text,
+};
 
 /// A finding in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,6 +79,9 @@ pub fn resource_ids(snap: &Snapshot, finding: &Finding) -> Vec<String> {
 fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
     match evidence {
         Evidence::AsymmetricPath(e) => paths::asymmetric_path(snap, e),
+        Evidence::AsymmetricThroughFirewall(e) => firewall::asymmetric_through_firewall(snap, e),
+        Evidence::FirewallDeniesFlow(e) => firewall::firewall_denies_flow(snap, e),
+        Evidence::FirewallVerdictIndeterminate(e) => firewall::firewall_verdict_indeterminate(snap, e),
         Evidence::DroppedByNoneRoute(e) => paths::dropped_by_none_route(snap, e),
         Evidence::ForwardedTrafficNotAllowed(e) => paths::forwarded_traffic_not_allowed(snap, e),
         Evidence::GatewayConnectionDown(e) => paths::gateway_connection_down(snap, e),
@@ -140,6 +148,7 @@ pub fn hop_name(snap: &Snapshot, hop: &HopResource) -> String {
         HopResource::Gateway(g) => snap.gateways[g.index()].name.clone(),
         HopResource::LoadBalancer(l) => snap.load_balancers[l.index()].name.clone(),
         HopResource::PrivateEndpoint(p) => snap.private_endpoints[p.index()].name.clone(),
+        HopResource::Firewall(f) => snap.firewalls[f.index()].name.clone(),
         HopResource::Host(s) => format!("host in {}", snap.subnet_label(*s)),
         HopResource::Internet => "Internet".to_string(),
         HopResource::OnPremises => "on-premises".to_string(),

@@ -1,0 +1,161 @@
+//! Azure Firewall end to end (§16) on the embedded example `hub-firewall` (the hub-spoke example
+//! with an Azure Firewall, a parent and a child policy, in the az CLI's JSON; regenerate with
+//! `python3 tools/make_firewall_fixture.py`): `firewall-flow` in JSON and table, `trace` through
+//! the firewall with and without `--fqdn`, the doctor on a healthy firewall estate, bad input.
+
+mod common;
+
+use common::*;
+
+fn flow(args: &[&str]) -> Run {
+    let mut all = vec!["firewall-flow", "--example", "hub-firewall", "--firewall", "fw-hub"];
+    all.extend_from_slice(args);
+    azroute(&all)
+}
+
+/// Spoke to spoke: allowed by the child policy's network rule, no SNAT (private destination).
+#[test]
+fn network_rule_allows_east_west_without_snat() {
+    let run = flow(&["--protocol", "TCP", "--source", "10.1.1.4", "--destination", "10.2.1.4:443", "-o", "json"]).ok();
+    let v = run.json();
+    assert_eq!(v["action"], "Allow");
+    assert_eq!(v["pass"], "Network");
+    assert_eq!(v["policy"], "fw-policy-hub");
+    assert_eq!(v["ruleCollectionGroup"], "DefaultNetworkRuleCollectionGroup");
+    assert_eq!(v["ruleCollection"], "east-west");
+    assert_eq!(v["rule"], "spokes-and-hub");
+    assert_eq!(v["snat"]["translated"], false);
+    assert!(v["dnat"].is_null());
+    // Exactly the keys, in its order.
+    let keys = [
+        "action",
+        "pass",
+        "policy",
+        "ruleCollectionGroup",
+        "ruleCollection",
+        "rule",
+        "snat",
+        "dnat",
+        "skipped",
+        "reasons",
+    ];
+    let at: Vec<usize> = keys
+        .iter()
+        .map(|k| run.stdout.find(&format!("\n  \"{k}\":")).unwrap_or_else(|| panic!("no key {k}")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", run.stdout);
+    assert_eq!(v.as_object().unwrap().len(), keys.len());
+    assert!(v["reasons"][0].as_str().unwrap().contains("threat intelligence, IDPS and TLS inspection"));
+}
+
+/// The parent policy's deny is processed before the child's allow, whatever the priorities.
+#[test]
+fn parent_policy_deny_comes_first() {
+    let run = flow(&["--protocol", "TCP", "--source", "10.1.1.4", "--destination", "10.2.1.4:23", "-o", "json"])
+        .found_problem();
+    let v = run.json();
+    assert_eq!(
+        (v["action"].as_str(), v["policy"].as_str(), v["rule"].as_str()),
+        (Some("Deny"), Some("fw-policy-base"), Some("no-telnet"))
+    );
+}
+
+/// DNAT from the Internet to the firewall's public IP, translated and SNATed.
+#[test]
+fn dnat_to_the_public_ip() {
+    let v = flow(&["--protocol", "TCP", "--source", "198.51.100.7", "--destination", "20.81.110.12:443", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(v["pass"], "Dnat");
+    assert_eq!(v["dnat"]["translatedAddress"], "10.2.1.4");
+    assert_eq!(v["snat"]["to"], "AzureFirewallSubnet");
+}
+
+/// An application rule needs the host name; `--explain` lists the candidates in order.
+#[test]
+fn application_rule_needs_fqdn_and_explain_lists_candidates() {
+    let args = ["--protocol", "TCP", "--source", "10.1.1.4", "--destination", "52.1.1.1:443"];
+    let v = flow(&[&args[..], &["-o", "json", "--explain"]].concat()).found_problem().json();
+    assert_eq!(v["action"], "Indeterminate");
+    assert_eq!(v["pass"], "Application");
+    assert!(v["reasons"][0].as_str().unwrap().contains("--fqdn"), "{}", v["reasons"]);
+    let candidates: Vec<(&str, &str)> = v["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["ruleCollection"].as_str().unwrap(), c["result"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        candidates,
+        [
+            ("inbound-web", "NoMatch"),
+            ("deny-telnet", "NoMatch"),
+            ("east-west", "NoMatch"),
+            ("east-west", "NoMatch"),
+            ("east-west", "NoMatch"),
+            ("fqdn-sql", "NoMatch"),
+            ("web", "Undecided"),
+        ]
+    );
+    let named = flow(&[&args[..], &["--fqdn", "learn.microsoft.com", "-o", "json"]].concat()).ok().json();
+    assert_eq!((named["action"].as_str(), named["snat"]["to"].as_str()), (Some("Allow"), Some("PublicIp")));
+    assert_eq!(named["snat"]["addresses"][0], "20.81.110.12");
+    let table = flow(&[&args[..], &["--fqdn", "learn.microsoft.com"]].concat()).ok().stdout;
+    assert!(table.contains("Allow   Application") && table.contains("SNAT: to a public IP"), "{table}");
+}
+
+/// The example: vm-app1 → vm-app2 through the firewall is delivered; the doctor finds
+/// no error on this healthy estate.
+#[test]
+fn trace_and_doctor_on_a_firewall_estate() {
+    let run =
+        azroute(&["trace", "--example", "hub-firewall", "--from", "vm-app1", "--to", "vm-app2", "-o", "json"]).ok();
+    let v = run.json();
+    assert_eq!(v["verdict"], "Delivered");
+    let kinds: Vec<&str> = v["hops"].as_array().unwrap().iter().map(|h| h["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["Source", "AzureFirewall", "Destination"], "{v}");
+    let internet =
+        azroute(&["trace", "--example", "hub-firewall", "--from", "vm-app1", "--to", "52.1.1.1"]).found_problem();
+    assert!(internet.stdout.contains("FirewallVerdictIndeterminate"), "{}", internet.stdout);
+    let allowed = azroute(&[
+        "trace",
+        "--example",
+        "hub-firewall",
+        "--from",
+        "vm-app1",
+        "--to",
+        "52.1.1.1",
+        "--fqdn",
+        "www.contoso.com",
+    ])
+    .ok();
+    assert!(
+        allowed.stdout.contains("ExitedToInternet") && allowed.stdout.contains("source NAT to 20.81.110.12"),
+        "{}",
+        allowed.stdout
+    );
+    let doctor = azroute(&["doctor", "--example", "hub-firewall", "-o", "json"]).ok();
+    assert!(!doctor.stdout.contains("NextHopUnreachable") && !doctor.stdout.contains("UdrNextHopNoForwarding"));
+}
+
+/// Bad input: an unknown firewall (with the closest name), a destination without a port.
+#[test]
+fn bad_input_exits_2_with_a_hint() {
+    let run = azroute(&[
+        "firewall-flow",
+        "--example",
+        "hub-firewall",
+        "--firewall",
+        "fw-hbu",
+        "--protocol",
+        "TCP",
+        "--source",
+        "10.1.1.4",
+        "--destination",
+        "10.2.1.4:443",
+    ])
+    .fails();
+    assert!(run.stderr.contains("fw-hub"), "{}", run.stderr);
+    let run = flow(&["--protocol", "TCP", "--source", "10.1.1.4", "--destination", "10.2.1.4"]).fails();
+    assert!(run.stderr.contains("--destination") && run.stderr.contains("hint"), "{}", run.stderr);
+}

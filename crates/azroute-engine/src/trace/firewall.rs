@@ -1,0 +1,266 @@
+//! An Azure Firewall as a next hop (§16.4): a user route to its private IP reaches it from its
+//! VNet or a directly peered one; it judges the flow by its rules (§16.2), translates it
+//! (§16.3) and forwards it by the routes of `AzureFirewallSubnet`. It is stateful (§16.5): the
+//! reply of a flow it SNATed comes back to it; the reply of one it did not must be routed through
+//! it, which the comparison of the two directions checks.
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use azroute_model::*;
+
+use super::walk::{Endpoint, Packet, Start, Step, Walk};
+use super::{
+    Addressing, FirewallCrossing, Hop, HopKind, HopNote, HopResource, Owner, PathTrace, TraceRequest, Tracer, Verdict,
+};
+use crate::RouteError;
+use crate::finding::*;
+use crate::firewall::{FirewallAction, FirewallFlow, IndeterminateReason, Snat, evaluate_firewall, inspection_caveat};
+
+impl Tracer<'_, '_> {
+    /// A VirtualAppliance next hop that is an Azure Firewall's private IP: through the firewall.
+    /// `None` when no firewall owns the address (or another owner is the one in reach).
+    pub(super) fn to_firewall(
+        &self,
+        walk: &mut Walk,
+        vnet: VnetIdx,
+        firewall_ip: IpAddr,
+        route: &RouteRef,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> Result<Option<Step>, RouteError> {
+        if !self.addressing.owners(firewall_ip).iter().any(|o| matches!(o, Owner::Firewall { .. })) {
+            return Ok(None);
+        }
+        let Some(owner) = self.reachable_owner(walk, vnet, firewall_ip, route) else {
+            return Ok(Some(Step::Ended(Verdict::Dropped)));
+        };
+        let Owner::Firewall { firewall, subnet } = owner else { return Ok(None) };
+        let owner_vnet = Addressing::vnet_of(self.snap(), &owner).expect("a reachable owner has a VNet");
+        if !self.cross_peering(walk, vnet, owner_vnet, pkt) {
+            return Ok(Some(Step::Ended(Verdict::Dropped)));
+        }
+        if self.snap().firewalls[firewall.index()].private_ips().any(|ip| ip == pkt.dst) {
+            // The packet is for the firewall itself: the route only chose how to reach it.
+            let mut hop = Hop::new(HopKind::Destination, HopResource::Firewall(firewall), Some(pkt.dst));
+            hop.subnet = subnet;
+            walk.hops.push(hop);
+            return Ok(Some(Step::Ended(Verdict::Delivered)));
+        }
+        let mut hop = Hop::new(HopKind::AzureFirewall, HopResource::Firewall(firewall), Some(firewall_ip));
+        hop.subnet = subnet;
+        walk.hops.push(hop);
+        walk.from_gateway = false;
+        Ok(Some(self.through_firewall(walk, firewall, subnet, pkt, forward_nics)))
+    }
+
+    /// The firewall's decision, and the packet it forwards from `AzureFirewallSubnet`.
+    fn through_firewall(
+        &self,
+        walk: &mut Walk,
+        firewall: FirewallIdx,
+        subnet: Option<SubnetIdx>,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> Step {
+        let crossing = |snat_source| FirewallCrossing { firewall, snat_source, source: pkt.src, destination: pkt.dst };
+        let flow = FirewallFlow {
+            source: pkt.src,
+            source_port: Some(pkt.sport),
+            destination: pkt.dst,
+            destination_port: Some(pkt.dport),
+            protocol: Some(pkt.protocol),
+            fqdn: self.fqdn.clone(),
+        };
+        let Some(subnet) = subnet else {
+            // A secured-hub firewall forwards by Virtual WAN routing, which is not modelled.
+            let reasons = vec![IndeterminateReason::HubFirewall];
+            walk.findings.push(
+                Finding::new(FirewallVerdictIndeterminate { firewall, flow, reasons })
+                    .resource(ResourceRef::Firewall(firewall)),
+            );
+            return Step::Ended(Verdict::Indeterminate);
+        };
+        // A reply: it passes by flow state where the request passed; a firewall the request did
+        // not pass is reported by the comparison of the two directions (§16.5).
+        if !forward_nics.is_empty() {
+            if forward_nics.contains(&Endpoint::Firewall(firewall)) {
+                walk.note(HopNote::FirewallFlowState);
+            }
+            walk.firewalls.push(crossing(None));
+            return Step::Forwarded { subnet, pkt };
+        }
+        if !self.evaluate_nsgs {
+            walk.note(HopNote::FirewallRulesNotEvaluated);
+            walk.firewalls.push(crossing(None));
+            return Step::Forwarded { subnet, pkt };
+        }
+        let verdict = evaluate_firewall(self.snap(), firewall, &flow, &self.firewall_options, false);
+        let resource = ResourceRef::Firewall(firewall);
+        match verdict.action {
+            FirewallAction::Deny => {
+                let rule = verdict.decided_by.expect("a deny names its rule or the default deny");
+                walk.firewalls.push(crossing(None));
+                walk.findings.push(Finding::new(FirewallDeniesFlow { firewall, flow, rule }).resource(resource));
+                Step::Ended(Verdict::Dropped)
+            }
+            FirewallAction::Indeterminate => {
+                let reasons = verdict.reasons;
+                walk.findings
+                    .push(Finding::new(FirewallVerdictIndeterminate { firewall, flow, reasons }).resource(resource));
+                Step::Ended(Verdict::Indeterminate)
+            }
+            FirewallAction::Allow => {
+                if let Some(rule) = verdict.decided_by {
+                    walk.note(HopNote::FirewallAllowed { rule: Box::new(rule) });
+                }
+                let frontend = walk.hops.last().and_then(|h| h.address);
+                let source = match verdict.snat {
+                    Some(Snat::ToPublicIp { addresses }) => addresses.first().copied().or(frontend),
+                    // Any address of AzureFirewallSubnet (an instance); the frontend stands for it (O2).
+                    Some(Snat::ToFirewallSubnet { .. }) => frontend,
+                    Some(Snat::Unknown) => {
+                        walk.note(HopNote::FirewallSnatUnknown);
+                        None
+                    }
+                    Some(Snat::NotTranslated) | None => None,
+                };
+                let destination = verdict.dnat.map(|d| (d.translated_address, d.translated_port));
+                if source.is_some() || destination.is_some() {
+                    walk.note(HopNote::FirewallTranslated { source, destination });
+                }
+                walk.firewalls.push(crossing(source));
+                let translated = Packet {
+                    src: source.unwrap_or(pkt.src),
+                    dst: destination.map_or(pkt.dst, |d| d.0),
+                    dport: destination.and_then(|d| d.1).unwrap_or(pkt.dport),
+                    ..pkt
+                };
+                Step::Forwarded { subnet, pkt: translated }
+            }
+        }
+    }
+
+    /// The reply of a flow a firewall SNATed (and no NVA after it): back to the firewall's SNAT
+    /// address by ordinary routing, then from `AzureFirewallSubnet` to the original source
+    /// (§16.5). `None` when no firewall translated the request's source.
+    pub(super) fn reply_through_translating_firewall(
+        &self,
+        forward: &PathTrace,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+        from_destination: impl FnOnce(Packet) -> Result<PathTrace, RouteError>,
+    ) -> Result<Option<PathTrace>, RouteError> {
+        let Some(crossing) = forward.firewalls.iter().rev().find(|c| c.snat_source.is_some()) else { return Ok(None) };
+        let at_firewall = |h: &Hop| h.resource == HopResource::Firewall(crossing.firewall);
+        let firewall_hop = forward.hops.iter().rposition(at_firewall);
+        let nva_hop = forward.hops.iter().rposition(|h| h.kind == HopKind::VirtualAppliance);
+        let Some(subnet) = self.snap().firewalls[crossing.firewall.index()].subnet() else { return Ok(None) };
+        if nva_hop > firewall_hop {
+            return Ok(None);
+        }
+        let snat = crossing.snat_source.expect("found by its SNAT source");
+        let back =
+            Packet { src: crossing.destination, dst: crossing.source, sport: pkt.dport, dport: pkt.sport, ..pkt };
+        let mut walk = match forward.verdict {
+            Verdict::Delivered => {
+                let to_firewall = from_destination(Packet { dst: snat, ..pkt.reply() })?;
+                if to_firewall.verdict != Verdict::Delivered || !to_firewall.hops.last().is_some_and(at_firewall) {
+                    return Ok(Some(to_firewall));
+                }
+                let mut walk = walk_of(to_firewall);
+                if let Some(hop) = walk.hops.last_mut() {
+                    hop.kind = HopKind::AzureFirewall;
+                    hop.notes.push(HopNote::ReplyToTranslatingFirewall);
+                }
+                walk
+            }
+            Verdict::ExitedToInternet => {
+                let mut walk = Walk::from_hop(Some(Hop::new(HopKind::Internet, HopResource::Internet, Some(pkt.dst))));
+                let mut hop = Hop::new(HopKind::AzureFirewall, HopResource::Firewall(crossing.firewall), Some(snat));
+                hop.subnet = Some(subnet);
+                hop.notes.push(HopNote::ReplyToTranslatingFirewall);
+                walk.hops.push(hop);
+                walk
+            }
+            _ => return Ok(None),
+        };
+        walk.firewalls.push(FirewallCrossing {
+            firewall: crossing.firewall,
+            snat_source: None,
+            source: back.src,
+            destination: back.dst,
+        });
+        self.continue_walk(walk, Start::AtSubnet { subnet }, back, forward_nics).map(Some)
+    }
+
+    /// `AsymmetricThroughFirewall` (§16.5): a firewall the request crossed without SNAT that the
+    /// reply skips, or one the reply crosses that the request did not.
+    pub(super) fn compare_firewalls(
+        &self,
+        request: &TraceRequest,
+        forward: &PathTrace,
+        reverse: &PathTrace,
+    ) -> Vec<Finding> {
+        if !reverse.verdict.reached() {
+            return Vec::new();
+        }
+        let reply_subnet = reverse.hops.first().and_then(|h| h.subnet);
+        let source_prefix = prefix_of_ip(request.source.ip());
+        let crossed = |p: &PathTrace, f: FirewallIdx| p.firewalls.iter().any(|c| c.firewall == f);
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        for c in forward.firewalls.iter().filter(|c| c.snat_source.is_none()) {
+            if !crossed(reverse, c.firewall) && !seen.contains(&c.firewall) {
+                seen.push(c.firewall);
+                let e = AsymmetricThroughFirewall {
+                    firewall: c.firewall,
+                    crossed_by: CrossedBy::Request,
+                    source_prefix,
+                    reply_subnet,
+                };
+                out.push(Finding::new(e).resource(ResourceRef::Firewall(c.firewall)));
+            }
+        }
+        for c in &reverse.firewalls {
+            if !crossed(forward, c.firewall) && !seen.contains(&c.firewall) {
+                seen.push(c.firewall);
+                let e = AsymmetricThroughFirewall {
+                    firewall: c.firewall,
+                    crossed_by: CrossedBy::Reply,
+                    source_prefix,
+                    reply_subnet,
+                };
+                out.push(Finding::new(e).resource(ResourceRef::Firewall(c.firewall)));
+            }
+        }
+        out
+    }
+
+    /// Threat intelligence, IDPS and TLS inspection are not evaluated wherever a firewall was
+    /// crossed: `Some(whether threat intelligence in Deny mode meets a public end)`.
+    pub(super) fn firewall_inspection(&self, request: &TraceRequest, forward: &PathTrace) -> Option<bool> {
+        if forward.firewalls.is_empty() {
+            return None;
+        }
+        let snap = self.snap();
+        Some(
+            forward
+                .firewalls
+                .iter()
+                .any(|c| inspection_caveat(snap, c.firewall, request.source.ip(), request.destination)),
+        )
+    }
+}
+
+/// A walk that goes on from where a finished path ended.
+fn walk_of(path: PathTrace) -> Walk {
+    let mut walk = Walk::new();
+    walk.hops = path.hops;
+    walk.findings = path.findings;
+    walk.devices = path.devices;
+    walk.consulted = path.consulted;
+    walk.consulted_vnets = path.consulted_vnets;
+    walk.firewalls = path.firewalls;
+    walk
+}
