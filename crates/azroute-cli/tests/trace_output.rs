@@ -113,3 +113,26 @@ fn ip_forwarding_fix_is_one_complete_command() {
     assert!(doctor.stdout.contains(command), "{}", doctor.stdout);
     assert!(!doctor.stdout.contains("enableIPForwarding = true") && !text.contains("enableIPForwarding = true"));
 }
+
+/// §7.6, §10.3 – Azure's IP flow verify is IPv4 only: `ip-flow` refuses an IPv6 address with a
+/// message saying so.
+#[test]
+fn ip_flow_refuses_ipv6() {
+    let run = azroute(&[
+        "ip-flow",
+        "--example",
+        "hub-spoke",
+        "--vm",
+        "vm-app1",
+        "--direction",
+        "Outbound",
+        "--protocol",
+        "TCP",
+        "--local",
+        "[fd00::4]:50000",
+        "--remote",
+        "10.2.1.4:443",
+    ])
+    .fails();
+    assert!(run.stderr.contains("IP flow verify accepts IPv4 addresses only"), "{}", run.stderr);
+}
