@@ -13,6 +13,7 @@ pub mod nexthop;
 pub mod reach;
 pub mod routes;
 pub mod security;
+pub mod style;
 pub mod table;
 pub mod trace;
 pub mod verify;
