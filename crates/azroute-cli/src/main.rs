@@ -36,6 +36,7 @@ fn main() {
         std::process::exit(2);
     }));
     let cli = args::Cli::parse();
+    azroute_report::style::set_color(cli.color.enabled());
     let code = match cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {

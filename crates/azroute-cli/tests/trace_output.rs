@@ -113,3 +113,77 @@ fn ip_forwarding_fix_is_one_complete_command() {
     assert!(doctor.stdout.contains(command), "{}", doctor.stdout);
     assert!(!doctor.stdout.contains("enableIPForwarding = true") && !text.contains("enableIPForwarding = true"));
 }
+
+/// §7.6, §10.3 – Azure's IP flow verify is IPv4 only: `ip-flow` refuses an IPv6 address with a
+/// message saying so.
+#[test]
+fn ip_flow_refuses_ipv6() {
+    let run = azroute(&[
+        "ip-flow",
+        "--example",
+        "hub-spoke",
+        "--vm",
+        "vm-app1",
+        "--direction",
+        "Outbound",
+        "--protocol",
+        "TCP",
+        "--local",
+        "[fd00::4]:50000",
+        "--remote",
+        "10.2.1.4:443",
+    ])
+    .fails();
+    assert!(run.stderr.contains("IP flow verify accepts IPv4 addresses only"), "{}", run.stderr);
+}
+
+/// Colour in tables (trace, reach, doctor, diff): on with `--color always`, off with
+/// `--color never`, and with `auto` off when stdout is not a terminal (as here) or when
+/// `NO_COLOR` is set; JSON is never coloured.
+#[test]
+fn tables_are_coloured_only_when_asked_or_on_a_terminal() {
+    const RED: &str = "\x1b[1;31m";
+    const GREEN: &str = "\x1b[32m";
+    // The hub-spoke example without the hub's peering to spoke2: reachability is lost.
+    let after = temp_dir("colour-diff").join("estate");
+    azroute(&["examples", "--export", "hub-spoke", "--out", after.to_str().unwrap()]).ok();
+    let vnets_file = after.join("vnet-list.json");
+    let mut vnets: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&vnets_file).unwrap()).unwrap();
+    for v in vnets.as_array_mut().unwrap().iter_mut().filter(|v| v["name"] == "vnet-hub") {
+        v["virtualNetworkPeerings"].as_array_mut().unwrap().retain(|p| !p["name"].as_str().unwrap().contains("spoke2"));
+    }
+    std::fs::write(&vnets_file, vnets.to_string()).unwrap();
+    let commands: [&[&str]; 4] = [
+        &["trace", "--example", "troubleshoot", "--from", "vm-web", "--to", "vm-db"],
+        &["reach", "--example", "troubleshoot"],
+        &["doctor", "--example", "troubleshoot"],
+        &["diff", "--before", "example:hub-spoke", "--after", after.to_str().unwrap()],
+    ];
+    for args in commands {
+        let always = azroute(&[args, &["--color", "always"]].concat());
+        assert!(always.stdout.contains(RED) || always.stdout.contains(GREEN), "{args:?}: {}", always.stdout);
+        assert!(always.stdout.contains("\x1b[0m"), "{args:?}");
+        for plain in [
+            azroute(&[args, &["--color", "never"]].concat()),
+            azroute(args),
+            azroute_env(None, &[args, &["--color", "auto"]].concat(), &[("NO_COLOR", "1")]),
+        ] {
+            assert!(!plain.stdout.contains('\x1b'), "{args:?}: {}", plain.stdout);
+        }
+    }
+    let json = azroute(&[
+        "trace",
+        "--example",
+        "troubleshoot",
+        "--from",
+        "vm-web",
+        "--to",
+        "vm-db",
+        "--color",
+        "always",
+        "-o",
+        "json",
+    ]);
+    assert!(!json.stdout.contains('\x1b'));
+    json.json();
+}

@@ -108,8 +108,8 @@ pub(crate) fn default_rules() -> Vec<EffectiveRule> {
         direction,
         access,
         protocol: RuleProtocol::Any,
-        sources: vec![pattern(src)],
-        destinations: vec![pattern(dst)],
+        sources: vec![default_pattern(src)],
+        destinations: vec![default_pattern(dst)],
         source_asgs: Vec::new(),
         destination_asgs: Vec::new(),
         source_ports: vec![PortRange::ALL],
@@ -132,6 +132,12 @@ pub(crate) fn default_rules() -> Vec<EffectiveRule> {
         rule("AllowInternetOutBound", 65001, Direction::Outbound, Access::Allow, "0.0.0.0/0", "Internet"),
         rule("DenyAllOutBound", 65500, Direction::Outbound, Access::Deny, "0.0.0.0/0", "0.0.0.0/0"),
     ]
+}
+
+/// A default rule's address: effective rules print `0.0.0.0/0`, but the rule is `*` and
+/// matches IPv6 as well (§9.2, §10.3: dual-stack NICs are governed by the same defaults).
+fn default_pattern(text: &str) -> AddressPattern {
+    if text == "0.0.0.0/0" { AddressPattern::Any } else { pattern(text) }
 }
 
 fn pattern(text: &str) -> AddressPattern {

@@ -140,9 +140,17 @@ pub fn internet_prefixes() -> &'static [IpNet] {
 }
 
 /// Whether an address lies in the `Internet` tag's space, by binary search over its ranges.
+/// The recorded expansion is IPv4 only; an IPv6 address is in it when it is global unicast
+/// (2000::/3) and not the documentation range 2001:db8::/32 (§10.3, inferred).
 pub fn is_internet(ip: IpAddr) -> bool {
     static RANGES: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
-    let IpAddr::V4(v4) = ip else { return false };
+    let v4 = match ip {
+        IpAddr::V4(v4) => v4,
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            return first & 0xe000 == 0x2000 && !(first == 0x2001 && v6.segments()[1] == 0x0db8);
+        }
+    };
     let ranges = RANGES.get_or_init(|| {
         let mut r: Vec<(u32, u32)> = internet_prefixes()
             .iter()

@@ -128,7 +128,7 @@ pub fn text(view: &DoctorView) -> String {
         if group.is_empty() {
             continue;
         }
-        out.push_str(&format!("{title} ({})\n", group.len()));
+        out.push_str(&format!("{} ({})\n", crate::style::paint(title), group.len()));
         for f in group {
             let resources: Vec<&str> = f.resources.iter().map(|r| short(r)).collect();
             out.push_str(&format!("  {} [{}]\n", f.code, resources.join(", ")));

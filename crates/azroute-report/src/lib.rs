@@ -14,6 +14,7 @@ pub mod nexthop;
 pub mod reach;
 pub mod routes;
 pub mod security;
+pub mod style;
 pub mod table;
 pub mod topology;
 pub mod trace;

@@ -365,7 +365,7 @@ impl<'a> ReachReport<'a> {
                 if i > 0 {
                     text.push_str("  ");
                 }
-                text.push_str(cell);
+                text.push_str(&crate::style::paint(cell));
                 text.extend(std::iter::repeat_n(' ', widths[i].saturating_sub(cell.chars().count())));
             }
             writeln!(out, "{}", text.trim_end())

@@ -18,13 +18,14 @@ pub fn render(headers: &[&str], rows: &[Vec<String>]) -> String {
             if i > 0 {
                 text.push_str("  ");
             }
-            text.push_str(cell);
+            text.push_str(&crate::style::paint(cell));
             let pad = widths[i].saturating_sub(cell.chars().count());
             text.extend(std::iter::repeat_n(' ', pad));
         }
         out.push_str(text.trim_end());
         out.push('\n');
     };
+    // Headers and rules are never coloured: no header is a verdict word.
     line(headers.iter().map(|h| h.to_string()).collect(), &mut out);
     line(widths.iter().map(|w| "-".repeat(*w)).collect(), &mut out);
     for row in rows {

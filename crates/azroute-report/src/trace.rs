@@ -424,7 +424,7 @@ pub fn text(view: &TraceView) -> String {
         r.protocol,
         r.destination_port,
         r.source_port,
-        view.verdict
+        crate::style::paint(&view.verdict)
     );
     out.push_str(&table::render(&HEADERS, &hop_rows(&view.hops)));
     for h in &view.hops {
@@ -433,7 +433,7 @@ pub fn text(view: &TraceView) -> String {
         }
     }
     if let Some(reply) = &view.reply {
-        out.push_str(&format!("\nReply {} → {}: {}\n\n", r.destination, r.source, reply.verdict));
+        out.push_str(&format!("\nReply {} → {}: {}\n\n", r.destination, r.source, crate::style::paint(&reply.verdict)));
         out.push_str(&table::render(&HEADERS, &hop_rows(&reply.hops)));
         for h in &reply.hops {
             for n in &h.notes {
@@ -446,7 +446,8 @@ pub fn text(view: &TraceView) -> String {
     } else {
         out.push_str("\nFindings:\n");
         for f in &view.findings {
-            out.push_str(&format!("  {} {}: {}\n", f.severity.to_ascii_uppercase(), f.code, f.message));
+            let severity = crate::style::paint(&f.severity.to_ascii_uppercase());
+            out.push_str(&format!("  {severity} {}: {}\n", f.code, f.message));
             for e in &f.evidence {
                 out.push_str(&format!("      evidence: {e}\n"));
             }

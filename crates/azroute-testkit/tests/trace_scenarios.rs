@@ -645,3 +645,66 @@ fn forced_tunnel_needs_a_default_site() {
     let t = Scenario::new(&e).trace("nic-hub", "8.8.8.8", 443);
     assert_eq!(t.forward.verdict, Verdict::ExitedToOnPremises, "{:?}", t.findings);
 }
+
+/// A dual-stack VNet (§10.3): IPv4 10.0.0.0/16 and IPv6 fd00:db8:1::/48, two subnets, one NIC
+/// in each with an IPv4 and an IPv6 configuration.
+fn dual_stack() -> Estate {
+    let mut e = Estate::new();
+    e.vnet("v", "eastus", &["10.0.0.0/16", "fd00:db8:1::/48"]).subnet("v", "a", "10.0.1.0/24").subnet(
+        "v",
+        "b",
+        "10.0.2.0/24",
+    );
+    for (subnet, prefixes) in [("a", ["10.0.1.0/24", "fd00:db8:1:1::/64"]), ("b", ["10.0.2.0/24", "fd00:db8:1:2::/64"])]
+    {
+        e.subnet_property("v", subnet, "addressPrefix", serde_json::Value::Null);
+        e.subnet_property("v", subnet, "addressPrefixes", json!(prefixes));
+    }
+    for (nic, subnet, v4, v6) in
+        [("nic-a", "a", "10.0.1.4", "fd00:db8:1:1::4"), ("nic-b", "b", "10.0.2.4", "fd00:db8:1:2::4")]
+    {
+        e.nic(nic, "v", subnet, v4);
+        let nic_id = id("networkInterfaces", nic);
+        let config = |name: &str, ip: &str, primary: bool| {
+            json!({"id": format!("{nic_id}/ipConfigurations/{name}"), "name": name, "properties": {
+                "privateIPAddress": ip, "primary": primary, "subnet": {"id": subnet_id("v", subnet)}}})
+        };
+        e.nic_property(nic, "ipConfigurations", json!([config("ipv4", v4, true), config("ipv6", v6, false)]));
+    }
+    e
+}
+
+/// §10.3, §9.2 – A dual-stack trace: the IPv6 address of the destination is reached from the
+/// source's IPv6 address by the mirrored IPv6 VnetLocal route, the default NSG rules decide for
+/// IPv6 as for IPv4 (never an unnamed rule), an IPv6 custom rule denies by name, and `::/0`
+/// leaves for the Internet.
+#[test]
+fn dual_stack_traces_ipv6_like_ipv4() {
+    let mut e = dual_stack();
+    let s = Scenario::new(&e);
+    let t = s.trace("fd00:db8:1:1::4", "fd00:db8:1:2::4", 443);
+    assert!(matches!(t.request.source, azroute_engine::TraceSource::Nic { .. }), "{:?}", t.request.source);
+    assert_eq!(t.forward.verdict, Verdict::Delivered, "{:?}", t.findings);
+    assert_eq!(t.reverse.as_ref().map(|r| r.verdict), Some(Verdict::Delivered));
+    let out = s.trace("fd00:db8:1:1::4", "2606:4700:4700::1111", 443);
+    assert_eq!(out.forward.verdict, Verdict::ExitedToInternet, "{:?}", out.findings);
+    // With NSGs of default rules only, both directions are decided by named default rules.
+    e.nsg("nsg-b", &[rule("deny-v6-https", 100, "Inbound", "Deny", "Tcp", "fd00:db8:1:1::/64", "*", "443")])
+        .subnet_nsg("v", "b", "nsg-b")
+        .nsg("nsg-a", &[])
+        .subnet_nsg("v", "a", "nsg-a");
+    let s = Scenario::new(&e);
+    let t = s.trace("fd00:db8:1:1::4", "fd00:db8:1:2::4", 80);
+    assert_eq!(t.forward.verdict, Verdict::Delivered, "{:?}", t.findings);
+    let rules: Vec<String> =
+        t.forward.hops.iter().flat_map(|h| h.nsg.iter().map(|c| c.evaluation.rule_name.to_string())).collect();
+    assert_eq!(rules, ["defaultSecurityRules/AllowVnetOutBound", "defaultSecurityRules/AllowVnetInBound"]);
+    let t = s.trace("fd00:db8:1:1::4", "fd00:db8:1:2::4", 443);
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    let f = finding(&s, &t, "NsgDenied");
+    assert!(f.message.contains("deny-v6-https"), "{}", f.message);
+    // The Internet over IPv6: the default AllowInternetOutBound rule, by name.
+    let t = s.trace("fd00:db8:1:1::4", "2606:4700:4700::1111", 443);
+    assert_eq!(t.forward.verdict, Verdict::ExitedToInternet, "{:?}", t.findings);
+    assert_eq!(t.forward.hops[0].nsg[0].evaluation.rule_name.as_ref(), "defaultSecurityRules/AllowInternetOutBound");
+}

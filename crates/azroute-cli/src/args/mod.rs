@@ -24,6 +24,33 @@ pub use common::*;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Colour verdicts and severities in tables: `auto` when stdout is a terminal and
+    /// `NO_COLOR` is not set (https://no-color.org), `always`, or `never`.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// When to colour tables.
+#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether to colour: `always` and `never` as said; `auto` on a terminal without
+    /// `NO_COLOR` (set and not empty).
+    pub fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
