@@ -160,9 +160,13 @@ impl<'e, 's> Tracer<'e, 's> {
 
     /// Whether the VM of a NIC runs, as the export says: the one place a trace decides it
     /// (`Vm::stopped` is the model's rule). A NIC without a VM in the export, or a VM without a
-    /// power state, is `Unknown` and assumed running.
+    /// power state, is `Unknown` and assumed running; a private endpoint's NIC runs.
     fn power_of(&self, nic: NicIdx) -> Power {
         let snap = self.snap();
+        // A private endpoint's NIC is the platform's: it has no VM and no power state.
+        if snap.nics[nic.index()].private_endpoint.is_some() {
+            return Power::Running;
+        }
         let Some(vm) = snap.nics[nic.index()].vm.as_ref().and_then(|l| l.resolved()) else { return Power::Unknown };
         let v = &snap.vms[vm.index()];
         match (&v.power_state, v.stopped()) {

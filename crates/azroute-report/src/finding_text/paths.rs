@@ -68,7 +68,7 @@ fn behind_nsg(snap: &Snapshot, subnet: SubnetIdx, destination: std::net::IpAddr,
         snap.subnet_label(subnet),
         route.route().label()
     );
-    FindingText::new(message, "see the findings below for how to give the destination a route")
+    FindingText::new(message, "see the findings above for how to give the destination a route")
         .evidence(route.route().label())
 }
 
