@@ -83,7 +83,10 @@ impl Pending {
                 let parent = parent_id(raw_id);
                 self.peering(&peering, parent, path);
             }
-            "microsoft.network/networkinterfaces" => self.nic(dto, path),
+            "microsoft.network/networkinterfaces"
+            // A uniform scale set's instance NICs, as the REST API lists them (§17.3).
+            | "microsoft.compute/virtualmachinescalesets/virtualmachines/networkinterfaces"
+            | "microsoft.compute/virtualmachinescalesets/networkinterfaces" => self.nic(dto, path),
             "microsoft.network/routetables" => self.route_table(dto, path),
             "microsoft.network/routetables/routes" => {
                 let route = route_dto(dto);
@@ -117,6 +120,12 @@ impl Pending {
             "microsoft.network/firewallpolicies/rulecollectiongroups" => self.rule_collection_group(dto, path, raw_id),
             "microsoft.network/ipgroups" => self.ip_group(dto, path),
             "microsoft.compute/virtualmachines" => self.vm(dto, path),
+            "microsoft.network/natgateways" => self.nat_gateway(dto, path),
+            "microsoft.network/publicipprefixes" => self.public_ip_prefix(dto, path),
+            "microsoft.network/applicationgateways" => self.application_gateway(dto, path),
+            "microsoft.network/bastionhosts" => self.bastion_host(dto, path),
+            "microsoft.network/dnsresolvers/inboundendpoints" => self.dns_inbound_endpoint(dto, path),
+            "microsoft.compute/virtualmachinescalesets" => self.scale_set(dto, path),
             other => {
                 self.resources_read -= 1;
                 *self.skipped_types.entry(other.to_string()).or_default() += 1;
@@ -204,6 +213,15 @@ impl Pending {
             nsg: link(&dto.network_security_group),
             service_endpoints,
             private_endpoint_network_policies: policies,
+            nat_gateway: link(&dto.nat_gateway),
+            default_outbound_access: dto.default_outbound_access.map(|f| f.0),
+            delegations: dto
+                .delegations
+                .iter()
+                .flatten()
+                .map(|d| s(&d.service_name))
+                .filter(|n| !n.is_empty())
+                .collect(),
             origin: self.origin(path),
         };
         let nic_refs: Vec<String> = dto
@@ -663,7 +681,12 @@ impl Pending {
         for (i, c) in dto.frontend_ip_configurations.iter().flatten().enumerate() {
             let p = || format!("{}[{i}]", dto.path(path, "frontendIPConfigurations"));
             let cfg = self.ip_config(c, &p, &id);
-            frontends.push(LbFrontend { name: cfg.name, private_ip: cfg.private_ip, subnet: cfg.subnet });
+            frontends.push(LbFrontend {
+                name: cfg.name,
+                private_ip: cfg.private_ip,
+                subnet: cfg.subnet,
+                public_ip: cfg.public_ip,
+            });
         }
         let mut backend_nics: Vec<Link<NicIdx>> = Vec::new();
         for pool in dto.backend_address_pools.iter().flatten() {
@@ -683,6 +706,7 @@ impl Pending {
             sku: dto.sku.as_ref().map(|k| s(&k.name)).unwrap_or_default(),
             frontends,
             backend_nics,
+            outbound_rules: self.lb_outbound_rules(dto),
             origin: self.origin(path),
         };
         self.load_balancers.push(lb);
@@ -758,6 +782,9 @@ fn subnet_dto<'a>(dto: &ResourceDto<'a>) -> SubnetDto<'a> {
         network_security_group: dto.network_security_group.clone(),
         service_endpoints: dto.service_endpoints.clone(),
         private_endpoint_network_policies: dto.private_endpoint_network_policies.clone(),
+        nat_gateway: dto.nat_gateway.clone(),
+        default_outbound_access: dto.default_outbound_access,
+        delegations: dto.delegations.clone(),
         ip_configurations: dto
             .ip_configurations
             .as_ref()

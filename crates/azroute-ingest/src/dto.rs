@@ -292,6 +292,9 @@ azure_object! {
         service_endpoints: Vec<ServiceEndpointDto<'a>> = "serviceEndpoints",
         private_endpoint_network_policies: Str<'a> = "privateEndpointNetworkPolicies",
         ip_configurations: Vec<RefDto<'a>> = "ipConfigurations",
+        nat_gateway: RefDto<'a> = "natGateway",
+        default_outbound_access: Flag = "defaultOutboundAccess",
+        delegations: Vec<DelegationDto<'a>> = "delegations",
     }
 }
 
@@ -454,6 +457,7 @@ azure_object! {
     /// A load-balancer backend pool.
     pub struct BackendPoolDto<'a> {
         id: Str<'a> = "id",
+        name: Str<'a> = "name",
         backend_ip_configurations: Vec<RefDto<'a>> = "backendIPConfigurations",
     }
 }
@@ -493,6 +497,9 @@ azure_object! {
         network_security_group: RefDto<'a> = "networkSecurityGroup",
         service_endpoints: Vec<ServiceEndpointDto<'a>> = "serviceEndpoints",
         private_endpoint_network_policies: Str<'a> = "privateEndpointNetworkPolicies",
+        nat_gateway: RefDto<'a> = "natGateway",
+        default_outbound_access: Flag = "defaultOutboundAccess",
+        delegations: Vec<DelegationDto<'a>> = "delegations",
         // Standalone peering.
         remote_virtual_network: RefDto<'a> = "remoteVirtualNetwork",
         peering_state: Str<'a> = "peeringState",
@@ -586,10 +593,20 @@ azure_object! {
         rule_collections: Vec<FwRuleCollectionDto<'a>> = "ruleCollections",
         // IP group.
         ip_addresses: StrList<'a> = "ipAddresses",
+        // Egress and platform services (`dto_platform.rs`): NAT gateway, public IP prefix,
+        // load-balancer outbound rules, application gateway, VM scale set.
+        public_ip_addresses: Vec<RefDto<'a>> = "publicIpAddresses",
+        public_ip_prefixes: Vec<RefDto<'a>> = "publicIpPrefixes",
+        ip_prefix: Str<'a> = "ipPrefix",
+        outbound_rules: Vec<OutboundRuleDto<'a>> = "outboundRules",
+        gateway_ip_configurations: Vec<IpConfigDto<'a>> = "gatewayIPConfigurations",
+        orchestration_mode: Str<'a> = "orchestrationMode",
+        virtual_machine_profile: VmssProfileDto<'a> = "virtualMachineProfile",
     }
 }
 
 pub use crate::dto_firewall::*;
+pub use crate::dto_platform::*;
 
 azure_object! {
     /// One tag of the Service Tags file.

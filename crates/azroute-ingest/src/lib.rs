@@ -16,10 +16,12 @@
 
 mod arm;
 mod arm_firewall;
+mod arm_platform;
 mod checks;
 mod diag;
 mod dto;
 mod dto_firewall;
+mod dto_platform;
 mod envelope;
 mod link;
 pub mod observed;

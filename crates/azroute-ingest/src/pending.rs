@@ -182,6 +182,12 @@ pending! {
         firewall_policies: FirewallPolicy,
         rule_collection_groups: Child<RuleCollectionGroup>,
         ip_groups: IpGroup,
+        nat_gateways: NatGateway,
+        public_ip_prefixes: PublicIpPrefix,
+        application_gateways: ApplicationGateway,
+        bastion_hosts: BastionHost,
+        dns_inbound_endpoints: DnsResolverInboundEndpoint,
+        scale_sets: ScaleSet,
     }
     records {
         service_tags: (ServiceTags, Origin),

@@ -69,6 +69,14 @@ pub(crate) fn is_modelled_type(ty: &str) -> bool {
             | "microsoft.network/firewallpolicies/rulecollectiongroups"
             | "microsoft.network/ipgroups"
             | "microsoft.compute/virtualmachines"
+            | "microsoft.compute/virtualmachinescalesets/virtualmachines/networkinterfaces"
+            | "microsoft.compute/virtualmachinescalesets/networkinterfaces"
+            | "microsoft.network/natgateways"
+            | "microsoft.network/publicipprefixes"
+            | "microsoft.network/applicationgateways"
+            | "microsoft.network/bastionhosts"
+            | "microsoft.network/dnsresolvers/inboundendpoints"
+            | "microsoft.compute/virtualmachinescalesets"
     )
 }
 

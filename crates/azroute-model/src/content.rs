@@ -46,7 +46,13 @@ has_origin!(
     Firewall,
     FirewallPolicy,
     RuleCollectionGroup,
-    IpGroup
+    IpGroup,
+    NatGateway,
+    PublicIpPrefix,
+    ApplicationGateway,
+    BastionHost,
+    DnsResolverInboundEndpoint,
+    ScaleSet
 );
 
 /// Text Azure compares without case (enum values, service names, locations, SKUs).
@@ -92,6 +98,9 @@ impl SameContent for Subnet {
             nsg,
             service_endpoints,
             private_endpoint_network_policies,
+            nat_gateway,
+            default_outbound_access,
+            delegations,
             origin: _,
         } = self;
         *id == other.id
@@ -102,6 +111,9 @@ impl SameContent for Subnet {
             && *nsg == other.nsg
             && same_all(service_endpoints, &other.service_endpoints)
             && *private_endpoint_network_policies == other.private_endpoint_network_policies
+            && *nat_gateway == other.nat_gateway
+            && *default_outbound_access == other.default_outbound_access
+            && same_texts(delegations, &other.delegations)
     }
 }
 
@@ -375,19 +387,23 @@ impl SameContent for PrivateEndpoint {
 
 impl SameContent for LbFrontend {
     fn same_content(&self, other: &LbFrontend) -> bool {
-        let LbFrontend { name, private_ip, subnet } = self;
-        *name == other.name && *private_ip == other.private_ip && *subnet == other.subnet
+        let LbFrontend { name, private_ip, subnet, public_ip } = self;
+        *name == other.name
+            && *private_ip == other.private_ip
+            && *subnet == other.subnet
+            && *public_ip == other.public_ip
     }
 }
 
 impl SameContent for LoadBalancer {
     fn same_content(&self, other: &LoadBalancer) -> bool {
-        let LoadBalancer { id, name, sku, frontends, backend_nics, origin: _ } = self;
+        let LoadBalancer { id, name, sku, frontends, backend_nics, outbound_rules, origin: _ } = self;
         *id == other.id
             && *name == other.name
             && same_text(sku, &other.sku)
             && same_all(frontends, &other.frontends)
             && *backend_nics == other.backend_nics
+            && same_all(outbound_rules, &other.outbound_rules)
     }
 }
 
@@ -536,5 +552,66 @@ mod tests {
         assert!(!a.same_content(&renamed), "a name differing in case is a change");
         let other_hop = route(a.id.as_str(), "r", "None");
         assert!(!a.same_content(&other_hop));
+    }
+}
+
+// Egress and platform services (§17).
+impl SameContent for LbOutboundRule {
+    fn same_content(&self, other: &LbOutboundRule) -> bool {
+        let LbOutboundRule { name, frontends, backend_nics } = self;
+        *name == other.name && *frontends == other.frontends && *backend_nics == other.backend_nics
+    }
+}
+
+impl SameContent for NatGateway {
+    fn same_content(&self, other: &NatGateway) -> bool {
+        let NatGateway { id, name, sku, public_ips, public_ip_prefixes, origin: _ } = self;
+        *id == other.id
+            && *name == other.name
+            && same_text(sku, &other.sku)
+            && *public_ips == other.public_ips
+            && *public_ip_prefixes == other.public_ip_prefixes
+    }
+}
+
+impl SameContent for PublicIpPrefix {
+    fn same_content(&self, other: &PublicIpPrefix) -> bool {
+        let PublicIpPrefix { id, name, prefix, origin: _ } = self;
+        *id == other.id && *name == other.name && *prefix == other.prefix
+    }
+}
+
+impl SameContent for ApplicationGateway {
+    fn same_content(&self, other: &ApplicationGateway) -> bool {
+        let ApplicationGateway { id, name, tier, frontend_private_ips, subnets, origin: _ } = self;
+        *id == other.id
+            && *name == other.name
+            && same_text(tier, &other.tier)
+            && *frontend_private_ips == other.frontend_private_ips
+            && *subnets == other.subnets
+    }
+}
+
+impl SameContent for BastionHost {
+    fn same_content(&self, other: &BastionHost) -> bool {
+        let BastionHost { id, name, subnets, public_ips, origin: _ } = self;
+        *id == other.id && *name == other.name && *subnets == other.subnets && *public_ips == other.public_ips
+    }
+}
+
+impl SameContent for DnsResolverInboundEndpoint {
+    fn same_content(&self, other: &DnsResolverInboundEndpoint) -> bool {
+        let DnsResolverInboundEndpoint { id, name, ips, subnets, origin: _ } = self;
+        *id == other.id && *name == other.name && *ips == other.ips && *subnets == other.subnets
+    }
+}
+
+impl SameContent for ScaleSet {
+    fn same_content(&self, other: &ScaleSet) -> bool {
+        let ScaleSet { id, name, orchestration_mode, subnets, origin: _ } = self;
+        *id == other.id
+            && *name == other.name
+            && *orchestration_mode == other.orchestration_mode
+            && *subnets == other.subnets
     }
 }

@@ -131,6 +131,12 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
     same_content("firewalls", &before.firewalls, &after.firewalls)?;
     same_content("firewall policies", &before.firewall_policies, &after.firewall_policies)?;
     same_content("IP groups", &before.ip_groups, &after.ip_groups)?;
+    same_content("NAT gateways", &before.nat_gateways, &after.nat_gateways)?;
+    same_content("public IP prefixes", &before.public_ip_prefixes, &after.public_ip_prefixes)?;
+    same_content("application gateways", &before.application_gateways, &after.application_gateways)?;
+    same_content("Bastion hosts", &before.bastion_hosts, &after.bastion_hosts)?;
+    same_content("DNS resolver inbound endpoints", &before.dns_inbound_endpoints, &after.dns_inbound_endpoints)?;
+    same_content("VM scale sets", &before.scale_sets, &after.scale_sets)?;
     if !before.service_tags.same_content(&after.service_tags) {
         return Err("the service tags differ".into());
     }

@@ -27,6 +27,7 @@ mod id;
 mod lookup;
 mod observed;
 mod options;
+mod platform;
 mod prefix;
 mod reference;
 mod route_table;
@@ -46,6 +47,7 @@ pub use id::{ArmId, id_hash, normalize_id, normalize_id_into, rg_relative_key};
 pub use lookup::{Candidate, LookupError, similar_names};
 pub use observed::{ObservedNicRef, ObservedRoute, ObservedRouteTable};
 pub use options::*;
+pub use platform::*;
 pub use prefix::{
     PrefixError, contains_prefix, internet_prefixes, is_internet, is_private_or_reserved, parse_ip, parse_prefix,
     parse_prefix_lenient, prefix_of_ip,

@@ -50,6 +50,18 @@ index_type!(
     FirewallPolicyIdx,
     /// Index of an IP group in [`crate::Snapshot::ip_groups`].
     IpGroupIdx,
+    /// Index of a NAT gateway in [`crate::Snapshot::nat_gateways`].
+    NatGatewayIdx,
+    /// Index of a public IP prefix in [`crate::Snapshot::public_ip_prefixes`].
+    PublicIpPrefixIdx,
+    /// Index of an application gateway in [`crate::Snapshot::application_gateways`].
+    ApplicationGatewayIdx,
+    /// Index of a Bastion host in [`crate::Snapshot::bastion_hosts`].
+    BastionHostIdx,
+    /// Index of a DNS resolver inbound endpoint in [`crate::Snapshot::dns_inbound_endpoints`].
+    DnsInboundEndpointIdx,
+    /// Index of a VM scale set in [`crate::Snapshot::scale_sets`].
+    ScaleSetIdx,
 );
 
 /// A reference from one resource to another.

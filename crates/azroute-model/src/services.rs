@@ -27,7 +27,30 @@ pub struct LoadBalancer {
     pub frontends: Vec<LbFrontend>,
     /// NICs in any backend pool.
     pub backend_nics: Vec<Link<NicIdx>>,
+    /// `outboundRules[]` (§17.1): the egress of their backend pools' NICs.
+    pub outbound_rules: Vec<LbOutboundRule>,
     pub origin: Origin,
+}
+
+impl LoadBalancer {
+    /// A load balancer with a public frontend.
+    pub fn is_public(&self) -> bool {
+        self.frontends.iter().any(|f| f.public_ip.is_some())
+    }
+
+    pub fn is_basic(&self) -> bool {
+        self.sku.eq_ignore_ascii_case("Basic")
+    }
+}
+
+/// One `outboundRules[]` entry of a load balancer.
+#[derive(Clone, Debug)]
+pub struct LbOutboundRule {
+    pub name: String,
+    /// Names of the `frontendIPConfigurations` it SNATs to.
+    pub frontends: Vec<String>,
+    /// NICs of its `backendAddressPool` (by NIC; a pool configured by IP address has none).
+    pub backend_nics: Vec<Link<NicIdx>>,
 }
 
 #[derive(Clone, Debug)]
@@ -35,6 +58,8 @@ pub struct LbFrontend {
     pub name: String,
     pub private_ip: Option<IpAddr>,
     pub subnet: Option<Link<SubnetIdx>>,
+    /// `publicIPAddress` of a public frontend.
+    pub public_ip: Option<Link<PublicIpIdx>>,
 }
 
 /// `Microsoft.Network/publicIPAddresses`.

@@ -33,6 +33,12 @@ pub enum ResourceKind {
     AzureFirewall,
     FirewallPolicy,
     IpGroup,
+    NatGateway,
+    PublicIpPrefix,
+    ApplicationGateway,
+    BastionHost,
+    DnsResolverInboundEndpoint,
+    VirtualMachineScaleSet,
 }
 
 impl ResourceKind {
@@ -55,6 +61,12 @@ impl ResourceKind {
             ResourceKind::AzureFirewall => "Microsoft.Network/azureFirewalls",
             ResourceKind::FirewallPolicy => "Microsoft.Network/firewallPolicies",
             ResourceKind::IpGroup => "Microsoft.Network/ipGroups",
+            ResourceKind::NatGateway => "Microsoft.Network/natGateways",
+            ResourceKind::PublicIpPrefix => "Microsoft.Network/publicIPPrefixes",
+            ResourceKind::ApplicationGateway => "Microsoft.Network/applicationGateways",
+            ResourceKind::BastionHost => "Microsoft.Network/bastionHosts",
+            ResourceKind::DnsResolverInboundEndpoint => "Microsoft.Network/dnsResolvers/inboundEndpoints",
+            ResourceKind::VirtualMachineScaleSet => "Microsoft.Compute/virtualMachineScaleSets",
         }
     }
 
@@ -77,6 +89,12 @@ impl ResourceKind {
             ResourceKind::AzureFirewall => "Azure Firewall",
             ResourceKind::FirewallPolicy => "firewall policy",
             ResourceKind::IpGroup => "IP group",
+            ResourceKind::NatGateway => "NAT gateway",
+            ResourceKind::PublicIpPrefix => "public IP prefix",
+            ResourceKind::ApplicationGateway => "application gateway",
+            ResourceKind::BastionHost => "Bastion host",
+            ResourceKind::DnsResolverInboundEndpoint => "DNS resolver inbound endpoint",
+            ResourceKind::VirtualMachineScaleSet => "virtual machine scale set",
         }
     }
 }
@@ -105,6 +123,12 @@ pub struct Snapshot {
     /// Firewall policies, each with its rule collection groups nested.
     pub firewall_policies: Vec<FirewallPolicy>,
     pub ip_groups: Vec<IpGroup>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub public_ip_prefixes: Vec<PublicIpPrefix>,
+    pub application_gateways: Vec<ApplicationGateway>,
+    pub bastion_hosts: Vec<BastionHost>,
+    pub dns_inbound_endpoints: Vec<DnsResolverInboundEndpoint>,
+    pub scale_sets: Vec<ScaleSet>,
     pub service_tags: Option<ServiceTags>,
     /// Id hash → resources: no key strings are kept; a hit is confirmed against the
     /// resource's own id, so a hash collision can never link the wrong resource.
@@ -163,7 +187,13 @@ impl Snapshot {
             && self.public_ips.is_empty()
             && self.firewalls.is_empty()
             && self.firewall_policies.is_empty()
-            && self.ip_groups.is_empty())
+            && self.ip_groups.is_empty()
+            && self.nat_gateways.is_empty()
+            && self.public_ip_prefixes.is_empty()
+            && self.application_gateways.is_empty()
+            && self.bastion_hosts.is_empty()
+            && self.dns_inbound_endpoints.is_empty()
+            && self.scale_sets.is_empty())
     }
 
     /// Every resource with an id, as (kind, index, id).
@@ -191,6 +221,12 @@ impl Snapshot {
         each!(self.firewalls, ResourceKind::AzureFirewall);
         each!(self.firewall_policies, ResourceKind::FirewallPolicy);
         each!(self.ip_groups, ResourceKind::IpGroup);
+        each!(self.nat_gateways, ResourceKind::NatGateway);
+        each!(self.public_ip_prefixes, ResourceKind::PublicIpPrefix);
+        each!(self.application_gateways, ResourceKind::ApplicationGateway);
+        each!(self.bastion_hosts, ResourceKind::BastionHost);
+        each!(self.dns_inbound_endpoints, ResourceKind::DnsResolverInboundEndpoint);
+        each!(self.scale_sets, ResourceKind::VirtualMachineScaleSet);
     }
 
     /// The id of a resource.
@@ -213,6 +249,12 @@ impl Snapshot {
             ResourceKind::AzureFirewall => self.firewalls.get(i).map(|r| &r.id),
             ResourceKind::FirewallPolicy => self.firewall_policies.get(i).map(|r| &r.id),
             ResourceKind::IpGroup => self.ip_groups.get(i).map(|r| &r.id),
+            ResourceKind::NatGateway => self.nat_gateways.get(i).map(|r| &r.id),
+            ResourceKind::PublicIpPrefix => self.public_ip_prefixes.get(i).map(|r| &r.id),
+            ResourceKind::ApplicationGateway => self.application_gateways.get(i).map(|r| &r.id),
+            ResourceKind::BastionHost => self.bastion_hosts.get(i).map(|r| &r.id),
+            ResourceKind::DnsResolverInboundEndpoint => self.dns_inbound_endpoints.get(i).map(|r| &r.id),
+            ResourceKind::VirtualMachineScaleSet => self.scale_sets.get(i).map(|r| &r.id),
         }
     }
 
@@ -300,7 +342,7 @@ impl Snapshot {
 
     /// Where the resource with this id was read (any kind), for pointing tools at the input.
     pub fn origin_of(&self, id: &str) -> Option<&Origin> {
-        const KINDS: [ResourceKind; 16] = [
+        const KINDS: [ResourceKind; 22] = [
             ResourceKind::VirtualNetwork,
             ResourceKind::Subnet,
             ResourceKind::Peering,
@@ -317,6 +359,12 @@ impl Snapshot {
             ResourceKind::AzureFirewall,
             ResourceKind::FirewallPolicy,
             ResourceKind::IpGroup,
+            ResourceKind::NatGateway,
+            ResourceKind::PublicIpPrefix,
+            ResourceKind::ApplicationGateway,
+            ResourceKind::BastionHost,
+            ResourceKind::DnsResolverInboundEndpoint,
+            ResourceKind::VirtualMachineScaleSet,
         ];
         let (kind, idx) = KINDS.iter().find_map(|k| self.resolve_id(*k, id).map(|i| (*k, i)))?;
         let i = idx as usize;
@@ -337,6 +385,12 @@ impl Snapshot {
             ResourceKind::AzureFirewall => &self.firewalls[i].origin,
             ResourceKind::FirewallPolicy => &self.firewall_policies[i].origin,
             ResourceKind::IpGroup => &self.ip_groups[i].origin,
+            ResourceKind::NatGateway => &self.nat_gateways[i].origin,
+            ResourceKind::PublicIpPrefix => &self.public_ip_prefixes[i].origin,
+            ResourceKind::ApplicationGateway => &self.application_gateways[i].origin,
+            ResourceKind::BastionHost => &self.bastion_hosts[i].origin,
+            ResourceKind::DnsResolverInboundEndpoint => &self.dns_inbound_endpoints[i].origin,
+            ResourceKind::VirtualMachineScaleSet => &self.scale_sets[i].origin,
         })
     }
 

@@ -31,6 +31,14 @@ pub struct Subnet {
     pub nsg: Option<Link<NsgIdx>>,
     pub service_endpoints: Vec<ServiceEndpoint>,
     pub private_endpoint_network_policies: PrivateEndpointNetworkPolicies,
+    /// `natGateway` (§17.1): the subnet's explicit outbound method, when it has one.
+    pub nat_gateway: Option<Link<NatGatewayIdx>>,
+    /// `defaultOutboundAccess` (§17.2): `Some(false)` is a private subnet; `None` when the
+    /// export does not say (old API versions and tools leave it null).
+    pub default_outbound_access: Option<bool>,
+    /// `delegations[].serviceName` (`Microsoft.Web/serverFarms`, …): the services that manage
+    /// the subnet's outbound traffic themselves (§17.2).
+    pub delegations: Vec<String>,
     pub origin: Origin,
 }
 
@@ -42,6 +50,10 @@ impl Subnet {
 
     pub fn is_route_server_subnet(&self) -> bool {
         self.name.eq_ignore_ascii_case("RouteServerSubnet")
+    }
+
+    pub fn is_bastion_subnet(&self) -> bool {
+        self.name.eq_ignore_ascii_case("AzureBastionSubnet")
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {

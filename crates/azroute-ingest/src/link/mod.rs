@@ -65,6 +65,17 @@ struct Merged {
     firewalls: Vec<Firewall>,
     firewall_policies: Vec<FirewallPolicy>,
     ip_groups: Vec<IpGroup>,
+    platform: PlatformKinds,
+}
+
+/// The egress and platform-service kinds (§17.1), moved into the snapshot as they are.
+struct PlatformKinds {
+    nat_gateways: Vec<NatGateway>,
+    public_ip_prefixes: Vec<PublicIpPrefix>,
+    application_gateways: Vec<ApplicationGateway>,
+    bastion_hosts: Vec<BastionHost>,
+    dns_inbound_endpoints: Vec<DnsResolverInboundEndpoint>,
+    scale_sets: Vec<ScaleSet>,
 }
 
 impl Merged {
@@ -88,6 +99,7 @@ impl Merged {
             firewalls,
             firewall_policies,
             ip_groups,
+            platform,
         } = self;
         for (i, subnet) in subnets.iter().enumerate() {
             vnets[subnet.vnet.index()].subnets.push(SubnetIdx(i as u32));
@@ -113,6 +125,12 @@ impl Merged {
         snapshot.firewalls = firewalls;
         snapshot.firewall_policies = firewall_policies;
         snapshot.ip_groups = ip_groups;
+        snapshot.nat_gateways = platform.nat_gateways;
+        snapshot.public_ip_prefixes = platform.public_ip_prefixes;
+        snapshot.application_gateways = platform.application_gateways;
+        snapshot.bastion_hosts = platform.bastion_hosts;
+        snapshot.dns_inbound_endpoints = platform.dns_inbound_endpoints;
+        snapshot.scale_sets = platform.scale_sets;
         snapshot.rebuild_index();
         snapshot
     }
@@ -267,6 +285,16 @@ impl Ctx<'_> {
             firewalls: self.dedupe_by_id(std::mem::take(&mut all.firewalls), "Azure Firewall"),
             firewall_policies,
             ip_groups: self.dedupe_by_id(std::mem::take(&mut all.ip_groups), "IP group"),
+            platform: PlatformKinds {
+                nat_gateways: self.dedupe_by_id(std::mem::take(&mut all.nat_gateways), "NAT gateway"),
+                public_ip_prefixes: self.dedupe_by_id(std::mem::take(&mut all.public_ip_prefixes), "public IP prefix"),
+                application_gateways: self
+                    .dedupe_by_id(std::mem::take(&mut all.application_gateways), "application gateway"),
+                bastion_hosts: self.dedupe_by_id(std::mem::take(&mut all.bastion_hosts), "Bastion host"),
+                dns_inbound_endpoints: self
+                    .dedupe_by_id(std::mem::take(&mut all.dns_inbound_endpoints), "DNS resolver inbound endpoint"),
+                scale_sets: self.dedupe_by_id(std::mem::take(&mut all.scale_sets), "virtual machine scale set"),
+            },
         }
     }
 

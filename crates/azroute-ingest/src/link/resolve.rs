@@ -160,6 +160,7 @@ pub(super) fn resolve_references(snapshot: &mut Snapshot) -> Dangling {
     resolve_gateway_links(snapshot, d);
     resolve_service_links(snapshot, d);
     resolve_firewall_links(snapshot, d);
+    resolve_platform_links(snapshot, d);
     dangling
 }
 
@@ -240,4 +241,68 @@ fn resolve_service_links(snapshot: &mut Snapshot, d: &mut Dangling) {
         }
     }
     snapshot.load_balancers = lbs;
+}
+
+/// Subnets' NAT gateways; NAT gateways' public IPs and prefixes; load balancers' public
+/// frontends and outbound rules; the subnets and public IPs of platform services (§17.1).
+fn resolve_platform_links(snapshot: &mut Snapshot, d: &mut Dangling) {
+    let mut subnets = std::mem::take(&mut snapshot.subnets);
+    for s in &mut subnets {
+        resolve_opt(snapshot, d, &mut s.nat_gateway, ResourceKind::NatGateway, s.id.as_str(), NatGatewayIdx);
+    }
+    snapshot.subnets = subnets;
+    let mut nat_gateways = std::mem::take(&mut snapshot.nat_gateways);
+    for g in &mut nat_gateways {
+        let who = g.id.as_str();
+        for l in &mut g.public_ips {
+            resolve(snapshot, d, l, ResourceKind::PublicIpAddress, who, PublicIpIdx);
+        }
+        for l in &mut g.public_ip_prefixes {
+            resolve(snapshot, d, l, ResourceKind::PublicIpPrefix, who, PublicIpPrefixIdx);
+        }
+    }
+    snapshot.nat_gateways = nat_gateways;
+    let mut lbs = std::mem::take(&mut snapshot.load_balancers);
+    for lb in &mut lbs {
+        let who = lb.id.as_str();
+        for f in &mut lb.frontends {
+            resolve_opt(snapshot, d, &mut f.public_ip, ResourceKind::PublicIpAddress, who, PublicIpIdx);
+        }
+        for l in lb.outbound_rules.iter_mut().flat_map(|r| r.backend_nics.iter_mut()) {
+            resolve(snapshot, d, l, ResourceKind::NetworkInterface, who, NicIdx);
+        }
+    }
+    snapshot.load_balancers = lbs;
+    let mut agws = std::mem::take(&mut snapshot.application_gateways);
+    for a in &mut agws {
+        for l in &mut a.subnets {
+            resolve(snapshot, d, l, ResourceKind::Subnet, a.id.as_str(), SubnetIdx);
+        }
+    }
+    snapshot.application_gateways = agws;
+    let mut bastions = std::mem::take(&mut snapshot.bastion_hosts);
+    for b in &mut bastions {
+        let who = b.id.as_str();
+        for l in &mut b.subnets {
+            resolve(snapshot, d, l, ResourceKind::Subnet, who, SubnetIdx);
+        }
+        for l in &mut b.public_ips {
+            resolve(snapshot, d, l, ResourceKind::PublicIpAddress, who, PublicIpIdx);
+        }
+    }
+    snapshot.bastion_hosts = bastions;
+    let mut endpoints = std::mem::take(&mut snapshot.dns_inbound_endpoints);
+    for e in &mut endpoints {
+        for l in &mut e.subnets {
+            resolve(snapshot, d, l, ResourceKind::Subnet, e.id.as_str(), SubnetIdx);
+        }
+    }
+    snapshot.dns_inbound_endpoints = endpoints;
+    let mut scale_sets = std::mem::take(&mut snapshot.scale_sets);
+    for v in &mut scale_sets {
+        for l in &mut v.subnets {
+            resolve(snapshot, d, l, ResourceKind::Subnet, v.id.as_str(), SubnetIdx);
+        }
+    }
+    snapshot.scale_sets = scale_sets;
 }

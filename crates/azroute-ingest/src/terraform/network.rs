@@ -61,6 +61,11 @@ impl<'p, 't> Lowerer<'p, 't> {
                     .as_deref()
                     .map(private_endpoint_policies)
                     .unwrap_or_default(),
+                // The subnet's NAT gateway is an association resource, which this reader does
+                // not follow yet (§17.1).
+                nat_gateway: None,
+                default_outbound_access: block.default_outbound_access_enabled,
+                delegations: Vec::new(),
                 origin: self.origin(&bpath),
             };
             subnets.entry(normalize_id(&subnet_id)).or_insert(SubnetDraft {
@@ -112,6 +117,9 @@ impl<'p, 't> Lowerer<'p, 't> {
             nsg: None,
             service_endpoints: service_endpoints(&a.service_endpoints),
             private_endpoint_network_policies: policies,
+            nat_gateway: None,
+            default_outbound_access: a.default_outbound_access_enabled,
+            delegations: Vec::new(),
             origin: self.origin(&path),
         };
         let parent = normalize_id(&parent_id(&id));

@@ -53,6 +53,8 @@ pub(super) struct TfVnetSubnet {
     pub(super) route_table_id: Option<String>,
     pub(super) service_endpoints: Strs,
     pub(super) private_endpoint_network_policies: Option<String>,
+    /// azurerm 4.x: `default_outbound_access_enabled` (§17.2).
+    pub(super) default_outbound_access_enabled: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -72,6 +74,8 @@ pub(super) struct TfSubnet {
     pub(super) private_endpoint_network_policies_enabled: Option<bool>,
     /// azurerm ≤ 3.x: true means `Disabled` (it enforces the *exemption* of private endpoints).
     pub(super) enforce_private_link_endpoint_network_policies: Option<bool>,
+    /// azurerm ≥ 3.x: `default_outbound_access_enabled` (§17.2).
+    pub(super) default_outbound_access_enabled: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

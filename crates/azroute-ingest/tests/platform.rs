@@ -1,0 +1,193 @@
+//! Egress and platform-service input (§17.1): the REST spec examples of NAT gateways, a private
+//! subnet, an application gateway, a Bastion host and a DNS resolver inbound endpoint; the az CLI
+//! (flattened) and Resource Graph (lower-cased type) dialects; load-balancer outbound rules; VM
+//! scale sets and their instance NICs; bad values (file, JSON path, hint).
+
+use std::path::PathBuf;
+
+use azroute_ingest::{IngestOptions, Loaded, load_path, load_texts};
+use azroute_model::*;
+
+fn sample(name: &str) -> Loaded {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/reference/azure-samples/rest-api-specs/firewall")
+        .join(name);
+    load_path(&path, &IngestOptions::default())
+}
+
+fn read(text: &str) -> Loaded {
+    load_texts(&[("f.json".into(), text.into())])
+}
+
+const SUB: &str = "/subscriptions/s/resourceGroups/rg/providers";
+
+#[test]
+fn nat_gateway_examples_read_public_ips_and_prefixes() {
+    let loaded = sample("NatGatewayGet.json");
+    let g = &loaded.snapshot.nat_gateways[0];
+    assert_eq!((g.name.as_str(), g.sku.as_str()), ("test-natGateway", "Standard"));
+    assert!(g.public_ips[0].missing().unwrap().as_str().ends_with("/publicIPAddresses/PublicIpAddress1"));
+    assert!(g.public_ip_prefixes[0].missing().unwrap().as_str().ends_with("/publicIPPrefixes/PublicIpPrefix1"));
+    let all = sample("NatGatewayListAll.json");
+    let skus: Vec<&str> = all.snapshot.nat_gateways.iter().map(|g| g.sku.as_str()).collect();
+    assert_eq!(skus, ["Standard", "Standard", "StandardV2"]);
+}
+
+/// A subnet is kept with its VNet: the VNet, as a second file.
+fn vnet(id: &str) -> (String, String) {
+    let text = format!(
+        r#"{{"id": "{id}", "name": "v", "type": "Microsoft.Network/virtualNetworks",
+          "properties": {{"addressSpace": {{"addressPrefixes": ["10.0.0.0/8"]}}}}}}"#
+    );
+    ("vnet.json".into(), text)
+}
+
+#[test]
+fn private_subnet_example_reads_default_outbound_access_false() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/reference/azure-samples/rest-api-specs/firewall/SubnetGetWithSharingScope.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    let vnet_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/subnet-test/providers/Microsoft.Network/virtualNetworks/vnetname";
+    let loaded = load_texts(&[("subnet.json".into(), text), vnet(vnet_id)]);
+    let s = &loaded.snapshot.subnets[0];
+    assert_eq!(s.default_outbound_access, Some(false));
+    assert!(s.nat_gateway.is_none());
+}
+
+#[test]
+fn platform_service_examples_read_their_subnets_and_addresses() {
+    let agw = sample("ApplicationGatewayGet.json");
+    let a = &agw.snapshot.application_gateways[0];
+    assert_eq!(a.tier, "Standard");
+    assert!(!a.is_v2());
+    assert!(a.subnets[0].missing().unwrap().as_str().ends_with("/subnets/appgwsubnet"));
+    // The example's only frontend is public.
+    assert!(a.frontend_private_ips.is_empty());
+    let bastion = sample("BastionHostGetWithZones.json");
+    let b = &bastion.snapshot.bastion_hosts[0];
+    assert!(b.subnets[0].missing().unwrap().as_str().ends_with("/subnets/BastionHostSubnet"));
+    assert_eq!(b.public_ips.len(), 1);
+    let dns = sample("InboundEndpoint_Get.json");
+    let e = &dns.snapshot.dns_inbound_endpoints[0];
+    // Lower-case `privateIpAddress` reads as the NIC field does.
+    assert_eq!(e.ips, ["255.255.255.255".parse::<std::net::IpAddr>().unwrap()]);
+    assert!(e.subnets[0].missing().unwrap().as_str().ends_with("/subnets/sampleSubnet"));
+}
+
+/// The same subnet in REST, az CLI (flattened) and Resource Graph (lower-cased type, `data`).
+#[test]
+fn subnet_egress_fields_read_the_same_in_every_dialect() {
+    let rest = format!(
+        r#"{{"id": "{SUB}/Microsoft.Network/virtualNetworks/v/subnets/app", "name": "app",
+        "type": "Microsoft.Network/virtualNetworks/subnets", "properties": {{"addressPrefix": "10.0.1.0/24",
+        "defaultOutboundAccess": false, "natGateway": {{"id": "{SUB}/Microsoft.Network/natGateways/nat"}},
+        "delegations": [{{"name": "d", "properties": {{"serviceName": "Microsoft.Web/serverFarms"}}}}]}}}}"#
+    );
+    let cli = format!(
+        r#"[{{"id": "{SUB}/Microsoft.Network/virtualNetworks/v/subnets/app", "name": "app",
+        "type": "Microsoft.Network/virtualNetworks/subnets", "addressPrefix": "10.0.1.0/24",
+        "defaultOutboundAccess": false, "natGateway": {{"id": "{SUB}/Microsoft.Network/natGateways/nat"}},
+        "delegations": [{{"name": "d", "serviceName": "Microsoft.Web/serverFarms"}}]}}]"#
+    );
+    let graph = format!(
+        r#"{{"data": [{}]}}"#,
+        rest.replace("Microsoft.Network/virtualNetworks/subnets", "microsoft.network/virtualnetworks/subnets")
+    );
+    for text in [rest, cli, graph] {
+        let loaded =
+            load_texts(&[("f.json".into(), text.clone()), vnet(&format!("{SUB}/Microsoft.Network/virtualNetworks/v"))]);
+        let s = &loaded.snapshot.subnets[0];
+        assert_eq!(s.default_outbound_access, Some(false), "{text}");
+        assert!(s.nat_gateway.as_ref().unwrap().missing().unwrap().as_str().ends_with("/natGateways/nat"));
+        assert_eq!(s.delegations, ["Microsoft.Web/serverFarms"]);
+    }
+}
+
+#[test]
+fn nat_gateway_links_resolve_to_its_public_ips_and_prefixes() {
+    let text = format!(
+        r#"[{{"id": "{SUB}/Microsoft.Network/natGateways/nat", "name": "nat", "type": "Microsoft.Network/natGateways",
+          "sku": {{"name": "Standard"}}, "publicIpAddresses": [{{"id": "{SUB}/Microsoft.Network/publicIPAddresses/pip"}}],
+          "publicIpPrefixes": [{{"id": "{SUB}/Microsoft.Network/publicIPPrefixes/pfx"}}]}},
+         {{"id": "{SUB}/Microsoft.Network/publicIPAddresses/pip", "name": "pip", "type": "Microsoft.Network/publicIPAddresses", "ipAddress": "20.1.2.3"}},
+         {{"id": "{SUB}/Microsoft.Network/publicIPPrefixes/pfx", "name": "pfx", "type": "Microsoft.Network/publicIPPrefixes", "ipPrefix": "20.9.9.0/30"}}]"#
+    );
+    let loaded = read(&text);
+    let snap = &loaded.snapshot;
+    assert_eq!(snap.nat_gateways[0].public_ips, [Link::Resolved(PublicIpIdx(0))]);
+    assert_eq!(snap.nat_gateways[0].public_ip_prefixes, [Link::Resolved(PublicIpPrefixIdx(0))]);
+    assert_eq!(snap.public_ip_prefixes[0].prefix, Some("20.9.9.0/30".parse().unwrap()));
+}
+
+#[test]
+fn load_balancer_outbound_rules_name_their_frontends_and_pool_nics() {
+    let lb = format!("{SUB}/Microsoft.Network/loadBalancers/lb");
+    let text = format!(
+        r#"{{"id": "{lb}", "name": "lb", "type": "Microsoft.Network/loadBalancers", "sku": {{"name": "Standard"}},
+          "properties": {{
+            "frontendIPConfigurations": [{{"id": "{lb}/frontendIPConfigurations/out", "name": "out",
+               "properties": {{"publicIPAddress": {{"id": "{SUB}/Microsoft.Network/publicIPAddresses/lbpip"}}}}}}],
+            "backendAddressPools": [
+              {{"id": "{lb}/backendAddressPools/web", "name": "web", "properties": {{"backendIPConfigurations": [
+                {{"id": "{SUB}/Microsoft.Network/networkInterfaces/nic1/ipConfigurations/ipconfig1"}}]}}}},
+              {{"id": "{lb}/backendAddressPools/other", "name": "other", "properties": {{"backendIPConfigurations": [
+                {{"id": "{SUB}/Microsoft.Network/networkInterfaces/nic2/ipConfigurations/ipconfig1"}}]}}}}],
+            "outboundRules": [{{"name": "egress", "properties": {{
+              "frontendIPConfigurations": [{{"id": "{lb}/frontendIPConfigurations/out"}}],
+              "backendAddressPool": {{"id": "{lb}/backendAddressPools/web"}}, "protocol": "All"}}}}]}}}}"#
+    );
+    let loaded = read(&text);
+    let lb = &loaded.snapshot.load_balancers[0];
+    assert!(lb.is_public());
+    let rule = &lb.outbound_rules[0];
+    assert_eq!((rule.name.as_str(), rule.frontends.as_slice()), ("egress", ["out".to_string()].as_slice()));
+    assert_eq!(rule.backend_nics.len(), 1);
+    assert!(rule.backend_nics[0].missing().unwrap().as_str().ends_with("/networkInterfaces/nic1"));
+}
+
+#[test]
+fn scale_sets_read_their_subnets_and_mode_and_instance_nics_are_nics() {
+    let vmss = format!("{SUB}/Microsoft.Compute/virtualMachineScaleSets/web");
+    let subnet = format!("{SUB}/Microsoft.Network/virtualNetworks/v/subnets/app");
+    let rest = format!(
+        r#"{{"id": "{vmss}", "name": "web", "type": "Microsoft.Compute/virtualMachineScaleSets", "properties": {{
+          "orchestrationMode": "Flexible", "virtualMachineProfile": {{"networkProfile": {{"networkInterfaceConfigurations": [
+            {{"name": "nic", "properties": {{"ipConfigurations": [{{"name": "ip", "properties": {{"subnet": {{"id": "{subnet}"}}}}}}]}}}}]}}}}}}}}"#
+    );
+    let cli = format!(
+        r#"[{{"id": "{vmss}", "name": "web", "type": "Microsoft.Compute/virtualMachineScaleSets",
+          "virtualMachineProfile": {{"networkProfile": {{"networkInterfaceConfigurations": [
+            {{"name": "nic", "ipConfigurations": [{{"name": "ip", "subnet": {{"id": "{subnet}"}}}}]}}]}}}}}}]"#
+    );
+    let flexible = read(&rest);
+    let s = &flexible.snapshot.scale_sets[0];
+    assert_eq!(s.orchestration_mode, OrchestrationMode::Flexible);
+    assert!(s.subnets[0].missing().unwrap().as_str().ends_with("/subnets/app"));
+    let uniform = read(&cli);
+    assert_eq!(uniform.snapshot.scale_sets[0].orchestration_mode, OrchestrationMode::Uniform);
+    assert_eq!(uniform.snapshot.scale_sets[0].subnets, s.subnets);
+    // `az vmss nic list` / REST: the instance NICs' type names the scale set.
+    let nic = format!(
+        r#"[{{"id": "{vmss}/virtualMachines/0/networkInterfaces/nic", "name": "nic",
+          "type": "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/networkInterfaces",
+          "ipConfigurations": [{{"id": "{vmss}/virtualMachines/0/networkInterfaces/nic/ipConfigurations/ip",
+            "name": "ip", "privateIPAddress": "10.0.1.5", "subnet": {{"id": "{subnet}"}}}}]}}]"#
+    );
+    let nics = read(&nic);
+    assert_eq!(nics.snapshot.nics.len(), 1);
+    assert_eq!(nics.snapshot.nics[0].ip_configs[0].private_ip, Some("10.0.1.5".parse().unwrap()));
+}
+
+/// A public IP prefix that is not a prefix: a warning naming the file and JSON path.
+#[test]
+fn bad_prefix_names_file_and_path() {
+    let text = format!(
+        r#"{{"id": "{SUB}/Microsoft.Network/publicIPPrefixes/pfx", "name": "pfx", "type": "Microsoft.Network/publicIPPrefixes",
+          "properties": {{"ipPrefix": "20.9.9.0/33"}}}}"#
+    );
+    let loaded = read(&text);
+    let d = loaded.diagnostics.iter().find(|d| d.json_path.as_deref() == Some("$.properties.ipPrefix")).unwrap();
+    assert_eq!(d.file.as_deref(), Some("f.json"));
+    assert!(d.hint.is_some(), "{d:?}");
+    assert_eq!(loaded.snapshot.public_ip_prefixes[0].prefix, None);
+}
