@@ -67,7 +67,7 @@ pub use select::{
 };
 pub use topology::{GatewayAttachment, GatewayPrefix, PeeringStatus, Topology};
 pub use trace::{
-    Addressing, Assumption, Assumptions, HOP_LIMIT, Hop, HopKind, HopNote, HopResource, NsgCheck, Owner, PathTrace,
+    Addressing, Assumption, Assumptions, Egress, EgressAddress, EgressMethod, HOP_LIMIT, Hop, HopKind, HopNote, HopResource, NsgCheck, Owner, PathTrace,
     RouteUsed, Trace, TraceRequest, TraceSource, Tracer, Verdict,
 };
 pub use verify::{

@@ -112,3 +112,47 @@ pub struct ScaleSet {
     pub subnets: Vec<Link<SubnetIdx>>,
     pub origin: Origin,
 }
+
+/// What a subnet whose export does not say `defaultOutboundAccess` is taken to be (§17.2): older
+/// API versions and tools leave the property null, which allows default outbound access, while
+/// subnets of VNets created with API 2025-07-01 or later (after 31 March 2026) are private by
+/// default, which an export cannot show when the property is absent. Named option; the default
+/// follows the documented meaning of null.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnsetDefaultOutbound {
+    /// Null means allowed ("implicitly allows outbound access"); the answer says it assumed so.
+    #[default]
+    Allowed,
+    /// Treat an unset subnet as private (VNets created after 31 March 2026 with new tools).
+    Private,
+}
+
+impl UnsetDefaultOutbound {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnsetDefaultOutbound::Allowed => "allowed",
+            UnsetDefaultOutbound::Private => "private",
+        }
+    }
+}
+
+impl Subnet {
+    /// Whether the subnet is private (`defaultOutboundAccess: false`), an unset value read as
+    /// `unset` says (§17.2).
+    pub fn is_private(&self, unset: UnsetDefaultOutbound) -> bool {
+        match self.default_outbound_access {
+            Some(allowed) => !allowed,
+            None => unset == UnsetDefaultOutbound::Private,
+        }
+    }
+
+    /// Subnets whose outbound traffic the platform manages (§17.2: "Private subnets aren't
+    /// applicable to delegated or managed subnets used for hosting PaaS services").
+    pub fn is_service_managed(&self) -> bool {
+        !self.delegations.is_empty()
+            || self.is_gateway_subnet()
+            || self.is_route_server_subnet()
+            || self.is_bastion_subnet()
+            || ["AzureFirewallSubnet", "AzureFirewallManagementSubnet"].iter().any(|n| self.name.eq_ignore_ascii_case(n))
+    }
+}

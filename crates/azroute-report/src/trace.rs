@@ -153,12 +153,33 @@ pub struct TraceView {
     pub verdict: String,
     pub request: RequestView,
     pub hops: Vec<HopView>,
+    /// How the request got its public source, when it left for the Internet (§17.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub egress: Option<EgressView>,
     /// Every finding of both directions and of their comparison.
     pub findings: Vec<FindingView>,
     /// The reply, `null` when none was traced (the request did not arrive).
     #[serde(rename = "return")]
     pub reply: Option<PathView>,
     pub assumptions: Vec<String>,
+}
+
+/// `"egress": {"method", "publicIps"}` (§17.2).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EgressView {
+    pub method: String,
+    /// Addresses and prefixes; the id of a public IP or prefix whose address the snapshot lacks.
+    pub public_ips: Vec<String>,
+}
+
+fn egress_view(egress: &Egress) -> EgressView {
+    let address = |a: &EgressAddress| match a {
+        EgressAddress::Address(ip) => ip.to_string(),
+        EgressAddress::Prefix(p) => p.to_string(),
+        EgressAddress::Unknown(id) => id.to_string(),
+    };
+    EgressView { method: egress.method.as_str().to_string(), public_ips: egress.public_ips.iter().map(address).collect() }
 }
 
 fn hop_view(snap: &Snapshot, index: usize, hop: &Hop) -> HopView {
@@ -294,6 +315,7 @@ pub fn assumption_text(snap: &Snapshot, assumption: &Assumption) -> String {
             )
         }
         Assumption::FirewallInspectionNotModelled { threat_intel_deny: false } => "Azure Firewall threat intelligence, IDPS and TLS inspection are not evaluated (no feed or signatures in a snapshot)".to_string(),
+        Assumption::DefaultOutboundAccessAssumed => "the subnet the packet left from does not say `defaultOutboundAccess` (older API versions and tools leave it null): default outbound access is assumed; subnets of VNets created after 31 March 2026 are private by default (`--default-outbound-unset private`)".to_string(),
         Assumption::FirewallInspectionNotModelled { threat_intel_deny: true } => "Azure Firewall threat intelligence is in Deny mode and one end is public: its feed, not in the snapshot, may drop this flow; IDPS and TLS inspection are not evaluated either".to_string(),
     }
 }
@@ -351,6 +373,7 @@ pub fn view(snap: &Snapshot, trace: &Trace) -> TraceView {
             destination_port: r.destination_port,
         },
         hops: trace.forward.hops.iter().enumerate().map(|(i, h)| hop_view(snap, i, h)).collect(),
+        egress: trace.forward.egress.as_ref().map(egress_view),
         findings: by_cause(&trace.findings).map(|f| FindingView::new(snap, f)).collect(),
         reply: trace.reverse.as_ref().map(|p| path_view(snap, p)),
         assumptions: trace.assumptions.list().map(|a| assumption_text(snap, &a)).collect(),
@@ -431,6 +454,10 @@ pub fn text(view: &TraceView) -> String {
         for n in &h.notes {
             out.push_str(&format!("  [{}] {}\n", h.index, n));
         }
+    }
+    if let Some(e) = &view.egress {
+        let ips = if e.public_ips.is_empty() { "address not known".to_string() } else { e.public_ips.join(", ") };
+        out.push_str(&format!("Egress: {} ({ips})\n", e.method));
     }
     if let Some(reply) = &view.reply {
         out.push_str(&format!("\nReply {} → {}: {}\n\n", r.destination, r.source, crate::style::paint(&reply.verdict)));

@@ -74,6 +74,14 @@ const FW_FQDN: &str = "https://learn.microsoft.com/azure/firewall/fqdn-filtering
 const FW_HYBRID: &str = "https://learn.microsoft.com/azure/firewall/tutorial-hybrid-portal";
 const FW_LB: &str = "https://learn.microsoft.com/azure/firewall/integrate-lb";
 const ROUTE_SERVER_FAQ: &str = "https://learn.microsoft.com/azure/route-server/route-server-faq";
+// Egress and platform services (§17).
+const DEFAULT_OUTBOUND: &str = "https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access";
+const NAT_OVERVIEW: &str = "https://learn.microsoft.com/azure/nat-gateway/nat-overview";
+const FW_NAT_GATEWAY: &str = "https://learn.microsoft.com/azure/firewall/integrate-with-nat-gateway";
+const AGW_INFRA: &str = "https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure";
+const BASTION_FAQ: &str = "https://learn.microsoft.com/azure/bastion/bastion-faq";
+const DNS_RESOLVER: &str = "https://learn.microsoft.com/azure/dns/dns-private-resolver-overview";
+const VMSS_NIC: &str = "https://learn.microsoft.com/cli/azure/vmss/nic";
 
 const fn entry(code: FindingCode, severity: Severity, docs: &'static [&'static str], found_by: FoundBy) -> CodeInfo {
     CodeInfo { code, severity, docs, found_by, other_severities: &[] }
@@ -128,6 +136,17 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::DroppedByNoneRoute, Error, &[UDR], Traffic),
     entry(C::NonTransitivePeering, Warning, &[PEERING], Traffic),
     entry(C::PrivateDestinationToInternet, Error, &[UDR], Traffic),
+    // Egress and platform services (§17).
+    entry(C::PrivateSubnetNoEgress, Error, &[DEFAULT_OUTBOUND, NAT_OVERVIEW], Settings),
+    entry(C::PrivateSubnetInternetUdr, Error, &[DEFAULT_OUTBOUND], Settings),
+    entry(C::DefaultOutboundAccessInUse, Info, &[DEFAULT_OUTBOUND], Settings),
+    entry(C::NatGatewayOverriddenByUdr, Info, &[NAT_OVERVIEW], Settings),
+    entry(C::NatGatewayOnUnsupportedSubnet, Error, &[NAT_OVERVIEW], Settings),
+    entry(C::AppGatewayV2DefaultRouteToAppliance, Error, &[AGW_INFRA], Settings),
+    entry(C::UdrOnBastionSubnet, Error, &[BASTION_FAQ], Settings),
+    entry(C::BastionSubnetTooSmall, Warning, &[BASTION_FAQ], Settings),
+    entry(C::PublicLoadBalancerBehindFirewallDefaultRoute, Error, &[FW_LB, FW_NAT_GATEWAY], Settings),
+    entry(C::VmssNicsMissing, Warning, &[VMSS_NIC], Settings),
 ];
 
 /// The codes that are not doctor checks: raised by traces only, or summaries.
@@ -143,6 +162,7 @@ pub const OTHER_CODES: &[CodeInfo] = &[
     entry(C::FirewallDeniesFlow, Error, &[FW_RULES], Trace),
     entry(C::FirewallVerdictIndeterminate, Warning, &[FW_RULES, FW_FQDN], Trace),
     entry(C::AsymmetricThroughFirewall, Error, &[FW_HYBRID, FW_LB], Trace),
+    entry(C::PlatformOwnedDestination, Info, &[AGW_INFRA, BASTION_FAQ, DNS_RESOLVER], Trace),
     entry(C::TrafficAnalysisSampled, Info, &[], Summary),
     entry(C::IncompleteSnapshot, Error, &[], Summary),
 ];

@@ -25,9 +25,12 @@ macro_rules! finding_codes {
 }
 
 finding_codes! {
+    AppGatewayV2DefaultRouteToAppliance,
     AsymmetricPath,
     AsymmetricThroughFirewall,
+    BastionSubnetTooSmall,
     BgpRouteShadowedBySystemRoute,
+    DefaultOutboundAccessInUse,
     DestinationNotRunning,
     DroppedByNoneRoute,
     DuplicatePrefixInRouteTable,
@@ -44,6 +47,8 @@ finding_codes! {
     IncompleteSnapshot,
     IpForwardingDisabled,
     MultiNicGuestRouteMissing,
+    NatGatewayOnUnsupportedSubnet,
+    NatGatewayOverriddenByUdr,
     NextHopUnreachable,
     NoHostAtDestination,
     NoRoute,
@@ -60,8 +65,12 @@ finding_codes! {
     PeUdrIneffectiveNoPolicy,
     PeeringAccessDisabled,
     PeeringNotConnected,
+    PlatformOwnedDestination,
     PrivateDestinationToInternet,
     PrivateEndpointBypassesFirewall,
+    PrivateSubnetInternetUdr,
+    PrivateSubnetNoEgress,
+    PublicLoadBalancerBehindFirewallDefaultRoute,
     RouteLimitExceeded,
     RouteTableNotAssociated,
     RouteTableRegionMismatch,
@@ -71,11 +80,13 @@ finding_codes! {
     TrafficAnalysisSampled,
     UdrGatewayNotVpn,
     UdrNextHopNoForwarding,
+    UdrOnBastionSubnet,
     UdrOrNsgOnRouteServerSubnet,
     UseRemoteGatewaysMissing,
     UserRouteInvalid,
     UserRouteShadowed,
     VirtualNetworkTagIncludesDefault,
+    VmssNicsMissing,
 }
 
 impl FindingCode {

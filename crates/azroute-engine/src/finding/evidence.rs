@@ -9,6 +9,7 @@ use azroute_model::*;
 use ipnet::IpNet;
 
 use super::firewall_evidence::*;
+use super::platform_evidence::*;
 use super::{FindingCode, RouteRef, Severity};
 use crate::nsg::AppliedTo;
 use crate::trace::HopResource;
@@ -619,6 +620,18 @@ evidence! {
     UserRouteInvalid,
     UserRouteShadowed,
     VirtualNetworkTagIncludesDefault,
+    // Egress and platform services (§17).
+    AppGatewayV2DefaultRouteToAppliance,
+    BastionSubnetTooSmall,
+    DefaultOutboundAccessInUse,
+    NatGatewayOnUnsupportedSubnet,
+    NatGatewayOverriddenByUdr,
+    PlatformOwnedDestination,
+    PrivateSubnetInternetUdr,
+    PrivateSubnetNoEgress,
+    PublicLoadBalancerBehindFirewallDefaultRoute,
+    UdrOnBastionSubnet,
+    VmssNicsMissing,
 }
 
 impl Evidence {

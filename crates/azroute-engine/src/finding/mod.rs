@@ -10,6 +10,7 @@ mod catalogue;
 mod code;
 mod evidence;
 mod firewall_evidence;
+mod platform_evidence;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -22,6 +23,7 @@ pub use catalogue::{CHECKS, CodeInfo, FoundBy, OTHER_CODES, catalogue};
 pub use code::FindingCode;
 pub use evidence::*;
 pub use firewall_evidence::*;
+pub use platform_evidence::*;
 
 use crate::route::{EffectiveRoute, EffectiveRouteTable};
 
@@ -82,6 +84,10 @@ pub enum ResourceRef {
     LoadBalancer(LoadBalancerIdx),
     PrivateEndpoint(PrivateEndpointIdx),
     Firewall(FirewallIdx),
+    NatGateway(NatGatewayIdx),
+    ApplicationGateway(ApplicationGatewayIdx),
+    BastionHost(BastionHostIdx),
+    ScaleSet(ScaleSetIdx),
 }
 
 impl ResourceRef {
@@ -100,6 +106,10 @@ impl ResourceRef {
             ResourceRef::LoadBalancer(i) => &snap.load_balancers[i.index()].id,
             ResourceRef::PrivateEndpoint(i) => &snap.private_endpoints[i.index()].id,
             ResourceRef::Firewall(i) => &snap.firewalls[i.index()].id,
+            ResourceRef::NatGateway(i) => &snap.nat_gateways[i.index()].id,
+            ResourceRef::ApplicationGateway(i) => &snap.application_gateways[i.index()].id,
+            ResourceRef::BastionHost(i) => &snap.bastion_hosts[i.index()].id,
+            ResourceRef::ScaleSet(i) => &snap.scale_sets[i.index()].id,
         }
     }
 }

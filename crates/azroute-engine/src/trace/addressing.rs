@@ -1,11 +1,14 @@
 //! Who owns each address of the snapshot: NIC IPs, load balancer frontends, private
-//! endpoints, public IPs, gateway instances and Azure Firewalls' private IPs (several owners
-//! where VNets overlap).
+//! endpoints, public IPs, gateway instances, Azure Firewalls' private IPs, Application Gateway
+//! frontends and DNS resolver inbound endpoints (several owners where VNets overlap); and the
+//! platform service a subnet belongs to, for addresses no resource lists (§17.3).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 
 use azroute_model::*;
+
+use crate::finding::PlatformOwner;
 
 /// Who owns an address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +25,10 @@ pub enum Owner {
     Gateway { gateway: GatewayIdx },
     /// An Azure Firewall's private (frontend) IP (§16.4).
     Firewall { firewall: FirewallIdx, subnet: Option<SubnetIdx> },
+    /// An Application Gateway's frontend private IP (§17.3).
+    ApplicationGateway { gateway: ApplicationGatewayIdx, subnet: Option<SubnetIdx> },
+    /// A DNS Private Resolver inbound endpoint's IP (§17.3).
+    DnsResolverInbound { endpoint: DnsInboundEndpointIdx, subnet: Option<SubnetIdx> },
 }
 
 /// Every address of the snapshot and its owners (several where VNets overlap).
@@ -80,6 +87,7 @@ impl Addressing {
                 by_ip.entry(ip).or_default().push(Owner::Firewall { firewall: FirewallIdx(i as u32), subnet });
             }
         }
+        platform_addresses(snap, &mut by_ip);
         Addressing { by_ip }
     }
 
@@ -93,7 +101,9 @@ impl Addressing {
             Owner::Nic { subnet, .. }
             | Owner::LoadBalancer { subnet, .. }
             | Owner::PrivateEndpoint { subnet, .. }
-            | Owner::Firewall { subnet, .. } => *subnet,
+            | Owner::Firewall { subnet, .. }
+            | Owner::ApplicationGateway { subnet, .. }
+            | Owner::DnsResolverInbound { subnet, .. } => *subnet,
             Owner::PublicIp { .. } => None,
             Owner::Gateway { gateway } => {
                 return snap.gateways[gateway.index()].vnet.as_ref().and_then(|l| l.resolved());
@@ -101,4 +111,50 @@ impl Addressing {
         };
         subnet.map(|s| snap.subnets[s.index()].vnet)
     }
+}
+
+/// Application Gateway frontends and DNS resolver inbound endpoints: platform services whose
+/// addresses no NIC holds (§17.3). A frontend sits in the gateway's own subnet.
+fn platform_addresses(snap: &Snapshot, by_ip: &mut HashMap<IpAddr, Vec<Owner>>) {
+    let in_subnet = |links: &[Link<SubnetIdx>], ip: IpAddr| {
+        links.iter().filter_map(|l| l.resolved()).find(|s| snap.subnets[s.index()].contains(ip))
+    };
+    for (i, agw) in snap.application_gateways.iter().enumerate() {
+        for ip in &agw.frontend_private_ips {
+            let owner = Owner::ApplicationGateway {
+                gateway: ApplicationGatewayIdx(i as u32),
+                subnet: in_subnet(&agw.subnets, *ip),
+            };
+            by_ip.entry(*ip).or_default().push(owner);
+        }
+    }
+    for (i, e) in snap.dns_inbound_endpoints.iter().enumerate() {
+        for ip in &e.ips {
+            let owner =
+                Owner::DnsResolverInbound { endpoint: DnsInboundEndpointIdx(i as u32), subnet: in_subnet(&e.subnets, *ip) };
+            by_ip.entry(*ip).or_default().push(owner);
+        }
+    }
+}
+
+/// The platform service a subnet belongs to, for an address no resource of the snapshot holds
+/// (§17.3): an Application Gateway's or Bastion's subnet (their instances), a uniform scale
+/// set's subnet whose instance NICs the export lacks, or a delegated subnet.
+pub(super) fn platform_owner_of_subnet(snap: &Snapshot, subnet: SubnetIdx) -> Option<PlatformOwner> {
+    let here = |links: &[Link<SubnetIdx>]| links.iter().any(|l| l.resolved() == Some(subnet));
+    if let Some(i) = snap.application_gateways.iter().position(|a| here(&a.subnets)) {
+        return Some(PlatformOwner::ApplicationGateway(ApplicationGatewayIdx(i as u32)));
+    }
+    if let Some(i) = snap.bastion_hosts.iter().position(|b| here(&b.subnets)) {
+        return Some(PlatformOwner::BastionHost(BastionHostIdx(i as u32)));
+    }
+    if let Some(i) = snap.dns_inbound_endpoints.iter().position(|e| here(&e.subnets)) {
+        return Some(PlatformOwner::DnsResolverInbound(DnsInboundEndpointIdx(i as u32)));
+    }
+    let uniform = |v: &ScaleSet| v.orchestration_mode != OrchestrationMode::Flexible && here(&v.subnets);
+    if let Some(i) = snap.scale_sets.iter().position(uniform) {
+        return Some(PlatformOwner::ScaleSet(ScaleSetIdx(i as u32)));
+    }
+    let s = &snap.subnets[subnet.index()];
+    s.delegations.first().map(|service| PlatformOwner::Delegated { subnet, service: service.clone() })
 }

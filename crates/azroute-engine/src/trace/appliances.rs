@@ -109,7 +109,12 @@ impl Tracer<'_, '_> {
                 backend
             }
             // A firewall is reached through `firewall.rs` before this.
-            Owner::PrivateEndpoint { .. } | Owner::Gateway { .. } | Owner::PublicIp { .. } | Owner::Firewall { .. } => {
+            Owner::PrivateEndpoint { .. }
+            | Owner::Gateway { .. }
+            | Owner::PublicIp { .. }
+            | Owner::Firewall { .. }
+            | Owner::ApplicationGateway { .. }
+            | Owner::DnsResolverInbound { .. } => {
                 let not_nva = NextHopUnreachable::NotAnAppliance { next_hop: nva_ip, route: route.clone() };
                 walk.findings.push(Finding::new(not_nva).resource(user_route_table(route)));
                 None

@@ -75,6 +75,9 @@ impl Tracer<'_, '_> {
             return verdict;
         }
         let Some(owner) = owner else {
+            if let Some(verdict) = self.platform_subnet_destination(walk, vnet, target_vnet, pkt) {
+                return verdict;
+            }
             let unowned = NoHostAtDestination::Unowned { vnet: target_vnet, destination: pkt.dst };
             let mut finding = Finding::new(unowned).resource(ResourceRef::Vnet(target_vnet));
             // The subnet the address lies in, as data: a host could sit there (`--assume-host`).
@@ -182,6 +185,35 @@ impl Tracer<'_, '_> {
                 walk.hops.push(hop);
                 Verdict::Delivered
             }
+            Owner::ApplicationGateway { gateway, subnet } => {
+                // A reverse proxy: the request ends at its frontend; the gateway opens a new
+                // flow to its backends (§17.3). Its subnet's NSG applies.
+                let mut hop = Hop::new(HopKind::Destination, HopResource::ApplicationGateway(gateway), Some(pkt.dst));
+                hop.subnet = subnet;
+                walk.hops.push(hop);
+                match subnet {
+                    Some(s) if !self.nsg_at_endpoint(walk, s, None, Direction::Inbound, pkt, forward_nics) => {
+                        Verdict::Dropped
+                    }
+                    _ => Verdict::Delivered,
+                }
+            }
+            Owner::DnsResolverInbound { endpoint, subnet } => {
+                let mut hop = Hop::new(HopKind::Destination, HopResource::DnsResolverInbound(endpoint), Some(pkt.dst));
+                hop.subnet = subnet;
+                walk.hops.push(hop);
+                // An inbound endpoint answers DNS, TCP and UDP port 53 (§17.3).
+                if pkt.dport == 53 && matches!(pkt.protocol, Protocol::Tcp | Protocol::Udp) {
+                    return Verdict::Delivered;
+                }
+                let owned = PlatformOwnedDestination {
+                    destination: pkt.dst,
+                    owner: PlatformOwner::DnsResolverInbound(endpoint),
+                    answer: PlatformAnswer::PortNotServed { port: pkt.dport },
+                };
+                walk.findings.push(Finding::new(owned));
+                Verdict::Dropped
+            }
             Owner::PublicIp { .. } => unreachable!("public IPs are filtered out by the caller"),
         }
     }
@@ -204,5 +236,31 @@ impl Tracer<'_, '_> {
         let mut backends = lb.backend_nics.iter().filter_map(|b| b.resolved());
         let first = backends.clone().next();
         backends.find(|n| !matches!(self.power_of(*n), Power::NotRunning { .. })).or(first)
+    }
+}
+
+impl Tracer<'_, '_> {
+    /// An address no resource holds, in a subnet a platform service owns (its instances, or a
+    /// delegated subnet): the trace says whose it is and stops, never "no host" (§17.3).
+    fn platform_subnet_destination(
+        &self,
+        walk: &mut Walk,
+        vnet: VnetIdx,
+        target_vnet: VnetIdx,
+        pkt: Packet,
+    ) -> Option<Verdict> {
+        let snap = self.snap();
+        let subnets = &snap.vnets[target_vnet.index()].subnets;
+        let subnet = *subnets.iter().find(|s| snap.subnets[s.index()].contains(pkt.dst))?;
+        let owner = super::addressing::platform_owner_of_subnet(snap, subnet)?;
+        if !self.cross_peering(walk, vnet, target_vnet, pkt) {
+            return Some(Verdict::Dropped);
+        }
+        let mut hop = Hop::new(HopKind::Destination, HopResource::Host(subnet), Some(pkt.dst));
+        hop.subnet = Some(subnet);
+        walk.hops.push(hop);
+        let owned = PlatformOwnedDestination { destination: pkt.dst, owner, answer: PlatformAnswer::InstanceAddress };
+        walk.findings.push(Finding::new(owned).resource(ResourceRef::Subnet(subnet)));
+        Some(Verdict::Indeterminate)
     }
 }

@@ -18,6 +18,7 @@ mod addressing;
 mod appliances;
 mod comparison;
 mod delivery;
+mod egress;
 mod firewall;
 mod gateways;
 mod path;
@@ -32,6 +33,7 @@ use std::net::IpAddr;
 use azroute_model::*;
 
 pub use addressing::{Addressing, Owner};
+pub use egress::{Egress, EgressAddress, EgressMethod};
 pub use path::*;
 
 use crate::finding::{Finding, ResourceRef};
@@ -60,6 +62,8 @@ pub struct Tracer<'e, 's> {
     pub fqdn: Option<String>,
     /// Azure Firewall's disputed behaviour (§16.6).
     pub firewall_options: FirewallOptions,
+    /// What a subnet that does not say `defaultOutboundAccess` is taken to be (§17.2).
+    pub unset_default_outbound: UnsetDefaultOutbound,
 }
 
 impl<'e, 's> Tracer<'e, 's> {
@@ -73,6 +77,7 @@ impl<'e, 's> Tracer<'e, 's> {
             routing_after_nsg_drop: true,
             fqdn: None,
             firewall_options: FirewallOptions::default(),
+            unset_default_outbound: UnsetDefaultOutbound::default(),
         }
     }
 
@@ -155,6 +160,7 @@ impl<'e, 's> Tracer<'e, 's> {
             |p: &PathTrace| p.hops.iter().any(|h| h.nic().is_some_and(|n| self.power_of(n) == Power::Unknown));
         assumptions.power_state_unknown = power_unknown(&forward) || reverse.as_ref().is_some_and(power_unknown);
         assumptions.firewall_inspection = self.firewall_inspection(&request, &forward);
+        assumptions.default_outbound_assumed = forward.egress.as_ref().is_some_and(|e| e.assumed_default);
         Ok(Trace { request, forward, reverse, findings, assumptions })
     }
 
@@ -193,11 +199,13 @@ impl HopResource {
             HopResource::LoadBalancer(l) => Some(ResourceRef::LoadBalancer(l)),
             HopResource::PrivateEndpoint(p) => Some(ResourceRef::PrivateEndpoint(p)),
             HopResource::Firewall(f) => Some(ResourceRef::Firewall(f)),
+            HopResource::ApplicationGateway(a) => Some(ResourceRef::ApplicationGateway(a)),
             HopResource::Host(_)
             | HopResource::Internet
             | HopResource::OnPremises
             | HopResource::Service(_)
-            | HopResource::Unknown => None,
+            | HopResource::Unknown
+            | HopResource::DnsResolverInbound(_) => None,
         }
     }
 }

@@ -10,6 +10,8 @@ use crate::finding::{Finding, RouteRef};
 use crate::firewall::RulePlace;
 use crate::nsg::NsgEvaluation;
 
+use super::egress::Egress;
+
 /// Where a trace starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TraceSource {
@@ -128,6 +130,10 @@ pub enum HopResource {
     /// A private-endpoint route whose endpoint the route does not name.
     Unknown,
     Firewall(FirewallIdx),
+    /// An Application Gateway, at a frontend private IP (§17.3).
+    ApplicationGateway(ApplicationGatewayIdx),
+    /// A DNS Private Resolver inbound endpoint (§17.3).
+    DnsResolverInbound(DnsInboundEndpointIdx),
 }
 
 /// Something worth saying about a hop.
@@ -237,6 +243,8 @@ pub struct PathTrace {
     pub consulted_vnets: Vec<VnetIdx>,
     /// Azure Firewalls crossed, in order (stateful devices, §16.5).
     pub firewalls: Vec<FirewallCrossing>,
+    /// How the packet got its public source, when it left for the Internet (§17.2).
+    pub egress: Option<Egress>,
 }
 
 /// One pass through an Azure Firewall.
@@ -271,6 +279,9 @@ pub enum Assumption {
     /// An Azure Firewall's threat intelligence, IDPS and TLS inspection are not evaluated;
     /// with threat intelligence in `Deny` mode and a public end, its feed may drop the flow.
     FirewallInspectionNotModelled { threat_intel_deny: bool },
+    /// The subnet the packet left from does not say `defaultOutboundAccess`: default outbound
+    /// access was assumed (option `UnsetDefaultOutbound::Allowed`, §17.2).
+    DefaultOutboundAccessAssumed,
 }
 
 /// What one trace assumed: every trace assumes NVAs forward without SNAT; the rest depends on
@@ -290,6 +301,9 @@ pub struct Assumptions {
     /// A direction passed an Azure Firewall: `Some(threat intelligence in Deny mode with a
     /// public end)`.
     pub firewall_inspection: Option<bool>,
+    /// The request left by default outbound access from a subnet that does not say
+    /// `defaultOutboundAccess`.
+    pub default_outbound_assumed: bool,
 }
 
 impl Assumptions {
@@ -304,6 +318,7 @@ impl Assumptions {
             self.source_not_running.map(|vm| Assumption::SourceNotRunning { vm }),
             self.firewall_inspection
                 .map(|threat_intel_deny| Assumption::FirewallInspectionNotModelled { threat_intel_deny }),
+            self.default_outbound_assumed.then_some(Assumption::DefaultOutboundAccessAssumed),
         ]
         .into_iter()
         .flatten()

@@ -140,6 +140,7 @@ fn trivial_reply(forward: &PathTrace, reply: Packet) -> PathTrace {
         consulted: Vec::new(),
         consulted_vnets: Vec::new(),
         firewalls: forward.firewalls.iter().rev().cloned().collect(),
+        egress: None,
     }
 }
 

@@ -7,6 +7,7 @@ use std::net::IpAddr;
 
 use azroute_model::*;
 
+use super::egress::{Egress, EgressDecision};
 use super::{
     FirewallCrossing, HOP_LIMIT, Hop, HopKind, HopNote, HopResource, PathTrace, RouteUsed, TraceRequest, Tracer,
     Verdict,
@@ -103,6 +104,7 @@ pub(super) struct Walk {
     pub consulted: Vec<SubnetIdx>,
     pub consulted_vnets: Vec<VnetIdx>,
     pub firewalls: Vec<FirewallCrossing>,
+    pub egress: Option<Egress>,
 }
 
 impl Walk {
@@ -121,6 +123,7 @@ impl Walk {
             consulted: Vec::new(),
             consulted_vnets: Vec::new(),
             firewalls: Vec::new(),
+            egress: None,
         }
     }
 
@@ -134,6 +137,7 @@ impl Walk {
             consulted: self.consulted,
             consulted_vnets: self.consulted_vnets,
             firewalls: self.firewalls,
+            egress: self.egress,
         }
     }
 
@@ -360,9 +364,36 @@ impl Tracer<'_, '_> {
             walk.hops.push(hop);
             return Verdict::Dropped;
         }
-        hop.notes.push(HopNote::LeavesWithSourceNat);
-        walk.hops.push(hop);
-        Verdict::ExitedToInternet
+        let sender = walk.hops.last().map_or(HopResource::Unknown, |h| h.resource.clone());
+        match self.egress(&sender, subnet, pkt.src, pkt.dst) {
+            EgressDecision::Exit(egress) => {
+                hop.notes.push(HopNote::LeavesWithSourceNat);
+                walk.hops.push(hop);
+                walk.egress = Some(egress);
+                Verdict::ExitedToInternet
+            }
+            EgressDecision::StorageInRegion => {
+                let service = Some("Storage".to_string());
+                walk.hops.push(Hop::new(HopKind::ServiceEndpoint, HopResource::Service(service), Some(pkt.dst)));
+                Verdict::DeliveredToAzureService
+            }
+            EgressDecision::NoEgress => {
+                // A private subnet: the Internet route is not an exit (§17.2).
+                let s = &self.snap().subnets[subnet.index()];
+                let no_egress = PrivateSubnetNoEgress::Traced {
+                    subnet,
+                    sender: match sender {
+                        HopResource::Nic(n) => Some(n),
+                        _ => None,
+                    },
+                    destination: pkt.dst,
+                    route: route.clone(),
+                    assumed_private: s.default_outbound_access.is_none(),
+                };
+                walk.findings.push(Finding::new(no_egress).resource(ResourceRef::Subnet(subnet)));
+                Verdict::Dropped
+            }
+        }
     }
 
     /// Routing problems for a destination from a subnet, without following the packet: used

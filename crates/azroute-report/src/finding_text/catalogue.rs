@@ -297,6 +297,62 @@ const TEXTS: &[CodeText] = &[
         title: "the snapshot cannot decide",
         explanation: "A reachability pair could not be traced because a resource the question needs is not in the snapshot (a route table, a subnet, a NIC). The cell is reported as dropped with this code rather than as a guess. Export the missing resources.",
     },
+    // Egress and platform services (§17).
+    CodeText {
+        code: FindingCode::PrivateSubnetNoEgress,
+        title: "private subnet without an outbound method",
+        explanation: "A subnet with defaultOutboundAccess set to false (the default for VNets created after 31 March 2026) gives its VMs no default outbound IP. Without an explicit outbound method (a NAT gateway on the subnet, a public IP on the NIC, a Standard load balancer with outbound rules, or a 0.0.0.0/0 route to a firewall or NVA that egresses), Internet-bound traffic is not delivered, although the effective routes still list 0.0.0.0/0 → Internet. Service endpoints and Azure Storage in the same region still work.",
+    },
+    CodeText {
+        code: FindingCode::PrivateSubnetInternetUdr,
+        title: "user route to the Internet in a private subnet",
+        explanation: "In a private subnet, user routes with next hop Internet do not reach the Internet unless the source has an explicit outbound method: the common pattern of 0.0.0.0/0 to a firewall plus service-tag routes to Internet breaks there. Add a NAT gateway to the subnet, or send those prefixes to the firewall too.",
+    },
+    CodeText {
+        code: FindingCode::DefaultOutboundAccessInUse,
+        title: "Internet egress by default outbound access",
+        explanation: "VMs without an explicit outbound method reach the Internet from a Microsoft-owned address that is not theirs and can change; it supports neither fragmented packets nor ICMP, and new VNets no longer get it. Azure recommends an explicit method: a NAT gateway, a public IP or load-balancer outbound rules, then defaultOutboundAccess set to false.",
+    },
+    CodeText {
+        code: FindingCode::NatGatewayOverriddenByUdr,
+        title: "NAT gateway unused: 0.0.0.0/0 goes to an appliance",
+        explanation: "A user route to a virtual appliance or virtual network gateway takes precedence over the subnet's NAT gateway, so Internet traffic leaves through the appliance; the NAT gateway serves only what the route does not cover.",
+    },
+    CodeText {
+        code: FindingCode::NatGatewayOnUnsupportedSubnet,
+        title: "NAT gateway on a subnet that cannot use it",
+        explanation: "A NAT gateway cannot be attached to the GatewaySubnet or a SQL Managed Instance subnet, a StandardV2 NAT gateway does not support several delegated subnets, and NAT gateway is incompatible with Basic load balancers and Basic public IPs in the subnet.",
+    },
+    CodeText {
+        code: FindingCode::AppGatewayV2DefaultRouteToAppliance,
+        title: "Application Gateway v2 subnet sends 0.0.0.0/0 to an appliance",
+        explanation: "Application Gateway v2 needs direct Internet connectivity for its control traffic: a 0.0.0.0/0 route to a virtual appliance or a forced tunnel is not supported on its subnet (a route to Internet, or a route table with propagation disabled, is). Private Application Gateway deployments lift this restriction.",
+    },
+    CodeText {
+        code: FindingCode::UdrOnBastionSubnet,
+        title: "route table on AzureBastionSubnet",
+        explanation: "User-defined routes are not supported on AzureBastionSubnet; Bastion's traffic need not be forced through a firewall.",
+    },
+    CodeText {
+        code: FindingCode::BastionSubnetTooSmall,
+        title: "AzureBastionSubnet smaller than /26",
+        explanation: "Azure Bastion deployed on or after 2 November 2021 needs an AzureBastionSubnet of /26 or larger; older deployments on /27 keep working but cannot scale.",
+    },
+    CodeText {
+        code: FindingCode::PublicLoadBalancerBehindFirewallDefaultRoute,
+        title: "public load balancer behind a firewall's default route",
+        explanation: "When a public load balancer's backends sit in a subnet whose 0.0.0.0/0 goes to a firewall or NVA, replies to Internet clients leave through the appliance instead of the load balancer that received the request: the connection is asymmetric and fails. Route the clients' addresses to Internet from that subnet, or publish the service through the firewall.",
+    },
+    CodeText {
+        code: FindingCode::VmssNicsMissing,
+        title: "scale set whose instance NICs are not exported",
+        explanation: "`az network nic list` leaves out the NICs of Uniform scale-set instances; they come from `az vmss nic list` (Flexible instances have ordinary NICs). Without them the instances' addresses have no owner in the snapshot and cannot be traced.",
+    },
+    CodeText {
+        code: FindingCode::PlatformOwnedDestination,
+        title: "destination owned by a platform service",
+        explanation: "Application Gateway, Azure Bastion, DNS Private Resolver endpoints, scale-set instances and delegated services hold addresses in a VNet without a NIC in the export. A trace to a frontend address is delivered to the service; an address of its instances, or a port it does not serve, is named with its owner rather than reported as having no host.",
+    },
 ];
 
 #[cfg(test)]

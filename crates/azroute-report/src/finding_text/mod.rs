@@ -11,6 +11,7 @@ pub mod az;
 mod catalogue;
 mod firewall;
 mod paths;
+mod platform;
 mod settings;
 
 use std::net::IpAddr;
@@ -128,6 +129,18 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::VirtualNetworkTagIncludesDefault(e) => settings::virtual_network_tag_includes_default(snap, e),
         Evidence::NsgBlocksForwardedTraffic(e) => settings::nsg_blocks_forwarded_traffic(snap, e),
         Evidence::RouteTableRegionMismatch(e) => settings::route_table_region_mismatch(snap, e),
+        // Egress and platform services (§17).
+        Evidence::PrivateSubnetNoEgress(e) => platform::private_subnet_no_egress(snap, e),
+        Evidence::PrivateSubnetInternetUdr(e) => platform::private_subnet_internet_udr(snap, e),
+        Evidence::DefaultOutboundAccessInUse(e) => platform::default_outbound_access_in_use(snap, e),
+        Evidence::NatGatewayOverriddenByUdr(e) => platform::nat_gateway_overridden_by_udr(snap, e),
+        Evidence::NatGatewayOnUnsupportedSubnet(e) => platform::nat_gateway_on_unsupported_subnet(snap, e),
+        Evidence::AppGatewayV2DefaultRouteToAppliance(e) => platform::app_gateway_v2_default_route_to_appliance(snap, e),
+        Evidence::UdrOnBastionSubnet(e) => platform::udr_on_bastion_subnet(snap, e),
+        Evidence::BastionSubnetTooSmall(e) => platform::bastion_subnet_too_small(snap, e),
+        Evidence::PublicLoadBalancerBehindFirewallDefaultRoute(e) => platform::public_lb_behind_firewall(snap, e),
+        Evidence::VmssNicsMissing(e) => platform::vmss_nics_missing(snap, e),
+        Evidence::PlatformOwnedDestination(e) => platform::platform_owned_destination(snap, e),
     }
 }
 
@@ -149,6 +162,8 @@ pub fn hop_name(snap: &Snapshot, hop: &HopResource) -> String {
         HopResource::LoadBalancer(l) => snap.load_balancers[l.index()].name.clone(),
         HopResource::PrivateEndpoint(p) => snap.private_endpoints[p.index()].name.clone(),
         HopResource::Firewall(f) => snap.firewalls[f.index()].name.clone(),
+        HopResource::ApplicationGateway(a) => snap.application_gateways[a.index()].name.clone(),
+        HopResource::DnsResolverInbound(d) => snap.dns_inbound_endpoints[d.index()].name.clone(),
         HopResource::Host(s) => format!("host in {}", snap.subnet_label(*s)),
         HopResource::Internet => "Internet".to_string(),
         HopResource::OnPremises => "on-premises".to_string(),
