@@ -67,8 +67,8 @@ pub use select::{
 };
 pub use topology::{GatewayAttachment, GatewayPrefix, PeeringStatus, Topology};
 pub use trace::{
-    Addressing, Assumption, Assumptions, Egress, EgressAddress, EgressMethod, HOP_LIMIT, Hop, HopKind, HopNote, HopResource, NsgCheck, Owner, PathTrace,
-    RouteUsed, Trace, TraceRequest, TraceSource, Tracer, Verdict,
+    Addressing, Assumption, Assumptions, Egress, EgressAddress, EgressMethod, HOP_LIMIT, Hop, HopKind, HopNote,
+    HopResource, NsgCheck, Owner, PathTrace, RouteUsed, Trace, TraceRequest, TraceSource, Tracer, Verdict,
 };
 pub use verify::{
     DifferenceKind, FieldChange, LikelyCause, NicVerification, RouteDifference, RouteFacts, RouteField, VerifyCounts,

@@ -153,6 +153,8 @@ impl Subnet {
             || self.is_gateway_subnet()
             || self.is_route_server_subnet()
             || self.is_bastion_subnet()
-            || ["AzureFirewallSubnet", "AzureFirewallManagementSubnet"].iter().any(|n| self.name.eq_ignore_ascii_case(n))
+            || ["AzureFirewallSubnet", "AzureFirewallManagementSubnet"]
+                .iter()
+                .any(|n| self.name.eq_ignore_ascii_case(n))
     }
 }

@@ -179,7 +179,10 @@ fn egress_view(egress: &Egress) -> EgressView {
         EgressAddress::Prefix(p) => p.to_string(),
         EgressAddress::Unknown(id) => id.to_string(),
     };
-    EgressView { method: egress.method.as_str().to_string(), public_ips: egress.public_ips.iter().map(address).collect() }
+    EgressView {
+        method: egress.method.as_str().to_string(),
+        public_ips: egress.public_ips.iter().map(address).collect(),
+    }
 }
 
 fn hop_view(snap: &Snapshot, index: usize, hop: &Hop) -> HopView {

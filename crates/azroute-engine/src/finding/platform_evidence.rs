@@ -64,9 +64,13 @@ pub enum NatGatewayUnsupported {
     /// A subnet delegated to SQL Managed Instance.
     SqlManagedInstance,
     /// A `StandardV2` NAT gateway on a subnet delegated to a service that does not support it.
-    StandardV2Delegated { service: String },
+    StandardV2Delegated {
+        service: String,
+    },
     /// A Basic load balancer with a NIC of the subnet in its backend pool.
-    BasicLoadBalancer { lb: LoadBalancerIdx },
+    BasicLoadBalancer {
+        lb: LoadBalancerIdx,
+    },
 }
 
 /// `NatGatewayOnUnsupportedSubnet`.
@@ -127,7 +131,10 @@ pub enum PlatformOwner {
     DnsResolverInbound(DnsInboundEndpointIdx),
     ScaleSet(ScaleSetIdx),
     /// A subnet delegated to a service (`Microsoft.Web/serverFarms`, …).
-    Delegated { subnet: SubnetIdx, service: String },
+    Delegated {
+        subnet: SubnetIdx,
+        service: String,
+    },
 }
 
 /// What a trace can say of a platform-owned address.

@@ -130,8 +130,10 @@ fn platform_addresses(snap: &Snapshot, by_ip: &mut HashMap<IpAddr, Vec<Owner>>) 
     }
     for (i, e) in snap.dns_inbound_endpoints.iter().enumerate() {
         for ip in &e.ips {
-            let owner =
-                Owner::DnsResolverInbound { endpoint: DnsInboundEndpointIdx(i as u32), subnet: in_subnet(&e.subnets, *ip) };
+            let owner = Owner::DnsResolverInbound {
+                endpoint: DnsInboundEndpointIdx(i as u32),
+                subnet: in_subnet(&e.subnets, *ip),
+            };
             by_ip.entry(*ip).or_default().push(owner);
         }
     }

@@ -76,7 +76,11 @@ impl Tracer<'_, '_> {
         // C7: a user route with next hop Internet still leaves through the NAT gateway.
         if let Some(nat) = s.nat_gateway.as_ref() {
             let public_ips = self.nat_gateway_addresses(nat);
-            return EgressDecision::Exit(Egress { method: EgressMethod::NatGateway, public_ips, assumed_default: false });
+            return EgressDecision::Exit(Egress {
+                method: EgressMethod::NatGateway,
+                public_ips,
+                assumed_default: false,
+            });
         }
         let nic = match sender {
             HopResource::Nic(n) => Some(*n),

@@ -135,7 +135,9 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::DefaultOutboundAccessInUse(e) => platform::default_outbound_access_in_use(snap, e),
         Evidence::NatGatewayOverriddenByUdr(e) => platform::nat_gateway_overridden_by_udr(snap, e),
         Evidence::NatGatewayOnUnsupportedSubnet(e) => platform::nat_gateway_on_unsupported_subnet(snap, e),
-        Evidence::AppGatewayV2DefaultRouteToAppliance(e) => platform::app_gateway_v2_default_route_to_appliance(snap, e),
+        Evidence::AppGatewayV2DefaultRouteToAppliance(e) => {
+            platform::app_gateway_v2_default_route_to_appliance(snap, e)
+        }
         Evidence::UdrOnBastionSubnet(e) => platform::udr_on_bastion_subnet(snap, e),
         Evidence::BastionSubnetTooSmall(e) => platform::bastion_subnet_too_small(snap, e),
         Evidence::PublicLoadBalancerBehindFirewallDefaultRoute(e) => platform::public_lb_behind_firewall(snap, e),

@@ -11,8 +11,7 @@ fn nic_list(snap: &Snapshot, nics: &[NicIdx]) -> String {
     nics.iter().map(|n| format!("`{}`", nic_name(snap, *n))).collect::<Vec<_>>().join(", ")
 }
 
-const EXPLICIT_METHODS: &str =
-    "attach a NAT gateway to the subnet (or route 0.0.0.0/0 to a firewall that egresses), give the VM a public IP, or put it behind a load balancer with outbound rules";
+const EXPLICIT_METHODS: &str = "attach a NAT gateway to the subnet (or route 0.0.0.0/0 to a firewall that egresses), give the VM a public IP, or put it behind a load balancer with outbound rules";
 
 pub(super) fn private_subnet_no_egress(snap: &Snapshot, e: &PrivateSubnetNoEgress) -> FindingText {
     match e {
@@ -127,7 +126,10 @@ pub(super) fn app_gateway_v2_default_route_to_appliance(
 pub(super) fn udr_on_bastion_subnet(snap: &Snapshot, e: &UdrOnBastionSubnet) -> FindingText {
     let table = table_name(snap, e.table);
     FindingText::new(
-        format!("AzureBastionSubnet `{}` has route table `{table}`; user routes are not supported there", snap.subnet_label(e.subnet)),
+        format!(
+            "AzureBastionSubnet `{}` has route table `{table}`; user routes are not supported there",
+            snap.subnet_label(e.subnet)
+        ),
         format!("dissociate `{table}` from AzureBastionSubnet"),
     )
 }
@@ -143,7 +145,10 @@ pub(super) fn bastion_subnet_too_small(snap: &Snapshot, e: &BastionSubnetTooSmal
     )
 }
 
-pub(super) fn public_lb_behind_firewall(snap: &Snapshot, e: &PublicLoadBalancerBehindFirewallDefaultRoute) -> FindingText {
+pub(super) fn public_lb_behind_firewall(
+    snap: &Snapshot,
+    e: &PublicLoadBalancerBehindFirewallDefaultRoute,
+) -> FindingText {
     FindingText::new(
         format!(
             "public load balancer `{}` has backends {} in {}, whose 0.0.0.0/0 goes to {}: replies to Internet clients leave through the appliance instead of the load balancer and are dropped",
