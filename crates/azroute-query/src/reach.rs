@@ -158,6 +158,7 @@ impl ReachAnswer<'_> {
             assume_host: true,
             fqdn: None,
             firewall: Default::default(),
+            unset_default_outbound: Default::default(),
         })
     }
 

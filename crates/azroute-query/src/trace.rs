@@ -2,7 +2,7 @@
 
 use azroute_engine::Severity;
 use azroute_engine::{TraceRequest, Tracer};
-use azroute_model::FirewallOptions;
+use azroute_model::{FirewallOptions, UnsetDefaultOutbound};
 use azroute_report::trace::{self as report, TraceView};
 
 use crate::{Notice, NoticeLevel, Protocol, QueryError, Session, with_newline};
@@ -22,6 +22,8 @@ pub struct TraceQuery {
     pub fqdn: Option<String>,
     /// The firewall's disputed behaviour (`--snat-default-ranges`, `--inherit-parent-dnat`).
     pub firewall: FirewallOptions,
+    /// What a subnet that does not say `defaultOutboundAccess` is (`--default-outbound-unset`, §17.2).
+    pub unset_default_outbound: UnsetDefaultOutbound,
 }
 
 pub struct TraceAnswer {
@@ -38,6 +40,7 @@ impl Session<'_> {
         tracer.virtual_hosts = query.assume_host;
         tracer.fqdn = query.fqdn.clone();
         tracer.firewall_options = query.firewall;
+        tracer.unset_default_outbound = query.unset_default_outbound;
         let ends = azroute_engine::resolve_trace_endpoints(&tracer, &query.from, &query.to, query.assume_host)?;
         let request = TraceRequest {
             source: ends.source,

@@ -185,6 +185,11 @@ pub struct TraceArgs {
     pub fqdn: Option<String>,
     #[command(flatten)]
     pub firewall: FirewallOptionArgs,
+    /// What a subnet whose export does not say `defaultOutboundAccess` is (§17.2): `allowed`
+    /// (null allows default outbound access, as older API versions write it) or `private` (VNets
+    /// created after 31 March 2026 default to private subnets).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = DefaultOutboundUnsetArg::Allowed)]
+    pub default_outbound_unset: DefaultOutboundUnsetArg,
     /// Output format.
     #[arg(short, long, value_name = "FORMAT", value_enum, default_value_t = TraceFormat::Table)]
     pub output: TraceFormat,
@@ -535,4 +540,11 @@ pub struct FirewallFlowArgs {
     pub snapshot: SnapshotArgs,
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+/// `--default-outbound-unset` (§17.2).
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum DefaultOutboundUnsetArg {
+    Allowed,
+    Private,
 }
