@@ -138,6 +138,7 @@ pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
     let mut findings = Vec::new();
     doctor.route_table_checks(&mut findings);
     doctor.special_subnet_checks(&mut findings);
+    doctor.egress_checks(&mut findings);
     doctor.peering_checks(&mut findings);
     doctor.context_checks(&mut findings);
     if wanted(FindingCode::ForcedTunnelBreaksInbound) {

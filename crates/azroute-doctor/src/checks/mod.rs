@@ -5,6 +5,7 @@
 
 mod appliances;
 mod contexts;
+mod egress;
 mod forwarded;
 mod inbound;
 mod peerings;

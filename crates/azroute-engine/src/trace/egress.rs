@@ -110,36 +110,8 @@ impl Tracer<'_, '_> {
         })
     }
 
-    /// A NIC's instance public IP (on the configuration sending, else the primary), then the
-    /// load-balancer outbound rules or Basic public load balancer its NIC is a backend of.
     fn nic_egress(&self, nic: NicIdx, src: IpAddr) -> Option<Egress> {
-        let snap = self.snap();
-        let n = &snap.nics[nic.index()];
-        let config = n.ip_configs.iter().find(|c| c.private_ip == Some(src)).or_else(|| n.primary_ip_config());
-        if let Some(pip) = config.and_then(|c| c.public_ip.as_ref()) {
-            let public_ips = vec![self.public_ip_address(pip)];
-            return Some(Egress { method: EgressMethod::InstancePublicIp, public_ips, assumed_default: false });
-        }
-        let me = Link::Resolved(nic);
-        for lb in snap.load_balancers.iter().filter(|lb| lb.is_public()) {
-            let frontends: Vec<&LbFrontend> = if lb.is_basic() {
-                if !lb.backend_nics.contains(&me) {
-                    continue;
-                }
-                lb.frontends.iter().collect()
-            } else {
-                let rules = lb.outbound_rules.iter().filter(|r| r.backend_nics.contains(&me));
-                let names: Vec<&String> = rules.flat_map(|r| r.frontends.iter()).collect();
-                if names.is_empty() {
-                    continue;
-                }
-                lb.frontends.iter().filter(|f| names.contains(&&f.name)).collect()
-            };
-            let public_ips = frontends.iter().filter_map(|f| f.public_ip.as_ref()).map(|p| self.public_ip_address(p));
-            let public_ips = public_ips.collect();
-            return Some(Egress { method: EgressMethod::LoadBalancerOutbound, public_ips, assumed_default: false });
-        }
-        None
+        nic_explicit_egress(self.snap(), nic, Some(src))
     }
 
     /// An Azure Firewall's egress (§17.2): the NAT gateway of `AzureFirewallSubnet` when it has
@@ -178,13 +150,7 @@ impl Tracer<'_, '_> {
     }
 
     fn public_ip_address(&self, pip: &Link<PublicIpIdx>) -> EgressAddress {
-        match pip {
-            Link::Resolved(i) => {
-                let p = &self.snap().public_ips[i.index()];
-                p.ip.map(EgressAddress::Address).unwrap_or_else(|| EgressAddress::Unknown(p.id.clone()))
-            }
-            Link::Missing(id) => EgressAddress::Unknown(id.clone()),
-        }
+        public_ip_address(self.snap(), pip)
     }
 
     /// Whether `dst` is Azure Storage in the subnet's own region (service tag
@@ -200,4 +166,56 @@ impl Tracer<'_, '_> {
                 && t.prefixes.iter().any(|p| p.contains(&dst))
         })
     }
+}
+
+fn public_ip_address(snap: &Snapshot, pip: &Link<PublicIpIdx>) -> EgressAddress {
+    match pip {
+        Link::Resolved(i) => {
+            let p = &snap.public_ips[i.index()];
+            p.ip.map(EgressAddress::Address).unwrap_or_else(|| EgressAddress::Unknown(p.id.clone()))
+        }
+        Link::Missing(id) => EgressAddress::Unknown(id.clone()),
+    }
+}
+
+/// A NIC's own explicit outbound method (§17.2), the one rule traces and the doctor share: an
+/// instance public IP (on the configuration holding `src`, else the primary; any configuration
+/// when `src` is not given), then the outbound rules of a Standard public load balancer or a
+/// Basic public load balancer its NIC is a backend of. A pool configured by IP address lists no
+/// NIC, and uses default outbound access (a documented known issue).
+pub fn nic_explicit_egress(snap: &Snapshot, nic: NicIdx, src: Option<IpAddr>) -> Option<Egress> {
+    let n = &snap.nics[nic.index()];
+    let pip = match src {
+        Some(src) => n
+            .ip_configs
+            .iter()
+            .find(|c| c.private_ip == Some(src))
+            .or_else(|| n.primary_ip_config())
+            .and_then(|c| c.public_ip.as_ref()),
+        None => n.ip_configs.iter().find_map(|c| c.public_ip.as_ref()),
+    };
+    if let Some(pip) = pip {
+        let public_ips = vec![public_ip_address(snap, pip)];
+        return Some(Egress { method: EgressMethod::InstancePublicIp, public_ips, assumed_default: false });
+    }
+    let me = Link::Resolved(nic);
+    for lb in snap.load_balancers.iter().filter(|lb| lb.is_public()) {
+        let frontends: Vec<&LbFrontend> = if lb.is_basic() {
+            if !lb.backend_nics.contains(&me) {
+                continue;
+            }
+            lb.frontends.iter().collect()
+        } else {
+            let rules = lb.outbound_rules.iter().filter(|r| r.backend_nics.contains(&me));
+            let names: Vec<&String> = rules.flat_map(|r| r.frontends.iter()).collect();
+            if names.is_empty() {
+                continue;
+            }
+            lb.frontends.iter().filter(|f| names.contains(&&f.name)).collect()
+        };
+        let public_ips =
+            frontends.iter().filter_map(|f| f.public_ip.as_ref()).map(|p| public_ip_address(snap, p)).collect();
+        return Some(Egress { method: EgressMethod::LoadBalancerOutbound, public_ips, assumed_default: false });
+    }
+    None
 }

@@ -33,7 +33,7 @@ use std::net::IpAddr;
 use azroute_model::*;
 
 pub use addressing::{Addressing, Owner};
-pub use egress::{Egress, EgressAddress, EgressMethod};
+pub use egress::{Egress, EgressAddress, EgressMethod, nic_explicit_egress};
 pub use path::*;
 
 use crate::finding::{Finding, ResourceRef};

@@ -1,9 +1,11 @@
-//! Internet egress and platform-owned destinations in a trace (§17.2, §17.3), on one VNet read
-//! through ingest (az CLI shape): each explicit outbound method in the documented precedence,
-//! a private subnet with none (even with a user route to the Internet), the Storage exception,
-//! the option for an unset `defaultOutboundAccess`, and addresses held by an Application
-//! Gateway, a DNS resolver inbound endpoint and their subnets.
+//! Internet egress and platform services (§17.2, §17.3), on one VNet read through ingest (az
+//! CLI shape). Traces: each explicit outbound method in the documented precedence, a private
+//! subnet with none (even with a user route to the Internet), the Storage exception, the option
+//! for an unset `defaultOutboundAccess`, and addresses held by an Application Gateway, a DNS
+//! resolver inbound endpoint and their subnets. Doctor: each egress and platform-subnet check,
+//! raised by the variant that breaks the rule and not by the estate that keeps it.
 
+use azroute_doctor::{DoctorConfig, run};
 use azroute_engine::*;
 use azroute_ingest::load_texts;
 use azroute_model::*;
@@ -35,6 +37,11 @@ fn pip(name: &str, ip: &str) -> Value {
 }
 
 fn estate() -> Snapshot {
+    estate_with(|_| {})
+}
+
+/// The estate with `edit` applied to its resource list (the VNet first).
+fn estate_with(edit: impl Fn(&mut Value)) -> Snapshot {
     let rt = json!({"id": format!("{P}/routeTables/rt-internet"), "name": "rt-internet", "type": "Microsoft.Network/routeTables",
         "location": "westeurope", "routes": [{"id": format!("{P}/routeTables/rt-internet/routes/default"), "name": "default",
         "addressPrefix": "0.0.0.0/0", "nextHopType": "Internet"}]});
@@ -75,6 +82,8 @@ fn estate() -> Snapshot {
         {"id": format!("{P}/dnsResolvers/dns/inboundEndpoints/in"), "name": "in", "type": "Microsoft.Network/dnsResolvers/inboundEndpoints",
          "ipConfigurations": [{"privateIpAddress": "10.0.5.4", "subnet": {"id": format!("{P}/virtualNetworks/vnet/subnets/snet-dns")}}]},
     ]);
+    let mut resources = resources;
+    edit(&mut resources);
     let tags = json!({"changeNumber": 1, "cloud": "Public", "values": [{"name": "Storage.WestEurope", "id": "Storage.WestEurope",
         "properties": {"region": "westeurope", "systemService": "AzureStorage", "addressPrefixes": ["52.239.0.0/16"]}}]});
     let loaded = load_texts(&[("estate.json".into(), resources.to_string()), ("tags.json".into(), tags.to_string())]);
@@ -214,4 +223,170 @@ fn dns_resolver_inbound_endpoint_answers_port_53() {
     let t = trace(&snap, "nic-unset", "10.0.5.4");
     assert_eq!(t.forward.verdict, Verdict::Dropped);
     assert_eq!(codes(&t), ["PlatformOwnedDestination"]);
+}
+
+fn doctor_codes(snap: &Snapshot) -> Vec<&'static str> {
+    let engine = RouteEngine::new(snap, ModelOptions::default());
+    let mut codes: Vec<&str> =
+        run(&engine, &DoctorConfig::default()).findings.iter().map(|f| f.code.as_str()).collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+const EGRESS_CODES: [&str; 10] = [
+    "AppGatewayV2DefaultRouteToAppliance",
+    "BastionSubnetTooSmall",
+    "DefaultOutboundAccessInUse",
+    "NatGatewayOnUnsupportedSubnet",
+    "NatGatewayOverriddenByUdr",
+    "PrivateSubnetInternetUdr",
+    "PrivateSubnetNoEgress",
+    "PublicLoadBalancerBehindFirewallDefaultRoute",
+    "UdrOnBastionSubnet",
+    "VmssNicsMissing",
+];
+
+fn egress_codes(snap: &Snapshot) -> Vec<&'static str> {
+    doctor_codes(snap).into_iter().filter(|c| EGRESS_CODES.contains(c)).collect()
+}
+
+fn add_subnet(resources: &mut Value, s: Value) {
+    resources[0]["subnets"].as_array_mut().unwrap().push(s);
+}
+
+fn add(resources: &mut Value, r: Value) {
+    resources.as_array_mut().unwrap().push(r);
+}
+
+fn route_table(name: &str, next_hop_type: &str, next_hop: Option<&str>) -> Value {
+    let mut route = json!({"id": format!("{P}/routeTables/{name}/routes/default"), "name": "default",
+        "addressPrefix": "0.0.0.0/0", "nextHopType": next_hop_type});
+    if let Some(ip) = next_hop {
+        route["nextHopIpAddress"] = json!(ip);
+    }
+    json!({"id": format!("{P}/routeTables/{name}"), "name": name, "type": "Microsoft.Network/routeTables",
+        "location": "westeurope", "routes": [route]})
+}
+
+/// The estate as built: the private subnets without a method (only `nic-private` and `nic-udr`
+/// lack one), the user route to the Internet in a private subnet; nothing else.
+#[test]
+fn doctor_finds_private_subnets_without_egress() {
+    let snap = estate();
+    let engine = RouteEngine::new(&snap, ModelOptions::default());
+    let findings = run(&engine, &DoctorConfig::default()).findings;
+    assert_eq!(egress_codes(&snap), ["PrivateSubnetInternetUdr", "PrivateSubnetNoEgress"]);
+    let lacking: Vec<Vec<&str>> = findings
+        .iter()
+        .flat_map(|f| std::iter::once(&f.evidence).chain(f.grouped.iter()))
+        .filter_map(|e| match e {
+            Evidence::PrivateSubnetNoEgress(PrivateSubnetNoEgress::Subnet { nics, .. }) => {
+                Some(nics.iter().map(|n| snap.nics[n.index()].name.as_str()).collect())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lacking, [vec!["nic-private"], vec!["nic-udr"]]);
+}
+
+/// `defaultOutboundAccess: true` with a NIC that has no method: default outbound access in use.
+#[test]
+fn doctor_finds_default_outbound_access_in_use() {
+    let snap = estate_with(|r| r[0]["subnets"][2]["defaultOutboundAccess"] = json!(true));
+    assert!(egress_codes(&snap).contains(&"DefaultOutboundAccessInUse"));
+    assert!(!egress_codes(&estate()).contains(&"DefaultOutboundAccessInUse"));
+}
+
+/// 0.0.0.0/0 to an NVA: the NAT gateway is overridden, the Application Gateway v2 subnet is
+/// unsupported, the public load balancer's backends answer through the NVA; and the private
+/// subnet now egresses through the NVA (no PrivateSubnetNoEgress for it).
+#[test]
+fn doctor_finds_default_routes_to_an_appliance() {
+    let snap = estate_with(|r| {
+        add(r, route_table("rt-nva", "VirtualAppliance", Some("10.0.3.4")));
+        for i in [0, 1, 3] {
+            r[0]["subnets"][i]["routeTable"] = json!({"id": format!("{P}/routeTables/rt-nva")});
+        }
+    });
+    let codes = egress_codes(&snap);
+    for code in [
+        "NatGatewayOverriddenByUdr",
+        "AppGatewayV2DefaultRouteToAppliance",
+        "PublicLoadBalancerBehindFirewallDefaultRoute",
+    ] {
+        assert!(codes.contains(&code), "{code}: {codes:?}");
+    }
+    let engine = RouteEngine::new(&snap, ModelOptions::default());
+    let findings = run(&engine, &DoctorConfig::default()).findings;
+    let private_subnets: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.code == FindingCode::PrivateSubnetNoEgress)
+        .flat_map(|f| f.resources.iter())
+        .map(|r| r.id(&snap).as_str())
+        .collect();
+    assert!(private_subnets.iter().all(|id| !id.ends_with("/snet-private")), "{private_subnets:?}");
+    let baseline = egress_codes(&estate());
+    assert!(
+        !baseline.contains(&"NatGatewayOverriddenByUdr")
+            && !baseline.contains(&"PublicLoadBalancerBehindFirewallDefaultRoute")
+    );
+}
+
+/// AzureBastionSubnet: a route table is not supported, /27 is too small.
+#[test]
+fn doctor_finds_bastion_subnet_problems() {
+    let bastion = |prefix: &str, table: bool| {
+        let prefix = prefix.to_string();
+        move |r: &mut Value| {
+            let extra =
+                if table { json!({"routeTable": {"id": format!("{P}/routeTables/rt-internet")}}) } else { json!({}) };
+            add_subnet(r, subnet("AzureBastionSubnet", &prefix, extra));
+        }
+    };
+    let codes = egress_codes(&estate_with(bastion("10.0.7.0/27", true)));
+    assert!(codes.contains(&"UdrOnBastionSubnet") && codes.contains(&"BastionSubnetTooSmall"), "{codes:?}");
+    let codes = egress_codes(&estate_with(bastion("10.0.8.0/26", false)));
+    assert!(!codes.contains(&"UdrOnBastionSubnet") && !codes.contains(&"BastionSubnetTooSmall"), "{codes:?}");
+}
+
+/// A NAT gateway on the GatewaySubnet, and a StandardV2 one on a subnet delegated to DNS
+/// Private Resolver: unsupported; a Standard one there is fine.
+#[test]
+fn doctor_finds_nat_gateways_on_unsupported_subnets() {
+    let nat = json!({"id": format!("{P}/natGateways/nat")});
+    let on_gateway_subnet =
+        estate_with(|r| add_subnet(r, subnet("GatewaySubnet", "10.0.9.0/27", json!({"natGateway": nat}))));
+    assert!(egress_codes(&on_gateway_subnet).contains(&"NatGatewayOnUnsupportedSubnet"));
+    let sku = |name: &'static str| {
+        move |r: &mut Value| {
+            r[0]["subnets"][4]["natGateway"] = json!({"id": format!("{P}/natGateways/nat")});
+            let nat = r.as_array_mut().unwrap().iter_mut().find(|x| x["name"] == "nat").unwrap();
+            nat["sku"]["name"] = json!(name);
+        }
+    };
+    assert!(egress_codes(&estate_with(sku("StandardV2"))).contains(&"NatGatewayOnUnsupportedSubnet"));
+    assert!(!egress_codes(&estate_with(sku("Standard"))).contains(&"NatGatewayOnUnsupportedSubnet"));
+}
+
+/// A uniform scale set without its instance NICs; with one exported, nothing to say.
+#[test]
+fn doctor_finds_scale_sets_without_instance_nics() {
+    let vmss = format!("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/web");
+    let scale_set = json!({"id": vmss, "name": "web", "type": "Microsoft.Compute/virtualMachineScaleSets",
+        "virtualMachineProfile": {"networkProfile": {"networkInterfaceConfigurations": [{"name": "nic",
+          "ipConfigurations": [{"name": "ip", "subnet": {"id": format!("{P}/virtualNetworks/vnet/subnets/snet-unset")}}]}]}}});
+    let without = estate_with(|r| add(r, scale_set.clone()));
+    assert!(egress_codes(&without).contains(&"VmssNicsMissing"));
+    let with_nic = estate_with(|r| {
+        add(r, scale_set.clone());
+        add(
+            r,
+            json!({"id": format!("{vmss}/virtualMachines/0/networkInterfaces/nic"), "name": "nic",
+            "type": "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/networkInterfaces",
+            "ipConfigurations": [{"id": format!("{vmss}/virtualMachines/0/networkInterfaces/nic/ipConfigurations/ip"), "name": "ip",
+              "privateIPAddress": "10.0.3.9", "subnet": {"id": format!("{P}/virtualNetworks/vnet/subnets/snet-unset")}}]}),
+        );
+    });
+    assert!(!egress_codes(&with_nic).contains(&"VmssNicsMissing"));
 }
