@@ -5,7 +5,12 @@ subnet renamed AzureFirewallSubnet, public IP pip-fw), the GatewaySubnet routing
 a parent and a child firewall policy (DNAT, network and application rules) and their rule
 collection groups, all in the az CLI's flattened JSON (`az network firewall list`,
 `az network firewall policy list`, `az network firewall policy rule-collection-group list`)
-(docs/azure-routing-rules.md §16). Run from the repository root after tools/make_examples.py."""
+(docs/azure-routing-rules.md §16); and the egress and platform services of §17: a NAT gateway on
+AzureFirewallSubnet (the firewall's Internet egress), an Application Gateway v2 in `snet-agw`, Azure
+Bastion in AzureBastionSubnet, and a private subnet (`defaultOutboundAccess: false`) in vnet-spoke1
+whose VM `vm-private` has no outbound method (`az network nat gateway list`,
+`az network application-gateway list`, `az network bastion list`). Run from the repository root
+after tools/make_examples.py."""
 
 import json
 import os
@@ -59,15 +64,109 @@ def gateway_routes(tables):
             t["routes"].append(route)
 
 
+def subnet(vnet, name, prefix, **extra):
+    s = {"addressPrefix": prefix, "id": f"{SUB}/virtualNetworks/{vnet}/subnets/{name}", "name": name,
+         "privateEndpointNetworkPolicies": "Disabled", "privateLinkServiceNetworkPolicies": "Enabled",
+         "provisioningState": "Succeeded", "resourceGroup": "rg-network",
+         "type": "Microsoft.Network/virtualNetworks/subnets"}
+    s.update(extra)
+    return s
+
+
+def public_ip(name, address):
+    return {"id": f"{SUB}/publicIPAddresses/{name}", "ipAddress": address, "location": "eastus", "name": name,
+            "provisioningState": "Succeeded", "publicIPAllocationMethod": "Static", "resourceGroup": "rg-network",
+            "sku": {"name": "Standard", "tier": "Regional"}, "type": "Microsoft.Network/publicIPAddresses"}
+
+
+def egress_and_platform(files):
+    """§17: the NAT gateway of AzureFirewallSubnet, the Application Gateway and Bastion subnets
+    of the hub, and the private subnet of spoke1 with its VM."""
+    for vnet in files["vnet-list.json"]:
+        if vnet["name"] == "vnet-hub":
+            for s in vnet["subnets"]:
+                if s["name"] == "AzureFirewallSubnet":
+                    s["natGateway"] = {"id": f"{SUB}/natGateways/nat-fw", "resourceGroup": "rg-network"}
+            # Spoke prefixes through the firewall, both ways (v2 allows any route but a
+            # 0.0.0.0/0 to an appliance, §17.3).
+            vnet["subnets"].append(subnet("vnet-hub", "snet-agw", "10.0.3.0/24",
+                                          routeTable={"id": f"{SUB}/routeTables/rt-agw", "resourceGroup": "rg-network"}))
+            vnet["subnets"].append(subnet("vnet-hub", "AzureBastionSubnet", "10.0.4.0/26"))
+        if vnet["name"] == "vnet-spoke1":
+            vnet["subnets"].append(subnet("vnet-spoke1", "snet-private", "10.1.3.0/24", defaultOutboundAccess=False,
+                                          routeTable={"id": f"{SUB}/routeTables/rt-private",
+                                                      "resourceGroup": "rg-network"}))
+    # The private subnet reaches the hub, spoke2 and on-premises through the firewall, like its
+    # neighbours, but has no 0.0.0.0/0 route to it: its Internet traffic has no way out.
+    endpoints = next(t for t in files["route-table-list.json"] if t["name"] == "rt-endpoints")
+    private = json.loads(json.dumps(endpoints).replace("rt-endpoints", "rt-private").replace("snet-endpoints", "snet-private"))
+    private["routes"] = [r for r in private["routes"] if r["addressPrefix"] != "0.0.0.0/0"]
+    spoke2 = dict(private["routes"][0])
+    spoke2.update(name="spoke2-via-fw", addressPrefix="10.2.0.0/16", id=spoke2["id"].rsplit("/", 1)[0] + "/spoke2-via-fw")
+    private["routes"].append(spoke2)
+    files["route-table-list.json"].append(private)
+    shared = next(t for t in files["route-table-list.json"] if t["name"] == "rt-shared")
+    files["route-table-list.json"].append(
+        json.loads(json.dumps(shared).replace("rt-shared", "rt-agw").replace("snet-shared", "snet-agw")))
+    files["public-ip-list.json"] += [public_ip("pip-nat-fw", "20.81.110.20"), public_ip("pip-agw", "20.81.110.30"),
+                                     public_ip("pip-bastion", "20.81.110.40")]
+    nic = json.loads(json.dumps(next(n for n in files["nic-list.json"] if n["name"] == "nic-app1"))
+                     .replace("nic-app1", "nic-private").replace("vm-app1", "vm-private")
+                     .replace("vnet-spoke1/subnets/snet-workload", "vnet-spoke1/subnets/snet-private")
+                     .replace("10.1.1.4", "10.1.3.4"))
+    nic.pop("networkSecurityGroup", None)
+    files["nic-list.json"].append(nic)
+    vm = json.loads(json.dumps(next(v for v in files["vm-list.json"] if v["name"] == "vm-app1"))
+                    .replace("nic-app1", "nic-private").replace("vm-app1", "vm-private"))
+    files["vm-list.json"].append(vm)
+    files["nat-gateway-list.json"] = [{
+        "id": f"{SUB}/natGateways/nat-fw", "name": "nat-fw", "type": "Microsoft.Network/natGateways",
+        "location": "eastus", "resourceGroup": "rg-network", "provisioningState": "Succeeded",
+        "sku": {"name": "Standard"}, "idleTimeoutInMinutes": 4,
+        "publicIpAddresses": [{"id": f"{SUB}/publicIPAddresses/pip-nat-fw", "resourceGroup": "rg-network"}],
+        "subnets": [{"id": f"{SUB}/virtualNetworks/vnet-hub/subnets/AzureFirewallSubnet", "resourceGroup": "rg-network"}]}]
+    agw = f"{SUB}/applicationGateways/agw-hub"
+    files["application-gateway-list.json"] = [{
+        "id": agw, "name": "agw-hub", "type": "Microsoft.Network/applicationGateways", "location": "eastus",
+        "resourceGroup": "rg-network", "provisioningState": "Succeeded", "operationalState": "Running",
+        "sku": {"name": "Standard_v2", "tier": "Standard_v2", "capacity": 2},
+        "gatewayIPConfigurations": [{"id": f"{agw}/gatewayIPConfigurations/appGatewayIpConfig",
+                                     "name": "appGatewayIpConfig", "resourceGroup": "rg-network",
+                                     "subnet": {"id": f"{SUB}/virtualNetworks/vnet-hub/subnets/snet-agw",
+                                                "resourceGroup": "rg-network"}}],
+        "frontendIPConfigurations": [
+            {"id": f"{agw}/frontendIPConfigurations/appGwPublicFrontendIp", "name": "appGwPublicFrontendIp",
+             "privateIPAllocationMethod": "Dynamic", "resourceGroup": "rg-network",
+             "publicIPAddress": {"id": f"{SUB}/publicIPAddresses/pip-agw", "resourceGroup": "rg-network"}},
+            {"id": f"{agw}/frontendIPConfigurations/appGwPrivateFrontendIp", "name": "appGwPrivateFrontendIp",
+             "privateIPAddress": "10.0.3.10", "privateIPAllocationMethod": "Static", "resourceGroup": "rg-network",
+             "subnet": {"id": f"{SUB}/virtualNetworks/vnet-hub/subnets/snet-agw", "resourceGroup": "rg-network"}}]}]
+    bastion = f"{SUB}/bastionHosts/bas-hub"
+    files["bastion-list.json"] = [{
+        "id": bastion, "name": "bas-hub", "type": "Microsoft.Network/bastionHosts", "location": "eastus",
+        "resourceGroup": "rg-network", "provisioningState": "Succeeded", "sku": {"name": "Standard"},
+        "scaleUnits": 2, "dnsName": "bst-00000000-0000-0000-0000-00000000a2e0.bastion.azure.com",
+        "ipConfigurations": [{"id": f"{bastion}/bastionHostIpConfigurations/IpConf", "name": "IpConf",
+                              "privateIPAllocationMethod": "Dynamic", "resourceGroup": "rg-network",
+                              "subnet": {"id": f"{SUB}/virtualNetworks/vnet-hub/subnets/AzureBastionSubnet",
+                                         "resourceGroup": "rg-network"},
+                              "publicIPAddress": {"id": f"{SUB}/publicIPAddresses/pip-bastion",
+                                                  "resourceGroup": "rg-network"}}]}]
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
+    files = {}
     for name in sorted(os.listdir(SRC)):
         value = load(name)
         if isinstance(value, list):
             value = [r for r in value if r.get("name") not in ("nic-fw", "vm-fw")]
         if name == "route-table-list.json":
             gateway_routes(value)
+        files[name] = value
+    egress_and_platform(files)
+    for name, value in files.items():
         write(name, value)
     firewall = {
         "id": f"{SUB}/azureFirewalls/fw-hub", "name": "fw-hub", "type": "Microsoft.Network/azureFirewalls",

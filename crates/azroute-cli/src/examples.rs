@@ -36,13 +36,16 @@ pub const EXAMPLES: &[Example] = &[
     },
     Example {
         name: "hub-firewall",
-        summary: "the hub-spoke estate with an Azure Firewall in place of its NVA: a parent and a child policy with DNAT, network and application rules, spokes and the GatewaySubnet routed through it",
+        summary: "the hub-spoke estate with an Azure Firewall in place of its NVA: a parent and a child policy with DNAT, network and application rules, spokes and the GatewaySubnet routed through it; a NAT gateway for its Internet egress, an Application Gateway v2, Azure Bastion, and a private subnet whose VM has no outbound method",
         files: estate_files!("hub-firewall":
+            "application-gateway-list.json",
+            "bastion-list.json",
             "firewall-list.json",
             "firewall-policy-list.json",
             "firewall-policy-rule-collection-groups.json",
             "learned-routes-vgw-hub.json",
             "local-gateway-list.json",
+            "nat-gateway-list.json",
             "nic-list.json",
             "nsg-list.json",
             "private-endpoint-list.json",

@@ -45,7 +45,8 @@ fn rules_reference_severities_match_the_catalogue() {
 /// `firewall_trace.rs`, the platform ones in `egress.rs`).
 #[test]
 fn every_trace_code_has_a_scenario() {
-    let scenarios = [include_str!("trace_scenarios.rs"), include_str!("firewall_trace.rs"), include_str!("egress.rs")].concat();
+    let scenarios =
+        [include_str!("trace_scenarios.rs"), include_str!("firewall_trace.rs"), include_str!("egress.rs")].concat();
     let trace_only = FindingCode::ALL.iter().filter(|c| c.info().found_by == azroute_engine::FoundBy::Trace);
     for code in trace_only {
         assert!(scenarios.contains(&format!("\"{code}\"")), "no trace scenario names {code}");

@@ -14,8 +14,8 @@ use super::{FirewallFlow, FirewallPass};
 pub enum Snat {
     /// The source is kept: the destination is in the private-range list.
     NotTranslated,
-    /// To one of the firewall's public IPs (Internet-bound; a NAT gateway on the subnet would
-    /// replace it, §16.3).
+    /// To one of the firewall's public IPs (Internet-bound), or of the NAT gateway of
+    /// `AzureFirewallSubnet` when it has one (§16.3, §17.2).
     ToPublicIp { addresses: Vec<IpAddr> },
     /// To an address of `AzureFirewallSubnet` (an instance, not the frontend IP).
     ToFirewallSubnet { subnet: Option<SubnetIdx> },
@@ -85,14 +85,14 @@ pub(super) fn decide(
     }
 }
 
-/// The firewall's public IPs: those of its IP configurations, or a hub's `hubIPAddresses`.
+/// The public addresses the firewall's Internet traffic leaves from (the one rule, in
+/// `trace/egress.rs`, §17.2): the NAT gateway's of `AzureFirewallSubnet`, else the firewall's own.
 pub(super) fn public_ips(snap: &Snapshot, fw: &Firewall) -> Vec<IpAddr> {
-    let mut out: Vec<IpAddr> = fw
-        .ip_configs
-        .iter()
-        .filter_map(|c| c.public_ip.as_ref().and_then(|l| l.resolved()))
-        .filter_map(|p| snap.public_ips[p.index()].ip)
-        .collect();
-    out.extend(fw.hub_public_ips.iter().copied());
-    out
+    crate::trace::firewall_public_sources(snap, fw)
+        .into_iter()
+        .filter_map(|a| match a {
+            crate::trace::EgressAddress::Address(ip) => Some(ip),
+            _ => None,
+        })
+        .collect()
 }

@@ -117,40 +117,12 @@ impl Tracer<'_, '_> {
     /// An Azure Firewall's egress (§17.2): the NAT gateway of `AzureFirewallSubnet` when it has
     /// one, else every public IP of the firewall.
     fn firewall_egress(&self, firewall: FirewallIdx) -> Egress {
-        let snap = self.snap();
-        let f = &snap.firewalls[firewall.index()];
-        let nat = f.subnet().and_then(|s| snap.subnets[s.index()].nat_gateway.as_ref());
-        let public_ips = match nat {
-            Some(nat) => self.nat_gateway_addresses(nat),
-            None => {
-                let configs = f.ip_configs.iter().filter_map(|c| c.public_ip.as_ref());
-                let mut out: Vec<EgressAddress> = configs.map(|p| self.public_ip_address(p)).collect();
-                out.extend(f.hub_public_ips.iter().map(|ip| EgressAddress::Address(*ip)));
-                out
-            }
-        };
+        let public_ips = firewall_public_sources(self.snap(), &self.snap().firewalls[firewall.index()]);
         Egress { method: EgressMethod::AzureFirewall, public_ips, assumed_default: false }
     }
 
     fn nat_gateway_addresses(&self, nat: &Link<NatGatewayIdx>) -> Vec<EgressAddress> {
-        let snap = self.snap();
-        let g = match nat {
-            Link::Resolved(g) => &snap.nat_gateways[g.index()],
-            Link::Missing(id) => return vec![EgressAddress::Unknown(id.clone())],
-        };
-        let mut out: Vec<EgressAddress> = g.public_ips.iter().map(|p| self.public_ip_address(p)).collect();
-        out.extend(g.public_ip_prefixes.iter().map(|p| match p {
-            Link::Resolved(i) => {
-                let prefix = &snap.public_ip_prefixes[i.index()];
-                prefix.prefix.map(EgressAddress::Prefix).unwrap_or_else(|| EgressAddress::Unknown(prefix.id.clone()))
-            }
-            Link::Missing(id) => EgressAddress::Unknown(id.clone()),
-        }));
-        out
-    }
-
-    fn public_ip_address(&self, pip: &Link<PublicIpIdx>) -> EgressAddress {
-        public_ip_address(self.snap(), pip)
+        nat_gateway_addresses(self.snap(), nat)
     }
 
     /// Whether `dst` is Azure Storage in the subnet's own region (service tag
@@ -218,4 +190,36 @@ pub fn nic_explicit_egress(snap: &Snapshot, nic: NicIdx, src: Option<IpAddr>) ->
         return Some(Egress { method: EgressMethod::LoadBalancerOutbound, public_ips, assumed_default: false });
     }
     None
+}
+
+/// A NAT gateway's public IPs and prefixes.
+fn nat_gateway_addresses(snap: &Snapshot, nat: &Link<NatGatewayIdx>) -> Vec<EgressAddress> {
+    let g = match nat {
+        Link::Resolved(g) => &snap.nat_gateways[g.index()],
+        Link::Missing(id) => return vec![EgressAddress::Unknown(id.clone())],
+    };
+    let mut out: Vec<EgressAddress> = g.public_ips.iter().map(|p| public_ip_address(snap, p)).collect();
+    out.extend(g.public_ip_prefixes.iter().map(|p| match p {
+        Link::Resolved(i) => {
+            let prefix = &snap.public_ip_prefixes[i.index()];
+            prefix.prefix.map(EgressAddress::Prefix).unwrap_or_else(|| EgressAddress::Unknown(prefix.id.clone()))
+        }
+        Link::Missing(id) => EgressAddress::Unknown(id.clone()),
+    }));
+    out
+}
+
+/// Where an Azure Firewall's Internet traffic leaves from (§17.2): the NAT gateway of
+/// `AzureFirewallSubnet` when it has one, else every public IP of the firewall (it picks one).
+pub(crate) fn firewall_public_sources(snap: &Snapshot, f: &Firewall) -> Vec<EgressAddress> {
+    let nat = f.subnet().and_then(|s| snap.subnets[s.index()].nat_gateway.as_ref());
+    match nat {
+        Some(nat) => nat_gateway_addresses(snap, nat),
+        None => {
+            let configs = f.ip_configs.iter().filter_map(|c| c.public_ip.as_ref());
+            let mut out: Vec<EgressAddress> = configs.map(|p| public_ip_address(snap, p)).collect();
+            out.extend(f.hub_public_ips.iter().map(|ip| EgressAddress::Address(*ip)));
+            out
+        }
+    }
 }

@@ -33,6 +33,7 @@ use std::net::IpAddr;
 use azroute_model::*;
 
 pub use addressing::{Addressing, Owner};
+pub(crate) use egress::firewall_public_sources;
 pub use egress::{Egress, EgressAddress, EgressMethod, nic_explicit_egress};
 pub use path::*;
 
