@@ -372,7 +372,7 @@ fn doctor_finds_nat_gateways_on_unsupported_subnets() {
 /// A uniform scale set without its instance NICs; with one exported, nothing to say.
 #[test]
 fn doctor_finds_scale_sets_without_instance_nics() {
-    let vmss = format!("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/web");
+    let vmss = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/web";
     let scale_set = json!({"id": vmss, "name": "web", "type": "Microsoft.Compute/virtualMachineScaleSets",
         "virtualMachineProfile": {"networkProfile": {"networkInterfaceConfigurations": [{"name": "nic",
           "ipConfigurations": [{"name": "ip", "subnet": {"id": format!("{P}/virtualNetworks/vnet/subnets/snet-unset")}}]}]}}});
