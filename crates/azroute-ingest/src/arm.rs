@@ -213,7 +213,7 @@ impl Pending {
             nsg: link(&dto.network_security_group),
             service_endpoints,
             private_endpoint_network_policies: policies,
-            nat_gateway: link(&dto.nat_gateway),
+            nat_gateway: link(&dto.nat_gateway.as_ref().map(|r| r.0.clone())),
             default_outbound_access: dto.default_outbound_access.map(|f| f.0),
             delegations: dto
                 .delegations

@@ -292,7 +292,7 @@ azure_object! {
         service_endpoints: Vec<ServiceEndpointDto<'a>> = "serviceEndpoints",
         private_endpoint_network_policies: Str<'a> = "privateEndpointNetworkPolicies",
         ip_configurations: Vec<RefDto<'a>> = "ipConfigurations",
-        nat_gateway: RefDto<'a> = "natGateway",
+        nat_gateway: IdRef<'a> = "natGateway",
         default_outbound_access: Flag = "defaultOutboundAccess",
         delegations: Vec<DelegationDto<'a>> = "delegations",
     }
@@ -497,7 +497,7 @@ azure_object! {
         network_security_group: RefDto<'a> = "networkSecurityGroup",
         service_endpoints: Vec<ServiceEndpointDto<'a>> = "serviceEndpoints",
         private_endpoint_network_policies: Str<'a> = "privateEndpointNetworkPolicies",
-        nat_gateway: RefDto<'a> = "natGateway",
+        nat_gateway: IdRef<'a> = "natGateway",
         default_outbound_access: Flag = "defaultOutboundAccess",
         delegations: Vec<DelegationDto<'a>> = "delegations",
         // Standalone peering.

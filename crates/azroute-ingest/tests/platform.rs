@@ -191,3 +191,17 @@ fn bad_prefix_names_file_and_path() {
     assert!(d.hint.is_some(), "{d:?}");
     assert_eq!(loaded.snapshot.public_ip_prefixes[0].prefix, None);
 }
+
+/// Batfish's Azure exports write a subnet's `natGateway` as the bare id: read as a reference.
+#[test]
+fn batfish_nat_gateway_reference_is_a_string() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/reference/batfish-azure/test-nat-gateway");
+    let loaded = load_path(&dir, &IngestOptions::default());
+    let errors: Vec<String> =
+        loaded.diagnostics.iter().filter(|d| d.severity >= Severity::Error).map(|d| d.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let with_nat: Vec<&str> =
+        loaded.snapshot.subnets.iter().filter(|s| s.nat_gateway.is_some()).map(|s| s.name.as_str()).collect();
+    assert_eq!(with_nat.len(), 1, "{with_nat:?}");
+    assert_eq!(loaded.snapshot.nat_gateways[0].name, "nat-gateway-subnet1");
+}
