@@ -5,6 +5,9 @@
 
 mod appliances;
 mod contexts;
+mod firewall_policy;
+mod firewall_routing;
+mod firewall_subnet;
 mod forwarded;
 mod inbound;
 mod peerings;

@@ -619,6 +619,24 @@ evidence! {
     UserRouteInvalid,
     UserRouteShadowed,
     VirtualNetworkTagIncludesDefault,
+    // The doctor's Azure Firewall checks (§16.7).
+    FirewallSubnetDefaultRouteNotInternet,
+    FirewallManagementSubnetRouteInvalid,
+    NsgOnFirewallSubnet,
+    FirewallSubnetTooSmall,
+    FirewallSubnetNameInvalid,
+    FirewallNextHopStale,
+    FirewallPolicyRuleShadowed,
+    FirewallAppRuleShadowedByNetworkRule,
+    FirewallFqdnNetworkRuleWithoutDnsProxy,
+    FirewallParentNatRulesIgnored,
+    FirewallSnatRangesDropRfc1918,
+    DnatWithForcedTunnel,
+    GatewaySubnetMissingSpokeRoute,
+    GatewaySubnetSummaryRouteShadowed,
+    SpokePropagationBypassesFirewall,
+    DirectPeeringBypassesFirewall,
+    VnetRangeUdrCapturesOwnSubnet,
 }
 
 impl Evidence {
