@@ -10,10 +10,16 @@ use azroute_engine::*;
 use azroute_model::*;
 use ipnet::IpNet;
 
-use crate::{Doctor, first_host};
+use crate::Doctor;
 
 /// How many gateway routes a finding lists as examples.
 const EXAMPLES: usize = 3;
+
+/// The address whose route stands for a whole subnet prefix: its network address, which Azure
+/// reserves, so no host route (a private endpoint's /32) sits on it.
+fn stands_for(prefix: &IpNet) -> IpAddr {
+    prefix.network()
+}
 
 impl Doctor<'_, '_> {
     pub(crate) fn firewall_routing_checks(&self, out: &mut Vec<Finding>) {
@@ -126,7 +132,7 @@ impl Doctor<'_, '_> {
                 if defaults[peer_subnet.index()].is_none() {
                     continue;
                 }
-                let Some(host) = snap.subnets[peer_subnet.index()].prefixes.iter().find_map(first_host) else {
+                let Some(host) = snap.subnets[peer_subnet.index()].prefixes.first().map(stands_for) else {
                     continue;
                 };
                 let Some(route) = self.selected(subnet, host) else { continue };
@@ -152,8 +158,7 @@ impl Doctor<'_, '_> {
             return None;
         }
         for prefix in s.prefixes.iter().filter(|p| p.addr().is_ipv4()) {
-            let Some(host) = first_host(prefix) else { continue };
-            let Some(selected) = self.selected(subnet, host) else { continue };
+            let Some(selected) = self.selected(subnet, stands_for(prefix)) else { continue };
             let r = selected.route();
             let RouteOrigin::User { table, route } = r.origin else { continue };
             let Some(firewall) = r.next_hop_ips.iter().find_map(|ip| self.firewall_at(*ip)) else { continue };
@@ -217,8 +222,7 @@ impl Doctor<'_, '_> {
         spoke_subnet: SubnetIdx,
         prefix: IpNet,
     ) -> Option<Finding> {
-        let host = first_host(&prefix)?;
-        let selected = self.selected(gateway_subnet, host);
+        let selected = self.selected(gateway_subnet, stands_for(&prefix));
         if selected.as_ref().is_some_and(|r| self.to_firewall(r.route(), firewall)) {
             return None;
         }

@@ -382,4 +382,63 @@ mod tests {
         assert!(!target_covers("www.contoso.com", "*.contoso.com"));
         assert!(target_covers("*contoso.com", "contoso.com"));
     }
+
+    use proptest::prelude::*;
+
+    use super::super::matching::{MatchContext, RuleMatch};
+    use crate::firewall::FirewallFlow;
+
+    const ADDRESSES: &[&str] = &[
+        "*",
+        "10.0.0.0/8",
+        "10.1.0.0/16",
+        "10.1.2.0/24",
+        "10.1.2.4",
+        "10.1.0.0-10.1.3.255",
+        "192.168.0.0/16",
+        "AzureCloud",
+    ];
+    const PORTS: &[&str] = &["*", "22", "80", "443", "1-1024", "440-450"];
+    const PROTOCOLS: &[&str] = &["Any", "TCP", "UDP", "ICMP"];
+
+    fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = Vec<&'static str>> {
+        proptest::collection::vec(proptest::sample::select(pool), 1..3)
+    }
+
+    fn arb_rule() -> impl Strategy<Value = FwRule> {
+        (pick(PROTOCOLS), pick(ADDRESSES), pick(ADDRESSES), pick(PORTS))
+            .prop_map(|(p, s, d, ports)| rule(&p, &s, &d, &ports))
+    }
+
+    fn arb_flow() -> impl Strategy<Value = FirewallFlow> {
+        let ip = proptest::sample::select(vec!["10.1.2.4", "10.1.3.9", "10.9.0.1", "192.168.1.1", "203.0.113.5"]);
+        let protocol = proptest::sample::select(vec![Protocol::Tcp, Protocol::Udp, Protocol::Icmp]);
+        (ip.clone(), ip, protocol, proptest::sample::select(vec![22u16, 80, 443, 445, 3389])).prop_map(
+            |(s, d, p, port)| FirewallFlow {
+                source: s.parse().unwrap(),
+                source_port: Some(50000),
+                destination: d.parse().unwrap(),
+                destination_port: Some(port),
+                protocol: Some(p),
+                fqdn: None,
+            },
+        )
+    }
+
+    proptest! {
+        /// Soundness against the engine's own matcher (§16.2): when one rule is said to cover
+        /// another, every flow the later rule matches, the earlier one matches too.
+        #[test]
+        fn coverage_is_sound(a in arb_rule(), b in arb_rule(), flows in proptest::collection::vec(arb_flow(), 16)) {
+            let s = snap();
+            let ctx = MatchContext { snap: &s, dns_proxy: true };
+            if covers(&s, FwRuleKind::Network, &a, &b) {
+                for f in &flows {
+                    if ctx.network(&b, f) == RuleMatch::Yes {
+                        prop_assert_eq!(ctx.network(&a, f), RuleMatch::Yes, "{:?} covers {:?} but not for {:?}", a, b, f);
+                    }
+                }
+            }
+        }
+    }
 }
