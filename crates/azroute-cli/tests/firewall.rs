@@ -1,7 +1,9 @@
 //! Azure Firewall end to end (§16) on the embedded example `hub-firewall` (the hub-spoke example
 //! with an Azure Firewall, a parent and a child policy, in the az CLI's JSON; regenerate with
 //! `python3 tools/make_firewall_fixture.py`): `firewall-flow` in JSON and table, `trace` through
-//! the firewall with and without `--fqdn`, the doctor on a healthy firewall estate, bad input.
+//! the firewall with and without `--fqdn`, the doctor on a healthy firewall estate, bad input;
+//! the doctor on `firewall-mistakes` (regenerate with `python3 tools/make_firewall_mistakes.py`),
+//! which names each typical mistake of §16.7.
 
 mod common;
 
@@ -158,4 +160,47 @@ fn bad_input_exits_2_with_a_hint() {
     assert!(run.stderr.contains("fw-hub"), "{}", run.stderr);
     let run = flow(&["--protocol", "TCP", "--source", "10.1.1.4", "--destination", "10.2.1.4"]).fails();
     assert!(run.stderr.contains("--destination") && run.stderr.contains("hint"), "{}", run.stderr);
+}
+
+/// §16.7: every mistake `firewall-mistakes` makes on purpose is named by the doctor, with the
+/// severity of the catalogue, and the exit status says errors were found; `hub-firewall`, the
+/// same estate done right, raises none of them but the NSG it keeps on AzureFirewallSubnet.
+#[test]
+fn doctor_names_each_mistake_of_the_firewall_mistakes_example() {
+    let expected = [
+        ("FirewallSubnetDefaultRouteNotInternet", "error"),
+        ("FirewallManagementSubnetRouteInvalid", "error"),
+        ("NsgOnFirewallSubnet", "warning"),
+        ("FirewallSubnetTooSmall", "error"),
+        ("FirewallNextHopStale", "error"),
+        ("FirewallPolicyRuleShadowed", "warning"),
+        ("FirewallAppRuleShadowedByNetworkRule", "warning"),
+        ("FirewallFqdnNetworkRuleWithoutDnsProxy", "error"),
+        ("FirewallParentNatRulesIgnored", "info"),
+        ("FirewallSnatRangesDropRfc1918", "warning"),
+        ("DnatWithForcedTunnel", "error"),
+        ("GatewaySubnetMissingSpokeRoute", "error"),
+        ("GatewaySubnetSummaryRouteShadowed", "error"),
+        ("SpokePropagationBypassesFirewall", "warning"),
+        ("DirectPeeringBypassesFirewall", "info"),
+        ("VnetRangeUdrCapturesOwnSubnet", "warning"),
+    ];
+    let run = azroute(&["doctor", "--example", "firewall-mistakes", "-o", "json"]).found_problem();
+    let v = run.json();
+    let findings = v["findings"].as_array().unwrap();
+    for (code, severity) in expected {
+        let f = findings.iter().find(|f| f["code"] == code).unwrap_or_else(|| panic!("{code} not reported"));
+        assert_eq!(f["severity"], severity, "{code}");
+        assert!(!f["fix"].as_str().unwrap().is_empty(), "{code}");
+    }
+    let healthy = azroute(&["doctor", "--example", "hub-firewall", "-o", "json"]).ok().json();
+    let healthy_codes: Vec<&str> =
+        healthy["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    for (code, _) in expected {
+        assert_eq!(healthy_codes.contains(&code), code == "NsgOnFirewallSubnet", "{code} on hub-firewall");
+    }
+    // The table names the mistakes with their resources and words.
+    let table = azroute(&["doctor", "--example", "firewall-mistakes", "--only", "GatewaySubnetSummaryRouteShadowed"])
+        .found_problem();
+    assert!(table.stdout.contains("a summary does not beat the peering routes"), "{}", table.stdout);
 }
