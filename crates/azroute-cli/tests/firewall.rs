@@ -204,3 +204,71 @@ fn doctor_names_each_mistake_of_the_firewall_mistakes_example() {
         .found_problem();
     assert!(table.stdout.contains("a summary does not beat the peering routes"), "{}", table.stdout);
 }
+
+fn cell<'v>(v: &'v serde_json::Value, source: &str, destination: &str) -> &'v serde_json::Value {
+    v["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["source"] == source && c["destination"] == destination)
+        .unwrap_or_else(|| panic!("no cell {source} → {destination}"))
+}
+
+/// §16.4 in the matrix: the firewall is named under "via"; its deny is the cell's outcome
+/// (`Dropped`, `FirewallDeniesFlow`), and a verdict the snapshot cannot decide (HTTPS to the
+/// Internet needs the host name the application rules match) is `Indeterminate`, not a drop.
+#[test]
+fn reach_names_the_firewall_its_denies_and_what_it_cannot_decide() {
+    let v = azroute(&["reach", "--example", "hub-firewall", "-o", "json"]).ok().json();
+    let east_west = cell(&v, "vnet-spoke1/snet-workload", "vnet-spoke2/snet-app");
+    assert_eq!(east_west["reachability"], "DeliveredThroughNva");
+    assert_eq!(east_west["via"], serde_json::json!(["fw-hub"]));
+    let internet = cell(&v, "vnet-spoke1/snet-workload", "Internet");
+    assert_eq!(internet["reachability"], "Indeterminate", "{internet}");
+    assert_eq!(internet["code"], "FirewallVerdictIndeterminate", "{internet}");
+    assert_eq!(internet["via"], serde_json::json!(["fw-hub"]), "the firewall that cannot decide: {internet}");
+    // The hub's shared subnet reaches the Internet directly: no firewall on the way.
+    assert_eq!(cell(&v, "vnet-hub/snet-shared", "Internet")["reachability"], "Delivered");
+    // Telnet is denied by the parent policy's first collection, east-west too.
+    let telnet = azroute(&["reach", "--example", "hub-firewall", "--port", "23", "-o", "json"]).ok().json();
+    let denied = cell(&telnet, "vnet-spoke1/snet-workload", "vnet-spoke2/snet-app");
+    assert_eq!((&denied["reachability"], &denied["code"]), (&"Dropped".into(), &"FirewallDeniesFlow".into()));
+    assert_eq!(denied["via"], serde_json::json!(["fw-hub"]));
+    let table = azroute(&["reach", "--example", "hub-firewall"]).ok();
+    assert!(table.stdout.contains("Indeterminate 4"), "{}", table.stdout);
+}
+
+/// `routes`, `next-hop` and `verify` on the firewall estate: Network Watcher's answer names the
+/// firewall's private IP (the platform does not look at the owner), AzureFirewallSubnet keeps
+/// its default route to the Internet, the GatewaySubnet sends each spoke to the firewall, and
+/// Azure's recorded routes of the spoke NICs (the hub-spoke recordings: the same routes) agree.
+#[test]
+fn routes_next_hop_and_verify_on_the_firewall_estate() {
+    let hop =
+        azroute(&["next-hop", "--example", "hub-firewall", "--nic", "nic-app1", "--dest-ip", "10.2.1.4", "-o", "json"])
+            .ok()
+            .json();
+    assert_eq!((&hop["nextHopType"], &hop["nextHopIpAddress"]), (&"VirtualAppliance".into(), &"10.0.1.4".into()));
+    let active = |subnet: &str| -> Vec<(String, String)> {
+        let v = azroute(&["routes", "--example", "hub-firewall", "--subnet", subnet, "-o", "json"]).ok().json();
+        v["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["state"] == "Active")
+            .map(|r| {
+                (r["addressPrefix"][0].as_str().unwrap().to_string(), r["nextHopType"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    assert!(active("vnet-hub/AzureFirewallSubnet").contains(&("0.0.0.0/0".into(), "Internet".into())));
+    let gateway = active("vnet-hub/GatewaySubnet");
+    for spoke in ["10.1.0.0/16", "10.2.0.0/16"] {
+        assert!(gateway.contains(&(spoke.into(), "VirtualAppliance".into())), "{gateway:?}");
+    }
+    for nic in ["nic-app1", "nic-app2"] {
+        let actual = repo_str(&format!("crates/azroute-cli/tests/verify-fixtures/hub-spoke-agree/{nic}.json"));
+        let v = azroute(&["verify", "--example", "hub-firewall", "--actual", &actual, "-o", "json"]).ok().json();
+        assert_eq!(v["summary"]["agreement"], 100.0, "{nic}: {v}");
+    }
+}

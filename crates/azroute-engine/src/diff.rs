@@ -273,7 +273,7 @@ fn side(snap: &Snapshot, m: &ReachMatrix, cell: &ReachCell) -> CellSide {
     CellSide {
         reach: cell.reach,
         code: cell.code.or(m.outcome(sample).code),
-        via: m.outcome(main).nvas.iter().map(|n| snap.nics[n.index()].name.clone()).collect(),
+        via: m.outcome(main).via_names(snap),
         connecting_pairs: connecting,
         pairs,
         sample: (sample.sample_source, sample.sample_destination),
