@@ -272,3 +272,137 @@ fn routes_next_hop_and_verify_on_the_firewall_estate() {
         assert_eq!(v["summary"]["agreement"], 100.0, "{nic}: {v}");
     }
 }
+
+const SUB: &str =
+    "/subscriptions/00000000-0000-0000-0000-00000000a2e0/resourceGroups/rg-network/providers/Microsoft.Network";
+
+/// Exports the hub-firewall example into a fresh directory.
+fn exported(name: &str) -> std::path::PathBuf {
+    let out = temp_dir(name).join("estate");
+    azroute(&["examples", "--export", "hub-firewall", "--out", out.to_str().unwrap()]).ok();
+    out
+}
+
+fn edit_json(path: &std::path::Path, change: impl FnOnce(&mut serde_json::Value)) {
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    change(&mut v);
+    std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+fn tf_rule(name: &str, src: &str, dst: &str) -> serde_json::Value {
+    serde_json::json!({"name": name, "protocols": ["Any"], "source_addresses": [src], "destination_addresses": [dst],
+        "destination_ports": ["*"], "destination_fqdns": [], "source_ip_groups": [], "destination_ip_groups": []})
+}
+
+/// The child policy's network group as Terraform holds it, with `extra` collections first.
+fn tf_network_group(extra: Vec<serde_json::Value>) -> serde_json::Value {
+    let mut collections = extra;
+    collections.push(serde_json::json!({"name": "east-west", "action": "Allow", "priority": 100, "rule": [
+        tf_rule("spokes-and-hub", "10.0.0.0/8", "10.0.0.0/8"),
+        tf_rule("on-premises", "172.16.0.0/16", "10.0.0.0/8"),
+        tf_rule("to-on-premises", "10.0.0.0/8", "172.16.0.0/16")]}));
+    collections.push(
+        serde_json::json!({"name": "fqdn-sql", "action": "Allow", "priority": 200, "rule": [{"name": "sql",
+        "protocols": ["TCP"], "source_addresses": ["10.1.0.0/16"], "destination_addresses": [],
+        "destination_fqdns": ["sql.contoso.com"], "destination_ports": ["1433"]}]}),
+    );
+    serde_json::json!({"id": format!("{SUB}/firewallPolicies/fw-policy-hub/ruleCollectionGroups/DefaultNetworkRuleCollectionGroup"),
+        "name": "DefaultNetworkRuleCollectionGroup", "firewall_policy_id": format!("{SUB}/firewallPolicies/fw-policy-hub"),
+        "priority": 200, "network_rule_collection": collections, "nat_rule_collection": [], "application_rule_collection": []})
+}
+
+/// A Terraform plan that adds a deny collection to the firewall policy's rule collection group
+/// (`azurerm_firewall_policy_rule_collection_group`) shows the reachability it takes away: spoke 1
+/// → spoke 2, now denied by the firewall, computed in full since the firewall changed.
+#[test]
+fn what_if_a_plan_changes_a_firewall_rule_collection_group() {
+    let deny = serde_json::json!({"name": "no-spoke-to-spoke", "action": "Deny", "priority": 50,
+        "rule": [tf_rule("spoke1-to-spoke2", "10.1.0.0/16", "10.2.0.0/16")]});
+    let plan = serde_json::json!({"format_version": "1.2", "terraform_version": "1.9.5", "resource_changes": [{
+        "address": "azurerm_firewall_policy_rule_collection_group.net", "mode": "managed",
+        "type": "azurerm_firewall_policy_rule_collection_group", "name": "net",
+        "change": {"actions": ["update"], "before": tf_network_group(vec![]), "after": tf_network_group(vec![deny])}}]});
+    let path = temp_dir("what-if-firewall-rule").join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let run = azroute(&["what-if", "--example", "hub-firewall", "--plan", path.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(run.code, 1, "reachability is lost: {}", run.stderr);
+    let v = run.json();
+    assert!(v["routes"].as_array().unwrap().is_empty(), "no route changes: {v:#}");
+    let mut lost: Vec<(String, String)> = v["reachability"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"] == "Lost")
+        .map(|c| (c["source"].as_str().unwrap().to_string(), c["destination"].as_str().unwrap().to_string()))
+        .collect();
+    lost.sort();
+    let expected =
+        [("vnet-spoke1/snet-endpoints", "vnet-spoke2/snet-app"), ("vnet-spoke1/snet-workload", "vnet-spoke2/snet-app")];
+    assert_eq!(lost, expected.map(|(a, b)| (a.to_string(), b.to_string())), "{v:#}");
+    let text = azroute(&["what-if", "--example", "hub-firewall", "--plan", path.to_str().unwrap()]).found_problem();
+    assert!(text.stdout.contains("Dropped FirewallDeniesFlow via fw-hub"), "{}", text.stdout);
+    // The same plan without the deny changes nothing.
+    let same = serde_json::json!({"format_version": "1.2", "terraform_version": "1.9.5", "resource_changes": [{
+        "address": "azurerm_firewall_policy_rule_collection_group.net", "mode": "managed",
+        "type": "azurerm_firewall_policy_rule_collection_group", "name": "net",
+        "change": {"actions": ["update"], "before": tf_network_group(vec![]), "after": tf_network_group(vec![])}}]});
+    std::fs::write(&path, same.to_string()).unwrap();
+    let v =
+        azroute(&["what-if", "--example", "hub-firewall", "--plan", path.to_str().unwrap(), "-o", "json"]).ok().json();
+    assert!(v["reachability"].as_array().unwrap().is_empty(), "{v:#}");
+}
+
+/// `diff` of two exports that differ by one firewall rule, in a policy's group and in a classic
+/// firewall's inline collection: the reachability it changes, both ways.
+#[test]
+fn diff_of_one_firewall_rule_in_a_policy_and_in_a_classic_collection() {
+    let before = exported("diff-fw-before");
+    let after = exported("diff-fw-after");
+    // The parent policy's telnet deny now covers HTTPS too.
+    edit_json(&after.join("firewall-policy-rule-collection-groups.json"), |groups| {
+        let base = groups.as_array_mut().unwrap().iter_mut().find(|g| g["name"] == "BaseNetwork").unwrap();
+        base["ruleCollections"][0]["rules"][0]["destinationPorts"] = serde_json::json!(["23", "443"]);
+    });
+    let run =
+        azroute(&["diff", "--before", before.to_str().unwrap(), "--after", after.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v = run.json();
+    let lost: Vec<&serde_json::Value> =
+        v["reachability"].as_array().unwrap().iter().filter(|c| c["change"] == "Lost").collect();
+    assert!(!lost.is_empty() && lost.iter().all(|c| c["after"]["code"] == "FirewallDeniesFlow"), "{v:#}");
+    assert!(
+        lost.iter().any(|c| c["source"] == "vnet-spoke1/snet-workload" && c["destination"] == "vnet-spoke2/snet-app")
+    );
+
+    // The same firewall with classic (inline) rules instead of a policy.
+    let classic = |dir: &std::path::Path, ports: &[&str]| {
+        edit_json(&dir.join("firewall-list.json"), |fws| {
+            let fw = &mut fws[0];
+            fw.as_object_mut().unwrap().remove("firewallPolicy");
+            fw["networkRuleCollections"] = serde_json::json!([{"name": "east-west", "priority": 100, "action": {"type": "Allow"},
+                "rules": [{"name": "spokes", "protocols": ["TCP"], "sourceAddresses": ["10.0.0.0/8"],
+                    "destinationAddresses": ["10.0.0.0/8"], "destinationPorts": ports}]}]);
+        });
+    };
+    let (classic_before, classic_after) = (exported("diff-classic-before"), exported("diff-classic-after"));
+    classic(&classic_before, &["22"]);
+    classic(&classic_after, &["22", "443"]);
+    let run = azroute(&[
+        "diff",
+        "--before",
+        classic_before.to_str().unwrap(),
+        "--after",
+        classic_after.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "only newly allowed: {}", run.stderr);
+    let v = run.json();
+    let gained: Vec<&serde_json::Value> =
+        v["reachability"].as_array().unwrap().iter().filter(|c| c["change"] == "NewlyAllowed").collect();
+    assert!(
+        gained.iter().any(|c| c["source"] == "vnet-spoke1/snet-workload" && c["destination"] == "vnet-spoke2/snet-app"),
+        "{v:#}"
+    );
+    assert!(gained.iter().all(|c| c["before"]["code"] == "FirewallDeniesFlow"), "{v:#}");
+}
