@@ -406,3 +406,36 @@ fn diff_of_one_firewall_rule_in_a_policy_and_in_a_classic_collection() {
     );
     assert!(gained.iter().all(|c| c["before"]["code"] == "FirewallDeniesFlow"), "{v:#}");
 }
+
+/// A cell a firewall leaves undecided on one side is `Undecided` in a diff, never `Lost` nor
+/// `NewlyAllowed` (§16.4): spoke 1's HTTPS to the Internet needs the host name the application
+/// rules match; a network rule allowing it makes the after side decided.
+#[test]
+fn diff_calls_a_cell_the_firewall_leaves_undecided_undecided() {
+    let before = exported("diff-undecided-before");
+    let after = exported("diff-undecided-after");
+    edit_json(&after.join("firewall-policy-rule-collection-groups.json"), |groups| {
+        let network = groups
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|g| g["name"] == "DefaultNetworkRuleCollectionGroup")
+            .unwrap();
+        network["ruleCollections"].as_array_mut().unwrap().push(serde_json::json!({
+            "ruleCollectionType": "FirewallPolicyFilterRuleCollection", "name": "web-out", "priority": 300,
+            "action": {"type": "Allow"}, "rules": [{"ruleType": "NetworkRule", "name": "https", "ipProtocols": ["TCP"],
+                "sourceAddresses": ["10.1.0.0/16"], "destinationAddresses": ["*"], "destinationPorts": ["443"]}]}));
+    });
+    let run =
+        azroute(&["diff", "--before", before.to_str().unwrap(), "--after", after.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(run.code, 0, "nothing is lost: {}", run.stderr);
+    let v = run.json();
+    let changes = v["reachability"].as_array().unwrap();
+    let internet = changes
+        .iter()
+        .find(|c| c["source"] == "vnet-spoke1/snet-workload" && c["destination"] == "Internet")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(internet["change"], "Undecided", "{internet}");
+    assert!(changes.iter().all(|c| c["change"] != "NewlyAllowed" && c["change"] != "Lost"), "{v:#}");
+    assert!(v["summary"]["undecided"].as_u64().unwrap() >= 1, "{v:#}");
+}
