@@ -147,11 +147,45 @@ def fake_az():
             "name": "Public", "nextLink": None, "type": "Microsoft.Network/serviceTags", "values": tags["values"]}
     write(os.path.join(d, "network-list-service-tags-eastus.json"), tags)
 
+    firewall_recordings(d)
+
     # Effective routes of running VMs' NICs: vm-shared is deallocated; vm-fw's call fails.
     for nic in ["nic-app1", "nic-app2"]:
         write(os.path.join(d, f"network-nic-show-effective-route-table-rg-network-{nic}.json"), az_routes(routes(nic)))
     write(os.path.join(d, "network-nic-show-effective-route-table-rg-network-nic-fw.err"),
           "ERROR: (InternalServerError) An error occurred.\nCode: InternalServerError\nMessage: An error occurred.\n")
+
+
+def firewall_recordings(d):
+    """The Azure Firewall lists (az extension `azure-firewall`): the `hub-firewall` example's
+    policies and their rule collection groups (one list per policy), no firewall, no IP groups,
+    no Bastion; and, in the scenario `missing-extensions`, the firewall and Bastion lists failing as az
+    does when their extensions are not installed."""
+    fw = os.path.join(ROOT, "crates", "azroute-cli", "estates", "hub-firewall")
+
+    def load_fw(name):
+        with open(os.path.join(fw, name)) as f:
+            return json.load(f)
+
+    # No firewall: hub-spoke's VNets have no AzureFirewallSubnet for it to sit in.
+    write(os.path.join(d, "network-firewall-list.json"), [])
+    policies = load_fw("firewall-policy-list.json")
+    for p in policies:
+        p.pop("firewalls", None)
+    write(os.path.join(d, "network-firewall-policy-list.json"), policies)
+    groups = load_fw("firewall-policy-rule-collection-groups.json")
+    for p in policies:
+        mine = [g for g in groups if f"/firewallPolicies/{p['name']}/" in g["id"]]
+        write(os.path.join(d, f"network-firewall-policy-rule-collection-group-list-{p['name']}-{p['resourceGroup']}.json"), mine)
+    write(os.path.join(d, "network-ip-group-list.json"), [])
+    write(os.path.join(d, "network-bastion-list.json"), [])
+    missing = os.path.join(FAKE, "scenarios", "missing-extensions", SUB)
+    for key, extension in [("network-bastion-list", "bastion"), ("network-firewall-list", "azure-firewall"),
+                           ("network-firewall-policy-list", "azure-firewall")]:
+        write(os.path.join(missing, f"{key}.err"),
+              f"ERROR: The command requires the extension {extension}. Unable to prompt for extension install confirmation "
+              "as no tty available. Run 'az config set extension.use_dynamic_install=yes_without_prompt' to allow "
+              "installing extensions without prompt.\n")
 
 
 def pascal(rs):

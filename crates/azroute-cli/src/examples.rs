@@ -59,6 +59,27 @@ pub const EXAMPLES: &[Example] = &[
         ),
     },
     Example {
+        name: "firewall-mistakes",
+        summary: "the hub-firewall estate with the typical mistakes around an Azure Firewall (doctor names each): GatewaySubnet routes missing or beaten by peering routes, a spoke keeping gateway propagation, directly peered spokes, forced tunnelling with DNAT, a stale next hop, dead and shadowed rules, DNS proxy off, a SNAT range list without RFC 1918",
+        files: estate_files!("firewall-mistakes":
+            "firewall-list.json",
+            "firewall-policy-list.json",
+            "firewall-policy-rule-collection-groups.json",
+            "learned-routes-vgw-hub.json",
+            "local-gateway-list.json",
+            "nic-list.json",
+            "nsg-list.json",
+            "private-endpoint-list.json",
+            "public-ip-list.json",
+            "route-table-list.json",
+            "service-tags.json",
+            "vm-list.json",
+            "vnet-gateway-list.json",
+            "vnet-list.json",
+            "vpn-connection-list.json",
+        ),
+    },
+    Example {
         name: "troubleshoot",
         summary: "the traps of Microsoft's \"diagnose a VM routing problem\" guide: forced tunnelling on a VM with a public IP, an NVA with IP forwarding off, a half-created peering, an unassociated route table, an asymmetric firewall path and two NVAs routing to each other",
         files: estate_files!("troubleshoot":

@@ -159,6 +159,8 @@ fn pairs(example: &str) -> Vec<(&'static str, &'static str, &'static str)> {
         "hub-spoke" => {
             vec![("vm-app1", "172.16.1.10", "22"), ("vm-app1", "vm-app2", "443"), ("172.16.1.10", "vm-app1", "22")]
         }
+        // Through the Azure Firewall: allowed east-west, and telnet denied by the parent policy.
+        "hub-firewall" => vec![("vm-app1", "vm-app2", "443"), ("vm-app1", "vm-app2", "23")],
         "troubleshoot" => {
             vec![("203.0.113.50", "20.110.7.45", "443"), ("vm-app", "vm-db", "443"), ("vm-partner", "vm-web", "443")]
         }

@@ -1,7 +1,9 @@
 //! Azure Firewall end to end (§16) on the embedded example `hub-firewall` (the hub-spoke example
 //! with an Azure Firewall, a parent and a child policy, in the az CLI's JSON; regenerate with
 //! `python3 tools/make_firewall_fixture.py`): `firewall-flow` in JSON and table, `trace` through
-//! the firewall with and without `--fqdn`, the doctor on a healthy firewall estate, bad input.
+//! the firewall with and without `--fqdn`, the doctor on a healthy firewall estate, bad input;
+//! the doctor on `firewall-mistakes` (regenerate with `python3 tools/make_firewall_mistakes.py`),
+//! which names each typical mistake of §16.7.
 
 mod common;
 
@@ -160,4 +162,282 @@ fn bad_input_exits_2_with_a_hint() {
     assert!(run.stderr.contains("fw-hub"), "{}", run.stderr);
     let run = flow(&["--protocol", "TCP", "--source", "10.1.1.4", "--destination", "10.2.1.4"]).fails();
     assert!(run.stderr.contains("--destination") && run.stderr.contains("hint"), "{}", run.stderr);
+}
+
+/// §16.7: every mistake `firewall-mistakes` makes on purpose is named by the doctor, with the
+/// severity of the catalogue, and the exit status says errors were found; `hub-firewall`, the
+/// same estate done right, raises none of them but the NSG it keeps on AzureFirewallSubnet.
+#[test]
+fn doctor_names_each_mistake_of_the_firewall_mistakes_example() {
+    let expected = [
+        ("FirewallSubnetDefaultRouteNotInternet", "error"),
+        ("FirewallManagementSubnetRouteInvalid", "error"),
+        ("NsgOnFirewallSubnet", "warning"),
+        ("FirewallSubnetTooSmall", "error"),
+        ("FirewallNextHopStale", "error"),
+        ("FirewallPolicyRuleShadowed", "warning"),
+        ("FirewallAppRuleShadowedByNetworkRule", "warning"),
+        ("FirewallFqdnNetworkRuleWithoutDnsProxy", "error"),
+        ("FirewallParentNatRulesIgnored", "info"),
+        ("FirewallSnatRangesDropRfc1918", "warning"),
+        ("DnatWithForcedTunnel", "error"),
+        ("GatewaySubnetMissingSpokeRoute", "error"),
+        ("GatewaySubnetSummaryRouteShadowed", "error"),
+        ("SpokePropagationBypassesFirewall", "warning"),
+        ("DirectPeeringBypassesFirewall", "info"),
+        ("VnetRangeUdrCapturesOwnSubnet", "warning"),
+    ];
+    let run = azroute(&["doctor", "--example", "firewall-mistakes", "-o", "json"]).found_problem();
+    let v = run.json();
+    let findings = v["findings"].as_array().unwrap();
+    for (code, severity) in expected {
+        let f = findings.iter().find(|f| f["code"] == code).unwrap_or_else(|| panic!("{code} not reported"));
+        assert_eq!(f["severity"], severity, "{code}");
+        assert!(!f["fix"].as_str().unwrap().is_empty(), "{code}");
+    }
+    let healthy = azroute(&["doctor", "--example", "hub-firewall", "-o", "json"]).ok().json();
+    let healthy_codes: Vec<&str> =
+        healthy["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    for (code, _) in expected {
+        assert_eq!(healthy_codes.contains(&code), code == "NsgOnFirewallSubnet", "{code} on hub-firewall");
+    }
+    // The table names the mistakes with their resources and words.
+    let table = azroute(&["doctor", "--example", "firewall-mistakes", "--only", "GatewaySubnetSummaryRouteShadowed"])
+        .found_problem();
+    assert!(table.stdout.contains("a summary does not beat the peering routes"), "{}", table.stdout);
+}
+
+fn cell<'v>(v: &'v serde_json::Value, source: &str, destination: &str) -> &'v serde_json::Value {
+    v["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["source"] == source && c["destination"] == destination)
+        .unwrap_or_else(|| panic!("no cell {source} → {destination}"))
+}
+
+/// §16.4 in the matrix: the firewall is named under "via"; its deny is the cell's outcome
+/// (`Dropped`, `FirewallDeniesFlow`), and a verdict the snapshot cannot decide (HTTPS to the
+/// Internet needs the host name the application rules match) is `Indeterminate`, not a drop.
+#[test]
+fn reach_names_the_firewall_its_denies_and_what_it_cannot_decide() {
+    let v = azroute(&["reach", "--example", "hub-firewall", "-o", "json"]).ok().json();
+    let east_west = cell(&v, "vnet-spoke1/snet-workload", "vnet-spoke2/snet-app");
+    assert_eq!(east_west["reachability"], "DeliveredThroughNva");
+    assert_eq!(east_west["via"], serde_json::json!(["fw-hub"]));
+    let internet = cell(&v, "vnet-spoke1/snet-workload", "Internet");
+    assert_eq!(internet["reachability"], "Indeterminate", "{internet}");
+    assert_eq!(internet["code"], "FirewallVerdictIndeterminate", "{internet}");
+    assert_eq!(internet["via"], serde_json::json!(["fw-hub"]), "the firewall that cannot decide: {internet}");
+    // The hub's shared subnet reaches the Internet directly: no firewall on the way.
+    assert_eq!(cell(&v, "vnet-hub/snet-shared", "Internet")["reachability"], "Delivered");
+    // Telnet is denied by the parent policy's first collection, east-west too.
+    let telnet = azroute(&["reach", "--example", "hub-firewall", "--port", "23", "-o", "json"]).ok().json();
+    let denied = cell(&telnet, "vnet-spoke1/snet-workload", "vnet-spoke2/snet-app");
+    assert_eq!((&denied["reachability"], &denied["code"]), (&"Dropped".into(), &"FirewallDeniesFlow".into()));
+    assert_eq!(denied["via"], serde_json::json!(["fw-hub"]));
+    let table = azroute(&["reach", "--example", "hub-firewall"]).ok();
+    assert!(table.stdout.contains("Indeterminate 4"), "{}", table.stdout);
+}
+
+/// `routes`, `next-hop` and `verify` on the firewall estate: Network Watcher's answer names the
+/// firewall's private IP (the platform does not look at the owner), AzureFirewallSubnet keeps
+/// its default route to the Internet, the GatewaySubnet sends each spoke to the firewall, and
+/// Azure's recorded routes of the spoke NICs (the hub-spoke recordings: the same routes) agree.
+#[test]
+fn routes_next_hop_and_verify_on_the_firewall_estate() {
+    let hop =
+        azroute(&["next-hop", "--example", "hub-firewall", "--nic", "nic-app1", "--dest-ip", "10.2.1.4", "-o", "json"])
+            .ok()
+            .json();
+    assert_eq!((&hop["nextHopType"], &hop["nextHopIpAddress"]), (&"VirtualAppliance".into(), &"10.0.1.4".into()));
+    let active = |subnet: &str| -> Vec<(String, String)> {
+        let v = azroute(&["routes", "--example", "hub-firewall", "--subnet", subnet, "-o", "json"]).ok().json();
+        v["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["state"] == "Active")
+            .map(|r| {
+                (r["addressPrefix"][0].as_str().unwrap().to_string(), r["nextHopType"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    assert!(active("vnet-hub/AzureFirewallSubnet").contains(&("0.0.0.0/0".into(), "Internet".into())));
+    let gateway = active("vnet-hub/GatewaySubnet");
+    for spoke in ["10.1.0.0/16", "10.2.0.0/16"] {
+        assert!(gateway.contains(&(spoke.into(), "VirtualAppliance".into())), "{gateway:?}");
+    }
+    for nic in ["nic-app1", "nic-app2"] {
+        let actual = repo_str(&format!("crates/azroute-cli/tests/verify-fixtures/hub-spoke-agree/{nic}.json"));
+        let v = azroute(&["verify", "--example", "hub-firewall", "--actual", &actual, "-o", "json"]).ok().json();
+        assert_eq!(v["summary"]["agreement"], 100.0, "{nic}: {v}");
+    }
+}
+
+const SUB: &str =
+    "/subscriptions/00000000-0000-0000-0000-00000000a2e0/resourceGroups/rg-network/providers/Microsoft.Network";
+
+/// Exports the hub-firewall example into a fresh directory.
+fn exported(name: &str) -> std::path::PathBuf {
+    let out = temp_dir(name).join("estate");
+    azroute(&["examples", "--export", "hub-firewall", "--out", out.to_str().unwrap()]).ok();
+    out
+}
+
+fn edit_json(path: &std::path::Path, change: impl FnOnce(&mut serde_json::Value)) {
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    change(&mut v);
+    std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+fn tf_rule(name: &str, src: &str, dst: &str) -> serde_json::Value {
+    serde_json::json!({"name": name, "protocols": ["Any"], "source_addresses": [src], "destination_addresses": [dst],
+        "destination_ports": ["*"], "destination_fqdns": [], "source_ip_groups": [], "destination_ip_groups": []})
+}
+
+/// The child policy's network group as Terraform holds it, with `extra` collections first.
+fn tf_network_group(extra: Vec<serde_json::Value>) -> serde_json::Value {
+    let mut collections = extra;
+    collections.push(serde_json::json!({"name": "east-west", "action": "Allow", "priority": 100, "rule": [
+        tf_rule("spokes-and-hub", "10.0.0.0/8", "10.0.0.0/8"),
+        tf_rule("on-premises", "172.16.0.0/16", "10.0.0.0/8"),
+        tf_rule("to-on-premises", "10.0.0.0/8", "172.16.0.0/16")]}));
+    collections.push(
+        serde_json::json!({"name": "fqdn-sql", "action": "Allow", "priority": 200, "rule": [{"name": "sql",
+        "protocols": ["TCP"], "source_addresses": ["10.1.0.0/16"], "destination_addresses": [],
+        "destination_fqdns": ["sql.contoso.com"], "destination_ports": ["1433"]}]}),
+    );
+    serde_json::json!({"id": format!("{SUB}/firewallPolicies/fw-policy-hub/ruleCollectionGroups/DefaultNetworkRuleCollectionGroup"),
+        "name": "DefaultNetworkRuleCollectionGroup", "firewall_policy_id": format!("{SUB}/firewallPolicies/fw-policy-hub"),
+        "priority": 200, "network_rule_collection": collections, "nat_rule_collection": [], "application_rule_collection": []})
+}
+
+/// A Terraform plan that adds a deny collection to the firewall policy's rule collection group
+/// (`azurerm_firewall_policy_rule_collection_group`) shows the reachability it takes away: spoke 1
+/// → spoke 2, now denied by the firewall, computed in full since the firewall changed.
+#[test]
+fn what_if_a_plan_changes_a_firewall_rule_collection_group() {
+    let deny = serde_json::json!({"name": "no-spoke-to-spoke", "action": "Deny", "priority": 50,
+        "rule": [tf_rule("spoke1-to-spoke2", "10.1.0.0/16", "10.2.0.0/16")]});
+    let plan = serde_json::json!({"format_version": "1.2", "terraform_version": "1.9.5", "resource_changes": [{
+        "address": "azurerm_firewall_policy_rule_collection_group.net", "mode": "managed",
+        "type": "azurerm_firewall_policy_rule_collection_group", "name": "net",
+        "change": {"actions": ["update"], "before": tf_network_group(vec![]), "after": tf_network_group(vec![deny])}}]});
+    let path = temp_dir("what-if-firewall-rule").join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let run = azroute(&["what-if", "--example", "hub-firewall", "--plan", path.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(run.code, 1, "reachability is lost: {}", run.stderr);
+    let v = run.json();
+    assert!(v["routes"].as_array().unwrap().is_empty(), "no route changes: {v:#}");
+    let mut lost: Vec<(String, String)> = v["reachability"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"] == "Lost")
+        .map(|c| (c["source"].as_str().unwrap().to_string(), c["destination"].as_str().unwrap().to_string()))
+        .collect();
+    lost.sort();
+    let expected =
+        [("vnet-spoke1/snet-endpoints", "vnet-spoke2/snet-app"), ("vnet-spoke1/snet-workload", "vnet-spoke2/snet-app")];
+    assert_eq!(lost, expected.map(|(a, b)| (a.to_string(), b.to_string())), "{v:#}");
+    let text = azroute(&["what-if", "--example", "hub-firewall", "--plan", path.to_str().unwrap()]).found_problem();
+    assert!(text.stdout.contains("Dropped FirewallDeniesFlow via fw-hub"), "{}", text.stdout);
+    // The same plan without the deny changes nothing.
+    let same = serde_json::json!({"format_version": "1.2", "terraform_version": "1.9.5", "resource_changes": [{
+        "address": "azurerm_firewall_policy_rule_collection_group.net", "mode": "managed",
+        "type": "azurerm_firewall_policy_rule_collection_group", "name": "net",
+        "change": {"actions": ["update"], "before": tf_network_group(vec![]), "after": tf_network_group(vec![])}}]});
+    std::fs::write(&path, same.to_string()).unwrap();
+    let v =
+        azroute(&["what-if", "--example", "hub-firewall", "--plan", path.to_str().unwrap(), "-o", "json"]).ok().json();
+    assert!(v["reachability"].as_array().unwrap().is_empty(), "{v:#}");
+}
+
+/// `diff` of two exports that differ by one firewall rule, in a policy's group and in a classic
+/// firewall's inline collection: the reachability it changes, both ways.
+#[test]
+fn diff_of_one_firewall_rule_in_a_policy_and_in_a_classic_collection() {
+    let before = exported("diff-fw-before");
+    let after = exported("diff-fw-after");
+    // The parent policy's telnet deny now covers HTTPS too.
+    edit_json(&after.join("firewall-policy-rule-collection-groups.json"), |groups| {
+        let base = groups.as_array_mut().unwrap().iter_mut().find(|g| g["name"] == "BaseNetwork").unwrap();
+        base["ruleCollections"][0]["rules"][0]["destinationPorts"] = serde_json::json!(["23", "443"]);
+    });
+    let run =
+        azroute(&["diff", "--before", before.to_str().unwrap(), "--after", after.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v = run.json();
+    let lost: Vec<&serde_json::Value> =
+        v["reachability"].as_array().unwrap().iter().filter(|c| c["change"] == "Lost").collect();
+    assert!(!lost.is_empty() && lost.iter().all(|c| c["after"]["code"] == "FirewallDeniesFlow"), "{v:#}");
+    assert!(
+        lost.iter().any(|c| c["source"] == "vnet-spoke1/snet-workload" && c["destination"] == "vnet-spoke2/snet-app")
+    );
+
+    // The same firewall with classic (inline) rules instead of a policy.
+    let classic = |dir: &std::path::Path, ports: &[&str]| {
+        edit_json(&dir.join("firewall-list.json"), |fws| {
+            let fw = &mut fws[0];
+            fw.as_object_mut().unwrap().remove("firewallPolicy");
+            fw["networkRuleCollections"] = serde_json::json!([{"name": "east-west", "priority": 100, "action": {"type": "Allow"},
+                "rules": [{"name": "spokes", "protocols": ["TCP"], "sourceAddresses": ["10.0.0.0/8"],
+                    "destinationAddresses": ["10.0.0.0/8"], "destinationPorts": ports}]}]);
+        });
+    };
+    let (classic_before, classic_after) = (exported("diff-classic-before"), exported("diff-classic-after"));
+    classic(&classic_before, &["22"]);
+    classic(&classic_after, &["22", "443"]);
+    let run = azroute(&[
+        "diff",
+        "--before",
+        classic_before.to_str().unwrap(),
+        "--after",
+        classic_after.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "only newly allowed: {}", run.stderr);
+    let v = run.json();
+    let gained: Vec<&serde_json::Value> =
+        v["reachability"].as_array().unwrap().iter().filter(|c| c["change"] == "NewlyAllowed").collect();
+    assert!(
+        gained.iter().any(|c| c["source"] == "vnet-spoke1/snet-workload" && c["destination"] == "vnet-spoke2/snet-app"),
+        "{v:#}"
+    );
+    assert!(gained.iter().all(|c| c["before"]["code"] == "FirewallDeniesFlow"), "{v:#}");
+}
+
+/// A cell a firewall leaves undecided on one side is `Undecided` in a diff, never `Lost` nor
+/// `NewlyAllowed` (§16.4): spoke 1's HTTPS to the Internet needs the host name the application
+/// rules match; a network rule allowing it makes the after side decided.
+#[test]
+fn diff_calls_a_cell_the_firewall_leaves_undecided_undecided() {
+    let before = exported("diff-undecided-before");
+    let after = exported("diff-undecided-after");
+    edit_json(&after.join("firewall-policy-rule-collection-groups.json"), |groups| {
+        let network = groups
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|g| g["name"] == "DefaultNetworkRuleCollectionGroup")
+            .unwrap();
+        network["ruleCollections"].as_array_mut().unwrap().push(serde_json::json!({
+            "ruleCollectionType": "FirewallPolicyFilterRuleCollection", "name": "web-out", "priority": 300,
+            "action": {"type": "Allow"}, "rules": [{"ruleType": "NetworkRule", "name": "https", "ipProtocols": ["TCP"],
+                "sourceAddresses": ["10.1.0.0/16"], "destinationAddresses": ["*"], "destinationPorts": ["443"]}]}));
+    });
+    let run =
+        azroute(&["diff", "--before", before.to_str().unwrap(), "--after", after.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(run.code, 0, "nothing is lost: {}", run.stderr);
+    let v = run.json();
+    let changes = v["reachability"].as_array().unwrap();
+    let internet = changes
+        .iter()
+        .find(|c| c["source"] == "vnet-spoke1/snet-workload" && c["destination"] == "Internet")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(internet["change"], "Undecided", "{internet}");
+    assert!(changes.iter().all(|c| c["change"] != "NewlyAllowed" && c["change"] != "Lost"), "{v:#}");
+    assert!(v["summary"]["undecided"].as_u64().unwrap() >= 1, "{v:#}");
 }

@@ -268,3 +268,27 @@ fn a_report_holds_the_answers_of_the_commands() {
         .clone();
     assert_eq!(data["routes"][id.as_str().unwrap()], routes);
 }
+
+/// The page's topology draws an Azure Firewall as a node of its own kind inside its
+/// `AzureFirewallSubnet` (in the hub VNet), with the private IP user routes name and its policy.
+#[test]
+fn the_topology_holds_the_azure_firewall_in_its_subnet() {
+    let serve = Serve::start(&["--example", "hub-firewall"]);
+    let topology = http::get(serve.address, "/api/topology").json();
+    let nodes = topology["nodes"].as_array().unwrap();
+    let firewalls: Vec<&serde_json::Value> = nodes.iter().filter(|n| n["kind"] == "AzureFirewall").collect();
+    assert_eq!(firewalls.len(), 1, "{topology}");
+    let fw = firewalls[0];
+    assert_eq!(fw["name"], "fw-hub");
+    assert_eq!(fw["addresses"], serde_json::json!(["10.0.1.4"]));
+    assert_eq!(fw["properties"]["sku"], serde_json::json!({"name": "AZFW_VNet", "tier": "Standard"}));
+    assert_eq!(fw["properties"]["firewallPolicy"]["name"], "fw-policy-hub");
+    let subnet = nodes.iter().find(|n| n["id"] == fw["parent"]).expect("the firewall's parent is a node");
+    assert_eq!((&subnet["kind"], &subnet["name"]), (&"Subnet".into(), &"AzureFirewallSubnet".into()));
+    let vnet = nodes.iter().find(|n| n["id"] == subnet["parent"]).unwrap();
+    assert_eq!(vnet["name"], "vnet-hub");
+    // The estate without a firewall has no such node.
+    let plain = Serve::start(&["--example", "hub-spoke"]);
+    let topology = http::get(plain.address, "/api/topology").json();
+    assert!(!topology["nodes"].as_array().unwrap().iter().any(|n| n["kind"] == "AzureFirewall"));
+}

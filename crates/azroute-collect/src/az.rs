@@ -19,6 +19,9 @@ pub enum FailureKind {
     SubscriptionNotFound,
     /// Azure Resource Manager throttled the call (HTTP 429) and the retries ran out.
     Throttled,
+    /// The command lives in an az extension that is not installed (and az may not install it
+    /// without a prompt): `azure-firewall`, `bastion`, `ip-group`.
+    ExtensionMissing,
     /// Anything else.
     Other,
 }
@@ -31,6 +34,10 @@ impl FailureKind {
             FailureKind::Throttled
         } else if lower.contains("authorizationfailed") || lower.contains("does not have authorization") {
             FailureKind::AuthorizationFailed
+        } else if lower.contains("requires the extension")
+            || lower.contains("misspelled or not recognized by the system")
+        {
+            FailureKind::ExtensionMissing
         } else if lower.contains("az login") {
             FailureKind::NotLoggedIn
         } else if lower.contains("subscription") && lower.contains("not found")
@@ -49,6 +56,7 @@ impl FailureKind {
             FailureKind::AuthorizationFailed => "AuthorizationFailed",
             FailureKind::SubscriptionNotFound => "SubscriptionNotFound",
             FailureKind::Throttled => "Throttled",
+            FailureKind::ExtensionMissing => "ExtensionMissing",
             FailureKind::Other => "Failed",
         }
     }

@@ -11,6 +11,9 @@
 //!     private-endpoint-list.json, public-ip-list.json, lb-list.json, vm-list.json (az vm list -d),
 //!     vnet-gateway-list-<rg>.json, local-gateway-list-<rg>.json, vpn-connection-list-<rg>.json,
 //!     learned-routes-<gateway>.json ({"gatewayId": …, "learnedRoutes": <az output>}),
+//!     firewall-list.json, firewall-policy-list.json, ip-group-list.json, bastion-list.json (az
+//!     extensions `azure-firewall`, `ip-group`, `bastion`; a missing one is recorded),
+//!     firewall-policy-rcg-<policy>.json (each policy's rule collection groups, which hold its rules),
 //!     actual/<nic>.json ({"nicId": …, "effectiveRoutes": <az output>}, with --effective-routes)
 //! ```
 //!
@@ -144,6 +147,15 @@ const LISTS: &[(&str, &[&str])] = &[
     ("public-ip-list.json", &["network", "public-ip", "list"]),
     ("lb-list.json", &["network", "lb", "list"]),
     ("vm-list.json", &["vm", "list", "-d"]),
+];
+
+/// The subscription-wide lists whose commands live in az extensions: file name, az command and
+/// the extension (Azure Firewall, IP groups and Bastion are not in the core CLI).
+const EXTENSION_LISTS: &[(&str, &[&str], &str)] = &[
+    ("firewall-list.json", &["network", "firewall", "list"], "azure-firewall"),
+    ("firewall-policy-list.json", &["network", "firewall", "policy", "list"], "azure-firewall"),
+    ("ip-group-list.json", &["network", "ip-group", "list"], "ip-group"),
+    ("bastion-list.json", &["network", "bastion", "list"], "bastion"),
 ];
 
 /// The per-resource-group lists (gateways are listed per group): file prefix and az command.
@@ -391,12 +403,15 @@ impl Session<'_> {
             files: Vec::new(),
             failures: Vec::new(),
             effective_route_failures: Vec::new(),
+            missing_extensions: Vec::new(),
         };
         if let Some(failed) = self.resource_groups(sub, &mut record)? {
             return Ok(failed);
         }
         create_dir(&self.out.join(sub))?;
         let vms = self.subscription_lists(sub, &mut record)?;
+        let policies = self.extension_lists(sub, &mut record)?;
+        self.rule_collection_groups(sub, &policies, &mut record)?;
         let gateways = self.group_lists(sub, &mut record)?;
         self.learned_routes(sub, &gateways, &mut record)?;
         if options.effective_routes {
@@ -474,6 +489,85 @@ impl Session<'_> {
             }
         }
         Ok(vms)
+    }
+
+    /// The lists of az extensions (`EXTENSION_LISTS`); a missing extension is recorded once with
+    /// the command that installs it. Returns each firewall policy as (resource group, name), whose
+    /// rule collection groups are asked next.
+    fn extension_lists(
+        &self,
+        sub: &str,
+        record: &mut SubscriptionRecord,
+    ) -> Result<Vec<(String, String)>, CollectError> {
+        let progress = self.progress;
+        let mut policies: Vec<(String, String)> = Vec::new();
+        for (file, base, extension) in EXTENSION_LISTS {
+            let (command, fetched) = self.fetch(base, sub)?;
+            match fetched {
+                Ok(value) => {
+                    if *file == "firewall-policy-list.json" {
+                        for p in items(&value.1) {
+                            if let Some(id) = str_field(p, "id") {
+                                let name = str_field(p, "name").unwrap_or_else(|| last_segment(&id).to_string());
+                                policies.push((group_of(&id).unwrap_or_default(), name));
+                            }
+                        }
+                    }
+                    let rec = self.persist(&format!("{sub}/{file}"), &command, value, None)?;
+                    progress(&format!("  {}: {} resource(s)", base.join(" "), rec.resources));
+                    record.files.push(rec);
+                }
+                Err(f) if f.kind == FailureKind::ExtensionMissing => {
+                    let install = format!("az extension add --name {extension}");
+                    progress(&format!(
+                        "  {}: the az extension `{extension}` is not installed; install it with `{install}`",
+                        base.join(" ")
+                    ));
+                    if !record.missing_extensions.iter().any(|m| m.extension == *extension) {
+                        record.missing_extensions.push(MissingExtension { extension: extension.to_string(), install });
+                    }
+                    record.failures.push(failure(&command, &f));
+                }
+                Err(f) => {
+                    progress(&format!("  {}: failed ({}): {}", base.join(" "), f.kind.code(), first_line(&f.message)));
+                    record.failures.push(failure(&command, &f));
+                }
+            }
+        }
+        Ok(policies)
+    }
+
+    /// Each firewall policy's rule collection groups: a policy's GET holds no rules (§16.1).
+    fn rule_collection_groups(
+        &self,
+        sub: &str,
+        policies: &[(String, String)],
+        record: &mut SubscriptionRecord,
+    ) -> Result<(), CollectError> {
+        let progress = self.progress;
+        let mut used_names: BTreeSet<String> = BTreeSet::new();
+        for (rg, name) in policies {
+            let base =
+                ["network", "firewall", "policy", "rule-collection-group", "list", "--policy-name", name, "-g", rg];
+            let (command, fetched) = self.fetch(&base, sub)?;
+            match fetched {
+                Ok(value) => {
+                    let stem = unique_name(&mut used_names, name, rg);
+                    let rec = self.persist(&format!("{sub}/firewall-policy-rcg-{stem}.json"), &command, value, None)?;
+                    progress(&format!("  rule collection groups of policy {name}: {} group(s)", rec.resources));
+                    record.files.push(rec);
+                }
+                Err(f) => {
+                    progress(&format!(
+                        "  rule collection groups of policy {name}: failed ({}): {}",
+                        f.kind.code(),
+                        first_line(&f.message)
+                    ));
+                    record.failures.push(failure(&command, &f));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The per-resource-group lists (`GROUP_LISTS`); returns each VNet gateway as (id, resource
@@ -684,6 +778,7 @@ fn failed_subscription(id: &str, requested_as: Option<&str>, f: &AzFailure) -> S
         files: Vec::new(),
         failures: Vec::new(),
         effective_route_failures: Vec::new(),
+        missing_extensions: Vec::new(),
     }
 }
 

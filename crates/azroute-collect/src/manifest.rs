@@ -52,6 +52,19 @@ pub struct SubscriptionRecord {
     /// NICs whose effective routes Azure did not return (`--effective-routes`); not fatal.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub effective_route_failures: Vec<FailureRecord>,
+    /// az extensions the collection needed and did not find (their lists are missing: the
+    /// subscription is `partial`), each with the command that installs it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_extensions: Vec<MissingExtension>,
+}
+
+/// An az extension a list needs that is not installed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MissingExtension {
+    pub extension: String,
+    /// `az extension add --name EXTENSION`.
+    pub install: String,
 }
 
 /// One file written.

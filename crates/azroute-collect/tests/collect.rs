@@ -110,6 +110,12 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
         "service-tags.json",
         &format!("{SUB}/actual/nic-app1.json"),
         &format!("{SUB}/actual/nic-app2.json"),
+        &format!("{SUB}/bastion-list.json"),
+        &format!("{SUB}/firewall-list.json"),
+        &format!("{SUB}/firewall-policy-list.json"),
+        &format!("{SUB}/firewall-policy-rcg-fw-policy-base.json"),
+        &format!("{SUB}/firewall-policy-rcg-fw-policy-hub.json"),
+        &format!("{SUB}/ip-group-list.json"),
         &format!("{SUB}/lb-list.json"),
         &format!("{SUB}/learned-routes-vgw-hub.json"),
         &format!("{SUB}/local-gateway-list-rg-app.json"),
@@ -159,7 +165,17 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
     );
     assert_eq!(m["serviceTags"]["file"]["resources"], 4);
     assert_eq!(m["totals"]["subscriptions"], 1);
-    assert_eq!(m["totals"]["files"], 18);
+    assert_eq!(m["totals"]["files"], 24);
+    // The firewall's policies hold no rules: each one's rule collection groups are a list of their own.
+    assert_eq!(file("firewall-policy-list.json")["resources"], 2);
+    assert_eq!(file("firewall-policy-rcg-fw-policy-hub.json")["resources"], 3);
+    assert_eq!(
+        file("firewall-policy-rcg-fw-policy-hub.json")["command"],
+        format!(
+            "az network firewall policy rule-collection-group list --policy-name fw-policy-hub -g rg-network --subscription {SUB} -o json"
+        )
+    );
+    assert!(sub.get("missingExtensions").is_none(), "{sub}");
     // vm-shared is deallocated: no call for its NIC; nic-fw's call failed, which is recorded
     // and makes the subscription partial (every other file is written).
     let failures = sub["effectiveRouteFailures"].as_array().unwrap();
@@ -228,9 +244,11 @@ fn throttled_calls_are_retried() {
     let m = &collected.manifest;
     // Every subscription-scoped command failed once and succeeded on its retry.
     assert!(m.totals.retries >= 10, "{:?}", m.totals);
-    assert_eq!(m.totals.az_calls, 2 + 2 * (1 + 8 + 6 + 1));
+    // version and account; then twice each: groups, 8 lists, 4 extension lists, 2 policies' rule
+    // collection groups, 6 per-group lists, 1 gateway's learned routes.
+    assert_eq!(m.totals.az_calls, 2 + 2 * (1 + 8 + 4 + 2 + 6 + 1));
     assert!(r.progress.contains("throttled by Azure (429); retry 1 of 3"));
-    assert_eq!(m.subscriptions[0].files.len(), 15);
+    assert_eq!(m.subscriptions[0].files.len(), 21);
 }
 
 #[test]
@@ -301,4 +319,31 @@ fn a_missing_az_is_named() {
         Err(err @ CollectError::AzNotStarted(_)) => assert!(err.hint().contains("--az")),
         other => panic!("expected AzNotStarted, got {other:?}"),
     }
+}
+
+/// The Azure Firewall and Bastion commands live in az extensions (`azure-firewall`, `bastion`):
+/// when they are missing, the manifest says which and how to install them, the other lists are
+/// written, and the subscription is partial (the snapshot lacks those resources).
+#[test]
+fn missing_az_extensions_are_recorded_with_how_to_install_them() {
+    let r = run("missing-extensions", "missing-extensions", |_| {});
+    let collected = r.result.expect("collect runs");
+    assert!(!collected.complete());
+    let m = manifest(&r.out);
+    let sub = &m["subscriptions"][0];
+    assert_eq!(sub["status"], "partial");
+    assert_eq!(
+        sub["missingExtensions"],
+        serde_json::json!([
+            {"extension": "azure-firewall", "install": "az extension add --name azure-firewall"},
+            {"extension": "bastion", "install": "az extension add --name bastion"}
+        ])
+    );
+    let codes: Vec<&str> = sub["failures"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["ExtensionMissing", "ExtensionMissing", "ExtensionMissing"]);
+    let files = files_below(&r.out);
+    assert!(files.contains(&format!("{SUB}/vnet-list.json")) && files.contains(&format!("{SUB}/ip-group-list.json")));
+    assert!(!files.iter().any(|f| f.contains("firewall") || f.contains("bastion")), "{files:?}");
+    assert!(!r.calls.iter().any(|c| c.contains("rule-collection-group")), "no policy list, no groups asked");
+    assert!(r.progress.contains("install it with `az extension add --name azure-firewall`"), "{}", r.progress);
 }

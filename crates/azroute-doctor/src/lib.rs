@@ -41,6 +41,9 @@ pub struct DoctorConfig {
     /// The most paths a sampled traffic analysis traces; beyond it an evenly spread sample is
     /// traced.
     pub max_traces: usize,
+    /// The named options of the firewall's disputed behaviour (§16.6) the firewall checks
+    /// assume.
+    pub firewall: FirewallOptions,
 }
 
 /// The default of [`DoctorConfig::exhaustive_cells`]: about a 20k-NIC estate (BENCHMARKS.md).
@@ -53,6 +56,7 @@ impl Default for DoctorConfig {
             min_severity: Severity::Info,
             exhaustive_cells: EXHAUSTIVE_CELLS,
             max_traces: 20_000,
+            firewall: FirewallOptions::default(),
         }
     }
 }
@@ -141,6 +145,9 @@ pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
     doctor.egress_checks(&mut findings);
     doctor.peering_checks(&mut findings);
     doctor.context_checks(&mut findings);
+    doctor.firewall_subnet_checks(&config.firewall, &mut findings);
+    doctor.firewall_policy_checks(&config.firewall, &mut findings);
+    doctor.firewall_routing_checks(&mut findings);
     if wanted(FindingCode::ForcedTunnelBreaksInbound) {
         doctor.forced_tunnel_checks(&mut findings);
     }

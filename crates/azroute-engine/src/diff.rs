@@ -66,6 +66,9 @@ pub enum ReachChangeKind {
     NvaChanged,
     /// Still fails, for another reason.
     ReasonChanged,
+    /// One side cannot be decided: an Azure Firewall on the way whose verdict the snapshot
+    /// cannot decide (§16.4). Neither lost nor allowed.
+    Undecided,
 }
 
 impl ReachChangeKind {
@@ -77,6 +80,7 @@ impl ReachChangeKind {
             ReachChangeKind::NowSkipsNva => "NowSkipsNva",
             ReachChangeKind::NvaChanged => "NvaChanged",
             ReachChangeKind::ReasonChanged => "ReasonChanged",
+            ReachChangeKind::Undecided => "Undecided",
         }
     }
 }
@@ -273,7 +277,7 @@ fn side(snap: &Snapshot, m: &ReachMatrix, cell: &ReachCell) -> CellSide {
     CellSide {
         reach: cell.reach,
         code: cell.code.or(m.outcome(sample).code),
-        via: m.outcome(main).nvas.iter().map(|n| snap.nics[n.index()].name.clone()).collect(),
+        via: m.outcome(main).via_names(snap),
         connecting_pairs: connecting,
         pairs,
         sample: (sample.sample_source, sample.sample_destination),
@@ -338,6 +342,12 @@ pub fn diff_reach(
 
 /// How a cell changed; `None` when it did not in any way the report shows.
 fn classify(before: Option<&CellSide>, after: Option<&CellSide>) -> Option<ReachChangeKind> {
+    // A side a firewall leaves undecided is not a loss nor a gain (§16.4): say so.
+    let undecided = |s: Option<&CellSide>| s.is_some_and(|s| s.reach == Reachability::Indeterminate);
+    let outcome = |s: Option<&CellSide>| s.map(|s| (s.reach, s.code));
+    if (undecided(before) || undecided(after)) && outcome(before) != outcome(after) {
+        return Some(ReachChangeKind::Undecided);
+    }
     let share = |s: Option<&CellSide>| s.map(|s| (s.connecting_pairs, s.pairs)).unwrap_or((0, 0));
     let (bc, bt) = share(before);
     let (ac, at) = share(after);

@@ -83,6 +83,13 @@ pub struct DiffSummary {
     pub newly_allowed: usize,
     pub nva_changes: usize,
     pub reason_changes: usize,
+    /// Cells an Azure Firewall leaves undecided on one side (§16.4); only when there are some.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub undecided: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -199,6 +206,7 @@ pub fn view<'a>(
                 summary.nva_changes += 1
             }
             ReachChangeKind::ReasonChanged => summary.reason_changes += 1,
+            ReachChangeKind::Undecided => summary.undecided += 1,
         }
         let code = match c.kind {
             ReachChangeKind::NewlyAllowed => c.before.as_ref().and_then(|s| s.code),
@@ -314,8 +322,13 @@ pub fn text(view: &DiffView<'_>) -> String {
         if view.reachability.is_empty() {
             out.push_str("Reachability: no changes\n");
         } else {
+            let undecided = if s.undecided > 0 {
+                format!(", {} undecided (an Azure Firewall's verdict)", s.undecided)
+            } else {
+                String::new()
+            };
             out.push_str(&format!(
-                "Reachability: {} lost, {} newly allowed, {} NVA path change(s), {} reason change(s)\n\n",
+                "Reachability: {} lost, {} newly allowed, {} NVA path change(s), {} reason change(s){undecided}\n\n",
                 s.lost, s.newly_allowed, s.nva_changes, s.reason_changes
             ));
             let rows: Vec<Vec<String>> = view

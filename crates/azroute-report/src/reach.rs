@@ -166,7 +166,7 @@ impl<'a> ReachReport<'a> {
                     verdict: o.verdict.as_str(),
                     code: o.code,
                     failed_direction: o.failed.map(|d| d.as_str()),
-                    via: o.nvas.iter().map(|n| snap.nics[n.index()].name.clone()).collect(),
+                    via: o.via_names(snap),
                     codes: o.codes.clone(),
                 })
                 .collect(),

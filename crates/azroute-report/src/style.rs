@@ -49,7 +49,7 @@ fn tone(text: &str) -> Option<Tone> {
         | "Allow"
         | "NewlyAllowed" => Some(Tone::Good),
         "Dropped" | "Loop" | "Asymmetric" | "Deny" | "Lost" | "error" | "ERROR" | "ERRORS" => Some(Tone::Bad),
-        "Mixed" | "warning" | "WARNING" | "WARNINGS" => Some(Tone::Warning),
+        "Mixed" | "Indeterminate" | "warning" | "WARNING" | "WARNINGS" => Some(Tone::Warning),
         "info" | "INFO" => Some(Tone::Info),
         _ => None,
     }

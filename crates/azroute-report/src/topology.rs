@@ -22,6 +22,8 @@ pub enum NodeKind {
     LocalNetworkGateway,
     LoadBalancer,
     PrivateEndpoint,
+    /// `Microsoft.Network/azureFirewalls`: in its `AzureFirewallSubnet` (§16.1).
+    AzureFirewall,
     /// The Internet, once per estate (id `Internet`).
     Internet,
     /// A resource that a peering or connection names but the snapshot does not hold.
@@ -108,6 +110,7 @@ pub fn view(snap: &Snapshot, topology: &Topology) -> TopologyView {
     push_sites(snap, &mut view);
     push_load_balancers(snap, &mut view);
     push_private_endpoints(snap, &mut view);
+    push_firewalls(snap, &mut view);
     push_nics(snap, &mut view);
     push_internet(&mut view);
     push_peerings(snap, topology, &mut view);
@@ -219,6 +222,31 @@ fn push_private_endpoints(snap: &Snapshot, view: &mut TopologyView) {
         if !pe.group_ids.is_empty() {
             node.set("groupIds", json!(pe.group_ids));
         }
+        view.nodes.push(node);
+    }
+}
+
+/// A firewall sits in its `AzureFirewallSubnet`; a hub (`AZFW_Hub`) firewall has no subnet and
+/// is drawn loose. Its private IP is the next hop user routes name.
+fn push_firewalls(snap: &Snapshot, view: &mut TopologyView) {
+    for fw in &snap.firewalls {
+        let mut node = NodeView::new(&fw.id, NodeKind::AzureFirewall, &fw.name);
+        node.parent = fw.subnet().map(|s| snap.subnets[s.index()].id.to_string());
+        node.addresses = fw.private_ips().map(|ip| ip.to_string()).collect();
+        node.set("sku", json!({"name": fw.sku.as_str(), "tier": fw.tier}));
+        if let Some(link) = &fw.policy {
+            node.set(
+                "firewallPolicy",
+                reference(link, |p| {
+                    let p = &snap.firewall_policies[p.index()];
+                    (p.id.to_string(), p.name.clone())
+                }),
+            );
+        }
+        if !fw.threat_intel_mode.is_empty() {
+            node.set("threatIntelMode", json!(fw.threat_intel_mode));
+        }
+        node.set("managementIpConfiguration", json!(fw.management_ip_config.is_some()));
         view.nodes.push(node);
     }
 }

@@ -73,8 +73,10 @@ Examples:
   azroute reach --example hub-spoke --from 'vnet-spoke*/*' --to '*/snet-shared' -o csv
   azroute reach --snapshot ./export --protocol UDP --port 53 -o json
 
-Cells: Delivered, DeliveredThroughNva, Asymmetric, Dropped (with the finding code) or Mixed
-(addresses of the subnet fare differently; JSON lists each outcome with a sample pair).
+Cells: Delivered, DeliveredThroughNva (through NVAs or Azure Firewalls, named under Via),
+Asymmetric, Dropped (with the finding code: FirewallDeniesFlow for a firewall's deny),
+Indeterminate (a firewall's verdict the snapshot cannot decide) or Mixed (addresses of the
+subnet fare differently; JSON lists each outcome with a sample pair).
 Globs match `vnet/subnet`, the subnet name or its id, case-insensitively (`*` and `?`).
 
 Exit status: 0 computed, 2 bad input or usage.";

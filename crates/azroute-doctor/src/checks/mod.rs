@@ -6,6 +6,9 @@
 mod appliances;
 mod contexts;
 mod egress;
+mod firewall_policy;
+mod firewall_routing;
+mod firewall_subnet;
 mod forwarded;
 mod inbound;
 mod peerings;

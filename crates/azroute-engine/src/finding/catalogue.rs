@@ -73,6 +73,16 @@ const FW_RULES: &str = "https://learn.microsoft.com/azure/firewall/rule-processi
 const FW_FQDN: &str = "https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules";
 const FW_HYBRID: &str = "https://learn.microsoft.com/azure/firewall/tutorial-hybrid-portal";
 const FW_LB: &str = "https://learn.microsoft.com/azure/firewall/integrate-lb";
+// The Azure Firewall checks' documentation (§16.7).
+const FW_FAQ: &str = "https://learn.microsoft.com/azure/firewall/firewall-faq";
+const FW_FORCED: &str = "https://learn.microsoft.com/azure/firewall/forced-tunneling";
+const FW_MGMT_NIC: &str = "https://learn.microsoft.com/azure/firewall/management-nic";
+const FW_KNOWN_ISSUES: &str = "https://learn.microsoft.com/azure/firewall/firewall-known-issues";
+const FW_SNAT: &str = "https://learn.microsoft.com/azure/firewall/snat-private-range";
+const FW_DNS: &str = "https://learn.microsoft.com/azure/firewall/dns-settings";
+const FW_SKU: &str = "https://learn.microsoft.com/azure/firewall/features-by-sku";
+const FW_POLICY: &str = "https://learn.microsoft.com/azure/firewall-manager/policy-overview";
+const FW_MULTI_HUB: &str = "https://learn.microsoft.com/azure/firewall/firewall-multi-hub-spoke";
 const ROUTE_SERVER_FAQ: &str = "https://learn.microsoft.com/azure/route-server/route-server-faq";
 // Egress and platform services (§17).
 const DEFAULT_OUTBOUND: &str = "https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access";
@@ -147,6 +157,24 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::BastionSubnetTooSmall, Warning, &[BASTION_FAQ], Settings),
     entry(C::PublicLoadBalancerBehindFirewallDefaultRoute, Error, &[FW_LB, FW_NAT_GATEWAY], Settings),
     entry(C::VmssNicsMissing, Warning, &[VMSS_NIC], Settings),
+    // Azure Firewall (§16.7).
+    entry(C::FirewallSubnetDefaultRouteNotInternet, Error, &[FW_FAQ, FW_FORCED], Settings),
+    entry(C::FirewallManagementSubnetRouteInvalid, Error, &[FW_MGMT_NIC, FW_FORCED], Settings),
+    entry(C::NsgOnFirewallSubnet, Warning, &[FW_FAQ], Settings),
+    entry(C::FirewallSubnetTooSmall, Error, &[FW_FAQ, FW_MGMT_NIC], Settings),
+    entry(C::FirewallSubnetNameInvalid, Error, &[FW_FAQ], Settings),
+    entry(C::FirewallNextHopStale, Error, &[FW_KNOWN_ISSUES, UDR], Settings),
+    entry(C::FirewallPolicyRuleShadowed, Warning, &[FW_RULES], Settings),
+    entry(C::FirewallAppRuleShadowedByNetworkRule, Warning, &[FW_RULES], Settings),
+    entry(C::FirewallFqdnNetworkRuleWithoutDnsProxy, Error, &[FW_FQDN, FW_DNS, FW_SKU], Settings),
+    entry(C::FirewallParentNatRulesIgnored, Info, &[FW_POLICY, FW_RULES], Settings),
+    entry(C::FirewallSnatRangesDropRfc1918, Warning, &[FW_SNAT], Settings),
+    entry(C::DnatWithForcedTunnel, Error, &[FW_FORCED, FW_KNOWN_ISSUES], Settings),
+    entry(C::GatewaySubnetMissingSpokeRoute, Error, &[FW_HYBRID, FW_MULTI_HUB], Settings),
+    entry(C::GatewaySubnetSummaryRouteShadowed, Error, &[FW_MULTI_HUB], Settings),
+    entry(C::SpokePropagationBypassesFirewall, Warning, &[FW_HYBRID], Settings),
+    entry(C::DirectPeeringBypassesFirewall, Info, &[FW_HYBRID], Settings),
+    entry(C::VnetRangeUdrCapturesOwnSubnet, Warning, &[FW_FAQ], Settings),
 ];
 
 /// The codes that are not doctor checks: raised by traces only, or summaries.

@@ -632,6 +632,24 @@ evidence! {
     PublicLoadBalancerBehindFirewallDefaultRoute,
     UdrOnBastionSubnet,
     VmssNicsMissing,
+    // The doctor's Azure Firewall checks (§16.7).
+    FirewallSubnetDefaultRouteNotInternet,
+    FirewallManagementSubnetRouteInvalid,
+    NsgOnFirewallSubnet,
+    FirewallSubnetTooSmall,
+    FirewallSubnetNameInvalid,
+    FirewallNextHopStale,
+    FirewallPolicyRuleShadowed,
+    FirewallAppRuleShadowedByNetworkRule,
+    FirewallFqdnNetworkRuleWithoutDnsProxy,
+    FirewallParentNatRulesIgnored,
+    FirewallSnatRangesDropRfc1918,
+    DnatWithForcedTunnel,
+    GatewaySubnetMissingSpokeRoute,
+    GatewaySubnetSummaryRouteShadowed,
+    SpokePropagationBypassesFirewall,
+    DirectPeeringBypassesFirewall,
+    VnetRangeUdrCapturesOwnSubnet,
 }
 
 impl Evidence {

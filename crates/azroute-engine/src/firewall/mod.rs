@@ -6,6 +6,7 @@
 
 mod matching;
 mod order;
+mod shadowing;
 mod snat;
 
 use std::net::IpAddr;
@@ -13,6 +14,7 @@ use std::net::IpAddr;
 use azroute_model::*;
 
 pub use matching::{RuleMatch, fqdn_matches};
+pub use shadowing::{ShadowedRule, app_rules_shadowed_by_network, shadowed_rules};
 pub use snat::{Snat, private_ranges};
 
 use matching::MatchContext;
@@ -358,4 +360,42 @@ pub(crate) fn inspection_caveat(snap: &Snapshot, firewall: FirewallIdx, source: 
     let fw = &snap.firewalls[firewall.index()];
     let (chain, _) = policy_chain(snap, fw);
     threat_intel_deny(snap, fw, &chain) && (!is_private_or_reserved(source) || !is_private_or_reserved(destination))
+}
+
+/// Whether the firewall's DNS proxy is on (§16.2): what FQDNs in its network rules need.
+pub fn firewall_dns_proxy(snap: &Snapshot, firewall: FirewallIdx) -> bool {
+    let fw = &snap.firewalls[firewall.index()];
+    let (chain, _) = policy_chain(snap, fw);
+    dns_proxy(snap, fw, &chain)
+}
+
+/// The network rules the firewall processes that name FQDNs (`destinationFqdns`), in processing
+/// order.
+pub fn fqdn_network_rules(snap: &Snapshot, firewall: FirewallIdx, options: &FirewallOptions) -> Vec<RulePlace> {
+    let fw = &snap.firewalls[firewall.index()];
+    let (chain, _) = policy_chain(snap, fw);
+    let mut out = Vec::new();
+    for placed in ordered(snap, fw, &chain, FwRuleKind::Network, options.inherit_parent_dnat) {
+        for rule in placed.collection.rules.iter().filter(|r| !r.destination_fqdns.is_empty()) {
+            out.push(place_of(&placed, Some(&rule.name)));
+        }
+    }
+    out
+}
+
+/// The NAT rule collections the firewall processes (its own policy's, a parent's when
+/// `inherit_parent_dnat`, or classic ones) that hold rules.
+pub fn nat_collections(snap: &Snapshot, firewall: FirewallIdx, options: &FirewallOptions) -> Vec<RulePlace> {
+    let fw = &snap.firewalls[firewall.index()];
+    let (chain, _) = policy_chain(snap, fw);
+    ordered(snap, fw, &chain, FwRuleKind::Nat, options.inherit_parent_dnat)
+        .iter()
+        .filter(|p| !p.collection.rules.is_empty())
+        .map(|p| place_of(p, None))
+        .collect()
+}
+
+/// The firewall's policy chain, root first (a parent, its child, … the firewall's own policy).
+pub fn firewall_policy_chain(snap: &Snapshot, firewall: FirewallIdx) -> Vec<FirewallPolicyIdx> {
+    policy_chain(snap, &snap.firewalls[firewall.index()]).0
 }

@@ -183,7 +183,7 @@ pub enum Reachability {
     /// Delivered (or left Azure to on-premises / the Internet, or reached an Azure service)
     /// and the reply comes back the same way, without passing an NVA.
     Delivered,
-    /// As `Delivered`, through one or more NVAs in both directions.
+    /// As `Delivered`, through one or more NVAs or Azure Firewalls in both directions.
     DeliveredThroughNva,
     /// The request arrives but the reply passes different stateful devices.
     Asymmetric,
@@ -191,6 +191,10 @@ pub enum Reachability {
     Dropped,
     /// Addresses of the cell fare differently; see the cell's outcomes.
     Mixed,
+    /// An Azure Firewall on the way decides the flow and the snapshot cannot say how (an
+    /// application rule without a host name, an unresolved FQDN, §16.4): neither delivered nor
+    /// dropped.
+    Indeterminate,
 }
 
 impl Reachability {
@@ -201,6 +205,7 @@ impl Reachability {
             Reachability::Asymmetric => "Asymmetric",
             Reachability::Dropped => "Dropped",
             Reachability::Mixed => "Mixed",
+            Reachability::Indeterminate => "Indeterminate",
         }
     }
 
@@ -237,8 +242,19 @@ pub struct PairOutcome {
     pub failed: Option<FailedDirection>,
     /// NVAs the request passes, in order.
     pub nvas: Vec<NicIdx>,
+    /// Azure Firewalls the request passes, in order (§16.4).
+    pub firewalls: Vec<FirewallIdx>,
     /// Every finding code of the trace (warnings included), sorted.
     pub codes: Vec<&'static str>,
+}
+
+impl PairOutcome {
+    /// The names of the stateful devices the request passes (the "via" of a cell): its NVAs'
+    /// NICs, then its Azure Firewalls.
+    pub fn via_names(&self, snap: &Snapshot) -> Vec<String> {
+        let nvas = self.nvas.iter().map(|n| snap.nics[n.index()].name.clone());
+        nvas.chain(self.firewalls.iter().map(|f| snap.firewalls[f.index()].name.clone())).collect()
+    }
 }
 
 /// One distinct outcome inside a cell, with the addresses it covers and a sample pair to trace.

@@ -14,7 +14,7 @@ use super::classes::Classes;
 use super::{FailedDirection, PairOutcome, ReachQuery, Reachability};
 use crate::RouteEngine;
 use crate::finding::{FindingCode, Severity};
-use crate::trace::{Trace, TraceRequest, TraceSource, Tracer, Verdict};
+use crate::trace::{HopResource, Trace, TraceRequest, TraceSource, Tracer, Verdict};
 
 /// The tracer the matrix uses: NIC-less addresses of a subnet stand for hosts, NSGs as asked.
 pub fn reach_tracer<'e, 's>(engine: &'e RouteEngine<'s>, query: &ReachQuery) -> Tracer<'e, 's> {
@@ -167,6 +167,7 @@ fn trace_pair_with(
             code: None,
             failed: None,
             nvas: Vec::new(),
+            firewalls: Vec::new(),
             codes: Vec::new(),
         };
         return (outcome, Some(Consulted::default()));
@@ -207,6 +208,7 @@ fn trace_pair_with(
                 code: Some(FindingCode::IncompleteSnapshot.as_str()),
                 failed: Some(FailedDirection::Request),
                 nvas: Vec::new(),
+                firewalls: Vec::new(),
                 codes: vec![FindingCode::IncompleteSnapshot.as_str()],
             },
             None,
@@ -224,7 +226,22 @@ fn outcome_of(trace: &Trace) -> PairOutcome {
     };
     let forward = &trace.forward;
     let nvas = forward.devices.clone();
-    let (reach, code, failed) = if !forward.verdict.reached() {
+    // Every firewall the request reached, the one that denied it or could not decide included.
+    let firewalls: Vec<FirewallIdx> = forward
+        .hops
+        .iter()
+        .filter_map(|h| match h.resource {
+            HopResource::Firewall(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    let indeterminate = |path: &crate::trace::PathTrace| path.verdict == Verdict::Indeterminate;
+    let (reach, code, failed) = if indeterminate(forward) {
+        // A firewall's verdict the snapshot cannot decide is not a drop (§16.4).
+        (Reachability::Indeterminate, first_error(&forward.findings), Some(FailedDirection::Request))
+    } else if let Some(reply) = trace.reverse.as_ref().filter(|r| indeterminate(r)) {
+        (Reachability::Indeterminate, first_error(&reply.findings), Some(FailedDirection::Reply))
+    } else if !forward.verdict.reached() {
         let code = first_error(&forward.findings).or(match forward.verdict {
             Verdict::Loop => Some(FindingCode::RoutingLoop.as_str()),
             _ => None,
@@ -236,12 +253,12 @@ fn outcome_of(trace: &Trace) -> PairOutcome {
         (Reachability::Asymmetric, Some(FindingCode::AsymmetricPath.as_str()), Some(FailedDirection::Reply))
     } else if let Some(f) = trace.findings.iter().find(|f| f.code == FindingCode::ForcedTunnelBreaksInbound) {
         (Reachability::Dropped, Some(f.code.as_str()), Some(FailedDirection::Reply))
-    } else if nvas.is_empty() {
+    } else if nvas.is_empty() && firewalls.is_empty() {
         (Reachability::Delivered, None, None)
     } else {
         (Reachability::DeliveredThroughNva, None, None)
     };
-    PairOutcome { reach, verdict: forward.verdict, code, failed, nvas, codes }
+    PairOutcome { reach, verdict: forward.verdict, code, failed, nvas, firewalls, codes }
 }
 
 /// What one trace consulted: the subnets whose routes or NSGs decided something and the VNets

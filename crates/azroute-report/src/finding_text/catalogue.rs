@@ -247,6 +247,92 @@ const TEXTS: &[CodeText] = &[
         title: "private destination sent to the Internet",
         explanation: "A private destination matched the Internet route (possible when the reserved None routes were removed by a 0.0.0.0/0 override); the packet is lost.",
     },
+    // The doctor's Azure Firewall checks (§16.7).
+    CodeText {
+        code: FindingCode::FirewallSubnetDefaultRouteNotInternet,
+        title: "AzureFirewallSubnet's default route does not go to the Internet",
+        explanation: "Azure Firewall must have direct Internet connectivity. Without a management IP configuration, a route table on AzureFirewallSubnet must hold 0.0.0.0/0 with next hop Internet (Azure refuses the association otherwise: AzureFirewallSubnetRouteTableMustHaveDefaultRouteToInternet), and a default route learned by BGP must be overridden by that user route. A split pair 0.0.0.0/1 + 128.0.0.0/1 passes the validation but forces the traffic elsewhere all the same. Forced tunnelling needs the firewall's management IP configuration (AzureFirewallManagementSubnet).",
+    },
+    CodeText {
+        code: FindingCode::FirewallManagementSubnetRouteInvalid,
+        title: "invalid route table on AzureFirewallManagementSubnet",
+        explanation: "The management subnet carries the firewall's own control traffic to Azure. The only route allowed there is a default route to the Internet, and gateway route propagation must be disabled; anything else cuts the firewall off from its management plane.",
+    },
+    CodeText {
+        code: FindingCode::NsgOnFirewallSubnet,
+        title: "NSG on a firewall subnet",
+        explanation: "Subnet-level NSGs are not required on AzureFirewallSubnet and are disabled to ensure no service interruption; the platform refuses to associate one with AzureFirewallSubnet or AzureFirewallManagementSubnet. A snapshot holding one is inconsistent or hand-made. Filter with the firewall's own rules.",
+    },
+    CodeText {
+        code: FindingCode::FirewallSubnetTooSmall,
+        title: "firewall subnet smaller than /26",
+        explanation: "AzureFirewallSubnet (and AzureFirewallManagementSubnet) must be at least a /26: the firewall adds instances as it scales, each taking addresses of the subnet. A smaller subnet fails deployment or scaling.",
+    },
+    CodeText {
+        code: FindingCode::FirewallSubnetNameInvalid,
+        title: "firewall in a subnet not named AzureFirewallSubnet",
+        explanation: "Azure deploys a VNet firewall's IP configuration only in a subnet named exactly AzureFirewallSubnet, and its management IP configuration only in AzureFirewallManagementSubnet. A snapshot that says otherwise describes a firewall Azure will not build.",
+    },
+    CodeText {
+        code: FindingCode::FirewallNextHopStale,
+        title: "user route to a firewall address that is not the firewall's private IP",
+        explanation: "User routes send traffic to a firewall's private (frontend) IP. That IP can change when the firewall is deallocated and allocated again, and a route to another address of AzureFirewallSubnet (an instance, an old frontend IP) reaches nothing: the traffic is dropped. Point the route at the firewall's current private IP.",
+    },
+    CodeText {
+        code: FindingCode::FirewallPolicyRuleShadowed,
+        title: "firewall rule that can never match",
+        explanation: "Azure Firewall's rules are terminating: DNAT, network and application rules each run in processing order (parent policy first, then rule collection group priority, then rule collection priority) and the first collection with a matching rule decides. A rule whose every flow (sources, destinations, protocols, ports) an earlier rule already matches never decides anything: redundant if the actions agree, dead if they differ. azroute proves coverage by one earlier rule from the rules' values; a service tag, FQDN or IP group covers only itself.",
+    },
+    CodeText {
+        code: FindingCode::FirewallAppRuleShadowedByNetworkRule,
+        title: "application rule a network rule takes first",
+        explanation: "Network rules are processed before application rules whatever their priorities. If a network rule matches an application rule's whole traffic (TCP on its ports, from its sources, to any destination), the application rule never sees a packet (the first example of the rule-processing documentation: a network rule allowing TCP 443 makes an application deny of a web site useless).",
+    },
+    CodeText {
+        code: FindingCode::FirewallFqdnNetworkRuleWithoutDnsProxy,
+        title: "FQDN network rules without DNS proxy",
+        explanation: "FQDNs in network rules are resolved by the firewall's DNS proxy: \"You must enable DNS Proxy to use FQDNs in your network rules\". Without it (or on a Basic firewall, which has none) those rules match nothing. A child policy does not inherit its parent's DNS settings. Clients should use the firewall as their DNS server, so that both resolve names alike.",
+    },
+    CodeText {
+        code: FindingCode::FirewallParentNatRulesIgnored,
+        title: "parent policy NAT collections a child does not inherit",
+        explanation: "NAT rule collections are specific to individual firewalls and are not inherited by child policies (the policy overview); the rule-processing example disagrees (conflict C20). azroute follows the policy overview by default (option inherit_parent_dnat off): the firewall does not process the parent's DNAT rules. Define them in the firewall's own policy.",
+    },
+    CodeText {
+        code: FindingCode::FirewallSnatRangesDropRfc1918,
+        title: "private-range list without RFC 1918",
+        explanation: "Azure Firewall does not SNAT network-rule traffic to destinations in its private-range list, by default IANAPrivateRanges (RFC 1918, and RFC 6598 on the current SNAT page). A custom list replaces the default: one that leaves out RFC 1918 space makes the firewall SNAT traffic to those private destinations, so their NSGs and logs see a firewall address instead of the client's. Include IANAPrivateRanges in the list.",
+    },
+    CodeText {
+        code: FindingCode::DnatWithForcedTunnel,
+        title: "DNAT on a forced-tunnelled firewall",
+        explanation: "DNAT is not supported with forced tunnelling: the reply to an inbound DNAT connection follows AzureFirewallSubnet's default route, which no longer goes to the Internet, so the client never sees it (asymmetric routing). Keep 0.0.0.0/0 → Internet on AzureFirewallSubnet, or publish the service another way.",
+    },
+    CodeText {
+        code: FindingCode::GatewaySubnetMissingSpokeRoute,
+        title: "GatewaySubnet does not send a spoke through the firewall",
+        explanation: "In a hub with a firewall, spokes send their traffic (on-premises included) to the firewall with 0.0.0.0/0. The hub's GatewaySubnet must send each spoke's prefix to the firewall too, or on-premises → spoke takes the peering route directly while spoke → on-premises crosses the firewall: the firewall sees one direction only and drops the connection. Add a user route per spoke prefix to the firewall on the GatewaySubnet.",
+    },
+    CodeText {
+        code: FindingCode::GatewaySubnetSummaryRouteShadowed,
+        title: "GatewaySubnet summary route beaten by peering routes",
+        explanation: "A GatewaySubnet user route for a summary of the spokes (10.1.0.0/16 for spokes 10.1.1.0/24 and 10.1.2.0/24) does not work: the peering system routes are more specific and win by longest prefix match, so on-premises traffic to the spokes skips the firewall. Add a user route per peered prefix.",
+    },
+    CodeText {
+        code: FindingCode::SpokePropagationBypassesFirewall,
+        title: "spoke's default route to the firewall with gateway propagation on",
+        explanation: "A spoke that sends 0.0.0.0/0 to the firewall but keeps gateway route propagation receives the on-premises prefixes from the gateway; they are more specific than 0.0.0.0/0, so on-premises traffic leaves by the gateway directly, skipping the firewall outbound while inbound traffic is inspected. Disable gateway route propagation on the spoke's route table, or add user routes for the on-premises prefixes to the firewall.",
+    },
+    CodeText {
+        code: FindingCode::DirectPeeringBypassesFirewall,
+        title: "directly peered VNets bypass the firewall",
+        explanation: "A 0.0.0.0/0 user route to the firewall does not cover a directly peered VNet: the peering route is more specific. Two VNets peered with each other talk directly even when both send their traffic to the firewall; if it must be inspected, a user route must contain the target subnet's prefix explicitly on both subnets.",
+    },
+    CodeText {
+        code: FindingCode::VnetRangeUdrCapturesOwnSubnet,
+        title: "user route for the VNet's range captures the subnet's own traffic",
+        explanation: "A user route to the firewall for the VNet's own address range has the prefix of the VnetLocal system route (or a longer one) and takes precedence over it, so even traffic between two hosts of the same subnet is sent to the firewall. The FAQ's remedy: add a user route for the subnet's own prefix with next hop VnetLocal (\"VNET\"), which is more specific.",
+    },
     CodeText {
         code: FindingCode::IpForwardingDisabled,
         title: "a NIC forwards a packet with IP forwarding off",

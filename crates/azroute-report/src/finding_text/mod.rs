@@ -4,12 +4,14 @@
 //! typed evidence only; every format (table, JSON, SARIF, Mermaid) renders these texts.
 //!
 //! `settings.rs` words the codes of the doctor's settings checks, `paths.rs` those found on
-//! traced paths, `firewall.rs` the Azure Firewall codes and verdict parts, `catalogue.rs` the
+//! traced paths, `firewall.rs` the Azure Firewall codes and verdict parts, `firewall_checks.rs` the doctor's
+//! Azure Firewall checks, `catalogue.rs` the
 //! titles and explanations.
 
 pub mod az;
 mod catalogue;
 mod firewall;
+mod firewall_checks;
 mod paths;
 mod platform;
 mod settings;
@@ -143,6 +145,34 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::PublicLoadBalancerBehindFirewallDefaultRoute(e) => platform::public_lb_behind_firewall(snap, e),
         Evidence::VmssNicsMissing(e) => platform::vmss_nics_missing(snap, e),
         Evidence::PlatformOwnedDestination(e) => platform::platform_owned_destination(snap, e),
+        // The doctor's Azure Firewall checks (§16.7).
+        Evidence::FirewallSubnetDefaultRouteNotInternet(e) => {
+            firewall_checks::firewall_subnet_default_route_not_internet(snap, e)
+        }
+        Evidence::FirewallManagementSubnetRouteInvalid(e) => {
+            firewall_checks::firewall_management_subnet_route_invalid(snap, e)
+        }
+        Evidence::NsgOnFirewallSubnet(e) => firewall_checks::nsg_on_firewall_subnet(snap, e),
+        Evidence::FirewallSubnetTooSmall(e) => firewall_checks::firewall_subnet_too_small(snap, e),
+        Evidence::FirewallSubnetNameInvalid(e) => firewall_checks::firewall_subnet_name_invalid(snap, e),
+        Evidence::FirewallNextHopStale(e) => firewall_checks::firewall_next_hop_stale(snap, e),
+        Evidence::FirewallPolicyRuleShadowed(e) => firewall_checks::firewall_policy_rule_shadowed(snap, e),
+        Evidence::FirewallAppRuleShadowedByNetworkRule(e) => {
+            firewall_checks::firewall_app_rule_shadowed_by_network_rule(snap, e)
+        }
+        Evidence::FirewallFqdnNetworkRuleWithoutDnsProxy(e) => {
+            firewall_checks::firewall_fqdn_network_rule_without_dns_proxy(snap, e)
+        }
+        Evidence::FirewallParentNatRulesIgnored(e) => firewall_checks::firewall_parent_nat_rules_ignored(snap, e),
+        Evidence::FirewallSnatRangesDropRfc1918(e) => firewall_checks::firewall_snat_ranges_drop_rfc1918(snap, e),
+        Evidence::DnatWithForcedTunnel(e) => firewall_checks::dnat_with_forced_tunnel(snap, e),
+        Evidence::GatewaySubnetMissingSpokeRoute(e) => firewall_checks::gateway_subnet_missing_spoke_route(snap, e),
+        Evidence::GatewaySubnetSummaryRouteShadowed(e) => {
+            firewall_checks::gateway_subnet_summary_route_shadowed(snap, e)
+        }
+        Evidence::SpokePropagationBypassesFirewall(e) => firewall_checks::spoke_propagation_bypasses_firewall(snap, e),
+        Evidence::DirectPeeringBypassesFirewall(e) => firewall_checks::direct_peering_bypasses_firewall(snap, e),
+        Evidence::VnetRangeUdrCapturesOwnSubnet(e) => firewall_checks::vnet_range_udr_captures_own_subnet(snap, e),
     }
 }
 

@@ -16,6 +16,7 @@ AZ.graph = (function () {
     LocalNetworkGateway: "on-premises site",
     LoadBalancer: "load balancer",
     PrivateEndpoint: "private endpoint",
+    AzureFirewall: "Azure Firewall",
     Internet: "Internet",
     MissingResource: "not in the snapshot",
   };
@@ -108,6 +109,8 @@ AZ.graph = (function () {
         return n.name + "\n" + ((n.properties && n.properties.gatewayType) || "") + " gateway";
       case "LocalNetworkGateway":
         return "on-premises: " + n.name + "\n" + first(n.prefixes);
+      case "AzureFirewall":
+        return "Azure Firewall " + n.name + "\n" + first(n.addresses);
       case "MissingResource":
         return n.name + "\n(not in the snapshot)";
       default:
@@ -246,6 +249,7 @@ AZ.graph = (function () {
       { selector: ".k-VirtualNetworkGateway", style: { "background-color": "#c8e6c9", "border-color": "#2e7d32", "border-width": 2, shape: "round-hexagon", "font-size": 10 } },
       { selector: ".k-LocalNetworkGateway, .k-OnPremises", style: { "background-color": "#ede7f6", "border-color": "#5e35b1", "border-width": 2, shape: "round-tag" } },
       { selector: ".k-LoadBalancer", style: { "background-color": "#fff9c4", "border-color": "#f9a825", shape: "round-octagon", "font-size": 10 } },
+      { selector: ".k-AzureFirewall", style: { "background-color": "#ffccbc", "border-color": "#d84315", "border-width": 2, shape: "round-rectangle", "font-size": 10, "font-weight": "bold" } },
       { selector: ".k-PrivateEndpoint", style: { "background-color": "#e0f2f1", "border-color": "#00897b", "font-size": 10 } },
       { selector: ".k-Internet, .k-AzureService", style: { "background-color": "#e3f2fd", "border-color": "#1565c0", "border-width": 2, shape: "ellipse", "font-weight": "bold" } },
       { selector: ".k-MissingResource", style: { "border-style": "dashed", "background-color": "#fafafa", color: "#78909c" } },
