@@ -36,6 +36,7 @@ FW_IP = "10.0.1.4"
 
 # The files of the example (crates/azroute-cli/src/examples.rs lists the same).
 FILES = [
+    "application-gateway-list.json", "bastion-list.json", "nat-gateway-list.json",
     "firewall-list.json", "firewall-policy-list.json", "firewall-policy-rule-collection-groups.json",
     "learned-routes-vgw-hub.json", "local-gateway-list.json", "nic-list.json", "nsg-list.json",
     "private-endpoint-list.json", "public-ip-list.json", "route-table-list.json", "service-tags.json",
