@@ -45,6 +45,8 @@ fn assert_az_route_shape(v: &Value) {
 fn examples_are_listed() {
     let run = azroute(&["examples"]).ok();
     assert!(run.stdout.contains("hub-spoke") && run.stdout.contains("troubleshoot"));
+    // Every name stands apart from its summary, the longest too.
+    assert!(run.stdout.contains("firewall-mistakes  the hub-firewall estate"), "{}", run.stdout);
     let names = azroute(&["examples", "--names"]).ok();
     assert_eq!(names.stdout, "hub-spoke\nhub-firewall\nfirewall-mistakes\ntroubleshoot\n");
 }

@@ -10,12 +10,14 @@ pub fn run(args: ExamplesArgs) -> Result<i32, CliError> {
         return export(name, dir);
     }
     let mut out = String::new();
+    // Names in a column two spaces wider than the longest.
+    let width = EXAMPLES.iter().map(|e| e.name.len()).max().unwrap_or(0) + 2;
     for example in EXAMPLES {
         if args.names {
             out.push_str(example.name);
             out.push('\n');
         } else {
-            out.push_str(&format!("{:<14}{}\n", example.name, example.summary));
+            out.push_str(&format!("{:<width$}{}\n", example.name, example.summary));
         }
     }
     if !args.names {
