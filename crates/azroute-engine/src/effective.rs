@@ -187,6 +187,7 @@ pub(crate) fn build_table(
     let mut b = TableBuilder::new(snap, topo, options, key);
     b.vnet_local_routes();
     b.peering_routes();
+    b.connected_group_routes();
     b.default_internet_routes();
     b.reserved_none_routes();
     b.service_endpoint_routes();
@@ -288,6 +289,26 @@ impl<'a> TableBuilder<'a> {
                 }
                 self.drafts.push(draft(system(range, hop.clone(), RouteOrigin::Peering { peering: p })));
             }
+        }
+    }
+
+    /// One `ConnectedGroup` route per AVNM connected group the VNet is in, listing every other
+    /// member's ranges (§17.2, AV-C4), overlapping ones left out (AV-C5).
+    fn connected_group_routes(&mut self) {
+        let groups = &self.topo.connected_groups;
+        for &g in groups.of_vnet(self.key.vnet) {
+            let (kept, _dropped) = groups.route_prefixes(self.snap, self.options, g, self.key.vnet);
+            let prefixes: Vec<IpNet> =
+                kept.into_iter().filter(|p| self.mirror_v6 || matches!(p, IpNet::V4(_))).collect();
+            if prefixes.is_empty() {
+                continue;
+            }
+            let configuration = groups.groups[g as usize].configuration as u32;
+            let origin = RouteOrigin::ConnectedGroup { group: g, configuration };
+            let mut r = system(prefixes[0], NextHopType::ConnectedGroup, origin);
+            r.prefix_text = prefixes.iter().map(prefix_text).collect();
+            r.prefixes = prefixes;
+            self.drafts.push(draft(r));
         }
     }
 
@@ -725,7 +746,12 @@ fn compile(options: &ModelOptions, routes: &[EffectiveRoute]) -> (Vec<FibEntry>,
     let protected: Vec<(usize, IpNet)> = routes
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.is_active() && r.is_protected_system())
+        .filter(|(_, r)| {
+            // C20: whether a connected group is protected like a peering is undocumented.
+            let connected_group_protected = r.next_hop_type == NextHopType::ConnectedGroup
+                && options.connected_group_precedence == ConnectedGroupPrecedence::ProtectedLikePeering;
+            r.is_active() && (r.is_protected_system() || connected_group_protected)
+        })
         .flat_map(|(i, r)| r.prefixes.iter().map(move |p| (i, *p)))
         .collect();
     let mut best: HashMap<IpNet, (usize, (u8, u8))> = HashMap::new();

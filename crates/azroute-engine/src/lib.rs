@@ -12,6 +12,7 @@
 
 // Modules are private: the crate's surface is exactly what is re-exported below.
 mod compare;
+mod connected_groups;
 mod diff;
 mod effective;
 mod endpoints;
@@ -32,6 +33,7 @@ mod trace;
 mod verify;
 
 pub use compare::{CompareMethod, CompareRequest, Comparison, compare};
+pub use connected_groups::{ConnectedGroup, ConnectedGroups, network_group_vnets};
 pub use diff::{
     CellSide, DestinationKey, ReachChange, ReachChangeKind, RouteChange, SubnetRouteDiff, destination_key, diff_reach,
     diff_routes, diff_subnet, diff_tables, match_subnets,

@@ -302,7 +302,11 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         }
         if let Ok(table) = self.routes.subnet_table(subnet) {
             for r in &table.routes {
-                if r.source == RouteSource::VirtualNetworkGateway || r.source == RouteSource::User {
+                // §17.2 [inferred]: connected-group members are in the tag as peers are.
+                if r.source == RouteSource::VirtualNetworkGateway
+                    || r.source == RouteSource::User
+                    || r.next_hop_type == crate::NextHopType::ConnectedGroup
+                {
                     for p in &r.prefixes {
                         add(*p, &mut out);
                     }

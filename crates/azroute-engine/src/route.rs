@@ -62,6 +62,8 @@ pub enum NextHopType {
     None,
     VirtualNetworkServiceEndpoint,
     InterfaceEndpoint,
+    /// An Azure Virtual Network Manager connected group (§17.2): mesh or direct connectivity.
+    ConnectedGroup,
     /// A next hop type azroute does not model, carried verbatim from a user route.
     Other(String),
 }
@@ -79,6 +81,7 @@ impl NextHopType {
             NextHopType::None => "None",
             NextHopType::VirtualNetworkServiceEndpoint => "VirtualNetworkServiceEndpoint",
             NextHopType::InterfaceEndpoint => "InterfaceEndpoint",
+            NextHopType::ConnectedGroup => "ConnectedGroup",
             NextHopType::Other(text) => text,
         }
     }
@@ -96,6 +99,8 @@ impl NextHopType {
             NextHopType::VirtualNetworkServiceEndpoint => "VirtualNetworkServiceEndpoint",
             // Network Watcher documents no name for private endpoints; see `next_hop`.
             NextHopType::InterfaceEndpoint => "VirtualNetwork",
+            // Network Watcher documents no name for connected groups; Azure's own spelling.
+            NextHopType::ConnectedGroup => "ConnectedGroup",
             NextHopType::Other(text) => text,
         }
     }
@@ -146,6 +151,10 @@ pub enum RouteOrigin {
     ServiceEndpoint { service: String, tags: Vec<String> },
     /// A private endpoint's IP (§5.5).
     PrivateEndpoint { endpoint: PrivateEndpointIdx },
+    /// The other members of an AVNM connected group (§17.2); the index into
+    /// [`crate::ConnectedGroups::groups`], and its connectivity configuration's index into
+    /// `Snapshot::avnm.connectivity_configurations`.
+    ConnectedGroup { group: u32, configuration: u32 },
     /// A user-defined route (`route` indexes `RouteTable::routes`).
     User { table: RouteTableIdx, route: usize },
 }

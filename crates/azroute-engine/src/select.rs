@@ -264,6 +264,14 @@ pub fn origin_text(snap: &Snapshot, route: &EffectiveRoute) -> String {
         RouteOrigin::PrivateEndpoint { endpoint } => {
             format!("private endpoint `{}`", snap.private_endpoints[endpoint.index()].name)
         }
+        RouteOrigin::ConnectedGroup { configuration, .. } => {
+            let config = &snap.avnm.connectivity_configurations[*configuration as usize];
+            format!(
+                "Virtual Network Manager connected group of connectivity configuration `{}` ({}; assumed deployed)",
+                config.name,
+                config.topology.as_str()
+            )
+        }
         RouteOrigin::User { table, route } => {
             let t = &snap.route_tables[table.index()];
             format!("user route `{}` of route table `{}`", t.routes[*route].name, t.name)

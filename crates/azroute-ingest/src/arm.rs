@@ -117,6 +117,7 @@ impl Pending {
             "microsoft.network/firewallpolicies/rulecollectiongroups" => self.rule_collection_group(dto, path, raw_id),
             "microsoft.network/ipgroups" => self.ip_group(dto, path),
             "microsoft.compute/virtualmachines" => self.vm(dto, path),
+            avnm if avnm.starts_with("microsoft.network/networkmanagers/") && self.avnm_resource(avnm, dto, path) => {}
             other => {
                 self.resources_read -= 1;
                 *self.skipped_types.entry(other.to_string()).or_default() += 1;

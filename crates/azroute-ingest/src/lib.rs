@@ -15,10 +15,12 @@
 #![forbid(unsafe_code)]
 
 mod arm;
+mod arm_avnm;
 mod arm_firewall;
 mod checks;
 mod diag;
 mod dto;
+mod dto_avnm;
 mod dto_firewall;
 mod envelope;
 mod link;

@@ -182,6 +182,15 @@ pending! {
         firewall_policies: FirewallPolicy,
         rule_collection_groups: Child<RuleCollectionGroup>,
         ip_groups: IpGroup,
+        network_groups: NetworkGroup,
+        static_members: NetworkGroupMember,
+        connectivity_configurations: ConnectivityConfiguration,
+        security_admin_configurations: SecurityAdminConfiguration,
+        admin_rule_collections: AdminRuleCollection,
+        admin_rules: AdminRule,
+        routing_configurations: RoutingConfiguration,
+        routing_rule_collections: RoutingRuleCollection,
+        routing_rules: RoutingRule,
     }
     records {
         service_tags: (ServiceTags, Origin),

@@ -46,7 +46,16 @@ has_origin!(
     Firewall,
     FirewallPolicy,
     RuleCollectionGroup,
-    IpGroup
+    IpGroup,
+    NetworkGroup,
+    NetworkGroupMember,
+    ConnectivityConfiguration,
+    SecurityAdminConfiguration,
+    AdminRuleCollection,
+    AdminRule,
+    RoutingConfiguration,
+    RoutingRuleCollection,
+    RoutingRule
 );
 
 /// Text Azure compares without case (enum values, service names, locations, SKUs).

@@ -131,6 +131,9 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
     same_content("firewalls", &before.firewalls, &after.firewalls)?;
     same_content("firewall policies", &before.firewall_policies, &after.firewall_policies)?;
     same_content("IP groups", &before.ip_groups, &after.ip_groups)?;
+    if !before.avnm.same_content(&after.avnm) {
+        return Err("the Virtual Network Manager resources differ".into());
+    }
     if !before.service_tags.same_content(&after.service_tags) {
         return Err("the service tags differ".into());
     }

@@ -105,6 +105,8 @@ pub struct Snapshot {
     /// Firewall policies, each with its rule collection groups nested.
     pub firewall_policies: Vec<FirewallPolicy>,
     pub ip_groups: Vec<IpGroup>,
+    /// Azure Virtual Network Manager resources (§17).
+    pub avnm: Avnm,
     pub service_tags: Option<ServiceTags>,
     /// Id hash → resources: no key strings are kept; a hit is confirmed against the
     /// resource's own id, so a hash collision can never link the wrong resource.

@@ -65,6 +65,7 @@ struct Merged {
     firewalls: Vec<Firewall>,
     firewall_policies: Vec<FirewallPolicy>,
     ip_groups: Vec<IpGroup>,
+    avnm: Avnm,
 }
 
 impl Merged {
@@ -88,6 +89,7 @@ impl Merged {
             firewalls,
             firewall_policies,
             ip_groups,
+            avnm,
         } = self;
         for (i, subnet) in subnets.iter().enumerate() {
             vnets[subnet.vnet.index()].subnets.push(SubnetIdx(i as u32));
@@ -113,6 +115,7 @@ impl Merged {
         snapshot.firewalls = firewalls;
         snapshot.firewall_policies = firewall_policies;
         snapshot.ip_groups = ip_groups;
+        snapshot.avnm = avnm;
         snapshot.rebuild_index();
         snapshot
     }
@@ -267,6 +270,27 @@ impl Ctx<'_> {
             firewalls: self.dedupe_by_id(std::mem::take(&mut all.firewalls), "Azure Firewall"),
             firewall_policies,
             ip_groups: self.dedupe_by_id(std::mem::take(&mut all.ip_groups), "IP group"),
+            avnm: self.avnm(all),
+        }
+    }
+
+    /// The AVNM kinds, each deduplicated and sorted by id (§17.1).
+    fn avnm(&mut self, all: &mut Pending) -> Avnm {
+        Avnm {
+            network_groups: self.dedupe_by_id(std::mem::take(&mut all.network_groups), "network group"),
+            static_members: self.dedupe_by_id(std::mem::take(&mut all.static_members), "static member"),
+            connectivity_configurations: self
+                .dedupe_by_id(std::mem::take(&mut all.connectivity_configurations), "connectivity configuration"),
+            security_admin_configurations: self
+                .dedupe_by_id(std::mem::take(&mut all.security_admin_configurations), "security admin configuration"),
+            admin_rule_collections: self
+                .dedupe_by_id(std::mem::take(&mut all.admin_rule_collections), "admin rule collection"),
+            admin_rules: self.dedupe_by_id(std::mem::take(&mut all.admin_rules), "security admin rule"),
+            routing_configurations: self
+                .dedupe_by_id(std::mem::take(&mut all.routing_configurations), "routing configuration"),
+            routing_rule_collections: self
+                .dedupe_by_id(std::mem::take(&mut all.routing_rule_collections), "routing rule collection"),
+            routing_rules: self.dedupe_by_id(std::mem::take(&mut all.routing_rules), "routing rule"),
         }
     }
 
