@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 // Modules are private: the crate's surface is exactly what is re-exported below.
+mod admin_rules;
 mod compare;
 mod connected_groups;
 mod diff;
@@ -32,6 +33,7 @@ mod topology;
 mod trace;
 mod verify;
 
+pub use admin_rules::{AdminExemption, AdminVerdict, AppliedAdminRule};
 pub use compare::{CompareMethod, CompareRequest, Comparison, compare};
 pub use connected_groups::{ConnectedGroup, ConnectedGroups, network_group_vnets};
 pub use diff::{

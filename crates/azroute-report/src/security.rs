@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use azroute_engine::{AppliedTo, EffectiveRule, FlowDecision, NsgLevel, SecurityEngine};
+use azroute_engine::{AdminExemption, AppliedTo, EffectiveRule, FlowDecision, NsgLevel, SecurityEngine};
 use azroute_model::*;
 use serde::Serialize;
 
@@ -265,6 +265,10 @@ pub struct EvaluationView {
 pub struct IpFlowView {
     pub access: String,
     pub rule_name: String,
+    /// `SecurityAdminRule` (Azure Virtual Network Manager, §17.3) or `NetworkSecurityRule`;
+    /// absent when no rule applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<&'static str>,
     pub rule_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_security_group_id: Option<String>,
@@ -276,15 +280,47 @@ pub struct IpFlowView {
 }
 
 pub fn ip_flow_view(snap: &Snapshot, decision: &FlowDecision) -> IpFlowView {
+    let admin_decided = decision.admin.as_ref().filter(|_| decision.decided_by.is_none());
+    let rule_type = match (admin_decided, decision.rule_name.is_empty()) {
+        (Some(_), _) => Some("SecurityAdminRule"),
+        (None, false) => Some("NetworkSecurityRule"),
+        (None, true) => None,
+    };
+    let admin_rule_id = admin_decided.map(|v| snap.avnm.admin_rules[v.rule.rule].id.to_string());
     let rule_id = decision
         .decided_by
         .and_then(|(nsg, _)| {
             let name = decision.rule_name.strip_prefix("securityRules/")?;
             snap.nsgs[nsg.index()].rules.iter().find(|r| r.name == name).map(|r| r.id.to_string())
         })
+        .or(admin_rule_id)
         .unwrap_or_default();
     let mut notes = Vec::new();
-    if decision.evaluations.is_empty() {
+    if let Some(v) = &decision.admin {
+        notes.push(match v.access {
+            AdminAccess::Allow => format!(
+                "security admin rule `{}` (Allow) matched first and handed the flow to the NSGs (§17.3)",
+                v.rule.name
+            ),
+            AdminAccess::Deny => "a security admin rule (Deny) decided before any NSG (§17.3)".to_string(),
+            AdminAccess::AlwaysAllow => {
+                "a security admin rule (AlwaysAllow) decided: the NSGs were not evaluated (§17.3)".to_string()
+            }
+        });
+        notes.push("assumed: the security admin configuration is deployed in this region (§17.5)".to_string());
+    }
+    if let Some(exemption) = &decision.admin_exemption {
+        notes.push(match exemption {
+            AdminExemption::PlatformSubnet { subnet } => format!(
+                "security admin rules are not applied in subnet `{}` (platform subnet, §17.3)",
+                snap.subnet_label(*subnet)
+            ),
+            AdminExemption::PrivateEndpoint { .. } => {
+                "security admin rules are not applied to private endpoints (§17.3)".to_string()
+            }
+        });
+    }
+    if decision.evaluations.is_empty() && decision.admin.is_none() {
         notes.push("no network security group applies to this NIC or its subnet: all traffic is allowed".to_string());
     }
     for tag in &decision.unknown_tags {
@@ -295,6 +331,7 @@ pub fn ip_flow_view(snap: &Snapshot, decision: &FlowDecision) -> IpFlowView {
     IpFlowView {
         access: decision.access.as_str().to_string(),
         rule_name: decision.rule_name.clone(),
+        rule_type,
         rule_id,
         network_security_group_id: decision.decided_by.map(|(n, _)| snap.nsgs[n.index()].id.to_string()),
         applied_to: decision.decided_by.map(|(_, a)| a.as_str().to_string()),
@@ -324,6 +361,7 @@ pub fn ip_flow_text(view: &IpFlowView) -> String {
             view.rule_name.clone(),
             match (&view.network_security_group_id, &view.applied_to) {
                 (Some(id), Some(at)) => format!("{} ({at})", id.rsplit('/').next().unwrap_or_default()),
+                _ if view.rule_type == Some("SecurityAdminRule") => "security admin rule".to_string(),
                 _ => "no NSG".to_string(),
             },
         ]],

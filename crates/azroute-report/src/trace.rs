@@ -220,6 +220,13 @@ pub fn note_text(snap: &Snapshot, note: &HopNote) -> String {
         HopNote::LeavesWithSourceNat => "leaves Azure with source NAT to a public IP".to_string(),
         HopNote::PrivateEndpointTcpOnly => "private endpoints carry TCP only".to_string(),
         HopNote::CrossesPeering { from, to } => format!("crosses the peering from `{}` to `{}`", vnet(from), vnet(to)),
+        HopNote::AdminRule { name, access } => match access {
+            AdminAccess::Allow => format!("security admin rule `{name}` (Allow) matched first; the NSGs decide"),
+            AdminAccess::AlwaysAllow => {
+                format!("security admin rule `{name}` (AlwaysAllow) admits the packet; the NSGs are not evaluated")
+            }
+            AdminAccess::Deny => format!("security admin rule `{name}` (Deny) drops the packet before any NSG"),
+        },
         HopNote::ForwardedTrafficRefused { into } => {
             format!("crossing peering into `{}`: forwarded traffic refused", vnet(into))
         }

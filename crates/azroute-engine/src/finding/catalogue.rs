@@ -53,6 +53,7 @@ pub fn catalogue() -> impl Iterator<Item = &'static CodeInfo> {
     CHECKS.iter().chain(OTHER_CODES)
 }
 
+const AVNM_ADMIN: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins";
 const UDR: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview";
 const DIAGNOSE: &str = "https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem";
 const PEERING: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview";
@@ -134,6 +135,7 @@ pub const CHECKS: &[CodeInfo] = &[
 pub const OTHER_CODES: &[CodeInfo] = &[
     entry(C::IpForwardingDisabled, Error, &[IP_FORWARDING, DIAGNOSE], Trace),
     entry(C::NsgDenied, Error, &[NSG], Trace),
+    entry(C::AvnmAdminRuleDenied, Error, &[AVNM_ADMIN], Trace),
     varies(entry(C::NoHostAtDestination, Error, &[DIAGNOSE], Trace), &[Warning]),
     entry(C::GatewayConnectionDown, Warning, &[VPN_TROUBLESHOOT], Trace),
     entry(C::PeeringAccessDisabled, Error, &[MANAGE_PEERING], Trace),

@@ -27,6 +27,7 @@ macro_rules! finding_codes {
 finding_codes! {
     AsymmetricPath,
     AsymmetricThroughFirewall,
+    AvnmAdminRuleDenied,
     BgpRouteShadowedBySystemRoute,
     DestinationNotRunning,
     DroppedByNoneRoute,

@@ -315,6 +315,21 @@ pub struct NsgBlocksProbe {
     pub lb: LoadBalancerIdx,
 }
 
+/// `AvnmAdminRuleDenied`: an Azure Virtual Network Manager security admin rule denies the
+/// packet before any NSG is evaluated (§17.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmAdminRuleDenied {
+    /// Index into `Snapshot::avnm.admin_rules`.
+    pub rule: usize,
+    /// `securityAdminConfigurations/{c}/ruleCollections/{rc}/rules/{r}`.
+    pub name: Arc<str>,
+    pub direction: Direction,
+    pub protocol: Protocol,
+    pub source: IpAddr,
+    pub destination: IpAddr,
+    pub destination_port: u16,
+}
+
 /// `NsgDenied`: an NSG rule denies the packet (§9).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NsgDenied {
@@ -571,6 +586,7 @@ macro_rules! evidence {
 evidence! {
     AsymmetricPath,
     AsymmetricThroughFirewall,
+    AvnmAdminRuleDenied,
     BgpRouteShadowedBySystemRoute,
     DestinationNotRunning,
     DroppedByNoneRoute,

@@ -147,6 +147,9 @@ pub enum HopNote {
     PrivateEndpointTcpOnly,
     /// The packet crosses a peering.
     CrossesPeering { from: VnetIdx, to: VnetIdx },
+    /// A security admin rule matched first (§17.3): `Allow` handed the packet to the NSGs,
+    /// `AlwaysAllow` admitted it without them, `Deny` dropped it.
+    AdminRule { name: std::sync::Arc<str>, access: AdminAccess },
     /// The receiving peering refuses forwarded traffic.
     ForwardedTrafficRefused { into: VnetIdx },
     /// The load balancer's first backend stands for the one Azure picks.

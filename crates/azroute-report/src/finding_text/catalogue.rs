@@ -253,6 +253,11 @@ const TEXTS: &[CodeText] = &[
         explanation: "Azure delivers a packet to a NIC, or lets a NIC send one, only when the packet is addressed to or from one of the NIC's own IPs, unless IP forwarding (enableIPForwarding) is on. An NVA that receives traffic to forward, or a NIC sending from an address that is not its own, has its packets dropped by the platform. Enable IP forwarding on the NIC, and forwarding in the guest OS.",
     },
     CodeText {
+        code: FindingCode::AvnmAdminRuleDenied,
+        title: "a Virtual Network Manager security admin rule denies the traffic",
+        explanation: "Security admin rules of Azure Virtual Network Manager are evaluated before every NSG, at the virtual network that owns the NIC; the rule with the lowest priority number that matches decides. Deny drops the packet whatever the NSGs say, AlwaysAllow lets it through without them, Allow hands it to the NSGs. Change the admin rule, or add an Allow or AlwaysAllow admin rule with a lower priority number (the network manager's administrators own it, not the VNet's).",
+    },
+    CodeText {
         code: FindingCode::NsgDenied,
         title: "an NSG rule denies the traffic",
         explanation: "Network security groups are evaluated in Azure's order: inbound, the subnet's NSG then the NIC's; outbound, the NIC's then the subnet's. Within an NSG the rule with the lowest priority number that matches decides. A Deny there drops the packet. Change the rule, or add an Allow rule with a lower priority number.",

@@ -94,6 +94,7 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::ForcedTunnelNoDefaultSite(e) => paths::forced_tunnel_no_default_site(snap, e),
         Evidence::DestinationNotRunning(e) => paths::destination_not_running(snap, e),
         Evidence::NsgDenied(e) => paths::nsg_denied(snap, e),
+        Evidence::AvnmAdminRuleDenied(e) => paths::avnm_admin_rule_denied(snap, e),
         Evidence::PeeringAccessDisabled(e) => paths::peering_access_disabled(snap, e),
         Evidence::PrivateDestinationToInternet(e) => paths::private_destination_to_internet(snap, e),
         Evidence::RoutingLoop(e) => paths::routing_loop(snap, e),
