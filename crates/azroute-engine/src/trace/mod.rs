@@ -155,6 +155,15 @@ impl<'e, 's> Tracer<'e, 's> {
             |p: &PathTrace| p.hops.iter().any(|h| h.nic().is_some_and(|n| self.power_of(n) == Power::Unknown));
         assumptions.power_state_unknown = power_unknown(&forward) || reverse.as_ref().is_some_and(power_unknown);
         assumptions.firewall_inspection = self.firewall_inspection(&request, &forward);
+        let avnm = |p: &PathTrace| {
+            p.hops.iter().any(|h| {
+                h.notes.iter().any(|n| matches!(n, HopNote::AdminRule { .. }))
+                    || h.route
+                        .as_ref()
+                        .is_some_and(|r| r.route.route().next_hop_type == crate::NextHopType::ConnectedGroup)
+            })
+        };
+        assumptions.avnm = avnm(&forward) || reverse.as_ref().is_some_and(avnm);
         Ok(Trace { request, forward, reverse, findings, assumptions })
     }
 

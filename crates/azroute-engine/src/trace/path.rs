@@ -274,6 +274,10 @@ pub enum Assumption {
     /// An Azure Firewall's threat intelligence, IDPS and TLS inspection are not evaluated;
     /// with threat intelligence in `Deny` mode and a public end, its feed may drop the flow.
     FirewallInspectionNotModelled { threat_intel_deny: bool },
+    /// The path used a Virtual Network Manager connected group or security admin rule: the
+    /// configurations are assumed deployed, a connected group protected from more specific BGP
+    /// routes like a peering, admin rules stateful like NSGs (§17.5).
+    AvnmConfigurationAssumed,
 }
 
 /// What one trace assumed: every trace assumes NVAs forward without SNAT; the rest depends on
@@ -293,6 +297,8 @@ pub struct Assumptions {
     /// A direction passed an Azure Firewall: `Some(threat intelligence in Deny mode with a
     /// public end)`.
     pub firewall_inspection: Option<bool>,
+    /// A direction used a connected-group route or met a security admin rule (§17.5).
+    pub avnm: bool,
 }
 
 impl Assumptions {
@@ -307,6 +313,7 @@ impl Assumptions {
             self.source_not_running.map(|vm| Assumption::SourceNotRunning { vm }),
             self.firewall_inspection
                 .map(|threat_intel_deny| Assumption::FirewallInspectionNotModelled { threat_intel_deny }),
+            self.avnm.then_some(Assumption::AvnmConfigurationAssumed),
         ]
         .into_iter()
         .flatten()
