@@ -21,6 +21,7 @@ mod fib;
 mod finding;
 mod firewall;
 mod incremental;
+mod managed_routes;
 mod nexthop;
 mod nsg;
 mod ranges;
@@ -51,6 +52,7 @@ pub use firewall::{
     private_ranges,
 };
 pub use incremental::{Affected, Change, IncrementalEngine, changes_of};
+pub use managed_routes::{ManagedRoutes, managed_routes};
 pub use nexthop::{NextHopAnswer, next_hop};
 pub use nsg::{
     AZURE_HOST_IP, AppliedTo, EffectiveRule, Flow, FlowDecision, NsgEvaluation, NsgLevel, SecurityEngine, nsg_rules,

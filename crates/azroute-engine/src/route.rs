@@ -157,6 +157,9 @@ pub enum RouteOrigin {
     ConnectedGroup { group: u32, configuration: u32 },
     /// A user-defined route (`route` indexes `RouteTable::routes`).
     User { table: RouteTableIdx, route: usize },
+    /// A user route an AVNM routing configuration writes into the subnet's managed route
+    /// table (§17.4); `rule` indexes `Snapshot::avnm.routing_rules`.
+    AvnmRoutingRule { rule: usize },
 }
 
 /// Why a route is Invalid.
@@ -277,14 +280,17 @@ impl EffectiveRouteTable {
     }
 
     /// Whether an address lies in an address space the VNet reaches: its own ranges and its
-    /// Connected peerings' (the table's VnetLocal and peering routes). A virtual-appliance
+    /// Connected peerings' and connected groups' (§17.2; the table's VnetLocal, peering and
+    /// ConnectedGroup routes). A virtual-appliance
     /// next hop outside them cannot be reached: Network Watcher answers next hop type `None`
     /// for it (recorded 2017 and 2020, §7.5), and traces drop there (§3.3). The one place that
     /// decides it.
     pub fn reaches_address_space(&self, ip: IpAddr) -> bool {
         self.routes.iter().any(|r| {
-            matches!(r.origin, RouteOrigin::VnetAddressSpace { .. } | RouteOrigin::Peering { .. })
-                && r.prefixes.iter().any(|p| p.contains(&ip))
+            matches!(
+                r.origin,
+                RouteOrigin::VnetAddressSpace { .. } | RouteOrigin::Peering { .. } | RouteOrigin::ConnectedGroup { .. }
+            ) && r.prefixes.iter().any(|p| p.contains(&ip))
         })
     }
 }

@@ -118,4 +118,42 @@ impl Estate {
         }
         self
     }
+
+    /// A routing configuration `config` with one rule collection applied to `groups`, and its
+    /// rules: (name, destination prefix, AVNM next hop type, next hop address).
+    pub fn routing_rules(
+        &mut self,
+        config: &str,
+        collection: &str,
+        groups: &[&str],
+        disable_bgp: bool,
+        rules: &[(&str, &str, &str, Option<&str>)],
+    ) -> &mut Estate {
+        let config_id = avnm_id(&format!("routingConfigurations/{config}"));
+        if !self.others.iter().any(|r| r["id"] == config_id) {
+            self.others.push(json!({
+                "id": config_id, "name": config, "type": "Microsoft.Network/networkManagers/routingConfigurations",
+                "properties": {"routeTableUsageMode": "ManagedOnly"}
+            }));
+        }
+        let collection_id = format!("{config_id}/ruleCollections/{collection}");
+        let applies: Vec<Value> =
+            groups.iter().map(|g| json!({"networkGroupId": avnm_id(&format!("networkGroups/{g}"))})).collect();
+        self.others.push(json!({
+            "id": collection_id, "name": collection,
+            "type": "Microsoft.Network/networkManagers/routingConfigurations/ruleCollections",
+            "properties": {"appliesTo": applies, "disableBgpRoutePropagation": if disable_bgp { "True" } else { "False" }}
+        }));
+        for (name, destination, hop, address) in rules {
+            self.others.push(json!({
+                "id": format!("{collection_id}/rules/{name}"), "name": name,
+                "type": "Microsoft.Network/networkManagers/routingConfigurations/ruleCollections/rules",
+                "properties": {
+                    "destination": {"type": "AddressPrefix", "destinationAddress": destination},
+                    "nextHop": {"nextHopType": hop, "nextHopAddress": address.unwrap_or("")}
+                }
+            }));
+        }
+        self
+    }
 }

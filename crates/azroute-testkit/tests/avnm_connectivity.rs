@@ -102,3 +102,60 @@ fn overlapping_members_are_left_out_of_the_connected_group_route() {
     let s = Scenario::with_options(&e, keep);
     assert_eq!(s.route_strings("nic-m1").iter().filter(|r| r.contains("ConnectedGroup")).count(), 2);
 }
+
+/// §17.4 AV-R1/AV-R3: a routing configuration's rules are `User` routes of every subnet of the
+/// group's VNets, computed from the configuration; `NoNextHop` is `None`.
+#[test]
+fn routing_configuration_writes_user_routes() {
+    let mut e = mesh(["eastus"; 3], false);
+    e.routing_rules(
+        "rc-egress",
+        "spokes",
+        &["mesh"],
+        false,
+        &[
+            ("default-to-fw", "0.0.0.0/0", "VirtualAppliance", Some("10.13.0.4")),
+            ("blackhole", "10.200.0.0/16", "NoNextHop", None),
+        ],
+    );
+    let s = Scenario::new(&e);
+    let routes = s.route_strings("nic-m1");
+    assert!(
+        routes.contains(&"User Active 0.0.0.0/0 VirtualAppliance 10.13.0.4 default-to-fw".to_string()),
+        "{routes:?}"
+    );
+    assert!(routes.contains(&"User Active 10.200.0.0/16 None blackhole".to_string()), "{routes:?}");
+    assert!(routes.contains(&"Default Invalid 0.0.0.0/0 Internet".to_string()), "{routes:?}");
+    // The appliance sits in m3, reached over the connected group.
+    assert_eq!(s.next_hop("nic-m2", "8.8.8.8"), ("VirtualAppliance".into(), "10.13.0.4".into(), "System Route".into()));
+}
+
+/// AV-R2: a rule whose destination the subnet's own table has is ignored; of two rules with one
+/// destination, one is applied.
+#[test]
+fn routing_rule_conflicts_follow_the_documented_rules() {
+    let mut e = mesh(["eastus"; 3], false);
+    e.route_table("rt", &[("own-default", "0.0.0.0/0", "VirtualAppliance", Some("10.11.0.9"))])
+        .associate("m1", "s", "rt");
+    e.routing_rules(
+        "rc",
+        "c",
+        &["mesh"],
+        false,
+        &[
+            ("a-default", "0.0.0.0/0", "Internet", None),
+            ("b-onprem", "192.168.0.0/16", "VirtualAppliance", Some("10.99.0.4")),
+            ("c-onprem", "192.168.0.0/16", "NoNextHop", None),
+        ],
+    );
+    let s = Scenario::new(&e);
+    let routes = s.route_strings("nic-m1");
+    assert!(!routes.iter().any(|r| r.contains("a-default")), "{routes:?}");
+    assert_eq!(
+        routes.iter().filter(|r| r.contains("192.168.0.0/16") && r.starts_with("User")).count(),
+        1,
+        "{routes:?}"
+    );
+    // m2 has no table of its own: the AVNM default route applies there.
+    assert!(s.route_strings("nic-m2").contains(&"User Active 0.0.0.0/0 Internet a-default".to_string()));
+}
