@@ -800,7 +800,7 @@ fn compile(options: &ModelOptions, routes: &[EffectiveRoute]) -> (Vec<FibEntry>,
         .iter()
         .enumerate()
         .filter(|(_, r)| {
-            // C20: whether a connected group is protected like a peering is undocumented.
+            // C22: whether a connected group is protected like a peering is undocumented.
             let connected_group_protected = r.next_hop_type == NextHopType::ConnectedGroup
                 && options.connected_group_precedence == ConnectedGroupPrecedence::ProtectedLikePeering;
             r.is_active() && (r.is_protected_system() || connected_group_protected)

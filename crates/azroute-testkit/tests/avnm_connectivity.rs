@@ -1,6 +1,6 @@
 //! Azure Virtual Network Manager connected groups (§17.2) through real ingest in all three
 //! dialects: T27 (hub-and-spoke with direct connectivity), mesh rendering as one entry (AV-C4),
-//! regional versus global mesh (AV-C1), overlapping members (AV-C5, C21) and traces across a
+//! regional versus global mesh (AV-C1), overlapping members (AV-C5, C23) and traces across a
 //! connected group.
 
 use azroute_engine::Verdict;
@@ -84,7 +84,7 @@ fn regional_mesh_leaves_out_other_regions_and_global_mesh_joins_them() {
     );
 }
 
-/// AV-C5 [inferred, C21]: prefixes that overlap another member are left out; `keep-all` keeps
+/// AV-C5 [inferred, C23]: prefixes that overlap another member are left out; `keep-all` keeps
 /// them.
 #[test]
 fn overlapping_members_are_left_out_of_the_connected_group_route() {
