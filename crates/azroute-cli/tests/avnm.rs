@@ -140,3 +140,16 @@ fn overlap_and_precedence_options_are_accepted() {
     assert_eq!(connected_group(&v)[0]["addressPrefix"], serde_json::json!(["10.11.0.0/16", "10.12.0.0/16"]));
     run(&["routes", "--nic", "nic-lab1", "--connected-group-overlap", "sometimes"]).fails();
 }
+
+#[test]
+fn doctor_reports_the_admin_rules_that_override_nsgs() {
+    let v = run(&["doctor", "-o", "json"]).json();
+    let codes: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"AvnmAdminDenyOverridesNsgAllow"), "{codes:?}");
+    assert!(codes.contains(&"AvnmAlwaysAllowBypassesNsgDeny"), "{codes:?}");
+    let deny =
+        v["findings"].as_array().unwrap().iter().find(|f| f["code"] == "AvnmAdminDenyOverridesNsgAllow").unwrap();
+    assert!(deny["message"].as_str().unwrap().contains("allow-rdp-any"), "{deny}");
+    let explain = azroute(&["doctor", "--explain", "AvnmRoutingRuleConflict"]).ok();
+    assert!(explain.stdout.contains("concept-user-defined-route"), "{}", explain.stdout);
+}

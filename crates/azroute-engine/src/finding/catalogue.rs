@@ -53,6 +53,11 @@ pub fn catalogue() -> impl Iterator<Item = &'static CodeInfo> {
     CHECKS.iter().chain(OTHER_CODES)
 }
 
+const AVNM_CONNECTIVITY: &str =
+    "https://learn.microsoft.com/azure/virtual-network-manager/concept-connectivity-configuration";
+const AVNM_LIMITS: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-limitations";
+const AVNM_UDR: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-user-defined-route";
+const AVNM_FAQ: &str = "https://learn.microsoft.com/azure/virtual-network-manager/faq";
 const AVNM_ADMIN: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins";
 const UDR: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview";
 const DIAGNOSE: &str = "https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem";
@@ -129,6 +134,12 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::DroppedByNoneRoute, Error, &[UDR], Traffic),
     entry(C::NonTransitivePeering, Warning, &[PEERING], Traffic),
     entry(C::PrivateDestinationToInternet, Error, &[UDR], Traffic),
+    entry(C::AvnmConnectedGroupOverlap, Warning, &[AVNM_LIMITS, AVNM_CONNECTIVITY], Settings),
+    entry(C::AvnmAdminDenyOverridesNsgAllow, Warning, &[AVNM_ADMIN], Settings),
+    entry(C::AvnmAlwaysAllowBypassesNsgDeny, Warning, &[AVNM_ADMIN], Settings),
+    entry(C::AvnmAdminRuleNotApplied, Info, &[AVNM_ADMIN, AVNM_FAQ], Settings),
+    entry(C::AvnmRoutingRuleConflict, Error, &[AVNM_UDR], Settings),
+    entry(C::AvnmHubGatewayMissing, Error, &[AVNM_CONNECTIVITY], Settings),
 ];
 
 /// The codes that are not doctor checks: raised by traces only, or summaries.

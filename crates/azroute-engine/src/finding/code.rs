@@ -27,7 +27,13 @@ macro_rules! finding_codes {
 finding_codes! {
     AsymmetricPath,
     AsymmetricThroughFirewall,
+    AvnmAdminDenyOverridesNsgAllow,
     AvnmAdminRuleDenied,
+    AvnmAdminRuleNotApplied,
+    AvnmAlwaysAllowBypassesNsgDeny,
+    AvnmConnectedGroupOverlap,
+    AvnmHubGatewayMissing,
+    AvnmRoutingRuleConflict,
     BgpRouteShadowedBySystemRoute,
     DestinationNotRunning,
     DroppedByNoneRoute,

@@ -330,6 +330,66 @@ pub struct AvnmAdminRuleDenied {
     pub destination_port: u16,
 }
 
+/// `AvnmAdminDenyOverridesNsgAllow` / `AvnmAlwaysAllowBypassesNsgDeny`: a security admin rule
+/// decides traffic an NSG rule of the same VNet explicitly allows (denies) (§17.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmAdminOverridesNsg {
+    /// Index into `Snapshot::avnm.admin_rules`.
+    pub admin_rule: usize,
+    pub nsg: NsgIdx,
+    /// `securityRules/NAME`.
+    pub nsg_rule: Arc<str>,
+    pub vnet: VnetIdx,
+}
+
+/// `AvnmAdminDenyOverridesNsgAllow`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmAdminDenyOverridesNsgAllow(pub AvnmAdminOverridesNsg);
+
+/// `AvnmAlwaysAllowBypassesNsgDeny`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmAlwaysAllowBypassesNsgDeny(pub AvnmAdminOverridesNsg);
+
+/// `AvnmAdminRuleNotApplied`: security admin rules target a VNet with a subnet or private
+/// endpoint they are not applied to (§17.3, AV-S5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmAdminRuleNotApplied {
+    pub vnet: VnetIdx,
+    /// A platform subnet, or the subnet of a private endpoint's NIC.
+    pub subnet: SubnetIdx,
+    pub private_endpoint: Option<NicIdx>,
+}
+
+/// `AvnmConnectedGroupOverlap`: two members of a connected group overlap; Azure drops traffic
+/// to the overlapped addresses (§17.2, AV-C5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmConnectedGroupOverlap {
+    /// Index into `Snapshot::avnm.connectivity_configurations`.
+    pub configuration: usize,
+    pub vnet: VnetIdx,
+    pub other: VnetIdx,
+    pub prefix: IpNet,
+    pub other_prefix: IpNet,
+}
+
+/// `AvnmHubGatewayMissing`: a hub-and-spoke configuration asks for the hub's gateway
+/// (`useHubGateway`) and the hub has none: the spoke→hub peering fails (§17.2, AV-C2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmHubGatewayMissing {
+    pub configuration: usize,
+    /// The hub VNet as the configuration names it.
+    pub hub: ArmId,
+}
+
+/// `AvnmRoutingRuleConflict`: routing rules for one VNet name the same destination with
+/// different next hops; Azure applies one "selected at random" (§17.4, AV-R2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmRoutingRuleConflict {
+    pub vnet: VnetIdx,
+    /// Indices into `Snapshot::avnm.routing_rules`, the one azroute applies first.
+    pub rules: Vec<usize>,
+}
+
 /// `NsgDenied`: an NSG rule denies the packet (§9).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NsgDenied {
@@ -586,7 +646,13 @@ macro_rules! evidence {
 evidence! {
     AsymmetricPath,
     AsymmetricThroughFirewall,
+    AvnmAdminDenyOverridesNsgAllow,
     AvnmAdminRuleDenied,
+    AvnmAdminRuleNotApplied,
+    AvnmAlwaysAllowBypassesNsgDeny,
+    AvnmConnectedGroupOverlap,
+    AvnmHubGatewayMissing,
+    AvnmRoutingRuleConflict,
     BgpRouteShadowedBySystemRoute,
     DestinationNotRunning,
     DroppedByNoneRoute,
