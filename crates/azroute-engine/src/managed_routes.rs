@@ -33,7 +33,7 @@ pub fn managed_routes(snap: &Snapshot, vnet: VnetIdx) -> ManagedRoutes {
                 .routing_rules
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| ArmId::new(&avnm_parent_id(r.id.as_str(), 1)) == collection.id)
+                .filter(|(_, r)| ArmId::new(avnm_parent_id(r.id.as_str(), 1)) == collection.id)
                 .map(|(i, _)| i),
         );
     }

@@ -52,8 +52,8 @@ impl Pending {
                 origin,
             }),
             "networkgroups/staticmembers" => {
-                let group = ArmId::new(&avnm_parent_id(id.as_str(), 1));
-                let resource = ArmId::new(&s(&dto.resource_id));
+                let group = ArmId::new(avnm_parent_id(id.as_str(), 1));
+                let resource = ArmId::new(s(&dto.resource_id));
                 if resource.is_empty() {
                     self.avnm_missing(&dto.path(path, "resourceId"), id.as_str(), "static member has no `resourceId`");
                     return true;

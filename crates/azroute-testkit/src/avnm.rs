@@ -9,6 +9,10 @@ use crate::{Estate, id};
 /// The network manager every AVNM resource of a test estate belongs to.
 pub const MANAGER: &str = "avnm1";
 
+/// A security admin rule for [`Estate::admin_rules`]: (name, priority, direction, access,
+/// protocol, source prefix, destination prefix, destination port).
+pub type AdminRuleSpec<'a> = (&'a str, u32, &'a str, &'a str, &'a str, &'a str, &'a str, &'a str);
+
 /// The id of a resource under the test network manager (`networkGroups/g`, …).
 pub fn avnm_id(path: &str) -> String {
     format!("{}/{path}", id("networkManagers", MANAGER))
@@ -71,13 +75,12 @@ impl Estate {
     /// A security admin configuration `config` with one rule collection `collection` applied to
     /// `groups`, and its rules: (name, priority, direction, access, protocol, source prefix,
     /// destination prefix, destination port).
-    #[allow(clippy::type_complexity)]
     pub fn admin_rules(
         &mut self,
         config: &str,
         collection: &str,
         groups: &[&str],
-        rules: &[(&str, u32, &str, &str, &str, &str, &str, &str)],
+        rules: &[AdminRuleSpec<'_>],
     ) -> &mut Estate {
         let config_id = avnm_id(&format!("securityAdminConfigurations/{config}"));
         if !self.others.iter().any(|r| r["id"] == config_id) {

@@ -132,7 +132,7 @@ proptest! {
             (protocol.to_string(), ["Allow", "Deny", "AlwaysAllow"][r.access as usize], src, dst, port, if r.inbound { "Inbound" } else { "Outbound" })
         }).collect();
         let names: Vec<String> = (0..admin.len()).map(|i| format!("a{i}")).collect();
-        let admin_rules: Vec<(&str, u32, &str, &str, &str, &str, &str, &str)> = admin_texts.iter().zip(&names).enumerate().map(|(i, (t, name))| {
+        let admin_rules: Vec<azroute_testkit::avnm::AdminRuleSpec<'_>> = admin_texts.iter().zip(&names).enumerate().map(|(i, (t, name))| {
             (name.as_str(), 1 + i as u32, t.5, t.1, t.0.as_str(), t.2.as_str(), t.3.as_str(), t.4.as_str())
         }).collect();
         if !admin_rules.is_empty() {
@@ -144,7 +144,8 @@ proptest! {
         let nic = snapshot.find_nic("nic").unwrap();
         for f in &flows {
             let (source, destination) = if f.inbound { (IpAddr::V4(f.remote), IpAddr::V4(LOCAL)) } else { (IpAddr::V4(LOCAL), IpAddr::V4(f.remote)) };
-            let (source_port, destination_port) = if f.inbound { (40000, f.port) } else { (40000, f.port) };
+            // The rules' ports are destination ports, on the local side inbound, remote outbound.
+            let (source_port, destination_port) = (40000, f.port);
             let flow = Flow {
                 direction: if f.inbound { Direction::Inbound } else { Direction::Outbound },
                 protocol: f.protocol,

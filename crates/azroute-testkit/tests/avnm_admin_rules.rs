@@ -5,15 +5,18 @@
 
 use azroute_engine::Verdict;
 use azroute_model::*;
-use azroute_testkit::avnm::avnm_id;
+use azroute_testkit::avnm::{AdminRuleSpec, avnm_id};
 use azroute_testkit::*;
 
-const ALLOW_ALL_IN: (&str, u32, &str, &str, &str, &str, &str, &str) =
-    ("allow-all-in", 100, "Inbound", "Allow", "*", "*", "*", "*");
+/// An NSG rule, in the same shape as an admin rule: (name, priority, direction, access,
+/// protocol, source, destination, destination port).
+type RuleSpec = AdminRuleSpec<'static>;
+
+const ALLOW_ALL_IN: RuleSpec = ("allow-all-in", 100, "Inbound", "Allow", "*", "*", "*", "*");
 
 /// vnet `app` (10.0.0.0/16) in group `apps`, NIC 10.0.1.4 behind a subnet NSG; vnet `other`
 /// (10.1.0.0/16) peered, in group `others`.
-fn estate(nsg_rules: &[(&str, u32, &str, &str, &str, &str, &str, &str)]) -> Estate {
+fn estate(nsg_rules: &[RuleSpec]) -> Estate {
     let mut e = Estate::new();
     e.vnet("app", "eastus", &["10.0.0.0/16"]).subnet("app", "s", "10.0.1.0/24").nic("nic", "app", "s", "10.0.1.4");
     e.vnet("other", "eastus", &["10.1.0.0/16"])
