@@ -3,7 +3,7 @@
 Azure Virtual Network Manager, in the az CLI's flattened JSON (`az network vnet list`,
 `az network manager group list`, `az network manager connectivity-config list`,
 `az network manager security-admin-config rule-collection rule list`, …)
-(docs/azure-routing-rules.md §17):
+(docs/azure-routing-rules.md §18):
 
 * a hub (10.0.0.0/16) with spokes 10.1.0.0/16 and 10.2.0.0/16 in a hub-and-spoke connectivity
   configuration with direct connectivity among the spokes (the ANM_ peerings AVNM creates are

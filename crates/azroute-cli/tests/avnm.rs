@@ -1,4 +1,4 @@
-//! Azure Virtual Network Manager end to end (§17) on the embedded example `avnm` (regenerate
+//! Azure Virtual Network Manager end to end (§18) on the embedded example `avnm` (regenerate
 //! with `python3 tools/make_avnm_fixture.py`): connected-group routes (direct connectivity and a
 //! regional mesh), managed user routes of a routing configuration, admin-rule verdicts in
 //! `ip-flow` (with `ruleType`), `security-rules` and `trace`, the modelling options.

@@ -1,10 +1,10 @@
-//! Security admin rules of Azure Virtual Network Manager (§17.3, AV-S1…AV-S6), evaluated at the
+//! Security admin rules of Azure Virtual Network Manager (§18.3, AV-S1…AV-S6), evaluated at the
 //! VNet that owns a NIC before its NSGs: the first matching rule by priority decides; `Deny`
 //! drops, `AlwaysAllow` allows without the NSGs, `Allow` hands the flow to the NSGs.
 //!
 //! Which rules apply to a VNet: those of every rule collection whose `appliesToGroups` names a
 //! network group the VNet is a static member of (AV-S3). Configurations are assumed deployed
-//! (§17.5), and a single network manager is assumed (the scope order of AV-C8 is not modelled).
+//! (§18.5), and a single network manager is assumed (the scope order of AV-C8 is not modelled).
 
 use std::net::IpAddr;
 use std::sync::Arc;

@@ -1,11 +1,11 @@
-//! Azure Virtual Network Manager connected groups (§17.2, AV-C1…AV-C5): which VNets a
+//! Azure Virtual Network Manager connected groups (§18.2, AV-C1…AV-C5): which VNets a
 //! connectivity configuration joins without peering objects, and the one `ConnectedGroup` route
 //! each member's NICs show, listing every other member's prefixes.
 //!
 //! A mesh joins the VNets of all the configuration's groups (AV-C1); a hub-and-spoke
 //! configuration joins the spokes of each `DirectlyConnected` group (AV-C3). Either is regional
 //! (one connected group per region) unless `isGlobal`. Configurations are assumed deployed: the
-//! snapshot holds no deployment state (§17.5).
+//! snapshot holds no deployment state (§18.5).
 
 use std::collections::BTreeMap;
 
@@ -35,7 +35,7 @@ pub struct ConnectedGroups {
 }
 
 /// The VNets statically put in a network group (dynamic members come from Azure Policy and are
-/// not exported, §17.1). Members that are not a VNet of the snapshot are left out.
+/// not exported, §18.1). Members that are not a VNet of the snapshot are left out.
 pub fn network_group_vnets(snap: &Snapshot, group: &ArmId) -> Vec<VnetIdx> {
     let mut out: Vec<VnetIdx> = snap
         .avnm

@@ -213,7 +213,7 @@ struct TableBuilder<'a> {
     has_v6: bool,
     drafts: Vec<Draft>,
     notes: Vec<TableNote>,
-    /// What AVNM routing configurations add to the subnet's routes (§17.4).
+    /// What AVNM routing configurations add to the subnet's routes (§18.4).
     managed: crate::ManagedRoutes,
 }
 
@@ -299,7 +299,7 @@ impl<'a> TableBuilder<'a> {
     }
 
     /// One `ConnectedGroup` route per AVNM connected group the VNet is in, listing every other
-    /// member's ranges (§17.2, AV-C4), overlapping ones left out (AV-C5).
+    /// member's ranges (§18.2, AV-C4), overlapping ones left out (AV-C5).
     fn connected_group_routes(&mut self) {
         let groups = &self.topo.connected_groups;
         for &g in groups.of_vnet(self.key.vnet) {
@@ -453,7 +453,7 @@ impl<'a> TableBuilder<'a> {
                 gateway_drafts.push(d);
             }
         }
-        // Without a route table of its own, only an AVNM routing collection (§17.4) can have
+        // Without a route table of its own, only an AVNM routing collection (§18.4) can have
         // disabled propagation; the route's origin explains it, there is no table to name.
         if let Some(table) = self.key.route_table.filter(|_| !suppressed.is_empty()) {
             suppressed.sort();
@@ -464,7 +464,7 @@ impl<'a> TableBuilder<'a> {
     }
 
     /// User routes of the subnet's route table (§3), then those AVNM routing configurations
-    /// write beside them (§17.4).
+    /// write beside them (§18.4).
     fn user_routes(&mut self) {
         self.table_user_routes();
         self.managed_user_routes();
@@ -800,7 +800,7 @@ fn compile(options: &ModelOptions, routes: &[EffectiveRoute]) -> (Vec<FibEntry>,
         .iter()
         .enumerate()
         .filter(|(_, r)| {
-            // C22: whether a connected group is protected like a peering is undocumented.
+            // C24: whether a connected group is protected like a peering is undocumented.
             let connected_group_protected = r.next_hop_type == NextHopType::ConnectedGroup
                 && options.connected_group_precedence == ConnectedGroupPrecedence::ProtectedLikePeering;
             r.is_active() && (r.is_protected_system() || connected_group_protected)

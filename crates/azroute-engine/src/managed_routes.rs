@@ -1,4 +1,4 @@
-//! The user routes an Azure Virtual Network Manager routing configuration writes (§17.4,
+//! The user routes an Azure Virtual Network Manager routing configuration writes (§18.4,
 //! AV-R1…AV-R3), computed from the configuration itself so that `what-if` and `diff` show what
 //! deploying it will do: every rule of every rule collection whose `appliesTo` names a network
 //! group the VNet is a static member of, with the collection's `disableBgpRoutePropagation`.

@@ -97,7 +97,7 @@ pub struct FlowDecision {
     pub evaluations: Vec<NsgEvaluation>,
     /// Tags in matched or skipped rules that could not be expanded.
     pub unknown_tags: Vec<String>,
-    /// The security admin rule that matched first (§17.3): a `Deny` or `AlwaysAllow` decided,
+    /// The security admin rule that matched first (§18.3): a `Deny` or `AlwaysAllow` decided,
     /// an `Allow` handed the flow to the NSGs.
     pub admin: Option<crate::AdminVerdict>,
     /// Why admin rules were not applied at this NIC (AV-S5), when the VNet has some.
@@ -190,7 +190,7 @@ pub struct SecurityEngine<'e, 's> {
     vnet_tags: Vec<std::sync::OnceLock<(std::sync::Arc<Vec<IpNet>>, RangeSet)>>,
     /// Each NSG's rules in evaluation order, built once.
     rules: Vec<std::sync::OnceLock<std::sync::Arc<Vec<EffectiveRule>>>>,
-    /// Security admin rules per VNet (§17.3), built on first use.
+    /// Security admin rules per VNet (§18.3), built on first use.
     admin_by_vnet: std::sync::OnceLock<Vec<Vec<crate::AppliedAdminRule>>>,
 }
 
@@ -313,7 +313,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         }
         if let Ok(table) = self.routes.subnet_table(subnet) {
             for r in &table.routes {
-                // §17.2 [inferred]: connected-group members are in the tag as peers are.
+                // §18.2 [inferred]: connected-group members are in the tag as peers are.
                 if r.source == RouteSource::VirtualNetworkGateway
                     || r.source == RouteSource::User
                     || r.next_hop_type == crate::NextHopType::ConnectedGroup
@@ -446,7 +446,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
     pub fn evaluate(&self, nic: NicIdx, flow: &Flow) -> Result<FlowDecision, RouteError> {
         let subnet = self.routes.nic_subnet(nic)?;
         let mut unknown = Vec::new();
-        // §17.3 AV-S1: admin rules first; `Deny` and `AlwaysAllow` end the evaluation.
+        // §18.3 AV-S1: admin rules first; `Deny` and `AlwaysAllow` end the evaluation.
         let admin = self.evaluate_admin(subnet, Some(nic), flow, &mut unknown);
         let vnet = self.snap().subnets[subnet.index()].vnet;
         let admin_exemption =

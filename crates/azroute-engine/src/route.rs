@@ -62,7 +62,7 @@ pub enum NextHopType {
     None,
     VirtualNetworkServiceEndpoint,
     InterfaceEndpoint,
-    /// An Azure Virtual Network Manager connected group (§17.2): mesh or direct connectivity.
+    /// An Azure Virtual Network Manager connected group (§18.2): mesh or direct connectivity.
     ConnectedGroup,
     /// A next hop type azroute does not model, carried verbatim from a user route.
     Other(String),
@@ -151,14 +151,14 @@ pub enum RouteOrigin {
     ServiceEndpoint { service: String, tags: Vec<String> },
     /// A private endpoint's IP (§5.5).
     PrivateEndpoint { endpoint: PrivateEndpointIdx },
-    /// The other members of an AVNM connected group (§17.2); the index into
+    /// The other members of an AVNM connected group (§18.2); the index into
     /// [`crate::ConnectedGroups::groups`], and its connectivity configuration's index into
     /// `Snapshot::avnm.connectivity_configurations`.
     ConnectedGroup { group: u32, configuration: u32 },
     /// A user-defined route (`route` indexes `RouteTable::routes`).
     User { table: RouteTableIdx, route: usize },
     /// A user route an AVNM routing configuration writes into the subnet's managed route
-    /// table (§17.4); `rule` indexes `Snapshot::avnm.routing_rules`.
+    /// table (§18.4); `rule` indexes `Snapshot::avnm.routing_rules`.
     AvnmRoutingRule { rule: usize },
 }
 
@@ -280,7 +280,7 @@ impl EffectiveRouteTable {
     }
 
     /// Whether an address lies in an address space the VNet reaches: its own ranges and its
-    /// Connected peerings' and connected groups' (§17.2; the table's VnetLocal, peering and
+    /// Connected peerings' and connected groups' (§18.2; the table's VnetLocal, peering and
     /// ConnectedGroup routes). A virtual-appliance
     /// next hop outside them cannot be reached: Network Watcher answers next hop type `None`
     /// for it (recorded 2017 and 2020, §7.5), and traces drop there (§3.3). The one place that

@@ -52,7 +52,7 @@ pub struct Topology {
     pub gateway_prefixes: Vec<Vec<GatewayPrefix>>,
     /// Private endpoints whose subnet is in each VNet.
     pub endpoints_by_vnet: Vec<Vec<PrivateEndpointIdx>>,
-    /// Azure Virtual Network Manager connected groups (§17.2).
+    /// Azure Virtual Network Manager connected groups (§18.2).
     pub connected_groups: crate::ConnectedGroups,
 }
 

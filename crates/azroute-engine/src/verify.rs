@@ -149,7 +149,7 @@ impl DifferenceKind {
 pub enum LikelyCause {
     /// Azure shows `ConnectedGroup` routes azroute does not compute: the Azure Virtual Network
     /// Manager connectivity configuration, network group or member behind them is not in the
-    /// snapshot (dynamic members come from Azure Policy, §17.1).
+    /// snapshot (dynamic members come from Azure Policy, §18.1).
     AvnmConnectivity,
     /// Azure shows gateway routes azroute lacks, and the serving gateways have no learned-routes
     /// file in the snapshot.

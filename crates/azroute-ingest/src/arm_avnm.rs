@@ -1,5 +1,5 @@
 //! Lowering of Azure Virtual Network Manager resources from ARM JSON (REST, az CLI, Resource
-//! Graph, §17.1): network groups and static members, connectivity configurations, security admin
+//! Graph, §18.1): network groups and static members, connectivity configurations, security admin
 //! configurations with their rule collections and rules, routing configurations with theirs.
 //! Every kind is read flat, as ARM lists it; a child's parent is the parent segment of its id.
 //! Enum values are read without case; AVNM's string booleans (`"True"`) are read by `Flag`; a

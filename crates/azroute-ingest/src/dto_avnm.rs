@@ -1,4 +1,4 @@
-//! Typed views of Azure Virtual Network Manager's JSON (§17.1): connectivity `hubs` and
+//! Typed views of Azure Virtual Network Manager's JSON (§18.1): connectivity `hubs` and
 //! `appliesToGroups`, `connectivityCapabilities`, admin-rule `sources`/`destinations`, and a
 //! routing rule's `destination`. AVNM writes booleans as `"True"`/`"False"` strings, which
 //! [`Flag`] reads.

@@ -1,4 +1,4 @@
-//! Azure Virtual Network Manager input (§17.1): the REST spec examples of `testdata/reference/
+//! Azure Virtual Network Manager input (§18.1): the REST spec examples of `testdata/reference/
 //! azure-samples/rest-api-specs/avnm/` read as connectivity configurations, admin rule
 //! collections and rules (custom and default kinds), routing configurations, collections and
 //! rules; string booleans (`"True"`/`"False"`); the az CLI (flattened) and Resource Graph

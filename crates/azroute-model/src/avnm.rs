@@ -1,4 +1,4 @@
-//! Azure Virtual Network Manager (AVNM, `docs/azure-routing-rules.md` §17): network groups and
+//! Azure Virtual Network Manager (AVNM, `docs/azure-routing-rules.md` §18): network groups and
 //! their static members, connectivity configurations (mesh, hub-and-spoke, direct connectivity),
 //! security admin configurations with their rule collections and rules, and routing
 //! configurations with theirs. Every kind is kept flat, as ARM lists it, in [`Avnm`]; each child
@@ -20,7 +20,7 @@ pub struct NetworkGroup {
 }
 
 /// `…/networkGroups/{g}/staticMembers/{m}`: one VNet (or subnet) put in a group by hand.
-/// Dynamic members come from Azure Policy and are not in any group resource (§17.1).
+/// Dynamic members come from Azure Policy and are not in any group resource (§18.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetworkGroupMember {
     pub id: ArmId,
@@ -64,7 +64,7 @@ impl ConnectivityTopology {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnectivityGroupItem {
     pub network_group: ArmId,
-    /// `groupConnectivity = DirectlyConnected` (§17.2, AV-C3).
+    /// `groupConnectivity = DirectlyConnected` (§18.2, AV-C3).
     pub directly_connected: bool,
     /// `isGlobal` of the group entry.
     pub is_global: bool,
@@ -109,7 +109,7 @@ pub struct AdminRuleCollection {
     pub origin: Origin,
 }
 
-/// `access` of a security admin rule (§17.3, AV-S1).
+/// `access` of a security admin rule (§18.3, AV-S1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AdminAccess {
     /// Continues to the NSGs.

@@ -57,7 +57,7 @@ pub enum Ipv6SystemRoutes {
 }
 
 /// Whether a `ConnectedGroup` route beats a more specific BGP route the way a peering route does
-/// (§17.2, C22: undocumented).
+/// (§18.2, C24: undocumented).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ConnectedGroupPrecedence {
     /// Recommended, assumed: protected like `VNetPeering` (§4.1 rule 3).
@@ -67,7 +67,7 @@ pub enum ConnectedGroupPrecedence {
     LongestPrefix,
 }
 
-/// What a connected group does with member address spaces that overlap (§17.2 AV-C5, C23).
+/// What a connected group does with member address spaces that overlap (§18.2 AV-C5, C25).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ConnectedGroupOverlap {
     /// Inferred from "communication to an overlapped IP address is dropped": every prefix that

@@ -105,7 +105,7 @@ pub struct Snapshot {
     /// Firewall policies, each with its rule collection groups nested.
     pub firewall_policies: Vec<FirewallPolicy>,
     pub ip_groups: Vec<IpGroup>,
-    /// Azure Virtual Network Manager resources (§17).
+    /// Azure Virtual Network Manager resources (§18).
     pub avnm: Avnm,
     pub service_tags: Option<ServiceTags>,
     /// Id hash → resources: no key strings are kept; a hit is confirmed against the

@@ -68,7 +68,7 @@ pub struct AdminAddressView {
     pub address_prefix_type: &'static str,
 }
 
-/// A security admin rule as it applies to the NIC's VNet (§17.3), shaped like an entry of
+/// A security admin rule as it applies to the NIC's VNet (§18.3), shaped like an entry of
 /// `listNetworkManagerEffectiveSecurityAdminRules`.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -91,7 +91,7 @@ pub struct AdminRuleView {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EffectiveNsgList {
-    /// Security admin rules, evaluated before every NSG (§17.3); absent without any.
+    /// Security admin rules, evaluated before every NSG (§18.3); absent without any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub security_admin_rules: Vec<AdminRuleView>,
     /// Why the VNet's admin rules do not apply at this NIC (AV-S5).
@@ -230,7 +230,7 @@ fn rule_view(
     }
 }
 
-/// The effective rules of a NIC: the security admin rules of its VNet (§17.3), then the
+/// The effective rules of a NIC: the security admin rules of its VNet (§18.3), then the
 /// subnet's NSG, then the NIC's.
 pub fn effective_nsgs(
     engine: &SecurityEngine,
@@ -243,10 +243,10 @@ pub fn effective_nsgs(
     let security_admin_rules_not_applied = match engine.admin_exemption(subnet, nic) {
         _ if security_admin_rules.is_empty() => None,
         Some(AdminExemption::PlatformSubnet { subnet }) => {
-            Some(format!("subnet `{}` is a platform subnet (§17.3)", snap.subnet_label(subnet)))
+            Some(format!("subnet `{}` is a platform subnet (§18.3)", snap.subnet_label(subnet)))
         }
         Some(AdminExemption::PrivateEndpoint { .. }) => {
-            Some("private endpoints are not subject to them (§17.3)".into())
+            Some("private endpoints are not subject to them (§18.3)".into())
         }
         None => None,
     };
@@ -357,7 +357,7 @@ pub fn effective_nsgs_text(list: &EffectiveNsgList, nic_name: &str) -> String {
     if let Some(why) = &list.security_admin_rules_not_applied {
         out.push_str(&format!("\nThe security admin rules above are not applied here: {why}.\n"));
     } else if !list.security_admin_rules.is_empty() {
-        out.push_str("\nSecurity admin rules are evaluated first: Deny and AlwaysAllow decide, Allow continues to the NSGs (§17.3).\n");
+        out.push_str("\nSecurity admin rules are evaluated first: Deny and AlwaysAllow decide, Allow continues to the NSGs (§18.3).\n");
     }
     if !tags.is_empty() {
         out.push_str("\nService tags as expanded for this NIC:\n");
@@ -387,7 +387,7 @@ pub struct EvaluationView {
 pub struct IpFlowView {
     pub access: String,
     pub rule_name: String,
-    /// `SecurityAdminRule` (Azure Virtual Network Manager, §17.3) or `NetworkSecurityRule`;
+    /// `SecurityAdminRule` (Azure Virtual Network Manager, §18.3) or `NetworkSecurityRule`;
     /// absent when no rule applies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<&'static str>,
@@ -421,24 +421,24 @@ pub fn ip_flow_view(snap: &Snapshot, decision: &FlowDecision) -> IpFlowView {
     if let Some(v) = &decision.admin {
         notes.push(match v.access {
             AdminAccess::Allow => format!(
-                "security admin rule `{}` (Allow) matched first and handed the flow to the NSGs (§17.3)",
+                "security admin rule `{}` (Allow) matched first and handed the flow to the NSGs (§18.3)",
                 v.rule.name
             ),
-            AdminAccess::Deny => "a security admin rule (Deny) decided before any NSG (§17.3)".to_string(),
+            AdminAccess::Deny => "a security admin rule (Deny) decided before any NSG (§18.3)".to_string(),
             AdminAccess::AlwaysAllow => {
-                "a security admin rule (AlwaysAllow) decided: the NSGs were not evaluated (§17.3)".to_string()
+                "a security admin rule (AlwaysAllow) decided: the NSGs were not evaluated (§18.3)".to_string()
             }
         });
-        notes.push("assumed: the security admin configuration is deployed in this region (§17.5)".to_string());
+        notes.push("assumed: the security admin configuration is deployed in this region (§18.5)".to_string());
     }
     if let Some(exemption) = &decision.admin_exemption {
         notes.push(match exemption {
             AdminExemption::PlatformSubnet { subnet } => format!(
-                "security admin rules are not applied in subnet `{}` (platform subnet, §17.3)",
+                "security admin rules are not applied in subnet `{}` (platform subnet, §18.3)",
                 snap.subnet_label(*subnet)
             ),
             AdminExemption::PrivateEndpoint { .. } => {
-                "security admin rules are not applied to private endpoints (§17.3)".to_string()
+                "security admin rules are not applied to private endpoints (§18.3)".to_string()
             }
         });
     }

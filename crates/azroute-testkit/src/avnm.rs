@@ -1,4 +1,4 @@
-//! Azure Virtual Network Manager resources for test estates (§17): network groups with static
+//! Azure Virtual Network Manager resources for test estates (§18): network groups with static
 //! members, connectivity configurations, security admin rules, routing rules, in REST shape
 //! (the az CLI and Resource Graph dialects are derived from it like every other resource).
 

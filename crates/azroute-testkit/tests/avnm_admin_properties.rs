@@ -1,4 +1,4 @@
-//! Security admin rules then NSGs (§17.3) against a naive reference written from the
+//! Security admin rules then NSGs (§18.3) against a naive reference written from the
 //! documented algorithm: admin rules by ascending priority, the first match decides — `Deny`
 //! drops, `AlwaysAllow` admits, `Allow` falls through to the NSG — then the NSG's custom rules by
 //! ascending priority (a catch-all rule at 4000 keeps the defaults out of play).
@@ -84,7 +84,7 @@ fn matches(s: &Spec, f: &FlowSpec) -> bool {
         && s.port.is_none_or(|(lo, hi)| lo <= f.port && f.port <= hi)
 }
 
-/// The documented algorithm (§17.3), scanning every rule.
+/// The documented algorithm (§18.3), scanning every rule.
 fn naive(admin: &[Spec], nsg: &[Spec], catch_all_allows: bool, f: &FlowSpec) -> (bool, String) {
     for (i, r) in admin.iter().enumerate() {
         if matches(r, f) {

@@ -1,4 +1,4 @@
-//! Security admin rules (§17.3, AV-S1…AV-S6) before NSGs, through real ingest in all three
+//! Security admin rules (§18.3, AV-S1…AV-S6) before NSGs, through real ingest in all three
 //! dialects: `Deny` overrides an NSG allow, `AlwaysAllow` bypasses an NSG deny, `Allow` hands the
 //! flow to the NSGs, priorities, network groups as sources, where admin rules are not applied
 //! (platform subnets, private endpoints), and the trace's drop with `AvnmAdminRuleDenied`.

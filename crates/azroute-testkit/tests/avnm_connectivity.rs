@@ -1,6 +1,6 @@
-//! Azure Virtual Network Manager connected groups (§17.2) through real ingest in all three
+//! Azure Virtual Network Manager connected groups (§18.2) through real ingest in all three
 //! dialects: T27 (hub-and-spoke with direct connectivity), mesh rendering as one entry (AV-C4),
-//! regional versus global mesh (AV-C1), overlapping members (AV-C5, C23) and traces across a
+//! regional versus global mesh (AV-C1), overlapping members (AV-C5, C25) and traces across a
 //! connected group.
 
 use azroute_engine::Verdict;
@@ -84,7 +84,7 @@ fn regional_mesh_leaves_out_other_regions_and_global_mesh_joins_them() {
     );
 }
 
-/// AV-C5 [inferred, C23]: prefixes that overlap another member are left out; `keep-all` keeps
+/// AV-C5 [inferred, C25]: prefixes that overlap another member are left out; `keep-all` keeps
 /// them.
 #[test]
 fn overlapping_members_are_left_out_of_the_connected_group_route() {
@@ -103,7 +103,7 @@ fn overlapping_members_are_left_out_of_the_connected_group_route() {
     assert_eq!(s.route_strings("nic-m1").iter().filter(|r| r.contains("ConnectedGroup")).count(), 2);
 }
 
-/// §17.4 AV-R1/AV-R3: a routing configuration's rules are `User` routes of every subnet of the
+/// §18.4 AV-R1/AV-R3: a routing configuration's rules are `User` routes of every subnet of the
 /// group's VNets, computed from the configuration; `NoNextHop` is `None`.
 #[test]
 fn routing_configuration_writes_user_routes() {

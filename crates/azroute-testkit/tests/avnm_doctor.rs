@@ -1,4 +1,4 @@
-//! The doctor's Azure Virtual Network Manager checks (§17), each on an estate that has the
+//! The doctor's Azure Virtual Network Manager checks (§18), each on an estate that has the
 //! problem and one that does not: connected-group overlap (AV-C5), routing-rule conflict
 //! (AV-R2), a missing hub gateway (AV-C2), admin rules not applied (AV-S5) and admin rules
 //! overriding NSG rules (AV-S1).

@@ -125,10 +125,10 @@ pub struct ModelArgs {
     #[arg(long, value_name = "MODE", value_enum, default_value_t = Ipv6RoutesArg::MirrorIpv4)]
     pub ipv6_system_routes: Ipv6RoutesArg,
     /// Whether a Virtual Network Manager ConnectedGroup route beats more specific BGP routes
-    /// (undocumented, §17.2).
+    /// (undocumented, §18.2).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = ConnectedGroupPrecedenceArg::ProtectedLikePeering)]
     pub connected_group_precedence: ConnectedGroupPrecedenceArg,
-    /// What a connected group does with overlapping member address spaces (§17.2).
+    /// What a connected group does with overlapping member address spaces (§18.2).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = ConnectedGroupOverlapArg::DropOverlapping)]
     pub connected_group_overlap: ConnectedGroupOverlapArg,
 }

@@ -1,4 +1,4 @@
-//! Azure Virtual Network Manager checks (§17): overlapping connected-group members, security
+//! Azure Virtual Network Manager checks (§18): overlapping connected-group members, security
 //! admin rules that override NSG rules or are not applied where they target, routing rules that
 //! conflict, and hub-and-spoke configurations that ask for a hub gateway the hub lacks.
 

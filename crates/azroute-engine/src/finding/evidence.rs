@@ -316,7 +316,7 @@ pub struct NsgBlocksProbe {
 }
 
 /// `AvnmAdminRuleDenied`: an Azure Virtual Network Manager security admin rule denies the
-/// packet before any NSG is evaluated (§17.3).
+/// packet before any NSG is evaluated (§18.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AvnmAdminRuleDenied {
     /// Index into `Snapshot::avnm.admin_rules`.
@@ -331,7 +331,7 @@ pub struct AvnmAdminRuleDenied {
 }
 
 /// `AvnmAdminDenyOverridesNsgAllow` / `AvnmAlwaysAllowBypassesNsgDeny`: a security admin rule
-/// decides traffic an NSG rule of the same VNet explicitly allows (denies) (§17.3).
+/// decides traffic an NSG rule of the same VNet explicitly allows (denies) (§18.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AvnmAdminOverridesNsg {
     /// Index into `Snapshot::avnm.admin_rules`.
@@ -351,7 +351,7 @@ pub struct AvnmAdminDenyOverridesNsgAllow(pub AvnmAdminOverridesNsg);
 pub struct AvnmAlwaysAllowBypassesNsgDeny(pub AvnmAdminOverridesNsg);
 
 /// `AvnmAdminRuleNotApplied`: security admin rules target a VNet with a subnet or private
-/// endpoint they are not applied to (§17.3, AV-S5).
+/// endpoint they are not applied to (§18.3, AV-S5).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AvnmAdminRuleNotApplied {
     pub vnet: VnetIdx,
@@ -361,7 +361,7 @@ pub struct AvnmAdminRuleNotApplied {
 }
 
 /// `AvnmConnectedGroupOverlap`: two members of a connected group overlap; Azure drops traffic
-/// to the overlapped addresses (§17.2, AV-C5).
+/// to the overlapped addresses (§18.2, AV-C5).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AvnmConnectedGroupOverlap {
     /// Index into `Snapshot::avnm.connectivity_configurations`.
@@ -373,7 +373,7 @@ pub struct AvnmConnectedGroupOverlap {
 }
 
 /// `AvnmHubGatewayMissing`: a hub-and-spoke configuration asks for the hub's gateway
-/// (`useHubGateway`) and the hub has none: the spoke→hub peering fails (§17.2, AV-C2).
+/// (`useHubGateway`) and the hub has none: the spoke→hub peering fails (§18.2, AV-C2).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AvnmHubGatewayMissing {
     pub configuration: usize,
@@ -382,7 +382,7 @@ pub struct AvnmHubGatewayMissing {
 }
 
 /// `AvnmRoutingRuleConflict`: routing rules for one VNet name the same destination with
-/// different next hops; Azure applies one "selected at random" (§17.4, AV-R2).
+/// different next hops; Azure applies one "selected at random" (§18.4, AV-R2).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AvnmRoutingRuleConflict {
     pub vnet: VnetIdx,

@@ -127,7 +127,7 @@ pub(super) fn atoms(engine: &RouteEngine<'_>) -> Atoms {
             }
         }
     }
-    // §17.3: security admin rules split atoms as NSG rules do (network groups are VNet spaces,
+    // §18.3: security admin rules split atoms as NSG rules do (network groups are VNet spaces,
     // which are atoms already).
     for rule in &snap.avnm.admin_rules {
         for address in rule.sources.iter().chain(rule.destinations.iter()) {

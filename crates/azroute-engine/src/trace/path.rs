@@ -147,7 +147,7 @@ pub enum HopNote {
     PrivateEndpointTcpOnly,
     /// The packet crosses a peering.
     CrossesPeering { from: VnetIdx, to: VnetIdx },
-    /// A security admin rule matched first (§17.3): `Allow` handed the packet to the NSGs,
+    /// A security admin rule matched first (§18.3): `Allow` handed the packet to the NSGs,
     /// `AlwaysAllow` admitted it without them, `Deny` dropped it.
     AdminRule { name: std::sync::Arc<str>, access: AdminAccess },
     /// The receiving peering refuses forwarded traffic.
@@ -276,7 +276,7 @@ pub enum Assumption {
     FirewallInspectionNotModelled { threat_intel_deny: bool },
     /// The path used a Virtual Network Manager connected group or security admin rule: the
     /// configurations are assumed deployed, a connected group protected from more specific BGP
-    /// routes like a peering, admin rules stateful like NSGs (§17.5).
+    /// routes like a peering, admin rules stateful like NSGs (§18.5).
     AvnmConfigurationAssumed,
 }
 
@@ -297,7 +297,7 @@ pub struct Assumptions {
     /// A direction passed an Azure Firewall: `Some(threat intelligence in Deny mode with a
     /// public end)`.
     pub firewall_inspection: Option<bool>,
-    /// A direction used a connected-group route or met a security admin rule (§17.5).
+    /// A direction used a connected-group route or met a security admin rule (§18.5).
     pub avnm: bool,
 }
 

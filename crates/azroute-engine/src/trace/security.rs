@@ -54,8 +54,8 @@ impl Tracer<'_, '_> {
         };
         let stateful = forward_nics.contains(&endpoint);
         walk.consulted.push(subnet);
-        // §17.3: security admin rules first. A reply admitted by flow state is not evaluated
-        // (assumed stateful like NSGs, §17.5).
+        // §18.3: security admin rules first. A reply admitted by flow state is not evaluated
+        // (assumed stateful like NSGs, §18.5).
         if !stateful {
             match self.admin_at(walk, subnet, nic, &flow) {
                 Some(AdminAccess::Deny) => return false,

@@ -284,7 +284,7 @@ impl Tracer<'_, '_> {
             | NextHopType::ConnectedGroup => {
                 let target_vnet = match route.route().origin {
                     RouteOrigin::Peering { peering } => self.routes.topology().peerings[peering.index()].remote_vnet,
-                    // §17.2: the member whose address space holds the destination.
+                    // §18.2: the member whose address space holds the destination.
                     RouteOrigin::ConnectedGroup { group, .. } => {
                         self.routes.topology().connected_groups.member_holding(self.snap(), group, pkt.dst)
                     }

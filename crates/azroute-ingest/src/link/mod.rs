@@ -274,7 +274,7 @@ impl Ctx<'_> {
         }
     }
 
-    /// The AVNM kinds, each deduplicated and sorted by id (§17.1).
+    /// The AVNM kinds, each deduplicated and sorted by id (§18.1).
     fn avnm(&mut self, all: &mut Pending) -> Avnm {
         Avnm {
             network_groups: self.dedupe_by_id(std::mem::take(&mut all.network_groups), "network group"),

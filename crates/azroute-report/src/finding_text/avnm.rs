@@ -1,4 +1,4 @@
-//! The words of the Azure Virtual Network Manager codes (§17): connected-group overlaps, admin
+//! The words of the Azure Virtual Network Manager codes (§18): connected-group overlaps, admin
 //! rules against NSG rules, admin rules not applied, routing-rule conflicts, a missing hub
 //! gateway.
 
@@ -58,7 +58,7 @@ pub(super) fn admin_rule_not_applied(snap: &Snapshot, e: &AvnmAdminRuleNotApplie
     };
     FindingText::new(
         format!(
-            "security admin rules target `{}`, but they are not applied to {what} (§17.3)",
+            "security admin rules target `{}`, but they are not applied to {what} (§18.3)",
             vnet_name(snap, e.vnet)
         ),
         fix,

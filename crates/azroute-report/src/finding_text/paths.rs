@@ -280,7 +280,7 @@ pub(super) fn avnm_admin_rule_denied(snap: &Snapshot, e: &AvnmAdminRuleDenied) -
     let rule = &snap.avnm.admin_rules[e.rule];
     let (protocol, src, dst, port) = (e.protocol.as_str(), e.source, e.destination, e.destination_port);
     let message = format!(
-        "{} traffic {src} → {dst} port {port} is denied by security admin rule `{}` before any NSG (§17.3)",
+        "{} traffic {src} → {dst} port {port} is denied by security admin rule `{}` before any NSG (§18.3)",
         e.direction.as_str(),
         e.name
     );
