@@ -83,6 +83,25 @@ pub const EXAMPLES: &[Example] = &[
         ),
     },
     Example {
+        name: "avnm",
+        summary: "an estate managed by Azure Virtual Network Manager: hub-and-spoke with direct connectivity among the spokes (ConnectedGroup routes), a regional mesh of three lab VNets, security admin rules of all three kinds overriding NSGs (Deny RDP, AlwaysAllow SSH from the hub, Allow HTTPS) and a routing configuration sending the spokes' Internet traffic to the hub's NVA",
+        files: estate_files!("avnm":
+            "network-manager-admin-rule-collections.json",
+            "network-manager-admin-rules.json",
+            "network-manager-connectivity-configs.json",
+            "network-manager-groups.json",
+            "network-manager-routing-configs.json",
+            "network-manager-routing-rule-collections.json",
+            "network-manager-routing-rules.json",
+            "network-manager-security-admin-configs.json",
+            "network-manager-static-members.json",
+            "nic-list.json",
+            "nsg-list.json",
+            "vm-list.json",
+            "vnet-list.json",
+        ),
+    },
+    Example {
         name: "troubleshoot",
         summary: "the traps of Microsoft's \"diagnose a VM routing problem\" guide: forced tunnelling on a VM with a public IP, an NVA with IP forwarding off, a half-created peering, an unassociated route table, an asymmetric firewall path and two NVAs routing to each other",
         files: estate_files!("troubleshoot":

@@ -274,6 +274,14 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
             Ipv6RoutesArg::MirrorIpv4 => Ipv6SystemRoutes::MirrorIpv4,
             Ipv6RoutesArg::None => Ipv6SystemRoutes::None,
         },
+        connected_group_precedence: match args.connected_group_precedence {
+            ConnectedGroupPrecedenceArg::ProtectedLikePeering => ConnectedGroupPrecedence::ProtectedLikePeering,
+            ConnectedGroupPrecedenceArg::LongestPrefix => ConnectedGroupPrecedence::LongestPrefix,
+        },
+        connected_group_overlap: match args.connected_group_overlap {
+            ConnectedGroupOverlapArg::DropOverlapping => ConnectedGroupOverlap::DropOverlapping,
+            ConnectedGroupOverlapArg::KeepAll => ConnectedGroupOverlap::KeepAll,
+        },
         ..ModelOptions::default()
     }
 }

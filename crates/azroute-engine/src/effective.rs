@@ -187,6 +187,7 @@ pub(crate) fn build_table(
     let mut b = TableBuilder::new(snap, topo, options, key);
     b.vnet_local_routes();
     b.peering_routes();
+    b.connected_group_routes();
     b.default_internet_routes();
     b.reserved_none_routes();
     b.service_endpoint_routes();
@@ -212,11 +213,14 @@ struct TableBuilder<'a> {
     has_v6: bool,
     drafts: Vec<Draft>,
     notes: Vec<TableNote>,
+    /// What AVNM routing configurations add to the subnet's routes (§18.4).
+    managed: crate::ManagedRoutes,
 }
 
 impl<'a> TableBuilder<'a> {
     fn new(snap: &'a Snapshot, topo: &'a Topology, options: &'a ModelOptions, key: &'a ContextKey) -> Self {
         let table = key.route_table.map(|t| &snap.route_tables[t.index()]);
+        let managed = crate::managed_routes(snap, key.vnet);
         TableBuilder {
             snap,
             topo,
@@ -224,11 +228,14 @@ impl<'a> TableBuilder<'a> {
             key,
             vnet: &snap.vnets[key.vnet.index()],
             table,
-            disable_bgp: table.is_some_and(|t| t.disable_bgp_route_propagation),
+            // AV-R3: a managed collection's `disableBgpRoutePropagation` is stamped on the table.
+            disable_bgp: table.is_some_and(|t| t.disable_bgp_route_propagation)
+                || managed.disable_bgp_route_propagation,
             mirror_v6: options.ipv6_system_routes == Ipv6SystemRoutes::MirrorIpv4,
             has_v6: false,
             drafts: Vec::new(),
             notes: Vec::new(),
+            managed,
         }
     }
 
@@ -288,6 +295,26 @@ impl<'a> TableBuilder<'a> {
                 }
                 self.drafts.push(draft(system(range, hop.clone(), RouteOrigin::Peering { peering: p })));
             }
+        }
+    }
+
+    /// One `ConnectedGroup` route per AVNM connected group the VNet is in, listing every other
+    /// member's ranges (§18.2, AV-C4), overlapping ones left out (AV-C5).
+    fn connected_group_routes(&mut self) {
+        let groups = &self.topo.connected_groups;
+        for &g in groups.of_vnet(self.key.vnet) {
+            let (kept, _dropped) = groups.route_prefixes(self.snap, self.options, g, self.key.vnet);
+            let prefixes: Vec<IpNet> =
+                kept.into_iter().filter(|p| self.mirror_v6 || matches!(p, IpNet::V4(_))).collect();
+            if prefixes.is_empty() {
+                continue;
+            }
+            let configuration = groups.groups[g as usize].configuration as u32;
+            let origin = RouteOrigin::ConnectedGroup { group: g, configuration };
+            let mut r = system(prefixes[0], NextHopType::ConnectedGroup, origin);
+            r.prefix_text = prefixes.iter().map(prefix_text).collect();
+            r.prefixes = prefixes;
+            self.drafts.push(draft(r));
         }
     }
 
@@ -426,31 +453,78 @@ impl<'a> TableBuilder<'a> {
                 gateway_drafts.push(d);
             }
         }
-        if !suppressed.is_empty() {
+        // Without a route table of its own, only an AVNM routing collection (§18.4) can have
+        // disabled propagation; the route's origin explains it, there is no table to name.
+        if let Some(table) = self.key.route_table.filter(|_| !suppressed.is_empty()) {
             suppressed.sort();
             suppressed.dedup();
-            self.notes.push(TableNote::GatewayRoutesSuppressed {
-                table: self.key.route_table.expect("table is set"),
-                prefixes: suppressed,
-            });
+            self.notes.push(TableNote::GatewayRoutesSuppressed { table, prefixes: suppressed });
         }
         self.drafts.extend(gateway_drafts);
     }
 
-    /// User routes of the subnet's route table (§3).
+    /// User routes of the subnet's route table (§3), then those AVNM routing configurations
+    /// write beside them (§18.4).
     fn user_routes(&mut self) {
+        self.table_user_routes();
+        self.managed_user_routes();
+    }
+
+    /// AV-R2: a rule whose destination the subnet's table already has is ignored; of several
+    /// rules with one destination Azure applies one "selected at random": the first is kept
+    /// (doctor `AvnmRoutingRuleConflict`).
+    fn managed_user_routes(&mut self) {
+        let snap = self.snap;
+        let existing: Vec<RoutePrefix> =
+            self.table.map(|t| t.routes.iter().map(|r| r.prefix.clone()).collect()).unwrap_or_default();
+        let mut taken: Vec<&RoutePrefix> = Vec::new();
+        let base = self.table.map_or(0, |t| t.routes.len());
+        for (k, &i) in self.managed.rules.iter().enumerate() {
+            let rule = &snap.avnm.routing_rules[i];
+            if existing.contains(&rule.destination) || taken.contains(&&rule.destination) {
+                continue;
+            }
+            taken.push(&rule.destination);
+            let (prefixes, prefix_text, tag) = self.route_prefixes(&rule.destination);
+            let r = EffectiveRoute {
+                name: Some(rule.name.clone()),
+                source: RouteSource::User,
+                state: RouteState::Active,
+                prefixes,
+                prefix_text,
+                next_hop_type: NextHopType::from_user(&rule.next_hop_type),
+                next_hop_ips: rule.next_hop_ip.into_iter().collect(),
+                origin: RouteOrigin::AvnmRoutingRule { rule: i },
+                invalid: None,
+                assumed: false,
+            };
+            let mut d = draft(r);
+            d.sub_rank = user_prefix_rank(tag.as_deref());
+            d.order = base + k;
+            d.tag = tag;
+            self.drafts.push(d);
+        }
+    }
+
+    /// A user route's prefixes: the CIDR, or the service tag expanded (kept as text when it
+    /// cannot be).
+    fn route_prefixes(&self, prefix: &RoutePrefix) -> (Vec<IpNet>, Vec<String>, Option<String>) {
+        match prefix {
+            RoutePrefix::Cidr(net) => (vec![*net], vec![prefix_text(net)], None),
+            RoutePrefix::ServiceTag(tag) => match expand_tag(self.snap, tag) {
+                Some(p) => {
+                    let text = p.iter().map(prefix_text).collect();
+                    (p, text, Some(tag.clone()))
+                }
+                None => (Vec::new(), vec![tag.clone()], Some(tag.clone())),
+            },
+        }
+    }
+
+    fn table_user_routes(&mut self) {
         let (Some(t_idx), Some(t)) = (self.key.route_table, self.table) else { return };
         for (i, route) in t.routes.iter().enumerate() {
-            let (prefixes, prefix_text, tag) = match &route.prefix {
-                RoutePrefix::Cidr(net) => (vec![*net], vec![prefix_text(net)], None),
-                RoutePrefix::ServiceTag(tag) => match expand_tag(self.snap, tag) {
-                    Some(p) => {
-                        let text = p.iter().map(prefix_text).collect();
-                        (p, text, Some(tag.clone()))
-                    }
-                    None => (Vec::new(), vec![tag.clone()], Some(tag.clone())),
-                },
-            };
+            let (prefixes, prefix_text, tag) = self.route_prefixes(&route.prefix);
             let r = EffectiveRoute {
                 name: Some(route.name.clone()),
                 source: RouteSource::User,
@@ -725,7 +799,12 @@ fn compile(options: &ModelOptions, routes: &[EffectiveRoute]) -> (Vec<FibEntry>,
     let protected: Vec<(usize, IpNet)> = routes
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.is_active() && r.is_protected_system())
+        .filter(|(_, r)| {
+            // C24: whether a connected group is protected like a peering is undocumented.
+            let connected_group_protected = r.next_hop_type == NextHopType::ConnectedGroup
+                && options.connected_group_precedence == ConnectedGroupPrecedence::ProtectedLikePeering;
+            r.is_active() && (r.is_protected_system() || connected_group_protected)
+        })
         .flat_map(|(i, r)| r.prefixes.iter().map(move |p| (i, *p)))
         .collect();
     let mut best: HashMap<IpNet, (usize, (u8, u8))> = HashMap::new();

@@ -11,7 +11,9 @@
 #![forbid(unsafe_code)]
 
 // Modules are private: the crate's surface is exactly what is re-exported below.
+mod admin_rules;
 mod compare;
+mod connected_groups;
 mod diff;
 mod effective;
 mod endpoints;
@@ -19,6 +21,7 @@ mod fib;
 mod finding;
 mod firewall;
 mod incremental;
+mod managed_routes;
 mod nexthop;
 mod nsg;
 mod ranges;
@@ -31,7 +34,9 @@ mod topology;
 mod trace;
 mod verify;
 
+pub use admin_rules::{AdminExemption, AdminVerdict, AppliedAdminRule};
 pub use compare::{CompareMethod, CompareRequest, Comparison, compare};
+pub use connected_groups::{ConnectedGroup, ConnectedGroups, network_group_vnets};
 pub use diff::{
     CellSide, DestinationKey, ReachChange, ReachChangeKind, RouteChange, SubnetRouteDiff, destination_key, diff_reach,
     diff_routes, diff_subnet, diff_tables, match_subnets,
@@ -48,6 +53,7 @@ pub use firewall::{
     private_ranges, shadowed_rules,
 };
 pub use incremental::{Affected, Change, IncrementalEngine, changes_of};
+pub use managed_routes::{ManagedRoutes, managed_routes};
 pub use nexthop::{NextHopAnswer, next_hop};
 pub use nsg::{
     AZURE_HOST_IP, AppliedTo, EffectiveRule, Flow, FlowDecision, NsgEvaluation, NsgLevel, SecurityEngine, nsg_rules,

@@ -97,6 +97,11 @@ pub struct FlowDecision {
     pub evaluations: Vec<NsgEvaluation>,
     /// Tags in matched or skipped rules that could not be expanded.
     pub unknown_tags: Vec<String>,
+    /// The security admin rule that matched first (§18.3): a `Deny` or `AlwaysAllow` decided,
+    /// an `Allow` handed the flow to the NSGs.
+    pub admin: Option<crate::AdminVerdict>,
+    /// Why admin rules were not applied at this NIC (AV-S5), when the VNet has some.
+    pub admin_exemption: Option<crate::AdminExemption>,
 }
 
 /// The six default rules (§9.2), with the names effective rules and IP flow verify use.
@@ -185,6 +190,8 @@ pub struct SecurityEngine<'e, 's> {
     vnet_tags: Vec<std::sync::OnceLock<(std::sync::Arc<Vec<IpNet>>, RangeSet)>>,
     /// Each NSG's rules in evaluation order, built once.
     rules: Vec<std::sync::OnceLock<std::sync::Arc<Vec<EffectiveRule>>>>,
+    /// Security admin rules per VNet (§18.3), built on first use.
+    admin_by_vnet: std::sync::OnceLock<Vec<Vec<crate::AppliedAdminRule>>>,
 }
 
 impl<'e, 's> SecurityEngine<'e, 's> {
@@ -201,7 +208,11 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         }
         let rules = (0..routes.snap().nsgs.len()).map(|_| std::sync::OnceLock::new()).collect();
         let vnet_tags = (0..routes.snap().subnets.len()).map(|_| std::sync::OnceLock::new()).collect();
-        SecurityEngine { routes, asg_by_ip, vnet_tags, rules }
+        SecurityEngine { routes, asg_by_ip, vnet_tags, rules, admin_by_vnet: std::sync::OnceLock::new() }
+    }
+
+    pub(crate) fn admin_by_vnet(&self) -> &[Vec<crate::AppliedAdminRule>] {
+        self.admin_by_vnet.get_or_init(|| crate::admin_rules::admin_rules_by_vnet(self.snap()))
     }
 
     /// The route engine whose snapshot and tables this evaluates against.
@@ -302,7 +313,11 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         }
         if let Ok(table) = self.routes.subnet_table(subnet) {
             for r in &table.routes {
-                if r.source == RouteSource::VirtualNetworkGateway || r.source == RouteSource::User {
+                // §18.2 [inferred]: connected-group members are in the tag as peers are.
+                if r.source == RouteSource::VirtualNetworkGateway
+                    || r.source == RouteSource::User
+                    || r.next_hop_type == crate::NextHopType::ConnectedGroup
+                {
                     for p in &r.prefixes {
                         add(*p, &mut out);
                     }
@@ -332,7 +347,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
 
     /// Whether a tag (as seen from `subnet`) contains `ip`, without copying its prefixes;
     /// `None` for an unknown tag.
-    fn tag_contains(&self, tag: &str, subnet: SubnetIdx, ip: IpAddr) -> Option<bool> {
+    pub(crate) fn tag_contains(&self, tag: &str, subnet: SubnetIdx, ip: IpAddr) -> Option<bool> {
         if tag.eq_ignore_ascii_case("VirtualNetwork") {
             return Some(self.vnet_tag(subnet).1.contains(ip));
         }
@@ -430,9 +445,25 @@ impl<'e, 's> SecurityEngine<'e, 's> {
     /// IP flow verify for a NIC: every NSG on the way, in Azure's order.
     pub fn evaluate(&self, nic: NicIdx, flow: &Flow) -> Result<FlowDecision, RouteError> {
         let subnet = self.routes.nic_subnet(nic)?;
+        let mut unknown = Vec::new();
+        // §18.3 AV-S1: admin rules first; `Deny` and `AlwaysAllow` end the evaluation.
+        let admin = self.evaluate_admin(subnet, Some(nic), flow, &mut unknown);
+        let vnet = self.snap().subnets[subnet.index()].vnet;
+        let admin_exemption =
+            if self.admin_rules_of(vnet).is_empty() { None } else { self.admin_exemption(subnet, Some(nic)) };
+        if let Some(verdict) = admin.as_ref().filter(|v| v.access != AdminAccess::Allow) {
+            return Ok(FlowDecision {
+                access: if verdict.access == AdminAccess::Deny { Access::Deny } else { Access::Allow },
+                rule_name: verdict.rule.name.to_string(),
+                decided_by: None,
+                evaluations: Vec::new(),
+                unknown_tags: unknown,
+                admin,
+                admin_exemption,
+            });
+        }
         let levels = self.levels(nic, flow.direction)?;
         let mut evaluations = Vec::new();
-        let mut unknown = Vec::new();
         for level in &levels {
             let e = self.evaluate_level(level, flow, subnet, &mut unknown);
             let deny = e.access == Access::Deny;
@@ -442,12 +473,16 @@ impl<'e, 's> SecurityEngine<'e, 's> {
             }
         }
         let last = evaluations.last();
+        // No NSG: an `Allow` admin rule that matched is the only rule that spoke.
+        let admin_name = admin.as_ref().map(|v| v.rule.name.to_string());
         Ok(FlowDecision {
             access: last.map(|e| e.access).unwrap_or(Access::Allow),
-            rule_name: last.map(|e| e.rule_name.to_string()).unwrap_or_default(),
+            rule_name: last.map(|e| e.rule_name.to_string()).or(admin_name).unwrap_or_default(),
             decided_by: last.map(|e| (e.nsg, e.applied_to)),
             evaluations,
             unknown_tags: unknown,
+            admin,
+            admin_exemption,
         })
     }
 

@@ -62,6 +62,8 @@ pub enum NextHopType {
     None,
     VirtualNetworkServiceEndpoint,
     InterfaceEndpoint,
+    /// An Azure Virtual Network Manager connected group (§18.2): mesh or direct connectivity.
+    ConnectedGroup,
     /// A next hop type azroute does not model, carried verbatim from a user route.
     Other(String),
 }
@@ -79,6 +81,7 @@ impl NextHopType {
             NextHopType::None => "None",
             NextHopType::VirtualNetworkServiceEndpoint => "VirtualNetworkServiceEndpoint",
             NextHopType::InterfaceEndpoint => "InterfaceEndpoint",
+            NextHopType::ConnectedGroup => "ConnectedGroup",
             NextHopType::Other(text) => text,
         }
     }
@@ -96,6 +99,8 @@ impl NextHopType {
             NextHopType::VirtualNetworkServiceEndpoint => "VirtualNetworkServiceEndpoint",
             // Network Watcher documents no name for private endpoints; see `next_hop`.
             NextHopType::InterfaceEndpoint => "VirtualNetwork",
+            // Network Watcher documents no name for connected groups; Azure's own spelling.
+            NextHopType::ConnectedGroup => "ConnectedGroup",
             NextHopType::Other(text) => text,
         }
     }
@@ -146,8 +151,15 @@ pub enum RouteOrigin {
     ServiceEndpoint { service: String, tags: Vec<String> },
     /// A private endpoint's IP (§5.5).
     PrivateEndpoint { endpoint: PrivateEndpointIdx },
+    /// The other members of an AVNM connected group (§18.2); the index into
+    /// [`crate::ConnectedGroups::groups`], and its connectivity configuration's index into
+    /// `Snapshot::avnm.connectivity_configurations`.
+    ConnectedGroup { group: u32, configuration: u32 },
     /// A user-defined route (`route` indexes `RouteTable::routes`).
     User { table: RouteTableIdx, route: usize },
+    /// A user route an AVNM routing configuration writes into the subnet's managed route
+    /// table (§18.4); `rule` indexes `Snapshot::avnm.routing_rules`.
+    AvnmRoutingRule { rule: usize },
 }
 
 /// Why a route is Invalid.
@@ -268,14 +280,17 @@ impl EffectiveRouteTable {
     }
 
     /// Whether an address lies in an address space the VNet reaches: its own ranges and its
-    /// Connected peerings' (the table's VnetLocal and peering routes). A virtual-appliance
+    /// Connected peerings' and connected groups' (§18.2; the table's VnetLocal, peering and
+    /// ConnectedGroup routes). A virtual-appliance
     /// next hop outside them cannot be reached: Network Watcher answers next hop type `None`
     /// for it (recorded 2017 and 2020, §7.5), and traces drop there (§3.3). The one place that
     /// decides it.
     pub fn reaches_address_space(&self, ip: IpAddr) -> bool {
         self.routes.iter().any(|r| {
-            matches!(r.origin, RouteOrigin::VnetAddressSpace { .. } | RouteOrigin::Peering { .. })
-                && r.prefixes.iter().any(|p| p.contains(&ip))
+            matches!(
+                r.origin,
+                RouteOrigin::VnetAddressSpace { .. } | RouteOrigin::Peering { .. } | RouteOrigin::ConnectedGroup { .. }
+            ) && r.prefixes.iter().any(|p| p.contains(&ip))
         })
     }
 }

@@ -264,6 +264,25 @@ pub fn origin_text(snap: &Snapshot, route: &EffectiveRoute) -> String {
         RouteOrigin::PrivateEndpoint { endpoint } => {
             format!("private endpoint `{}`", snap.private_endpoints[endpoint.index()].name)
         }
+        RouteOrigin::AvnmRoutingRule { rule } => {
+            let r = &snap.avnm.routing_rules[*rule];
+            let collection = avnm_parent_id(r.id.as_str(), 1);
+            let configuration = avnm_parent_id(r.id.as_str(), 2);
+            format!(
+                "routing rule `{}` of Virtual Network Manager routing configuration `{}` (collection `{}`; a managed route table, assumed deployed)",
+                r.name,
+                configuration.rsplit('/').next().unwrap_or_default(),
+                collection.rsplit('/').next().unwrap_or_default()
+            )
+        }
+        RouteOrigin::ConnectedGroup { configuration, .. } => {
+            let config = &snap.avnm.connectivity_configurations[*configuration as usize];
+            format!(
+                "Virtual Network Manager connected group of connectivity configuration `{}` ({}; assumed deployed)",
+                config.name,
+                config.topology.as_str()
+            )
+        }
         RouteOrigin::User { table, route } => {
             let t = &snap.route_tables[table.index()];
             format!("user route `{}` of route table `{}`", t.routes[*route].name, t.name)

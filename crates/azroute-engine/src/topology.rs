@@ -52,6 +52,8 @@ pub struct Topology {
     pub gateway_prefixes: Vec<Vec<GatewayPrefix>>,
     /// Private endpoints whose subnet is in each VNet.
     pub endpoints_by_vnet: Vec<Vec<PrivateEndpointIdx>>,
+    /// Azure Virtual Network Manager connected groups (§18.2).
+    pub connected_groups: crate::ConnectedGroups,
 }
 
 impl Topology {
@@ -74,7 +76,8 @@ impl Topology {
                 endpoints_by_vnet[snap.subnets[s.index()].vnet.index()].push(PrivateEndpointIdx(pi as u32));
             }
         }
-        Topology { peerings, own_gateways, attachments, gateway_prefixes, endpoints_by_vnet }
+        let connected_groups = crate::ConnectedGroups::build(snap);
+        Topology { peerings, own_gateways, attachments, gateway_prefixes, endpoints_by_vnet, connected_groups }
     }
 
     /// Connected peerings of a VNet, with their remote VNet when exported.

@@ -147,8 +147,9 @@ impl DifferenceKind {
 /// A likely reason for a difference: something azroute does not model, or the snapshot lacks.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LikelyCause {
-    /// Azure shows `ConnectedGroup` routes: an Azure Virtual Network Manager connectivity
-    /// configuration, which azroute does not model.
+    /// Azure shows `ConnectedGroup` routes azroute does not compute: the Azure Virtual Network
+    /// Manager connectivity configuration, network group or member behind them is not in the
+    /// snapshot (dynamic members come from Azure Policy, §18.1).
     AvnmConnectivity,
     /// Azure shows gateway routes azroute lacks, and the serving gateways have no learned-routes
     /// file in the snapshot.
@@ -442,7 +443,7 @@ impl<'a> CauseContext<'a> {
 /// A sentence for a likely cause.
 pub fn cause_text(cause: &LikelyCause) -> String {
     match cause {
-        LikelyCause::AvnmConnectivity => "Azure Virtual Network Manager (AVNM) connectivity configuration: `ConnectedGroup` routes are not modelled by azroute".to_string(),
+        LikelyCause::AvnmConnectivity => "Azure Virtual Network Manager (AVNM) connectivity configuration: the configuration, network group or static member behind these `ConnectedGroup` routes is not in the snapshot (dynamic members come from Azure Policy; export them with `az network manager`)".to_string(),
         LikelyCause::BgpRoutesNotInSnapshot { gateways } => format!(
             "BGP routes not in the snapshot: add a learned-routes file for gateway {} (`az network vnet-gateway list-learned-routes`, see README \"Learned routes\"; `azroute collect` writes it)",
             gateways.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")

@@ -126,6 +126,7 @@ impl Pending {
             "microsoft.network/bastionhosts" => self.bastion_host(dto, path),
             "microsoft.network/dnsresolvers/inboundendpoints" => self.dns_inbound_endpoint(dto, path),
             "microsoft.compute/virtualmachinescalesets" => self.scale_set(dto, path),
+            avnm if avnm.starts_with("microsoft.network/networkmanagers/") && self.avnm_resource(avnm, dto, path) => {}
             other => {
                 self.resources_read -= 1;
                 *self.skipped_types.entry(other.to_string()).or_default() += 1;

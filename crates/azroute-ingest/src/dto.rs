@@ -321,6 +321,9 @@ azure_object! {
     /// `nextHop` of a `VirtualApplianceEcmp` route.
     pub struct NextHopDto<'a> {
         next_hop_ip_addresses: StrList<'a> = "nextHopIpAddresses",
+        // An AVNM routing rule's `nextHop` (`dto_avnm.rs`).
+        next_hop_type: Str<'a> = "nextHopType",
+        next_hop_address: Str<'a> = "nextHopAddress",
     }
 }
 
@@ -602,9 +605,27 @@ azure_object! {
         gateway_ip_configurations: Vec<IpConfigDto<'a>> = "gatewayIPConfigurations",
         orchestration_mode: Str<'a> = "orchestrationMode",
         virtual_machine_profile: VmssProfileDto<'a> = "virtualMachineProfile",
+        // Azure Virtual Network Manager (`dto_avnm.rs`).
+        kind: Str<'a> = "kind",
+        member_type: Str<'a> = "memberType",
+        resource_id: Str<'a> = "resourceId",
+        connectivity_topology: Str<'a> = "connectivityTopology",
+        hubs: Vec<AvnmHubDto<'a>> = "hubs",
+        is_global: Flag = "isGlobal",
+        delete_existing_peering: Flag = "deleteExistingPeering",
+        applies_to_groups: Vec<AvnmGroupItemDto<'a>> = "appliesToGroups",
+        applies_to: Vec<AvnmGroupItemDto<'a>> = "appliesTo",
+        connectivity_capabilities: ConnectivityCapabilitiesDto<'a> = "connectivityCapabilities",
+        apply_on_network_intent_policy_based_services: StrList<'a> = "applyOnNetworkIntentPolicyBasedServices",
+        flag: Str<'a> = "flag",
+        sources: Vec<AdminAddressDto<'a>> = "sources",
+        destinations: Vec<AdminAddressDto<'a>> = "destinations",
+        destination: RoutingDestinationDto<'a> = "destination",
+        route_table_usage_mode: Str<'a> = "routeTableUsageMode",
     }
 }
 
+pub use crate::dto_avnm::*;
 pub use crate::dto_firewall::*;
 pub use crate::dto_platform::*;
 

@@ -15,11 +15,13 @@
 #![forbid(unsafe_code)]
 
 mod arm;
+mod arm_avnm;
 mod arm_firewall;
 mod arm_platform;
 mod checks;
 mod diag;
 mod dto;
+mod dto_avnm;
 mod dto_firewall;
 mod dto_platform;
 mod envelope;

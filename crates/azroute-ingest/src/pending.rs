@@ -188,6 +188,15 @@ pending! {
         bastion_hosts: BastionHost,
         dns_inbound_endpoints: DnsResolverInboundEndpoint,
         scale_sets: ScaleSet,
+        network_groups: NetworkGroup,
+        static_members: NetworkGroupMember,
+        connectivity_configurations: ConnectivityConfiguration,
+        security_admin_configurations: SecurityAdminConfiguration,
+        admin_rule_collections: AdminRuleCollection,
+        admin_rules: AdminRule,
+        routing_configurations: RoutingConfiguration,
+        routing_rule_collections: RoutingRuleCollection,
+        routing_rules: RoutingRule,
     }
     records {
         service_tags: (ServiceTags, Origin),

@@ -68,6 +68,15 @@ pub(crate) fn is_modelled_type(ty: &str) -> bool {
             | "microsoft.network/firewallpolicies"
             | "microsoft.network/firewallpolicies/rulecollectiongroups"
             | "microsoft.network/ipgroups"
+            | "microsoft.network/networkmanagers/networkgroups"
+            | "microsoft.network/networkmanagers/networkgroups/staticmembers"
+            | "microsoft.network/networkmanagers/connectivityconfigurations"
+            | "microsoft.network/networkmanagers/securityadminconfigurations"
+            | "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections"
+            | "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections/rules"
+            | "microsoft.network/networkmanagers/routingconfigurations"
+            | "microsoft.network/networkmanagers/routingconfigurations/rulecollections"
+            | "microsoft.network/networkmanagers/routingconfigurations/rulecollections/rules"
             | "microsoft.compute/virtualmachines"
             | "microsoft.compute/virtualmachinescalesets/virtualmachines/networkinterfaces"
             | "microsoft.compute/virtualmachinescalesets/networkinterfaces"
@@ -338,7 +347,7 @@ impl Pending {
         Some(out)
     }
 
-    fn ports(&mut self, texts: &[&str], path: &str, id: &str) -> Option<Vec<PortRange>> {
+    pub(crate) fn ports(&mut self, texts: &[&str], path: &str, id: &str) -> Option<Vec<PortRange>> {
         let mut out = Vec::with_capacity(texts.len().max(1));
         for text in texts.iter().filter(|t| !t.trim().is_empty()) {
             match PortRange::parse(text) {

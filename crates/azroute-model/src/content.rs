@@ -52,7 +52,16 @@ has_origin!(
     ApplicationGateway,
     BastionHost,
     DnsResolverInboundEndpoint,
-    ScaleSet
+    ScaleSet,
+    NetworkGroup,
+    NetworkGroupMember,
+    ConnectivityConfiguration,
+    SecurityAdminConfiguration,
+    AdminRuleCollection,
+    AdminRule,
+    RoutingConfiguration,
+    RoutingRuleCollection,
+    RoutingRule
 );
 
 /// Text Azure compares without case (enum values, service names, locations, SKUs).

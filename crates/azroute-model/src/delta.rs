@@ -137,6 +137,9 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
     same_content("Bastion hosts", &before.bastion_hosts, &after.bastion_hosts)?;
     same_content("DNS resolver inbound endpoints", &before.dns_inbound_endpoints, &after.dns_inbound_endpoints)?;
     same_content("VM scale sets", &before.scale_sets, &after.scale_sets)?;
+    if !before.avnm.same_content(&after.avnm) {
+        return Err("the Virtual Network Manager resources differ".into());
+    }
     if !before.service_tags.same_content(&after.service_tags) {
         return Err("the service tags differ".into());
     }

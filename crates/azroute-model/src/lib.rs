@@ -18,6 +18,7 @@
 //! the ARM schema can find each value. Enums are open: Azure adds values over time, and an
 //! unknown value is carried as `Other(String)` rather than rejected.
 
+mod avnm;
 mod compute;
 mod content;
 mod delta;
@@ -38,6 +39,7 @@ mod severity;
 mod snapshot;
 mod vnet;
 
+pub use avnm::*;
 pub use compute::*;
 pub use content::{HasOrigin, SameContent};
 pub use delta::{SnapshotDelta, snapshot_delta};

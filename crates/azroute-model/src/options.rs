@@ -56,6 +56,28 @@ pub enum Ipv6SystemRoutes {
     None,
 }
 
+/// Whether a `ConnectedGroup` route beats a more specific BGP route the way a peering route does
+/// (§18.2, C24: undocumented).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ConnectedGroupPrecedence {
+    /// Recommended, assumed: protected like `VNetPeering` (§4.1 rule 3).
+    #[default]
+    ProtectedLikePeering,
+    /// Plain longest-prefix match against BGP routes.
+    LongestPrefix,
+}
+
+/// What a connected group does with member address spaces that overlap (§18.2 AV-C5, C25).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ConnectedGroupOverlap {
+    /// Inferred from "communication to an overlapped IP address is dropped": every prefix that
+    /// overlaps another member or the local VNet is left out of the `ConnectedGroup` route.
+    #[default]
+    DropOverlapping,
+    /// Keep every member prefix (longest prefix decides).
+    KeepAll,
+}
+
 /// All modelling options, with Azure's documented behaviour as the default.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ModelOptions {
@@ -70,6 +92,8 @@ pub struct ModelOptions {
     pub allow_forwarded_traffic_enforced: bool,
     pub subnet_peering_scope: SubnetPeeringScope,
     pub ipv6_system_routes: Ipv6SystemRoutes,
+    pub connected_group_precedence: ConnectedGroupPrecedence,
+    pub connected_group_overlap: ConnectedGroupOverlap,
     /// Route-table size limit (C5): error above this many routes.
     pub max_routes_per_table: usize,
     /// Route-table size warning threshold (C5).
@@ -86,6 +110,8 @@ impl Default for ModelOptions {
             allow_forwarded_traffic_enforced: true,
             subnet_peering_scope: SubnetPeeringScope::AllLocalSubnets,
             ipv6_system_routes: Ipv6SystemRoutes::MirrorIpv4,
+            connected_group_precedence: ConnectedGroupPrecedence::ProtectedLikePeering,
+            connected_group_overlap: ConnectedGroupOverlap::DropOverlapping,
             max_routes_per_table: 600,
             warn_routes_per_table: 400,
         }

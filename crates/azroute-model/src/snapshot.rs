@@ -129,6 +129,8 @@ pub struct Snapshot {
     pub bastion_hosts: Vec<BastionHost>,
     pub dns_inbound_endpoints: Vec<DnsResolverInboundEndpoint>,
     pub scale_sets: Vec<ScaleSet>,
+    /// Azure Virtual Network Manager resources (§18).
+    pub avnm: Avnm,
     pub service_tags: Option<ServiceTags>,
     /// Id hash → resources: no key strings are kept; a hit is confirmed against the
     /// resource's own id, so a hash collision can never link the wrong resource.

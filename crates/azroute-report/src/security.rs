@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use azroute_engine::{AppliedTo, EffectiveRule, FlowDecision, NsgLevel, SecurityEngine};
+use azroute_engine::{AdminExemption, AppliedTo, EffectiveRule, FlowDecision, NsgLevel, SecurityEngine};
 use azroute_model::*;
 use serde::Serialize;
 
@@ -60,9 +60,82 @@ pub struct EffectiveNsgView {
     pub tag_map: BTreeMap<String, Vec<String>>,
 }
 
+/// One `sources[]`/`destinations[]` entry of a security admin rule.
 #[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminAddressView {
+    pub address_prefix: String,
+    pub address_prefix_type: &'static str,
+}
+
+/// A security admin rule as it applies to the NIC's VNet (§18.3), shaped like an entry of
+/// `listNetworkManagerEffectiveSecurityAdminRules`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminRuleView {
+    pub id: String,
+    /// `securityAdminConfigurations/{c}/ruleCollections/{rc}/rules/{r}`.
+    pub name: String,
+    pub rule_type: &'static str,
+    pub kind: &'static str,
+    pub access: &'static str,
+    pub priority: u32,
+    pub direction: &'static str,
+    pub protocol: &'static str,
+    pub sources: Vec<AdminAddressView>,
+    pub destinations: Vec<AdminAddressView>,
+    pub source_port_ranges: Vec<String>,
+    pub destination_port_ranges: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EffectiveNsgList {
+    /// Security admin rules, evaluated before every NSG (§18.3); absent without any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub security_admin_rules: Vec<AdminRuleView>,
+    /// Why the VNet's admin rules do not apply at this NIC (AV-S5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_admin_rules_not_applied: Option<String>,
     pub value: Vec<EffectiveNsgView>,
+}
+
+fn admin_addresses(addresses: &[AdminAddress]) -> Vec<AdminAddressView> {
+    let view = |a: &AdminAddress| match a {
+        AdminAddress::Any => AdminAddressView { address_prefix: "*".into(), address_prefix_type: "IPPrefix" },
+        AdminAddress::Prefix(n) => AdminAddressView { address_prefix: n.to_string(), address_prefix_type: "IPPrefix" },
+        AdminAddress::Tag(t) => AdminAddressView { address_prefix: t.clone(), address_prefix_type: "ServiceTag" },
+        AdminAddress::NetworkGroup(g) => {
+            AdminAddressView { address_prefix: g.to_string(), address_prefix_type: "NetworkGroup" }
+        }
+    };
+    if addresses.is_empty() { vec![view(&AdminAddress::Any)] } else { addresses.iter().map(view).collect() }
+}
+
+/// The admin rules applying to a NIC's VNet, in evaluation order.
+fn admin_rule_views(engine: &SecurityEngine, subnet: SubnetIdx) -> Vec<AdminRuleView> {
+    let snap = engine.routes().snap();
+    engine
+        .admin_rules_of(snap.subnets[subnet.index()].vnet)
+        .iter()
+        .map(|applied| {
+            let r = &snap.avnm.admin_rules[applied.rule];
+            AdminRuleView {
+                id: r.id.to_string(),
+                name: applied.name.to_string(),
+                rule_type: "SecurityAdminRule",
+                kind: if r.default_kind { "Default" } else { "Custom" },
+                access: r.access.as_str(),
+                priority: r.priority,
+                direction: r.direction.as_str(),
+                protocol: if r.protocol == RuleProtocol::Any { "Any" } else { r.protocol.as_effective_str() },
+                sources: admin_addresses(&r.sources),
+                destinations: admin_addresses(&r.destinations),
+                source_port_ranges: ports(&r.source_ports),
+                destination_port_ranges: ports(&r.destination_ports),
+            }
+        })
+        .collect()
 }
 
 fn ports(ranges: &[PortRange]) -> Vec<String> {
@@ -157,9 +230,26 @@ fn rule_view(
     }
 }
 
-/// The effective NSGs of a NIC: the subnet's, then the NIC's.
-pub fn effective_nsgs(engine: &SecurityEngine, levels: &[NsgLevel], subnet: SubnetIdx) -> EffectiveNsgList {
+/// The effective rules of a NIC: the security admin rules of its VNet (§18.3), then the
+/// subnet's NSG, then the NIC's.
+pub fn effective_nsgs(
+    engine: &SecurityEngine,
+    levels: &[NsgLevel],
+    subnet: SubnetIdx,
+    nic: Option<NicIdx>,
+) -> EffectiveNsgList {
     let snap = engine.routes().snap();
+    let security_admin_rules = admin_rule_views(engine, subnet);
+    let security_admin_rules_not_applied = match engine.admin_exemption(subnet, nic) {
+        _ if security_admin_rules.is_empty() => None,
+        Some(AdminExemption::PlatformSubnet { subnet }) => {
+            Some(format!("subnet `{}` is a platform subnet (§18.3)", snap.subnet_label(subnet)))
+        }
+        Some(AdminExemption::PrivateEndpoint { .. }) => {
+            Some("private endpoints are not subject to them (§18.3)".into())
+        }
+        None => None,
+    };
     let value = levels
         .iter()
         .map(|level| {
@@ -183,7 +273,7 @@ pub fn effective_nsgs(engine: &SecurityEngine, levels: &[NsgLevel], subnet: Subn
             }
         })
         .collect();
-    EffectiveNsgList { value }
+    EffectiveNsgList { security_admin_rules, security_admin_rules_not_applied, value }
 }
 
 pub fn effective_nsgs_json(list: &EffectiveNsgList) -> String {
@@ -193,6 +283,33 @@ pub fn effective_nsgs_json(list: &EffectiveNsgList) -> String {
 /// A table with the rules of every NSG, in evaluation order.
 pub fn effective_nsgs_text(list: &EffectiveNsgList, nic_name: &str) -> String {
     let mut rows = Vec::new();
+    for r in &list.security_admin_rules {
+        let text = |a: &[AdminAddressView]| {
+            a.iter()
+                .map(|x| {
+                    if x.address_prefix_type == "NetworkGroup" {
+                        x.address_prefix.rsplit('/').next().unwrap_or_default().to_string()
+                    } else {
+                        x.address_prefix.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        rows.push(vec![
+            "(security admin rule)".to_string(),
+            "virtualNetwork".to_string(),
+            r.direction.to_string(),
+            r.priority.to_string(),
+            r.name.clone(),
+            r.access.to_string(),
+            r.protocol.to_string(),
+            text(&r.sources),
+            r.source_port_ranges.join(" "),
+            text(&r.destinations),
+            r.destination_port_ranges.join(" "),
+        ]);
+    }
     for nsg in &list.value {
         let nsg_name = nsg.network_security_group.id.rsplit('/').next().unwrap_or_default().to_string();
         let applied = if nsg.association.subnet.is_some() { "subnet" } else { "networkInterface" };
@@ -237,6 +354,11 @@ pub fn effective_nsgs_text(list: &EffectiveNsgList, nic_name: &str) -> String {
             tags.entry(k.clone()).or_insert_with(|| v.clone());
         }
     }
+    if let Some(why) = &list.security_admin_rules_not_applied {
+        out.push_str(&format!("\nThe security admin rules above are not applied here: {why}.\n"));
+    } else if !list.security_admin_rules.is_empty() {
+        out.push_str("\nSecurity admin rules are evaluated first: Deny and AlwaysAllow decide, Allow continues to the NSGs (§18.3).\n");
+    }
     if !tags.is_empty() {
         out.push_str("\nService tags as expanded for this NIC:\n");
         for (tag, prefixes) in tags {
@@ -265,6 +387,10 @@ pub struct EvaluationView {
 pub struct IpFlowView {
     pub access: String,
     pub rule_name: String,
+    /// `SecurityAdminRule` (Azure Virtual Network Manager, §18.3) or `NetworkSecurityRule`;
+    /// absent when no rule applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<&'static str>,
     pub rule_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_security_group_id: Option<String>,
@@ -276,15 +402,47 @@ pub struct IpFlowView {
 }
 
 pub fn ip_flow_view(snap: &Snapshot, decision: &FlowDecision) -> IpFlowView {
+    let admin_decided = decision.admin.as_ref().filter(|_| decision.decided_by.is_none());
+    let rule_type = match (admin_decided, decision.rule_name.is_empty()) {
+        (Some(_), _) => Some("SecurityAdminRule"),
+        (None, false) => Some("NetworkSecurityRule"),
+        (None, true) => None,
+    };
+    let admin_rule_id = admin_decided.map(|v| snap.avnm.admin_rules[v.rule.rule].id.to_string());
     let rule_id = decision
         .decided_by
         .and_then(|(nsg, _)| {
             let name = decision.rule_name.strip_prefix("securityRules/")?;
             snap.nsgs[nsg.index()].rules.iter().find(|r| r.name == name).map(|r| r.id.to_string())
         })
+        .or(admin_rule_id)
         .unwrap_or_default();
     let mut notes = Vec::new();
-    if decision.evaluations.is_empty() {
+    if let Some(v) = &decision.admin {
+        notes.push(match v.access {
+            AdminAccess::Allow => format!(
+                "security admin rule `{}` (Allow) matched first and handed the flow to the NSGs (§18.3)",
+                v.rule.name
+            ),
+            AdminAccess::Deny => "a security admin rule (Deny) decided before any NSG (§18.3)".to_string(),
+            AdminAccess::AlwaysAllow => {
+                "a security admin rule (AlwaysAllow) decided: the NSGs were not evaluated (§18.3)".to_string()
+            }
+        });
+        notes.push("assumed: the security admin configuration is deployed in this region (§18.5)".to_string());
+    }
+    if let Some(exemption) = &decision.admin_exemption {
+        notes.push(match exemption {
+            AdminExemption::PlatformSubnet { subnet } => format!(
+                "security admin rules are not applied in subnet `{}` (platform subnet, §18.3)",
+                snap.subnet_label(*subnet)
+            ),
+            AdminExemption::PrivateEndpoint { .. } => {
+                "security admin rules are not applied to private endpoints (§18.3)".to_string()
+            }
+        });
+    }
+    if decision.evaluations.is_empty() && decision.admin.is_none() {
         notes.push("no network security group applies to this NIC or its subnet: all traffic is allowed".to_string());
     }
     for tag in &decision.unknown_tags {
@@ -295,6 +453,7 @@ pub fn ip_flow_view(snap: &Snapshot, decision: &FlowDecision) -> IpFlowView {
     IpFlowView {
         access: decision.access.as_str().to_string(),
         rule_name: decision.rule_name.clone(),
+        rule_type,
         rule_id,
         network_security_group_id: decision.decided_by.map(|(n, _)| snap.nsgs[n.index()].id.to_string()),
         applied_to: decision.decided_by.map(|(_, a)| a.as_str().to_string()),
@@ -324,6 +483,7 @@ pub fn ip_flow_text(view: &IpFlowView) -> String {
             view.rule_name.clone(),
             match (&view.network_security_group_id, &view.applied_to) {
                 (Some(id), Some(at)) => format!("{} ({at})", id.rsplit('/').next().unwrap_or_default()),
+                _ if view.rule_type == Some("SecurityAdminRule") => "security admin rule".to_string(),
                 _ => "no NSG".to_string(),
             },
         ]],

@@ -244,6 +244,13 @@ pub fn note_text(snap: &Snapshot, note: &HopNote) -> String {
         HopNote::LeavesWithSourceNat => "leaves Azure with source NAT to a public IP".to_string(),
         HopNote::PrivateEndpointTcpOnly => "private endpoints carry TCP only".to_string(),
         HopNote::CrossesPeering { from, to } => format!("crosses the peering from `{}` to `{}`", vnet(from), vnet(to)),
+        HopNote::AdminRule { name, access } => match access {
+            AdminAccess::Allow => format!("security admin rule `{name}` (Allow) matched first; the NSGs decide"),
+            AdminAccess::AlwaysAllow => {
+                format!("security admin rule `{name}` (AlwaysAllow) admits the packet; the NSGs are not evaluated")
+            }
+            AdminAccess::Deny => format!("security admin rule `{name}` (Deny) drops the packet before any NSG"),
+        },
         HopNote::ForwardedTrafficRefused { into } => {
             format!("crossing peering into `{}`: forwarded traffic refused", vnet(into))
         }
@@ -319,6 +326,7 @@ pub fn assumption_text(snap: &Snapshot, assumption: &Assumption) -> String {
         }
         Assumption::FirewallInspectionNotModelled { threat_intel_deny: false } => "Azure Firewall threat intelligence, IDPS and TLS inspection are not evaluated (no feed or signatures in a snapshot)".to_string(),
         Assumption::DefaultOutboundAccessAssumed => "the subnet the packet left from does not say `defaultOutboundAccess` (older API versions and tools leave it null): default outbound access is assumed; subnets of VNets created after 31 March 2026 are private by default (`--default-outbound-unset private`)".to_string(),
+        Assumption::AvnmConfigurationAssumed => "Virtual Network Manager configurations are assumed deployed (the snapshot holds no deployment state); a connected group is assumed protected from more specific BGP routes like a peering (--connected-group-precedence); security admin rules are assumed stateful like NSGs (§18.5)".to_string(),
         Assumption::FirewallInspectionNotModelled { threat_intel_deny: true } => "Azure Firewall threat intelligence is in Deny mode and one end is public: its feed, not in the snapshot, may drop this flow; IDPS and TLS inspection are not evaluated either".to_string(),
     }
 }

@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod avnm;
 pub mod browser;
 pub mod estates;
 pub mod fuzz;
@@ -450,7 +451,10 @@ impl Estate {
                         r["resourceGroup"] = json!(RG.to_ascii_lowercase());
                         r["subscriptionId"] = json!(SUB);
                         r["tenantId"] = json!("t");
-                        r["kind"] = json!("");
+                        // Resource Graph's `kind` column: AVNM admin rules keep theirs.
+                        if r.get("kind").is_none() {
+                            r["kind"] = json!("");
+                        }
                         r
                     })
                     .collect();

@@ -42,11 +42,17 @@ fn rules_reference_severities_match_the_catalogue() {
 }
 
 /// Every code only traces raise has a scenario test producing it (the Azure Firewall codes in
-/// `firewall_trace.rs`, the platform ones in `egress.rs`).
+/// `firewall_trace.rs`, the platform ones in `egress.rs`, the Azure Virtual Network Manager one in
+/// `avnm_admin_rules.rs`).
 #[test]
 fn every_trace_code_has_a_scenario() {
-    let scenarios =
-        [include_str!("trace_scenarios.rs"), include_str!("firewall_trace.rs"), include_str!("egress.rs")].concat();
+    let scenarios = [
+        include_str!("trace_scenarios.rs"),
+        include_str!("firewall_trace.rs"),
+        include_str!("egress.rs"),
+        include_str!("avnm_admin_rules.rs"),
+    ]
+    .concat();
     let trace_only = FindingCode::ALL.iter().filter(|c| c.info().found_by == azroute_engine::FoundBy::Trace);
     for code in trace_only {
         assert!(scenarios.contains(&format!("\"{code}\"")), "no trace scenario names {code}");

@@ -656,13 +656,18 @@ fn private_destination_sent_to_the_internet() {
     assert!(!has(&e, "PrivateDestinationToInternet"));
 }
 
-/// Every check of the catalogue has a test in this file (the Azure Firewall checks in
-/// `firewall_doctor.rs`).
+/// Every check of the catalogue has a test in this file (the egress and platform-service checks
+/// (§17) in `egress.rs`, the Azure Firewall checks (§16.7) in `firewall_doctor.rs`, the Azure
+/// Virtual Network Manager checks in `avnm_doctor.rs`).
 #[test]
 fn every_check_is_tested_here() {
-    // The egress and platform-service checks (§17) are tested in `egress.rs`, the firewall checks
-    // (§16.7) in `firewall_doctor.rs`.
-    let source = [include_str!("doctor_checks.rs"), include_str!("egress.rs"), include_str!("firewall_doctor.rs")].concat();
+    let source = [
+        include_str!("doctor_checks.rs"),
+        include_str!("egress.rs"),
+        include_str!("firewall_doctor.rs"),
+        include_str!("avnm_doctor.rs"),
+    ]
+    .concat();
     for check in azroute_doctor::CHECKS {
         assert!(source.contains(&format!("\"{}\"", check.code)), "no test names {}", check.code);
     }

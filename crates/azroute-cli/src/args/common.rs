@@ -81,6 +81,22 @@ pub enum Ipv6RoutesArg {
     None,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ConnectedGroupPrecedenceArg {
+    /// Assumed: a ConnectedGroup route is protected from more specific BGP routes like a peering.
+    ProtectedLikePeering,
+    /// Plain longest-prefix match against BGP routes.
+    LongestPrefix,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ConnectedGroupOverlapArg {
+    /// Inferred: member prefixes that overlap another member or the local VNet are left out.
+    DropOverlapping,
+    /// Keep every member prefix.
+    KeepAll,
+}
+
 /// Options for behaviour Azure leaves disputed (docs/azure-routing-rules.md §13 and §14b). Defaults
 /// are the documented behaviour.
 #[derive(Args, Debug, Clone)]
@@ -108,6 +124,13 @@ pub struct ModelArgs {
     /// IPv6 system routes (undocumented by Azure).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = Ipv6RoutesArg::MirrorIpv4)]
     pub ipv6_system_routes: Ipv6RoutesArg,
+    /// Whether a Virtual Network Manager ConnectedGroup route beats more specific BGP routes
+    /// (undocumented, §18.2).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = ConnectedGroupPrecedenceArg::ProtectedLikePeering)]
+    pub connected_group_precedence: ConnectedGroupPrecedenceArg,
+    /// What a connected group does with overlapping member address spaces (§18.2).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = ConnectedGroupOverlapArg::DropOverlapping)]
+    pub connected_group_overlap: ConnectedGroupOverlapArg,
 }
 
 /// The protocol of a traced flow.

@@ -18,7 +18,7 @@ pub fn run(args: SecurityRulesArgs) -> Result<i32, CliError> {
     // Levels in inbound order: the subnet's NSG, then the NIC's.
     let levels = security.levels(nic, Direction::Inbound)?;
     input::require_nsgs(snap, nic, subnet)?;
-    let list = security::effective_nsgs(&security, &levels, subnet);
+    let list = security::effective_nsgs(&security, &levels, subnet, Some(nic));
     let text = match args.output {
         TableJson::Json => security::effective_nsgs_json(&list),
         TableJson::Table => security::effective_nsgs_text(&list, &snap.nics[nic.index()].name),

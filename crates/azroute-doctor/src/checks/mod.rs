@@ -4,6 +4,7 @@
 //! with typed evidence.
 
 mod appliances;
+mod avnm;
 mod contexts;
 mod egress;
 mod firewall_policy;

@@ -53,6 +53,12 @@ pub fn catalogue() -> impl Iterator<Item = &'static CodeInfo> {
     CHECKS.iter().chain(OTHER_CODES)
 }
 
+const AVNM_CONNECTIVITY: &str =
+    "https://learn.microsoft.com/azure/virtual-network-manager/concept-connectivity-configuration";
+const AVNM_LIMITS: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-limitations";
+const AVNM_UDR: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-user-defined-route";
+const AVNM_FAQ: &str = "https://learn.microsoft.com/azure/virtual-network-manager/faq";
+const AVNM_ADMIN: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins";
 const UDR: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview";
 const DIAGNOSE: &str = "https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem";
 const PEERING: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview";
@@ -175,12 +181,19 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::SpokePropagationBypassesFirewall, Warning, &[FW_HYBRID], Settings),
     entry(C::DirectPeeringBypassesFirewall, Info, &[FW_HYBRID], Settings),
     entry(C::VnetRangeUdrCapturesOwnSubnet, Warning, &[FW_FAQ], Settings),
+    entry(C::AvnmConnectedGroupOverlap, Warning, &[AVNM_LIMITS, AVNM_CONNECTIVITY], Settings),
+    entry(C::AvnmAdminDenyOverridesNsgAllow, Warning, &[AVNM_ADMIN], Settings),
+    entry(C::AvnmAlwaysAllowBypassesNsgDeny, Warning, &[AVNM_ADMIN], Settings),
+    entry(C::AvnmAdminRuleNotApplied, Info, &[AVNM_ADMIN, AVNM_FAQ], Settings),
+    entry(C::AvnmRoutingRuleConflict, Error, &[AVNM_UDR], Settings),
+    entry(C::AvnmHubGatewayMissing, Error, &[AVNM_CONNECTIVITY], Settings),
 ];
 
 /// The codes that are not doctor checks: raised by traces only, or summaries.
 pub const OTHER_CODES: &[CodeInfo] = &[
     entry(C::IpForwardingDisabled, Error, &[IP_FORWARDING, DIAGNOSE], Trace),
     entry(C::NsgDenied, Error, &[NSG], Trace),
+    entry(C::AvnmAdminRuleDenied, Error, &[AVNM_ADMIN], Trace),
     varies(entry(C::NoHostAtDestination, Error, &[DIAGNOSE], Trace), &[Warning]),
     entry(C::GatewayConnectionDown, Warning, &[VPN_TROUBLESHOOT], Trace),
     entry(C::PeeringAccessDisabled, Error, &[MANAGE_PEERING], Trace),

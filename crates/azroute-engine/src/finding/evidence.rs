@@ -316,6 +316,81 @@ pub struct NsgBlocksProbe {
     pub lb: LoadBalancerIdx,
 }
 
+/// `AvnmAdminRuleDenied`: an Azure Virtual Network Manager security admin rule denies the
+/// packet before any NSG is evaluated (§18.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmAdminRuleDenied {
+    /// Index into `Snapshot::avnm.admin_rules`.
+    pub rule: usize,
+    /// `securityAdminConfigurations/{c}/ruleCollections/{rc}/rules/{r}`.
+    pub name: Arc<str>,
+    pub direction: Direction,
+    pub protocol: Protocol,
+    pub source: IpAddr,
+    pub destination: IpAddr,
+    pub destination_port: u16,
+}
+
+/// `AvnmAdminDenyOverridesNsgAllow` / `AvnmAlwaysAllowBypassesNsgDeny`: a security admin rule
+/// decides traffic an NSG rule of the same VNet explicitly allows (denies) (§18.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmAdminOverridesNsg {
+    /// Index into `Snapshot::avnm.admin_rules`.
+    pub admin_rule: usize,
+    pub nsg: NsgIdx,
+    /// `securityRules/NAME`.
+    pub nsg_rule: Arc<str>,
+    pub vnet: VnetIdx,
+}
+
+/// `AvnmAdminDenyOverridesNsgAllow`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmAdminDenyOverridesNsgAllow(pub AvnmAdminOverridesNsg);
+
+/// `AvnmAlwaysAllowBypassesNsgDeny`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmAlwaysAllowBypassesNsgDeny(pub AvnmAdminOverridesNsg);
+
+/// `AvnmAdminRuleNotApplied`: security admin rules target a VNet with a subnet or private
+/// endpoint they are not applied to (§18.3, AV-S5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmAdminRuleNotApplied {
+    pub vnet: VnetIdx,
+    /// A platform subnet, or the subnet of a private endpoint's NIC.
+    pub subnet: SubnetIdx,
+    pub private_endpoint: Option<NicIdx>,
+}
+
+/// `AvnmConnectedGroupOverlap`: two members of a connected group overlap; Azure drops traffic
+/// to the overlapped addresses (§18.2, AV-C5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmConnectedGroupOverlap {
+    /// Index into `Snapshot::avnm.connectivity_configurations`.
+    pub configuration: usize,
+    pub vnet: VnetIdx,
+    pub other: VnetIdx,
+    pub prefix: IpNet,
+    pub other_prefix: IpNet,
+}
+
+/// `AvnmHubGatewayMissing`: a hub-and-spoke configuration asks for the hub's gateway
+/// (`useHubGateway`) and the hub has none: the spoke→hub peering fails (§18.2, AV-C2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmHubGatewayMissing {
+    pub configuration: usize,
+    /// The hub VNet as the configuration names it.
+    pub hub: ArmId,
+}
+
+/// `AvnmRoutingRuleConflict`: routing rules for one VNet name the same destination with
+/// different next hops; Azure applies one "selected at random" (§18.4, AV-R2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmRoutingRuleConflict {
+    pub vnet: VnetIdx,
+    /// Indices into `Snapshot::avnm.routing_rules`, the one azroute applies first.
+    pub rules: Vec<usize>,
+}
+
 /// `NsgDenied`: an NSG rule denies the packet (§9).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NsgDenied {
@@ -572,6 +647,13 @@ macro_rules! evidence {
 evidence! {
     AsymmetricPath,
     AsymmetricThroughFirewall,
+    AvnmAdminDenyOverridesNsgAllow,
+    AvnmAdminRuleDenied,
+    AvnmAdminRuleNotApplied,
+    AvnmAlwaysAllowBypassesNsgDeny,
+    AvnmConnectedGroupOverlap,
+    AvnmHubGatewayMissing,
+    AvnmRoutingRuleConflict,
     BgpRouteShadowedBySystemRoute,
     DestinationNotRunning,
     DroppedByNoneRoute,

@@ -127,6 +127,27 @@ pub(super) fn atoms(engine: &RouteEngine<'_>) -> Atoms {
             }
         }
     }
+    // §18.3: security admin rules split atoms as NSG rules do (network groups are VNet spaces,
+    // which are atoms already).
+    for rule in &snap.avnm.admin_rules {
+        for address in rule.sources.iter().chain(rule.destinations.iter()) {
+            match address {
+                AdminAddress::Prefix(IpNet::V4(n)) => {
+                    prefixes.insert(n.trunc());
+                }
+                AdminAddress::Tag(tag) => {
+                    for p in crate::effective::expand_tag(snap, tag).unwrap_or_default() {
+                        if let IpNet::V4(n) = p
+                            && touches(&n)
+                        {
+                            prefixes.insert(n.trunc());
+                        }
+                    }
+                }
+                AdminAddress::Any | AdminAddress::Prefix(IpNet::V6(_)) | AdminAddress::NetworkGroup(_) => {}
+            }
+        }
+    }
     for a in special_addresses(snap) {
         prefixes.insert(Ipv4Net::new(Ipv4Addr::from(a), 32).expect("/32 is valid"));
     }

@@ -162,6 +162,15 @@ impl<'e, 's> Tracer<'e, 's> {
         assumptions.power_state_unknown = power_unknown(&forward) || reverse.as_ref().is_some_and(power_unknown);
         assumptions.firewall_inspection = self.firewall_inspection(&request, &forward);
         assumptions.default_outbound_assumed = forward.egress.as_ref().is_some_and(|e| e.assumed_default);
+        let avnm = |p: &PathTrace| {
+            p.hops.iter().any(|h| {
+                h.notes.iter().any(|n| matches!(n, HopNote::AdminRule { .. }))
+                    || h.route
+                        .as_ref()
+                        .is_some_and(|r| r.route.route().next_hop_type == crate::NextHopType::ConnectedGroup)
+            })
+        };
+        assumptions.avnm = avnm(&forward) || reverse.as_ref().is_some_and(avnm);
         Ok(Trace { request, forward, reverse, findings, assumptions })
     }
 

@@ -153,6 +153,9 @@ pub enum HopNote {
     PrivateEndpointTcpOnly,
     /// The packet crosses a peering.
     CrossesPeering { from: VnetIdx, to: VnetIdx },
+    /// A security admin rule matched first (§18.3): `Allow` handed the packet to the NSGs,
+    /// `AlwaysAllow` admitted it without them, `Deny` dropped it.
+    AdminRule { name: std::sync::Arc<str>, access: AdminAccess },
     /// The receiving peering refuses forwarded traffic.
     ForwardedTrafficRefused { into: VnetIdx },
     /// The load balancer's first backend stands for the one Azure picks.
@@ -282,6 +285,10 @@ pub enum Assumption {
     /// The subnet the packet left from does not say `defaultOutboundAccess`: default outbound
     /// access was assumed (option `UnsetDefaultOutbound::Allowed`, §17.2).
     DefaultOutboundAccessAssumed,
+    /// The path used a Virtual Network Manager connected group or security admin rule: the
+    /// configurations are assumed deployed, a connected group protected from more specific BGP
+    /// routes like a peering, admin rules stateful like NSGs (§18.5).
+    AvnmConfigurationAssumed,
 }
 
 /// What one trace assumed: every trace assumes NVAs forward without SNAT; the rest depends on
@@ -304,6 +311,8 @@ pub struct Assumptions {
     /// The request left by default outbound access from a subnet that does not say
     /// `defaultOutboundAccess`.
     pub default_outbound_assumed: bool,
+    /// A direction used a connected-group route or met a security admin rule (§18.5).
+    pub avnm: bool,
 }
 
 impl Assumptions {
@@ -319,6 +328,7 @@ impl Assumptions {
             self.firewall_inspection
                 .map(|threat_intel_deny| Assumption::FirewallInspectionNotModelled { threat_intel_deny }),
             self.default_outbound_assumed.then_some(Assumption::DefaultOutboundAccessAssumed),
+            self.avnm.then_some(Assumption::AvnmConfigurationAssumed),
         ]
         .into_iter()
         .flatten()

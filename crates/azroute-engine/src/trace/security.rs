@@ -8,7 +8,7 @@ use azroute_model::*;
 
 use super::walk::{Endpoint, Packet, Walk};
 use super::{HopNote, NsgCheck, Tracer};
-use crate::finding::{Finding, NsgDenied, ResourceRef};
+use crate::finding::{AvnmAdminRuleDenied, Finding, NsgDenied, ResourceRef};
 use crate::nsg::{Flow, NsgEvaluation};
 
 impl Tracer<'_, '_> {
@@ -54,6 +54,15 @@ impl Tracer<'_, '_> {
         };
         let stateful = forward_nics.contains(&endpoint);
         walk.consulted.push(subnet);
+        // §18.3: security admin rules first. A reply admitted by flow state is not evaluated
+        // (assumed stateful like NSGs, §18.5).
+        if !stateful {
+            match self.admin_at(walk, subnet, nic, &flow) {
+                Some(AdminAccess::Deny) => return false,
+                Some(AdminAccess::AlwaysAllow) => return true,
+                Some(AdminAccess::Allow) | None => {}
+            }
+        }
         for level in &self.security.levels_at(subnet, nic, direction) {
             let mut unknown = Vec::new();
             let evaluation = if stateful {
@@ -91,5 +100,32 @@ impl Tracer<'_, '_> {
             hop.nsg.push(NsgCheck { direction, evaluation, by_flow_state: stateful });
         }
         true
+    }
+
+    /// The admin rule deciding a flow at an endpoint, recorded on the last hop; a `Deny` adds
+    /// its finding.
+    fn admin_at(&self, walk: &mut Walk, subnet: SubnetIdx, nic: Option<NicIdx>, flow: &Flow) -> Option<AdminAccess> {
+        let mut unknown = Vec::new();
+        let verdict = self.security.evaluate_admin(subnet, nic, flow, &mut unknown)?;
+        let hop = walk.hops.last_mut().expect("a hop to record admin rules on");
+        hop.notes.extend(unknown.into_iter().map(|tag| HopNote::ServiceTagUnknown { tag }));
+        hop.notes.push(HopNote::AdminRule { name: verdict.rule.name.clone(), access: verdict.access });
+        if verdict.access == AdminAccess::Deny {
+            let denial = AvnmAdminRuleDenied {
+                rule: verdict.rule.rule,
+                name: verdict.rule.name.clone(),
+                direction: flow.direction,
+                protocol: flow.protocol,
+                source: flow.source,
+                destination: flow.destination,
+                destination_port: flow.destination_port.unwrap_or(0),
+            };
+            let at = match nic {
+                Some(n) => ResourceRef::Nic(n),
+                None => ResourceRef::Subnet(subnet),
+            };
+            walk.findings.push(Finding::new(denial).resource(at));
+        }
+        Some(verdict.access)
     }
 }

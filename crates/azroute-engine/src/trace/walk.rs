@@ -282,9 +282,16 @@ impl Tracer<'_, '_> {
             NextHopType::Internet => Step::Ended(self.internet(walk, subnet, table, &route, pkt)),
             NextHopType::VirtualNetworkServiceEndpoint => Step::Ended(service_endpoint(walk, &route, pkt)),
             NextHopType::InterfaceEndpoint => Step::Ended(private_endpoint(walk, subnet, &route, pkt)),
-            NextHopType::VnetLocal | NextHopType::VNetPeering | NextHopType::VNetGlobalPeering => {
+            NextHopType::VnetLocal
+            | NextHopType::VNetPeering
+            | NextHopType::VNetGlobalPeering
+            | NextHopType::ConnectedGroup => {
                 let target_vnet = match route.route().origin {
                     RouteOrigin::Peering { peering } => self.routes.topology().peerings[peering.index()].remote_vnet,
+                    // §18.2: the member whose address space holds the destination.
+                    RouteOrigin::ConnectedGroup { group, .. } => {
+                        self.routes.topology().connected_groups.member_holding(self.snap(), group, pkt.dst)
+                    }
                     _ => Some(vnet),
                 };
                 Step::Ended(self.deliver(walk, vnet, target_vnet, subnet, table, pkt, forward_nics))

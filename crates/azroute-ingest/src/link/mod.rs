@@ -65,6 +65,7 @@ struct Merged {
     firewalls: Vec<Firewall>,
     firewall_policies: Vec<FirewallPolicy>,
     ip_groups: Vec<IpGroup>,
+    avnm: Avnm,
     platform: PlatformKinds,
 }
 
@@ -100,6 +101,7 @@ impl Merged {
             firewall_policies,
             ip_groups,
             platform,
+            avnm,
         } = self;
         for (i, subnet) in subnets.iter().enumerate() {
             vnets[subnet.vnet.index()].subnets.push(SubnetIdx(i as u32));
@@ -131,6 +133,7 @@ impl Merged {
         snapshot.bastion_hosts = platform.bastion_hosts;
         snapshot.dns_inbound_endpoints = platform.dns_inbound_endpoints;
         snapshot.scale_sets = platform.scale_sets;
+        snapshot.avnm = avnm;
         snapshot.rebuild_index();
         snapshot
     }
@@ -295,6 +298,27 @@ impl Ctx<'_> {
                     .dedupe_by_id(std::mem::take(&mut all.dns_inbound_endpoints), "DNS resolver inbound endpoint"),
                 scale_sets: self.dedupe_by_id(std::mem::take(&mut all.scale_sets), "virtual machine scale set"),
             },
+            avnm: self.avnm(all),
+        }
+    }
+
+    /// The AVNM kinds, each deduplicated and sorted by id (§18.1).
+    fn avnm(&mut self, all: &mut Pending) -> Avnm {
+        Avnm {
+            network_groups: self.dedupe_by_id(std::mem::take(&mut all.network_groups), "network group"),
+            static_members: self.dedupe_by_id(std::mem::take(&mut all.static_members), "static member"),
+            connectivity_configurations: self
+                .dedupe_by_id(std::mem::take(&mut all.connectivity_configurations), "connectivity configuration"),
+            security_admin_configurations: self
+                .dedupe_by_id(std::mem::take(&mut all.security_admin_configurations), "security admin configuration"),
+            admin_rule_collections: self
+                .dedupe_by_id(std::mem::take(&mut all.admin_rule_collections), "admin rule collection"),
+            admin_rules: self.dedupe_by_id(std::mem::take(&mut all.admin_rules), "security admin rule"),
+            routing_configurations: self
+                .dedupe_by_id(std::mem::take(&mut all.routing_configurations), "routing configuration"),
+            routing_rule_collections: self
+                .dedupe_by_id(std::mem::take(&mut all.routing_rule_collections), "routing rule collection"),
+            routing_rules: self.dedupe_by_id(std::mem::take(&mut all.routing_rules), "routing rule"),
         }
     }
 

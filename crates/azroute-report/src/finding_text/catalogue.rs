@@ -339,6 +339,41 @@ const TEXTS: &[CodeText] = &[
         explanation: "Azure delivers a packet to a NIC, or lets a NIC send one, only when the packet is addressed to or from one of the NIC's own IPs, unless IP forwarding (enableIPForwarding) is on. An NVA that receives traffic to forward, or a NIC sending from an address that is not its own, has its packets dropped by the platform. Enable IP forwarding on the NIC, and forwarding in the guest OS.",
     },
     CodeText {
+        code: FindingCode::AvnmConnectedGroupOverlap,
+        title: "overlapping VNets in a Virtual Network Manager connected group",
+        explanation: "Members of a connected group (a mesh, or a hub-and-spoke group with direct connectivity) reach each other without peerings. When their address spaces overlap, Azure drops communication to the overlapped addresses; azroute leaves the overlapping ranges out of the ConnectedGroup route (option --connected-group-overlap). Re-address a VNet or take it out of the group; connectedGroupAddressOverlap = Disallowed makes Azure refuse such members.",
+    },
+    CodeText {
+        code: FindingCode::AvnmAdminDenyOverridesNsgAllow,
+        title: "a security admin Deny rule overrides an NSG allow rule",
+        explanation: "Security admin rules of Azure Virtual Network Manager are evaluated before every NSG. A Deny admin rule that matches traffic an NSG rule explicitly allows ends evaluation: the NSG rule never takes effect for that traffic, and the VNet's owners cannot change that in the NSG. Narrow the admin rule or add an Allow/AlwaysAllow admin rule with a lower priority number.",
+    },
+    CodeText {
+        code: FindingCode::AvnmAlwaysAllowBypassesNsgDeny,
+        title: "a security admin AlwaysAllow rule bypasses an NSG deny rule",
+        explanation: "An AlwaysAllow security admin rule admits matching traffic without evaluating the NSGs, so a Deny rule of an NSG in the same VNet never takes effect for it. Use Allow (which lets the NSGs decide) where the NSGs must still be able to deny.",
+    },
+    CodeText {
+        code: FindingCode::AvnmAdminRuleNotApplied,
+        title: "security admin rules are not applied to a subnet or private endpoint they target",
+        explanation: "Security admin rules apply at VNet level, except to platform subnets (GatewaySubnet, AzureFirewallSubnet, AzureBastionSubnet, RouteServerSubnet, …), private endpoints and VNets of services with network intent policies. Traffic there is not filtered by them; protect it with the service's own controls or NSGs.",
+    },
+    CodeText {
+        code: FindingCode::AvnmRoutingRuleConflict,
+        title: "routing rules with one destination and different next hops",
+        explanation: "When Virtual Network Manager routing rules that reach the same VNet name the same destination with different next hops, Azure applies only one of them, \"selected at random\". The result cannot be predicted; keep one rule per destination.",
+    },
+    CodeText {
+        code: FindingCode::AvnmHubGatewayMissing,
+        title: "useHubGateway without a gateway in the hub",
+        explanation: "A hub-and-spoke connectivity configuration with useHubGateway = True makes the spokes use the hub's gateway. With no gateway in the hub, the spoke-to-hub peering fails and hub-to-spoke is created without an established connection. Deploy a gateway in the hub or set useHubGateway = False.",
+    },
+    CodeText {
+        code: FindingCode::AvnmAdminRuleDenied,
+        title: "a Virtual Network Manager security admin rule denies the traffic",
+        explanation: "Security admin rules of Azure Virtual Network Manager are evaluated before every NSG, at the virtual network that owns the NIC; the rule with the lowest priority number that matches decides. Deny drops the packet whatever the NSGs say, AlwaysAllow lets it through without them, Allow hands it to the NSGs. Change the admin rule, or add an Allow or AlwaysAllow admin rule with a lower priority number (the network manager's administrators own it, not the VNet's).",
+    },
+    CodeText {
         code: FindingCode::NsgDenied,
         title: "an NSG rule denies the traffic",
         explanation: "Network security groups are evaluated in Azure's order: inbound, the subnet's NSG then the NIC's; outbound, the NIC's then the subnet's. Within an NSG the rule with the lowest priority number that matches decides. A Deny there drops the packet. Change the rule, or add an Allow rule with a lower priority number.",

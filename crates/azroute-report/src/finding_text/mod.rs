@@ -5,9 +5,10 @@
 //!
 //! `settings.rs` words the codes of the doctor's settings checks, `paths.rs` those found on
 //! traced paths, `firewall.rs` the Azure Firewall codes and verdict parts, `firewall_checks.rs` the doctor's
-//! Azure Firewall checks, `catalogue.rs` the
+//! Azure Firewall checks, `avnm.rs` the Azure Virtual Network Manager codes, `catalogue.rs` the
 //! titles and explanations.
 
+mod avnm;
 pub mod az;
 mod catalogue;
 mod firewall;
@@ -97,6 +98,13 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::ForcedTunnelNoDefaultSite(e) => paths::forced_tunnel_no_default_site(snap, e),
         Evidence::DestinationNotRunning(e) => paths::destination_not_running(snap, e),
         Evidence::NsgDenied(e) => paths::nsg_denied(snap, e),
+        Evidence::AvnmAdminRuleDenied(e) => paths::avnm_admin_rule_denied(snap, e),
+        Evidence::AvnmAdminDenyOverridesNsgAllow(e) => avnm::admin_overrides_nsg(snap, &e.0, true),
+        Evidence::AvnmAlwaysAllowBypassesNsgDeny(e) => avnm::admin_overrides_nsg(snap, &e.0, false),
+        Evidence::AvnmAdminRuleNotApplied(e) => avnm::admin_rule_not_applied(snap, e),
+        Evidence::AvnmConnectedGroupOverlap(e) => avnm::connected_group_overlap(snap, e),
+        Evidence::AvnmRoutingRuleConflict(e) => avnm::routing_rule_conflict(snap, e),
+        Evidence::AvnmHubGatewayMissing(e) => avnm::hub_gateway_missing(snap, e),
         Evidence::PeeringAccessDisabled(e) => paths::peering_access_disabled(snap, e),
         Evidence::PrivateDestinationToInternet(e) => paths::private_destination_to_internet(snap, e),
         Evidence::RoutingLoop(e) => paths::routing_loop(snap, e),

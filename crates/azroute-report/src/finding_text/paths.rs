@@ -276,6 +276,21 @@ pub(super) fn nsg_denied(snap: &Snapshot, e: &NsgDenied) -> FindingText {
     FindingText::new(message, fix).evidence(format!("{} {rule} ({})", nsg.name, e.applied_to.as_str()))
 }
 
+pub(super) fn avnm_admin_rule_denied(snap: &Snapshot, e: &AvnmAdminRuleDenied) -> FindingText {
+    let rule = &snap.avnm.admin_rules[e.rule];
+    let (protocol, src, dst, port) = (e.protocol.as_str(), e.source, e.destination, e.destination_port);
+    let message = format!(
+        "{} traffic {src} → {dst} port {port} is denied by security admin rule `{}` before any NSG (§18.3)",
+        e.direction.as_str(),
+        e.name
+    );
+    let fix = format!(
+        "change admin rule `{}` (priority {}) in Azure Virtual Network Manager, or add an Allow/AlwaysAllow admin rule with a lower priority number for {protocol} {src} to {dst} port {port}; NSG rules cannot override it",
+        rule.name, rule.priority
+    );
+    FindingText::new(message, fix).evidence(format!("{} (SecurityAdminRule, Deny, priority {})", e.name, rule.priority))
+}
+
 pub(super) fn peering_access_disabled(snap: &Snapshot, e: &PeeringAccessDisabled) -> FindingText {
     let back = &snap.peerings[e.peering.index()];
     FindingText::new(

@@ -1,0 +1,155 @@
+//! Azure Virtual Network Manager end to end (§18) on the embedded example `avnm` (regenerate
+//! with `python3 tools/make_avnm_fixture.py`): connected-group routes (direct connectivity and a
+//! regional mesh), managed user routes of a routing configuration, admin-rule verdicts in
+//! `ip-flow` (with `ruleType`), `security-rules` and `trace`, the modelling options.
+
+mod common;
+
+use common::*;
+
+fn run(args: &[&str]) -> Run {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--example", "avnm"]);
+    azroute(&all)
+}
+
+fn routes(nic: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["routes", "--nic", nic, "-o", "json"];
+    args.extend_from_slice(extra);
+    run(&args).ok().json()
+}
+
+/// The one `ConnectedGroup` entry of a NIC's effective routes, as Azure renders it (AV-C4).
+fn connected_group(v: &serde_json::Value) -> Vec<serde_json::Value> {
+    v["value"].as_array().unwrap().iter().filter(|r| r["nextHopType"] == "ConnectedGroup").cloned().collect()
+}
+
+#[test]
+fn spokes_and_mesh_members_show_connected_group_routes() {
+    let spoke = routes("nic-app1", &[]);
+    let cg = connected_group(&spoke);
+    assert_eq!(cg.len(), 1, "{spoke}");
+    assert_eq!(cg[0]["source"], "Default");
+    assert_eq!(cg[0]["addressPrefix"], serde_json::json!(["10.2.0.0/16"]));
+    assert_eq!(cg[0]["nextHopIpAddress"], serde_json::json!([]));
+    let lab = routes("nic-lab2", &[]);
+    assert_eq!(connected_group(&lab)[0]["addressPrefix"], serde_json::json!(["10.10.0.0/16", "10.12.0.0/16"]));
+    let explained = run(&["routes", "--nic", "nic-lab2", "--explain"]).ok();
+    assert!(
+        explained.stdout.contains("connectivity configuration `cc-labs-mesh` (Mesh; assumed deployed)"),
+        "{}",
+        explained.stdout
+    );
+    let hop = run(&["next-hop", "--nic", "nic-lab1", "--dest-ip", "10.12.1.4", "-o", "json"]).ok().json();
+    assert_eq!(hop["nextHopType"], "ConnectedGroup");
+}
+
+#[test]
+fn routing_configuration_routes_spoke_internet_traffic_to_the_hub_nva() {
+    let v = routes("nic-app2", &[]);
+    let user: Vec<&serde_json::Value> =
+        v["value"].as_array().unwrap().iter().filter(|r| r["source"] == "User").collect();
+    assert_eq!(user.len(), 1, "{v}");
+    assert_eq!(user[0]["name"], "default-to-nva");
+    assert_eq!(user[0]["nextHopIpAddress"], serde_json::json!(["10.0.2.4"]));
+    let explained = run(&["routes", "--nic", "nic-app2", "--explain"]).ok();
+    assert!(explained.stdout.contains("routing configuration `rt-spokes-egress`"), "{}", explained.stdout);
+    // The labs are not in the routing configuration's group.
+    assert!(!routes("nic-lab1", &[])["value"].as_array().unwrap().iter().any(|r| r["source"] == "User"));
+}
+
+fn ip_flow(nic: &str, local: &str, remote: &str) -> serde_json::Value {
+    run(&[
+        "ip-flow",
+        "--nic",
+        nic,
+        "--direction",
+        "Inbound",
+        "--protocol",
+        "TCP",
+        "--local",
+        local,
+        "--remote",
+        remote,
+        "-o",
+        "json",
+    ])
+    .ok()
+    .json()
+}
+
+#[test]
+fn admin_rules_of_all_three_kinds_decide_ip_flow() {
+    let deny = ip_flow("nic-app2", "10.2.1.4:3389", "10.0.1.4:50000");
+    assert_eq!(deny["access"], "Deny", "NSG allow-rdp-any is overridden: {deny}");
+    assert_eq!(deny["ruleName"], "securityAdminConfigurations/sac-corp/ruleCollections/rc-baseline/rules/deny-rdp");
+    assert_eq!(deny["ruleType"], "SecurityAdminRule");
+    assert!(deny["ruleId"].as_str().unwrap().ends_with(
+        "/networkManagers/avnm-corp/securityAdminConfigurations/sac-corp/ruleCollections/rc-baseline/rules/deny-rdp"
+    ));
+    let always = ip_flow("nic-app1", "10.1.1.4:22", "10.0.1.4:50000");
+    assert_eq!(
+        (always["access"].as_str(), always["ruleType"].as_str()),
+        (Some("Allow"), Some("SecurityAdminRule")),
+        "NSG deny-ssh is bypassed: {always}"
+    );
+    // SSH from elsewhere: no admin rule matches; the NSG denies.
+    let nsg = ip_flow("nic-app1", "10.1.1.4:22", "10.2.1.4:50000");
+    assert_eq!(
+        (nsg["access"].as_str(), nsg["ruleName"].as_str(), nsg["ruleType"].as_str()),
+        (Some("Deny"), Some("securityRules/deny-ssh"), Some("NetworkSecurityRule"))
+    );
+    // Allow continues to the NSGs, which decide.
+    let https = ip_flow("nic-app1", "10.1.1.4:443", "10.2.1.4:50000");
+    assert_eq!(https["ruleName"], "securityRules/allow-https-from-vnets");
+    assert!(https["notes"][0].as_str().unwrap().contains("rules/allow-https` (Allow) matched first"));
+}
+
+#[test]
+fn security_rules_list_admin_rules_before_nsgs() {
+    let v = run(&["security-rules", "--nic", "nic-app1", "-o", "json"]).ok().json();
+    let admin = v["securityAdminRules"].as_array().expect("admin rules listed");
+    let names: Vec<&str> = admin.iter().map(|r| r["name"].as_str().unwrap().rsplit('/').next().unwrap()).collect();
+    assert_eq!(names, ["deny-rdp", "always-allow-ssh-from-mgmt", "allow-https"]);
+    assert_eq!(admin[1]["access"], "AlwaysAllow");
+    assert_eq!(admin[2]["sources"][0]["addressPrefixType"], "ServiceTag");
+    let table = run(&["security-rules", "--nic", "nic-app1"]).ok().stdout;
+    let admin_at = table.find("(security admin rule)").expect("admin rows");
+    assert!(admin_at < table.find("nsg-spoke1").unwrap(), "{table}");
+    // The hub is in no group the collection targets.
+    assert!(
+        run(&["security-rules", "--nic", "nic-mgmt", "-o", "json"]).ok().json().get("securityAdminRules").is_none()
+    );
+}
+
+#[test]
+fn trace_drops_at_the_admin_deny_and_states_the_assumption() {
+    let t = run(&["trace", "--from", "nic-app1", "--to", "nic-app2", "--port", "3389", "-o", "json"]).found_problem();
+    assert!(t.stdout.contains("AvnmAdminRuleDenied"), "{}", t.stdout);
+    let ok = run(&["trace", "--from", "nic-mgmt", "--to", "nic-app1", "--port", "22"]).ok();
+    assert!(ok.stdout.contains("(AlwaysAllow) admits the packet"), "{}", ok.stdout);
+    assert!(ok.stdout.contains("Virtual Network Manager configurations are assumed deployed"));
+}
+
+#[test]
+fn overlap_and_precedence_options_are_accepted() {
+    let v = routes(
+        "nic-lab1",
+        &["--connected-group-overlap", "keep-all", "--connected-group-precedence", "longest-prefix"],
+    );
+    assert_eq!(connected_group(&v)[0]["addressPrefix"], serde_json::json!(["10.11.0.0/16", "10.12.0.0/16"]));
+    run(&["routes", "--nic", "nic-lab1", "--connected-group-overlap", "sometimes"]).fails();
+}
+
+#[test]
+fn doctor_reports_the_admin_rules_that_override_nsgs() {
+    let v = run(&["doctor", "-o", "json"]).json();
+    let codes: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"AvnmAdminDenyOverridesNsgAllow"), "{codes:?}");
+    assert!(codes.contains(&"AvnmAlwaysAllowBypassesNsgDeny"), "{codes:?}");
+    let deny =
+        v["findings"].as_array().unwrap().iter().find(|f| f["code"] == "AvnmAdminDenyOverridesNsgAllow").unwrap();
+    assert!(deny["message"].as_str().unwrap().contains("allow-rdp-any"), "{deny}");
+    let explain = azroute(&["doctor", "--explain", "AvnmRoutingRuleConflict"]).ok();
+    assert!(explain.stdout.contains("concept-user-defined-route"), "{}", explain.stdout);
+}

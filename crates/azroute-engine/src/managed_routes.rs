@@ -1,0 +1,41 @@
+//! The user routes an Azure Virtual Network Manager routing configuration writes (§18.4,
+//! AV-R1…AV-R3), computed from the configuration itself so that `what-if` and `diff` show what
+//! deploying it will do: every rule of every rule collection whose `appliesTo` names a network
+//! group the VNet is a static member of, with the collection's `disableBgpRoutePropagation`.
+
+use azroute_model::*;
+
+use crate::connected_groups::network_group_vnets;
+
+/// What AVNM routing configurations program into the route tables of one VNet's subnets.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ManagedRoutes {
+    /// Indices into `Snapshot::avnm.routing_rules`, by collection id then rule id.
+    pub rules: Vec<usize>,
+    /// A collection applying to the VNet disables BGP route propagation (AV-R3).
+    pub disable_bgp_route_propagation: bool,
+}
+
+/// The managed routes of a VNet's subnets (memberType `VirtualNetwork`: every subnet alike).
+pub fn managed_routes(snap: &Snapshot, vnet: VnetIdx) -> ManagedRoutes {
+    let mut out = ManagedRoutes::default();
+    if snap.avnm.routing_rules.is_empty() {
+        return out;
+    }
+    for collection in &snap.avnm.routing_rule_collections {
+        let applies = collection.applies_to.iter().any(|g| network_group_vnets(snap, g).contains(&vnet));
+        if !applies {
+            continue;
+        }
+        out.disable_bgp_route_propagation |= collection.disable_bgp_route_propagation;
+        out.rules.extend(
+            snap.avnm
+                .routing_rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| ArmId::new(avnm_parent_id(r.id.as_str(), 1)) == collection.id)
+                .map(|(i, _)| i),
+        );
+    }
+    out
+}

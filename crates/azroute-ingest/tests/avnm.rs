@@ -1,0 +1,114 @@
+//! Azure Virtual Network Manager input (§18.1): the REST spec examples of `testdata/reference/
+//! azure-samples/rest-api-specs/avnm/` read as connectivity configurations, admin rule
+//! collections and rules (custom and default kinds), routing configurations, collections and
+//! rules; string booleans (`"True"`/`"False"`); the az CLI (flattened) and Resource Graph
+//! (lower-cased type) dialects read the same; bad values name file, JSON path and a hint.
+
+use std::path::PathBuf;
+
+use azroute_ingest::{IngestOptions, Loaded, load_path, load_texts};
+use azroute_model::*;
+
+fn sample(name: &str) -> Loaded {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/reference/azure-samples/rest-api-specs/avnm")
+        .join(name);
+    load_path(&path, &IngestOptions::default())
+}
+
+#[test]
+fn connectivity_configuration_example_reads_hub_and_spoke_with_string_booleans() {
+    let loaded = sample("NetworkManagerConnectivityConfigurationGet.json");
+    let c = &loaded.snapshot.avnm.connectivity_configurations[0];
+    assert_eq!(c.name, "myTestConnectivityConfig");
+    assert_eq!(c.topology, ConnectivityTopology::HubAndSpoke);
+    assert!(c.is_global && c.delete_existing_peering, "\"True\" strings read as true");
+    assert!(c.hubs[0].as_str().ends_with("virtualNetworks/myHubVnet"));
+    let g = &c.applies_to[0];
+    assert!(g.network_group.as_str().ends_with("networkGroups/group1"));
+    assert!(!g.directly_connected && !g.is_global && g.use_hub_gateway);
+    assert!(c.address_overlap_allowed);
+}
+
+#[test]
+fn admin_rule_and_collection_examples() {
+    let rule = sample("NetworkManagerAdminRuleGet.json");
+    let r = &rule.snapshot.avnm.admin_rules[0];
+    assert_eq!(
+        (r.name.as_str(), r.access, r.direction, r.priority),
+        ("SampleAdminRule", AdminAccess::Deny, Direction::Inbound, 1)
+    );
+    assert!(!r.default_kind);
+    assert_eq!(r.protocol, RuleProtocol::Only(Protocol::Tcp));
+    assert_eq!(r.sources, [AdminAddress::Any]);
+    assert_eq!(r.destination_ports, [PortRange { lo: 22, hi: 22 }]);
+    assert_eq!(r.source_ports, [PortRange::ALL]);
+    let coll = sample("NetworkManagerAdminRuleCollectionGet.json");
+    let c = &coll.snapshot.avnm.admin_rule_collections[0];
+    assert!(!c.applies_to.is_empty());
+    assert!(avnm_parent_id(r.id.as_str(), 1).eq_ignore_ascii_case(c.id.as_str()));
+}
+
+#[test]
+fn default_admin_rule_carries_its_flag() {
+    let loaded = sample("NetworkManagerDefaultAdminRuleGet.json");
+    let r = &loaded.snapshot.avnm.admin_rules[0];
+    assert!(r.default_kind, "{r:?}");
+    assert!(!r.flag.is_empty());
+}
+
+#[test]
+fn routing_examples_map_next_hops_to_user_route_types() {
+    let config = sample("NetworkManagerRoutingConfigurationGet.json");
+    assert!(!config.snapshot.avnm.routing_configurations[0].route_table_usage_mode.is_empty());
+    let coll = sample("NetworkManagerRoutingRuleCollectionGet.json");
+    let c = &coll.snapshot.avnm.routing_rule_collections[0];
+    assert!(!c.disable_bgp_route_propagation, "\"False\" reads as false");
+    assert!(c.applies_to[0].as_str().ends_with("networkGroups/testGroup"));
+    let rule = sample("NetworkManagerRoutingRulePut.json");
+    let r = &rule.snapshot.avnm.routing_rules[0];
+    assert_eq!(r.destination, RoutePrefix::Cidr("10.0.0.0/16".parse().unwrap()));
+    assert_eq!(r.next_hop_type, RouteNextHopType::VirtualNetworkGateway);
+    assert_eq!(r.next_hop_ip, None);
+}
+
+const RULE_ID: &str = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/m/securityAdminConfigurations/c/ruleCollections/rc/rules/r1";
+
+#[test]
+fn az_cli_and_resource_graph_dialects_read_the_same_rule() {
+    let az = format!(
+        r#"[{{"id":"{RULE_ID}","name":"r1","kind":"Custom","access":"AlwaysAllow","direction":"Outbound","priority":10,"protocol":"Any","sources":[{{"addressPrefix":"10.1.0.0/16","addressPrefixType":"IPPrefix"}}],"destinations":[{{"addressPrefix":"Internet","addressPrefixType":"ServiceTag"}},{{"addressPrefix":"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/m/networkGroups/g","addressPrefixType":"NetworkGroup"}}],"sourcePortRanges":[],"destinationPortRanges":["80-81"]}}]"#
+    );
+    let graph = format!(
+        r#"{{"data":[{{"id":"{RULE_ID}","name":"r1","type":"microsoft.network/networkmanagers/securityadminconfigurations/rulecollections/rules","kind":"Custom","properties":{{"access":"AlwaysAllow","direction":"Outbound","priority":10,"protocol":"Any","sources":[{{"addressPrefix":"10.1.0.0/16","addressPrefixType":"IPPrefix"}}],"destinations":[{{"addressPrefix":"Internet","addressPrefixType":"ServiceTag"}},{{"addressPrefix":"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/m/networkGroups/g","addressPrefixType":"NetworkGroup"}}],"destinationPortRanges":["80-81"]}}}}]}}"#
+    );
+    let a = load_texts(&[("az.json".into(), az)]);
+    let b = load_texts(&[("graph.json".into(), graph)]);
+    assert!(a.diagnostics.is_empty() && b.diagnostics.is_empty(), "{:?} {:?}", a.diagnostics, b.diagnostics);
+    let (ra, rb) = (&a.snapshot.avnm.admin_rules[0], &b.snapshot.avnm.admin_rules[0]);
+    assert!(ra.same_content(rb));
+    assert_eq!(ra.access, AdminAccess::AlwaysAllow);
+    assert_eq!(ra.protocol, RuleProtocol::Any);
+    assert_eq!(ra.sources, [AdminAddress::Prefix("10.1.0.0/16".parse().unwrap())]);
+    assert!(matches!(&ra.destinations[0], AdminAddress::Tag(t) if t == "Internet"));
+    assert!(matches!(&ra.destinations[1], AdminAddress::NetworkGroup(g) if g.as_str().ends_with("/g")));
+    assert_eq!(ra.destination_ports, [PortRange { lo: 80, hi: 81 }]);
+}
+
+#[test]
+fn bad_admin_rule_values_name_the_json_path_and_a_hint() {
+    let text = format!(
+        r#"[{{"id":"{RULE_ID}","name":"r1","access":"Block","direction":"Inbound","priority":5,"protocol":"Tcp"}}]"#
+    );
+    let loaded = load_texts(&[("rules.json".into(), text)]);
+    assert!(loaded.snapshot.avnm.admin_rules.is_empty());
+    let d = loaded.diagnostics.iter().find(|d| d.code == "InvalidAdminRule").expect("diagnostic");
+    assert_eq!(d.json_path.as_deref(), Some("$[0].access"));
+    assert_eq!(d.file.as_deref(), Some("rules.json"));
+    assert!(d.hint.as_deref().unwrap().contains("AlwaysAllow"));
+    let priority = format!(
+        r#"[{{"id":"{RULE_ID}","name":"r1","access":"Deny","direction":"Inbound","priority":5000,"protocol":"Tcp"}}]"#
+    );
+    let loaded = load_texts(&[("rules.json".into(), priority)]);
+    assert!(loaded.diagnostics.iter().any(|d| d.json_path.as_deref() == Some("$[0].priority")));
+}

@@ -1,0 +1,162 @@
+//! Azure Virtual Network Manager resources for test estates (§18): network groups with static
+//! members, connectivity configurations, security admin rules, routing rules, in REST shape
+//! (the az CLI and Resource Graph dialects are derived from it like every other resource).
+
+use serde_json::{Value, json};
+
+use crate::{Estate, id};
+
+/// The network manager every AVNM resource of a test estate belongs to.
+pub const MANAGER: &str = "avnm1";
+
+/// A security admin rule for [`Estate::admin_rules`]: (name, priority, direction, access,
+/// protocol, source prefix, destination prefix, destination port).
+pub type AdminRuleSpec<'a> = (&'a str, u32, &'a str, &'a str, &'a str, &'a str, &'a str, &'a str);
+
+/// The id of a resource under the test network manager (`networkGroups/g`, …).
+pub fn avnm_id(path: &str) -> String {
+    format!("{}/{path}", id("networkManagers", MANAGER))
+}
+
+impl Estate {
+    /// A network group with its VNets as static members.
+    pub fn network_group(&mut self, name: &str, vnets: &[&str]) -> &mut Estate {
+        let group = avnm_id(&format!("networkGroups/{name}"));
+        self.others.push(json!({
+            "id": group, "name": name, "type": "Microsoft.Network/networkManagers/networkGroups",
+            "properties": {"memberType": "VirtualNetwork"}
+        }));
+        for vnet in vnets {
+            self.others.push(json!({
+                "id": format!("{group}/staticMembers/sm-{vnet}"), "name": format!("sm-{vnet}"),
+                "type": "Microsoft.Network/networkManagers/networkGroups/staticMembers",
+                "properties": {"resourceId": id("virtualNetworks", vnet)}
+            }));
+        }
+        self
+    }
+
+    /// A connectivity configuration: `Mesh` or `HubAndSpoke` (with `hub`), applied to groups
+    /// given as (group, directly connected, global). String booleans, as AVNM writes them.
+    pub fn connectivity(
+        &mut self,
+        name: &str,
+        topology: &str,
+        hub: Option<&str>,
+        groups: &[(&str, bool, bool)],
+        global: bool,
+    ) -> &mut Estate {
+        let b = |v: bool| if v { "True" } else { "False" };
+        let applies: Vec<Value> = groups
+            .iter()
+            .map(|(g, direct, global)| {
+                json!({
+                    "networkGroupId": avnm_id(&format!("networkGroups/{g}")),
+                    "groupConnectivity": if *direct { "DirectlyConnected" } else { "None" },
+                    "isGlobal": b(*global), "useHubGateway": "False"
+                })
+            })
+            .collect();
+        let hubs: Vec<Value> = hub
+            .iter()
+            .map(|h| json!({"resourceId": id("virtualNetworks", h), "resourceType": "Microsoft.Network/virtualNetworks"}))
+            .collect();
+        self.others.push(json!({
+            "id": avnm_id(&format!("connectivityConfigurations/{name}")), "name": name,
+            "type": "Microsoft.Network/networkManagers/connectivityConfigurations",
+            "properties": {
+                "connectivityTopology": topology, "hubs": hubs, "isGlobal": b(global),
+                "deleteExistingPeering": "False", "appliesToGroups": applies
+            }
+        }));
+        self
+    }
+
+    /// A security admin configuration `config` with one rule collection `collection` applied to
+    /// `groups`, and its rules: (name, priority, direction, access, protocol, source prefix,
+    /// destination prefix, destination port).
+    pub fn admin_rules(
+        &mut self,
+        config: &str,
+        collection: &str,
+        groups: &[&str],
+        rules: &[AdminRuleSpec<'_>],
+    ) -> &mut Estate {
+        let config_id = avnm_id(&format!("securityAdminConfigurations/{config}"));
+        if !self.others.iter().any(|r| r["id"] == config_id) {
+            self.others.push(json!({
+                "id": config_id, "name": config,
+                "type": "Microsoft.Network/networkManagers/securityAdminConfigurations",
+                "properties": {"applyOnNetworkIntentPolicyBasedServices": ["None"]}
+            }));
+        }
+        let collection_id = format!("{config_id}/ruleCollections/{collection}");
+        let applies: Vec<Value> =
+            groups.iter().map(|g| json!({"networkGroupId": avnm_id(&format!("networkGroups/{g}"))})).collect();
+        self.others.push(json!({
+            "id": collection_id, "name": collection,
+            "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections",
+            "properties": {"appliesToGroups": applies}
+        }));
+        for (name, priority, direction, access, protocol, src, dst, port) in rules {
+            let address = |text: &str| {
+                let kind = if text.starts_with('/') {
+                    "NetworkGroup"
+                } else if text == "*" || text.starts_with(|c: char| c.is_ascii_digit()) || text.contains(':') {
+                    "IPPrefix"
+                } else {
+                    "ServiceTag"
+                };
+                json!([{"addressPrefixType": kind, "addressPrefix": text}])
+            };
+            self.others.push(json!({
+                "id": format!("{collection_id}/rules/{name}"), "name": name, "kind": "Custom",
+                "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+                "properties": {
+                    "priority": priority, "direction": direction, "access": access, "protocol": protocol,
+                    "sources": address(src), "destinations": address(dst),
+                    "sourcePortRanges": ["0-65535"], "destinationPortRanges": [port]
+                }
+            }));
+        }
+        self
+    }
+
+    /// A routing configuration `config` with one rule collection applied to `groups`, and its
+    /// rules: (name, destination prefix, AVNM next hop type, next hop address).
+    pub fn routing_rules(
+        &mut self,
+        config: &str,
+        collection: &str,
+        groups: &[&str],
+        disable_bgp: bool,
+        rules: &[(&str, &str, &str, Option<&str>)],
+    ) -> &mut Estate {
+        let config_id = avnm_id(&format!("routingConfigurations/{config}"));
+        if !self.others.iter().any(|r| r["id"] == config_id) {
+            self.others.push(json!({
+                "id": config_id, "name": config, "type": "Microsoft.Network/networkManagers/routingConfigurations",
+                "properties": {"routeTableUsageMode": "ManagedOnly"}
+            }));
+        }
+        let collection_id = format!("{config_id}/ruleCollections/{collection}");
+        let applies: Vec<Value> =
+            groups.iter().map(|g| json!({"networkGroupId": avnm_id(&format!("networkGroups/{g}"))})).collect();
+        self.others.push(json!({
+            "id": collection_id, "name": collection,
+            "type": "Microsoft.Network/networkManagers/routingConfigurations/ruleCollections",
+            "properties": {"appliesTo": applies, "disableBgpRoutePropagation": if disable_bgp { "True" } else { "False" }}
+        }));
+        for (name, destination, hop, address) in rules {
+            self.others.push(json!({
+                "id": format!("{collection_id}/rules/{name}"), "name": name,
+                "type": "Microsoft.Network/networkManagers/routingConfigurations/ruleCollections/rules",
+                "properties": {
+                    "destination": {"type": "AddressPrefix", "destinationAddress": destination},
+                    "nextHop": {"nextHopType": hop, "nextHopAddress": address.unwrap_or("")}
+                }
+            }));
+        }
+        self
+    }
+}

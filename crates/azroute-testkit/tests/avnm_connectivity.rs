@@ -1,0 +1,161 @@
+//! Azure Virtual Network Manager connected groups (§18.2) through real ingest in all three
+//! dialects: T27 (hub-and-spoke with direct connectivity), mesh rendering as one entry (AV-C4),
+//! regional versus global mesh (AV-C1), overlapping members (AV-C5, C25) and traces across a
+//! connected group.
+
+use azroute_engine::Verdict;
+use azroute_model::*;
+use azroute_testkit::{Estate, Scenario};
+
+fn spokes_with_direct_connectivity() -> Estate {
+    let mut e = Estate::new();
+    e.vnet("hub", "westus", &["10.3.0.0/16"]).subnet("hub", "s", "10.3.0.0/24");
+    e.vnet("spoke1", "eastus", &["10.4.0.0/16"])
+        .subnet("spoke1", "s", "10.4.0.0/24")
+        .nic("nic1", "spoke1", "s", "10.4.0.4");
+    e.vnet("spoke2", "eastus", &["10.5.0.0/16"])
+        .subnet("spoke2", "s", "10.5.0.0/24")
+        .nic("nic2", "spoke2", "s", "10.5.0.4");
+    // AV-C2: the hub-and-spoke peerings are real `virtualNetworkPeerings` objects.
+    e.peer_simple("hub", "spoke1").peer_simple("hub", "spoke2");
+    e.network_group("spokes", &["spoke1", "spoke2"]);
+    e.connectivity("hs", "HubAndSpoke", Some("hub"), &[("spokes", true, false)], false);
+    e
+}
+
+/// T27 – Virtual Network Manager connected group: hub↔spoke stays peering, spoke↔spoke is
+/// `ConnectedGroup` (AV-C3).
+#[test]
+fn t27_direct_connectivity_gives_spokes_connected_group_routes() {
+    let s = Scenario::new(&spokes_with_direct_connectivity());
+    let routes = s.route_strings("nic1");
+    assert!(routes.contains(&"Default Active 10.3.0.0/16 VNetGlobalPeering".to_string()), "{routes:?}");
+    assert!(routes.contains(&"Default Active 10.5.0.0/16 ConnectedGroup".to_string()), "{routes:?}");
+    assert_eq!(s.next_hop("nic1", "10.5.0.4").0, "ConnectedGroup");
+    let trace = s.trace("nic1", "10.5.0.4", 443);
+    assert_eq!(trace.forward.verdict, Verdict::Delivered, "{trace:?}");
+}
+
+#[test]
+fn without_direct_connectivity_spokes_have_no_route_to_each_other() {
+    let mut plain = Estate::new();
+    plain.vnet("a", "eastus", &["10.4.0.0/16"]).subnet("a", "s", "10.4.0.0/24").nic("nic1", "a", "s", "10.4.0.4");
+    plain.vnet("b", "eastus", &["10.5.0.0/16"]).subnet("b", "s", "10.5.0.0/24");
+    plain.network_group("spokes", &["a", "b"]);
+    plain.connectivity("hs", "HubAndSpoke", None, &[("spokes", false, false)], false);
+    let s = Scenario::new(&plain);
+    assert!(!s.route_strings("nic1").iter().any(|r| r.contains("ConnectedGroup")));
+    assert_eq!(s.next_hop("nic1", "10.5.0.4").0, "None", "10/8 reserved None route");
+}
+
+fn mesh(locations: [&str; 3], global: bool) -> Estate {
+    let mut e = Estate::new();
+    for (i, (name, loc)) in ["m1", "m2", "m3"].iter().zip(locations).enumerate() {
+        let space = format!("10.1{}.0.0/16", i + 1);
+        let subnet = format!("10.1{}.0.0/24", i + 1);
+        let ip = format!("10.1{}.0.4", i + 1);
+        e.vnet(name, loc, &[&space]).subnet(name, "s", &subnet).nic(&format!("nic-{name}"), name, "s", &ip);
+    }
+    e.network_group("mesh", &["m1", "m2", "m3"]);
+    e.connectivity("mesh", "Mesh", None, &[("mesh", false, false)], global);
+    e
+}
+
+/// AV-C4: one `ConnectedGroup` entry listing every other member's prefixes.
+#[test]
+fn mesh_member_gets_one_entry_listing_every_other_member() {
+    let s = Scenario::new(&mesh(["eastus"; 3], false));
+    let routes = s.route_strings("nic-m1");
+    assert!(routes.contains(&"Default Active 10.12.0.0/16 10.13.0.0/16 ConnectedGroup".to_string()), "{routes:?}");
+    assert_eq!(routes.iter().filter(|r| r.contains("ConnectedGroup")).count(), 1);
+    assert_eq!(s.trace("nic-m3", "10.11.0.4", 22).forward.verdict, Verdict::Delivered);
+}
+
+/// AV-C1: a mesh is regional unless global.
+#[test]
+fn regional_mesh_leaves_out_other_regions_and_global_mesh_joins_them() {
+    let regional = Scenario::new(&mesh(["eastus", "eastus", "westeurope"], false));
+    let routes = regional.route_strings("nic-m1");
+    assert!(routes.contains(&"Default Active 10.12.0.0/16 ConnectedGroup".to_string()), "{routes:?}");
+    assert!(!regional.route_strings("nic-m3").iter().any(|r| r.contains("ConnectedGroup")));
+    let global = Scenario::new(&mesh(["eastus", "eastus", "westeurope"], true));
+    assert!(
+        global.route_strings("nic-m3").contains(&"Default Active 10.11.0.0/16 10.12.0.0/16 ConnectedGroup".to_string())
+    );
+}
+
+/// AV-C5 [inferred, C25]: prefixes that overlap another member are left out; `keep-all` keeps
+/// them.
+#[test]
+fn overlapping_members_are_left_out_of_the_connected_group_route() {
+    let mut e = mesh(["eastus"; 3], false);
+    e.vnet("m4", "eastus", &["10.12.0.0/16"]).subnet("m4", "s", "10.12.0.0/24");
+    e.network_group("mesh2", &["m1", "m2", "m4"]);
+    e.connectivity("mesh2", "Mesh", None, &[("mesh2", false, false)], false);
+    let s = Scenario::new(&e);
+    let routes = s.route_strings("nic-m1");
+    let mesh2: Vec<&String> = routes.iter().filter(|r| r.contains("ConnectedGroup")).collect();
+    // mesh: m2 and m3; mesh2: m2 and m4 both 10.12/16 — dropped there.
+    assert!(mesh2.contains(&&"Default Active 10.12.0.0/16 10.13.0.0/16 ConnectedGroup".to_string()), "{routes:?}");
+    assert_eq!(mesh2.len(), 1, "{routes:?}");
+    let keep = ModelOptions { connected_group_overlap: ConnectedGroupOverlap::KeepAll, ..ModelOptions::default() };
+    let s = Scenario::with_options(&e, keep);
+    assert_eq!(s.route_strings("nic-m1").iter().filter(|r| r.contains("ConnectedGroup")).count(), 2);
+}
+
+/// §18.4 AV-R1/AV-R3: a routing configuration's rules are `User` routes of every subnet of the
+/// group's VNets, computed from the configuration; `NoNextHop` is `None`.
+#[test]
+fn routing_configuration_writes_user_routes() {
+    let mut e = mesh(["eastus"; 3], false);
+    e.routing_rules(
+        "rc-egress",
+        "spokes",
+        &["mesh"],
+        false,
+        &[
+            ("default-to-fw", "0.0.0.0/0", "VirtualAppliance", Some("10.13.0.4")),
+            ("blackhole", "10.200.0.0/16", "NoNextHop", None),
+        ],
+    );
+    let s = Scenario::new(&e);
+    let routes = s.route_strings("nic-m1");
+    assert!(
+        routes.contains(&"User Active 0.0.0.0/0 VirtualAppliance 10.13.0.4 default-to-fw".to_string()),
+        "{routes:?}"
+    );
+    assert!(routes.contains(&"User Active 10.200.0.0/16 None blackhole".to_string()), "{routes:?}");
+    assert!(routes.contains(&"Default Invalid 0.0.0.0/0 Internet".to_string()), "{routes:?}");
+    // The appliance sits in m3, reached over the connected group.
+    assert_eq!(s.next_hop("nic-m2", "8.8.8.8"), ("VirtualAppliance".into(), "10.13.0.4".into(), "System Route".into()));
+}
+
+/// AV-R2: a rule whose destination the subnet's own table has is ignored; of two rules with one
+/// destination, one is applied.
+#[test]
+fn routing_rule_conflicts_follow_the_documented_rules() {
+    let mut e = mesh(["eastus"; 3], false);
+    e.route_table("rt", &[("own-default", "0.0.0.0/0", "VirtualAppliance", Some("10.11.0.9"))])
+        .associate("m1", "s", "rt");
+    e.routing_rules(
+        "rc",
+        "c",
+        &["mesh"],
+        false,
+        &[
+            ("a-default", "0.0.0.0/0", "Internet", None),
+            ("b-onprem", "192.168.0.0/16", "VirtualAppliance", Some("10.99.0.4")),
+            ("c-onprem", "192.168.0.0/16", "NoNextHop", None),
+        ],
+    );
+    let s = Scenario::new(&e);
+    let routes = s.route_strings("nic-m1");
+    assert!(!routes.iter().any(|r| r.contains("a-default")), "{routes:?}");
+    assert_eq!(
+        routes.iter().filter(|r| r.contains("192.168.0.0/16") && r.starts_with("User")).count(),
+        1,
+        "{routes:?}"
+    );
+    // m2 has no table of its own: the AVNM default route applies there.
+    assert!(s.route_strings("nic-m2").contains(&"User Active 0.0.0.0/0 Internet a-default".to_string()));
+}

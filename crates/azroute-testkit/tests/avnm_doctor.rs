@@ -1,0 +1,114 @@
+//! The doctor's Azure Virtual Network Manager checks (§18), each on an estate that has the
+//! problem and one that does not: connected-group overlap (AV-C5), routing-rule conflict
+//! (AV-R2), a missing hub gateway (AV-C2), admin rules not applied (AV-S5) and admin rules
+//! overriding NSG rules (AV-S1).
+
+use azroute_doctor::DoctorConfig;
+use azroute_engine::RouteEngine;
+use azroute_model::*;
+use azroute_testkit::*;
+
+fn codes(e: &Estate) -> Vec<String> {
+    let snapshot = e.load(Dialect::Rest);
+    let engine = RouteEngine::new(&snapshot, ModelOptions::default());
+    azroute_doctor::run(&engine, &DoctorConfig::default())
+        .findings
+        .iter()
+        .map(|f| f.code.as_str().to_string())
+        .collect()
+}
+
+fn has(e: &Estate, code: &str) -> bool {
+    codes(e).iter().any(|c| c == code)
+}
+
+fn two_vnets(second: &str) -> Estate {
+    let mut e = Estate::new();
+    e.vnet("a", "eastus", &["10.1.0.0/16"]).subnet("a", "s", "10.1.1.0/24").nic("nic-a", "a", "s", "10.1.1.4");
+    e.vnet("b", "eastus", &[second]).subnet("b", "s", &second.replace(".0.0/16", ".2.0/24")).nic(
+        "nic-b",
+        "b",
+        "s",
+        &second.replace(".0.0/16", ".2.4"),
+    );
+    e.network_group("g", &["a", "b"]);
+    e
+}
+
+#[test]
+fn connected_group_overlap_is_reported_only_when_members_overlap() {
+    let mut overlapping = two_vnets("10.1.0.0/16");
+    overlapping.connectivity("mesh", "Mesh", None, &[("g", false, false)], false);
+    assert!(has(&overlapping, "AvnmConnectedGroupOverlap"));
+    let mut apart = two_vnets("10.2.0.0/16");
+    apart.connectivity("mesh", "Mesh", None, &[("g", false, false)], false);
+    assert!(!has(&apart, "AvnmConnectedGroupOverlap"));
+}
+
+#[test]
+fn routing_rules_with_one_destination_and_different_next_hops_conflict() {
+    let mut e = two_vnets("10.2.0.0/16");
+    e.routing_rules("rc", "c1", &["g"], false, &[("to-a", "192.168.0.0/16", "VirtualAppliance", Some("10.1.1.10"))]);
+    e.routing_rules("rc", "c2", &["g"], false, &[("drop", "192.168.0.0/16", "NoNextHop", None)]);
+    assert!(has(&e, "AvnmRoutingRuleConflict"));
+    let mut same = two_vnets("10.2.0.0/16");
+    same.routing_rules("rc", "c1", &["g"], false, &[("drop", "192.168.0.0/16", "NoNextHop", None)]);
+    same.routing_rules("rc", "c2", &["g"], false, &[("drop-too", "192.168.0.0/16", "NoNextHop", None)]);
+    assert!(!has(&same, "AvnmRoutingRuleConflict"));
+}
+
+#[test]
+fn use_hub_gateway_without_a_hub_gateway() {
+    let mut e = two_vnets("10.2.0.0/16");
+    e.vnet("hub", "eastus", &["10.0.0.0/16"]).subnet("hub", "GatewaySubnet", "10.0.0.0/27");
+    e.connectivity("hs", "HubAndSpoke", Some("hub"), &[("g", false, false)], false);
+    let mut text = e.clone();
+    // `useHubGateway` is "False" in the builder: no finding.
+    assert!(!has(&text, "AvnmHubGatewayMissing"));
+    text.resource_property(
+        "Microsoft.Network/networkManagers/connectivityConfigurations",
+        "hs",
+        "appliesToGroups",
+        serde_json::json!([{"networkGroupId": azroute_testkit::avnm::avnm_id("networkGroups/g"), "groupConnectivity": "None", "useHubGateway": "True", "isGlobal": "False"}]),
+    );
+    assert!(has(&text, "AvnmHubGatewayMissing"));
+    text.gateway("vgw", "hub", "Vpn", &["10.0.0.4"]);
+    assert!(!has(&text, "AvnmHubGatewayMissing"));
+}
+
+#[test]
+fn admin_rules_not_applied_to_platform_subnets_and_overriding_nsgs() {
+    let mut e = two_vnets("10.2.0.0/16");
+    e.subnet("a", "AzureBastionSubnet", "10.1.9.0/26");
+    e.nsg(
+        "nsg-a",
+        &[
+            rule("allow-rdp", 100, "Inbound", "Allow", "Tcp", "*", "*", "3389"),
+            rule("deny-ssh", 110, "Inbound", "Deny", "Tcp", "*", "*", "22"),
+        ],
+    )
+    .subnet_nsg("a", "s", "nsg-a");
+    e.admin_rules("sac", "rc", &["g"], &[("deny-rdp", 10, "Inbound", "Deny", "Tcp", "*", "*", "3389")]);
+    let found = codes(&e);
+    assert!(found.contains(&"AvnmAdminRuleNotApplied".to_string()), "{found:?}");
+    assert!(found.contains(&"AvnmAdminDenyOverridesNsgAllow".to_string()), "{found:?}");
+    assert!(!found.contains(&"AvnmAlwaysAllowBypassesNsgDeny".to_string()), "{found:?}");
+    let mut ssh = two_vnets("10.2.0.0/16");
+    ssh.nsg("nsg-a", &[rule("deny-ssh", 110, "Inbound", "Deny", "Tcp", "*", "*", "22")]).subnet_nsg("a", "s", "nsg-a");
+    ssh.admin_rules(
+        "sac",
+        "rc",
+        &["g"],
+        &[("ssh-from-mgmt", 10, "Inbound", "AlwaysAllow", "Tcp", "10.0.1.0/24", "*", "22")],
+    );
+    let found = codes(&ssh);
+    assert!(found.contains(&"AvnmAlwaysAllowBypassesNsgDeny".to_string()), "{found:?}");
+    assert!(!found.contains(&"AvnmAdminRuleNotApplied".to_string()), "{found:?}");
+    // An admin rule on another port overrides nothing.
+    let mut other = two_vnets("10.2.0.0/16");
+    other
+        .nsg("nsg-a", &[rule("deny-ssh", 110, "Inbound", "Deny", "Tcp", "*", "*", "22")])
+        .subnet_nsg("a", "s", "nsg-a");
+    other.admin_rules("sac", "rc", &["g"], &[("https", 10, "Inbound", "AlwaysAllow", "Tcp", "*", "*", "443")]);
+    assert!(!has(&other, "AvnmAlwaysAllowBypassesNsgDeny"));
+}
