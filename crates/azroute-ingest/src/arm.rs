@@ -116,6 +116,9 @@ impl Pending {
             "microsoft.network/firewallpolicies" => self.firewall_policy(dto, path),
             "microsoft.network/firewallpolicies/rulecollectiongroups" => self.rule_collection_group(dto, path, raw_id),
             "microsoft.network/ipgroups" => self.ip_group(dto, path),
+            "microsoft.network/virtualhubs" => self.virtual_hub(dto, path),
+            "microsoft.network/virtualhubs/ipconfigurations" => self.hub_ip_configuration(dto, raw_id),
+            "microsoft.network/virtualhubs/bgpconnections" => self.bgp_connection(dto, path, raw_id),
             "microsoft.compute/virtualmachines" => self.vm(dto, path),
             other => {
                 self.resources_read -= 1;

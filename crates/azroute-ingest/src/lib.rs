@@ -16,6 +16,7 @@
 
 mod arm;
 mod arm_firewall;
+mod arm_hub;
 mod checks;
 mod diag;
 mod dto;

@@ -182,10 +182,16 @@ pending! {
         firewall_policies: FirewallPolicy,
         rule_collection_groups: Child<RuleCollectionGroup>,
         ip_groups: IpGroup,
+        virtual_hubs: VirtualHub,
+        bgp_connections: Child<BgpConnection>,
     }
     records {
         service_tags: (ServiceTags, Origin),
         learned: PendingLearned,
+        /// Route Server learned-routes wrappers, for BGP connections of hubs.
+        hub_learned: crate::arm_hub::PendingHubLearned,
+        /// `virtualHubs/ipConfigurations` read apart from their hub.
+        hub_subnets: crate::arm_hub::PendingHubSubnet,
         /// Subnet key → keys of the NICs its `ipConfigurations` back-references name.
         subnet_nic_refs: (String, Vec<String>),
         /// Normalised ids of resources a Terraform plan deletes (actions `["delete"]`, and the

@@ -68,6 +68,9 @@ pub(crate) fn is_modelled_type(ty: &str) -> bool {
             | "microsoft.network/firewallpolicies"
             | "microsoft.network/firewallpolicies/rulecollectiongroups"
             | "microsoft.network/ipgroups"
+            | "microsoft.network/virtualhubs"
+            | "microsoft.network/virtualhubs/ipconfigurations"
+            | "microsoft.network/virtualhubs/bgpconnections"
             | "microsoft.compute/virtualmachines"
     )
 }

@@ -46,7 +46,9 @@ has_origin!(
     Firewall,
     FirewallPolicy,
     RuleCollectionGroup,
-    IpGroup
+    IpGroup,
+    VirtualHub,
+    BgpConnection
 );
 
 /// Text Azure compares without case (enum values, service names, locations, SKUs).
@@ -536,5 +538,49 @@ mod tests {
         assert!(!a.same_content(&renamed), "a name differing in case is a change");
         let other_hop = route(a.id.as_str(), "r", "None");
         assert!(!a.same_content(&other_hop));
+    }
+}
+
+impl SameContent for VirtualHub {
+    fn same_content(&self, other: &VirtualHub) -> bool {
+        let VirtualHub {
+            id,
+            name,
+            location,
+            virtual_wan,
+            address_prefix,
+            subnet,
+            vnet,
+            virtual_router_asn,
+            virtual_router_ips,
+            allow_branch_to_branch_traffic,
+            hub_routing_preference,
+            bgp_connections,
+            origin: _,
+        } = self;
+        *id == other.id
+            && *name == other.name
+            && same_text(location, &other.location)
+            && *virtual_wan == other.virtual_wan
+            && *address_prefix == other.address_prefix
+            && *subnet == other.subnet
+            && *vnet == other.vnet
+            && *virtual_router_asn == other.virtual_router_asn
+            && *virtual_router_ips == other.virtual_router_ips
+            && *allow_branch_to_branch_traffic == other.allow_branch_to_branch_traffic
+            && same_text(hub_routing_preference.as_str(), other.hub_routing_preference.as_str())
+            && same_all(bgp_connections, &other.bgp_connections)
+    }
+}
+
+impl SameContent for BgpConnection {
+    fn same_content(&self, other: &BgpConnection) -> bool {
+        let BgpConnection { id, name, peer_ip, peer_asn, learned_routes, learned_routes_supplied, origin: _ } = self;
+        *id == other.id
+            && *name == other.name
+            && *peer_ip == other.peer_ip
+            && *peer_asn == other.peer_asn
+            && *learned_routes == other.learned_routes
+            && *learned_routes_supplied == other.learned_routes_supplied
     }
 }

@@ -131,6 +131,7 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
     same_content("firewalls", &before.firewalls, &after.firewalls)?;
     same_content("firewall policies", &before.firewall_policies, &after.firewall_policies)?;
     same_content("IP groups", &before.ip_groups, &after.ip_groups)?;
+    same_content("virtual hubs", &before.virtual_hubs, &after.virtual_hubs)?;
     if !before.service_tags.same_content(&after.service_tags) {
         return Err("the service tags differ".into());
     }

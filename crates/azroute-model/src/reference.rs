@@ -50,6 +50,8 @@ index_type!(
     FirewallPolicyIdx,
     /// Index of an IP group in [`crate::Snapshot::ip_groups`].
     IpGroupIdx,
+    /// Index of a virtual hub (Route Server) in [`crate::Snapshot::virtual_hubs`].
+    VirtualHubIdx,
 );
 
 /// A reference from one resource to another.

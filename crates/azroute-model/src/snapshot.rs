@@ -33,6 +33,7 @@ pub enum ResourceKind {
     AzureFirewall,
     FirewallPolicy,
     IpGroup,
+    VirtualHub,
 }
 
 impl ResourceKind {
@@ -55,6 +56,7 @@ impl ResourceKind {
             ResourceKind::AzureFirewall => "Microsoft.Network/azureFirewalls",
             ResourceKind::FirewallPolicy => "Microsoft.Network/firewallPolicies",
             ResourceKind::IpGroup => "Microsoft.Network/ipGroups",
+            ResourceKind::VirtualHub => "Microsoft.Network/virtualHubs",
         }
     }
 
@@ -77,6 +79,7 @@ impl ResourceKind {
             ResourceKind::AzureFirewall => "Azure Firewall",
             ResourceKind::FirewallPolicy => "firewall policy",
             ResourceKind::IpGroup => "IP group",
+            ResourceKind::VirtualHub => "virtual hub",
         }
     }
 }
@@ -105,6 +108,8 @@ pub struct Snapshot {
     /// Firewall policies, each with its rule collection groups nested.
     pub firewall_policies: Vec<FirewallPolicy>,
     pub ip_groups: Vec<IpGroup>,
+    /// Virtual hubs (Route Servers), each with its BGP connections nested.
+    pub virtual_hubs: Vec<VirtualHub>,
     pub service_tags: Option<ServiceTags>,
     /// Id hash → resources: no key strings are kept; a hit is confirmed against the
     /// resource's own id, so a hash collision can never link the wrong resource.
@@ -163,7 +168,8 @@ impl Snapshot {
             && self.public_ips.is_empty()
             && self.firewalls.is_empty()
             && self.firewall_policies.is_empty()
-            && self.ip_groups.is_empty())
+            && self.ip_groups.is_empty()
+            && self.virtual_hubs.is_empty())
     }
 
     /// Every resource with an id, as (kind, index, id).
@@ -191,6 +197,7 @@ impl Snapshot {
         each!(self.firewalls, ResourceKind::AzureFirewall);
         each!(self.firewall_policies, ResourceKind::FirewallPolicy);
         each!(self.ip_groups, ResourceKind::IpGroup);
+        each!(self.virtual_hubs, ResourceKind::VirtualHub);
     }
 
     /// The id of a resource.
@@ -213,6 +220,7 @@ impl Snapshot {
             ResourceKind::AzureFirewall => self.firewalls.get(i).map(|r| &r.id),
             ResourceKind::FirewallPolicy => self.firewall_policies.get(i).map(|r| &r.id),
             ResourceKind::IpGroup => self.ip_groups.get(i).map(|r| &r.id),
+            ResourceKind::VirtualHub => self.virtual_hubs.get(i).map(|r| &r.id),
         }
     }
 
@@ -300,7 +308,7 @@ impl Snapshot {
 
     /// Where the resource with this id was read (any kind), for pointing tools at the input.
     pub fn origin_of(&self, id: &str) -> Option<&Origin> {
-        const KINDS: [ResourceKind; 16] = [
+        const KINDS: [ResourceKind; 17] = [
             ResourceKind::VirtualNetwork,
             ResourceKind::Subnet,
             ResourceKind::Peering,
@@ -317,6 +325,7 @@ impl Snapshot {
             ResourceKind::AzureFirewall,
             ResourceKind::FirewallPolicy,
             ResourceKind::IpGroup,
+            ResourceKind::VirtualHub,
         ];
         let (kind, idx) = KINDS.iter().find_map(|k| self.resolve_id(*k, id).map(|i| (*k, i)))?;
         let i = idx as usize;
@@ -337,6 +346,7 @@ impl Snapshot {
             ResourceKind::AzureFirewall => &self.firewalls[i].origin,
             ResourceKind::FirewallPolicy => &self.firewall_policies[i].origin,
             ResourceKind::IpGroup => &self.ip_groups[i].origin,
+            ResourceKind::VirtualHub => &self.virtual_hubs[i].origin,
         })
     }
 

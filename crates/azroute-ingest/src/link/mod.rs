@@ -3,6 +3,7 @@
 //! [`link`] is the list of steps; resolving references (`resolve.rs`), what only Terraform input
 //! needs (`terraform_links.rs`) and the checks across resources (`validate.rs`) are beside it.
 
+mod hubs;
 mod resolve;
 mod terraform_links;
 mod validate;
@@ -29,6 +30,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
         &mut merged.subnets,
         &mut merged.nics,
     );
+    hubs::apply_hub_subnets(&mut merged.virtual_hubs, std::mem::take(&mut all.hub_subnets));
     let subnet_keys = std::mem::take(&mut merged.subnet_keys);
     let mut snapshot = merged.into_snapshot(files.clone());
     let dangling = resolve_references(&mut snapshot);
@@ -37,6 +39,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     ctx.report_dangling(dangling);
     ctx.report_incomplete_exports(&snapshot, &subnet_keys, &all.subnet_nic_refs);
     ctx.attach_learned_routes(&mut snapshot, std::mem::take(&mut all.learned));
+    hubs::attach_hub_learned_routes(&mut ctx, &mut snapshot, std::mem::take(&mut all.hub_learned));
     ctx.choose_service_tags(&mut snapshot, std::mem::take(&mut all.service_tags));
     validate(&snapshot, &mut ctx);
     let mut diagnostics = ctx.diagnostics;
@@ -65,6 +68,7 @@ struct Merged {
     firewalls: Vec<Firewall>,
     firewall_policies: Vec<FirewallPolicy>,
     ip_groups: Vec<IpGroup>,
+    virtual_hubs: Vec<VirtualHub>,
 }
 
 impl Merged {
@@ -88,6 +92,7 @@ impl Merged {
             firewalls,
             firewall_policies,
             ip_groups,
+            virtual_hubs,
         } = self;
         for (i, subnet) in subnets.iter().enumerate() {
             vnets[subnet.vnet.index()].subnets.push(SubnetIdx(i as u32));
@@ -113,6 +118,7 @@ impl Merged {
         snapshot.firewalls = firewalls;
         snapshot.firewall_policies = firewall_policies;
         snapshot.ip_groups = ip_groups;
+        snapshot.virtual_hubs = virtual_hubs;
         snapshot.rebuild_index();
         snapshot
     }
@@ -138,7 +144,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn file(&self, origin: &Origin) -> String {
+    pub(super) fn file(&self, origin: &Origin) -> String {
         self.files.get(origin.file as usize).map(|f| f.path.clone()).unwrap_or_else(|| "<built-in>".to_string())
     }
 
@@ -267,6 +273,7 @@ impl Ctx<'_> {
             firewalls: self.dedupe_by_id(std::mem::take(&mut all.firewalls), "Azure Firewall"),
             firewall_policies,
             ip_groups: self.dedupe_by_id(std::mem::take(&mut all.ip_groups), "IP group"),
+            virtual_hubs: self.virtual_hubs(all),
         }
     }
 
