@@ -25,6 +25,8 @@ mod ranges;
 mod reach;
 mod route;
 mod route_engine;
+mod route_server;
+mod route_server_text;
 mod select;
 mod system_data;
 mod topology;
@@ -62,6 +64,10 @@ pub use route::{
     RouteState, TableNote,
 };
 pub use route_engine::{PerContext, RouteEngine, RouteError};
+pub use route_server::{
+    AZURE_ROUTER_ASN, DroppedRoute, RouteServerDrop, RouteServerRib, RouteServerRoute, RouteServers, as_path_holds,
+    as_path_len,
+};
 pub use select::{
     Candidate, CandidateVerdict, Explanation, explain, invalid_text, note_text, origin_text, verdict_text,
 };

@@ -148,6 +148,10 @@ pub enum RouteOrigin {
     PrivateEndpoint { endpoint: PrivateEndpointIdx },
     /// A user-defined route (`route` indexes `RouteTable::routes`).
     User { table: RouteTableIdx, route: usize },
+    /// A route a Route Server learned from its BGP peers (§17.2): `peers` index the
+    /// hub's `bgp_connections`; `via_peering` is set in a peered VNet that uses the remote
+    /// gateway or Route Server (RS-1).
+    RouteServer { hub: VirtualHubIdx, via_peering: Option<PeeringIdx>, peers: Vec<usize>, as_path: std::sync::Arc<str> },
 }
 
 /// Why a route is Invalid.
@@ -247,6 +251,21 @@ pub enum TableNote {
     /// The same prefix came from both an ExpressRoute and a VPN gateway; ExpressRoute is
     /// preferred by default (§5.4).
     ExpressRoutePreferred { prefix: IpNet },
+    /// Route Server peers without a learned-routes file: what they advertise is unknown
+    /// (§17.1).
+    RouteServerRoutesUnknown { hub: VirtualHubIdx, peers: Vec<usize> },
+    /// The route table disables gateway route propagation, which also keeps Route Server
+    /// routes out (RS-2).
+    RouteServerRoutesSuppressed { table: RouteTableIdx, hub: VirtualHubIdx, prefixes: Vec<IpNet> },
+    /// A gateway and the Route Server offer the same prefix; `gateway_kept` says which one
+    /// `hubRoutingPreference` programs (RS-6).
+    RouteServerAgainstGateway { prefix: IpNet, gateway: GatewayIdx, hub: VirtualHubIdx, gateway_kept: bool },
+    /// A VPN gateway and the Route Server offer the same prefix with equally long AS paths: the
+    /// documentation does not say which wins; the gateway's route is kept (an assumption).
+    RouteServerGatewayTie { prefix: IpNet, gateway: GatewayIdx, hub: VirtualHubIdx },
+    /// Several peers advertise the prefix with equally short AS paths and different next
+    /// hops: one route per next hop, traffic shared by ECMP (RS-5).
+    RouteServerEcmp { prefix: IpNet, next_hops: Vec<IpAddr> },
 }
 
 /// The effective routes of one route context (all subnets that share the same inputs).

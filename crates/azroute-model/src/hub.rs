@@ -9,7 +9,7 @@ use ipnet::IpNet;
 use crate::*;
 
 /// `hubRoutingPreference`: which routes win when a gateway and a BGP peer (or another hub)
-/// offer the same prefix (hub-routing §4.2 RS-6, §2.2 VW-7).
+/// offer the same prefix (§17.2 RS-6).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum HubRoutingPreference {
     /// The default: ExpressRoute routes first.

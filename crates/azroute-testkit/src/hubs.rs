@@ -1,0 +1,76 @@
+//! Route Servers in test estates (§17): the hub with its IP configuration in
+//! `RouteServerSubnet`, BGP peers, and each peer's learned routes as the wrapper file
+//! `{"bgpConnectionId", "learnedRoutes"}` holding the map keyed by instance.
+
+use serde_json::{Value, json};
+
+use crate::{Estate, id, subnet_id};
+
+/// One learned route of a peer: (network, BGP next hop, AS path).
+pub type PeerRoute<'a> = (&'a str, &'a str, &'a str);
+
+impl Estate {
+    /// A Route Server in `vnet`'s `RouteServerSubnet` (which must exist).
+    pub fn route_server(&mut self, name: &str, vnet: &str, router_ips: &[&str], branch_to_branch: bool) -> &mut Estate {
+        self.others.push(json!({
+            "id": id("virtualHubs", name), "name": name, "type": "Microsoft.Network/virtualHubs", "location": "eastus",
+            "properties": {
+                "sku": "Standard", "virtualRouterAsn": 65515, "virtualRouterIps": router_ips,
+                "allowBranchToBranchTraffic": branch_to_branch, "hubRoutingPreference": "ExpressRoute",
+                "ipConfigurations": [{"id": format!("{}/ipConfigurations/ipconfig1", id("virtualHubs", name)),
+                    "properties": {"subnet": {"id": subnet_id(vnet, "RouteServerSubnet")}}}]
+            }
+        }));
+        self
+    }
+
+    /// Sets a Route Server property (`hubRoutingPreference`, …).
+    pub fn route_server_property(&mut self, name: &str, key: &str, value: Value) -> &mut Estate {
+        self.resource_property("Microsoft.Network/virtualHubs", name, key, value)
+    }
+
+    /// A BGP peer of a Route Server.
+    pub fn bgp_peer(&mut self, route_server: &str, peer: &str, peer_ip: &str, peer_asn: u32) -> &mut Estate {
+        let hub = id("virtualHubs", route_server);
+        self.others.push(json!({
+            "id": format!("{hub}/bgpConnections/{peer}"), "name": peer, "type": "Microsoft.Network/virtualHubs/bgpConnections",
+            "properties": {"peerIp": peer_ip, "peerAsn": peer_asn, "connectionState": "Connected"}
+        }));
+        self
+    }
+
+    /// What a peer advertised, as both Route Server instances learned it (RS-11 needs them to
+    /// differ: `instance_1` overrides the second instance's list when given).
+    pub fn peer_learned(
+        &mut self,
+        route_server: &str,
+        peer: &str,
+        routes: &[PeerRoute<'_>],
+        instance_1: Option<&[PeerRoute<'_>]>,
+    ) -> &mut Estate {
+        let peer_ip = self
+            .others
+            .iter()
+            .find(|r| r["name"] == peer && r["type"] == "Microsoft.Network/virtualHubs/bgpConnections")
+            .map(|r| r["properties"]["peerIp"].clone())
+            .unwrap_or(Value::Null);
+        let rows = |list: &[PeerRoute<'_>], local: &str| -> Vec<Value> {
+            list.iter()
+                .map(|(network, hop, path)| {
+                    json!({"localAddress": local, "network": network, "nextHop": hop,
+                    "sourcePeer": peer_ip, "origin": "EBgp", "asPath": path, "weight": 32768})
+                })
+                .collect()
+        };
+        let learned = json!({
+            "RouteServiceRole_IN_0": rows(routes, "rs-instance-0"),
+            "RouteServiceRole_IN_1": rows(instance_1.unwrap_or(routes), "rs-instance-1"),
+            "value": null
+        });
+        self.learned.push(json!({
+            "bgpConnectionId": format!("{}/bgpConnections/{peer}", id("virtualHubs", route_server)),
+            "learnedRoutes": learned
+        }));
+        self
+    }
+}
