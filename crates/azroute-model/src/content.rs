@@ -505,42 +505,6 @@ impl<T: SameContent> SameContent for Option<T> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn route(id: &str, name: &str, hop: &str) -> Route {
-        Route {
-            id: ArmId::new(id),
-            name: name.to_string(),
-            prefix: RoutePrefix::Cidr("10.0.0.0/8".parse().unwrap()),
-            next_hop_type: RouteNextHopType::parse(hop),
-            next_hop_ips: Vec::new(),
-            origin: Origin { file: 1, json_path: "$[0]".into() },
-        }
-    }
-
-    #[test]
-    fn ids_and_enum_values_ignore_case_names_do_not() {
-        let a = route(
-            "/subscriptions/s/resourceGroups/RG/providers/Microsoft.Network/routeTables/t/routes/r",
-            "r",
-            "Internet",
-        );
-        let mut b = route(
-            "/subscriptions/S/resourcegroups/rg/providers/microsoft.network/routeTables/T/routes/R",
-            "r",
-            "internet",
-        );
-        b.origin = Origin::default();
-        assert!(a.same_content(&b), "an id or enum value differing only in case is the same");
-        let renamed = route(a.id.as_str(), "R", "Internet");
-        assert!(!a.same_content(&renamed), "a name differing in case is a change");
-        let other_hop = route(a.id.as_str(), "r", "None");
-        assert!(!a.same_content(&other_hop));
-    }
-}
-
 impl SameContent for VirtualHub {
     fn same_content(&self, other: &VirtualHub) -> bool {
         let VirtualHub {
@@ -582,5 +546,41 @@ impl SameContent for BgpConnection {
             && *peer_asn == other.peer_asn
             && *learned_routes == other.learned_routes
             && *learned_routes_supplied == other.learned_routes_supplied
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(id: &str, name: &str, hop: &str) -> Route {
+        Route {
+            id: ArmId::new(id),
+            name: name.to_string(),
+            prefix: RoutePrefix::Cidr("10.0.0.0/8".parse().unwrap()),
+            next_hop_type: RouteNextHopType::parse(hop),
+            next_hop_ips: Vec::new(),
+            origin: Origin { file: 1, json_path: "$[0]".into() },
+        }
+    }
+
+    #[test]
+    fn ids_and_enum_values_ignore_case_names_do_not() {
+        let a = route(
+            "/subscriptions/s/resourceGroups/RG/providers/Microsoft.Network/routeTables/t/routes/r",
+            "r",
+            "Internet",
+        );
+        let mut b = route(
+            "/subscriptions/S/resourcegroups/rg/providers/microsoft.network/routeTables/T/routes/R",
+            "r",
+            "internet",
+        );
+        b.origin = Origin::default();
+        assert!(a.same_content(&b), "an id or enum value differing only in case is the same");
+        let renamed = route(a.id.as_str(), "R", "Internet");
+        assert!(!a.same_content(&renamed), "a name differing in case is a change");
+        let other_hop = route(a.id.as_str(), "r", "None");
+        assert!(!a.same_content(&other_hop));
     }
 }

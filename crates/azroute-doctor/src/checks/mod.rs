@@ -8,6 +8,7 @@ mod contexts;
 mod forwarded;
 mod inbound;
 mod peerings;
+mod route_server;
 mod route_tables;
 mod special_subnets;
 mod vms;

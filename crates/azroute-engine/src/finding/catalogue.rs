@@ -74,6 +74,8 @@ const FW_FQDN: &str = "https://learn.microsoft.com/azure/firewall/fqdn-filtering
 const FW_HYBRID: &str = "https://learn.microsoft.com/azure/firewall/tutorial-hybrid-portal";
 const FW_LB: &str = "https://learn.microsoft.com/azure/firewall/integrate-lb";
 const ROUTE_SERVER_FAQ: &str = "https://learn.microsoft.com/azure/route-server/route-server-faq";
+const RS_INJECTION: &str = "https://learn.microsoft.com/azure/route-server/route-injection-in-spokes";
+const RS_ER_VPN: &str = "https://learn.microsoft.com/azure/route-server/expressroute-vpn-support";
 
 const fn entry(code: FindingCode, severity: Severity, docs: &'static [&'static str], found_by: FoundBy) -> CodeInfo {
     CodeInfo { code, severity, docs, found_by, other_severities: &[] }
@@ -101,6 +103,11 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::GatewaySubnetPropagationDisabled, Error, &[VPN_SETTINGS, UDR], Settings),
     entry(C::NsgOnGatewaySubnet, Error, &[VPN_SETTINGS], Settings),
     entry(C::UdrOrNsgOnRouteServerSubnet, Error, &[ROUTE_SERVER_FAQ], Settings),
+    entry(C::RouteServerSingleInstancePeer, Warning, &[ROUTE_SERVER_FAQ], Settings),
+    entry(C::RouteServerRouteDroppedAsPath65515, Warning, &[ROUTE_SERVER_FAQ], Settings),
+    entry(C::RouteServerDefaultRouteSelfLoop, Error, &[RS_INJECTION, ROUTE_SERVER_FAQ], Settings),
+    entry(C::RouteServerPrefixTooSpecific, Warning, &[RS_INJECTION], Settings),
+    entry(C::RouteServerBranchToBranchDisabled, Warning, &[RS_ER_VPN, ROUTE_SERVER_FAQ], Settings),
     entry(C::PeeringNotConnected, Error, &[MANAGE_PEERING, DIAGNOSE], Settings),
     varies(entry(C::UseRemoteGatewaysMissing, Error, &[TRANSIT, PEERING], Settings), &[Warning]),
     entry(C::ForwardedTrafficNotAllowed, Error, &[MANAGE_PEERING], Traffic),

@@ -9,6 +9,7 @@ use azroute_model::*;
 use ipnet::IpNet;
 
 use super::firewall_evidence::*;
+use super::route_server_evidence::*;
 use super::{FindingCode, RouteRef, Severity};
 use crate::nsg::AppliedTo;
 use crate::trace::HopResource;
@@ -606,6 +607,11 @@ evidence! {
     PrivateDestinationToInternet,
     PrivateEndpointBypassesFirewall,
     RouteLimitExceeded,
+    RouteServerBranchToBranchDisabled,
+    RouteServerDefaultRouteSelfLoop,
+    RouteServerPrefixTooSpecific,
+    RouteServerRouteDroppedAsPath65515,
+    RouteServerSingleInstancePeer,
     RouteTableNotAssociated,
     RouteTableRegionMismatch,
     RoutingLoop,

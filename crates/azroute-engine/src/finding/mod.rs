@@ -10,6 +10,7 @@ mod catalogue;
 mod code;
 mod evidence;
 mod firewall_evidence;
+mod route_server_evidence;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -22,6 +23,7 @@ pub use catalogue::{CHECKS, CodeInfo, FoundBy, OTHER_CODES, catalogue};
 pub use code::FindingCode;
 pub use evidence::*;
 pub use firewall_evidence::*;
+pub use route_server_evidence::*;
 
 use crate::route::{EffectiveRoute, EffectiveRouteTable};
 
@@ -82,6 +84,7 @@ pub enum ResourceRef {
     LoadBalancer(LoadBalancerIdx),
     PrivateEndpoint(PrivateEndpointIdx),
     Firewall(FirewallIdx),
+    VirtualHub(VirtualHubIdx),
 }
 
 impl ResourceRef {
@@ -100,6 +103,7 @@ impl ResourceRef {
             ResourceRef::LoadBalancer(i) => &snap.load_balancers[i.index()].id,
             ResourceRef::PrivateEndpoint(i) => &snap.private_endpoints[i.index()].id,
             ResourceRef::Firewall(i) => &snap.firewalls[i.index()].id,
+            ResourceRef::VirtualHub(i) => &snap.virtual_hubs[i.index()].id,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod az;
 mod catalogue;
 mod firewall;
 mod paths;
+mod route_server;
 mod settings;
 
 use std::net::IpAddr;
@@ -128,6 +129,11 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::VirtualNetworkTagIncludesDefault(e) => settings::virtual_network_tag_includes_default(snap, e),
         Evidence::NsgBlocksForwardedTraffic(e) => settings::nsg_blocks_forwarded_traffic(snap, e),
         Evidence::RouteTableRegionMismatch(e) => settings::route_table_region_mismatch(snap, e),
+        Evidence::RouteServerSingleInstancePeer(e) => route_server::single_instance_peer(snap, e),
+        Evidence::RouteServerRouteDroppedAsPath65515(e) => route_server::route_dropped_as_path_65515(snap, e),
+        Evidence::RouteServerDefaultRouteSelfLoop(e) => route_server::default_route_self_loop(snap, e),
+        Evidence::RouteServerPrefixTooSpecific(e) => route_server::prefix_too_specific(snap, e),
+        Evidence::RouteServerBranchToBranchDisabled(e) => route_server::branch_to_branch_disabled(snap, e),
     }
 }
 
