@@ -46,7 +46,7 @@ fn examples_are_listed() {
     let run = azroute(&["examples"]).ok();
     assert!(run.stdout.contains("hub-spoke") && run.stdout.contains("troubleshoot"));
     let names = azroute(&["examples", "--names"]).ok();
-    assert_eq!(names.stdout, "hub-spoke\nhub-firewall\ntroubleshoot\n");
+    assert_eq!(names.stdout, "hub-spoke\nhub-firewall\nroute-server\ntroubleshoot\n");
 }
 
 #[test]
