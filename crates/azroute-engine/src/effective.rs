@@ -194,6 +194,7 @@ pub(crate) fn build_table(
     b.private_endpoint_routes();
     b.gateway_routes();
     b.route_server_routes();
+    b.virtual_wan_hub_notes();
     b.user_routes();
     b.remove_reserved_none_routes_on_default_override();
     b.finish()
@@ -486,6 +487,17 @@ impl<'a> TableBuilder<'a> {
         for group in rib.routes.chunk_by(|a, b| a.prefix == b.prefix).filter(|g| g.len() > 1) {
             let next_hops = group.iter().map(|r| r.next_hop).collect();
             self.notes.push(TableNote::RouteServerEcmp { prefix: group[0].prefix, next_hops });
+        }
+    }
+
+    /// A spoke of a Virtual WAN hub: say that the hub's routes are missing (§17.4).
+    fn virtual_wan_hub_notes(&mut self) {
+        for &p in &self.vnet.peerings {
+            let peering = &self.snap.peerings[p.index()];
+            if crate::vwan::is_virtual_wan_hub_peering(peering) {
+                let hub = crate::vwan::hub_of_peering(self.snap, peering);
+                self.notes.push(TableNote::VirtualWanHubRoutesNotModelled { peering: p, hub });
+            }
         }
     }
 

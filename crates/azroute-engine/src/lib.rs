@@ -32,6 +32,7 @@ mod system_data;
 mod topology;
 mod trace;
 mod verify;
+mod vwan;
 
 pub use compare::{CompareMethod, CompareRequest, Comparison, compare};
 pub use diff::{
@@ -80,3 +81,4 @@ pub use verify::{
     DifferenceKind, FieldChange, LikelyCause, NicVerification, RouteDifference, RouteFacts, RouteField, VerifyCounts,
     cause_code, cause_text, total_counts, verify_nic,
 };
+pub use vwan::{hub_of_peering, is_virtual_wan_hub_peering};

@@ -266,6 +266,9 @@ pub enum TableNote {
     /// Several peers advertise the prefix with equally short AS paths and different next
     /// hops: one route per next hop, traffic shared by ECMP (RS-5).
     RouteServerEcmp { prefix: IpNet, next_hops: Vec<IpAddr> },
+    /// The VNet is connected to a Virtual WAN hub (a `RemoteVnetToHubPeering_*` peering); the
+    /// routes the hub programs are not modelled, so they are missing here (§17.4).
+    VirtualWanHubRoutesNotModelled { peering: PeeringIdx, hub: Option<VirtualHubIdx> },
 }
 
 /// The effective routes of one route context (all subnets that share the same inputs).

@@ -1,4 +1,5 @@
-//! The words of Route Server routes and notes (§17.2), for `--explain`.
+//! The words of Route Server routes and notes (§17.2), and of Virtual WAN hub connections
+//! (§17.4), for `--explain`.
 
 use azroute_model::*;
 
@@ -80,6 +81,16 @@ pub(crate) fn note_text(snap: &Snapshot, note: &TableNote) -> Option<String> {
             "{prefix} is advertised with equally short AS paths by several peers: one route per next hop ({}), traffic shared by ECMP; traces follow the first",
             next_hops.iter().map(|ip| ip.to_string()).collect::<Vec<_>>().join(", ")
         ),
+        TableNote::VirtualWanHubRoutesNotModelled { peering, hub } => {
+            let hub = match hub {
+                Some(h) => format!("Virtual WAN hub `{}`", hub_name(snap, *h)),
+                None => "a Virtual WAN hub".to_string(),
+            };
+            format!(
+                "this VNet is connected to {hub} (peering `{}`): azroute does not model Virtual WAN hub routing, so the routes the hub programs (other spokes, branches, routing intent's firewall) are missing here, and traffic to them is not answered faithfully",
+                snap.peerings[peering.index()].name
+            )
+        }
         _ => return None,
     })
 }

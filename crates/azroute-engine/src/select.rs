@@ -212,7 +212,10 @@ pub fn note_text(snap: &Snapshot, table: &EffectiveRouteTable, note: &TableNote)
         | TableNote::RouteServerRoutesSuppressed { .. }
         | TableNote::RouteServerAgainstGateway { .. }
         | TableNote::RouteServerGatewayTie { .. }
-        | TableNote::RouteServerEcmp { .. } => crate::route_server_text::note_text(snap, note).unwrap_or_default(),
+        | TableNote::RouteServerEcmp { .. }
+        | TableNote::VirtualWanHubRoutesNotModelled { .. } => {
+            crate::route_server_text::note_text(snap, note).unwrap_or_default()
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Route Servers in test estates (§17): the hub with its IP configuration in
 //! `RouteServerSubnet`, BGP peers, and each peer's learned routes as the wrapper file
-//! `{"bgpConnectionId", "learnedRoutes"}` holding the map keyed by instance.
+//! `{"bgpConnectionId", "learnedRoutes"}` holding the map keyed by instance; Virtual WAN hubs and
+//! the peering Azure creates on a spoke connected to one (§17.4).
 
 use serde_json::{Value, json};
 
@@ -71,6 +72,36 @@ impl Estate {
             "bgpConnectionId": format!("{}/bgpConnections/{peer}", id("virtualHubs", route_server)),
             "learnedRoutes": learned
         }));
+        self
+    }
+
+    /// A Virtual WAN hub (a `virtualHubs` resource with `virtualWan.id`).
+    pub fn virtual_wan_hub(&mut self, name: &str, address_prefix: &str) -> &mut Estate {
+        self.others.push(json!({
+            "id": id("virtualHubs", name), "name": name, "type": "Microsoft.Network/virtualHubs", "location": "eastus",
+            "properties": {"virtualWan": {"id": id("virtualWans", "wan")}, "addressPrefix": address_prefix,
+                "virtualRouterAsn": 65515, "hubRoutingPreference": "ExpressRoute"}
+        }));
+        self
+    }
+
+    /// The peering Azure creates on `spoke` when it is connected to Virtual WAN hub `hub`: named
+    /// `RemoteVnetToHubPeering_<guid>`, to the hub's hidden VNet `HV_<hub>_<guid>` in a
+    /// Microsoft-owned resource group, using the remote gateways.
+    pub fn connect_to_virtual_wan_hub(&mut self, spoke: &str, hub: &str, hub_prefix: &str) -> &mut Estate {
+        let guid = "6f1c2a9e-0d4b-4e8a-9c1f-3b2d5e7a8c90";
+        let p = json!({
+            "id": format!("{}/virtualNetworkPeerings/RemoteVnetToHubPeering_{guid}", id("virtualNetworks", spoke)),
+            "name": format!("RemoteVnetToHubPeering_{guid}"),
+            "properties": {
+                "peeringState": "Connected",
+                "remoteVirtualNetwork": {"id": format!("/subscriptions/a1b2c3d4-0000-0000-0000-000000000000/resourceGroups/RG_{hub}_{guid}/providers/Microsoft.Network/virtualNetworks/HV_{hub}_{guid}")},
+                "remoteAddressSpace": {"addressPrefixes": [hub_prefix]},
+                "allowForwardedTraffic": false, "allowGatewayTransit": false, "useRemoteGateways": true,
+                "doNotVerifyRemoteGateways": true, "allowVirtualNetworkAccess": true
+            }
+        });
+        self.vnet_mut(spoke)["properties"]["virtualNetworkPeerings"].as_array_mut().expect("list").push(p);
         self
     }
 }
