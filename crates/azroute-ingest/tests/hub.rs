@@ -189,3 +189,52 @@ fn bad_learned_routes_name_file_path_and_hint() {
     let d = loaded.diagnostics.iter().find(|d| d.code == "DanglingReference").expect("dangling peer");
     assert!(d.message.contains("ghost") && d.file.as_deref() == Some("learned.json"));
 }
+
+/// Terraform state of a Route Server and a peer reads as the az CLI JSON of the same estate
+/// does, and takes the learned-routes wrapper beside it.
+#[test]
+fn terraform_route_server_reads_as_the_az_cli_json_does() {
+    let resource = |ty: &str, name: &str, values: serde_json::Value| {
+        serde_json::json!({"address": format!("{ty}.{name}"), "mode": "managed", "type": ty, "name": name,
+            "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 0, "values": values})
+    };
+    let resources = vec![
+        resource(
+            "azurerm_route_server",
+            "rs1",
+            serde_json::json!({"id": RS, "name": "rs1", "resource_group_name": "rg", "location": "westeurope",
+                "sku": "Standard", "subnet_id": format!("{VNET}/subnets/RouteServerSubnet"),
+                "public_ip_address_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/pip",
+                "branch_to_branch_traffic_enabled": true, "hub_routing_preference": "ASPath",
+                "virtual_router_asn": 65515, "virtual_router_ips": ["10.0.1.4", "10.0.1.5"]}),
+        ),
+        resource(
+            "azurerm_route_server_bgp_connection",
+            "nva1",
+            serde_json::json!({"id": format!("{RS}/bgpConnections/nva1"), "name": "nva1", "route_server_id": RS,
+                "peer_asn": 65001, "peer_ip": "10.0.2.4"}),
+        ),
+    ];
+    let state = serde_json::json!({"format_version": "1.0", "terraform_version": "1.9.8",
+        "values": {"root_module": {"resources": resources}}})
+    .to_string();
+    let az = format!(
+        r#"[{{"id": "{RS}", "name": "rs1", "type": "Microsoft.Network/virtualHubs", "location": "westeurope",
+             "allowBranchToBranchTraffic": true, "hubRoutingPreference": "ASPath", "virtualRouterAsn": 65515,
+             "virtualRouterIps": ["10.0.1.4", "10.0.1.5"],
+             "ipConfigurations": [{{"subnet": {{"id": "{VNET}/subnets/RouteServerSubnet"}}}}]}},
+            {{"id": "{RS}/bgpConnections/nva1", "name": "nva1", "type": "Microsoft.Network/virtualHubs/bgpConnections",
+              "peerIp": "10.0.2.4", "peerAsn": 65001}}]"#
+    );
+    let learned = format!(
+        r#"{{"bgpConnectionId": "{RS}/bgpConnections/nva1", "learnedRoutes": {{"RouteServiceRole_IN_0": [{{"network": "0.0.0.0/0", "nextHop": "10.0.2.4", "asPath": "65001"}}]}}}}"#
+    );
+    let vnet = vnet_json();
+    let tf = load(&[("vnet.json", &vnet), ("tf.json", &state), ("learned.json", &learned)]);
+    let cli = load(&[("vnet.json", &vnet), ("rs.json", &az), ("learned.json", &learned)]);
+    assert!(tf.diagnostics.is_empty(), "{:?}", tf.diagnostics);
+    let (a, b) = (&tf.snapshot.virtual_hubs[0], &cli.snapshot.virtual_hubs[0]);
+    assert!(a.same_content(b), "{a:?}\n{b:?}");
+    assert_eq!(a.bgp_connections[0].learned_routes.len(), 1);
+    assert_eq!(a.vnet, Some(Link::Resolved(VnetIdx(0))));
+}
