@@ -36,10 +36,10 @@ mod tests {
 
     fn peering(name: &str, remote: &str) -> Peering {
         Peering {
-            id: ArmId::new(&format!("/x/virtualNetworks/spoke/virtualNetworkPeerings/{name}")),
+            id: ArmId::new(format!("/x/virtualNetworks/spoke/virtualNetworkPeerings/{name}")),
             name: name.to_string(),
             vnet: VnetIdx(0),
-            remote_vnet: Link::Missing(ArmId::new(&format!(
+            remote_vnet: Link::Missing(ArmId::new(format!(
                 "/subscriptions/m/resourceGroups/RG_hub1_1/providers/Microsoft.Network/virtualNetworks/{remote}"
             ))),
             state: PeeringState::Connected,

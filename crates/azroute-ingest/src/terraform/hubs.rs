@@ -40,7 +40,7 @@ impl Lowerer<'_, '_> {
             location: normalize_location(nonempty(&a.location).unwrap_or_default()),
             virtual_wan: None,
             address_prefix: None,
-            vnet: subnet.as_ref().map(|s| Link::Missing(ArmId::new(&parent_id(s.as_str())))),
+            vnet: subnet.as_ref().map(|s| Link::Missing(ArmId::new(parent_id(s.as_str())))),
             subnet,
             virtual_router_asn: a.virtual_router_asn,
             virtual_router_ips: texts(&a.virtual_router_ips).into_iter().filter_map(|t| parse_ip(t).ok()).collect(),
