@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the embedded example `route-server` (crates/azroute-cli/estates/route-server/): the
-hub-spoke example redesigned around Azure Route Server (docs/azure-routing-rules.md §17). The hub
+hub-spoke example redesigned around Azure Route Server (docs/azure-routing-rules.md §19). The hub
 gets a RouteServerSubnet (10.0.3.0/27) with Route Server `rs-hub` (10.0.3.4, 10.0.3.5,
 branch-to-branch on), a second NVA `vm-fw2` (10.0.1.5) beside `vm-fw` (10.0.1.4), both peered
 with the Route Server (AS 65001); the NVAs advertise 0.0.0.0/0 and 10.0.0.0/8 with equal AS paths

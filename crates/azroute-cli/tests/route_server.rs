@@ -1,4 +1,4 @@
-//! Azure Route Server end to end (§17) on the embedded example `route-server` (the hub-spoke
+//! Azure Route Server end to end (§19) on the embedded example `route-server` (the hub-spoke
 //! example around a Route Server with two NVAs, in the az CLI's JSON and learned-routes wrappers;
 //! regenerate with `python3 tools/make_route_server_fixture.py`): routes, next hop, trace and the
 //! doctor answer what the rules say; bad learned-routes input is named.

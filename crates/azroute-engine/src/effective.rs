@@ -13,7 +13,7 @@ use crate::route::*;
 use crate::system_data::{is_dynamic_tag, reserved_ranges, service_endpoint_tag, user_prefix_rank};
 use crate::topology::Topology;
 
-// The steps of Route Server routes and Virtual WAN hub connections (§17).
+// The steps of Route Server routes and Virtual WAN hub connections (§19).
 mod hubs;
 
 /// The inputs that decide a subnet's effective routes. Subnets with equal keys share one
@@ -623,7 +623,7 @@ fn invalidate_identical_prefixes(drafts: &[Draft], slots: &Slots, verdict: &mut 
                 continue;
             }
             // Equal-AS-path Route Server routes with different next hops are all programmed
-            // (§17.2 RS-5, ECMP).
+            // (§19.2 RS-5, ECMP).
             if matches!((&d.route.origin, &w.route.origin), (RouteOrigin::RouteServer { hub: a, .. }, RouteOrigin::RouteServer { hub: b, .. }) if a == b)
             {
                 continue;

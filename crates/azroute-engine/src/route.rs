@@ -148,7 +148,7 @@ pub enum RouteOrigin {
     PrivateEndpoint { endpoint: PrivateEndpointIdx },
     /// A user-defined route (`route` indexes `RouteTable::routes`).
     User { table: RouteTableIdx, route: usize },
-    /// A route a Route Server learned from its BGP peers (§17.2): `peers` index the
+    /// A route a Route Server learned from its BGP peers (§19.2): `peers` index the
     /// hub's `bgp_connections`; `via_peering` is set in a peered VNet that uses the remote
     /// gateway or Route Server (RS-1).
     RouteServer { hub: VirtualHubIdx, via_peering: Option<PeeringIdx>, peers: Vec<usize>, as_path: std::sync::Arc<str> },
@@ -252,7 +252,7 @@ pub enum TableNote {
     /// preferred by default (§5.4).
     ExpressRoutePreferred { prefix: IpNet },
     /// Route Server peers without a learned-routes file: what they advertise is unknown
-    /// (§17.1).
+    /// (§19.1).
     RouteServerRoutesUnknown { hub: VirtualHubIdx, peers: Vec<usize> },
     /// The route table disables gateway route propagation, which also keeps Route Server
     /// routes out (RS-2).
@@ -267,7 +267,7 @@ pub enum TableNote {
     /// hops: one route per next hop, traffic shared by ECMP (RS-5).
     RouteServerEcmp { prefix: IpNet, next_hops: Vec<IpAddr> },
     /// The VNet is connected to a Virtual WAN hub (a `RemoteVnetToHubPeering_*` peering); the
-    /// routes the hub programs are not modelled, so they are missing here (§17.4).
+    /// routes the hub programs are not modelled, so they are missing here (§19.4).
     VirtualWanHubRoutesNotModelled { peering: PeeringIdx, hub: Option<VirtualHubIdx> },
 }
 

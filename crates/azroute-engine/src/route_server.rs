@@ -1,4 +1,4 @@
-//! Azure Route Server (§17.2, RS-1…RS-12): which VNets receive a Route Server's
+//! Azure Route Server (§19.2, RS-1…RS-12): which VNets receive a Route Server's
 //! routes (its own and the peered VNets that use its VNet's gateway or Route Server), which
 //! learned routes it programs (prefixes not inside its VNet, AS paths without 65515, the
 //! shortest AS path per prefix), and how they meet gateway routes for the same prefix

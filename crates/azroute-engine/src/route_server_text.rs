@@ -1,5 +1,5 @@
-//! The words of Route Server routes and notes (§17.2), and of Virtual WAN hub connections
-//! (§17.4), for `--explain`.
+//! The words of Route Server routes and notes (§19.2), and of Virtual WAN hub connections
+//! (§19.4), for `--explain`.
 
 use azroute_model::*;
 

@@ -53,7 +53,7 @@ pub struct Topology {
     pub gateway_prefixes: Vec<Vec<GatewayPrefix>>,
     /// Private endpoints whose subnet is in each VNet.
     pub endpoints_by_vnet: Vec<Vec<PrivateEndpointIdx>>,
-    /// Route Servers: what each programs, and which VNets receive it (§17.2).
+    /// Route Servers: what each programs, and which VNets receive it (§19.2).
     pub route_servers: RouteServers,
 }
 

@@ -1,4 +1,4 @@
-//! Virtual WAN hub connections (§17.4): a spoke connected to a Virtual WAN hub holds a peering
+//! Virtual WAN hub connections (§19.4): a spoke connected to a Virtual WAN hub holds a peering
 //! named `RemoteVnetToHubPeering_*` to the hub's hidden VNet (`HV_<hub>_<guid>`, in a
 //! Microsoft-owned resource group). azroute does not model hub routing, so such a spoke's table
 //! says that the routes the hub programs are missing, rather than answer as if the peering to the

@@ -1,4 +1,4 @@
-//! Lowering of virtual hubs from ARM JSON (REST, az CLI, Resource Graph; §17.1):
+//! Lowering of virtual hubs from ARM JSON (REST, az CLI, Resource Graph; §19.1):
 //! Route Servers (`virtualHubs` without `virtualWan`), their IP configurations (inline or the
 //! `virtualHubs/ipConfigurations` children), their BGP peers (`virtualHubs/bgpConnections`)
 //! and the learned-routes wrapper `{"bgpConnectionId", "learnedRoutes"}`, whose `learnedRoutes`

@@ -555,7 +555,7 @@ impl<'de> Visitor<'de> for ValuesSeed {
 
 /// `learnedRoutes`: the verbatim `list-learned-routes` output: a list, `{"value": [...]}`, or
 /// Route Server's map keyed by instance (`{"RouteServiceRole_IN_0": [...], "value": null}`,
-/// §17.1). Each route comes with its instance key (empty outside such a map).
+/// §19.1). Each route comes with its instance key (empty outside such a map).
 struct LearnedSeed;
 
 impl<'de> DeserializeSeed<'de> for LearnedSeed {

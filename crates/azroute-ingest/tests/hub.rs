@@ -1,4 +1,4 @@
-//! Route Server input (§17.1): the REST spec examples of `testdata/reference/
+//! Route Server input (§19.1): the REST spec examples of `testdata/reference/
 //! azure-samples/rest-api-specs/hub/` read as virtual hubs, BGP connections and learned routes;
 //! the az CLI (flattened, `az network routeserver show`) and Resource Graph (lower-cased type,
 //! string booleans) dialects read the same; the learned-routes wrapper keyed by instance; bad

@@ -9,7 +9,7 @@ use ipnet::IpNet;
 use crate::*;
 
 /// `hubRoutingPreference`: which routes win when a gateway and a BGP peer (or another hub)
-/// offer the same prefix (§17.2 RS-6).
+/// offer the same prefix (§19.2 RS-6).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum HubRoutingPreference {
     /// The default: ExpressRoute routes first.

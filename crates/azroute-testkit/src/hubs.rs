@@ -1,7 +1,7 @@
-//! Route Servers in test estates (§17): the hub with its IP configuration in
+//! Route Servers in test estates (§19): the hub with its IP configuration in
 //! `RouteServerSubnet`, BGP peers, and each peer's learned routes as the wrapper file
 //! `{"bgpConnectionId", "learnedRoutes"}` holding the map keyed by instance; Virtual WAN hubs and
-//! the peering Azure creates on a spoke connected to one (§17.4).
+//! the peering Azure creates on a spoke connected to one (§19.4).
 
 use serde_json::{Value, json};
 

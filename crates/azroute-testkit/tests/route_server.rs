@@ -1,4 +1,4 @@
-//! Route Server scenarios (§17.2, RS-1…RS-8): a hub VNet with a Route Server and two
+//! Route Server scenarios (§19.2, RS-1…RS-8): a hub VNet with a Route Server and two
 //! NVAs peered with it, spokes that use the hub's Route Server and one that does not. Each test
 //! cites its rule; every estate is read in the REST, az CLI and Resource Graph dialects, which
 //! must agree.
@@ -241,7 +241,7 @@ fn ecmp_note_is_data() {
     assert_eq!(ecmp.len(), 1);
 }
 
-/// T28 (§17.2 RS-10): NVA 10.0.2.4 advertises 0.0.0.0/0; every hub subnet, the NVA's own
+/// T28 (§19.2 RS-10): NVA 10.0.2.4 advertises 0.0.0.0/0; every hub subnet, the NVA's own
 /// included, sends the Internet to it; a user route 0.0.0.0/0 → Internet on the NVA's subnet
 /// beats the gateway route of the identical prefix.
 #[test]
@@ -267,7 +267,7 @@ fn t28_route_server_default_route_loop() {
     assert_eq!(s.next_hop("hub-vm", "13.107.21.200").1, "10.0.2.4");
 }
 
-/// T29 (§17.2 RS-5): NVA1 10.0.2.4 and NVA2 10.0.2.5 advertise 192.168.10.0/24 with equal AS
+/// T29 (§19.2 RS-5): NVA1 10.0.2.4 and NVA2 10.0.2.5 advertise 192.168.10.0/24 with equal AS
 /// paths: both next hops, one row each; NVA2 prepending its AS path leaves only 10.0.2.4.
 #[test]
 fn t29_route_server_ecmp() {

@@ -1,4 +1,4 @@
-//! The Route Server doctor checks (§17.3), each both ways: an estate that triggers it and one
+//! The Route Server doctor checks (§19.3), each both ways: an estate that triggers it and one
 //! that does not, with the words the report gives its evidence and fix.
 
 use azroute_doctor::{DoctorConfig, run};
@@ -84,7 +84,7 @@ fn route_server_prefix_too_specific_rs3() {
     assert!(f[0].1.contains("`nva2`"));
 }
 
-/// T28 (§17.2 RS-10): the NVA's own subnet uses its 0.0.0.0/0; a user route → Internet there
+/// T28 (§19.2 RS-10): the NVA's own subnet uses its 0.0.0.0/0; a user route → Internet there
 /// clears the finding.
 #[test]
 fn route_server_default_route_self_loop_t28() {

@@ -1,4 +1,4 @@
-//! A spoke connected to a Virtual WAN hub (§17.4): its table keeps the hub prefix as a peering
+//! A spoke connected to a Virtual WAN hub (§19.4): its table keeps the hub prefix as a peering
 //! route and says that the routes the hub programs are missing, naming the hub when the snapshot
 //! holds it; a plain peering says nothing of the kind.
 

@@ -1,4 +1,4 @@
-//! Checks of Route Servers and their BGP peers (§17.3): one instance only (RS-11), routes
+//! Checks of Route Servers and their BGP peers (§19.3): one instance only (RS-11), routes
 //! dropped for 65515 (RS-8) or for being inside the VNet (RS-3), an NVA's default route looping
 //! back to it (RS-10), and gateways beside a Route Server without branch-to-branch (RS-7).
 

@@ -1,5 +1,5 @@
-//! The table-building steps of Route Server routes (§17.2) and of Virtual WAN hub connections
-//! (§17.4), kept apart from the other sources of routes: `build_table` calls each once.
+//! The table-building steps of Route Server routes (§19.2) and of Virtual WAN hub connections
+//! (§19.4), kept apart from the other sources of routes: `build_table` calls each once.
 
 use ipnet::IpNet;
 
@@ -10,7 +10,7 @@ use crate::route::*;
 use crate::route_server;
 
 impl TableBuilder<'_> {
-    /// Route Server routes (§17.2): in the Route Server's VNet and in VNets that use
+    /// Route Server routes (§19.2): in the Route Server's VNet and in VNets that use
     /// it over a peering (RS-1), unless the route table disables gateway propagation (RS-2);
     /// one route per next hop (RS-4, RS-5); against a gateway route for the same prefix,
     /// `hubRoutingPreference` decides (RS-6).
@@ -60,7 +60,7 @@ impl TableBuilder<'_> {
         }
     }
 
-    /// A spoke of a Virtual WAN hub: say that the hub's routes are missing (§17.4).
+    /// A spoke of a Virtual WAN hub: say that the hub's routes are missing (§19.4).
     pub(super) fn virtual_wan_hub_notes(&mut self) {
         for &p in &self.vnet.peerings {
             let peering = &self.snap.peerings[p.index()];

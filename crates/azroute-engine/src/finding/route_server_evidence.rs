@@ -1,4 +1,4 @@
-//! Evidence of the Route Server checks (§17.3): the hub, the peer (an index into the hub's
+//! Evidence of the Route Server checks (§19.3): the hub, the peer (an index into the hub's
 //! `bgp_connections`) and the prefixes or routes that prove each.
 
 use std::net::IpAddr;
@@ -8,7 +8,7 @@ use ipnet::IpNet;
 use azroute_model::*;
 
 /// `RouteServerSingleInstancePeer`: prefixes a peer advertised that one Route Server instance
-/// learned and the other did not (§17.2 RS-11).
+/// learned and the other did not (§19.2 RS-11).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteServerSingleInstancePeer {
     pub hub: VirtualHubIdx,
@@ -21,7 +21,7 @@ pub struct RouteServerSingleInstancePeer {
 }
 
 /// `RouteServerRouteDroppedAsPath65515`: routes a peer advertised with 65515 in the AS path,
-/// dropped by loop prevention (§17.2 RS-8).
+/// dropped by loop prevention (§19.2 RS-8).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteServerRouteDroppedAsPath65515 {
     pub hub: VirtualHubIdx,
@@ -31,7 +31,7 @@ pub struct RouteServerRouteDroppedAsPath65515 {
 }
 
 /// `RouteServerDefaultRouteSelfLoop`: the 0.0.0.0/0 an NVA advertises is the route its own
-/// subnet sends the Internet by, back to the NVA (§17.2 RS-10, T28).
+/// subnet sends the Internet by, back to the NVA (§19.2 RS-10, T28).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteServerDefaultRouteSelfLoop {
     pub hub: VirtualHubIdx,
@@ -41,7 +41,7 @@ pub struct RouteServerDefaultRouteSelfLoop {
 }
 
 /// `RouteServerPrefixTooSpecific`: prefixes a peer advertised that are equal to or inside the
-/// Route Server VNet's address space, never programmed (§17.2 RS-3).
+/// Route Server VNet's address space, never programmed (§19.2 RS-3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteServerPrefixTooSpecific {
     pub hub: VirtualHubIdx,
@@ -52,7 +52,7 @@ pub struct RouteServerPrefixTooSpecific {
 
 /// `RouteServerBranchToBranchDisabled`: a Route Server whose peers advertise routes beside a
 /// VPN or ExpressRoute gateway, without branch-to-branch: neither side learns the other's routes
-/// (§17.2 RS-7).
+/// (§19.2 RS-7).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteServerBranchToBranchDisabled {
     pub hub: VirtualHubIdx,

@@ -1,6 +1,6 @@
 //! Linking virtual hubs (Route Servers): BGP connections nested in their hub, IP
 //! configurations read apart giving the hub its subnet and VNet, and learned-routes wrappers
-//! attached to the BGP connection they name (§17.1).
+//! attached to the BGP connection they name (§19.1).
 
 use azroute_model::*;
 

@@ -1,4 +1,4 @@
-//! Route Servers from Terraform (§17.1): `azurerm_route_server` (its `subnet_id` is the
+//! Route Servers from Terraform (§19.1): `azurerm_route_server` (its `subnet_id` is the
 //! `RouteServerSubnet`, `virtual_router_ips` and `virtual_router_asn` are computed) and
 //! `azurerm_route_server_bgp_connection`, lowered into the same model as the ARM JSON. What the
 //! peers advertise is not in Terraform: it comes from learned-routes files beside the state.

@@ -1,4 +1,4 @@
-//! The words of the Route Server checks (§17.3).
+//! The words of the Route Server checks (§19.3).
 
 use azroute_engine::*;
 use azroute_model::*;
