@@ -102,6 +102,28 @@ pub const EXAMPLES: &[Example] = &[
         ),
     },
     Example {
+        name: "route-server",
+        summary: "the hub-spoke estate around Azure Route Server: two NVAs advertising 0.0.0.0/0 and 10.0.0.0/8 (ECMP) and an SD-WAN branch, a route dropped for 65515 and one inside the hub, a VPN gateway with branch-to-branch, spokes using the hub's Route Server",
+        files: estate_files!("route-server":
+            "learned-routes-rs-hub-nva1.json",
+            "learned-routes-rs-hub-nva2.json",
+            "learned-routes-vgw-hub.json",
+            "local-gateway-list.json",
+            "nic-list.json",
+            "nsg-list.json",
+            "private-endpoint-list.json",
+            "public-ip-list.json",
+            "route-table-list.json",
+            "routeserver-list.json",
+            "routeserver-peering-list.json",
+            "service-tags.json",
+            "vm-list.json",
+            "vnet-gateway-list.json",
+            "vnet-list.json",
+            "vpn-connection-list.json",
+        ),
+    },
+    Example {
         name: "troubleshoot",
         summary: "the traps of Microsoft's \"diagnose a VM routing problem\" guide: forced tunnelling on a VM with a public IP, an NVA with IP forwarding off, a half-created peering, an unassociated route table, an asymmetric firewall path and two NVAs routing to each other",
         files: estate_files!("troubleshoot":

@@ -13,6 +13,9 @@ use crate::route::*;
 use crate::system_data::{is_dynamic_tag, reserved_ranges, service_endpoint_tag, user_prefix_rank};
 use crate::topology::Topology;
 
+// The steps of Route Server routes and Virtual WAN hub connections (§19).
+mod hubs;
+
 /// The inputs that decide a subnet's effective routes. Subnets with equal keys share one
 /// table (§0: routes are a property of the subnet's context, not of the NIC).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -193,6 +196,8 @@ pub(crate) fn build_table(
     b.service_endpoint_routes();
     b.private_endpoint_routes();
     b.gateway_routes();
+    b.route_server_routes();
+    b.virtual_wan_hub_notes();
     b.user_routes();
     b.remove_reserved_none_routes_on_default_override();
     b.finish()
@@ -688,6 +693,12 @@ fn invalidate_identical_prefixes(drafts: &[Draft], slots: &Slots, verdict: &mut 
             // route with the same prefix stays Active but is not used for it (§4.4).
             if d.route.next_hop_type == NextHopType::VirtualNetworkServiceEndpoint
                 && w.route.source != RouteSource::Default
+            {
+                continue;
+            }
+            // Equal-AS-path Route Server routes with different next hops are all programmed
+            // (§19.2 RS-5, ECMP).
+            if matches!((&d.route.origin, &w.route.origin), (RouteOrigin::RouteServer { hub: a, .. }, RouteOrigin::RouteServer { hub: b, .. }) if a == b)
             {
                 continue;
             }

@@ -28,11 +28,14 @@ mod ranges;
 mod reach;
 mod route;
 mod route_engine;
+mod route_server;
+mod route_server_text;
 mod select;
 mod system_data;
 mod topology;
 mod trace;
 mod verify;
+mod vwan;
 
 pub use admin_rules::{AdminExemption, AdminVerdict, AppliedAdminRule};
 pub use compare::{CompareMethod, CompareRequest, Comparison, compare};
@@ -69,6 +72,10 @@ pub use route::{
     RouteState, TableNote,
 };
 pub use route_engine::{PerContext, RouteEngine, RouteError};
+pub use route_server::{
+    AZURE_ROUTER_ASN, DroppedRoute, RouteServerDrop, RouteServerRib, RouteServerRoute, RouteServers, as_path_holds,
+    as_path_len,
+};
 pub use select::{
     Candidate, CandidateVerdict, Explanation, explain, invalid_text, note_text, origin_text, verdict_text,
 };
@@ -82,3 +89,4 @@ pub use verify::{
     DifferenceKind, FieldChange, LikelyCause, NicVerification, RouteDifference, RouteFacts, RouteField, VerifyCounts,
     cause_code, cause_text, total_counts, verify_nic,
 };
+pub use vwan::{hub_of_peering, is_virtual_wan_hub_peering};

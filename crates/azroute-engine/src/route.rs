@@ -160,6 +160,10 @@ pub enum RouteOrigin {
     /// A user route an AVNM routing configuration writes into the subnet's managed route
     /// table (§18.4); `rule` indexes `Snapshot::avnm.routing_rules`.
     AvnmRoutingRule { rule: usize },
+    /// A route a Route Server learned from its BGP peers (§19.2): `peers` index the
+    /// hub's `bgp_connections`; `via_peering` is set in a peered VNet that uses the remote
+    /// gateway or Route Server (RS-1).
+    RouteServer { hub: VirtualHubIdx, via_peering: Option<PeeringIdx>, peers: Vec<usize>, as_path: std::sync::Arc<str> },
 }
 
 /// Why a route is Invalid.
@@ -259,6 +263,24 @@ pub enum TableNote {
     /// The same prefix came from both an ExpressRoute and a VPN gateway; ExpressRoute is
     /// preferred by default (§5.4).
     ExpressRoutePreferred { prefix: IpNet },
+    /// Route Server peers without a learned-routes file: what they advertise is unknown
+    /// (§19.1).
+    RouteServerRoutesUnknown { hub: VirtualHubIdx, peers: Vec<usize> },
+    /// The route table disables gateway route propagation, which also keeps Route Server
+    /// routes out (RS-2).
+    RouteServerRoutesSuppressed { table: RouteTableIdx, hub: VirtualHubIdx, prefixes: Vec<IpNet> },
+    /// A gateway and the Route Server offer the same prefix; `gateway_kept` says which one
+    /// `hubRoutingPreference` programs (RS-6).
+    RouteServerAgainstGateway { prefix: IpNet, gateway: GatewayIdx, hub: VirtualHubIdx, gateway_kept: bool },
+    /// A VPN gateway and the Route Server offer the same prefix with equally long AS paths: the
+    /// documentation does not say which wins; the gateway's route is kept (an assumption).
+    RouteServerGatewayTie { prefix: IpNet, gateway: GatewayIdx, hub: VirtualHubIdx },
+    /// Several peers advertise the prefix with equally short AS paths and different next
+    /// hops: one route per next hop, traffic shared by ECMP (RS-5).
+    RouteServerEcmp { prefix: IpNet, next_hops: Vec<IpAddr> },
+    /// The VNet is connected to a Virtual WAN hub (a `RemoteVnetToHubPeering_*` peering); the
+    /// routes the hub programs are not modelled, so they are missing here (§19.4).
+    VirtualWanHubRoutesNotModelled { peering: PeeringIdx, hub: Option<VirtualHubIdx> },
 }
 
 /// The effective routes of one route context (all subnets that share the same inputs).

@@ -208,6 +208,14 @@ pub fn note_text(snap: &Snapshot, table: &EffectiveRouteTable, note: &TableNote)
         TableNote::ExpressRoutePreferred { prefix } => format!(
             "{prefix} is learned from both an ExpressRoute and a VPN gateway; ExpressRoute is preferred by default"
         ),
+        TableNote::RouteServerRoutesUnknown { .. }
+        | TableNote::RouteServerRoutesSuppressed { .. }
+        | TableNote::RouteServerAgainstGateway { .. }
+        | TableNote::RouteServerGatewayTie { .. }
+        | TableNote::RouteServerEcmp { .. }
+        | TableNote::VirtualWanHubRoutesNotModelled { .. } => {
+            crate::route_server_text::note_text(snap, note).unwrap_or_default()
+        }
     }
 }
 
@@ -286,6 +294,9 @@ pub fn origin_text(snap: &Snapshot, route: &EffectiveRoute) -> String {
         RouteOrigin::User { table, route } => {
             let t = &snap.route_tables[table.index()];
             format!("user route `{}` of route table `{}`", t.routes[*route].name, t.name)
+        }
+        RouteOrigin::RouteServer { hub, via_peering, peers, as_path } => {
+            crate::route_server_text::origin_text(snap, *hub, *via_peering, peers, as_path)
         }
     }
 }

@@ -9,6 +9,7 @@ use azroute_model::*;
 use ipnet::IpNet;
 
 use crate::route::{GatewayRouteKind, TableNote};
+use crate::route_server::{RouteServers, router_addresses};
 
 /// The state of one peering object, with its reverse side.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +55,8 @@ pub struct Topology {
     pub endpoints_by_vnet: Vec<Vec<PrivateEndpointIdx>>,
     /// Azure Virtual Network Manager connected groups (§18.2).
     pub connected_groups: crate::ConnectedGroups,
+    /// Route Servers: what each programs, and which VNets receive it (§19.2).
+    pub route_servers: RouteServers,
 }
 
 impl Topology {
@@ -69,7 +72,13 @@ impl Topology {
         }
         let attachments =
             (0..snap.vnets.len()).map(|v| attachment(snap, &peerings, &own_gateways, VnetIdx(v as u32))).collect();
-        let gateway_prefixes = (0..snap.gateways.len()).map(|g| gateway_prefixes(snap, GatewayIdx(g as u32))).collect();
+        let route_servers = RouteServers::build(snap, &peerings);
+        let gateway_prefixes = (0..snap.gateways.len())
+            .map(|g| {
+                let vnet = snap.gateways[g].vnet.as_ref().and_then(|l| l.resolved());
+                gateway_prefixes(snap, GatewayIdx(g as u32), &router_addresses(snap, &route_servers, vnet))
+            })
+            .collect();
         let mut endpoints_by_vnet = vec![Vec::new(); snap.vnets.len()];
         for (pi, pe) in snap.private_endpoints.iter().enumerate() {
             if let Some(s) = pe.subnet.as_ref().and_then(|l| l.resolved()) {
@@ -77,7 +86,7 @@ impl Topology {
             }
         }
         let connected_groups = crate::ConnectedGroups::build(snap);
-        Topology { peerings, own_gateways, attachments, gateway_prefixes, endpoints_by_vnet, connected_groups }
+        Topology { peerings, own_gateways, attachments, gateway_prefixes, endpoints_by_vnet, connected_groups, route_servers }
     }
 
     /// Connected peerings of a VNet, with their remote VNet when exported.
@@ -179,8 +188,9 @@ fn attachment(
     out
 }
 
-/// What a gateway programs into the subnets it serves.
-fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx) -> Vec<GatewayPrefix> {
+/// What a gateway programs into the subnets it serves. Routes it learned from a Route Server
+/// in its VNet (`route_server_ips`, branch-to-branch) are the Route Server's to program.
+fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx, route_server_ips: &[IpAddr]) -> Vec<GatewayPrefix> {
     let gw = &snap.gateways[g.index()];
     let own_space: Vec<IpNet> = gw
         .vnet
@@ -243,7 +253,9 @@ fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx) -> Vec<GatewayPrefix> {
         }
     }
     for learned in &gw.learned_routes {
-        if learned.origin.eq_ignore_ascii_case("Network") {
+        if learned.origin.eq_ignore_ascii_case("Network")
+            || route_server_ips.iter().any(|ip| learned.source_peer.trim() == ip.to_string())
+        {
             continue;
         }
         // ExpressRoute routes point at the Microsoft edge routers the route was learned from

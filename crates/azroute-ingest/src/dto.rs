@@ -622,6 +622,14 @@ azure_object! {
         destinations: Vec<AdminAddressDto<'a>> = "destinations",
         destination: RoutingDestinationDto<'a> = "destination",
         route_table_usage_mode: Str<'a> = "routeTableUsageMode",
+        // Virtual hub (Route Server) and its BGP connections (`arm_hub.rs`).
+        virtual_wan: RefDto<'a> = "virtualWan",
+        virtual_router_asn: LooseText<'a> = "virtualRouterAsn",
+        virtual_router_ips: StrList<'a> = "virtualRouterIps",
+        allow_branch_to_branch_traffic: Flag = "allowBranchToBranchTraffic",
+        hub_routing_preference: Str<'a> = "hubRoutingPreference",
+        peer_ip: Str<'a> = "peerIp",
+        peer_asn: LooseText<'a> = "peerAsn",
     }
 }
 
@@ -640,8 +648,10 @@ azure_object! {
 }
 
 azure_object! {
-    /// One route of `az network vnet-gateway list-learned-routes`.
+    /// One route of `az network vnet-gateway list-learned-routes` (and of `az network
+    /// routeserver peering list-learned-routes`, which adds `localAddress`).
     pub struct LearnedRouteDto<'a> {
+        local_address: Str<'a> = "localAddress",
         network: Str<'a> = "network",
         next_hop: Str<'a> = "nextHop",
         origin: Str<'a> = "origin",

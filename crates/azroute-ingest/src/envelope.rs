@@ -242,7 +242,11 @@ struct TopLevel<'de> {
     change_number: i64,
     cloud: String,
     gateway_id: Option<String>,
-    learned: Option<Vec<LearnedRouteDto<'de>>>,
+    /// `bgpConnectionId` of a Route Server learned-routes wrapper.
+    bgp_connection_id: Option<String>,
+    /// `learnedRoutes`, each route with the Route Server instance that reported it (empty for
+    /// a flat list).
+    learned: Option<Vec<(String, LearnedRouteDto<'de>)>>,
     truncated: bool,
     more_pages: bool,
     responses: Vec<(String, &'de serde_json::value::RawValue)>,
@@ -279,6 +283,9 @@ impl<'de> TopLevel<'de> {
             self.cloud = map.next_value::<Option<Str<'de>>>()?.map(|c| c.as_str().to_string()).unwrap_or_default();
         } else if is("gatewayId") {
             self.gateway_id = map.next_value::<Option<Str<'de>>>()?.map(|g| g.as_str().to_string());
+            self.envelope = true;
+        } else if is("bgpConnectionId") {
+            self.bgp_connection_id = map.next_value::<Option<Str<'de>>>()?.map(|g| g.as_str().to_string());
             self.envelope = true;
         } else if is("learnedRoutes") {
             self.envelope = true;
@@ -322,9 +329,24 @@ impl<'de> TopLevel<'de> {
         if let Some(tags) = self.tags {
             pending.service_tags(tags, self.change_number, self.cloud, base);
         }
-        match (self.gateway_id, self.learned) {
-            (Some(id), Some(routes)) => pending.learned_routes(id, routes, base),
-            (None, Some(_)) => pending.diagnostics.push(
+        match (self.gateway_id, self.bgp_connection_id, self.learned) {
+            (Some(id), None, Some(routes)) => {
+                pending.learned_routes(id, routes.into_iter().map(|(_, r)| r).collect(), base)
+            }
+            (None, Some(id), Some(routes)) if crate::arm_hub::is_bgp_connection_id(&id) => {
+                pending.hub_learned_routes(id, routes, base)
+            }
+            (None, Some(id), Some(_)) => pending.hub_learned_routes_misnamed(&id, base),
+            (Some(_), Some(_), Some(_)) => pending.diagnostics.push(
+                Diagnostic::error(
+                    "LearnedRoutesAmbiguous",
+                    "a learned-routes file names both `gatewayId` and `bgpConnectionId`",
+                )
+                .in_file(pending.file_path.clone())
+                .at(base.to_string())
+                .hint("keep `gatewayId` for `az network vnet-gateway list-learned-routes` output, `bgpConnectionId` for `az network routeserver peering list-learned-routes` output"),
+            ),
+            (None, None, Some(_)) => pending.diagnostics.push(
                 Diagnostic::error("LearnedRoutesWithoutGateway", "a learned-routes file must name its gateway in `gatewayId`")
                     .in_file(pending.file_path.clone())
                     .at(base.to_string())
@@ -531,27 +553,33 @@ impl<'de> Visitor<'de> for ValuesSeed {
     }
 }
 
-/// `learnedRoutes`: the verbatim `list-learned-routes` output, a list or `{"value": [...]}`.
+/// `learnedRoutes`: the verbatim `list-learned-routes` output: a list, `{"value": [...]}`, or
+/// Route Server's map keyed by instance (`{"RouteServiceRole_IN_0": [...], "value": null}`,
+/// §19.1). Each route comes with its instance key (empty outside such a map).
 struct LearnedSeed;
 
 impl<'de> DeserializeSeed<'de> for LearnedSeed {
-    type Value = Vec<LearnedRouteDto<'de>>;
+    type Value = Vec<(String, LearnedRouteDto<'de>)>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for LearnedSeed {
-    type Value = Vec<LearnedRouteDto<'de>>;
+    type Value = Vec<(String, LearnedRouteDto<'de>)>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the output of `az network vnet-gateway list-learned-routes` (a list or {\"value\": [...]})")
+        f.write_str("the output of `list-learned-routes` (a list, {\"value\": [...]}, or a map keyed RouteServiceRole_IN_0 / RouteServiceRole_IN_1)")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::new();
         while let Some(r) = seq.next_element::<Option<LearnedRouteDto<'de>>>()? {
-            out.extend(r);
+            out.extend(r.map(|r| (String::new(), r)));
         }
         Ok(out)
     }
@@ -559,8 +587,12 @@ impl<'de> Visitor<'de> for LearnedSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::new();
         while let Some(key) = next_key(&mut map)? {
-            if key.as_str().eq_ignore_ascii_case("value") {
-                out = map.next_value_seed(LearnedSeed)?;
+            let key = key.as_str();
+            if key.eq_ignore_ascii_case("value") {
+                out.extend(map.next_value_seed(LearnedSeed)?);
+            } else if key.to_ascii_lowercase().starts_with("routeservicerole") {
+                let routes = map.next_value_seed(LearnedSeed)?;
+                out.extend(routes.into_iter().map(|(_, r)| (key.to_string(), r)));
             } else {
                 skip(&mut map)?;
             }

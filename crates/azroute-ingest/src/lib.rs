@@ -18,6 +18,7 @@ mod arm;
 mod arm_avnm;
 mod arm_firewall;
 mod arm_platform;
+mod arm_hub;
 mod checks;
 mod diag;
 mod dto;

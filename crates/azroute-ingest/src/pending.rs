@@ -197,10 +197,16 @@ pending! {
         routing_configurations: RoutingConfiguration,
         routing_rule_collections: RoutingRuleCollection,
         routing_rules: RoutingRule,
+        virtual_hubs: VirtualHub,
+        bgp_connections: Child<BgpConnection>,
     }
     records {
         service_tags: (ServiceTags, Origin),
         learned: PendingLearned,
+        /// Route Server learned-routes wrappers, for BGP connections of hubs.
+        hub_learned: crate::arm_hub::PendingHubLearned,
+        /// `virtualHubs/ipConfigurations` read apart from their hub.
+        hub_subnets: crate::arm_hub::PendingHubSubnet,
         /// Subnet key → keys of the NICs its `ipConfigurations` back-references name.
         subnet_nic_refs: (String, Vec<String>),
         /// Normalised ids of resources a Terraform plan deletes (actions `["delete"]`, and the

@@ -61,7 +61,9 @@ has_origin!(
     AdminRule,
     RoutingConfiguration,
     RoutingRuleCollection,
-    RoutingRule
+    RoutingRule,
+    VirtualHub,
+    BgpConnection
 );
 
 /// Text Azure compares without case (enum values, service names, locations, SKUs).
@@ -586,6 +588,47 @@ impl SameContent for ScaleSet {
             && *name == other.name
             && *orchestration_mode == other.orchestration_mode
             && *subnets == other.subnets
+impl SameContent for VirtualHub {
+    fn same_content(&self, other: &VirtualHub) -> bool {
+        let VirtualHub {
+            id,
+            name,
+            location,
+            virtual_wan,
+            address_prefix,
+            subnet,
+            vnet,
+            virtual_router_asn,
+            virtual_router_ips,
+            allow_branch_to_branch_traffic,
+            hub_routing_preference,
+            bgp_connections,
+            origin: _,
+        } = self;
+        *id == other.id
+            && *name == other.name
+            && same_text(location, &other.location)
+            && *virtual_wan == other.virtual_wan
+            && *address_prefix == other.address_prefix
+            && *subnet == other.subnet
+            && *vnet == other.vnet
+            && *virtual_router_asn == other.virtual_router_asn
+            && *virtual_router_ips == other.virtual_router_ips
+            && *allow_branch_to_branch_traffic == other.allow_branch_to_branch_traffic
+            && same_text(hub_routing_preference.as_str(), other.hub_routing_preference.as_str())
+            && same_all(bgp_connections, &other.bgp_connections)
+    }
+}
+
+impl SameContent for BgpConnection {
+    fn same_content(&self, other: &BgpConnection) -> bool {
+        let BgpConnection { id, name, peer_ip, peer_asn, learned_routes, learned_routes_supplied, origin: _ } = self;
+        *id == other.id
+            && *name == other.name
+            && *peer_ip == other.peer_ip
+            && *peer_asn == other.peer_asn
+            && *learned_routes == other.learned_routes
+            && *learned_routes_supplied == other.learned_routes_supplied
     }
 }
 

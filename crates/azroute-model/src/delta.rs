@@ -140,6 +140,7 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
     if !before.avnm.same_content(&after.avnm) {
         return Err("the Virtual Network Manager resources differ".into());
     }
+    same_content("virtual hubs", &before.virtual_hubs, &after.virtual_hubs)?;
     if !before.service_tags.same_content(&after.service_tags) {
         return Err("the service tags differ".into());
     }

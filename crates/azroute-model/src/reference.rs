@@ -62,6 +62,8 @@ index_type!(
     DnsInboundEndpointIdx,
     /// Index of a VM scale set in [`crate::Snapshot::scale_sets`].
     ScaleSetIdx,
+    /// Index of a virtual hub (Route Server) in [`crate::Snapshot::virtual_hubs`].
+    VirtualHubIdx,
 );
 
 /// A reference from one resource to another.

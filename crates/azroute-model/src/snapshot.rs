@@ -39,6 +39,7 @@ pub enum ResourceKind {
     BastionHost,
     DnsResolverInboundEndpoint,
     VirtualMachineScaleSet,
+    VirtualHub,
 }
 
 impl ResourceKind {
@@ -67,6 +68,7 @@ impl ResourceKind {
             ResourceKind::BastionHost => "Microsoft.Network/bastionHosts",
             ResourceKind::DnsResolverInboundEndpoint => "Microsoft.Network/dnsResolvers/inboundEndpoints",
             ResourceKind::VirtualMachineScaleSet => "Microsoft.Compute/virtualMachineScaleSets",
+            ResourceKind::VirtualHub => "Microsoft.Network/virtualHubs",
         }
     }
 
@@ -95,6 +97,7 @@ impl ResourceKind {
             ResourceKind::BastionHost => "Bastion host",
             ResourceKind::DnsResolverInboundEndpoint => "DNS resolver inbound endpoint",
             ResourceKind::VirtualMachineScaleSet => "virtual machine scale set",
+            ResourceKind::VirtualHub => "virtual hub",
         }
     }
 }
@@ -131,6 +134,8 @@ pub struct Snapshot {
     pub scale_sets: Vec<ScaleSet>,
     /// Azure Virtual Network Manager resources (§18).
     pub avnm: Avnm,
+    /// Virtual hubs (Route Servers), each with its BGP connections nested.
+    pub virtual_hubs: Vec<VirtualHub>,
     pub service_tags: Option<ServiceTags>,
     /// Id hash → resources: no key strings are kept; a hit is confirmed against the
     /// resource's own id, so a hash collision can never link the wrong resource.
@@ -195,7 +200,8 @@ impl Snapshot {
             && self.application_gateways.is_empty()
             && self.bastion_hosts.is_empty()
             && self.dns_inbound_endpoints.is_empty()
-            && self.scale_sets.is_empty())
+            && self.scale_sets.is_empty()
+            && self.virtual_hubs.is_empty())
     }
 
     /// Every resource with an id, as (kind, index, id).
@@ -229,6 +235,7 @@ impl Snapshot {
         each!(self.bastion_hosts, ResourceKind::BastionHost);
         each!(self.dns_inbound_endpoints, ResourceKind::DnsResolverInboundEndpoint);
         each!(self.scale_sets, ResourceKind::VirtualMachineScaleSet);
+        each!(self.virtual_hubs, ResourceKind::VirtualHub);
     }
 
     /// The id of a resource.
@@ -257,6 +264,7 @@ impl Snapshot {
             ResourceKind::BastionHost => self.bastion_hosts.get(i).map(|r| &r.id),
             ResourceKind::DnsResolverInboundEndpoint => self.dns_inbound_endpoints.get(i).map(|r| &r.id),
             ResourceKind::VirtualMachineScaleSet => self.scale_sets.get(i).map(|r| &r.id),
+            ResourceKind::VirtualHub => self.virtual_hubs.get(i).map(|r| &r.id),
         }
     }
 
@@ -344,7 +352,7 @@ impl Snapshot {
 
     /// Where the resource with this id was read (any kind), for pointing tools at the input.
     pub fn origin_of(&self, id: &str) -> Option<&Origin> {
-        const KINDS: [ResourceKind; 22] = [
+        const KINDS: [ResourceKind; 23] = [
             ResourceKind::VirtualNetwork,
             ResourceKind::Subnet,
             ResourceKind::Peering,
@@ -367,6 +375,7 @@ impl Snapshot {
             ResourceKind::BastionHost,
             ResourceKind::DnsResolverInboundEndpoint,
             ResourceKind::VirtualMachineScaleSet,
+            ResourceKind::VirtualHub,
         ];
         let (kind, idx) = KINDS.iter().find_map(|k| self.resolve_id(*k, id).map(|i| (*k, i)))?;
         let i = idx as usize;
@@ -393,6 +402,7 @@ impl Snapshot {
             ResourceKind::BastionHost => &self.bastion_hosts[i].origin,
             ResourceKind::DnsResolverInboundEndpoint => &self.dns_inbound_endpoints[i].origin,
             ResourceKind::VirtualMachineScaleSet => &self.scale_sets[i].origin,
+            ResourceKind::VirtualHub => &self.virtual_hubs[i].origin,
         })
     }
 

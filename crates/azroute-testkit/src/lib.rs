@@ -11,6 +11,7 @@ pub mod browser;
 pub mod estates;
 pub mod fuzz;
 pub mod http;
+pub mod hubs;
 pub mod random;
 
 pub use estates::spokes_via_hub;

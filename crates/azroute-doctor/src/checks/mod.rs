@@ -13,6 +13,7 @@ mod firewall_subnet;
 mod forwarded;
 mod inbound;
 mod peerings;
+mod route_server;
 mod route_tables;
 mod special_subnets;
 mod vms;

@@ -98,6 +98,8 @@ const AGW_INFRA: &str = "https://learn.microsoft.com/azure/application-gateway/c
 const BASTION_FAQ: &str = "https://learn.microsoft.com/azure/bastion/bastion-faq";
 const DNS_RESOLVER: &str = "https://learn.microsoft.com/azure/dns/dns-private-resolver-overview";
 const VMSS_NIC: &str = "https://learn.microsoft.com/cli/azure/vmss/nic";
+const RS_INJECTION: &str = "https://learn.microsoft.com/azure/route-server/route-injection-in-spokes";
+const RS_ER_VPN: &str = "https://learn.microsoft.com/azure/route-server/expressroute-vpn-support";
 
 const fn entry(code: FindingCode, severity: Severity, docs: &'static [&'static str], found_by: FoundBy) -> CodeInfo {
     CodeInfo { code, severity, docs, found_by, other_severities: &[] }
@@ -125,6 +127,11 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::GatewaySubnetPropagationDisabled, Error, &[VPN_SETTINGS, UDR], Settings),
     entry(C::NsgOnGatewaySubnet, Error, &[VPN_SETTINGS], Settings),
     entry(C::UdrOrNsgOnRouteServerSubnet, Error, &[ROUTE_SERVER_FAQ], Settings),
+    entry(C::RouteServerSingleInstancePeer, Warning, &[ROUTE_SERVER_FAQ], Settings),
+    entry(C::RouteServerRouteDroppedAsPath65515, Warning, &[ROUTE_SERVER_FAQ], Settings),
+    entry(C::RouteServerDefaultRouteSelfLoop, Error, &[RS_INJECTION, ROUTE_SERVER_FAQ], Settings),
+    entry(C::RouteServerPrefixTooSpecific, Warning, &[RS_INJECTION], Settings),
+    entry(C::RouteServerBranchToBranchDisabled, Warning, &[RS_ER_VPN, ROUTE_SERVER_FAQ], Settings),
     entry(C::PeeringNotConnected, Error, &[MANAGE_PEERING, DIAGNOSE], Settings),
     varies(entry(C::UseRemoteGatewaysMissing, Error, &[TRANSIT, PEERING], Settings), &[Warning]),
     entry(C::ForwardedTrafficNotAllowed, Error, &[MANAGE_PEERING], Traffic),

@@ -10,6 +10,7 @@ use ipnet::IpNet;
 
 use super::firewall_evidence::*;
 use super::platform_evidence::*;
+use super::route_server_evidence::*;
 use super::{FindingCode, RouteRef, Severity};
 use crate::nsg::AppliedTo;
 use crate::trace::HopResource;
@@ -689,6 +690,11 @@ evidence! {
     PrivateDestinationToInternet,
     PrivateEndpointBypassesFirewall,
     RouteLimitExceeded,
+    RouteServerBranchToBranchDisabled,
+    RouteServerDefaultRouteSelfLoop,
+    RouteServerPrefixTooSpecific,
+    RouteServerRouteDroppedAsPath65515,
+    RouteServerSingleInstancePeer,
     RouteTableNotAssociated,
     RouteTableRegionMismatch,
     RoutingLoop,

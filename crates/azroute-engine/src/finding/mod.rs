@@ -11,6 +11,7 @@ mod code;
 mod evidence;
 mod firewall_evidence;
 mod platform_evidence;
+mod route_server_evidence;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -24,6 +25,7 @@ pub use code::FindingCode;
 pub use evidence::*;
 pub use firewall_evidence::*;
 pub use platform_evidence::*;
+pub use route_server_evidence::*;
 
 use crate::route::{EffectiveRoute, EffectiveRouteTable};
 
@@ -88,6 +90,7 @@ pub enum ResourceRef {
     ApplicationGateway(ApplicationGatewayIdx),
     BastionHost(BastionHostIdx),
     ScaleSet(ScaleSetIdx),
+    VirtualHub(VirtualHubIdx),
 }
 
 impl ResourceRef {
@@ -110,6 +113,7 @@ impl ResourceRef {
             ResourceRef::ApplicationGateway(i) => &snap.application_gateways[i.index()].id,
             ResourceRef::BastionHost(i) => &snap.bastion_hosts[i.index()].id,
             ResourceRef::ScaleSet(i) => &snap.scale_sets[i.index()].id,
+            ResourceRef::VirtualHub(i) => &snap.virtual_hubs[i.index()].id,
         }
     }
 }

@@ -297,6 +297,11 @@ impl Tracer<'_, '_> {
                 Step::Ended(self.deliver(walk, vnet, target_vnet, subnet, table, pkt, forward_nics))
             }
             NextHopType::VirtualAppliance => self.to_appliance(walk, vnet, &route, pkt, forward_nics)?,
+            // A Route Server route's next hop is the NVA that advertised it (§19.2 RS-4):
+            // the packet goes to that appliance, not to a gateway.
+            NextHopType::VirtualNetworkGateway if matches!(route.route().origin, RouteOrigin::RouteServer { .. }) => {
+                self.to_appliance(walk, vnet, &route, pkt, forward_nics)?
+            }
             NextHopType::VirtualNetworkGateway => self.gateway_exit(walk, vnet, &route, pkt),
             NextHopType::Other(_) => {
                 walk.findings.push(Finding::new(NotModelled { route: route.clone() }));

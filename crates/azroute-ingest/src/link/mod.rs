@@ -3,6 +3,7 @@
 //! [`link`] is the list of steps; resolving references (`resolve.rs`), what only Terraform input
 //! needs (`terraform_links.rs`) and the checks across resources (`validate.rs`) are beside it.
 
+mod hubs;
 mod resolve;
 mod terraform_links;
 mod validate;
@@ -29,6 +30,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
         &mut merged.subnets,
         &mut merged.nics,
     );
+    hubs::apply_hub_subnets(&mut merged.virtual_hubs, std::mem::take(&mut all.hub_subnets));
     let subnet_keys = std::mem::take(&mut merged.subnet_keys);
     let mut snapshot = merged.into_snapshot(files.clone());
     let dangling = resolve_references(&mut snapshot);
@@ -37,6 +39,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     ctx.report_dangling(dangling);
     ctx.report_incomplete_exports(&snapshot, &subnet_keys, &all.subnet_nic_refs);
     ctx.attach_learned_routes(&mut snapshot, std::mem::take(&mut all.learned));
+    hubs::attach_hub_learned_routes(&mut ctx, &mut snapshot, std::mem::take(&mut all.hub_learned));
     ctx.choose_service_tags(&mut snapshot, std::mem::take(&mut all.service_tags));
     validate(&snapshot, &mut ctx);
     let mut diagnostics = ctx.diagnostics;
@@ -65,6 +68,7 @@ struct Merged {
     firewalls: Vec<Firewall>,
     firewall_policies: Vec<FirewallPolicy>,
     ip_groups: Vec<IpGroup>,
+    virtual_hubs: Vec<VirtualHub>,
     avnm: Avnm,
     platform: PlatformKinds,
 }
@@ -102,6 +106,7 @@ impl Merged {
             ip_groups,
             platform,
             avnm,
+            virtual_hubs,
         } = self;
         for (i, subnet) in subnets.iter().enumerate() {
             vnets[subnet.vnet.index()].subnets.push(SubnetIdx(i as u32));
@@ -134,6 +139,7 @@ impl Merged {
         snapshot.dns_inbound_endpoints = platform.dns_inbound_endpoints;
         snapshot.scale_sets = platform.scale_sets;
         snapshot.avnm = avnm;
+        snapshot.virtual_hubs = virtual_hubs;
         snapshot.rebuild_index();
         snapshot
     }
@@ -159,7 +165,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn file(&self, origin: &Origin) -> String {
+    pub(super) fn file(&self, origin: &Origin) -> String {
         self.files.get(origin.file as usize).map(|f| f.path.clone()).unwrap_or_else(|| "<built-in>".to_string())
     }
 
@@ -298,6 +304,7 @@ impl Ctx<'_> {
                     .dedupe_by_id(std::mem::take(&mut all.dns_inbound_endpoints), "DNS resolver inbound endpoint"),
                 scale_sets: self.dedupe_by_id(std::mem::take(&mut all.scale_sets), "virtual machine scale set"),
             },
+            virtual_hubs: self.virtual_hubs(all),
             avnm: self.avnm(all),
         }
     }

@@ -211,6 +211,12 @@ fn resolve_gateway_links(snapshot: &mut Snapshot, d: &mut Dangling) {
         resolve_opt(snapshot, d, &mut g.default_site, ResourceKind::LocalNetworkGateway, who, LocalGatewayIdx);
     }
     snapshot.gateways = gateways;
+    // A Route Server's VNet is the parent of its RouteServerSubnet.
+    let mut hubs = std::mem::take(&mut snapshot.virtual_hubs);
+    for h in &mut hubs {
+        resolve_opt(snapshot, d, &mut h.vnet, ResourceKind::VirtualNetwork, h.id.as_str(), VnetIdx);
+    }
+    snapshot.virtual_hubs = hubs;
     let mut connections = std::mem::take(&mut snapshot.connections);
     for c in &mut connections {
         let who = c.id.as_str();

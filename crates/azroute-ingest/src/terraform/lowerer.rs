@@ -88,6 +88,10 @@ impl<'p, 't> Lowerer<'p, 't> {
                 read!(RuleCollectionGroup, super::firewall::TfRuleCollectionGroup)
             }
             "azurerm_ip_group" => read!(IpGroup, super::firewall::TfIpGroup),
+            "azurerm_route_server" => read!(RouteServer, super::hubs::TfRouteServer),
+            "azurerm_route_server_bgp_connection" => {
+                read!(RouteServerBgpConnection, super::hubs::TfRouteServerBgpConnection)
+            }
             other => {
                 *self.pending.skipped_types.entry(other.to_string()).or_default() += 1;
                 // Unmodelled resources may still be named by references (resource groups).
@@ -176,6 +180,8 @@ impl<'p, 't> Lowerer<'p, 't> {
                 Attrs::FirewallPolicy(a) => self.firewall_policy(i, a),
                 Attrs::RuleCollectionGroup(a) => self.rule_collection_group(i, a),
                 Attrs::IpGroup(a) => self.ip_group(i, a),
+                Attrs::RouteServer(a) => self.route_server(i, a),
+                Attrs::RouteServerBgpConnection(a) => self.route_server_bgp_connection(i, a),
                 _ => {}
             }
             self.attrs[i] = Some(attrs);

@@ -64,6 +64,7 @@ mod address;
 mod endpoints;
 mod envelope;
 mod firewall;
+mod hubs;
 mod ids;
 mod lowerer;
 mod network;

@@ -377,6 +377,8 @@ pub(super) enum Attrs {
     FirewallPolicy(super::firewall::TfFirewallPolicy),
     RuleCollectionGroup(super::firewall::TfRuleCollectionGroup),
     IpGroup(super::firewall::TfIpGroup),
+    RouteServer(super::hubs::TfRouteServer),
+    RouteServerBgpConnection(super::hubs::TfRouteServerBgpConnection),
     /// A data source, or a managed type azroute does not model: only its id, name and
     /// resource group, so references to it can be followed.
     Other(TfCommon),
@@ -407,6 +409,8 @@ impl Attrs {
             Attrs::FirewallPolicy(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::RuleCollectionGroup(a) => (t(&a.id), t(&a.name), None),
             Attrs::IpGroup(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::RouteServer(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::RouteServerBgpConnection(a) => (t(&a.id), t(&a.name), None),
             Attrs::Other(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
         }
     }
@@ -427,6 +431,7 @@ pub(super) fn arm_type_of(rtype: &str) -> Option<&'static str> {
         "azurerm_firewall" => "Microsoft.Network/azureFirewalls",
         "azurerm_firewall_policy" => "Microsoft.Network/firewallPolicies",
         "azurerm_ip_group" => "Microsoft.Network/ipGroups",
+        "azurerm_route_server" => "Microsoft.Network/virtualHubs",
         "azurerm_linux_virtual_machine" | "azurerm_windows_virtual_machine" | "azurerm_virtual_machine" => {
             "Microsoft.Compute/virtualMachines"
         }

@@ -61,6 +61,12 @@ pub fn associate_route_table(table: &ArmId) -> String {
     )
 }
 
+/// `az network routeserver update -g RG -n NAME --allow-b2b-traffic true` (§19.2 RS-7).
+pub fn route_server_branch_to_branch(route_server: &ArmId) -> String {
+    let (group, name) = group_and_name(route_server);
+    format!("az network routeserver update -g {group} -n {name} --allow-b2b-traffic true")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,6 +98,31 @@ const TEXTS: &[CodeText] = &[
         explanation: "Azure Route Server's subnet supports neither a route table nor a network security group.",
     },
     CodeText {
+        code: FindingCode::RouteServerSingleInstancePeer,
+        title: "NVA peered with one Route Server instance only",
+        explanation: "Azure Route Server runs two instances, each with its own address (virtualRouterIps), and programs the routes each instance learns. An NVA that peers with one of them only gives inconsistent programming: some VMs receive its routes and others do not. azroute sees it in the learned-routes file: a prefix on RouteServiceRole_IN_0 missing from RouteServiceRole_IN_1, or the other way round. Configure BGP sessions from the NVA to both Route Server addresses.",
+    },
+    CodeText {
+        code: FindingCode::RouteServerRouteDroppedAsPath65515,
+        title: "Route Server peer route dropped: AS path holds 65515",
+        explanation: "65515 is the ASN of Azure's own routers (Route Server, VPN and ExpressRoute gateways). BGP loop prevention makes Route Server drop any route whose AS path already holds it, silently: the route is in the NVA's advertisement and in no effective route table. Advertise the prefix without 65515 in the AS path (as-override, or a route map that replaces it).",
+    },
+    CodeText {
+        code: FindingCode::RouteServerDefaultRouteSelfLoop,
+        title: "NVA's default route via Route Server loops back to the NVA",
+        explanation: "A 0.0.0.0/0 an NVA advertises to Route Server is programmed on every subnet of the VNet, the NVA's own subnet included, so the NVA's own Internet-bound traffic is sent back to it. Put a route table on the NVA's subnet with a user route 0.0.0.0/0 to Internet: a user route beats the BGP route of the identical prefix.",
+    },
+    CodeText {
+        code: FindingCode::RouteServerPrefixTooSpecific,
+        title: "Route Server peer prefix inside the VNet, never programmed",
+        explanation: "Route Server neither programs nor advertises a learned route whose prefix is equal to or longer than the virtual network's address space: BGP cannot steer traffic inside a VNet, where the VNet, peering and service-endpoint system routes always win. Supernets are programmed (10.0.0.0/8 over a 10.0.0.0/16 VNet). Advertise a shorter prefix, or use a user route for traffic inside the VNet.",
+    },
+    CodeText {
+        code: FindingCode::RouteServerBranchToBranchDisabled,
+        title: "Route Server beside a gateway without branch-to-branch",
+        explanation: "With allowBranchToBranchTraffic false (the default), Route Server does not exchange routes between its BGP peers and the VPN or ExpressRoute gateways of its VNet: on-premises does not learn the prefixes the NVAs advertise, and the NVAs do not learn the on-premises prefixes. Routes inside Azure are unaffected. Enable branch-to-branch if the NVAs and on-premises should exchange routes (the VPN gateway must be active-active with ASN 65515).",
+    },
+    CodeText {
         code: FindingCode::PeeringNotConnected,
         title: "peering that is not Connected on both sides",
         explanation: "A peering carries traffic only when both peering objects exist and are Connected. Created on one side only it stays Initiated; with one side deleted the other shows Disconnected. Until then neither VNet has a route to the other, so traffic falls into a reserved None route or the Internet route.",

@@ -15,6 +15,7 @@ mod firewall;
 mod firewall_checks;
 mod paths;
 mod platform;
+mod route_server;
 mod settings;
 
 use std::net::IpAddr;
@@ -181,6 +182,11 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::SpokePropagationBypassesFirewall(e) => firewall_checks::spoke_propagation_bypasses_firewall(snap, e),
         Evidence::DirectPeeringBypassesFirewall(e) => firewall_checks::direct_peering_bypasses_firewall(snap, e),
         Evidence::VnetRangeUdrCapturesOwnSubnet(e) => firewall_checks::vnet_range_udr_captures_own_subnet(snap, e),
+        Evidence::RouteServerSingleInstancePeer(e) => route_server::single_instance_peer(snap, e),
+        Evidence::RouteServerRouteDroppedAsPath65515(e) => route_server::route_dropped_as_path_65515(snap, e),
+        Evidence::RouteServerDefaultRouteSelfLoop(e) => route_server::default_route_self_loop(snap, e),
+        Evidence::RouteServerPrefixTooSpecific(e) => route_server::prefix_too_specific(snap, e),
+        Evidence::RouteServerBranchToBranchDisabled(e) => route_server::branch_to_branch_disabled(snap, e),
     }
 }
 

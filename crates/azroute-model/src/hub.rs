@@ -1,0 +1,101 @@
+//! Virtual hubs: Azure Route Server (a `virtualHubs` resource without `virtualWan`, its IP
+//! configurations in `RouteServerSubnet`), its BGP peers (`virtualHubs/bgpConnections`) and the
+//! routes each peer advertised, as `list-learned-routes` reported them per Route Server instance.
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use crate::*;
+
+/// `hubRoutingPreference`: which routes win when a gateway and a BGP peer (or another hub)
+/// offer the same prefix (§19.2 RS-6).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum HubRoutingPreference {
+    /// The default: ExpressRoute routes first.
+    #[default]
+    ExpressRoute,
+    VpnGateway,
+    /// Shortest AS path first, whatever the source.
+    AsPath,
+    Other(String),
+}
+
+impl HubRoutingPreference {
+    /// Reads Azure's value without case (`ASPath`, `aspath`); empty is the default.
+    pub fn parse(text: &str) -> HubRoutingPreference {
+        match text.to_ascii_lowercase().as_str() {
+            "" | "expressroute" => HubRoutingPreference::ExpressRoute,
+            "vpngateway" => HubRoutingPreference::VpnGateway,
+            "aspath" => HubRoutingPreference::AsPath,
+            _ => HubRoutingPreference::Other(text.to_string()),
+        }
+    }
+
+    /// Azure's spelling.
+    pub fn as_str(&self) -> &str {
+        match self {
+            HubRoutingPreference::ExpressRoute => "ExpressRoute",
+            HubRoutingPreference::VpnGateway => "VpnGateway",
+            HubRoutingPreference::AsPath => "ASPath",
+            HubRoutingPreference::Other(text) => text,
+        }
+    }
+}
+
+/// `Microsoft.Network/virtualHubs`: a Route Server when `virtual_wan` is `None`.
+#[derive(Clone, Debug)]
+pub struct VirtualHub {
+    pub id: ArmId,
+    pub name: String,
+    pub location: String,
+    /// `virtualWan.id`: set for a Virtual WAN hub, absent for a Route Server.
+    pub virtual_wan: Option<ArmId>,
+    /// `addressPrefix` of a Virtual WAN hub.
+    pub address_prefix: Option<IpNet>,
+    /// The subnet of its IP configurations (`RouteServerSubnet` for a Route Server).
+    pub subnet: Option<ArmId>,
+    /// The VNet holding that subnet (a Route Server's VNet).
+    pub vnet: Option<Link<VnetIdx>>,
+    /// `virtualRouterAsn` (65515).
+    pub virtual_router_asn: Option<i64>,
+    /// `virtualRouterIps`: the two instances' addresses.
+    pub virtual_router_ips: Vec<IpAddr>,
+    /// `allowBranchToBranchTraffic` (false by default, §4.2 RS-7).
+    pub allow_branch_to_branch_traffic: bool,
+    pub hub_routing_preference: HubRoutingPreference,
+    /// Its BGP peers, each with the routes it advertised.
+    pub bgp_connections: Vec<BgpConnection>,
+    pub origin: Origin,
+}
+
+impl VirtualHub {
+    /// A Route Server: a hub that belongs to no Virtual WAN.
+    pub fn is_route_server(&self) -> bool {
+        self.virtual_wan.is_none()
+    }
+}
+
+/// `Microsoft.Network/virtualHubs/bgpConnections`: one BGP peer of a hub.
+#[derive(Clone, Debug)]
+pub struct BgpConnection {
+    pub id: ArmId,
+    pub name: String,
+    pub peer_ip: Option<IpAddr>,
+    pub peer_asn: Option<i64>,
+    /// What `list-learned-routes` reported for this peer, instance by instance.
+    pub learned_routes: Vec<HubLearnedRoute>,
+    /// Whether a learned-routes file was supplied for this peer.
+    pub learned_routes_supplied: bool,
+    pub origin: Origin,
+}
+
+/// One route a Route Server instance learned from a peer (`RouteServiceRole_IN_0` / `_IN_1`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HubLearnedRoute {
+    /// The instance key (`RouteServiceRole_IN_0`), or empty for a flat list.
+    pub instance: String,
+    /// `localAddress`: the Route Server address the session runs on.
+    pub local_address: Option<IpAddr>,
+    pub route: LearnedRoute,
+}

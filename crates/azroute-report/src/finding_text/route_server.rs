@@ -1,0 +1,106 @@
+//! The words of the Route Server checks (§19.3).
+
+use azroute_engine::*;
+use azroute_model::*;
+
+use super::{FindingText, az};
+
+fn hub(snap: &Snapshot, hub: VirtualHubIdx) -> &VirtualHub {
+    &snap.virtual_hubs[hub.index()]
+}
+
+/// `` `nva1` (10.0.2.4, AS 65001) ``.
+fn peer(snap: &Snapshot, h: VirtualHubIdx, connection: usize) -> String {
+    let Some(c) = hub(snap, h).bgp_connections.get(connection) else { return "?".to_string() };
+    let ip = c.peer_ip.map(|ip| ip.to_string()).unwrap_or_else(|| "no peer IP".to_string());
+    match c.peer_asn {
+        Some(asn) => format!("`{}` ({ip}, AS {asn})", c.name),
+        None => format!("`{}` ({ip})", c.name),
+    }
+}
+
+fn list(items: impl Iterator<Item = String>) -> String {
+    items.collect::<Vec<_>>().join(", ")
+}
+
+pub(super) fn single_instance_peer(snap: &Snapshot, e: &RouteServerSingleInstancePeer) -> FindingText {
+    let h = hub(snap, e.hub);
+    FindingText::new(
+        format!(
+            "Route Server `{}` instance {} learned {} prefix(es) from peer {} that instance {} did not: the NVA peers with one Route Server instance only, so some VMs get these routes and others do not",
+            h.name,
+            e.present_on,
+            e.prefixes.len(),
+            peer(snap, e.hub, e.connection),
+            e.missing_on
+        ),
+        format!(
+            "configure the NVA's BGP to peer with both Route Server addresses ({})",
+            list(h.virtual_router_ips.iter().map(|ip| ip.to_string()))
+        ),
+    )
+    .evidence(format!("on {} only: {}", e.present_on, list(e.prefixes.iter().map(|p| p.to_string()))))
+}
+
+pub(super) fn route_dropped_as_path_65515(snap: &Snapshot, e: &RouteServerRouteDroppedAsPath65515) -> FindingText {
+    let mut text = FindingText::new(
+        format!(
+            "Route Server `{}` drops {} route(s) from peer {}: their AS path holds 65515, Azure's own ASN, which BGP loop prevention rejects",
+            hub(snap, e.hub).name,
+            e.routes.len(),
+            peer(snap, e.hub, e.connection)
+        ),
+        "advertise these prefixes without 65515 in the AS path (strip or replace Azure's ASN on the NVA, e.g. `as-override` or a route map)",
+    );
+    for (prefix, as_path) in &e.routes {
+        text = text.evidence(format!("{prefix} asPath {as_path}"));
+    }
+    text
+}
+
+pub(super) fn default_route_self_loop(snap: &Snapshot, e: &RouteServerDefaultRouteSelfLoop) -> FindingText {
+    let nic = &snap.nics[e.nic.index()].name;
+    FindingText::new(
+        format!(
+            "NVA `{nic}` ({}) advertises 0.0.0.0/0 to Route Server `{}`, and its own subnet `{}` uses that route: the NVA's Internet traffic is sent back to itself",
+            e.next_hop,
+            hub(snap, e.hub).name,
+            snap.subnet_label(e.subnet)
+        ),
+        format!(
+            "associate a route table with `{}` holding a user route 0.0.0.0/0 → Internet (a user route beats the BGP route of the identical prefix)",
+            snap.subnet_label(e.subnet)
+        ),
+    )
+    .evidence(format!("{}: 0.0.0.0/0 VirtualNetworkGateway {} (Route Server)", snap.subnet_label(e.subnet), e.next_hop))
+}
+
+pub(super) fn prefix_too_specific(snap: &Snapshot, e: &RouteServerPrefixTooSpecific) -> FindingText {
+    let mut text = FindingText::new(
+        format!(
+            "Route Server `{}` does not program {} prefix(es) from peer {}: they are equal to or inside its virtual network's address space, and BGP cannot steer traffic inside the VNet",
+            hub(snap, e.hub).name,
+            e.prefixes.len(),
+            peer(snap, e.hub, e.connection)
+        ),
+        "advertise a shorter prefix (a supernet of the VNet is programmed) or use a user route for traffic inside the VNet",
+    );
+    for (prefix, range) in &e.prefixes {
+        text = text.evidence(format!("{prefix} is inside the VNet range {range}"));
+    }
+    text
+}
+
+pub(super) fn branch_to_branch_disabled(snap: &Snapshot, e: &RouteServerBranchToBranchDisabled) -> FindingText {
+    let h = hub(snap, e.hub);
+    let gateways = list(e.gateways.iter().map(|g| format!("`{}`", snap.gateways[g.index()].name)));
+    FindingText::new(
+        format!(
+            "Route Server `{}` has allowBranchToBranchTraffic = false beside gateway(s) {gateways}: on-premises does not learn the {} prefix(es) its peers advertise, nor the NVAs on-premises prefixes",
+            h.name,
+            e.prefixes.len()
+        ),
+        format!("if the NVAs and on-premises should exchange routes, `{}`", az::route_server_branch_to_branch(&h.id)),
+    )
+    .evidence(format!("advertised by peers: {}", list(e.prefixes.iter().take(10).map(|p| p.to_string()))))
+}
