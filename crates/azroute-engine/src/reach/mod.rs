@@ -28,6 +28,7 @@
 //! assembled from pair outcomes).
 
 mod atoms;
+mod by_vnet;
 mod cells;
 mod classes;
 mod pairs;
@@ -37,10 +38,12 @@ use std::net::{IpAddr, Ipv4Addr};
 use azroute_model::*;
 use ipnet::IpNet;
 
+use crate::progress::{NoProgress, Progress, Stage};
 use crate::trace::Verdict;
 use crate::{RouteEngine, RouteError};
 use classes::{ClassSpace, Member};
 
+pub use by_vnet::{VnetCell, VnetColumn, VnetReachMatrix, reach_by_vnet};
 pub use pairs::{Invalidation, PairCache, reach_pair, reach_tracer};
 
 /// The address that stands for the Internet unless the caller picks another (TEST-NET-3,
@@ -325,7 +328,12 @@ fn on_premises_columns(engine: &RouteEngine<'_>) -> Vec<Column> {
 
 /// Computes the matrix.
 pub fn reach(engine: &RouteEngine<'_>, query: &ReachQuery) -> ReachMatrix {
-    compute(engine, query, None)
+    compute(engine, query, None, &NoProgress)
+}
+
+/// Computes the matrix, reporting each stage to `progress`.
+pub fn reach_with_progress(engine: &RouteEngine<'_>, query: &ReachQuery, progress: &dyn Progress) -> ReachMatrix {
+    compute(engine, query, None, progress)
 }
 
 /// Computes the matrix, reusing the outcomes kept in `cache` (by an earlier computation on the
@@ -337,7 +345,54 @@ pub fn reach_incremental(
     cache: &mut PairCache,
     stale: &Invalidation,
 ) -> ReachMatrix {
-    compute(engine, query, Some((cache, stale)))
+    compute(engine, query, Some((cache, stale)), &NoProgress)
+}
+
+/// What every form of the matrix shares: the classes of its rows and columns, every class pair
+/// a cell holds, and each pair's outcome.
+struct Traced<'e, 's> {
+    classes: ClassSpace<'e, 's>,
+    rows: classes::Rows,
+    columns: Vec<Column>,
+    column_members: Vec<Vec<Member>>,
+    pairs: Vec<(u32, u32)>,
+    traced: pairs::TracedPairs,
+}
+
+impl Traced<'_, '_> {
+    fn stats(&self, cells: usize) -> ReachStats {
+        ReachStats {
+            cells,
+            atoms: self.classes.atoms.len(),
+            source_classes: self.classes.sources.reps.len(),
+            destination_classes: self.classes.destinations.reps.len(),
+            traces: self.pairs.len() - self.traced.reused,
+            reused: self.traced.reused,
+        }
+    }
+
+    fn lookup(&self) -> cells::PairLookup<'_> {
+        cells::PairLookup::new(&self.classes.sources, &self.classes.destinations, &self.pairs, &self.traced)
+    }
+}
+
+/// Classes, pairs and one trace per pair; with a cache, reusing and keeping traced pairs.
+fn trace_classes<'e, 's>(
+    engine: &'e RouteEngine<'s>,
+    query: &ReachQuery,
+    cache: Option<(&mut PairCache, &Invalidation)>,
+    progress: &dyn Progress,
+) -> Traced<'e, 's> {
+    let tracer = &reach_tracer(engine, query);
+    progress.start(Stage::ReachClasses, None);
+    let mut classes = ClassSpace::new(engine);
+    let rows = classes.rows(&query.sources);
+    let columns = columns(engine, query);
+    let column_members = classes.columns(&columns);
+    let pairs = class_pairs(&rows.members, &column_members);
+    progress.finish();
+    let traced = pairs::trace_pairs(tracer, query, &classes.sources, &classes.destinations, &pairs, cache, progress);
+    Traced { classes, rows, columns, column_members, pairs, traced }
 }
 
 /// The matrix; with a cache, reusing and keeping traced pairs.
@@ -345,32 +400,26 @@ fn compute(
     engine: &RouteEngine<'_>,
     query: &ReachQuery,
     cache: Option<(&mut PairCache, &Invalidation)>,
+    progress: &dyn Progress,
 ) -> ReachMatrix {
-    let tracer = &reach_tracer(engine, query);
-    let mut classes = ClassSpace::new(engine);
-    let rows = classes.rows(&query.sources);
-    let columns = columns(engine, query);
-    let column_members = classes.columns(&columns);
-    let pairs = class_pairs(&rows.members, &column_members);
-    let traced = pairs::trace_pairs(tracer, query, &classes.sources, &classes.destinations, &pairs, cache);
-    let (cells, parts) =
-        cells::assemble_cells(&rows.members, &column_members, &classes.sources, &classes.destinations, &pairs, &traced);
-    let stats = ReachStats {
-        cells: cells.len(),
-        atoms: classes.atoms.len(),
-        source_classes: classes.sources.reps.len(),
-        destination_classes: classes.destinations.reps.len(),
-        traces: pairs.len() - traced.reused,
-        reused: traced.reused,
-    };
+    let t = trace_classes(engine, query, cache, progress);
+    let (cells, parts) = cells::assemble_cells(
+        &t.rows.members,
+        &t.column_members,
+        &t.classes.destinations,
+        &t.lookup(),
+        &t.traced.outcomes,
+        progress,
+    );
+    let stats = t.stats(cells.len());
     ReachMatrix {
-        rows: rows.subnets,
-        columns,
+        rows: t.rows.subnets,
+        columns: t.columns,
         cells,
         parts,
-        outcomes: traced.outcomes,
+        outcomes: t.traced.outcomes,
         stats,
-        errors: rows.errors,
+        errors: t.rows.errors,
         assumptions: assumptions(engine.snap(), query),
     }
 }
