@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use std::net::IpAddr;
 
 use azroute_engine::{
-    NoProgress, Progress, ReachMatrix, ReachQuery, VnetReachMatrix, reach_by_vnet, reach_with_progress, select_subnets,
+    NoProgress, Progress, ReachMatrix, ReachQuery, VnetReachMatrix, reach_by_vnet, reach_stream, reach_with_progress,
+    select_subnets,
 };
 use azroute_model::{Snapshot, is_private_or_reserved};
 use azroute_report::reach::ReachReport;
@@ -131,6 +132,22 @@ impl<'s> Session<'s> {
     pub fn reach_with_progress(&self, plan: ReachPlan, progress: &dyn Progress) -> ReachAnswer<'s> {
         let matrix = reach_with_progress(self.engine(), &plan.query, progress);
         ReachAnswer { snap: self.snapshot(), matrix, query: plan.query }
+    }
+
+    /// `reach -o csv` written row by row as the rows are made, never holding the matrix's cells
+    /// (the same bytes as [`ReachAnswer::report`]'s `write_csv`).
+    pub fn reach_csv_streamed(
+        &self,
+        plan: ReachPlan,
+        problems_only: bool,
+        progress: &dyn Progress,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let stream = reach_stream(self.engine(), &plan.query, progress);
+        let report = ReachReport::new(self.snapshot(), stream.head(), &plan.query, problems_only);
+        let mut w = report.csv_header(out)?;
+        stream.for_each_row(progress, |row, cells, parts| report.write_csv_row(&mut w, row, cells, parts))?;
+        w.flush()
     }
 
     /// The VNet × VNet matrix of the plan's subnets (`reach --by vnet`), computed from the same

@@ -1,6 +1,7 @@
-//! `reach --by vnet` against the subnet matrix aggregated naively: every VNet cell's counts
-//! and worst outcome equal those summed over the subnet cells it holds, on the embedded
-//! examples and on random hub-and-spoke estates; and a progress reporter sees every trace.
+//! Large matrices: `reach --by vnet` against the subnet matrix aggregated naively (every VNet
+//! cell's counts and worst outcome equal those summed over the subnet cells it holds), streamed
+//! rows against the whole matrix (the same cells, the same CSV bytes), on the embedded examples
+//! and on random hub-and-spoke estates; and a progress reporter sees every trace.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -159,5 +160,64 @@ proptest! {
     fn reach_by_vnet_sums_the_subnet_matrix(p in RandomHubSpoke::strategy(6, true)) {
         let s = Scenario::new(&p.estate());
         check_agrees(&s.snapshot, &ReachQuery::every_subnet(&s.snapshot, 443));
+    }
+}
+
+/// The subnet matrix's CSV written from streamed rows, and from the whole matrix.
+fn csv_both_ways(snap: &Snapshot, query: &ReachQuery, problems_only: bool) -> (Vec<u8>, Vec<u8>) {
+    use azroute_report::reach::ReachReport;
+    let engine = RouteEngine::new(snap, ModelOptions::default());
+    let whole = reach(&engine, query);
+    let mut expected = Vec::new();
+    ReachReport::new(snap, &whole, query, problems_only).write_csv(&mut expected).unwrap();
+    let stream = reach_stream(&engine, query, &NoProgress);
+    let mut streamed: Vec<u8> = Vec::new();
+    {
+        let report = ReachReport::new(snap, stream.head(), query, problems_only);
+        let out: &mut dyn std::io::Write = &mut streamed;
+        let mut w = report.csv_header(out).unwrap();
+        let mut rows = 0;
+        stream
+            .for_each_row(&NoProgress, |row, cells, parts| {
+                assert_eq!(row, rows, "rows come in order");
+                rows += 1;
+                // The same cells as the whole matrix's row.
+                let width = whole.columns.len();
+                for (c, cell) in cells.iter().enumerate() {
+                    let full = whole.cell(row, c);
+                    assert_eq!((cell.reach, cell.code), (full.reach, full.code));
+                    assert_eq!(cell.outcomes_in(parts), whole.cell_outcomes(full));
+                }
+                assert_eq!(cells.len(), width);
+                report.write_csv_row(&mut w, row, cells, parts)
+            })
+            .unwrap();
+        assert_eq!(rows, whole.rows.len());
+        w.flush().unwrap();
+    }
+    assert_eq!(stream.head().stats, whole.stats);
+    (streamed, expected)
+}
+
+#[test]
+fn streamed_rows_write_the_same_csv_as_the_whole_matrix() {
+    for name in ["hub-spoke", "hub-firewall", "troubleshoot"] {
+        let snap = example(name);
+        for problems_only in [false, true] {
+            let (streamed, expected) = csv_both_ways(&snap, &ReachQuery::every_subnet(&snap, 443), problems_only);
+            assert!(expected.len() > 100, "{name}: a real CSV");
+            assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(expected).unwrap(), "{name}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn streamed_rows_are_the_matrix_rows(p in RandomHubSpoke::strategy(6, true)) {
+        let s = Scenario::new(&p.estate());
+        let (streamed, expected) = csv_both_ways(&s.snapshot, &ReachQuery::every_subnet(&s.snapshot, 443), false);
+        prop_assert_eq!(streamed, expected);
     }
 }

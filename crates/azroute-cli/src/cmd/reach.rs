@@ -33,6 +33,12 @@ pub fn run(args: ReachArgs) -> Result<i32, CliError> {
                 ReachFormat::Csv => report.write_csv(out),
             });
         }
+        ReachBy::Subnet if args.output == ReachFormat::Csv => {
+            // CSV has no summary before its rows: they are written as they are made, and the
+            // matrix's cells are never held together.
+            announce_size(&plan);
+            emit_with(|out| session.reach_csv_streamed(plan, args.problems, &bars, out));
+        }
         ReachBy::Subnet => {
             announce_size(&plan);
             let answer = session.reach_with_progress(plan, &bars);

@@ -37,6 +37,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use azroute_model::*;
 use ipnet::IpNet;
+use rayon::prelude::*;
 
 use crate::progress::{NoProgress, Progress, Stage};
 use crate::trace::Verdict;
@@ -295,6 +296,13 @@ pub struct ReachMatrix {
     pub assumptions: Vec<String>,
 }
 
+impl ReachCell {
+    /// The cell's outcomes in `parts`: the matrix's, or the row's when rows are streamed.
+    pub fn outcomes_in<'p>(&self, parts: &'p [CellOutcome]) -> &'p [CellOutcome] {
+        &parts[self.first as usize..(self.first + self.len) as usize]
+    }
+}
+
 impl ReachMatrix {
     pub fn cell(&self, row: usize, column: usize) -> &ReachCell {
         &self.cells[row * self.columns.len() + column]
@@ -393,6 +401,71 @@ fn trace_classes<'e, 's>(
     progress.finish();
     let traced = pairs::trace_pairs(tracer, query, &classes.sources, &classes.destinations, &pairs, cache, progress);
     Traced { classes, rows, columns, column_members, pairs, traced }
+}
+
+/// A matrix whose rows are made on demand, in order, and never held together: its `head` is
+/// the matrix without cells (rows, columns, outcomes, stats, errors, assumptions), and
+/// [`ReachStream::for_each_row`] hands each row's cells to the caller (each cell's outcomes
+/// counted from the row's first part). The cells are those [`reach`] computes.
+pub struct ReachStream<'e, 's> {
+    traced: Traced<'e, 's>,
+    head: ReachMatrix,
+}
+
+/// Rows made at once (in parallel) before they are handed over in order.
+const STREAMED_ROWS: usize = 64;
+
+/// Classes and traces of `query`, ready to stream the rows.
+pub fn reach_stream<'e, 's>(
+    engine: &'e RouteEngine<'s>,
+    query: &ReachQuery,
+    progress: &dyn Progress,
+) -> ReachStream<'e, 's> {
+    let traced = trace_classes(engine, query, None, progress);
+    let head = ReachMatrix {
+        rows: traced.rows.subnets.clone(),
+        columns: traced.columns.clone(),
+        cells: Vec::new(),
+        parts: Vec::new(),
+        outcomes: traced.traced.outcomes.clone(),
+        stats: traced.stats(traced.rows.subnets.len() * traced.columns.len()),
+        errors: traced.rows.errors.clone(),
+        assumptions: assumptions(engine.snap(), query),
+    };
+    ReachStream { traced, head }
+}
+
+impl ReachStream<'_, '_> {
+    /// The matrix without its cells.
+    pub fn head(&self) -> &ReachMatrix {
+        &self.head
+    }
+
+    /// Makes the rows in order and hands each to `row` (row index, cells, their outcomes); the
+    /// first error stops it.
+    pub fn for_each_row<E>(
+        &self,
+        progress: &dyn Progress,
+        mut row: impl FnMut(usize, &[ReachCell], &[CellOutcome]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let t = &self.traced;
+        let lookup = t.lookup();
+        let members = &t.rows.members;
+        progress.start(Stage::ReachCells, Some(members.len() as u64));
+        for start in (0..members.len()).step_by(STREAMED_ROWS) {
+            let end = (start + STREAMED_ROWS).min(members.len());
+            let made: Vec<(Vec<ReachCell>, Vec<CellOutcome>)> = members[start..end]
+                .par_iter()
+                .map(|rm| cells::row_cells(rm, &t.column_members, &t.classes.destinations, &lookup, &t.traced.outcomes))
+                .collect();
+            for (i, (cells, parts)) in made.iter().enumerate() {
+                row(start + i, cells, parts)?;
+            }
+            progress.advance((end - start) as u64);
+        }
+        progress.finish();
+        Ok(())
+    }
 }
 
 /// The matrix; with a cache, reusing and keeping traced pairs.
