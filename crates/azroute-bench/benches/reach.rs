@@ -1,11 +1,12 @@
 //! The reachability matrix and incremental recomputation: the whole subnet × subnet matrix
 //! (with on-premises prefixes and the Internet) over address classes, one route change applied
-//! to an estate kept up to date, and the matrix retraced after it.
+//! to an estate kept up to date, and the matrix retraced after it; and the VNet × VNet matrix
+//! (`reach --by vnet`), 100k included when the 100k estate is benchmarked.
 
 use std::hint::black_box;
 
 use azroute_bench::{load, presets};
-use azroute_engine::{Change, IncrementalEngine, ReachQuery, RouteEngine, reach};
+use azroute_engine::{Change, IncrementalEngine, NoProgress, ReachQuery, RouteEngine, reach, reach_by_vnet};
 use azroute_generate::Preset;
 use azroute_model::*;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -23,6 +24,22 @@ fn matrix(c: &mut Criterion) {
         let q = ReachQuery::every_subnet(snap, 443);
         group.throughput(Throughput::Elements((q.sources.len() * q.destinations.len()) as u64));
         group.bench_function(preset.name(), |b| b.iter_with_large_drop(|| reach(&engine, &q)));
+    }
+    group.finish();
+}
+
+/// `reach --by vnet`: the same classes and traces, cells folded by VNet as they are made.
+fn by_vnet(c: &mut Criterion) {
+    let mut group = c.benchmark_group("reach_by_vnet");
+    group.sample_size(10);
+    for preset in presets() {
+        let loaded = load(preset);
+        let snap = &loaded.snapshot;
+        let engine = RouteEngine::new(snap, ModelOptions::default());
+        engine.all_subnet_tables();
+        let q = ReachQuery::every_subnet(snap, 443);
+        group.throughput(Throughput::Elements((q.sources.len() * q.destinations.len()) as u64));
+        group.bench_function(preset.name(), |b| b.iter_with_large_drop(|| reach_by_vnet(&engine, &q, &NoProgress)));
     }
     group.finish();
 }
@@ -77,5 +94,5 @@ fn route_change(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, matrix, route_change);
+criterion_group!(benches, matrix, by_vnet, route_change);
 criterion_main!(benches);

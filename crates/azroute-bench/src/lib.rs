@@ -32,13 +32,13 @@ pub fn estate_dir(preset: Preset) -> PathBuf {
     let root = std::env::var_os("AZROUTE_BENCH_ESTATES")
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("azroute-bench-estates"));
-    let dir = root.join(format!("{}-seed{SEED}", preset.name()));
+    let params = azroute_generate::GenerateParams { seed: SEED, ..preset.params() };
+    let dir = root.join(format!("{}-{}-seed{SEED}", preset.name(), params.rule_mix.name()));
     let done = dir.join(".complete");
     if !done.exists() {
         if dir.exists() {
             std::fs::remove_dir_all(&dir).expect("remove a half-written estate");
         }
-        let params = azroute_generate::GenerateParams { seed: SEED, ..preset.params() };
         generate_to_dir(&params, &dir).expect("generate the benchmark estate");
         std::fs::write(&done, b"").expect("mark the estate complete");
     }

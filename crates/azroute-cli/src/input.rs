@@ -88,6 +88,7 @@ fn defer(text: &str) {
 
 /// Loads the snapshot (or example), prints diagnostics to stderr, and fails on errors.
 pub fn load(args: &SnapshotArgs) -> Result<Loaded, CliError> {
+    let reading = crate::progress::spinner("reading the snapshot");
     let loaded = match (&args.example, &args.snapshot) {
         (Some(name), _) => azroute_ingest::load_texts(&example_texts(name)?),
         (None, Some(path)) => azroute_ingest::load_path(path, &ingest_options(&args.load)),
@@ -95,6 +96,7 @@ pub fn load(args: &SnapshotArgs) -> Result<Loaded, CliError> {
             return Err(CliError::new("no snapshot given").hint("pass `--snapshot PATH` or `--example NAME`"));
         }
     };
+    drop(reading);
     require_network_resources(checked(loaded, &args.load, "the snapshot")?, args.snapshot.as_deref())
 }
 
@@ -125,10 +127,12 @@ fn checked(loaded: Loaded, args: &LoadArgs, what: &str) -> Result<Loaded, CliErr
 
 /// Loads one side of a comparison: a path, or `example:NAME`.
 pub fn load_spec(spec: &str, args: &LoadArgs, what: &str) -> Result<Loaded, CliError> {
+    let reading = crate::progress::spinner(&format!("reading {what}"));
     let loaded = match spec.strip_prefix("example:") {
         Some(name) => azroute_ingest::load_texts(&example_texts(name)?),
         None => azroute_ingest::load_path(std::path::Path::new(spec), &ingest_options(args)),
     };
+    drop(reading);
     require_network_resources(checked(loaded, args, what)?, Some(std::path::Path::new(spec)))
 }
 
@@ -155,6 +159,7 @@ fn shell_word(text: &str) -> String {
 /// The live snapshot with a plan (or any snapshot) laid over it.
 pub fn load_with_overlay(args: &SnapshotArgs, plan: &std::path::Path) -> Result<Loaded, CliError> {
     let options = ingest_options(&args.load);
+    let reading = crate::progress::spinner("reading the snapshot and the plan");
     let loaded = match (&args.example, &args.snapshot) {
         (Some(name), _) => azroute_ingest::load_overlay_on_texts(&example_texts(name)?, plan, &options),
         (None, Some(path)) => azroute_ingest::load_overlay(path, plan, &options),
@@ -162,6 +167,7 @@ pub fn load_with_overlay(args: &SnapshotArgs, plan: &std::path::Path) -> Result<
             return Err(CliError::new("no snapshot given").hint("pass `--snapshot PATH` or `--example NAME`"));
         }
     };
+    drop(reading);
     let loaded = checked(loaded, &args.load, "the snapshot with the plan applied")?;
     require_network_resources(loaded, args.snapshot.as_deref())
 }
@@ -186,7 +192,7 @@ pub fn report_diagnostics(diagnostics: &[Diagnostic], args: &LoadArgs) {
         errors.push_str(&format!("{d}\n"));
     }
     crate::output::print_stderr(&errors);
-    if args.quiet {
+    if crate::progress::quiet() {
         return;
     }
     let mut later = String::new();

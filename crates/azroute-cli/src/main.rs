@@ -8,6 +8,7 @@ mod cmd;
 mod examples;
 mod input;
 mod output;
+mod progress;
 
 use clap::Parser;
 
@@ -37,6 +38,7 @@ fn main() {
     }));
     let cli = args::Cli::parse();
     azroute_report::style::set_color(cli.color.enabled());
+    progress::set_quiet(cli.quiet);
     let code = match cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {

@@ -357,3 +357,27 @@ fn diff_sees_a_name_in_another_case_but_not_an_id_in_another_case() {
         .json();
     assert!(v["routes"].as_array().unwrap().is_empty() && v["reachability"].as_array().unwrap().is_empty(), "{v:#}");
 }
+
+// Issue 18: two estates with the same content are recognised without tracing, and the answer
+// is the full computation's.
+#[test]
+fn diff_of_estates_with_the_same_content_traces_nothing() {
+    for example in ["hub-spoke", "troubleshoot"] {
+        let dir = temp_dir(&format!("diff-same-content-{example}")).join("estate");
+        azroute(&["examples", "--export", example, "--out", dir.to_str().unwrap()]).ok();
+        // Other whitespace in one file: the content is what counts.
+        edit(&dir, "vnet-list.json", |_| {});
+        let before = format!("example:{example}");
+        let args = ["diff", "--before", &before, "--after", dir.to_str().unwrap(), "-o", "json"];
+        let fast = azroute(&args).ok().json();
+        let notes = fast["notes"].as_array().unwrap();
+        assert!(
+            notes.iter().any(|n| n.as_str().unwrap().starts_with("the two estates have the same content")),
+            "{notes:?}"
+        );
+        let full = azroute(&[&args[..], &["--full"]].concat()).ok().json();
+        assert_eq!(fast["routes"], full["routes"]);
+        assert_eq!(fast["reachability"], full["reachability"]);
+        assert!(fast["routes"].as_array().unwrap().is_empty() && fast["reachability"].as_array().unwrap().is_empty());
+    }
+}

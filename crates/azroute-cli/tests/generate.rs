@@ -152,3 +152,59 @@ fn all_streams_every_nic_exactly_as_routes_nic() {
     let table = azroute(&["routes", "--snapshot", snap, "--all"]).fails();
     assert!(table.stderr.contains("-o json"), "{}", table.stderr);
 }
+
+/// (source VNet, destination, reachability, code) of every cell of `reach -o csv`.
+fn reach_cells(snap: &str, port: &str) -> Vec<(String, String, String, String)> {
+    let csv = azroute(&["reach", "--snapshot", snap, "--port", port, "-o", "csv"]).ok().stdout;
+    csv.lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            let vnet = f[0].split('/').next().unwrap().to_string();
+            (vnet, f[1].to_string(), f[3].to_string(), f[4].to_string())
+        })
+        .collect()
+}
+
+// Issue 18: the realistic rule mix allows the designed flows and denies what it says it denies;
+// the legacy mix is kept for comparing older figures.
+#[test]
+fn realistic_rule_mix_allows_the_designed_flows_and_denies_the_deliberate_ones() {
+    let realistic = generate("mix-realistic", &[]);
+    let snap = realistic.to_str().unwrap();
+    let spoke_to_spoke = |cells: &[(String, String, String, String)]| -> Vec<(String, String)> {
+        cells
+            .iter()
+            .filter(|(from, to, _, _)| {
+                from.contains("-spoke") && to.contains("-spoke") && !to.starts_with(from.as_str())
+            })
+            .map(|(_, _, reach, code)| (reach.clone(), code.clone()))
+            .collect()
+    };
+    let https = reach_cells(snap, "443");
+    let across = spoke_to_spoke(&https);
+    assert!(!across.is_empty());
+    assert!(across.iter().all(|(reach, _)| reach == "DeliveredThroughNva"), "{across:?}");
+    // The spokes reach the Internet through the hub's NVAs.
+    for (from, to, reach, _) in &https {
+        if to == "Internet" && from.contains("-spoke") {
+            assert_eq!(reach, "DeliveredThroughNva", "{from} -> Internet");
+        }
+    }
+    // SSH between spokes is denied on purpose (only the hub's management subnet may); a cell
+    // holding a private endpoint is Mixed (no NSG applies to it by default).
+    let ssh = spoke_to_spoke(&reach_cells(snap, "22"));
+    assert!(ssh.iter().all(|(reach, code)| (reach == "Dropped" || reach == "Mixed") && code == "NsgDenied"), "{ssh:?}");
+    assert!(ssh.iter().any(|(reach, _)| reach == "Dropped"));
+
+    let legacy = generate("mix-legacy", &["--rule-mix", "legacy"]);
+    let legacy_https = spoke_to_spoke(&reach_cells(legacy.to_str().unwrap(), "443"));
+    let denied = legacy_https.iter().filter(|(_, code)| code == "NsgDenied").count();
+    assert!(denied > 0, "the legacy mix's deny-all drops some of it: {legacy_https:?}");
+    let nsg_file = |dir: &Path| -> String {
+        let (_, bytes) = files(dir).into_iter().find(|(name, _)| name.ends_with("nsg-list-hub00.json")).unwrap();
+        String::from_utf8(bytes).unwrap()
+    };
+    assert!(nsg_file(&legacy).contains("\"rule-000\"") && !nsg_file(&legacy).contains("allow-web-from-vnet"));
+    assert!(nsg_file(&realistic).contains("\"deny-all-inbound\""));
+}

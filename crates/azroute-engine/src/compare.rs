@@ -26,6 +26,9 @@ pub struct CompareRequest {
 /// How the after side was computed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CompareMethod {
+    /// Nothing: the two estates have the same content (every resource compared by content,
+    /// origin ignored), so no route or trace can differ.
+    Identical,
     /// As changes applied to the before side.
     Incremental {
         changes: usize,
@@ -49,10 +52,18 @@ pub struct Comparison {
     pub method: CompareMethod,
 }
 
-/// Compares two estates: incrementally when [`snapshot_delta`] finds a delta and `--full` is
-/// not asked for (it always equals a full recomputation), else in full.
+/// Compares two estates: not at all when their content is the same, incrementally when
+/// [`snapshot_delta`] finds a delta and `--full` is not asked for (it always equals a full
+/// recomputation), else in full.
 pub fn compare(before: &Snapshot, after: &Snapshot, request: CompareRequest) -> Comparison {
     match snapshot_delta(before, after) {
+        // Routes and traces are functions of the content alone (origins and file order do not
+        // enter them), so equal content has no difference to find.
+        Ok(delta) if delta.is_empty() && !request.full => Comparison {
+            routes: Vec::new(),
+            reach: request.reach.map(|_| Vec::new()),
+            method: CompareMethod::Identical,
+        },
         Ok(delta) if !request.full => incremental(before, after, &delta, request),
         Ok(_) => full(before, after, request, CompareMethod::FullRequested),
         Err(why) => full(before, after, request, CompareMethod::FullBecause(why)),

@@ -24,6 +24,7 @@ mod incremental;
 mod managed_routes;
 mod nexthop;
 mod nsg;
+mod progress;
 mod ranges;
 mod reach;
 mod route;
@@ -61,11 +62,13 @@ pub use nexthop::{NextHopAnswer, next_hop};
 pub use nsg::{
     AZURE_HOST_IP, AppliedTo, EffectiveRule, Flow, FlowDecision, NsgEvaluation, NsgLevel, SecurityEngine, nsg_rules,
 };
+pub use progress::{NoProgress, PROGRESS_CHUNK, Progress, Stage};
 pub use ranges::RangeSet;
 pub use reach::{
     CellOutcome, Column, DEFAULT_INTERNET_ADDRESS, FailedDirection, Invalidation, PairCache, PairOutcome, ReachCell,
-    ReachMatrix, ReachQuery, ReachStats, Reachability, SubnetSelectError, in_default_scope, reach, reach_incremental,
-    reach_pair, reach_tracer, select_subnets,
+    ReachMatrix, ReachQuery, ReachStats, ReachStream, Reachability, SubnetSelectError, VnetCell, VnetColumn,
+    VnetReachMatrix, in_default_scope, reach, reach_by_vnet, reach_incremental, reach_pair, reach_stream, reach_tracer,
+    reach_with_progress, select_subnets,
 };
 pub use route::{
     EffectiveRoute, EffectiveRouteTable, GatewayRouteKind, InvalidReason, NextHopType, RouteOrigin, RouteSource,

@@ -61,10 +61,43 @@ pub struct GenerateParams {
     pub private_endpoints: usize,
     /// Fraction of spokes deployed in another region than their hub (global peering).
     pub global_peering_fraction: f64,
-    /// Security rules per NSG.
+    /// Security rules per NSG (the realistic mix holds at least its designed rules).
     pub nsg_rules: usize,
+    /// Which NSG rules the estate has.
+    pub rule_mix: RuleMix,
     /// BGP prefixes each hub's gateway has learned from on-premises.
     pub bgp_prefixes: usize,
+}
+
+/// The NSG rules of a generated estate.
+///
+/// `Realistic` (the default): each spoke's NSG allows TCP 443 and 80 from `VirtualNetwork`
+/// (the designed application flows: spoke to spoke through the hub's NVAs, on-premises to
+/// spokes) and SSH/RDP from the hub's management subnet, and deliberately denies SSH from
+/// anywhere else, everything else inbound, and SMTP (TCP 25) to the Internet; the hub's NSG
+/// (NVA, shared and management subnets) allows everything from `VirtualNetwork` and the load
+/// balancer's probes, so the NVAs forward the spokes' Internet traffic, and denies RDP from
+/// the Internet. Rules beyond these (`nsg_rules`) are narrow allows from on-premises hosts on
+/// other ports.
+///
+/// `Legacy`: the mix of the figures before issue 18: random rules (most inbound to
+/// `VirtualNetwork` from a random source, on random ports) ending in an inbound deny-all, so
+/// about 95 % of subnet pairs are `NsgDenied` on TCP/443 and the hub's NSG blocks the spokes'
+/// Internet traffic at the NVA subnet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RuleMix {
+    #[default]
+    Realistic,
+    Legacy,
+}
+
+impl RuleMix {
+    pub fn name(self) -> &'static str {
+        match self {
+            RuleMix::Realistic => "realistic",
+            RuleMix::Legacy => "legacy",
+        }
+    }
 }
 
 /// The named sizes of the benchmarks (issue 6): about 1k, 10k and 100k NICs.
@@ -121,6 +154,7 @@ impl Default for GenerateParams {
             private_endpoints: 10,
             global_peering_fraction: 0.1,
             nsg_rules: 10,
+            rule_mix: RuleMix::Realistic,
             bgp_prefixes: 16,
         }
     }

@@ -4,9 +4,13 @@
 use std::io::{self, Write};
 use std::net::IpAddr;
 
-use azroute_engine::{ReachMatrix, ReachQuery, reach, select_subnets};
+use azroute_engine::{
+    NoProgress, Progress, ReachMatrix, ReachQuery, VnetReachMatrix, reach_by_vnet, reach_stream, reach_with_progress,
+    select_subnets,
+};
 use azroute_model::{Snapshot, is_private_or_reserved};
 use azroute_report::reach::ReachReport;
+use azroute_report::reach_vnet::VnetReachReport;
 
 use crate::error::subnet_selection;
 use crate::{Ports, Protocol, QueryError, Session, TraceQuery};
@@ -94,6 +98,20 @@ impl ReachPlan {
     }
 }
 
+/// A computed VNet × VNet matrix, ready to render.
+pub struct VnetReachAnswer<'s> {
+    snap: &'s Snapshot,
+    matrix: VnetReachMatrix,
+    query: ReachQuery,
+}
+
+impl VnetReachAnswer<'_> {
+    /// The labelled matrix; `problems_only` lists only cells where some connection fails.
+    pub fn report(&self, problems_only: bool) -> VnetReachReport<'_> {
+        VnetReachReport::new(self.snap, &self.matrix, &self.query, problems_only)
+    }
+}
+
 /// A computed matrix, ready to render.
 pub struct ReachAnswer<'s> {
     snap: &'s Snapshot,
@@ -107,8 +125,36 @@ impl<'s> Session<'s> {
     }
 
     pub fn reach(&self, plan: ReachPlan) -> ReachAnswer<'s> {
-        let matrix = reach(self.engine(), &plan.query);
+        self.reach_with_progress(plan, &NoProgress)
+    }
+
+    /// As [`Session::reach`], reporting each stage to `progress`.
+    pub fn reach_with_progress(&self, plan: ReachPlan, progress: &dyn Progress) -> ReachAnswer<'s> {
+        let matrix = reach_with_progress(self.engine(), &plan.query, progress);
         ReachAnswer { snap: self.snapshot(), matrix, query: plan.query }
+    }
+
+    /// `reach -o csv` written row by row as the rows are made, never holding the matrix's cells
+    /// (the same bytes as [`ReachAnswer::report`]'s `write_csv`).
+    pub fn reach_csv_streamed(
+        &self,
+        plan: ReachPlan,
+        problems_only: bool,
+        progress: &dyn Progress,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let stream = reach_stream(self.engine(), &plan.query, progress);
+        let report = ReachReport::new(self.snapshot(), stream.head(), &plan.query, problems_only);
+        let mut w = report.csv_header(out)?;
+        stream.for_each_row(progress, |row, cells, parts| report.write_csv_row(&mut w, row, cells, parts))?;
+        w.flush()
+    }
+
+    /// The VNet × VNet matrix of the plan's subnets (`reach --by vnet`), computed from the same
+    /// classes without holding the subnet cells.
+    pub fn reach_by_vnet(&self, plan: ReachPlan, progress: &dyn Progress) -> VnetReachAnswer<'s> {
+        let matrix = reach_by_vnet(self.engine(), &plan.query, progress);
+        VnetReachAnswer { snap: self.snapshot(), matrix, query: plan.query }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod finding_text;
 pub mod firewall;
 pub mod nexthop;
 pub mod reach;
+pub mod reach_vnet;
 pub mod routes;
 pub mod security;
 pub mod style;

@@ -237,17 +237,25 @@ impl<'a> ReachReport<'a> {
 
     /// The sample pair worth tracing: the first outcome that does not connect, else the main.
     fn sample(&self, cell: &ReachCell) -> &CellOutcome {
-        let parts = self.matrix.cell_outcomes(cell);
+        self.sample_in(cell, &self.matrix.parts)
+    }
+
+    /// As [`ReachReport::sample`], the cell's outcomes in `parts`.
+    fn sample_in<'p>(&self, cell: &ReachCell, parts: &'p [CellOutcome]) -> &'p CellOutcome {
+        let parts = cell.outcomes_in(parts);
         parts.iter().find(|p| !self.matrix.outcome(p).reach.connects()).unwrap_or(&parts[0])
     }
 
     /// The codes a table or CSV row shows: the cell's, or every distinct one of a Mixed cell.
     fn code_text(&self, cell: &ReachCell) -> String {
+        self.code_text_in(cell, &self.matrix.parts)
+    }
+
+    fn code_text_in(&self, cell: &ReachCell, parts: &[CellOutcome]) -> String {
         if let Some(code) = cell.code {
             return code.to_string();
         }
-        let mut codes: Vec<&str> =
-            self.matrix.cell_outcomes(cell).iter().filter_map(|p| self.matrix.outcome(p).code).collect();
+        let mut codes: Vec<&str> = cell.outcomes_in(parts).iter().filter_map(|p| self.matrix.outcome(p).code).collect();
         codes.sort_unstable();
         codes.dedup();
         codes.join(",")
@@ -302,6 +310,15 @@ impl<'a> ReachReport<'a> {
     }
 
     pub fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = self.csv_header(out)?;
+        for (r, c, cell) in self.listed() {
+            self.csv_record(&mut w, r, c, cell, &self.matrix.parts)?;
+        }
+        w.flush()
+    }
+
+    /// The CSV writer, its header written: rows follow with [`ReachReport::write_csv_row`].
+    pub fn csv_header<'w>(&self, out: &'w mut dyn Write) -> io::Result<csv::Writer<&'w mut dyn Write>> {
         let mut w = csv::Writer::from_writer(out);
         w.write_record([
             "Source",
@@ -314,22 +331,48 @@ impl<'a> ReachReport<'a> {
             "SampleSource",
             "SampleDestination",
         ])?;
-        for (r, c, cell) in self.listed() {
-            let sample = self.sample(cell);
-            let labels = &self.outcomes[sample.outcome as usize];
-            w.write_record([
-                self.rows[r].name.as_str(),
-                self.columns[c].name.as_str(),
-                self.columns[c].kind,
-                cell.reach.as_str(),
-                &self.code_text(cell),
-                labels.failed_direction.unwrap_or(""),
-                &labels.via.join(" "),
-                &sample.sample_source.to_string(),
-                &sample.sample_destination.to_string(),
-            ])?;
+        Ok(w)
+    }
+
+    /// One streamed row of the matrix (a matrix computed without its cells, rows made one by
+    /// one): the same records [`ReachReport::write_csv`] writes for that row.
+    pub fn write_csv_row(
+        &self,
+        w: &mut csv::Writer<&mut dyn Write>,
+        row: usize,
+        cells: &[ReachCell],
+        parts: &[CellOutcome],
+    ) -> io::Result<()> {
+        for (c, cell) in cells.iter().enumerate() {
+            if !self.problems_only || !cell.reach.connects() {
+                self.csv_record(w, row, c, cell, parts)?;
+            }
         }
-        w.flush()
+        Ok(())
+    }
+
+    fn csv_record<W: Write>(
+        &self,
+        w: &mut csv::Writer<W>,
+        r: usize,
+        c: usize,
+        cell: &ReachCell,
+        parts: &[CellOutcome],
+    ) -> io::Result<()> {
+        let sample = self.sample_in(cell, parts);
+        let labels = &self.outcomes[sample.outcome as usize];
+        w.write_record([
+            self.rows[r].name.as_str(),
+            self.columns[c].name.as_str(),
+            self.columns[c].kind,
+            cell.reach.as_str(),
+            &self.code_text_in(cell, parts),
+            labels.failed_direction.unwrap_or(""),
+            &labels.via.join(" "),
+            &sample.sample_source.to_string(),
+            &sample.sample_destination.to_string(),
+        ])?;
+        Ok(())
     }
 
     /// The az CLI table layout, written row by row (column widths come from the labels).

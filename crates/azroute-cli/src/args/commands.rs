@@ -199,6 +199,13 @@ pub struct TraceArgs {
     pub model: ModelArgs,
 }
 
+/// `generate --rule-mix`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum RuleMixArg {
+    Realistic,
+    Legacy,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ReachFormat {
     Table,
@@ -206,8 +213,23 @@ pub enum ReachFormat {
     Csv,
 }
 
+/// The level of a reachability matrix.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReachBy {
+    /// One cell per source subnet and destination subnet (or on-premises prefix, Internet).
+    Subnet,
+    /// One cell per source VNet and destination VNet (or on-premises prefix, Internet),
+    /// summarising its subnet cells: how many of each reachability, how many per code, and the
+    /// worst outcome.
+    Vnet,
+}
+
 #[derive(Args, Debug)]
 pub struct ReachArgs {
+    /// The matrix's level: `subnet` cells, or `vnet` cells summarising them (for large
+    /// estates: computed from the same address classes, without holding the subnet cells).
+    #[arg(long, value_name = "LEVEL", value_enum, default_value_t = ReachBy::Subnet)]
+    pub by: ReachBy,
     /// List only cells where connections do not all succeed (the summary still counts all).
     #[arg(long)]
     pub problems: bool,
@@ -312,9 +334,6 @@ pub struct CollectArgs {
     /// `<subscription>/actual/`, for `azroute verify`.
     #[arg(long)]
     pub effective_routes: bool,
-    /// Print no progress (errors are always printed).
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -422,6 +441,14 @@ pub struct GenerateArgs {
     /// Security rules in each NSG.
     #[arg(long, value_name = "N")]
     pub nsg_rules: Option<usize>,
+    /// The NSG rules: `realistic` (the designed flows allowed: TCP 443 and 80 between the
+    /// spokes, on-premises and the hub, SSH and RDP from the hub's management subnet, the
+    /// spokes' Internet traffic through the NVAs; deliberate denies: SSH from elsewhere, all
+    /// other inbound traffic to the spokes, SMTP to the Internet, RDP from the Internet to the
+    /// hub), or `legacy` (random rules ending in an inbound deny-all, as before issue 18:
+    /// about 95 % of the TCP/443 matrix is NsgDenied; to compare with older figures).
+    #[arg(long, value_name = "MIX", value_enum, default_value_t = RuleMixArg::Realistic)]
+    pub rule_mix: RuleMixArg,
     /// BGP prefixes each hub's gateway has learned from on-premises.
     #[arg(long, value_name = "N")]
     pub bgp_prefixes: Option<usize>,

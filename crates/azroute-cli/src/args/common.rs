@@ -31,12 +31,10 @@ pub struct LoadArgs {
     /// Refuse input files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 512 * 1024 * 1024)]
     pub max_file_size: u64,
-    /// Print every warning and what was read (files, resources, skipped types).
+    /// Print every warning and what was read (files, resources, skipped types); `--quiet`
+    /// silences the warnings all the same.
     #[arg(short, long)]
     pub verbose: bool,
-    /// Print no warnings (errors are always printed).
-    #[arg(short, long, conflicts_with = "verbose")]
-    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -72,11 +72,17 @@ Examples:
   azroute reach --example troubleshoot --problems
   azroute reach --example hub-spoke --from 'vnet-spoke*/*' --to '*/snet-shared' -o csv
   azroute reach --snapshot ./export --protocol UDP --port 53 -o json
+  azroute reach --snapshot ./export --by vnet --problems
 
 Cells: Delivered, DeliveredThroughNva (through NVAs or Azure Firewalls, named under Via),
 Asymmetric, Dropped (with the finding code: FirewallDeniesFlow for a firewall's deny),
 Indeterminate (a firewall's verdict the snapshot cannot decide) or Mixed (addresses of the
 subnet fare differently; JSON lists each outcome with a sample pair).
+With --by vnet a cell counts its subnet cells per reachability and per code, and names the
+worst outcome any address pair meets (Dropped, Indeterminate, Asymmetric, DeliveredThroughNva,
+Delivered); --problems keeps the cells whose worst outcome does not connect.
+Above a million subnet cells, reach first prints an estimate of the cells and the time on
+stderr; progress is drawn on stderr when it is a terminal (--quiet: none).
 Globs match `vnet/subnet`, the subnet name or its id, case-insensitively (`*` and `?`).
 
 Exit status: 0 computed, 2 bad input or usage.";
@@ -163,9 +169,16 @@ Examples:
   azroute generate --out ./estate-1k --preset 1k
   azroute generate --out ./estate-100k --preset 100k --seed 7
   azroute generate --out ./small --hubs 1 --spokes-per-hub 3 --nics-per-subnet 2
+  azroute generate --out ./estate-10k-legacy --preset 10k --rule-mix legacy
   azroute routes --snapshot ./estate-1k --all -o json > routes.json
 
 The same parameters and seed always write the same bytes.
+NSG rules (--rule-mix): `realistic` by default, the flows the estate is designed for allowed
+(TCP 443 and 80 between spokes, hub and on-premises; SSH and RDP from the hub's management
+subnet; the spokes' Internet traffic through the NVAs) and a few deliberate denies (SSH from
+elsewhere, all other inbound traffic to the spokes, SMTP to the Internet, RDP from the Internet
+to the hub); `legacy`, the random rules of figures before issue 18 (an inbound deny-all that
+leaves about 95 % of the TCP/443 matrix NsgDenied).
 Presets: 1k (2 hubs x 10 spokes), 10k (4 x 50), 100k (10 x 200: 100k NICs, 10k subnets, 2k route
 tables, 50k user routes); flags override a preset's values.";
 

@@ -28,6 +28,10 @@ pub struct Cli {
     /// `NO_COLOR` is not set (https://no-color.org), `always`, or `never`.
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+    /// Print no warnings and no progress (errors are always printed). Progress is drawn on
+    /// stderr only when it is a terminal.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 /// When to colour tables.

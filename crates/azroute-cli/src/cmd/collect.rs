@@ -28,7 +28,7 @@ pub fn run(args: CollectArgs) -> Result<i32, CliError> {
         effective_routes: args.effective_routes,
         tool: format!("azroute {}", env!("CARGO_PKG_VERSION")),
     };
-    let quiet = args.quiet;
+    let quiet = crate::progress::quiet();
     let progress = move |line: &str| {
         if !quiet {
             crate::output::print_stderr(&format!("{line}\n"));

@@ -46,7 +46,9 @@ fn compare(
         }
     };
     let request = CompareRequest { options: input::model_options(&args.model), full: args.full, reach };
+    let comparing = crate::progress::spinner("comparing the estates");
     let comparison = azroute_engine::compare(before, after, request);
+    drop(comparing);
     notes.push(method_note(&comparison.method));
     let changes = comparison.reach.as_deref();
     let lost = changes.is_some_and(|c| c.iter().any(|c| c.kind == ReachChangeKind::Lost));
@@ -70,6 +72,10 @@ fn method_note(method: &CompareMethod) -> String {
                 note.push_str(&format!("; {retraced} of {total} reachability class pairs retraced"));
             }
             note
+        }
+        CompareMethod::Identical => {
+            "the two estates have the same content: nothing was recomputed or traced (--full computes both sides)"
+                .to_string()
         }
         CompareMethod::FullRequested => "computed in full (--full)".to_string(),
         CompareMethod::FullBecause(why) => {

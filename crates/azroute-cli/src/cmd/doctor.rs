@@ -28,7 +28,10 @@ pub fn run(args: DoctorArgs) -> Result<i32, CliError> {
     let loaded = input::load(&args.snapshot)?;
     let session = Session::new(&loaded.snapshot, input::model_options(&args.model));
     let query = DoctorQuery { only: args.only.clone(), severity: severity(args.severity), max_traces: args.max_traces };
-    let answer = session.doctor(&query)?;
+    let checking = crate::progress::spinner("running the checks");
+    let answer = session.doctor(&query);
+    drop(checking);
+    let answer = answer?;
     emit(&match args.output {
         DoctorFormat::Table => answer.text(),
         DoctorFormat::Json => answer.json(),

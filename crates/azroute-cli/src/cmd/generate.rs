@@ -1,9 +1,9 @@
 //! `azroute generate`: writes a synthetic, seeded estate (the generator lives in ingest, the
 //! crate that knows Azure's JSON).
 
-use azroute_generate::{GenerateParams, Preset, generate_to_dir};
+use azroute_generate::{GenerateParams, Preset, RuleMix, generate_to_dir};
 
-use crate::args::{GenerateArgs, PresetArg};
+use crate::args::{GenerateArgs, PresetArg, RuleMixArg};
 use crate::input::CliError;
 use crate::output::emit;
 
@@ -26,6 +26,10 @@ pub fn run(args: GenerateArgs) -> Result<i32, CliError> {
         private_endpoints: args.private_endpoints.unwrap_or(base.private_endpoints),
         global_peering_fraction: args.global_peering_fraction.unwrap_or(base.global_peering_fraction),
         nsg_rules: args.nsg_rules.unwrap_or(base.nsg_rules),
+        rule_mix: match args.rule_mix {
+            RuleMixArg::Realistic => RuleMix::Realistic,
+            RuleMixArg::Legacy => RuleMix::Legacy,
+        },
         bgp_prefixes: args.bgp_prefixes.unwrap_or(base.bgp_prefixes),
     };
     let s = generate_to_dir(&params, &args.out).map_err(|err| {

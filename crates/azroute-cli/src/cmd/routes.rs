@@ -43,15 +43,18 @@ fn run_all(args: &RoutesArgs) -> Result<i32, CliError> {
     let engine = RouteEngine::new(&loaded.snapshot, input::model_options(&args.model));
     let stdout = std::io::stdout();
     let out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-    let summary = match routes::stream_all(&engine, format, args.explain, out).and_then(|(mut out, s)| {
+    let writing = crate::progress::spinner("computing and writing every NIC's routes");
+    let streamed = routes::stream_all(&engine, format, args.explain, out).and_then(|(mut out, s)| {
         out.flush()?;
         Ok(s)
-    }) {
+    });
+    drop(writing);
+    let summary = match streamed {
         Ok(s) => s,
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
         Err(err) => return Err(CliError::new(format!("cannot write the output: {err}"))),
     };
-    if !summary.skipped.is_empty() && !args.snapshot.load.quiet {
+    if !summary.skipped.is_empty() && !crate::progress::quiet() {
         let shown = if args.snapshot.load.verbose { summary.skipped.len() } else { summary.skipped.len().min(20) };
         for s in &summary.skipped[..shown] {
             input::warn(&format!("left out: {s}"));

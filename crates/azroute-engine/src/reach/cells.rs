@@ -6,66 +6,63 @@ use rayon::prelude::*;
 use super::classes::{Classes, Member};
 use super::pairs::TracedPairs;
 use super::{CellOutcome, PairOutcome, ReachCell, Reachability};
+use crate::progress::{Progress, Stage};
+
+/// Maps a class pair to the index of its outcome: a dense table when it fits, else the sorted
+/// pairs searched.
+pub(super) struct PairLookup<'t> {
+    n_dst: usize,
+    dense: Option<Vec<u32>>,
+    pairs: &'t [(u32, u32)],
+    pair_outcome: &'t [u32],
+}
+
+impl<'t> PairLookup<'t> {
+    pub(super) fn new(
+        sources: &Classes,
+        destinations: &Classes,
+        pairs: &'t [(u32, u32)],
+        traced: &'t TracedPairs,
+    ) -> Self {
+        let (n_src, n_dst) = (sources.reps.len(), destinations.reps.len());
+        let pair_outcome = &traced.pair_outcome;
+        let dense: Option<Vec<u32>> = (n_src.saturating_mul(n_dst) <= 1 << 24).then(|| {
+            let mut table = vec![u32::MAX; n_src * n_dst];
+            for (i, &(src, dst)) in pairs.iter().enumerate() {
+                table[src as usize * n_dst + dst as usize] = pair_outcome[i];
+            }
+            table
+        });
+        PairLookup { n_dst, dense, pairs, pair_outcome }
+    }
+
+    fn outcome_of(&self, src: u32, dst: u32) -> u32 {
+        match &self.dense {
+            Some(table) => table[src as usize * self.n_dst + dst as usize],
+            None => self.pair_outcome[self.pairs.binary_search(&(src, dst)).expect("every pair was traced")],
+        }
+    }
+}
 
 /// Every cell, row-major, and every cell's outcomes (a cell's `first..first + len`).
 pub(super) fn assemble_cells(
     row_members: &[Vec<Member>],
     column_members: &[Vec<Member>],
-    sources: &Classes,
     destinations: &Classes,
-    pairs: &[(u32, u32)],
-    traced: &TracedPairs,
+    lookup: &PairLookup<'_>,
+    outcomes: &[PairOutcome],
+    progress: &dyn Progress,
 ) -> (Vec<ReachCell>, Vec<CellOutcome>) {
-    // A dense table maps a pair to its outcome when it fits; otherwise the sorted pairs are
-    // searched.
-    let (n_src, n_dst) = (sources.reps.len(), destinations.reps.len());
-    let (pair_outcome, outcomes) = (&traced.pair_outcome, &traced.outcomes);
-    let dense: Option<Vec<u32>> = (n_src.saturating_mul(n_dst) <= 1 << 24).then(|| {
-        let mut table = vec![u32::MAX; n_src * n_dst];
-        for (i, &(src, dst)) in pairs.iter().enumerate() {
-            table[src as usize * n_dst + dst as usize] = pair_outcome[i];
-        }
-        table
-    });
-    let outcome_of_pair = |src: u32, dst: u32| -> u32 {
-        match &dense {
-            Some(table) => table[src as usize * n_dst + dst as usize],
-            None => pair_outcome[pairs.binary_search(&(src, dst)).expect("every pair was traced")],
-        }
-    };
-
+    progress.start(Stage::ReachCells, Some(row_members.len() as u64));
     let per_row: Vec<(Vec<ReachCell>, Vec<CellOutcome>)> = row_members
         .par_iter()
         .map(|rm| {
-            let mut cells = Vec::with_capacity(column_members.len());
-            let mut parts: Vec<CellOutcome> = Vec::new();
-            for cm in column_members {
-                let first = parts.len();
-                for r in rm {
-                    for c in cm {
-                        let outcome = outcome_of_pair(r.class, c.class);
-                        let weight = r.size * c.size;
-                        match parts[first..].iter_mut().find(|m| m.outcome == outcome) {
-                            Some(m) => m.address_pairs += weight,
-                            None => parts.push(CellOutcome {
-                                outcome,
-                                sample_source: r.rep,
-                                // The pair actually traced: a class paired with itself
-                                // stands for two of its hosts where it has two.
-                                sample_destination: match destinations.alts[c.class as usize] {
-                                    Some(alt) if c.rep == r.rep => alt,
-                                    _ => c.rep,
-                                },
-                                address_pairs: weight,
-                            }),
-                        }
-                    }
-                }
-                cells.push(cell_of(&mut parts[first..], outcomes, first as u32));
-            }
-            (cells, parts)
+            let row = row_cells(rm, column_members, destinations, lookup, outcomes);
+            progress.advance(1);
+            row
         })
         .collect();
+    progress.finish();
     let mut cells = Vec::with_capacity(row_members.len() * column_members.len());
     let mut parts = Vec::new();
     for (row_cells, row_parts) in per_row {
@@ -77,6 +74,43 @@ pub(super) fn assemble_cells(
         parts.extend(row_parts);
     }
 
+    (cells, parts)
+}
+
+/// One row's cells, and their outcomes (each cell's `first` counts from the row's first part).
+pub(super) fn row_cells(
+    rm: &[Member],
+    column_members: &[Vec<Member>],
+    destinations: &Classes,
+    lookup: &PairLookup<'_>,
+    outcomes: &[PairOutcome],
+) -> (Vec<ReachCell>, Vec<CellOutcome>) {
+    let mut cells = Vec::with_capacity(column_members.len());
+    let mut parts: Vec<CellOutcome> = Vec::new();
+    for cm in column_members {
+        let first = parts.len();
+        for r in rm {
+            for c in cm {
+                let outcome = lookup.outcome_of(r.class, c.class);
+                let weight = r.size * c.size;
+                match parts[first..].iter_mut().find(|m| m.outcome == outcome) {
+                    Some(m) => m.address_pairs += weight,
+                    None => parts.push(CellOutcome {
+                        outcome,
+                        sample_source: r.rep,
+                        // The pair actually traced: a class paired with itself
+                        // stands for two of its hosts where it has two.
+                        sample_destination: match destinations.alts[c.class as usize] {
+                            Some(alt) if c.rep == r.rep => alt,
+                            _ => c.rep,
+                        },
+                        address_pairs: weight,
+                    }),
+                }
+            }
+        }
+        cells.push(cell_of(&mut parts[first..], outcomes, first as u32));
+    }
     (cells, parts)
 }
 

@@ -28,6 +28,7 @@
 //! assembled from pair outcomes).
 
 mod atoms;
+mod by_vnet;
 mod cells;
 mod classes;
 mod pairs;
@@ -36,11 +37,14 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use azroute_model::*;
 use ipnet::IpNet;
+use rayon::prelude::*;
 
+use crate::progress::{NoProgress, Progress, Stage};
 use crate::trace::Verdict;
 use crate::{RouteEngine, RouteError};
 use classes::{ClassSpace, Member};
 
+pub use by_vnet::{VnetCell, VnetColumn, VnetReachMatrix, reach_by_vnet};
 pub use pairs::{Invalidation, PairCache, reach_pair, reach_tracer};
 
 /// The address that stands for the Internet unless the caller picks another (TEST-NET-3,
@@ -308,6 +312,13 @@ pub struct ReachMatrix {
     pub assumptions: Vec<String>,
 }
 
+impl ReachCell {
+    /// The cell's outcomes in `parts`: the matrix's, or the row's when rows are streamed.
+    pub fn outcomes_in<'p>(&self, parts: &'p [CellOutcome]) -> &'p [CellOutcome] {
+        &parts[self.first as usize..(self.first + self.len) as usize]
+    }
+}
+
 impl ReachMatrix {
     pub fn cell(&self, row: usize, column: usize) -> &ReachCell {
         &self.cells[row * self.columns.len() + column]
@@ -341,7 +352,12 @@ fn on_premises_columns(engine: &RouteEngine<'_>) -> Vec<Column> {
 
 /// Computes the matrix.
 pub fn reach(engine: &RouteEngine<'_>, query: &ReachQuery) -> ReachMatrix {
-    compute(engine, query, None)
+    compute(engine, query, None, &NoProgress)
+}
+
+/// Computes the matrix, reporting each stage to `progress`.
+pub fn reach_with_progress(engine: &RouteEngine<'_>, query: &ReachQuery, progress: &dyn Progress) -> ReachMatrix {
+    compute(engine, query, None, progress)
 }
 
 /// Computes the matrix, reusing the outcomes kept in `cache` (by an earlier computation on the
@@ -353,7 +369,119 @@ pub fn reach_incremental(
     cache: &mut PairCache,
     stale: &Invalidation,
 ) -> ReachMatrix {
-    compute(engine, query, Some((cache, stale)))
+    compute(engine, query, Some((cache, stale)), &NoProgress)
+}
+
+/// What every form of the matrix shares: the classes of its rows and columns, every class pair
+/// a cell holds, and each pair's outcome.
+struct Traced<'e, 's> {
+    classes: ClassSpace<'e, 's>,
+    rows: classes::Rows,
+    columns: Vec<Column>,
+    column_members: Vec<Vec<Member>>,
+    pairs: Vec<(u32, u32)>,
+    traced: pairs::TracedPairs,
+}
+
+impl Traced<'_, '_> {
+    fn stats(&self, cells: usize) -> ReachStats {
+        ReachStats {
+            cells,
+            atoms: self.classes.atoms.len(),
+            source_classes: self.classes.sources.reps.len(),
+            destination_classes: self.classes.destinations.reps.len(),
+            traces: self.pairs.len() - self.traced.reused,
+            reused: self.traced.reused,
+        }
+    }
+
+    fn lookup(&self) -> cells::PairLookup<'_> {
+        cells::PairLookup::new(&self.classes.sources, &self.classes.destinations, &self.pairs, &self.traced)
+    }
+}
+
+/// Classes, pairs and one trace per pair; with a cache, reusing and keeping traced pairs.
+fn trace_classes<'e, 's>(
+    engine: &'e RouteEngine<'s>,
+    query: &ReachQuery,
+    cache: Option<(&mut PairCache, &Invalidation)>,
+    progress: &dyn Progress,
+) -> Traced<'e, 's> {
+    let tracer = &reach_tracer(engine, query);
+    progress.start(Stage::ReachClasses, None);
+    let mut classes = ClassSpace::new(engine);
+    let rows = classes.rows(&query.sources);
+    let columns = columns(engine, query);
+    let column_members = classes.columns(&columns);
+    let pairs = class_pairs(&rows.members, &column_members);
+    progress.finish();
+    let traced = pairs::trace_pairs(tracer, query, &classes.sources, &classes.destinations, &pairs, cache, progress);
+    Traced { classes, rows, columns, column_members, pairs, traced }
+}
+
+/// A matrix whose rows are made on demand, in order, and never held together: its `head` is
+/// the matrix without cells (rows, columns, outcomes, stats, errors, assumptions), and
+/// [`ReachStream::for_each_row`] hands each row's cells to the caller (each cell's outcomes
+/// counted from the row's first part). The cells are those [`reach`] computes.
+pub struct ReachStream<'e, 's> {
+    traced: Traced<'e, 's>,
+    head: ReachMatrix,
+}
+
+/// Rows made at once (in parallel) before they are handed over in order.
+const STREAMED_ROWS: usize = 64;
+
+/// Classes and traces of `query`, ready to stream the rows.
+pub fn reach_stream<'e, 's>(
+    engine: &'e RouteEngine<'s>,
+    query: &ReachQuery,
+    progress: &dyn Progress,
+) -> ReachStream<'e, 's> {
+    let traced = trace_classes(engine, query, None, progress);
+    let head = ReachMatrix {
+        rows: traced.rows.subnets.clone(),
+        columns: traced.columns.clone(),
+        cells: Vec::new(),
+        parts: Vec::new(),
+        outcomes: traced.traced.outcomes.clone(),
+        stats: traced.stats(traced.rows.subnets.len() * traced.columns.len()),
+        errors: traced.rows.errors.clone(),
+        assumptions: assumptions(engine.snap(), query),
+    };
+    ReachStream { traced, head }
+}
+
+impl ReachStream<'_, '_> {
+    /// The matrix without its cells.
+    pub fn head(&self) -> &ReachMatrix {
+        &self.head
+    }
+
+    /// Makes the rows in order and hands each to `row` (row index, cells, their outcomes); the
+    /// first error stops it.
+    pub fn for_each_row<E>(
+        &self,
+        progress: &dyn Progress,
+        mut row: impl FnMut(usize, &[ReachCell], &[CellOutcome]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let t = &self.traced;
+        let lookup = t.lookup();
+        let members = &t.rows.members;
+        progress.start(Stage::ReachCells, Some(members.len() as u64));
+        for start in (0..members.len()).step_by(STREAMED_ROWS) {
+            let end = (start + STREAMED_ROWS).min(members.len());
+            let made: Vec<(Vec<ReachCell>, Vec<CellOutcome>)> = members[start..end]
+                .par_iter()
+                .map(|rm| cells::row_cells(rm, &t.column_members, &t.classes.destinations, &lookup, &t.traced.outcomes))
+                .collect();
+            for (i, (cells, parts)) in made.iter().enumerate() {
+                row(start + i, cells, parts)?;
+            }
+            progress.advance((end - start) as u64);
+        }
+        progress.finish();
+        Ok(())
+    }
 }
 
 /// The matrix; with a cache, reusing and keeping traced pairs.
@@ -361,32 +489,26 @@ fn compute(
     engine: &RouteEngine<'_>,
     query: &ReachQuery,
     cache: Option<(&mut PairCache, &Invalidation)>,
+    progress: &dyn Progress,
 ) -> ReachMatrix {
-    let tracer = &reach_tracer(engine, query);
-    let mut classes = ClassSpace::new(engine);
-    let rows = classes.rows(&query.sources);
-    let columns = columns(engine, query);
-    let column_members = classes.columns(&columns);
-    let pairs = class_pairs(&rows.members, &column_members);
-    let traced = pairs::trace_pairs(tracer, query, &classes.sources, &classes.destinations, &pairs, cache);
-    let (cells, parts) =
-        cells::assemble_cells(&rows.members, &column_members, &classes.sources, &classes.destinations, &pairs, &traced);
-    let stats = ReachStats {
-        cells: cells.len(),
-        atoms: classes.atoms.len(),
-        source_classes: classes.sources.reps.len(),
-        destination_classes: classes.destinations.reps.len(),
-        traces: pairs.len() - traced.reused,
-        reused: traced.reused,
-    };
+    let t = trace_classes(engine, query, cache, progress);
+    let (cells, parts) = cells::assemble_cells(
+        &t.rows.members,
+        &t.column_members,
+        &t.classes.destinations,
+        &t.lookup(),
+        &t.traced.outcomes,
+        progress,
+    );
+    let stats = t.stats(cells.len());
     ReachMatrix {
-        rows: rows.subnets,
-        columns,
+        rows: t.rows.subnets,
+        columns: t.columns,
         cells,
         parts,
-        outcomes: traced.outcomes,
+        outcomes: t.traced.outcomes,
         stats,
-        errors: rows.errors,
+        errors: t.rows.errors,
         assumptions: assumptions(engine.snap(), query),
     }
 }

@@ -6,6 +6,7 @@
 // them computed here (nothing an attacker chooses), and SipHash was a fifth of the time.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use azroute_model::*;
 use rayon::prelude::*;
@@ -14,6 +15,7 @@ use super::classes::Classes;
 use super::{FailedDirection, PairOutcome, ReachQuery, Reachability};
 use crate::RouteEngine;
 use crate::finding::{FindingCode, Severity};
+use crate::progress::{PROGRESS_CHUNK, Progress, Stage};
 use crate::trace::{HopResource, Trace, TraceRequest, TraceSource, Tracer, Verdict};
 
 /// The tracer the matrix uses: NIC-less addresses of a subnet stand for hosts, NSGs as asked.
@@ -44,6 +46,7 @@ pub(super) fn trace_pairs(
     destinations: &Classes,
     pairs: &[(u32, u32)],
     cache: Option<(&mut PairCache, &Invalidation)>,
+    progress: &dyn Progress,
 ) -> TracedPairs {
     let flow = (query.protocol, query.source_port, query.destination_port, query.evaluate_nsgs);
     let mut cache = cache;
@@ -67,9 +70,14 @@ pub(super) fn trace_pairs(
         Traced(PairKey, PairOutcome, Option<Consulted>),
     }
     let lookup = cache.as_ref().map(|(c, _)| &**c);
+    progress.start(Stage::ReachTraces, Some(pairs.len() as u64));
+    let done = AtomicUsize::new(0);
     let slots: Vec<Slot<'_>> = pairs
         .par_iter()
         .map(|&(src, dst)| {
+            if done.fetch_add(1, Ordering::Relaxed) % PROGRESS_CHUNK == PROGRESS_CHUNK - 1 {
+                progress.advance(PROGRESS_CHUNK as u64);
+            }
             let (src_ip, src_nic, src_subnet) = sources.reps[src as usize];
             let mut dst_ip = destinations.reps[dst as usize].0;
             if dst_ip == src_ip
@@ -91,6 +99,7 @@ pub(super) fn trace_pairs(
             Slot::Traced(key, outcome, consulted)
         })
         .collect();
+    progress.finish();
     let reused = slots.iter().filter(|s| matches!(s, Slot::Cached(_))).count();
     // Distinct outcomes, interned by reference (a matrix has a million pairs and a few hundred
     // distinct outcomes).

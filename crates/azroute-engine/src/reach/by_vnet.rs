@@ -1,0 +1,167 @@
+//! The matrix by VNet: each (source VNet, destination VNet) cell summarises the subnet cells it
+//! holds — how many of each reachability, how many per code, and the worst outcome any address
+//! pair meets. It is computed from the same classes and traced pairs as the subnet matrix, one
+//! row of subnet cells at a time and folded at once, so memory is bounded by the classes and
+//! the VNet cells, never by the subnet cells.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use azroute_model::*;
+use ipnet::IpNet;
+use rayon::prelude::*;
+
+use super::{Column, PairOutcome, ReachCell, ReachQuery, ReachStats, Reachability, cells, trace_classes};
+use crate::progress::{Progress, Stage};
+use crate::{RouteEngine, RouteError};
+
+/// A column of the VNet matrix: the subnet columns of one VNet, or an on-premises or Internet
+/// column as the subnet matrix has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VnetColumn {
+    Vnet(VnetIdx),
+    OnPremises { prefix: IpNet, gateways: Vec<GatewayIdx> },
+    Internet(IpAddr),
+}
+
+/// The summary of the subnet cells of one (source VNet, destination) pair.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VnetCell {
+    /// Subnet cells summarised (source subnets × destination subnets or columns).
+    pub subnet_cells: u64,
+    /// Subnet cells per reachability, in [`Reachability`]'s order.
+    pub by_reachability: BTreeMap<Reachability, u64>,
+    /// Subnet cells per code, for cells with one code (a drop's or an asymmetry's).
+    pub by_code: BTreeMap<&'static str, u64>,
+    /// The worst outcome of any address pair of the cell (`None` for an empty cell): Dropped,
+    /// then Asymmetric, DeliveredThroughNva, Delivered.
+    pub worst: Option<Reachability>,
+}
+
+/// How bad an outcome is, for `worst` (a pair outcome is never `Mixed`).
+fn badness(reach: Reachability) -> u8 {
+    match reach {
+        Reachability::Delivered => 0,
+        Reachability::DeliveredThroughNva => 1,
+        Reachability::Asymmetric => 2,
+        Reachability::Mixed => 3,
+        Reachability::Dropped => 4,
+    }
+}
+
+impl VnetCell {
+    fn add(&mut self, cell: &ReachCell, worst_pair: Option<Reachability>) {
+        self.subnet_cells += 1;
+        *self.by_reachability.entry(cell.reach).or_default() += 1;
+        if let Some(code) = cell.code {
+            *self.by_code.entry(code).or_default() += 1;
+        }
+        self.worst = match (self.worst, worst_pair) {
+            (Some(a), Some(b)) => Some(if badness(b) > badness(a) { b } else { a }),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// The VNet × VNet matrix, row-major.
+#[derive(Clone, Debug)]
+pub struct VnetReachMatrix {
+    /// Source VNets, in snapshot order.
+    pub rows: Vec<VnetIdx>,
+    pub columns: Vec<VnetColumn>,
+    pub cells: Vec<VnetCell>,
+    /// Distinct pair outcomes (their codes and NVAs), as the subnet matrix's.
+    pub outcomes: Vec<PairOutcome>,
+    /// `cells` counts the subnet cells summarised.
+    pub stats: ReachStats,
+    pub errors: Vec<(SubnetIdx, RouteError)>,
+    pub assumptions: Vec<String>,
+}
+
+impl VnetReachMatrix {
+    pub fn cell(&self, row: usize, column: usize) -> &VnetCell {
+        &self.cells[row * self.columns.len() + column]
+    }
+}
+
+/// Computes the VNet × VNet matrix of `query`'s subnets.
+pub fn reach_by_vnet(engine: &RouteEngine<'_>, query: &ReachQuery, progress: &dyn Progress) -> VnetReachMatrix {
+    let snap = engine.snap();
+    let t = trace_classes(engine, query, None, progress);
+    let (columns, column_group) = vnet_columns(snap, &t.columns);
+    let row_groups = rows_by_vnet(snap, &t.rows.subnets);
+    let lookup = t.lookup();
+    let outcomes = &t.traced.outcomes;
+    progress.start(Stage::ReachCells, Some(t.rows.subnets.len() as u64));
+    let cells: Vec<VnetCell> = row_groups
+        .par_iter()
+        .flat_map_iter(|(_, rows)| {
+            let mut summary = vec![VnetCell::default(); columns.len()];
+            for &row in rows {
+                let (row_cells, parts) = cells::row_cells(
+                    &t.rows.members[row],
+                    &t.column_members,
+                    &t.classes.destinations,
+                    &lookup,
+                    outcomes,
+                );
+                for (column, cell) in row_cells.iter().enumerate() {
+                    let cell_parts = &parts[cell.first as usize..(cell.first + cell.len) as usize];
+                    let worst =
+                        cell_parts.iter().map(|p| outcomes[p.outcome as usize].reach).max_by_key(|r| badness(*r));
+                    summary[column_group[column]].add(cell, worst);
+                }
+                progress.advance(1);
+            }
+            summary
+        })
+        .collect();
+    progress.finish();
+    let subnet_cells = t.rows.subnets.len() * t.columns.len();
+    let stats = t.stats(subnet_cells);
+    VnetReachMatrix {
+        rows: row_groups.iter().map(|(v, _)| *v).collect(),
+        columns,
+        cells,
+        outcomes: t.traced.outcomes,
+        stats,
+        errors: t.rows.errors,
+        assumptions: super::assumptions(snap, query),
+    }
+}
+
+/// The VNet matrix's columns (each VNet of the subnet columns in snapshot order, then the
+/// on-premises and Internet columns as they were), and each subnet-matrix column's group.
+fn vnet_columns(snap: &Snapshot, columns: &[Column]) -> (Vec<VnetColumn>, Vec<usize>) {
+    let mut vnets: Vec<VnetIdx> = columns
+        .iter()
+        .filter_map(|c| if let Column::Subnet(s) = c { Some(snap.subnets[s.index()].vnet) } else { None })
+        .collect();
+    vnets.sort_unstable();
+    vnets.dedup();
+    let mut out: Vec<VnetColumn> = vnets.iter().map(|v| VnetColumn::Vnet(*v)).collect();
+    let group = columns
+        .iter()
+        .map(|c| match c {
+            Column::Subnet(s) => vnets.binary_search(&snap.subnets[s.index()].vnet).expect("listed above"),
+            Column::OnPremises { prefix, gateways } => {
+                out.push(VnetColumn::OnPremises { prefix: *prefix, gateways: gateways.clone() });
+                out.len() - 1
+            }
+            Column::Internet(ip) => {
+                out.push(VnetColumn::Internet(*ip));
+                out.len() - 1
+            }
+        })
+        .collect();
+    (out, group)
+}
+
+/// The matrix's rows grouped by VNet, in snapshot order: each VNet with its rows' indices.
+fn rows_by_vnet(snap: &Snapshot, rows: &[SubnetIdx]) -> Vec<(VnetIdx, Vec<usize>)> {
+    let mut groups: BTreeMap<VnetIdx, Vec<usize>> = BTreeMap::new();
+    for (i, s) in rows.iter().enumerate() {
+        groups.entry(snap.subnets[s.index()].vnet).or_default().push(i);
+    }
+    groups.into_iter().collect()
+}
