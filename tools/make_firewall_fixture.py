@@ -87,6 +87,9 @@ def egress_and_platform(files):
             for s in vnet["subnets"]:
                 if s["name"] == "AzureFirewallSubnet":
                     s["natGateway"] = {"id": f"{SUB}/natGateways/nat-fw", "resourceGroup": "rg-network"}
+                    # Azure refuses an NSG on AzureFirewallSubnet (§16.7 NsgOnFirewallSubnet):
+                    # the NVA's NSG does not come along with the subnet.
+                    s.pop("networkSecurityGroup", None)
             # Spoke prefixes through the firewall, both ways (v2 allows any route but a
             # 0.0.0.0/0 to an appliance, §17.3).
             vnet["subnets"].append(subnet("vnet-hub", "snet-agw", "10.0.3.0/24",
@@ -165,6 +168,9 @@ def main():
         if name == "route-table-list.json":
             gateway_routes(value)
         files[name] = value
+    for nsg in files.get("nsg-list.json", []):
+        if nsg.get("subnets"):
+            nsg["subnets"] = [r for r in nsg["subnets"] if not r["id"].endswith("/AzureFirewallSubnet")]
     egress_and_platform(files)
     for name, value in files.items():
         write(name, value)

@@ -21,7 +21,7 @@ Firewall made on purpose (docs/azure-routing-rules.md §16.7), each one a doctor
   range list without RFC 1918 (FirewallPolicyRuleShadowed, FirewallAppRuleShadowedByNetworkRule,
   FirewallFqdnNetworkRuleWithoutDnsProxy, FirewallParentNatRulesIgnored,
   FirewallSnatRangesDropRfc1918);
-- the NSG hub-firewall keeps on AzureFirewallSubnet (NsgOnFirewallSubnet).
+- an NSG on AzureFirewallSubnet, which Azure refuses (NsgOnFirewallSubnet).
 
 Run from the repository root after tools/make_examples.py and tools/make_firewall_fixture.py."""
 
@@ -105,6 +105,9 @@ def peering(vnet, remote, prefix):
 def vnets(items):
     hub = by_name(items, "vnet-hub")
     by_name(hub["subnets"], "AzureFirewallSubnet")["routeTable"] = {"id": f"{SUB}/routeTables/rt-firewall"}
+    # The NVA subnet's NSG left on AzureFirewallSubnet, as a hand-edited export would have it.
+    by_name(hub["subnets"], "AzureFirewallSubnet")["networkSecurityGroup"] = {
+        "id": f"{SUB}/networkSecurityGroups/nsg-nva", "resourceGroup": "rg-network"}
     hub["subnets"].append({
         "id": f"{SUB}/virtualNetworks/vnet-hub/subnets/AzureFirewallManagementSubnet",
         "name": "AzureFirewallManagementSubnet", "addressPrefix": "10.0.3.0/27", "provisioningState": "Succeeded",

@@ -86,7 +86,15 @@ impl Topology {
             }
         }
         let connected_groups = crate::ConnectedGroups::build(snap);
-        Topology { peerings, own_gateways, attachments, gateway_prefixes, endpoints_by_vnet, connected_groups, route_servers }
+        Topology {
+            peerings,
+            own_gateways,
+            attachments,
+            gateway_prefixes,
+            endpoints_by_vnet,
+            connected_groups,
+            route_servers,
+        }
     }
 
     /// Connected peerings of a VNet, with their remote VNet when exported.

@@ -17,8 +17,8 @@
 mod arm;
 mod arm_avnm;
 mod arm_firewall;
-mod arm_platform;
 mod arm_hub;
+mod arm_platform;
 mod checks;
 mod diag;
 mod dto;

@@ -588,6 +588,9 @@ impl SameContent for ScaleSet {
             && *name == other.name
             && *orchestration_mode == other.orchestration_mode
             && *subnets == other.subnets
+    }
+}
+
 impl SameContent for VirtualHub {
     fn same_content(&self, other: &VirtualHub) -> bool {
         let VirtualHub {

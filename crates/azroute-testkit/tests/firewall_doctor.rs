@@ -1,7 +1,6 @@
 //! The doctor's Azure Firewall checks (§16.7), each both ways: the embedded `hub-firewall`
-//! example, which follows the documented hub-and-spoke design (§16.4), raises none of them but
-//! `NsgOnFirewallSubnet` (the example keeps the NVA subnet's NSG on `AzureFirewallSubnet`, which
-//! Azure would refuse); one edit of its JSON makes each mistake, and the doctor names it.
+//! example, which follows the documented hub-and-spoke design (§16.4), raises none of them; one
+//! edit of its JSON makes each mistake, and the doctor names it.
 
 use std::path::PathBuf;
 
@@ -140,9 +139,27 @@ fn the_hub_firewall_example_follows_the_documented_design() {
     let snap = hub_firewall(|_, _| {});
     let all = findings(&snap);
     let raised: Vec<&str> = all.iter().map(|f| f.code.as_str()).filter(|c| FIREWALL_CODES.contains(c)).collect();
-    // The only one: the NVA subnet's NSG kept on AzureFirewallSubnet by the fixture.
-    assert_eq!(raised, ["NsgOnFirewallSubnet"]);
-    assert!(all.iter().all(|f| f.severity < Severity::Error), "{all:?}");
+    assert!(raised.is_empty(), "{raised:?}");
+    // The one error is the example's deliberately private subnet (§17.2), not the firewall's.
+    let errors: Vec<&str> = all.iter().filter(|f| f.severity >= Severity::Error).map(|f| f.code.as_str()).collect();
+    assert_eq!(errors, ["PrivateSubnetNoEgress"], "{all:?}");
+}
+
+/// `NsgOnFirewallSubnet`: the NVA subnet's NSG put on AzureFirewallSubnet, which Azure refuses.
+#[test]
+fn nsg_on_firewall_subnet() {
+    let snap = hub_firewall(|name, v| {
+        if name == "vnet-list.json" {
+            for vnet in v.as_array_mut().unwrap() {
+                for s in vnet["subnets"].as_array_mut().unwrap() {
+                    if s["name"] == "AzureFirewallSubnet" {
+                        s["networkSecurityGroup"] = json!({"id": format!("{SUB}/networkSecurityGroups/nsg-nva")});
+                    }
+                }
+            }
+        }
+    });
+    let all = findings(&snap);
     let (f, text) = one(&snap, &all, "NsgOnFirewallSubnet");
     assert_eq!(f.severity, Severity::Warning);
     assert!(text.message.contains("nsg-nva"), "{}", text.message);

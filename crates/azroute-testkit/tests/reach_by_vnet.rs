@@ -43,8 +43,9 @@ fn rank(r: Reachability) -> u8 {
         Reachability::Delivered => 0,
         Reachability::DeliveredThroughNva => 1,
         Reachability::Asymmetric => 2,
-        Reachability::Mixed => 3,
-        Reachability::Dropped => 4,
+        Reachability::Indeterminate => 3,
+        Reachability::Mixed => 4,
+        Reachability::Dropped => 5,
     }
 }
 

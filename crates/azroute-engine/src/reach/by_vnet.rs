@@ -34,7 +34,8 @@ pub struct VnetCell {
     /// Subnet cells per code, for cells with one code (a drop's or an asymmetry's).
     pub by_code: BTreeMap<&'static str, u64>,
     /// The worst outcome of any address pair of the cell (`None` for an empty cell): Dropped,
-    /// then Asymmetric, DeliveredThroughNva, Delivered.
+    /// then Indeterminate (a firewall the snapshot cannot decide), Asymmetric, DeliveredThroughNva,
+    /// Delivered.
     pub worst: Option<Reachability>,
 }
 
@@ -44,8 +45,9 @@ fn badness(reach: Reachability) -> u8 {
         Reachability::Delivered => 0,
         Reachability::DeliveredThroughNva => 1,
         Reachability::Asymmetric => 2,
-        Reachability::Mixed => 3,
-        Reachability::Dropped => 4,
+        Reachability::Indeterminate => 3,
+        Reachability::Mixed => 4,
+        Reachability::Dropped => 5,
     }
 }
 
