@@ -110,7 +110,7 @@ def vnets(items):
         "id": f"{SUB}/networkSecurityGroups/nsg-nva", "resourceGroup": "rg-network"}
     hub["subnets"].append({
         "id": f"{SUB}/virtualNetworks/vnet-hub/subnets/AzureFirewallManagementSubnet",
-        "name": "AzureFirewallManagementSubnet", "addressPrefix": "10.0.3.0/27", "provisioningState": "Succeeded",
+        "name": "AzureFirewallManagementSubnet", "addressPrefix": "10.0.5.0/27", "provisioningState": "Succeeded",
         "resourceGroup": "rg-network", "type": "Microsoft.Network/virtualNetworks/subnets",
         "routeTable": {"id": f"{SUB}/routeTables/rt-fw-management"}})
     by_name(items, "vnet-spoke1")["virtualNetworkPeerings"].append(peering("vnet-spoke1", "vnet-spoke2", "10.2.0.0/16"))

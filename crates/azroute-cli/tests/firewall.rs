@@ -238,7 +238,7 @@ fn reach_names_the_firewall_its_denies_and_what_it_cannot_decide() {
     assert_eq!((&denied["reachability"], &denied["code"]), (&"Dropped".into(), &"FirewallDeniesFlow".into()));
     assert_eq!(denied["via"], serde_json::json!(["fw-hub"]));
     let table = azroute(&["reach", "--example", "hub-firewall"]).ok();
-    assert!(table.stdout.contains("Indeterminate 4"), "{}", table.stdout);
+    assert!(table.stdout.contains("Indeterminate 5"), "{}", table.stdout);
 }
 
 /// `routes`, `next-hop` and `verify` on the firewall estate: Network Watcher's answer names the
@@ -339,8 +339,11 @@ fn what_if_a_plan_changes_a_firewall_rule_collection_group() {
         .map(|c| (c["source"].as_str().unwrap().to_string(), c["destination"].as_str().unwrap().to_string()))
         .collect();
     lost.sort();
-    let expected =
-        [("vnet-spoke1/snet-endpoints", "vnet-spoke2/snet-app"), ("vnet-spoke1/snet-workload", "vnet-spoke2/snet-app")];
+    let expected = [
+        ("vnet-spoke1/snet-endpoints", "vnet-spoke2/snet-app"),
+        ("vnet-spoke1/snet-private", "vnet-spoke2/snet-app"),
+        ("vnet-spoke1/snet-workload", "vnet-spoke2/snet-app"),
+    ];
     assert_eq!(lost, expected.map(|(a, b)| (a.to_string(), b.to_string())), "{v:#}");
     let text = azroute(&["what-if", "--example", "hub-firewall", "--plan", path.to_str().unwrap()]).found_problem();
     assert!(text.stdout.contains("Dropped FirewallDeniesFlow via fw-hub"), "{}", text.stdout);

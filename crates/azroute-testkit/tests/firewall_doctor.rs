@@ -336,7 +336,7 @@ fn firewall_subnet_default_route_not_internet_and_dnat() {
     let managed = hub_firewall(|name, v| {
         firewall_subnet_table(&[("to-onprem", "0.0.0.0/0", "VirtualNetworkGateway", None)])(name, v);
         if name == "firewall-list.json" {
-            v[0]["managementIpConfiguration"] = json!({"name": "mgmt", "privateIPAddress": "10.0.3.4",
+            v[0]["managementIpConfiguration"] = json!({"name": "mgmt", "privateIPAddress": "10.0.5.4",
                 "subnet": {"id": format!("{SUB}/virtualNetworks/vnet-hub/subnets/AzureFirewallManagementSubnet")}});
         }
     });
@@ -356,7 +356,7 @@ fn management_subnet_size_nsg_and_name() {
             let hub = v.as_array_mut().unwrap().iter_mut().find(|v| v["name"] == "vnet-hub").unwrap();
             hub["subnets"].as_array_mut().unwrap().push(json!({
                 "id": format!("{SUB}/virtualNetworks/vnet-hub/subnets/AzureFirewallManagementSubnet"),
-                "name": "AzureFirewallManagementSubnet", "addressPrefix": "10.0.3.0/27",
+                "name": "AzureFirewallManagementSubnet", "addressPrefix": "10.0.5.0/27",
                 "routeTable": {"id": format!("{SUB}/routeTables/rt-mgmt")}}));
         }
     });
@@ -373,7 +373,7 @@ fn management_subnet_size_nsg_and_name() {
     );
     let (small, _) = one(&snap, &all, "FirewallSubnetTooSmall");
     let Evidence::FirewallSubnetTooSmall(e) = &small.evidence else { panic!() };
-    assert_eq!(e.prefix.to_string(), "10.0.3.0/27");
+    assert_eq!(e.prefix.to_string(), "10.0.5.0/27");
 
     let misplaced = hub_firewall(|name, v| {
         if name == "firewall-list.json" {
