@@ -12,7 +12,7 @@ use std::sync::Arc;
 use azroute_model::*;
 
 use crate::connected_groups::network_group_vnets;
-use crate::nsg::{Flow, SecurityEngine};
+use crate::nsg::{Flow, SecurityEngine, header_matches};
 
 /// A security admin rule as it applies to a VNet.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,15 +137,7 @@ impl SecurityEngine<'_, '_> {
         subnet: SubnetIdx,
         unknown: &mut Vec<String>,
     ) -> bool {
-        if rule.direction != flow.direction || !rule.protocol.matches(flow.protocol) {
-            return false;
-        }
-        let port_ok =
-            |ranges: &[PortRange], port: Option<u16>| port.is_none_or(|p| ranges.iter().any(|r| r.contains(p)));
-        if flow.protocol.has_ports()
-            && (!port_ok(&rule.source_ports, flow.source_port)
-                || !port_ok(&rule.destination_ports, flow.destination_port))
-        {
+        if !header_matches(rule.direction, rule.protocol, &rule.source_ports, &rule.destination_ports, flow) {
             return false;
         }
         self.admin_address_matches(&rule.sources, flow.source, subnet, unknown)

@@ -402,18 +402,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         subnet: SubnetIdx,
         unknown: &mut Vec<String>,
     ) -> bool {
-        if rule.direction != flow.direction {
-            return false;
-        }
-        if !rule.protocol.matches(flow.protocol) {
-            return false;
-        }
-        let port_ok =
-            |ranges: &[PortRange], port: Option<u16>| port.is_none_or(|p| ranges.iter().any(|r| r.contains(p)));
-        if flow.protocol.has_ports()
-            && (!port_ok(&rule.source_ports, flow.source_port)
-                || !port_ok(&rule.destination_ports, flow.destination_port))
-        {
+        if !header_matches(rule.direction, rule.protocol, &rule.source_ports, &rule.destination_ports, flow) {
             return false;
         }
         self.address_matches(&rule.sources, &rule.source_asgs, flow.source, subnet, unknown)
@@ -490,4 +479,20 @@ impl<'e, 's> SecurityEngine<'e, 's> {
     pub fn subnet_table(&self, subnet: SubnetIdx) -> Result<std::sync::Arc<EffectiveRouteTable>, RouteError> {
         self.routes.subnet_table(subnet)
     }
+}
+
+/// Whether a rule's direction, protocol and ports admit a flow: the part of matching that NSG
+/// rules (§9) and security admin rules (§18.3) share; ports only count for protocols that have them.
+pub(crate) fn header_matches(
+    direction: Direction,
+    protocol: RuleProtocol,
+    source_ports: &[PortRange],
+    destination_ports: &[PortRange],
+    flow: &Flow,
+) -> bool {
+    let port_ok = |ranges: &[PortRange], port: Option<u16>| port.is_none_or(|p| ranges.iter().any(|r| r.contains(p)));
+    direction == flow.direction
+        && protocol.matches(flow.protocol)
+        && (!flow.protocol.has_ports()
+            || (port_ok(source_ports, flow.source_port) && port_ok(destination_ports, flow.destination_port)))
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use azroute_engine::*;
-use azroute_model::Snapshot;
+use azroute_model::{Snapshot, SubnetIdx};
 use serde::Serialize;
 use serde::ser::SerializeSeq;
 
@@ -50,6 +50,17 @@ pub struct StatsView {
 pub struct ErrorView {
     pub subnet: String,
     pub message: String,
+}
+
+impl ErrorView {
+    /// The subnets a matrix could not compute, each with its error and hint (subnet and VNet
+    /// matrices alike).
+    pub fn list(snap: &Snapshot, errors: &[(SubnetIdx, RouteError)]) -> Vec<ErrorView> {
+        errors
+            .iter()
+            .map(|(s, e)| ErrorView { subnet: snap.subnet_label(*s), message: format!("{e}; {}", e.hint()) })
+            .collect()
+    }
 }
 
 /// Labels of one distinct outcome.
@@ -175,11 +186,7 @@ impl<'a> ReachReport<'a> {
             destination_port: query.destination_port,
             nsgs_evaluated: query.evaluate_nsgs,
             summary,
-            errors: matrix
-                .errors
-                .iter()
-                .map(|(s, e)| ErrorView { subnet: snap.subnet_label(*s), message: format!("{e}; {}", e.hint()) })
-                .collect(),
+            errors: ErrorView::list(snap, &matrix.errors),
         }
     }
 

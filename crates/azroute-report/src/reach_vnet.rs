@@ -109,11 +109,7 @@ impl<'a> VnetReachReport<'a> {
             destination_port: query.destination_port,
             nsgs_evaluated: query.evaluate_nsgs,
             summary,
-            errors: matrix
-                .errors
-                .iter()
-                .map(|(s, e)| ErrorView { subnet: snap.subnet_label(*s), message: format!("{e}; {}", e.hint()) })
-                .collect(),
+            errors: ErrorView::list(snap, &matrix.errors),
         }
     }
 
