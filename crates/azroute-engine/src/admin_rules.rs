@@ -3,8 +3,10 @@
 //! drops, `AlwaysAllow` allows without the NSGs, `Allow` hands the flow to the NSGs.
 //!
 //! Which rules apply to a VNet: those of every rule collection whose `appliesToGroups` names a
-//! network group the VNet is a static member of (AV-S3). Configurations are assumed deployed
-//! (§18.5), and a single network manager is assumed (the scope order of AV-C8 is not modelled).
+//! network group the VNet is a static member of (AV-S3), where the rule's configuration is
+//! deployed in the VNet's region (assumed deployed when the snapshot holds no deployment state
+//! for it, §18.5); a VNet with an effective-admin-rules answer gets exactly the rules it lists
+//! (§18.6). A single network manager is assumed (the scope order of AV-C8 is not modelled).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -70,7 +72,17 @@ pub(crate) fn admin_rules_by_vnet(snap: &Snapshot) -> Vec<Vec<AppliedAdminRule>>
         else {
             continue;
         };
-        let mut vnets: Vec<VnetIdx> = collection.applies_to.iter().flat_map(|g| network_group_vnets(snap, g)).collect();
+        let configuration = ArmId::new(avnm_parent_id(rule.id.as_str(), 2));
+        let mut vnets: Vec<VnetIdx> = collection
+            .applies_to
+            .iter()
+            .flat_map(|g| network_group_vnets(snap, g))
+            .filter(|v| {
+                let vnet = &snap.vnets[v.index()];
+                snap.avnm.effective_admin_rules_of(&vnet.id).is_none()
+                    && snap.avnm.deployed_in(&configuration, &vnet.location) != Some(false)
+            })
+            .collect();
         vnets.sort();
         vnets.dedup();
         let applied = AppliedAdminRule { rule: i, name: admin_rule_name(rule.id.as_str()).into() };
@@ -78,12 +90,25 @@ pub(crate) fn admin_rules_by_vnet(snap: &Snapshot) -> Vec<Vec<AppliedAdminRule>>
             by_vnet[v.index()].push(applied.clone());
         }
     }
+    add_effective_answers(snap, &mut by_vnet);
     for rules in &mut by_vnet {
         rules.sort_by_key(|a| {
             (snap.avnm.admin_rules[a.rule].priority, normalize_id(snap.avnm.admin_rules[a.rule].id.as_str()))
         });
     }
     by_vnet
+}
+
+/// The rules each effective-admin-rules answer lists, for its VNet (§18.6).
+fn add_effective_answers(snap: &Snapshot, by_vnet: &mut [Vec<AppliedAdminRule>]) {
+    for answer in &snap.avnm.effective_admin_rules {
+        let Some(v) = snap.resolve_id(ResourceKind::VirtualNetwork, answer.id.as_str()) else { continue };
+        for id in &answer.rules {
+            if let Some(i) = snap.avnm.admin_rules.iter().position(|r| r.id == *id) {
+                by_vnet[v as usize].push(AppliedAdminRule { rule: i, name: admin_rule_name(id.as_str()).into() });
+            }
+        }
+    }
 }
 
 impl SecurityEngine<'_, '_> {

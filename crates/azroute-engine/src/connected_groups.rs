@@ -4,8 +4,11 @@
 //!
 //! A mesh joins the VNets of all the configuration's groups (AV-C1); a hub-and-spoke
 //! configuration joins the spokes of each `DirectlyConnected` group (AV-C3). Either is regional
-//! (one connected group per region) unless `isGlobal`. Configurations are assumed deployed: the
-//! snapshot holds no deployment state (§18.5).
+//! (one connected group per region) unless `isGlobal`. Deployment and membership (§18.6): a VNet
+//! with an effective-connectivity answer is a member exactly of the configurations it lists
+//! (dynamic members included); otherwise its static membership counts where the configuration is
+//! deployed in its region, and everywhere when the snapshot holds no deployment state for it
+//! (assumed deployed, §18.5).
 
 use std::collections::BTreeMap;
 
@@ -49,6 +52,40 @@ pub fn network_group_vnets(snap: &Snapshot, group: &ArmId) -> Vec<VnetIdx> {
     out
 }
 
+/// The VNets `configuration` joins through network group `group` (§18.6): static members whose
+/// effective answer lists the configuration, or, without one, in whose region it is deployed
+/// (or assumed deployed); and the VNets whose effective answer lists the configuration through
+/// this group (dynamic members), or through no group the configuration names.
+pub fn configuration_members(
+    snap: &Snapshot,
+    configuration: &ConnectivityConfiguration,
+    group: &ArmId,
+) -> Vec<VnetIdx> {
+    let lists = |e: &VnetEffectiveConnectivity| e.configurations.iter().find(|(c, _)| *c == configuration.id).cloned();
+    let mut out: Vec<VnetIdx> = network_group_vnets(snap, group)
+        .into_iter()
+        .filter(|v| {
+            let vnet = &snap.vnets[v.index()];
+            match snap.avnm.effective_connectivity_of(&vnet.id) {
+                Some(e) => lists(e).is_some(),
+                None => snap.avnm.deployed_in(&configuration.id, &vnet.location) != Some(false),
+            }
+        })
+        .collect();
+    for e in &snap.avnm.effective_connectivity {
+        let Some((_, groups)) = lists(e) else { continue };
+        let named = |g: &ArmId| configuration.applies_to.iter().any(|item| item.network_group == *g);
+        if (groups.contains(group) || !groups.iter().any(named))
+            && let Some(v) = snap.resolve_id(ResourceKind::VirtualNetwork, e.id.as_str())
+        {
+            out.push(VnetIdx(v));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 impl ConnectedGroups {
     pub fn build(snap: &Snapshot) -> ConnectedGroups {
         let mut groups = Vec::new();
@@ -57,12 +94,12 @@ impl ConnectedGroups {
                 ConnectivityTopology::Mesh => {
                     let ids: Vec<ArmId> = config.applies_to.iter().map(|g| g.network_group.clone()).collect();
                     let global = config.is_global || config.applies_to.iter().any(|g| g.is_global);
-                    push_regional(snap, &mut groups, ci, ids, global);
+                    push_regional(snap, &mut groups, (ci, config), ids, global);
                 }
                 ConnectivityTopology::HubAndSpoke => {
                     for item in config.applies_to.iter().filter(|g| g.directly_connected) {
                         let global = item.is_global || config.is_global;
-                        push_regional(snap, &mut groups, ci, vec![item.network_group.clone()], global);
+                        push_regional(snap, &mut groups, (ci, config), vec![item.network_group.clone()], global);
                     }
                 }
                 ConnectivityTopology::Other(_) => {}
@@ -122,8 +159,14 @@ impl ConnectedGroups {
 }
 
 /// One connected group per region of the members (or one for all when global).
-fn push_regional(snap: &Snapshot, groups: &mut Vec<ConnectedGroup>, ci: usize, ids: Vec<ArmId>, global: bool) {
-    let mut members: Vec<VnetIdx> = ids.iter().flat_map(|id| network_group_vnets(snap, id)).collect();
+fn push_regional(
+    snap: &Snapshot,
+    groups: &mut Vec<ConnectedGroup>,
+    (ci, config): (usize, &ConnectivityConfiguration),
+    ids: Vec<ArmId>,
+    global: bool,
+) {
+    let mut members: Vec<VnetIdx> = ids.iter().flat_map(|id| configuration_members(snap, config, id)).collect();
     members.sort();
     members.dedup();
     let mut by_region: BTreeMap<String, Vec<VnetIdx>> = BTreeMap::new();

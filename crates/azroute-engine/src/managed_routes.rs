@@ -1,7 +1,9 @@
 //! The user routes an Azure Virtual Network Manager routing configuration writes (§18.4,
 //! AV-R1…AV-R3), computed from the configuration itself so that `what-if` and `diff` show what
 //! deploying it will do: every rule of every rule collection whose `appliesTo` names a network
-//! group the VNet is a static member of, with the collection's `disableBgpRoutePropagation`.
+//! group the VNet is a static member of, with the collection's `disableBgpRoutePropagation`,
+//! where the configuration is deployed in the VNet's region (assumed deployed when the snapshot
+//! holds no deployment state for it, §18.6).
 
 use azroute_model::*;
 
@@ -22,8 +24,11 @@ pub fn managed_routes(snap: &Snapshot, vnet: VnetIdx) -> ManagedRoutes {
     if snap.avnm.routing_rules.is_empty() {
         return out;
     }
+    let location = &snap.vnets[vnet.index()].location;
     for collection in &snap.avnm.routing_rule_collections {
-        let applies = collection.applies_to.iter().any(|g| network_group_vnets(snap, g).contains(&vnet));
+        let configuration = ArmId::new(avnm_parent_id(collection.id.as_str(), 1));
+        let applies = snap.avnm.deployed_in(&configuration, location) != Some(false)
+            && collection.applies_to.iter().any(|g| network_group_vnets(snap, g).contains(&vnet));
         if !applies {
             continue;
         }

@@ -277,18 +277,20 @@ pub fn origin_text(snap: &Snapshot, route: &EffectiveRoute) -> String {
             let collection = avnm_parent_id(r.id.as_str(), 1);
             let configuration = avnm_parent_id(r.id.as_str(), 2);
             format!(
-                "routing rule `{}` of Virtual Network Manager routing configuration `{}` (collection `{}`; a managed route table, assumed deployed)",
+                "routing rule `{}` of Virtual Network Manager routing configuration `{}` (collection `{}`; a managed route table, {})",
                 r.name,
                 configuration.rsplit('/').next().unwrap_or_default(),
-                collection.rsplit('/').next().unwrap_or_default()
+                collection.rsplit('/').next().unwrap_or_default(),
+                snap.avnm.deployment_word(&ArmId::new(&configuration))
             )
         }
         RouteOrigin::ConnectedGroup { configuration, .. } => {
             let config = &snap.avnm.connectivity_configurations[*configuration as usize];
             format!(
-                "Virtual Network Manager connected group of connectivity configuration `{}` ({}; assumed deployed)",
+                "Virtual Network Manager connected group of connectivity configuration `{}` ({}; {})",
                 config.name,
-                config.topology.as_str()
+                config.topology.as_str(),
+                snap.avnm.deployment_word(&config.id)
             )
         }
         RouteOrigin::User { table, route } => {

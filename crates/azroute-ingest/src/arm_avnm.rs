@@ -16,6 +16,19 @@ fn flag(v: Option<Flag>) -> bool {
     v.is_some_and(|f| f.0)
 }
 
+/// The resource's name, or the last segment of its id (effective and active entries have none).
+fn avnm_name(dto: &ResourceDto<'_>, id: &str) -> String {
+    let name = s(&dto.name);
+    if name.is_empty() { id.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string() } else { name }
+}
+
+/// An effective answer as the API gives it (`{"value": [...], "skipToken"}`).
+#[derive(serde::Deserialize)]
+struct EffectivePage<'a> {
+    #[serde(borrow, alias = "Value")]
+    value: Vec<&'a serde_json::value::RawValue>,
+}
+
 fn group_ids(items: &Option<Vec<AvnmGroupItemDto<'_>>>) -> Vec<ArmId> {
     items.iter().flatten().filter_map(|g| g.network_group_id.as_ref()).map(|id| ArmId::new(id.as_str())).collect()
 }
@@ -43,7 +56,10 @@ impl Pending {
         if !self.require_id(&id, what, path) {
             return true;
         }
-        let (id, name, origin) = (ArmId::new(&id), s(&dto.name), self.origin(path));
+        // Entries of `listActive…` carry `region` and `commitTime` (§18.6).
+        let active_region = dto.commit_time.as_ref().map(|_| s(&dto.region));
+        let id_text = id.clone();
+        let (id, name, origin) = (ArmId::new(&id), avnm_name(dto, &id), self.origin(path));
         match kind {
             "networkgroups" => self.network_groups.push(NetworkGroup {
                 id,
@@ -100,7 +116,90 @@ impl Pending {
                 }
             }
         }
+        if let Some(region) = active_region {
+            self.avnm_active_entry(kind, &id_text, &region, path);
+        }
         true
+    }
+
+    /// An entry of `listActiveConnectivityConfigurations` or `listActiveSecurityAdminRules`
+    /// (§18.6): its configuration is deployed in `region`; the entry itself stands in for the
+    /// configuration (or rule) only when the snapshot lacks its own export.
+    fn avnm_active_entry(&mut self, kind: &str, id: &str, region: &str, path: &str) {
+        let configuration = match kind {
+            "connectivityconfigurations" => {
+                if let Some(c) = self.connectivity_configurations.pop() {
+                    self.avnm_connectivity_copies.push(c);
+                }
+                id.to_string()
+            }
+            "securityadminconfigurations/rulecollections/rules" => {
+                if let Some(r) = self.admin_rules.pop() {
+                    self.avnm_admin_rule_copies.push(r);
+                }
+                avnm_parent_id(id, 2)
+            }
+            _ => return,
+        };
+        let origin = self.origin(path);
+        self.avnm_deployments.push(AvnmDeployment::new(ArmId::new(configuration), region, origin));
+    }
+
+    /// One VNet's effective answer, from the wrapper `{"virtualNetworkId",
+    /// "effectiveConnectivityConfigurations" | "effectiveSecurityAdminRules"}` whose value is the
+    /// API's or az's output verbatim: a list, or `{"value": [...]}` (§18.6).
+    pub(crate) fn avnm_effective(&mut self, vnet: &str, connectivity: bool, raw: &str, path: &str) {
+        let listing = if raw.trim_start().starts_with('[') {
+            serde_json::from_str::<Vec<&serde_json::value::RawValue>>(raw)
+        } else {
+            serde_json::from_str::<EffectivePage<'_>>(raw).map(|p| p.value)
+        };
+        let items = match listing {
+            Ok(items) => items,
+            Err(err) => {
+                self.avnm_missing(
+                    path,
+                    vnet,
+                    &format!("the effective answer is not a list or {{\"value\": [...]}}: {err}"),
+                );
+                return;
+            }
+        };
+        let list_path = if raw.trim_start().starts_with('[') { path.to_string() } else { format!("{path}.value") };
+        let mut configurations = Vec::new();
+        let mut rules = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let item_path = format!("{list_path}[{i}]");
+            let dto = match serde_json::from_str::<ResourceDto<'_>>(item.get()) {
+                Ok(dto) => dto,
+                Err(err) => {
+                    self.avnm_missing(&item_path, vnet, &format!("an effective entry could not be read: {err}"));
+                    continue;
+                }
+            };
+            let id = s(&dto.id);
+            if !self.require_id(&id, "effective AVNM entry", &item_path) {
+                continue;
+            }
+            let (arm, name, origin) = (ArmId::new(&id), avnm_name(&dto, &id), self.origin(&item_path));
+            if connectivity {
+                let groups = dto.configuration_groups.iter().flatten().filter_map(|g| g.id.as_ref());
+                configurations.push((arm.clone(), groups.map(|g| ArmId::new(g.as_str())).collect()));
+                self.connectivity_configuration(&dto, arm, name, origin);
+                if let Some(c) = self.connectivity_configurations.pop() {
+                    self.avnm_connectivity_copies.push(c);
+                }
+            } else if let Some(rule) = self.admin_rule(&dto, &item_path, arm.clone(), name, origin) {
+                rules.push(arm);
+                self.avnm_admin_rule_copies.push(rule);
+            }
+        }
+        let (id, origin) = (ArmId::new(vnet), self.origin(path));
+        if connectivity {
+            self.effective_connectivity.push(VnetEffectiveConnectivity { id, configurations, origin });
+        } else {
+            self.effective_admin_rules.push(VnetEffectiveAdminRules { id, rules, origin });
+        }
     }
 
     fn avnm_missing(&mut self, path: &str, id: &str, message: &str) {

@@ -622,6 +622,9 @@ azure_object! {
         destinations: Vec<AdminAddressDto<'a>> = "destinations",
         destination: RoutingDestinationDto<'a> = "destination",
         route_table_usage_mode: Str<'a> = "routeTableUsageMode",
+        region: Str<'a> = "region",
+        commit_time: Str<'a> = "commitTime",
+        configuration_groups: Vec<RefDto<'a>> = "configurationGroups",
         // Virtual hub (Route Server) and its BGP connections (`arm_hub.rs`).
         virtual_wan: RefDto<'a> = "virtualWan",
         virtual_router_asn: LooseText<'a> = "virtualRouterAsn",

@@ -252,6 +252,10 @@ struct TopLevel<'de> {
     responses: Vec<(String, &'de serde_json::value::RawValue)>,
     terraform: bool,
     error_body: Option<&'de serde_json::value::RawValue>,
+    /// `virtualNetworkId` of an AVNM effective-answer wrapper (§18.6).
+    virtual_network_id: Option<String>,
+    /// `effectiveConnectivityConfigurations` (true) or `effectiveSecurityAdminRules` (false).
+    avnm_effective: Vec<(bool, &'de serde_json::value::RawValue)>,
 }
 
 impl<'de> TopLevel<'de> {
@@ -290,6 +294,12 @@ impl<'de> TopLevel<'de> {
         } else if is("learnedRoutes") {
             self.envelope = true;
             self.learned = Some(map.next_value_seed(LearnedSeed)?);
+        } else if is("virtualNetworkId") {
+            self.virtual_network_id = map.next_value::<Option<Str<'de>>>()?.map(|g| g.as_str().to_string());
+            self.envelope = true;
+        } else if is("effectiveConnectivityConfigurations") || is("effectiveSecurityAdminRules") {
+            self.envelope = true;
+            self.avnm_effective.push((is("effectiveConnectivityConfigurations"), map.next_value()?));
         } else if is("responses") {
             self.envelope = true;
             self.responses = map.next_value_seed(ResponsesSeed)?;
@@ -353,6 +363,21 @@ impl<'de> TopLevel<'de> {
                     .hint("wrap the output of `az network vnet-gateway list-learned-routes` as {\"gatewayId\": \"<gateway id>\", \"learnedRoutes\": <output>}"),
             ),
             _ => {}
+        }
+        for (connectivity, raw) in &self.avnm_effective {
+            let key = if *connectivity { "effectiveConnectivityConfigurations" } else { "effectiveSecurityAdminRules" };
+            match &self.virtual_network_id {
+                Some(vnet) => pending.avnm_effective(vnet, *connectivity, raw.get(), &format!("{base}.{key}")),
+                None => pending.diagnostics.push(
+                    Diagnostic::error(
+                        "AvnmEffectiveWithoutVnet",
+                        "an effective AVNM answer must name its VNet in `virtualNetworkId`",
+                    )
+                    .in_file(pending.file_path.clone())
+                    .at(base.to_string())
+                    .hint(format!("wrap the output as {{\"virtualNetworkId\": \"<VNet id>\", \"{key}\": <output>}}")),
+                ),
+            }
         }
         if let Some((status, body)) = self.responses.iter().reduce(|first, r| if r.0 < first.0 { r } else { first }) {
             // A REST spec example: use the 200 body, else the 201 body (the two can disagree).

@@ -197,10 +197,18 @@ pending! {
         routing_configurations: RoutingConfiguration,
         routing_rule_collections: RoutingRuleCollection,
         routing_rules: RoutingRule,
+        avnm_deployments: AvnmDeployment,
+        effective_connectivity: VnetEffectiveConnectivity,
+        effective_admin_rules: VnetEffectiveAdminRules,
         virtual_hubs: VirtualHub,
         bgp_connections: Child<BgpConnection>,
     }
     records {
+        /// AVNM configurations and admin rules as a per-VNet effective answer or an active
+        /// (deployed) list shows them: used when the snapshot lacks the configuration's own
+        /// export (§18.6).
+        avnm_connectivity_copies: ConnectivityConfiguration,
+        avnm_admin_rule_copies: AdminRule,
         service_tags: (ServiceTags, Origin),
         learned: PendingLearned,
         /// Route Server learned-routes wrappers, for BGP connections of hubs.

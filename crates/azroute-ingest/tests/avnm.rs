@@ -112,3 +112,81 @@ fn bad_admin_rule_values_name_the_json_path_and_a_hint() {
     let loaded = load_texts(&[("rules.json".into(), priority)]);
     assert!(loaded.diagnostics.iter().any(|d| d.json_path.as_deref() == Some("$[0].priority")));
 }
+
+/// The body of a REST spec example's 200 response, verbatim, and the VNet its parameters name.
+fn example_body(name: &str) -> (String, String) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/reference/azure-samples/rest-api-specs/avnm")
+        .join(name);
+    let example: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let p = &example["parameters"];
+    let vnet = format!(
+        "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/virtualNetworks/{}",
+        p["subscriptionId"].as_str().unwrap(),
+        p["resourceGroupName"].as_str().unwrap(),
+        p["virtualNetworkName"].as_str().unwrap_or_default()
+    );
+    (example["responses"]["200"]["body"].to_string(), vnet)
+}
+
+/// §18.6: the per-VNet effective answers, wrapped as the README documents, read verbatim.
+#[test]
+fn effective_connectivity_example_in_its_wrapper() {
+    let (body, vnet) = example_body("NetworkManagerEffectiveConnectivityConfigurationsList.json");
+    let text = format!(r#"{{"virtualNetworkId": "{vnet}", "effectiveConnectivityConfigurations": {body}}}"#);
+    let loaded = load_texts(&[("effective.json".into(), text)]);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let avnm = &loaded.snapshot.avnm;
+    let answer = avnm.effective_connectivity_of(&ArmId::new(&vnet)).expect("the VNet's answer");
+    assert_eq!(answer.configurations.len(), 1);
+    assert!(answer.configurations[0].0.as_str().ends_with("connectivityConfigurations/myTestConnectivityConfig"));
+    assert!(answer.configurations[0].1[0].as_str().ends_with("networkGroups/group1"));
+    // The entry stands in for the configuration, which the snapshot does not export.
+    let c = &avnm.connectivity_configurations[0];
+    assert_eq!((c.name.as_str(), &c.topology), ("myTestConnectivityConfig", &ConnectivityTopology::HubAndSpoke));
+    assert!(c.applies_to[0].use_hub_gateway);
+}
+
+#[test]
+fn effective_admin_rules_example_in_its_wrapper() {
+    let (body, vnet) = example_body("NetworkManagerEffectiveSecurityAdminRulesList.json");
+    let text = format!(r#"{{"effectiveSecurityAdminRules": {body}, "virtualNetworkId": "{vnet}"}}"#);
+    let loaded = load_texts(&[("effective.json".into(), text)]);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let avnm = &loaded.snapshot.avnm;
+    let answer = avnm.effective_admin_rules_of(&ArmId::new(&vnet)).expect("the VNet's answer");
+    assert!(answer.rules[0].as_str().ends_with("/rules/SampleAdminRule"));
+    let r = &avnm.admin_rules[0];
+    assert_eq!(
+        (r.name.as_str(), r.access, r.default_kind, r.flag.as_str()),
+        ("SampleAdminRule", AdminAccess::Deny, true, "AllowVnetInbound")
+    );
+    // Without `virtualNetworkId` the answer cannot be placed: an error saying how to wrap it.
+    let loaded = load_texts(&[("bare.json".into(), format!(r#"{{"effectiveSecurityAdminRules": {body}}}"#))]);
+    let d = loaded.diagnostics.iter().find(|d| d.code == "AvnmEffectiveWithoutVnet").expect("diagnostic");
+    assert!(d.hint.as_deref().unwrap().contains("virtualNetworkId"));
+}
+
+/// §18.6: the per-region active lists say where configurations are deployed.
+#[test]
+fn active_configuration_examples_record_deployments() {
+    let connectivity = sample("NetworkManagerActiveConnectivityConfigurationsList.json");
+    let d = &connectivity.snapshot.avnm.deployments;
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].region, "westus");
+    assert!(d[0].configuration.as_str().ends_with("connectivityConfigurations/myTestConnectivityConfig"));
+    let c = &connectivity.snapshot.avnm.connectivity_configurations[0];
+    assert_eq!(connectivity.snapshot.avnm.deployed_in(&c.id, "westus"), Some(true));
+    assert_eq!(connectivity.snapshot.avnm.deployed_in(&c.id, "eastus"), Some(false));
+    let rules = sample("NetworkManagerActiveSecurityAdminRulesList.json");
+    let d = &rules.snapshot.avnm.deployments;
+    assert!(d[0].configuration.as_str().ends_with("securityAdminConfigurations/myTestSecurityConfig"), "{d:?}");
+    assert_eq!(rules.snapshot.avnm.admin_rules[0].name, "SampleAdminRule");
+    // A configuration of another kind has no deployment state: assumed deployed.
+    let other = ArmId::new(
+        d[0].configuration
+            .as_str()
+            .replace("securityAdminConfigurations/myTestSecurityConfig", "routingConfigurations/r"),
+    );
+    assert_eq!(rules.snapshot.avnm.deployed_in(&other, "westus"), None);
+}

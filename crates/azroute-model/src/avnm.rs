@@ -214,6 +214,53 @@ pub struct RoutingRule {
     pub origin: Origin,
 }
 
+/// Where a configuration is deployed (§18.5): one `listActiveConnectivityConfigurations` or
+/// `listActiveSecurityAdminRules` entry, or one configuration of an
+/// `azurerm_network_manager_deployment`. Its id is synthetic, `{configuration}/deployedIn/{region}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmDeployment {
+    pub id: ArmId,
+    /// The connectivity, security admin or routing configuration deployed.
+    pub configuration: ArmId,
+    /// The region it is deployed in, normalised (`eastus`).
+    pub region: String,
+    pub origin: Origin,
+}
+
+impl AvnmDeployment {
+    pub fn new(configuration: ArmId, region: &str, origin: Origin) -> AvnmDeployment {
+        let region: String = region.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        AvnmDeployment {
+            id: ArmId::new(format!("{}/deployedIn/{region}", configuration.as_str())),
+            configuration,
+            region,
+            origin,
+        }
+    }
+}
+
+/// One VNet's `listNetworkManagerEffectiveConnectivityConfigurations` answer, read from the
+/// wrapper `{"virtualNetworkId", "effectiveConnectivityConfigurations"}` (§18.6). Its id is the
+/// VNet's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VnetEffectiveConnectivity {
+    pub id: ArmId,
+    /// Each configuration in effect, with the network groups (`configurationGroups`) through
+    /// which the VNet gets it.
+    pub configurations: Vec<(ArmId, Vec<ArmId>)>,
+    pub origin: Origin,
+}
+
+/// One VNet's `listNetworkManagerEffectiveSecurityAdminRules` answer, read from the wrapper
+/// `{"virtualNetworkId", "effectiveSecurityAdminRules"}` (§18.6): the ids of the admin rules in
+/// effect (their definitions are in `Avnm::admin_rules`). Its id is the VNet's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VnetEffectiveAdminRules {
+    pub id: ArmId,
+    pub rules: Vec<ArmId>,
+    pub origin: Origin,
+}
+
 /// Every AVNM resource of a snapshot, each kind sorted by id.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Avnm {
@@ -226,6 +273,11 @@ pub struct Avnm {
     pub routing_configurations: Vec<RoutingConfiguration>,
     pub routing_rule_collections: Vec<RoutingRuleCollection>,
     pub routing_rules: Vec<RoutingRule>,
+    /// Deployment state (§18.6): where the snapshot says configurations are deployed.
+    pub deployments: Vec<AvnmDeployment>,
+    /// Per-VNet effective answers (§18.6).
+    pub effective_connectivity: Vec<VnetEffectiveConnectivity>,
+    pub effective_admin_rules: Vec<VnetEffectiveAdminRules>,
 }
 
 impl Avnm {
@@ -252,10 +304,61 @@ impl Avnm {
             admin_rules,
             routing_configurations,
             routing_rule_collections,
-            routing_rules
+            routing_rules,
+            deployments,
+            effective_connectivity,
+            effective_admin_rules
         );
         a
     }
+
+    /// Whether `configuration` is deployed in `region` (§18.6): when the snapshot holds
+    /// deployment state for its network manager and kind (connectivity, security admin,
+    /// routing), only a recorded deployment counts; otherwise it is assumed deployed (`None`).
+    pub fn deployed_in(&self, configuration: &ArmId, region: &str) -> Option<bool> {
+        let scope = deployment_scope(configuration.as_str());
+        let mut known = false;
+        for d in &self.deployments {
+            if deployment_scope(d.configuration.as_str()) == scope {
+                known = true;
+                if d.configuration == *configuration && d.region.eq_ignore_ascii_case(region) {
+                    return Some(true);
+                }
+            }
+        }
+        known.then_some(false)
+    }
+
+    /// Whether the snapshot says anything of where `configuration` is deployed: a deployment
+    /// of its manager and kind, or (for a connectivity configuration) an effective answer.
+    pub fn deployment_known(&self, configuration: &ArmId) -> bool {
+        let scope = deployment_scope(configuration.as_str());
+        self.deployments.iter().any(|d| deployment_scope(d.configuration.as_str()) == scope)
+            || (scope.ends_with("/connectivityconfigurations") && !self.effective_connectivity.is_empty())
+            || (scope.ends_with("/securityadminconfigurations") && !self.effective_admin_rules.is_empty())
+    }
+
+    /// How answers name a configuration's deployment state (§18.6).
+    pub fn deployment_word(&self, configuration: &ArmId) -> &'static str {
+        if self.deployment_known(configuration) { "deployed" } else { "assumed deployed" }
+    }
+
+    pub fn effective_connectivity_of(&self, vnet: &ArmId) -> Option<&VnetEffectiveConnectivity> {
+        self.effective_connectivity.iter().find(|e| e.id == *vnet)
+    }
+
+    pub fn effective_admin_rules_of(&self, vnet: &ArmId) -> Option<&VnetEffectiveAdminRules> {
+        self.effective_admin_rules.iter().find(|e| e.id == *vnet)
+    }
+}
+
+/// The network manager and configuration kind of a configuration id, lower-cased
+/// (`…/networkmanagers/m/connectivityconfigurations`).
+fn deployment_scope(configuration: &str) -> String {
+    avnm_parent_id(configuration, 0)
+        .to_ascii_lowercase()
+        .rsplit_once('/')
+        .map_or(String::new(), |(head, _)| head.to_string())
 }
 
 /// AVNM resources compare by every field but their origin: their text fields are ids, names
@@ -281,7 +384,10 @@ same_content_but_origin!(
     AdminRule,
     RoutingConfiguration,
     RoutingRuleCollection,
-    RoutingRule
+    RoutingRule,
+    AvnmDeployment,
+    VnetEffectiveConnectivity,
+    VnetEffectiveAdminRules
 );
 
 /// The id of the parent `levels` segments up (`…/ruleCollections/rc/rules/r` → 2 levels: the

@@ -62,6 +62,9 @@ has_origin!(
     RoutingConfiguration,
     RoutingRuleCollection,
     RoutingRule,
+    AvnmDeployment,
+    VnetEffectiveConnectivity,
+    VnetEffectiveAdminRules,
     VirtualHub,
     BgpConnection
 );

@@ -326,7 +326,7 @@ pub fn assumption_text(snap: &Snapshot, assumption: &Assumption) -> String {
         }
         Assumption::FirewallInspectionNotModelled { threat_intel_deny: false } => "Azure Firewall threat intelligence, IDPS and TLS inspection are not evaluated (no feed or signatures in a snapshot)".to_string(),
         Assumption::DefaultOutboundAccessAssumed => "the subnet the packet left from does not say `defaultOutboundAccess` (older API versions and tools leave it null): default outbound access is assumed; subnets of VNets created after 31 March 2026 are private by default (`--default-outbound-unset private`)".to_string(),
-        Assumption::AvnmConfigurationAssumed => "Virtual Network Manager configurations are assumed deployed (the snapshot holds no deployment state); a connected group is assumed protected from more specific BGP routes like a peering (--connected-group-precedence); security admin rules are assumed stateful like NSGs (§18.5)".to_string(),
+        Assumption::AvnmConfigurationAssumed => "Virtual Network Manager configurations are assumed deployed where the snapshot holds no deployment state for them (no effective answer, active list or Terraform deployment, §18.6); a connected group is assumed protected from more specific BGP routes like a peering (--connected-group-precedence); security admin rules are assumed stateful like NSGs (§18.5)".to_string(),
         Assumption::FirewallInspectionNotModelled { threat_intel_deny: true } => "Azure Firewall threat intelligence is in Deny mode and one end is public: its feed, not in the snapshot, may drop this flow; IDPS and TLS inspection are not evaluated either".to_string(),
     }
 }

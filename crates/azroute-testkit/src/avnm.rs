@@ -159,4 +159,61 @@ impl Estate {
         }
         self
     }
+
+    /// An `listActiveConnectivityConfigurations` entry: `config` is deployed in `region`
+    /// (§18.6), written as its own file, `{"value": [...]}` as the API answers.
+    pub fn active_connectivity(&mut self, config: &str, region: &str) -> &mut Estate {
+        let id = avnm_id(&format!("connectivityConfigurations/{config}"));
+        let copy = self.others.iter().find(|r| r["id"] == id).cloned().expect("configuration in the estate");
+        let entry = json!({"region": region, "commitTime": "2025-01-01T00:00:00Z", "id": id,
+                           "properties": copy["properties"].clone(), "configurationGroups": []});
+        self.learned.push(json!({"value": [entry], "skipToken": ""}));
+        self
+    }
+
+    /// An `listActiveSecurityAdminRules` entry: rule `rule` of `config`/`collection` is deployed
+    /// in `region` (§18.6).
+    pub fn active_admin_rule(&mut self, config: &str, collection: &str, rule: &str, region: &str) -> &mut Estate {
+        let entry = self.effective_rule(config, collection, rule);
+        let mut entry = entry;
+        entry["region"] = json!(region);
+        entry["commitTime"] = json!("2025-01-01T00:00:00Z");
+        self.learned.push(json!({"value": [entry], "skipToken": ""}));
+        self
+    }
+
+    /// A VNet's `listNetworkManagerEffectiveConnectivityConfigurations` answer in the documented
+    /// wrapper (§18.6): the configurations `configs`, each through the group `(config, group)`.
+    pub fn effective_connectivity(&mut self, vnet: &str, configs: &[(&str, &str)]) -> &mut Estate {
+        let value: Vec<Value> = configs
+            .iter()
+            .map(|(config, group)| {
+                let id = avnm_id(&format!("connectivityConfigurations/{config}"));
+                let copy = self.others.iter().find(|r| r["id"] == id).cloned().expect("configuration in the estate");
+                json!({"id": id, "properties": copy["properties"].clone(),
+                       "configurationGroups": [{"id": avnm_id(&format!("networkGroups/{group}")), "properties": {}}]})
+            })
+            .collect();
+        self.learned.push(json!({"virtualNetworkId": id("virtualNetworks", vnet),
+                                 "effectiveConnectivityConfigurations": {"value": value, "skipToken": ""}}));
+        self
+    }
+
+    /// A VNet's `listNetworkManagerEffectiveSecurityAdminRules` answer in the documented wrapper
+    /// (§18.6): the rules `(config, collection, rule)` of the estate, as the API shows them.
+    pub fn effective_admin_rules(&mut self, vnet: &str, rules: &[(&str, &str, &str)]) -> &mut Estate {
+        let value: Vec<Value> = rules.iter().map(|(c, rc, r)| self.effective_rule(c, rc, r)).collect();
+        self.learned.push(
+            json!({"virtualNetworkId": id("virtualNetworks", vnet), "effectiveSecurityAdminRules": {"value": value}}),
+        );
+        self
+    }
+
+    /// A rule of the estate as effective and active answers show it (no name, no type).
+    fn effective_rule(&self, config: &str, collection: &str, rule: &str) -> Value {
+        let id = avnm_id(&format!("securityAdminConfigurations/{config}/ruleCollections/{collection}/rules/{rule}"));
+        let copy = self.others.iter().find(|r| r["id"] == id).cloned().expect("rule in the estate");
+        json!({"id": id, "kind": copy["kind"].clone(), "properties": copy["properties"].clone(),
+               "configurationDescription": "", "ruleCollectionAppliesToGroups": []})
+    }
 }

@@ -311,6 +311,10 @@ impl Ctx<'_> {
 
     /// The AVNM kinds, each deduplicated and sorted by id (§18.1).
     fn avnm(&mut self, all: &mut Pending) -> Avnm {
+        // Copies from effective answers and active lists stand in for configurations and rules
+        // the snapshot does not export itself (§18.6); the export wins when both are there.
+        adopt_missing(&mut all.connectivity_configurations, std::mem::take(&mut all.avnm_connectivity_copies));
+        adopt_missing(&mut all.admin_rules, std::mem::take(&mut all.avnm_admin_rule_copies));
         Avnm {
             network_groups: self.dedupe_by_id(std::mem::take(&mut all.network_groups), "network group"),
             static_members: self.dedupe_by_id(std::mem::take(&mut all.static_members), "static member"),
@@ -326,6 +330,13 @@ impl Ctx<'_> {
             routing_rule_collections: self
                 .dedupe_by_id(std::mem::take(&mut all.routing_rule_collections), "routing rule collection"),
             routing_rules: self.dedupe_by_id(std::mem::take(&mut all.routing_rules), "routing rule"),
+            deployments: self.dedupe_by_id(std::mem::take(&mut all.avnm_deployments), "AVNM deployment"),
+            effective_connectivity: self.dedupe_by_id(
+                std::mem::take(&mut all.effective_connectivity),
+                "effective connectivity configurations answer",
+            ),
+            effective_admin_rules: self
+                .dedupe_by_id(std::mem::take(&mut all.effective_admin_rules), "effective security admin rules answer"),
         }
     }
 
@@ -598,5 +609,15 @@ mod tests {
         let loaded = load_texts(&[("a.json".to_string(), a), ("b.json".to_string(), b)]);
         assert!(loaded.diagnostics.iter().any(|d| d.code == "ConflictingDuplicate"), "{:?}", loaded.diagnostics);
         assert!(conflicts[0].contains("a.json") && conflicts[0].contains("b.json"), "{}", conflicts[0]);
+    }
+}
+
+/// Adds to `exported` the `copies` whose id it lacks, one copy per id (§18.6).
+fn adopt_missing<T: HasOrigin>(exported: &mut Vec<T>, copies: Vec<T>) {
+    let mut known: std::collections::HashSet<String> = exported.iter().map(|r| normalize_id(r.id_str())).collect();
+    for copy in copies {
+        if known.insert(normalize_id(copy.id_str())) {
+            exported.push(copy);
+        }
     }
 }
