@@ -153,3 +153,85 @@ fn doctor_reports_the_admin_rules_that_override_nsgs() {
     let explain = azroute(&["doctor", "--explain", "AvnmRoutingRuleConflict"]).ok();
     assert!(explain.stdout.contains("concept-user-defined-route"), "{}", explain.stdout);
 }
+
+/// The `avnm` example as Terraform holds it (`testdata/terraform/avnm/plan.json`, written by
+/// `tools/make_avnm_terraform_fixture.py`): no `ANM_…` peerings (AVNM creates them; azroute adds
+/// them from the hub-and-spoke configuration, §18.7) and deployments of every configuration.
+fn on_terraform(args: &[&str]) -> Run {
+    let plan = repo_str("testdata/terraform/avnm/plan.json");
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--snapshot", &plan]);
+    azroute(&all)
+}
+
+/// What a trace decides, hop by hop, without names Terraform cannot know (the `ANM_…` peering
+/// names AVNM picks, power states).
+fn trace_outline(v: &serde_json::Value) -> serde_json::Value {
+    let hops: Vec<serde_json::Value> = v["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            serde_json::json!([
+                h["type"],
+                h["address"],
+                h["subnet"]["name"],
+                h["route"]["addressPrefix"],
+                h["route"]["nextHopType"]
+            ])
+        })
+        .collect();
+    let codes: Vec<&serde_json::Value> = v["findings"].as_array().unwrap().iter().map(|f| &f["code"]).collect();
+    serde_json::json!({"verdict": v["verdict"], "hops": hops, "findings": codes, "return": v["return"]["verdict"]})
+}
+
+#[test]
+fn terraform_rendering_gives_the_same_answers() {
+    const NICS: [&str; 7] = ["nic-mgmt", "nic-nva", "nic-app1", "nic-app2", "nic-lab1", "nic-lab2", "nic-lab3"];
+    for nic in NICS {
+        for command in ["routes", "security-rules"] {
+            let args = [command, "--nic", nic, "-o", "json"];
+            assert_eq!(run(&args).ok().json(), on_terraform(&args).ok().json(), "{command} {nic}");
+        }
+    }
+    let flows = [
+        ("nic-app2", "10.2.1.4:3389", "10.0.1.4:50000"),
+        ("nic-app1", "10.1.1.4:22", "10.0.1.4:50000"),
+        ("nic-app1", "10.1.1.4:443", "10.2.1.4:50000"),
+        ("nic-lab1", "10.10.1.4:3389", "10.11.1.4:50000"),
+    ];
+    for (nic, local, remote) in flows {
+        let args = [
+            "ip-flow",
+            "--nic",
+            nic,
+            "--direction",
+            "Inbound",
+            "--protocol",
+            "TCP",
+            "--local",
+            local,
+            "--remote",
+            remote,
+            "-o",
+            "json",
+        ];
+        assert_eq!(run(&args).ok().json(), on_terraform(&args).ok().json(), "ip-flow {nic} {local}");
+    }
+    let traces = [
+        ("nic-app1", "nic-app2", "3389"),
+        ("nic-mgmt", "nic-app1", "22"),
+        ("nic-app1", "8.8.8.8", "443"),
+        ("nic-lab1", "nic-lab3", "80"),
+        ("nic-app2", "nic-mgmt", "443"),
+    ];
+    for (from, to, port) in traces {
+        let args = ["trace", "--from", from, "--to", to, "--port", port, "-o", "json"];
+        let (json, tf) = (run(&args), on_terraform(&args));
+        assert_eq!(json.code, tf.code, "trace {from} {to}");
+        assert_eq!(trace_outline(&json.json()), trace_outline(&tf.json()), "trace {from} {to} {port}");
+    }
+    // Terraform holds the deployments (§18.6): nothing is assumed deployed.
+    let explained = on_terraform(&["routes", "--nic", "nic-lab2", "--explain"]).ok();
+    assert!(explained.stdout.contains("`cc-labs-mesh` (Mesh; deployed)"), "{}", explained.stdout);
+}

@@ -52,35 +52,21 @@ pub fn network_group_vnets(snap: &Snapshot, group: &ArmId) -> Vec<VnetIdx> {
     out
 }
 
-/// The VNets `configuration` joins through network group `group` (§18.6): static members whose
-/// effective answer lists the configuration, or, without one, in whose region it is deployed
-/// (or assumed deployed); and the VNets whose effective answer lists the configuration through
-/// this group (dynamic members), or through no group the configuration names.
+/// The VNets `configuration` joins through network group `group` (§18.6, `Avnm::joins`).
 pub fn configuration_members(
     snap: &Snapshot,
     configuration: &ConnectivityConfiguration,
     group: &ArmId,
 ) -> Vec<VnetIdx> {
-    let lists = |e: &VnetEffectiveConnectivity| e.configurations.iter().find(|(c, _)| *c == configuration.id).cloned();
-    let mut out: Vec<VnetIdx> = network_group_vnets(snap, group)
-        .into_iter()
+    let mut out: Vec<VnetIdx> = snap
+        .avnm
+        .candidate_vnets(group)
+        .filter_map(|id| snap.resolve_id(ResourceKind::VirtualNetwork, id.as_str()).map(VnetIdx))
         .filter(|v| {
             let vnet = &snap.vnets[v.index()];
-            match snap.avnm.effective_connectivity_of(&vnet.id) {
-                Some(e) => lists(e).is_some(),
-                None => snap.avnm.deployed_in(&configuration.id, &vnet.location) != Some(false),
-            }
+            snap.avnm.joins(configuration, group, &vnet.id, &vnet.location)
         })
         .collect();
-    for e in &snap.avnm.effective_connectivity {
-        let Some((_, groups)) = lists(e) else { continue };
-        let named = |g: &ArmId| configuration.applies_to.iter().any(|item| item.network_group == *g);
-        if (groups.contains(group) || !groups.iter().any(named))
-            && let Some(v) = snap.resolve_id(ResourceKind::VirtualNetwork, e.id.as_str())
-        {
-            out.push(VnetIdx(v));
-        }
-    }
     out.sort();
     out.dedup();
     out

@@ -243,8 +243,7 @@ impl Pending {
         });
     }
 
-    /// A security admin rule; refused (with a diagnostic) when its access, direction, protocol,
-    /// priority or an address is one Azure would refuse.
+    /// A security admin rule read from ARM JSON (§18.1).
     fn admin_rule(
         &mut self,
         dto: &ResourceDto<'_>,
@@ -253,42 +252,60 @@ impl Pending {
         name: String,
         origin: Origin,
     ) -> Option<AdminRule> {
+        let addresses = |items: &Option<Vec<AdminAddressDto<'_>>>| -> Vec<(String, String)> {
+            items.iter().flatten().map(|a| (s(&a.address_prefix_type), s(&a.address_prefix))).collect()
+        };
+        let text = AdminRuleText {
+            access: s(&dto.access),
+            direction: s(&dto.direction),
+            protocol: s(&dto.protocol),
+            priority: dto.priority,
+            sources: addresses(&dto.sources),
+            destinations: addresses(&dto.destinations),
+            source_ports: list(&dto.source_port_ranges).iter().map(|p| p.to_string()).collect(),
+            destination_ports: list(&dto.destination_port_ranges).iter().map(|p| p.to_string()).collect(),
+            default_kind: dto.kind.as_ref().is_some_and(|k| k.as_str().eq_ignore_ascii_case("Default")),
+            flag: s(&dto.flag),
+        };
+        let paths = AvnmPaths::Arm { dto, path };
+        self.lower_admin_rule(text, &paths, id, name, origin)
+    }
+
+    /// A security admin rule from its fields as text, whichever dialect they were read from;
+    /// refused (with a diagnostic naming `paths.of(field)`) when its access, direction,
+    /// protocol, priority or an address is one Azure would refuse.
+    pub(crate) fn lower_admin_rule(
+        &mut self,
+        text: AdminRuleText,
+        paths: &AvnmPaths<'_, '_>,
+        id: ArmId,
+        name: String,
+        origin: Origin,
+    ) -> Option<AdminRule> {
         let shown = id.as_str().to_string();
         let bad = |this: &mut Pending, field: &str, message: String, hint: &str| {
-            this.diag(
-                Diagnostic::error("InvalidAdminRule", message).at(dto.path(path, field)).resource(&shown).hint(hint),
-            );
+            this.diag(Diagnostic::error("InvalidAdminRule", message).at(paths.of(field)).resource(&shown).hint(hint));
         };
-        let access_text = s(&dto.access);
-        let Some(access) = AdminAccess::parse(&access_text) else {
-            bad(
-                self,
-                "access",
-                format!("admin rule `{name}` has access `{access_text}`"),
-                "use Allow, Deny or AlwaysAllow",
-            );
+        let Some(access) = AdminAccess::parse(&text.access) else {
+            let message = format!("admin rule `{name}` has access `{}`", text.access);
+            bad(self, paths.name("access", "action"), message, "use Allow, Deny or AlwaysAllow");
             return None;
         };
-        let direction = match s(&dto.direction).to_ascii_lowercase().as_str() {
+        let direction = match text.direction.to_ascii_lowercase().as_str() {
             "inbound" => Direction::Inbound,
             "outbound" => Direction::Outbound,
             other => {
-                bad(
-                    self,
-                    "direction",
-                    format!("admin rule `{name}` has direction `{other}`"),
-                    "use Inbound or Outbound",
-                );
+                let message = format!("admin rule `{name}` has direction `{other}`");
+                bad(self, "direction", message, "use Inbound or Outbound");
                 return None;
             }
         };
-        let protocol_text = s(&dto.protocol);
-        let Some(protocol) = RuleProtocol::parse(&protocol_text) else {
-            let message = format!("admin rule `{name}` has protocol `{protocol_text}`");
+        let Some(protocol) = RuleProtocol::parse(&text.protocol) else {
+            let message = format!("admin rule `{name}` has protocol `{}`", text.protocol);
             bad(self, "protocol", message, "Azure allows Tcp, Udp, Icmp, Esp, Ah and Any");
             return None;
         };
-        let priority = match dto.priority {
+        let priority = match text.priority {
             Some(p) if (1..=4096).contains(&p) => p as u32,
             other => {
                 let message = format!("admin rule `{name}` has priority {other:?}; Azure allows 1 to 4096");
@@ -296,16 +313,30 @@ impl Pending {
                 return None;
             }
         };
-        let sources = self.admin_addresses(&dto.sources, &dto.path(path, "sources"), &shown)?;
-        let destinations = self.admin_addresses(&dto.destinations, &dto.path(path, "destinations"), &shown)?;
-        let source_ports = self.ports(&list(&dto.source_port_ranges), &dto.path(path, "sourcePortRanges"), &shown)?;
-        let destination_ports =
-            self.ports(&list(&dto.destination_port_ranges), &dto.path(path, "destinationPortRanges"), &shown)?;
+        let prefix = paths.name("addressPrefix", "address_prefix");
+        let sources =
+            self.admin_addresses(&text.sources, &paths.of(paths.name("sources", "source")), prefix, &shown)?;
+        let destinations = self.admin_addresses(
+            &text.destinations,
+            &paths.of(paths.name("destinations", "destination")),
+            prefix,
+            &shown,
+        )?;
+        let source_ports = self.ports(
+            &as_strs(&text.source_ports),
+            &paths.of(paths.name("sourcePortRanges", "source_port_ranges")),
+            &shown,
+        )?;
+        let destination_ports = self.ports(
+            &as_strs(&text.destination_ports),
+            &paths.of(paths.name("destinationPortRanges", "destination_port_ranges")),
+            &shown,
+        )?;
         Some(AdminRule {
             id,
             name,
-            default_kind: dto.kind.as_ref().is_some_and(|k| k.as_str().eq_ignore_ascii_case("Default")),
-            flag: s(&dto.flag),
+            default_kind: text.default_kind,
+            flag: text.flag,
             access,
             direction,
             priority,
@@ -318,17 +349,17 @@ impl Pending {
         })
     }
 
+    /// `sources`/`destinations` as (`addressPrefixType`, `addressPrefix`) pairs.
     fn admin_addresses(
         &mut self,
-        items: &Option<Vec<AdminAddressDto<'_>>>,
+        items: &[(String, String)],
         path: &str,
+        field: &str,
         id: &str,
     ) -> Option<Vec<AdminAddress>> {
         let mut out = Vec::new();
-        for (i, item) in items.iter().flatten().enumerate() {
-            let p = format!("{path}[{i}].addressPrefix");
-            let text = s(&item.address_prefix);
-            let kind = s(&item.address_prefix_type);
+        for (i, (kind, text)) in items.iter().enumerate() {
+            let p = format!("{path}[{i}].{field}");
             let address = if kind.eq_ignore_ascii_case("ServiceTag") {
                 AdminAddress::Tag(text.trim().to_string())
             } else if kind.eq_ignore_ascii_case("NetworkGroup") {
@@ -357,39 +388,107 @@ impl Pending {
         name: String,
         origin: Origin,
     ) -> Option<RoutingRule> {
-        let shown = id.as_str().to_string();
         let destination = dto.destination.as_ref();
-        let address = destination.map(|d| s(&d.destination_address)).unwrap_or_default();
-        let is_tag = destination.is_some_and(|d| s(&d.destination_type).eq_ignore_ascii_case("ServiceTag"));
-        let dest_path = dto.path(path, "destination.destinationAddress");
-        let destination = if is_tag && !address.trim().is_empty() {
-            RoutePrefix::ServiceTag(address.trim().to_string())
-        } else {
-            RoutePrefix::Cidr(self.prefix(address.trim(), &dest_path, &shown)?)
-        };
         let next_hop = dto.next_hop.as_ref();
-        let hop_text = next_hop.map(|n| s(&n.next_hop_type)).unwrap_or_default();
+        let text = RoutingRuleText {
+            destination_type: destination.map(|d| s(&d.destination_type)).unwrap_or_default(),
+            destination: destination.map(|d| s(&d.destination_address)).unwrap_or_default(),
+            next_hop_type: next_hop.map(|n| s(&n.next_hop_type)).unwrap_or_default(),
+            next_hop_address: next_hop.map(|n| s(&n.next_hop_address)).unwrap_or_default(),
+        };
+        self.lower_routing_rule(text, &AvnmPaths::Arm { dto, path }, id, name, origin)
+    }
+
+    /// A routing rule from its fields as text, whichever dialect they were read from (§18.4).
+    pub(crate) fn lower_routing_rule(
+        &mut self,
+        text: RoutingRuleText,
+        paths: &AvnmPaths<'_, '_>,
+        id: ArmId,
+        name: String,
+        origin: Origin,
+    ) -> Option<RoutingRule> {
+        let shown = id.as_str().to_string();
+        let address = text.destination.trim();
+        let dest_path = paths.of(paths.name("destination.destinationAddress", "destination[0].address"));
+        let destination = if text.destination_type.eq_ignore_ascii_case("ServiceTag") && !address.is_empty() {
+            RoutePrefix::ServiceTag(address.to_string())
+        } else {
+            RoutePrefix::Cidr(self.prefix(address, &dest_path, &shown)?)
+        };
         // AV-R3: `NoNextHop` is a user route's `None`; the other four are spelled alike.
-        let next_hop_type = if hop_text.eq_ignore_ascii_case("NoNextHop") {
+        let next_hop_type = if text.next_hop_type.eq_ignore_ascii_case("NoNextHop") {
             RouteNextHopType::None
         } else {
-            RouteNextHopType::parse(&hop_text)
+            RouteNextHopType::parse(&text.next_hop_type)
         };
         if let RouteNextHopType::Other(other) = &next_hop_type {
             self.diag(
                 Diagnostic::error("InvalidRoutingRule", format!("routing rule `{name}` has next hop type `{other}`"))
-                    .at(dto.path(path, "nextHop.nextHopType"))
+                    .at(paths.of(paths.name("nextHop.nextHopType", "next_hop[0].type")))
                     .resource(&shown)
                     .hint("AVNM allows Internet, NoNextHop, VirtualAppliance, VirtualNetworkGateway and VnetLocal"),
             );
             return None;
         }
-        let hop_address = next_hop.map(|n| s(&n.next_hop_address)).unwrap_or_default();
-        let next_hop_ip = if hop_address.trim().is_empty() {
+        let hop_address = text.next_hop_address.trim();
+        let next_hop_ip = if hop_address.is_empty() {
             None
         } else {
-            Some(self.ip(&hop_address, &dto.path(path, "nextHop.nextHopAddress"), &shown)?)
+            let hop_path = paths.of(paths.name("nextHop.nextHopAddress", "next_hop[0].address"));
+            Some(self.ip(hop_address, &hop_path, &shown)?)
         };
         Some(RoutingRule { id, name, destination, next_hop_type, next_hop_ip, origin })
+    }
+}
+
+fn as_strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(|p| p.as_str()).collect()
+}
+
+/// A security admin rule's fields as text, read from ARM JSON or Terraform.
+pub(crate) struct AdminRuleText {
+    pub access: String,
+    pub direction: String,
+    pub protocol: String,
+    pub priority: Option<i64>,
+    /// (`addressPrefixType`, `addressPrefix`).
+    pub sources: Vec<(String, String)>,
+    pub destinations: Vec<(String, String)>,
+    pub source_ports: Vec<String>,
+    pub destination_ports: Vec<String>,
+    pub default_kind: bool,
+    pub flag: String,
+}
+
+/// A routing rule's fields as text, read from ARM JSON or Terraform.
+pub(crate) struct RoutingRuleText {
+    pub destination_type: String,
+    pub destination: String,
+    pub next_hop_type: String,
+    pub next_hop_address: String,
+}
+
+/// Where an AVNM resource's fields are, for diagnostics: an ARM resource (its `properties`
+/// nesting) or a Terraform instance (the attribute names).
+pub(crate) enum AvnmPaths<'d, 'a> {
+    Arm { dto: &'d ResourceDto<'a>, path: &'d str },
+    Terraform { path: &'d str },
+}
+
+impl AvnmPaths<'_, '_> {
+    fn of(&self, field: &str) -> String {
+        match self {
+            AvnmPaths::Arm { dto, path } => dto.path(path, field),
+            AvnmPaths::Terraform { path } => format!("{path}.{field}"),
+        }
+    }
+
+    /// The field's name in this dialect: ARM's or Terraform's.
+    fn name<'n>(&self, arm: &'n str, terraform: &'n str) -> &'n str {
+        match self {
+            AvnmPaths::Arm { .. } => arm,
+            AvnmPaths::Terraform { .. } => terraform,
+        }
     }
 }

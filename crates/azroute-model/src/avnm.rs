@@ -343,6 +343,37 @@ impl Avnm {
         if self.deployment_known(configuration) { "deployed" } else { "assumed deployed" }
     }
 
+    /// Whether `configuration` joins the VNet `vnet` (in `location`) through network group
+    /// `group` (§18.2, §18.6): with an effective answer for the VNet, when it lists the
+    /// configuration through this group (or through no group the configuration names); without
+    /// one, when the VNet is a static member of the group and the configuration is deployed (or
+    /// assumed deployed) in its region.
+    pub fn joins(
+        &self,
+        configuration: &ConnectivityConfiguration,
+        group: &ArmId,
+        vnet: &ArmId,
+        location: &str,
+    ) -> bool {
+        match self.effective_connectivity_of(vnet) {
+            Some(answer) => answer.configurations.iter().any(|(c, groups)| {
+                let named = |g: &ArmId| configuration.applies_to.iter().any(|item| item.network_group == *g);
+                *c == configuration.id && (groups.contains(group) || !groups.iter().any(named))
+            }),
+            None => {
+                self.static_members.iter().any(|m| m.group == *group && m.resource == *vnet)
+                    && self.deployed_in(&configuration.id, location) != Some(false)
+            }
+        }
+    }
+
+    /// The VNets that may join a configuration through `group`: its static members and every
+    /// VNet with an effective answer (the candidates [`Avnm::joins`] decides).
+    pub fn candidate_vnets<'a>(&'a self, group: &'a ArmId) -> impl Iterator<Item = &'a ArmId> + 'a {
+        let statics = self.static_members.iter().filter(move |m| m.group == *group).map(|m| &m.resource);
+        statics.chain(self.effective_connectivity.iter().map(|e| &e.id))
+    }
+
     pub fn effective_connectivity_of(&self, vnet: &ArmId) -> Option<&VnetEffectiveConnectivity> {
         self.effective_connectivity.iter().find(|e| e.id == *vnet)
     }

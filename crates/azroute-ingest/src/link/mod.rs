@@ -3,6 +3,7 @@
 //! [`link`] is the list of steps; resolving references (`resolve.rs`), what only Terraform input
 //! needs (`terraform_links.rs`) and the checks across resources (`validate.rs`) are beside it.
 
+mod avnm_peerings;
 mod hubs;
 mod resolve;
 mod terraform_links;
@@ -35,6 +36,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     let mut snapshot = merged.into_snapshot(files.clone());
     let dangling = resolve_references(&mut snapshot);
     pair_terraform_peerings(&mut snapshot, &mut ctx, &all.unpaired_peerings);
+    avnm_peerings::add_hub_peerings(&mut snapshot);
     adopt_nics_of_vms(&mut snapshot);
     ctx.report_dangling(dangling);
     ctx.report_incomplete_exports(&snapshot, &subnet_keys, &all.subnet_nic_refs);

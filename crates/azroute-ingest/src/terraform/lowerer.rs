@@ -92,6 +92,26 @@ impl<'p, 't> Lowerer<'p, 't> {
             "azurerm_route_server_bgp_connection" => {
                 read!(RouteServerBgpConnection, super::hubs::TfRouteServerBgpConnection)
             }
+            "azurerm_network_manager_network_group" => read!(NetworkGroup, super::avnm::TfNetworkGroup),
+            "azurerm_network_manager_static_member" => read!(StaticMember, super::avnm::TfStaticMember),
+            "azurerm_network_manager_connectivity_configuration" => {
+                read!(ConnectivityConfiguration, super::avnm::TfConnectivityConfiguration)
+            }
+            "azurerm_network_manager_security_admin_configuration" => {
+                read!(SecurityAdminConfiguration, super::avnm::TfSecurityAdminConfiguration)
+            }
+            "azurerm_network_manager_admin_rule_collection" => {
+                read!(AdminRuleCollection, super::avnm::TfAvnmRuleCollection)
+            }
+            "azurerm_network_manager_admin_rule" => read!(AdminRule, super::avnm::TfAdminRule),
+            "azurerm_network_manager_routing_configuration" => {
+                read!(RoutingConfiguration, super::avnm::TfRoutingConfiguration)
+            }
+            "azurerm_network_manager_routing_rule_collection" => {
+                read!(RoutingRuleCollection, super::avnm::TfAvnmRuleCollection)
+            }
+            "azurerm_network_manager_routing_rule" => read!(RoutingRule, super::avnm::TfRoutingRule),
+            "azurerm_network_manager_deployment" => read!(AvnmDeployment, super::avnm::TfAvnmDeployment),
             other => {
                 *self.pending.skipped_types.entry(other.to_string()).or_default() += 1;
                 // Unmodelled resources may still be named by references (resource groups).
@@ -182,6 +202,16 @@ impl<'p, 't> Lowerer<'p, 't> {
                 Attrs::IpGroup(a) => self.ip_group(i, a),
                 Attrs::RouteServer(a) => self.route_server(i, a),
                 Attrs::RouteServerBgpConnection(a) => self.route_server_bgp_connection(i, a),
+                Attrs::NetworkGroup(a) => self.network_group(i, a),
+                Attrs::StaticMember(a) => self.static_member(i, a),
+                Attrs::ConnectivityConfiguration(a) => self.connectivity_configuration(i, a),
+                Attrs::SecurityAdminConfiguration(a) => self.security_admin_configuration(i, a),
+                Attrs::AdminRuleCollection(a) => self.avnm_rule_collection(i, a, false),
+                Attrs::AdminRule(a) => self.admin_rule(i, a),
+                Attrs::RoutingConfiguration(a) => self.routing_configuration(i, a),
+                Attrs::RoutingRuleCollection(a) => self.avnm_rule_collection(i, a, true),
+                Attrs::RoutingRule(a) => self.routing_rule(i, a),
+                Attrs::AvnmDeployment(a) => self.avnm_deployment(i, a),
                 _ => {}
             }
             self.attrs[i] = Some(attrs);

@@ -61,6 +61,7 @@ const MAX_REFERENCE_STEPS: u32 = 10_000;
 const MAX_MODULE_DEPTH: usize = 100;
 
 mod address;
+mod avnm;
 mod endpoints;
 mod envelope;
 mod firewall;

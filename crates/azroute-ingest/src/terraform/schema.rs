@@ -379,6 +379,16 @@ pub(super) enum Attrs {
     IpGroup(super::firewall::TfIpGroup),
     RouteServer(super::hubs::TfRouteServer),
     RouteServerBgpConnection(super::hubs::TfRouteServerBgpConnection),
+    NetworkGroup(super::avnm::TfNetworkGroup),
+    StaticMember(super::avnm::TfStaticMember),
+    ConnectivityConfiguration(super::avnm::TfConnectivityConfiguration),
+    SecurityAdminConfiguration(super::avnm::TfSecurityAdminConfiguration),
+    AdminRuleCollection(super::avnm::TfAvnmRuleCollection),
+    AdminRule(super::avnm::TfAdminRule),
+    RoutingConfiguration(super::avnm::TfRoutingConfiguration),
+    RoutingRuleCollection(super::avnm::TfAvnmRuleCollection),
+    RoutingRule(super::avnm::TfRoutingRule),
+    AvnmDeployment(super::avnm::TfAvnmDeployment),
     /// A data source, or a managed type azroute does not model: only its id, name and
     /// resource group, so references to it can be followed.
     Other(TfCommon),
@@ -411,6 +421,15 @@ impl Attrs {
             Attrs::IpGroup(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::RouteServer(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::RouteServerBgpConnection(a) => (t(&a.id), t(&a.name), None),
+            Attrs::NetworkGroup(a) => (t(&a.id), t(&a.name), None),
+            Attrs::StaticMember(a) => (t(&a.id), t(&a.name), None),
+            Attrs::ConnectivityConfiguration(a) => (t(&a.id), t(&a.name), None),
+            Attrs::SecurityAdminConfiguration(a) => (t(&a.id), t(&a.name), None),
+            Attrs::AdminRuleCollection(a) | Attrs::RoutingRuleCollection(a) => (t(&a.id), t(&a.name), None),
+            Attrs::AdminRule(a) => (t(&a.id), t(&a.name), None),
+            Attrs::RoutingConfiguration(a) => (t(&a.id), t(&a.name), None),
+            Attrs::RoutingRule(a) => (t(&a.id), t(&a.name), None),
+            Attrs::AvnmDeployment(_) => (None, None, None),
             Attrs::Other(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
         }
     }
