@@ -159,3 +159,23 @@ fn routing_rule_conflicts_follow_the_documented_rules() {
     // m2 has no table of its own: the AVNM default route applies there.
     assert!(s.route_strings("nic-m2").contains(&"User Active 0.0.0.0/0 Internet a-default".to_string()));
 }
+
+/// AV-C2 (§18.7): without exported `ANM_…` peerings (Terraform, or an export taken before
+/// deployment) the hub-and-spoke configuration's peerings are added, both ways, with gateway
+/// transit when the group uses the hub gateway; exported peerings are not duplicated.
+#[test]
+fn hub_and_spoke_peerings_are_added_when_the_export_lacks_them() {
+    let mut e = spokes_with_direct_connectivity();
+    e.vnet("spoke3", "eastus", &["10.6.0.0/16"]).subnet("spoke3", "s", "10.6.0.0/24").nic("nic3", "spoke3", "s", "10.6.0.4");
+    e.nic("nic-hub", "hub", "s", "10.3.0.4");
+    e.network_group("more", &["spoke3"]);
+    e.connectivity("hs2", "HubAndSpoke", Some("hub"), &[("more", false, false)], false);
+    let s = Scenario::new(&e);
+    assert!(s.route_strings("nic3").contains(&"Default Active 10.3.0.0/16 VNetGlobalPeering".to_string()));
+    let added: Vec<&Peering> = s.snapshot.peerings.iter().filter(|p| p.name.starts_with("ANM_")).collect();
+    let names: Vec<&str> = added.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["ANM_hs2_spoke3_hub", "ANM_hs2_hub_spoke3"], "exported hub–spoke1/2 peerings are kept");
+    assert!(added.iter().all(|p| p.state == PeeringState::Connected && !p.allow_forwarded_traffic));
+    let trace = s.trace("nic3", "10.3.0.4", 443);
+    assert_eq!(trace.forward.verdict, Verdict::Delivered, "{trace:?}");
+}
