@@ -166,7 +166,9 @@ fn routing_rule_conflicts_follow_the_documented_rules() {
 #[test]
 fn hub_and_spoke_peerings_are_added_when_the_export_lacks_them() {
     let mut e = spokes_with_direct_connectivity();
-    e.vnet("spoke3", "eastus", &["10.6.0.0/16"]).subnet("spoke3", "s", "10.6.0.0/24").nic("nic3", "spoke3", "s", "10.6.0.4");
+    e.vnet("spoke3", "eastus", &["10.6.0.0/16"])
+        .subnet("spoke3", "s", "10.6.0.0/24")
+        .nic("nic3", "spoke3", "s", "10.6.0.4");
     e.nic("nic-hub", "hub", "s", "10.3.0.4");
     e.network_group("more", &["spoke3"]);
     e.connectivity("hs2", "HubAndSpoke", Some("hub"), &[("more", false, false)], false);

@@ -62,6 +62,7 @@ const AVNM_ADMIN: &str = "https://learn.microsoft.com/azure/virtual-network-mana
 const UDR: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview";
 const DIAGNOSE: &str = "https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem";
 const PEERING: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview";
+const SUBNET_PEERING: &str = "https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering";
 const MANAGE_PEERING: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering";
 const TRANSIT: &str = "https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit";
 const VPN_SETTINGS: &str = "https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub";
@@ -194,6 +195,7 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::AvnmAdminRuleNotApplied, Info, &[AVNM_ADMIN, AVNM_FAQ], Settings),
     entry(C::AvnmRoutingRuleConflict, Error, &[AVNM_UDR], Settings),
     entry(C::AvnmHubGatewayMissing, Error, &[AVNM_CONNECTIVITY], Settings),
+    entry(C::SubnetPeeringNonPeeredSource, Error, &[SUBNET_PEERING], Traffic),
 ];
 
 /// The codes that are not doctor checks: raised by traces only, or summaries.

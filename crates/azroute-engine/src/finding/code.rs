@@ -105,6 +105,7 @@ finding_codes! {
     ServiceTagNotExpanded,
     ServiceTagRouteLimit,
     SpokePropagationBypassesFirewall,
+    SubnetPeeringNonPeeredSource,
     TrafficAnalysisSampled,
     UdrGatewayNotVpn,
     UdrNextHopNoForwarding,

@@ -158,6 +158,18 @@ pub struct ForwardedTrafficNotAllowed {
     pub peering: PeeringIdx,
 }
 
+/// `SubnetPeeringNonPeeredSource`: a packet from a subnet of `from` that its subnet peering
+/// with `to` does not list reaches `to` over the routes Azure gives every subnet, and is
+/// dropped there (§5.6, §18.8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubnetPeeringNonPeeredSource {
+    pub source: IpAddr,
+    pub from: VnetIdx,
+    pub to: VnetIdx,
+    /// The receiving side's peering, whose `remoteAddressSpace` lists the peered subnets.
+    pub peering: PeeringIdx,
+}
+
 /// `GatewayConnectionDown`: the connection to the site is not Connected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GatewayConnectionDown {
@@ -736,6 +748,7 @@ evidence! {
     GatewaySubnetMissingSpokeRoute,
     GatewaySubnetSummaryRouteShadowed,
     SpokePropagationBypassesFirewall,
+    SubnetPeeringNonPeeredSource,
     DirectPeeringBypassesFirewall,
     VnetRangeUdrCapturesOwnSubnet,
 }

@@ -40,6 +40,15 @@ impl Tracer<'_, '_> {
                 walk.note(HopNote::ForwardedTrafficRefused { into: to_vnet });
                 return false;
             }
+            // Subnet peering (§5.6, §18.8): every local subnet may have the route, but only
+            // the listed subnets' packets are accepted; the others are dropped at the far side.
+            let own = from.address_space.iter().any(|r| r.contains(&pkt.src));
+            if own && !back.peer_complete_vnets && !back.remote_address_space.iter().any(|r| r.contains(&pkt.src)) {
+                let refused =
+                    SubnetPeeringNonPeeredSource { source: pkt.src, from: from_vnet, to: to_vnet, peering: q };
+                walk.findings.push(Finding::new(refused).resource(ResourceRef::Peering(q)));
+                return false;
+            }
         }
         walk.note(HopNote::CrossesPeering { from: from_vnet, to: to_vnet });
         true

@@ -394,6 +394,11 @@ const TEXTS: &[CodeText] = &[
         explanation: "A hub-and-spoke connectivity configuration with useHubGateway = True makes the spokes use the hub's gateway. With no gateway in the hub, the spoke-to-hub peering fails and hub-to-spoke is created without an established connection. Deploy a gateway in the hub or set useHubGateway = False.",
     },
     CodeText {
+        code: FindingCode::SubnetPeeringNonPeeredSource,
+        title: "a subnet peering drops packets from a subnet it does not list",
+        explanation: "A subnet peering (peerCompleteVnets = false) connects only the listed subnets, but in the current release Azure gives every subnet of the VNet the routes to the remote peered subnets; packets from the subnets that are not listed are dropped at the destination. The route is there (option --subnet-peering-scope decides whether azroute shows it), the traffic does not flow. Add the subnet to localSubnetNames (and the remote side's remoteSubnetNames), or peer the whole VNets.",
+    },
+    CodeText {
         code: FindingCode::AvnmAdminRuleDenied,
         title: "a Virtual Network Manager security admin rule denies the traffic",
         explanation: "Security admin rules of Azure Virtual Network Manager are evaluated before every NSG, at the virtual network that owns the NIC; the rule with the lowest priority number that matches decides. Deny drops the packet whatever the NSGs say, AlwaysAllow lets it through without them, Allow hands it to the NSGs. Change the admin rule, or add an Allow or AlwaysAllow admin rule with a lower priority number (the network manager's administrators own it, not the VNet's).",

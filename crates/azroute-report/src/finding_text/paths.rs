@@ -87,6 +87,21 @@ pub(super) fn forwarded_traffic_not_allowed(snap: &Snapshot, e: &ForwardedTraffi
     FindingText::new(message, fix).evidence(format!("{} is outside {} ({space})", e.source, from.name))
 }
 
+pub(super) fn subnet_peering_non_peered_source(snap: &Snapshot, e: &SubnetPeeringNonPeeredSource) -> FindingText {
+    let (from, to) = (&snap.vnets[e.from.index()], &snap.vnets[e.to.index()]);
+    let back = &snap.peerings[e.peering.index()];
+    let message = format!(
+        "the packet from {} reaches `{}` over subnet peering `{}`, which does not list its subnet of `{}`: Azure gives every subnet the route but drops packets from non-peered subnets at the destination",
+        e.source, to.name, back.name, from.name
+    );
+    let fix = format!(
+        "add the source's subnet to the subnet peering of `{}` and `{}` (localSubnetNames on `{}`'s side, remoteSubnetNames on `{}`'s), or peer the whole VNets",
+        from.name, to.name, from.name, to.name
+    );
+    let peered = back.remote_address_space.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ");
+    FindingText::new(message, fix).evidence(format!("peered subnets of {}: {peered}", from.name))
+}
+
 pub(super) fn gateway_connection_down(snap: &Snapshot, e: &GatewayConnectionDown) -> FindingText {
     let c = &snap.connections[e.connection.index()];
     let message =
