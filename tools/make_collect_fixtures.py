@@ -148,6 +148,7 @@ def fake_az():
     write(os.path.join(d, "network-list-service-tags-eastus.json"), tags)
 
     firewall_recordings(d)
+    avnm_recordings(d)
 
     # Effective routes of running VMs' NICs: vm-shared is deallocated; vm-fw's call fails.
     for nic in ["nic-app1", "nic-app2"]:
@@ -186,6 +187,64 @@ def firewall_recordings(d):
               f"ERROR: The command requires the extension {extension}. Unable to prompt for extension install confirmation "
               "as no tty available. Run 'az config set extension.use_dynamic_install=yes_without_prompt' to allow "
               "installing extensions without prompt.\n")
+
+
+def avnm_recordings(d):
+    """Azure Virtual Network Manager (az extension `virtual-network-manager`): no network manager
+    in the default scenario; in the scenario `avnm`, manager `avnm-hub` with a regional mesh over
+    the spokes, a Deny admin rule on RDP, the active lists and each VNet's effective answers; in
+    `missing-extensions` the extension is not installed (docs/azure-routing-rules.md §18.6)."""
+    write(os.path.join(d, "network-manager-list.json"), [])
+    missing = os.path.join(FAKE, "scenarios", "missing-extensions", SUB)
+    write(os.path.join(missing, "network-manager-list.err"),
+          "ERROR: The command requires the extension virtual-network-manager. Unable to prompt for extension install "
+          "confirmation as no tty available. Run 'az config set extension.use_dynamic_install=yes_without_prompt' to "
+          "allow installing extensions without prompt.\n")
+    a = os.path.join(FAKE, "scenarios", "avnm", SUB)
+    net = f"/subscriptions/{SUB}/resourceGroups/rg-network/providers/Microsoft.Network"
+    manager = f"{net}/networkManagers/avnm-hub"
+    group = f"{manager}/networkGroups/ng-spokes"
+    mesh_id = f"{manager}/connectivityConfigurations/cc-spokes-mesh"
+    mesh = {"connectivityTopology": "Mesh", "isGlobal": "True", "deleteExistingPeering": "False", "hubs": [],
+            "appliesToGroups": [{"networkGroupId": group, "groupConnectivity": "None", "isGlobal": "False",
+                                 "useHubGateway": "False"}]}
+    rule_id = f"{manager}/securityAdminConfigurations/sac/ruleCollections/rc/rules/deny-rdp"
+    rule = {"access": "Deny", "direction": "Inbound", "priority": 10, "protocol": "Tcp",
+            "sources": [{"addressPrefix": "*", "addressPrefixType": "IPPrefix"}],
+            "destinations": [{"addressPrefix": "*", "addressPrefixType": "IPPrefix"}],
+            "sourcePortRanges": ["0-65535"], "destinationPortRanges": ["3389"]}
+    mg = "avnm-hub-rg-network"
+    write(os.path.join(a, "network-manager-list.json"),
+          [{"id": manager, "name": "avnm-hub", "resourceGroup": "rg-network", "location": "eastus",
+            "networkManagerScopeAccesses": ["Connectivity", "SecurityAdmin"],
+            "type": "Microsoft.Network/networkManagers"}])
+    write(os.path.join(a, f"network-manager-group-list-{mg}.json"),
+          [{"id": group, "name": "ng-spokes", "memberType": "VirtualNetwork", "resourceGroup": "rg-network",
+            "type": "Microsoft.Network/networkManagers/networkGroups"}])
+    write(os.path.join(a, f"network-manager-connectivity-config-list-{mg}.json"),
+          [dict(mesh, id=mesh_id, name="cc-spokes-mesh", resourceGroup="rg-network",
+                type="Microsoft.Network/networkManagers/connectivityConfigurations")])
+    write(os.path.join(a, f"network-manager-security-admin-config-list-{mg}.json"),
+          [{"id": f"{manager}/securityAdminConfigurations/sac", "name": "sac", "resourceGroup": "rg-network",
+            "applyOnNetworkIntentPolicyBasedServices": ["None"],
+            "type": "Microsoft.Network/networkManagers/securityAdminConfigurations"}])
+    write(os.path.join(a, f"network-manager-routing-config-list-{mg}.json"), [])
+    regions = "eastus-westeurope"
+    write(os.path.join(a, f"network-manager-list-active-connectivity-config-{mg}-{regions}.json"),
+          {"value": [{"region": "eastus", "commitTime": "2025-06-01T10:00:00Z", "id": mesh_id, "properties": mesh,
+                      "configurationGroups": [{"id": group}]}], "skipToken": ""})
+    write(os.path.join(a, f"network-manager-list-active-security-admin-rule-{mg}-{regions}.json"),
+          {"value": [{"region": "eastus", "commitTime": "2025-06-01T10:00:00Z", "id": rule_id, "kind": "Custom",
+                      "properties": rule, "ruleCollectionAppliesToGroups": [{"networkGroupId": group}]}],
+           "skipToken": ""})
+    for vnet, member in [("vnet-hub", False), ("vnet-spoke1", True), ("vnet-spoke2", True)]:
+        connectivity = [{"id": mesh_id, "properties": mesh, "configurationGroups": [{"id": group}]}] if member else []
+        admin = [{"id": rule_id, "kind": "Custom", "properties": rule, "configurationDescription": "",
+                  "ruleCollectionAppliesToGroups": [{"networkGroupId": group}]}] if member else []
+        write(os.path.join(a, f"network-manager-list-effective-connectivity-config-rg-network-{vnet}.json"),
+              {"value": connectivity, "skipToken": ""})
+        write(os.path.join(a, f"network-manager-list-effective-security-admin-rule-rg-network-{vnet}.json"),
+              {"value": admin, "skipToken": ""})
 
 
 def pascal(rs):

@@ -14,6 +14,9 @@
 //!     firewall-list.json, firewall-policy-list.json, ip-group-list.json, bastion-list.json (az
 //!     extensions `azure-firewall`, `ip-group`, `bastion`; a missing one is recorded),
 //!     firewall-policy-rcg-<policy>.json (each policy's rule collection groups, which hold its rules),
+//!     network-manager-list.json and, per network manager, network-manager-*-<manager>.json (az
+//!     extension `virtual-network-manager`), and per VNet when a manager was found
+//!     network-manager-effective-{connectivity,security-admin}-<vnet>.json (wrapped, see `avnm`),
 //!     actual/<nic>.json ({"nicId": …, "effectiveRoutes": <az output>}, with --effective-routes)
 //! ```
 //!
@@ -22,6 +25,7 @@
 
 #![forbid(unsafe_code)]
 
+mod avnm;
 pub mod az;
 pub mod manifest;
 pub mod redact;
@@ -156,6 +160,7 @@ const EXTENSION_LISTS: &[(&str, &[&str], &str)] = &[
     ("firewall-policy-list.json", &["network", "firewall", "policy", "list"], "azure-firewall"),
     ("ip-group-list.json", &["network", "ip-group", "list"], "ip-group"),
     ("bastion-list.json", &["network", "bastion", "list"], "bastion"),
+    ("network-manager-list.json", &["network", "manager", "list"], "virtual-network-manager"),
 ];
 
 /// The per-resource-group lists (gateways are listed per group): file prefix and az command.
@@ -409,9 +414,10 @@ impl Session<'_> {
             return Ok(failed);
         }
         create_dir(&self.out.join(sub))?;
-        let vms = self.subscription_lists(sub, &mut record)?;
-        let policies = self.extension_lists(sub, &mut record)?;
+        let (vms, vnets) = self.subscription_lists(sub, &mut record)?;
+        let (policies, managers) = self.extension_lists(sub, &mut record)?;
         self.rule_collection_groups(sub, &policies, &mut record)?;
+        self.network_managers(sub, &managers, vnets.as_ref(), &mut record)?;
         let gateways = self.group_lists(sub, &mut record)?;
         self.learned_routes(sub, &gateways, &mut record)?;
         if options.effective_routes {
@@ -467,16 +473,22 @@ impl Session<'_> {
     }
 
     /// The subscription-wide lists (`LISTS`); returns the VM list, which the effective-route
-    /// step reads.
-    fn subscription_lists(&self, sub: &str, record: &mut SubscriptionRecord) -> Result<Option<Value>, CollectError> {
+    /// step reads, and the VNet list, whose VNets' AVNM effective answers are asked.
+    fn subscription_lists(
+        &self,
+        sub: &str,
+        record: &mut SubscriptionRecord,
+    ) -> Result<(Option<Value>, Option<Value>), CollectError> {
         let progress = self.progress;
-        let mut vms: Option<Value> = None;
+        let (mut vms, mut vnets): (Option<Value>, Option<Value>) = (None, None);
         for (file, base) in LISTS {
             let (command, fetched) = self.fetch(base, sub)?;
             match fetched {
                 Ok(value) => {
                     if *file == "vm-list.json" {
                         vms = Some(value.1.clone());
+                    } else if *file == "vnet-list.json" {
+                        vnets = Some(value.1.clone());
                     }
                     let rec = self.persist(&format!("{sub}/{file}"), &command, value, None)?;
                     progress(&format!("  {}: {} resource(s)", base.join(" "), rec.resources));
@@ -488,28 +500,34 @@ impl Session<'_> {
                 }
             }
         }
-        Ok(vms)
+        Ok((vms, vnets))
     }
 
     /// The lists of az extensions (`EXTENSION_LISTS`); a missing extension is recorded once with
     /// the command that installs it. Returns each firewall policy as (resource group, name), whose
-    /// rule collection groups are asked next.
+    /// rule collection groups are asked next, and each network manager the same way.
     fn extension_lists(
         &self,
         sub: &str,
         record: &mut SubscriptionRecord,
-    ) -> Result<Vec<(String, String)>, CollectError> {
+    ) -> Result<(Vec<(String, String)>, Vec<avnm::Manager>), CollectError> {
         let progress = self.progress;
         let mut policies: Vec<(String, String)> = Vec::new();
+        let mut managers: Vec<avnm::Manager> = Vec::new();
         for (file, base, extension) in EXTENSION_LISTS {
             let (command, fetched) = self.fetch(base, sub)?;
             match fetched {
                 Ok(value) => {
-                    if *file == "firewall-policy-list.json" {
+                    let found = match *file {
+                        "firewall-policy-list.json" => Some(&mut policies),
+                        "network-manager-list.json" => Some(&mut managers),
+                        _ => None,
+                    };
+                    if let Some(found) = found {
                         for p in items(&value.1) {
                             if let Some(id) = str_field(p, "id") {
                                 let name = str_field(p, "name").unwrap_or_else(|| last_segment(&id).to_string());
-                                policies.push((group_of(&id).unwrap_or_default(), name));
+                                found.push((group_of(&id).unwrap_or_default(), name));
                             }
                         }
                     }
@@ -534,7 +552,7 @@ impl Session<'_> {
                 }
             }
         }
-        Ok(policies)
+        Ok((policies, managers))
     }
 
     /// Each firewall policy's rule collection groups: a policy's GET holds no rules (§16.1).

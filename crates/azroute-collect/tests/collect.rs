@@ -120,6 +120,7 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
         &format!("{SUB}/learned-routes-vgw-hub.json"),
         &format!("{SUB}/local-gateway-list-rg-app.json"),
         &format!("{SUB}/local-gateway-list-rg-network.json"),
+        &format!("{SUB}/network-manager-list.json"),
         &format!("{SUB}/nic-list.json"),
         &format!("{SUB}/nsg-list.json"),
         &format!("{SUB}/private-endpoint-list.json"),
@@ -165,7 +166,7 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
     );
     assert_eq!(m["serviceTags"]["file"]["resources"], 4);
     assert_eq!(m["totals"]["subscriptions"], 1);
-    assert_eq!(m["totals"]["files"], 24);
+    assert_eq!(m["totals"]["files"], 25);
     // The firewall's policies hold no rules: each one's rule collection groups are a list of their own.
     assert_eq!(file("firewall-policy-list.json")["resources"], 2);
     assert_eq!(file("firewall-policy-rcg-fw-policy-hub.json")["resources"], 3);
@@ -244,11 +245,11 @@ fn throttled_calls_are_retried() {
     let m = &collected.manifest;
     // Every subscription-scoped command failed once and succeeded on its retry.
     assert!(m.totals.retries >= 10, "{:?}", m.totals);
-    // version and account; then twice each: groups, 8 lists, 4 extension lists, 2 policies' rule
+    // version and account; then twice each: groups, 8 lists, 5 extension lists, 2 policies' rule
     // collection groups, 6 per-group lists, 1 gateway's learned routes.
-    assert_eq!(m.totals.az_calls, 2 + 2 * (1 + 8 + 4 + 2 + 6 + 1));
+    assert_eq!(m.totals.az_calls, 2 + 2 * (1 + 8 + 5 + 2 + 6 + 1));
     assert!(r.progress.contains("throttled by Azure (429); retry 1 of 3"));
-    assert_eq!(m.subscriptions[0].files.len(), 21);
+    assert_eq!(m.subscriptions[0].files.len(), 22);
 }
 
 #[test]
@@ -336,14 +337,53 @@ fn missing_az_extensions_are_recorded_with_how_to_install_them() {
         sub["missingExtensions"],
         serde_json::json!([
             {"extension": "azure-firewall", "install": "az extension add --name azure-firewall"},
-            {"extension": "bastion", "install": "az extension add --name bastion"}
+            {"extension": "bastion", "install": "az extension add --name bastion"},
+            {"extension": "virtual-network-manager", "install": "az extension add --name virtual-network-manager"}
         ])
     );
     let codes: Vec<&str> = sub["failures"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["ExtensionMissing", "ExtensionMissing", "ExtensionMissing"]);
+    assert_eq!(codes, ["ExtensionMissing", "ExtensionMissing", "ExtensionMissing", "ExtensionMissing"]);
     let files = files_below(&r.out);
     assert!(files.contains(&format!("{SUB}/vnet-list.json")) && files.contains(&format!("{SUB}/ip-group-list.json")));
     assert!(!files.iter().any(|f| f.contains("firewall") || f.contains("bastion")), "{files:?}");
     assert!(!r.calls.iter().any(|c| c.contains("rule-collection-group")), "no policy list, no groups asked");
     assert!(r.progress.contains("install it with `az extension add --name azure-firewall`"), "{}", r.progress);
+}
+
+/// Azure Virtual Network Manager (§18.6): the network manager's groups and configurations, its
+/// active lists for the VNets' regions, and each VNet's effective answers wrapped with the VNet's
+/// id, as ingest reads them; no per-VNet call without a network manager (the other tests).
+#[test]
+fn network_managers_and_each_vnets_effective_answers_are_collected() {
+    let r = run("avnm", "avnm", |_| {});
+    let collected = r.result.expect("collect runs");
+    assert!(collected.complete(), "{}", r.progress);
+    let files = files_below(&r.out);
+    for f in [
+        "network-manager-list.json",
+        "network-manager-groups-avnm-hub.json",
+        "network-manager-connectivity-configs-avnm-hub.json",
+        "network-manager-security-admin-configs-avnm-hub.json",
+        "network-manager-routing-configs-avnm-hub.json",
+        "network-manager-active-connectivity-avnm-hub.json",
+        "network-manager-active-security-admin-avnm-hub.json",
+        "network-manager-effective-connectivity-vnet-spoke1.json",
+        "network-manager-effective-security-admin-vnet-hub.json",
+    ] {
+        assert!(files.contains(&format!("{SUB}/{f}")), "{f}: {files:?}");
+    }
+    assert!(
+        r.calls.iter().any(|c| c.contains(
+            "list-active-connectivity-config --network-manager-name avnm-hub -g rg-network --regions eastus westeurope"
+        )),
+        "{:?}",
+        r.calls
+    );
+    let answer: Value = serde_json::from_str(
+        &std::fs::read_to_string(r.out.join(SUB).join("network-manager-effective-connectivity-vnet-spoke1.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(answer["virtualNetworkId"].as_str().unwrap().ends_with("/virtualNetworks/vnet-spoke1"));
+    assert_eq!(answer["effectiveConnectivityConfigurations"]["value"][0]["properties"]["connectivityTopology"], "Mesh");
 }

@@ -112,3 +112,24 @@ fn admin_rules_not_applied_to_platform_subnets_and_overriding_nsgs() {
     other.admin_rules("sac", "rc", &["g"], &[("https", 10, "Inbound", "AlwaysAllow", "Tcp", "*", "*", "443")]);
     assert!(!has(&other, "AvnmAlwaysAllowBypassesNsgDeny"));
 }
+
+/// §18.8: the doctor's traffic analysis reports packets a subnet peering drops at the far side
+/// (`SubnetPeeringNonPeeredSource`), and not when every subnet with the route is listed.
+#[test]
+fn subnet_peering_drop_of_non_peered_subnets_is_reported() {
+    let estate = |listed: &[&str]| {
+        let mut e = Estate::new();
+        e.vnet("left", "eastus", &["10.0.0.0/16"])
+            .subnet("left", "s0", "10.0.0.0/24")
+            .subnet("left", "s1", "10.0.1.0/24")
+            .nic("left0", "left", "s0", "10.0.0.4")
+            .nic("left1", "left", "s1", "10.0.1.4");
+        e.vnet("right", "eastus", &["10.1.0.0/16"])
+            .subnet("right", "s0", "10.1.0.0/24")
+            .nic("right0", "right", "s0", "10.1.0.4");
+        e.subnet_peer("left", "right", listed, &["s0"]);
+        e
+    };
+    assert!(has(&estate(&["s1"]), "SubnetPeeringNonPeeredSource"));
+    assert!(!has(&estate(&["s0", "s1"]), "SubnetPeeringNonPeeredSource"));
+}
