@@ -6,7 +6,9 @@
 //! network group the VNet is a static member of (AV-S3), where the rule's configuration is
 //! deployed in the VNet's region (assumed deployed when the snapshot holds no deployment state
 //! for it, §18.5); a VNet with an effective-admin-rules answer gets exactly the rules it lists
-//! (§18.6). A single network manager is assumed (the scope order of AV-C8 is not modelled).
+//! (§18.6). In a VNet holding a service with network intent policies (SQL Managed Instance,
+//! Databricks) only what `applyOnNetworkIntentPolicyBasedServices` allows applies (AV-S5). A
+//! single network manager is assumed (the scope order of AV-C8 is not modelled).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -73,6 +75,7 @@ pub(crate) fn admin_rules_by_vnet(snap: &Snapshot) -> Vec<Vec<AppliedAdminRule>>
             continue;
         };
         let configuration = ArmId::new(avnm_parent_id(rule.id.as_str(), 2));
+        let intent_mode = intent_policy_mode(snap, &configuration);
         let mut vnets: Vec<VnetIdx> = collection
             .applies_to
             .iter()
@@ -81,6 +84,7 @@ pub(crate) fn admin_rules_by_vnet(snap: &Snapshot) -> Vec<Vec<AppliedAdminRule>>
                 let vnet = &snap.vnets[v.index()];
                 snap.avnm.effective_admin_rules_of(&vnet.id).is_none()
                     && snap.avnm.deployed_in(&configuration, &vnet.location) != Some(false)
+                    && (!has_network_intent_policy(snap, *v) || intent_mode.applies(rule.access))
             })
             .collect();
         vnets.sort();
@@ -97,6 +101,58 @@ pub(crate) fn admin_rules_by_vnet(snap: &Snapshot) -> Vec<Vec<AppliedAdminRule>>
         });
     }
     by_vnet
+}
+
+/// Services whose subnets carry network intent policies (AV-S5): Azure SQL Managed Instance and
+/// Azure Databricks, known by their subnet delegations.
+const NETWORK_INTENT_POLICY_SERVICES: [&str; 2] = ["Microsoft.Sql/managedInstances", "Microsoft.Databricks/workspaces"];
+
+/// Whether a VNet holds a service with network intent policies (a subnet delegated to one).
+pub(crate) fn has_network_intent_policy(snap: &Snapshot, vnet: VnetIdx) -> bool {
+    snap.vnets[vnet.index()].subnets.iter().any(|s| {
+        snap.subnets[s.index()]
+            .delegations
+            .iter()
+            .any(|d| NETWORK_INTENT_POLICY_SERVICES.iter().any(|svc| svc.eq_ignore_ascii_case(d)))
+    })
+}
+
+/// `applyOnNetworkIntentPolicyBasedServices` of a security admin configuration (AV-S5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IntentPolicyMode {
+    /// `None` (the default): no rule applies in such VNets.
+    None,
+    /// `AllowRulesOnly`: only the rules that allow (`Allow`, `AlwaysAllow`) apply.
+    AllowRulesOnly,
+    /// `All`: every rule applies.
+    All,
+}
+
+impl IntentPolicyMode {
+    fn applies(self, access: AdminAccess) -> bool {
+        match self {
+            IntentPolicyMode::None => false,
+            IntentPolicyMode::AllowRulesOnly => access != AdminAccess::Deny,
+            IntentPolicyMode::All => true,
+        }
+    }
+}
+
+fn intent_policy_mode(snap: &Snapshot, configuration: &ArmId) -> IntentPolicyMode {
+    let values = snap
+        .avnm
+        .security_admin_configurations
+        .iter()
+        .find(|c| c.id == *configuration)
+        .map(|c| c.apply_on_network_intent_policy_based_services.as_slice())
+        .unwrap_or_default();
+    if values.iter().any(|v| v.eq_ignore_ascii_case("All")) {
+        IntentPolicyMode::All
+    } else if values.iter().any(|v| v.eq_ignore_ascii_case("AllowRulesOnly")) {
+        IntentPolicyMode::AllowRulesOnly
+    } else {
+        IntentPolicyMode::None
+    }
 }
 
 /// The rules each effective-admin-rules answer lists, for its VNet (§18.6).

@@ -112,3 +112,41 @@ fn admin_rules_skip_platform_subnets() {
     assert_eq!(s.ip_flow("nic", Direction::Inbound, "10.0.1.4", 80, "10.1.1.4", 1).0, "Deny");
     assert_eq!(s.ip_flow("bastion-nic", Direction::Inbound, "10.0.9.4", 80, "10.1.1.4", 1).0, "Allow");
 }
+
+/// AV-S5: in a VNet holding a service with network intent policies (a subnet delegated to SQL
+/// Managed Instance) admin rules apply only as `applyOnNetworkIntentPolicyBasedServices` says:
+/// `None` none, `AllowRulesOnly` the allowing ones, `All` every rule.
+#[test]
+fn network_intent_policy_vnets_follow_apply_on_network_intent_policy_based_services() {
+    let with_mode = |mode: &str| {
+        let mut e = estate(&[("deny-ssh-nsg", 100, "Inbound", "Deny", "Tcp", "*", "*", "22")]);
+        e.subnet("app", "mi", "10.0.5.0/24").subnet_property(
+            "app",
+            "mi",
+            "delegations",
+            serde_json::json!([{"name": "mi", "properties": {"serviceName": "Microsoft.Sql/managedInstances"}}]),
+        );
+        e.admin_rules(
+            "sac",
+            "rc",
+            &["apps"],
+            &[
+                ("deny-http", 10, "Inbound", "Deny", "Tcp", "*", "*", "80"),
+                ("let-ssh", 20, "Inbound", "AlwaysAllow", "Tcp", "*", "*", "22"),
+            ],
+        );
+        e.resource_property(
+            "Microsoft.Network/networkManagers/securityAdminConfigurations",
+            "sac",
+            "applyOnNetworkIntentPolicyBasedServices",
+            serde_json::json!([mode]),
+        );
+        let s = Scenario::new(&e);
+        let http = s.ip_flow("nic", Direction::Inbound, "10.0.1.4", 80, "10.1.1.4", 1).0;
+        let ssh = s.ip_flow("nic", Direction::Inbound, "10.0.1.4", 22, "10.1.1.4", 1).0;
+        (http, ssh)
+    };
+    assert_eq!(with_mode("None"), ("Allow".into(), "Deny".into()), "no admin rule: the NSG decides");
+    assert_eq!(with_mode("AllowRulesOnly"), ("Allow".into(), "Allow".into()));
+    assert_eq!(with_mode("All"), ("Deny".into(), "Allow".into()));
+}
