@@ -235,3 +235,42 @@ fn terraform_rendering_gives_the_same_answers() {
     let explained = on_terraform(&["routes", "--nic", "nic-lab2", "--explain"]).ok();
     assert!(explained.stdout.contains("`cc-labs-mesh` (Mesh; deployed)"), "{}", explained.stdout);
 }
+
+/// §18.4: `what-if` of a Terraform plan that adds a routing rule (`azurerm_network_manager_routing_rule`,
+/// `testdata/terraform/avnm/plan-add-routing-rule.json`) shows the user route it will write into
+/// the spokes' managed route tables, before it is deployed.
+#[test]
+fn what_if_shows_what_a_routing_rule_will_write() {
+    let plan = repo_str("testdata/terraform/avnm/plan-add-routing-rule.json");
+    let v = run(&["what-if", "--plan", &plan, "-o", "json"]).json();
+    let text = v.to_string();
+    assert!(text.contains("labs-to-nva") && text.contains("10.10.0.0/16"), "{v}");
+    let table = run(&["what-if", "--plan", &plan]).stdout;
+    for subnet in ["vnet-spoke1/snet-app", "vnet-spoke2/snet-app"] {
+        let row = table.lines().find(|l| l.starts_with(subnet)).unwrap_or_else(|| panic!("{subnet}: {table}"));
+        assert!(row.contains("Added") && row.contains("VirtualAppliance 10.0.2.4"), "{row}");
+    }
+    assert!(!table.contains("vnet-lab1/snet-lab "), "the labs are not in the collection's group: {table}");
+}
+
+/// `verify` matches Azure's `ConnectedGroup` entry (one row listing every other member, in
+/// Azure's own order, AV-C4) with the one azroute computes, instead of calling it not modelled.
+#[test]
+fn verify_matches_connected_group_routes() {
+    let mut observed = routes("nic-lab2", &[]);
+    for r in observed["value"].as_array_mut().unwrap() {
+        if r["nextHopType"] == "ConnectedGroup" {
+            // The recording lists the members' prefixes from the highest down.
+            r["addressPrefix"].as_array_mut().unwrap().reverse();
+        }
+    }
+    let nic = run(&["routes", "--nic", "nic-lab2", "-o", "json"]).json();
+    assert_eq!(connected_group(&nic)[0]["addressPrefix"], serde_json::json!(["10.10.0.0/16", "10.12.0.0/16"]));
+    let dir = temp_dir("avnm-verify");
+    let id = "/subscriptions/00000000-0000-0000-0000-0000000a4e00/resourceGroups/rg-network/providers/Microsoft.Network/networkInterfaces/nic-lab2";
+    let wrapper = serde_json::json!({"nicId": id, "effectiveRoutes": observed});
+    std::fs::write(dir.join("nic-lab2.json"), wrapper.to_string()).unwrap();
+    let v = run(&["verify", "--actual", dir.to_str().unwrap(), "-o", "json"]).ok().json();
+    assert_eq!(v["summary"]["agreement"], 100.0, "{v}");
+    assert!(!v.to_string().contains("AvnmConnectivity"), "{v}");
+}
