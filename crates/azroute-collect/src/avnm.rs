@@ -8,7 +8,7 @@
 
 use super::*;
 
-/// A network manager: (resource group, name).
+/// A network manager (or a firewall policy): (resource group, name).
 pub(crate) type Manager = (String, String);
 
 impl Session<'_> {

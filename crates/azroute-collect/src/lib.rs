@@ -510,7 +510,7 @@ impl Session<'_> {
         &self,
         sub: &str,
         record: &mut SubscriptionRecord,
-    ) -> Result<(Vec<(String, String)>, Vec<avnm::Manager>), CollectError> {
+    ) -> Result<(Vec<avnm::Manager>, Vec<avnm::Manager>), CollectError> {
         let progress = self.progress;
         let mut policies: Vec<(String, String)> = Vec::new();
         let mut managers: Vec<avnm::Manager> = Vec::new();

@@ -571,6 +571,16 @@ impl Ctx<'_> {
     }
 }
 
+/// Adds to `exported` the `copies` whose id it lacks, one copy per id (§18.6).
+fn adopt_missing<T: HasOrigin>(exported: &mut Vec<T>, copies: Vec<T>) {
+    let mut known: std::collections::HashSet<String> = exported.iter().map(|r| normalize_id(r.id_str())).collect();
+    for copy in copies {
+        if known.insert(normalize_id(copy.id_str())) {
+            exported.push(copy);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Severity, load_texts};
@@ -611,15 +621,5 @@ mod tests {
         let loaded = load_texts(&[("a.json".to_string(), a), ("b.json".to_string(), b)]);
         assert!(loaded.diagnostics.iter().any(|d| d.code == "ConflictingDuplicate"), "{:?}", loaded.diagnostics);
         assert!(conflicts[0].contains("a.json") && conflicts[0].contains("b.json"), "{}", conflicts[0]);
-    }
-}
-
-/// Adds to `exported` the `copies` whose id it lacks, one copy per id (§18.6).
-fn adopt_missing<T: HasOrigin>(exported: &mut Vec<T>, copies: Vec<T>) {
-    let mut known: std::collections::HashSet<String> = exported.iter().map(|r| normalize_id(r.id_str())).collect();
-    for copy in copies {
-        if known.insert(normalize_id(copy.id_str())) {
-            exported.push(copy);
-        }
     }
 }
