@@ -190,3 +190,42 @@ fn active_configuration_examples_record_deployments() {
     );
     assert_eq!(rules.snapshot.avnm.deployed_in(&other, "westus"), None);
 }
+
+/// §18.7: Terraform children a plan creates get `<parent>/<segment>/<name>` ids; azurerm's
+/// `bgp_route_propagation_enabled` (false by default) means propagation disabled; a deployment
+/// records each configuration in its location; a bad admin rule names its Terraform address.
+#[test]
+fn terraform_plan_children_and_deployments() {
+    let config =
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/m/routingConfigurations/rc";
+    let change = |ty: &str, name: &str, after: serde_json::Value| {
+        serde_json::json!({"address": format!("{ty}.{name}"), "mode": "managed", "type": ty, "name": name,
+            "change": {"actions": ["create"], "before": null, "after": after, "after_unknown": {"id": true}}})
+    };
+    let plan = serde_json::json!({"format_version": "1.2", "terraform_version": "1.9.8", "planned_values": {},
+        "configuration": {"root_module": {}}, "resource_changes": [
+        change("azurerm_network_manager_routing_rule_collection", "c", serde_json::json!({"name": "spokes",
+            "routing_configuration_id": config, "network_group_ids": ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/m/networkGroups/g"]})),
+        change("azurerm_network_manager_routing_rule", "r", serde_json::json!({"name": "r1",
+            "rule_collection_id": format!("{config}/ruleCollections/spokes"),
+            "destination": [{"type": "AddressPrefix", "address": "10.9.0.0/16"}], "next_hop": [{"type": "NoNextHop"}]})),
+        change("azurerm_network_manager_admin_rule", "bad", serde_json::json!({"name": "bad",
+            "admin_rule_collection_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/m/securityAdminConfigurations/c/ruleCollections/rc",
+            "action": "Block", "direction": "Inbound", "priority": 1, "protocol": "Tcp"})),
+        change("azurerm_network_manager_deployment", "d", serde_json::json!({"network_manager_id": "m",
+            "location": "westeurope", "scope_access": "Routing", "configuration_ids": [config]}))
+    ]});
+    let loaded = load_texts(&[("plan.json".into(), plan.to_string())]);
+    let avnm = &loaded.snapshot.avnm;
+    let c = &avnm.routing_rule_collections[0];
+    assert_eq!(c.id.as_str(), format!("{config}/ruleCollections/spokes"));
+    assert!(c.disable_bgp_route_propagation);
+    let r = &avnm.routing_rules[0];
+    assert_eq!(r.id.as_str(), format!("{config}/ruleCollections/spokes/rules/r1"));
+    assert_eq!(r.next_hop_type, RouteNextHopType::None);
+    assert_eq!(avnm.deployed_in(&ArmId::new(config), "westeurope"), Some(true));
+    assert_eq!(avnm.deployed_in(&ArmId::new(config), "eastus"), Some(false));
+    assert!(avnm.admin_rules.is_empty());
+    let d = loaded.diagnostics.iter().find(|d| d.code == "InvalidAdminRule").expect("diagnostic");
+    assert!(d.json_path.as_deref().unwrap().ends_with(".action"), "{d:?}");
+}
