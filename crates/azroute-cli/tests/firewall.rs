@@ -507,7 +507,10 @@ fn dnat_reply_forced_into_the_tunnel_is_named() {
     ])
     .found_problem();
     let v = run.json();
-    assert_eq!((v["verdict"].as_str(), v["return"]["verdict"].as_str()), (Some("Delivered"), Some("ExitedToOnPremises")));
+    assert_eq!(
+        (v["verdict"].as_str(), v["return"]["verdict"].as_str()),
+        (Some("Delivered"), Some("ExitedToOnPremises"))
+    );
     assert_eq!(codes_of(&v), ["DnatWithForcedTunnel"], "{v}");
     assert_eq!(v["return"]["findings"][0]["code"], "DnatWithForcedTunnel");
 }

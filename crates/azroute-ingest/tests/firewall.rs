@@ -352,7 +352,8 @@ fn every_rule_collection_group_example_reads_with_its_policy() {
 /// its IP group references read as links (unresolved: the example's IP group ids are malformed).
 #[test]
 fn ip_group_rule_collection_group_example_reads_once_its_id_is_azures() {
-    let body = sample_body("FirewallPolicyRuleCollectionGroupWithIpGroupsGet.json").replace("/ruleGroups/", "/ruleCollectionGroups/");
+    let body = sample_body("FirewallPolicyRuleCollectionGroupWithIpGroupsGet.json")
+        .replace("/ruleGroups/", "/ruleCollectionGroups/");
     let value: serde_json::Value = serde_json::from_str(&body).unwrap();
     let loaded = load_texts(&[policy_of(value["id"].as_str().unwrap()), ("group.json".into(), body)]);
     let rule = &loaded.snapshot.firewall_policies[0].rule_collection_groups[0].collections[0].rules[0];
