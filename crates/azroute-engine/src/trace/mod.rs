@@ -210,12 +210,12 @@ impl HopResource {
             HopResource::PrivateEndpoint(p) => Some(ResourceRef::PrivateEndpoint(p)),
             HopResource::Firewall(f) => Some(ResourceRef::Firewall(f)),
             HopResource::ApplicationGateway(a) => Some(ResourceRef::ApplicationGateway(a)),
+            HopResource::DnsResolverInbound(d) => Some(ResourceRef::DnsResolverInbound(d)),
             HopResource::Host(_)
             | HopResource::Internet
             | HopResource::OnPremises
             | HopResource::Service(_)
-            | HopResource::Unknown
-            | HopResource::DnsResolverInbound(_) => None,
+            | HopResource::Unknown => None,
         }
     }
 }
