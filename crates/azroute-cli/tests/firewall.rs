@@ -7,6 +7,7 @@
 
 mod common;
 
+use azroute_testkit::http;
 use common::*;
 
 fn flow(args: &[&str]) -> Run {
@@ -513,4 +514,48 @@ fn dnat_reply_forced_into_the_tunnel_is_named() {
     );
     assert_eq!(codes_of(&v), ["DnatWithForcedTunnel"], "{v}");
     assert_eq!(v["return"]["findings"][0]["code"], "DnatWithForcedTunnel");
+}
+
+/// The firewall and egress options (C20, C21, C23) reach every command that answers, not only
+/// `trace` and `firewall-flow`: the doctor (a parent's NAT collections are processed, so not
+/// reported as ignored), the matrix (a subnet that does not say `defaultOutboundAccess` taken as
+/// private loses its Internet egress), the trace's assumptions, and the web API of `serve`.
+#[test]
+fn firewall_and_egress_options_reach_doctor_reach_trace_and_the_api() {
+    let codes = |args: &[&str]| azroute(args).json()["findings"].to_string();
+    let doctor = ["doctor", "--example", "firewall-mistakes", "-o", "json"];
+    assert!(codes(&doctor).contains("FirewallParentNatRulesIgnored"));
+    assert!(!codes(&[&doctor[..], &["--inherit-parent-dnat"]].concat()).contains("FirewallParentNatRulesIgnored"));
+
+    let reach = ["reach", "--example", "hub-firewall", "-o", "json"];
+    let private = [&reach[..], &["--default-outbound-unset", "private"]].concat();
+    let (default_run, private_run) = (azroute(&reach).json(), azroute(&private).json());
+    // Only `snet-private` says `defaultOutboundAccess: false`; taken as private, the subnets that
+    // do not say it lose their Internet egress too.
+    let no_egress = |v: &serde_json::Value| v.to_string().matches("PrivateSubnetNoEgress").count();
+    assert!(no_egress(&private_run) > no_egress(&default_run), "{private_run}");
+    assert!(private_run["summary"]["Dropped"].as_u64() > default_run["summary"]["Dropped"].as_u64(), "{private_run}");
+
+    let dnat = [
+        "trace",
+        "--example",
+        "hub-firewall",
+        "--from",
+        "203.0.113.50",
+        "--to",
+        "20.81.110.12",
+        "--port",
+        "443",
+        "-o",
+        "json",
+    ];
+    let assumed = |args: &[&str]| azroute(args).ok().json()["assumptions"].to_string();
+    assert!(assumed(&dnat).contains("a DNAT match is final"));
+    assert!(
+        assumed(&[&dnat[..], &["--dnat-respects-network-deny"]].concat()).contains("was run through the network rules")
+    );
+
+    let serve = Serve::start(&["--example", "hub-firewall", "--default-outbound-unset", "private"]);
+    let api = http::get(serve.address, "/api/reach").text();
+    assert_eq!(api, azroute(&private).stdout);
 }

@@ -284,6 +284,48 @@ fn dnat_translates_allows_and_snats() {
     assert_eq!((other.action, other.pass), (FirewallAction::Deny, FirewallPass::Network));
 }
 
+/// C21 (§16.6): by default a DNAT match is final and the explicit network deny of the estate
+/// above does not stop the translated flow; with `dnat_respects_network_deny` the translated flow
+/// (10.2.0.4:8443) meets the network rules and the explicit deny wins; a network rule that allows
+/// it, or none matching it, keeps the DNAT allow.
+#[test]
+fn c21_explicit_network_deny_after_dnat_is_an_option() {
+    let with_network = |rule: Value, action: &str| {
+        estate(
+            Some("p"),
+            vec![
+                policy("p", None, false),
+                group(
+                    "p",
+                    "dnat",
+                    100,
+                    vec![nat("inbound", 100, vec![dnat_rule("web", "20.1.1.1", "443", "10.2.0.4", "8443")])],
+                ),
+                group("p", "net", 200, vec![filter("net", 100, action, vec![rule])]),
+            ],
+        )
+    };
+    let f = flow("198.51.100.7", "20.1.1.1", Some(Protocol::Tcp), Some(443), None);
+    let respects = FirewallOptions { dnat_respects_network_deny: true, ..FirewallOptions::default() };
+    // A deny of the translated destination and port.
+    let deny = with_network(net_rule("no-backend", &["TCP"], &["*"], &["10.2.0.4"], &["8443"]), "Deny");
+    assert_eq!(verdict(&deny, &f, FirewallOptions::default(), false).pass, FirewallPass::Dnat);
+    let v = verdict(&deny, &f, respects, true);
+    assert_eq!((v.action, v.pass, v.dnat.clone()), (FirewallAction::Deny, FirewallPass::Network, None));
+    assert_eq!(deciding(&v), (Some("net"), "net", Some("no-backend")));
+    // The explanation lists the DNAT rule, then the network rule the translated flow met.
+    let places: Vec<&str> = v.candidates.iter().map(|c| c.place.collection.as_str()).collect();
+    assert_eq!(places, ["inbound", "net"]);
+    // A deny of the untranslated port only: the translated flow does not meet it.
+    let untranslated = with_network(net_rule("no-443", &["TCP"], &["*"], &["10.2.0.4"], &["443"]), "Deny");
+    assert_eq!(verdict(&untranslated, &f, respects, false).pass, FirewallPass::Dnat);
+    // An allow keeps the DNAT decision.
+    let allow = with_network(net_rule("backend", &["TCP"], &["*"], &["10.2.0.4"], &["8443"]), "Allow");
+    let v = verdict(&allow, &f, respects, false);
+    assert_eq!((v.action, v.pass), (FirewallAction::Allow, FirewallPass::Dnat));
+    assert!(v.dnat.is_some() && matches!(v.snat, Some(Snat::ToFirewallSubnet { .. })));
+}
+
 /// Network rules to private destinations keep the source (IANAPrivateRanges, §16.3); a custom
 /// list without it replaces the default.
 #[test]

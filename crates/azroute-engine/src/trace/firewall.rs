@@ -307,6 +307,17 @@ impl Tracer<'_, '_> {
         out
     }
 
+    /// C21 (§16.6), said when a firewall let the request in by a DNAT rule: whether explicit
+    /// network denies were consulted after it.
+    pub(super) fn dnat_assumption(&self, forward: &PathTrace) -> Option<bool> {
+        let by_dnat = |n: &HopNote| matches!(n, HopNote::FirewallAllowed { rule } if rule.pass == FirewallPass::Dnat);
+        forward
+            .hops
+            .iter()
+            .any(|h| h.notes.iter().any(by_dnat))
+            .then_some(self.firewall_options.dnat_respects_network_deny)
+    }
+
     /// Threat intelligence, IDPS and TLS inspection are not evaluated wherever a firewall was
     /// crossed: `Some(whether threat intelligence in Deny mode meets a public end)`.
     pub(super) fn firewall_inspection(&self, request: &TraceRequest, forward: &PathTrace) -> Option<bool> {
