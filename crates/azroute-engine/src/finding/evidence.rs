@@ -717,6 +717,7 @@ evidence! {
     PlatformOwnedDestination,
     PrivateSubnetInternetUdr,
     PrivateSubnetNoEgress,
+    OutboundIcmpNotSupported,
     PublicLoadBalancerBehindFirewallDefaultRoute,
     UdrOnBastionSubnet,
     VmssNicsMissing,
