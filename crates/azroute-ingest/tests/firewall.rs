@@ -348,7 +348,7 @@ fn every_rule_collection_group_example_reads_with_its_policy() {
 }
 
 /// `FirewallPolicyRuleCollectionGroupWithIpGroupsGet.json` names itself `…/ruleGroups/…`, a type
-/// Azure does not have (§1.8: spec examples are hand-written); with the id Azure gives such a group
+/// Azure does not have (spec examples are hand-written, §16.1); with the id Azure gives such a group
 /// its IP group references read as links (unresolved: the example's IP group ids are malformed).
 #[test]
 fn ip_group_rule_collection_group_example_reads_once_its_id_is_azures() {
@@ -361,7 +361,7 @@ fn ip_group_rule_collection_group_example_reads_once_its_id_is_azures() {
     assert!(rule.destination_ip_groups[0].missing().unwrap().as_str().ends_with("/ipGroups/ipGroups2"));
 }
 
-/// The firewall examples of §1.8 not read above: IP groups in classic rules, and placeholder
+/// The firewall examples of the API examples (§16.1) not read above: IP groups in classic rules, and placeholder
 /// `additionalProperties` keys, which set neither SNAT ranges nor DNS proxy.
 #[test]
 fn classic_ip_group_and_additional_properties_examples_read() {
