@@ -175,6 +175,9 @@ const GROUP_LISTS: &[(&str, &[&str])] = &[
     ("vpn-connection-list", &["network", "vpn-connection", "list"]),
 ];
 
+/// A resource's (resource group, name), what a per-resource az call names.
+type GroupAndName = (String, String);
+
 /// What the extension lists name for the per-resource calls: (resource group, name) of each
 /// firewall policy and DNS resolver.
 #[derive(Default)]
@@ -202,7 +205,7 @@ fn uniform_scale_sets(list: &Value) -> Vec<(String, String)> {
         let mode = r.get("orchestrationMode").or_else(|| r.get("properties").and_then(|p| p.get("orchestrationMode")));
         mode.and_then(Value::as_str).is_some_and(|m| m.eq_ignore_ascii_case("Flexible"))
     };
-    let uniform: Vec<Value> = items(list).into_iter().filter(|r| !flexible(r)).cloned().collect();
+    let uniform: Vec<Value> = items(list).iter().filter(|r| !flexible(r)).cloned().collect();
     groups_and_names(&Value::Array(uniform))
 }
 
@@ -516,7 +519,7 @@ impl Session<'_> {
         &self,
         sub: &str,
         record: &mut SubscriptionRecord,
-    ) -> Result<(Option<Value>, Vec<(String, String)>), CollectError> {
+    ) -> Result<(Option<Value>, Vec<GroupAndName>), CollectError> {
         let progress = self.progress;
         let mut vms: Option<Value> = None;
         let mut scale_sets = Vec::new();

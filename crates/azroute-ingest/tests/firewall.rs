@@ -308,11 +308,14 @@ fn policy_of(group_id: &str) -> (String, String) {
     ("policy.json".into(), text)
 }
 
+/// What a case asserts of the first collection of its group.
+type CheckCollection = fn(&FwRuleCollection);
+
 /// Every rule collection group example of the API examples (§16.1): with its policy beside it,
 /// each nests in the policy with its collections and rules read, and no error.
 #[test]
 fn every_rule_collection_group_example_reads_with_its_policy() {
-    let cases: [(&str, fn(&FwRuleCollection)); 4] = [
+    let cases: [(&str, CheckCollection); 4] = [
         ("FirewallPolicyRuleCollectionGroupGet.json", |c| {
             assert_eq!((c.kind, c.action.clone(), c.priority), (FwRuleKind::Network, FwAction::Deny, Some(200)));
             assert_eq!(c.rules[0].source_addresses, [FwAddress::parse("10.1.25.0/24")]);

@@ -694,6 +694,10 @@ fn policy_resources(parent: &[PolicyGroup], child: &[PolicyGroup]) -> Vec<Value>
     out
 }
 
+/// Where a collection comes in §16.2's order: (policy depth, group priority, group name,
+/// collection priority, collection name).
+type OrderKey = (usize, u32, String, u32, String);
+
 /// The naive scan: (allow, pass, collection, rule), or the default deny.
 fn naive_policy(
     parent: &[PolicyGroup],
@@ -735,8 +739,7 @@ fn naive_policy(
         (FwRuleKind::Network, FirewallPass::Network),
         (FwRuleKind::Application, FirewallPass::Application),
     ] {
-        // (policy depth, group priority, group name, collection priority, collection name).
-        let mut ordered: Vec<((usize, u32, String, u32, String), &PolicyCollection)> = Vec::new();
+        let mut ordered: Vec<(OrderKey, &PolicyCollection)> = Vec::new();
         for (depth, (name, groups)) in [("parent", parent), ("child", child)].into_iter().enumerate() {
             if kind == FwRuleKind::Nat && name == "parent" && !inherit_parent_dnat {
                 continue;

@@ -68,7 +68,7 @@ impl Tracer<'_, '_> {
     /// destination, SNATs to an address of `AzureFirewallSubnet` (its frontend stands for the
     /// instance, O2) and forwards by the routes of that subnet. The reply comes back to the SNAT
     /// address by ordinary routing and leaves by the route of `AzureFirewallSubnet` to the client.
-    pub(super) fn from_internet_to_firewall(
+    pub(super) fn enter_firewall_from_internet(
         &self,
         mut walk: Walk,
         firewall: FirewallIdx,

@@ -30,7 +30,7 @@ impl Tracer<'_, '_> {
         let Some(nic) = public_owner else {
             // A firewall's public IP: its DNAT rules decide (§16.4, §16.3).
             if let Some(firewall) = self.firewall_with_public_ip(pkt.dst) {
-                return self.from_internet_to_firewall(walk, firewall, pkt);
+                return self.enter_firewall_from_internet(walk, firewall, pkt);
             }
             let nobody =
                 NoHostAtDestination::NotPublic { source: src, destination: pkt.dst, private: self.is_private(pkt.dst) };
