@@ -149,6 +149,7 @@ def fake_az():
 
     firewall_recordings(d)
     avnm_recordings(d)
+    platform_recordings(d)
 
     # Effective routes of running VMs' NICs: vm-shared is deallocated; vm-fw's call fails.
     for nic in ["nic-app1", "nic-app2"]:
@@ -245,6 +246,44 @@ def avnm_recordings(d):
               {"value": connectivity, "skipToken": ""})
         write(os.path.join(a, f"network-manager-list-effective-security-admin-rule-rg-network-{vnet}.json"),
               {"value": admin, "skipToken": ""})
+def platform_recordings(d):
+    """The egress and platform-service lists (§17.1): empty in the recorded subscription (the
+    hub-spoke example has none); in the scenario `platform`, a Uniform scale set with one instance
+    NIC (listed by `az vmss nic list` only), a Flexible one (whose NICs are ordinary NICs), and a
+    DNS resolver with one inbound endpoint (az extension `dns-resolver`, missing in the scenario
+    `missing-extensions`)."""
+    for key in ["network-nat-gateway-list", "network-public-ip-prefix-list", "network-application-gateway-list",
+                "vmss-list", "dns-resolver-list"]:
+        write(os.path.join(d, f"{key}.json"), [])
+    platform = os.path.join(FAKE, "scenarios", "platform", SUB)
+    compute = f"/subscriptions/{SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachineScaleSets"
+    subnet = f"/subscriptions/{SUB}/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-spoke1/subnets/snet-workload"
+    scale_sets = []
+    for name, mode in [("vmss-web", "Uniform"), ("vmss-flex", "Flexible")]:
+        scale_sets.append({"id": f"{compute}/{name}", "name": name, "resourceGroup": "rg-app", "location": "eastus",
+                           "type": "Microsoft.Compute/virtualMachineScaleSets", "orchestrationMode": mode,
+                           "virtualMachineProfile": {"networkProfile": {"networkInterfaceConfigurations": [
+                               {"name": "nic", "ipConfigurations": [{"name": "ipconfig1", "subnet": {"id": subnet}}]}]}}})
+    write(os.path.join(platform, "vmss-list.json"), scale_sets)
+    nic_id = f"{compute}/vmss-web/virtualMachines/0/networkInterfaces/nic"
+    write(os.path.join(platform, "vmss-nic-list-rg-app-vmss-web.json"), [{
+        "id": nic_id, "name": "nic", "resourceGroup": "rg-app", "type": "Microsoft.Network/networkInterfaces",
+        "ipConfigurations": [{"id": f"{nic_id}/ipConfigurations/ipconfig1", "name": "ipconfig1", "primary": True,
+                              "privateIPAddress": "10.1.1.10", "subnet": {"id": subnet}}]}])
+    resolver = f"/subscriptions/{SUB}/resourceGroups/rg-network/providers/Microsoft.Network/dnsResolvers/dnspr-hub"
+    write(os.path.join(platform, "dns-resolver-list.json"), [{
+        "id": resolver, "name": "dnspr-hub", "resourceGroup": "rg-network", "location": "eastus",
+        "type": "Microsoft.Network/dnsResolvers"}])
+    write(os.path.join(platform, "dns-resolver-inbound-endpoint-list-rg-network-dnspr-hub.json"), [{
+        "id": f"{resolver}/inboundEndpoints/in", "name": "in", "resourceGroup": "rg-network", "location": "eastus",
+        "type": "Microsoft.Network/dnsResolvers/inboundEndpoints",
+        "ipConfigurations": [{"privateIpAddress": "10.0.2.10", "privateIpAllocationMethod": "Static",
+                              "subnet": {"id": f"/subscriptions/{SUB}/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-shared"}}]}])
+    missing = os.path.join(FAKE, "scenarios", "missing-extensions", SUB)
+    write(os.path.join(missing, "dns-resolver-list.err"),
+          "ERROR: The command requires the extension dns-resolver. Unable to prompt for extension install confirmation "
+          "as no tty available. Run 'az config set extension.use_dynamic_install=yes_without_prompt' to allow "
+          "installing extensions without prompt.\n")
 
 
 def pascal(rs):

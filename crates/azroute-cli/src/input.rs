@@ -288,6 +288,11 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
             ConnectedGroupOverlapArg::DropOverlapping => ConnectedGroupOverlap::DropOverlapping,
             ConnectedGroupOverlapArg::KeepAll => ConnectedGroupOverlap::KeepAll,
         },
+        firewall: firewall_options(&args.firewall),
+        unset_default_outbound: match args.default_outbound_unset {
+            crate::args::DefaultOutboundUnsetArg::Allowed => azroute_model::UnsetDefaultOutbound::Allowed,
+            crate::args::DefaultOutboundUnsetArg::Private => azroute_model::UnsetDefaultOutbound::Private,
+        },
         ..ModelOptions::default()
     }
 }
@@ -342,4 +347,16 @@ pub fn require_nsgs(snap: &Snapshot, nic: NicIdx, subnet: SubnetIdx) -> Result<(
         }
     }
     Ok(())
+}
+
+/// The firewall options of the command line.
+pub fn firewall_options(args: &crate::args::FirewallOptionArgs) -> azroute_model::FirewallOptions {
+    azroute_model::FirewallOptions {
+        snat_default_ranges: match args.snat_default_ranges {
+            crate::args::SnatDefaultRangesArg::Rfc1918Rfc6598 => azroute_model::SnatDefaultRanges::Rfc1918AndRfc6598,
+            crate::args::SnatDefaultRangesArg::Rfc1918 => azroute_model::SnatDefaultRanges::Rfc1918,
+        },
+        inherit_parent_dnat: args.inherit_parent_dnat,
+        dnat_respects_network_deny: args.dnat_respects_network_deny,
+    }
 }

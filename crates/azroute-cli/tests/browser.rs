@@ -354,3 +354,30 @@ fn the_browser_refuses_the_page_to_a_rebound_name_and_to_other_origins() {
     );
     assert!(browser.wait_for("the same-origin fetch", "return window.__read;", 10).as_u64().unwrap() > 0);
 }
+
+/// The egress and platform services of `hub-firewall` (§17) are drawn in their subnets with
+/// their own kinds: the NAT gateway (in `AzureFirewallSubnet`), the Application Gateway (with its
+/// frontend private IP) and Azure Bastion, with no console error.
+#[test]
+fn platform_services_are_drawn_in_their_subnets() {
+    let _one = lock();
+    let Some(browser) = Browser::start("platform_services_are_drawn_in_their_subnets", &[]) else { return };
+    let serve = Serve::start(&["--example", "hub-firewall"]);
+    browser.goto(&serve.url);
+    browser.wait_ready();
+    let drawn = browser.eval(
+        "return AZ.graph.cy.nodes('.k-NatGateway, .k-ApplicationGateway, .k-BastionHost, .k-DnsResolverInboundEndpoint') \
+         .map(n => [n.data('kind'), n.data('label'), AZ.graph.model.byId.get(n.id()).parent.split('/').pop()]).sort();",
+        json!([]),
+    );
+    let drawn: Vec<(String, String, String)> = serde_json::from_value(drawn).unwrap();
+    let expected = [
+        ("ApplicationGateway", "Application Gateway agw-hub\n10.0.3.10", "snet-agw"),
+        ("BastionHost", "Azure Bastion bas-hub", "AzureBastionSubnet"),
+        ("NatGateway", "NAT gateway nat-fw", "AzureFirewallSubnet"),
+    ];
+    let expected: Vec<(String, String, String)> =
+        expected.iter().map(|(k, l, s)| (k.to_string(), l.to_string(), s.to_string())).collect();
+    assert_eq!(drawn, expected);
+    assert_no_console_errors(&browser, "hub-firewall");
+}

@@ -116,9 +116,10 @@ fn collect_end_to_end_against_the_fake_az() {
     assert!(m["tool"].as_str().unwrap().starts_with("azroute "));
     assert_eq!(m["subscriptions"][0]["status"], "partial");
     assert!(m["subscriptions"][0]["effectiveRouteFailures"][0]["command"].as_str().unwrap().contains("-n nic-fw"));
-    // 18, and the firewall, firewall policy (with each policy's rule collection groups), IP group,
-    // Bastion and network manager lists.
-    assert_eq!(m["totals"]["files"], 25);
+    // 18, the firewall, firewall policy (with each policy's rule collection groups), IP group
+    // and Bastion lists, the NAT gateway, public IP prefix, Application Gateway, scale set and
+    // DNS resolver lists, and the network manager list.
+    assert_eq!(m["totals"]["files"], 30);
     assert_eq!(m["serviceTags"]["location"], "eastus");
 
     // No planted secret reaches any file or the terminal.
@@ -167,4 +168,35 @@ fn collect_exit_codes() {
     let fresh = temp_dir("cli-collect-no-az").join("out").display().to_string();
     let run = azroute(&["collect", "--out", &fresh, "--az", "/nonexistent/az"]).fails();
     assert!(run.stderr.contains("--az PATH"), "{}", run.stderr);
+}
+
+/// A collected Uniform scale set's instance NIC (from `az vmss nic list`) and a DNS resolver's
+/// inbound endpoint are in the snapshot (§17.1, §17.3): the instance is a host of its subnet, and
+/// the endpoint's address a destination of the resolver, answering DNS.
+#[test]
+fn collected_scale_set_nics_and_dns_endpoints_answer() {
+    let (run, out) = collect("platform", "platform", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let snapshot = out.display().to_string();
+    let nic = azroute(&["routes", "--snapshot", &snapshot, "--nic", "rg-app/nic", "-o", "json"]).ok().json();
+    assert!(nic["value"].as_array().is_some_and(|r| !r.is_empty()), "{nic}");
+    let dns = azroute(&[
+        "trace",
+        "--snapshot",
+        &snapshot,
+        "--from",
+        "vm-app1",
+        "--to",
+        "10.0.2.10",
+        "--protocol",
+        "UDP",
+        "--port",
+        "53",
+        "-o",
+        "json",
+    ]);
+    let v = dns.json();
+    let last = v["hops"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["type"], "Destination", "{v}");
+    assert!(last["resource"]["id"].as_str().unwrap().ends_with("/dnsResolvers/dnspr-hub/inboundEndpoints/in"), "{v}");
 }

@@ -7,6 +7,7 @@
 
 mod common;
 
+use azroute_testkit::http;
 use common::*;
 
 fn flow(args: &[&str]) -> Run {
@@ -444,4 +445,117 @@ fn diff_calls_a_cell_the_firewall_leaves_undecided_undecided() {
     assert_eq!(internet["change"], "Undecided", "{internet}");
     assert!(changes.iter().all(|c| c["change"] != "NewlyAllowed" && c["change"] != "Lost"), "{v:#}");
     assert!(v["summary"]["undecided"].as_u64().unwrap() >= 1, "{v:#}");
+}
+
+fn hop_summary(path: &serde_json::Value) -> Vec<(String, String)> {
+    let hops = path["hops"].as_array().unwrap();
+    hops.iter().map(|h| (h["type"].as_str().unwrap().into(), h["address"].as_str().unwrap_or("").into())).collect()
+}
+
+/// The trace's findings (the reply's among them).
+fn codes_of(v: &serde_json::Value) -> Vec<&str> {
+    v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect()
+}
+
+/// From the Internet to the firewall's public IP (§16.3, §16.4): the DNAT rule `web-to-app2`
+/// translates 20.81.110.12:443 to 10.2.1.4:443 and SNATs to the firewall's address; the reply
+/// comes back to the firewall by ordinary routing and leaves by the Internet route of
+/// `AzureFirewallSubnet`, with no forced-tunnel complaint (the reply goes to the firewall, not
+/// to the client). Another port meets no DNAT rule: the firewall's default deny.
+#[test]
+fn internet_client_reaches_the_dnat_backend_and_gets_its_reply() {
+    let args = ["trace", "--example", "hub-firewall", "--from", "203.0.113.50", "--to", "20.81.110.12"];
+    let run = azroute(&[&args[..], &["--port", "443", "-o", "json"]].concat()).ok();
+    let v = run.json();
+    assert_eq!(v["verdict"], "Delivered");
+    let own = |pairs: &[(&str, &str)]| pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    assert_eq!(
+        hop_summary(&v),
+        own(&[("Internet", "203.0.113.50"), ("AzureFirewall", "10.0.1.4"), ("Destination", "10.2.1.4")])
+    );
+    let notes = v["hops"][1]["notes"].to_string();
+    assert!(notes.contains("rule `web-to-app2`") && notes.contains("destination NAT to 10.2.1.4:443"), "{notes}");
+    assert!(notes.contains("source NAT to 10.0.1.4"), "{notes}");
+    assert_eq!(v["return"]["verdict"], "ExitedToInternet");
+    assert_eq!(
+        hop_summary(&v["return"]),
+        own(&[("Source", "10.2.1.4"), ("AzureFirewall", "10.0.1.4"), ("Internet", "203.0.113.50")])
+    );
+    assert!(codes_of(&v).is_empty(), "{v}");
+    // No DNAT rule for SSH: denied by default, at the firewall.
+    let ssh = azroute(&[&args[..], &["--port", "22", "-o", "json"]].concat()).found_problem().json();
+    assert_eq!((ssh["verdict"].as_str(), codes_of(&ssh)), (Some("Dropped"), vec!["FirewallDeniesFlow"]));
+    assert!(ssh["findings"][0]["evidence"].to_string().contains("default deny"), "{ssh}");
+}
+
+/// `firewall-mistakes` forced-tunnels `AzureFirewallSubnet` to the VPN gateway and keeps its
+/// DNAT rule: the request arrives, the reply leaves for on-premises, and the trace says
+/// `DnatWithForcedTunnel` (§16.7), an error.
+#[test]
+fn dnat_reply_forced_into_the_tunnel_is_named() {
+    let run = azroute(&[
+        "trace",
+        "--example",
+        "firewall-mistakes",
+        "--from",
+        "203.0.113.50",
+        "--to",
+        "20.81.110.12",
+        "--port",
+        "443",
+        "-o",
+        "json",
+    ])
+    .found_problem();
+    let v = run.json();
+    assert_eq!(
+        (v["verdict"].as_str(), v["return"]["verdict"].as_str()),
+        (Some("Delivered"), Some("ExitedToOnPremises"))
+    );
+    assert_eq!(codes_of(&v), ["DnatWithForcedTunnel"], "{v}");
+    assert_eq!(v["return"]["findings"][0]["code"], "DnatWithForcedTunnel");
+}
+
+/// The firewall and egress options (C20, C21, C23) reach every command that answers, not only
+/// `trace` and `firewall-flow`: the doctor (a parent's NAT collections are processed, so not
+/// reported as ignored), the matrix (a subnet that does not say `defaultOutboundAccess` taken as
+/// private loses its Internet egress), the trace's assumptions, and the web API of `serve`.
+#[test]
+fn firewall_and_egress_options_reach_doctor_reach_trace_and_the_api() {
+    let codes = |args: &[&str]| azroute(args).json()["findings"].to_string();
+    let doctor = ["doctor", "--example", "firewall-mistakes", "-o", "json"];
+    assert!(codes(&doctor).contains("FirewallParentNatRulesIgnored"));
+    assert!(!codes(&[&doctor[..], &["--inherit-parent-dnat"]].concat()).contains("FirewallParentNatRulesIgnored"));
+
+    let reach = ["reach", "--example", "hub-firewall", "-o", "json"];
+    let private = [&reach[..], &["--default-outbound-unset", "private"]].concat();
+    let (default_run, private_run) = (azroute(&reach).json(), azroute(&private).json());
+    // Only `snet-private` says `defaultOutboundAccess: false`; taken as private, the subnets that
+    // do not say it lose their Internet egress too.
+    let no_egress = |v: &serde_json::Value| v.to_string().matches("PrivateSubnetNoEgress").count();
+    assert!(no_egress(&private_run) > no_egress(&default_run), "{private_run}");
+    assert!(private_run["summary"]["Dropped"].as_u64() > default_run["summary"]["Dropped"].as_u64(), "{private_run}");
+
+    let dnat = [
+        "trace",
+        "--example",
+        "hub-firewall",
+        "--from",
+        "203.0.113.50",
+        "--to",
+        "20.81.110.12",
+        "--port",
+        "443",
+        "-o",
+        "json",
+    ];
+    let assumed = |args: &[&str]| azroute(args).ok().json()["assumptions"].to_string();
+    assert!(assumed(&dnat).contains("a DNAT match is final"));
+    assert!(
+        assumed(&[&dnat[..], &["--dnat-respects-network-deny"]].concat()).contains("was run through the network rules")
+    );
+
+    let serve = Serve::start(&["--example", "hub-firewall", "--default-outbound-unset", "private"]);
+    let api = http::get(serve.address, "/api/reach").text();
+    assert_eq!(api, azroute(&private).stdout);
 }

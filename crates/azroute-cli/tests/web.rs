@@ -287,6 +287,26 @@ fn the_topology_holds_the_azure_firewall_in_its_subnet() {
     assert_eq!((&subnet["kind"], &subnet["name"]), (&"Subnet".into(), &"AzureFirewallSubnet".into()));
     let vnet = nodes.iter().find(|n| n["id"] == subnet["parent"]).unwrap();
     assert_eq!(vnet["name"], "vnet-hub");
+    // The egress and platform services (§17) are nodes in their subnets too.
+    let parent_name = |n: &serde_json::Value| {
+        nodes.iter().find(|s| s["id"] == n["parent"]).map(|s| s["name"].as_str().unwrap().to_string())
+    };
+    let platform: Vec<(String, String, Option<String>)> = nodes
+        .iter()
+        .filter(|n| ["NatGateway", "ApplicationGateway", "BastionHost"].contains(&n["kind"].as_str().unwrap()))
+        .map(|n| (n["kind"].as_str().unwrap().to_string(), n["name"].as_str().unwrap().to_string(), parent_name(n)))
+        .collect();
+    let own = |k: &str, n: &str, s: &str| (k.to_string(), n.to_string(), Some(s.to_string()));
+    assert_eq!(
+        platform,
+        [
+            own("NatGateway", "nat-fw", "AzureFirewallSubnet"),
+            own("ApplicationGateway", "agw-hub", "snet-agw"),
+            own("BastionHost", "bas-hub", "AzureBastionSubnet")
+        ]
+    );
+    let nat = nodes.iter().find(|n| n["kind"] == "NatGateway").unwrap();
+    assert_eq!(nat["properties"]["publicIpAddresses"][0]["name"], "pip-nat-fw");
     // The estate without a firewall has no such node.
     let plain = Serve::start(&["--example", "hub-spoke"]);
     let topology = http::get(plain.address, "/api/topology").json();

@@ -17,6 +17,10 @@
 //!     network-manager-list.json and, per network manager, network-manager-*-<manager>.json (az
 //!     extension `virtual-network-manager`), and per VNet when a manager was found
 //!     network-manager-effective-{connectivity,security-admin}-<vnet>.json (wrapped, see `avnm`),
+//!     nat-gateway-list.json, public-ip-prefix-list.json, application-gateway-list.json,
+//!     vmss-list.json, vmss-nic-list-<scale set>.json (a Uniform scale set's instance NICs, which
+//!     `az network nic list` does not return), dns-resolver-list.json (az extension `dns-resolver`),
+//!     dns-resolver-inbound-endpoints-<resolver>.json,
 //!     actual/<nic>.json ({"nicId": …, "effectiveRoutes": <az output>}, with --effective-routes)
 //! ```
 //!
@@ -151,6 +155,11 @@ const LISTS: &[(&str, &[&str])] = &[
     ("public-ip-list.json", &["network", "public-ip", "list"]),
     ("lb-list.json", &["network", "lb", "list"]),
     ("vm-list.json", &["vm", "list", "-d"]),
+    // Egress and platform services (§17.1).
+    ("nat-gateway-list.json", &["network", "nat", "gateway", "list"]),
+    ("public-ip-prefix-list.json", &["network", "public-ip", "prefix", "list"]),
+    ("application-gateway-list.json", &["network", "application-gateway", "list"]),
+    ("vmss-list.json", &["vmss", "list"]),
 ];
 
 /// The subscription-wide lists whose commands live in az extensions: file name, az command and
@@ -161,6 +170,7 @@ const EXTENSION_LISTS: &[(&str, &[&str], &str)] = &[
     ("ip-group-list.json", &["network", "ip-group", "list"], "ip-group"),
     ("bastion-list.json", &["network", "bastion", "list"], "bastion"),
     ("network-manager-list.json", &["network", "manager", "list"], "virtual-network-manager"),
+    ("dns-resolver-list.json", &["dns-resolver", "list"], "dns-resolver"),
 ];
 
 /// The per-resource-group lists (gateways are listed per group): file prefix and az command.
@@ -169,6 +179,41 @@ const GROUP_LISTS: &[(&str, &[&str])] = &[
     ("local-gateway-list", &["network", "local-gateway", "list"]),
     ("vpn-connection-list", &["network", "vpn-connection", "list"]),
 ];
+
+/// A resource's (resource group, name), what a per-resource az call names.
+type GroupAndName = (String, String);
+
+/// What the extension lists name for the per-resource calls: (resource group, name) of each
+/// firewall policy, DNS resolver and network manager.
+#[derive(Default)]
+struct ExtensionListed {
+    policies: Vec<(String, String)>,
+    resolvers: Vec<(String, String)>,
+    managers: Vec<avnm::Manager>,
+}
+
+/// (resource group, name) of each resource of a list.
+fn groups_and_names(list: &Value) -> Vec<(String, String)> {
+    items(list)
+        .iter()
+        .filter_map(|r| {
+            let id = str_field(r, "id")?;
+            let name = str_field(r, "name").unwrap_or_else(|| last_segment(&id).to_string());
+            Some((group_of(&id).unwrap_or_default(), name))
+        })
+        .collect()
+}
+
+/// The scale sets of `az vmss list` that are not Flexible (`orchestrationMode` absent means
+/// Uniform), as (resource group, name).
+fn uniform_scale_sets(list: &Value) -> Vec<(String, String)> {
+    let flexible = |r: &Value| {
+        let mode = r.get("orchestrationMode").or_else(|| r.get("properties").and_then(|p| p.get("orchestrationMode")));
+        mode.and_then(Value::as_str).is_some_and(|m| m.eq_ignore_ascii_case("Flexible"))
+    };
+    let uniform: Vec<Value> = items(list).iter().filter(|r| !flexible(r)).cloned().collect();
+    groups_and_names(&Value::Array(uniform))
+}
 
 /// Runs the collection. Progress lines go to `progress`.
 pub fn collect(options: &CollectOptions, progress: &dyn Fn(&str)) -> Result<Collected, CollectError> {
@@ -414,10 +459,12 @@ impl Session<'_> {
             return Ok(failed);
         }
         create_dir(&self.out.join(sub))?;
-        let (vms, vnets) = self.subscription_lists(sub, &mut record)?;
-        let (policies, managers) = self.extension_lists(sub, &mut record)?;
-        self.rule_collection_groups(sub, &policies, &mut record)?;
-        self.network_managers(sub, &managers, vnets.as_ref(), &mut record)?;
+        let (vms, vnets, scale_sets) = self.subscription_lists(sub, &mut record)?;
+        self.scale_set_nics(sub, &scale_sets, &mut record)?;
+        let listed = self.extension_lists(sub, &mut record)?;
+        self.rule_collection_groups(sub, &listed.policies, &mut record)?;
+        self.dns_inbound_endpoints(sub, &listed.resolvers, &mut record)?;
+        self.network_managers(sub, &listed.managers, vnets.as_ref(), &mut record)?;
         let gateways = self.group_lists(sub, &mut record)?;
         self.learned_routes(sub, &gateways, &mut record)?;
         if options.effective_routes {
@@ -473,14 +520,16 @@ impl Session<'_> {
     }
 
     /// The subscription-wide lists (`LISTS`); returns the VM list, which the effective-route
-    /// step reads, and the VNet list, whose VNets' AVNM effective answers are asked.
+    /// step reads, the VNet list, whose VNets' AVNM effective answers are asked, and each Uniform
+    /// scale set as (resource group, name), whose instance NICs are asked next.
     fn subscription_lists(
         &self,
         sub: &str,
         record: &mut SubscriptionRecord,
-    ) -> Result<(Option<Value>, Option<Value>), CollectError> {
+    ) -> Result<(Option<Value>, Option<Value>, Vec<GroupAndName>), CollectError> {
         let progress = self.progress;
         let (mut vms, mut vnets): (Option<Value>, Option<Value>) = (None, None);
+        let mut scale_sets = Vec::new();
         for (file, base) in LISTS {
             let (command, fetched) = self.fetch(base, sub)?;
             match fetched {
@@ -489,6 +538,9 @@ impl Session<'_> {
                         vms = Some(value.1.clone());
                     } else if *file == "vnet-list.json" {
                         vnets = Some(value.1.clone());
+                    }
+                    if *file == "vmss-list.json" {
+                        scale_sets = uniform_scale_sets(&value.1);
                     }
                     let rec = self.persist(&format!("{sub}/{file}"), &command, value, None)?;
                     progress(&format!("  {}: {} resource(s)", base.join(" "), rec.resources));
@@ -500,36 +552,90 @@ impl Session<'_> {
                 }
             }
         }
-        Ok((vms, vnets))
+        Ok((vms, vnets, scale_sets))
+    }
+
+    /// A Uniform scale set's instance NICs (§17.1): `az network nic list` does not return them.
+    /// Flexible scale sets' NICs are ordinary NICs (and `az vmss nic list` refuses them).
+    fn scale_set_nics(
+        &self,
+        sub: &str,
+        scale_sets: &[(String, String)],
+        record: &mut SubscriptionRecord,
+    ) -> Result<(), CollectError> {
+        let mut used_names: BTreeSet<String> = BTreeSet::new();
+        for (rg, name) in scale_sets {
+            let base = ["vmss", "nic", "list", "-g", rg, "--vmss-name", name];
+            let stem = unique_name(&mut used_names, name, rg);
+            self.per_resource(
+                sub,
+                &base,
+                &format!("vmss-nic-list-{stem}.json"),
+                &format!("NICs of scale set {name}"),
+                record,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Each DNS Private Resolver's inbound endpoints (§17.3), which the resolver list does not hold.
+    fn dns_inbound_endpoints(
+        &self,
+        sub: &str,
+        resolvers: &[(String, String)],
+        record: &mut SubscriptionRecord,
+    ) -> Result<(), CollectError> {
+        let mut used_names: BTreeSet<String> = BTreeSet::new();
+        for (rg, name) in resolvers {
+            let base = ["dns-resolver", "inbound-endpoint", "list", "-g", rg, "--dns-resolver-name", name];
+            let stem = unique_name(&mut used_names, name, rg);
+            let file = format!("dns-resolver-inbound-endpoints-{stem}.json");
+            self.per_resource(sub, &base, &file, &format!("inbound endpoints of DNS resolver {name}"), record)?;
+        }
+        Ok(())
+    }
+
+    /// One list asked of one resource, written to `file`; a failure is recorded.
+    fn per_resource(
+        &self,
+        sub: &str,
+        base: &[&str],
+        file: &str,
+        what: &str,
+        record: &mut SubscriptionRecord,
+    ) -> Result<(), CollectError> {
+        let progress = self.progress;
+        let (command, fetched) = self.fetch(base, sub)?;
+        match fetched {
+            Ok(value) => {
+                let rec = self.persist(&format!("{sub}/{file}"), &command, value, None)?;
+                progress(&format!("  {what}: {} resource(s)", rec.resources));
+                record.files.push(rec);
+            }
+            Err(f) => {
+                progress(&format!("  {what}: failed ({}): {}", f.kind.code(), first_line(&f.message)));
+                record.failures.push(failure(&command, &f));
+            }
+        }
+        Ok(())
     }
 
     /// The lists of az extensions (`EXTENSION_LISTS`); a missing extension is recorded once with
-    /// the command that installs it. Returns each firewall policy as (resource group, name), whose
-    /// rule collection groups are asked next, and each network manager the same way.
-    fn extension_lists(
-        &self,
-        sub: &str,
-        record: &mut SubscriptionRecord,
-    ) -> Result<(Vec<avnm::Manager>, Vec<avnm::Manager>), CollectError> {
+    /// the command that installs it. Returns each firewall policy, DNS resolver and network manager as
+    /// (resource group, name), whose rule collection groups, inbound endpoints and configurations are
+    /// asked next.
+    fn extension_lists(&self, sub: &str, record: &mut SubscriptionRecord) -> Result<ExtensionListed, CollectError> {
         let progress = self.progress;
-        let mut policies: Vec<(String, String)> = Vec::new();
-        let mut managers: Vec<avnm::Manager> = Vec::new();
+        let mut listed = ExtensionListed::default();
         for (file, base, extension) in EXTENSION_LISTS {
             let (command, fetched) = self.fetch(base, sub)?;
             match fetched {
                 Ok(value) => {
-                    let found = match *file {
-                        "firewall-policy-list.json" => Some(&mut policies),
-                        "network-manager-list.json" => Some(&mut managers),
-                        _ => None,
-                    };
-                    if let Some(found) = found {
-                        for p in items(&value.1) {
-                            if let Some(id) = str_field(p, "id") {
-                                let name = str_field(p, "name").unwrap_or_else(|| last_segment(&id).to_string());
-                                found.push((group_of(&id).unwrap_or_default(), name));
-                            }
-                        }
+                    match *file {
+                        "firewall-policy-list.json" => listed.policies = groups_and_names(&value.1),
+                        "dns-resolver-list.json" => listed.resolvers = groups_and_names(&value.1),
+                        "network-manager-list.json" => listed.managers = groups_and_names(&value.1),
+                        _ => {}
                     }
                     let rec = self.persist(&format!("{sub}/{file}"), &command, value, None)?;
                     progress(&format!("  {}: {} resource(s)", base.join(" "), rec.resources));
@@ -552,7 +658,7 @@ impl Session<'_> {
                 }
             }
         }
-        Ok((policies, managers))
+        Ok(listed)
     }
 
     /// Each firewall policy's rule collection groups: a policy's GET holds no rules (§16.1).

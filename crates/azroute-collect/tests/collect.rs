@@ -110,7 +110,9 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
         "service-tags.json",
         &format!("{SUB}/actual/nic-app1.json"),
         &format!("{SUB}/actual/nic-app2.json"),
+        &format!("{SUB}/application-gateway-list.json"),
         &format!("{SUB}/bastion-list.json"),
+        &format!("{SUB}/dns-resolver-list.json"),
         &format!("{SUB}/firewall-list.json"),
         &format!("{SUB}/firewall-policy-list.json"),
         &format!("{SUB}/firewall-policy-rcg-fw-policy-base.json"),
@@ -120,13 +122,16 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
         &format!("{SUB}/learned-routes-vgw-hub.json"),
         &format!("{SUB}/local-gateway-list-rg-app.json"),
         &format!("{SUB}/local-gateway-list-rg-network.json"),
+        &format!("{SUB}/nat-gateway-list.json"),
         &format!("{SUB}/network-manager-list.json"),
         &format!("{SUB}/nic-list.json"),
         &format!("{SUB}/nsg-list.json"),
         &format!("{SUB}/private-endpoint-list.json"),
         &format!("{SUB}/public-ip-list.json"),
+        &format!("{SUB}/public-ip-prefix-list.json"),
         &format!("{SUB}/route-table-list.json"),
         &format!("{SUB}/vm-list.json"),
+        &format!("{SUB}/vmss-list.json"),
         &format!("{SUB}/vnet-gateway-list-rg-app.json"),
         &format!("{SUB}/vnet-gateway-list-rg-network.json"),
         &format!("{SUB}/vnet-list.json"),
@@ -166,7 +171,7 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
     );
     assert_eq!(m["serviceTags"]["file"]["resources"], 4);
     assert_eq!(m["totals"]["subscriptions"], 1);
-    assert_eq!(m["totals"]["files"], 25);
+    assert_eq!(m["totals"]["files"], 30);
     // The firewall's policies hold no rules: each one's rule collection groups are a list of their own.
     assert_eq!(file("firewall-policy-list.json")["resources"], 2);
     assert_eq!(file("firewall-policy-rcg-fw-policy-hub.json")["resources"], 3);
@@ -245,11 +250,11 @@ fn throttled_calls_are_retried() {
     let m = &collected.manifest;
     // Every subscription-scoped command failed once and succeeded on its retry.
     assert!(m.totals.retries >= 10, "{:?}", m.totals);
-    // version and account; then twice each: groups, 8 lists, 5 extension lists, 2 policies' rule
+    // version and account; then twice each: groups, 12 lists, 6 extension lists, 2 policies' rule
     // collection groups, 6 per-group lists, 1 gateway's learned routes.
-    assert_eq!(m.totals.az_calls, 2 + 2 * (1 + 8 + 5 + 2 + 6 + 1));
+    assert_eq!(m.totals.az_calls, 2 + 2 * (1 + 12 + 6 + 2 + 6 + 1));
     assert!(r.progress.contains("throttled by Azure (429); retry 1 of 3"));
-    assert_eq!(m.subscriptions[0].files.len(), 22);
+    assert_eq!(m.subscriptions[0].files.len(), 27);
 }
 
 #[test]
@@ -338,11 +343,12 @@ fn missing_az_extensions_are_recorded_with_how_to_install_them() {
         serde_json::json!([
             {"extension": "azure-firewall", "install": "az extension add --name azure-firewall"},
             {"extension": "bastion", "install": "az extension add --name bastion"},
-            {"extension": "virtual-network-manager", "install": "az extension add --name virtual-network-manager"}
+            {"extension": "virtual-network-manager", "install": "az extension add --name virtual-network-manager"},
+            {"extension": "dns-resolver", "install": "az extension add --name dns-resolver"}
         ])
     );
     let codes: Vec<&str> = sub["failures"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["ExtensionMissing", "ExtensionMissing", "ExtensionMissing", "ExtensionMissing"]);
+    assert_eq!(codes, ["ExtensionMissing"; 5]);
     let files = files_below(&r.out);
     assert!(files.contains(&format!("{SUB}/vnet-list.json")) && files.contains(&format!("{SUB}/ip-group-list.json")));
     assert!(!files.iter().any(|f| f.contains("firewall") || f.contains("bastion")), "{files:?}");
@@ -386,4 +392,25 @@ fn network_managers_and_each_vnets_effective_answers_are_collected() {
     .unwrap();
     assert!(answer["virtualNetworkId"].as_str().unwrap().ends_with("/virtualNetworks/vnet-spoke1"));
     assert_eq!(answer["effectiveConnectivityConfigurations"]["value"][0]["properties"]["connectivityTopology"], "Mesh");
+/// The egress and platform services (§17.1): a Uniform scale set's instance NICs come from
+/// `az vmss nic list` (the NIC list lacks them), a Flexible one's are not asked for (they are
+/// ordinary NICs, and az refuses the call); a DNS resolver's inbound endpoints are asked of each
+/// resolver (`crates/azroute-cli/tests/collect.rs` reads what was written).
+#[test]
+fn scale_set_nics_and_dns_inbound_endpoints_are_collected() {
+    let r = run("platform", "platform", |_| {});
+    r.result.expect("collect runs");
+    let vmss_calls: Vec<&String> = r.calls.iter().filter(|c| c.starts_with("vmss nic list")).collect();
+    assert_eq!(vmss_calls, [&format!("vmss nic list -g rg-app --vmss-name vmss-web --subscription {SUB} -o json")]);
+    assert!(
+        r.calls
+            .iter()
+            .any(|c| c.starts_with("dns-resolver inbound-endpoint list -g rg-network --dns-resolver-name dnspr-hub"))
+    );
+    let files = files_below(&r.out);
+    for f in ["vmss-nic-list-vmss-web.json", "dns-resolver-inbound-endpoints-dnspr-hub.json"] {
+        assert!(files.contains(&format!("{SUB}/{f}")), "{f}: {files:?}");
+    }
+    let m = manifest(&r.out);
+    assert!(m["subscriptions"][0].get("missingExtensions").is_none());
 }

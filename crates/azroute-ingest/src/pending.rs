@@ -29,6 +29,8 @@ pub(crate) enum AssociationKind {
     SubnetRouteTable,
     SubnetNsg,
     NicNsg,
+    /// `azurerm_subnet_nat_gateway_association` (§17.1).
+    SubnetNatGateway,
 }
 
 /// A Terraform association resource (`azurerm_subnet_route_table_association`, …) to apply to a

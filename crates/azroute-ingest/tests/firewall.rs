@@ -287,3 +287,98 @@ fn terraform_state_reads_as_the_arm_json_does() {
         arm_child.rule_collection_groups[0]
     );
 }
+
+/// The body of a REST spec example, as text.
+fn sample_body(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/reference/azure-samples/rest-api-specs/firewall")
+        .join(name);
+    let text = std::fs::read_to_string(path).unwrap();
+    let example: serde_json::Value = serde_json::from_str(&text).unwrap();
+    example["responses"]["200"]["body"].to_string()
+}
+
+/// The policy a rule collection group example belongs to (the spec examples of groups come
+/// without it, and a group without its policy is refused, as tested above).
+fn policy_of(group_id: &str) -> (String, String) {
+    let policy_id = &group_id[..group_id.find("/ruleCollectionGroups/").unwrap()];
+    let text = format!(
+        r#"{{"id": "{policy_id}", "name": "firewallPolicy", "type": "Microsoft.Network/firewallPolicies", "properties": {{}}}}"#
+    );
+    ("policy.json".into(), text)
+}
+
+/// What a case asserts of the first collection of its group.
+type CheckCollection = fn(&FwRuleCollection);
+
+/// Every rule collection group example of the API examples (§16.1): with its policy beside it,
+/// each nests in the policy with its collections and rules read, and no error.
+#[test]
+fn every_rule_collection_group_example_reads_with_its_policy() {
+    let cases: [(&str, CheckCollection); 4] = [
+        ("FirewallPolicyRuleCollectionGroupGet.json", |c| {
+            assert_eq!((c.kind, c.action.clone(), c.priority), (FwRuleKind::Network, FwAction::Deny, Some(200)));
+            assert_eq!(c.rules[0].source_addresses, [FwAddress::parse("10.1.25.0/24")]);
+            assert_eq!(c.rules[0].protocols, [FwProtocol::Tcp]);
+        }),
+        ("FirewallPolicyRuleCollectionGroupList.json", |c| {
+            assert_eq!((c.kind, c.priority), (FwRuleKind::Network, Some(120)));
+            assert_eq!(c.rules[0].name, "network-rule-1");
+        }),
+        ("FirewallPolicyRuleCollectionGroupWithWebCategoriesGet.json", |c| {
+            assert_eq!(c.kind, FwRuleKind::Application);
+            assert_eq!(c.rules[0].web_categories, ["Hacking"]);
+            assert_eq!(c.rules[0].app_protocols, [FwAppProtocol { protocol_type: "Https".into(), port: Some(443) }]);
+        }),
+        ("FirewallPolicyNatRuleCollectionGroupGet.json", |c| {
+            assert_eq!((c.kind, c.action.clone()), (FwRuleKind::Nat, FwAction::Dnat));
+            assert_eq!(c.rules[0].translated_fqdn.as_deref(), Some("internalhttpserver"));
+            assert_eq!(c.rules[0].protocols, [FwProtocol::Tcp, FwProtocol::Udp]);
+            assert_eq!(c.rules[0].destination_ports, [FwPort::Range(8080, 8080)]);
+        }),
+    ];
+    for (name, check) in cases {
+        let body = sample_body(name);
+        let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let group = value.get("value").map_or(&value, |list| &list[0]);
+        let loaded = load_texts(&[policy_of(group["id"].as_str().unwrap()), ("group.json".into(), body.clone())]);
+        assert!(loaded.diagnostics.iter().all(|d| d.severity != Severity::Error), "{name}: {:?}", loaded.diagnostics);
+        let p = &loaded.snapshot.firewall_policies[0];
+        assert_eq!(p.rule_collection_groups.len(), 1, "{name}");
+        assert_eq!(p.rule_collection_groups[0].priority, Some(if name.contains("Nat") { 100 } else { 110 }), "{name}");
+        check(&p.rule_collection_groups[0].collections[0]);
+    }
+}
+
+/// `FirewallPolicyRuleCollectionGroupWithIpGroupsGet.json` names itself `…/ruleGroups/…`, a type
+/// Azure does not have (spec examples are hand-written, §16.1); with the id Azure gives such a group
+/// its IP group references read as links (unresolved: the example's IP group ids are malformed).
+#[test]
+fn ip_group_rule_collection_group_example_reads_once_its_id_is_azures() {
+    let body = sample_body("FirewallPolicyRuleCollectionGroupWithIpGroupsGet.json")
+        .replace("/ruleGroups/", "/ruleCollectionGroups/");
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let loaded = load_texts(&[policy_of(value["id"].as_str().unwrap()), ("group.json".into(), body)]);
+    let rule = &loaded.snapshot.firewall_policies[0].rule_collection_groups[0].collections[0].rules[0];
+    assert!(rule.source_ip_groups[0].missing().unwrap().as_str().ends_with("/ipGroups/ipGroups1"));
+    assert!(rule.destination_ip_groups[0].missing().unwrap().as_str().ends_with("/ipGroups/ipGroups2"));
+}
+
+/// The firewall examples of the API examples (§16.1) not read above: IP groups in classic rules, and placeholder
+/// `additionalProperties` keys, which set neither SNAT ranges nor DNS proxy.
+#[test]
+fn classic_ip_group_and_additional_properties_examples_read() {
+    let groups = sample("AzureFirewallGetWithIpGroups.json");
+    let fw = &groups.snapshot.firewalls[0];
+    let referenced: usize = fw
+        .classic
+        .iter()
+        .flat_map(|c| &c.rules)
+        .map(|r| r.source_ip_groups.len() + r.destination_ip_groups.len())
+        .sum();
+    assert!(referenced > 0, "{fw:?}");
+    let extra = sample("AzureFirewallGetWithAdditionalProperties.json");
+    let fw = &extra.snapshot.firewalls[0];
+    assert_eq!((fw.snat_private_ranges.as_ref(), fw.dns_proxy), (None, None));
+    assert_eq!(fw.classic.len(), 3);
+}

@@ -205,3 +205,204 @@ fn batfish_nat_gateway_reference_is_a_string() {
     assert_eq!(with_nat.len(), 1, "{with_nat:?}");
     assert_eq!(loaded.snapshot.nat_gateways[0].name, "nat-gateway-subnet1");
 }
+
+/// A Terraform state of one resource list (`terraform show -json`).
+fn terraform(resources: Vec<serde_json::Value>) -> String {
+    serde_json::json!({"format_version": "1.0", "terraform_version": "1.9.8",
+        "values": {"root_module": {"resources": resources}}})
+    .to_string()
+}
+
+fn tf(ty: &str, name: &str, values: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"address": format!("{ty}.{name}"), "mode": "managed", "type": ty, "name": name,
+        "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 0, "values": values})
+}
+
+/// Terraform's classic inline rule collections (§16.1) read as the ARM firewall's
+/// `networkRuleCollections`, `applicationRuleCollections` and `natRuleCollections` do, in the
+/// ARM order (NAT, network, application), on the firewall they name.
+#[test]
+fn terraform_classic_rule_collections_read_as_the_arm_firewall() {
+    let fw = format!("{SUB}/Microsoft.Network/azureFirewalls/fw");
+    let common = |name: &str, priority: u32, action: &str| {
+        serde_json::json!({"id": format!("{fw}/x/{name}"), "name": name, "azure_firewall_name": "fw",
+            "resource_group_name": "rg", "priority": priority, "action": action})
+    };
+    let with_rules = |mut c: serde_json::Value, rules: serde_json::Value| {
+        c["rule"] = rules;
+        c
+    };
+    let state = terraform(vec![
+        tf(
+            "azurerm_firewall",
+            "fw",
+            serde_json::json!({"id": fw, "name": "fw", "resource_group_name": "rg",
+            "sku_name": "AZFW_VNet", "sku_tier": "Standard", "threat_intel_mode": "Alert", "ip_configuration": []}),
+        ),
+        tf(
+            "azurerm_firewall_application_rule_collection",
+            "app",
+            with_rules(
+                common("app", 300, "Allow"),
+                serde_json::json!([{"name": "ms", "source_addresses": ["10.0.0.0/8"], "target_fqdns": ["*.microsoft.com"],
+              "fqdn_tags": [], "protocol": [{"type": "Https", "port": 443}]}]),
+            ),
+        ),
+        tf(
+            "azurerm_firewall_network_rule_collection",
+            "net",
+            with_rules(
+                common("net", 200, "Deny"),
+                serde_json::json!([{"name": "telnet", "protocols": ["TCP"], "source_addresses": ["*"],
+              "destination_addresses": ["*"], "destination_ports": ["23"]}]),
+            ),
+        ),
+        tf(
+            "azurerm_firewall_nat_rule_collection",
+            "nat",
+            with_rules(
+                common("nat", 100, "Dnat"),
+                serde_json::json!([{"name": "web", "protocols": ["TCP"], "source_addresses": ["*"],
+              "destination_addresses": ["20.1.1.1"], "destination_ports": ["443"],
+              "translated_address": "10.2.1.4", "translated_port": "8443"}]),
+            ),
+        ),
+    ]);
+    let arm = format!(
+        r#"[{{"id": "{fw}", "name": "fw", "type": "Microsoft.Network/azureFirewalls", "sku": {{"name": "AZFW_VNet", "tier": "Standard"}},
+          "threatIntelMode": "Alert",
+          "applicationRuleCollections": [{{"name": "app", "priority": 300, "action": {{"type": "Allow"}}, "rules": [
+            {{"name": "ms", "sourceAddresses": ["10.0.0.0/8"], "targetFqdns": ["*.microsoft.com"], "protocols": [{{"protocolType": "Https", "port": 443}}]}}]}}],
+          "networkRuleCollections": [{{"name": "net", "priority": 200, "action": {{"type": "Deny"}}, "rules": [
+            {{"name": "telnet", "protocols": ["TCP"], "sourceAddresses": ["*"], "destinationAddresses": ["*"], "destinationPorts": ["23"]}}]}}],
+          "natRuleCollections": [{{"name": "nat", "priority": 100, "action": {{"type": "Dnat"}}, "rules": [
+            {{"name": "web", "protocols": ["TCP"], "sourceAddresses": ["*"], "destinationAddresses": ["20.1.1.1"], "destinationPorts": ["443"],
+              "translatedAddress": "10.2.1.4", "translatedPort": "8443"}}]}}]}}]"#
+    );
+    let from_tf = load_texts(&[("state.json".into(), state)]);
+    let from_arm = read(&arm);
+    let (a, b) = (&from_tf.snapshot.firewalls[0], &from_arm.snapshot.firewalls[0]);
+    assert_eq!(
+        a.classic.iter().map(|c| c.kind).collect::<Vec<_>>(),
+        [FwRuleKind::Nat, FwRuleKind::Network, FwRuleKind::Application]
+    );
+    assert_eq!(a.classic, b.classic);
+    // A collection whose firewall is not in the input says so.
+    let orphan = terraform(vec![tf("azurerm_firewall_network_rule_collection", "net", common("net", 200, "Deny"))]);
+    let loaded = load_texts(&[("state.json".into(), orphan)]);
+    assert!(
+        loaded.diagnostics.iter().any(|d| d.code == "DanglingReference" && d.message.contains("rg/fw")),
+        "{:?}",
+        loaded.diagnostics
+    );
+}
+
+/// NAT gateways with their public IP and prefix associations and the subnet association,
+/// public IP prefixes, Application Gateway, Bastion, DNS resolver inbound endpoints and the
+/// three scale-set types from Terraform (§17.1), as the ARM JSON of the same resources reads.
+#[test]
+fn terraform_platform_services_read_as_the_arm_json() {
+    let id = |rest: &str| format!("{SUB}/Microsoft.Network/{rest}");
+    let subnet = |name: &str| id(&format!("virtualNetworks/v/subnets/{name}"));
+    let state = terraform(vec![
+        tf(
+            "azurerm_virtual_network",
+            "v",
+            serde_json::json!({"id": id("virtualNetworks/v"), "name": "v",
+            "resource_group_name": "rg", "address_space": ["10.0.0.0/16"]}),
+        ),
+        tf(
+            "azurerm_subnet",
+            "a",
+            serde_json::json!({"id": subnet("a"), "name": "a", "resource_group_name": "rg",
+            "virtual_network_name": "v", "address_prefixes": ["10.0.1.0/24"]}),
+        ),
+        tf(
+            "azurerm_subnet_nat_gateway_association",
+            "a",
+            serde_json::json!({"id": subnet("a"), "subnet_id": subnet("a"),
+            "nat_gateway_id": id("natGateways/nat")}),
+        ),
+        tf(
+            "azurerm_nat_gateway",
+            "nat",
+            serde_json::json!({"id": id("natGateways/nat"), "name": "nat",
+            "resource_group_name": "rg", "sku_name": "Standard"}),
+        ),
+        tf(
+            "azurerm_nat_gateway_public_ip_association",
+            "pip",
+            serde_json::json!({"id": "x",
+            "nat_gateway_id": id("natGateways/nat"), "public_ip_address_id": id("publicIPAddresses/pip")}),
+        ),
+        tf(
+            "azurerm_nat_gateway_public_ip_prefix_association",
+            "prefix",
+            serde_json::json!({"id": "y",
+            "nat_gateway_id": id("natGateways/nat"), "public_ip_prefix_id": id("publicIPPrefixes/prefix")}),
+        ),
+        tf(
+            "azurerm_public_ip_prefix",
+            "prefix",
+            serde_json::json!({"id": id("publicIPPrefixes/prefix"), "name": "prefix",
+            "resource_group_name": "rg", "ip_prefix": "20.1.2.0/30"}),
+        ),
+        tf(
+            "azurerm_application_gateway",
+            "agw",
+            serde_json::json!({"id": id("applicationGateways/agw"), "name": "agw",
+            "resource_group_name": "rg", "sku": [{"name": "Standard_v2", "tier": "Standard_v2", "capacity": 2}],
+            "gateway_ip_configuration": [{"name": "g", "subnet_id": subnet("agw")}],
+            "frontend_ip_configuration": [{"name": "f", "private_ip_address": "10.0.3.10", "subnet_id": subnet("agw")}]}),
+        ),
+        tf(
+            "azurerm_bastion_host",
+            "bas",
+            serde_json::json!({"id": id("bastionHosts/bas"), "name": "bas",
+            "resource_group_name": "rg", "ip_configuration": [{"name": "c", "subnet_id": subnet("AzureBastionSubnet"),
+            "public_ip_address_id": id("publicIPAddresses/bas")}]}),
+        ),
+        tf(
+            "azurerm_private_dns_resolver_inbound_endpoint",
+            "in",
+            serde_json::json!({"id": id("dnsResolvers/r/inboundEndpoints/in"),
+            "name": "in", "private_dns_resolver_id": id("dnsResolvers/r"),
+            "ip_configurations": [{"private_ip_address": "10.0.5.4", "private_ip_allocation_method": "Static", "subnet_id": subnet("dns")}]}),
+        ),
+        tf(
+            "azurerm_linux_virtual_machine_scale_set",
+            "uniform",
+            serde_json::json!({
+            "id": format!("{SUB}/Microsoft.Compute/virtualMachineScaleSets/uniform"), "name": "uniform", "resource_group_name": "rg",
+            "network_interface": [{"name": "n", "ip_configuration": [{"name": "c", "subnet_id": subnet("a")}]}]}),
+        ),
+        tf(
+            "azurerm_orchestrated_virtual_machine_scale_set",
+            "flex",
+            serde_json::json!({
+            "id": format!("{SUB}/Microsoft.Compute/virtualMachineScaleSets/flex"), "name": "flex", "resource_group_name": "rg",
+            "network_interface": [{"name": "n", "ip_configuration": [{"name": "c", "subnet_id": subnet("a")}]}]}),
+        ),
+    ]);
+    let loaded = load_texts(&[("state.json".into(), state)]);
+    let snap = &loaded.snapshot;
+    let nat = &snap.nat_gateways[0];
+    assert_eq!(
+        (nat.name.as_str(), nat.sku.as_str(), nat.public_ips.len(), nat.public_ip_prefixes.len()),
+        ("nat", "Standard", 1, 1)
+    );
+    assert!(matches!(nat.public_ip_prefixes[0], Link::Resolved(_)), "{nat:?}");
+    assert_eq!(snap.subnets[0].nat_gateway, Some(Link::Resolved(NatGatewayIdx(0))));
+    assert_eq!(snap.public_ip_prefixes[0].prefix, Some("20.1.2.0/30".parse().unwrap()));
+    let agw = &snap.application_gateways[0];
+    assert!(agw.is_v2());
+    assert_eq!(agw.frontend_private_ips, ["10.0.3.10".parse::<std::net::IpAddr>().unwrap()]);
+    assert!(agw.subnets[0].missing().unwrap().as_str().ends_with("/subnets/agw"));
+    assert!(snap.bastion_hosts[0].subnets[0].missing().unwrap().as_str().ends_with("/subnets/AzureBastionSubnet"));
+    let dns = &snap.dns_inbound_endpoints[0];
+    assert_eq!(dns.ips, ["10.0.5.4".parse::<std::net::IpAddr>().unwrap()]);
+    let modes: Vec<(&str, OrchestrationMode)> =
+        snap.scale_sets.iter().map(|s| (s.name.as_str(), s.orchestration_mode.clone())).collect();
+    assert_eq!(modes, [("flex", OrchestrationMode::Flexible), ("uniform", OrchestrationMode::Uniform)]);
+    assert!(snap.scale_sets.iter().all(|s| s.subnets == [Link::Resolved(SubnetIdx(0))]));
+}

@@ -98,6 +98,10 @@ pub struct ModelOptions {
     pub max_routes_per_table: usize,
     /// Route-table size warning threshold (C5).
     pub warn_routes_per_table: usize,
+    /// Azure Firewall's disputed behaviour (§16.6: C19, C20, C21).
+    pub firewall: crate::FirewallOptions,
+    /// A subnet that does not say `defaultOutboundAccess` (§17.4, C23).
+    pub unset_default_outbound: crate::UnsetDefaultOutbound,
 }
 
 impl Default for ModelOptions {
@@ -114,6 +118,8 @@ impl Default for ModelOptions {
             connected_group_overlap: ConnectedGroupOverlap::DropOverlapping,
             max_routes_per_table: 600,
             warn_routes_per_table: 400,
+            firewall: crate::FirewallOptions::default(),
+            unset_default_outbound: crate::UnsetDefaultOutbound::default(),
         }
     }
 }

@@ -118,7 +118,7 @@ pub struct ScaleSet {
 /// subnets of VNets created with API 2025-07-01 or later (after 31 March 2026) are private by
 /// default, which an export cannot show when the property is absent. Named option; the default
 /// follows the documented meaning of null.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum UnsetDefaultOutbound {
     /// Null means allowed ("implicitly allows outbound access"); the answer says it assumed so.
     #[default]

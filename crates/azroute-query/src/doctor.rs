@@ -71,6 +71,7 @@ impl Session<'_> {
             only: (!query.only.is_empty()).then(|| query.only.clone()),
             min_severity: Severity::Info,
             max_traces: query.max_traces,
+            firewall: self.engine().options().firewall,
             ..DoctorConfig::default()
         };
         let mut result = azroute_doctor::run(self.engine(), &config);

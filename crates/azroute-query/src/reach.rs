@@ -203,8 +203,6 @@ impl ReachAnswer<'_> {
             destination_port: self.query.destination_port,
             assume_host: true,
             fqdn: None,
-            firewall: Default::default(),
-            unset_default_outbound: Default::default(),
         })
     }
 

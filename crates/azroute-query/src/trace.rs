@@ -2,7 +2,6 @@
 
 use azroute_engine::Severity;
 use azroute_engine::{TraceRequest, Tracer};
-use azroute_model::{FirewallOptions, UnsetDefaultOutbound};
 use azroute_report::trace::{self as report, TraceView};
 
 use crate::{Notice, NoticeLevel, Protocol, QueryError, Session, with_newline};
@@ -20,10 +19,6 @@ pub struct TraceQuery {
     pub assume_host: bool,
     /// The destination's host name, for an Azure Firewall's application rules (`--fqdn`).
     pub fqdn: Option<String>,
-    /// The firewall's disputed behaviour (`--snat-default-ranges`, `--inherit-parent-dnat`).
-    pub firewall: FirewallOptions,
-    /// What a subnet that does not say `defaultOutboundAccess` is (`--default-outbound-unset`, §17.2).
-    pub unset_default_outbound: UnsetDefaultOutbound,
 }
 
 pub struct TraceAnswer {
@@ -39,8 +34,6 @@ impl Session<'_> {
         let mut tracer = Tracer::new(self.engine());
         tracer.virtual_hosts = query.assume_host;
         tracer.fqdn = query.fqdn.clone();
-        tracer.firewall_options = query.firewall;
-        tracer.unset_default_outbound = query.unset_default_outbound;
         let ends = azroute_engine::resolve_trace_endpoints(&tracer, &query.from, &query.to, query.assume_host)?;
         let request = TraceRequest {
             source: ends.source,

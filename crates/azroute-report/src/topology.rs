@@ -24,6 +24,14 @@ pub enum NodeKind {
     PrivateEndpoint,
     /// `Microsoft.Network/azureFirewalls`: in its `AzureFirewallSubnet` (§16.1).
     AzureFirewall,
+    /// `Microsoft.Network/natGateways`: in the first subnet it serves (§17.1).
+    NatGateway,
+    /// `Microsoft.Network/applicationGateways`: in its gateway subnet (§17.3).
+    ApplicationGateway,
+    /// `Microsoft.Network/bastionHosts`: in `AzureBastionSubnet` (§17.3).
+    BastionHost,
+    /// `Microsoft.Network/dnsResolvers/inboundEndpoints`: in its subnet (§17.3).
+    DnsResolverInboundEndpoint,
     /// The Internet, once per estate (id `Internet`).
     Internet,
     /// A resource that a peering or connection names but the snapshot does not hold.
@@ -111,6 +119,7 @@ pub fn view(snap: &Snapshot, topology: &Topology) -> TopologyView {
     push_load_balancers(snap, &mut view);
     push_private_endpoints(snap, &mut view);
     push_firewalls(snap, &mut view);
+    push_platform_services(snap, &mut view);
     push_nics(snap, &mut view);
     push_internet(&mut view);
     push_peerings(snap, topology, &mut view);
@@ -247,6 +256,49 @@ fn push_firewalls(snap: &Snapshot, view: &mut TopologyView) {
             node.set("threatIntelMode", json!(fw.threat_intel_mode));
         }
         node.set("managementIpConfiguration", json!(fw.management_ip_config.is_some()));
+        view.nodes.push(node);
+    }
+}
+
+/// The egress and platform services (§17): a NAT gateway in the first subnet it serves (every
+/// one listed under `subnets`), with its public IPs; an Application Gateway, a Bastion host and a
+/// DNS resolver inbound endpoint in their subnets, with the private addresses they answer on.
+fn push_platform_services(snap: &Snapshot, view: &mut TopologyView) {
+    let subnet_id = |s: &Link<SubnetIdx>| s.resolved().map(|s| snap.subnets[s.index()].id.to_string());
+    let public_ip = |p: &Link<PublicIpIdx>| {
+        reference(p, |i| {
+            let p = &snap.public_ips[i.index()];
+            (p.id.to_string(), p.name.clone())
+        })
+    };
+    for (i, g) in snap.nat_gateways.iter().enumerate() {
+        let mut node = NodeView::new(&g.id, NodeKind::NatGateway, &g.name);
+        let me = NatGatewayIdx(i as u32);
+        let served: Vec<&Subnet> =
+            snap.subnets.iter().filter(|s| s.nat_gateway.as_ref().and_then(|l| l.resolved()) == Some(me)).collect();
+        node.parent = served.first().map(|s| s.id.to_string());
+        node.set("sku", json!({"name": g.sku}));
+        node.set("subnets", json!(served.iter().map(|s| s.id.to_string()).collect::<Vec<_>>()));
+        node.set("publicIpAddresses", Value::Array(g.public_ips.iter().map(public_ip).collect()));
+        view.nodes.push(node);
+    }
+    for a in &snap.application_gateways {
+        let mut node = NodeView::new(&a.id, NodeKind::ApplicationGateway, &a.name);
+        node.parent = a.subnets.first().and_then(subnet_id);
+        node.addresses = a.frontend_private_ips.iter().map(|ip| ip.to_string()).collect();
+        node.set("sku", json!({"tier": a.tier}));
+        view.nodes.push(node);
+    }
+    for b in &snap.bastion_hosts {
+        let mut node = NodeView::new(&b.id, NodeKind::BastionHost, &b.name);
+        node.parent = b.subnets.first().and_then(subnet_id);
+        node.set("publicIpAddresses", Value::Array(b.public_ips.iter().map(public_ip).collect()));
+        view.nodes.push(node);
+    }
+    for e in &snap.dns_inbound_endpoints {
+        let mut node = NodeView::new(&e.id, NodeKind::DnsResolverInboundEndpoint, &e.name);
+        node.parent = e.subnets.first().and_then(subnet_id);
+        node.addresses = e.ips.iter().map(|ip| ip.to_string()).collect();
         view.nodes.push(node);
     }
 }

@@ -390,3 +390,25 @@ fn doctor_finds_scale_sets_without_instance_nics() {
     });
     assert!(!egress_codes(&with_nic).contains(&"VmssNicsMissing"));
 }
+
+/// §17.2: a NAT gateway carries TCP and UDP only, default outbound access no ICMP: ICMP leaving
+/// by either is dropped with `OutboundIcmpNotSupported`; by an instance public IP it leaves, and
+/// UDP by the NAT gateway too.
+#[test]
+fn icmp_does_not_leave_by_a_nat_gateway_or_default_outbound_access() {
+    let snap = estate();
+    let icmp = |from: &str| trace_with(&snap, from, "8.8.8.8", Protocol::Icmp, 0, UnsetDefaultOutbound::Allowed);
+    for from in ["nic-nat", "nic-unset"] {
+        let t = icmp(from);
+        assert_eq!((t.forward.verdict, codes(&t)), (Verdict::Dropped, vec!["OutboundIcmpNotSupported"]), "{from}");
+    }
+    let by_nat = icmp("nic-nat");
+    let Evidence::OutboundIcmpNotSupported(e) = &by_nat.findings[0].evidence else { panic!("{:?}", by_nat.findings) };
+    assert!(e.nat_gateway.is_some());
+    assert!(
+        matches!(&icmp("nic-unset").findings[0].evidence, Evidence::OutboundIcmpNotSupported(e) if e.nat_gateway.is_none())
+    );
+    assert_eq!(icmp("nic-pip").forward.verdict, Verdict::ExitedToInternet);
+    let udp = trace_with(&snap, "nic-nat", "8.8.8.8", Protocol::Udp, 53, UnsetDefaultOutbound::Allowed);
+    assert_eq!(egress(&udp).0, EgressMethod::NatGateway);
+}

@@ -284,6 +284,48 @@ fn dnat_translates_allows_and_snats() {
     assert_eq!((other.action, other.pass), (FirewallAction::Deny, FirewallPass::Network));
 }
 
+/// C21 (§16.6): by default a DNAT match is final and the explicit network deny of the estate
+/// above does not stop the translated flow; with `dnat_respects_network_deny` the translated flow
+/// (10.2.0.4:8443) meets the network rules and the explicit deny wins; a network rule that allows
+/// it, or none matching it, keeps the DNAT allow.
+#[test]
+fn c21_explicit_network_deny_after_dnat_is_an_option() {
+    let with_network = |rule: Value, action: &str| {
+        estate(
+            Some("p"),
+            vec![
+                policy("p", None, false),
+                group(
+                    "p",
+                    "dnat",
+                    100,
+                    vec![nat("inbound", 100, vec![dnat_rule("web", "20.1.1.1", "443", "10.2.0.4", "8443")])],
+                ),
+                group("p", "net", 200, vec![filter("net", 100, action, vec![rule])]),
+            ],
+        )
+    };
+    let f = flow("198.51.100.7", "20.1.1.1", Some(Protocol::Tcp), Some(443), None);
+    let respects = FirewallOptions { dnat_respects_network_deny: true, ..FirewallOptions::default() };
+    // A deny of the translated destination and port.
+    let deny = with_network(net_rule("no-backend", &["TCP"], &["*"], &["10.2.0.4"], &["8443"]), "Deny");
+    assert_eq!(verdict(&deny, &f, FirewallOptions::default(), false).pass, FirewallPass::Dnat);
+    let v = verdict(&deny, &f, respects, true);
+    assert_eq!((v.action, v.pass, v.dnat.clone()), (FirewallAction::Deny, FirewallPass::Network, None));
+    assert_eq!(deciding(&v), (Some("net"), "net", Some("no-backend")));
+    // The explanation lists the DNAT rule, then the network rule the translated flow met.
+    let places: Vec<&str> = v.candidates.iter().map(|c| c.place.collection.as_str()).collect();
+    assert_eq!(places, ["inbound", "net"]);
+    // A deny of the untranslated port only: the translated flow does not meet it.
+    let untranslated = with_network(net_rule("no-443", &["TCP"], &["*"], &["10.2.0.4"], &["443"]), "Deny");
+    assert_eq!(verdict(&untranslated, &f, respects, false).pass, FirewallPass::Dnat);
+    // An allow keeps the DNAT decision.
+    let allow = with_network(net_rule("backend", &["TCP"], &["*"], &["10.2.0.4"], &["8443"]), "Allow");
+    let v = verdict(&allow, &f, respects, false);
+    assert_eq!((v.action, v.pass), (FirewallAction::Allow, FirewallPass::Dnat));
+    assert!(v.dnat.is_some() && matches!(v.snat, Some(Snat::ToFirewallSubnet { .. })));
+}
+
 /// Network rules to private destinations keep the source (IANAPrivateRanges, §16.3); a custom
 /// list without it replaces the default.
 #[test]
@@ -506,6 +548,246 @@ proptest! {
                 prop_assert_eq!(v.pass, FirewallPass::Network);
             }
             None => prop_assert_eq!(v.pass, FirewallPass::Default),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property: a parent and a child policy with DNAT, network and application collections in
+// random groups and priorities give the verdict of a naive scan written from §16.2 alone: the
+// three passes in their order whatever the priorities; in each, the parent's groups before the
+// child's (its NAT collections only with `inherit_parent_dnat`, C20), then group priority (equal
+// priorities by name, O1), then collection priority; the first matching rule decides.
+
+#[derive(Clone, Debug)]
+enum PolicyRule {
+    /// TCP to the firewall's public IP 20.1.1.1 on a port, translated to 10.9.0.4.
+    Dnat {
+        src: u8,
+        src_len: u8,
+        port: u16,
+    },
+    Network(NaiveRule),
+    /// An HTTP (80) or HTTPS (443) application rule for one host name.
+    Application {
+        src: u8,
+        src_len: u8,
+        https: bool,
+        fqdn: &'static str,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct PolicyCollection {
+    kind: FwRuleKind,
+    priority: u32,
+    allow: bool,
+    rules: Vec<PolicyRule>,
+}
+
+#[derive(Clone, Debug)]
+struct PolicyGroup {
+    priority: u32,
+    collections: Vec<PolicyCollection>,
+}
+
+fn source_strategy() -> impl Strategy<Value = (u8, u8)> {
+    (0u8..3, prop::sample::select(vec![0u8, 16]))
+}
+
+fn policy_collection_strategy() -> impl Strategy<Value = PolicyCollection> {
+    let priority = prop::sample::select(vec![100u32, 200, 300]);
+    prop_oneof![
+        (priority.clone(), prop::collection::vec((source_strategy(), prop::sample::select(vec![80u16, 443])), 1..3))
+            .prop_map(|(priority, rules)| PolicyCollection {
+                kind: FwRuleKind::Nat,
+                priority,
+                allow: true,
+                rules: rules
+                    .into_iter()
+                    .map(|((src, src_len), port)| PolicyRule::Dnat { src, src_len, port })
+                    .collect(),
+            }),
+        (priority.clone(), any::<bool>(), prop::collection::vec(rule_strategy(), 1..3)).prop_map(
+            |(priority, allow, rules)| PolicyCollection {
+                kind: FwRuleKind::Network,
+                priority,
+                allow,
+                rules: rules.into_iter().map(PolicyRule::Network).collect()
+            }
+        ),
+        (
+            priority,
+            any::<bool>(),
+            prop::collection::vec(
+                (source_strategy(), any::<bool>(), prop::sample::select(vec!["a.example", "b.example"])),
+                1..3
+            )
+        )
+            .prop_map(|(priority, allow, rules)| PolicyCollection {
+                kind: FwRuleKind::Application,
+                priority,
+                allow,
+                rules: rules
+                    .into_iter()
+                    .map(|((src, src_len), https, fqdn)| PolicyRule::Application { src, src_len, https, fqdn })
+                    .collect(),
+            }),
+    ]
+}
+
+fn policy_groups_strategy() -> impl Strategy<Value = Vec<PolicyGroup>> {
+    prop::collection::vec(
+        (prop::sample::select(vec![100u32, 200]), prop::collection::vec(policy_collection_strategy(), 1..4))
+            .prop_map(|(priority, collections)| PolicyGroup { priority, collections }),
+        1..3,
+    )
+}
+
+/// Names: groups `{policy}-g{i}`, collections `{policy}-g{i}-c{j}`, rules `r{k}`.
+fn policy_resources(parent: &[PolicyGroup], child: &[PolicyGroup]) -> Vec<Value> {
+    let mut out = vec![policy("parent", None, false), policy("child", Some("parent"), false)];
+    for (name, groups) in [("parent", parent), ("child", child)] {
+        for (i, g) in groups.iter().enumerate() {
+            let collections = g
+                .collections
+                .iter()
+                .enumerate()
+                .map(|(j, c)| {
+                    let cname = format!("{name}-g{i}-c{j}");
+                    let rules: Vec<Value> = c
+                        .rules
+                        .iter()
+                        .enumerate()
+                        .map(|(k, r)| {
+                            let rname = format!("r{k}");
+                            match r {
+                                PolicyRule::Dnat { src, src_len, port } => json!({"ruleType": "NatRule", "name": rname,
+                                    "ipProtocols": ["TCP"], "sourceAddresses": [cidr(*src, *src_len)],
+                                    "destinationAddresses": ["20.1.1.1"], "destinationPorts": [port.to_string()],
+                                    "translatedAddress": "10.9.0.4", "translatedPort": port.to_string()}),
+                                PolicyRule::Network(n) => net_rule(
+                                    &rname,
+                                    &[n.proto],
+                                    &[&cidr(n.src, n.src_len)],
+                                    &[&cidr(n.dst, n.dst_len)],
+                                    &[&n.port.map_or("*".to_string(), |p| p.to_string())],
+                                ),
+                                PolicyRule::Application { src, src_len, https, fqdn } => {
+                                    let (kind, port) = if *https { ("Https", 443) } else { ("Http", 80) };
+                                    json!({"ruleType": "ApplicationRule", "name": rname,
+                                        "sourceAddresses": [cidr(*src, *src_len)], "targetFqdns": [fqdn],
+                                        "protocols": [{"protocolType": kind, "port": port}]})
+                                }
+                            }
+                        })
+                        .collect();
+                    match c.kind {
+                        FwRuleKind::Nat => nat(&cname, c.priority, rules),
+                        _ => filter(&cname, c.priority, if c.allow { "Allow" } else { "Deny" }, rules),
+                    }
+                })
+                .collect();
+            out.push(group(name, &format!("{name}-g{i}"), g.priority, collections));
+        }
+    }
+    out
+}
+
+/// Where a collection comes in §16.2's order: (policy depth, group priority, group name,
+/// collection priority, collection name).
+type OrderKey = (usize, u32, String, u32, String);
+
+/// The naive scan: (allow, pass, collection, rule), or the default deny.
+fn naive_policy(
+    parent: &[PolicyGroup],
+    child: &[PolicyGroup],
+    inherit_parent_dnat: bool,
+    f: &FirewallFlow,
+    proto: &str,
+) -> (bool, FirewallPass, Option<(String, String)>) {
+    let inside = |ip: IpAddr, octet: u8, len: u8| {
+        let IpAddr::V4(v4) = ip else { return false };
+        let o = v4.octets();
+        len == 0 || (o[0] == 10 && o[1] == octet && (len == 16 || o[2] == 0))
+    };
+    let port = f.destination_port.unwrap_or(0);
+    let matches = |r: &PolicyRule| match r {
+        PolicyRule::Dnat { src, src_len, port: p } => {
+            proto == "TCP"
+                && inside(f.source, *src, *src_len)
+                && f.destination == "20.1.1.1".parse::<IpAddr>().unwrap()
+                && port == *p
+        }
+        PolicyRule::Network(r) => {
+            let proto_ok = match r.proto {
+                "Any" => r.port.is_none() || proto != "ICMP",
+                p => p == proto,
+            };
+            let port_ok = proto == "ICMP" || r.port.is_none_or(|p| p == port);
+            proto_ok && port_ok && inside(f.source, r.src, r.src_len) && inside(f.destination, r.dst, r.dst_len)
+        }
+        PolicyRule::Application { src, src_len, https, fqdn } => {
+            proto == "TCP"
+                && port == if *https { 443 } else { 80 }
+                && inside(f.source, *src, *src_len)
+                && f.fqdn.as_deref() == Some(*fqdn)
+        }
+    };
+    for (kind, pass) in [
+        (FwRuleKind::Nat, FirewallPass::Dnat),
+        (FwRuleKind::Network, FirewallPass::Network),
+        (FwRuleKind::Application, FirewallPass::Application),
+    ] {
+        let mut ordered: Vec<(OrderKey, &PolicyCollection)> = Vec::new();
+        for (depth, (name, groups)) in [("parent", parent), ("child", child)].into_iter().enumerate() {
+            if kind == FwRuleKind::Nat && name == "parent" && !inherit_parent_dnat {
+                continue;
+            }
+            for (i, g) in groups.iter().enumerate() {
+                for (j, c) in g.collections.iter().enumerate().filter(|(_, c)| c.kind == kind) {
+                    let key = (depth, g.priority, format!("{name}-g{i}"), c.priority, format!("{name}-g{i}-c{j}"));
+                    ordered.push((key, c));
+                }
+            }
+        }
+        ordered.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, c) in ordered {
+            if let Some(k) = c.rules.iter().position(matches) {
+                return (c.allow, pass, Some((key.4, format!("r{k}"))));
+            }
+        }
+    }
+    (false, FirewallPass::Default, None)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn policy_verdict_equals_naive_scan_of_the_documented_order(
+        parent in policy_groups_strategy(), child in policy_groups_strategy(), inherit_parent_dnat in any::<bool>(),
+        s in 0u8..3, s3 in 0u8..2, d in 0u8..4,
+        proto in prop::sample::select(vec!["TCP", "UDP", "ICMP"]), port in prop::sample::select(vec![22u16, 80, 443]),
+        fqdn in prop::sample::select(vec!["a.example", "b.example"])) {
+        let snap = estate(Some("child"), policy_resources(&parent, &child));
+        // d = 3: the firewall's public IP, which only DNAT rules name.
+        let destination = if d == 3 { "20.1.1.1".to_string() } else { format!("10.{d}.0.2") };
+        let f = FirewallFlow { source: format!("10.{s}.{s3}.1").parse().unwrap(), source_port: None,
+            destination: destination.parse().unwrap(), destination_port: Some(port), protocol: Protocol::parse(proto),
+            fqdn: Some(fqdn.to_string()) };
+        let options = FirewallOptions { inherit_parent_dnat, ..FirewallOptions::default() };
+        let v = evaluate_firewall(&snap, FirewallIdx(0), &f, &options, false);
+        let (allow, pass, decided) = naive_policy(&parent, &child, inherit_parent_dnat, &f, proto);
+        prop_assert_eq!((v.action == FirewallAction::Allow, v.pass), (allow, pass), "{:?}", v);
+        match decided {
+            Some((collection, rule)) => {
+                let p = v.decided_by.as_ref().unwrap();
+                prop_assert_eq!((&p.collection, p.rule.as_deref()), (&collection, Some(rule.as_str())));
+            }
+            None => prop_assert_eq!(v.decided_by.as_ref().and_then(|p| p.rule.clone()), None),
+        }
+        if pass == FirewallPass::Dnat {
+            prop_assert_eq!(v.dnat.as_ref().map(|d| d.translated_address), Some("10.9.0.4".parse().unwrap()));
         }
     }
 }

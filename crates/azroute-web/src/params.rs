@@ -204,8 +204,6 @@ pub fn trace(query: Option<&str>) -> Result<TraceQuery, QueryError> {
         destination_port,
         assume_host: p.flag("assume-host")?,
         fqdn: p.text("fqdn").map(str::to_string),
-        firewall: Default::default(),
-        unset_default_outbound: Default::default(),
     })
 }
 

@@ -297,8 +297,6 @@ fn answers_are_the_query_layers() {
             destination_port: 443,
             assume_host: false,
             fqdn: None,
-            firewall: Default::default(),
-            unset_default_outbound: Default::default(),
         })
         .unwrap();
     assert_eq!(http::get(address, "/api/trace?from=vm-app1&to=vm-app2&port=443").text(), trace.json());

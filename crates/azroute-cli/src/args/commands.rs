@@ -183,13 +183,6 @@ pub struct TraceArgs {
     /// it a flow such a rule may decide is Indeterminate.
     #[arg(long, value_name = "NAME")]
     pub fqdn: Option<String>,
-    #[command(flatten)]
-    pub firewall: FirewallOptionArgs,
-    /// What a subnet whose export does not say `defaultOutboundAccess` is (§17.2): `allowed`
-    /// (null allows default outbound access, as older API versions write it) or `private` (VNets
-    /// created after 31 March 2026 default to private subnets).
-    #[arg(long, value_name = "MODE", value_enum, default_value_t = DefaultOutboundUnsetArg::Allowed)]
-    pub default_outbound_unset: DefaultOutboundUnsetArg,
     /// Output format.
     #[arg(short, long, value_name = "FORMAT", value_enum, default_value_t = TraceFormat::Table)]
     pub output: TraceFormat,
@@ -535,6 +528,10 @@ pub struct FirewallOptionArgs {
     /// inherited).
     #[arg(long)]
     pub inherit_parent_dnat: bool,
+    /// Run a DNAT-translated flow through the network rules and let an explicit Deny there win
+    /// (C21; the rule-processing page says a DNAT match is final).
+    #[arg(long)]
+    pub dnat_respects_network_deny: bool,
 }
 
 #[derive(Args, Debug)]
@@ -558,8 +555,7 @@ pub struct FirewallFlowArgs {
     /// List every candidate rule in processing order and why it did not match.
     #[arg(long)]
     pub explain: bool,
-    #[command(flatten)]
-    pub firewall_options: FirewallOptionArgs,
+
     /// Output format.
     #[arg(short, long, value_name = "FORMAT", value_enum, default_value_t = TableJson::Table)]
     pub output: TableJson,

@@ -129,6 +129,13 @@ pub struct ModelArgs {
     /// What a connected group does with overlapping member address spaces (§18.2).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = ConnectedGroupOverlapArg::DropOverlapping)]
     pub connected_group_overlap: ConnectedGroupOverlapArg,
+    #[command(flatten)]
+    pub firewall: super::FirewallOptionArgs,
+    /// What a subnet whose export does not say `defaultOutboundAccess` is (§17.2, C23): `allowed`
+    /// (null allows default outbound access, as older API versions write it) or `private` (VNets
+    /// created after 31 March 2026 default to private subnets).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = super::DefaultOutboundUnsetArg::Allowed)]
+    pub default_outbound_unset: super::DefaultOutboundUnsetArg,
 }
 
 /// The protocol of a traced flow.

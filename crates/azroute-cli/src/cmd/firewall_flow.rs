@@ -3,10 +3,10 @@
 use std::net::IpAddr;
 
 use azroute_engine::{FirewallAction, FirewallFlow, evaluate_firewall};
-use azroute_model::{FirewallOptions, Protocol, SnatDefaultRanges};
+use azroute_model::Protocol;
 use azroute_report::firewall as report;
 
-use crate::args::{FirewallFlowArgs, FirewallOptionArgs, FirewallProtocolArg, SnatDefaultRangesArg, TableJson};
+use crate::args::{FirewallFlowArgs, FirewallProtocolArg, TableJson};
 use crate::input::{self, CliError};
 use crate::output::emit;
 
@@ -29,18 +29,6 @@ fn endpoint(flag: &str, text: &str, port_required: bool) -> Result<(IpAddr, Opti
     Ok((ip, port))
 }
 
-/// The firewall options of the command line.
-pub fn firewall_options(args: &FirewallOptionArgs) -> FirewallOptions {
-    FirewallOptions {
-        snat_default_ranges: match args.snat_default_ranges {
-            SnatDefaultRangesArg::Rfc1918Rfc6598 => SnatDefaultRanges::Rfc1918AndRfc6598,
-            SnatDefaultRangesArg::Rfc1918 => SnatDefaultRanges::Rfc1918,
-        },
-        inherit_parent_dnat: args.inherit_parent_dnat,
-        dnat_respects_network_deny: false,
-    }
-}
-
 pub fn run(args: FirewallFlowArgs) -> Result<i32, CliError> {
     let protocol = match args.protocol {
         FirewallProtocolArg::Tcp => Some(Protocol::Tcp),
@@ -55,7 +43,7 @@ pub fn run(args: FirewallFlowArgs) -> Result<i32, CliError> {
     let snap = &loaded.snapshot;
     let firewall = snap.find_firewall(&args.firewall)?;
     let flow = FirewallFlow { source, source_port, destination, destination_port, protocol, fqdn: args.fqdn.clone() };
-    let options = firewall_options(&args.firewall_options);
+    let options = crate::input::firewall_options(&args.model.firewall);
     let verdict = evaluate_firewall(snap, firewall, &flow, &options, args.explain);
     let view = report::flow_view(snap, &verdict, args.explain);
     emit(&match args.output {

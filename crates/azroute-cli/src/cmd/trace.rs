@@ -2,7 +2,7 @@
 
 use azroute_query::{Session, TraceQuery};
 
-use crate::args::{DefaultOutboundUnsetArg, TraceArgs, TraceFormat};
+use crate::args::{TraceArgs, TraceFormat};
 use crate::input::{self, CliError};
 use crate::output::emit;
 
@@ -18,11 +18,6 @@ pub fn run(args: TraceArgs) -> Result<i32, CliError> {
         destination_port,
         assume_host: args.assume_host,
         fqdn: args.fqdn.clone(),
-        firewall: super::firewall_flow::firewall_options(&args.firewall),
-        unset_default_outbound: match args.default_outbound_unset {
-            DefaultOutboundUnsetArg::Allowed => azroute_model::UnsetDefaultOutbound::Allowed,
-            DefaultOutboundUnsetArg::Private => azroute_model::UnsetDefaultOutbound::Private,
-        },
     };
     let answer = session.trace(&query)?;
     emit(&match args.output {

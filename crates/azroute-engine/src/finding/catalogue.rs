@@ -162,6 +162,7 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::PrivateDestinationToInternet, Error, &[UDR], Traffic),
     // Egress and platform services (§17).
     entry(C::PrivateSubnetNoEgress, Error, &[DEFAULT_OUTBOUND, NAT_OVERVIEW], Settings),
+    entry(C::OutboundIcmpNotSupported, Error, &[NAT_OVERVIEW, DEFAULT_OUTBOUND], Traffic),
     entry(C::PrivateSubnetInternetUdr, Error, &[DEFAULT_OUTBOUND], Settings),
     entry(C::DefaultOutboundAccessInUse, Info, &[DEFAULT_OUTBOUND], Settings),
     entry(C::NatGatewayOverriddenByUdr, Info, &[NAT_OVERVIEW], Settings),

@@ -83,6 +83,7 @@ finding_codes! {
     NsgOnGatewaySubnet,
     NvaInSameSubnetLoop,
     NvaNotRunning,
+    OutboundIcmpNotSupported,
     OverlappingAddressSpace,
     PeUdrIneffectiveNoPolicy,
     PeeringAccessDisabled,

@@ -729,6 +729,7 @@ evidence! {
     PlatformOwnedDestination,
     PrivateSubnetInternetUdr,
     PrivateSubnetNoEgress,
+    OutboundIcmpNotSupported,
     PublicLoadBalancerBehindFirewallDefaultRoute,
     UdrOnBastionSubnet,
     VmssNicsMissing,

@@ -91,6 +91,7 @@ pub enum ResourceRef {
     BastionHost(BastionHostIdx),
     ScaleSet(ScaleSetIdx),
     VirtualHub(VirtualHubIdx),
+    DnsResolverInbound(DnsInboundEndpointIdx),
 }
 
 impl ResourceRef {
@@ -114,6 +115,7 @@ impl ResourceRef {
             ResourceRef::BastionHost(i) => &snap.bastion_hosts[i.index()].id,
             ResourceRef::ScaleSet(i) => &snap.scale_sets[i.index()].id,
             ResourceRef::VirtualHub(i) => &snap.virtual_hubs[i.index()].id,
+            ResourceRef::DnsResolverInbound(i) => &snap.dns_inbound_endpoints[i.index()].id,
         }
     }
 }

@@ -31,6 +31,17 @@ pub enum PrivateSubnetNoEgress {
     Subnet { subnet: SubnetIdx, nics: Vec<NicIdx>, route: RouteRef },
 }
 
+/// `OutboundIcmpNotSupported`: an ICMP packet leaving for the Internet by a method that carries
+/// TCP and UDP only: a NAT gateway ("TCP and UDP only", [nat-overview]) or default outbound
+/// access ("doesn't support ICMP pings", [default-outbound]) (§17.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboundIcmpNotSupported {
+    pub subnet: SubnetIdx,
+    /// The NAT gateway of the subnet; `None`: default outbound access.
+    pub nat_gateway: Option<Link<NatGatewayIdx>>,
+    pub destination: IpAddr,
+}
+
 /// `PrivateSubnetInternetUdr`: a user route with next hop `Internet` in a private subnet whose
 /// NICs have no explicit outbound method: it does not reach the Internet (§17.2).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -191,18 +191,7 @@ pub fn evaluate_firewall(
 ) -> FirewallVerdict {
     let fw = &snap.firewalls[firewall.index()];
     let (chain, missing) = policy_chain(snap, fw);
-    let mut v = FirewallVerdict {
-        firewall,
-        action: FirewallAction::Deny,
-        pass: FirewallPass::Default,
-        decided_by: None,
-        snat: None,
-        dnat: None,
-        skipped: Vec::new(),
-        reasons: Vec::new(),
-        caveats: FirewallCaveats::default(),
-        candidates: Vec::new(),
-    };
+    let mut v = FirewallVerdict::undecided(firewall);
     v.caveats.threat_intel_deny = threat_intel_deny(snap, fw, &chain) && has_public_end(flow);
     if let Some(id) = missing {
         v.reasons.push(IndeterminateReason::MissingPolicy { id });
@@ -220,6 +209,10 @@ pub fn evaluate_firewall(
     for kind in [FwRuleKind::Nat, FwRuleKind::Network, FwRuleKind::Application] {
         let collections = ordered(snap, fw, &chain, kind, options.inherit_parent_dnat);
         if run_pass(&ctx, flow, &collections, explain, &mut v) {
+            if v.pass == FirewallPass::Dnat && options.dnat_respects_network_deny {
+                let network = ordered(snap, fw, &chain, FwRuleKind::Network, options.inherit_parent_dnat);
+                network_deny_after_dnat(&ctx, flow, &network, explain, &mut v);
+            }
             if v.action == FirewallAction::Allow {
                 v.snat = Some(snat::decide(snap, fw, &chain, flow, v.pass, options));
             }
@@ -237,6 +230,52 @@ pub fn evaluate_firewall(
         rule: None,
     });
     v
+}
+
+impl FirewallVerdict {
+    /// No rule seen yet: the default deny.
+    fn undecided(firewall: FirewallIdx) -> FirewallVerdict {
+        FirewallVerdict {
+            firewall,
+            action: FirewallAction::Deny,
+            pass: FirewallPass::Default,
+            decided_by: None,
+            snat: None,
+            dnat: None,
+            skipped: Vec::new(),
+            reasons: Vec::new(),
+            caveats: FirewallCaveats::default(),
+            candidates: Vec::new(),
+        }
+    }
+}
+
+/// C21 with `dnat_respects_network_deny` (the FAQ's and the DNAT tutorial's reading, §16.6): the
+/// translated flow meets the network rules, and an explicit Deny there (or a rule that cannot be
+/// decided before one) wins over the DNAT rule's implicit allow; an Allow or no match keeps it.
+fn network_deny_after_dnat(
+    ctx: &MatchContext<'_>,
+    flow: &FirewallFlow,
+    network: &[Placed<'_>],
+    explain: bool,
+    v: &mut FirewallVerdict,
+) {
+    let (FirewallAction::Allow, Some(dnat)) = (v.action, v.dnat.clone()) else { return };
+    let translated = FirewallFlow {
+        destination: dnat.translated_address,
+        destination_port: dnat.translated_port.or(flow.destination_port),
+        ..flow.clone()
+    };
+    let mut after = FirewallVerdict::undecided(v.firewall);
+    let decided = run_pass(ctx, &translated, network, explain, &mut after);
+    v.candidates.append(&mut after.candidates);
+    if decided && after.action != FirewallAction::Allow {
+        v.action = after.action;
+        v.pass = after.pass;
+        v.decided_by = after.decided_by;
+        v.reasons = after.reasons;
+        v.dnat = None;
+    }
 }
 
 /// One pass over its collections in order; true when a collection decided (or could not be

@@ -21,6 +21,13 @@ pub enum EgressMethod {
     ServiceManaged,
 }
 
+impl Egress {
+    /// A NAT gateway carries TCP and UDP only, default outbound access no ICMP (§17.2).
+    pub fn carries_no_icmp(&self) -> bool {
+        matches!(self.method, EgressMethod::NatGateway | EgressMethod::DefaultOutboundAccess)
+    }
+}
+
 impl EgressMethod {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -15,7 +15,10 @@ use super::{
 };
 use crate::RouteError;
 use crate::finding::*;
-use crate::firewall::{FirewallAction, FirewallFlow, IndeterminateReason, Snat, evaluate_firewall, inspection_caveat};
+use crate::firewall::{
+    FirewallAction, FirewallFlow, FirewallPass, IndeterminateReason, RulePlace, Snat, evaluate_firewall,
+    inspection_caveat,
+};
 
 impl Tracer<'_, '_> {
     /// A VirtualAppliance next hop that is an Azure Firewall's private IP: through the firewall.
@@ -54,6 +57,56 @@ impl Tracer<'_, '_> {
         Ok(Some(self.through_firewall(walk, firewall, subnet, pkt, forward_nics)))
     }
 
+    /// The firewall whose IP configuration (or secured-hub address list) holds this public IP.
+    pub(super) fn firewall_with_public_ip(&self, ip: IpAddr) -> Option<FirewallIdx> {
+        let snap = self.snap();
+        snap.firewalls.iter().position(|f| firewall_public_ips(snap, f).any(|p| p == ip)).map(|i| FirewallIdx(i as u32))
+    }
+
+    /// From the Internet to a firewall's public IP (§16.3, §16.4): only a DNAT rule lets the flow
+    /// in (every other pass ends in the default deny for it); the firewall translates the
+    /// destination, SNATs to an address of `AzureFirewallSubnet` (its frontend stands for the
+    /// instance, O2) and forwards by the routes of that subnet. The reply comes back to the SNAT
+    /// address by ordinary routing and leaves by the route of `AzureFirewallSubnet` to the client.
+    pub(super) fn enter_firewall_from_internet(
+        &self,
+        mut walk: Walk,
+        firewall: FirewallIdx,
+        pkt: Packet,
+    ) -> Result<PathTrace, RouteError> {
+        let fw = &self.snap().firewalls[firewall.index()];
+        let subnet = fw.subnet();
+        let mut hop = Hop::new(HopKind::AzureFirewall, HopResource::Firewall(firewall), fw.private_ips().next());
+        hop.subnet = subnet;
+        walk.hops.push(hop);
+        let none = HashSet::new();
+        match self.through_firewall(&mut walk, firewall, subnet, pkt, &none) {
+            // Allowed by a network or application rule, not translated: the packet is for the
+            // firewall itself, which serves nothing on its public IP (§16.4: only DNAT gives such
+            // a flow somewhere to go), so its default deny applies.
+            Step::Forwarded { pkt: forwarded, .. } if forwarded.dst == pkt.dst => {
+                let rule = RulePlace {
+                    policy: None,
+                    group: None,
+                    group_priority: None,
+                    collection: String::new(),
+                    collection_priority: None,
+                    action: FwAction::Deny,
+                    pass: FirewallPass::Default,
+                    rule: None,
+                };
+                let flow = FirewallFlow { fqdn: self.fqdn.clone(), ..FirewallFlow::of_packet(pkt) };
+                walk.findings.push(
+                    Finding::new(FirewallDeniesFlow { firewall, flow, rule }).resource(ResourceRef::Firewall(firewall)),
+                );
+                Ok(walk.finish(Verdict::Dropped))
+            }
+            Step::Forwarded { subnet, pkt } => self.continue_walk(walk, Start::AtSubnet { subnet }, pkt, &none),
+            Step::Ended(verdict) => Ok(walk.finish(verdict)),
+            Step::At { .. } | Step::Restart(_) => unreachable!("a firewall forwards or ends the walk"),
+        }
+    }
+
     /// The firewall's decision, and the packet it forwards from `AzureFirewallSubnet`.
     fn through_firewall(
         &self,
@@ -64,14 +117,7 @@ impl Tracer<'_, '_> {
         forward_nics: &HashSet<Endpoint>,
     ) -> Step {
         let crossing = |snat_source| FirewallCrossing { firewall, snat_source, source: pkt.src, destination: pkt.dst };
-        let flow = FirewallFlow {
-            source: pkt.src,
-            source_port: Some(pkt.sport),
-            destination: pkt.dst,
-            destination_port: Some(pkt.dport),
-            protocol: Some(pkt.protocol),
-            fqdn: self.fqdn.clone(),
-        };
+        let flow = FirewallFlow { fqdn: self.fqdn.clone(), ..FirewallFlow::of_packet(pkt) };
         let Some(subnet) = subnet else {
             // A secured-hub firewall forwards by Virtual WAN routing, which is not modelled.
             let reasons = vec![IndeterminateReason::HubFirewall];
@@ -194,6 +240,30 @@ impl Tracer<'_, '_> {
         self.continue_walk(walk, Start::AtSubnet { subnet }, back, forward_nics).map(Some)
     }
 
+    /// `DnatWithForcedTunnel` (§16.7) seen in a trace: the request came from the Internet through
+    /// a firewall's DNAT rule, and the reply leaves `AzureFirewallSubnet` by a route that does not
+    /// go to the Internet, so the client never sees it ("DNAT isn't supported with forced
+    /// tunneling enabled … because of asymmetric routing").
+    pub(super) fn dnat_reply_not_to_internet(&self, forward: &PathTrace, reverse: &PathTrace) -> Option<Finding> {
+        if forward.hops.first().is_none_or(|h| h.kind != HopKind::Internet)
+            || matches!(reverse.verdict, Verdict::ExitedToInternet)
+        {
+            return None;
+        }
+        let (firewall, dnat_rule) = forward.hops.iter().find_map(|h| match h.resource {
+            HopResource::Firewall(f) if h.kind == HopKind::AzureFirewall => h.notes.iter().find_map(|n| match n {
+                HopNote::FirewallAllowed { rule } if rule.pass == FirewallPass::Dnat => Some((f, (**rule).clone())),
+                _ => None,
+            }),
+            _ => None,
+        })?;
+        let at_firewall = reverse.hops.iter().find(|h| h.resource == HopResource::Firewall(firewall))?;
+        let subnet = at_firewall.subnet?;
+        let routes = at_firewall.route.iter().map(|used| used.route.clone()).collect();
+        let evidence = DnatWithForcedTunnel { firewall, subnet, routes, nat_collections: vec![dnat_rule] };
+        Some(Finding::new(evidence).resource(ResourceRef::Firewall(firewall)))
+    }
+
     /// `AsymmetricThroughFirewall` (§16.5): a firewall the request crossed without SNAT that the
     /// reply skips, or one the reply crosses that the request did not.
     pub(super) fn compare_firewalls(
@@ -237,6 +307,17 @@ impl Tracer<'_, '_> {
         out
     }
 
+    /// C21 (§16.6), said when a firewall let the request in by a DNAT rule: whether explicit
+    /// network denies were consulted after it.
+    pub(super) fn dnat_assumption(&self, forward: &PathTrace) -> Option<bool> {
+        let by_dnat = |n: &HopNote| matches!(n, HopNote::FirewallAllowed { rule } if rule.pass == FirewallPass::Dnat);
+        forward
+            .hops
+            .iter()
+            .any(|h| h.notes.iter().any(by_dnat))
+            .then_some(self.firewall_options.dnat_respects_network_deny)
+    }
+
     /// Threat intelligence, IDPS and TLS inspection are not evaluated wherever a firewall was
     /// crossed: `Some(whether threat intelligence in Deny mode meets a public end)`.
     pub(super) fn firewall_inspection(&self, request: &TraceRequest, forward: &PathTrace) -> Option<bool> {
@@ -251,6 +332,26 @@ impl Tracer<'_, '_> {
                 .any(|c| inspection_caveat(snap, c.firewall, request.source.ip(), request.destination)),
         )
     }
+}
+
+impl FirewallFlow {
+    /// The flow of a packet, without a host name.
+    fn of_packet(pkt: Packet) -> FirewallFlow {
+        FirewallFlow {
+            source: pkt.src,
+            source_port: Some(pkt.sport),
+            destination: pkt.dst,
+            destination_port: Some(pkt.dport),
+            protocol: Some(pkt.protocol),
+            fqdn: None,
+        }
+    }
+}
+
+/// A firewall's public IPs: those of its IP configurations, and a secured-hub firewall's.
+fn firewall_public_ips<'s>(snap: &'s Snapshot, f: &'s Firewall) -> impl Iterator<Item = IpAddr> + 's {
+    let configs = f.ip_configs.iter().filter_map(|c| c.public_ip.as_ref()?.resolved());
+    configs.filter_map(|p| snap.public_ips[p.index()].ip).chain(f.hub_public_ips.iter().copied())
 }
 
 /// A walk that goes on from where a finished path ended.

@@ -28,6 +28,10 @@ impl Tracer<'_, '_> {
             _ => None,
         });
         let Some(nic) = public_owner else {
+            // A firewall's public IP: its DNAT rules decide (§16.4, §16.3).
+            if let Some(firewall) = self.firewall_with_public_ip(pkt.dst) {
+                return self.enter_firewall_from_internet(walk, firewall, pkt);
+            }
             let nobody =
                 NoHostAtDestination::NotPublic { source: src, destination: pkt.dst, private: self.is_private(pkt.dst) };
             walk.findings.push(Finding::new(nobody));

@@ -77,8 +77,8 @@ impl<'e, 's> Tracer<'e, 's> {
             virtual_hosts: false,
             routing_after_nsg_drop: true,
             fqdn: None,
-            firewall_options: FirewallOptions::default(),
-            unset_default_outbound: UnsetDefaultOutbound::default(),
+            firewall_options: routes.options().firewall,
+            unset_default_outbound: routes.options().unset_default_outbound,
         }
     }
 
@@ -161,6 +161,7 @@ impl<'e, 's> Tracer<'e, 's> {
             |p: &PathTrace| p.hops.iter().any(|h| h.nic().is_some_and(|n| self.power_of(n) == Power::Unknown));
         assumptions.power_state_unknown = power_unknown(&forward) || reverse.as_ref().is_some_and(power_unknown);
         assumptions.firewall_inspection = self.firewall_inspection(&request, &forward);
+        assumptions.dnat_match = self.dnat_assumption(&forward);
         assumptions.default_outbound_assumed = forward.egress.as_ref().is_some_and(|e| e.assumed_default);
         let avnm = |p: &PathTrace| {
             p.hops.iter().any(|h| {
@@ -210,12 +211,12 @@ impl HopResource {
             HopResource::PrivateEndpoint(p) => Some(ResourceRef::PrivateEndpoint(p)),
             HopResource::Firewall(f) => Some(ResourceRef::Firewall(f)),
             HopResource::ApplicationGateway(a) => Some(ResourceRef::ApplicationGateway(a)),
+            HopResource::DnsResolverInbound(d) => Some(ResourceRef::DnsResolverInbound(d)),
             HopResource::Host(_)
             | HopResource::Internet
             | HopResource::OnPremises
             | HopResource::Service(_)
-            | HopResource::Unknown
-            | HopResource::DnsResolverInbound(_) => None,
+            | HopResource::Unknown => None,
         }
     }
 }

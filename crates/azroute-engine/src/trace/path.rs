@@ -285,6 +285,9 @@ pub enum Assumption {
     /// The subnet the packet left from does not say `defaultOutboundAccess`: default outbound
     /// access was assumed (option `UnsetDefaultOutbound::Allowed`, §17.2).
     DefaultOutboundAccessAssumed,
+    /// An Azure Firewall let the request in by a DNAT rule: final (C21, the default), or, with
+    /// `dnat_respects_network_deny`, after the network rules found no explicit Deny (§16.6).
+    DnatMatch { respects_network_deny: bool },
     /// The path used a Virtual Network Manager connected group or security admin rule: the
     /// configurations are assumed deployed, a connected group protected from more specific BGP
     /// routes like a peering, admin rules stateful like NSGs (§18.5).
@@ -313,6 +316,8 @@ pub struct Assumptions {
     pub default_outbound_assumed: bool,
     /// A direction used a connected-group route or met a security admin rule (§18.5).
     pub avnm: bool,
+    /// A firewall allowed the request by a DNAT rule: `Some(dnat_respects_network_deny)` (C21).
+    pub dnat_match: Option<bool>,
 }
 
 impl Assumptions {
@@ -329,6 +334,7 @@ impl Assumptions {
                 .map(|threat_intel_deny| Assumption::FirewallInspectionNotModelled { threat_intel_deny }),
             self.default_outbound_assumed.then_some(Assumption::DefaultOutboundAccessAssumed),
             self.avnm.then_some(Assumption::AvnmConfigurationAssumed),
+            self.dnat_match.map(|respects_network_deny| Assumption::DnatMatch { respects_network_deny }),
         ]
         .into_iter()
         .flatten()

@@ -36,7 +36,10 @@ impl Tracer<'_, '_> {
             })
             .collect();
         let from_destination = |p: Packet| self.reply_from_destination(request, forward, p, &forward_nics);
-        if let Some(through) = self.reply_through_translating_firewall(forward, pkt, &forward_nics, from_destination)? {
+        if let Some(mut through) =
+            self.reply_through_translating_firewall(forward, pkt, &forward_nics, from_destination)?
+        {
+            through.findings.extend(self.dnat_reply_not_to_internet(forward, &through));
             return Ok(through);
         }
         match forward.verdict {
@@ -91,6 +94,8 @@ impl Tracer<'_, '_> {
                 // Internet route, not through a device (§6.1).
                 if let TraceSource::External(client) = request.source
                     && forward.hops.first().is_some_and(|h| h.kind == HopKind::Internet)
+                    // Not a reply to a firewall that translated the client (DNAT, §16.3).
+                    && reply.dst == client
                 {
                     forced_tunnel_check(&mut trace, client, subnet);
                 }

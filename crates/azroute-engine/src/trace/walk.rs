@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use azroute_model::*;
 
-use super::egress::{Egress, EgressDecision};
+use super::egress::{Egress, EgressDecision, EgressMethod};
 use super::{
     FirewallCrossing, HOP_LIMIT, Hop, HopKind, HopNote, HopResource, PathTrace, RouteUsed, TraceRequest, Tracer,
     Verdict,
@@ -378,6 +378,13 @@ impl Tracer<'_, '_> {
         }
         let sender = walk.hops.last().map_or(HopResource::Unknown, |h| h.resource.clone());
         match self.egress(&sender, subnet, pkt.src, pkt.dst) {
+            EgressDecision::Exit(egress) if pkt.protocol == Protocol::Icmp && egress.carries_no_icmp() => {
+                let s = &self.snap().subnets[subnet.index()];
+                let nat_gateway = (egress.method == EgressMethod::NatGateway).then(|| s.nat_gateway.clone()).flatten();
+                let icmp = OutboundIcmpNotSupported { subnet, nat_gateway, destination: pkt.dst };
+                walk.findings.push(Finding::new(icmp).resource(ResourceRef::Subnet(subnet)));
+                Verdict::Dropped
+            }
             EgressDecision::Exit(egress) => {
                 hop.notes.push(HopNote::LeavesWithSourceNat);
                 walk.hops.push(hop);

@@ -37,6 +37,9 @@ pub(super) fn apply_associations(
             AssociationKind::NicNsg => {
                 nic_index.get(&a.target).map(|n| nics[n as usize].nsg = a.value.clone().map(Link::Missing))
             }
+            AssociationKind::SubnetNatGateway => subnet_index
+                .get(&a.target)
+                .map(|s| subnets[s as usize].nat_gateway = a.value.clone().map(Link::Missing)),
         };
         if applied.is_none() {
             let what = match a.kind {

@@ -77,6 +77,7 @@ impl<'p, 't> Lowerer<'p, 't> {
             AssociationKind::SubnetRouteTable => ("subnet_id", SUBNET, "route_table_id", ROUTE_TABLE),
             AssociationKind::SubnetNsg => ("subnet_id", SUBNET, "network_security_group_id", NSG),
             AssociationKind::NicNsg => ("network_interface_id", NIC, "network_security_group_id", NSG),
+            AssociationKind::SubnetNatGateway => ("subnet_id", SUBNET, "nat_gateway_id", NAT_GATEWAY),
         };
         let target = self.link_value(i, target, &[ExprStep::Key(target_attr)], target_types, target_attr);
         let value = self.link_value(i, value, &[ExprStep::Key(value_attr)], value_types, value_attr);
@@ -93,6 +94,11 @@ impl<'p, 't> Lowerer<'p, 't> {
             AssociationKind::SubnetNsg if subnets.contains_key(&key) => {
                 if let Some(d) = subnets.get_mut(&key) {
                     d.subnet.nsg = Some(Link::Missing(ArmId::new(&value)));
+                }
+            }
+            AssociationKind::SubnetNatGateway if subnets.contains_key(&key) => {
+                if let Some(d) = subnets.get_mut(&key) {
+                    d.subnet.nat_gateway = Some(Link::Missing(ArmId::new(&value)));
                 }
             }
             AssociationKind::NicNsg if nics.contains_key(&key) => {

@@ -263,6 +263,7 @@ impl<'t> Reader<'_, 't> {
             Some("azurerm_subnet_route_table_association") => Some(AssociationKind::SubnetRouteTable),
             Some("azurerm_subnet_network_security_group_association") => Some(AssociationKind::SubnetNsg),
             Some("azurerm_network_interface_security_group_association") => Some(AssociationKind::NicNsg),
+            Some("azurerm_subnet_nat_gateway_association") => Some(AssociationKind::SubnetNatGateway),
             _ => None,
         };
         if let Some(kind) = kind {

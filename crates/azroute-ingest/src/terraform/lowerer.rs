@@ -34,6 +34,7 @@ impl<'p, 't> Lowerer<'p, 't> {
             used_placeholder_subscription: false,
             is_plan,
             budget: std::cell::Cell::new(MAX_REFERENCE_STEPS),
+            classic: Vec::new(),
         };
         for i in 0..lowerer.insts.len() {
             let attrs = lowerer.decode(i, i >= managed);
@@ -89,6 +90,30 @@ impl<'p, 't> Lowerer<'p, 't> {
             }
             "azurerm_ip_group" => read!(IpGroup, super::firewall::TfIpGroup),
             "azurerm_route_server" => read!(RouteServer, super::hubs::TfRouteServer),
+            "azurerm_nat_gateway" => read!(NatGateway, super::platform::TfNatGateway),
+            "azurerm_nat_gateway_public_ip_association" | "azurerm_nat_gateway_public_ip_prefix_association" => {
+                read!(NatGatewayAddress, super::platform::TfNatGatewayAddress)
+            }
+            "azurerm_subnet_nat_gateway_association" => {
+                read!(SubnetNatGateway, super::platform::TfSubnetNatGatewayAssociation)
+            }
+            "azurerm_public_ip_prefix" => read!(PublicIpPrefix, super::platform::TfPublicIpPrefix),
+            "azurerm_application_gateway" => read!(ApplicationGateway, super::platform::TfApplicationGateway),
+            "azurerm_bastion_host" => read!(BastionHost, super::platform::TfBastionHost),
+            "azurerm_private_dns_resolver_inbound_endpoint" => {
+                read!(DnsInboundEndpoint, super::platform::TfDnsInboundEndpoint)
+            }
+            "azurerm_linux_virtual_machine_scale_set" | "azurerm_windows_virtual_machine_scale_set" => {
+                read!(UniformScaleSet, super::platform::TfScaleSet)
+            }
+            "azurerm_orchestrated_virtual_machine_scale_set" => read!(FlexibleScaleSet, super::platform::TfScaleSet),
+            "azurerm_firewall_network_rule_collection" => {
+                read!(ClassicNetworkCollection, super::platform::TfClassicCollection)
+            }
+            "azurerm_firewall_application_rule_collection" => {
+                read!(ClassicApplicationCollection, super::platform::TfClassicCollection)
+            }
+            "azurerm_firewall_nat_rule_collection" => read!(ClassicNatCollection, super::platform::TfClassicCollection),
             "azurerm_route_server_bgp_connection" => {
                 read!(RouteServerBgpConnection, super::hubs::TfRouteServerBgpConnection)
             }
@@ -148,6 +173,8 @@ impl<'p, 't> Lowerer<'p, 't> {
         let mut drafts = Drafts::default();
         self.lower_parents(&mut drafts);
         self.lower_children(&mut drafts);
+        self.apply_nat_gateway_addresses();
+        self.attach_classic_collections();
         self.apply_table_subnets(&mut drafts);
         self.apply_associations(&mut drafts);
         self.drop_deleted_children(&mut drafts);
@@ -212,6 +239,16 @@ impl<'p, 't> Lowerer<'p, 't> {
                 Attrs::RoutingRuleCollection(a) => self.avnm_rule_collection(i, a, true),
                 Attrs::RoutingRule(a) => self.routing_rule(i, a),
                 Attrs::AvnmDeployment(a) => self.avnm_deployment(i, a),
+                Attrs::NatGateway(a) => self.nat_gateway(i, a),
+                Attrs::PublicIpPrefix(a) => self.public_ip_prefix(i, a),
+                Attrs::ApplicationGateway(a) => self.application_gateway(i, a),
+                Attrs::BastionHost(a) => self.bastion_host(i, a),
+                Attrs::DnsInboundEndpoint(a) => self.dns_inbound_endpoint(i, a),
+                Attrs::UniformScaleSet(a) => self.scale_set(i, a, OrchestrationMode::Uniform),
+                Attrs::FlexibleScaleSet(a) => self.scale_set(i, a, OrchestrationMode::Flexible),
+                Attrs::ClassicNetworkCollection(a) => self.classic_collection(i, a, FwRuleKind::Network),
+                Attrs::ClassicApplicationCollection(a) => self.classic_collection(i, a, FwRuleKind::Application),
+                Attrs::ClassicNatCollection(a) => self.classic_collection(i, a, FwRuleKind::Nat),
                 _ => {}
             }
             self.attrs[i] = Some(attrs);
@@ -246,6 +283,7 @@ impl<'p, 't> Lowerer<'p, 't> {
                 Attrs::SubnetRouteTable(a) => (AssociationKind::SubnetRouteTable, &a.subnet_id, &a.route_table_id),
                 Attrs::SubnetNsg(a) => (AssociationKind::SubnetNsg, &a.subnet_id, &a.network_security_group_id),
                 Attrs::NicNsg(a) => (AssociationKind::NicNsg, &a.network_interface_id, &a.network_security_group_id),
+                Attrs::SubnetNatGateway(a) => (AssociationKind::SubnetNatGateway, &a.subnet_id, &a.nat_gateway_id),
                 _ => {
                     self.attrs[i] = Some(attrs);
                     continue;

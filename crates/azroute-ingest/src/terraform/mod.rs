@@ -69,6 +69,7 @@ mod hubs;
 mod ids;
 mod lowerer;
 mod network;
+mod platform;
 mod references;
 mod schema;
 #[cfg(test)]
@@ -265,6 +266,8 @@ struct Lowerer<'p, 't> {
     is_plan: bool,
     /// References left to visit for the attribute being followed.
     budget: std::cell::Cell<u32>,
+    /// Classic firewall rule collections, until their firewall is lowered.
+    classic: Vec<platform::PendingClassic>,
 }
 
 fn texts(v: &Strs) -> Vec<&str> {

@@ -389,6 +389,18 @@ pub(super) enum Attrs {
     RoutingRuleCollection(super::avnm::TfAvnmRuleCollection),
     RoutingRule(super::avnm::TfRoutingRule),
     AvnmDeployment(super::avnm::TfAvnmDeployment),
+    NatGateway(super::platform::TfNatGateway),
+    NatGatewayAddress(super::platform::TfNatGatewayAddress),
+    SubnetNatGateway(super::platform::TfSubnetNatGatewayAssociation),
+    PublicIpPrefix(super::platform::TfPublicIpPrefix),
+    ApplicationGateway(super::platform::TfApplicationGateway),
+    BastionHost(super::platform::TfBastionHost),
+    DnsInboundEndpoint(super::platform::TfDnsInboundEndpoint),
+    UniformScaleSet(super::platform::TfScaleSet),
+    FlexibleScaleSet(super::platform::TfScaleSet),
+    ClassicNetworkCollection(super::platform::TfClassicCollection),
+    ClassicApplicationCollection(super::platform::TfClassicCollection),
+    ClassicNatCollection(super::platform::TfClassicCollection),
     /// A data source, or a managed type azroute does not model: only its id, name and
     /// resource group, so references to it can be followed.
     Other(TfCommon),
@@ -430,6 +442,16 @@ impl Attrs {
             Attrs::RoutingConfiguration(a) => (t(&a.id), t(&a.name), None),
             Attrs::RoutingRule(a) => (t(&a.id), t(&a.name), None),
             Attrs::AvnmDeployment(_) => (None, None, None),
+            Attrs::NatGateway(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::NatGatewayAddress(_) | Attrs::SubnetNatGateway(_) => (None, None, None),
+            Attrs::PublicIpPrefix(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::ApplicationGateway(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::BastionHost(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::DnsInboundEndpoint(a) => (t(&a.id), t(&a.name), None),
+            Attrs::UniformScaleSet(a) | Attrs::FlexibleScaleSet(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::ClassicNetworkCollection(a)
+            | Attrs::ClassicApplicationCollection(a)
+            | Attrs::ClassicNatCollection(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::Other(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
         }
     }
@@ -451,6 +473,13 @@ pub(super) fn arm_type_of(rtype: &str) -> Option<&'static str> {
         "azurerm_firewall_policy" => "Microsoft.Network/firewallPolicies",
         "azurerm_ip_group" => "Microsoft.Network/ipGroups",
         "azurerm_route_server" => "Microsoft.Network/virtualHubs",
+        "azurerm_nat_gateway" => "Microsoft.Network/natGateways",
+        "azurerm_public_ip_prefix" => "Microsoft.Network/publicIPPrefixes",
+        "azurerm_application_gateway" => "Microsoft.Network/applicationGateways",
+        "azurerm_bastion_host" => "Microsoft.Network/bastionHosts",
+        "azurerm_linux_virtual_machine_scale_set"
+        | "azurerm_windows_virtual_machine_scale_set"
+        | "azurerm_orchestrated_virtual_machine_scale_set" => "Microsoft.Compute/virtualMachineScaleSets",
         "azurerm_linux_virtual_machine" | "azurerm_windows_virtual_machine" | "azurerm_virtual_machine" => {
             "Microsoft.Compute/virtualMachines"
         }
@@ -466,3 +495,5 @@ pub(super) const NIC: &[&str] = &["azurerm_network_interface"];
 pub(super) const GATEWAY: &[&str] = &["azurerm_virtual_network_gateway"];
 pub(super) const LOCAL_GATEWAY: &[&str] = &["azurerm_local_network_gateway"];
 pub(super) const PUBLIC_IP: &[&str] = &["azurerm_public_ip"];
+pub(super) const NAT_GATEWAY: &[&str] = &["azurerm_nat_gateway"];
+pub(super) const PUBLIC_IP_PREFIX: &[&str] = &["azurerm_public_ip_prefix"];

@@ -455,6 +455,11 @@ const TEXTS: &[CodeText] = &[
         explanation: "A subnet with defaultOutboundAccess set to false (the default for VNets created after 31 March 2026) gives its VMs no default outbound IP. Without an explicit outbound method (a NAT gateway on the subnet, a public IP on the NIC, a Standard load balancer with outbound rules, or a 0.0.0.0/0 route to a firewall or NVA that egresses), Internet-bound traffic is not delivered, although the effective routes still list 0.0.0.0/0 → Internet. Service endpoints and Azure Storage in the same region still work.",
     },
     CodeText {
+        code: FindingCode::OutboundIcmpNotSupported,
+        title: "ICMP to the Internet by NAT gateway or default outbound access",
+        explanation: "A NAT gateway translates TCP and UDP only, and default outbound access does not support ICMP pings (Microsoft's NAT gateway and default outbound access pages): an ICMP packet leaving a subnet for the Internet by either is not delivered, although the routes send it there. An instance public IP carries ICMP.",
+    },
+    CodeText {
         code: FindingCode::PrivateSubnetInternetUdr,
         title: "user route to the Internet in a private subnet",
         explanation: "In a private subnet, user routes with next hop Internet do not reach the Internet unless the source has an explicit outbound method: the common pattern of 0.0.0.0/0 to a firewall plus service-tag routes to Internet breaks there. Add a NAT gateway to the subnet, or send those prefixes to the firewall too.",

@@ -143,6 +143,7 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::RouteTableRegionMismatch(e) => settings::route_table_region_mismatch(snap, e),
         // Egress and platform services (§17).
         Evidence::PrivateSubnetNoEgress(e) => platform::private_subnet_no_egress(snap, e),
+        Evidence::OutboundIcmpNotSupported(e) => platform::outbound_icmp_not_supported(snap, e),
         Evidence::PrivateSubnetInternetUdr(e) => platform::private_subnet_internet_udr(snap, e),
         Evidence::DefaultOutboundAccessInUse(e) => platform::default_outbound_access_in_use(snap, e),
         Evidence::NatGatewayOverriddenByUdr(e) => platform::nat_gateway_overridden_by_udr(snap, e),

@@ -47,6 +47,22 @@ pub(super) fn private_subnet_no_egress(snap: &Snapshot, e: &PrivateSubnetNoEgres
     }
 }
 
+pub(super) fn outbound_icmp_not_supported(snap: &Snapshot, e: &OutboundIcmpNotSupported) -> FindingText {
+    let by = match &e.nat_gateway {
+        Some(Link::Resolved(g)) => format!("NAT gateway `{}` (TCP and UDP only)", snap.nat_gateways[g.index()].name),
+        Some(Link::Missing(id)) => format!("NAT gateway `{id}` (TCP and UDP only)"),
+        None => "default outbound access (no ICMP)".to_string(),
+    };
+    FindingText::new(
+        format!(
+            "ICMP from `{}` to {} leaves for the Internet by {by}: it is not translated and does not arrive",
+            snap.subnet_label(e.subnet),
+            e.destination
+        ),
+        "test reachability with TCP or UDP; ICMP to the Internet needs an instance public IP, or a firewall that allows it",
+    )
+}
+
 pub(super) fn private_subnet_internet_udr(snap: &Snapshot, e: &PrivateSubnetInternetUdr) -> FindingText {
     FindingText::new(
         format!(

@@ -17,6 +17,10 @@ AZ.graph = (function () {
     LoadBalancer: "load balancer",
     PrivateEndpoint: "private endpoint",
     AzureFirewall: "Azure Firewall",
+    NatGateway: "NAT gateway",
+    ApplicationGateway: "Application Gateway",
+    BastionHost: "Azure Bastion",
+    DnsResolverInboundEndpoint: "DNS resolver inbound endpoint",
     Internet: "Internet",
     MissingResource: "not in the snapshot",
   };
@@ -111,6 +115,11 @@ AZ.graph = (function () {
         return "on-premises: " + n.name + "\n" + first(n.prefixes);
       case "AzureFirewall":
         return "Azure Firewall " + n.name + "\n" + first(n.addresses);
+      case "NatGateway":
+      case "ApplicationGateway":
+      case "BastionHost":
+      case "DnsResolverInboundEndpoint":
+        return KIND_LABELS[n.kind] + " " + n.name + (n.addresses && n.addresses.length ? "\n" + first(n.addresses) : "");
       case "MissingResource":
         return n.name + "\n(not in the snapshot)";
       default:
@@ -250,6 +259,7 @@ AZ.graph = (function () {
       { selector: ".k-LocalNetworkGateway, .k-OnPremises", style: { "background-color": "#ede7f6", "border-color": "#5e35b1", "border-width": 2, shape: "round-tag" } },
       { selector: ".k-LoadBalancer", style: { "background-color": "#fff9c4", "border-color": "#f9a825", shape: "round-octagon", "font-size": 10 } },
       { selector: ".k-AzureFirewall", style: { "background-color": "#ffccbc", "border-color": "#d84315", "border-width": 2, shape: "round-rectangle", "font-size": 10, "font-weight": "bold" } },
+      { selector: ".k-NatGateway, .k-ApplicationGateway, .k-BastionHost, .k-DnsResolverInboundEndpoint", style: { "background-color": "#ede7f6", "border-color": "#5e35b1", shape: "round-rectangle", "font-size": 10 } },
       { selector: ".k-PrivateEndpoint", style: { "background-color": "#e0f2f1", "border-color": "#00897b", "font-size": 10 } },
       { selector: ".k-Internet, .k-AzureService", style: { "background-color": "#e3f2fd", "border-color": "#1565c0", "border-width": 2, shape: "ellipse", "font-weight": "bold" } },
       { selector: ".k-MissingResource", style: { "border-style": "dashed", "background-color": "#fafafa", color: "#78909c" } },
