@@ -63,7 +63,7 @@ pub use nsg::{
     AZURE_HOST_IP, AppliedTo, EffectiveRule, Flow, FlowDecision, NsgEvaluation, NsgLevel, SecurityEngine, nsg_rules,
 };
 pub use progress::{NoProgress, PROGRESS_CHUNK, Progress, Stage};
-pub use ranges::RangeSet;
+pub use ranges::{FirstOwner, RangeSet};
 pub use reach::{
     CellOutcome, Column, DEFAULT_INTERNET_ADDRESS, FailedDirection, Invalidation, PairCache, PairOutcome, ReachCell,
     ReachMatrix, ReachQuery, ReachStats, ReachStream, Reachability, SubnetSelectError, VnetCell, VnetColumn,

@@ -26,7 +26,7 @@ use azroute_model::{ModelOptions, Snapshot};
 pub use doctor::{DoctorAnswer, DoctorQuery, Severity, check_codes, check_only, explain_check};
 pub use error::{ErrorKind, QueryError};
 pub use next_hop::{NextHopAnswer, NextHopQuery};
-pub use reach::{ReachAnswer, ReachPlan, ReachScope, VnetReachAnswer, reach_query};
+pub use reach::{ReachAnswer, ReachPlan, ReachScope, StreamedFormat, VnetReachAnswer, reach_query};
 pub use routes::{RoutesAnswer, RoutesQuery};
 pub use trace::{TraceAnswer, TraceQuery};
 

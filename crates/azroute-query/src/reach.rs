@@ -9,7 +9,7 @@ use azroute_engine::{
     select_subnets,
 };
 use azroute_model::{Snapshot, is_private_or_reserved};
-use azroute_report::reach::ReachReport;
+use azroute_report::reach::{ReachReport, RowFn};
 use azroute_report::reach_vnet::VnetReachReport;
 
 use crate::error::subnet_selection;
@@ -112,6 +112,14 @@ impl VnetReachAnswer<'_> {
     }
 }
 
+/// The formats the subnet matrix streams in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamedFormat {
+    Table,
+    Json,
+    Csv,
+}
+
 /// A computed matrix, ready to render.
 pub struct ReachAnswer<'s> {
     snap: &'s Snapshot,
@@ -134,20 +142,35 @@ impl<'s> Session<'s> {
         ReachAnswer { snap: self.snapshot(), matrix, query: plan.query }
     }
 
-    /// `reach -o csv` written row by row as the rows are made, never holding the matrix's cells
-    /// (the same bytes as [`ReachAnswer::report`]'s `write_csv`).
-    pub fn reach_csv_streamed(
+    /// The subnet matrix written row by row as the rows are made, never holding its cells:
+    /// CSV in one pass; JSON and the table after a first pass that counts the summary (and, for
+    /// the table, the column widths). The same bytes as [`ReachAnswer::report`]'s writers.
+    pub fn reach_streamed(
         &self,
         plan: ReachPlan,
+        format: StreamedFormat,
         problems_only: bool,
         progress: &dyn Progress,
         out: &mut dyn Write,
     ) -> io::Result<()> {
         let stream = reach_stream(self.engine(), &plan.query, progress);
-        let report = ReachReport::new(self.snapshot(), stream.head(), &plan.query, problems_only);
-        let mut w = report.csv_header(out)?;
-        stream.for_each_row(progress, |row, cells, parts| report.write_csv_row(&mut w, row, cells, parts))?;
-        w.flush()
+        let mut report = ReachReport::new(self.snapshot(), stream.head(), &plan.query, problems_only);
+        let rows = |row: &mut RowFn<'_>| stream.for_each_row(progress, |r, cells, parts| row(r, cells, parts));
+        match format {
+            StreamedFormat::Csv => {
+                let mut w = report.csv_header(out)?;
+                stream.for_each_row(progress, |row, cells, parts| report.write_csv_row(&mut w, row, cells, parts))?;
+                w.flush()
+            }
+            StreamedFormat::Json => {
+                report.count_summary(&rows)?;
+                report.write_json_rows(out, &rows)
+            }
+            StreamedFormat::Table => {
+                report.count_summary(&rows)?;
+                report.write_text_rows(out, &rows)
+            }
+        }
     }
 
     /// The VNet × VNet matrix of the plan's subnets (`reach --by vnet`), computed from the same

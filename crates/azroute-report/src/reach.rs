@@ -119,6 +119,14 @@ struct CellView<'a> {
     outcomes: Vec<OutcomeView<'a>>,
 }
 
+/// What receives one row of a matrix: its index, its cells, and the outcomes the cells point
+/// into (the row's own when rows are streamed, the matrix's otherwise).
+pub type RowFn<'f> = dyn FnMut(usize, &[ReachCell], &[CellOutcome]) -> io::Result<()> + 'f;
+
+/// Makes a matrix's rows in order and hands each to the function it is given (the query layer
+/// wraps `ReachStream::for_each_row` in one); called once per pass.
+pub type ReachRows<'r> = &'r dyn Fn(&mut RowFn<'_>) -> io::Result<()>;
+
 /// The labels of a computed matrix, and the writers of each format.
 pub struct ReachReport<'a> {
     matrix: &'a ReachMatrix,
@@ -202,7 +210,11 @@ impl<'a> ReachReport<'a> {
     }
 
     fn cell_view(&self, row: usize, column: usize, cell: &ReachCell) -> CellView<'_> {
-        let parts = self.matrix.cell_outcomes(cell);
+        self.cell_view_in(row, column, cell, &self.matrix.parts)
+    }
+
+    fn cell_view_in(&self, row: usize, column: usize, cell: &ReachCell, parts: &[CellOutcome]) -> CellView<'_> {
+        let parts = cell.outcomes_in(parts);
         let main = &parts[0];
         let labels = &self.outcomes[main.outcome as usize];
         let outcomes = if parts.len() > 1 {
@@ -254,10 +266,6 @@ impl<'a> ReachReport<'a> {
     }
 
     /// The codes a table or CSV row shows: the cell's, or every distinct one of a Mixed cell.
-    fn code_text(&self, cell: &ReachCell) -> String {
-        self.code_text_in(cell, &self.matrix.parts)
-    }
-
     fn code_text_in(&self, cell: &ReachCell, parts: &[CellOutcome]) -> String {
         if let Some(code) = cell.code {
             return code.to_string();
@@ -269,13 +277,63 @@ impl<'a> ReachReport<'a> {
     }
 
     pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        struct Cells<'r, 'a>(&'r ReachReport<'a>);
+        self.write_json_rows(out, &|row| self.matrix_rows(row))
+    }
+
+    /// Hands each row of the computed matrix to `row`, as [`ReachRows`] does for a stream.
+    fn matrix_rows(&self, row: &mut RowFn<'_>) -> io::Result<()> {
+        let width = self.columns.len();
+        if width == 0 {
+            return Ok(());
+        }
+        for (r, cells) in self.matrix.cells.chunks(width).enumerate() {
+            row(r, cells, &self.matrix.parts)?;
+        }
+        Ok(())
+    }
+
+    /// Counts the cells per reachability from rows made one by one (a streamed matrix, whose
+    /// head has no cells): the summary the JSON and the table print before the rows.
+    pub fn count_summary(&mut self, rows: ReachRows<'_>) -> io::Result<()> {
+        let mut summary: BTreeMap<&'static str, usize> = BTreeMap::new();
+        rows(&mut |_, cells, _| {
+            for c in cells {
+                *summary.entry(c.reach.as_str()).or_default() += 1;
+            }
+            Ok(())
+        })?;
+        self.summary = summary;
+        Ok(())
+    }
+
+    /// `-o json` from rows made one by one (the summary counted first, by
+    /// [`ReachReport::count_summary`]): the same bytes as [`ReachReport::write_json`].
+    pub fn write_json_rows(&self, out: &mut dyn Write, rows: ReachRows<'_>) -> io::Result<()> {
+        struct Cells<'r, 'a> {
+            report: &'r ReachReport<'a>,
+            rows: ReachRows<'r>,
+        }
         impl Serialize for Cells<'_, '_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut seq = s.serialize_seq(None)?;
-                for (r, c, cell) in self.0.listed() {
-                    seq.serialize_element(&self.0.cell_view(r, c, cell))?;
+                let mut failed: Option<S::Error> = None;
+                let report = self.report;
+                let walked = (self.rows)(&mut |r, cells, parts| {
+                    for (c, cell) in cells.iter().enumerate() {
+                        if report.problems_only && cell.reach.connects() {
+                            continue;
+                        }
+                        if let Err(e) = seq.serialize_element(&report.cell_view_in(r, c, cell, parts)) {
+                            failed = Some(e);
+                            return Err(io::Error::other("serializing a cell failed"));
+                        }
+                    }
+                    Ok(())
+                });
+                if let Some(e) = failed {
+                    return Err(e);
                 }
+                walked.map_err(serde::ser::Error::custom)?;
                 seq.end()
             }
         }
@@ -301,7 +359,7 @@ impl<'a> ReachReport<'a> {
             summary: &self.summary,
             rows: &self.rows,
             columns: &self.columns,
-            cells: Cells(self),
+            cells: Cells { report: self, rows },
             stats: StatsView {
                 cells: s.cells,
                 atoms: s.atoms,
@@ -384,31 +442,42 @@ impl<'a> ReachReport<'a> {
 
     /// The az CLI table layout, written row by row (column widths come from the labels).
     pub fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.write_text_rows(out, &|row| self.matrix_rows(row))
+    }
+
+    /// The code and sample texts of a listed cell's table line.
+    fn text_fields(&self, cell: &ReachCell, parts: &[CellOutcome]) -> [String; 2] {
+        let s = self.sample_in(cell, parts);
+        [self.code_text_in(cell, parts), format!("{} -> {}", s.sample_source, s.sample_destination)]
+    }
+
+    /// The table from rows made one by one, in two passes (column widths, then the lines; the
+    /// summary counted first, by [`ReachReport::count_summary`]): the same text as
+    /// [`ReachReport::write_text`].
+    pub fn write_text_rows(&self, out: &mut dyn Write, rows: ReachRows<'_>) -> io::Result<()> {
         let headers = ["Source", "Destination", "Reachability", "Code", "Via", "Sample"];
         let via_texts: Vec<String> = self.outcomes.iter().map(|o| o.via.join(" -> ")).collect();
-        let listed: Vec<(usize, usize, &ReachCell)> = self.listed().collect();
-        let codes: Vec<String> = listed.iter().map(|(_, _, cell)| self.code_text(cell)).collect();
-        let samples: Vec<String> = listed
-            .iter()
-            .map(|(_, _, cell)| {
-                let s = self.sample(cell);
-                format!("{} -> {}", s.sample_source, s.sample_destination)
-            })
-            .collect();
         let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
-        for (i, (r, c, cell)) in listed.iter().enumerate() {
-            let via = &via_texts[self.sample(cell).outcome as usize];
-            for (w, text) in widths.iter_mut().zip([
-                self.rows[*r].name.as_str(),
-                self.columns[*c].name.as_str(),
-                cell.reach.as_str(),
-                codes[i].as_str(),
-                via.as_str(),
-                samples[i].as_str(),
-            ]) {
-                *w = (*w).max(text.chars().count());
+        rows(&mut |r, cells, parts| {
+            for (c, cell) in cells.iter().enumerate() {
+                if self.problems_only && cell.reach.connects() {
+                    continue;
+                }
+                let [code, sample] = self.text_fields(cell, parts);
+                let via = &via_texts[self.sample_in(cell, parts).outcome as usize];
+                for (w, text) in widths.iter_mut().zip([
+                    self.rows[r].name.as_str(),
+                    self.columns[c].name.as_str(),
+                    cell.reach.as_str(),
+                    code.as_str(),
+                    via.as_str(),
+                    sample.as_str(),
+                ]) {
+                    *w = (*w).max(text.chars().count());
+                }
             }
-        }
+            Ok(())
+        })?;
         let line = |cells: [&str; 6], out: &mut dyn Write| -> io::Result<()> {
             let mut text = String::new();
             for (i, cell) in cells.iter().enumerate() {
@@ -423,10 +492,22 @@ impl<'a> ReachReport<'a> {
         let rules: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
         line(headers, out)?;
         line([&rules[0], &rules[1], &rules[2], &rules[3], &rules[4], &rules[5]], out)?;
-        for (i, (r, c, cell)) in listed.iter().enumerate() {
-            let via = &via_texts[self.sample(cell).outcome as usize];
-            line([&self.rows[*r].name, &self.columns[*c].name, cell.reach.as_str(), &codes[i], via, &samples[i]], out)?;
-        }
+        rows(&mut |r, cells, parts| {
+            for (c, cell) in cells.iter().enumerate() {
+                if self.problems_only && cell.reach.connects() {
+                    continue;
+                }
+                let [code, sample] = self.text_fields(cell, parts);
+                let via = &via_texts[self.sample_in(cell, parts).outcome as usize];
+                line([&self.rows[r].name, &self.columns[c].name, cell.reach.as_str(), &code, via, &sample], &mut *out)?;
+            }
+            Ok(())
+        })?;
+        self.write_text_footer(out)
+    }
+
+    /// The table's summary lines.
+    fn write_text_footer(&self, out: &mut dyn Write) -> io::Result<()> {
         let summary: Vec<String> = self.summary.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let s = &self.matrix.stats;
         writeln!(

@@ -222,3 +222,51 @@ proptest! {
         prop_assert_eq!(streamed, expected);
     }
 }
+
+/// The subnet matrix's JSON and table written from streamed rows (the summary and the table's
+/// widths counted in a first pass), and from the whole matrix.
+fn json_and_table_both_ways(snap: &Snapshot, query: &ReachQuery, problems_only: bool) -> [(String, String); 2] {
+    use azroute_report::reach::{ReachReport, RowFn};
+    let engine = RouteEngine::new(snap, ModelOptions::default());
+    let whole = reach(&engine, query);
+    let whole_report = ReachReport::new(snap, &whole, query, problems_only);
+    let stream = reach_stream(&engine, query, &NoProgress);
+    let mut report = ReachReport::new(snap, stream.head(), query, problems_only);
+    let rows = |row: &mut RowFn<'_>| stream.for_each_row(&NoProgress, |r, cells, parts| row(r, cells, parts));
+    report.count_summary(&rows).unwrap();
+    let write = |f: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
+        let mut out = Vec::new();
+        f(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    [
+        (write(&|o| report.write_json_rows(o, &rows)), write(&|o| whole_report.write_json(o))),
+        (write(&|o| report.write_text_rows(o, &rows)), write(&|o| whole_report.write_text(o))),
+    ]
+}
+
+#[test]
+fn streamed_rows_write_the_same_json_and_table_as_the_whole_matrix() {
+    for name in ["hub-spoke", "hub-firewall", "troubleshoot"] {
+        let snap = example(name);
+        for problems_only in [false, true] {
+            let query = ReachQuery::every_subnet(&snap, 443);
+            for (streamed, expected) in json_and_table_both_ways(&snap, &query, problems_only) {
+                assert!(expected.len() > 100, "{name}: a real output");
+                assert_eq!(streamed, expected, "{name}, problems only: {problems_only}");
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn streamed_json_and_table_are_the_matrix_outputs(p in RandomHubSpoke::strategy(6, true)) {
+        let s = Scenario::new(&p.estate());
+        for (streamed, expected) in json_and_table_both_ways(&s.snapshot, &ReachQuery::every_subnet(&s.snapshot, 443), false) {
+            prop_assert_eq!(streamed, expected);
+        }
+    }
+}

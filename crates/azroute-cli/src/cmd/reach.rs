@@ -1,7 +1,7 @@
 //! `azroute reach`: the subnet × subnet reachability matrix, with on-premises prefixes and the
 //! Internet as extra columns; or, with `--by vnet`, the VNet × VNet matrix summarising it.
 
-use azroute_query::{ReachPlan, Session};
+use azroute_query::{ReachPlan, Session, StreamedFormat};
 
 use crate::args::{ReachArgs, ReachBy, ReachFormat};
 use crate::input::{self, CliError};
@@ -33,22 +33,17 @@ pub fn run(args: ReachArgs) -> Result<i32, CliError> {
                 ReachFormat::Csv => report.write_csv(out),
             });
         }
-        ReachBy::Subnet if args.output == ReachFormat::Csv => {
-            // CSV has no summary before its rows: they are written as they are made, and the
-            // matrix's cells are never held together.
-            announce_size(&plan);
-            emit_with(|out| session.reach_csv_streamed(plan, args.problems, &bars, out));
-        }
         ReachBy::Subnet => {
+            // Rows are written as they are made and the matrix's cells are never held
+            // together: CSV in one pass, JSON and the table after a pass that counts the
+            // summary (and the table's column widths).
             announce_size(&plan);
-            let answer = session.reach_with_progress(plan, &bars);
-            let report = answer.report(args.problems);
-            let _writing = progress::spinner("writing the matrix");
-            emit_with(|out| match args.output {
-                ReachFormat::Table => report.write_text(out),
-                ReachFormat::Json => report.write_json(out),
-                ReachFormat::Csv => report.write_csv(out),
-            });
+            let format = match args.output {
+                ReachFormat::Table => StreamedFormat::Table,
+                ReachFormat::Json => StreamedFormat::Json,
+                ReachFormat::Csv => StreamedFormat::Csv,
+            };
+            emit_with(|out| session.reach_streamed(plan, format, args.problems, &bars, out));
         }
     }
     Ok(0)

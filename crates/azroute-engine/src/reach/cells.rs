@@ -5,42 +5,22 @@ use rayon::prelude::*;
 
 use super::classes::{Classes, Member};
 use super::pairs::TracedPairs;
+use super::table::PairTable;
 use super::{CellOutcome, PairOutcome, ReachCell, Reachability};
 use crate::progress::{Progress, Stage};
 
-/// Maps a class pair to the index of its outcome: a dense table when it fits, else the sorted
-/// pairs searched.
+/// Maps a class pair to the index of its outcome.
 pub(super) struct PairLookup<'t> {
-    n_dst: usize,
-    dense: Option<Vec<u32>>,
-    pairs: &'t [(u32, u32)],
-    pair_outcome: &'t [u32],
+    table: &'t PairTable,
 }
 
 impl<'t> PairLookup<'t> {
-    pub(super) fn new(
-        sources: &Classes,
-        destinations: &Classes,
-        pairs: &'t [(u32, u32)],
-        traced: &'t TracedPairs,
-    ) -> Self {
-        let (n_src, n_dst) = (sources.reps.len(), destinations.reps.len());
-        let pair_outcome = &traced.pair_outcome;
-        let dense: Option<Vec<u32>> = (n_src.saturating_mul(n_dst) <= 1 << 24).then(|| {
-            let mut table = vec![u32::MAX; n_src * n_dst];
-            for (i, &(src, dst)) in pairs.iter().enumerate() {
-                table[src as usize * n_dst + dst as usize] = pair_outcome[i];
-            }
-            table
-        });
-        PairLookup { n_dst, dense, pairs, pair_outcome }
+    pub(super) fn new(traced: &'t TracedPairs) -> Self {
+        PairLookup { table: &traced.table }
     }
 
     fn outcome_of(&self, src: u32, dst: u32) -> u32 {
-        match &self.dense {
-            Some(table) => table[src as usize * self.n_dst + dst as usize],
-            None => self.pair_outcome[self.pairs.binary_search(&(src, dst)).expect("every pair was traced")],
-        }
+        self.table.outcome_of(src, dst)
     }
 }
 

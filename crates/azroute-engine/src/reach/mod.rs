@@ -32,6 +32,7 @@ mod by_vnet;
 mod cells;
 mod classes;
 mod pairs;
+mod table;
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -379,7 +380,6 @@ struct Traced<'e, 's> {
     rows: classes::Rows,
     columns: Vec<Column>,
     column_members: Vec<Vec<Member>>,
-    pairs: Vec<(u32, u32)>,
     traced: pairs::TracedPairs,
 }
 
@@ -390,13 +390,13 @@ impl Traced<'_, '_> {
             atoms: self.classes.atoms.len(),
             source_classes: self.classes.sources.reps.len(),
             destination_classes: self.classes.destinations.reps.len(),
-            traces: self.pairs.len() - self.traced.reused,
+            traces: self.traced.table.len() - self.traced.reused,
             reused: self.traced.reused,
         }
     }
 
     fn lookup(&self) -> cells::PairLookup<'_> {
-        cells::PairLookup::new(&self.classes.sources, &self.classes.destinations, &self.pairs, &self.traced)
+        cells::PairLookup::new(&self.traced)
     }
 }
 
@@ -413,10 +413,9 @@ fn trace_classes<'e, 's>(
     let rows = classes.rows(&query.sources);
     let columns = columns(engine, query);
     let column_members = classes.columns(&columns);
-    let pairs = class_pairs(&rows.members, &column_members);
     progress.finish();
-    let traced = pairs::trace_pairs(tracer, query, &classes.sources, &classes.destinations, &pairs, cache, progress);
-    Traced { classes, rows, columns, column_members, pairs, traced }
+    let traced = pairs::trace_pairs(tracer, query, &classes.sources, &classes.destinations, cache, progress);
+    Traced { classes, rows, columns, column_members, traced }
 }
 
 /// A matrix whose rows are made on demand, in order, and never held together: its `head` is
@@ -523,23 +522,6 @@ fn columns(engine: &RouteEngine<'_>, query: &ReachQuery) -> Vec<Column> {
         columns.push(Column::Internet(ip));
     }
     columns
-}
-
-/// Every (source class, destination class) pair some cell holds, sorted, each once.
-fn class_pairs(row_members: &[Vec<Member>], column_members: &[Vec<Member>]) -> Vec<(u32, u32)> {
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for rm in row_members {
-        for cm in column_members {
-            for r in rm {
-                for c in cm {
-                    pairs.push((r.class, c.class));
-                }
-            }
-        }
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs
 }
 
 /// What every matrix assumes, and what this query adds.

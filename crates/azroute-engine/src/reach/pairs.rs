@@ -12,6 +12,7 @@ use azroute_model::*;
 use rayon::prelude::*;
 
 use super::classes::Classes;
+use super::table::PairTable;
 use super::{FailedDirection, PairOutcome, ReachQuery, Reachability};
 use crate::RouteEngine;
 use crate::finding::{FindingCode, Severity};
@@ -31,10 +32,20 @@ pub fn reach_tracer<'e, 's>(engine: &'e RouteEngine<'s>, query: &ReachQuery) -> 
 pub(super) struct TracedPairs {
     /// Distinct outcomes, in the order first met.
     pub(super) outcomes: Vec<PairOutcome>,
-    /// Per pair (in the order of the pairs traced): the index of its outcome.
-    pub(super) pair_outcome: Vec<u32>,
+    /// Per pair: the index of its outcome.
+    pub(super) table: PairTable,
     /// Pairs whose outcome was still valid in the cache.
     pub(super) reused: usize,
+}
+
+/// Pairs traced at once (in parallel) before their outcomes are interned: bounds the full
+/// outcomes held at once.
+const TRACED_CHUNK: usize = 1 << 16;
+
+/// A pair's outcome: still valid in the cache, or traced now.
+enum Slot<'c> {
+    Cached(&'c PairOutcome),
+    Traced(PairKey, PairOutcome, Option<Consulted>),
 }
 
 /// Traces every class pair once, in parallel, from the classes' representative addresses;
@@ -44,7 +55,6 @@ pub(super) fn trace_pairs(
     query: &ReachQuery,
     sources: &Classes,
     destinations: &Classes,
-    pairs: &[(u32, u32)],
     cache: Option<(&mut PairCache, &Invalidation)>,
     progress: &dyn Progress,
 ) -> TracedPairs {
@@ -64,73 +74,89 @@ pub(super) fn trace_pairs(
         c.entries.retain(|_, (_, consulted)| !stale.stales(consulted));
     }
     let keep = cache.is_some();
-    /// A pair's outcome: still valid in the cache, or traced now.
-    enum Slot<'c> {
-        Cached(&'c PairOutcome),
-        Traced(PairKey, PairOutcome, Option<Consulted>),
-    }
-    let lookup = cache.as_ref().map(|(c, _)| &**c);
-    progress.start(Stage::ReachTraces, Some(pairs.len() as u64));
+    let mut table = PairTable::new(sources.reps.len(), destinations.reps.len());
+    progress.start(Stage::ReachTraces, Some(table.len() as u64));
     let done = AtomicUsize::new(0);
-    let slots: Vec<Slot<'_>> = pairs
-        .par_iter()
-        .map(|&(src, dst)| {
-            if done.fetch_add(1, Ordering::Relaxed) % PROGRESS_CHUNK == PROGRESS_CHUNK - 1 {
-                progress.advance(PROGRESS_CHUNK as u64);
-            }
-            let (src_ip, src_nic, src_subnet) = sources.reps[src as usize];
-            let mut dst_ip = destinations.reps[dst as usize].0;
-            if dst_ip == src_ip
-                && let Some(alt) = destinations.alts[dst as usize]
-            {
-                dst_ip = alt;
-            }
-            let key = (src_ip, src_nic, src_subnet, dst_ip);
-            if let Some(c) = lookup
-                && let Some((outcome, _)) = c.entries.get(&key)
-            {
-                return Slot::Cached(outcome);
-            }
-            let (outcome, consulted) = if keep {
-                trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip)
-            } else {
-                (trace_pair(tracer, query, src_ip, src_nic, src_subnet, dst_ip), None)
-            };
-            Slot::Traced(key, outcome, consulted)
-        })
-        .collect();
-    progress.finish();
-    let reused = slots.iter().filter(|s| matches!(s, Slot::Cached(_))).count();
-    // Distinct outcomes, interned by reference (a matrix has a million pairs and a few hundred
-    // distinct outcomes).
+    // Distinct outcomes, interned as chunks come back (a matrix has millions of pairs and a
+    // few hundred distinct outcomes).
     let mut outcomes: Vec<PairOutcome> = Vec::new();
-    let mut outcome_ids: HashMap<&PairOutcome, u32> = HashMap::default();
-    let pair_outcome: Vec<u32> = slots
-        .iter()
-        .map(|slot| {
-            let o = match slot {
-                Slot::Cached(o) => *o,
-                Slot::Traced(_, o, _) => o,
-            };
-            let next = outcome_ids.len() as u32;
-            *outcome_ids.entry(o).or_insert_with(|| {
-                outcomes.push(o.clone());
-                next
+    let mut outcome_ids: HashMap<PairOutcome, u32> = HashMap::default();
+    let mut reused = 0;
+    let mut kept: Vec<(PairKey, PairOutcome, Option<Consulted>)> = Vec::new();
+    table.fill_in_chunks(TRACED_CHUNK, |pairs| {
+        let lookup = cache.as_ref().map(|(c, _)| &**c);
+        let slots: Vec<Slot<'_>> = pairs
+            .par_iter()
+            .map(|&(src, dst)| {
+                if done.fetch_add(1, Ordering::Relaxed) % PROGRESS_CHUNK == PROGRESS_CHUNK - 1 {
+                    progress.advance(PROGRESS_CHUNK as u64);
+                }
+                trace_slot(tracer, query, sources, destinations, lookup, keep, src, dst)
             })
-        })
-        .collect();
-    drop(outcome_ids);
-    let traced: Vec<(PairKey, PairOutcome, Option<Consulted>)> = slots
-        .into_iter()
-        .filter_map(|slot| match slot {
-            Slot::Cached(_) => None,
-            Slot::Traced(key, outcome, consulted) => Some((key, outcome, consulted)),
-        })
-        .collect();
+            .collect();
+        let mut intern = |o: &PairOutcome| {
+            if let Some(id) = outcome_ids.get(o) {
+                return *id;
+            }
+            let id = outcomes.len() as u32;
+            outcomes.push(o.clone());
+            outcome_ids.insert(o.clone(), id);
+            id
+        };
+        let ids: Vec<u32> = slots
+            .iter()
+            .map(|slot| match slot {
+                Slot::Cached(o) => intern(o),
+                Slot::Traced(_, o, _) => intern(o),
+            })
+            .collect();
+        reused += slots.iter().filter(|s| matches!(s, Slot::Cached(_))).count();
+        if keep {
+            kept.extend(slots.into_iter().filter_map(|slot| match slot {
+                Slot::Cached(_) => None,
+                Slot::Traced(key, outcome, consulted) => Some((key, outcome, consulted)),
+            }));
+        }
+        ids
+    });
+    progress.finish();
     if let Some((c, _)) = cache {
-        c.entries.extend(traced.into_iter().map(|(key, outcome, consulted)| (key, (outcome, consulted))));
+        c.entries.extend(kept.into_iter().map(|(key, outcome, consulted)| (key, (outcome, consulted))));
     }
-    TracedPairs { outcomes, pair_outcome, reused }
+    TracedPairs { outcomes, table, reused }
+}
+
+/// One pair's outcome: from the cache when it holds the pair, else traced.
+#[allow(clippy::too_many_arguments)]
+fn trace_slot<'c>(
+    tracer: &Tracer<'_, '_>,
+    query: &ReachQuery,
+    sources: &Classes,
+    destinations: &Classes,
+    cache: Option<&'c PairCache>,
+    keep: bool,
+    src: u32,
+    dst: u32,
+) -> Slot<'c> {
+    let (src_ip, src_nic, src_subnet) = sources.reps[src as usize];
+    let mut dst_ip = destinations.reps[dst as usize].0;
+    if dst_ip == src_ip
+        && let Some(alt) = destinations.alts[dst as usize]
+    {
+        dst_ip = alt;
+    }
+    let key = (src_ip, src_nic, src_subnet, dst_ip);
+    if let Some(c) = cache
+        && let Some((outcome, _)) = c.entries.get(&key)
+    {
+        return Slot::Cached(outcome);
+    }
+    let (outcome, consulted) = if keep {
+        trace_pair_consulting(tracer, query, src_ip, src_nic, src_subnet, dst_ip)
+    } else {
+        (trace_pair(tracer, query, src_ip, src_nic, src_subnet, dst_ip), None)
+    };
+    Slot::Traced(key, outcome, consulted)
 }
 
 /// Traces one representative pair.

@@ -50,6 +50,8 @@ pub struct Tracer<'e, 's> {
     pub routes: &'e RouteEngine<'s>,
     pub security: SecurityEngine<'e, 's>,
     pub addressing: Addressing,
+    /// The first VNet (in snapshot order) whose address space holds an address, by search.
+    vnet_spaces: crate::ranges::FirstOwner,
     /// Evaluate NSGs at each NIC (off for routing-only analysis such as the doctor's).
     pub evaluate_nsgs: bool,
     /// Deliver to any address of a subnet even where no NIC owns it (whole-subnet
@@ -72,6 +74,7 @@ impl<'e, 's> Tracer<'e, 's> {
         Tracer {
             security: SecurityEngine::new(routes),
             addressing: Addressing::build(routes.snap()),
+            vnet_spaces: crate::ranges::FirstOwner::new(routes.snap().vnets.iter().map(|v| v.address_space.as_slice())),
             routes,
             evaluate_nsgs: true,
             virtual_hosts: false,
@@ -117,11 +120,7 @@ impl<'e, 's> Tracer<'e, 's> {
 
     /// The first VNet of the snapshot whose address space holds an address.
     fn in_some_vnet(&self, ip: IpAddr) -> Option<VnetIdx> {
-        self.snap()
-            .vnets
-            .iter()
-            .position(|v| v.address_space.iter().any(|p| p.contains(&ip)))
-            .map(|i| VnetIdx(i as u32))
+        self.vnet_spaces.owner_of(ip).map(|i| VnetIdx(i as u32))
     }
 
     /// Whether an address is private: reserved space, or inside a VNet of the snapshot.
