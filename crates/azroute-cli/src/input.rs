@@ -288,6 +288,10 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
             ConnectedGroupOverlapArg::DropOverlapping => ConnectedGroupOverlap::DropOverlapping,
             ConnectedGroupOverlapArg::KeepAll => ConnectedGroupOverlap::KeepAll,
         },
+        vwan_router_next_hop: match args.vwan_router_next_hop {
+            VwanRouterNextHopArg::VirtualRouterIps => VwanRouterNextHop::VirtualRouterIps,
+            VwanRouterNextHopArg::Omitted => VwanRouterNextHop::Omitted,
+        },
         ..ModelOptions::default()
     }
 }
