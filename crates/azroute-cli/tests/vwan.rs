@@ -162,3 +162,40 @@ fn trace_to_the_branch_and_to_the_internet_through_the_firewall() {
     assert_eq!(v["verdict"], "Dropped");
     assert_eq!(v["findings"][0]["code"], "FirewallDeniesFlow", "{v}");
 }
+
+const HUB2: &str = "/subscriptions/00000000-0000-0000-0000-0000000000c0/resourceGroups/rg-vwan/providers/Microsoft.Network/virtualHubs/hub2";
+
+/// `verify --actual` reads the hub wrapper (§20.5) and compares it with `hub-routes`: next hops
+/// as a set, routes Azure reports and azroute does not named; exit 1 on a difference, 2 on a
+/// wrapper naming no table or connection of the hub.
+#[test]
+fn verify_compares_hub_effective_routes() {
+    let s = snapshot();
+    let dir = temp_dir("vwan-verify");
+    let spoke3 = format!("{HUB2}/hubVirtualNetworkConnections/spoke3-conn");
+    let route = |prefix: &str, hop: &str, kind: &str| serde_json::json!({"addressPrefixes": [prefix], "nextHops": [hop], "nextHopType": kind, "routeOrigin": hop, "asPath": ""});
+    let wrapper = |routes: Vec<serde_json::Value>, resource: &str| {
+        serde_json::json!({"virtualHubId": HUB2, "resourceId": format!("{HUB2}/{resource}"), "effectiveRoutes": {"value": routes}})
+            .to_string()
+    };
+    let file = dir.join("hub2-default.json");
+    std::fs::write(
+        &file,
+        wrapper(vec![route("10.3.0.0/16", &spoke3, "Virtual Network Connection")], "hubRouteTables/defaultRouteTable"),
+    )
+    .unwrap();
+    let out = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap()]).ok().stdout;
+    assert!(out.contains("1 route(s) agree, 0 differ"), "{out}");
+
+    let hub1 = HUB2.replace("hub2", "hub1");
+    let routes =
+        vec![route("10.3.0.0/16", &spoke3, "Virtual Network Connection"), route("10.1.0.0/16", &hub1, "Remote Hub")];
+    std::fs::write(&file, wrapper(routes, "hubRouteTables/defaultRouteTable")).unwrap();
+    let r = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap(), "-o", "json"]).found_problem();
+    let v = r.json();
+    assert_eq!(v["hubTables"][0]["onlyAzure"][0], "10.1.0.0/16 → Remote Hub hub1", "{v}");
+
+    std::fs::write(&file, wrapper(vec![], "hubRouteTables/nope")).unwrap();
+    let r = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap()]).fails();
+    assert!(r.stderr.contains("neither a route table nor a connection"), "{}", r.stderr);
+}
