@@ -293,6 +293,10 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
             crate::args::DefaultOutboundUnsetArg::Allowed => azroute_model::UnsetDefaultOutbound::Allowed,
             crate::args::DefaultOutboundUnsetArg::Private => azroute_model::UnsetDefaultOutbound::Private,
         },
+        vwan_router_next_hop: match args.vwan_router_next_hop {
+            VwanRouterNextHopArg::VirtualRouterIps => VwanRouterNextHop::VirtualRouterIps,
+            VwanRouterNextHopArg::Omitted => VwanRouterNextHop::Omitted,
+        },
         ..ModelOptions::default()
     }
 }

@@ -57,6 +57,8 @@ pub struct Topology {
     pub connected_groups: crate::ConnectedGroups,
     /// Route Servers: what each programs, and which VNets receive it (§19.2).
     pub route_servers: RouteServers,
+    /// Virtual WAN hubs: each hub table's effective routes (§20.2, §20.3).
+    pub vwan: crate::vwan::VwanRouting,
 }
 
 impl Topology {
@@ -94,6 +96,7 @@ impl Topology {
             endpoints_by_vnet,
             connected_groups,
             route_servers,
+            vwan: crate::vwan::VwanRouting::build(snap),
         }
     }
 

@@ -19,15 +19,18 @@ mod arm_avnm;
 mod arm_firewall;
 mod arm_hub;
 mod arm_platform;
+mod arm_vwan;
 mod checks;
 mod diag;
 mod dto;
 mod dto_avnm;
 mod dto_firewall;
 mod dto_platform;
+mod dto_vwan;
 mod envelope;
 mod link;
 pub mod observed;
+pub mod observed_hub;
 mod overlay;
 mod pending;
 mod terraform;
@@ -41,7 +44,7 @@ use azroute_model::{Snapshot, SourceFile};
 use rayon::prelude::*;
 
 pub use diag::{Diagnostic, Severity};
-pub use observed::{load_observed, parse_observed};
+pub use observed::{ObservedFiles, load_observed, load_observed_all, parse_observed};
 
 /// Limits on what ingest reads.
 #[derive(Clone, Debug)]

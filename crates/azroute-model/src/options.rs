@@ -78,6 +78,18 @@ pub enum ConnectedGroupOverlap {
     KeepAll,
 }
 
+/// The next hop a spoke NIC shows for routes through a Virtual WAN hub's router (§20.4, C26):
+/// older hubs showed a public "route service" address, current ones are expected to show
+/// `virtualRouterIps`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum VwanRouterNextHop {
+    /// Recommended: the hub's `virtualRouterIps`, flagged as assumed.
+    #[default]
+    VirtualRouterIps,
+    /// No address (the public route-service address of older hubs is in no export).
+    Omitted,
+}
+
 /// All modelling options, with Azure's documented behaviour as the default.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ModelOptions {
@@ -94,6 +106,7 @@ pub struct ModelOptions {
     pub ipv6_system_routes: Ipv6SystemRoutes,
     pub connected_group_precedence: ConnectedGroupPrecedence,
     pub connected_group_overlap: ConnectedGroupOverlap,
+    pub vwan_router_next_hop: VwanRouterNextHop,
     /// Route-table size limit (C5): error above this many routes.
     pub max_routes_per_table: usize,
     /// Route-table size warning threshold (C5).
@@ -116,6 +129,7 @@ impl Default for ModelOptions {
             ipv6_system_routes: Ipv6SystemRoutes::MirrorIpv4,
             connected_group_precedence: ConnectedGroupPrecedence::ProtectedLikePeering,
             connected_group_overlap: ConnectedGroupOverlap::DropOverlapping,
+            vwan_router_next_hop: VwanRouterNextHop::VirtualRouterIps,
             max_routes_per_table: 600,
             warn_routes_per_table: 400,
             firewall: crate::FirewallOptions::default(),

@@ -95,6 +95,14 @@ pub enum ConnectedGroupOverlapArg {
     KeepAll,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum VwanRouterNextHopArg {
+    /// Recommended: the hub's virtualRouterIps, flagged as assumed.
+    VirtualRouterIps,
+    /// No address (older hubs showed a public route-service address no export holds).
+    Omitted,
+}
+
 /// Options for behaviour Azure leaves disputed (docs/azure-routing-rules.md §13 and §14b). Defaults
 /// are the documented behaviour.
 #[derive(Args, Debug, Clone)]
@@ -136,6 +144,9 @@ pub struct ModelArgs {
     /// created after 31 March 2026 default to private subnets).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = super::DefaultOutboundUnsetArg::Allowed)]
     pub default_outbound_unset: super::DefaultOutboundUnsetArg,
+    /// The next hop a spoke shows for routes through a Virtual WAN hub's router (§20.4, C26).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = VwanRouterNextHopArg::VirtualRouterIps)]
+    pub vwan_router_next_hop: VwanRouterNextHopArg,
 }
 
 /// The protocol of a traced flow.

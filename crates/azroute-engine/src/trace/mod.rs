@@ -21,6 +21,7 @@ mod delivery;
 mod egress;
 mod firewall;
 mod gateways;
+mod hub;
 mod path;
 mod reply;
 mod security;
@@ -215,7 +216,8 @@ impl HopResource {
             | HopResource::Internet
             | HopResource::OnPremises
             | HopResource::Service(_)
-            | HopResource::Unknown => None,
+            | HopResource::Unknown
+            | HopResource::VirtualHub(_) => None,
         }
     }
 }

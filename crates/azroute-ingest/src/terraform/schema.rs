@@ -401,6 +401,12 @@ pub(super) enum Attrs {
     ClassicNetworkCollection(super::platform::TfClassicCollection),
     ClassicApplicationCollection(super::platform::TfClassicCollection),
     ClassicNatCollection(super::platform::TfClassicCollection),
+    VirtualWan(super::vwan::TfVirtualWan),
+    VwanHub(super::vwan::TfVwanHub),
+    HubConnection(super::vwan::TfHubConnection),
+    HubRouteTable(super::vwan::TfHubRouteTable),
+    HubRouteTableRoute(super::vwan::TfHubRoute),
+    RoutingIntent(super::vwan::TfRoutingIntent),
     /// A data source, or a managed type azroute does not model: only its id, name and
     /// resource group, so references to it can be followed.
     Other(TfCommon),
@@ -452,6 +458,12 @@ impl Attrs {
             Attrs::ClassicNetworkCollection(a)
             | Attrs::ClassicApplicationCollection(a)
             | Attrs::ClassicNatCollection(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::VirtualWan(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::VwanHub(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::HubConnection(a) => (t(&a.id), t(&a.name), None),
+            Attrs::HubRouteTable(a) => (t(&a.id), t(&a.name), None),
+            Attrs::HubRouteTableRoute(a) => (t(&a.id), t(&a.name), None),
+            Attrs::RoutingIntent(a) => (t(&a.id), t(&a.name), None),
             Attrs::Other(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
         }
     }
@@ -480,6 +492,8 @@ pub(super) fn arm_type_of(rtype: &str) -> Option<&'static str> {
         "azurerm_linux_virtual_machine_scale_set"
         | "azurerm_windows_virtual_machine_scale_set"
         | "azurerm_orchestrated_virtual_machine_scale_set" => "Microsoft.Compute/virtualMachineScaleSets",
+        "azurerm_virtual_wan" => "Microsoft.Network/virtualWans",
+        "azurerm_virtual_hub" => "Microsoft.Network/virtualHubs",
         "azurerm_linux_virtual_machine" | "azurerm_windows_virtual_machine" | "azurerm_virtual_machine" => {
             "Microsoft.Compute/virtualMachines"
         }

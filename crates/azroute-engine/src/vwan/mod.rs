@@ -1,10 +1,22 @@
-//! Virtual WAN hub connections (§19.4): a spoke connected to a Virtual WAN hub holds a peering
-//! named `RemoteVnetToHubPeering_*` to the hub's hidden VNet (`HV_<hub>_<guid>`, in a
-//! Microsoft-owned resource group). azroute does not model hub routing, so such a spoke's table
-//! says that the routes the hub programs are missing, rather than answer as if the peering to the
-//! hub's prefix were all there is.
+//! Virtual WAN (§20): each hub table's effective routes (`tables.rs`, with the sources of
+//! routes in `offers.rs` and routing intent in `intent.rs`), and the recognition of a spoke's
+//! `RemoteVnetToHubPeering_*` peering to the hub's hidden VNet (`HV_<hub>_<guid>`, in a
+//! Microsoft-owned resource group, §19.4).
 
 use azroute_model::*;
+
+mod intent;
+mod nic_routes;
+mod offers;
+mod tables;
+pub(crate) mod text;
+mod types;
+mod verify;
+
+pub(crate) use nic_routes::spoke_routes;
+pub use tables::VwanRouting;
+pub use types::*;
+pub use verify::{HubRouteFacts, HubVerification, HubVerifyError, verify_hub};
 
 /// The prefix of the peering Azure creates on a spoke connected to a Virtual WAN hub.
 const HUB_PEERING_PREFIX: &str = "remotevnettohubpeering_";
@@ -72,6 +84,7 @@ mod tests {
             allow_branch_to_branch_traffic: false,
             hub_routing_preference: HubRoutingPreference::default(),
             bgp_connections: Vec::new(),
+            vwan_hub: VwanHubFields::default(),
             origin: Origin::default(),
         });
         let p = peering("RemoteVnetToHubPeering_0b1c", "HV_hub1_0b1c-22");
