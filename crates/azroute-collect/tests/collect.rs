@@ -392,6 +392,8 @@ fn network_managers_and_each_vnets_effective_answers_are_collected() {
     .unwrap();
     assert!(answer["virtualNetworkId"].as_str().unwrap().ends_with("/virtualNetworks/vnet-spoke1"));
     assert_eq!(answer["effectiveConnectivityConfigurations"]["value"][0]["properties"]["connectivityTopology"], "Mesh");
+}
+
 /// The egress and platform services (§17.1): a Uniform scale set's instance NICs come from
 /// `az vmss nic list` (the NIC list lacks them), a Flexible one's are not asked for (they are
 /// ordinary NICs, and az refuses the call); a DNS resolver's inbound endpoints are asked of each
