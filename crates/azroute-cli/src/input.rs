@@ -288,6 +288,14 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
             ConnectedGroupOverlapArg::DropOverlapping => ConnectedGroupOverlap::DropOverlapping,
             ConnectedGroupOverlapArg::KeepAll => ConnectedGroupOverlap::KeepAll,
         },
+        route_server_vpn_tie: match args.route_server_vpn_tie {
+            RouteServerVpnTieArg::Gateway => RouteServerVpnTie::Gateway,
+            RouteServerVpnTieArg::RouteServer => RouteServerVpnTie::RouteServer,
+        },
+        route_server_relearned_routes: match args.route_server_relearned_routes {
+            RouteServerRelearnedArg::RouteServerOnly => RouteServerRelearnedRoutes::RouteServerOnly,
+            RouteServerRelearnedArg::AlsoGateway => RouteServerRelearnedRoutes::AlsoGateway,
+        },
         ..ModelOptions::default()
     }
 }

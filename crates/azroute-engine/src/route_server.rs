@@ -26,6 +26,9 @@ pub struct RouteServerRoute {
     pub as_path: String,
     /// The BGP connections (indices into the hub's `bgp_connections`) that advertised it.
     pub peers: Vec<usize>,
+    /// Whether it carries NO_ADVERTISE (RS-9): programmed in the VNets but not advertised to
+    /// other peers or gateways; `None` when the learned routes show no communities.
+    pub no_advertise: Option<bool>,
 }
 
 /// Why a learned route is not programmed (RS-3, RS-5, RS-8).
@@ -125,7 +128,7 @@ pub fn as_path_len(as_path: &str) -> usize {
 }
 
 /// A candidate route for a prefix: (next hop, AS path length, connection, learned route).
-type Candidate<'a> = (IpAddr, usize, usize, &'a LearnedRoute);
+type Candidate<'a> = (IpAddr, usize, usize, &'a HubLearnedRoute);
 
 /// What one Route Server programs (RS-3, RS-4, RS-5, RS-8).
 fn rib(snap: &Snapshot, hub: &VirtualHub) -> RouteServerRib {
@@ -151,7 +154,7 @@ fn rib(snap: &Snapshot, hub: &VirtualHub) -> RouteServerRib {
             } else if let Some(range) = space.iter().find(|range| contains_prefix(range, &r.network)) {
                 push_once(&mut out.dropped, drop(RouteServerDrop::InsideVnetRange { range: *range }));
             } else if let Some(hop) = r.next_hop.or(connection.peer_ip) {
-                by_prefix.entry(r.network).or_default().push((hop, as_path_len(&r.as_path), ci, r));
+                by_prefix.entry(r.network).or_default().push((hop, as_path_len(&r.as_path), ci, learned));
             }
         }
     }
@@ -165,7 +168,8 @@ fn rib(snap: &Snapshot, hub: &VirtualHub) -> RouteServerRib {
 fn select_shortest(prefix: IpNet, candidates: Vec<Candidate<'_>>, out: &mut RouteServerRib) {
     let shortest = candidates.iter().map(|c| c.1).min().unwrap_or(0);
     let first = out.routes.len();
-    for (hop, len, ci, r) in candidates {
+    for (hop, len, ci, learned) in candidates {
+        let r = &learned.route;
         if len > shortest {
             let dropped =
                 DroppedRoute { connection: ci, route: r.clone(), reason: RouteServerDrop::LongerAsPath { shortest } };
@@ -177,13 +181,28 @@ fn select_shortest(prefix: IpNet, candidates: Vec<Candidate<'_>>, out: &mut Rout
                 if !existing.peers.contains(&ci) {
                     existing.peers.push(ci);
                 }
+                existing.no_advertise = merge_no_advertise(existing.no_advertise, learned.no_advertise());
             }
-            None => {
-                out.routes.push(RouteServerRoute { prefix, next_hop: hop, as_path: r.as_path.clone(), peers: vec![ci] })
-            }
+            None => out.routes.push(RouteServerRoute {
+                prefix,
+                next_hop: hop,
+                as_path: r.as_path.clone(),
+                peers: vec![ci],
+                no_advertise: learned.no_advertise(),
+            }),
         }
     }
     out.routes[first..].sort_by_key(|r| r.next_hop);
+}
+
+/// RS-9 over several copies of one route: it is kept from advertisement only if every copy
+/// carries NO_ADVERTISE; unknown as soon as one copy's communities are.
+fn merge_no_advertise(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
 }
 
 fn push_once<T: PartialEq>(list: &mut Vec<T>, item: T) {

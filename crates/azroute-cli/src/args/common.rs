@@ -95,6 +95,22 @@ pub enum ConnectedGroupOverlapArg {
     KeepAll,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum RouteServerVpnTieArg {
+    /// Assumed: the VPN gateway's route.
+    Gateway,
+    /// The Route Server's route (the NVA's next hop).
+    RouteServer,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum RouteServerRelearnedArg {
+    /// Inferred: the Route Server programs them; the gateway only re-advertises them.
+    RouteServerOnly,
+    /// The gateway programs them as well, with its instances as next hop.
+    AlsoGateway,
+}
+
 /// Options for behaviour Azure leaves disputed (docs/azure-routing-rules.md §13 and §14b). Defaults
 /// are the documented behaviour.
 #[derive(Args, Debug, Clone)]
@@ -129,6 +145,14 @@ pub struct ModelArgs {
     /// What a connected group does with overlapping member address spaces (§18.2).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = ConnectedGroupOverlapArg::DropOverlapping)]
     pub connected_group_overlap: ConnectedGroupOverlapArg,
+    /// Which route is programmed when a VPN gateway and a Route Server offer one prefix with
+    /// equally long AS paths (undocumented, §19.5 C30).
+    #[arg(long, value_name = "WINNER", value_enum, default_value_t = RouteServerVpnTieArg::Gateway)]
+    pub route_server_vpn_tie: RouteServerVpnTieArg,
+    /// Who programs the routes a gateway learned from its VNet's Route Server under
+    /// branch-to-branch (inferred, §19.5 C31).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = RouteServerRelearnedArg::RouteServerOnly)]
+    pub route_server_relearned_routes: RouteServerRelearnedArg,
 }
 
 /// The protocol of a traced flow.
