@@ -117,8 +117,8 @@ fn collect_end_to_end_against_the_fake_az() {
     assert_eq!(m["subscriptions"][0]["status"], "partial");
     assert!(m["subscriptions"][0]["effectiveRouteFailures"][0]["command"].as_str().unwrap().contains("-n nic-fw"));
     // 18, and the firewall, firewall policy (with each policy's rule collection groups), IP group
-    // and Bastion lists.
-    assert_eq!(m["totals"]["files"], 24);
+    // and Bastion lists; the (empty) Virtual WAN, ExpressRoute gateway and Route Server lists.
+    assert_eq!(m["totals"]["files"], 30);
     assert_eq!(m["serviceTags"]["location"], "eastus");
 
     // No planted secret reaches any file or the terminal.
