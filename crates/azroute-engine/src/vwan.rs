@@ -72,6 +72,7 @@ mod tests {
             allow_branch_to_branch_traffic: false,
             hub_routing_preference: HubRoutingPreference::default(),
             bgp_connections: Vec::new(),
+            vwan_hub: VwanHubFields::default(),
             origin: Origin::default(),
         });
         let p = peering("RemoteVnetToHubPeering_0b1c", "HV_hub1_0b1c-22");

@@ -49,6 +49,11 @@ impl Pending {
         let mut buffer = [0u8; 80];
         let from_id;
         let ty: &str = match &dto.resource_type {
+            // A virtual WAN's `properties.type` (`Standard`) merged over the resource type.
+            Some(t) if !t.as_str().contains('/') && type_from_id(raw_id).is_some() => {
+                from_id = type_from_id(raw_id).unwrap_or_default();
+                &from_id
+            }
             Some(t) if t.as_str().len() <= buffer.len() => {
                 let bytes = &mut buffer[..t.as_str().len()];
                 bytes.copy_from_slice(t.as_str().as_bytes());
@@ -130,6 +135,7 @@ impl Pending {
             "microsoft.network/dnsresolvers/inboundendpoints" => self.dns_inbound_endpoint(dto, path),
             "microsoft.compute/virtualmachinescalesets" => self.scale_set(dto, path),
             avnm if avnm.starts_with("microsoft.network/networkmanagers/") && self.avnm_resource(avnm, dto, path) => {}
+            vwan if self.vwan_resource(vwan, dto, path) => {}
             other => {
                 self.resources_read -= 1;
                 *self.skipped_types.entry(other.to_string()).or_default() += 1;
@@ -828,6 +834,8 @@ fn route_dto<'a>(dto: &ResourceDto<'a>) -> RouteDto<'a> {
         next_hop_type: dto.next_hop_type.clone(),
         next_hop_ip_address: dto.next_hop_ip_address.clone(),
         next_hop: dto.next_hop.clone(),
+        destination_type: None,
+        destinations: None,
         nested_properties: dto.nested_properties,
         _lifetime: Default::default(),
     }

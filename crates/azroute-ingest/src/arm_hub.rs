@@ -73,6 +73,7 @@ impl Pending {
             allow_branch_to_branch_traffic: dto.allow_branch_to_branch_traffic.is_some_and(|f| f.0),
             hub_routing_preference: HubRoutingPreference::parse(&s(&dto.hub_routing_preference)),
             bgp_connections: Vec::new(),
+            vwan_hub: crate::arm_vwan::vwan_hub_fields(dto),
             origin: self.origin(path),
         };
         self.virtual_hubs.push(hub);
@@ -96,6 +97,7 @@ impl Pending {
             name: s(&dto.name),
             peer_ip,
             peer_asn: asn(&dto.peer_asn),
+            hub_virtual_network_connection: ref_id(&dto.hub_virtual_network_connection),
             learned_routes: Vec::new(),
             learned_routes_supplied: false,
             origin: self.origin(path),

@@ -335,7 +335,10 @@ azure_object! {
         address_prefix: StrList<'a> = "addressPrefix",
         next_hop_type: Str<'a> = "nextHopType",
         next_hop_ip_address: StrList<'a> = "nextHopIpAddress",
-        next_hop: NextHopDto<'a> = "nextHop",
+        next_hop: NextHopField<'a> = "nextHop",
+        // A hub route table's route (`dto_vwan.rs`).
+        destination_type: Str<'a> = "destinationType",
+        destinations: StrList<'a> = "destinations",
     }
 }
 
@@ -378,6 +381,9 @@ azure_object! {
     /// One `bgpPeeringAddresses[]` entry of a gateway.
     pub struct BgpPeeringAddressDto<'a> {
         default_bgp_ip_addresses: StrList<'a> = "defaultBgpIpAddresses",
+        // A Virtual WAN VPN gateway's instances (`dto_vwan.rs`).
+        ipconfiguration_id: Str<'a> = "ipconfigurationId",
+        tunnel_ip_addresses: StrList<'a> = "tunnelIpAddresses",
     }
 }
 
@@ -386,6 +392,7 @@ azure_object! {
     pub struct BgpSettingsDto<'a> {
         bgp_peering_address: Str<'a> = "bgpPeeringAddress",
         bgp_peering_addresses: Vec<BgpPeeringAddressDto<'a>> = "bgpPeeringAddresses",
+        asn: LooseText<'a> = "asn",
     }
 }
 
@@ -518,7 +525,7 @@ azure_object! {
         // Standalone route.
         next_hop_type: Str<'a> = "nextHopType",
         next_hop_ip_address: StrList<'a> = "nextHopIpAddress",
-        next_hop: NextHopDto<'a> = "nextHop",
+        next_hop: NextHopField<'a> = "nextHop",
         // Network interface.
         ip_configurations: Vec<IpConfigDto<'a>> = "ipConfigurations",
         enable_ip_forwarding: Flag = "enableIPForwarding",
@@ -630,12 +637,34 @@ azure_object! {
         hub_routing_preference: Str<'a> = "hubRoutingPreference",
         peer_ip: Str<'a> = "peerIp",
         peer_asn: LooseText<'a> = "peerAsn",
+        // Virtual WAN (`dto_vwan.rs`, `arm_vwan.rs`).
+        hub_virtual_network_connection: RefDto<'a> = "hubVirtualNetworkConnection",
+        type_properties_type: Str<'a> = "typePropertiesType",
+        allow_vnet_to_vnet_traffic: Flag = "allowVnetToVnetTraffic",
+        azure_firewall: RefDto<'a> = "azureFirewall",
+        vpn_gateway: RefDto<'a> = "vpnGateway",
+        express_route_gateway: RefDto<'a> = "expressRouteGateway",
+        p2s_vpn_gateway: RefDto<'a> = "p2SVpnGateway",
+        routing_state: Str<'a> = "routingState",
+        enable_internet_security: Flag = "enableInternetSecurity",
+        routing_configuration: RoutingConfigurationDto<'a> = "routingConfiguration",
+        labels: StrList<'a> = "labels",
+        associated_connections: StrList<'a> = "associatedConnections",
+        propagating_connections: StrList<'a> = "propagatingConnections",
+        routing_policies: Vec<RoutingPolicyDto<'a>> = "routingPolicies",
+        connections: Vec<VpnConnectionDto<'a>> = "connections",
+        vpn_site_links: Vec<VpnSiteLinkDto<'a>> = "vpnSiteLinks",
+        bgp_properties: BgpPropertiesDto<'a> = "bgpProperties",
+        express_route_connections: Vec<ExpressRouteConnectionDto<'a>> = "expressRouteConnections",
+        virtual_appliance_nics: Vec<NvaNicDto<'a>> = "virtualApplianceNics",
+        virtual_appliance_asn: LooseText<'a> = "virtualApplianceAsn",
     }
 }
 
 pub use crate::dto_avnm::*;
 pub use crate::dto_firewall::*;
 pub use crate::dto_platform::*;
+pub use crate::dto_vwan::*;
 
 azure_object! {
     /// One tag of the Service Tags file.

@@ -247,6 +247,10 @@ struct TopLevel<'de> {
     /// `learnedRoutes`, each route with the Route Server instance that reported it (empty for
     /// a flat list).
     learned: Option<Vec<(String, LearnedRouteDto<'de>)>>,
+    /// The hub effective-routes wrapper (§20.5): `virtualHubId`, `resourceId`, `effectiveRoutes`.
+    virtual_hub_id: Option<String>,
+    hub_resource_id: Option<String>,
+    effective_routes: Option<&'de serde_json::value::RawValue>,
     truncated: bool,
     more_pages: bool,
     responses: Vec<(String, &'de serde_json::value::RawValue)>,
@@ -290,6 +294,15 @@ impl<'de> TopLevel<'de> {
         } else if is("learnedRoutes") {
             self.envelope = true;
             self.learned = Some(map.next_value_seed(LearnedSeed)?);
+        } else if is("virtualHubId") {
+            self.virtual_hub_id = map.next_value::<Option<Str<'de>>>()?.map(|g| g.as_str().to_string());
+            self.envelope = true;
+        } else if is("effectiveRoutes") {
+            self.effective_routes = map.next_value()?;
+        } else if is("resourceId") {
+            // A flattened AVNM static member has a top-level `resourceId` too: kept only for the
+            // hub effective-routes wrapper, without deciding the shape.
+            self.hub_resource_id = map.next_value::<Option<Str<'de>>>()?.map(|g| g.as_str().to_string());
         } else if is("responses") {
             self.envelope = true;
             self.responses = map.next_value_seed(ResponsesSeed)?;
@@ -354,6 +367,7 @@ impl<'de> TopLevel<'de> {
             ),
             _ => {}
         }
+        hub_effective_routes(&self.virtual_hub_id, &self.hub_resource_id, self.effective_routes, pending, base);
         if let Some((status, body)) = self.responses.iter().reduce(|first, r| if r.0 < first.0 { r } else { first }) {
             // A REST spec example: use the 200 body, else the 201 body (the two can disagree).
             let mut part = Pending::new(pending.file, &pending.file_path);
@@ -378,6 +392,32 @@ impl<'de> TopLevel<'de> {
         } else {
             Shape::Other
         })
+    }
+}
+
+/// The hub effective-routes wrapper, when the object is one (§20.5).
+fn hub_effective_routes(
+    hub: &Option<String>,
+    resource: &Option<String>,
+    routes: Option<&serde_json::value::RawValue>,
+    pending: &mut Pending,
+    base: &str,
+) {
+    let result = match (hub, routes) {
+        (Some(hub), Some(routes)) => crate::observed_hub::hub_effective_routes(
+            hub,
+            resource.as_deref(),
+            routes.get(),
+            base,
+            pending.origin(base),
+        ),
+        (Some(_), None) => Err(crate::observed_hub::incomplete_wrapper(true, base)),
+        // `effectiveRoutes` alone is a NIC's wrapper, read by `azroute verify`, not a snapshot.
+        (None, _) => return,
+    };
+    match result {
+        Ok(observed) => pending.observed_hub_routes.push(observed),
+        Err(d) => pending.diagnostics.push(d.in_file(pending.file_path.clone())),
     }
 }
 

@@ -199,6 +199,14 @@ pending! {
         routing_rules: RoutingRule,
         virtual_hubs: VirtualHub,
         bgp_connections: Child<BgpConnection>,
+        virtual_wans: VirtualWan,
+        hub_connections: HubVnetConnection,
+        hub_route_tables: HubRouteTable,
+        routing_intents: RoutingIntent,
+        vpn_gateways: VpnGateway,
+        vpn_sites: VpnSite,
+        express_route_gateways: ExpressRouteGateway,
+        network_virtual_appliances: NetworkVirtualAppliance,
     }
     records {
         service_tags: (ServiceTags, Origin),
@@ -207,6 +215,8 @@ pending! {
         hub_learned: crate::arm_hub::PendingHubLearned,
         /// `virtualHubs/ipConfigurations` read apart from their hub.
         hub_subnets: crate::arm_hub::PendingHubSubnet,
+        /// Hub effective-routes wrappers (`{"virtualHubId", "resourceId", "effectiveRoutes"}`).
+        observed_hub_routes: ObservedHubRoutes,
         /// Subnet key → keys of the NICs its `ipConfigurations` back-references name.
         subnet_nic_refs: (String, Vec<String>),
         /// Normalised ids of resources a Terraform plan deletes (actions `["delete"]`, and the

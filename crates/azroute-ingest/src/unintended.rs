@@ -101,6 +101,7 @@ fn read_nothing(p: &Pending) -> bool {
         && p.service_tags.is_empty()
         && p.learned.is_empty()
         && p.hub_learned.is_empty()
+        && p.observed_hub_routes.is_empty()
         && p.deleted.is_empty()
         && p.unchanged.is_empty()
         && p.associations.is_empty()

@@ -63,7 +63,15 @@ has_origin!(
     RoutingRuleCollection,
     RoutingRule,
     VirtualHub,
-    BgpConnection
+    BgpConnection,
+    VirtualWan,
+    HubVnetConnection,
+    HubRouteTable,
+    RoutingIntent,
+    VpnGateway,
+    VpnSite,
+    ExpressRouteGateway,
+    NetworkVirtualAppliance
 );
 
 /// Text Azure compares without case (enum values, service names, locations, SKUs).
@@ -606,6 +614,7 @@ impl SameContent for VirtualHub {
             allow_branch_to_branch_traffic,
             hub_routing_preference,
             bgp_connections,
+            vwan_hub,
             origin: _,
         } = self;
         *id == other.id
@@ -620,16 +629,27 @@ impl SameContent for VirtualHub {
             && *allow_branch_to_branch_traffic == other.allow_branch_to_branch_traffic
             && same_text(hub_routing_preference.as_str(), other.hub_routing_preference.as_str())
             && same_all(bgp_connections, &other.bgp_connections)
+            && *vwan_hub == other.vwan_hub
     }
 }
 
 impl SameContent for BgpConnection {
     fn same_content(&self, other: &BgpConnection) -> bool {
-        let BgpConnection { id, name, peer_ip, peer_asn, learned_routes, learned_routes_supplied, origin: _ } = self;
+        let BgpConnection {
+            id,
+            name,
+            peer_ip,
+            peer_asn,
+            hub_virtual_network_connection,
+            learned_routes,
+            learned_routes_supplied,
+            origin: _,
+        } = self;
         *id == other.id
             && *name == other.name
             && *peer_ip == other.peer_ip
             && *peer_asn == other.peer_asn
+            && *hub_virtual_network_connection == other.hub_virtual_network_connection
             && *learned_routes == other.learned_routes
             && *learned_routes_supplied == other.learned_routes_supplied
     }

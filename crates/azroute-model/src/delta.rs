@@ -141,6 +141,9 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
         return Err("the Virtual Network Manager resources differ".into());
     }
     same_content("virtual hubs", &before.virtual_hubs, &after.virtual_hubs)?;
+    if !before.vwan.same_content(&after.vwan) {
+        return Err("the Virtual WAN resources differ".into());
+    }
     if !before.service_tags.same_content(&after.service_tags) {
         return Err("the service tags differ".into());
     }

@@ -66,7 +66,26 @@ pub struct VirtualHub {
     pub hub_routing_preference: HubRoutingPreference,
     /// Its BGP peers, each with the routes it advertised.
     pub bgp_connections: Vec<BgpConnection>,
+    /// What only a Virtual WAN hub says (§20.1); empty for a Route Server.
+    pub vwan_hub: VwanHubFields,
     pub origin: Origin,
+}
+
+/// The fields of a Virtual WAN hub that a Route Server does not have (§20.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VwanHubFields {
+    /// `sku` (`Standard`, `Basic`).
+    pub sku: String,
+    /// `azureFirewall.id`: the secured hub's firewall.
+    pub azure_firewall: Option<ArmId>,
+    /// `vpnGateway.id`.
+    pub vpn_gateway: Option<ArmId>,
+    /// `expressRouteGateway.id`.
+    pub express_route_gateway: Option<ArmId>,
+    /// `p2SVpnGateway.id`.
+    pub p2s_vpn_gateway: Option<ArmId>,
+    /// `routingState` (`Provisioned`, …).
+    pub routing_state: String,
 }
 
 impl VirtualHub {
@@ -83,6 +102,9 @@ pub struct BgpConnection {
     pub name: String,
     pub peer_ip: Option<IpAddr>,
     pub peer_asn: Option<i64>,
+    /// `hubVirtualNetworkConnection.id`: on a Virtual WAN hub, the VNet connection of the
+    /// spoke holding the peer (§20.1).
+    pub hub_virtual_network_connection: Option<ArmId>,
     /// What `list-learned-routes` reported for this peer, instance by instance.
     pub learned_routes: Vec<HubLearnedRoute>,
     /// Whether a learned-routes file was supplied for this peer.

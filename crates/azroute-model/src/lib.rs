@@ -39,6 +39,7 @@ mod services;
 mod severity;
 mod snapshot;
 mod vnet;
+mod vwan;
 
 pub use avnm::*;
 pub use compute::*;
@@ -64,3 +65,4 @@ pub use services::*;
 pub use severity::Severity;
 pub use snapshot::{ResourceKind, Snapshot, SourceFile};
 pub use vnet::*;
+pub use vwan::*;

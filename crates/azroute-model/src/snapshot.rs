@@ -40,6 +40,15 @@ pub enum ResourceKind {
     DnsResolverInboundEndpoint,
     VirtualMachineScaleSet,
     VirtualHub,
+    // Virtual WAN (§20.1).
+    VirtualWan,
+    HubVirtualNetworkConnection,
+    HubRouteTable,
+    RoutingIntent,
+    VpnGateway,
+    VpnSite,
+    ExpressRouteGateway,
+    NetworkVirtualAppliance,
 }
 
 impl ResourceKind {
@@ -69,6 +78,14 @@ impl ResourceKind {
             ResourceKind::DnsResolverInboundEndpoint => "Microsoft.Network/dnsResolvers/inboundEndpoints",
             ResourceKind::VirtualMachineScaleSet => "Microsoft.Compute/virtualMachineScaleSets",
             ResourceKind::VirtualHub => "Microsoft.Network/virtualHubs",
+            ResourceKind::VirtualWan => "Microsoft.Network/virtualWans",
+            ResourceKind::HubVirtualNetworkConnection => "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections",
+            ResourceKind::HubRouteTable => "Microsoft.Network/virtualHubs/hubRouteTables",
+            ResourceKind::RoutingIntent => "Microsoft.Network/virtualHubs/routingIntent",
+            ResourceKind::VpnGateway => "Microsoft.Network/vpnGateways",
+            ResourceKind::VpnSite => "Microsoft.Network/vpnSites",
+            ResourceKind::ExpressRouteGateway => "Microsoft.Network/expressRouteGateways",
+            ResourceKind::NetworkVirtualAppliance => "Microsoft.Network/networkVirtualAppliances",
         }
     }
 
@@ -98,6 +115,14 @@ impl ResourceKind {
             ResourceKind::DnsResolverInboundEndpoint => "DNS resolver inbound endpoint",
             ResourceKind::VirtualMachineScaleSet => "virtual machine scale set",
             ResourceKind::VirtualHub => "virtual hub",
+            ResourceKind::VirtualWan => "virtual WAN",
+            ResourceKind::HubVirtualNetworkConnection => "hub virtual network connection",
+            ResourceKind::HubRouteTable => "hub route table",
+            ResourceKind::RoutingIntent => "routing intent",
+            ResourceKind::VpnGateway => "VPN gateway",
+            ResourceKind::VpnSite => "VPN site",
+            ResourceKind::ExpressRouteGateway => "ExpressRoute gateway",
+            ResourceKind::NetworkVirtualAppliance => "network virtual appliance",
         }
     }
 }
@@ -136,6 +161,8 @@ pub struct Snapshot {
     pub avnm: Avnm,
     /// Virtual hubs (Route Servers), each with its BGP connections nested.
     pub virtual_hubs: Vec<VirtualHub>,
+    /// Virtual WAN resources other than the hubs (§20.1).
+    pub vwan: Vwan,
     pub service_tags: Option<ServiceTags>,
     /// Id hash → resources: no key strings are kept; a hit is confirmed against the
     /// resource's own id, so a hash collision can never link the wrong resource.
@@ -201,7 +228,8 @@ impl Snapshot {
             && self.bastion_hosts.is_empty()
             && self.dns_inbound_endpoints.is_empty()
             && self.scale_sets.is_empty()
-            && self.virtual_hubs.is_empty())
+            && self.virtual_hubs.is_empty()
+            && self.vwan.is_empty())
     }
 
     /// Every resource with an id, as (kind, index, id).
@@ -236,6 +264,14 @@ impl Snapshot {
         each!(self.dns_inbound_endpoints, ResourceKind::DnsResolverInboundEndpoint);
         each!(self.scale_sets, ResourceKind::VirtualMachineScaleSet);
         each!(self.virtual_hubs, ResourceKind::VirtualHub);
+        each!(self.vwan.virtual_wans, ResourceKind::VirtualWan);
+        each!(self.vwan.hub_connections, ResourceKind::HubVirtualNetworkConnection);
+        each!(self.vwan.hub_route_tables, ResourceKind::HubRouteTable);
+        each!(self.vwan.routing_intents, ResourceKind::RoutingIntent);
+        each!(self.vwan.vpn_gateways, ResourceKind::VpnGateway);
+        each!(self.vwan.vpn_sites, ResourceKind::VpnSite);
+        each!(self.vwan.express_route_gateways, ResourceKind::ExpressRouteGateway);
+        each!(self.vwan.network_virtual_appliances, ResourceKind::NetworkVirtualAppliance);
     }
 
     /// The id of a resource.
@@ -265,6 +301,14 @@ impl Snapshot {
             ResourceKind::DnsResolverInboundEndpoint => self.dns_inbound_endpoints.get(i).map(|r| &r.id),
             ResourceKind::VirtualMachineScaleSet => self.scale_sets.get(i).map(|r| &r.id),
             ResourceKind::VirtualHub => self.virtual_hubs.get(i).map(|r| &r.id),
+            ResourceKind::VirtualWan => self.vwan.virtual_wans.get(i).map(|r| &r.id),
+            ResourceKind::HubVirtualNetworkConnection => self.vwan.hub_connections.get(i).map(|r| &r.id),
+            ResourceKind::HubRouteTable => self.vwan.hub_route_tables.get(i).map(|r| &r.id),
+            ResourceKind::RoutingIntent => self.vwan.routing_intents.get(i).map(|r| &r.id),
+            ResourceKind::VpnGateway => self.vwan.vpn_gateways.get(i).map(|r| &r.id),
+            ResourceKind::VpnSite => self.vwan.vpn_sites.get(i).map(|r| &r.id),
+            ResourceKind::ExpressRouteGateway => self.vwan.express_route_gateways.get(i).map(|r| &r.id),
+            ResourceKind::NetworkVirtualAppliance => self.vwan.network_virtual_appliances.get(i).map(|r| &r.id),
         }
     }
 
@@ -352,7 +396,7 @@ impl Snapshot {
 
     /// Where the resource with this id was read (any kind), for pointing tools at the input.
     pub fn origin_of(&self, id: &str) -> Option<&Origin> {
-        const KINDS: [ResourceKind; 23] = [
+        const KINDS: [ResourceKind; 31] = [
             ResourceKind::VirtualNetwork,
             ResourceKind::Subnet,
             ResourceKind::Peering,
@@ -376,6 +420,14 @@ impl Snapshot {
             ResourceKind::DnsResolverInboundEndpoint,
             ResourceKind::VirtualMachineScaleSet,
             ResourceKind::VirtualHub,
+            ResourceKind::VirtualWan,
+            ResourceKind::HubVirtualNetworkConnection,
+            ResourceKind::HubRouteTable,
+            ResourceKind::RoutingIntent,
+            ResourceKind::VpnGateway,
+            ResourceKind::VpnSite,
+            ResourceKind::ExpressRouteGateway,
+            ResourceKind::NetworkVirtualAppliance,
         ];
         let (kind, idx) = KINDS.iter().find_map(|k| self.resolve_id(*k, id).map(|i| (*k, i)))?;
         let i = idx as usize;
@@ -403,6 +455,14 @@ impl Snapshot {
             ResourceKind::DnsResolverInboundEndpoint => &self.dns_inbound_endpoints[i].origin,
             ResourceKind::VirtualMachineScaleSet => &self.scale_sets[i].origin,
             ResourceKind::VirtualHub => &self.virtual_hubs[i].origin,
+            ResourceKind::VirtualWan => &self.vwan.virtual_wans[i].origin,
+            ResourceKind::HubVirtualNetworkConnection => &self.vwan.hub_connections[i].origin,
+            ResourceKind::HubRouteTable => &self.vwan.hub_route_tables[i].origin,
+            ResourceKind::RoutingIntent => &self.vwan.routing_intents[i].origin,
+            ResourceKind::VpnGateway => &self.vwan.vpn_gateways[i].origin,
+            ResourceKind::VpnSite => &self.vwan.vpn_sites[i].origin,
+            ResourceKind::ExpressRouteGateway => &self.vwan.express_route_gateways[i].origin,
+            ResourceKind::NetworkVirtualAppliance => &self.vwan.network_virtual_appliances[i].origin,
         })
     }
 

@@ -1,6 +1,6 @@
 //! Linking virtual hubs (Route Servers): BGP connections nested in their hub, IP
 //! configurations read apart giving the hub its subnet and VNet, and learned-routes wrappers
-//! attached to the BGP connection they name (§19.1).
+//! attached to the BGP connection they name (§19.1); the Virtual WAN kinds (§20.1).
 
 use azroute_model::*;
 
@@ -23,6 +23,25 @@ impl Ctx<'_> {
             hub.bgp_connections.sort_by_key(|c| normalize_id(c.id.as_str()));
         }
         hubs
+    }
+
+    /// The Virtual WAN kinds, each deduplicated and sorted by id (§20.1); observed hub routes
+    /// in the order read.
+    pub(super) fn vwan(&mut self, all: &mut Pending) -> Vwan {
+        Vwan {
+            virtual_wans: self.dedupe_by_id(std::mem::take(&mut all.virtual_wans), "virtual WAN"),
+            hub_connections: self
+                .dedupe_by_id(std::mem::take(&mut all.hub_connections), "hub virtual network connection"),
+            hub_route_tables: self.dedupe_by_id(std::mem::take(&mut all.hub_route_tables), "hub route table"),
+            routing_intents: self.dedupe_by_id(std::mem::take(&mut all.routing_intents), "routing intent"),
+            vpn_gateways: self.dedupe_by_id(std::mem::take(&mut all.vpn_gateways), "VPN gateway"),
+            vpn_sites: self.dedupe_by_id(std::mem::take(&mut all.vpn_sites), "VPN site"),
+            express_route_gateways: self
+                .dedupe_by_id(std::mem::take(&mut all.express_route_gateways), "ExpressRoute gateway"),
+            network_virtual_appliances: self
+                .dedupe_by_id(std::mem::take(&mut all.network_virtual_appliances), "network virtual appliance"),
+            observed_routes: std::mem::take(&mut all.observed_hub_routes),
+        }
     }
 }
 

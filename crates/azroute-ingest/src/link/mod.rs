@@ -69,6 +69,7 @@ struct Merged {
     firewall_policies: Vec<FirewallPolicy>,
     ip_groups: Vec<IpGroup>,
     virtual_hubs: Vec<VirtualHub>,
+    vwan: Vwan,
     avnm: Avnm,
     platform: PlatformKinds,
 }
@@ -107,6 +108,7 @@ impl Merged {
             platform,
             avnm,
             virtual_hubs,
+            vwan,
         } = self;
         for (i, subnet) in subnets.iter().enumerate() {
             vnets[subnet.vnet.index()].subnets.push(SubnetIdx(i as u32));
@@ -140,6 +142,7 @@ impl Merged {
         snapshot.scale_sets = platform.scale_sets;
         snapshot.avnm = avnm;
         snapshot.virtual_hubs = virtual_hubs;
+        snapshot.vwan = vwan;
         snapshot.rebuild_index();
         snapshot
     }
@@ -305,6 +308,7 @@ impl Ctx<'_> {
                 scale_sets: self.dedupe_by_id(std::mem::take(&mut all.scale_sets), "virtual machine scale set"),
             },
             virtual_hubs: self.virtual_hubs(all),
+            vwan: self.vwan(all),
             avnm: self.avnm(all),
         }
     }

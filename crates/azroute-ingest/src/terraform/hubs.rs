@@ -49,6 +49,7 @@ impl Lowerer<'_, '_> {
                 nonempty(&a.hub_routing_preference).unwrap_or_default(),
             ),
             bgp_connections: Vec::new(),
+            vwan_hub: VwanHubFields::default(),
             origin: self.origin(&path),
         });
     }
@@ -68,6 +69,7 @@ impl Lowerer<'_, '_> {
             name,
             peer_ip: nonempty(&a.peer_ip).and_then(|t| parse_ip(t).ok()),
             peer_asn: a.peer_asn,
+            hub_virtual_network_connection: None,
             learned_routes: Vec::new(),
             learned_routes_supplied: false,
             origin: self.origin(&path),
