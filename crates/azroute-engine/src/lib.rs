@@ -92,4 +92,7 @@ pub use verify::{
     DifferenceKind, FieldChange, LikelyCause, NicVerification, RouteDifference, RouteFacts, RouteField, VerifyCounts,
     cause_code, cause_text, total_counts, verify_nic,
 };
-pub use vwan::{hub_of_peering, is_virtual_wan_hub_peering};
+pub use vwan::{
+    HubConnectionState, HubEffectiveRoute, HubNextHopType, HubNote, HubRouteReason, HubRouting, HubTable, OfferKind,
+    PropagationBy, VwanRouting, hub_of_peering, is_virtual_wan_hub_peering,
+};

@@ -60,6 +60,8 @@ pub struct Topology {
     /// Per gateway: the routes it learned from the Route Server of its VNet (branch-to-branch,
     /// RS-7), kept out of `gateway_prefixes`; option `route_server_relearned_routes` (C31).
     pub route_server_relearned: Vec<Vec<GatewayPrefix>>,
+    /// Virtual WAN hubs: each hub table's effective routes (§20.2, §20.3).
+    pub vwan: crate::vwan::VwanRouting,
 }
 
 impl Topology {
@@ -98,6 +100,7 @@ impl Topology {
             connected_groups,
             route_servers,
             route_server_relearned,
+            vwan: crate::vwan::VwanRouting::build(snap),
         }
     }
 

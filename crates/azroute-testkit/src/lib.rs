@@ -14,6 +14,7 @@ pub mod fuzz;
 pub mod http;
 pub mod hubs;
 pub mod random;
+pub mod vwan;
 
 pub use estates::spokes_via_hub;
 

@@ -1,10 +1,17 @@
-//! Virtual WAN hub connections (§19.4): a spoke connected to a Virtual WAN hub holds a peering
-//! named `RemoteVnetToHubPeering_*` to the hub's hidden VNet (`HV_<hub>_<guid>`, in a
-//! Microsoft-owned resource group). azroute does not model hub routing, so such a spoke's table
-//! says that the routes the hub programs are missing, rather than answer as if the peering to the
-//! hub's prefix were all there is.
+//! Virtual WAN (§20): each hub table's effective routes (`tables.rs`, with the sources of
+//! routes in `offers.rs` and routing intent in `intent.rs`), and the recognition of a spoke's
+//! `RemoteVnetToHubPeering_*` peering to the hub's hidden VNet (`HV_<hub>_<guid>`, in a
+//! Microsoft-owned resource group, §19.4).
 
 use azroute_model::*;
+
+mod intent;
+mod offers;
+mod tables;
+mod types;
+
+pub use tables::VwanRouting;
+pub use types::*;
 
 /// The prefix of the peering Azure creates on a spoke connected to a Virtual WAN hub.
 const HUB_PEERING_PREFIX: &str = "remotevnettohubpeering_";
