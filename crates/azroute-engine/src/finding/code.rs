@@ -116,6 +116,12 @@ finding_codes! {
     VirtualNetworkTagIncludesDefault,
     VmssNicsMissing,
     VnetRangeUdrCapturesOwnSubnet,
+    VwanDefaultRouteNotPropagated,
+    VwanPrivateEndpointAsymmetry,
+    VwanRouteInsideSpokeSpace,
+    VwanRoutingIntentWithCustomTables,
+    VwanSpokeHasGateway,
+    VwanSpokePropagationDisabled,
 }
 
 impl FindingCode {
