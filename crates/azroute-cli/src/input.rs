@@ -296,6 +296,10 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
             RouteServerRelearnedArg::RouteServerOnly => RouteServerRelearnedRoutes::RouteServerOnly,
             RouteServerRelearnedArg::AlsoGateway => RouteServerRelearnedRoutes::AlsoGateway,
         },
+        vwan_router_next_hop: match args.vwan_router_next_hop {
+            VwanRouterNextHopArg::VirtualRouterIps => VwanRouterNextHop::VirtualRouterIps,
+            VwanRouterNextHopArg::Omitted => VwanRouterNextHop::Omitted,
+        },
         ..ModelOptions::default()
     }
 }

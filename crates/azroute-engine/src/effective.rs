@@ -197,7 +197,7 @@ pub(crate) fn build_table(
     b.private_endpoint_routes();
     b.gateway_routes();
     b.route_server_routes();
-    b.virtual_wan_hub_notes();
+    b.virtual_wan_hub_routes();
     b.user_routes();
     b.remove_reserved_none_routes_on_default_override();
     b.finish()
@@ -706,6 +706,11 @@ fn invalidate_identical_prefixes(drafts: &[Draft], slots: &Slots, verdict: &mut 
             // Equal-AS-path Route Server routes with different next hops are all programmed
             // (§19.2 RS-5, ECMP).
             if matches!((&d.route.origin, &w.route.origin), (RouteOrigin::RouteServer { hub: a, .. }, RouteOrigin::RouteServer { hub: b, .. }) if a == b)
+            {
+                continue;
+            }
+            // A hub's route to a VPN gateway is one row per instance, all Active (§20.4).
+            if matches!((&d.route.origin, &w.route.origin), (RouteOrigin::VirtualWanHub { hub: a, .. }, RouteOrigin::VirtualWanHub { hub: b, .. }) if a == b)
             {
                 continue;
             }

@@ -171,6 +171,15 @@ pub enum RouteOrigin {
         as_path: std::sync::Arc<str>,
         no_advertise: Option<bool>,
     },
+    /// A route of the Virtual WAN hub the VNet is connected to (§20.4): the hub table route's
+    /// next hop type and first next hop (a connection, gateway, hub or firewall id), and whether
+    /// azroute derived it (routing intent, RI-4).
+    VirtualWanHub {
+        hub: VirtualHubIdx,
+        hub_next_hop_type: crate::vwan::HubNextHopType,
+        next_hop: Option<ArmId>,
+        derived: bool,
+    },
 }
 
 /// Why a route is Invalid.
@@ -289,9 +298,18 @@ pub enum TableNote {
     /// Several peers advertise the prefix with equally short AS paths and different next
     /// hops: one route per next hop, traffic shared by ECMP (RS-5).
     RouteServerEcmp { prefix: IpNet, next_hops: Vec<IpAddr> },
-    /// The VNet is connected to a Virtual WAN hub (a `RemoteVnetToHubPeering_*` peering); the
-    /// routes the hub programs are not modelled, so they are missing here (§19.4).
+    /// The VNet is connected to a Virtual WAN hub (a `RemoteVnetToHubPeering_*` peering) the
+    /// snapshot does not hold (or no hub connection names it): the routes the hub programs are
+    /// missing here (§19.4).
     VirtualWanHubRoutesNotModelled { peering: PeeringIdx, hub: Option<VirtualHubIdx> },
+    /// The route table disables gateway route propagation: the hub's routes are left out
+    /// (§20.4 VW-N2, RI-8).
+    VirtualWanRoutesSuppressed { table: RouteTableIdx, hub: VirtualHubIdx, prefixes: Vec<IpNet> },
+    /// Routes to the hub router show `virtualRouterIps` as next hop, an assumption (C26).
+    VirtualWanRouterNextHopAssumed { hub: VirtualHubIdx },
+    /// The connection's `enableInternetSecurity` is not in the export: 0.0.0.0/0 was left out
+    /// (VW-5).
+    VirtualWanInternetSecurityUnknown { hub: VirtualHubIdx },
 }
 
 /// The effective routes of one route context (all subnets that share the same inputs).

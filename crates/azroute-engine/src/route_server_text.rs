@@ -111,7 +111,7 @@ pub(crate) fn note_text(snap: &Snapshot, note: &TableNote) -> Option<String> {
                 None => "a Virtual WAN hub".to_string(),
             };
             format!(
-                "this VNet is connected to {hub} (peering `{}`): azroute does not model Virtual WAN hub routing, so the routes the hub programs (other spokes, branches, routing intent's firewall) are missing here, and traffic to them is not answered faithfully",
+                "this VNet is connected to {hub} (peering `{}`), but the hub or its connection to this VNet is not in the snapshot, so the routes the hub programs (other spokes, branches, routing intent's firewall) are missing here, and traffic to them is not answered faithfully (export the hub, its hubVirtualNetworkConnections and route tables, §20.1)",
                 snap.peerings[peering.index()].name
             )
         }

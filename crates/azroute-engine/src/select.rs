@@ -217,6 +217,11 @@ pub fn note_text(snap: &Snapshot, table: &EffectiveRouteTable, note: &TableNote)
         | TableNote::VirtualWanHubRoutesNotModelled { .. } => {
             crate::route_server_text::note_text(snap, note).unwrap_or_default()
         }
+        TableNote::VirtualWanRoutesSuppressed { .. }
+        | TableNote::VirtualWanRouterNextHopAssumed { .. }
+        | TableNote::VirtualWanInternetSecurityUnknown { .. } => {
+            crate::vwan::text::note_text(snap, note).unwrap_or_default()
+        }
     }
 }
 
@@ -298,6 +303,9 @@ pub fn origin_text(snap: &Snapshot, route: &EffectiveRoute) -> String {
         }
         RouteOrigin::RouteServer { hub, via_peering, peers, as_path, no_advertise } => {
             crate::route_server_text::origin_text(snap, *hub, *via_peering, peers, as_path, *no_advertise)
+        }
+        RouteOrigin::VirtualWanHub { hub, hub_next_hop_type, next_hop, derived } => {
+            crate::vwan::text::origin_text(snap, *hub, hub_next_hop_type, next_hop.as_ref(), *derived)
         }
     }
 }

@@ -161,6 +161,12 @@ impl Snapshot {
             .map(|i| FirewallIdx(i as u32))
     }
 
+    /// Finds a virtual hub (Virtual WAN hub or Route Server) by name, `RESOURCE-GROUP/NAME` or id.
+    pub fn find_virtual_hub(&self, query: &str) -> Result<VirtualHubIdx, LookupError> {
+        self.find_by(ResourceKind::VirtualHub, query, &self.virtual_hubs, |h| &h.name, |h| h.id.as_str())
+            .map(|i| VirtualHubIdx(i as u32))
+    }
+
     /// Finds a VM by name (unique across the snapshot), `RESOURCE-GROUP/NAME` or id.
     pub fn find_vm(&self, query: &str) -> Result<VmIdx, LookupError> {
         self.find_by(ResourceKind::VirtualMachine, query, &self.vms, |v| &v.name, |v| v.id.as_str())

@@ -102,6 +102,18 @@ pub enum RouteServerRelearnedRoutes {
     AlsoGateway,
 }
 
+/// The next hop a spoke NIC shows for routes through a Virtual WAN hub's router (§20.4, C26):
+/// older hubs showed a public "route service" address, current ones are expected to show
+/// `virtualRouterIps`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum VwanRouterNextHop {
+    /// Recommended: the hub's `virtualRouterIps`, flagged as assumed.
+    #[default]
+    VirtualRouterIps,
+    /// No address (the public route-service address of older hubs is in no export).
+    Omitted,
+}
+
 /// All modelling options, with Azure's documented behaviour as the default.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ModelOptions {
@@ -120,6 +132,7 @@ pub struct ModelOptions {
     pub connected_group_overlap: ConnectedGroupOverlap,
     pub route_server_vpn_tie: RouteServerVpnTie,
     pub route_server_relearned_routes: RouteServerRelearnedRoutes,
+    pub vwan_router_next_hop: VwanRouterNextHop,
     /// Route-table size limit (C5): error above this many routes.
     pub max_routes_per_table: usize,
     /// Route-table size warning threshold (C5).
@@ -140,6 +153,7 @@ impl Default for ModelOptions {
             connected_group_overlap: ConnectedGroupOverlap::DropOverlapping,
             route_server_vpn_tie: RouteServerVpnTie::Gateway,
             route_server_relearned_routes: RouteServerRelearnedRoutes::RouteServerOnly,
+            vwan_router_next_hop: VwanRouterNextHop::VirtualRouterIps,
             max_routes_per_table: 600,
             warn_routes_per_table: 400,
         }

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod doctor;
 pub mod finding_text;
 pub mod firewall;
+pub mod hub_routes;
 pub mod nexthop;
 pub mod reach;
 pub mod reach_vnet;

@@ -550,6 +550,30 @@ pub struct FirewallOptionArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("hub_target").required(true).args(["route_table", "connection"])))]
+pub struct HubRoutesArgs {
+    /// The Virtual WAN hub: name, RESOURCE-GROUP/NAME or id.
+    #[arg(long, value_name = "HUB")]
+    pub hub: String,
+    /// One of the hub's route tables (name or id); with routing intent, also the firewall's name.
+    #[arg(long, value_name = "NAME")]
+    pub route_table: Option<String>,
+    /// One of the hub's connections (VNet, VPN or ExpressRoute; name or id): the routes it receives.
+    #[arg(long, value_name = "NAME")]
+    pub connection: Option<String>,
+    /// Say why each route is there: association, propagation, label, static route or routing intent.
+    #[arg(long)]
+    pub explain: bool,
+    /// Output format.
+    #[arg(short, long, value_name = "FORMAT", value_enum, default_value_t = TableJson::Table)]
+    pub output: TableJson,
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct FirewallFlowArgs {
     /// The Azure Firewall: name, RESOURCE-GROUP/NAME or id.
     #[arg(long, value_name = "NAME")]

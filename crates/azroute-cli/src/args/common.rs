@@ -111,6 +111,14 @@ pub enum RouteServerRelearnedArg {
     AlsoGateway,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum VwanRouterNextHopArg {
+    /// Recommended: the hub's virtualRouterIps, flagged as assumed.
+    VirtualRouterIps,
+    /// No address (older hubs showed a public route-service address no export holds).
+    Omitted,
+}
+
 /// Options for behaviour Azure leaves disputed (docs/azure-routing-rules.md §13 and §14b). Defaults
 /// are the documented behaviour.
 #[derive(Args, Debug, Clone)]
@@ -153,6 +161,9 @@ pub struct ModelArgs {
     /// branch-to-branch (inferred, §19.5 C31).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = RouteServerRelearnedArg::RouteServerOnly)]
     pub route_server_relearned_routes: RouteServerRelearnedArg,
+    /// The next hop a spoke shows for routes through a Virtual WAN hub's router (§20.4, C26).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = VwanRouterNextHopArg::VirtualRouterIps)]
+    pub vwan_router_next_hop: VwanRouterNextHopArg,
 }
 
 /// The protocol of a traced flow.

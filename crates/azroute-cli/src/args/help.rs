@@ -66,6 +66,19 @@ inspection are not evaluated, and the answer says so.
 
 Exit status: 0 Allow, 1 Deny or Indeterminate, 2 bad input or usage.";
 
+pub const HUB_ROUTES: &str = "\
+Examples:
+  azroute hub-routes --snapshot ./export --hub hub-weu --route-table defaultRouteTable
+  azroute hub-routes --snapshot ./export --hub hub-weu --connection spoke1-conn --explain
+  azroute hub-routes --snapshot ./export --hub hub-weu --route-table defaultRouteTable -o json
+
+The answer has the shape of `az network vhub get-effective-routes` ({\"value\": [...]}, Azure's
+nextHopType spellings). Routes azroute derived rather than read (routing intent's policy routes
+missing from the export) are marked derived. With routing intent, --route-table also accepts the
+firewall's name: where the firewall sends what it inspected.
+
+Exit status: 0 success, 2 bad input or usage (an unknown hub, table or connection).";
+
 pub const REACH: &str = "\
 Examples:
   azroute reach --example hub-spoke

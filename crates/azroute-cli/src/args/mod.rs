@@ -87,6 +87,13 @@ pub enum Command {
                           --source <IP[:PORT]> --destination <IP:PORT>"
     )]
     FirewallFlow(FirewallFlowArgs),
+    /// A Virtual WAN hub table's effective routes, like `az network vhub get-effective-routes`.
+    #[command(
+        name = "hub-routes",
+        after_help = help::HUB_ROUTES,
+        override_usage = "azroute hub-routes [OPTIONS] --hub <HUB> (--route-table <NAME> | --connection <NAME>)"
+    )]
+    HubRoutes(HubRoutesArgs),
     /// The reachability matrix: subnets against subnets, on-premises prefixes and the Internet.
     #[command(after_help = help::REACH)]
     Reach(ReachArgs),

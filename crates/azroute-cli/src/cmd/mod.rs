@@ -7,6 +7,7 @@ mod doctor;
 mod examples;
 mod firewall_flow;
 mod generate;
+mod hub_routes;
 mod ip_flow;
 mod man;
 mod next_hop;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::IpFlow(args) => ip_flow::run(args),
         Command::Trace(args) => trace::run(args),
         Command::FirewallFlow(args) => firewall_flow::run(args),
+        Command::HubRoutes(args) => hub_routes::run(args),
         Command::Reach(args) => reach::run(args),
         Command::Diff(args) => diff::run_diff(args),
         Command::WhatIf(args) => diff::run_what_if(args),

@@ -1,5 +1,5 @@
 //! The table-building steps of Route Server routes (§19.2) and of Virtual WAN hub connections
-//! (§19.4), kept apart from the other sources of routes: `build_table` calls each once.
+//! (§20.4; §19.4 when the hub is missing), kept apart from the other sources of routes: `build_table` calls each once.
 
 use ipnet::IpNet;
 
@@ -61,8 +61,25 @@ impl TableBuilder<'_> {
         }
     }
 
-    /// A spoke of a Virtual WAN hub: say that the hub's routes are missing (§19.4).
-    pub(super) fn virtual_wan_hub_notes(&mut self) {
+    /// A spoke of a Virtual WAN hub (§20.4): the routes of its connection's associated table,
+    /// unless the route table disables gateway propagation (VW-N2, RI-8); when the hub or its
+    /// connection is not in the snapshot, say that the hub's routes are missing (§19.4).
+    pub(super) fn virtual_wan_hub_routes(&mut self) {
+        if let Some((routes, notes)) =
+            crate::vwan::spoke_routes(self.snap, &self.topo.vwan, self.key.vnet, self.options)
+        {
+            let hub = self.topo.vwan.connection_of_vnet(self.key.vnet).map(|(h, _)| h.hub).expect("connected");
+            if self.disable_bgp {
+                let mut prefixes: Vec<IpNet> = routes.iter().flat_map(|r| r.prefixes.iter().copied()).collect();
+                prefixes.dedup();
+                let table = self.key.route_table.expect("table is set");
+                self.notes.push(TableNote::VirtualWanRoutesSuppressed { table, hub, prefixes });
+                return;
+            }
+            self.drafts.extend(routes.into_iter().map(draft));
+            self.notes.extend(notes);
+            return;
+        }
         for &p in &self.vnet.peerings {
             let peering = &self.snap.peerings[p.index()];
             if crate::vwan::is_virtual_wan_hub_peering(peering) {

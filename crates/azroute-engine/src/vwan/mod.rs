@@ -6,10 +6,13 @@
 use azroute_model::*;
 
 mod intent;
+mod nic_routes;
 mod offers;
 mod tables;
+pub(crate) mod text;
 mod types;
 
+pub(crate) use nic_routes::spoke_routes;
 pub use tables::VwanRouting;
 pub use types::*;
 

@@ -1,0 +1,88 @@
+//! What a spoke connected to a Virtual WAN hub programs into its NICs (§20.4 VW-N1, VW-N2,
+//! VW-5, VW-8): the routes of its connection's associated table, 0.0.0.0/0 only with
+//! `enableInternetSecurity`, nothing equal to or inside the spoke's own space, as
+//! `VirtualNetworkGateway` routes whose next hop is the hub router, the VPN gateway's instances
+//! (one row each), the hub firewall under routing intent, or the BGP next hop of a hub peer.
+
+use std::net::IpAddr;
+
+use azroute_model::*;
+use ipnet::IpNet;
+
+use super::types::*;
+use crate::route::*;
+
+/// The hub routes one spoke VNet receives, as effective routes, and the notes they need.
+pub(crate) fn spoke_routes(
+    snap: &Snapshot,
+    routing: &super::VwanRouting,
+    vnet: VnetIdx,
+    options: &ModelOptions,
+) -> Option<(Vec<EffectiveRoute>, Vec<TableNote>)> {
+    let (hub, connection) = routing.connection_of_vnet(vnet)?;
+    let space = &snap.vnets[vnet.index()].address_space;
+    let router = &snap.virtual_hubs[hub.hub.index()].virtual_router_ips;
+    let mut routes = Vec::new();
+    let mut notes = Vec::new();
+    for r in hub.connection_routes(connection) {
+        for prefix in &r.prefixes {
+            // VW-8: the hub cannot program a prefix equal to or inside the spoke's own space.
+            if space.iter().any(|s| s.contains(prefix)) {
+                continue;
+            }
+            for (ips, assumed) in next_hops(&r, router, options) {
+                routes.push(route(hub.hub, &r, *prefix, ips, assumed));
+            }
+        }
+    }
+    if routes.iter().any(|r| r.assumed) {
+        notes.push(TableNote::VirtualWanRouterNextHopAssumed { hub: hub.hub });
+    }
+    if connection.enable_internet_security.is_none() {
+        notes.push(TableNote::VirtualWanInternetSecurityUnknown { hub: hub.hub });
+    }
+    Some((routes, notes))
+}
+
+/// The rows a hub route gives: the VPN gateway's instances one row each, other next hops one
+/// row (§20.4); `true` when the address is the hub router's, which rests on an assumption
+/// (C26).
+fn next_hops(r: &HubEffectiveRoute, router: &[IpAddr], options: &ModelOptions) -> Vec<(Vec<IpAddr>, bool)> {
+    let router_row = || match options.vwan_router_next_hop {
+        VwanRouterNextHop::VirtualRouterIps => vec![(router.to_vec(), true)],
+        VwanRouterNextHop::Omitted => vec![(Vec::new(), false)],
+    };
+    match r.next_hop_type {
+        HubNextHopType::VpnS2sGateway if !r.next_hop_ips.is_empty() => {
+            r.next_hop_ips.iter().map(|ip| (vec![*ip], false)).collect()
+        }
+        HubNextHopType::AzureFirewall | HubNextHopType::NetworkVirtualAppliance | HubNextHopType::HubBgpConnection
+            if !r.next_hop_ips.is_empty() =>
+        {
+            vec![(r.next_hop_ips.clone(), false)]
+        }
+        // The MSEE address is not in any configuration.
+        HubNextHopType::ExpressRouteGateway => vec![(Vec::new(), false)],
+        _ => router_row(),
+    }
+}
+
+fn route(hub: VirtualHubIdx, r: &HubEffectiveRoute, prefix: IpNet, ips: Vec<IpAddr>, assumed: bool) -> EffectiveRoute {
+    EffectiveRoute {
+        name: None,
+        source: RouteSource::VirtualNetworkGateway,
+        state: RouteState::Active,
+        prefixes: vec![prefix],
+        prefix_text: vec![crate::effective::prefix_text(&prefix)],
+        next_hop_type: NextHopType::VirtualNetworkGateway,
+        next_hop_ips: ips,
+        origin: RouteOrigin::VirtualWanHub {
+            hub,
+            hub_next_hop_type: r.next_hop_type.clone(),
+            next_hop: r.next_hops.first().cloned(),
+            derived: r.derived,
+        },
+        invalid: None,
+        assumed,
+    }
+}

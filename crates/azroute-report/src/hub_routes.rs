@@ -1,0 +1,187 @@
+//! `azroute hub-routes`: a Virtual WAN hub table's (or connection's) effective routes in the
+//! shape of `az network vhub get-effective-routes` (§20.5): `{"value": [{addressPrefixes,
+//! nextHopType, nextHops, routeOrigin, asPath}]}`, derived routes marked `"derived": true`, and
+//! with `--explain` why each route is there; the CLI's table columns (`Address Prefix`,
+//! `Next Hop Type`, `Next Hop`, `Route Origin`).
+
+use serde::Serialize;
+
+use azroute_engine::*;
+use azroute_model::*;
+
+use crate::table;
+
+/// One route as `get-effective-routes` prints it.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct HubRouteView {
+    pub address_prefixes: Vec<String>,
+    pub next_hop_type: String,
+    pub next_hops: Vec<String>,
+    pub route_origin: String,
+    pub as_path: String,
+    /// Derived by azroute (routing intent's policy routes the export lacks, RI-4).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub derived: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+}
+
+/// The answer: Azure's `value`, plus what azroute assumed or could not know.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct HubRoutesView {
+    pub value: Vec<HubRouteView>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
+}
+
+fn name(id: &ArmId) -> &str {
+    id.last_segment()
+}
+
+/// Why a route is in the table (`--explain`).
+pub fn reason_text(reason: &HubRouteReason) -> String {
+    let by = |by: &PropagationBy| match by {
+        PropagationBy::TableId => "propagates to this table by id".to_string(),
+        PropagationBy::Label(l) => format!("propagates to label `{l}`, which this table carries"),
+        PropagationBy::Default => {
+            "states no propagation, so propagates to its hub's defaultRouteTable and label `default` (VW-2)".to_string()
+        }
+        PropagationBy::RoutingIntent => "propagates as routing intent forces (RI-3)".to_string(),
+    };
+    match reason {
+        HubRouteReason::Propagated { connection, by: b } => {
+            format!("connection `{}` {} (VW-2)", name(connection), by(b))
+        }
+        HubRouteReason::RemoteHub { hub, connection, by: b } => format!(
+            "learned from hub `{}`: its connection `{}` {}; another hub's route shows as Remote Hub (VW-3)",
+            name(hub),
+            name(connection),
+            by(b)
+        ),
+        HubRouteReason::TableStatic { table, name: n } => {
+            format!("static route `{n}` of `{}`; static routes win over learned ones (VW-6)", name(table))
+        }
+        HubRouteReason::RoutingPolicy { name: n, policy, derived } => {
+            let how = if *derived {
+                "derived from the routing intent (the export does not hold it)"
+            } else {
+                "read as exported"
+            };
+            format!("routing policy route `{n}` ({} policy), {how} (RI-4)", policy.as_str())
+        }
+        HubRouteReason::FirewallInternet => {
+            "the secured hub's firewall sends what is not private to the Internet (RI-12)".to_string()
+        }
+    }
+}
+
+/// What a hub note says.
+pub fn note_text(note: &HubNote) -> String {
+    match note {
+        HubNote::ExpressRouteRoutesUnknown { connection } => format!(
+            "ExpressRoute connection `{}`: its prefixes come from the circuit and are unknown without observed hub routes (add a `vhub get-effective-routes` wrapper)",
+            name(connection)
+        ),
+        HubNote::VpnBgpRoutesUnknown { connection, .. } => format!(
+            "VPN connection `{}` uses BGP: what the site advertises beyond its address space is unknown without observed hub routes",
+            name(connection)
+        ),
+        HubNote::BgpPeerRoutesUnknown { bgp_connection } => {
+            format!("hub BGP peer `{}` has no learned-routes file: its routes are unknown", name(bgp_connection))
+        }
+        HubNote::ConnectedVnetMissing { connection, vnet } => format!(
+            "connection `{}`: its VNet `{}` is not in the snapshot, so its prefixes are unknown",
+            name(connection),
+            vnet.as_ref().map_or("?", |v| v.as_str())
+        ),
+        HubNote::RouteTableMissing { connection, table } => {
+            format!(
+                "connection `{}` is associated with `{}`, which the snapshot does not hold",
+                name(connection),
+                table
+            )
+        }
+        HubNote::RoutingIntentWithCustomTables { tables, .. } => {
+            let names: Vec<&str> = tables.iter().map(name).collect();
+            format!(
+                "routing intent with custom route tables ({}), a state Azure refuses (RI-2); routing intent was applied",
+                names.join(", ")
+            )
+        }
+        HubNote::StaticRouteReplacedByIntent { name: n, prefix, .. } => {
+            format!("static route `{n}` for {prefix} is removed by routing intent (RI-4)")
+        }
+        HubNote::PolicyRoutesDerived { .. } => {
+            "the routing policy routes are not in the export; derived as documented (RI-4)".to_string()
+        }
+        HubNote::StaticRoutesNotPropagated { connection } => format!(
+            "connection `{}`'s static routes stay in this hub (`propagateStaticRoutes` is not true, VW-3)",
+            name(connection)
+        ),
+    }
+}
+
+/// The view of a list of hub routes.
+pub fn view(routes: &[HubEffectiveRoute], notes: &[HubNote], explain: bool) -> HubRoutesView {
+    let value = routes
+        .iter()
+        .map(|r| HubRouteView {
+            address_prefixes: r.prefixes.iter().map(|p| p.to_string()).collect(),
+            next_hop_type: r.next_hop_type.as_str().to_string(),
+            next_hops: r.next_hops.iter().map(|h| h.as_str().to_string()).collect(),
+            route_origin: r.route_origin.as_str().to_string(),
+            as_path: r.as_path.clone(),
+            derived: r.derived,
+            explanation: explain.then(|| reason_text(&r.reason)),
+        })
+        .collect();
+    let mut assumptions = Vec::new();
+    if routes.iter().any(|r| r.derived) {
+        assumptions.push("routes marked derived were computed from the routing intent, not read (RI-4)".to_string());
+    }
+    HubRoutesView { value, notes: notes.iter().map(note_text).collect(), assumptions }
+}
+
+pub fn json(view: &HubRoutesView) -> String {
+    serde_json::to_string_pretty(view).expect("views serialize")
+}
+
+/// The az CLI's table: `Address Prefix`, `Next Hop Type`, `Next Hop`, `Route Origin`; then
+/// explanations, notes and assumptions.
+pub fn text(view: &HubRoutesView) -> String {
+    let rows: Vec<Vec<String>> = view
+        .value
+        .iter()
+        .map(|r| {
+            let short =
+                |ids: &[String]| ids.iter().map(|i| i.rsplit('/').next().unwrap_or(i)).collect::<Vec<_>>().join(" ");
+            let mut origin = r.route_origin.rsplit('/').next().unwrap_or("").to_string();
+            if r.derived {
+                origin.push_str(" (derived)");
+            }
+            vec![r.address_prefixes.join(" "), r.next_hop_type.clone(), short(&r.next_hops), origin]
+        })
+        .collect();
+    let mut out = table::render(&["Address Prefix", "Next Hop Type", "Next Hop", "Route Origin"], &rows);
+    if view.value.iter().any(|r| r.explanation.is_some()) {
+        out.push_str("\nWhy:\n");
+        for r in &view.value {
+            if let Some(e) = &r.explanation {
+                out.push_str(&format!("  {}: {e}\n", r.address_prefixes.join(" ")));
+            }
+        }
+    }
+    for (title, lines) in [("Notes", &view.notes), ("Assumptions", &view.assumptions)] {
+        if !lines.is_empty() {
+            out.push_str(&format!("\n{title}:\n"));
+            for l in lines {
+                out.push_str(&format!("  - {l}\n"));
+            }
+        }
+    }
+    out
+}
