@@ -16,6 +16,17 @@ use crate::topology::PeeringStatus;
 /// The ASN of Azure's own routers: an AS path holding it is dropped by loop prevention (RS-8).
 pub const AZURE_ROUTER_ASN: &str = "65515";
 
+/// The routes a Route Server accepts from one peer; a peer over it has its BGP session torn
+/// down, so none of its routes are programmed (RS-8; 1,000 before 2025).
+pub const PEER_ROUTE_LIMIT: usize = 4000;
+
+/// Whether a peer ASN is one Route Server refuses (RS-8): not a 16-bit ASN, or reserved
+/// (Azure's 8074, 8075, 12076, 65515, 65517–65520; IANA's 23456, 64496–64511, 65535).
+pub fn peer_asn_refused(asn: i64) -> bool {
+    !(1..=65535).contains(&asn)
+        || matches!(asn, 8074 | 8075 | 12076 | 23456 | 65515 | 65517..=65520 | 64496..=64511 | 65535)
+}
+
 /// One route a Route Server programs: a prefix and one next hop (equal AS paths give one
 /// route per distinct next hop, RS-5).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +51,8 @@ pub enum RouteServerDrop {
     InsideVnetRange { range: IpNet },
     /// Another peer offers the prefix with a shorter AS path (RS-5).
     LongerAsPath { shortest: usize },
+    /// The peer advertised more routes than the limit: its session is torn down (RS-8).
+    PeerOverRouteLimit { routes: usize },
 }
 
 /// A learned route the Route Server does not program, with why.
@@ -146,6 +159,14 @@ fn rib(snap: &Snapshot, hub: &VirtualHub) -> RouteServerRib {
             out.unknown_peers.push(ci);
             continue;
         }
+        let routes = peer_route_count(connection);
+        if routes > PEER_ROUTE_LIMIT {
+            for learned in &connection.learned_routes {
+                let reason = RouteServerDrop::PeerOverRouteLimit { routes };
+                push_once(&mut out.dropped, DroppedRoute { connection: ci, route: learned.route.clone(), reason });
+            }
+            continue;
+        }
         for learned in &connection.learned_routes {
             let r = &learned.route;
             let drop = |reason| DroppedRoute { connection: ci, route: r.clone(), reason };
@@ -162,6 +183,15 @@ fn rib(snap: &Snapshot, hub: &VirtualHub) -> RouteServerRib {
         select_shortest(prefix, candidates, &mut out);
     }
     out
+}
+
+/// The routes a peer advertised: the larger count of distinct prefixes over the instances.
+pub fn peer_route_count(connection: &BgpConnection) -> usize {
+    let mut by_instance: BTreeMap<&str, std::collections::BTreeSet<IpNet>> = BTreeMap::new();
+    for r in &connection.learned_routes {
+        by_instance.entry(r.instance.as_str()).or_default().insert(r.route.network);
+    }
+    by_instance.values().map(|s| s.len()).max().unwrap_or(0)
 }
 
 /// RS-5: only the shortest AS paths are programmed, one route per distinct next hop.
@@ -255,6 +285,16 @@ mod tests {
         assert_eq!(as_path_len("65002-65001"), 2);
         assert_eq!(as_path_len(""), 0);
         assert_eq!(as_path_len("65002 65001 65001"), 3);
+    }
+
+    #[test]
+    fn refused_peer_asns_rs8() {
+        for asn in [65515, 12076, 8075, 23456, 64500, 65519, 65535, 65536, 4_200_000_000, 0] {
+            assert!(peer_asn_refused(asn), "{asn}");
+        }
+        for asn in [65001, 64512, 65516, 65521, 1] {
+            assert!(!peer_asn_refused(asn), "{asn}");
+        }
     }
 
     #[test]

@@ -156,3 +156,55 @@ fn rs9_no_advertise_is_told_only_where_communities_are_known() {
     let r = table.routes.iter().find(|r| r.prefixes[0].to_string() == "192.168.70.0/24").unwrap();
     assert!(azroute_engine::origin_text(&s.snapshot, r).contains("cannot be told"));
 }
+
+/// The doctor's findings of one code: (message, fix).
+fn doctor(e: &Estate, code: &str) -> Vec<(String, String)> {
+    let snapshot = e.load(Dialect::AzCli);
+    let engine = azroute_engine::RouteEngine::new(&snapshot, ModelOptions::default());
+    // Only the code asked for: the traffic analysis of thousands of routes is slow in debug.
+    let config = azroute_doctor::DoctorConfig { only: Some(vec![code.to_string()]), ..Default::default() };
+    let report = azroute_doctor::run(&engine, &config);
+    report
+        .findings
+        .iter()
+        .filter(|f| f.code.as_str() == code)
+        .map(|f| {
+            let text = azroute_report::finding_text::render(&snapshot, f);
+            (text.message, text.fix)
+        })
+        .collect()
+}
+
+/// RS-8: a peer over 4,000 routes loses its session: none of its routes are programmed, and the
+/// doctor says why; at the limit they all are.
+#[test]
+fn rs8_peer_over_the_route_limit_programs_nothing() {
+    let prefixes: Vec<String> = (0..4001).map(|i| format!("172.{}.{}.0/24", 16 + i / 256, i % 256)).collect();
+    let routes: Vec<(&str, &str, &str)> = prefixes.iter().map(|p| (p.as_str(), "10.0.2.4", "65001")).collect();
+    let mut over = estate();
+    over.peer_learned("rs", "nva1", &routes, None);
+    let s = Scenario::new(&over);
+    assert!(rows_for(&s, "172.16.0.0/24").is_empty());
+    let f = doctor(&over, "RouteServerPeerOverRouteLimit");
+    assert_eq!(f.len(), 1);
+    assert!(f[0].0.contains("advertised 4001 routes") && f[0].0.contains("none of its routes"), "{}", f[0].0);
+    let mut at = estate();
+    at.peer_learned("rs", "nva1", &routes[..4000], None);
+    let s = Scenario::new(&at);
+    assert_eq!(
+        rows_for(&s, "172.16.0.0/24"),
+        ["VirtualNetworkGateway Active 172.16.0.0/24 VirtualNetworkGateway 10.0.2.4"]
+    );
+    assert!(doctor(&at, "RouteServerPeerOverRouteLimit").is_empty());
+}
+
+/// RS-8: a peer with a reserved or 32-bit ASN is named; a private 16-bit one is not.
+#[test]
+fn rs8_refused_peer_asn_is_named() {
+    let mut e = estate();
+    e.bgp_peer("rs", "nva2", "10.0.2.5", 65515);
+    let f = doctor(&e, "RouteServerPeerAsnRefused");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].0.contains("`nva2` (10.0.2.5, AS 65515)"), "{}", f[0].0);
+    assert!(doctor(&estate(), "RouteServerPeerAsnRefused").is_empty());
+}

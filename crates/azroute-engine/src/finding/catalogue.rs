@@ -205,6 +205,9 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::VwanRouteInsideSpokeSpace, Warning, &[VWAN_HUB_ROUTING], Settings),
     entry(C::VwanRoutingIntentWithCustomTables, Error, &[VWAN_ROUTING_POLICIES], Settings),
     entry(C::VwanSpokeHasGateway, Error, &[VWAN_CONNECT_VNET, ROUTE_SERVER_FAQ], Settings),
+    // Route Server peers (§19.3, RS-8).
+    entry(C::RouteServerPeerAsnRefused, Error, &[ROUTE_SERVER_FAQ], Settings),
+    entry(C::RouteServerPeerOverRouteLimit, Error, &[ROUTE_SERVER_FAQ], Settings),
 ];
 
 /// The codes that are not doctor checks: raised by traces only, or summaries.

@@ -96,6 +96,8 @@ finding_codes! {
     RouteLimitExceeded,
     RouteServerBranchToBranchDisabled,
     RouteServerDefaultRouteSelfLoop,
+    RouteServerPeerAsnRefused,
+    RouteServerPeerOverRouteLimit,
     RouteServerPrefixTooSpecific,
     RouteServerRouteDroppedAsPath65515,
     RouteServerSingleInstancePeer,

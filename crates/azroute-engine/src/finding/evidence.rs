@@ -746,6 +746,9 @@ evidence! {
     VwanRouteInsideSpokeSpace,
     VwanRoutingIntentWithCustomTables,
     VwanSpokeHasGateway,
+    // Route Server peers (§19.3, RS-8).
+    RouteServerPeerAsnRefused,
+    RouteServerPeerOverRouteLimit,
 }
 
 impl Evidence {

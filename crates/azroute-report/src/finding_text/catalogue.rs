@@ -420,6 +420,16 @@ const TEXTS: &[CodeText] = &[
         explanation: "Routing intent requires a hub with only defaultRouteTable and noneRouteTable and no static route whose next hop is a VNet connection; Azure refuses to configure it otherwise (CantConfigureRoutingIntentIfCustomRouteTablesPresent). A snapshot holding both is inconsistent; azroute applies routing intent. Remove the custom tables and those static routes, or routing intent.",
     },
     CodeText {
+        code: FindingCode::RouteServerPeerAsnRefused,
+        title: "Route Server peer with an ASN it refuses",
+        explanation: "Route Server peers only with 16-bit ASNs, and not with those Azure uses (8074, 8075, 12076, 65515, 65517-65520) or IANA reserves (23456, 64496-64511, 65535). A peering with such an ASN never comes up, so the NVA's routes are never learned. Give the NVA a private ASN that is not reserved.",
+    },
+    CodeText {
+        code: FindingCode::RouteServerPeerOverRouteLimit,
+        title: "Route Server peer over its route limit",
+        explanation: "Route Server accepts at most 4,000 routes from one BGP peer (1,000 before), counting the current routes plus an update. A peer over the limit has its BGP session torn down: none of its routes are programmed until it advertises fewer. Summarise the prefixes the NVA advertises.",
+    },
+    CodeText {
         code: FindingCode::VwanSpokeHasGateway,
         title: "Virtual WAN spoke with its own gateway or Route Server",
         explanation: "A VNet connected to a Virtual WAN hub must have no virtual network gateway, and cannot hold a Route Server. Branches are reached through the hub's gateways. Remove the spoke's gateway or Route Server, or disconnect the VNet from the hub.",
