@@ -114,3 +114,88 @@ fn unknown_hub_table_or_connection_exit_2_with_candidates() {
     assert!(r.stderr.contains("spoke1-conn"), "{}", r.stderr);
     azroute(&["hub-routes", "--snapshot", &s, "--hub", "hub1"]).fails();
 }
+
+fn trace(from: &str, to: &str) -> serde_json::Value {
+    let s = snapshot();
+    let r = azroute(&["trace", "--snapshot", &s, "--from", from, "--to", to, "--port", "443", "-o", "json"]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    r.json()
+}
+
+fn hops(v: &serde_json::Value) -> Vec<String> {
+    v["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| format!("{} {}", h["type"].as_str().unwrap(), h["resource"]["name"].as_str().unwrap()))
+        .collect()
+}
+
+/// §20.4: a spoke reaches another hub's spoke through its hub's router (VW-3 route).
+#[test]
+fn trace_crosses_the_hub_router_to_another_hubs_spoke() {
+    let v = trace("vm1-nic", "10.3.1.4");
+    assert_eq!(v["verdict"], "Delivered", "{v}");
+    assert_eq!(hops(&v), ["Source vm1-nic", "VirtualHub hub1", "Destination vm3-nic"]);
+    assert!(v["hops"][1]["resource"]["id"].as_str().unwrap().ends_with("/virtualHubs/hub1"));
+}
+
+/// RI-7, RI-12: under routing intent a spoke-to-spoke flow crosses the hub firewall, whose rule
+/// allows it; the reply from a spoke whose route table disables gateway propagation is dropped
+/// (RI-8: it has no route back).
+#[test]
+fn trace_crosses_the_hub_firewall_and_ri8_drops_the_reply() {
+    let v = trace("vm1-nic", "10.2.1.4");
+    assert_eq!(hops(&v), ["Source vm1-nic", "VirtualHub hub1", "AzureFirewall fw-hub1", "Destination vm2-nic"]);
+    assert_eq!(v["return"]["verdict"], "Dropped", "{v}");
+}
+
+/// RI-12: a branch is reached through the firewall and back; the Internet policy sends
+/// 8.8.8.8 to the firewall, whose default deny drops it.
+#[test]
+fn trace_to_the_branch_and_to_the_internet_through_the_firewall() {
+    let v = trace("vm1-nic", "192.168.10.5");
+    assert_eq!(v["verdict"], "ExitedToOnPremises", "{v}");
+    assert_eq!(hops(&v), ["Source vm1-nic", "VirtualHub hub1", "AzureFirewall fw-hub1", "OnPremises on-premises"]);
+    assert_eq!(v["return"]["verdict"], "Delivered");
+    let v = trace("vm1-nic", "8.8.8.8");
+    assert_eq!(v["verdict"], "Dropped");
+    assert_eq!(v["findings"][0]["code"], "FirewallDeniesFlow", "{v}");
+}
+
+const HUB2: &str = "/subscriptions/00000000-0000-0000-0000-0000000000c0/resourceGroups/rg-vwan/providers/Microsoft.Network/virtualHubs/hub2";
+
+/// `verify --actual` reads the hub wrapper (§20.5) and compares it with `hub-routes`: next hops
+/// as a set, routes Azure reports and azroute does not named; exit 1 on a difference, 2 on a
+/// wrapper naming no table or connection of the hub.
+#[test]
+fn verify_compares_hub_effective_routes() {
+    let s = snapshot();
+    let dir = temp_dir("vwan-verify");
+    let spoke3 = format!("{HUB2}/hubVirtualNetworkConnections/spoke3-conn");
+    let route = |prefix: &str, hop: &str, kind: &str| serde_json::json!({"addressPrefixes": [prefix], "nextHops": [hop], "nextHopType": kind, "routeOrigin": hop, "asPath": ""});
+    let wrapper = |routes: Vec<serde_json::Value>, resource: &str| {
+        serde_json::json!({"virtualHubId": HUB2, "resourceId": format!("{HUB2}/{resource}"), "effectiveRoutes": {"value": routes}})
+            .to_string()
+    };
+    let file = dir.join("hub2-default.json");
+    std::fs::write(
+        &file,
+        wrapper(vec![route("10.3.0.0/16", &spoke3, "Virtual Network Connection")], "hubRouteTables/defaultRouteTable"),
+    )
+    .unwrap();
+    let out = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap()]).ok().stdout;
+    assert!(out.contains("1 route(s) agree, 0 differ"), "{out}");
+
+    let hub1 = HUB2.replace("hub2", "hub1");
+    let routes =
+        vec![route("10.3.0.0/16", &spoke3, "Virtual Network Connection"), route("10.1.0.0/16", &hub1, "Remote Hub")];
+    std::fs::write(&file, wrapper(routes, "hubRouteTables/defaultRouteTable")).unwrap();
+    let r = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap(), "-o", "json"]).found_problem();
+    let v = r.json();
+    assert_eq!(v["hubTables"][0]["onlyAzure"][0], "10.1.0.0/16 → Remote Hub hub1", "{v}");
+
+    std::fs::write(&file, wrapper(vec![], "hubRouteTables/nope")).unwrap();
+    let r = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap()]).fails();
+    assert!(r.stderr.contains("neither a route table nor a connection"), "{}", r.stderr);
+}

@@ -93,6 +93,7 @@ pub use verify::{
     cause_code, cause_text, total_counts, verify_nic,
 };
 pub use vwan::{
-    HubConnectionState, HubEffectiveRoute, HubNextHopType, HubNote, HubRouteReason, HubRouting, HubTable, OfferKind,
-    PropagationBy, VwanRouting, hub_of_peering, is_virtual_wan_hub_peering,
+    HubConnectionState, HubEffectiveRoute, HubNextHopType, HubNote, HubRouteFacts, HubRouteReason, HubRouting,
+    HubTable, HubVerification, HubVerifyError, OfferKind, PropagationBy, VwanRouting, hub_of_peering,
+    is_virtual_wan_hub_peering, verify_hub,
 };

@@ -44,7 +44,7 @@ use azroute_model::{Snapshot, SourceFile};
 use rayon::prelude::*;
 
 pub use diag::{Diagnostic, Severity};
-pub use observed::{load_observed, parse_observed};
+pub use observed::{ObservedFiles, load_observed, load_observed_all, parse_observed};
 
 /// Limits on what ingest reads.
 #[derive(Clone, Debug)]

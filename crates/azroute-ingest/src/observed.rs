@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use azroute_model::{ArmId, ObservedNicRef, ObservedRoute, ObservedRouteTable};
+use azroute_model::{ArmId, ObservedHubRoutes, ObservedNicRef, ObservedRoute, ObservedRouteTable};
 use serde_json::{Map, Value};
 
 use crate::diag::Diagnostic;
@@ -20,6 +20,22 @@ use crate::{IngestOptions, discover, with_file_text};
 /// cannot be read as effective routes become error diagnostics; the others are returned in
 /// path order.
 pub fn load_observed(path: &Path, options: &IngestOptions) -> (Vec<ObservedRouteTable>, Vec<Diagnostic>) {
+    let all = load_observed_all(path, options);
+    (all.nics, all.diagnostics)
+}
+
+/// What a directory of Azure's own answers holds: NICs' effective routes, and Virtual WAN hub
+/// effective routes (the `{"virtualHubId", "resourceId", "effectiveRoutes"}` wrapper, §20.5).
+#[derive(Debug, Default)]
+pub struct ObservedFiles {
+    pub nics: Vec<ObservedRouteTable>,
+    /// Each with the file it was read from.
+    pub hubs: Vec<(String, ObservedHubRoutes)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads every `*.json` file a path names, each as a NIC's or a hub's effective routes.
+pub fn load_observed_all(path: &Path, options: &IngestOptions) -> ObservedFiles {
     let paths = match discover(path) {
         Ok(paths) => paths,
         Err(diag) => {
@@ -32,21 +48,30 @@ pub fn load_observed(path: &Path, options: &IngestOptions) -> (Vec<ObservedRoute
             } else {
                 diag
             };
-            return (Vec::new(), vec![diag]);
+            return ObservedFiles { diagnostics: vec![diag], ..ObservedFiles::default() };
         }
     };
-    let mut tables = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut out = ObservedFiles::default();
     for p in paths {
         let shown = p.display().to_string();
         let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let result = with_file_text(&p, options, |text| parse_observed(&shown, &stem, text)).and_then(|r| r);
+        let result = with_file_text(&p, options, |text| match crate::observed_hub::parse_hub_file(&shown, text) {
+            Some(hub) => hub.map(Observed::Hub),
+            None => parse_observed(&shown, &stem, text).map(Observed::Nic),
+        })
+        .and_then(|r| r);
         match result {
-            Ok(table) => tables.push(table),
-            Err(diag) => diagnostics.push(diag),
+            Ok(Observed::Nic(table)) => out.nics.push(table),
+            Ok(Observed::Hub(hub)) => out.hubs.push((shown, hub)),
+            Err(diag) => out.diagnostics.push(diag),
         }
     }
-    (tables, diagnostics)
+    out
+}
+
+enum Observed {
+    Nic(ObservedRouteTable),
+    Hub(ObservedHubRoutes),
 }
 
 /// Parses one file of effective routes. `file` is shown in messages; `stem` (the file name

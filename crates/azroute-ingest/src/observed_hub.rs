@@ -143,6 +143,26 @@ pub(crate) fn hub_effective_routes(
     })
 }
 
+/// A whole file read for `azroute verify`: `None` when it is not a hub wrapper (no top-level
+/// `virtualHubId`).
+pub fn parse_hub_file(file: &str, text: &str) -> Option<Result<ObservedHubRoutes, Diagnostic>> {
+    let value: Value = serde_json::from_str(text).ok()?;
+    let Value::Object(map) = &value else { return None };
+    let hub = match get(map, "virtualHubId")? {
+        Value::String(h) => h.clone(),
+        _ => return Some(Err(wrong_type("$.virtualHubId", "a string").in_file(file))),
+    };
+    let resource = match get(map, "resourceId") {
+        Some(Value::String(r)) => Some(r.as_str()),
+        _ => None,
+    };
+    let Some(routes) = get(map, "effectiveRoutes") else {
+        return Some(Err(incomplete_wrapper(true, "$").in_file(file)));
+    };
+    let origin = Origin { file: 0, json_path: "$".to_string() };
+    Some(hub_effective_routes(&hub, resource, &routes.to_string(), "$", origin).map_err(|d| d.in_file(file)))
+}
+
 /// The diagnostic for a wrapper that names a hub but holds no routes (or the reverse).
 pub(crate) fn incomplete_wrapper(has_hub: bool, base: &str) -> Diagnostic {
     if has_hub {

@@ -185,3 +185,71 @@ pub fn text(view: &HubRoutesView) -> String {
     }
     out
 }
+
+/// One hub file's comparison, as `verify` prints it.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HubVerifyView {
+    pub file: String,
+    pub hub: String,
+    pub resource: String,
+    pub agreeing: usize,
+    pub only_azroute: Vec<String>,
+    pub only_azure: Vec<String>,
+}
+
+fn fact_label(f: &HubRouteFacts) -> String {
+    let hops: Vec<&str> = f.next_hops.iter().map(|h| h.rsplit('/').next().unwrap_or(h)).collect();
+    format!("{} → {} {}", f.prefixes.join(" "), f.next_hop_type, hops.join(" ")).trim_end().to_string()
+}
+
+pub fn verify_views(snap: &Snapshot, results: &[(String, HubVerification)]) -> Vec<HubVerifyView> {
+    results
+        .iter()
+        .map(|(file, v)| HubVerifyView {
+            file: file.clone(),
+            hub: snap.virtual_hubs[v.hub.index()].name.clone(),
+            resource: v.resource.last_segment().to_string(),
+            agreeing: v.agreeing,
+            only_azroute: v.only_azroute.iter().map(fact_label).collect(),
+            only_azure: v.only_azure.iter().map(fact_label).collect(),
+        })
+        .collect()
+}
+
+/// The hub part of `verify`'s text output.
+pub fn verify_text(views: &[HubVerifyView]) -> String {
+    let mut out = String::new();
+    for v in views {
+        let differ = v.only_azroute.len() + v.only_azure.len();
+        out.push_str(&format!(
+            "Hub {} {} ({}): {} route(s) agree, {differ} differ\n",
+            v.hub, v.resource, v.file, v.agreeing
+        ));
+        for r in &v.only_azure {
+            out.push_str(&format!("  only in Azure's answer:   {r}\n"));
+        }
+        for r in &v.only_azroute {
+            out.push_str(&format!("  only in azroute's answer: {r}\n"));
+        }
+    }
+    out
+}
+
+/// The words for a hub file that could not be compared.
+pub fn verify_error_text(err: &HubVerifyError) -> (String, String) {
+    match err {
+        HubVerifyError::HubNotFound(id) => {
+            (format!("hub `{id}` is not in the snapshot"), "export the hub (`az network vhub list`)".to_string())
+        }
+        HubVerifyError::NotAVirtualWanHub(id) => (
+            format!("`{}` is a Route Server, not a Virtual WAN hub", id.last_segment()),
+            "hub effective routes exist for Virtual WAN hubs only".to_string(),
+        ),
+        HubVerifyError::ResourceNotFound { hub, resource } => (
+            format!("`{resource}` is neither a route table nor a connection of hub `{}`", hub.last_segment()),
+            "set `resourceId` to the id of the route table or connection given to `az network vhub get-effective-routes`"
+                .to_string(),
+        ),
+    }
+}

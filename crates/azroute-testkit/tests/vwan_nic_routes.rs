@@ -5,7 +5,6 @@
 //! nothing in a subnet whose route table disables gateway propagation.
 
 use azroute_model::*;
-use azroute_testkit::vwan::*;
 use azroute_testkit::*;
 use serde_json::Value;
 

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use azroute_engine::{NicVerification, RouteEngine, total_counts, verify_nic};
 use azroute_ingest::Severity;
+use azroute_report::hub_routes as hub_report;
 use azroute_report::verify::{self as report, NicResult};
 
 use crate::args::{VerifyArgs, VerifyFormat};
@@ -13,8 +14,8 @@ use crate::output::emit;
 pub fn run(args: VerifyArgs) -> Result<i32, CliError> {
     let loaded = input::load(&args.snapshot)?;
     let snap = &loaded.snapshot;
-    let (tables, diagnostics) =
-        azroute_ingest::load_observed(&args.actual, &input::ingest_options(&args.snapshot.load));
+    let observed = azroute_ingest::load_observed_all(&args.actual, &input::ingest_options(&args.snapshot.load));
+    let (tables, diagnostics) = (observed.nics, observed.diagnostics);
     input::report_diagnostics(&diagnostics, &args.snapshot.load);
     let mut failures: Vec<CliError> = Vec::new();
     let unreadable = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
@@ -48,6 +49,7 @@ pub fn run(args: VerifyArgs) -> Result<i32, CliError> {
             Err(err) => failures.push(CliError::new(format!("{}: {err}", table.file)).hint(err.hint())),
         }
     }
+    let hubs = verify_hubs(snap, &observed.hubs, &mut failures);
     let errors = unreadable + failures.len();
     if errors > 0 {
         return Err(CliError::new(format!(
@@ -57,11 +59,44 @@ pub fn run(args: VerifyArgs) -> Result<i32, CliError> {
         .causes(failures));
     }
     let views: Vec<NicResult<'_>> = results.iter().map(|(file, v)| NicResult { file, verification: v }).collect();
+    let hub_views = hub_report::verify_views(snap, &hubs);
     let text = match args.output {
-        VerifyFormat::Table => report::text(snap, &views),
-        VerifyFormat::Json => report::json(snap, &views),
+        VerifyFormat::Table if views.is_empty() && !hub_views.is_empty() => hub_report::verify_text(&hub_views),
+        VerifyFormat::Table => report::text(snap, &views) + &hub_report::verify_text(&hub_views),
+        VerifyFormat::Json if hub_views.is_empty() => report::json(snap, &views),
+        VerifyFormat::Json => {
+            let mut value: serde_json::Value =
+                serde_json::from_str(&report::json(snap, &views)).expect("the report writes JSON");
+            value["hubTables"] = serde_json::to_value(&hub_views).expect("views serialize");
+            serde_json::to_string_pretty(&value).expect("values serialize")
+        }
     };
     emit(&text);
     let verifications: Vec<NicVerification> = results.into_iter().map(|(_, v)| v).collect();
-    Ok(if total_counts(&verifications).differences() == 0 { 0 } else { 1 })
+    let hub_differences: usize = hubs.iter().map(|(_, v)| v.differences()).sum();
+    Ok(if total_counts(&verifications).differences() == 0 && hub_differences == 0 { 0 } else { 1 })
+}
+
+/// Virtual WAN hub files (§20.5): each compared with `hub-routes`.
+fn verify_hubs(
+    snap: &azroute_model::Snapshot,
+    observed: &[(String, azroute_model::ObservedHubRoutes)],
+    failures: &mut Vec<CliError>,
+) -> Vec<(String, azroute_engine::HubVerification)> {
+    if observed.is_empty() {
+        return Vec::new();
+    }
+    let topo = azroute_engine::Topology::build(snap);
+    let mut out = Vec::new();
+    for (file, o) in observed {
+        let file = file.clone();
+        match azroute_engine::verify_hub(snap, &topo, o) {
+            Ok(v) => out.push((file, v)),
+            Err(err) => {
+                let (message, hint) = hub_report::verify_error_text(&err);
+                failures.push(CliError::new(format!("{file}: {message}")).hint(hint));
+            }
+        }
+    }
+    out
 }

@@ -54,7 +54,8 @@ impl Tracer<'_, '_> {
         Ok(Some(self.through_firewall(walk, firewall, subnet, pkt, forward_nics)))
     }
 
-    /// The firewall's decision, and the packet it forwards from `AzureFirewallSubnet`.
+    /// The firewall's decision, and the packet it forwards from `AzureFirewallSubnet`; a
+    /// secured hub's firewall forwards by its hub's routing instead (§20.3 RI-12).
     fn through_firewall(
         &self,
         walk: &mut Walk,
@@ -63,17 +64,9 @@ impl Tracer<'_, '_> {
         pkt: Packet,
         forward_nics: &HashSet<Endpoint>,
     ) -> Step {
-        let crossing = |snat_source| FirewallCrossing { firewall, snat_source, source: pkt.src, destination: pkt.dst };
-        let flow = FirewallFlow {
-            source: pkt.src,
-            source_port: Some(pkt.sport),
-            destination: pkt.dst,
-            destination_port: Some(pkt.dport),
-            protocol: Some(pkt.protocol),
-            fqdn: self.fqdn.clone(),
-        };
         let Some(subnet) = subnet else {
-            // A secured-hub firewall forwards by Virtual WAN routing, which is not modelled.
+            // A secured-hub firewall reached other than through its hub's routes.
+            let flow = self.firewall_flow(pkt);
             let reasons = vec![IndeterminateReason::HubFirewall];
             walk.findings.push(
                 Finding::new(FirewallVerdictIndeterminate { firewall, flow, reasons })
@@ -81,6 +74,34 @@ impl Tracer<'_, '_> {
             );
             return Step::Ended(Verdict::Indeterminate);
         };
+        match self.firewall_pass(walk, firewall, pkt, forward_nics) {
+            Ok(pkt) => Step::Forwarded { subnet, pkt },
+            Err(verdict) => Step::Ended(verdict),
+        }
+    }
+
+    fn firewall_flow(&self, pkt: Packet) -> FirewallFlow {
+        FirewallFlow {
+            source: pkt.src,
+            source_port: Some(pkt.sport),
+            destination: pkt.dst,
+            destination_port: Some(pkt.dport),
+            protocol: Some(pkt.protocol),
+            fqdn: self.fqdn.clone(),
+        }
+    }
+
+    /// What the firewall does with the packet: the packet it sends on (translated), or how the
+    /// path ends (§16.4).
+    pub(super) fn firewall_pass(
+        &self,
+        walk: &mut Walk,
+        firewall: FirewallIdx,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> Result<Packet, Verdict> {
+        let crossing = |snat_source| FirewallCrossing { firewall, snat_source, source: pkt.src, destination: pkt.dst };
+        let flow = self.firewall_flow(pkt);
         // A reply: it passes by flow state where the request passed; a firewall the request did
         // not pass is reported by the comparison of the two directions (§16.5).
         if !forward_nics.is_empty() {
@@ -88,12 +109,12 @@ impl Tracer<'_, '_> {
                 walk.note(HopNote::FirewallFlowState);
             }
             walk.firewalls.push(crossing(None));
-            return Step::Forwarded { subnet, pkt };
+            return Ok(pkt);
         }
         if !self.evaluate_nsgs {
             walk.note(HopNote::FirewallRulesNotEvaluated);
             walk.firewalls.push(crossing(None));
-            return Step::Forwarded { subnet, pkt };
+            return Ok(pkt);
         }
         let verdict = evaluate_firewall(self.snap(), firewall, &flow, &self.firewall_options, false);
         let resource = ResourceRef::Firewall(firewall);
@@ -102,13 +123,13 @@ impl Tracer<'_, '_> {
                 let rule = verdict.decided_by.expect("a deny names its rule or the default deny");
                 walk.firewalls.push(crossing(None));
                 walk.findings.push(Finding::new(FirewallDeniesFlow { firewall, flow, rule }).resource(resource));
-                Step::Ended(Verdict::Dropped)
+                Err(Verdict::Dropped)
             }
             FirewallAction::Indeterminate => {
                 let reasons = verdict.reasons;
                 walk.findings
                     .push(Finding::new(FirewallVerdictIndeterminate { firewall, flow, reasons }).resource(resource));
-                Step::Ended(Verdict::Indeterminate)
+                Err(Verdict::Indeterminate)
             }
             FirewallAction::Allow => {
                 if let Some(rule) = verdict.decided_by {
@@ -130,13 +151,12 @@ impl Tracer<'_, '_> {
                     walk.note(HopNote::FirewallTranslated { source, destination });
                 }
                 walk.firewalls.push(crossing(source));
-                let translated = Packet {
+                Ok(Packet {
                     src: source.unwrap_or(pkt.src),
                     dst: destination.map_or(pkt.dst, |d| d.0),
                     dport: destination.and_then(|d| d.1).unwrap_or(pkt.dport),
                     ..pkt
-                };
-                Step::Forwarded { subnet, pkt: translated }
+                })
             }
         }
     }

@@ -21,6 +21,7 @@ mod delivery;
 mod egress;
 mod firewall;
 mod gateways;
+mod hub;
 mod path;
 mod reply;
 mod security;
@@ -215,7 +216,8 @@ impl HopResource {
             | HopResource::OnPremises
             | HopResource::Service(_)
             | HopResource::Unknown
-            | HopResource::DnsResolverInbound(_) => None,
+            | HopResource::DnsResolverInbound(_)
+            | HopResource::VirtualHub(_) => None,
         }
     }
 }

@@ -94,6 +94,8 @@ pub enum HopKind {
     ServiceEndpoint,
     /// An Azure Firewall, entered at its private IP (§16.4).
     AzureFirewall,
+    /// A Virtual WAN hub's router (§20.4).
+    VirtualHub,
 }
 
 impl HopKind {
@@ -108,6 +110,7 @@ impl HopKind {
             HopKind::Destination => "Destination",
             HopKind::PrivateEndpoint => "PrivateEndpoint",
             HopKind::ServiceEndpoint => "ServiceEndpoint",
+            HopKind::VirtualHub => "VirtualHub",
             HopKind::AzureFirewall => "AzureFirewall",
         }
     }
@@ -134,6 +137,8 @@ pub enum HopResource {
     ApplicationGateway(ApplicationGatewayIdx),
     /// A DNS Private Resolver inbound endpoint (§17.3).
     DnsResolverInbound(DnsInboundEndpointIdx),
+    /// A Virtual WAN hub (§20.4).
+    VirtualHub(VirtualHubIdx),
 }
 
 /// Something worth saying about a hop.

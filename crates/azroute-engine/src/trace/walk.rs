@@ -302,6 +302,10 @@ impl Tracer<'_, '_> {
             NextHopType::VirtualNetworkGateway if matches!(route.route().origin, RouteOrigin::RouteServer { .. }) => {
                 self.to_appliance(walk, vnet, &route, pkt, forward_nics)?
             }
+            // A Virtual WAN hub's route: through the hub (§20.4).
+            NextHopType::VirtualNetworkGateway if matches!(route.route().origin, RouteOrigin::VirtualWanHub { .. }) => {
+                self.through_hub(walk, vnet, subnet, table, &route, pkt, forward_nics)?
+            }
             NextHopType::VirtualNetworkGateway => self.gateway_exit(walk, vnet, &route, pkt),
             NextHopType::Other(_) => {
                 walk.findings.push(Finding::new(NotModelled { route: route.clone() }));

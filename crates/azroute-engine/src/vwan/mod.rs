@@ -11,10 +11,12 @@ mod offers;
 mod tables;
 pub(crate) mod text;
 mod types;
+mod verify;
 
 pub(crate) use nic_routes::spoke_routes;
 pub use tables::VwanRouting;
 pub use types::*;
+pub use verify::{HubRouteFacts, HubVerification, HubVerifyError, verify_hub};
 
 /// The prefix of the peering Azure creates on a spoke connected to a Virtual WAN hub.
 const HUB_PEERING_PREFIX: &str = "remotevnettohubpeering_";

@@ -92,6 +92,12 @@ impl<'p, 't> Lowerer<'p, 't> {
             "azurerm_route_server_bgp_connection" => {
                 read!(RouteServerBgpConnection, super::hubs::TfRouteServerBgpConnection)
             }
+            "azurerm_virtual_wan" => read!(VirtualWan, super::vwan::TfVirtualWan),
+            "azurerm_virtual_hub" => read!(VwanHub, super::vwan::TfVwanHub),
+            "azurerm_virtual_hub_connection" => read!(HubConnection, super::vwan::TfHubConnection),
+            "azurerm_virtual_hub_route_table" => read!(HubRouteTable, super::vwan::TfHubRouteTable),
+            "azurerm_virtual_hub_route_table_route" => read!(HubRouteTableRoute, super::vwan::TfHubRoute),
+            "azurerm_virtual_hub_routing_intent" => read!(RoutingIntent, super::vwan::TfRoutingIntent),
             other => {
                 *self.pending.skipped_types.entry(other.to_string()).or_default() += 1;
                 // Unmodelled resources may still be named by references (resource groups).
@@ -153,6 +159,10 @@ impl<'p, 't> Lowerer<'p, 't> {
                     self.nsg(i, &a, &mut d.nsgs);
                     self.attrs[i] = Some(Attrs::Nsg(a));
                 }
+                Some(Attrs::HubRouteTable(a)) => {
+                    self.hub_route_table(i, &a);
+                    self.attrs[i] = Some(Attrs::HubRouteTable(a));
+                }
                 other => self.attrs[i] = other,
             }
         }
@@ -182,6 +192,11 @@ impl<'p, 't> Lowerer<'p, 't> {
                 Attrs::IpGroup(a) => self.ip_group(i, a),
                 Attrs::RouteServer(a) => self.route_server(i, a),
                 Attrs::RouteServerBgpConnection(a) => self.route_server_bgp_connection(i, a),
+                Attrs::VirtualWan(a) => self.virtual_wan(i, a),
+                Attrs::VwanHub(a) => self.vwan_hub(i, a),
+                Attrs::HubConnection(a) => self.hub_connection(i, a),
+                Attrs::HubRouteTableRoute(a) => self.hub_route_table_route(a),
+                Attrs::RoutingIntent(a) => self.routing_intent(i, a),
                 _ => {}
             }
             self.attrs[i] = Some(attrs);

@@ -72,6 +72,7 @@ mod references;
 mod schema;
 #[cfg(test)]
 mod tests;
+mod vwan;
 
 use address::*;
 use envelope::*;

@@ -379,6 +379,12 @@ pub(super) enum Attrs {
     IpGroup(super::firewall::TfIpGroup),
     RouteServer(super::hubs::TfRouteServer),
     RouteServerBgpConnection(super::hubs::TfRouteServerBgpConnection),
+    VirtualWan(super::vwan::TfVirtualWan),
+    VwanHub(super::vwan::TfVwanHub),
+    HubConnection(super::vwan::TfHubConnection),
+    HubRouteTable(super::vwan::TfHubRouteTable),
+    HubRouteTableRoute(super::vwan::TfHubRoute),
+    RoutingIntent(super::vwan::TfRoutingIntent),
     /// A data source, or a managed type azroute does not model: only its id, name and
     /// resource group, so references to it can be followed.
     Other(TfCommon),
@@ -411,6 +417,12 @@ impl Attrs {
             Attrs::IpGroup(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::RouteServer(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::RouteServerBgpConnection(a) => (t(&a.id), t(&a.name), None),
+            Attrs::VirtualWan(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::VwanHub(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::HubConnection(a) => (t(&a.id), t(&a.name), None),
+            Attrs::HubRouteTable(a) => (t(&a.id), t(&a.name), None),
+            Attrs::HubRouteTableRoute(a) => (t(&a.id), t(&a.name), None),
+            Attrs::RoutingIntent(a) => (t(&a.id), t(&a.name), None),
             Attrs::Other(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
         }
     }
@@ -432,6 +444,8 @@ pub(super) fn arm_type_of(rtype: &str) -> Option<&'static str> {
         "azurerm_firewall_policy" => "Microsoft.Network/firewallPolicies",
         "azurerm_ip_group" => "Microsoft.Network/ipGroups",
         "azurerm_route_server" => "Microsoft.Network/virtualHubs",
+        "azurerm_virtual_wan" => "Microsoft.Network/virtualWans",
+        "azurerm_virtual_hub" => "Microsoft.Network/virtualHubs",
         "azurerm_linux_virtual_machine" | "azurerm_windows_virtual_machine" | "azurerm_virtual_machine" => {
             "Microsoft.Compute/virtualMachines"
         }

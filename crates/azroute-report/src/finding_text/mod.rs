@@ -217,6 +217,7 @@ pub fn hop_name(snap: &Snapshot, hop: &HopResource) -> String {
         HopResource::LoadBalancer(l) => snap.load_balancers[l.index()].name.clone(),
         HopResource::PrivateEndpoint(p) => snap.private_endpoints[p.index()].name.clone(),
         HopResource::Firewall(f) => snap.firewalls[f.index()].name.clone(),
+        HopResource::VirtualHub(h) => snap.virtual_hubs[h.index()].name.clone(),
         HopResource::ApplicationGateway(a) => snap.application_gateways[a.index()].name.clone(),
         HopResource::DnsResolverInbound(d) => snap.dns_inbound_endpoints[d.index()].name.clone(),
         HopResource::Host(s) => format!("host in {}", snap.subnet_label(*s)),
@@ -230,6 +231,9 @@ pub fn hop_name(snap: &Snapshot, hop: &HopResource) -> String {
 
 /// The id a hop shows: its resource's, empty for what is not a resource of the snapshot.
 pub fn hop_id(snap: &Snapshot, hop: &HopResource) -> String {
+    if let HopResource::VirtualHub(h) = hop {
+        return snap.virtual_hubs[h.index()].id.to_string();
+    }
     hop.resource().map(|r| r.id(snap).to_string()).unwrap_or_default()
 }
 

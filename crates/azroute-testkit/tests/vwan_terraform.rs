@@ -1,0 +1,147 @@
+//! Terraform of a Virtual WAN estate (§20.1: `azurerm_virtual_wan`, `azurerm_virtual_hub`,
+//! `azurerm_virtual_hub_connection` with its `routing` block, `azurerm_virtual_hub_route_table`
+//! and `_route`, `azurerm_virtual_hub_routing_intent`, `azurerm_firewall` with `virtual_hub`)
+//! gives the same hub tables and spoke routes as the same estate in ARM JSON.
+
+use azroute_engine::{HubRouting, Topology};
+use azroute_model::*;
+use azroute_testkit::vwan::*;
+use azroute_testkit::*;
+use serde_json::{Value, json};
+
+fn tables(snap: &Snapshot) -> Vec<String> {
+    let topo = Topology::build(snap);
+    let mut out = Vec::new();
+    for h in &topo.vwan.hubs {
+        let hub = &snap.virtual_hubs[h.hub.index()].name;
+        for t in &h.tables {
+            out.extend(rows(hub, h, &t.name));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn rows(hub: &str, routing: &HubRouting, table: &str) -> Vec<String> {
+    routing
+        .table_named(table)
+        .unwrap()
+        .routes
+        .iter()
+        .map(|r| {
+            let hops: Vec<String> = r.next_hops.iter().map(|h| normalize_id(h.as_str())).collect();
+            format!(
+                "{hub}/{table} {:?} {} {} {} {}",
+                r.prefixes,
+                r.next_hop_type.as_str(),
+                hops.join(","),
+                r.as_path,
+                r.derived
+            )
+        })
+        .collect()
+}
+
+fn json_estate() -> Estate {
+    let mut e = Estate::new();
+    e.vwan_hub("hub1", "10.100.0.0/24", &["10.100.0.68", "10.100.0.69"], "ExpressRoute").vwan_hub(
+        "hub2",
+        "10.200.0.0/24",
+        &["10.200.0.68", "10.200.0.69"],
+        "ExpressRoute",
+    );
+    e.vnet("spoke1", "eastus", &["10.1.0.0/16"]).subnet("spoke1", "app", "10.1.1.0/24");
+    e.vnet("spoke2", "eastus", &["10.2.0.0/16"]).subnet("spoke2", "app", "10.2.1.0/24");
+    e.hub_connection(
+        "hub1",
+        "spoke1-conn",
+        "spoke1",
+        routing("hub1", "defaultRouteTable", &["defaultRouteTable"], &["default"]),
+        true,
+    );
+    e.hub_connection("hub2", "spoke2-conn", "spoke2", routing("hub2", "RT_blue", &["RT_blue"], &["default"]), true);
+    e.hub_firewall("fw1", "hub1", "10.100.0.132");
+    e.hub_route_table("hub2", "RT_blue", &["blue"], &[("to-fw", &["10.50.0.0/16"], id("azureFirewalls", "fw1"))]);
+    e.routing_intent("hub1", &[("Internet", id("azureFirewalls", "fw1"))]);
+    e
+}
+
+fn resource(address: &str, values: Value) -> Value {
+    let (rtype, name) = address.split_once('.').unwrap();
+    json!({"address": address, "mode": "managed", "type": rtype, "name": name,
+           "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 0, "values": values, "sensitive_values": {}})
+}
+
+fn terraform() -> String {
+    let hub = |n: &str| id("virtualHubs", n);
+    let vnet = |n: &str, space: &str| {
+        resource(
+            &format!("azurerm_virtual_network.{n}"),
+            json!({"id": id("virtualNetworks", n), "name": n, "resource_group_name": "rg", "location": "eastus", "address_space": [space]}),
+        )
+    };
+    let hub_res = |n: &str, prefix: &str, routers: &[&str]| {
+        resource(
+            &format!("azurerm_virtual_hub.{n}"),
+            json!({"id": hub(n), "name": n, "resource_group_name": "rg", "location": "eastus", "virtual_wan_id": id("virtualWans", "wan"),
+                   "address_prefix": prefix, "sku": "Standard", "hub_routing_preference": "ExpressRoute", "virtual_router_asn": 65515,
+                   "virtual_router_ips": routers}),
+        )
+    };
+    let conn = |h: &str, c: &str, spoke: &str, table: &str| {
+        resource(
+            &format!("azurerm_virtual_hub_connection.{c}"),
+            json!({"id": hub_connection_id(h, c), "name": c, "virtual_hub_id": hub(h), "remote_virtual_network_id": id("virtualNetworks", spoke),
+                   "internet_security_enabled": true, "routing": [{"associated_route_table_id": hub_table_id(h, table),
+                   "propagated_route_table": [{"labels": ["default"], "route_table_ids": [hub_table_id(h, table)]}], "static_vnet_route": []}]}),
+        )
+    };
+    let resources = vec![
+        resource(
+            "azurerm_virtual_wan.wan",
+            json!({"id": id("virtualWans", "wan"), "name": "wan", "resource_group_name": "rg", "location": "eastus", "type": "Standard"}),
+        ),
+        hub_res("hub1", "10.100.0.0/24", &["10.100.0.68", "10.100.0.69"]),
+        hub_res("hub2", "10.200.0.0/24", &["10.200.0.68", "10.200.0.69"]),
+        vnet("spoke1", "10.1.0.0/16"),
+        vnet("spoke2", "10.2.0.0/16"),
+        conn("hub1", "spoke1-conn", "spoke1", "defaultRouteTable"),
+        conn("hub2", "spoke2-conn", "spoke2", "RT_blue"),
+        resource(
+            "azurerm_firewall.fw1",
+            json!({"id": id("azureFirewalls", "fw1"), "name": "fw1", "resource_group_name": "rg", "sku_name": "AZFW_Hub", "sku_tier": "Standard",
+                   "virtual_hub": [{"virtual_hub_id": hub("hub1"), "private_ip_address": "10.100.0.132", "public_ip_addresses": []}]}),
+        ),
+        resource(
+            "azurerm_virtual_hub_route_table.blue",
+            json!({"id": hub_table_id("hub2", "RT_blue"), "name": "RT_blue", "virtual_hub_id": hub("hub2"), "labels": ["blue"], "route": []}),
+        ),
+        resource(
+            "azurerm_virtual_hub_route_table_route.to_fw",
+            json!({"id": format!("{}/routes/to-fw", hub_table_id("hub2", "RT_blue")), "route_table_id": hub_table_id("hub2", "RT_blue"), "name": "to-fw",
+                   "destinations": ["10.50.0.0/16"], "destinations_type": "CIDR", "next_hop": id("azureFirewalls", "fw1"), "next_hop_type": "ResourceId"}),
+        ),
+        resource(
+            "azurerm_virtual_hub_routing_intent.hub1",
+            json!({"id": format!("{}/routingIntent/intent", hub("hub1")), "name": "intent", "virtual_hub_id": hub("hub1"),
+                   "routing_policy": [{"name": "InternetPolicy", "destinations": ["Internet"], "next_hop": id("azureFirewalls", "fw1")}]}),
+        ),
+    ];
+    json!({"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {"resources": resources}}})
+        .to_string()
+}
+
+#[test]
+fn terraform_gives_the_same_hub_tables_as_json() {
+    let from_json = json_estate().load(Dialect::Rest);
+    let loaded = azroute_ingest::load_texts(&[("state.json".to_string(), terraform())]);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    let from_tf = loaded.snapshot;
+    let expected = tables(&from_json);
+    assert!(expected.iter().any(|r| r.contains("RT_blue") && r.contains("10.50.0.0/16")), "{expected:?}");
+    assert!(
+        expected.iter().any(|r| r.contains("hub1/defaultRouteTable") && r.contains("0.0.0.0/0") && r.contains("true")),
+        "{expected:?}"
+    );
+    assert_eq!(tables(&from_tf), expected);
+}
