@@ -231,7 +231,7 @@ fn man_pages_come_from_the_same_definitions() {
     let dir = temp_dir("man-pages");
     let out = dir.join("man");
     let run = azroute(&["man", "--out", out.to_str().unwrap()]).ok();
-    assert!(run.stdout.contains("wrote 19 manual page(s)"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 20 manual page(s)"), "{}", run.stdout);
     let routes = std::fs::read_to_string(out.join("azroute-routes.1")).unwrap();
     assert!(routes.contains(".TH azroute-routes 1") && routes.contains("\\-\\-nic"), "{routes}");
     assert!(routes.contains("azroute routes"), "synopsis names the command");
