@@ -293,6 +293,14 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
             crate::args::DefaultOutboundUnsetArg::Allowed => azroute_model::UnsetDefaultOutbound::Allowed,
             crate::args::DefaultOutboundUnsetArg::Private => azroute_model::UnsetDefaultOutbound::Private,
         },
+        route_server_vpn_tie: match args.route_server_vpn_tie {
+            RouteServerVpnTieArg::Gateway => RouteServerVpnTie::Gateway,
+            RouteServerVpnTieArg::RouteServer => RouteServerVpnTie::RouteServer,
+        },
+        route_server_relearned_routes: match args.route_server_relearned_routes {
+            RouteServerRelearnedArg::RouteServerOnly => RouteServerRelearnedRoutes::RouteServerOnly,
+            RouteServerRelearnedArg::AlsoGateway => RouteServerRelearnedRoutes::AlsoGateway,
+        },
         vwan_router_next_hop: match args.vwan_router_next_hop {
             VwanRouterNextHopArg::VirtualRouterIps => VwanRouterNextHop::VirtualRouterIps,
             VwanRouterNextHopArg::Omitted => VwanRouterNextHop::Omitted,

@@ -48,7 +48,7 @@ fn examples_are_listed() {
     // Every name stands apart from its summary, the longest too.
     assert!(run.stdout.contains("firewall-mistakes  the hub-firewall estate"), "{}", run.stdout);
     let names = azroute(&["examples", "--names"]).ok();
-    assert_eq!(names.stdout, "hub-spoke\nhub-firewall\nfirewall-mistakes\navnm\nroute-server\ntroubleshoot\n");
+    assert_eq!(names.stdout, "hub-spoke\nhub-firewall\nfirewall-mistakes\navnm\nroute-server\nvwan\ntroubleshoot\n");
 }
 
 #[test]

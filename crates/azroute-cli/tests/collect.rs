@@ -118,7 +118,8 @@ fn collect_end_to_end_against_the_fake_az() {
     assert!(m["subscriptions"][0]["effectiveRouteFailures"][0]["command"].as_str().unwrap().contains("-n nic-fw"));
     // 18, the firewall, firewall policy (with each policy's rule collection groups), IP group
     // and Bastion lists, the NAT gateway, public IP prefix, Application Gateway, scale set and
-    // DNS resolver lists, and the network manager list.
+    // DNS resolver lists, the network manager list, and the (empty) Virtual WAN, ExpressRoute
+    // gateway and Route Server lists.
     assert_eq!(m["totals"]["files"], 30);
     assert_eq!(m["serviceTags"]["location"], "eastus");
 

@@ -208,3 +208,20 @@ fn realistic_rule_mix_allows_the_designed_flows_and_denies_the_deliberate_ones()
     assert!(nsg_file(&legacy).contains("\"rule-000\"") && !nsg_file(&legacy).contains("allow-web-from-vnet"));
     assert!(nsg_file(&realistic).contains("\"deny-all-inbound\""));
 }
+
+/// `--topology vwan`: a Virtual WAN estate the commands read; its spokes are connected to their
+/// hubs (each NIC's table shows its hub's prefix over the hub peering).
+#[test]
+fn generate_vwan_topology() {
+    let out = generate("generate-vwan", &["--topology", "vwan"]);
+    let dir = out.to_str().unwrap();
+    let listed: Vec<String> = files(&out).into_iter().map(|(name, _)| name).collect();
+    assert!(listed.iter().any(|f| f.ends_with("vhub-route-table-list-hub00.json")), "{listed:?}");
+    assert!(listed.iter().any(|f| f.ends_with("vhub-routing-intent-list-hub00.json")), "{listed:?}");
+    assert!(!listed.iter().any(|f| f.ends_with("vhub-routing-intent-list-hub01.json")), "{listed:?}");
+    let v = azroute(&["routes", "--snapshot", dir, "--nic", "nic-hub01-s0002-n0-001", "-o", "json"]).ok().json();
+    let peering: Vec<&Value> =
+        v["value"].as_array().unwrap().iter().filter(|r| r["nextHopType"] == "VNetPeering").collect();
+    assert_eq!(peering.len(), 1, "{v}");
+    azroute(&["generate", "--out", "/nonexistent-parent/x", "--topology", "mesh"]).fails();
+}

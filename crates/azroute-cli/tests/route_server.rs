@@ -132,3 +132,41 @@ fn bad_bgp_connection_id_is_named() {
     assert!(run.stderr.contains("learned.json") && run.stderr.contains("$.bgpConnectionId"), "{}", run.stderr);
     assert!(run.stderr.contains("az network routeserver peering list-learned-routes"), "{}", run.stderr);
 }
+
+/// C31 (RS-7): the VPN gateway lists the NVAs' routes it learned from the Route Server under
+/// branch-to-branch; by default the Route Server programs them (next hop the NVA) and the text
+/// says which option decided; `--route-server-relearned-routes also-gateway` lets the gateway
+/// program them too, and then the equal AS paths tie (C30), which `--route-server-vpn-tie`
+/// settles.
+#[test]
+fn route_server_options_change_the_answer_and_are_named() {
+    let base = ["routes", "--example", "route-server", "--vm", "vm-app1"];
+    let text = azroute(&base).ok().stdout;
+    assert!(text.contains("--route-server-relearned-routes route-server-only, C31"), "{text}");
+    let also: Vec<&str> = base.iter().copied().chain(["--route-server-relearned-routes", "also-gateway"]).collect();
+    let v = azroute(&[also.as_slice(), &["-o", "json"]].concat()).ok().json();
+    assert!(
+        gateway_rows(&v).contains(&"Active 192.168.50.0/24 10.0.0.4 10.0.0.5".to_string()),
+        "{:?}",
+        gateway_rows(&v)
+    );
+    let text = azroute(&also).ok().stdout;
+    assert!(text.contains("--route-server-vpn-tie gateway, C30"), "{text}");
+    let tie: Vec<&str> = also.iter().copied().chain(["--route-server-vpn-tie", "route-server", "-o", "json"]).collect();
+    let v = azroute(&tie).ok().json();
+    assert!(gateway_rows(&v).contains(&"Active 192.168.50.0/24 10.0.1.5".to_string()), "{:?}", gateway_rows(&v));
+    run_fails_on_unknown_value();
+}
+
+fn run_fails_on_unknown_value() {
+    azroute(&["routes", "--example", "route-server", "--vm", "vm-app1", "--route-server-vpn-tie", "sometimes"]).fails();
+}
+
+/// RS-9: `list-learned-routes` shows no communities, so `--explain` says whether a route carries
+/// NO_ADVERTISE cannot be told.
+#[test]
+fn explain_says_no_advertise_cannot_be_told() {
+    let v = azroute(&["routes", "--example", "route-server", "--vm", "vm-app1", "--explain", "-o", "json"]).ok().json();
+    let sdwan = v["value"].as_array().unwrap().iter().find(|r| r["addressPrefix"][0] == "192.168.50.0/24").unwrap();
+    assert!(sdwan["origin"].as_str().unwrap().contains("NO_ADVERTISE"), "{sdwan}");
+}

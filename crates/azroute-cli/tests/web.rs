@@ -312,3 +312,36 @@ fn the_topology_holds_the_azure_firewall_in_its_subnet() {
     let topology = http::get(plain.address, "/api/topology").json();
     assert!(!topology["nodes"].as_array().unwrap().iter().any(|n| n["kind"] == "AzureFirewall"));
 }
+
+/// The page's topology draws a Route Server as a node of its own kind inside its
+/// `RouteServerSubnet`, with its instance addresses and peers, and one BGP edge to each peer's
+/// NIC (§19.1).
+#[test]
+fn the_topology_holds_the_route_server_and_its_peers() {
+    let serve = Serve::start(&["--example", "route-server"]);
+    let topology = http::get(serve.address, "/api/topology").json();
+    let nodes = topology["nodes"].as_array().unwrap();
+    let servers: Vec<&serde_json::Value> = nodes.iter().filter(|n| n["kind"] == "RouteServer").collect();
+    assert_eq!(servers.len(), 1, "{topology}");
+    let rs = servers[0];
+    assert_eq!(rs["name"], "rs-hub");
+    assert_eq!(rs["addresses"], serde_json::json!(["10.0.3.4", "10.0.3.5"]));
+    assert_eq!(rs["properties"]["allowBranchToBranchTraffic"], true);
+    let peers: Vec<&str> =
+        rs["properties"]["bgpConnections"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(peers, ["nva1", "nva2"]);
+    let subnet = nodes.iter().find(|n| n["id"] == rs["parent"]).expect("the Route Server's parent is a node");
+    assert_eq!(subnet["name"], "RouteServerSubnet");
+    let edges: Vec<&serde_json::Value> =
+        topology["edges"].as_array().unwrap().iter().filter(|e| e["kind"] == "BgpPeering").collect();
+    assert_eq!(edges.len(), 2);
+    for e in edges {
+        assert_eq!(e["source"], rs["id"]);
+        let nic = nodes.iter().find(|n| n["id"] == e["target"]).expect("the peer is a NIC node");
+        assert_eq!(nic["kind"], "NetworkInterface");
+        assert_eq!(nic["addresses"][0], e["properties"]["peerIp"]);
+    }
+    let plain = Serve::start(&["--example", "hub-spoke"]);
+    let topology = http::get(plain.address, "/api/topology").json();
+    assert!(!topology["nodes"].as_array().unwrap().iter().any(|n| n["kind"] == "RouteServer"));
+}

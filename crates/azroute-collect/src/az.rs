@@ -20,7 +20,7 @@ pub enum FailureKind {
     /// Azure Resource Manager throttled the call (HTTP 429) and the retries ran out.
     Throttled,
     /// The command lives in an az extension that is not installed (and az may not install it
-    /// without a prompt): `azure-firewall`, `bastion`, `ip-group`.
+    /// without a prompt): `azure-firewall`, `bastion`, `ip-group`, `virtual-wan`.
     ExtensionMissing,
     /// Anything else.
     Other,

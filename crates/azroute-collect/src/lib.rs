@@ -21,6 +21,14 @@
 //!     vmss-list.json, vmss-nic-list-<scale set>.json (a Uniform scale set's instance NICs, which
 //!     `az network nic list` does not return), dns-resolver-list.json (az extension `dns-resolver`),
 //!     dns-resolver-inbound-endpoints-<resolver>.json,
+//!     vwan-list.json, vhub-list.json, vpn-gateway-list.json, vpn-site-list.json (az extension
+//!     `virtual-wan`), per Virtual WAN hub vhub-connection-list-<hub>.json,
+//!     vhub-route-table-list-<hub>.json, vhub-routing-intent-list-<hub>.json,
+//!     vhub-bgpconnection-list-<hub>.json and per route table
+//!     vhub-effective-routes-<hub>-<table>.json ({"virtualHubId", "resourceId", "effectiveRoutes"}),
+//!     express-route-gateway-list.json, express-route-gateway-connection-list-<gateway>.json,
+//!     routeserver-list.json, routeserver-peering-list-<rs>.json,
+//!     learned-routes-<rs>-<peer>.json ({"bgpConnectionId", "learnedRoutes"}),
 //!     actual/<nic>.json ({"nicId": …, "effectiveRoutes": <az output>}, with --effective-routes)
 //! ```
 //!
@@ -31,6 +39,7 @@
 
 mod avnm;
 pub mod az;
+mod hubs;
 pub mod manifest;
 pub mod redact;
 
@@ -412,7 +421,7 @@ impl Session<'_> {
         rel: &str,
         command: &[String],
         (raw, mut value): (String, Value),
-        wrapper: Option<(&str, &str, &str)>,
+        wrapper: Option<(&[(&str, &str)], &str)>,
     ) -> Result<FileRecord, CollectError> {
         let redacted_keys = redact::strip_secrets(&mut value);
         let resources = count(&value);
@@ -422,7 +431,7 @@ impl Session<'_> {
             serde_json::to_string_pretty(&value).expect("JSON values serialize")
         };
         let text = match wrapper {
-            Some((id_key, id, body_key)) => wrap(id_key, id, body_key, &body),
+            Some((ids, body_key)) => wrap(ids, body_key, &body),
             None => body,
         } + "\n";
         write_file(&self.out.join(rel), &text)?;
@@ -467,6 +476,8 @@ impl Session<'_> {
         self.network_managers(sub, &listed.managers, vnets.as_ref(), &mut record)?;
         let gateways = self.group_lists(sub, &mut record)?;
         self.learned_routes(sub, &gateways, &mut record)?;
+        self.virtual_wan(sub, &mut record)?;
+        self.route_servers(sub, &mut record)?;
         if options.effective_routes {
             self.effective_routes(sub, vms.as_ref(), &mut record)?;
         }
@@ -642,15 +653,7 @@ impl Session<'_> {
                     record.files.push(rec);
                 }
                 Err(f) if f.kind == FailureKind::ExtensionMissing => {
-                    let install = format!("az extension add --name {extension}");
-                    progress(&format!(
-                        "  {}: the az extension `{extension}` is not installed; install it with `{install}`",
-                        base.join(" ")
-                    ));
-                    if !record.missing_extensions.iter().any(|m| m.extension == *extension) {
-                        record.missing_extensions.push(MissingExtension { extension: extension.to_string(), install });
-                    }
-                    record.failures.push(failure(&command, &f));
+                    self.extension_missing(&base.join(" "), extension, &command, &f, record);
                 }
                 Err(f) => {
                     progress(&format!("  {}: failed ({}): {}", base.join(" "), f.kind.code(), first_line(&f.message)));
@@ -659,6 +662,26 @@ impl Session<'_> {
             }
         }
         Ok(listed)
+    }
+
+    /// A command of a missing az extension: said with the command that installs it, recorded
+    /// once per extension in the manifest, and as a failure.
+    fn extension_missing(
+        &self,
+        what: &str,
+        extension: &str,
+        command: &[String],
+        f: &AzFailure,
+        record: &mut SubscriptionRecord,
+    ) {
+        let install = format!("az extension add --name {extension}");
+        (self.progress)(&format!(
+            "  {what}: the az extension `{extension}` is not installed; install it with `{install}`"
+        ));
+        if !record.missing_extensions.iter().any(|m| m.extension == extension) {
+            record.missing_extensions.push(MissingExtension { extension: extension.to_string(), install });
+        }
+        record.failures.push(failure(command, f));
     }
 
     /// Each firewall policy's rule collection groups: a policy's GET holds no rules (§16.1).
@@ -757,7 +780,7 @@ impl Session<'_> {
                 Ok(value) => {
                     let stem = unique_name(&mut used_names, name, rg);
                     let rel = format!("{sub}/learned-routes-{stem}.json");
-                    let rec = self.persist(&rel, &command, value, Some(("gatewayId", id, "learnedRoutes")))?;
+                    let rec = self.persist(&rel, &command, value, Some((&[("gatewayId", id)], "learnedRoutes")))?;
                     progress(&format!("  learned routes of gateway {name}: {} route(s)", rec.resources));
                     record.files.push(rec);
                 }
@@ -814,7 +837,7 @@ impl Session<'_> {
                     let stem = unique_name(&mut used_names, &name, &rg);
                     let rel = format!("{sub}/actual/{stem}.json");
                     create_dir(&self.out.join(sub).join("actual"))?;
-                    let rec = self.persist(&rel, &command, value, Some(("nicId", &id, "effectiveRoutes")))?;
+                    let rec = self.persist(&rel, &command, value, Some((&[("nicId", &id)], "effectiveRoutes")))?;
                     progress(&format!("  effective routes of {name}: {} route(s)", rec.resources));
                     record.files.push(rec);
                 }
@@ -856,9 +879,9 @@ pub fn rfc3339(time: SystemTime) -> String {
     humantime::format_rfc3339_seconds(time).to_string()
 }
 
-/// `{"<id_key>": "<id>", "<body_key>": <body>}`, pretty-printed, with az's output kept verbatim
-/// (its key order and layout, indented one level) rather than re-serialized.
-fn wrap(id_key: &str, id: &str, body_key: &str, body: &str) -> String {
+/// `{"<id_key>": "<id>", …, "<body_key>": <body>}`, pretty-printed, with az's output kept
+/// verbatim (its key order and layout, indented one level) rather than re-serialized.
+fn wrap(ids: &[(&str, &str)], body_key: &str, body: &str) -> String {
     use serde::ser::{SerializeMap, Serializer};
     // Newlines only occur between tokens of a JSON text (never inside its strings), so indenting
     // after each keeps it the same value.
@@ -866,8 +889,10 @@ fn wrap(id_key: &str, id: &str, body_key: &str, body: &str) -> String {
     let raw = serde_json::value::RawValue::from_string(indented).expect("az's output was parsed as JSON");
     let mut out = Vec::new();
     let mut serializer = serde_json::Serializer::pretty(&mut out);
-    let mut map = serializer.serialize_map(Some(2)).expect("writing to memory");
-    map.serialize_entry(id_key, id).expect("writing to memory");
+    let mut map = serializer.serialize_map(Some(ids.len() + 1)).expect("writing to memory");
+    for (key, id) in ids {
+        map.serialize_entry(key, id).expect("writing to memory");
+    }
     map.serialize_entry(body_key, &raw).expect("writing to memory");
     map.end().expect("writing to memory");
     String::from_utf8(out).expect("JSON is UTF-8")
@@ -1019,7 +1044,7 @@ mod tests {
     #[test]
     fn wrapper_keeps_az_output_verbatim_and_parses() {
         let body = "{\n  \"value\": [],\n  \"nextLink\": null\n}";
-        let text = wrap("nicId", "/x/\"q\"", "effectiveRoutes", body);
+        let text = wrap(&[("nicId", "/x/\"q\"")], "effectiveRoutes", body);
         assert_eq!(
             text,
             "{\n  \"nicId\": \"/x/\\\"q\\\"\",\n  \"effectiveRoutes\": {\n    \"value\": [],\n    \"nextLink\": null\n  }\n}"

@@ -113,6 +113,7 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
         &format!("{SUB}/application-gateway-list.json"),
         &format!("{SUB}/bastion-list.json"),
         &format!("{SUB}/dns-resolver-list.json"),
+        &format!("{SUB}/express-route-gateway-list.json"),
         &format!("{SUB}/firewall-list.json"),
         &format!("{SUB}/firewall-policy-list.json"),
         &format!("{SUB}/firewall-policy-rcg-fw-policy-base.json"),
@@ -130,6 +131,8 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
         &format!("{SUB}/public-ip-list.json"),
         &format!("{SUB}/public-ip-prefix-list.json"),
         &format!("{SUB}/route-table-list.json"),
+        &format!("{SUB}/routeserver-list.json"),
+        &format!("{SUB}/vhub-list.json"),
         &format!("{SUB}/vm-list.json"),
         &format!("{SUB}/vmss-list.json"),
         &format!("{SUB}/vnet-gateway-list-rg-app.json"),
@@ -137,6 +140,9 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
         &format!("{SUB}/vnet-list.json"),
         &format!("{SUB}/vpn-connection-list-rg-app.json"),
         &format!("{SUB}/vpn-connection-list-rg-network.json"),
+        &format!("{SUB}/vpn-gateway-list.json"),
+        &format!("{SUB}/vpn-site-list.json"),
+        &format!("{SUB}/vwan-list.json"),
     ]
     .iter()
     .map(|s| s.to_string())
@@ -171,6 +177,7 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
     );
     assert_eq!(m["serviceTags"]["file"]["resources"], 4);
     assert_eq!(m["totals"]["subscriptions"], 1);
+    // 30, and the (empty) Virtual WAN, ExpressRoute gateway and Route Server lists.
     assert_eq!(m["totals"]["files"], 30);
     // The firewall's policies hold no rules: each one's rule collection groups are a list of their own.
     assert_eq!(file("firewall-policy-list.json")["resources"], 2);
@@ -251,8 +258,9 @@ fn throttled_calls_are_retried() {
     // Every subscription-scoped command failed once and succeeded on its retry.
     assert!(m.totals.retries >= 10, "{:?}", m.totals);
     // version and account; then twice each: groups, 12 lists, 6 extension lists, 2 policies' rule
-    // collection groups, 6 per-group lists, 1 gateway's learned routes.
-    assert_eq!(m.totals.az_calls, 2 + 2 * (1 + 12 + 6 + 2 + 6 + 1));
+    // collection groups, 6 per-group lists, 1 gateway's learned routes, 4 Virtual WAN lists,
+    // the ExpressRoute gateway and Route Server lists.
+    assert_eq!(m.totals.az_calls, 2 + 2 * (1 + 12 + 6 + 2 + 6 + 1 + 4 + 2));
     assert!(r.progress.contains("throttled by Azure (429); retry 1 of 3"));
     assert_eq!(m.subscriptions[0].files.len(), 27);
 }
@@ -344,11 +352,15 @@ fn missing_az_extensions_are_recorded_with_how_to_install_them() {
             {"extension": "azure-firewall", "install": "az extension add --name azure-firewall"},
             {"extension": "bastion", "install": "az extension add --name bastion"},
             {"extension": "virtual-network-manager", "install": "az extension add --name virtual-network-manager"},
-            {"extension": "dns-resolver", "install": "az extension add --name dns-resolver"}
+            {"extension": "dns-resolver", "install": "az extension add --name dns-resolver"},
+            {"extension": "virtual-wan", "install": "az extension add --name virtual-wan"}
         ])
     );
     let codes: Vec<&str> = sub["failures"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["ExtensionMissing"; 5]);
+    assert_eq!(codes, ["ExtensionMissing"; 6]);
+    // Without virtual-wan, the first Virtual WAN list says so and the others are not asked.
+    assert!(!r.calls.iter().any(|c| c.starts_with("network vhub")), "{:?}", r.calls);
+    assert!(r.progress.contains("install it with `az extension add --name virtual-wan`"), "{}", r.progress);
     let files = files_below(&r.out);
     assert!(files.contains(&format!("{SUB}/vnet-list.json")) && files.contains(&format!("{SUB}/ip-group-list.json")));
     assert!(!files.iter().any(|f| f.contains("firewall") || f.contains("bastion")), "{files:?}");
@@ -415,4 +427,54 @@ fn scale_set_nics_and_dns_inbound_endpoints_are_collected() {
     }
     let m = manifest(&r.out);
     assert!(m["subscriptions"][0].get("missingExtensions").is_none());
+}
+
+/// Virtual WAN and Route Server estates (§19, §20.7): the hub's lists, each route table's
+/// effective routes in `{"virtualHubId", "resourceId", "effectiveRoutes"}`, the ExpressRoute
+/// gateway's connections, and each Route Server peer's learned routes in
+/// `{"bgpConnectionId", "learnedRoutes"}`; a Route Server listed by `vhub list` gets no hub calls.
+#[test]
+fn virtual_wan_and_route_server_resources_and_observed_state() {
+    let r = run("hubs", "hubs", |_| {});
+    let collected = r.result.expect("collect runs");
+    assert!(collected.complete(), "{}", r.progress);
+    let files = files_below(&r.out);
+    for f in [
+        "vwan-list.json",
+        "vhub-list.json",
+        "vhub-connection-list-hub1.json",
+        "vhub-route-table-list-hub1.json",
+        "vhub-routing-intent-list-hub1.json",
+        "vhub-bgpconnection-list-hub1.json",
+        "vhub-effective-routes-hub1-defaultRouteTable.json",
+        "vhub-effective-routes-hub1-noneRouteTable.json",
+        "express-route-gateway-list.json",
+        "express-route-gateway-connection-list-ergw1.json",
+        "routeserver-list.json",
+        "routeserver-peering-list-rs-hub.json",
+        "learned-routes-rs-hub-nva1.json",
+        "learned-routes-rs-hub-nva2.json",
+    ] {
+        assert!(files.contains(&format!("{SUB}/{f}")), "{f} in {files:?}");
+    }
+    assert!(!r.calls.iter().any(|c| c.contains("--vhub-name rs-hub") || c.contains("--vhub rs-hub")), "{:?}", r.calls);
+    let read = |f: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(r.out.join(SUB).join(f)).unwrap()).unwrap()
+    };
+    let effective = read("vhub-effective-routes-hub1-defaultRouteTable.json");
+    assert!(effective["virtualHubId"].as_str().unwrap().ends_with("/virtualHubs/hub1"));
+    assert!(effective["resourceId"].as_str().unwrap().ends_with("/virtualHubs/hub1/hubRouteTables/defaultRouteTable"));
+    assert_eq!(effective["effectiveRoutes"]["value"][0]["nextHopType"], "ExpressRouteGateway");
+    let learned = read("learned-routes-rs-hub-nva1.json");
+    assert!(learned["bgpConnectionId"].as_str().unwrap().ends_with("/virtualHubs/rs-hub/bgpConnections/nva1"));
+    assert_eq!(learned["learnedRoutes"]["RouteServiceRole_IN_0"].as_array().unwrap().len(), 2);
+    let m = manifest(&r.out);
+    let commands: Vec<&str> =
+        m["subscriptions"][0]["files"].as_array().unwrap().iter().map(|f| f["command"].as_str().unwrap()).collect();
+    assert!(commands.contains(&format!(
+        "az network vhub get-effective-routes -g rg-vwan -n hub1 --resource-type RouteTable --resource-id /subscriptions/{SUB}/resourceGroups/rg-vwan/providers/Microsoft.Network/virtualHubs/hub1/hubRouteTables/defaultRouteTable --subscription {SUB} -o json"
+    ).as_str()), "{commands:?}");
+    assert!(commands.contains(
+        &format!("az network vhub routing-intent list --vhub hub1 -g rg-vwan --subscription {SUB} -o json").as_str()
+    ));
 }

@@ -158,6 +158,7 @@ pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
     doctor.on_premises_overlap_checks(&mut findings);
     doctor.avnm_checks(&mut findings);
     doctor.route_server_checks(&mut findings);
+    doctor.vwan_checks(&mut findings);
     let traffic = if traffic_codes().any(wanted) {
         doctor.traffic_checks(config, &mut findings)
     } else {

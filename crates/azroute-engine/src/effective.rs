@@ -427,7 +427,14 @@ impl<'a> TableBuilder<'a> {
             {
                 self.notes.push(TableNote::GatewayNextHopUnknown { gateway: g });
             }
-            for gp in &topo.gateway_prefixes[g.index()] {
+            let relearned = &topo.route_server_relearned[g.index()];
+            let also_gateway = self.options.route_server_relearned_routes == RouteServerRelearnedRoutes::AlsoGateway;
+            if !relearned.is_empty() && !self.disable_bgp {
+                let prefixes = relearned.iter().map(|gp| gp.prefix).collect();
+                self.notes.push(TableNote::RouteServerRoutesRelearnedByGateway { gateway: g, prefixes, also_gateway });
+            }
+            let relearned = if also_gateway { relearned.as_slice() } else { &[] };
+            for gp in topo.gateway_prefixes[g.index()].iter().chain(relearned) {
                 if self.disable_bgp {
                     suppressed.push(gp.prefix);
                     continue;

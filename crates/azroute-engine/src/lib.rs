@@ -76,8 +76,8 @@ pub use route::{
 };
 pub use route_engine::{PerContext, RouteEngine, RouteError};
 pub use route_server::{
-    AZURE_ROUTER_ASN, DroppedRoute, RouteServerDrop, RouteServerRib, RouteServerRoute, RouteServers, as_path_holds,
-    as_path_len,
+    AZURE_ROUTER_ASN, DroppedRoute, PEER_ROUTE_LIMIT, RouteServerDrop, RouteServerRib, RouteServerRoute, RouteServers,
+    as_path_holds, as_path_len, peer_asn_refused, peer_route_count,
 };
 pub use select::{
     Candidate, CandidateVerdict, Explanation, explain, invalid_text, note_text, origin_text, verdict_text,

@@ -162,8 +162,15 @@ pub enum RouteOrigin {
     AvnmRoutingRule { rule: usize },
     /// A route a Route Server learned from its BGP peers (§19.2): `peers` index the
     /// hub's `bgp_connections`; `via_peering` is set in a peered VNet that uses the remote
-    /// gateway or Route Server (RS-1).
-    RouteServer { hub: VirtualHubIdx, via_peering: Option<PeeringIdx>, peers: Vec<usize>, as_path: std::sync::Arc<str> },
+    /// gateway or Route Server (RS-1); `no_advertise`: whether it carries NO_ADVERTISE, `None`
+    /// when the learned routes show no communities (RS-9).
+    RouteServer {
+        hub: VirtualHubIdx,
+        via_peering: Option<PeeringIdx>,
+        peers: Vec<usize>,
+        as_path: std::sync::Arc<str>,
+        no_advertise: Option<bool>,
+    },
     /// A route of the Virtual WAN hub the VNet is connected to (§20.4): the hub table route's
     /// next hop type and first next hop (a connection, gateway, hub or firewall id), and whether
     /// azroute derived it (routing intent, RI-4).
@@ -282,8 +289,12 @@ pub enum TableNote {
     /// `hubRoutingPreference` programs (RS-6).
     RouteServerAgainstGateway { prefix: IpNet, gateway: GatewayIdx, hub: VirtualHubIdx, gateway_kept: bool },
     /// A VPN gateway and the Route Server offer the same prefix with equally long AS paths: the
-    /// documentation does not say which wins; the gateway's route is kept (an assumption).
-    RouteServerGatewayTie { prefix: IpNet, gateway: GatewayIdx, hub: VirtualHubIdx },
+    /// documentation does not say which wins; option `route_server_vpn_tie` decides (C30).
+    RouteServerGatewayTie { prefix: IpNet, gateway: GatewayIdx, hub: VirtualHubIdx, gateway_kept: bool },
+    /// Routes a gateway learned from the Route Server of its VNet (branch-to-branch): per
+    /// option `route_server_relearned_routes` (C31), the Route Server programs them
+    /// (`also_gateway` false) or the gateway programs them as well (RS-7).
+    RouteServerRoutesRelearnedByGateway { gateway: GatewayIdx, prefixes: Vec<IpNet>, also_gateway: bool },
     /// Several peers advertise the prefix with equally short AS paths and different next
     /// hops: one route per next hop, traffic shared by ECMP (RS-5).
     RouteServerEcmp { prefix: IpNet, next_hops: Vec<IpAddr> },

@@ -16,6 +16,17 @@ use crate::topology::PeeringStatus;
 /// The ASN of Azure's own routers: an AS path holding it is dropped by loop prevention (RS-8).
 pub const AZURE_ROUTER_ASN: &str = "65515";
 
+/// The routes a Route Server accepts from one peer; a peer over it has its BGP session torn
+/// down, so none of its routes are programmed (RS-8; 1,000 before 2025).
+pub const PEER_ROUTE_LIMIT: usize = 4000;
+
+/// Whether a peer ASN is one Route Server refuses (RS-8): not a 16-bit ASN, or reserved
+/// (Azure's 8074, 8075, 12076, 65515, 65517–65520; IANA's 23456, 64496–64511, 65535).
+pub fn peer_asn_refused(asn: i64) -> bool {
+    !(1..=65535).contains(&asn)
+        || matches!(asn, 8074 | 8075 | 12076 | 23456 | 65515 | 65517..=65520 | 64496..=64511 | 65535)
+}
+
 /// One route a Route Server programs: a prefix and one next hop (equal AS paths give one
 /// route per distinct next hop, RS-5).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +37,9 @@ pub struct RouteServerRoute {
     pub as_path: String,
     /// The BGP connections (indices into the hub's `bgp_connections`) that advertised it.
     pub peers: Vec<usize>,
+    /// Whether it carries NO_ADVERTISE (RS-9): programmed in the VNets but not advertised to
+    /// other peers or gateways; `None` when the learned routes show no communities.
+    pub no_advertise: Option<bool>,
 }
 
 /// Why a learned route is not programmed (RS-3, RS-5, RS-8).
@@ -37,6 +51,8 @@ pub enum RouteServerDrop {
     InsideVnetRange { range: IpNet },
     /// Another peer offers the prefix with a shorter AS path (RS-5).
     LongerAsPath { shortest: usize },
+    /// The peer advertised more routes than the limit: its session is torn down (RS-8).
+    PeerOverRouteLimit { routes: usize },
 }
 
 /// A learned route the Route Server does not program, with why.
@@ -125,7 +141,7 @@ pub fn as_path_len(as_path: &str) -> usize {
 }
 
 /// A candidate route for a prefix: (next hop, AS path length, connection, learned route).
-type Candidate<'a> = (IpAddr, usize, usize, &'a LearnedRoute);
+type Candidate<'a> = (IpAddr, usize, usize, &'a HubLearnedRoute);
 
 /// What one Route Server programs (RS-3, RS-4, RS-5, RS-8).
 fn rib(snap: &Snapshot, hub: &VirtualHub) -> RouteServerRib {
@@ -143,6 +159,14 @@ fn rib(snap: &Snapshot, hub: &VirtualHub) -> RouteServerRib {
             out.unknown_peers.push(ci);
             continue;
         }
+        let routes = peer_route_count(connection);
+        if routes > PEER_ROUTE_LIMIT {
+            for learned in &connection.learned_routes {
+                let reason = RouteServerDrop::PeerOverRouteLimit { routes };
+                push_once(&mut out.dropped, DroppedRoute { connection: ci, route: learned.route.clone(), reason });
+            }
+            continue;
+        }
         for learned in &connection.learned_routes {
             let r = &learned.route;
             let drop = |reason| DroppedRoute { connection: ci, route: r.clone(), reason };
@@ -151,7 +175,7 @@ fn rib(snap: &Snapshot, hub: &VirtualHub) -> RouteServerRib {
             } else if let Some(range) = space.iter().find(|range| contains_prefix(range, &r.network)) {
                 push_once(&mut out.dropped, drop(RouteServerDrop::InsideVnetRange { range: *range }));
             } else if let Some(hop) = r.next_hop.or(connection.peer_ip) {
-                by_prefix.entry(r.network).or_default().push((hop, as_path_len(&r.as_path), ci, r));
+                by_prefix.entry(r.network).or_default().push((hop, as_path_len(&r.as_path), ci, learned));
             }
         }
     }
@@ -161,11 +185,21 @@ fn rib(snap: &Snapshot, hub: &VirtualHub) -> RouteServerRib {
     out
 }
 
+/// The routes a peer advertised: the larger count of distinct prefixes over the instances.
+pub fn peer_route_count(connection: &BgpConnection) -> usize {
+    let mut by_instance: BTreeMap<&str, std::collections::BTreeSet<IpNet>> = BTreeMap::new();
+    for r in &connection.learned_routes {
+        by_instance.entry(r.instance.as_str()).or_default().insert(r.route.network);
+    }
+    by_instance.values().map(|s| s.len()).max().unwrap_or(0)
+}
+
 /// RS-5: only the shortest AS paths are programmed, one route per distinct next hop.
 fn select_shortest(prefix: IpNet, candidates: Vec<Candidate<'_>>, out: &mut RouteServerRib) {
     let shortest = candidates.iter().map(|c| c.1).min().unwrap_or(0);
     let first = out.routes.len();
-    for (hop, len, ci, r) in candidates {
+    for (hop, len, ci, learned) in candidates {
+        let r = &learned.route;
         if len > shortest {
             let dropped =
                 DroppedRoute { connection: ci, route: r.clone(), reason: RouteServerDrop::LongerAsPath { shortest } };
@@ -177,13 +211,28 @@ fn select_shortest(prefix: IpNet, candidates: Vec<Candidate<'_>>, out: &mut Rout
                 if !existing.peers.contains(&ci) {
                     existing.peers.push(ci);
                 }
+                existing.no_advertise = merge_no_advertise(existing.no_advertise, learned.no_advertise());
             }
-            None => {
-                out.routes.push(RouteServerRoute { prefix, next_hop: hop, as_path: r.as_path.clone(), peers: vec![ci] })
-            }
+            None => out.routes.push(RouteServerRoute {
+                prefix,
+                next_hop: hop,
+                as_path: r.as_path.clone(),
+                peers: vec![ci],
+                no_advertise: learned.no_advertise(),
+            }),
         }
     }
     out.routes[first..].sort_by_key(|r| r.next_hop);
+}
+
+/// RS-9 over several copies of one route: it is kept from advertisement only if every copy
+/// carries NO_ADVERTISE; unknown as soon as one copy's communities are.
+fn merge_no_advertise(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
 }
 
 fn push_once<T: PartialEq>(list: &mut Vec<T>, item: T) {
@@ -236,6 +285,16 @@ mod tests {
         assert_eq!(as_path_len("65002-65001"), 2);
         assert_eq!(as_path_len(""), 0);
         assert_eq!(as_path_len("65002 65001 65001"), 3);
+    }
+
+    #[test]
+    fn refused_peer_asns_rs8() {
+        for asn in [65515, 12076, 8075, 23456, 64500, 65519, 65535, 65536, 4_200_000_000, 0] {
+            assert!(peer_asn_refused(asn), "{asn}");
+        }
+        for asn in [65001, 64512, 65516, 65521, 1] {
+            assert!(!peer_asn_refused(asn), "{asn}");
+        }
     }
 
     #[test]

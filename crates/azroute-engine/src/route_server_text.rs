@@ -29,13 +29,23 @@ pub(crate) fn origin_text(
     via_peering: Option<PeeringIdx>,
     peers: &[usize],
     as_path: &str,
+    no_advertise: Option<bool>,
 ) -> String {
     let via = match via_peering {
         Some(p) => format!(" via peering `{}` (use remote gateway or Route Server)", snap.peerings[p.index()].name),
         None => String::new(),
     };
+    let advertised = match no_advertise {
+        Some(true) => {
+            "; it carries NO_ADVERTISE (65535:65282), so it is programmed here but not advertised to the other BGP peers or to the gateways (RS-9)"
+        }
+        Some(false) => "",
+        None => {
+            "; the learned routes show no BGP communities, so whether it carries NO_ADVERTISE (and stays out of the other peers and on-premises) cannot be told (RS-9)"
+        }
+    };
     format!(
-        "learned by Route Server `{}`{} from BGP peer {} (AS path {}); the next hop is the BGP next hop",
+        "learned by Route Server `{}`{} from BGP peer {} (AS path {}); the next hop is the BGP next hop{advertised}",
         hub_name(snap, hub),
         via,
         peer_names(snap, hub, peers),
@@ -72,10 +82,24 @@ pub(crate) fn note_text(snap: &Snapshot, note: &TableNote) -> Option<String> {
                 h.hub_routing_preference.as_str()
             )
         }
-        TableNote::RouteServerGatewayTie { prefix, gateway, hub } => format!(
-            "{prefix} is offered by VPN gateway `{}` and by Route Server `{}` with equally long AS paths; Azure does not document which wins, so azroute assumes the gateway's route",
+        TableNote::RouteServerGatewayTie { prefix, gateway, hub, gateway_kept } => format!(
+            "{prefix} is offered by VPN gateway `{}` and by Route Server `{}` with equally long AS paths; Azure does not document which wins, so azroute assumes {} (option --route-server-vpn-tie {}, C30)",
             snap.gateways[gateway.index()].name,
-            hub_name(snap, *hub)
+            hub_name(snap, *hub),
+            if *gateway_kept { "the gateway's route" } else { "the Route Server's route" },
+            if *gateway_kept { "gateway" } else { "route-server" }
+        ),
+        TableNote::RouteServerRoutesRelearnedByGateway { gateway, prefixes, also_gateway } => format!(
+            "gateway `{}` lists {} route(s) it learned from the Route Server of its VNet (branch-to-branch: {}); azroute assumes {} (option --route-server-relearned-routes {}, C31)",
+            snap.gateways[gateway.index()].name,
+            prefixes.len(),
+            prefixes.iter().take(5).map(|p| p.to_string()).collect::<Vec<_>>().join(", "),
+            if *also_gateway {
+                "the gateway programs them as well, with its instances as next hop"
+            } else {
+                "the gateway only re-advertises them to on-premises and the Route Server programs them here, with the BGP next hop"
+            },
+            if *also_gateway { "also-gateway" } else { "route-server-only" }
         ),
         TableNote::RouteServerEcmp { prefix, next_hops } => format!(
             "{prefix} is advertised with equally short AS paths by several peers: one route per next hop ({}), traffic shared by ECMP; traces follow the first",

@@ -212,6 +212,7 @@ pub fn note_text(snap: &Snapshot, table: &EffectiveRouteTable, note: &TableNote)
         | TableNote::RouteServerRoutesSuppressed { .. }
         | TableNote::RouteServerAgainstGateway { .. }
         | TableNote::RouteServerGatewayTie { .. }
+        | TableNote::RouteServerRoutesRelearnedByGateway { .. }
         | TableNote::RouteServerEcmp { .. }
         | TableNote::VirtualWanHubRoutesNotModelled { .. } => {
             crate::route_server_text::note_text(snap, note).unwrap_or_default()
@@ -302,8 +303,8 @@ pub fn origin_text(snap: &Snapshot, route: &EffectiveRoute) -> String {
             let t = &snap.route_tables[table.index()];
             format!("user route `{}` of route table `{}`", t.routes[*route].name, t.name)
         }
-        RouteOrigin::RouteServer { hub, via_peering, peers, as_path } => {
-            crate::route_server_text::origin_text(snap, *hub, *via_peering, peers, as_path)
+        RouteOrigin::RouteServer { hub, via_peering, peers, as_path, no_advertise } => {
+            crate::route_server_text::origin_text(snap, *hub, *via_peering, peers, as_path, *no_advertise)
         }
         RouteOrigin::VirtualWanHub { hub, hub_next_hop_type, next_hop, derived } => {
             crate::vwan::text::origin_text(snap, *hub, hub_next_hop_type, next_hop.as_ref(), *derived)

@@ -57,6 +57,9 @@ pub struct Topology {
     pub connected_groups: crate::ConnectedGroups,
     /// Route Servers: what each programs, and which VNets receive it (§19.2).
     pub route_servers: RouteServers,
+    /// Per gateway: the routes it learned from the Route Server of its VNet (branch-to-branch,
+    /// RS-7), kept out of `gateway_prefixes`; option `route_server_relearned_routes` (C31).
+    pub route_server_relearned: Vec<Vec<GatewayPrefix>>,
     /// Virtual WAN hubs: each hub table's effective routes (§20.2, §20.3).
     pub vwan: crate::vwan::VwanRouting,
 }
@@ -75,12 +78,12 @@ impl Topology {
         let attachments =
             (0..snap.vnets.len()).map(|v| attachment(snap, &peerings, &own_gateways, VnetIdx(v as u32))).collect();
         let route_servers = RouteServers::build(snap, &peerings);
-        let gateway_prefixes = (0..snap.gateways.len())
+        let (gateway_prefixes, route_server_relearned) = (0..snap.gateways.len())
             .map(|g| {
                 let vnet = snap.gateways[g].vnet.as_ref().and_then(|l| l.resolved());
                 gateway_prefixes(snap, GatewayIdx(g as u32), &router_addresses(snap, &route_servers, vnet))
             })
-            .collect();
+            .unzip();
         let mut endpoints_by_vnet = vec![Vec::new(); snap.vnets.len()];
         for (pi, pe) in snap.private_endpoints.iter().enumerate() {
             if let Some(s) = pe.subnet.as_ref().and_then(|l| l.resolved()) {
@@ -96,6 +99,7 @@ impl Topology {
             endpoints_by_vnet,
             connected_groups,
             route_servers,
+            route_server_relearned,
             vwan: crate::vwan::VwanRouting::build(snap),
         }
     }
@@ -199,9 +203,14 @@ fn attachment(
     out
 }
 
-/// What a gateway programs into the subnets it serves. Routes it learned from a Route Server
-/// in its VNet (`route_server_ips`, branch-to-branch) are the Route Server's to program.
-fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx, route_server_ips: &[IpAddr]) -> Vec<GatewayPrefix> {
+/// What a gateway programs into the subnets it serves, and apart, the routes it learned from a
+/// Route Server in its VNet (`route_server_ips`, branch-to-branch), which by default are the
+/// Route Server's to program (RS-7, C31).
+fn gateway_prefixes(
+    snap: &Snapshot,
+    g: GatewayIdx,
+    route_server_ips: &[IpAddr],
+) -> (Vec<GatewayPrefix>, Vec<GatewayPrefix>) {
     let gw = &snap.gateways[g.index()];
     let own_space: Vec<IpNet> = gw
         .vnet
@@ -210,7 +219,11 @@ fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx, route_server_ips: &[IpAddr])
         .map(|v| snap.vnets[v.index()].address_space.clone())
         .unwrap_or_default();
     let mut by_prefix: BTreeMap<IpNet, GatewayPrefix> = BTreeMap::new();
-    let mut add = |prefix: IpNet, next_hops: Vec<IpAddr>, kind: GatewayRouteKind| {
+    let mut relearned: BTreeMap<IpNet, GatewayPrefix> = BTreeMap::new();
+    let add = |by_prefix: &mut BTreeMap<IpNet, GatewayPrefix>,
+               prefix: IpNet,
+               next_hops: Vec<IpAddr>,
+               kind: GatewayRouteKind| {
         if own_space.contains(&prefix) {
             return;
         }
@@ -241,6 +254,7 @@ fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx, route_server_ips: &[IpAddr])
                 if let Some(lng) = conn.local_gateway2.as_ref().and_then(|l| l.resolved()) {
                     for prefix in &snap.local_gateways[lng.index()].prefixes {
                         add(
+                            &mut by_prefix,
                             *prefix,
                             instance.clone(),
                             GatewayRouteKind::LocalNetworkGateway { local_gateway: lng, connection },
@@ -256,7 +270,12 @@ fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx, route_server_ips: &[IpAddr])
                     .and_then(|o| snap.gateways[o.index()].vnet.as_ref().and_then(|l| l.resolved()));
                 if let Some(remote_vnet) = remote {
                     for prefix in &snap.vnets[remote_vnet.index()].address_space {
-                        add(*prefix, instance.clone(), GatewayRouteKind::Vnet2Vnet { connection, remote_vnet });
+                        add(
+                            &mut by_prefix,
+                            *prefix,
+                            instance.clone(),
+                            GatewayRouteKind::Vnet2Vnet { connection, remote_vnet },
+                        );
                     }
                 }
             }
@@ -264,11 +283,11 @@ fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx, route_server_ips: &[IpAddr])
         }
     }
     for learned in &gw.learned_routes {
-        if learned.origin.eq_ignore_ascii_case("Network")
-            || route_server_ips.iter().any(|ip| learned.source_peer.trim() == ip.to_string())
-        {
+        if learned.origin.eq_ignore_ascii_case("Network") {
             continue;
         }
+        let from_route_server = route_server_ips.iter().any(|ip| learned.source_peer.trim() == ip.to_string());
+        let target = if from_route_server { &mut relearned } else { &mut by_prefix };
         // ExpressRoute routes point at the Microsoft edge routers the route was learned from
         // (C4); VPN routes at the gateway's own instances.
         let hops = if gw.gateway_type == GatewayType::ExpressRoute {
@@ -277,6 +296,7 @@ fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx, route_server_ips: &[IpAddr])
             instance.clone()
         };
         add(
+            target,
             learned.network,
             hops,
             GatewayRouteKind::Bgp {
@@ -287,7 +307,7 @@ fn gateway_prefixes(snap: &Snapshot, g: GatewayIdx, route_server_ips: &[IpAddr])
         );
     }
     for prefix in &gw.vpn_client_address_pool {
-        add(*prefix, instance.clone(), GatewayRouteKind::PointToSiteClientPool);
+        add(&mut by_prefix, *prefix, instance.clone(), GatewayRouteKind::PointToSiteClientPool);
     }
-    by_prefix.into_values().collect()
+    (by_prefix.into_values().collect(), relearned.into_values().collect())
 }

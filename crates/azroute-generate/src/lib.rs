@@ -27,6 +27,7 @@ mod plan;
 mod security;
 mod service_tags;
 mod tables;
+mod vwan;
 
 use gateway::*;
 use hosts::*;
@@ -35,6 +36,7 @@ use plan::*;
 use security::*;
 use service_tags::*;
 use tables::*;
+use vwan::*;
 
 /// Regions hubs are spread over (round-robin) and spokes of other regions come from.
 const REGIONS: [&str; 8] =
@@ -67,6 +69,19 @@ pub struct GenerateParams {
     pub rule_mix: RuleMix,
     /// BGP prefixes each hub's gateway has learned from on-premises.
     pub bgp_prefixes: usize,
+    /// Hub-and-spoke VNets (the default) or Virtual WAN hubs.
+    pub topology: EstateTopology,
+}
+
+/// The network design of a generated estate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EstateTopology {
+    /// Hub VNets with gateways and NVAs, spokes peered to them (the module documentation).
+    #[default]
+    HubSpoke,
+    /// Virtual WAN hubs with their route tables, VPN gateways and sites, every other one
+    /// secured by a hub firewall with routing intent, spokes connected to them (`vwan.rs`).
+    Vwan,
 }
 
 /// The NSG rules of a generated estate.
@@ -156,6 +171,7 @@ impl Default for GenerateParams {
             nsg_rules: 10,
             rule_mix: RuleMix::Realistic,
             bgp_prefixes: 16,
+            topology: EstateTopology::HubSpoke,
         }
     }
 }
@@ -209,7 +225,11 @@ pub fn generate(
     let mut rng = Rng(params.seed);
     plan.sub = rng.uuid();
     let mut out = Output { dir: plan.sub.clone(), sink, summary: GenerateSummary::default() };
-    write_all(params, &plan, &mut rng, &mut out).map_err(|e| GenerateError(format!("cannot write the estate: {e}")))?;
+    let written = match params.topology {
+        EstateTopology::HubSpoke => write_all(params, &plan, &mut rng, &mut out),
+        EstateTopology::Vwan => write_all_vwan(params, &plan, &mut rng, &mut out),
+    };
+    written.map_err(|e| GenerateError(format!("cannot write the estate: {e}")))?;
     Ok(out.summary)
 }
 
@@ -374,6 +394,32 @@ mod tests {
         assert_eq!(s.subnets, 100 + 2 * 4);
         assert_eq!(s.route_tables, 20 + 2 * 2);
         assert!((500..600).contains(&s.user_routes), "{s:?}");
+    }
+
+    /// `--topology vwan`: hubs with their tables, connections and branches, every other hub
+    /// secured with routing intent; it ingests without a diagnostic, every spoke is connected
+    /// to its hub, and the same seed gives the same bytes.
+    #[test]
+    fn vwan_estate_ingests_cleanly() {
+        let params = GenerateParams { topology: EstateTopology::Vwan, ..small() };
+        let (files, summary) = generate_texts(&params).unwrap();
+        assert_eq!(generate_texts(&params).unwrap().0, files);
+        let loaded = azroute_ingest::load_texts(&files);
+        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.code != "DanglingReference").collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let snap = &loaded.snapshot;
+        assert_eq!(snap.virtual_hubs.len(), 2);
+        assert_eq!(snap.vwan.virtual_wans.len(), 1);
+        assert_eq!(snap.vwan.hub_connections.len(), 6);
+        assert_eq!(snap.vwan.hub_route_tables.len(), 4);
+        assert_eq!(snap.vwan.routing_intents.len(), 1, "hub00 secured, hub01 not");
+        assert_eq!(snap.vwan.vpn_gateways.len(), 2);
+        assert_eq!(snap.vwan.vpn_sites.len(), 2);
+        assert_eq!(snap.vnets.len(), summary.vnets);
+        assert_eq!(summary.vnets, 6);
+        assert_eq!(snap.nics.len(), summary.nics);
+        assert_eq!(summary.nics, 6 * 3 * 2);
+        assert!(snap.peerings.iter().all(|p| p.name.starts_with("RemoteVnetToHubPeering_")));
     }
 
     #[test]

@@ -137,6 +137,7 @@ impl Pending {
                     source_peer: s(&r.source_peer),
                     weight: r.weight.unwrap_or(0),
                 },
+                communities: learned_communities(r),
             });
         }
         let origin = self.origin(path);
@@ -164,4 +165,16 @@ fn index_within(routes: &[(String, LearnedRouteDto<'_>)], i: usize) -> usize {
 /// Whether an id names a hub BGP connection (`…/virtualHubs/HUB/bgpConnections/PEER`).
 pub(crate) fn is_bgp_connection_id(id: &str) -> bool {
     matches!(type_from_id(id), Some(t) if t.eq_ignore_ascii_case("microsoft.network/virtualhubs/bgpconnections"))
+}
+
+/// A learned route's BGP communities (`communities` or `bgpCommunities`, a list or one string
+/// of space- or comma-separated values); `None` when the output carries neither (RS-9).
+fn learned_communities(r: &LearnedRouteDto<'_>) -> Option<Vec<String>> {
+    let list = r.communities.as_ref().or(r.bgp_communities.as_ref())?;
+    Some(
+        list.0
+            .iter()
+            .flat_map(|c| c.as_str().split([' ', ',']).map(str::trim).filter(|x| !x.is_empty()).map(String::from))
+            .collect(),
+    )
 }

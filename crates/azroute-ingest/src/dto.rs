@@ -690,6 +690,10 @@ azure_object! {
         as_path: Str<'a> = "asPath",
         source_peer: Str<'a> = "sourcePeer",
         weight: i64 = "weight",
+        /// BGP communities, where an output carries them (RS-9); Route Server's
+        /// `list-learned-routes` does not.
+        communities: StrList<'a> = "communities",
+        bgp_communities: StrList<'a> = "bgpCommunities",
     }
 }
 

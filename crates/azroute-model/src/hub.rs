@@ -120,4 +120,18 @@ pub struct HubLearnedRoute {
     /// `localAddress`: the Route Server address the session runs on.
     pub local_address: Option<IpAddr>,
     pub route: LearnedRoute,
+    /// The route's BGP communities (`65535:65282`), when the output carries them (`communities`
+    /// or `bgpCommunities`); `None` when it does not, as `list-learned-routes` does not (RS-9).
+    pub communities: Option<Vec<String>>,
+}
+
+/// The well-known community NO_ADVERTISE: the route is programmed but not advertised to other
+/// peers or gateways (§19.2 RS-9).
+pub const NO_ADVERTISE_COMMUNITY: &str = "65535:65282";
+
+impl HubLearnedRoute {
+    /// Whether the route carries NO_ADVERTISE: `None` when its communities are not known.
+    pub fn no_advertise(&self) -> Option<bool> {
+        self.communities.as_ref().map(|c| c.iter().any(|x| x.trim() == NO_ADVERTISE_COMMUNITY))
+    }
 }

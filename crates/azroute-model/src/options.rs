@@ -78,6 +78,30 @@ pub enum ConnectedGroupOverlap {
     KeepAll,
 }
 
+/// Which route is programmed when a VPN gateway and a Route Server offer the same prefix with
+/// equally long AS paths (§19.2 RS-6, C30: not documented).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum RouteServerVpnTie {
+    /// Assumed: the gateway's route, as for ExpressRoute under the default preference.
+    #[default]
+    Gateway,
+    /// The Route Server's route (the NVA's next hop).
+    RouteServer,
+}
+
+/// What becomes of routes a VPN or ExpressRoute gateway learned from the Route Server of its
+/// VNet under branch-to-branch (§19.2 RS-7, C31: inferred).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum RouteServerRelearnedRoutes {
+    /// Inferred: the gateway re-advertises them to on-premises only; the VNet's routes for
+    /// them are the Route Server's (next hop the BGP next hop).
+    #[default]
+    RouteServerOnly,
+    /// The gateway programs them as well, with its own instances as next hop; the Route
+    /// Server's route and the gateway's then meet as in RS-6.
+    AlsoGateway,
+}
+
 /// The next hop a spoke NIC shows for routes through a Virtual WAN hub's router (§20.4, C26):
 /// older hubs showed a public "route service" address, current ones are expected to show
 /// `virtualRouterIps`.
@@ -106,6 +130,8 @@ pub struct ModelOptions {
     pub ipv6_system_routes: Ipv6SystemRoutes,
     pub connected_group_precedence: ConnectedGroupPrecedence,
     pub connected_group_overlap: ConnectedGroupOverlap,
+    pub route_server_vpn_tie: RouteServerVpnTie,
+    pub route_server_relearned_routes: RouteServerRelearnedRoutes,
     pub vwan_router_next_hop: VwanRouterNextHop,
     /// Route-table size limit (C5): error above this many routes.
     pub max_routes_per_table: usize,
@@ -129,6 +155,8 @@ impl Default for ModelOptions {
             ipv6_system_routes: Ipv6SystemRoutes::MirrorIpv4,
             connected_group_precedence: ConnectedGroupPrecedence::ProtectedLikePeering,
             connected_group_overlap: ConnectedGroupOverlap::DropOverlapping,
+            route_server_vpn_tie: RouteServerVpnTie::Gateway,
+            route_server_relearned_routes: RouteServerRelearnedRoutes::RouteServerOnly,
             vwan_router_next_hop: VwanRouterNextHop::VirtualRouterIps,
             max_routes_per_table: 600,
             warn_routes_per_table: 400,

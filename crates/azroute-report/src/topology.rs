@@ -32,6 +32,9 @@ pub enum NodeKind {
     BastionHost,
     /// `Microsoft.Network/dnsResolvers/inboundEndpoints`: in its subnet (§17.3).
     DnsResolverInboundEndpoint,
+    /// An Azure Route Server (`Microsoft.Network/virtualHubs` without `virtualWan`): in its
+    /// `RouteServerSubnet` (§19.1).
+    RouteServer,
     /// The Internet, once per estate (id `Internet`).
     Internet,
     /// A resource that a peering or connection names but the snapshot does not hold.
@@ -45,6 +48,8 @@ pub enum EdgeKind {
     VirtualNetworkPeering,
     /// `Microsoft.Network/connections`: a gateway to a site or to another gateway.
     Connection,
+    /// `virtualHubs/bgpConnections`: a Route Server to the NIC of its BGP peer (§19.1).
+    BgpPeering,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -120,10 +125,12 @@ pub fn view(snap: &Snapshot, topology: &Topology) -> TopologyView {
     push_private_endpoints(snap, &mut view);
     push_firewalls(snap, &mut view);
     push_platform_services(snap, &mut view);
+    push_route_servers(snap, &mut view);
     push_nics(snap, &mut view);
     push_internet(&mut view);
     push_peerings(snap, topology, &mut view);
     push_connections(snap, &mut view);
+    push_bgp_peerings(snap, &mut view);
     view
 }
 
@@ -303,6 +310,33 @@ fn push_platform_services(snap: &Snapshot, view: &mut TopologyView) {
     }
 }
 
+/// A Route Server sits in its `RouteServerSubnet`, with its two instance addresses and its
+/// peers (each with whether a learned-routes file told what it advertises).
+fn push_route_servers(snap: &Snapshot, view: &mut TopologyView) {
+    for hub in snap.virtual_hubs.iter().filter(|h| h.is_route_server()) {
+        let mut node = NodeView::new(&hub.id, NodeKind::RouteServer, &hub.name);
+        node.parent = hub.subnet.as_ref().and_then(|id| {
+            snap.subnets.iter().find(|s| s.id.as_str().eq_ignore_ascii_case(id.as_str())).map(|s| s.id.to_string())
+        });
+        node.addresses = hub.virtual_router_ips.iter().map(|ip| ip.to_string()).collect();
+        if let Some(asn) = hub.virtual_router_asn {
+            node.set("virtualRouterAsn", json!(asn));
+        }
+        node.set("allowBranchToBranchTraffic", json!(hub.allow_branch_to_branch_traffic));
+        node.set("hubRoutingPreference", json!(hub.hub_routing_preference.as_str()));
+        let peers: Vec<Value> = hub
+            .bgp_connections
+            .iter()
+            .map(|c| {
+                json!({"id": c.id.to_string(), "name": c.name, "peerIp": c.peer_ip.map(|ip| ip.to_string()),
+                    "peerAsn": c.peer_asn, "learnedRoutes": c.learned_routes_supplied.then_some(c.learned_routes.len())})
+            })
+            .collect();
+        node.set("bgpConnections", json!(peers));
+        view.nodes.push(node);
+    }
+}
+
 /// NICs sit in the subnet of their primary IP configuration; a private endpoint's NIC is left
 /// out (the endpoint stands for it).
 fn push_nics(snap: &Snapshot, view: &mut TopologyView) {
@@ -423,6 +457,29 @@ fn push_connections(snap: &Snapshot, view: &mut TopologyView) {
             target,
             properties,
         });
+    }
+}
+
+/// One edge per Route Server peer whose address is a NIC of the snapshot (the NVA); a peer
+/// outside the snapshot is listed on the Route Server node only.
+fn push_bgp_peerings(snap: &Snapshot, view: &mut TopologyView) {
+    for hub in snap.virtual_hubs.iter().filter(|h| h.is_route_server()) {
+        for c in &hub.bgp_connections {
+            let Some(peer_ip) = c.peer_ip else { continue };
+            let nic = snap.nics.iter().find(|n| n.ip_configs.iter().any(|ic| ic.private_ip == Some(peer_ip)));
+            let Some(nic) = nic else { continue };
+            let mut properties = Map::new();
+            properties.insert("name".into(), json!(c.name));
+            properties.insert("peerIp".into(), json!(peer_ip.to_string()));
+            properties.insert("peerAsn".into(), json!(c.peer_asn));
+            view.edges.push(EdgeView {
+                id: c.id.to_string(),
+                kind: EdgeKind::BgpPeering,
+                source: hub.id.to_string(),
+                target: nic.id.to_string(),
+                properties,
+            });
+        }
     }
 }
 

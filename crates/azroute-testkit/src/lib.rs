@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod avnm;
+pub mod bgp_communities;
 pub mod browser;
 pub mod estates;
 pub mod fuzz;

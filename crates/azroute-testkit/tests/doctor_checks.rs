@@ -659,7 +659,8 @@ fn private_destination_sent_to_the_internet() {
 /// Every check of the catalogue has a test in this file (the egress and platform-service checks
 /// (§17) in `egress.rs`, the Azure Firewall checks (§16.7) in `firewall_doctor.rs`, the Azure
 /// Virtual Network Manager checks in `avnm_doctor.rs`, the Route Server checks in
-/// `route_server_doctor.rs`).
+/// `route_server_doctor.rs` and `route_server_options.rs`, the Virtual WAN checks in
+/// `vwan_doctor.rs`).
 #[test]
 fn every_check_is_tested_here() {
     let source = [
@@ -668,6 +669,8 @@ fn every_check_is_tested_here() {
         include_str!("firewall_doctor.rs"),
         include_str!("avnm_doctor.rs"),
         include_str!("route_server_doctor.rs"),
+        include_str!("route_server_options.rs"),
+        include_str!("vwan_doctor.rs"),
     ]
     .concat();
     for check in azroute_doctor::CHECKS {

@@ -192,6 +192,13 @@ pub struct TraceArgs {
     pub model: ModelArgs,
 }
 
+/// `generate --topology`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum TopologyArg {
+    HubSpoke,
+    Vwan,
+}
+
 /// `generate --rule-mix`.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum RuleMixArg {
@@ -445,6 +452,11 @@ pub struct GenerateArgs {
     /// BGP prefixes each hub's gateway has learned from on-premises.
     #[arg(long, value_name = "N")]
     pub bgp_prefixes: Option<usize>,
+    /// `hub-spoke` (hub VNets with gateways and NVAs), or `vwan`: Virtual WAN hubs with their
+    /// route tables, VPN gateways and sites, every other hub secured by a hub firewall with
+    /// routing intent (when --nvas-per-hub > 0), spokes connected to them.
+    #[arg(long, value_name = "DESIGN", value_enum, default_value_t = TopologyArg::HubSpoke)]
+    pub topology: TopologyArg,
 }
 
 #[derive(Args, Debug)]

@@ -96,6 +96,22 @@ pub enum ConnectedGroupOverlapArg {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum RouteServerVpnTieArg {
+    /// Assumed: the VPN gateway's route.
+    Gateway,
+    /// The Route Server's route (the NVA's next hop).
+    RouteServer,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum RouteServerRelearnedArg {
+    /// Inferred: the Route Server programs them; the gateway only re-advertises them.
+    RouteServerOnly,
+    /// The gateway programs them as well, with its instances as next hop.
+    AlsoGateway,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum VwanRouterNextHopArg {
     /// Recommended: the hub's virtualRouterIps, flagged as assumed.
     VirtualRouterIps,
@@ -144,6 +160,14 @@ pub struct ModelArgs {
     /// created after 31 March 2026 default to private subnets).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = super::DefaultOutboundUnsetArg::Allowed)]
     pub default_outbound_unset: super::DefaultOutboundUnsetArg,
+    /// Which route is programmed when a VPN gateway and a Route Server offer one prefix with
+    /// equally long AS paths (undocumented, §19.5 C30).
+    #[arg(long, value_name = "WINNER", value_enum, default_value_t = RouteServerVpnTieArg::Gateway)]
+    pub route_server_vpn_tie: RouteServerVpnTieArg,
+    /// Who programs the routes a gateway learned from its VNet's Route Server under
+    /// branch-to-branch (inferred, §19.5 C31).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = RouteServerRelearnedArg::RouteServerOnly)]
+    pub route_server_relearned_routes: RouteServerRelearnedArg,
     /// The next hop a spoke shows for routes through a Virtual WAN hub's router (§20.4, C26).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = VwanRouterNextHopArg::VirtualRouterIps)]
     pub vwan_router_next_hop: VwanRouterNextHopArg,

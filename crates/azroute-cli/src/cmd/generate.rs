@@ -1,9 +1,9 @@
 //! `azroute generate`: writes a synthetic, seeded estate (the generator lives in ingest, the
 //! crate that knows Azure's JSON).
 
-use azroute_generate::{GenerateParams, Preset, RuleMix, generate_to_dir};
+use azroute_generate::{EstateTopology, GenerateParams, Preset, RuleMix, generate_to_dir};
 
-use crate::args::{GenerateArgs, PresetArg, RuleMixArg};
+use crate::args::{GenerateArgs, PresetArg, RuleMixArg, TopologyArg};
 use crate::input::CliError;
 use crate::output::emit;
 
@@ -31,6 +31,10 @@ pub fn run(args: GenerateArgs) -> Result<i32, CliError> {
             RuleMixArg::Legacy => RuleMix::Legacy,
         },
         bgp_prefixes: args.bgp_prefixes.unwrap_or(base.bgp_prefixes),
+        topology: match args.topology {
+            TopologyArg::HubSpoke => EstateTopology::HubSpoke,
+            TopologyArg::Vwan => EstateTopology::Vwan,
+        },
     };
     let s = generate_to_dir(&params, &args.out).map_err(|err| {
         CliError::new(err.to_string()).hint("see `azroute generate --help` for the parameters and presets")

@@ -17,6 +17,7 @@ mod route_server;
 mod route_tables;
 mod special_subnets;
 mod vms;
+mod vwan;
 
 use azroute_model::*;
 

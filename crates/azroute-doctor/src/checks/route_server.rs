@@ -25,6 +25,8 @@ impl Doctor<'_, '_> {
             let rib = &route_servers.ribs[hi];
             for (ci, connection) in hub.bgp_connections.iter().enumerate() {
                 route_server_single_instance_peer(h, ci, connection, out);
+                route_server_peer_asn_refused(h, ci, connection, out);
+                route_server_peer_over_route_limit(h, ci, connection, out);
             }
             route_server_dropped(h, rib, out);
             self.route_server_default_route_self_loop(h, rib, out);
@@ -123,6 +125,23 @@ fn route_server_single_instance_peer(hub: VirtualHubIdx, ci: usize, c: &BgpConne
     }
 }
 
+/// RS-8: Route Server peers only with 16-bit ASNs that are not reserved.
+fn route_server_peer_asn_refused(hub: VirtualHubIdx, ci: usize, c: &BgpConnection, out: &mut Vec<Finding>) {
+    if let Some(asn) = c.peer_asn.filter(|&a| peer_asn_refused(a)) {
+        let e = RouteServerPeerAsnRefused { hub, connection: ci, asn };
+        out.push(Finding::new(e).resource(ResourceRef::VirtualHub(hub)));
+    }
+}
+
+/// RS-8: a peer over the route limit loses its session, and with it every route.
+fn route_server_peer_over_route_limit(hub: VirtualHubIdx, ci: usize, c: &BgpConnection, out: &mut Vec<Finding>) {
+    let routes = peer_route_count(c);
+    if routes > PEER_ROUTE_LIMIT {
+        let e = RouteServerPeerOverRouteLimit { hub, connection: ci, routes, limit: PEER_ROUTE_LIMIT };
+        out.push(Finding::new(e).resource(ResourceRef::VirtualHub(hub)));
+    }
+}
+
 /// RS-8 and RS-3: what each peer advertised that the Route Server drops.
 fn route_server_dropped(hub: VirtualHubIdx, rib: &RouteServerRib, out: &mut Vec<Finding>) {
     let peers: BTreeSet<usize> = rib.dropped.iter().map(|d| d.connection).collect();
@@ -134,7 +153,7 @@ fn route_server_dropped(hub: VirtualHubIdx, rib: &RouteServerRib, out: &mut Vec<
             match &d.reason {
                 RouteServerDrop::AsPath65515 => as_path.push((d.route.network, d.route.as_path.clone())),
                 RouteServerDrop::InsideVnetRange { range } => inside.push((d.route.network, *range)),
-                RouteServerDrop::LongerAsPath { .. } => {}
+                RouteServerDrop::LongerAsPath { .. } | RouteServerDrop::PeerOverRouteLimit { .. } => {}
             }
         }
         as_path.dedup();

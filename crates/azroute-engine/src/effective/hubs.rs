@@ -48,6 +48,7 @@ impl TableBuilder<'_> {
                     via_peering,
                     peers: r.peers.clone(),
                     as_path: r.as_path.as_str().into(),
+                    no_advertise: r.no_advertise,
                 },
                 invalid: None,
                 assumed: false,
@@ -120,10 +121,14 @@ impl TableBuilder<'_> {
                 kept
             }
             None => {
+                let kept = self.options.route_server_vpn_tie == RouteServerVpnTie::Gateway;
                 if first {
-                    self.notes.push(TableNote::RouteServerGatewayTie { prefix, gateway, hub });
+                    self.notes.push(TableNote::RouteServerGatewayTie { prefix, gateway, hub, gateway_kept: kept });
                 }
-                true
+                if !kept {
+                    self.drafts.remove(pos);
+                }
+                kept
             }
         }
     }

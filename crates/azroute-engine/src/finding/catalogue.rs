@@ -58,6 +58,10 @@ const AVNM_CONNECTIVITY: &str =
 const AVNM_LIMITS: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-limitations";
 const AVNM_UDR: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-user-defined-route";
 const AVNM_FAQ: &str = "https://learn.microsoft.com/azure/virtual-network-manager/faq";
+const VWAN_ROUTING_POLICIES: &str = "https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies";
+const VWAN_HUB_ROUTING: &str = "https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing";
+const VWAN_EFFECTIVE_ROUTES: &str = "https://learn.microsoft.com/azure/virtual-wan/effective-routes-virtual-hub";
+const VWAN_CONNECT_VNET: &str = "https://learn.microsoft.com/azure/virtual-wan/howto-connect-vnet-hub";
 const AVNM_ADMIN: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins";
 const UDR: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview";
 const DIAGNOSE: &str = "https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem";
@@ -197,6 +201,16 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::AvnmRoutingRuleConflict, Error, &[AVNM_UDR], Settings),
     entry(C::AvnmHubGatewayMissing, Error, &[AVNM_CONNECTIVITY], Settings),
     entry(C::SubnetPeeringNonPeeredSource, Error, &[SUBNET_PEERING], Traffic),
+    // Virtual WAN (§20.6).
+    entry(C::VwanSpokePropagationDisabled, Warning, &[VWAN_ROUTING_POLICIES, VWAN_HUB_ROUTING], Settings),
+    entry(C::VwanPrivateEndpointAsymmetry, Warning, &[VWAN_ROUTING_POLICIES], Settings),
+    entry(C::VwanDefaultRouteNotPropagated, Warning, &[VWAN_EFFECTIVE_ROUTES, VWAN_HUB_ROUTING], Settings),
+    entry(C::VwanRouteInsideSpokeSpace, Warning, &[VWAN_HUB_ROUTING], Settings),
+    entry(C::VwanRoutingIntentWithCustomTables, Error, &[VWAN_ROUTING_POLICIES], Settings),
+    entry(C::VwanSpokeHasGateway, Error, &[VWAN_CONNECT_VNET, ROUTE_SERVER_FAQ], Settings),
+    // Route Server peers (§19.3, RS-8).
+    entry(C::RouteServerPeerAsnRefused, Error, &[ROUTE_SERVER_FAQ], Settings),
+    entry(C::RouteServerPeerOverRouteLimit, Error, &[ROUTE_SERVER_FAQ], Settings),
 ];
 
 /// The codes that are not doctor checks: raised by traces only, or summaries.

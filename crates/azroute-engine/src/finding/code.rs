@@ -97,6 +97,8 @@ finding_codes! {
     RouteLimitExceeded,
     RouteServerBranchToBranchDisabled,
     RouteServerDefaultRouteSelfLoop,
+    RouteServerPeerAsnRefused,
+    RouteServerPeerOverRouteLimit,
     RouteServerPrefixTooSpecific,
     RouteServerRouteDroppedAsPath65515,
     RouteServerSingleInstancePeer,
@@ -118,6 +120,12 @@ finding_codes! {
     VirtualNetworkTagIncludesDefault,
     VmssNicsMissing,
     VnetRangeUdrCapturesOwnSubnet,
+    VwanDefaultRouteNotPropagated,
+    VwanPrivateEndpointAsymmetry,
+    VwanRouteInsideSpokeSpace,
+    VwanRoutingIntentWithCustomTables,
+    VwanSpokeHasGateway,
+    VwanSpokePropagationDisabled,
 }
 
 impl FindingCode {

@@ -11,6 +11,7 @@ use ipnet::IpNet;
 use super::firewall_evidence::*;
 use super::platform_evidence::*;
 use super::route_server_evidence::*;
+use super::vwan_evidence::*;
 use super::{FindingCode, RouteRef, Severity};
 use crate::nsg::AppliedTo;
 use crate::trace::HopResource;
@@ -752,6 +753,16 @@ evidence! {
     SubnetPeeringNonPeeredSource,
     DirectPeeringBypassesFirewall,
     VnetRangeUdrCapturesOwnSubnet,
+    // Virtual WAN (§20.6).
+    VwanSpokePropagationDisabled,
+    VwanPrivateEndpointAsymmetry,
+    VwanDefaultRouteNotPropagated,
+    VwanRouteInsideSpokeSpace,
+    VwanRoutingIntentWithCustomTables,
+    VwanSpokeHasGateway,
+    // Route Server peers (§19.3, RS-8).
+    RouteServerPeerAsnRefused,
+    RouteServerPeerOverRouteLimit,
 }
 
 impl Evidence {

@@ -12,6 +12,7 @@ mod evidence;
 mod firewall_evidence;
 mod platform_evidence;
 mod route_server_evidence;
+mod vwan_evidence;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -26,6 +27,7 @@ pub use evidence::*;
 pub use firewall_evidence::*;
 pub use platform_evidence::*;
 pub use route_server_evidence::*;
+pub use vwan_evidence::*;
 
 use crate::route::{EffectiveRoute, EffectiveRouteTable};
 

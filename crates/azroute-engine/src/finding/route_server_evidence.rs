@@ -60,3 +60,22 @@ pub struct RouteServerBranchToBranchDisabled {
     /// Prefixes the peers advertise, which on-premises does not learn.
     pub prefixes: Vec<IpNet>,
 }
+
+/// `RouteServerPeerAsnRefused`: a peer whose ASN Route Server does not accept: not a 16-bit ASN,
+/// or one Azure or IANA reserves (§19.2 RS-8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteServerPeerAsnRefused {
+    pub hub: VirtualHubIdx,
+    pub connection: usize,
+    pub asn: i64,
+}
+
+/// `RouteServerPeerOverRouteLimit`: a peer that advertised more routes than Route Server
+/// accepts: its session is torn down and none of its routes are programmed (§19.2 RS-8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteServerPeerOverRouteLimit {
+    pub hub: VirtualHubIdx,
+    pub connection: usize,
+    pub routes: usize,
+    pub limit: usize,
+}

@@ -393,6 +393,47 @@ const TEXTS: &[CodeText] = &[
         title: "useHubGateway without a gateway in the hub",
         explanation: "A hub-and-spoke connectivity configuration with useHubGateway = True makes the spokes use the hub's gateway. With no gateway in the hub, the spoke-to-hub peering fails and hub-to-spoke is created without an established connection. Deploy a gateway in the hub or set useHubGateway = False.",
     },
+    // Virtual WAN (§20.6).
+    CodeText {
+        code: FindingCode::VwanSpokePropagationDisabled,
+        title: "Virtual WAN spoke subnet refuses the hub's routes",
+        explanation: "A VNet connected to a Virtual WAN hub gets the hub's routes (other spokes, branches, routing intent's firewall) as gateway routes. A subnet whose route table sets \"Propagate gateway routes\" to No (disableBgpRoutePropagation = true) gets none of them: under routing intent its traffic is no longer inspected by the hub firewall, otherwise other spokes and branches fall into the reserved None routes. User routes in spokes are allowed; keep gateway route propagation on.",
+    },
+    CodeText {
+        code: FindingCode::VwanPrivateEndpointAsymmetry,
+        title: "private endpoint behind a secured hub without route-table policies",
+        explanation: "With a private-traffic routing policy, traffic from on-premises or other spokes to a private endpoint bypasses the hub firewall by default (the endpoint's /32 is more specific than the routing-intent aggregates), while the endpoint's replies follow the spoke's routes through the firewall: the flow is asymmetric and the firewall drops it. Enable route-table network policies on the endpoint's subnet; /32 entries in the private-traffic prefixes do not fix it.",
+    },
+    CodeText {
+        code: FindingCode::VwanDefaultRouteNotPropagated,
+        title: "Virtual WAN connection does not take the hub's default route",
+        explanation: "A 0.0.0.0/0 in a hub route table (routing intent's Internet policy, or a static route to a firewall) reaches a connection only if its enableInternetSecurity (\"Propagate Default Route\") is true. Otherwise the spoke keeps its own Internet route and its Internet traffic leaves directly, past the hub firewall. The portal defaults it to true for VNet connections; Terraform defaults it to false.",
+    },
+    CodeText {
+        code: FindingCode::VwanRouteInsideSpokeSpace,
+        title: "Virtual WAN hub route inside the spoke's own address space",
+        explanation: "Virtual WAN programs a route in a spoke only if its prefix is shorter than the spoke's address space: it cannot attract traffic between subnets of one VNet. A hub route (static, learned over BGP or from another connection) equal to or inside the spoke's range is not programmed there. Use a less specific prefix, or user routes in the spoke.",
+    },
+    CodeText {
+        code: FindingCode::VwanRoutingIntentWithCustomTables,
+        title: "routing intent beside custom route tables",
+        explanation: "Routing intent requires a hub with only defaultRouteTable and noneRouteTable and no static route whose next hop is a VNet connection; Azure refuses to configure it otherwise (CantConfigureRoutingIntentIfCustomRouteTablesPresent). A snapshot holding both is inconsistent; azroute applies routing intent. Remove the custom tables and those static routes, or routing intent.",
+    },
+    CodeText {
+        code: FindingCode::RouteServerPeerAsnRefused,
+        title: "Route Server peer with an ASN it refuses",
+        explanation: "Route Server peers only with 16-bit ASNs, and not with those Azure uses (8074, 8075, 12076, 65515, 65517-65520) or IANA reserves (23456, 64496-64511, 65535). A peering with such an ASN never comes up, so the NVA's routes are never learned. Give the NVA a private ASN that is not reserved.",
+    },
+    CodeText {
+        code: FindingCode::RouteServerPeerOverRouteLimit,
+        title: "Route Server peer over its route limit",
+        explanation: "Route Server accepts at most 4,000 routes from one BGP peer (1,000 before), counting the current routes plus an update. A peer over the limit has its BGP session torn down: none of its routes are programmed until it advertises fewer. Summarise the prefixes the NVA advertises.",
+    },
+    CodeText {
+        code: FindingCode::VwanSpokeHasGateway,
+        title: "Virtual WAN spoke with its own gateway or Route Server",
+        explanation: "A VNet connected to a Virtual WAN hub must have no virtual network gateway, and cannot hold a Route Server. Branches are reached through the hub's gateways. Remove the spoke's gateway or Route Server, or disconnect the VNet from the hub.",
+    },
     CodeText {
         code: FindingCode::SubnetPeeringNonPeeredSource,
         title: "a subnet peering drops packets from a subnet it does not list",

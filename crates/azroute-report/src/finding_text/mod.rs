@@ -17,6 +17,7 @@ mod paths;
 mod platform;
 mod route_server;
 mod settings;
+mod vwan;
 
 use std::net::IpAddr;
 
@@ -189,6 +190,14 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::RouteServerDefaultRouteSelfLoop(e) => route_server::default_route_self_loop(snap, e),
         Evidence::RouteServerPrefixTooSpecific(e) => route_server::prefix_too_specific(snap, e),
         Evidence::RouteServerBranchToBranchDisabled(e) => route_server::branch_to_branch_disabled(snap, e),
+        Evidence::VwanSpokePropagationDisabled(e) => vwan::spoke_propagation_disabled(snap, e),
+        Evidence::VwanPrivateEndpointAsymmetry(e) => vwan::private_endpoint_asymmetry(snap, e),
+        Evidence::VwanDefaultRouteNotPropagated(e) => vwan::default_route_not_propagated(snap, e),
+        Evidence::VwanRouteInsideSpokeSpace(e) => vwan::route_inside_spoke_space(snap, e),
+        Evidence::VwanRoutingIntentWithCustomTables(e) => vwan::routing_intent_with_custom_tables(snap, e),
+        Evidence::VwanSpokeHasGateway(e) => vwan::spoke_has_gateway(snap, e),
+        Evidence::RouteServerPeerAsnRefused(e) => route_server::peer_asn_refused(snap, e),
+        Evidence::RouteServerPeerOverRouteLimit(e) => route_server::peer_over_route_limit(snap, e),
     }
 }
 

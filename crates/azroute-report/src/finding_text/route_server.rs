@@ -104,3 +104,30 @@ pub(super) fn branch_to_branch_disabled(snap: &Snapshot, e: &RouteServerBranchTo
     )
     .evidence(format!("advertised by peers: {}", list(e.prefixes.iter().take(10).map(|p| p.to_string()))))
 }
+
+pub(super) fn peer_asn_refused(snap: &Snapshot, e: &RouteServerPeerAsnRefused) -> FindingText {
+    FindingText::new(
+        format!(
+            "Route Server `{}` cannot peer with {}: AS {} is not a 16-bit ASN, or one Azure or IANA reserves (8074, 8075, 12076, 23456, 64496-64511, 65515, 65517-65520, 65535), so the NVA's routes are never learned",
+            hub(snap, e.hub).name,
+            peer(snap, e.hub, e.connection),
+            e.asn
+        ),
+        "give the NVA a private 16-bit ASN that is not reserved (64512-65514, for example) and peer again",
+    )
+    .evidence(format!("peerAsn {}", e.asn))
+}
+
+pub(super) fn peer_over_route_limit(snap: &Snapshot, e: &RouteServerPeerOverRouteLimit) -> FindingText {
+    FindingText::new(
+        format!(
+            "peer {} advertised {} routes to Route Server `{}`, more than the {} it accepts per peer: Route Server tears the BGP session down, so none of its routes are programmed",
+            peer(snap, e.hub, e.connection),
+            e.routes,
+            hub(snap, e.hub).name,
+            e.limit
+        ),
+        "advertise fewer routes from the NVA (summarise prefixes) to stay under the limit",
+    )
+    .evidence(format!("{} routes learned, limit {}", e.routes, e.limit))
+}

@@ -21,6 +21,7 @@ AZ.graph = (function () {
     ApplicationGateway: "Application Gateway",
     BastionHost: "Azure Bastion",
     DnsResolverInboundEndpoint: "DNS resolver inbound endpoint",
+    RouteServer: "Route Server",
     Internet: "Internet",
     MissingResource: "not in the snapshot",
   };
@@ -120,6 +121,8 @@ AZ.graph = (function () {
       case "BastionHost":
       case "DnsResolverInboundEndpoint":
         return KIND_LABELS[n.kind] + " " + n.name + (n.addresses && n.addresses.length ? "\n" + first(n.addresses) : "");
+      case "RouteServer":
+        return "Route Server " + n.name + "\n" + first(n.addresses);
       case "MissingResource":
         return n.name + "\n(not in the snapshot)";
       default:
@@ -172,6 +175,9 @@ AZ.graph = (function () {
         const p = e.properties || {};
         const bad = p.connectionStatus && p.connectionStatus !== "Connected";
         look = { classes: "e-connection" + (bad ? " disconnected" : ""), label: p.connectionStatus || "" };
+      } else if (e.kind === "BgpPeering") {
+        const p = e.properties || {};
+        look = { classes: "e-bgp", label: "BGP" + (p.peerAsn ? " AS" + p.peerAsn : "") };
       } else look = { classes: "e-other", label: e.kind };
       out.push({ group: "edges", data: { id: "edge:" + e.id, source, target, label: look.label, ref: e.id }, classes: look.classes });
     }
@@ -260,6 +266,7 @@ AZ.graph = (function () {
       { selector: ".k-LoadBalancer", style: { "background-color": "#fff9c4", "border-color": "#f9a825", shape: "round-octagon", "font-size": 10 } },
       { selector: ".k-AzureFirewall", style: { "background-color": "#ffccbc", "border-color": "#d84315", "border-width": 2, shape: "round-rectangle", "font-size": 10, "font-weight": "bold" } },
       { selector: ".k-NatGateway, .k-ApplicationGateway, .k-BastionHost, .k-DnsResolverInboundEndpoint", style: { "background-color": "#ede7f6", "border-color": "#5e35b1", shape: "round-rectangle", "font-size": 10 } },
+      { selector: ".k-RouteServer", style: { "background-color": "#dcedc8", "border-color": "#558b2f", "border-width": 2, shape: "round-diamond", "font-size": 10, "font-weight": "bold" } },
       { selector: ".k-PrivateEndpoint", style: { "background-color": "#e0f2f1", "border-color": "#00897b", "font-size": 10 } },
       { selector: ".k-Internet, .k-AzureService", style: { "background-color": "#e3f2fd", "border-color": "#1565c0", "border-width": 2, shape: "ellipse", "font-weight": "bold" } },
       { selector: ".k-MissingResource", style: { "border-style": "dashed", "background-color": "#fafafa", color: "#78909c" } },
@@ -268,6 +275,7 @@ AZ.graph = (function () {
       { selector: ".e-peering.initiated", style: { "line-color": "#f57c00", "line-style": "dashed", width: 3 } },
       { selector: ".e-peering.disconnected", style: { "line-color": "#c62828", "line-style": "dotted", width: 3 } },
       { selector: ".e-connection", style: { "line-color": "#2e7d32", width: 2 } },
+      { selector: ".e-bgp", style: { "line-color": "#558b2f", "line-style": "dashed", width: 2 } },
       { selector: ".e-connection.disconnected", style: { "line-color": "#c62828", "line-style": "dashed" } },
       { selector: ".path-request", style: { "line-color": "#1565c0", width: 4, "target-arrow-shape": "triangle", "target-arrow-color": "#1565c0", "control-point-step-size": 60, "z-index": 10, color: "#0d47a1", "font-weight": "bold" } },
       { selector: ".path-reply", style: { "line-color": "#00897b", width: 3, "line-style": "dashed", "target-arrow-shape": "triangle", "target-arrow-color": "#00897b", "control-point-step-size": 60, "z-index": 9, color: "#00695c" } },

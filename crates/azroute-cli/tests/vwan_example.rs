@@ -1,0 +1,136 @@
+//! The embedded example `vwan` end to end (§20, written by `tools/make_vwan_fixture.py`): the
+//! reference's traffic questions on a secured hub with routing intent and an unsecured hub:
+//! spoke to spoke in one hub, to a branch, to the Internet (RI-7: through the hub firewall),
+//! spoke to spoke in the unsecured hub (the hub router), the BGP-peered NVA's indirect spoke;
+//! `hub-routes` in Azure's shape, and the doctor's Virtual WAN findings.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// `State prefix next-hop-ips` of a NIC's VirtualNetworkGateway routes.
+fn hub_rows(vm: &str) -> Vec<String> {
+    let v = azroute(&["routes", "--example", "vwan", "--vm", vm, "-o", "json"]).ok().json();
+    v["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["source"] == "VirtualNetworkGateway")
+        .map(|r| {
+            let hops: Vec<&str> =
+                r["nextHopIpAddress"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
+            format!("{} {} {}", r["state"].as_str().unwrap(), r["addressPrefix"][0].as_str().unwrap(), hops.join(" "))
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+fn next_hop(vm: &str, ip: &str) -> (String, String) {
+    let v = azroute(&["next-hop", "--example", "vwan", "--vm", vm, "--dest-ip", ip, "-o", "json"]).ok().json();
+    (v["nextHopType"].as_str().unwrap().to_string(), v["nextHopIpAddress"].as_str().unwrap_or("").to_string())
+}
+
+/// RI-3, RI-4, RI-7: a spoke of the secured hub gets the routing-intent routes (0.0.0.0/0 and
+/// the RFC 1918 aggregates) with the hub firewall's private address as next hop, so traffic to
+/// a spoke of the same hub, to the VPN branch and to the Internet goes to the firewall.
+#[test]
+fn secured_hub_spoke_sends_private_and_internet_traffic_to_the_firewall() {
+    let rows = hub_rows("vm-app1");
+    for prefix in ["0.0.0.0/0", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] {
+        assert!(rows.contains(&format!("Active {prefix} 10.100.0.132")), "{prefix}: {rows:?}");
+    }
+    let firewall = ("VirtualNetworkGateway".to_string(), "10.100.0.132".to_string());
+    assert_eq!(next_hop("vm-app1", "10.2.1.4"), firewall, "spoke to spoke, same hub");
+    assert_eq!(next_hop("vm-app1", "192.168.10.5"), firewall, "to the VPN branch");
+    assert_eq!(next_hop("vm-app1", "8.8.8.8"), firewall, "to the Internet");
+    assert_eq!(
+        next_hop("vm-app1", "10.1.1.9"),
+        ("VirtualNetwork".to_string(), String::new()),
+        "inside the spoke (VW-8)"
+    );
+}
+
+/// VW-1, VW-2, §20.4: a spoke of the unsecured hub reaches the other spokes of its hub through
+/// the hub router (virtualRouterIps), the NVA's indirect spoke through the NVA (its BGP next
+/// hop), and never gets its own range (VW-8) or a default route.
+#[test]
+fn unsecured_hub_spoke_reaches_its_hub_through_the_router() {
+    let rows = hub_rows("vm-web");
+    assert!(rows.contains(&"Active 10.12.0.0/16 10.200.0.68 10.200.0.69".to_string()), "{rows:?}");
+    assert!(rows.contains(&"Active 10.13.0.0/16 10.200.0.68 10.200.0.69".to_string()), "{rows:?}");
+    assert!(rows.contains(&"Active 10.14.0.0/16 10.13.1.4".to_string()), "{rows:?}");
+    assert!(!rows.iter().any(|r| r.contains(" 10.11.0.0/16 ")), "its own range is not programmed: {rows:?}");
+    assert!(!rows.iter().any(|r| r.contains(" 0.0.0.0/0 ")), "no default route in this hub: {rows:?}");
+    assert_eq!(next_hop("vm-web", "10.12.1.4"), ("VirtualNetworkGateway".to_string(), "10.200.0.68".to_string()));
+    assert_eq!(next_hop("vm-web", "8.8.8.8").0, "Internet");
+}
+
+/// §20.5: `hub-routes` prints a hub table as `az network vhub get-effective-routes` does, with
+/// Azure's nextHopType spellings: the unsecured hub's own connections, the NVA's BGP route and
+/// the datacenter over ExpressRoute; the secured hub's routing-intent routes to the firewall.
+#[test]
+fn hub_routes_in_azure_shape() {
+    let v = azroute(&[
+        "hub-routes",
+        "--example",
+        "vwan",
+        "--hub",
+        "hub-westeurope",
+        "--route-table",
+        "defaultRouteTable",
+        "-o",
+        "json",
+    ])
+    .ok()
+    .json();
+    let rows: Vec<(String, String)> = v["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (r["addressPrefixes"][0].as_str().unwrap().to_string(), r["nextHopType"].as_str().unwrap().to_string())
+        })
+        .collect();
+    for (prefix, kind) in [
+        ("10.11.0.0/16", "Virtual Network Connection"),
+        ("10.14.0.0/16", "HubBgpConnection"),
+        ("172.30.0.0/16", "ExpressRouteGateway"),
+    ] {
+        assert!(rows.contains(&(prefix.to_string(), kind.to_string())), "{prefix} {kind}: {rows:?}");
+    }
+    let v = azroute(&[
+        "hub-routes",
+        "--example",
+        "vwan",
+        "--hub",
+        "hub-eastus",
+        "--route-table",
+        "defaultRouteTable",
+        "-o",
+        "json",
+    ])
+    .ok()
+    .json();
+    let firewall: Vec<&Value> =
+        v["value"].as_array().unwrap().iter().filter(|r| r["nextHopType"] == "Azure Firewall").collect();
+    let prefixes: Vec<&str> =
+        firewall.iter().flat_map(|r| r["addressPrefixes"].as_array().unwrap()).map(|p| p.as_str().unwrap()).collect();
+    for p in ["0.0.0.0/0", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] {
+        assert!(prefixes.contains(&p), "{p}: {v}");
+    }
+}
+
+/// RI-9: the doctor names the private endpoint behind the secured hub whose subnet has no
+/// route-table network policies.
+#[test]
+fn doctor_names_the_private_endpoint_asymmetry() {
+    let run = azroute(&["doctor", "--example", "vwan", "--only", "VwanPrivateEndpointAsymmetry", "-o", "json"]);
+    let v = run.json();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v}");
+    assert!(findings[0]["message"].as_str().unwrap().contains("`pe-sqldata`"), "{v}");
+    let explain = azroute(&["doctor", "--explain", "VwanPrivateEndpointAsymmetry"]).ok().stdout;
+    assert!(explain.contains("https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies"), "{explain}");
+}

@@ -1,0 +1,136 @@
+//! The words of the Virtual WAN checks (§20.6).
+
+use azroute_engine::*;
+use azroute_model::*;
+
+use super::FindingText;
+
+fn hub(snap: &Snapshot, hub: VirtualHubIdx) -> &str {
+    &snap.virtual_hubs[hub.index()].name
+}
+
+/// The last segment of an id (`conn-app1`).
+fn last(id: &ArmId) -> &str {
+    id.last_segment()
+}
+
+fn list(items: impl Iterator<Item = String>) -> String {
+    items.collect::<Vec<_>>().join(", ")
+}
+
+pub(super) fn spoke_propagation_disabled(snap: &Snapshot, e: &VwanSpokePropagationDisabled) -> FindingText {
+    let table = &snap.route_tables[e.table.index()].name;
+    let lost = if e.routing_intent {
+        "including routing intent's routes to the hub firewall, so its traffic is not inspected"
+    } else {
+        "so other spokes and branches are unreachable from it"
+    };
+    FindingText::new(
+        format!(
+            "subnet `{}` is in a spoke of Virtual WAN hub `{}` (connection `{}`), but its route table `{table}` has disableBgpRoutePropagation = true: it gets none of the hub's {} route(s), {lost}",
+            snap.subnet_label(e.subnet),
+            hub(snap, e.hub),
+            last(&e.connection),
+            e.prefixes.len()
+        ),
+        format!(
+            "set \"Propagate gateway routes\" to Yes on route table `{table}` (`az network route-table update -g <rg> -n {table} --disable-bgp-route-propagation false`); user routes can stay"
+        ),
+    )
+    .evidence(format!("hub routes not programmed: {}", list(e.prefixes.iter().take(10).map(|p| p.to_string()))))
+}
+
+pub(super) fn private_endpoint_asymmetry(snap: &Snapshot, e: &VwanPrivateEndpointAsymmetry) -> FindingText {
+    let pe = &snap.private_endpoints[e.endpoint.index()].name;
+    FindingText::new(
+        format!(
+            "private endpoint `{pe}` in `{}` is behind Virtual WAN hub `{}`, whose routing intent inspects private traffic, but its subnet has privateEndpointNetworkPolicies = {}: traffic to the endpoint bypasses the firewall while its replies go through it, an asymmetric flow the firewall drops",
+            snap.subnet_label(e.subnet),
+            hub(snap, e.hub),
+            e.policies.as_str()
+        ),
+        format!(
+            "enable route-table network policies on `{}` (privateEndpointNetworkPolicies = RouteTableEnabled or Enabled); /32 entries in the private-traffic prefixes do not help",
+            snap.subnet_label(e.subnet)
+        ),
+    )
+    .evidence(format!("{}: privateEndpointNetworkPolicies {}", snap.subnet_label(e.subnet), e.policies.as_str()))
+}
+
+pub(super) fn default_route_not_propagated(snap: &Snapshot, e: &VwanDefaultRouteNotPropagated) -> FindingText {
+    let vnet = &snap.vnets[e.vnet.index()].name;
+    let setting = match e.enable_internet_security {
+        Some(v) => format!("enableInternetSecurity = {v}"),
+        None => "no enableInternetSecurity".to_string(),
+    };
+    FindingText::new(
+        format!(
+            "hub `{}` route table `{}` holds 0.0.0.0/0 ({}), but connection `{}` of spoke `{vnet}` has {setting}: the spoke does not get the default route, and its Internet traffic leaves directly instead",
+            hub(snap, e.hub),
+            last(&e.table),
+            e.next_hop_type,
+            last(&e.connection)
+        ),
+        format!(
+            "turn on \"Propagate Default Route\" for the connection (`az network vhub connection update -g <rg> --vhub-name {} -n {} --internet-security true`)",
+            hub(snap, e.hub),
+            last(&e.connection)
+        ),
+    )
+    .evidence(format!("{}: 0.0.0.0/0 {}; {}: {setting}", last(&e.table), e.next_hop_type, last(&e.connection)))
+}
+
+pub(super) fn route_inside_spoke_space(snap: &Snapshot, e: &VwanRouteInsideSpokeSpace) -> FindingText {
+    let vnet = &snap.vnets[e.vnet.index()].name;
+    let mut text = FindingText::new(
+        format!(
+            "{} route(s) of hub `{}` that connection `{}` receives are equal to or inside spoke `{vnet}`'s own address space: Virtual WAN does not program them in the spoke, so they cannot steer its traffic",
+            e.routes.len(),
+            hub(snap, e.hub),
+            last(&e.connection)
+        ),
+        "use a less specific prefix than the spoke's range, or a user route in the spoke for traffic inside it",
+    );
+    for (prefix, range, kind) in &e.routes {
+        text = text.evidence(format!("{prefix} ({kind}) is inside the spoke range {range}"));
+    }
+    text
+}
+
+pub(super) fn routing_intent_with_custom_tables(snap: &Snapshot, e: &VwanRoutingIntentWithCustomTables) -> FindingText {
+    let mut text = FindingText::new(
+        format!(
+            "hub `{}` has routing intent `{}` and also {} custom route table(s) and {} static route(s) to a VNet connection: Azure refuses routing intent in this state; azroute applied routing intent",
+            hub(snap, e.hub),
+            last(&e.intent),
+            e.tables.len(),
+            e.static_routes.len()
+        ),
+        "remove the custom route tables and the static routes to VNet connections (associate and propagate to defaultRouteTable and noneRouteTable only), or remove routing intent",
+    );
+    for t in &e.tables {
+        text = text.evidence(format!("custom route table `{}`", last(t)));
+    }
+    for (t, name) in &e.static_routes {
+        text = text.evidence(format!("route `{name}` of `{}` has a VNet connection as next hop", last(t)));
+    }
+    text
+}
+
+pub(super) fn spoke_has_gateway(snap: &Snapshot, e: &VwanSpokeHasGateway) -> FindingText {
+    let vnet = &snap.vnets[e.vnet.index()].name;
+    let mut own: Vec<String> =
+        e.gateways.iter().map(|g| format!("gateway `{}`", snap.gateways[g.index()].name)).collect();
+    if let Some(rs) = e.route_server {
+        own.push(format!("Route Server `{}`", hub(snap, rs)));
+    }
+    FindingText::new(
+        format!(
+            "VNet `{vnet}` is connected to Virtual WAN hub `{}` and has {} of its own: a VNet connected to a hub must have no gateway and no Route Server",
+            hub(snap, e.hub),
+            own.join(" and ")
+        ),
+        "remove the spoke's own gateway or Route Server and reach branches through the hub, or disconnect the VNet from the hub",
+    )
+    .evidence(own.join(", "))
+}
