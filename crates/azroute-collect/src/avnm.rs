@@ -110,7 +110,7 @@ impl Session<'_> {
             for (verb, key, what) in answers {
                 let command = ["network", "manager", verb, "-g", rg.as_str(), "--virtual-network-name", name.as_str()];
                 let rel = format!("network-manager-effective-{what}-{stem}.json");
-                self.avnm_file(sub, &rel, &command, Some(("virtualNetworkId", &id, key)), record)?;
+                self.avnm_file(sub, &rel, &command, Some((&[("virtualNetworkId", &id)], key)), record)?;
             }
         }
         Ok(())
@@ -122,7 +122,7 @@ impl Session<'_> {
         sub: &str,
         rel: &str,
         command: &[&str],
-        wrapper: Option<(&str, &str, &str)>,
+        wrapper: Option<(&[(&str, &str)], &str)>,
         record: &mut SubscriptionRecord,
     ) -> Result<Option<Value>, CollectError> {
         let (full, fetched) = self.fetch(command, sub)?;
