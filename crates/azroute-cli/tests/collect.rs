@@ -120,7 +120,7 @@ fn collect_end_to_end_against_the_fake_az() {
     // and Bastion lists, the NAT gateway, public IP prefix, Application Gateway, scale set and
     // DNS resolver lists, the network manager list, and the (empty) Virtual WAN, ExpressRoute
     // gateway and Route Server lists.
-    assert_eq!(m["totals"]["files"], 30);
+    assert_eq!(m["totals"]["files"], 36);
     assert_eq!(m["serviceTags"]["location"], "eastus");
 
     // No planted secret reaches any file or the terminal.

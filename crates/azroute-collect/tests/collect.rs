@@ -177,8 +177,8 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
     );
     assert_eq!(m["serviceTags"]["file"]["resources"], 4);
     assert_eq!(m["totals"]["subscriptions"], 1);
-    // 30, and the (empty) Virtual WAN, ExpressRoute gateway and Route Server lists.
-    assert_eq!(m["totals"]["files"], 30);
+    // 30 before the Virtual WAN, ExpressRoute gateway and Route Server lists (empty here), 36 with them.
+    assert_eq!(m["totals"]["files"], 36);
     // The firewall's policies hold no rules: each one's rule collection groups are a list of their own.
     assert_eq!(file("firewall-policy-list.json")["resources"], 2);
     assert_eq!(file("firewall-policy-rcg-fw-policy-hub.json")["resources"], 3);
@@ -262,7 +262,7 @@ fn throttled_calls_are_retried() {
     // the ExpressRoute gateway and Route Server lists.
     assert_eq!(m.totals.az_calls, 2 + 2 * (1 + 12 + 6 + 2 + 6 + 1 + 4 + 2));
     assert!(r.progress.contains("throttled by Azure (429); retry 1 of 3"));
-    assert_eq!(m.subscriptions[0].files.len(), 27);
+    assert_eq!(m.subscriptions[0].files.len(), 33);
 }
 
 #[test]
