@@ -192,6 +192,14 @@ const GROUP_LISTS: &[(&str, &[&str])] = &[
 /// A resource's (resource group, name), what a per-resource az call names.
 type GroupAndName = (String, String);
 
+/// What the subscription-wide lists hand to later steps: the VM list (effective routes), the VNet
+/// list (AVNM effective answers) and each Uniform scale set (its instance NICs).
+struct SubscriptionListed {
+    vms: Option<Value>,
+    vnets: Option<Value>,
+    scale_sets: Vec<GroupAndName>,
+}
+
 /// What the extension lists name for the per-resource calls: (resource group, name) of each
 /// firewall policy, DNS resolver and network manager.
 #[derive(Default)]
@@ -468,7 +476,7 @@ impl Session<'_> {
             return Ok(failed);
         }
         create_dir(&self.out.join(sub))?;
-        let (vms, vnets, scale_sets) = self.subscription_lists(sub, &mut record)?;
+        let SubscriptionListed { vms, vnets, scale_sets } = self.subscription_lists(sub, &mut record)?;
         self.scale_set_nics(sub, &scale_sets, &mut record)?;
         let listed = self.extension_lists(sub, &mut record)?;
         self.rule_collection_groups(sub, &listed.policies, &mut record)?;
@@ -537,7 +545,7 @@ impl Session<'_> {
         &self,
         sub: &str,
         record: &mut SubscriptionRecord,
-    ) -> Result<(Option<Value>, Option<Value>, Vec<GroupAndName>), CollectError> {
+    ) -> Result<SubscriptionListed, CollectError> {
         let progress = self.progress;
         let (mut vms, mut vnets): (Option<Value>, Option<Value>) = (None, None);
         let mut scale_sets = Vec::new();
@@ -563,7 +571,7 @@ impl Session<'_> {
                 }
             }
         }
-        Ok((vms, vnets, scale_sets))
+        Ok(SubscriptionListed { vms, vnets, scale_sets })
     }
 
     /// A Uniform scale set's instance NICs (§17.1): `az network nic list` does not return them.

@@ -588,6 +588,16 @@ fn adopt_missing<T: HasOrigin>(exported: &mut Vec<T>, copies: Vec<T>) {
     }
 }
 
+/// A Virtual WAN hub's hidden VNet (`RG_<hub>_<guid>/…/virtualNetworks/HV_<hub>_<guid>`), the
+/// remote side of every spoke's `RemoteVnetToHubPeering_*` (§20.1): Microsoft owns it and no
+/// export can hold it, so a reference to it is not a missing resource; the hub routing reads the
+/// hub itself instead.
+fn is_virtual_wan_hidden_vnet(id: &str) -> bool {
+    let lower = id.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    name.starts_with("hv_") && lower.contains("/resourcegroups/rg_") && lower.contains("/virtualnetworks/hv_")
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Severity, load_texts};
@@ -629,14 +639,4 @@ mod tests {
         assert!(loaded.diagnostics.iter().any(|d| d.code == "ConflictingDuplicate"), "{:?}", loaded.diagnostics);
         assert!(conflicts[0].contains("a.json") && conflicts[0].contains("b.json"), "{}", conflicts[0]);
     }
-}
-
-/// A Virtual WAN hub's hidden VNet (`RG_<hub>_<guid>/…/virtualNetworks/HV_<hub>_<guid>`), the
-/// remote side of every spoke's `RemoteVnetToHubPeering_*` (§20.1): Microsoft owns it and no
-/// export can hold it, so a reference to it is not a missing resource; the hub routing reads the
-/// hub itself instead.
-fn is_virtual_wan_hidden_vnet(id: &str) -> bool {
-    let lower = id.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or("");
-    name.starts_with("hv_") && lower.contains("/resourcegroups/rg_") && lower.contains("/virtualnetworks/hv_")
 }
