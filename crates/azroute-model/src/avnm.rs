@@ -7,6 +7,7 @@
 
 use ipnet::IpNet;
 
+use crate::content::{clear_origins, same_content_but_origin};
 use crate::*;
 
 /// `Microsoft.Network/networkManagers/networkGroups`.
@@ -292,10 +293,8 @@ impl Avnm {
 
     fn without_origins(&self) -> Avnm {
         let mut a = self.clone();
-        macro_rules! clear {
-            ($($field:ident),*) => {$(for r in &mut a.$field { r.origin = Origin::default(); })*};
-        }
-        clear!(
+        clear_origins!(
+            a;
             network_groups,
             static_members,
             connectivity_configurations,
@@ -390,20 +389,6 @@ fn deployment_scope(configuration: &str) -> String {
         .to_ascii_lowercase()
         .rsplit_once('/')
         .map_or(String::new(), |(head, _)| head.to_string())
-}
-
-/// AVNM resources compare by every field but their origin: their text fields are ids, names
-/// and enum values compared as read (derived `PartialEq`).
-macro_rules! same_content_but_origin {
-    ($($t:ty),*) => {$(
-        impl SameContent for $t {
-            fn same_content(&self, other: &$t) -> bool {
-                let mut a = self.clone();
-                a.origin = other.origin.clone();
-                &a == other
-            }
-        }
-    )*};
 }
 
 same_content_but_origin!(

@@ -18,6 +18,29 @@ pub trait SameContent {
     fn same_content(&self, other: &Self) -> bool;
 }
 
+/// Implements `SameContent` for resources that compare by every field but their origin (their
+/// text fields are ids, names and enum values compared as read, by a derived `PartialEq`): the
+/// Virtual WAN and Virtual Network Manager kinds.
+macro_rules! same_content_but_origin {
+    ($($t:ty),*) => {$(
+        impl $crate::content::SameContent for $t {
+            fn same_content(&self, other: &$t) -> bool {
+                let mut a = self.clone();
+                a.origin = other.origin.clone();
+                &a == other
+            }
+        }
+    )*};
+}
+pub(crate) use same_content_but_origin;
+
+/// Clears the origin of every resource in the named list fields of `$value`, so two collections
+/// compare by content with a derived `PartialEq`.
+macro_rules! clear_origins {
+    ($value:ident; $($field:ident),*) => {$(for r in &mut $value.$field { r.origin = Origin::default(); })*};
+}
+pub(crate) use clear_origins;
+
 macro_rules! has_origin {
     ($($t:ty),*) => {$(
         impl HasOrigin for $t {

@@ -11,6 +11,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use crate::content::{clear_origins, same_content_but_origin};
 use crate::*;
 
 /// `Microsoft.Network/virtualWans`.
@@ -400,10 +401,8 @@ impl Vwan {
     /// A copy with every origin cleared, for content comparison.
     fn without_origins(&self) -> Vwan {
         let mut a = self.clone();
-        macro_rules! clear {
-            ($($field:ident),*) => {$(for r in &mut a.$field { r.origin = Origin::default(); })*};
-        }
-        clear!(
+        clear_origins!(
+            a;
             virtual_wans,
             hub_connections,
             hub_route_tables,
@@ -422,19 +421,6 @@ impl SameContent for Vwan {
     fn same_content(&self, other: &Vwan) -> bool {
         self.without_origins() == other.without_origins()
     }
-}
-
-/// Virtual WAN resources compare by every field but their origin (derived `PartialEq`).
-macro_rules! same_content_but_origin {
-    ($($t:ty),*) => {$(
-        impl SameContent for $t {
-            fn same_content(&self, other: &$t) -> bool {
-                let mut a = self.clone();
-                a.origin = other.origin.clone();
-                &a == other
-            }
-        }
-    )*};
 }
 
 same_content_but_origin!(
