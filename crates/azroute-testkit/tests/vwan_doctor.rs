@@ -137,6 +137,27 @@ fn vwan_routing_intent_with_custom_tables_ri2() {
     assert!(found(&unsecured, "VwanRoutingIntentWithCustomTables").is_empty());
 }
 
+/// RI-5: a second hub of the same WAN without routing intent beside a secured hub; none when
+/// both hubs are secured or neither is.
+#[test]
+fn vwan_routing_intent_not_on_all_hubs_ri5() {
+    let mut e = hub(true);
+    e.vwan_hub("hub2", "10.101.0.0/24", &["10.101.0.68", "10.101.0.69"], "ExpressRoute");
+    let f = found(&e, "VwanRoutingIntentNotOnAllHubs");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, Severity::Warning);
+    assert_eq!(f[0].2, ["hubs with a PrivateTraffic policy: `hub1`", "hubs without one: `hub2`"]);
+    assert!(f[0].3.contains("on every hub"), "{}", f[0].3);
+    let mut both = hub(true);
+    both.vwan_hub("hub2", "10.101.0.0/24", &["10.101.0.68", "10.101.0.69"], "ExpressRoute");
+    let fw2 = id("azureFirewalls", "fw2");
+    both.hub_firewall("fw2", "hub2", "10.101.0.132").routing_intent("hub2", &[("PrivateTraffic", fw2)]);
+    assert!(found(&both, "VwanRoutingIntentNotOnAllHubs").is_empty());
+    let mut neither = hub(false);
+    neither.vwan_hub("hub2", "10.101.0.0/24", &["10.101.0.68", "10.101.0.69"], "ExpressRoute");
+    assert!(found(&neither, "VwanRoutingIntentNotOnAllHubs").is_empty());
+}
+
 /// VW-N3: a spoke connected to a hub with a VPN gateway of its own.
 #[test]
 fn vwan_spoke_has_gateway_vwn3() {

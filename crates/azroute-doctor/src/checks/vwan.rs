@@ -1,7 +1,8 @@
 //! Checks of Virtual WAN spokes and hubs (§20.6): spoke subnets that refuse the hub's routes
 //! (RI-8), private endpoints whose replies the firewall sees alone (RI-9), a default route a
 //! connection does not take (VW-5), hub routes inside a spoke's own space (VW-8), routing
-//! intent beside custom tables (RI-2) and spokes with a gateway of their own (VW-N3).
+//! intent beside custom tables (RI-2), routing intent on some hubs only (RI-5) and spokes with a
+//! gateway of their own (VW-N3).
 
 use azroute_engine::*;
 use azroute_model::*;
@@ -12,6 +13,7 @@ use crate::Doctor;
 impl Doctor<'_, '_> {
     pub(crate) fn vwan_checks(&self, out: &mut Vec<Finding>) {
         let vwan = &self.routes.topology().vwan;
+        self.vwan_routing_intent_not_on_all_hubs(out);
         for hub in &vwan.hubs {
             self.vwan_routing_intent_with_custom_tables(hub, out);
             for connection in hub.connections.iter().filter(|c| c.kind == OfferKind::VnetConnection) {
@@ -144,6 +146,42 @@ impl Doctor<'_, '_> {
         }
         let e = VwanRoutingIntentWithCustomTables { hub: hub.hub, intent: intent.id.clone(), tables, static_routes };
         out.push(Finding::new(e).resource(ResourceRef::VirtualHub(hub.hub)));
+    }
+
+    /// RI-5: inter-hub inspection is symmetric only when every hub of the WAN has a private-traffic
+    /// policy; one finding per Virtual WAN whose hubs differ.
+    fn vwan_routing_intent_not_on_all_hubs(&self, out: &mut Vec<Finding>) {
+        let mut wans: Vec<(&ArmId, Vec<VirtualHubIdx>, Vec<VirtualHubIdx>)> = Vec::new();
+        for (i, h) in self.snap.virtual_hubs.iter().enumerate() {
+            let Some(wan) = h.virtual_wan.as_ref() else { continue };
+            let index = VirtualHubIdx(i as u32);
+            let private = self
+                .snap
+                .vwan
+                .routing_intent_of(&h.id)
+                .is_some_and(|r| r.policy(&RoutingPolicyKind::PrivateTraffic).is_some());
+            let at = match wans.iter().position(|(w, _, _)| same_arm_id(w.as_str(), wan.as_str())) {
+                Some(at) => at,
+                None => {
+                    wans.push((wan, Vec::new(), Vec::new()));
+                    wans.len() - 1
+                }
+            };
+            if private { wans[at].1.push(index) } else { wans[at].2.push(index) }
+        }
+        for (wan, secured, unsecured) in wans {
+            if secured.is_empty() || unsecured.is_empty() {
+                continue;
+            }
+            let resources: Vec<ResourceRef> =
+                secured.iter().chain(&unsecured).map(|h| ResourceRef::VirtualHub(*h)).collect();
+            let e = VwanRoutingIntentNotOnAllHubs { virtual_wan: wan.clone(), secured, unsecured };
+            let mut finding = Finding::new(e);
+            for r in resources {
+                finding = finding.resource(r);
+            }
+            out.push(finding);
+        }
     }
 
     /// VW-N3: a VNet connected to a hub may have no gateway and no Route Server of its own.

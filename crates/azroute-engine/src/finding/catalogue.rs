@@ -207,6 +207,7 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::VwanDefaultRouteNotPropagated, Warning, &[VWAN_EFFECTIVE_ROUTES, VWAN_HUB_ROUTING], Settings),
     entry(C::VwanRouteInsideSpokeSpace, Warning, &[VWAN_HUB_ROUTING], Settings),
     entry(C::VwanRoutingIntentWithCustomTables, Error, &[VWAN_ROUTING_POLICIES], Settings),
+    entry(C::VwanRoutingIntentNotOnAllHubs, Warning, &[VWAN_ROUTING_POLICIES], Settings),
     entry(C::VwanSpokeHasGateway, Error, &[VWAN_CONNECT_VNET, ROUTE_SERVER_FAQ], Settings),
     // Route Server peers (§19.3, RS-8).
     entry(C::RouteServerPeerAsnRefused, Error, &[ROUTE_SERVER_FAQ], Settings),

@@ -123,6 +123,7 @@ finding_codes! {
     VwanDefaultRouteNotPropagated,
     VwanPrivateEndpointAsymmetry,
     VwanRouteInsideSpokeSpace,
+    VwanRoutingIntentNotOnAllHubs,
     VwanRoutingIntentWithCustomTables,
     VwanSpokeHasGateway,
     VwanSpokePropagationDisabled,

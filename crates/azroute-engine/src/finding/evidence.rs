@@ -759,6 +759,7 @@ evidence! {
     VwanDefaultRouteNotPropagated,
     VwanRouteInsideSpokeSpace,
     VwanRoutingIntentWithCustomTables,
+    VwanRoutingIntentNotOnAllHubs,
     VwanSpokeHasGateway,
     // Route Server peers (§19.3, RS-8).
     RouteServerPeerAsnRefused,

@@ -69,6 +69,19 @@ pub struct VwanRoutingIntentWithCustomTables {
     pub static_routes: Vec<(ArmId, String)>,
 }
 
+/// `VwanRoutingIntentNotOnAllHubs`: a Virtual WAN where some hubs inspect private traffic by
+/// routing intent and others do not, so traffic between their spokes is inspected one way or not
+/// at all (§20.6, RI-5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VwanRoutingIntentNotOnAllHubs {
+    /// The Virtual WAN (`virtualWan.id` of its hubs).
+    pub virtual_wan: ArmId,
+    /// Hubs whose routing intent has a `PrivateTraffic` policy.
+    pub secured: Vec<VirtualHubIdx>,
+    /// Hubs of the same WAN without one.
+    pub unsecured: Vec<VirtualHubIdx>,
+}
+
 /// `VwanSpokeHasGateway`: a VNet connected to a hub with a VPN or ExpressRoute gateway or a
 /// Route Server of its own (§20.6, VW-N3).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -420,6 +420,11 @@ const TEXTS: &[CodeText] = &[
         explanation: "Routing intent requires a hub with only defaultRouteTable and noneRouteTable and no static route whose next hop is a VNet connection; Azure refuses to configure it otherwise (CantConfigureRoutingIntentIfCustomRouteTablesPresent). A snapshot holding both is inconsistent; azroute applies routing intent. Remove the custom tables and those static routes, or routing intent.",
     },
     CodeText {
+        code: FindingCode::VwanRoutingIntentNotOnAllHubs,
+        title: "routing intent for private traffic on some hubs of a Virtual WAN only",
+        explanation: "A private-traffic routing policy sends inter-hub traffic through the hub's firewall or NVA, but inspection between hubs is symmetric only when every hub has one. Between a hub with routing intent and one without, traffic is inspected one way only (and a stateful firewall drops the replies it did not see) or not at all. Configure routing intent on every hub or on none.",
+    },
+    CodeText {
         code: FindingCode::RouteServerPeerAsnRefused,
         title: "Route Server peer with an ASN it refuses",
         explanation: "Route Server peers only with 16-bit ASNs, and not with those Azure uses (8074, 8075, 12076, 65515, 65517-65520) or IANA reserves (23456, 64496-64511, 65535). A peering with such an ASN never comes up, so the NVA's routes are never learned. Give the NVA a private ASN that is not reserved.",

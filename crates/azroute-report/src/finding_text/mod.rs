@@ -195,6 +195,7 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::VwanDefaultRouteNotPropagated(e) => vwan::default_route_not_propagated(snap, e),
         Evidence::VwanRouteInsideSpokeSpace(e) => vwan::route_inside_spoke_space(snap, e),
         Evidence::VwanRoutingIntentWithCustomTables(e) => vwan::routing_intent_with_custom_tables(snap, e),
+        Evidence::VwanRoutingIntentNotOnAllHubs(e) => vwan::routing_intent_not_on_all_hubs(snap, e),
         Evidence::VwanSpokeHasGateway(e) => vwan::spoke_has_gateway(snap, e),
         Evidence::RouteServerPeerAsnRefused(e) => route_server::peer_asn_refused(snap, e),
         Evidence::RouteServerPeerOverRouteLimit(e) => route_server::peer_over_route_limit(snap, e),

@@ -117,6 +117,22 @@ pub(super) fn routing_intent_with_custom_tables(snap: &Snapshot, e: &VwanRouting
     text
 }
 
+pub(super) fn routing_intent_not_on_all_hubs(snap: &Snapshot, e: &VwanRoutingIntentNotOnAllHubs) -> FindingText {
+    let names =
+        |hubs: &[VirtualHubIdx]| hubs.iter().map(|h| format!("`{}`", hub(snap, *h))).collect::<Vec<_>>().join(", ");
+    FindingText::new(
+        format!(
+            "Virtual WAN `{}` inspects private traffic by routing intent on {} but not on {}: traffic between their spokes and branches is inspected in one direction only, or not at all",
+            last(&e.virtual_wan),
+            names(&e.secured),
+            names(&e.unsecured)
+        ),
+        "configure routing intent with a PrivateTraffic policy on every hub of the Virtual WAN (each with its own firewall or NVA), or on none",
+    )
+    .evidence(format!("hubs with a PrivateTraffic policy: {}", names(&e.secured)))
+    .evidence(format!("hubs without one: {}", names(&e.unsecured)))
+}
+
 pub(super) fn spoke_has_gateway(snap: &Snapshot, e: &VwanSpokeHasGateway) -> FindingText {
     let vnet = &snap.vnets[e.vnet.index()].name;
     let mut own: Vec<String> =
