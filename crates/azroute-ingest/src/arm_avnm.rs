@@ -27,6 +27,19 @@ fn avnm_name(dto: &ResourceDto<'_>, id: &str) -> String {
 struct EffectivePage<'a> {
     #[serde(borrow, alias = "Value")]
     value: Vec<&'a serde_json::value::RawValue>,
+    #[serde(default, rename = "skipToken", alias = "SkipToken")]
+    skip_token: Option<String>,
+}
+
+/// The warning for one page of an AVNM `list…` POST answer (`listActive…`,
+/// `listNetworkManagerEffective…`), which pages with a non-empty `skipToken` in the body rather
+/// than Resource Graph's `$skipToken` (§18.6): the entries on other pages are missing.
+pub(crate) fn list_incomplete(what: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "AvnmListIncomplete",
+        format!("{what} is one page of a longer list (`skipToken` is set): the configurations or rules on the other pages are missing, so azroute may miss deployments, memberships or admin rules"),
+    )
+    .hint("call the same `list…` POST again with {\"skipToken\": \"<token>\"} in the request body until no token comes back, and put every page's `value` entries into one list")
 }
 
 fn group_ids(items: &Option<Vec<AvnmGroupItemDto<'_>>>) -> Vec<ArmId> {
@@ -152,7 +165,13 @@ impl Pending {
         let listing = if raw.trim_start().starts_with('[') {
             serde_json::from_str::<Vec<&serde_json::value::RawValue>>(raw)
         } else {
-            serde_json::from_str::<EffectivePage<'_>>(raw).map(|p| p.value)
+            serde_json::from_str::<EffectivePage<'_>>(raw).map(|p| {
+                if p.skip_token.is_some_and(|t| !t.is_empty()) {
+                    let what = format!("the effective answer for VNet `{vnet}`");
+                    self.diagnostics.push(list_incomplete(&what).in_file(self.file_path.clone()).at(path.to_string()));
+                }
+                p.value
+            })
         };
         let items = match listing {
             Ok(items) => items,

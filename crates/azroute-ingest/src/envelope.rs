@@ -253,6 +253,9 @@ struct TopLevel<'de> {
     effective_routes: Option<&'de serde_json::value::RawValue>,
     truncated: bool,
     more_pages: bool,
+    /// The resources came under `value` (an ARM or AVNM `list…` answer) rather than `data`
+    /// (Resource Graph).
+    value_list: bool,
     responses: Vec<(String, &'de serde_json::value::RawValue)>,
     terraform: bool,
     error_body: Option<&'de serde_json::value::RawValue>,
@@ -276,6 +279,7 @@ impl<'de> TopLevel<'de> {
         let is = |name: &str| k.eq_ignore_ascii_case(name);
         if is("value") || is("data") {
             self.envelope = true;
+            self.value_list = is("value");
             let path = format!("{base}.{k}");
             map.next_value_seed(ListSeed { pending, path, file_text, allow_table: is("data"), fast })?;
         } else if is("values") {
@@ -400,7 +404,13 @@ impl<'de> TopLevel<'de> {
             process(body.get(), &path, &mut part, file_text).map_err(E::custom)?;
             pending.absorb(part);
         }
-        if self.truncated || self.more_pages {
+        if self.more_pages && self.value_list && !self.truncated {
+            pending.diagnostics.push(
+                crate::arm_avnm::list_incomplete("this AVNM `list…` answer")
+                    .in_file(pending.file_path.clone())
+                    .at(base.to_string()),
+            );
+        } else if self.truncated || self.more_pages {
             pending.diagnostics.push(
                 Diagnostic::warning(
                     "ResourceGraphIncomplete",

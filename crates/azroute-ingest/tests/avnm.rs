@@ -135,7 +135,9 @@ fn effective_connectivity_example_in_its_wrapper() {
     let (body, vnet) = example_body("NetworkManagerEffectiveConnectivityConfigurationsList.json");
     let text = format!(r#"{{"virtualNetworkId": "{vnet}", "effectiveConnectivityConfigurations": {body}}}"#);
     let loaded = load_texts(&[("effective.json".into(), text)]);
-    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    // The example's `skipToken` marks one page of the list (see the admin-rules example).
+    let codes: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["AvnmListIncomplete"], "{:?}", loaded.diagnostics);
     let avnm = &loaded.snapshot.avnm;
     let answer = avnm.effective_connectivity_of(&ArmId::new(&vnet)).expect("the VNet's answer");
     assert_eq!(answer.configurations.len(), 1);
@@ -152,7 +154,14 @@ fn effective_admin_rules_example_in_its_wrapper() {
     let (body, vnet) = example_body("NetworkManagerEffectiveSecurityAdminRulesList.json");
     let text = format!(r#"{{"effectiveSecurityAdminRules": {body}, "virtualNetworkId": "{vnet}"}}"#);
     let loaded = load_texts(&[("effective.json".into(), text)]);
-    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    // The example's body carries a non-empty `skipToken`: one page of the VNet's list, said as
+    // such (not as a Resource Graph page).
+    let codes: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["AvnmListIncomplete"], "{:?}", loaded.diagnostics);
+    let d = &loaded.diagnostics[0];
+    assert!(d.message.contains(&vnet) && d.message.contains("effective answer"), "{d:?}");
+    assert_eq!(d.json_path.as_deref(), Some("$.effectiveSecurityAdminRules"), "{d:?}");
+    assert!(d.hint.as_deref().unwrap().contains("skipToken"));
     let avnm = &loaded.snapshot.avnm;
     let answer = avnm.effective_admin_rules_of(&ArmId::new(&vnet)).expect("the VNet's answer");
     assert!(answer.rules[0].as_str().ends_with("/rules/SampleAdminRule"));
@@ -189,6 +198,24 @@ fn active_configuration_examples_record_deployments() {
             .replace("securityAdminConfigurations/myTestSecurityConfig", "routingConfigurations/r"),
     );
     assert_eq!(rules.snapshot.avnm.deployed_in(&other, "westus"), None);
+}
+
+/// A `listActive…` answer pages with `skipToken` in its body: the warning names the AVNM list,
+/// not Resource Graph; a Resource Graph page (`data` with `$skipToken`) keeps its own.
+#[test]
+fn avnm_list_pages_are_not_called_resource_graph() {
+    let (body, _) = example_body("NetworkManagerActiveConnectivityConfigurationsList.json");
+    let loaded = load_texts(&[("active.json".into(), body.clone())]);
+    let codes: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["AvnmListIncomplete"], "{:?}", loaded.diagnostics);
+    assert!(loaded.diagnostics[0].message.contains("AVNM `list…` answer"));
+    assert_eq!(loaded.snapshot.avnm.deployments.len(), 1, "the page's entries are still read");
+    // The last page (no token) is complete.
+    let last = body.replace("\"FakeSkipTokenCode\"", "\"\"");
+    assert!(load_texts(&[("last.json".into(), last)]).diagnostics.is_empty());
+    let graph = r#"{"data": [], "$skipToken": "abc", "count": 0, "totalRecords": 2000}"#;
+    let loaded = load_texts(&[("graph.json".into(), graph.into())]);
+    assert!(loaded.diagnostics.iter().any(|d| d.code == "ResourceGraphIncomplete"), "{:?}", loaded.diagnostics);
 }
 
 /// §18.7: Terraform children a plan creates get `<parent>/<segment>/<name>` ids; azurerm's
