@@ -7,7 +7,7 @@ Azure Virtual Network Manager, in the az CLI's flattened JSON (`az network vnet 
 
 * a hub (10.0.0.0/16) with spokes 10.1.0.0/16 and 10.2.0.0/16 in a hub-and-spoke connectivity
   configuration with direct connectivity among the spokes (the ANM_ peerings AVNM creates are
-  exported; spoke to spoke is ConnectedGroup);
+  exported, allowing forwarded traffic as §18.7 infers (C32); spoke to spoke is ConnectedGroup);
 * three lab VNets (10.10/16, 10.11/16, 10.12/16) in a regional mesh;
 * a security admin configuration with rules of all three kinds overriding the NSGs: Deny RDP
   (the NSG of spoke2 allows it), AlwaysAllow SSH from the hub's management subnet (the NSG of
@@ -50,7 +50,7 @@ def vnet(name, space, subnets, peerings=()):
         } for sname, prefix, nsg in subnets],
         "type": "Microsoft.Network/virtualNetworks",
         "virtualNetworkPeerings": [{
-            "allowForwardedTraffic": False, "allowGatewayTransit": False, "allowVirtualNetworkAccess": True,
+            "allowForwardedTraffic": True, "allowGatewayTransit": False, "allowVirtualNetworkAccess": True,
             "id": f"{vid}/virtualNetworkPeerings/{pname}", "name": pname, "peeringState": "Connected",
             "peeringSyncLevel": "FullyInSync", "provisioningState": "Succeeded",
             "remoteAddressSpace": {"addressPrefixes": [rspace]},

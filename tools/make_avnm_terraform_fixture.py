@@ -9,6 +9,11 @@ What Terraform holds and the az export does not, and the reverse:
   Terraform: they are absent here, and azroute adds them from the hub-and-spoke configuration;
 * the deployments (`azurerm_network_manager_deployment`) of the three configurations in eastus.
 
+Also writes two what-if plans over it, one per kind of configuration besides the routing rule
+of plan-add-routing-rule.json: plan-admin-rule-allow.json updates the admin rule `deny-rdp` to
+`Allow` (the NSGs decide again), plan-spokes-not-directly-connected.json updates the hub-and-spoke
+configuration's spoke group to `groupConnectivity = None` (no ConnectedGroup among the spokes).
+
 Run from the repository root: python3 tools/make_avnm_terraform_fixture.py"""
 
 import json
@@ -143,6 +148,32 @@ def deployments(changes, manager_id):
             "scope_access": scope, "configuration_ids": [c["id"] for c in load(name)], "triggers": None}))
 
 
+def updated(changes, address, edit):
+    """A plan that updates the one resource at `address` of `changes` with `edit(after)`."""
+    c = json.loads(json.dumps(next(c for c in changes if c["address"] == address)))
+    edit(c["change"]["after"])
+    c["change"]["actions"] = ["update"]
+    return {"format_version": "1.2", "terraform_version": "1.9.8", "planned_values": {"root_module": {}},
+            "resource_changes": [c], "configuration": {"root_module": {}}}
+
+
+def what_if_plans(changes):
+    def allow(after):
+        after["action"] = "Allow"
+
+    def not_direct(after):
+        for g in after["applies_to_group"]:
+            g["group_connectivity"] = "None"
+
+    plans = {"plan-admin-rule-allow.json": updated(changes, "azurerm_network_manager_admin_rule.deny_rdp", allow),
+             "plan-spokes-not-directly-connected.json":
+                 updated(changes, "azurerm_network_manager_connectivity_configuration.cc_hub_spoke", not_direct)}
+    for name, doc in plans.items():
+        with open(os.path.join(os.path.dirname(OUT), name), "w") as f:
+            json.dump(doc, f, indent=1)
+            f.write("\n")
+
+
 def main():
     changes = []
     network(changes)
@@ -156,6 +187,7 @@ def main():
     with open(OUT, "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")
+    what_if_plans(changes)
 
 
 if __name__ == "__main__":

@@ -288,6 +288,10 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
             ConnectedGroupOverlapArg::DropOverlapping => ConnectedGroupOverlap::DropOverlapping,
             ConnectedGroupOverlapArg::KeepAll => ConnectedGroupOverlap::KeepAll,
         },
+        avnm_peering_forwarded_traffic: match args.avnm_peering_forwarded_traffic {
+            AvnmPeeringForwardedTrafficArg::Allowed => AvnmPeeringForwardedTraffic::Allowed,
+            AvnmPeeringForwardedTrafficArg::Refused => AvnmPeeringForwardedTraffic::Refused,
+        },
         firewall: firewall_options(&args.firewall),
         unset_default_outbound: match args.default_outbound_unset {
             crate::args::DefaultOutboundUnsetArg::Allowed => azroute_model::UnsetDefaultOutbound::Allowed,

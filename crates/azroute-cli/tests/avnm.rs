@@ -253,6 +253,58 @@ fn what_if_shows_what_a_routing_rule_will_write() {
     assert!(!table.contains("vnet-lab1/snet-lab "), "the labs are not in the collection's group: {table}");
 }
 
+/// §18.7, C32: the hub–spoke peerings azroute adds from the configuration (Terraform never holds
+/// AVNM's `ANM_…` peerings) allow forwarded traffic by default, so the reply from the Internet
+/// that the hub's NVA forwards into the spoke is delivered and the trace says it was assumed;
+/// `--avnm-peering-forwarded-traffic refused` drops it at that peering. The exported example says
+/// it itself: no option note there.
+#[test]
+fn forwarded_traffic_over_created_peerings_is_an_option() {
+    let args = ["trace", "--from", "10.1.1.4", "--to", "203.0.113.10", "--assume-host", "-o", "json"];
+    let v = on_terraform(&args).json();
+    assert_eq!(v["return"]["verdict"], "Delivered", "{v}");
+    assert!(v.to_string().contains("C32"), "the assumption is stated: {v}");
+    let mut refused = args.to_vec();
+    refused.extend_from_slice(&["--avnm-peering-forwarded-traffic", "refused"]);
+    let v = on_terraform(&refused).json();
+    assert!(v.to_string().contains("ForwardedTrafficNotAllowed"), "{v}");
+    let exported = run(&args).json();
+    assert_eq!(exported["return"]["verdict"], "Delivered", "{exported}");
+    assert!(!exported.to_string().contains("C32"), "{exported}");
+}
+
+/// `what-if` names the AVNM resources a plan changes by kind, for each kind of configuration
+/// (written by `tools/make_avnm_terraform_fixture.py`): an admin rule turned from `Deny` to
+/// `Allow` changes no route but is listed; the spoke group no longer directly connected loses the
+/// spokes' `ConnectedGroup` routes (AV-C3); the routing rule adds user routes (§18.4).
+#[test]
+fn what_if_names_avnm_changes_by_kind() {
+    let live = repo_str("testdata/terraform/avnm/plan.json");
+    let what_if = |plan: &str| {
+        let plan = repo_str(&format!("testdata/terraform/avnm/{plan}"));
+        let v = azroute(&["what-if", "--snapshot", &live, "--plan", &plan, "-o", "json"]).json();
+        let table = azroute(&["what-if", "--snapshot", &live, "--plan", &plan]).stdout;
+        (v, table)
+    };
+    let (v, table) = what_if("plan-admin-rule-allow.json");
+    let avnm = &v["virtualNetworkManager"];
+    assert_eq!(avnm.as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!(avnm[0]["kind"], "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules");
+    assert!(avnm[0]["changed"][0].as_str().unwrap().ends_with("/rules/deny-rdp"), "{avnm}");
+    assert!(table.contains("security admin rule `deny-rdp` changed"), "{table}");
+    assert!(table.contains("the Virtual Network Manager security admin rules differ"), "{table}");
+    let (v, table) = what_if("plan-spokes-not-directly-connected.json");
+    assert_eq!(v["virtualNetworkManager"][0]["kind"], "Microsoft.Network/networkManagers/connectivityConfigurations");
+    assert!(table.contains("connectivity configuration `cc-hub-spoke` changed"), "{table}");
+    for subnet in ["vnet-spoke1/snet-app", "vnet-spoke2/snet-app"] {
+        let row = table.lines().find(|l| l.starts_with(subnet)).unwrap_or_else(|| panic!("{subnet}: {table}"));
+        assert!(row.contains("Removed") && row.contains("ConnectedGroup"), "{row}");
+    }
+    let (v, table) = what_if("plan-add-routing-rule.json");
+    assert!(v["virtualNetworkManager"][0]["added"][0].as_str().unwrap().ends_with("/rules/labs-to-nva"), "{v}");
+    assert!(table.contains("routing rule `labs-to-nva` added"), "{table}");
+}
+
 /// `verify` matches Azure's `ConnectedGroup` entry (one row listing every other member, in
 /// Azure's own order, AV-C4) with the one azroute computes, instead of calling it not modelled.
 #[test]

@@ -7,8 +7,36 @@
 
 use ipnet::IpNet;
 
-use crate::content::{clear_origins, same_content_but_origin};
+use crate::content::{HasOrigin, clear_origins, same_content_but_origin};
 use crate::*;
+
+/// How the resources of one AVNM kind differ between two snapshots (what `diff` and `what-if`
+/// name, by kind): the ids added, removed and changed (origins ignored).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AvnmKindChange {
+    pub kind: Option<ResourceKind>,
+    pub added: Vec<ArmId>,
+    pub removed: Vec<ArmId>,
+    pub changed: Vec<ArmId>,
+}
+
+impl AvnmKindChange {
+    fn between<T: HasOrigin>(kind: ResourceKind, before: &[T], after: &[T]) -> Option<AvnmKindChange> {
+        let find = |list: &[T], id: &str| list.iter().find(|r| r.id_str().eq_ignore_ascii_case(id)).cloned();
+        let mut change = AvnmKindChange { kind: Some(kind), ..AvnmKindChange::default() };
+        for a in after {
+            match find(before, a.id_str()) {
+                None => change.added.push(ArmId::new(a.id_str())),
+                Some(b) if !b.same_content(a) => change.changed.push(ArmId::new(a.id_str())),
+                Some(_) => {}
+            }
+        }
+        change.removed =
+            before.iter().filter(|b| find(after, b.id_str()).is_none()).map(|b| ArmId::new(b.id_str())).collect();
+        let empty = change.added.is_empty() && change.removed.is_empty() && change.changed.is_empty();
+        (!empty).then_some(change)
+    }
+}
 
 /// `Microsoft.Network/networkManagers/networkGroups`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -311,6 +339,55 @@ impl Avnm {
         a
     }
 
+    /// The AVNM resources that differ from `before` to `self`, kind by kind (in the order of
+    /// [`ResourceKind`]); deployment state and effective answers, which are not resources of a
+    /// kind, are one entry without a kind when they differ.
+    pub fn changes_since(&self, before: &Avnm) -> Vec<AvnmKindChange> {
+        use ResourceKind as K;
+        let mut out: Vec<AvnmKindChange> = [
+            AvnmKindChange::between(K::NetworkGroup, &before.network_groups, &self.network_groups),
+            AvnmKindChange::between(K::NetworkGroupStaticMember, &before.static_members, &self.static_members),
+            AvnmKindChange::between(
+                K::ConnectivityConfiguration,
+                &before.connectivity_configurations,
+                &self.connectivity_configurations,
+            ),
+            AvnmKindChange::between(
+                K::SecurityAdminConfiguration,
+                &before.security_admin_configurations,
+                &self.security_admin_configurations,
+            ),
+            AvnmKindChange::between(
+                K::AdminRuleCollection,
+                &before.admin_rule_collections,
+                &self.admin_rule_collections,
+            ),
+            AvnmKindChange::between(K::AdminRule, &before.admin_rules, &self.admin_rules),
+            AvnmKindChange::between(
+                K::RoutingConfiguration,
+                &before.routing_configurations,
+                &self.routing_configurations,
+            ),
+            AvnmKindChange::between(
+                K::RoutingRuleCollection,
+                &before.routing_rule_collections,
+                &self.routing_rule_collections,
+            ),
+            AvnmKindChange::between(K::RoutingRule, &before.routing_rules, &self.routing_rules),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let state = |a: &Avnm| {
+            let mut a = a.without_origins();
+            (std::mem::take(&mut a.deployments), a.effective_connectivity, a.effective_admin_rules)
+        };
+        if state(self) != state(before) {
+            out.push(AvnmKindChange::default());
+        }
+        out
+    }
+
     /// Whether `configuration` is deployed in `region` (§18.6): when the snapshot holds
     /// deployment state for its network manager and kind (connectivity, security admin,
     /// routing), only a recorded deployment counts; otherwise it is assumed deployed (`None`).
@@ -373,6 +450,18 @@ impl Avnm {
         statics.chain(self.effective_connectivity.iter().map(|e| &e.id))
     }
 
+    /// The hub-and-spoke configuration a peering was added from because the snapshot lacked it
+    /// (§18.7): named `ANM_{configuration}_…` with the configuration's origin. Exported peerings
+    /// have their own origin.
+    pub fn created_peering_source(&self, peering: &Peering) -> Option<&ConnectivityConfiguration> {
+        let rest = peering.name.strip_prefix("ANM_")?;
+        self.connectivity_configurations.iter().find(|c| {
+            c.topology == ConnectivityTopology::HubAndSpoke
+                && c.origin == peering.origin
+                && rest.strip_prefix(c.name.as_str()).is_some_and(|r| r.starts_with('_'))
+        })
+    }
+
     pub fn effective_connectivity_of(&self, vnet: &ArmId) -> Option<&VnetEffectiveConnectivity> {
         self.effective_connectivity.iter().find(|e| e.id == *vnet)
     }
@@ -427,6 +516,53 @@ mod tests {
         let rule = "/s/x/providers/Microsoft.Network/networkManagers/m/securityAdminConfigurations/c/ruleCollections/rc/rules/r";
         assert!(avnm_parent_id(rule, 1).ends_with("/ruleCollections/rc"));
         assert!(avnm_parent_id(rule, 2).ends_with("/securityAdminConfigurations/c"));
+    }
+
+    #[test]
+    fn changes_name_the_kind_and_ids() {
+        let rule = |name: &str, priority: u32| AdminRule {
+            id: ArmId::new(format!(
+                "/s/x/providers/Microsoft.Network/networkManagers/m/securityAdminConfigurations/c/ruleCollections/rc/rules/{name}"
+            )),
+            name: name.into(),
+            default_kind: false,
+            flag: String::new(),
+            access: AdminAccess::Deny,
+            direction: Direction::Inbound,
+            priority,
+            protocol: RuleProtocol::Any,
+            sources: vec![AdminAddress::Any],
+            destinations: vec![AdminAddress::Any],
+            source_ports: Vec::new(),
+            destination_ports: Vec::new(),
+            origin: Origin::default(),
+        };
+        let before = Avnm { admin_rules: vec![rule("a", 10), rule("b", 20)], ..Avnm::default() };
+        let mut after = Avnm { admin_rules: vec![rule("a", 11), rule("c", 30)], ..Avnm::default() };
+        after.admin_rules[1].origin.file = 3;
+        let changes = after.changes_since(&before);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        let c = &changes[0];
+        assert_eq!(c.kind, Some(ResourceKind::AdminRule));
+        let last =
+            |ids: &[ArmId]| ids.iter().map(|i| i.as_str().rsplit('/').next().unwrap().to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            (last(&c.added), last(&c.removed), last(&c.changed)),
+            (vec!["c".into()], vec!["b".into()], vec!["a".into()])
+        );
+        assert!(before.changes_since(&before.clone()).is_empty(), "origins and equal content: no change");
+        // The snapshot knows AVNM resources by their kind (lookups, `origin_of`, messages).
+        let mut snap = Snapshot::default();
+        snap.avnm = after;
+        snap.rebuild_index();
+        let id = snap.avnm.admin_rules[1].id.to_string();
+        assert_eq!(snap.kind_of(&id), Some(ResourceKind::AdminRule));
+        assert_eq!(snap.origin_of(&id).map(|o| o.file), Some(3));
+        assert_eq!(
+            ResourceKind::from_arm_type("microsoft.network/networkmanagers/routingconfigurations"),
+            Some(ResourceKind::RoutingConfiguration)
+        );
+        assert_eq!(ResourceKind::AdminRule.noun(), "security admin rule");
     }
 
     #[test]

@@ -137,8 +137,11 @@ pub fn snapshot_delta(before: &Snapshot, after: &Snapshot) -> Result<SnapshotDel
     same_content("Bastion hosts", &before.bastion_hosts, &after.bastion_hosts)?;
     same_content("DNS resolver inbound endpoints", &before.dns_inbound_endpoints, &after.dns_inbound_endpoints)?;
     same_content("VM scale sets", &before.scale_sets, &after.scale_sets)?;
-    if !before.avnm.same_content(&after.avnm) {
-        return Err("the Virtual Network Manager resources differ".into());
+    if let Some(change) = after.avnm.changes_since(&before.avnm).first() {
+        return Err(match change.kind {
+            Some(kind) => format!("the Virtual Network Manager {}s differ", kind.noun()),
+            None => "the Virtual Network Manager deployment state or effective answers differ".into(),
+        });
     }
     same_content("virtual hubs", &before.virtual_hubs, &after.virtual_hubs)?;
     if !before.vwan.same_content(&after.vwan) {

@@ -78,6 +78,19 @@ pub enum ConnectedGroupOverlap {
     KeepAll,
 }
 
+/// What the hub–spoke peerings a Virtual Network Manager hub-and-spoke configuration creates
+/// say of forwarded traffic, for the peerings azroute adds from the configuration because the
+/// snapshot lacks them (§18.7, C32: not documented). Exported `ANM_…` peerings say it themselves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AvnmPeeringForwardedTraffic {
+    /// Inferred: allowed, as Microsoft's hub-and-spoke-with-Azure-Firewall how-to needs for
+    /// traffic the hub's firewall forwards into a spoke.
+    #[default]
+    Allowed,
+    /// Refused (a peering's own default).
+    Refused,
+}
+
 /// Which route is programmed when a VPN gateway and a Route Server offer the same prefix with
 /// equally long AS paths (§19.2 RS-6, C30: not documented).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -130,6 +143,7 @@ pub struct ModelOptions {
     pub ipv6_system_routes: Ipv6SystemRoutes,
     pub connected_group_precedence: ConnectedGroupPrecedence,
     pub connected_group_overlap: ConnectedGroupOverlap,
+    pub avnm_peering_forwarded_traffic: AvnmPeeringForwardedTraffic,
     pub route_server_vpn_tie: RouteServerVpnTie,
     pub route_server_relearned_routes: RouteServerRelearnedRoutes,
     pub vwan_router_next_hop: VwanRouterNextHop,
@@ -155,6 +169,7 @@ impl Default for ModelOptions {
             ipv6_system_routes: Ipv6SystemRoutes::MirrorIpv4,
             connected_group_precedence: ConnectedGroupPrecedence::ProtectedLikePeering,
             connected_group_overlap: ConnectedGroupOverlap::DropOverlapping,
+            avnm_peering_forwarded_traffic: AvnmPeeringForwardedTraffic::Allowed,
             route_server_vpn_tie: RouteServerVpnTie::Gateway,
             route_server_relearned_routes: RouteServerRelearnedRoutes::RouteServerOnly,
             vwan_router_next_hop: VwanRouterNextHop::VirtualRouterIps,

@@ -49,9 +49,69 @@ pub enum ResourceKind {
     VpnSite,
     ExpressRouteGateway,
     NetworkVirtualAppliance,
+    // Azure Virtual Network Manager (§18.1).
+    NetworkGroup,
+    NetworkGroupStaticMember,
+    ConnectivityConfiguration,
+    SecurityAdminConfiguration,
+    AdminRuleCollection,
+    AdminRule,
+    RoutingConfiguration,
+    RoutingRuleCollection,
+    RoutingRule,
 }
 
 impl ResourceKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ResourceKind; 40] = [
+        ResourceKind::VirtualNetwork,
+        ResourceKind::Subnet,
+        ResourceKind::Peering,
+        ResourceKind::RouteTable,
+        ResourceKind::NetworkInterface,
+        ResourceKind::VirtualMachine,
+        ResourceKind::VirtualNetworkGateway,
+        ResourceKind::LocalNetworkGateway,
+        ResourceKind::Connection,
+        ResourceKind::NetworkSecurityGroup,
+        ResourceKind::PrivateEndpoint,
+        ResourceKind::LoadBalancer,
+        ResourceKind::PublicIpAddress,
+        ResourceKind::AzureFirewall,
+        ResourceKind::FirewallPolicy,
+        ResourceKind::IpGroup,
+        ResourceKind::NatGateway,
+        ResourceKind::PublicIpPrefix,
+        ResourceKind::ApplicationGateway,
+        ResourceKind::BastionHost,
+        ResourceKind::DnsResolverInboundEndpoint,
+        ResourceKind::VirtualMachineScaleSet,
+        ResourceKind::VirtualHub,
+        ResourceKind::VirtualWan,
+        ResourceKind::HubVirtualNetworkConnection,
+        ResourceKind::HubRouteTable,
+        ResourceKind::RoutingIntent,
+        ResourceKind::VpnGateway,
+        ResourceKind::VpnSite,
+        ResourceKind::ExpressRouteGateway,
+        ResourceKind::NetworkVirtualAppliance,
+        ResourceKind::NetworkGroup,
+        ResourceKind::NetworkGroupStaticMember,
+        ResourceKind::ConnectivityConfiguration,
+        ResourceKind::SecurityAdminConfiguration,
+        ResourceKind::AdminRuleCollection,
+        ResourceKind::AdminRule,
+        ResourceKind::RoutingConfiguration,
+        ResourceKind::RoutingRuleCollection,
+        ResourceKind::RoutingRule,
+    ];
+
+    /// The kind whose ARM type is `arm_type` (compared without case, as ARM and Resource Graph
+    /// spell types differently).
+    pub fn from_arm_type(arm_type: &str) -> Option<ResourceKind> {
+        ResourceKind::ALL.into_iter().find(|k| k.arm_type().eq_ignore_ascii_case(arm_type))
+    }
+
     /// The ARM resource type.
     pub fn arm_type(self) -> &'static str {
         match self {
@@ -86,6 +146,23 @@ impl ResourceKind {
             ResourceKind::VpnSite => "Microsoft.Network/vpnSites",
             ResourceKind::ExpressRouteGateway => "Microsoft.Network/expressRouteGateways",
             ResourceKind::NetworkVirtualAppliance => "Microsoft.Network/networkVirtualAppliances",
+            ResourceKind::NetworkGroup => "Microsoft.Network/networkManagers/networkGroups",
+            ResourceKind::NetworkGroupStaticMember => "Microsoft.Network/networkManagers/networkGroups/staticMembers",
+            ResourceKind::ConnectivityConfiguration => "Microsoft.Network/networkManagers/connectivityConfigurations",
+            ResourceKind::SecurityAdminConfiguration => "Microsoft.Network/networkManagers/securityAdminConfigurations",
+            ResourceKind::AdminRuleCollection => {
+                "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections"
+            }
+            ResourceKind::AdminRule => {
+                "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules"
+            }
+            ResourceKind::RoutingConfiguration => "Microsoft.Network/networkManagers/routingConfigurations",
+            ResourceKind::RoutingRuleCollection => {
+                "Microsoft.Network/networkManagers/routingConfigurations/ruleCollections"
+            }
+            ResourceKind::RoutingRule => {
+                "Microsoft.Network/networkManagers/routingConfigurations/ruleCollections/rules"
+            }
         }
     }
 
@@ -123,6 +200,15 @@ impl ResourceKind {
             ResourceKind::VpnSite => "VPN site",
             ResourceKind::ExpressRouteGateway => "ExpressRoute gateway",
             ResourceKind::NetworkVirtualAppliance => "network virtual appliance",
+            ResourceKind::NetworkGroup => "network group",
+            ResourceKind::NetworkGroupStaticMember => "network group static member",
+            ResourceKind::ConnectivityConfiguration => "connectivity configuration",
+            ResourceKind::SecurityAdminConfiguration => "security admin configuration",
+            ResourceKind::AdminRuleCollection => "admin rule collection",
+            ResourceKind::AdminRule => "security admin rule",
+            ResourceKind::RoutingConfiguration => "routing configuration",
+            ResourceKind::RoutingRuleCollection => "routing rule collection",
+            ResourceKind::RoutingRule => "routing rule",
         }
     }
 }
@@ -272,6 +358,15 @@ impl Snapshot {
         each!(self.vwan.vpn_sites, ResourceKind::VpnSite);
         each!(self.vwan.express_route_gateways, ResourceKind::ExpressRouteGateway);
         each!(self.vwan.network_virtual_appliances, ResourceKind::NetworkVirtualAppliance);
+        each!(self.avnm.network_groups, ResourceKind::NetworkGroup);
+        each!(self.avnm.static_members, ResourceKind::NetworkGroupStaticMember);
+        each!(self.avnm.connectivity_configurations, ResourceKind::ConnectivityConfiguration);
+        each!(self.avnm.security_admin_configurations, ResourceKind::SecurityAdminConfiguration);
+        each!(self.avnm.admin_rule_collections, ResourceKind::AdminRuleCollection);
+        each!(self.avnm.admin_rules, ResourceKind::AdminRule);
+        each!(self.avnm.routing_configurations, ResourceKind::RoutingConfiguration);
+        each!(self.avnm.routing_rule_collections, ResourceKind::RoutingRuleCollection);
+        each!(self.avnm.routing_rules, ResourceKind::RoutingRule);
     }
 
     /// The id of a resource.
@@ -309,6 +404,15 @@ impl Snapshot {
             ResourceKind::VpnSite => self.vwan.vpn_sites.get(i).map(|r| &r.id),
             ResourceKind::ExpressRouteGateway => self.vwan.express_route_gateways.get(i).map(|r| &r.id),
             ResourceKind::NetworkVirtualAppliance => self.vwan.network_virtual_appliances.get(i).map(|r| &r.id),
+            ResourceKind::NetworkGroup => self.avnm.network_groups.get(i).map(|r| &r.id),
+            ResourceKind::NetworkGroupStaticMember => self.avnm.static_members.get(i).map(|r| &r.id),
+            ResourceKind::ConnectivityConfiguration => self.avnm.connectivity_configurations.get(i).map(|r| &r.id),
+            ResourceKind::SecurityAdminConfiguration => self.avnm.security_admin_configurations.get(i).map(|r| &r.id),
+            ResourceKind::AdminRuleCollection => self.avnm.admin_rule_collections.get(i).map(|r| &r.id),
+            ResourceKind::AdminRule => self.avnm.admin_rules.get(i).map(|r| &r.id),
+            ResourceKind::RoutingConfiguration => self.avnm.routing_configurations.get(i).map(|r| &r.id),
+            ResourceKind::RoutingRuleCollection => self.avnm.routing_rule_collections.get(i).map(|r| &r.id),
+            ResourceKind::RoutingRule => self.avnm.routing_rules.get(i).map(|r| &r.id),
         }
     }
 
@@ -394,42 +498,14 @@ impl Snapshot {
         self.files.get(origin.file as usize).map(|f| f.path.as_str()).unwrap_or("<built-in>")
     }
 
+    /// The kind of the resource with this id, when the snapshot holds it.
+    pub fn kind_of(&self, id: &str) -> Option<ResourceKind> {
+        ResourceKind::ALL.into_iter().find(|k| self.resolve_id(*k, id).is_some())
+    }
+
     /// Where the resource with this id was read (any kind), for pointing tools at the input.
     pub fn origin_of(&self, id: &str) -> Option<&Origin> {
-        const KINDS: [ResourceKind; 31] = [
-            ResourceKind::VirtualNetwork,
-            ResourceKind::Subnet,
-            ResourceKind::Peering,
-            ResourceKind::RouteTable,
-            ResourceKind::NetworkInterface,
-            ResourceKind::VirtualMachine,
-            ResourceKind::VirtualNetworkGateway,
-            ResourceKind::LocalNetworkGateway,
-            ResourceKind::Connection,
-            ResourceKind::NetworkSecurityGroup,
-            ResourceKind::PrivateEndpoint,
-            ResourceKind::LoadBalancer,
-            ResourceKind::PublicIpAddress,
-            ResourceKind::AzureFirewall,
-            ResourceKind::FirewallPolicy,
-            ResourceKind::IpGroup,
-            ResourceKind::NatGateway,
-            ResourceKind::PublicIpPrefix,
-            ResourceKind::ApplicationGateway,
-            ResourceKind::BastionHost,
-            ResourceKind::DnsResolverInboundEndpoint,
-            ResourceKind::VirtualMachineScaleSet,
-            ResourceKind::VirtualHub,
-            ResourceKind::VirtualWan,
-            ResourceKind::HubVirtualNetworkConnection,
-            ResourceKind::HubRouteTable,
-            ResourceKind::RoutingIntent,
-            ResourceKind::VpnGateway,
-            ResourceKind::VpnSite,
-            ResourceKind::ExpressRouteGateway,
-            ResourceKind::NetworkVirtualAppliance,
-        ];
-        let (kind, idx) = KINDS.iter().find_map(|k| self.resolve_id(*k, id).map(|i| (*k, i)))?;
+        let (kind, idx) = ResourceKind::ALL.iter().find_map(|k| self.resolve_id(*k, id).map(|i| (*k, i)))?;
         let i = idx as usize;
         Some(match kind {
             ResourceKind::VirtualNetwork => &self.vnets[i].origin,
@@ -463,6 +539,15 @@ impl Snapshot {
             ResourceKind::VpnSite => &self.vwan.vpn_sites[i].origin,
             ResourceKind::ExpressRouteGateway => &self.vwan.express_route_gateways[i].origin,
             ResourceKind::NetworkVirtualAppliance => &self.vwan.network_virtual_appliances[i].origin,
+            ResourceKind::NetworkGroup => &self.avnm.network_groups[i].origin,
+            ResourceKind::NetworkGroupStaticMember => &self.avnm.static_members[i].origin,
+            ResourceKind::ConnectivityConfiguration => &self.avnm.connectivity_configurations[i].origin,
+            ResourceKind::SecurityAdminConfiguration => &self.avnm.security_admin_configurations[i].origin,
+            ResourceKind::AdminRuleCollection => &self.avnm.admin_rule_collections[i].origin,
+            ResourceKind::AdminRule => &self.avnm.admin_rules[i].origin,
+            ResourceKind::RoutingConfiguration => &self.avnm.routing_configurations[i].origin,
+            ResourceKind::RoutingRuleCollection => &self.avnm.routing_rule_collections[i].origin,
+            ResourceKind::RoutingRule => &self.avnm.routing_rules[i].origin,
         })
     }
 

@@ -3,7 +3,7 @@
 //! reachability cell that changed, with the finding codes of the trace engine.
 
 use azroute_engine::*;
-use azroute_model::{Snapshot, SubnetIdx};
+use azroute_model::{ArmId, Snapshot, SubnetIdx};
 use serde::Serialize;
 
 use crate::routes::EffectiveRouteView;
@@ -105,6 +105,54 @@ pub struct DiffView<'a> {
     /// snapshot holds it (what-if lays a plan over a snapshot). Text output only.
     #[serde(skip)]
     pub after_snapshot_args: Option<String>,
+    /// The Azure Virtual Network Manager resources that differ, by kind (§18.4: what deploying
+    /// a configuration changes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub virtual_network_manager: Vec<AvnmChangeView>,
+}
+
+/// One AVNM kind's changes: the ARM type, and the ids added, removed and changed.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AvnmChangeView {
+    /// The ARM type (`Microsoft.Network/networkManagers/routingConfigurations/…/rules`), or
+    /// `deploymentState` for deployment state and effective answers.
+    pub kind: String,
+    #[serde(skip)]
+    noun: &'static str,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+}
+
+fn avnm_views(before: &Snapshot, after: &Snapshot) -> Vec<AvnmChangeView> {
+    let ids = |list: &[ArmId]| list.iter().map(|i| i.to_string()).collect::<Vec<_>>();
+    (after.avnm.changes_since(&before.avnm).iter())
+        .map(|c| AvnmChangeView {
+            kind: c.kind.map_or("deploymentState", |k| k.arm_type()).to_string(),
+            noun: c.kind.map_or("deployment state or effective answer", |k| k.noun()),
+            added: ids(&c.added),
+            removed: ids(&c.removed),
+            changed: ids(&c.changed),
+        })
+        .collect()
+}
+
+fn avnm_text(views: &[AvnmChangeView]) -> String {
+    let mut out = String::from("Virtual Network Manager:\n");
+    for v in views {
+        if v.added.is_empty() && v.removed.is_empty() && v.changed.is_empty() {
+            out.push_str(&format!("  {}: changed\n", v.noun));
+        }
+        for (word, list) in [("added", &v.added), ("removed", &v.removed), ("changed", &v.changed)] {
+            for id in list {
+                let name = id.rsplit('/').next().unwrap_or(id);
+                out.push_str(&format!("  {} `{name}` {word}\n", v.noun));
+            }
+        }
+    }
+    out.push('\n');
+    out
 }
 
 fn route_view(r: &EffectiveRoute, disable_bgp: bool) -> EffectiveRouteView<'_> {
@@ -228,7 +276,14 @@ pub fn view<'a>(
             after: c.after.as_ref().map(side_view),
         });
     }
-    DiffView { summary, routes: subnet_views, reachability: reach_views, notes, after_snapshot_args: None }
+    DiffView {
+        summary,
+        routes: subnet_views,
+        reachability: reach_views,
+        notes,
+        after_snapshot_args: None,
+        virtual_network_manager: avnm_views(before, after),
+    }
 }
 
 pub fn json(view: &DiffView<'_>) -> String {
@@ -361,6 +416,9 @@ pub fn text(view: &DiffView<'_>) -> String {
                 });
             }
         }
+    }
+    if !view.virtual_network_manager.is_empty() {
+        out.push_str(&avnm_text(&view.virtual_network_manager));
     }
     for n in &view.notes {
         out.push_str(&format!("note: {n}\n"));

@@ -254,6 +254,11 @@ pub fn note_text(snap: &Snapshot, note: &HopNote) -> String {
         HopNote::ForwardedTrafficRefused { into } => {
             format!("crossing peering into `{}`: forwarded traffic refused", vnet(into))
         }
+        HopNote::AvnmPeeringForwardedTraffic { peering, allowed } => format!(
+            "peering `{}` is added from its hub-and-spoke configuration (not in the snapshot): forwarded traffic {} (--avnm-peering-forwarded-traffic, C32)",
+            snap.peerings[peering.index()].name,
+            if *allowed { "assumed allowed" } else { "refused" }
+        ),
         HopNote::FirstBackend => {
             "the load balancer's first backend; Azure hashes each flow to one healthy backend".to_string()
         }
@@ -326,6 +331,10 @@ pub fn assumption_text(snap: &Snapshot, assumption: &Assumption) -> String {
         }
         Assumption::FirewallInspectionNotModelled { threat_intel_deny: false } => "Azure Firewall threat intelligence, IDPS and TLS inspection are not evaluated (no feed or signatures in a snapshot)".to_string(),
         Assumption::DefaultOutboundAccessAssumed => "the subnet the packet left from does not say `defaultOutboundAccess` (older API versions and tools leave it null): default outbound access is assumed; subnets of VNets created after 31 March 2026 are private by default (`--default-outbound-unset private`)".to_string(),
+        Assumption::AvnmPeeringForwardedTraffic { allowed } => format!(
+            "a forwarded packet crossed a hub–spoke peering azroute added from a Virtual Network Manager hub-and-spoke configuration (the snapshot lacks it); whether AVNM's peerings allow forwarded traffic is not documented: {} (--avnm-peering-forwarded-traffic, §18.7, C32)",
+            if *allowed { "assumed allowed" } else { "refused, as chosen" }
+        ),
         Assumption::AvnmConfigurationAssumed => "Virtual Network Manager configurations are assumed deployed where the snapshot holds no deployment state for them (no effective answer, active list or Terraform deployment, §18.6); a connected group is assumed protected from more specific BGP routes like a peering (--connected-group-precedence); security admin rules are assumed stateful like NSGs (§18.5)".to_string(),
         Assumption::DnatMatch { respects_network_deny: false } => "a DNAT match is final: the translated flow is not run through the network rules, so an explicit network Deny does not stop it (the rule-processing page; the FAQ and the DNAT tutorial say otherwise, conflict C21: `--dnat-respects-network-deny`)".to_string(),
         Assumption::DnatMatch { respects_network_deny: true } => "the DNAT-translated flow was run through the network rules and no explicit Deny stopped it (option --dnat-respects-network-deny, conflict C21; the rule-processing page says a DNAT match is final)".to_string(),

@@ -96,6 +96,14 @@ pub enum ConnectedGroupOverlapArg {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum AvnmPeeringForwardedTrafficArg {
+    /// Inferred: the peerings AVNM creates allow forwarded traffic.
+    Allowed,
+    /// They refuse it (a peering's own default).
+    Refused,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum RouteServerVpnTieArg {
     /// Assumed: the VPN gateway's route.
     Gateway,
@@ -153,6 +161,11 @@ pub struct ModelArgs {
     /// What a connected group does with overlapping member address spaces (§18.2).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = ConnectedGroupOverlapArg::DropOverlapping)]
     pub connected_group_overlap: ConnectedGroupOverlapArg,
+    /// Whether the hub–spoke peerings azroute adds from a Virtual Network Manager hub-and-spoke
+    /// configuration (when the snapshot lacks them) allow forwarded traffic (undocumented,
+    /// §18.7 C32); exported `ANM_…` peerings say it themselves.
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = AvnmPeeringForwardedTrafficArg::Allowed)]
+    pub avnm_peering_forwarded_traffic: AvnmPeeringForwardedTrafficArg,
     #[command(flatten)]
     pub firewall: super::FirewallOptionArgs,
     /// What a subnet whose export does not say `defaultOutboundAccess` is (§17.2, C23): `allowed`

@@ -34,7 +34,16 @@ impl Tracer<'_, '_> {
             // A forwarded packet: its source is not in the sending VNet (§5.2, C10).
             let from = &snap.vnets[from_vnet.index()];
             let forwarded = !from.address_space.iter().any(|r| r.contains(&pkt.src)) && !walk.from_gateway;
-            if forwarded && !back.allow_forwarded_traffic && self.options().allow_forwarded_traffic_enforced {
+            // A peering added from a hub-and-spoke configuration says what the option says (C32).
+            let allowed = match snap.avnm.created_peering_source(back) {
+                Some(_) if forwarded => {
+                    let allowed = self.options().avnm_peering_forwarded_traffic == AvnmPeeringForwardedTraffic::Allowed;
+                    walk.note(HopNote::AvnmPeeringForwardedTraffic { peering: q, allowed });
+                    allowed
+                }
+                _ => back.allow_forwarded_traffic,
+            };
+            if forwarded && !allowed && self.options().allow_forwarded_traffic_enforced {
                 let refused = ForwardedTrafficNotAllowed { source: pkt.src, from: from_vnet, to: to_vnet, peering: q };
                 walk.findings.push(Finding::new(refused).resource(ResourceRef::Peering(q)));
                 walk.note(HopNote::ForwardedTrafficRefused { into: to_vnet });

@@ -172,6 +172,12 @@ impl<'e, 's> Tracer<'e, 's> {
             })
         };
         assumptions.avnm = avnm(&forward) || reverse.as_ref().is_some_and(avnm);
+        assumptions.avnm_peering_forwarded = std::iter::once(&forward).chain(reverse.as_ref()).find_map(|p| {
+            p.hops.iter().flat_map(|h| &h.notes).find_map(|n| match n {
+                HopNote::AvnmPeeringForwardedTraffic { allowed, .. } => Some(*allowed),
+                _ => None,
+            })
+        });
         Ok(Trace { request, forward, reverse, findings, assumptions })
     }
 

@@ -163,6 +163,9 @@ pub enum HopNote {
     AdminRule { name: std::sync::Arc<str>, access: AdminAccess },
     /// The receiving peering refuses forwarded traffic.
     ForwardedTrafficRefused { into: VnetIdx },
+    /// A forwarded packet crossed a peering azroute added from a hub-and-spoke configuration:
+    /// whether it allows forwarded traffic is option `avnm_peering_forwarded_traffic` (C32).
+    AvnmPeeringForwardedTraffic { peering: PeeringIdx, allowed: bool },
     /// The load balancer's first backend stands for the one Azure picks.
     FirstBackend,
     /// The gateway is the hub's, reached by gateway transit.
@@ -297,6 +300,9 @@ pub enum Assumption {
     /// configurations are assumed deployed, a connected group protected from more specific BGP
     /// routes like a peering, admin rules stateful like NSGs (§18.5).
     AvnmConfigurationAssumed,
+    /// A forwarded packet crossed a peering added from a hub-and-spoke configuration; whether
+    /// AVNM's peerings allow forwarded traffic is not documented (option, §18.7, C32).
+    AvnmPeeringForwardedTraffic { allowed: bool },
 }
 
 /// What one trace assumed: every trace assumes NVAs forward without SNAT; the rest depends on
@@ -323,6 +329,9 @@ pub struct Assumptions {
     pub avnm: bool,
     /// A firewall allowed the request by a DNAT rule: `Some(dnat_respects_network_deny)` (C21).
     pub dnat_match: Option<bool>,
+    /// A forwarded packet crossed a peering added from a hub-and-spoke configuration:
+    /// `Some(allowed)` (C32).
+    pub avnm_peering_forwarded: Option<bool>,
 }
 
 impl Assumptions {
@@ -340,6 +349,7 @@ impl Assumptions {
             self.default_outbound_assumed.then_some(Assumption::DefaultOutboundAccessAssumed),
             self.avnm.then_some(Assumption::AvnmConfigurationAssumed),
             self.dnat_match.map(|respects_network_deny| Assumption::DnatMatch { respects_network_deny }),
+            self.avnm_peering_forwarded.map(|allowed| Assumption::AvnmPeeringForwardedTraffic { allowed }),
         ]
         .into_iter()
         .flatten()

@@ -3,8 +3,9 @@
 //! the configuration but never the `ANM_…` peerings, and an export taken before deployment
 //! neither. Exported peerings are kept as they are; one pair is added per spoke that has no
 //! peering with its hub on a side (named `ANM_{configuration}_{local}_{remote}`, origin the
-//! configuration's), with `useHubGateway` as gateway transit and `allowForwardedTraffic` off
-//! (§18.7).
+//! configuration's), with `useHubGateway` as gateway transit and `allowForwardedTraffic` on;
+//! the engine reads that setting of these peerings from option `avnm_peering_forwarded_traffic`
+//! (§18.7, C32).
 
 use azroute_model::*;
 
@@ -69,7 +70,7 @@ fn peering(
         remote_vnet: Link::Resolved(VnetIdx(remote as u32)),
         state: PeeringState::Connected,
         allow_virtual_network_access: true,
-        allow_forwarded_traffic: false,
+        allow_forwarded_traffic: true,
         allow_gateway_transit: at_hub && use_hub_gateway,
         use_remote_gateways: !at_hub && use_hub_gateway,
         remote_address_space: r.address_space.clone(),
