@@ -1,7 +1,7 @@
 //! The doctor's Azure Virtual Network Manager checks (§18), each on an estate that has the
 //! problem and one that does not: connected-group overlap (AV-C5), routing-rule conflict
 //! (AV-R2), a missing hub gateway (AV-C2), admin rules not applied (AV-S5) and admin rules
-//! overriding NSG rules (AV-S1).
+//! overriding NSG rules (AV-S1), documented limits (AV-C6, AV-S4).
 
 use azroute_doctor::DoctorConfig;
 use azroute_engine::RouteEngine;
@@ -55,6 +55,43 @@ fn routing_rules_with_one_destination_and_different_next_hops_conflict() {
     same.routing_rules("rc", "c1", &["g"], false, &[("drop", "192.168.0.0/16", "NoNextHop", None)]);
     same.routing_rules("rc", "c2", &["g"], false, &[("drop-too", "192.168.0.0/16", "NoNextHop", None)]);
     assert!(!has(&same, "AvnmRoutingRuleConflict"));
+}
+
+/// AV-C6: a VNet belongs to at most two connected groups by default; three meshes over one
+/// group put both VNets in three (one finding each), two meshes stay within the limit.
+#[test]
+fn a_vnet_in_more_connected_groups_than_the_limit() {
+    let count = |meshes: &[&str]| {
+        let mut e = two_vnets("10.2.0.0/16");
+        for m in meshes {
+            e.connectivity(m, "Mesh", None, &[("g", false, false)], false);
+        }
+        codes(&e).iter().filter(|c| *c == "AvnmLimitExceeded").count()
+    };
+    assert_eq!(count(&["m1", "m2"]), 0);
+    assert_eq!(count(&["m1", "m2", "m3"]), 2);
+}
+
+/// AV-S4: at most 20,000 IP prefixes in all the admin rules of a network manager.
+#[test]
+fn admin_rule_prefixes_over_the_limit() {
+    let rules = |n: usize| {
+        let mut e = two_vnets("10.2.0.0/16");
+        e.admin_rules("sac", "rc", &["g"], &[("deny-many", 10, "Inbound", "Deny", "Tcp", "*", "*", "22")]);
+        let prefixes: Vec<serde_json::Value> = (0..n)
+            .map(|i| serde_json::json!({"addressPrefixType": "IPPrefix", "addressPrefix": format!("100.{}.{}.0/24", i / 256, i % 256)}))
+            .collect();
+        e.resource_property(
+            "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+            "deny-many",
+            "sources",
+            serde_json::Value::Array(prefixes),
+        );
+        has(&e, "AvnmLimitExceeded")
+    };
+    // The destination `*` is any address, not a prefix: only the sources count.
+    assert!(!rules(20_000));
+    assert!(rules(20_001));
 }
 
 #[test]

@@ -18,6 +18,7 @@ impl Doctor<'_, '_> {
         self.avnm_admin_rule_not_applied(out);
         self.avnm_routing_rule_conflict(out);
         self.avnm_hub_gateway_missing(out);
+        self.avnm_limit_exceeded(out);
     }
 
     /// AV-C5: overlapping members of one connected group.

@@ -5,6 +5,7 @@
 
 mod appliances;
 mod avnm;
+mod avnm_limits;
 mod contexts;
 mod egress;
 mod firewall_policy;

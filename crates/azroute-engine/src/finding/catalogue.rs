@@ -200,6 +200,7 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::AvnmAdminRuleNotApplied, Info, &[AVNM_ADMIN, AVNM_FAQ], Settings),
     entry(C::AvnmRoutingRuleConflict, Error, &[AVNM_UDR], Settings),
     entry(C::AvnmHubGatewayMissing, Error, &[AVNM_CONNECTIVITY], Settings),
+    entry(C::AvnmLimitExceeded, Warning, &[AVNM_LIMITS], Settings),
     entry(C::SubnetPeeringNonPeeredSource, Error, &[SUBNET_PEERING], Traffic),
     // Virtual WAN (§20.6).
     entry(C::VwanSpokePropagationDisabled, Warning, &[VWAN_ROUTING_POLICIES, VWAN_HUB_ROUTING], Settings),

@@ -34,6 +34,7 @@ finding_codes! {
     AvnmAlwaysAllowBypassesNsgDeny,
     AvnmConnectedGroupOverlap,
     AvnmHubGatewayMissing,
+    AvnmLimitExceeded,
     AvnmRoutingRuleConflict,
     BastionSubnetTooSmall,
     BgpRouteShadowedBySystemRoute,

@@ -396,6 +396,46 @@ pub struct AvnmHubGatewayMissing {
     pub hub: ArmId,
 }
 
+/// A documented Virtual Network Manager limit (§18.9, AV-C6, AV-S4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AvnmLimit {
+    /// VNets in one connected group (250 by default).
+    ConnectedGroupVnets,
+    /// Connected groups one VNet belongs to (2 by default).
+    ConnectedGroupsPerVnet,
+    /// Spokes a hub-and-spoke configuration peers to one hub (1,000).
+    HubSpokes,
+    /// IP prefixes in all the security admin rules of one network manager (20,000).
+    AdminRulePrefixes,
+}
+
+impl AvnmLimit {
+    /// The documented maximum.
+    pub fn max(self) -> usize {
+        match self {
+            AvnmLimit::ConnectedGroupVnets => 250,
+            AvnmLimit::ConnectedGroupsPerVnet => 2,
+            AvnmLimit::HubSpokes => 1000,
+            AvnmLimit::AdminRulePrefixes => 20_000,
+        }
+    }
+}
+
+/// `AvnmLimitExceeded`: more of something than Virtual Network Manager's documented limit
+/// allows: Azure refuses (or, for a soft limit, needs a request to raise) the deployment, so the
+/// estate cannot be as the snapshot says (§18.9).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmLimitExceeded {
+    pub limit: AvnmLimit,
+    pub count: usize,
+    /// The VNet counted (a hub, or a member of too many connected groups).
+    pub vnet: Option<VnetIdx>,
+    /// The connectivity configuration of an oversized connected group.
+    pub configuration: Option<usize>,
+    /// The network manager whose admin rules are counted.
+    pub manager: Option<ArmId>,
+}
+
 /// `AvnmRoutingRuleConflict`: routing rules for one VNet name the same destination with
 /// different next hops; Azure applies one "selected at random" (§18.4, AV-R2).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -667,6 +707,7 @@ evidence! {
     AvnmAlwaysAllowBypassesNsgDeny,
     AvnmConnectedGroupOverlap,
     AvnmHubGatewayMissing,
+    AvnmLimitExceeded,
     AvnmRoutingRuleConflict,
     BgpRouteShadowedBySystemRoute,
     DestinationNotRunning,

@@ -1,6 +1,6 @@
 //! The words of the Azure Virtual Network Manager codes (§18): connected-group overlaps, admin
 //! rules against NSG rules, admin rules not applied, routing-rule conflicts, a missing hub
-//! gateway.
+//! gateway, exceeded limits.
 
 use azroute_engine::*;
 use azroute_model::*;
@@ -106,5 +106,36 @@ pub(super) fn hub_gateway_missing(snap: &Snapshot, e: &AvnmHubGatewayMissing) ->
             e.hub.last_segment()
         ),
         "deploy a gateway in the hub, or set useHubGateway = False",
+    )
+}
+
+pub(super) fn limit_exceeded(snap: &Snapshot, e: &AvnmLimitExceeded) -> FindingText {
+    let vnet = e.vnet.map(|v| vnet_name(snap, v)).unwrap_or_default();
+    let config = e.configuration.map(|c| snap.avnm.connectivity_configurations[c].name.as_str()).unwrap_or_default();
+    let manager = e.manager.as_ref().map(|m| m.last_segment()).unwrap_or_default();
+    let (what, fix) = match e.limit {
+        AvnmLimit::ConnectedGroupVnets => (
+            format!("a connected group of configuration `{config}` holds {} VNets", e.count),
+            "split the network group, or request a high-scale connected group (up to 3,000 or 5,000 VNets)",
+        ),
+        AvnmLimit::ConnectedGroupsPerVnet => (
+            format!("`{vnet}` is in {} connected groups (meshes and directly connected spoke groups)", e.count),
+            "take the VNet out of a mesh or directly connected group, or request a higher limit (a soft limit)",
+        ),
+        AvnmLimit::HubSpokes => (
+            format!("hub `{vnet}` is peered with {} spokes by hub-and-spoke configurations", e.count),
+            "spread the spokes over several hubs",
+        ),
+        AvnmLimit::AdminRulePrefixes => (
+            format!("the security admin rules of network manager `{manager}` hold {} IP prefixes", e.count),
+            "aggregate prefixes, or use service tags or network groups as sources and destinations",
+        ),
+    };
+    FindingText::new(
+        format!(
+            "{what}, more than Virtual Network Manager's limit of {}: Azure does not deploy it as configured",
+            e.limit.max()
+        ),
+        fix,
     )
 }

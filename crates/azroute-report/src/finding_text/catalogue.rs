@@ -369,6 +369,11 @@ const TEXTS: &[CodeText] = &[
         explanation: "Members of a connected group (a mesh, or a hub-and-spoke group with direct connectivity) reach each other without peerings. When their address spaces overlap, Azure drops communication to the overlapped addresses; azroute leaves the overlapping ranges out of the ConnectedGroup route (option --connected-group-overlap). Re-address a VNet or take it out of the group; connectedGroupAddressOverlap = Disallowed makes Azure refuse such members.",
     },
     CodeText {
+        code: FindingCode::AvnmLimitExceeded,
+        title: "more than a documented Virtual Network Manager limit allows",
+        explanation: "Virtual Network Manager documents limits: 250 VNets in a connected group (more with a high-scale connected group, on request), 2 connected groups per VNet (a soft limit), 1,000 spokes peered to one hub, 20,000 IP prefixes in all the security admin rules combined. A configuration beyond them is not deployed as configured, so the estate cannot be what the snapshot describes. Split groups or hubs, aggregate prefixes, or request the higher limit where there is one.",
+    },
+    CodeText {
         code: FindingCode::AvnmAdminDenyOverridesNsgAllow,
         title: "a security admin Deny rule overrides an NSG allow rule",
         explanation: "Security admin rules of Azure Virtual Network Manager are evaluated before every NSG. A Deny admin rule that matches traffic an NSG rule explicitly allows ends evaluation: the NSG rule never takes effect for that traffic, and the VNet's owners cannot change that in the NSG. Narrow the admin rule or add an Allow/AlwaysAllow admin rule with a lower priority number.",

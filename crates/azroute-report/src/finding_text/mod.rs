@@ -107,6 +107,7 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::AvnmConnectedGroupOverlap(e) => avnm::connected_group_overlap(snap, e),
         Evidence::AvnmRoutingRuleConflict(e) => avnm::routing_rule_conflict(snap, e),
         Evidence::AvnmHubGatewayMissing(e) => avnm::hub_gateway_missing(snap, e),
+        Evidence::AvnmLimitExceeded(e) => avnm::limit_exceeded(snap, e),
         Evidence::SubnetPeeringNonPeeredSource(e) => paths::subnet_peering_non_peered_source(snap, e),
         Evidence::PeeringAccessDisabled(e) => paths::peering_access_disabled(snap, e),
         Evidence::PrivateDestinationToInternet(e) => paths::private_destination_to_internet(snap, e),
