@@ -52,6 +52,18 @@ pub fn network_group_vnets(snap: &Snapshot, group: &ArmId) -> Vec<VnetIdx> {
     out
 }
 
+/// The subnets statically put in a network group of `memberType` `Subnet` (§18.10): members
+/// that are not a subnet of the snapshot are left out.
+pub fn network_group_subnets(snap: &Snapshot, group: &ArmId) -> Vec<SubnetIdx> {
+    let mut out: Vec<SubnetIdx> = (snap.avnm.static_members.iter())
+        .filter(|m| m.group == *group)
+        .filter_map(|m| snap.resolve_id(ResourceKind::Subnet, m.resource.as_str()).map(SubnetIdx))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The VNets `configuration` joins through network group `group` (§18.6, `Avnm::joins`).
 pub fn configuration_members(
     snap: &Snapshot,

@@ -26,6 +26,9 @@ pub struct ContextKey {
     /// Only set when subnet peering routes depend on the subnet's name
     /// (`subnet_peering_scope = listed-subnets-only`).
     pub subnet_name: Option<String>,
+    /// Only set when an AVNM routing rule collection targets the subnet through a network group
+    /// of subnets (§18.10): its managed routes are its own.
+    pub routing_subnet: Option<SubnetIdx>,
 }
 
 impl ContextKey {
@@ -41,6 +44,9 @@ impl ContextKey {
             route_table: s.route_table.as_ref().and_then(|l| l.resolved()),
             service_endpoints,
             subnet_name: needs_name.then(|| s.name.to_ascii_lowercase()),
+            routing_subnet: (snap.avnm.routing_rule_collections.iter())
+                .any(|c| crate::managed_routes::collection_targets_subnet(snap, c, subnet))
+                .then_some(subnet),
         }
     }
 }
@@ -225,7 +231,7 @@ struct TableBuilder<'a> {
 impl<'a> TableBuilder<'a> {
     fn new(snap: &'a Snapshot, topo: &'a Topology, options: &'a ModelOptions, key: &'a ContextKey) -> Self {
         let table = key.route_table.map(|t| &snap.route_tables[t.index()]);
-        let managed = crate::managed_routes(snap, key.vnet);
+        let managed = crate::managed_routes(snap, key.vnet, key.routing_subnet);
         TableBuilder {
             snap,
             topo,

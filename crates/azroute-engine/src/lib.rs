@@ -40,7 +40,7 @@ mod vwan;
 
 pub use admin_rules::{AdminExemption, AdminVerdict, AppliedAdminRule};
 pub use compare::{CompareMethod, CompareRequest, Comparison, compare};
-pub use connected_groups::{ConnectedGroup, ConnectedGroups, network_group_vnets};
+pub use connected_groups::{ConnectedGroup, ConnectedGroups, network_group_subnets, network_group_vnets};
 pub use diff::{
     CellSide, DestinationKey, ReachChange, ReachChangeKind, RouteChange, SubnetRouteDiff, destination_key, diff_reach,
     diff_routes, diff_subnet, diff_tables, match_subnets,

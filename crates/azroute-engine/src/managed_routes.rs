@@ -3,11 +3,12 @@
 //! deploying it will do: every rule of every rule collection whose `appliesTo` names a network
 //! group the VNet is a static member of, with the collection's `disableBgpRoutePropagation`,
 //! where the configuration is deployed in the VNet's region (assumed deployed when the snapshot
-//! holds no deployment state for it, §18.6).
+//! holds no deployment state for it, §18.6). A collection that names a network group of
+//! subnets (`memberType` `Subnet`, §18.10) applies to those subnets only.
 
 use azroute_model::*;
 
-use crate::connected_groups::network_group_vnets;
+use crate::connected_groups::{network_group_subnets, network_group_vnets};
 
 /// What AVNM routing configurations program into the route tables of one VNet's subnets.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -18,8 +19,14 @@ pub struct ManagedRoutes {
     pub disable_bgp_route_propagation: bool,
 }
 
-/// The managed routes of a VNet's subnets (memberType `VirtualNetwork`: every subnet alike).
-pub fn managed_routes(snap: &Snapshot, vnet: VnetIdx) -> ManagedRoutes {
+/// Whether a routing rule collection names a subnet group holding `subnet`.
+pub fn collection_targets_subnet(snap: &Snapshot, collection: &RoutingRuleCollection, subnet: SubnetIdx) -> bool {
+    collection.applies_to.iter().any(|g| network_group_subnets(snap, g).contains(&subnet))
+}
+
+/// The managed routes of a VNet's subnets: every subnet alike through groups of VNets, and
+/// `subnet` (when given) through groups of subnets.
+pub fn managed_routes(snap: &Snapshot, vnet: VnetIdx, subnet: Option<SubnetIdx>) -> ManagedRoutes {
     let mut out = ManagedRoutes::default();
     if snap.avnm.routing_rules.is_empty() {
         return out;
@@ -28,7 +35,8 @@ pub fn managed_routes(snap: &Snapshot, vnet: VnetIdx) -> ManagedRoutes {
     for collection in &snap.avnm.routing_rule_collections {
         let configuration = ArmId::new(avnm_parent_id(collection.id.as_str(), 1));
         let applies = snap.avnm.deployed_in(&configuration, location) != Some(false)
-            && collection.applies_to.iter().any(|g| network_group_vnets(snap, g).contains(&vnet));
+            && (collection.applies_to.iter().any(|g| network_group_vnets(snap, g).contains(&vnet))
+                || subnet.is_some_and(|s| collection_targets_subnet(snap, collection, s)));
         if !applies {
             continue;
         }

@@ -36,6 +36,23 @@ impl Estate {
         self
     }
 
+    /// A network group of `memberType` `Subnet` with the given (VNet, subnet) static members.
+    pub fn subnet_group(&mut self, name: &str, subnets: &[(&str, &str)]) -> &mut Estate {
+        let group = avnm_id(&format!("networkGroups/{name}"));
+        self.others.push(json!({
+            "id": group, "name": name, "type": "Microsoft.Network/networkManagers/networkGroups",
+            "properties": {"memberType": "Subnet"}
+        }));
+        for (vnet, subnet) in subnets {
+            self.others.push(json!({
+                "id": format!("{group}/staticMembers/sm-{vnet}-{subnet}"), "name": format!("sm-{vnet}-{subnet}"),
+                "type": "Microsoft.Network/networkManagers/networkGroups/staticMembers",
+                "properties": {"resourceId": format!("{}/subnets/{subnet}", id("virtualNetworks", vnet))}
+            }));
+        }
+        self
+    }
+
     /// A connectivity configuration: `Mesh` or `HubAndSpoke` (with `hub`), applied to groups
     /// given as (group, directly connected, global). String booleans, as AVNM writes them.
     pub fn connectivity(

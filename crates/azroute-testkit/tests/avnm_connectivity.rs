@@ -132,6 +132,28 @@ fn routing_configuration_writes_user_routes() {
 
 /// AV-R2: a rule whose destination the subnet's own table has is ignored; of two rules with one
 /// destination, one is applied.
+/// §18.10: a routing rule collection targeting a network group of subnets writes its routes into
+/// the member subnets only, not into the other subnets of their VNet (routing configurations
+/// describe routes "for the subnets or virtual networks in the target network group").
+#[test]
+fn routing_configuration_on_a_subnet_group_reaches_only_its_subnets() {
+    let mut e = mesh(["eastus"; 3], false);
+    e.subnet("m1", "s2", "10.11.1.0/24").nic("nic-m1b", "m1", "s2", "10.11.1.4");
+    e.subnet_group("app-subnets", &[("m1", "s")]);
+    e.routing_rules(
+        "rc",
+        "apps",
+        &["app-subnets"],
+        true,
+        &[("to-fw", "0.0.0.0/0", "VirtualAppliance", Some("10.13.0.4"))],
+    );
+    let s = Scenario::new(&e);
+    let user = |nic: &str| s.route_strings(nic).into_iter().filter(|r| r.starts_with("User")).collect::<Vec<_>>();
+    assert_eq!(user("nic-m1"), ["User Active 0.0.0.0/0 VirtualAppliance 10.13.0.4 to-fw"]);
+    assert!(user("nic-m1b").is_empty(), "the other subnet of the VNet: {:?}", user("nic-m1b"));
+    assert!(user("nic-m2").is_empty());
+}
+
 #[test]
 fn routing_rule_conflicts_follow_the_documented_rules() {
     let mut e = mesh(["eastus"; 3], false);
@@ -177,7 +199,16 @@ fn hub_and_spoke_peerings_are_added_when_the_export_lacks_them() {
     let added: Vec<&Peering> = s.snapshot.peerings.iter().filter(|p| p.name.starts_with("ANM_")).collect();
     let names: Vec<&str> = added.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["ANM_hs2_spoke3_hub", "ANM_hs2_hub_spoke3"], "exported hub–spoke1/2 peerings are kept");
-    assert!(added.iter().all(|p| p.state == PeeringState::Connected && !p.allow_forwarded_traffic));
+    // Forwarded traffic allowed (C32), and known as added from the configuration.
+    assert!(added.iter().all(|p| p.state == PeeringState::Connected && p.allow_forwarded_traffic));
+    assert!(added.iter().all(|p| s.snapshot.avnm.created_peering_source(p).is_some_and(|c| c.name == "hs2")));
+    assert!(
+        !s.snapshot.peerings.iter().filter(|p| !p.name.starts_with("ANM_")).any(|p| s
+            .snapshot
+            .avnm
+            .created_peering_source(p)
+            .is_some())
+    );
     let trace = s.trace("nic3", "10.3.0.4", 443);
     assert_eq!(trace.forward.verdict, Verdict::Delivered, "{trace:?}");
 }

@@ -129,7 +129,7 @@ impl Doctor<'_, '_> {
         let snap = self.snap;
         for v in 0..snap.vnets.len() {
             let vnet = VnetIdx(v as u32);
-            let managed = managed_routes(snap, vnet);
+            let managed = managed_routes(snap, vnet, None);
             let mut seen: Vec<usize> = Vec::new();
             for &i in &managed.rules {
                 if seen.contains(&i) {
