@@ -154,6 +154,40 @@ fn routing_configuration_on_a_subnet_group_reaches_only_its_subnets() {
     assert!(user("nic-m2").is_empty());
 }
 
+/// AV-C7 (§18.8): two members of a connected group that also have a subnet peering: "subnet
+/// peering takes preference and the connectivity between nonpeered subnets gets dropped". The
+/// connected-group route covers the whole remote VNet, but a packet for a subnet the peering
+/// does not list is dropped; one for a listed subnet is delivered.
+#[test]
+fn subnet_peering_takes_precedence_over_a_connected_group() {
+    let estate = |subnet_peering: bool| {
+        let mut e = Estate::new();
+        e.vnet("left", "eastus", &["10.0.0.0/16"])
+            .subnet("left", "s0", "10.0.0.0/24")
+            .nic("left0", "left", "s0", "10.0.0.4");
+        e.vnet("right", "eastus", &["10.1.0.0/16"])
+            .subnet("right", "s0", "10.1.0.0/24")
+            .subnet("right", "s1", "10.1.1.0/24")
+            .nic("right0", "right", "s0", "10.1.0.4")
+            .nic("right1", "right", "s1", "10.1.1.4");
+        e.network_group("g", &["left", "right"]);
+        e.connectivity("mesh", "Mesh", None, &[("g", false, false)], false);
+        if subnet_peering {
+            e.subnet_peer("left", "right", &["s0"], &["s0"]);
+        }
+        Scenario::new(&e)
+    };
+    let s = estate(true);
+    assert!(s.route_strings("left0").iter().any(|r| r.contains("ConnectedGroup")), "{:?}", s.route_strings("left0"));
+    assert_eq!(s.trace("left0", "10.1.0.4", 443).forward.verdict, Verdict::Delivered);
+    let refused = s.trace("left0", "10.1.1.4", 443);
+    assert_eq!(refused.forward.verdict, Verdict::Dropped, "{refused:?}");
+    let codes: Vec<&str> = refused.findings.iter().map(|f| f.code.as_str()).collect();
+    assert!(codes.contains(&"SubnetPeeringNonPeeredDestination"), "{codes:?}");
+    // Without the subnet peering the connected group reaches the whole VNet.
+    assert_eq!(estate(false).trace("left0", "10.1.1.4", 443).forward.verdict, Verdict::Delivered);
+}
+
 #[test]
 fn routing_rule_conflicts_follow_the_documented_rules() {
     let mut e = mesh(["eastus"; 3], false);

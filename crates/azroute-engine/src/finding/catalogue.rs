@@ -202,6 +202,7 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::AvnmHubGatewayMissing, Error, &[AVNM_CONNECTIVITY], Settings),
     entry(C::AvnmLimitExceeded, Warning, &[AVNM_LIMITS], Settings),
     entry(C::SubnetPeeringNonPeeredSource, Error, &[SUBNET_PEERING], Traffic),
+    entry(C::SubnetPeeringNonPeeredDestination, Error, &[SUBNET_PEERING], Traffic),
     // Virtual WAN (§20.6).
     entry(C::VwanSpokePropagationDisabled, Warning, &[VWAN_ROUTING_POLICIES, VWAN_HUB_ROUTING], Settings),
     entry(C::VwanPrivateEndpointAsymmetry, Warning, &[VWAN_ROUTING_POLICIES], Settings),

@@ -109,6 +109,7 @@ finding_codes! {
     ServiceTagNotExpanded,
     ServiceTagRouteLimit,
     SpokePropagationBypassesFirewall,
+    SubnetPeeringNonPeeredDestination,
     SubnetPeeringNonPeeredSource,
     TrafficAnalysisSampled,
     UdrGatewayNotVpn,

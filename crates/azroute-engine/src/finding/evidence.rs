@@ -159,6 +159,18 @@ pub struct ForwardedTrafficNotAllowed {
     pub peering: PeeringIdx,
 }
 
+/// `SubnetPeeringNonPeeredDestination`: a packet for a subnet of `to` that the subnet peering
+/// of `from` and `to` does not list, sent over a connected-group route: "subnet peering takes
+/// preference and the connectivity between nonpeered subnets gets dropped" (§18.8, AV-C7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubnetPeeringNonPeeredDestination {
+    pub destination: IpAddr,
+    pub from: VnetIdx,
+    pub to: VnetIdx,
+    /// The sending side's peering, whose `remoteAddressSpace` lists the peered remote subnets.
+    pub peering: PeeringIdx,
+}
+
 /// `SubnetPeeringNonPeeredSource`: a packet from a subnet of `from` that its subnet peering
 /// with `to` does not list reaches `to` over the routes Azure gives every subnet, and is
 /// dropped there (§5.6, §18.8).
@@ -791,6 +803,7 @@ evidence! {
     GatewaySubnetMissingSpokeRoute,
     GatewaySubnetSummaryRouteShadowed,
     SpokePropagationBypassesFirewall,
+    SubnetPeeringNonPeeredDestination,
     SubnetPeeringNonPeeredSource,
     DirectPeeringBypassesFirewall,
     VnetRangeUdrCapturesOwnSubnet,

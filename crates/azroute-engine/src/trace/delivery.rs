@@ -12,6 +12,26 @@ use crate::finding::*;
 use crate::route::EffectiveRouteTable;
 
 impl Tracer<'_, '_> {
+    /// AV-C7 (§18.8): over a connected-group route into `to`, a subnet peering between the two
+    /// VNets takes precedence: a destination outside the remote subnets it lists is dropped.
+    pub(super) fn non_peered_destination(
+        &self,
+        from: VnetIdx,
+        to: VnetIdx,
+        pkt: Packet,
+    ) -> Option<SubnetPeeringNonPeeredDestination> {
+        let snap = self.snap();
+        let p = self.routes.topology().peering_between(snap, from, to)?;
+        let peering = &snap.peerings[p.index()];
+        let listed = peering.remote_address_space.iter().any(|r| r.contains(&pkt.dst));
+        (!peering.peer_complete_vnets && !listed).then_some(SubnetPeeringNonPeeredDestination {
+            destination: pkt.dst,
+            from,
+            to,
+            peering: p,
+        })
+    }
+
     /// Crosses from `from_vnet` into `to_vnet` over their peering: checks the receiving side
     /// accepts the packet (§5.2). Returns false with a finding when it does not.
     pub(super) fn cross_peering(&self, walk: &mut Walk, from_vnet: VnetIdx, to_vnet: VnetIdx, pkt: Packet) -> bool {

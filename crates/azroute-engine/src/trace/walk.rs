@@ -290,7 +290,13 @@ impl Tracer<'_, '_> {
                     RouteOrigin::Peering { peering } => self.routes.topology().peerings[peering.index()].remote_vnet,
                     // §18.2: the member whose address space holds the destination.
                     RouteOrigin::ConnectedGroup { group, .. } => {
-                        self.routes.topology().connected_groups.member_holding(self.snap(), group, pkt.dst)
+                        let member =
+                            self.routes.topology().connected_groups.member_holding(self.snap(), group, pkt.dst);
+                        if let Some(refused) = member.and_then(|to| self.non_peered_destination(vnet, to, pkt)) {
+                            walk.findings.push(Finding::new(refused).resource(ResourceRef::Peering(refused.peering)));
+                            return Ok(Step::Ended(Verdict::Dropped));
+                        }
+                        member
                     }
                     _ => Some(vnet),
                 };

@@ -445,6 +445,11 @@ const TEXTS: &[CodeText] = &[
         explanation: "A VNet connected to a Virtual WAN hub must have no virtual network gateway, and cannot hold a Route Server. Branches are reached through the hub's gateways. Remove the spoke's gateway or Route Server, or disconnect the VNet from the hub.",
     },
     CodeText {
+        code: FindingCode::SubnetPeeringNonPeeredDestination,
+        title: "a subnet peering drops connected-group traffic to a subnet it does not list",
+        explanation: "When two VNets of a Virtual Network Manager connected group also have a subnet peering, the subnet peering takes precedence: traffic between subnets it does not list is dropped, although the ConnectedGroup route covers their whole address spaces. List the subnet in the subnet peering, peer the whole VNets, or remove the subnet peering.",
+    },
+    CodeText {
         code: FindingCode::SubnetPeeringNonPeeredSource,
         title: "a subnet peering drops packets from a subnet it does not list",
         explanation: "A subnet peering (peerCompleteVnets = false) connects only the listed subnets, but in the current release Azure gives every subnet of the VNet the routes to the remote peered subnets; packets from the subnets that are not listed are dropped at the destination. The route is there (option --subnet-peering-scope decides whether azroute shows it), the traffic does not flow. Add the subnet to localSubnetNames (and the remote side's remoteSubnetNames), or peer the whole VNets.",

@@ -109,6 +109,7 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::AvnmHubGatewayMissing(e) => avnm::hub_gateway_missing(snap, e),
         Evidence::AvnmLimitExceeded(e) => avnm::limit_exceeded(snap, e),
         Evidence::SubnetPeeringNonPeeredSource(e) => paths::subnet_peering_non_peered_source(snap, e),
+        Evidence::SubnetPeeringNonPeeredDestination(e) => paths::subnet_peering_non_peered_destination(snap, e),
         Evidence::PeeringAccessDisabled(e) => paths::peering_access_disabled(snap, e),
         Evidence::PrivateDestinationToInternet(e) => paths::private_destination_to_internet(snap, e),
         Evidence::RoutingLoop(e) => paths::routing_loop(snap, e),

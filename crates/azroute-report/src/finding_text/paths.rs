@@ -102,6 +102,24 @@ pub(super) fn subnet_peering_non_peered_source(snap: &Snapshot, e: &SubnetPeerin
     FindingText::new(message, fix).evidence(format!("peered subnets of {}: {peered}", from.name))
 }
 
+pub(super) fn subnet_peering_non_peered_destination(
+    snap: &Snapshot,
+    e: &SubnetPeeringNonPeeredDestination,
+) -> FindingText {
+    let (from, to) = (&snap.vnets[e.from.index()], &snap.vnets[e.to.index()]);
+    let p = &snap.peerings[e.peering.index()];
+    let message = format!(
+        "the packet to {} takes the connected-group route from `{}` to `{}`, but the two VNets also have subnet peering `{}`, which does not list the destination's subnet: subnet peering takes precedence and traffic between non-peered subnets is dropped",
+        e.destination, from.name, to.name, p.name
+    );
+    let fix = format!(
+        "add the destination's subnet to the subnet peering (remoteSubnetNames on `{}`'s side, localSubnetNames on `{}`'s), peer the whole VNets, or remove the subnet peering",
+        from.name, to.name
+    );
+    let peered = p.remote_address_space.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ");
+    FindingText::new(message, fix).evidence(format!("peered subnets of {}: {peered}", to.name))
+}
+
 pub(super) fn gateway_connection_down(snap: &Snapshot, e: &GatewayConnectionDown) -> FindingText {
     let c = &snap.connections[e.connection.index()];
     let message =
