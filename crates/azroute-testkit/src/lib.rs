@@ -240,6 +240,12 @@ impl Estate {
     }
 
     /// Sets a property of a resource found by type and name (e.g. a VM's `powerState`).
+    /// Adds a resource object as it stands (any type the builders do not cover).
+    pub fn raw_resource(&mut self, resource: Value) -> &mut Estate {
+        self.others.push(resource);
+        self
+    }
+
     pub fn resource_property(&mut self, resource_type: &str, name: &str, key: &str, value: Value) -> &mut Estate {
         let r = self
             .others

@@ -94,6 +94,30 @@ fn admin_rule_prefixes_over_the_limit() {
     assert!(rules(20_001));
 }
 
+/// AV-C8: admin rules of two network managers apply to one VNet; which wins a conflict depends
+/// on the managers' scopes, which the snapshot cannot order: the doctor says so. One manager's
+/// rules alone raise nothing.
+#[test]
+fn admin_rules_of_two_managers_on_one_vnet() {
+    let mut e = two_vnets("10.2.0.0/16");
+    e.admin_rules("sac", "rc", &["g"], &[("deny-ssh", 10, "Inbound", "Deny", "Tcp", "*", "*", "22")]);
+    assert!(!has(&e, "AvnmManagersOverlap"));
+    let other = azroute_testkit::avnm::avnm_id("")
+        .replace("/networkManagers/", "/networkManagers/other-")
+        .trim_end_matches('/')
+        .to_string();
+    let config = format!("{other}/securityAdminConfigurations/platform");
+    let collection = format!("{config}/ruleCollections/base");
+    let group = azroute_testkit::avnm::avnm_id("networkGroups/g");
+    e.raw_resource(serde_json::json!({"id": config, "name": "platform", "type": "Microsoft.Network/networkManagers/securityAdminConfigurations", "properties": {}}))
+        .raw_resource(serde_json::json!({"id": collection, "name": "base", "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections", "properties": {"appliesToGroups": [{"networkGroupId": group}]}}))
+        .raw_resource(serde_json::json!({"id": format!("{collection}/rules/allow-ssh"), "name": "allow-ssh", "kind": "Custom", "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+            "properties": {"priority": 5, "direction": "Inbound", "access": "AlwaysAllow", "protocol": "Tcp",
+                "sources": [{"addressPrefixType": "IPPrefix", "addressPrefix": "*"}], "destinations": [{"addressPrefixType": "IPPrefix", "addressPrefix": "*"}],
+                "sourcePortRanges": ["0-65535"], "destinationPortRanges": ["22"]}}));
+    assert_eq!(codes(&e).iter().filter(|c| *c == "AvnmManagersOverlap").count(), 2, "one per VNet of the group");
+}
+
 #[test]
 fn use_hub_gateway_without_a_hub_gateway() {
     let mut e = two_vnets("10.2.0.0/16");

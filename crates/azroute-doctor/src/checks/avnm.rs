@@ -19,6 +19,7 @@ impl Doctor<'_, '_> {
         self.avnm_routing_rule_conflict(out);
         self.avnm_hub_gateway_missing(out);
         self.avnm_limit_exceeded(out);
+        self.avnm_managers_overlap(out);
     }
 
     /// AV-C5: overlapping members of one connected group.

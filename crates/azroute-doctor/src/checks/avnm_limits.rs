@@ -1,5 +1,6 @@
 //! Virtual Network Manager's documented limits (§18.9, AV-C6, AV-S4): VNets per connected group,
-//! connected groups per VNet, spokes per hub, IP prefixes in all the admin rules of a manager.
+//! connected groups per VNet, spokes per hub, IP prefixes in all the admin rules of a manager;
+//! and several managers whose configurations reach one VNet (AV-C8).
 
 use std::collections::BTreeMap;
 
@@ -46,6 +47,32 @@ impl Doctor<'_, '_> {
             let e =
                 AvnmLimitExceeded { manager: Some(ArmId::new(manager)), ..limit(AvnmLimit::AdminRulePrefixes, count) };
             push_over(out, e, None);
+        }
+    }
+}
+
+impl Doctor<'_, '_> {
+    /// `AvnmManagersOverlap` (AV-C8): admin rules or routing rules of more than one network
+    /// manager apply to a VNet.
+    pub(crate) fn avnm_managers_overlap(&self, out: &mut Vec<Finding>) {
+        let snap = self.snap;
+        let manager_of = |id: &str, levels: usize| ArmId::new(avnm_parent_id(id, levels));
+        for v in 0..snap.vnets.len() {
+            let vnet = VnetIdx(v as u32);
+            let admin: Vec<ArmId> = (self.security.admin_rules_of(vnet).iter())
+                .map(|a| manager_of(snap.avnm.admin_rules[a.rule].id.as_str(), 3))
+                .collect();
+            let routing: Vec<ArmId> = (managed_routes(snap, vnet, None).rules.iter())
+                .map(|&i| manager_of(snap.avnm.routing_rules[i].id.as_str(), 3))
+                .collect();
+            for (kind, mut managers) in [("securityAdmin", admin), ("routing", routing)] {
+                managers.sort_by_key(|m| m.key());
+                managers.dedup_by_key(|m| m.key());
+                if managers.len() > 1 {
+                    let e = AvnmManagersOverlap { vnet, kind, managers };
+                    out.push(Finding::new(e).resource(ResourceRef::Vnet(vnet)));
+                }
+            }
         }
     }
 }

@@ -56,6 +56,7 @@ pub fn catalogue() -> impl Iterator<Item = &'static CodeInfo> {
 const AVNM_CONNECTIVITY: &str =
     "https://learn.microsoft.com/azure/virtual-network-manager/concept-connectivity-configuration";
 const AVNM_LIMITS: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-limitations";
+const AVNM_SCOPE: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-network-manager-scope";
 const AVNM_UDR: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-user-defined-route";
 const AVNM_FAQ: &str = "https://learn.microsoft.com/azure/virtual-network-manager/faq";
 const VWAN_ROUTING_POLICIES: &str = "https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies";
@@ -201,6 +202,7 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::AvnmRoutingRuleConflict, Error, &[AVNM_UDR], Settings),
     entry(C::AvnmHubGatewayMissing, Error, &[AVNM_CONNECTIVITY], Settings),
     entry(C::AvnmLimitExceeded, Warning, &[AVNM_LIMITS], Settings),
+    entry(C::AvnmManagersOverlap, Warning, &[AVNM_SCOPE], Settings),
     entry(C::SubnetPeeringNonPeeredSource, Error, &[SUBNET_PEERING], Traffic),
     entry(C::SubnetPeeringNonPeeredDestination, Error, &[SUBNET_PEERING], Traffic),
     // Virtual WAN (§20.6).

@@ -35,6 +35,7 @@ finding_codes! {
     AvnmConnectedGroupOverlap,
     AvnmHubGatewayMissing,
     AvnmLimitExceeded,
+    AvnmManagersOverlap,
     AvnmRoutingRuleConflict,
     BastionSubnetTooSmall,
     BgpRouteShadowedBySystemRoute,

@@ -448,6 +448,19 @@ pub struct AvnmLimitExceeded {
     pub manager: Option<ArmId>,
 }
 
+/// `AvnmManagersOverlap`: configurations of several network managers apply to one VNet. On a
+/// conflict the configuration of the manager with the higher scope applies (§18.5, AV-C8); which
+/// scope is higher depends on the management-group hierarchy, which no snapshot holds, so
+/// azroute evaluates them as one manager's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvnmManagersOverlap {
+    pub vnet: VnetIdx,
+    /// `securityAdmin` or `routing`: the kind of configuration.
+    pub kind: &'static str,
+    /// The network managers' ids, sorted.
+    pub managers: Vec<ArmId>,
+}
+
 /// `AvnmRoutingRuleConflict`: routing rules for one VNet name the same destination with
 /// different next hops; Azure applies one "selected at random" (§18.4, AV-R2).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -720,6 +733,7 @@ evidence! {
     AvnmConnectedGroupOverlap,
     AvnmHubGatewayMissing,
     AvnmLimitExceeded,
+    AvnmManagersOverlap,
     AvnmRoutingRuleConflict,
     BgpRouteShadowedBySystemRoute,
     DestinationNotRunning,

@@ -139,3 +139,21 @@ pub(super) fn limit_exceeded(snap: &Snapshot, e: &AvnmLimitExceeded) -> FindingT
         fix,
     )
 }
+
+pub(super) fn managers_overlap(snap: &Snapshot, e: &AvnmManagersOverlap) -> FindingText {
+    let kind = if e.kind == "routing" { "routing" } else { "security admin" };
+    let names: Vec<String> = e.managers.iter().map(|m| format!("`{}`", m.last_segment())).collect();
+    let mut text = FindingText::new(
+        format!(
+            "{kind} configurations of {} network managers ({}) apply to `{}`: where they conflict, Azure applies the one of the manager with the higher scope, which depends on the management-group hierarchy the snapshot does not hold; azroute evaluates them together as one manager's",
+            e.managers.len(),
+            names.join(", "),
+            vnet_name(snap, e.vnet)
+        ),
+        "check which manager's scope is higher (a management group above the other's subscriptions), or keep one manager per kind of configuration for a VNet",
+    );
+    for m in &e.managers {
+        text = text.evidence(format!("network manager {m}"));
+    }
+    text
+}

@@ -374,6 +374,11 @@ const TEXTS: &[CodeText] = &[
         explanation: "Virtual Network Manager documents limits: 250 VNets in a connected group (more with a high-scale connected group, on request), 2 connected groups per VNet (a soft limit), 1,000 spokes peered to one hub, 20,000 IP prefixes in all the security admin rules combined. A configuration beyond them is not deployed as configured, so the estate cannot be what the snapshot describes. Split groups or hubs, aggregate prefixes, or request the higher limit where there is one.",
     },
     CodeText {
+        code: FindingCode::AvnmManagersOverlap,
+        title: "configurations of several Virtual Network Managers apply to one VNet",
+        explanation: "Several network managers can manage overlapping scopes. When their configurations conflict for one resource, the configuration of the manager with the higher scope is applied. Which scope is higher follows the management-group hierarchy, which a snapshot does not hold, so azroute evaluates the admin rules (by priority) and routing rules of all managers together, as one manager's: its verdicts may differ from Azure's where the managers' rules conflict.",
+    },
+    CodeText {
         code: FindingCode::AvnmAdminDenyOverridesNsgAllow,
         title: "a security admin Deny rule overrides an NSG allow rule",
         explanation: "Security admin rules of Azure Virtual Network Manager are evaluated before every NSG. A Deny admin rule that matches traffic an NSG rule explicitly allows ends evaluation: the NSG rule never takes effect for that traffic, and the VNet's owners cannot change that in the NSG. Narrow the admin rule or add an Allow/AlwaysAllow admin rule with a lower priority number.",

@@ -108,6 +108,7 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::AvnmRoutingRuleConflict(e) => avnm::routing_rule_conflict(snap, e),
         Evidence::AvnmHubGatewayMissing(e) => avnm::hub_gateway_missing(snap, e),
         Evidence::AvnmLimitExceeded(e) => avnm::limit_exceeded(snap, e),
+        Evidence::AvnmManagersOverlap(e) => avnm::managers_overlap(snap, e),
         Evidence::SubnetPeeringNonPeeredSource(e) => paths::subnet_peering_non_peered_source(snap, e),
         Evidence::SubnetPeeringNonPeeredDestination(e) => paths::subnet_peering_non_peered_destination(snap, e),
         Evidence::PeeringAccessDisabled(e) => paths::peering_access_disabled(snap, e),
