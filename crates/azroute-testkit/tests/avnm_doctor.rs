@@ -193,4 +193,12 @@ fn subnet_peering_drop_of_non_peered_subnets_is_reported() {
     };
     assert!(has(&estate(&["s1"]), "SubnetPeeringNonPeeredSource"));
     assert!(!has(&estate(&["s0", "s1"]), "SubnetPeeringNonPeeredSource"));
+    // AV-C7: with the two VNets also in a mesh, the connected-group route covers `right`'s
+    // unlisted subnet, and the subnet peering drops that traffic (§18.8).
+    let mut meshed = estate(&["s0", "s1"]);
+    meshed.subnet("right", "s1", "10.1.1.0/24").nic("right1", "right", "s1", "10.1.1.4");
+    assert!(!has(&meshed, "SubnetPeeringNonPeeredDestination"), "no connected group: no route to right/s1");
+    meshed.network_group("g", &["left", "right"]);
+    meshed.connectivity("mesh", "Mesh", None, &[("g", false, false)], false);
+    assert!(has(&meshed, "SubnetPeeringNonPeeredDestination"));
 }
