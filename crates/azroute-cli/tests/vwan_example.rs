@@ -134,3 +134,35 @@ fn doctor_names_the_private_endpoint_asymmetry() {
     let explain = azroute(&["doctor", "--explain", "VwanPrivateEndpointAsymmetry"]).ok().stdout;
     assert!(explain.contains("https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies"), "{explain}");
 }
+
+/// The verdict and hop resource names of a trace's request and reply.
+fn trace(from: &str, to: &str) -> (String, Vec<String>, String, Vec<String>) {
+    let v = azroute(&["trace", "--example", "vwan", "--from", from, "--to", to, "-o", "json"]).json();
+    let names = |path: &Value| -> Vec<String> {
+        path["hops"].as_array().unwrap().iter().map(|h| h["resource"]["name"].as_str().unwrap().to_string()).collect()
+    };
+    let verdict = |path: &Value| path["verdict"].as_str().unwrap().to_string();
+    (verdict(&v), names(&v), verdict(&v["return"]), names(&v["return"]))
+}
+
+/// §20.11: a spoke of the unsecured hub reaches the indirect spoke behind the BGP-peered NVA:
+/// the hub hands the packet to the peer's NIC (its BGP next hop 10.13.1.4), which forwards it
+/// by its own subnet's routes over its peering; the reply comes back through the NVA's user
+/// route and the hub router.
+#[test]
+fn trace_crosses_the_hub_bgp_peer_to_the_indirect_spoke() {
+    let (verdict, hops, reply, reply_hops) = trace("vm-web", "vm-indirect");
+    assert_eq!(verdict, "Delivered");
+    assert_eq!(hops, ["nic-web", "hub-westeurope", "nic-nva", "nic-indirect"]);
+    assert_eq!(reply, "Delivered");
+    assert_eq!(reply_hops, ["nic-indirect", "nic-nva", "hub-westeurope", "nic-web"]);
+}
+
+/// §20.11: the spoke holding the BGP peer keeps its own peering route to the indirect spoke:
+/// the hub does not program the peer's route back over it (that would loop to the NVA).
+#[test]
+fn the_peer_spoke_keeps_its_peering_route() {
+    let rows = hub_rows("vm-nva");
+    assert!(!rows.iter().any(|r| r.contains(" 10.14.0.0/16 ")), "{rows:?}");
+    assert_eq!(next_hop("vm-nva", "10.14.1.4"), ("VirtualNetworkPeering".to_string(), String::new()));
+}

@@ -308,7 +308,7 @@ impl Tracer<'_, '_> {
             }
             NextHopType::VirtualNetworkGateway => self.gateway_exit(walk, vnet, &route, pkt),
             NextHopType::Other(_) => {
-                walk.findings.push(Finding::new(NotModelled { route: route.clone() }));
+                walk.findings.push(Finding::new(NotModelled { route: route.clone(), reason: None }));
                 Step::Ended(Verdict::Dropped)
             }
         };

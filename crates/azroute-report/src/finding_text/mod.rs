@@ -95,7 +95,7 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::NoHostAtDestination(e) => paths::no_host_at_destination(snap, e),
         Evidence::NoRoute(e) => paths::no_route(snap, e),
         Evidence::NonTransitivePeering(e) => paths::non_transitive_peering(snap, e),
-        Evidence::NotModelled(e) => paths::not_modelled(e),
+        Evidence::NotModelled(e) => paths::not_modelled(snap, e),
         Evidence::NvaNotRunning(e) => paths::nva_not_running(snap, e),
         Evidence::ForcedTunnelNoDefaultSite(e) => paths::forced_tunnel_no_default_site(snap, e),
         Evidence::DestinationNotRunning(e) => paths::destination_not_running(snap, e),
