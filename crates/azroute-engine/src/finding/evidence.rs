@@ -779,6 +779,9 @@ evidence! {
     // Route Server peers (§19.3, RS-8).
     RouteServerPeerAsnRefused,
     RouteServerPeerOverRouteLimit,
+    // Route Server restrictions (§19.6, RS-7, RS-12).
+    RouteServerBranchToBranchGatewayNotActiveActive,
+    RouteServerMultiplePerVnet,
 }
 
 impl Evidence {

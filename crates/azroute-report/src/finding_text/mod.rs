@@ -199,6 +199,10 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::VwanSpokeHasGateway(e) => vwan::spoke_has_gateway(snap, e),
         Evidence::RouteServerPeerAsnRefused(e) => route_server::peer_asn_refused(snap, e),
         Evidence::RouteServerPeerOverRouteLimit(e) => route_server::peer_over_route_limit(snap, e),
+        Evidence::RouteServerBranchToBranchGatewayNotActiveActive(e) => {
+            route_server::branch_to_branch_gateway_not_active_active(snap, e)
+        }
+        Evidence::RouteServerMultiplePerVnet(e) => route_server::multiple_per_vnet(snap, e),
     }
 }
 
