@@ -166,3 +166,22 @@ fn the_peer_spoke_keeps_its_peering_route() {
     assert!(!rows.iter().any(|r| r.contains(" 10.14.0.0/16 ")), "{rows:?}");
     assert_eq!(next_hop("vm-nva", "10.14.1.4"), ("VirtualNetworkPeering".to_string(), String::new()));
 }
+
+/// RI-3, RI-5 (§20.12): routing intent on hub-eastus only. A spoke of the secured hub reaches a
+/// spoke of the other hub by the remote hub's route, but the secured hub's connections
+/// propagate nowhere, so the reply finds no route back: the trace names the cause, not a bare
+/// drop.
+#[test]
+fn inter_hub_reply_drop_names_routing_intent_on_one_hub_only() {
+    let (verdict, hops, reply, _) = trace("vm-app1", "vm-web");
+    assert_eq!(verdict, "Delivered");
+    assert_eq!(hops, ["nic-app1", "hub-eastus", "nic-web"]);
+    assert_eq!(reply, "Dropped");
+    let v = azroute(&["trace", "--example", "vwan", "--from", "vm-app1", "--to", "vm-web", "-o", "json"]).json();
+    let codes: Vec<&str> =
+        v["return"]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"VwanRoutingIntentNotOnAllHubs") && codes.contains(&"DroppedByNoneRoute"), "{codes:?}");
+    // Within one hub nothing of the kind is said.
+    let v = azroute(&["trace", "--example", "vwan", "--from", "vm-web", "--to", "vm-shared", "-o", "json"]).json();
+    assert!(!v.to_string().contains("VwanRoutingIntentNotOnAllHubs"), "{v}");
+}

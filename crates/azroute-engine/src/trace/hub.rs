@@ -254,6 +254,25 @@ impl Tracer<'_, '_> {
             .collect()
     }
 
+    /// RI-5, RI-3 (§20.12): a packet dropped in a spoke of one hub on its way to a spoke of
+    /// another hub of the WAN, where one hub has a private-traffic policy and the other not: the
+    /// secured hub's connections propagate nowhere, so the other hub has no route back to them.
+    pub(super) fn routing_intent_split(&self, vnet: VnetIdx, dst: IpAddr) -> Option<Finding> {
+        let snap = self.snap();
+        let routing = &self.routes.topology().vwan;
+        let (from, _) = routing.connection_of_vnet(vnet)?;
+        let to_vnet = self
+            .wan_spokes(from.hub)
+            .into_iter()
+            .find(|v| snap.vnets[v.index()].address_space.iter().any(|p| p.contains(&dst)))?;
+        let (to, _) = routing.connection_of_vnet(to_vnet)?;
+        let (a, b) = (from.hub, to.hub);
+        let split = crate::vwan::routing_intent_splits(snap).into_iter().find(|s| {
+            (s.secured.contains(&a) && s.unsecured.contains(&b)) || (s.secured.contains(&b) && s.unsecured.contains(&a))
+        })?;
+        Some(Finding::new(split).resource(ResourceRef::VirtualHub(a)).resource(ResourceRef::VirtualHub(b)))
+    }
+
     /// RI-12: where the secured hub's firewall sends what it allowed, by its own table.
     fn firewall_table_exit(&self, hub: VirtualHubIdx, pkt: Packet) -> HubExit {
         let silent = HubExit::Stop(NotFollowed::FirewallTableSilent { hub, destination: pkt.dst });

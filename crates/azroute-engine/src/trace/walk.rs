@@ -354,7 +354,9 @@ impl Tracer<'_, '_> {
         };
         let dropped = DroppedByNoneRoute::Dropped { subnet, destination: pkt.dst, route: route.clone() };
         walk.findings.push(Finding::new(dropped).resource(resource));
-        walk.findings.extend(self.why_unreachable(snap.subnets[subnet.index()].vnet, subnet, table, pkt.dst));
+        let vnet = snap.subnets[subnet.index()].vnet;
+        walk.findings.extend(self.routing_intent_split(vnet, pkt.dst));
+        walk.findings.extend(self.why_unreachable(vnet, subnet, table, pkt.dst));
         walk.consulted_vnets.extend(self.in_some_vnet(pkt.dst));
         Verdict::Dropped
     }
