@@ -134,3 +134,54 @@ fn doctor_names_the_private_endpoint_asymmetry() {
     let explain = azroute(&["doctor", "--explain", "VwanPrivateEndpointAsymmetry"]).ok().stdout;
     assert!(explain.contains("https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies"), "{explain}");
 }
+
+/// The verdict and hop resource names of a trace's request and reply.
+fn trace(from: &str, to: &str) -> (String, Vec<String>, String, Vec<String>) {
+    let v = azroute(&["trace", "--example", "vwan", "--from", from, "--to", to, "-o", "json"]).json();
+    let names = |path: &Value| -> Vec<String> {
+        path["hops"].as_array().unwrap().iter().map(|h| h["resource"]["name"].as_str().unwrap().to_string()).collect()
+    };
+    let verdict = |path: &Value| path["verdict"].as_str().unwrap().to_string();
+    (verdict(&v), names(&v), verdict(&v["return"]), names(&v["return"]))
+}
+
+/// §20.11: a spoke of the unsecured hub reaches the indirect spoke behind the BGP-peered NVA:
+/// the hub hands the packet to the peer's NIC (its BGP next hop 10.13.1.4), which forwards it
+/// by its own subnet's routes over its peering; the reply comes back through the NVA's user
+/// route and the hub router.
+#[test]
+fn trace_crosses_the_hub_bgp_peer_to_the_indirect_spoke() {
+    let (verdict, hops, reply, reply_hops) = trace("vm-web", "vm-indirect");
+    assert_eq!(verdict, "Delivered");
+    assert_eq!(hops, ["nic-web", "hub-westeurope", "nic-nva", "nic-indirect"]);
+    assert_eq!(reply, "Delivered");
+    assert_eq!(reply_hops, ["nic-indirect", "nic-nva", "hub-westeurope", "nic-web"]);
+}
+
+/// §20.11: the spoke holding the BGP peer keeps its own peering route to the indirect spoke:
+/// the hub does not program the peer's route back over it (that would loop to the NVA).
+#[test]
+fn the_peer_spoke_keeps_its_peering_route() {
+    let rows = hub_rows("vm-nva");
+    assert!(!rows.iter().any(|r| r.contains(" 10.14.0.0/16 ")), "{rows:?}");
+    assert_eq!(next_hop("vm-nva", "10.14.1.4"), ("VirtualNetworkPeering".to_string(), String::new()));
+}
+
+/// RI-3, RI-5 (§20.12): routing intent on hub-eastus only. A spoke of the secured hub reaches a
+/// spoke of the other hub by the remote hub's route, but the secured hub's connections
+/// propagate nowhere, so the reply finds no route back: the trace names the cause, not a bare
+/// drop.
+#[test]
+fn inter_hub_reply_drop_names_routing_intent_on_one_hub_only() {
+    let (verdict, hops, reply, _) = trace("vm-app1", "vm-web");
+    assert_eq!(verdict, "Delivered");
+    assert_eq!(hops, ["nic-app1", "hub-eastus", "nic-web"]);
+    assert_eq!(reply, "Dropped");
+    let v = azroute(&["trace", "--example", "vwan", "--from", "vm-app1", "--to", "vm-web", "-o", "json"]).json();
+    let codes: Vec<&str> =
+        v["return"]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"VwanRoutingIntentNotOnAllHubs") && codes.contains(&"DroppedByNoneRoute"), "{codes:?}");
+    // Within one hub nothing of the kind is said.
+    let v = azroute(&["trace", "--example", "vwan", "--from", "vm-web", "--to", "vm-shared", "-o", "json"]).json();
+    assert!(!v.to_string().contains("VwanRoutingIntentNotOnAllHubs"), "{v}");
+}

@@ -1,8 +1,9 @@
 //! Collecting Virtual WAN and Route Server estates (docs/azure-routing-rules.md §19, §20.7):
 //! the Virtual WAN resources (az extension `virtual-wan`; a missing extension is recorded with
 //! the command that installs it), ExpressRoute gateways and Route Servers (core az), and the
-//! observed state configuration cannot give: each Route Server peer's learned routes, wrapped
-//! as `{"bgpConnectionId", "learnedRoutes"}`, and each hub route table's effective routes,
+//! observed state configuration cannot give: each Route Server peer's and each hub BGP peer's
+//! learned routes, wrapped as `{"bgpConnectionId", "learnedRoutes"}`, and each hub route
+//! table's effective routes,
 //! wrapped as `{"virtualHubId", "resourceId", "effectiveRoutes"}`.
 
 use std::collections::BTreeSet;
@@ -144,9 +145,11 @@ impl Session<'_> {
         self.expressroute_gateways(sub, record)
     }
 
-    /// One Virtual WAN hub's lists and its route tables' effective routes.
+    /// One Virtual WAN hub's lists, its route tables' effective routes and its BGP peers'
+    /// learned routes.
     fn hub(&self, sub: &str, hub: &Named, stem: &str, record: &mut SubscriptionRecord) -> Result<(), CollectError> {
         let mut tables: Vec<Named> = Vec::new();
+        let mut peers: Vec<Named> = Vec::new();
         for (prefix, base, hub_flag) in HUB_LISTS {
             let mut full: Vec<&str> = base.to_vec();
             full.extend([*hub_flag, hub.name.as_str(), "-g", hub.group.as_str()]);
@@ -156,12 +159,15 @@ impl Session<'_> {
                 label: format!("{} of hub {}", base[2..].join(" "), hub.name),
                 extension: Some(VIRTUAL_WAN_EXTENSION),
             };
-            if let Step::Written(value) = self.step(sub, &full, target, record)?
-                && *prefix == "vhub-route-table-list"
-            {
-                tables = named(&value);
+            if let Step::Written(value) = self.step(sub, &full, target, record)? {
+                match *prefix {
+                    "vhub-route-table-list" => tables = named(&value),
+                    "vhub-bgpconnection-list" => peers = named(&value),
+                    _ => {}
+                }
             }
         }
+        self.hub_peers_learned(sub, hub, stem, &peers, record)?;
         let mut used_names: BTreeSet<String> = BTreeSet::new();
         for table in &tables {
             let table_stem = unique_name(&mut used_names, &table.name, &table.group);
@@ -183,6 +189,40 @@ impl Session<'_> {
                 rel: format!("{sub}/vhub-effective-routes-{stem}-{table_stem}.json"),
                 wrapper: Some((&ids, "effectiveRoutes")),
                 label: format!("effective routes of hub {} route table {}", hub.name, table.name),
+                extension: Some(VIRTUAL_WAN_EXTENSION),
+            };
+            self.step(sub, &base, target, record)?;
+        }
+        Ok(())
+    }
+
+    /// Each hub BGP peer's learned routes (§20.7), in the wrapper a Route Server peer's use.
+    fn hub_peers_learned(
+        &self,
+        sub: &str,
+        hub: &Named,
+        stem: &str,
+        peers: &[Named],
+        record: &mut SubscriptionRecord,
+    ) -> Result<(), CollectError> {
+        for peer in peers {
+            let base = [
+                "network",
+                "vhub",
+                "bgpconnection",
+                "list-learned-routes",
+                "-g",
+                hub.group.as_str(),
+                "--vhub-name",
+                hub.name.as_str(),
+                "-n",
+                peer.name.as_str(),
+            ];
+            let ids = [("bgpConnectionId", peer.id.as_str())];
+            let target = Target {
+                rel: format!("{sub}/learned-routes-{stem}-{}.json", file_safe(&peer.name)),
+                wrapper: Some((&ids, "learnedRoutes")),
+                label: format!("learned routes of hub {} peer {}", hub.name, peer.name),
                 extension: Some(VIRTUAL_WAN_EXTENSION),
             };
             self.step(sub, &base, target, record)?;

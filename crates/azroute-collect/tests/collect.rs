@@ -431,7 +431,7 @@ fn scale_set_nics_and_dns_inbound_endpoints_are_collected() {
 
 /// Virtual WAN and Route Server estates (§19, §20.7): the hub's lists, each route table's
 /// effective routes in `{"virtualHubId", "resourceId", "effectiveRoutes"}`, the ExpressRoute
-/// gateway's connections, and each Route Server peer's learned routes in
+/// gateway's connections, and each Route Server peer's and hub BGP peer's learned routes in
 /// `{"bgpConnectionId", "learnedRoutes"}`; a Route Server listed by `vhub list` gets no hub calls.
 #[test]
 fn virtual_wan_and_route_server_resources_and_observed_state() {
@@ -454,6 +454,7 @@ fn virtual_wan_and_route_server_resources_and_observed_state() {
         "routeserver-peering-list-rs-hub.json",
         "learned-routes-rs-hub-nva1.json",
         "learned-routes-rs-hub-nva2.json",
+        "learned-routes-hub1-bgp-nva.json",
     ] {
         assert!(files.contains(&format!("{SUB}/{f}")), "{f} in {files:?}");
     }
@@ -468,6 +469,9 @@ fn virtual_wan_and_route_server_resources_and_observed_state() {
     let learned = read("learned-routes-rs-hub-nva1.json");
     assert!(learned["bgpConnectionId"].as_str().unwrap().ends_with("/virtualHubs/rs-hub/bgpConnections/nva1"));
     assert_eq!(learned["learnedRoutes"]["RouteServiceRole_IN_0"].as_array().unwrap().len(), 2);
+    let hub_peer = read("learned-routes-hub1-bgp-nva.json");
+    assert!(hub_peer["bgpConnectionId"].as_str().unwrap().ends_with("/virtualHubs/hub1/bgpConnections/bgp-nva"));
+    assert_eq!(hub_peer["learnedRoutes"]["RouteServiceRole_IN_1"][0]["network"], "10.14.0.0/16");
     let m = manifest(&r.out);
     let commands: Vec<&str> =
         m["subscriptions"][0]["files"].as_array().unwrap().iter().map(|f| f["command"].as_str().unwrap()).collect();

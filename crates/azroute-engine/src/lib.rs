@@ -95,5 +95,5 @@ pub use verify::{
 pub use vwan::{
     HubConnectionState, HubEffectiveRoute, HubNextHopType, HubNote, HubRouteFacts, HubRouteReason, HubRouting,
     HubTable, HubVerification, HubVerifyError, OfferKind, PropagationBy, VwanRouting, hub_of_peering,
-    is_virtual_wan_hub_peering, verify_hub,
+    is_virtual_wan_hub_peering, routing_intent_splits, verify_hub,
 };

@@ -505,6 +505,7 @@ impl Pending {
             sku: dto.sku.as_ref().map(|k| s(&k.name)).unwrap_or_default(),
             active_active: flag(dto.active_active, false),
             bgp_enabled: flag(dto.enable_bgp, false),
+            bgp_asn: dto.bgp_settings.as_ref().and_then(|b| crate::arm_vwan::asn(&b.asn)),
             vnet,
             instance_ips,
             default_site: link(&dto.gateway_default_site),

@@ -11,7 +11,7 @@ use crate::pending::Pending;
 use crate::values::*;
 
 /// An ASN written as a number or as text.
-fn asn(text: &Option<LooseText<'_>>) -> Option<i64> {
+pub(crate) fn asn(text: &Option<LooseText<'_>>) -> Option<i64> {
     text.as_ref().and_then(|t| t.text()).and_then(|t| t.trim().parse().ok())
 }
 

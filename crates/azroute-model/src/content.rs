@@ -302,6 +302,7 @@ impl SameContent for VnetGateway {
             sku,
             active_active,
             bgp_enabled,
+            bgp_asn,
             vnet,
             instance_ips,
             default_site,
@@ -319,6 +320,7 @@ impl SameContent for VnetGateway {
             && same_text(sku, &other.sku)
             && *active_active == other.active_active
             && *bgp_enabled == other.bgp_enabled
+            && *bgp_asn == other.bgp_asn
             && *vnet == other.vnet
             && *instance_ips == other.instance_ips
             && *default_site == other.default_site

@@ -37,6 +37,8 @@ pub struct VnetGateway {
     pub sku: String,
     pub active_active: bool,
     pub bgp_enabled: bool,
+    /// `bgpSettings.asn` (65515 for Azure's gateways unless changed; §19.6 RS-7).
+    pub bgp_asn: Option<i64>,
     /// The VNet whose GatewaySubnet holds the gateway (from its ip configurations).
     pub vnet: Option<Link<VnetIdx>>,
     /// Private instance addresses in the GatewaySubnet (the next hop IPs of gateway routes).

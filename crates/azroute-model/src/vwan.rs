@@ -44,7 +44,7 @@ impl VnetLocalRouteOverride {
     pub fn parse(text: &str) -> VnetLocalRouteOverride {
         match text.to_ascii_lowercase().as_str() {
             "" | "contains" => VnetLocalRouteOverride::Contains,
-            "equal" => VnetLocalRouteOverride::Equal,
+            "equal" | "equals" => VnetLocalRouteOverride::Equal,
             _ => VnetLocalRouteOverride::Other(text.to_string()),
         }
     }

@@ -114,6 +114,22 @@ impl Estate {
         self
     }
 
+    /// A network virtual appliance inside `hub` with its NICs' private addresses.
+    pub fn hub_nva(&mut self, name: &str, hub: &str, private_ips: &[&str]) -> &mut Estate {
+        let nics: Vec<Value> = private_ips
+            .iter()
+            .enumerate()
+            .map(|(i, ip)| json!({"name": format!("nic{i}"), "privateIpAddress": ip}))
+            .collect();
+        self.others.push(json!({
+            "id": id("networkVirtualAppliances", name), "name": name,
+            "type": "Microsoft.Network/networkVirtualAppliances", "location": "eastus",
+            "properties": {"virtualHub": {"id": id("virtualHubs", hub)}, "virtualApplianceAsn": 64512,
+                "virtualApplianceNics": nics}
+        }));
+        self
+    }
+
     /// Routing intent on `hub`: `(Internet | PrivateTraffic, next hop id)` policies.
     pub fn routing_intent(&mut self, hub: &str, policies: &[(&str, String)]) -> &mut Estate {
         let policies: Vec<Value> = policies

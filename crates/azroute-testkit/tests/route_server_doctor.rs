@@ -121,3 +121,40 @@ fn route_server_branch_to_branch_disabled_rs7() {
     alone.peer_learned("rs", "nva1", &[("172.16.0.0/12", "10.0.2.4", "65001")], None);
     assert!(found(&alone, "RouteServerBranchToBranchDisabled").is_empty());
 }
+
+/// RS-7 (§19.6): branch-to-branch with a VPN gateway that is not active-active, then one with
+/// another ASN; an active-active gateway with AS 65515 passes, and without branch-to-branch
+/// nothing is said.
+#[test]
+fn route_server_branch_to_branch_gateway_not_active_active_rs7() {
+    const CODE: &str = "RouteServerBranchToBranchGatewayNotActiveActive";
+    let mut e = hub();
+    e.subnet("hub", "GatewaySubnet", "10.0.255.0/27").gateway("vpn", "hub", "Vpn", &["10.0.255.4", "10.0.255.5"]);
+    assert!(found(&e, CODE).is_empty(), "branch-to-branch is off");
+    e.route_server_property("rs", "allowBranchToBranchTraffic", json!(true));
+    let f = found(&e, CODE);
+    assert_eq!(f.len(), 1);
+    let (severity, message, evidence, _) = &f[0];
+    assert_eq!(*severity, Severity::Error);
+    assert!(message.contains("`vpn` is not active-active") && !message.contains("has AS"), "{message}");
+    assert_eq!(evidence, &["activeActive false, bgpSettings.asn 65515"]);
+    e.resource_property("Microsoft.Network/virtualNetworkGateways", "vpn", "activeActive", json!(true));
+    assert!(found(&e, CODE).is_empty(), "active-active with AS 65515");
+    let gateway_bgp = json!({"asn": 65010, "bgpPeeringAddress": "10.0.255.4,10.0.255.5"});
+    e.resource_property("Microsoft.Network/virtualNetworkGateways", "vpn", "bgpSettings", gateway_bgp);
+    let f = found(&e, CODE);
+    assert_eq!(f.len(), 1);
+    assert!(f[0].1.contains("`vpn` has AS 65010"), "{}", f[0].1);
+}
+
+/// RS-12 (§19.6): two Route Servers in one VNet.
+#[test]
+fn route_server_multiple_per_vnet_rs12() {
+    const CODE: &str = "RouteServerMultiplePerVnet";
+    let mut e = hub();
+    assert!(found(&e, CODE).is_empty());
+    e.route_server("rs2", "hub", &["10.0.1.6", "10.0.1.7"], false);
+    let f = found(&e, CODE);
+    assert_eq!(f.len(), 1);
+    assert!(f[0].1.contains("VNet `hub` holds 2 Route Servers (`rs`, `rs2`)"), "{}", f[0].1);
+}

@@ -1,6 +1,8 @@
 //! Checks of Route Servers and their BGP peers (§19.3): one instance only (RS-11), routes
 //! dropped for 65515 (RS-8) or for being inside the VNet (RS-3), an NVA's default route looping
-//! back to it (RS-10), and gateways beside a Route Server without branch-to-branch (RS-7).
+//! back to it (RS-10), gateways beside a Route Server without branch-to-branch (RS-7), and the
+//! restrictions of §19.6: branch-to-branch with a VPN gateway that is not active-active or not
+//! AS 65515 (RS-7), several Route Servers in one VNet (RS-12).
 
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -10,6 +12,9 @@ use azroute_model::*;
 use ipnet::IpNet;
 
 use crate::Doctor;
+
+/// The ASN a VPN gateway must keep to exchange routes with Route Server (RS-7).
+const AZURE_GATEWAY_ASN: i64 = 65515;
 
 /// The address standing for the Internet when asking which route a subnet uses for it.
 const INTERNET_SAMPLE: &str = "198.51.100.10";
@@ -31,6 +36,49 @@ impl Doctor<'_, '_> {
             route_server_dropped(h, rib, out);
             self.route_server_default_route_self_loop(h, rib, out);
             self.route_server_branch_to_branch_disabled(h, hub, rib, out);
+            self.route_server_branch_to_branch_gateway(h, hub, out);
+        }
+        self.route_server_multiple_per_vnet(out);
+    }
+
+    /// RS-7 (§19.6): with branch-to-branch, the VPN gateway of the Route Server's VNet must be
+    /// active-active with AS 65515. An ASN the export does not hold is not judged.
+    fn route_server_branch_to_branch_gateway(&self, hub: VirtualHubIdx, h: &VirtualHub, out: &mut Vec<Finding>) {
+        let Some(vnet) = h.vnet.as_ref().and_then(|l| l.resolved()) else { return };
+        if !h.allow_branch_to_branch_traffic {
+            return;
+        }
+        for &g in &self.routes.topology().own_gateways[vnet.index()] {
+            let gw = &self.snap.gateways[g.index()];
+            let wrong_asn = gw.bgp_asn.is_some_and(|a| a != AZURE_GATEWAY_ASN);
+            if gw.gateway_type != GatewayType::Vpn || (gw.active_active && !wrong_asn) {
+                continue;
+            }
+            let e = RouteServerBranchToBranchGatewayNotActiveActive {
+                hub,
+                gateway: g,
+                active_active: gw.active_active,
+                asn: gw.bgp_asn,
+            };
+            out.push(Finding::new(e).resource(ResourceRef::VirtualHub(hub)).resource(ResourceRef::Gateway(g)));
+        }
+    }
+
+    /// RS-12 (§19.6): one Route Server per VNet.
+    fn route_server_multiple_per_vnet(&self, out: &mut Vec<Finding>) {
+        let mut by_vnet: std::collections::BTreeMap<VnetIdx, Vec<VirtualHubIdx>> = Default::default();
+        for (hi, hub) in self.snap.virtual_hubs.iter().enumerate() {
+            if let Some(vnet) = hub.vnet.as_ref().and_then(|l| l.resolved()).filter(|_| hub.is_route_server()) {
+                by_vnet.entry(vnet).or_default().push(VirtualHubIdx(hi as u32));
+            }
+        }
+        for (vnet, hubs) in by_vnet.into_iter().filter(|(_, h)| h.len() > 1) {
+            let mut finding =
+                Finding::new(RouteServerMultiplePerVnet { vnet, hubs: hubs.clone() }).resource(ResourceRef::Vnet(vnet));
+            for h in hubs {
+                finding = finding.resource(ResourceRef::VirtualHub(h));
+            }
+            out.push(finding);
         }
     }
 

@@ -151,34 +151,11 @@ impl Doctor<'_, '_> {
     /// RI-5: inter-hub inspection is symmetric only when every hub of the WAN has a private-traffic
     /// policy; one finding per Virtual WAN whose hubs differ.
     fn vwan_routing_intent_not_on_all_hubs(&self, out: &mut Vec<Finding>) {
-        let mut wans: Vec<(&ArmId, Vec<VirtualHubIdx>, Vec<VirtualHubIdx>)> = Vec::new();
-        for (i, h) in self.snap.virtual_hubs.iter().enumerate() {
-            let Some(wan) = h.virtual_wan.as_ref() else { continue };
-            let index = VirtualHubIdx(i as u32);
-            let private = self
-                .snap
-                .vwan
-                .routing_intent_of(&h.id)
-                .is_some_and(|r| r.policy(&RoutingPolicyKind::PrivateTraffic).is_some());
-            let at = match wans.iter().position(|(w, _, _)| same_arm_id(w.as_str(), wan.as_str())) {
-                Some(at) => at,
-                None => {
-                    wans.push((wan, Vec::new(), Vec::new()));
-                    wans.len() - 1
-                }
-            };
-            if private { wans[at].1.push(index) } else { wans[at].2.push(index) }
-        }
-        for (wan, secured, unsecured) in wans {
-            if secured.is_empty() || unsecured.is_empty() {
-                continue;
-            }
-            let resources: Vec<ResourceRef> =
-                secured.iter().chain(&unsecured).map(|h| ResourceRef::VirtualHub(*h)).collect();
-            let e = VwanRoutingIntentNotOnAllHubs { virtual_wan: wan.clone(), secured, unsecured };
+        for e in routing_intent_splits(self.snap) {
+            let hubs: Vec<VirtualHubIdx> = e.secured.iter().chain(&e.unsecured).copied().collect();
             let mut finding = Finding::new(e);
-            for r in resources {
-                finding = finding.resource(r);
+            for h in hubs {
+                finding = finding.resource(ResourceRef::VirtualHub(h));
             }
             out.push(finding);
         }

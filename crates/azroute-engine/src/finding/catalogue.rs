@@ -216,6 +216,9 @@ pub const CHECKS: &[CodeInfo] = &[
     // Route Server peers (§19.3, RS-8).
     entry(C::RouteServerPeerAsnRefused, Error, &[ROUTE_SERVER_FAQ], Settings),
     entry(C::RouteServerPeerOverRouteLimit, Error, &[ROUTE_SERVER_FAQ], Settings),
+    // Route Server restrictions (§19.6, RS-7, RS-12).
+    entry(C::RouteServerBranchToBranchGatewayNotActiveActive, Error, &[RS_ER_VPN, ROUTE_SERVER_FAQ], Settings),
+    entry(C::RouteServerMultiplePerVnet, Error, &[ROUTE_SERVER_FAQ], Settings),
 ];
 
 /// The codes that are not doctor checks: raised by traces only, or summaries.

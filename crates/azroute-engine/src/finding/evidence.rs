@@ -305,10 +305,25 @@ pub enum CoveredRange {
     OnPremises { prefix: IpNet, gateway: GatewayIdx },
 }
 
-/// `NotModelled`: a next hop type azroute does not model.
+/// `NotModelled`: a next hop type azroute does not model, or one it cannot follow, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotModelled {
     pub route: RouteRef,
+    /// Why a Virtual WAN hub's next hop is not followed (§20.11); None: the next hop type.
+    pub reason: Option<NotFollowed>,
+}
+
+/// Why a trace stops at a Virtual WAN hub's next hop (§20.11).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotFollowed {
+    /// A network virtual appliance in the hub: its guest routing is in no snapshot.
+    HubAppliance { hub: VirtualHubIdx, appliance: Option<ArmId>, address: Option<IpAddr> },
+    /// A hub BGP peer whose address no NIC of a spoke of the WAN holds.
+    HubPeerNotInSnapshot { hub: VirtualHubIdx, bgp_connection: Option<ArmId>, address: Option<IpAddr> },
+    /// A hub route to a connection, but no spoke of the WAN holds the destination.
+    NoSpokeHolds { hub: VirtualHubIdx, destination: IpAddr },
+    /// The secured hub's firewall table has no route for the destination, or none it can follow.
+    FirewallTableSilent { hub: VirtualHubIdx, destination: IpAddr },
 }
 
 /// `NsgBlocksForwardedTraffic`: a user route sends a subnet's traffic to an NVA, and an NSG of
@@ -832,6 +847,9 @@ evidence! {
     // Route Server peers (§19.3, RS-8).
     RouteServerPeerAsnRefused,
     RouteServerPeerOverRouteLimit,
+    // Route Server restrictions (§19.6, RS-7, RS-12).
+    RouteServerBranchToBranchGatewayNotActiveActive,
+    RouteServerMultiplePerVnet,
 }
 
 impl Evidence {

@@ -79,3 +79,23 @@ pub struct RouteServerPeerOverRouteLimit {
     pub routes: usize,
     pub limit: usize,
 }
+
+/// `RouteServerBranchToBranchGatewayNotActiveActive`: branch-to-branch is on, but the VPN
+/// gateway beside the Route Server is not active-active or its BGP ASN is not 65515, which route
+/// exchange with Route Server requires (§19.6, RS-7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteServerBranchToBranchGatewayNotActiveActive {
+    pub hub: VirtualHubIdx,
+    pub gateway: GatewayIdx,
+    pub active_active: bool,
+    /// `bgpSettings.asn` as exported (None: absent, not judged).
+    pub asn: Option<i64>,
+}
+
+/// `RouteServerMultiplePerVnet`: more than one Route Server in one VNet, which Azure does not
+/// allow (§19.6, RS-12).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteServerMultiplePerVnet {
+    pub vnet: VnetIdx,
+    pub hubs: Vec<VirtualHubIdx>,
+}

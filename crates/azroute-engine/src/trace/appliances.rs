@@ -124,7 +124,7 @@ impl Tracer<'_, '_> {
 
     /// The NVA receives the packet (inbound NSGs), forwards it if its NIC allows (§6.2), and
     /// sends it on (outbound NSGs). False when it is dropped.
-    fn forward_through(
+    pub(super) fn forward_through(
         &self,
         walk: &mut Walk,
         nva_nic: NicIdx,

@@ -1,15 +1,18 @@
-//! Crossing a Virtual WAN hub (§20.4, §20.3 RI-7, RI-12): a spoke's hub route leads to the hub
-//! router, which delivers into the spoke VNet (of this or another hub) holding the destination;
-//! to the hub's VPN or ExpressRoute gateway, which leaves for the branch; or, under routing
-//! intent, to the hub firewall, whose verdict is evaluated and which then forwards by its own
-//! table: to a spoke, another hub's spoke, a branch or the Internet.
+//! Crossing a Virtual WAN hub (§20.4, §20.3 RI-7, RI-12, §20.11): a spoke's hub route leads to
+//! the hub router, which delivers into the spoke VNet (of this or another hub) holding the
+//! destination, or to the NVA a static route of that spoke's connection names (VW-9); to a BGP
+//! peer of the hub, an NVA in a spoke, which forwards by its own NIC's routes; to the hub's VPN
+//! or ExpressRoute gateway, which leaves for the branch; or, under routing intent, to the hub
+//! firewall, whose verdict is evaluated and which then forwards by its own table. A network
+//! virtual appliance inside the hub is not followed: its guest routing is in no snapshot.
 
 use std::collections::HashSet;
+use std::net::IpAddr;
 
 use azroute_model::*;
 
 use super::walk::{Endpoint, Packet, Step, Walk};
-use super::{Hop, HopKind, HopResource, Tracer, Verdict};
+use super::{Addressing, Hop, HopKind, HopResource, Owner, Tracer, Verdict};
 use crate::RouteError;
 use crate::finding::*;
 use crate::route::*;
@@ -19,12 +22,27 @@ use crate::vwan::{HubEffectiveRoute, HubNextHopType};
 enum HubExit {
     /// Into this spoke VNet.
     Spoke(VnetIdx),
+    /// To an appliance in a spoke of the WAN (a hub BGP peer, or a connection's static route
+    /// next hop, VW-9): the NIC that owns the address, in `vnet` when known.
+    SpokeAppliance {
+        address: IpAddr,
+        vnet: Option<VnetIdx>,
+        bgp_connection: Option<ArmId>,
+    },
     Branch,
     Internet,
     /// Through this firewall first.
     Firewall(FirewallIdx),
-    /// Nowhere the snapshot can follow (an NVA, an unknown next hop).
-    Unknown,
+    /// Nowhere the snapshot can follow, and why.
+    Stop(NotFollowed),
+}
+
+/// The hub route a packet follows, as the hub's forwarding needs it.
+struct HubHop<'r> {
+    kind: &'r HubNextHopType,
+    next_hop: Option<&'r ArmId>,
+    /// The addresses the route names (a BGP next hop, a static route's next-hop IP).
+    addresses: &'r [IpAddr],
 }
 
 impl Tracer<'_, '_> {
@@ -43,43 +61,100 @@ impl Tracer<'_, '_> {
         let RouteOrigin::VirtualWanHub { hub, hub_next_hop_type, next_hop, .. } = &route.route().origin else {
             return Ok(Step::Ended(Verdict::Dropped));
         };
-        walk.hops.push(Hop::new(
-            HopKind::VirtualHub,
-            HopResource::VirtualHub(*hub),
-            route.route().next_hop_ips.first().copied(),
-        ));
-        let exit = self.hub_exit(*hub, hub_next_hop_type, next_hop.as_ref(), pkt);
-        Ok(self.leave_hub(walk, *hub, exit, (vnet, subnet, table, route), pkt, forward_nics))
+        let ips = &route.route().next_hop_ips;
+        walk.hops.push(Hop::new(HopKind::VirtualHub, HopResource::VirtualHub(*hub), ips.first().copied()));
+        let hop = HubHop { kind: hub_next_hop_type, next_hop: next_hop.as_ref(), addresses: ips };
+        let exit = self.hub_exit(*hub, &hop, pkt);
+        self.leave_hub(walk, *hub, exit, (vnet, subnet, table, route), pkt, forward_nics)
     }
 
     /// Where a hub route's next hop leads.
-    fn hub_exit(&self, hub: VirtualHubIdx, kind: &HubNextHopType, next_hop: Option<&ArmId>, pkt: Packet) -> HubExit {
-        match kind {
-            HubNextHopType::AzureFirewall => next_hop
+    fn hub_exit(&self, hub: VirtualHubIdx, hop: &HubHop, pkt: Packet) -> HubExit {
+        match hop.kind {
+            HubNextHopType::AzureFirewall => hop
+                .next_hop
                 .and_then(|id| self.snap().resolve_id(ResourceKind::AzureFirewall, id.as_str()))
-                .map_or(HubExit::Unknown, |f| HubExit::Firewall(FirewallIdx(f))),
+                .map_or(HubExit::Stop(NotFollowed::FirewallTableSilent { hub, destination: pkt.dst }), |f| {
+                    HubExit::Firewall(FirewallIdx(f))
+                }),
             HubNextHopType::VpnS2sGateway | HubNextHopType::ExpressRouteGateway => HubExit::Branch,
             HubNextHopType::Internet => HubExit::Internet,
-            HubNextHopType::NetworkVirtualAppliance | HubNextHopType::HubBgpConnection | HubNextHopType::Other(_) => {
-                HubExit::Unknown
+            HubNextHopType::HubBgpConnection => self.peer_exit(hub, hop),
+            HubNextHopType::NetworkVirtualAppliance | HubNextHopType::Other(_) => {
+                HubExit::Stop(NotFollowed::HubAppliance {
+                    hub,
+                    appliance: hop.next_hop.cloned(),
+                    address: hop.addresses.first().copied(),
+                })
             }
-            HubNextHopType::VirtualNetworkConnection | HubNextHopType::RemoteHub => self.spoke_holding(hub, pkt),
+            HubNextHopType::VirtualNetworkConnection | HubNextHopType::RemoteHub => {
+                self.connection_exit(hub, hop.next_hop, pkt)
+            }
         }
     }
 
-    /// The spoke VNet of the WAN whose space holds the destination.
-    fn spoke_holding(&self, hub: VirtualHubIdx, pkt: Packet) -> HubExit {
+    /// A hub BGP peer (§20.11): the route's BGP next hop, unless it is the hub router's own
+    /// address (a NIC row rendered without one), then the peer's `peerIp`; in the spoke of the
+    /// peer's `hubVirtualNetworkConnection`.
+    fn peer_exit(&self, hub: VirtualHubIdx, hop: &HubHop) -> HubExit {
+        let snap = self.snap();
+        let router = &snap.virtual_hubs[hub.index()].virtual_router_ips;
+        let peer = hop.next_hop.and_then(|id| {
+            snap.virtual_hubs
+                .iter()
+                .flat_map(|h| h.bgp_connections.iter())
+                .find(|b| same_arm_id(b.id.as_str(), id.as_str()))
+        });
+        let address = hop.addresses.iter().copied().find(|ip| !router.contains(ip)).or(peer.and_then(|p| p.peer_ip));
+        let Some(address) = address else {
+            let bgp_connection = hop.next_hop.cloned();
+            return HubExit::Stop(NotFollowed::HubPeerNotInSnapshot { hub, bgp_connection, address: None });
+        };
+        let vnet = peer
+            .and_then(|p| p.hub_virtual_network_connection.as_ref())
+            .and_then(|c| self.routes.topology().vwan.hubs.iter().find_map(|h| h.connection(c.as_str())))
+            .and_then(|c| c.vnet);
+        HubExit::SpokeAppliance { address, vnet, bgp_connection: hop.next_hop.cloned() }
+    }
+
+    /// A route to a VNet connection (of this or another hub): the connection it names, or the
+    /// one whose spoke holds the destination, or whose static route does; then VW-9: a static
+    /// route of that connection holding the destination sends it to its next-hop IP, unless
+    /// `vnetLocalRouteOverrideCriteria` is `Equal` and the destination is in the spoke itself.
+    fn connection_exit(&self, hub: VirtualHubIdx, next_hop: Option<&ArmId>, pkt: Packet) -> HubExit {
         let snap = self.snap();
         let wan = &snap.virtual_hubs[hub.index()].virtual_wan;
-        let routing = &self.routes.topology().vwan;
-        routing
-            .hubs
-            .iter()
-            .filter(|h| snap.virtual_hubs[h.hub.index()].virtual_wan == *wan)
-            .flat_map(|h| h.connections.iter())
-            .filter_map(|c| c.vnet)
-            .find(|v| snap.vnets[v.index()].address_space.iter().any(|p| p.contains(&pkt.dst)))
-            .map_or(HubExit::Unknown, HubExit::Spoke)
+        let in_wan = |c: &&HubVnetConnection| {
+            snap.resolve_id(ResourceKind::VirtualHub, c.hub.as_str())
+                .is_some_and(|h| snap.virtual_hubs[h as usize].virtual_wan == *wan)
+        };
+        let vnet_of = |c: &HubVnetConnection| {
+            c.remote_vnet
+                .as_ref()
+                .and_then(|id| snap.resolve_id(ResourceKind::VirtualNetwork, id.as_str()))
+                .map(VnetIdx)
+        };
+        let holds = |c: &HubVnetConnection| {
+            vnet_of(c).is_some_and(|v| snap.vnets[v.index()].address_space.iter().any(|p| p.contains(&pkt.dst)))
+        };
+        let connections = || snap.vwan.hub_connections.iter().filter(in_wan);
+        let named = next_hop.and_then(|id| connections().find(|c| same_arm_id(c.id.as_str(), id.as_str())));
+        let connection = named.or_else(|| connections().find(|c| holds(c))).or_else(|| {
+            connections()
+                .filter(|c| static_next_hop(c, false, pkt.dst).is_some())
+                .max_by_key(|c| static_next_hop(c, false, pkt.dst).map(|(len, _)| len))
+        });
+        let Some(connection) = connection else {
+            return HubExit::Stop(NotFollowed::NoSpokeHolds { hub, destination: pkt.dst });
+        };
+        let vnet = vnet_of(connection);
+        if let Some((_, address)) = static_next_hop(connection, holds(connection), pkt.dst) {
+            return HubExit::SpokeAppliance { address, vnet, bgp_connection: None };
+        }
+        match vnet {
+            Some(v) if holds(connection) => HubExit::Spoke(v),
+            _ => HubExit::Stop(NotFollowed::NoSpokeHolds { hub, destination: pkt.dst }),
+        }
     }
 
     /// `from`: the spoke's VNet, subnet, table and the hub route it used.
@@ -91,12 +166,15 @@ impl Tracer<'_, '_> {
         from: (VnetIdx, SubnetIdx, &EffectiveRouteTable, &RouteRef),
         pkt: Packet,
         forward_nics: &HashSet<Endpoint>,
-    ) -> Step {
+    ) -> Result<Step, RouteError> {
         let (vnet, subnet, table, route) = from;
-        match exit {
+        Ok(match exit {
             HubExit::Spoke(target) => {
                 walk.from_gateway = true;
                 Step::Ended(self.deliver(walk, vnet, Some(target), subnet, table, pkt, forward_nics))
+            }
+            HubExit::SpokeAppliance { address, vnet: spoke, bgp_connection } => {
+                return self.spoke_appliance(walk, hub, (address, spoke, bgp_connection), from, pkt, forward_nics);
             }
             HubExit::Branch => {
                 walk.hops.push(Hop::new(HopKind::OnPremises, HopResource::OnPremises, Some(pkt.dst)));
@@ -113,32 +191,120 @@ impl Tracer<'_, '_> {
                 match self.firewall_pass(walk, firewall, pkt, forward_nics) {
                     Ok(pkt) => {
                         let next = self.firewall_table_exit(hub, pkt);
-                        self.leave_hub(walk, hub, next, from, pkt, forward_nics)
+                        return self.leave_hub(walk, hub, next, from, pkt, forward_nics);
                     }
                     Err(verdict) => Step::Ended(verdict),
                 }
             }
-            HubExit::Unknown => {
-                // An NVA or BGP peer of the hub, or a destination no spoke holds: not followed.
-                walk.findings.push(Finding::new(NotModelled { route: route.clone() }));
+            HubExit::Stop(reason) => {
+                let finding = Finding::new(NotModelled { route: route.clone(), reason: Some(reason) });
+                walk.findings.push(finding);
                 Step::Ended(Verdict::Indeterminate)
             }
+        })
+    }
+
+    /// The hub hands the packet to an appliance in one of its WAN's spokes (§20.11): the NIC
+    /// owning the address receives it (inbound NSGs), forwards it if IP forwarding is on, and
+    /// the walk goes on by that NIC's subnet routes. The appliance itself as destination is
+    /// delivered there.
+    fn spoke_appliance(
+        &self,
+        walk: &mut Walk,
+        hub: VirtualHubIdx,
+        (address, spoke, bgp_connection): (IpAddr, Option<VnetIdx>, Option<ArmId>),
+        from: (VnetIdx, SubnetIdx, &EffectiveRouteTable, &RouteRef),
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> Result<Step, RouteError> {
+        let (vnet, subnet, table, route) = from;
+        let spokes: Vec<VnetIdx> = spoke.map_or_else(|| self.wan_spokes(hub), |v| vec![v]);
+        let owner = self.addressing.owners(address).iter().find_map(|o| match o {
+            Owner::Nic { nic, .. } => {
+                Addressing::vnet_of(self.snap(), o).filter(|v| spokes.contains(v)).map(|v| (*nic, v))
+            }
+            _ => None,
+        });
+        let Some((nic, owner_vnet)) = owner else {
+            let reason = NotFollowed::HubPeerNotInSnapshot { hub, bgp_connection, address: Some(address) };
+            walk.findings.push(Finding::new(NotModelled { route: route.clone(), reason: Some(reason) }));
+            return Ok(Step::Ended(Verdict::Indeterminate));
+        };
+        walk.from_gateway = true;
+        if self.snap().nics[nic.index()].owns_ip(pkt.dst) {
+            return Ok(Step::Ended(self.deliver(walk, vnet, Some(owner_vnet), subnet, table, pkt, forward_nics)));
         }
+        if !self.forward_through(walk, nic, pkt, route, forward_nics) {
+            return Ok(Step::Ended(Verdict::Dropped));
+        }
+        Ok(Step::At { subnet: self.routes.nic_subnet(nic)?, nic: Some(nic) })
+    }
+
+    /// The spoke VNets connected to any hub of this hub's Virtual WAN.
+    fn wan_spokes(&self, hub: VirtualHubIdx) -> Vec<VnetIdx> {
+        let snap = self.snap();
+        let wan = &snap.virtual_hubs[hub.index()].virtual_wan;
+        let routing = &self.routes.topology().vwan;
+        routing
+            .hubs
+            .iter()
+            .filter(|h| snap.virtual_hubs[h.hub.index()].virtual_wan == *wan)
+            .flat_map(|h| h.connections.iter())
+            .filter_map(|c| c.vnet)
+            .collect()
+    }
+
+    /// RI-5, RI-3 (§20.12): a packet dropped in a spoke of one hub on its way to a spoke of
+    /// another hub of the WAN, where one hub has a private-traffic policy and the other not: the
+    /// secured hub's connections propagate nowhere, so the other hub has no route back to them.
+    pub(super) fn routing_intent_split(&self, vnet: VnetIdx, dst: IpAddr) -> Option<Finding> {
+        let snap = self.snap();
+        let routing = &self.routes.topology().vwan;
+        let (from, _) = routing.connection_of_vnet(vnet)?;
+        let to_vnet = self
+            .wan_spokes(from.hub)
+            .into_iter()
+            .find(|v| snap.vnets[v.index()].address_space.iter().any(|p| p.contains(&dst)))?;
+        let (to, _) = routing.connection_of_vnet(to_vnet)?;
+        let (a, b) = (from.hub, to.hub);
+        let split = crate::vwan::routing_intent_splits(snap).into_iter().find(|s| {
+            (s.secured.contains(&a) && s.unsecured.contains(&b)) || (s.secured.contains(&b) && s.unsecured.contains(&a))
+        })?;
+        Some(Finding::new(split).resource(ResourceRef::VirtualHub(a)).resource(ResourceRef::VirtualHub(b)))
     }
 
     /// RI-12: where the secured hub's firewall sends what it allowed, by its own table.
     fn firewall_table_exit(&self, hub: VirtualHubIdx, pkt: Packet) -> HubExit {
+        let silent = HubExit::Stop(NotFollowed::FirewallTableSilent { hub, destination: pkt.dst });
         let routing = self.routes.topology().vwan.hub(hub);
-        let Some(table) = routing.and_then(|r| r.firewall_table.as_ref()) else { return HubExit::Unknown };
+        let Some(table) = routing.and_then(|r| r.firewall_table.as_ref()) else { return silent };
         let best: Option<&HubEffectiveRoute> = table
             .routes
             .iter()
             .filter(|r| r.prefixes.iter().any(|p| p.contains(&pkt.dst)))
             .max_by_key(|r| r.prefixes.iter().filter(|p| p.contains(&pkt.dst)).map(|p| p.prefix_len()).max());
         match best {
-            Some(r) if r.next_hop_type == HubNextHopType::AzureFirewall => HubExit::Unknown,
-            Some(r) => self.hub_exit(hub, &r.next_hop_type, r.next_hops.first(), pkt),
-            None => HubExit::Unknown,
+            Some(r) if r.next_hop_type == HubNextHopType::AzureFirewall => silent,
+            Some(r) => {
+                let hop = HubHop { kind: &r.next_hop_type, next_hop: r.next_hops.first(), addresses: &r.next_hop_ips };
+                self.hub_exit(hub, &hop, pkt)
+            }
+            None => silent,
         }
     }
+}
+
+/// VW-9: the longest static route of a VNet connection holding `dst` with a next-hop IP, as
+/// (prefix length, next hop); none when the destination is in the spoke's own space
+/// (`in_spoke`) and `vnetLocalRouteOverrideCriteria` is `Equal`.
+fn static_next_hop(c: &HubVnetConnection, in_spoke: bool, dst: IpAddr) -> Option<(u8, IpAddr)> {
+    if in_spoke && c.routing.vnet_local_route_override == VnetLocalRouteOverride::Equal {
+        return None;
+    }
+    c.routing
+        .static_routes
+        .iter()
+        .filter_map(|r| r.next_hop_ip.map(|ip| (r, ip)))
+        .flat_map(|(r, ip)| r.address_prefixes.iter().filter(|p| p.contains(&dst)).map(move |p| (p.prefix_len(), ip)))
+        .max_by_key(|(len, _)| *len)
 }

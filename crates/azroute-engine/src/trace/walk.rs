@@ -314,7 +314,7 @@ impl Tracer<'_, '_> {
             }
             NextHopType::VirtualNetworkGateway => self.gateway_exit(walk, vnet, &route, pkt),
             NextHopType::Other(_) => {
-                walk.findings.push(Finding::new(NotModelled { route: route.clone() }));
+                walk.findings.push(Finding::new(NotModelled { route: route.clone(), reason: None }));
                 Step::Ended(Verdict::Dropped)
             }
         };
@@ -360,7 +360,9 @@ impl Tracer<'_, '_> {
         };
         let dropped = DroppedByNoneRoute::Dropped { subnet, destination: pkt.dst, route: route.clone() };
         walk.findings.push(Finding::new(dropped).resource(resource));
-        walk.findings.extend(self.why_unreachable(snap.subnets[subnet.index()].vnet, subnet, table, pkt.dst));
+        let vnet = snap.subnets[subnet.index()].vnet;
+        walk.findings.extend(self.routing_intent_split(vnet, pkt.dst));
+        walk.findings.extend(self.why_unreachable(vnet, subnet, table, pkt.dst));
         walk.consulted_vnets.extend(self.in_some_vnet(pkt.dst));
         Verdict::Dropped
     }

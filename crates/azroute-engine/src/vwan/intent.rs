@@ -191,3 +191,32 @@ pub(super) fn firewall_tables(snap: &Snapshot, hubs: &[VirtualHubIdx], conns: &[
         })
         .collect()
 }
+
+/// RI-5: each Virtual WAN whose hubs differ in having a `PrivateTraffic` policy, with the hubs
+/// that have one and those that do not (the doctor's `VwanRoutingIntentNotOnAllHubs`, and the
+/// reason a trace between their spokes gives, §20.12).
+pub fn routing_intent_splits(snap: &Snapshot) -> Vec<crate::finding::VwanRoutingIntentNotOnAllHubs> {
+    let mut wans: Vec<(&ArmId, Vec<VirtualHubIdx>, Vec<VirtualHubIdx>)> = Vec::new();
+    for (i, h) in snap.virtual_hubs.iter().enumerate() {
+        let Some(wan) = h.virtual_wan.as_ref() else { continue };
+        let index = VirtualHubIdx(i as u32);
+        let private =
+            snap.vwan.routing_intent_of(&h.id).is_some_and(|r| r.policy(&RoutingPolicyKind::PrivateTraffic).is_some());
+        let at = match wans.iter().position(|(w, _, _)| same_arm_id(w.as_str(), wan.as_str())) {
+            Some(at) => at,
+            None => {
+                wans.push((wan, Vec::new(), Vec::new()));
+                wans.len() - 1
+            }
+        };
+        if private { wans[at].1.push(index) } else { wans[at].2.push(index) }
+    }
+    wans.into_iter()
+        .filter(|(_, secured, unsecured)| !secured.is_empty() && !unsecured.is_empty())
+        .map(|(wan, secured, unsecured)| crate::finding::VwanRoutingIntentNotOnAllHubs {
+            virtual_wan: wan.clone(),
+            secured,
+            unsecured,
+        })
+        .collect()
+}

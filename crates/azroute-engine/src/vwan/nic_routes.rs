@@ -2,7 +2,8 @@
 //! VW-5, VW-8): the routes of its connection's associated table, 0.0.0.0/0 only with
 //! `enableInternetSecurity`, nothing equal to or inside the spoke's own space, as
 //! `VirtualNetworkGateway` routes whose next hop is the hub router, the VPN gateway's instances
-//! (one row each), the hub firewall under routing intent, or the BGP next hop of a hub peer.
+//! (one row each), the hub firewall under routing intent, or the BGP next hop of a hub peer;
+//! a hub peer's routes are not programmed over the spoke's own peerings (§20.11).
 
 use std::net::IpAddr;
 
@@ -22,12 +23,18 @@ pub(crate) fn spoke_routes(
     let (hub, connection) = routing.connection_of_vnet(vnet)?;
     let space = &snap.vnets[vnet.index()].address_space;
     let router = &snap.virtual_hubs[hub.hub.index()].virtual_router_ips;
+    let peered = peered_ranges(snap, vnet);
     let mut routes = Vec::new();
     let mut notes = Vec::new();
     for r in hub.connection_routes(connection) {
         for prefix in &r.prefixes {
             // VW-8: the hub cannot program a prefix equal to or inside the spoke's own space.
             if space.iter().any(|s| s.contains(prefix)) {
+                continue;
+            }
+            // §20.11: the spoke's own peering routes are preferred over what the hub learned by
+            // BGP, so a hub peer's routes are not programmed over the peering they came from.
+            if r.kind == OfferKind::BgpPeer && peered.iter().any(|s| s.contains(prefix)) {
                 continue;
             }
             for (ips, assumed) in next_hops(&r, router, options) {
@@ -42,6 +49,15 @@ pub(crate) fn spoke_routes(
         notes.push(TableNote::VirtualWanInternetSecurityUnknown { hub: hub.hub });
     }
     Some((routes, notes))
+}
+
+/// The ranges a spoke reaches over its own connected peerings (not the hub's).
+fn peered_ranges(snap: &Snapshot, vnet: VnetIdx) -> Vec<IpNet> {
+    snap.peerings
+        .iter()
+        .filter(|p| p.vnet == vnet && p.state == PeeringState::Connected && !super::is_virtual_wan_hub_peering(p))
+        .flat_map(|p| p.remote_address_space.iter().copied())
+        .collect()
 }
 
 /// The rows a hub route gives: the VPN gateway's instances one row each, other next hops one

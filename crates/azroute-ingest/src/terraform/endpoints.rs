@@ -171,6 +171,7 @@ impl<'p, 't> Lowerer<'p, 't> {
             sku: nonempty(&a.sku).unwrap_or_default().to_string(),
             active_active: a.active_active.unwrap_or(false),
             bgp_enabled: a.bgp_enabled.or(a.enable_bgp).unwrap_or(false),
+            bgp_asn: blocks(&a.bgp_settings).find_map(|(_, b)| b.asn),
             // The gateway's VNet is the parent of its GatewaySubnet.
             vnet: subnet.map(|s| Link::Missing(ArmId::new(parent_id(&s)))),
             instance_ips,

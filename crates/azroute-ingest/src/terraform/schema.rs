@@ -244,6 +244,7 @@ pub(super) struct TfGatewayIpConfig {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct TfGatewayBgp {
+    pub(super) asn: Option<i64>,
     pub(super) peering_addresses: Blocks<TfGatewayPeeringAddress>,
 }
 

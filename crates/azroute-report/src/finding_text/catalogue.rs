@@ -445,6 +445,16 @@ const TEXTS: &[CodeText] = &[
         explanation: "Route Server accepts at most 4,000 routes from one BGP peer (1,000 before), counting the current routes plus an update. A peer over the limit has its BGP session torn down: none of its routes are programmed until it advertises fewer. Summarise the prefixes the NVA advertises.",
     },
     CodeText {
+        code: FindingCode::RouteServerBranchToBranchGatewayNotActiveActive,
+        title: "Route Server branch-to-branch with a VPN gateway that is not active-active or not AS 65515",
+        explanation: "With branch-to-branch, Route Server exchanges routes with the VPN and ExpressRoute gateways of its VNet; a VPN gateway must then be active-active and keep the ASN 65515. Otherwise the NVAs' routes do not reach the VPN branches, nor theirs the NVAs. Make the gateway active-active with AS 65515.",
+    },
+    CodeText {
+        code: FindingCode::RouteServerMultiplePerVnet,
+        title: "more than one Route Server in a VNet",
+        explanation: "A VNet holds at most one Route Server (in its RouteServerSubnet). A snapshot with several describes a state Azure does not deploy, so routes computed from it are doubtful. Keep one Route Server per VNet.",
+    },
+    CodeText {
         code: FindingCode::VwanSpokeHasGateway,
         title: "Virtual WAN spoke with its own gateway or Route Server",
         explanation: "A VNet connected to a Virtual WAN hub must have no virtual network gateway, and cannot hold a Route Server. Branches are reached through the hub's gateways. Remove the spoke's gateway or Route Server, or disconnect the VNet from the hub.",

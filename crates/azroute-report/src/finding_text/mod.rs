@@ -95,7 +95,7 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::NoHostAtDestination(e) => paths::no_host_at_destination(snap, e),
         Evidence::NoRoute(e) => paths::no_route(snap, e),
         Evidence::NonTransitivePeering(e) => paths::non_transitive_peering(snap, e),
-        Evidence::NotModelled(e) => paths::not_modelled(e),
+        Evidence::NotModelled(e) => paths::not_modelled(snap, e),
         Evidence::NvaNotRunning(e) => paths::nva_not_running(snap, e),
         Evidence::ForcedTunnelNoDefaultSite(e) => paths::forced_tunnel_no_default_site(snap, e),
         Evidence::DestinationNotRunning(e) => paths::destination_not_running(snap, e),
@@ -202,6 +202,10 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::VwanSpokeHasGateway(e) => vwan::spoke_has_gateway(snap, e),
         Evidence::RouteServerPeerAsnRefused(e) => route_server::peer_asn_refused(snap, e),
         Evidence::RouteServerPeerOverRouteLimit(e) => route_server::peer_over_route_limit(snap, e),
+        Evidence::RouteServerBranchToBranchGatewayNotActiveActive(e) => {
+            route_server::branch_to_branch_gateway_not_active_active(snap, e)
+        }
+        Evidence::RouteServerMultiplePerVnet(e) => route_server::multiple_per_vnet(snap, e),
     }
 }
 

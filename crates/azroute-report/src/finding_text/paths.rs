@@ -271,13 +271,16 @@ pub(super) fn destination_not_running(snap: &Snapshot, e: &DestinationNotRunning
     FindingText::new(message, format!("start the VM (`{}`)", az::vm_start(vm_id)))
 }
 
-pub(super) fn not_modelled(e: &NotModelled) -> FindingText {
+pub(super) fn not_modelled(snap: &Snapshot, e: &NotModelled) -> FindingText {
     let r = e.route.route();
-    FindingText::new(
-        format!("next hop type `{}` is not modelled; the trace stops here", r.next_hop_type.as_str()),
-        "check this route against Azure's documentation",
-    )
-    .evidence(r.label())
+    let text = match &e.reason {
+        Some(reason) => super::vwan::not_followed(snap, reason),
+        None => FindingText::new(
+            format!("next hop type `{}` is not modelled; the trace stops here", r.next_hop_type.as_str()),
+            "check this route against Azure's documentation",
+        ),
+    };
+    text.evidence(r.label())
 }
 
 pub(super) fn nsg_denied(snap: &Snapshot, e: &NsgDenied) -> FindingText {

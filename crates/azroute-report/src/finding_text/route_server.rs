@@ -1,4 +1,4 @@
-//! The words of the Route Server checks (§19.3).
+//! The words of the Route Server checks (§19.3, §19.6).
 
 use azroute_engine::*;
 use azroute_model::*;
@@ -130,4 +130,44 @@ pub(super) fn peer_over_route_limit(snap: &Snapshot, e: &RouteServerPeerOverRout
         "advertise fewer routes from the NVA (summarise prefixes) to stay under the limit",
     )
     .evidence(format!("{} routes learned, limit {}", e.routes, e.limit))
+}
+
+pub(super) fn branch_to_branch_gateway_not_active_active(
+    snap: &Snapshot,
+    e: &RouteServerBranchToBranchGatewayNotActiveActive,
+) -> FindingText {
+    let gw = &snap.gateways[e.gateway.index()];
+    let mut wrong = Vec::new();
+    if !e.active_active {
+        wrong.push("is not active-active".to_string());
+    }
+    if let Some(asn) = e.asn.filter(|&a| a != 65515) {
+        wrong.push(format!("has AS {asn}"));
+    }
+    FindingText::new(
+        format!(
+            "Route Server `{}` has branch-to-branch on, but VPN gateway `{}` {}: Route Server exchanges routes with a VPN gateway only when it is active-active with AS 65515, so the NVAs and the VPN branches do not learn each other's routes",
+            hub(snap, e.hub).name,
+            gw.name,
+            wrong.join(" and ")
+        ),
+        "make the VPN gateway active-active and keep its ASN 65515 (`az network vnet-gateway update --asn 65515`, active-active needs a second public IP configuration)",
+    )
+    .evidence(format!(
+        "activeActive {}, bgpSettings.asn {}",
+        e.active_active,
+        e.asn.map_or("not exported".to_string(), |a| a.to_string())
+    ))
+}
+
+pub(super) fn multiple_per_vnet(snap: &Snapshot, e: &RouteServerMultiplePerVnet) -> FindingText {
+    FindingText::new(
+        format!(
+            "VNet `{}` holds {} Route Servers ({}); Azure allows one per VNet, so this snapshot is not a state Azure deploys",
+            snap.vnets[e.vnet.index()].name,
+            e.hubs.len(),
+            list(e.hubs.iter().map(|h| format!("`{}`", hub(snap, *h).name)))
+        ),
+        "keep one Route Server in the VNet and peer every NVA with both of its instances",
+    )
 }

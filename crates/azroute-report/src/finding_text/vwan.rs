@@ -150,3 +150,42 @@ pub(super) fn spoke_has_gateway(snap: &Snapshot, e: &VwanSpokeHasGateway) -> Fin
     )
     .evidence(own.join(", "))
 }
+
+/// Why a trace stops at a Virtual WAN hub's next hop (§20.11).
+pub(super) fn not_followed(snap: &Snapshot, reason: &NotFollowed) -> FindingText {
+    let at = |a: &Option<std::net::IpAddr>| a.map(|a| format!(" ({a})")).unwrap_or_default();
+    match reason {
+        NotFollowed::HubAppliance { hub: h, appliance, address } => FindingText::new(
+            format!(
+                "the next hop is network virtual appliance `{}`{} inside Virtual WAN hub `{}`: its guest routing and policy are in no snapshot, so where it sends the packet cannot be told; the trace stops here",
+                appliance.as_ref().map_or("?", last),
+                at(address),
+                hub(snap, *h)
+            ),
+            "check the appliance's own routes and policy (its vendor's console), or `az network vhub get-effective-routes` for its connection",
+        ),
+        NotFollowed::HubPeerNotInSnapshot { hub: h, bgp_connection, address } => FindingText::new(
+            format!(
+                "the next hop is BGP peer `{}`{} of Virtual WAN hub `{}`, but no NIC of a spoke of its Virtual WAN holds that address in the snapshot; the trace stops here",
+                bgp_connection.as_ref().map_or("?", last),
+                at(address),
+                hub(snap, *h)
+            ),
+            "export the peer VM's NIC and its VNet with the snapshot, or check the peer's `peerIp` and the next hop it advertises",
+        ),
+        NotFollowed::NoSpokeHolds { hub: h, destination } => FindingText::new(
+            format!(
+                "Virtual WAN hub `{}` routes {destination} to a VNet connection, but no connected spoke in the snapshot holds it; the trace stops here",
+                hub(snap, *h)
+            ),
+            "export the spoke VNets of every hub of the Virtual WAN with the snapshot",
+        ),
+        NotFollowed::FirewallTableSilent { hub: h, destination } => FindingText::new(
+            format!(
+                "the firewall of Virtual WAN hub `{}` allowed the packet, but its own table (RI-12) has no route to {destination} the snapshot can follow; the trace stops here",
+                hub(snap, *h)
+            ),
+            "compare with the firewall's own effective routes (the hub's Effective Routes for the Azure Firewall, in the portal)",
+        ),
+    }
+}
