@@ -43,7 +43,7 @@ struct VnetCellView<'a> {
     reachability: BTreeMap<&'static str, u64>,
     /// Subnet cells per code (a drop's or an asymmetry's).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    codes: &'a BTreeMap<&'static str, u64>,
+    codes: BTreeMap<&'static str, u64>,
 }
 
 /// The labels of a computed VNet matrix, and the writers of each format.
@@ -131,8 +131,8 @@ impl<'a> VnetReachReport<'a> {
             destination_type: self.columns[column].kind,
             subnet_cells: cell.subnet_cells,
             worst: cell.worst.map(Reachability::as_str),
-            reachability: cell.by_reachability.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
-            codes: &cell.by_code,
+            reachability: cell.reachabilities().map(|(k, v)| (k.as_str(), v)).collect(),
+            codes: cell.by_code.iter().copied().collect(),
         }
     }
 
@@ -197,7 +197,7 @@ impl<'a> VnetReachReport<'a> {
                 cell.subnet_cells.to_string(),
                 worst_text(cell).to_string(),
             ];
-            record.extend(REACH.iter().map(|k| cell.by_reachability.get(k).copied().unwrap_or(0).to_string()));
+            record.extend(REACH.iter().map(|k| cell.count(*k).to_string()));
             record.push(codes_text(cell, "; "));
             w.write_record(&record)?;
         }
@@ -215,11 +215,7 @@ impl<'a> VnetReachReport<'a> {
                     self.columns[c].name.clone(),
                     cell.subnet_cells.to_string(),
                     worst_text(cell).to_string(),
-                    cell.by_reachability
-                        .iter()
-                        .map(|(k, v)| format!("{} {v}", k.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    cell.reachabilities().map(|(k, v)| format!("{} {v}", k.as_str())).collect::<Vec<_>>().join(", "),
                     codes_text(cell, ", "),
                 ]
             })
