@@ -151,8 +151,11 @@ impl<'e, 's> Tracer<'e, 's> {
             findings.extend(self.compare_firewalls(&request, &forward, rev));
         }
         remove_repeats(&mut findings);
-        let assumptions =
-            if self.assumptions { self.assumptions_of(&request, &forward, reverse.as_ref()) } else { Assumptions::default() };
+        let assumptions = if self.assumptions {
+            self.assumptions_of(&request, &forward, reverse.as_ref())
+        } else {
+            Assumptions::default()
+        };
         Ok(Trace { request, forward, reverse, findings, assumptions })
     }
 
