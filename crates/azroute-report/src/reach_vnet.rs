@@ -43,7 +43,7 @@ struct VnetCellView<'a> {
     reachability: BTreeMap<&'static str, u64>,
     /// Subnet cells per code (a drop's or an asymmetry's).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    codes: &'a BTreeMap<&'static str, u64>,
+    codes: BTreeMap<&'static str, u64>,
 }
 
 /// The labels of a computed VNet matrix, and the writers of each format.
@@ -131,15 +131,15 @@ impl<'a> VnetReachReport<'a> {
             destination_type: self.columns[column].kind,
             subnet_cells: cell.subnet_cells,
             worst: cell.worst.map(Reachability::as_str),
-            reachability: cell.by_reachability.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
-            codes: &cell.by_code,
+            reachability: cell.reachabilities().map(|(k, v)| (k.as_str(), v)).collect(),
+            codes: cell.by_code.iter().copied().collect(),
         }
     }
 
     pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
-        struct Whole<'r> {
+        struct Whole<'r, 'a> {
             protocol: &'static str,
             destination_port: u16,
             nsgs_evaluated: bool,
@@ -147,7 +147,7 @@ impl<'a> VnetReachReport<'a> {
             summary: &'r BTreeMap<&'static str, usize>,
             rows: &'r [RowView],
             columns: &'r [VnetColumnView],
-            cells: Vec<VnetCellView<'r>>,
+            cells: CellsView<'r, 'a>,
             stats: StatsView,
             errors: &'r [ErrorView],
             assumptions: &'r [String],
@@ -161,7 +161,7 @@ impl<'a> VnetReachReport<'a> {
             summary: &self.summary,
             rows: &self.rows,
             columns: &self.columns,
-            cells: self.listed().map(|(r, c, cell)| self.cell_view(r, c, cell)).collect(),
+            cells: CellsView(self),
             stats: StatsView {
                 cells: s.cells,
                 atoms: s.atoms,
@@ -197,7 +197,7 @@ impl<'a> VnetReachReport<'a> {
                 cell.subnet_cells.to_string(),
                 worst_text(cell).to_string(),
             ];
-            record.extend(REACH.iter().map(|k| cell.by_reachability.get(k).copied().unwrap_or(0).to_string()));
+            record.extend(REACH.iter().map(|k| cell.count(*k).to_string()));
             record.push(codes_text(cell, "; "));
             w.write_record(&record)?;
         }
@@ -207,26 +207,21 @@ impl<'a> VnetReachReport<'a> {
     /// The az CLI table layout.
     pub fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
         let headers = ["Source", "Destination", "SubnetCells", "Worst", "Reachability", "Codes"];
-        let rows: Vec<[String; 6]> = self
-            .listed()
-            .map(|(r, c, cell)| {
-                [
-                    self.rows[r].name.clone(),
-                    self.columns[c].name.clone(),
-                    cell.subnet_cells.to_string(),
-                    worst_text(cell).to_string(),
-                    cell.by_reachability
-                        .iter()
-                        .map(|(k, v)| format!("{} {v}", k.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    codes_text(cell, ", "),
-                ]
-            })
-            .collect();
+        // Two passes over the cells (widths, then lines) rather than every line held: a
+        // whole-estate VNet matrix has millions of cells.
+        let texts = |(r, c, cell): (usize, usize, &VnetCell)| -> [String; 6] {
+            [
+                self.rows[r].name.clone(),
+                self.columns[c].name.clone(),
+                cell.subnet_cells.to_string(),
+                worst_text(cell).to_string(),
+                cell.reachabilities().map(|(k, v)| format!("{} {v}", k.as_str())).collect::<Vec<_>>().join(", "),
+                codes_text(cell, ", "),
+            ]
+        };
         let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
-        for row in &rows {
-            for (w, text) in widths.iter_mut().zip(row) {
+        for row in self.listed().map(texts) {
+            for (w, text) in widths.iter_mut().zip(&row) {
                 *w = (*w).max(text.chars().count());
             }
         }
@@ -244,7 +239,7 @@ impl<'a> VnetReachReport<'a> {
         let rules: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
         line(headers, out)?;
         line([&rules[0], &rules[1], &rules[2], &rules[3], &rules[4], &rules[5]], out)?;
-        for row in &rows {
+        for row in self.listed().map(texts) {
             line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]], out)?;
         }
         self.write_footer(out)
@@ -275,6 +270,17 @@ impl<'a> VnetReachReport<'a> {
             writeln!(out, "Run `azroute reach --from 'VNET/*' --to 'VNET/*'` to see the subnet cells of a VNet pair.")?;
         }
         Ok(())
+    }
+}
+
+/// The listed cells, serialized one at a time as a JSON array (never all views at once: a
+/// whole-estate VNet matrix has millions of cells).
+struct CellsView<'r, 'a>(&'r VnetReachReport<'a>);
+
+impl Serialize for CellsView<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.listed().map(|(r, c, cell)| report.cell_view(r, c, cell)))
     }
 }
 

@@ -81,7 +81,12 @@ fn by_vnet_as_map(m: &VnetReachMatrix) -> BTreeMap<(u32, String), Summary> {
             let cell = m.cell(r, c);
             out.insert(
                 (row.0, vnet_group(column)),
-                (cell.subnet_cells, cell.by_reachability.clone(), cell.by_code.clone(), cell.worst),
+                (
+                    cell.subnet_cells,
+                    cell.reachabilities().collect(),
+                    cell.by_code.iter().copied().collect(),
+                    cell.worst,
+                ),
             );
         }
     }

@@ -24,15 +24,19 @@ pub enum VnetColumn {
     Internet(IpAddr),
 }
 
-/// The summary of the subnet cells of one (source VNet, destination) pair.
+/// The summary of the subnet cells of one (source VNet, destination) pair. A whole-estate VNet
+/// matrix holds millions of these (4.1 M at 100k NICs), so the counts are fixed arrays and a
+/// short sorted vector rather than maps (issue 18: about 600 bytes a cell with two `BTreeMap`s).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct VnetCell {
     /// Subnet cells summarised (source subnets × destination subnets or columns).
     pub subnet_cells: u64,
-    /// Subnet cells per reachability, in [`Reachability`]'s order.
-    pub by_reachability: BTreeMap<Reachability, u64>,
-    /// Subnet cells per code, for cells with one code (a drop's or an asymmetry's).
-    pub by_code: BTreeMap<&'static str, u64>,
+    /// Subnet cells per reachability, indexed by `Reachability as usize` (see
+    /// [`Reachability::ALL`]); read them with [`VnetCell::reachabilities`].
+    pub by_reachability: [u64; Reachability::ALL.len()],
+    /// Subnet cells per code, for cells with one code (a drop's or an asymmetry's), sorted by
+    /// code, each code once, no zero count.
+    pub by_code: Vec<(&'static str, u64)>,
     /// The worst outcome of any address pair of the cell (`None` for an empty cell): Dropped,
     /// then Indeterminate (a firewall the snapshot cannot decide), Asymmetric, DeliveredThroughNva,
     /// Delivered.
@@ -52,11 +56,24 @@ fn badness(reach: Reachability) -> u8 {
 }
 
 impl VnetCell {
+    /// The reachabilities some subnet cell has, with their counts, in `Reachability`'s order.
+    pub fn reachabilities(&self) -> impl Iterator<Item = (Reachability, u64)> + '_ {
+        Reachability::ALL.iter().zip(&self.by_reachability).filter(|(_, n)| **n > 0).map(|(r, n)| (*r, *n))
+    }
+
+    /// How many subnet cells have `reach`.
+    pub fn count(&self, reach: Reachability) -> u64 {
+        self.by_reachability[reach as usize]
+    }
+
     fn add(&mut self, cell: &ReachCell, worst_pair: Option<Reachability>) {
         self.subnet_cells += 1;
-        *self.by_reachability.entry(cell.reach).or_default() += 1;
+        self.by_reachability[cell.reach as usize] += 1;
         if let Some(code) = cell.code {
-            *self.by_code.entry(code).or_default() += 1;
+            match self.by_code.binary_search_by(|(c, _)| c.cmp(&code)) {
+                Ok(i) => self.by_code[i].1 += 1,
+                Err(i) => self.by_code.insert(i, (code, 1)),
+            }
         }
         self.worst = match (self.worst, worst_pair) {
             (Some(a), Some(b)) => Some(if badness(b) > badness(a) { b } else { a }),
@@ -115,6 +132,9 @@ pub fn reach_by_vnet(engine: &RouteEngine<'_>, query: &ReachQuery, progress: &dy
                 }
                 progress.advance(1);
             }
+            for cell in &mut summary {
+                cell.by_code.shrink_to_fit();
+            }
             summary
         })
         .collect();
@@ -166,4 +186,42 @@ fn rows_by_vnet(snap: &Snapshot, rows: &[SubnetIdx]) -> Vec<(VnetIdx, Vec<usize>
         groups.entry(snap.subnets[s.index()].vnet).or_default().push(i);
     }
     groups.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_reachabilities_are_indexed_by_their_discriminant() {
+        for (i, r) in Reachability::ALL.iter().enumerate() {
+            assert_eq!(*r as usize, i, "{r:?}");
+        }
+        let mut sorted = Reachability::ALL;
+        sorted.sort();
+        assert_eq!(sorted, Reachability::ALL, "in Ord order, so counts read as the old map's order");
+    }
+
+    #[test]
+    fn codes_stay_sorted_and_counted() {
+        let mut v = VnetCell::default();
+        for (reach, code) in [
+            (Reachability::Dropped, Some("NsgDenied")),
+            (Reachability::Delivered, None),
+            (Reachability::Dropped, Some("BlackholeRoute")),
+            (Reachability::Dropped, Some("NsgDenied")),
+            (Reachability::Asymmetric, Some("AsymmetricRouting")),
+        ] {
+            let cell = ReachCell { reach, code, first: 0, len: 0 };
+            v.add(&cell, Some(reach));
+        }
+        assert_eq!(v.subnet_cells, 5);
+        assert_eq!(v.by_code, vec![("AsymmetricRouting", 1), ("BlackholeRoute", 1), ("NsgDenied", 2)]);
+        assert_eq!(
+            v.reachabilities().collect::<Vec<_>>(),
+            vec![(Reachability::Delivered, 1), (Reachability::Asymmetric, 1), (Reachability::Dropped, 3)]
+        );
+        assert_eq!(v.count(Reachability::Mixed), 0);
+        assert_eq!(v.worst, Some(Reachability::Dropped));
+    }
 }

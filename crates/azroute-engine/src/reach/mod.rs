@@ -203,6 +203,16 @@ pub enum Reachability {
 }
 
 impl Reachability {
+    /// Every reachability, in declaration (and `Ord`) order: `ALL[r as usize] == r`.
+    pub const ALL: [Reachability; 6] = [
+        Reachability::Delivered,
+        Reachability::DeliveredThroughNva,
+        Reachability::Asymmetric,
+        Reachability::Dropped,
+        Reachability::Mixed,
+        Reachability::Indeterminate,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Reachability::Delivered => "Delivered",

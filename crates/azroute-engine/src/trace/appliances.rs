@@ -56,14 +56,15 @@ impl Tracer<'_, '_> {
     ) -> Option<Owner> {
         let snap = self.snap();
         let topo = self.routes.topology();
-        let mut reachable = vec![vnet];
-        reachable.extend(topo.connected_peerings(snap, vnet).filter_map(|p| topo.peerings[p.index()].remote_vnet));
-        let owners: Vec<Owner> =
-            self.addressing.owners(nva_ip).iter().copied().filter(|o| !matches!(o, Owner::PublicIp { .. })).collect();
-        let owner =
-            owners.iter().copied().find(|o| Addressing::vnet_of(snap, o).is_some_and(|v| reachable.contains(&v)));
+        // The VNet itself or one it has a connected peering to. Asked per owner rather than
+        // collected: a hub has hundreds of peerings and this runs at every NVA hop of every trace.
+        let reachable = |v: VnetIdx| {
+            v == vnet || topo.connected_peerings(snap, vnet).any(|p| topo.peerings[p.index()].remote_vnet == Some(v))
+        };
+        let owners = self.addressing.owners(nva_ip).iter().copied().filter(|o| !matches!(o, Owner::PublicIp { .. }));
+        let owner = owners.clone().find(|o| Addressing::vnet_of(snap, o).is_some_and(reachable));
         if owner.is_none() {
-            let unreachable = match owners.iter().find_map(|o| Addressing::vnet_of(snap, o)) {
+            let unreachable = match owners.clone().find_map(|o| Addressing::vnet_of(snap, &o)) {
                 _ if !route.table().reaches_address_space(nva_ip) => {
                     NextHopUnreachable::OutsideAddressSpace { vnet, next_hop: nva_ip, route: route.clone() }
                 }

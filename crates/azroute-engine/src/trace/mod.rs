@@ -64,6 +64,9 @@ pub struct Tracer<'e, 's> {
     pub routing_after_nsg_drop: bool,
     /// The host name (HTTP Host, TLS SNI) an Azure Firewall's application rules match (`--fqdn`).
     pub fqdn: Option<String>,
+    /// Work out each trace's assumptions (`Trace::assumptions`); off for the reachability
+    /// matrix, whose outcomes never show them (the lean matrix trace: same path, same findings).
+    pub assumptions: bool,
     /// Azure Firewall's disputed behaviour (§16.6).
     pub firewall_options: FirewallOptions,
     /// What a subnet that does not say `defaultOutboundAccess` is taken to be (§17.2).
@@ -81,6 +84,7 @@ impl<'e, 's> Tracer<'e, 's> {
             virtual_hosts: false,
             routing_after_nsg_drop: true,
             fqdn: None,
+            assumptions: true,
             firewall_options: routes.options().firewall,
             unset_default_outbound: routes.options().unset_default_outbound,
         }
@@ -132,15 +136,8 @@ impl<'e, 's> Tracer<'e, 's> {
     /// Traces a request and its reply.
     pub fn trace(&self, request: TraceRequest) -> Result<Trace, RouteError> {
         let pkt = Packet::of(&request);
-        let mut assumptions = Assumptions::default();
         let forward = match request.source {
-            TraceSource::Nic { nic, .. } => {
-                assumptions.multi_nic_source = self.multi_nic_vm(nic);
-                if let Power::NotRunning { vm } = self.power_of(nic) {
-                    assumptions.source_not_running = Some(vm);
-                }
-                self.walk(Start::Nic { nic }, pkt, &HashSet::new())?
-            }
+            TraceSource::Nic { nic, .. } => self.walk(Start::Nic { nic }, pkt, &HashSet::new())?,
             TraceSource::Host { subnet, .. } => self.walk(Start::Host { subnet }, pkt, &HashSet::new())?,
             TraceSource::External(ip) => self.arriving_from_outside(ip, pkt)?,
         };
@@ -154,14 +151,31 @@ impl<'e, 's> Tracer<'e, 's> {
             findings.extend(self.compare_firewalls(&request, &forward, rev));
         }
         remove_repeats(&mut findings);
+        let assumptions = if self.assumptions {
+            self.assumptions_of(&request, &forward, reverse.as_ref())
+        } else {
+            Assumptions::default()
+        };
+        Ok(Trace { request, forward, reverse, findings, assumptions })
+    }
+
+    /// What a trace assumed where the snapshot does not say (none of it changes its path).
+    fn assumptions_of(&self, request: &TraceRequest, forward: &PathTrace, reverse: Option<&PathTrace>) -> Assumptions {
+        let mut assumptions = Assumptions::default();
+        if let TraceSource::Nic { nic, .. } = request.source {
+            assumptions.multi_nic_source = self.multi_nic_vm(nic);
+            if let Power::NotRunning { vm } = self.power_of(nic) {
+                assumptions.source_not_running = Some(vm);
+            }
+        }
         assumptions.service_replies_retrace = forward.verdict == Verdict::DeliveredToAzureService;
         let through_lb = |p: &PathTrace| p.hops.iter().any(|h| h.kind == HopKind::LoadBalancer);
-        assumptions.first_backend = through_lb(&forward) || reverse.as_ref().is_some_and(through_lb);
+        assumptions.first_backend = through_lb(forward) || reverse.is_some_and(through_lb);
         let power_unknown =
             |p: &PathTrace| p.hops.iter().any(|h| h.nic().is_some_and(|n| self.power_of(n) == Power::Unknown));
-        assumptions.power_state_unknown = power_unknown(&forward) || reverse.as_ref().is_some_and(power_unknown);
-        assumptions.firewall_inspection = self.firewall_inspection(&request, &forward);
-        assumptions.dnat_match = self.dnat_assumption(&forward);
+        assumptions.power_state_unknown = power_unknown(forward) || reverse.is_some_and(power_unknown);
+        assumptions.firewall_inspection = self.firewall_inspection(request, forward);
+        assumptions.dnat_match = self.dnat_assumption(forward);
         assumptions.default_outbound_assumed = forward.egress.as_ref().is_some_and(|e| e.assumed_default);
         let avnm = |p: &PathTrace| {
             p.hops.iter().any(|h| {
@@ -171,14 +185,14 @@ impl<'e, 's> Tracer<'e, 's> {
                         .is_some_and(|r| r.route.route().next_hop_type == crate::NextHopType::ConnectedGroup)
             })
         };
-        assumptions.avnm = avnm(&forward) || reverse.as_ref().is_some_and(avnm);
-        assumptions.avnm_peering_forwarded = std::iter::once(&forward).chain(reverse.as_ref()).find_map(|p| {
+        assumptions.avnm = avnm(forward) || reverse.is_some_and(avnm);
+        assumptions.avnm_peering_forwarded = std::iter::once(forward).chain(reverse).find_map(|p| {
             p.hops.iter().flat_map(|h| &h.notes).find_map(|n| match n {
                 HopNote::AvnmPeeringForwardedTraffic { allowed, .. } => Some(*allowed),
                 _ => None,
             })
         });
-        Ok(Trace { request, forward, reverse, findings, assumptions })
+        assumptions
     }
 
     /// Whether the VM of a NIC runs, as the export says: the one place a trace decides it

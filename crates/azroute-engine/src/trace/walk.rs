@@ -114,8 +114,11 @@ impl Walk {
 
     /// A walk whose first hop is already known.
     pub fn from_hop(hop: Option<Hop>) -> Walk {
+        // Most paths have a handful of hops: one allocation instead of regrowing 1, 4, 8.
+        let mut hops = Vec::with_capacity(8);
+        hops.extend(hop);
         Walk {
-            hops: hop.into_iter().collect(),
+            hops,
             findings: Vec::new(),
             devices: Vec::new(),
             exit_gateway: None,

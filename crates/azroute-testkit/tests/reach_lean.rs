@@ -1,0 +1,119 @@
+//! The matrix's lean trace (`reach_tracer`: no assumptions worked out) against the full
+//! tracer: for every cell of the examples, of generated estates (hub-and-spoke and Virtual WAN)
+//! and of random estates, the same paths both ways, the same findings and the same pair
+//! outcome (reachability, code, devices) — the lean mode drops only what outcomes never show.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
+
+use azroute_engine::*;
+use azroute_ingest::IngestOptions;
+use azroute_model::*;
+use azroute_testkit::Scenario;
+use azroute_testkit::random::RandomHubSpoke;
+use ipnet::IpNet;
+use proptest::prelude::*;
+
+/// A usable host address of a subnet (the fifth address: Azure reserves the first four).
+fn host(snap: &Snapshot, subnet: SubnetIdx) -> Option<IpAddr> {
+    match snap.subnets[subnet.index()].prefixes.first()? {
+        IpNet::V4(n) if n.prefix_len() <= 29 => Some(IpAddr::V4(Ipv4Addr::from(u32::from(n.network()) + 4))),
+        _ => None,
+    }
+}
+
+/// A destination address of a matrix column.
+fn column_address(snap: &Snapshot, column: &Column) -> Option<IpAddr> {
+    match column {
+        Column::Subnet(s) => host(snap, *s),
+        Column::OnPremises { prefix, .. } => Some(prefix.hosts().next().unwrap_or(prefix.addr())),
+        Column::Internet(ip) => Some(*ip),
+    }
+}
+
+/// Every cell of `query`'s matrix traced once with the lean and once with the full tracer;
+/// returns how many pairs were compared.
+fn check_lean_matches_full(snap: &Snapshot, query: &ReachQuery) -> usize {
+    let engine = RouteEngine::new(snap, ModelOptions::default());
+    let lean = reach_tracer(&engine, query);
+    assert!(!lean.assumptions, "the matrix traces lean");
+    let mut full = reach_tracer(&engine, query);
+    full.assumptions = true;
+    let m = reach(&engine, query);
+    let mut compared = 0;
+    for &row in &m.rows {
+        let Some(src) = host(snap, row) else { continue };
+        for column in &m.columns {
+            let Some(dst) = column_address(snap, column) else { continue };
+            assert_eq!(
+                reach_pair(&lean, query, row, src, dst),
+                reach_pair(&full, query, row, src, dst),
+                "{} → {dst}",
+                snap.subnet_label(row)
+            );
+            let request = TraceRequest {
+                source: TraceSource::Host { subnet: row, ip: src },
+                destination: dst,
+                protocol: query.protocol,
+                source_port: query.source_port,
+                destination_port: query.destination_port,
+            };
+            match (lean.trace(request), full.trace(request)) {
+                (Ok(l), Ok(f)) => {
+                    assert_eq!((&l.forward, &l.reverse, &l.findings), (&f.forward, &f.reverse, &f.findings));
+                    assert_eq!(l.assumptions, Assumptions::default(), "the lean trace works none out");
+                }
+                (l, f) => assert_eq!(l.is_err(), f.is_err()),
+            }
+            compared += 1;
+        }
+    }
+    compared
+}
+
+fn example(name: &str) -> Snapshot {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../azroute-cli/estates").join(name);
+    azroute_ingest::load_path(&dir, &IngestOptions::default()).snapshot
+}
+
+fn generated(topology: azroute_generate::EstateTopology) -> Snapshot {
+    let params = azroute_generate::GenerateParams {
+        hubs: 2,
+        spokes_per_hub: 4,
+        topology,
+        ..azroute_generate::Preset::K1.params()
+    };
+    let (texts, _) = azroute_generate::generate_texts(&params).expect("generated");
+    azroute_ingest::load_texts(&texts).snapshot
+}
+
+#[test]
+fn lean_matrix_traces_match_full_traces_on_the_examples() {
+    for name in ["hub-spoke", "hub-firewall", "troubleshoot", "vwan"] {
+        let snap = example(name);
+        let mut routing_only = ReachQuery::every_subnet(&snap, 22);
+        routing_only.evaluate_nsgs = false;
+        let compared = check_lean_matches_full(&snap, &ReachQuery::every_subnet(&snap, 443))
+            + check_lean_matches_full(&snap, &routing_only);
+        assert!(compared > 0, "{name}: some cells compared");
+    }
+}
+
+#[test]
+fn lean_matrix_traces_match_full_traces_on_generated_estates() {
+    for topology in [azroute_generate::EstateTopology::HubSpoke, azroute_generate::EstateTopology::Vwan] {
+        let snap = generated(topology);
+        let compared = check_lean_matches_full(&snap, &ReachQuery::every_subnet(&snap, 443));
+        assert!(compared > 100, "{topology:?}: {compared} cells compared");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn lean_matrix_traces_match_full_traces_on_random_estates(p in RandomHubSpoke::strategy(6, true)) {
+        let s = Scenario::new(&p.estate());
+        check_lean_matches_full(&s.snapshot, &ReachQuery::every_subnet(&s.snapshot, 443));
+    }
+}
