@@ -134,3 +134,40 @@ fn doctor_names_the_private_endpoint_asymmetry() {
     let explain = azroute(&["doctor", "--explain", "VwanPrivateEndpointAsymmetry"]).ok().stdout;
     assert!(explain.contains("https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies"), "{explain}");
 }
+
+/// The cell of `source` to the branch column named `destination` in a `reach -o json` output.
+fn branch_cell<'v>(v: &'v Value, source: &str, destination: &str) -> &'v Value {
+    let cells = v["cells"].as_array().unwrap();
+    let found = cells.iter().find(|c| c["source"] == source && c["destination"] == destination);
+    found.unwrap_or_else(|| panic!("no cell {source} → {destination}: {v}"))
+}
+
+/// §20.9: `reach` has a column per Virtual WAN branch prefix, named by its VPN site (or
+/// ExpressRoute connection): a spoke of the secured hub reaches the VPN site through the hub
+/// firewall (RI-7), and the ExpressRoute datacenter of the other hub over `Remote Hub` (VW-3),
+/// in the subnet matrix (JSON, CSV) and the VNet matrix alike.
+#[test]
+fn reach_has_branch_columns() {
+    let v = azroute(&["reach", "--example", "vwan", "--from", "vnet-app1/*", "-o", "json"]).ok().json();
+    let branches: Vec<&Value> = v["columns"].as_array().unwrap().iter().filter(|c| c["type"] == "Branch").collect();
+    let site = branches.iter().find(|c| c["site"] == "site-branch1").unwrap_or_else(|| panic!("{v}"));
+    assert_eq!((site["prefix"].as_str(), site["branchType"].as_str()), (Some("192.168.10.0/24"), Some("Vpn")));
+    assert!(site["ids"][1].as_str().unwrap().ends_with("/vpnSites/site-branch1"), "{site}");
+    assert!(branches.iter().any(|c| c["prefix"] == "172.30.0.0/16" && c["branchType"] == "ExpressRoute"), "{v}");
+    let vpn = branch_cell(&v, "vnet-app1/snet-app", "site-branch1 192.168.10.0/24");
+    assert_eq!(vpn["destinationType"], "Branch");
+    assert_eq!(vpn["reachability"], "DeliveredThroughNva", "{vpn}");
+    assert_eq!(vpn["via"], serde_json::json!(["fw-hub-eastus"]), "{vpn}");
+    let er = branch_cell(&v, "vnet-app1/snet-app", "conn-er-dc1 172.30.0.0/16");
+    assert_eq!((er["reachability"].as_str(), er["verdict"].as_str()), (Some("Delivered"), Some("ExitedToOnPremises")));
+
+    let csv = azroute(&["reach", "--example", "vwan", "--from", "vnet-app1/*", "-o", "csv"]).ok().stdout;
+    assert!(csv.lines().any(|l| l.contains("site-branch1 192.168.10.0/24") && l.contains("DeliveredThroughNva")), "{csv}");
+
+    let by_vnet = azroute(&["reach", "--example", "vwan", "--by", "vnet", "-o", "json"]).ok().json();
+    let cell = branch_cell(&by_vnet, "vnet-app1", "site-branch1 192.168.10.0/24");
+    assert_eq!(cell["worst"], "DeliveredThroughNva", "{cell}");
+
+    let none = azroute(&["reach", "--example", "vwan", "--no-on-premises", "-o", "json"]).ok().json();
+    assert!(!none["columns"].as_array().unwrap().iter().any(|c| c["type"] == "Branch"), "{none}");
+}

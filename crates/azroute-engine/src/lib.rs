@@ -65,7 +65,7 @@ pub use nsg::{
 pub use progress::{NoProgress, PROGRESS_CHUNK, Progress, Stage};
 pub use ranges::{FirstOwner, RangeSet};
 pub use reach::{
-    CellOutcome, Column, DEFAULT_INTERNET_ADDRESS, FailedDirection, Invalidation, PairCache, PairOutcome, ReachCell,
+    BranchColumn, BranchKind, CellOutcome, Column, DEFAULT_INTERNET_ADDRESS, FailedDirection, Invalidation, PairCache, PairOutcome, ReachCell,
     ReachMatrix, ReachQuery, ReachStats, ReachStream, Reachability, SubnetSelectError, VnetCell, VnetColumn,
     VnetReachMatrix, in_default_scope, reach, reach_by_vnet, reach_incremental, reach_pair, reach_stream, reach_tracer,
     reach_with_progress, select_subnets,

@@ -79,7 +79,24 @@ impl Tracer<'_, '_> {
             .flat_map(|h| h.connections.iter())
             .filter_map(|c| c.vnet)
             .find(|v| snap.vnets[v.index()].address_space.iter().any(|p| p.contains(&pkt.dst)))
-            .map_or(HubExit::Unknown, HubExit::Spoke)
+            .map_or_else(|| self.branch_holding(hub, pkt), HubExit::Spoke)
+    }
+
+    /// A `Remote Hub` route to a branch of another hub of the WAN (a VPN site's or an
+    /// ExpressRoute connection's prefix, §20.2 VW-3): that hub's gateway takes it there.
+    fn branch_holding(&self, hub: VirtualHubIdx, pkt: Packet) -> HubExit {
+        let snap = self.snap();
+        let wan = &snap.virtual_hubs[hub.index()].virtual_wan;
+        let held = self
+            .routes
+            .topology()
+            .vwan
+            .hubs
+            .iter()
+            .filter(|h| h.hub != hub && snap.virtual_hubs[h.hub.index()].virtual_wan == *wan)
+            .flat_map(|h| h.connections.iter())
+            .any(|c| c.branch_prefixes.iter().any(|p| p.contains(&pkt.dst)));
+        if held { HubExit::Branch } else { HubExit::Unknown }
     }
 
     /// `from`: the spoke's VNet, subnet, table and the hub route it used.

@@ -112,7 +112,19 @@ fn state(
         enable_internet_security: eis,
         vnet: None,
         vnet_local_route_override: routing.vnet_local_route_override.clone(),
+        site: None,
+        branch_prefixes: Vec::new(),
     }
+}
+
+/// A branch connection's state, with the prefixes it offers.
+fn branch_state(mut st: HubConnectionState, offers: &[HubEffectiveRoute]) -> HubConnectionState {
+    for p in offers.iter().flat_map(|o| o.prefixes.iter()) {
+        if !st.branch_prefixes.contains(p) {
+            st.branch_prefixes.push(*p);
+        }
+    }
+    st
 }
 
 /// A spoke: its VNet's address space, its static routes (VW-6) and its BGP peers' routes.
@@ -172,7 +184,8 @@ fn bgp_peer_offers(
 
 /// A branch over site-to-site VPN: the site's address space; with BGP, what Azure reported.
 fn vpn_connection(snap: &Snapshot, g: &VpnGateway, c: &VpnConnection, hub: usize, notes: &mut Vec<HubNote>) -> Conn {
-    let st = state(&c.id, &c.name, OfferKind::Vpn, &c.routing, c.enable_internet_security);
+    let mut st = state(&c.id, &c.name, OfferKind::Vpn, &c.routing, c.enable_internet_security);
+    st.site = c.remote_vpn_site.clone();
     let site = c.remote_vpn_site.as_ref().and_then(|id| snap.resolve_id(ResourceKind::VpnSite, id.as_str()));
     let site = site.map(|s| &snap.vwan.vpn_sites[s as usize]);
     let as_path = match (c.enable_bgp, site.and_then(|s| s.asn())) {
@@ -198,7 +211,8 @@ fn vpn_connection(snap: &Snapshot, g: &VpnGateway, c: &VpnConnection, hub: usize
             push_unique(&mut offers, route);
         }
     }
-    Conn { state: st, hub, routing: c.routing.clone(), offers, propagate_static: false, forced: None }
+    let state = branch_state(st, &offers);
+    Conn { state, hub, routing: c.routing.clone(), offers, propagate_static: false, forced: None }
 }
 
 /// A branch over ExpressRoute: prefixes only observed hub routes can give.
@@ -218,5 +232,6 @@ fn express_route_connection(
     if offers.is_empty() {
         notes.push(HubNote::ExpressRouteRoutesUnknown { connection: c.id.clone() });
     }
-    Conn { state: st, hub, routing: c.routing.clone(), offers, propagate_static: false, forced: None }
+    let state = branch_state(st, &offers);
+    Conn { state, hub, routing: c.routing.clone(), offers, propagate_static: false, forced: None }
 }

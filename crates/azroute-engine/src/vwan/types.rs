@@ -251,4 +251,9 @@ pub struct HubConnectionState {
     pub vnet: Option<VnetIdx>,
     /// `vnetLocalRouteOverrideCriteria` of its static routes (VW-9).
     pub vnet_local_route_override: VnetLocalRouteOverride,
+    /// A VPN connection's site (`remoteVpnSite`).
+    pub site: Option<ArmId>,
+    /// What a branch connection (VPN, ExpressRoute) offers its hub (§20.2): the site's address
+    /// space and the branch prefixes Azure reported; empty for a VNet connection.
+    pub branch_prefixes: Vec<IpNet>,
 }
