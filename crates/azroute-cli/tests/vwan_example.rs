@@ -171,3 +171,17 @@ fn reach_has_branch_columns() {
     let none = azroute(&["reach", "--example", "vwan", "--no-on-premises", "-o", "json"]).ok().json();
     assert!(!none["columns"].as_array().unwrap().iter().any(|c| c["type"] == "Branch"), "{none}");
 }
+
+/// §20.4: the ExpressRoute datacenter prefix on a spoke of the hub with the ExpressRoute gateway
+/// has no next hop IP, and a note names the gateway and why (Azure shows the MSEE address).
+#[test]
+fn express_route_routes_say_why_their_next_hop_is_empty() {
+    let v = azroute(&["routes", "--example", "vwan", "--vm", "vm-web", "-o", "json", "--explain"]).ok().json();
+    let er = v["value"].as_array().unwrap().iter().find(|r| r["addressPrefix"][0] == "172.30.0.0/16");
+    let er = er.unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(er["nextHopIpAddress"], serde_json::json!([]), "{er}");
+    let notes: Vec<&str> = v["notes"].as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
+    let note = notes.iter().find(|n| n.starts_with("172.30.0.0/16 learned over ExpressRoute gateway"));
+    let note = note.unwrap_or_else(|| panic!("{notes:?}"));
+    assert!(note.contains("`ergw-hub-westeurope`") && note.contains("MSEE"), "{note}");
+}
