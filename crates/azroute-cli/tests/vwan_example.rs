@@ -185,3 +185,23 @@ fn express_route_routes_say_why_their_next_hop_is_empty() {
     let note = note.unwrap_or_else(|| panic!("{notes:?}"));
     assert!(note.contains("`ergw-hub-westeurope`") && note.contains("MSEE"), "{note}");
 }
+
+/// C29 as a flag of `hub-routes`: the datacenter's ExpressRoute route seen from the other hub
+/// carries `65520-65520` and the origin path by default, `65520-65520` alone with
+/// `--vwan-remote-branch-as-path remote-hub-only`; `--explain` says which was assumed.
+#[test]
+fn remote_branch_as_path_is_an_option_said_in_explain() {
+    for (mode, path, words) in [
+        ("prepend", "65520-65520-12076-65200", "followed by the path the origin hub had"),
+        ("remote-hub-only", "65520-65520", "`65520-65520` alone"),
+    ] {
+        let args = ["hub-routes", "--example", "vwan", "--hub", "hub-eastus", "--route-table", "defaultRouteTable"];
+        let mut args = args.to_vec();
+        args.extend(["--vwan-remote-branch-as-path", mode, "--explain", "-o", "json"]);
+        let v = azroute(&args).ok().json();
+        let dc = v["value"].as_array().unwrap().iter().find(|r| r["addressPrefixes"][0] == "172.30.0.0/16");
+        assert_eq!(dc.unwrap_or_else(|| panic!("{v}"))["asPath"], path, "{mode}");
+        let notes: Vec<&str> = v["notes"].as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
+        assert!(notes.iter().any(|n| n.contains("C29") && n.contains(words)), "{mode}: {notes:?}");
+    }
+}
