@@ -225,7 +225,8 @@ fn verify_compares_a_multi_prefix_hub_row_per_prefix() {
     assert!(out.contains("5 route(s) agree, 0 differ"), "{out}");
 
     write(&["10.0.0.0/8", "192.168.0.0/16"]);
-    let v = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap(), "-o", "json"]).found_problem().json();
+    let v =
+        azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap(), "-o", "json"]).found_problem().json();
     let table = &v["hubTables"][0];
     assert_eq!(table["onlyAzroute"], serde_json::json!(["172.16.0.0/12 → Azure Firewall fw-hub1"]), "{v}");
     assert_eq!(table["onlyAzure"], serde_json::json!([]), "{v}");

@@ -162,7 +162,10 @@ fn reach_has_branch_columns() {
     assert_eq!((er["reachability"].as_str(), er["verdict"].as_str()), (Some("Delivered"), Some("ExitedToOnPremises")));
 
     let csv = azroute(&["reach", "--example", "vwan", "--from", "vnet-app1/*", "-o", "csv"]).ok().stdout;
-    assert!(csv.lines().any(|l| l.contains("site-branch1 192.168.10.0/24") && l.contains("DeliveredThroughNva")), "{csv}");
+    assert!(
+        csv.lines().any(|l| l.contains("site-branch1 192.168.10.0/24") && l.contains("DeliveredThroughNva")),
+        "{csv}"
+    );
 
     let by_vnet = azroute(&["reach", "--example", "vwan", "--by", "vnet", "-o", "json"]).ok().json();
     let cell = branch_cell(&by_vnet, "vnet-app1", "site-branch1 192.168.10.0/24");

@@ -154,7 +154,8 @@ impl<'de: 'a, 'a, T: AzureObject<'a>> Deserialize<'de> for ObjectOrText<'a, T> {
                 Ok(ObjectOrText { object: T::default(), text: Some(Str(Cow::Owned(v.to_string()))) })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                let object: T = ObjectVisitor { allow_properties: true, marker: std::marker::PhantomData }.visit_map(map)?;
+                let object: T =
+                    ObjectVisitor { allow_properties: true, marker: std::marker::PhantomData }.visit_map(map)?;
                 Ok(ObjectOrText { object, text: None })
             }
         }

@@ -354,8 +354,12 @@ fn c27_c28_c29_are_options_with_notes() {
     assert!(!h2.iter().any(|r| r.starts_with("10.50.0.0/16")), "C28 hub-local: {h2:?}");
     assert!(h2.contains(&"192.168.10.0/24 Remote Hub hub1 65520-65520-65010".to_string()), "C29 prepend: {h2:?}");
     let c1 = ArmId::new(hub_connection_id("hub1", "spoke1-conn"));
-    assert!(notes.contains(&azroute_engine::HubNote::EmptyPropagationAssumed { connection: c1.clone(), nowhere: false }));
-    assert!(notes.contains(&azroute_engine::HubNote::StaticRoutePropagationAssumed { connection: c1, all_hubs: false }));
+    assert!(
+        notes.contains(&azroute_engine::HubNote::EmptyPropagationAssumed { connection: c1.clone(), nowhere: false })
+    );
+    assert!(
+        notes.contains(&azroute_engine::HubNote::StaticRoutePropagationAssumed { connection: c1, all_hubs: false })
+    );
 
     let (h1, h2, _) =
         tables(ModelOptions { vwan_empty_propagation: VwanEmptyPropagation::Nowhere, ..ModelOptions::default() });

@@ -33,7 +33,8 @@ pub(crate) fn spoke_routes(
             }
             if r.next_hop_type == HubNextHopType::ExpressRouteGateway {
                 msee_prefixes.push(*prefix);
-                msee_gateways.extend(r.next_hops.iter().filter(|g| !msee_gateways.contains(g)).cloned().collect::<Vec<_>>());
+                msee_gateways
+                    .extend(r.next_hops.iter().filter(|g| !msee_gateways.contains(g)).cloned().collect::<Vec<_>>());
             }
             for (ips, assumed) in next_hops(&r, router, options) {
                 routes.push(route(hub.hub, &r, *prefix, ips, assumed));

@@ -195,7 +195,8 @@ impl<'a> Builder<'a> {
     fn propagate(&mut self, conns: &[Conn]) {
         let mut remote: Vec<(usize, usize, usize, HubEffectiveRoute)> = Vec::new();
         for c in conns {
-            let empty = c.routing.propagated_route_tables.as_ref().is_some_and(|p| p.ids.is_empty() && p.labels.is_empty());
+            let empty =
+                c.routing.propagated_route_tables.as_ref().is_some_and(|p| p.ids.is_empty() && p.labels.is_empty());
             if empty && c.forced.is_none() {
                 let nowhere = self.options.vwan_empty_propagation == VwanEmptyPropagation::Nowhere;
                 self.notes[c.hub].push(HubNote::EmptyPropagationAssumed { connection: c.state.id.clone(), nowhere });
