@@ -70,6 +70,7 @@ fn json_estate() -> Estate {
         &[("branch1-conn", "branch1", false, Value::Null)],
     );
     e.express_route_gateway("ergw1", "hub2", "dc1-conn");
+    e.bgp_peer("hub2", "nva1", "10.2.1.10", 65010);
     e
 }
 
@@ -80,7 +81,13 @@ fn branch_resources() -> Vec<Value> {
     let site = id("vpnSites", "branch1");
     let instance = |i: usize, ip: &str| json!([{"ip_configuration_id": format!("Instance{i}"), "default_ips": [ip], "custom_ips": [], "tunnel_ips": [format!("198.51.100.{}", 10 + i)]}]);
     let er = id("expressRouteGateways", "ergw1");
+    let hub2 = id("virtualHubs", "hub2");
     vec![
+        resource(
+            "azurerm_virtual_hub_bgp_connection.nva1",
+            json!({"id": format!("{hub2}/bgpConnections/nva1"), "name": "nva1", "virtual_hub_id": hub2, "peer_asn": 65010,
+                   "peer_ip": "10.2.1.10", "virtual_network_connection_id": hub_connection_id("hub2", "spoke2-conn")}),
+        ),
         resource(
             "azurerm_vpn_site.branch1",
             json!({"id": site, "name": "branch1", "resource_group_name": "rg", "location": "eastus", "virtual_wan_id": id("virtualWans", "wan"),
@@ -203,4 +210,13 @@ fn terraform_gives_the_same_hub_tables_as_json() {
     assert!(gateway.same_content(&js.vpn_gateways[0]), "{gateway:?}\n{:?}", js.vpn_gateways[0]);
     let (te, je) = (&tf.express_route_gateways[0], &js.express_route_gateways[0]);
     assert!(te.same_content(je), "{te:?}\n{je:?}");
+    // `azurerm_virtual_hub_bgp_connection` names the spoke's connection, which the JSON estate's
+    // peer does not.
+    let hub2 = |s: &Snapshot| s.virtual_hubs.iter().find(|h| h.name == "hub2").unwrap().bgp_connections.clone();
+    let mut peers = hub2(&from_tf);
+    let spoke = peers[0].hub_virtual_network_connection.take();
+    assert_eq!(spoke, Some(ArmId::new(hub_connection_id("hub2", "spoke2-conn"))));
+    let expected_peers = hub2(&from_json);
+    assert_eq!(peers.len(), 1);
+    assert!(peers[0].same_content(&expected_peers[0]), "{:?}\n{:?}", peers[0], expected_peers[0]);
 }

@@ -114,7 +114,7 @@ impl<'p, 't> Lowerer<'p, 't> {
                 read!(ClassicApplicationCollection, super::platform::TfClassicCollection)
             }
             "azurerm_firewall_nat_rule_collection" => read!(ClassicNatCollection, super::platform::TfClassicCollection),
-            "azurerm_route_server_bgp_connection" => {
+            "azurerm_route_server_bgp_connection" | "azurerm_virtual_hub_bgp_connection" => {
                 read!(RouteServerBgpConnection, super::hubs::TfRouteServerBgpConnection)
             }
             "azurerm_network_manager_network_group" => read!(NetworkGroup, super::avnm::TfNetworkGroup),
