@@ -383,10 +383,10 @@ def vpn_gateway():
             "routingConfiguration": routing("hub-eastus", True),
             "vpnLinkConnections": [{"enableBgp": False, "id": conn + "/vpnLinkConnections/link-branch1", "name": "link-branch1",
                                     "provisioningState": "Succeeded", "vpnSiteLink": {"id": VPN_SITE + "/vpnSiteLinks/link-branch1"}}]}],
-        # Azure also lists `ipConfigurations` ({id, publicIpAddress, privateIpAddress} as strings);
-        # left out because ingest reads `publicIpAddress` as a resource reference (reported to
-        # the Virtual WAN ingest); the instance addresses are in bgpSettings.
         "id": VPN_GATEWAY,
+        # A hub VPN gateway's `ipConfigurations` hold the addresses themselves, as strings.
+        "ipConfigurations": [{"id": f"Instance{i}", "privateIpAddress": ip, "publicIpAddress": pub}
+                             for i, (ip, pub) in enumerate(zip(VPN_INSTANCES, ["20.62.14.30", "20.62.14.31"]))],
         "location": "eastus", "name": "vpngw-hub-eastus", "provisioningState": "Succeeded", "resourceGroup": "rg-vwan",
         "type": "Microsoft.Network/vpnGateways", "virtualHub": {"id": hub_id("hub-eastus")}, "vpnGatewayScaleUnit": 1}]
 

@@ -309,6 +309,18 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
             VwanRouterNextHopArg::VirtualRouterIps => VwanRouterNextHop::VirtualRouterIps,
             VwanRouterNextHopArg::Omitted => VwanRouterNextHop::Omitted,
         },
+        vwan_empty_propagation: match args.vwan_empty_propagation {
+            VwanEmptyPropagationArg::Default => VwanEmptyPropagation::Default,
+            VwanEmptyPropagationArg::None => VwanEmptyPropagation::Nowhere,
+        },
+        vwan_static_route_propagation: match args.vwan_static_route_propagation {
+            VwanStaticRoutePropagationArg::HubLocal => VwanStaticRoutePropagation::HubLocal,
+            VwanStaticRoutePropagationArg::AllHubs => VwanStaticRoutePropagation::AllHubs,
+        },
+        vwan_remote_branch_as_path: match args.vwan_remote_branch_as_path {
+            VwanRemoteBranchAsPathArg::Prepend => VwanRemoteBranchAsPath::Prepend,
+            VwanRemoteBranchAsPathArg::RemoteHubOnly => VwanRemoteBranchAsPath::RemoteHubOnly,
+        },
         ..ModelOptions::default()
     }
 }

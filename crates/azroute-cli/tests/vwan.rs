@@ -199,3 +199,35 @@ fn verify_compares_hub_effective_routes() {
     let r = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap()]).fails();
     assert!(r.stderr.contains("neither a route table nor a connection"), "{}", r.stderr);
 }
+
+/// §20.10: hub routes are compared prefix by prefix, so Azure's multi-prefix row of the routing
+/// intent's private aggregates (RI-4) agrees with azroute's one-prefix rows, and a prefix
+/// missing from such a row is named alone.
+#[test]
+fn verify_compares_a_multi_prefix_hub_row_per_prefix() {
+    let s = snapshot();
+    let dir = temp_dir("vwan-verify-prefixes");
+    let hub1 = HUB2.replace("hub2", "hub1");
+    let firewall = format!("{}/azureFirewalls/fw-hub1", HUB2.split("/virtualHubs/").next().unwrap());
+    let row = |prefixes: &[&str], hop: &str, kind: &str| serde_json::json!({"addressPrefixes": prefixes, "nextHops": [hop], "nextHopType": kind, "routeOrigin": hop, "asPath": ""});
+    let file = dir.join("hub1-default.json");
+    let write = |private: &[&str]| {
+        let routes = vec![
+            row(&["0.0.0.0/0"], &firewall, "Azure Firewall"),
+            row(private, &firewall, "Azure Firewall"),
+            row(&["10.3.0.0/16"], HUB2, "Remote Hub"),
+        ];
+        let wrapper = serde_json::json!({"virtualHubId": hub1, "resourceId": format!("{hub1}/hubRouteTables/defaultRouteTable"), "effectiveRoutes": {"value": routes}});
+        std::fs::write(&file, wrapper.to_string()).unwrap();
+    };
+    write(&["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]);
+    let out = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap()]).ok().stdout;
+    assert!(out.contains("5 route(s) agree, 0 differ"), "{out}");
+
+    write(&["10.0.0.0/8", "192.168.0.0/16"]);
+    let v =
+        azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap(), "-o", "json"]).found_problem().json();
+    let table = &v["hubTables"][0];
+    assert_eq!(table["onlyAzroute"], serde_json::json!(["172.16.0.0/12 → Azure Firewall fw-hub1"]), "{v}");
+    assert_eq!(table["onlyAzure"], serde_json::json!([]), "{v}");
+}

@@ -185,3 +185,77 @@ fn inter_hub_reply_drop_names_routing_intent_on_one_hub_only() {
     let v = azroute(&["trace", "--example", "vwan", "--from", "vm-web", "--to", "vm-shared", "-o", "json"]).json();
     assert!(!v.to_string().contains("VwanRoutingIntentNotOnAllHubs"), "{v}");
 }
+
+/// The cell of `source` to the branch column named `destination` in a `reach -o json` output.
+fn branch_cell<'v>(v: &'v Value, source: &str, destination: &str) -> &'v Value {
+    let cells = v["cells"].as_array().unwrap();
+    let found = cells.iter().find(|c| c["source"] == source && c["destination"] == destination);
+    found.unwrap_or_else(|| panic!("no cell {source} → {destination}: {v}"))
+}
+
+/// §20.9: `reach` has a column per Virtual WAN branch prefix, named by its VPN site (or
+/// ExpressRoute connection): a spoke of the secured hub reaches the VPN site through the hub
+/// firewall (RI-7), and the ExpressRoute datacenter of the other hub over `Remote Hub` (VW-3),
+/// in the subnet matrix (JSON, CSV) and the VNet matrix alike.
+#[test]
+fn reach_has_branch_columns() {
+    let v = azroute(&["reach", "--example", "vwan", "--from", "vnet-app1/*", "-o", "json"]).ok().json();
+    let branches: Vec<&Value> = v["columns"].as_array().unwrap().iter().filter(|c| c["type"] == "Branch").collect();
+    let site = branches.iter().find(|c| c["site"] == "site-branch1").unwrap_or_else(|| panic!("{v}"));
+    assert_eq!((site["prefix"].as_str(), site["branchType"].as_str()), (Some("192.168.10.0/24"), Some("Vpn")));
+    assert!(site["ids"][1].as_str().unwrap().ends_with("/vpnSites/site-branch1"), "{site}");
+    assert!(branches.iter().any(|c| c["prefix"] == "172.30.0.0/16" && c["branchType"] == "ExpressRoute"), "{v}");
+    let vpn = branch_cell(&v, "vnet-app1/snet-app", "site-branch1 192.168.10.0/24");
+    assert_eq!(vpn["destinationType"], "Branch");
+    assert_eq!(vpn["reachability"], "DeliveredThroughNva", "{vpn}");
+    assert_eq!(vpn["via"], serde_json::json!(["fw-hub-eastus"]), "{vpn}");
+    let er = branch_cell(&v, "vnet-app1/snet-app", "conn-er-dc1 172.30.0.0/16");
+    assert_eq!((er["reachability"].as_str(), er["verdict"].as_str()), (Some("Delivered"), Some("ExitedToOnPremises")));
+
+    let csv = azroute(&["reach", "--example", "vwan", "--from", "vnet-app1/*", "-o", "csv"]).ok().stdout;
+    assert!(
+        csv.lines().any(|l| l.contains("site-branch1 192.168.10.0/24") && l.contains("DeliveredThroughNva")),
+        "{csv}"
+    );
+
+    let by_vnet = azroute(&["reach", "--example", "vwan", "--by", "vnet", "-o", "json"]).ok().json();
+    let cell = branch_cell(&by_vnet, "vnet-app1", "site-branch1 192.168.10.0/24");
+    assert_eq!(cell["worst"], "DeliveredThroughNva", "{cell}");
+
+    let none = azroute(&["reach", "--example", "vwan", "--no-on-premises", "-o", "json"]).ok().json();
+    assert!(!none["columns"].as_array().unwrap().iter().any(|c| c["type"] == "Branch"), "{none}");
+}
+
+/// §20.4: the ExpressRoute datacenter prefix on a spoke of the hub with the ExpressRoute gateway
+/// has no next hop IP, and a note names the gateway and why (Azure shows the MSEE address).
+#[test]
+fn express_route_routes_say_why_their_next_hop_is_empty() {
+    let v = azroute(&["routes", "--example", "vwan", "--vm", "vm-web", "-o", "json", "--explain"]).ok().json();
+    let er = v["value"].as_array().unwrap().iter().find(|r| r["addressPrefix"][0] == "172.30.0.0/16");
+    let er = er.unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(er["nextHopIpAddress"], serde_json::json!([]), "{er}");
+    let notes: Vec<&str> = v["notes"].as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
+    let note = notes.iter().find(|n| n.starts_with("172.30.0.0/16 learned over ExpressRoute gateway"));
+    let note = note.unwrap_or_else(|| panic!("{notes:?}"));
+    assert!(note.contains("`ergw-hub-westeurope`") && note.contains("MSEE"), "{note}");
+}
+
+/// C29 as a flag of `hub-routes`: the datacenter's ExpressRoute route seen from the other hub
+/// carries `65520-65520` and the origin path by default, `65520-65520` alone with
+/// `--vwan-remote-branch-as-path remote-hub-only`; `--explain` says which was assumed.
+#[test]
+fn remote_branch_as_path_is_an_option_said_in_explain() {
+    for (mode, path, words) in [
+        ("prepend", "65520-65520-12076-65200", "followed by the path the origin hub had"),
+        ("remote-hub-only", "65520-65520", "`65520-65520` alone"),
+    ] {
+        let args = ["hub-routes", "--example", "vwan", "--hub", "hub-eastus", "--route-table", "defaultRouteTable"];
+        let mut args = args.to_vec();
+        args.extend(["--vwan-remote-branch-as-path", mode, "--explain", "-o", "json"]);
+        let v = azroute(&args).ok().json();
+        let dc = v["value"].as_array().unwrap().iter().find(|r| r["addressPrefixes"][0] == "172.30.0.0/16");
+        assert_eq!(dc.unwrap_or_else(|| panic!("{v}"))["asPath"], path, "{mode}");
+        let notes: Vec<&str> = v["notes"].as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
+        assert!(notes.iter().any(|n| n.contains("C29") && n.contains(words)), "{mode}: {notes:?}");
+    }
+}

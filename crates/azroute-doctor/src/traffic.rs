@@ -307,7 +307,7 @@ fn problem_paths(tracer: &Tracer<'_, '_>, matrix: &ReachMatrix) -> Vec<(PathEnd,
                 };
                 let to = match column {
                     Column::Subnet(d) => PathEnd::Context { subnet: *d, address: part.sample_destination },
-                    Column::OnPremises { .. } => PathEnd::OnPremises(part.sample_destination),
+                    Column::OnPremises { .. } | Column::Branch(_) => PathEnd::OnPremises(part.sample_destination),
                     Column::Internet(_) => PathEnd::Internet(part.sample_destination),
                 };
                 paths.push((PathEnd::Context { subnet: row, address: ip }, source, to));

@@ -48,6 +48,8 @@ pub struct SubnetRouteDiff {
 pub enum DestinationKey {
     Subnet(String),
     OnPremises(IpNet),
+    /// A Virtual WAN branch prefix: the connection's normalised id, and the prefix.
+    Branch(String, IpNet),
     Internet,
 }
 
@@ -256,6 +258,7 @@ pub fn destination_key(snap: &Snapshot, column: &Column) -> DestinationKey {
     match column {
         Column::Subnet(s) => DestinationKey::Subnet(snap.subnets[s.index()].id.key()),
         Column::OnPremises { prefix, .. } => DestinationKey::OnPremises(*prefix),
+        Column::Branch(b) => DestinationKey::Branch(b.connection.key(), b.prefix),
         Column::Internet(_) => DestinationKey::Internet,
     }
 }
@@ -264,6 +267,7 @@ fn column_label(snap: &Snapshot, column: &Column) -> String {
     match column {
         Column::Subnet(s) => snap.subnet_label(*s),
         Column::OnPremises { prefix, .. } => prefix.to_string(),
+        Column::Branch(b) => b.label(),
         Column::Internet(_) => "Internet".to_string(),
     }
 }

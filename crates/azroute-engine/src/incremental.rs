@@ -69,7 +69,7 @@ pub struct IncrementalEngine {
 impl IncrementalEngine {
     /// Computes every subnet's routes once.
     pub fn new(snapshot: Snapshot, options: ModelOptions) -> IncrementalEngine {
-        let topology = Arc::new(Topology::build(&snapshot));
+        let topology = Arc::new(Topology::build_with(&snapshot, &options));
         let tables = {
             let engine = RouteEngine::with_parts(&snapshot, options.clone(), Arc::clone(&topology), HashMap::new());
             engine.all_subnet_tables();
@@ -159,7 +159,7 @@ impl IncrementalEngine {
     /// whose peering statuses or gateway attachment differ, and returns those VNets' subnets.
     fn topology_changed(&mut self, ends: Vec<VnetIdx>) -> (Vec<SubnetIdx>, Vec<VnetIdx>) {
         let snap = &self.snapshot;
-        let new = Arc::new(Topology::build(snap));
+        let new = Arc::new(Topology::build_with(snap, &self.options));
         let old = std::mem::replace(&mut self.topology, Arc::clone(&new));
         let mut vnets: HashSet<VnetIdx> = ends.into_iter().collect();
         for (v, vnet) in snap.vnets.iter().enumerate() {

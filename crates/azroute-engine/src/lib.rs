@@ -65,10 +65,10 @@ pub use nsg::{
 pub use progress::{NoProgress, PROGRESS_CHUNK, Progress, Stage};
 pub use ranges::{FirstOwner, RangeSet};
 pub use reach::{
-    CellOutcome, Column, DEFAULT_INTERNET_ADDRESS, FailedDirection, Invalidation, PairCache, PairOutcome, ReachCell,
-    ReachMatrix, ReachQuery, ReachStats, ReachStream, Reachability, SubnetSelectError, VnetCell, VnetColumn,
-    VnetReachMatrix, in_default_scope, reach, reach_by_vnet, reach_incremental, reach_pair, reach_stream, reach_tracer,
-    reach_with_progress, select_subnets,
+    BranchColumn, BranchKind, CellOutcome, Column, DEFAULT_INTERNET_ADDRESS, FailedDirection, Invalidation, PairCache,
+    PairOutcome, ReachCell, ReachMatrix, ReachQuery, ReachStats, ReachStream, Reachability, SubnetSelectError,
+    VnetCell, VnetColumn, VnetReachMatrix, in_default_scope, reach, reach_by_vnet, reach_incremental, reach_pair,
+    reach_stream, reach_tracer, reach_with_progress, select_subnets,
 };
 pub use route::{
     EffectiveRoute, EffectiveRouteTable, GatewayRouteKind, InvalidReason, NextHopType, RouteOrigin, RouteSource,

@@ -310,6 +310,9 @@ pub enum TableNote {
     /// The connection's `enableInternetSecurity` is not in the export: 0.0.0.0/0 was left out
     /// (VW-5).
     VirtualWanInternetSecurityUnknown { hub: VirtualHubIdx },
+    /// Routes learned over the hub's ExpressRoute gateway show no next hop IP: Azure shows the
+    /// Microsoft edge router (MSEE) each was learned from, which no export holds (§20.4).
+    VirtualWanExpressRouteNextHopUnknown { hub: VirtualHubIdx, gateways: Vec<ArmId>, prefixes: Vec<IpNet> },
 }
 
 /// The effective routes of one route context (all subnets that share the same inputs).

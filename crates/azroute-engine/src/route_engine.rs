@@ -115,7 +115,8 @@ impl<T> PerContext<T> {
 
 impl<'s> RouteEngine<'s> {
     pub fn new(snap: &'s Snapshot, options: ModelOptions) -> RouteEngine<'s> {
-        RouteEngine::with_parts(snap, options, Arc::new(Topology::build(snap)), HashMap::new())
+        let topology = Arc::new(Topology::build_with(snap, &options));
+        RouteEngine::with_parts(snap, options, topology, HashMap::new())
     }
 
     /// An engine over already derived facts and computed tables (incremental recomputation

@@ -219,7 +219,8 @@ pub fn note_text(snap: &Snapshot, table: &EffectiveRouteTable, note: &TableNote)
         }
         TableNote::VirtualWanRoutesSuppressed { .. }
         | TableNote::VirtualWanRouterNextHopAssumed { .. }
-        | TableNote::VirtualWanInternetSecurityUnknown { .. } => {
+        | TableNote::VirtualWanInternetSecurityUnknown { .. }
+        | TableNote::VirtualWanExpressRouteNextHopUnknown { .. } => {
             crate::vwan::text::note_text(snap, note).unwrap_or_default()
         }
     }

@@ -65,7 +65,13 @@ pub struct Topology {
 }
 
 impl Topology {
+    /// The topology under the default options.
     pub fn build(snap: &Snapshot) -> Topology {
+        Topology::build_with(snap, &ModelOptions::default())
+    }
+
+    /// The topology; `options` decide the Virtual WAN hub tables' disputed points (§20.4).
+    pub fn build_with(snap: &Snapshot, options: &ModelOptions) -> Topology {
         let peerings = peering_statuses(snap);
         let mut own_gateways = vec![Vec::new(); snap.vnets.len()];
         for (gi, gw) in snap.gateways.iter().enumerate() {
@@ -100,7 +106,7 @@ impl Topology {
             connected_groups,
             route_servers,
             route_server_relearned,
-            vwan: crate::vwan::VwanRouting::build(snap),
+            vwan: crate::vwan::VwanRouting::build_with(snap, options),
         }
     }
 

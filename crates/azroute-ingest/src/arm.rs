@@ -361,7 +361,7 @@ impl Pending {
             name: s(&dto.name),
             private_ip,
             subnet: link(&dto.subnet),
-            public_ip: link(&dto.public_ip_address),
+            public_ip: dto.public_ip_address.as_ref().and_then(|p| link(&Some(p.object.clone()))),
             primary: flag(dto.primary, false),
             application_security_groups: dto
                 .application_security_groups

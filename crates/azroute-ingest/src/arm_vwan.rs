@@ -148,7 +148,7 @@ impl Pending {
             } else {
                 Vec::new()
             };
-            let next_hop = r.next_hop.as_ref().and_then(|n| n.id.as_ref()).map(|t| ArmId::new(t.as_str()));
+            let next_hop = r.next_hop.as_ref().and_then(|n| n.text.as_ref()).map(|t| ArmId::new(t.as_str()));
             routes.push(HubRoute {
                 name: s(&r.name),
                 destination_type,

@@ -349,7 +349,7 @@ azure_object! {
         name: Str<'a> = "name",
         private_ip_address: Str<'a> = "privateIPAddress",
         subnet: RefDto<'a> = "subnet",
-        public_ip_address: RefDto<'a> = "publicIPAddress",
+        public_ip_address: PublicIpField<'a> = "publicIPAddress",
         primary: Flag = "primary",
         application_security_groups: Vec<RefDto<'a>> = "applicationSecurityGroups",
     }

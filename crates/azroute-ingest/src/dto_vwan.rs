@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
-use crate::dto::{Flag, NextHopDto, ObjectVisitor, RefDto, Str, StrList, azure_object};
+use crate::dto::{AzureObject, Flag, NextHopDto, ObjectVisitor, RefDto, Str, StrList, azure_object};
 use crate::dto_firewall::LooseText;
 
 azure_object! {
@@ -123,46 +123,53 @@ azure_object! {
     }
 }
 
-/// `nextHop`: an object (a `VirtualApplianceEcmp` route's addresses, an AVNM routing rule's
-/// type and address) or a resource id (a hub route table's route, §20.1). Dereferences to the
-/// object's fields, empty when it was an id.
+/// A field Azure writes as an object in one API and as a bare string in another. Dereferences
+/// to the object's fields, empty when it was a string.
 #[derive(Clone, Debug, Default)]
-pub struct NextHopField<'a> {
-    pub object: NextHopDto<'a>,
-    /// The id, when `nextHop` was a string.
-    pub id: Option<Str<'a>>,
+pub struct ObjectOrText<'a, T> {
+    pub object: T,
+    /// The string, when the field was one.
+    pub text: Option<Str<'a>>,
 }
 
-impl<'a> std::ops::Deref for NextHopField<'a> {
-    type Target = NextHopDto<'a>;
-    fn deref(&self) -> &NextHopDto<'a> {
+impl<T> std::ops::Deref for ObjectOrText<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
         &self.object
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for NextHopField<'a> {
+impl<'de: 'a, 'a, T: AzureObject<'a>> Deserialize<'de> for ObjectOrText<'a, T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct NextHopVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for NextHopVisitor<'a> {
-            type Value = NextHopField<'a>;
+        struct EitherVisitor<'a, T>(std::marker::PhantomData<(&'a (), T)>);
+        impl<'de: 'a, 'a, T: AzureObject<'a>> Visitor<'de> for EitherVisitor<'a, T> {
+            type Value = ObjectOrText<'a, T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a next hop (an object, or a resource id)")
+                f.write_str("an object, or a string")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(NextHopField { object: NextHopDto::default(), id: Some(Str(Cow::Borrowed(v))) })
+                Ok(ObjectOrText { object: T::default(), text: Some(Str(Cow::Borrowed(v))) })
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(NextHopField { object: NextHopDto::default(), id: Some(Str(Cow::Owned(v.to_string()))) })
+                Ok(ObjectOrText { object: T::default(), text: Some(Str(Cow::Owned(v.to_string()))) })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                let object: NextHopDto<'a> =
+                let object: T =
                     ObjectVisitor { allow_properties: true, marker: std::marker::PhantomData }.visit_map(map)?;
-                Ok(NextHopField { object, id: None })
+                Ok(ObjectOrText { object, text: None })
             }
         }
-        deserializer.deserialize_any(NextHopVisitor(std::marker::PhantomData))
+        deserializer.deserialize_any(EitherVisitor(std::marker::PhantomData))
     }
 }
+
+/// `nextHop`: an object (a `VirtualApplianceEcmp` route's addresses, an AVNM routing rule's
+/// type and address) or a resource id (a hub route table's route, §20.1).
+pub type NextHopField<'a> = ObjectOrText<'a, NextHopDto<'a>>;
+
+/// `publicIPAddress` of an IP configuration: a reference to a public IP resource, or the address
+/// itself (a hub VPN gateway's `ipConfigurations`, §20.1).
+pub type PublicIpField<'a> = ObjectOrText<'a, RefDto<'a>>;
 
 #[cfg(test)]
 mod tests {
@@ -171,10 +178,10 @@ mod tests {
     #[test]
     fn next_hop_reads_an_id_or_an_object() {
         let hub: RouteDto = serde_json::from_str(r#"{"name":"r","destinationType":"CIDR","destinations":["10.0.0.0/8"],"nextHopType":"ResourceId","nextHop":"/x/azureFirewalls/fw"}"#).unwrap();
-        assert_eq!(hub.next_hop.unwrap().id.unwrap().as_str(), "/x/azureFirewalls/fw");
+        assert_eq!(hub.next_hop.unwrap().text.unwrap().as_str(), "/x/azureFirewalls/fw");
         let ecmp: RouteDto = serde_json::from_str(r#"{"nextHop":{"nextHopIpAddresses":["10.0.0.4"]}}"#).unwrap();
         let nh = ecmp.next_hop.unwrap();
-        assert!(nh.id.is_none());
+        assert!(nh.text.is_none());
         assert_eq!(nh.next_hop_ip_addresses.as_ref().unwrap().0.len(), 1);
     }
 

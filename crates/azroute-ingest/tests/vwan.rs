@@ -244,3 +244,24 @@ fn a_wrong_typed_hub_route_table_is_named_by_path() {
         loaded.diagnostics
     );
 }
+
+/// A hub VPN gateway's `ipConfigurations` hold `publicIpAddress` as the address itself (a
+/// string), a NIC's `publicIPAddress` is a reference: both read, the reference still linked.
+#[test]
+fn vpn_gateway_ip_configurations_with_string_addresses_read() {
+    let gateway = r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/vpnGateways/gw", "name": "gw",
+        "location": "eastus", "type": "Microsoft.Network/vpnGateways",
+        "virtualHub": {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualHubs/hub"},
+        "ipConfigurations": [{"id": "Instance0", "privateIpAddress": "10.100.0.12", "publicIpAddress": "20.62.14.30"}],
+        "connections": []}]"#;
+    let nic = r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic", "name": "nic",
+        "location": "eastus", "type": "Microsoft.Network/networkInterfaces",
+        "ipConfigurations": [{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic/ipConfigurations/c",
+            "name": "c", "privateIPAddress": "10.1.1.4",
+            "publicIPAddress": {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/pip"}}]}]"#;
+    let loaded = load(&[("vpn-gateway-list.json", gateway), ("nic-list.json", nic)]);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    assert_eq!(loaded.snapshot.vwan.vpn_gateways[0].name, "gw");
+    let public = loaded.snapshot.nics[0].ip_configs[0].public_ip.as_ref().expect("the reference is linked");
+    assert!(format!("{public:?}").contains("/publicIPAddresses/pip"), "{public:?}");
+}

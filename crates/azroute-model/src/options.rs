@@ -127,6 +127,39 @@ pub enum VwanRouterNextHop {
     Omitted,
 }
 
+/// What a Virtual WAN connection whose `propagatedRouteTables` names neither ids nor labels
+/// propagates to (§20.2 VW-2, C27: not described).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum VwanEmptyPropagation {
+    /// Inferred: as when the object is absent, the hub's default table and the `default` label.
+    #[default]
+    Default,
+    /// Nowhere, as an explicit empty list would read.
+    Nowhere,
+}
+
+/// Whether a VNet connection's static routes cross hubs when the export does not say
+/// `propagateStaticRoutes` (§20.2 VW-3, C28: the API default is not stated).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum VwanStaticRoutePropagation {
+    /// Inferred: they stay in their hub unless the export says `true`.
+    #[default]
+    HubLocal,
+    /// They propagate like the connection's prefixes (the portal's behaviour when ticked).
+    AllHubs,
+}
+
+/// The AS path of a branch route (VPN, ExpressRoute, hub BGP peer) seen through another hub
+/// (§20.2 VW-3, C29: the examples show `65520-65520` for VNet routes only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum VwanRemoteBranchAsPath {
+    /// Inferred: `65520-65520` followed by the path the origin hub had.
+    #[default]
+    Prepend,
+    /// `65520-65520` alone, as for VNet routes.
+    RemoteHubOnly,
+}
+
 /// All modelling options, with Azure's documented behaviour as the default.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ModelOptions {
@@ -147,6 +180,9 @@ pub struct ModelOptions {
     pub route_server_vpn_tie: RouteServerVpnTie,
     pub route_server_relearned_routes: RouteServerRelearnedRoutes,
     pub vwan_router_next_hop: VwanRouterNextHop,
+    pub vwan_empty_propagation: VwanEmptyPropagation,
+    pub vwan_static_route_propagation: VwanStaticRoutePropagation,
+    pub vwan_remote_branch_as_path: VwanRemoteBranchAsPath,
     /// Route-table size limit (C5): error above this many routes.
     pub max_routes_per_table: usize,
     /// Route-table size warning threshold (C5).
@@ -173,6 +209,9 @@ impl Default for ModelOptions {
             route_server_vpn_tie: RouteServerVpnTie::Gateway,
             route_server_relearned_routes: RouteServerRelearnedRoutes::RouteServerOnly,
             vwan_router_next_hop: VwanRouterNextHop::VirtualRouterIps,
+            vwan_empty_propagation: VwanEmptyPropagation::Default,
+            vwan_static_route_propagation: VwanStaticRoutePropagation::HubLocal,
+            vwan_remote_branch_as_path: VwanRemoteBranchAsPath::Prepend,
             max_routes_per_table: 600,
             warn_routes_per_table: 400,
             firewall: crate::FirewallOptions::default(),

@@ -268,6 +268,7 @@ pub fn view<'a>(
             destination_type: match c.destination_key {
                 DestinationKey::Subnet(_) => "Subnet",
                 DestinationKey::OnPremises(_) => "OnPremises",
+                DestinationKey::Branch(..) => "Branch",
                 DestinationKey::Internet => "Internet",
             }
             .to_string(),

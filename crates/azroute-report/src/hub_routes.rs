@@ -122,6 +122,20 @@ pub fn note_text(note: &HubNote) -> String {
             "connection `{}`'s static routes stay in this hub (`propagateStaticRoutes` is not true, VW-3)",
             name(connection)
         ),
+        HubNote::StaticRoutePropagationAssumed { connection, all_hubs } => format!(
+            "connection `{}` does not say `propagateStaticRoutes`: its static routes are assumed to {} (inferred, option --vwan-static-route-propagation, C28)",
+            name(connection),
+            if *all_hubs { "cross hubs" } else { "stay in this hub" }
+        ),
+        HubNote::EmptyPropagationAssumed { connection, nowhere } => format!(
+            "connection `{}`'s `propagatedRouteTables` names no ids and no labels: read as {} (inferred, option --vwan-empty-propagation, C27)",
+            name(connection),
+            if *nowhere { "propagating nowhere" } else { "propagating to the default table and label, as when absent" }
+        ),
+        HubNote::RemoteBranchAsPathAssumed { prepended } => format!(
+            "branch routes learned through another hub carry `65520-65520`{} (inferred, option --vwan-remote-branch-as-path, C29)",
+            if *prepended { " followed by the path the origin hub had" } else { " alone" }
+        ),
     }
 }
 

@@ -17,17 +17,41 @@ use serde::ser::SerializeSeq;
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct ColumnView {
-    /// `Subnet`, `OnPremises` or `Internet`.
+    /// `Subnet`, `OnPremises`, `Branch` or `Internet`.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// `vnet/subnet`, the on-premises prefix, or `Internet`.
+    /// `vnet/subnet`, the on-premises prefix, `SITE PREFIX` for a Virtual WAN branch, or
+    /// `Internet`.
     pub name: String,
-    /// The subnet's resource id, or the ids of the gateways that program the prefix.
+    /// The subnet's resource id, the ids of the gateways that program the prefix, or a
+    /// branch's connection (and VPN site).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
     /// The address that stands for the Internet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// A branch's prefix, site (or ExpressRoute connection) name and kind (`Vpn`,
+    /// `ExpressRoute`).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<BranchView>,
+}
+
+/// What a Virtual WAN branch column adds (§20.9).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct BranchView {
+    pub prefix: String,
+    pub site: String,
+    pub branch_type: &'static str,
+}
+
+impl BranchView {
+    /// A branch column's label, ids and what it adds.
+    pub fn of(b: &BranchColumn) -> (String, Vec<String>, BranchView) {
+        let ids = std::iter::once(b.connection.to_string()).chain(b.site.iter().map(|s| s.to_string())).collect();
+        let view = BranchView { prefix: b.prefix.to_string(), site: b.name.clone(), branch_type: b.kind.as_str() };
+        (b.label(), ids, view)
+    }
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -149,16 +173,26 @@ fn column_view(snap: &Snapshot, column: &Column) -> ColumnView {
             name: snap.subnet_label(*s),
             ids: vec![snap.subnets[s.index()].id.to_string()],
             address: None,
+            branch: None,
         },
         Column::OnPremises { prefix, gateways } => ColumnView {
             kind: "OnPremises",
             name: prefix.to_string(),
             ids: gateways.iter().map(|g| snap.gateways[g.index()].id.to_string()).collect(),
             address: None,
+            branch: None,
         },
-        Column::Internet(ip) => {
-            ColumnView { kind: "Internet", name: "Internet".into(), ids: Vec::new(), address: Some(ip.to_string()) }
+        Column::Branch(b) => {
+            let (name, ids, view) = BranchView::of(b);
+            ColumnView { kind: "Branch", name, ids, address: None, branch: Some(view) }
         }
+        Column::Internet(ip) => ColumnView {
+            kind: "Internet",
+            name: "Internet".into(),
+            ids: Vec::new(),
+            address: Some(ip.to_string()),
+            branch: None,
+        },
     }
 }
 

@@ -9,22 +9,26 @@ use azroute_engine::*;
 use azroute_model::Snapshot;
 use serde::Serialize;
 
-use crate::reach::{ErrorView, RowView, StatsView};
+use crate::reach::{BranchView, ErrorView, RowView, StatsView};
 
 /// One destination column: a VNet, an on-premises prefix or the Internet.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct VnetColumnView {
-    /// `VirtualNetwork`, `OnPremises` or `Internet`.
+    /// `VirtualNetwork`, `OnPremises`, `Branch` or `Internet`.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// The VNet's name, the on-premises prefix, or `Internet`.
+    /// The VNet's name, the on-premises prefix, `SITE PREFIX` for a Virtual WAN branch, or
+    /// `Internet`.
     pub name: String,
-    /// The VNet's id, or the ids of the gateways that program the prefix.
+    /// The VNet's id, the ids of the gateways that program the prefix, or a branch's
+    /// connection (and VPN site).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<BranchView>,
 }
 
 /// One VNet cell.
@@ -67,16 +71,26 @@ fn column_view(snap: &Snapshot, column: &VnetColumn) -> VnetColumnView {
             name: snap.vnets[v.index()].name.clone(),
             ids: vec![snap.vnets[v.index()].id.to_string()],
             address: None,
+            branch: None,
         },
         VnetColumn::OnPremises { prefix, gateways } => VnetColumnView {
             kind: "OnPremises",
             name: prefix.to_string(),
             ids: gateways.iter().map(|g| snap.gateways[g.index()].id.to_string()).collect(),
             address: None,
+            branch: None,
         },
-        VnetColumn::Internet(ip) => {
-            VnetColumnView { kind: "Internet", name: "Internet".into(), ids: Vec::new(), address: Some(ip.to_string()) }
+        VnetColumn::Branch(b) => {
+            let (name, ids, view) = BranchView::of(b);
+            VnetColumnView { kind: "Branch", name, ids, address: None, branch: Some(view) }
         }
+        VnetColumn::Internet(ip) => VnetColumnView {
+            kind: "Internet",
+            name: "Internet".into(),
+            ids: Vec::new(),
+            address: Some(ip.to_string()),
+            branch: None,
+        },
     }
 }
 

@@ -16,6 +16,7 @@ fn column_name(snap: &Snapshot, c: &Column) -> String {
     match c {
         Column::Subnet(s) => snap.subnet_label(*s),
         Column::OnPremises { prefix, .. } => prefix.to_string(),
+        Column::Branch(b) => b.label(),
         Column::Internet(_) => "Internet".into(),
     }
 }
@@ -224,6 +225,10 @@ proptest! {
                             IpNet::V6(_) => continue,
                         },
                         Column::OnPremises { prefix: IpNet::V4(n), .. } => pick(n, &mut seed),
+                        Column::Branch(b) => match b.prefix {
+                            IpNet::V4(n) => pick(&n, &mut seed),
+                            IpNet::V6(_) => continue,
+                        },
                         Column::OnPremises { .. } => continue,
                         Column::Internet(ip) => *ip,
                     };

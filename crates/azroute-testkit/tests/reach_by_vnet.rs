@@ -25,6 +25,7 @@ fn group_of(snap: &Snapshot, column: &Column) -> String {
     match column {
         Column::Subnet(s) => format!("vnet:{}", snap.subnets[s.index()].vnet.0),
         Column::OnPremises { prefix, .. } => format!("onprem:{prefix}"),
+        Column::Branch(b) => format!("branch:{}", b.label()),
         Column::Internet(ip) => format!("internet:{ip}"),
     }
 }
@@ -33,6 +34,7 @@ fn vnet_group(column: &VnetColumn) -> String {
     match column {
         VnetColumn::Vnet(v) => format!("vnet:{}", v.0),
         VnetColumn::OnPremises { prefix, .. } => format!("onprem:{prefix}"),
+        VnetColumn::Branch(b) => format!("branch:{}", b.label()),
         VnetColumn::Internet(ip) => format!("internet:{ip}"),
     }
 }

@@ -328,3 +328,52 @@ fn rows_of(t: &azroute_engine::HubTable) -> Vec<String> {
         })
         .collect()
 }
+
+/// C27, C28, C29 (§20.4, inferred) as options: a connection whose `propagatedRouteTables` is
+/// empty propagates like one that says nothing, or nowhere; static routes without
+/// `propagateStaticRoutes` stay in their hub, or cross hubs; a BGP branch route through another
+/// hub carries `65520-65520` and the origin path, or `65520-65520` alone. Each assumption is a
+/// hub note.
+#[test]
+fn c27_c28_c29_are_options_with_notes() {
+    let mut e = two_hubs();
+    let mut r = json!({"propagatedRouteTables": {"ids": [], "labels": []}});
+    r["vnetRoutes"] = json!({"staticRoutes": [{"name": "indirect", "addressPrefixes": ["10.50.0.0/16"], "nextHopIpAddress": "10.1.1.4"}]});
+    e.hub_connection("hub1", "spoke1-conn", "spoke1", r, true);
+    e.vpn_gateway("vpngw1", "hub1", &["10.100.0.14", "10.100.0.15"], &[("branch1-conn", "branch1", true, Value::Null)]);
+    let s = Scenario::new(&e);
+    let tables = |options: ModelOptions| {
+        let topo = Topology::build_with(&s.snapshot, &options);
+        let h1 = hub(&topo, &s.snapshot, "hub1");
+        (rows(h1, "defaultRouteTable"), rows(hub(&topo, &s.snapshot, "hub2"), "defaultRouteTable"), h1.notes.clone())
+    };
+    let (h1, h2, notes) = tables(ModelOptions::default());
+    assert!(h1.contains(&"10.1.0.0/16 Virtual Network Connection spoke1-conn".to_string()), "C27 default: {h1:?}");
+    assert!(h2.contains(&"10.1.0.0/16 Remote Hub hub1 65520-65520".to_string()), "C27 default: {h2:?}");
+    assert!(h1.contains(&"10.50.0.0/16 Virtual Network Connection spoke1-conn".to_string()), "{h1:?}");
+    assert!(!h2.iter().any(|r| r.starts_with("10.50.0.0/16")), "C28 hub-local: {h2:?}");
+    assert!(h2.contains(&"192.168.10.0/24 Remote Hub hub1 65520-65520-65010".to_string()), "C29 prepend: {h2:?}");
+    let c1 = ArmId::new(hub_connection_id("hub1", "spoke1-conn"));
+    assert!(
+        notes.contains(&azroute_engine::HubNote::EmptyPropagationAssumed { connection: c1.clone(), nowhere: false })
+    );
+    assert!(
+        notes.contains(&azroute_engine::HubNote::StaticRoutePropagationAssumed { connection: c1, all_hubs: false })
+    );
+
+    let (h1, h2, _) =
+        tables(ModelOptions { vwan_empty_propagation: VwanEmptyPropagation::Nowhere, ..ModelOptions::default() });
+    assert!(!h1.iter().chain(h2.iter()).any(|r| r.starts_with("10.1.0.0/16")), "C27 nowhere: {h1:?} {h2:?}");
+
+    let options = ModelOptions {
+        vwan_static_route_propagation: VwanStaticRoutePropagation::AllHubs,
+        vwan_remote_branch_as_path: VwanRemoteBranchAsPath::RemoteHubOnly,
+        ..ModelOptions::default()
+    };
+    let (_, h2, _) = tables(options.clone());
+    assert!(h2.contains(&"10.50.0.0/16 Remote Hub hub1 65520-65520".to_string()), "C28 all hubs: {h2:?}");
+    assert!(h2.contains(&"192.168.10.0/24 Remote Hub hub1 65520-65520".to_string()), "C29 alone: {h2:?}");
+    let topo = Topology::build_with(&s.snapshot, &options);
+    let notes = &hub(&topo, &s.snapshot, "hub2").notes;
+    assert!(notes.contains(&azroute_engine::HubNote::RemoteBranchAsPathAssumed { prepended: false }), "{notes:?}");
+}

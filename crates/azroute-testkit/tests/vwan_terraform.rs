@@ -63,7 +63,59 @@ fn json_estate() -> Estate {
     e.hub_firewall("fw1", "hub1", "10.100.0.132");
     e.hub_route_table("hub2", "RT_blue", &["blue"], &[("to-fw", &["10.50.0.0/16"], id("azureFirewalls", "fw1"))]);
     e.routing_intent("hub1", &[("Internet", id("azureFirewalls", "fw1"))]);
+    e.vpn_site("branch1", &["192.168.10.0/24"], 65010).vpn_gateway(
+        "vpngw1",
+        "hub2",
+        &["10.200.0.14", "10.200.0.15"],
+        &[("branch1-conn", "branch1", false, Value::Null)],
+    );
+    e.express_route_gateway("ergw1", "hub2", "dc1-conn");
+    e.bgp_peer("hub2", "nva1", "10.2.1.10", 65010);
     e
+}
+
+/// The VPN site, VPN gateway and connection, ExpressRoute gateway and connection of
+/// `json_estate`, as Terraform writes them (4.x names; `enable_internet_security` is 3.x).
+fn branch_resources() -> Vec<Value> {
+    let gw = id("vpnGateways", "vpngw1");
+    let site = id("vpnSites", "branch1");
+    let instance = |i: usize, ip: &str| json!([{"ip_configuration_id": format!("Instance{i}"), "default_ips": [ip], "custom_ips": [], "tunnel_ips": [format!("198.51.100.{}", 10 + i)]}]);
+    let er = id("expressRouteGateways", "ergw1");
+    let hub2 = id("virtualHubs", "hub2");
+    vec![
+        resource(
+            "azurerm_virtual_hub_bgp_connection.nva1",
+            json!({"id": format!("{hub2}/bgpConnections/nva1"), "name": "nva1", "virtual_hub_id": hub2, "peer_asn": 65010,
+                   "peer_ip": "10.2.1.10", "virtual_network_connection_id": hub_connection_id("hub2", "spoke2-conn")}),
+        ),
+        resource(
+            "azurerm_vpn_site.branch1",
+            json!({"id": site, "name": "branch1", "resource_group_name": "rg", "location": "eastus", "virtual_wan_id": id("virtualWans", "wan"),
+                   "address_cidrs": ["192.168.10.0/24"], "link": [{"id": format!("{site}/vpnSiteLinks/link1"), "name": "link1", "ip_address": "203.0.113.10",
+                   "bgp": [{"asn": 65010, "peering_address": "192.168.255.1"}]}]}),
+        ),
+        resource(
+            "azurerm_vpn_gateway_connection.branch1",
+            json!({"id": format!("{gw}/vpnConnections/branch1-conn"), "name": "branch1-conn", "vpn_gateway_id": gw, "remote_vpn_site_id": site,
+                   "internet_security_enabled": false, "routing": [], "vpn_link": [{"name": "link1", "vpn_site_link_id": format!("{site}/vpnSiteLinks/link1"), "bgp_enabled": false}]}),
+        ),
+        resource(
+            "azurerm_vpn_gateway.vpngw1",
+            json!({"id": gw, "name": "vpngw1", "resource_group_name": "rg", "location": "eastus", "virtual_hub_id": id("virtualHubs", "hub2"),
+                   "bgp_settings": [{"asn": 65515, "peer_weight": 0, "instance_0_bgp_peering_address": instance(0, "10.200.0.14"),
+                   "instance_1_bgp_peering_address": instance(1, "10.200.0.15")}]}),
+        ),
+        resource(
+            "azurerm_express_route_gateway.ergw1",
+            json!({"id": er, "name": "ergw1", "resource_group_name": "rg", "location": "eastus", "virtual_hub_id": id("virtualHubs", "hub2"), "scale_units": 1}),
+        ),
+        resource(
+            "azurerm_express_route_connection.dc1",
+            json!({"id": format!("{er}/expressRouteConnections/dc1-conn"), "name": "dc1-conn", "express_route_gateway_id": er,
+                   "express_route_circuit_peering_id": format!("{}/peerings/AzurePrivatePeering", id("expressRouteCircuits", "circuit")),
+                   "enable_internet_security": false, "routing": []}),
+        ),
+    ]
 }
 
 fn resource(address: &str, values: Value) -> Value {
@@ -96,7 +148,7 @@ fn terraform() -> String {
                    "propagated_route_table": [{"labels": ["default"], "route_table_ids": [hub_table_id(h, table)]}], "static_vnet_route": []}]}),
         )
     };
-    let resources = vec![
+    let mut resources = vec![
         resource(
             "azurerm_virtual_wan.wan",
             json!({"id": id("virtualWans", "wan"), "name": "wan", "resource_group_name": "rg", "location": "eastus", "type": "Standard"}),
@@ -127,6 +179,7 @@ fn terraform() -> String {
                    "routing_policy": [{"name": "InternetPolicy", "destinations": ["Internet"], "next_hop": id("azureFirewalls", "fw1")}]}),
         ),
     ];
+    resources.extend(branch_resources());
     json!({"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {"resources": resources}}})
         .to_string()
 }
@@ -143,5 +196,27 @@ fn terraform_gives_the_same_hub_tables_as_json() {
         expected.iter().any(|r| r.contains("hub1/defaultRouteTable") && r.contains("0.0.0.0/0") && r.contains("true")),
         "{expected:?}"
     );
+    assert!(expected.iter().any(|r| r.contains("192.168.10.0/24") && r.contains("VPN_S2S_Gateway")), "{expected:?}");
     assert_eq!(tables(&from_tf), expected);
+    // The branch resources read as their ARM JSON does (origins aside).
+    let (tf, js) = (&from_tf.vwan, &from_json.vwan);
+    assert_eq!((tf.vpn_sites.len(), tf.vpn_gateways.len(), tf.express_route_gateways.len()), (1, 1, 1));
+    assert!(tf.vpn_sites[0].same_content(&js.vpn_sites[0]), "{:?}\n{:?}", tf.vpn_sites[0], js.vpn_sites[0]);
+    // Terraform's `vpn_link` names the site link; the JSON estate's connection has no
+    // `vpnLinkConnections`.
+    let mut gateway = tf.vpn_gateways[0].clone();
+    let links = std::mem::take(&mut gateway.connections[0].site_links);
+    assert_eq!(links, [ArmId::new(format!("{}/vpnSiteLinks/link1", id("vpnSites", "branch1")))]);
+    assert!(gateway.same_content(&js.vpn_gateways[0]), "{gateway:?}\n{:?}", js.vpn_gateways[0]);
+    let (te, je) = (&tf.express_route_gateways[0], &js.express_route_gateways[0]);
+    assert!(te.same_content(je), "{te:?}\n{je:?}");
+    // `azurerm_virtual_hub_bgp_connection` names the spoke's connection, which the JSON estate's
+    // peer does not.
+    let hub2 = |s: &Snapshot| s.virtual_hubs.iter().find(|h| h.name == "hub2").unwrap().bgp_connections.clone();
+    let mut peers = hub2(&from_tf);
+    let spoke = peers[0].hub_virtual_network_connection.take();
+    assert_eq!(spoke, Some(ArmId::new(hub_connection_id("hub2", "spoke2-conn"))));
+    let expected_peers = hub2(&from_json);
+    assert_eq!(peers.len(), 1);
+    assert!(peers[0].same_content(&expected_peers[0]), "{:?}\n{:?}", peers[0], expected_peers[0]);
 }

@@ -127,6 +127,30 @@ pub enum VwanRouterNextHopArg {
     Omitted,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum VwanEmptyPropagationArg {
+    /// Inferred: the default table and label, as when absent.
+    Default,
+    /// Nowhere.
+    None,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum VwanStaticRoutePropagationArg {
+    /// Inferred: static routes stay in their hub unless the export says true.
+    HubLocal,
+    /// They cross hubs like the connection's prefixes.
+    AllHubs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum VwanRemoteBranchAsPathArg {
+    /// Inferred: 65520-65520 followed by the origin hub's path.
+    Prepend,
+    /// 65520-65520 alone.
+    RemoteHubOnly,
+}
+
 /// Options for behaviour Azure leaves disputed (docs/azure-routing-rules.md §13 and §14b). Defaults
 /// are the documented behaviour.
 #[derive(Args, Debug, Clone)]
@@ -184,6 +208,17 @@ pub struct ModelArgs {
     /// The next hop a spoke shows for routes through a Virtual WAN hub's router (§20.4, C26).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = VwanRouterNextHopArg::VirtualRouterIps)]
     pub vwan_router_next_hop: VwanRouterNextHopArg,
+    /// What a Virtual WAN connection whose propagatedRouteTables names no ids and no labels
+    /// propagates to (inferred, §20.4 C27).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = VwanEmptyPropagationArg::Default)]
+    pub vwan_empty_propagation: VwanEmptyPropagationArg,
+    /// Whether a VNet connection's static routes cross hubs when the export does not say
+    /// propagateStaticRoutes (inferred, §20.4 C28).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = VwanStaticRoutePropagationArg::HubLocal)]
+    pub vwan_static_route_propagation: VwanStaticRoutePropagationArg,
+    /// The AS path of a branch route seen through another hub (inferred, §20.4 C29).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = VwanRemoteBranchAsPathArg::Prepend)]
+    pub vwan_remote_branch_as_path: VwanRemoteBranchAsPathArg,
 }
 
 /// The protocol of a traced flow.

@@ -53,7 +53,7 @@ fn hub_routing<'t>(snap: &Snapshot, topo: &'t Topology, query: &str) -> Result<&
 pub fn run(args: HubRoutesArgs) -> Result<i32, CliError> {
     let loaded = input::load(&args.snapshot)?;
     let snap = &loaded.snapshot;
-    let topo = Topology::build(snap);
+    let topo = Topology::build_with(snap, &input::model_options(&args.model));
     let routing = hub_routing(snap, &topo, &args.hub)?;
     let hub_name = &snap.virtual_hubs[routing.hub.index()].name;
     let routes = match (&args.route_table, &args.connection) {

@@ -49,7 +49,7 @@ pub fn run(args: VerifyArgs) -> Result<i32, CliError> {
             Err(err) => failures.push(CliError::new(format!("{}: {err}", table.file)).hint(err.hint())),
         }
     }
-    let hubs = verify_hubs(snap, &observed.hubs, &mut failures);
+    let hubs = verify_hubs(&engine, &observed.hubs, &mut failures);
     let errors = unreadable + failures.len();
     if errors > 0 {
         return Err(CliError::new(format!(
@@ -79,18 +79,17 @@ pub fn run(args: VerifyArgs) -> Result<i32, CliError> {
 
 /// Virtual WAN hub files (§20.5): each compared with `hub-routes`.
 fn verify_hubs(
-    snap: &azroute_model::Snapshot,
+    engine: &azroute_engine::RouteEngine<'_>,
     observed: &[(String, azroute_model::ObservedHubRoutes)],
     failures: &mut Vec<CliError>,
 ) -> Vec<(String, azroute_engine::HubVerification)> {
     if observed.is_empty() {
         return Vec::new();
     }
-    let topo = azroute_engine::Topology::build(snap);
     let mut out = Vec::new();
     for (file, o) in observed {
         let file = file.clone();
-        match azroute_engine::verify_hub(snap, &topo, o) {
+        match azroute_engine::verify_hub(engine.snap(), engine.topology(), o) {
             Ok(v) => out.push((file, v)),
             Err(err) => {
                 let (message, hint) = hub_report::verify_error_text(&err);

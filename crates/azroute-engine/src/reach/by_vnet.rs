@@ -21,6 +21,7 @@ use crate::{RouteEngine, RouteError};
 pub enum VnetColumn {
     Vnet(VnetIdx),
     OnPremises { prefix: IpNet, gateways: Vec<GatewayIdx> },
+    Branch(super::BranchColumn),
     Internet(IpAddr),
 }
 
@@ -168,6 +169,10 @@ fn vnet_columns(snap: &Snapshot, columns: &[Column]) -> (Vec<VnetColumn>, Vec<us
             Column::Subnet(s) => vnets.binary_search(&snap.subnets[s.index()].vnet).expect("listed above"),
             Column::OnPremises { prefix, gateways } => {
                 out.push(VnetColumn::OnPremises { prefix: *prefix, gateways: gateways.clone() });
+                out.len() - 1
+            }
+            Column::Branch(b) => {
+                out.push(VnetColumn::Branch(b.clone()));
                 out.len() - 1
             }
             Column::Internet(ip) => {

@@ -75,6 +75,7 @@ impl<'e, 's> ClassSpace<'e, 's> {
             .map(|c| match c {
                 Column::Subnet(s) => self.subnet_column(*s),
                 Column::OnPremises { prefix, .. } => self.prefix_column(prefix),
+                Column::Branch(b) => self.prefix_column(&b.prefix),
                 Column::Internet(ip) => self.internet_column(*ip),
             })
             .collect()

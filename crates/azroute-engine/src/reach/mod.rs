@@ -28,6 +28,7 @@
 //! assembled from pair outcomes).
 
 mod atoms;
+mod branches;
 mod by_vnet;
 mod cells;
 mod classes;
@@ -45,6 +46,7 @@ use crate::trace::Verdict;
 use crate::{RouteEngine, RouteError};
 use classes::{ClassSpace, Member};
 
+pub use branches::{BranchColumn, BranchKind};
 pub use by_vnet::{VnetCell, VnetColumn, VnetReachMatrix, reach_by_vnet};
 pub use pairs::{Invalidation, PairCache, reach_pair, reach_tracer};
 
@@ -60,7 +62,8 @@ pub struct ReachQuery {
     /// Subnet columns.
     pub destinations: Vec<SubnetIdx>,
     /// Add one column per on-premises prefix the gateways know (local network gateway
-    /// address spaces and BGP-learned prefixes).
+    /// address spaces and BGP-learned prefixes), and one per Virtual WAN branch prefix (a VPN
+    /// site's, an ExpressRoute connection's, §20.9).
     pub on_premises: bool,
     /// Add an Internet column, represented by this address.
     pub internet: Option<IpAddr>,
@@ -179,6 +182,8 @@ pub enum Column {
         prefix: IpNet,
         gateways: Vec<GatewayIdx>,
     },
+    /// A prefix of a Virtual WAN branch (VPN site or ExpressRoute connection, §20.9).
+    Branch(BranchColumn),
     Internet(IpAddr),
 }
 
@@ -522,11 +527,13 @@ fn compute(
     }
 }
 
-/// The columns a query asks for: its subnets, then the on-premises prefixes, then the Internet.
+/// The columns a query asks for: its subnets, then the on-premises prefixes and the Virtual WAN
+/// branches, then the Internet.
 fn columns(engine: &RouteEngine<'_>, query: &ReachQuery) -> Vec<Column> {
     let mut columns: Vec<Column> = query.destinations.iter().map(|s| Column::Subnet(*s)).collect();
     if query.on_premises {
         columns.extend(on_premises_columns(engine));
+        columns.extend(branches::branch_columns(engine));
     }
     if let Some(ip) = query.internet {
         columns.push(Column::Internet(ip));

@@ -145,7 +145,7 @@ impl Tracer<'_, '_> {
                 .max_by_key(|c| static_next_hop(c, false, pkt.dst).map(|(len, _)| len))
         });
         let Some(connection) = connection else {
-            return HubExit::Stop(NotFollowed::NoSpokeHolds { hub, destination: pkt.dst });
+            return self.branch_holding(hub, pkt);
         };
         let vnet = vnet_of(connection);
         if let Some((_, address)) = static_next_hop(connection, holds(connection), pkt.dst) {
@@ -155,6 +155,23 @@ impl Tracer<'_, '_> {
             Some(v) if holds(connection) => HubExit::Spoke(v),
             _ => HubExit::Stop(NotFollowed::NoSpokeHolds { hub, destination: pkt.dst }),
         }
+    }
+
+    /// A `Remote Hub` route to a branch of another hub of the WAN (a VPN site's or an
+    /// ExpressRoute connection's prefix, §20.2 VW-3): that hub's gateway takes it there.
+    fn branch_holding(&self, hub: VirtualHubIdx, pkt: Packet) -> HubExit {
+        let snap = self.snap();
+        let wan = &snap.virtual_hubs[hub.index()].virtual_wan;
+        let held = self
+            .routes
+            .topology()
+            .vwan
+            .hubs
+            .iter()
+            .filter(|h| h.hub != hub && snap.virtual_hubs[h.hub.index()].virtual_wan == *wan)
+            .flat_map(|h| h.connections.iter())
+            .any(|c| c.branch_prefixes.iter().any(|p| p.contains(&pkt.dst)));
+        if held { HubExit::Branch } else { HubExit::Stop(NotFollowed::NoSpokeHolds { hub, destination: pkt.dst }) }
     }
 
     /// `from`: the spoke's VNet, subnet, table and the hub route it used.

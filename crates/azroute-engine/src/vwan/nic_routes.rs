@@ -26,6 +26,7 @@ pub(crate) fn spoke_routes(
     let peered = peered_ranges(snap, vnet);
     let mut routes = Vec::new();
     let mut notes = Vec::new();
+    let (mut msee_gateways, mut msee_prefixes): (Vec<ArmId>, Vec<IpNet>) = (Vec::new(), Vec::new());
     for r in hub.connection_routes(connection) {
         for prefix in &r.prefixes {
             // VW-8: the hub cannot program a prefix equal to or inside the spoke's own space.
@@ -37,6 +38,11 @@ pub(crate) fn spoke_routes(
             if r.kind == OfferKind::BgpPeer && peered.iter().any(|s| s.contains(prefix)) {
                 continue;
             }
+            if r.next_hop_type == HubNextHopType::ExpressRouteGateway {
+                msee_prefixes.push(*prefix);
+                msee_gateways
+                    .extend(r.next_hops.iter().filter(|g| !msee_gateways.contains(g)).cloned().collect::<Vec<_>>());
+            }
             for (ips, assumed) in next_hops(&r, router, options) {
                 routes.push(route(hub.hub, &r, *prefix, ips, assumed));
             }
@@ -44,6 +50,13 @@ pub(crate) fn spoke_routes(
     }
     if routes.iter().any(|r| r.assumed) {
         notes.push(TableNote::VirtualWanRouterNextHopAssumed { hub: hub.hub });
+    }
+    if !msee_prefixes.is_empty() {
+        notes.push(TableNote::VirtualWanExpressRouteNextHopUnknown {
+            hub: hub.hub,
+            gateways: msee_gateways,
+            prefixes: msee_prefixes,
+        });
     }
     if connection.enable_internet_security.is_none() {
         notes.push(TableNote::VirtualWanInternetSecurityUnknown { hub: hub.hub });

@@ -73,13 +73,18 @@ fn push_unique(offers: &mut Vec<HubEffectiveRoute>, route: HubEffectiveRoute) {
 }
 
 /// Every connection of every Virtual WAN hub, in id order.
-pub(super) fn connections(snap: &Snapshot, hubs: &[VirtualHubIdx], notes: &mut [Vec<HubNote>]) -> Vec<Conn> {
+pub(super) fn connections(
+    snap: &Snapshot,
+    hubs: &[VirtualHubIdx],
+    notes: &mut [Vec<HubNote>],
+    options: &ModelOptions,
+) -> Vec<Conn> {
     let hub_pos =
         |id: &ArmId| hubs.iter().position(|h| same_arm_id(snap.virtual_hubs[h.index()].id.as_str(), id.as_str()));
     let mut out = Vec::new();
     for c in &snap.vwan.hub_connections {
         let Some(h) = hub_pos(&c.hub) else { continue };
-        out.push(vnet_connection(snap, c, h, &mut notes[h]));
+        out.push(vnet_connection(snap, c, h, &mut notes[h], options));
     }
     for g in &snap.vwan.vpn_gateways {
         let Some(h) = g.hub.as_ref().and_then(hub_pos) else { continue };
@@ -112,11 +117,29 @@ fn state(
         enable_internet_security: eis,
         vnet: None,
         vnet_local_route_override: routing.vnet_local_route_override.clone(),
+        site: None,
+        branch_prefixes: Vec::new(),
     }
 }
 
+/// A branch connection's state, with the prefixes it offers.
+fn branch_state(mut st: HubConnectionState, offers: &[HubEffectiveRoute]) -> HubConnectionState {
+    for p in offers.iter().flat_map(|o| o.prefixes.iter()) {
+        if !st.branch_prefixes.contains(p) {
+            st.branch_prefixes.push(*p);
+        }
+    }
+    st
+}
+
 /// A spoke: its VNet's address space, its static routes (VW-6) and its BGP peers' routes.
-fn vnet_connection(snap: &Snapshot, c: &HubVnetConnection, hub: usize, notes: &mut Vec<HubNote>) -> Conn {
+fn vnet_connection(
+    snap: &Snapshot,
+    c: &HubVnetConnection,
+    hub: usize,
+    notes: &mut Vec<HubNote>,
+    options: &ModelOptions,
+) -> Conn {
     let mut st = state(&c.id, &c.name, OfferKind::VnetConnection, &c.routing, c.enable_internet_security);
     let vnet = c.remote_vnet.as_ref().and_then(|id| snap.resolve_id(ResourceKind::VirtualNetwork, id.as_str()));
     st.vnet = vnet.map(VnetIdx);
@@ -139,9 +162,16 @@ fn vnet_connection(snap: &Snapshot, c: &HubVnetConnection, hub: usize, notes: &m
         }
     }
     bgp_peer_offers(snap, c, &mut offers, notes);
-    let propagate_static = c.routing.propagate_static_routes == Some(true);
-    if !propagate_static && !c.routing.static_routes.is_empty() {
-        notes.push(HubNote::StaticRoutesNotPropagated { connection: c.id.clone() });
+    // C28: unset reads as hub-local unless the option says otherwise.
+    let all_hubs = options.vwan_static_route_propagation == VwanStaticRoutePropagation::AllHubs;
+    let propagate_static = c.routing.propagate_static_routes.unwrap_or(all_hubs);
+    if !c.routing.static_routes.is_empty() {
+        if c.routing.propagate_static_routes.is_none() {
+            notes.push(HubNote::StaticRoutePropagationAssumed { connection: c.id.clone(), all_hubs });
+        }
+        if !propagate_static {
+            notes.push(HubNote::StaticRoutesNotPropagated { connection: c.id.clone() });
+        }
     }
     Conn { state: st, hub, routing: c.routing.clone(), offers, propagate_static, forced: None }
 }
@@ -172,7 +202,8 @@ fn bgp_peer_offers(
 
 /// A branch over site-to-site VPN: the site's address space; with BGP, what Azure reported.
 fn vpn_connection(snap: &Snapshot, g: &VpnGateway, c: &VpnConnection, hub: usize, notes: &mut Vec<HubNote>) -> Conn {
-    let st = state(&c.id, &c.name, OfferKind::Vpn, &c.routing, c.enable_internet_security);
+    let mut st = state(&c.id, &c.name, OfferKind::Vpn, &c.routing, c.enable_internet_security);
+    st.site = c.remote_vpn_site.clone();
     let site = c.remote_vpn_site.as_ref().and_then(|id| snap.resolve_id(ResourceKind::VpnSite, id.as_str()));
     let site = site.map(|s| &snap.vwan.vpn_sites[s as usize]);
     let as_path = match (c.enable_bgp, site.and_then(|s| s.asn())) {
@@ -198,7 +229,8 @@ fn vpn_connection(snap: &Snapshot, g: &VpnGateway, c: &VpnConnection, hub: usize
             push_unique(&mut offers, route);
         }
     }
-    Conn { state: st, hub, routing: c.routing.clone(), offers, propagate_static: false, forced: None }
+    let state = branch_state(st, &offers);
+    Conn { state, hub, routing: c.routing.clone(), offers, propagate_static: false, forced: None }
 }
 
 /// A branch over ExpressRoute: prefixes only observed hub routes can give.
@@ -218,5 +250,6 @@ fn express_route_connection(
     if offers.is_empty() {
         notes.push(HubNote::ExpressRouteRoutesUnknown { connection: c.id.clone() });
     }
-    Conn { state: st, hub, routing: c.routing.clone(), offers, propagate_static: false, forced: None }
+    let state = branch_state(st, &offers);
+    Conn { state, hub, routing: c.routing.clone(), offers, propagate_static: false, forced: None }
 }

@@ -22,7 +22,13 @@ pub struct VwanRouting {
 }
 
 impl VwanRouting {
+    /// The hub tables under the default options.
     pub fn build(snap: &Snapshot) -> VwanRouting {
+        VwanRouting::build_with(snap, &ModelOptions::default())
+    }
+
+    /// The hub tables; `options` decide C27, C28 and C29 (§20.4).
+    pub fn build_with(snap: &Snapshot, options: &ModelOptions) -> VwanRouting {
         let hubs: Vec<VirtualHubIdx> = (0..snap.virtual_hubs.len())
             .filter(|&h| !snap.virtual_hubs[h].is_route_server())
             .map(|h| VirtualHubIdx(h as u32))
@@ -30,8 +36,8 @@ impl VwanRouting {
         if hubs.is_empty() {
             return VwanRouting::default();
         }
-        let mut b = Builder::new(snap, hubs);
-        let mut conns = offers::connections(snap, &b.hubs, &mut b.notes);
+        let mut b = Builder::new(snap, hubs, options);
+        let mut conns = offers::connections(snap, &b.hubs, &mut b.notes, options);
         intent::force_connections(snap, &b.hubs, &b.tables, &mut conns, &mut b.notes);
         b.resolve_associations(&mut conns);
         b.propagate(&conns);
@@ -54,6 +60,7 @@ impl VwanRouting {
 
 struct Builder<'a> {
     snap: &'a Snapshot,
+    options: &'a ModelOptions,
     hubs: Vec<VirtualHubIdx>,
     tables: Vec<Vec<HubTable>>,
     notes: Vec<Vec<HubNote>>,
@@ -105,10 +112,10 @@ fn with_builtin_label(name: &str, labels: &[String]) -> Vec<String> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(snap: &'a Snapshot, hubs: Vec<VirtualHubIdx>) -> Builder<'a> {
+    fn new(snap: &'a Snapshot, hubs: Vec<VirtualHubIdx>, options: &'a ModelOptions) -> Builder<'a> {
         let tables = hubs.iter().map(|h| hub_tables(snap, &snap.virtual_hubs[h.index()])).collect();
         let notes = vec![Vec::new(); hubs.len()];
-        Builder { snap, hubs, tables, notes }
+        Builder { snap, options, hubs, tables, notes }
     }
 
     fn hub(&self, h: usize) -> &'a VirtualHub {
@@ -137,6 +144,8 @@ impl<'a> Builder<'a> {
         }
         let (ids, labels, default) = match &c.routing.propagated_route_tables {
             Some(p) if !(p.ids.is_empty() && p.labels.is_empty()) => (p.ids.clone(), p.labels.clone(), false),
+            // C27: an empty object reads as absent unless the option says nowhere.
+            Some(_) if self.options.vwan_empty_propagation == VwanEmptyPropagation::Nowhere => return Vec::new(),
             _ => (Vec::new(), vec!["default".to_string()], true),
         };
         let mut out = Vec::new();
@@ -186,6 +195,12 @@ impl<'a> Builder<'a> {
     fn propagate(&mut self, conns: &[Conn]) {
         let mut remote: Vec<(usize, usize, usize, HubEffectiveRoute)> = Vec::new();
         for c in conns {
+            let empty =
+                c.routing.propagated_route_tables.as_ref().is_some_and(|p| p.ids.is_empty() && p.labels.is_empty());
+            if empty && c.forced.is_none() {
+                let nowhere = self.options.vwan_empty_propagation == VwanEmptyPropagation::Nowhere;
+                self.notes[c.hub].push(HubNote::EmptyPropagationAssumed { connection: c.state.id.clone(), nowhere });
+            }
             for (h, t, by) in self.targets(c) {
                 for o in &c.offers {
                     let mut route = o.clone();
@@ -204,7 +219,7 @@ impl<'a> Builder<'a> {
                         connection: c.state.id.clone(),
                         by: by.clone(),
                     };
-                    route.as_path = remote_as_path(&o.as_path);
+                    route.as_path = self.remote_as_path(h, &o.as_path);
                     route.next_hop_type = HubNextHopType::RemoteHub;
                     route.next_hops = vec![hub_id.clone()];
                     route.route_origin = hub_id;
@@ -296,9 +311,20 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// `65520-65520`, then the path the origin hub had.
-fn remote_as_path(path: &str) -> String {
-    if path.is_empty() { REMOTE_HUB_AS_PATH.to_string() } else { format!("{REMOTE_HUB_AS_PATH}-{path}") }
+impl Builder<'_> {
+    /// `65520-65520`, then (C29, option `vwan_remote_branch_as_path`) the path the origin hub
+    /// had; hub `h`, which receives the route, notes the assumption.
+    fn remote_as_path(&mut self, h: usize, path: &str) -> String {
+        if path.is_empty() {
+            return REMOTE_HUB_AS_PATH.to_string();
+        }
+        let prepend = self.options.vwan_remote_branch_as_path == VwanRemoteBranchAsPath::Prepend;
+        let note = HubNote::RemoteBranchAsPathAssumed { prepended: prepend };
+        if !self.notes[h].contains(&note) {
+            self.notes[h].push(note);
+        }
+        if prepend { format!("{REMOTE_HUB_AS_PATH}-{path}") } else { REMOTE_HUB_AS_PATH.to_string() }
+    }
 }
 
 /// The next hop type of a static route by its next hop's resource type (VW-6).

@@ -44,6 +44,12 @@ pub(crate) fn note_text(snap: &Snapshot, note: &TableNote) -> Option<String> {
             "the connection to Virtual WAN hub `{}` does not say enableInternetSecurity: 0.0.0.0/0 from the hub was left out (VW-5)",
             hub_name(snap, *hub)
         ),
+        TableNote::VirtualWanExpressRouteNextHopUnknown { hub, gateways, prefixes } => format!(
+            "{} learned over ExpressRoute gateway {} of Virtual WAN hub `{}` show no next hop IP: Azure shows the address of the Microsoft edge router (MSEE) each route was learned from, which no export holds (§20.4)",
+            prefixes.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "),
+            gateways.iter().map(|g| format!("`{}`", g.last_segment())).collect::<Vec<_>>().join(", "),
+            hub_name(snap, *hub)
+        ),
         _ => return None,
     })
 }

@@ -162,6 +162,15 @@ pub enum HubNote {
     /// Static routes of a connection with `propagateStaticRoutes` not set to true stay in
     /// this hub (VW-3).
     StaticRoutesNotPropagated { connection: ArmId },
+    /// C28: the export does not say `propagateStaticRoutes`; option
+    /// `vwan_static_route_propagation` decided whether the static routes cross hubs.
+    StaticRoutePropagationAssumed { connection: ArmId, all_hubs: bool },
+    /// C27: `propagatedRouteTables` names neither ids nor labels; option
+    /// `vwan_empty_propagation` read it as the default (`nowhere` false) or as nowhere.
+    EmptyPropagationAssumed { connection: ArmId, nowhere: bool },
+    /// C29: branch routes from another hub carry an AS path built by option
+    /// `vwan_remote_branch_as_path` (`65520-65520` with the origin path prepended, or alone).
+    RemoteBranchAsPathAssumed { prepended: bool },
 }
 
 /// A hub route table and its effective routes.
@@ -251,4 +260,9 @@ pub struct HubConnectionState {
     pub vnet: Option<VnetIdx>,
     /// `vnetLocalRouteOverrideCriteria` of its static routes (VW-9).
     pub vnet_local_route_override: VnetLocalRouteOverride,
+    /// A VPN connection's site (`remoteVpnSite`).
+    pub site: Option<ArmId>,
+    /// What a branch connection (VPN, ExpressRoute) offers its hub (§20.2): the site's address
+    /// space and the branch prefixes Azure reported; empty for a VNet connection.
+    pub branch_prefixes: Vec<IpNet>,
 }

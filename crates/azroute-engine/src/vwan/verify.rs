@@ -1,7 +1,11 @@
 //! `azroute verify` for Virtual WAN hubs (§20.5): a hub table's (or connection's) effective
 //! routes as Azure reported them (`vhub get-effective-routes`), compared with `hub-routes`.
-//! A route is matched on its prefixes, `nextHopType` (case ignored) and next hops as a set of
-//! ids (Azure's row splitting differs, §20.4); the AS path is not compared.
+//! Both sides are compared prefix by prefix (§20.10): each prefix with its `nextHopType` (case
+//! ignored) and the set of next-hop ids of every row holding it, so a row of several
+//! `addressPrefixes` and Azure's row splitting (§20.4) do not matter, and a prefix missing from
+//! a multi-prefix row is named alone; the AS path is not compared.
+
+use std::collections::BTreeMap;
 
 use azroute_model::*;
 
@@ -90,6 +94,28 @@ fn computed(routing: &HubRouting, resource: &ArmId) -> Option<Vec<HubEffectiveRo
     routing.connection(resource.as_str()).map(|c| routing.connection_routes(c))
 }
 
+/// One fact per (prefix, next hop type): the next hops of every row holding the prefix, each
+/// once (§20.10).
+fn per_prefix(rows: impl Iterator<Item = HubRouteFacts>) -> Vec<HubRouteFacts> {
+    let mut by_prefix: BTreeMap<(String, String), HubRouteFacts> = BTreeMap::new();
+    for row in rows {
+        for prefix in &row.prefixes {
+            let key = (prefix.to_ascii_lowercase(), row.next_hop_type.to_ascii_lowercase());
+            let fact = by_prefix.entry(key).or_insert_with(|| HubRouteFacts {
+                prefixes: vec![prefix.clone()],
+                next_hop_type: row.next_hop_type.clone(),
+                next_hops: Vec::new(),
+            });
+            for hop in &row.next_hops {
+                if !fact.next_hops.iter().any(|h| same_arm_id(h, hop)) {
+                    fact.next_hops.push(hop.clone());
+                }
+            }
+        }
+    }
+    by_prefix.into_values().collect()
+}
+
 /// Compares one observed hub file with what azroute computes.
 pub fn verify_hub(
     snap: &Snapshot,
@@ -105,8 +131,8 @@ pub fn verify_hub(
         hub: observed.virtual_hub.clone(),
         resource: observed.resource.clone(),
     })?;
-    let mut ours: Vec<HubRouteFacts> = routes.iter().map(HubRouteFacts::computed).collect();
-    let mut theirs: Vec<HubRouteFacts> = observed.routes.iter().map(HubRouteFacts::observed).collect();
+    let mut ours = per_prefix(routes.iter().map(HubRouteFacts::computed));
+    let mut theirs = per_prefix(observed.routes.iter().map(HubRouteFacts::observed));
     let mut agreeing = 0;
     ours.retain(|o| match theirs.iter().position(|t| t.key() == o.key()) {
         Some(i) => {

@@ -1,7 +1,9 @@
 //! Route Servers from Terraform (§19.1): `azurerm_route_server` (its `subnet_id` is the
 //! `RouteServerSubnet`, `virtual_router_ips` and `virtual_router_asn` are computed) and
-//! `azurerm_route_server_bgp_connection`, lowered into the same model as the ARM JSON. What the
-//! peers advertise is not in Terraform: it comes from learned-routes files beside the state.
+//! `azurerm_route_server_bgp_connection`, and a Virtual WAN hub's `azurerm_virtual_hub_bgp_connection`
+//! (§20.1: its `virtual_network_connection_id` names the spoke holding the peer), lowered into the
+//! same model as the ARM JSON. What the peers advertise is not in Terraform: it comes from
+//! learned-routes files beside the state.
 
 use super::*;
 
@@ -25,6 +27,9 @@ pub(super) struct TfRouteServerBgpConnection {
     pub(super) id: Option<String>,
     pub(super) name: Option<String>,
     pub(super) route_server_id: Option<String>,
+    /// `azurerm_virtual_hub_bgp_connection`: the hub, and the spoke's hub connection.
+    pub(super) virtual_hub_id: Option<String>,
+    pub(super) virtual_network_connection_id: Option<String>,
     pub(super) peer_asn: Option<i64>,
     pub(super) peer_ip: Option<String>,
 }
@@ -59,7 +64,7 @@ impl Lowerer<'_, '_> {
     pub(super) fn route_server_bgp_connection(&mut self, i: usize, a: &TfRouteServerBgpConnection) {
         let path = self.insts[i].path.clone();
         let name = nonempty(&a.name).unwrap_or_default().to_string();
-        let id = match (self.id(i), nonempty(&a.route_server_id)) {
+        let id = match (self.id(i), nonempty(&a.route_server_id).or(nonempty(&a.virtual_hub_id))) {
             (Some(id), _) => id,
             (None, Some(rs)) => format!("{rs}/bgpConnections/{name}"),
             (None, None) => return,
@@ -69,7 +74,7 @@ impl Lowerer<'_, '_> {
             name,
             peer_ip: nonempty(&a.peer_ip).and_then(|t| parse_ip(t).ok()),
             peer_asn: a.peer_asn,
-            hub_virtual_network_connection: None,
+            hub_virtual_network_connection: nonempty(&a.virtual_network_connection_id).map(ArmId::new),
             learned_routes: Vec::new(),
             learned_routes_supplied: false,
             origin: self.origin(&path),

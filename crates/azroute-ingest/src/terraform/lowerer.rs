@@ -114,7 +114,7 @@ impl<'p, 't> Lowerer<'p, 't> {
                 read!(ClassicApplicationCollection, super::platform::TfClassicCollection)
             }
             "azurerm_firewall_nat_rule_collection" => read!(ClassicNatCollection, super::platform::TfClassicCollection),
-            "azurerm_route_server_bgp_connection" => {
+            "azurerm_route_server_bgp_connection" | "azurerm_virtual_hub_bgp_connection" => {
                 read!(RouteServerBgpConnection, super::hubs::TfRouteServerBgpConnection)
             }
             "azurerm_network_manager_network_group" => read!(NetworkGroup, super::avnm::TfNetworkGroup),
@@ -143,6 +143,13 @@ impl<'p, 't> Lowerer<'p, 't> {
             "azurerm_virtual_hub_route_table" => read!(HubRouteTable, super::vwan::TfHubRouteTable),
             "azurerm_virtual_hub_route_table_route" => read!(HubRouteTableRoute, super::vwan::TfHubRoute),
             "azurerm_virtual_hub_routing_intent" => read!(RoutingIntent, super::vwan::TfRoutingIntent),
+            "azurerm_vpn_site" => read!(VpnSite, super::vwan_branches::TfVpnSite),
+            "azurerm_vpn_gateway" => read!(VpnGateway, super::vwan_branches::TfVpnGateway),
+            "azurerm_vpn_gateway_connection" => read!(VpnGatewayConnection, super::vwan_branches::TfVpnConnection),
+            "azurerm_express_route_gateway" => read!(ExpressRouteGateway, super::vwan_branches::TfErGateway),
+            "azurerm_express_route_connection" => {
+                read!(ExpressRouteConnection, super::vwan_branches::TfErConnection)
+            }
             other => {
                 *self.pending.skipped_types.entry(other.to_string()).or_default() += 1;
                 // Unmodelled resources may still be named by references (resource groups).
@@ -210,6 +217,14 @@ impl<'p, 't> Lowerer<'p, 't> {
                     self.hub_route_table(i, &a);
                     self.attrs[i] = Some(Attrs::HubRouteTable(a));
                 }
+                Some(Attrs::VpnGateway(a)) => {
+                    self.vpn_gateway(i, &a);
+                    self.attrs[i] = Some(Attrs::VpnGateway(a));
+                }
+                Some(Attrs::ExpressRouteGateway(a)) => {
+                    self.express_route_gateway(i, &a);
+                    self.attrs[i] = Some(Attrs::ExpressRouteGateway(a));
+                }
                 other => self.attrs[i] = other,
             }
         }
@@ -264,6 +279,9 @@ impl<'p, 't> Lowerer<'p, 't> {
                 Attrs::HubConnection(a) => self.hub_connection(i, a),
                 Attrs::HubRouteTableRoute(a) => self.hub_route_table_route(a),
                 Attrs::RoutingIntent(a) => self.routing_intent(i, a),
+                Attrs::VpnSite(a) => self.vpn_site(i, a),
+                Attrs::VpnGatewayConnection(a) => self.vpn_gateway_connection(i, a),
+                Attrs::ExpressRouteConnection(a) => self.express_route_connection(i, a),
                 _ => {}
             }
             self.attrs[i] = Some(attrs);

@@ -75,6 +75,7 @@ mod schema;
 #[cfg(test)]
 mod tests;
 mod vwan;
+mod vwan_branches;
 
 use address::*;
 use envelope::*;

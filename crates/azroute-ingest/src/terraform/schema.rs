@@ -408,6 +408,11 @@ pub(super) enum Attrs {
     HubRouteTable(super::vwan::TfHubRouteTable),
     HubRouteTableRoute(super::vwan::TfHubRoute),
     RoutingIntent(super::vwan::TfRoutingIntent),
+    VpnSite(super::vwan_branches::TfVpnSite),
+    VpnGateway(super::vwan_branches::TfVpnGateway),
+    VpnGatewayConnection(super::vwan_branches::TfVpnConnection),
+    ExpressRouteGateway(super::vwan_branches::TfErGateway),
+    ExpressRouteConnection(super::vwan_branches::TfErConnection),
     /// A data source, or a managed type azroute does not model: only its id, name and
     /// resource group, so references to it can be followed.
     Other(TfCommon),
@@ -465,6 +470,11 @@ impl Attrs {
             Attrs::HubRouteTable(a) => (t(&a.id), t(&a.name), None),
             Attrs::HubRouteTableRoute(a) => (t(&a.id), t(&a.name), None),
             Attrs::RoutingIntent(a) => (t(&a.id), t(&a.name), None),
+            Attrs::VpnSite(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::VpnGateway(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::VpnGatewayConnection(a) => (t(&a.id), t(&a.name), None),
+            Attrs::ExpressRouteGateway(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::ExpressRouteConnection(a) => (t(&a.id), t(&a.name), None),
             Attrs::Other(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
         }
     }
@@ -495,6 +505,9 @@ pub(super) fn arm_type_of(rtype: &str) -> Option<&'static str> {
         | "azurerm_orchestrated_virtual_machine_scale_set" => "Microsoft.Compute/virtualMachineScaleSets",
         "azurerm_virtual_wan" => "Microsoft.Network/virtualWans",
         "azurerm_virtual_hub" => "Microsoft.Network/virtualHubs",
+        "azurerm_vpn_site" => "Microsoft.Network/vpnSites",
+        "azurerm_vpn_gateway" => "Microsoft.Network/vpnGateways",
+        "azurerm_express_route_gateway" => "Microsoft.Network/expressRouteGateways",
         "azurerm_linux_virtual_machine" | "azurerm_windows_virtual_machine" | "azurerm_virtual_machine" => {
             "Microsoft.Compute/virtualMachines"
         }

@@ -19,6 +19,7 @@ AZ.reach = (function () {
 
   function groupOf(name, type) {
     if (type === "OnPremises") return "on-premises";
+    if (type === "Branch") return "branches";
     if (type === "Internet") return "Internet";
     const slash = name.indexOf("/");
     return slash > 0 ? name.slice(0, slash) : name;
