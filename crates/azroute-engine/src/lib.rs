@@ -86,7 +86,7 @@ pub use topology::{GatewayAttachment, GatewayPrefix, PeeringStatus, Topology};
 pub use trace::{
     Addressing, Assumption, Assumptions, Egress, EgressAddress, EgressMethod, HOP_LIMIT, Hop, HopKind, HopNote,
     HopResource, NsgCheck, Owner, PathTrace, RouteUsed, Trace, TraceRequest, TraceSource, Tracer, Verdict,
-    nic_explicit_egress,
+    flexible_scale_set, nic_explicit_egress,
 };
 pub use verify::{
     DifferenceKind, FieldChange, LikelyCause, NicVerification, RouteDifference, RouteFacts, RouteField, VerifyCounts,

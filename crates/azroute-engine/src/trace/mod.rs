@@ -35,7 +35,7 @@ use azroute_model::*;
 
 pub use addressing::{Addressing, Owner};
 pub(crate) use egress::firewall_public_sources;
-pub use egress::{Egress, EgressAddress, EgressMethod, nic_explicit_egress};
+pub use egress::{Egress, EgressAddress, EgressMethod, flexible_scale_set, nic_explicit_egress};
 pub use path::*;
 
 use crate::finding::{Finding, ResourceRef};

@@ -416,6 +416,22 @@ impl Tracer<'_, '_> {
                 walk.findings.push(Finding::new(no_egress).resource(ResourceRef::Subnet(subnet)));
                 Verdict::Dropped
             }
+            EgressDecision::FlexibleInstance(scale_set) => {
+                let nics = match sender {
+                    HopResource::Nic(n) => vec![n],
+                    _ => Vec::new(),
+                };
+                let no_egress = PrivateSubnetNoEgress::FlexibleInstances {
+                    subnet,
+                    scale_set,
+                    nics,
+                    destination: Some(pkt.dst),
+                    route: route.clone(),
+                };
+                let finding = Finding::new(no_egress).resource(ResourceRef::ScaleSet(scale_set));
+                walk.findings.push(finding.resource(ResourceRef::Subnet(subnet)));
+                Verdict::Dropped
+            }
         }
     }
 

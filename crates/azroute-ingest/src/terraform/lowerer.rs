@@ -143,6 +143,12 @@ impl<'p, 't> Lowerer<'p, 't> {
             "azurerm_virtual_hub_route_table" => read!(HubRouteTable, super::vwan::TfHubRouteTable),
             "azurerm_virtual_hub_route_table_route" => read!(HubRouteTableRoute, super::vwan::TfHubRoute),
             "azurerm_virtual_hub_routing_intent" => read!(RoutingIntent, super::vwan::TfRoutingIntent),
+            "azurerm_lb" => read!(LoadBalancer, super::load_balancer::TfLoadBalancer),
+            "azurerm_lb_backend_address_pool" => read!(LbPool, super::load_balancer::TfLbPool),
+            "azurerm_lb_outbound_rule" => read!(LbOutboundRule, super::load_balancer::TfLbOutboundRule),
+            "azurerm_network_interface_backend_address_pool_association" => {
+                read!(NicPoolAssociation, super::load_balancer::TfNicPoolAssociation)
+            }
             other => {
                 *self.pending.skipped_types.entry(other.to_string()).or_default() += 1;
                 // Unmodelled resources may still be named by references (resource groups).
@@ -180,6 +186,7 @@ impl<'p, 't> Lowerer<'p, 't> {
         self.lower_parents(&mut drafts);
         self.lower_children(&mut drafts);
         self.apply_nat_gateway_addresses();
+        self.apply_load_balancer_members();
         self.attach_classic_collections();
         self.apply_table_subnets(&mut drafts);
         self.apply_associations(&mut drafts);
@@ -264,6 +271,7 @@ impl<'p, 't> Lowerer<'p, 't> {
                 Attrs::HubConnection(a) => self.hub_connection(i, a),
                 Attrs::HubRouteTableRoute(a) => self.hub_route_table_route(a),
                 Attrs::RoutingIntent(a) => self.routing_intent(i, a),
+                Attrs::LoadBalancer(a) => self.load_balancer(i, a),
                 _ => {}
             }
             self.attrs[i] = Some(attrs);

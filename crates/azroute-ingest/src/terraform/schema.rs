@@ -302,6 +302,8 @@ pub(super) struct TfVm {
     pub(super) network_interface_ids: Strs,
     /// `azurerm_virtual_machine` (legacy) only.
     pub(super) primary_network_interface_id: Option<String>,
+    /// The scale set (`azurerm_orchestrated_virtual_machine_scale_set`) of a Flexible instance.
+    pub(super) virtual_machine_scale_set_id: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -407,6 +409,10 @@ pub(super) enum Attrs {
     HubRouteTable(super::vwan::TfHubRouteTable),
     HubRouteTableRoute(super::vwan::TfHubRoute),
     RoutingIntent(super::vwan::TfRoutingIntent),
+    LoadBalancer(super::load_balancer::TfLoadBalancer),
+    LbPool(super::load_balancer::TfLbPool),
+    LbOutboundRule(super::load_balancer::TfLbOutboundRule),
+    NicPoolAssociation(super::load_balancer::TfNicPoolAssociation),
     /// A data source, or a managed type azroute does not model: only its id, name and
     /// resource group, so references to it can be followed.
     Other(TfCommon),
@@ -464,6 +470,10 @@ impl Attrs {
             Attrs::HubRouteTable(a) => (t(&a.id), t(&a.name), None),
             Attrs::HubRouteTableRoute(a) => (t(&a.id), t(&a.name), None),
             Attrs::RoutingIntent(a) => (t(&a.id), t(&a.name), None),
+            Attrs::LoadBalancer(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::LbPool(a) => (t(&a.id), t(&a.name), None),
+            Attrs::LbOutboundRule(a) => (t(&a.id), t(&a.name), None),
+            Attrs::NicPoolAssociation(_) => (None, None, None),
             Attrs::Other(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
         }
     }
@@ -489,6 +499,7 @@ pub(super) fn arm_type_of(rtype: &str) -> Option<&'static str> {
         "azurerm_public_ip_prefix" => "Microsoft.Network/publicIPPrefixes",
         "azurerm_application_gateway" => "Microsoft.Network/applicationGateways",
         "azurerm_bastion_host" => "Microsoft.Network/bastionHosts",
+        "azurerm_lb" => "Microsoft.Network/loadBalancers",
         "azurerm_linux_virtual_machine_scale_set"
         | "azurerm_windows_virtual_machine_scale_set"
         | "azurerm_orchestrated_virtual_machine_scale_set" => "Microsoft.Compute/virtualMachineScaleSets",
