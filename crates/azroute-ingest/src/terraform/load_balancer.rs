@@ -102,6 +102,9 @@ impl Lowerer<'_, '_> {
         // pool key → (load balancer key, NIC ids)
         let mut pools: HashMap<String, (String, Vec<String>)> = HashMap::new();
         for i in 0..self.insts.len() {
+            if !matches!(self.attrs[i], Some(Attrs::LbPool(_))) {
+                continue;
+            }
             let Some(Attrs::LbPool(a)) = self.attrs[i].take() else { continue };
             let lb = self.link_value(i, &a.loadbalancer_id, &[ExprStep::Key("loadbalancer_id")], LOAD_BALANCER, "loadbalancer_id");
             if self.ids[i].is_none()
@@ -116,6 +119,9 @@ impl Lowerer<'_, '_> {
             self.attrs[i] = Some(Attrs::LbPool(a));
         }
         for i in 0..self.insts.len() {
+            if !matches!(self.attrs[i], Some(Attrs::NicPoolAssociation(_))) {
+                continue;
+            }
             let Some(Attrs::NicPoolAssociation(a)) = self.attrs[i].take() else { continue };
             let pool = self.link_value(
                 i,
@@ -144,6 +150,9 @@ impl Lowerer<'_, '_> {
             }
         }
         for i in 0..self.insts.len() {
+            if !matches!(self.attrs[i], Some(Attrs::LbOutboundRule(_))) {
+                continue;
+            }
             let Some(Attrs::LbOutboundRule(a)) = self.attrs[i].take() else { continue };
             let lb = self.link_value(i, &a.loadbalancer_id, &[ExprStep::Key("loadbalancer_id")], LOAD_BALANCER, "loadbalancer_id");
             let pool = self.link_value(
