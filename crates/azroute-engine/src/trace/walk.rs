@@ -294,7 +294,10 @@ impl Tracer<'_, '_> {
                     }
                     _ => Some(vnet),
                 };
-                Step::Ended(self.deliver(walk, vnet, target_vnet, subnet, table, pkt, forward_nics))
+                match self.private_ip_dnat(walk, vnet, target_vnet, pkt, forward_nics) {
+                    Some(step) => step,
+                    None => Step::Ended(self.deliver(walk, vnet, target_vnet, subnet, table, pkt, forward_nics)),
+                }
             }
             NextHopType::VirtualAppliance => self.to_appliance(walk, vnet, &route, pkt, forward_nics)?,
             // A Route Server route's next hop is the NVA that advertised it (§19.2 RS-4):
