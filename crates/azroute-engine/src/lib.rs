@@ -24,6 +24,7 @@ mod incremental;
 mod managed_routes;
 mod nexthop;
 mod nsg;
+mod option_assumptions;
 mod progress;
 mod ranges;
 mod reach;
@@ -38,6 +39,7 @@ mod trace;
 mod verify;
 mod vwan;
 
+pub use option_assumptions::{OptionAssumption, option_assumptions};
 pub use admin_rules::{AdminExemption, AdminVerdict, AppliedAdminRule};
 pub use compare::{CompareMethod, CompareRequest, Comparison, compare};
 pub use connected_groups::{ConnectedGroup, ConnectedGroups, network_group_vnets};
