@@ -568,7 +568,10 @@ fn doctor_and_reach_list_the_modelling_options_assumed() {
     for command in ["doctor", "reach"] {
         let v = azroute(&[command, "--example", "hub-firewall", "-o", "json"]).json();
         let assumed = v["assumptions"].to_string();
-        assert!(assumed.contains("C32, --dnat-private-ip-unsupported") && assumed.contains("matched on Standard"), "{assumed}");
+        assert!(
+            assumed.contains("C32, --dnat-private-ip-unsupported") && assumed.contains("matched on Standard"),
+            "{assumed}"
+        );
         assert!(assumed.contains("--default-outbound-unset allowed"), "{assumed}");
         let v = azroute(&[
             command,

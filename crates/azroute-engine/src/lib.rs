@@ -39,7 +39,6 @@ mod trace;
 mod verify;
 mod vwan;
 
-pub use option_assumptions::{OptionAssumption, option_assumptions};
 pub use admin_rules::{AdminExemption, AdminVerdict, AppliedAdminRule};
 pub use compare::{CompareMethod, CompareRequest, Comparison, compare};
 pub use connected_groups::{ConnectedGroup, ConnectedGroups, network_group_vnets};
@@ -50,6 +49,7 @@ pub use diff::{
 pub use effective::{ContextKey, ip_text};
 pub use endpoints::{End, EndpointError, IpFamily, TraceEndpoints, resolve as resolve_trace_endpoints};
 pub use fib::{Fib, FibEntry};
+pub use option_assumptions::{OptionAssumption, option_assumptions};
 // The findings' vocabulary (codes, catalogue, typed evidence) is data the report words.
 pub use finding::*;
 pub use firewall::{

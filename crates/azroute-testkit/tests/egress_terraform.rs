@@ -31,9 +31,7 @@ fn load(name: &str, text: String) -> Snapshot {
 
 /// The estate as `az` lists it.
 fn arm() -> Snapshot {
-    let subnet = |name: &str, prefix: &str, dao: bool| {
-        json!({"id": net(&format!("virtualNetworks/vnet/subnets/{name}")), "name": name, "addressPrefix": prefix, "defaultOutboundAccess": dao})
-    };
+    let subnet = |name: &str, prefix: &str, dao: bool| json!({"id": net(&format!("virtualNetworks/vnet/subnets/{name}")), "name": name, "addressPrefix": prefix, "defaultOutboundAccess": dao});
     let nic = |name: &str, ip: &str, subnet: &str| {
         json!({"id": net(&format!("networkInterfaces/{name}")), "name": name, "type": "Microsoft.Network/networkInterfaces",
             "location": "westeurope", "ipConfigurations": [{"id": net(&format!("networkInterfaces/{name}/ipConfigurations/ip")),
@@ -71,7 +69,8 @@ fn resource(address: &str, values: Value) -> Value {
 
 /// The same estate as `terraform show -json` of a state; `v4`: azurerm 4.x attribute names.
 fn terraform(v4: bool) -> Snapshot {
-    let common = |id: String, name: &str| json!({"id": id, "name": name, "resource_group_name": "rg", "location": "westeurope"});
+    let common =
+        |id: String, name: &str| json!({"id": id, "name": name, "resource_group_name": "rg", "location": "westeurope"});
     let with = |mut base: Value, extra: Value| {
         for (k, v) in extra.as_object().unwrap() {
             base[k] = v.clone();
@@ -98,26 +97,54 @@ fn terraform(v4: bool) -> Snapshot {
     let lb = net("loadBalancers/lb-out");
     let pool = format!("{lb}/backendAddressPools/pool");
     let resources = json!([
-        resource("azurerm_virtual_network.vnet", with(common(net("virtualNetworks/vnet"), "vnet"), json!({"address_space": ["10.0.0.0/16"]}))),
+        resource(
+            "azurerm_virtual_network.vnet",
+            with(common(net("virtualNetworks/vnet"), "vnet"), json!({"address_space": ["10.0.0.0/16"]}))
+        ),
         subnet("snet-private", "10.0.1.0/24", false),
         subnet("snet-open", "10.0.3.0/24", true),
         nic("nic-lb", "10.0.1.6", "snet-private"),
         nic("nic-flex", "10.0.3.4", "snet-open"),
-        resource("azurerm_public_ip.pip_lb", with(common(net("publicIPAddresses/pip-lb"), "pip-lb"), json!({"ip_address": "20.0.0.7", "sku": "Standard"}))),
-        resource("azurerm_lb.lb_out", with(common(lb.clone(), "lb-out"), json!({"sku": "Standard",
+        resource(
+            "azurerm_public_ip.pip_lb",
+            with(
+                common(net("publicIPAddresses/pip-lb"), "pip-lb"),
+                json!({"ip_address": "20.0.0.7", "sku": "Standard"})
+            )
+        ),
+        resource(
+            "azurerm_lb.lb_out",
+            with(
+                common(lb.clone(), "lb-out"),
+                json!({"sku": "Standard",
             "frontend_ip_configuration": [{"name": "out", "id": format!("{lb}/frontendIPConfigurations/out"),
-                "public_ip_address_id": net("publicIPAddresses/pip-lb"), "subnet_id": "", "private_ip_address": ""}]}))),
+                "public_ip_address_id": net("publicIPAddresses/pip-lb"), "subnet_id": "", "private_ip_address": ""}]})
+            )
+        ),
         resource("azurerm_lb_backend_address_pool.pool", json!({"id": pool, "name": "pool", "loadbalancer_id": lb})),
-        resource("azurerm_lb_outbound_rule.egress", json!({"id": format!("{lb}/outboundRules/egress"), "name": "egress",
+        resource(
+            "azurerm_lb_outbound_rule.egress",
+            json!({"id": format!("{lb}/outboundRules/egress"), "name": "egress",
             "loadbalancer_id": lb, "backend_address_pool_id": pool, "protocol": "All",
-            "frontend_ip_configuration": [{"name": "out", "id": format!("{lb}/frontendIPConfigurations/out")}]})),
-        resource("azurerm_network_interface_backend_address_pool_association.nic_lb", json!({
+            "frontend_ip_configuration": [{"name": "out", "id": format!("{lb}/frontendIPConfigurations/out")}]})
+        ),
+        resource(
+            "azurerm_network_interface_backend_address_pool_association.nic_lb",
+            json!({
             "id": format!("{}/ipConfigurations/ip|{pool}", net("networkInterfaces/nic-lb")),
-            "network_interface_id": net("networkInterfaces/nic-lb"), "ip_configuration_name": "ip", "backend_address_pool_id": pool})),
-        resource("azurerm_orchestrated_virtual_machine_scale_set.flex", with(common(compute("virtualMachineScaleSets/flex"), "flex"),
-            json!({"platform_fault_domain_count": 1}))),
-        resource("azurerm_linux_virtual_machine.vm_flex", with(common(compute("virtualMachines/vm-flex"), "vm-flex"),
-            json!({"network_interface_ids": [net("networkInterfaces/nic-flex")], "virtual_machine_scale_set_id": compute("virtualMachineScaleSets/flex")}))),
+            "network_interface_id": net("networkInterfaces/nic-lb"), "ip_configuration_name": "ip", "backend_address_pool_id": pool})
+        ),
+        resource(
+            "azurerm_orchestrated_virtual_machine_scale_set.flex",
+            with(common(compute("virtualMachineScaleSets/flex"), "flex"), json!({"platform_fault_domain_count": 1}))
+        ),
+        resource(
+            "azurerm_linux_virtual_machine.vm_flex",
+            with(
+                common(compute("virtualMachines/vm-flex"), "vm-flex"),
+                json!({"network_interface_ids": [net("networkInterfaces/nic-flex")], "virtual_machine_scale_set_id": compute("virtualMachineScaleSets/flex")})
+            )
+        ),
     ]);
     let doc = json!({"format_version": "1.0", "values": {"root_module": {"resources": resources}}});
     load("state.json", doc.to_string())

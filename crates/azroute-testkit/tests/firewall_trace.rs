@@ -258,6 +258,9 @@ fn dnat_to_the_firewall_private_ip_is_a_named_option() {
     assert_eq!((v.action, v.pass, v.caveats.dnat_private_ip), (FirewallAction::Allow, FirewallPass::Dnat, Some(true)));
     options.dnat_private_ip_unsupported = true;
     let v = evaluate_firewall(&snap, fw, &flow, &options, true);
-    assert_eq!((v.action, v.pass, v.caveats.dnat_private_ip), (FirewallAction::Deny, FirewallPass::Default, Some(false)));
+    assert_eq!(
+        (v.action, v.pass, v.caveats.dnat_private_ip),
+        (FirewallAction::Deny, FirewallPass::Default, Some(false))
+    );
     assert!(v.candidates.iter().any(|c| c.result == RuleMatch::No(NoMatch::DnatToPrivateIpUnsupported)));
 }

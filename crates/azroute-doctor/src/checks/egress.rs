@@ -253,7 +253,13 @@ fn flexible_instances_no_egress(
         }
     }
     for (scale_set, nics) in by_scale_set {
-        let e = PrivateSubnetNoEgress::FlexibleInstances { subnet, scale_set, nics, destination: None, route: route.clone() };
+        let e = PrivateSubnetNoEgress::FlexibleInstances {
+            subnet,
+            scale_set,
+            nics,
+            destination: None,
+            route: route.clone(),
+        };
         out.push(Finding::new(e).resource(ResourceRef::ScaleSet(scale_set)).resource(ResourceRef::Subnet(subnet)));
     }
 }

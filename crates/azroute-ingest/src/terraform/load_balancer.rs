@@ -106,7 +106,13 @@ impl Lowerer<'_, '_> {
                 continue;
             }
             let Some(Attrs::LbPool(a)) = self.attrs[i].take() else { continue };
-            let lb = self.link_value(i, &a.loadbalancer_id, &[ExprStep::Key("loadbalancer_id")], LOAD_BALANCER, "loadbalancer_id");
+            let lb = self.link_value(
+                i,
+                &a.loadbalancer_id,
+                &[ExprStep::Key("loadbalancer_id")],
+                LOAD_BALANCER,
+                "loadbalancer_id",
+            );
             if self.ids[i].is_none()
                 && let (Some(lb), Some(name)) = (&lb, nonempty(&a.name))
             {
@@ -130,8 +136,13 @@ impl Lowerer<'_, '_> {
                 LB_POOL,
                 "backend_address_pool_id",
             );
-            let nic =
-                self.link_value(i, &a.network_interface_id, &[ExprStep::Key("network_interface_id")], NIC, "network_interface_id");
+            let nic = self.link_value(
+                i,
+                &a.network_interface_id,
+                &[ExprStep::Key("network_interface_id")],
+                NIC,
+                "network_interface_id",
+            );
             if let (Some(pool), Some(nic)) = (pool, nic)
                 && let Some((_, nics)) = pools.get_mut(&normalize_id(&pool))
                 && !nics.iter().any(|n| n.eq_ignore_ascii_case(&nic))
@@ -140,7 +151,8 @@ impl Lowerer<'_, '_> {
             }
             self.attrs[i] = Some(Attrs::NicPoolAssociation(a));
         }
-        let nic_links = |nics: &[String]| nics.iter().map(|n| Link::Missing(ArmId::new(n))).collect::<Vec<Link<NicIdx>>>();
+        let nic_links =
+            |nics: &[String]| nics.iter().map(|n| Link::Missing(ArmId::new(n))).collect::<Vec<Link<NicIdx>>>();
         for lb in &mut self.pending.load_balancers {
             let key = lb.id.key();
             for (_, nics) in pools.values().filter(|(l, _)| *l == key) {
@@ -154,7 +166,13 @@ impl Lowerer<'_, '_> {
                 continue;
             }
             let Some(Attrs::LbOutboundRule(a)) = self.attrs[i].take() else { continue };
-            let lb = self.link_value(i, &a.loadbalancer_id, &[ExprStep::Key("loadbalancer_id")], LOAD_BALANCER, "loadbalancer_id");
+            let lb = self.link_value(
+                i,
+                &a.loadbalancer_id,
+                &[ExprStep::Key("loadbalancer_id")],
+                LOAD_BALANCER,
+                "loadbalancer_id",
+            );
             let pool = self.link_value(
                 i,
                 &a.backend_address_pool_id,
