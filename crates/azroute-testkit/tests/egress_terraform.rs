@@ -152,7 +152,10 @@ fn terraform(v4: bool) -> Snapshot {
 
 /// What a trace from `from` to 8.8.8.8 comes to: verdict, egress method and public IPs,
 /// finding codes.
-fn internet(snap: &Snapshot, from: &str) -> (Verdict, Option<(EgressMethod, Vec<EgressAddress>)>, Vec<&'static str>) {
+/// A trace's verdict, egress (method and public IPs) and finding codes.
+type Outcome = (Verdict, Option<(EgressMethod, Vec<EgressAddress>)>, Vec<&'static str>);
+
+fn internet(snap: &Snapshot, from: &str) -> Outcome {
     let engine = RouteEngine::new(snap, ModelOptions::default());
     let tracer = Tracer::new(&engine);
     let nic = snap.find_nic(from).expect("source NIC");
