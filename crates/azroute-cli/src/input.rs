@@ -386,5 +386,6 @@ pub fn firewall_options(args: &crate::args::FirewallOptionArgs) -> azroute_model
         },
         inherit_parent_dnat: args.inherit_parent_dnat,
         dnat_respects_network_deny: args.dnat_respects_network_deny,
+        dnat_private_ip_unsupported: args.dnat_private_ip_unsupported,
     }
 }

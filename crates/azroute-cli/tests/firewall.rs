@@ -559,3 +559,37 @@ fn firewall_and_egress_options_reach_doctor_reach_trace_and_the_api() {
     let api = http::get(serve.address, "/api/reach").text();
     assert_eq!(api, azroute(&private).stdout);
 }
+
+/// `doctor` and `reach` say which firewall and egress options they assumed (§16.6, §17.4), in
+/// JSON and tables, and the flags change what they say; `firewall-flow` to the firewall's
+/// private IP says which reading of C33 it assumed.
+#[test]
+fn doctor_and_reach_list_the_modelling_options_assumed() {
+    for command in ["doctor", "reach"] {
+        let v = azroute(&[command, "--example", "hub-firewall", "-o", "json"]).json();
+        let assumed = v["assumptions"].to_string();
+        assert!(
+            assumed.contains("C33, --dnat-private-ip-unsupported") && assumed.contains("matched on Standard"),
+            "{assumed}"
+        );
+        assert!(assumed.contains("--default-outbound-unset allowed"), "{assumed}");
+        let v = azroute(&[
+            command,
+            "--example",
+            "hub-firewall",
+            "--dnat-private-ip-unsupported",
+            "--default-outbound-unset",
+            "private",
+            "-o",
+            "json",
+        ])
+        .json();
+        let assumed = v["assumptions"].to_string();
+        assert!(assumed.contains("never matched") && assumed.contains("read as private subnets"), "{assumed}");
+    }
+    let table = azroute(&["doctor", "--example", "hub-firewall"]).stdout;
+    assert!(table.contains("assumed: Azure Firewall rules evaluated with"), "{table}");
+    let to_private = ["--protocol", "TCP", "--source", "10.1.1.4", "--destination", "10.0.1.4:8443", "-o", "json"];
+    let v = flow(&to_private).json();
+    assert!(v["reasons"].to_string().contains("C33"), "{v}");
+}

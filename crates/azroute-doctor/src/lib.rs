@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-use azroute_engine::{Finding, FindingCode, ResourceRef, Severity};
+use azroute_engine::{Finding, FindingCode, OptionAssumption, ResourceRef, Severity, option_assumptions};
 use azroute_engine::{RouteEngine, SecurityEngine, Tracer};
 use azroute_model::*;
 use ipnet::IpNet;
@@ -77,6 +77,8 @@ pub enum DoctorAssumption {
     /// These VMs, NVAs that user routes send traffic to, have no power state in the export
     /// (`az vm list` without `-d`): `NvaNotRunning` assumed them running.
     PowerStateUnknown { vms: Vec<VmIdx> },
+    /// A modelling option the checks and the traffic analysis relied on (§16.6, §17.4).
+    Option(OptionAssumption),
 }
 
 impl DoctorReport {
@@ -173,6 +175,7 @@ pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
     if !unknown.is_empty() && wanted(FindingCode::NvaNotRunning) {
         assumptions.push(DoctorAssumption::PowerStateUnknown { vms: unknown.into_iter().collect() });
     }
+    assumptions.extend(option_assumptions(snap, routes.options()).into_iter().map(DoctorAssumption::Option));
     DoctorReport { findings: in_report_order(snap, findings), traffic, assumptions }
 }
 

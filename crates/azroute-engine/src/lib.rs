@@ -24,6 +24,7 @@ mod incremental;
 mod managed_routes;
 mod nexthop;
 mod nsg;
+mod option_assumptions;
 mod progress;
 mod ranges;
 mod reach;
@@ -48,6 +49,7 @@ pub use diff::{
 pub use effective::{ContextKey, ip_text};
 pub use endpoints::{End, EndpointError, IpFamily, TraceEndpoints, resolve as resolve_trace_endpoints};
 pub use fib::{Fib, FibEntry};
+pub use option_assumptions::{OptionAssumption, option_assumptions};
 // The findings' vocabulary (codes, catalogue, typed evidence) is data the report words.
 pub use finding::*;
 pub use firewall::{
@@ -86,7 +88,7 @@ pub use topology::{GatewayAttachment, GatewayPrefix, PeeringStatus, Topology};
 pub use trace::{
     Addressing, Assumption, Assumptions, Egress, EgressAddress, EgressMethod, HOP_LIMIT, Hop, HopKind, HopNote,
     HopResource, NsgCheck, Owner, PathTrace, RouteUsed, Trace, TraceRequest, TraceSource, Tracer, Verdict,
-    nic_explicit_egress,
+    flexible_scale_set, nic_explicit_egress,
 };
 pub use verify::{
     DifferenceKind, FieldChange, LikelyCause, NicVerification, RouteDifference, RouteFacts, RouteField, VerifyCounts,

@@ -431,6 +431,7 @@ impl Pending {
             nics,
             primary_nic,
             power_state: power_state.as_deref().map(PowerState::parse),
+            scale_set: link(&dto.virtual_machine_scale_set),
             origin: self.origin(path),
         };
         self.vms.push(vm);

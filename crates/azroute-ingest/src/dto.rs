@@ -581,6 +581,7 @@ azure_object! {
         network_profile: NetworkProfileDto<'a> = "networkProfile",
         instance_view: InstanceViewDto<'a> = "instanceView",
         power_state: Str<'a> = "powerState",
+        virtual_machine_scale_set: RefDto<'a> = "virtualMachineScaleSet",
         // Load balancer.
         frontend_ip_configurations: Vec<IpConfigDto<'a>> = "frontendIPConfigurations",
         backend_address_pools: Vec<BackendPoolDto<'a>> = "backendAddressPools",

@@ -59,6 +59,9 @@ pub struct Vm {
     /// The power state, when the export carries it (the instance view's `PowerState/…` code
     /// or the `powerState` of `az vm list -d`).
     pub power_state: Option<PowerState>,
+    /// `virtualMachineScaleSet`: the scale set of a Flexible-orchestration instance (§17.2:
+    /// such instances never have default outbound access).
+    pub scale_set: Option<Link<ScaleSetIdx>>,
     pub origin: Origin,
 }
 

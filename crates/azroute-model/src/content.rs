@@ -275,13 +275,14 @@ impl SameContent for Nic {
 
 impl SameContent for Vm {
     fn same_content(&self, other: &Vm) -> bool {
-        let Vm { id, name, location, nics, primary_nic, power_state, origin: _ } = self;
+        let Vm { id, name, location, nics, primary_nic, power_state, scale_set, origin: _ } = self;
         *id == other.id
             && *name == other.name
             && same_text(location, &other.location)
             && *nics == other.nics
             && *primary_nic == other.primary_nic
             && *power_state == other.power_state
+            && *scale_set == other.scale_set
     }
 }
 

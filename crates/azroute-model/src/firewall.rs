@@ -332,4 +332,16 @@ pub struct FirewallOptions {
     pub inherit_parent_dnat: bool,
     /// C21: a DNAT match is final (default) or the translated flow meets explicit network denies.
     pub dnat_respects_network_deny: bool,
+    /// C33: a DNAT rule whose destination is the firewall's private IP never matches (the 2023
+    /// known issues); default: it matches on Standard and Premium (2025 known issues, DNAT
+    /// tutorial).
+    pub dnat_private_ip_unsupported: bool,
+}
+
+impl FirewallOptions {
+    /// Whether DNAT to a private IP of `firewall` is supported under these options (C33):
+    /// Standard and Premium, unless the option says it is not.
+    pub fn dnat_private_ip_supported(&self, firewall: &Firewall) -> bool {
+        !self.dnat_private_ip_unsupported && !firewall.tier.eq_ignore_ascii_case("Basic")
+    }
 }

@@ -65,6 +65,7 @@ fn assumption_text(snap: &Snapshot, assumption: &DoctorAssumption) -> String {
                 names.join(", ")
             )
         }
+        DoctorAssumption::Option(option) => option.text(),
     }
 }
 

@@ -108,12 +108,24 @@ fn candidate_view(snap: &Snapshot, c: &CandidateRule) -> CandidateView {
     }
 }
 
+/// C33, said when a flow is addressed to a firewall's private IP: which reading was assumed.
+pub fn dnat_private_ip_text(supported: bool) -> &'static str {
+    if supported {
+        "assumed: DNAT rules match the firewall's private IP (supported on Standard and Premium by the 2025 known issues and the DNAT tutorial; the 2023 known issues said unsupported, conflict C33: `--dnat-private-ip-unsupported`)"
+    } else {
+        "assumed: DNAT rules never match the firewall's private IP (option --dnat-private-ip-unsupported or a Basic firewall, conflict C33; the 2025 known issues support it on Standard and Premium)"
+    }
+}
+
 /// The view of a verdict; `explain` keeps the candidates.
 pub fn flow_view(snap: &Snapshot, v: &FirewallVerdict, explain: bool) -> FirewallFlowView {
     let place = v.decided_by.as_ref().filter(|p| p.pass != FirewallPass::Default);
     let mut reasons: Vec<String> = v.reasons.iter().map(|r| reason_text(snap, r)).collect();
     if v.caveats.threat_intel_deny {
         reasons.push("threat intelligence is in Deny mode and one end is public: its feed, not in the snapshot, may drop this flow first".to_string());
+    }
+    if let Some(supported) = v.caveats.dnat_private_ip {
+        reasons.push(dnat_private_ip_text(supported).to_string());
     }
     reasons.push(
         "not evaluated: threat intelligence, IDPS and TLS inspection (no feed or signatures in a snapshot)".to_string(),

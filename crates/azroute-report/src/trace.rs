@@ -337,6 +337,7 @@ pub fn assumption_text(snap: &Snapshot, assumption: &Assumption) -> String {
         ),
         Assumption::AvnmConfigurationAssumed => "Virtual Network Manager configurations are assumed deployed where the snapshot holds no deployment state for them (no effective answer, active list or Terraform deployment, §18.6); a connected group is assumed protected from more specific BGP routes like a peering (--connected-group-precedence); security admin rules are assumed stateful like NSGs (§18.5)".to_string(),
         Assumption::DnatMatch { respects_network_deny: false } => "a DNAT match is final: the translated flow is not run through the network rules, so an explicit network Deny does not stop it (the rule-processing page; the FAQ and the DNAT tutorial say otherwise, conflict C21: `--dnat-respects-network-deny`)".to_string(),
+        Assumption::DnatToPrivateIp { supported } => crate::firewall::dnat_private_ip_text(*supported).to_string(),
         Assumption::DnatMatch { respects_network_deny: true } => "the DNAT-translated flow was run through the network rules and no explicit Deny stopped it (option --dnat-respects-network-deny, conflict C21; the rule-processing page says a DNAT match is final)".to_string(),
         Assumption::FirewallInspectionNotModelled { threat_intel_deny: true } => "Azure Firewall threat intelligence is in Deny mode and one end is public: its feed, not in the snapshot, may drop this flow; IDPS and TLS inspection are not evaluated either".to_string(),
     }

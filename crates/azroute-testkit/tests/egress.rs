@@ -412,3 +412,55 @@ fn icmp_does_not_leave_by_a_nat_gateway_or_default_outbound_access() {
     let udp = trace_with(&snap, "nic-nat", "8.8.8.8", Protocol::Udp, 53, UnsetDefaultOutbound::Allowed);
     assert_eq!(egress(&udp).0, EgressMethod::NatGateway);
 }
+
+/// A Flexible-orchestration scale set `flex` and its instance VM `vm-flex` owning `nic`.
+fn flexible_instance(resources: &mut Value, nic: &str, mode: &str) {
+    let vmss = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/flex";
+    add(
+        resources,
+        json!({"id": vmss, "name": "flex", "type": "Microsoft.Compute/virtualMachineScaleSets", "orchestrationMode": mode}),
+    );
+    add(
+        resources,
+        json!({"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-flex",
+            "name": "vm-flex", "type": "Microsoft.Compute/virtualMachines", "location": "westeurope",
+            "virtualMachineScaleSet": {"id": vmss},
+            "networkProfile": {"networkInterfaces": [{"id": format!("{P}/networkInterfaces/{nic}")}]}}),
+    );
+}
+
+/// §17.2: "Flexible-orchestration VMSS instances never get default outbound access": an
+/// instance without an explicit method is dropped with `PrivateSubnetNoEgress` even in a subnet
+/// that allows default outbound access (the trace, and the doctor); a Uniform-mode scale set, or
+/// an instance with a public IP, leaves as before.
+#[test]
+fn flexible_scale_set_instances_have_no_default_outbound_access() {
+    let snap = estate_with(|r| {
+        r[0]["subnets"][2]["defaultOutboundAccess"] = json!(true);
+        flexible_instance(r, "nic-unset", "Flexible");
+    });
+    let t = trace(&snap, "nic-unset", "8.8.8.8");
+    assert_eq!(t.forward.verdict, Verdict::Dropped);
+    assert_eq!(codes(&t), ["PrivateSubnetNoEgress"]);
+    let Evidence::PrivateSubnetNoEgress(PrivateSubnetNoEgress::FlexibleInstances { scale_set, nics, .. }) =
+        &t.findings[0].evidence
+    else {
+        panic!("{:?}", t.findings)
+    };
+    assert_eq!((snap.scale_sets[scale_set.index()].name.as_str(), nics.len()), ("flex", 1));
+    let text = azroute_report::finding_text::render(&snap, &t.findings[0]).message;
+    assert!(text.contains("Flexible scale set `flex`"), "{text}");
+    // The doctor: the instance has no egress; default outbound access is not "in use" by it.
+    let codes = egress_codes(&snap);
+    assert!(codes.contains(&"PrivateSubnetNoEgress") && !codes.contains(&"DefaultOutboundAccessInUse"), "{codes:?}");
+    // Uniform mode (or no scale set): default outbound access, as before.
+    let uniform = estate_with(|r| {
+        r[0]["subnets"][2]["defaultOutboundAccess"] = json!(true);
+        flexible_instance(r, "nic-unset", "Uniform");
+    });
+    assert_eq!(egress(&trace(&uniform, "nic-unset", "8.8.8.8")).0, EgressMethod::DefaultOutboundAccess);
+    assert!(egress_codes(&uniform).contains(&"DefaultOutboundAccessInUse"));
+    // An explicit method still works for an instance.
+    let with_pip = estate_with(|r| flexible_instance(r, "nic-pip", "Flexible"));
+    assert_eq!(egress(&trace(&with_pip, "nic-pip", "8.8.8.8")).0, EgressMethod::InstancePublicIp);
+}

@@ -206,3 +206,61 @@ fn doctor_accepts_a_firewall_next_hop() {
     let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
     assert!(!codes.contains(&"NextHopUnreachable") && !codes.contains(&"UdrNextHopNoForwarding"), "{codes:?}");
 }
+
+/// C33 (§16.6): a DNAT rule to the firewall's private IP (10.0.1.4:8443 → vm-app2 10.2.1.4:443),
+/// reached from a peered spoke. Supported by default on Standard: the flow is translated,
+/// SNATed and delivered to vm-app2, and the trace says what it assumed; with the option
+/// `dnat_private_ip_unsupported` the rule never matches and the packet is for the firewall itself.
+#[test]
+fn dnat_to_the_firewall_private_ip_is_a_named_option() {
+    let dnat = json!({"ruleCollectionType": "FirewallPolicyNatRuleCollection", "name": "private-dnat", "priority": 100,
+        "action": {"type": "DNAT"}, "rules": [{"ruleType": "NatRule", "name": "to-app2", "ipProtocols": ["TCP"],
+        "sourceAddresses": ["10.1.0.0/16"], "destinationAddresses": ["10.0.1.4"], "destinationPorts": ["8443"],
+        "translatedAddress": "10.2.1.4", "translatedPort": "443"}]});
+    let snap = estate(vec![group("dnat", 100, vec![dnat])], |_| {});
+    let run = |unsupported: bool| {
+        let mut options = ModelOptions::default();
+        options.firewall.dnat_private_ip_unsupported = unsupported;
+        let engine = RouteEngine::new(&snap, options);
+        let tracer = Tracer::new(&engine);
+        let nic = snap.find_nic("nic-app1").unwrap();
+        let request = TraceRequest {
+            source: TraceSource::Nic { nic, ip: "10.1.1.4".parse().unwrap() },
+            destination: "10.0.1.4".parse().unwrap(),
+            protocol: Protocol::Tcp,
+            source_port: 50000,
+            destination_port: 8443,
+        };
+        tracer.trace(request).unwrap()
+    };
+    let supported = run(false);
+    assert_eq!(supported.forward.verdict, Verdict::Delivered, "{:?}", supported.findings);
+    assert_eq!(kinds(&supported.forward), [HopKind::Source, HopKind::AzureFirewall, HopKind::Destination]);
+    assert_eq!(supported.forward.hops[2].resource, HopResource::Nic(snap.find_nic("nic-app2").unwrap()));
+    assert!(supported.assumptions.list().any(|a| a == Assumption::DnatToPrivateIp { supported: true }));
+    let unsupported = run(true);
+    assert_eq!(unsupported.forward.verdict, Verdict::Delivered);
+    assert_eq!(kinds(&unsupported.forward), [HopKind::Source, HopKind::Destination]);
+    assert!(matches!(unsupported.forward.hops[1].resource, HopResource::Firewall(_)));
+    assert!(unsupported.assumptions.list().any(|a| a == Assumption::DnatToPrivateIp { supported: false }));
+    // The firewall's own verdict (firewall-flow): the DNAT rule, or no match and the default deny.
+    let fw = FirewallIdx(0);
+    let flow = FirewallFlow {
+        source: "10.1.1.4".parse().unwrap(),
+        source_port: None,
+        destination: "10.0.1.4".parse().unwrap(),
+        destination_port: Some(8443),
+        protocol: Some(Protocol::Tcp),
+        fqdn: None,
+    };
+    let mut options = FirewallOptions::default();
+    let v = evaluate_firewall(&snap, fw, &flow, &options, true);
+    assert_eq!((v.action, v.pass, v.caveats.dnat_private_ip), (FirewallAction::Allow, FirewallPass::Dnat, Some(true)));
+    options.dnat_private_ip_unsupported = true;
+    let v = evaluate_firewall(&snap, fw, &flow, &options, true);
+    assert_eq!(
+        (v.action, v.pass, v.caveats.dnat_private_ip),
+        (FirewallAction::Deny, FirewallPass::Default, Some(false))
+    );
+    assert!(v.candidates.iter().any(|c| c.result == RuleMatch::No(NoMatch::DnatToPrivateIpUnsupported)));
+}

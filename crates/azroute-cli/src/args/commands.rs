@@ -544,6 +544,10 @@ pub struct FirewallOptionArgs {
     /// (C21; the rule-processing page says a DNAT match is final).
     #[arg(long)]
     pub dnat_respects_network_deny: bool,
+    /// A DNAT rule to the firewall's private IP never matches (C33; the 2023 known issues; the
+    /// 2025 known issues and the DNAT tutorial support it on Standard and Premium).
+    #[arg(long)]
+    pub dnat_private_ip_unsupported: bool,
 }
 
 #[derive(Args, Debug)]

@@ -77,12 +77,16 @@ impl Doctor<'_, '_> {
         if s.nat_gateway.is_some() || s.is_service_managed() {
             return;
         }
+        let internet = default.filter(|r| r.route().next_hop_type == NextHopType::Internet);
+        let mut nics = self.without_explicit_method(subnet);
+        if s.default_outbound_access != Some(false) {
+            nics.retain(|n| flexible_scale_set(self.snap, *n).is_none());
+            flexible_instances_no_egress(self.snap, subnet, &self.without_explicit_method(subnet), internet, out);
+        }
         let Some(allowed) = s.default_outbound_access else { return };
-        let nics = self.without_explicit_method(subnet);
         if nics.is_empty() {
             return;
         }
-        let internet = default.filter(|r| r.route().next_hop_type == NextHopType::Internet);
         let at = ResourceRef::Subnet(subnet);
         match (allowed, internet) {
             (false, Some(route)) => {
@@ -226,5 +230,36 @@ fn vmss_nics_missing(snap: &Snapshot, out: &mut Vec<Finding>) {
         let scale_set = ScaleSetIdx(i as u32);
         let subnets = v.subnets.iter().filter_map(|l| l.resolved()).collect();
         out.push(Finding::new(VmssNicsMissing { scale_set, subnets }).resource(ResourceRef::ScaleSet(scale_set)));
+    }
+}
+
+/// `PrivateSubnetNoEgress` for instances of Flexible-orchestration scale sets without an explicit
+/// method in a subnet that is not private, one finding per scale set: they never have default
+/// outbound access (§17.2).
+fn flexible_instances_no_egress(
+    snap: &Snapshot,
+    subnet: SubnetIdx,
+    nics: &[NicIdx],
+    internet: Option<&RouteRef>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(route) = internet else { return };
+    let mut by_scale_set: Vec<(ScaleSetIdx, Vec<NicIdx>)> = Vec::new();
+    for n in nics {
+        let Some(scale_set) = flexible_scale_set(snap, *n) else { continue };
+        match by_scale_set.iter_mut().find(|(s, _)| *s == scale_set) {
+            Some((_, list)) => list.push(*n),
+            None => by_scale_set.push((scale_set, vec![*n])),
+        }
+    }
+    for (scale_set, nics) in by_scale_set {
+        let e = PrivateSubnetNoEgress::FlexibleInstances {
+            subnet,
+            scale_set,
+            nics,
+            destination: None,
+            route: route.clone(),
+        };
+        out.push(Finding::new(e).resource(ResourceRef::ScaleSet(scale_set)).resource(ResourceRef::Subnet(subnet)));
     }
 }

@@ -29,6 +29,16 @@ pub enum PrivateSubnetNoEgress {
     /// The doctor: NICs of the subnet without an explicit method, and the subnet's route to
     /// the Internet.
     Subnet { subnet: SubnetIdx, nics: Vec<NicIdx>, route: RouteRef },
+    /// Instances of a Flexible-orchestration scale set without an explicit method, in a subnet
+    /// that is not private: they never have default outbound access (§17.2). `destination`:
+    /// the traced packet's (a trace), `None` for the doctor.
+    FlexibleInstances {
+        subnet: SubnetIdx,
+        scale_set: ScaleSetIdx,
+        nics: Vec<NicIdx>,
+        destination: Option<IpAddr>,
+        route: RouteRef,
+    },
 }
 
 /// `OutboundIcmpNotSupported`: an ICMP packet leaving for the Internet by a method that carries

@@ -36,6 +36,10 @@ pub(super) struct MatchContext<'s> {
     /// DNS proxy of the firewall (its policy's `dnsSettings.enableProxy`, or the classic
     /// `Network.DNS.EnableProxy`): FQDNs in network rules need it.
     pub dns_proxy: bool,
+    /// The firewall's private IPs, and whether DNAT to them is supported (C33): a flow to one
+    /// of them matches no DNAT rule when it is not.
+    pub private_ips: Vec<IpAddr>,
+    pub dnat_private_ip: bool,
 }
 
 /// Any of the values: `Yes` if one matches, else `Unknown` if one cannot be decided, else `No`.
@@ -151,6 +155,9 @@ impl MatchContext<'_> {
 
     /// A DNAT rule: TCP or UDP to one of its destinations (a firewall address) and port.
     pub fn nat(&self, rule: &FwRule, flow: &FirewallFlow) -> RuleMatch {
+        if !self.dnat_private_ip && self.private_ips.contains(&flow.destination) {
+            return RuleMatch::No(NoMatch::DnatToPrivateIpUnsupported);
+        }
         self.protocol(rule, flow)
             .and(|| self.port(rule, flow))
             .and(|| self.source(rule, flow))

@@ -75,6 +75,9 @@ pub enum NoMatch {
     HostName,
     /// An FQDN destination of a network rule on a firewall without DNS proxy (§16.2).
     FqdnWithoutDnsProxy,
+    /// A DNAT rule and a flow to the firewall's private IP, which the options or the firewall's
+    /// tier do not support (C33).
+    DnatToPrivateIpUnsupported,
 }
 
 /// Why a rule could not be decided.
@@ -153,6 +156,9 @@ pub struct FirewallCaveats {
     pub threat_intel_deny: bool,
     /// A network rule's FQDN matched by `--fqdn`: clients resolve through the firewall's DNS.
     pub fqdn_resolved_by_proxy: bool,
+    /// The flow is addressed to the firewall's private IP: `Some(whether DNAT to it is
+    /// supported)` (C33).
+    pub dnat_private_ip: Option<bool>,
 }
 
 /// One candidate rule of `--explain`, in processing order.
@@ -205,7 +211,15 @@ pub fn evaluate_firewall(
         v.action = FirewallAction::Indeterminate;
         return v;
     }
-    let ctx = MatchContext { snap, dns_proxy: dns_proxy(snap, fw, &chain) };
+    let ctx = MatchContext {
+        snap,
+        dns_proxy: dns_proxy(snap, fw, &chain),
+        private_ips: fw.private_ips().collect(),
+        dnat_private_ip: options.dnat_private_ip_supported(fw),
+    };
+    if fw.private_ips().any(|ip| ip == flow.destination) {
+        v.caveats.dnat_private_ip = Some(ctx.dnat_private_ip);
+    }
     for kind in [FwRuleKind::Nat, FwRuleKind::Network, FwRuleKind::Application] {
         let collections = ordered(snap, fw, &chain, kind, options.inherit_parent_dnat);
         if run_pass(&ctx, flow, &collections, explain, &mut v) {

@@ -431,7 +431,7 @@ mod tests {
         #[test]
         fn coverage_is_sound(a in arb_rule(), b in arb_rule(), flows in proptest::collection::vec(arb_flow(), 16)) {
             let s = snap();
-            let ctx = MatchContext { snap: &s, dns_proxy: true };
+            let ctx = MatchContext { snap: &s, dns_proxy: true, private_ips: Vec::new(), dnat_private_ip: true };
             if covers(&s, FwRuleKind::Network, &a, &b) {
                 for f in &flows {
                     if ctx.network(&b, f) == RuleMatch::Yes {

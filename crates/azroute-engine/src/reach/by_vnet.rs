@@ -149,7 +149,7 @@ pub fn reach_by_vnet(engine: &RouteEngine<'_>, query: &ReachQuery, progress: &dy
         outcomes: t.traced.outcomes,
         stats,
         errors: t.rows.errors,
-        assumptions: super::assumptions(snap, query),
+        assumptions: super::assumptions(snap, engine.options(), query),
     }
 }
 

@@ -460,7 +460,7 @@ pub fn reach_stream<'e, 's>(
         outcomes: traced.traced.outcomes.clone(),
         stats: traced.stats(traced.rows.subnets.len() * traced.columns.len()),
         errors: traced.rows.errors.clone(),
-        assumptions: assumptions(engine.snap(), query),
+        assumptions: assumptions(engine.snap(), engine.options(), query),
     };
     ReachStream { traced, head }
 }
@@ -523,7 +523,7 @@ fn compute(
         outcomes: t.traced.outcomes,
         stats,
         errors: t.rows.errors,
-        assumptions: assumptions(engine.snap(), query),
+        assumptions: assumptions(engine.snap(), engine.options(), query),
     }
 }
 
@@ -542,7 +542,7 @@ fn columns(engine: &RouteEngine<'_>, query: &ReachQuery) -> Vec<Column> {
 }
 
 /// What every matrix assumes, and what this query adds.
-fn assumptions(snap: &Snapshot, query: &ReachQuery) -> Vec<String> {
+fn assumptions(snap: &Snapshot, options: &ModelOptions, query: &ReachQuery) -> Vec<String> {
     let mut assumptions = vec![
         "each address class is traced once, from a representative address (a NIC's where the class holds one)"
             .to_string(),
@@ -559,5 +559,6 @@ fn assumptions(snap: &Snapshot, query: &ReachQuery) -> Vec<String> {
     if let Some(ip) = query.internet {
         assumptions.push(format!("the Internet column stands for {ip}; a user route for a narrower public prefix can treat other addresses differently"));
     }
+    assumptions.extend(crate::option_assumptions(snap, options).iter().map(|a| a.text()));
     assumptions
 }

@@ -69,6 +69,9 @@ pub(super) enum EgressDecision {
     StorageInRegion,
     /// A private subnet with no explicit outbound method.
     NoEgress,
+    /// An instance of a Flexible-orchestration scale set with no explicit outbound method: it
+    /// never has default outbound access, whatever its subnet says (§17.2).
+    FlexibleInstance(ScaleSetIdx),
 }
 
 impl Tracer<'_, '_> {
@@ -110,6 +113,9 @@ impl Tracer<'_, '_> {
                 EgressDecision::NoEgress
             };
         }
+        if let Some(scale_set) = nic.and_then(|n| flexible_scale_set(snap, n)) {
+            return EgressDecision::FlexibleInstance(scale_set);
+        }
         EgressDecision::Exit(Egress {
             method: EgressMethod::DefaultOutboundAccess,
             public_ips: Vec::new(),
@@ -145,6 +151,15 @@ impl Tracer<'_, '_> {
                 && t.prefixes.iter().any(|p| p.contains(&dst))
         })
     }
+}
+
+/// The Flexible-orchestration scale set whose instance owns `nic` (its VM's
+/// `virtualMachineScaleSet`): "Flexible-orchestration VMSS instances never get default outbound
+/// access" (§17.2).
+pub fn flexible_scale_set(snap: &Snapshot, nic: NicIdx) -> Option<ScaleSetIdx> {
+    let vm = snap.nics[nic.index()].vm.as_ref()?.resolved()?;
+    let scale_set = snap.vms[vm.index()].scale_set.as_ref()?.resolved()?;
+    (snap.scale_sets[scale_set.index()].orchestration_mode == OrchestrationMode::Flexible).then_some(scale_set)
 }
 
 fn public_ip_address(snap: &Snapshot, pip: &Link<PublicIpIdx>) -> EgressAddress {

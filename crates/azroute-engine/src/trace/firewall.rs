@@ -43,7 +43,8 @@ impl Tracer<'_, '_> {
         if !self.cross_peering(walk, vnet, owner_vnet, pkt) {
             return Ok(Some(Step::Ended(Verdict::Dropped)));
         }
-        if self.snap().firewalls[firewall.index()].private_ips().any(|ip| ip == pkt.dst) {
+        let own_ip = self.snap().firewalls[firewall.index()].private_ips().any(|ip| ip == pkt.dst);
+        if own_ip && !self.dnat_decides(firewall, pkt) {
             // The packet is for the firewall itself: the route only chose how to reach it.
             let mut hop = Hop::new(HopKind::Destination, HopResource::Firewall(firewall), Some(pkt.dst));
             hop.subnet = subnet;
@@ -55,6 +56,53 @@ impl Tracer<'_, '_> {
         walk.hops.push(hop);
         walk.from_gateway = false;
         Ok(Some(self.through_firewall(walk, firewall, subnet, pkt, forward_nics)))
+    }
+
+    /// A packet addressed to the private IP of a firewall in `target_vnet` (from its VNet or a
+    /// peered one): when a DNAT rule decides the flow (C33: supported by default on Standard and
+    /// Premium), through the firewall as from the Internet (§16.8): translated, SNATed and
+    /// forwarded by the routes of `AzureFirewallSubnet`. `None`: no firewall owns the address, or
+    /// no DNAT rule decides; the packet is for the firewall itself.
+    pub(super) fn private_ip_dnat(
+        &self,
+        walk: &mut Walk,
+        vnet: VnetIdx,
+        target_vnet: Option<VnetIdx>,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> Option<Step> {
+        let snap = self.snap();
+        let target_vnet = target_vnet?;
+        let (firewall, subnet) = self.addressing.owners(pkt.dst).iter().find_map(|o| match o {
+            Owner::Firewall { firewall, subnet } if Addressing::vnet_of(snap, o) == Some(target_vnet) => {
+                Some((*firewall, *subnet))
+            }
+            _ => None,
+        })?;
+        if !self.dnat_decides(firewall, pkt) {
+            return None;
+        }
+        if !self.cross_peering(walk, vnet, target_vnet, pkt) {
+            return Some(Step::Ended(Verdict::Dropped));
+        }
+        let mut hop = Hop::new(HopKind::AzureFirewall, HopResource::Firewall(firewall), Some(pkt.dst));
+        hop.subnet = subnet;
+        walk.hops.push(hop);
+        walk.from_gateway = false;
+        Some(self.through_firewall(walk, firewall, subnet, pkt, forward_nics))
+    }
+
+    /// Whether the firewall's DNAT pass decides a packet addressed to its private IP (C33).
+    fn dnat_decides(&self, firewall: FirewallIdx, pkt: Packet) -> bool {
+        let v = evaluate_firewall(self.snap(), firewall, &self.firewall_flow(pkt), &self.firewall_options, false);
+        v.pass == FirewallPass::Dnat
+    }
+
+    /// C33 (§16.6), said when the request is addressed to a firewall's private IP: whether DNAT
+    /// rules were taken to match it.
+    pub(super) fn dnat_private_ip_assumption(&self, request: &TraceRequest) -> Option<bool> {
+        let fw = self.snap().firewalls.iter().find(|f| f.private_ips().any(|ip| ip == request.destination))?;
+        Some(self.firewall_options.dnat_private_ip_supported(fw))
     }
 
     /// The firewall whose IP configuration (or secured-hub address list) holds this public IP.

@@ -35,7 +35,7 @@ use azroute_model::*;
 
 pub use addressing::{Addressing, Owner};
 pub(crate) use egress::firewall_public_sources;
-pub use egress::{Egress, EgressAddress, EgressMethod, nic_explicit_egress};
+pub use egress::{Egress, EgressAddress, EgressMethod, flexible_scale_set, nic_explicit_egress};
 pub use path::*;
 
 use crate::finding::{Finding, ResourceRef};
@@ -176,6 +176,7 @@ impl<'e, 's> Tracer<'e, 's> {
         assumptions.power_state_unknown = power_unknown(forward) || reverse.is_some_and(power_unknown);
         assumptions.firewall_inspection = self.firewall_inspection(request, forward);
         assumptions.dnat_match = self.dnat_assumption(forward);
+        assumptions.dnat_private_ip = self.dnat_private_ip_assumption(request);
         assumptions.default_outbound_assumed = forward.egress.as_ref().is_some_and(|e| e.assumed_default);
         let avnm = |p: &PathTrace| {
             p.hops.iter().any(|h| {

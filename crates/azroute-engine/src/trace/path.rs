@@ -296,6 +296,9 @@ pub enum Assumption {
     /// An Azure Firewall let the request in by a DNAT rule: final (C21, the default), or, with
     /// `dnat_respects_network_deny`, after the network rules found no explicit Deny (§16.6).
     DnatMatch { respects_network_deny: bool },
+    /// The request is addressed to an Azure Firewall's private IP: whether DNAT rules match it
+    /// (C33; supported on Standard and Premium unless `dnat_private_ip_unsupported`).
+    DnatToPrivateIp { supported: bool },
     /// The path used a Virtual Network Manager connected group or security admin rule: the
     /// configurations are assumed deployed, a connected group protected from more specific BGP
     /// routes like a peering, admin rules stateful like NSGs (§18.5).
@@ -332,6 +335,8 @@ pub struct Assumptions {
     /// A forwarded packet crossed a peering added from a hub-and-spoke configuration:
     /// `Some(allowed)` (C32).
     pub avnm_peering_forwarded: Option<bool>,
+    /// The request is addressed to a firewall's private IP: `Some(DNAT to it supported)` (C33).
+    pub dnat_private_ip: Option<bool>,
 }
 
 impl Assumptions {
@@ -350,6 +355,7 @@ impl Assumptions {
             self.avnm.then_some(Assumption::AvnmConfigurationAssumed),
             self.dnat_match.map(|respects_network_deny| Assumption::DnatMatch { respects_network_deny }),
             self.avnm_peering_forwarded.map(|allowed| Assumption::AvnmPeeringForwardedTraffic { allowed }),
+            self.dnat_private_ip.map(|supported| Assumption::DnatToPrivateIp { supported }),
         ]
         .into_iter()
         .flatten()

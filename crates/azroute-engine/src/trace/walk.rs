@@ -303,7 +303,10 @@ impl Tracer<'_, '_> {
                     }
                     _ => Some(vnet),
                 };
-                Step::Ended(self.deliver(walk, vnet, target_vnet, subnet, table, pkt, forward_nics))
+                match self.private_ip_dnat(walk, vnet, target_vnet, pkt, forward_nics) {
+                    Some(step) => step,
+                    None => Step::Ended(self.deliver(walk, vnet, target_vnet, subnet, table, pkt, forward_nics)),
+                }
             }
             NextHopType::VirtualAppliance => self.to_appliance(walk, vnet, &route, pkt, forward_nics)?,
             // A Route Server route's next hop is the NVA that advertised it (§19.2 RS-4):
@@ -425,6 +428,22 @@ impl Tracer<'_, '_> {
                     assumed_private: s.default_outbound_access.is_none(),
                 };
                 walk.findings.push(Finding::new(no_egress).resource(ResourceRef::Subnet(subnet)));
+                Verdict::Dropped
+            }
+            EgressDecision::FlexibleInstance(scale_set) => {
+                let nics = match sender {
+                    HopResource::Nic(n) => vec![n],
+                    _ => Vec::new(),
+                };
+                let no_egress = PrivateSubnetNoEgress::FlexibleInstances {
+                    subnet,
+                    scale_set,
+                    nics,
+                    destination: Some(pkt.dst),
+                    route: route.clone(),
+                };
+                let finding = Finding::new(no_egress).resource(ResourceRef::ScaleSet(scale_set));
+                walk.findings.push(finding.resource(ResourceRef::Subnet(subnet)));
                 Verdict::Dropped
             }
         }

@@ -155,6 +155,7 @@ pub(super) fn resolve_references(snapshot: &mut Snapshot) -> Dangling {
         for l in &mut v.nics {
             resolve(snap, d, l, ResourceKind::NetworkInterface, who, NicIdx);
         }
+        resolve_opt(snap, d, &mut v.scale_set, ResourceKind::VirtualMachineScaleSet, who, ScaleSetIdx);
     });
     snapshot.vms = vms;
     resolve_gateway_links(snapshot, d);

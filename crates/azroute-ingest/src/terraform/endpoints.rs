@@ -284,6 +284,13 @@ impl<'p, 't> Lowerer<'p, 't> {
         let primary_nic = nonempty(&a.primary_network_interface_id)
             .and_then(|p| nics.iter().position(|n| n.eq_ignore_ascii_case(p)))
             .unwrap_or(0);
+        let scale_set = self.link_value(
+            i,
+            &a.virtual_machine_scale_set_id,
+            &[ExprStep::Key("virtual_machine_scale_set_id")],
+            &["azurerm_orchestrated_virtual_machine_scale_set"],
+            "virtual_machine_scale_set_id",
+        );
         self.pending.vms.push(Vm {
             id: ArmId::new(&id),
             name: nonempty(&a.name).unwrap_or_default().to_string(),
@@ -291,6 +298,7 @@ impl<'p, 't> Lowerer<'p, 't> {
             nics: nics.into_iter().map(|n| Link::Missing(ArmId::new(n))).collect(),
             primary_nic,
             power_state: None,
+            scale_set: scale_set.map(|s| Link::Missing(ArmId::new(&s))),
             origin: self.origin(&path),
         });
     }

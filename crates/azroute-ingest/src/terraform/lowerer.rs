@@ -150,6 +150,12 @@ impl<'p, 't> Lowerer<'p, 't> {
             "azurerm_express_route_connection" => {
                 read!(ExpressRouteConnection, super::vwan_branches::TfErConnection)
             }
+            "azurerm_lb" => read!(LoadBalancer, super::load_balancer::TfLoadBalancer),
+            "azurerm_lb_backend_address_pool" => read!(LbPool, super::load_balancer::TfLbPool),
+            "azurerm_lb_outbound_rule" => read!(LbOutboundRule, super::load_balancer::TfLbOutboundRule),
+            "azurerm_network_interface_backend_address_pool_association" => {
+                read!(NicPoolAssociation, super::load_balancer::TfNicPoolAssociation)
+            }
             other => {
                 *self.pending.skipped_types.entry(other.to_string()).or_default() += 1;
                 // Unmodelled resources may still be named by references (resource groups).
@@ -187,6 +193,7 @@ impl<'p, 't> Lowerer<'p, 't> {
         self.lower_parents(&mut drafts);
         self.lower_children(&mut drafts);
         self.apply_nat_gateway_addresses();
+        self.apply_load_balancer_members();
         self.attach_classic_collections();
         self.apply_table_subnets(&mut drafts);
         self.apply_associations(&mut drafts);
@@ -282,6 +289,7 @@ impl<'p, 't> Lowerer<'p, 't> {
                 Attrs::VpnSite(a) => self.vpn_site(i, a),
                 Attrs::VpnGatewayConnection(a) => self.vpn_gateway_connection(i, a),
                 Attrs::ExpressRouteConnection(a) => self.express_route_connection(i, a),
+                Attrs::LoadBalancer(a) => self.load_balancer(i, a),
                 _ => {}
             }
             self.attrs[i] = Some(attrs);

@@ -67,6 +67,7 @@ mod envelope;
 mod firewall;
 mod hubs;
 mod ids;
+mod load_balancer;
 mod lowerer;
 mod network;
 mod platform;

@@ -303,6 +303,8 @@ pub(super) struct TfVm {
     pub(super) network_interface_ids: Strs,
     /// `azurerm_virtual_machine` (legacy) only.
     pub(super) primary_network_interface_id: Option<String>,
+    /// The scale set (`azurerm_orchestrated_virtual_machine_scale_set`) of a Flexible instance.
+    pub(super) virtual_machine_scale_set_id: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -413,6 +415,10 @@ pub(super) enum Attrs {
     VpnGatewayConnection(super::vwan_branches::TfVpnConnection),
     ExpressRouteGateway(super::vwan_branches::TfErGateway),
     ExpressRouteConnection(super::vwan_branches::TfErConnection),
+    LoadBalancer(super::load_balancer::TfLoadBalancer),
+    LbPool(super::load_balancer::TfLbPool),
+    LbOutboundRule(super::load_balancer::TfLbOutboundRule),
+    NicPoolAssociation(super::load_balancer::TfNicPoolAssociation),
     /// A data source, or a managed type azroute does not model: only its id, name and
     /// resource group, so references to it can be followed.
     Other(TfCommon),
@@ -475,6 +481,10 @@ impl Attrs {
             Attrs::VpnGatewayConnection(a) => (t(&a.id), t(&a.name), None),
             Attrs::ExpressRouteGateway(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::ExpressRouteConnection(a) => (t(&a.id), t(&a.name), None),
+            Attrs::LoadBalancer(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::LbPool(a) => (t(&a.id), t(&a.name), None),
+            Attrs::LbOutboundRule(a) => (t(&a.id), t(&a.name), None),
+            Attrs::NicPoolAssociation(_) => (None, None, None),
             Attrs::Other(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
         }
     }
@@ -500,6 +510,7 @@ pub(super) fn arm_type_of(rtype: &str) -> Option<&'static str> {
         "azurerm_public_ip_prefix" => "Microsoft.Network/publicIPPrefixes",
         "azurerm_application_gateway" => "Microsoft.Network/applicationGateways",
         "azurerm_bastion_host" => "Microsoft.Network/bastionHosts",
+        "azurerm_lb" => "Microsoft.Network/loadBalancers",
         "azurerm_linux_virtual_machine_scale_set"
         | "azurerm_windows_virtual_machine_scale_set"
         | "azurerm_orchestrated_virtual_machine_scale_set" => "Microsoft.Compute/virtualMachineScaleSets",

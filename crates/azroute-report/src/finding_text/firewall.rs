@@ -71,6 +71,9 @@ pub fn no_match_text(no: &NoMatch) -> &'static str {
         NoMatch::FqdnWithoutDnsProxy => {
             "FQDNs in network rules need DNS proxy, which is off: this rule can never match its FQDNs"
         }
+        NoMatch::DnatToPrivateIpUnsupported => {
+            "DNAT to the firewall's private IP is taken as unsupported (option --dnat-private-ip-unsupported or a Basic firewall, conflict C33)"
+        }
     }
 }
 

@@ -44,6 +44,26 @@ pub(super) fn private_subnet_no_egress(snap: &Snapshot, e: &PrivateSubnetNoEgres
             EXPLICIT_METHODS,
         )
         .evidence(route.route().label()),
+        PrivateSubnetNoEgress::FlexibleInstances { subnet, scale_set, nics, destination, route } => {
+            let scale_set = &snap.scale_sets[scale_set.index()].name;
+            let what = match destination {
+                Some(d) => format!("its packet to {d} is not sent to the Internet"),
+                None => "they cannot reach the Internet".to_string(),
+            };
+            FindingText::new(
+                format!(
+                    "{} in subnet `{}` {} instance{} of Flexible scale set `{scale_set}`, which never get default outbound access, and ha{} no NAT gateway, public IP or load-balancer outbound rule: {what}",
+                    nic_list(snap, nics),
+                    snap.subnet_label(*subnet),
+                    if nics.len() == 1 { "is an" } else { "are" },
+                    if nics.len() == 1 { "" } else { "s" },
+                    if nics.len() == 1 { "s" } else { "ve" },
+                ),
+                EXPLICIT_METHODS,
+            )
+            .evidence(route.route().label())
+            .evidence(format!("orchestrationMode: Flexible (`{scale_set}`)"))
+        }
     }
 }
 
