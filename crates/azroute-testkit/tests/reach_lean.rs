@@ -27,6 +27,7 @@ fn column_address(snap: &Snapshot, column: &Column) -> Option<IpAddr> {
     match column {
         Column::Subnet(s) => host(snap, *s),
         Column::OnPremises { prefix, .. } => Some(prefix.hosts().next().unwrap_or(prefix.addr())),
+        Column::Branch(b) => Some(b.prefix.hosts().next().unwrap_or(b.prefix.addr())),
         Column::Internet(ip) => Some(*ip),
     }
 }
