@@ -39,6 +39,14 @@ struct Named {
     name: String,
 }
 
+/// Where a BGP peer's learned routes are listed: the az command words, the flag naming the
+/// peer's owner (a Route Server or a virtual hub) and that owner.
+struct PeerParent<'a> {
+    words: [&'static str; 2],
+    flag: &'static str,
+    owner: &'a Named,
+}
+
 /// The resources of a list output that have an id.
 fn named(value: &Value) -> Vec<Named> {
     items(value)
@@ -196,6 +204,43 @@ impl Session<'_> {
         Ok(())
     }
 
+    /// One BGP peer's learned routes, in the wrapper `{"bgpConnectionId", "learnedRoutes"}` that a
+    /// Route Server peer (§19.4) and a hub BGP peer (§20.7) share: `az network <words>
+    /// list-learned-routes -g G <flag> OWNER -n PEER`.
+    #[allow(clippy::too_many_arguments)]
+    fn peer_learned_routes(
+        &self,
+        sub: &str,
+        stem: &str,
+        parent: &PeerParent<'_>,
+        peer: &Named,
+        owner_label: String,
+        extension: Option<&'static str>,
+        record: &mut SubscriptionRecord,
+    ) -> Result<Step, CollectError> {
+        let [noun, child] = parent.words;
+        let base = [
+            "network",
+            noun,
+            child,
+            "list-learned-routes",
+            "-g",
+            parent.owner.group.as_str(),
+            parent.flag,
+            parent.owner.name.as_str(),
+            "-n",
+            peer.name.as_str(),
+        ];
+        let ids = [("bgpConnectionId", peer.id.as_str())];
+        let target = Target {
+            rel: format!("{sub}/learned-routes-{stem}-{}.json", file_safe(&peer.name)),
+            wrapper: Some((&ids, "learnedRoutes")),
+            label: format!("learned routes of {owner_label} peer {}", peer.name),
+            extension,
+        };
+        self.step(sub, &base, target, record)
+    }
+
     /// Each hub BGP peer's learned routes (§20.7), in the wrapper a Route Server peer's use.
     fn hub_peers_learned(
         &self,
@@ -206,26 +251,16 @@ impl Session<'_> {
         record: &mut SubscriptionRecord,
     ) -> Result<(), CollectError> {
         for peer in peers {
-            let base = [
-                "network",
-                "vhub",
-                "bgpconnection",
-                "list-learned-routes",
-                "-g",
-                hub.group.as_str(),
-                "--vhub-name",
-                hub.name.as_str(),
-                "-n",
-                peer.name.as_str(),
-            ];
-            let ids = [("bgpConnectionId", peer.id.as_str())];
-            let target = Target {
-                rel: format!("{sub}/learned-routes-{stem}-{}.json", file_safe(&peer.name)),
-                wrapper: Some((&ids, "learnedRoutes")),
-                label: format!("learned routes of hub {} peer {}", hub.name, peer.name),
-                extension: Some(VIRTUAL_WAN_EXTENSION),
-            };
-            self.step(sub, &base, target, record)?;
+            let parent = PeerParent { words: ["vhub", "bgpconnection"], flag: "--vhub-name", owner: hub };
+            self.peer_learned_routes(
+                sub,
+                stem,
+                &parent,
+                peer,
+                format!("hub {}", hub.name),
+                Some(VIRTUAL_WAN_EXTENSION),
+                record,
+            )?;
         }
         Ok(())
     }
@@ -297,26 +332,16 @@ impl Session<'_> {
             };
             let Step::Written(peerings) = self.step(sub, &base, target, record)? else { continue };
             for peer in named(&peerings) {
-                let base = [
-                    "network",
-                    "routeserver",
-                    "peering",
-                    "list-learned-routes",
-                    "-g",
-                    rs.group.as_str(),
-                    "--routeserver",
-                    rs.name.as_str(),
-                    "-n",
-                    peer.name.as_str(),
-                ];
-                let ids = [("bgpConnectionId", peer.id.as_str())];
-                let target = Target {
-                    rel: format!("{sub}/learned-routes-{stem}-{}.json", file_safe(&peer.name)),
-                    wrapper: Some((&ids, "learnedRoutes")),
-                    label: format!("learned routes of Route Server {} peer {}", rs.name, peer.name),
-                    extension: None,
-                };
-                self.step(sub, &base, target, record)?;
+                let parent = PeerParent { words: ["routeserver", "peering"], flag: "--routeserver", owner: &rs };
+                self.peer_learned_routes(
+                    sub,
+                    &stem,
+                    &parent,
+                    &peer,
+                    format!("Route Server {}", rs.name),
+                    None,
+                    record,
+                )?;
             }
         }
         Ok(())
