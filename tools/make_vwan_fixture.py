@@ -422,20 +422,26 @@ def effective(hub, rows):
 
 
 def effective_routes():
-    """Both hubs' defaultRouteTable as Azure prints them: the secured hub's holds the routing
-    intent routes to the firewall (RI-4); the other, its spokes, the NVA's BGP route, the
-    datacenter over ExpressRoute and the secured hub's spokes and branch as `Remote Hub`."""
-    east = effective("hub-eastus", [
+    """Both hubs' defaultRouteTable as the documented rules give them (§20.2, §20.3; written from
+    the rules, not recorded from a subscription): the secured hub's holds the routing intent
+    routes to the firewall (RI-4) and, as `Remote Hub`, what the unsecured hub's connections
+    propagate to every default table (VW-2, VW-3; RI-10); the unsecured hub's holds its spokes,
+    the NVA's BGP route and the datacenter over ExpressRoute, but not the secured hub's spokes
+    and branch, whose connections propagate to noneRouteTable under a private policy (RI-3)."""
+    remote = hub_id("hub-westeurope")
+    east_rows = [
         (["0.0.0.0/0"], "Azure Firewall", FIREWALL, ""),
         (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"], "Azure Firewall", FIREWALL, ""),
-    ])
+    ]
+    east_rows += [([space], "Remote Hub", remote, "65520-65520")
+                  for name, hub, space, _, _ in SPOKES if hub == "hub-westeurope"]
+    east_rows.append(([INDIRECT_PREFIX], "Remote Hub", remote, f"65520-65520-{NVA_ASN}"))
+    east_rows.append(([DATACENTER_PREFIX], "Remote Hub", remote, "65520-65520-12076-65200"))
+    east = effective("hub-eastus", east_rows)
     west_rows = [([space], "Virtual Network Connection", connection_id("hub-westeurope", name), "")
                  for name, hub, space, _, _ in SPOKES if hub == "hub-westeurope"]
     west_rows.append(([INDIRECT_PREFIX], "HubBgpConnection", f"{hub_id('hub-westeurope')}/bgpConnections/bgp-nva", str(NVA_ASN)))
     west_rows.append(([DATACENTER_PREFIX], "ExpressRouteGateway", ER_GATEWAY, "12076-65200"))
-    west_rows += [([space], "Remote Hub", hub_id("hub-eastus"), "65520-65520")
-                  for name, hub, space, _, _ in SPOKES if hub == "hub-eastus"]
-    west_rows.append(([BRANCH_PREFIX], "Remote Hub", hub_id("hub-eastus"), "65520-65520"))
     return east, effective("hub-westeurope", west_rows)
 
 

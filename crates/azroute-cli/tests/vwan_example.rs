@@ -259,3 +259,27 @@ fn remote_branch_as_path_is_an_option_said_in_explain() {
         assert!(notes.iter().any(|n| n.contains("C29") && n.contains(words)), "{mode}: {notes:?}");
     }
 }
+
+/// The example's two hub tables (`vhub-effective-routes-*.json`, written from the documented
+/// rules: RI-3 leaves the secured hub's spokes and branch out of the other hub's table, VW-2 and
+/// RI-10 put the unsecured hub's connections into the secured hub's as `Remote Hub`) are what
+/// `hub-routes` computes, so `verify` of the example against them agrees row for row.
+#[test]
+fn verify_of_the_example_against_its_hub_tables_agrees() {
+    let dir = temp_dir("vwan-example-hub-tables");
+    let estate = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("estates/vwan");
+    for hub in ["hub-eastus", "hub-westeurope"] {
+        let name = format!("vhub-effective-routes-{hub}-defaultRouteTable.json");
+        std::fs::copy(estate.join(&name), dir.join(&name)).unwrap();
+    }
+    let v = azroute(&["verify", "--example", "vwan", "--actual", dir.to_str().unwrap(), "-o", "json"]).ok().json();
+    let tables = v["hubTables"].as_array().unwrap();
+    assert_eq!(tables.len(), 2, "{v}");
+    for t in tables {
+        assert_eq!(t["onlyAzroute"].as_array().unwrap().len(), 0, "{t}");
+        assert_eq!(t["onlyAzure"].as_array().unwrap().len(), 0, "{t}");
+    }
+    let out = azroute(&["verify", "--example", "vwan", "--actual", dir.to_str().unwrap()]).ok().stdout;
+    assert!(out.contains("hub-eastus defaultRouteTable") && out.contains("9 route(s) agree, 0 differ"), "{out}");
+    assert!(out.contains("hub-westeurope defaultRouteTable") && out.contains("5 route(s) agree, 0 differ"), "{out}");
+}
