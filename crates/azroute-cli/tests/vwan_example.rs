@@ -158,6 +158,22 @@ fn trace_crosses_the_hub_bgp_peer_to_the_indirect_spoke() {
     assert_eq!(reply_hops, ["nic-indirect", "nic-nva", "hub-westeurope", "nic-web"]);
 }
 
+/// VW-3, §20.11: from the secured hub's spoke, the indirect spoke is a `Remote Hub` route that no
+/// spoke of the WAN holds: the remote hub forwards it by its own table, to its BGP peer, so the
+/// request crosses both hubs and the NVA; the reply dies on the way back for want of a route to
+/// the secured hub's spokes (RI-3, §20.12), and says why.
+#[test]
+fn trace_follows_a_remote_hub_route_into_the_other_hubs_table() {
+    let (verdict, hops, reply, _) = trace("vm-app1", "vm-indirect");
+    assert_eq!(verdict, "Delivered");
+    assert_eq!(hops, ["nic-app1", "hub-eastus", "hub-westeurope", "nic-nva", "nic-indirect"]);
+    assert_eq!(reply, "Dropped");
+    let v = azroute(&["trace", "--example", "vwan", "--from", "vm-app1", "--to", "vm-indirect", "-o", "json"]).json();
+    let codes: Vec<&str> =
+        v["return"]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"VwanRoutingIntentNotOnAllHubs"), "{codes:?}");
+}
+
 /// §20.11: the spoke holding the BGP peer keeps its own peering route to the indirect spoke:
 /// the hub does not program the peer's route back over it (that would loop to the NVA).
 #[test]

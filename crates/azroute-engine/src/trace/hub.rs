@@ -33,6 +33,11 @@ enum HubExit {
     Internet,
     /// Through this firewall first.
     Firewall(FirewallIdx),
+    /// Across to another hub of the WAN, which forwards by its own default table (VW-3).
+    Remote {
+        hub: VirtualHubIdx,
+        exit: Box<HubExit>,
+    },
     /// Nowhere the snapshot can follow, and why.
     Stop(NotFollowed),
 }
@@ -87,10 +92,32 @@ impl Tracer<'_, '_> {
                     address: hop.addresses.first().copied(),
                 })
             }
-            HubNextHopType::VirtualNetworkConnection | HubNextHopType::RemoteHub => {
-                self.connection_exit(hub, hop.next_hop, pkt)
-            }
+            HubNextHopType::VirtualNetworkConnection => self.connection_exit(hub, hop.next_hop, pkt),
+            HubNextHopType::RemoteHub => match self.connection_exit(hub, hop.next_hop, pkt) {
+                stop @ HubExit::Stop(NotFollowed::NoSpokeHolds { .. }) => {
+                    self.remote_hub_exit(hub, hop.next_hop, pkt).unwrap_or(stop)
+                }
+                exit => exit,
+            },
         }
+    }
+
+    /// A `Remote Hub` route whose destination no spoke of the WAN holds (a prefix the other hub
+    /// learned from a BGP peer, say): the remote hub forwards it by its own default table (VW-3).
+    /// Followed one hub deep: a remote route that leads on to yet another hub or to the remote
+    /// hub's firewall is not followed, and the caller's reason stands.
+    fn remote_hub_exit(&self, hub: VirtualHubIdx, next_hop: Option<&ArmId>, pkt: Packet) -> Option<HubExit> {
+        let remote = next_hop
+            .and_then(|id| self.snap().resolve_id(ResourceKind::VirtualHub, id.as_str()))
+            .map(|h| VirtualHubIdx(h as u32))
+            .filter(|r| *r != hub)?;
+        let table = self.routes.topology().vwan.hub(remote)?.default_table()?;
+        let best = longest_match(&table.routes, pkt.dst)?;
+        if matches!(best.next_hop_type, HubNextHopType::RemoteHub | HubNextHopType::AzureFirewall) {
+            return None;
+        }
+        let hop = HubHop { kind: &best.next_hop_type, next_hop: best.next_hops.first(), addresses: &best.next_hop_ips };
+        Some(HubExit::Remote { hub: remote, exit: Box::new(self.hub_exit(remote, &hop, pkt)) })
     }
 
     /// A hub BGP peer (§20.11): the route's BGP next hop, unless it is the hub router's own
@@ -192,6 +219,11 @@ impl Tracer<'_, '_> {
             }
             HubExit::SpokeAppliance { address, vnet: spoke, bgp_connection } => {
                 return self.spoke_appliance(walk, hub, (address, spoke, bgp_connection), from, pkt, forward_nics);
+            }
+            HubExit::Remote { hub: remote, exit } => {
+                let router = self.snap().virtual_hubs[remote.index()].virtual_router_ips.first().copied();
+                walk.hops.push(Hop::new(HopKind::VirtualHub, HopResource::VirtualHub(remote), router));
+                return self.leave_hub(walk, remote, *exit, from, pkt, forward_nics);
             }
             HubExit::Branch => {
                 walk.hops.push(Hop::new(HopKind::OnPremises, HopResource::OnPremises, Some(pkt.dst)));
@@ -295,12 +327,7 @@ impl Tracer<'_, '_> {
         let silent = HubExit::Stop(NotFollowed::FirewallTableSilent { hub, destination: pkt.dst });
         let routing = self.routes.topology().vwan.hub(hub);
         let Some(table) = routing.and_then(|r| r.firewall_table.as_ref()) else { return silent };
-        let best: Option<&HubEffectiveRoute> = table
-            .routes
-            .iter()
-            .filter(|r| r.prefixes.iter().any(|p| p.contains(&pkt.dst)))
-            .max_by_key(|r| r.prefixes.iter().filter(|p| p.contains(&pkt.dst)).map(|p| p.prefix_len()).max());
-        match best {
+        match longest_match(&table.routes, pkt.dst) {
             Some(r) if r.next_hop_type == HubNextHopType::AzureFirewall => silent,
             Some(r) => {
                 let hop = HubHop { kind: &r.next_hop_type, next_hop: r.next_hops.first(), addresses: &r.next_hop_ips };
@@ -309,6 +336,14 @@ impl Tracer<'_, '_> {
             None => silent,
         }
     }
+}
+
+/// The route of a hub table with the longest prefix holding `dst`.
+fn longest_match(routes: &[HubEffectiveRoute], dst: IpAddr) -> Option<&HubEffectiveRoute> {
+    routes
+        .iter()
+        .filter(|r| r.prefixes.iter().any(|p| p.contains(&dst)))
+        .max_by_key(|r| r.prefixes.iter().filter(|p| p.contains(&dst)).map(|p| p.prefix_len()).max())
 }
 
 /// VW-9: the longest static route of a VNet connection holding `dst` with a next-hop IP, as
