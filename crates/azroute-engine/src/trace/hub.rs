@@ -109,7 +109,7 @@ impl Tracer<'_, '_> {
     fn remote_hub_exit(&self, hub: VirtualHubIdx, next_hop: Option<&ArmId>, pkt: Packet) -> Option<HubExit> {
         let remote = next_hop
             .and_then(|id| self.snap().resolve_id(ResourceKind::VirtualHub, id.as_str()))
-            .map(|h| VirtualHubIdx(h as u32))
+            .map(VirtualHubIdx)
             .filter(|r| *r != hub)?;
         let table = self.routes.topology().vwan.hub(remote)?.default_table()?;
         let best = longest_match(&table.routes, pkt.dst)?;
