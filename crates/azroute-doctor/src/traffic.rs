@@ -130,14 +130,24 @@ impl Doctor<'_, '_> {
         let matrix = reach(self.routes, query);
         let tracer = reach_tracer(self.routes, query);
         let problems = problem_paths(&tracer, &matrix);
-        let mut traces: Vec<(PathEnd, PathEnd, Option<Trace>)> = problems
-            .par_iter()
-            .map(|&(from, source, to)| (from, to, tracer.trace(request(source, end_address(to))).ok()))
-            .collect();
+        // Traced and folded a chunk at a time, so that only one chunk's traces are ever held
+        // (the problem paths of a large estate are hundreds of thousands of whole traces).
+        let mut findings = Aggregator::default();
+        let mut traced = 0;
+        for chunk in problems.chunks(TRACE_CHUNK) {
+            let traces: Vec<(PathEnd, PathEnd, Option<Trace>)> = chunk
+                .par_iter()
+                .map(|&(from, source, to)| (from, to, tracer.trace(request(source, end_address(to))).ok()))
+                .collect();
+            traced += traces.len();
+            findings.add(self.snap, &traces);
+        }
         let mut extra = self.routed_pairs(reps);
         extra.extend(self.on_premises_pairs(reps).into_iter().filter(|(from, _)| matches!(from, End::OnPremises(_))));
-        traces.extend(self.trace_pairs(reps, &extra));
-        out.extend(aggregate(self.snap, &traces));
+        let traces = self.trace_pairs(reps, &extra);
+        traced += traces.len();
+        findings.add(self.snap, &traces);
+        out.extend(findings.finish());
         let s = matrix.stats;
         let matrix = MatrixStats {
             cells: s.cells,
@@ -145,7 +155,6 @@ impl Doctor<'_, '_> {
             destination_classes: s.destination_classes,
             traces: s.traces,
         };
-        let traced = traces.len();
         TrafficStats { contexts: reps.len(), candidate_pairs: traced, traced, matrix: Some(matrix) }
     }
 
@@ -351,32 +360,55 @@ fn sample(reps: &[Rep], candidates: &Candidates, max_traces: usize) -> Vec<(End,
 /// Identical problems (same code, same resources) seen on several paths, reported once with
 /// the number of paths and up to three examples, in the order first seen.
 fn aggregate(snap: &Snapshot, traces: &[(PathEnd, PathEnd, Option<Trace>)]) -> Vec<Finding> {
-    let traffic: Vec<FindingCode> = traffic_codes().collect();
-    let mut grouped: HashMap<(FindingCode, Vec<ResourceRef>), usize> = HashMap::new();
-    let mut out: Vec<Finding> = Vec::new();
-    for (from, to, trace) in traces {
-        let Some(trace) = trace else { continue };
-        for f in trace.findings.iter().filter(|f| traffic.contains(&f.code)) {
-            let mut resources = f.resources.clone();
-            resources.sort();
-            let example = (*from, *to);
-            match grouped.get(&(f.code, resources.clone())) {
-                Some(&i) => {
-                    let paths = out[i].traced.as_mut().expect("aggregated findings carry their paths");
-                    paths.count += 1;
-                    if paths.examples.len() < 3 {
-                        paths.examples.push(example);
+    let mut findings = Aggregator::default();
+    findings.add(snap, traces);
+    findings.finish()
+}
+
+/// How many problem paths the exhaustive analysis traces before folding their findings.
+const TRACE_CHUNK: usize = 16_384;
+
+/// The traffic findings of traced paths, one per code and resources, with the number of paths
+/// that showed it and up to three of them; fed in order, a batch at a time.
+#[derive(Default)]
+struct Aggregator {
+    grouped: HashMap<(FindingCode, Vec<ResourceRef>), usize>,
+    out: Vec<Finding>,
+    traffic: Vec<FindingCode>,
+}
+
+impl Aggregator {
+    fn add(&mut self, snap: &Snapshot, traces: &[(PathEnd, PathEnd, Option<Trace>)]) {
+        if self.traffic.is_empty() {
+            self.traffic = traffic_codes().collect();
+        }
+        for (from, to, trace) in traces {
+            let Some(trace) = trace else { continue };
+            for f in trace.findings.iter().filter(|f| self.traffic.contains(&f.code)) {
+                let mut resources = f.resources.clone();
+                resources.sort();
+                let example = (*from, *to);
+                match self.grouped.get(&(f.code, resources.clone())) {
+                    Some(&i) => {
+                        let paths = self.out[i].traced.as_mut().expect("aggregated findings carry their paths");
+                        paths.count += 1;
+                        if paths.examples.len() < 3 {
+                            paths.examples.push(example);
+                        }
                     }
-                }
-                None => {
-                    grouped.insert((f.code, resources), out.len());
-                    let traced = Some(TracedPaths { count: 1, examples: vec![example] });
-                    out.push(with_root_cause_first(snap, Finding { traced, ..f.clone() }));
+                    None => {
+                        self.grouped.insert((f.code, resources), self.out.len());
+                        let traced = Some(TracedPaths { count: 1, examples: vec![example] });
+                        self.out.push(with_root_cause_first(snap, Finding { traced, ..f.clone() }));
+                    }
                 }
             }
         }
     }
-    out
+
+    fn finish(self) -> Vec<Finding> {
+        self.out
+    }
 }
 
 /// A traced finding whose root cause is not its first resource gets it in front, so that the
