@@ -24,7 +24,8 @@ Firewall made on purpose (docs/azure-routing-rules.md §16.7), each one a doctor
 - DNS proxy on in the parent policy only, which the child does not inherit
   (FirewallChildPolicyDnsNotInherited); the classic Network.SNAT.PrivateRanges on the
   policy-managed firewall (FirewallClassicSnatIgnored); ping allowed to the Internet
-  (FirewallIcmpToInternet);
+  (FirewallIcmpToInternet); spoke 2's NSG allows HTTPS from the firewall's frontend IP only and
+  denies the rest of the VNet (FirewallSnatSourceNotAllowedByNsg);
 - an NSG on AzureFirewallSubnet, which Azure refuses (NsgOnFirewallSubnet).
 
 Run from the repository root after tools/make_examples.py and tools/make_firewall_fixture.py."""
@@ -121,6 +122,18 @@ def vnets(items):
     by_name(items, "vnet-spoke2")["virtualNetworkPeerings"].append(peering("vnet-spoke2", "vnet-spoke1", "10.1.0.0/16"))
 
 
+def nsgs(items):
+    nsg = by_name(items, "nsg-app")
+    for name, priority, access, source in [("allow-https-from-firewall", 110, "Allow", FW_IP),
+                                           ("deny-https-from-vnet", 4000, "Deny", "VirtualNetwork")]:
+        nsg["securityRules"].append({
+            "id": f"{nsg['id']}/securityRules/{name}", "name": name, "priority": priority,
+            "direction": "Inbound", "access": access, "protocol": "Tcp", "sourcePortRange": "*",
+            "destinationPortRange": "443", "sourceAddressPrefix": source, "destinationAddressPrefix": "*",
+            "provisioningState": "Succeeded", "resourceGroup": "rg-network",
+            "type": "Microsoft.Network/networkSecurityGroups/securityRules"})
+
+
 def policies(items):
     child = by_name(items, "fw-policy-hub")
     child["dnsSettings"]["enableProxy"] = False
@@ -165,7 +178,7 @@ def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     edits = {"route-table-list.json": route_tables, "vnet-list.json": vnets,
-             "firewall-list.json": firewalls, "firewall-policy-list.json": policies, "firewall-policy-rule-collection-groups.json": groups}
+             "firewall-list.json": firewalls, "nsg-list.json": nsgs, "firewall-policy-list.json": policies, "firewall-policy-rule-collection-groups.json": groups}
     for name in FILES:
         value = load(name)
         if name in edits:

@@ -184,6 +184,7 @@ fn doctor_names_each_mistake_of_the_firewall_mistakes_example() {
         ("FirewallChildPolicyDnsNotInherited", "warning"),
         ("FirewallClassicSnatIgnored", "warning"),
         ("FirewallIcmpToInternet", "info"),
+        ("FirewallSnatSourceNotAllowedByNsg", "warning"),
         ("DnatWithForcedTunnel", "error"),
         ("GatewaySubnetMissingSpokeRoute", "error"),
         ("GatewaySubnetSummaryRouteShadowed", "error"),

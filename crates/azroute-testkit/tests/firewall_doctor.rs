@@ -69,6 +69,7 @@ const FIREWALL_CODES: &[&str] = &[
     "FirewallChildPolicyDnsNotInherited",
     "FirewallClassicSnatIgnored",
     "FirewallIcmpToInternet",
+    "FirewallSnatSourceNotAllowedByNsg",
     "DnatWithForcedTunnel",
     "GatewaySubnetMissingSpokeRoute",
     "GatewaySubnetSummaryRouteShadowed",
@@ -603,4 +604,40 @@ fn firewall_icmp_to_internet() {
     let Evidence::FirewallIcmpToInternet(e) = &f.evidence else { panic!() };
     let names: Vec<_> = e.rules.iter().map(|r| r.rule.as_deref().unwrap()).collect();
     assert_eq!(names, ["ping", "any-out"]);
+}
+
+fn nsg_rule(name: &str, priority: u32, access: &str, source: &str) -> Value {
+    json!({"id": format!("{SUB}/networkSecurityGroups/nsg-app/securityRules/{name}"), "name": name,
+        "priority": priority, "direction": "Inbound", "access": access, "protocol": "Tcp",
+        "sourcePortRange": "*", "destinationPortRange": "443", "sourceAddressPrefix": source,
+        "destinationAddressPrefix": "*"})
+}
+
+/// §16.3 ([inferred] from `[arch-fw-agw]`): the firewall's SNATed traffic comes from an instance
+/// of AzureFirewallSubnet; an NSG allowing only the frontend IP and denying the rest drops it.
+#[test]
+fn firewall_snat_source_not_allowed_by_nsg() {
+    let with_rules = |rules: Vec<Value>| {
+        hub_firewall(move |name, v| {
+            if name == "nsg-list.json" {
+                let nsg = v.as_array_mut().unwrap().iter_mut().find(|n| n["name"] == "nsg-app").unwrap();
+                nsg["securityRules"].as_array_mut().unwrap().extend(rules.clone());
+            }
+        })
+    };
+    let deny = || nsg_rule("deny-vnet", 4000, "Deny", "VirtualNetwork");
+    let snap = with_rules(vec![nsg_rule("allow-fw", 110, "Allow", "10.0.1.4"), deny()]);
+    let all = findings(&snap);
+    let (f, text) = one(&snap, &all, "FirewallSnatSourceNotAllowedByNsg");
+    assert_eq!(f.severity, Severity::Warning);
+    let Evidence::FirewallSnatSourceNotAllowedByNsg(e) = &f.evidence else { panic!() };
+    assert_eq!((e.frontend.to_string(), e.firewall_subnet.to_string()), ("10.0.1.4".into(), "10.0.1.0/24".into()));
+    assert!(text.message.contains("allow-fw") && text.message.contains("inferred"), "{}", text.message);
+    // Without the deny, AllowVnetInBound admits the instances; allowing the subnet is the fix.
+    for fine in [
+        vec![nsg_rule("allow-fw", 110, "Allow", "10.0.1.4")],
+        vec![nsg_rule("allow-fw", 110, "Allow", "10.0.1.0/24"), deny()],
+    ] {
+        assert!(of_code(&findings(&with_rules(fine)), "FirewallSnatSourceNotAllowedByNsg").is_empty());
+    }
 }

@@ -57,6 +57,7 @@ finding_codes! {
     FirewallParentNatRulesIgnored,
     FirewallPolicyRuleShadowed,
     FirewallSnatRangesDropRfc1918,
+    FirewallSnatSourceNotAllowedByNsg,
     FirewallSubnetDefaultRouteNotInternet,
     FirewallSubnetNameInvalid,
     FirewallSubnetTooSmall,

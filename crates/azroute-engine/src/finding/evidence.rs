@@ -831,6 +831,7 @@ evidence! {
     FirewallSnatRangesDropRfc1918,
     FirewallClassicSnatIgnored,
     FirewallIcmpToInternet,
+    FirewallSnatSourceNotAllowedByNsg,
     DnatWithForcedTunnel,
     GatewaySubnetMissingSpokeRoute,
     GatewaySubnetSummaryRouteShadowed,

@@ -201,6 +201,19 @@ pub struct FirewallIcmpToInternet {
     pub rules: Vec<RulePlace>,
 }
 
+/// `FirewallSnatSourceNotAllowedByNsg`: an inbound NSG rule allows the firewall's frontend IP as
+/// source, but no inbound allow of the NSG covers `AzureFirewallSubnet`, whose instance addresses
+/// SNATed traffic comes from ([inferred] from the Azure architecture guide, §16.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirewallSnatSourceNotAllowedByNsg {
+    pub nsg: NsgIdx,
+    /// The rule's position in the NSG's `rules`.
+    pub rule: usize,
+    pub firewall: FirewallIdx,
+    pub frontend: IpAddr,
+    pub firewall_subnet: IpNet,
+}
+
 /// `DnatWithForcedTunnel`: DNAT rules on a firewall whose `AzureFirewallSubnet` sends
 /// 0.0.0.0/0 elsewhere than the Internet: replies to DNAT clients leave by the tunnel (§16.4).
 #[derive(Clone, Debug, PartialEq, Eq)]

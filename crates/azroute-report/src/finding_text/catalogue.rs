@@ -344,6 +344,11 @@ const TEXTS: &[CodeText] = &[
         explanation: "Network rules for protocols other than TCP and UDP, such as ICMP, do not work for Internet-bound traffic through Azure Firewall, which does not SNAT them to its public IP; they work between private networks. A rule with protocol ICMP, or Any without an explicit port (Any with a port means TCP and UDP), towards public destinations allows traffic that cannot work: a ping to the Internet through the firewall fails although the rule allows it.",
     },
     CodeText {
+        code: FindingCode::FirewallSnatSourceNotAllowedByNsg,
+        title: "NSG allows the firewall's frontend IP only (inferred)",
+        explanation: "Azure Firewall runs several instances behind its frontend IP; traffic it SNATs to a private destination (DNAT, application rules, network rules outside the private ranges) leaves from the address of an instance in AzureFirewallSubnet, not from the frontend IP (the Azure architecture guide's firewall and Application Gateway example). An NSG that allows only the frontend IP as source therefore drops it. azroute infers this rule from that example; allow the whole AzureFirewallSubnet prefix.",
+    },
+    CodeText {
         code: FindingCode::DnatWithForcedTunnel,
         title: "DNAT on a forced-tunnelled firewall",
         explanation: "DNAT is not supported with forced tunnelling: the reply to an inbound DNAT connection follows AzureFirewallSubnet's default route, which no longer goes to the Internet, so the client never sees it (asymmetric routing). Keep 0.0.0.0/0 → Internet on AzureFirewallSubnet, or publish the service another way.",

@@ -259,6 +259,24 @@ pub(super) fn firewall_icmp_to_internet(snap: &Snapshot, e: &FirewallIcmpToInter
     text
 }
 
+pub(super) fn firewall_snat_source_not_allowed_by_nsg(
+    snap: &Snapshot,
+    e: &FirewallSnatSourceNotAllowedByNsg,
+) -> FindingText {
+    let nsg = &snap.nsgs[e.nsg.index()];
+    FindingText::new(
+        format!(
+            "NSG `{}` rule `{}` allows Azure Firewall `{}` by its frontend IP {} only, but SNATed traffic from the firewall comes from the address of one of its instances in AzureFirewallSubnet ({}), which no inbound allow of this NSG covers (inferred from the Azure architecture guide)",
+            nsg.name,
+            nsg.rules[e.rule].name,
+            firewall_name(snap, e.firewall),
+            e.frontend,
+            e.firewall_subnet
+        ),
+        format!("allow AzureFirewallSubnet's prefix {} as source instead of the frontend IP", e.firewall_subnet),
+    )
+}
+
 pub(super) fn dnat_with_forced_tunnel(snap: &Snapshot, e: &DnatWithForcedTunnel) -> FindingText {
     let mut text = FindingText::new(
         format!(

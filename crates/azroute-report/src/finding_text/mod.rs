@@ -185,6 +185,9 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::FirewallSnatRangesDropRfc1918(e) => firewall_checks::firewall_snat_ranges_drop_rfc1918(snap, e),
         Evidence::FirewallClassicSnatIgnored(e) => firewall_checks::firewall_classic_snat_ignored(snap, e),
         Evidence::FirewallIcmpToInternet(e) => firewall_checks::firewall_icmp_to_internet(snap, e),
+        Evidence::FirewallSnatSourceNotAllowedByNsg(e) => {
+            firewall_checks::firewall_snat_source_not_allowed_by_nsg(snap, e)
+        }
         Evidence::DnatWithForcedTunnel(e) => firewall_checks::dnat_with_forced_tunnel(snap, e),
         Evidence::GatewaySubnetMissingSpokeRoute(e) => firewall_checks::gateway_subnet_missing_spoke_route(snap, e),
         Evidence::GatewaySubnetSummaryRouteShadowed(e) => {
