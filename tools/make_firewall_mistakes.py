@@ -21,6 +21,11 @@ Firewall made on purpose (docs/azure-routing-rules.md §16.7), each one a doctor
   range list without RFC 1918 (FirewallPolicyRuleShadowed, FirewallAppRuleShadowedByNetworkRule,
   FirewallFqdnNetworkRuleWithoutDnsProxy, FirewallParentNatRulesIgnored,
   FirewallSnatRangesDropRfc1918);
+- DNS proxy on in the parent policy only, which the child does not inherit
+  (FirewallChildPolicyDnsNotInherited); the classic Network.SNAT.PrivateRanges on the
+  policy-managed firewall (FirewallClassicSnatIgnored); ping allowed to the Internet
+  (FirewallIcmpToInternet); spoke 2's NSG allows HTTPS from the firewall's frontend IP only and
+  denies the rest of the VNet (FirewallSnatSourceNotAllowedByNsg);
 - an NSG on AzureFirewallSubnet, which Azure refuses (NsgOnFirewallSubnet).
 
 Run from the repository root after tools/make_examples.py and tools/make_firewall_fixture.py."""
@@ -117,10 +122,27 @@ def vnets(items):
     by_name(items, "vnet-spoke2")["virtualNetworkPeerings"].append(peering("vnet-spoke2", "vnet-spoke1", "10.1.0.0/16"))
 
 
+def nsgs(items):
+    nsg = by_name(items, "nsg-app")
+    for name, priority, access, source in [("allow-https-from-firewall", 110, "Allow", FW_IP),
+                                           ("deny-https-from-vnet", 4000, "Deny", "VirtualNetwork")]:
+        nsg["securityRules"].append({
+            "id": f"{nsg['id']}/securityRules/{name}", "name": name, "priority": priority,
+            "direction": "Inbound", "access": access, "protocol": "Tcp", "sourcePortRange": "*",
+            "destinationPortRange": "443", "sourceAddressPrefix": source, "destinationAddressPrefix": "*",
+            "provisioningState": "Succeeded", "resourceGroup": "rg-network",
+            "type": "Microsoft.Network/networkSecurityGroups/securityRules"})
+
+
 def policies(items):
     child = by_name(items, "fw-policy-hub")
     child["dnsSettings"]["enableProxy"] = False
     child["snat"]["privateRanges"] = ["10.0.0.0/8"]
+    by_name(items, "fw-policy-base")["dnsSettings"] = {"enableProxy": True, "servers": []}
+
+
+def firewalls(items):
+    by_name(items, "fw-hub")["additionalProperties"] = {"Network.SNAT.PrivateRanges": "IANAPrivateRanges, 100.64.0.0/10"}
 
 
 def net_rule(name, protocols, src, dst, ports):
@@ -146,13 +168,17 @@ def groups(items):
         "ruleCollectionType": "FirewallPolicyFilterRuleCollection", "name": "web-out", "priority": 400,
         "action": {"type": "Allow"},
         "rules": [net_rule("web", ["TCP"], ["10.0.0.0/8"], ["*"], ["80", "443"])]})
+    network["ruleCollections"].append({
+        "ruleCollectionType": "FirewallPolicyFilterRuleCollection", "name": "ping-out", "priority": 500,
+        "action": {"type": "Allow"},
+        "rules": [net_rule("ping-internet", ["ICMP"], ["10.1.0.0/16"], ["*"], ["*"])]})
 
 
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     edits = {"route-table-list.json": route_tables, "vnet-list.json": vnets,
-             "firewall-policy-list.json": policies, "firewall-policy-rule-collection-groups.json": groups}
+             "firewall-list.json": firewalls, "nsg-list.json": nsgs, "firewall-policy-list.json": policies, "firewall-policy-rule-collection-groups.json": groups}
     for name in FILES:
         value = load(name)
         if name in edits:

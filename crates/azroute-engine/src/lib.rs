@@ -55,8 +55,8 @@ pub use finding::*;
 pub use firewall::{
     CandidateRule, Dnat, FirewallAction, FirewallCaveats, FirewallFlow, FirewallPass, FirewallVerdict,
     IndeterminateReason, NoMatch, RuleMatch, RulePlace, ShadowedRule, Snat, Undecided, app_rules_shadowed_by_network,
-    evaluate_firewall, firewall_dns_proxy, firewall_policy_chain, fqdn_matches, fqdn_network_rules, nat_collections,
-    private_ranges, shadowed_rules,
+    evaluate_firewall, firewall_dns_proxy, firewall_policy_chain, fqdn_matches, fqdn_network_rules,
+    icmp_internet_network_rules, nat_collections, private_ranges, shadowed_rules,
 };
 pub use incremental::{Affected, Change, IncrementalEngine, changes_of};
 pub use managed_routes::{ManagedRoutes, managed_routes};

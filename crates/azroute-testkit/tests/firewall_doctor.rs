@@ -66,6 +66,10 @@ const FIREWALL_CODES: &[&str] = &[
     "FirewallFqdnNetworkRuleWithoutDnsProxy",
     "FirewallParentNatRulesIgnored",
     "FirewallSnatRangesDropRfc1918",
+    "FirewallChildPolicyDnsNotInherited",
+    "FirewallClassicSnatIgnored",
+    "FirewallIcmpToInternet",
+    "FirewallSnatSourceNotAllowedByNsg",
     "DnatWithForcedTunnel",
     "GatewaySubnetMissingSpokeRoute",
     "GatewaySubnetSummaryRouteShadowed",
@@ -510,5 +514,130 @@ fn firewall_snat_ranges_drop_rfc1918() {
         json!(["255.255.255.255/32"]),
     ] {
         assert!(of_code(&findings(&with_ranges(fine.clone())), "FirewallSnatRangesDropRfc1918").is_empty(), "{fine}");
+    }
+}
+
+fn parent_policy<'a>(name: &str, v: &'a mut Value) -> Option<&'a mut Value> {
+    (name == "firewall-policy-list.json")
+        .then(|| v.as_array_mut().unwrap().iter_mut().find(|p| p["name"] == "fw-policy-base").unwrap())
+}
+
+/// §16.2 (`[known-issues]` 2025): DNS proxy on in the parent, off in the child, which does not
+/// inherit it; not raised when the parent's is off too (then only the missing proxy is).
+#[test]
+fn firewall_child_policy_dns_not_inherited() {
+    let with_parent_proxy = |parent_proxy: bool| {
+        hub_firewall(move |name, v| {
+            if let Some(p) = parent_policy(name, v) {
+                p["dnsSettings"] = json!({"enableProxy": parent_proxy});
+            }
+            if let Some(p) = child_policy(name, v) {
+                p["dnsSettings"]["enableProxy"] = json!(false);
+            }
+        })
+    };
+    let snap = with_parent_proxy(true);
+    let all = findings(&snap);
+    let (f, text) = one(&snap, &all, "FirewallChildPolicyDnsNotInherited");
+    assert_eq!(f.severity, Severity::Warning);
+    let Evidence::FirewallChildPolicyDnsNotInherited(e) = &f.evidence else { panic!() };
+    let names: Vec<_> = e.rules.iter().map(|r| r.rule.as_deref().unwrap()).collect();
+    assert_eq!(names, ["sql"]);
+    assert_eq!(snap.firewall_policies[e.parent.index()].name, "fw-policy-base");
+    assert!(text.message.contains("fw-policy-hub") && text.message.contains("not inherited"), "{}", text.message);
+    assert!(of_code(&findings(&with_parent_proxy(false)), "FirewallChildPolicyDnsNotInherited").is_empty());
+}
+
+/// §16.3 (`[snat]`): a policy-managed firewall ignores its classic Network.SNAT.PrivateRanges;
+/// a firewall without a policy uses it, and is not told so.
+#[test]
+fn firewall_classic_snat_ignored() {
+    let with_classic = |keep_policy: bool| {
+        hub_firewall(move |name, v| {
+            if name == "firewall-list.json" {
+                let fw = &mut v.as_array_mut().unwrap()[0];
+                fw["additionalProperties"] =
+                    json!({"Network.SNAT.PrivateRanges": "IANAPrivateRanges, 198.51.100.0/24"});
+                if !keep_policy {
+                    fw.as_object_mut().unwrap().remove("firewallPolicy");
+                }
+            }
+        })
+    };
+    let snap = with_classic(true);
+    let all = findings(&snap);
+    let (f, text) = one(&snap, &all, "FirewallClassicSnatIgnored");
+    assert_eq!(f.severity, Severity::Warning);
+    let Evidence::FirewallClassicSnatIgnored(e) = &f.evidence else { panic!() };
+    assert_eq!(e.classic, ["IANAPrivateRanges", "198.51.100.0/24"]);
+    assert_eq!(e.policy_ranges.as_deref(), Some(&["IANAPrivateRanges".to_string()][..]));
+    assert!(text.message.contains("ignored") && text.message.contains("fw-policy-hub"), "{}", text.message);
+    assert!(of_code(&findings(&with_classic(false)), "FirewallClassicSnatIgnored").is_empty());
+}
+
+/// §16.2 (`[known-issues]`): ICMP (or Any without a port) allowed to public destinations; not
+/// Any with a port (TCP and UDP), not ICMP between private networks, not a Deny collection.
+#[test]
+fn firewall_icmp_to_internet() {
+    let snap = hub_firewall(|name, v| {
+        if let Some(g) = groups_of(name, v) {
+            let allow = filter_collection(
+                "ping-out",
+                400,
+                "Allow",
+                vec![
+                    net_rule("ping", &["ICMP"], &["10.1.0.0/16"], &["*"], &["*"]),
+                    net_rule("web-any", &["Any"], &["10.1.0.0/16"], &["*"], &["443"]),
+                    net_rule("ping-spokes", &["ICMP"], &["10.1.0.0/16"], &["10.2.0.0/16"], &["*"]),
+                    net_rule("any-out", &["Any"], &["10.2.0.0/16"], &["Internet"], &["*"]),
+                ],
+            );
+            let deny =
+                filter_collection("no-ping", 500, "Deny", vec![net_rule("icmp", &["ICMP"], &["*"], &["*"], &["*"])]);
+            add_collection(g, "DefaultNetworkRuleCollectionGroup", allow);
+            add_collection(g, "DefaultNetworkRuleCollectionGroup", deny);
+        }
+    });
+    let all = findings(&snap);
+    let (f, _) = one(&snap, &all, "FirewallIcmpToInternet");
+    assert_eq!(f.severity, Severity::Info);
+    let Evidence::FirewallIcmpToInternet(e) = &f.evidence else { panic!() };
+    let names: Vec<_> = e.rules.iter().map(|r| r.rule.as_deref().unwrap()).collect();
+    assert_eq!(names, ["ping", "any-out"]);
+}
+
+fn nsg_rule(name: &str, priority: u32, access: &str, source: &str) -> Value {
+    json!({"id": format!("{SUB}/networkSecurityGroups/nsg-app/securityRules/{name}"), "name": name,
+        "priority": priority, "direction": "Inbound", "access": access, "protocol": "Tcp",
+        "sourcePortRange": "*", "destinationPortRange": "443", "sourceAddressPrefix": source,
+        "destinationAddressPrefix": "*"})
+}
+
+/// §16.3 ([inferred] from `[arch-fw-agw]`): the firewall's SNATed traffic comes from an instance
+/// of AzureFirewallSubnet; an NSG allowing only the frontend IP and denying the rest drops it.
+#[test]
+fn firewall_snat_source_not_allowed_by_nsg() {
+    let with_rules = |rules: Vec<Value>| {
+        hub_firewall(move |name, v| {
+            if name == "nsg-list.json" {
+                let nsg = v.as_array_mut().unwrap().iter_mut().find(|n| n["name"] == "nsg-app").unwrap();
+                nsg["securityRules"].as_array_mut().unwrap().extend(rules.clone());
+            }
+        })
+    };
+    let deny = || nsg_rule("deny-vnet", 4000, "Deny", "VirtualNetwork");
+    let snap = with_rules(vec![nsg_rule("allow-fw", 110, "Allow", "10.0.1.4"), deny()]);
+    let all = findings(&snap);
+    let (f, text) = one(&snap, &all, "FirewallSnatSourceNotAllowedByNsg");
+    assert_eq!(f.severity, Severity::Warning);
+    let Evidence::FirewallSnatSourceNotAllowedByNsg(e) = &f.evidence else { panic!() };
+    assert_eq!((e.frontend.to_string(), e.firewall_subnet.to_string()), ("10.0.1.4".into(), "10.0.1.0/24".into()));
+    assert!(text.message.contains("allow-fw") && text.message.contains("inferred"), "{}", text.message);
+    // Without the deny, AllowVnetInBound admits the instances; allowing the subnet is the fix.
+    for fine in [
+        vec![nsg_rule("allow-fw", 110, "Allow", "10.0.1.4")],
+        vec![nsg_rule("allow-fw", 110, "Allow", "10.0.1.0/24"), deny()],
+    ] {
+        assert!(of_code(&findings(&with_rules(fine)), "FirewallSnatSourceNotAllowedByNsg").is_empty());
     }
 }

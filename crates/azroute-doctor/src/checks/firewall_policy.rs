@@ -1,6 +1,8 @@
 //! The rules of an Azure Firewall (§16.2, §16.3, §16.7): rules an earlier rule makes dead,
 //! application rules a network rule takes first, FQDN network rules without DNS proxy, parent
-//! NAT collections a child does not inherit, and a private-range list that leaves out RFC 1918.
+//! NAT collections a child does not inherit, DNS proxy settings a child does not inherit, a
+//! private-range list that leaves out RFC 1918 or that the policy overrides, and ICMP allowed to
+//! the Internet.
 //! Rule order and coverage are the engine's (`shadowed_rules`, `app_rules_shadowed_by_network`).
 
 use azroute_engine::*;
@@ -25,7 +27,13 @@ impl Doctor<'_, '_> {
             if !options.inherit_parent_dnat {
                 out.extend(parent_nat_rules_ignored(snap, firewall));
             }
+            out.extend(child_policy_dns_not_inherited(snap, firewall, options));
             out.extend(snat_ranges_drop_rfc1918(snap, firewall));
+            out.extend(classic_snat_ignored(snap, firewall));
+            let rules = icmp_internet_network_rules(snap, firewall, options);
+            if !rules.is_empty() {
+                out.push(Finding::new(FirewallIcmpToInternet { firewall, rules }).resource(resource));
+            }
         }
     }
 }
@@ -44,6 +52,26 @@ fn fqdn_network_rule_without_dns_proxy(
     let rules = fqdn_network_rules(snap, firewall, options);
     (!rules.is_empty()).then(|| {
         Finding::new(FirewallFqdnNetworkRuleWithoutDnsProxy { firewall, rules, basic })
+            .resource(ResourceRef::Firewall(firewall))
+    })
+}
+
+/// DNS proxy settings are not inherited (§16.2, known issues 2025): the firewall's own policy
+/// has the proxy off while a parent has it on, and FQDN network rules rely on it.
+fn child_policy_dns_not_inherited(
+    snap: &Snapshot,
+    firewall: FirewallIdx,
+    options: &FirewallOptions,
+) -> Option<Finding> {
+    let chain = firewall_policy_chain(snap, firewall);
+    let (&policy, parents) = chain.split_last()?;
+    if snap.firewall_policies[policy.index()].dns_proxy {
+        return None;
+    }
+    let &parent = parents.iter().rev().find(|p| snap.firewall_policies[p.index()].dns_proxy)?;
+    let rules = fqdn_network_rules(snap, firewall, options);
+    (!rules.is_empty()).then(|| {
+        Finding::new(FirewallChildPolicyDnsNotInherited { firewall, policy, parent, rules })
             .resource(ResourceRef::Firewall(firewall))
     })
 }
@@ -108,4 +136,17 @@ fn covers_block(value: &FwAddress, block: &IpNet) -> bool {
         FwAddress::Range(a, b) => *a <= block.network() && block.broadcast() <= *b,
         FwAddress::Tag(_) => false,
     }
+}
+
+/// "Firewalls associated with a firewall policy must specify the range in the policy": the
+/// classic `Network.SNAT.PrivateRanges` of a policy-managed firewall is ignored (§16.3).
+fn classic_snat_ignored(snap: &Snapshot, firewall: FirewallIdx) -> Option<Finding> {
+    let fw = &snap.firewalls[firewall.index()];
+    let policy = fw.policy.as_ref().and_then(|l| l.resolved())?;
+    let classic = fw.snat_private_ranges.clone()?;
+    let policy_ranges = snap.firewall_policies[policy.index()].snat_private_ranges.clone();
+    Some(
+        Finding::new(FirewallClassicSnatIgnored { firewall, policy, classic, policy_ranges })
+            .resource(ResourceRef::Firewall(firewall)),
+    )
 }

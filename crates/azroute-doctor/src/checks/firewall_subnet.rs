@@ -2,7 +2,8 @@
 //! Internet unless the firewall has a management IP configuration, and DNAT breaks when it does
 //! not; `AzureFirewallManagementSubnet` has one route, 0.0.0.0/0 to the Internet, and no
 //! propagation; neither takes an NSG; both are at least /26; a firewall sits only in subnets
-//! with those names; user routes name the firewall's current private IP.
+//! with those names; user routes name the firewall's current private IP; NSGs that allow the
+//! firewall by its frontend IP alone miss its instances' SNAT addresses.
 
 use std::net::IpAddr;
 
@@ -39,6 +40,7 @@ impl Doctor<'_, '_> {
         for (i, fw) in snap.firewalls.iter().enumerate() {
             let firewall = FirewallIdx(i as u32);
             out.extend(firewall_subnet_name_invalid(snap, firewall));
+            out.extend(snat_source_not_allowed_by_nsg(snap, firewall));
             let Some(subnet) = fw.subnet() else { continue };
             let away = self.default_routes_not_internet(subnet);
             if away.is_empty() {
@@ -181,4 +183,61 @@ fn firewall_subnet_name_invalid(snap: &Snapshot, firewall: FirewallIdx) -> Vec<F
             })
         })
         .collect()
+}
+
+/// A firewall SNATs with the address of one of its instances in `AzureFirewallSubnet`, not its
+/// frontend IP ([inferred] from the architecture guide, §16.3): an NSG whose inbound allow names
+/// the frontend IP as source, that allows no source covering the whole subnet and that denies the
+/// subnet on the rule's ports (`*`, `VirtualNetwork` or a prefix holding it; else the default
+/// AllowVnetInBound admits it) drops that traffic; the deny's protocol is not compared.
+/// A service tag as allowed source is taken as covering the subnet.
+fn snat_source_not_allowed_by_nsg(snap: &Snapshot, firewall: FirewallIdx) -> Vec<Finding> {
+    let fw = &snap.firewalls[firewall.index()];
+    let Some(subnet) = fw.subnet() else { return Vec::new() };
+    let Some(&firewall_subnet) = snap.subnets[subnet.index()].prefixes.first() else { return Vec::new() };
+    let frontends: Vec<IpAddr> = fw.ip_configs.iter().filter_map(|c| c.private_ip).collect();
+    let inbound = |access: Access| move |r: &&SecurityRule| r.direction == Direction::Inbound && r.access == access;
+    let inbound_allow = inbound(Access::Allow);
+    let mut out = Vec::new();
+    for (n, nsg) in snap.nsgs.iter().enumerate() {
+        let allowed = nsg.rules.iter().filter(inbound_allow).flat_map(|r| &r.sources).any(|p| match p {
+            AddressPattern::Any | AddressPattern::Tag(_) => true,
+            AddressPattern::Prefix(p) => p.contains(&firewall_subnet),
+        });
+        if allowed {
+            continue;
+        }
+        // Without a deny of the firewall's subnet on the rule's ports, the default
+        // AllowVnetInBound lets the instances in.
+        let denies = |allow: &SecurityRule| {
+            nsg.rules.iter().filter(inbound(Access::Deny)).any(|d| {
+                let source = d.sources.iter().any(|p| match p {
+                    AddressPattern::Any => true,
+                    AddressPattern::Tag(t) => t.eq_ignore_ascii_case("VirtualNetwork"),
+                    AddressPattern::Prefix(p) => p.contains(&firewall_subnet),
+                });
+                let ports = allow
+                    .destination_ports
+                    .iter()
+                    .all(|a| d.destination_ports.iter().any(|b| b.lo <= a.lo && a.hi <= b.hi));
+                source && ports
+            })
+        };
+        for (rule, r) in nsg.rules.iter().enumerate().filter(|(_, r)| inbound_allow(r) && denies(r)) {
+            let named = r.sources.iter().find_map(|p| match p {
+                AddressPattern::Prefix(p) if p.prefix_len() == p.max_prefix_len() && frontends.contains(&p.addr()) => {
+                    Some(p.addr())
+                }
+                _ => None,
+            });
+            if let Some(frontend) = named {
+                let nsg = NsgIdx(n as u32);
+                let evidence = FirewallSnatSourceNotAllowedByNsg { nsg, rule, firewall, frontend, firewall_subnet };
+                out.push(
+                    Finding::new(evidence).resource(ResourceRef::Nsg(nsg)).resource(ResourceRef::Firewall(firewall)),
+                );
+            }
+        }
+    }
+    out
 }

@@ -92,6 +92,8 @@ const FW_MGMT_NIC: &str = "https://learn.microsoft.com/azure/firewall/management
 const FW_KNOWN_ISSUES: &str = "https://learn.microsoft.com/azure/firewall/firewall-known-issues";
 const FW_SNAT: &str = "https://learn.microsoft.com/azure/firewall/snat-private-range";
 const FW_DNS: &str = "https://learn.microsoft.com/azure/firewall/dns-settings";
+const FW_ARCH_AGW: &str =
+    "https://learn.microsoft.com/azure/architecture/example-scenario/gateway/firewall-application-gateway";
 const FW_SKU: &str = "https://learn.microsoft.com/azure/firewall/features-by-sku";
 const FW_POLICY: &str = "https://learn.microsoft.com/azure/firewall-manager/policy-overview";
 const FW_MULTI_HUB: &str = "https://learn.microsoft.com/azure/firewall/firewall-multi-hub-spoke";
@@ -187,8 +189,12 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::FirewallPolicyRuleShadowed, Warning, &[FW_RULES], Settings),
     entry(C::FirewallAppRuleShadowedByNetworkRule, Warning, &[FW_RULES], Settings),
     entry(C::FirewallFqdnNetworkRuleWithoutDnsProxy, Error, &[FW_FQDN, FW_DNS, FW_SKU], Settings),
+    entry(C::FirewallChildPolicyDnsNotInherited, Warning, &[FW_KNOWN_ISSUES, FW_DNS], Settings),
     entry(C::FirewallParentNatRulesIgnored, Info, &[FW_POLICY, FW_RULES], Settings),
     entry(C::FirewallSnatRangesDropRfc1918, Warning, &[FW_SNAT], Settings),
+    entry(C::FirewallClassicSnatIgnored, Warning, &[FW_SNAT], Settings),
+    entry(C::FirewallIcmpToInternet, Info, &[FW_KNOWN_ISSUES], Settings),
+    entry(C::FirewallSnatSourceNotAllowedByNsg, Warning, &[FW_ARCH_AGW], Settings),
     entry(C::DnatWithForcedTunnel, Error, &[FW_FORCED, FW_KNOWN_ISSUES], Settings),
     entry(C::GatewaySubnetMissingSpokeRoute, Error, &[FW_HYBRID, FW_MULTI_HUB], Settings),
     entry(C::GatewaySubnetSummaryRouteShadowed, Error, &[FW_MULTI_HUB], Settings),

@@ -145,6 +145,19 @@ pub struct FirewallFqdnNetworkRuleWithoutDnsProxy {
     pub basic: bool,
 }
 
+/// `FirewallChildPolicyDnsNotInherited`: the firewall's own (child) policy has DNS proxy off
+/// while a parent policy has it on: DNS settings are not inherited, so the FQDN network rules the
+/// firewall processes do not resolve (§16.2, known issues 2025).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirewallChildPolicyDnsNotInherited {
+    pub firewall: FirewallIdx,
+    /// The firewall's own policy (the child).
+    pub policy: FirewallPolicyIdx,
+    /// The parent policy whose DNS proxy is on.
+    pub parent: FirewallPolicyIdx,
+    pub rules: Vec<RulePlace>,
+}
+
 /// `FirewallParentNatRulesIgnored`: a parent policy's NAT collections, which child policies do
 /// not inherit (C20, option `inherit_parent_dnat` off).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,6 +177,41 @@ pub struct FirewallSnatRangesDropRfc1918 {
     pub ranges: Vec<String>,
     /// The RFC 1918 blocks the list does not cover whole.
     pub uncovered: Vec<IpNet>,
+}
+
+/// `FirewallClassicSnatIgnored`: the classic `Network.SNAT.PrivateRanges` is set on a firewall
+/// managed by a policy: the firewall ignores it and uses the policy's `snat.privateRanges`
+/// (§16.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirewallClassicSnatIgnored {
+    pub firewall: FirewallIdx,
+    pub policy: FirewallPolicyIdx,
+    /// The ignored classic list.
+    pub classic: Vec<String>,
+    /// The policy's list; `None` when the policy sets none (the default applies).
+    pub policy_ranges: Option<Vec<String>>,
+}
+
+/// `FirewallIcmpToInternet`: allowing network rules that take ICMP (`ICMP`, or `Any` without
+/// explicit ports) to public destinations: the firewall cannot SNAT ICMP to the Internet, so such
+/// traffic does not work (§16.2, known issues).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirewallIcmpToInternet {
+    pub firewall: FirewallIdx,
+    pub rules: Vec<RulePlace>,
+}
+
+/// `FirewallSnatSourceNotAllowedByNsg`: an inbound NSG rule allows the firewall's frontend IP as
+/// source, but no inbound allow of the NSG covers `AzureFirewallSubnet`, whose instance addresses
+/// SNATed traffic comes from ([inferred] from the Azure architecture guide, §16.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirewallSnatSourceNotAllowedByNsg {
+    pub nsg: NsgIdx,
+    /// The rule's position in the NSG's `rules`.
+    pub rule: usize,
+    pub firewall: FirewallIdx,
+    pub frontend: IpAddr,
+    pub firewall_subnet: IpNet,
 }
 
 /// `DnatWithForcedTunnel`: DNAT rules on a firewall whose `AzureFirewallSubnet` sends

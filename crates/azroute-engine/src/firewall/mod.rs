@@ -436,6 +436,55 @@ pub fn fqdn_network_rules(snap: &Snapshot, firewall: FirewallIdx, options: &Fire
     out
 }
 
+/// The allowing network rules the firewall processes that take ICMP to a public destination:
+/// protocol `ICMP`, or `Any` without an explicit port ("if you explicitly configure a destination
+/// port, the rule translates to a TCP+UDP rule"); the firewall does not SNAT ICMP, so it cannot
+/// reach the Internet (§16.2).
+pub fn icmp_internet_network_rules(
+    snap: &Snapshot,
+    firewall: FirewallIdx,
+    options: &FirewallOptions,
+) -> Vec<RulePlace> {
+    let fw = &snap.firewalls[firewall.index()];
+    let (chain, _) = policy_chain(snap, fw);
+    let mut out = Vec::new();
+    for placed in ordered(snap, fw, &chain, FwRuleKind::Network, options.inherit_parent_dnat) {
+        if placed.collection.action != FwAction::Allow {
+            continue;
+        }
+        for rule in placed
+            .collection
+            .rules
+            .iter()
+            .filter(|r| takes_icmp(r) && r.destination_addresses.iter().any(is_public_destination))
+        {
+            out.push(place_of(&placed, Some(&rule.name)));
+        }
+    }
+    out
+}
+
+fn takes_icmp(rule: &FwRule) -> bool {
+    let any_ports = rule.destination_ports.iter().all(|p| *p == FwPort::Any);
+    rule.protocols.iter().any(|p| *p == FwProtocol::Icmp || (*p == FwProtocol::Any && any_ports))
+}
+
+/// Whether a rule's destination holds public addresses: `*`, the `Internet` tag, or a prefix or
+/// range with an end outside the private and reserved blocks (all of them are /8 or smaller, so a
+/// prefix shorter than /8 always holds public space).
+fn is_public_destination(address: &FwAddress) -> bool {
+    match address {
+        FwAddress::Any => true,
+        FwAddress::Tag(tag) => tag.eq_ignore_ascii_case("Internet"),
+        FwAddress::Prefix(p) => {
+            (p.addr().is_ipv4() && p.prefix_len() < 8)
+                || !is_private_or_reserved(p.network())
+                || !is_private_or_reserved(p.broadcast())
+        }
+        FwAddress::Range(a, b) => !is_private_or_reserved(*a) || !is_private_or_reserved(*b),
+    }
+}
+
 /// The NAT rule collections the firewall processes (its own policy's, a parent's when
 /// `inherit_parent_dnat`, or classic ones) that hold rules.
 pub fn nat_collections(snap: &Snapshot, firewall: FirewallIdx, options: &FirewallOptions) -> Vec<RulePlace> {

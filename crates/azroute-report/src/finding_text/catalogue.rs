@@ -319,6 +319,11 @@ const TEXTS: &[CodeText] = &[
         explanation: "FQDNs in network rules are resolved by the firewall's DNS proxy: \"You must enable DNS Proxy to use FQDNs in your network rules\". Without it (or on a Basic firewall, which has none) those rules match nothing. A child policy does not inherit its parent's DNS settings. Clients should use the firewall as their DNS server, so that both resolve names alike.",
     },
     CodeText {
+        code: FindingCode::FirewallChildPolicyDnsNotInherited,
+        title: "child policy relies on its parent's DNS proxy",
+        explanation: "A child firewall policy inherits its parent's rule collections, but not its DNS settings (Azure Firewall known issues): with DNS proxy on in the parent and off in the child, the firewall has no DNS proxy, and the FQDN network rules it processes do not resolve. Set dnsSettings in the child policy.",
+    },
+    CodeText {
         code: FindingCode::FirewallParentNatRulesIgnored,
         title: "parent policy NAT collections a child does not inherit",
         explanation: "NAT rule collections are specific to individual firewalls and are not inherited by child policies (the policy overview); the rule-processing example disagrees (conflict C20). azroute follows the policy overview by default (option inherit_parent_dnat off): the firewall does not process the parent's DNAT rules. Define them in the firewall's own policy.",
@@ -327,6 +332,21 @@ const TEXTS: &[CodeText] = &[
         code: FindingCode::FirewallSnatRangesDropRfc1918,
         title: "private-range list without RFC 1918",
         explanation: "Azure Firewall does not SNAT network-rule traffic to destinations in its private-range list, by default IANAPrivateRanges (RFC 1918, and RFC 6598 on the current SNAT page). A custom list replaces the default: one that leaves out RFC 1918 space makes the firewall SNAT traffic to those private destinations, so their NSGs and logs see a firewall address instead of the client's. Include IANAPrivateRanges in the list.",
+    },
+    CodeText {
+        code: FindingCode::FirewallClassicSnatIgnored,
+        title: "firewall-level SNAT ranges ignored under a policy",
+        explanation: "A firewall managed by a firewall policy takes its SNAT private ranges from the policy (snat.privateRanges); the firewall's own Network.SNAT.PrivateRanges setting is ignored. The classic list there suggests a no-SNAT behaviour the firewall does not have. Set the ranges in the policy.",
+    },
+    CodeText {
+        code: FindingCode::FirewallIcmpToInternet,
+        title: "ICMP allowed to the Internet",
+        explanation: "Network rules for protocols other than TCP and UDP, such as ICMP, do not work for Internet-bound traffic through Azure Firewall, which does not SNAT them to its public IP; they work between private networks. A rule with protocol ICMP, or Any without an explicit port (Any with a port means TCP and UDP), towards public destinations allows traffic that cannot work: a ping to the Internet through the firewall fails although the rule allows it.",
+    },
+    CodeText {
+        code: FindingCode::FirewallSnatSourceNotAllowedByNsg,
+        title: "NSG allows the firewall's frontend IP only (inferred)",
+        explanation: "Azure Firewall runs several instances behind its frontend IP; traffic it SNATs to a private destination (DNAT, application rules, network rules outside the private ranges) leaves from the address of an instance in AzureFirewallSubnet, not from the frontend IP (the Azure architecture guide's firewall and Application Gateway example). An NSG that allows only the frontend IP as source therefore drops it. azroute infers this rule from that example; allow the whole AzureFirewallSubnet prefix.",
     },
     CodeText {
         code: FindingCode::DnatWithForcedTunnel,

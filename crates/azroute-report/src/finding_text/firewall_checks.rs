@@ -212,6 +212,71 @@ pub(super) fn firewall_snat_ranges_drop_rfc1918(snap: &Snapshot, e: &FirewallSna
     )
 }
 
+pub(super) fn firewall_child_policy_dns_not_inherited(
+    snap: &Snapshot,
+    e: &FirewallChildPolicyDnsNotInherited,
+) -> FindingText {
+    let mut text = FindingText::new(
+        format!(
+            "policy `{}` of Azure Firewall `{}` leaves DNS proxy off while its parent `{}` turns it on: DNS settings are not inherited by child policies, so the firewall's {} FQDN network rule(s) do not resolve",
+            snap.firewall_policies[e.policy.index()].name,
+            firewall_name(snap, e.firewall),
+            snap.firewall_policies[e.parent.index()].name,
+            e.rules.len()
+        ),
+        "set dnsSettings (enableProxy and any custom DNS servers) in the child policy itself",
+    );
+    text.evidence = e.rules.iter().map(|r| rule_place_text(snap, r)).collect();
+    text
+}
+
+pub(super) fn firewall_classic_snat_ignored(snap: &Snapshot, e: &FirewallClassicSnatIgnored) -> FindingText {
+    let policy = &snap.firewall_policies[e.policy.index()].name;
+    let applies = match &e.policy_ranges {
+        Some(r) => format!("the policy's snat.privateRanges ({}) applies", r.join(", ")),
+        None => "the policy sets no snat.privateRanges, so the default IANAPrivateRanges applies".to_string(),
+    };
+    FindingText::new(
+        format!(
+            "Azure Firewall `{}` sets Network.SNAT.PrivateRanges ({}) but is managed by policy `{policy}`: the firewall-level setting is ignored and {applies}",
+            firewall_name(snap, e.firewall),
+            e.classic.join(", ")
+        ),
+        "set the private ranges in the policy (snat.privateRanges) and remove Network.SNAT.PrivateRanges from the firewall",
+    )
+}
+
+pub(super) fn firewall_icmp_to_internet(snap: &Snapshot, e: &FirewallIcmpToInternet) -> FindingText {
+    let mut text = FindingText::new(
+        format!(
+            "Azure Firewall `{}` has {} network rule(s) allowing ICMP to public destinations: the firewall does not SNAT ICMP, so ICMP to the Internet does not work through it (it works between private networks)",
+            firewall_name(snap, e.firewall),
+            e.rules.len()
+        ),
+        "test Internet reachability with TCP (for example a TCP connection on port 443) rather than ping; restrict ICMP rules to private destinations",
+    );
+    text.evidence = e.rules.iter().map(|r| rule_place_text(snap, r)).collect();
+    text
+}
+
+pub(super) fn firewall_snat_source_not_allowed_by_nsg(
+    snap: &Snapshot,
+    e: &FirewallSnatSourceNotAllowedByNsg,
+) -> FindingText {
+    let nsg = &snap.nsgs[e.nsg.index()];
+    FindingText::new(
+        format!(
+            "NSG `{}` rule `{}` allows Azure Firewall `{}` by its frontend IP {} only, but SNATed traffic from the firewall comes from the address of one of its instances in AzureFirewallSubnet ({}), which no inbound allow of this NSG covers (inferred from the Azure architecture guide)",
+            nsg.name,
+            nsg.rules[e.rule].name,
+            firewall_name(snap, e.firewall),
+            e.frontend,
+            e.firewall_subnet
+        ),
+        format!("allow AzureFirewallSubnet's prefix {} as source instead of the frontend IP", e.firewall_subnet),
+    )
+}
+
 pub(super) fn dnat_with_forced_tunnel(snap: &Snapshot, e: &DnatWithForcedTunnel) -> FindingText {
     let mut text = FindingText::new(
         format!(

@@ -178,8 +178,16 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::FirewallFqdnNetworkRuleWithoutDnsProxy(e) => {
             firewall_checks::firewall_fqdn_network_rule_without_dns_proxy(snap, e)
         }
+        Evidence::FirewallChildPolicyDnsNotInherited(e) => {
+            firewall_checks::firewall_child_policy_dns_not_inherited(snap, e)
+        }
         Evidence::FirewallParentNatRulesIgnored(e) => firewall_checks::firewall_parent_nat_rules_ignored(snap, e),
         Evidence::FirewallSnatRangesDropRfc1918(e) => firewall_checks::firewall_snat_ranges_drop_rfc1918(snap, e),
+        Evidence::FirewallClassicSnatIgnored(e) => firewall_checks::firewall_classic_snat_ignored(snap, e),
+        Evidence::FirewallIcmpToInternet(e) => firewall_checks::firewall_icmp_to_internet(snap, e),
+        Evidence::FirewallSnatSourceNotAllowedByNsg(e) => {
+            firewall_checks::firewall_snat_source_not_allowed_by_nsg(snap, e)
+        }
         Evidence::DnatWithForcedTunnel(e) => firewall_checks::dnat_with_forced_tunnel(snap, e),
         Evidence::GatewaySubnetMissingSpokeRoute(e) => firewall_checks::gateway_subnet_missing_spoke_route(snap, e),
         Evidence::GatewaySubnetSummaryRouteShadowed(e) => {
