@@ -151,9 +151,15 @@ impl Tracer<'_, '_> {
     fn connection_exit(&self, hub: VirtualHubIdx, next_hop: Option<&ArmId>, pkt: Packet) -> HubExit {
         let snap = self.snap();
         let wan = &snap.virtual_hubs[hub.index()].virtual_wan;
-        let in_wan = |c: &&HubVnetConnection| {
+        // Every id is resolved at most once or twice per call: this runs for each packet a hub
+        // forwards, and a large WAN has thousands of connections.
+        let in_wan = |c: &HubVnetConnection| {
             snap.resolve_id(ResourceKind::VirtualHub, c.hub.as_str())
                 .is_some_and(|h| snap.virtual_hubs[h as usize].virtual_wan == *wan)
+        };
+        let model = |id: &str| {
+            snap.resolve_id(ResourceKind::HubVirtualNetworkConnection, id)
+                .map(|i| &snap.vwan.hub_connections[i as usize])
         };
         let vnet_of = |c: &HubVnetConnection| {
             c.remote_vnet
@@ -161,16 +167,32 @@ impl Tracer<'_, '_> {
                 .and_then(|id| snap.resolve_id(ResourceKind::VirtualNetwork, id.as_str()))
                 .map(VnetIdx)
         };
-        let holds = |c: &HubVnetConnection| {
-            vnet_of(c).is_some_and(|v| snap.vnets[v.index()].address_space.iter().any(|p| p.contains(&pkt.dst)))
+        let holds_dst = |v: VnetIdx| snap.vnets[v.index()].address_space.iter().any(|p| p.contains(&pkt.dst));
+        let holds = |c: &HubVnetConnection| vnet_of(c).is_some_and(holds_dst);
+        let named = next_hop.and_then(|id| model(id.as_str())).filter(|c| in_wan(c));
+        // The spoke holding the destination, from the topology's connections (their VNets
+        // resolved once, when the hub tables were built).
+        let holding = || {
+            self.routes
+                .topology()
+                .vwan
+                .hubs
+                .iter()
+                .filter(|h| snap.virtual_hubs[h.hub.index()].virtual_wan == *wan)
+                .flat_map(|h| h.connections.iter())
+                .find(|c| c.vnet.is_some_and(holds_dst))
+                .and_then(|c| model(c.id.as_str()))
         };
-        let connections = || snap.vwan.hub_connections.iter().filter(in_wan);
-        let named = next_hop.and_then(|id| connections().find(|c| same_arm_id(c.id.as_str(), id.as_str())));
-        let connection = named.or_else(|| connections().find(|c| holds(c))).or_else(|| {
-            connections()
-                .filter(|c| static_next_hop(c, false, pkt.dst).is_some())
-                .max_by_key(|c| static_next_hop(c, false, pkt.dst).map(|(len, _)| len))
-        });
+        let by_static_route = || {
+            snap.vwan
+                .hub_connections
+                .iter()
+                .filter_map(|c| static_next_hop(c, false, pkt.dst).map(|(len, _)| (len, c)))
+                .filter(|(_, c)| in_wan(c))
+                .max_by_key(|(len, _)| *len)
+                .map(|(_, c)| c)
+        };
+        let connection = named.or_else(holding).or_else(by_static_route);
         let Some(connection) = connection else {
             return self.branch_holding(hub, pkt);
         };
@@ -308,6 +330,10 @@ impl Tracer<'_, '_> {
     /// secured hub's connections propagate nowhere, so the other hub has no route back to them.
     pub(super) fn routing_intent_split(&self, vnet: VnetIdx, dst: IpAddr) -> Option<Finding> {
         let snap = self.snap();
+        let splits = crate::vwan::routing_intent_splits(snap);
+        if splits.is_empty() {
+            return None;
+        }
         let routing = &self.routes.topology().vwan;
         let (from, _) = routing.connection_of_vnet(vnet)?;
         let to_vnet = self
@@ -316,7 +342,7 @@ impl Tracer<'_, '_> {
             .find(|v| snap.vnets[v.index()].address_space.iter().any(|p| p.contains(&dst)))?;
         let (to, _) = routing.connection_of_vnet(to_vnet)?;
         let (a, b) = (from.hub, to.hub);
-        let split = crate::vwan::routing_intent_splits(snap).into_iter().find(|s| {
+        let split = splits.into_iter().find(|s| {
             (s.secured.contains(&a) && s.unsecured.contains(&b)) || (s.secured.contains(&b) && s.unsecured.contains(&a))
         })?;
         Some(Finding::new(split).resource(ResourceRef::VirtualHub(a)).resource(ResourceRef::VirtualHub(b)))
