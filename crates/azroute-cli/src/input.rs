@@ -321,6 +321,14 @@ pub fn model_options(args: &ModelArgs) -> ModelOptions {
             VwanRemoteBranchAsPathArg::Prepend => VwanRemoteBranchAsPath::Prepend,
             VwanRemoteBranchAsPathArg::RemoteHubOnly => VwanRemoteBranchAsPath::RemoteHubOnly,
         },
+        vwan_intent_static_routes: match args.vwan_intent_static_routes {
+            VwanIntentStaticRoutesArg::Rest => VwanIntentStaticRoutes::Rest,
+            VwanIntentStaticRoutesArg::Portal => VwanIntentStaticRoutes::Portal,
+        },
+        vwan_secured_spoke_inter_hub: match args.vwan_secured_spoke_inter_hub {
+            VwanSecuredSpokeInterHubArg::LocalFirewall => VwanSecuredSpokeInterHub::LocalFirewall,
+            VwanSecuredSpokeInterHubArg::RemoteHubRoute => VwanSecuredSpokeInterHub::RemoteHubRoute,
+        },
         ..ModelOptions::default()
     }
 }

@@ -313,6 +313,10 @@ pub enum TableNote {
     /// Routes learned over the hub's ExpressRoute gateway show no next hop IP: Azure shows the
     /// Microsoft edge router (MSEE) each was learned from, which no export holds (§20.4).
     VirtualWanExpressRouteNextHopUnknown { hub: VirtualHubIdx, gateways: Vec<ArmId>, prefixes: Vec<IpNet> },
+    /// The hub has a private-traffic policy and its table also holds these more specific
+    /// `Remote Hub` prefixes: option `vwan_secured_spoke_inter_hub` (C38, §20.14) left them out,
+    /// so the spoke sends them to the local firewall (`local_firewall`), or kept them.
+    VirtualWanSecuredSpokeInterHub { hub: VirtualHubIdx, prefixes: Vec<IpNet>, local_firewall: bool },
 }
 
 /// The effective routes of one route context (all subnets that share the same inputs).

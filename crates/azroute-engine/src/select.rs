@@ -220,7 +220,8 @@ pub fn note_text(snap: &Snapshot, table: &EffectiveRouteTable, note: &TableNote)
         TableNote::VirtualWanRoutesSuppressed { .. }
         | TableNote::VirtualWanRouterNextHopAssumed { .. }
         | TableNote::VirtualWanInternetSecurityUnknown { .. }
-        | TableNote::VirtualWanExpressRouteNextHopUnknown { .. } => {
+        | TableNote::VirtualWanExpressRouteNextHopUnknown { .. }
+        | TableNote::VirtualWanSecuredSpokeInterHub { .. } => {
             crate::vwan::text::note_text(snap, note).unwrap_or_default()
         }
     }

@@ -160,6 +160,31 @@ pub enum VwanRemoteBranchAsPath {
     RemoteHubOnly,
 }
 
+/// How routing intent rewrites the other static routes of a hub's `defaultRouteTable` when a
+/// snapshot holds the table as it was before (§20.13 RI-4, C39: the result depends on the tool).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum VwanIntentStaticRoutes {
+    /// REST, CLI, PowerShell and the infrastructure-as-code tools built on them: the routes are
+    /// kept, less the prefixes routing intent removes.
+    #[default]
+    Rest,
+    /// Azure portal and Firewall Manager: the remaining prefixes are consolidated into one route
+    /// named `private_traffic`.
+    Portal,
+}
+
+/// Where a spoke of a hub with a private-traffic routing policy sends traffic for another hub's
+/// spoke or branch that the hub's default table also holds as a more specific `Remote Hub`
+/// route (§20.14, C38).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum VwanSecuredSpokeInterHub {
+    /// Documented (Microsoft's traffic tables): to the local firewall or NVA first.
+    #[default]
+    LocalFirewall,
+    /// The more specific `Remote Hub` route, past the local firewall.
+    RemoteHubRoute,
+}
+
 /// All modelling options, with Azure's documented behaviour as the default.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ModelOptions {
@@ -183,6 +208,8 @@ pub struct ModelOptions {
     pub vwan_empty_propagation: VwanEmptyPropagation,
     pub vwan_static_route_propagation: VwanStaticRoutePropagation,
     pub vwan_remote_branch_as_path: VwanRemoteBranchAsPath,
+    pub vwan_intent_static_routes: VwanIntentStaticRoutes,
+    pub vwan_secured_spoke_inter_hub: VwanSecuredSpokeInterHub,
     /// Route-table size limit (C5): error above this many routes.
     pub max_routes_per_table: usize,
     /// Route-table size warning threshold (C5).
@@ -212,6 +239,8 @@ impl Default for ModelOptions {
             vwan_empty_propagation: VwanEmptyPropagation::Default,
             vwan_static_route_propagation: VwanStaticRoutePropagation::HubLocal,
             vwan_remote_branch_as_path: VwanRemoteBranchAsPath::Prepend,
+            vwan_intent_static_routes: VwanIntentStaticRoutes::Rest,
+            vwan_secured_spoke_inter_hub: VwanSecuredSpokeInterHub::LocalFirewall,
             max_routes_per_table: 600,
             warn_routes_per_table: 400,
             firewall: crate::FirewallOptions::default(),

@@ -115,6 +115,20 @@ pub fn note_text(note: &HubNote) -> String {
         HubNote::StaticRouteReplacedByIntent { name: n, prefix, .. } => {
             format!("static route `{n}` for {prefix} is removed by routing intent (RI-4)")
         }
+        HubNote::StaticRoutesRewrittenByTool { portal, routes, .. } => {
+            let names: Vec<String> = routes.iter().map(|r| format!("`{r}`")).collect();
+            if *portal {
+                format!(
+                    "the export holds the default table as it was before routing intent: static routes {} were consolidated into one route `private_traffic`, as the portal and Firewall Manager do (option --vwan-intent-static-routes, C39)",
+                    names.join(", ")
+                )
+            } else {
+                format!(
+                    "the export holds the default table as it was before routing intent: static routes {} were kept, less the prefixes routing intent removes, as REST, CLI and PowerShell do (option --vwan-intent-static-routes, C39)",
+                    names.join(", ")
+                )
+            }
+        }
         HubNote::PolicyRoutesDerived { .. } => {
             "the routing policy routes are not in the export; derived as documented (RI-4)".to_string()
         }

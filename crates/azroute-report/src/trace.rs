@@ -335,6 +335,14 @@ pub fn assumption_text(snap: &Snapshot, assumption: &Assumption) -> String {
             "a forwarded packet crossed a hub–spoke peering azroute added from a Virtual Network Manager hub-and-spoke configuration (the snapshot lacks it); whether AVNM's peerings allow forwarded traffic is not documented: {} (--avnm-peering-forwarded-traffic, §18.7, C32)",
             if *allowed { "assumed allowed" } else { "refused, as chosen" }
         ),
+        Assumption::VwanSecuredSpokeInterHub { local_firewall } => format!(
+            "the path leaves a spoke of a Virtual WAN hub with a private-traffic policy for another hub: {} (--vwan-secured-spoke-inter-hub, §20.14, C38)",
+            if *local_firewall {
+                "through the local firewall first, as Microsoft's routing-intent traffic tables show, even where the hub also holds a more specific Remote Hub route"
+            } else {
+                "by the more specific Remote Hub route, past the local firewall, as chosen"
+            }
+        ),
         Assumption::AvnmConfigurationAssumed => "Virtual Network Manager configurations are assumed deployed where the snapshot holds no deployment state for them (no effective answer, active list or Terraform deployment, §18.6); a connected group is assumed protected from more specific BGP routes like a peering (--connected-group-precedence); security admin rules are assumed stateful like NSGs (§18.5)".to_string(),
         Assumption::DnatMatch { respects_network_deny: false } => "a DNAT match is final: the translated flow is not run through the network rules, so an explicit network Deny does not stop it (the rule-processing page; the FAQ and the DNAT tutorial say otherwise, conflict C21: `--dnat-respects-network-deny`)".to_string(),
         Assumption::DnatToPrivateIp { supported } => crate::firewall::dnat_private_ip_text(*supported).to_string(),

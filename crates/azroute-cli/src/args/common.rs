@@ -151,6 +151,22 @@ pub enum VwanRemoteBranchAsPathArg {
     RemoteHubOnly,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum VwanIntentStaticRoutesArg {
+    /// REST, CLI, PowerShell, Terraform, Bicep: other static routes kept, less the removed prefixes.
+    Rest,
+    /// Azure portal, Firewall Manager: other prefixes consolidated into one route `private_traffic`.
+    Portal,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum VwanSecuredSpokeInterHubArg {
+    /// Documented: through the local firewall or NVA first.
+    LocalFirewall,
+    /// By the more specific Remote Hub route, past the local firewall.
+    RemoteHubRoute,
+}
+
 /// Options for behaviour Azure leaves disputed (docs/azure-routing-rules.md §13 and §14b). Defaults
 /// are the documented behaviour.
 #[derive(Args, Debug, Clone)]
@@ -219,6 +235,14 @@ pub struct ModelArgs {
     /// The AS path of a branch route seen through another hub (inferred, §20.4 C29).
     #[arg(long, value_name = "MODE", value_enum, default_value_t = VwanRemoteBranchAsPathArg::Prepend)]
     pub vwan_remote_branch_as_path: VwanRemoteBranchAsPathArg,
+    /// How routing intent rewrote the other static routes of a defaultRouteTable exported as it
+    /// was before: depends on the tool that enabled it (§20.13 C39).
+    #[arg(long, value_name = "TOOL", value_enum, default_value_t = VwanIntentStaticRoutesArg::Rest)]
+    pub vwan_intent_static_routes: VwanIntentStaticRoutesArg,
+    /// Where a spoke of a hub with a private-traffic policy sends traffic that a more specific
+    /// Remote Hub route also covers (§20.14 C38).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = VwanSecuredSpokeInterHubArg::LocalFirewall)]
+    pub vwan_secured_spoke_inter_hub: VwanSecuredSpokeInterHubArg,
 }
 
 /// The protocol of a traced flow.

@@ -93,13 +93,44 @@ impl Tracer<'_, '_> {
                 })
             }
             HubNextHopType::VirtualNetworkConnection => self.connection_exit(hub, hop.next_hop, pkt),
-            HubNextHopType::RemoteHub => match self.connection_exit(hub, hop.next_hop, pkt) {
+            HubNextHopType::RemoteHub => match self.into_secured_hub(hub, hop.next_hop) {
+                Some(exit) => exit,
+                None => self.remote_exit(hub, hop, pkt),
+            },
+        }
+    }
+
+    /// A `Remote Hub` route to a hub without a private-traffic policy: into the spoke or branch
+    /// holding the destination, or by that hub's own table.
+    fn remote_exit(&self, hub: VirtualHubIdx, hop: &HubHop, pkt: Packet) -> HubExit {
+        match self.connection_exit(hub, hop.next_hop, pkt) {
                 stop @ HubExit::Stop(NotFollowed::NoSpokeHolds { .. }) => {
                     self.remote_hub_exit(hub, hop.next_hop, pkt).unwrap_or(stop)
                 }
                 exit => exit,
-            },
         }
+    }
+
+    /// RI-5 (§20.14): traffic entering a hub with a private-traffic policy from another hub
+    /// goes through that hub's firewall first, which then forwards by its own table (RI-12);
+    /// an NVA as the policy's next hop is not followed. `None` when the remote hub has no such
+    /// policy.
+    fn into_secured_hub(&self, hub: VirtualHubIdx, next_hop: Option<&ArmId>) -> Option<HubExit> {
+        let snap = self.snap();
+        let remote = next_hop
+            .and_then(|id| snap.resolve_id(ResourceKind::VirtualHub, id.as_str()))
+            .map(VirtualHubIdx)
+            .filter(|r| *r != hub)?;
+        let policy = crate::vwan::private_policy(snap, &snap.virtual_hubs[remote.index()])?;
+        let exit = match snap.resolve_id(ResourceKind::AzureFirewall, policy.next_hop.as_str()) {
+            Some(f) => HubExit::Firewall(FirewallIdx(f)),
+            None => HubExit::Stop(NotFollowed::HubAppliance {
+                hub: remote,
+                appliance: Some(policy.next_hop.clone()),
+                address: None,
+            }),
+        };
+        Some(HubExit::Remote { hub: remote, exit: Box::new(exit) })
     }
 
     /// A `Remote Hub` route whose destination no spoke of the WAN holds (a prefix the other hub
@@ -330,11 +361,10 @@ impl Tracer<'_, '_> {
     /// secured hub's connections propagate nowhere, so the other hub has no route back to them.
     pub(super) fn routing_intent_split(&self, vnet: VnetIdx, dst: IpAddr) -> Option<Finding> {
         let snap = self.snap();
-        let splits = crate::vwan::routing_intent_splits(snap);
-        if splits.is_empty() {
+        let routing = &self.routes.topology().vwan;
+        if routing.routing_intent_splits.is_empty() {
             return None;
         }
-        let routing = &self.routes.topology().vwan;
         let (from, _) = routing.connection_of_vnet(vnet)?;
         let to_vnet = self
             .wan_spokes(from.hub)
@@ -342,10 +372,11 @@ impl Tracer<'_, '_> {
             .find(|v| snap.vnets[v.index()].address_space.iter().any(|p| p.contains(&dst)))?;
         let (to, _) = routing.connection_of_vnet(to_vnet)?;
         let (a, b) = (from.hub, to.hub);
-        let split = splits.into_iter().find(|s| {
+        let split = routing.routing_intent_splits.iter().find(|s| {
             (s.secured.contains(&a) && s.unsecured.contains(&b)) || (s.secured.contains(&b) && s.unsecured.contains(&a))
         })?;
-        Some(Finding::new(split).resource(ResourceRef::VirtualHub(a)).resource(ResourceRef::VirtualHub(b)))
+        let finding = Finding::new(split.clone());
+        Some(finding.resource(ResourceRef::VirtualHub(a)).resource(ResourceRef::VirtualHub(b)))
     }
 
     /// RI-12: where the secured hub's firewall sends what it allowed, by its own table.

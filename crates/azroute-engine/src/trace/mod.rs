@@ -193,7 +193,29 @@ impl<'e, 's> Tracer<'e, 's> {
                 _ => None,
             })
         });
+        assumptions.vwan_secured_spoke_inter_hub = std::iter::once(forward)
+            .chain(reverse)
+            .any(|p| self.leaves_secured_hub(p))
+            .then(|| self.options().vwan_secured_spoke_inter_hub == VwanSecuredSpokeInterHub::LocalFirewall);
         assumptions
+    }
+
+    /// Whether a path goes from a hub with a private-traffic policy, its first, into a spoke of
+    /// another hub (C38).
+    fn leaves_secured_hub(&self, path: &PathTrace) -> bool {
+        let snap = self.snap();
+        let routing = &self.routes.topology().vwan;
+        let first = path.hops.iter().find_map(|h| match h.resource {
+            HopResource::VirtualHub(hub) => Some(hub),
+            _ => None,
+        });
+        let Some(first) = first else { return false };
+        let last_vnet = path.hops.last().and_then(|h| h.nic()).and_then(|n| {
+            let subnet = self.routes.nic_subnet(n).ok()?;
+            Some(snap.subnets[subnet.index()].vnet)
+        });
+        let other_hub = last_vnet.and_then(|v| routing.connection_of_vnet(v)).is_some_and(|(h, _)| h.hub != first);
+        other_hub && crate::vwan::private_policy(snap, &snap.virtual_hubs[first.index()]).is_some()
     }
 
     /// Whether the VM of a NIC runs, as the export says: the one place a trace decides it

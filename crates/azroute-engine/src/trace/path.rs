@@ -306,6 +306,10 @@ pub enum Assumption {
     /// A forwarded packet crossed a peering added from a hub-and-spoke configuration; whether
     /// AVNM's peerings allow forwarded traffic is not documented (option, §18.7, C32).
     AvnmPeeringForwardedTraffic { allowed: bool },
+    /// A path left a spoke of a Virtual WAN hub with a private-traffic policy for another hub:
+    /// whether it went through the local firewall first is option
+    /// `vwan_secured_spoke_inter_hub` (§20.14, C38).
+    VwanSecuredSpokeInterHub { local_firewall: bool },
 }
 
 /// What one trace assumed: every trace assumes NVAs forward without SNAT; the rest depends on
@@ -337,6 +341,9 @@ pub struct Assumptions {
     pub avnm_peering_forwarded: Option<bool>,
     /// The request is addressed to a firewall's private IP: `Some(DNAT to it supported)` (C33).
     pub dnat_private_ip: Option<bool>,
+    /// A path went from a spoke of a hub with a private-traffic policy to another hub:
+    /// `Some(through the local firewall first)` (C38).
+    pub vwan_secured_spoke_inter_hub: Option<bool>,
 }
 
 impl Assumptions {
@@ -356,6 +363,8 @@ impl Assumptions {
             self.dnat_match.map(|respects_network_deny| Assumption::DnatMatch { respects_network_deny }),
             self.avnm_peering_forwarded.map(|allowed| Assumption::AvnmPeeringForwardedTraffic { allowed }),
             self.dnat_private_ip.map(|supported| Assumption::DnatToPrivateIp { supported }),
+            self.vwan_secured_spoke_inter_hub
+                .map(|local_firewall| Assumption::VwanSecuredSpokeInterHub { local_firewall }),
         ]
         .into_iter()
         .flatten()

@@ -27,6 +27,44 @@ pub(super) fn replaced_by_intent(prefix: IpNet) -> bool {
     prefix.prefix_len() == 0 && prefix.addr().is_ipv4() || private_prefixes().contains(&prefix)
 }
 
+/// The name the portal and Firewall Manager give the consolidated route (RI-4, §20.13).
+pub(super) const CONSOLIDATED_ROUTE: &str = "private_traffic";
+
+/// One prefix of a static route as routing intent leaves the default table.
+pub(super) struct KeptStatic<'r> {
+    pub name: String,
+    pub prefix: IpNet,
+    pub route: &'r azroute_model::HubRoute,
+}
+
+/// RI-4 (§20.13): the static routes of a secured hub's `defaultRouteTable` (other than the
+/// `_policy_` ones) once routing intent is on: every prefix equal to 0.0.0.0/0 or an RFC 1918
+/// supernet removed (returned second, with its route's name); the rest kept as they are (REST,
+/// CLI, PowerShell), or, when the export holds the table as it was before (no `_policy_` route)
+/// and option `vwan_intent_static_routes` says the portal did it, consolidated into one route
+/// named `private_traffic` (C39).
+pub(super) fn rewrite_statics<'r>(
+    routes: &'r [azroute_model::HubRoute],
+    tool: VwanIntentStaticRoutes,
+) -> (Vec<KeptStatic<'r>>, Vec<(String, IpNet)>) {
+    let before = !routes.iter().any(|r| is_policy_route_name(&r.name));
+    let consolidate = before && tool == VwanIntentStaticRoutes::Portal;
+    let (mut kept, mut removed) = (Vec::new(), Vec::new());
+    for r in routes.iter().filter(|r| !is_policy_route_name(&r.name)) {
+        for p in &r.prefixes {
+            if replaced_by_intent(*p) {
+                removed.push((r.name.clone(), *p));
+                continue;
+            }
+            let name = if consolidate { CONSOLIDATED_ROUTE.to_string() } else { r.name.clone() };
+            if !kept.iter().any(|k: &KeptStatic| k.name == name && k.prefix == *p) {
+                kept.push(KeptStatic { name, prefix: *p, route: r });
+            }
+        }
+    }
+    (kept, removed)
+}
+
 fn policy_of_name(name: &str) -> RoutingPolicyKind {
     if name.to_ascii_lowercase().contains("private") {
         RoutingPolicyKind::PrivateTraffic
@@ -63,6 +101,11 @@ pub(super) fn read_policy_route(
     r: &azroute_model::HubRoute,
 ) -> Vec<HubEffectiveRoute> {
     r.prefixes.iter().map(|p| policy_route(snap, table, &r.name, *p, &r.next_hop, false)).collect()
+}
+
+/// A hub's `PrivateTraffic` routing policy, if it has one (RI-1).
+pub(crate) fn private_policy<'s>(snap: &'s Snapshot, hub: &VirtualHub) -> Option<&'s RoutingPolicy> {
+    snap.vwan.routing_intent_of(&hub.id)?.policy(&RoutingPolicyKind::PrivateTraffic)
 }
 
 /// RI-2, RI-3: under routing intent every connection of the hub is associated with the default
@@ -137,10 +180,17 @@ pub(super) fn policy_routes(
     }
 }
 
-/// RI-12: where a secured hub's firewall sends what it inspected: every connection's prefixes
-/// as the hub would hold them without routing intent (other hubs' as `Remote Hub`), and
-/// 0.0.0.0/0 to the Internet.
-pub(super) fn firewall_tables(snap: &Snapshot, hubs: &[VirtualHubIdx], conns: &[Conn]) -> Vec<Option<HubTable>> {
+/// RI-12: where a secured hub's firewall sends what it inspected: its own connections'
+/// prefixes, those of the WAN's other hubs with a private policy as `Remote Hub`, those of hubs
+/// without one only as far as they propagate to this hub's default table (the how-to's
+/// troubleshooting: otherwise the secured hub cannot send to them), and 0.0.0.0/0 to the
+/// Internet.
+pub(super) fn firewall_tables(
+    snap: &Snapshot,
+    hubs: &[VirtualHubIdx],
+    conns: &[Conn],
+    tables: &[Vec<HubTable>],
+) -> Vec<Option<HubTable>> {
     hubs.iter()
         .enumerate()
         .map(|(h, hub)| {
@@ -149,8 +199,12 @@ pub(super) fn firewall_tables(snap: &Snapshot, hubs: &[VirtualHubIdx], conns: &[
             let appliance = intent.policies.first()?.next_hop.clone();
             let mut routes = Vec::new();
             for c in conns {
-                let same_wan = snap.virtual_hubs[hubs[c.hub].index()].virtual_wan == hub.virtual_wan;
-                for o in c.offers.iter().filter(|_| same_wan) {
+                let origin_hub = &snap.virtual_hubs[hubs[c.hub].index()];
+                let secured = c.hub == h || private_policy(snap, origin_hub).is_some();
+                if origin_hub.virtual_wan != hub.virtual_wan || !secured {
+                    continue;
+                }
+                for o in &c.offers {
                     let mut route = o.clone();
                     route.reason =
                         HubRouteReason::Propagated { connection: c.state.id.clone(), by: PropagationBy::RoutingIntent };
@@ -158,7 +212,7 @@ pub(super) fn firewall_tables(snap: &Snapshot, hubs: &[VirtualHubIdx], conns: &[
                         if o.kind.class() == 0 || o.prefixes.iter().any(|p| p.prefix_len() == 0) {
                             continue;
                         }
-                        let origin = snap.virtual_hubs[hubs[c.hub].index()].id.clone();
+                        let origin = origin_hub.id.clone();
                         route.next_hop_type = HubNextHopType::RemoteHub;
                         route.next_hops = vec![origin.clone()];
                         route.route_origin = origin;
@@ -170,6 +224,9 @@ pub(super) fn firewall_tables(snap: &Snapshot, hubs: &[VirtualHubIdx], conns: &[
                     routes.push(route);
                 }
             }
+            let default = tables[h].iter().find(|t| t.is_default());
+            let propagated = default.into_iter().flat_map(|t| t.routes.iter());
+            routes.extend(propagated.filter(|r| matches!(r.reason, HubRouteReason::RemoteHub { .. })).cloned());
             routes.push(HubEffectiveRoute {
                 prefixes: vec!["0.0.0.0/0".parse().expect("a valid prefix")],
                 next_hop_type: HubNextHopType::Internet,

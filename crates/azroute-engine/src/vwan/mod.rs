@@ -14,6 +14,7 @@ mod types;
 mod verify;
 
 pub use intent::routing_intent_splits;
+pub(crate) use intent::private_policy;
 pub(crate) use nic_routes::spoke_routes;
 pub use tables::VwanRouting;
 pub use types::*;

@@ -27,8 +27,20 @@ pub(crate) fn spoke_routes(
     let mut routes = Vec::new();
     let mut notes = Vec::new();
     let (mut msee_gateways, mut msee_prefixes): (Vec<ArmId>, Vec<IpNet>) = (Vec::new(), Vec::new());
-    for r in hub.connection_routes(connection) {
+    let received = hub.connection_routes(connection);
+    let private = private_destinations(snap, hub, &received);
+    let local_firewall = options.vwan_secured_spoke_inter_hub == VwanSecuredSpokeInterHub::LocalFirewall;
+    let mut inter_hub = Vec::new();
+    for r in received {
         for prefix in &r.prefixes {
+            // C38 (§20.14): a secured hub's spoke sends private traffic to the local firewall,
+            // even where a more specific Remote Hub route covers it.
+            if r.next_hop_type == HubNextHopType::RemoteHub && private.iter().any(|p| p.contains(prefix)) {
+                inter_hub.push(*prefix);
+                if local_firewall {
+                    continue;
+                }
+            }
             // VW-8: the hub cannot program a prefix equal to or inside the spoke's own space.
             if space.iter().any(|s| s.contains(prefix)) {
                 continue;
@@ -48,6 +60,9 @@ pub(crate) fn spoke_routes(
             }
         }
     }
+    if !inter_hub.is_empty() {
+        notes.push(TableNote::VirtualWanSecuredSpokeInterHub { hub: hub.hub, prefixes: inter_hub, local_firewall });
+    }
     if routes.iter().any(|r| r.assumed) {
         notes.push(TableNote::VirtualWanRouterNextHopAssumed { hub: hub.hub });
     }
@@ -62,6 +77,20 @@ pub(crate) fn spoke_routes(
         notes.push(TableNote::VirtualWanInternetSecurityUnknown { hub: hub.hub });
     }
     Some((routes, notes))
+}
+
+/// With a private-traffic policy on the hub, the prefixes its routes send to the policy's next
+/// hop (the RFC 1918 aggregates and the private traffic prefixes, RI-4, RI-5); none otherwise.
+fn private_destinations(snap: &Snapshot, hub: &HubRouting, routes: &[HubEffectiveRoute]) -> Vec<IpNet> {
+    let Some(policy) = super::intent::private_policy(snap, &snap.virtual_hubs[hub.hub.index()]) else {
+        return Vec::new();
+    };
+    routes
+        .iter()
+        .filter(|r| r.kind.class() == 0 && r.next_hops.iter().any(|h| same_arm_id(h.as_str(), policy.next_hop.as_str())))
+        .flat_map(|r| r.prefixes.iter().copied())
+        .filter(|p| p.prefix_len() > 0)
+        .collect()
 }
 
 /// The ranges a spoke reaches over its own connected peerings (not the hub's).

@@ -19,6 +19,9 @@ const REMOTE_HUB_AS_PATH: &str = "65520-65520";
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct VwanRouting {
     pub hubs: Vec<HubRouting>,
+    /// The Virtual WANs whose hubs differ in having a private-traffic policy (RI-5), computed
+    /// once: every dropped trace between hubs looks for them (§20.12).
+    pub routing_intent_splits: Vec<crate::finding::VwanRoutingIntentNotOnAllHubs>,
 }
 
 impl VwanRouting {
@@ -44,7 +47,7 @@ impl VwanRouting {
         b.table_statics();
         intent::policy_routes(snap, &b.hubs, &mut b.tables, &mut b.notes);
         b.select();
-        let firewall_tables = intent::firewall_tables(snap, &b.hubs, &conns);
+        let firewall_tables = intent::firewall_tables(snap, &b.hubs, &conns, &b.tables);
         b.finish(conns, firewall_tables)
     }
 
@@ -140,7 +143,7 @@ impl<'a> Builder<'a> {
     fn targets(&self, c: &Conn) -> Vec<(usize, usize, PropagationBy)> {
         let wan = &self.hub(c.hub).virtual_wan;
         if let Some(forced) = c.forced {
-            return self.forced_targets(forced, wan);
+            return self.forced_targets(c.hub, forced, wan);
         }
         let (ids, labels, default) = match &c.routing.propagated_route_tables {
             Some(p) if !(p.ids.is_empty() && p.labels.is_empty()) => (p.ids.clone(), p.labels.clone(), false),
@@ -173,14 +176,22 @@ impl<'a> Builder<'a> {
         out
     }
 
-    /// RI-3: the default table of every hub of the WAN, or nowhere.
-    fn forced_targets(&self, forced: ForcedPropagation, wan: &Option<ArmId>) -> Vec<(usize, usize, PropagationBy)> {
-        if forced == ForcedPropagation::Nowhere {
-            return Vec::new();
-        }
+    /// RI-3: the default table of every hub of the WAN; with a private policy no table of its
+    /// own hub, but still the default tables of the WAN's hubs without one (§20.14: Microsoft's
+    /// traffic table has their spokes reach the secured hub's, through its firewall).
+    fn forced_targets(
+        &self,
+        hub: usize,
+        forced: ForcedPropagation,
+        wan: &Option<ArmId>,
+    ) -> Vec<(usize, usize, PropagationBy)> {
         let mut out = Vec::new();
         for (h, tables) in self.tables.iter().enumerate() {
             if self.hub(h).virtual_wan != *wan {
+                continue;
+            }
+            let nowhere = forced == ForcedPropagation::Nowhere;
+            if nowhere && (h == hub || intent::private_policy(self.snap, self.hub(h)).is_some()) {
                 continue;
             }
             if let Some(t) = tables.iter().position(|t| t.is_default()) {
@@ -245,7 +256,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// A table's own static routes (VW-6), less what routing intent replaces (RI-4).
+    /// A table's own static routes (VW-6), less what routing intent replaces (RI-4, §20.13).
     fn table_statics(&mut self) {
         for (h, tables) in self.tables.iter_mut().enumerate() {
             let hub = &self.snap.virtual_hubs[self.hubs[h].index()];
@@ -254,24 +265,35 @@ impl<'a> Builder<'a> {
                 let Some(exported) = self.snap.vwan.hub_route_tables.iter().find(|x| x.id == table.id) else {
                     continue;
                 };
-                for r in &exported.routes {
-                    if intent.is_some() && intent::is_policy_route_name(&r.name) {
-                        // Read as exported: the routing policy's own route (RI-4).
-                        table.routes.extend(intent::read_policy_route(self.snap, table, r));
-                        continue;
-                    }
-                    for p in &r.prefixes {
-                        if intent.is_some() && intent::replaced_by_intent(*p) {
-                            let name = r.name.clone();
-                            self.notes[h].push(HubNote::StaticRouteReplacedByIntent {
-                                table: table.id.clone(),
-                                name,
-                                prefix: *p,
-                            });
-                            continue;
+                if intent.is_none() {
+                    for r in &exported.routes {
+                        for p in &r.prefixes {
+                            table.routes.push(static_route(self.snap, table, r, &r.name, *p));
                         }
-                        table.routes.push(static_route(self.snap, table, r, *p));
                     }
+                    continue;
+                }
+                for r in exported.routes.iter().filter(|r| intent::is_policy_route_name(&r.name)) {
+                    // Read as exported: the routing policy's own route (RI-4).
+                    table.routes.extend(intent::read_policy_route(self.snap, table, r));
+                }
+                let (kept, removed) = intent::rewrite_statics(&exported.routes, self.options.vwan_intent_static_routes);
+                for (name, prefix) in removed {
+                    self.notes[h].push(HubNote::StaticRouteReplacedByIntent { table: table.id.clone(), name, prefix });
+                }
+                if kept.iter().any(|k| k.name != k.route.name) {
+                    let note = HubNote::StaticRoutesRewrittenByTool {
+                        table: table.id.clone(),
+                        portal: true,
+                        routes: kept.iter().map(|k| k.route.name.clone()).fold(Vec::new(), push_new),
+                    };
+                    self.notes[h].push(note);
+                } else if !kept.is_empty() && !exported.routes.iter().any(|r| intent::is_policy_route_name(&r.name)) {
+                    let routes = kept.iter().map(|k| k.route.name.clone()).fold(Vec::new(), push_new);
+                    self.notes[h].push(HubNote::StaticRoutesRewrittenByTool { table: table.id.clone(), portal: false, routes });
+                }
+                for k in kept {
+                    table.routes.push(static_route(self.snap, table, k.route, &k.name, k.prefix));
                 }
             }
         }
@@ -307,7 +329,7 @@ impl<'a> Builder<'a> {
                 notes,
             })
             .collect();
-        VwanRouting { hubs }
+        VwanRouting { hubs, routing_intent_splits: intent::routing_intent_splits(self.snap) }
     }
 }
 
@@ -350,7 +372,21 @@ pub(super) fn appliance_ips(snap: &Snapshot, id: &ArmId) -> Vec<std::net::IpAddr
     Vec::new()
 }
 
-fn static_route(snap: &Snapshot, table: &HubTable, r: &azroute_model::HubRoute, prefix: IpNet) -> HubEffectiveRoute {
+/// Appends a name not yet in the list.
+fn push_new(mut names: Vec<String>, name: String) -> Vec<String> {
+    if !names.contains(&name) {
+        names.push(name);
+    }
+    names
+}
+
+fn static_route(
+    snap: &Snapshot,
+    table: &HubTable,
+    r: &azroute_model::HubRoute,
+    name: &str,
+    prefix: IpNet,
+) -> HubEffectiveRoute {
     HubEffectiveRoute {
         prefixes: vec![prefix],
         next_hop_type: hop_type_of(&r.next_hop),
@@ -359,7 +395,7 @@ fn static_route(snap: &Snapshot, table: &HubTable, r: &azroute_model::HubRoute, 
         as_path: String::new(),
         kind: OfferKind::TableStatic,
         next_hop_ips: appliance_ips(snap, &r.next_hop),
-        reason: HubRouteReason::TableStatic { table: table.id.clone(), name: r.name.clone() },
+        reason: HubRouteReason::TableStatic { table: table.id.clone(), name: name.to_string() },
         derived: false,
     }
 }

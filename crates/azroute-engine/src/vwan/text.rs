@@ -50,6 +50,16 @@ pub(crate) fn note_text(snap: &Snapshot, note: &TableNote) -> Option<String> {
             gateways.iter().map(|g| format!("`{}`", g.last_segment())).collect::<Vec<_>>().join(", "),
             hub_name(snap, *hub)
         ),
+        TableNote::VirtualWanSecuredSpokeInterHub { hub, prefixes, local_firewall } => format!(
+            "Virtual WAN hub `{}` sends private traffic to its firewall, and its table also holds {} as Remote Hub routes: {} (option --vwan-secured-spoke-inter-hub, C38, §20.14)",
+            hub_name(snap, *hub),
+            prefixes.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "),
+            if *local_firewall {
+                "left out here, so this spoke reaches them through the local firewall first, as Microsoft's traffic tables show"
+            } else {
+                "kept, so this spoke reaches them past the local firewall"
+            }
+        ),
         _ => return None,
     })
 }

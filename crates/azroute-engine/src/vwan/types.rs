@@ -157,6 +157,11 @@ pub enum HubNote {
     RoutingIntentWithCustomTables { intent: ArmId, tables: Vec<ArmId> },
     /// RI-4: static routes for 0.0.0.0/0 or an RFC 1918 supernet removed by routing intent.
     StaticRouteReplacedByIntent { table: ArmId, name: String, prefix: IpNet },
+    /// C39 (§20.13): the export holds the default table as it was before routing intent, so
+    /// its other static routes were rewritten as the tool option says: consolidated into
+    /// `private_traffic` (`portal`) or kept as they are (REST, CLI, PowerShell); `routes` names
+    /// the exported routes concerned.
+    StaticRoutesRewrittenByTool { table: ArmId, portal: bool, routes: Vec<String> },
     /// A routing policy's routes were derived (the export did not hold them).
     PolicyRoutesDerived { intent: ArmId },
     /// Static routes of a connection with `propagateStaticRoutes` not set to true stay in

@@ -1,0 +1,264 @@
+//! Microsoft's routing-intent examples as data (§20.13, §20.14): every directory of
+//! `testdata/vwan-intent` holds an estate described in the how-to's terms (`input.json`) and what
+//! the how-to says comes out (`expected.json`): the `defaultRouteTable` after routing intent
+//! rewrote its static routes (RI-4, by the portal or by REST, C39), or the hub firewalls each
+//! cell of its traffic tables passes (RI-5). The same estates decide option C38 both ways.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use azroute_engine::{HopKind, HopResource, HubRouteReason, Topology, Trace};
+use azroute_model::*;
+use azroute_testkit::*;
+use serde_json::{Value, json};
+
+const INTERNET: &str = "203.0.113.10";
+
+fn cases() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vwan-intent");
+    let mut out: Vec<PathBuf> =
+        std::fs::read_dir(&dir).expect("testdata/vwan-intent").map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    out.sort();
+    assert!(out.len() >= 4, "the how-to's four examples: {out:?}");
+    out
+}
+
+fn read(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap_or_else(|e| panic!("{path:?}: {e}"))
+}
+
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("a string: {v}"))
+}
+
+fn texts(v: &Value) -> Vec<&str> {
+    v.as_array().map(|a| a.iter().map(text).collect()).unwrap_or_default()
+}
+
+/// `10.100.0.0/23` plus `n` in the last octet.
+fn in_prefix(prefix: &str, n: u8) -> String {
+    let base = prefix.split('/').next().unwrap();
+    let mut octets: Vec<u8> = base.split('.').map(|o| o.parse().unwrap()).collect();
+    octets[3] += n;
+    octets.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(".")
+}
+
+/// A hub firewall whose policy allows everything: the traffic tables ask where traffic goes, not
+/// what a policy allows.
+fn allow_all_firewall(e: &mut Estate, name: &str, hub: &str, ip: &str) {
+    let policy = id("firewallPolicies", &format!("{name}-policy"));
+    e.hub_firewall(name, hub, ip).resource_property(
+        "Microsoft.Network/azureFirewalls",
+        name,
+        "firewallPolicy",
+        json!({"id": policy}),
+    );
+    e.raw_resource(json!({"id": policy, "name": format!("{name}-policy"), "type": "Microsoft.Network/firewallPolicies",
+        "location": "eastus", "properties": {"sku": {"tier": "Standard"}}}));
+    e.raw_resource(json!({"id": format!("{policy}/ruleCollectionGroups/all"), "name": "all",
+        "type": "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+        "properties": {"priority": 100, "ruleCollections": [{"ruleCollectionType": "FirewallPolicyFilterRuleCollection",
+            "name": "all", "priority": 100, "action": {"type": "Allow"}, "rules": [{"ruleType": "NetworkRule",
+            "name": "any", "ipProtocols": ["Any"], "sourceAddresses": ["*"], "destinationAddresses": ["*"],
+            "destinationPorts": ["*"]}]}]}}));
+}
+
+fn hub_estate(e: &mut Estate, h: &Value) {
+    let hub = text(&h["name"]);
+    let prefix = text(&h["addressPrefix"]);
+    let (r0, r1) = (in_prefix(prefix, 68), in_prefix(prefix, 69));
+    e.vwan_hub(hub, prefix, &[&r0, &r1], "ExpressRoute");
+    if let Some(fw) = h.get("firewall") {
+        allow_all_firewall(e, text(&fw["name"]), hub, text(&fw["privateIp"]));
+        let hop = id("azureFirewalls", text(&fw["name"]));
+        let policies: Vec<(&str, String)> = texts(&h["routingPolicies"]).into_iter().map(|k| (k, hop.clone())).collect();
+        e.routing_intent(hub, &policies);
+    }
+    if let Some(routes) = h["defaultRouteTable"].as_array() {
+        let routes: Vec<(&str, Vec<&str>, String)> = routes
+            .iter()
+            .map(|r| (text(&r["name"]), texts(&r["destinations"]), id("azureFirewalls", text(&r["nextHop"]))))
+            .collect();
+        let routes: Vec<(&str, &[&str], String)> = routes.iter().map(|(n, d, h)| (*n, d.as_slice(), h.clone())).collect();
+        e.hub_route_table(hub, "defaultRouteTable", &["default"], &routes);
+    }
+    for v in h["vnets"].as_array().into_iter().flatten() {
+        let (name, nic) = (text(&v["name"]), text(&v["nic"]));
+        let subnet = format!("{}.0/24", &nic[..nic.rfind('.').unwrap()]);
+        e.vnet(name, "eastus", &[text(&v["addressSpace"])]).subnet(name, "app", &subnet).nic(
+            &format!("{name}-vm"),
+            name,
+            "app",
+            nic,
+        );
+        e.hub_connection(hub, &format!("{name}-conn"), name, Value::Null, true);
+    }
+    for (i, b) in h["branches"].as_array().into_iter().flatten().enumerate() {
+        let site = text(&b["name"]);
+        e.vpn_site(site, &texts(&b["prefixes"]), 65010 + i as u32);
+        let conn = format!("{site}-conn");
+        e.vpn_gateway(&format!("{hub}-vpngw"), hub, &texts(&b["gatewayInstances"]), &[(&conn, site, false, Value::Null)]);
+    }
+}
+
+fn options(input: &Value) -> ModelOptions {
+    let mut options = ModelOptions::default();
+    match input["options"]["vwanIntentStaticRoutes"].as_str() {
+        Some("portal") => options.vwan_intent_static_routes = VwanIntentStaticRoutes::Portal,
+        Some("rest") | None => options.vwan_intent_static_routes = VwanIntentStaticRoutes::Rest,
+        Some(other) => panic!("unknown tool {other}"),
+    }
+    options
+}
+
+fn scenario(input: &Value, options: ModelOptions) -> Scenario {
+    let mut e = Estate::new();
+    for h in input["hubs"].as_array().unwrap() {
+        hub_estate(&mut e, h);
+    }
+    Scenario::with_options(&e, options)
+}
+
+/// A hub's `defaultRouteTable` after routing intent, one entry per route name: `name  prefixes
+/// (sorted)  nextHopType  next hop`.
+fn default_table(s: &Scenario, hub: &str) -> Vec<String> {
+    let topo = Topology::build_with(&s.snapshot, &s.options);
+    let h = s.snapshot.virtual_hubs.iter().position(|x| x.name == hub).unwrap();
+    let table = topo.vwan.hub(VirtualHubIdx(h as u32)).unwrap().default_table().unwrap();
+    let mut by_name: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
+    for r in &table.routes {
+        let name = match &r.reason {
+            HubRouteReason::TableStatic { name, .. } | HubRouteReason::RoutingPolicy { name, .. } => name.clone(),
+            other => format!("(not a static route: {other:?})"),
+        };
+        let hop = r.next_hops.iter().map(|h| h.last_segment()).collect::<Vec<_>>().join(",");
+        let key = (name, r.next_hop_type.as_str().to_string(), hop);
+        by_name.entry(key).or_default().extend(r.prefixes.iter().map(|p| p.to_string()));
+    }
+    by_name
+        .into_iter()
+        .map(|((name, kind, hop), mut prefixes)| {
+            prefixes.sort();
+            format!("{name}  {}  {kind}  {hop}", prefixes.join(","))
+        })
+        .collect()
+}
+
+fn expected_table(rows: &Value) -> Vec<String> {
+    let mut out: Vec<String> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let mut prefixes = texts(&r["prefixes"]);
+            prefixes.sort();
+            format!("{}  {}  {}  {}", text(&r["name"]), prefixes.join(","), text(&r["nextHopType"]), text(&r["nextHop"]))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The address a cell of a traffic table stands for: the first NIC of the hub's first VNet
+/// (`from`), of its second VNet when the row's own hub is the column's, an address of the
+/// hub's first branch, or the Internet.
+fn endpoint(input: &Value, cell: &str, from: Option<&str>) -> String {
+    if cell == "Internet" {
+        return INTERNET.to_string();
+    }
+    let (hub, what) = cell.split_once(' ').unwrap();
+    let h = input["hubs"].as_array().unwrap().iter().find(|h| h["name"] == hub).unwrap();
+    match what {
+        "VNets" => {
+            let same = from.is_some_and(|f| f.starts_with(&format!("{hub} ")));
+            text(&h["vnets"][usize::from(same)]["nic"]).to_string()
+        }
+        "branches" => in_prefix(texts(&h["branches"][0]["prefixes"])[0], 10),
+        other => panic!("unknown cell {other}"),
+    }
+}
+
+fn firewalls(s: &Scenario, t: &Trace) -> Vec<String> {
+    t.forward
+        .hops
+        .iter()
+        .filter(|h| h.kind == HopKind::AzureFirewall)
+        .filter_map(|h| match h.resource {
+            HopResource::Firewall(f) => Some(s.snapshot.firewalls[f.index()].name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every cell: the forward path reaches its end through exactly the firewalls the how-to
+/// names, in order; between VNets the reply comes back too.
+fn check_flows(case: &Path, input: &Value, s: &Scenario, flows: &Value) {
+    for f in flows.as_array().unwrap() {
+        let (from, to) = (text(&f["from"]), text(&f["to"]));
+        let src = endpoint(input, from, None);
+        let dst = endpoint(input, to, Some(from));
+        let t = s.trace(&src, &dst, 443);
+        let label = format!("{case:?}: {from} → {to} ({}): {:?} {:?}", text(&f["doc"]), t.forward.verdict, t.findings);
+        assert!(t.forward.verdict.reached(), "{label}");
+        assert_eq!(firewalls(s, &t), texts(&f["firewalls"]), "{label}");
+        if to.ends_with("VNets") {
+            assert!(t.reverse.as_ref().is_some_and(|r| r.verdict.reached()), "reply of {label}");
+        }
+    }
+}
+
+#[test]
+fn routing_intent_examples_of_the_how_to() {
+    for case in cases() {
+        let input = read(&case.join("input.json"));
+        let expected = read(&case.join("expected.json"));
+        let s = scenario(&input, options(&input));
+        for (hub, rows) in expected["defaultRouteTables"].as_object().into_iter().flatten() {
+            assert_eq!(default_table(&s, hub), expected_table(rows), "{case:?}: {hub}");
+        }
+        if let Some(flows) = expected.get("flows") {
+            check_flows(&case, &input, &s, flows);
+        }
+    }
+}
+
+/// C39: the portal's example read as if REST had enabled routing intent keeps the routes apart
+/// (and the REST example read as the portal's is consolidated): the tool changes the table.
+#[test]
+fn c39_the_tool_decides_the_rewritten_routes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vwan-intent");
+    let portal = read(&dir.join("static-routes-portal/input.json"));
+    let s = scenario(&portal, ModelOptions::default());
+    let table = default_table(&s, "hub1");
+    assert!(table.contains(&"additional_private  50.0.0.0/24  Azure Firewall  fw1".to_string()), "{table:?}");
+    assert!(table.contains(&"private_traffic  10.0.0.0/24,40.0.0.0/24  Azure Firewall  fw1".to_string()), "{table:?}");
+    let rest = read(&dir.join("static-routes-rest/input.json"));
+    let options = ModelOptions { vwan_intent_static_routes: VwanIntentStaticRoutes::Portal, ..ModelOptions::default() };
+    let table = default_table(&scenario(&rest, options), "hub1");
+    assert!(table.contains(&"private_traffic  10.0.0.0/24,40.0.0.0/24  Azure Firewall  fw1".to_string()), "{table:?}");
+}
+
+/// C38 both ways on the how-to's mixed estate: by default a secured hub's spoke reaches the
+/// other hub's spoke through its own firewall (the how-to's table); with
+/// `remote-hub-route` it follows the more specific Remote Hub route past it, and the trace
+/// says which reading it assumed.
+#[test]
+fn c38_secured_spoke_to_another_hub_both_ways() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vwan-intent");
+    let input = read(&dir.join("traffic-one-hub-secured/input.json"));
+    let (src, dst) = (endpoint(&input, "hub2 VNets", None), endpoint(&input, "hub1 VNets", Some("hub2 VNets")));
+    let s = scenario(&input, ModelOptions::default());
+    let t = s.trace(&src, &dst, 443);
+    assert_eq!(firewalls(&s, &t), ["fw2"]);
+    assert_eq!(t.assumptions.vwan_secured_spoke_inter_hub, Some(true));
+    let options =
+        ModelOptions { vwan_secured_spoke_inter_hub: VwanSecuredSpokeInterHub::RemoteHubRoute, ..ModelOptions::default() };
+    let s = scenario(&input, options);
+    let t = s.trace(&src, &dst, 443);
+    assert!(t.forward.verdict.reached(), "{:?}", t.findings);
+    assert!(firewalls(&s, &t).is_empty(), "{:?}", t.forward.hops);
+    assert_eq!(t.assumptions.vwan_secured_spoke_inter_hub, Some(false));
+    // The reply comes back through the secured hub's firewall: asymmetric, as RI-5 warns.
+    let back = t.reverse.as_ref().expect("a reply");
+    assert!(back.hops.iter().any(|h| h.kind == HopKind::AzureFirewall), "{:?}", back.hops);
+}
