@@ -426,8 +426,10 @@ def effective_routes():
     the rules, not recorded from a subscription): the secured hub's holds the routing intent
     routes to the firewall (RI-4) and, as `Remote Hub`, what the unsecured hub's connections
     propagate to every default table (VW-2, VW-3; RI-10); the unsecured hub's holds its spokes,
-    the NVA's BGP route and the datacenter over ExpressRoute, but not the secured hub's spokes
-    and branch, whose connections propagate to noneRouteTable under a private policy (RI-3)."""
+    the NVA's BGP route, the datacenter over ExpressRoute and, as `Remote Hub`, the secured hub's
+    spokes and branch: their connections propagate to noneRouteTable in their own hub (RI-3), but
+    Microsoft's traffic table has the unsecured hub's spokes reach them through the secured hub's
+    firewall (§20.12, §20.14)."""
     remote = hub_id("hub-westeurope")
     east_rows = [
         (["0.0.0.0/0"], "Azure Firewall", FIREWALL, ""),
@@ -442,6 +444,10 @@ def effective_routes():
                  for name, hub, space, _, _ in SPOKES if hub == "hub-westeurope"]
     west_rows.append(([INDIRECT_PREFIX], "HubBgpConnection", f"{hub_id('hub-westeurope')}/bgpConnections/bgp-nva", str(NVA_ASN)))
     west_rows.append(([DATACENTER_PREFIX], "ExpressRouteGateway", ER_GATEWAY, "12076-65200"))
+    east_hub = hub_id("hub-eastus")
+    west_rows += [([space], "Remote Hub", east_hub, "65520-65520")
+                  for name, hub, space, _, _ in SPOKES if hub == "hub-eastus"]
+    west_rows.append(([BRANCH_PREFIX], "Remote Hub", east_hub, "65520-65520"))
     return east, effective("hub-westeurope", west_rows)
 
 

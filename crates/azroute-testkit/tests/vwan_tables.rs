@@ -267,9 +267,19 @@ fn ri3_ri4_routing_intent_replaces_the_default_table() {
     assert!(firewall.contains(&"10.1.0.0/16 Virtual Network Connection spoke1-conn".to_string()), "{firewall:?}");
     assert!(firewall.contains(&"192.168.10.0/24 VPN_S2S_Gateway vpngw1".to_string()), "{firewall:?}");
     assert!(firewall.contains(&"10.3.0.0/16 Remote Hub hub2 65520-65520".to_string()), "{firewall:?}");
-    // Private policy: hub1's connections propagate nowhere, so hub2 no longer learns them.
+    // Private policy: hub1's connections no longer propagate to hub1's own tables, but hub2,
+    // without one, still learns them as Remote Hub: Microsoft's traffic table has its spokes
+    // reach hub1's through hub1's firewall (§20.14).
     let h2 = rows(hub(&topo, &after.snapshot, "hub2"), "defaultRouteTable");
-    assert_eq!(h2, ["10.3.0.0/16 Virtual Network Connection spoke3-conn"]);
+    assert_eq!(
+        h2,
+        [
+            "10.1.0.0/16 Remote Hub hub1 65520-65520",
+            "10.2.0.0/16 Remote Hub hub1 65520-65520",
+            "10.3.0.0/16 Virtual Network Connection spoke3-conn",
+            "192.168.10.0/24 Remote Hub hub1 65520-65520",
+        ]
+    );
     // The engine reads the snapshot without error either way.
     RouteEngine::new(&after.snapshot, ModelOptions::default());
 }
