@@ -81,13 +81,15 @@ fn hub_routes_of_the_firewall_and_the_table_columns() {
         azroute(&["hub-routes", "--snapshot", &s, "--hub", "hub2", "--route-table", "defaultRouteTable", "--explain"])
             .ok()
             .stdout;
-    assert!(text.starts_with("Address Prefix  Next Hop Type"), "{text}");
+    assert!(text.starts_with("Address Prefix ") && text.lines().next().unwrap().contains("Next Hop Type"), "{text}");
     assert!(text.contains("Route Origin"), "{text}");
     assert!(text.contains("10.3.0.0/16: connection `spoke3-conn`"), "{text}");
 }
 
 /// VW-5: a connection receives its associated table's routes, 0.0.0.0/0 only with
-/// `enableInternetSecurity` (the VPN connection has it off).
+/// `enableInternetSecurity` (the VPN connection has it off); RI-10 (§20.15): the branch of the
+/// secured hub receives the hub's spokes and the other hub's, not the private aggregates nor
+/// its own prefix.
 #[test]
 fn hub_routes_of_a_connection() {
     let s = snapshot();
@@ -95,8 +97,15 @@ fn hub_routes_of_a_connection() {
         .ok()
         .json();
     let r = rows(&v);
-    assert!(!r.iter().any(|r| r.starts_with("0.0.0.0/0")), "{r:?}");
-    assert!(r.contains(&"10.0.0.0/8 Azure Firewall fw-hub1 derived".to_string()), "{r:?}");
+    assert_eq!(
+        r,
+        [
+            "10.1.0.0/16 Virtual Network Connection spoke1-conn",
+            "10.2.0.0/16 Virtual Network Connection spoke2-conn",
+            "10.3.0.0/16 Remote Hub hub2",
+        ],
+        "{r:?}"
+    );
     let v = azroute(&["hub-routes", "--snapshot", &s, "--hub", "hub1", "--connection", "spoke1-conn", "-o", "json"])
         .ok()
         .json();
@@ -131,12 +140,13 @@ fn hops(v: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-/// §20.4: a spoke reaches another hub's spoke through its hub's router (VW-3 route).
+/// §20.4, §20.14: a spoke of the secured hub reaches the other hub's spoke through its hub and,
+/// as Microsoft's routing-intent traffic table shows, the local firewall first (C38).
 #[test]
 fn trace_crosses_the_hub_router_to_another_hubs_spoke() {
     let v = trace("vm1-nic", "10.3.1.4");
     assert_eq!(v["verdict"], "Delivered", "{v}");
-    assert_eq!(hops(&v), ["Source vm1-nic", "VirtualHub hub1", "Destination vm3-nic"]);
+    assert_eq!(hops(&v), ["Source vm1-nic", "VirtualHub hub1", "AzureFirewall fw-hub1", "Destination vm3-nic"]);
     assert!(v["hops"][1]["resource"]["id"].as_str().unwrap().ends_with("/virtualHubs/hub1"));
 }
 
@@ -179,21 +189,19 @@ fn verify_compares_hub_effective_routes() {
             .to_string()
     };
     let file = dir.join("hub2-default.json");
-    std::fs::write(
-        &file,
-        wrapper(vec![route("10.3.0.0/16", &spoke3, "Virtual Network Connection")], "hubRouteTables/defaultRouteTable"),
-    )
-    .unwrap();
-    let out = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap()]).ok().stdout;
-    assert!(out.contains("1 route(s) agree, 0 differ"), "{out}");
-
     let hub1 = HUB2.replace("hub2", "hub1");
-    let routes =
-        vec![route("10.3.0.0/16", &spoke3, "Virtual Network Connection"), route("10.1.0.0/16", &hub1, "Remote Hub")];
+    // §20.14: the secured hub1's spokes and branch reach hub2 as Remote Hub routes.
+    let mut routes = vec![route("10.3.0.0/16", &spoke3, "Virtual Network Connection")];
+    routes.extend(["10.1.0.0/16", "10.2.0.0/16", "192.168.10.0/24"].map(|p| route(p, &hub1, "Remote Hub")));
+    std::fs::write(&file, wrapper(routes.clone(), "hubRouteTables/defaultRouteTable")).unwrap();
+    let out = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap()]).ok().stdout;
+    assert!(out.contains("4 route(s) agree, 0 differ"), "{out}");
+
+    routes.push(route("10.9.0.0/16", &hub1, "Remote Hub"));
     std::fs::write(&file, wrapper(routes, "hubRouteTables/defaultRouteTable")).unwrap();
     let r = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap(), "-o", "json"]).found_problem();
     let v = r.json();
-    assert_eq!(v["hubTables"][0]["onlyAzure"][0], "10.1.0.0/16 → Remote Hub hub1", "{v}");
+    assert_eq!(v["hubTables"][0]["onlyAzure"][0], "10.9.0.0/16 → Remote Hub hub1", "{v}");
 
     std::fs::write(&file, wrapper(vec![], "hubRouteTables/nope")).unwrap();
     let r = azroute(&["verify", "--snapshot", &s, "--actual", file.to_str().unwrap()]).fails();

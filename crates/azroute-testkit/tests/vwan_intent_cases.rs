@@ -16,8 +16,11 @@ const INTERNET: &str = "203.0.113.10";
 
 fn cases() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vwan-intent");
-    let mut out: Vec<PathBuf> =
-        std::fs::read_dir(&dir).expect("testdata/vwan-intent").map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("testdata/vwan-intent")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     out.sort();
     assert!(out.len() >= 4, "the how-to's four examples: {out:?}");
     out
@@ -53,8 +56,10 @@ fn allow_all_firewall(e: &mut Estate, name: &str, hub: &str, ip: &str) {
         "firewallPolicy",
         json!({"id": policy}),
     );
-    e.raw_resource(json!({"id": policy, "name": format!("{name}-policy"), "type": "Microsoft.Network/firewallPolicies",
-        "location": "eastus", "properties": {"sku": {"tier": "Standard"}}}));
+    e.raw_resource(
+        json!({"id": policy, "name": format!("{name}-policy"), "type": "Microsoft.Network/firewallPolicies",
+        "location": "eastus", "properties": {"sku": {"tier": "Standard"}}}),
+    );
     e.raw_resource(json!({"id": format!("{policy}/ruleCollectionGroups/all"), "name": "all",
         "type": "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
         "properties": {"priority": 100, "ruleCollections": [{"ruleCollectionType": "FirewallPolicyFilterRuleCollection",
@@ -71,7 +76,8 @@ fn hub_estate(e: &mut Estate, h: &Value) {
     if let Some(fw) = h.get("firewall") {
         allow_all_firewall(e, text(&fw["name"]), hub, text(&fw["privateIp"]));
         let hop = id("azureFirewalls", text(&fw["name"]));
-        let policies: Vec<(&str, String)> = texts(&h["routingPolicies"]).into_iter().map(|k| (k, hop.clone())).collect();
+        let policies: Vec<(&str, String)> =
+            texts(&h["routingPolicies"]).into_iter().map(|k| (k, hop.clone())).collect();
         e.routing_intent(hub, &policies);
     }
     if let Some(routes) = h["defaultRouteTable"].as_array() {
@@ -79,7 +85,8 @@ fn hub_estate(e: &mut Estate, h: &Value) {
             .iter()
             .map(|r| (text(&r["name"]), texts(&r["destinations"]), id("azureFirewalls", text(&r["nextHop"]))))
             .collect();
-        let routes: Vec<(&str, &[&str], String)> = routes.iter().map(|(n, d, h)| (*n, d.as_slice(), h.clone())).collect();
+        let routes: Vec<(&str, &[&str], String)> =
+            routes.iter().map(|(n, d, h)| (*n, d.as_slice(), h.clone())).collect();
         e.hub_route_table(hub, "defaultRouteTable", &["default"], &routes);
     }
     for v in h["vnets"].as_array().into_iter().flatten() {
@@ -97,7 +104,12 @@ fn hub_estate(e: &mut Estate, h: &Value) {
         let site = text(&b["name"]);
         e.vpn_site(site, &texts(&b["prefixes"]), 65010 + i as u32);
         let conn = format!("{site}-conn");
-        e.vpn_gateway(&format!("{hub}-vpngw"), hub, &texts(&b["gatewayInstances"]), &[(&conn, site, false, Value::Null)]);
+        e.vpn_gateway(
+            &format!("{hub}-vpngw"),
+            hub,
+            &texts(&b["gatewayInstances"]),
+            &[(&conn, site, false, Value::Null)],
+        );
     }
 }
 
@@ -152,7 +164,13 @@ fn expected_table(rows: &Value) -> Vec<String> {
         .map(|r| {
             let mut prefixes = texts(&r["prefixes"]);
             prefixes.sort();
-            format!("{}  {}  {}  {}", text(&r["name"]), prefixes.join(","), text(&r["nextHopType"]), text(&r["nextHop"]))
+            format!(
+                "{}  {}  {}  {}",
+                text(&r["name"]),
+                prefixes.join(","),
+                text(&r["nextHopType"]),
+                text(&r["nextHop"])
+            )
         })
         .collect();
     out.sort();
@@ -251,8 +269,10 @@ fn c38_secured_spoke_to_another_hub_both_ways() {
     let t = s.trace(&src, &dst, 443);
     assert_eq!(firewalls(&s, &t), ["fw2"]);
     assert_eq!(t.assumptions.vwan_secured_spoke_inter_hub, Some(true));
-    let options =
-        ModelOptions { vwan_secured_spoke_inter_hub: VwanSecuredSpokeInterHub::RemoteHubRoute, ..ModelOptions::default() };
+    let options = ModelOptions {
+        vwan_secured_spoke_inter_hub: VwanSecuredSpokeInterHub::RemoteHubRoute,
+        ..ModelOptions::default()
+    };
     let s = scenario(&input, options);
     let t = s.trace(&src, &dst, 443);
     assert!(t.forward.verdict.reached(), "{:?}", t.findings);
@@ -261,4 +281,85 @@ fn c38_secured_spoke_to_another_hub_both_ways() {
     // The reply comes back through the secured hub's firewall: asymmetric, as RI-5 warns.
     let back = t.reverse.as_ref().expect("a reply");
     assert!(back.hops.iter().any(|h| h.kind == HopKind::AzureFirewall), "{:?}", back.hops);
+}
+
+/// RI-5 private traffic prefixes (§20.14): a spoke outside RFC 1918 (40.1.0.0/16) behind a
+/// secured hub is reached through the firewall only where the hub's `defaultRouteTable` lists it
+/// (the `private_traffic` static route Firewall Manager writes); the list is per hub, so a second
+/// secured hub needs its own entry to send its spokes' traffic through its firewall.
+#[test]
+fn ri5_private_traffic_prefixes_are_per_hub() {
+    let build = |on_hub2: bool| {
+        let mut input = json!({"hubs": [
+            {"name": "hub1", "addressPrefix": "10.100.0.0/23", "firewall": {"name": "fw1", "privateIp": "10.100.0.132"},
+             "routingPolicies": ["PrivateTraffic"],
+             "defaultRouteTable": [{"name": "private_traffic", "destinations": ["40.1.0.0/16"], "nextHop": "fw1"}],
+             "vnets": [{"name": "app", "addressSpace": "10.1.0.0/16", "nic": "10.1.1.4"},
+                       {"name": "public-space", "addressSpace": "40.1.0.0/16", "nic": "40.1.1.4"}]},
+            {"name": "hub2", "addressPrefix": "10.200.0.0/23", "firewall": {"name": "fw2", "privateIp": "10.200.0.132"},
+             "routingPolicies": ["PrivateTraffic"],
+             "vnets": [{"name": "remote-app", "addressSpace": "10.21.0.0/16", "nic": "10.21.1.4"}]}
+        ]});
+        if on_hub2 {
+            input["hubs"][1]["defaultRouteTable"] =
+                json!([{"name": "private_traffic", "destinations": ["40.1.0.0/16"], "nextHop": "fw2"}]);
+        }
+        scenario(&input, ModelOptions::default())
+    };
+    let s = build(false);
+    let t = s.trace("10.1.1.4", "40.1.1.4", 443);
+    assert_eq!(t.forward.verdict, azroute_engine::Verdict::Delivered, "{:?}", t.findings);
+    assert_eq!(firewalls(&s, &t), ["fw1"]);
+    // hub2 does not list the prefix: its spoke has no route to the firewall for it.
+    let t = s.trace("10.21.1.4", "40.1.1.4", 443);
+    assert!(firewalls(&s, &t).is_empty(), "{:?}", t.forward.hops);
+    assert!(!t.forward.verdict.reached() || t.forward.verdict == azroute_engine::Verdict::ExitedToInternet);
+    let s = build(true);
+    let t = s.trace("10.21.1.4", "40.1.1.4", 443);
+    assert_eq!(firewalls(&s, &t), ["fw2", "fw1"], "{:?}", t.findings);
+}
+
+/// The prefixes a branch connection receives (`hub-routes --connection`), sorted.
+fn branch_prefixes(s: &Scenario, hub: &str, connection: &str) -> Vec<String> {
+    let topo = Topology::build_with(&s.snapshot, &s.options);
+    let h = s.snapshot.virtual_hubs.iter().position(|x| x.name == hub).unwrap();
+    let routing = topo.vwan.hub(VirtualHubIdx(h as u32)).unwrap();
+    let c = routing.connection_named(connection).expect("the branch connection");
+    let mut out: Vec<String> = routing
+        .connection_routes(c)
+        .iter()
+        .flat_map(|r| r.prefixes.iter().map(move |p| format!("{p} {}", r.next_hop_type.as_str())))
+        .collect();
+    out.sort();
+    out
+}
+
+/// RI-10: what a hub with a private-traffic policy advertises to its branches: its own VNets,
+/// the VNets and branches of a hub without routing intent whose connections propagate to its
+/// default table, and (both hubs secured) the other secured hub's; never the branch's own
+/// prefix, nor the policy's aggregates.
+#[test]
+fn ri10_a_secured_hub_advertises_to_its_branches() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vwan-intent");
+    let mixed = scenario(&read(&dir.join("traffic-one-hub-secured/input.json")), ModelOptions::default());
+    let expected = [
+        "10.11.0.0/16 Remote Hub",
+        "10.12.0.0/16 Remote Hub",
+        "10.21.0.0/16 Virtual Network Connection",
+        "10.22.0.0/16 Virtual Network Connection",
+        "192.168.1.0/24 Remote Hub",
+    ];
+    assert_eq!(branch_prefixes(&mixed, "hub2", "hub2-site-conn"), expected);
+    let secured = scenario(&read(&dir.join("traffic-all-hubs-secured/input.json")), ModelOptions::default());
+    let expected = [
+        "10.11.0.0/16 Virtual Network Connection",
+        "10.12.0.0/16 Virtual Network Connection",
+        "10.21.0.0/16 Remote Hub",
+        "10.22.0.0/16 Remote Hub",
+        "192.168.2.0/24 Remote Hub",
+    ];
+    assert_eq!(branch_prefixes(&secured, "hub1", "hub1-site-conn"), expected);
+    // The unsecured hub's branch receives its default table as before (VW-1).
+    let unsecured = branch_prefixes(&mixed, "hub1", "hub1-site-conn");
+    assert!(unsecured.contains(&"10.11.0.0/16 Virtual Network Connection".to_string()), "{unsecured:?}");
 }

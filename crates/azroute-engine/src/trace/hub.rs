@@ -104,10 +104,10 @@ impl Tracer<'_, '_> {
     /// holding the destination, or by that hub's own table.
     fn remote_exit(&self, hub: VirtualHubIdx, hop: &HubHop, pkt: Packet) -> HubExit {
         match self.connection_exit(hub, hop.next_hop, pkt) {
-                stop @ HubExit::Stop(NotFollowed::NoSpokeHolds { .. }) => {
-                    self.remote_hub_exit(hub, hop.next_hop, pkt).unwrap_or(stop)
-                }
-                exit => exit,
+            stop @ HubExit::Stop(NotFollowed::NoSpokeHolds { .. }) => {
+                self.remote_hub_exit(hub, hop.next_hop, pkt).unwrap_or(stop)
+            }
+            exit => exit,
         }
     }
 

@@ -13,8 +13,8 @@ pub(crate) mod text;
 mod types;
 mod verify;
 
-pub use intent::routing_intent_splits;
 pub(crate) use intent::private_policy;
+pub use intent::routing_intent_splits;
 pub(crate) use nic_routes::spoke_routes;
 pub use tables::VwanRouting;
 pub use types::*;

@@ -87,7 +87,9 @@ fn private_destinations(snap: &Snapshot, hub: &HubRouting, routes: &[HubEffectiv
     };
     routes
         .iter()
-        .filter(|r| r.kind.class() == 0 && r.next_hops.iter().any(|h| same_arm_id(h.as_str(), policy.next_hop.as_str())))
+        .filter(|r| {
+            r.kind.class() == 0 && r.next_hops.iter().any(|h| same_arm_id(h.as_str(), policy.next_hop.as_str()))
+        })
         .flat_map(|r| r.prefixes.iter().copied())
         .filter(|p| p.prefix_len() > 0)
         .collect()

@@ -290,7 +290,11 @@ impl<'a> Builder<'a> {
                     self.notes[h].push(note);
                 } else if !kept.is_empty() && !exported.routes.iter().any(|r| intent::is_policy_route_name(&r.name)) {
                     let routes = kept.iter().map(|k| k.route.name.clone()).fold(Vec::new(), push_new);
-                    self.notes[h].push(HubNote::StaticRoutesRewrittenByTool { table: table.id.clone(), portal: false, routes });
+                    self.notes[h].push(HubNote::StaticRoutesRewrittenByTool {
+                        table: table.id.clone(),
+                        portal: false,
+                        routes,
+                    });
                 }
                 for k in kept {
                     table.routes.push(static_route(self.snap, table, k.route, &k.name, k.prefix));

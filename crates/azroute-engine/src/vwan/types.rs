@@ -235,8 +235,12 @@ impl HubRouting {
     }
 
     /// The routes a connection receives: its associated table's, 0.0.0.0/0 only with
-    /// `enableInternetSecurity` (VW-1, VW-5).
+    /// `enableInternetSecurity` (VW-1, VW-5); a branch of a hub with a private-traffic policy
+    /// receives what RI-10 advertises to on-premises instead.
     pub fn connection_routes(&self, connection: &HubConnectionState) -> Vec<HubEffectiveRoute> {
+        if matches!(connection.kind, OfferKind::Vpn | OfferKind::ExpressRoute) && self.has_private_policy() {
+            return self.advertised_to_branch(connection);
+        }
         let Some(table) = self.table(connection.associated.as_str()) else { return Vec::new() };
         let internet_security = connection.enable_internet_security == Some(true);
         table
@@ -245,6 +249,42 @@ impl HubRouting {
             .filter(|r| internet_security || !r.prefixes.iter().any(|p| p.prefix_len() == 0))
             .cloned()
             .collect()
+    }
+}
+
+impl HubRouting {
+    /// Whether the hub's default table holds a `PrivateTraffic` policy route (RI-4).
+    pub fn has_private_policy(&self) -> bool {
+        self.default_table().is_some_and(|t| {
+            t.routes.iter().any(|r| {
+                matches!(&r.reason, HubRouteReason::RoutingPolicy { policy: RoutingPolicyKind::PrivateTraffic, .. })
+            })
+        })
+    }
+
+    /// RI-10 (§20.15): what a hub with a private-traffic policy advertises to a branch: its own
+    /// connections' prefixes (not the branch's own), those of the WAN's other secured hubs, and
+    /// those of hubs without routing intent that propagate to its default table, that is its
+    /// firewall's table (RI-12) less the Internet; ExpressRoute prefixes not to another
+    /// ExpressRoute connection (Global Reach, which no export of the hub shows, is assumed off);
+    /// 0.0.0.0/0 only with `enableInternetSecurity` (RI-6). The private traffic prefixes, static
+    /// routes of the default table, are not advertised.
+    fn advertised_to_branch(&self, connection: &HubConnectionState) -> Vec<HubEffectiveRoute> {
+        let Some(firewall) = &self.firewall_table else { return Vec::new() };
+        let own = |r: &HubEffectiveRoute| matches!(&r.reason, HubRouteReason::Propagated { connection: c, .. } if same_arm_id(c.as_str(), connection.id.as_str()));
+        let er_to_er =
+            |r: &HubEffectiveRoute| connection.kind == OfferKind::ExpressRoute && r.kind == OfferKind::ExpressRoute;
+        let mut out: Vec<HubEffectiveRoute> = firewall
+            .routes
+            .iter()
+            .filter(|r| r.reason != HubRouteReason::FirewallInternet && !own(r) && !er_to_er(r))
+            .cloned()
+            .collect();
+        if connection.enable_internet_security == Some(true) {
+            let default = self.default_table().into_iter().flat_map(|t| t.routes.iter());
+            out.extend(default.filter(|r| r.prefixes.iter().any(|p| p.prefix_len() == 0)).cloned());
+        }
+        out
     }
 }
 
