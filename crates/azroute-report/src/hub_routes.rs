@@ -44,13 +44,17 @@ fn name(id: &ArmId) -> &str {
 
 /// Why a route is in the table (`--explain`).
 pub fn reason_text(reason: &HubRouteReason) -> String {
-    let by = |by: &PropagationBy| match by {
+    let by = |by: &PropagationBy| {
+        match by {
         PropagationBy::TableId => "propagates to this table by id".to_string(),
         PropagationBy::Label(l) => format!("propagates to label `{l}`, which this table carries"),
         PropagationBy::Default => {
             "states no propagation, so propagates to its hub's defaultRouteTable and label `default` (VW-2)".to_string()
         }
-        PropagationBy::RoutingIntent => "propagates as routing intent forces (RI-3)".to_string(),
+        PropagationBy::RoutingIntent => {
+            "propagates as routing intent forces (RI-3; a secured hub's connections still reach the hubs without a private policy, §20.14)".to_string()
+        }
+    }
     };
     match reason {
         HubRouteReason::Propagated { connection, by: b } => {

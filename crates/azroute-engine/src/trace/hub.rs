@@ -93,7 +93,7 @@ impl Tracer<'_, '_> {
                 })
             }
             HubNextHopType::VirtualNetworkConnection => self.connection_exit(hub, hop.next_hop, pkt),
-            HubNextHopType::RemoteHub => match self.into_secured_hub(hub, hop.next_hop) {
+            HubNextHopType::RemoteHub => match self.entering_secured_hub(hub, hop.next_hop) {
                 Some(exit) => exit,
                 None => self.remote_exit(hub, hop, pkt),
             },
@@ -115,7 +115,7 @@ impl Tracer<'_, '_> {
     /// goes through that hub's firewall first, which then forwards by its own table (RI-12);
     /// an NVA as the policy's next hop is not followed. `None` when the remote hub has no such
     /// policy.
-    fn into_secured_hub(&self, hub: VirtualHubIdx, next_hop: Option<&ArmId>) -> Option<HubExit> {
+    fn entering_secured_hub(&self, hub: VirtualHubIdx, next_hop: Option<&ArmId>) -> Option<HubExit> {
         let snap = self.snap();
         let remote = next_hop
             .and_then(|id| snap.resolve_id(ResourceKind::VirtualHub, id.as_str()))
