@@ -8,6 +8,7 @@ mod hubs;
 mod resolve;
 mod terraform_links;
 mod validate;
+mod vwan_peerings;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -37,6 +38,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     let dangling = resolve_references(&mut snapshot);
     pair_terraform_peerings(&mut snapshot, &mut ctx, &all.unpaired_peerings);
     avnm_peerings::add_hub_peerings(&mut snapshot);
+    vwan_peerings::add_hub_connection_peerings(&mut snapshot);
     adopt_nics_of_vms(&mut snapshot);
     ctx.report_dangling(dangling);
     ctx.report_incomplete_exports(&snapshot, &subnet_keys, &all.subnet_nic_refs);

@@ -536,3 +536,4 @@ pub(super) const LOCAL_GATEWAY: &[&str] = &["azurerm_local_network_gateway"];
 pub(super) const PUBLIC_IP: &[&str] = &["azurerm_public_ip"];
 pub(super) const NAT_GATEWAY: &[&str] = &["azurerm_nat_gateway"];
 pub(super) const PUBLIC_IP_PREFIX: &[&str] = &["azurerm_public_ip_prefix"];
+pub(super) const VPN_SITE: &[&str] = &["azurerm_vpn_site"];
