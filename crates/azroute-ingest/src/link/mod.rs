@@ -52,6 +52,25 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     (snapshot, diagnostics)
 }
 
+/// Adds peerings the platform creates to a linked snapshot, each listed on its VNet (first, or
+/// after the others), and rebuilds the id index.
+fn add_peerings(snapshot: &mut Snapshot, created: Vec<Peering>, first: bool) {
+    if created.is_empty() {
+        return;
+    }
+    for peering in created {
+        let i = PeeringIdx(snapshot.peerings.len() as u32);
+        let listed = &mut snapshot.vnets[peering.vnet.index()].peerings;
+        if first {
+            listed.insert(0, i)
+        } else {
+            listed.push(i)
+        }
+        snapshot.peerings.push(peering);
+    }
+    snapshot.rebuild_index();
+}
+
 /// Every kind deduplicated, children under their parents, references not yet resolved.
 struct Merged {
     vnets: Vec<Vnet>,

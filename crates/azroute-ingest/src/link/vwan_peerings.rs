@@ -15,17 +15,9 @@ const HUB_PEERING_PREFIX: &str = "remotevnettohubpeering_";
 /// Adds the hub peerings the snapshot lacks (references already resolved).
 pub(super) fn add_hub_connection_peerings(snapshot: &mut Snapshot) {
     let created = hub_connection_peerings(snapshot);
-    if created.is_empty() {
-        return;
-    }
-    for peering in created {
-        let i = PeeringIdx(snapshot.peerings.len() as u32);
-        // Listed first: Azure creates it with the hub connection, usually before the spoke's
-        // other peerings, and exports list it so.
-        snapshot.vnets[peering.vnet.index()].peerings.insert(0, i);
-        snapshot.peerings.push(peering);
-    }
-    snapshot.rebuild_index();
+    // Listed first: Azure creates it with the hub connection, usually before the spoke's
+    // other peerings, and exports list it so.
+    super::add_peerings(snapshot, created, true);
 }
 
 fn hub_connection_peerings(snap: &Snapshot) -> Vec<Peering> {

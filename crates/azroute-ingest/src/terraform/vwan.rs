@@ -2,7 +2,7 @@
 //! `azurerm_virtual_hub_connection` (its `routing` block), `azurerm_virtual_hub_route_table`
 //! (its `route` blocks) and `azurerm_virtual_hub_route_table_route`, and
 //! `azurerm_virtual_hub_routing_intent`, and the hub NVA `azurerm_palo_alto_virtual_network_appliance`
-//! (azurerm's only hub NVA resource: a name and its hub), lowered into the same model as the ARM
+//! (the hub NVA resource azurerm has: a name and its hub), lowered into the same model as the ARM
 //! JSON. A resource whose id Terraform does not know yet (a plan) is left out, but for the NVA,
 //! whose id Azure assigns in its hub's resource group.
 
