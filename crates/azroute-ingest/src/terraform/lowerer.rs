@@ -144,6 +144,7 @@ impl<'p, 't> Lowerer<'p, 't> {
             "azurerm_virtual_hub_route_table_route" => read!(HubRouteTableRoute, super::vwan::TfHubRoute),
             "azurerm_virtual_hub_routing_intent" => read!(RoutingIntent, super::vwan::TfRoutingIntent),
             "azurerm_palo_alto_virtual_network_appliance" => read!(HubNva, super::vwan::TfHubNva),
+            "azurerm_virtual_hub_ip" => read!(HubIp, super::hubs::TfHubIp),
             "azurerm_vpn_site" => read!(VpnSite, super::vwan_branches::TfVpnSite),
             "azurerm_vpn_gateway" => read!(VpnGateway, super::vwan_branches::TfVpnGateway),
             "azurerm_vpn_gateway_connection" => read!(VpnGatewayConnection, super::vwan_branches::TfVpnConnection),
@@ -191,7 +192,7 @@ impl<'p, 't> Lowerer<'p, 't> {
     /// the lowerer for the call (so `f` may use it mutably) and put back after.
     pub(super) fn each_of<T>(&mut self, pick: impl Fn(&Attrs) -> Option<&T>, mut f: impl FnMut(&mut Self, usize, &T)) {
         for i in 0..self.insts.len() {
-            if !self.attrs[i].as_ref().is_some_and(|a| pick(a).is_some()) {
+            if self.attrs[i].as_ref().is_none_or(|a| pick(a).is_none()) {
                 continue;
             }
             let Some(attrs) = self.attrs[i].take() else { continue };
@@ -279,6 +280,7 @@ impl<'p, 't> Lowerer<'p, 't> {
             Attrs::HubRouteTableRoute(a) => this.hub_route_table_route(a),
             Attrs::RoutingIntent(a) => this.routing_intent(i, a),
             Attrs::HubNva(a) => this.hub_nva(i, a),
+            Attrs::HubIp(a) => this.hub_ip(i, a),
             Attrs::VpnSite(a) => this.vpn_site(i, a),
             Attrs::VpnGatewayConnection(a) => this.vpn_gateway_connection(i, a),
             Attrs::ExpressRouteConnection(a) => this.express_route_connection(i, a),
