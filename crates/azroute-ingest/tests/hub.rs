@@ -190,14 +190,16 @@ fn bad_learned_routes_name_file_path_and_hint() {
     assert!(d.message.contains("ghost") && d.file.as_deref() == Some("learned.json"));
 }
 
+/// One managed resource of `terraform show -json`.
+fn resource(ty: &str, name: &str, values: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"address": format!("{ty}.{name}"), "mode": "managed", "type": ty, "name": name,
+        "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 0, "values": values})
+}
+
 /// Terraform state of a Route Server and a peer reads as the az CLI JSON of the same estate
 /// does, and takes the learned-routes wrapper beside it.
 #[test]
 fn terraform_route_server_reads_as_the_az_cli_json_does() {
-    let resource = |ty: &str, name: &str, values: serde_json::Value| {
-        serde_json::json!({"address": format!("{ty}.{name}"), "mode": "managed", "type": ty, "name": name,
-            "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 0, "values": values})
-    };
     let resources = vec![
         resource(
             "azurerm_route_server",
@@ -244,10 +246,6 @@ fn terraform_route_server_reads_as_the_az_cli_json_does() {
 /// gives the Route Server of the az CLI JSON: its subnet and VNet from the IP configuration.
 #[test]
 fn terraform_virtual_hub_with_hub_ip_is_a_route_server() {
-    let resource = |ty: &str, name: &str, values: serde_json::Value| {
-        serde_json::json!({"address": format!("{ty}.{name}"), "mode": "managed", "type": ty, "name": name,
-            "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 0, "values": values})
-    };
     let resources = vec![
         resource(
             "azurerm_virtual_hub",
