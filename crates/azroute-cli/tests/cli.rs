@@ -916,8 +916,21 @@ fn reach_json_parses_and_covers_every_cell() {
     assert_eq!(v["stats"]["cells"], cells.len());
     let total: u64 = v["summary"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
     assert_eq!(total as usize, cells.len());
-    // On-premises prefixes and the Internet are columns.
-    assert!(columns.iter().any(|c| c["type"] == "OnPremises"));
+    // On-premises prefixes and the Internet are columns. An on-premises column is named by the
+    // local network gateway that owns its prefix: lng-onprem's address space (172.16.0.0/16), and
+    // what its BGP peer (172.16.255.254) advertised (172.17.0.0/16).
+    let on_premises: Vec<(&str, &str, &str)> = columns
+        .iter()
+        .filter(|c| c["type"] == "OnPremises")
+        .map(|c| (c["name"].as_str().unwrap(), c["prefix"].as_str().unwrap(), c["site"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        on_premises,
+        [
+            ("lng-onprem 172.16.0.0/16", "172.16.0.0/16", "lng-onprem"),
+            ("lng-onprem 172.17.0.0/16", "172.17.0.0/16", "lng-onprem")
+        ]
+    );
     assert_eq!(columns.last().unwrap()["type"], "Internet");
     const REACH: [&str; 5] = ["Delivered", "DeliveredThroughNva", "Asymmetric", "Dropped", "Mixed"];
     for c in cells {

@@ -190,14 +190,16 @@ fn bad_learned_routes_name_file_path_and_hint() {
     assert!(d.message.contains("ghost") && d.file.as_deref() == Some("learned.json"));
 }
 
+/// One managed resource of `terraform show -json`.
+fn resource(ty: &str, name: &str, values: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"address": format!("{ty}.{name}"), "mode": "managed", "type": ty, "name": name,
+        "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 0, "values": values})
+}
+
 /// Terraform state of a Route Server and a peer reads as the az CLI JSON of the same estate
 /// does, and takes the learned-routes wrapper beside it.
 #[test]
 fn terraform_route_server_reads_as_the_az_cli_json_does() {
-    let resource = |ty: &str, name: &str, values: serde_json::Value| {
-        serde_json::json!({"address": format!("{ty}.{name}"), "mode": "managed", "type": ty, "name": name,
-            "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 0, "values": values})
-    };
     let resources = vec![
         resource(
             "azurerm_route_server",
@@ -236,5 +238,51 @@ fn terraform_route_server_reads_as_the_az_cli_json_does() {
     let (a, b) = (&tf.snapshot.virtual_hubs[0], &cli.snapshot.virtual_hubs[0]);
     assert!(a.same_content(b), "{a:?}\n{b:?}");
     assert_eq!(a.bgp_connections[0].learned_routes.len(), 1);
+    assert_eq!(a.vnet, Some(Link::Resolved(VnetIdx(0))));
+}
+
+/// The older Terraform of a Route Server, an `azurerm_virtual_hub` without a Virtual WAN, its
+/// `azurerm_virtual_hub_ip` in `RouteServerSubnet` and an `azurerm_virtual_hub_bgp_connection`,
+/// gives the Route Server of the az CLI JSON: its subnet and VNet from the IP configuration.
+#[test]
+fn terraform_virtual_hub_with_hub_ip_is_a_route_server() {
+    let resources = vec![
+        resource(
+            "azurerm_virtual_hub",
+            "rs1",
+            serde_json::json!({"id": RS, "name": "rs1", "resource_group_name": "rg", "location": "westeurope", "sku": "Standard",
+                "virtual_wan_id": null, "address_prefix": null, "hub_routing_preference": "ASPath",
+                "virtual_router_asn": 65515, "virtual_router_ips": ["10.0.1.4", "10.0.1.5"]}),
+        ),
+        resource(
+            "azurerm_virtual_hub_ip",
+            "rs1",
+            serde_json::json!({"id": format!("{RS}/ipConfigurations/ipconfig1"), "name": "ipconfig1", "virtual_hub_id": RS,
+                "subnet_id": format!("{VNET}/subnets/RouteServerSubnet"), "private_ip_address": null,
+                "public_ip_address_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/pip"}),
+        ),
+        resource(
+            "azurerm_virtual_hub_bgp_connection",
+            "nva1",
+            serde_json::json!({"id": format!("{RS}/bgpConnections/nva1"), "name": "nva1", "virtual_hub_id": RS,
+                "peer_asn": 65001, "peer_ip": "10.0.2.4", "virtual_network_connection_id": null}),
+        ),
+    ];
+    let state =
+        serde_json::json!({"format_version": "1.0", "values": {"root_module": {"resources": resources}}}).to_string();
+    let az = format!(
+        r#"[{{"id": "{RS}", "name": "rs1", "type": "Microsoft.Network/virtualHubs", "location": "westeurope",
+             "hubRoutingPreference": "ASPath", "virtualRouterAsn": 65515, "virtualRouterIps": ["10.0.1.4", "10.0.1.5"],
+             "sku": "Standard", "ipConfigurations": [{{"subnet": {{"id": "{VNET}/subnets/RouteServerSubnet"}}}}]}},
+            {{"id": "{RS}/bgpConnections/nva1", "name": "nva1", "type": "Microsoft.Network/virtualHubs/bgpConnections",
+              "peerIp": "10.0.2.4", "peerAsn": 65001}}]"#
+    );
+    let vnet = vnet_json();
+    let tf = load(&[("vnet.json", &vnet), ("tf.json", &state)]);
+    let cli = load(&[("vnet.json", &vnet), ("rs.json", &az)]);
+    assert!(tf.diagnostics.is_empty(), "{:?}", tf.diagnostics);
+    let (a, b) = (&tf.snapshot.virtual_hubs[0], &cli.snapshot.virtual_hubs[0]);
+    assert!(a.is_route_server() && a.subnet.is_some(), "{a:?}");
+    assert!(a.same_content(b), "{a:?}\n{b:?}");
     assert_eq!(a.vnet, Some(Link::Resolved(VnetIdx(0))));
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use azroute_engine::*;
-use azroute_model::{Snapshot, SubnetIdx};
+use azroute_model::{GatewayIdx, LocalGatewayIdx, Snapshot, SubnetIdx};
 use serde::Serialize;
 use serde::ser::SerializeSeq;
 
@@ -20,36 +20,61 @@ pub struct ColumnView {
     /// `Subnet`, `OnPremises`, `Branch` or `Internet`.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// `vnet/subnet`, the on-premises prefix, `SITE PREFIX` for a Virtual WAN branch, or
-    /// `Internet`.
+    /// `vnet/subnet`, `SITE PREFIX` for an on-premises prefix of a local network gateway (else
+    /// the prefix) and for a Virtual WAN branch, or `Internet`.
     pub name: String,
-    /// The subnet's resource id, the ids of the gateways that program the prefix, or a
-    /// branch's connection (and VPN site).
+    /// The subnet's resource id, the ids of the gateways that program the prefix (then its
+    /// local network gateways), or a branch's connection (and VPN site).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
     /// The address that stands for the Internet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// A branch's prefix, site (or ExpressRoute connection) name and kind (`Vpn`,
-    /// `ExpressRoute`).
+    /// A branch's or on-premises column's prefix, site (or ExpressRoute connection) name and,
+    /// for a branch, its kind (`Vpn`, `ExpressRoute`).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub branch: Option<BranchView>,
 }
 
-/// What a Virtual WAN branch column adds (§20.9).
+/// What a Virtual WAN branch column adds (§20.9), and an on-premises column whose site is
+/// known (its local network gateways; no `branchType`).
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct BranchView {
     pub prefix: String,
     pub site: String,
-    pub branch_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch_type: Option<&'static str>,
 }
 
 impl BranchView {
+    /// An on-premises column's label (`SITE PREFIX`, as a branch's, or the prefix alone when no
+    /// local network gateway owns it), ids (the gateways programming it, then the sites) and
+    /// what it adds.
+    pub fn on_premises(
+        snap: &Snapshot,
+        prefix: &ipnet::IpNet,
+        gateways: &[GatewayIdx],
+        sites: &[LocalGatewayIdx],
+    ) -> (String, Vec<String>, Option<BranchView>) {
+        let ids = gateways
+            .iter()
+            .map(|g| snap.gateways[g.index()].id.to_string())
+            .chain(sites.iter().map(|l| snap.local_gateways[l.index()].id.to_string()))
+            .collect();
+        if sites.is_empty() {
+            return (prefix.to_string(), ids, None);
+        }
+        let site = sites.iter().map(|l| snap.local_gateways[l.index()].name.as_str()).collect::<Vec<_>>().join(",");
+        let view = BranchView { prefix: prefix.to_string(), site: site.clone(), branch_type: None };
+        (format!("{site} {prefix}"), ids, Some(view))
+    }
+
     /// A branch column's label, ids and what it adds.
     pub fn of(b: &BranchColumn) -> (String, Vec<String>, BranchView) {
         let ids = std::iter::once(b.connection.to_string()).chain(b.site.iter().map(|s| s.to_string())).collect();
-        let view = BranchView { prefix: b.prefix.to_string(), site: b.name.clone(), branch_type: b.kind.as_str() };
+        let view =
+            BranchView { prefix: b.prefix.to_string(), site: b.name.clone(), branch_type: Some(b.kind.as_str()) };
         (b.label(), ids, view)
     }
 }
@@ -175,13 +200,10 @@ fn column_view(snap: &Snapshot, column: &Column) -> ColumnView {
             address: None,
             branch: None,
         },
-        Column::OnPremises { prefix, gateways } => ColumnView {
-            kind: "OnPremises",
-            name: prefix.to_string(),
-            ids: gateways.iter().map(|g| snap.gateways[g.index()].id.to_string()).collect(),
-            address: None,
-            branch: None,
-        },
+        Column::OnPremises { prefix, gateways, sites } => {
+            let (name, ids, branch) = BranchView::on_premises(snap, prefix, gateways, sites);
+            ColumnView { kind: "OnPremises", name, ids, address: None, branch }
+        }
         Column::Branch(b) => {
             let (name, ids, view) = BranchView::of(b);
             ColumnView { kind: "Branch", name, ids, address: None, branch: Some(view) }

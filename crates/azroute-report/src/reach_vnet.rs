@@ -73,13 +73,10 @@ fn column_view(snap: &Snapshot, column: &VnetColumn) -> VnetColumnView {
             address: None,
             branch: None,
         },
-        VnetColumn::OnPremises { prefix, gateways } => VnetColumnView {
-            kind: "OnPremises",
-            name: prefix.to_string(),
-            ids: gateways.iter().map(|g| snap.gateways[g.index()].id.to_string()).collect(),
-            address: None,
-            branch: None,
-        },
+        VnetColumn::OnPremises { prefix, gateways, sites } => {
+            let (name, ids, branch) = BranchView::on_premises(snap, prefix, gateways, sites);
+            VnetColumnView { kind: "OnPremises", name, ids, address: None, branch }
+        }
         VnetColumn::Branch(b) => {
             let (name, ids, view) = BranchView::of(b);
             VnetColumnView { kind: "Branch", name, ids, address: None, branch: Some(view) }

@@ -220,3 +220,61 @@ fn terraform_gives_the_same_hub_tables_as_json() {
     assert_eq!(peers.len(), 1);
     assert!(peers[0].same_content(&expected_peers[0]), "{:?}\n{:?}", peers[0], expected_peers[0]);
 }
+
+/// `azurerm_palo_alto_virtual_network_appliance`, azurerm's hub NVA (a name and its hub), is
+/// the hub's `networkVirtualAppliances` resource: routing intent to it gives the hub table the
+/// same policy routes as the ARM JSON's NVA; a plan's NVA gets the id Azure assigns in its hub's
+/// resource group.
+#[test]
+fn terraform_hub_nva_is_the_hubs_network_virtual_appliance() {
+    let mut e = Estate::new();
+    e.vwan_hub("hub1", "10.100.0.0/24", &["10.100.0.68", "10.100.0.69"], "ExpressRoute");
+    e.hub_nva("nva1", "hub1", &[]);
+    e.routing_intent("hub1", &[("Internet", id("networkVirtualAppliances", "nva1"))]);
+    let from_json = e.load(Dialect::Rest);
+    let hub = id("virtualHubs", "hub1");
+    let resources = [
+        resource(
+            "azurerm_virtual_wan.wan",
+            json!({"id": id("virtualWans", "wan"), "name": "wan", "resource_group_name": "rg", "location": "eastus", "type": "Standard"}),
+        ),
+        resource(
+            "azurerm_virtual_hub.hub1",
+            json!({"id": hub, "name": "hub1", "resource_group_name": "rg", "location": "eastus", "virtual_wan_id": id("virtualWans", "wan"),
+                   "address_prefix": "10.100.0.0/24", "sku": "Standard", "hub_routing_preference": "ExpressRoute",
+                   "virtual_router_asn": 65515, "virtual_router_ips": ["10.100.0.68", "10.100.0.69"]}),
+        ),
+        resource(
+            "azurerm_palo_alto_virtual_network_appliance.nva1",
+            json!({"id": id("networkVirtualAppliances", "nva1"), "name": "nva1", "virtual_hub_id": hub}),
+        ),
+        resource(
+            "azurerm_virtual_hub_routing_intent.hub1",
+            json!({"id": format!("{hub}/routingIntent/intent"), "name": "intent", "virtual_hub_id": hub,
+                   "routing_policy": [{"name": "InternetPolicy", "destinations": ["Internet"], "next_hop": id("networkVirtualAppliances", "nva1")}]}),
+        ),
+    ];
+    let state = json!({"format_version": "1.0", "values": {"root_module": {"resources": resources}}});
+    let loaded = azroute_ingest::load_texts(&[("state.json".to_string(), state.to_string())]);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    let from_tf = loaded.snapshot;
+    let nva = &from_tf.vwan.network_virtual_appliances;
+    assert_eq!(nva.len(), 1);
+    assert_eq!(
+        (nva[0].id.as_str(), nva[0].hub.as_ref()),
+        (id("networkVirtualAppliances", "nva1").as_str(), Some(&ArmId::new(&hub)))
+    );
+    assert!(nva[0].asn.is_none() && nva[0].private_ips.is_empty(), "Terraform holds neither");
+    let expected = tables(&from_json);
+    assert!(
+        expected.iter().any(|r| r.contains("0.0.0.0/0") && r.contains("networkvirtualappliances/nva1")),
+        "{expected:?}"
+    );
+    assert_eq!(tables(&from_tf), expected);
+    // In a plan the NVA's id is not known yet: Azure assigns it in the hub's resource group.
+    let mut planned = state;
+    planned["values"]["root_module"]["resources"][2]["values"]["id"] = Value::Null;
+    let loaded = azroute_ingest::load_texts(&[("state.json".to_string(), planned.to_string())]);
+    let ids: Vec<&str> = loaded.snapshot.vwan.network_virtual_appliances.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, [id("networkVirtualAppliances", "nva1").as_str()]);
+}

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod terraform;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -20,7 +20,7 @@ use crate::{RouteEngine, RouteError};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VnetColumn {
     Vnet(VnetIdx),
-    OnPremises { prefix: IpNet, gateways: Vec<GatewayIdx> },
+    OnPremises { prefix: IpNet, gateways: Vec<GatewayIdx>, sites: Vec<LocalGatewayIdx> },
     Branch(super::BranchColumn),
     Internet(IpAddr),
 }
@@ -167,8 +167,8 @@ fn vnet_columns(snap: &Snapshot, columns: &[Column]) -> (Vec<VnetColumn>, Vec<us
         .iter()
         .map(|c| match c {
             Column::Subnet(s) => vnets.binary_search(&snap.subnets[s.index()].vnet).expect("listed above"),
-            Column::OnPremises { prefix, gateways } => {
-                out.push(VnetColumn::OnPremises { prefix: *prefix, gateways: gateways.clone() });
+            Column::OnPremises { prefix, gateways, sites } => {
+                out.push(VnetColumn::OnPremises { prefix: *prefix, gateways: gateways.clone(), sites: sites.clone() });
                 out.len() - 1
             }
             Column::Branch(b) => {

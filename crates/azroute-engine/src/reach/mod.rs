@@ -43,7 +43,7 @@ use rayon::prelude::*;
 
 use crate::progress::{NoProgress, Progress, Stage};
 use crate::trace::Verdict;
-use crate::{RouteEngine, RouteError};
+use crate::{GatewayRouteKind, RouteEngine, RouteError};
 use classes::{ClassSpace, Member};
 
 pub use branches::{BranchColumn, BranchKind};
@@ -177,10 +177,13 @@ pub fn select_subnets(snap: &Snapshot, glob: Option<&str>) -> Result<Vec<SubnetI
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Column {
     Subnet(SubnetIdx),
-    /// An on-premises prefix and the gateways that program it.
+    /// An on-premises prefix, the gateways that program it, and the local network gateways
+    /// (sites) it belongs to: the one whose address space holds it, or the one whose BGP
+    /// peering address advertised it over a connection of that gateway.
     OnPremises {
         prefix: IpNet,
         gateways: Vec<GatewayIdx>,
+        sites: Vec<LocalGatewayIdx>,
     },
     /// A prefix of a Virtual WAN branch (VPN site or ExpressRoute connection, §20.9).
     Branch(BranchColumn),
@@ -350,20 +353,44 @@ impl ReachMatrix {
     }
 }
 
-/// The on-premises prefixes the gateways program, each with its gateways, sorted.
+/// The on-premises prefixes the gateways program, each with its gateways and sites, sorted.
 fn on_premises_columns(engine: &RouteEngine<'_>) -> Vec<Column> {
-    let mut by_prefix: std::collections::BTreeMap<IpNet, Vec<GatewayIdx>> = std::collections::BTreeMap::new();
+    type Owners = (Vec<GatewayIdx>, Vec<LocalGatewayIdx>);
+    let mut by_prefix: std::collections::BTreeMap<IpNet, Owners> = std::collections::BTreeMap::new();
+    let snap = engine.snap();
     for (g, prefixes) in engine.topology().gateway_prefixes.iter().enumerate() {
-        for gp in prefixes {
-            if gp.prefix.addr().is_ipv4() {
-                let list = by_prefix.entry(gp.prefix).or_default();
-                if !list.contains(&GatewayIdx(g as u32)) {
-                    list.push(GatewayIdx(g as u32));
+        let gateway = GatewayIdx(g as u32);
+        for gp in prefixes.iter().filter(|gp| gp.prefix.addr().is_ipv4()) {
+            let (gateways, sites) = by_prefix.entry(gp.prefix).or_default();
+            if !gateways.contains(&gateway) {
+                gateways.push(gateway);
+            }
+            for site in gp.kinds.iter().filter_map(|k| site_of(snap, gateway, k)) {
+                if !sites.contains(&site) {
+                    sites.push(site);
                 }
             }
         }
     }
-    by_prefix.into_iter().map(|(prefix, gateways)| Column::OnPremises { prefix, gateways }).collect()
+    by_prefix.into_iter().map(|(prefix, (gateways, sites))| Column::OnPremises { prefix, gateways, sites }).collect()
+}
+
+/// The local network gateway a gateway route comes from: a static prefix's own, or for a
+/// BGP-learned one the site of the gateway's connections whose BGP peering address is the
+/// route's source peer.
+fn site_of(snap: &Snapshot, gateway: GatewayIdx, kind: &GatewayRouteKind) -> Option<LocalGatewayIdx> {
+    match kind {
+        GatewayRouteKind::LocalNetworkGateway { local_gateway, .. } => Some(*local_gateway),
+        GatewayRouteKind::Bgp { source_peer, .. } => {
+            let peer: IpAddr = source_peer.parse().ok()?;
+            snap.connections
+                .iter()
+                .filter(|c| c.gateway1.as_ref().and_then(Link::resolved) == Some(gateway))
+                .filter_map(|c| c.local_gateway2.as_ref().and_then(Link::resolved))
+                .find(|l| snap.local_gateways[l.index()].bgp_peering_address == Some(peer))
+        }
+        _ => None,
+    }
 }
 
 /// Computes the matrix.

@@ -12,15 +12,7 @@ use azroute_model::*;
 /// Adds the peerings AVNM creates that the snapshot lacks (references already resolved).
 pub(super) fn add_hub_peerings(snapshot: &mut Snapshot) {
     let created = hub_peerings(snapshot);
-    if created.is_empty() {
-        return;
-    }
-    for peering in created {
-        let i = PeeringIdx(snapshot.peerings.len() as u32);
-        snapshot.vnets[peering.vnet.index()].peerings.push(i);
-        snapshot.peerings.push(peering);
-    }
-    snapshot.rebuild_index();
+    super::add_peerings(snapshot, created, false);
 }
 
 fn hub_peerings(snap: &Snapshot) -> Vec<Peering> {

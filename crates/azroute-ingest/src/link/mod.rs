@@ -8,6 +8,7 @@ mod hubs;
 mod resolve;
 mod terraform_links;
 mod validate;
+mod vwan_peerings;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -37,6 +38,7 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     let dangling = resolve_references(&mut snapshot);
     pair_terraform_peerings(&mut snapshot, &mut ctx, &all.unpaired_peerings);
     avnm_peerings::add_hub_peerings(&mut snapshot);
+    vwan_peerings::add_hub_connection_peerings(&mut snapshot);
     adopt_nics_of_vms(&mut snapshot);
     ctx.report_dangling(dangling);
     ctx.report_incomplete_exports(&snapshot, &subnet_keys, &all.subnet_nic_refs);
@@ -48,6 +50,25 @@ pub(crate) fn link(mut all: Pending, files: Vec<SourceFile>) -> (Snapshot, Vec<D
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     (snapshot, diagnostics)
+}
+
+/// Adds peerings the platform creates to a linked snapshot, each listed on its VNet (first, or
+/// after the others), and rebuilds the id index.
+fn add_peerings(snapshot: &mut Snapshot, created: Vec<Peering>, first: bool) {
+    if created.is_empty() {
+        return;
+    }
+    for peering in created {
+        let i = PeeringIdx(snapshot.peerings.len() as u32);
+        let listed = &mut snapshot.vnets[peering.vnet.index()].peerings;
+        if first {
+            listed.insert(0, i)
+        } else {
+            listed.push(i)
+        }
+        snapshot.peerings.push(peering);
+    }
+    snapshot.rebuild_index();
 }
 
 /// Every kind deduplicated, children under their parents, references not yet resolved.

@@ -1,6 +1,7 @@
 //! Route Servers from Terraform (§19.1): `azurerm_route_server` (its `subnet_id` is the
-//! `RouteServerSubnet`, `virtual_router_ips` and `virtual_router_asn` are computed) and
-//! `azurerm_route_server_bgp_connection`, and a Virtual WAN hub's `azurerm_virtual_hub_bgp_connection`
+//! `RouteServerSubnet`, `virtual_router_ips` and `virtual_router_asn` are computed),
+//! `azurerm_route_server_bgp_connection`, the older `azurerm_virtual_hub` without a Virtual WAN
+//! with its `azurerm_virtual_hub_ip` (the subnet), and a Virtual WAN hub's `azurerm_virtual_hub_bgp_connection`
 //! (§20.1: its `virtual_network_connection_id` names the spoke holding the peer), lowered into the
 //! same model as the ARM JSON. What the peers advertise is not in Terraform: it comes from
 //! learned-routes files beside the state.
@@ -34,7 +35,32 @@ pub(super) struct TfRouteServerBgpConnection {
     pub(super) peer_ip: Option<String>,
 }
 
+/// `azurerm_virtual_hub_ip`: the IP configuration of an `azurerm_virtual_hub` without a Virtual
+/// WAN, the older way Terraform writes a Route Server: its subnet is the `RouteServerSubnet`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct TfHubIp {
+    pub(super) id: Option<String>,
+    pub(super) name: Option<String>,
+    pub(super) virtual_hub_id: Option<String>,
+    pub(super) subnet_id: Option<String>,
+}
+
 impl Lowerer<'_, '_> {
+    /// The hub's subnet and VNet, as the ARM JSON's `ipConfigurations` read apart give them.
+    pub(super) fn hub_ip(&mut self, i: usize, a: &TfHubIp) {
+        let Some(hub) =
+            nonempty(&a.virtual_hub_id).map(str::to_string).or_else(|| self.id(i).map(|id| parent_id(&parent_id(&id))))
+        else {
+            return;
+        };
+        let path = [ExprStep::Key("subnet_id")];
+        let Some(subnet) = self.link_value(i, &a.subnet_id, &path, SUBNET, "subnet_id") else { return };
+        self.pending
+            .hub_subnets
+            .push(crate::arm_hub::PendingHubSubnet { hub: normalize_id(&hub), subnet: ArmId::new(&subnet) });
+    }
+
     pub(super) fn route_server(&mut self, i: usize, a: &TfRouteServer) {
         let Some(id) = self.id(i) else { return };
         let path = self.insts[i].path.clone();

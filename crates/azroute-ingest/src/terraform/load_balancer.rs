@@ -101,42 +101,33 @@ impl Lowerer<'_, '_> {
     pub(super) fn apply_load_balancer_members(&mut self) {
         // pool key → (load balancer key, NIC ids)
         let mut pools: HashMap<String, (String, Vec<String>)> = HashMap::new();
-        for i in 0..self.insts.len() {
-            if !matches!(self.attrs[i], Some(Attrs::LbPool(_))) {
-                continue;
-            }
-            let Some(Attrs::LbPool(a)) = self.attrs[i].take() else { continue };
-            let lb = self.link_value(
+        self.each_of(attrs_of!(LbPool), |this, i, a| {
+            let lb = this.link_value(
                 i,
                 &a.loadbalancer_id,
                 &[ExprStep::Key("loadbalancer_id")],
                 LOAD_BALANCER,
                 "loadbalancer_id",
             );
-            if self.ids[i].is_none()
+            if this.ids[i].is_none()
                 && let (Some(lb), Some(name)) = (&lb, nonempty(&a.name))
             {
-                self.ids[i] = Some(format!("{lb}/backendAddressPools/{name}"));
+                this.ids[i] = Some(format!("{lb}/backendAddressPools/{name}"));
             }
             let nics = texts(&a.backend_ip_configurations).into_iter().map(parent_id).collect();
-            if let (Some(pool), Some(lb)) = (self.ids[i].clone(), lb) {
+            if let (Some(pool), Some(lb)) = (this.ids[i].clone(), lb) {
                 pools.insert(normalize_id(&pool), (normalize_id(&lb), nics));
             }
-            self.attrs[i] = Some(Attrs::LbPool(a));
-        }
-        for i in 0..self.insts.len() {
-            if !matches!(self.attrs[i], Some(Attrs::NicPoolAssociation(_))) {
-                continue;
-            }
-            let Some(Attrs::NicPoolAssociation(a)) = self.attrs[i].take() else { continue };
-            let pool = self.link_value(
+        });
+        self.each_of(attrs_of!(NicPoolAssociation), |this, i, a| {
+            let pool = this.link_value(
                 i,
                 &a.backend_address_pool_id,
                 &[ExprStep::Key("backend_address_pool_id")],
                 LB_POOL,
                 "backend_address_pool_id",
             );
-            let nic = self.link_value(
+            let nic = this.link_value(
                 i,
                 &a.network_interface_id,
                 &[ExprStep::Key("network_interface_id")],
@@ -149,8 +140,7 @@ impl Lowerer<'_, '_> {
             {
                 nics.push(nic);
             }
-            self.attrs[i] = Some(Attrs::NicPoolAssociation(a));
-        }
+        });
         let nic_links =
             |nics: &[String]| nics.iter().map(|n| Link::Missing(ArmId::new(n))).collect::<Vec<Link<NicIdx>>>();
         for lb in &mut self.pending.load_balancers {
@@ -161,19 +151,15 @@ impl Lowerer<'_, '_> {
                 }
             }
         }
-        for i in 0..self.insts.len() {
-            if !matches!(self.attrs[i], Some(Attrs::LbOutboundRule(_))) {
-                continue;
-            }
-            let Some(Attrs::LbOutboundRule(a)) = self.attrs[i].take() else { continue };
-            let lb = self.link_value(
+        self.each_of(attrs_of!(LbOutboundRule), |this, i, a| {
+            let lb = this.link_value(
                 i,
                 &a.loadbalancer_id,
                 &[ExprStep::Key("loadbalancer_id")],
                 LOAD_BALANCER,
                 "loadbalancer_id",
             );
-            let pool = self.link_value(
+            let pool = this.link_value(
                 i,
                 &a.backend_address_pool_id,
                 &[ExprStep::Key("backend_address_pool_id")],
@@ -193,11 +179,10 @@ impl Lowerer<'_, '_> {
                     .map(|(_, nics)| nic_links(nics))
                     .unwrap_or_default(),
             };
-            self.attrs[i] = Some(Attrs::LbOutboundRule(a));
-            let Some(lb) = lb.map(|l| normalize_id(&l)) else { continue };
-            if let Some(target) = self.pending.load_balancers.iter_mut().find(|b| b.id.key() == lb) {
+            let Some(lb) = lb.map(|l| normalize_id(&l)) else { return };
+            if let Some(target) = this.pending.load_balancers.iter_mut().find(|b| b.id.key() == lb) {
                 target.outbound_rules.push(rule);
             }
-        }
+        });
     }
 }

@@ -143,6 +143,8 @@ impl<'p, 't> Lowerer<'p, 't> {
             "azurerm_virtual_hub_route_table" => read!(HubRouteTable, super::vwan::TfHubRouteTable),
             "azurerm_virtual_hub_route_table_route" => read!(HubRouteTableRoute, super::vwan::TfHubRoute),
             "azurerm_virtual_hub_routing_intent" => read!(RoutingIntent, super::vwan::TfRoutingIntent),
+            "azurerm_palo_alto_virtual_network_appliance" => read!(HubNva, super::vwan::TfHubNva),
+            "azurerm_virtual_hub_ip" => read!(HubIp, super::hubs::TfHubIp),
             "azurerm_vpn_site" => read!(VpnSite, super::vwan_branches::TfVpnSite),
             "azurerm_vpn_gateway" => read!(VpnGateway, super::vwan_branches::TfVpnGateway),
             "azurerm_vpn_gateway_connection" => read!(VpnGatewayConnection, super::vwan_branches::TfVpnConnection),
@@ -186,6 +188,21 @@ impl<'p, 't> Lowerer<'p, 't> {
         }
     }
 
+    /// Calls `f` for each instance whose attributes `pick` selects, the attributes taken out of
+    /// the lowerer for the call (so `f` may use it mutably) and put back after.
+    pub(super) fn each_of<T>(&mut self, pick: impl Fn(&Attrs) -> Option<&T>, mut f: impl FnMut(&mut Self, usize, &T)) {
+        for i in 0..self.insts.len() {
+            if self.attrs[i].as_ref().is_none_or(|a| pick(a).is_none()) {
+                continue;
+            }
+            let Some(attrs) = self.attrs[i].take() else { continue };
+            if let Some(a) = pick(&attrs) {
+                f(self, i, a);
+            }
+            self.attrs[i] = Some(attrs);
+        }
+    }
+
     pub(super) fn run(&mut self, hint_ids: &[String]) {
         self.assign_ids(hint_ids);
         self.delete_renamed_replacements();
@@ -206,94 +223,70 @@ impl<'p, 't> Lowerer<'p, 't> {
 
     /// Top-level resources first, so children find their parents.
     fn lower_parents(&mut self, d: &mut Drafts) {
-        for i in 0..self.insts.len() {
-            match self.attrs[i].take() {
-                Some(Attrs::Vnet(a)) => {
-                    self.vnet(i, &a, &mut d.subnets, &mut d.vnet_spaces);
-                    self.attrs[i] = Some(Attrs::Vnet(a));
-                }
-                Some(Attrs::RouteTable(a)) => {
-                    self.route_table(i, &a, &mut d.tables);
-                    self.attrs[i] = Some(Attrs::RouteTable(a));
-                }
-                Some(Attrs::Nsg(a)) => {
-                    self.nsg(i, &a, &mut d.nsgs);
-                    self.attrs[i] = Some(Attrs::Nsg(a));
-                }
-                Some(Attrs::HubRouteTable(a)) => {
-                    self.hub_route_table(i, &a);
-                    self.attrs[i] = Some(Attrs::HubRouteTable(a));
-                }
-                Some(Attrs::VpnGateway(a)) => {
-                    self.vpn_gateway(i, &a);
-                    self.attrs[i] = Some(Attrs::VpnGateway(a));
-                }
-                Some(Attrs::ExpressRouteGateway(a)) => {
-                    self.express_route_gateway(i, &a);
-                    self.attrs[i] = Some(Attrs::ExpressRouteGateway(a));
-                }
-                other => self.attrs[i] = other,
-            }
-        }
+        self.each_of(every, |this, i, attrs| match attrs {
+            Attrs::Vnet(a) => this.vnet(i, a, &mut d.subnets, &mut d.vnet_spaces),
+            Attrs::RouteTable(a) => this.route_table(i, a, &mut d.tables),
+            Attrs::Nsg(a) => this.nsg(i, a, &mut d.nsgs),
+            Attrs::HubRouteTable(a) => this.hub_route_table(i, a),
+            Attrs::VpnGateway(a) => this.vpn_gateway(i, a),
+            Attrs::ExpressRouteGateway(a) => this.express_route_gateway(i, a),
+            _ => {}
+        });
     }
 
     /// Children and every other resource.
     fn lower_children(&mut self, d: &mut Drafts) {
-        for i in 0..self.insts.len() {
-            let Some(attrs) = self.attrs[i].take() else {
-                continue;
-            };
-            match &attrs {
-                Attrs::Subnet(a) => self.subnet(i, a, &mut d.subnets),
-                Attrs::Route(a) => self.route(i, a, &mut d.tables),
-                Attrs::Rule(a) => self.rule(i, a, &mut d.nsgs),
-                Attrs::Peering(a) => self.peering(i, a, &mut d.peerings),
-                Attrs::Nic(a) => self.nic(i, a, &mut d.nics),
-                Attrs::Gateway(a) => self.gateway(i, a),
-                Attrs::LocalGateway(a) => self.local_gateway(i, a),
-                Attrs::Connection(a) => self.connection(i, a),
-                Attrs::Vm(a) => self.vm(i, a),
-                Attrs::PrivateEndpoint(a) => self.private_endpoint(i, a, &mut d.nics),
-                Attrs::PublicIp(a) => self.public_ip(i, a),
-                Attrs::Firewall(a) => self.firewall(i, a),
-                Attrs::FirewallPolicy(a) => self.firewall_policy(i, a),
-                Attrs::RuleCollectionGroup(a) => self.rule_collection_group(i, a),
-                Attrs::IpGroup(a) => self.ip_group(i, a),
-                Attrs::RouteServer(a) => self.route_server(i, a),
-                Attrs::RouteServerBgpConnection(a) => self.route_server_bgp_connection(i, a),
-                Attrs::NetworkGroup(a) => self.network_group(i, a),
-                Attrs::StaticMember(a) => self.static_member(i, a),
-                Attrs::ConnectivityConfiguration(a) => self.connectivity_configuration(i, a),
-                Attrs::SecurityAdminConfiguration(a) => self.security_admin_configuration(i, a),
-                Attrs::AdminRuleCollection(a) => self.avnm_rule_collection(i, a, false),
-                Attrs::AdminRule(a) => self.admin_rule(i, a),
-                Attrs::RoutingConfiguration(a) => self.routing_configuration(i, a),
-                Attrs::RoutingRuleCollection(a) => self.avnm_rule_collection(i, a, true),
-                Attrs::RoutingRule(a) => self.routing_rule(i, a),
-                Attrs::AvnmDeployment(a) => self.avnm_deployment(i, a),
-                Attrs::NatGateway(a) => self.nat_gateway(i, a),
-                Attrs::PublicIpPrefix(a) => self.public_ip_prefix(i, a),
-                Attrs::ApplicationGateway(a) => self.application_gateway(i, a),
-                Attrs::BastionHost(a) => self.bastion_host(i, a),
-                Attrs::DnsInboundEndpoint(a) => self.dns_inbound_endpoint(i, a),
-                Attrs::UniformScaleSet(a) => self.scale_set(i, a, OrchestrationMode::Uniform),
-                Attrs::FlexibleScaleSet(a) => self.scale_set(i, a, OrchestrationMode::Flexible),
-                Attrs::ClassicNetworkCollection(a) => self.classic_collection(i, a, FwRuleKind::Network),
-                Attrs::ClassicApplicationCollection(a) => self.classic_collection(i, a, FwRuleKind::Application),
-                Attrs::ClassicNatCollection(a) => self.classic_collection(i, a, FwRuleKind::Nat),
-                Attrs::VirtualWan(a) => self.virtual_wan(i, a),
-                Attrs::VwanHub(a) => self.vwan_hub(i, a),
-                Attrs::HubConnection(a) => self.hub_connection(i, a),
-                Attrs::HubRouteTableRoute(a) => self.hub_route_table_route(a),
-                Attrs::RoutingIntent(a) => self.routing_intent(i, a),
-                Attrs::VpnSite(a) => self.vpn_site(i, a),
-                Attrs::VpnGatewayConnection(a) => self.vpn_gateway_connection(i, a),
-                Attrs::ExpressRouteConnection(a) => self.express_route_connection(i, a),
-                Attrs::LoadBalancer(a) => self.load_balancer(i, a),
-                _ => {}
-            }
-            self.attrs[i] = Some(attrs);
-        }
+        self.each_of(every, |this, i, attrs| match attrs {
+            Attrs::Subnet(a) => this.subnet(i, a, &mut d.subnets),
+            Attrs::Route(a) => this.route(i, a, &mut d.tables),
+            Attrs::Rule(a) => this.rule(i, a, &mut d.nsgs),
+            Attrs::Peering(a) => this.peering(i, a, &mut d.peerings),
+            Attrs::Nic(a) => this.nic(i, a, &mut d.nics),
+            Attrs::Gateway(a) => this.gateway(i, a),
+            Attrs::LocalGateway(a) => this.local_gateway(i, a),
+            Attrs::Connection(a) => this.connection(i, a),
+            Attrs::Vm(a) => this.vm(i, a),
+            Attrs::PrivateEndpoint(a) => this.private_endpoint(i, a, &mut d.nics),
+            Attrs::PublicIp(a) => this.public_ip(i, a),
+            Attrs::Firewall(a) => this.firewall(i, a),
+            Attrs::FirewallPolicy(a) => this.firewall_policy(i, a),
+            Attrs::RuleCollectionGroup(a) => this.rule_collection_group(i, a),
+            Attrs::IpGroup(a) => this.ip_group(i, a),
+            Attrs::RouteServer(a) => this.route_server(i, a),
+            Attrs::RouteServerBgpConnection(a) => this.route_server_bgp_connection(i, a),
+            Attrs::NetworkGroup(a) => this.network_group(i, a),
+            Attrs::StaticMember(a) => this.static_member(i, a),
+            Attrs::ConnectivityConfiguration(a) => this.connectivity_configuration(i, a),
+            Attrs::SecurityAdminConfiguration(a) => this.security_admin_configuration(i, a),
+            Attrs::AdminRuleCollection(a) => this.avnm_rule_collection(i, a, false),
+            Attrs::AdminRule(a) => this.admin_rule(i, a),
+            Attrs::RoutingConfiguration(a) => this.routing_configuration(i, a),
+            Attrs::RoutingRuleCollection(a) => this.avnm_rule_collection(i, a, true),
+            Attrs::RoutingRule(a) => this.routing_rule(i, a),
+            Attrs::AvnmDeployment(a) => this.avnm_deployment(i, a),
+            Attrs::NatGateway(a) => this.nat_gateway(i, a),
+            Attrs::PublicIpPrefix(a) => this.public_ip_prefix(i, a),
+            Attrs::ApplicationGateway(a) => this.application_gateway(i, a),
+            Attrs::BastionHost(a) => this.bastion_host(i, a),
+            Attrs::DnsInboundEndpoint(a) => this.dns_inbound_endpoint(i, a),
+            Attrs::UniformScaleSet(a) => this.scale_set(i, a, OrchestrationMode::Uniform),
+            Attrs::FlexibleScaleSet(a) => this.scale_set(i, a, OrchestrationMode::Flexible),
+            Attrs::ClassicNetworkCollection(a) => this.classic_collection(i, a, FwRuleKind::Network),
+            Attrs::ClassicApplicationCollection(a) => this.classic_collection(i, a, FwRuleKind::Application),
+            Attrs::ClassicNatCollection(a) => this.classic_collection(i, a, FwRuleKind::Nat),
+            Attrs::VirtualWan(a) => this.virtual_wan(i, a),
+            Attrs::VwanHub(a) => this.vwan_hub(i, a),
+            Attrs::HubConnection(a) => this.hub_connection(i, a),
+            Attrs::HubRouteTableRoute(a) => this.hub_route_table_route(a),
+            Attrs::RoutingIntent(a) => this.routing_intent(i, a),
+            Attrs::HubNva(a) => this.hub_nva(i, a),
+            Attrs::HubIp(a) => this.hub_ip(i, a),
+            Attrs::VpnSite(a) => this.vpn_site(i, a),
+            Attrs::VpnGatewayConnection(a) => this.vpn_gateway_connection(i, a),
+            Attrs::ExpressRouteConnection(a) => this.express_route_connection(i, a),
+            Attrs::LoadBalancer(a) => this.load_balancer(i, a),
+            _ => {}
+        });
     }
 
     /// Route tables' computed `subnets` name their subnets when no association does.
@@ -316,23 +309,16 @@ impl<'p, 't> Lowerer<'p, 't> {
 
     /// Associations override what the subnet or NIC says.
     fn apply_associations(&mut self, d: &mut Drafts) {
-        for i in 0..self.insts.len() {
-            let Some(attrs) = self.attrs[i].take() else {
-                continue;
-            };
-            let (kind, target, value) = match &attrs {
+        self.each_of(every, |this, i, attrs| {
+            let (kind, target, value) = match attrs {
                 Attrs::SubnetRouteTable(a) => (AssociationKind::SubnetRouteTable, &a.subnet_id, &a.route_table_id),
                 Attrs::SubnetNsg(a) => (AssociationKind::SubnetNsg, &a.subnet_id, &a.network_security_group_id),
                 Attrs::NicNsg(a) => (AssociationKind::NicNsg, &a.network_interface_id, &a.network_security_group_id),
                 Attrs::SubnetNatGateway(a) => (AssociationKind::SubnetNatGateway, &a.subnet_id, &a.nat_gateway_id),
-                _ => {
-                    self.attrs[i] = Some(attrs);
-                    continue;
-                }
+                _ => return,
             };
-            self.association(i, kind, target, value, &mut d.subnets, &mut d.nics);
-            self.attrs[i] = Some(attrs);
-        }
+            this.association(i, kind, target, value, &mut d.subnets, &mut d.nics);
+        });
     }
 
     /// A resource the plan deletes may still be listed in its parent's computed blocks
@@ -422,4 +408,9 @@ impl<'p, 't> Lowerer<'p, 't> {
             }
         }
     }
+}
+
+/// Every instance's attributes, for `Lowerer::each_of`.
+fn every(a: &Attrs) -> Option<&Attrs> {
+    Some(a)
 }

@@ -60,6 +60,16 @@ const MAX_REFERENCE_STEPS: u32 = 10_000;
 /// How deep `child_modules` may nest (real configurations nest a few levels).
 const MAX_MODULE_DEPTH: usize = 100;
 
+/// The attributes of one type, for `Lowerer::each_of`: `attrs_of!(LbPool)`.
+macro_rules! attrs_of {
+    ($variant:ident) => {
+        |a: &Attrs| match a {
+            Attrs::$variant(x) => Some(x),
+            _ => None,
+        }
+    };
+}
+
 mod address;
 mod avnm;
 mod endpoints;

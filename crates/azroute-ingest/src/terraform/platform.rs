@@ -311,22 +311,18 @@ impl Lowerer<'_, '_> {
     /// NAT gateways' public IPs and prefixes from their association resources (ids a plan does
     /// not know yet are followed through its configuration).
     pub(super) fn apply_nat_gateway_addresses(&mut self) {
-        for i in 0..self.insts.len() {
-            if !matches!(self.attrs[i], Some(Attrs::NatGatewayAddress(_))) {
-                continue;
-            }
-            let Some(Attrs::NatGatewayAddress(a)) = self.attrs[i].take() else { continue };
-            let gateway = self.link_value(
+        self.each_of(attrs_of!(NatGatewayAddress), |this, i, a| {
+            let gateway = this.link_value(
                 i,
                 &a.nat_gateway_id,
                 &[ExprStep::Key("nat_gateway_id")],
                 NAT_GATEWAY,
                 "nat_gateway_id",
             );
-            let (ip, prefix) = if self.insts[i].addr.rtype == "azurerm_nat_gateway_public_ip_prefix_association" {
+            let (ip, prefix) = if this.insts[i].addr.rtype == "azurerm_nat_gateway_public_ip_prefix_association" {
                 (
                     None,
-                    self.link_value(
+                    this.link_value(
                         i,
                         &a.public_ip_prefix_id,
                         &[ExprStep::Key("public_ip_prefix_id")],
@@ -336,7 +332,7 @@ impl Lowerer<'_, '_> {
                 )
             } else {
                 (
-                    self.link_value(
+                    this.link_value(
                         i,
                         &a.public_ip_address_id,
                         &[ExprStep::Key("public_ip_address_id")],
@@ -346,9 +342,8 @@ impl Lowerer<'_, '_> {
                     None,
                 )
             };
-            self.attrs[i] = Some(Attrs::NatGatewayAddress(a));
-            let Some(gateway) = gateway.map(|g| normalize_id(&g)) else { continue };
-            let Some(g) = self.pending.nat_gateways.iter_mut().find(|g| g.id.key() == gateway) else { continue };
+            let Some(gateway) = gateway.map(|g| normalize_id(&g)) else { return };
+            let Some(g) = this.pending.nat_gateways.iter_mut().find(|g| g.id.key() == gateway) else { return };
             if let Some(ip) = ip.map(|t| Link::Missing(ArmId::new(&t)))
                 && !g.public_ips.contains(&ip)
             {
@@ -359,7 +354,7 @@ impl Lowerer<'_, '_> {
             {
                 g.public_ip_prefixes.push(prefix);
             }
-        }
+        });
     }
 
     /// Classic collections into their firewall of this file, in the order the ARM JSON lists

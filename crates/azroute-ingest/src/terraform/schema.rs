@@ -410,6 +410,8 @@ pub(super) enum Attrs {
     HubRouteTable(super::vwan::TfHubRouteTable),
     HubRouteTableRoute(super::vwan::TfHubRoute),
     RoutingIntent(super::vwan::TfRoutingIntent),
+    HubNva(super::vwan::TfHubNva),
+    HubIp(super::hubs::TfHubIp),
     VpnSite(super::vwan_branches::TfVpnSite),
     VpnGateway(super::vwan_branches::TfVpnGateway),
     VpnGatewayConnection(super::vwan_branches::TfVpnConnection),
@@ -476,6 +478,8 @@ impl Attrs {
             Attrs::HubRouteTable(a) => (t(&a.id), t(&a.name), None),
             Attrs::HubRouteTableRoute(a) => (t(&a.id), t(&a.name), None),
             Attrs::RoutingIntent(a) => (t(&a.id), t(&a.name), None),
+            Attrs::HubNva(a) => (t(&a.id), t(&a.name), None),
+            Attrs::HubIp(a) => (t(&a.id), t(&a.name), None),
             Attrs::VpnSite(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::VpnGateway(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::VpnGatewayConnection(a) => (t(&a.id), t(&a.name), None),
@@ -536,3 +540,4 @@ pub(super) const LOCAL_GATEWAY: &[&str] = &["azurerm_local_network_gateway"];
 pub(super) const PUBLIC_IP: &[&str] = &["azurerm_public_ip"];
 pub(super) const NAT_GATEWAY: &[&str] = &["azurerm_nat_gateway"];
 pub(super) const PUBLIC_IP_PREFIX: &[&str] = &["azurerm_public_ip_prefix"];
+pub(super) const VPN_SITE: &[&str] = &["azurerm_vpn_site"];

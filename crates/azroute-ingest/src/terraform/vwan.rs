@@ -1,8 +1,10 @@
 //! Virtual WAN from Terraform (§20.1): `azurerm_virtual_wan`, `azurerm_virtual_hub`,
 //! `azurerm_virtual_hub_connection` (its `routing` block), `azurerm_virtual_hub_route_table`
 //! (its `route` blocks) and `azurerm_virtual_hub_route_table_route`, and
-//! `azurerm_virtual_hub_routing_intent`, lowered into the same model as the ARM JSON. A
-//! resource whose id Terraform does not know yet (a plan) is left out.
+//! `azurerm_virtual_hub_routing_intent`, and the hub NVA `azurerm_palo_alto_virtual_network_appliance`
+//! (the hub NVA resource azurerm has: a name and its hub), lowered into the same model as the ARM
+//! JSON. A resource whose id Terraform does not know yet (a plan) is left out, but for the NVA,
+//! whose id Azure assigns in its hub's resource group.
 
 use super::*;
 
@@ -106,6 +108,17 @@ pub(super) struct TfRoutingIntent {
     pub(super) name: Option<String>,
     pub(super) virtual_hub_id: Option<String>,
     pub(super) routing_policy: Blocks<TfRoutingPolicy>,
+}
+
+/// `azurerm_palo_alto_virtual_network_appliance`: Cloud NGFW deployed in a hub, a
+/// `Microsoft.Network/networkVirtualAppliances` of its hub's resource group. Terraform holds
+/// neither its ASN nor its addresses.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct TfHubNva {
+    pub(super) id: Option<String>,
+    pub(super) name: Option<String>,
+    pub(super) virtual_hub_id: Option<String>,
 }
 
 fn prefixes(v: &Strs) -> Vec<IpNet> {
@@ -228,6 +241,26 @@ impl Lowerer<'_, '_> {
         if let Some(t) = self.pending.hub_route_tables.iter_mut().find(|t| normalize_id(t.id.as_str()) == key) {
             t.routes.push(hub_route(a));
         }
+    }
+
+    pub(super) fn hub_nva(&mut self, i: usize, a: &TfHubNva) {
+        let name = nonempty(&a.name).unwrap_or_default().to_string();
+        let hub = nonempty(&a.virtual_hub_id);
+        let in_hub_group = |hub: &str| {
+            let group = hub.split("/providers/").next().unwrap_or_default();
+            format!("{group}/providers/Microsoft.Network/networkVirtualAppliances/{name}")
+        };
+        let Some(id) = self.id(i).or_else(|| hub.map(in_hub_group)) else { return };
+        let path = self.insts[i].path.clone();
+        self.pending.network_virtual_appliances.push(NetworkVirtualAppliance {
+            id: ArmId::new(&id),
+            name,
+            location: String::new(),
+            hub: hub.map(ArmId::new),
+            asn: None,
+            private_ips: Vec::new(),
+            origin: self.origin(&path),
+        });
     }
 
     pub(super) fn routing_intent(&mut self, i: usize, a: &TfRoutingIntent) {

@@ -208,10 +208,12 @@ impl Lowerer<'_, '_> {
         let gateway = nonempty(&a.vpn_gateway_id);
         let Some(id) = child_id(self.id(i), gateway, "vpnConnections", &name) else { return };
         let links: Vec<&TfVpnLink> = blocks(&a.vpn_link).map(|(_, l)| l).collect();
+        let site_path = [ExprStep::Key("remote_vpn_site_id")];
+        let site = self.link_value(i, &a.remote_vpn_site_id, &site_path, VPN_SITE, "remote_vpn_site_id");
         let connection = VpnConnection {
             id: ArmId::new(&id),
             name,
-            remote_vpn_site: nonempty(&a.remote_vpn_site_id).map(ArmId::new),
+            remote_vpn_site: site.map(ArmId::new),
             enable_internet_security: a.internet_security_enabled,
             enable_bgp: links.iter().any(|l| l.bgp_enabled == Some(true)),
             site_links: links.iter().filter_map(|l| nonempty(&l.vpn_site_link_id)).map(ArmId::new).collect(),
