@@ -615,3 +615,68 @@ fn addresses_and_references_are_split_into_steps() {
         ]
     );
 }
+
+fn dns_servers(p: &Pending) -> Vec<String> {
+    p.vnets[0].dns_servers.iter().map(|ip| ip.to_string()).collect()
+}
+
+/// §16.7: `dns_servers` of `azurerm_virtual_network` (3.x and 4.x alike), and the separate
+/// `azurerm_virtual_network_dns_servers`, which replaces what the VNet says.
+#[test]
+fn vnet_dns_servers_inline_and_as_their_own_resource() {
+    let inline = parse(&state(&[(
+        "azurerm_virtual_network.v",
+        json!({"id": id("virtualNetworks/v"), "name": "v", "address_space": ["10.0.0.0/16"], "dns_servers": ["10.0.1.4"]}),
+    )]));
+    assert!(inline.diagnostics.is_empty(), "{:?}", inline.diagnostics);
+    assert_eq!(dns_servers(&inline), ["10.0.1.4"]);
+    let separate = parse(&state(&[
+        (
+            "azurerm_virtual_network.v",
+            json!({"id": id("virtualNetworks/v"), "name": "v", "address_space": ["10.0.0.0/16"], "dns_servers": []}),
+        ),
+        (
+            "azurerm_virtual_network_dns_servers.v",
+            json!({"id": format!("{}/dnsServers/default", id("virtualNetworks/v")),
+                   "virtual_network_id": id("virtualNetworks/v"), "dns_servers": ["10.0.1.4", "10.0.1.5"]}),
+        ),
+    ]));
+    assert!(separate.diagnostics.is_empty(), "{:?}", separate.diagnostics);
+    assert_eq!(dns_servers(&separate), ["10.0.1.4", "10.0.1.5"]);
+    let bad = parse(&state(&[(
+        "azurerm_virtual_network.v",
+        json!({"id": id("virtualNetworks/v"), "name": "v", "address_space": ["10.0.0.0/16"], "dns_servers": ["resolver"]}),
+    )]));
+    assert_eq!(codes(&bad), ["InvalidIpAddress"]);
+    assert!(dns_servers(&bad).is_empty());
+}
+
+/// A plan that creates the VNet and its DNS servers: the resource's `virtual_network_id` is
+/// unknown and followed through the configuration's reference.
+#[test]
+fn planned_vnet_dns_servers_follow_the_reference_to_their_vnet() {
+    let p = parse(&plan(
+        vec![
+            change(
+                "azurerm_virtual_network.hub",
+                &["create"],
+                Value::Null,
+                json!({"name": "hub", "resource_group_name": "rg", "location": "westeurope", "address_space": ["10.0.0.0/16"], "dns_servers": []}),
+                json!({"id": true}),
+            ),
+            change(
+                "azurerm_virtual_network_dns_servers.hub",
+                &["create"],
+                Value::Null,
+                json!({"dns_servers": ["10.0.1.4"]}),
+                json!({"id": true, "virtual_network_id": true}),
+            ),
+        ],
+        json!({"root_module": {"resources": [
+            {"address": "azurerm_virtual_network_dns_servers.hub", "mode": "managed",
+             "type": "azurerm_virtual_network_dns_servers", "name": "hub",
+             "expressions": {"virtual_network_id": {"references": ["azurerm_virtual_network.hub.id", "azurerm_virtual_network.hub"]}}}
+        ]}}),
+    ));
+    assert_eq!(dns_servers(&p), ["10.0.1.4"]);
+}
