@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use azroute_engine::*;
 use azroute_model::*;
 
-use crate::{Doctor, first_host};
+use crate::Doctor;
 
 /// The port a private endpoint's service answers on, by `groupId` (§16.7); 443 otherwise.
 fn port_of_group(group: &str) -> Option<u16> {
@@ -178,17 +178,19 @@ impl Doctor<'_, '_> {
         }
     }
 
-    /// A host of a subnet that holds NICs: the first NIC's address, or the subnet's first host.
+    /// A client of a subnet: the address of its first NIC that is not a private endpoint's.
+    /// The platform's own subnets (gateway, firewall, Bastion, delegated) hold no clients.
     fn host_of(&self, subnet: SubnetIdx, nics: &[NicIdx]) -> Option<IpAddr> {
-        let s = &self.snap.subnets[subnet.index()];
-        // The platform's own subnets (gateway, firewall, Bastion, delegated) are not clients.
-        if nics.is_empty() || s.is_service_managed() {
+        if self.snap.subnets[subnet.index()].is_service_managed() {
             return None;
         }
-        let nic_ip = nics.iter().find_map(|n| {
-            self.snap.nics[n.index()].primary_ip_config().and_then(|c| c.private_ip).filter(|ip| ip.is_ipv4())
-        });
-        nic_ip.or_else(|| s.prefixes.iter().find_map(first_host))
+        nics.iter().find_map(|n| {
+            let nic = &self.snap.nics[n.index()];
+            if nic.private_endpoint.is_some() {
+                return None;
+            }
+            nic.primary_ip_config().and_then(|c| c.private_ip).filter(|ip| ip.is_ipv4())
+        })
     }
 
     /// Whether the endpoint's reply goes back through the firewall: only when its subnet

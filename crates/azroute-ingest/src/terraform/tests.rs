@@ -680,3 +680,28 @@ fn planned_vnet_dns_servers_follow_the_reference_to_their_vnet() {
     ));
     assert_eq!(dns_servers(&p), ["10.0.1.4"]);
 }
+
+/// A rule collection priority outside 100–65000 is reported and ordered last, as in ARM JSON
+/// (azurerm documents the same range).
+#[test]
+fn firewall_priorities_outside_the_range_are_reported() {
+    let policy = id("firewallPolicies/p");
+    let p = parse(&state(&[(
+        "azurerm_firewall_policy_rule_collection_group.g",
+        json!({"id": format!("{policy}/ruleCollectionGroups/g"), "name": "g", "firewall_policy_id": policy,
+               "priority": 70000, "network_rule_collection": [{"name": "c", "action": "Deny", "priority": 50, "rule": []}]}),
+    )]));
+    let paths: Vec<_> = p.diagnostics.iter().map(|d| (d.code, d.json_path.clone().unwrap_or_default())).collect();
+    assert_eq!(
+        paths,
+        [
+            (
+                "InvalidFirewallValue",
+                "$.values.root_module.resources[0].values.network_rule_collection[0].priority".into()
+            ),
+            ("InvalidFirewallValue", "$.values.root_module.resources[0].values.priority".into()),
+        ]
+    );
+    let group = &p.rule_collection_groups[0].item;
+    assert_eq!((group.priority, group.collections[0].priority), (None, None));
+}
