@@ -3,7 +3,6 @@
 //! a value that is not an address names the file and JSON path.
 
 use azroute_ingest::load_texts;
-use azroute_model::*;
 
 const ID: &str = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v";
 
