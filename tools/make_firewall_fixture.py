@@ -9,7 +9,9 @@ collection groups, all in the az CLI's flattened JSON (`az network firewall list
 AzureFirewallSubnet (the firewall's Internet egress), an Application Gateway v2 in `snet-agw`, Azure
 Bastion in AzureBastionSubnet, and a private subnet (`defaultOutboundAccess: false`) in vnet-spoke1
 whose VM `vm-private` has no outbound method (`az network nat gateway list`,
-`az network application-gateway list`, `az network bastion list`). Run from the repository root
+`az network application-gateway list`, `az network bastion list`). Every VNet names the
+firewall's private IP as its DNS server (`dhcpOptions.dnsServers`), as the firewall's FQDN network
+rule needs (§16.7 FirewallDnsProxyNotUsedByClients). Run from the repository root
 after tools/make_examples.py."""
 
 import json
@@ -83,6 +85,8 @@ def egress_and_platform(files):
     """§17: the NAT gateway of AzureFirewallSubnet, the Application Gateway and Bastion subnets
     of the hub, and the private subnet of spoke1 with its VM."""
     for vnet in files["vnet-list.json"]:
+        # Hosts resolve names through the firewall's DNS proxy (§16.7).
+        vnet["dhcpOptions"] = {"dnsServers": ["10.0.1.4"]}
         if vnet["name"] == "vnet-hub":
             for s in vnet["subnets"]:
                 if s["name"] == "AzureFirewallSubnet":

@@ -26,7 +26,14 @@ Firewall made on purpose (docs/azure-routing-rules.md §16.7), each one a doctor
   policy-managed firewall (FirewallClassicSnatIgnored); ping allowed to the Internet
   (FirewallIcmpToInternet); spoke 2's NSG allows HTTPS from the firewall's frontend IP only and
   denies the rest of the VNet (FirewallSnatSourceNotAllowedByNsg);
-- an NSG on AzureFirewallSubnet, which Azure refuses (NsgOnFirewallSubnet).
+- an NSG on AzureFirewallSubnet, which Azure refuses (NsgOnFirewallSubnet);
+- through the two route mistakes above, spoke 1's workloads and spoke 2 reach the private
+  endpoint through the firewall by a network rule that keeps the source, while the endpoint's
+  subnet answers them directly (its VnetLocal route for spoke 1, the spoke-to-spoke peering for
+  spoke 2): PrivateEndpointThroughFirewallNoSnat.
+
+FirewallDnsProxyNotUsedByClients is not made here: it needs the DNS proxy on, which the DNS-proxy
+mistakes above turn off; crates/azroute-testkit/tests/firewall_doctor.rs makes it on hub-firewall.
 
 Run from the repository root after tools/make_examples.py and tools/make_firewall_fixture.py."""
 

@@ -5,7 +5,8 @@ azurerm 4.x state (state/state.json) and of a plan that creates the firewall sub
 and its associations over the rest of the estate (plan/plan.json), one resource per azurerm type
 as the provider records it:
 
-- VNets, standalone subnets and peerings; route tables with inline routes; NSGs with inline rules;
+- VNets (their DNS servers inline, and spoke 2's as `azurerm_virtual_network_dns_servers`),
+  standalone subnets and peerings; route tables with inline routes; NSGs with inline rules;
   subnet associations (route table, NSG, NAT gateway); NICs; Linux VMs;
 - the VPN gateway, the local network gateway and their connection; the private endpoint;
   public IPs;
@@ -62,8 +63,15 @@ def common(r):
 
 def networks(out):
     for v in load("vnet-list.json"):
-        out.append(resource("azurerm_virtual_network", tf_name(v["name"]),
-                            {**common(v), "address_space": v["addressSpace"]["addressPrefixes"]}))
+        dns = (v.get("dhcpOptions") or {}).get("dnsServers", [])
+        # One VNet's DNS servers as their own resource, the others inline: both spellings (§16.7).
+        separate = v["name"] == "vnet-spoke2"
+        out.append(resource("azurerm_virtual_network", tf_name(v["name"]), {
+            **common(v), "address_space": v["addressSpace"]["addressPrefixes"],
+            "dns_servers": [] if separate else dns}))
+        if separate and dns:
+            out.append(resource("azurerm_virtual_network_dns_servers", tf_name(v["name"]), {
+                "id": f"{v['id']}/dnsServers/default", "virtual_network_id": v["id"], "dns_servers": dns}))
         for s in v["subnets"]:
             key = tf_name(f"{v['name']}_{s['name']}")
             policies = s.get("privateEndpointNetworkPolicies", "Disabled")

@@ -185,6 +185,7 @@ fn doctor_names_each_mistake_of_the_firewall_mistakes_example() {
         ("FirewallClassicSnatIgnored", "warning"),
         ("FirewallIcmpToInternet", "info"),
         ("FirewallSnatSourceNotAllowedByNsg", "warning"),
+        ("PrivateEndpointThroughFirewallNoSnat", "error"),
         ("DnatWithForcedTunnel", "error"),
         ("GatewaySubnetMissingSpokeRoute", "error"),
         ("GatewaySubnetSummaryRouteShadowed", "error"),
@@ -204,7 +205,8 @@ fn doctor_names_each_mistake_of_the_firewall_mistakes_example() {
     let healthy = azroute(&["doctor", "--example", "hub-firewall", "-o", "json"]).found_problem().json();
     let healthy_codes: Vec<&str> =
         healthy["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    for (code, _) in expected {
+    // Its VNets name the firewall as DNS server, as its FQDN network rule needs (§16.7).
+    for code in expected.iter().map(|(c, _)| *c).chain(["FirewallDnsProxyNotUsedByClients"]) {
         assert!(!healthy_codes.contains(&code), "{code} on hub-firewall");
     }
     // The table names the mistakes with their resources and words.
@@ -302,9 +304,9 @@ fn tf_rule(name: &str, src: &str, dst: &str) -> serde_json::Value {
         "destination_ports": ["*"], "destination_fqdns": [], "source_ip_groups": [], "destination_ip_groups": []})
 }
 
-/// The child policy's network group as Terraform holds it, with `extra` collections first.
-fn tf_network_group(extra: Vec<serde_json::Value>) -> serde_json::Value {
-    let mut collections = extra;
+/// The child policy's network group as Terraform holds it.
+fn tf_network_group() -> serde_json::Value {
+    let mut collections = Vec::new();
     collections.push(serde_json::json!({"name": "east-west", "action": "Allow", "priority": 100, "rule": [
         tf_rule("spokes-and-hub", "10.0.0.0/8", "10.0.0.0/8"),
         tf_rule("on-premises", "172.16.0.0/16", "10.0.0.0/8"),
@@ -319,17 +321,20 @@ fn tf_network_group(extra: Vec<serde_json::Value>) -> serde_json::Value {
         "priority": 200, "network_rule_collection": collections, "nat_rule_collection": [], "application_rule_collection": []})
 }
 
-/// A Terraform plan that adds a deny collection to the firewall policy's rule collection group
-/// (`azurerm_firewall_policy_rule_collection_group`) shows the reachability it takes away: spoke 1
-/// → spoke 2, now denied by the firewall, computed in full since the firewall changed.
+/// A Terraform plan that adds a rule collection group with a deny collection ahead of the
+/// network group (`azurerm_firewall_policy_rule_collection_group`, priority 150 < 200) shows the
+/// reachability it takes away: spoke 1 → spoke 2, now denied by the firewall, computed in full
+/// since the firewall changed.
 #[test]
 fn what_if_a_plan_changes_a_firewall_rule_collection_group() {
-    let deny = serde_json::json!({"name": "no-spoke-to-spoke", "action": "Deny", "priority": 50,
+    let deny = serde_json::json!({"name": "no-spoke-to-spoke", "action": "Deny", "priority": 100,
         "rule": [tf_rule("spoke1-to-spoke2", "10.1.0.0/16", "10.2.0.0/16")]});
+    let group = serde_json::json!({"name": "DenyFirst", "firewall_policy_id": format!("{SUB}/firewallPolicies/fw-policy-hub"),
+        "priority": 150, "network_rule_collection": [deny], "nat_rule_collection": [], "application_rule_collection": []});
     let plan = serde_json::json!({"format_version": "1.2", "terraform_version": "1.9.5", "resource_changes": [{
-        "address": "azurerm_firewall_policy_rule_collection_group.net", "mode": "managed",
-        "type": "azurerm_firewall_policy_rule_collection_group", "name": "net",
-        "change": {"actions": ["update"], "before": tf_network_group(vec![]), "after": tf_network_group(vec![deny])}}]});
+        "address": "azurerm_firewall_policy_rule_collection_group.deny", "mode": "managed",
+        "type": "azurerm_firewall_policy_rule_collection_group", "name": "deny",
+        "change": {"actions": ["create"], "before": null, "after": group, "after_unknown": {"id": true}}}]});
     let path = temp_dir("what-if-firewall-rule").join("plan.json");
     std::fs::write(&path, plan.to_string()).unwrap();
     let run = azroute(&["what-if", "--example", "hub-firewall", "--plan", path.to_str().unwrap(), "-o", "json"]);
@@ -356,7 +361,7 @@ fn what_if_a_plan_changes_a_firewall_rule_collection_group() {
     let same = serde_json::json!({"format_version": "1.2", "terraform_version": "1.9.5", "resource_changes": [{
         "address": "azurerm_firewall_policy_rule_collection_group.net", "mode": "managed",
         "type": "azurerm_firewall_policy_rule_collection_group", "name": "net",
-        "change": {"actions": ["update"], "before": tf_network_group(vec![]), "after": tf_network_group(vec![])}}]});
+        "change": {"actions": ["update"], "before": tf_network_group(), "after": tf_network_group()}}]});
     std::fs::write(&path, same.to_string()).unwrap();
     let v =
         azroute(&["what-if", "--example", "hub-firewall", "--plan", path.to_str().unwrap(), "-o", "json"]).ok().json();

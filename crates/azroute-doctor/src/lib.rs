@@ -150,6 +150,7 @@ pub fn run(routes: &RouteEngine<'_>, config: &DoctorConfig) -> DoctorReport {
     doctor.firewall_subnet_checks(&config.firewall, &mut findings);
     doctor.firewall_policy_checks(&config.firewall, &mut findings);
     doctor.firewall_routing_checks(&mut findings);
+    doctor.firewall_client_checks(&config.firewall, &mut findings);
     if wanted(FindingCode::ForcedTunnelBreaksInbound) {
         doctor.forced_tunnel_checks(&mut findings);
     }

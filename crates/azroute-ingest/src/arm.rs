@@ -160,6 +160,8 @@ impl Pending {
         let space_texts = dto.address_space.as_ref().map(|a| strs(&a.address_prefixes)).unwrap_or_default();
         let address_space = self.prefixes(&space_texts, &space_path, &id);
         self.check_address_space(Named::Kind("virtual network"), space_texts.len(), space_path, &id);
+        let dns_texts = dto.dhcp_options.as_ref().map(|d| strs(&d.dns_servers)).unwrap_or_default();
+        let dns_servers = self.dns_servers(&dns_texts, &dto.path(path, "dhcpOptions.dnsServers"), &id);
         for (i, sub) in dto.subnets.iter().flatten().enumerate() {
             let p = format!("{}[{i}]", dto.path(path, "subnets"));
             self.subnet(sub, id.clone(), &p);
@@ -173,6 +175,7 @@ impl Pending {
             name: s(&dto.name),
             location: location(&dto.location),
             address_space,
+            dns_servers,
             subnets: Vec::new(),
             peerings: Vec::new(),
             origin: self.origin(path),

@@ -159,8 +159,9 @@ impl Pending {
         });
     }
 
-    /// A priority of 100–65000, or a diagnostic.
-    fn priority(&mut self, text: Option<&str>, path: &str, id: &str) -> Option<u32> {
+    /// A priority of 100–65000, or a diagnostic (Terraform's too: azurerm documents the same
+    /// range).
+    pub(crate) fn priority(&mut self, text: Option<&str>, path: &str, id: &str) -> Option<u32> {
         let text = text?;
         match text.trim().parse::<u32>() {
             Ok(p) if (100..=65000).contains(&p) => Some(p),

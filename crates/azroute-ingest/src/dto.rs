@@ -273,6 +273,13 @@ azure_object! {
 }
 
 azure_object! {
+    /// A VNet's `dhcpOptions` (§16.7).
+    pub struct DhcpOptionsDto<'a> {
+        dns_servers: Vec<Str<'a>> = "dnsServers",
+    }
+}
+
+azure_object! {
     /// One `serviceEndpoints[]` entry.
     pub struct ServiceEndpointDto<'a> {
         service: Str<'a> = "service",
@@ -498,6 +505,7 @@ azure_object! {
         location: Str<'a> = "location",
         // Virtual network.
         address_space: AddressSpaceDto<'a> = "addressSpace",
+        dhcp_options: DhcpOptionsDto<'a> = "dhcpOptions",
         subnets: Vec<SubnetDto<'a>> = "subnets",
         virtual_network_peerings: Vec<PeeringDto<'a>> = "virtualNetworkPeerings",
         // Standalone subnet.

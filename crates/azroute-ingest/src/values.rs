@@ -211,6 +211,18 @@ impl Pending {
         }
     }
 
+    /// A VNet's custom DNS servers (`dhcpOptions.dnsServers`, Terraform `dns_servers`), each
+    /// an address; one Azure would refuse is reported and dropped.
+    pub(crate) fn dns_servers(&mut self, texts: &[&str], path: &str, id: &str) -> Vec<IpAddr> {
+        let mut out = Vec::with_capacity(texts.len());
+        for (i, text) in texts.iter().enumerate() {
+            if let Some(ip) = self.ip(text, &format!("{path}[{i}]"), id) {
+                out.push(ip);
+            }
+        }
+        out
+    }
+
     /// A route's one address prefix: a CIDR, or a service tag (`Storage`); reported and refused
     /// when empty, invalid, or not exactly one. `field` is the JSON path and the input's name of
     /// the field.

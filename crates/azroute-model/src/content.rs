@@ -115,11 +115,12 @@ fn same_all<T: SameContent>(a: &[T], b: &[T]) -> bool {
 
 impl SameContent for Vnet {
     fn same_content(&self, other: &Vnet) -> bool {
-        let Vnet { id, name, location, address_space, subnets, peerings, origin: _ } = self;
+        let Vnet { id, name, location, address_space, dns_servers, subnets, peerings, origin: _ } = self;
         *id == other.id
             && *name == other.name
             && same_text(location, &other.location)
             && *address_space == other.address_space
+            && *dns_servers == other.dns_servers
             && *subnets == other.subnets
             && *peerings == other.peerings
     }

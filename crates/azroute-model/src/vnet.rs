@@ -14,6 +14,9 @@ pub struct Vnet {
     pub location: String,
     /// `addressSpace.addressPrefixes`, IPv4 and IPv6 mixed, in input order.
     pub address_space: Vec<IpNet>,
+    /// `dhcpOptions.dnsServers` (§16.7): the custom DNS servers the VNet hands its hosts, in
+    /// input order; empty when the VNet uses Azure-provided DNS.
+    pub dns_servers: Vec<IpAddr>,
     pub subnets: Vec<SubnetIdx>,
     pub peerings: Vec<PeeringIdx>,
     pub origin: Origin,

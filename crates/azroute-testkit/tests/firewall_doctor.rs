@@ -64,12 +64,14 @@ const FIREWALL_CODES: &[&str] = &[
     "FirewallPolicyRuleShadowed",
     "FirewallAppRuleShadowedByNetworkRule",
     "FirewallFqdnNetworkRuleWithoutDnsProxy",
+    "FirewallDnsProxyNotUsedByClients",
     "FirewallParentNatRulesIgnored",
     "FirewallSnatRangesDropRfc1918",
     "FirewallChildPolicyDnsNotInherited",
     "FirewallClassicSnatIgnored",
     "FirewallIcmpToInternet",
     "FirewallSnatSourceNotAllowedByNsg",
+    "PrivateEndpointThroughFirewallNoSnat",
     "DnatWithForcedTunnel",
     "GatewaySubnetMissingSpokeRoute",
     "GatewaySubnetSummaryRouteShadowed",
@@ -466,6 +468,93 @@ fn firewall_fqdn_network_rule_without_dns_proxy() {
     let Evidence::FirewallFqdnNetworkRuleWithoutDnsProxy(e) = &f.evidence else { panic!() };
     let names: Vec<_> = e.rules.iter().map(|r| r.rule.as_deref().unwrap()).collect();
     assert_eq!(names, ["sql"]);
+}
+
+/// §16.7 (`[dns]`): spoke 1 names another DNS server and spoke 2 none (Azure-provided DNS),
+/// while the firewall resolves the FQDN of its network rule `sql` itself; the hub keeps the
+/// firewall. With the proxy off, the other code says it instead.
+#[test]
+fn firewall_dns_proxy_not_used_by_clients() {
+    let edit = |proxy: bool| {
+        move |name: &str, v: &mut Value| {
+            if name == "vnet-list.json" {
+                for vnet in v.as_array_mut().unwrap() {
+                    match vnet["name"].as_str().unwrap() {
+                        "vnet-spoke1" => vnet["dhcpOptions"] = json!({"dnsServers": ["10.9.9.9"]}),
+                        "vnet-spoke2" => _ = vnet.as_object_mut().unwrap().remove("dhcpOptions"),
+                        _ => {}
+                    }
+                }
+            }
+            if let Some(p) = child_policy(name, v) {
+                p["dnsSettings"]["enableProxy"] = json!(proxy);
+            }
+        }
+    };
+    let snap = hub_firewall(edit(true));
+    let all = findings(&snap);
+    let (f, text) = one(&snap, &all, "FirewallDnsProxyNotUsedByClients");
+    assert_eq!(f.severity, Severity::Warning);
+    let Evidence::FirewallDnsProxyNotUsedByClients(e) = &f.evidence else { panic!() };
+    let vnets: Vec<(&str, Vec<String>)> = e
+        .vnets
+        .iter()
+        .map(|(v, servers)| (snap.vnets[v.index()].name.as_str(), servers.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    assert_eq!(vnets, [("vnet-spoke1", vec!["10.9.9.9".to_string()]), ("vnet-spoke2", vec![])]);
+    assert_eq!(e.private_ip.to_string(), "10.0.1.4");
+    assert_eq!(e.rules.iter().map(|r| r.rule.as_deref().unwrap()).collect::<Vec<_>>(), ["sql"]);
+    assert!(
+        text.fix.contains("10.0.1.4") && text.evidence.iter().any(|l| l.contains("Azure-provided DNS")),
+        "{text:?}"
+    );
+    let off = hub_firewall(edit(false));
+    let all = findings(&off);
+    assert!(of_code(&all, "FirewallDnsProxyNotUsedByClients").is_empty());
+    one(&off, &all, "FirewallFqdnNetworkRuleWithoutDnsProxy");
+}
+
+/// §16.7 (`[pe-fw]`): the endpoint's subnet stops applying route tables to it, so its reply to
+/// spoke 2, which reaches it through the firewall by the network rule `spokes-and-hub` (no SNAT
+/// to a private destination), goes straight back. The port follows the endpoint's groupId; a
+/// private-range list that SNATs everything (255.255.255.255/32) removes the finding.
+#[test]
+fn private_endpoint_through_firewall_no_snat() {
+    let edit = |group: &'static str, snat_always: bool| {
+        move |name: &str, v: &mut Value| {
+            if name == "vnet-list.json" {
+                subnet(v, "vnet-spoke1", "snet-endpoints")["privateEndpointNetworkPolicies"] = json!("Disabled");
+            }
+            if name == "private-endpoint-list.json" {
+                v[0]["privateLinkServiceConnections"][0]["groupIds"] = json!([group]);
+            }
+            if let Some(p) = child_policy(name, v).filter(|_| snat_always) {
+                p["snat"]["privateRanges"] = json!(["255.255.255.255/32"]);
+            }
+        }
+    };
+    let snap = hub_firewall(edit("blob", false));
+    let all = findings(&snap);
+    let (f, text) = one(&snap, &all, "PrivateEndpointThroughFirewallNoSnat");
+    assert_eq!(f.severity, Severity::Error);
+    let Evidence::PrivateEndpointThroughFirewallNoSnat(e) = &f.evidence else { panic!() };
+    let subnets: Vec<String> = e.subnets.iter().map(|(s, _)| snap.subnet_label(*s)).collect();
+    assert_eq!(subnets, ["vnet-spoke2/snet-app"]);
+    assert_eq!(e.subnets[0].1.route().name.as_deref(), Some("spoke1-via-fw"));
+    assert_eq!(
+        (e.address.to_string(), e.flow.destination_port, e.group_id.as_deref()),
+        ("10.1.2.4".into(), Some(443), Some("blob"))
+    );
+    assert_eq!(e.flow.source.to_string(), "10.2.1.4");
+    assert_eq!(e.rule.rule.as_deref(), Some("spokes-and-hub"));
+    assert!(text.message.contains("TCP 443, assumed from groupId `blob`"), "{}", text.message);
+    let sql = hub_firewall(edit("sqlServer", false));
+    let all = findings(&sql);
+    let (f, _) = one(&sql, &all, "PrivateEndpointThroughFirewallNoSnat");
+    let Evidence::PrivateEndpointThroughFirewallNoSnat(e) = &f.evidence else { panic!() };
+    assert_eq!(e.flow.destination_port, Some(1433));
+    let snatted = hub_firewall(edit("blob", true));
+    assert!(of_code(&findings(&snatted), "PrivateEndpointThroughFirewallNoSnat").is_empty());
 }
 
 /// C20: a parent policy's NAT collection is reported as ignored by default, and not with

@@ -45,7 +45,7 @@ impl Doctor<'_, '_> {
     }
 
     /// The firewall whose private IP is this address.
-    fn firewall_at(&self, ip: IpAddr) -> Option<FirewallIdx> {
+    pub(crate) fn firewall_at(&self, ip: IpAddr) -> Option<FirewallIdx> {
         self.tracer.addressing.owners(ip).iter().find_map(|o| match o {
             Owner::Firewall { firewall, .. } => Some(*firewall),
             _ => None,
@@ -65,7 +65,7 @@ impl Doctor<'_, '_> {
     }
 
     /// The route a subnet selects for an address.
-    fn selected(&self, subnet: SubnetIdx, ip: IpAddr) -> Option<RouteRef> {
+    pub(crate) fn selected(&self, subnet: SubnetIdx, ip: IpAddr) -> Option<RouteRef> {
         let table = self.routes.subnet_table(subnet).ok()?;
         let index = table.fib.lookup_route(ip)? as usize;
         Some(RouteRef::owning(table, index))

@@ -8,6 +8,7 @@ mod avnm;
 mod avnm_limits;
 mod contexts;
 mod egress;
+mod firewall_clients;
 mod firewall_policy;
 mod firewall_routing;
 mod firewall_subnet;

@@ -76,6 +76,7 @@ const VPN_TROUBLESHOOT: &str =
 const IP_FORWARDING: &str = "https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#enable-or-disable-ip-forwarding";
 const FORCED_TUNNEL: &str = "https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-forced-tunneling-rm";
 const PE_POLICY: &str = "https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy";
+const PE_FIREWALL: &str = "https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall";
 const NSG: &str = "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview";
 const SERVICE_TAGS: &str = "https://learn.microsoft.com/azure/virtual-network/service-tags-overview";
 const LIMITS: &str = "https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#azure-resource-manager-virtual-networking-limits";
@@ -92,6 +93,7 @@ const FW_MGMT_NIC: &str = "https://learn.microsoft.com/azure/firewall/management
 const FW_KNOWN_ISSUES: &str = "https://learn.microsoft.com/azure/firewall/firewall-known-issues";
 const FW_SNAT: &str = "https://learn.microsoft.com/azure/firewall/snat-private-range";
 const FW_DNS: &str = "https://learn.microsoft.com/azure/firewall/dns-settings";
+const FW_DNS_DETAILS: &str = "https://learn.microsoft.com/azure/firewall/dns-details";
 const FW_ARCH_AGW: &str =
     "https://learn.microsoft.com/azure/architecture/example-scenario/gateway/firewall-application-gateway";
 const FW_SKU: &str = "https://learn.microsoft.com/azure/firewall/features-by-sku";
@@ -189,12 +191,14 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::FirewallPolicyRuleShadowed, Warning, &[FW_RULES], Settings),
     entry(C::FirewallAppRuleShadowedByNetworkRule, Warning, &[FW_RULES], Settings),
     entry(C::FirewallFqdnNetworkRuleWithoutDnsProxy, Error, &[FW_FQDN, FW_DNS, FW_SKU], Settings),
+    entry(C::FirewallDnsProxyNotUsedByClients, Warning, &[FW_DNS, FW_DNS_DETAILS], Settings),
     entry(C::FirewallChildPolicyDnsNotInherited, Warning, &[FW_KNOWN_ISSUES, FW_DNS], Settings),
     entry(C::FirewallParentNatRulesIgnored, Info, &[FW_POLICY, FW_RULES], Settings),
     entry(C::FirewallSnatRangesDropRfc1918, Warning, &[FW_SNAT], Settings),
     entry(C::FirewallClassicSnatIgnored, Warning, &[FW_SNAT], Settings),
     entry(C::FirewallIcmpToInternet, Info, &[FW_KNOWN_ISSUES], Settings),
     entry(C::FirewallSnatSourceNotAllowedByNsg, Warning, &[FW_ARCH_AGW], Settings),
+    entry(C::PrivateEndpointThroughFirewallNoSnat, Error, &[PE_FIREWALL, FW_SNAT], Settings),
     entry(C::DnatWithForcedTunnel, Error, &[FW_FORCED, FW_KNOWN_ISSUES], Settings),
     entry(C::GatewaySubnetMissingSpokeRoute, Error, &[FW_HYBRID, FW_MULTI_HUB], Settings),
     entry(C::GatewaySubnetSummaryRouteShadowed, Error, &[FW_MULTI_HUB], Settings),

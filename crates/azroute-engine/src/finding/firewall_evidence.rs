@@ -145,6 +145,20 @@ pub struct FirewallFqdnNetworkRuleWithoutDnsProxy {
     pub basic: bool,
 }
 
+/// `FirewallDnsProxyNotUsedByClients`: a firewall with FQDN network rules and DNS proxy on, and
+/// VNets whose traffic reaches it (its own, and those with a user route to its private IP) that
+/// hand their hosts other DNS servers, or Azure-provided DNS: those hosts resolve the names
+/// themselves and may get addresses the firewall's rules do not hold (§16.7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirewallDnsProxyNotUsedByClients {
+    pub firewall: FirewallIdx,
+    /// The firewall's private IP, the DNS server those VNets should name.
+    pub private_ip: IpAddr,
+    pub rules: Vec<RulePlace>,
+    /// Each VNet with its `dhcpOptions.dnsServers` (empty: Azure-provided DNS).
+    pub vnets: Vec<(VnetIdx, Vec<IpAddr>)>,
+}
+
 /// `FirewallChildPolicyDnsNotInherited`: the firewall's own (child) policy has DNS proxy off
 /// while a parent policy has it on: DNS settings are not inherited, so the FQDN network rules the
 /// firewall processes do not resolve (§16.2, known issues 2025).
@@ -212,6 +226,27 @@ pub struct FirewallSnatSourceNotAllowedByNsg {
     pub firewall: FirewallIdx,
     pub frontend: IpAddr,
     pub firewall_subnet: IpNet,
+}
+
+/// `PrivateEndpointThroughFirewallNoSnat`: subnets whose route to a private endpoint sends it to
+/// a firewall, whose network rule allows the flow without SNAT (the endpoint is in the private
+/// ranges): the endpoint answers the original source directly, so the firewall sees one
+/// direction only (§16.7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrivateEndpointThroughFirewallNoSnat {
+    pub endpoint: PrivateEndpointIdx,
+    /// The endpoint's address the subnets send to the firewall.
+    pub address: IpAddr,
+    pub firewall: FirewallIdx,
+    /// The subnets, each with its winning route to the endpoint.
+    pub subnets: Vec<(SubnetIdx, RouteRef)>,
+    /// The flow the firewall judged, for the first subnet: TCP to `port`.
+    pub flow: FirewallFlow,
+    /// The `groupId` the port was chosen from; `None` when the endpoint names none the check
+    /// knows, and 443 was assumed.
+    pub group_id: Option<String>,
+    /// The network rule that allowed it.
+    pub rule: RulePlace,
 }
 
 /// `DnatWithForcedTunnel`: DNAT rules on a firewall whose `AzureFirewallSubnet` sends

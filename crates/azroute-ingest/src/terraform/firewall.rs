@@ -192,11 +192,17 @@ fn rule(r: &TfFirewallRule) -> FwRule {
     }
 }
 
-fn collections(v: &Blocks<TfRuleCollection>, kind: FwRuleKind) -> Vec<FwRuleCollection> {
+/// The collections of one block kind (`network_rule_collection`, …) of a group at `path`.
+fn collections(
+    pending: &mut Pending,
+    v: &Blocks<TfRuleCollection>,
+    kind: FwRuleKind,
+    (path, block, id): (&str, &str, &str),
+) -> Vec<FwRuleCollection> {
     blocks(v)
-        .map(|(_, c)| FwRuleCollection {
+        .map(|(b, c)| FwRuleCollection {
             name: nonempty(&c.name).unwrap_or_default().to_string(),
-            priority: c.priority,
+            priority: tf_priority(pending, c.priority, &format!("{path}.{block}[{b}].priority"), id),
             kind,
             action: FwAction::parse(nonempty(&c.action).unwrap_or_default()),
             rules: blocks(&c.rule).map(|(_, r)| rule(r)).collect(),
@@ -256,13 +262,24 @@ impl Lowerer<'_, '_> {
             (None, Some(policy)) => format!("{policy}/ruleCollectionGroups/{name}"),
             (None, None) => return,
         };
-        let mut all = collections(&a.nat_rule_collection, FwRuleKind::Nat);
-        all.extend(collections(&a.network_rule_collection, FwRuleKind::Network));
-        all.extend(collections(&a.application_rule_collection, FwRuleKind::Application));
+        let p = &mut *self.pending;
+        let mut all = collections(p, &a.nat_rule_collection, FwRuleKind::Nat, (&path, "nat_rule_collection", &id));
+        all.extend(collections(
+            p,
+            &a.network_rule_collection,
+            FwRuleKind::Network,
+            (&path, "network_rule_collection", &id),
+        ));
+        all.extend(collections(
+            p,
+            &a.application_rule_collection,
+            FwRuleKind::Application,
+            (&path, "application_rule_collection", &id),
+        ));
         let group = RuleCollectionGroup {
             id: ArmId::new(&id),
             name,
-            priority: a.priority,
+            priority: tf_priority(p, a.priority, &format!("{path}.priority"), &id),
             collections: all,
             origin: self.origin(&path),
         };
@@ -283,4 +300,9 @@ impl Lowerer<'_, '_> {
             origin: self.origin(&path),
         });
     }
+}
+
+/// A Terraform priority, checked as the ARM one is (100–65000).
+pub(super) fn tf_priority(pending: &mut Pending, priority: Option<u32>, path: &str, id: &str) -> Option<u32> {
+    priority.and_then(|p| pending.priority(Some(&p.to_string()), path, id))
 }

@@ -59,6 +59,7 @@ impl<'p, 't> Lowerer<'p, 't> {
         }
         let attrs = match rtype.as_str() {
             "azurerm_virtual_network" => read!(Vnet, TfVnet),
+            "azurerm_virtual_network_dns_servers" => read!(VnetDnsServers, TfVnetDnsServers),
             "azurerm_subnet" => read!(Subnet, TfSubnet),
             "azurerm_route_table" => read!(RouteTable, TfRouteTable),
             "azurerm_route" => read!(Route, TfRoute),
@@ -209,6 +210,7 @@ impl<'p, 't> Lowerer<'p, 't> {
         let mut drafts = Drafts::default();
         self.lower_parents(&mut drafts);
         self.lower_children(&mut drafts);
+        self.apply_vnet_dns_servers();
         self.apply_nat_gateway_addresses();
         self.apply_load_balancer_members();
         self.attach_classic_collections();
@@ -391,7 +393,10 @@ impl<'p, 't> Lowerer<'p, 't> {
             self.pending.deleted.iter().map(|d| normalize_id(&parent_id(d))).collect();
         for (i, inst) in self.insts.iter().enumerate() {
             if inst.planned != Planned::Unchanged
-                && matches!(inst.addr.rtype.as_str(), "azurerm_route" | "azurerm_network_security_rule")
+                && matches!(
+                    inst.addr.rtype.as_str(),
+                    "azurerm_route" | "azurerm_network_security_rule" | "azurerm_virtual_network_dns_servers"
+                )
                 && let Some(id) = &self.ids[i]
             {
                 changed_parents.insert(normalize_id(&parent_id(id)));

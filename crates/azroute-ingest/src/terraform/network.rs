@@ -18,6 +18,7 @@ impl<'p, 't> Lowerer<'p, 't> {
         let address_space = self.pending.prefixes(&space_texts, &format!("{path}.address_space"), &id);
         let named = Named::Address(&self.insts[i].shown);
         self.pending.check_address_space(named, space_texts.len(), format!("{path}.address_space"), &id);
+        let dns_servers = self.pending.dns_servers(&texts(&a.dns_servers), &format!("{path}.dns_servers"), &id);
         let key = normalize_id(&id);
         spaces.insert(key.clone(), address_space.clone());
         for (b, block) in blocks(&a.subnet) {
@@ -79,10 +80,38 @@ impl<'p, 't> Lowerer<'p, 't> {
             name: nonempty(&a.name).unwrap_or_default().to_string(),
             location: normalize_location(nonempty(&a.location).unwrap_or_default()),
             address_space,
+            dns_servers,
             subnets: Vec::new(),
             peerings: Vec::new(),
             origin: self.origin(&path),
         });
+    }
+
+    /// `azurerm_virtual_network_dns_servers` replaces the DNS servers of its VNet in the same
+    /// input (§16.7); a VNet the input does not hold is left alone.
+    pub(super) fn apply_vnet_dns_servers(&mut self) {
+        for i in 0..self.insts.len() {
+            if !matches!(self.attrs[i], Some(Attrs::VnetDnsServers(_))) {
+                continue;
+            }
+            let Some(Attrs::VnetDnsServers(a)) = self.attrs[i].take() else { continue };
+            let vnet = self.link_value(
+                i,
+                &a.virtual_network_id,
+                &[ExprStep::Key("virtual_network_id")],
+                VNET,
+                "virtual_network_id",
+            );
+            let path = format!("{}.dns_servers", self.insts[i].path);
+            if let Some(vnet) = vnet {
+                let servers = self.pending.dns_servers(&texts(&a.dns_servers), &path, &vnet);
+                let key = normalize_id(&vnet);
+                if let Some(v) = self.pending.vnets.iter_mut().find(|v| v.id.key() == key) {
+                    v.dns_servers = servers;
+                }
+            }
+            self.attrs[i] = Some(Attrs::VnetDnsServers(a));
+        }
     }
 
     pub(super) fn subnet(&mut self, i: usize, a: &TfSubnet, subnets: &mut BTreeMap<String, SubnetDraft>) {

@@ -293,9 +293,11 @@ impl Lowerer<'_, '_> {
         let (Some(rg), Some(firewall)) = (nonempty(&a.resource_group_name), nonempty(&a.azure_firewall_name)) else {
             return;
         };
+        let path = format!("{}.priority", self.insts[i].path);
+        let id = self.id(i).unwrap_or_default();
         let collection = FwRuleCollection {
             name: nonempty(&a.name).unwrap_or_default().to_string(),
-            priority: a.priority,
+            priority: super::firewall::tf_priority(self.pending, a.priority, &path, &id),
             kind,
             action: FwAction::parse(nonempty(&a.action).unwrap_or_default()),
             rules: blocks(&a.rule).map(|(_, r)| classic_rule(r)).collect(),

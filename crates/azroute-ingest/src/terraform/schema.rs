@@ -35,7 +35,18 @@ pub(super) struct TfVnet {
     pub(super) resource_group_name: Option<String>,
     pub(super) location: Option<String>,
     pub(super) address_space: Strs,
+    /// `dns_servers` (§16.7): the VNet's custom DNS servers, 3.x and 4.x alike.
+    pub(super) dns_servers: Strs,
     pub(super) subnet: Blocks<TfVnetSubnet>,
+}
+
+/// `azurerm_virtual_network_dns_servers` (3.x and 4.x): a VNet's DNS servers as a resource of
+/// their own, which replaces what the VNet says (§16.7).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct TfVnetDnsServers {
+    pub(super) virtual_network_id: Option<String>,
+    pub(super) dns_servers: Strs,
 }
 
 /// An inline `subnet` block of `azurerm_virtual_network`.
@@ -360,6 +371,7 @@ pub(super) struct TfPublicIp {
 /// The attributes of one resource instance, by type.
 pub(super) enum Attrs {
     Vnet(TfVnet),
+    VnetDnsServers(TfVnetDnsServers),
     Subnet(TfSubnet),
     RouteTable(TfRouteTable),
     Route(TfRoute),
@@ -433,6 +445,7 @@ impl Attrs {
         }
         match self {
             Attrs::Vnet(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
+            Attrs::VnetDnsServers(_) => (None, None, None),
             Attrs::Subnet(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::RouteTable(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),
             Attrs::Route(a) => (t(&a.id), t(&a.name), t(&a.resource_group_name)),

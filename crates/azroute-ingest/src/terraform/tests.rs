@@ -615,3 +615,93 @@ fn addresses_and_references_are_split_into_steps() {
         ]
     );
 }
+
+fn dns_servers(p: &Pending) -> Vec<String> {
+    p.vnets[0].dns_servers.iter().map(|ip| ip.to_string()).collect()
+}
+
+/// §16.7: `dns_servers` of `azurerm_virtual_network` (3.x and 4.x alike), and the separate
+/// `azurerm_virtual_network_dns_servers`, which replaces what the VNet says.
+#[test]
+fn vnet_dns_servers_inline_and_as_their_own_resource() {
+    let inline = parse(&state(&[(
+        "azurerm_virtual_network.v",
+        json!({"id": id("virtualNetworks/v"), "name": "v", "address_space": ["10.0.0.0/16"], "dns_servers": ["10.0.1.4"]}),
+    )]));
+    assert!(inline.diagnostics.is_empty(), "{:?}", inline.diagnostics);
+    assert_eq!(dns_servers(&inline), ["10.0.1.4"]);
+    let separate = parse(&state(&[
+        (
+            "azurerm_virtual_network.v",
+            json!({"id": id("virtualNetworks/v"), "name": "v", "address_space": ["10.0.0.0/16"], "dns_servers": []}),
+        ),
+        (
+            "azurerm_virtual_network_dns_servers.v",
+            json!({"id": format!("{}/dnsServers/default", id("virtualNetworks/v")),
+                   "virtual_network_id": id("virtualNetworks/v"), "dns_servers": ["10.0.1.4", "10.0.1.5"]}),
+        ),
+    ]));
+    assert!(separate.diagnostics.is_empty(), "{:?}", separate.diagnostics);
+    assert_eq!(dns_servers(&separate), ["10.0.1.4", "10.0.1.5"]);
+    let bad = parse(&state(&[(
+        "azurerm_virtual_network.v",
+        json!({"id": id("virtualNetworks/v"), "name": "v", "address_space": ["10.0.0.0/16"], "dns_servers": ["resolver"]}),
+    )]));
+    assert_eq!(codes(&bad), ["InvalidIpAddress"]);
+    assert!(dns_servers(&bad).is_empty());
+}
+
+/// A plan that creates the VNet and its DNS servers: the resource's `virtual_network_id` is
+/// unknown and followed through the configuration's reference.
+#[test]
+fn planned_vnet_dns_servers_follow_the_reference_to_their_vnet() {
+    let p = parse(&plan(
+        vec![
+            change(
+                "azurerm_virtual_network.hub",
+                &["create"],
+                Value::Null,
+                json!({"name": "hub", "resource_group_name": "rg", "location": "westeurope", "address_space": ["10.0.0.0/16"], "dns_servers": []}),
+                json!({"id": true}),
+            ),
+            change(
+                "azurerm_virtual_network_dns_servers.hub",
+                &["create"],
+                Value::Null,
+                json!({"dns_servers": ["10.0.1.4"]}),
+                json!({"id": true, "virtual_network_id": true}),
+            ),
+        ],
+        json!({"root_module": {"resources": [
+            {"address": "azurerm_virtual_network_dns_servers.hub", "mode": "managed",
+             "type": "azurerm_virtual_network_dns_servers", "name": "hub",
+             "expressions": {"virtual_network_id": {"references": ["azurerm_virtual_network.hub.id", "azurerm_virtual_network.hub"]}}}
+        ]}}),
+    ));
+    assert_eq!(dns_servers(&p), ["10.0.1.4"]);
+}
+
+/// A rule collection priority outside 100–65000 is reported and ordered last, as in ARM JSON
+/// (azurerm documents the same range).
+#[test]
+fn firewall_priorities_outside_the_range_are_reported() {
+    let policy = id("firewallPolicies/p");
+    let p = parse(&state(&[(
+        "azurerm_firewall_policy_rule_collection_group.g",
+        json!({"id": format!("{policy}/ruleCollectionGroups/g"), "name": "g", "firewall_policy_id": policy,
+               "priority": 70000, "network_rule_collection": [{"name": "c", "action": "Deny", "priority": 50, "rule": []}]}),
+    )]));
+    let paths: Vec<_> = p.diagnostics.iter().map(|d| (d.code, d.json_path.clone().unwrap_or_default())).collect();
+    assert_eq!(
+        paths,
+        [
+            (
+                "InvalidFirewallValue",
+                "$.values.root_module.resources[0].values.network_rule_collection[0].priority".into()
+            ),
+            ("InvalidFirewallValue", "$.values.root_module.resources[0].values.priority".into()),
+        ]
+    );
+    let group = &p.rule_collection_groups[0].item;
+    assert_eq!((group.priority, group.collections[0].priority), (None, None));
+}

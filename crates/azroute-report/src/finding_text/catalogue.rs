@@ -319,6 +319,11 @@ const TEXTS: &[CodeText] = &[
         explanation: "FQDNs in network rules are resolved by the firewall's DNS proxy: \"You must enable DNS Proxy to use FQDNs in your network rules\". Without it (or on a Basic firewall, which has none) those rules match nothing. A child policy does not inherit its parent's DNS settings. Clients should use the firewall as their DNS server, so that both resolve names alike.",
     },
     CodeText {
+        code: FindingCode::FirewallDnsProxyNotUsedByClients,
+        title: "clients do not use the firewall's DNS proxy",
+        explanation: "Azure Firewall resolves the FQDNs of its network rules itself, through its DNS proxy, and allows only the addresses it resolved. A client that asks another DNS server (a custom server, or Azure-provided DNS when its VNet names none) may get another address for the same name, at another time, and its connection then matches no rule and is denied. Microsoft's DNS settings page asks that clients use the firewall as their DNS proxy when network rules name FQDNs: set the DNS servers of every VNet whose traffic crosses the firewall to its private IP.",
+    },
+    CodeText {
         code: FindingCode::FirewallChildPolicyDnsNotInherited,
         title: "child policy relies on its parent's DNS proxy",
         explanation: "A child firewall policy inherits its parent's rule collections, but not its DNS settings (Azure Firewall known issues): with DNS proxy on in the parent and off in the child, the firewall has no DNS proxy, and the FQDN network rules it processes do not resolve. Set dnsSettings in the child policy.",
@@ -347,6 +352,11 @@ const TEXTS: &[CodeText] = &[
         code: FindingCode::FirewallSnatSourceNotAllowedByNsg,
         title: "NSG allows the firewall's frontend IP only (inferred)",
         explanation: "Azure Firewall runs several instances behind its frontend IP; traffic it SNATs to a private destination (DNAT, application rules, network rules outside the private ranges) leaves from the address of an instance in AzureFirewallSubnet, not from the frontend IP (the Azure architecture guide's firewall and Application Gateway example). An NSG that allows only the frontend IP as source therefore drops it. azroute infers this rule from that example; allow the whole AzureFirewallSubnet prefix.",
+    },
+    CodeText {
+        code: FindingCode::PrivateEndpointThroughFirewallNoSnat,
+        title: "private endpoint reached through the firewall without SNAT",
+        explanation: "A private endpoint ignores the route tables of its subnet unless its network policies are enabled, and answers the address that reached it. When a client's route sends traffic for the endpoint to Azure Firewall and a network rule allows it, the firewall keeps the source for destinations in its private ranges: the reply goes straight back to the client, the firewall sees one direction only and the connection fails. Microsoft recommends application rules (always SNATed) for traffic to private endpoints, or SNAT for network rules. azroute tests TCP on the port of the endpoint's groupId (1433 for sqlServer, …, 443 otherwise) and says which it assumed.",
     },
     CodeText {
         code: FindingCode::DnatWithForcedTunnel,

@@ -183,6 +183,38 @@ pub(super) fn firewall_fqdn_network_rule_without_dns_proxy(
     text
 }
 
+pub(super) fn firewall_dns_proxy_not_used_by_clients(
+    snap: &Snapshot,
+    e: &FirewallDnsProxyNotUsedByClients,
+) -> FindingText {
+    let mut text = FindingText::new(
+        format!(
+            "Azure Firewall `{}` resolves the FQDNs of {} network rule(s) with its DNS proxy, but {} VNet(s) sending traffic to it do not use it as DNS server: their hosts may resolve those names to addresses the rules do not hold, and are denied",
+            firewall_name(snap, e.firewall),
+            e.rules.len(),
+            e.vnets.len()
+        ),
+        format!(
+            "set the DNS servers of these VNets to the firewall's private IP {} (dhcpOptions.dnsServers), and let the firewall forward to your DNS servers",
+            e.private_ip
+        ),
+    );
+    text.evidence = e
+        .vnets
+        .iter()
+        .map(|(v, servers)| {
+            let dns = if servers.is_empty() {
+                "Azure-provided DNS".to_string()
+            } else {
+                format!("DNS servers {}", ips(servers))
+            };
+            format!("VNet `{}`: {dns}", vnet_name(snap, *v))
+        })
+        .collect();
+    text.evidence.extend(e.rules.iter().map(|r| rule_place_text(snap, r)));
+    text
+}
+
 pub(super) fn firewall_parent_nat_rules_ignored(snap: &Snapshot, e: &FirewallParentNatRulesIgnored) -> FindingText {
     let policy = &snap.firewall_policies[e.policy.index()].name;
     FindingText::new(
@@ -275,6 +307,32 @@ pub(super) fn firewall_snat_source_not_allowed_by_nsg(
         ),
         format!("allow AzureFirewallSubnet's prefix {} as source instead of the frontend IP", e.firewall_subnet),
     )
+}
+
+pub(super) fn private_endpoint_through_firewall_no_snat(
+    snap: &Snapshot,
+    e: &PrivateEndpointThroughFirewallNoSnat,
+) -> FindingText {
+    let pe = &snap.private_endpoints[e.endpoint.index()];
+    let port = e.flow.destination_port.map(|p| p.to_string()).unwrap_or_else(|| "*".into());
+    let assumed = match &e.group_id {
+        Some(g) => format!("TCP {port}, assumed from groupId `{g}`"),
+        None => format!("TCP {port}, assumed: the endpoint names no groupId"),
+    };
+    let mut text = FindingText::new(
+        format!(
+            "{} subnet(s) reach private endpoint `{}` ({}) through Azure Firewall `{}`, whose network rule allows the flow ({assumed}) without SNAT: the endpoint replies to the client directly, so the firewall sees one direction only and the connection fails",
+            e.subnets.len(),
+            pe.name,
+            e.address,
+            firewall_name(snap, e.firewall)
+        ),
+        "allow this traffic with an application rule (always SNATed), or make the firewall SNAT it (add 255.255.255.255/32 to the private ranges, or leave the endpoint's range out of them)",
+    );
+    text.evidence =
+        e.subnets.iter().map(|(s, r)| format!("`{}`: {}", snap.subnet_label(*s), r.route().label())).collect();
+    text.evidence.push(format!("decided by: {}", rule_place_text(snap, &e.rule)));
+    text
 }
 
 pub(super) fn dnat_with_forced_tunnel(snap: &Snapshot, e: &DnatWithForcedTunnel) -> FindingText {

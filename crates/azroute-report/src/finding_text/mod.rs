@@ -178,6 +178,9 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::FirewallFqdnNetworkRuleWithoutDnsProxy(e) => {
             firewall_checks::firewall_fqdn_network_rule_without_dns_proxy(snap, e)
         }
+        Evidence::FirewallDnsProxyNotUsedByClients(e) => {
+            firewall_checks::firewall_dns_proxy_not_used_by_clients(snap, e)
+        }
         Evidence::FirewallChildPolicyDnsNotInherited(e) => {
             firewall_checks::firewall_child_policy_dns_not_inherited(snap, e)
         }
@@ -187,6 +190,9 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::FirewallIcmpToInternet(e) => firewall_checks::firewall_icmp_to_internet(snap, e),
         Evidence::FirewallSnatSourceNotAllowedByNsg(e) => {
             firewall_checks::firewall_snat_source_not_allowed_by_nsg(snap, e)
+        }
+        Evidence::PrivateEndpointThroughFirewallNoSnat(e) => {
+            firewall_checks::private_endpoint_through_firewall_no_snat(snap, e)
         }
         Evidence::DnatWithForcedTunnel(e) => firewall_checks::dnat_with_forced_tunnel(snap, e),
         Evidence::GatewaySubnetMissingSpokeRoute(e) => firewall_checks::gateway_subnet_missing_spoke_route(snap, e),
