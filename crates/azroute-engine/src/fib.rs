@@ -186,6 +186,13 @@ impl Fib {
         &self.v4_starts
     }
 
+    /// The route of the `i`-th IPv4 interval (of [`Fib::v4_boundaries`]), `None` where no
+    /// prefix covers it: with a `partition_point` over the boundaries, the plain binary search
+    /// the lookup benchmark compares `lookup_route` with.
+    pub fn v4_interval_route(&self, i: usize) -> Option<u32> {
+        self.v4_slot.get(i).map(|s| s.route).filter(|r| *r != NO_ROUTE)
+    }
+
     /// Interval start addresses (IPv6).
     pub fn v6_boundaries(&self) -> &[u128] {
         &self.v6_starts
@@ -308,6 +315,10 @@ mod properties {
             for ip in probes {
                 prop_assert_eq!(fib.lookup_route(ip), naive(&entries, ip), "ip {}", ip);
                 prop_assert_eq!(fib.lookup(ip).map(|e| e.route), naive(&entries, ip), "ip {}", ip);
+                if let IpAddr::V4(v4) = ip {
+                    let i = fib.v4_boundaries().partition_point(|&s| s <= u32::from(v4));
+                    prop_assert_eq!(fib.v4_interval_route(i - 1), naive(&entries, ip), "ip {}", ip);
+                }
                 // Probe the edges of every prefix too.
                 for e in entries.iter().take(8) {
                     for edge in [e.prefix.network(), e.prefix.broadcast()] {
