@@ -29,10 +29,12 @@ fn context_build(c: &mut Criterion) {
     group.finish();
 }
 
-/// `Fib::lookup` per second on one core. Each probe is (a context's table, a destination):
+/// `Fib::lookup_route` (the route, so the next hop, selected for an address) per second on one
+/// core. Each probe is (a context's table, a destination):
 /// `lookup` asks 64 destinations of each table in turn (a sweep per source, as a reachability
 /// matrix or a batch of traces does); `lookup_scattered` jumps to another table at every
-/// probe, the worst case for caches once the tables outgrow them.
+/// probe, the worst case for caches once the tables outgrow them; `…binary_search/…` is the
+/// same probes by a plain binary search over the interval starts, the baseline.
 fn lookup(c: &mut Criterion) {
     let mut group = c.benchmark_group("lookup");
     for preset in presets() {
@@ -51,8 +53,23 @@ fn lookup(c: &mut Criterion) {
                 b.iter(|| {
                     let mut found = 0u32;
                     for (t, ip) in probes.iter() {
-                        if let Some(e) = tables[*t].fib.lookup(*ip) {
-                            found = found.wrapping_add(e.route);
+                        if let Some(route) = tables[*t].fib.lookup_route(*ip) {
+                            found = found.wrapping_add(route);
+                        }
+                    }
+                    black_box(found)
+                })
+            });
+            // The baseline: a plain binary search over the same interval starts (the layout
+            // before issue 18, less its read of the entry), IPv4 probes only.
+            group.bench_function(format!("{name}binary_search/{}", preset.name()), |b| {
+                b.iter(|| {
+                    let mut found = 0u32;
+                    for (t, ip) in probes.iter() {
+                        let (fib, std::net::IpAddr::V4(v4)) = (&tables[*t].fib, ip) else { continue };
+                        let i = fib.v4_boundaries().partition_point(|&s| s <= u32::from(*v4));
+                        if let Some(route) = fib.v4_interval_route(i - 1) {
+                            found = found.wrapping_add(route);
                         }
                     }
                     black_box(found)

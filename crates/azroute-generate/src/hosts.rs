@@ -245,7 +245,9 @@ impl Hosts {
         let vnet = format!("vnet-{}", hub.name);
         let nva_start = hub.block + plan.hub_subnet;
         let mut backends = Vec::new();
-        for i in 0..p.nvas_per_hub {
+        // Azure Firewall replaces the NVAs and their load balancer (`firewall.rs`).
+        let nvas = if p.hub_appliance == HubAppliance::Nva { p.nvas_per_hub } else { 0 };
+        for i in 0..nvas {
             let name = format!("{}-nva{i}", hub.name);
             let subnet_id = plan.net(&hub.rg, &format!("virtualNetworks/{vnet}/subnets/snet-nva"));
             let (nic, vm) =
@@ -262,7 +264,7 @@ impl Hosts {
                 self.push_vm(host, out)?;
             }
         }
-        if let Some(fw) = hub.firewall {
+        if let Some(fw) = hub.firewall.filter(|_| nvas > 0) {
             self.lbs.push(load_balancer(plan, rng, hub, fw, backends));
             out.summary.load_balancers += 1;
         }

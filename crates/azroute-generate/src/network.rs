@@ -17,7 +17,7 @@ pub(crate) fn write_hub_network(
     spokes: &[&Spoke],
 ) -> io::Result<()> {
     let hub = &hubs[h];
-    let mut vnets = vec![hub_vnet(plan, rng, out, hubs, h, spokes)];
+    let mut vnets = vec![hub_vnet(p, plan, rng, out, hubs, h, spokes)];
     for spoke in spokes {
         vnets.push(spoke_vnet(p, plan, rng, out, hub, spoke));
     }
@@ -95,9 +95,18 @@ fn peering_json(plan: &Plan, rng: &mut Rng, rg: &str, spec: PeeringSpec<'_>) -> 
     })
 }
 
-/// The hub VNet: GatewaySubnet, NVA, shared and management subnets; peerings to the other hubs
-/// and to its spokes (with gateway transit).
-fn hub_vnet(plan: &Plan, rng: &mut Rng, out: &mut Output<'_>, hubs: &[Hub], h: usize, spokes: &[&Spoke]) -> Value {
+/// The hub VNet: GatewaySubnet, the appliance's subnet (NVAs, or Azure Firewall without an
+/// NSG), shared and management subnets; peerings to the other hubs and to its spokes (with
+/// gateway transit).
+fn hub_vnet(
+    p: &GenerateParams,
+    plan: &Plan,
+    rng: &mut Rng,
+    out: &mut Output<'_>,
+    hubs: &[Hub],
+    h: usize,
+    spokes: &[&Spoke],
+) -> Value {
     let hub = &hubs[h];
     let rg = hub.rg.as_str();
     let vnet = format!("vnet-{}", hub.name);
@@ -113,7 +122,9 @@ fn hub_vnet(plan: &Plan, rng: &mut Rng, out: &mut Output<'_>, hubs: &[Hub], h: u
         extra: Vec::new(),
     };
     let mut subnets = vec![subnet_json(plan, rng, rg, spec("GatewaySubnet", hub.block, 32, Some("gateway"), None))];
-    let nva = spec("snet-nva", hub.block + plan.hub_subnet, plan.hub_subnet, Some("nva"), Some(&hub_nsg));
+    let nva_nsg = (p.hub_appliance == HubAppliance::Nva).then_some(hub_nsg.as_str());
+    let nva =
+        spec(appliance_subnet(p), hub.block + plan.hub_subnet, plan.hub_subnet, Some(appliance_table(p)), nva_nsg);
     subnets.push(subnet_json(plan, rng, rg, nva));
     for (k, name) in ["snet-shared", "snet-mgmt"].iter().enumerate() {
         let start = hub.block + (2 + k as u32) * plan.hub_subnet;

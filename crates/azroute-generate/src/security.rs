@@ -254,8 +254,11 @@ pub(crate) fn write_hub_nsgs(
     let hub_nsg = NsgSpec { rg, name: &name, hub_space: &space, hub_mgmt: &mgmt, role: NsgRole::Hub };
     let rules = nsg_rules(p, plan, rng, &hub_nsg);
     out.summary.security_rules += rules.len();
-    let subnets = ["snet-nva", "snet-shared", "snet-mgmt"]
+    // Azure Firewall's subnet takes no NSG (§16); the NVAs' subnet has the hub's.
+    let appliance = (p.hub_appliance == HubAppliance::Nva).then_some("snet-nva");
+    let subnets = appliance
         .iter()
+        .chain(["snet-shared", "snet-mgmt"].iter())
         .map(|s| reference(&plan.net(rg, &format!("virtualNetworks/{vnet}/subnets/{s}")), rg))
         .collect();
     nsgs.push(nsg_json(plan, rng, rg, &name, hub.region, rules, subnets));

@@ -69,7 +69,7 @@ pub(crate) fn write_hub_tables(
     spokes: &[&Spoke],
 ) -> io::Result<()> {
     let hub = &hubs[h];
-    let mut tables = vec![gateway_table(plan, rng, out, hub, spokes), nva_table(plan, rng, out, hubs, h)];
+    let mut tables = vec![gateway_table(plan, rng, out, hub, spokes), nva_table(p, plan, rng, out, hubs, h)];
     for t in 0..plan.spoke_tables_per_hub.min(spokes.len()) {
         tables.push(spoke_table(p, plan, rng, out, hubs, h, spokes, t));
     }
@@ -100,11 +100,12 @@ fn gateway_table(plan: &Plan, rng: &mut Rng, out: &mut Output<'_>, hub: &Hub, sp
     route_table(plan, rng, rg, &name, hub.region, false, routes, vec![subnet])
 }
 
-/// NVA subnet: other hubs' spokes through their own NVA.
-fn nva_table(plan: &Plan, rng: &mut Rng, out: &mut Output<'_>, hubs: &[Hub], h: usize) -> Value {
+/// The appliance's subnet (NVAs or Azure Firewall): other hubs' spokes through their own
+/// appliance.
+fn nva_table(p: &GenerateParams, plan: &Plan, rng: &mut Rng, out: &mut Output<'_>, hubs: &[Hub], h: usize) -> Value {
     let hub = &hubs[h];
     let rg = hub.rg.as_str();
-    let name = format!("rt-{}-nva", hub.name);
+    let name = format!("rt-{}-{}", hub.name, appliance_table(p));
     let mut routes = Vec::new();
     for (o, other) in hubs.iter().enumerate() {
         if o != h && other.firewall.is_some() {
@@ -120,7 +121,8 @@ fn nva_table(plan: &Plan, rng: &mut Rng, out: &mut Output<'_>, hubs: &[Hub], h: 
         }
     }
     out.summary.user_routes += routes.len();
-    let subnet = reference(&plan.net(rg, &format!("virtualNetworks/vnet-{}/subnets/snet-nva", hub.name)), rg);
+    let subnet =
+        reference(&plan.net(rg, &format!("virtualNetworks/vnet-{}/subnets/{}", hub.name, appliance_subnet(p))), rg);
     route_table(plan, rng, rg, &name, hub.region, false, routes, vec![subnet])
 }
 
@@ -149,8 +151,11 @@ fn spoke_table(
             subnets.push(reference(&plan.net(rg, &format!("virtualNetworks/{}/subnets/snet-{sn}", spoke.name)), rg));
         }
     }
-    // Every tenth table keeps on-premises routes away from its spokes (forced tunnelling).
-    let disable_bgp = t % 10 == 9;
+    // Every tenth table keeps on-premises routes away from its spokes (forced tunnelling). With
+    // Azure Firewall every spoke table does, as Microsoft's hub-spoke design with Azure Firewall
+    // has it: the gateway's more specific on-premises prefixes would otherwise skip the firewall
+    // outbound while the GatewaySubnet's routes send the replies through it (§16.7).
+    let disable_bgp = p.hub_appliance == HubAppliance::AzureFirewall || t % 10 == 9;
     route_table(plan, rng, rg, &name, region, disable_bgp, routes, subnets)
 }
 

@@ -2,9 +2,11 @@
 //! one hub per `hubs` (a /24 at the start of the hub's block, router addresses .68 and .69), each
 //! with its defaultRouteTable and noneRouteTable, a VPN gateway (.12, .13) and a VPN site
 //! (172.16.<hub>.0/24); every other hub secured by an `AZFW_Hub` firewall (.132) with routing
-//! intent for Internet and private traffic when `nvas_per_hub` > 0. Spokes are connected to
-//! their hub (a hub VNet connection and the `RemoteVnetToHubPeering_*` peering Azure creates),
-//! with their subnets and NICs as in the hub-and-spoke estates, and no route tables of their own.
+//! intent for Internet and private traffic when `nvas_per_hub` > 0 or with
+//! `--hub-appliance azure-firewall` (which gives those firewalls a policy, `firewall.rs`).
+//! Spokes are connected to their hub (a hub VNet connection and the `RemoteVnetToHubPeering_*`
+//! peering Azure creates), with their subnets and NICs as in the hub-and-spoke estates, and no
+//! route tables of their own.
 
 use std::io;
 
@@ -25,10 +27,13 @@ pub(crate) fn write_all_vwan(p: &GenerateParams, plan: &Plan, rng: &mut Rng, out
     )?;
     let mut lists = HubLists::default();
     let mut hosts = Hosts::new();
+    let mut policies = Firewalls::default();
+    let azure_firewall = p.hub_appliance == HubAppliance::AzureFirewall;
     for (h, hub) in hubs.iter().enumerate() {
         let hub_spokes: Vec<&Spoke> = spokes.iter().filter(|s| s.hub == h).collect();
-        let secured = p.nvas_per_hub > 0 && h % 2 == 0;
-        write_hub(plan, out, &mut lists, hub, h, secured, &wan, &hub_spokes)?;
+        let secured = (p.nvas_per_hub > 0 || azure_firewall) && h % 2 == 0;
+        let policies = azure_firewall.then_some(&mut policies);
+        write_hub(plan, out, &mut lists, policies, hub, h, secured, &wan, &hub_spokes)?;
         write_spokes(p, plan, rng, out, hub, &hub_spokes)?;
         hosts.add_spoke_hosts(p, plan, rng, out, hub, &hub_spokes)?;
     }
@@ -36,7 +41,8 @@ pub(crate) fn write_all_vwan(p: &GenerateParams, plan: &Plan, rng: &mut Rng, out
     out.write("vpn-gateway-list.json".into(), &Value::Array(lists.vpn_gateways))?;
     out.write("vpn-site-list.json".into(), &Value::Array(lists.vpn_sites))?;
     out.write("firewall-list.json".into(), &Value::Array(lists.firewalls))?;
-    hosts.write(out)
+    hosts.write(out)?;
+    policies.write(out)
 }
 
 /// The lists every hub adds one entry to.
@@ -78,12 +84,14 @@ fn routing(ids: &HubIds, secured: bool) -> Value {
 }
 
 /// One hub: the hub, its route tables, VNet connections, VPN gateway and site, and (secured)
-/// its firewall and routing intent.
+/// its firewall and routing intent; the firewall gets a policy when `policies` is given
+/// (`--hub-appliance azure-firewall`).
 #[allow(clippy::too_many_arguments)]
 fn write_hub(
     plan: &Plan,
     out: &mut Output<'_>,
     lists: &mut HubLists,
+    policies: Option<&mut Firewalls>,
     hub: &Hub,
     h: usize,
     secured: bool,
@@ -115,10 +123,15 @@ fn write_hub(
     write_branch(plan, lists, hub, h, &ids, secured, wan, &vpn_connection);
     if secured {
         hub_json["azureFirewall"] = json!({"id": ids.firewall});
-        lists.firewalls.push(json!({"hubIPAddresses": {"privateIPAddress": ip(hub.block + 132)}, "id": ids.firewall,
+        let mut firewall = json!({"hubIPAddresses": {"privateIPAddress": ip(hub.block + 132)}, "id": ids.firewall,
             "location": hub.region, "name": format!("fw-{}", hub.name), "resourceGroup": hub.rg,
             "sku": {"name": "AZFW_Hub", "tier": "Standard"}, "threatIntelMode": "Alert",
-            "type": "Microsoft.Network/azureFirewalls", "virtualHub": {"id": ids.hub}}));
+            "type": "Microsoft.Network/azureFirewalls", "virtualHub": {"id": ids.hub}});
+        if let Some(policies) = policies {
+            firewall["firewallPolicy"] = json!({"id": policies.add_policy(plan, hub, &ids.firewall)});
+        }
+        lists.firewalls.push(firewall);
+        out.summary.firewalls += 1;
         let intent = format!("{}/routingIntent/{}_RoutingIntent", ids.hub, hub.name);
         out.write(
             format!("vhub-routing-intent-list-{}.json", hub.name),

@@ -1,9 +1,9 @@
 //! `azroute generate`: writes a synthetic, seeded estate (the generator lives in ingest, the
 //! crate that knows Azure's JSON).
 
-use azroute_generate::{EstateTopology, GenerateParams, Preset, RuleMix, generate_to_dir};
+use azroute_generate::{EstateTopology, GenerateParams, HubAppliance, Preset, RuleMix, generate_to_dir};
 
-use crate::args::{GenerateArgs, PresetArg, RuleMixArg, TopologyArg};
+use crate::args::{GenerateArgs, HubApplianceArg, PresetArg, RuleMixArg, TopologyArg};
 use crate::input::CliError;
 use crate::output::emit;
 
@@ -12,6 +12,7 @@ pub fn run(args: GenerateArgs) -> Result<i32, CliError> {
         None | Some(PresetArg::K1) => Preset::K1,
         Some(PresetArg::K10) => Preset::K10,
         Some(PresetArg::K100) => Preset::K100,
+        Some(PresetArg::M1) => Preset::M1,
     };
     let base = preset.params();
     let params = GenerateParams {
@@ -35,12 +36,16 @@ pub fn run(args: GenerateArgs) -> Result<i32, CliError> {
             TopologyArg::HubSpoke => EstateTopology::HubSpoke,
             TopologyArg::Vwan => EstateTopology::Vwan,
         },
+        hub_appliance: match args.hub_appliance {
+            HubApplianceArg::Nva => HubAppliance::Nva,
+            HubApplianceArg::AzureFirewall => HubAppliance::AzureFirewall,
+        },
     };
     let s = generate_to_dir(&params, &args.out).map_err(|err| {
         CliError::new(err.to_string()).hint("see `azroute generate --help` for the parameters and presets")
     })?;
     emit(&format!(
-        "wrote {} files ({} bytes) to {}: {} VNets, {} subnets, {} peerings, {} NICs, {} VMs, {} route tables with {} user routes, {} NSGs with {} rules, {} private endpoints, {} gateways ({} learned routes), {} load balancers\nnext: azroute routes --snapshot {} --all -o json > routes.json",
+        "wrote {} files ({} bytes) to {}: {} VNets, {} subnets, {} peerings, {} NICs, {} VMs, {} route tables with {} user routes, {} NSGs with {} rules, {} private endpoints, {} gateways ({} learned routes), {} load balancers, {} firewalls\nnext: azroute routes --snapshot {} --all -o json > routes.json",
         s.files,
         s.bytes,
         args.out.display(),
@@ -57,6 +62,7 @@ pub fn run(args: GenerateArgs) -> Result<i32, CliError> {
         s.gateways,
         s.learned_routes,
         s.load_balancers,
+        s.firewalls,
         args.out.display()
     ));
     Ok(0)
