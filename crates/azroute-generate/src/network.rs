@@ -177,6 +177,11 @@ fn spoke_vnet(p: &GenerateParams, plan: &Plan, rng: &mut Rng, out: &mut Output<'
                 "serviceEndpoints",
                 json!([{"locations": [spoke.region], "provisioningState": "Succeeded", "service": "Microsoft.Storage"}]),
             )]
+        } else if sn + 1 == p.subnets_per_spoke && p.hub_appliance == HubAppliance::AzureFirewall {
+            // The private endpoints' subnet (hosts.rs): behind an Azure Firewall that keeps
+            // private sources (§16.7), their replies must follow the spoke's route table back
+            // through it, which only route-table network policies give (§5.5).
+            vec![("privateEndpointNetworkPolicies", json!("RouteTableEnabled"))]
         } else {
             Vec::new()
         };

@@ -149,7 +149,7 @@ impl Doctor<'_, '_> {
                     && verdict.pass == FirewallPass::Network
                     && verdict.snat == Some(Snat::NotTranslated);
                 let Some(rule) = verdict.decided_by.filter(|_| no_snat) else { continue };
-                if self.reply_through(pe_subnet, source, firewall) {
+                if self.reply_through(pe_subnet, address, source, firewall) {
                     continue;
                 }
                 groups
@@ -193,11 +193,14 @@ impl Doctor<'_, '_> {
         })
     }
 
-    /// Whether the endpoint's reply goes back through the firewall: only when its subnet
-    /// applies route tables to private endpoints (§5.5) and its route to the source is the
-    /// firewall.
-    fn reply_through(&self, pe_subnet: Option<SubnetIdx>, source: IpAddr, firewall: FirewallIdx) -> bool {
+    /// Whether the endpoint's reply goes back through the firewall that forwarded the request
+    /// to it: only when its subnet applies route tables to private endpoints (§5.5) and its
+    /// route to the source is either the client's firewall or the firewall the client's
+    /// firewall hands the request to (two hubs' firewalls in a chain: the one next to the
+    /// endpoint sees both directions of its leg).
+    fn reply_through(&self, pe_subnet: Option<SubnetIdx>, pe_ip: IpAddr, source: IpAddr, firewall: FirewallIdx) -> bool {
         let Some(pe_subnet) = pe_subnet else { return false };
+        let last = self.firewall_next_to(pe_ip, firewall);
         let policies = self.snap.subnets[pe_subnet.index()].private_endpoint_network_policies;
         if !matches!(
             policies,
@@ -207,7 +210,21 @@ impl Doctor<'_, '_> {
         }
         self.selected(pe_subnet, source).is_some_and(|r| {
             r.route().next_hop_type == NextHopType::VirtualAppliance
-                && r.route().next_hop_ips.iter().any(|ip| self.firewall_at(*ip) == Some(firewall))
+                && r.route().next_hop_ips.iter().any(|ip| self.firewall_at(*ip) == Some(last))
         })
+    }
+
+    /// The firewall next to the endpoint on the request's way: the client's firewall, or the
+    /// one its `AzureFirewallSubnet` routes the endpoint's address to.
+    fn firewall_next_to(&self, pe_ip: IpAddr, firewall: FirewallIdx) -> FirewallIdx {
+        let fw = &self.snap.firewalls[firewall.index()];
+        let onward = fw
+            .ip_configs
+            .iter()
+            .filter_map(|c| c.subnet.as_ref().and_then(|l| l.resolved()))
+            .find_map(|subnet| self.selected(subnet, pe_ip))
+            .filter(|r| r.route().next_hop_type == NextHopType::VirtualAppliance)
+            .and_then(|r| r.route().next_hop_ips.iter().find_map(|ip| self.firewall_at(*ip)));
+        onward.unwrap_or(firewall)
     }
 }
