@@ -81,8 +81,7 @@ pub(super) fn trace_pairs(
     let done = AtomicUsize::new(0);
     // Distinct outcomes, interned as chunks come back (a matrix has millions of pairs and a
     // few hundred distinct outcomes).
-    let mut outcomes: Vec<PairOutcome> = Vec::new();
-    let mut outcome_ids: HashMap<PairOutcome, u32> = HashMap::default();
+    let mut outcomes = Outcomes::default();
     let mut reused = 0;
     let mut kept: Vec<(PairKey, PairOutcome, Option<Consulted>)> = Vec::new();
     table.fill_in_chunks(TRACED_CHUNK, |pairs| {
@@ -96,20 +95,11 @@ pub(super) fn trace_pairs(
                 trace_slot(tracer, query, sources, destinations, lookup, keep, src, dst)
             })
             .collect();
-        let mut intern = |o: &PairOutcome| {
-            if let Some(id) = outcome_ids.get(o) {
-                return *id;
-            }
-            let id = outcomes.len() as u32;
-            outcomes.push(o.clone());
-            outcome_ids.insert(o.clone(), id);
-            id
-        };
         let ids: Vec<u32> = slots
             .iter()
             .map(|slot| match slot {
-                Slot::Cached(o) => intern(o),
-                Slot::Traced(_, o, _) => intern(o),
+                Slot::Cached(o) => outcomes.intern(o),
+                Slot::Traced(_, o, _) => outcomes.intern(o),
             })
             .collect();
         reused += slots.iter().filter(|s| matches!(s, Slot::Cached(_))).count();
@@ -125,7 +115,50 @@ pub(super) fn trace_pairs(
     if let Some((c, _)) = cache {
         c.entries.extend(kept.into_iter().map(|(key, outcome, consulted)| (key, (outcome, consulted))));
     }
-    TracedPairs { outcomes, table, reused }
+    TracedPairs { outcomes: outcomes.list, table, reused }
+}
+
+/// Distinct outcomes, each with its index in order of first meeting.
+#[derive(Default)]
+struct Outcomes {
+    list: Vec<PairOutcome>,
+    ids: HashMap<PairOutcome, u32>,
+}
+
+impl Outcomes {
+    fn intern(&mut self, o: &PairOutcome) -> u32 {
+        if let Some(id) = self.ids.get(o) {
+            return *id;
+        }
+        let id = self.list.len() as u32;
+        self.list.push(o.clone());
+        self.ids.insert(o.clone(), id);
+        id
+    }
+}
+
+/// Traces the listed class pairs only (in parallel, as [`trace_pairs`] traces each pair):
+/// the distinct outcomes, and each listed pair's outcome index, in the list's order.
+pub(super) fn trace_listed(
+    tracer: &Tracer<'_, '_>,
+    query: &ReachQuery,
+    sources: &Classes,
+    destinations: &Classes,
+    pairs: &[(u32, u32)],
+) -> (Vec<PairOutcome>, Vec<u32>) {
+    let mut outcomes = Outcomes::default();
+    let mut ids = Vec::with_capacity(pairs.len());
+    for chunk in pairs.chunks(TRACED_CHUNK) {
+        let slots: Vec<Slot<'_>> = chunk
+            .par_iter()
+            .map(|&(src, dst)| trace_slot(tracer, query, sources, destinations, None, false, src, dst))
+            .collect();
+        ids.extend(slots.iter().map(|slot| match slot {
+            Slot::Cached(o) => outcomes.intern(o),
+            Slot::Traced(_, o, _) => outcomes.intern(o),
+        }));
+    }
+    (outcomes.list, ids)
 }
 
 /// One pair's outcome: from the cache when it holds the pair, else traced.
