@@ -51,14 +51,14 @@ use classes::{ClassSpace, Member};
 pub use branches::{BranchColumn, BranchKind};
 pub use by_vnet::{VnetCell, VnetColumn, VnetReachMatrix, reach_by_vnet};
 pub use pairs::{Invalidation, PairCache, reach_pair, reach_tracer};
-pub use touching::{TouchingCells, reach_touching, transit_subnets};
+pub use touching::{TouchingCells, reach_touching, splice_touching, transit_subnets};
 
 /// The address that stands for the Internet unless the caller picks another (TEST-NET-3,
 /// RFC 5737: routed like any public address by the default route).
 pub const DEFAULT_INTERNET_ADDRESS: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
 
 /// What to compute.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReachQuery {
     /// Rows: the subnets traffic starts from.
     pub sources: Vec<SubnetIdx>,

@@ -70,10 +70,8 @@ pub(super) fn trace_pairs(
     }
     // Forget every kept pair a change may have altered, needed now or not: the next change
     // starts from an empty invalidation.
-    if let Some((c, stale)) = cache.as_mut()
-        && (stale.all || !stale.subnets.is_empty() || !stale.vnets.is_empty())
-    {
-        c.entries.retain(|_, (_, consulted)| !stale.stales(consulted));
+    if let Some((c, stale)) = cache.as_mut() {
+        c.forget(stale);
     }
     let keep = cache.is_some();
     let mut table = PairTable::new(sources.reps.len(), destinations.reps.len());
@@ -373,6 +371,13 @@ pub struct PairCache {
 type PairKey = (IpAddr, Option<NicIdx>, Option<SubnetIdx>, IpAddr);
 
 impl PairCache {
+    /// Forgets every kept pair whose trace consulted something `stale` names.
+    pub fn forget(&mut self, stale: &Invalidation) {
+        if stale.all || !stale.subnets.is_empty() || !stale.vnets.is_empty() {
+            self.entries.retain(|_, (_, consulted)| !stale.stales(consulted));
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

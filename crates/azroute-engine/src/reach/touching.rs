@@ -96,6 +96,66 @@ pub fn reach_touching(engine: &RouteEngine<'_>, query: &ReachQuery, subnets: &[S
     TouchingCells { head, cells: made }
 }
 
+/// `matrix` (made for `query` before changes that touched only the routes of `subnets`, sorted,
+/// none of them a [`transit_subnets`] one) brought up to date: the cells of those subnets'
+/// rows and columns made again and put in place of the old ones, every other cell kept (its
+/// address pairs fare as before; its sample pair is one of the previous classes'). `None` when
+/// the rows or columns are no longer the same (a row whose routes cannot be computed now).
+pub fn splice_touching(
+    engine: &RouteEngine<'_>,
+    query: &ReachQuery,
+    mut matrix: ReachMatrix,
+    subnets: &[SubnetIdx],
+) -> Option<ReachMatrix> {
+    let touching = reach_touching(engine, query, subnets);
+    let head = touching.head;
+    if head.rows != matrix.rows || head.columns != matrix.columns {
+        return None;
+    }
+    let mut known: FxHashMap<super::PairOutcome, u32> =
+        matrix.outcomes.iter().enumerate().map(|(i, o)| (o.clone(), i as u32)).collect();
+    let ids: Vec<u32> = head
+        .outcomes
+        .into_iter()
+        .map(|o| {
+            let next = matrix.outcomes.len() as u32;
+            *known.entry(o).or_insert_with_key(|o| {
+                matrix.outcomes.push(o.clone());
+                next
+            })
+        })
+        .collect();
+    let n_columns = matrix.columns.len();
+    for (r, c, cell) in touching.cells {
+        let first = matrix.parts.len() as u32;
+        matrix.parts.extend(
+            cell.outcomes_in(&head.parts).iter().map(|p| super::CellOutcome { outcome: ids[p.outcome as usize], ..*p }),
+        );
+        matrix.cells[r * n_columns + c] = ReachCell { first, ..cell };
+    }
+    compact_parts(&mut matrix);
+    let pairs = head.stats.source_classes * head.stats.destination_classes;
+    matrix.stats = super::ReachStats { cells: matrix.cells.len(), reused: pairs - head.stats.traces, ..head.stats };
+    matrix.errors = head.errors;
+    matrix.assumptions = head.assumptions;
+    Some(matrix)
+}
+
+/// Drops the parts no cell refers to any more once they outnumber the live ones.
+fn compact_parts(matrix: &mut ReachMatrix) {
+    let live: usize = matrix.cells.iter().map(|c| c.outcomes_in(&matrix.parts).len()).sum();
+    if matrix.parts.len() <= 2 * live {
+        return;
+    }
+    let mut parts = Vec::with_capacity(live);
+    for cell in &mut matrix.cells {
+        let first = parts.len() as u32;
+        parts.extend_from_slice(cell.outcomes_in(&matrix.parts));
+        *cell = ReachCell { first, ..*cell };
+    }
+    matrix.parts = parts;
+}
+
 /// The subnets where a walk may stand other than as a request's source or a reply's
 /// destination-side start, so that their routes may decide paths between other subnets:
 /// GatewaySubnet, RouteServerSubnet and every `Azure…` platform subnet (firewalls, Bastion);
