@@ -9,9 +9,10 @@ use std::collections::BTreeSet;
 use azroute_model::*;
 
 use crate::RouteEngine;
-use crate::diff::{ReachChange, SubnetRouteDiff, diff_reach, diff_routes, diff_subnet};
-use crate::incremental::{IncrementalEngine, changes_of};
-use crate::reach::{ReachQuery, reach};
+use crate::diff::{ReachChange, SubnetRouteDiff, diff_reach, diff_reach_touching, diff_routes, diff_subnet};
+use crate::incremental::{Change, IncrementalEngine, changes_of};
+use crate::reach::{ReachQuery, reach, reach_touching, transit_subnets};
+use crate::trace::Addressing;
 
 /// What to compare and how.
 pub struct CompareRequest {
@@ -82,21 +83,20 @@ fn full(before: &Snapshot, after: &Snapshot, request: CompareRequest, method: Co
 }
 
 /// The after side as changes applied to the before side: only the route contexts the changes
-/// touch are recomputed, and only the reachability pairs whose traces consulted them.
+/// touch are recomputed, and only the reachability cells they can alter are made on each side
+/// ([`touching_reach`]); where that cannot be bounded, only the pairs whose traces consulted
+/// what changed are traced again ([`consulted_reach`]).
 fn incremental(before: &Snapshot, after: &Snapshot, delta: &SnapshotDelta, request: CompareRequest) -> Comparison {
-    let mut inc = IncrementalEngine::new(before.clone(), request.options);
-    let (query_before, query_after) = match request.reach {
-        Some((b, a)) => (Some(b), Some(a)),
-        None => (None, None),
-    };
-    let matrix_before = query_before.map(|q| inc.reach(&q));
+    let mut inc = IncrementalEngine::new(before.clone(), request.options.clone());
     let tables_before: Vec<_> = (0..before.subnets.len()).map(|s| inc.subnet_table(SubnetIdx(s as u32))).collect();
     let mut touched: BTreeSet<SubnetIdx> = BTreeSet::new();
+    let mut vnets_touched = false;
     let mut contexts = 0;
     let changes = changes_of(delta);
     for change in &changes {
         let affected = inc.apply(change.clone());
         touched.extend(affected.subnets);
+        vnets_touched |= !affected.vnets.is_empty();
         contexts += affected.contexts_recomputed;
     }
     let mut routes: Vec<SubnetRouteDiff> = touched
@@ -107,13 +107,18 @@ fn incremental(before: &Snapshot, after: &Snapshot, delta: &SnapshotDelta, reque
         })
         .collect();
     routes.sort_by_cached_key(|d| after.subnet_label(d.after.expect("both sides")));
-    let (reach, pairs) = match (matrix_before, query_after) {
-        (Some(mb), Some(qa)) => {
-            let ma = inc.reach(&qa);
-            let pairs = (ma.stats.traces, ma.stats.traces + ma.stats.reused);
-            (Some(diff_reach(before, &mb, after, &ma)), Some(pairs))
+    let touched: Vec<SubnetIdx> = touched.into_iter().collect();
+    let (reach, pairs) = match request.reach {
+        Some((qb, qa)) => {
+            let transit = transit_subnets(before, &Addressing::build(before));
+            let (changes, pairs) = if vnets_touched || touched.iter().any(|s| transit[s.index()]) {
+                consulted_reach(before, after, &changes, &request.options, (&qb, &qa))
+            } else {
+                touching_reach(before, after, &inc, &touched, &request.options, (&qb, &qa))
+            };
+            (Some(changes), Some(pairs))
         }
-        _ => (None, None),
+        None => (None, None),
     };
     let method = CompareMethod::Incremental {
         changes: changes.len(),
@@ -122,4 +127,42 @@ fn incremental(before: &Snapshot, after: &Snapshot, delta: &SnapshotDelta, reque
         pairs,
     };
     Comparison { routes, reach, method }
+}
+
+/// The reachability changes when the changes touched only the routes of `touched` (sorted),
+/// none of which can carry traffic between other subnets: only the cells of their rows and
+/// columns can differ, and only their class pairs are traced, on each side. Pairs: those
+/// traced on the after side, of all its class pairs.
+fn touching_reach(
+    before: &Snapshot,
+    after: &Snapshot,
+    inc: &IncrementalEngine,
+    touched: &[SubnetIdx],
+    options: &ModelOptions,
+    (qb, qa): (&ReachQuery, &ReachQuery),
+) -> (Vec<ReachChange>, (usize, usize)) {
+    let cells_before = reach_touching(&RouteEngine::new(before, options.clone()), qb, touched);
+    let cells_after = reach_touching(&inc.engine(), qa, touched);
+    let stats = cells_after.head.stats;
+    let pairs = (stats.traces, stats.source_classes * stats.destination_classes);
+    (diff_reach_touching(before, &cells_before, after, &cells_after), pairs)
+}
+
+/// The reachability changes from both whole matrices, the after one retracing only the pairs
+/// whose traces consulted something the changes touched. Pairs: retraced, of all.
+fn consulted_reach(
+    before: &Snapshot,
+    after: &Snapshot,
+    changes: &[Change],
+    options: &ModelOptions,
+    (qb, qa): (&ReachQuery, &ReachQuery),
+) -> (Vec<ReachChange>, (usize, usize)) {
+    let mut inc = IncrementalEngine::new(before.clone(), options.clone());
+    let mb = inc.reach(qb);
+    for change in changes {
+        inc.apply(change.clone());
+    }
+    let ma = inc.reach(qa);
+    let pairs = (ma.stats.traces, ma.stats.traces + ma.stats.reused);
+    (diff_reach(before, &mb, after, &ma), pairs)
 }

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use azroute_model::*;
 use ipnet::IpNet;
 
-use crate::reach::{CellOutcome, Column, ReachCell, ReachMatrix, Reachability};
+use crate::reach::{CellOutcome, Column, ReachCell, ReachMatrix, Reachability, TouchingCells};
 use crate::{EffectiveRoute, EffectiveRouteTable, RouteEngine, RouteError, RouteSource};
 
 /// How one route differs.
@@ -295,23 +295,53 @@ pub fn diff_reach(
     after_snap: &Snapshot,
     after: &ReachMatrix,
 ) -> Vec<ReachChange> {
+    let every = |m: &ReachMatrix| -> Vec<(usize, usize, ReachCell)> {
+        (0..m.rows.len())
+            .flat_map(|r| (0..m.columns.len()).map(move |c| (r, c)))
+            .map(|(r, c)| (r, c, *m.cell(r, c)))
+            .collect()
+    };
+    diff_cells(before_snap, before, &every(before), after_snap, after, &every(after))
+}
+
+/// Compares the cells two partial matrices hold ([`crate::reach::reach_touching`] on each
+/// side, for the same subnets): when every other cell is known to be unchanged, the same
+/// changes as [`diff_reach`] on the whole matrices.
+pub fn diff_reach_touching(
+    before_snap: &Snapshot,
+    before: &TouchingCells,
+    after_snap: &Snapshot,
+    after: &TouchingCells,
+) -> Vec<ReachChange> {
+    diff_cells(before_snap, &before.head, &before.cells, after_snap, &after.head, &after.cells)
+}
+
+/// Compares the listed (row, column, cell) cells of two matrices, matched by source subnet id
+/// and destination key.
+fn diff_cells(
+    before_snap: &Snapshot,
+    before: &ReachMatrix,
+    before_cells: &[(usize, usize, ReachCell)],
+    after_snap: &Snapshot,
+    after: &ReachMatrix,
+    after_cells: &[(usize, usize, ReachCell)],
+) -> Vec<ReachChange> {
     type Key = (String, DestinationKey);
-    let cells = |snap: &Snapshot, m: &ReachMatrix| -> BTreeMap<Key, (String, String, String, CellSide)> {
-        let mut out = BTreeMap::new();
-        for (r, row) in m.rows.iter().enumerate() {
+    let cells = |snap: &Snapshot, m: &ReachMatrix, listed: &[(usize, usize, ReachCell)]| {
+        let mut out: BTreeMap<Key, (String, String, String, CellSide)> = BTreeMap::new();
+        for (r, c, cell) in listed {
+            let row = m.rows[*r];
             let s = &snap.subnets[row.index()];
-            for (c, column) in m.columns.iter().enumerate() {
-                let cell = m.cell(r, c);
-                out.insert(
-                    (s.id.key(), destination_key(snap, column)),
-                    (snap.subnet_label(*row), s.id.to_string(), column_label(snap, column), side(snap, m, cell)),
-                );
-            }
+            let column = &m.columns[*c];
+            out.insert(
+                (s.id.key(), destination_key(snap, column)),
+                (snap.subnet_label(row), s.id.to_string(), column_label(snap, column), side(snap, m, cell)),
+            );
         }
         out
     };
-    let mut b = cells(before_snap, before);
-    let a = cells(after_snap, after);
+    let mut b = cells(before_snap, before, before_cells);
+    let a = cells(after_snap, after, after_cells);
     let mut out = Vec::new();
     for (key, (source, source_id, destination, after_side)) in a {
         let before_side = b.remove(&key).map(|(_, _, _, s)| s);

@@ -1,7 +1,7 @@
 //! Incremental recomputation: apply one change to an estate (a route table's routes, a route
 //! table association, a peering's settings or its deletion) and recompute only what it
-//! touches — the route contexts whose inputs changed and the reachability pairs whose traces
-//! consulted them — instead of the whole estate.
+//! touches — the route contexts whose inputs changed and the reachability cells or pairs they
+//! can alter — instead of the whole estate.
 //!
 //! What a change touches (§0: a subnet's routes are a function of its context):
 //! - routes of table T: the contexts with route table T, and the subnets associated with it;
@@ -17,8 +17,11 @@ use std::sync::Arc;
 
 use azroute_model::*;
 
-use crate::reach::{Invalidation, PairCache, ReachMatrix, ReachQuery, reach_incremental};
+use crate::reach::{
+    Invalidation, PairCache, ReachMatrix, ReachQuery, reach_incremental, splice_touching, transit_subnets,
+};
 use crate::topology::Topology;
+use crate::trace::Addressing;
 use crate::{ContextKey, EffectiveRouteTable, RouteEngine, effective};
 
 /// The changes of a snapshot delta, in an order that applies cleanly (deletions first).
@@ -64,6 +67,12 @@ pub struct IncrementalEngine {
     pairs: PairCache,
     /// What changed since the last reachability matrix.
     stale: Invalidation,
+    /// The last matrix and its query: after changes to the routes of subnets that carry no
+    /// transit, only their rows' and columns' cells are made again.
+    last: Option<(ReachQuery, ReachMatrix)>,
+    /// Per subnet, whether traffic between other subnets may pass it ([`transit_subnets`]);
+    /// no change alters what it depends on (NICs, their addresses and owners).
+    transit: Vec<bool>,
 }
 
 impl IncrementalEngine {
@@ -75,6 +84,7 @@ impl IncrementalEngine {
             engine.all_subnet_tables();
             engine.cached_tables()
         };
+        let transit = transit_subnets(&snapshot, &Addressing::build(&snapshot));
         IncrementalEngine {
             snapshot,
             options,
@@ -82,6 +92,8 @@ impl IncrementalEngine {
             tables,
             pairs: PairCache::default(),
             stale: Invalidation { all: true, ..Invalidation::default() },
+            last: None,
+            transit,
         }
     }
 
@@ -177,8 +189,10 @@ impl IncrementalEngine {
         (subnets, vnets)
     }
 
-    /// The reachability matrix of the current state, retracing only the pairs whose traces
-    /// consulted something changed since the last matrix.
+    /// The reachability matrix of the current state. After changes to the routes of subnets
+    /// that carry no transit, the last matrix (same query) with only those subnets' rows and
+    /// columns made again ([`splice_touching`]); else the whole matrix, retracing only the pairs
+    /// whose traces consulted something changed since the last matrix.
     pub fn reach(&mut self, query: &ReachQuery) -> ReachMatrix {
         let engine = RouteEngine::with_parts(
             &self.snapshot,
@@ -186,8 +200,26 @@ impl IncrementalEngine {
             Arc::clone(&self.topology),
             self.tables.clone(),
         );
-        let matrix = reach_incremental(&engine, query, &mut self.pairs, &self.stale);
+        let stale = &self.stale;
+        let bounded = !stale.all && stale.vnets.is_empty() && stale.subnets.iter().all(|s| !self.transit[s.index()]);
+        let spliced = match self.last.take() {
+            Some((last_query, last)) if bounded && last_query == *query => {
+                let mut subnets: Vec<SubnetIdx> = stale.subnets.iter().copied().collect();
+                subnets.sort_unstable();
+                splice_touching(&engine, query, last, &subnets)
+            }
+            _ => None,
+        };
+        let matrix = match spliced {
+            Some(matrix) => {
+                // Kept pairs that consulted a changed subnet must not be reused later.
+                self.pairs.forget(&self.stale);
+                matrix
+            }
+            None => reach_incremental(&engine, query, &mut self.pairs, &self.stale),
+        };
         self.stale = Invalidation::default();
+        self.last = Some((query.clone(), matrix.clone()));
         matrix
     }
 }

@@ -44,7 +44,7 @@ pub use compare::{CompareMethod, CompareRequest, Comparison, compare};
 pub use connected_groups::{ConnectedGroup, ConnectedGroups, network_group_subnets, network_group_vnets};
 pub use diff::{
     CellSide, DestinationKey, ReachChange, ReachChangeKind, RouteChange, SubnetRouteDiff, destination_key, diff_reach,
-    diff_routes, diff_subnet, diff_tables, match_subnets,
+    diff_reach_touching, diff_routes, diff_subnet, diff_tables, match_subnets,
 };
 pub use effective::{ContextKey, ip_text};
 pub use endpoints::{End, EndpointError, IpFamily, TraceEndpoints, resolve as resolve_trace_endpoints};
@@ -69,8 +69,8 @@ pub use ranges::{FirstOwner, RangeSet};
 pub use reach::{
     BranchColumn, BranchKind, CellOutcome, Column, DEFAULT_INTERNET_ADDRESS, FailedDirection, Invalidation, PairCache,
     PairOutcome, ReachCell, ReachMatrix, ReachQuery, ReachStats, ReachStream, Reachability, SubnetSelectError,
-    VnetCell, VnetColumn, VnetReachMatrix, in_default_scope, reach, reach_by_vnet, reach_incremental, reach_pair,
-    reach_stream, reach_tracer, reach_with_progress, select_subnets,
+    TouchingCells, VnetCell, VnetColumn, VnetReachMatrix, in_default_scope, reach, reach_by_vnet, reach_incremental,
+    reach_pair, reach_stream, reach_touching, reach_tracer, reach_with_progress, select_subnets, transit_subnets,
 };
 pub use route::{
     EffectiveRoute, EffectiveRouteTable, GatewayRouteKind, InvalidReason, NextHopType, RouteOrigin, RouteSource,

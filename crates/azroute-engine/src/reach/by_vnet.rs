@@ -120,7 +120,7 @@ pub fn reach_by_vnet(engine: &RouteEngine<'_>, query: &ReachQuery, progress: &dy
             for &row in rows {
                 let (row_cells, parts) = cells::row_cells(
                     &t.rows.members[row],
-                    &t.column_members,
+                    t.column_members.iter(),
                     &t.classes.destinations,
                     &lookup,
                     outcomes,

@@ -2,6 +2,7 @@
 //! weighted by how many address pairs each covers, largest first.
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::classes::{Classes, Member};
 use super::pairs::TracedPairs;
@@ -9,18 +10,23 @@ use super::table::PairTable;
 use super::{CellOutcome, PairOutcome, ReachCell, Reachability};
 use crate::progress::{Progress, Stage};
 
-/// Maps a class pair to the index of its outcome.
-pub(super) struct PairLookup<'t> {
-    table: &'t PairTable,
+/// Maps a class pair to the index of its outcome: every pair of a matrix, or the few pairs
+/// some of its cells hold.
+pub(super) enum PairLookup<'t> {
+    Dense(&'t PairTable),
+    Sparse(&'t FxHashMap<(u32, u32), u32>),
 }
 
 impl<'t> PairLookup<'t> {
     pub(super) fn new(traced: &'t TracedPairs) -> Self {
-        PairLookup { table: &traced.table }
+        PairLookup::Dense(&traced.table)
     }
 
     fn outcome_of(&self, src: u32, dst: u32) -> u32 {
-        self.table.outcome_of(src, dst)
+        match self {
+            PairLookup::Dense(table) => table.outcome_of(src, dst),
+            PairLookup::Sparse(map) => *map.get(&(src, dst)).expect("every pair of the cells asked for is traced"),
+        }
     }
 }
 
@@ -37,7 +43,7 @@ pub(super) fn assemble_cells(
     let per_row: Vec<(Vec<ReachCell>, Vec<CellOutcome>)> = row_members
         .par_iter()
         .map(|rm| {
-            let row = row_cells(rm, column_members, destinations, lookup, outcomes);
+            let row = row_cells(rm, column_members.iter(), destinations, lookup, outcomes);
             progress.advance(1);
             row
         })
@@ -57,10 +63,11 @@ pub(super) fn assemble_cells(
     (cells, parts)
 }
 
-/// One row's cells, and their outcomes (each cell's `first` counts from the row's first part).
-pub(super) fn row_cells(
+/// One row's cells in the given columns (each column's members), and their outcomes (each
+/// cell's `first` counts from the row's first part).
+pub(super) fn row_cells<'m>(
     rm: &[Member],
-    column_members: &[Vec<Member>],
+    column_members: impl ExactSizeIterator<Item = &'m Vec<Member>>,
     destinations: &Classes,
     lookup: &PairLookup<'_>,
     outcomes: &[PairOutcome],

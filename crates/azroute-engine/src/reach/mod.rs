@@ -25,7 +25,8 @@
 //! Here: the query and the matrix's types, and the computation as a list of steps; `atoms`
 //! (address atoms), `classes` (classes and the members of each row and column), `pairs`
 //! (class pairs traced, and the pair cache of incremental recomputation), `cells` (cells
-//! assembled from pair outcomes).
+//! assembled from pair outcomes), `touching` (only the cells of some subnets' rows and
+//! columns, for `diff`).
 
 mod atoms;
 mod branches;
@@ -34,6 +35,7 @@ mod cells;
 mod classes;
 mod pairs;
 mod table;
+mod touching;
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -49,13 +51,14 @@ use classes::{ClassSpace, Member};
 pub use branches::{BranchColumn, BranchKind};
 pub use by_vnet::{VnetCell, VnetColumn, VnetReachMatrix, reach_by_vnet};
 pub use pairs::{Invalidation, PairCache, reach_pair, reach_tracer};
+pub use touching::{TouchingCells, reach_touching, splice_touching, transit_subnets};
 
 /// The address that stands for the Internet unless the caller picks another (TEST-NET-3,
 /// RFC 5737: routed like any public address by the default route).
 pub const DEFAULT_INTERNET_ADDRESS: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
 
 /// What to compute.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReachQuery {
     /// Rows: the subnets traffic starts from.
     pub sources: Vec<SubnetIdx>,
@@ -513,7 +516,9 @@ impl ReachStream<'_, '_> {
             let end = (start + STREAMED_ROWS).min(members.len());
             let made: Vec<(Vec<ReachCell>, Vec<CellOutcome>)> = members[start..end]
                 .par_iter()
-                .map(|rm| cells::row_cells(rm, &t.column_members, &t.classes.destinations, &lookup, &t.traced.outcomes))
+                .map(|rm| {
+                    cells::row_cells(rm, t.column_members.iter(), &t.classes.destinations, &lookup, &t.traced.outcomes)
+                })
                 .collect();
             for (i, (cells, parts)) in made.iter().enumerate() {
                 row(start + i, cells, parts)?;

@@ -70,10 +70,8 @@ pub(super) fn trace_pairs(
     }
     // Forget every kept pair a change may have altered, needed now or not: the next change
     // starts from an empty invalidation.
-    if let Some((c, stale)) = cache.as_mut()
-        && (stale.all || !stale.subnets.is_empty() || !stale.vnets.is_empty())
-    {
-        c.entries.retain(|_, (_, consulted)| !stale.stales(consulted));
+    if let Some((c, stale)) = cache.as_mut() {
+        c.forget(stale);
     }
     let keep = cache.is_some();
     let mut table = PairTable::new(sources.reps.len(), destinations.reps.len());
@@ -81,8 +79,7 @@ pub(super) fn trace_pairs(
     let done = AtomicUsize::new(0);
     // Distinct outcomes, interned as chunks come back (a matrix has millions of pairs and a
     // few hundred distinct outcomes).
-    let mut outcomes: Vec<PairOutcome> = Vec::new();
-    let mut outcome_ids: HashMap<PairOutcome, u32> = HashMap::default();
+    let mut outcomes = Outcomes::default();
     let mut reused = 0;
     let mut kept: Vec<(PairKey, PairOutcome, Option<Consulted>)> = Vec::new();
     table.fill_in_chunks(TRACED_CHUNK, |pairs| {
@@ -96,20 +93,11 @@ pub(super) fn trace_pairs(
                 trace_slot(tracer, query, sources, destinations, lookup, keep, src, dst)
             })
             .collect();
-        let mut intern = |o: &PairOutcome| {
-            if let Some(id) = outcome_ids.get(o) {
-                return *id;
-            }
-            let id = outcomes.len() as u32;
-            outcomes.push(o.clone());
-            outcome_ids.insert(o.clone(), id);
-            id
-        };
         let ids: Vec<u32> = slots
             .iter()
             .map(|slot| match slot {
-                Slot::Cached(o) => intern(o),
-                Slot::Traced(_, o, _) => intern(o),
+                Slot::Cached(o) => outcomes.intern(o),
+                Slot::Traced(_, o, _) => outcomes.intern(o),
             })
             .collect();
         reused += slots.iter().filter(|s| matches!(s, Slot::Cached(_))).count();
@@ -125,7 +113,50 @@ pub(super) fn trace_pairs(
     if let Some((c, _)) = cache {
         c.entries.extend(kept.into_iter().map(|(key, outcome, consulted)| (key, (outcome, consulted))));
     }
-    TracedPairs { outcomes, table, reused }
+    TracedPairs { outcomes: outcomes.list, table, reused }
+}
+
+/// Distinct outcomes, each with its index in order of first meeting.
+#[derive(Default)]
+struct Outcomes {
+    list: Vec<PairOutcome>,
+    ids: HashMap<PairOutcome, u32>,
+}
+
+impl Outcomes {
+    fn intern(&mut self, o: &PairOutcome) -> u32 {
+        if let Some(id) = self.ids.get(o) {
+            return *id;
+        }
+        let id = self.list.len() as u32;
+        self.list.push(o.clone());
+        self.ids.insert(o.clone(), id);
+        id
+    }
+}
+
+/// Traces the listed class pairs only (in parallel, as [`trace_pairs`] traces each pair):
+/// the distinct outcomes, and each listed pair's outcome index, in the list's order.
+pub(super) fn trace_listed(
+    tracer: &Tracer<'_, '_>,
+    query: &ReachQuery,
+    sources: &Classes,
+    destinations: &Classes,
+    pairs: &[(u32, u32)],
+) -> (Vec<PairOutcome>, Vec<u32>) {
+    let mut outcomes = Outcomes::default();
+    let mut ids = Vec::with_capacity(pairs.len());
+    for chunk in pairs.chunks(TRACED_CHUNK) {
+        let slots: Vec<Slot<'_>> = chunk
+            .par_iter()
+            .map(|&(src, dst)| trace_slot(tracer, query, sources, destinations, None, false, src, dst))
+            .collect();
+        ids.extend(slots.iter().map(|slot| match slot {
+            Slot::Cached(o) => outcomes.intern(o),
+            Slot::Traced(_, o, _) => outcomes.intern(o),
+        }));
+    }
+    (outcomes.list, ids)
 }
 
 /// One pair's outcome: from the cache when it holds the pair, else traced.
@@ -340,6 +371,13 @@ pub struct PairCache {
 type PairKey = (IpAddr, Option<NicIdx>, Option<SubnetIdx>, IpAddr);
 
 impl PairCache {
+    /// Forgets every kept pair whose trace consulted something `stale` names.
+    pub fn forget(&mut self, stale: &Invalidation) {
+        if stale.all || !stale.subnets.is_empty() || !stale.vnets.is_empty() {
+            self.entries.retain(|_, (_, consulted)| !stale.stales(consulted));
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -91,6 +91,11 @@ impl Addressing {
         Addressing { by_ip }
     }
 
+    /// Every owned address with its owners, in no particular order.
+    pub fn all(&self) -> impl Iterator<Item = (IpAddr, &Owner)> {
+        self.by_ip.iter().flat_map(|(ip, owners)| owners.iter().map(move |o| (*ip, o)))
+    }
+
     pub fn owners(&self, ip: IpAddr) -> &[Owner] {
         self.by_ip.get(&ip).map(|v| v.as_slice()).unwrap_or(&[])
     }
