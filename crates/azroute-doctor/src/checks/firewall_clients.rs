@@ -198,7 +198,13 @@ impl Doctor<'_, '_> {
     /// route to the source is either the client's firewall or the firewall the client's
     /// firewall hands the request to (two hubs' firewalls in a chain: the one next to the
     /// endpoint sees both directions of its leg).
-    fn reply_through(&self, pe_subnet: Option<SubnetIdx>, pe_ip: IpAddr, source: IpAddr, firewall: FirewallIdx) -> bool {
+    fn reply_through(
+        &self,
+        pe_subnet: Option<SubnetIdx>,
+        pe_ip: IpAddr,
+        source: IpAddr,
+        firewall: FirewallIdx,
+    ) -> bool {
         let Some(pe_subnet) = pe_subnet else { return false };
         let last = self.firewall_next_to(pe_ip, firewall);
         let policies = self.snap.subnets[pe_subnet.index()].private_endpoint_network_policies;
