@@ -248,6 +248,39 @@ fn reach_names_the_firewall_its_denies_and_what_it_cannot_decide() {
     assert!(table.stdout.contains("Indeterminate 5"), "{}", table.stdout);
 }
 
+/// §16.5 in the matrix: a flow whose reply crosses the firewall while its request did not (Bastion
+/// to a spoke VM: the spokes send the hub's range to the firewall) is dropped by the stateful
+/// firewall, so the cell is `Dropped` on the reply with `AsymmetricThroughFirewall`, never
+/// `Delivered`; the firewall's own subnet, whose instances end the flows they start, is not.
+#[test]
+fn reach_drops_what_the_firewall_sees_one_way_only() {
+    let v = azroute(&["reach", "--example", "hub-firewall", "--port", "22", "-o", "json"]).ok().json();
+    let bastion = cell(&v, "vnet-hub/AzureBastionSubnet", "vnet-spoke1/snet-workload");
+    assert_eq!(bastion["reachability"], "Dropped", "{bastion}");
+    assert_eq!(bastion["code"], "AsymmetricThroughFirewall", "{bastion}");
+    assert_eq!(bastion["failedDirection"], "Reply", "{bastion}");
+    let own = cell(&v, "vnet-hub/AzureFirewallSubnet", "vnet-spoke1/snet-workload");
+    assert_ne!(own["reachability"], "Dropped", "{own}");
+    assert!(!own["codes"].to_string().contains("AsymmetricThroughFirewall"), "{own}");
+    let trace = azroute(&[
+        "trace",
+        "--example",
+        "hub-firewall",
+        "--from",
+        "10.0.1.10",
+        "--assume-host",
+        "--to",
+        "vm-app1",
+        "--port",
+        "22",
+        "-o",
+        "json",
+    ])
+    .ok()
+    .json();
+    assert!(!trace["findings"].to_string().contains("AsymmetricThroughFirewall"), "{trace}");
+}
+
 /// `routes`, `next-hop` and `verify` on the firewall estate: Network Watcher's answer names the
 /// firewall's private IP (the platform does not look at the owner), AzureFirewallSubnet keeps
 /// its default route to the Internet, the GatewaySubnet sends each spoke to the firewall, and

@@ -100,6 +100,7 @@ impl<'e, 's> ClassSpace<'e, 's> {
                 let key = ClassKey {
                     atom: atoms.atom_of(a),
                     vnet: None,
+                    firewall_subnet: None,
                     context: None,
                     subnet_nsg: None,
                     endpoint: Endpoint::Plain,
@@ -118,7 +119,14 @@ impl<'e, 's> ClassSpace<'e, 's> {
             IpAddr::V4(a) => self.atoms.atom_of(u32::from(a)),
             IpAddr::V6(_) => u32::MAX,
         };
-        let key = ClassKey { atom, vnet: None, context: None, subnet_nsg: None, endpoint: Endpoint::Unique(ip) };
+        let key = ClassKey {
+            atom,
+            vnet: None,
+            firewall_subnet: None,
+            context: None,
+            subnet_nsg: None,
+            endpoint: Endpoint::Unique(ip),
+        };
         let class = self.destinations.intern(key, ip, None, None, None);
         vec![Member { class, rep: ip, size: 1 }]
     }
@@ -150,6 +158,9 @@ pub(super) enum Endpoint {
 struct ClassKey {
     atom: u32,
     vnet: Option<VnetIdx>,
+    /// A firewall's own subnet: its instances end the flows they start there, so a reply
+    /// to them is not one the firewall forwards (§16.5).
+    firewall_subnet: Option<SubnetIdx>,
     context: Option<u32>,
     subnet_nsg: Option<NsgIdx>,
     endpoint: Endpoint,
@@ -191,6 +202,14 @@ impl Classes {
         self.alts.push(alt);
         id
     }
+}
+
+/// Whether a subnet holds an IP configuration of an Azure Firewall (`AzureFirewallSubnet`).
+fn is_firewall_subnet(snap: &Snapshot, subnet: SubnetIdx) -> bool {
+    snap.firewalls
+        .iter()
+        .flat_map(|f| &f.ip_configs)
+        .any(|c| c.subnet.as_ref().and_then(|l| l.resolved()) == Some(subnet))
 }
 
 /// NIC addresses of one subnet, sorted, with each one's endpoint.
@@ -253,6 +272,7 @@ impl SubnetMembers<'_> {
         let s = &snap.subnets[subnet.index()];
         let vnet = Some(s.vnet);
         let subnet_nsg = s.nsg.as_ref().and_then(|l| l.resolved());
+        let firewall_subnet = is_firewall_subnet(snap, subnet).then_some(subnet);
         let hosts = &self.hosts[subnet.index()];
         let mut out = Vec::new();
         for prefix in &s.prefixes {
@@ -260,7 +280,7 @@ impl SubnetMembers<'_> {
             let Some((lo, hi)) = host_range(net) else { continue };
             for (a, b) in self.atoms.split(lo, hi) {
                 let atom = self.atoms.atom_of(a);
-                let key = |endpoint: Endpoint| ClassKey { atom, vnet, context, subnet_nsg, endpoint };
+                let key = |endpoint: Endpoint| ClassKey { atom, vnet, firewall_subnet, context, subnet_nsg, endpoint };
                 // NICs inside the run, grouped by endpoint.
                 let from = hosts.partition_point(|(x, _, _)| *x < a);
                 let to = hosts.partition_point(|(x, _, _)| *x <= b);

@@ -349,8 +349,13 @@ impl Tracer<'_, '_> {
         let crossed = |p: &PathTrace, f: FirewallIdx| p.firewalls.iter().any(|c| c.firewall == f);
         let mut out = Vec::new();
         let mut seen = Vec::new();
+        // A firewall's own instances (its subnet) are endpoints, not transit: a flow they start
+        // or end is one the firewall holds both sides of.
+        let own = |f: FirewallIdx| {
+            self.in_firewall_subnet(f, request.source.ip()) || self.in_firewall_subnet(f, request.destination)
+        };
         for c in forward.firewalls.iter().filter(|c| c.snat_source.is_none()) {
-            if !crossed(reverse, c.firewall) && !seen.contains(&c.firewall) {
+            if !crossed(reverse, c.firewall) && !seen.contains(&c.firewall) && !own(c.firewall) {
                 seen.push(c.firewall);
                 let e = AsymmetricThroughFirewall {
                     firewall: c.firewall,
@@ -362,7 +367,7 @@ impl Tracer<'_, '_> {
             }
         }
         for c in &reverse.firewalls {
-            if !crossed(forward, c.firewall) && !seen.contains(&c.firewall) {
+            if !crossed(forward, c.firewall) && !seen.contains(&c.firewall) && !own(c.firewall) {
                 seen.push(c.firewall);
                 let e = AsymmetricThroughFirewall {
                     firewall: c.firewall,
@@ -374,6 +379,17 @@ impl Tracer<'_, '_> {
             }
         }
         out
+    }
+
+    /// Whether an address lies in a subnet of one of the firewall's IP configurations
+    /// (`AzureFirewallSubnet`), where only its own instances live.
+    fn in_firewall_subnet(&self, firewall: FirewallIdx, ip: IpAddr) -> bool {
+        let snap = self.snap();
+        snap.firewalls[firewall.index()]
+            .ip_configs
+            .iter()
+            .filter_map(|c| c.subnet.as_ref().and_then(|l| l.resolved()))
+            .any(|s| snap.subnets[s.index()].prefixes.iter().any(|p| p.contains(&ip)))
     }
 
     /// C21 (§16.6), said when a firewall let the request in by a DNAT rule: whether explicit
