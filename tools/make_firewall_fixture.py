@@ -66,6 +66,32 @@ def gateway_routes(tables):
             t["routes"].append(route)
 
 
+def spoke_routes(tables):
+    """The spokes send the hub subnets whose own tables route the spokes through the firewall
+    (shared services, the Application Gateway) to the firewall, and nothing else of the hub: a
+    route for the whole hub range would send the replies of Bastion sessions through a firewall
+    their requests never crossed (§16.5). Spoke 2's 0.0.0.0/0 goes to the firewall too, since
+    the GatewaySubnet brings on-premises replies to spoke 2 through it."""
+    for t in tables:
+        if t["name"] not in ("rt-spoke1", "rt-endpoints", "rt-spoke2"):
+            continue
+        routes = []
+        for r in t["routes"]:
+            if r["name"] == "hub-via-fw":
+                for name, prefix in (("hub-agw-via-fw", "10.0.3.0/24"), ("hub-shared-via-fw", "10.0.2.0/24")):
+                    routes.append(dict(r, name=name, addressPrefix=prefix, id=r["id"].rsplit("/", 1)[0] + "/" + name))
+            elif r["name"] == "forced-tunnel":
+                routes.append(dict(r, name="default-via-fw", nextHopType="VirtualAppliance", nextHopIpAddress="10.0.1.4",
+                                   id=r["id"].rsplit("/", 1)[0] + "/default-via-fw"))
+            else:
+                routes.append(r)
+        t["routes"] = routes
+        # With 0.0.0.0/0 to the firewall, the gateway's more specific on-premises routes would
+        # skip it outbound (§16.7 SpokePropagationBypassesFirewall).
+        if t["name"] == "rt-spoke2":
+            t["disableBgpRoutePropagation"] = True
+
+
 def subnet(vnet, name, prefix, **extra):
     s = {"addressPrefix": prefix, "id": f"{SUB}/virtualNetworks/{vnet}/subnets/{name}", "name": name,
          "privateEndpointNetworkPolicies": "Disabled", "privateLinkServiceNetworkPolicies": "Enabled",
@@ -171,6 +197,7 @@ def main():
             value = [r for r in value if r.get("name") not in ("nic-fw", "vm-fw")]
         if name == "route-table-list.json":
             gateway_routes(value)
+            spoke_routes(value)
         files[name] = value
     for nsg in files.get("nsg-list.json", []):
         if nsg.get("subnets"):

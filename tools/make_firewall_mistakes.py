@@ -94,9 +94,11 @@ def route_tables(tables):
     spoke1["addressPrefix"] = "10.0.0.0/15"  # a summary: the peering route 10.1.0.0/16 wins
     gateway["routes"] = [r for r in gateway["routes"] if r["name"] != "to-spoke2-via-fw"]
     spoke2 = by_name(tables, "rt-spoke2")
-    default = by_name(spoke2["routes"], "forced-tunnel")
-    default["nextHopType"] = "VirtualAppliance"
-    default["nextHopIpAddress"] = FW_IP
+    # Spoke 2 sends everything to the firewall (as in hub-firewall), but the GatewaySubnet no
+    # longer brings on-premises replies back through it.
+    assert by_name(spoke2["routes"], "default-via-fw")["nextHopIpAddress"] == FW_IP
+    # ...and keeps gateway route propagation, so the on-premises prefixes skip it outbound.
+    spoke2["disableBgpRoutePropagation"] = False
     by_name(by_name(tables, "rt-spoke1")["routes"], "keep-spoke-local").update(
         {"nextHopType": "VirtualAppliance", "nextHopIpAddress": FW_IP})
     by_name(by_name(tables, "rt-shared")["routes"], "to-spoke2-via-fw")["nextHopIpAddress"] = "10.0.1.5"

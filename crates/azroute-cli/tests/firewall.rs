@@ -192,6 +192,7 @@ fn doctor_names_each_mistake_of_the_firewall_mistakes_example() {
         ("SpokePropagationBypassesFirewall", "warning"),
         ("DirectPeeringBypassesFirewall", "info"),
         ("VnetRangeUdrCapturesOwnSubnet", "warning"),
+        ("AsymmetricThroughFirewall", "error"),
     ];
     let run = azroute(&["doctor", "--example", "firewall-mistakes", "-o", "json"]).found_problem();
     let v = run.json();
@@ -245,16 +246,28 @@ fn reach_names_the_firewall_its_denies_and_what_it_cannot_decide() {
     assert_eq!((&denied["reachability"], &denied["code"]), (&"Dropped".into(), &"FirewallDeniesFlow".into()));
     assert_eq!(denied["via"], serde_json::json!(["fw-hub"]));
     let table = azroute(&["reach", "--example", "hub-firewall"]).ok();
-    assert!(table.stdout.contains("Indeterminate 5"), "{}", table.stdout);
+    assert!(table.stdout.contains("Indeterminate 7"), "{}", table.stdout);
 }
 
-/// §16.5 in the matrix: a flow whose reply crosses the firewall while its request did not (Bastion
-/// to a spoke VM: the spokes send the hub's range to the firewall) is dropped by the stateful
-/// firewall, so the cell is `Dropped` on the reply with `AsymmetricThroughFirewall`, never
-/// `Delivered`; the firewall's own subnet, whose instances end the flows they start, is not.
+/// §16.5 in the matrix: a flow whose reply crosses the firewall while its request did not is
+/// dropped by the stateful firewall, so the cell is `Dropped` on the reply with
+/// `AsymmetricThroughFirewall`, never `Delivered`. Sending the whole hub range to the firewall
+/// from spoke 1 does that to Bastion's sessions; the firewall's own subnet, whose instances end
+/// the flows they start, is not affected.
 #[test]
 fn reach_drops_what_the_firewall_sees_one_way_only() {
-    let v = azroute(&["reach", "--example", "hub-firewall", "--port", "22", "-o", "json"]).ok().json();
+    let dir = exported("fw-one-way");
+    edit_json(&dir.join("route-table-list.json"), |tables| {
+        let spoke1 = tables.as_array_mut().unwrap().iter_mut().find(|t| t["name"] == "rt-spoke1").unwrap();
+        let id = format!("{SUB}/routeTables/rt-spoke1/routes/hub-via-fw");
+        spoke1["routes"].as_array_mut().unwrap().push(serde_json::json!({
+            "id": id, "name": "hub-via-fw", "addressPrefix": "10.0.0.0/16", "nextHopType": "VirtualAppliance",
+            "nextHopIpAddress": "10.0.1.4", "provisioningState": "Succeeded",
+            "type": "Microsoft.Network/routeTables/routes"
+        }));
+    });
+    let snap = dir.to_str().unwrap();
+    let v = azroute(&["reach", "--snapshot", snap, "--port", "22", "-o", "json"]).ok().json();
     let bastion = cell(&v, "vnet-hub/AzureBastionSubnet", "vnet-spoke1/snet-workload");
     assert_eq!(bastion["reachability"], "Dropped", "{bastion}");
     assert_eq!(bastion["code"], "AsymmetricThroughFirewall", "{bastion}");
@@ -264,8 +277,8 @@ fn reach_drops_what_the_firewall_sees_one_way_only() {
     assert!(!own["codes"].to_string().contains("AsymmetricThroughFirewall"), "{own}");
     let trace = azroute(&[
         "trace",
-        "--example",
-        "hub-firewall",
+        "--snapshot",
+        snap,
         "--from",
         "10.0.1.10",
         "--assume-host",
@@ -279,6 +292,9 @@ fn reach_drops_what_the_firewall_sees_one_way_only() {
     .ok()
     .json();
     assert!(!trace["findings"].to_string().contains("AsymmetricThroughFirewall"), "{trace}");
+    // Without that route (the example as written) Bastion's sessions are symmetric.
+    let example = azroute(&["reach", "--example", "hub-firewall", "--port", "22", "-o", "json"]).ok().json();
+    assert_eq!(cell(&example, "vnet-hub/AzureBastionSubnet", "vnet-spoke1/snet-workload")["reachability"], "Delivered");
 }
 
 /// `routes`, `next-hop` and `verify` on the firewall estate: Network Watcher's answer names the
@@ -309,10 +325,28 @@ fn routes_next_hop_and_verify_on_the_firewall_estate() {
     for spoke in ["10.1.0.0/16", "10.2.0.0/16"] {
         assert!(gateway.contains(&(spoke.into(), "VirtualAppliance".into())), "{gateway:?}");
     }
-    for nic in ["nic-app1", "nic-app2"] {
+    // Azure's routes of the hub-and-spoke NVA estate differ from the firewall estate's exactly
+    // where the firewall estate routes differently on purpose: the spokes send only the hub
+    // subnets the firewall inspects to it (not the whole hub range, which would send Bastion's
+    // replies through it, §16.5), and spoke 2 sends 0.0.0.0/0 to the firewall without the
+    // gateway's on-premises routes instead of forced tunnelling.
+    let hub_routes = ["10.0.0.0/16", "10.0.2.0/24", "10.0.3.0/24"];
+    for (nic, also) in [("nic-app1", &[][..]), ("nic-app2", &["0.0.0.0/0", "172.16.0.0/16", "172.17.0.0/16"][..])] {
         let actual = repo_str(&format!("crates/azroute-cli/tests/verify-fixtures/hub-spoke-agree/{nic}.json"));
-        let v = azroute(&["verify", "--example", "hub-firewall", "--actual", &actual, "-o", "json"]).ok().json();
-        assert_eq!(v["summary"]["agreement"], 100.0, "{nic}: {v}");
+        let v =
+            azroute(&["verify", "--example", "hub-firewall", "--actual", &actual, "-o", "json"]).found_problem().json();
+        let differing: std::collections::BTreeSet<&str> = v["nics"][0]["differences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let side = if d["azroute"].is_null() { &d["azure"] } else { &d["azroute"] };
+                side["addressPrefix"][0].as_str().unwrap()
+            })
+            .collect();
+        let expected: std::collections::BTreeSet<&str> = hub_routes.iter().chain(also).copied().collect();
+        assert_eq!(differing, expected, "{nic}: {v}");
+        assert!(v["summary"]["matched"].as_u64().unwrap() >= 3, "{nic}: {v}");
     }
 }
 

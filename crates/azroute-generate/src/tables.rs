@@ -222,7 +222,14 @@ fn spoke_routes(
             _ => {
                 let octet = 16 + (h % 16) as u32;
                 let addr = (172 << 24) | (octet << 16) | ((rng.next() as u32 & 0xff) << 8);
-                add(&mut routes, format!("onprem-direct-{n:03}"), cidr(addr, 256), "VirtualNetworkGateway", None);
+                if p.hub_appliance == HubAppliance::AzureFirewall && hub.firewall.is_some() {
+                    // The GatewaySubnet brings on-premises replies through an Azure Firewall,
+                    // which drops one-way flows (§16.5): no prefix may bypass it outbound.
+                    let name = format!("onprem-via-fw-{n:03}");
+                    add(&mut routes, name, cidr(addr, 256), "VirtualAppliance", hub.firewall);
+                } else {
+                    add(&mut routes, format!("onprem-direct-{n:03}"), cidr(addr, 256), "VirtualNetworkGateway", None);
+                }
             }
         }
     }

@@ -78,6 +78,7 @@ const FIREWALL_CODES: &[&str] = &[
     "SpokePropagationBypassesFirewall",
     "DirectPeeringBypassesFirewall",
     "VnetRangeUdrCapturesOwnSubnet",
+    "AsymmetricThroughFirewall",
 ];
 
 fn tables<'a>(name: &str, v: &'a mut Value) -> Option<&'a mut Vec<Value>> {
@@ -248,11 +249,7 @@ fn direct_peering_bypasses_firewall() {
             "remoteAddressSpace": {"addressPrefixes": [prefix]}})
     };
     let snap = hub_firewall(|name, v| {
-        if let Some(t) = tables(name, v) {
-            let r = route(table(t, "rt-spoke2"), "forced-tunnel");
-            r["nextHopType"] = json!("VirtualAppliance");
-            r["nextHopIpAddress"] = json!("10.0.1.4");
-        }
+        // Both spokes already send 0.0.0.0/0 to the firewall.
         if name == "vnet-list.json" {
             for vnet in v.as_array_mut().unwrap() {
                 let p = match vnet["name"].as_str().unwrap() {

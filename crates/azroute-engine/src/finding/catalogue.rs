@@ -169,6 +169,8 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::DroppedByNoneRoute, Error, &[UDR], Traffic),
     entry(C::NonTransitivePeering, Warning, &[PEERING], Traffic),
     entry(C::PrivateDestinationToInternet, Error, &[UDR], Traffic),
+    // A stateful firewall that sees one direction only drops the flow (§16.5).
+    entry(C::AsymmetricThroughFirewall, Error, &[FW_HYBRID, FW_LB], Traffic),
     // Egress and platform services (§17).
     entry(C::PrivateSubnetNoEgress, Error, &[DEFAULT_OUTBOUND, NAT_OVERVIEW], Settings),
     entry(C::OutboundIcmpNotSupported, Error, &[NAT_OVERVIEW, DEFAULT_OUTBOUND], Traffic),
@@ -244,7 +246,6 @@ pub const OTHER_CODES: &[CodeInfo] = &[
     entry(C::DestinationNotRunning, Error, &[DIAGNOSE], Trace),
     entry(C::FirewallDeniesFlow, Error, &[FW_RULES], Trace),
     entry(C::FirewallVerdictIndeterminate, Warning, &[FW_RULES, FW_FQDN], Trace),
-    entry(C::AsymmetricThroughFirewall, Error, &[FW_HYBRID, FW_LB], Trace),
     entry(C::PlatformOwnedDestination, Info, &[AGW_INFRA, BASTION_FAQ, DNS_RESOLVER], Trace),
     entry(C::TrafficAnalysisSampled, Info, &[], Summary),
     entry(C::IncompleteSnapshot, Error, &[], Summary),
