@@ -1,6 +1,21 @@
 //! Estates several test files share, built once here so each is described in one place.
 
+use azroute_model::Snapshot;
+
 use crate::{Estate, PeerSide};
+
+/// A small generated estate (two hubs of four spokes, the 1k preset's other knobs) in the given
+/// topology, loaded: the generator's designs in property tests.
+pub fn generated(topology: azroute_generate::EstateTopology) -> Snapshot {
+    let params = azroute_generate::GenerateParams {
+        hubs: 2,
+        spokes_per_hub: 4,
+        topology,
+        ..azroute_generate::Preset::K1.params()
+    };
+    let (texts, _) = azroute_generate::generate_texts(&params).expect("generated");
+    azroute_ingest::load_texts(&texts).snapshot
+}
 
 /// A hub with an NVA at 10.0.1.4 (IP forwarding as given) and two spokes peered to the hub only,
 /// each sending the other spoke's range to the NVA (§14 T17). Spoke 1's peering accepts

@@ -2,6 +2,9 @@
 //! gateway and a site; one to three spokes with optional route tables, NSGs, per-NIC NSGs, a
 //! private endpoint, and a GatewaySubnet route table towards the NVA.
 
+use std::net::IpAddr;
+
+use azroute_model::{ArmId, Origin, Route, RouteNextHopType, RoutePrefix};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -162,5 +165,18 @@ impl RandomHubSpoke {
             };
             e.resource_property("Microsoft.Compute/virtualMachines", vm, "powerState", json!(state));
         }
+    }
+}
+
+/// A user route built directly in the model, for the random changes property tests apply to a
+/// loaded snapshot (incremental updates, diffs).
+pub fn model_route(name: &str, prefix: &str, hop: RouteNextHopType, ip: Option<&str>) -> Route {
+    Route {
+        id: ArmId::new(format!("/x/routes/{name}")),
+        name: name.to_string(),
+        prefix: RoutePrefix::Cidr(prefix.parse().unwrap()),
+        next_hop_type: hop,
+        next_hop_ips: ip.map(|i| i.parse::<IpAddr>().unwrap()).into_iter().collect(),
+        origin: Origin::default(),
     }
 }

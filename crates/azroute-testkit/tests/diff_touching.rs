@@ -6,12 +6,12 @@
 //! hop changed; a table associated or dissociated), and the generated estates with the change
 //! BENCHMARKS.md measures.
 
-use std::net::IpAddr;
-
 use azroute_engine::*;
 use azroute_model::*;
 use azroute_testkit::Scenario;
+use azroute_testkit::estates::generated;
 use azroute_testkit::random::RandomHubSpoke;
+use azroute_testkit::random::model_route as route;
 use proptest::prelude::*;
 
 /// One change, indices reduced modulo what the estate has.
@@ -36,17 +36,6 @@ fn draw() -> impl Strategy<Value = Draw> {
         1 => (any::<usize>(), proptest::option::of(any::<usize>()))
             .prop_map(|(subnet, table)| Draw::Associate { subnet, table }),
     ]
-}
-
-fn route(name: &str, prefix: &str, hop: RouteNextHopType, ip: Option<&str>) -> Route {
-    Route {
-        id: ArmId::new(format!("/x/routes/{name}")),
-        name: name.to_string(),
-        prefix: RoutePrefix::Cidr(prefix.parse().unwrap()),
-        next_hop_type: hop,
-        next_hop_ips: ip.map(|i| i.parse::<IpAddr>().unwrap()).into_iter().collect(),
-        origin: Origin::default(),
-    }
 }
 
 /// The estate with the drawn change, or `None` when it has nothing to change.
@@ -124,17 +113,6 @@ proptest! {
             check(&before, &after, if ssh { 22 } else { 443 });
         }
     }
-}
-
-fn generated(topology: azroute_generate::EstateTopology) -> Snapshot {
-    let params = azroute_generate::GenerateParams {
-        hubs: 2,
-        spokes_per_hub: 4,
-        topology,
-        ..azroute_generate::Preset::K1.params()
-    };
-    let (texts, _) = azroute_generate::generate_texts(&params).expect("generated");
-    azroute_ingest::load_texts(&texts).snapshot
 }
 
 /// BENCHMARKS.md's change: a spoke route table's last route sends to nothing instead of the

@@ -3,11 +3,10 @@
 //! random hub-and-spoke estates give, after each change, the same effective routes for every
 //! subnet and the same reachability matrix as computing the changed snapshot from scratch.
 
-use std::net::IpAddr;
-
 use azroute_engine::*;
 use azroute_model::*;
 use azroute_testkit::random::RandomHubSpoke;
+use azroute_testkit::random::model_route as route;
 use azroute_testkit::*;
 use proptest::prelude::*;
 
@@ -32,17 +31,6 @@ fn draw() -> impl Strategy<Value = Draw> {
         (any::<usize>(), 0u8..5).prop_map(|(peering, flag)| Draw::Peering { peering, flag }),
         any::<usize>().prop_map(|peering| Draw::Remove { peering }),
     ]
-}
-
-fn route(name: &str, prefix: &str, hop: RouteNextHopType, ip: Option<&str>) -> Route {
-    Route {
-        id: ArmId::new(format!("/x/routes/{name}")),
-        name: name.to_string(),
-        prefix: RoutePrefix::Cidr(prefix.parse().unwrap()),
-        next_hop_type: hop,
-        next_hop_ips: ip.map(|i| i.parse::<IpAddr>().unwrap()).into_iter().collect(),
-        origin: Origin::default(),
-    }
 }
 
 /// Turns a draw into a change on `snap`, or `None` when the estate has nothing to change.

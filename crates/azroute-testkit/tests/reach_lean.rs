@@ -10,6 +10,7 @@ use azroute_engine::*;
 use azroute_ingest::IngestOptions;
 use azroute_model::*;
 use azroute_testkit::Scenario;
+use azroute_testkit::estates::generated;
 use azroute_testkit::random::RandomHubSpoke;
 use ipnet::IpNet;
 use proptest::prelude::*;
@@ -75,17 +76,6 @@ fn check_lean_matches_full(snap: &Snapshot, query: &ReachQuery) -> usize {
 fn example(name: &str) -> Snapshot {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../azroute-cli/estates").join(name);
     azroute_ingest::load_path(&dir, &IngestOptions::default()).snapshot
-}
-
-fn generated(topology: azroute_generate::EstateTopology) -> Snapshot {
-    let params = azroute_generate::GenerateParams {
-        hubs: 2,
-        spokes_per_hub: 4,
-        topology,
-        ..azroute_generate::Preset::K1.params()
-    };
-    let (texts, _) = azroute_generate::generate_texts(&params).expect("generated");
-    azroute_ingest::load_texts(&texts).snapshot
 }
 
 #[test]

@@ -223,12 +223,9 @@ impl Doctor<'_, '_> {
     /// The firewall next to the endpoint on the request's way: the client's firewall, or the
     /// one its `AzureFirewallSubnet` routes the endpoint's address to.
     fn firewall_next_to(&self, pe_ip: IpAddr, firewall: FirewallIdx) -> FirewallIdx {
-        let fw = &self.snap.firewalls[firewall.index()];
-        let onward = fw
-            .ip_configs
-            .iter()
-            .filter_map(|c| c.subnet.as_ref().and_then(|l| l.resolved()))
-            .find_map(|subnet| self.selected(subnet, pe_ip))
+        let onward = self.snap.firewalls[firewall.index()]
+            .subnet()
+            .and_then(|subnet| self.selected(subnet, pe_ip))
             .filter(|r| r.route().next_hop_type == NextHopType::VirtualAppliance)
             .and_then(|r| r.route().next_hop_ips.iter().find_map(|ip| self.firewall_at(*ip)));
         onward.unwrap_or(firewall)

@@ -204,12 +204,9 @@ impl Classes {
     }
 }
 
-/// Whether a subnet holds an IP configuration of an Azure Firewall (`AzureFirewallSubnet`).
+/// Whether a subnet is an Azure Firewall's `AzureFirewallSubnet`.
 fn is_firewall_subnet(snap: &Snapshot, subnet: SubnetIdx) -> bool {
-    snap.firewalls
-        .iter()
-        .flat_map(|f| &f.ip_configs)
-        .any(|c| c.subnet.as_ref().and_then(|l| l.resolved()) == Some(subnet))
+    snap.firewalls.iter().any(|f| f.subnet() == Some(subnet))
 }
 
 /// NIC addresses of one subnet, sorted, with each one's endpoint.

@@ -381,15 +381,13 @@ impl Tracer<'_, '_> {
         out
     }
 
-    /// Whether an address lies in a subnet of one of the firewall's IP configurations
-    /// (`AzureFirewallSubnet`), where only its own instances live.
+    /// Whether an address lies in the firewall's `AzureFirewallSubnet`, where only its own
+    /// instances live.
     fn in_firewall_subnet(&self, firewall: FirewallIdx, ip: IpAddr) -> bool {
         let snap = self.snap();
         snap.firewalls[firewall.index()]
-            .ip_configs
-            .iter()
-            .filter_map(|c| c.subnet.as_ref().and_then(|l| l.resolved()))
-            .any(|s| snap.subnets[s.index()].prefixes.iter().any(|p| p.contains(&ip)))
+            .subnet()
+            .is_some_and(|s| snap.subnets[s.index()].prefixes.iter().any(|p| p.contains(&ip)))
     }
 
     /// C21 (§16.6), said when a firewall let the request in by a DNAT rule: whether explicit
