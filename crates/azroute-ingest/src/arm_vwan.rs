@@ -314,6 +314,7 @@ impl Pending {
             return;
         }
         let mut private_ips = Vec::new();
+        let mut instances: Vec<String> = Vec::new();
         for (i, nic) in dto.virtual_appliance_nics.iter().flatten().enumerate() {
             let p = format!("{}[{i}]", dto.path(path, "virtualApplianceNics"));
             if let Some(ip) = nic
@@ -324,7 +325,13 @@ impl Pending {
             {
                 private_ips.push(ip);
             }
+            let instance = s(&nic.instance_name);
+            if !instance.is_empty() && !instances.iter().any(|known| known.eq_ignore_ascii_case(&instance)) {
+                instances.push(instance);
+            }
         }
+        let sku = dto.nva_sku.as_ref();
+        let text = |v: String| Some(v).filter(|v| !v.is_empty());
         self.network_virtual_appliances.push(NetworkVirtualAppliance {
             id: ArmId::new(&id),
             name: s(&dto.name),
@@ -332,6 +339,12 @@ impl Pending {
             hub: ref_id(&dto.virtual_hub),
             asn: asn(&dto.virtual_appliance_asn),
             private_ips,
+            vendor: sku.and_then(|k| text(s(&k.vendor))),
+            bundled_scale_unit: sku
+                .and_then(|k| k.bundled_scale_unit.as_ref())
+                .and_then(|t| t.text())
+                .and_then(|t| text(t.to_string())),
+            instances,
             origin: self.origin(path),
         });
     }

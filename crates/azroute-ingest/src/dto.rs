@@ -670,6 +670,7 @@ azure_object! {
         express_route_connections: Vec<ExpressRouteConnectionDto<'a>> = "expressRouteConnections",
         virtual_appliance_nics: Vec<NvaNicDto<'a>> = "virtualApplianceNics",
         virtual_appliance_asn: LooseText<'a> = "virtualApplianceAsn",
+        nva_sku: NvaSkuDto<'a> = "nvaSku",
     }
 }
 

@@ -1,8 +1,8 @@
 //! Typed views of Virtual WAN JSON (§20.1): a connection's `routingConfiguration` (associated
 //! and propagated tables, static VNet routes and their config), hub route table routes, routing
-//! policies, VPN connections and site links, ExpressRoute connections and hub NVA NICs. Keys
-//! match case-insensitively and `properties` levels merge, as for every other object; booleans
-//! may be `"True"` strings ([`Flag`]).
+//! policies, VPN connections and site links, ExpressRoute connections, hub NVA NICs and
+//! `nvaSku`. Keys match case-insensitively and `properties` levels merge, as for every other
+//! object; booleans may be `"True"` strings ([`Flag`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -120,6 +120,16 @@ azure_object! {
         name: Str<'a> = "name",
         private_ip_address: Str<'a> = "privateIpAddress",
         public_ip_address: Str<'a> = "publicIpAddress",
+        /// The instance the NIC belongs to (`nva_0`, `nva_1`).
+        instance_name: Str<'a> = "instanceName",
+    }
+}
+
+azure_object! {
+    /// `nvaSku` of a hub NVA: who makes it and how many infrastructure units it has.
+    pub struct NvaSkuDto<'a> {
+        vendor: Str<'a> = "vendor",
+        bundled_scale_unit: LooseText<'a> = "bundledScaleUnit",
     }
 }
 

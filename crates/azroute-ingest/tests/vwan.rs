@@ -191,6 +191,34 @@ fn hub_nva_reads_its_addresses() {
     assert_eq!(nva.private_ips, [ip("10.100.0.132"), ip("10.100.0.133")]);
 }
 
+/// §20.17: the spec example's `nvaSku` and NIC instances, and the same fields flattened by the
+/// az CLI and nested under `properties` by Resource Graph.
+#[test]
+fn hub_nva_reads_its_vendor_and_instances_in_every_dialect() {
+    let loaded = sample("vwan/NetworkVirtualApplianceGet.json");
+    let nva = &loaded.snapshot.vwan.network_virtual_appliances[0];
+    assert_eq!(nva.vendor.as_deref(), Some("Cisco SDWAN"));
+    assert_eq!(nva.bundled_scale_unit.as_deref(), Some("1"));
+    assert_eq!(nva.instances, ["nva_0", "nva_1"]);
+    assert!(!nva.is_dual_role());
+    let id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkVirtualAppliances/nva1";
+    let nics = r#"[{"instanceName":"nva_0","privateIpAddress":"10.100.0.132"},{"instanceName":"NVA_0","privateIpAddress":"10.100.0.133"},{"instanceName":"nva_1","privateIpAddress":"10.100.0.134"}]"#;
+    let cli = format!(
+        r#"[{{"id":"{id}","name":"nva1","type":"Microsoft.Network/networkVirtualAppliances","virtualHub":{{"id":"{HUB}"}},"nvaSku":{{"vendor":"fortinet-ngfw-and-sdwan","bundledScaleUnit":2}},"virtualApplianceNics":{nics}}}]"#
+    );
+    let graph = format!(
+        r#"{{"data":[{{"id":"{id}","name":"nva1","type":"microsoft.network/networkvirtualappliances","properties":{{"virtualHub":{{"id":"{HUB}"}},"nvaSku":{{"vendor":"Fortinet-NGFW-and-SDWAN","bundledScaleUnit":"2"}},"virtualApplianceNics":{nics}}}}}]}}"#
+    );
+    for text in [cli, graph] {
+        let loaded = load(&[("nva.json", &text)]);
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        let nva = &loaded.snapshot.vwan.network_virtual_appliances[0];
+        assert_eq!(nva.bundled_scale_unit.as_deref(), Some("2"));
+        assert_eq!(nva.instances, ["nva_0", "nva_1"], "instance names compare without case");
+        assert!(nva.is_dual_role(), "{:?}", nva.vendor);
+    }
+}
+
 #[test]
 fn hub_effective_routes_wrapper_reads_every_shape() {
     let body = std::fs::read_to_string(samples().join("vwan/EffectiveRoutesListForRouteTable.json")).unwrap();

@@ -336,7 +336,27 @@ pub struct NetworkVirtualAppliance {
     pub asn: Option<i64>,
     /// `virtualApplianceNics[].privateIpAddress`.
     pub private_ips: Vec<IpAddr>,
+    /// `nvaSku.vendor`, as Azure writes it (`fortinet-ngfw-and-sdwan`, …); `None` where the
+    /// input does not say (Terraform).
+    pub vendor: Option<String>,
+    /// `nvaSku.bundledScaleUnit` (NVA infrastructure units), as written.
+    pub bundled_scale_unit: Option<String>,
+    /// The distinct `virtualApplianceNics[].instanceName`s (`nva_0`, `nva_1`), in input order:
+    /// the appliance's instances; empty when no NIC names its instance.
+    pub instances: Vec<String>,
     pub origin: Origin,
+}
+
+/// The `nvaSku.vendor` values of the dual-role (SD-WAN connectivity and Next-Generation
+/// Firewall) appliances that routing intent accepts as next hop (§20.17, RI-1).
+pub const DUAL_ROLE_NVA_VENDORS: &[&str] = &["fortinet-ngfw-and-sdwan"];
+
+impl NetworkVirtualAppliance {
+    /// Whether the appliance's vendor is a dual-role SD-WAN and NGFW offering (§20.17);
+    /// vendor names are compared without case.
+    pub fn is_dual_role(&self) -> bool {
+        self.vendor.as_deref().is_some_and(|v| DUAL_ROLE_NVA_VENDORS.iter().any(|d| d.eq_ignore_ascii_case(v.trim())))
+    }
 }
 
 /// One route of `az network vhub get-effective-routes`, as Azure wrote it (§20.5 shapes).

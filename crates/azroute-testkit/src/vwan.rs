@@ -1,7 +1,7 @@
 //! Virtual WAN in test estates (§20): hubs with router addresses, spoke connections with a
-//! `routingConfiguration`, hub route tables, routing intent, hub firewalls, VPN gateways and
-//! sites, ExpressRoute gateways, and observed hub effective routes as the wrapper file
-//! `{"virtualHubId", "resourceId", "effectiveRoutes"}`.
+//! `routingConfiguration`, hub route tables, routing intent, hub firewalls and NVAs (with their
+//! `nvaSku` and instances), VPN gateways and sites, ExpressRoute gateways, and observed hub
+//! effective routes as the wrapper file `{"virtualHubId", "resourceId", "effectiveRoutes"}`.
 
 use serde_json::{Value, json};
 
@@ -127,6 +127,23 @@ impl Estate {
             "properties": {"virtualHub": {"id": id("virtualHubs", hub)}, "virtualApplianceAsn": 64512,
                 "virtualApplianceNics": nics}
         }));
+        self
+    }
+
+    /// Gives hub NVA `name` its `nvaSku.vendor` and spreads its NICs over `instances`
+    /// (`virtualApplianceNics[].instanceName`, NIC `i` in instance `i % instances.len()`).
+    pub fn nva_sku(&mut self, name: &str, vendor: &str, instances: &[&str]) -> &mut Estate {
+        let nva = self
+            .others
+            .iter_mut()
+            .find(|r| r["id"] == id("networkVirtualAppliances", name))
+            .expect("nva_sku names a hub_nva");
+        nva["properties"]["nvaSku"] = json!({"vendor": vendor, "bundledScaleUnit": "2", "marketPlaceVersion": "latest"});
+        if let Some(nics) = nva["properties"]["virtualApplianceNics"].as_array_mut() {
+            for (i, nic) in nics.iter_mut().enumerate().filter(|_| !instances.is_empty()) {
+                nic["instanceName"] = json!(instances[i % instances.len()]);
+            }
+        }
         self
     }
 

@@ -168,3 +168,46 @@ fn vwan_spoke_has_gateway_vwn3() {
     assert!(f[0].1.contains("VNet `spoke2`") && f[0].1.contains("gateway `vgw-spoke2`"), "{}", f[0].1);
     assert!(found(&hub(false), "VwanSpokeHasGateway").is_empty());
 }
+
+/// RI-11 (§20.17): a private-traffic policy to a dual-role SD-WAN and NGFW NVA of two instances;
+/// none for a single instance, a single-role NVA, an Internet-only policy or an Azure Firewall.
+#[test]
+fn vwan_dual_role_nva_ecmp_ri11() {
+    let with_nva = |vendor: &str, instances: &[&str], policies: &[&str]| {
+        let mut e = hub(false);
+        e.hub_nva("nva1", "hub1", &["10.100.0.132", "10.100.0.133"]).nva_sku("nva1", vendor, instances);
+        let nva = id("networkVirtualAppliances", "nva1");
+        let policies: Vec<(&str, String)> = policies.iter().map(|k| (*k, nva.clone())).collect();
+        e.routing_intent("hub1", &policies);
+        e
+    };
+    let both = ["Internet", "PrivateTraffic"];
+    let f = found(&with_nva("fortinet-ngfw-and-sdwan", &["nva_0", "nva_1"], &both), "VwanDualRoleNvaEcmp");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, Severity::Warning);
+    assert!(f[0].1.contains("routing policy `PrivateTrafficPolicy` of Virtual WAN hub `hub1`"), "{}", f[0].1);
+    assert!(f[0].1.contains("`nva1`") && f[0].1.contains("ECMP"), "{}", f[0].1);
+    assert_eq!(
+        f[0].2,
+        [
+            format!("next hop of PrivateTraffic policy `PrivateTrafficPolicy`: `{}`", id("networkVirtualAppliances", "nva1")),
+            "nvaSku.vendor: fortinet-ngfw-and-sdwan".to_string(),
+            "2 instances: nva_0, nva_1".to_string(),
+        ]
+    );
+    assert!(f[0].3.contains("active-passive"), "{}", f[0].3);
+    // Instances the export does not name: hub NVAs are n+1, so reported, saying so.
+    let unnamed = found(&with_nva("Fortinet-NGFW-and-SDWAN", &[], &["PrivateTraffic"]), "VwanDualRoleNvaEcmp");
+    assert_eq!(unnamed.len(), 1, "{unnamed:?}");
+    assert!(unnamed[0].2[2].contains("n+1"), "{:?}", unnamed[0].2);
+    // Not reported: one instance, a single-role NVA, an Internet policy only, an Azure Firewall.
+    for quiet in [
+        with_nva("fortinet-ngfw-and-sdwan", &["nva_0"], &both),
+        with_nva("fortinet-ngfw", &["nva_0", "nva_1"], &both),
+        with_nva("checkpoint", &["nva_0", "nva_1"], &both),
+        with_nva("fortinet-ngfw-and-sdwan", &["nva_0", "nva_1"], &["Internet"]),
+        hub(true),
+    ] {
+        assert!(found(&quiet, "VwanDualRoleNvaEcmp").is_empty());
+    }
+}

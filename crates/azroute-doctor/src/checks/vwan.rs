@@ -1,8 +1,9 @@
 //! Checks of Virtual WAN spokes and hubs (§20.6): spoke subnets that refuse the hub's routes
 //! (RI-8), private endpoints whose replies the firewall sees alone (RI-9), a default route a
 //! connection does not take (VW-5), hub routes inside a spoke's own space (VW-8), routing
-//! intent beside custom tables (RI-2), routing intent on some hubs only (RI-5) and spokes with a
-//! gateway of their own (VW-N3).
+//! intent beside custom tables (RI-2), routing intent on some hubs only (RI-5), spokes with a
+//! gateway of their own (VW-N3) and a private-traffic policy to a dual-role NVA of several
+//! instances (RI-11, §20.17).
 
 use azroute_engine::*;
 use azroute_model::*;
@@ -16,6 +17,7 @@ impl Doctor<'_, '_> {
         self.vwan_routing_intent_not_on_all_hubs(out);
         for hub in &vwan.hubs {
             self.vwan_routing_intent_with_custom_tables(hub, out);
+            self.vwan_dual_role_nva_ecmp(hub, out);
             for connection in hub.connections.iter().filter(|c| c.kind == OfferKind::VnetConnection) {
                 let Some(vnet) = connection.vnet else { continue };
                 self.vwan_spoke_propagation_disabled(hub, connection, vnet, out);
@@ -159,6 +161,28 @@ impl Doctor<'_, '_> {
             }
             out.push(finding);
         }
+    }
+
+    /// RI-11 (§20.17): a private-traffic policy whose next hop is a dual-role (SD-WAN and NGFW)
+    /// NVA of more than one instance: Azure ECMPs over the instances without flow symmetry. An
+    /// NVA whose instances the export does not name counts as several (hub NVAs are n+1).
+    fn vwan_dual_role_nva_ecmp(&self, hub: &HubRouting, out: &mut Vec<Finding>) {
+        let snap = self.snap;
+        let intent = snap.vwan.routing_intent_of(&snap.virtual_hubs[hub.hub.index()].id);
+        let Some(policy) = intent.and_then(|i| i.policy(&RoutingPolicyKind::PrivateTraffic)) else { return };
+        let Some(n) = snap.resolve_id(ResourceKind::NetworkVirtualAppliance, policy.next_hop.as_str()) else { return };
+        let nva = &snap.vwan.network_virtual_appliances[n as usize];
+        if !nva.is_dual_role() || nva.instances.len() == 1 {
+            return;
+        }
+        let e = VwanDualRoleNvaEcmp {
+            hub: hub.hub,
+            nva: nva.id.clone(),
+            vendor: nva.vendor.clone().unwrap_or_default(),
+            instances: nva.instances.clone(),
+            policy: policy.name.clone(),
+        };
+        out.push(Finding::new(e).resource(ResourceRef::VirtualHub(hub.hub)));
     }
 
     /// VW-N3: a VNet connected to a hub may have no gateway and no Route Server of its own.

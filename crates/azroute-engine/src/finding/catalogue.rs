@@ -60,6 +60,7 @@ const AVNM_SCOPE: &str = "https://learn.microsoft.com/azure/virtual-network-mana
 const AVNM_UDR: &str = "https://learn.microsoft.com/azure/virtual-network-manager/concept-user-defined-route";
 const AVNM_FAQ: &str = "https://learn.microsoft.com/azure/virtual-network-manager/faq";
 const VWAN_ROUTING_POLICIES: &str = "https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies";
+const VWAN_NVA_HUB: &str = "https://learn.microsoft.com/azure/virtual-wan/about-nva-hub";
 const VWAN_HUB_ROUTING: &str = "https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing";
 const VWAN_EFFECTIVE_ROUTES: &str = "https://learn.microsoft.com/azure/virtual-wan/effective-routes-virtual-hub";
 const VWAN_CONNECT_VNET: &str = "https://learn.microsoft.com/azure/virtual-wan/howto-connect-vnet-hub";
@@ -225,6 +226,7 @@ pub const CHECKS: &[CodeInfo] = &[
     entry(C::VwanRoutingIntentWithCustomTables, Error, &[VWAN_ROUTING_POLICIES], Settings),
     entry(C::VwanRoutingIntentNotOnAllHubs, Warning, &[VWAN_ROUTING_POLICIES], Settings),
     entry(C::VwanSpokeHasGateway, Error, &[VWAN_CONNECT_VNET, ROUTE_SERVER_FAQ], Settings),
+    entry(C::VwanDualRoleNvaEcmp, Warning, &[VWAN_ROUTING_POLICIES, VWAN_NVA_HUB], Settings),
     // Route Server peers (§19.3, RS-8).
     entry(C::RouteServerPeerAsnRefused, Error, &[ROUTE_SERVER_FAQ], Settings),
     entry(C::RouteServerPeerOverRouteLimit, Error, &[ROUTE_SERVER_FAQ], Settings),

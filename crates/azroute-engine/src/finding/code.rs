@@ -132,6 +132,7 @@ finding_codes! {
     VmssNicsMissing,
     VnetRangeUdrCapturesOwnSubnet,
     VwanDefaultRouteNotPropagated,
+    VwanDualRoleNvaEcmp,
     VwanPrivateEndpointAsymmetry,
     VwanRouteInsideSpokeSpace,
     VwanRoutingIntentNotOnAllHubs,

@@ -850,6 +850,7 @@ evidence! {
     VwanRoutingIntentWithCustomTables,
     VwanRoutingIntentNotOnAllHubs,
     VwanSpokeHasGateway,
+    VwanDualRoleNvaEcmp,
     // Route Server peers (§19.3, RS-8).
     RouteServerPeerAsnRefused,
     RouteServerPeerOverRouteLimit,

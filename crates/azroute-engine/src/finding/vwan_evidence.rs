@@ -1,5 +1,5 @@
-//! Evidence of the Virtual WAN checks (§20.6): the hub, the connection (by id) and the spoke
-//! VNet, subnet or private endpoint that prove each.
+//! Evidence of the Virtual WAN checks (§20.6, §20.17): the hub, the connection (by id), the
+//! spoke VNet, subnet or private endpoint, or the hub NVA that prove each.
 
 use ipnet::IpNet;
 
@@ -90,4 +90,22 @@ pub struct VwanSpokeHasGateway {
     pub vnet: VnetIdx,
     pub gateways: Vec<GatewayIdx>,
     pub route_server: Option<VirtualHubIdx>,
+}
+
+/// `VwanDualRoleNvaEcmp`: a hub whose private-traffic routing policy sends traffic to a dual-role
+/// (SD-WAN and NGFW) NVA of more than one instance: Azure spreads flows over the instances (ECMP)
+/// without keeping the two directions of a flow on one, so a stateful firewall can drop them
+/// (§20.17, RI-11).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VwanDualRoleNvaEcmp {
+    pub hub: VirtualHubIdx,
+    /// The NVA (`networkVirtualAppliances`) the policy names.
+    pub nva: ArmId,
+    /// Its `nvaSku.vendor`.
+    pub vendor: String,
+    /// Its instances (`virtualApplianceNics[].instanceName`); empty when the export does not
+    /// name them (Virtual WAN deploys hub NVAs n+1, so more than one).
+    pub instances: Vec<String>,
+    /// The routing policy's `name`.
+    pub policy: String,
 }

@@ -259,6 +259,9 @@ impl Lowerer<'_, '_> {
             hub: hub.map(ArmId::new),
             asn: None,
             private_ips: Vec::new(),
+            vendor: None,
+            bundled_scale_unit: None,
+            instances: Vec::new(),
             origin: self.origin(&path),
         });
     }

@@ -490,6 +490,11 @@ const TEXTS: &[CodeText] = &[
         explanation: "A VNet connected to a Virtual WAN hub must have no virtual network gateway, and cannot hold a Route Server. Branches are reached through the hub's gateways. Remove the spoke's gateway or Route Server, or disconnect the VNet from the hub.",
     },
     CodeText {
+        code: FindingCode::VwanDualRoleNvaEcmp,
+        title: "private routing policy to an active-active dual-role NVA",
+        explanation: "With a private-traffic routing policy to a dual-role (SD-WAN connectivity and Next-Generation Firewall) NVA in the hub, Virtual WAN routes to the NVA's instances directly. Where several instances advertise a prefix with the same AS path (active-active), Azure load-balances flows over them by ECMP and does not guarantee flow symmetry: a flow's two directions can reach different instances and a stateful firewall drops them. Run the NVA active-passive for each prefix, unless it supports asymmetric forwarding or session synchronisation.",
+    },
+    CodeText {
         code: FindingCode::SubnetPeeringNonPeeredDestination,
         title: "a subnet peering drops connected-group traffic to a subnet it does not list",
         explanation: "When two VNets of a Virtual Network Manager connected group also have a subnet peering, the subnet peering takes precedence: traffic between subnets it does not list is dropped, although the ConnectedGroup route covers their whole address spaces. List the subnet in the subnet peering, peer the whole VNets, or remove the subnet peering.",

@@ -214,6 +214,7 @@ fn render_evidence(snap: &Snapshot, evidence: &Evidence) -> FindingText {
         Evidence::VwanRoutingIntentWithCustomTables(e) => vwan::routing_intent_with_custom_tables(snap, e),
         Evidence::VwanRoutingIntentNotOnAllHubs(e) => vwan::routing_intent_not_on_all_hubs(snap, e),
         Evidence::VwanSpokeHasGateway(e) => vwan::spoke_has_gateway(snap, e),
+        Evidence::VwanDualRoleNvaEcmp(e) => vwan::dual_role_nva_ecmp(snap, e),
         Evidence::RouteServerPeerAsnRefused(e) => route_server::peer_asn_refused(snap, e),
         Evidence::RouteServerPeerOverRouteLimit(e) => route_server::peer_over_route_limit(snap, e),
         Evidence::RouteServerBranchToBranchGatewayNotActiveActive(e) => {

@@ -151,6 +151,27 @@ pub(super) fn spoke_has_gateway(snap: &Snapshot, e: &VwanSpokeHasGateway) -> Fin
     .evidence(own.join(", "))
 }
 
+pub(super) fn dual_role_nva_ecmp(snap: &Snapshot, e: &VwanDualRoleNvaEcmp) -> FindingText {
+    let instances = if e.instances.is_empty() {
+        "instances not named in the export (Virtual WAN deploys hub NVAs with n+1 instances)".to_string()
+    } else {
+        format!("{} instances: {}", e.instances.len(), e.instances.join(", "))
+    };
+    FindingText::new(
+        format!(
+            "routing policy `{}` of Virtual WAN hub `{}` sends private traffic to network virtual appliance `{}`, a dual-role SD-WAN and firewall NVA (vendor `{}`) with more than one instance: where its instances advertise a prefix alike (active-active), Azure spreads flows over them by ECMP without keeping both directions of a flow on one instance, and a stateful firewall drops what it sees one way only",
+            e.policy,
+            hub(snap, e.hub),
+            last(&e.nva),
+            e.vendor
+        ),
+        "advertise each prefix from one instance only, or with a longer AS path from the others (active-passive), unless the NVA supports asymmetric forwarding or shares session state between instances (ask its vendor)",
+    )
+    .evidence(format!("next hop of PrivateTraffic policy `{}`: `{}`", e.policy, e.nva.as_str()))
+    .evidence(format!("nvaSku.vendor: {}", e.vendor))
+    .evidence(instances)
+}
+
 /// Why a trace stops at a Virtual WAN hub's next hop (§20.11).
 pub(super) fn not_followed(snap: &Snapshot, reason: &NotFollowed) -> FindingText {
     let at = |a: &Option<std::net::IpAddr>| a.map(|a| format!(" ({a})")).unwrap_or_default();
