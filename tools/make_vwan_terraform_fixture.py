@@ -14,7 +14,9 @@ them; this script adds:
   `azurerm_firewall` (its `virtual_hub` block). What Azure creates and Terraform never holds is
   left out: the `RemoteVnetToHubPeering_*` peerings, the built-in `defaultRouteTable` and
   `noneRouteTable` (the hub's `default_route_table_id`) and the routing intent's `_policy_*`
-  routes. The plan creates the VPN site and its connection (their ids unknown until apply).
+  routes. The plan creates the VPN site and its connection (their ids, the site's `link[].id`
+  and the connection's `vpn_link[].vpn_site_link_id` unknown until apply; the configuration
+  names the site link each `vpn_link` uses).
 - `route-server`: `azurerm_route_server` and `azurerm_route_server_bgp_connection`; the plan
   creates the peering of the second NVA (its id unknown until apply).
 
@@ -206,7 +208,25 @@ def plan(resources, created):
             if after.get(block):
                 after[block] = [{k: v for k, v in b.items() if k != key} for b in after[block]]
                 unknown[block] = [{key: True} for _ in after[block]]
+    site_link_references(doc, resources, created)
     return doc  # the planned values share each change's `after`
+
+
+def site_link_references(doc, resources, created):
+    """A created connection's `vpn_link` blocks name their site's `link[k].id` in the
+    configuration, with the references Terraform lists for that expression."""
+    by_address = {r["address"]: r for r in resources}
+    for config in doc["configuration"]["root_module"]["resources"]:
+        site = created.get(config["address"], {}).get("remote_vpn_site_id")
+        if not site:
+            continue
+        site_links = [l["id"] for l in by_address[site]["values"]["link"]]
+        blocks = []
+        for l in by_address[config["address"]]["values"].get("vpn_link", []):
+            k = site_links.index(l["vpn_site_link_id"])
+            steps = [f"{site}.link[{k}].id", f"{site}.link[{k}]", f"{site}.link", site]
+            blocks.append({"name": {"constant_value": l["name"]}, "vpn_site_link_id": {"references": steps}})
+        config["expressions"]["vpn_link"] = blocks
 
 
 def write(example, resources, created):

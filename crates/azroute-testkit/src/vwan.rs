@@ -138,7 +138,8 @@ impl Estate {
             .iter_mut()
             .find(|r| r["id"] == id("networkVirtualAppliances", name))
             .expect("nva_sku names a hub_nva");
-        nva["properties"]["nvaSku"] = json!({"vendor": vendor, "bundledScaleUnit": "2", "marketPlaceVersion": "latest"});
+        nva["properties"]["nvaSku"] =
+            json!({"vendor": vendor, "bundledScaleUnit": "2", "marketPlaceVersion": "latest"});
         if let Some(nics) = nva["properties"]["virtualApplianceNics"].as_array_mut() {
             for (i, nic) in nics.iter_mut().enumerate().filter(|_| !instances.is_empty()) {
                 nic["instanceName"] = json!(instances[i % instances.len()]);

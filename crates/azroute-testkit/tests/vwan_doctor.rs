@@ -190,7 +190,10 @@ fn vwan_dual_role_nva_ecmp_ri11() {
     assert_eq!(
         f[0].2,
         [
-            format!("next hop of PrivateTraffic policy `PrivateTrafficPolicy`: `{}`", id("networkVirtualAppliances", "nva1")),
+            format!(
+                "next hop of PrivateTraffic policy `PrivateTrafficPolicy`: `{}`",
+                id("networkVirtualAppliances", "nva1")
+            ),
             "nvaSku.vendor: fortinet-ngfw-and-sdwan".to_string(),
             "2 instances: nva_0, nva_1".to_string(),
         ]

@@ -278,3 +278,33 @@ fn terraform_hub_nva_is_the_hubs_network_virtual_appliance() {
     let ids: Vec<&str> = loaded.snapshot.vwan.network_virtual_appliances.iter().map(|n| n.id.as_str()).collect();
     assert_eq!(ids, [id("networkVirtualAppliances", "nva1").as_str()]);
 }
+
+/// `testdata/terraform/vwan`: the plan creates VPN site `site-branch1` and connection
+/// `conn-branch1`, whose `vpn_link[0].vpn_site_link_id` is unknown until apply; it is followed
+/// through the configuration to the site's `link[0]` and given the id Azure will assign, the
+/// one the state holds.
+#[test]
+fn terraform_plan_vpn_link_names_the_new_sites_link() {
+    let site_links = |dir: &str| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/terraform/vwan").join(dir);
+        let loaded = azroute_ingest::load_path(&dir, &azroute_ingest::IngestOptions::default());
+        assert!(
+            loaded.diagnostics.iter().all(|d| d.code != "TerraformUnresolvedReference"),
+            "{:?}",
+            loaded.diagnostics
+        );
+        let vwan = loaded.snapshot.vwan;
+        let connection = vwan.vpn_gateways.iter().flat_map(|g| &g.connections).find(|c| c.name == "conn-branch1");
+        let site = vwan.vpn_sites.iter().find(|s| s.name == "site-branch1").expect("the site");
+        (
+            connection.expect("the connection").site_links.clone(),
+            site.links.iter().map(|l| l.id.clone()).collect::<Vec<_>>(),
+        )
+    };
+    let (planned, planned_site) = site_links("plan");
+    let (applied, _) = site_links("state");
+    assert_eq!(planned.len(), 1, "{planned:?}");
+    assert!(planned[0].as_str().ends_with("/vpnSites/site-branch1/vpnSiteLinks/link-branch1"), "{planned:?}");
+    assert_eq!(planned, planned_site, "the link of the site the plan creates");
+    assert_eq!(planned, applied);
+}

@@ -705,3 +705,63 @@ fn firewall_priorities_outside_the_range_are_reported() {
     let group = &p.rule_collection_groups[0].item;
     assert_eq!((group.priority, group.collections[0].priority), (None, None));
 }
+
+/// A plan creating a VPN site and its connection: `vpn_link[].vpn_site_link_id` is unknown and
+/// followed through the configuration to the site's `link` block it names (`link[1]`), with the
+/// id Azure will assign it (§20.1); without references it is reported, not guessed.
+#[test]
+fn plan_vpn_link_follows_the_new_sites_link() {
+    let gateway = id("vpnGateways/gw");
+    let site = id("vpnSites/s");
+    let plan_with = |references: Value| {
+        plan(
+            vec![
+                change(
+                    "azurerm_vpn_gateway.gw",
+                    &["no-op"],
+                    Value::Null,
+                    json!({"id": gateway, "name": "gw", "resource_group_name": "rg", "location": "westeurope"}),
+                    json!({}),
+                ),
+                change(
+                    "azurerm_vpn_site.s",
+                    &["create"],
+                    Value::Null,
+                    json!({"name": "s", "resource_group_name": "rg", "location": "westeurope", "address_cidrs": ["192.168.10.0/24"],
+                           "link": [{"name": "link-a", "ip_address": "198.51.100.10"}, {"name": "link-b", "ip_address": "198.51.100.11"}]}),
+                    json!({"id": true, "link": [{"id": true}, {"id": true}]}),
+                ),
+                change(
+                    "azurerm_vpn_gateway_connection.c",
+                    &["create"],
+                    Value::Null,
+                    json!({"name": "c", "vpn_gateway_id": gateway, "vpn_link": [{"name": "to-b", "bgp_enabled": false}]}),
+                    json!({"id": true, "remote_vpn_site_id": true, "vpn_link": [{"vpn_site_link_id": true}]}),
+                ),
+            ],
+            json!({"root_module": {"resources": [{"address": "azurerm_vpn_gateway_connection.c", "mode": "managed",
+                "expressions": {"remote_vpn_site_id": {"references": ["azurerm_vpn_site.s.id", "azurerm_vpn_site.s"]},
+                    "vpn_link": [{"name": {"constant_value": "to-b"}, "vpn_site_link_id": {"references": references}}]}}]}}),
+        )
+    };
+    let linked = parse(&plan_with(json!([
+        "azurerm_vpn_site.s.link[1].id",
+        "azurerm_vpn_site.s.link[1]",
+        "azurerm_vpn_site.s.link",
+        "azurerm_vpn_site.s"
+    ])));
+    assert!(linked.diagnostics.is_empty(), "{:?}", linked.diagnostics);
+    let connection = &linked.vpn_gateways[0].connections[0];
+    assert_eq!(connection.remote_vpn_site.as_ref().map(ArmId::as_str), Some(site.as_str()));
+    assert_eq!(connection.site_links, [ArmId::new(format!("{site}/vpnSiteLinks/link-b"))]);
+    assert_eq!(linked.vpn_sites[0].links[1].id, connection.site_links[0], "the site's own link has that id");
+    // A reference to the site alone names its link only when it has one.
+    let ambiguous = parse(&plan_with(json!(["azurerm_vpn_site.s"])));
+    assert!(ambiguous.vpn_gateways[0].connections[0].site_links.is_empty());
+    assert_eq!(codes(&ambiguous), ["TerraformUnresolvedReference"]);
+    let unreferenced = parse(&plan_with(json!([])));
+    assert!(unreferenced.vpn_gateways[0].connections[0].site_links.is_empty());
+    let d = &unreferenced.diagnostics[0];
+    assert_eq!(d.code, "TerraformUnresolvedReference");
+    assert!(d.message.contains("vpn_link[0].vpn_site_link_id"), "{}", d.message);
+}

@@ -83,6 +83,7 @@ pub(super) struct TfBranchRouting {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct TfVpnLink {
+    pub(super) name: Option<String>,
     pub(super) vpn_site_link_id: Option<String>,
     pub(super) bgp_enabled: Option<bool>,
 }
@@ -142,6 +143,26 @@ fn branch_routing(r: Option<&TfBranchRouting>) -> ConnectionRouting {
     }
 }
 
+/// The id of a site link: its own, or (a plan creating the site) `<site>/vpnSiteLinks/<name>`
+/// as Azure assigns it.
+fn site_link_id(site: &str, link: &TfSiteLink) -> Option<String> {
+    match nonempty(&link.id) {
+        Some(id) => Some(id.to_string()),
+        None => nonempty(&link.name).map(|name| format!("{site}/vpnSiteLinks/{name}")),
+    }
+}
+
+/// The `link` block index a reference to a VPN site names (`azurerm_vpn_site.s.link[1].id` →
+/// 1), past the resource's own type, name and instance key.
+fn link_index(reference: &str) -> Option<usize> {
+    let steps = parse_steps(reference)?;
+    let skip = if matches!(steps.get(2), Some(Step::Index(_))) { 3 } else { 2 };
+    steps.get(skip..)?.windows(2).find_map(|w| match w {
+        [Step::Name(n), Step::Index(k)] if n == "link" => k.parse().ok(),
+        _ => None,
+    })
+}
+
 /// The id of a connection, or (a plan) `<gateway>/<kind>/<name>` as Azure assigns it.
 fn child_id(own: Option<String>, gateway: Option<&str>, kind: &str, name: &str) -> Option<String> {
     own.or_else(|| gateway.map(|g| format!("{g}/{kind}/{name}")))
@@ -154,10 +175,9 @@ impl Lowerer<'_, '_> {
         let links: Vec<VpnSiteLink> = blocks(&a.link)
             .map(|(_, l)| {
                 let bgp = blocks(&l.bgp).map(|(_, b)| b).next();
-                let name = nonempty(&l.name).unwrap_or_default().to_string();
                 VpnSiteLink {
-                    id: ArmId::new(nonempty(&l.id).map_or_else(|| format!("{id}/vpnSiteLinks/{name}"), str::to_string)),
-                    name,
+                    id: ArmId::new(site_link_id(&id, l).unwrap_or_else(|| format!("{id}/vpnSiteLinks/"))),
+                    name: nonempty(&l.name).unwrap_or_default().to_string(),
                     ip_address: nonempty(&l.ip_address).and_then(|t| parse_ip(t).ok()),
                     bgp_asn: bgp.and_then(|b| b.asn),
                     bgp_peering_address: bgp.and_then(|b| nonempty(&b.peering_address)).and_then(|t| parse_ip(t).ok()),
@@ -207,22 +227,65 @@ impl Lowerer<'_, '_> {
         let name = nonempty(&a.name).unwrap_or_default().to_string();
         let gateway = nonempty(&a.vpn_gateway_id);
         let Some(id) = child_id(self.id(i), gateway, "vpnConnections", &name) else { return };
-        let links: Vec<&TfVpnLink> = blocks(&a.vpn_link).map(|(_, l)| l).collect();
+        let links: Vec<(usize, &TfVpnLink)> = blocks(&a.vpn_link).collect();
         let site_path = [ExprStep::Key("remote_vpn_site_id")];
         let site = self.link_value(i, &a.remote_vpn_site_id, &site_path, VPN_SITE, "remote_vpn_site_id");
+        let site_links = links.iter().filter_map(|&(n, l)| self.vpn_site_link_id(i, n, l)).map(ArmId::new).collect();
         let connection = VpnConnection {
             id: ArmId::new(&id),
             name,
             remote_vpn_site: site.map(ArmId::new),
             enable_internet_security: a.internet_security_enabled,
-            enable_bgp: links.iter().any(|l| l.bgp_enabled == Some(true)),
-            site_links: links.iter().filter_map(|l| nonempty(&l.vpn_site_link_id)).map(ArmId::new).collect(),
+            enable_bgp: links.iter().any(|(_, l)| l.bgp_enabled == Some(true)),
+            site_links,
             routing: branch_routing(blocks(&a.routing).map(|(_, r)| r).next()),
         };
         let key = normalize_id(gateway.map_or_else(|| parent_id(&id), str::to_string).as_str());
         if let Some(g) = self.pending.vpn_gateways.iter_mut().find(|g| normalize_id(g.id.as_str()) == key) {
             g.connections.push(connection);
         }
+    }
+
+    /// `vpn_link[n].vpn_site_link_id`: its value when known, else (a plan creating the site) the
+    /// site link the configuration's references name, with the id Azure will assign it.
+    fn vpn_site_link_id(&mut self, i: usize, n: usize, link: &TfVpnLink) -> Option<String> {
+        if let Some(known) = nonempty(&link.vpn_site_link_id) {
+            return Some(known.to_string());
+        }
+        let by_index = [ExprStep::Key("vpn_link"), ExprStep::Idx(n), ExprStep::Key("vpn_site_link_id")];
+        let by_name = nonempty(&link.name)
+            .map(|name| [ExprStep::Key("vpn_link"), ExprStep::Named(name), ExprStep::Key("vpn_site_link_id")]);
+        let mut refs = by_name.map(|path| self.references(i, &path)).unwrap_or_default();
+        if refs.is_empty() {
+            refs = self.references(i, &by_index);
+        }
+        let scope = self.insts[i].addr.module.clone();
+        for reference in &refs {
+            self.budget.set(MAX_REFERENCE_STEPS);
+            for t in self.resolve(&scope, reference, 0) {
+                if let Some(id) = self.site_link_of(t, reference) {
+                    return Some(id);
+                }
+            }
+        }
+        if !refs.is_empty() || self.is_unknown(i, &by_index) {
+            self.unresolved(i, &format!("vpn_link[{n}].vpn_site_link_id"), &refs);
+        }
+        None
+    }
+
+    /// The site link a reference to instance `t` names, when `t` is a VPN site: the `link[k]`
+    /// the reference names, else the site's only link.
+    fn site_link_of(&self, t: usize, reference: &str) -> Option<String> {
+        let (Some(Attrs::VpnSite(site)), Some(site_id)) = (&self.attrs[t], &self.ids[t]) else { return None };
+        let link = match link_index(reference) {
+            Some(k) => blocks(&site.link).find(|&(j, _)| j == k).map(|(_, l)| l),
+            None => match blocks(&site.link).collect::<Vec<_>>().as_slice() {
+                [(_, only)] => Some(*only),
+                _ => None,
+            },
+        }?;
+        site_link_id(site_id, link)
     }
 
     pub(super) fn express_route_gateway(&mut self, i: usize, a: &TfErGateway) {
