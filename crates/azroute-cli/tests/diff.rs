@@ -381,3 +381,53 @@ fn diff_of_estates_with_the_same_content_traces_nothing() {
         assert!(fast["routes"].as_array().unwrap().is_empty() && fast["reachability"].as_array().unwrap().is_empty());
     }
 }
+
+/// `diff` and `what-if` name an on-premises destination as `reach` names its column, by its
+/// local network gateway and prefix (`lng-onprem 172.16.0.0/16`), not by the prefix alone.
+#[test]
+fn diff_and_what_if_name_on_premises_as_reach_does() {
+    let reach = azroute(&["reach", "--example", "hub-spoke", "-o", "json"]).json();
+    let reach_names: Vec<&str> = reach["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["type"] == "OnPremises")
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    // The site's address space and the prefix its BGP peer advertised.
+    assert_eq!(reach_names, ["lng-onprem 172.16.0.0/16", "lng-onprem 172.17.0.0/16"]);
+    let on_premises = |v: &Value| -> Vec<String> {
+        let changes = v["reachability"].as_array().unwrap().iter();
+        changes
+            .filter(|c| c["destinationType"] == "OnPremises")
+            .map(|c| c["destination"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let after = exported("diff-on-premises-name");
+    edit(&after, "vnet-list.json", |vnets| {
+        let hub = vnets.as_array_mut().unwrap().iter_mut().find(|v| v["name"] == "vnet-hub").unwrap();
+        hub["virtualNetworkPeerings"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|p| !p["name"].as_str().unwrap().contains("spoke2"));
+    });
+    let diff = azroute(&["diff", "--before", "example:hub-spoke", "--after", after.to_str().unwrap(), "-o", "json"]);
+    let plan = write_plan(
+        &temp_dir("what-if-on-premises-name"),
+        json!([{
+            "address": "azurerm_virtual_network_peering.hub_to_spoke2", "mode": "managed",
+            "type": "azurerm_virtual_network_peering", "name": "hub_to_spoke2",
+            "change": {"actions": ["delete"], "after": null,
+                       "before": {"id": format!("{SUB}/virtualNetworks/vnet-hub/virtualNetworkPeerings/hub-to-spoke2"), "name": "hub-to-spoke2"}}
+        }]),
+    );
+    let what_if = azroute(&["what-if", "--example", "hub-spoke", "--plan", plan.to_str().unwrap(), "-o", "json"]);
+    for (command, v) in [("diff", diff.json()), ("what-if", what_if.json())] {
+        let names = on_premises(&v);
+        assert!(!names.is_empty(), "{command}: spoke2 loses on-premises: {v:#}");
+        assert!(names.iter().all(|n| reach_names.contains(&n.as_str())), "{command}: {names:?}");
+        assert!(names.iter().any(|n| n == "lng-onprem 172.16.0.0/16"), "{command}: {names:?}");
+    }
+    let table = azroute(&["diff", "--before", "example:hub-spoke", "--after", after.to_str().unwrap()]);
+    assert!(table.stdout.contains("lng-onprem 172.16.0.0/16"), "{}", table.stdout);
+}

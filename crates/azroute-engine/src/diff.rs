@@ -263,15 +263,6 @@ pub fn destination_key(snap: &Snapshot, column: &Column) -> DestinationKey {
     }
 }
 
-fn column_label(snap: &Snapshot, column: &Column) -> String {
-    match column {
-        Column::Subnet(s) => snap.subnet_label(*s),
-        Column::OnPremises { prefix, .. } => prefix.to_string(),
-        Column::Branch(b) => b.label(),
-        Column::Internet(_) => "Internet".to_string(),
-    }
-}
-
 fn side(snap: &Snapshot, m: &ReachMatrix, cell: &ReachCell) -> CellSide {
     let parts = m.cell_outcomes(cell);
     let connecting: u128 = parts.iter().filter(|p| m.outcome(p).reach.connects()).map(|p| p.address_pairs).sum();
@@ -335,7 +326,7 @@ fn diff_cells(
             let column = &m.columns[*c];
             out.insert(
                 (s.id.key(), destination_key(snap, column)),
-                (snap.subnet_label(row), s.id.to_string(), column_label(snap, column), side(snap, m, cell)),
+                (snap.subnet_label(row), s.id.to_string(), column.label(snap), side(snap, m, cell)),
             );
         }
         out

@@ -69,8 +69,9 @@ pub use ranges::{FirstOwner, RangeSet};
 pub use reach::{
     BranchColumn, BranchKind, CellOutcome, Column, DEFAULT_INTERNET_ADDRESS, FailedDirection, Invalidation, PairCache,
     PairOutcome, ReachCell, ReachMatrix, ReachQuery, ReachStats, ReachStream, Reachability, SubnetSelectError,
-    TouchingCells, VnetCell, VnetColumn, VnetReachMatrix, in_default_scope, reach, reach_by_vnet, reach_incremental,
-    reach_pair, reach_stream, reach_touching, reach_tracer, reach_with_progress, select_subnets, transit_subnets,
+    TouchingCells, VnetCell, VnetColumn, VnetReachMatrix, in_default_scope, on_premises_label, on_premises_site, reach,
+    reach_by_vnet, reach_incremental, reach_pair, reach_stream, reach_touching, reach_tracer, reach_with_progress,
+    select_subnets, transit_subnets,
 };
 pub use route::{
     EffectiveRoute, EffectiveRouteTable, GatewayRouteKind, InvalidReason, NextHopType, RouteOrigin, RouteSource,

@@ -62,12 +62,12 @@ impl BranchView {
             .map(|g| snap.gateways[g.index()].id.to_string())
             .chain(sites.iter().map(|l| snap.local_gateways[l.index()].id.to_string()))
             .collect();
-        if sites.is_empty() {
-            return (prefix.to_string(), ids, None);
-        }
-        let site = sites.iter().map(|l| snap.local_gateways[l.index()].name.as_str()).collect::<Vec<_>>().join(",");
-        let view = BranchView { prefix: prefix.to_string(), site: site.clone(), branch_type: None };
-        (format!("{site} {prefix}"), ids, Some(view))
+        let view = on_premises_site(snap, sites).map(|site| BranchView {
+            prefix: prefix.to_string(),
+            site,
+            branch_type: None,
+        });
+        (on_premises_label(snap, prefix, sites), ids, view)
     }
 
     /// A branch column's label, ids and what it adds.

@@ -193,6 +193,36 @@ pub enum Column {
     Internet(IpAddr),
 }
 
+impl Column {
+    /// The column's name, the same in `reach`, `diff` and `what-if`: the subnet's label,
+    /// `SITE PREFIX` for a branch and for an on-premises prefix a local network gateway owns
+    /// (the prefix alone when none does), `Internet`.
+    pub fn label(&self, snap: &Snapshot) -> String {
+        match self {
+            Column::Subnet(s) => snap.subnet_label(*s),
+            Column::OnPremises { prefix, sites, .. } => on_premises_label(snap, prefix, sites),
+            Column::Branch(b) => b.label(),
+            Column::Internet(_) => "Internet".to_string(),
+        }
+    }
+}
+
+/// The local network gateways (sites) an on-premises column belongs to, as its label names
+/// them (`lng-a,lng-b`); `None` when no local network gateway owns the prefix.
+pub fn on_premises_site(snap: &Snapshot, sites: &[LocalGatewayIdx]) -> Option<String> {
+    (!sites.is_empty())
+        .then(|| sites.iter().map(|l| snap.local_gateways[l.index()].name.as_str()).collect::<Vec<_>>().join(","))
+}
+
+/// An on-premises column's label: `SITE PREFIX` (`lng-onprem 172.16.0.0/16`), as a branch's,
+/// or the prefix alone when no local network gateway owns it.
+pub fn on_premises_label(snap: &Snapshot, prefix: &IpNet, sites: &[LocalGatewayIdx]) -> String {
+    match on_premises_site(snap, sites) {
+        Some(site) => format!("{site} {prefix}"),
+        None => prefix.to_string(),
+    }
+}
+
 /// How traffic of a cell (or of one class pair) fares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reachability {
