@@ -385,3 +385,35 @@ fn ri10_a_secured_hub_advertises_to_its_branches() {
     let unsecured = branch_prefixes(&mixed, "hub1", "hub1-site-conn");
     assert!(unsecured.contains(&"10.11.0.0/16 Virtual Network Connection".to_string()), "{unsecured:?}");
 }
+
+/// §20.16: a Virtual WAN that says `allowBranchToBranchTraffic` false carries nothing between
+/// its branches: a trace from one site to another of the same hub stops `Indeterminate`, naming
+/// why; the same site still reaches the hub's spokes.
+#[test]
+fn branch_to_branch_off_stops_at_the_hub() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vwan-intent");
+    let input = read(&dir.join("traffic-one-hub-secured/input.json"));
+    let mut e = Estate::new();
+    for h in input["hubs"].as_array().unwrap() {
+        hub_estate(&mut e, h);
+    }
+    e.raw_resource(json!({"id": id("virtualWans", "wan"), "name": "wan", "type": "Microsoft.Network/virtualWans",
+        "location": "eastus", "properties": {"type": "Standard", "allowBranchToBranchTraffic": false}}));
+    let s = Scenario::with_options(&e, ModelOptions::default());
+    let (site1, site2) =
+        (endpoint(&input, "hub1 branches", None), endpoint(&input, "hub1 branches", Some("hub1 branches")));
+    let t = s.trace(&site1, &site2, 443);
+    assert_eq!(t.forward.verdict, azroute_engine::Verdict::Indeterminate, "{:?}", t.forward.hops);
+    let stopped = t.findings.iter().any(|f| {
+        matches!(
+            &f.evidence,
+            azroute_engine::Evidence::NotModelled(azroute_engine::NotModelled {
+                reason: Some(azroute_engine::NotFollowed::BranchToBranchOff { .. }),
+                ..
+            })
+        )
+    });
+    assert!(stopped, "{:?}", t.findings);
+    let t = s.trace(&site1, &endpoint(&input, "hub1 VNets", None), 443);
+    assert_eq!(t.forward.verdict, azroute_engine::Verdict::Delivered, "{:?}", t.findings);
+}

@@ -332,6 +332,9 @@ pub enum NotFollowed {
     /// A packet from a branch (§20.16) that the hub hands to an appliance in a spoke (a hub BGP
     /// peer, a connection's static route): not followed from a branch.
     SpokeApplianceFromBranch { hub: VirtualHubIdx, address: IpAddr },
+    /// A packet from a branch to another branch where the Virtual WAN says
+    /// `allowBranchToBranchTraffic` false (§20.16).
+    BranchToBranchOff { hub: VirtualHubIdx, destination: IpAddr },
 }
 
 /// `NsgBlocksForwardedTraffic`: a user route sends a subnet's traffic to an NVA, and an NSG of

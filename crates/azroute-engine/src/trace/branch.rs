@@ -15,7 +15,7 @@ use super::walk::{Endpoint, Packet, Start, Step, Walk};
 use super::{Hop, HopKind, HopNote, HopResource, PathTrace, Tracer, Verdict};
 use crate::RouteError;
 use crate::finding::*;
-use crate::vwan::{HubConnectionState, HubEffectiveRoute, HubNextHopType, HubRouting};
+use crate::vwan::{HubConnectionState, HubEffectiveRoute, HubNextHopType, HubRouting, OfferKind};
 
 /// A branch connection of a Virtual WAN hub: the hub, and the connection's position in it.
 #[derive(Clone, Copy, Debug)]
@@ -56,9 +56,20 @@ impl Tracer<'_, '_> {
         let mut hop = Hop::new(HopKind::VirtualHub, HopResource::VirtualHub(branch.hub), None);
         hop.notes.push(HopNote::EntersFromBranch { connection: connection.id.clone(), kind: connection.kind });
         walk.hops.push(hop);
+        if self.wan_branch(pkt.dst).is_some() && self.branch_to_branch_off(branch.hub) {
+            let reason = NotFollowed::BranchToBranchOff { hub: branch.hub, destination: pkt.dst };
+            walk.findings.push(Finding::new(NotModelled { route: None, reason: Some(reason) }));
+            return Ok(walk.finish(Verdict::Indeterminate));
+        }
+        // Prefixes learned from one ExpressRoute circuit are not advertised to another without
+        // Global Reach, which no export of the hub shows (§20.15): assumed off.
+        let er_to_er =
+            |r: &&HubEffectiveRoute| connection.kind == OfferKind::ExpressRoute && r.kind == OfferKind::ExpressRoute;
         let advertised = routing.connection_routes(connection);
+        let advertised =
+            advertised.iter().filter(|r| !er_to_er(r)).any(|r| r.prefixes.iter().any(|p| p.contains(&pkt.dst)));
         let forward = self.branch_route(routing, connection, pkt.dst);
-        let (true, Some(route)) = (holds(&advertised, pkt.dst), forward) else {
+        let (true, Some(route)) = (advertised, forward) else {
             let reason = NotFollowed::NotAdvertisedToBranch {
                 hub: branch.hub,
                 connection: connection.id.clone(),
@@ -76,6 +87,17 @@ impl Tracer<'_, '_> {
             Step::Forwarded { subnet, pkt } => self.continue_walk(walk, Start::AtSubnet { subnet }, pkt, forward_nics),
             Step::Restart(start) => self.continue_walk(walk, start, pkt, forward_nics),
         }
+    }
+
+    /// Whether the hub's Virtual WAN says `allowBranchToBranchTraffic` false: Azure then carries
+    /// no traffic between its branches (§20.16). Unsaid: allowed, as Azure's default.
+    fn branch_to_branch_off(&self, hub: VirtualHubIdx) -> bool {
+        let snap = self.snap();
+        let Some(wan) = &snap.virtual_hubs[hub.index()].virtual_wan else { return false };
+        snap.vwan
+            .virtual_wans
+            .iter()
+            .any(|w| same_arm_id(w.id.as_str(), wan.as_str()) && w.allow_branch_to_branch_traffic == Some(false))
     }
 
     /// The route of the branch connection's associated table (VW-1) a destination takes: under
@@ -100,9 +122,4 @@ impl Tracer<'_, '_> {
         };
         longest_match(table.routes.iter().filter(|r| !past_firewall(r)), dst)
     }
-}
-
-/// Whether a route of a list holds an address.
-fn holds(routes: &[HubEffectiveRoute], dst: IpAddr) -> bool {
-    routes.iter().any(|r| r.prefixes.iter().any(|p| p.contains(&dst)))
 }

@@ -199,6 +199,13 @@ pub(super) fn not_followed(snap: &Snapshot, reason: &NotFollowed) -> FindingText
                 last(connection)
             ),
         ),
+        NotFollowed::BranchToBranchOff { hub: h, destination } => FindingText::new(
+            format!(
+                "the Virtual WAN of hub `{}` has `allowBranchToBranchTraffic` false: Azure carries no traffic between its branches, so {destination} is not reached through the hub; whether the branches reach each other some other way is their own networks' choice; the trace stops here",
+                hub(snap, *h)
+            ),
+            "turn on Branch-to-branch in the Virtual WAN's configuration if the branches should reach each other through Azure",
+        ),
         NotFollowed::SpokeApplianceFromBranch { hub: h, address } => FindingText::new(
             format!(
                 "Virtual WAN hub `{}` hands the branch's packet to the appliance at {address} in a spoke; a trace from a branch does not follow spoke appliances; the trace stops here",
