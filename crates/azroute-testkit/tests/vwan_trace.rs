@@ -1,8 +1,9 @@
-//! Traces across a Virtual WAN hub to appliances (§20.11), and from an ExpressRoute branch (§20.16): a network virtual appliance inside
+//! Traces across a Virtual WAN hub to appliances (§20.11): a network virtual appliance inside
 //! the hub as routing intent's next hop is not followed, and the trace says which one and why;
 //! a VNet connection's static route to an NVA in its spoke sends the hub's traffic through that
 //! NVA, for the spoke's own space too unless `vnetLocalRouteOverrideCriteria` is `Equal` (VW-9,
-//! the design scenario of Microsoft's "Bypass next hop IP" section).
+//! the design scenario of Microsoft's "Bypass next hop IP" section). And a trace from an
+//! ExpressRoute branch (§20.16).
 
 use azroute_engine::*;
 use azroute_testkit::*;
