@@ -210,7 +210,10 @@ fn trace_from_a_vpn_branch_crosses_the_secured_hubs_firewall_and_back() {
     assert_eq!(reply, "ExitedToOnPremises", "{v}");
     assert_eq!(reply_hops, ["nic-app1", "hub-eastus", "fw-hub-eastus", "on-premises"]);
     let text = azroute(&["trace", "--example", "vwan", "--from", "192.168.10.5", "--to", "vm-app1"]).ok().stdout;
-    assert!(text.contains("enters the hub from the branch by VPN connection `conn-branch1`"), "{text}");
+    assert!(
+        text.contains("enters the hub from the branch by VPN gateway `vpngw-hub-eastus`, connection `conn-branch1`"),
+        "{text}"
+    );
     assert!(text.contains("the branch's own network sends this packet"), "{text}");
 }
 

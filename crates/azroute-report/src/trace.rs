@@ -241,11 +241,13 @@ pub fn note_text(snap: &Snapshot, note: &HopNote) -> String {
             "enters Azure through the gateway; the GatewaySubnet's routes decide".to_string()
         }
         HopNote::EntersFromBranch { connection, kind } => format!(
-            "enters the hub from the branch by {} connection `{}`; its associated route table decides",
+            "enters the hub from the branch by {} gateway `{}`, connection `{}`; its associated route table decides",
             match kind {
                 azroute_engine::OfferKind::ExpressRoute => "ExpressRoute",
                 _ => "VPN",
             },
+            // `…/vpnGateways/GATEWAY/vpnConnections/CONNECTION` (or the ExpressRoute pair).
+            connection.as_str().rsplit('/').nth(2).unwrap_or("?"),
             connection.last_segment()
         ),
         HopNote::PrivateDestinationLost => "a private destination sent to the Internet is not delivered".to_string(),
