@@ -197,6 +197,58 @@ fn inter_hub_traffic_crosses_the_secured_hubs_firewall_both_ways() {
     assert!(v.contains("C38"), "{v}");
 }
 
+/// §20.16, RI-5: a trace from an address of the VPN site enters the secured hub by the branch
+/// connection, crosses the hub firewall (private-traffic policy) to the spoke VM, and the reply
+/// goes back from the spoke's effective routes through the hub and its firewall (flow state) to
+/// the branch. The trace says it assumed what the branch's own network does.
+#[test]
+fn trace_from_a_vpn_branch_crosses_the_secured_hubs_firewall_and_back() {
+    let v = azroute(&["trace", "--example", "vwan", "--from", "192.168.10.5", "--to", "vm-app1", "-o", "json"]).json();
+    let (verdict, hops, reply, reply_hops) = trace("192.168.10.5", "vm-app1");
+    assert_eq!(verdict, "Delivered", "{v}");
+    assert_eq!(hops, ["on-premises", "hub-eastus", "fw-hub-eastus", "nic-app1"]);
+    assert_eq!(reply, "ExitedToOnPremises", "{v}");
+    assert_eq!(reply_hops, ["nic-app1", "hub-eastus", "fw-hub-eastus", "on-premises"]);
+    let text = azroute(&["trace", "--example", "vwan", "--from", "192.168.10.5", "--to", "vm-app1"]).ok().stdout;
+    assert!(
+        text.contains("enters the hub from the branch by VPN gateway `vpngw-hub-eastus`, connection `conn-branch1`"),
+        "{text}"
+    );
+    assert!(text.contains("the branch's own network sends this packet"), "{text}");
+}
+
+/// §20.16, §20.12: from the VPN site of the secured hub to a spoke of the other hub: through the
+/// secured hub's firewall first (RI-5, C38), then into the other hub's spoke; the reply comes
+/// from that spoke's Remote Hub route into the secured hub through its firewall.
+#[test]
+fn trace_from_a_branch_to_a_spoke_of_the_other_hub() {
+    let (verdict, hops, reply, reply_hops) = trace("192.168.10.5", "vm-web");
+    assert_eq!(verdict, "Delivered");
+    assert_eq!(hops, ["on-premises", "hub-eastus", "fw-hub-eastus", "nic-web"]);
+    assert_eq!(reply, "ExitedToOnPremises");
+    assert_eq!(reply_hops, ["nic-web", "hub-westeurope", "hub-eastus", "fw-hub-eastus", "on-premises"]);
+    // From the ExpressRoute datacenter of the unsecured hub to its own spoke: directly (VW-1).
+    let (verdict, hops, _, _) = trace("172.30.0.5", "vm-web");
+    assert_eq!(verdict, "Delivered");
+    assert_eq!(hops, ["on-premises", "hub-westeurope", "nic-web"]);
+}
+
+/// §20.16: branch to branch, ExpressRoute ↔ VPN, across the two hubs: Microsoft's table for one
+/// secured hub sends every flow touching it through its firewall, both ways; each direction
+/// enters by its own branch connection. The Internet is not advertised to the VPN branch
+/// (`enableInternetSecurity` off, RI-6): the branch's own network decides, Indeterminate.
+#[test]
+fn trace_between_branches_crosses_the_secured_hubs_firewall() {
+    let (verdict, hops, reply, reply_hops) = trace("172.30.0.5", "192.168.10.5");
+    assert_eq!(verdict, "ExitedToOnPremises");
+    assert_eq!(hops, ["on-premises", "hub-westeurope", "hub-eastus", "fw-hub-eastus", "on-premises"]);
+    assert_eq!(reply, "ExitedToOnPremises");
+    assert_eq!(reply_hops, ["on-premises", "hub-eastus", "fw-hub-eastus", "hub-westeurope", "on-premises"]);
+    let v = azroute(&["trace", "--example", "vwan", "--from", "192.168.10.5", "--to", "8.8.8.8", "-o", "json"]).json();
+    assert_eq!(v["verdict"], "Indeterminate", "{v}");
+    assert!(v["findings"].to_string().contains("does not advertise a route to 8.8.8.8"), "{v}");
+}
+
 /// The cell of `source` to the branch column named `destination` in a `reach -o json` output.
 fn branch_cell<'v>(v: &'v Value, source: &str, destination: &str) -> &'v Value {
     let cells = v["cells"].as_array().unwrap();

@@ -240,6 +240,16 @@ pub fn note_text(snap: &Snapshot, note: &HopNote) -> String {
         HopNote::EntersThroughGateway => {
             "enters Azure through the gateway; the GatewaySubnet's routes decide".to_string()
         }
+        HopNote::EntersFromBranch { connection, kind } => format!(
+            "enters the hub from the branch by {} gateway `{}`, connection `{}`; its associated route table decides",
+            match kind {
+                azroute_engine::OfferKind::ExpressRoute => "ExpressRoute",
+                _ => "VPN",
+            },
+            // `…/vpnGateways/GATEWAY/vpnConnections/CONNECTION` (or the ExpressRoute pair).
+            connection.as_str().rsplit('/').nth(2).unwrap_or("?"),
+            connection.last_segment()
+        ),
         HopNote::PrivateDestinationLost => "a private destination sent to the Internet is not delivered".to_string(),
         HopNote::LeavesWithSourceNat => "leaves Azure with source NAT to a public IP".to_string(),
         HopNote::PrivateEndpointTcpOnly => "private endpoints carry TCP only".to_string(),
@@ -335,8 +345,9 @@ pub fn assumption_text(snap: &Snapshot, assumption: &Assumption) -> String {
             "a forwarded packet crossed a hub–spoke peering azroute added from a Virtual Network Manager hub-and-spoke configuration (the snapshot lacks it); whether AVNM's peerings allow forwarded traffic is not documented: {} (--avnm-peering-forwarded-traffic, §18.7, C32)",
             if *allowed { "assumed allowed" } else { "refused, as chosen" }
         ),
+        Assumption::BranchSendsToHub => "the branch's own network sends this packet to its Virtual WAN hub (the hub advertises the destination to it) and takes the reply back; the branch's devices and routes are in no snapshot".to_string(),
         Assumption::VwanSecuredSpokeInterHub { local_firewall } => format!(
-            "the path leaves a spoke of a Virtual WAN hub with a private-traffic policy for another hub: {} (--vwan-secured-spoke-inter-hub, §20.14, C38)",
+            "the path leaves a spoke or branch of a Virtual WAN hub with a private-traffic policy for another hub: {} (--vwan-secured-spoke-inter-hub, §20.14, C38)",
             if *local_firewall {
                 "through the local firewall first, as Microsoft's routing-intent traffic tables show, even where the hub also holds a more specific Remote Hub route"
             } else {

@@ -172,6 +172,18 @@ impl Estate {
         self
     }
 
+    /// Sets `enableInternetSecurity` of a connection of a hub VPN gateway (VW-5, RI-6).
+    pub fn vpn_connection_internet_security(&mut self, gateway: &str, connection: &str, on: bool) -> &mut Estate {
+        let gw = id("vpnGateways", gateway);
+        let r = self.others.iter_mut().find(|r| r["id"] == gw).unwrap_or_else(|| panic!("no VPN gateway {gateway}"));
+        let c = r["properties"]["connections"]
+            .as_array_mut()
+            .and_then(|cs| cs.iter_mut().find(|c| c["name"] == connection))
+            .unwrap_or_else(|| panic!("no connection {connection} of {gateway}"));
+        c["properties"]["enableInternetSecurity"] = json!(on);
+        self
+    }
+
     /// A hub VPN gateway with its instances and one connection per `(connection, site, bgp,
     /// routing)` (routing `Value::Null`: none stated).
     pub fn vpn_gateway(

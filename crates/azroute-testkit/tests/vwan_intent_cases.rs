@@ -100,16 +100,21 @@ fn hub_estate(e: &mut Estate, h: &Value) {
         );
         e.hub_connection(hub, &format!("{name}-conn"), name, Value::Null, true);
     }
-    for (i, b) in h["branches"].as_array().into_iter().flatten().enumerate() {
-        let site = text(&b["name"]);
-        e.vpn_site(site, &texts(&b["prefixes"]), 65010 + i as u32);
-        let conn = format!("{site}-conn");
-        e.vpn_gateway(
-            &format!("{hub}-vpngw"),
-            hub,
-            &texts(&b["gatewayInstances"]),
-            &[(&conn, site, false, Value::Null)],
-        );
+    let branches = h["branches"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let Some(first) = branches.first() else { return };
+    let gateway = format!("{hub}-vpngw");
+    let sites: Vec<(&str, String)> =
+        branches.iter().map(|b| (text(&b["name"]), format!("{}-conn", text(&b["name"])))).collect();
+    for (i, b) in branches.iter().enumerate() {
+        e.vpn_site(sites[i].0, &texts(&b["prefixes"]), 65010 + i as u32);
+    }
+    let connections: Vec<(&str, &str, bool, Value)> =
+        sites.iter().map(|(site, conn)| (conn.as_str(), *site, false, Value::Null)).collect();
+    e.vpn_gateway(&gateway, hub, &texts(&first["gatewayInstances"]), &connections);
+    for (b, (_, conn)) in branches.iter().zip(&sites) {
+        if b["internetSecurity"] == true {
+            e.vpn_connection_internet_security(&gateway, conn, true);
+        }
     }
 }
 
@@ -177,9 +182,9 @@ fn expected_table(rows: &Value) -> Vec<String> {
     out
 }
 
-/// The address a cell of a traffic table stands for: the first NIC of the hub's first VNet
-/// (`from`), of its second VNet when the row's own hub is the column's, an address of the
-/// hub's first branch, or the Internet.
+/// The address a cell of a traffic table stands for: the first NIC of the hub's first VNet or an
+/// address of its first branch (`from`), of its second VNet or branch when the row's own hub is
+/// the column's, or the Internet.
 fn endpoint(input: &Value, cell: &str, from: Option<&str>) -> String {
     if cell == "Internet" {
         return INTERNET.to_string();
@@ -191,7 +196,10 @@ fn endpoint(input: &Value, cell: &str, from: Option<&str>) -> String {
             let same = from.is_some_and(|f| f.starts_with(&format!("{hub} ")));
             text(&h["vnets"][usize::from(same)]["nic"]).to_string()
         }
-        "branches" => in_prefix(texts(&h["branches"][0]["prefixes"])[0], 10),
+        "branches" => {
+            let same = from.is_some_and(|f| f.starts_with(&format!("{hub} ")));
+            in_prefix(texts(&h["branches"][usize::from(same)]["prefixes"])[0], 10)
+        }
         other => panic!("unknown cell {other}"),
     }
 }
@@ -209,7 +217,8 @@ fn firewalls(s: &Scenario, t: &Trace) -> Vec<String> {
 }
 
 /// Every cell: the forward path reaches its end through exactly the firewalls the how-to
-/// names, in order; between VNets the reply comes back too.
+/// names, in order, or ends as the cell's `verdict` says; between VNets and branches the reply
+/// comes back too. A branch row is traced from an address of the branch (§20.16).
 fn check_flows(case: &Path, input: &Value, s: &Scenario, flows: &Value) {
     for f in flows.as_array().unwrap() {
         let (from, to) = (text(&f["from"]), text(&f["to"]));
@@ -217,9 +226,15 @@ fn check_flows(case: &Path, input: &Value, s: &Scenario, flows: &Value) {
         let dst = endpoint(input, to, Some(from));
         let t = s.trace(&src, &dst, 443);
         let label = format!("{case:?}: {from} → {to} ({}): {:?} {:?}", text(&f["doc"]), t.forward.verdict, t.findings);
-        assert!(t.forward.verdict.reached(), "{label}");
+        match f.get("verdict") {
+            Some(v) => assert_eq!(t.forward.verdict.as_str(), text(v), "{label}"),
+            None => assert!(t.forward.verdict.reached(), "{label}"),
+        }
         assert_eq!(firewalls(s, &t), texts(&f["firewalls"]), "{label}");
-        if to.ends_with("VNets") {
+        if from.ends_with("branches") {
+            assert!(t.assumptions.branch_source, "{label}");
+        }
+        if f.get("verdict").is_none() && (to.ends_with("VNets") || to.ends_with("branches")) {
             assert!(t.reverse.as_ref().is_some_and(|r| r.verdict.reached()), "reply of {label}");
         }
     }
@@ -336,30 +351,69 @@ fn branch_prefixes(s: &Scenario, hub: &str, connection: &str) -> Vec<String> {
 
 /// RI-10: what a hub with a private-traffic policy advertises to its branches: its own VNets,
 /// the VNets and branches of a hub without routing intent whose connections propagate to its
-/// default table, and (both hubs secured) the other secured hub's; never the branch's own
+/// default table, and (both hubs secured) the other secured hub's; the hub's other branches;
+/// 0.0.0.0/0, the connections having `enableInternetSecurity` on (RI-6); never the branch's own
 /// prefix, nor the policy's aggregates.
 #[test]
 fn ri10_a_secured_hub_advertises_to_its_branches() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vwan-intent");
     let mixed = scenario(&read(&dir.join("traffic-one-hub-secured/input.json")), ModelOptions::default());
     let expected = [
+        "0.0.0.0/0 Azure Firewall",
         "10.11.0.0/16 Remote Hub",
         "10.12.0.0/16 Remote Hub",
         "10.21.0.0/16 Virtual Network Connection",
         "10.22.0.0/16 Virtual Network Connection",
         "192.168.1.0/24 Remote Hub",
+        "192.168.11.0/24 Remote Hub",
+        "192.168.21.0/24 VPN_S2S_Gateway",
     ];
     assert_eq!(branch_prefixes(&mixed, "hub2", "hub2-site-conn"), expected);
     let secured = scenario(&read(&dir.join("traffic-all-hubs-secured/input.json")), ModelOptions::default());
     let expected = [
+        "0.0.0.0/0 Azure Firewall",
         "10.11.0.0/16 Virtual Network Connection",
         "10.12.0.0/16 Virtual Network Connection",
         "10.21.0.0/16 Remote Hub",
         "10.22.0.0/16 Remote Hub",
+        "192.168.11.0/24 VPN_S2S_Gateway",
         "192.168.2.0/24 Remote Hub",
+        "192.168.21.0/24 Remote Hub",
     ];
     assert_eq!(branch_prefixes(&secured, "hub1", "hub1-site-conn"), expected);
     // The unsecured hub's branch receives its default table as before (VW-1).
     let unsecured = branch_prefixes(&mixed, "hub1", "hub1-site-conn");
     assert!(unsecured.contains(&"10.11.0.0/16 Virtual Network Connection".to_string()), "{unsecured:?}");
+}
+
+/// §20.16: a Virtual WAN that says `allowBranchToBranchTraffic` false carries nothing between
+/// its branches: a trace from one site to another of the same hub stops `Indeterminate`, naming
+/// why; the same site still reaches the hub's spokes.
+#[test]
+fn branch_to_branch_off_stops_at_the_hub() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vwan-intent");
+    let input = read(&dir.join("traffic-one-hub-secured/input.json"));
+    let mut e = Estate::new();
+    for h in input["hubs"].as_array().unwrap() {
+        hub_estate(&mut e, h);
+    }
+    e.raw_resource(json!({"id": id("virtualWans", "wan"), "name": "wan", "type": "Microsoft.Network/virtualWans",
+        "location": "eastus", "properties": {"type": "Standard", "allowBranchToBranchTraffic": false}}));
+    let s = Scenario::with_options(&e, ModelOptions::default());
+    let (site1, site2) =
+        (endpoint(&input, "hub1 branches", None), endpoint(&input, "hub1 branches", Some("hub1 branches")));
+    let t = s.trace(&site1, &site2, 443);
+    assert_eq!(t.forward.verdict, azroute_engine::Verdict::Indeterminate, "{:?}", t.forward.hops);
+    let stopped = t.findings.iter().any(|f| {
+        matches!(
+            &f.evidence,
+            azroute_engine::Evidence::NotModelled(azroute_engine::NotModelled {
+                reason: Some(azroute_engine::NotFollowed::BranchToBranchOff { .. }),
+                ..
+            })
+        )
+    });
+    assert!(stopped, "{:?}", t.findings);
+    let t = s.trace(&site1, &endpoint(&input, "hub1 VNets", None), 443);
+    assert_eq!(t.forward.verdict, azroute_engine::Verdict::Delivered, "{:?}", t.findings);
 }

@@ -2,7 +2,8 @@
 //! the hub as routing intent's next hop is not followed, and the trace says which one and why;
 //! a VNet connection's static route to an NVA in its spoke sends the hub's traffic through that
 //! NVA, for the spoke's own space too unless `vnetLocalRouteOverrideCriteria` is `Equal` (VW-9,
-//! the design scenario of Microsoft's "Bypass next hop IP" section).
+//! the design scenario of Microsoft's "Bypass next hop IP" section). And a trace from an
+//! ExpressRoute branch (§20.16).
 
 use azroute_engine::*;
 use azroute_testkit::*;
@@ -106,4 +107,46 @@ fn vw9_equal_bypasses_the_next_hop_for_the_spokes_own_space() {
     assert_eq!(hop_names(&s, &t.forward), ["direct-vm", "hub1", "workload"]);
     let t = s.trace("direct-vm", "indirect-vm", 443);
     assert_eq!(hop_names(&s, &t.forward), ["direct-vm", "hub1", "nva", "indirect-vm"]);
+}
+
+/// §20.16, §20.15: a trace from an ExpressRoute circuit's prefix (known from observed hub routes)
+/// enters its hub by the ExpressRoute connection and reaches the hub's spoke; another hub's
+/// circuit is not advertised to it (Global Reach, in no export, assumed off), so the trace to it
+/// stops `Indeterminate`, naming the connection.
+#[test]
+fn express_route_branch_reaches_spokes_but_not_another_circuit() {
+    let mut e = Estate::new();
+    let hubs = [
+        ("hub1", "10.100.0.0/24", "ergw1", "er1", "10.20.0.0/16"),
+        ("hub2", "10.200.0.0/24", "ergw2", "er2", "10.30.0.0/16"),
+    ];
+    for (hub, prefix, gateway, connection, circuit) in hubs {
+        let router = prefix.replace(".0/24", ".68");
+        e.vwan_hub(hub, prefix, &[&router], "ExpressRoute");
+        e.express_route_gateway(gateway, hub, connection);
+        let learned = [(circuit, "ExpressRouteGateway", id("expressRouteGateways", gateway), "12076-12076")];
+        e.observed_hub_routes(hub, "defaultRouteTable", &learned);
+    }
+    e.vnet("spoke1", "eastus", &["10.1.0.0/16"]).subnet("spoke1", "app", "10.1.1.0/24").nic(
+        "spoke1-vm",
+        "spoke1",
+        "app",
+        "10.1.1.4",
+    );
+    e.hub_connection("hub1", "spoke1-conn", "spoke1", Value::Null, true);
+    let s = Scenario::new(&e);
+    let t = s.trace("10.20.0.5", "spoke1-vm", 443);
+    assert_eq!(t.forward.verdict, Verdict::Delivered, "{:?}", t.findings);
+    assert_eq!(hop_names(&s, &t.forward), ["OnPremises", "hub1", "spoke1-vm"]);
+    assert!(t.reverse.as_ref().is_some_and(|r| r.verdict == Verdict::ExitedToOnPremises), "{:?}", t.reverse);
+    let t = s.trace("10.20.0.5", "10.30.0.5", 443);
+    assert_eq!(t.forward.verdict, Verdict::Indeterminate, "{:?}", t.forward.hops);
+    let reason = t.forward.findings.iter().find_map(|f| match &f.evidence {
+        Evidence::NotModelled(NotModelled { reason: Some(r), .. }) => Some(r.clone()),
+        _ => None,
+    });
+    match reason {
+        Some(NotFollowed::NotAdvertisedToBranch { connection, .. }) => assert_eq!(connection.last_segment(), "er1"),
+        other => panic!("expected the connection named: {other:?}"),
+    }
 }

@@ -308,7 +308,9 @@ pub enum CoveredRange {
 /// `NotModelled`: a next hop type azroute does not model, or one it cannot follow, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotModelled {
-    pub route: RouteRef,
+    /// The route that led there; none when the packet came from a Virtual WAN branch, whose
+    /// hub route is not a route of any subnet (§20.16).
+    pub route: Option<RouteRef>,
     /// Why a Virtual WAN hub's next hop is not followed (§20.11); None: the next hop type.
     pub reason: Option<NotFollowed>,
 }
@@ -324,6 +326,15 @@ pub enum NotFollowed {
     NoSpokeHolds { hub: VirtualHubIdx, destination: IpAddr },
     /// The secured hub's firewall table has no route for the destination, or none it can follow.
     FirewallTableSilent { hub: VirtualHubIdx, destination: IpAddr },
+    /// A packet from a branch (§20.16) for a destination the hub does not advertise to that
+    /// branch's connection: whether and where the branch sends it is its own network's choice.
+    NotAdvertisedToBranch { hub: VirtualHubIdx, connection: ArmId, destination: IpAddr },
+    /// A packet from a branch (§20.16) that the hub hands to an appliance in a spoke (a hub BGP
+    /// peer, a connection's static route): not followed from a branch.
+    SpokeApplianceFromBranch { hub: VirtualHubIdx, address: IpAddr },
+    /// A packet from a branch to another branch where the Virtual WAN says
+    /// `allowBranchToBranchTraffic` false (§20.16).
+    BranchToBranchOff { hub: VirtualHubIdx, destination: IpAddr },
 }
 
 /// `NsgBlocksForwardedTraffic`: a user route sends a subnet's traffic to an NVA, and an NSG of

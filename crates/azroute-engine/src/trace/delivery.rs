@@ -83,15 +83,15 @@ impl Tracer<'_, '_> {
         true
     }
 
-    /// Delivers to the owner of the destination inside `target_vnet`.
-    #[allow(clippy::too_many_arguments)]
+    /// Delivers to the owner of the destination inside `target_vnet`, coming from `vnet`; `from`
+    /// is the subnet and table whose route led here (none for a packet from a Virtual WAN
+    /// branch), which explain a destination nobody owns.
     pub(super) fn deliver(
         &self,
         walk: &mut Walk,
         vnet: VnetIdx,
         target_vnet: Option<VnetIdx>,
-        subnet: SubnetIdx,
-        table: &EffectiveRouteTable,
+        from: Option<(SubnetIdx, &EffectiveRouteTable)>,
         pkt: Packet,
         forward_nics: &HashSet<Endpoint>,
     ) -> Verdict {
@@ -125,7 +125,9 @@ impl Tracer<'_, '_> {
                 finding = finding.resource(ResourceRef::Subnet(*s));
             }
             walk.findings.push(finding);
-            walk.findings.extend(self.why_unreachable(vnet, subnet, table, pkt.dst));
+            if let Some((subnet, table)) = from {
+                walk.findings.extend(self.why_unreachable(vnet, subnet, table, pkt.dst));
+            }
             walk.consulted_vnets.extend(self.in_some_vnet(pkt.dst));
             return Verdict::Dropped;
         };

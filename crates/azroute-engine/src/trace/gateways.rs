@@ -14,12 +14,17 @@ use crate::finding::*;
 use crate::route::*;
 
 impl Tracer<'_, '_> {
-    /// A packet arriving from outside Azure: from on-premises through a gateway, or from the
-    /// Internet to a public IP.
+    /// A packet arriving from outside Azure: from on-premises through a gateway (a local network
+    /// gateway's prefixes first, then a Virtual WAN branch's), or from the Internet to a public
+    /// IP.
     pub(super) fn arriving_from_outside(&self, src: IpAddr, pkt: Packet) -> Result<PathTrace, RouteError> {
         if let Some(g) = self.on_premises_gateway(src) {
             let walk = Walk::from_hop(Some(Hop::new(HopKind::OnPremises, HopResource::OnPremises, Some(src))));
             return self.continue_walk(walk, Start::Gateway { gateway: g }, pkt, &HashSet::new());
+        }
+        // A Virtual WAN branch enters by its hub's gateway (§20.16).
+        if let Some(branch) = self.wan_branch(src) {
+            return self.arriving_from_branch(src, branch, pkt, &HashSet::new());
         }
         // From the Internet: only a public IP can be reached.
         let mut walk = Walk::from_hop(Some(Hop::new(HopKind::Internet, HopResource::Internet, Some(src))));

@@ -19,7 +19,7 @@ use crate::route::*;
 use crate::vwan::{HubEffectiveRoute, HubNextHopType};
 
 /// Where a hub sends a packet next.
-enum HubExit {
+pub(super) enum HubExit {
     /// Into this spoke VNet.
     Spoke(VnetIdx),
     /// To an appliance in a spoke of the WAN (a hub BGP peer, or a connection's static route
@@ -42,12 +42,38 @@ enum HubExit {
     Stop(NotFollowed),
 }
 
+/// Where a packet came into a hub from.
+#[derive(Clone, Copy)]
+pub(super) enum HubEntry<'a> {
+    /// From a spoke's subnet, by this route of its table.
+    Spoke { vnet: VnetIdx, subnet: SubnetIdx, table: &'a EffectiveRouteTable, route: &'a RouteRef },
+    /// From a branch (a VPN site, an ExpressRoute circuit) by its connection to the hub (§20.16).
+    Branch,
+}
+
+impl HubEntry<'_> {
+    /// The spoke route that led into the hub.
+    fn route(&self) -> Option<RouteRef> {
+        match self {
+            HubEntry::Spoke { route, .. } => Some((*route).clone()),
+            HubEntry::Branch => None,
+        }
+    }
+}
+
 /// The hub route a packet follows, as the hub's forwarding needs it.
-struct HubHop<'r> {
-    kind: &'r HubNextHopType,
-    next_hop: Option<&'r ArmId>,
+pub(super) struct HubHop<'r> {
+    pub kind: &'r HubNextHopType,
+    pub next_hop: Option<&'r ArmId>,
     /// The addresses the route names (a BGP next hop, a static route's next-hop IP).
-    addresses: &'r [IpAddr],
+    pub addresses: &'r [IpAddr],
+}
+
+impl<'r> HubHop<'r> {
+    /// A route of a hub table.
+    pub fn of(route: &'r HubEffectiveRoute) -> HubHop<'r> {
+        HubHop { kind: &route.next_hop_type, next_hop: route.next_hops.first(), addresses: &route.next_hop_ips }
+    }
 }
 
 impl Tracer<'_, '_> {
@@ -70,11 +96,11 @@ impl Tracer<'_, '_> {
         walk.hops.push(Hop::new(HopKind::VirtualHub, HopResource::VirtualHub(*hub), ips.first().copied()));
         let hop = HubHop { kind: hub_next_hop_type, next_hop: next_hop.as_ref(), addresses: ips };
         let exit = self.hub_exit(*hub, &hop, pkt);
-        self.leave_hub(walk, *hub, exit, (vnet, subnet, table, route), pkt, forward_nics)
+        self.leave_hub(walk, *hub, exit, HubEntry::Spoke { vnet, subnet, table, route }, pkt, forward_nics)
     }
 
     /// Where a hub route's next hop leads.
-    fn hub_exit(&self, hub: VirtualHubIdx, hop: &HubHop, pkt: Packet) -> HubExit {
+    pub(super) fn hub_exit(&self, hub: VirtualHubIdx, hop: &HubHop, pkt: Packet) -> HubExit {
         match hop.kind {
             HubNextHopType::AzureFirewall => hop
                 .next_hop
@@ -147,8 +173,7 @@ impl Tracer<'_, '_> {
         if matches!(best.next_hop_type, HubNextHopType::RemoteHub | HubNextHopType::AzureFirewall) {
             return None;
         }
-        let hop = HubHop { kind: &best.next_hop_type, next_hop: best.next_hops.first(), addresses: &best.next_hop_ips };
-        Some(HubExit::Remote { hub: remote, exit: Box::new(self.hub_exit(remote, &hop, pkt)) })
+        Some(HubExit::Remote { hub: remote, exit: Box::new(self.hub_exit(remote, &HubHop::of(best), pkt)) })
     }
 
     /// A hub BGP peer (§20.11): the route's BGP next hop, unless it is the hub router's own
@@ -238,37 +263,39 @@ impl Tracer<'_, '_> {
     }
 
     /// A `Remote Hub` route to a branch of another hub of the WAN (a VPN site's or an
-    /// ExpressRoute connection's prefix, §20.2 VW-3): that hub's gateway takes it there.
+    /// ExpressRoute connection's prefix, §20.2 VW-3): across to that hub, whose gateway takes it
+    /// there.
     fn branch_holding(&self, hub: VirtualHubIdx, pkt: Packet) -> HubExit {
         let snap = self.snap();
         let wan = &snap.virtual_hubs[hub.index()].virtual_wan;
-        let held = self
+        let holder = self
             .routes
             .topology()
             .vwan
             .hubs
             .iter()
             .filter(|h| h.hub != hub && snap.virtual_hubs[h.hub.index()].virtual_wan == *wan)
-            .flat_map(|h| h.connections.iter())
-            .any(|c| c.branch_prefixes.iter().any(|p| p.contains(&pkt.dst)));
-        if held { HubExit::Branch } else { HubExit::Stop(NotFollowed::NoSpokeHolds { hub, destination: pkt.dst }) }
+            .find(|h| h.connections.iter().any(|c| c.branch_prefixes.iter().any(|p| p.contains(&pkt.dst))));
+        match holder {
+            Some(h) => HubExit::Remote { hub: h.hub, exit: Box::new(HubExit::Branch) },
+            None => HubExit::Stop(NotFollowed::NoSpokeHolds { hub, destination: pkt.dst }),
+        }
     }
 
-    /// `from`: the spoke's VNet, subnet, table and the hub route it used.
-    fn leave_hub(
+    /// `from`: where the packet came into the hub from.
+    pub(super) fn leave_hub(
         &self,
         walk: &mut Walk,
         hub: VirtualHubIdx,
         exit: HubExit,
-        from: (VnetIdx, SubnetIdx, &EffectiveRouteTable, &RouteRef),
+        from: HubEntry,
         pkt: Packet,
         forward_nics: &HashSet<Endpoint>,
     ) -> Result<Step, RouteError> {
-        let (vnet, subnet, table, route) = from;
         Ok(match exit {
             HubExit::Spoke(target) => {
                 walk.from_gateway = true;
-                Step::Ended(self.deliver(walk, vnet, Some(target), subnet, table, pkt, forward_nics))
+                Step::Ended(self.deliver_from_hub(walk, from, target, pkt, forward_nics))
             }
             HubExit::SpokeAppliance { address, vnet: spoke, bgp_connection } => {
                 return self.spoke_appliance(walk, hub, (address, spoke, bgp_connection), from, pkt, forward_nics);
@@ -299,7 +326,7 @@ impl Tracer<'_, '_> {
                 }
             }
             HubExit::Stop(reason) => {
-                let finding = Finding::new(NotModelled { route: route.clone(), reason: Some(reason) });
+                let finding = Finding::new(NotModelled { route: from.route(), reason: Some(reason) });
                 walk.findings.push(finding);
                 Step::Ended(Verdict::Indeterminate)
             }
@@ -315,11 +342,10 @@ impl Tracer<'_, '_> {
         walk: &mut Walk,
         hub: VirtualHubIdx,
         (address, spoke, bgp_connection): (IpAddr, Option<VnetIdx>, Option<ArmId>),
-        from: (VnetIdx, SubnetIdx, &EffectiveRouteTable, &RouteRef),
+        from: HubEntry,
         pkt: Packet,
         forward_nics: &HashSet<Endpoint>,
     ) -> Result<Step, RouteError> {
-        let (vnet, subnet, table, route) = from;
         let spokes: Vec<VnetIdx> = spoke.map_or_else(|| self.wan_spokes(hub), |v| vec![v]);
         let owner = self.addressing.owners(address).iter().find_map(|o| match o {
             Owner::Nic { nic, .. } => {
@@ -329,17 +355,40 @@ impl Tracer<'_, '_> {
         });
         let Some((nic, owner_vnet)) = owner else {
             let reason = NotFollowed::HubPeerNotInSnapshot { hub, bgp_connection, address: Some(address) };
-            walk.findings.push(Finding::new(NotModelled { route: route.clone(), reason: Some(reason) }));
+            walk.findings.push(Finding::new(NotModelled { route: from.route(), reason: Some(reason) }));
             return Ok(Step::Ended(Verdict::Indeterminate));
         };
         walk.from_gateway = true;
         if self.snap().nics[nic.index()].owns_ip(pkt.dst) {
-            return Ok(Step::Ended(self.deliver(walk, vnet, Some(owner_vnet), subnet, table, pkt, forward_nics)));
+            return Ok(Step::Ended(self.deliver_from_hub(walk, from, owner_vnet, pkt, forward_nics)));
         }
+        let HubEntry::Spoke { route, .. } = from else {
+            let reason = NotFollowed::SpokeApplianceFromBranch { hub, address };
+            walk.findings.push(Finding::new(NotModelled { route: None, reason: Some(reason) }));
+            return Ok(Step::Ended(Verdict::Indeterminate));
+        };
         if !self.forward_through(walk, nic, pkt, route, forward_nics) {
             return Ok(Step::Ended(Verdict::Dropped));
         }
         Ok(Step::At { subnet: self.routes.nic_subnet(nic)?, nic: Some(nic) })
+    }
+
+    /// The hub delivers into `target`, a spoke of its WAN: from a spoke, as across a peering
+    /// (whose absence is no obstacle); from a branch, straight in.
+    fn deliver_from_hub(
+        &self,
+        walk: &mut Walk,
+        from: HubEntry,
+        target: VnetIdx,
+        pkt: Packet,
+        forward_nics: &HashSet<Endpoint>,
+    ) -> Verdict {
+        match from {
+            HubEntry::Spoke { vnet, subnet, table, .. } => {
+                self.deliver(walk, vnet, Some(target), Some((subnet, table)), pkt, forward_nics)
+            }
+            HubEntry::Branch => self.deliver(walk, target, Some(target), None, pkt, forward_nics),
+        }
     }
 
     /// The spoke VNets connected to any hub of this hub's Virtual WAN.
@@ -386,19 +435,19 @@ impl Tracer<'_, '_> {
         let Some(table) = routing.and_then(|r| r.firewall_table.as_ref()) else { return silent };
         match longest_match(&table.routes, pkt.dst) {
             Some(r) if r.next_hop_type == HubNextHopType::AzureFirewall => silent,
-            Some(r) => {
-                let hop = HubHop { kind: &r.next_hop_type, next_hop: r.next_hops.first(), addresses: &r.next_hop_ips };
-                self.hub_exit(hub, &hop, pkt)
-            }
+            Some(r) => self.hub_exit(hub, &HubHop::of(r), pkt),
             None => silent,
         }
     }
 }
 
 /// The route of a hub table with the longest prefix holding `dst`.
-fn longest_match(routes: &[HubEffectiveRoute], dst: IpAddr) -> Option<&HubEffectiveRoute> {
+pub(super) fn longest_match<'r>(
+    routes: impl IntoIterator<Item = &'r HubEffectiveRoute>,
+    dst: IpAddr,
+) -> Option<&'r HubEffectiveRoute> {
     routes
-        .iter()
+        .into_iter()
         .filter(|r| r.prefixes.iter().any(|p| p.contains(&dst)))
         .max_by_key(|r| r.prefixes.iter().filter(|p| p.contains(&dst)).map(|p| p.prefix_len()).max())
 }

@@ -11,11 +11,13 @@
 //! The walk (`walk.rs`) takes the route at each subnet and hands the packet to the module of
 //! its next hop: `delivery.rs` (the VNet or a peered one), `appliances.rs` (NVAs, load
 //! balancers), `gateways.rs` (on-premises, VNet-to-VNet, and traffic entering from outside);
+//! `branch.rs` traffic entering a Virtual WAN hub from one of its branches (§20.16);
 //! `security.rs` applies NSGs at each NIC, `unreachable.rs` says why a destination has no
 //! route, `reply.rs` walks the reply and `comparison.rs` compares the two directions.
 
 mod addressing;
 mod appliances;
+mod branch;
 mod comparison;
 mod delivery;
 mod egress;
@@ -193,6 +195,11 @@ impl<'e, 's> Tracer<'e, 's> {
                 _ => None,
             })
         });
+        assumptions.branch_source = forward.hops.first().is_some_and(|h| h.kind == HopKind::OnPremises)
+            && forward
+                .hops
+                .get(1)
+                .is_some_and(|h| h.notes.iter().any(|n| matches!(n, HopNote::EntersFromBranch { .. })));
         assumptions.vwan_secured_spoke_inter_hub = std::iter::once(forward)
             .chain(reverse)
             .any(|p| self.leaves_secured_hub(p))

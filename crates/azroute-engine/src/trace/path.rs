@@ -20,7 +20,7 @@ pub enum TraceSource {
     /// A host in a subnet that has no NIC in the snapshot (reachability of whole subnets):
     /// only the subnet's NSG applies.
     Host { subnet: SubnetIdx, ip: IpAddr },
-    /// An address outside Azure (on-premises or the Internet).
+    /// An address outside Azure (on-premises, a Virtual WAN branch, or the Internet).
     External(IpAddr),
 }
 
@@ -150,6 +150,10 @@ pub enum HopNote {
     PublicIpTranslated { public: IpAddr, private: IpAddr },
     /// Traffic from on-premises enters through the gateway; the GatewaySubnet's routes decide.
     EntersThroughGateway,
+    /// Traffic from a Virtual WAN branch enters its hub by this branch connection (of a VPN
+    /// gateway, `Vpn`, or an ExpressRoute gateway, `ExpressRoute`); the connection's associated
+    /// table decides (§20.16).
+    EntersFromBranch { connection: ArmId, kind: crate::vwan::OfferKind },
     /// A private destination routed to the Internet.
     PrivateDestinationLost,
     /// The packet leaves Azure with source NAT.
@@ -310,6 +314,10 @@ pub enum Assumption {
     /// whether it went through the local firewall first is option
     /// `vwan_secured_spoke_inter_hub` (§20.14, C38).
     VwanSecuredSpokeInterHub { local_firewall: bool },
+    /// The request came from a Virtual WAN branch: its own network sends to the hub what the hub
+    /// advertises to it, and takes the reply back; the branch's devices are in no snapshot
+    /// (§20.16).
+    BranchSendsToHub,
 }
 
 /// What one trace assumed: every trace assumes NVAs forward without SNAT; the rest depends on
@@ -344,6 +352,8 @@ pub struct Assumptions {
     /// A path went from a spoke of a hub with a private-traffic policy to another hub:
     /// `Some(through the local firewall first)` (C38).
     pub vwan_secured_spoke_inter_hub: Option<bool>,
+    /// The request came from a Virtual WAN branch (§20.16).
+    pub branch_source: bool,
 }
 
 impl Assumptions {
@@ -365,6 +375,7 @@ impl Assumptions {
             self.dnat_private_ip.map(|supported| Assumption::DnatToPrivateIp { supported }),
             self.vwan_secured_spoke_inter_hub
                 .map(|local_firewall| Assumption::VwanSecuredSpokeInterHub { local_firewall }),
+            self.branch_source.then_some(Assumption::BranchSendsToHub),
         ]
         .into_iter()
         .flatten()

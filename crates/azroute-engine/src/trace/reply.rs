@@ -49,7 +49,11 @@ impl Tracer<'_, '_> {
                     let hop = Hop::new(HopKind::OnPremises, HopResource::OnPremises, Some(reply.src));
                     self.continue_walk(Walk::from_hop(Some(hop)), Start::Gateway { gateway: g }, reply, &forward_nics)
                 }
-                None => Ok(trivial_reply(forward, reply)),
+                // A Virtual WAN branch answers through its own hub connection (§20.16).
+                None => match self.wan_branch(reply.src) {
+                    Some(branch) => self.arriving_from_branch(reply.src, branch, reply, &forward_nics),
+                    None => Ok(trivial_reply(forward, reply)),
+                },
             },
             // The reply comes back to whoever translated the request: the last NVA, else the
             // source NIC directly.

@@ -305,7 +305,9 @@ impl Tracer<'_, '_> {
                 };
                 match self.private_ip_dnat(walk, vnet, target_vnet, pkt, forward_nics) {
                     Some(step) => step,
-                    None => Step::Ended(self.deliver(walk, vnet, target_vnet, subnet, table, pkt, forward_nics)),
+                    None => {
+                        Step::Ended(self.deliver(walk, vnet, target_vnet, Some((subnet, table)), pkt, forward_nics))
+                    }
                 }
             }
             NextHopType::VirtualAppliance => self.to_appliance(walk, vnet, &route, pkt, forward_nics)?,
@@ -320,7 +322,7 @@ impl Tracer<'_, '_> {
             }
             NextHopType::VirtualNetworkGateway => self.gateway_exit(walk, vnet, &route, pkt),
             NextHopType::Other(_) => {
-                walk.findings.push(Finding::new(NotModelled { route: route.clone(), reason: None }));
+                walk.findings.push(Finding::new(NotModelled { route: Some(route.clone()), reason: None }));
                 Step::Ended(Verdict::Dropped)
             }
         };

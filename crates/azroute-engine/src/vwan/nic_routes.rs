@@ -81,7 +81,7 @@ pub(crate) fn spoke_routes(
 
 /// With a private-traffic policy on the hub, the prefixes its routes send to the policy's next
 /// hop (the RFC 1918 aggregates and the private traffic prefixes, RI-4, RI-5); none otherwise.
-fn private_destinations(snap: &Snapshot, hub: &HubRouting, routes: &[HubEffectiveRoute]) -> Vec<IpNet> {
+pub(crate) fn private_destinations(snap: &Snapshot, hub: &HubRouting, routes: &[HubEffectiveRoute]) -> Vec<IpNet> {
     let Some(policy) = super::intent::private_policy(snap, &snap.virtual_hubs[hub.hub.index()]) else {
         return Vec::new();
     };

@@ -272,15 +272,21 @@ pub(super) fn destination_not_running(snap: &Snapshot, e: &DestinationNotRunning
 }
 
 pub(super) fn not_modelled(snap: &Snapshot, e: &NotModelled) -> FindingText {
-    let r = e.route.route();
-    let text = match &e.reason {
-        Some(reason) => super::vwan::not_followed(snap, reason),
-        None => FindingText::new(
-            format!("next hop type `{}` is not modelled; the trace stops here", r.next_hop_type.as_str()),
+    let r = e.route.as_ref().map(|r| r.route());
+    let text = match (&e.reason, r) {
+        (Some(reason), _) => super::vwan::not_followed(snap, reason),
+        (None, r) => FindingText::new(
+            format!(
+                "next hop type `{}` is not modelled; the trace stops here",
+                r.map_or("?", |r| r.next_hop_type.as_str())
+            ),
             "check this route against Azure's documentation",
         ),
     };
-    text.evidence(r.label())
+    match r {
+        Some(r) => text.evidence(r.label()),
+        None => text,
+    }
 }
 
 pub(super) fn nsg_denied(snap: &Snapshot, e: &NsgDenied) -> FindingText {

@@ -208,5 +208,31 @@ pub(super) fn not_followed(snap: &Snapshot, reason: &NotFollowed) -> FindingText
             ),
             "compare with the firewall's own effective routes (the hub's Effective Routes for the Azure Firewall, in the portal)",
         ),
+        NotFollowed::NotAdvertisedToBranch { hub: h, connection, destination } => FindingText::new(
+            format!(
+                "Virtual WAN hub `{}` does not advertise a route to {destination} to branch connection `{}`: whether the branch sends it to the hub at all is its own network's choice, which no snapshot holds; the trace stops here",
+                hub(snap, *h),
+                last(connection)
+            ),
+            format!(
+                "compare with what the hub advertises to the branch (`azroute hub-routes --hub {} --connection {}`) and the branch device's own routes",
+                hub(snap, *h),
+                last(connection)
+            ),
+        ),
+        NotFollowed::BranchToBranchOff { hub: h, destination } => FindingText::new(
+            format!(
+                "the Virtual WAN of hub `{}` has `allowBranchToBranchTraffic` false: Azure carries no traffic between its branches, so {destination} is not reached through the hub; whether the branches reach each other some other way is their own networks' choice; the trace stops here",
+                hub(snap, *h)
+            ),
+            "turn on Branch-to-branch in the Virtual WAN's configuration if the branches should reach each other through Azure",
+        ),
+        NotFollowed::SpokeApplianceFromBranch { hub: h, address } => FindingText::new(
+            format!(
+                "Virtual WAN hub `{}` hands the branch's packet to the appliance at {address} in a spoke; a trace from a branch does not follow spoke appliances; the trace stops here",
+                hub(snap, *h)
+            ),
+            format!("trace from a spoke to the same destination, or from the appliance ({address}) onwards"),
+        ),
     }
 }
