@@ -18,7 +18,7 @@ use std::sync::Arc;
 use azroute_model::*;
 
 use crate::reach::{
-    Invalidation, PairCache, ReachMatrix, ReachQuery, reach_incremental, splice_touching, transit_subnets,
+    Invalidation, KeptClasses, PairCache, ReachMatrix, ReachQuery, reach_incremental_keeping, transit_subnets,
 };
 use crate::topology::Topology;
 use crate::trace::Addressing;
@@ -58,6 +58,25 @@ pub struct Affected {
     pub contexts_recomputed: usize,
 }
 
+/// How [`IncrementalEngine::reach`] made its last matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReachMethod {
+    /// Every class pair of classes made anew, reusing the kept outcome of each pair whose
+    /// trace consulted nothing changed since.
+    Retraced,
+    /// The last matrix, with the changed subnets' rows and columns made again; `classes_kept`:
+    /// from the last matrix's classes (the changes left them alone), not classes made anew.
+    Spliced { classes_kept: bool },
+}
+
+/// The last matrix: its query, the matrix (shared with the caller, copied only when the
+/// caller still holds it at the next change) and its classes.
+struct LastMatrix {
+    query: ReachQuery,
+    matrix: Arc<ReachMatrix>,
+    classes: KeptClasses,
+}
+
 /// An estate kept up to date across changes.
 pub struct IncrementalEngine {
     snapshot: Snapshot,
@@ -67,9 +86,13 @@ pub struct IncrementalEngine {
     pairs: PairCache,
     /// What changed since the last reachability matrix.
     stale: Invalidation,
-    /// The last matrix and its query: after changes to the routes of subnets that carry no
-    /// transit, only their rows' and columns' cells are made again.
-    last: Option<(ReachQuery, ReachMatrix)>,
+    /// What changed since the last matrix made by retracing: the pairs kept in `pairs` that
+    /// consulted it are forgotten before they are reused (splicing does not read them).
+    unforgotten: Invalidation,
+    /// The last matrix: after changes to the routes of subnets that carry no transit, only
+    /// their rows' and columns' cells are made again.
+    last: Option<LastMatrix>,
+    last_method: Option<ReachMethod>,
     /// Per subnet, whether traffic between other subnets may pass it ([`transit_subnets`]);
     /// no change alters what it depends on (NICs, their addresses and owners).
     transit: Vec<bool>,
@@ -92,7 +115,9 @@ impl IncrementalEngine {
             tables,
             pairs: PairCache::default(),
             stale: Invalidation { all: true, ..Invalidation::default() },
+            unforgotten: Invalidation::default(),
             last: None,
+            last_method: None,
             transit,
         }
     }
@@ -191,35 +216,60 @@ impl IncrementalEngine {
 
     /// The reachability matrix of the current state. After changes to the routes of subnets
     /// that carry no transit, the last matrix (same query) with only those subnets' rows and
-    /// columns made again ([`splice_touching`]); else the whole matrix, retracing only the pairs
-    /// whose traces consulted something changed since the last matrix.
-    pub fn reach(&mut self, query: &ReachQuery) -> ReachMatrix {
+    /// columns made again, from the last matrix's classes when
+    /// the changes left them alone ([`KeptClasses::refresh`]); else the whole matrix, retracing
+    /// only the pairs whose traces consulted something changed since the last matrix.
+    ///
+    /// The matrix is shared: the engine keeps it for the next change, and updates it in place
+    /// then unless the caller still holds it.
+    pub fn reach(&mut self, query: &ReachQuery) -> Arc<ReachMatrix> {
         let engine = RouteEngine::with_parts(
             &self.snapshot,
             self.options.clone(),
             Arc::clone(&self.topology),
             self.tables.clone(),
         );
-        let stale = &self.stale;
+        let stale = std::mem::take(&mut self.stale);
         let bounded = !stale.all && stale.vnets.is_empty() && stale.subnets.iter().all(|s| !self.transit[s.index()]);
-        let spliced = match self.last.take() {
-            Some((last_query, last)) if bounded && last_query == *query => {
-                let mut subnets: Vec<SubnetIdx> = stale.subnets.iter().copied().collect();
-                subnets.sort_unstable();
-                splice_touching(&engine, query, last, &subnets)
-            }
+        let last = match self.last.take() {
+            Some(last) if bounded && last.query == *query => Some(last),
             _ => None,
         };
-        let matrix = match spliced {
-            Some(matrix) => {
-                // Kept pairs that consulted a changed subnet must not be reused later.
-                self.pairs.forget(&self.stale);
-                matrix
+        if let Some(LastMatrix { matrix, mut classes, .. }) = last {
+            let mut subnets: Vec<SubnetIdx> = stale.subnets.iter().copied().collect();
+            subnets.sort_unstable();
+            let classes_kept = classes.refresh(&engine, &subnets);
+            if !classes_kept {
+                classes = KeptClasses::new(&engine, query);
             }
-            None => reach_incremental(&engine, query, &mut self.pairs, &self.stale),
-        };
-        self.stale = Invalidation::default();
-        self.last = Some((query.clone(), matrix.clone()));
+            let mut matrix = Arc::try_unwrap(matrix).unwrap_or_else(|shared| (*shared).clone());
+            if classes.splice(&engine, query, &mut matrix, &subnets) {
+                // Kept pairs that consulted a changed subnet must not be reused later.
+                merge(&mut self.unforgotten, stale);
+                let matrix = Arc::new(matrix);
+                self.last = Some(LastMatrix { query: query.clone(), matrix: Arc::clone(&matrix), classes });
+                self.last_method = Some(ReachMethod::Spliced { classes_kept });
+                return matrix;
+            }
+        }
+        let mut stale = stale;
+        merge(&mut stale, std::mem::take(&mut self.unforgotten));
+        let (matrix, classes) = reach_incremental_keeping(&engine, query, &mut self.pairs, &stale);
+        let matrix = Arc::new(matrix);
+        self.last = Some(LastMatrix { query: query.clone(), matrix: Arc::clone(&matrix), classes });
+        self.last_method = Some(ReachMethod::Retraced);
         matrix
     }
+
+    /// How the last [`IncrementalEngine::reach`] made its matrix (`None` before the first).
+    pub fn last_reach_method(&self) -> Option<ReachMethod> {
+        self.last_method
+    }
+}
+
+/// Adds what `more` names to `into`.
+fn merge(into: &mut Invalidation, more: Invalidation) {
+    into.all |= more.all;
+    into.subnets.extend(more.subnets);
+    into.vnets.extend(more.vnets);
 }

@@ -58,7 +58,7 @@ pub use firewall::{
     evaluate_firewall, firewall_dns_proxy, firewall_policy_chain, fqdn_matches, fqdn_network_rules,
     icmp_internet_network_rules, nat_collections, private_ranges, shadowed_rules,
 };
-pub use incremental::{Affected, Change, IncrementalEngine, changes_of};
+pub use incremental::{Affected, Change, IncrementalEngine, ReachMethod, changes_of};
 pub use managed_routes::{ManagedRoutes, managed_routes};
 pub use nexthop::{NextHopAnswer, next_hop};
 pub use nsg::{

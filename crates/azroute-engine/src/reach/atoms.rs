@@ -74,19 +74,40 @@ const FIXED_PREFIXES: [&str; 6] =
 /// prefix (tags expanded where they touch the estate's own ranges), every address owned by
 /// something other than a NIC, and the fixed ranges some checks test.
 pub(super) fn atoms(engine: &RouteEngine<'_>) -> Atoms {
+    let mut prefixes = static_prefixes(engine);
+    let mut seen_tables: HashSet<*const EffectiveRouteTable> = HashSet::default();
+    for table in engine.all_subnet_tables().into_iter().flatten() {
+        if seen_tables.insert(std::sync::Arc::as_ptr(&table)) {
+            prefixes.extend(table_prefixes(&table));
+        }
+    }
+    Atoms::from_prefixes(prefixes)
+}
+
+impl Atoms {
+    fn from_prefixes(prefixes: BTreeSet<Ipv4Net>) -> Atoms {
+        let entries =
+            prefixes.into_iter().enumerate().map(|(i, n)| FibEntry { prefix: IpNet::V4(n), route: i as u32 }).collect();
+        Atoms { fib: Fib::build(entries) }
+    }
+}
+
+/// The IPv4 prefixes a route table contributes to the atoms: those of its compiled table.
+pub(super) fn table_prefixes(table: &EffectiveRouteTable) -> impl Iterator<Item = Ipv4Net> + '_ {
+    table.fib.entries.iter().filter_map(|e| match e.prefix {
+        IpNet::V4(n) => Some(n),
+        IpNet::V6(_) => None,
+    })
+}
+
+/// The prefixes of the atoms that no route table contributes: the fixed ranges, NSG and
+/// security admin rule prefixes, owned special addresses. Changes to routes, associations and
+/// peerings leave them alone.
+pub(super) fn static_prefixes(engine: &RouteEngine<'_>) -> BTreeSet<Ipv4Net> {
     let snap = engine.snap();
     let mut prefixes: BTreeSet<Ipv4Net> = BTreeSet::new();
     for p in FIXED_PREFIXES {
         prefixes.insert(p.parse().expect("valid prefix"));
-    }
-    let mut seen_tables: HashSet<*const EffectiveRouteTable> = HashSet::default();
-    for table in engine.all_subnet_tables().into_iter().flatten() {
-        if seen_tables.insert(std::sync::Arc::as_ptr(&table)) {
-            prefixes.extend(table.fib.entries.iter().filter_map(|e| match e.prefix {
-                IpNet::V4(n) => Some(n),
-                IpNet::V6(_) => None,
-            }));
-        }
     }
     // Ranges the matrix is about: tag prefixes outside them cannot split anything it shows.
     let mut estate: Vec<(u32, u32)> = Vec::new();
@@ -151,9 +172,7 @@ pub(super) fn atoms(engine: &RouteEngine<'_>) -> Atoms {
     for a in special_addresses(snap) {
         prefixes.insert(Ipv4Net::new(Ipv4Addr::from(a), 32).expect("/32 is valid"));
     }
-    let entries =
-        prefixes.into_iter().enumerate().map(|(i, n)| FibEntry { prefix: IpNet::V4(n), route: i as u32 }).collect();
-    Atoms { fib: Fib::build(entries) }
+    prefixes
 }
 
 /// Addresses owned by something other than a NIC (load balancer frontends, private endpoints,

@@ -108,23 +108,19 @@ impl VnetReachMatrix {
 pub fn reach_by_vnet(engine: &RouteEngine<'_>, query: &ReachQuery, progress: &dyn Progress) -> VnetReachMatrix {
     let snap = engine.snap();
     let t = trace_classes(engine, query, None, progress);
-    let (columns, column_group) = vnet_columns(snap, &t.columns);
-    let row_groups = rows_by_vnet(snap, &t.rows.subnets);
+    let c = &t.classes;
+    let (columns, column_group) = vnet_columns(snap, &c.columns);
+    let row_groups = rows_by_vnet(snap, &c.rows.subnets);
     let lookup = t.lookup();
     let outcomes = &t.traced.outcomes;
-    progress.start(Stage::ReachCells, Some(t.rows.subnets.len() as u64));
+    progress.start(Stage::ReachCells, Some(c.rows.subnets.len() as u64));
     let cells: Vec<VnetCell> = row_groups
         .par_iter()
         .flat_map_iter(|(_, rows)| {
             let mut summary = vec![VnetCell::default(); columns.len()];
             for &row in rows {
-                let (row_cells, parts) = cells::row_cells(
-                    &t.rows.members[row],
-                    t.column_members.iter(),
-                    &t.classes.destinations,
-                    &lookup,
-                    outcomes,
-                );
+                let (row_cells, parts) =
+                    cells::row_cells(&c.rows.members[row], c.column_members.iter(), &c.destinations, &lookup, outcomes);
                 for (column, cell) in row_cells.iter().enumerate() {
                     let cell_parts = &parts[cell.first as usize..(cell.first + cell.len) as usize];
                     let worst =
@@ -140,7 +136,7 @@ pub fn reach_by_vnet(engine: &RouteEngine<'_>, query: &ReachQuery, progress: &dy
         })
         .collect();
     progress.finish();
-    let subnet_cells = t.rows.subnets.len() * t.columns.len();
+    let subnet_cells = c.rows.subnets.len() * c.columns.len();
     let stats = t.stats(subnet_cells);
     VnetReachMatrix {
         rows: row_groups.iter().map(|(v, _)| *v).collect(),
@@ -148,7 +144,7 @@ pub fn reach_by_vnet(engine: &RouteEngine<'_>, query: &ReachQuery, progress: &dy
         cells,
         outcomes: t.traced.outcomes,
         stats,
-        errors: t.rows.errors,
+        errors: t.classes.rows.errors,
         assumptions: super::assumptions(snap, engine.options(), query),
     }
 }

@@ -9,9 +9,78 @@ use azroute_model::*;
 use ipnet::IpNet;
 use rustc_hash::FxHashMap as HashMap;
 
-use super::Column;
 use super::atoms::{Atoms, atoms, host_range, special_addresses, v4_range};
+use super::{Column, ReachQuery, columns};
 use crate::{ContextKey, RouteEngine, RouteError};
+
+/// The classes of a matrix's rows and columns and the members of each: what its class pairs
+/// and cells are made from, owned (the engine's incremental `reach` keeps them across route
+/// changes that leave them alone, `super::kept`).
+pub(super) struct MatrixClasses {
+    /// How many atoms split the address space.
+    pub(super) atoms: usize,
+    pub(super) sources: Classes,
+    pub(super) destinations: Classes,
+    pub(super) rows: Rows,
+    pub(super) columns: Vec<Column>,
+    pub(super) column_members: Vec<Vec<Member>>,
+}
+
+impl MatrixClasses {
+    /// Every class of `query`'s rows and columns.
+    pub(super) fn build(engine: &RouteEngine<'_>, query: &ReachQuery) -> MatrixClasses {
+        let mut space = ClassSpace::new(engine);
+        let rows = space.rows(&query.sources);
+        let columns = columns(engine, query);
+        let column_members = space.columns(&columns);
+        MatrixClasses {
+            atoms: space.atoms.len(),
+            sources: std::mem::take(&mut space.sources),
+            destinations: std::mem::take(&mut space.destinations),
+            rows,
+            columns,
+            column_members,
+        }
+    }
+
+    /// The IPv4 ranges whose atoms decide the members (each row's and subnet column's host
+    /// ranges, each prefix column's range, the Internet column's address), sorted and merged:
+    /// a prefix that meets none of them cannot split or merge any member.
+    pub(super) fn member_ranges(&self, snap: &Snapshot) -> Vec<(u32, u32)> {
+        let subnets = self.rows.subnets.iter().chain(self.columns.iter().filter_map(|c| match c {
+            Column::Subnet(s) => Some(s),
+            _ => None,
+        }));
+        let mut ranges: Vec<(u32, u32)> = subnets
+            .flat_map(|s| snap.subnets[s.index()].prefixes.iter())
+            .filter_map(|p| match p {
+                IpNet::V4(net) => host_range(net),
+                IpNet::V6(_) => None,
+            })
+            .collect();
+        for column in &self.columns {
+            match column {
+                Column::OnPremises { prefix: IpNet::V4(net), .. } => ranges.push(v4_range(net)),
+                Column::Branch(b) => {
+                    if let IpNet::V4(net) = &b.prefix {
+                        ranges.push(v4_range(net));
+                    }
+                }
+                Column::Internet(IpAddr::V4(a)) => ranges.push((u32::from(*a), u32::from(*a))),
+                _ => {}
+            }
+        }
+        ranges.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+        for (lo, hi) in ranges {
+            match merged.last_mut() {
+                Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                _ => merged.push((lo, hi)),
+            }
+        }
+        merged
+    }
+}
 
 /// The classes of a matrix's rows and columns, interned as they are met (rows first, then
 /// columns, each in order), with what deciding a class needs.

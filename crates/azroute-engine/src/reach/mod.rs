@@ -26,13 +26,15 @@
 //! (address atoms), `classes` (classes and the members of each row and column), `pairs`
 //! (class pairs traced, and the pair cache of incremental recomputation), `cells` (cells
 //! assembled from pair outcomes), `touching` (only the cells of some subnets' rows and
-//! columns, for `diff`).
+//! columns, for `diff`), `kept` (the classes the incremental engine keeps across route changes
+//! that leave them alone).
 
 mod atoms;
 mod branches;
 mod by_vnet;
 mod cells;
 mod classes;
+mod kept;
 mod pairs;
 mod table;
 mod touching;
@@ -46,12 +48,13 @@ use rayon::prelude::*;
 use crate::progress::{NoProgress, Progress, Stage};
 use crate::trace::Verdict;
 use crate::{GatewayRouteKind, RouteEngine, RouteError};
-use classes::{ClassSpace, Member};
+use classes::MatrixClasses;
 
 pub use branches::{BranchColumn, BranchKind};
 pub use by_vnet::{VnetCell, VnetColumn, VnetReachMatrix, reach_by_vnet};
+pub use kept::{KeptClasses, reach_incremental_keeping};
 pub use pairs::{Invalidation, PairCache, reach_pair, reach_tracer};
-pub use touching::{TouchingCells, reach_touching, splice_touching, transit_subnets};
+pub use touching::{TouchingCells, reach_touching, transit_subnets};
 
 /// The address that stands for the Internet unless the caller picks another (TEST-NET-3,
 /// RFC 5737: routed like any public address by the default route).
@@ -450,19 +453,16 @@ pub fn reach_incremental(
 
 /// What every form of the matrix shares: the classes of its rows and columns, every class pair
 /// a cell holds, and each pair's outcome.
-struct Traced<'e, 's> {
-    classes: ClassSpace<'e, 's>,
-    rows: classes::Rows,
-    columns: Vec<Column>,
-    column_members: Vec<Vec<Member>>,
+struct Traced {
+    classes: MatrixClasses,
     traced: pairs::TracedPairs,
 }
 
-impl Traced<'_, '_> {
+impl Traced {
     fn stats(&self, cells: usize) -> ReachStats {
         ReachStats {
             cells,
-            atoms: self.classes.atoms.len(),
+            atoms: self.classes.atoms,
             source_classes: self.classes.sources.reps.len(),
             destination_classes: self.classes.destinations.reps.len(),
             traces: self.traced.table.len() - self.traced.reused,
@@ -476,29 +476,26 @@ impl Traced<'_, '_> {
 }
 
 /// Classes, pairs and one trace per pair; with a cache, reusing and keeping traced pairs.
-fn trace_classes<'e, 's>(
-    engine: &'e RouteEngine<'s>,
+fn trace_classes(
+    engine: &RouteEngine<'_>,
     query: &ReachQuery,
     cache: Option<(&mut PairCache, &Invalidation)>,
     progress: &dyn Progress,
-) -> Traced<'e, 's> {
+) -> Traced {
     let tracer = &reach_tracer(engine, query);
     progress.start(Stage::ReachClasses, None);
-    let mut classes = ClassSpace::new(engine);
-    let rows = classes.rows(&query.sources);
-    let columns = columns(engine, query);
-    let column_members = classes.columns(&columns);
+    let classes = MatrixClasses::build(engine, query);
     progress.finish();
     let traced = pairs::trace_pairs(tracer, query, &classes.sources, &classes.destinations, cache, progress);
-    Traced { classes, rows, columns, column_members, traced }
+    Traced { classes, traced }
 }
 
 /// A matrix whose rows are made on demand, in order, and never held together: its `head` is
 /// the matrix without cells (rows, columns, outcomes, stats, errors, assumptions), and
 /// [`ReachStream::for_each_row`] hands each row's cells to the caller (each cell's outcomes
 /// counted from the row's first part). The cells are those [`reach`] computes.
-pub struct ReachStream<'e, 's> {
-    traced: Traced<'e, 's>,
+pub struct ReachStream {
+    traced: Traced,
     head: ReachMatrix,
 }
 
@@ -506,26 +503,23 @@ pub struct ReachStream<'e, 's> {
 const STREAMED_ROWS: usize = 64;
 
 /// Classes and traces of `query`, ready to stream the rows.
-pub fn reach_stream<'e, 's>(
-    engine: &'e RouteEngine<'s>,
-    query: &ReachQuery,
-    progress: &dyn Progress,
-) -> ReachStream<'e, 's> {
+pub fn reach_stream(engine: &RouteEngine<'_>, query: &ReachQuery, progress: &dyn Progress) -> ReachStream {
     let traced = trace_classes(engine, query, None, progress);
+    let c = &traced.classes;
     let head = ReachMatrix {
-        rows: traced.rows.subnets.clone(),
-        columns: traced.columns.clone(),
+        rows: c.rows.subnets.clone(),
+        columns: c.columns.clone(),
         cells: Vec::new(),
         parts: Vec::new(),
         outcomes: traced.traced.outcomes.clone(),
-        stats: traced.stats(traced.rows.subnets.len() * traced.columns.len()),
-        errors: traced.rows.errors.clone(),
+        stats: traced.stats(c.rows.subnets.len() * c.columns.len()),
+        errors: c.rows.errors.clone(),
         assumptions: assumptions(engine.snap(), engine.options(), query),
     };
     ReachStream { traced, head }
 }
 
-impl ReachStream<'_, '_> {
+impl ReachStream {
     /// The matrix without its cells.
     pub fn head(&self) -> &ReachMatrix {
         &self.head
@@ -540,14 +534,15 @@ impl ReachStream<'_, '_> {
     ) -> Result<(), E> {
         let t = &self.traced;
         let lookup = t.lookup();
-        let members = &t.rows.members;
+        let members = &t.classes.rows.members;
         progress.start(Stage::ReachCells, Some(members.len() as u64));
         for start in (0..members.len()).step_by(STREAMED_ROWS) {
             let end = (start + STREAMED_ROWS).min(members.len());
             let made: Vec<(Vec<ReachCell>, Vec<CellOutcome>)> = members[start..end]
                 .par_iter()
                 .map(|rm| {
-                    cells::row_cells(rm, t.column_members.iter(), &t.classes.destinations, &lookup, &t.traced.outcomes)
+                    let columns = t.classes.column_members.iter();
+                    cells::row_cells(rm, columns, &t.classes.destinations, &lookup, &t.traced.outcomes)
                 })
                 .collect();
             for (i, (cells, parts)) in made.iter().enumerate() {
@@ -567,26 +562,39 @@ fn compute(
     cache: Option<(&mut PairCache, &Invalidation)>,
     progress: &dyn Progress,
 ) -> ReachMatrix {
+    compute_keeping(engine, query, cache, progress).0
+}
+
+/// The matrix, and the classes it was made from.
+fn compute_keeping(
+    engine: &RouteEngine<'_>,
+    query: &ReachQuery,
+    cache: Option<(&mut PairCache, &Invalidation)>,
+    progress: &dyn Progress,
+) -> (ReachMatrix, MatrixClasses) {
     let t = trace_classes(engine, query, cache, progress);
+    let c = &t.classes;
     let (cells, parts) = cells::assemble_cells(
-        &t.rows.members,
-        &t.column_members,
-        &t.classes.destinations,
+        &c.rows.members,
+        &c.column_members,
+        &c.destinations,
         &t.lookup(),
         &t.traced.outcomes,
         progress,
     );
     let stats = t.stats(cells.len());
-    ReachMatrix {
-        rows: t.rows.subnets,
-        columns: t.columns,
+    let Traced { classes, traced } = t;
+    let matrix = ReachMatrix {
+        rows: classes.rows.subnets.clone(),
+        columns: classes.columns.clone(),
         cells,
         parts,
-        outcomes: t.traced.outcomes,
+        outcomes: traced.outcomes,
         stats,
-        errors: t.rows.errors,
+        errors: classes.rows.errors.clone(),
         assumptions: assumptions(engine.snap(), engine.options(), query),
-    }
+    };
+    (matrix, classes)
 }
 
 /// The columns a query asks for: its subnets, then the on-premises prefixes and the Virtual WAN

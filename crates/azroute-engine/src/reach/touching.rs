@@ -16,8 +16,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use azroute_model::*;
 use rayon::prelude::*;
 
-use super::classes::{ClassSpace, Member};
-use super::{Column, ReachCell, ReachMatrix, ReachQuery, assumptions, cells, columns, pairs};
+use super::classes::{MatrixClasses, Member};
+use super::{Column, ReachCell, ReachMatrix, ReachQuery, assumptions, cells, pairs};
 use crate::RouteEngine;
 use crate::trace::{Addressing, Owner};
 
@@ -31,11 +31,19 @@ pub struct TouchingCells {
 
 /// The cells of `query`'s matrix whose row or (subnet) column is one of `subnets` (sorted).
 pub fn reach_touching(engine: &RouteEngine<'_>, query: &ReachQuery, subnets: &[SubnetIdx]) -> TouchingCells {
+    touching_cells(engine, query, &MatrixClasses::build(engine, query), subnets)
+}
+
+/// The cells whose row or (subnet) column is one of `subnets` (sorted), made from `classes`
+/// (the whole matrix's), tracing only the class pairs they hold.
+pub(super) fn touching_cells(
+    engine: &RouteEngine<'_>,
+    query: &ReachQuery,
+    classes: &MatrixClasses,
+    subnets: &[SubnetIdx],
+) -> TouchingCells {
     let tracer = &pairs::reach_tracer(engine, query);
-    let mut classes = ClassSpace::new(engine);
-    let rows = classes.rows(&query.sources);
-    let columns = columns(engine, query);
-    let column_members = classes.columns(&columns);
+    let MatrixClasses { rows, columns, column_members, .. } = classes;
     let touched = |s: &SubnetIdx| subnets.binary_search(s).is_ok();
     let every_column: Vec<usize> = (0..columns.len()).collect();
     let touched_columns: Vec<usize> =
@@ -77,73 +85,95 @@ pub fn reach_touching(engine: &RouteEngine<'_>, query: &ReachQuery, subnets: &[S
     }
     let stats = super::ReachStats {
         cells: made.len(),
-        atoms: classes.atoms.len(),
+        atoms: classes.atoms,
         source_classes: classes.sources.reps.len(),
         destination_classes: classes.destinations.reps.len(),
         traces: needed.len(),
         reused: 0,
     };
     let head = ReachMatrix {
-        rows: rows.subnets,
-        columns,
+        rows: rows.subnets.clone(),
+        columns: columns.clone(),
         cells: Vec::new(),
         parts,
         outcomes,
         stats,
-        errors: rows.errors,
+        errors: rows.errors.clone(),
         assumptions: assumptions(engine.snap(), engine.options(), query),
     };
     TouchingCells { head, cells: made }
 }
 
 /// `matrix` (made for `query` before changes that touched only the routes of `subnets`, sorted,
-/// none of them a [`transit_subnets`] one) brought up to date: the cells of those subnets'
-/// rows and columns made again and put in place of the old ones, every other cell kept (its
-/// address pairs fare as before; its sample pair is one of the previous classes'). `None` when
-/// the rows or columns are no longer the same (a row whose routes cannot be computed now).
-pub fn splice_touching(
+/// none of them a [`transit_subnets`] one) brought up to date in place, from `classes` (the
+/// current classes of its rows and columns): the cells of those subnets' rows and columns made
+/// again and put in place of the old ones, every other cell kept (its address pairs fare as
+/// before; its sample pair is one of the previous classes'). `false` (and `matrix` untouched)
+/// when the rows or columns are no longer the same (a row whose routes cannot be computed now).
+pub(super) fn splice_with(
     engine: &RouteEngine<'_>,
     query: &ReachQuery,
-    mut matrix: ReachMatrix,
+    matrix: &mut ReachMatrix,
+    classes: &MatrixClasses,
     subnets: &[SubnetIdx],
-) -> Option<ReachMatrix> {
-    let touching = reach_touching(engine, query, subnets);
-    let head = touching.head;
-    if head.rows != matrix.rows || head.columns != matrix.columns {
-        return None;
+) -> bool {
+    if classes.rows.subnets != matrix.rows || classes.columns != matrix.columns {
+        return false;
     }
-    let mut known: FxHashMap<super::PairOutcome, u32> =
-        matrix.outcomes.iter().enumerate().map(|(i, o)| (o.clone(), i as u32)).collect();
+    let touching = touching_cells(engine, query, classes, subnets);
+    let head = touching.head;
+    let mut known: FxHashMap<&super::PairOutcome, u32> =
+        matrix.outcomes.iter().enumerate().map(|(i, o)| (o, i as u32)).collect();
+    let mut added: Vec<super::PairOutcome> = Vec::new();
+    let n_known = matrix.outcomes.len() as u32;
     let ids: Vec<u32> = head
         .outcomes
-        .into_iter()
+        .iter()
         .map(|o| {
-            let next = matrix.outcomes.len() as u32;
-            *known.entry(o).or_insert_with_key(|o| {
-                matrix.outcomes.push(o.clone());
-                next
+            *known.entry(o).or_insert_with(|| {
+                added.push(o.clone());
+                n_known + added.len() as u32 - 1
             })
         })
         .collect();
+    drop(known);
+    matrix.outcomes.extend(added);
     let n_columns = matrix.columns.len();
     for (r, c, cell) in touching.cells {
-        let first = matrix.parts.len() as u32;
-        matrix.parts.extend(
-            cell.outcomes_in(&head.parts).iter().map(|p| super::CellOutcome { outcome: ids[p.outcome as usize], ..*p }),
-        );
+        let new_parts =
+            cell.outcomes_in(&head.parts).iter().map(|p| super::CellOutcome { outcome: ids[p.outcome as usize], ..*p });
+        let old = matrix.cells[r * n_columns + c];
+        // A cell whose outcomes fit where its old ones were is rewritten in place, so that the
+        // parts grow only by cells that gained outcomes.
+        let first = if cell.len <= old.len {
+            let at = old.first as usize;
+            for (i, p) in new_parts.enumerate() {
+                matrix.parts[at + i] = p;
+            }
+            old.first
+        } else {
+            let first = matrix.parts.len() as u32;
+            matrix.parts.extend(new_parts);
+            first
+        };
         matrix.cells[r * n_columns + c] = ReachCell { first, ..cell };
     }
-    compact_parts(&mut matrix);
+    compact_parts(matrix);
     let pairs = head.stats.source_classes * head.stats.destination_classes;
     matrix.stats = super::ReachStats { cells: matrix.cells.len(), reused: pairs - head.stats.traces, ..head.stats };
     matrix.errors = head.errors;
     matrix.assumptions = head.assumptions;
-    Some(matrix)
+    true
 }
 
 /// Drops the parts no cell refers to any more once they outnumber the live ones.
 fn compact_parts(matrix: &mut ReachMatrix) {
-    let live: usize = matrix.cells.iter().map(|c| c.outcomes_in(&matrix.parts).len()).sum();
+    // Parts within twice the cells are left alone without counting the live ones (a walk over
+    // every cell, a tenth of a splice's time at 10k), however many of them are dead.
+    if matrix.parts.len() <= 2 * matrix.cells.len() {
+        return;
+    }
+    let live: usize = matrix.cells.iter().map(|c| c.len as usize).sum();
     if matrix.parts.len() <= 2 * live {
         return;
     }
