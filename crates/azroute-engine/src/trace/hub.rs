@@ -6,7 +6,6 @@
 //! firewall, whose verdict is evaluated and which then forwards by its own table. A network
 //! virtual appliance inside the hub is not followed: its guest routing is in no snapshot.
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use azroute_model::*;
@@ -61,7 +60,7 @@ impl Tracer<'_, '_> {
         table: &EffectiveRouteTable,
         route: &RouteRef,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Step, RouteError> {
         let RouteOrigin::VirtualWanHub { hub, hub_next_hop_type, next_hop, .. } = &route.route().origin else {
             return Ok(Step::Ended(Verdict::Dropped));
@@ -262,7 +261,7 @@ impl Tracer<'_, '_> {
         exit: HubExit,
         from: (VnetIdx, SubnetIdx, &EffectiveRouteTable, &RouteRef),
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Step, RouteError> {
         let (vnet, subnet, table, route) = from;
         Ok(match exit {
@@ -317,7 +316,7 @@ impl Tracer<'_, '_> {
         (address, spoke, bgp_connection): (IpAddr, Option<VnetIdx>, Option<ArmId>),
         from: (VnetIdx, SubnetIdx, &EffectiveRouteTable, &RouteRef),
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Step, RouteError> {
         let (vnet, subnet, table, route) = from;
         let spokes: Vec<VnetIdx> = spoke.map_or_else(|| self.wan_spokes(hub), |v| vec![v]);
