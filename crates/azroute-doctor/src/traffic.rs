@@ -127,28 +127,42 @@ impl Doctor<'_, '_> {
     /// Every problem path of the reachability matrix, traced again for its findings, and the
     /// pairs the matrix does not hold (from on-premises, to addresses routed to an NVA).
     fn exhaustive_traffic(&self, reps: &[Rep], query: &ReachQuery, out: &mut Vec<Finding>) -> TrafficStats {
-        let matrix = reach(self.routes, query);
+        // The matrix's rows are made one at a time and never held together (a 100k-NIC estate
+        // has 100 M cells): memory is bounded by its classes and one chunk of problem paths.
+        let matrix = reach_stream(self.routes, query, &NoProgress);
+        let head = matrix.head();
         let tracer = reach_tracer(self.routes, query);
-        let problems = problem_paths(&tracer, &matrix);
-        // Traced and folded a chunk at a time, so that only one chunk's traces are ever held
-        // (the problem paths of a large estate are hundreds of thousands of whole traces).
+        // Traced and folded a chunk at a time, in the matrix's order, so that only one chunk's
+        // traces are ever held (the problem paths of a large estate are hundreds of thousands
+        // of whole traces).
         let mut findings = Aggregator::default();
         let mut traced = 0;
-        for chunk in problems.chunks(TRACE_CHUNK) {
-            let traces: Vec<(PathEnd, PathEnd, Option<Trace>)> = chunk
+        let mut pending: Vec<(PathEnd, TraceSource, PathEnd)> = Vec::new();
+        let mut trace_pending = |pending: &mut Vec<(PathEnd, TraceSource, PathEnd)>| {
+            let traces: Vec<(PathEnd, PathEnd, Option<Trace>)> = pending
                 .par_iter()
                 .map(|&(from, source, to)| (from, to, tracer.trace(request(source, end_address(to))).ok()))
                 .collect();
             traced += traces.len();
             findings.add(self.snap, &traces);
-        }
+            pending.clear();
+        };
+        let rows = matrix.for_each_row(&NoProgress, |r, cells, parts| {
+            problem_paths(&tracer, head, r, cells, parts, &mut pending);
+            if pending.len() >= TRACE_CHUNK {
+                trace_pending(&mut pending);
+            }
+            Ok::<(), std::convert::Infallible>(())
+        });
+        let Ok(()) = rows;
+        trace_pending(&mut pending);
         let mut extra = self.routed_pairs(reps);
         extra.extend(self.on_premises_pairs(reps).into_iter().filter(|(from, _)| matches!(from, End::OnPremises(_))));
         let traces = self.trace_pairs(reps, &extra);
         traced += traces.len();
         findings.add(self.snap, &traces);
         out.extend(findings.finish());
-        let s = matrix.stats;
+        let s = head.stats;
         let matrix = MatrixStats {
             cells: s.cells,
             source_classes: s.source_classes,
@@ -295,35 +309,39 @@ fn end_address(end: PathEnd) -> IpAddr {
     }
 }
 
-/// One sample path of every part of a cell whose traffic does not connect or whose trace raised
-/// a traffic code: where it starts (a NIC of the row's subnet holding the sample address, else
-/// a host there) and where it ends.
-fn problem_paths(tracer: &Tracer<'_, '_>, matrix: &ReachMatrix) -> Vec<(PathEnd, TraceSource, PathEnd)> {
+/// One sample path of every part of a cell of row `r` (its `cells`, their outcomes in
+/// `parts`) whose traffic does not connect or whose trace raised a traffic code: where it starts
+/// (a NIC of the row's subnet holding the sample address, else a host there) and where it ends.
+fn problem_paths(
+    tracer: &Tracer<'_, '_>,
+    head: &ReachMatrix,
+    r: usize,
+    cells: &[ReachCell],
+    parts: &[CellOutcome],
+    paths: &mut Vec<(PathEnd, TraceSource, PathEnd)>,
+) {
     let traffic: Vec<&'static str> = traffic_codes().map(FindingCode::as_str).collect();
     let needs_trace = |o: &PairOutcome| !o.reach.connects() || o.codes.iter().any(|c| traffic.contains(c));
-    let mut paths = Vec::new();
-    for (r, &row) in matrix.rows.iter().enumerate() {
-        for (c, column) in matrix.columns.iter().enumerate() {
-            for part in matrix.cell_outcomes(matrix.cell(r, c)) {
-                if !needs_trace(matrix.outcome(part)) {
-                    continue;
-                }
-                let ip = part.sample_source;
-                let nic = tracer.nic_owning(ip).filter(|n| tracer.routes.nic_subnet(*n).ok() == Some(row));
-                let source = match nic {
-                    Some(nic) => TraceSource::Nic { nic, ip },
-                    None => TraceSource::Host { subnet: row, ip },
-                };
-                let to = match column {
-                    Column::Subnet(d) => PathEnd::Context { subnet: *d, address: part.sample_destination },
-                    Column::OnPremises { .. } | Column::Branch(_) => PathEnd::OnPremises(part.sample_destination),
-                    Column::Internet(_) => PathEnd::Internet(part.sample_destination),
-                };
-                paths.push((PathEnd::Context { subnet: row, address: ip }, source, to));
+    let row = head.rows[r];
+    for (cell, column) in cells.iter().zip(&head.columns) {
+        for part in cell.outcomes_in(parts) {
+            if !needs_trace(head.outcome(part)) {
+                continue;
             }
+            let ip = part.sample_source;
+            let nic = tracer.nic_owning(ip).filter(|n| tracer.routes.nic_subnet(*n).ok() == Some(row));
+            let source = match nic {
+                Some(nic) => TraceSource::Nic { nic, ip },
+                None => TraceSource::Host { subnet: row, ip },
+            };
+            let to = match column {
+                Column::Subnet(d) => PathEnd::Context { subnet: *d, address: part.sample_destination },
+                Column::OnPremises { .. } | Column::Branch(_) => PathEnd::OnPremises(part.sample_destination),
+                Column::Internet(_) => PathEnd::Internet(part.sample_destination),
+            };
+            paths.push((PathEnd::Context { subnet: row, address: ip }, source, to));
         }
     }
-    paths
 }
 
 /// A deterministic, evenly spread sample when there are more pairs than the budget: the pairs

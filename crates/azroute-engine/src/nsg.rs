@@ -6,7 +6,9 @@
 //! custom rules by ascending priority come first, then the six default rules; the first match
 //! decides. NSGs are stateful: replies of an allowed flow pass without evaluation.
 
-use std::collections::HashMap;
+// Fx rather than SipHash: looked up at every NSG rule with an application security group,
+// keyed by addresses of the snapshot (nothing an attacker chooses).
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use azroute_model::*;
@@ -75,6 +77,13 @@ pub struct NsgLevel {
     pub nsg: NsgIdx,
     pub applied_to: AppliedTo,
     pub rules: std::sync::Arc<Vec<EffectiveRule>>,
+}
+
+/// The rule name of an evaluation no rule decided (a reply admitted by flow state): one shared
+/// empty name rather than an allocation per check.
+pub(crate) fn no_rule_name() -> std::sync::Arc<str> {
+    static EMPTY: std::sync::LazyLock<std::sync::Arc<str>> = std::sync::LazyLock::new(|| "".into());
+    EMPTY.clone()
 }
 
 /// One NSG's verdict for a flow.
@@ -196,7 +205,7 @@ pub struct SecurityEngine<'e, 's> {
 
 impl<'e, 's> SecurityEngine<'e, 's> {
     pub fn new(routes: &'e RouteEngine<'s>) -> SecurityEngine<'e, 's> {
-        let mut asg_by_ip: HashMap<IpAddr, Vec<String>> = HashMap::new();
+        let mut asg_by_ip: HashMap<IpAddr, Vec<String>> = HashMap::default();
         for nic in &routes.snap().nics {
             for cfg in &nic.ip_configs {
                 if let Some(ip) = cfg.private_ip
@@ -250,6 +259,18 @@ impl<'e, 's> SecurityEngine<'e, 's> {
 
     /// The NSG levels at a subnet and, where there is one, a NIC in it.
     pub fn levels_at(&self, subnet: SubnetIdx, nic: Option<NicIdx>, direction: Direction) -> Vec<NsgLevel> {
+        self.levels_in_order(subnet, nic, direction).collect()
+    }
+
+    /// The same levels, in evaluation order for `direction`, without collecting them: the
+    /// tracer asks at every NIC a packet meets (a vector per check was a tenth of a matrix's
+    /// allocations).
+    pub fn levels_in_order(
+        &self,
+        subnet: SubnetIdx,
+        nic: Option<NicIdx>,
+        direction: Direction,
+    ) -> impl Iterator<Item = NsgLevel> + use<'_, 's> {
         let snap = self.snap();
         let subnet_level = snap.subnets[subnet.index()].nsg.as_ref().and_then(|l| l.resolved()).map(|n| NsgLevel {
             nsg: n,
@@ -263,10 +284,11 @@ impl<'e, 's> SecurityEngine<'e, 's> {
                 rules: self.rules_of(n),
             })
         });
-        match direction {
-            Direction::Inbound => subnet_level.into_iter().chain(nic_level).collect(),
-            Direction::Outbound => nic_level.into_iter().chain(subnet_level).collect(),
-        }
+        let (first, second) = match direction {
+            Direction::Inbound => (subnet_level, nic_level),
+            Direction::Outbound => (nic_level, subnet_level),
+        };
+        first.into_iter().chain(second)
     }
 
     /// `VirtualNetwork` for a subnet (§9.4): the VNet's ranges, peered ranges (with
@@ -428,7 +450,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
             }
         }
         // The default rules always match; this is only reached for an inconsistent level.
-        NsgEvaluation { nsg: level.nsg, applied_to: level.applied_to, access: Access::Deny, rule_name: "".into() }
+        NsgEvaluation { nsg: level.nsg, applied_to: level.applied_to, access: Access::Deny, rule_name: no_rule_name() }
     }
 
     /// IP flow verify for a NIC: every NSG on the way, in Azure's order.

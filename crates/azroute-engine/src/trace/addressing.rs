@@ -3,7 +3,9 @@
 //! frontends and DNS resolver inbound endpoints (several owners where VNets overlap); and the
 //! platform service a subnet belongs to, for addresses no resource lists (§17.3).
 
-use std::collections::HashMap;
+// Fx rather than SipHash: looked up several times per traced packet, keyed by addresses of
+// the snapshot (nothing an attacker chooses).
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use azroute_model::*;
@@ -39,7 +41,7 @@ pub struct Addressing {
 
 impl Addressing {
     pub fn build(snap: &Snapshot) -> Addressing {
-        let mut by_ip: HashMap<IpAddr, Vec<Owner>> = HashMap::new();
+        let mut by_ip: HashMap<IpAddr, Vec<Owner>> = HashMap::default();
         for (i, nic) in snap.nics.iter().enumerate() {
             let nic_idx = NicIdx(i as u32);
             for cfg in &nic.ip_configs {

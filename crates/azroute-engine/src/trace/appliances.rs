@@ -2,7 +2,6 @@
 //! VirtualAppliance next hop, reachable in the VNet or a directly peered one; its NSGs both
 //! ways and IP forwarding on its NIC.
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use azroute_model::*;
@@ -24,7 +23,7 @@ impl Tracer<'_, '_> {
         nva_ip: IpAddr,
         pkt: Packet,
         route: &RouteRef,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Option<NicIdx>, RouteError> {
         let Some(owner) = self.reachable_owner(walk, vnet, nva_ip, route) else { return Ok(None) };
         let owner_vnet = Addressing::vnet_of(self.snap(), &owner).expect("a reachable owner has a VNet");
@@ -131,7 +130,7 @@ impl Tracer<'_, '_> {
         nva_nic: NicIdx,
         pkt: Packet,
         route: &RouteRef,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> bool {
         let n = &self.snap().nics[nva_nic.index()];
         let nva_addr = n.primary_ip_config().and_then(|c| c.private_ip);

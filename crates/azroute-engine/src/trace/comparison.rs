@@ -2,8 +2,6 @@
 //! the reply, or the other way round, drops the connection. Devices are compared by VM, so a
 //! two-armed NVA crossed on different NICs counts once.
 
-use std::collections::HashSet;
-
 use azroute_model::*;
 
 use super::{PathTrace, TraceRequest, Tracer};
@@ -18,8 +16,16 @@ impl Tracer<'_, '_> {
         let device_of = |n: &NicIdx| {
             snap.nics[n.index()].vm.as_ref().and_then(|l| l.resolved()).map(|v| v.0 as i64).unwrap_or(-(n.0 as i64) - 1)
         };
-        let request_set: HashSet<i64> = request_devices.iter().map(device_of).collect();
-        let reply_set: HashSet<i64> = reply_devices.iter().map(device_of).collect();
+        // The devices of each direction as sets: sorted without repeats (a path passes a
+        // handful, so no hashing per trace).
+        let device_set = |devices: &[NicIdx]| {
+            let mut set: Vec<i64> = devices.iter().map(device_of).collect();
+            set.sort_unstable();
+            set.dedup();
+            set
+        };
+        let request_set = device_set(&request_devices);
+        let reply_set = device_set(&reply_devices);
         if request_set == reply_set || !reverse.verdict.reached() {
             return Vec::new();
         }
@@ -27,9 +33,9 @@ impl Tracer<'_, '_> {
             return Vec::new();
         }
         let only_request: Vec<NicIdx> =
-            request_devices.iter().copied().filter(|n| !reply_set.contains(&device_of(n))).collect();
+            request_devices.iter().copied().filter(|n| reply_set.binary_search(&device_of(n)).is_err()).collect();
         let only_reply: Vec<NicIdx> =
-            reply_devices.iter().copied().filter(|n| !request_set.contains(&device_of(n))).collect();
+            reply_devices.iter().copied().filter(|n| request_set.binary_search(&device_of(n)).is_err()).collect();
         let return_route = match (only_request.first(), reverse.hops.first()) {
             (Some(&nva), Some(first)) => Some(ReturnRoute {
                 nva,

@@ -2,8 +2,6 @@
 //! then the owner of the destination — a NIC, a load balancer's backend, a private endpoint,
 //! a gateway instance, or a NIC-less host when whole subnets are traced.
 
-use std::collections::HashSet;
-
 use azroute_model::*;
 
 use super::walk::{Endpoint, Packet, Walk};
@@ -93,7 +91,7 @@ impl Tracer<'_, '_> {
         target_vnet: Option<VnetIdx>,
         from: Option<(SubnetIdx, &EffectiveRouteTable)>,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Verdict {
         let snap = self.snap();
         let Some(target_vnet) = target_vnet else {
@@ -145,7 +143,7 @@ impl Tracer<'_, '_> {
         vnet: VnetIdx,
         target_vnet: VnetIdx,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Option<Verdict> {
         let snap = self.snap();
         let host_subnet = snap.vnets[target_vnet.index()]
@@ -166,13 +164,7 @@ impl Tracer<'_, '_> {
     }
 
     /// The owner of the destination receives the packet, through its inbound NSGs.
-    fn deliver_to_owner(
-        &self,
-        walk: &mut Walk,
-        owner: Owner,
-        pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
-    ) -> Verdict {
+    fn deliver_to_owner(&self, walk: &mut Walk, owner: Owner, pkt: Packet, forward_nics: &[Endpoint]) -> Verdict {
         let snap = self.snap();
         match owner {
             Owner::Nic { nic, subnet: dst_subnet } => {

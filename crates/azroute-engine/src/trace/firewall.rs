@@ -4,7 +4,6 @@
 //! reply of a flow it SNATed comes back to it; the reply of one it did not must be routed through
 //! it, which the comparison of the two directions checks.
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use azroute_model::*;
@@ -30,7 +29,7 @@ impl Tracer<'_, '_> {
         firewall_ip: IpAddr,
         route: &RouteRef,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Option<Step>, RouteError> {
         if !self.addressing.owners(firewall_ip).iter().any(|o| matches!(o, Owner::Firewall { .. })) {
             return Ok(None);
@@ -69,7 +68,7 @@ impl Tracer<'_, '_> {
         vnet: VnetIdx,
         target_vnet: Option<VnetIdx>,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Option<Step> {
         let snap = self.snap();
         let target_vnet = target_vnet?;
@@ -127,7 +126,7 @@ impl Tracer<'_, '_> {
         let mut hop = Hop::new(HopKind::AzureFirewall, HopResource::Firewall(firewall), fw.private_ips().next());
         hop.subnet = subnet;
         walk.hops.push(hop);
-        let none = HashSet::new();
+        let none: [Endpoint; 0] = [];
         match self.through_firewall(&mut walk, firewall, subnet, pkt, &none) {
             // Allowed by a network or application rule, not translated: the packet is for the
             // firewall itself, which serves nothing on its public IP (§16.4: only DNAT gives such
@@ -163,7 +162,7 @@ impl Tracer<'_, '_> {
         firewall: FirewallIdx,
         subnet: Option<SubnetIdx>,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Step {
         let Some(subnet) = subnet else {
             // A secured-hub firewall reached other than through its hub's routes.
@@ -193,7 +192,7 @@ impl Tracer<'_, '_> {
         walk: &mut Walk,
         firewall: FirewallIdx,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Packet, Verdict> {
         let crossing = |snat_source| FirewallCrossing { firewall, snat_source, source: pkt.src, destination: pkt.dst };
         let flow = self.firewall_flow(pkt);
@@ -263,7 +262,7 @@ impl Tracer<'_, '_> {
         &self,
         forward: &PathTrace,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
         from_destination: impl FnOnce(Packet) -> Result<PathTrace, RouteError>,
     ) -> Result<Option<PathTrace>, RouteError> {
         let Some(crossing) = forward.firewalls.iter().rev().find(|c| c.snat_source.is_some()) else { return Ok(None) };

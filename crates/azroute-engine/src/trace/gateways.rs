@@ -2,7 +2,6 @@
 //! VNet-to-VNet peer (§5.3, §3.4), from on-premises through a gateway, and from the Internet to
 //! a public IP (§9.1).
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use azroute_model::*;
@@ -20,7 +19,7 @@ impl Tracer<'_, '_> {
     pub(super) fn arriving_from_outside(&self, src: IpAddr, pkt: Packet) -> Result<PathTrace, RouteError> {
         if let Some(g) = self.on_premises_gateway(src) {
             let walk = Walk::from_hop(Some(Hop::new(HopKind::OnPremises, HopResource::OnPremises, Some(src))));
-            return self.continue_walk(walk, Start::Gateway { gateway: g }, pkt, &HashSet::new());
+            return self.continue_walk(walk, Start::Gateway { gateway: g }, pkt, &[]);
         }
         // A Virtual WAN branch enters by its hub's gateway (§20.16).
         if let Some(branch) = self.wan_branch(src) {
@@ -50,7 +49,7 @@ impl Tracer<'_, '_> {
         hop.subnet = self.routes.nic_subnet(nic).ok();
         hop.notes.push(HopNote::PublicIpTranslated { public: pkt.dst, private });
         walk.hops.push(hop);
-        if !self.nsg_at(&mut walk, nic, Direction::Inbound, inner, &HashSet::new()) {
+        if !self.nsg_at(&mut walk, nic, Direction::Inbound, inner, &[]) {
             return Ok(walk.finish(Verdict::Dropped));
         }
         Ok(walk.finish(Verdict::Delivered))

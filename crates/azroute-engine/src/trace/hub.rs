@@ -6,7 +6,6 @@
 //! firewall, whose verdict is evaluated and which then forwards by its own table. A network
 //! virtual appliance inside the hub is not followed: its guest routing is in no snapshot.
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use azroute_model::*;
@@ -87,7 +86,7 @@ impl Tracer<'_, '_> {
         table: &EffectiveRouteTable,
         route: &RouteRef,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Step, RouteError> {
         let RouteOrigin::VirtualWanHub { hub, hub_next_hop_type, next_hop, .. } = &route.route().origin else {
             return Ok(Step::Ended(Verdict::Dropped));
@@ -290,7 +289,7 @@ impl Tracer<'_, '_> {
         exit: HubExit,
         from: HubEntry,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Step, RouteError> {
         Ok(match exit {
             HubExit::Spoke(target) => {
@@ -344,7 +343,7 @@ impl Tracer<'_, '_> {
         (address, spoke, bgp_connection): (IpAddr, Option<VnetIdx>, Option<ArmId>),
         from: HubEntry,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Step, RouteError> {
         let spokes: Vec<VnetIdx> = spoke.map_or_else(|| self.wan_spokes(hub), |v| vec![v]);
         let owner = self.addressing.owners(address).iter().find_map(|o| match o {

@@ -30,7 +30,6 @@ mod security;
 mod unreachable;
 mod walk;
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use azroute_model::*;
@@ -139,8 +138,8 @@ impl<'e, 's> Tracer<'e, 's> {
     pub fn trace(&self, request: TraceRequest) -> Result<Trace, RouteError> {
         let pkt = Packet::of(&request);
         let forward = match request.source {
-            TraceSource::Nic { nic, .. } => self.walk(Start::Nic { nic }, pkt, &HashSet::new())?,
-            TraceSource::Host { subnet, .. } => self.walk(Start::Host { subnet }, pkt, &HashSet::new())?,
+            TraceSource::Nic { nic, .. } => self.walk(Start::Nic { nic }, pkt, &[])?,
+            TraceSource::Host { subnet, .. } => self.walk(Start::Host { subnet }, pkt, &[])?,
             TraceSource::External(ip) => self.arriving_from_outside(ip, pkt)?,
         };
         let reverse = if forward.verdict.reached() { Some(self.reply(&request, &forward, pkt)?) } else { None };

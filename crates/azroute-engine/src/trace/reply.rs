@@ -2,8 +2,6 @@
 //! request (stateful, §9), from the NVA that translated Internet traffic, or back through the
 //! gateway the request left by; and forced tunnelling of replies to Internet clients (§6.1).
 
-use std::collections::HashSet;
-
 use azroute_model::*;
 
 use super::walk::{Endpoint, Packet, Start, Walk};
@@ -21,8 +19,9 @@ impl Tracer<'_, '_> {
         pkt: Packet,
     ) -> Result<PathTrace, RouteError> {
         let reply = pkt.reply();
-        // NICs whose NSGs saw the request: replies pass them by flow state.
-        let forward_nics: HashSet<Endpoint> = forward
+        // NICs whose NSGs saw the request: replies pass them by flow state. A path has a
+        // handful of hops, so a vector searched in place (no hashing per trace).
+        let forward_nics: Vec<Endpoint> = forward
             .hops
             .iter()
             .filter_map(|h| match (h.nic(), h.subnet, h.kind) {
@@ -75,7 +74,7 @@ impl Tracer<'_, '_> {
         request: &TraceRequest,
         forward: &PathTrace,
         reply: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<PathTrace, RouteError> {
         let last = forward.hops.last().expect("a path has hops");
         // The reply leaves from the address the request was delivered to.
@@ -114,7 +113,7 @@ impl Tracer<'_, '_> {
         &self,
         nva: NicIdx,
         reply: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<PathTrace, RouteError> {
         let mut walk = Walk::from_hop(Some(Hop::new(HopKind::Internet, HopResource::Internet, Some(reply.src))));
         let subnet = self.routes.nic_subnet(nva)?;

@@ -2,8 +2,6 @@
 //! check recorded on the hop, replies allowed by flow state where the request passed, and a
 //! finding for the rule that denies.
 
-use std::collections::HashSet;
-
 use azroute_model::*;
 
 use super::walk::{Endpoint, Packet, Walk};
@@ -21,7 +19,7 @@ impl Tracer<'_, '_> {
         nic: NicIdx,
         direction: Direction,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> bool {
         let Ok(subnet) = self.routes.nic_subnet(nic) else { return true };
         self.nsg_at_endpoint(walk, subnet, Some(nic), direction, pkt, forward_nics)
@@ -35,7 +33,7 @@ impl Tracer<'_, '_> {
         nic: Option<NicIdx>,
         direction: Direction,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> bool {
         if !self.evaluate_nsgs {
             return true;
@@ -63,17 +61,17 @@ impl Tracer<'_, '_> {
                 Some(AdminAccess::Allow) | None => {}
             }
         }
-        for level in &self.security.levels_at(subnet, nic, direction) {
+        for level in self.security.levels_in_order(subnet, nic, direction) {
             let mut unknown = Vec::new();
             let evaluation = if stateful {
                 NsgEvaluation {
                     nsg: level.nsg,
                     applied_to: level.applied_to,
                     access: Access::Allow,
-                    rule_name: "".into(),
+                    rule_name: crate::nsg::no_rule_name(),
                 }
             } else {
-                self.security.evaluate_level(level, &flow, subnet, &mut unknown)
+                self.security.evaluate_level(&level, &flow, subnet, &mut unknown)
             };
             let denied = evaluation.access == Access::Deny;
             let hop = walk.hops.last_mut().expect("a hop to record NSG checks on");

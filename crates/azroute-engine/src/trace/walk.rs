@@ -2,7 +2,6 @@
 //! what that route's next hop does with it, until it is delivered, leaves Azure, is dropped or
 //! loops (§11).
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use azroute_model::*;
@@ -153,12 +152,7 @@ impl Walk {
 }
 
 impl Tracer<'_, '_> {
-    pub(super) fn walk(
-        &self,
-        start: Start,
-        pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
-    ) -> Result<PathTrace, RouteError> {
+    pub(super) fn walk(&self, start: Start, pkt: Packet, forward_nics: &[Endpoint]) -> Result<PathTrace, RouteError> {
         self.continue_walk(Walk::new(), start, pkt, forward_nics)
     }
 
@@ -169,7 +163,7 @@ impl Tracer<'_, '_> {
         mut walk: Walk,
         start: Start,
         mut pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<PathTrace, RouteError> {
         let (mut subnet, mut at_nic) = match self.start(&mut walk, start, pkt, forward_nics)? {
             Step::At { subnet, nic } => (subnet, nic),
@@ -201,13 +195,7 @@ impl Tracer<'_, '_> {
 
     /// The first hop: the source NIC (its own address, its outbound NSGs), a NIC-less host, a
     /// gateway traffic enters by, or a NIC the walk resumes from.
-    fn start(
-        &self,
-        walk: &mut Walk,
-        start: Start,
-        pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
-    ) -> Result<Step, RouteError> {
+    fn start(&self, walk: &mut Walk, start: Start, pkt: Packet, forward_nics: &[Endpoint]) -> Result<Step, RouteError> {
         match start {
             Start::Nic { nic } => self.start_at_nic(walk, nic, pkt, forward_nics),
             Start::Resume { nic } => Ok(Step::At { subnet: self.routes.nic_subnet(nic)?, nic: Some(nic) }),
@@ -232,7 +220,7 @@ impl Tracer<'_, '_> {
         walk: &mut Walk,
         nic: NicIdx,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Step, RouteError> {
         let subnet = self.routes.nic_subnet(nic)?;
         let mut hop = Hop::new(HopKind::Source, HopResource::Nic(nic), Some(pkt.src));
@@ -262,7 +250,7 @@ impl Tracer<'_, '_> {
         walk: &mut Walk,
         subnet: SubnetIdx,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Step, RouteError> {
         let table = self.routes.subnet_table(subnet)?;
         let vnet = self.snap().subnets[subnet.index()].vnet;
@@ -478,7 +466,7 @@ impl Tracer<'_, '_> {
         vnet: VnetIdx,
         route: &RouteRef,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<Step, RouteError> {
         let Some(&nva_ip) = route.route().next_hop_ips.first() else { return Ok(Step::Ended(Verdict::Dropped)) };
         if let Some(step) = self.to_firewall(walk, vnet, nva_ip, route, pkt, forward_nics)? {
