@@ -166,7 +166,8 @@ impl V4Head {
             .enumerate()
             .map(|(b, (starts, slots))| {
                 let last = b * LANES + starts.len() - 1;
-                let mut block = Block { starts: [u32::MAX; LANES], packed: [slots[starts.len() - 1].pack(last); LANES] };
+                let mut block =
+                    Block { starts: [u32::MAX; LANES], packed: [slots[starts.len() - 1].pack(last); LANES] };
                 block.starts[..starts.len()].copy_from_slice(starts);
                 for (lane, slot) in slots.iter().enumerate() {
                     block.packed[lane] = slot.pack(b * LANES + lane);
