@@ -7,11 +7,14 @@
 //! interval boundaries that the reachability matrix uses as address equivalence classes.
 //!
 //! IPv4, the hot path, is laid out for lookups that jump between cold tables (a trace or a
-//! matrix row changes table at every hop): a summary of 16 block starts held inside the `Fib`
-//! itself picks the block (one cache line, no pointer followed), the block's starts (8 for a
-//! table of up to 128 intervals: one cache line) give the interval, and the interval's slot
-//! holds both its entry and its route, so `lookup_route` reads three cache lines in all instead
-//! of a binary search's seven or eight and the entry's.
+//! matrix row changes table at every hop): a head of one cache line inside the `Fib` holds a
+//! summary of block starts and the pointer to the blocks, so it picks the block without
+//! following a pointer; a block (two adjacent cache lines, which the hardware fetches as a
+//! pair) holds 16 interval starts and, beside them, each interval's entry and route packed in
+//! one word. So `lookup_route` and `lookup` read two cache lines one after the other for a
+//! table of up to 160 intervals (the binary search read seven or eight), and every step is a
+//! count of comparisons rather than a branch, so a batch of probes on different tables keeps
+//! its cache misses in flight together instead of being cut short by mispredictions.
 
 use std::net::IpAddr;
 
@@ -28,8 +31,17 @@ pub struct FibEntry {
     pub route: u32,
 }
 
-/// Blocks in the IPv4 summary.
-const SUMMARY: usize = 16;
+/// Block starts in the IPv4 head's summary.
+const SUMMARY: usize = 10;
+
+/// Interval starts in one IPv4 block.
+const LANES: usize = 16;
+
+/// A block's word for an interval no prefix covers.
+const PACKED_NONE: u32 = 0x7FFF_FFFF;
+
+/// A block's word that is not packed: the rest is the interval's index in `v4_slot`.
+const UNPACKED: u32 = 0x8000_0000;
 
 /// The IPv4 interval owned by an entry: the entry's index and its route (`NO_ROUTE` for both
 /// where no prefix covers the interval).
@@ -39,18 +51,61 @@ struct Slot {
     route: u32,
 }
 
+impl Slot {
+    /// The slot packed into one block word: entry in the high half, route in the low half,
+    /// when both fit (an entry below 0x7FFF, a route below 0xFFFF: every table Azure allows);
+    /// else the interval's index marked [`UNPACKED`].
+    fn pack(self, interval: usize) -> u32 {
+        if self.entry == NO_ROUTE {
+            PACKED_NONE
+        } else if self.entry < 0x7FFF && self.route < 0xFFFF {
+            (self.entry << 16) | self.route
+        } else {
+            UNPACKED | interval as u32
+        }
+    }
+}
+
+/// Sixteen consecutive IPv4 interval starts and their packed slots: 128 bytes, aligned so that
+/// they are the two cache lines of one adjacent-line pair. Lanes past the table's last
+/// interval repeat it, with `u32::MAX` as their start, so a count of starts at or below an
+/// address never needs the block's length.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[repr(C, align(128))]
+struct Block {
+    starts: [u32; LANES],
+    packed: [u32; LANES],
+}
+
+/// What a lookup reads first, in one cache line: the first start of every `group`-th block,
+/// and the blocks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[repr(C, align(64))]
+struct V4Head {
+    /// `u32::MAX` past the last group.
+    summary: [u32; SUMMARY],
+    groups: u32,
+    /// Blocks per summary entry: 1 for tables of up to `SUMMARY * LANES` intervals.
+    group: u32,
+    blocks: Box<[Block]>,
+}
+
 /// Flattened IPv4 and IPv6 interval tables.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Fib {
     pub entries: Vec<FibEntry>,
-    /// The start of every `v4_stride`-th interval (`u32::MAX` past the last block).
-    v4_summary: [u32; SUMMARY],
-    v4_blocks: u32,
-    v4_stride: u32,
+    v4_head: V4Head,
     v4_starts: Vec<u32>,
     v4_slot: Vec<Slot>,
     v6_starts: Vec<u128>,
     v6_entry: Vec<u32>,
+}
+
+/// How many of `values` are at or below `key`: a count, not a search, so no branch depends on
+/// the data.
+#[inline]
+fn count_at_or_below(values: &[u32], key: u32) -> usize {
+    values.iter().map(|&v| (v <= key) as usize).sum()
 }
 
 fn bounds(prefix: &IpNet) -> (u128, u128) {
@@ -102,6 +157,33 @@ fn flatten(ranges: &[(u128, u128, u32)], max: u128) -> Vec<(u128, u32)> {
     out
 }
 
+impl V4Head {
+    /// Cuts the intervals into blocks of [`LANES`] and summarises their first starts.
+    fn build(starts: &[u32], slots: &[Slot]) -> V4Head {
+        let blocks: Box<[Block]> = starts
+            .chunks(LANES)
+            .zip(slots.chunks(LANES))
+            .enumerate()
+            .map(|(b, (starts, slots))| {
+                let last = b * LANES + starts.len() - 1;
+                let mut block =
+                    Block { starts: [u32::MAX; LANES], packed: [slots[starts.len() - 1].pack(last); LANES] };
+                block.starts[..starts.len()].copy_from_slice(starts);
+                for (lane, slot) in slots.iter().enumerate() {
+                    block.packed[lane] = slot.pack(b * LANES + lane);
+                }
+                block
+            })
+            .collect();
+        let group = blocks.len().div_ceil(SUMMARY).max(1);
+        let mut summary = [u32::MAX; SUMMARY];
+        for (g, block) in blocks.iter().step_by(group).enumerate() {
+            summary[g] = block.starts[0];
+        }
+        V4Head { summary, groups: blocks.len().div_ceil(group) as u32, group: group as u32, blocks }
+    }
+}
+
 impl Fib {
     /// Builds the table. Prefixes must be unique; the caller has already chosen one winner
     /// per prefix.
@@ -121,21 +203,13 @@ impl Fib {
         let f4 = flatten(&v4, u32::MAX as u128);
         let f6 = flatten(&v6, u128::MAX);
         let v4_starts: Vec<u32> = f4.iter().map(|(s, _)| *s as u32).collect();
-        let v4_slot = f4
+        let v4_slot: Vec<Slot> = f4
             .iter()
             .map(|&(_, entry)| Slot { entry, route: entries.get(entry as usize).map_or(NO_ROUTE, |e| e.route) })
             .collect();
-        // Blocks of at least 8 starts (one cache line), at most `SUMMARY` of them.
-        let stride = v4_starts.len().div_ceil(SUMMARY).max(8);
-        let mut v4_summary = [u32::MAX; SUMMARY];
-        for (b, start) in v4_starts.iter().step_by(stride).enumerate() {
-            v4_summary[b] = *start;
-        }
         Fib {
             entries,
-            v4_summary,
-            v4_blocks: v4_starts.len().div_ceil(stride) as u32,
-            v4_stride: stride as u32,
+            v4_head: V4Head::build(&v4_starts, &v4_slot),
             v4_starts,
             v4_slot,
             v6_starts: f6.iter().map(|(s, _)| *s).collect(),
@@ -143,16 +217,25 @@ impl Fib {
         }
     }
 
-    /// The IPv4 interval holding `key`: the block from the summary (the first start is 0, so
-    /// some block always starts at or below `key`), then the interval inside the block.
+    /// The IPv4 interval holding `key`: its block from the head (the first start is 0, so
+    /// some block always starts at or below `key`), then its lane inside the block.
     #[inline]
     fn v4_slot(&self, key: u32) -> Slot {
-        let below = self.v4_summary.iter().map(|&s| (s <= key) as u32).sum::<u32>();
-        let block = (below.min(self.v4_blocks) - 1) as usize;
-        let lo = block * self.v4_stride as usize;
-        let hi = (lo + self.v4_stride as usize).min(self.v4_starts.len());
-        let i = lo + self.v4_starts[lo..hi].partition_point(|&s| s <= key);
-        self.v4_slot[i - 1]
+        let head = &self.v4_head;
+        let g = count_at_or_below(&head.summary, key).min(head.groups as usize) - 1;
+        let mut b = g * head.group as usize;
+        if head.group > 1 {
+            // A large table: the block inside the group, by the blocks' first starts.
+            let end = (b + head.group as usize).min(head.blocks.len());
+            b += (b + 1..end).map(|i| (self.v4_starts[i * LANES] <= key) as usize).sum::<usize>();
+        }
+        let block = &head.blocks[b];
+        let lane = count_at_or_below(&block.starts, key) - 1;
+        match block.packed[lane] {
+            PACKED_NONE => Slot { entry: NO_ROUTE, route: NO_ROUTE },
+            word if word & UNPACKED != 0 => self.v4_slot[(word & !UNPACKED) as usize],
+            word => Slot { entry: word >> 16, route: word & 0xFFFF },
+        }
     }
 
     /// The entry whose prefix is the longest match for `ip`.
@@ -242,6 +325,31 @@ mod tests {
         assert_eq!(at("11.0.0.0"), Some(0));
         assert_eq!(at("255.255.255.255"), Some(0));
         assert_eq!(at("0.0.0.0"), Some(0));
+    }
+
+    /// Entries and routes too large to pack into a block word are read from the slots, and a
+    /// table of more blocks than the summary holds picks its block inside a group.
+    #[test]
+    fn large_indices_and_large_tables() {
+        // 300 disjoint /24s: 601 intervals, 38 blocks, groups of 4 blocks.
+        let entries: Vec<FibEntry> = (0..300u32)
+            .map(|i| FibEntry {
+                prefix: IpNet::V4(ipnet::Ipv4Net::new(std::net::Ipv4Addr::from((10 << 24) | (i << 9)), 24).unwrap()),
+                route: if i % 2 == 0 { 70_000 + i } else { i },
+            })
+            .collect();
+        let f = Fib::build(entries);
+        assert!(f.v4_head.group > 1, "the table needs groups: {}", f.v4_head.group);
+        for i in 0..300u32 {
+            let inside = IpAddr::V4(std::net::Ipv4Addr::from((10 << 24) | (i << 9) | 7));
+            let after = IpAddr::V4(std::net::Ipv4Addr::from((10 << 24) | (i << 9) | 300));
+            let route = if i % 2 == 0 { 70_000 + i } else { i };
+            assert_eq!(f.lookup_route(inside), Some(route), "{inside}");
+            assert_eq!(f.lookup(inside).map(|e| e.route), Some(route), "{inside}");
+            assert_eq!(f.lookup_route(after), None, "{after}");
+        }
+        assert_eq!(f.lookup_route("255.255.255.255".parse().unwrap()), None);
+        assert_eq!(f.lookup_route("0.0.0.0".parse().unwrap()), None);
     }
 
     #[test]
