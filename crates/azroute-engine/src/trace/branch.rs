@@ -5,7 +5,6 @@
 //! crossing the hub (`hub.rs`). What the branch's own network does is in no snapshot: a
 //! destination the hub does not advertise to the branch ends `Indeterminate`.
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use azroute_model::*;
@@ -48,7 +47,7 @@ impl Tracer<'_, '_> {
         src: IpAddr,
         branch: WanBranch,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Result<PathTrace, RouteError> {
         let routing = self.routes.topology().vwan.hub(branch.hub).expect("a branch of a hub of the topology");
         let connection = &routing.connections[branch.connection];

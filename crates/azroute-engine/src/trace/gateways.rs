@@ -23,7 +23,7 @@ impl Tracer<'_, '_> {
         }
         // A Virtual WAN branch enters by its hub's gateway (§20.16).
         if let Some(branch) = self.wan_branch(src) {
-            return self.arriving_from_branch(src, branch, pkt, &HashSet::new());
+            return self.arriving_from_branch(src, branch, pkt, &[]);
         }
         // From the Internet: only a public IP can be reached.
         let mut walk = Walk::from_hop(Some(Hop::new(HopKind::Internet, HopResource::Internet, Some(src))));

@@ -380,7 +380,7 @@ impl Tracer<'_, '_> {
         from: HubEntry,
         target: VnetIdx,
         pkt: Packet,
-        forward_nics: &HashSet<Endpoint>,
+        forward_nics: &[Endpoint],
     ) -> Verdict {
         match from {
             HubEntry::Spoke { vnet, subnet, table, .. } => {
