@@ -119,8 +119,8 @@ fn collect_end_to_end_against_the_fake_az() {
     // 18, the firewall, firewall policy (with each policy's rule collection groups), IP group
     // and Bastion lists, the NAT gateway, public IP prefix, Application Gateway, scale set and
     // DNS resolver lists, the network manager list, and the (empty) Virtual WAN, ExpressRoute
-    // gateway and Route Server lists.
-    assert_eq!(m["totals"]["files"], 36);
+    // gateway, network virtual appliance and Route Server lists.
+    assert_eq!(m["totals"]["files"], 37);
     assert_eq!(m["serviceTags"]["location"], "eastus");
 
     // No planted secret reaches any file or the terminal.
@@ -200,4 +200,21 @@ fn collected_scale_set_nics_and_dns_endpoints_answer() {
     let last = v["hops"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["type"], "Destination", "{v}");
     assert!(last["resource"]["id"].as_str().unwrap().ends_with("/dnsResolvers/dnspr-hub/inboundEndpoints/in"), "{v}");
+}
+
+/// RI-11 (§20.17) end to end: `collect` lists the network virtual appliances (core az), and the
+/// collected hub's private routing intent to a dual-role SD-WAN and NGFW appliance with two
+/// instances gets the doctor's `VwanDualRoleNvaEcmp`, naming the appliance.
+#[test]
+fn collected_hub_appliances_reach_the_doctor() {
+    let (run, out) = collect("hubs", "hubs", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let listed = std::fs::read_to_string(out.join(SUB).join("virtual-appliance-list.json")).unwrap();
+    assert!(listed.contains("fortinet-ngfw-and-sdwan"), "{listed}");
+    let snapshot = out.display().to_string();
+    let doctor = azroute(&["doctor", "--snapshot", &snapshot, "-o", "json"]).json();
+    let findings = doctor["findings"].as_array().unwrap_or_else(|| panic!("{doctor}"));
+    let dual: Vec<&Value> = findings.iter().filter(|f| f["code"] == "VwanDualRoleNvaEcmp").collect();
+    assert_eq!(dual.len(), 1, "{doctor}");
+    assert!(dual[0].to_string().contains("nva-sdwan"), "{}", dual[0]);
 }

@@ -1,6 +1,6 @@
 //! Collecting Virtual WAN and Route Server estates (docs/azure-routing-rules.md §19, §20.7):
 //! the Virtual WAN resources (az extension `virtual-wan`; a missing extension is recorded with
-//! the command that installs it), ExpressRoute gateways and Route Servers (core az), and the
+//! the command that installs it), ExpressRoute gateways, hub NVAs and Route Servers (core az), and the
 //! observed state configuration cannot give: each Route Server peer's and each hub BGP peer's
 //! learned routes, wrapped as `{"bgpConnectionId", "learnedRoutes"}`, and each hub route
 //! table's effective routes,
@@ -150,7 +150,23 @@ impl Session<'_> {
             let stem = unique_name(&mut used_names, &hub.name, &hub.group);
             self.hub(sub, hub, &stem, record)?;
         }
-        self.expressroute_gateways(sub, record)
+        self.expressroute_gateways(sub, record)?;
+        self.virtual_appliances(sub, record)
+    }
+
+    /// Network virtual appliances (core az, `az network virtual-appliance list`): a hub NVA's
+    /// vendor and instances decide whether routing intent's ECMP to it can split a flow
+    /// (RI-11, §20.17), and its private addresses are routing intent's next hop.
+    fn virtual_appliances(&self, sub: &str, record: &mut SubscriptionRecord) -> Result<(), CollectError> {
+        let base = ["network", "virtual-appliance", "list"];
+        let target = Target {
+            rel: format!("{sub}/virtual-appliance-list.json"),
+            wrapper: None,
+            label: base.join(" "),
+            extension: None,
+        };
+        self.step(sub, &base, target, record)?;
+        Ok(())
     }
 
     /// One Virtual WAN hub's lists, its route tables' effective routes and its BGP peers'

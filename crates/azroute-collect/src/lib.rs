@@ -27,6 +27,7 @@
 //!     vhub-bgpconnection-list-<hub>.json and per route table
 //!     vhub-effective-routes-<hub>-<table>.json ({"virtualHubId", "resourceId", "effectiveRoutes"}),
 //!     express-route-gateway-list.json, express-route-gateway-connection-list-<gateway>.json,
+//!     virtual-appliance-list.json (network virtual appliances, a Virtual WAN hub's NVAs among them),
 //!     routeserver-list.json, routeserver-peering-list-<rs>.json,
 //!     learned-routes-<rs>-<peer>.json ({"bgpConnectionId", "learnedRoutes"}),
 //!     actual/<nic>.json ({"nicId": …, "effectiveRoutes": <az output>}, with --effective-routes)

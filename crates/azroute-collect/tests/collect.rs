@@ -133,6 +133,7 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
         &format!("{SUB}/route-table-list.json"),
         &format!("{SUB}/routeserver-list.json"),
         &format!("{SUB}/vhub-list.json"),
+        &format!("{SUB}/virtual-appliance-list.json"),
         &format!("{SUB}/vm-list.json"),
         &format!("{SUB}/vmss-list.json"),
         &format!("{SUB}/vnet-gateway-list-rg-app.json"),
@@ -177,8 +178,9 @@ fn collects_the_layout_ingest_reads_with_a_manifest() {
     );
     assert_eq!(m["serviceTags"]["file"]["resources"], 4);
     assert_eq!(m["totals"]["subscriptions"], 1);
-    // 30 before the Virtual WAN, ExpressRoute gateway and Route Server lists (empty here), 36 with them.
-    assert_eq!(m["totals"]["files"], 36);
+    // 30 before the Virtual WAN, ExpressRoute gateway, Route Server and appliance lists (empty
+    // here), 37 with them.
+    assert_eq!(m["totals"]["files"], 37);
     // The firewall's policies hold no rules: each one's rule collection groups are a list of their own.
     assert_eq!(file("firewall-policy-list.json")["resources"], 2);
     assert_eq!(file("firewall-policy-rcg-fw-policy-hub.json")["resources"], 3);
@@ -259,10 +261,10 @@ fn throttled_calls_are_retried() {
     assert!(m.totals.retries >= 10, "{:?}", m.totals);
     // version and account; then twice each: groups, 12 lists, 6 extension lists, 2 policies' rule
     // collection groups, 6 per-group lists, 1 gateway's learned routes, 4 Virtual WAN lists,
-    // the ExpressRoute gateway and Route Server lists.
-    assert_eq!(m.totals.az_calls, 2 + 2 * (1 + 12 + 6 + 2 + 6 + 1 + 4 + 2));
+    // the ExpressRoute gateway, network virtual appliance and Route Server lists.
+    assert_eq!(m.totals.az_calls, 2 + 2 * (1 + 12 + 6 + 2 + 6 + 1 + 4 + 3));
     assert!(r.progress.contains("throttled by Azure (429); retry 1 of 3"));
-    assert_eq!(m.subscriptions[0].files.len(), 33);
+    assert_eq!(m.subscriptions[0].files.len(), 34);
 }
 
 #[test]
@@ -432,7 +434,8 @@ fn scale_set_nics_and_dns_inbound_endpoints_are_collected() {
 /// Virtual WAN and Route Server estates (§19, §20.7): the hub's lists, each route table's
 /// effective routes in `{"virtualHubId", "resourceId", "effectiveRoutes"}`, the ExpressRoute
 /// gateway's connections, and each Route Server peer's and hub BGP peer's learned routes in
-/// `{"bgpConnectionId", "learnedRoutes"}`; a Route Server listed by `vhub list` gets no hub calls.
+/// `{"bgpConnectionId", "learnedRoutes"}`, and the network virtual appliances (a hub NVA's vendor
+/// and instances, §20.17); a Route Server listed by `vhub list` gets no hub calls.
 #[test]
 fn virtual_wan_and_route_server_resources_and_observed_state() {
     let r = run("hubs", "hubs", |_| {});
@@ -455,6 +458,7 @@ fn virtual_wan_and_route_server_resources_and_observed_state() {
         "learned-routes-rs-hub-nva1.json",
         "learned-routes-rs-hub-nva2.json",
         "learned-routes-hub1-bgp-nva.json",
+        "virtual-appliance-list.json",
     ] {
         assert!(files.contains(&format!("{SUB}/{f}")), "{f} in {files:?}");
     }
