@@ -14,17 +14,6 @@ pub struct RangeSet {
 
 impl RangeSet {
     pub fn new(prefixes: &[IpNet]) -> RangeSet {
-        fn merge<T: Copy + Ord + num_like::Succ>(mut r: Vec<(T, T)>) -> Vec<(T, T)> {
-            r.sort_unstable();
-            let mut out: Vec<(T, T)> = Vec::with_capacity(r.len());
-            for (lo, hi) in r {
-                match out.last_mut() {
-                    Some(last) if lo <= last.1.succ_saturating() => last.1 = last.1.max(hi),
-                    _ => out.push((lo, hi)),
-                }
-            }
-            out
-        }
         let mut v4 = Vec::new();
         let mut v6 = Vec::new();
         for p in prefixes {
@@ -33,7 +22,7 @@ impl RangeSet {
                 IpNet::V6(n) => v6.push((u128::from(n.network()), u128::from(n.broadcast()))),
             }
         }
-        RangeSet { v4: merge(v4), v6: merge(v6) }
+        RangeSet { v4: merged(v4), v6: merged(v6) }
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {
@@ -46,6 +35,20 @@ impl RangeSet {
             IpAddr::V6(a) => find(&self.v6, u128::from(a)),
         }
     }
+}
+
+/// Inclusive ranges sorted and joined where they overlap or touch: the one merge the range
+/// sets, the reach matrix's member ranges and the firewall's shadowing checks share.
+pub(crate) fn merged<T: Copy + Ord + num_like::Succ>(mut ranges: Vec<(T, T)>) -> Vec<(T, T)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(T, T)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match out.last_mut() {
+            Some(last) if lo <= last.1.succ_saturating() => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
 }
 
 /// The first of a list of owners (in list order) whose prefixes hold an address, by binary
@@ -106,7 +109,7 @@ impl FirstOwner {
     }
 }
 
-mod num_like {
+pub(crate) mod num_like {
     /// The next value, saturating at the maximum (adjacent ranges merge).
     pub trait Succ {
         fn succ_saturating(self) -> Self;

@@ -12,6 +12,7 @@ use azroute_model::*;
 use super::order::{Placed, ordered, policy_chain};
 use super::{RulePlace, place_of};
 use crate::firewall::fqdn_matches;
+use crate::ranges::merged;
 
 /// A rule no flow reaches, and the earlier rule that takes all its flows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,16 +159,16 @@ struct PortSet(Vec<(u32, u32)>);
 
 impl PortSet {
     fn of(ports: &[FwPort]) -> PortSet {
-        PortSet(
-            merged(ports.iter().filter_map(|p| match p {
-                FwPort::Any => Some((0, u16::MAX as u128)),
-                FwPort::Range(a, b) => Some((*a as u128, *b as u128)),
-                FwPort::Invalid(_) => None,
-            }))
-            .into_iter()
-            .map(|(a, b)| (a as u32, b as u32))
-            .collect(),
-        )
+        PortSet(merged(
+            ports
+                .iter()
+                .filter_map(|p| match p {
+                    FwPort::Any => Some((0, u16::MAX as u32)),
+                    FwPort::Range(a, b) => Some((*a as u32, *b as u32)),
+                    FwPort::Invalid(_) => None,
+                })
+                .collect(),
+        ))
     }
 
     fn covers(&self, other: &PortSet) -> bool {
@@ -228,8 +229,8 @@ impl Addresses {
                 Link::Missing(id) => out.names.push(id.to_string().to_ascii_lowercase()),
             }
         }
-        out.v4 = merged(v4.into_iter());
-        out.v6 = merged(v6.into_iter());
+        out.v4 = merged(v4);
+        out.v6 = merged(v6);
         out
     }
 
@@ -252,20 +253,6 @@ fn push_range(v4: &mut Vec<(u128, u128)>, v6: &mut Vec<(u128, u128)>, lo: IpAddr
         (IpAddr::V6(a), IpAddr::V6(b)) if a <= b => v6.push((u128::from(a), u128::from(b))),
         _ => {}
     }
-}
-
-/// Ranges sorted and joined where they touch or overlap.
-fn merged(ranges: impl Iterator<Item = (u128, u128)>) -> Vec<(u128, u128)> {
-    let mut v: Vec<(u128, u128)> = ranges.collect();
-    v.sort_unstable();
-    let mut out: Vec<(u128, u128)> = Vec::with_capacity(v.len());
-    for (lo, hi) in v {
-        match out.last_mut() {
-            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
-            _ => out.push((lo, hi)),
-        }
-    }
-    out
 }
 
 /// A network or NAT rule's destinations: addresses and IP groups by value; FQDNs are covered

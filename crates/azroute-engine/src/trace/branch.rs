@@ -10,11 +10,11 @@ use std::net::IpAddr;
 use azroute_model::*;
 
 use super::hub::{HubEntry, HubHop, longest_match};
-use super::walk::{Endpoint, Packet, Start, Step, Walk};
+use super::walk::{Endpoint, Packet, Walk};
 use super::{Hop, HopKind, HopNote, HopResource, PathTrace, Tracer, Verdict};
 use crate::RouteError;
 use crate::finding::*;
-use crate::vwan::{HubConnectionState, HubEffectiveRoute, HubNextHopType, HubRouting, OfferKind};
+use crate::vwan::{HubConnectionState, HubEffectiveRoute, HubRouting, OfferKind, crosses_local_firewall};
 
 /// A branch connection of a Virtual WAN hub: the hub, and the connection's position in it.
 #[derive(Clone, Copy, Debug)]
@@ -79,13 +79,7 @@ impl Tracer<'_, '_> {
         };
         let exit = self.hub_exit(branch.hub, &HubHop::of(route), pkt);
         let step = self.leave_hub(&mut walk, branch.hub, exit, HubEntry::Branch, pkt, forward_nics)?;
-        match step {
-            Step::Ended(verdict) => Ok(walk.finish(verdict)),
-            Step::At { nic: Some(nic), .. } => self.continue_walk(walk, Start::Resume { nic }, pkt, forward_nics),
-            Step::At { subnet, nic: None } => self.continue_walk(walk, Start::AtSubnet { subnet }, pkt, forward_nics),
-            Step::Forwarded { subnet, pkt } => self.continue_walk(walk, Start::AtSubnet { subnet }, pkt, forward_nics),
-            Step::Restart(start) => self.continue_walk(walk, start, pkt, forward_nics),
-        }
+        self.walk_on(walk, step, pkt, forward_nics)
     }
 
     /// Whether the hub's Virtual WAN says `allowBranchToBranchTraffic` false: Azure then carries
@@ -115,9 +109,9 @@ impl Tracer<'_, '_> {
         } else {
             Vec::new()
         };
+        // Only the prefixes holding `dst` matter: a route holding none of them is never matched.
         let past_firewall = |r: &HubEffectiveRoute| {
-            r.next_hop_type == HubNextHopType::RemoteHub
-                && r.prefixes.iter().filter(|p| p.contains(&dst)).all(|p| private.iter().any(|q| q.contains(p)))
+            r.prefixes.iter().filter(|p| p.contains(&dst)).all(|p| crosses_local_firewall(r, p, &private))
         };
         longest_match(table.routes.iter().filter(|r| !past_firewall(r)), dst)
     }

@@ -162,10 +162,22 @@ impl Tracer<'_, '_> {
         &self,
         mut walk: Walk,
         start: Start,
+        pkt: Packet,
+        forward_nics: &[Endpoint],
+    ) -> Result<PathTrace, RouteError> {
+        let first = self.start(&mut walk, start, pkt, forward_nics)?;
+        self.walk_on(walk, first, pkt, forward_nics)
+    }
+
+    /// A walk on from a step already taken (a start, or a hub's exit, `branch.rs`).
+    pub(super) fn walk_on(
+        &self,
+        mut walk: Walk,
+        first: Step,
         mut pkt: Packet,
         forward_nics: &[Endpoint],
     ) -> Result<PathTrace, RouteError> {
-        let (mut subnet, mut at_nic) = match self.start(&mut walk, start, pkt, forward_nics)? {
+        let (mut subnet, mut at_nic) = match first {
             Step::At { subnet, nic } => (subnet, nic),
             Step::Forwarded { subnet, pkt: forwarded } => {
                 pkt = forwarded;

@@ -15,7 +15,7 @@ mod verify;
 
 pub(crate) use intent::private_policy;
 pub use intent::routing_intent_splits;
-pub(crate) use nic_routes::{private_destinations, spoke_routes};
+pub(crate) use nic_routes::{crosses_local_firewall, private_destinations, spoke_routes};
 pub use tables::VwanRouting;
 pub use types::*;
 pub use verify::{HubRouteFacts, HubVerification, HubVerifyError, verify_hub};

@@ -35,7 +35,7 @@ pub(crate) fn spoke_routes(
         for prefix in &r.prefixes {
             // C38 (§20.14): a secured hub's spoke sends private traffic to the local firewall,
             // even where a more specific Remote Hub route covers it.
-            if r.next_hop_type == HubNextHopType::RemoteHub && private.iter().any(|p| p.contains(prefix)) {
+            if crosses_local_firewall(&r, prefix, &private) {
                 inter_hub.push(*prefix);
                 if local_firewall {
                     continue;
@@ -77,6 +77,13 @@ pub(crate) fn spoke_routes(
         notes.push(TableNote::VirtualWanInternetSecurityUnknown { hub: hub.hub });
     }
     Some((routes, notes))
+}
+
+/// C38 (§20.14): whether a secured hub's connection sends `prefix` of this `Remote Hub` route to
+/// its local firewall instead (under `LocalFirewall`), the prefix being private traffic the
+/// policy inspects (`private`, [`private_destinations`]): from spokes and branches alike.
+pub(crate) fn crosses_local_firewall(r: &HubEffectiveRoute, prefix: &IpNet, private: &[IpNet]) -> bool {
+    r.next_hop_type == HubNextHopType::RemoteHub && private.iter().any(|p| p.contains(prefix))
 }
 
 /// With a private-traffic policy on the hub, the prefixes its routes send to the policy's next
