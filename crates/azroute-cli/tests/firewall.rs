@@ -592,6 +592,21 @@ fn dnat_reply_forced_into_the_tunnel_is_named() {
     assert_eq!(v["return"]["findings"][0]["code"], "DnatWithForcedTunnel");
 }
 
+/// `firewall-mistakes` keeps a private subnet's routes to spoke 1 local while spoke 1 sends the
+/// hub's range to the firewall: the request skips the firewall, the reply reaches it and is
+/// dropped there (§16.5). The trace says `Dropped` on the reply, as `reach` does for the cell.
+#[test]
+fn reply_dropped_by_a_firewall_without_a_session_says_dropped() {
+    let args = ["trace", "--example", "firewall-mistakes", "--from", "10.1.3.4", "--assume-host", "--to", "10.1.1.4"];
+    let v = azroute(&[&args[..], &["-o", "json"]].concat()).found_problem().json();
+    assert_eq!((v["verdict"].as_str(), v["return"]["verdict"].as_str()), (Some("Delivered"), Some("Dropped")), "{v}");
+    assert_eq!(codes_of(&v), ["AsymmetricThroughFirewall"], "{v}");
+    let hops = v["return"]["hops"].as_array().unwrap();
+    assert_eq!(hops.last().unwrap()["resource"]["name"], "fw-hub", "{v}");
+    let text = azroute(&args).found_problem().stdout;
+    assert!(text.contains(": Dropped") && text.contains("saw no session start"), "{text}");
+}
+
 /// The firewall and egress options (C20, C21, C23) reach every command that answers, not only
 /// `trace` and `firewall-flow`: the doctor (a parent's NAT collections are processed, so not
 /// reported as ignored), the matrix (a subnet that does not say `defaultOutboundAccess` taken as

@@ -317,6 +317,9 @@ pub fn note_text(snap: &Snapshot, note: &HopNote) -> String {
         HopNote::ReplyToTranslatingFirewall => {
             "the reply returns to the firewall that translated the request's source".to_string()
         }
+        HopNote::FirewallNoSession => {
+            "the firewall saw no session start for this reply (the request did not cross it) and drops it".to_string()
+        }
     }
 }
 

@@ -197,6 +197,30 @@ fn reply_that_skips_the_firewall_is_asymmetric() {
     assert!(words.fix.contains("10.0.2.4/32") && words.fix.contains("10.0.1.4"), "{}", words.fix);
 }
 
+/// §16.5, the other way round: shared → spoke 1 goes straight over the peering (no route of the
+/// shared subnet's for spoke 1), but spoke 1's reply is sent to the firewall, which saw no session
+/// start and drops it. The reply ends at the firewall, `Dropped`: never `Delivered` beside the
+/// finding that says the firewall drops it.
+#[test]
+fn reply_that_reaches_a_firewall_the_request_skipped_is_dropped_there() {
+    let snap = estate(allow_private(), |tables| {
+        for t in tables.as_array_mut().unwrap() {
+            if t["name"] == "rt-shared" {
+                t["routes"].as_array_mut().unwrap().retain(|r| r["name"] != "to-spoke1-via-fw");
+            }
+        }
+    });
+    let t = trace(&snap, "nic-shared", "10.1.1.4", 443, None);
+    assert_eq!(t.forward.verdict, Verdict::Delivered);
+    assert_eq!(kinds(&t.forward), [HopKind::Source, HopKind::Destination]);
+    let reply = t.reverse.as_ref().unwrap();
+    assert_eq!(reply.verdict, Verdict::Dropped);
+    assert_eq!(kinds(reply), [HopKind::Source, HopKind::AzureFirewall]);
+    assert_eq!(reply.hops[1].notes, [HopNote::FirewallNoSession]);
+    assert!(reply.hops[1].route.is_none(), "the firewall forwards nothing");
+    assert_eq!(codes(&t), ["AsymmetricThroughFirewall"]);
+}
+
 /// The doctor no longer reports the firewall's address as unreachable or not forwarding.
 #[test]
 fn doctor_accepts_a_firewall_next_hop() {

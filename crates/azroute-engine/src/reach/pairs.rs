@@ -315,12 +315,13 @@ fn outcome_of(trace: &Trace) -> PairOutcome {
             _ => None,
         });
         (Reachability::Dropped, code, Some(FailedDirection::Request))
-    } else if let Some(reply) = trace.reverse.as_ref().filter(|r| !r.verdict.reached()) {
-        (Reachability::Dropped, first_error(&reply.findings), Some(FailedDirection::Reply))
     } else if let Some(f) = trace.findings.iter().find(|f| f.code == FindingCode::AsymmetricThroughFirewall) {
         // A stateful Azure Firewall that saw one direction only fails the connection (§16.5),
-        // unlike an NVA whose guest behaviour the snapshot does not hold (`Asymmetric`).
+        // unlike an NVA whose guest behaviour the snapshot does not hold (`Asymmetric`); the
+        // reply it drops is cut there, so this comes before the reply's own drops.
         (Reachability::Dropped, Some(f.code.as_str()), Some(FailedDirection::Reply))
+    } else if let Some(reply) = trace.reverse.as_ref().filter(|r| !r.verdict.reached()) {
+        (Reachability::Dropped, first_error(&reply.findings), Some(FailedDirection::Reply))
     } else if trace.findings.iter().any(|f| f.code == FindingCode::AsymmetricPath) {
         (Reachability::Asymmetric, Some(FindingCode::AsymmetricPath.as_str()), Some(FailedDirection::Reply))
     } else if let Some(f) = trace.findings.iter().find(|f| f.code == FindingCode::ForcedTunnelBreaksInbound) {

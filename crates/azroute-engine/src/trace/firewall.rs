@@ -333,13 +333,28 @@ impl Tracer<'_, '_> {
     }
 
     /// `AsymmetricThroughFirewall` (§16.5): a firewall the request crossed without SNAT that the
-    /// reply skips, or one the reply crosses that the request did not.
+    /// reply skips, or one the reply crosses that the request did not. The first firewall the
+    /// reply reaches without a session drops it there, so the reply is cut at that hop and
+    /// `Dropped`: printing it `Delivered` beside the finding would contradict it.
     pub(super) fn compare_firewalls(
         &self,
         request: &TraceRequest,
         forward: &PathTrace,
-        reverse: &PathTrace,
+        reverse: &mut PathTrace,
     ) -> Vec<Finding> {
+        let findings = self.asymmetric_firewalls(request, forward, reverse);
+        // The reply's firewalls are found in its order, so the first is where it stops.
+        let sessionless = findings.iter().find_map(|f| match &f.evidence {
+            Evidence::AsymmetricThroughFirewall(e) if e.crossed_by == CrossedBy::Reply => Some(e.firewall),
+            _ => None,
+        });
+        if let Some(firewall) = sessionless {
+            drop_reply_at(reverse, firewall);
+        }
+        findings
+    }
+
+    fn asymmetric_firewalls(&self, request: &TraceRequest, forward: &PathTrace, reverse: &PathTrace) -> Vec<Finding> {
         if !reverse.verdict.reached() {
             return Vec::new();
         }
@@ -446,4 +461,19 @@ fn walk_of(path: PathTrace) -> Walk {
     walk.consulted_vnets = path.consulted_vnets;
     walk.firewalls = path.firewalls;
     walk
+}
+
+/// Cuts a reply at the hop of the firewall that drops it: the hops after it are not reached.
+fn drop_reply_at(reverse: &mut PathTrace, firewall: FirewallIdx) {
+    if let Some(at) = reverse.hops.iter().position(|h| h.resource == HopResource::Firewall(firewall)) {
+        reverse.hops.truncate(at + 1);
+        // The firewall forwards nothing: the route it would have used is not shown as used.
+        let hop = &mut reverse.hops[at];
+        hop.route = None;
+        hop.notes.retain(|n| !matches!(n, HopNote::CrossesPeering { .. }));
+        hop.notes.push(HopNote::FirewallNoSession);
+        reverse.verdict = Verdict::Dropped;
+        reverse.egress = None;
+        reverse.exit_gateway = None;
+    }
 }

@@ -142,11 +142,11 @@ impl<'e, 's> Tracer<'e, 's> {
             TraceSource::Host { subnet, .. } => self.walk(Start::Host { subnet }, pkt, &[])?,
             TraceSource::External(ip) => self.arriving_from_outside(ip, pkt)?,
         };
-        let reverse = if forward.verdict.reached() { Some(self.reply(&request, &forward, pkt)?) } else { None };
+        let mut reverse = if forward.verdict.reached() { Some(self.reply(&request, &forward, pkt)?) } else { None };
         let reply_findings = reverse.as_ref().map_or(0, |r| r.findings.len());
         let mut findings = Vec::with_capacity(forward.findings.len() + reply_findings);
         findings.extend(forward.findings.iter().cloned());
-        if let Some(rev) = &reverse {
+        if let Some(rev) = &mut reverse {
             findings.extend(rev.findings.iter().cloned());
             findings.extend(self.compare(&request, &forward, rev));
             findings.extend(self.compare_firewalls(&request, &forward, rev));

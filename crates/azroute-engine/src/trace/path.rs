@@ -197,6 +197,8 @@ pub enum HopNote {
     FirewallRulesNotEvaluated,
     /// The reply comes back to the firewall that translated the request's source.
     ReplyToTranslatingFirewall,
+    /// The reply reached a firewall that saw no session start for it, which drops it (§16.5).
+    FirewallNoSession,
 }
 
 /// The route a hop used to choose the next one.
