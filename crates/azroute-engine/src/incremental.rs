@@ -245,7 +245,7 @@ impl IncrementalEngine {
             let mut matrix = Arc::try_unwrap(matrix).unwrap_or_else(|shared| (*shared).clone());
             if classes.splice(&engine, query, &mut matrix, &subnets) {
                 // Kept pairs that consulted a changed subnet must not be reused later.
-                merge(&mut self.unforgotten, stale);
+                self.unforgotten.merge(stale);
                 let matrix = Arc::new(matrix);
                 self.last = Some(LastMatrix { query: query.clone(), matrix: Arc::clone(&matrix), classes });
                 self.last_method = Some(ReachMethod::Spliced { classes_kept });
@@ -253,7 +253,7 @@ impl IncrementalEngine {
             }
         }
         let mut stale = stale;
-        merge(&mut stale, std::mem::take(&mut self.unforgotten));
+        stale.merge(std::mem::take(&mut self.unforgotten));
         let (matrix, classes) = reach_incremental_keeping(&engine, query, &mut self.pairs, &stale);
         let matrix = Arc::new(matrix);
         self.last = Some(LastMatrix { query: query.clone(), matrix: Arc::clone(&matrix), classes });
@@ -265,11 +265,4 @@ impl IncrementalEngine {
     pub fn last_reach_method(&self) -> Option<ReachMethod> {
         self.last_method
     }
-}
-
-/// Adds what `more` names to `into`.
-fn merge(into: &mut Invalidation, more: Invalidation) {
-    into.all |= more.all;
-    into.subnets.extend(more.subnets);
-    into.vnets.extend(more.vnets);
 }

@@ -352,6 +352,13 @@ pub struct Invalidation {
 }
 
 impl Invalidation {
+    /// Adds what `more` names.
+    pub fn merge(&mut self, more: Invalidation) {
+        self.all |= more.all;
+        self.subnets.extend(more.subnets);
+        self.vnets.extend(more.vnets);
+    }
+
     fn stales(&self, consulted: &Option<Consulted>) -> bool {
         match consulted {
             None => true,
