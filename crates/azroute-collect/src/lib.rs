@@ -40,8 +40,10 @@
 
 mod avnm;
 pub mod az;
+mod files;
 mod hubs;
 pub mod manifest;
+mod observed;
 pub mod redact;
 
 use std::cell::Cell;
@@ -53,6 +55,7 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 
 use az::{Az, AzFailure, FailureKind, SpawnError, display_args};
+use files::*;
 use manifest::*;
 
 /// What to collect and how.
@@ -772,115 +775,6 @@ impl Session<'_> {
         }
         Ok(gateways)
     }
-
-    /// Each VNet gateway's BGP-learned routes, wrapped with the gateway's id.
-    fn learned_routes(
-        &self,
-        sub: &str,
-        gateways: &[(String, String, String)],
-        record: &mut SubscriptionRecord,
-    ) -> Result<(), CollectError> {
-        let progress = self.progress;
-        let mut used_names: BTreeSet<String> = BTreeSet::new();
-        for (id, rg, name) in gateways {
-            let (command, fetched) =
-                self.fetch(&["network", "vnet-gateway", "list-learned-routes", "-g", rg, "-n", name], sub)?;
-            match fetched {
-                Ok(value) => {
-                    let stem = unique_name(&mut used_names, name, rg);
-                    let rel = format!("{sub}/learned-routes-{stem}.json");
-                    let rec = self.persist(&rel, &command, value, Some((&[("gatewayId", id)], "learnedRoutes")))?;
-                    progress(&format!("  learned routes of gateway {name}: {} route(s)", rec.resources));
-                    record.files.push(rec);
-                }
-                Err(f) => {
-                    progress(&format!(
-                        "  learned routes of gateway {name}: failed ({}): {}",
-                        f.kind.code(),
-                        first_line(&f.message)
-                    ));
-                    record.failures.push(failure(&command, &f));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn effective_routes(
-        &self,
-        sub: &str,
-        vms: Option<&Value>,
-        record: &mut SubscriptionRecord,
-    ) -> Result<(), CollectError> {
-        let progress = self.progress;
-        let Some(vms) = vms else {
-            progress("  effective routes: skipped, the VM list could not be read");
-            return Ok(());
-        };
-        let mut nics: Vec<String> = Vec::new();
-        for vm in items(vms) {
-            let running = str_field(vm, "powerState").is_some_and(|s| s.to_ascii_lowercase().contains("running"));
-            if !running {
-                continue;
-            }
-            let refs = vm.get("networkProfile").and_then(|p| p.get("networkInterfaces")).and_then(Value::as_array);
-            for r in refs.into_iter().flatten() {
-                if let Some(id) = str_field(r, "id")
-                    && !nics.iter().any(|n| n.eq_ignore_ascii_case(&id))
-                {
-                    nics.push(id);
-                }
-            }
-        }
-        progress(&format!("  effective routes of {} NIC(s) of running VMs", nics.len()));
-        let mut used_names: BTreeSet<String> = BTreeSet::new();
-        for id in nics {
-            let name = last_segment(&id).to_string();
-            let Some(rg) = group_of(&id) else {
-                continue;
-            };
-            let (command, fetched) =
-                self.fetch(&["network", "nic", "show-effective-route-table", "-g", &rg, "-n", &name], sub)?;
-            match fetched {
-                Ok(value) => {
-                    let stem = unique_name(&mut used_names, &name, &rg);
-                    let rel = format!("{sub}/actual/{stem}.json");
-                    create_dir(&self.out.join(sub).join("actual"))?;
-                    let rec = self.persist(&rel, &command, value, Some((&[("nicId", &id)], "effectiveRoutes")))?;
-                    progress(&format!("  effective routes of {name}: {} route(s)", rec.resources));
-                    record.files.push(rec);
-                }
-                Err(f) => {
-                    progress(&format!(
-                        "  effective routes of {name}: failed ({}): {}",
-                        f.kind.code(),
-                        first_line(&f.message)
-                    ));
-                    record.effective_route_failures.push(failure(&command, &f));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn service_tags(&self, location: &str, sub: &str) -> Result<ServiceTagsRecord, CollectError> {
-        let (command, fetched) = self.fetch(&["network", "list-service-tags", "--location", location], sub)?;
-        Ok(match fetched {
-            Ok(value) => {
-                let rec = self.persist("service-tags.json", &command, value, None)?;
-                (self.progress)(&format!("service tags for {location}: {} tag(s)", rec.resources));
-                ServiceTagsRecord { location: location.to_string(), file: Some(rec), failure: None }
-            }
-            Err(f) => {
-                (self.progress)(&format!(
-                    "service tags for {location}: failed ({}): {}",
-                    f.kind.code(),
-                    first_line(&f.message)
-                ));
-                ServiceTagsRecord { location: location.to_string(), file: None, failure: Some(failure(&command, &f)) }
-            }
-        })
-    }
 }
 
 /// `2025-04-02T13:45:07Z`: RFC 3339, UTC, whole seconds.
@@ -991,49 +885,6 @@ fn group_of(id: &str) -> Option<String> {
         .and_then(|i| parts.get(i + 1))
         .filter(|g| !g.is_empty())
         .map(|g| g.to_string())
-}
-
-/// A name fit for a file name: resource names and groups are, but never trust that.
-fn file_safe(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')') { c } else { '_' })
-        .collect()
-}
-
-/// `name`, or `name-<rg>` when another resource of the subscription already took `name`.
-fn unique_name(used: &mut BTreeSet<String>, name: &str, rg: &str) -> String {
-    let mut stem = file_safe(name);
-    if !used.insert(stem.to_ascii_lowercase()) {
-        stem = format!("{stem}-{}", file_safe(rg));
-        let mut n = 2;
-        while !used.insert(stem.to_ascii_lowercase()) {
-            stem = format!("{}-{}-{n}", file_safe(name), file_safe(rg));
-            n += 1;
-        }
-    }
-    stem
-}
-
-/// The output directory must be new or empty: a snapshot never mixes two collections.
-fn check_out(out: &Path) -> Result<(), CollectError> {
-    match std::fs::read_dir(out) {
-        Ok(mut entries) => {
-            if entries.next().is_some() {
-                return Err(CollectError::OutNotEmpty { path: out.to_path_buf() });
-            }
-            Ok(())
-        }
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(err) => Err(CollectError::Write { path: out.to_path_buf(), error: err.to_string() }),
-    }
-}
-
-fn create_dir(dir: &Path) -> Result<(), CollectError> {
-    std::fs::create_dir_all(dir).map_err(|err| CollectError::Write { path: dir.to_path_buf(), error: err.to_string() })
-}
-
-fn write_file(path: &Path, text: &str) -> Result<(), CollectError> {
-    std::fs::write(path, text).map_err(|err| CollectError::Write { path: path.to_path_buf(), error: err.to_string() })
 }
 
 #[cfg(test)]
