@@ -14,7 +14,7 @@ use super::walk::{Endpoint, Packet, Walk};
 use super::{Hop, HopKind, HopNote, HopResource, PathTrace, Tracer, Verdict};
 use crate::RouteError;
 use crate::finding::*;
-use crate::vwan::{HubConnectionState, HubEffectiveRoute, HubRouting, OfferKind, crosses_local_firewall};
+use crate::vwan::{HubConnectionState, HubEffectiveRoute, HubRouting, crosses_local_firewall};
 
 /// A branch connection of a Virtual WAN hub: the hub, and the connection's position in it.
 #[derive(Clone, Copy, Debug)]
@@ -60,13 +60,11 @@ impl Tracer<'_, '_> {
             walk.findings.push(Finding::new(NotModelled { route: None, reason: Some(reason) }));
             return Ok(walk.finish(Verdict::Indeterminate));
         }
-        // Prefixes learned from one ExpressRoute circuit are not advertised to another without
-        // Global Reach, which no export of the hub shows (§20.15): assumed off.
-        let er_to_er =
-            |r: &&HubEffectiveRoute| connection.kind == OfferKind::ExpressRoute && r.kind == OfferKind::ExpressRoute;
         let advertised = routing.connection_routes(connection);
-        let advertised =
-            advertised.iter().filter(|r| !er_to_er(r)).any(|r| r.prefixes.iter().any(|p| p.contains(&pkt.dst)));
+        let advertised = advertised
+            .iter()
+            .filter(|r| !connection.express_route_to_express_route(r))
+            .any(|r| r.prefixes.iter().any(|p| p.contains(&pkt.dst)));
         let forward = self.branch_route(routing, connection, pkt.dst);
         let (true, Some(route)) = (advertised, forward) else {
             let reason = NotFollowed::NotAdvertisedToBranch {

@@ -272,12 +272,12 @@ impl HubRouting {
     fn advertised_to_branch(&self, connection: &HubConnectionState) -> Vec<HubEffectiveRoute> {
         let Some(firewall) = &self.firewall_table else { return Vec::new() };
         let own = |r: &HubEffectiveRoute| matches!(&r.reason, HubRouteReason::Propagated { connection: c, .. } if same_arm_id(c.as_str(), connection.id.as_str()));
-        let er_to_er =
-            |r: &HubEffectiveRoute| connection.kind == OfferKind::ExpressRoute && r.kind == OfferKind::ExpressRoute;
         let mut out: Vec<HubEffectiveRoute> = firewall
             .routes
             .iter()
-            .filter(|r| r.reason != HubRouteReason::FirewallInternet && !own(r) && !er_to_er(r))
+            .filter(|r| {
+                r.reason != HubRouteReason::FirewallInternet && !own(r) && !connection.express_route_to_express_route(r)
+            })
             .cloned()
             .collect();
         if connection.enable_internet_security == Some(true) {
@@ -310,4 +310,13 @@ pub struct HubConnectionState {
     /// What a branch connection (VPN, ExpressRoute) offers its hub (§20.2): the site's address
     /// space and the branch prefixes Azure reported; empty for a VNet connection.
     pub branch_prefixes: Vec<IpNet>,
+}
+
+impl HubConnectionState {
+    /// Whether a route is one ExpressRoute circuit's prefix offered to another circuit's
+    /// connection: not advertised without Global Reach, which no export of the hub shows, so
+    /// assumed off (§20.15).
+    pub fn express_route_to_express_route(&self, route: &HubEffectiveRoute) -> bool {
+        self.kind == OfferKind::ExpressRoute && route.kind == OfferKind::ExpressRoute
+    }
 }
