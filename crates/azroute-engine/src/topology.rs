@@ -7,6 +7,7 @@ use std::net::IpAddr;
 
 use azroute_model::*;
 use ipnet::IpNet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::route::{GatewayRouteKind, TableNote};
 use crate::route_server::{RouteServers, router_addresses};
@@ -62,6 +63,37 @@ pub struct Topology {
     pub route_server_relearned: Vec<Vec<GatewayPrefix>>,
     /// Virtual WAN hubs: each hub table's effective routes (§20.2, §20.3).
     pub vwan: crate::vwan::VwanRouting,
+    /// Who peers with whom, by (VNet, remote VNet): asked at every peering a trace crosses,
+    /// where a hub's list of peerings is hundreds long.
+    peering_index: PeeringIndex,
+}
+
+/// The peerings between VNets as maps, built with the statuses: `peering_between` and
+/// `connected_between` in one lookup instead of a scan of the VNet's peerings.
+#[derive(Clone, Debug, Default)]
+struct PeeringIndex {
+    /// The first peering (in the VNet's own order) from a VNet to a remote VNet.
+    first: FxHashMap<(VnetIdx, VnetIdx), PeeringIdx>,
+    /// The (VNet, remote VNet) pairs with at least one connected peering.
+    connected: FxHashSet<(VnetIdx, VnetIdx)>,
+}
+
+impl PeeringIndex {
+    fn build(snap: &Snapshot, statuses: &[PeeringStatus]) -> PeeringIndex {
+        let mut index = PeeringIndex::default();
+        for (v, vnet) in snap.vnets.iter().enumerate() {
+            let v = VnetIdx(v as u32);
+            for &p in &vnet.peerings {
+                let status = &statuses[p.index()];
+                let Some(remote) = status.remote_vnet else { continue };
+                index.first.entry((v, remote)).or_insert(p);
+                if status.connected {
+                    index.connected.insert((v, remote));
+                }
+            }
+        }
+        index
+    }
 }
 
 impl Topology {
@@ -97,7 +129,9 @@ impl Topology {
             }
         }
         let connected_groups = crate::ConnectedGroups::build(snap);
+        let peering_index = PeeringIndex::build(snap, &peerings);
         Topology {
+            peering_index,
             peerings,
             own_gateways,
             attachments,
@@ -119,9 +153,24 @@ impl Topology {
         snap.vnets[vnet.index()].peerings.iter().copied().filter(move |p| self.peerings[p.index()].connected)
     }
 
-    /// The peering from `vnet` to `remote`, if any.
+    /// The peering from `vnet` to `remote`, if any: the first in `vnet`'s own order.
+    /// `snap` is the snapshot the topology was built from (its peering lists are indexed).
     pub fn peering_between(&self, snap: &Snapshot, vnet: VnetIdx, remote: VnetIdx) -> Option<PeeringIdx> {
-        snap.vnets[vnet.index()].peerings.iter().copied().find(|p| self.peerings[p.index()].remote_vnet == Some(remote))
+        debug_assert_eq!(
+            self.peering_index.first.get(&(vnet, remote)).copied(),
+            snap.vnets[vnet.index()]
+                .peerings
+                .iter()
+                .copied()
+                .find(|p| self.peerings[p.index()].remote_vnet == Some(remote)),
+            "the topology indexes the snapshot it was built from"
+        );
+        self.peering_index.first.get(&(vnet, remote)).copied()
+    }
+
+    /// Whether `vnet` has a connected peering to `remote`.
+    pub fn connected_between(&self, vnet: VnetIdx, remote: VnetIdx) -> bool {
+        self.peering_index.connected.contains(&(vnet, remote))
     }
 }
 

@@ -55,11 +55,9 @@ impl Tracer<'_, '_> {
     ) -> Option<Owner> {
         let snap = self.snap();
         let topo = self.routes.topology();
-        // The VNet itself or one it has a connected peering to. Asked per owner rather than
-        // collected: a hub has hundreds of peerings and this runs at every NVA hop of every trace.
-        let reachable = |v: VnetIdx| {
-            v == vnet || topo.connected_peerings(snap, vnet).any(|p| topo.peerings[p.index()].remote_vnet == Some(v))
-        };
+        // The VNet itself or one it has a connected peering to: one lookup per owner (a hub has
+        // hundreds of peerings and this runs at every NVA hop of every trace).
+        let reachable = |v: VnetIdx| v == vnet || topo.connected_between(vnet, v);
         let owners = self.addressing.owners(nva_ip).iter().copied().filter(|o| !matches!(o, Owner::PublicIp { .. }));
         let owner = owners.clone().find(|o| Addressing::vnet_of(snap, o).is_some_and(reachable));
         if owner.is_none() {

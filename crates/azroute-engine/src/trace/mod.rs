@@ -54,6 +54,9 @@ pub struct Tracer<'e, 's> {
     pub addressing: Addressing,
     /// The first VNet (in snapshot order) whose address space holds an address, by search.
     vnet_spaces: crate::ranges::FirstOwner,
+    /// Whether each NIC's VM runs (`power_of`), worked out once: asked at every NVA and
+    /// destination of every trace, where reading it from the NIC's VM is two cache misses.
+    powers: Vec<Power>,
     /// Evaluate NSGs at each NIC (off for routing-only analysis such as the doctor's).
     pub evaluate_nsgs: bool,
     /// Deliver to any address of a subnet even where no NIC owns it (whole-subnet
@@ -80,6 +83,7 @@ impl<'e, 's> Tracer<'e, 's> {
             security: SecurityEngine::new(routes),
             addressing: Addressing::build(routes.snap()),
             vnet_spaces: crate::ranges::FirstOwner::new(routes.snap().vnets.iter().map(|v| v.address_space.as_slice())),
+            powers: (0..routes.snap().nics.len()).map(|n| power_of_nic(routes.snap(), NicIdx(n as u32))).collect(),
             routes,
             evaluate_nsgs: true,
             virtual_hosts: false,
@@ -224,22 +228,9 @@ impl<'e, 's> Tracer<'e, 's> {
         other_hub && crate::vwan::private_policy(snap, &snap.virtual_hubs[first.index()]).is_some()
     }
 
-    /// Whether the VM of a NIC runs, as the export says: the one place a trace decides it
-    /// (`Vm::stopped` is the model's rule). A NIC without a VM in the export, or a VM without a
-    /// power state, is `Unknown` and assumed running; a private endpoint's NIC runs.
+    /// Whether the VM of a NIC runs, as the export says (`power_of_nic`, worked out once).
     fn power_of(&self, nic: NicIdx) -> Power {
-        let snap = self.snap();
-        // A private endpoint's NIC is the platform's: it has no VM and no power state.
-        if snap.nics[nic.index()].private_endpoint.is_some() {
-            return Power::Running;
-        }
-        let Some(vm) = snap.nics[nic.index()].vm.as_ref().and_then(|l| l.resolved()) else { return Power::Unknown };
-        let v = &snap.vms[vm.index()];
-        match (&v.power_state, v.stopped()) {
-            (None, _) => Power::Unknown,
-            (Some(_), Some(_)) => Power::NotRunning { vm },
-            (Some(_), None) => Power::Running,
-        }
+        self.powers[nic.index()]
     }
 
     /// The VM of a NIC when it has several NICs.
@@ -268,6 +259,23 @@ impl HopResource {
             | HopResource::Unknown
             | HopResource::VirtualHub(_) => None,
         }
+    }
+}
+
+/// Whether the VM of a NIC runs, as the export says: the one place a trace decides it
+/// (`Vm::stopped` is the model's rule). A NIC without a VM in the export, or a VM without a
+/// power state, is `Unknown` and assumed running; a private endpoint's NIC runs.
+fn power_of_nic(snap: &Snapshot, nic: NicIdx) -> Power {
+    // A private endpoint's NIC is the platform's: it has no VM and no power state.
+    if snap.nics[nic.index()].private_endpoint.is_some() {
+        return Power::Running;
+    }
+    let Some(vm) = snap.nics[nic.index()].vm.as_ref().and_then(|l| l.resolved()) else { return Power::Unknown };
+    let v = &snap.vms[vm.index()];
+    match (&v.power_state, v.stopped()) {
+        (None, _) => Power::Unknown,
+        (Some(_), Some(_)) => Power::NotRunning { vm },
+        (Some(_), None) => Power::Running,
     }
 }
 
