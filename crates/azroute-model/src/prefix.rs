@@ -154,9 +154,12 @@ pub fn is_internet(ip: IpAddr) -> bool {
     }
 }
 
+/// The first and last address of a range, as integers.
+pub type InclusiveRange<T> = (T, T);
+
 /// The `Internet` tag's space as sorted, disjoint inclusive ranges, IPv4 and IPv6: what
 /// [`is_internet`] searches, and what compiled NSG rules (engine) cut address classes from.
-pub fn internet_ranges() -> (&'static [(u32, u32)], &'static [(u128, u128)]) {
+pub fn internet_ranges() -> (&'static [InclusiveRange<u32>], &'static [InclusiveRange<u128>]) {
     static V4: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
     // 2000::/3 without 2001:db8::/32.
     const V6: [(u128, u128); 2] =

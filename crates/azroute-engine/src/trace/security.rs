@@ -77,8 +77,8 @@ impl Tracer<'_, '_> {
                     None => ResourceRef::Subnet(subnet),
                 };
                 let denial = NsgDenied {
-                    nsg: nsg,
-                    applied_to: applied_to,
+                    nsg,
+                    applied_to,
                     rule: evaluation.rule_name.clone(),
                     direction,
                     protocol: pkt.protocol,
