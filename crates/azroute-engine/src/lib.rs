@@ -24,6 +24,7 @@ mod incremental;
 mod managed_routes;
 mod nexthop;
 mod nsg;
+mod nsg_compiled;
 mod option_assumptions;
 mod progress;
 mod ranges;

@@ -14,6 +14,7 @@ use std::net::IpAddr;
 use azroute_model::*;
 use ipnet::IpNet;
 
+use crate::nsg_compiled::CompiledNsg;
 use crate::ranges::RangeSet;
 use crate::route::{EffectiveRouteTable, RouteSource};
 use crate::{RouteEngine, RouteError};
@@ -21,6 +22,15 @@ use crate::{RouteEngine, RouteError};
 /// The Azure host IP (DHCP, DNS, health probes) that the `VirtualNetwork` and
 /// `AzureLoadBalancer` tags include (§9.4).
 pub const AZURE_HOST_IP: &str = "168.63.129.16/32";
+
+/// The addresses NSG rules match for the `AzureLoadBalancer` tag (§9.4): the Azure host IP and
+/// its IPv6 counterpart.
+pub(crate) fn azure_load_balancer_ips() -> [IpAddr; 2] {
+    [
+        IpAddr::V4(std::net::Ipv4Addr::new(168, 63, 129, 16)),
+        IpAddr::V6(std::net::Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0x1234, 0x5678, 0x9abc)),
+    ]
+}
 
 /// A packet's five-tuple, with the direction it crosses a NIC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -199,6 +209,8 @@ pub struct SecurityEngine<'e, 's> {
     vnet_tags: Vec<std::sync::OnceLock<(std::sync::Arc<Vec<IpNet>>, RangeSet)>>,
     /// Each NSG's rules in evaluation order, built once.
     rules: Vec<std::sync::OnceLock<std::sync::Arc<Vec<EffectiveRule>>>>,
+    /// The same rules compiled into address and port classes, built on the first verdict.
+    compiled: Vec<std::sync::OnceLock<CompiledNsg>>,
     /// Security admin rules per VNet (§18.3), built on first use.
     admin_by_vnet: std::sync::OnceLock<Vec<Vec<crate::AppliedAdminRule>>>,
 }
@@ -216,8 +228,9 @@ impl<'e, 's> SecurityEngine<'e, 's> {
             }
         }
         let rules = (0..routes.snap().nsgs.len()).map(|_| std::sync::OnceLock::new()).collect();
+        let compiled = (0..routes.snap().nsgs.len()).map(|_| std::sync::OnceLock::new()).collect();
         let vnet_tags = (0..routes.snap().subnets.len()).map(|_| std::sync::OnceLock::new()).collect();
-        SecurityEngine { routes, asg_by_ip, vnet_tags, rules, admin_by_vnet: std::sync::OnceLock::new() }
+        SecurityEngine { routes, asg_by_ip, vnet_tags, rules, compiled, admin_by_vnet: std::sync::OnceLock::new() }
     }
 
     pub(crate) fn admin_by_vnet(&self) -> &[Vec<crate::AppliedAdminRule>] {
@@ -244,7 +257,12 @@ impl<'e, 's> SecurityEngine<'e, 's> {
 
     /// An NSG's rules, custom then default, in evaluation order.
     pub fn rules_of(&self, nsg: NsgIdx) -> std::sync::Arc<Vec<EffectiveRule>> {
-        self.rules[nsg.index()].get_or_init(|| std::sync::Arc::new(nsg_rules(&self.snap().nsgs[nsg.index()]))).clone()
+        self.rules_ref(nsg).clone()
+    }
+
+    /// The same, borrowed: the tracer's checks take no reference count.
+    fn rules_ref(&self, nsg: NsgIdx) -> &std::sync::Arc<Vec<EffectiveRule>> {
+        self.rules[nsg.index()].get_or_init(|| std::sync::Arc::new(nsg_rules(&self.snap().nsgs[nsg.index()])))
     }
 
     fn snap(&self) -> &'s Snapshot {
@@ -262,27 +280,41 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         self.levels_in_order(subnet, nic, direction).collect()
     }
 
-    /// The same levels, in evaluation order for `direction`, without collecting them: the
-    /// tracer asks at every NIC a packet meets (a vector per check was a tenth of a matrix's
-    /// allocations).
+    /// The same levels, in evaluation order for `direction`, without collecting them.
     pub fn levels_in_order(
         &self,
         subnet: SubnetIdx,
         nic: Option<NicIdx>,
         direction: Direction,
     ) -> impl Iterator<Item = NsgLevel> + use<'_, 's> {
+        self.nsgs_in_order(subnet, nic, direction).map(|(nsg, applied_to)| NsgLevel {
+            nsg,
+            applied_to,
+            rules: self.rules_of(nsg),
+        })
+    }
+
+    /// The NSGs of those levels and where each is associated, without their rules: the tracer
+    /// asks at every NIC a packet meets (a vector per check was a tenth of a matrix's
+    /// allocations, and a reference count per level is shared by every thread).
+    pub(crate) fn nsgs_in_order(
+        &self,
+        subnet: SubnetIdx,
+        nic: Option<NicIdx>,
+        direction: Direction,
+    ) -> impl Iterator<Item = (NsgIdx, AppliedTo)> + use<'_, 's> {
         let snap = self.snap();
-        let subnet_level = snap.subnets[subnet.index()].nsg.as_ref().and_then(|l| l.resolved()).map(|n| NsgLevel {
-            nsg: n,
-            applied_to: AppliedTo::Subnet(subnet),
-            rules: self.rules_of(n),
-        });
+        let subnet_level = snap.subnets[subnet.index()]
+            .nsg
+            .as_ref()
+            .and_then(|l| l.resolved())
+            .map(|n| (n, AppliedTo::Subnet(subnet)));
         let nic_level = nic.and_then(|nic| {
-            snap.nics[nic.index()].nsg.as_ref().and_then(|l| l.resolved()).map(|n| NsgLevel {
-                nsg: n,
-                applied_to: AppliedTo::NetworkInterface(nic),
-                rules: self.rules_of(n),
-            })
+            snap.nics[nic.index()]
+                .nsg
+                .as_ref()
+                .and_then(|l| l.resolved())
+                .map(|n| (n, AppliedTo::NetworkInterface(nic)))
         });
         let (first, second) = match direction {
             Direction::Inbound => (subnet_level, nic_level),
@@ -377,13 +409,14 @@ impl<'e, 's> SecurityEngine<'e, 's> {
             return Some(is_internet(ip));
         }
         if tag.eq_ignore_ascii_case("AzureLoadBalancer") {
-            return Some(
-                ip == IpAddr::V4(std::net::Ipv4Addr::new(168, 63, 129, 16))
-                    || ip == IpAddr::V6(std::net::Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0x1234, 0x5678, 0x9abc)),
-            );
+            return Some(azure_load_balancer_ips().contains(&ip));
         }
-        let tags = self.snap().service_tags.as_ref()?;
-        tags.find(tag).map(|t| t.prefixes.iter().any(|n| n.contains(&ip)))
+        self.service_tag(tag).map(|t| t.prefixes.iter().any(|n| n.contains(&ip)))
+    }
+
+    /// A tag of the snapshot's Service Tags file; `None` when there is no file or no such tag.
+    pub(crate) fn service_tag(&self, tag: &str) -> Option<&'s ServiceTag> {
+        self.snap().service_tags.as_ref()?.find(tag)
     }
 
     fn address_matches(
@@ -431,7 +464,8 @@ impl<'e, 's> SecurityEngine<'e, 's> {
             && self.address_matches(&rule.destinations, &rule.destination_asgs, flow.destination, subnet, unknown)
     }
 
-    /// The first matching rule of one NSG level.
+    /// The first matching rule of one NSG level: by the NSG's compiled classes where it has
+    /// them (`compiled_verdict`), else rule by rule.
     pub fn evaluate_level(
         &self,
         level: &NsgLevel,
@@ -439,18 +473,96 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         subnet: SubnetIdx,
         unknown: &mut Vec<String>,
     ) -> NsgEvaluation {
-        for rule in level.rules.iter() {
+        match self.compiled_verdict(level, flow, subnet) {
+            Some(evaluation) => evaluation,
+            None => self.evaluate_level_by_rules(level, flow, subnet, unknown),
+        }
+    }
+
+    /// The first matching rule of one of this engine's NSGs, associated at `applied_to`: what
+    /// `evaluate_level` answers for its level, without building one.
+    pub(crate) fn evaluate_nsg(
+        &self,
+        nsg: NsgIdx,
+        applied_to: AppliedTo,
+        flow: &Flow,
+        subnet: SubnetIdx,
+        unknown: &mut Vec<String>,
+    ) -> NsgEvaluation {
+        match self.compiled_evaluation(nsg, applied_to, flow, subnet) {
+            Some(evaluation) => evaluation,
+            None => self.evaluate_rules(nsg, applied_to, self.rules_ref(nsg), flow, subnet, unknown),
+        }
+    }
+
+    /// The verdict of a level's compiled rules (`nsg_compiled`): the same rule as
+    /// [`Self::evaluate_level_by_rules`] finds. `None` when the level is not one of this
+    /// engine's NSGs as built, or its rules of the flow's direction name a tag the snapshot
+    /// cannot expand (those are reported rule by rule, in order).
+    pub fn compiled_verdict(&self, level: &NsgLevel, flow: &Flow, subnet: SubnetIdx) -> Option<NsgEvaluation> {
+        let built = self.rules.get(level.nsg.index())?.get()?;
+        if !std::sync::Arc::ptr_eq(built, &level.rules) {
+            return None;
+        }
+        self.compiled_evaluation(level.nsg, level.applied_to, flow, subnet)
+    }
+
+    fn compiled_evaluation(
+        &self,
+        nsg: NsgIdx,
+        applied_to: AppliedTo,
+        flow: &Flow,
+        subnet: SubnetIdx,
+    ) -> Option<NsgEvaluation> {
+        let rules = self.rules_ref(nsg);
+        let compiled = self.compiled[nsg.index()].get_or_init(|| CompiledNsg::new(self, rules));
+        let position = compiled.direction(flow.direction)?.first_match(flow, |ip| self.vnet_tag(subnet).1.contains(ip));
+        Some(match position {
+            Some(i) => NsgEvaluation {
+                nsg,
+                applied_to,
+                access: rules[i].access,
+                rule_name: std::sync::Arc::clone(&rules[i].name),
+            },
+            // The default rules always match; this is only reached for an inconsistent level.
+            None => NsgEvaluation { nsg, applied_to, access: Access::Deny, rule_name: no_rule_name() },
+        })
+    }
+
+    /// The first matching rule of one NSG level, rule by rule in evaluation order: the
+    /// reference the compiled verdict is tested against, and the evaluation that reports
+    /// unknown tags.
+    pub fn evaluate_level_by_rules(
+        &self,
+        level: &NsgLevel,
+        flow: &Flow,
+        subnet: SubnetIdx,
+        unknown: &mut Vec<String>,
+    ) -> NsgEvaluation {
+        self.evaluate_rules(level.nsg, level.applied_to, &level.rules, flow, subnet, unknown)
+    }
+
+    fn evaluate_rules(
+        &self,
+        nsg: NsgIdx,
+        applied_to: AppliedTo,
+        rules: &[EffectiveRule],
+        flow: &Flow,
+        subnet: SubnetIdx,
+        unknown: &mut Vec<String>,
+    ) -> NsgEvaluation {
+        for rule in rules {
             if self.rule_matches(rule, flow, subnet, unknown) {
                 return NsgEvaluation {
-                    nsg: level.nsg,
-                    applied_to: level.applied_to,
+                    nsg,
+                    applied_to,
                     access: rule.access,
                     rule_name: std::sync::Arc::clone(&rule.name),
                 };
             }
         }
         // The default rules always match; this is only reached for an inconsistent level.
-        NsgEvaluation { nsg: level.nsg, applied_to: level.applied_to, access: Access::Deny, rule_name: no_rule_name() }
+        NsgEvaluation { nsg, applied_to, access: Access::Deny, rule_name: no_rule_name() }
     }
 
     /// IP flow verify for a NIC: every NSG on the way, in Azure's order.
@@ -473,10 +585,9 @@ impl<'e, 's> SecurityEngine<'e, 's> {
                 admin_exemption,
             });
         }
-        let levels = self.levels(nic, flow.direction)?;
         let mut evaluations = Vec::new();
-        for level in &levels {
-            let e = self.evaluate_level(level, flow, subnet, &mut unknown);
+        for (nsg, applied_to) in self.nsgs_in_order(subnet, Some(nic), flow.direction) {
+            let e = self.evaluate_nsg(nsg, applied_to, flow, subnet, &mut unknown);
             let deny = e.access == Access::Deny;
             evaluations.push(e);
             if deny {

@@ -54,8 +54,8 @@ pub use observed::{ObservedNicRef, ObservedRoute, ObservedRouteTable};
 pub use options::*;
 pub use platform::*;
 pub use prefix::{
-    PrefixError, contains_prefix, internet_prefixes, is_internet, is_private_or_reserved, parse_ip, parse_prefix,
-    parse_prefix_lenient, prefix_of_ip,
+    InclusiveRange, PrefixError, contains_prefix, internet_prefixes, internet_ranges, is_internet,
+    is_private_or_reserved, parse_ip, parse_prefix, parse_prefix_lenient, prefix_of_ip,
 };
 pub use reference::*;
 pub use route_table::*;

@@ -143,15 +143,28 @@ pub fn internet_prefixes() -> &'static [IpNet] {
 /// The recorded expansion is IPv4 only; an IPv6 address is in it when it is global unicast
 /// (2000::/3) and not the documentation range 2001:db8::/32 (§10.3, inferred).
 pub fn is_internet(ip: IpAddr) -> bool {
-    static RANGES: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
-    let v4 = match ip {
-        IpAddr::V4(v4) => v4,
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            return first & 0xe000 == 0x2000 && !(first == 0x2001 && v6.segments()[1] == 0x0db8);
-        }
-    };
-    let ranges = RANGES.get_or_init(|| {
+    fn find<T: Copy + Ord>(ranges: &[(T, T)], key: T) -> bool {
+        let i = ranges.partition_point(|(start, _)| *start <= key);
+        i > 0 && ranges[i - 1].1 >= key
+    }
+    let (v4, v6) = internet_ranges();
+    match ip {
+        IpAddr::V4(a) => find(v4, u32::from(a)),
+        IpAddr::V6(a) => find(v6, u128::from(a)),
+    }
+}
+
+/// The first and last address of a range, as integers.
+pub type InclusiveRange<T> = (T, T);
+
+/// The `Internet` tag's space as sorted, disjoint inclusive ranges, IPv4 and IPv6: what
+/// [`is_internet`] searches, and what compiled NSG rules (engine) cut address classes from.
+pub fn internet_ranges() -> (&'static [InclusiveRange<u32>], &'static [InclusiveRange<u128>]) {
+    static V4: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
+    // 2000::/3 without 2001:db8::/32.
+    const V6: [(u128, u128); 2] =
+        [(0x2000 << 112, (0x2001_0db8 << 96) - 1), ((0x2001_0db9 << 96), (0x4000 << 112) - 1)];
+    let v4 = V4.get_or_init(|| {
         let mut r: Vec<(u32, u32)> = internet_prefixes()
             .iter()
             .filter_map(|p| match p {
@@ -162,9 +175,7 @@ pub fn is_internet(ip: IpAddr) -> bool {
         r.sort();
         r
     });
-    let key = u32::from(v4);
-    let i = ranges.partition_point(|(start, _)| *start <= key);
-    i > 0 && ranges[i - 1].1 >= key
+    (v4, &V6)
 }
 
 const INTERNET_TAG: &[&str] = &[
@@ -413,6 +424,22 @@ mod tests {
         for probe in ["8.8.8.8", "10.1.2.3", "1.0.0.0", "223.255.255.255", "224.0.0.1", "127.0.0.1", "20.128.0.1"] {
             let ip: IpAddr = probe.parse().unwrap();
             assert_eq!(is_internet(ip), list.iter().any(|p| p.contains(&ip)), "{probe}");
+        }
+    }
+    #[test]
+    fn internet_tag_ipv6_is_global_unicast_without_documentation_space() {
+        for (probe, inside) in [
+            ("1fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", false),
+            ("2000::", true),
+            ("2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", true),
+            ("2001:db8::", false),
+            ("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", false),
+            ("2001:db9::", true),
+            ("3fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", true),
+            ("4000::", false),
+            ("fd00::1", false),
+        ] {
+            assert_eq!(is_internet(probe.parse().unwrap()), inside, "{probe}");
         }
     }
 }

@@ -61,17 +61,12 @@ impl Tracer<'_, '_> {
                 Some(AdminAccess::Allow) | None => {}
             }
         }
-        for level in self.security.levels_in_order(subnet, nic, direction) {
+        for (nsg, applied_to) in self.security.nsgs_in_order(subnet, nic, direction) {
             let mut unknown = Vec::new();
             let evaluation = if stateful {
-                NsgEvaluation {
-                    nsg: level.nsg,
-                    applied_to: level.applied_to,
-                    access: Access::Allow,
-                    rule_name: crate::nsg::no_rule_name(),
-                }
+                NsgEvaluation { nsg, applied_to, access: Access::Allow, rule_name: crate::nsg::no_rule_name() }
             } else {
-                self.security.evaluate_level(&level, &flow, subnet, &mut unknown)
+                self.security.evaluate_nsg(nsg, applied_to, &flow, subnet, &mut unknown)
             };
             let denied = evaluation.access == Access::Deny;
             let hop = walk.hops.last_mut().expect("a hop to record NSG checks on");
@@ -82,8 +77,8 @@ impl Tracer<'_, '_> {
                     None => ResourceRef::Subnet(subnet),
                 };
                 let denial = NsgDenied {
-                    nsg: level.nsg,
-                    applied_to: level.applied_to,
+                    nsg,
+                    applied_to,
                     rule: evaluation.rule_name.clone(),
                     direction,
                     protocol: pkt.protocol,
@@ -92,7 +87,7 @@ impl Tracer<'_, '_> {
                     destination_port: pkt.dport,
                 };
                 hop.nsg.push(NsgCheck { direction, evaluation, by_flow_state: stateful });
-                walk.findings.push(Finding::new(denial).resource(ResourceRef::Nsg(level.nsg)).resource(at));
+                walk.findings.push(Finding::new(denial).resource(ResourceRef::Nsg(nsg)).resource(at));
                 return false;
             }
             hop.nsg.push(NsgCheck { direction, evaluation, by_flow_state: stateful });
