@@ -28,8 +28,12 @@ fn flag(v: Option<Flag>, default: bool) -> bool {
     v.map(|f| f.0).unwrap_or(default)
 }
 
+/// A reference's id (shared with the file's other references to it: see [`crate::shared_ids`]).
 pub(crate) fn ref_id(r: &Option<RefDto<'_>>) -> Option<ArmId> {
-    r.as_ref().and_then(|r| r.id.as_ref()).map(|id| ArmId::new(id.as_str())).filter(|id| !id.is_empty())
+    r.as_ref()
+        .and_then(|r| r.id.as_ref())
+        .filter(|id| !id.as_str().trim().is_empty())
+        .map(|id| crate::shared_ids::referenced_id(id.as_str()))
 }
 
 pub(crate) fn link<T>(r: &Option<RefDto<'_>>) -> Option<Link<T>> {

@@ -33,6 +33,8 @@ pub mod observed;
 pub mod observed_hub;
 mod overlay;
 mod pending;
+mod pieces;
+mod shared_ids;
 mod terraform;
 mod unintended;
 mod values;
@@ -183,7 +185,9 @@ fn release_read_buffers() {
 
 fn parse_one(index: usize, path: &str, text: &str) -> pending::Pending {
     let mut pending = pending::Pending::new(index as u32, path);
-    if let Err(diag) = envelope::parse_text(text, &mut pending) {
+    let parsed = envelope::parse_text(text, &mut pending);
+    shared_ids::forget();
+    if let Err(diag) = parsed {
         let mut failed = pending::Pending::new(index as u32, path);
         failed.diagnostics.push(unintended::explain_parse_failure(text, diag).in_file(path));
         return failed;
@@ -191,6 +195,21 @@ fn parse_one(index: usize, path: &str, text: &str) -> pending::Pending {
     unintended::check_read_file(text, &mut pending);
     pending.shrink_to_fit();
     pending
+}
+
+/// A large file read in pieces (see [`pieces`]) with its byte count; `None` when it is small,
+/// over the size limit, or not a plain list (the caller reads it whole).
+fn read_in_pieces(path: &Path, options: &IngestOptions, index: usize, shown: &str) -> Option<(pending::Pending, u64)> {
+    let len = std::fs::metadata(path).ok()?.len();
+    if len < pieces::PIECES_FROM || len > options.max_file_size {
+        return None;
+    }
+    let read = pieces::read_list_in_pieces(path, index as u32, shown);
+    shared_ids::forget();
+    read.map(|(mut pending, bytes)| {
+        pending.shrink_to_fit();
+        (pending, bytes)
+    })
 }
 
 fn finish(parts: Vec<pending::Pending>, files: Vec<SourceFile>, bytes: u64, mut early: Vec<Diagnostic>) -> Loaded {
@@ -227,6 +246,9 @@ fn read_parts(path: &Path, options: &IngestOptions, first_file: usize) -> Result
         .enumerate()
         .map(|(i, p)| {
             let shown = p.display().to_string();
+            if let Some(read) = read_in_pieces(p, options, first_file + i, &shown) {
+                return read;
+            }
             match with_file_text(p, options, |text| (parse_one(first_file + i, &shown, text), text.len() as u64)) {
                 Ok(parsed) => parsed,
                 Err(diag) => {
