@@ -80,7 +80,7 @@ impl Pieces {
             match stream.next()? {
                 Ok(dto) => {
                     let used = stream.byte_offset();
-                    let openings = rest[..used].iter().filter(|&&b| b == b'{' || b == b'[').count();
+                    let openings = openings(&rest[..used]);
                     if openings >= MAX_OPENINGS {
                         return None;
                     }
@@ -99,6 +99,14 @@ impl Pieces {
             }
         }
     }
+}
+
+/// The `{` and `[` in `bytes`. This runs over every byte read, so it counts in bytes, 255 at a time
+/// (each byte adds at most one), which the compiler vectorises 16 or 32 lanes wide; a `usize`
+/// per byte made it an eighth of `routes --all`.
+fn openings(bytes: &[u8]) -> usize {
+    let in_chunk = |chunk: &[u8]| chunk.iter().fold(0u8, |n, &b| n + u8::from(b == b'{' || b == b'['));
+    bytes.chunks(255).map(|chunk| usize::from(in_chunk(chunk))).sum()
 }
 
 /// The byte offset of a 1-based line and column (serde_json's error position) in `text`.
@@ -158,6 +166,15 @@ pub(crate) fn read_list_in_pieces(path: &Path, index: u32, shown: &str) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Counted in chunks of 255 bytes: a chunk made only of openings, and counts across chunks.
+    #[test]
+    fn openings_are_counted_across_chunks() {
+        assert_eq!(openings(&[b'{'; 255]), 255);
+        let text: Vec<u8> = (0..1000).map(|i| [b'{', b'[', b'a', b'}'][i % 4]).collect();
+        assert_eq!(openings(&text), 500);
+        assert_eq!(openings(b""), 0);
+    }
 
     fn nic(name: &str) -> String {
         format!(
