@@ -872,6 +872,17 @@ fn doctor_filters_and_exit_codes() {
     azroute(&["doctor", "--explain", "nope"]).fails();
 }
 
+/// `--exhaustive` is accepted and gives the same findings as the default on an estate small enough
+/// to be exhaustive anyway (its effect above the limit is `azroute-query`'s unit test).
+#[test]
+fn doctor_exhaustive_flag() {
+    let default = azroute(&["doctor", "--example", "troubleshoot", "-o", "json"]).found_problem().json();
+    let exhaustive =
+        azroute(&["doctor", "--example", "troubleshoot", "--exhaustive", "-o", "json"]).found_problem().json();
+    assert_eq!(exhaustive["summary"]["traffic"]["method"], "exhaustive");
+    assert_eq!(default, exhaustive);
+}
+
 /// SARIF 2.1.0 that code-scanning tools accept: rules for every check, results pointing at
 /// the input file of the resource.
 #[test]

@@ -16,12 +16,15 @@ pub struct DoctorQuery {
     pub only: Vec<String>,
     pub severity: Severity,
     pub max_traces: usize,
+    /// Trace every cell of the reachability matrix whatever its size (`--exhaustive`), rather
+    /// than sample above `EXHAUSTIVE_CELLS`.
+    pub exhaustive: bool,
 }
 
 impl Default for DoctorQuery {
     /// What `azroute doctor` asks with no option.
     fn default() -> DoctorQuery {
-        DoctorQuery { only: Vec::new(), severity: Severity::Info, max_traces: 20_000 }
+        DoctorQuery { only: Vec::new(), severity: Severity::Info, max_traces: 20_000, exhaustive: false }
     }
 }
 
@@ -63,17 +66,26 @@ pub fn check_only(only: &[String]) -> Result<(), QueryError> {
     }
 }
 
+impl DoctorQuery {
+    /// The doctor's configuration for this query, with the firewall options the session holds.
+    /// Every severity is computed, so that what `--severity` leaves out can be counted.
+    fn config(&self, firewall: azroute_model::FirewallOptions) -> DoctorConfig {
+        let defaults = DoctorConfig::default();
+        DoctorConfig {
+            only: (!self.only.is_empty()).then(|| self.only.clone()),
+            min_severity: Severity::Info,
+            max_traces: self.max_traces,
+            exhaustive_cells: if self.exhaustive { usize::MAX } else { defaults.exhaustive_cells },
+            firewall,
+            ..defaults
+        }
+    }
+}
+
 impl Session<'_> {
     pub fn doctor(&self, query: &DoctorQuery) -> Result<DoctorAnswer, QueryError> {
         check_only(&query.only)?;
-        // Every severity is computed, so that what `--severity` leaves out can be counted.
-        let config = DoctorConfig {
-            only: (!query.only.is_empty()).then(|| query.only.clone()),
-            min_severity: Severity::Info,
-            max_traces: query.max_traces,
-            firewall: self.engine().options().firewall,
-            ..DoctorConfig::default()
-        };
+        let config = query.config(self.engine().options().firewall);
         let mut result = azroute_doctor::run(self.engine(), &config);
         let shown_from = query.severity;
         let left_out = result.findings.iter().filter(|f| f.severity < shown_from).count();
@@ -110,5 +122,22 @@ impl DoctorAnswer {
     /// Whether a finding of `threshold` or worse is reported (`--fail-on`).
     pub fn fails_at(&self, threshold: Severity) -> bool {
         self.worst.is_some_and(|worst| worst >= threshold)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--exhaustive` lifts the matrix-size limit; without it the doctor samples above
+    /// `EXHAUSTIVE_CELLS`, as before.
+    #[test]
+    fn exhaustive_lifts_the_cell_limit() {
+        let firewall = azroute_model::FirewallOptions::default();
+        let sampled = DoctorQuery::default().config(firewall);
+        assert_eq!(sampled.exhaustive_cells, azroute_doctor::EXHAUSTIVE_CELLS);
+        let exhaustive = DoctorQuery { exhaustive: true, ..DoctorQuery::default() }.config(firewall);
+        assert_eq!(exhaustive.exhaustive_cells, usize::MAX);
+        assert_eq!(exhaustive.max_traces, sampled.max_traces);
     }
 }

@@ -281,7 +281,8 @@ pub fn doctor(query: Option<&str>) -> Result<DoctorQuery, QueryError> {
         Some(list) => list.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect(),
         None => Vec::new(),
     };
-    Ok(DoctorQuery { only, severity, max_traces })
+    // The page's doctor always answers within a request's time: never forced exhaustive.
+    Ok(DoctorQuery { only, severity, max_traces, exhaustive: false })
 }
 
 /// No parameter at all (`/api/topology`).

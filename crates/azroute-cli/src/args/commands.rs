@@ -385,6 +385,11 @@ pub struct DoctorArgs {
     /// most NVA paths the sampled analysis traces (an evenly spread sample beyond it).
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub max_traces: usize,
+    /// Trace every cell of the reachability matrix whatever the estate's size, instead of
+    /// sampling above 2.5 million cells: at 100k NICs about 75 s on two cores in under 1 GB
+    /// (BENCHMARKS.md).
+    #[arg(long)]
+    pub exhaustive: bool,
     /// Print the long explanation of one check and the Azure documentation it rests on.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,

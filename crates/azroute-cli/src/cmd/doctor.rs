@@ -27,7 +27,12 @@ pub fn run(args: DoctorArgs) -> Result<i32, CliError> {
     }
     let loaded = input::load(&args.snapshot)?;
     let session = Session::new(&loaded.snapshot, input::model_options(&args.model));
-    let query = DoctorQuery { only: args.only.clone(), severity: severity(args.severity), max_traces: args.max_traces };
+    let query = DoctorQuery {
+        only: args.only.clone(),
+        severity: severity(args.severity),
+        max_traces: args.max_traces,
+        exhaustive: args.exhaustive,
+    };
     let checking = crate::progress::spinner("running the checks");
     let answer = session.doctor(&query);
     drop(checking);

@@ -385,6 +385,6 @@ pub(super) fn traffic_analysis_sampled(e: &TrafficAnalysisSampled) -> FindingTex
             "traffic analysis traced {} of {} context pairs involving an NVA (an evenly spread sample)",
             e.traced, e.candidates
         ),
-        "raise --max-traces to trace them all",
+        "pass --exhaustive to trace every cell of the reachability matrix instead, or raise --max-traces",
     )
 }
