@@ -70,14 +70,12 @@ impl DoctorQuery {
     /// The doctor's configuration for this query, with the firewall options the session holds.
     /// Every severity is computed, so that what `--severity` leaves out can be counted.
     fn config(&self, firewall: azroute_model::FirewallOptions) -> DoctorConfig {
-        let defaults = DoctorConfig::default();
         DoctorConfig {
             only: (!self.only.is_empty()).then(|| self.only.clone()),
             min_severity: Severity::Info,
             max_traces: self.max_traces,
-            exhaustive_cells: if self.exhaustive { usize::MAX } else { defaults.exhaustive_cells },
+            exhaustive_cells: if self.exhaustive { usize::MAX } else { DoctorConfig::default().exhaustive_cells },
             firewall,
-            ..defaults
         }
     }
 }
