@@ -215,6 +215,22 @@ pub struct SecurityEngine<'e, 's> {
     admin_by_vnet: std::sync::OnceLock<Vec<Vec<crate::AppliedAdminRule>>>,
 }
 
+/// What a level answers when its rule at `position` decides, rule by rule or compiled alike.
+fn evaluation_at(
+    nsg: NsgIdx,
+    applied_to: AppliedTo,
+    rules: &[EffectiveRule],
+    position: Option<usize>,
+) -> NsgEvaluation {
+    match position {
+        Some(i) => {
+            NsgEvaluation { nsg, applied_to, access: rules[i].access, rule_name: std::sync::Arc::clone(&rules[i].name) }
+        }
+        // The default rules always match; this is only reached for an inconsistent level.
+        None => NsgEvaluation { nsg, applied_to, access: Access::Deny, rule_name: no_rule_name() },
+    }
+}
+
 impl<'e, 's> SecurityEngine<'e, 's> {
     pub fn new(routes: &'e RouteEngine<'s>) -> SecurityEngine<'e, 's> {
         let mut asg_by_ip: HashMap<IpAddr, Vec<String>> = HashMap::default();
@@ -517,16 +533,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         let rules = self.rules_ref(nsg);
         let compiled = self.compiled[nsg.index()].get_or_init(|| CompiledNsg::new(self, rules));
         let position = compiled.direction(flow.direction)?.first_match(flow, |ip| self.vnet_tag(subnet).1.contains(ip));
-        Some(match position {
-            Some(i) => NsgEvaluation {
-                nsg,
-                applied_to,
-                access: rules[i].access,
-                rule_name: std::sync::Arc::clone(&rules[i].name),
-            },
-            // The default rules always match; this is only reached for an inconsistent level.
-            None => NsgEvaluation { nsg, applied_to, access: Access::Deny, rule_name: no_rule_name() },
-        })
+        Some(evaluation_at(nsg, applied_to, rules, position))
     }
 
     /// The first matching rule of one NSG level, rule by rule in evaluation order: the
@@ -551,18 +558,8 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         subnet: SubnetIdx,
         unknown: &mut Vec<String>,
     ) -> NsgEvaluation {
-        for rule in rules {
-            if self.rule_matches(rule, flow, subnet, unknown) {
-                return NsgEvaluation {
-                    nsg,
-                    applied_to,
-                    access: rule.access,
-                    rule_name: std::sync::Arc::clone(&rule.name),
-                };
-            }
-        }
-        // The default rules always match; this is only reached for an inconsistent level.
-        NsgEvaluation { nsg, applied_to, access: Access::Deny, rule_name: no_rule_name() }
+        let position = rules.iter().position(|rule| self.rule_matches(rule, flow, subnet, unknown));
+        evaluation_at(nsg, applied_to, rules, position)
     }
 
     /// IP flow verify for a NIC: every NSG on the way, in Azure's order.

@@ -15,6 +15,8 @@ use ipnet::IpNet;
 use rustc_hash::FxHashMap;
 
 use crate::nsg::{EffectiveRule, Flow, SecurityEngine};
+use crate::ranges::num_like::Succ;
+use crate::ranges::{covered, interval_starts};
 
 /// One NSG's rules, compiled per direction; `None` where a rule names an unknown tag.
 pub(crate) struct CompiledNsg {
@@ -118,6 +120,7 @@ impl CompiledDirection {
         }
         let ports = |of: fn(&EffectiveRule) -> &[PortRange]| {
             let ranges: Vec<Vec<(u16, u16)>> = mine().map(|r| of(r).iter().map(|p| (p.lo, p.hi)).collect()).collect();
+            let ranges: Vec<&[(u16, u16)]> = ranges.iter().map(Vec::as_slice).collect();
             Classes::new(&ranges, words)
         };
         Some(CompiledDirection {
@@ -239,8 +242,8 @@ struct AddressClasses {
 
 impl AddressClasses {
     fn new(spaces: &[Space], words: usize) -> AddressClasses {
-        let v4: Vec<Vec<(u32, u32)>> = spaces.iter().map(|s| s.v4.clone()).collect();
-        let v6: Vec<Vec<(u128, u128)>> = spaces.iter().map(|s| s.v6.clone()).collect();
+        let v4: Vec<&[(u32, u32)]> = spaces.iter().map(|s| s.v4.as_slice()).collect();
+        let v6: Vec<&[(u128, u128)]> = spaces.iter().map(|s| s.v6.as_slice()).collect();
         AddressClasses { v4: Classes::new(&v4, words), v6: Classes::new(&v6, words) }
     }
 
@@ -253,18 +256,9 @@ impl AddressClasses {
 }
 
 /// A key space (ports, IPv4 or IPv6 addresses) that classes cut.
-trait Key: Copy + Ord + Default {
-    fn successor(self) -> Option<Self>;
-}
+trait Key: Copy + Ord + Default + Succ {}
 
-macro_rules! key {
-    ($($t:ty),*) => {$(impl Key for $t {
-        fn successor(self) -> Option<Self> {
-            self.checked_add(1)
-        }
-    })*};
-}
-key!(u16, u32, u128);
+impl<K: Copy + Ord + Default + Succ> Key for K {}
 
 /// A key space cut into intervals, each of one class: the set of rules whose ranges hold it.
 struct Classes<K> {
@@ -278,20 +272,16 @@ struct Classes<K> {
 
 impl<K: Key> Classes<K> {
     /// `per_rule[bit]` holds the inclusive ranges of the rule at that bit.
-    fn new(per_rule: &[Vec<(K, K)>], words: usize) -> Classes<K> {
-        let mut cuts: Vec<K> = vec![K::default()];
-        for &(lo, hi) in per_rule.iter().flatten() {
-            cuts.push(lo);
-            cuts.extend(hi.successor());
+    fn new(per_rule: &[&[(K, K)]], words: usize) -> Classes<K> {
+        let mut cuts = interval_starts(per_rule.iter().flat_map(|ranges| ranges.iter().copied()));
+        // Every key falls in an interval: the first starts at the smallest key.
+        if cuts.first() != Some(&K::default()) {
+            cuts.insert(0, K::default());
         }
-        cuts.sort_unstable();
-        cuts.dedup();
         let mut interval_bits = vec![0u64; cuts.len() * words];
         for (bit, ranges) in per_rule.iter().enumerate() {
-            for &(lo, hi) in ranges {
-                let first = cuts.partition_point(|c| *c < lo);
-                let end = cuts.partition_point(|c| *c <= hi);
-                for interval in first..end {
+            for &(lo, hi) in *ranges {
+                for interval in covered(&cuts, lo, hi) {
                     interval_bits[interval * words + bit / 64] |= 1 << (bit % 64);
                 }
             }

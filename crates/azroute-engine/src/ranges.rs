@@ -51,6 +51,25 @@ pub(crate) fn merged<T: Copy + Ord + num_like::Succ>(mut ranges: Vec<(T, T)>) ->
     out
 }
 
+/// The starts of the elementary intervals of inclusive ranges: each range's start and the key
+/// just after its end, sorted, once each, so that every range is a run of whole intervals
+/// ([`covered`]). The first-owner search and the compiled NSG classes cut their spaces so.
+pub(crate) fn interval_starts<T: Copy + Ord + num_like::Succ>(ranges: impl IntoIterator<Item = (T, T)>) -> Vec<T> {
+    let mut starts = Vec::new();
+    for (lo, hi) in ranges {
+        starts.push(lo);
+        starts.extend(hi.checked_succ());
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
+/// The intervals (indices into `starts`, from [`interval_starts`]) an inclusive range covers.
+pub(crate) fn covered<T: Copy + Ord>(starts: &[T], lo: T, hi: T) -> std::ops::Range<usize> {
+    starts.partition_point(|s| *s < lo)..starts.partition_point(|s| *s <= hi)
+}
+
 /// The first of a list of owners (in list order) whose prefixes hold an address, by binary
 /// search over elementary intervals: what a scan of every owner's prefixes answers, without
 /// the scan (the VNet holding an address, asked at every hop of a trace: 2,010 VNets at 100k).
@@ -83,15 +102,10 @@ impl FirstOwner {
     /// Elementary intervals (starts at every range's start and just after its end) and the
     /// first owner of each.
     fn intervals(ranges: &[(u128, u128, u32)]) -> (Vec<u128>, Vec<u32>) {
-        let mut starts: Vec<u128> = ranges.iter().map(|r| r.0).collect();
-        starts.extend(ranges.iter().filter_map(|r| r.1.checked_add(1)));
-        starts.sort_unstable();
-        starts.dedup();
+        let starts = interval_starts(ranges.iter().map(|&(lo, hi, _)| (lo, hi)));
         let mut first = vec![NOBODY; starts.len()];
         for &(lo, hi, owner) in ranges {
-            let from = starts.partition_point(|s| *s < lo);
-            let to = hi.checked_add(1).map_or(starts.len(), |end| starts.partition_point(|s| *s < end));
-            for f in &mut first[from..to] {
+            for f in &mut first[covered(&starts, lo, hi)] {
                 *f = (*f).min(owner);
             }
         }
@@ -110,20 +124,23 @@ impl FirstOwner {
 }
 
 pub(crate) mod num_like {
-    /// The next value, saturating at the maximum (adjacent ranges merge).
-    pub trait Succ {
+    /// The next value: saturating at the maximum (adjacent ranges merge), or none past it
+    /// (an interval that ends at the maximum has no successor to start another).
+    pub trait Succ: Sized {
         fn succ_saturating(self) -> Self;
+        fn checked_succ(self) -> Option<Self>;
     }
-    impl Succ for u32 {
-        fn succ_saturating(self) -> u32 {
-            self.saturating_add(1)
-        }
+    macro_rules! succ {
+        ($($t:ty),*) => {$(impl Succ for $t {
+            fn succ_saturating(self) -> $t {
+                self.saturating_add(1)
+            }
+            fn checked_succ(self) -> Option<$t> {
+                self.checked_add(1)
+            }
+        })*};
     }
-    impl Succ for u128 {
-        fn succ_saturating(self) -> u128 {
-            self.saturating_add(1)
-        }
-    }
+    succ!(u16, u32, u128);
 }
 
 #[cfg(test)]
