@@ -78,6 +78,13 @@ struct Target<'a> {
     extension: Option<&'a str>,
 }
 
+impl<'a> Target<'a> {
+    /// A subscription-wide list saved as az wrote it: `<sub>/<file>`, called by its command.
+    fn list(sub: &str, file: &str, base: &[&str], extension: Option<&'a str>) -> Target<'a> {
+        Target { rel: format!("{sub}/{file}"), wrapper: None, label: base.join(" "), extension }
+    }
+}
+
 /// What one call gave: its output, or whether it failed for a missing extension.
 enum Step {
     Written(Value),
@@ -126,12 +133,7 @@ impl Session<'_> {
     pub(super) fn virtual_wan(&self, sub: &str, record: &mut SubscriptionRecord) -> Result<(), CollectError> {
         let mut hubs: Vec<Named> = Vec::new();
         for (file, base) in VWAN_LISTS {
-            let target = Target {
-                rel: format!("{sub}/{file}"),
-                wrapper: None,
-                label: base.join(" "),
-                extension: Some(VIRTUAL_WAN_EXTENSION),
-            };
+            let target = Target::list(sub, file, base, Some(VIRTUAL_WAN_EXTENSION));
             match self.step(sub, base, target, record)? {
                 Step::Written(value) if *file == "vhub-list.json" => {
                     let wan_hubs: Vec<Value> =
@@ -159,12 +161,7 @@ impl Session<'_> {
     /// (RI-11, §20.17), and its private addresses are routing intent's next hop.
     fn virtual_appliances(&self, sub: &str, record: &mut SubscriptionRecord) -> Result<(), CollectError> {
         let base = ["network", "virtual-appliance", "list"];
-        let target = Target {
-            rel: format!("{sub}/virtual-appliance-list.json"),
-            wrapper: None,
-            label: base.join(" "),
-            extension: None,
-        };
+        let target = Target::list(sub, "virtual-appliance-list.json", &base, None);
         self.step(sub, &base, target, record)?;
         Ok(())
     }
@@ -284,12 +281,7 @@ impl Session<'_> {
     /// ExpressRoute gateways (core az) and each one's connections.
     fn expressroute_gateways(&self, sub: &str, record: &mut SubscriptionRecord) -> Result<(), CollectError> {
         let base = ["network", "express-route", "gateway", "list"];
-        let target = Target {
-            rel: format!("{sub}/express-route-gateway-list.json"),
-            wrapper: None,
-            label: base.join(" "),
-            extension: None,
-        };
+        let target = Target::list(sub, "express-route-gateway-list.json", &base, None);
         let Step::Written(value) = self.step(sub, &base, target, record)? else { return Ok(()) };
         let mut used_names: BTreeSet<String> = BTreeSet::new();
         for gateway in named(&value) {
@@ -320,12 +312,7 @@ impl Session<'_> {
     /// routes in the wrapper ingest reads (§19.1).
     pub(super) fn route_servers(&self, sub: &str, record: &mut SubscriptionRecord) -> Result<(), CollectError> {
         let base = ["network", "routeserver", "list"];
-        let target = Target {
-            rel: format!("{sub}/routeserver-list.json"),
-            wrapper: None,
-            label: base.join(" "),
-            extension: None,
-        };
+        let target = Target::list(sub, "routeserver-list.json", &base, None);
         let Step::Written(value) = self.step(sub, &base, target, record)? else { return Ok(()) };
         let mut used_names: BTreeSet<String> = BTreeSet::new();
         for rs in named(&value) {
