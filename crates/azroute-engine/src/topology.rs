@@ -66,6 +66,10 @@ pub struct Topology {
     /// Who peers with whom, by (VNet, remote VNet): asked at every peering a trace crosses,
     /// where a hub's list of peerings is hundreds long.
     peering_index: PeeringIndex,
+    /// Per gateway, the first of its `gateway_prefixes` that holds an address, by search:
+    /// asked for every packet a trace cannot deliver, where a scan of every gateway's prefixes
+    /// was a tenth of the doctor's exhaustive analysis.
+    gateway_prefix_index: Vec<crate::FirstOwner>,
 }
 
 /// The peerings between VNets as maps, built with the statuses: `peering_between` and
@@ -116,7 +120,7 @@ impl Topology {
         let attachments =
             (0..snap.vnets.len()).map(|v| attachment(snap, &peerings, &own_gateways, VnetIdx(v as u32))).collect();
         let route_servers = RouteServers::build(snap, &peerings);
-        let (gateway_prefixes, route_server_relearned) = (0..snap.gateways.len())
+        let (gateway_prefixes, route_server_relearned): (Vec<Vec<GatewayPrefix>>, Vec<_>) = (0..snap.gateways.len())
             .map(|g| {
                 let vnet = snap.gateways[g].vnet.as_ref().and_then(|l| l.resolved());
                 gateway_prefixes(snap, GatewayIdx(g as u32), &router_addresses(snap, &route_servers, vnet))
@@ -130,7 +134,12 @@ impl Topology {
         }
         let connected_groups = crate::ConnectedGroups::build(snap);
         let peering_index = PeeringIndex::build(snap, &peerings);
+        let gateway_prefix_index = gateway_prefixes
+            .iter()
+            .map(|prefixes| crate::FirstOwner::new(prefixes.iter().map(|gp| std::slice::from_ref(&gp.prefix))))
+            .collect();
         Topology {
+            gateway_prefix_index,
             peering_index,
             peerings,
             own_gateways,
@@ -142,6 +151,14 @@ impl Topology {
             route_server_relearned,
             vwan: crate::vwan::VwanRouting::build_with(snap, options),
         }
+    }
+
+    /// Each gateway whose on-premises prefixes hold an address, with the first of them (in
+    /// `gateway_prefixes` order) that does.
+    pub fn gateway_prefixes_holding(&self, ip: IpAddr) -> impl Iterator<Item = (GatewayIdx, &GatewayPrefix)> {
+        self.gateway_prefix_index.iter().enumerate().filter_map(move |(g, index)| {
+            index.owner_of(ip).map(|i| (GatewayIdx(g as u32), &self.gateway_prefixes[g][i]))
+        })
     }
 
     /// Connected peerings of a VNet, with their remote VNet when exported.

@@ -6,6 +6,7 @@
 // Fx rather than SipHash: looked up several times per traced packet, keyed by addresses of
 // the snapshot (nothing an attacker chooses).
 use rustc_hash::FxHashMap as HashMap;
+use smallvec::SmallVec;
 use std::net::IpAddr;
 
 use azroute_model::*;
@@ -33,15 +34,19 @@ pub enum Owner {
     DnsResolverInbound { endpoint: DnsInboundEndpointIdx, subnet: Option<SubnetIdx> },
 }
 
+/// The owners of one address: nearly always one, held inline so that a lookup reads the map's
+/// bucket and nothing else (a `Vec` was a second cache miss at every hop of every trace).
+type Owners = SmallVec<[Owner; 1]>;
+
 /// Every address of the snapshot and its owners (several where VNets overlap).
 #[derive(Clone, Debug, Default)]
 pub struct Addressing {
-    by_ip: HashMap<IpAddr, Vec<Owner>>,
+    by_ip: HashMap<IpAddr, Owners>,
 }
 
 impl Addressing {
     pub fn build(snap: &Snapshot) -> Addressing {
-        let mut by_ip: HashMap<IpAddr, Vec<Owner>> = HashMap::default();
+        let mut by_ip: HashMap<IpAddr, Owners> = HashMap::default();
         for (i, nic) in snap.nics.iter().enumerate() {
             let nic_idx = NicIdx(i as u32);
             for cfg in &nic.ip_configs {
@@ -122,7 +127,7 @@ impl Addressing {
 
 /// Application Gateway frontends and DNS resolver inbound endpoints: platform services whose
 /// addresses no NIC holds (§17.3). A frontend sits in the gateway's own subnet.
-fn platform_addresses(snap: &Snapshot, by_ip: &mut HashMap<IpAddr, Vec<Owner>>) {
+fn platform_addresses(snap: &Snapshot, by_ip: &mut HashMap<IpAddr, Owners>) {
     let in_subnet = |links: &[Link<SubnetIdx>], ip: IpAddr| {
         links.iter().filter_map(|l| l.resolved()).find(|s| snap.subnets[s.index()].contains(ip))
     };

@@ -37,7 +37,7 @@ impl Tracer<'_, '_> {
                 return Ok(None);
             }
             let mut hop = Hop::new(HopKind::Destination, HopResource::Nic(nva_nic), Some(pkt.dst));
-            hop.subnet = self.routes.nic_subnet(nva_nic).ok();
+            hop.subnet = self.nic_subnet(nva_nic).ok();
             walk.hops.push(hop);
             return Ok(self.destination_running(walk, nva_nic, pkt).then_some(nva_nic));
         }
@@ -133,7 +133,7 @@ impl Tracer<'_, '_> {
         let n = &self.snap().nics[nva_nic.index()];
         let nva_addr = n.primary_ip_config().and_then(|c| c.private_ip);
         let mut hop = Hop::new(HopKind::VirtualAppliance, HopResource::Nic(nva_nic), nva_addr);
-        hop.subnet = self.routes.nic_subnet(nva_nic).ok();
+        hop.subnet = self.nic_subnet(nva_nic).ok();
         walk.hops.push(hop);
         walk.devices.push(nva_nic);
         walk.from_gateway = false;

@@ -189,7 +189,7 @@ impl Tracer<'_, '_> {
                 };
                 let addr = snap.nics[backend.index()].primary_ip_config().and_then(|c| c.private_ip);
                 let mut hop = Hop::new(HopKind::Destination, HopResource::Nic(backend), addr);
-                hop.subnet = self.routes.nic_subnet(backend).ok();
+                hop.subnet = self.nic_subnet(backend).ok();
                 hop.notes.push(HopNote::FirstBackend);
                 walk.hops.push(hop);
                 if !self.destination_running(walk, backend, pkt) {

@@ -46,7 +46,7 @@ impl Tracer<'_, '_> {
         let private = self.snap().nics[nic.index()].primary_ip_config().and_then(|c| c.private_ip).unwrap_or(pkt.dst);
         let inner = Packet { dst: private, ..pkt };
         let mut hop = Hop::new(HopKind::Destination, HopResource::Nic(nic), Some(private));
-        hop.subnet = self.routes.nic_subnet(nic).ok();
+        hop.subnet = self.nic_subnet(nic).ok();
         hop.notes.push(HopNote::PublicIpTranslated { public: pkt.dst, private });
         walk.hops.push(hop);
         if !self.nsg_at(&mut walk, nic, Direction::Inbound, inner, &[]) {

@@ -369,7 +369,7 @@ impl Tracer<'_, '_> {
         if !self.forward_through(walk, nic, pkt, route, forward_nics) {
             return Ok(Step::Ended(Verdict::Dropped));
         }
-        Ok(Step::At { subnet: self.routes.nic_subnet(nic)?, nic: Some(nic) })
+        Ok(Step::At { subnet: self.nic_subnet(nic)?, nic: Some(nic) })
     }
 
     /// The hub delivers into `target`, a spoke of its WAN: from a spoke, as across a peering

@@ -54,9 +54,10 @@ pub struct Tracer<'e, 's> {
     pub addressing: Addressing,
     /// The first VNet (in snapshot order) whose address space holds an address, by search.
     vnet_spaces: crate::ranges::FirstOwner,
-    /// Whether each NIC's VM runs (`power_of`), worked out once: asked at every NVA and
-    /// destination of every trace, where reading it from the NIC's VM is two cache misses.
-    powers: Vec<Power>,
+    /// Per NIC, worked out once: whether its VM runs (`power_of`) and its primary subnet
+    /// (`nic_subnet`), asked at every NVA and destination of every trace, where reading them
+    /// from the NIC's IP configurations and VM is several cache misses.
+    nic_facts: Vec<NicFacts>,
     /// Evaluate NSGs at each NIC (off for routing-only analysis such as the doctor's).
     pub evaluate_nsgs: bool,
     /// Deliver to any address of a subnet even where no NIC owns it (whole-subnet
@@ -83,7 +84,12 @@ impl<'e, 's> Tracer<'e, 's> {
             security: SecurityEngine::new(routes),
             addressing: Addressing::build(routes.snap()),
             vnet_spaces: crate::ranges::FirstOwner::new(routes.snap().vnets.iter().map(|v| v.address_space.as_slice())),
-            powers: (0..routes.snap().nics.len()).map(|n| power_of_nic(routes.snap(), NicIdx(n as u32))).collect(),
+            nic_facts: (0..routes.snap().nics.len())
+                .map(|n| NicFacts {
+                    power: power_of_nic(routes.snap(), NicIdx(n as u32)),
+                    subnet: routes.nic_subnet(NicIdx(n as u32)).ok(),
+                })
+                .collect(),
             routes,
             evaluate_nsgs: true,
             virtual_hosts: false,
@@ -117,6 +123,8 @@ impl<'e, 's> Tracer<'e, 's> {
 
     /// The gateway whose on-premises prefixes hold an address most specifically.
     fn on_premises_gateway(&self, ip: IpAddr) -> Option<GatewayIdx> {
+        // Most addresses are no gateway's: one search each says so.
+        self.routes.topology().gateway_prefixes_holding(ip).next()?;
         let mut best: Option<(u8, GatewayIdx)> = None;
         for (g, prefixes) in self.routes.topology().gateway_prefixes.iter().enumerate() {
             for gp in prefixes {
@@ -221,7 +229,7 @@ impl<'e, 's> Tracer<'e, 's> {
         });
         let Some(first) = first else { return false };
         let last_vnet = path.hops.last().and_then(|h| h.nic()).and_then(|n| {
-            let subnet = self.routes.nic_subnet(n).ok()?;
+            let subnet = self.nic_subnet(n).ok()?;
             Some(snap.subnets[subnet.index()].vnet)
         });
         let other_hub = last_vnet.and_then(|v| routing.connection_of_vnet(v)).is_some_and(|(h, _)| h.hub != first);
@@ -230,7 +238,16 @@ impl<'e, 's> Tracer<'e, 's> {
 
     /// Whether the VM of a NIC runs, as the export says (`power_of_nic`, worked out once).
     fn power_of(&self, nic: NicIdx) -> Power {
-        self.powers[nic.index()]
+        self.nic_facts[nic.index()].power
+    }
+
+    /// The subnet of a NIC's primary IP configuration (`RouteEngine::nic_subnet`, looked up
+    /// once per NIC; the error, naming the NIC, is made again where there is none).
+    fn nic_subnet(&self, nic: NicIdx) -> Result<SubnetIdx, RouteError> {
+        match self.nic_facts[nic.index()].subnet {
+            Some(subnet) => Ok(subnet),
+            None => self.nic_subnet(nic),
+        }
     }
 
     /// The VM of a NIC when it has several NICs.
@@ -277,6 +294,13 @@ fn power_of_nic(snap: &Snapshot, nic: NicIdx) -> Power {
         (Some(_), Some(_)) => Power::NotRunning { vm },
         (Some(_), None) => Power::Running,
     }
+}
+
+/// What a tracer keeps per NIC.
+#[derive(Clone, Copy, Debug)]
+struct NicFacts {
+    power: Power,
+    subnet: Option<SubnetIdx>,
 }
 
 /// Whether a NIC's VM runs (`Tracer::power_of`).

@@ -85,7 +85,7 @@ impl Tracer<'_, '_> {
             }
             (Some(nic), _, HopKind::Destination) => {
                 let reply = from_destination;
-                let subnet = self.routes.nic_subnet(nic)?;
+                let subnet = self.nic_subnet(nic)?;
                 let mut hop = Hop::new(HopKind::Source, HopResource::Nic(nic), Some(reply.src));
                 hop.subnet = Some(subnet);
                 let mut walk = Walk::from_hop(Some(hop));
@@ -116,7 +116,7 @@ impl Tracer<'_, '_> {
         forward_nics: &[Endpoint],
     ) -> Result<PathTrace, RouteError> {
         let mut walk = Walk::from_hop(Some(Hop::new(HopKind::Internet, HopResource::Internet, Some(reply.src))));
-        let subnet = self.routes.nic_subnet(nva)?;
+        let subnet = self.nic_subnet(nva)?;
         let address = self.snap().nics[nva.index()].primary_ip_config().and_then(|c| c.private_ip);
         let mut hop = Hop::new(HopKind::VirtualAppliance, HopResource::Nic(nva), address);
         hop.subnet = Some(subnet);

@@ -21,7 +21,7 @@ impl Tracer<'_, '_> {
         pkt: Packet,
         forward_nics: &[Endpoint],
     ) -> bool {
-        let Ok(subnet) = self.routes.nic_subnet(nic) else { return true };
+        let Ok(subnet) = self.nic_subnet(nic) else { return true };
         self.nsg_at_endpoint(walk, subnet, Some(nic), direction, pkt, forward_nics)
     }
 

@@ -27,9 +27,7 @@ impl Tracer<'_, '_> {
             out.extend(self.peering_problem(vnet, target, dst));
         }
         // On-premises prefixes a gateway knows but this subnet does not get.
-        for (g, prefixes) in self.routes.topology().gateway_prefixes.iter().enumerate() {
-            let Some(gp) = prefixes.iter().find(|gp| gp.prefix.contains(&dst)) else { continue };
-            let g = GatewayIdx(g as u32);
+        for (g, gp) in self.routes.topology().gateway_prefixes_holding(dst) {
             if self.routes.topology().attachments[vnet.index()].gateways.contains(&g) {
                 out.extend(suppressed(g, gp, subnet, table, dst));
             } else {

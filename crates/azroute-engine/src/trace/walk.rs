@@ -210,7 +210,7 @@ impl Tracer<'_, '_> {
     fn start(&self, walk: &mut Walk, start: Start, pkt: Packet, forward_nics: &[Endpoint]) -> Result<Step, RouteError> {
         match start {
             Start::Nic { nic } => self.start_at_nic(walk, nic, pkt, forward_nics),
-            Start::Resume { nic } => Ok(Step::At { subnet: self.routes.nic_subnet(nic)?, nic: Some(nic) }),
+            Start::Resume { nic } => Ok(Step::At { subnet: self.nic_subnet(nic)?, nic: Some(nic) }),
             Start::AtSubnet { subnet } => Ok(Step::At { subnet, nic: None }),
             Start::Host { subnet } => {
                 let mut hop = Hop::new(HopKind::Source, HopResource::Host(subnet), Some(pkt.src));
@@ -234,7 +234,7 @@ impl Tracer<'_, '_> {
         pkt: Packet,
         forward_nics: &[Endpoint],
     ) -> Result<Step, RouteError> {
-        let subnet = self.routes.nic_subnet(nic)?;
+        let subnet = self.nic_subnet(nic)?;
         let mut hop = Hop::new(HopKind::Source, HopResource::Nic(nic), Some(pkt.src));
         hop.subnet = Some(subnet);
         walk.hops.push(hop);
@@ -492,7 +492,7 @@ impl Tracer<'_, '_> {
                     Step::Ended(Verdict::Delivered)
                 }
             }
-            Some(next) => Step::At { subnet: self.routes.nic_subnet(next)?, nic: Some(next) },
+            Some(next) => Step::At { subnet: self.nic_subnet(next)?, nic: Some(next) },
             None => Step::Ended(Verdict::Dropped),
         })
     }
