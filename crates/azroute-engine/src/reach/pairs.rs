@@ -84,22 +84,23 @@ pub(super) fn trace_pairs(
     let mut kept: Vec<(PairKey, PairOutcome, Option<Consulted>)> = Vec::new();
     table.fill_in_chunks(TRACED_CHUNK, |pairs| {
         let lookup = cache.as_ref().map(|(c, _)| &**c);
-        let slots: Vec<Slot<'_>> = in_column_order(pairs, |src, dst| {
+        let slots = in_column_order(pairs, |src, dst| {
             if done.fetch_add(1, Ordering::Relaxed) % PROGRESS_CHUNK == PROGRESS_CHUNK - 1 {
                 progress.advance(PROGRESS_CHUNK as u64);
             }
             trace_slot(tracer, query, sources, destinations, lookup, keep, src, dst)
         });
         let ids: Vec<u32> = slots
-            .iter()
+            .in_chunk_order()
             .map(|slot| match slot {
                 Slot::Cached(o) => outcomes.intern(o),
                 Slot::Traced(_, o, _) => outcomes.intern(o),
             })
             .collect();
-        reused += slots.iter().filter(|s| matches!(s, Slot::Cached(_))).count();
+        reused += slots.traced.iter().filter(|s| matches!(s, Slot::Cached(_))).count();
         if keep {
-            kept.extend(slots.into_iter().filter_map(|slot| match slot {
+            // Into the cache's map: the order does not matter.
+            kept.extend(slots.traced.into_iter().filter_map(|slot| match slot {
                 Slot::Cached(_) => None,
                 Slot::Traced(key, outcome, consulted) => Some((key, outcome, consulted)),
             }));
@@ -113,29 +114,48 @@ pub(super) fn trace_pairs(
     TracedPairs { outcomes: outcomes.list, table, reused }
 }
 
+/// A chunk's traces, made column by column (`in_column_order`).
+struct ColumnOrdered<T> {
+    /// In the order traced.
+    traced: Vec<T>,
+    /// Per pair of the chunk, in the chunk's order: its trace's index in `traced`.
+    at: Vec<u32>,
+}
+
+impl<T> ColumnOrdered<T> {
+    /// The traces in the chunk's order (read in place: a trace is hundreds of bytes, and
+    /// moving them back into order was a twentieth of the matrix's time).
+    fn in_chunk_order(&self) -> impl Iterator<Item = &T> {
+        self.at.iter().map(|&k| &self.traced[k as usize])
+    }
+}
+
 /// Traces a chunk of pairs (whole rows: a few source classes against every destination class)
-/// column by column, in parallel, and hands the results back in the chunk's order.
+/// column by column, in parallel.
 ///
 /// Why: a trace's misses are mostly the destination's tables, NIC and NSGs (its delivery and
 /// the reply's start), and row by row the chunk cycles through every destination before
 /// meeting one again, far more than the caches hold; column by column each destination's data
-/// serves every row of the chunk while it is still cached, and each thread takes its own half
-/// of the columns. The order of the results, hence of the interned outcomes, is unchanged.
-fn in_column_order<T: Send>(pairs: &[(u32, u32)], trace: impl Fn(u32, u32) -> T + Sync) -> Vec<T> {
+/// serves every row of the chunk while it is still cached, and each thread takes its own part
+/// of the columns. Read back in the chunk's order, the interned outcomes are unchanged.
+fn in_column_order<T: Send>(pairs: &[(u32, u32)], trace: impl Fn(u32, u32) -> T + Sync) -> ColumnOrdered<T> {
     let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
-    order.sort_by_key(|&i| {
+    order.sort_unstable_by_key(|&i| {
         let (src, dst) = pairs[i as usize];
-        (dst, src)
+        (dst, src, i)
     });
-    let mut traced: Vec<(u32, T)> = order
+    let traced: Vec<T> = order
         .par_iter()
         .map(|&i| {
             let (src, dst) = pairs[i as usize];
-            (i, trace(src, dst))
+            trace(src, dst)
         })
         .collect();
-    traced.sort_unstable_by_key(|(i, _)| *i);
-    traced.into_iter().map(|(_, t)| t).collect()
+    let mut at = vec![0u32; pairs.len()];
+    for (k, &i) in order.iter().enumerate() {
+        at[i as usize] = k as u32;
+    }
+    ColumnOrdered { traced, at }
 }
 
 /// Distinct outcomes, each with its index in order of first meeting.
@@ -449,7 +469,10 @@ mod tests {
             s * 100 + d
         });
         let expected: Vec<u32> = pairs.iter().map(|&(s, d)| s * 100 + d).collect();
-        assert_eq!(answers, expected);
+        assert_eq!(answers.in_chunk_order().copied().collect::<Vec<_>>(), expected);
+        // Traced destination by destination.
+        let traced_dsts: Vec<u32> = answers.traced.iter().map(|a| a % 100).collect();
+        assert!(traced_dsts.is_sorted(), "{traced_dsts:?}");
         let mut seen = seen.into_inner().expect("no panic while held");
         assert_eq!(seen.len(), pairs.len());
         seen.sort_unstable();
