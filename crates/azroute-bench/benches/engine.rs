@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use azroute_bench::{destinations, load, presets};
-use azroute_engine::RouteEngine;
+use azroute_engine::{RouteEngine, lookup_routes};
 use azroute_generate::Preset;
 use azroute_model::ModelOptions;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -34,7 +34,9 @@ fn context_build(c: &mut Criterion) {
 /// `lookup` asks 64 destinations of each table in turn (a sweep per source, as a reachability
 /// matrix or a batch of traces does); `lookup_scattered` jumps to another table at every
 /// probe, the worst case for caches once the tables outgrow them; `…binary_search/…` is the
-/// same probes by a plain binary search over the interval starts, the baseline.
+/// same probes by a plain binary search over the interval starts, the baseline;
+/// `batch/…` and `scattered_batch/…` are the same probes through `lookup_routes`, which reads
+/// each probe's table head some probes before its block.
 fn lookup(c: &mut Criterion) {
     let mut group = c.benchmark_group("lookup");
     for preset in presets() {
@@ -48,7 +50,7 @@ fn lookup(c: &mut Criterion) {
         let scattered: Vec<(usize, std::net::IpAddr)> =
             ips.iter().enumerate().map(|(i, ip)| ((i * 7919) % tables.len(), *ip)).collect();
         group.throughput(Throughput::Elements(ips.len() as u64));
-        for (name, probes) in [("", &grouped), ("scattered/", &scattered)] {
+        for (name, batch, probes) in [("", "batch/", &grouped), ("scattered/", "scattered_batch/", &scattered)] {
             group.bench_function(format!("{name}{}", preset.name()), |b| {
                 b.iter(|| {
                     let mut found = 0u32;
@@ -58,6 +60,12 @@ fn lookup(c: &mut Criterion) {
                         }
                     }
                     black_box(found)
+                })
+            });
+            group.bench_function(format!("{batch}{}", preset.name()), |b| {
+                b.iter(|| {
+                    let answers = lookup_routes(probes.iter().map(|(t, ip)| (&tables[*t].fib, *ip)));
+                    black_box(answers.flatten().fold(0u32, u32::wrapping_add))
                 })
             });
             // The baseline: a plain binary search over the same interval starts (the layout

@@ -49,7 +49,7 @@ pub use diff::{
 };
 pub use effective::{ContextKey, ip_text};
 pub use endpoints::{End, EndpointError, IpFamily, TraceEndpoints, resolve as resolve_trace_endpoints};
-pub use fib::{Fib, FibEntry};
+pub use fib::{Fib, FibEntry, LookupRoutes, lookup_routes};
 pub use option_assumptions::{OptionAssumption, option_assumptions};
 // The findings' vocabulary (codes, catalogue, typed evidence) is data the report words.
 pub use finding::*;
