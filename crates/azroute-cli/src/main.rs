@@ -15,7 +15,9 @@ use clap::Parser;
 // jemalloc rather than glibc's malloc: the whole-estate commands allocate and free millions of
 // small strings while parsing and linking, and jemalloc does that with about a fifth less wall
 // time (parse + all routes on the 100k-NIC estate: 0.93 s against 1.18 s in the same
-// conditions; BENCHMARKS.md), for about 8 % more peak memory.
+// conditions; BENCHMARKS.md), for about 8 % more peak memory. It is built to give freed pages
+// back at once (`.cargo/config.toml`): the parsing threads' freed memory is otherwise kept while
+// the main thread links and writes.
 #[cfg(feature = "jemalloc")]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -175,7 +175,7 @@ impl Pending {
             self.peering(peering, id.clone(), &p);
         }
         let vnet = Vnet {
-            id: ArmId::new(&id),
+            id: crate::shared_ids::own_id(&id),
             name: s(&dto.name),
             location: location(&dto.location),
             address_space,
@@ -222,7 +222,7 @@ impl Pending {
             .map(|p| private_endpoint_policies(p.as_str()))
             .unwrap_or_default();
         let subnet = Subnet {
-            id: ArmId::new(&id),
+            id: crate::shared_ids::own_id(&id),
             name: s(&dto.name),
             vnet: VnetIdx(u32::MAX),
             prefixes,
@@ -342,7 +342,7 @@ impl Pending {
         let disable_peering_routes =
             dto.disable_peering_route.as_ref().is_some_and(|v| v.as_str().eq_ignore_ascii_case("All"));
         let rt = RouteTable {
-            id: ArmId::new(&id),
+            id: crate::shared_ids::own_id(&id),
             name: s(&dto.name),
             location: location(&dto.location),
             disable_bgp_route_propagation: flag(dto.disable_bgp_route_propagation, false),
@@ -355,7 +355,27 @@ impl Pending {
 
     /// `path` makes the JSON path of the configuration, needed only for a diagnostic.
     pub(crate) fn ip_config(&mut self, dto: &IpConfigDto<'_>, path: &dyn Fn() -> String, owner: &str) -> IpConfig {
-        let id = s(&dto.id);
+        let id = IpConfigId::Own(ArmId::new(dto.id.as_ref().map_or("", |x| x.as_str())));
+        self.lower_ip_config(dto, path, owner, id)
+    }
+
+    /// A NIC's configuration: its id shares the NIC's `nic` when Azure spelled it from it.
+    fn nic_ip_config(&mut self, dto: &IpConfigDto<'_>, path: &dyn Fn() -> String, nic: &ArmId) -> IpConfig {
+        let id = IpConfigId::new(
+            dto.id.as_ref().map_or("", |x| x.as_str()),
+            nic,
+            dto.name.as_ref().map_or("", |x| x.as_str()),
+        );
+        self.lower_ip_config(dto, path, nic.as_str(), id)
+    }
+
+    fn lower_ip_config(
+        &mut self,
+        dto: &IpConfigDto<'_>,
+        path: &dyn Fn() -> String,
+        owner: &str,
+        id: IpConfigId,
+    ) -> IpConfig {
         let private_ip = match &dto.private_ip_address {
             Some(text) => match parse_ip(text.as_str().split('/').next().unwrap_or("").trim()) {
                 Ok(ip) => Some(ip),
@@ -364,7 +384,7 @@ impl Pending {
             None => None,
         };
         IpConfig {
-            id: ArmId::new(id),
+            id,
             name: s(&dto.name),
             private_ip,
             subnet: link(&dto.subnet),
@@ -384,10 +404,11 @@ impl Pending {
         if !self.require_id(&id, "network interface", path) {
             return;
         }
+        let own_id = crate::shared_ids::own_id(&id);
         let mut ip_configs = Vec::with_capacity(dto.ip_configurations.as_ref().map_or(0, |c| c.len()));
         for (i, c) in dto.ip_configurations.iter().flatten().enumerate() {
             let p = || format!("{}[{i}]", dto.path(path, "ipConfigurations"));
-            ip_configs.push(self.ip_config(c, &p, &id));
+            ip_configs.push(self.nic_ip_config(c, &p, &own_id));
         }
         let configs_path = dto.path(path, "ipConfigurations");
         self.check_nic_ip_configurations(Named::Kind("network interface"), ip_configs.len(), configs_path, &id);
@@ -395,9 +416,9 @@ impl Pending {
             ip_configs[0].primary = true;
         }
         let nic = Nic {
-            id: ArmId::new(id),
+            id: own_id,
             name: s(&dto.name),
-            location: location(&dto.location),
+            location: crate::shared_ids::shared_text(&location(&dto.location)),
             ip_forwarding: flag(dto.enable_ip_forwarding, false),
             nsg: link(&dto.network_security_group),
             vm: link(&dto.virtual_machine),
@@ -417,7 +438,11 @@ impl Pending {
         let refs: Vec<&RefDto<'_>> =
             dto.network_profile.as_ref().and_then(|p| p.network_interfaces.as_ref()).into_iter().flatten().collect();
         let mut nics: Vec<Link<NicIdx>> = Vec::with_capacity(refs.len());
-        nics.extend(refs.iter().filter_map(|r| r.id.as_ref()).map(|id| Link::Missing(ArmId::new(id.as_str()))));
+        nics.extend(
+            refs.iter()
+                .filter_map(|r| r.id.as_ref())
+                .map(|id| Link::Missing(crate::shared_ids::referenced_id(id.as_str()))),
+        );
         let primary_nic = refs.iter().position(|r| r.primary.is_some_and(|f| f.0)).unwrap_or(0);
         let mut power_state = dto
             .instance_view
@@ -432,9 +457,9 @@ impl Pending {
             power_state = dto.power_state.as_ref().map(|p| p.as_str().to_string());
         }
         let vm = Vm {
-            id: ArmId::new(id),
+            id: crate::shared_ids::own_id(&id),
             name: s(&dto.name),
-            location: location(&dto.location),
+            location: crate::shared_ids::shared_text(&location(&dto.location)),
             nics,
             primary_nic,
             power_state: power_state.as_deref().map(PowerState::parse),
@@ -632,7 +657,7 @@ impl Pending {
             }
         }
         let nsg = Nsg {
-            id: ArmId::new(&id),
+            id: crate::shared_ids::own_id(&id),
             name: s(&dto.name),
             location: location(&dto.location),
             rules,

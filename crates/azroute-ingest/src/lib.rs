@@ -144,8 +144,12 @@ thread_local! {
     static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Smallest read buffer (see [`with_file_text`]).
-const READ_BUFFER_MIN: usize = 33 << 20;
+/// Smallest read buffer (see [`with_file_text`]): the size from which a file is read in pieces
+/// ([`pieces::PIECES_FROM`]), so that one buffer per thread, reserved once, holds every file
+/// still read whole (at most 3 MB on a 100k-NIC estate). A larger reservation (it was 33 MiB,
+/// for glibc's mmap threshold when the NIC lists were read whole) is address space the heap
+/// profile counts and, once touched by a file that gave up on pieces, resident memory.
+const READ_BUFFER_MIN: usize = pieces::PIECES_FROM as usize;
 
 /// Reads one file into the thread's buffer and hands its text to `f`, refusing files over the
 /// size limit and text that is not UTF-8.
@@ -166,9 +170,8 @@ fn with_file_text<R>(path: &Path, options: &IngestOptions, f: impl FnOnce(&str) 
     READ_BUFFER.with(|buffer| {
         let mut buffer = buffer.borrow_mut();
         buffer.clear();
-        // At least 33 MiB: a block that large is mapped by itself (above glibc's largest mmap
-        // threshold) rather than carved from the heap, so it never fragments the heap and goes
-        // back to the system when released; pages never written cost no memory.
+        // Reserved once per thread (see `READ_BUFFER_MIN`) and reused for every file it reads;
+        // pages never written cost no memory.
         buffer.reserve_exact((meta.len() as usize + 1).max(READ_BUFFER_MIN));
         // Opened read-only: azroute never writes its inputs.
         std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut buffer)).map_err(read_error)?;
@@ -184,9 +187,9 @@ fn release_read_buffers() {
 }
 
 fn parse_one(index: usize, path: &str, text: &str) -> pending::Pending {
+    let _reading = shared_ids::reading();
     let mut pending = pending::Pending::new(index as u32, path);
     let parsed = envelope::parse_text(text, &mut pending);
-    shared_ids::forget();
     if let Err(diag) = parsed {
         let mut failed = pending::Pending::new(index as u32, path);
         failed.diagnostics.push(unintended::explain_parse_failure(text, diag).in_file(path));
@@ -204,8 +207,8 @@ fn read_in_pieces(path: &Path, options: &IngestOptions, index: usize, shown: &st
     if len < pieces::PIECES_FROM || len > options.max_file_size {
         return None;
     }
+    let _reading = shared_ids::reading();
     let read = pieces::read_list_in_pieces(path, index as u32, shown);
-    shared_ids::forget();
     read.map(|(mut pending, bytes)| {
         pending.shrink_to_fit();
         (pending, bytes)
@@ -241,6 +244,8 @@ struct Parts {
 fn read_parts(path: &Path, options: &IngestOptions, first_file: usize) -> Result<Parts, Diagnostic> {
     let paths = discover(path)?;
     let files: Vec<SourceFile> = paths.iter().map(|p| SourceFile { path: p.display().to_string() }).collect();
+    // Ids are shared across all the files (a NIC's VM is read from another file than the NIC).
+    let reading = shared_ids::reading();
     let results: Vec<(pending::Pending, u64)> = paths
         .par_iter()
         .enumerate()
@@ -259,6 +264,7 @@ fn read_parts(path: &Path, options: &IngestOptions, first_file: usize) -> Result
             }
         })
         .collect();
+    drop(reading);
     release_read_buffers();
     let bytes = results.iter().map(|(_, b)| b).sum();
     Ok(Parts { parts: results.into_iter().map(|(p, _)| p).collect(), files, bytes })
@@ -299,12 +305,15 @@ pub fn load_overlay(base: &Path, overlay: &Path, options: &IngestOptions) -> Loa
 
 /// [`load_overlay`] over in-memory files (the embedded examples, tests).
 pub fn load_overlay_texts(base: &[(String, String)], overlay: &[(String, String)]) -> Loaded {
+    let reading = shared_ids::reading();
     let parts = |texts: &[(String, String)], first: usize| Parts {
         parts: texts.iter().enumerate().map(|(i, (name, text))| parse_one(first + i, name, text)).collect(),
         files: texts.iter().map(|(name, _)| SourceFile { path: name.clone() }).collect(),
         bytes: texts.iter().map(|(_, t)| t.len() as u64).sum(),
     };
-    finish_overlay(parts(base, 0), parts(overlay, base.len()))
+    let (base, overlay) = (parts(base, 0), parts(overlay, base.len()));
+    drop(reading);
+    finish_overlay(base, overlay)
 }
 
 /// [`load_overlay`] with an in-memory base and an overlay path.
@@ -338,8 +347,10 @@ fn finish_overlay(base: Parts, over: Parts) -> Loaded {
 /// Reads in-memory files (the embedded examples, tests) into one snapshot.
 pub fn load_texts(texts: &[(String, String)]) -> Loaded {
     let files: Vec<SourceFile> = texts.iter().map(|(name, _)| SourceFile { path: name.clone() }).collect();
+    let reading = shared_ids::reading();
     let parts: Vec<pending::Pending> =
         texts.iter().enumerate().map(|(i, (name, text))| parse_one(i, name, text)).collect();
+    drop(reading);
     let bytes = texts.iter().map(|(_, t)| t.len() as u64).sum();
     finish(parts, files, bytes, Vec::new())
 }

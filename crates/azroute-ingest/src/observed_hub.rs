@@ -159,7 +159,7 @@ pub fn parse_hub_file(file: &str, text: &str) -> Option<Result<ObservedHubRoutes
     let Some(routes) = get(map, "effectiveRoutes") else {
         return Some(Err(incomplete_wrapper(true, "$").in_file(file)));
     };
-    let origin = Origin { file: 0, json_path: "$".to_string() };
+    let origin = Origin { file: 0, json_path: "$".into() };
     Some(hub_effective_routes(&hub, resource, &routes.to_string(), "$", origin).map_err(|d| d.in_file(file)))
 }
 

@@ -252,7 +252,7 @@ impl Pending {
     }
 
     pub(crate) fn origin(&self, path: &str) -> Origin {
-        Origin { file: self.file, json_path: path.to_string() }
+        Origin { file: self.file, json_path: path.into() }
     }
 
     pub(crate) fn diag(&mut self, d: Diagnostic) {

@@ -1,6 +1,7 @@
 //! Network interfaces, their IP configurations, and the virtual machines that own them.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use crate::*;
 
@@ -9,7 +10,8 @@ use crate::*;
 pub struct Nic {
     pub id: ArmId,
     pub name: String,
-    pub location: String,
+    /// Shared by every resource of the load in the same region (ingest interns it).
+    pub location: Arc<str>,
     /// `enableIPForwarding`.
     pub ip_forwarding: bool,
     pub nsg: Option<Link<NsgIdx>>,
@@ -36,7 +38,8 @@ impl Nic {
 /// One `ipConfigurations[]` entry of a NIC.
 #[derive(Clone, Debug)]
 pub struct IpConfig {
-    pub id: ArmId,
+    /// The id as the export wrote it; [`IpConfig::id`] gives it whole.
+    pub id: IpConfigId,
     pub name: String,
     pub private_ip: Option<IpAddr>,
     pub subnet: Option<Link<SubnetIdx>>,
@@ -46,12 +49,50 @@ pub struct IpConfig {
     pub application_security_groups: Vec<String>,
 }
 
+impl IpConfig {
+    /// The configuration's id, as the export wrote it.
+    pub fn id(&self) -> ArmId {
+        match &self.id {
+            IpConfigId::OfNic(nic) => ArmId::new(format!("{nic}{IP_CONFIGURATIONS}{}", self.name)),
+            IpConfigId::Own(id) => id.clone(),
+        }
+    }
+}
+
+/// What every IP configuration id Azure assigns holds between its NIC's id and its name.
+const IP_CONFIGURATIONS: &str = "/ipConfigurations/";
+
+/// An IP configuration's id. Azure spells it as its NIC's id, `/ipConfigurations/` and the
+/// configuration's name; such an id is kept as the NIC's own (shared) id and spelled out only
+/// when asked for ([`IpConfig::id`]), so that a 100k-NIC estate does not hold every NIC's id
+/// twice. Any other text is kept as written. Compare [`IpConfig::id`]s, not these.
+#[derive(Clone, Debug)]
+pub enum IpConfigId {
+    /// `{nic}/ipConfigurations/{name}`, exactly (the NIC's id is shared, not copied).
+    OfNic(ArmId),
+    /// Any other text (another spelling, an empty id), as written.
+    Own(ArmId),
+}
+
+impl IpConfigId {
+    /// The id `text` of configuration `name` of the NIC whose id is `nic`.
+    pub fn new(text: &str, nic: &ArmId, name: &str) -> IpConfigId {
+        let of_nic = text.strip_prefix(nic.as_str()).and_then(|rest| rest.strip_prefix(IP_CONFIGURATIONS));
+        if !nic.is_empty() && of_nic == Some(name) {
+            IpConfigId::OfNic(nic.clone())
+        } else {
+            IpConfigId::Own(ArmId::new(text))
+        }
+    }
+}
+
 /// `Microsoft.Compute/virtualMachines`.
 #[derive(Clone, Debug)]
 pub struct Vm {
     pub id: ArmId,
     pub name: String,
-    pub location: String,
+    /// Shared as [`Nic::location`] is.
+    pub location: Arc<str>,
     /// NICs in `networkProfile.networkInterfaces` order.
     pub nics: Vec<Link<NicIdx>>,
     /// Index into `nics` of the NIC marked primary (the first when none is marked).
@@ -115,5 +156,45 @@ impl PowerState {
             PowerState::Deallocated => "PowerState/deallocated",
             PowerState::Other(text) => text,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str, nic: &ArmId, name: &str) -> IpConfig {
+        IpConfig {
+            id: IpConfigId::new(text, nic, name),
+            name: name.to_string(),
+            private_ip: None,
+            subnet: None,
+            public_ip: None,
+            primary: true,
+            application_security_groups: Vec::new(),
+        }
+    }
+
+    /// An id Azure spelled from the NIC's shares the NIC's text and reads back as written;
+    /// any other spelling is kept as it is.
+    #[test]
+    fn an_ip_configuration_id_shares_its_nics_and_reads_back_as_written() {
+        let nic = ArmId::new("/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkInterfaces/n");
+        let derived = config(&format!("{nic}/ipConfigurations/ipconfig1"), &nic, "ipconfig1");
+        let IpConfigId::OfNic(shared) = &derived.id else { panic!("not derived: {:?}", derived.id) };
+        assert!(std::ptr::eq(shared.as_str(), nic.as_str()));
+        assert_eq!(derived.id().as_str(), format!("{nic}/ipConfigurations/ipconfig1"));
+        for text in [
+            format!("{nic}/IPConfigurations/ipconfig1"),
+            format!("{nic}/ipConfigurations/other"),
+            format!("{nic}x/ipConfigurations/ipconfig1"),
+            String::new(),
+        ] {
+            let kept = config(&text, &nic, "ipconfig1");
+            assert!(matches!(kept.id, IpConfigId::Own(_)), "{text}");
+            assert_eq!(kept.id().as_str(), text);
+        }
+        let unnamed = ArmId::new("");
+        assert!(matches!(config("/ipConfigurations/c", &unnamed, "c").id, IpConfigId::Own(_)));
     }
 }

@@ -247,8 +247,9 @@ impl SameContent for RouteTable {
 
 impl SameContent for IpConfig {
     fn same_content(&self, other: &IpConfig) -> bool {
-        let IpConfig { id, name, private_ip, subnet, public_ip, primary, application_security_groups } = self;
-        *id == other.id
+        let IpConfig { id: _, name, private_ip, subnet, public_ip, primary, application_security_groups } = self;
+        // Spelled out: one copy may share its NIC's id and the other not.
+        self.id() == other.id()
             && *name == other.name
             && *private_ip == other.private_ip
             && *subnet == other.subnet

@@ -1,6 +1,9 @@
 //! Effective routes in the shapes of `az network nic show-effective-route-table`: JSON
 //! (`{"value": [...]}` with Azure's field names and enum values), the az table, and CSV.
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
 use azroute_engine::*;
 use azroute_model::Snapshot;
 use serde::Serialize;
@@ -130,24 +133,51 @@ pub fn csv(table: &EffectiveRouteTable) -> String {
 }
 
 /// One context's routes serialized once for a whole-estate stream (`routes --all`), reused for
-/// every NIC that shares the context: the `value` array as JSON, and the CSV rows without the
-/// NIC and Subnet cells.
+/// every NIC that shares the context: each route of the `value` array as JSON, and the CSV rows
+/// without the NIC and Subnet cells. The bytes of a route are shared with every other context
+/// that has the same route ([`SharedRouteBytes`]).
 #[derive(Clone, Debug, Default)]
 pub struct RoutesFragment {
-    /// `[{route}, …]`, compact, each route exactly as `routes -o json` prints it.
-    pub json_value: Vec<u8>,
+    /// The routes of the `value` array, each compact and exactly as `routes -o json` prints
+    /// it (the array is `[` these joined by `,` `]`, as serde_json writes it).
+    pub json_routes: Vec<Arc<[u8]>>,
     /// `"notes": [...]` with `--explain` (as text after a comma), else empty.
     pub json_notes: Vec<u8>,
     /// CSV rows (the table's columns), each ending in a newline.
-    pub csv_rows: Vec<Vec<u8>>,
+    pub csv_rows: Vec<Arc<[u8]>>,
 }
 
-/// Serializes a table's routes for [`JsonStream`] or [`CsvStream`].
+/// The bytes of the routes of a whole-estate stream, each distinct route kept once: a hub's
+/// routes appear, byte for byte, in the table of every spoke behind it, and every context's
+/// fragment is held until the last NIC is written (at 100k NICs: 4,020 contexts of 230,000
+/// routes, 34 MB, of which 38,900 routes and 7 MB are distinct).
+#[derive(Debug, Default)]
+pub struct SharedRouteBytes {
+    // Fx rather than SipHash: every route of every context is hashed once.
+    seen: Mutex<HashSet<Arc<[u8]>, rustc_hash::FxBuildHasher>>,
+}
+
+impl SharedRouteBytes {
+    /// `bytes`, shared with every earlier route of the same bytes.
+    pub fn share(&self, bytes: &[u8]) -> Arc<[u8]> {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(existing) = seen.get(bytes) {
+            return Arc::clone(existing);
+        }
+        let new: Arc<[u8]> = Arc::from(bytes);
+        seen.insert(Arc::clone(&new));
+        new
+    }
+}
+
+/// Serializes a table's routes for [`JsonStream`] or [`CsvStream`], each route's bytes shared
+/// through `shared`.
 pub fn fragment(
     snap: &Snapshot,
     table: &EffectiveRouteTable,
     explain: bool,
     format: crate::OutputFormat,
+    shared: &SharedRouteBytes,
 ) -> RoutesFragment {
     let mut out = RoutesFragment::default();
     match format {
@@ -162,22 +192,27 @@ pub fn fragment(
             }
             let bytes = w.into_inner().expect("in-memory flush");
             let mut start = 0;
+            out.csv_rows.reserve_exact(ends.len());
             for end in ends {
-                out.csv_rows.push(bytes[start..end].to_vec());
+                out.csv_rows.push(shared.share(&bytes[start..end]));
                 start = end;
             }
         }
         _ => {
-            // About 150 bytes a route: sized up front rather than grown by doubling.
-            out.json_value = Vec::with_capacity(table.routes.len() * 192 + 2);
-            serde_json::to_writer(&mut out.json_value, &views(snap, table, explain)).expect("views serialize");
+            let views = views(snap, table, explain);
+            out.json_routes.reserve_exact(views.len());
+            let mut route = Vec::with_capacity(256);
+            for view in &views {
+                route.clear();
+                serde_json::to_writer(&mut route, view).expect("views serialize");
+                out.json_routes.push(shared.share(&route));
+            }
             if explain {
                 out.json_notes = serde_json::to_vec(&notes(snap, table)).expect("notes serialize");
             }
         }
     }
     // Kept for the whole stream, once per context: no spare capacity.
-    out.json_value.shrink_to_fit();
     out.json_notes.shrink_to_fit();
     out
 }
@@ -211,8 +246,14 @@ impl<W: std::io::Write> JsonStream<W> {
         serde_json::to_writer(&mut *out, nic_name)?;
         out.write_all(b"}, \"subnet\": {\"id\": ")?;
         serde_json::to_writer(&mut *out, subnet_id)?;
-        out.write_all(b"}, \"value\": ")?;
-        out.write_all(&routes.json_value)?;
+        out.write_all(b"}, \"value\": [")?;
+        for (i, route) in routes.json_routes.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(route)?;
+        }
+        out.write_all(b"]")?;
         if !routes.json_notes.is_empty() {
             out.write_all(b", \"notes\": ")?;
             out.write_all(&routes.json_notes)?;
@@ -290,8 +331,8 @@ mod stream_tests {
         let mut s = CsvStream::begin(Vec::new()).unwrap();
         let f = RoutesFragment {
             csv_rows: vec![
-                b"Default,Active,10.0.0.0/16,VnetLocal,,\n".to_vec(),
-                b"User,Active,\"a,b\",None,,x\n".to_vec(),
+                Arc::from(&b"Default,Active,10.0.0.0/16,VnetLocal,,\n"[..]),
+                Arc::from(&b"User,Active,\"a,b\",None,,x\n"[..]),
             ],
             ..RoutesFragment::default()
         };
@@ -320,12 +361,37 @@ mod stream_tests {
         let empty: serde_json::Value = serde_json::from_slice(&s.finish().unwrap()).unwrap();
         assert_eq!(empty, serde_json::json!({"value": []}));
         let mut s = JsonStream::begin(Vec::new()).unwrap();
-        let f = RoutesFragment { json_value: b"[]".to_vec(), ..RoutesFragment::default() };
+        let f = RoutesFragment::default();
         s.nic("/n/\"a\"", "a", "/s", &f).unwrap();
         s.nic("/n/b", "b", "/s", &f).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&s.finish().unwrap()).unwrap();
         assert_eq!(v["value"][0]["networkInterface"]["id"], "/n/\"a\"");
         assert_eq!(v["value"][1]["subnet"]["id"], "/s");
+        assert_eq!(v["value"][1]["value"], serde_json::json!([]));
+    }
+
+    /// A context's routes are written as serde_json writes the whole array, and a route that
+    /// two contexts have is held once.
+    #[test]
+    fn routes_alike_in_two_contexts_share_their_bytes_and_write_as_one_array() {
+        let shared = SharedRouteBytes::default();
+        let routes = [
+            serde_json::json!({"source": "Default", "addressPrefix": ["10.0.0.0/16"]}),
+            serde_json::json!({"source": "User", "nextHopIpAddress": ["10.0.0.4"]}),
+        ];
+        let fragment = |routes: &[serde_json::Value]| RoutesFragment {
+            json_routes: routes.iter().map(|r| shared.share(&serde_json::to_vec(r).unwrap())).collect(),
+            ..RoutesFragment::default()
+        };
+        let first = fragment(&routes);
+        let second = fragment(&routes[1..]);
+        assert!(Arc::ptr_eq(&first.json_routes[1], &second.json_routes[0]));
+        assert!(!Arc::ptr_eq(&first.json_routes[0], &first.json_routes[1]));
+        let mut s = JsonStream::begin(Vec::new()).unwrap();
+        s.nic("/n/a", "a", "/s", &first).unwrap();
+        let text = String::from_utf8(s.finish().unwrap()).unwrap();
+        let whole = serde_json::to_string(&routes).unwrap();
+        assert!(text.contains(&format!("\"value\": {whole}}}")), "{text}");
     }
 }
 
@@ -352,7 +418,8 @@ pub fn stream_all<W: std::io::Write>(
     out: W,
 ) -> std::io::Result<(W, StreamSummary)> {
     let snap = engine.snap();
-    let fragments = engine.map_route_contexts(|table| fragment(snap, table, explain, format));
+    let shared = SharedRouteBytes::default();
+    let fragments = engine.map_route_contexts(|table| fragment(snap, table, explain, format, &shared));
     let mut summary = StreamSummary { contexts: fragments.len(), ..StreamSummary::default() };
     let mut json = None;
     let mut csv = None;

@@ -29,7 +29,7 @@ impl<'p, 't> Lowerer<'p, 't> {
                 None => None,
             };
             ip_configs.push(IpConfig {
-                id: ArmId::new(format!("{id}/ipConfigurations/{name}")),
+                id: IpConfigId::Own(ArmId::new(format!("{id}/ipConfigurations/{name}"))),
                 name,
                 private_ip,
                 subnet: subnet.map(|s| Link::Missing(ArmId::new(s))),
@@ -50,7 +50,7 @@ impl<'p, 't> Lowerer<'p, 't> {
             Nic {
                 id: ArmId::new(&id),
                 name: nonempty(&a.name).unwrap_or_default().to_string(),
-                location: normalize_location(nonempty(&a.location).unwrap_or_default()),
+                location: normalize_location(nonempty(&a.location).unwrap_or_default()).into(),
                 ip_forwarding: a.ip_forwarding_enabled.or(a.enable_ip_forwarding).unwrap_or(false),
                 nsg: None,
                 vm,
@@ -294,7 +294,7 @@ impl<'p, 't> Lowerer<'p, 't> {
         self.pending.vms.push(Vm {
             id: ArmId::new(&id),
             name: nonempty(&a.name).unwrap_or_default().to_string(),
-            location: normalize_location(nonempty(&a.location).unwrap_or_default()),
+            location: normalize_location(nonempty(&a.location).unwrap_or_default()).into(),
             nics: nics.into_iter().map(|n| Link::Missing(ArmId::new(n))).collect(),
             primary_nic,
             power_state: None,
@@ -347,7 +347,7 @@ impl<'p, 't> Lowerer<'p, 't> {
             nics.entry(key).or_insert_with(|| Nic {
                 id: ArmId::new(nic_id),
                 name: nic_name.clone().unwrap_or_else(|| ArmId::new(nic_id).last_segment().to_string()),
-                location: normalize_location(nonempty(&a.location).unwrap_or_default()),
+                location: normalize_location(nonempty(&a.location).unwrap_or_default()).into(),
                 ip_forwarding: false,
                 nsg: None,
                 vm: None,
@@ -356,7 +356,9 @@ impl<'p, 't> Lowerer<'p, 't> {
                     .iter()
                     .enumerate()
                     .map(|(k, ip)| IpConfig {
-                        id: ArmId::new(format!("{nic_id}/ipConfigurations/privateEndpointIpConfig{k}")),
+                        id: IpConfigId::Own(ArmId::new(format!(
+                            "{nic_id}/ipConfigurations/privateEndpointIpConfig{k}"
+                        ))),
                         name: format!("privateEndpointIpConfig{k}"),
                         private_ip: Some(*ip),
                         subnet: subnet.clone().map(|s| Link::Missing(ArmId::new(s))),
@@ -366,7 +368,7 @@ impl<'p, 't> Lowerer<'p, 't> {
                     })
                     .collect(),
                 private_endpoint: Some(ArmId::new(&id)),
-                origin: Origin { file: self.pending.file, json_path: format!("{path}.network_interface") },
+                origin: Origin { file: self.pending.file, json_path: format!("{path}.network_interface").into() },
             });
         }
         self.pending.private_endpoints.push(PrivateEndpoint {

@@ -278,7 +278,7 @@ impl<'t> Reader<'_, 't> {
                 _ => before.subnet_id,
             };
             if let Some(target) = target.filter(|t| !t.trim().is_empty()) {
-                let origin = Origin { file: self.pending.file, json_path: format!("{path}.change.before") };
+                let origin = Origin { file: self.pending.file, json_path: format!("{path}.change.before").into() };
                 self.pending.associations.push(PendingAssociation {
                     kind,
                     target: normalize_id(&target),

@@ -282,7 +282,7 @@ impl<'p, 't> Lowerer<'p, 't> {
     }
 
     pub(super) fn origin(&self, path: &str) -> Origin {
-        Origin { file: self.pending.file, json_path: path.to_string() }
+        Origin { file: self.pending.file, json_path: path.into() }
     }
 
     /// The id of instance `i`; `None` (already reported) when it has none.
