@@ -15,9 +15,10 @@ use clap::Parser;
 // jemalloc rather than glibc's malloc: the whole-estate commands allocate and free millions of
 // small strings while parsing and linking, and jemalloc does that with about a fifth less wall
 // time (parse + all routes on the 100k-NIC estate: 0.93 s against 1.18 s in the same
-// conditions; BENCHMARKS.md), for about 8 % more peak memory. It is built to give freed pages
-// back at once (`.cargo/config.toml`): the parsing threads' freed memory is otherwise kept while
-// the main thread links and writes.
+// conditions; BENCHMARKS.md), for about 8 % more peak memory. Its default page decay is kept:
+// giving freed pages back at once (`_RJEM_MALLOC_CONF=dirty_decay_ms:0,muzzy_decay_ms:0`) takes
+// a fifth off `routes --all`'s peak but costs the matrix commands 10-24 % (BENCHMARKS.md,
+// sixteenth part), so it is a user's choice at run time, not built in.
 #[cfg(feature = "jemalloc")]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
