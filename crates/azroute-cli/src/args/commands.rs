@@ -386,7 +386,7 @@ pub struct DoctorArgs {
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub max_traces: usize,
     /// Trace every cell of the reachability matrix whatever the estate's size, instead of
-    /// sampling above 2.5 million cells: at 100k NICs about 75 s on two cores in under 1 GB
+    /// sampling above 2.5 million cells: at 100k NICs about 52 s on two cores in under 1 GB
     /// (BENCHMARKS.md).
     #[arg(long)]
     pub exhaustive: bool,
