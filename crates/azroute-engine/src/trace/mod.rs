@@ -246,7 +246,7 @@ impl<'e, 's> Tracer<'e, 's> {
     fn nic_subnet(&self, nic: NicIdx) -> Result<SubnetIdx, RouteError> {
         match self.nic_facts[nic.index()].subnet {
             Some(subnet) => Ok(subnet),
-            None => self.nic_subnet(nic),
+            None => self.routes.nic_subnet(nic),
         }
     }
 
