@@ -222,13 +222,19 @@ fn evaluation_at(
     rules: &[EffectiveRule],
     position: Option<usize>,
 ) -> NsgEvaluation {
-    match position {
-        Some(i) => {
-            NsgEvaluation { nsg, applied_to, access: rules[i].access, rule_name: std::sync::Arc::clone(&rules[i].name) }
-        }
-        // The default rules always match; this is only reached for an inconsistent level.
-        None => NsgEvaluation { nsg, applied_to, access: Access::Deny, rule_name: no_rule_name() },
-    }
+    evaluation_by(nsg, applied_to, position.map(|i| &rules[i]))
+}
+
+/// What a level answers when `rule` decides.
+pub(crate) fn evaluation_by(nsg: NsgIdx, applied_to: AppliedTo, rule: Option<&EffectiveRule>) -> NsgEvaluation {
+    let rule_name = rule.map_or_else(no_rule_name, |r| std::sync::Arc::clone(&r.name));
+    NsgEvaluation { nsg, applied_to, access: access_by(rule), rule_name }
+}
+
+/// The access of a level whose deciding rule is `rule`: the default rules always match, so no
+/// rule is only an inconsistent level, which denies.
+pub(crate) fn access_by(rule: Option<&EffectiveRule>) -> Access {
+    rule.map_or(Access::Deny, |r| r.access)
 }
 
 impl<'e, 's> SecurityEngine<'e, 's> {
@@ -505,10 +511,49 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         subnet: SubnetIdx,
         unknown: &mut Vec<String>,
     ) -> NsgEvaluation {
-        match self.compiled_evaluation(nsg, applied_to, flow, subnet) {
-            Some(evaluation) => evaluation,
-            None => self.evaluate_rules(nsg, applied_to, self.rules_ref(nsg), flow, subnet, unknown),
+        let rules = self.rules_ref(nsg);
+        evaluation_at(nsg, applied_to, rules, self.deciding_position(nsg, rules, flow, subnet, unknown))
+    }
+
+    /// The rule of one of this engine's NSGs that decides a flow, without naming it in an
+    /// evaluation: what a caller that keeps only the verdict asks (the reachability matrix).
+    /// `None` only for an inconsistent level (the default rules always match).
+    pub(crate) fn deciding_rule(
+        &self,
+        nsg: NsgIdx,
+        flow: &Flow,
+        subnet: SubnetIdx,
+        unknown: &mut Vec<String>,
+    ) -> Option<&EffectiveRule> {
+        let rules = self.rules_ref(nsg);
+        self.deciding_position(nsg, rules, flow, subnet, unknown).map(|i| &rules[i])
+    }
+
+    /// The position of the deciding rule in `rules` (the NSG's own): compiled where it can be,
+    /// rule by rule where a tag is unknown (those reported in `unknown`).
+    fn deciding_position(
+        &self,
+        nsg: NsgIdx,
+        rules: &[EffectiveRule],
+        flow: &Flow,
+        subnet: SubnetIdx,
+        unknown: &mut Vec<String>,
+    ) -> Option<usize> {
+        match self.compiled_position(nsg, flow, subnet) {
+            Some(position) => position,
+            None => self.position_by_rules(rules, flow, subnet, unknown),
         }
+    }
+
+    /// The first rule in `rules` that matches a flow, asked rule by rule.
+    fn position_by_rules(
+        &self,
+        rules: &[EffectiveRule],
+        flow: &Flow,
+        subnet: SubnetIdx,
+        unknown: &mut Vec<String>,
+    ) -> Option<usize> {
+        rules.iter().position(|rule| self.rule_matches(rule, flow, subnet, unknown))
     }
 
     /// The verdict of a level's compiled rules (`nsg_compiled`): the same rule as
@@ -530,10 +575,16 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         flow: &Flow,
         subnet: SubnetIdx,
     ) -> Option<NsgEvaluation> {
+        let position = self.compiled_position(nsg, flow, subnet)?;
+        Some(evaluation_at(nsg, applied_to, self.rules_ref(nsg), position))
+    }
+
+    /// The deciding rule's position by the compiled rules; `None` when the flow's direction
+    /// names a tag the snapshot cannot expand (evaluated rule by rule instead).
+    fn compiled_position(&self, nsg: NsgIdx, flow: &Flow, subnet: SubnetIdx) -> Option<Option<usize>> {
         let rules = self.rules_ref(nsg);
         let compiled = self.compiled[nsg.index()].get_or_init(|| CompiledNsg::new(self, rules));
-        let position = compiled.direction(flow.direction)?.first_match(flow, |ip| self.vnet_tag(subnet).1.contains(ip));
-        Some(evaluation_at(nsg, applied_to, rules, position))
+        Some(compiled.direction(flow.direction)?.first_match(flow, |ip| self.vnet_tag(subnet).1.contains(ip)))
     }
 
     /// The first matching rule of one NSG level, rule by rule in evaluation order: the
@@ -558,8 +609,7 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         subnet: SubnetIdx,
         unknown: &mut Vec<String>,
     ) -> NsgEvaluation {
-        let position = rules.iter().position(|rule| self.rule_matches(rule, flow, subnet, unknown));
-        evaluation_at(nsg, applied_to, rules, position)
+        evaluation_at(nsg, applied_to, rules, self.position_by_rules(rules, flow, subnet, unknown))
     }
 
     /// IP flow verify for a NIC: every NSG on the way, in Azure's order.

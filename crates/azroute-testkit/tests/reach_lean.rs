@@ -1,5 +1,5 @@
-//! The matrix's lean trace (`reach_tracer`: no assumptions worked out) against the full
-//! tracer: for every cell of the examples, of generated estates (hub-and-spoke and Virtual WAN)
+//! The matrix's lean trace (`reach_tracer`: no assumptions worked out, no NSG check recorded on
+//! its hop) against the full tracer: for every cell of the examples, of generated estates (hub-and-spoke and Virtual WAN)
 //! and of random estates, the same paths both ways, the same findings and the same pair
 //! outcome (reachability, code, devices) — the lean mode drops only what outcomes never show.
 
@@ -34,15 +34,16 @@ fn column_address(snap: &Snapshot, column: &Column) -> Option<IpAddr> {
 }
 
 /// Every cell of `query`'s matrix traced once with the lean and once with the full tracer;
-/// returns how many pairs were compared.
-fn check_lean_matches_full(snap: &Snapshot, query: &ReachQuery) -> usize {
+/// returns how many pairs were compared and how many NSG checks the full traces recorded.
+fn check_lean_matches_full(snap: &Snapshot, query: &ReachQuery) -> (usize, usize) {
     let engine = RouteEngine::new(snap, ModelOptions::default());
     let lean = reach_tracer(&engine, query);
-    assert!(!lean.assumptions, "the matrix traces lean");
+    assert!(!lean.assumptions && !lean.nsg_checks, "the matrix traces lean");
     let mut full = reach_tracer(&engine, query);
     full.assumptions = true;
+    full.nsg_checks = true;
     let m = reach(&engine, query);
-    let mut compared = 0;
+    let (mut compared, mut checks) = (0, 0);
     for &row in &m.rows {
         let Some(src) = host(snap, row) else { continue };
         for column in &m.columns {
@@ -62,7 +63,13 @@ fn check_lean_matches_full(snap: &Snapshot, query: &ReachQuery) -> usize {
             };
             match (lean.trace(request), full.trace(request)) {
                 (Ok(l), Ok(f)) => {
-                    assert_eq!((&l.forward, &l.reverse, &l.findings), (&f.forward, &f.reverse, &f.findings));
+                    checks += f.forward.hops.iter().map(|h| h.nsg.len()).sum::<usize>();
+                    assert!(
+                        l.forward.hops.iter().chain(l.reverse.iter().flat_map(|r| &r.hops)).all(|h| h.nsg.is_empty())
+                    );
+                    let (forward, reverse) =
+                        (without_nsg_checks(&f.forward), f.reverse.as_ref().map(without_nsg_checks));
+                    assert_eq!((&l.forward, &l.reverse, &l.findings), (&forward, &reverse, &f.findings));
                     assert_eq!(l.assumptions, Assumptions::default(), "the lean trace works none out");
                 }
                 (l, f) => assert_eq!(l.is_err(), f.is_err()),
@@ -70,7 +77,16 @@ fn check_lean_matches_full(snap: &Snapshot, query: &ReachQuery) -> usize {
             compared += 1;
         }
     }
-    compared
+    (compared, checks)
+}
+
+/// A path as the lean tracer walks it: the same hops without the NSG checks recorded on them.
+fn without_nsg_checks(path: &PathTrace) -> PathTrace {
+    let mut path = path.clone();
+    for hop in &mut path.hops {
+        hop.nsg.clear();
+    }
+    path
 }
 
 fn example(name: &str) -> Snapshot {
@@ -80,23 +96,30 @@ fn example(name: &str) -> Snapshot {
 
 #[test]
 fn lean_matrix_traces_match_full_traces_on_the_examples() {
+    // The Virtual WAN example's spokes have no NSG: the others' record checks.
+    let mut all_checks = 0;
     for name in ["hub-spoke", "hub-firewall", "troubleshoot", "vwan"] {
         let snap = example(name);
         let mut routing_only = ReachQuery::every_subnet(&snap, 22);
         routing_only.evaluate_nsgs = false;
-        let compared = check_lean_matches_full(&snap, &ReachQuery::every_subnet(&snap, 443))
-            + check_lean_matches_full(&snap, &routing_only);
+        let (compared, checks) = check_lean_matches_full(&snap, &ReachQuery::every_subnet(&snap, 443));
         assert!(compared > 0, "{name}: some cells compared");
+        all_checks += checks;
+        assert!(check_lean_matches_full(&snap, &routing_only).0 > 0, "{name}: some cells compared");
     }
+    assert!(all_checks > 100, "the full traces recorded {all_checks} NSG checks");
 }
 
 #[test]
 fn lean_matrix_traces_match_full_traces_on_generated_estates() {
+    let mut all_checks = 0;
     for topology in [azroute_generate::EstateTopology::HubSpoke, azroute_generate::EstateTopology::Vwan] {
         let snap = generated(topology);
-        let compared = check_lean_matches_full(&snap, &ReachQuery::every_subnet(&snap, 443));
+        let (compared, checks) = check_lean_matches_full(&snap, &ReachQuery::every_subnet(&snap, 443));
         assert!(compared > 100, "{topology:?}: {compared} cells compared");
+        all_checks += checks;
     }
+    assert!(all_checks > 100, "the full traces recorded {all_checks} NSG checks");
 }
 
 proptest! {

@@ -25,8 +25,10 @@ pub fn reach_tracer<'e, 's>(engine: &'e RouteEngine<'s>, query: &ReachQuery) -> 
     tracer.virtual_hosts = true;
     tracer.evaluate_nsgs = query.evaluate_nsgs;
     tracer.routing_after_nsg_drop = false;
-    // An outcome shows the path's verdict, devices, firewalls and codes, never assumptions.
+    // An outcome shows the path's verdict, devices, firewalls and codes, never assumptions or
+    // the NSG rules that allowed.
     tracer.assumptions = false;
+    tracer.nsg_checks = false;
     tracer
 }
 

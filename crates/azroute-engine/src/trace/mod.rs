@@ -72,6 +72,10 @@ pub struct Tracer<'e, 's> {
     /// Work out each trace's assumptions (`Trace::assumptions`); off for the reachability
     /// matrix, whose outcomes never show them (the lean matrix trace: same path, same findings).
     pub assumptions: bool,
+    /// Record every NSG check on its hop (`Hop::nsg`); off for the reachability matrix, whose
+    /// outcomes never show them (same path, same findings: a denying rule is still named in its
+    /// `NsgDenied` finding).
+    pub nsg_checks: bool,
     /// Azure Firewall's disputed behaviour (§16.6).
     pub firewall_options: FirewallOptions,
     /// What a subnet that does not say `defaultOutboundAccess` is taken to be (§17.2).
@@ -96,6 +100,7 @@ impl<'e, 's> Tracer<'e, 's> {
             routing_after_nsg_drop: true,
             fqdn: None,
             assumptions: true,
+            nsg_checks: true,
             firewall_options: routes.options().firewall,
             unset_default_outbound: routes.options().unset_default_outbound,
         }

@@ -63,14 +63,20 @@ impl Tracer<'_, '_> {
         }
         for (nsg, applied_to) in self.security.nsgs_in_order(subnet, nic, direction) {
             let mut unknown = Vec::new();
-            let evaluation = if stateful {
-                NsgEvaluation { nsg, applied_to, access: Access::Allow, rule_name: crate::nsg::no_rule_name() }
-            } else {
-                self.security.evaluate_nsg(nsg, applied_to, &flow, subnet, &mut unknown)
-            };
-            let denied = evaluation.access == Access::Deny;
+            // A reply admitted by flow state is decided by no rule.
+            let rule = if stateful { None } else { self.security.deciding_rule(nsg, &flow, subnet, &mut unknown) };
+            let access = if stateful { Access::Allow } else { crate::nsg::access_by(rule) };
+            let denied = access == Access::Deny;
             let hop = walk.hops.last_mut().expect("a hop to record NSG checks on");
             hop.notes.extend(unknown.into_iter().map(|tag| HopNote::ServiceTagUnknown { tag }));
+            if !denied && !self.nsg_checks {
+                continue;
+            }
+            let evaluation = if stateful {
+                NsgEvaluation { nsg, applied_to, access, rule_name: crate::nsg::no_rule_name() }
+            } else {
+                crate::nsg::evaluation_by(nsg, applied_to, rule)
+            };
             if denied {
                 let at = match nic {
                     Some(n) => ResourceRef::Nic(n),
@@ -86,7 +92,9 @@ impl Tracer<'_, '_> {
                     destination: pkt.dst,
                     destination_port: pkt.dport,
                 };
-                hop.nsg.push(NsgCheck { direction, evaluation, by_flow_state: stateful });
+                if self.nsg_checks {
+                    hop.nsg.push(NsgCheck { direction, evaluation, by_flow_state: stateful });
+                }
                 walk.findings.push(Finding::new(denial).resource(ResourceRef::Nsg(nsg)).resource(at));
                 return false;
             }

@@ -122,7 +122,8 @@ impl Walk {
             devices: Vec::new(),
             exit_gateway: None,
             from_gateway: false,
-            consulted: Vec::new(),
+            // A subnet per route and NSG decision: a path through an NVA and a peering passes 8.
+            consulted: Vec::with_capacity(16),
             consulted_vnets: Vec::new(),
             firewalls: Vec::new(),
             egress: None,
