@@ -198,6 +198,11 @@ impl SecurityEngine<'_, '_> {
         unknown: &mut Vec<String>,
     ) -> Option<AdminVerdict> {
         let snap = self.routes().snap();
+        // Most estates have no admin rule: asked at every NSG check of every trace, that is
+        // said without reading the subnet (a cache miss each).
+        if snap.avnm.admin_rules.is_empty() {
+            return None;
+        }
         let vnet = snap.subnets[subnet.index()].vnet;
         let rules = self.admin_rules_of(vnet);
         if rules.is_empty() || self.admin_exemption(subnet, nic).is_some() {
