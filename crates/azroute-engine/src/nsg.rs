@@ -226,9 +226,13 @@ fn evaluation_at(
 }
 
 /// What a level answers when `rule` decides.
-pub(crate) fn evaluation_by(nsg: NsgIdx, applied_to: AppliedTo, rule: Option<&EffectiveRule>) -> NsgEvaluation {
-    let rule_name = rule.map_or_else(no_rule_name, |r| std::sync::Arc::clone(&r.name));
-    NsgEvaluation { nsg, applied_to, access: access_by(rule), rule_name }
+fn evaluation_by(nsg: NsgIdx, applied_to: AppliedTo, rule: Option<&EffectiveRule>) -> NsgEvaluation {
+    NsgEvaluation { nsg, applied_to, access: access_by(rule), rule_name: rule_name_of(rule) }
+}
+
+/// The name an evaluation gives its deciding rule; the shared empty name where none decided.
+pub(crate) fn rule_name_of(rule: Option<&EffectiveRule>) -> std::sync::Arc<str> {
+    rule.map_or_else(no_rule_name, |r| std::sync::Arc::clone(&r.name))
 }
 
 /// The access of a level whose deciding rule is `rule`: the default rules always match, so no
@@ -511,13 +515,13 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         subnet: SubnetIdx,
         unknown: &mut Vec<String>,
     ) -> NsgEvaluation {
-        let rules = self.rules_ref(nsg);
-        evaluation_at(nsg, applied_to, rules, self.deciding_position(nsg, rules, flow, subnet, unknown))
+        evaluation_by(nsg, applied_to, self.deciding_rule(nsg, flow, subnet, unknown))
     }
 
     /// The rule of one of this engine's NSGs that decides a flow, without naming it in an
     /// evaluation: what a caller that keeps only the verdict asks (the reachability matrix).
-    /// `None` only for an inconsistent level (the default rules always match).
+    /// Compiled where it can be, rule by rule where a tag is unknown (those reported in
+    /// `unknown`); `None` only for an inconsistent level (the default rules always match).
     pub(crate) fn deciding_rule(
         &self,
         nsg: NsgIdx,
@@ -526,23 +530,11 @@ impl<'e, 's> SecurityEngine<'e, 's> {
         unknown: &mut Vec<String>,
     ) -> Option<&EffectiveRule> {
         let rules = self.rules_ref(nsg);
-        self.deciding_position(nsg, rules, flow, subnet, unknown).map(|i| &rules[i])
-    }
-
-    /// The position of the deciding rule in `rules` (the NSG's own): compiled where it can be,
-    /// rule by rule where a tag is unknown (those reported in `unknown`).
-    fn deciding_position(
-        &self,
-        nsg: NsgIdx,
-        rules: &[EffectiveRule],
-        flow: &Flow,
-        subnet: SubnetIdx,
-        unknown: &mut Vec<String>,
-    ) -> Option<usize> {
-        match self.compiled_position(nsg, flow, subnet) {
+        let position = match self.compiled_position(nsg, flow, subnet) {
             Some(position) => position,
             None => self.position_by_rules(rules, flow, subnet, unknown),
-        }
+        };
+        position.map(|i| &rules[i])
     }
 
     /// The first rule in `rules` that matches a flow, asked rule by rule.

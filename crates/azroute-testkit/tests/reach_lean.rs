@@ -1,7 +1,8 @@
 //! The matrix's lean trace (`reach_tracer`: no assumptions worked out, no NSG check recorded on
-//! its hop) against the full tracer: for every cell of the examples, of generated estates (hub-and-spoke and Virtual WAN)
-//! and of random estates, the same paths both ways, the same findings and the same pair
-//! outcome (reachability, code, devices) — the lean mode drops only what outcomes never show.
+//! its hop) against the full tracer: for every cell of the examples, of generated estates
+//! (hub-and-spoke and Virtual WAN) and of random estates, the same paths both ways, the same
+//! findings and the same pair outcome (reachability, code, devices) — the lean mode drops only
+//! what outcomes never show.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;

@@ -64,19 +64,19 @@ impl Tracer<'_, '_> {
         for (nsg, applied_to) in self.security.nsgs_in_order(subnet, nic, direction) {
             let mut unknown = Vec::new();
             // A reply admitted by flow state is decided by no rule.
-            let rule = if stateful { None } else { self.security.deciding_rule(nsg, &flow, subnet, &mut unknown) };
-            let access = if stateful { Access::Allow } else { crate::nsg::access_by(rule) };
+            let (rule, access) = if stateful {
+                (None, Access::Allow)
+            } else {
+                let rule = self.security.deciding_rule(nsg, &flow, subnet, &mut unknown);
+                (rule, crate::nsg::access_by(rule))
+            };
             let denied = access == Access::Deny;
             let hop = walk.hops.last_mut().expect("a hop to record NSG checks on");
             hop.notes.extend(unknown.into_iter().map(|tag| HopNote::ServiceTagUnknown { tag }));
             if !denied && !self.nsg_checks {
                 continue;
             }
-            let evaluation = if stateful {
-                NsgEvaluation { nsg, applied_to, access, rule_name: crate::nsg::no_rule_name() }
-            } else {
-                crate::nsg::evaluation_by(nsg, applied_to, rule)
-            };
+            let evaluation = NsgEvaluation { nsg, applied_to, access, rule_name: crate::nsg::rule_name_of(rule) };
             if denied {
                 let at = match nic {
                     Some(n) => ResourceRef::Nic(n),
